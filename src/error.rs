@@ -1,0 +1,19 @@
+//! The crate-wide error: one variant per module, each wrapping that module's own error.
+
+use crate::calendar::CalendarError;
+use crate::money::MoneyError;
+
+/// Any error `revops` returns. Match on the module's variant for detail.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Money, currency, allocation or FX.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Dates, periods and fiscal calendars.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,56 @@
+//! # revops
+//!
+//! Pure, I/O-free engines for SaaS revenue operations. Callers pass data in and get typed results
+//! out; nothing here reads a clock, a file, the network or a global. Storage and integrations
+//! (CRM, billing, ERP, FX feeds) reach the engines through traits the caller implements.
+//!
+//! ## Module map
+//!
+//! | module | what lives there |
+//! |---|---|
+//! | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
+//! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
+//!
+//! Engines depend downward only: `money` and `calendar` sit at the bottom.
+//!
+//! ## Conventions
+//!
+//! - **Money is never `f64`.** Amounts are [`rust_decimal::Decimal`]; rounding to a currency's minor
+//!   unit happens once, at a stated place, with a stated [`RoundingStrategy`] (banker's by default).
+//!   Sums that must tie (allocations, schedules, invoices) tie exactly, by construction.
+//! - **No panics on caller input.** Public functions validate and return [`Result`]; bad input
+//!   gets a typed error that says which input was wrong and why.
+//! - **Time and randomness are arguments.** Functions take an `as_of` date or a period, and a seed
+//!   or an `&mut impl Rng`.
+//! - **Policies are explicit.** Where practice differs, an enum with a documented default decides.
+//!
+//! ## Example
+//!
+//! ```
+//! use revops::prelude::*;
+//! use rust_decimal::Decimal;
+//!
+//! // A $1,000.00 contract split over three obligations by their standalone selling prices.
+//! let price = Money::parse("1000.00", Currency::USD)?;
+//! let ssp = [Decimal::from(600), Decimal::from(300), Decimal::from(300)];
+//! let parts = price.allocate(&ssp)?;
+//! assert_eq!(Money::sum(Currency::USD, parts.iter().copied())?, price); // ties to the cent
+//! # Ok::<(), revops::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+mod error;
+pub mod money;
+
+pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
+pub use error::{Error, Result};
+pub use money::{Currency, FxRates, Money, MoneyError, RoundingStrategy};
+
+/// The types most callers need, in one import: `use revops::prelude::*;`.
+pub mod prelude {
+    pub use crate::calendar::{add_months_anchored, AnchorPolicy, Anniversaries, FiscalCalendar, Month, Period, Quarter};
+    pub use crate::money::{convert, Currency, FxRates, InMemoryFxRates, Money, RoundingStrategy};
+    pub use crate::{Error, Result};
+}

@@ -1,0 +1,185 @@
+//! Largest-remainder allocation: split a total into parts by weights, exactly, in minor units.
+
+use rust_decimal::Decimal;
+
+use super::{Currency, Money, MoneyError};
+
+/// Split `total` minor units by `weights` with the largest-remainder method.
+///
+/// Each part first gets `floor(total × wᵢ ÷ Σw)`; the units left over go one each to the parts
+/// with the largest remainders, ties to the earlier part. So the parts always sum to `total`
+/// exactly, each part is within one unit of its exact share, and a zero weight gets zero.
+/// A negative total is split as the mirror image of its absolute value.
+///
+/// Errors: no weights, a negative weight, all weights zero, or a product beyond `i128`.
+///
+/// ```
+/// use revops::money::allocate_minor_units;
+/// use rust_decimal::Decimal;
+/// let parts = allocate_minor_units(100, &[Decimal::ONE, Decimal::ONE, Decimal::ONE])?;
+/// assert_eq!(parts, [34, 33, 33]);
+/// # Ok::<(), revops::MoneyError>(())
+/// ```
+pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
+    let ints = integer_weights(weights)?;
+    let weight_sum = ints
+        .iter()
+        .try_fold(0i128, |acc, w| acc.checked_add(*w))
+        .ok_or(MoneyError::Overflow("allocate"))?;
+    if weight_sum == 0 {
+        return Err(MoneyError::NoPositiveWeight(weights.len()));
+    }
+    let negative = total < 0;
+    let magnitude = total.checked_abs().ok_or(MoneyError::Overflow("allocate"))?;
+    // total = whole × Σw + rest, so total × w = whole × w × Σw + rest × w: only `rest × w`
+    // (with rest < Σw) needs a product, which keeps huge totals from overflowing.
+    let whole = magnitude / weight_sum;
+    let rest = magnitude % weight_sum;
+
+    let mut parts = Vec::with_capacity(ints.len());
+    let mut remainders = Vec::with_capacity(ints.len());
+    let mut assigned: i128 = 0;
+    for &w in &ints {
+        let spill = rest.checked_mul(w).ok_or(MoneyError::Overflow("allocate"))?;
+        let part = whole
+            .checked_mul(w)
+            .and_then(|p| p.checked_add(spill / weight_sum))
+            .ok_or(MoneyError::Overflow("allocate"))?;
+        parts.push(part);
+        remainders.push(spill % weight_sum);
+        assigned += part; // never exceeds `magnitude`: each part is at most its exact share
+    }
+
+    let leftover = (magnitude - assigned) as usize; // < number of parts
+    if leftover > 0 {
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_unstable_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
+        for &i in &order[..leftover] {
+            parts[i] += 1;
+        }
+    }
+    if negative {
+        for p in &mut parts {
+            *p = -*p;
+        }
+    }
+    Ok(parts)
+}
+
+/// Bring every weight to one scale so the ratios are exact integers.
+fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
+    if weights.is_empty() {
+        return Err(MoneyError::ZeroParts);
+    }
+    if let Some((index, weight)) = weights.iter().enumerate().find(|(_, w)| w.is_sign_negative() && !w.is_zero()) {
+        return Err(MoneyError::NegativeWeight { index, weight: *weight });
+    }
+    let scale = weights.iter().map(|w| w.normalize().scale()).max().unwrap_or(0);
+    weights
+        .iter()
+        .map(|w| {
+            let n = w.normalize();
+            10i128
+                .checked_pow(scale - n.scale())
+                .and_then(|f| n.mantissa().checked_mul(f))
+                .ok_or(MoneyError::Overflow("allocate"))
+        })
+        .collect()
+}
+
+impl Money {
+    /// Split this amount by weights (ratios), exactly, to the currency's minor unit.
+    ///
+    /// The amount is first rounded once with banker's rounding; the parts then sum to that
+    /// rounded amount exactly (see [`allocate_minor_units`] for the method and the errors).
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let total = Money::parse("1000.00", Currency::USD)?;
+    /// let parts = total.allocate(&[Decimal::from(1), Decimal::from(2), Decimal::from(3)])?;
+    /// let shown: Vec<String> = parts.iter().map(|m| m.amount().to_string()).collect();
+    /// assert_eq!(shown, ["166.67", "333.33", "500.00"]);
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    pub fn allocate(&self, weights: &[Decimal]) -> Result<Vec<Money>, MoneyError> {
+        let total = self.round().to_minor_units_i128()?;
+        let parts = allocate_minor_units(total, weights)?;
+        parts
+            .into_iter()
+            .map(|p| Money::from_minor_units_i128(p, self.currency()))
+            .collect()
+    }
+
+    /// Split this amount in proportion to other amounts of the same currency (for example
+    /// standalone selling prices).
+    pub fn allocate_by(&self, weights: &[Money]) -> Result<Vec<Money>, MoneyError> {
+        let ratios = weights
+            .iter()
+            .map(|w| same(self.currency(), w).map(|_| w.amount()))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.allocate(&ratios)
+    }
+}
+
+fn same(currency: Currency, m: &Money) -> Result<(), MoneyError> {
+    if m.currency() == currency {
+        Ok(())
+    } else {
+        Err(MoneyError::CurrencyMismatch { op: "allocate", left: currency, right: m.currency() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(n: i64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    /// (total, weights, expected parts): hand-checked vectors.
+    const CASES: &[(i128, &[i64], &[i128])] = &[
+        (100, &[1, 1, 1], &[34, 33, 33]),
+        (-100, &[1, 1, 1], &[-34, -33, -33]),
+        (5, &[1, 0, 1], &[3, 0, 2]),
+        (1, &[1, 1], &[1, 0]),
+        (0, &[3, 7], &[0, 0]),
+        (10, &[7], &[10]),
+        (101, &[50, 50, 1], &[50, 50, 1]),
+        (2, &[1, 1, 1], &[1, 1, 0]),
+    ];
+
+    #[test]
+    fn vectors() {
+        for (total, weights, expected) in CASES {
+            let w: Vec<Decimal> = weights.iter().map(|&x| d(x)).collect();
+            assert_eq!(allocate_minor_units(*total, &w).unwrap(), *expected, "{total} by {weights:?}");
+        }
+    }
+
+    #[test]
+    fn largest_remainder_beats_order() {
+        // exact shares 0.3, 0.3, 0.4 of one unit: the unit goes to the largest remainder.
+        let w = [Decimal::new(3, 1), Decimal::new(3, 1), Decimal::new(4, 1)];
+        assert_eq!(allocate_minor_units(1, &w).unwrap(), [0, 0, 1]);
+    }
+
+    #[test]
+    fn refuses_bad_weights() {
+        assert_eq!(allocate_minor_units(1, &[]), Err(MoneyError::ZeroParts));
+        assert_eq!(allocate_minor_units(1, &[d(0), d(0)]), Err(MoneyError::NoPositiveWeight(2)));
+        assert!(matches!(allocate_minor_units(1, &[d(1), d(-1)]), Err(MoneyError::NegativeWeight { index: 1, .. })));
+    }
+
+    #[test]
+    fn mixed_scales_and_money_weights() {
+        let w = [Decimal::new(5, 1), Decimal::new(25, 2)]; // 0.5 and 0.25
+        assert_eq!(allocate_minor_units(3, &w).unwrap(), [2, 1]);
+        let total = Money::parse("10", Currency::EUR).unwrap();
+        let ssp = [Money::parse("30", Currency::EUR).unwrap(), Money::parse("10", Currency::EUR).unwrap()];
+        let parts = total.allocate_by(&ssp).unwrap();
+        assert_eq!(parts[0].amount(), Decimal::new(750, 2));
+        assert!(total.allocate_by(&[Money::zero(Currency::USD)]).is_err());
+    }
+}

@@ -1,0 +1,300 @@
+use std::cmp::Ordering;
+use std::fmt;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{Currency, MoneyError};
+
+/// The rounding used where a caller does not choose one: banker's rounding (half to even), which
+/// does not bias sums of many rounded amounts upwards.
+pub const DEFAULT_ROUNDING: RoundingStrategy = RoundingStrategy::MidpointNearestEven;
+
+/// An exact amount of one currency.
+///
+/// The amount keeps full `Decimal` precision until [`Money::round`] is called, so intermediate
+/// results (a per-day rate, a tax before rounding) lose nothing. All arithmetic is checked.
+///
+/// ```
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let a = Money::new(Decimal::new(1999, 2), Currency::USD); // 19.99
+/// let b = Money::from_minor_units(1, Currency::USD)?;          // 0.01
+/// let total = a.checked_add(b)?;
+/// assert_eq!(total.to_string(), "20.00 USD");
+/// assert!(a.checked_add(Money::zero(Currency::EUR)).is_err());
+/// assert_eq!(Money::new(Decimal::new(1005, 3), Currency::USD).round().to_string(), "1.00 USD");
+/// # Ok::<(), revops::MoneyError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency, kept at whatever precision `amount` has.
+    #[inline]
+    pub const fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Zero of a currency.
+    #[inline]
+    pub const fn zero(currency: Currency) -> Money {
+        Money { amount: Decimal::ZERO, currency }
+    }
+
+    /// Parse a decimal string such as `"1234.56"` into an amount of `currency`.
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
+        let amount = amount
+            .trim()
+            .parse::<Decimal>()
+            .map_err(|_| MoneyError::Overflow("parse"))?;
+        Ok(Money::new(amount, currency))
+    }
+
+    /// An amount given in minor units (cents for USD, yen for JPY, fils for KWD).
+    pub fn from_minor_units(minor: i64, currency: Currency) -> Result<Money, MoneyError> {
+        Self::from_minor_units_i128(i128::from(minor), currency)
+    }
+
+    /// Like [`Money::from_minor_units`], for totals beyond `i64`.
+    pub fn from_minor_units_i128(minor: i128, currency: Currency) -> Result<Money, MoneyError> {
+        let amount = Decimal::try_from_i128_with_scale(minor, currency.minor_units())
+            .map_err(|_| MoneyError::Overflow("from_minor_units"))?;
+        Ok(Money::new(amount, currency))
+    }
+
+    /// The exact amount.
+    #[inline]
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    #[inline]
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// True when the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// True when the amount is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    fn same_currency(&self, other: &Money, op: &'static str) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch { op, left: self.currency, right: other.currency })
+        }
+    }
+
+    /// `self + other`; a currency mismatch or overflow is an error.
+    #[inline]
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(&other, "add")?;
+        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow("add"))?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self - other`; a currency mismatch or overflow is an error.
+    #[inline]
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(&other, "sub")?;
+        let amount = self.amount.checked_sub(other.amount).ok_or(MoneyError::Overflow("sub"))?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `-self` (cannot overflow: `Decimal` is sign-magnitude).
+    #[inline]
+    pub fn neg(self) -> Money {
+        Money::new(-self.amount, self.currency)
+    }
+
+    /// The absolute amount.
+    pub fn abs(self) -> Money {
+        Money::new(self.amount.abs(), self.currency)
+    }
+
+    /// `self × factor` at full precision (round afterwards if a billable amount is needed).
+    #[inline]
+    pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
+        let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow("mul"))?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self ÷ divisor` at full precision.
+    pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        if divisor.is_zero() {
+            return Err(MoneyError::DivisionByZero("div"));
+        }
+        let amount = self.amount.checked_div(divisor).ok_or(MoneyError::Overflow("div"))?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// The ratio `self ÷ other` of two amounts in the same currency.
+    pub fn ratio(self, other: Money) -> Result<Decimal, MoneyError> {
+        self.same_currency(&other, "ratio")?;
+        if other.amount.is_zero() {
+            return Err(MoneyError::DivisionByZero("ratio"));
+        }
+        self.amount.checked_div(other.amount).ok_or(MoneyError::Overflow("ratio"))
+    }
+
+    /// Sum amounts that must all be in `currency` (an empty list sums to zero).
+    pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
+        items.into_iter().try_fold(Money::zero(currency), Money::checked_add)
+    }
+
+    /// Round to the currency's minor unit with banker's rounding ([`DEFAULT_ROUNDING`]).
+    #[inline]
+    pub fn round(self) -> Money {
+        self.round_with(DEFAULT_ROUNDING)
+    }
+
+    /// Round to the currency's minor unit with an explicit strategy.
+    #[inline]
+    pub fn round_with(self, strategy: RoundingStrategy) -> Money {
+        let amount = self.amount.round_dp_with_strategy(self.currency.minor_units(), strategy);
+        Money::new(amount, self.currency)
+    }
+
+    /// True when the amount has no digits beyond the currency's minor unit.
+    pub fn is_rounded(&self) -> bool {
+        self.amount.normalize().scale() <= self.currency.minor_units()
+    }
+
+    /// The amount as an integer count of minor units. The amount must already be rounded
+    /// (an amount with sub-minor digits is an error rather than a silent rounding).
+    pub fn to_minor_units(&self) -> Result<i64, MoneyError> {
+        self.to_minor_units_i128()?
+            .try_into()
+            .map_err(|_| MoneyError::Overflow("to_minor_units"))
+    }
+
+    /// Like [`Money::to_minor_units`], for totals beyond `i64`.
+    pub fn to_minor_units_i128(&self) -> Result<i128, MoneyError> {
+        if !self.is_rounded() {
+            return Err(MoneyError::SubMinorUnit {
+                amount: self.amount,
+                currency: self.currency,
+                minor_units: self.currency.minor_units(),
+            });
+        }
+        let scaled = self.amount.normalize();
+        let shift = self.currency.minor_units() - scaled.scale();
+        scaled
+            .mantissa()
+            .checked_mul(10i128.pow(shift))
+            .ok_or(MoneyError::Overflow("to_minor_units"))
+    }
+
+    /// A lossy `f64` view for statistics and charts; never feed it back into money.
+    pub fn to_f64_lossy(&self) -> f64 {
+        self.amount.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// Compare two amounts of the same currency.
+    pub fn checked_cmp(&self, other: &Money) -> Result<Ordering, MoneyError> {
+        self.same_currency(other, "compare")?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// Split into `n` parts that differ by at most one minor unit and sum exactly to the
+    /// rounded amount; earlier parts get the extra units.
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// let parts = Money::parse("100.00", Currency::USD)?.split(3)?;
+    /// let shown: Vec<String> = parts.iter().map(|m| m.amount().to_string()).collect();
+    /// assert_eq!(shown, ["33.34", "33.33", "33.33"]);
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    pub fn split(self, n: usize) -> Result<Vec<Money>, MoneyError> {
+        if n == 0 {
+            return Err(MoneyError::ZeroParts);
+        }
+        let weights = vec![Decimal::ONE; n];
+        self.allocate(&weights)
+    }
+}
+
+impl fmt::Display for Money {
+    /// `"1234.50 USD"`: at least the currency's minor-unit digits, more if the amount carries them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let minor = self.currency.minor_units();
+        let mut shown = self.amount.normalize();
+        if shown.scale() < minor {
+            shown.rescale(minor);
+        }
+        write!(f, "{} {}", shown, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(s: &str) -> Money {
+        Money::parse(s, Currency::USD).unwrap()
+    }
+
+    #[test]
+    fn display_pads_to_minor_units() {
+        assert_eq!(usd("5").to_string(), "5.00 USD");
+        assert_eq!(Money::parse("5", Currency::KWD).unwrap().to_string(), "5.000 KWD");
+        assert_eq!(Money::parse("5.0", Currency::JPY).unwrap().to_string(), "5 JPY");
+        assert_eq!(usd("0.125").to_string(), "0.125 USD");
+        assert_eq!(usd("-3.1").to_string(), "-3.10 USD");
+    }
+
+    #[test]
+    fn rounding_strategies_are_explicit() {
+        assert_eq!(usd("0.125").round().amount(), Decimal::new(12, 2));
+        assert_eq!(usd("0.135").round().amount(), Decimal::new(14, 2));
+        let away = usd("0.125").round_with(RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(away.amount(), Decimal::new(13, 2));
+        assert_eq!(Money::parse("2.5", Currency::JPY).unwrap().round().amount(), Decimal::from(2));
+    }
+
+    #[test]
+    fn minor_units_round_trip_and_refuse_sub_minor() {
+        let m = Money::from_minor_units(-12345, Currency::KWD).unwrap();
+        assert_eq!(m.amount(), Decimal::new(-12345, 3));
+        assert_eq!(m.to_minor_units().unwrap(), -12345);
+        assert_eq!(usd("1.5").to_minor_units().unwrap(), 150);
+        assert!(matches!(usd("1.005").to_minor_units(), Err(MoneyError::SubMinorUnit { .. })));
+        assert_eq!(Money::parse("1.0000", Currency::CLF).unwrap().to_minor_units().unwrap(), 10_000);
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let max = Money::new(Decimal::MAX, Currency::USD);
+        assert_eq!(max.checked_add(usd("1")), Err(MoneyError::Overflow("add")));
+        assert_eq!(max.checked_mul(Decimal::TWO), Err(MoneyError::Overflow("mul")));
+        assert!(max.to_minor_units().is_err());
+        assert_eq!(usd("1").checked_div(Decimal::ZERO), Err(MoneyError::DivisionByZero("div")));
+    }
+
+    #[test]
+    fn sum_checks_currency() {
+        let total = Money::sum(Currency::USD, [usd("1.10"), usd("2.20")]).unwrap();
+        assert_eq!(total, usd("3.30"));
+        assert!(Money::sum(Currency::USD, [Money::zero(Currency::EUR)]).is_err());
+    }
+}

@@ -1,0 +1,76 @@
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::Currency;
+
+/// What went wrong in money arithmetic, allocation or conversion.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// A currency code that is not in the ISO 4217 table.
+    #[error("unknown currency code {0:?}: expected an active ISO 4217 alphabetic code such as \"USD\"")]
+    UnknownCurrency(String),
+    /// A numeric code that is not in the ISO 4217 table.
+    #[error("unknown ISO 4217 numeric currency code {0}")]
+    UnknownNumericCode(u16),
+    /// Two amounts in different currencies were combined.
+    #[error("currency mismatch in {op}: {left} and {right}")]
+    CurrencyMismatch {
+        /// The operation that was attempted.
+        op: &'static str,
+        /// The left-hand currency.
+        left: Currency,
+        /// The right-hand currency.
+        right: Currency,
+    },
+    /// A result did not fit in a `Decimal` or in the integer used for minor units.
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
+    /// Division by zero.
+    #[error("division by zero in {0}")]
+    DivisionByZero(&'static str),
+    /// An allocation weight was negative.
+    #[error("allocation weight {index} is negative ({weight}); weights must be zero or positive")]
+    NegativeWeight {
+        /// Position of the weight.
+        index: usize,
+        /// The weight given.
+        weight: Decimal,
+    },
+    /// Every allocation weight was zero (or none were given), so there is no ratio to split by.
+    #[error("allocation needs at least one positive weight; got {0} weights, all zero")]
+    NoPositiveWeight(usize),
+    /// `split(0)` or an empty weight list.
+    #[error("cannot split into zero parts")]
+    ZeroParts,
+    /// An amount has more decimal places than the currency's minor unit where an exact amount is needed.
+    #[error("{amount} {currency} has more decimals than the currency's {minor_units}-digit minor unit")]
+    SubMinorUnit {
+        /// The amount given.
+        amount: Decimal,
+        /// Its currency.
+        currency: Currency,
+        /// The currency's minor-unit digits.
+        minor_units: u32,
+    },
+    /// No FX rate is known for the pair on (or before) the date.
+    #[error("no fx rate for {from}->{to} on {on}")]
+    RateNotFound {
+        /// Source currency.
+        from: Currency,
+        /// Target currency.
+        to: Currency,
+        /// Date asked for.
+        on: NaiveDate,
+    },
+    /// An FX rate that is zero or negative.
+    #[error("fx rate for {from}->{to} must be positive, got {rate}")]
+    InvalidRate {
+        /// Source currency.
+        from: Currency,
+        /// Target currency.
+        to: Currency,
+        /// The rate given.
+        rate: Decimal,
+    },
+}
