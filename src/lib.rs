@@ -50,7 +50,9 @@ pub use money::{Currency, FxRates, Money, MoneyError, RoundingStrategy};
 
 /// The types most callers need, in one import: `use revops::prelude::*;`.
 pub mod prelude {
-    pub use crate::calendar::{add_months_anchored, AnchorPolicy, Anniversaries, FiscalCalendar, Month, Period, Quarter};
+    pub use crate::calendar::{
+        add_months_anchored, AnchorPolicy, Anniversaries, FiscalCalendar, Month, Period, Quarter,
+    };
     pub use crate::money::{convert, Currency, FxRates, InMemoryFxRates, Money, RoundingStrategy};
     pub use crate::{Error, Result};
 }

@@ -38,10 +38,8 @@ pub fn add_months_anchored(anchor: NaiveDate, months: i32, policy: AnchorPolicy)
     .ok_or(out_of_range.clone())?;
     let anchor_is_month_end = anchor.succ_opt().is_none_or(|next| next.month() != anchor.month());
     if policy == AnchorPolicy::EndOfMonth && anchor_is_month_end {
-        let first_of_next = stepped
-            .with_day(1)
-            .and_then(|f| f.checked_add_months(Months::new(1)))
-            .ok_or(out_of_range.clone())?;
+        let first_of_next =
+            stepped.with_day(1).and_then(|f| f.checked_add_months(Months::new(1))).ok_or(out_of_range.clone())?;
         return first_of_next.pred_opt().ok_or(out_of_range);
     }
     Ok(stepped)

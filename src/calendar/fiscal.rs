@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn fiscal_vectors() {
         // (start month, date, label, quarter)
-        const CASES: &[(u32, (i32, u32, u32), i32, u32)] = &[
+        type Ymd = (i32, u32, u32);
+        const CASES: &[(u32, Ymd, i32, u32)] = &[
             (1, (2026, 11, 24), 2026, 4),
             (2, (2026, 1, 31), 2026, 4),
             (2, (2026, 2, 1), 2027, 1),

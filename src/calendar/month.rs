@@ -28,10 +28,9 @@ impl Month {
             return Err(CalendarError::InvalidMonth(month));
         }
         // Both ends must exist as dates so that `first_day`/`end` never fail later.
-        let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(CalendarError::InvalidDate { year, month, day: 1 })?;
-        first
-            .checked_add_months(Months::new(1))
-            .ok_or(CalendarError::OutOfRange("month end"))?;
+        let first =
+            NaiveDate::from_ymd_opt(year, month, 1).ok_or(CalendarError::InvalidDate { year, month, day: 1 })?;
+        first.checked_add_months(Months::new(1)).ok_or(CalendarError::OutOfRange("month end"))?;
         Ok(Month { year, month })
     }
 

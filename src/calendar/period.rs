@@ -116,7 +116,11 @@ impl Period {
     pub fn months(&self) -> impl Iterator<Item = Period> {
         let whole = *self;
         let first = Month::of(self.start);
-        let count = if self.is_empty() { 0 } else { first.months_until(Month::of(self.end.pred_opt().unwrap_or(self.start))) + 1 };
+        let count = if self.is_empty() {
+            0
+        } else {
+            first.months_until(Month::of(self.end.pred_opt().unwrap_or(self.start))) + 1
+        };
         (0..count).filter_map(move |i| {
             let m = first.checked_add(i32::try_from(i).ok()?).ok()?;
             Some(whole.intersection(&m.period()))

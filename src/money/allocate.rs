@@ -22,10 +22,8 @@ use super::{Currency, Money, MoneyError};
 /// ```
 pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
     let ints = integer_weights(weights)?;
-    let weight_sum = ints
-        .iter()
-        .try_fold(0i128, |acc, w| acc.checked_add(*w))
-        .ok_or(MoneyError::Overflow("allocate"))?;
+    let weight_sum =
+        ints.iter().try_fold(0i128, |acc, w| acc.checked_add(*w)).ok_or(MoneyError::Overflow("allocate"))?;
     if weight_sum == 0 {
         return Err(MoneyError::NoPositiveWeight(weights.len()));
     }
@@ -39,14 +37,18 @@ pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128
     let mut parts = Vec::with_capacity(ints.len());
     let mut remainders = Vec::with_capacity(ints.len());
     let mut assigned: i128 = 0;
+    let narrow_sum = u64::try_from(weight_sum).ok();
     for &w in &ints {
         let spill = rest.checked_mul(w).ok_or(MoneyError::Overflow("allocate"))?;
-        let part = whole
-            .checked_mul(w)
-            .and_then(|p| p.checked_add(spill / weight_sum))
-            .ok_or(MoneyError::Overflow("allocate"))?;
+        // 64-bit division is several times faster than 128-bit; use it whenever the values fit.
+        let (quotient, remainder) = match (narrow_sum, u64::try_from(spill)) {
+            (Some(sum), Ok(spill)) => (i128::from(spill / sum), i128::from(spill % sum)),
+            _ => (spill / weight_sum, spill % weight_sum),
+        };
+        let part =
+            whole.checked_mul(w).and_then(|p| p.checked_add(quotient)).ok_or(MoneyError::Overflow("allocate"))?;
         parts.push(part);
-        remainders.push(spill % weight_sum);
+        remainders.push(remainder);
         assigned += part; // never exceeds `magnitude`: each part is at most its exact share
     }
 
@@ -74,11 +76,11 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
     if let Some((index, weight)) = weights.iter().enumerate().find(|(_, w)| w.is_sign_negative() && !w.is_zero()) {
         return Err(MoneyError::NegativeWeight { index, weight: *weight });
     }
-    let scale = weights.iter().map(|w| w.normalize().scale()).max().unwrap_or(0);
-    weights
+    let normalized: Vec<Decimal> = weights.iter().map(Decimal::normalize).collect();
+    let scale = normalized.iter().map(Decimal::scale).max().unwrap_or(0);
+    normalized
         .iter()
-        .map(|w| {
-            let n = w.normalize();
+        .map(|n| {
             10i128
                 .checked_pow(scale - n.scale())
                 .and_then(|f| n.mantissa().checked_mul(f))
@@ -105,19 +107,14 @@ impl Money {
     pub fn allocate(&self, weights: &[Decimal]) -> Result<Vec<Money>, MoneyError> {
         let total = self.round().to_minor_units_i128()?;
         let parts = allocate_minor_units(total, weights)?;
-        parts
-            .into_iter()
-            .map(|p| Money::from_minor_units_i128(p, self.currency()))
-            .collect()
+        parts.into_iter().map(|p| Money::from_minor_units_i128(p, self.currency())).collect()
     }
 
     /// Split this amount in proportion to other amounts of the same currency (for example
     /// standalone selling prices).
     pub fn allocate_by(&self, weights: &[Money]) -> Result<Vec<Money>, MoneyError> {
-        let ratios = weights
-            .iter()
-            .map(|w| same(self.currency(), w).map(|_| w.amount()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ratios =
+            weights.iter().map(|w| same(self.currency(), w).map(|_| w.amount())).collect::<Result<Vec<_>, _>>()?;
         self.allocate(&ratios)
     }
 }

@@ -49,10 +49,7 @@ impl Money {
 
     /// Parse a decimal string such as `"1234.56"` into an amount of `currency`.
     pub fn parse(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
-        let amount = amount
-            .trim()
-            .parse::<Decimal>()
-            .map_err(|_| MoneyError::Overflow("parse"))?;
+        let amount = amount.trim().parse::<Decimal>().map_err(|_| MoneyError::InvalidAmount(amount.to_string()))?;
         Ok(Money::new(amount, currency))
     }
 
@@ -114,12 +111,6 @@ impl Money {
         Ok(Money::new(amount, self.currency))
     }
 
-    /// `-self` (cannot overflow: `Decimal` is sign-magnitude).
-    #[inline]
-    pub fn neg(self) -> Money {
-        Money::new(-self.amount, self.currency)
-    }
-
     /// The absolute amount.
     pub fn abs(self) -> Money {
         Money::new(self.amount.abs(), self.currency)
@@ -176,9 +167,7 @@ impl Money {
     /// The amount as an integer count of minor units. The amount must already be rounded
     /// (an amount with sub-minor digits is an error rather than a silent rounding).
     pub fn to_minor_units(&self) -> Result<i64, MoneyError> {
-        self.to_minor_units_i128()?
-            .try_into()
-            .map_err(|_| MoneyError::Overflow("to_minor_units"))
+        self.to_minor_units_i128()?.try_into().map_err(|_| MoneyError::Overflow("to_minor_units"))
     }
 
     /// Like [`Money::to_minor_units`], for totals beyond `i64`.
@@ -192,10 +181,7 @@ impl Money {
         }
         let scaled = self.amount.normalize();
         let shift = self.currency.minor_units() - scaled.scale();
-        scaled
-            .mantissa()
-            .checked_mul(10i128.pow(shift))
-            .ok_or(MoneyError::Overflow("to_minor_units"))
+        scaled.mantissa().checked_mul(10i128.pow(shift)).ok_or(MoneyError::Overflow("to_minor_units"))
     }
 
     /// A lossy `f64` view for statistics and charts; never feed it back into money.
@@ -228,6 +214,15 @@ impl Money {
     }
 }
 
+impl std::ops::Neg for Money {
+    type Output = Money;
+
+    /// Negation cannot overflow (`Decimal` is sign-magnitude), so it is an operator.
+    fn neg(self) -> Money {
+        Money::new(-self.amount, self.currency)
+    }
+}
+
 impl fmt::Display for Money {
     /// `"1234.50 USD"`: at least the currency's minor-unit digits, more if the amount carries them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,7 +231,7 @@ impl fmt::Display for Money {
         if shown.scale() < minor {
             shown.rescale(minor);
         }
-        write!(f, "{} {}", shown, self.currency)
+        f.pad(&format!("{} {}", shown, self.currency))
     }
 }
 
@@ -289,6 +284,11 @@ mod tests {
         assert_eq!(max.checked_mul(Decimal::TWO), Err(MoneyError::Overflow("mul")));
         assert!(max.to_minor_units().is_err());
         assert_eq!(usd("1").checked_div(Decimal::ZERO), Err(MoneyError::DivisionByZero("div")));
+    }
+
+    #[test]
+    fn parse_refuses_garbage() {
+        assert_eq!(Money::parse("12x", Currency::USD), Err(MoneyError::InvalidAmount("12x".into())));
     }
 
     #[test]

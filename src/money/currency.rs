@@ -283,10 +283,7 @@ impl FromStr for Currency {
             return Err(unknown());
         }
         let upper = trimmed.to_ascii_uppercase();
-        TABLE
-            .binary_search_by(|c| c.code.cmp(upper.as_str()))
-            .map(|i| Currency(i as u8))
-            .map_err(|_| unknown())
+        TABLE.binary_search_by(|c| c.code.cmp(upper.as_str())).map(|i| Currency(i as u8)).map_err(|_| unknown())
     }
 }
 

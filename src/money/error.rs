@@ -23,6 +23,9 @@ pub enum MoneyError {
         /// The right-hand currency.
         right: Currency,
     },
+    /// A string that is not a decimal amount.
+    #[error("{0:?} is not a decimal amount")]
+    InvalidAmount(String),
     /// A result did not fit in a `Decimal` or in the integer used for minor units.
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),

@@ -170,7 +170,12 @@ pub struct Conversion {
 
 /// Convert `money` into `to` at the rate for `on`, rounding once (banker's rounding) to the
 /// target's minor unit. Converting into the same currency returns the amount unchanged.
-pub fn convert<R: FxRates + ?Sized>(money: Money, to: Currency, on: NaiveDate, rates: &R) -> Result<Conversion, MoneyError> {
+pub fn convert<R: FxRates + ?Sized>(
+    money: Money,
+    to: Currency,
+    on: NaiveDate,
+    rates: &R,
+) -> Result<Conversion, MoneyError> {
     convert_with(money, to, on, rates, super::DEFAULT_ROUNDING)
 }
 

@@ -1,0 +1,125 @@
+//! Behaviour of `calendar`: anchoring, periods, fiscal years, with properties.
+
+use chrono::{Datelike, NaiveDate};
+use proptest::prelude::*;
+use revops::calendar::{
+    add_months_anchored, AnchorPolicy, Anniversaries, DayCount, FiscalCalendar, Month, Period, Quarter,
+};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// Monthly anniversaries of every month end across a leap year and a common year.
+/// (anchor, months later, expected) — Kill Bill and Lago both shipped bugs on these.
+/// (year, month, day)
+type Ymd = (i32, u32, u32);
+
+const MONTH_END_VECTORS: &[(Ymd, i32, Ymd)] = &[
+    ((2027, 1, 31), 1, (2027, 2, 28)),
+    ((2028, 1, 31), 1, (2028, 2, 29)),
+    ((2028, 1, 31), 2, (2028, 3, 31)),
+    ((2028, 1, 31), 3, (2028, 4, 30)),
+    ((2024, 2, 29), 12, (2025, 2, 28)),
+    ((2024, 2, 29), 48, (2028, 2, 29)),
+    ((2024, 2, 29), 1, (2024, 3, 29)),
+    ((2026, 3, 31), 1, (2026, 4, 30)),
+    ((2026, 3, 31), 2, (2026, 5, 31)),
+    ((2026, 5, 31), 1, (2026, 6, 30)),
+    ((2026, 8, 31), 1, (2026, 9, 30)),
+    ((2026, 10, 31), 1, (2026, 11, 30)),
+    ((2026, 12, 31), 1, (2027, 1, 31)),
+    ((2026, 12, 31), 2, (2027, 2, 28)),
+    ((2027, 11, 30), 3, (2028, 2, 29)),
+    ((2026, 1, 30), 1, (2026, 2, 28)),
+    ((2026, 1, 29), 1, (2026, 2, 28)),
+    ((2026, 1, 28), 1, (2026, 2, 28)),
+    ((2026, 3, 31), -1, (2026, 2, 28)),
+    ((2100, 1, 31), 1, (2100, 2, 28)),
+    ((2000, 1, 31), 1, (2000, 2, 29)),
+];
+
+#[test]
+fn month_end_anchoring_vectors() {
+    for &((y, m, day), n, (ey, em, ed)) in MONTH_END_VECTORS {
+        let got = add_months_anchored(d(y, m, day), n, AnchorPolicy::DayOfMonth).unwrap();
+        assert_eq!(got, d(ey, em, ed), "{y}-{m}-{day} + {n}");
+    }
+}
+
+#[test]
+fn stripe_service_period_splits_by_month() {
+    // Stripe revenue recognition docs: 120 USD from 2026-06-15 to 2026-10-13 (120 days).
+    let p = Period::new(d(2026, 6, 15), d(2026, 10, 13)).unwrap();
+    let days: Vec<i64> = p.months().map(|x| x.days()).collect();
+    assert_eq!(days, [16, 31, 31, 30, 12]);
+}
+
+#[test]
+fn reversed_and_empty_ranges() {
+    assert!(Period::new(d(2026, 2, 1), d(2026, 1, 1)).is_err());
+    let empty = Period::new(d(2026, 2, 1), d(2026, 2, 1)).unwrap();
+    assert_eq!(empty.months().count(), 0);
+    assert_eq!(empty.quarters().count(), 0);
+    assert_eq!(empty.last_day(), None);
+}
+
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    (1900i32..2200, 1u32..=12, 1u32..=31).prop_map(|(y, m, day)| {
+        let last = Month::new(y, m).unwrap().days();
+        d(y, m, day.min(last))
+    })
+}
+
+proptest! {
+    #[test]
+    fn anchoring_never_skips_or_repeats_a_month(anchor in any_date(), step in 1u32..=12, eom in any::<bool>()) {
+        let policy = if eom { AnchorPolicy::EndOfMonth } else { AnchorPolicy::DayOfMonth };
+        let dates: Vec<NaiveDate> = Anniversaries::new(anchor, step).unwrap().with_policy(policy).take(40).collect();
+        for (i, pair) in dates.windows(2).enumerate() {
+            let gap = Month::of(pair[0]).months_until(Month::of(pair[1]));
+            prop_assert_eq!(gap, i64::from(step), "step {} of {:?}", i, dates);
+            // never later than the anchor's day, and only earlier when the month is too short
+            let want = anchor.day().min(Month::of(pair[1]).days());
+            if policy == AnchorPolicy::DayOfMonth { prop_assert_eq!(pair[1].day(), want); }
+        }
+    }
+
+    #[test]
+    fn month_pieces_tile_the_period(a in any_date(), b in any_date()) {
+        let (s, e) = if a <= b { (a, b) } else { (b, a) };
+        let p = Period::new(s, e).unwrap();
+        let pieces: Vec<Period> = p.months().collect();
+        prop_assert_eq!(pieces.iter().map(Period::days).sum::<i64>(), p.days());
+        for pair in pieces.windows(2) { prop_assert_eq!(pair[0].end(), pair[1].start()); }
+        prop_assert_eq!(p.quarters().map(|q| q.days()).sum::<i64>(), p.days());
+        if !p.is_empty() {
+            let f = p.proration(&pieces[0]).unwrap();
+            prop_assert!(f > rust_decimal::Decimal::ZERO && f <= rust_decimal::Decimal::ONE);
+        }
+    }
+
+    #[test]
+    fn fiscal_quarter_contains_its_date(day in any_date(), start in 1u32..=12) {
+        let fc = FiscalCalendar::new(start).unwrap();
+        let q = fc.quarter_of(day);
+        prop_assert!(q.period().contains(day));
+        prop_assert!(fc.year_of(day).period().covers(&q.period()));
+        prop_assert_eq!(fc.year(fc.year_of(day).label()).unwrap(), fc.year_of(day));
+    }
+
+    /// Calendar constructors never panic, whatever they are handed.
+    #[test]
+    fn nothing_panics_on_arbitrary_input(y in any::<i32>(), m in any::<u32>(), n in any::<i32>(), step in any::<u32>(), a in any_date(), b in any_date()) {
+        let _ = Month::new(y, m).map(|mm| (mm.days(), mm.checked_add(n), mm.period(), mm.through(mm).count()));
+        let _ = Quarter::new(y, m).map(|q| q.period());
+        let _ = FiscalCalendar::new(m).map(|fc| fc.year(y).map(|fy| fy.period()));
+        let _ = add_months_anchored(a, n, AnchorPolicy::EndOfMonth);
+        let _ = add_months_anchored(NaiveDate::MAX, n, AnchorPolicy::DayOfMonth);
+        let _ = add_months_anchored(NaiveDate::MIN, n, AnchorPolicy::EndOfMonth);
+        let _ = Anniversaries::new(a, step).map(|x| x.take(3).count());
+        let _ = Anniversaries::new(NaiveDate::MAX, step.max(1)).map(|x| x.take(3).count());
+        let _ = Period::new(a, b).map(|p| (p.months().count(), p.proration(&p), p.year_fraction(DayCount::Thirty360)));
+        let _ = Period::inclusive(a, NaiveDate::MAX);
+    }
+}

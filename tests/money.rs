@@ -1,0 +1,271 @@
+//! Behaviour of `money`: the ISO table, allocation, conversion, with properties.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use revops::money::{allocate_minor_units, convert, InMemoryFxRates, RateLookup};
+use revops::{Currency, Money, MoneyError};
+use rust_decimal::Decimal;
+
+/// (code, numeric, minor units) from ISO 4217 list one (SIX, amendments through 2025).
+const ISO_VECTORS: &[(&str, u16, u32)] = &[
+    ("USD", 840, 2),
+    ("EUR", 978, 2),
+    ("GBP", 826, 2),
+    ("JPY", 392, 0),
+    ("KRW", 410, 0),
+    ("CLP", 152, 0),
+    ("VND", 704, 0),
+    ("ISK", 352, 0),
+    ("XAF", 950, 0),
+    ("XOF", 952, 0),
+    ("XPF", 953, 0),
+    ("PYG", 600, 0),
+    ("UGX", 800, 0),
+    ("RWF", 646, 0),
+    ("BIF", 108, 0),
+    ("DJF", 262, 0),
+    ("GNF", 324, 0),
+    ("KMF", 174, 0),
+    ("VUV", 548, 0),
+    ("UYI", 940, 0),
+    ("BHD", 48, 3),
+    ("IQD", 368, 3),
+    ("JOD", 400, 3),
+    ("KWD", 414, 3),
+    ("LYD", 434, 3),
+    ("OMR", 512, 3),
+    ("TND", 788, 3),
+    ("CLF", 990, 4),
+    ("UYW", 927, 4),
+    ("CHF", 756, 2),
+    ("CAD", 124, 2),
+    ("AUD", 36, 2),
+    ("NZD", 554, 2),
+    ("CNY", 156, 2),
+    ("HKD", 344, 2),
+    ("SGD", 702, 2),
+    ("INR", 356, 2),
+    ("BRL", 986, 2),
+    ("MXN", 484, 2),
+    ("ZAR", 710, 2),
+    ("SEK", 752, 2),
+    ("NOK", 578, 2),
+    ("DKK", 208, 2),
+    ("PLN", 985, 2),
+    ("CZK", 203, 2),
+    ("HUF", 348, 2),
+    ("ILS", 376, 2),
+    ("AED", 784, 2),
+    ("SAR", 682, 2),
+    ("TRY", 949, 2),
+    ("IDR", 360, 2),
+    ("THB", 764, 2),
+    ("TWD", 901, 2),
+    ("PHP", 608, 2),
+    ("MYR", 458, 2),
+    ("XCG", 532, 2),
+    ("ZWG", 924, 2),
+    ("SLE", 925, 2),
+    ("VES", 928, 2),
+    ("MRU", 929, 2),
+    ("STN", 930, 2),
+    ("ALL", 8, 2),
+    ("DZD", 12, 2),
+];
+
+#[test]
+fn iso_4217_vectors() {
+    for &(code, numeric, minor) in ISO_VECTORS {
+        let c: Currency = code.parse().unwrap();
+        assert_eq!((c.code(), c.numeric(), c.minor_units()), (code, numeric, minor), "{code}");
+        assert_eq!(code.to_lowercase().parse::<Currency>().unwrap(), c);
+    }
+    assert!(Currency::all().len() >= 150, "the full active list, got {}", Currency::all().len());
+}
+
+#[test]
+fn unknown_codes_are_errors() {
+    assert_eq!("ABC".parse::<Currency>(), Err(MoneyError::UnknownCurrency("ABC".into())));
+    assert!(Currency::from_numeric(999).is_err());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_uses_codes_and_decimal_strings() {
+    let m = Money::parse("1234.50", Currency::EUR).unwrap();
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(json, r#"{"amount":"1234.50","currency":"EUR"}"#);
+    assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+    assert!(serde_json::from_str::<Money>(r#"{"amount":"1","currency":"XYZ"}"#).is_err());
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn fx_lookup_direct_inverse_triangulated_and_stale() {
+    let mut rates = InMemoryFxRates::new().with_base(Currency::USD);
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 3, 27), Decimal::new(125, 2)).unwrap();
+    rates.insert(Currency::USD, Currency::GBP, d(2026, 3, 30), Decimal::new(8, 1)).unwrap();
+    // Sunday 29th uses Friday's quote and says so.
+    let c = convert(Money::parse("10", Currency::EUR).unwrap(), Currency::USD, d(2026, 3, 29), &rates).unwrap();
+    assert_eq!(c.converted.amount(), Decimal::new(1250, 2));
+    assert_eq!(c.rate.as_of, d(2026, 3, 27));
+    // Inverse: 1 USD = 0.8 EUR.
+    let back = convert(Money::parse("10", Currency::USD).unwrap(), Currency::EUR, d(2026, 3, 29), &rates).unwrap();
+    assert_eq!(back.converted.amount(), Decimal::new(800, 2));
+    // Triangulated: EUR→USD→GBP = 1.25 × 0.8 = 1.0, dated by the older leg.
+    let tri = convert(Money::parse("10", Currency::EUR).unwrap(), Currency::GBP, d(2026, 3, 30), &rates).unwrap();
+    assert_eq!(tri.converted.amount(), Decimal::new(1000, 2));
+    assert_eq!(tri.rate.as_of, d(2026, 3, 27));
+    // Stale beyond the policy, or exact-only: refused, not silently reused.
+    assert!(convert(Money::zero(Currency::EUR), Currency::USD, d(2026, 4, 10), &rates).is_err());
+    let exact = rates.clone().with_lookup(RateLookup::Exact);
+    assert!(convert(Money::zero(Currency::EUR), Currency::USD, d(2026, 3, 29), &exact).is_err());
+    assert!(rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), Decimal::ZERO).is_err());
+}
+
+fn any_currency() -> impl Strategy<Value = Currency> {
+    let all: Vec<Currency> = Currency::all().collect();
+    proptest::sample::select(all)
+}
+
+proptest! {
+    #[test]
+    fn allocation_ties_exactly_and_stays_within_one_unit(
+        total in -10_000_000_000i128..10_000_000_000i128,
+        weights in prop::collection::vec(0u32..1_000_000, 1..60),
+    ) {
+        let w: Vec<Decimal> = weights.iter().map(|&x| Decimal::from(x)).collect();
+        let sum: u64 = weights.iter().map(|&x| u64::from(x)).sum();
+        match allocate_minor_units(total, &w) {
+            Err(MoneyError::NoPositiveWeight(_)) => prop_assert_eq!(sum, 0),
+            Err(e) => prop_assert!(false, "unexpected {e}"),
+            Ok(parts) => {
+                prop_assert_eq!(parts.iter().sum::<i128>(), total);
+                for (p, &wi) in parts.iter().zip(&weights) {
+                    // |part − exact share| < 1, checked in integers: |part·Σw − total·w| < Σw.
+                    let gap = (p * sum as i128 - total * i128::from(wi)).abs();
+                    prop_assert!(gap < sum as i128);
+                    if wi == 0 { prop_assert_eq!(*p, 0); }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn money_allocation_ties_to_the_rounded_total(
+        cents in -1_000_000_000_000i64..1_000_000_000_000,
+        extra in 0i64..1000,
+        c in any_currency(),
+        weights in prop::collection::vec(0i64..10_000, 1..40),
+    ) {
+        // an amount with sub-minor digits: rounded once, then split exactly
+        let amount = Money::new(Decimal::new(cents * 1000 + extra, c.minor_units() + 3), c);
+        let w: Vec<Decimal> = weights.iter().map(|&x| Decimal::new(x, 2)).collect();
+        if let Ok(parts) = amount.allocate(&w) {
+            prop_assert_eq!(Money::sum(c, parts.iter().copied()).unwrap(), amount.round());
+            prop_assert!(parts.iter().all(|p| p.is_rounded()));
+        } else {
+            prop_assert!(weights.iter().all(|&x| x == 0));
+        }
+    }
+
+    #[test]
+    fn split_parts_differ_by_at_most_one_unit(cents in -1_000_000_000i64..1_000_000_000, n in 1usize..100) {
+        let parts = Money::from_minor_units(cents, Currency::USD).unwrap().split(n).unwrap();
+        let units: Vec<i64> = parts.iter().map(|p| p.to_minor_units().unwrap()).collect();
+        prop_assert_eq!(units.iter().sum::<i64>(), cents);
+        let (lo, hi) = (units.iter().min().unwrap(), units.iter().max().unwrap());
+        prop_assert!(hi - lo <= 1);
+    }
+
+    #[test]
+    fn minor_units_round_trip(minor in any::<i64>(), c in any_currency()) {
+        let m = Money::from_minor_units(minor, c).unwrap();
+        prop_assert_eq!(m.to_minor_units().unwrap(), minor);
+        prop_assert_eq!(m.round(), m);
+    }
+
+    #[test]
+    fn conversion_round_trip_is_within_one_minor_unit(
+        minor in -1_000_000_000_000i64..1_000_000_000_000,
+        rate_milli in 1u32..5_000_000,
+        from in any_currency(),
+        to in any_currency(),
+    ) {
+        // When the target is at least as fine as the source at this rate (one source unit is
+        // worth at least one target unit), going there and back lands within one minor unit.
+        let rate = Decimal::new(i64::from(rate_milli), 3);
+        let src_unit = Decimal::new(1, from.minor_units());
+        let dst_unit = Decimal::new(1, to.minor_units());
+        prop_assume!(from != to && src_unit * rate >= dst_unit);
+        let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let mut rates = InMemoryFxRates::new();
+        rates.insert(from, to, day, rate).unwrap();
+        let original = Money::from_minor_units(minor, from).unwrap();
+        let there = convert(original, to, day, &rates).unwrap().converted;
+        let back = convert(there, from, day, &rates).unwrap().converted;
+        let diff = back.checked_sub(original).unwrap().to_minor_units().unwrap().abs();
+        prop_assert!(diff <= 1, "{original} -> {there} -> {back}");
+    }
+
+    #[test]
+    fn conversion_round_trip_error_is_bounded_by_the_coarser_unit(
+        minor in -1_000_000_000_000i64..1_000_000_000_000,
+        rate_milli in 1u32..5_000_000,
+        from in any_currency(),
+        to in any_currency(),
+    ) {
+        // In general the error is at most half a target unit carried back, plus half a source unit.
+        prop_assume!(from != to);
+        let rate = Decimal::new(i64::from(rate_milli), 3);
+        let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let mut rates = InMemoryFxRates::new();
+        rates.insert(from, to, day, rate).unwrap();
+        let original = Money::from_minor_units(minor, from).unwrap();
+        let there = convert(original, to, day, &rates).unwrap().converted;
+        let back = convert(there, from, day, &rates).unwrap().converted;
+        let bound = Decimal::new(5, to.minor_units() + 1) / rate + Decimal::new(5, from.minor_units() + 1);
+        let err = (back.amount() - original.amount()).abs();
+        prop_assert!(err <= bound + Decimal::new(1, 20), "{original} -> {there} -> {back}, bound {bound}");
+    }
+
+    /// No public constructor or operation panics, whatever it is handed.
+    #[test]
+    fn nothing_panics_on_arbitrary_input(
+        code in "\\PC{0,5}",
+        numeric in any::<u16>(),
+        mantissa in any::<i64>(),
+        scale in 0u32..29,
+        minor in any::<i64>(),
+        weights in prop::collection::vec((any::<i64>(), 0u32..29), 0..8),
+        n in 0usize..50,
+        rate in (any::<i64>(), 0u32..29),
+        c in any_currency(),
+    ) {
+        let _ = code.parse::<Currency>();
+        let _ = Currency::from_numeric(numeric);
+        let _ = Money::parse(&code, c);
+        let m = Money::new(Decimal::new(mantissa, scale), c);
+        let other = Money::new(Decimal::new(minor, scale), c);
+        let w: Vec<Decimal> = weights.iter().map(|&(x, s)| Decimal::new(x, s)).collect();
+        let _ = m.checked_add(other);
+        let _ = m.checked_sub(other);
+        let _ = m.checked_mul(Decimal::new(minor, 0));
+        let _ = m.checked_div(Decimal::new(minor, scale));
+        let _ = m.ratio(other);
+        let _ = m.to_minor_units();
+        let _ = Money::from_minor_units(minor, c);
+        let _ = m.round().to_string();
+        let _ = m.allocate(&w);
+        let _ = m.split(n);
+        let _ = allocate_minor_units(i128::from(minor) * i128::from(mantissa), &w);
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut rates = InMemoryFxRates::new().with_base(Currency::USD);
+        let _ = rates.insert(c, Currency::USD, day, Decimal::new(rate.0, rate.1));
+        let _ = convert(m, Currency::EUR, day, &rates);
+        let _ = convert(m, Currency::USD, day, &rates);
+    }
+}
