@@ -1,7 +1,9 @@
 //! The crate-wide error: one variant per module, each wrapping that module's own error.
 
 use crate::calendar::CalendarError;
+use crate::ledger::LedgerError;
 use crate::money::MoneyError;
+use crate::revrec::RevRecError;
 
 /// Any error `revops` returns. Match on the module's variant for detail.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -13,6 +15,12 @@ pub enum Error {
     /// Dates, periods and fiscal calendars.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Journal entries and ledger sinks.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Revenue recognition.
+    #[error(transparent)]
+    RevRec(#[from] RevRecError),
 }
 
 /// `Result` with the crate's [`Error`].

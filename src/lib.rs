@@ -9,7 +9,10 @@
 //! | module | what lives there |
 //! |---|---|
 //! | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
+//! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
+//!
+//! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
 //!
 //! Engines depend downward only: `money` and `calendar` sit at the bottom.
 //!
@@ -42,7 +45,9 @@
 
 pub mod calendar;
 mod error;
+pub mod ledger;
 pub mod money;
+pub mod revrec;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};

@@ -9,10 +9,12 @@ mod amount;
 mod currency;
 mod error;
 mod fx;
+mod ratio;
 
 pub use allocate::allocate_minor_units;
 pub use amount::{Money, DEFAULT_ROUNDING};
 pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
+pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};

@@ -1,0 +1,268 @@
+//! Contract modifications (ASC 606-10-25-10 to 13).
+
+use chrono::NaiveDate;
+
+use super::schedule::{build_from, Recognition};
+use super::{
+    Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
+    VariableConsideration,
+};
+use crate::calendar::Period;
+use crate::money::{Money, Ratio};
+
+/// How a modification is accounted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ModificationTreatment {
+    /// A separate contract (606-10-25-12): distinct goods added at their standalone prices.
+    SeparateContract,
+    /// Termination of the old contract and creation of a new one, prospectively (606-10-25-13(a)).
+    TerminateAndCreate,
+    /// Part of the existing contract, with a cumulative catch-up (606-10-25-13(b)).
+    CumulativeCatchUp,
+}
+
+/// The facts ASC 606-10-25-12/13 asks about, from which the treatment follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ModificationFacts {
+    /// The modification adds promised goods or services that are distinct.
+    pub adds_distinct_goods: bool,
+    /// The price of the additions reflects their standalone selling prices.
+    pub priced_at_standalone_price: bool,
+    /// The goods not yet transferred are distinct from those already transferred.
+    pub remaining_goods_distinct: bool,
+}
+
+impl ModificationFacts {
+    /// The treatment the standard requires for these facts.
+    pub fn treatment(&self) -> ModificationTreatment {
+        if self.adds_distinct_goods && self.priced_at_standalone_price {
+            ModificationTreatment::SeparateContract
+        } else if self.remaining_goods_distinct {
+            ModificationTreatment::TerminateAndCreate
+        } else {
+            ModificationTreatment::CumulativeCatchUp
+        }
+    }
+}
+
+/// A change to a contract, effective from the start of `effective`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Modification {
+    /// The first day the modification applies to.
+    pub effective: NaiveDate,
+    /// Obligations added.
+    pub added: Vec<PerformanceObligation>,
+    /// Obligations replaced (same id): a new progress measure, a new service period.
+    pub updated: Vec<PerformanceObligation>,
+    /// Variable consideration replaced (same name) or added, with new estimates.
+    pub variable: Vec<VariableConsideration>,
+    /// Consideration added (may be negative for a price reduction).
+    pub additional_consideration: Money,
+    /// The id of the new contract, when the treatment creates one.
+    pub new_contract_id: String,
+    /// The facts; decide the treatment unless `treatment` forces one.
+    pub facts: ModificationFacts,
+    /// The caller's choice, overriding the facts.
+    pub treatment: Option<ModificationTreatment>,
+}
+
+/// What a modification did.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ModificationOutcome {
+    /// The treatment applied.
+    pub treatment: ModificationTreatment,
+    /// The contract to recognise from the effective date on: the separate new contract, the new
+    /// prospective contract, or the modified original.
+    pub contract: Contract,
+    /// Revenue recognised on the original contract before the effective date, per obligation.
+    pub recognised_before: Vec<(String, Money)>,
+    /// The cumulative catch-up recognised on the effective date, per obligation (zero unless
+    /// the treatment is a catch-up).
+    pub catch_up: Vec<(String, Money)>,
+}
+
+impl ModificationOutcome {
+    /// The total catch-up adjustment.
+    pub fn catch_up_total(&self) -> Result<Money, RevRecError> {
+        Ok(Money::sum(self.contract.currency, self.catch_up.iter().map(|(_, m)| *m))?)
+    }
+}
+
+/// Apply a modification to `original`.
+///
+/// - **Separate contract**: the original continues unchanged; the outcome's contract holds the
+///   added obligations for the additional consideration.
+/// - **Terminate and create**: the original stops at the effective date with what it has
+///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
+///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
+///   additional consideration (606-10-25-13(a)).
+/// - **Cumulative catch-up**: the modified contract replaces the original, and the difference
+///   between what it would have recognised through the effective date and what was recognised is
+///   the catch-up (606-10-25-13(b)). Use [`schedule_across`] for its schedule.
+pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
+    original.validate()?;
+    original.check_currency("additional consideration", &m.additional_consideration)?;
+    let treatment = m.treatment.unwrap_or(m.facts.treatment());
+    let through = m.effective.succ_opt().ok_or(crate::calendar::CalendarError::OutOfRange("modification date"))?;
+    let (before, _) = Recognition::new(original)?.cumulative(original, m.effective)?;
+    let recognised_before: Vec<(String, Money)> =
+        original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
+    let zero = Money::zero(original.currency);
+
+    let contract = match treatment {
+        ModificationTreatment::SeparateContract => Contract {
+            id: m.new_contract_id.clone(),
+            customer: original.customer.clone(),
+            currency: original.currency,
+            term: original.term,
+            obligations: m.added.clone(),
+            price: TransactionPrice::fixed(m.additional_consideration),
+        },
+        ModificationTreatment::TerminateAndCreate => prospective(original, m, &recognised_before)?,
+        ModificationTreatment::CumulativeCatchUp => {
+            let mut modified = amended(original, m)?;
+            modified.price.fixed = modified.price.fixed.checked_add(m.additional_consideration)?;
+            modified
+        }
+    };
+    contract.validate()?;
+
+    let catch_up = if treatment == ModificationTreatment::CumulativeCatchUp {
+        let (new_cum, _) = Recognition::new(&contract)?.cumulative(&contract, through)?;
+        let (old_cum, _) = Recognition::new(original)?.cumulative(original, through)?;
+        contract
+            .obligations
+            .iter()
+            .zip(new_cum)
+            .map(|(o, now)| {
+                let was = original.obligation_index(&o.id, "catch-up").map(|i| old_cum[i]).unwrap_or(zero);
+                Ok((o.id.clone(), now.checked_sub(was)?))
+            })
+            .collect::<Result<Vec<_>, RevRecError>>()?
+    } else {
+        contract.obligations.iter().map(|o| (o.id.clone(), zero)).collect()
+    };
+    Ok(ModificationOutcome { treatment, contract, recognised_before, catch_up })
+}
+
+/// The original with updated and added obligations and replaced variable consideration.
+fn amended(original: &Contract, m: &Modification) -> Result<Contract, RevRecError> {
+    let mut c = original.clone();
+    for u in &m.updated {
+        let i = c.obligation_index(&u.id, "modification update")?;
+        c.obligations[i] = u.clone();
+    }
+    c.obligations.extend(m.added.iter().cloned());
+    for v in &m.variable {
+        match c.price.variable.iter_mut().find(|x| x.name == v.name) {
+            Some(x) => *x = v.clone(),
+            None => c.price.variable.push(v.clone()),
+        }
+    }
+    if let Some(last) = c.obligations.iter().filter_map(|o| o.pattern.completes_by()).max() {
+        if last >= c.term.end() {
+            c.term = Period::new(c.term.start(), last.succ_opt().unwrap_or(last))?;
+        }
+    }
+    Ok(c)
+}
+
+fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Money)]) -> Result<Contract, RevRecError> {
+    // the original's obligations as updated by the modification; additions are appended below
+    let source = amended(original, &Modification { added: Vec::new(), ..m.clone() })?;
+    let cut = m.effective;
+    let mut obligations = Vec::new();
+    for o in &source.obligations {
+        let progress = o.pattern.progress_before(cut)?;
+        if progress >= Ratio::ONE {
+            continue;
+        }
+        let left = Ratio::new(progress.den() - progress.num(), progress.den())?;
+        let pattern = match &o.pattern {
+            SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
+            SatisfactionPattern::RatablyByMonth(p) => SatisfactionPattern::RatablyByMonth(rest_of(p, cut)?),
+            SatisfactionPattern::RatablyByMonthProrated(p) => SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?),
+            SatisfactionPattern::PointInTime(d) => SatisfactionPattern::PointInTime(*d),
+            SatisfactionPattern::Milestones(ms) => {
+                SatisfactionPattern::Milestones(ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect())
+            }
+            SatisfactionPattern::PercentComplete(_) | SatisfactionPattern::Usage { .. } => {
+                return Err(RevRecError::UnsupportedModification(format!(
+                    "obligation {:?} is partly satisfied under an input or usage measure; its remainder is not distinct, so account for the modification as a cumulative catch-up",
+                    o.id
+                )))
+            }
+        };
+        let ssp = match &o.ssp {
+            Ssp::Observable(x) => Ssp::Observable(x.mul_ratio(left)?),
+            Ssp::Range { low, point, high } => {
+                Ssp::Range { low: low.mul_ratio(left)?, point: point.mul_ratio(left)?, high: high.mul_ratio(left)? }
+            }
+            r @ Ssp::Residual { .. } => r.clone(),
+        };
+        obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
+    }
+    obligations.extend(m.added.iter().cloned());
+    let unrecognised = original
+        .price
+        .amount_before(cut)?
+        .round()
+        .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?;
+    let end = obligations
+        .iter()
+        .filter_map(|o| o.pattern.completes_by())
+        .max()
+        .map_or(original.term.end(), |d| d.succ_opt().unwrap_or(d))
+        .max(original.term.end());
+    Ok(Contract {
+        id: m.new_contract_id.clone(),
+        customer: original.customer.clone(),
+        currency: original.currency,
+        term: Period::new(cut.min(end), end)?,
+        obligations,
+        price: TransactionPrice::fixed(unrecognised.checked_add(m.additional_consideration)?),
+    })
+}
+
+fn rest_of(p: &Period, cut: NaiveDate) -> Result<Period, RevRecError> {
+    Ok(Period::new(cut.max(p.start()), p.end())?)
+}
+
+/// The schedule of a contract modified with a cumulative catch-up: periods ending on or before
+/// the effective date follow the original, later ones the modified contract, so the catch-up
+/// lands in the period containing the effective date and the whole schedule sums to the
+/// modified allocation.
+pub fn schedule_across(
+    original: &Contract,
+    outcome: &ModificationOutcome,
+    effective: NaiveDate,
+    periods: &[Period],
+) -> Result<ContractSchedule, RevRecError> {
+    if outcome.treatment != ModificationTreatment::CumulativeCatchUp {
+        return ContractSchedule::build(&outcome.contract, periods);
+    }
+    original.validate()?;
+    let modified = &outcome.contract;
+    let mut old = Recognition::new(original)?;
+    let mut new = Recognition::new(modified)?;
+    let zero = Money::zero(modified.currency);
+    build_from(modified, periods, |cut| {
+        if cut <= effective {
+            let (cum, alloc) = old.cumulative(original, cut)?;
+            let pick = |v: &Vec<Money>| {
+                modified
+                    .obligations
+                    .iter()
+                    .map(|o| original.obligation_index(&o.id, "schedule").map(|i| v[i]).unwrap_or(zero))
+                    .collect()
+            };
+            Ok((pick(&cum), pick(&alloc)))
+        } else {
+            new.cumulative(modified, cut)
+        }
+    })
+}

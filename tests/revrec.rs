@@ -1,0 +1,490 @@
+//! Behaviour of `revrec`, with published worked examples and properties.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use revops::calendar::{Month, Period};
+use revops::ledger::{Account, InMemoryLedger};
+use revops::revrec::*;
+use revops::{Currency, Money};
+use rust_decimal::Decimal;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn usd(s: &str) -> Money {
+    Money::parse(s, Currency::USD).unwrap()
+}
+
+fn months(from: (i32, u32), to: (i32, u32)) -> Vec<Period> {
+    Month::new(from.0, from.1).unwrap().through(Month::new(to.0, to.1).unwrap()).map(Month::period).collect()
+}
+
+fn one_obligation(total: &str, pattern: SatisfactionPattern, term: Period) -> Contract {
+    Contract {
+        id: "C-1".into(),
+        customer: "cus".into(),
+        currency: Currency::USD,
+        term,
+        obligations: vec![PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd(total)), pattern }],
+        price: TransactionPrice::fixed(usd(total)),
+    }
+}
+
+fn totals(s: &ContractSchedule) -> Vec<String> {
+    s.period_totals().unwrap().iter().map(|m| m.amount().to_string()).collect()
+}
+
+/// Stripe, "Revenue Recognition settings examples — amortization granularity":
+/// 120 USD, 2026-06-15 to 2026-10-13 (120 days). Stripe's times are 12:00 noon; at day
+/// granularity (ours) the by-day row is the one to match.
+#[test]
+fn stripe_amortization_granularity() {
+    let service = Period::new(d(2026, 6, 15), d(2026, 10, 13)).unwrap();
+    let periods = months((2026, 6), (2026, 10));
+
+    let by_day =
+        ContractSchedule::build(&one_obligation("120", SatisfactionPattern::RatablyByDay(service), service), &periods)
+            .unwrap();
+    assert_eq!(totals(&by_day), ["16.00", "31.00", "31.00", "30.00", "12.00"]);
+
+    let even = ContractSchedule::build(
+        &one_obligation("120", SatisfactionPattern::RatablyByMonth(service), service),
+        &periods,
+    )
+    .unwrap();
+    assert_eq!(totals(&even), ["30.00", "30.00", "30.00", "30.00", "0.00"]);
+
+    // Prorated first/last month: partial months at the daily rate (16 and 12 days at $1/day), the
+    // 92 left shared evenly by the three whole months. Stripe shows 30.66/30.66/30.68 (it
+    // truncates and puts the cent in the last whole month); the cumulative rounding rule this
+    // library uses gives 30.67/30.66/30.67 — same total, never more than a cent apart.
+    let prorated = ContractSchedule::build(
+        &one_obligation("120", SatisfactionPattern::RatablyByMonthProrated(service), service),
+        &periods,
+    )
+    .unwrap();
+    assert_eq!(totals(&prorated), ["16.00", "30.67", "30.66", "30.67", "12.00"]);
+}
+
+/// Stripe, "Subscription examples — monthly subscription": 31 USD from Jan 15 to Feb 14, 2019
+/// (31 days, per-day) gives 17 in January and 14 in February.
+#[test]
+fn stripe_monthly_subscription() {
+    let service = Period::new(d(2019, 1, 15), d(2019, 2, 15)).unwrap();
+    let s = ContractSchedule::build(
+        &one_obligation("31", SatisfactionPattern::RatablyByDay(service), service),
+        &months((2019, 1), (2019, 2)),
+    )
+    .unwrap();
+    assert_eq!(totals(&s), ["17.00", "14.00"]);
+}
+
+fn point(id: &str, ssp: Ssp) -> PerformanceObligation {
+    PerformanceObligation { id: id.into(), ssp, pattern: SatisfactionPattern::PointInTime(d(2026, 1, 10)) }
+}
+
+fn example_34(price: &str, with_d: bool) -> Contract {
+    let mut obligations = vec![
+        point("A", Ssp::Observable(usd("40"))),
+        point("B", Ssp::Observable(usd("55"))),
+        point("C", Ssp::Observable(usd("45"))),
+    ];
+    if with_d {
+        obligations.push(point("D", Ssp::Residual { low: Some(usd("15")), high: Some(usd("45")) }));
+    }
+    let list = if with_d { usd(price).checked_add(usd("40")).unwrap() } else { usd("140") };
+    let mut tp = TransactionPrice::fixed(list);
+    tp.discounts.push(Discount {
+        name: "B+C bundle".into(),
+        amount: usd("40"),
+        applies_to: Some(vec!["B".into(), "C".into()]),
+    });
+    Contract {
+        id: "E34".into(),
+        customer: "cus".into(),
+        currency: Currency::USD,
+        term: Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap(),
+        obligations,
+        price: tp,
+    }
+}
+
+/// ASC 606-10-55-259 to 269, Example 34 (allocation methodology).
+#[test]
+fn asc606_example_34_discount_and_residual() {
+    // Case A: the $40 discount belongs to B and C: A 40, B 33, C 27.
+    let a = allocate(&example_34("100", false), NaiveDate::MAX).unwrap();
+    let got: Vec<String> = a.lines.iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
+    assert_eq!(got, ["A=40.00", "B=33.00", "C=27.00"]);
+
+    // Case B: D's SSP is highly variable ($15–$45); price $130 → residual D = 30.
+    let b = allocate(&example_34("130", true), NaiveDate::MAX).unwrap();
+    assert_eq!(b.amount_for("D"), Some(usd("30")));
+    assert_eq!(b.amount_for("B"), Some(usd("33")));
+
+    // Case C: price $105 leaves a residual of $5, outside the observable range: refused.
+    let c = allocate(&example_34("105", true), NaiveDate::MAX);
+    assert!(matches!(c, Err(RevRecError::ResidualOutOfRange { .. })), "{c:?}");
+}
+
+/// ASC 606-10-55-129 to 133, Example 8: a modification accounted for as part of the existing
+/// contract with a cumulative catch-up. Construction for $1,000,000 with a $200,000 bonus
+/// (constrained at inception), 60% complete at the end of year 1 ($600,000 recognised). The
+/// modification adds $150,000, the bonus becomes highly probable, and progress drops to 51.2%:
+/// catch-up = 51.2% × $1,350,000 − $600,000 = $91,200.
+#[test]
+fn asc606_example_8_cumulative_catch_up() {
+    let start = d(2026, 1, 1);
+    let year1 = d(2026, 12, 31); // end of the first year
+    let modified_on = d(2027, 2, 15);
+    let bonus_estimate = |as_of, p_win: i64| VariableEstimate {
+        as_of,
+        method: EstimateMethod::MostLikelyAmount,
+        outcomes: vec![
+            Outcome { amount: usd("200000"), probability: Decimal::new(p_win, 2) },
+            Outcome { amount: usd("0"), probability: Decimal::new(100 - p_win, 2) },
+        ],
+    };
+    let building = PerformanceObligation {
+        id: "building".into(),
+        ssp: Ssp::Observable(usd("1000000")),
+        pattern: SatisfactionPattern::PercentComplete(vec![ProgressReport {
+            as_of: year1,
+            complete: Decimal::new(6, 1),
+        }]),
+    };
+    let mut price = TransactionPrice::fixed(usd("1000000"));
+    price.variable.push(VariableConsideration {
+        name: "bonus".into(),
+        estimates: vec![bonus_estimate(start, 60)],
+        applies_to: None,
+    });
+    let original = Contract {
+        id: "E8".into(),
+        customer: "cus".into(),
+        currency: Currency::USD,
+        term: Period::new(start, d(2028, 7, 1)).unwrap(),
+        obligations: vec![building.clone()],
+        price,
+    };
+    // Bonus constrained out at inception: 60% is not "highly probable" at 75%.
+    assert_eq!(original.price.amount_before(year1).unwrap(), usd("1000000"));
+
+    let mut updated = building;
+    updated.pattern = SatisfactionPattern::PercentComplete(vec![
+        ProgressReport { as_of: year1, complete: Decimal::new(6, 1) },
+        ProgressReport { as_of: modified_on, complete: Decimal::new(512, 3) },
+    ]);
+    let m = Modification {
+        effective: modified_on,
+        added: vec![],
+        updated: vec![updated],
+        variable: vec![VariableConsideration {
+            name: "bonus".into(),
+            estimates: vec![bonus_estimate(start, 60), bonus_estimate(modified_on, 90)],
+            applies_to: None,
+        }],
+        additional_consideration: usd("150000"),
+        new_contract_id: "E8".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: false,
+            priced_at_standalone_price: false,
+            remaining_goods_distinct: false,
+        },
+        treatment: None,
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::CumulativeCatchUp);
+    assert_eq!(out.recognised_before, [("building".to_string(), usd("600000"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("91200"));
+
+    // Quarterly schedule across the modification: the catch-up lands in 2027 Q1, and the whole
+    // schedule ties to the modified allocation.
+    let quarters: Vec<Period> = [(2026, 1), (2026, 4), (2026, 7), (2026, 10), (2027, 1)]
+        .iter()
+        .map(|&(y, m)| {
+            Period::new(d(y, m, 1), revops::calendar::add_months_anchored(d(y, m, 1), 3, Default::default()).unwrap())
+                .unwrap()
+        })
+        .collect();
+    let s = schedule_across(&original, &out, modified_on, &quarters).unwrap();
+    assert_eq!(s.period_totals().unwrap()[3], usd("600000"));
+    assert_eq!(s.period_totals().unwrap()[4], usd("91200"));
+    let sum =
+        Money::sum(Currency::USD, s.period_totals().unwrap()).unwrap().checked_add(s.total_after().unwrap()).unwrap();
+    assert_eq!(sum, usd("1350000"));
+}
+
+#[test]
+fn modification_treatment_follows_the_facts() {
+    let f = |a, p, r| ModificationFacts {
+        adds_distinct_goods: a,
+        priced_at_standalone_price: p,
+        remaining_goods_distinct: r,
+    };
+    assert_eq!(f(true, true, false).treatment(), ModificationTreatment::SeparateContract);
+    assert_eq!(f(true, false, true).treatment(), ModificationTreatment::TerminateAndCreate);
+    assert_eq!(f(false, false, false).treatment(), ModificationTreatment::CumulativeCatchUp);
+}
+
+/// ASC 606-10-55-111 to 116, Example 5 Case A in spirit: a 12-month $12,000 subscription; after
+/// 6 months the customer adds a second product for 6 months at a price below its standalone
+/// price, and the remaining service is distinct → terminate and create a new contract for the
+/// unrecognised $6,000 plus the new consideration.
+#[test]
+fn prospective_modification_reallocates_the_unrecognised_price() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let rest = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    let m = Modification {
+        effective: d(2026, 7, 1),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd("3000")),
+            pattern: SatisfactionPattern::RatablyByMonth(rest),
+        }],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd("2000"),
+        new_contract_id: "C-1b".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: false,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::TerminateAndCreate);
+    assert_eq!(out.recognised_before[0].1, usd("6000"));
+    // new price 6,000 + 2,000 = 8,000 split by remaining SSPs 6,000 : 3,000
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("plan"), Some(Money::parse("5333.33", Currency::USD).unwrap()));
+    assert_eq!(a.amount_for("addon"), Some(Money::parse("2666.67", Currency::USD).unwrap()));
+    let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+    assert_eq!(Money::sum(Currency::USD, s.period_totals().unwrap()).unwrap(), usd("8000"));
+}
+
+#[test]
+fn variable_consideration_re_estimated_with_catch_up() {
+    // $1,200 fixed over 12 months plus a usage bonus estimated by expected value.
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut c = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    let est = |as_of, outcomes: &[(&str, i64)]| VariableEstimate {
+        as_of,
+        method: EstimateMethod::ExpectedValue,
+        outcomes: outcomes.iter().map(|(a, p)| Outcome { amount: usd(a), probability: Decimal::new(*p, 2) }).collect(),
+    };
+    c.price.variable.push(VariableConsideration {
+        name: "bonus".into(),
+        estimates: vec![
+            // EV 240, but only 0 is reached with ≥75% probability: constrained to 0.
+            est(d(2026, 1, 1), &[("0", 40), ("300", 20), ("400", 40)]),
+            // At the end of March: 300 at least 80% likely → EV 320 capped at 300.
+            est(d(2026, 3, 31), &[("300", 80), ("400", 20)]),
+        ],
+        applies_to: None,
+    });
+    let s = ContractSchedule::build(&c, &months((2026, 1), (2026, 12))).unwrap();
+    let t = totals(&s);
+    assert_eq!(t[0], "100.00");
+    assert_eq!(t[1], "100.00");
+    // March: cumulative 3/12 × 1,500 = 375, minus 200 already = 175 (75 of it catch-up).
+    assert_eq!(t[2], "175.00");
+    assert_eq!(t[3], "125.00");
+    assert_eq!(s.total_allocated().unwrap(), usd("1500"));
+}
+
+#[test]
+fn milestones_usage_and_point_in_time() {
+    let term = Period::new(d(2026, 1, 1), d(2026, 7, 1)).unwrap();
+    let ms = SatisfactionPattern::Milestones(vec![
+        Milestone { name: "design".into(), weight: Decimal::from(1), achieved: Some(d(2026, 2, 10)) },
+        Milestone { name: "build".into(), weight: Decimal::from(2), achieved: Some(d(2026, 4, 30)) },
+        Milestone { name: "launch".into(), weight: Decimal::from(1), achieved: None },
+    ]);
+    let s = ContractSchedule::build(&one_obligation("1000", ms, term), &months((2026, 1), (2026, 6))).unwrap();
+    assert_eq!(totals(&s), ["0.00", "250.00", "0.00", "500.00", "0.00", "0.00"]);
+    assert_eq!(s.total_after().unwrap(), usd("250"));
+
+    let usage = SatisfactionPattern::Usage {
+        committed: Decimal::from(1000),
+        reports: vec![
+            UsageReport { date: d(2026, 1, 5), quantity: Decimal::from(300) },
+            UsageReport { date: d(2026, 2, 5), quantity: Decimal::from(900) }, // beyond the commitment
+        ],
+    };
+    let s = ContractSchedule::build(&one_obligation("500", usage, term), &months((2026, 1), (2026, 3))).unwrap();
+    assert_eq!(totals(&s), ["150.00", "350.00", "0.00"]);
+}
+
+#[test]
+fn bad_input_gets_clear_errors() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let good = one_obligation("100", SatisfactionPattern::RatablyByDay(term), term);
+
+    let mut zero_ssp = good.clone();
+    zero_ssp.obligations[0].ssp = Ssp::Observable(usd("0"));
+    assert!(matches!(allocate(&zero_ssp, NaiveDate::MAX), Err(RevRecError::NonPositiveSsp(_))));
+
+    let mut eur_price = good.clone();
+    eur_price.price.fixed = Money::parse("100", Currency::EUR).unwrap();
+    assert!(matches!(allocate(&eur_price, NaiveDate::MAX), Err(RevRecError::CurrencyMismatch { .. })));
+
+    let mut empty_service = good.clone();
+    empty_service.obligations[0].pattern =
+        SatisfactionPattern::RatablyByDay(Period::new(d(2026, 1, 1), d(2026, 1, 1)).unwrap());
+    assert!(matches!(empty_service.validate(), Err(RevRecError::DatesOutOfOrder { .. })));
+
+    let outside = ContractSchedule::build(&good, &months((2030, 1), (2030, 3)));
+    assert!(matches!(outside, Err(RevRecError::OutsideContract { .. })), "{outside:?}");
+
+    let mut gap = months((2026, 1), (2026, 3));
+    gap.remove(1);
+    assert!(matches!(ContractSchedule::build(&good, &gap), Err(RevRecError::BadReportingPeriods(_))));
+
+    let mut none = good.clone();
+    none.obligations.clear();
+    assert!(matches!(none.validate(), Err(RevRecError::NoObligations(_))));
+
+    let mut dup = good.clone();
+    dup.obligations.push(dup.obligations[0].clone());
+    assert!(matches!(dup.validate(), Err(RevRecError::DuplicateObligation { .. })));
+
+    let mut bad_prob = good.clone();
+    bad_prob.price.variable.push(VariableConsideration {
+        name: "x".into(),
+        estimates: vec![VariableEstimate {
+            as_of: d(2026, 1, 1),
+            method: EstimateMethod::ExpectedValue,
+            outcomes: vec![Outcome { amount: usd("10"), probability: Decimal::new(5, 1) }],
+        }],
+        applies_to: None,
+    });
+    assert!(matches!(bad_prob.validate(), Err(RevRecError::InvalidFraction(_))));
+}
+
+#[test]
+fn rollforward_positions_and_journal_tie() {
+    // Annual $1,200 billed up front on Jan 1; recognised monthly.
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let c = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    let s = ContractSchedule::build(&c, &months((2026, 1), (2026, 12))).unwrap();
+    let billings = [Billing { date: d(2026, 1, 1), amount: usd("1200") }];
+    let rf = s.rollforward(&billings).unwrap();
+    assert_eq!(rf.rows[0].closing.liability(), usd("1100"));
+    assert_eq!(rf.rows[11].closing.net, usd("0"));
+    let mut ledger = InMemoryLedger::new();
+    let posted = s.post_journal(&billings, &mut ledger).unwrap();
+    assert_eq!(posted, 13);
+    assert_eq!(ledger.balance(Account::Revenue, Currency::USD).unwrap(), usd("-1200"));
+    assert_eq!(ledger.balance(Account::DeferredRevenue, Currency::USD).unwrap(), usd("0"));
+
+    // Billed quarterly in arrears: a contract asset builds, then clears.
+    let arrears: Vec<Billing> =
+        [3, 6, 9, 12].iter().map(|&m| Billing { date: d(2026, m, 28), amount: usd("300") }).collect();
+    let rf = s.rollforward(&arrears).unwrap();
+    assert_eq!(rf.rows[1].closing.asset(), usd("200"));
+    assert_eq!(rf.rows[2].closing.asset(), usd("0"));
+    let mut ledger = InMemoryLedger::new();
+    s.post_journal(&arrears, &mut ledger).unwrap();
+    assert_eq!(ledger.balance(Account::ContractAsset, Currency::USD).unwrap(), usd("0"));
+    assert_eq!(ledger.balance(Account::AccountsReceivable, Currency::USD).unwrap(), usd("1200"));
+
+    let w = s.waterfall(d(2026, 7, 1)).unwrap();
+    assert_eq!(Money::sum(Currency::USD, w.amounts.iter().copied()).unwrap(), usd("600"));
+}
+
+fn arb_contract() -> impl Strategy<Value = (Contract, Vec<Billing>)> {
+    let obligation = (1i64..5_000_000, 0usize..5, 0i64..400, 1i64..1200, 0u32..101);
+    (
+        prop::collection::vec(obligation, 1..5),
+        0i64..2_000_000,
+        0usize..3,
+        prop::collection::vec((0i64..800, 0i64..1_000_000), 0..6),
+    )
+        .prop_map(|(obs, discount_cents, currency_pick, bills)| {
+            let currency = [Currency::USD, Currency::JPY, Currency::KWD][currency_pick];
+            let start = d(2026, 1, 1);
+            let money = |minor: i64| Money::from_minor_units(minor, currency).unwrap();
+            let day = |n: i64| start + chrono::Duration::days(n);
+            let obligations: Vec<PerformanceObligation> = obs
+                .iter()
+                .enumerate()
+                .map(|(i, &(ssp, kind, offset, len, pct))| {
+                    let p = Period::new(day(offset), day(offset + len)).unwrap();
+                    let pattern = match kind {
+                        0 => SatisfactionPattern::RatablyByDay(p),
+                        1 => SatisfactionPattern::RatablyByMonth(p),
+                        2 => SatisfactionPattern::RatablyByMonthProrated(p),
+                        3 => SatisfactionPattern::PointInTime(day(offset)),
+                        _ => SatisfactionPattern::PercentComplete(vec![ProgressReport {
+                            as_of: day(offset),
+                            complete: Decimal::new(i64::from(pct), 2),
+                        }]),
+                    };
+                    PerformanceObligation { id: format!("o{i}"), ssp: Ssp::Observable(money(ssp)), pattern }
+                })
+                .collect();
+            let list: i64 = obs.iter().map(|o| o.0).sum();
+            let mut price = TransactionPrice::fixed(money(list));
+            price.discounts.push(Discount {
+                name: "d".into(),
+                amount: money(discount_cents.min(list)),
+                applies_to: None,
+            });
+            let c = Contract {
+                id: "P".into(),
+                customer: "c".into(),
+                currency,
+                term: Period::new(start, day(1700)).unwrap(),
+                obligations,
+                price,
+            };
+            let billings =
+                bills.iter().map(|&(offset, amount)| Billing { date: day(offset), amount: money(amount) }).collect();
+            (c, billings)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn schedules_allocations_waterfall_and_rollforward_tie((c, billings) in arb_contract()) {
+        let a = allocate(&c, NaiveDate::MAX).unwrap();
+        let price = c.price.amount_before(NaiveDate::MAX).unwrap().round();
+        prop_assert_eq!(Money::sum(c.currency, a.lines.iter().map(|(_, m)| *m)).unwrap(), price);
+
+        let periods = months((2026, 1), (2030, 12));
+        let s = ContractSchedule::build(&c, &periods).unwrap();
+        for o in &s.obligations {
+            let total = Money::sum(c.currency, o.amounts.iter().copied()).unwrap().checked_add(o.before).unwrap().checked_add(o.after).unwrap();
+            prop_assert_eq!(total, o.allocated);
+            prop_assert_eq!(Some(o.allocated), a.amount_for(&o.obligation_id));
+        }
+        // waterfall from mid-way + recognised before it = total
+        let cut = d(2027, 7, 1);
+        let w = s.waterfall(cut).unwrap();
+        let recognised: Money = Money::sum(c.currency, s.periods.iter().zip(s.period_totals().unwrap()).filter(|(p, _)| p.start() < cut).map(|(_, m)| m)).unwrap();
+        let future = Money::sum(c.currency, w.amounts.iter().copied()).unwrap().checked_add(w.beyond).unwrap();
+        prop_assert_eq!(recognised.checked_add(future).unwrap().checked_add(s.total_before().unwrap()).unwrap(), price);
+
+        let rf = s.rollforward(&billings).unwrap();
+        for r in &rf.rows {
+            let expect = r.opening.net.checked_add(r.billed).unwrap().checked_sub(r.recognised).unwrap();
+            prop_assert_eq!(expect, r.closing.net);
+            prop_assert_eq!(r.closing.liability().checked_sub(r.closing.asset()).unwrap(), r.closing.net);
+        }
+        let mut ledger = InMemoryLedger::new();
+        s.post_journal(&billings, &mut ledger).unwrap();
+        let deferred = ledger.balance(Account::DeferredRevenue, c.currency).unwrap();
+        let asset = ledger.balance(Account::ContractAsset, c.currency).unwrap();
+        let last = rf.rows.last().unwrap().closing;
+        // the ledger starts from the opening position, so compare movements
+        let first = rf.rows[0].opening;
+        prop_assert_eq!(-deferred, last.liability().checked_sub(first.liability()).unwrap());
+        prop_assert_eq!(asset, last.asset().checked_sub(first.asset()).unwrap());
+    }
+}
