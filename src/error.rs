@@ -1,5 +1,6 @@
 //! The crate-wide error: one variant per module, each wrapping that module's own error.
 
+use crate::billing::BillingError;
 use crate::calendar::CalendarError;
 use crate::ledger::LedgerError;
 use crate::money::MoneyError;
@@ -18,6 +19,9 @@ pub enum Error {
     /// Journal entries and ledger sinks.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// Billing, invoices, payments and collections.
+    #[error(transparent)]
+    Billing(#[from] BillingError),
     /// Revenue recognition.
     #[error(transparent)]
     RevRec(#[from] RevRecError),

@@ -1,0 +1,65 @@
+//! Quote-to-cash in under 60 lines: a quarterly contract billed in advance with tax, a partial
+//! payment, a credit note, aging and dunning as of a date.
+use chrono::NaiveDate;
+use revops::billing::*;
+use revops::calendar::{AnchorPolicy, Period};
+use revops::{Currency, Money};
+use rust_decimal::Decimal;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("bad date");
+    let terms = BillingTerms {
+        fee: Money::parse("30000", Currency::USD)?,
+        frequency: BillingFrequency::Quarterly,
+        timing: BillingTiming::InAdvance,
+        alignment: BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth),
+        service: Period::new(date(1, 31)?, date(12, 31)?)?,
+        payment_terms_days: 30,
+    };
+    let tax = FlatTax(TaxTreatment { rate: Decimal::new(825, 4), mode: TaxMode::Exclusive });
+    let mut invoices = Vec::new();
+    for (n, item) in terms.schedule()?.iter().enumerate() {
+        let draft = InvoiceDraft::for_item("Acme", "C-1001", "Enterprise plan", item);
+        invoices.push(draft.finalize(format!("INV-{:04}", n + 1), &tax)?);
+    }
+    for inv in &invoices {
+        println!(
+            "{} {} due {}  net {:>14}  tax {:>12}  total {:>14}",
+            inv.number, inv.issue_date, inv.due_date, inv.subtotal, inv.tax, inv.total
+        );
+    }
+
+    let mut receivables: Vec<Receivable> = invoices.iter().map(Receivable::from_invoice).collect();
+    let payment = Payment {
+        id: "py_1".into(),
+        customer: "Acme".into(),
+        date: date(3, 10)?,
+        amount: Money::parse("40000", Currency::USD)?,
+    };
+    let applied = apply_payment(&payment, &mut receivables, &ApplicationRule::OldestFirst)?;
+    println!("\npayment {} applied: {:?}, unapplied {}", payment.amount, applied.applied, applied.unapplied);
+
+    let credit = CreditNote::issue(
+        &invoices[1],
+        &[],
+        "CN-1",
+        &[CreditRequest { line: 0, amount: CreditAmount::Net(Money::parse("5000", Currency::USD)?) }],
+    )?;
+    receivables[1].credited = credit.total;
+    println!("credit note {} on {}: {}", credit.number, credit.invoice, credit.total);
+
+    let as_of = date(9, 1)?;
+    for report in age_receivables(&receivables, as_of)? {
+        println!("\naging as of {as_of} ({}):", report.currency);
+        for bucket in AgingBucket::ALL {
+            println!("  {:<12} {:>14}", format!("{bucket:?}"), report.bucket(bucket));
+        }
+    }
+    if let Some(state) = DunningPolicy::standard(Currency::USD).evaluate("Acme", &receivables, as_of)? {
+        println!(
+            "\ndunning: {} ({:?}), {} days past due, {} overdue",
+            state.step.name, state.step.action, state.days_past_due, state.overdue
+        );
+    }
+    Ok(())
+}

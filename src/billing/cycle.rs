@@ -1,0 +1,101 @@
+use chrono::NaiveDate;
+
+use super::{BillingError, ContractLifecycle, ContractState};
+
+/// Dates of one deal's path from quote to cash, as the caller recorded them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QuoteToCash {
+    /// Quote issued.
+    pub quoted: NaiveDate,
+    /// Contract signed.
+    pub signed: Option<NaiveDate>,
+    /// Service activated.
+    pub activated: Option<NaiveDate>,
+    /// First invoice issued.
+    pub first_invoiced: Option<NaiveDate>,
+    /// First payment received.
+    pub first_paid: Option<NaiveDate>,
+}
+
+/// Days spent in each stage (`None` until the stage ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CycleTime {
+    /// Quote → signature.
+    pub quote_to_sign: Option<i64>,
+    /// Signature → activation.
+    pub sign_to_activate: Option<i64>,
+    /// Activation → first invoice.
+    pub activate_to_invoice: Option<i64>,
+    /// First invoice → first payment.
+    pub invoice_to_cash: Option<i64>,
+    /// Quote → first payment.
+    pub total: Option<i64>,
+}
+
+impl QuoteToCash {
+    /// Take signature and activation dates from a contract's lifecycle.
+    pub fn from_lifecycle(quoted: NaiveDate, lifecycle: &ContractLifecycle) -> QuoteToCash {
+        QuoteToCash {
+            quoted,
+            signed: lifecycle.entered(ContractState::Signed),
+            activated: lifecycle.entered(ContractState::Active),
+            first_invoiced: None,
+            first_paid: None,
+        }
+    }
+
+    /// Days per stage; a date before the previous stage's is an error.
+    pub fn cycle_time(&self) -> Result<CycleTime, BillingError> {
+        let span = |a: Option<NaiveDate>, b: Option<NaiveDate>| -> Result<Option<i64>, BillingError> {
+            match (a, b) {
+                (Some(a), Some(b)) if b < a => Err(BillingError::EventOutOfOrder { date: b, previous: a }),
+                (Some(a), Some(b)) => Ok(Some((b - a).num_days())),
+                _ => Ok(None),
+            }
+        };
+        Ok(CycleTime {
+            quote_to_sign: span(Some(self.quoted), self.signed)?,
+            sign_to_activate: span(self.signed, self.activated)?,
+            activate_to_invoice: span(self.activated, self.first_invoiced)?,
+            invoice_to_cash: span(self.first_invoiced, self.first_paid)?,
+            total: span(Some(self.quoted), self.first_paid)?,
+        })
+    }
+}
+
+/// Median and 90th percentile of total quote-to-cash days over completed cycles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CycleTimeSummary {
+    /// Completed cycles counted.
+    pub completed: usize,
+    /// Median days (nearest-rank).
+    pub median_days: i64,
+    /// 90th percentile days (nearest-rank).
+    pub p90_days: i64,
+    /// Mean days.
+    pub mean_days: f64,
+}
+
+/// Summarise completed cycles; `None` when none has completed.
+pub fn summarise_cycle_times(cycles: &[QuoteToCash]) -> Result<Option<CycleTimeSummary>, BillingError> {
+    let mut totals: Vec<i64> = Vec::new();
+    for c in cycles {
+        if let Some(t) = c.cycle_time()?.total {
+            totals.push(t);
+        }
+    }
+    if totals.is_empty() {
+        return Ok(None);
+    }
+    totals.sort_unstable();
+    let rank = |p: f64| totals[((p * totals.len() as f64).ceil() as usize).clamp(1, totals.len()) - 1];
+    Ok(Some(CycleTimeSummary {
+        completed: totals.len(),
+        median_days: rank(0.5),
+        p90_days: rank(0.9),
+        mean_days: totals.iter().sum::<i64>() as f64 / totals.len() as f64,
+    }))
+}

@@ -1,0 +1,97 @@
+use chrono::NaiveDate;
+
+use super::BillingError;
+
+/// Where a contract is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ContractState {
+    /// Being negotiated.
+    Draft,
+    /// Signed, not yet started.
+    Signed,
+    /// In service.
+    Active,
+    /// Renewed for another term; becomes active again when that term starts.
+    Renewed,
+    /// Ended at term without renewal (final).
+    Expired,
+    /// Ended early (final).
+    Cancelled,
+}
+
+impl ContractState {
+    /// The states this one may move to.
+    pub fn successors(self) -> &'static [ContractState] {
+        use ContractState::*;
+        match self {
+            Draft => &[Signed, Cancelled],
+            Signed => &[Active, Cancelled],
+            Active => &[Renewed, Expired, Cancelled],
+            Renewed => &[Active, Expired, Cancelled],
+            Expired | Cancelled => &[],
+        }
+    }
+
+    /// True for `Expired` and `Cancelled`.
+    pub fn is_final(self) -> bool {
+        self.successors().is_empty()
+    }
+}
+
+/// A contract's lifecycle: the current state and every transition with the date the caller
+/// recorded for it.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{ContractLifecycle, ContractState};
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+/// let mut c = ContractLifecycle::new(day(1));
+/// c.transition(ContractState::Signed, day(5))?;
+/// c.transition(ContractState::Active, day(10))?;
+/// assert!(c.transition(ContractState::Draft, day(11)).is_err()); // names both states
+/// assert_eq!(c.entered(ContractState::Active), Some(day(10)));
+/// # Ok::<(), revops::billing::BillingError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ContractLifecycle {
+    history: Vec<(ContractState, NaiveDate)>,
+}
+
+impl ContractLifecycle {
+    /// A draft created on `created`.
+    pub fn new(created: NaiveDate) -> ContractLifecycle {
+        ContractLifecycle { history: vec![(ContractState::Draft, created)] }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> ContractState {
+        self.history.last().map_or(ContractState::Draft, |(s, _)| *s)
+    }
+
+    /// Every state entered, with its date, oldest first.
+    pub fn history(&self) -> &[(ContractState, NaiveDate)] {
+        &self.history
+    }
+
+    /// When the contract first entered `state`.
+    pub fn entered(&self, state: ContractState) -> Option<NaiveDate> {
+        self.history.iter().find(|(s, _)| *s == state).map(|(_, d)| *d)
+    }
+
+    /// Move to `to` on `on`; an invalid transition or a date before the last event is an error.
+    pub fn transition(&mut self, to: ContractState, on: NaiveDate) -> Result<(), BillingError> {
+        let from = self.state();
+        if !from.successors().contains(&to) {
+            return Err(BillingError::InvalidTransition { from, to });
+        }
+        if let Some((_, previous)) = self.history.last() {
+            if on < *previous {
+                return Err(BillingError::EventOutOfOrder { date: on, previous: *previous });
+            }
+        }
+        self.history.push((to, on));
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+use chrono::NaiveDate;
+
+use super::BillingError;
+use crate::calendar::Period;
+use crate::money::Money;
+use crate::revrec::{Billing, ContractPosition, ContractSchedule};
+
+/// Cash received against a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CashReceipt {
+    /// When.
+    pub date: NaiveDate,
+    /// How much.
+    pub amount: Money,
+}
+
+/// Billings, revenue and cash for one contract over a period, with the balances that explain
+/// their differences:
+///
+/// - `billed − recognised = Δ deferred revenue − Δ unbilled receivable`
+/// - `billed − collected = Δ accounts receivable`
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Reconciliation {
+    /// The contract.
+    pub contract_id: String,
+    /// The period.
+    pub period: Period,
+    /// Billed in the period.
+    pub billed: Money,
+    /// Revenue recognised in the period.
+    pub recognised: Money,
+    /// Cash collected in the period.
+    pub collected: Money,
+    /// Contract position at the start (deferred revenue or unbilled receivable).
+    pub opening: ContractPosition,
+    /// Contract position at the end.
+    pub closing: ContractPosition,
+    /// Receivables at the start.
+    pub opening_receivable: Money,
+    /// Receivables at the end.
+    pub closing_receivable: Money,
+}
+
+impl Reconciliation {
+    /// True when both identities hold to the cent.
+    pub fn ties(&self) -> Result<bool, BillingError> {
+        let revenue_side = self.billed.checked_sub(self.recognised)?;
+        let position_move = self.closing.net.checked_sub(self.opening.net)?;
+        let cash_side = self.billed.checked_sub(self.collected)?;
+        let ar_move = self.closing_receivable.checked_sub(self.opening_receivable)?;
+        Ok(revenue_side == position_move && cash_side == ar_move)
+    }
+}
+
+/// Reconcile billings (from invoices), recognised revenue (from the contract's revenue schedule)
+/// and cash for `period`, which must start and end on the schedule's period boundaries.
+pub fn reconcile(
+    schedule: &ContractSchedule,
+    billings: &[Billing],
+    receipts: &[CashReceipt],
+    period: Period,
+) -> Result<Reconciliation, BillingError> {
+    let rf = schedule.rollforward(billings)?;
+    let rows: Vec<_> = rf.rows.iter().filter(|r| period.covers(&r.period)).collect();
+    let (first, last) = match (rows.first(), rows.last()) {
+        (Some(f), Some(l)) if f.period.start() == period.start() && l.period.end() == period.end() => (f, l),
+        _ => return Err(BillingError::PeriodNotAligned(period.to_string())),
+    };
+    let c = schedule.currency;
+    for r in receipts {
+        super::error::same_currency("cash receipt", c, &r.amount)?;
+    }
+    let sum_billed =
+        |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, billings.iter().filter(|b| keep(b.date)).map(|b| b.amount));
+    let sum_cash =
+        |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, receipts.iter().filter(|r| keep(r.date)).map(|r| r.amount));
+    let before = |d: NaiveDate| d < period.start();
+    let by_end = |d: NaiveDate| d < period.end();
+    Ok(Reconciliation {
+        contract_id: schedule.contract_id.clone(),
+        period,
+        billed: Money::sum(c, rows.iter().map(|r| r.billed))?,
+        recognised: Money::sum(c, rows.iter().map(|r| r.recognised))?,
+        collected: sum_cash(&|d| period.contains(d))?,
+        opening: first.opening,
+        closing: last.closing,
+        opening_receivable: sum_billed(&before)?.checked_sub(sum_cash(&before)?)?,
+        closing_receivable: sum_billed(&by_end)?.checked_sub(sum_cash(&by_end)?)?,
+    })
+}

@@ -1,0 +1,172 @@
+use chrono::NaiveDate;
+
+use super::BillingError;
+use crate::calendar::{add_months_anchored, AnchorPolicy, Month, Period};
+use crate::money::{Money, Ratio};
+
+/// How often a contract bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum BillingFrequency {
+    /// Every month.
+    Monthly,
+    /// Every three months.
+    Quarterly,
+    /// Every twelve months.
+    Annual,
+}
+
+impl BillingFrequency {
+    /// Months per billing period.
+    pub fn months(self) -> u32 {
+        match self {
+            BillingFrequency::Monthly => 1,
+            BillingFrequency::Quarterly => 3,
+            BillingFrequency::Annual => 12,
+        }
+    }
+}
+
+/// When a period is invoiced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum BillingTiming {
+    /// On the first day of the service period.
+    InAdvance,
+    /// On the day after the service period ends.
+    InArrears,
+}
+
+/// Where billing periods start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum BillingAlignment {
+    /// On anniversaries of the service start (month-end anchored by the policy).
+    Anniversary(AnchorPolicy),
+    /// On calendar boundaries (1st of the month, quarter, or year); a first period that starts
+    /// mid-way is prorated by day.
+    Calendar,
+}
+
+/// The recurring terms of a contract that drive its invoices.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BillingTerms {
+    /// The fee for one full billing period.
+    pub fee: Money,
+    /// How often.
+    pub frequency: BillingFrequency,
+    /// In advance or in arrears.
+    pub timing: BillingTiming,
+    /// Anniversary or calendar periods.
+    pub alignment: BillingAlignment,
+    /// The whole service term (half-open).
+    pub service: Period,
+    /// Days from invoice to due date (30 for net-30).
+    pub payment_terms_days: u32,
+}
+
+/// One billing period: what service it covers, when it is invoiced, and for how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BillingItem {
+    /// The service covered.
+    pub service: Period,
+    /// The invoice date.
+    pub invoice_date: NaiveDate,
+    /// The due date.
+    pub due_date: NaiveDate,
+    /// Share of a full period's fee: one, or days used ÷ days in the full period.
+    pub proration: Ratio,
+    /// The fee for this item, rounded once.
+    pub amount: Money,
+}
+
+impl BillingTerms {
+    /// The billing periods over the service term.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{BillingAlignment, BillingFrequency, BillingTerms, BillingTiming};
+    /// use revops::calendar::Period;
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let terms = BillingTerms {
+    ///     fee: Money::parse("310", Currency::USD)?,
+    ///     frequency: BillingFrequency::Monthly,
+    ///     timing: BillingTiming::InAdvance,
+    ///     alignment: BillingAlignment::Calendar,
+    ///     service: Period::new(d(1, 18), d(4, 1))?,
+    ///     payment_terms_days: 30,
+    /// };
+    /// let items = terms.schedule()?;
+    /// assert_eq!(items[0].amount.to_string(), "140.00 USD"); // 14 of 31 January days
+    /// assert_eq!(items.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn schedule(&self) -> Result<Vec<BillingItem>, BillingError> {
+        if self.fee.is_negative() {
+            return Err(BillingError::Negative("billing fee".into()));
+        }
+        if self.service.is_empty() {
+            return Err(BillingError::InvalidPolicy(format!("service term {} has no days", self.service)));
+        }
+        let step = self.frequency.months();
+        let (start, end) = (self.service.start(), self.service.end());
+        // the full periods that tile the term: boundaries before, inside and after it
+        let mut bounds: Vec<NaiveDate> = Vec::new();
+        match self.alignment {
+            BillingAlignment::Anniversary(policy) => {
+                let mut k = 0;
+                loop {
+                    let b = add_months_anchored(start, (k * step) as i32, policy)?;
+                    bounds.push(b);
+                    if b >= end {
+                        break;
+                    }
+                    k += 1;
+                }
+            }
+            BillingAlignment::Calendar => {
+                let first = Month::of(start);
+                let offset = (first.number() - 1) % step;
+                let mut m = first.checked_add(-(offset as i32))?;
+                loop {
+                    bounds.push(m.first_day());
+                    if m.first_day() >= end {
+                        break;
+                    }
+                    m = m.checked_add(step as i32)?;
+                }
+            }
+        }
+        let mut items = Vec::with_capacity(bounds.len());
+        for pair in bounds.windows(2) {
+            let full = Period::new(pair[0], pair[1])?;
+            let service = full.intersection(&self.service);
+            if service.is_empty() {
+                continue;
+            }
+            let proration = if service == full {
+                Ratio::ONE
+            } else {
+                Ratio::new(i128::from(service.days()), i128::from(full.days()))?
+            };
+            let invoice_date = match self.timing {
+                BillingTiming::InAdvance => service.start(),
+                BillingTiming::InArrears => service.end(),
+            };
+            let due_date = invoice_date
+                .checked_add_days(chrono::Days::new(u64::from(self.payment_terms_days)))
+                .ok_or(crate::calendar::CalendarError::OutOfRange("due date"))?;
+            items.push(BillingItem {
+                service,
+                invoice_date,
+                due_date,
+                proration,
+                amount: self.fee.mul_ratio(proration)?,
+            });
+        }
+        Ok(items)
+    }
+}
