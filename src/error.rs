@@ -1,5 +1,6 @@
 //! The crate-wide error: one variant per module, each wrapping that module's own error.
 
+use crate::arr::ArrError;
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
 use crate::ledger::LedgerError;
@@ -19,6 +20,9 @@ pub enum Error {
     /// Journal entries and ledger sinks.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// ARR ledger and SaaS metrics.
+    #[error(transparent)]
+    Arr(#[from] ArrError),
     /// Billing, invoices, payments and collections.
     #[error(transparent)]
     Billing(#[from] BillingError),

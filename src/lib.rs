@@ -13,6 +13,7 @@
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
 //!
 //! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
+//! | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
 //! | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
 //!
 //! Engines depend downward only: `money` and `calendar` sit at the bottom.
@@ -44,12 +45,14 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod arr;
 pub mod billing;
 pub mod calendar;
 mod error;
 pub mod ledger;
 pub mod money;
 pub mod revrec;
+mod stats;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};

@@ -1,0 +1,677 @@
+//! The ARR book: every customer's MRR at each period end, and the movements between them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::timeline::{sort_canonically, Context, SubTimeline};
+use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
+use crate::calendar::Period;
+use crate::money::{Currency, FxRates, Money};
+
+/// MRR movements of one period (or a range), in the reporting currency, as monthly amounts.
+/// Contraction and churn are positive numbers that reduce MRR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Movements {
+    /// MRR from customers never active before.
+    pub new: Decimal,
+    /// Increases from active customers.
+    pub expansion: Decimal,
+    /// Decreases from customers who stay.
+    pub contraction: Decimal,
+    /// MRR lost from customers who left.
+    pub churn: Decimal,
+    /// MRR from customers who had left and came back.
+    pub reactivation: Decimal,
+    /// Renewed MRR booked (for composition; not a movement).
+    pub renewal: Decimal,
+    /// Customers new.
+    pub new_logos: u64,
+    /// Customers lost.
+    pub churned_logos: u64,
+    /// Customers back.
+    pub reactivated_logos: u64,
+}
+
+impl Movements {
+    /// `new + expansion + reactivation − contraction − churn`.
+    pub fn net(&self) -> Decimal {
+        self.new + self.expansion + self.reactivation - self.contraction - self.churn
+    }
+
+    /// True when anything moved (most customer-periods are quiet, and adding zeros is not free).
+    fn moved(&self) -> bool {
+        self.new_logos | self.churned_logos | self.reactivated_logos != 0
+            || !self.expansion.is_zero()
+            || !self.contraction.is_zero()
+            || !self.renewal.is_zero()
+    }
+
+    fn add(&mut self, o: &Movements) {
+        if !o.moved() {
+            return;
+        }
+        self.new += o.new;
+        self.expansion += o.expansion;
+        self.contraction += o.contraction;
+        self.churn += o.churn;
+        self.reactivation += o.reactivation;
+        self.renewal += o.renewal;
+        self.new_logos += o.new_logos;
+        self.churned_logos += o.churned_logos;
+        self.reactivated_logos += o.reactivated_logos;
+    }
+
+    fn sub(&mut self, o: &Movements) {
+        if !o.moved() {
+            return;
+        }
+        self.new -= o.new;
+        self.expansion -= o.expansion;
+        self.contraction -= o.contraction;
+        self.churn -= o.churn;
+        self.reactivation -= o.reactivation;
+        self.renewal -= o.renewal;
+        self.new_logos -= o.new_logos;
+        self.churned_logos -= o.churned_logos;
+        self.reactivated_logos -= o.reactivated_logos;
+    }
+}
+
+pub(crate) struct SubRow {
+    events: Vec<SubscriptionEvent>,
+    timeline: SubTimeline,
+}
+
+/// One customer's MRR at each period end.
+pub(crate) struct CustomerRow {
+    pub id: String,
+    pub currency: Option<Currency>,
+    /// `(subscription id, index into the book's subscriptions)`.
+    pub subs: Vec<(String, usize)>,
+    /// Booked MRR before the first period and at the end of each period.
+    pub opening: Decimal,
+    pub samples: Vec<Decimal>,
+    /// Same in the customer's own currency (for FX revaluation).
+    pub opening_native: Decimal,
+    pub native: Vec<Decimal>,
+    /// First day with MRR, if any.
+    pub first_active: Option<NaiveDate>,
+    /// Highest MRR inside each period whose ends were both zero (same-period new and churn).
+    pub blips: Vec<Decimal>,
+    /// Renewal MRR booked in each period.
+    pub renewals: Vec<Decimal>,
+}
+
+/// The ARR ledger: subscription events turned into MRR at each period end per customer, with
+/// movements, under an explicit [`ArrPolicy`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::arr::{ArrBook, ArrPolicy, EventKind, Interval, SubscriptionEvent};
+/// use revops::calendar::{Month, Period};
+/// use revops::money::InMemoryFxRates;
+/// use revops::{Currency, Money};
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let ev = |c: &str, date, kind| SubscriptionEvent { customer: c.into(), subscription: "s".into(), date, recorded_on: None, kind };
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let events = vec![
+///     ev("a", d(1, 5), EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: None }),
+///     ev("b", d(1, 9), EventKind::Start { price: usd("1200"), interval: Interval::Year, trial_until: None }),
+///     ev("a", d(2, 1), EventKind::Change { price: usd("150"), interval: Interval::Month }),
+///     ev("b", d(2, 20), EventKind::Cancel { paid_through: None }),
+/// ];
+/// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 2)?).map(Month::period).collect();
+/// let book = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
+/// let feb = book.bridge(1, 1)?;
+/// assert_eq!(feb.opening.to_string(), "2400.00 USD");      // (100 + 100) × 12
+/// assert_eq!(feb.expansion.to_string(), "600.00 USD");
+/// assert_eq!(feb.churn.to_string(), "1200.00 USD");
+/// assert_eq!(feb.closing.to_string(), "1800.00 USD");
+/// assert!(feb.ties());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ArrBook {
+    policy: ArrPolicy,
+    currency: Currency,
+    periods: Vec<Period>,
+    pub(crate) customers: Vec<CustomerRow>,
+    index: HashMap<String, usize, BuildHasherDefault<Fnv1a>>,
+    subs: Vec<SubRow>,
+    totals: Vec<Movements>,
+    /// MRR and active customers at the end of each period, and before the first.
+    closing: Vec<(Decimal, u64)>,
+    opening: (Decimal, u64),
+    ctx: Context,
+    scratch: Vec<Movements>,
+}
+
+impl ArrBook {
+    /// Build the book over contiguous reporting `periods`, converting foreign MRR into
+    /// `reporting` at the rates the policy's [`FxRateDate`](super::FxRateDate) picks.
+    pub fn build<R: FxRates + ?Sized>(
+        events: Vec<SubscriptionEvent>,
+        policy: ArrPolicy,
+        reporting: Currency,
+        periods: &[Period],
+        rates: &R,
+    ) -> Result<ArrBook, ArrError> {
+        check_periods(periods)?;
+        let mut book = ArrBook {
+            policy,
+            currency: reporting,
+            periods: periods.to_vec(),
+            customers: Vec::new(),
+            index: HashMap::default(),
+            subs: Vec::new(),
+            totals: vec![Movements::default(); periods.len()],
+            closing: vec![(Decimal::ZERO, 0); periods.len()],
+            opening: (Decimal::ZERO, 0),
+            ctx: Context { policy, reporting },
+            scratch: Vec::new(),
+        };
+        let mut grouped: Vec<Vec<SubscriptionEvent>> = Vec::new();
+        for e in events {
+            let c = book.customer_index(&e.customer);
+            let s = match book.customers[c].subs.iter().find(|(id, _)| *id == e.subscription) {
+                Some((_, s)) => *s,
+                None => {
+                    grouped.push(Vec::new());
+                    book.customers[c].subs.push((e.subscription.clone(), grouped.len() - 1));
+                    grouped.len() - 1
+                }
+            };
+            grouped[s].push(e);
+        }
+        for mut events in grouped {
+            sort_canonically(&mut events);
+            let timeline = SubTimeline::from_events(&events, &book.ctx, rates)?;
+            book.subs.push(SubRow { events, timeline });
+        }
+        for c in 0..book.customers.len() {
+            book.refresh_customer(c, 0)?;
+            for k in 0..book.periods.len() {
+                let m = book.contribution(c, k);
+                book.totals[k].add(&m);
+            }
+            book.count_levels(c, 0, true);
+        }
+        Ok(book)
+    }
+
+    /// Add one event and update the book incrementally: only its customer, and only the periods
+    /// from the event's date on, are recomputed. An event dated after all of its subscription's
+    /// events extends the subscription's timeline without replaying it.
+    pub fn apply<R: FxRates + ?Sized>(&mut self, event: SubscriptionEvent, rates: &R) -> Result<(), ArrError> {
+        let c = self.customer_index(&event.customer);
+        // refuse a second currency before anything changes, so a failed apply leaves the book as it was
+        if let (
+            Some(have),
+            EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. },
+        ) = (self.customers[c].currency, &event.kind)
+        {
+            if price.currency() != have {
+                return Err(ArrError::MixedCurrencies {
+                    customer: event.customer.clone(),
+                    first: have,
+                    second: price.currency(),
+                });
+            }
+        }
+        let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
+        let existing = self.customers[c].subs.iter().find(|(id, _)| *id == event.subscription).map(|(_, s)| *s);
+        match existing {
+            Some(s) if self.subs[s].timeline.comes_after(&event) => {
+                if let Err(e) = self.subs[s].timeline.extend(&event, &self.ctx, rates) {
+                    // leave the book as it was: replay the events it already had
+                    self.subs[s].timeline = SubTimeline::from_events(&self.subs[s].events, &self.ctx, rates)?;
+                    return Err(e);
+                }
+                self.subs[s].events.push(event);
+            }
+            Some(s) => {
+                let mut events = self.subs[s].events.clone();
+                events.push(event);
+                sort_canonically(&mut events);
+                let timeline = SubTimeline::from_events(&events, &self.ctx, rates)?;
+                self.subs[s] = SubRow { events, timeline };
+            }
+            None => {
+                let events = vec![event];
+                let timeline = SubTimeline::from_events(&events, &self.ctx, rates)?;
+                let id = events[0].subscription.clone();
+                self.subs.push(SubRow { events, timeline });
+                self.customers[c].subs.push((id, self.subs.len() - 1));
+            }
+        }
+        if first_touched >= self.periods.len() {
+            return Ok(()); // after the book's last period: nothing it reports changes
+        }
+        let before_first = self.customers[c].first_active;
+        let mut old = std::mem::take(&mut self.scratch);
+        old.clear();
+        old.extend((first_touched..self.periods.len()).map(|k| self.contribution(c, k)));
+        self.count_levels(c, first_touched, false);
+        let refreshed = self.refresh_customer(c, first_touched);
+        self.count_levels(c, first_touched, true);
+        refreshed?;
+        if self.customers[c].first_active != before_first {
+            // what counts as new versus reactivation may change everywhere: redo the customer
+            let all_old: Vec<Movements> =
+                (0..first_touched).map(|k| self.contribution_with(c, k, before_first)).collect();
+            for (k, m) in all_old.iter().enumerate() {
+                self.totals[k].sub(m);
+                let now = self.contribution(c, k);
+                self.totals[k].add(&now);
+            }
+        }
+        for (i, k) in (first_touched..self.periods.len()).enumerate() {
+            let now = self.contribution(c, k);
+            self.totals[k].sub(&old[i]);
+            self.totals[k].add(&now);
+        }
+        self.scratch = old;
+        Ok(())
+    }
+
+    /// Add (or remove) one customer's MRR and activity in periods `from..` to the period totals.
+    fn count_levels(&mut self, c: usize, from: usize, add: bool) {
+        let row = &self.customers[c];
+        let apply = |slot: &mut (Decimal, u64), mrr: Decimal| {
+            let active = u64::from(mrr > Decimal::ZERO);
+            if add {
+                slot.0 += mrr;
+                slot.1 += active;
+            } else {
+                slot.0 -= mrr;
+                slot.1 -= active;
+            }
+        };
+        if from == 0 {
+            apply(&mut self.opening, row.opening);
+        }
+        for k in from..self.periods.len() {
+            apply(&mut self.closing[k], row.samples[k]);
+        }
+    }
+
+    fn customer_index(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let n = self.periods.len();
+        self.customers.push(CustomerRow {
+            id: id.to_string(),
+            currency: None,
+            subs: Vec::new(),
+            opening: Decimal::ZERO,
+            samples: vec![Decimal::ZERO; n],
+            opening_native: Decimal::ZERO,
+            native: vec![Decimal::ZERO; n],
+            first_active: None,
+            blips: vec![Decimal::ZERO; n],
+            renewals: vec![Decimal::ZERO; n],
+        });
+        self.index.insert(id.to_string(), self.customers.len() - 1);
+        self.customers.len() - 1
+    }
+
+    /// Resample one customer's periods `from..` from its subscriptions' timelines.
+    fn refresh_customer(&mut self, c: usize, from: usize) -> Result<(), ArrError> {
+        let n = self.periods.len();
+        let row = &self.customers[c];
+        let mut currency: Option<Currency> = None;
+        for (_, s) in &row.subs {
+            let cur = self.subs[*s].timeline.currency;
+            match currency {
+                Some(first) if first != cur => {
+                    return Err(ArrError::MixedCurrencies { customer: row.id.clone(), first, second: cur })
+                }
+                _ => currency = Some(cur),
+            }
+        }
+        let first_day = self.periods[0].start();
+        let mut opening = (Decimal::ZERO, Decimal::ZERO);
+        // Resample into the row's own vectors (taken out to satisfy the borrow checker).
+        let mut samples = std::mem::take(&mut self.customers[c].samples);
+        let mut native = std::mem::take(&mut self.customers[c].native);
+        let mut renewals = std::mem::take(&mut self.customers[c].renewals);
+        for v in [&mut samples, &mut native, &mut renewals] {
+            v[from..].iter_mut().for_each(|x| *x = Decimal::ZERO);
+        }
+        let row = &self.customers[c];
+        let mut first_active: Option<NaiveDate> = None;
+        let window_start = self.periods[from].start();
+        for (_, s) in &row.subs {
+            let t = &self.subs[*s].timeline;
+            if from == 0 {
+                let before = t.value_before(first_day);
+                opening.0 += before.0;
+                opening.1 += before.1;
+            }
+            let mut i = t.partition(window_start);
+            let mut current = t.value_before(window_start);
+            let len = t.len();
+            for (j, p) in self.periods[from..].iter().enumerate() {
+                while i < len && t.point(i).date < p.end() {
+                    current = (t.point(i).booked, t.point(i).native);
+                    i += 1;
+                }
+                samples[from + j] += current.0;
+                native[from + j] += current.1;
+            }
+            if let Some(p) = t.all_points().find(|p| !p.booked.is_zero()) {
+                first_active = Some(first_active.map_or(p.date, |f| f.min(p.date)));
+            }
+            for (date, mrr) in t.renewals.iter().filter(|(d, _)| *d >= window_start) {
+                let k = self.periods.partition_point(|p| p.end() <= *date);
+                if k < n {
+                    renewals[k] += *mrr;
+                }
+            }
+        }
+        let show_both = self.policy.same_period == SamePeriodNewAndChurn::ShowBoth;
+        let row = &mut self.customers[c];
+        row.currency = currency;
+        if from == 0 {
+            row.opening = opening.0;
+            row.opening_native = opening.1;
+        }
+        row.samples = samples;
+        row.native = native;
+        row.renewals = renewals;
+        row.first_active = first_active;
+        if show_both {
+            for k in from..n {
+                let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
+                row.blips[k] = Decimal::ZERO;
+                if prev.is_zero() && row.samples[k].is_zero() {
+                    let p = self.periods[k];
+                    let timelines: Vec<&SubTimeline> = row.subs.iter().map(|(_, s)| &self.subs[*s].timeline).collect();
+                    let dates =
+                        timelines.iter().flat_map(|t| t.all_points().map(|x| x.date)).filter(|d| p.contains(*d));
+                    row.blips[k] = dates
+                        .map(|d| timelines.iter().map(|t| t.value_before(d.succ_opt().unwrap_or(d)).0).sum())
+                        .max()
+                        .unwrap_or(Decimal::ZERO);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One customer's movements in period `k`.
+    fn contribution(&self, c: usize, k: usize) -> Movements {
+        self.contribution_with(c, k, self.customers[c].first_active)
+    }
+
+    fn contribution_with(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
+        let row = &self.customers[c];
+        let p = self.periods[k];
+        let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
+        let now = row.samples[k];
+        let was_active = first_active.is_some_and(|f| f < p.start());
+        let mut m = Movements { renewal: row.renewals[k], ..Movements::default() };
+        // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
+        match (prev.is_zero(), now.is_zero()) {
+            (true, false) => {
+                if was_active {
+                    m.reactivation = now;
+                    m.reactivated_logos = 1;
+                } else {
+                    m.new = now;
+                    m.new_logos = 1;
+                }
+            }
+            (false, true) => {
+                m.churn = prev;
+                m.churned_logos = 1;
+            }
+            (false, false) => match now.cmp(&prev) {
+                std::cmp::Ordering::Greater => m.expansion = now - prev,
+                std::cmp::Ordering::Less => m.contraction = prev - now,
+                std::cmp::Ordering::Equal => {}
+            },
+            (true, true) => {
+                let blip = row.blips[k];
+                if !blip.is_zero() {
+                    if was_active {
+                        m.reactivation = blip;
+                        m.reactivated_logos = 1;
+                    } else {
+                        m.new = blip;
+                        m.new_logos = 1;
+                    }
+                    m.churn = blip;
+                    m.churned_logos = 1;
+                }
+            }
+        }
+        m
+    }
+
+    /// The reporting currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The reporting periods.
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
+    }
+
+    /// The policy the book was built under.
+    pub fn policy(&self) -> &ArrPolicy {
+        &self.policy
+    }
+
+    /// Number of customers ever seen.
+    pub fn customer_count(&self) -> usize {
+        self.customers.len()
+    }
+
+    fn money(&self, mrr: Decimal) -> Money {
+        Money::new(mrr, self.currency)
+    }
+
+    fn check_range(&self, from: usize, to: usize) -> Result<(), ArrError> {
+        if from > to || to >= self.periods.len() {
+            return Err(ArrError::PeriodOutOfRange { from, to, len: self.periods.len() });
+        }
+        Ok(())
+    }
+
+    /// Total MRR before the first period (`None`) or at the end of period `k`.
+    pub(crate) fn total_mrr(&self, k: Option<usize>) -> Decimal {
+        k.map_or(self.opening.0, |k| self.closing[k].0)
+    }
+
+    /// Customers with MRR at the end of period `k` (or before the first period).
+    pub(crate) fn active_customers(&self, k: Option<usize>) -> u64 {
+        k.map_or(self.opening.1, |k| self.closing[k].1)
+    }
+
+    /// MRR at the end of period `k`.
+    pub fn mrr_at(&self, k: usize) -> Result<Money, ArrError> {
+        self.check_range(k, k)?;
+        Ok(self.money(self.total_mrr(Some(k))))
+    }
+
+    /// ARR (12 × MRR) at the end of period `k`.
+    pub fn arr_at(&self, k: usize) -> Result<Money, ArrError> {
+        Ok(self.mrr_at(k)?.checked_mul(Decimal::from(12))?)
+    }
+
+    /// Movements summed over periods `from..=to`, as MRR.
+    pub fn movements(&self, from: usize, to: usize) -> Result<Movements, ArrError> {
+        self.check_range(from, to)?;
+        let mut m = Movements::default();
+        for t in &self.totals[from..=to] {
+            m.add(t);
+        }
+        Ok(m)
+    }
+
+    /// The ARR bridge over periods `from..=to`: opening + movements = closing, exactly.
+    pub fn bridge(&self, from: usize, to: usize) -> Result<ArrBridge, ArrError> {
+        let m = self.movements(from, to)?;
+        let opening_mrr = self.total_mrr(from.checked_sub(1));
+        let arr = |x: Decimal| self.money(x * Decimal::from(12));
+        Ok(ArrBridge {
+            from: self.periods[from],
+            to: self.periods[to],
+            opening: arr(opening_mrr),
+            new: arr(m.new),
+            expansion: arr(m.expansion),
+            reactivation: arr(m.reactivation),
+            contraction: arr(m.contraction),
+            churn: arr(m.churn),
+            fx: Money::zero(self.currency),
+            closing: arr(self.total_mrr(Some(to))),
+            opening_customers: self.active_customers(from.checked_sub(1)),
+            closing_customers: self.active_customers(Some(to)),
+            movements: m,
+        })
+    }
+
+    /// The bridge with opening and closing ARR revalued at the rates on each end's last day; the
+    /// difference that revaluation makes is the `fx` line, kept out of the movements.
+    pub fn bridge_revalued<R: FxRates + ?Sized>(
+        &self,
+        from: usize,
+        to: usize,
+        rates: &R,
+    ) -> Result<ArrBridge, ArrError> {
+        let mut b = self.bridge(from, to)?;
+        let at = |k: Option<usize>, day: NaiveDate| -> Result<Decimal, ArrError> {
+            let mut total = Decimal::ZERO;
+            for c in &self.customers {
+                let native = k.map_or(c.opening_native, |k| c.native[k]);
+                if native.is_zero() {
+                    continue;
+                }
+                let rate = match c.currency {
+                    Some(cur) if cur != self.currency => rates.rate(cur, self.currency, day)?.rate,
+                    _ => Decimal::ONE,
+                };
+                total += native * rate;
+            }
+            Ok(total * Decimal::from(12))
+        };
+        let open_day = self.periods[from].start().pred_opt().unwrap_or(self.periods[from].start());
+        let close_day = self.periods[to].last_day().unwrap_or(self.periods[to].start());
+        let opening = self.money(at(from.checked_sub(1), open_day)?).round();
+        let closing = self.money(at(Some(to), close_day)?).round();
+        let moved = self.money(b.movements.net() * Decimal::from(12));
+        b.fx = closing.checked_sub(opening)?.checked_sub(moved)?;
+        b.opening = opening;
+        b.closing = closing;
+        Ok(b)
+    }
+}
+
+/// The ARR bridge: why ARR moved between two dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ArrBridge {
+    /// First period.
+    pub from: Period,
+    /// Last period.
+    pub to: Period,
+    /// ARR before `from`.
+    pub opening: Money,
+    /// New-logo ARR.
+    pub new: Money,
+    /// Expansion ARR.
+    pub expansion: Money,
+    /// Reactivation ARR.
+    pub reactivation: Money,
+    /// Contraction ARR (reduces).
+    pub contraction: Money,
+    /// Churned ARR (reduces).
+    pub churn: Money,
+    /// FX revaluation (zero unless revalued).
+    pub fx: Money,
+    /// ARR at the end of `to`.
+    pub closing: Money,
+    /// Customers with ARR at the opening.
+    pub opening_customers: u64,
+    /// Customers with ARR at the close.
+    pub closing_customers: u64,
+    /// The underlying MRR movements and logo counts.
+    pub movements: Movements,
+}
+
+impl ArrBridge {
+    /// True when `opening + new + expansion + reactivation − contraction − churn + fx = closing`.
+    pub fn ties(&self) -> bool {
+        let sum = [self.new, self.expansion, self.reactivation, -self.contraction, -self.churn, self.fx]
+            .iter()
+            .try_fold(self.opening, |acc, m| acc.checked_add(*m));
+        sum == Ok(self.closing)
+    }
+
+    /// Net new ARR.
+    pub fn net_new(&self) -> Result<Money, ArrError> {
+        Ok(self.closing.checked_sub(self.opening)?.checked_sub(self.fx)?)
+    }
+
+    /// New ARR split into new business (new logos and reactivations), expansion and renewals.
+    pub fn composition(&self) -> NewArrComposition {
+        let c = self.opening.currency();
+        let twelve = Decimal::from(12);
+        NewArrComposition {
+            new_business: Money::new((self.movements.new + self.movements.reactivation) * twelve, c),
+            expansion: Money::new(self.movements.expansion * twelve, c),
+            renewal: Money::new(self.movements.renewal * twelve, c),
+        }
+    }
+}
+
+/// Where new ARR came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NewArrComposition {
+    /// New logos and reactivations.
+    pub new_business: Money,
+    /// Expansion of existing customers.
+    pub expansion: Money,
+    /// ARR renewed (booked on renewal; not growth, but sales' work).
+    pub renewal: Money,
+}
+
+/// FNV-1a: customer ids are short, trusted strings from the caller's own systems, where SipHash's
+/// flood resistance buys nothing and costs a third of an incremental update.
+#[derive(Default)]
+struct Fnv1a(u64);
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+fn check_periods(periods: &[Period]) -> Result<(), ArrError> {
+    if periods.is_empty() || periods.iter().any(Period::is_empty) {
+        return Err(ArrError::BadPeriods("no periods, or an empty one".into()));
+    }
+    for w in periods.windows(2) {
+        if w[0].end() != w[1].start() {
+            return Err(ArrError::BadPeriods(format!("{} is not followed directly by {}", w[0], w[1])));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! SaaS metrics: retention, churn, quick ratio, and unit economics.
+
+use rust_decimal::Decimal;
+
+use super::{ArrBook, ArrBridge, ArrError};
+use crate::money::Money;
+
+/// Whether reactivations count as growth in the quick ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum QuickRatioPolicy {
+    /// `(new + expansion + reactivation) ÷ (churn + contraction)` — the usual form.
+    #[default]
+    WithReactivation,
+    /// `(new + expansion) ÷ (churn + contraction)`.
+    WithoutReactivation,
+}
+
+/// Churn rates over a bridge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChurnRates {
+    /// Customers lost ÷ customers at the opening.
+    pub logo: Decimal,
+    /// `(churn + contraction) ÷ opening`.
+    pub gross_revenue: Decimal,
+    /// `(churn + contraction − expansion − reactivation) ÷ opening`; negative is net expansion.
+    pub net_revenue: Decimal,
+}
+
+fn ratio(num: Decimal, den: Decimal, what: &'static str) -> Result<Decimal, ArrError> {
+    if den.is_zero() {
+        return Err(ArrError::Undefined(what));
+    }
+    num.checked_div(den).ok_or(ArrError::Undefined(what))
+}
+
+impl ArrBridge {
+    /// Logo and revenue churn over the bridge.
+    ///
+    /// ```
+    /// # use revops::arr::{ArrBridge, Movements};
+    /// # use revops::calendar::Month;
+    /// # use revops::{Currency, Money};
+    /// # use rust_decimal::Decimal;
+    /// // $100 opening, $10 churn, $10 contraction, $10 expansion: gross 20%, net 10%.
+    /// # let usd = |n: i64| Money::new(Decimal::from(n), Currency::USD);
+    /// # let p = Month::new(2026, 1)?.period();
+    /// let b = ArrBridge { from: p, to: p, opening: usd(100), new: usd(0), expansion: usd(10), reactivation: usd(0),
+    ///     contraction: usd(10), churn: usd(10), fx: usd(0), closing: usd(90), opening_customers: 10,
+    ///     closing_customers: 9, movements: Movements { churned_logos: 1, ..Default::default() } };
+    /// let r = b.churn_rates()?;
+    /// assert_eq!(r.gross_revenue, Decimal::new(2, 1));
+    /// assert_eq!(r.net_revenue, Decimal::new(1, 1));
+    /// assert_eq!(r.logo, Decimal::new(1, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn churn_rates(&self) -> Result<ChurnRates, ArrError> {
+        let opening = self.opening.amount();
+        let lost = self.churn.amount() + self.contraction.amount();
+        Ok(ChurnRates {
+            logo: ratio(
+                Decimal::from(self.movements.churned_logos),
+                Decimal::from(self.opening_customers),
+                "logo churn",
+            )?,
+            gross_revenue: ratio(lost, opening, "gross revenue churn")?,
+            net_revenue: ratio(
+                lost - self.expansion.amount() - self.reactivation.amount(),
+                opening,
+                "net revenue churn",
+            )?,
+        })
+    }
+
+    /// The SaaS quick ratio.
+    pub fn quick_ratio(&self, policy: QuickRatioPolicy) -> Result<Decimal, ArrError> {
+        let mut gained = self.new.amount() + self.expansion.amount();
+        if policy == QuickRatioPolicy::WithReactivation {
+            gained += self.reactivation.amount();
+        }
+        ratio(gained, self.churn.amount() + self.contraction.amount(), "quick ratio")
+    }
+
+    /// Growth rate of ARR over the bridge: `(closing − opening) ÷ opening`.
+    pub fn growth_rate(&self) -> Result<Decimal, ArrError> {
+        ratio(self.closing.amount() - self.opening.amount(), self.opening.amount(), "growth rate")
+    }
+}
+
+/// Net and gross revenue retention of a cohort between two period ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Retention {
+    /// Customers in the cohort (active at the start).
+    pub cohort: u64,
+    /// Their MRR now ÷ their MRR then (expansion counts).
+    pub nrr: Decimal,
+    /// Their MRR now, each capped at its starting MRR, ÷ their MRR then.
+    pub grr: Decimal,
+}
+
+impl ArrBook {
+    /// NRR and GRR at the end of period `k` for the customers active `months` periods earlier
+    /// (trailing twelve months with `months = 12`; new customers since are excluded).
+    pub fn retention(&self, k: usize, months: usize) -> Result<Retention, ArrError> {
+        let start =
+            k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
+        self.mrr_at(k)?;
+        let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
+        for c in self.customers.iter().filter(|c| c.samples[start] > Decimal::ZERO) {
+            then += c.samples[start];
+            now += c.samples[k];
+            kept += c.samples[k].min(c.samples[start]);
+            n += 1;
+        }
+        Ok(Retention {
+            cohort: n,
+            nrr: ratio(now, then, "net revenue retention")?,
+            grr: ratio(kept, then, "gross revenue retention")?,
+        })
+    }
+
+    /// Average MRR per active account at the end of period `k`.
+    pub fn arpa(&self, k: usize) -> Result<Money, ArrError> {
+        let mrr = self.mrr_at(k)?;
+        let n = self.active_customers(Some(k));
+        if n == 0 {
+            return Err(ArrError::Undefined("ARPA"));
+        }
+        Ok(mrr.checked_div(Decimal::from(n))?)
+    }
+}
+
+/// Lifetime value: `ARPA × gross margin ÷ churn rate` (all per the same period).
+///
+/// ```
+/// use revops::arr::lifetime_value;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+/// // ARPA $100 a month, 100% margin, 5% monthly churn → $2,000.
+/// let ltv = lifetime_value(Money::parse("100", Currency::USD)?, Decimal::ONE, Decimal::new(5, 2))?;
+/// assert_eq!(ltv, Money::parse("2000", Currency::USD)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -> Result<Money, ArrError> {
+    if churn_rate <= Decimal::ZERO {
+        return Err(ArrError::Undefined("lifetime value at zero churn"));
+    }
+    Ok(arpa.checked_mul(gross_margin)?.checked_div(churn_rate)?)
+}
+
+/// Months to recover the cost of acquiring a customer: `CAC ÷ (ARPA × gross margin)`.
+pub fn cac_payback_months(cac: Money, arpa: Money, gross_margin: Decimal) -> Result<Decimal, ArrError> {
+    let monthly = arpa.checked_mul(gross_margin)?;
+    cac.ratio(monthly).map_err(|_| ArrError::Undefined("CAC payback"))
+}
+
+/// `LTV ÷ CAC`.
+pub fn ltv_to_cac(ltv: Money, cac: Money) -> Result<Decimal, ArrError> {
+    ltv.ratio(cac).map_err(|_| ArrError::Undefined("LTV:CAC"))
+}
+
+/// Rule of 40: growth rate plus profit (or free-cash-flow) margin, both as fractions; healthy at
+/// 0.40 or more.
+pub fn rule_of_40(growth_rate: Decimal, profit_margin: Decimal) -> Decimal {
+    growth_rate + profit_margin
+}
+
+/// Magic number: `(this quarter's revenue − last quarter's) × 4 ÷ last quarter's sales and
+/// marketing spend`.
+pub fn magic_number(
+    revenue_now: Money,
+    revenue_prior: Money,
+    sales_marketing_prior: Money,
+) -> Result<Decimal, ArrError> {
+    let growth = revenue_now.checked_sub(revenue_prior)?.checked_mul(Decimal::from(4))?;
+    growth.ratio(sales_marketing_prior).map_err(|_| ArrError::Undefined("magic number"))
+}
+
+/// Burn multiple: `net burn ÷ net new ARR` over the same period; lower is better.
+pub fn burn_multiple(net_burn: Money, net_new_arr: Money) -> Result<Decimal, ArrError> {
+    if net_new_arr.amount() <= Decimal::ZERO {
+        return Err(ArrError::Undefined("burn multiple without net new ARR"));
+    }
+    net_burn.ratio(net_new_arr).map_err(|_| ArrError::Undefined("burn multiple"))
+}

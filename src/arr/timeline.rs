@@ -1,0 +1,371 @@
+//! From one subscription's events to its MRR over time.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{
+    ArrError, ArrPolicy, ChurnTiming, DiscountOff, DiscountPolicy, EventKind, FxRateDate, MrrDiscount,
+    SubscriptionEvent, TrialPolicy,
+};
+use crate::money::{Currency, FxRates};
+
+/// Digits kept beyond a currency's minor unit in MRR, so that $100 a year is 8.3333 a month and
+/// every sum of MRR values is exact in `Decimal`.
+pub(crate) const EXTRA_DIGITS: u32 = 4;
+
+pub(crate) fn mrr_scale(c: Currency) -> u32 {
+    c.minor_units() + EXTRA_DIGITS
+}
+
+/// A point where a subscription's MRR changes, effective from the start of `date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ChangePoint {
+    pub date: NaiveDate,
+    /// In the reporting currency at the booked rate.
+    pub booked: Decimal,
+    /// In the subscription's own currency.
+    pub native: Decimal,
+}
+
+/// Canonical order within a day, so the order events arrive in never matters.
+fn rank(kind: &EventKind) -> u8 {
+    match kind {
+        EventKind::Start { .. } => 0,
+        EventKind::Renew { .. } => 1,
+        EventKind::Change { .. } => 2,
+        EventKind::DiscountEnd => 3,
+        EventKind::DiscountStart(_) => 4,
+        EventKind::Resume => 5,
+        EventKind::Pause => 6,
+        EventKind::Cancel { .. } => 7,
+    }
+}
+
+fn sort_key(e: &SubscriptionEvent) -> SortKey {
+    let amount = match &e.kind {
+        EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
+            price.amount()
+        }
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(p), .. }) => *p,
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. }) => m.amount(),
+        EventKind::Cancel { paid_through } => Decimal::from(paid_through.map_or(0, |d| d.num_days_from_ce())),
+        _ => Decimal::ZERO,
+    };
+    (e.date, rank(&e.kind), amount, e.recorded_on)
+}
+
+pub(crate) fn sort_canonically(events: &mut [SubscriptionEvent]) {
+    // Feeds are usually in date order already; checking is cheaper than sorting.
+    if !events.windows(2).all(|w| sort_key(&w[0]) <= sort_key(&w[1])) {
+        events.sort_by_cached_key(sort_key);
+    }
+}
+
+/// What a subscription looks like between events.
+#[derive(Debug, Clone)]
+struct State {
+    list_mrr: Decimal,
+    interval_months: u32,
+    discount: Option<MrrDiscount>,
+    paused: bool,
+    live: bool,
+    in_trial: bool,
+    rate: Decimal,
+}
+
+/// Something an event schedules for a later date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Deferred {
+    TrialEnds,
+    Stops,
+}
+
+/// What the timeline needs to know about the book.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    pub policy: ArrPolicy,
+    pub reporting: Currency,
+}
+
+/// One subscription's MRR over time, fed its events in canonical order. It keeps the state after
+/// the last event, so an event dated after all others extends it without a replay.
+#[derive(Debug, Clone)]
+pub(crate) struct SubTimeline {
+    pub currency: Currency,
+    state: State,
+    deferred: Vec<(NaiveDate, Deferred)>,
+    /// Change points up to the last event.
+    pub points: Vec<ChangePoint>,
+    /// Change points scheduled after the last event (a trial end, a cancellation at period end).
+    pub tail: Vec<ChangePoint>,
+    /// Renewal MRR booked, by date.
+    pub renewals: Vec<(NaiveDate, Decimal)>,
+    last_key: Option<SortKey>,
+}
+
+type SortKey = (NaiveDate, u8, Decimal, Option<NaiveDate>);
+
+impl SubTimeline {
+    /// A timeline whose first event is `first` (which must be a start).
+    pub(crate) fn new(first: &SubscriptionEvent) -> Result<SubTimeline, ArrError> {
+        let currency = match &first.kind {
+            EventKind::Start { price, .. } => price.currency(),
+            _ => {
+                return Err(ArrError::InvalidEvent {
+                    customer: first.customer.clone(),
+                    subscription: first.subscription.clone(),
+                    reason: format!("first event on {} is not a start", first.date),
+                })
+            }
+        };
+        Ok(SubTimeline {
+            currency,
+            state: State {
+                list_mrr: Decimal::ZERO,
+                interval_months: 1,
+                discount: None,
+                paused: false,
+                live: false,
+                in_trial: false,
+                rate: Decimal::ONE,
+            },
+            deferred: Vec::new(),
+            points: Vec::new(),
+            tail: Vec::new(),
+            renewals: Vec::new(),
+            last_key: None,
+        })
+    }
+
+    /// A timeline from all of a subscription's events (sorted canonically).
+    pub(crate) fn from_events<R: FxRates + ?Sized>(
+        events: &[SubscriptionEvent],
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<SubTimeline, ArrError> {
+        let first = events.first().ok_or(ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
+        let mut t = SubTimeline::new(first)?;
+        for e in events {
+            t.feed(e, ctx, rates)?;
+        }
+        t.refresh_tail(ctx);
+        Ok(t)
+    }
+
+    /// True when `e` sorts after every event fed so far, so [`SubTimeline::extend`] may take it.
+    pub(crate) fn comes_after(&self, e: &SubscriptionEvent) -> bool {
+        self.last_key.as_ref().is_none_or(|k| sort_key(e) >= *k)
+    }
+
+    /// Feed one more event that sorts after all others, and recompute the tail.
+    pub(crate) fn extend<R: FxRates + ?Sized>(
+        &mut self,
+        e: &SubscriptionEvent,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
+        self.feed(e, ctx, rates)?;
+        self.refresh_tail(ctx);
+        Ok(())
+    }
+
+    /// Every change point, settled and scheduled, in date order.
+    pub(crate) fn all_points(&self) -> impl Iterator<Item = &ChangePoint> {
+        self.points.iter().chain(self.tail.iter())
+    }
+
+    fn push(&mut self, date: NaiveDate, ctx: &Context) {
+        let native = current_mrr(&self.state, &ctx.policy, mrr_scale(self.currency));
+        let booked = if self.currency == ctx.reporting {
+            native
+        } else {
+            (native * self.state.rate)
+                .round_dp_with_strategy(mrr_scale(ctx.reporting), RoundingStrategy::MidpointNearestEven)
+        };
+        let point = ChangePoint { date, booked, native };
+        match self.points.last_mut() {
+            Some(last) if last.date == date => *last = point,
+            _ => self.points.push(point),
+        }
+    }
+
+    fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) {
+        self.deferred.sort_unstable();
+        while let Some(&(date, what)) = self.deferred.first() {
+            if until.is_some_and(|u| date > u) {
+                break;
+            }
+            self.deferred.remove(0);
+            match what {
+                Deferred::TrialEnds => self.state.in_trial = false,
+                Deferred::Stops => self.state.live = false,
+            }
+            self.push(date, ctx);
+        }
+    }
+
+    /// Materialise the deferred effects after the last event into `tail`, leaving the live
+    /// state untouched so that later events continue from it.
+    fn refresh_tail(&mut self, ctx: &Context) {
+        self.tail.clear();
+        if self.deferred.is_empty() {
+            return;
+        }
+        let mut probe = SubTimeline {
+            currency: self.currency,
+            state: self.state.clone(),
+            deferred: self.deferred.clone(),
+            points: Vec::new(),
+            tail: Vec::new(),
+            renewals: Vec::new(),
+            last_key: None,
+        };
+        probe.settle(None, ctx);
+        self.tail = probe.points;
+    }
+
+    /// `(booked, native)` in force just before `day`.
+    pub(crate) fn value_before(&self, day: NaiveDate) -> (Decimal, Decimal) {
+        let i = self.partition(day);
+        if i == 0 {
+            (Decimal::ZERO, Decimal::ZERO)
+        } else {
+            let p = self.point(i - 1);
+            (p.booked, p.native)
+        }
+    }
+
+    /// Number of points dated before `day`.
+    pub(crate) fn partition(&self, day: NaiveDate) -> usize {
+        let settled = self.points.partition_point(|p| p.date < day);
+        if settled < self.points.len() {
+            settled
+        } else {
+            settled + self.tail.partition_point(|p| p.date < day)
+        }
+    }
+
+    /// Point `i` of `points` then `tail`.
+    pub(crate) fn point(&self, i: usize) -> &ChangePoint {
+        if i < self.points.len() {
+            &self.points[i]
+        } else {
+            &self.tail[i - self.points.len()]
+        }
+    }
+
+    /// Number of points, settled and scheduled.
+    pub(crate) fn len(&self) -> usize {
+        self.points.len() + self.tail.len()
+    }
+
+    fn feed<R: FxRates + ?Sized>(&mut self, e: &SubscriptionEvent, ctx: &Context, rates: &R) -> Result<(), ArrError> {
+        let currency = self.currency;
+        let scale = mrr_scale(currency);
+        let invalid = |reason: String| ArrError::InvalidEvent {
+            customer: e.customer.clone(),
+            subscription: e.subscription.clone(),
+            reason,
+        };
+        let rate_on = |e: &SubscriptionEvent| -> Result<Decimal, ArrError> {
+            if currency == ctx.reporting {
+                return Ok(Decimal::ONE);
+            }
+            let day = match ctx.policy.fx_rate_date {
+                FxRateDate::ServicePeriodStart => e.date,
+                FxRateDate::TransactionDate => e.recorded_on.unwrap_or(e.date),
+                FxRateDate::Fixed(d) => d,
+            };
+            Ok(rates.rate(currency, ctx.reporting, day)?.rate)
+        };
+        let mrr_of = |price: &crate::money::Money, months: u32| -> Result<Decimal, ArrError> {
+            if price.currency() != currency {
+                return Err(invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
+            }
+            if price.is_negative() || months == 0 {
+                return Err(ArrError::InvalidAmount(format!("price {price} per {months} months")));
+            }
+            let monthly = if months == 1 { price.amount() } else { price.amount() / Decimal::from(months) };
+            Ok(monthly.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven))
+        };
+
+        self.last_key = Some(sort_key(e));
+        self.settle(Some(e.date), ctx);
+        if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
+            return Ok(()); // nothing changes on an ended subscription (a late discount end, say)
+        }
+        match &e.kind {
+            EventKind::Start { price, interval, trial_until } => {
+                self.state.list_mrr = mrr_of(price, interval.months())?;
+                self.state.interval_months = interval.months();
+                self.state.rate = rate_on(e)?;
+                self.state.live = true;
+                self.state.paused = false;
+                self.deferred.retain(|(_, w)| *w != Deferred::Stops);
+                if let (TrialPolicy::Exclude, Some(t)) = (ctx.policy.trials, trial_until) {
+                    if *t > e.date {
+                        self.state.in_trial = true;
+                        self.deferred.push((*t, Deferred::TrialEnds));
+                    }
+                }
+            }
+            EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
+                self.state.list_mrr = mrr_of(price, interval.months())?;
+                self.state.interval_months = interval.months();
+                self.state.rate = rate_on(e)?;
+                self.state.live = true;
+                self.deferred.retain(|(_, w)| *w != Deferred::Stops); // a renewal or change undoes a pending cancellation
+                if matches!(e.kind, EventKind::Renew { .. }) {
+                    let booked = (current_mrr(&self.state, &ctx.policy, scale) * self.state.rate)
+                        .round_dp(mrr_scale(ctx.reporting));
+                    self.renewals.push((e.date, booked));
+                }
+            }
+            EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
+                (ChurnTiming::AtPeriodEnd, Some(p)) if *p > e.date => {
+                    self.deferred.push((*p, Deferred::Stops));
+                    return Ok(());
+                }
+                _ => self.state.live = false,
+            },
+            EventKind::Pause => self.state.paused = true,
+            EventKind::Resume => self.state.paused = false,
+            EventKind::DiscountStart(d) => {
+                validate_discount(d, currency)?;
+                self.state.discount = Some(d.clone());
+            }
+            EventKind::DiscountEnd => self.state.discount = None,
+        }
+        self.push(e.date, ctx);
+        Ok(())
+    }
+}
+
+fn validate_discount(d: &MrrDiscount, currency: Currency) -> Result<(), ArrError> {
+    match d.off {
+        DiscountOff::Percent(p) if p < Decimal::ZERO || p > Decimal::ONE => {
+            Err(ArrError::InvalidAmount(format!("discount of {p} is outside [0, 1]")))
+        }
+        DiscountOff::Amount(m) if m.currency() != currency || m.is_negative() => {
+            Err(ArrError::InvalidAmount(format!("discount amount {m} must be positive and in {currency}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn current_mrr(s: &State, policy: &ArrPolicy, scale: u32) -> Decimal {
+    if !s.live || s.paused || s.in_trial {
+        return Decimal::ZERO;
+    }
+    let applies = match (&s.discount, policy.discounts) {
+        (None, _) | (_, DiscountPolicy::Ignore) => None,
+        (Some(d), DiscountPolicy::ForeverOnly) if !d.forever => None,
+        (Some(d), _) => Some(d),
+    };
+    let off = match applies.map(|d| d.off) {
+        None => return s.list_mrr,
+        Some(DiscountOff::Percent(p)) => s.list_mrr * p,
+        Some(DiscountOff::Amount(m)) => m.amount() / Decimal::from(s.interval_months),
+    };
+    (s.list_mrr - off).max(Decimal::ZERO).round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
+}

@@ -1,0 +1,218 @@
+//! Velocity toward a milestone, and growth-risk signals.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::{ArrBook, ArrError};
+use crate::money::Money;
+
+/// How fast ARR is growing, measured over the last periods of the book.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Velocity {
+    /// Net new ARR per day over the window.
+    pub per_day: Money,
+    /// Per week (7 days).
+    pub per_week: Money,
+    /// Per average month (365.25 ÷ 12 days).
+    pub per_month: Money,
+    /// Slope of per-period net new ARR per day across the window, in currency units per day per
+    /// period: positive means accelerating. `None` with fewer than two periods.
+    pub trend: Option<f64>,
+}
+
+impl ArrBook {
+    /// Velocity over the `window` periods ending with period `k`.
+    pub fn velocity(&self, k: usize, window: usize) -> Result<Velocity, ArrError> {
+        let from = (k + 1).checked_sub(window.max(1)).ok_or(ArrError::PeriodOutOfRange {
+            from: 0,
+            to: k,
+            len: self.periods().len(),
+        })?;
+        let bridge = self.bridge(from, k)?;
+        let days: i64 = self.periods()[from..=k].iter().map(|p| p.days()).sum();
+        let net = bridge.net_new()?;
+        let per_day = net.checked_div(Decimal::from(days))?;
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for j in from..=k {
+            let b = self.bridge(j, j)?;
+            xs.push(j as f64);
+            ys.push(b.net_new()?.to_f64_lossy() / self.periods()[j].days() as f64);
+        }
+        Ok(Velocity {
+            per_day: per_day.round(),
+            per_week: per_day.checked_mul(Decimal::from(7))?.round(),
+            per_month: per_day.checked_mul(Decimal::new(304375, 4))?.round(),
+            trend: crate::stats::linear_fit(&xs, &ys).map(|(_, slope)| slope),
+        })
+    }
+}
+
+/// A target ARR, optionally by a date (for example $1B by the end of FY2028).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Milestone {
+    /// The ARR to reach.
+    pub target: Money,
+    /// When it should be reached, if there is a plan.
+    pub by: Option<NaiveDate>,
+}
+
+/// Where ARR stands against a milestone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MilestoneProgress {
+    /// The date measured at.
+    pub as_of: NaiveDate,
+    /// ARR now.
+    pub current: Money,
+    /// The target.
+    pub target: Money,
+    /// `current ÷ target`.
+    pub progress: Decimal,
+    /// Still to add.
+    pub remaining: Money,
+    /// Actual net new ARR per day.
+    pub actual_per_day: Money,
+    /// Net new ARR per day needed to hit the target by its date.
+    pub required_per_day: Option<Money>,
+    /// Days to the target at the actual velocity (`None` when not growing).
+    pub days_to_target: Option<i64>,
+    /// The date the target is reached at the actual velocity.
+    pub eta: Option<NaiveDate>,
+    /// True when the actual velocity meets the required one (or the target is reached).
+    pub on_track: bool,
+}
+
+impl Milestone {
+    /// Progress at the end of period `k` of `book`, with velocity measured over `window` periods.
+    ///
+    /// ```
+    /// # use revops::arr::Milestone;
+    /// # use revops::{Currency, Money};
+    /// let m = Milestone { target: Money::parse("1000000000", Currency::USD)?, by: None };
+    /// # let _ = m;
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    pub fn progress(&self, book: &ArrBook, k: usize, window: usize) -> Result<MilestoneProgress, ArrError> {
+        let current = book.arr_at(k)?;
+        let as_of = book.periods()[k].last_day().unwrap_or(book.periods()[k].start());
+        let v = book.velocity(k, window)?;
+        let remaining = self.target.checked_sub(current)?;
+        let reached = remaining.amount() <= Decimal::ZERO;
+        let days_to_target = if reached {
+            Some(0)
+        } else if v.per_day.amount() > Decimal::ZERO {
+            (remaining.amount() / v.per_day.amount()).ceil().to_i64()
+        } else {
+            None
+        };
+        let required_per_day = match self.by {
+            Some(by) if by > as_of && !reached => {
+                Some(remaining.checked_div(Decimal::from((by - as_of).num_days()))?.round())
+            }
+            Some(_) if !reached => None,
+            _ => Some(Money::zero(current.currency())),
+        };
+        let on_track = reached
+            || required_per_day.is_some_and(|r| v.per_day.amount() >= r.amount()) && self.by.is_some_and(|b| b > as_of);
+        Ok(MilestoneProgress {
+            as_of,
+            current,
+            target: self.target,
+            progress: if self.target.is_zero() { Decimal::ONE } else { current.amount() / self.target.amount() },
+            remaining,
+            actual_per_day: v.per_day,
+            required_per_day,
+            days_to_target,
+            eta: days_to_target.and_then(|d| as_of.checked_add_days(chrono::Days::new(d.max(0) as u64))),
+            on_track,
+        })
+    }
+}
+
+/// A growth risk the coordinator can turn into an alert.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum GrowthSignal {
+    /// ARR growth over the window fell below the threshold.
+    GrowthBelowThreshold {
+        /// Growth over the window (fraction).
+        actual: Decimal,
+        /// Threshold (fraction).
+        threshold: Decimal,
+    },
+    /// Actual velocity is short of what the milestone needs.
+    VelocityShortOfMilestone {
+        /// Net new ARR per day.
+        actual_per_day: Money,
+        /// Needed per day.
+        required_per_day: Money,
+    },
+    /// Contraction's share of lost ARR rose from the previous window to this one.
+    RisingContractionShare {
+        /// Previous window's share.
+        previous: Decimal,
+        /// This window's.
+        current: Decimal,
+    },
+}
+
+/// Thresholds for [`ArrBook::growth_signals`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SignalThresholds {
+    /// Minimum acceptable growth over the window (0.05 for 5% a quarter).
+    pub min_growth: Decimal,
+    /// Periods per window.
+    pub window: usize,
+}
+
+impl ArrBook {
+    /// The growth-risk signals at the end of period `k`.
+    pub fn growth_signals(
+        &self,
+        k: usize,
+        t: SignalThresholds,
+        milestone: Option<&Milestone>,
+    ) -> Result<Vec<GrowthSignal>, ArrError> {
+        let mut out = Vec::new();
+        let w = t.window.max(1);
+        let from =
+            (k + 1).checked_sub(w).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
+        let now = self.bridge(from, k)?;
+        if let Ok(g) = now.growth_rate() {
+            if g < t.min_growth {
+                out.push(GrowthSignal::GrowthBelowThreshold { actual: g, threshold: t.min_growth });
+            }
+        }
+        if let Some(m) = milestone {
+            let p = m.progress(self, k, w)?;
+            if let (false, Some(req)) = (p.on_track, p.required_per_day) {
+                out.push(GrowthSignal::VelocityShortOfMilestone {
+                    actual_per_day: p.actual_per_day,
+                    required_per_day: req,
+                });
+            }
+        }
+        let share = |b: &super::ArrBridge| {
+            let lost = b.contraction.amount() + b.churn.amount();
+            if lost.is_zero() {
+                None
+            } else {
+                Some(b.contraction.amount() / lost)
+            }
+        };
+        if let Some(prev_from) = from.checked_sub(w) {
+            let prev = self.bridge(prev_from, from - 1)?;
+            if let (Some(p), Some(c)) = (share(&prev), share(&now)) {
+                if c > p {
+                    out.push(GrowthSignal::RisingContractionShare { previous: p, current: c });
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,36 @@
+//! Numerics shared by the engines. Kept small and crate-private where possible; distributions
+//! and special functions come from `statrs`.
+
+/// Ordinary least squares `y = intercept + slope × x`. `None` with fewer than two points, a
+/// constant `x`, or a non-finite input.
+pub fn linear_fit(xs: &[f64], ys: &[f64]) -> Option<(f64, f64)> {
+    if xs.len() != ys.len() || xs.len() < 2 || xs.iter().chain(ys).any(|v| !v.is_finite()) {
+        return None;
+    }
+    let n = xs.len() as f64;
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = ys.iter().sum::<f64>() / n;
+    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+    if sxx == 0.0 {
+        return None;
+    }
+    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    let slope = sxy / sxx;
+    Some((my - slope * mx, slope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovers_a_line() {
+        let xs = [0.0, 1.0, 2.0, 3.0];
+        let ys: Vec<f64> = xs.iter().map(|x| 2.0 + 0.5 * x).collect();
+        let (a, b) = linear_fit(&xs, &ys).unwrap();
+        assert!((a - 2.0).abs() < 1e-12 && (b - 0.5).abs() < 1e-12);
+        assert!(linear_fit(&[1.0, 1.0], &[1.0, 2.0]).is_none());
+        assert!(linear_fit(&[1.0], &[1.0]).is_none());
+        assert!(linear_fit(&[0.0, f64::NAN], &[1.0, 2.0]).is_none());
+    }
+}
