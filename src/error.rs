@@ -5,7 +5,9 @@ use crate::billing::BillingError;
 use crate::calendar::CalendarError;
 use crate::ledger::LedgerError;
 use crate::money::MoneyError;
+use crate::retention::RetentionError;
 use crate::revrec::RevRecError;
+use crate::stats::StatsError;
 
 /// Any error `revops` returns. Match on the module's variant for detail.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -26,6 +28,12 @@ pub enum Error {
     /// Billing, invoices, payments and collections.
     #[error(transparent)]
     Billing(#[from] BillingError),
+    /// Retention and churn models.
+    #[error(transparent)]
+    Retention(#[from] RetentionError),
+    /// Statistical fitting.
+    #[error(transparent)]
+    Stats(#[from] StatsError),
     /// Revenue recognition.
     #[error(transparent)]
     RevRec(#[from] RevRecError),

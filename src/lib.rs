@@ -12,6 +12,8 @@
 //! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
 //!
+//! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
+//! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
 //! | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
 //! | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
@@ -51,8 +53,9 @@ pub mod calendar;
 mod error;
 pub mod ledger;
 pub mod money;
+pub mod retention;
 pub mod revrec;
-mod stats;
+pub mod stats;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};

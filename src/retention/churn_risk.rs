@@ -1,0 +1,203 @@
+//! Per-account churn risk: a logistic model over caller-named features, calibrated on a holdout,
+//! with the top factors behind each score and a rules layer for playbooks.
+
+use super::RetentionError;
+use crate::stats::{auc, brier_score, LogisticModel, LogisticSpec, PlattCalibrator};
+
+/// How to fit a churn-risk model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChurnRiskSpec {
+    /// Feature names, in column order (usage trend, seats used ÷ paid, tickets, NPS…).
+    pub features: Vec<String>,
+    /// The logistic fit (L2 applies to standardised features).
+    pub logistic: LogisticSpec,
+    /// Every `holdout_every`-th account is held out for calibration and metrics (5 → 20%).
+    pub holdout_every: usize,
+}
+
+/// Holdout quality of a fitted model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HoldoutMetrics {
+    /// Accounts held out.
+    pub accounts: usize,
+    /// Area under the ROC curve.
+    pub auc: f64,
+    /// Brier score of the calibrated probabilities.
+    pub brier: f64,
+}
+
+/// A fitted churn-risk model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChurnRiskModel {
+    /// Feature names.
+    pub features: Vec<String>,
+    /// Training means (features are standardised before the model sees them).
+    pub means: Vec<f64>,
+    /// Training standard deviations (1 for a constant feature).
+    pub scales: Vec<f64>,
+    /// The logistic model on standardised features.
+    pub model: LogisticModel,
+    /// Platt calibration fitted on the holdout.
+    pub calibration: PlattCalibrator,
+    /// Holdout metrics.
+    pub holdout: HoldoutMetrics,
+}
+
+/// One factor behind a score.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Factor {
+    /// Feature name.
+    pub feature: String,
+    /// The account's value.
+    pub value: f64,
+    /// Contribution to the log-odds relative to an average account (positive raises risk).
+    pub contribution: f64,
+}
+
+/// An account's churn risk.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChurnRisk {
+    /// Calibrated probability of churn.
+    pub probability: f64,
+    /// Uncalibrated log-odds.
+    pub log_odds: f64,
+    /// Factors by absolute contribution, largest first.
+    pub factors: Vec<Factor>,
+}
+
+impl ChurnRiskSpec {
+    /// Fit from history: `rows` row-major (one row per account, one column per feature), and
+    /// whether each account churned.
+    pub fn fit(&self, rows: &[f64], churned: &[bool]) -> Result<ChurnRiskModel, RetentionError> {
+        let p = self.features.len();
+        if p == 0 || rows.len() != churned.len() * p {
+            return Err(RetentionError::InvalidInput(format!(
+                "{} values for {} accounts of {p} features",
+                rows.len(),
+                churned.len()
+            )));
+        }
+        let every = self.holdout_every.max(2);
+        if churned.len() < 5 * every {
+            return Err(RetentionError::NotEnoughData(format!(
+                "need at least {} accounts, got {}",
+                5 * every,
+                churned.len()
+            )));
+        }
+        let n = churned.len() as f64;
+        let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
+        let scales: Vec<f64> = (0..p)
+            .map(|j| {
+                let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
+                if var > 0.0 && var.is_finite() {
+                    var.sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let standardise = |i: usize| -> Vec<f64> { (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]).collect() };
+        let (mut train_x, mut train_y, mut hold_x, mut hold_y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, &y) in churned.iter().enumerate() {
+            if i % every == 0 {
+                hold_x.extend(standardise(i));
+                hold_y.push(y);
+            } else {
+                train_x.extend(standardise(i));
+                train_y.push(y);
+            }
+        }
+        let fit = self.logistic.fit(&train_x, p, &train_y)?;
+        let scores: Vec<f64> = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect();
+        let calibration = PlattCalibrator::fit(&scores, &hold_y)?;
+        let calibrated: Vec<f64> = scores.iter().map(|s| calibration.calibrate(*s)).collect();
+        let holdout = HoldoutMetrics {
+            accounts: hold_y.len(),
+            auc: auc(&scores, &hold_y)?,
+            brier: brier_score(&calibrated, &hold_y)?,
+        };
+        Ok(ChurnRiskModel { features: self.features.clone(), means, scales, model: fit.model, calibration, holdout })
+    }
+}
+
+impl ChurnRiskModel {
+    /// Score one account (its raw feature values, in the model's feature order).
+    pub fn assess(&self, values: &[f64]) -> Result<ChurnRisk, RetentionError> {
+        if values.len() != self.features.len() || values.iter().any(|v| !v.is_finite()) {
+            return Err(RetentionError::InvalidInput(format!("need {} finite feature values", self.features.len())));
+        }
+        let z: Vec<f64> = values.iter().zip(&self.means).zip(&self.scales).map(|((v, m), s)| (v - m) / s).collect();
+        let log_odds = self.model.log_odds(&z);
+        let mut factors: Vec<Factor> = self
+            .model
+            .contributions(&z)
+            .into_iter()
+            .enumerate()
+            .map(|(j, c)| Factor { feature: self.features[j].clone(), value: values[j], contribution: c })
+            .collect();
+        factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+        Ok(ChurnRisk { probability: self.calibration.calibrate(log_odds), log_odds, factors })
+    }
+}
+
+/// A comparison in a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Comparison {
+    /// `value > threshold`.
+    Above,
+    /// `value < threshold`.
+    Below,
+}
+
+/// A playbook rule over an account's features or its churn probability.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ChurnRule {
+    /// Rule name (recorded when it fires).
+    pub name: String,
+    /// A feature name, or `"probability"` for the calibrated churn probability.
+    pub on: String,
+    /// How to compare.
+    pub comparison: Comparison,
+    /// Threshold.
+    pub threshold: f64,
+    /// The playbook to run.
+    pub playbook: String,
+}
+
+impl ChurnRiskModel {
+    /// The rules that fire for an account, in the order given.
+    pub fn fired_rules<'r>(
+        &self,
+        values: &[f64],
+        risk: &ChurnRisk,
+        rules: &'r [ChurnRule],
+    ) -> Result<Vec<&'r ChurnRule>, RetentionError> {
+        let mut out = Vec::new();
+        for rule in rules {
+            let value = if rule.on == "probability" {
+                risk.probability
+            } else {
+                let j = self.features.iter().position(|f| *f == rule.on).ok_or_else(|| {
+                    RetentionError::InvalidInput(format!("rule {:?} names unknown feature {:?}", rule.name, rule.on))
+                })?;
+                values[j]
+            };
+            let fires = match rule.comparison {
+                Comparison::Above => value > rule.threshold,
+                Comparison::Below => value < rule.threshold,
+            };
+            if fires {
+                out.push(rule);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,192 @@
+//! Kaplan–Meier survival with right censoring, Greenwood confidence intervals, median survival,
+//! and the log-rank test.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+
+use super::RetentionError;
+
+/// One subject: how long it was observed, and whether it churned (`event`) or is still active
+/// at that time (censored).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Subject {
+    /// Time observed (tenure), not negative.
+    pub time: f64,
+    /// True when the subject churned at `time`; false when censored.
+    pub event: bool,
+}
+
+/// The estimate at one event time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KmStep {
+    /// Event time.
+    pub time: f64,
+    /// Subjects at risk just before it.
+    pub at_risk: u64,
+    /// Events at it.
+    pub events: u64,
+    /// Survival just after it.
+    pub survival: f64,
+    /// Greenwood standard error of the survival.
+    pub std_error: f64,
+    /// Lower confidence bound (log-log transform).
+    pub lower: f64,
+    /// Upper confidence bound.
+    pub upper: f64,
+}
+
+/// A Kaplan–Meier survival curve.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KaplanMeier {
+    /// One step per distinct event time.
+    pub steps: Vec<KmStep>,
+    /// Subjects.
+    pub subjects: usize,
+}
+
+fn validate(subjects: &[Subject]) -> Result<(), RetentionError> {
+    if subjects.is_empty() {
+        return Err(RetentionError::NotEnoughData("no subjects".into()));
+    }
+    if subjects.iter().any(|s| !s.time.is_finite() || s.time < 0.0) {
+        return Err(RetentionError::InvalidInput("times must be finite and not negative".into()));
+    }
+    Ok(())
+}
+
+/// Sorted times with `(time, events, removed)` per distinct time.
+fn tally(subjects: &[Subject]) -> Vec<(f64, u64, u64)> {
+    let mut order: Vec<(f64, bool)> = subjects.iter().map(|s| (s.time, s.event)).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, u64, u64)> = Vec::new();
+    for (t, e) in order {
+        match out.last_mut() {
+            Some(last) if last.0 == t => {
+                last.1 += u64::from(e);
+                last.2 += 1;
+            }
+            _ => out.push((t, u64::from(e), 1)),
+        }
+    }
+    out
+}
+
+impl KaplanMeier {
+    /// Estimate survival with `confidence` intervals (0.95 for 95%).
+    ///
+    /// ```
+    /// use revops::retention::{KaplanMeier, Subject};
+    /// let s = |time, event| Subject { time, event };
+    /// let km = KaplanMeier::fit(&[s(1.0, true), s(2.0, false), s(3.0, true), s(4.0, true)], 0.95)?;
+    /// assert_eq!(km.survival_at(1.0), 0.75);
+    /// assert_eq!(km.survival_at(3.0), 0.375);
+    /// assert_eq!(km.median(), Some(3.0));
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
+    pub fn fit(subjects: &[Subject], confidence: f64) -> Result<KaplanMeier, RetentionError> {
+        validate(subjects)?;
+        if !(confidence > 0.0 && confidence < 1.0) {
+            return Err(RetentionError::InvalidInput(format!("confidence {confidence} must be in (0, 1)")));
+        }
+        let z = Normal::standard().inverse_cdf(0.5 + confidence / 2.0);
+        let mut at_risk = subjects.len() as u64;
+        let mut survival = 1.0;
+        let mut greenwood = 0.0;
+        let mut steps = Vec::new();
+        for (time, events, removed) in tally(subjects) {
+            if events > 0 {
+                let (n, d) = (at_risk as f64, events as f64);
+                survival *= 1.0 - d / n;
+                if at_risk > events {
+                    greenwood += d / (n * (n - d));
+                }
+                let std_error = survival * greenwood.sqrt();
+                // log(−log S) transform keeps the bounds inside (0, 1)
+                let (lower, upper) = if survival > 0.0 && survival < 1.0 {
+                    let se = (greenwood.sqrt() / survival.ln()).abs();
+                    let c = survival.ln().abs().ln();
+                    ((-(c + z * se).exp()).exp(), (-(c - z * se).exp()).exp())
+                } else {
+                    (survival, survival)
+                };
+                steps.push(KmStep { time, at_risk, events, survival, std_error, lower, upper });
+            }
+            at_risk -= removed;
+        }
+        Ok(KaplanMeier { steps, subjects: subjects.len() })
+    }
+
+    /// Survival at time `t` (a step function, right-continuous).
+    pub fn survival_at(&self, t: f64) -> f64 {
+        let i = self.steps.partition_point(|s| s.time <= t);
+        if i == 0 {
+            1.0
+        } else {
+            self.steps[i - 1].survival
+        }
+    }
+
+    /// The first time survival falls to 0.5 or below; `None` if it never does.
+    pub fn median(&self) -> Option<f64> {
+        self.steps.iter().find(|s| s.survival <= 0.5).map(|s| s.time)
+    }
+}
+
+/// The log-rank test of two survival curves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LogRank {
+    /// Chi-square statistic (1 degree of freedom).
+    pub statistic: f64,
+    /// p-value.
+    pub p_value: f64,
+    /// Events observed in group A.
+    pub observed_a: f64,
+    /// Events expected in group A if both groups shared one curve.
+    pub expected_a: f64,
+}
+
+/// Compare the survival of two groups.
+pub fn log_rank(a: &[Subject], b: &[Subject]) -> Result<LogRank, RetentionError> {
+    validate(a)?;
+    validate(b)?;
+    let mut all: Vec<(f64, bool, bool)> =
+        a.iter().map(|s| (s.time, s.event, true)).chain(b.iter().map(|s| (s.time, s.event, false))).collect();
+    all.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+    let (mut na, mut nb) = (a.len() as f64, b.len() as f64);
+    let (mut observed, mut expected, mut variance) = (0.0, 0.0, 0.0);
+    let mut i = 0;
+    while i < all.len() {
+        let t = all[i].0;
+        let (mut da, mut db, mut ra, mut rb) = (0.0, 0.0, 0.0, 0.0);
+        while i < all.len() && all[i].0 == t {
+            let (_, event, in_a) = all[i];
+            if in_a {
+                ra += 1.0;
+                da += f64::from(u8::from(event));
+            } else {
+                rb += 1.0;
+                db += f64::from(u8::from(event));
+            }
+            i += 1;
+        }
+        let (n, d) = (na + nb, da + db);
+        if d > 0.0 && n > 0.0 {
+            observed += da;
+            expected += d * na / n;
+            if n > 1.0 {
+                variance += d * (na / n) * (nb / n) * (n - d) / (n - 1.0);
+            }
+        }
+        na -= ra;
+        nb -= rb;
+    }
+    if variance <= 0.0 {
+        return Err(RetentionError::Degenerate("no events to compare".into()));
+    }
+    let statistic = (observed - expected).powi(2) / variance;
+    let chi = ChiSquared::new(1.0).map_err(|e| RetentionError::InvalidInput(e.to_string()))?;
+    Ok(LogRank { statistic, p_value: 1.0 - chi.cdf(statistic), observed_a: observed, expected_a: expected })
+}

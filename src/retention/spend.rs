@@ -1,0 +1,182 @@
+//! Gamma-Gamma spend (Fader, Hardie & Lee 2005, "RFM and CLV", JMR 42(4)), customer lifetime
+//! value, and the transaction summary both models start from.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use statrs::function::gamma::ln_gamma;
+
+use super::{BgNbd, RetentionError, Rfm};
+use crate::money::{Currency, Money};
+use crate::stats::{nelder_mead, NelderMead};
+
+/// A purchase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Transaction {
+    /// Customer id.
+    pub customer: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Amount.
+    pub amount: Money,
+}
+
+/// A customer's RFM summary and average repeat spend.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerRfm {
+    /// Customer id.
+    pub customer: String,
+    /// Frequency, recency and age in model units.
+    pub rfm: Rfm,
+    /// Mean spend per repeat purchase day (`None` without repeat purchases).
+    pub average_spend: Option<Money>,
+}
+
+/// Summarise transactions as of `end`, in units of `days_per_unit` days (7 for weeks).
+/// Purchases on one day count as one purchase of their total, as in `lifetimes`.
+pub fn summarise_transactions(
+    transactions: &[Transaction],
+    end: NaiveDate,
+    days_per_unit: u32,
+) -> Result<Vec<CustomerRfm>, RetentionError> {
+    if days_per_unit == 0 {
+        return Err(RetentionError::InvalidInput("days per unit must be positive".into()));
+    }
+    let mut by_customer: BTreeMap<&str, BTreeMap<NaiveDate, Money>> = BTreeMap::new();
+    for t in transactions.iter().filter(|t| t.date <= end) {
+        let days = by_customer.entry(&t.customer).or_default();
+        let slot = days.entry(t.date).or_insert(Money::zero(t.amount.currency()));
+        *slot = slot.checked_add(t.amount)?;
+    }
+    let unit = f64::from(days_per_unit);
+    by_customer
+        .into_iter()
+        .map(|(customer, days)| {
+            let first = *days.keys().next().ok_or(RetentionError::NotEnoughData("empty customer".into()))?;
+            let last = *days.keys().next_back().unwrap_or(&first);
+            let repeats: Vec<Money> = days.values().skip(1).copied().collect();
+            let currency: Currency = days.values().next().map(|m| m.currency()).unwrap_or(Currency::USD);
+            let average_spend = if repeats.is_empty() {
+                None
+            } else {
+                Some(
+                    Money::sum(currency, repeats.iter().copied())?
+                        .checked_div(Decimal::from(repeats.len() as u64))?
+                        .round(),
+                )
+            };
+            Ok(CustomerRfm {
+                customer: customer.to_string(),
+                rfm: Rfm {
+                    frequency: repeats.len() as u32,
+                    recency: (last - first).num_days() as f64 / unit,
+                    t: (end - first).num_days() as f64 / unit,
+                },
+                average_spend,
+            })
+        })
+        .collect()
+}
+
+/// A fitted Gamma-Gamma spend model: spend per transaction ~ Gamma(p, ν), ν ~ Gamma(q, γ).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GammaGamma {
+    /// Shape p.
+    pub p: f64,
+    /// Shape q.
+    pub q: f64,
+    /// Scale γ.
+    pub gamma: f64,
+}
+
+/// One customer's spend data: repeat purchases and their mean value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpendObservation {
+    /// Repeat purchases (at least 1).
+    pub frequency: u32,
+    /// Mean value of those purchases (positive).
+    pub mean: f64,
+}
+
+impl GammaGamma {
+    /// Fit by maximum likelihood on customers with at least one repeat purchase.
+    pub fn fit(data: &[SpendObservation]) -> Result<GammaGamma, RetentionError> {
+        if data.len() < 10 {
+            return Err(RetentionError::NotEnoughData(format!(
+                "Gamma-Gamma needs at least 10 customers, got {}",
+                data.len()
+            )));
+        }
+        if data.iter().any(|d| d.frequency == 0 || !d.mean.is_finite() || d.mean <= 0.0) {
+            return Err(RetentionError::InvalidInput(
+                "each customer needs a repeat purchase and a positive mean spend".into(),
+            ));
+        }
+        let n = data.len() as f64;
+        let scale = data.iter().map(|d| d.mean).sum::<f64>() / n;
+        let nll = |x: &[f64]| -> f64 {
+            let (p, q, g) = (x[0].exp(), x[1].exp(), x[2].exp());
+            -data.iter().map(|d| Self::ll_one(p, q, g, d)).sum::<f64>() / n
+        };
+        let m = nelder_mead(
+            nll,
+            &[0.0, 0.5, scale.ln()],
+            NelderMead { tolerance: 1e-12, max_iterations: 5_000, step: 0.5 },
+        );
+        if !m.converged {
+            return Err(RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value * n });
+        }
+        Ok(GammaGamma { p: m.x[0].exp(), q: m.x[1].exp(), gamma: m.x[2].exp() })
+    }
+
+    fn ll_one(p: f64, q: f64, g: f64, d: &SpendObservation) -> f64 {
+        let x = f64::from(d.frequency);
+        let px = p * x;
+        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * g.ln() + (px - 1.0) * d.mean.ln() + px * x.ln()
+            - (px + q) * (g + x * d.mean).ln()
+    }
+
+    /// Expected spend per transaction given a customer's history (a weighted average of the
+    /// population mean and the customer's own). Needs `q > 1`.
+    pub fn expected_spend(&self, d: &SpendObservation) -> Result<f64, RetentionError> {
+        if self.q <= 1.0 {
+            return Err(RetentionError::OutOfDomain(format!("expected spend needs q > 1, the fit has q = {}", self.q)));
+        }
+        let x = f64::from(d.frequency);
+        Ok(self.p * (self.gamma + x * d.mean) / (self.p * x + self.q - 1.0))
+    }
+}
+
+/// Customer lifetime value over `periods` periods of `period_length` time units: expected
+/// purchases per period × expected spend × margin, discounted per period.
+pub fn customer_lifetime_value(
+    purchases: &BgNbd,
+    spend: &GammaGamma,
+    customer: &CustomerRfm,
+    margin: f64,
+    periods: u32,
+    period_length: f64,
+    discount_rate: f64,
+) -> Result<Money, RetentionError> {
+    let avg = customer
+        .average_spend
+        .ok_or(RetentionError::InvalidInput(format!("{} has no repeat spend", customer.customer)))?;
+    let observed = SpendObservation { frequency: customer.rfm.frequency, mean: avg.to_f64_lossy() };
+    let per_purchase = spend.expected_spend(&observed)?;
+    let mut value = 0.0;
+    let mut before = 0.0;
+    for k in 1..=periods {
+        let cumulative = purchases.expected_purchases(&customer.rfm, f64::from(k) * period_length)?;
+        value += (cumulative - before) * per_purchase * margin / (1.0 + discount_rate).powi(k as i32);
+        before = cumulative;
+    }
+    let amount = Decimal::from_f64(value).ok_or(RetentionError::InvalidInput("lifetime value is not finite".into()))?;
+    let _ = amount.to_f64();
+    Ok(Money::new(amount, avg.currency()).round())
+}

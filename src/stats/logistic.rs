@@ -1,0 +1,202 @@
+//! L2-regularised logistic regression fitted by Newton's method (IRLS), with per-feature
+//! contributions in log-odds for explanations.
+
+use super::linalg::cholesky_solve;
+
+/// Why a statistical fit was refused or failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatsError {
+    /// Fewer rows than the model can learn from.
+    #[error("need at least {needed} observations, got {got}")]
+    TooFewObservations {
+        /// Minimum.
+        needed: usize,
+        /// Given.
+        got: usize,
+    },
+    /// Every label the same: there is nothing to separate.
+    #[error("all {0} labels are the same; a classifier needs both outcomes")]
+    OneClass(usize),
+    /// A NaN or infinite input.
+    #[error("non-finite value in {0}")]
+    NonFinite(&'static str),
+    /// Inputs whose shapes disagree.
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    /// The Newton system was singular (a constant or duplicated feature without regularisation).
+    #[error("the information matrix is singular at iteration {0}; add L2 regularisation or drop constant/duplicate features")]
+    Singular(usize),
+    /// The fit did not converge.
+    #[error("did not converge in {0} iterations")]
+    NoConvergence(usize),
+}
+
+/// How to fit a logistic regression.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LogisticSpec {
+    /// L2 penalty on the coefficients (not the intercept); `λ/2 · ‖β‖²` is added to the loss.
+    pub l2: f64,
+    /// Newton iterations allowed.
+    pub max_iterations: usize,
+    /// Stop when the largest coefficient step is below this.
+    pub tolerance: f64,
+}
+
+impl Default for LogisticSpec {
+    /// `l2 = 1.0`, 50 iterations, tolerance 1e-8.
+    fn default() -> Self {
+        LogisticSpec { l2: 1.0, max_iterations: 50, tolerance: 1e-8 }
+    }
+}
+
+/// A fitted logistic model: plain, serialisable parameters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LogisticModel {
+    /// Intercept (log-odds when every feature is zero).
+    pub intercept: f64,
+    /// One coefficient per feature, in log-odds per unit.
+    pub coefficients: Vec<f64>,
+}
+
+/// A model with its fit diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LogisticFit {
+    /// The model.
+    pub model: LogisticModel,
+    /// Newton iterations used.
+    pub iterations: usize,
+    /// Log-likelihood of the training data (without the penalty).
+    pub log_likelihood: f64,
+}
+
+#[inline]
+pub(crate) fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+impl LogisticSpec {
+    /// Fit on `rows` (row-major, `labels.len()` rows of `features` values each).
+    pub fn fit(&self, rows: &[f64], features: usize, labels: &[bool]) -> Result<LogisticFit, StatsError> {
+        let n = labels.len();
+        if rows.len() != n * features {
+            return Err(StatsError::Shape(format!("{} values for {n} rows of {features} features", rows.len())));
+        }
+        if n < 2 {
+            return Err(StatsError::TooFewObservations { needed: 2, got: n });
+        }
+        if rows.iter().any(|v| !v.is_finite()) {
+            return Err(StatsError::NonFinite("features"));
+        }
+        if !self.l2.is_finite() || self.l2 < 0.0 {
+            return Err(StatsError::NonFinite("l2 penalty"));
+        }
+        let positives = labels.iter().filter(|&&y| y).count();
+        if positives == 0 || positives == n {
+            return Err(StatsError::OneClass(n));
+        }
+        let p = features + 1; // intercept first
+        let mut beta = vec![0.0; p];
+        beta[0] = (positives as f64 / (n - positives) as f64).ln();
+        let mut grad = vec![0.0; p];
+        let mut hess = vec![0.0; p * p];
+        for iteration in 1..=self.max_iterations {
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            hess.iter_mut().for_each(|h| *h = 0.0);
+            for (i, &y) in labels.iter().enumerate() {
+                let x = &rows[i * features..(i + 1) * features];
+                let z = beta[0] + x.iter().zip(&beta[1..]).map(|(a, b)| a * b).sum::<f64>();
+                let mu = sigmoid(z);
+                let w = (mu * (1.0 - mu)).max(1e-12);
+                let r = f64::from(u8::from(y)) - mu;
+                grad[0] += r;
+                hess[0] += w;
+                for j in 0..features {
+                    grad[j + 1] += r * x[j];
+                    let wx = w * x[j];
+                    hess[j + 1] += wx; // row 0, column j+1
+                    let row = (j + 1) * p;
+                    for k in 0..=j {
+                        hess[row + k + 1] += wx * x[k];
+                    }
+                }
+            }
+            // mirror the lower triangle, add the penalty
+            for j in 1..p {
+                hess[j * p] = hess[j];
+                grad[j] -= self.l2 * beta[j];
+                hess[j * p + j] += self.l2;
+                for k in 1..j {
+                    hess[k * p + j] = hess[j * p + k];
+                }
+            }
+            let step = cholesky_solve(&hess, &grad, p).ok_or(StatsError::Singular(iteration))?;
+            let biggest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
+            for (b, s) in beta.iter_mut().zip(&step) {
+                *b += s;
+            }
+            if !biggest.is_finite() {
+                return Err(StatsError::NoConvergence(iteration));
+            }
+            if biggest < self.tolerance {
+                let model = LogisticModel { intercept: beta[0], coefficients: beta[1..].to_vec() };
+                let log_likelihood = model.log_likelihood(rows, labels);
+                return Ok(LogisticFit { model, iterations: iteration, log_likelihood });
+            }
+        }
+        Err(StatsError::NoConvergence(self.max_iterations))
+    }
+}
+
+impl LogisticModel {
+    /// Log-odds for one row.
+    #[inline]
+    pub fn log_odds(&self, x: &[f64]) -> f64 {
+        self.intercept + x.iter().zip(&self.coefficients).map(|(a, b)| a * b).sum::<f64>()
+    }
+
+    /// Probability for one row.
+    #[inline]
+    pub fn probability(&self, x: &[f64]) -> f64 {
+        sigmoid(self.log_odds(x))
+    }
+
+    /// Each feature's contribution to the log-odds (`βⱼ xⱼ`); with the intercept they sum to the
+    /// log-odds.
+    pub fn contributions(&self, x: &[f64]) -> Vec<f64> {
+        x.iter().zip(&self.coefficients).map(|(a, b)| a * b).collect()
+    }
+
+    /// Probabilities for many rows (row-major) into `out`.
+    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
+        let p = self.coefficients.len().max(1);
+        out.clear();
+        out.extend(rows.chunks_exact(p).map(|x| self.probability(x)));
+    }
+
+    /// Log-likelihood of labelled rows.
+    pub fn log_likelihood(&self, rows: &[f64], labels: &[bool]) -> f64 {
+        let p = self.coefficients.len().max(1);
+        rows.chunks_exact(p)
+            .zip(labels)
+            .map(|(x, &y)| {
+                let z = self.log_odds(x);
+                // log σ(z) = −log(1 + e^{−z}), computed stably
+                let log1pexp = |t: f64| if t > 0.0 { t + (-t).exp().ln_1p() } else { t.exp().ln_1p() };
+                if y {
+                    -log1pexp(-z)
+                } else {
+                    -log1pexp(z)
+                }
+            })
+            .sum()
+    }
+}

@@ -1,0 +1,133 @@
+//! Scoring metrics for probabilistic classifiers.
+
+use super::logistic::StatsError;
+
+fn check(p: &[f64], y: &[bool]) -> Result<(), StatsError> {
+    if p.len() != y.len() {
+        return Err(StatsError::Shape("predictions and labels differ in length".into()));
+    }
+    if p.is_empty() {
+        return Err(StatsError::TooFewObservations { needed: 1, got: 0 });
+    }
+    if p.iter().any(|v| !v.is_finite()) {
+        return Err(StatsError::NonFinite("predictions"));
+    }
+    Ok(())
+}
+
+/// Area under the ROC curve (Mann–Whitney, ties counted half).
+pub fn auc(scores: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
+    check(scores, labels)?;
+    let pos = labels.iter().filter(|&&y| y).count();
+    let neg = labels.len() - pos;
+    if pos == 0 || neg == 0 {
+        return Err(StatsError::OneClass(labels.len()));
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    // average ranks over ties
+    let mut rank_sum_pos = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum_pos += order[i..=j].iter().filter(|&&k| labels[k]).count() as f64 * avg_rank;
+        i = j + 1;
+    }
+    let u = rank_sum_pos - (pos * (pos + 1)) as f64 / 2.0;
+    Ok(u / (pos as f64 * neg as f64))
+}
+
+/// Mean squared error of probabilities.
+pub fn brier_score(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
+    check(p, labels)?;
+    Ok(p.iter().zip(labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / p.len() as f64)
+}
+
+/// Mean negative log-likelihood, probabilities clipped to `[1e-15, 1 − 1e-15]`.
+pub fn log_loss(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
+    check(p, labels)?;
+    let eps = 1e-15;
+    Ok(-p
+        .iter()
+        .zip(labels)
+        .map(|(p, &y)| {
+            let p = p.clamp(eps, 1.0 - eps);
+            if y {
+                p.ln()
+            } else {
+                (1.0 - p).ln()
+            }
+        })
+        .sum::<f64>()
+        / p.len() as f64)
+}
+
+/// One bin of a reliability diagram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReliabilityBin {
+    /// Lower edge.
+    pub low: f64,
+    /// Upper edge.
+    pub high: f64,
+    /// Predictions in the bin.
+    pub count: usize,
+    /// Their mean predicted probability.
+    pub mean_predicted: f64,
+    /// Their observed positive rate.
+    pub observed: f64,
+}
+
+/// Equal-width reliability bins over `[0, 1]`.
+pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<ReliabilityBin>, StatsError> {
+    check(p, labels)?;
+    let bins = bins.max(1);
+    let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
+    for (&p, &y) in p.iter().zip(labels) {
+        let b = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
+        acc[b].0 += 1;
+        acc[b].1 += p;
+        acc[b].2 += f64::from(u8::from(y));
+    }
+    Ok(acc
+        .iter()
+        .enumerate()
+        .map(|(i, &(n, sp, sy))| ReliabilityBin {
+            low: i as f64 / bins as f64,
+            high: (i + 1) as f64 / bins as f64,
+            count: n,
+            mean_predicted: if n == 0 { 0.0 } else { sp / n as f64 },
+            observed: if n == 0 { 0.0 } else { sy / n as f64 },
+        })
+        .collect())
+}
+
+/// Expected calibration error: the count-weighted mean gap between predicted and observed.
+pub fn expected_calibration_error(p: &[f64], labels: &[bool], bins: usize) -> Result<f64, StatsError> {
+    let total = p.len() as f64;
+    Ok(reliability_bins(p, labels, bins)?
+        .iter()
+        .map(|b| b.count as f64 / total * (b.mean_predicted - b.observed).abs())
+        .sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_vectors() {
+        // AUC by hand: positives {0.8, 0.4}, negatives {0.6, 0.2}: pairs won 3 of 4.
+        let s = [0.8, 0.6, 0.4, 0.2];
+        let y = [true, false, true, false];
+        assert!((auc(&s, &y).unwrap() - 0.75).abs() < 1e-12);
+        assert!((auc(&[0.5, 0.5], &[true, false]).unwrap() - 0.5).abs() < 1e-12);
+        assert!((brier_score(&[1.0, 0.0], &[true, true]).unwrap() - 0.5).abs() < 1e-12);
+        assert!((log_loss(&[0.5], &[true]).unwrap() - std::f64::consts::LN_2).abs() < 1e-12);
+        assert!(auc(&[0.1], &[true]).is_err());
+    }
+}

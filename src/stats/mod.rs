@@ -1,0 +1,16 @@
+//! Numerics shared by the engines: optimisation, logistic regression, calibration and scoring
+//! metrics. Distributions and special functions come from `statrs`; what statrs does not have
+//! (an optimiser, a small linear solve) lives here, small and tested.
+
+mod calibration;
+mod fit;
+mod linalg;
+mod logistic;
+mod metrics;
+mod optimize;
+
+pub use calibration::{IsotonicCalibrator, PlattCalibrator};
+pub(crate) use fit::linear_fit;
+pub use logistic::{LogisticFit, LogisticModel, LogisticSpec, StatsError};
+pub use metrics::{auc, brier_score, expected_calibration_error, log_loss, reliability_bins, ReliabilityBin};
+pub(crate) use optimize::{bfgs, nelder_mead, NelderMead};
