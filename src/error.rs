@@ -1,5 +1,6 @@
 //! The crate-wide error: one variant per module, each wrapping that module's own error.
 
+use crate::acquisition::AcquisitionError;
 use crate::arr::ArrError;
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
@@ -22,6 +23,9 @@ pub enum Error {
     /// Journal entries and ledger sinks.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// Prospect and deal scoring.
+    #[error(transparent)]
+    Acquisition(#[from] AcquisitionError),
     /// ARR ledger and SaaS metrics.
     #[error(transparent)]
     Arr(#[from] ArrError),

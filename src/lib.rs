@@ -15,6 +15,7 @@
 //! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
 //! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
+//! | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
 //! | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
 //! | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
 //!
@@ -47,6 +48,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod acquisition;
 pub mod arr;
 pub mod billing;
 pub mod calendar;

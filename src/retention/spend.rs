@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use statrs::function::gamma::ln_gamma;
 
@@ -177,6 +177,5 @@ pub fn customer_lifetime_value(
         before = cumulative;
     }
     let amount = Decimal::from_f64(value).ok_or(RetentionError::InvalidInput("lifetime value is not finite".into()))?;
-    let _ = amount.to_f64();
     Ok(Money::new(amount, avg.currency()).round())
 }

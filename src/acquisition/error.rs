@@ -1,0 +1,35 @@
+use crate::money::{Currency, MoneyError};
+use crate::stats::StatsError;
+
+/// Why a prospect, deal or model could not be scored or fitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AcquisitionError {
+    /// Too little closed history to fit a win model.
+    #[error("need at least {min_won} won and {min_lost} lost deals to fit; have {won} won and {lost} lost")]
+    InsufficientHistory {
+        /// Won deals given.
+        won: usize,
+        /// Lost deals given.
+        lost: usize,
+        /// Minimum won.
+        min_won: usize,
+        /// Minimum lost.
+        min_lost: usize,
+    },
+    /// Input of the wrong shape or with non-finite values.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Weights or bands that cannot work (all weights zero, a negative half-life).
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
+    /// Amounts in different currencies combined.
+    #[error("amounts in {0} and {1} cannot be combined; convert first")]
+    MixedCurrencies(Currency, Currency),
+    /// Fitting failed.
+    #[error(transparent)]
+    Stats(#[from] StatsError),
+    /// Money arithmetic failed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}

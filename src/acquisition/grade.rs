@@ -1,0 +1,71 @@
+//! Prospect grades (fit band × intent band) and a priority list.
+
+use std::fmt;
+
+use super::{FitScore, IntentScore};
+
+/// A combined grade such as `A1` (best fit, hottest intent) or `D4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Grade {
+    /// Fit band: 'A' (≥ 75), 'B' (≥ 50), 'C' (≥ 25), 'D'.
+    pub fit: char,
+    /// Intent band: 1 (≥ 75), 2 (≥ 50), 3 (≥ 25), 4.
+    pub intent: u8,
+}
+
+impl Grade {
+    /// The grade for a fit and an intent score.
+    pub fn of(fit: f64, intent: f64) -> Grade {
+        let band = |s: f64| {
+            if s >= 75.0 {
+                0u8
+            } else if s >= 50.0 {
+                1
+            } else if s >= 25.0 {
+                2
+            } else {
+                3
+            }
+        };
+        Grade { fit: (b'A' + band(fit)) as char, intent: band(intent) + 1 }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.fit, self.intent)
+    }
+}
+
+/// A graded prospect.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Prioritised {
+    /// The caller's prospect id.
+    pub prospect: String,
+    /// Grade.
+    pub grade: Grade,
+    /// Fit score.
+    pub fit: f64,
+    /// Intent score.
+    pub intent: f64,
+}
+
+/// Order prospects best first: by grade (fit band, then intent band), then by fit + intent, then
+/// by id so the order is deterministic.
+pub fn prioritise(prospects: &[(String, FitScore, IntentScore)]) -> Vec<Prioritised> {
+    let mut out: Vec<Prioritised> = prospects
+        .iter()
+        .map(|(id, f, i)| Prioritised {
+            prospect: id.clone(),
+            grade: Grade::of(f.score, i.score),
+            fit: f.score,
+            intent: i.score,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.grade.cmp(&b.grade).then((b.fit + b.intent).total_cmp(&(a.fit + a.intent))).then(a.prospect.cmp(&b.prospect))
+    });
+    out
+}

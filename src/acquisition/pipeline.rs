@@ -1,0 +1,284 @@
+//! Opportunities and what they say: sales velocity per segment, cycle length, competitive win
+//! rates, and a strategic-account view.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+
+use super::AcquisitionError;
+use crate::money::{Currency, Money};
+
+/// Where an opportunity stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Stage {
+    /// Early.
+    Prospecting,
+    /// Qualified.
+    Qualification,
+    /// Discovery or demo.
+    Discovery,
+    /// Proposal sent.
+    Proposal,
+    /// Negotiating.
+    Negotiation,
+    /// Won.
+    ClosedWon,
+    /// Lost.
+    ClosedLost,
+}
+
+impl Stage {
+    /// True for `ClosedWon` and `ClosedLost`.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Stage::ClosedWon | Stage::ClosedLost)
+    }
+}
+
+/// An opportunity, shaped like a CRM record.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Opportunity {
+    /// Id.
+    pub id: String,
+    /// Account.
+    pub account: String,
+    /// Segment (SMB, mid-market, enterprise…).
+    pub segment: String,
+    /// Stage.
+    pub stage: Stage,
+    /// Amount (ACV).
+    pub amount: Money,
+    /// Created.
+    pub created: NaiveDate,
+    /// Closed, when closed.
+    pub closed: Option<NaiveDate>,
+    /// Main competitor, if any.
+    pub competitor: Option<String>,
+    /// Discount given or asked, as a fraction of list.
+    pub discount: f64,
+    /// Win probability (from a [`WinModel`](super::WinModel) or the CRM), for expected value.
+    pub probability: f64,
+}
+
+/// Velocity of one segment.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SegmentVelocity {
+    /// Segment.
+    pub segment: String,
+    /// Open opportunities.
+    pub open: usize,
+    /// Won ÷ closed.
+    pub win_rate: f64,
+    /// Mean amount of won deals.
+    pub average_deal: Money,
+    /// Mean days from creation to close of won deals.
+    pub cycle_days: f64,
+    /// `open × win rate × average deal ÷ cycle days`: revenue per day the pipeline is producing.
+    pub per_day: Money,
+}
+
+fn money_of(value: f64, currency: Currency) -> Result<Money, AcquisitionError> {
+    let d =
+        Decimal::from_f64(value).ok_or(AcquisitionError::InvalidInput(format!("{value} is not a finite amount")))?;
+    Ok(Money::new(d, currency).round())
+}
+
+fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionError> {
+    let mut c: Option<Currency> = None;
+    for o in opps {
+        match c {
+            Some(x) if x != o.amount.currency() => {
+                return Err(AcquisitionError::MixedCurrencies(x, o.amount.currency()))
+            }
+            _ => c = Some(o.amount.currency()),
+        }
+    }
+    Ok(c)
+}
+
+/// Sales velocity per segment, in segment order. Segments with no won deal are skipped (their
+/// velocity is undefined, not zero).
+pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, AcquisitionError> {
+    let mut segments: Vec<&str> = opps.iter().map(|o| o.segment.as_str()).collect();
+    segments.sort_unstable();
+    segments.dedup();
+    let mut out = Vec::new();
+    for seg in segments {
+        let these: Vec<&Opportunity> = opps.iter().filter(|o| o.segment == seg).collect();
+        let Some(currency) = one_currency(&these)? else { continue };
+        let won: Vec<&&Opportunity> = these.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
+        let closed = these.iter().filter(|o| o.stage.is_closed()).count();
+        if won.is_empty() {
+            continue;
+        }
+        let average =
+            Money::sum(currency, won.iter().map(|o| o.amount))?.checked_div(Decimal::from(won.len() as u64))?;
+        let cycle = won.iter().filter_map(|o| o.closed.map(|c| (c - o.created).num_days() as f64)).sum::<f64>()
+            / won.len() as f64;
+        let open = these.iter().filter(|o| !o.stage.is_closed()).count();
+        let win_rate = won.len() as f64 / closed as f64;
+        let per_day = open as f64 * win_rate * average.to_f64_lossy() / cycle.max(1.0);
+        out.push(SegmentVelocity {
+            segment: seg.to_string(),
+            open,
+            win_rate,
+            average_deal: average.round(),
+            cycle_days: cycle,
+            per_day: money_of(per_day, currency)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Distribution of won-deal cycle lengths in days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CycleLengths {
+    /// Deals counted.
+    pub deals: usize,
+    /// Mean.
+    pub mean: f64,
+    /// 25th percentile (nearest rank).
+    pub p25: i64,
+    /// Median.
+    pub median: i64,
+    /// 75th percentile.
+    pub p75: i64,
+    /// 90th percentile.
+    pub p90: i64,
+}
+
+/// Cycle lengths of won deals; `None` without any.
+pub fn cycle_lengths(opps: &[Opportunity]) -> Option<CycleLengths> {
+    let mut days: Vec<i64> = opps
+        .iter()
+        .filter(|o| o.stage == Stage::ClosedWon)
+        .filter_map(|o| o.closed.map(|c| (c - o.created).num_days()))
+        .collect();
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let rank = |p: f64| days[((p * days.len() as f64).ceil() as usize).clamp(1, days.len()) - 1];
+    Some(CycleLengths {
+        deals: days.len(),
+        mean: days.iter().sum::<i64>() as f64 / days.len() as f64,
+        p25: rank(0.25),
+        median: rank(0.5),
+        p75: rank(0.75),
+        p90: rank(0.9),
+    })
+}
+
+/// Win rate and discount against one competitor.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CompetitorStats {
+    /// Competitor (or "none").
+    pub competitor: String,
+    /// Closed deals.
+    pub closed: usize,
+    /// Won deals.
+    pub won: usize,
+    /// Won ÷ closed.
+    pub win_rate: f64,
+    /// Mean discount on won deals.
+    pub average_discount_won: f64,
+}
+
+/// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
+pub fn competitive_analysis(opps: &[Opportunity]) -> Vec<CompetitorStats> {
+    let mut names: Vec<String> = opps
+        .iter()
+        .filter(|o| o.stage.is_closed())
+        .map(|o| o.competitor.clone().unwrap_or_else(|| "none".into()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let closed: Vec<&Opportunity> = opps
+                .iter()
+                .filter(|o| o.stage.is_closed() && o.competitor.as_deref().unwrap_or("none") == name)
+                .collect();
+            let won: Vec<&&Opportunity> = closed.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
+            CompetitorStats {
+                competitor: name,
+                closed: closed.len(),
+                won: won.len(),
+                win_rate: won.len() as f64 / closed.len() as f64,
+                average_discount_won: if won.is_empty() {
+                    0.0
+                } else {
+                    won.iter().map(|o| o.discount).sum::<f64>() / won.len() as f64
+                },
+            }
+        })
+        .collect()
+}
+
+/// Pipeline against a named account list (the Fortune 500, say).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StrategicView {
+    /// Accounts on the list.
+    pub accounts: usize,
+    /// Of those, with at least one open opportunity.
+    pub covered: usize,
+    /// Of those, customers (a won deal).
+    pub customers: usize,
+    /// `covered ÷ accounts`.
+    pub coverage: f64,
+    /// `(stage, open opportunities, amount)` for open stages.
+    pub stage_mix: Vec<(Stage, usize, Money)>,
+    /// Σ probability × amount over open opportunities.
+    pub expected_value: Money,
+}
+
+/// The strategic-account view in `currency` (opportunities in other currencies are an error).
+pub fn strategic_view(
+    accounts: &[String],
+    opps: &[Opportunity],
+    currency: Currency,
+) -> Result<StrategicView, AcquisitionError> {
+    let on_list = |a: &str| accounts.iter().any(|x| x == a);
+    let mine: Vec<&Opportunity> = opps.iter().filter(|o| on_list(&o.account)).collect();
+    if let Some(o) = mine.iter().find(|o| o.amount.currency() != currency) {
+        return Err(AcquisitionError::MixedCurrencies(currency, o.amount.currency()));
+    }
+    let open: Vec<&&Opportunity> = mine.iter().filter(|o| !o.stage.is_closed()).collect();
+    let mut covered: Vec<&str> = open.iter().map(|o| o.account.as_str()).collect();
+    covered.sort_unstable();
+    covered.dedup();
+    let mut customers: Vec<&str> =
+        mine.iter().filter(|o| o.stage == Stage::ClosedWon).map(|o| o.account.as_str()).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    let mut stage_mix = Vec::new();
+    for stage in [Stage::Prospecting, Stage::Qualification, Stage::Discovery, Stage::Proposal, Stage::Negotiation] {
+        let these: Vec<&&&Opportunity> = open.iter().filter(|o| o.stage == stage).collect();
+        stage_mix.push((stage, these.len(), Money::sum(currency, these.iter().map(|o| o.amount))?));
+    }
+    let mut expected = Decimal::ZERO;
+    for o in &open {
+        if !(0.0..=1.0).contains(&o.probability) {
+            return Err(AcquisitionError::InvalidInput(format!(
+                "probability {} of {} is outside [0, 1]",
+                o.probability, o.id
+            )));
+        }
+        let p = Decimal::from_f64(o.probability).unwrap_or(Decimal::ZERO);
+        expected += o.amount.amount() * p;
+    }
+    Ok(StrategicView {
+        accounts: accounts.len(),
+        covered: covered.len(),
+        customers: customers.len(),
+        coverage: if accounts.is_empty() { 0.0 } else { covered.len() as f64 / accounts.len() as f64 },
+        stage_mix,
+        expected_value: Money::new(expected, currency).round(),
+    })
+}

@@ -1,0 +1,301 @@
+//! Deal win probability: a logistic model over caller-defined deal features, fitted with L2
+//! regularisation, calibrated on a holdout, with explanations in log-odds.
+
+use super::AcquisitionError;
+use crate::stats::{
+    auc, brier_score, expected_calibration_error, log_loss, reliability_bins, IsotonicCalibrator, LogisticSpec,
+    PlattCalibrator, ReliabilityBin,
+};
+
+/// How raw model scores become probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CalibrationMethod {
+    /// Platt scaling (a logistic curve on the log-odds).
+    #[default]
+    Platt,
+    /// Isotonic regression (a monotone step function; needs more holdout data).
+    Isotonic,
+    /// The model's own probabilities.
+    None,
+}
+
+/// How to fit a win model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WinModelSpec {
+    /// Feature names, in column order (stage, age, activity recency, stakeholders, discount…).
+    pub features: Vec<String>,
+    /// The regression (L2 on standardised features).
+    pub logistic: LogisticSpec,
+    /// Calibration.
+    pub calibration: CalibrationMethod,
+    /// Minimum closed-won deals to fit (default 50).
+    pub min_won: usize,
+    /// Minimum closed-lost deals to fit (default 50).
+    pub min_lost: usize,
+    /// Every `holdout_every`-th deal is held out (default 5: 20%).
+    pub holdout_every: usize,
+}
+
+impl WinModelSpec {
+    /// Defaults for the given features: L2 1.0, Platt, 50 won and 50 lost, 20% holdout.
+    pub fn new(features: Vec<String>) -> WinModelSpec {
+        WinModelSpec {
+            features,
+            logistic: LogisticSpec::default(),
+            calibration: CalibrationMethod::Platt,
+            min_won: 50,
+            min_lost: 50,
+            holdout_every: 5,
+        }
+    }
+}
+
+/// The calibration fitted.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Calibrator {
+    /// Platt.
+    Platt(PlattCalibrator),
+    /// Isotonic.
+    Isotonic(IsotonicCalibrator),
+    /// None.
+    Identity,
+}
+
+/// Holdout quality.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HoldoutReport {
+    /// Deals held out.
+    pub deals: usize,
+    /// AUC of the scores.
+    pub auc: f64,
+    /// Brier score of the calibrated probabilities.
+    pub brier: f64,
+    /// Log-loss of the calibrated probabilities.
+    pub log_loss: f64,
+    /// Expected calibration error (10 bins).
+    pub ece: f64,
+    /// Reliability diagram (10 bins).
+    pub bins: Vec<ReliabilityBin>,
+}
+
+/// A fitted win model. Coefficients are per raw feature unit; the intercept is the log-odds of an
+/// average deal, so each contribution reads as "this deal versus an average one".
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WinModel {
+    /// Feature names.
+    pub features: Vec<String>,
+    /// Training means.
+    pub means: Vec<f64>,
+    /// Coefficients per raw unit.
+    pub coefficients: Vec<f64>,
+    /// Log-odds of a deal at the training means.
+    pub intercept: f64,
+    /// Calibration.
+    pub calibrator: Calibrator,
+    /// Holdout metrics.
+    pub holdout: HoldoutReport,
+}
+
+/// One reason behind a score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Reason {
+    /// Index into [`WinModel::features`].
+    pub feature: usize,
+    /// Contribution to the log-odds versus an average deal.
+    pub contribution: f64,
+}
+
+/// A score with its top reasons (no allocation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExplainedScore {
+    /// Calibrated win probability.
+    pub probability: f64,
+    /// Uncalibrated log-odds (intercept + Σ contributions).
+    pub log_odds: f64,
+    /// Largest positive contributions, biggest first.
+    pub top_positive: [Option<Reason>; 3],
+    /// Largest negative contributions, most negative first.
+    pub top_negative: [Option<Reason>; 3],
+}
+
+impl WinModelSpec {
+    /// Fit from closed deals: `rows` row-major, one column per feature; `won` per deal.
+    pub fn fit(&self, rows: &[f64], won: &[bool]) -> Result<WinModel, AcquisitionError> {
+        let p = self.features.len();
+        if p == 0 || rows.len() != won.len() * p {
+            return Err(AcquisitionError::InvalidInput(format!(
+                "{} values for {} deals of {p} features",
+                rows.len(),
+                won.len()
+            )));
+        }
+        if rows.iter().any(|v| !v.is_finite()) {
+            return Err(AcquisitionError::InvalidInput("non-finite feature value".into()));
+        }
+        let n_won = won.iter().filter(|&&w| w).count();
+        let n_lost = won.len() - n_won;
+        if n_won < self.min_won || n_lost < self.min_lost {
+            return Err(AcquisitionError::InsufficientHistory {
+                won: n_won,
+                lost: n_lost,
+                min_won: self.min_won,
+                min_lost: self.min_lost,
+            });
+        }
+        let n = won.len() as f64;
+        let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
+        let scales: Vec<f64> = (0..p)
+            .map(|j| {
+                let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
+                if var > 0.0 {
+                    var.sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let every = self.holdout_every.max(2);
+        let (mut tx, mut ty, mut hx, mut hy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, &y) in won.iter().enumerate() {
+            let z = (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]);
+            if i % every == 0 {
+                hx.extend(z);
+                hy.push(y);
+            } else {
+                tx.extend(z);
+                ty.push(y);
+            }
+        }
+        let fit = self.logistic.fit(&tx, p, &ty)?;
+        let coefficients: Vec<f64> = fit.model.coefficients.iter().zip(&scales).map(|(b, s)| b / s).collect();
+        let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();
+        let calibrator = match self.calibration {
+            CalibrationMethod::Platt => Calibrator::Platt(PlattCalibrator::fit(&scores, &hy)?),
+            CalibrationMethod::Isotonic => Calibrator::Isotonic(IsotonicCalibrator::fit(&scores, &hy)?),
+            CalibrationMethod::None => Calibrator::Identity,
+        };
+        let mut model = WinModel {
+            features: self.features.clone(),
+            means,
+            coefficients,
+            intercept: fit.model.intercept,
+            calibrator,
+            holdout: HoldoutReport { deals: 0, auc: 0.0, brier: 0.0, log_loss: 0.0, ece: 0.0, bins: Vec::new() },
+        };
+        let probs: Vec<f64> = scores.iter().map(|s| model.calibrate(*s)).collect();
+        model.holdout = HoldoutReport {
+            deals: hy.len(),
+            auc: auc(&scores, &hy)?,
+            brier: brier_score(&probs, &hy)?,
+            log_loss: log_loss(&probs, &hy)?,
+            ece: expected_calibration_error(&probs, &hy, 10)?,
+            bins: reliability_bins(&probs, &hy, 10)?,
+        };
+        Ok(model)
+    }
+}
+
+impl WinModel {
+    #[inline]
+    fn calibrate(&self, log_odds: f64) -> f64 {
+        match &self.calibrator {
+            Calibrator::Platt(c) => c.calibrate(log_odds),
+            Calibrator::Isotonic(c) => c.calibrate(log_odds),
+            Calibrator::Identity => crate::stats::sigmoid(log_odds),
+        }
+    }
+
+    /// Log-odds of one deal (raw feature values in model order). Extra or missing values are
+    /// the caller's bug: only the first `features.len()` values are read, and fewer are zero.
+    #[inline]
+    pub fn log_odds(&self, x: &[f64]) -> f64 {
+        let mut z = self.intercept;
+        for ((v, m), b) in x.iter().zip(&self.means).zip(&self.coefficients) {
+            z += b * (v - m);
+        }
+        z
+    }
+
+    /// Calibrated win probability of one deal.
+    #[inline]
+    pub fn probability(&self, x: &[f64]) -> f64 {
+        self.calibrate(self.log_odds(x))
+    }
+
+    /// Probabilities of many deals (row-major) into `out`.
+    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
+        let p = self.features.len().max(1);
+        out.clear();
+        out.extend(rows.chunks_exact(p).map(|x| self.probability(x)));
+    }
+
+    /// The probability with the top three positive and negative reasons.
+    pub fn explain(&self, x: &[f64]) -> ExplainedScore {
+        // Plain arrays and a cheap reject test keep the hot loop branch-light: most features
+        // are neither among the top three positives nor the top three negatives.
+        let (mut pv, mut pi) = ([0.0f64; 3], [usize::MAX; 3]);
+        let (mut nv, mut ni) = ([0.0f64; 3], [usize::MAX; 3]);
+        let mut z = self.intercept;
+        for (j, ((v, m), b)) in x.iter().zip(&self.means).zip(&self.coefficients).enumerate() {
+            let c = b * (v - m);
+            z += c;
+            if c > pv[2] {
+                push_top(&mut pv, &mut pi, c, j);
+            } else if c < nv[2] {
+                push_top(&mut nv, &mut ni, c, j);
+            }
+        }
+        let reasons = |v: [f64; 3], i: [usize; 3]| -> [Option<Reason>; 3] {
+            std::array::from_fn(|k| (i[k] != usize::MAX).then(|| Reason { feature: i[k], contribution: v[k] }))
+        };
+        ExplainedScore {
+            probability: self.calibrate(z),
+            log_odds: z,
+            top_positive: reasons(pv, pi),
+            top_negative: reasons(nv, ni),
+        }
+    }
+
+    /// Every feature's contribution (for full explanations; allocates).
+    pub fn contributions(&self, x: &[f64]) -> Vec<(String, f64)> {
+        x.iter()
+            .zip(&self.means)
+            .zip(&self.coefficients)
+            .zip(&self.features)
+            .map(|(((v, m), b), f)| (f.clone(), b * (v - m)))
+            .collect()
+    }
+}
+
+/// Insert `c` (already known to beat the third place) into a top-three ordered by magnitude:
+/// positives descending, negatives ascending — the same comparison on `c.abs()` either way.
+#[inline]
+fn push_top(values: &mut [f64; 3], index: &mut [usize; 3], c: f64, j: usize) {
+    let mut k = 2;
+    while k > 0 && c.abs() > values[k - 1].abs() {
+        values[k] = values[k - 1];
+        index[k] = index[k - 1];
+        k -= 1;
+    }
+    values[k] = c;
+    index[k] = j;
+}
+
+/// Percentile rank (0–100) of each probability within the batch: a rank, not a probability.
+pub fn percentile_ranks(probabilities: &[f64]) -> Vec<f64> {
+    let n = probabilities.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]));
+    let mut out = vec![0.0; n];
+    for (rank, &i) in order.iter().enumerate() {
+        out[i] = if n > 1 { 100.0 * rank as f64 / (n - 1) as f64 } else { 100.0 };
+    }
+    out
+}

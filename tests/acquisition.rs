@@ -1,0 +1,227 @@
+//! Behaviour of `acquisition`: scoring by hand-checked vectors, and the win model recovering
+//! coefficients and calibration from deals simulated with a fixed seed.
+
+use chrono::NaiveDate;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use revops::acquisition::*;
+use revops::{Currency, Money};
+use statrs::distribution::Normal;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn usd(s: &str) -> Money {
+    Money::parse(s, Currency::USD).unwrap()
+}
+
+fn icp() -> IdealCustomerProfile {
+    let c = |name: &str, criterion, weight| WeightedCriterion { name: name.into(), criterion, weight };
+    IdealCustomerProfile {
+        criteria: vec![
+            c("industry", Criterion::Industry(vec!["Software".into(), "Fintech".into()]), 3.0),
+            c("size", Criterion::Employees { min: 1_000, max: 50_000 }, 2.0),
+            c("revenue", Criterion::Revenue { min: usd("100000000"), max: usd("50000000000") }, 2.0),
+            c("region", Criterion::Region(vec!["NA".into(), "EMEA".into()]), 1.0),
+            c("stack", Criterion::TechStack(vec!["Snowflake".into(), "Salesforce".into()]), 1.0),
+            c("fortune", Criterion::FortuneRankAtMost(500), 1.0),
+        ],
+    }
+}
+
+#[test]
+fn fit_scores_by_hand() {
+    let p = Firmographics {
+        industry: "fintech".into(),
+        employees: 4_000,
+        annual_revenue: Some(usd("900000000")),
+        region: "APAC".into(),
+        tech_stack: vec!["snowflake".into()],
+        fortune_rank: Some(812),
+    };
+    let s = icp().fit(&p).unwrap();
+    // 3 + 2 + 2 + 0 + 0.5 + 0 = 7.5 of 10
+    assert!((s.score - 75.0).abs() < 1e-9);
+    assert!((s.contributions.iter().map(|c| c.1).sum::<f64>() - s.score).abs() < 1e-9);
+    assert_eq!(s.contributions[4], ("stack".to_string(), 5.0));
+    let eur = Firmographics { annual_revenue: Some(Money::parse("1", Currency::EUR).unwrap()), ..p };
+    assert!(matches!(icp().fit(&eur), Err(AcquisitionError::MixedCurrencies(..))));
+    assert!(IdealCustomerProfile { criteria: vec![] }.fit(&eur).is_err());
+}
+
+#[test]
+fn intent_decays_and_saturates() {
+    let w = |kind, points, half_life_days| SignalWeight { kind, points, half_life_days };
+    let m = IntentModel {
+        weights: vec![
+            w(SignalKind::PricingPage, 4.0, 7.0),
+            w(SignalKind::DemoRequest, 10.0, 30.0),
+            w(SignalKind::Funding, 6.0, 90.0),
+        ],
+        saturation: 20.0,
+    };
+    let s = |kind, date| Signal { kind, date, strength: 1.0 };
+    let signals = [
+        s(SignalKind::PricingPage, d(3, 1)),
+        s(SignalKind::DemoRequest, d(2, 14)),
+        s(SignalKind::Funding, d(12, 1)),
+        s(SignalKind::WebVisit, d(3, 14)),
+    ];
+    let score = m.intent(&signals, d(3, 15)).unwrap();
+    // pricing: 4 × 0.5^(14/7) = 1; demo: 10 × 0.5^(29/30); funding is in the future: ignored
+    let raw = 1.0 + 10.0 * 0.5f64.powf(29.0 / 30.0);
+    assert!((score.raw - raw).abs() < 1e-12);
+    assert!((score.score - 100.0 * (1.0 - (-raw / 20.0).exp())).abs() < 1e-12);
+    assert!((score.contributions.iter().map(|c| c.1).sum::<f64>() - score.score).abs() < 1e-9);
+    assert!(m.intent(&signals, d(6, 1)).unwrap().score < score.score);
+}
+
+#[test]
+fn grades_and_priority() {
+    assert_eq!(Grade::of(80.0, 10.0).to_string(), "A4");
+    assert_eq!(Grade::of(49.9, 75.0).to_string(), "C1");
+    let f = |s| FitScore { score: s, contributions: vec![] };
+    let i = |s| IntentScore { score: s, raw: 0.0, contributions: vec![] };
+    let list =
+        prioritise(&[("b".into(), f(60.0), i(90.0)), ("a".into(), f(90.0), i(10.0)), ("c".into(), f(90.0), i(80.0))]);
+    let order: Vec<&str> = list.iter().map(|p| p.prospect.as_str()).collect();
+    assert_eq!(order, ["c", "a", "b"]);
+}
+
+/// Deals simulated from a known logistic model: 6 informative features and 2 of noise.
+fn simulated_deals(n: usize, seed: u64) -> (Vec<f64>, Vec<bool>, [f64; 8], f64) {
+    let truth = [0.9, -0.7, 0.5, -1.1, 0.3, 0.6, 0.0, 0.0];
+    let intercept = -0.4;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let normal = Normal::standard();
+    let (mut rows, mut won) = (Vec::with_capacity(n * 8), Vec::with_capacity(n));
+    for _ in 0..n {
+        let x: Vec<f64> = (0..8).map(|_| rng.sample(normal)).collect();
+        let z = intercept + x.iter().zip(truth).map(|(a, b)| a * b).sum::<f64>();
+        won.push(rng.random::<f64>() < 1.0 / (1.0 + (-z).exp()));
+        rows.extend(x);
+    }
+    (rows, won, truth, intercept)
+}
+
+fn names() -> Vec<String> {
+    (0..8).map(|i| format!("f{i}")).collect()
+}
+
+#[test]
+fn win_model_recovers_coefficients_and_is_calibrated() {
+    let (rows, won, truth, _) = simulated_deals(40_000, 2024);
+    let mut spec = WinModelSpec::new(names());
+    spec.logistic.l2 = 0.01;
+    let m = spec.fit(&rows, &won).unwrap();
+    for (j, want) in truth.iter().enumerate() {
+        assert!((m.coefficients[j] - want).abs() < 0.06, "f{j}: {} vs {want}", m.coefficients[j]);
+    }
+    assert!(m.holdout.ece < 0.03, "ECE {}", m.holdout.ece);
+    assert!(m.holdout.auc > 0.8);
+    assert_eq!(m.holdout.bins.len(), 10);
+    // explanations sum to the log-odds, reasons are ordered and signed
+    let x = &rows[8..16];
+    let e = m.explain(x);
+    let all: f64 = m.contributions(x).iter().map(|c| c.1).sum();
+    assert!((m.intercept + all - e.log_odds).abs() < 1e-12);
+    assert!((e.probability - m.probability(x)).abs() < 1e-15);
+    let pos: Vec<f64> = e.top_positive.iter().flatten().map(|r| r.contribution).collect();
+    assert!(pos.windows(2).all(|w| w[0] >= w[1]) && pos.iter().all(|c| *c > 0.0));
+    let neg: Vec<f64> = e.top_negative.iter().flatten().map(|r| r.contribution).collect();
+    assert!(neg.windows(2).all(|w| w[0] <= w[1]) && neg.iter().all(|c| *c < 0.0));
+    // the top reasons equal a brute-force sort of every contribution, on many deals
+    for x in rows.chunks_exact(8).take(2_000) {
+        let e = m.explain(x);
+        let mut all: Vec<(usize, f64)> = m.contributions(x).into_iter().map(|(_, c)| c).enumerate().collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let want_pos: Vec<usize> = all.iter().filter(|c| c.1 > 0.0).take(3).map(|c| c.0).collect();
+        let want_neg: Vec<usize> = all.iter().rev().filter(|c| c.1 < 0.0).take(3).map(|c| c.0).collect();
+        assert_eq!(e.top_positive.iter().flatten().map(|r| r.feature).collect::<Vec<_>>(), want_pos);
+        assert_eq!(e.top_negative.iter().flatten().map(|r| r.feature).collect::<Vec<_>>(), want_neg);
+    }
+    // batch equals single
+    let mut batch = Vec::new();
+    m.probabilities_into(&rows[..80], &mut batch);
+    assert_eq!(batch[1], m.probability(x));
+    // isotonic calibration also works and is calibrated
+    spec.calibration = CalibrationMethod::Isotonic;
+    assert!(spec.fit(&rows, &won).unwrap().holdout.ece < 0.03);
+}
+
+#[test]
+fn win_model_refuses_thin_history() {
+    let (rows, won, _, _) = simulated_deals(120, 1);
+    let spec = WinModelSpec::new(names());
+    let few: Vec<bool> = won.iter().enumerate().map(|(i, _)| i < 30).collect();
+    match spec.fit(&rows, &few) {
+        Err(AcquisitionError::InsufficientHistory { won: 30, lost: 90, min_won: 50, min_lost: 50 }) => {}
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(spec.fit(&rows[..8], &won).is_err());
+}
+
+#[test]
+fn percentile_ranks_are_not_probabilities() {
+    let ranks = percentile_ranks(&[0.9, 0.1, 0.5]);
+    assert_eq!(ranks, [100.0, 0.0, 50.0]);
+}
+
+#[allow(clippy::too_many_arguments)] // a test-table row builder: one argument per column
+fn opp(
+    id: &str,
+    account: &str,
+    seg: &str,
+    stage: Stage,
+    amount: &str,
+    created: NaiveDate,
+    closed: Option<NaiveDate>,
+    comp: Option<&str>,
+    disc: f64,
+    p: f64,
+) -> Opportunity {
+    Opportunity {
+        id: id.into(),
+        account: account.into(),
+        segment: seg.into(),
+        stage,
+        amount: usd(amount),
+        created,
+        closed,
+        competitor: comp.map(String::from),
+        discount: disc,
+        probability: p,
+    }
+}
+
+#[test]
+fn velocity_competition_and_strategic_view() {
+    let opps = [
+        opp("1", "Acme", "ent", Stage::ClosedWon, "100000", d(1, 1), Some(d(3, 2)), Some("Rival"), 0.10, 1.0),
+        opp("2", "Globex", "ent", Stage::ClosedWon, "300000", d(1, 1), Some(d(5, 1)), None, 0.20, 1.0),
+        opp("3", "Initech", "ent", Stage::ClosedLost, "50000", d(1, 1), Some(d(2, 1)), Some("Rival"), 0.0, 0.0),
+        opp("4", "Umbrella", "ent", Stage::Proposal, "200000", d(4, 1), None, None, 0.0, 0.4),
+        opp("5", "Hooli", "ent", Stage::Negotiation, "400000", d(4, 1), None, Some("Rival"), 0.15, 0.7),
+        opp("6", "Tiny", "smb", Stage::ClosedLost, "5000", d(1, 1), Some(d(1, 20)), None, 0.0, 0.0),
+    ];
+    let v = sales_velocity(&opps).unwrap();
+    assert_eq!(v.len(), 1); // smb has no won deal: undefined, skipped
+    let ent = &v[0];
+    assert_eq!(ent.open, 2);
+    assert!((ent.win_rate - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(ent.average_deal, usd("200000"));
+    assert!((ent.cycle_days - 90.0).abs() < 1e-12); // (60 + 120) / 2
+    assert_eq!(ent.per_day, Money::parse("2962.96", Currency::USD).unwrap()); // 2 × 2/3 × 200,000 / 90
+    let c = cycle_lengths(&opps).unwrap();
+    assert_eq!((c.deals, c.median, c.p90), (2, 60, 120));
+    let comp = competitive_analysis(&opps);
+    let rival = comp.iter().find(|c| c.competitor == "Rival").unwrap();
+    assert_eq!((rival.closed, rival.won), (2, 1));
+    assert!((rival.average_discount_won - 0.10).abs() < 1e-12);
+    let f500: Vec<String> = ["Acme", "Umbrella", "Hooli", "Wayne"].iter().map(|s| s.to_string()).collect();
+    let sv = strategic_view(&f500, &opps, Currency::USD).unwrap();
+    assert_eq!((sv.accounts, sv.covered, sv.customers), (4, 2, 1));
+    assert_eq!(sv.expected_value, usd("360000")); // 0.4 × 200k + 0.7 × 400k
+    assert!(strategic_view(&f500, &opps, Currency::EUR).is_err());
+}
