@@ -4,6 +4,7 @@ use crate::acquisition::AcquisitionError;
 use crate::arr::ArrError;
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
+use crate::expansion::ExpansionError;
 use crate::ledger::LedgerError;
 use crate::money::MoneyError;
 use crate::retention::RetentionError;
@@ -20,6 +21,9 @@ pub enum Error {
     /// Dates, periods and fiscal calendars.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Expansion scoring, playbooks and campaigns.
+    #[error(transparent)]
+    Expansion(#[from] ExpansionError),
     /// Journal entries and ledger sinks.
     #[error(transparent)]
     Ledger(#[from] LedgerError),

@@ -9,10 +9,12 @@
 //! | module | what lives there |
 //! |---|---|
 //! | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
+//! | [`expansion`] | co-ownership association rules, recommendations with cold start, whitespace, cross-sell/seat/tier opportunities with propensity and reasons, playbooks as data, campaigns with holdout lift, NRR planning |
 //! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
 //!
 //! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
+//! | [`rules`] | conditions over named signals, shared by playbooks and alerts |
 //! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
 //! | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
@@ -53,10 +55,12 @@ pub mod arr;
 pub mod billing;
 pub mod calendar;
 mod error;
+pub mod expansion;
 pub mod ledger;
 pub mod money;
 pub mod retention;
 pub mod revrec;
+pub mod rules;
 pub mod stats;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use revops::retention::*;
+use revops::rules::{Comparison, Condition};
 use revops::stats::{expected_calibration_error, LogisticSpec};
 use revops::{Currency, Money};
 use statrs::distribution::{Beta, Gamma};
@@ -308,16 +309,12 @@ fn churn_risk_recovers_effects_and_explains_scores() {
     let rules = [
         ChurnRule {
             name: "high risk".into(),
-            on: "probability".into(),
-            comparison: Comparison::Above,
-            threshold: 0.0,
+            when: Condition::new("probability", Comparison::Above, 0.0),
             playbook: "exec call".into(),
         },
         ChurnRule {
             name: "usage falling".into(),
-            on: "usage_trend".into(),
-            comparison: Comparison::Below,
-            threshold: -100.0,
+            when: Condition::new("usage_trend", Comparison::Below, -100.0),
             playbook: "training".into(),
         },
     ];

@@ -2,6 +2,7 @@
 //! with the top factors behind each score and a rules layer for playbooks.
 
 use super::RetentionError;
+use crate::rules::Condition;
 use crate::stats::{auc, brier_score, LogisticModel, LogisticSpec, PlattCalibrator};
 
 /// How to fit a churn-risk model.
@@ -146,28 +147,15 @@ impl ChurnRiskModel {
     }
 }
 
-/// A comparison in a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Comparison {
-    /// `value > threshold`.
-    Above,
-    /// `value < threshold`.
-    Below,
-}
-
 /// A playbook rule over an account's features or its churn probability.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ChurnRule {
     /// Rule name (recorded when it fires).
     pub name: String,
-    /// A feature name, or `"probability"` for the calibrated churn probability.
-    pub on: String,
-    /// How to compare.
-    pub comparison: Comparison,
-    /// Threshold.
-    pub threshold: f64,
+    /// The condition; its signal is a feature name, or `"probability"` for the calibrated churn
+    /// probability.
+    pub when: Condition,
     /// The playbook to run.
     pub playbook: String,
 }
@@ -182,18 +170,16 @@ impl ChurnRiskModel {
     ) -> Result<Vec<&'r ChurnRule>, RetentionError> {
         let mut out = Vec::new();
         for rule in rules {
-            let value = if rule.on == "probability" {
-                risk.probability
-            } else {
-                let j = self.features.iter().position(|f| *f == rule.on).ok_or_else(|| {
-                    RetentionError::InvalidInput(format!("rule {:?} names unknown feature {:?}", rule.name, rule.on))
-                })?;
-                values[j]
+            let lookup = |name: &str| {
+                if name == "probability" {
+                    Some(risk.probability)
+                } else {
+                    self.features.iter().position(|f| f == name).map(|j| values[j])
+                }
             };
-            let fires = match rule.comparison {
-                Comparison::Above => value > rule.threshold,
-                Comparison::Below => value < rule.threshold,
-            };
+            let fires = rule.when.evaluate(lookup).map_err(|missing| {
+                RetentionError::InvalidInput(format!("rule {:?} names unknown feature {missing:?}", rule.name))
+            })?;
             if fires {
                 out.push(rule);
             }

@@ -19,7 +19,7 @@ mod sbg;
 mod spend;
 
 pub use bgnbd::{BgNbd, BgNbdFit, Rfm};
-pub use churn_risk::{ChurnRisk, ChurnRiskModel, ChurnRiskSpec, ChurnRule, Comparison, Factor, HoldoutMetrics};
+pub use churn_risk::{ChurnRisk, ChurnRiskModel, ChurnRiskSpec, ChurnRule, Factor, HoldoutMetrics};
 pub use error::RetentionError;
 pub use km::{log_rank, KaplanMeier, KmStep, LogRank, Subject};
 pub use sbg::{log_likelihood as sbg_log_likelihood, SbgFit, ShiftedBetaGeometric};

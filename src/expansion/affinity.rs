@@ -1,0 +1,192 @@
+//! Co-ownership across the installed base: association rules, recommendations with a
+//! segment-popularity cold start, and whitespace.
+
+use std::collections::BTreeMap;
+
+use super::{Account, ExpansionError, ProductSet};
+
+/// Ownership counts across the base, overall and per segment.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoOwnership {
+    /// Products in the catalog.
+    pub products: usize,
+    /// Accounts counted.
+    pub accounts: u64,
+    /// Accounts owning each product.
+    pub owners: Vec<u64>,
+    /// Accounts owning both `i` and `j` at `i × products + j`.
+    pub pairs: Vec<u64>,
+    /// Per segment: `(accounts, owners per product)`.
+    pub segments: BTreeMap<String, (u64, Vec<u64>)>,
+    /// `confidence(i → j)` at `i × products + j`, precomputed (0 where undefined).
+    confidence: Vec<f64>,
+    /// `lift(i → j)`, likewise.
+    lift: Vec<f64>,
+}
+
+/// `antecedent → consequent` with its strength.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AssociationRule {
+    /// Owned product.
+    pub antecedent: usize,
+    /// Recommended product.
+    pub consequent: usize,
+    /// Share of accounts owning both.
+    pub support: f64,
+    /// Share of antecedent owners that also own the consequent.
+    pub confidence: f64,
+    /// Confidence ÷ the consequent's overall share (> 1: owning one makes the other likelier).
+    pub lift: f64,
+}
+
+/// Why a product is recommended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Basis {
+    /// The strongest association rule from a product the account owns.
+    Association(AssociationRule),
+    /// Cold start: the share of the account's segment that owns it.
+    SegmentPopularity(f64),
+}
+
+/// A recommended product.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Recommendation {
+    /// Product index.
+    pub product: usize,
+    /// Score in [0, 1]: the rule's confidence, or the segment share.
+    pub score: f64,
+    /// Why.
+    pub basis: Basis,
+}
+
+impl CoOwnership {
+    /// Count ownership over the base.
+    pub fn learn(accounts: &[Account], products: usize) -> Result<CoOwnership, ExpansionError> {
+        if products > 128 {
+            return Err(ExpansionError::CatalogTooLarge(products));
+        }
+        let mut owners = vec![0u64; products];
+        let mut pairs = vec![0u64; products * products];
+        let mut segments: BTreeMap<String, (u64, Vec<u64>)> = BTreeMap::new();
+        for a in accounts {
+            let seg = segments.entry(a.segment.clone()).or_insert_with(|| (0, vec![0; products]));
+            seg.0 += 1;
+            for i in a.owned.iter() {
+                if i >= products {
+                    return Err(ExpansionError::UnknownProduct(i));
+                }
+                owners[i] += 1;
+                seg.1[i] += 1;
+                for j in a.owned.iter() {
+                    pairs[i * products + j] += 1;
+                }
+            }
+        }
+        let mut co = CoOwnership {
+            products,
+            accounts: accounts.len() as u64,
+            owners,
+            pairs,
+            segments,
+            confidence: Vec::new(),
+            lift: Vec::new(),
+        };
+        let rules: Vec<Option<AssociationRule>> =
+            (0..products * products).map(|k| co.rule(k / products, k % products)).collect();
+        co.confidence = rules.iter().map(|r| r.map_or(0.0, |r| r.confidence)).collect();
+        co.lift = rules.iter().map(|r| r.map_or(0.0, |r| r.lift)).collect();
+        Ok(co)
+    }
+
+    /// The rule `i → j`.
+    pub fn rule(&self, i: usize, j: usize) -> Option<AssociationRule> {
+        if i >= self.products || j >= self.products || self.accounts == 0 || self.owners[i] == 0 || self.owners[j] == 0
+        {
+            return None;
+        }
+        let n = self.accounts as f64;
+        let both = self.pairs[i * self.products + j] as f64;
+        let confidence = both / self.owners[i] as f64;
+        Some(AssociationRule {
+            antecedent: i,
+            consequent: j,
+            support: both / n,
+            confidence,
+            lift: confidence / (self.owners[j] as f64 / n),
+        })
+    }
+
+    /// Every rule with at least `min_support` and `min_confidence`, strongest lift first.
+    pub fn rules(&self, min_support: f64, min_confidence: f64) -> Vec<AssociationRule> {
+        let mut out: Vec<AssociationRule> = (0..self.products)
+            .flat_map(|i| (0..self.products).filter(move |&j| j != i).map(move |j| (i, j)))
+            .filter_map(|(i, j)| self.rule(i, j))
+            .filter(|r| r.support >= min_support && r.confidence >= min_confidence)
+            .collect();
+        out.sort_by(|a, b| {
+            b.lift.total_cmp(&a.lift).then(a.antecedent.cmp(&b.antecedent)).then(a.consequent.cmp(&b.consequent))
+        });
+        out
+    }
+
+    /// Share of `segment` owning product `j` (0 for an unknown segment).
+    pub fn segment_share(&self, segment: &str, j: usize) -> f64 {
+        match self.segments.get(segment) {
+            Some((n, owners)) if *n > 0 && j < owners.len() => owners[j] as f64 / *n as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// Up to `k` products the account does not own: by the best rule from something it owns
+    /// (lift above `min_lift`), otherwise by segment popularity; best first, ties by index.
+    pub fn recommend(&self, owned: ProductSet, segment: &str, k: usize, min_lift: f64) -> Vec<Recommendation> {
+        let peers = self.segments.get(segment).filter(|(n, _)| *n > 0);
+        let mut out: Vec<Recommendation> = Vec::with_capacity(k + 1);
+        for j in (0..self.products).filter(|&j| !owned.contains(j)) {
+            // the owned product with the most confident rule into j (ties: higher lift, lower index)
+            let mut best: Option<usize> = None;
+            for i in owned.iter().filter(|&i| i < self.products) {
+                let at = i * self.products + j;
+                if self.lift[at] > min_lift
+                    && best.is_none_or(|b| {
+                        let bt = b * self.products + j;
+                        (self.confidence[at], self.lift[at]) > (self.confidence[bt], self.lift[bt])
+                    })
+                {
+                    best = Some(i);
+                }
+            }
+            let rec = match best.and_then(|i| self.rule(i, j)) {
+                Some(r) => Recommendation { product: j, score: r.confidence, basis: Basis::Association(r) },
+                None => {
+                    let share = peers.map_or(0.0, |(n, o)| o[j] as f64 / *n as f64);
+                    if share <= 0.0 {
+                        continue;
+                    }
+                    Recommendation { product: j, score: share, basis: Basis::SegmentPopularity(share) }
+                }
+            };
+            // keep a running top k: candidates arrive in product order, so on equal scores the
+            // earlier (lower-index) product stays ahead
+            let at = out.partition_point(|r| r.score >= rec.score);
+            if at < k {
+                out.insert(at, rec);
+                out.truncate(k);
+            }
+        }
+        out
+    }
+
+    /// Whitespace: products the account lacks that at least `peer_share` of its segment owns.
+    pub fn whitespace(&self, owned: ProductSet, segment: &str, peer_share: f64) -> Vec<(usize, f64)> {
+        (0..self.products)
+            .filter(|&j| !owned.contains(j))
+            .map(|j| (j, self.segment_share(segment, j)))
+            .filter(|(_, s)| *s >= peer_share)
+            .collect()
+    }
+}

@@ -1,0 +1,104 @@
+//! Campaigns: an offer to a set of accounts, with a holdout group to measure lift against.
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rust_decimal::Decimal;
+
+use super::ExpansionError;
+use crate::money::{Currency, Money};
+
+/// A campaign and its groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Campaign {
+    /// Name.
+    pub name: String,
+    /// The offer.
+    pub offer: String,
+    /// Accounts that get the offer.
+    pub treated: Vec<String>,
+    /// Accounts held out.
+    pub holdout: Vec<String>,
+}
+
+/// What a campaign achieved.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CampaignResults {
+    /// Treated accounts.
+    pub treated: usize,
+    /// Held-out accounts.
+    pub holdout: usize,
+    /// Treated accounts that expanded.
+    pub treated_won: usize,
+    /// Held-out accounts that expanded anyway.
+    pub holdout_won: usize,
+    /// Won ARR from treated accounts.
+    pub treated_arr: Money,
+    /// Won ARR from held-out accounts.
+    pub holdout_arr: Money,
+    /// Treated conversion ÷ holdout conversion − 1 (`None` when the holdout never converted).
+    pub conversion_lift: Option<f64>,
+    /// Treated ARR minus what the treated would have won at the holdout's ARR per account.
+    pub incremental_arr: Money,
+}
+
+impl Campaign {
+    /// Split accounts into treated and holdout, deterministically for a seed.
+    pub fn assign(
+        name: &str,
+        offer: &str,
+        accounts: &[String],
+        holdout_share: f64,
+        seed: u64,
+    ) -> Result<Campaign, ExpansionError> {
+        if !(0.0..1.0).contains(&holdout_share) {
+            return Err(ExpansionError::InvalidInput(format!("holdout share {holdout_share} must be in [0, 1)")));
+        }
+        let mut shuffled = accounts.to_vec();
+        shuffled.sort();
+        shuffled.dedup();
+        shuffled.shuffle(&mut StdRng::seed_from_u64(seed));
+        let k = (shuffled.len() as f64 * holdout_share).round() as usize;
+        let holdout = shuffled.split_off(shuffled.len() - k);
+        Ok(Campaign { name: name.into(), offer: offer.into(), treated: shuffled, holdout })
+    }
+
+    /// Results given the ARR each account won during the campaign (accounts not listed won
+    /// nothing).
+    pub fn results(&self, won: &[(String, Money)], currency: Currency) -> Result<CampaignResults, ExpansionError> {
+        let sum = |group: &[String]| -> Result<(usize, Money), ExpansionError> {
+            let mut n = 0;
+            let mut total = Money::zero(currency);
+            for a in group {
+                let arr = Money::sum(currency, won.iter().filter(|(id, _)| id == a).map(|(_, m)| *m))?;
+                if arr.amount() > Decimal::ZERO {
+                    n += 1;
+                }
+                total = total.checked_add(arr)?;
+            }
+            Ok((n, total))
+        };
+        let (tw, ta) = sum(&self.treated)?;
+        let (hw, ha) = sum(&self.holdout)?;
+        let (t, h) = (self.treated.len(), self.holdout.len());
+        let rate = |w: usize, n: usize| if n == 0 { 0.0 } else { w as f64 / n as f64 };
+        let conversion_lift = (hw > 0 && h > 0).then(|| rate(tw, t) / rate(hw, h) - 1.0);
+        let baseline = if h == 0 {
+            Money::zero(currency)
+        } else {
+            ha.checked_div(Decimal::from(h as u64))?.checked_mul(Decimal::from(t as u64))?
+        };
+        Ok(CampaignResults {
+            treated: t,
+            holdout: h,
+            treated_won: tw,
+            holdout_won: hw,
+            treated_arr: ta,
+            holdout_arr: ha,
+            conversion_lift,
+            incremental_arr: ta.checked_sub(baseline)?.round(),
+        })
+    }
+}

@@ -1,0 +1,120 @@
+use super::ExpansionError;
+use crate::money::Money;
+
+/// A set of catalog products, by index (up to 128), stored as a bit set so that co-ownership
+/// counting and whitespace are a few instructions per account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProductSet(u128);
+
+impl ProductSet {
+    /// The set of these product indices.
+    pub fn of(indices: &[usize]) -> Result<ProductSet, ExpansionError> {
+        let mut bits = 0u128;
+        for &i in indices {
+            if i >= 128 {
+                return Err(ExpansionError::UnknownProduct(i));
+            }
+            bits |= 1 << i;
+        }
+        Ok(ProductSet(bits))
+    }
+
+    /// True when product `i` is in the set.
+    #[inline]
+    pub fn contains(self, i: usize) -> bool {
+        i < 128 && self.0 >> i & 1 == 1
+    }
+
+    /// Number of products.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Product indices, ascending.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(i)
+        })
+    }
+}
+
+/// A product in the catalog.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Product {
+    /// Name.
+    pub name: String,
+    /// Typical ARR when an account adds it (the cross-sell potential).
+    pub list_arr: Money,
+}
+
+/// A plan tier with its usage allowance.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Tier {
+    /// Name.
+    pub name: String,
+    /// ARR of the tier.
+    pub arr: Money,
+    /// Usage included (API calls, storage…).
+    pub usage_limit: f64,
+}
+
+/// What the expansion engine sells.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Catalog {
+    /// Products, by index.
+    pub products: Vec<Product>,
+    /// Tiers, cheapest first.
+    pub tiers: Vec<Tier>,
+}
+
+/// An installed-base account.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Account {
+    /// Id.
+    pub id: String,
+    /// Segment (for peers and cold-start popularity).
+    pub segment: String,
+    /// Current ARR.
+    pub arr: Money,
+    /// Products owned.
+    pub owned: ProductSet,
+    /// Seats paid for.
+    pub seats_paid: u32,
+    /// Seats in use.
+    pub seats_used: u32,
+    /// ARR of one more seat.
+    pub seat_arr: Money,
+    /// Usage in the current period.
+    pub usage: f64,
+    /// Index of the current tier.
+    pub tier: usize,
+    /// Caller-defined features for a propensity model, in the model's order.
+    pub features: Vec<f64>,
+}
+
+impl Account {
+    /// Seats used ÷ seats paid (0 with no paid seats).
+    pub fn seat_utilisation(&self) -> f64 {
+        if self.seats_paid == 0 {
+            0.0
+        } else {
+            f64::from(self.seats_used) / f64::from(self.seats_paid)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+use crate::money::MoneyError;
+
+/// Why an expansion computation was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExpansionError {
+    /// More products than a product set can hold.
+    #[error("a catalog holds at most 128 products, got {0}")]
+    CatalogTooLarge(usize),
+    /// A product index outside the catalog.
+    #[error("product {0} is not in the catalog")]
+    UnknownProduct(usize),
+    /// A signal a rule or playbook names that the account does not have.
+    #[error("signal {0:?} is not known for this account")]
+    UnknownSignal(String),
+    /// Input that makes no sense.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Money arithmetic failed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}

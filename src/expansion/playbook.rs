@@ -1,0 +1,93 @@
+//! Playbooks as data: conditions over account signals → actions, evaluated deterministically,
+//! with the playbook that fired recorded on each action.
+
+use chrono::{Days, NaiveDate};
+
+use super::ExpansionError;
+use crate::rules::Condition;
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Action {
+    /// Who (a role or a person).
+    pub owner: String,
+    /// How (email, call, in-app…).
+    pub channel: String,
+    /// The offer.
+    pub offer: String,
+    /// Days from evaluation to due.
+    pub due_in_days: u32,
+}
+
+/// A playbook: when every condition holds, take the action.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Playbook {
+    /// Name (recorded on each action it creates).
+    pub name: String,
+    /// Conditions, all required.
+    pub when: Vec<Condition>,
+    /// The action.
+    pub action: Action,
+}
+
+/// An action planned for an account by a playbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PlannedAction {
+    /// The account.
+    pub account: String,
+    /// The playbook that fired.
+    pub playbook: String,
+    /// The action.
+    pub action: Action,
+    /// Due date.
+    pub due: NaiveDate,
+}
+
+/// Run playbooks, in order, against an account's signals as of a date. Every playbook whose
+/// conditions all hold fires; a signal no playbook can read is an error naming it.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::expansion::{run_playbooks, Action, Playbook};
+/// use revops::rules::{Comparison, Condition};
+/// let seats = Playbook {
+///     name: "seats nearly full".into(),
+///     when: vec![Condition::new("seat_utilisation", Comparison::AtLeast, 0.9)],
+///     action: Action { owner: "AM".into(), channel: "call".into(), offer: "10% off 20 seats".into(), due_in_days: 7 },
+/// };
+/// let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+/// let planned = run_playbooks(&[seats], "acme", &[("seat_utilisation".into(), 0.95)], today)?;
+/// assert_eq!(planned[0].playbook, "seats nearly full");
+/// assert_eq!(planned[0].due, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+/// # Ok::<(), revops::expansion::ExpansionError>(())
+/// ```
+pub fn run_playbooks(
+    playbooks: &[Playbook],
+    account: &str,
+    signals: &[(String, f64)],
+    as_of: NaiveDate,
+) -> Result<Vec<PlannedAction>, ExpansionError> {
+    let lookup = |name: &str| signals.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    let mut out = Vec::new();
+    for p in playbooks {
+        let mut fires = true;
+        for c in &p.when {
+            fires &= c.evaluate(lookup).map_err(|s| ExpansionError::UnknownSignal(s.to_string()))?;
+        }
+        if fires {
+            let due = as_of
+                .checked_add_days(Days::new(u64::from(p.action.due_in_days)))
+                .ok_or(ExpansionError::InvalidInput("due date out of range".into()))?;
+            out.push(PlannedAction {
+                account: account.to_string(),
+                playbook: p.name.clone(),
+                action: p.action.clone(),
+                due,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,68 @@
+//! Conditions over named numeric signals, shared by every engine whose playbooks and alerts are
+//! data (retention playbooks, expansion playbooks, coordinator alerts).
+
+/// How a signal is compared with a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Comparison {
+    /// `value > threshold`.
+    Above,
+    /// `value ≥ threshold`.
+    AtLeast,
+    /// `value < threshold`.
+    Below,
+    /// `value ≤ threshold`.
+    AtMost,
+}
+
+impl Comparison {
+    /// Whether `value` passes against `threshold` (never for NaN).
+    #[inline]
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Above => value > threshold,
+            Comparison::AtLeast => value >= threshold,
+            Comparison::Below => value < threshold,
+            Comparison::AtMost => value <= threshold,
+        }
+    }
+}
+
+/// `signal <comparison> threshold`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Condition {
+    /// The signal's name.
+    pub signal: String,
+    /// The comparison.
+    pub comparison: Comparison,
+    /// The threshold.
+    pub threshold: f64,
+}
+
+impl Condition {
+    /// Build a condition.
+    pub fn new(signal: impl Into<String>, comparison: Comparison, threshold: f64) -> Condition {
+        Condition { signal: signal.into(), comparison, threshold }
+    }
+
+    /// Evaluate against a lookup; a signal the lookup does not know is `Err(name)`.
+    pub fn evaluate(&self, lookup: impl Fn(&str) -> Option<f64>) -> Result<bool, &str> {
+        let value = lookup(&self.signal).ok_or(self.signal.as_str())?;
+        Ok(self.comparison.holds(value, self.threshold))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_and_missing_signals() {
+        let c = Condition::new("seats_used_ratio", Comparison::AtLeast, 0.9);
+        assert_eq!(c.evaluate(|_| Some(0.9)), Ok(true));
+        assert_eq!(c.evaluate(|_| Some(f64::NAN)), Ok(false));
+        assert_eq!(c.evaluate(|_| None), Err("seats_used_ratio"));
+        assert!(Comparison::Below.holds(1.0, 2.0) && !Comparison::Above.holds(2.0, 2.0));
+    }
+}

@@ -1,0 +1,201 @@
+//! Behaviour of `expansion` on a small base whose numbers are worked by hand in the comments.
+
+use chrono::NaiveDate;
+use revops::expansion::*;
+use revops::rules::{Comparison, Condition};
+use revops::{Currency, Money};
+use rust_decimal::Decimal;
+
+fn usd(s: &str) -> Money {
+    Money::parse(s, Currency::USD).unwrap()
+}
+
+fn account(id: &str, segment: &str, owned: &[usize]) -> Account {
+    Account {
+        id: id.into(),
+        segment: segment.into(),
+        arr: usd("100000"),
+        owned: ProductSet::of(owned).unwrap(),
+        seats_paid: 100,
+        seats_used: 50,
+        seat_arr: usd("1200"),
+        usage: 10.0,
+        tier: 0,
+        features: vec![],
+    }
+}
+
+/// Products: 0 Core, 1 Analytics, 2 Security.
+/// ent: A {0,1}, B {0,1}, C {0,2}, D {0}; smb: E {1}, F {}.
+fn base() -> Vec<Account> {
+    vec![
+        account("A", "ent", &[0, 1]),
+        account("B", "ent", &[0, 1]),
+        account("C", "ent", &[0, 2]),
+        account("D", "ent", &[0]),
+        account("E", "smb", &[1]),
+        account("F", "smb", &[]),
+    ]
+}
+
+#[test]
+fn association_rules_by_hand() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    assert_eq!(co.owners, [4, 3, 1]);
+    // 0 → 1: support 2/6, confidence 2/4, lift 0.5 ÷ (3/6) = 1
+    let r = co.rule(0, 1).unwrap();
+    assert!(
+        (r.support - 2.0 / 6.0).abs() < 1e-12 && (r.confidence - 0.5).abs() < 1e-12 && (r.lift - 1.0).abs() < 1e-12
+    );
+    // 2 → 0: confidence 1, lift 1 ÷ (4/6) = 1.5; 0 → 2: confidence 1/4, lift 1.5
+    assert!((co.rule(2, 0).unwrap().lift - 1.5).abs() < 1e-12);
+    assert!((co.rule(0, 2).unwrap().confidence - 0.25).abs() < 1e-12);
+    let strong = co.rules(0.1, 0.2);
+    assert_eq!((strong[0].antecedent, strong[0].consequent), (0, 2)); // lift 1.5, first by index
+    assert!(strong.iter().all(|r| r.support >= 0.1 && r.confidence >= 0.2));
+}
+
+#[test]
+fn recommendations_with_cold_start_and_whitespace() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let d = &base()[3];
+    let recs = co.recommend(d.owned, &d.segment, 5, 1.0);
+    // Analytics: 0 → 1 has lift 1 (not above 1), so segment popularity: 2 of 4 ent accounts.
+    // Security: 0 → 2 has lift 1.5: confidence 0.25.
+    assert_eq!(recs.len(), 2);
+    assert_eq!((recs[0].product, recs[0].score), (1, 0.5));
+    assert!(matches!(recs[0].basis, Basis::SegmentPopularity(s) if s == 0.5));
+    assert!(matches!(recs[1].basis, Basis::Association(r) if r.antecedent == 0 && r.consequent == 2));
+    // F owns nothing: cold start from smb popularity (E owns Analytics: 1 of 2)
+    let f = &base()[5];
+    let recs = co.recommend(f.owned, &f.segment, 5, 1.0);
+    assert_eq!(recs.iter().map(|r| (r.product, r.score)).collect::<Vec<_>>(), [(1, 0.5)]);
+    assert_eq!(co.whitespace(d.owned, "ent", 0.5), [(1, 0.5)]);
+    assert!(CoOwnership::learn(&base(), 200).is_err());
+}
+
+fn scorer() -> ExpansionScorer {
+    let product = |name: &str, arr: &str| Product { name: name.into(), list_arr: usd(arr) };
+    let tier = |name: &str, arr: &str, usage_limit| Tier { name: name.into(), arr: usd(arr), usage_limit };
+    ExpansionScorer {
+        catalog: Catalog {
+            products: vec![product("Core", "100000"), product("Analytics", "50000"), product("Security", "30000")],
+            tiers: vec![
+                tier("Starter", "50000", 1_000.0),
+                tier("Professional", "250000", 10_000.0),
+                tier("Enterprise", "1000000", 1e6),
+            ],
+        },
+        affinity: CoOwnership::learn(&base(), 3).unwrap(),
+        propensity: Propensity::Rules {
+            rules: vec![
+                PropensityRule {
+                    when: vec![
+                        Condition::new("score", Comparison::AtLeast, 0.5),
+                        Condition::new("products_owned", Comparison::AtLeast, 1.0),
+                    ],
+                    probability: 0.4,
+                },
+                PropensityRule {
+                    when: vec![Condition::new("usage_ratio", Comparison::AtLeast, 2.0)],
+                    probability: 0.6,
+                },
+            ],
+            default: 0.1,
+        },
+        seat_threshold: 0.9,
+        seat_headroom: 0.2,
+        cross_sell_per_account: 3,
+        min_lift: 1.0,
+    }
+}
+
+#[test]
+fn opportunities_by_hand() {
+    let mut d = base()[3].clone();
+    d.seats_used = 95; // 95% of 100 seats
+    d.usage = 5_000.0; // 5× the Starter allowance
+    let opps = scorer().score(&d).unwrap();
+    let got: Vec<(OpportunityKind, String, f64, String)> = opps
+        .iter()
+        .map(|o| (o.kind, o.potential_arr.amount().to_string(), o.propensity, o.expected_arr.to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // Starter → Professional: 250k − 50k, score 1 and one product owned → rule 1: 0.4
+            (OpportunityKind::TierUpgrade { from: 0, to: 1 }, "200000".into(), 0.4, "80000.00 USD".into()),
+            // Analytics by popularity 0.5 → rule 1
+            (OpportunityKind::CrossSell { product: 1 }, "50000".into(), 0.4, "20000.00 USD".into()),
+            // Security by association 0.25 → rule 1 fails, usage ratio 5 → rule 2: 0.6
+            (OpportunityKind::CrossSell { product: 2 }, "30000".into(), 0.6, "18000.00 USD".into()),
+            // seats: ceil(95 × 1.2) − 100 = 14 × $1,200
+            (OpportunityKind::SeatUpsell { seats: 14 }, "16800".into(), 0.4, "6720.00 USD".into()),
+        ]
+    );
+    assert!(matches!(opps[3].reason, ExpansionReason::SeatsUtilised(u) if (u - 0.95).abs() < 1e-12));
+    let mut s = scorer();
+    s.propensity = Propensity::Rules {
+        rules: vec![PropensityRule { when: vec![Condition::new("nps", Comparison::Above, 0.0)], probability: 0.5 }],
+        default: 0.1,
+    };
+    assert!(matches!(s.score(&d), Err(ExpansionError::UnknownSignal(n)) if n == "nps"));
+}
+
+#[test]
+fn playbooks_fire_in_order_and_record_themselves() {
+    let pb = |name: &str, when, offer: &str| Playbook {
+        name: name.into(),
+        when,
+        action: Action { owner: "AM".into(), channel: "email".into(), offer: offer.into(), due_in_days: 3 },
+    };
+    let books = [
+        pb("power user", vec![Condition::new("usage_ratio", Comparison::Above, 1.5)], "upgrade trial"),
+        pb(
+            "happy",
+            vec![
+                Condition::new("nps", Comparison::AtLeast, 9.0),
+                Condition::new("usage_ratio", Comparison::Above, 1.0),
+            ],
+            "referral",
+        ),
+        pb("quiet", vec![Condition::new("usage_ratio", Comparison::Below, 0.2)], "training"),
+    ];
+    let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let signals = [("usage_ratio".to_string(), 1.8), ("nps".to_string(), 9.0)];
+    let planned = run_playbooks(&books, "acme", &signals, day).unwrap();
+    assert_eq!(planned.iter().map(|p| p.playbook.as_str()).collect::<Vec<_>>(), ["power user", "happy"]);
+    assert!(run_playbooks(&books, "acme", &signals[..1], day).is_err());
+}
+
+#[test]
+fn campaign_lift_by_hand_and_deterministic_assignment() {
+    let ids: Vec<String> = ["a", "b", "c", "d", "e", "f"].iter().map(|s| s.to_string()).collect();
+    let c = Campaign {
+        name: "q4".into(),
+        offer: "analytics".into(),
+        treated: ids[..4].to_vec(),
+        holdout: ids[4..].to_vec(),
+    };
+    let won = [("a".to_string(), usd("10000")), ("b".to_string(), usd("5000")), ("e".to_string(), usd("3000"))];
+    let r = c.results(&won, Currency::USD).unwrap();
+    // treated 2/4, holdout 1/2: no conversion lift; ARR 15k vs 1.5k per held-out account × 4
+    assert_eq!((r.treated_won, r.holdout_won), (2, 1));
+    assert_eq!(r.conversion_lift, Some(0.0));
+    assert_eq!(r.incremental_arr, usd("9000"));
+    let x = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
+    let y = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
+    assert_eq!(x, y);
+    assert_eq!((x.treated.len(), x.holdout.len()), (4, 2));
+}
+
+#[test]
+fn nrr_plan_by_hand() {
+    let p = plan_nrr(usd("800000000"), Decimal::new(120, 2), usd("40000000"), usd("24000000"), Decimal::new(25, 2))
+        .unwrap();
+    // 800M × 1.2 − 800M + 40M + 24M = 224M; at 25% win rate 896M of pipeline, 4× coverage
+    assert_eq!(p.required_expansion, usd("224000000"));
+    assert_eq!(p.required_pipeline, usd("896000000"));
+    assert_eq!(p.coverage, Decimal::from(4));
+    assert!(plan_nrr(usd("1"), Decimal::ONE, usd("0"), usd("0"), Decimal::ZERO).is_err());
+}
