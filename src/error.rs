@@ -7,6 +7,7 @@ use crate::calendar::CalendarError;
 use crate::expansion::ExpansionError;
 use crate::ledger::LedgerError;
 use crate::money::MoneyError;
+use crate::pricing::PricingError;
 use crate::retention::RetentionError;
 use crate::revrec::RevRecError;
 use crate::stats::StatsError;
@@ -36,6 +37,9 @@ pub enum Error {
     /// Billing, invoices, payments and collections.
     #[error(transparent)]
     Billing(#[from] BillingError),
+    /// Pricing, quotes and approvals.
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
     /// Retention and churn models.
     #[error(transparent)]
     Retention(#[from] RetentionError),

@@ -13,6 +13,7 @@
 //! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
 //!
+//! | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
 //! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
 //! | [`rules`] | conditions over named signals, shared by playbooks and alerts |
 //! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
@@ -58,6 +59,7 @@ mod error;
 pub mod expansion;
 pub mod ledger;
 pub mod money;
+pub mod pricing;
 pub mod retention;
 pub mod revrec;
 pub mod rules;

@@ -34,3 +34,29 @@ mod tests {
         assert!(linear_fit(&[0.0, f64::NAN], &[1.0, 2.0]).is_none());
     }
 }
+
+/// An ordinary-least-squares fit with the slope's standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ols {
+    /// Intercept.
+    pub intercept: f64,
+    /// Slope.
+    pub slope: f64,
+    /// Standard error of the slope.
+    pub slope_se: f64,
+    /// Observations.
+    pub n: usize,
+}
+
+/// OLS with the slope's standard error; `None` with fewer than three points or a constant `x`.
+pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
+    let (intercept, slope) = linear_fit(xs, ys)?;
+    let n = xs.len();
+    if n < 3 {
+        return None;
+    }
+    let mx = xs.iter().sum::<f64>() / n as f64;
+    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+    let sse: f64 = xs.iter().zip(ys).map(|(x, y)| (y - intercept - slope * x).powi(2)).sum();
+    Some(Ols { intercept, slope, slope_se: (sse / (n - 2) as f64 / sxx).sqrt(), n })
+}

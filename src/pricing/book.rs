@@ -1,0 +1,148 @@
+//! The price book: products, add-ons and plans with price lists per currency, and the
+//! [`CostModel`] port for unit costs.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{Price, PriceModel, PricingError};
+use crate::money::{Currency, Money};
+
+/// A plan or add-on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ProductKind {
+    /// A plan (tier) of the platform.
+    Plan,
+    /// An add-on sold on top of a plan.
+    AddOn,
+}
+
+/// A sellable product with a price per currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BookEntry {
+    /// SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Plan or add-on.
+    pub kind: ProductKind,
+    /// Price lists: one annual price per currency.
+    pub prices: BTreeMap<Currency, Price>,
+}
+
+/// The price book.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PriceBook {
+    /// Entries by SKU.
+    pub entries: Vec<BookEntry>,
+}
+
+impl PriceBook {
+    /// The annual price of `sku` in `currency`.
+    pub fn price(&self, sku: &str, currency: Currency) -> Result<&Price, PricingError> {
+        self.entries
+            .iter()
+            .find(|e| e.sku == sku)
+            .and_then(|e| e.prices.get(&currency))
+            .ok_or_else(|| PricingError::NoPrice { sku: sku.to_string(), currency })
+    }
+
+    /// The demo price book: plans Starter $50K, Professional $250K, Enterprise $1M+ (per 1,000
+    /// seats, graduated above), Strategic $5M+ per year, and per-seat and usage add-ons, in USD
+    /// and EUR.
+    pub fn demo() -> PriceBook {
+        let usd = |n: i64| Money::new(Decimal::from(n), Currency::USD);
+        let eur = |n: i64| Money::new(Decimal::from(n), Currency::EUR);
+        let flat = |n: Money| Price::from(PriceModel::Flat(n));
+        let tiers = |m: &dyn Fn(i64) -> Money, base: i64| {
+            let t = |up: Option<i64>, unit: i64, fee: i64| super::Tier {
+                up_to: up.map(Decimal::from),
+                unit_price: m(unit),
+                flat_fee: m(fee),
+            };
+            Price {
+                model: PriceModel::Graduated(vec![t(Some(1_000), 0, base), t(Some(5_000), 600, 0), t(None, 400, 0)]),
+                minimum: None,
+            }
+        };
+        let entry = |sku: &str, name: &str, kind, prices: Vec<(Currency, Price)>| BookEntry {
+            sku: sku.into(),
+            name: name.into(),
+            kind,
+            prices: prices.into_iter().collect(),
+        };
+        PriceBook {
+            entries: vec![
+                entry(
+                    "PLAN-STARTER",
+                    "Starter",
+                    ProductKind::Plan,
+                    vec![(Currency::USD, flat(usd(50_000))), (Currency::EUR, flat(eur(46_000)))],
+                ),
+                entry(
+                    "PLAN-PRO",
+                    "Professional",
+                    ProductKind::Plan,
+                    vec![(Currency::USD, flat(usd(250_000))), (Currency::EUR, flat(eur(230_000)))],
+                ),
+                entry(
+                    "PLAN-ENT",
+                    "Enterprise",
+                    ProductKind::Plan,
+                    vec![(Currency::USD, tiers(&usd, 1_000_000)), (Currency::EUR, tiers(&eur, 920_000))],
+                ),
+                entry(
+                    "PLAN-STRATEGIC",
+                    "Strategic",
+                    ProductKind::Plan,
+                    vec![(Currency::USD, Price { model: PriceModel::Flat(usd(5_000_000)), minimum: None })],
+                ),
+                entry(
+                    "ADD-SEATS",
+                    "Additional seats",
+                    ProductKind::AddOn,
+                    vec![(Currency::USD, Price::from(PriceModel::PerUnit(usd(900))))],
+                ),
+                entry(
+                    "ADD-API",
+                    "API calls (per million)",
+                    ProductKind::AddOn,
+                    vec![(Currency::USD, Price::from(PriceModel::Package { price: usd(2_000), size: 1_000_000 }))],
+                ),
+                entry("ADD-SSO", "Advanced security", ProductKind::AddOn, vec![(Currency::USD, flat(usd(40_000)))]),
+            ],
+        }
+    }
+}
+
+/// Integration port: what it costs to serve a product (hosting, support, third-party fees), for
+/// margins.
+pub trait CostModel {
+    /// Annual cost of serving `quantity` of `sku` in `currency`.
+    fn annual_cost(&self, sku: &str, quantity: Decimal, currency: Currency) -> Result<Money, PricingError>;
+}
+
+/// Costs as a fraction of list price per SKU, or a fixed cost per unit: for tests and demos.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InMemoryCostModel {
+    /// `sku → (fixed annual cost, cost per unit)` per currency.
+    pub costs: BTreeMap<(String, Currency), (Money, Money)>,
+}
+
+impl InMemoryCostModel {
+    /// Record a SKU's fixed and per-unit annual costs.
+    pub fn insert(&mut self, sku: &str, fixed: Money, per_unit: Money) {
+        self.costs.insert((sku.to_string(), fixed.currency()), (fixed, per_unit));
+    }
+}
+
+impl CostModel for InMemoryCostModel {
+    fn annual_cost(&self, sku: &str, quantity: Decimal, currency: Currency) -> Result<Money, PricingError> {
+        let (fixed, unit) =
+            self.costs.get(&(sku.to_string(), currency)).ok_or_else(|| PricingError::NoCost(sku.to_string()))?;
+        Ok(fixed.checked_add(unit.checked_mul(quantity)?)?)
+    }
+}

@@ -1,0 +1,69 @@
+//! Proposals: good / better / best options, serialisable and rendered to Markdown.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use super::{PricedQuote, StepKind};
+use crate::money::Money;
+
+/// One option of a proposal.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProposalOption {
+    /// "Good", "Better", "Best".
+    pub name: String,
+    /// The priced quote.
+    pub quote: PricedQuote,
+}
+
+/// A structured proposal.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Proposal {
+    /// Customer.
+    pub customer: String,
+    /// Options, usually three.
+    pub options: Vec<ProposalOption>,
+    /// Term in months.
+    pub term_months: u32,
+    /// Payment terms in days.
+    pub payment_terms_days: u32,
+    /// Valid until.
+    pub valid_until: NaiveDate,
+}
+
+impl Proposal {
+    /// Render to Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# Proposal for {}\n", self.customer);
+        let _ = writeln!(
+            out,
+            "Term: {} months · Payment: net {} · Valid until {}\n",
+            self.term_months, self.payment_terms_days, self.valid_until
+        );
+        for o in &self.options {
+            let q = &o.quote;
+            let _ = writeln!(out, "## {}\n", o.name);
+            let _ = writeln!(out, "| Item | List | Discounts | Net |\n|---|---:|---:|---:|");
+            for l in &q.lines {
+                let off = Money::sum(l.waterfall.list.currency(), l.waterfall.steps.iter().map(|(_, m)| *m))
+                    .unwrap_or(l.waterfall.list);
+                let _ = writeln!(out, "| {} | {} | {} | {} |", l.sku, l.waterfall.list, off, l.waterfall.net);
+            }
+            let _ = writeln!(out, "| **Total** | {} | {:.1}% | **{}** |\n", q.list_total, q.discount_pct, q.net_total);
+            let _ = writeln!(out, "Annual value: {}\n", q.net_arr);
+        }
+        out
+    }
+}
+
+/// The label of a waterfall step, for rendering.
+pub fn step_label(k: StepKind) -> &'static str {
+    match k {
+        StepKind::Schedule => "volume discount",
+        StepKind::Additional => "additional discount",
+        StepKind::Partner => "partner discount",
+    }
+}

@@ -1,0 +1,158 @@
+//! Price sensitivity: Van Westendorp's price-sensitivity meter, Gabor-Granger demand, and
+//! log-log price elasticity with a confidence interval.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::PricingError;
+use crate::stats::ols;
+
+/// One Van Westendorp respondent's four prices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VanWestendorpAnswer {
+    /// "So cheap you'd doubt the quality."
+    pub too_cheap: f64,
+    /// "A bargain."
+    pub cheap: f64,
+    /// "Getting expensive, but you'd consider it."
+    pub expensive: f64,
+    /// "Too expensive to consider."
+    pub too_expensive: f64,
+}
+
+/// The four Van Westendorp price points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VanWestendorp {
+    /// Respondents kept (answers in strictly increasing order).
+    pub valid: usize,
+    /// Respondents removed as inconsistent.
+    pub removed: usize,
+    /// Point of marginal cheapness: "too cheap" meets "not a bargain".
+    pub pmc: f64,
+    /// Point of marginal expensiveness: "too expensive" meets "not expensive".
+    pub pme: f64,
+    /// Optimal price point: "too cheap" meets "too expensive".
+    pub opp: f64,
+    /// Indifference price point: "a bargain" meets "expensive".
+    pub ipp: f64,
+}
+
+/// The price where falling curve `down` first meets rising curve `up`, interpolated linearly
+/// between grid points. Where the two coincide over a stretch (curves that touch along a
+/// plateau), the middle of that stretch.
+fn crossing(grid: &[f64], down: impl Fn(f64) -> f64, up: impl Fn(f64) -> f64) -> Option<f64> {
+    let diffs: Vec<f64> = grid.iter().map(|&p| down(p) - up(p)).collect();
+    let first = diffs.iter().position(|d| *d <= 0.0)?;
+    if diffs[first] == 0.0 {
+        let run = diffs[first..].iter().take_while(|d| **d == 0.0).count();
+        return Some((grid[first] + grid[first + run - 1]) / 2.0);
+    }
+    if first == 0 {
+        return Some(grid[0]);
+    }
+    let (a, b) = (diffs[first - 1], diffs[first]);
+    Some(grid[first - 1] + (grid[first] - grid[first - 1]) * a / (a - b))
+}
+
+impl VanWestendorp {
+    /// Analyse survey answers; inconsistent respondents (prices not strictly increasing from
+    /// "too cheap" to "too expensive", or non-finite) are removed first.
+    pub fn analyse(answers: &[VanWestendorpAnswer]) -> Result<VanWestendorp, PricingError> {
+        let valid: Vec<&VanWestendorpAnswer> = answers
+            .iter()
+            .filter(|a| [a.too_cheap, a.cheap, a.expensive, a.too_expensive].iter().all(|v| v.is_finite()))
+            .filter(|a| a.too_cheap < a.cheap && a.cheap < a.expensive && a.expensive < a.too_expensive)
+            .collect();
+        if valid.len() < 10 {
+            return Err(PricingError::NotEnoughData(format!(
+                "{} consistent respondents; need at least 10",
+                valid.len()
+            )));
+        }
+        let n = valid.len() as f64;
+        let mut grid: Vec<f64> =
+            valid.iter().flat_map(|a| [a.too_cheap, a.cheap, a.expensive, a.too_expensive]).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        let share = |f: &dyn Fn(&VanWestendorpAnswer) -> bool| valid.iter().filter(|a| f(a)).count() as f64 / n;
+        // falling: share who still find p too cheap / a bargain; rising: share who find p expensive / too expensive
+        let too_cheap = |p: f64| share(&|a| a.too_cheap >= p);
+        let cheap = |p: f64| share(&|a| a.cheap >= p);
+        let expensive = |p: f64| share(&|a| a.expensive <= p);
+        let too_expensive = |p: f64| share(&|a| a.too_expensive <= p);
+        let missing = || PricingError::NotEnoughData("the curves do not cross".into());
+        Ok(VanWestendorp {
+            valid: valid.len(),
+            removed: answers.len() - valid.len(),
+            pmc: crossing(&grid, too_cheap, |p| 1.0 - cheap(p)).ok_or_else(missing)?,
+            pme: crossing(&grid, |p| 1.0 - expensive(p), too_expensive).ok_or_else(missing)?,
+            opp: crossing(&grid, too_cheap, too_expensive).ok_or_else(missing)?,
+            ipp: crossing(&grid, cheap, expensive).ok_or_else(missing)?,
+        })
+    }
+}
+
+/// Gabor-Granger: the share willing to buy at each tested price.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GaborGranger {
+    /// `(price, share who would buy, price × share)`, by price.
+    pub curve: Vec<(f64, f64, f64)>,
+    /// The price with the most revenue per respondent.
+    pub revenue_maximising_price: f64,
+}
+
+impl GaborGranger {
+    /// From each respondent's highest acceptable price, at the tested `prices`.
+    pub fn analyse(max_acceptable: &[f64], prices: &[f64]) -> Result<GaborGranger, PricingError> {
+        if max_acceptable.is_empty() || prices.is_empty() || max_acceptable.iter().chain(prices).any(|v| !v.is_finite())
+        {
+            return Err(PricingError::NotEnoughData("need finite answers and prices".into()));
+        }
+        let mut sorted = prices.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = max_acceptable.len() as f64;
+        let curve: Vec<(f64, f64, f64)> = sorted
+            .iter()
+            .map(|&p| {
+                let share = max_acceptable.iter().filter(|&&m| m >= p).count() as f64 / n;
+                (p, share, p * share)
+            })
+            .collect();
+        let best = curve.iter().max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.total_cmp(&a.0))).map_or(0.0, |c| c.0);
+        Ok(GaborGranger { curve, revenue_maximising_price: best })
+    }
+}
+
+/// Price elasticity from a log-log regression `ln q = a + e · ln p`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Elasticity {
+    /// The elasticity `e` (−1.5: a 1% price rise loses 1.5% of volume).
+    pub elasticity: f64,
+    /// Lower bound of the confidence interval.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// Observations.
+    pub n: usize,
+}
+
+/// Estimate elasticity from `(price, quantity)` observations (both positive) with a `confidence`
+/// interval from Student's t.
+pub fn price_elasticity(observations: &[(f64, f64)], confidence: f64) -> Result<Elasticity, PricingError> {
+    if observations.iter().any(|(p, q)| !(p.is_finite() && q.is_finite() && *p > 0.0 && *q > 0.0)) {
+        return Err(PricingError::InvalidAmount("prices and quantities must be positive and finite".into()));
+    }
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(PricingError::InvalidAmount(format!("confidence {confidence} must be in (0, 1)")));
+    }
+    let xs: Vec<f64> = observations.iter().map(|(p, _)| p.ln()).collect();
+    let ys: Vec<f64> = observations.iter().map(|(_, q)| q.ln()).collect();
+    let fit =
+        ols(&xs, &ys).ok_or(PricingError::NotEnoughData("need at least 3 observations at 2 or more prices".into()))?;
+    let t = StudentsT::new(0.0, 1.0, (fit.n - 2) as f64).map_err(|e| PricingError::NotEnoughData(e.to_string()))?;
+    let half = t.inverse_cdf(0.5 + confidence / 2.0) * fit.slope_se;
+    Ok(Elasticity { elasticity: fit.slope, lower: fit.slope - half, upper: fit.slope + half, n: fit.n })
+}

@@ -1,0 +1,289 @@
+//! Behaviour of `pricing`: Stripe's tier examples, quotes that tie, approvals, sensitivity.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use revops::pricing::*;
+use revops::{Currency, Money};
+use rust_decimal::Decimal;
+
+fn usd(n: i64) -> Money {
+    Money::new(Decimal::from(n), Currency::USD)
+}
+
+fn tiers() -> Vec<Tier> {
+    // Stripe, "Tiered pricing": ≤5 @ $5, ≤10 @ $4, ≤15 @ $3, ≤20 @ $2, above @ $1
+    let t = |up: Option<i64>, p| Tier { up_to: up.map(Decimal::from), unit_price: usd(p), flat_fee: usd(0) };
+    vec![t(Some(5), 5), t(Some(10), 4), t(Some(15), 3), t(Some(20), 2), t(None, 1)]
+}
+
+/// Stripe's published volume and graduated examples, plus every tier boundary N and N+1.
+const TIER_VECTORS: &[(i64, i64, i64)] = &[
+    // (quantity, volume, graduated)
+    (0, 0, 0),
+    (1, 5, 5),
+    (5, 25, 25),
+    (6, 24, 29),
+    (10, 40, 45),
+    (11, 33, 48),
+    (15, 45, 60),
+    (16, 32, 62),
+    (20, 40, 70),
+    (21, 21, 71),
+    (25, 25, 75),
+];
+
+#[test]
+fn stripe_tier_vectors() {
+    for &(q, volume, graduated) in TIER_VECTORS {
+        let q = Decimal::from(q);
+        assert_eq!(PriceModel::Volume(tiers()).charge(q).unwrap(), usd(volume), "volume {q}");
+        assert_eq!(PriceModel::Graduated(tiers()).charge(q).unwrap(), usd(graduated), "graduated {q}");
+    }
+}
+
+#[test]
+fn package_flat_fees_minimums_and_bad_tiers() {
+    let pkg = PriceModel::Package { price: usd(20), size: 100 };
+    assert_eq!(pkg.charge(Decimal::from(101)).unwrap(), usd(40));
+    assert_eq!(pkg.charge(Decimal::from(100)).unwrap(), usd(20));
+    let mut with_fee = tiers();
+    with_fee[1].flat_fee = usd(10);
+    assert_eq!(PriceModel::Graduated(with_fee.clone()).charge(Decimal::from(6)).unwrap(), usd(39));
+    assert_eq!(PriceModel::Volume(with_fee).charge(Decimal::from(6)).unwrap(), usd(34));
+    let min = Price { model: PriceModel::PerUnit(usd(3)), minimum: Some(usd(100)) };
+    assert_eq!(min.charge(Decimal::from(10)).unwrap(), usd(100));
+    assert_eq!(min.charge(Decimal::from(50)).unwrap(), usd(150));
+    // fractional quantities keep full precision inside
+    assert_eq!(
+        PriceModel::PerUnit(Money::parse("0.0015", Currency::USD).unwrap())
+            .charge(Decimal::new(12345, 1))
+            .unwrap()
+            .round(),
+        Money::parse("1.85", Currency::USD).unwrap()
+    );
+    let mut bad = tiers();
+    bad[4].up_to = Some(Decimal::from(30));
+    assert!(PriceModel::Volume(bad).charge(Decimal::ONE).is_err());
+    let mut reversed = tiers();
+    reversed.swap(0, 1);
+    assert!(PriceModel::Graduated(reversed).charge(Decimal::ONE).is_err());
+    assert!(PriceModel::PerUnit(usd(1)).charge(Decimal::from(-1)).is_err());
+}
+
+fn line(sku: &str, qty: i64, schedule: Option<DiscountSchedule>, additional: i64, partner: i64) -> QuoteLine {
+    QuoteLine {
+        sku: sku.into(),
+        quantity: Decimal::from(qty),
+        months: 12,
+        ramp: vec![],
+        schedule,
+        additional_discount: Decimal::new(additional, 2),
+        partner_discount: Decimal::new(partner, 2),
+    }
+}
+
+#[test]
+fn range_and_slab_schedules() {
+    let brackets = vec![
+        (Decimal::ZERO, Decimal::ZERO),
+        (Decimal::from(100), Decimal::new(10, 2)),
+        (Decimal::from(500), Decimal::new(20, 2)),
+    ];
+    let range =
+        DiscountSchedule { kind: ScheduleKind::Range, value: ScheduleValue::Percent, brackets: brackets.clone() };
+    let slab = DiscountSchedule { kind: ScheduleKind::Slab, value: ScheduleValue::Percent, brackets };
+    let list = usd(60_000); // 600 units at $100
+    assert_eq!(range.discount(Decimal::from(600), list).unwrap(), usd(12_000)); // all 600 at 20%
+                                                                                // slab: 0–99 at 0, 100–499 at 10% (400 units × $10), 500–599 at 20% (100 × $20)
+    assert_eq!(slab.discount(Decimal::from(600), list).unwrap(), usd(6_000));
+    let per_unit = DiscountSchedule {
+        kind: ScheduleKind::Range,
+        value: ScheduleValue::AmountPerUnit,
+        brackets: vec![(Decimal::ZERO, Decimal::from(5))],
+    };
+    assert_eq!(per_unit.discount(Decimal::from(10), usd(1000)).unwrap(), usd(50));
+}
+
+#[test]
+fn quote_waterfall_approvals_and_margin_guard() {
+    let book = PriceBook::demo();
+    let schedule = DiscountSchedule {
+        kind: ScheduleKind::Range,
+        value: ScheduleValue::Percent,
+        brackets: vec![(Decimal::ZERO, Decimal::ZERO), (Decimal::from(500), Decimal::new(5, 2))],
+    };
+    let quote = Quote {
+        currency: Currency::USD,
+        lines: vec![line("PLAN-PRO", 1, None, 10, 0), line("ADD-SEATS", 600, Some(schedule), 7, 3)],
+        term_months: 12,
+        payment_terms_days: 30,
+    };
+    let policy = ApprovalPolicy::demo();
+    let q = quote.price(&book, &policy, None).unwrap();
+    // Pro: 250,000 − 10% = 225,000. Seats: 600 × 900 = 540,000 − 5% = 513,000 − 7% = 477,090 − 3% = 462,777.30
+    assert_eq!(q.lines[0].waterfall.net, usd(225_000));
+    assert_eq!(q.lines[1].waterfall.net, Money::parse("462777.30", Currency::USD).unwrap());
+    for l in &q.lines {
+        let off = Money::sum(Currency::USD, l.waterfall.steps.iter().map(|s| s.1)).unwrap();
+        assert_eq!(l.waterfall.list.checked_sub(off).unwrap(), l.waterfall.net);
+    }
+    assert_eq!(q.net_total, Money::parse("687777.30", Currency::USD).unwrap());
+    assert!((q.discount_pct - (1.0 - 687_777.30 / 790_000.0) * 100.0).abs() < 1e-9);
+    assert_eq!(q.approval.level, ApprovalLevel::Manager); // 12.9% discount
+    assert_eq!(q.approval.reasons, ["discount above 10%"]);
+
+    // with costs: 40% of list for seats → margin below 42% escalates to the CFO, or is refused
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("PLAN-PRO", usd(100_000), usd(0));
+    costs.insert("ADD-SEATS", usd(0), usd(500));
+    let q = quote.price(&book, &policy, Some(&costs)).unwrap();
+    let margin = (687_777.30 - 400_000.0) / 687_777.30 * 100.0;
+    assert!((q.margin_pct.unwrap() - margin).abs() < 1e-9);
+    assert_eq!(q.approval.level, ApprovalLevel::Cfo);
+    let strict = ApprovalPolicy { below_floor: GuardAction::Refuse, ..policy.clone() };
+    assert!(matches!(quote.price(&book, &strict, Some(&costs)), Err(PricingError::BelowMarginFloor { .. })));
+    let unknown = Quote { lines: vec![line("NOPE", 1, None, 0, 0)], ..quote.clone() };
+    assert!(matches!(unknown.price(&book, &policy, None), Err(PricingError::NoPrice { .. })));
+    let too_much = Quote { lines: vec![line("PLAN-PRO", 1, None, 120, 0)], ..quote };
+    assert!(too_much.price(&book, &policy, None).is_err());
+}
+
+#[test]
+fn ramps_price_each_period() {
+    let book = PriceBook::demo();
+    let mut l = line("ADD-SEATS", 0, None, 0, 0);
+    l.ramp = vec![
+        RampStep { months: 12, quantity: Decimal::from(100) },
+        RampStep { months: 12, quantity: Decimal::from(300) },
+    ];
+    let q = Quote { currency: Currency::USD, lines: vec![l], term_months: 24, payment_terms_days: 30 }
+        .price(&book, &ApprovalPolicy::demo(), None)
+        .unwrap();
+    assert_eq!(q.net_total, usd(360_000)); // 100 × 900 + 300 × 900
+    assert_eq!(q.net_arr, usd(180_000));
+}
+
+fn vw(answers: &[[f64; 4]]) -> Vec<VanWestendorpAnswer> {
+    answers
+        .iter()
+        .map(|a| VanWestendorpAnswer { too_cheap: a[0], cheap: a[1], expensive: a[2], too_expensive: a[3] })
+        .collect()
+}
+
+#[test]
+fn van_westendorp_removes_inconsistent_answers_and_orders_points() {
+    let mut rng = StdRng::seed_from_u64(4);
+    let mut answers = Vec::new();
+    for _ in 0..400 {
+        let base: f64 = 60.0 + rng.random::<f64>() * 80.0;
+        let mut u = |lo: f64, hi: f64| base * (lo + (hi - lo) * rng.random::<f64>());
+        answers.push([u(0.3, 0.7), u(0.7, 0.95), u(1.05, 1.4), u(1.4, 2.0)]);
+    }
+    answers.push([50.0, 40.0, 100.0, 120.0]); // cheap below too-cheap: inconsistent
+    answers.push([f64::NAN, 40.0, 100.0, 120.0]);
+    let r = VanWestendorp::analyse(&vw(&answers)).unwrap();
+    assert_eq!((r.valid, r.removed), (400, 2));
+    assert!(r.pmc < r.opp && r.opp < r.pme && r.pmc < r.ipp && r.ipp < r.pme, "{r:?}");
+    // symmetric answers around base ~ U(80, 120): the indifference point sits near the middle
+    assert!((r.ipp - 100.0).abs() < 8.0, "{r:?}");
+    assert!(VanWestendorp::analyse(&vw(&answers[..5])).is_err());
+}
+
+#[test]
+fn gabor_granger_finds_the_revenue_maximising_price() {
+    // 10 respondents' maximum prices; tested prices 10, 20, 30, 40
+    let max = [15.0, 25.0, 25.0, 35.0, 35.0, 35.0, 45.0, 45.0, 45.0, 45.0];
+    let g = GaborGranger::analyse(&max, &[40.0, 10.0, 30.0, 20.0]).unwrap();
+    // shares 1.0, 0.9, 0.7, 0.4 → revenue 10, 18, 21, 16
+    assert_eq!(g.curve.iter().map(|c| c.1).collect::<Vec<_>>(), [1.0, 0.9, 0.7, 0.4]);
+    assert_eq!(g.revenue_maximising_price, 30.0);
+}
+
+#[test]
+fn elasticity_recovers_a_simulated_value() {
+    let mut rng = StdRng::seed_from_u64(12);
+    let obs: Vec<(f64, f64)> = (0..400)
+        .map(|_| {
+            let p: f64 = 50.0 + rng.random::<f64>() * 100.0;
+            let noise: f64 = (rng.random::<f64>() - 0.5) * 0.2;
+            (p, (8.0 - 1.4 * p.ln() + noise).exp())
+        })
+        .collect();
+    let e = price_elasticity(&obs, 0.95).unwrap();
+    assert!(e.lower < -1.4 && -1.4 < e.upper, "{e:?}");
+    assert!((e.elasticity + 1.4).abs() < 0.05);
+    assert!(price_elasticity(&obs[..2], 0.95).is_err());
+    assert!(price_elasticity(&[(1.0, -1.0)], 0.95).is_err());
+}
+
+#[test]
+fn discount_optimisation_respects_the_floor() {
+    let list = usd(100_000);
+    let cost = usd(50_000);
+    // the unconstrained optimum would be a deep discount; the 42% floor caps it at ~13.8%
+    let best = optimise_discount(list, cost, |d| (0.2 + 3.0 * d).min(1.0), 0.5, 0.005, 0.42).unwrap();
+    assert!(best.discount <= 0.138 && best.discount > 0.12, "{best:?}");
+    assert!(optimise_discount(usd(100), usd(90), |_| 0.5, 0.5, 0.01, 0.42).is_err());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn proposals_serialise_and_render() {
+    let book = PriceBook::demo();
+    let policy = ApprovalPolicy::demo();
+    let opt = |name: &str, sku: &str| ProposalOption {
+        name: name.into(),
+        quote: Quote {
+            currency: Currency::USD,
+            lines: vec![line(sku, 1, None, 5, 0)],
+            term_months: 12,
+            payment_terms_days: 30,
+        }
+        .price(&book, &policy, None)
+        .unwrap(),
+    };
+    let p = Proposal {
+        customer: "Acme".into(),
+        options: vec![opt("Good", "PLAN-STARTER"), opt("Better", "PLAN-PRO"), opt("Best", "PLAN-ENT")],
+        term_months: 12,
+        payment_terms_days: 30,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    };
+    let json = serde_json::to_string(&p).unwrap();
+    assert_eq!(serde_json::from_str::<Proposal>(&json).unwrap(), p);
+    let md = p.to_markdown();
+    assert!(
+        md.contains("## Best") && md.contains("| PLAN-ENT | 1000000.00 USD | 50000.00 USD | 950000.00 USD |"),
+        "{md}"
+    );
+}
+
+proptest! {
+    #[test]
+    fn graduated_is_monotone_and_volume_can_drop(q in 0i64..200) {
+        let g = PriceModel::Graduated(tiers());
+        let a = g.charge(Decimal::from(q)).unwrap();
+        let b = g.charge(Decimal::from(q + 1)).unwrap();
+        prop_assert!(b.amount() >= a.amount());
+        // volume drops at every boundary crossing to a cheaper tier: 5 → 6 is 25 → 24
+        let v = PriceModel::Volume(tiers());
+        prop_assert!(v.charge(Decimal::from(6)).unwrap().amount() < v.charge(Decimal::from(5)).unwrap().amount());
+    }
+
+    #[test]
+    fn waterfall_ties_and_approvals_are_monotone_in_discount(qty in 1i64..2000, add in 0i64..60, partner in 0i64..30, more in 1i64..30) {
+        let book = PriceBook::demo();
+        let policy = ApprovalPolicy::demo();
+        let mk = |a: i64| Quote { currency: Currency::USD, lines: vec![line("ADD-SEATS", qty, None, a, partner), line("PLAN-ENT", qty * 3, None, a, 0)], term_months: 12, payment_terms_days: 30 };
+        let q1 = mk(add).price(&book, &policy, None).unwrap();
+        for l in &q1.lines {
+            let off = Money::sum(Currency::USD, l.waterfall.steps.iter().map(|s| s.1)).unwrap();
+            prop_assert_eq!(l.waterfall.list.checked_sub(off).unwrap(), l.waterfall.net);
+            prop_assert!(l.waterfall.net.is_rounded());
+        }
+        let q2 = mk((add + more).min(100)).price(&book, &policy, None).unwrap();
+        prop_assert!(q2.approval.level >= q1.approval.level);
+    }
+}
