@@ -33,17 +33,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut priced = Vec::new();
     for (name, q) in options {
         let p = q.price(&book, &policy, Some(&costs))?;
-        println!("{name:<7} net {:>16} ({:>4.1}% off, margin {:>4.1}%) approval {:?} {:?}", p.net_total, p.discount_pct, p.margin_pct.unwrap_or(f64::NAN), p.approval.level, p.approval.reasons);
+        println!(
+            "{name:<7} net {:>16} ({:>4.1}% off, margin {:>4.1}%) approval {:?} {:?}",
+            p.net_total,
+            p.discount_pct,
+            p.margin_pct.unwrap_or(f64::NAN),
+            p.approval.level,
+            p.approval.reasons
+        );
         for l in &p.lines {
-            let steps: Vec<String> = l.waterfall.steps.iter().filter(|(_, m)| !m.is_zero()).map(|(k, m)| format!("−{m} {}", step_label(*k))).collect();
+            let steps: Vec<String> = l
+                .waterfall
+                .steps
+                .iter()
+                .filter(|(_, m)| !m.is_zero())
+                .map(|(k, m)| format!("−{m} {}", step_label(*k)))
+                .collect();
             println!("    {:<12} {} {} = {}", l.sku, l.waterfall.list, steps.join(" "), l.waterfall.net);
         }
         priced.push(ProposalOption { name: name.into(), quote: p });
     }
-    let proposal = Proposal { customer: "Acme Corp".into(), options: priced, term_months: 36, payment_terms_days: 45, valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("bad date")? };
+    let proposal = Proposal {
+        customer: "Acme Corp".into(),
+        options: priced,
+        term_months: 36,
+        payment_terms_days: 45,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("bad date")?,
+    };
     println!("\n{}", proposal.to_markdown());
 
-    let best = optimise_discount(Money::parse("1000000", Currency::USD)?, Money::parse("400000", Currency::USD)?, |d| (0.25 + 1.8 * d).min(0.9), 0.4, 0.005, 0.42)?;
-    println!("best discount {:.1}%: P(win) {:.2}, expected margin ${:.0}", best.discount * 100.0, best.win_probability, best.expected_margin);
+    let best = optimise_discount(
+        Money::parse("1000000", Currency::USD)?,
+        Money::parse("400000", Currency::USD)?,
+        |d| (0.25 + 1.8 * d).min(0.9),
+        0.4,
+        0.005,
+        0.42,
+    )?;
+    println!(
+        "best discount {:.1}%: P(win) {:.2}, expected margin ${:.0}",
+        best.discount * 100.0,
+        best.win_probability,
+        best.expected_margin
+    );
     Ok(())
 }

@@ -5,11 +5,13 @@ use crate::arr::ArrError;
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
 use crate::expansion::ExpansionError;
+use crate::forecast::ForecastError;
 use crate::ledger::LedgerError;
 use crate::money::MoneyError;
 use crate::pricing::PricingError;
 use crate::retention::RetentionError;
 use crate::revrec::RevRecError;
+use crate::sales::SalesError;
 use crate::stats::StatsError;
 
 /// Any error `revops` returns. Match on the module's variant for detail.
@@ -25,6 +27,9 @@ pub enum Error {
     /// Expansion scoring, playbooks and campaigns.
     #[error(transparent)]
     Expansion(#[from] ExpansionError),
+    /// Forecasting.
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
     /// Journal entries and ledger sinks.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -43,6 +48,9 @@ pub enum Error {
     /// Retention and churn models.
     #[error(transparent)]
     Retention(#[from] RetentionError),
+    /// Sales performance.
+    #[error(transparent)]
+    Sales(#[from] SalesError),
     /// Statistical fitting.
     #[error(transparent)]
     Stats(#[from] StatsError),

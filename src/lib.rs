@@ -10,12 +10,14 @@
 //! |---|---|
 //! | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
 //! | [`expansion`] | co-ownership association rules, recommendations with cold start, whitespace, cross-sell/seat/tier opportunities with propensity and reasons, playbooks as data, campaigns with holdout lift, NRR planning |
+//! | [`forecast`] | ETS with AutoETS by AICc and prediction intervals, accuracy metrics and backtests, pipeline categories and Monte Carlo, milestone ETA |
 //! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
 //!
 //! | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
 //! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
 //! | [`rules`] | conditions over named signals, shared by playbooks and alerts |
+//! | [`sales`] | quota, ramp and attainment, commission statements (bands, caps, SPIFs, clawbacks, split credit) that tie, LPT territory balancing, rep analytics |
 //! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
 //! | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
@@ -57,12 +59,14 @@ pub mod billing;
 pub mod calendar;
 mod error;
 pub mod expansion;
+pub mod forecast;
 pub mod ledger;
 pub mod money;
 pub mod pricing;
 pub mod retention;
 pub mod revrec;
 pub mod rules;
+pub mod sales;
 pub mod stats;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};

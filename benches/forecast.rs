@@ -1,0 +1,44 @@
+//! Forecasting: AutoETS on a 144-point monthly series; Monte Carlo of 10,000 deals × 10,000 trials.
+use std::hint::black_box;
+
+use chrono::{Duration, NaiveDate};
+use criterion::{criterion_group, criterion_main, Criterion};
+use revops::calendar::Period;
+use revops::forecast::{auto_ets, monte_carlo_close, ForecastCategory, PipelineDeal};
+use revops::{Currency, Money};
+
+fn forecast(c: &mut Criterion) {
+    // the classic airline-passengers shape: trend with growing seasonal swings
+    let y: Vec<f64> = (0..144)
+        .map(|t| {
+            let t = t as f64;
+            (110.0 + 2.5 * t) * (1.0 + 0.2 * (t * std::f64::consts::PI / 6.0).sin()) + 5.0 * (t * 1.7).cos()
+        })
+        .collect();
+    c.bench_function("AutoETS, 144-point monthly series", |b| b.iter(|| auto_ets(black_box(&y), 12).unwrap()));
+
+    let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let quarter = Period::new(start, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let deals: Vec<PipelineDeal> = (0..10_000)
+        .map(|i| PipelineDeal {
+            id: format!("d{i}"),
+            rep: format!("r{}", i % 50),
+            team: "t".into(),
+            region: "NA".into(),
+            amount: Money::from_minor_units(1_000_000 + (i as i64 % 97) * 50_000, Currency::USD).unwrap(),
+            probability: 0.1 + (i % 9) as f64 * 0.1,
+            close_date: start + Duration::days((i % 92) as i64),
+            category: ForecastCategory::Pipeline,
+        })
+        .collect();
+    let target = Money::parse("25000000", Currency::USD).unwrap();
+    let mut group = c.benchmark_group("forecast");
+    group.sample_size(10);
+    group.bench_function("Monte Carlo, 10k deals x 10k trials", |b| {
+        b.iter(|| monte_carlo_close(black_box(&deals), quarter, 10.0, target, 10_000, 1).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, forecast);
+criterion_main!(benches);

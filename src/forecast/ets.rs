@@ -1,0 +1,558 @@
+//! Exponential smoothing state-space models (ETS; Hyndman, Koehler, Ord & Snyder 2008) with
+//! automatic selection by AICc, point forecasts and prediction intervals.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::ForecastError;
+use crate::stats::{nelder_mead, NelderMead};
+
+/// Additive or multiplicative errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ErrorType {
+    /// Additive.
+    Additive,
+    /// Multiplicative (strictly positive data).
+    Multiplicative,
+}
+
+/// Trend component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TrendType {
+    /// None.
+    None,
+    /// Additive.
+    Additive,
+    /// Additive damped.
+    Damped,
+}
+
+/// Seasonal component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SeasonType {
+    /// None.
+    None,
+    /// Additive.
+    Additive,
+    /// Multiplicative (strictly positive data).
+    Multiplicative,
+}
+
+/// An ETS model form, e.g. ETS(M,Ad,M), with its season length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EtsSpec {
+    /// Error.
+    pub error: ErrorType,
+    /// Trend.
+    pub trend: TrendType,
+    /// Season.
+    pub season: SeasonType,
+    /// Season length (12 for monthly data); ignored without a season.
+    pub period: usize,
+}
+
+impl std::fmt::Display for EtsSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = match self.error {
+            ErrorType::Additive => "A",
+            ErrorType::Multiplicative => "M",
+        };
+        let t = match self.trend {
+            TrendType::None => "N",
+            TrendType::Additive => "A",
+            TrendType::Damped => "Ad",
+        };
+        let s = match self.season {
+            SeasonType::None => "N",
+            SeasonType::Additive => "A",
+            SeasonType::Multiplicative => "M",
+        };
+        write!(f, "ETS({e},{t},{s})")
+    }
+}
+
+/// Smoothing parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EtsParams {
+    /// Level smoothing α.
+    pub alpha: f64,
+    /// Trend smoothing β (0 without a trend).
+    pub beta: f64,
+    /// Seasonal smoothing γ (0 without a season).
+    pub gamma: f64,
+    /// Damping φ (1 unless damped).
+    pub phi: f64,
+}
+
+/// A fitted ETS model: plain, serialisable parameters and final states.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EtsModel {
+    /// The form.
+    pub spec: EtsSpec,
+    /// Smoothing parameters.
+    pub params: EtsParams,
+    /// Level after the last observation.
+    pub level: f64,
+    /// Trend after the last observation.
+    pub trend: f64,
+    /// The last `period` seasonal states, oldest first.
+    pub season: Vec<f64>,
+    /// Residual variance (of absolute errors for additive, relative for multiplicative).
+    pub sigma2: f64,
+    /// Log-likelihood.
+    pub log_likelihood: f64,
+    /// Small-sample corrected AIC.
+    pub aicc: f64,
+    /// Observations fitted.
+    pub n: usize,
+    /// One-step-ahead fitted values.
+    pub fitted: Vec<f64>,
+}
+
+/// A forecast with intervals.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Forecast {
+    /// Point forecasts.
+    pub mean: Vec<f64>,
+    /// Lower bounds.
+    pub lower: Vec<f64>,
+    /// Upper bounds.
+    pub upper: Vec<f64>,
+    /// Coverage of the intervals (0.8 for 80%).
+    pub level: f64,
+}
+
+fn validate(y: &[f64]) -> Result<(), ForecastError> {
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite(i));
+    }
+    if y.len() < 4 {
+        return Err(ForecastError::ShortSeries { needed: 4, got: y.len() });
+    }
+    Ok(())
+}
+
+fn seasonal(spec: &EtsSpec) -> usize {
+    if spec.season == SeasonType::None {
+        1
+    } else {
+        spec.period.max(1)
+    }
+}
+
+/// Heuristic initial states (Hyndman et al. 2008, §2.6.1): seasonal indices from the first
+/// cycles, level and trend from a line through the deseasonalised start.
+fn initial_states(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
+    let m = seasonal(spec);
+    let mut season = vec![if spec.season == SeasonType::Multiplicative { 1.0 } else { 0.0 }; m];
+    if spec.season != SeasonType::None {
+        let cycles = (y.len() / m).clamp(1, 3);
+        for (j, s) in season.iter_mut().enumerate() {
+            let mut acc = 0.0;
+            for c in 0..cycles {
+                let cycle = &y[c * m..(c + 1) * m];
+                let mean = cycle.iter().sum::<f64>() / m as f64;
+                acc += if spec.season == SeasonType::Multiplicative { cycle[j] / mean } else { cycle[j] - mean };
+            }
+            *s = acc / cycles as f64;
+        }
+    }
+    let k = (2 * m).min(y.len()).max(2);
+    let deseason: Vec<f64> = (0..k)
+        .map(|t| match spec.season {
+            SeasonType::None => y[t],
+            SeasonType::Additive => y[t] - season[t % m],
+            SeasonType::Multiplicative => y[t] / season[t % m],
+        })
+        .collect();
+    let xs: Vec<f64> = (0..k).map(|t| t as f64).collect();
+    let (a, b) = crate::stats::linear_fit(&xs, &deseason).unwrap_or((deseason[0], 0.0));
+    let trend = if spec.trend == TrendType::None { 0.0 } else { b };
+    (if spec.trend == TrendType::None { deseason.iter().sum::<f64>() / k as f64 } else { a - b }, trend, season)
+}
+
+/// Run the recursions. Returns (sum of squared errors, Σ log|μ| for multiplicative errors, fitted,
+/// final level, trend, seasonal ring and its next index). `None` when a forecast goes
+/// non-positive under a multiplicative component or states blow up.
+struct Run {
+    sse: f64,
+    log_mu: f64,
+    fitted: Vec<f64>,
+    level: f64,
+    trend: f64,
+    season: Vec<f64>,
+}
+
+fn run(spec: &EtsSpec, p: &EtsParams, y: &[f64], init: &(f64, f64, Vec<f64>), keep_fitted: bool) -> Option<Run> {
+    let m = seasonal(spec);
+    let (mut l, mut b, mut s) = (init.0, init.1, init.2.clone());
+    let mut sse = 0.0;
+    let mut log_mu = 0.0;
+    let mut fitted = if keep_fitted { Vec::with_capacity(y.len()) } else { Vec::new() };
+    let damp = if spec.trend == TrendType::Damped { p.phi } else { 1.0 };
+    for (t, &obs) in y.iter().enumerate() {
+        let si = t % m;
+        let season_prev = s[si];
+        let tr = match spec.trend {
+            TrendType::None => l,
+            _ => l + damp * b,
+        };
+        let mu = match spec.season {
+            SeasonType::None => tr,
+            SeasonType::Additive => tr + season_prev,
+            SeasonType::Multiplicative => tr * season_prev,
+        };
+        if !mu.is_finite() {
+            return None;
+        }
+        let e = obs - mu;
+        match spec.error {
+            ErrorType::Additive => sse += e * e,
+            ErrorType::Multiplicative => {
+                if mu <= 0.0 {
+                    return None;
+                }
+                sse += (e / mu) * (e / mu);
+                log_mu += mu.ln();
+            }
+        }
+        if keep_fitted {
+            fitted.push(mu);
+        }
+        // One set of updates serves both error types when written with the absolute error.
+        let (level_new, trend_new, season_new) = match spec.season {
+            SeasonType::Multiplicative => {
+                if season_prev.abs() < 1e-10 || tr.abs() < 1e-10 {
+                    return None;
+                }
+                (tr + p.alpha * e / season_prev, damp * b + p.beta * e / season_prev, season_prev + p.gamma * e / tr)
+            }
+            _ => (tr + p.alpha * e, damp * b + p.beta * e, season_prev + p.gamma * e),
+        };
+        l = level_new;
+        b = if spec.trend == TrendType::None { 0.0 } else { trend_new };
+        if spec.season != SeasonType::None {
+            s[si] = season_new;
+        }
+        if !l.is_finite() || !b.is_finite() {
+            return None;
+        }
+    }
+    // rotate so that the ring starts with the next season to come
+    let next = y.len() % m;
+    s.rotate_left(next);
+    Some(Run { sse, log_mu, fitted, level: l, trend: b, season: s })
+}
+
+fn squash(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Map unconstrained values to admissible parameters: 0 < α < 1, 0 < β < α, 0 < γ < 1 − α,
+/// 0.8 ≤ φ ≤ 0.98.
+fn params_of(spec: &EtsSpec, x: &[f64]) -> EtsParams {
+    let alpha = 0.0001 + 0.9998 * squash(x[0]);
+    let mut i = 1;
+    let beta = if spec.trend == TrendType::None {
+        0.0
+    } else {
+        i += 1;
+        alpha * squash(x[i - 1]) * 0.999
+    };
+    let gamma = if spec.season == SeasonType::None {
+        0.0
+    } else {
+        i += 1;
+        (1.0 - alpha) * squash(x[i - 1]) * 0.999
+    };
+    let phi = if spec.trend == TrendType::Damped { 0.8 + 0.18 * squash(x[i]) } else { 1.0 };
+    EtsParams { alpha, beta, gamma, phi }
+}
+
+fn n_params(spec: &EtsSpec) -> usize {
+    1 + usize::from(spec.trend != TrendType::None)
+        + usize::from(spec.season != SeasonType::None)
+        + usize::from(spec.trend == TrendType::Damped)
+}
+
+impl EtsSpec {
+    /// Whether this form can be fitted to `y`: multiplicative parts need strictly positive data,
+    /// a season needs at least two full cycles, and additive errors with a multiplicative season
+    /// are excluded as numerically unstable (as in R's `forecast::ets`).
+    pub fn admissible(&self, y: &[f64]) -> Result<(), ForecastError> {
+        let name = self.to_string();
+        let positive = y.iter().all(|v| *v > 0.0);
+        if (self.error == ErrorType::Multiplicative || self.season == SeasonType::Multiplicative) && !positive {
+            return Err(ForecastError::NotAdmissible(
+                name,
+                "multiplicative components need strictly positive data".into(),
+            ));
+        }
+        if self.season != SeasonType::None && (self.period < 2 || y.len() < 2 * self.period + 2) {
+            return Err(ForecastError::NotAdmissible(
+                name,
+                format!("a season of {} needs at least {} points", self.period, 2 * self.period + 2),
+            ));
+        }
+        if self.error == ErrorType::Additive && self.season == SeasonType::Multiplicative {
+            return Err(ForecastError::NotAdmissible(
+                name,
+                "additive error with multiplicative season is unstable".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fit by maximum likelihood (smoothing parameters optimised; initial states from the
+    /// standard heuristic).
+    pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
+        validate(y)?;
+        self.admissible(y)?;
+        let init = initial_states(self, y);
+        let n = y.len() as f64;
+        let k = n_params(self);
+        let objective = |x: &[f64]| -> f64 {
+            let p = params_of(self, x);
+            match run(self, &p, y, &init, false) {
+                Some(r) if r.sse > 0.0 => n * (r.sse / n).ln() + 2.0 * r.log_mu,
+                Some(_) => f64::NEG_INFINITY,
+                None => f64::INFINITY,
+            }
+        };
+        let start = vec![-1.0; k];
+        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing:
+        // a relative tolerance of 1e-6 (≈ 0.001 here) is ample and halves the work.
+        let opt = nelder_mead(objective, &start, NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 });
+        let params = params_of(self, &opt.x);
+        let r = run(self, &params, y, &init, true).ok_or_else(|| ForecastError::NoModel(format!("{self} diverged")))?;
+        let sigma2 = r.sse / n;
+        if sigma2.is_nan() || sigma2 <= 0.0 {
+            return Err(ForecastError::NotAdmissible(
+                self.to_string(),
+                "the series is fitted exactly (constant?)".into(),
+            ));
+        }
+        let log_likelihood = -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu;
+        // parameters counted: smoothing, initial states (level, trend, m − 1 seasonal) and σ²
+        let states = 1
+            + usize::from(self.trend != TrendType::None)
+            + if self.season == SeasonType::None { 0 } else { self.period - 1 };
+        let p = (k + states + 1) as f64;
+        let aic = -2.0 * log_likelihood + 2.0 * p;
+        let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
+        Ok(EtsModel {
+            spec: *self,
+            params,
+            level: r.level,
+            trend: r.trend,
+            season: r.season,
+            sigma2,
+            log_likelihood,
+            aicc,
+            n: y.len(),
+            fitted: r.fitted,
+        })
+    }
+}
+
+/// Automatic model choice: fit every admissible form for the season length and keep the lowest
+/// AICc (an "AutoETS"). A constant series gets ETS(A,N,N) with zero variance (a flat forecast
+/// and zero-width intervals) rather than an error.
+///
+/// ```
+/// use revops::forecast::auto_ets;
+/// // a trending monthly series with a yearly season
+/// let y: Vec<f64> = (0..72).map(|t| 100.0 + 2.0 * t as f64 + 10.0 * ((t % 12) as f64 * 0.5236).sin()).collect();
+/// let model = auto_ets(&y, 12)?;
+/// let f = model.forecast(12, 0.8, 7)?;
+/// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] < f.mean[0] && f.mean[0] < f.upper[0]);
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
+    validate(y)?;
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
+        let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+        return Ok(EtsModel {
+            spec,
+            params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
+            level: mean,
+            trend: 0.0,
+            season: vec![0.0],
+            sigma2: 0.0,
+            log_likelihood: f64::INFINITY,
+            aicc: f64::NEG_INFINITY,
+            n: y.len(),
+            fitted: vec![mean; y.len()],
+        });
+    }
+    let mut best: Option<EtsModel> = None;
+    let mut reasons = Vec::new();
+    for error in [ErrorType::Additive, ErrorType::Multiplicative] {
+        for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
+            for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
+                let spec = EtsSpec { error, trend, season, period };
+                if spec.admissible(y).is_err() {
+                    continue;
+                }
+                match spec.fit(y) {
+                    Ok(m) if best.as_ref().is_none_or(|b| m.aicc < b.aicc) => best = Some(m),
+                    Ok(_) => {}
+                    Err(e) => reasons.push(e.to_string()),
+                }
+            }
+        }
+    }
+    best.ok_or_else(|| ForecastError::NoModel(reasons.join("; ")))
+}
+
+impl EtsModel {
+    /// Point forecasts for `h` steps.
+    pub fn point_forecast(&self, h: usize) -> Vec<f64> {
+        let m = self.season.len().max(1);
+        let mut damp_sum = 0.0;
+        let mut phi_k = 1.0;
+        (1..=h)
+            .map(|k| {
+                phi_k *= if self.spec.trend == TrendType::Damped { self.params.phi } else { 1.0 };
+                damp_sum += phi_k;
+                let tr = match self.spec.trend {
+                    TrendType::None => self.level,
+                    TrendType::Additive => self.level + k as f64 * self.trend,
+                    TrendType::Damped => self.level + damp_sum * self.trend,
+                };
+                let s = self.season[(k - 1) % m];
+                match self.spec.season {
+                    SeasonType::None => tr,
+                    SeasonType::Additive => tr + s,
+                    SeasonType::Multiplicative => tr * s,
+                }
+            })
+            .collect()
+    }
+
+    /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%). Additive-error
+    /// models without a multiplicative season have exact analytic variances; the others are
+    /// simulated (2,000 paths) with `seed`.
+    pub fn forecast(&self, h: usize, level: f64, seed: u64) -> Result<Forecast, ForecastError> {
+        if h == 0 || !(level > 0.0 && level < 1.0) {
+            return Err(ForecastError::InvalidInput(format!("need h > 0 and a level in (0, 1); got {h}, {level}")));
+        }
+        let mean = self.point_forecast(h);
+        if self.sigma2 == 0.0 {
+            return Ok(Forecast { lower: mean.clone(), upper: mean.clone(), mean, level });
+        }
+        let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+        if self.spec.error == ErrorType::Additive && self.spec.season != SeasonType::Multiplicative {
+            let c = self.impulse_coefficients(h);
+            let mut acc = 0.0;
+            let (mut lower, mut upper) = (Vec::with_capacity(h), Vec::with_capacity(h));
+            for (k, mu) in mean.iter().enumerate() {
+                if k > 0 {
+                    acc += c[k - 1] * c[k - 1];
+                }
+                let sd = (self.sigma2 * (1.0 + acc)).sqrt();
+                lower.push(mu - z * sd);
+                upper.push(mu + z * sd);
+            }
+            return Ok(Forecast { mean, lower, upper, level });
+        }
+        let paths = self.simulate(h, 2_000, seed);
+        let q = |k: usize, p: f64| {
+            let mut col: Vec<f64> = paths.iter().map(|path| path[k]).collect();
+            col.sort_by(f64::total_cmp);
+            col[((p * (col.len() - 1) as f64).round() as usize).min(col.len() - 1)]
+        };
+        let tail = (1.0 - level) / 2.0;
+        Ok(Forecast {
+            lower: (0..h).map(|k| q(k, tail)).collect(),
+            upper: (0..h).map(|k| q(k, 1.0 - tail)).collect(),
+            mean,
+            level,
+        })
+    }
+
+    /// `c_j = w' F^{j−1} g`: how an error today moves the forecast j steps on (linear models).
+    fn impulse_coefficients(&self, h: usize) -> Vec<f64> {
+        let p = &self.params;
+        let m = self.season.len().max(1);
+        let phi = if self.spec.trend == TrendType::Damped { p.phi } else { 1.0 };
+        (1..h)
+            .map(|j| {
+                let jf = j as f64;
+                let trend_part = match self.spec.trend {
+                    TrendType::None => 0.0,
+                    TrendType::Additive => p.beta * jf,
+                    TrendType::Damped => p.beta * (1..=j).map(|i| phi.powi(i as i32)).sum::<f64>(),
+                };
+                let season_part = if self.spec.season == SeasonType::Additive && j % m == 0 { p.gamma } else { 0.0 };
+                p.alpha + trend_part + season_part
+            })
+            .collect()
+    }
+
+    /// Simulate `paths` future sample paths of length `h` with errors drawn from the fitted
+    /// distribution; the same seed gives the same paths.
+    pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let normal = Normal::new(0.0, self.sigma2.sqrt()).unwrap_or(Normal::standard());
+        let m = self.season.len().max(1);
+        let damp = if self.spec.trend == TrendType::Damped { self.params.phi } else { 1.0 };
+        (0..paths)
+            .map(|_| {
+                let (mut l, mut b, mut s) = (self.level, self.trend, self.season.clone());
+                (0..h)
+                    .map(|k| {
+                        let si = k % m;
+                        let tr = if self.spec.trend == TrendType::None { l } else { l + damp * b };
+                        let mu = match self.spec.season {
+                            SeasonType::None => tr,
+                            SeasonType::Additive => tr + s[si],
+                            SeasonType::Multiplicative => tr * s[si],
+                        };
+                        let eps: f64 = rng.sample(normal);
+                        let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
+                        let y = mu + e;
+                        let p = &self.params;
+                        match self.spec.season {
+                            SeasonType::Multiplicative if s[si].abs() > 1e-12 && tr.abs() > 1e-12 => {
+                                let sp = s[si];
+                                l = tr + p.alpha * e / sp;
+                                b = damp * b + p.beta * e / sp;
+                                s[si] = sp + p.gamma * e / tr;
+                            }
+                            _ => {
+                                l = tr + p.alpha * e;
+                                b = damp * b + p.beta * e;
+                                if self.spec.season == SeasonType::Additive {
+                                    s[si] += p.gamma * e;
+                                }
+                            }
+                        }
+                        if self.spec.trend == TrendType::None {
+                            b = 0.0;
+                        }
+                        y
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Seasonal naive: each forecast repeats the value one season earlier (the benchmark to beat).
+pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, ForecastError> {
+    let m = period.max(1);
+    if y.len() < m {
+        return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
+    }
+    Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
+}

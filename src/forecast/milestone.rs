@@ -1,0 +1,89 @@
+//! Milestone ETA: when ARR crosses a target, as a distribution from simulated forecast paths.
+
+use super::{auto_ets, ForecastError};
+use crate::calendar::Month;
+use crate::money::Money;
+
+/// The distribution of the month ARR first crosses a target.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MilestoneEta {
+    /// The model used (e.g. "ETS(M,Ad,N)").
+    pub model: String,
+    /// Earliest month by which 10% of paths have crossed.
+    pub p10: Option<Month>,
+    /// Median crossing month.
+    pub p50: Option<Month>,
+    /// Month by which 90% of paths have crossed.
+    pub p90: Option<Month>,
+    /// `(month, P(crossed by the end of that month))` over the horizon.
+    pub probability_by: Vec<(Month, f64)>,
+}
+
+impl MilestoneEta {
+    /// P(reached by the end of `month`) (0 beyond the horizon's knowledge: never assumed).
+    pub fn probability_by(&self, month: Month) -> f64 {
+        self.probability_by.iter().rev().find(|(m, _)| *m <= month).map_or(0.0, |(_, p)| *p)
+    }
+}
+
+/// Fit AutoETS to monthly ARR ending in `last`, simulate `paths` paths `horizon` months ahead
+/// with `seed`, and read off when each first reaches `target`.
+///
+/// ```
+/// use revops::calendar::Month;
+/// use revops::forecast::milestone_eta;
+/// use revops::{Currency, Money};
+/// let arr: Vec<Money> = (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
+/// let eta = milestone_eta(&arr, Month::new(2026, 10)?, Money::parse("1000000000", Currency::USD)?, 60, 1_000, 42)?;
+/// assert!(eta.p50.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn milestone_eta(
+    history: &[Money],
+    last: Month,
+    target: Money,
+    horizon: usize,
+    paths: usize,
+    seed: u64,
+) -> Result<MilestoneEta, ForecastError> {
+    if history.iter().any(|m| m.currency() != target.currency()) {
+        return Err(ForecastError::InvalidInput("history and target must share a currency".into()));
+    }
+    if horizon == 0 || paths == 0 {
+        return Err(ForecastError::InvalidInput("horizon and paths must be positive".into()));
+    }
+    let y: Vec<f64> = history.iter().map(Money::to_f64_lossy).collect();
+    let model = auto_ets(&y, 12)?;
+    let t = target.to_f64_lossy();
+    let sims = model.simulate(horizon, paths, seed);
+    let mut crossed = vec![0usize; horizon];
+    let mut firsts: Vec<usize> = Vec::with_capacity(paths);
+    for path in &sims {
+        if let Some(k) = path.iter().position(|v| *v >= t) {
+            crossed[k] += 1;
+            firsts.push(k);
+        }
+    }
+    firsts.sort_unstable();
+    let month = |k: usize| last.checked_add(k as i32 + 1).ok();
+    let quantile = |q: f64| {
+        let need = (q * paths as f64).ceil() as usize;
+        (need >= 1 && firsts.len() >= need).then(|| firsts[need - 1]).and_then(month)
+    };
+    let mut cumulative = 0usize;
+    let mut probability_by = Vec::with_capacity(horizon);
+    for (k, c) in crossed.iter().enumerate() {
+        cumulative += c;
+        if let Some(m) = month(k) {
+            probability_by.push((m, cumulative as f64 / paths as f64));
+        }
+    }
+    Ok(MilestoneEta {
+        model: model.spec.to_string(),
+        p10: quantile(0.1),
+        p50: quantile(0.5),
+        p90: quantile(0.9),
+        probability_by,
+    })
+}

@@ -1,0 +1,26 @@
+//! Forecasting, honestly: exponential smoothing with intervals and a track record, pipeline
+//! forecasts, and the date ARR reaches a milestone.
+//!
+//! - [`auto_ets`] fits every admissible ETS form (additive or multiplicative error; no, additive
+//!   or damped trend; no, additive or multiplicative season) and keeps the lowest AICc;
+//!   [`EtsModel::forecast`] gives intervals (analytic for linear models, seeded simulation
+//!   otherwise). Constant series, zeros under multiplicative forms, short and non-finite series
+//!   are handled or refused explicitly, never with NaN output.
+//! - [`accuracy`], [`interval_score`], [`backtest`], [`accuracy_by_lead`].
+//! - [`pipeline_forecast`] (weighted, categories, rollups) and [`monte_carlo_close`].
+//! - [`milestone_eta`].
+
+mod accuracy;
+mod error;
+mod ets;
+mod milestone;
+mod pipeline;
+
+pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
+pub use error::ForecastError;
+pub use ets::{auto_ets, seasonal_naive, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast, SeasonType, TrendType};
+pub use milestone::{milestone_eta, MilestoneEta};
+pub use pipeline::{
+    monte_carlo_close, pipeline_forecast, CategoryRollup, CloseDistribution, ForecastCategory, PipelineDeal,
+    PipelineForecast,
+};

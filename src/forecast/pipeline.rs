@@ -1,0 +1,224 @@
+//! Pipeline forecasts: weighted pipeline, forecast categories with rollups, and a seeded Monte
+//! Carlo of the quarter's close.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::ForecastError;
+use crate::calendar::Period;
+use crate::money::{Currency, Money};
+
+/// The seller's call on a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ForecastCategory {
+    /// Closed won.
+    Closed,
+    /// Committed.
+    Commit,
+    /// Best case.
+    BestCase,
+    /// Pipeline.
+    Pipeline,
+    /// Omitted.
+    Omitted,
+}
+
+/// An open (or closed) deal in the forecast.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PipelineDeal {
+    /// Id.
+    pub id: String,
+    /// Rep.
+    pub rep: String,
+    /// Team.
+    pub team: String,
+    /// Region.
+    pub region: String,
+    /// Amount.
+    pub amount: Money,
+    /// Win probability.
+    pub probability: f64,
+    /// Expected close date.
+    pub close_date: NaiveDate,
+    /// Category.
+    pub category: ForecastCategory,
+}
+
+/// Cumulative category totals: closed ⊂ commit ⊂ best case ⊂ pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CategoryRollup {
+    /// Closed.
+    pub closed: Money,
+    /// Closed + commit.
+    pub commit: Money,
+    /// Closed + commit + best case.
+    pub best_case: Money,
+    /// Everything but omitted.
+    pub pipeline: Money,
+    /// Σ probability × amount (omitted excluded).
+    pub weighted: Money,
+}
+
+fn dec(x: f64) -> Decimal {
+    Decimal::from_f64(x).unwrap_or(Decimal::ZERO)
+}
+
+fn rollup<'a>(
+    deals: impl Iterator<Item = &'a PipelineDeal>,
+    currency: Currency,
+) -> Result<CategoryRollup, ForecastError> {
+    let z = Money::zero(currency);
+    let mut r = CategoryRollup { closed: z, commit: z, best_case: z, pipeline: z, weighted: z };
+    for d in deals {
+        if d.amount.currency() != currency {
+            return Err(ForecastError::InvalidInput(format!(
+                "deal {} is in {}, the rollup in {currency}",
+                d.id,
+                d.amount.currency()
+            )));
+        }
+        let a = d.amount;
+        use ForecastCategory::*;
+        if d.category == Closed {
+            r.closed = r.closed.checked_add(a)?;
+        }
+        if matches!(d.category, Closed | Commit) {
+            r.commit = r.commit.checked_add(a)?;
+        }
+        if matches!(d.category, Closed | Commit | BestCase) {
+            r.best_case = r.best_case.checked_add(a)?;
+        }
+        if d.category != Omitted {
+            r.pipeline = r.pipeline.checked_add(a)?;
+            let p = if d.category == Closed { 1.0 } else { d.probability };
+            r.weighted = r.weighted.checked_add(a.checked_mul(dec(p))?)?;
+        }
+    }
+    r.weighted = r.weighted.round();
+    Ok(r)
+}
+
+/// Rollups for deals closing in `quarter`: overall and by rep, team and region.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PipelineForecast {
+    /// All deals.
+    pub total: CategoryRollup,
+    /// By rep.
+    pub by_rep: BTreeMap<String, CategoryRollup>,
+    /// By team.
+    pub by_team: BTreeMap<String, CategoryRollup>,
+    /// By region.
+    pub by_region: BTreeMap<String, CategoryRollup>,
+}
+
+/// Category rollups of the deals closing in `quarter`.
+pub fn pipeline_forecast(
+    deals: &[PipelineDeal],
+    quarter: Period,
+    currency: Currency,
+) -> Result<PipelineForecast, ForecastError> {
+    let inside: Vec<&PipelineDeal> = deals.iter().filter(|d| quarter.contains(d.close_date)).collect();
+    let group = |key: &dyn Fn(&PipelineDeal) -> &str| -> Result<BTreeMap<String, CategoryRollup>, ForecastError> {
+        let mut keys: Vec<&str> = inside.iter().map(|d| key(d)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| Ok((k.to_string(), rollup(inside.iter().copied().filter(|d| key(d) == k), currency)?)))
+            .collect()
+    };
+    Ok(PipelineForecast {
+        total: rollup(inside.iter().copied(), currency)?,
+        by_rep: group(&|d| d.rep.as_str())?,
+        by_team: group(&|d| d.team.as_str())?,
+        by_region: group(&|d| d.region.as_str())?,
+    })
+}
+
+/// The distribution of the quarter's close.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CloseDistribution {
+    /// Trials run.
+    pub trials: usize,
+    /// 10th percentile.
+    pub p10: Money,
+    /// Median.
+    pub p50: Money,
+    /// 90th percentile.
+    pub p90: Money,
+    /// Mean.
+    pub mean: Money,
+    /// P(close ≥ target).
+    pub p_target: f64,
+}
+
+/// Monte Carlo of the quarter's close: each trial, each open deal is won with its probability
+/// and closes inside the quarter with `P(slip ≤ days left)`, slips being Normal(0, `slip_sd_days`)
+/// days around its close date; closed deals count in full. Same seed, same answer.
+pub fn monte_carlo_close(
+    deals: &[PipelineDeal],
+    quarter: Period,
+    slip_sd_days: f64,
+    target: Money,
+    trials: usize,
+    seed: u64,
+) -> Result<CloseDistribution, ForecastError> {
+    if trials == 0 || !(slip_sd_days.is_finite() && slip_sd_days >= 0.0) {
+        return Err(ForecastError::InvalidInput("need trials > 0 and a non-negative slip".into()));
+    }
+    let currency = target.currency();
+    let normal = Normal::standard();
+    let mut closed = 0.0;
+    // (amount, threshold): counted when a uniform u64 falls below the threshold
+    let mut open: Vec<(f64, u64)> = Vec::with_capacity(deals.len());
+    for d in deals {
+        if d.amount.currency() != currency {
+            return Err(ForecastError::InvalidInput(format!("deal {} is not in {currency}", d.id)));
+        }
+        if !(0.0..=1.0).contains(&d.probability) {
+            return Err(ForecastError::InvalidInput(format!("deal {} has probability {}", d.id, d.probability)));
+        }
+        let amount = d.amount.to_f64_lossy();
+        match d.category {
+            ForecastCategory::Closed if quarter.contains(d.close_date) => closed += amount,
+            ForecastCategory::Closed | ForecastCategory::Omitted => {}
+            _ => {
+                let days_left = (quarter.end() - d.close_date).num_days() as f64;
+                let days_before_start = (d.close_date - quarter.start()).num_days() as f64;
+                let in_quarter = if slip_sd_days == 0.0 {
+                    f64::from(u8::from(quarter.contains(d.close_date)))
+                } else {
+                    normal.cdf(days_left / slip_sd_days) - normal.cdf(-(days_before_start + 1.0) / slip_sd_days)
+                };
+                let p = (d.probability * in_quarter).clamp(0.0, 1.0);
+                open.push((amount, (p * u64::MAX as f64) as u64));
+            }
+        }
+    }
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut totals: Vec<f64> = (0..trials)
+        .map(|_| closed + open.iter().map(|&(a, t)| if rng.next_u64() < t { a } else { 0.0 }).sum::<f64>())
+        .collect();
+    totals.sort_by(f64::total_cmp);
+    let pick = |q: f64| totals[((q * (trials - 1) as f64).round() as usize).min(trials - 1)];
+    let money = |x: f64| Money::new(dec(x), currency).round();
+    let t = target.to_f64_lossy();
+    Ok(CloseDistribution {
+        trials,
+        p10: money(pick(0.1)),
+        p50: money(pick(0.5)),
+        p90: money(pick(0.9)),
+        mean: money(totals.iter().sum::<f64>() / trials as f64),
+        p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
+    })
+}

@@ -1,0 +1,139 @@
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::SalesError;
+use crate::acquisition::{Opportunity, Stage};
+use crate::calendar::Period;
+use crate::money::Money;
+
+/// A rep's quota for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Quota {
+    /// Rep.
+    pub rep: String,
+    /// Team.
+    pub team: String,
+    /// Period.
+    pub period: Period,
+    /// Amount.
+    pub amount: Money,
+}
+
+/// Credited bookings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Booking {
+    /// Rep credited.
+    pub rep: String,
+    /// Booking date.
+    pub date: NaiveDate,
+    /// Amount credited.
+    pub amount: Money,
+}
+
+/// Attainment of a quota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Attainment {
+    /// Rep.
+    pub rep: String,
+    /// Team.
+    pub team: String,
+    /// Period.
+    pub period: Period,
+    /// Quota.
+    pub quota: Money,
+    /// Booked in the period.
+    pub booked: Money,
+    /// Booked ÷ quota (`None` for a zero quota).
+    pub attainment: Option<Decimal>,
+}
+
+/// Attainment for every quota from the bookings in its period.
+pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainment>, SalesError> {
+    quotas
+        .iter()
+        .map(|q| {
+            let booked = Money::sum(
+                q.amount.currency(),
+                bookings.iter().filter(|b| b.rep == q.rep && q.period.contains(b.date)).map(|b| b.amount),
+            )?;
+            let attainment = if q.amount.is_zero() { None } else { Some(booked.ratio(q.amount)?) };
+            Ok(Attainment {
+                rep: q.rep.clone(),
+                team: q.team.clone(),
+                period: q.period,
+                quota: q.amount,
+                booked,
+                attainment,
+            })
+        })
+        .collect()
+}
+
+/// How a new rep's quota ramps: the share of full quota in each month of tenure, full after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RampSchedule {
+    /// Shares for tenure months 0, 1, 2, …
+    pub shares: Vec<Decimal>,
+}
+
+impl RampSchedule {
+    /// The quota for a rep in their `tenure_month` (0 = first month).
+    pub fn ramped(&self, full: Money, tenure_month: usize) -> Result<Money, SalesError> {
+        let share = self.shares.get(tenure_month).copied().unwrap_or(Decimal::ONE);
+        if share < Decimal::ZERO || share > Decimal::ONE {
+            return Err(SalesError::InvalidInput(format!("ramp share {share} is outside [0, 1]")));
+        }
+        Ok(full.checked_mul(share)?.round())
+    }
+}
+
+/// One rep's selling numbers.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RepAnalytics {
+    /// Closed deals.
+    pub closed: usize,
+    /// Won ÷ closed.
+    pub win_rate: Option<f64>,
+    /// Mean days to close won deals.
+    pub cycle_days: Option<f64>,
+    /// Mean won deal.
+    pub average_deal: Option<Money>,
+    /// Open pipeline ÷ quota still to go.
+    pub pipeline_coverage: Option<f64>,
+    /// Activities logged.
+    pub activities: u32,
+}
+
+/// Analytics for one rep's opportunities against the quota left.
+pub fn rep_analytics(
+    opps: &[Opportunity],
+    remaining_quota: Money,
+    activities: u32,
+) -> Result<RepAnalytics, SalesError> {
+    let c = remaining_quota.currency();
+    let won: Vec<&Opportunity> = opps.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
+    let closed = opps.iter().filter(|o| o.stage.is_closed()).count();
+    let open = Money::sum(c, opps.iter().filter(|o| !o.stage.is_closed()).map(|o| o.amount))?;
+    let cycles: Vec<f64> = won.iter().filter_map(|o| o.closed.map(|d| (d - o.created).num_days() as f64)).collect();
+    Ok(RepAnalytics {
+        closed,
+        win_rate: (closed > 0).then(|| won.len() as f64 / closed as f64),
+        cycle_days: (!cycles.is_empty()).then(|| cycles.iter().sum::<f64>() / cycles.len() as f64),
+        average_deal: if won.is_empty() {
+            None
+        } else {
+            Some(Money::sum(c, won.iter().map(|o| o.amount))?.checked_div(Decimal::from(won.len() as u64))?.round())
+        },
+        pipeline_coverage: if remaining_quota.amount() > Decimal::ZERO {
+            Some(open.to_f64_lossy() / remaining_quota.to_f64_lossy())
+        } else {
+            None
+        },
+        activities,
+    })
+}

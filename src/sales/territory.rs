@@ -1,0 +1,90 @@
+use super::SalesError;
+
+/// An account to assign.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TerritoryAccount {
+    /// Id.
+    pub id: String,
+    /// Revenue potential.
+    pub potential: f64,
+    /// Workload (accounts' effort to cover).
+    pub workload: f64,
+    /// A rep it must stay with.
+    pub fixed_rep: Option<String>,
+}
+
+/// The assignment and how balanced it is.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TerritoryPlan {
+    /// `(account, rep)`.
+    pub assignments: Vec<(String, String)>,
+    /// `(rep, potential, workload, combined load)`.
+    pub loads: Vec<(String, f64, f64, f64)>,
+    /// Largest combined load ÷ mean.
+    pub imbalance: f64,
+    /// The LPT guarantee for the movable accounts: the largest load is at most
+    /// `(4/3 − 1/(3m)) × max(mean load, largest account)` plus what fixed accounts add.
+    pub bound: f64,
+}
+
+/// Assign accounts to reps, balancing a combined load
+/// `w × potential share + (1 − w) × workload share`: fixed accounts first, then the rest
+/// largest-first to the least-loaded rep (Graham's LPT). Deterministic: ties go to the earlier
+/// account id and the earlier rep.
+pub fn balance_territories(
+    accounts: &[TerritoryAccount],
+    reps: &[String],
+    potential_weight: f64,
+) -> Result<TerritoryPlan, SalesError> {
+    if reps.is_empty() {
+        return Err(SalesError::InvalidInput("no reps".into()));
+    }
+    if !(0.0..=1.0).contains(&potential_weight) || accounts.iter().any(|a| !(a.potential >= 0.0 && a.workload >= 0.0)) {
+        return Err(SalesError::InvalidInput(
+            "weights in [0, 1] and non-negative potential and workload needed".into(),
+        ));
+    }
+    let total_p: f64 = accounts.iter().map(|a| a.potential).sum::<f64>().max(f64::MIN_POSITIVE);
+    let total_w: f64 = accounts.iter().map(|a| a.workload).sum::<f64>().max(f64::MIN_POSITIVE);
+    let score = |a: &TerritoryAccount| {
+        potential_weight * a.potential / total_p + (1.0 - potential_weight) * a.workload / total_w
+    };
+    let mut loads: Vec<(String, f64, f64, f64)> = reps.iter().map(|r| (r.clone(), 0.0, 0.0, 0.0)).collect();
+    let mut assignments = Vec::with_capacity(accounts.len());
+    let mut fixed_load = 0.0f64;
+    let add = |loads: &mut Vec<(String, f64, f64, f64)>, i: usize, a: &TerritoryAccount| {
+        loads[i].1 += a.potential;
+        loads[i].2 += a.workload;
+        loads[i].3 += score(a);
+    };
+    for a in accounts.iter().filter(|a| a.fixed_rep.is_some()) {
+        let rep = a.fixed_rep.as_deref().unwrap_or_default();
+        let i = reps
+            .iter()
+            .position(|r| r == rep)
+            .ok_or_else(|| SalesError::InvalidInput(format!("account {} is fixed to unknown rep {rep}", a.id)))?;
+        add(&mut loads, i, a);
+        fixed_load = fixed_load.max(loads[i].3);
+        assignments.push((a.id.clone(), rep.to_string()));
+    }
+    let mut movable: Vec<&TerritoryAccount> = accounts.iter().filter(|a| a.fixed_rep.is_none()).collect();
+    movable.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.id.cmp(&b.id)));
+    let largest = movable.first().map_or(0.0, |a| score(a));
+    for a in &movable {
+        let i = (0..loads.len()).min_by(|&x, &y| loads[x].3.total_cmp(&loads[y].3).then(x.cmp(&y))).unwrap_or(0);
+        add(&mut loads, i, a);
+        assignments.push((a.id.clone(), reps[i].clone()));
+    }
+    let m = reps.len() as f64;
+    let mean = loads.iter().map(|l| l.3).sum::<f64>() / m;
+    let movable_mean = movable.iter().map(|a| score(a)).sum::<f64>() / m;
+    let max = loads.iter().map(|l| l.3).fold(0.0, f64::max);
+    Ok(TerritoryPlan {
+        assignments,
+        imbalance: if mean > 0.0 { max / mean } else { 1.0 },
+        bound: (4.0 / 3.0 - 1.0 / (3.0 * m)) * movable_mean.max(largest) + fixed_load,
+        loads,
+    })
+}

@@ -1,0 +1,165 @@
+//! Behaviour of `sales`: statements that tie, split credit, caps, SPIFs, clawbacks, ramps,
+//! attainment and territory balance.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use revops::calendar::{Month, Period, Quarter};
+use revops::sales::*;
+use revops::{Currency, Money};
+use rust_decimal::Decimal;
+
+fn usd(s: &str) -> Money {
+    Money::parse(s, Currency::USD).unwrap()
+}
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn plan() -> CommissionPlan {
+    let t = |a: i64, m: i64| RateTier { from_attainment: Decimal::new(a, 2), multiplier: Decimal::new(m, 2) };
+    CommissionPlan {
+        base_rate: Decimal::new(10, 2),
+        tiers: vec![t(0, 50), t(50, 100), t(100, 150)], // decelerator below 50%, accelerator above 100%
+        cap: Some(usd("60000")),
+        spifs: vec![Spif { name: "security push".into(), product: "security".into(), bonus: usd("1000") }],
+        clawback_days: 180,
+    }
+}
+
+fn deal(id: &str, product: &str, amount: &str, closed: NaiveDate, splits: &[(&str, i64)]) -> CreditedDeal {
+    CreditedDeal {
+        id: id.into(),
+        product: product.into(),
+        amount: usd(amount),
+        closed,
+        splits: splits.iter().map(|(r, s)| (r.to_string(), Decimal::new(*s, 2))).collect(),
+    }
+}
+
+#[test]
+fn statement_by_hand() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [
+        deal("a", "platform", "200000", d(1, 15), &[("ann", 100)]),
+        deal("b", "security", "100000", d(2, 10), &[("ann", 50), ("bob", 50)]),
+        deal("c", "platform", "90000", d(4, 2), &[("ann", 100)]), // next quarter
+    ];
+    let claw = [ClawbackEvent {
+        deal: "z".into(),
+        rep: "ann".into(),
+        closed: d(1, 1) - chrono::Duration::days(100),
+        churned: d(3, 1),
+        paid: usd("4000"),
+    }];
+    let s = plan().statement("ann", q1, usd("200000"), &deals, &claw).unwrap();
+    // credited 200k + 50k = 250k on a 200k quota (125%)
+    assert_eq!(s.credited, usd("250000"));
+    assert_eq!(s.attainment, Some(Decimal::new(125, 2)));
+    // bands: 0–100k × 5% = 5,000; 100k–200k × 10% = 10,000; 200k–250k × 15% = 7,500
+    let bands: Vec<Money> =
+        s.lines.iter().filter(|l| matches!(l.kind, LineKind::Band { .. })).map(|l| l.amount).collect();
+    assert_eq!(bands, [usd("5000"), usd("10000"), usd("7500")]);
+    // SPIF split with the credit: 500; clawback: −4,000
+    assert!(s
+        .lines
+        .iter()
+        .any(|l| matches!(&l.kind, LineKind::Spif { deal, .. } if deal == "b") && l.amount == usd("500")));
+    assert!(s.lines.iter().any(|l| matches!(&l.kind, LineKind::Clawback { .. }) && l.amount == usd("-4000")));
+    assert_eq!(s.total, usd("19000"));
+    assert_eq!(s.total, Money::sum(Currency::USD, s.lines.iter().map(|l| l.amount)).unwrap());
+    // the cap trims commission (not SPIFs or clawbacks)
+    let big = [deal("x", "platform", "2000000", d(1, 5), &[("ann", 100)])];
+    let capped = plan().statement("ann", q1, usd("200000"), &big, &[]).unwrap();
+    assert_eq!(capped.total, usd("60000"));
+    assert!(capped.lines.iter().any(|l| l.kind == LineKind::Cap));
+}
+
+#[test]
+fn split_credit_ties_and_bad_splits_are_refused() {
+    let x = deal("s", "platform", "100000.01", d(1, 1), &[("ann", 33), ("bob", 33), ("cy", 34)]);
+    let credit = x.credit().unwrap();
+    assert_eq!(Money::sum(Currency::USD, credit.iter().map(|c| c.1)).unwrap(), usd("100000.01"));
+    assert!(deal("t", "p", "1", d(1, 1), &[("ann", 50), ("bob", 40)]).credit().is_err());
+}
+
+#[test]
+fn attainment_ramp_and_rep_analytics() {
+    let jan = Month::new(2026, 1).unwrap().period();
+    let quotas = [Quota { rep: "ann".into(), team: "east".into(), period: jan, amount: usd("100000") }];
+    let bookings = [
+        Booking { rep: "ann".into(), date: d(1, 9), amount: usd("80000") },
+        Booking { rep: "ann".into(), date: d(2, 9), amount: usd("50000") },
+    ];
+    let a = attainment(&quotas, &bookings).unwrap();
+    assert_eq!((a[0].booked, a[0].attainment), (usd("80000"), Some(Decimal::new(8, 1))));
+    let ramp = RampSchedule { shares: vec![Decimal::new(25, 2), Decimal::new(50, 2), Decimal::new(75, 2)] };
+    assert_eq!(ramp.ramped(usd("90000"), 1).unwrap(), usd("45000"));
+    assert_eq!(ramp.ramped(usd("90000"), 7).unwrap(), usd("90000"));
+    use revops::acquisition::{Opportunity, Stage};
+    let o = |stage, amount: &str, closed| Opportunity {
+        id: "o".into(),
+        account: "a".into(),
+        segment: "ent".into(),
+        stage,
+        amount: usd(amount),
+        created: d(1, 1),
+        closed,
+        competitor: None,
+        discount: 0.0,
+        probability: 0.5,
+    };
+    let opps = [
+        o(Stage::ClosedWon, "100", Some(d(1, 31))),
+        o(Stage::ClosedLost, "50", Some(d(2, 1))),
+        o(Stage::Proposal, "300", None),
+    ];
+    let r = rep_analytics(&opps, usd("100"), 42).unwrap();
+    assert_eq!(
+        (r.win_rate, r.cycle_days, r.average_deal, r.pipeline_coverage),
+        (Some(0.5), Some(30.0), Some(usd("100")), Some(3.0))
+    );
+}
+
+#[test]
+fn territories_respect_fixed_accounts_and_the_lpt_bound() {
+    let reps: Vec<String> = ["r1", "r2", "r3"].iter().map(|s| s.to_string()).collect();
+    let mut accounts: Vec<TerritoryAccount> = (0..40)
+        .map(|i| TerritoryAccount {
+            id: format!("a{i:02}"),
+            potential: f64::from(i * 7 % 23 + 1),
+            workload: f64::from(i % 5 + 1),
+            fixed_rep: None,
+        })
+        .collect();
+    accounts[0].fixed_rep = Some("r3".into());
+    let plan = balance_territories(&accounts, &reps, 0.7).unwrap();
+    assert!(plan.assignments.contains(&("a00".to_string(), "r3".to_string())));
+    assert_eq!(plan.assignments.len(), 40);
+    let max = plan.loads.iter().map(|l| l.3).fold(0.0, f64::max);
+    assert!(max <= plan.bound + 1e-12, "{max} > {}", plan.bound);
+    assert!(plan.imbalance < 1.1, "{}", plan.imbalance);
+    assert!(balance_territories(&accounts, &[], 0.5).is_err());
+}
+
+proptest! {
+    #[test]
+    fn statements_always_tie(amounts in prop::collection::vec((1i64..10_000_000, 1i64..100), 1..12), quota in 1i64..50_000_000) {
+        let q1 = Quarter::new(2026, 1).unwrap().period();
+        let deals: Vec<CreditedDeal> = amounts.iter().enumerate().map(|(i, &(cents, share))| CreditedDeal {
+            id: format!("d{i}"),
+            product: if i % 2 == 0 { "security".into() } else { "platform".into() },
+            amount: Money::from_minor_units(cents, Currency::USD).unwrap(),
+            closed: d(2, 1),
+            splits: vec![("ann".into(), Decimal::new(share, 2)), ("bob".into(), Decimal::new(100 - share, 2))],
+        }).collect();
+        let quota = Money::from_minor_units(quota, Currency::USD).unwrap();
+        let ann = plan().statement("ann", q1, quota, &deals, &[]).unwrap();
+        let bob = plan().statement("bob", q1, quota, &deals, &[]).unwrap();
+        prop_assert_eq!(ann.total, Money::sum(Currency::USD, ann.lines.iter().map(|l| l.amount)).unwrap());
+        // split credit is exact: the two reps' credit is every deal's amount
+        let all = Money::sum(Currency::USD, deals.iter().map(|d| d.amount)).unwrap();
+        prop_assert_eq!(ann.credited.checked_add(bob.credited).unwrap(), all);
+        let _: Period = ann.period;
+    }
+}
