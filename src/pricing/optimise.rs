@@ -27,7 +27,7 @@ pub struct DiscountChoice {
 /// let list = Money::parse("100000", Currency::USD)?;
 /// let cost = Money::parse("30000", Currency::USD)?;
 /// // win probability rises with discount: 30% at list, +1.5 points per point of discount
-/// let best = optimise_discount(list, cost, |d| 0.3 + 1.5 * d, 0.5, 0.01, 0.42)?;
+/// let best = optimise_discount(list, cost, |d| (0.3 + 1.5 * d).min(1.0), 0.5, 0.01, 0.42)?;
 /// // (0.3 + 1.5d)(70,000 − 100,000d) peaks where 75,000 = 300,000d: d = 0.25
 /// assert!((best.discount - 0.25).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
