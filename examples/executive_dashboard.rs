@@ -1,55 +1,128 @@
-//! The main job. Until the coordinator's executive snapshot lands, this shows the foundation at
-//! work on a small seeded demo: multi-currency money, exact allocation, FX, and the calendar.
+//! The main job: generate the seeded demo company (about $800M ARR, 280 Fortune 500 customers,
+//! thousands of accounts, deals, contracts and invoices) in memory, run every engine over it,
+//! print the executive dashboard, and write an SVG of ARR history with the forecast fan toward
+//! $1B, plus the Markdown report, under `target/`.
 //!
 //! Run: `cargo run --release --example executive_dashboard`
 
-use chrono::NaiveDate;
-use revops::calendar::{Anniversaries, FiscalCalendar, Period};
-use revops::money::{convert, InMemoryFxRates};
-use revops::{Currency, Money};
-use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::time::Instant;
 
-fn main() -> Result<(), revops::Error> {
-    let as_of = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-    let fiscal = FiscalCalendar::new(2)?;
-    println!("revops demo — as of {as_of} ({}, {})", fiscal.year_of(as_of), fiscal.quarter_of(as_of));
+use revops::coordinator::demo::DemoCompany;
+use revops::coordinator::{AlertState, ExecutiveSnapshot, SnapshotSources};
 
-    // A $1.2M three-year deal split over three obligations by standalone selling price.
-    let deal = Money::parse("1200000.00", Currency::USD)?;
-    let ssp = [Decimal::from(900_000), Decimal::from(250_000), Decimal::from(150_000)];
-    let parts = deal.allocate(&ssp)?;
-    println!("\nAllocation of {deal} by SSP:");
-    for (name, part) in ["platform", "onboarding", "premium support"].iter().zip(&parts) {
-        println!("  {name:<16} {part:>18}");
-    }
-    println!("  {:<16} {:>18}", "total", Money::sum(Currency::USD, parts.iter().copied())?);
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let company = DemoCompany::generate(42)?;
+    let book = company.arr_book()?;
+    let config = company.config();
+    let sources = SnapshotSources {
+        arr: &book,
+        accounts: &company.accounts,
+        pipeline: &company.pipeline,
+        receivables: &company.receivables,
+        billed_90d: company.billed_90d,
+        syncs: &company.syncs,
+    };
+    let snapshot = ExecutiveSnapshot::build(company.as_of, sources, &config, &mut AlertState::default())?;
+    let elapsed = started.elapsed();
 
-    // Contracts in other currencies, reported in USD at the month-end rate.
-    let mut rates = InMemoryFxRates::new().with_base(Currency::USD);
-    rates.insert(Currency::EUR, Currency::USD, as_of, Decimal::new(108, 2))?;
-    rates.insert(Currency::USD, Currency::JPY, as_of, Decimal::new(15025, 2))?;
-    rates.insert(Currency::KWD, Currency::USD, as_of, Decimal::new(3255, 3))?;
-    println!("\nMulti-currency contracts in USD:");
-    for m in [
-        Money::parse("250000", Currency::EUR)?,
-        Money::parse("18000000", Currency::JPY)?,
-        Money::parse("42500.125", Currency::KWD)?,
-    ] {
-        let c = convert(m, Currency::USD, as_of, &rates)?;
-        println!("  {:>20} -> {:>16} at {} (quote of {})", c.original, c.converted, c.rate.rate, c.rate.as_of);
-    }
+    println!("{}", snapshot.to_terminal());
+    println!(
+        "demo company: {} accounts, {} subscription events, {} new-logo contracts with {} invoices, {} pipeline deals — built and analysed in {:.0} ms",
+        company.accounts.len(),
+        company.events.len(),
+        company.bookings.len(),
+        company.bookings.iter().map(|b| b.invoices.len()).sum::<usize>(),
+        company.pipeline.len(),
+        elapsed.as_secs_f64() * 1e3
+    );
 
-    // Monthly billing anniversaries anchored on Jan 31 never drift to the 28th.
-    let anchor = NaiveDate::from_ymd_opt(2028, 1, 31).unwrap_or_default();
-    let dates: Vec<String> = Anniversaries::new(anchor, 1)?.take(6).map(|d| d.to_string()).collect();
-    println!("\nMonthly anniversaries from {anchor}: {}", dates.join(", "));
-
-    // Stripe's 120-day service period, split by month.
-    let service = Period::new(
-        NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default(),
-        NaiveDate::from_ymd_opt(2026, 10, 13).unwrap_or_default(),
-    )?;
-    let days: Vec<String> = service.months().map(|p| format!("{}: {} d", p.start().format("%b"), p.days())).collect();
-    println!("Service period {service}: {}", days.join(", "));
+    std::fs::create_dir_all("target")?;
+    std::fs::write("target/executive_dashboard.svg", chart(&snapshot))?;
+    std::fs::write("target/executive_dashboard.md", snapshot.to_markdown())?;
+    println!("wrote target/executive_dashboard.svg and target/executive_dashboard.md");
     Ok(())
+}
+
+/// ARR history, the 80% forecast fan, and the $1B line, as a self-contained SVG.
+fn chart(s: &ExecutiveSnapshot) -> String {
+    let (w, h, left, right, top, bottom) = (960.0, 440.0, 80.0, 30.0, 40.0, 50.0);
+    let history: Vec<f64> = s.arr_history.iter().map(|(_, m)| m.to_f64_lossy() / 1e6).collect();
+    let f = &s.arr_forecast;
+    let (mean, lower, upper): (Vec<f64>, Vec<f64>, Vec<f64>) = (
+        f.mean.iter().map(|v| v / 1e6).collect(),
+        f.lower.iter().map(|v| v / 1e6).collect(),
+        f.upper.iter().map(|v| v / 1e6).collect(),
+    );
+    let target = s.milestone.target.to_f64_lossy() / 1e6;
+    let n = history.len() + mean.len();
+    let y_max = upper.iter().chain(&history).fold(target, |a, b| a.max(*b)) * 1.08;
+    let y_min = history.iter().fold(f64::MAX, |a, b| a.min(*b)) * 0.85;
+    let x = |i: usize| left + (w - left - right) * i as f64 / (n - 1) as f64;
+    let y = |v: f64| top + (h - top - bottom) * (1.0 - (v - y_min) / (y_max - y_min));
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{left}" y="24" font-size="16" font-weight="bold">ARR toward {} — as of {} ({})</text>"#,
+        s.milestone.target, s.as_of, s.forecast_model
+    );
+    for k in 0..=5 {
+        let v = y_min + (y_max - y_min) * k as f64 / 5.0;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{left}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#eee"/><text x="{}" y="{:.1}" text-anchor="end">${v:.0}M</text>"##,
+            w - right,
+            y(v),
+            y(v),
+            left - 6.0,
+            y(v) + 4.0
+        );
+    }
+    for (i, (m, _)) in s.arr_history.iter().enumerate().filter(|(i, _)| i % 6 == 0) {
+        let _ = writeln!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{m}</text>"#, x(i), h - bottom + 18.0);
+    }
+    let fan: Vec<String> = (0..mean.len())
+        .map(|k| format!("{:.1},{:.1}", x(history.len() + k), y(upper[k])))
+        .chain((0..mean.len()).rev().map(|k| format!("{:.1},{:.1}", x(history.len() + k), y(lower[k]))))
+        .collect();
+    let _ = writeln!(svg, r##"<polygon points="{}" fill="#9ecae1" opacity="0.6"/>"##, fan.join(" "));
+    let line = |pts: Vec<(usize, f64)>| {
+        pts.iter().map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v))).collect::<Vec<_>>().join(" ")
+    };
+    let _ = writeln!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#08519c" stroke-width="2.5"/>"##,
+        line(history.iter().copied().enumerate().collect())
+    );
+    let joined: Vec<(usize, f64)> = std::iter::once((history.len() - 1, history[history.len() - 1]))
+        .chain(mean.iter().enumerate().map(|(k, v)| (history.len() + k, *v)))
+        .collect();
+    let _ = writeln!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#08519c" stroke-width="2" stroke-dasharray="6 4"/>"##,
+        line(joined)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{left}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#cb181d" stroke-dasharray="4 3"/><text x="{}" y="{:.1}" fill="#cb181d" text-anchor="end">$1B milestone</text>"##,
+        w - right,
+        y(target),
+        y(target),
+        w - right,
+        y(target) - 6.0
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{}" y="{}" fill="#555">history (solid) · 12-month forecast (dashed) · 80% interval (band)</text>"##,
+        left,
+        h - 8.0
+    );
+    svg.push_str("</svg>\n");
+    svg
 }

@@ -4,6 +4,7 @@ use crate::acquisition::AcquisitionError;
 use crate::arr::ArrError;
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
+use crate::coordinator::CoordinatorError;
 use crate::expansion::ExpansionError;
 use crate::forecast::ForecastError;
 use crate::ledger::LedgerError;
@@ -24,6 +25,9 @@ pub enum Error {
     /// Dates, periods and fiscal calendars.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Snapshot, ports and alerts.
+    #[error(transparent)]
+    Coordinator(#[from] Box<CoordinatorError>),
     /// Expansion scoring, playbooks and campaigns.
     #[error(transparent)]
     Expansion(#[from] ExpansionError),

@@ -24,6 +24,8 @@
 //! | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
 //! | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
 //!
+//! | [`coordinator`] | integration ports (CRM, billing, ledger, FX, costs) with in-memory implementations, integration health, alert rules, the executive snapshot (terminal and Markdown), and a seeded demo company |
+//!
 //! Engines depend downward only: `money` and `calendar` sit at the bottom.
 //!
 //! ## Conventions
@@ -57,6 +59,7 @@ pub mod acquisition;
 pub mod arr;
 pub mod billing;
 pub mod calendar;
+pub mod coordinator;
 mod error;
 pub mod expansion;
 pub mod forecast;

@@ -150,6 +150,17 @@ pub struct ArrBook {
     scratch: Vec<Movements>,
 }
 
+impl std::fmt::Debug for ArrBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArrBook")
+            .field("currency", &self.currency)
+            .field("periods", &self.periods.len())
+            .field("customers", &self.customers.len())
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ArrBook {
     /// Build the book over contiguous reporting `periods`, converting foreign MRR into
     /// `reporting` at the rates the policy's [`FxRateDate`](super::FxRateDate) picks.
@@ -504,6 +515,17 @@ impl ArrBook {
     /// ARR (12 × MRR) at the end of period `k`.
     pub fn arr_at(&self, k: usize) -> Result<Money, ArrError> {
         Ok(self.mrr_at(k)?.checked_mul(Decimal::from(12))?)
+    }
+
+    /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
+    pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
+        let row = &self.customers[*self.index.get(customer)?];
+        row.samples.get(k).map(|m| Money::new(*m * Decimal::from(12), self.currency))
+    }
+
+    /// Ids of customers with ARR at the end of period `k`.
+    pub fn active_customer_ids(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.customers.iter().filter(move |c| c.samples.get(k).is_some_and(|m| !m.is_zero())).map(|c| c.id.as_str())
     }
 
     /// Movements summed over periods `from..=to`, as MRR.

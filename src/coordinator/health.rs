@@ -1,0 +1,118 @@
+//! Integration health from the sync results the caller reports.
+
+use chrono::NaiveDateTime;
+
+/// One sync attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SyncResult {
+    /// Integration name ("salesforce", "stripe", "netsuite", "fx").
+    pub integration: String,
+    /// When it ran.
+    pub at: NaiveDateTime,
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// Records synced.
+    pub records: u64,
+}
+
+/// Health of an integration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum HealthState {
+    /// Fresh and succeeding.
+    Healthy,
+    /// Stale, or failing sometimes.
+    Degraded,
+    /// Failing most of the time, or never succeeded.
+    Down,
+}
+
+/// Thresholds for health.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HealthPolicy {
+    /// Minutes since the last success after which data is stale.
+    pub stale_after_minutes: i64,
+    /// Failure rate (over the window) at which the integration is degraded.
+    pub degraded_failure_rate: f64,
+    /// Failure rate at which it is down.
+    pub down_failure_rate: f64,
+    /// Most recent attempts considered.
+    pub window: usize,
+}
+
+impl Default for HealthPolicy {
+    /// Stale after 2 hours; degraded at 20% failures, down at 50%, over the last 20 attempts.
+    fn default() -> Self {
+        HealthPolicy { stale_after_minutes: 120, degraded_failure_rate: 0.2, down_failure_rate: 0.5, window: 20 }
+    }
+}
+
+/// An integration's health with the reasons for it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct IntegrationHealth {
+    /// Name.
+    pub integration: String,
+    /// State.
+    pub state: HealthState,
+    /// Last success.
+    pub last_success: Option<NaiveDateTime>,
+    /// Minutes since the last success.
+    pub lag_minutes: Option<i64>,
+    /// Failure rate over the window.
+    pub failure_rate: f64,
+    /// Records in the last successful sync.
+    pub last_records: u64,
+    /// Why it is not healthy.
+    pub reasons: Vec<String>,
+}
+
+/// Health per integration (sorted by name) as of `now`.
+pub fn integration_health(results: &[SyncResult], now: NaiveDateTime, policy: &HealthPolicy) -> Vec<IntegrationHealth> {
+    let mut names: Vec<&str> = results.iter().map(|r| r.integration.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut runs: Vec<&SyncResult> = results.iter().filter(|r| r.integration == name && r.at <= now).collect();
+            runs.sort_by_key(|r| r.at);
+            let window: Vec<&&SyncResult> = runs.iter().rev().take(policy.window.max(1)).collect();
+            let failures = window.iter().filter(|r| !r.ok).count();
+            let failure_rate = if window.is_empty() { 1.0 } else { failures as f64 / window.len() as f64 };
+            let last_ok = runs.iter().rev().find(|r| r.ok);
+            let lag = last_ok.map(|r| (now - r.at).num_minutes());
+            let mut reasons = Vec::new();
+            let mut state = HealthState::Healthy;
+            match lag {
+                None => {
+                    state = HealthState::Down;
+                    reasons.push("no successful sync".to_string());
+                }
+                Some(l) if l > policy.stale_after_minutes => {
+                    state = state.max(HealthState::Degraded);
+                    reasons.push(format!("last success {l} min ago (stale after {})", policy.stale_after_minutes));
+                }
+                _ => {}
+            }
+            if failure_rate >= policy.down_failure_rate {
+                state = HealthState::Down;
+                reasons.push(format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len()));
+            } else if failure_rate >= policy.degraded_failure_rate {
+                state = state.max(HealthState::Degraded);
+                reasons.push(format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len()));
+            }
+            IntegrationHealth {
+                integration: name.to_string(),
+                state,
+                last_success: last_ok.map(|r| r.at),
+                lag_minutes: lag,
+                failure_rate,
+                last_records: last_ok.map_or(0, |r| r.records),
+                reasons,
+            }
+        })
+        .collect()
+}

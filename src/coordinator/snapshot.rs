@@ -1,0 +1,254 @@
+//! The executive snapshot: the company's revenue on one page, as of a date.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::{
+    evaluate_alerts, integration_health, Alert, AlertRule, AlertState, CoordinatorError, CrmAccount, HealthPolicy,
+    HealthState, IntegrationHealth, SyncResult,
+};
+use crate::arr::{
+    lifetime_value, ArrBook, ArrBridge, Milestone, MilestoneProgress, NewArrComposition, QuickRatioPolicy, Velocity,
+};
+use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
+use crate::calendar::{Month, Period, Quarter};
+use crate::forecast::{
+    auto_ets, milestone_eta, monte_carlo_close, CloseDistribution, Forecast, ForecastCategory, MilestoneEta,
+    PipelineDeal,
+};
+use crate::money::{Currency, Money};
+
+/// Targets and assumptions the snapshot is measured against.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SnapshotConfig {
+    /// The ARR milestone ($1B by a date).
+    pub milestone: Milestone,
+    /// Fortune 500 customers wanted.
+    pub fortune500_target: u32,
+    /// New-ARR bookings target for the current quarter.
+    pub quarter_target: Money,
+    /// Gross margin (fraction).
+    pub gross_margin: Decimal,
+    /// Blended CAC per new customer.
+    pub cac: Money,
+    /// Free-cash-flow margin (fraction), for the Rule of 40.
+    pub fcf_margin: Decimal,
+    /// Alert rules over the snapshot's metrics.
+    pub alert_rules: Vec<AlertRule>,
+    /// Integration health thresholds.
+    pub health: HealthPolicy,
+    /// Seed for every simulation in the snapshot.
+    pub seed: u64,
+}
+
+/// What the snapshot reads.
+#[derive(Clone, Copy)]
+pub struct SnapshotSources<'a> {
+    /// The ARR book, with monthly periods through the month of `as_of`.
+    pub arr: &'a ArrBook,
+    /// CRM accounts (for Fortune 500 ranks).
+    pub accounts: &'a [CrmAccount],
+    /// Pipeline deals.
+    pub pipeline: &'a [PipelineDeal],
+    /// Open and recently settled receivables.
+    pub receivables: &'a [Receivable],
+    /// Invoiced in the last 90 days (for DSO).
+    pub billed_90d: Money,
+    /// Integration sync results.
+    pub syncs: &'a [SyncResult],
+}
+
+/// The executive snapshot. Every figure comes from an engine; nothing is typed in.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExecutiveSnapshot {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// Reporting currency.
+    pub currency: Currency,
+    /// ARR now.
+    pub arr: Money,
+    /// ARR growth over twelve months (fraction).
+    pub growth_yoy: Option<Decimal>,
+    /// Progress to the milestone.
+    pub milestone: MilestoneProgress,
+    /// When the milestone is reached, from simulated forecasts.
+    pub eta: Option<MilestoneEta>,
+    /// The trailing-twelve-month bridge.
+    pub bridge_ttm: ArrBridge,
+    /// New ARR by source over the same months.
+    pub composition: NewArrComposition,
+    /// Velocity over the last quarter.
+    pub velocity: Velocity,
+    /// Net revenue retention, trailing twelve months.
+    pub nrr: Option<Decimal>,
+    /// Gross revenue retention, trailing twelve months.
+    pub grr: Option<Decimal>,
+    /// Quick ratio, trailing twelve months.
+    pub quick_ratio: Option<Decimal>,
+    /// Gross margin (configured).
+    pub gross_margin: Decimal,
+    /// LTV ÷ CAC.
+    pub ltv_to_cac: Option<Decimal>,
+    /// Growth + FCF margin.
+    pub rule_of_40: Option<Decimal>,
+    /// Fortune 500 customers with ARR.
+    pub fortune500: u32,
+    /// Target.
+    pub fortune500_target: u32,
+    /// Open pipeline closing this quarter ÷ the quarter's target.
+    pub pipeline_coverage: f64,
+    /// The quarter's close, simulated.
+    pub quarter: CloseDistribution,
+    /// Monthly ARR history used for the forecast (oldest first).
+    pub arr_history: Vec<(Month, Money)>,
+    /// Twelve-month ARR forecast with an 80% interval.
+    pub arr_forecast: Forecast,
+    /// The forecast model.
+    pub forecast_model: String,
+    /// Days sales outstanding over 90 days.
+    pub dso: Option<f64>,
+    /// On-time collection rate (by amount) for invoices due in the last 90 days.
+    pub on_time_rate: f64,
+    /// Integration health.
+    pub integrations: Vec<IntegrationHealth>,
+    /// Active alerts, most severe first.
+    pub alerts: Vec<Alert>,
+}
+
+impl ExecutiveSnapshot {
+    /// Build the snapshot as of `as_of` (the time of day is for integration health).
+    pub fn build(
+        as_of: chrono::NaiveDateTime,
+        src: SnapshotSources<'_>,
+        cfg: &SnapshotConfig,
+        alerts: &mut AlertState,
+    ) -> Result<ExecutiveSnapshot, CoordinatorError> {
+        let day = as_of.date();
+        let book = src.arr;
+        let k = book.periods().iter().position(|p| p.contains(day)).ok_or(CoordinatorError::OutOfBook(day))?;
+        let currency = book.currency();
+        let arr = book.arr_at(k)?;
+        let from = k.saturating_sub(11);
+        let bridge_ttm = book.bridge(from, k)?;
+        let growth_yoy = bridge_ttm.growth_rate().ok();
+        let milestone = cfg.milestone.progress(book, k, 3)?;
+        let velocity = book.velocity(k, 3)?;
+        let retention = if k >= 12 { book.retention(k, 12).ok() } else { None };
+        let quick_ratio = bridge_ttm.quick_ratio(QuickRatioPolicy::WithReactivation).ok();
+
+        // LTV from ARPA and monthly logo churn over the trailing year
+        let ltv_to_cac = match (book.arpa(k), bridge_ttm.opening_customers) {
+            (Ok(arpa), open) if open > 0 && bridge_ttm.movements.churned_logos > 0 => {
+                let months = Decimal::from((k - from + 1) as u64);
+                let monthly_churn = Decimal::from(bridge_ttm.movements.churned_logos) / Decimal::from(open) / months;
+                let ltv = lifetime_value(arpa, cfg.gross_margin, monthly_churn)?;
+                ltv.ratio(cfg.cac).ok()
+            }
+            _ => None,
+        };
+        let fortune500 = book
+            .active_customer_ids(k)
+            .filter(|id| src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| r <= 500)))
+            .count() as u32;
+
+        // the quarter: coverage and a seeded Monte Carlo of the close
+        let quarter = Quarter::of(day).period();
+        let open_in_quarter = Money::sum(
+            currency,
+            src.pipeline
+                .iter()
+                .filter(|d| {
+                    quarter.contains(d.close_date)
+                        && !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted)
+                })
+                .map(|d| d.amount),
+        )?;
+        let pipeline_coverage = open_in_quarter.to_f64_lossy() / cfg.quarter_target.to_f64_lossy().max(1.0);
+        let close = monte_carlo_close(src.pipeline, quarter, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
+
+        // ARR history (complete months) → AutoETS → forecast and milestone ETA
+        let arr_history: Vec<(Month, Money)> = (0..k)
+            .map(|j| Ok((Month::of(book.periods()[j].start()), book.arr_at(j)?)))
+            .collect::<Result<_, CoordinatorError>>()?;
+        let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
+        let model = auto_ets(&series, 12)?;
+        let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
+        let history_money: Vec<Money> = arr_history.iter().map(|(_, m)| *m).collect();
+        let last_month = arr_history.last().map(|(m, _)| *m).unwrap_or(Month::of(day));
+        let eta = milestone_eta(&history_money, last_month, cfg.milestone.target, 120, 2_000, cfg.seed).ok();
+
+        // collections over the last 90 days
+        let window_start = day - chrono::Duration::days(90);
+        let open_ar = Money::sum(
+            currency,
+            src.receivables.iter().filter(|r| r.issue_date <= day).map(|r| r.open().unwrap_or(Money::zero(currency))),
+        )?;
+        let dso = days_sales_outstanding(open_ar, src.billed_90d, 90).ok();
+        let on_time = on_time_collection(src.receivables, currency, window_start, day)?;
+
+        let integrations = integration_health(src.syncs, as_of, &cfg.health);
+        let down = integrations.iter().filter(|h| h.state == HealthState::Down).count();
+        let degraded = integrations.iter().filter(|h| h.state == HealthState::Degraded).count();
+        let growth = growth_yoy.and_then(|g| g.to_f64()).unwrap_or(0.0);
+        let rule_of_40 = growth_yoy.map(|g| g + cfg.fcf_margin);
+        let mut metrics: Vec<(String, f64)> = vec![
+            ("arr".into(), arr.to_f64_lossy()),
+            ("growth_yoy".into(), growth),
+            ("milestone_on_track".into(), f64::from(u8::from(milestone.on_track))),
+            ("pipeline_coverage".into(), pipeline_coverage),
+            ("p_quarter_target".into(), close.p_target),
+            ("on_time_rate".into(), on_time.rate_by_amount),
+            ("fortune500_gap".into(), f64::from(cfg.fortune500_target.saturating_sub(fortune500))),
+            ("integrations_down".into(), down as f64),
+            ("integrations_degraded".into(), degraded as f64),
+        ];
+        let optional = [
+            ("nrr", retention.and_then(|r| r.nrr.to_f64())),
+            ("grr", retention.and_then(|r| r.grr.to_f64())),
+            ("quick_ratio", quick_ratio.and_then(|q| q.to_f64())),
+            ("dso", dso),
+            ("ltv_to_cac", ltv_to_cac.and_then(|x| x.to_f64())),
+            ("rule_of_40", rule_of_40.and_then(|x| x.to_f64())),
+        ];
+        for (name, value) in optional {
+            metrics.push((name.into(), value.unwrap_or(f64::NAN))); // NaN never passes a comparison
+        }
+        let fired = evaluate_alerts(&cfg.alert_rules, &metrics, day, alerts)?;
+        Ok(ExecutiveSnapshot {
+            as_of: day,
+            currency,
+            arr,
+            growth_yoy,
+            milestone,
+            eta,
+            composition: bridge_ttm.composition(),
+            bridge_ttm,
+            velocity,
+            nrr: retention.map(|r| r.nrr),
+            grr: retention.map(|r| r.grr),
+            quick_ratio,
+            gross_margin: cfg.gross_margin,
+            ltv_to_cac,
+            rule_of_40,
+            fortune500,
+            fortune500_target: cfg.fortune500_target,
+            pipeline_coverage,
+            quarter: close,
+            arr_history,
+            arr_forecast,
+            forecast_model: model.spec.to_string(),
+            dso,
+            on_time_rate: on_time.rate_by_amount,
+            integrations,
+            alerts: fired,
+        })
+    }
+
+    /// The quarter the snapshot's pipeline figures refer to.
+    pub fn quarter_period(&self) -> Period {
+        Quarter::of(self.as_of).period()
+    }
+}
