@@ -2,7 +2,7 @@
 //! collections, health, alerts).
 use criterion::{criterion_group, criterion_main, Criterion};
 use revops::coordinator::demo::DemoCompany;
-use revops::coordinator::{AlertState, ExecutiveSnapshot, SnapshotSources};
+use revops::coordinator::{AlertState, ExecutiveSnapshot};
 
 fn snapshot(c: &mut Criterion) {
     let company = DemoCompany::generate(42).unwrap();
@@ -12,14 +12,7 @@ fn snapshot(c: &mut Criterion) {
     group.bench_function("demo company: ARR book + executive snapshot", |b| {
         b.iter(|| {
             let book = company.arr_book().unwrap();
-            let sources = SnapshotSources {
-                arr: &book,
-                accounts: &company.accounts,
-                pipeline: &company.pipeline,
-                receivables: &company.receivables,
-                billed_90d: company.billed_90d,
-                syncs: &company.syncs,
-            };
+            let sources = company.sources(&book);
             ExecutiveSnapshot::build(company.as_of, sources, &config, &mut AlertState::default()).unwrap()
         })
     });

@@ -9,21 +9,14 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use revops::coordinator::demo::DemoCompany;
-use revops::coordinator::{AlertState, ExecutiveSnapshot, SnapshotSources};
+use revops::coordinator::{AlertState, ExecutiveSnapshot};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let company = DemoCompany::generate(42)?;
     let book = company.arr_book()?;
     let config = company.config();
-    let sources = SnapshotSources {
-        arr: &book,
-        accounts: &company.accounts,
-        pipeline: &company.pipeline,
-        receivables: &company.receivables,
-        billed_90d: company.billed_90d,
-        syncs: &company.syncs,
-    };
+    let sources = company.sources(&book);
     let snapshot = ExecutiveSnapshot::build(company.as_of, sources, &config, &mut AlertState::default())?;
     let elapsed = started.elapsed();
 

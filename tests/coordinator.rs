@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use revops::billing::{BillingAlignment, Receivable};
 use revops::calendar::{Month, Period};
 use revops::coordinator::demo::DemoCompany;
-use revops::coordinator::{integration_health, AlertState, ExecutiveSnapshot, HealthState, SnapshotSources};
+use revops::coordinator::{integration_health, AlertState, ExecutiveSnapshot, HealthState};
 use revops::ledger::{Account, InMemoryLedger};
 use revops::money::Money;
 use revops::revrec::{Billing, ContractSchedule};
@@ -67,14 +67,7 @@ fn snapshot_is_deterministic_rendered_and_explained() {
     let company = DemoCompany::generate(42).unwrap();
     let book = company.arr_book().unwrap();
     let cfg = company.config();
-    let sources = SnapshotSources {
-        arr: &book,
-        accounts: &company.accounts,
-        pipeline: &company.pipeline,
-        receivables: &company.receivables,
-        billed_90d: company.billed_90d,
-        syncs: &company.syncs,
-    };
+    let sources = company.sources(&book);
     let mut state = AlertState::default();
     let a = ExecutiveSnapshot::build(company.as_of, sources, &cfg, &mut state).unwrap();
     let b = ExecutiveSnapshot::build(company.as_of, sources, &cfg, &mut AlertState::default()).unwrap();

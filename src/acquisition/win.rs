@@ -149,18 +149,7 @@ impl WinModelSpec {
                 min_lost: self.min_lost,
             });
         }
-        let n = won.len() as f64;
-        let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
-        let scales: Vec<f64> = (0..p)
-            .map(|j| {
-                let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
-                if var > 0.0 {
-                    var.sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let (means, scales) = crate::stats::standardisation(rows, p);
         let every = self.holdout_every.max(2);
         let (mut tx, mut ty, mut hx, mut hy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, &y) in won.iter().enumerate() {

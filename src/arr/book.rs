@@ -42,6 +42,17 @@ impl Movements {
         self.new + self.expansion + self.reactivation - self.contraction - self.churn
     }
 
+    /// A customer arriving with `mrr`: a reactivation if it had been a customer before, else new.
+    fn arrive(&mut self, mrr: Decimal, was_active: bool) {
+        if was_active {
+            self.reactivation = mrr;
+            self.reactivated_logos = 1;
+        } else {
+            self.new = mrr;
+            self.new_logos = 1;
+        }
+    }
+
     /// True when anything moved (most customer-periods are quiet, and adding zeros is not free).
     fn moved(&self) -> bool {
         self.new_logos | self.churned_logos | self.reactivated_logos != 0
@@ -429,15 +440,7 @@ impl ArrBook {
         let mut m = Movements { renewal: row.renewals[k], ..Movements::default() };
         // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
         match (prev.is_zero(), now.is_zero()) {
-            (true, false) => {
-                if was_active {
-                    m.reactivation = now;
-                    m.reactivated_logos = 1;
-                } else {
-                    m.new = now;
-                    m.new_logos = 1;
-                }
-            }
+            (true, false) => m.arrive(now, was_active),
             (false, true) => {
                 m.churn = prev;
                 m.churned_logos = 1;
@@ -450,13 +453,7 @@ impl ArrBook {
             (true, true) => {
                 let blip = row.blips[k];
                 if !blip.is_zero() {
-                    if was_active {
-                        m.reactivation = blip;
-                        m.reactivated_logos = 1;
-                    } else {
-                        m.new = blip;
-                        m.new_logos = 1;
-                    }
+                    m.arrive(blip, was_active);
                     m.churn = blip;
                     m.churned_logos = 1;
                 }

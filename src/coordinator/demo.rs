@@ -384,6 +384,18 @@ impl DemoCompany {
         Ok(ArrBook::build(self.events.clone(), ArrPolicy::default(), USD, &self.periods, &InMemoryFxRates::new())?)
     }
 
+    /// What the snapshot reads, with `book` as the ARR ledger (see [`DemoCompany::arr_book`]).
+    pub fn sources<'a>(&'a self, book: &'a ArrBook) -> super::SnapshotSources<'a> {
+        super::SnapshotSources {
+            arr: book,
+            accounts: &self.accounts,
+            pipeline: &self.pipeline,
+            receivables: &self.receivables,
+            billed_90d: self.billed_90d,
+            syncs: &self.syncs,
+        }
+    }
+
     /// The demo's targets and alert rules: $1B by the end of 2028, 300 Fortune 500 customers.
     pub fn config(&self) -> SnapshotConfig {
         let rule = |name: &str, metric: &str, cmp, t, severity| AlertRule {

@@ -91,18 +91,7 @@ impl ChurnRiskSpec {
                 churned.len()
             )));
         }
-        let n = churned.len() as f64;
-        let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
-        let scales: Vec<f64> = (0..p)
-            .map(|j| {
-                let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
-                if var > 0.0 && var.is_finite() {
-                    var.sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let (means, scales) = crate::stats::standardisation(rows, p);
         let standardise = |i: usize| -> Vec<f64> { (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]).collect() };
         let (mut train_x, mut train_y, mut hold_x, mut hold_y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, &y) in churned.iter().enumerate() {

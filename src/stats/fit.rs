@@ -60,3 +60,21 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
     let sse: f64 = xs.iter().zip(ys).map(|(x, y)| (y - intercept - slope * x).powi(2)).sum();
     Some(Ols { intercept, slope, slope_se: (sse / (n - 2) as f64 / sxx).sqrt(), n })
 }
+
+/// Column means and standard deviations of row-major `rows` with `p` columns, for
+/// standardising features; a constant (or non-finite) column gets scale 1 so it stays at 0.
+pub fn standardisation(rows: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
+    let n = (rows.len() / p.max(1)).max(1) as f64;
+    let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
+    let scales = (0..p)
+        .map(|j| {
+            let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
+            if var > 0.0 && var.is_finite() {
+                var.sqrt()
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    (means, scales)
+}
