@@ -13,6 +13,11 @@ use crate::money::{Currency, FxRates};
 /// every sum of MRR values is exact in `Decimal`.
 pub(crate) const EXTRA_DIGITS: u32 = 4;
 
+/// The largest MRR one subscription may book (10¹⁸, in its own and the reporting currency). Far
+/// beyond any real price, and low enough that sums over billions of subscriptions stay inside
+/// `Decimal`'s range, so the book's running totals cannot overflow.
+pub(crate) const MAX_SUBSCRIPTION_MRR: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+
 pub(crate) fn mrr_scale(c: Currency) -> u32 {
     c.minor_units() + EXTRA_DIGITS
 }
@@ -148,7 +153,7 @@ impl SubTimeline {
         for e in events {
             t.feed(e, ctx, rates)?;
         }
-        t.refresh_tail(ctx);
+        t.refresh_tail(ctx)?;
         Ok(t)
     }
 
@@ -165,8 +170,7 @@ impl SubTimeline {
         rates: &R,
     ) -> Result<(), ArrError> {
         self.feed(e, ctx, rates)?;
-        self.refresh_tail(ctx);
-        Ok(())
+        self.refresh_tail(ctx)
     }
 
     /// Every change point, settled and scheduled, in date order.
@@ -174,22 +178,28 @@ impl SubTimeline {
         self.points.iter().chain(self.tail.iter())
     }
 
-    fn push(&mut self, date: NaiveDate, ctx: &Context) {
+    fn push(&mut self, date: NaiveDate, ctx: &Context) -> Result<(), ArrError> {
         let native = current_mrr(&self.state, &ctx.policy, mrr_scale(self.currency));
         let booked = if self.currency == ctx.reporting {
             native
         } else {
-            (native * self.state.rate)
+            native
+                .checked_mul(self.state.rate)
+                .ok_or_else(|| ArrError::InvalidAmount(format!("MRR {native} × rate {} overflows", self.state.rate)))?
                 .round_dp_with_strategy(mrr_scale(ctx.reporting), RoundingStrategy::MidpointNearestEven)
         };
+        if booked > MAX_SUBSCRIPTION_MRR || native > MAX_SUBSCRIPTION_MRR {
+            return Err(ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book")));
+        }
         let point = ChangePoint { date, booked, native };
         match self.points.last_mut() {
             Some(last) if last.date == date => *last = point,
             _ => self.points.push(point),
         }
+        Ok(())
     }
 
-    fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) {
+    fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) -> Result<(), ArrError> {
         self.deferred.sort_unstable();
         while let Some(&(date, what)) = self.deferred.first() {
             if until.is_some_and(|u| date > u) {
@@ -200,16 +210,17 @@ impl SubTimeline {
                 Deferred::TrialEnds => self.state.in_trial = false,
                 Deferred::Stops => self.state.live = false,
             }
-            self.push(date, ctx);
+            self.push(date, ctx)?;
         }
+        Ok(())
     }
 
     /// Materialise the deferred effects after the last event into `tail`, leaving the live
     /// state untouched so that later events continue from it.
-    fn refresh_tail(&mut self, ctx: &Context) {
+    fn refresh_tail(&mut self, ctx: &Context) -> Result<(), ArrError> {
         self.tail.clear();
         if self.deferred.is_empty() {
-            return;
+            return Ok(());
         }
         let mut probe = SubTimeline {
             currency: self.currency,
@@ -220,8 +231,9 @@ impl SubTimeline {
             renewals: Vec::new(),
             last_key: None,
         };
-        probe.settle(None, ctx);
+        probe.settle(None, ctx)?;
         self.tail = probe.points;
+        Ok(())
     }
 
     /// `(booked, native)` in force just before `day`.
@@ -290,7 +302,7 @@ impl SubTimeline {
         };
 
         self.last_key = Some(sort_key(e));
-        self.settle(Some(e.date), ctx);
+        self.settle(Some(e.date), ctx)?;
         if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
             return Ok(()); // nothing changes on an ended subscription (a late discount end, say)
         }
@@ -316,7 +328,9 @@ impl SubTimeline {
                 self.state.live = true;
                 self.deferred.retain(|(_, w)| *w != Deferred::Stops); // a renewal or change undoes a pending cancellation
                 if matches!(e.kind, EventKind::Renew { .. }) {
-                    let booked = (current_mrr(&self.state, &ctx.policy, scale) * self.state.rate)
+                    let booked = current_mrr(&self.state, &ctx.policy, scale)
+                        .checked_mul(self.state.rate)
+                        .ok_or_else(|| ArrError::InvalidAmount("renewal MRR × rate overflows".into()))?
                         .round_dp(mrr_scale(ctx.reporting));
                     self.renewals.push((e.date, booked));
                 }
@@ -336,8 +350,7 @@ impl SubTimeline {
             }
             EventKind::DiscountEnd => self.state.discount = None,
         }
-        self.push(e.date, ctx);
-        Ok(())
+        self.push(e.date, ctx)
     }
 }
 

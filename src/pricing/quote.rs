@@ -50,17 +50,18 @@ impl DiscountSchedule {
         {
             return Err(PricingError::InvalidTiers("discount brackets must start at 0 and increase".into()));
         }
+        let overflow = || PricingError::InvalidAmount(format!("discount schedule on quantity {quantity} overflows"));
         let rate_at =
             |q: Decimal| self.brackets.iter().rev().find(|(from, _)| q >= *from).map_or(Decimal::ZERO, |b| b.1);
         // Σ value × units over the slices (the whole quantity at one value for a range)
         let weighted = match self.kind {
-            ScheduleKind::Range => rate_at(quantity) * quantity,
+            ScheduleKind::Range => rate_at(quantity).checked_mul(quantity).ok_or_else(overflow)?,
             ScheduleKind::Slab => {
                 let mut w = Decimal::ZERO;
                 for (i, (from, v)) in self.brackets.iter().enumerate() {
                     let to = self.brackets.get(i + 1).map_or(quantity, |b| b.0.min(quantity));
                     if to > *from {
-                        w += *v * (to - from);
+                        w = v.checked_mul(to - from).and_then(|x| w.checked_add(x)).ok_or_else(overflow)?;
                     }
                 }
                 w

@@ -219,7 +219,10 @@ impl CommissionPlan {
                 continue;
             }
             let basis = top.checked_sub(lo)?;
-            let amount = basis.checked_mul(self.base_rate * t.multiplier)?.round();
+            let rate = self.base_rate.checked_mul(t.multiplier).ok_or_else(|| {
+                SalesError::InvalidInput(format!("rate {} × {} overflows", self.base_rate, t.multiplier))
+            })?;
+            let amount = basis.checked_mul(rate)?.round();
             commission = commission.checked_add(amount)?;
             lines.push(StatementLine {
                 kind: LineKind::Band { from_attainment: t.from_attainment, multiplier: t.multiplier },
