@@ -75,3 +75,36 @@ proptest! {
         let _ = plan.statement("r", Month::new(2026, 1).unwrap().period(), Money::new(quota, Currency::USD), &[deal], &[]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn billing_survives_extreme_prices_rates_and_balances(price in extreme_decimal(), qty in extreme_decimal(), rate in extreme_decimal(), inclusive in any::<bool>(), ar in extreme_decimal(), sales in extreme_decimal()) {
+        use revops::billing::*;
+        let day = d(2026, 1, 1);
+        let line = LineDraft { description: "x".into(), quantity: qty, unit_price: Money::new(price, Currency::USD), service: None };
+        let draft = InvoiceDraft { customer: "c".into(), contract_id: "k".into(), currency: Currency::USD, issue_date: day, due_date: day, lines: vec![line] };
+        let mode = if inclusive { TaxMode::Inclusive } else { TaxMode::Exclusive };
+        if let Ok(inv) = draft.finalize("I", &FlatTax(TaxTreatment { rate, mode })) {
+            let _ = CreditNote::issue(&inv, &[], "C", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]);
+        }
+        let terms = BillingTerms { fee: Money::new(price, Currency::USD), frequency: BillingFrequency::Monthly, timing: BillingTiming::InArrears, alignment: BillingAlignment::Calendar, service: Period::new(d(2026, 1, 15), d(2026, 4, 1)).unwrap(), payment_terms_days: u32::MAX };
+        let _ = terms.schedule();
+        let _ = days_sales_outstanding(Money::new(ar, Currency::USD), Money::new(sales, Currency::USD), u32::MAX);
+        let _ = prorate(Month::new(2026, 1).unwrap().period(), d(2026, 1, 9), PlanChange::Reprice { old: Money::new(price, Currency::USD), new: Money::new(ar, Currency::USD) });
+    }
+
+    #[test]
+    fn expansion_and_forecast_survive_extreme_amounts(start in extreme_decimal(), target in extreme_decimal(), churn in extreme_decimal(), win in extreme_decimal(), amount in extreme_decimal()) {
+        use revops::expansion::plan_nrr;
+        use revops::forecast::{monte_carlo_close, pipeline_forecast, ForecastCategory, PipelineDeal};
+        let m = |x| Money::new(x, Currency::USD);
+        let _ = plan_nrr(m(start), target, m(churn), m(churn), win);
+        let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
+        let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: 0.5, close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
+        let deals = [deal("a"), deal("b")];
+        let _ = pipeline_forecast(&deals, q, Currency::USD);
+        let _ = monte_carlo_close(&deals, q, 5.0, m(target), 10, 1);
+    }
+}

@@ -131,7 +131,10 @@ pub fn days_sales_outstanding(ending_receivables: Money, credit_sales: Money, da
         ));
     }
     let ratio = ending_receivables.ratio(credit_sales)?;
-    Ok(rust_decimal::prelude::ToPrimitive::to_f64(&(ratio * Decimal::from(days))).unwrap_or(f64::NAN))
+    let dso = ratio
+        .checked_mul(Decimal::from(days))
+        .ok_or(BillingError::InvalidPolicy("days sales outstanding overflows".into()))?;
+    Ok(rust_decimal::prelude::ToPrimitive::to_f64(&dso).unwrap_or(f64::NAN))
 }
 
 /// On-time collection for invoices due within `[from, to)`.

@@ -226,7 +226,8 @@ pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money)
     match t.mode {
         TaxMode::Exclusive => Ok((priced, priced.checked_mul(t.rate)?.round())),
         TaxMode::Inclusive => {
-            let net = priced.checked_div(Decimal::ONE + t.rate)?.round();
+            let divisor = Decimal::ONE.checked_add(t.rate).ok_or(BillingError::InvalidTaxRate(t.rate))?;
+            let net = priced.checked_div(divisor)?.round();
             Ok((net, priced.checked_sub(net)?))
         }
     }
