@@ -22,29 +22,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let draft = InvoiceDraft::for_item("Acme", "C-1001", "Enterprise plan", item);
         invoices.push(draft.finalize(format!("INV-{:04}", n + 1), &tax)?);
     }
-    for inv in &invoices {
+    for i in &invoices {
         println!(
             "{} {} due {}  net {:>14}  tax {:>12}  total {:>14}",
-            inv.number, inv.issue_date, inv.due_date, inv.subtotal, inv.tax, inv.total
+            i.number, i.issue_date, i.due_date, i.subtotal, i.tax, i.total
         );
     }
 
     let mut receivables: Vec<Receivable> = invoices.iter().map(Receivable::from_invoice).collect();
-    let payment = Payment {
-        id: "py_1".into(),
-        customer: "Acme".into(),
-        date: date(3, 10)?,
-        amount: Money::parse("40000", Currency::USD)?,
-    };
+    let (id, customer, amount) = ("py_1".into(), "Acme".into(), Money::parse("40000", Currency::USD)?);
+    let payment = Payment { id, customer, date: date(3, 10)?, amount };
     let applied = apply_payment(&payment, &mut receivables, &ApplicationRule::OldestFirst)?;
     println!("\npayment {} applied: {:?}, unapplied {}", payment.amount, applied.applied, applied.unapplied);
 
-    let credit = CreditNote::issue(
-        &invoices[1],
-        &[],
-        "CN-1",
-        &[CreditRequest { line: 0, amount: CreditAmount::Net(Money::parse("5000", Currency::USD)?) }],
-    )?;
+    let request = CreditRequest { line: 0, amount: CreditAmount::Net(Money::parse("5000", Currency::USD)?) };
+    let credit = CreditNote::issue(&invoices[1], &[], "CN-1", &[request])?;
     receivables[1].credited = credit.total;
     println!("credit note {} on {}: {}", credit.number, credit.invoice, credit.total);
 
@@ -55,10 +47,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {:<12} {:>14}", format!("{bucket:?}"), report.bucket(bucket));
         }
     }
-    if let Some(state) = DunningPolicy::standard(Currency::USD).evaluate("Acme", &receivables, as_of)? {
+    if let Some(s) = DunningPolicy::standard(Currency::USD).evaluate("Acme", &receivables, as_of)? {
         println!(
             "\ndunning: {} ({:?}), {} days past due, {} overdue",
-            state.step.name, state.step.action, state.days_past_due, state.overdue
+            s.step.name, s.step.action, s.days_past_due, s.overdue
         );
     }
     Ok(())

@@ -19,6 +19,61 @@ pub struct SubscriptionEvent {
     pub kind: EventKind,
 }
 
+impl SubscriptionEvent {
+    fn new(customer: &str, subscription: &str, date: NaiveDate, kind: EventKind) -> SubscriptionEvent {
+        SubscriptionEvent {
+            customer: customer.into(),
+            subscription: subscription.into(),
+            date,
+            recorded_on: None,
+            kind,
+        }
+    }
+
+    /// A subscription starts at `price` per `interval` (no trial).
+    pub fn start(
+        customer: &str,
+        subscription: &str,
+        date: NaiveDate,
+        price: Money,
+        interval: Interval,
+    ) -> SubscriptionEvent {
+        Self::new(customer, subscription, date, EventKind::Start { price, interval, trial_until: None })
+    }
+
+    /// A price, plan or quantity change.
+    pub fn change(
+        customer: &str,
+        subscription: &str,
+        date: NaiveDate,
+        price: Money,
+        interval: Interval,
+    ) -> SubscriptionEvent {
+        Self::new(customer, subscription, date, EventKind::Change { price, interval })
+    }
+
+    /// A renewal at `price` per `interval`.
+    pub fn renew(
+        customer: &str,
+        subscription: &str,
+        date: NaiveDate,
+        price: Money,
+        interval: Interval,
+    ) -> SubscriptionEvent {
+        Self::new(customer, subscription, date, EventKind::Renew { price, interval })
+    }
+
+    /// A cancellation, paid through `paid_through` if known.
+    pub fn cancel(
+        customer: &str,
+        subscription: &str,
+        date: NaiveDate,
+        paid_through: Option<NaiveDate>,
+    ) -> SubscriptionEvent {
+        Self::new(customer, subscription, date, EventKind::Cancel { paid_through })
+    }
+}
+
 /// What happened to a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

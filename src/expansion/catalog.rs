@@ -109,6 +109,35 @@ pub struct Account {
 }
 
 impl Account {
+    /// An account with no seats, no usage, tier 0 and no model features; add them with
+    /// [`Account::with_seats`] and [`Account::with_usage`].
+    pub fn new(id: impl Into<String>, segment: impl Into<String>, arr: Money, owned: ProductSet) -> Account {
+        Account {
+            id: id.into(),
+            segment: segment.into(),
+            seat_arr: Money::zero(arr.currency()),
+            arr,
+            owned,
+            seats_paid: 0,
+            seats_used: 0,
+            usage: 0.0,
+            tier: 0,
+            features: Vec::new(),
+        }
+    }
+
+    /// Seats paid and used, and the ARR of one more seat.
+    pub fn with_seats(mut self, paid: u32, used: u32, seat_arr: Money) -> Account {
+        (self.seats_paid, self.seats_used, self.seat_arr) = (paid, used, seat_arr);
+        self
+    }
+
+    /// Usage this period and the current tier.
+    pub fn with_usage(mut self, usage: f64, tier: usize) -> Account {
+        (self.usage, self.tier) = (usage, tier);
+        self
+    }
+
     /// Seats used ÷ seats paid (0 with no paid seats).
     pub fn seat_utilisation(&self) -> f64 {
         if self.seats_paid == 0 {

@@ -107,6 +107,20 @@ pub struct ExpansionScorer {
 }
 
 impl ExpansionScorer {
+    /// A scorer with the usual thresholds: seats are an upsell above 90% utilisation with 20%
+    /// headroom, three cross-sell ideas per account, associations count above lift 1.
+    pub fn new(catalog: Catalog, affinity: CoOwnership, propensity: Propensity) -> ExpansionScorer {
+        ExpansionScorer {
+            catalog,
+            affinity,
+            propensity,
+            seat_threshold: 0.9,
+            seat_headroom: 0.2,
+            cross_sell_per_account: 3,
+            min_lift: 1.0,
+        }
+    }
+
     fn propensity(&self, account: &Account, score: f64) -> Result<f64, ExpansionError> {
         let p = match &self.propensity {
             Propensity::Rules { rules, default } => {
