@@ -84,3 +84,8 @@ pub mod prelude {
     pub use crate::money::{convert, Currency, FxRates, InMemoryFxRates, Money, RoundingStrategy};
     pub use crate::{Error, Result};
 }
+
+/// The README's example, compiled and run as a doctest so that it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -6,16 +6,16 @@
 //! | revops | Salesforce | Stripe | NetSuite |
 //! |---|---|---|---|
 //! | [`CrmAccount`] | `Account` (`Id`, `Name`, `Industry`, `NumberOfEmployees`, `Fortune_Rank__c`, `OwnerId`) | `Customer` | `Customer` |
-//! | [`Opportunity`](crate::acquisition::Opportunity) | `Opportunity` (`StageName` → [`Stage`](crate::acquisition::Stage), `Amount`, `CreatedDate`, `CloseDate`, `Probability ÷ 100`) | — | — |
-//! | [`PipelineDeal`](crate::forecast::PipelineDeal) | `Opportunity` with `OwnerId`, `ForecastCategoryName` → [`ForecastCategory`](crate::forecast::ForecastCategory) | — | — |
+//! | [`Opportunity`] | `Opportunity` (`StageName` → [`Stage`](crate::acquisition::Stage), `Amount`, `CreatedDate`, `CloseDate`, `Probability ÷ 100`) | — | — |
+//! | [`PipelineDeal`] | `Opportunity` with `OwnerId`, `ForecastCategoryName` → [`ForecastCategory`](crate::forecast::ForecastCategory) | — | — |
 //! | [`CrmActivity`] | `Task` / `Event` (`WhatId`, `ActivityDate`, `Type`) | — | — |
-//! | [`SubscriptionEvent`](crate::arr::SubscriptionEvent) | — | `customer.subscription.created/updated/deleted`, `items.price.unit_amount × quantity`, `price.recurring.interval`, `cancel_at` → `paid_through` | — |
-//! | [`Invoice`](crate::billing::Invoice) | — | `Invoice` (`number`, `lines`, `tax`, `total`, `due_date`) | `Invoice` |
-//! | [`Payment`](crate::billing::Payment) | — | `PaymentIntent` / `Charge` (`amount_received`, `created`) | `CustomerPayment` |
+//! | [`SubscriptionEvent`] | — | `customer.subscription.created/updated/deleted`, `items.price.unit_amount × quantity`, `price.recurring.interval`, `cancel_at` → `paid_through` | — |
+//! | [`Invoice`] | — | `Invoice` (`number`, `lines`, `tax`, `total`, `due_date`) | `Invoice` |
+//! | [`Payment`] | — | `PaymentIntent` / `Charge` (`amount_received`, `created`) | `CustomerPayment` |
 //! | [`JournalEntry`](crate::ledger::JournalEntry) | — | — | `JournalEntry` (lines: `account` ← [`Account`](crate::ledger::Account) map, `debit`/`credit`) |
 //!
-//! [`FxRates`](crate::money::FxRates), [`LedgerSink`](crate::ledger::LedgerSink) and
-//! [`CostModel`](crate::pricing::CostModel) live beside the engines that use them and are re-exported here.
+//! [`FxRates`], [`LedgerSink`] and
+//! [`CostModel`] live beside the engines that use them and are re-exported here.
 
 use chrono::NaiveDate;
 
