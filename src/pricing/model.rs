@@ -126,7 +126,10 @@ impl PriceModel {
                         break;
                     }
                     let top = t.up_to.map_or(quantity, |u| u.min(quantity));
-                    total = total.checked_add(t.unit_price.checked_mul(top - below)?)?.checked_add(t.flat_fee)?;
+                    total = total.checked_add(t.unit_price.checked_mul(top - below)?)?;
+                    if !t.flat_fee.is_zero() {
+                        total = total.checked_add(t.flat_fee)?;
+                    }
                     below = top;
                 }
                 total
