@@ -108,3 +108,58 @@ proptest! {
         let _ = monte_carlo_close(&deals, q, 5.0, m(target), 10, 1);
     }
 }
+
+fn wild_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(f64::MAX),
+        Just(-f64::MAX),
+        Just(0.0),
+        -1e12f64..1e12
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn revrec_schedules_and_modifications_survive_extreme_amounts(a in extreme_decimal(), b in extreme_decimal(), p in extreme_decimal()) {
+        use revops::revrec::*;
+        let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+        let m = |x| Money::new(x, Currency::USD);
+        let mut price = TransactionPrice::fixed(m(a));
+        price.variable.push(VariableConsideration {
+            name: "v".into(),
+            estimates: vec![VariableEstimate { as_of: d(2026, 3, 1), method: EstimateMethod::ExpectedValue, outcomes: vec![Outcome { amount: m(b), probability: Decimal::ONE }] }],
+            applies_to: None,
+        });
+        let pattern = SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 6, 1), complete: Decimal::new(5, 1) }]);
+        let c = Contract { id: "c".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![PerformanceObligation { id: "o".into(), ssp: Ssp::Observable(m(p)), pattern }], price };
+        let months: Vec<Period> = Month::new(2026, 1).unwrap().through(Month::new(2026, 12).unwrap()).map(Month::period).collect();
+        if let Ok(s) = ContractSchedule::build(&c, &months) {
+            let _ = s.rollforward(&[Billing { date: d(2026, 2, 1), amount: m(b) }]);
+            let _ = s.waterfall(d(2026, 7, 1));
+        }
+        let facts = ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false };
+        let modification = Modification { effective: d(2026, 7, 1), added: vec![], updated: vec![], variable: vec![], additional_consideration: m(b), new_contract_id: "c2".into(), facts, treatment: None };
+        let _ = modify(&c, &modification);
+    }
+
+    #[test]
+    fn statistical_fits_survive_wild_numbers(xs in prop::collection::vec(wild_f64(), 0..40), flags in prop::collection::vec(any::<bool>(), 0..40)) {
+        use revops::forecast::{accuracy, auto_ets};
+        use revops::retention::{KaplanMeier, Subject, ShiftedBetaGeometric};
+        let _ = auto_ets(&xs, 12).map(|m| m.forecast(3, 0.8, 1));
+        let _ = accuracy(&xs, &xs, &xs, 12);
+        let subjects: Vec<Subject> = xs.iter().zip(&flags).map(|(t, e)| Subject { time: *t, event: *e }).collect();
+        let _ = KaplanMeier::fit(&subjects, 0.95);
+        let counts: Vec<u64> = xs.iter().map(|v| if v.is_finite() { v.abs().min(1e6) as u64 } else { 0 }).collect();
+        let _ = ShiftedBetaGeometric::fit(&counts);
+        let n = xs.len().min(flags.len());
+        let _ = revops::stats::LogisticSpec::default().fit(&xs[..n], 1, &flags[..n]);
+        let _ = revops::stats::auc(&xs[..n], &flags[..n]);
+        let _ = revops::pricing::price_elasticity(&xs.iter().map(|v| (*v, *v)).collect::<Vec<_>>(), 0.9);
+    }
+}
