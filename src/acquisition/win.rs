@@ -127,6 +127,17 @@ pub struct ExplainedScore {
 
 impl WinModelSpec {
     /// Fit from closed deals: `rows` row-major, one column per feature; `won` per deal.
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// // 400 closed deals, one feature ("stakeholders engaged"): more of them wins more often.
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// assert!(model.probability(&[7.0]) > model.probability(&[1.0]));
+    /// assert_eq!(model.explain(&[7.0]).top_positive[0].map(|r| r.feature), Some(0));
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
     pub fn fit(&self, rows: &[f64], won: &[bool]) -> Result<WinModel, AcquisitionError> {
         let p = self.features.len();
         if p == 0 || rows.len() != won.len() * p {

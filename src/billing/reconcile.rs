@@ -56,6 +56,26 @@ impl Reconciliation {
 
 /// Reconcile billings (from invoices), recognised revenue (from the contract's revenue schedule)
 /// and cash for `period`, which must start and end on the schedule's period boundaries.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{reconcile, CashReceipt};
+/// use revops::calendar::{Month, Period};
+/// use revops::revrec::{Billing, Contract, ContractSchedule, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+/// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("1200")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+/// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("1200")) };
+/// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 12)?).map(Month::period).collect();
+/// let schedule = ContractSchedule::build(&c, &months)?;
+/// let billed = [Billing { date: d(1), amount: usd("1200") }];
+/// let r = reconcile(&schedule, &billed, &[CashReceipt { date: d(2), amount: usd("1200") }], Period::new(d(1), d(4))?)?;
+/// assert_eq!((r.billed, r.recognised, r.closing.liability()), (usd("1200"), usd("300"), usd("900")));
+/// assert!(r.ties()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn reconcile(
     schedule: &ContractSchedule,
     billings: &[Billing],

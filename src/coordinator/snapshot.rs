@@ -120,6 +120,17 @@ pub struct ExecutiveSnapshot {
 
 impl ExecutiveSnapshot {
     /// Build the snapshot as of `as_of` (the time of day is for integration health).
+    ///
+    /// ```
+    /// use revops::coordinator::demo::DemoCompany;
+    /// use revops::coordinator::{AlertState, ExecutiveSnapshot};
+    /// let company = DemoCompany::generate(42)?;
+    /// let book = company.arr_book()?;
+    /// let snapshot = ExecutiveSnapshot::build(company.as_of, company.sources(&book), &company.config(), &mut AlertState::default())?;
+    /// assert_eq!(snapshot.fortune500, 280);
+    /// println!("{}", snapshot.to_terminal());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,

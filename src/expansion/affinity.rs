@@ -65,6 +65,17 @@ pub struct Recommendation {
 
 impl CoOwnership {
     /// Count ownership over the base.
+    ///
+    /// ```
+    /// use revops::expansion::{Account, CoOwnership, ProductSet};
+    /// use revops::{Currency, Money};
+    /// let acct = |id: &str, owned: &[usize]| Account::new(id, "ent", Money::zero(Currency::USD), ProductSet::of(owned).unwrap());
+    /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1]), acct("c", &[0]), acct("d", &[1])];
+    /// let co = CoOwnership::learn(&base, 2)?;
+    /// let rule = co.rule(0, 1).unwrap(); // owners of 0 who also own 1
+    /// assert!((rule.confidence - 2.0 / 3.0).abs() < 1e-12);
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn learn(accounts: &[Account], products: usize) -> Result<CoOwnership, ExpansionError> {
         if products > 128 {
             return Err(ExpansionError::CatalogTooLarge(products));

@@ -165,6 +165,21 @@ pub struct CloseDistribution {
 /// Monte Carlo of the quarter's close: each trial, each open deal is won with its probability
 /// and closes inside the quarter with `P(slip ≤ days left)`, slips being Normal(0, `slip_sd_days`)
 /// days around its close date; closed deals count in full. Same seed, same answer.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::calendar::Quarter;
+/// use revops::forecast::{monte_carlo_close, ForecastCategory, PipelineDeal};
+/// use revops::{Currency, Money};
+/// let q = Quarter::new(2026, 4)?.period();
+/// let deal = |id: &str, p| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "NA".into(),
+///     amount: Money::parse("100000", Currency::USD).unwrap(), probability: p,
+///     close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), category: ForecastCategory::Commit };
+/// let deals = [deal("a", 0.9), deal("b", 0.5), deal("c", 0.2)];
+/// let d = monte_carlo_close(&deals, q, 0.0, Money::parse("150000", Currency::USD)?, 20_000, 7)?;
+/// assert!((d.mean.to_f64_lossy() - 160_000.0).abs() < 3_000.0); // Σ probability × amount
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn monte_carlo_close(
     deals: &[PipelineDeal],
     quarter: Period,

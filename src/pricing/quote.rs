@@ -333,6 +333,19 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
 
 impl Quote {
     /// Price every line, apply the approval policy and the margin guard.
+    ///
+    /// ```
+    /// use revops::pricing::{ApprovalLevel, ApprovalPolicy, PriceBook, Quote, QuoteLine};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let line = QuoteLine { sku: "PLAN-PRO".into(), quantity: Decimal::ONE, months: 12, ramp: vec![], schedule: None,
+    ///     additional_discount: Decimal::new(15, 2), partner_discount: Decimal::ZERO };
+    /// let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
+    /// let priced = quote.price(&PriceBook::demo(), &ApprovalPolicy::demo(), None)?;
+    /// assert_eq!(priced.net_total, Money::parse("212500", Currency::USD)?); // $250K − 15%
+    /// assert_eq!(priced.approval.level, ApprovalLevel::Manager);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn price(
         &self,
         book: &PriceBook,

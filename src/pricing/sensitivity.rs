@@ -58,6 +58,16 @@ fn crossing(grid: &[f64], down: impl Fn(f64) -> f64, up: impl Fn(f64) -> f64) ->
 impl VanWestendorp {
     /// Analyse survey answers; inconsistent respondents (prices not strictly increasing from
     /// "too cheap" to "too expensive", or non-finite) are removed first.
+    ///
+    /// ```
+    /// use revops::pricing::{VanWestendorp, VanWestendorpAnswer};
+    /// let answers: Vec<VanWestendorpAnswer> = (0..40)
+    ///     .map(|i| { let b = 80.0 + (i * 7 % 40) as f64; VanWestendorpAnswer { too_cheap: 0.5 * b, cheap: 0.8 * b, expensive: 1.2 * b, too_expensive: 1.6 * b } })
+    ///     .collect();
+    /// let r = VanWestendorp::analyse(&answers)?;
+    /// assert!(r.pmc < r.ipp && r.ipp < r.pme);
+    /// # Ok::<(), revops::pricing::PricingError>(())
+    /// ```
     pub fn analyse(answers: &[VanWestendorpAnswer]) -> Result<VanWestendorp, PricingError> {
         let valid: Vec<&VanWestendorpAnswer> = answers
             .iter()

@@ -145,6 +145,16 @@ impl Grouped {
 
 impl BgNbd {
     /// Fit by maximum likelihood.
+    ///
+    /// ```
+    /// use rand::SeedableRng;
+    /// use revops::retention::BgNbd;
+    /// let truth = BgNbd { r: 0.5, alpha: 4.0, a: 0.8, b: 2.5 };
+    /// let data = truth.simulate(5_000, 52.0, &mut rand::rngs::StdRng::seed_from_u64(1))?;
+    /// let fit = BgNbd::fit(&data)?;
+    /// assert!((fit.model.r - 0.5).abs() < 0.15);
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn fit(data: &[Rfm]) -> Result<BgNbdFit, RetentionError> {
         validate(data)?;
         let grouped = Grouped::new(data);

@@ -74,6 +74,18 @@ pub struct ChurnRisk {
 impl ChurnRiskSpec {
     /// Fit from history: `rows` row-major (one row per account, one column per feature), and
     /// whether each account churned.
+    ///
+    /// ```
+    /// use revops::retention::ChurnRiskSpec;
+    /// use revops::stats::LogisticSpec;
+    /// // one feature, seats used ÷ paid: under-used accounts churn more
+    /// let rows: Vec<f64> = (0..500).map(|i| (i % 10) as f64 / 10.0).collect();
+    /// let churned: Vec<bool> = (0..500).map(|i| (i % 10) < 3 + (i / 10) % 3).collect();
+    /// let spec = ChurnRiskSpec { features: vec!["utilisation".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    /// let model = spec.fit(&rows, &churned)?;
+    /// assert!(model.assess(&[0.1])?.probability > model.assess(&[0.9])?.probability);
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn fit(&self, rows: &[f64], churned: &[bool]) -> Result<ChurnRiskModel, RetentionError> {
         let p = self.features.len();
         if p == 0 || rows.len() != churned.len() * p {

@@ -106,6 +106,16 @@ pub struct SpendObservation {
 
 impl GammaGamma {
     /// Fit by maximum likelihood on customers with at least one repeat purchase.
+    ///
+    /// ```
+    /// use revops::retention::{GammaGamma, SpendObservation};
+    /// let data: Vec<SpendObservation> =
+    ///     (0..200).map(|i| SpendObservation { frequency: 1 + i % 6, mean: 20.0 + (i * 37 % 50) as f64 }).collect();
+    /// let model = GammaGamma::fit(&data)?;
+    /// let spend = model.expected_spend(&SpendObservation { frequency: 5, mean: 60.0 })?;
+    /// assert!(spend > 20.0 && spend < 70.0); // shrunk toward the population mean
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn fit(data: &[SpendObservation]) -> Result<GammaGamma, RetentionError> {
         if data.len() < 10 {
             return Err(RetentionError::NotEnoughData(format!(

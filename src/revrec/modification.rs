@@ -103,6 +103,26 @@ impl ModificationOutcome {
 /// - **Cumulative catch-up**: the modified contract replaces the original, and the difference
 ///   between what it would have recognised through the effective date and what was recognised is
 ///   the catch-up (606-10-25-13(b)). Use [`schedule_across`] for its schedule.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::calendar::Period;
+/// use revops::revrec::*;
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+/// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("12000")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+/// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("12000")) };
+/// // mid-year, $2,400 more for the same, non-distinct service: a cumulative catch-up
+/// let facts = ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false };
+/// let m = Modification { effective: d(7), added: vec![], updated: vec![], variable: vec![], additional_consideration: usd("2400"),
+///     new_contract_id: "C".into(), facts, treatment: None };
+/// let out = modify(&c, &m)?;
+/// assert_eq!(out.treatment, ModificationTreatment::CumulativeCatchUp);
+/// assert_eq!(out.catch_up_total()?, usd("1400")); // 7 of 12 months × $2,400
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency("additional consideration", &m.additional_consideration)?;

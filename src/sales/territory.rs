@@ -33,6 +33,17 @@ pub struct TerritoryPlan {
 /// `w × potential share + (1 − w) × workload share`: fixed accounts first, then the rest
 /// largest-first to the least-loaded rep (Graham's LPT). Deterministic: ties go to the earlier
 /// account id and the earlier rep.
+///
+/// ```
+/// use revops::sales::{balance_territories, TerritoryAccount};
+/// let accounts: Vec<TerritoryAccount> = (0..30)
+///     .map(|i| TerritoryAccount { id: format!("a{i:02}"), potential: f64::from(i % 9 + 1), workload: 1.0, fixed_rep: None })
+///     .collect();
+/// let reps = vec!["ann".to_string(), "bob".to_string(), "cy".to_string()];
+/// let plan = balance_territories(&accounts, &reps, 0.5)?;
+/// assert!(plan.imbalance < 1.1);
+/// # Ok::<(), revops::sales::SalesError>(())
+/// ```
 pub fn balance_territories(
     accounts: &[TerritoryAccount],
     reps: &[String],
