@@ -62,8 +62,10 @@ fn chart(s: &ExecutiveSnapshot) -> String {
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(
         svg,
-        r#"<text x="{left}" y="24" font-size="16" font-weight="bold">ARR toward {} — as of {} ({})</text>"#,
-        s.milestone.target, s.as_of, s.forecast_model
+        r#"<text x="{left}" y="24" font-size="16" font-weight="bold">ARR toward ${:.1}B — as of {} ({})</text>"#,
+        target / 1e3,
+        s.as_of,
+        s.forecast_model
     );
     for k in 0..=5 {
         let v = y_min + (y_max - y_min) * k as f64 / 5.0;
