@@ -162,17 +162,8 @@ impl WinModelSpec {
         }
         let (means, scales) = crate::stats::standardisation(rows, p);
         let every = self.holdout_every.max(2);
-        let (mut tx, mut ty, mut hx, mut hy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, &y) in won.iter().enumerate() {
-            let z = (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]);
-            if i % every == 0 {
-                hx.extend(z);
-                hy.push(y);
-            } else {
-                tx.extend(z);
-                ty.push(y);
-            }
-        }
+        let crate::stats::HoldoutSplit { train_x: tx, train_y: ty, hold_x: hx, hold_y: hy } =
+            crate::stats::holdout_split(rows, p, won, every, &means, &scales);
         let fit = self.logistic.fit(&tx, p, &ty)?;
         let coefficients: Vec<f64> = fit.model.coefficients.iter().zip(&scales).map(|(b, s)| b / s).collect();
         let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();

@@ -104,17 +104,8 @@ impl ChurnRiskSpec {
             )));
         }
         let (means, scales) = crate::stats::standardisation(rows, p);
-        let standardise = |i: usize| -> Vec<f64> { (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]).collect() };
-        let (mut train_x, mut train_y, mut hold_x, mut hold_y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, &y) in churned.iter().enumerate() {
-            if i % every == 0 {
-                hold_x.extend(standardise(i));
-                hold_y.push(y);
-            } else {
-                train_x.extend(standardise(i));
-                train_y.push(y);
-            }
-        }
+        let crate::stats::HoldoutSplit { train_x, train_y, hold_x, hold_y } =
+            crate::stats::holdout_split(rows, p, churned, every, &means, &scales);
         let fit = self.logistic.fit(&train_x, p, &train_y)?;
         let scores: Vec<f64> = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect();
         let calibration = PlattCalibrator::fit(&scores, &hold_y)?;

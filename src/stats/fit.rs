@@ -78,3 +78,40 @@ pub fn standardisation(rows: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
         .collect();
     (means, scales)
 }
+
+/// Standardised rows split deterministically: every `every`-th row (0, every, 2·every, …) is held
+/// out for calibration and metrics, the rest is for training.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HoldoutSplit {
+    /// Training rows, standardised, row-major.
+    pub train_x: Vec<f64>,
+    /// Training labels.
+    pub train_y: Vec<bool>,
+    /// Held-out rows, standardised, row-major.
+    pub hold_x: Vec<f64>,
+    /// Held-out labels.
+    pub hold_y: Vec<bool>,
+}
+
+/// Standardise `rows` (`p` columns) with `means` and `scales` and split them for a holdout.
+pub fn holdout_split(
+    rows: &[f64],
+    p: usize,
+    labels: &[bool],
+    every: usize,
+    means: &[f64],
+    scales: &[f64],
+) -> HoldoutSplit {
+    let mut split = HoldoutSplit::default();
+    for (i, &y) in labels.iter().enumerate() {
+        let z = (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]);
+        if i % every.max(1) == 0 {
+            split.hold_x.extend(z);
+            split.hold_y.push(y);
+        } else {
+            split.train_x.extend(z);
+            split.train_y.push(y);
+        }
+    }
+    split
+}

@@ -11,7 +11,7 @@ mod optimize;
 
 pub use calibration::{IsotonicCalibrator, PlattCalibrator};
 pub(crate) use fit::linear_fit;
-pub use fit::{ols, standardisation, Ols};
+pub use fit::{holdout_split, ols, standardisation, HoldoutSplit, Ols};
 pub(crate) use logistic::sigmoid;
 pub use logistic::{LogisticFit, LogisticModel, LogisticSpec, StatsError};
 pub use metrics::{auc, brier_score, expected_calibration_error, log_loss, reliability_bins, ReliabilityBin};
