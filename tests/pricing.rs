@@ -165,6 +165,50 @@ fn ramps_price_each_period() {
     assert_eq!(q.net_arr, usd(180_000));
 }
 
+#[test]
+fn ramp_costs_follow_each_period() {
+    // 6 months at 100 seats then 18 at 200, seats costing $500 a year each:
+    // 500 × 100 × 6/12 + 500 × 200 × 18/12 = 25,000 + 150,000 (not the average quantity × term)
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("ADD-SEATS", usd(0), usd(500));
+    let mut l = line("ADD-SEATS", 0, None, 0, 0);
+    l.ramp = vec![
+        RampStep { months: 6, quantity: Decimal::from(100) },
+        RampStep { months: 18, quantity: Decimal::from(200) },
+    ];
+    let q = Quote { currency: Currency::USD, lines: vec![l], term_months: 24, payment_terms_days: 30 }
+        .price(&PriceBook::demo(), &ApprovalPolicy::demo(), Some(&costs))
+        .unwrap();
+    assert_eq!(q.lines[0].cost, Some(usd(175_000)));
+    assert_eq!(q.net_total, usd(45_000 + 270_000));
+}
+
+#[test]
+fn waterfall_steps_are_differences_of_rounded_subtotals() {
+    // $854.06 list, 62.2% additional, 34.4% partner. Exact subtotals: 322.83468 after the
+    // additional discount, 211.7795501 net. Rounded subtotals 854.06 → 322.83 → 211.78, so the
+    // steps are 531.23 and 111.05 (rounding each step alone would give 531.23 + 111.06, a cent
+    // too much, leaving one step to absorb it).
+    let mut book = PriceBook::demo();
+    book.entries.push(BookEntry {
+        sku: "ODD".into(),
+        name: "Odd price".into(),
+        kind: ProductKind::AddOn,
+        prices: [(Currency::USD, Price::from(PriceModel::PerUnit(Money::parse("854.06", Currency::USD).unwrap())))]
+            .into(),
+    });
+    let mut l = line("ODD", 1, None, 0, 0);
+    l.additional_discount = Decimal::new(622, 3);
+    l.partner_discount = Decimal::new(344, 3);
+    let q = Quote { currency: Currency::USD, lines: vec![l], term_months: 12, payment_terms_days: 30 }
+        .price(&book, &ApprovalPolicy::demo(), None)
+        .unwrap();
+    let cents = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    let w = &q.lines[0].waterfall;
+    assert_eq!(w.steps.map(|s| s.1), [cents("0"), cents("531.23"), cents("111.05")]);
+    assert_eq!(w.net, cents("211.78"));
+}
+
 fn vw(answers: &[[f64; 4]]) -> Vec<VanWestendorpAnswer> {
     answers
         .iter()

@@ -119,20 +119,26 @@ impl PriceModel {
             }
             PriceModel::Graduated(tiers) => {
                 check_tiers(tiers)?;
-                let mut total = Money::zero(tiers[0].unit_price.currency());
+                // plain Decimal arithmetic inside: check_tiers has settled the currency
+                let mut total = Decimal::ZERO;
                 let mut below = Decimal::ZERO;
                 for t in tiers {
                     if quantity <= below {
                         break;
                     }
-                    let top = t.up_to.map_or(quantity, |u| u.min(quantity));
-                    total = total.checked_add(t.unit_price.checked_mul(top - below)?)?;
+                    let top = match t.up_to {
+                        Some(u) if u < quantity => u,
+                        _ => quantity,
+                    };
+                    // 0 ≤ below < top ≤ quantity, so the subtraction cannot overflow
+                    let slice = t.unit_price.amount().checked_mul(top - below).ok_or_else(|| overflow("mul"))?;
+                    total = total.checked_add(slice).ok_or_else(|| overflow("add"))?;
                     if !t.flat_fee.is_zero() {
-                        total = total.checked_add(t.flat_fee)?;
+                        total = total.checked_add(t.flat_fee.amount()).ok_or_else(|| overflow("add"))?;
                     }
                     below = top;
                 }
-                total
+                Money::new(total, tiers[0].unit_price.currency())
             }
             PriceModel::Volume(tiers) => {
                 check_tiers(tiers)?;
@@ -144,6 +150,11 @@ impl PriceModel {
             }
         })
     }
+}
+
+/// The error for a Decimal operation that overflowed inside a price calculation.
+pub(super) fn overflow(op: &'static str) -> PricingError {
+    PricingError::Money(crate::money::MoneyError::Overflow(op))
 }
 
 impl Price {

@@ -4,8 +4,9 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::model::overflow;
 use super::{CostModel, PriceBook, PricingError};
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, MoneyError};
 use crate::rules::Condition;
 
 /// Range: the whole quantity gets the discount of the bracket it reaches. Slab: each slice of the
@@ -116,6 +117,14 @@ pub struct QuoteLine {
     pub partner_discount: Decimal,
 }
 
+impl QuoteLine {
+    /// The periods this line prices: its ramp, or one period of `months` at `quantity`.
+    pub fn steps(&self) -> impl Iterator<Item = RampStep> + '_ {
+        let single = self.ramp.is_empty().then_some(RampStep { months: self.months, quantity: self.quantity });
+        single.into_iter().chain(self.ramp.iter().copied())
+    }
+}
+
 /// A quote to price.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,10 +157,10 @@ pub enum StepKind {
 pub struct Waterfall {
     /// List price, rounded.
     pub list: Money,
-    /// Deductions in order (schedule, additional, partner), rounded; any rounding difference is
-    /// carried by the largest.
+    /// Deductions in order (schedule, additional, partner): each the difference between the
+    /// rounded subtotals before and after it, so they tie to the net exactly.
     pub steps: [(StepKind, Money); 3],
-    /// Net price, rounded once from the exact net.
+    /// Net price, rounded once from the exact (unrounded) waterfall.
     pub net: Money,
 }
 
@@ -271,64 +280,79 @@ pub struct PricedQuote {
 }
 
 fn fraction(d: Decimal, what: &str) -> Result<Decimal, PricingError> {
-    if d < Decimal::ZERO || d > Decimal::ONE {
+    // sign test first: cheaper than a comparison across scales
+    if (d.is_sign_negative() && !d.is_zero()) || d > Decimal::ONE {
         return Err(PricingError::InvalidAmount(format!("{what} {d} is outside [0, 1]")));
     }
     Ok(d)
 }
 
-fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<(Waterfall, Decimal), PricingError> {
+fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<Waterfall, PricingError> {
     let price = book.price(&line.sku, currency)?;
-    let steps: Vec<RampStep> = if line.ramp.is_empty() {
-        vec![RampStep { months: line.months, quantity: line.quantity }]
-    } else {
-        line.ramp.clone()
-    };
+    if let Some(listed) = price.model.currency().filter(|c| *c != currency) {
+        // a price list filed under the wrong currency in the book
+        return Err(MoneyError::CurrencyMismatch { op: "price", left: currency, right: listed }.into());
+    }
+    // Plain Decimal arithmetic from here on: every amount is in `currency`, checked above, and
+    // only overflow can fail.
     let twelve = Decimal::from(12);
-    let (mut list, mut schedule_off, mut units) = (Money::zero(currency), Money::zero(currency), Decimal::ZERO);
-    for s in &steps {
-        let annual = price.charge(s.quantity)?;
+    let (mut list, mut schedule_off) = (Decimal::ZERO, Decimal::ZERO);
+    for s in line.steps() {
+        let annual = price.charge(s.quantity)?.amount();
         let part = match s.months {
             12 => annual,
-            m if m % 12 == 0 => annual.checked_mul(Decimal::from(m / 12))?,
-            m => {
-                let part = annual.checked_mul(Decimal::from(m))?.checked_div(twelve)?;
-                Money::new(part.amount().round_dp(INTERMEDIATE_DP), part.currency())
-            }
+            m if m % 12 == 0 => annual.checked_mul(Decimal::from(m / 12)).ok_or_else(|| overflow("mul"))?,
+            m => annual
+                .checked_mul(Decimal::from(m))
+                .ok_or_else(|| overflow("mul"))?
+                .checked_div(twelve)
+                .ok_or_else(|| overflow("div"))?
+                .round_dp(INTERMEDIATE_DP),
         };
         if let Some(schedule) = &line.schedule {
-            schedule_off = schedule_off.checked_add(schedule.discount(s.quantity, part)?)?;
+            let off = schedule.discount(s.quantity, Money::new(part, currency))?.amount();
+            schedule_off = schedule_off.checked_add(off).ok_or_else(|| overflow("add"))?;
         }
-        list = list.checked_add(part)?;
-        units += s.quantity;
+        list = list.checked_add(part).ok_or_else(|| overflow("add"))?;
     }
     let additional = fraction(line.additional_discount, "additional discount")?;
     let partner = fraction(line.partner_discount, "partner discount")?;
-    let after_schedule = list.checked_sub(schedule_off)?;
-    if after_schedule.is_negative() {
+    // list ≥ schedule_off ≥ 0 and the fractions are in [0, 1], so no subtraction below can
+    // overflow: each result lies between zero and `list`
+    if schedule_off > list {
         return Err(PricingError::InvalidAmount(format!("schedule discount exceeds list on {}", line.sku)));
     }
-    let additional_off = after_schedule.checked_mul(additional)?;
-    let after_additional = after_schedule.checked_sub(additional_off)?;
-    let partner_off = after_additional.checked_mul(partner)?;
-    let net_exact = after_additional.checked_sub(partner_off)?;
+    let after_schedule = list - schedule_off;
+    let additional_off = after_schedule.checked_mul(additional).ok_or_else(|| overflow("mul"))?;
+    let after_additional = after_schedule - additional_off;
+    let partner_off = after_additional.checked_mul(partner).ok_or_else(|| overflow("mul"))?;
+    let net_exact = after_additional - partner_off;
 
-    // Round list and net once; round the steps and let the largest carry the difference, so the
-    // waterfall ties exactly.
-    let (list_r, net_r) = (list.round(), net_exact.round());
-    let mut steps_r = [
-        (StepKind::Schedule, schedule_off.round()),
-        (StepKind::Additional, additional_off.round()),
-        (StepKind::Partner, partner_off.round()),
-    ];
-    let total = steps_r[0].1.checked_add(steps_r[1].1)?.checked_add(steps_r[2].1)?;
-    let gap = list_r.checked_sub(net_r)?.checked_sub(total)?;
-    if !gap.is_zero() {
-        if let Some(big) = steps_r.iter_mut().max_by(|a, b| a.1.amount().cmp(&b.1.amount())) {
-            big.1 = big.1.checked_add(gap)?;
-        }
+    // Round each subtotal a customer sees (list, after schedule, after additional, net) once,
+    // and let each step be the difference of its two rounded subtotals, as CPQ waterfalls show
+    // them: the steps tie to the net by construction and no step absorbs another's rounding.
+    let round = |d: Decimal| Money::new(d, currency).round();
+    let subtotals = [round(list), round(after_schedule), round(after_additional), round(net_exact)];
+    let step = |i: usize| subtotals[i].checked_sub(subtotals[i + 1]);
+    let steps_r = [(StepKind::Schedule, step(0)?), (StepKind::Additional, step(1)?), (StepKind::Partner, step(2)?)];
+    let (list_r, net_r) = (subtotals[0], subtotals[3]);
+    Ok(Waterfall { list: list_r, steps: steps_r, net: net_r })
+}
+
+/// Cost to serve a line over its periods: each ramp period at its own quantity for its months,
+/// so a cost model that is not linear in quantity is still priced right.
+fn line_cost(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> Result<Money, PricingError> {
+    let mut cost = Money::zero(currency);
+    for s in line.steps() {
+        let annual = model.annual_cost(&line.sku, s.quantity, currency)?;
+        let part = if s.months == 12 {
+            annual
+        } else {
+            annual.checked_mul(Decimal::from(s.months))?.checked_div(Decimal::from(12))?
+        };
+        cost = cost.checked_add(part)?;
     }
-    Ok((Waterfall { list: list_r, steps: steps_r, net: net_r }, units))
+    Ok(cost.round())
 }
 
 impl Quote {
@@ -359,21 +383,8 @@ impl Quote {
         let mut lines = Vec::with_capacity(self.lines.len());
         let (mut list_total, mut net_total, mut cost_total) = (Money::zero(c), Money::zero(c), Some(Money::zero(c)));
         for line in &self.lines {
-            let (waterfall, units) = price_line(line, book, c)?;
-            let months: u32 = if line.ramp.is_empty() { line.months } else { line.ramp.iter().map(|s| s.months).sum() };
-            let cost = match costs {
-                Some(m) => {
-                    let avg_units =
-                        if line.ramp.is_empty() { units } else { units / Decimal::from(line.ramp.len() as u64) };
-                    Some(
-                        m.annual_cost(&line.sku, avg_units, c)?
-                            .checked_mul(Decimal::from(months))?
-                            .checked_div(Decimal::from(12))?
-                            .round(),
-                    )
-                }
-                None => None,
-            };
+            let waterfall = price_line(line, book, c)?;
+            let cost = costs.map(|m| line_cost(line, m, c)).transpose()?;
             list_total = list_total.checked_add(waterfall.list)?;
             net_total = net_total.checked_add(waterfall.net)?;
             cost_total = match (cost_total, cost) {
