@@ -209,6 +209,25 @@ fn waterfall_steps_are_differences_of_rounded_subtotals() {
     assert_eq!(w.net, cents("211.78"));
 }
 
+#[test]
+fn a_price_list_filed_under_the_wrong_currency_is_refused() {
+    let mut book = PriceBook::demo();
+    book.entries.push(BookEntry {
+        sku: "MISFILED".into(),
+        name: "EUR price under the USD key".into(),
+        kind: ProductKind::AddOn,
+        prices: [(Currency::USD, Price::from(PriceModel::PerUnit(Money::new(Decimal::ONE, Currency::EUR))))].into(),
+    });
+    let q = Quote {
+        currency: Currency::USD,
+        lines: vec![line("MISFILED", 1, None, 0, 0)],
+        term_months: 12,
+        payment_terms_days: 30,
+    };
+    let err = q.price(&book, &ApprovalPolicy::demo(), None).unwrap_err();
+    assert!(matches!(err, PricingError::Money(revops::MoneyError::CurrencyMismatch { .. })), "{err:?}");
+}
+
 fn vw(answers: &[[f64; 4]]) -> Vec<VanWestendorpAnswer> {
     answers
         .iter()
