@@ -411,3 +411,52 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // cheap cases (one subscription), and the rare ones matter: a pending cancellation or a
+    // trial end carried across a checkpoint
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn late_events_in_long_histories_match_a_rebuild(
+        changes in prop::collection::vec((0i64..700, -50i64..100_000, 0u8..7), 20..90),
+        extras in prop::collection::vec((-30i64..720, -50i64..100_000, 0u8..7), 1..8),
+        policy in all_policies(),
+    ) {
+        // One subscription with a long history, so that late events land between the
+        // timeline's checkpoints (every 16 events), before its start, or after its end; some
+        // carry a negative price or an out-of-range discount, which must be refused and leave
+        // the book as a rebuild without them.
+        let kind = |cents: i64, k: u8, date: NaiveDate, pct_cap: i64| {
+            let price = Money::from_minor_units(cents, Currency::USD).unwrap();
+            match k {
+                0 => EventKind::Change { price, interval: Interval::Month },
+                1 => EventKind::Renew { price, interval: Interval::Year },
+                2 | 3 => EventKind::Cancel { paid_through: Some(date + chrono::Duration::days(cents.rem_euclid(90))) },
+                4 => EventKind::Pause,
+                5 => EventKind::Resume,
+                _ => EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(Decimal::new(cents % pct_cap, 2)), forever: true }),
+            }
+        };
+        let day = |n: i64| d(2026, 1, 1) + chrono::Duration::days(n);
+        let mut all = vec![ev("c", "s", day(0), start(usd("100"), Interval::Month))];
+        all.extend(changes.iter().map(|&(n, cents, k)| ev("c", "s", day(n), kind(cents.abs(), k, day(n), 100))));
+        let mut inc = ArrBook::build(all.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
+        for (n, cents, k) in extras {
+            let extra = ev("c", "s", day(n), kind(cents, k, day(n), 150));
+            let mut candidate = all.clone();
+            candidate.push(extra.clone());
+            let full = ArrBook::build(candidate.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new());
+            let applied = inc.apply(extra, &InMemoryFxRates::new());
+            prop_assert_eq!(full.is_ok(), applied.is_ok());
+            if full.is_ok() {
+                all = candidate;
+            }
+            let expected = ArrBook::build(all.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
+            for k in 0..24 {
+                prop_assert_eq!(inc.movements(k, k).unwrap(), expected.movements(k, k).unwrap());
+                prop_assert_eq!(inc.mrr_at(k).unwrap(), expected.mrr_at(k).unwrap());
+            }
+        }
+    }
+}

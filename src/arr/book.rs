@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::timeline::{sort_canonically, Context, SubTimeline};
+use super::timeline::{insert_canonically, sort_canonically, Context, SubTimeline};
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
 use crate::money::{Currency, FxRates, Money};
@@ -248,19 +248,23 @@ impl ArrBook {
         let existing = self.customers[c].subs.iter().find(|(id, _)| *id == event.subscription).map(|(_, s)| *s);
         match existing {
             Some(s) if self.subs[s].timeline.comes_after(&event) => {
-                if let Err(e) = self.subs[s].timeline.extend(&event, &self.ctx, rates) {
+                let row = &mut self.subs[s];
+                if let Err(e) = row.timeline.extend(&event, &self.ctx, rates) {
                     // leave the book as it was: replay the events it already had
-                    self.subs[s].timeline = SubTimeline::from_events(&self.subs[s].events, &self.ctx, rates)?;
+                    row.timeline.replay_from(&row.events, row.events.len(), &self.ctx, rates)?;
                     return Err(e);
                 }
                 self.subs[s].events.push(event);
             }
             Some(s) => {
-                let mut events = self.subs[s].events.clone();
-                events.push(event);
-                sort_canonically(&mut events);
-                let timeline = SubTimeline::from_events(&events, &self.ctx, rates)?;
-                self.subs[s] = SubRow { events, timeline };
+                // an event inside the history: insert it in place and replay the subscription
+                let row = &mut self.subs[s];
+                let at = insert_canonically(&mut row.events, event);
+                if let Err(e) = row.timeline.replay_from(&row.events, at, &self.ctx, rates) {
+                    row.events.remove(at); // leave the book as it was
+                    row.timeline.replay_from(&row.events, at, &self.ctx, rates)?;
+                    return Err(e);
+                }
             }
             None => {
                 let events = vec![event];

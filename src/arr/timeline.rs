@@ -59,6 +59,27 @@ fn sort_key(e: &SubscriptionEvent) -> SortKey {
     (e.date, rank(&e.kind), amount, e.recorded_on)
 }
 
+/// Insert `e` into events already in canonical order, after any it ties with (as a stable sort
+/// of the appended event would place it); returns where it went.
+pub(crate) fn insert_canonically(events: &mut Vec<SubscriptionEvent>, e: SubscriptionEvent) -> usize {
+    let key = sort_key(&e);
+    // Late events usually belong near the end: gallop back from it (1, 2, 4, … events), then
+    // search the last stride, so the cost grows with the distance from the end, not the history.
+    let mut lo = events.len();
+    let mut stride = 1;
+    while lo > 0 && sort_key(&events[lo - 1]) > key {
+        let hi = lo;
+        lo = lo.saturating_sub(stride);
+        if sort_key(&events[lo]) <= key {
+            lo += events[lo..hi].partition_point(|x| sort_key(x) <= key);
+            break;
+        }
+        stride *= 2;
+    }
+    events.insert(lo, e);
+    lo
+}
+
 pub(crate) fn sort_canonically(events: &mut [SubscriptionEvent]) {
     // Feeds are usually in date order already; checking is cheaper than sorting.
     if !events.windows(2).all(|w| sort_key(&w[0]) <= sort_key(&w[1])) {
@@ -106,6 +127,29 @@ pub(crate) struct SubTimeline {
     /// Renewal MRR booked, by date.
     pub renewals: Vec<(NaiveDate, Decimal)>,
     last_key: Option<SortKey>,
+    /// Events fed so far.
+    fed: usize,
+    /// Snapshots every [`CHECKPOINT_EVERY`] events, so an event inserted into the history
+    /// replays from the snapshot before it instead of from the subscription's first event.
+    checkpoints: Vec<Checkpoint>,
+}
+
+/// Events between two checkpoints: a late event replays at most this many before its own
+/// position, for a snapshot of about 200 bytes per this many events.
+const CHECKPOINT_EVERY: usize = 16;
+
+/// A timeline as it stood before its `fed`-th event. Points are only ever appended or their last
+/// one overwritten (two changes on one day), and renewals only appended, so their lengths and
+/// the last point restore them exactly.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    fed: usize,
+    state: State,
+    deferred: Vec<(NaiveDate, Deferred)>,
+    points: usize,
+    last_point: Option<ChangePoint>,
+    renewals: usize,
+    last_key: Option<SortKey>,
 }
 
 type SortKey = (NaiveDate, u8, Decimal, Option<NaiveDate>);
@@ -139,6 +183,8 @@ impl SubTimeline {
             tail: Vec::new(),
             renewals: Vec::new(),
             last_key: None,
+            fed: 0,
+            checkpoints: Vec::new(),
         })
     }
 
@@ -151,10 +197,66 @@ impl SubTimeline {
         let first = events.first().ok_or(ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
         let mut t = SubTimeline::new(first)?;
         for e in events {
-            t.feed(e, ctx, rates)?;
+            t.feed_next(e, ctx, rates)?;
         }
         t.refresh_tail(ctx)?;
         Ok(t)
+    }
+
+    /// Bring the timeline up to date with `events` (the subscription's whole history in
+    /// canonical order) when only events from index `from` on differ from what it was fed:
+    /// restore the last checkpoint at or before `from` and feed the rest. On an error the
+    /// timeline is unusable until replayed again with events it can take.
+    pub(crate) fn replay_from<R: FxRates + ?Sized>(
+        &mut self,
+        events: &[SubscriptionEvent],
+        from: usize,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
+        let keep = self.checkpoints.partition_point(|c| c.fed <= from);
+        let Some(cp) = keep.checked_sub(1).map(|i| &self.checkpoints[i]) else {
+            *self = SubTimeline::from_events(events, ctx, rates)?;
+            return Ok(());
+        };
+        self.state = cp.state.clone();
+        self.deferred.clone_from(&cp.deferred);
+        self.points.truncate(cp.points);
+        if let (Some(p), Some(last)) = (cp.last_point, self.points.last_mut()) {
+            *last = p;
+        }
+        self.renewals.truncate(cp.renewals);
+        self.last_key = cp.last_key;
+        self.fed = cp.fed;
+        self.checkpoints.truncate(keep);
+        for e in events.get(self.fed..).unwrap_or_default() {
+            self.feed_next(e, ctx, rates)?;
+        }
+        self.refresh_tail(ctx)
+    }
+
+    /// Feed the next event, taking a checkpoint first when one is due.
+    fn feed_next<R: FxRates + ?Sized>(
+        &mut self,
+        e: &SubscriptionEvent,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
+        let due = self.fed > 0 && self.fed.is_multiple_of(CHECKPOINT_EVERY);
+        if due && self.checkpoints.last().is_none_or(|c| c.fed < self.fed) {
+            self.checkpoints.push(Checkpoint {
+                fed: self.fed,
+                state: self.state.clone(),
+                deferred: self.deferred.clone(),
+                points: self.points.len(),
+                last_point: self.points.last().copied(),
+                renewals: self.renewals.len(),
+                last_key: self.last_key,
+            });
+        }
+        self.feed(e, ctx, rates)?;
+        self.fed += 1;
+        Ok(())
     }
 
     /// True when `e` sorts after every event fed so far, so [`SubTimeline::extend`] may take it.
@@ -169,7 +271,7 @@ impl SubTimeline {
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
-        self.feed(e, ctx, rates)?;
+        self.feed_next(e, ctx, rates)?;
         self.refresh_tail(ctx)
     }
 
@@ -230,6 +332,8 @@ impl SubTimeline {
             tail: Vec::new(),
             renewals: Vec::new(),
             last_key: None,
+            fed: 0,
+            checkpoints: Vec::new(),
         };
         probe.settle(None, ctx)?;
         self.tail = probe.points;
