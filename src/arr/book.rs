@@ -92,6 +92,52 @@ impl Movements {
     }
 }
 
+/// What a customer's movement in one period depends on besides the MRR before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cell {
+    /// MRR at the period's end.
+    mrr: Decimal,
+    /// Renewal MRR booked in the period.
+    renewal: Decimal,
+    /// Highest MRR inside a period whose ends were both zero.
+    blip: Decimal,
+}
+
+/// One customer's movement in a period from `prev` (MRR at the start) to `cell`;
+/// `was_active` when it had MRR before the period began (a return is a reactivation).
+#[inline]
+fn movement(prev: Decimal, cell: Cell, was_active: bool) -> Movements {
+    let mut m = Movements { renewal: cell.renewal, ..Movements::default() };
+    let now = cell.mrr;
+    // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
+    match (prev.is_zero(), now.is_zero()) {
+        (true, false) => m.arrive(now, was_active),
+        (false, true) => {
+            m.churn = prev;
+            m.churned_logos = 1;
+        }
+        (false, false) => match now.cmp(&prev) {
+            std::cmp::Ordering::Greater => m.expansion = now - prev,
+            std::cmp::Ordering::Less => m.contraction = prev - now,
+            std::cmp::Ordering::Equal => {}
+        },
+        (true, true) => {
+            if !cell.blip.is_zero() {
+                m.arrive(cell.blip, was_active);
+                m.churn = cell.blip;
+                m.churned_logos = 1;
+            }
+        }
+    }
+    m
+}
+
+/// Move a `(total MRR, active customers)` level from one customer's `old` MRR to its `new`.
+fn adjust_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal) {
+    level.0 += new - old;
+    level.1 = level.1 + u64::from(new > Decimal::ZERO) - u64::from(old > Decimal::ZERO);
+}
+
 pub(crate) struct SubRow {
     events: Vec<SubscriptionEvent>,
     timeline: SubTimeline,
@@ -158,7 +204,7 @@ pub struct ArrBook {
     closing: Vec<(Decimal, u64)>,
     opening: (Decimal, u64),
     ctx: Context,
-    scratch: Vec<Movements>,
+    scratch: Vec<Cell>,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -220,7 +266,7 @@ impl ArrBook {
                 let m = book.contribution(c, k);
                 book.totals[k].add(&m);
             }
-            book.count_levels(c, 0, true);
+            book.add_levels(c);
         }
         Ok(book)
     }
@@ -277,51 +323,66 @@ impl ArrBook {
         if first_touched >= self.periods.len() {
             return Ok(()); // after the book's last period: nothing it reports changes
         }
-        let before_first = self.customers[c].first_active;
+        let n = self.periods.len();
+        let row = &self.customers[c];
+        let before_first = row.first_active;
+        // what the customer looked like in the periods the refresh rewrites
+        let old_opening = row.opening;
         let mut old = std::mem::take(&mut self.scratch);
         old.clear();
-        old.extend((first_touched..self.periods.len()).map(|k| self.contribution(c, k)));
-        self.count_levels(c, first_touched, false);
-        let refreshed = self.refresh_customer(c, first_touched);
-        self.count_levels(c, first_touched, true);
-        refreshed?;
-        if self.customers[c].first_active != before_first {
-            // what counts as new versus reactivation may change everywhere: redo the customer
-            let all_old: Vec<Movements> =
-                (0..first_touched).map(|k| self.contribution_with(c, k, before_first)).collect();
-            for (k, m) in all_old.iter().enumerate() {
-                self.totals[k].sub(m);
-                let now = self.contribution(c, k);
+        old.extend((first_touched..n).map(|k| Cell {
+            mrr: row.samples[k],
+            renewal: row.renewals[k],
+            blip: row.blips[k],
+        }));
+        self.refresh_customer(c, first_touched)?;
+        let row = &self.customers[c];
+        if first_touched == 0 {
+            adjust_level(&mut self.opening, old_opening, row.opening);
+        }
+        if row.first_active != before_first {
+            // what counts as new versus reactivation may change everywhere: redo the early periods
+            for k in 0..first_touched {
+                let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
+                let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
+                let start = self.periods[k].start();
+                let was = movement(prev, cell, before_first.is_some_and(|f| f < start));
+                let now = movement(prev, cell, row.first_active.is_some_and(|f| f < start));
+                self.totals[k].sub(&was);
                 self.totals[k].add(&now);
             }
         }
-        for (i, k) in (first_touched..self.periods.len()).enumerate() {
-            let now = self.contribution(c, k);
-            self.totals[k].sub(&old[i]);
-            self.totals[k].add(&now);
+        // Only the difference reaches the totals; most periods after a change move the same
+        // before and after (nothing), and are skipped.
+        let (mut old_prev, mut new_prev) = match first_touched {
+            0 => (old_opening, row.opening),
+            k => (row.samples[k - 1], row.samples[k - 1]), // untouched by the refresh
+        };
+        for (i, k) in (first_touched..n).enumerate() {
+            let was_cell = old[i];
+            let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
+            let start = self.periods[k].start();
+            let was = movement(old_prev, was_cell, before_first.is_some_and(|f| f < start));
+            let now = movement(new_prev, cell, row.first_active.is_some_and(|f| f < start));
+            if was != now {
+                self.totals[k].sub(&was);
+                self.totals[k].add(&now);
+            }
+            if was_cell.mrr != cell.mrr {
+                adjust_level(&mut self.closing[k], was_cell.mrr, cell.mrr);
+            }
+            (old_prev, new_prev) = (was_cell.mrr, cell.mrr);
         }
         self.scratch = old;
         Ok(())
     }
 
-    /// Add (or remove) one customer's MRR and activity in periods `from..` to the period totals.
-    fn count_levels(&mut self, c: usize, from: usize, add: bool) {
+    /// Add one customer's MRR and activity to the period levels.
+    fn add_levels(&mut self, c: usize) {
         let row = &self.customers[c];
-        let apply = |slot: &mut (Decimal, u64), mrr: Decimal| {
-            let active = u64::from(mrr > Decimal::ZERO);
-            if add {
-                slot.0 += mrr;
-                slot.1 += active;
-            } else {
-                slot.0 -= mrr;
-                slot.1 -= active;
-            }
-        };
-        if from == 0 {
-            apply(&mut self.opening, row.opening);
-        }
-        for k in from..self.periods.len() {
-            apply(&mut self.closing[k], row.samples[k]);
+        adjust_level(&mut self.opening, Decimal::ZERO, row.opening);
+        for (level, mrr) in self.closing.iter_mut().zip(&row.samples) {
+            adjust_level(level, Decimal::ZERO, *mrr);
         }
     }
 
@@ -437,33 +498,9 @@ impl ArrBook {
 
     fn contribution_with(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
         let row = &self.customers[c];
-        let p = self.periods[k];
         let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
-        let now = row.samples[k];
-        let was_active = first_active.is_some_and(|f| f < p.start());
-        let mut m = Movements { renewal: row.renewals[k], ..Movements::default() };
-        // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
-        match (prev.is_zero(), now.is_zero()) {
-            (true, false) => m.arrive(now, was_active),
-            (false, true) => {
-                m.churn = prev;
-                m.churned_logos = 1;
-            }
-            (false, false) => match now.cmp(&prev) {
-                std::cmp::Ordering::Greater => m.expansion = now - prev,
-                std::cmp::Ordering::Less => m.contraction = prev - now,
-                std::cmp::Ordering::Equal => {}
-            },
-            (true, true) => {
-                let blip = row.blips[k];
-                if !blip.is_zero() {
-                    m.arrive(blip, was_active);
-                    m.churn = blip;
-                    m.churned_logos = 1;
-                }
-            }
-        }
-        m
+        let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
+        movement(prev, cell, first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
     /// The reporting currency.
