@@ -1,12 +1,12 @@
 //! The ARR book: every customer's MRR at each period end, and the movements between them.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::timeline::{insert_canonically, sort_canonically, Context, SubTimeline};
+use super::id::{FnvBuild, Id};
+use super::timeline::{insert_canonically, sort_canonically, Context, Entry, Owner, SubTimeline};
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
 use crate::money::{Currency, FxRates, Money};
@@ -139,7 +139,7 @@ fn adjust_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal) {
 }
 
 pub(crate) struct SubRow {
-    events: Vec<SubscriptionEvent>,
+    events: Vec<Entry>,
     timeline: SubTimeline,
 }
 
@@ -148,7 +148,7 @@ pub(crate) struct CustomerRow {
     pub id: String,
     pub currency: Option<Currency>,
     /// `(subscription id, index into the book's subscriptions)`.
-    pub subs: Vec<(String, usize)>,
+    pub subs: Vec<(Id, usize)>,
     /// Booked MRR before the first period and at the end of each period.
     pub opening: Decimal,
     pub samples: Vec<Decimal>,
@@ -197,7 +197,7 @@ pub struct ArrBook {
     currency: Currency,
     periods: Vec<Period>,
     pub(crate) customers: Vec<CustomerRow>,
-    index: HashMap<String, usize, BuildHasherDefault<Fnv1a>>,
+    index: HashMap<Id, usize, FnvBuild>,
     subs: Vec<SubRow>,
     totals: Vec<Movements>,
     /// MRR and active customers at the end of each period, and before the first.
@@ -242,22 +242,26 @@ impl ArrBook {
             ctx: Context { policy, reporting },
             scratch: Vec::new(),
         };
-        let mut grouped: Vec<Vec<SubscriptionEvent>> = Vec::new();
+        // each subscription's entries, and where its id sits: (customer, position in its subs)
+        let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
         for e in events {
             let c = book.customer_index(&e.customer);
-            let s = match book.customers[c].subs.iter().find(|(id, _)| *id == e.subscription) {
+            let subs = &mut book.customers[c].subs;
+            let s = match subs.iter().find(|(id, _)| id.is(&e.subscription)) {
                 Some((_, s)) => *s,
                 None => {
-                    grouped.push(Vec::new());
-                    book.customers[c].subs.push((e.subscription.clone(), grouped.len() - 1));
+                    grouped.push((Vec::new(), c, subs.len()));
+                    subs.push((Id::new(&e.subscription), grouped.len() - 1));
                     grouped.len() - 1
                 }
             };
-            grouped[s].push(e);
+            grouped[s].0.push(e.into());
         }
-        for mut events in grouped {
+        for (mut events, c, j) in grouped {
             sort_canonically(&mut events);
-            let timeline = SubTimeline::from_events(&events, &book.ctx, rates)?;
+            let row = &book.customers[c];
+            let who = Owner { customer: &row.id, subscription: row.subs[j].0.as_str() };
+            let timeline = SubTimeline::from_events(&events, who, &book.ctx, rates)?;
             book.subs.push(SubRow { events, timeline });
         }
         for c in 0..book.customers.len() {
@@ -290,40 +294,45 @@ impl ArrBook {
                 });
             }
         }
+        let n = self.periods.len();
         let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
-        let existing = self.customers[c].subs.iter().find(|(id, _)| *id == event.subscription).map(|(_, s)| *s);
+        let customer = &mut self.customers[c];
+        let existing = customer.subs.iter().position(|(id, _)| id.is(&event.subscription));
+        let SubscriptionEvent { subscription, date, recorded_on, kind, .. } = event;
+        let entry = Entry { date, recorded_on, kind };
         match existing {
-            Some(s) if self.subs[s].timeline.comes_after(&event) => {
+            Some(j) => {
+                let s = customer.subs[j].1;
+                let who = Owner { customer: &customer.id, subscription: customer.subs[j].0.as_str() };
                 let row = &mut self.subs[s];
-                if let Err(e) = row.timeline.extend(&event, &self.ctx, rates) {
-                    // leave the book as it was: replay the events it already had
-                    row.timeline.replay_from(&row.events, row.events.len(), &self.ctx, rates)?;
-                    return Err(e);
-                }
-                self.subs[s].events.push(event);
-            }
-            Some(s) => {
-                // an event inside the history: insert it in place and replay the subscription
-                let row = &mut self.subs[s];
-                let at = insert_canonically(&mut row.events, event);
-                if let Err(e) = row.timeline.replay_from(&row.events, at, &self.ctx, rates) {
-                    row.events.remove(at); // leave the book as it was
-                    row.timeline.replay_from(&row.events, at, &self.ctx, rates)?;
-                    return Err(e);
+                if row.timeline.comes_after(&entry) {
+                    if let Err(e) = row.timeline.extend(&entry, who, &self.ctx, rates) {
+                        // leave the book as it was: replay the events it already had
+                        row.timeline.replay_from(&row.events, row.events.len(), who, &self.ctx, rates)?;
+                        return Err(e);
+                    }
+                    row.events.push(entry);
+                } else {
+                    // an event inside the history: insert it in place and replay from there
+                    let at = insert_canonically(&mut row.events, entry);
+                    if let Err(e) = row.timeline.replay_from(&row.events, at, who, &self.ctx, rates) {
+                        row.events.remove(at); // leave the book as it was
+                        row.timeline.replay_from(&row.events, at, who, &self.ctx, rates)?;
+                        return Err(e);
+                    }
                 }
             }
             None => {
-                let events = vec![event];
-                let timeline = SubTimeline::from_events(&events, &self.ctx, rates)?;
-                let id = events[0].subscription.clone();
+                let who = Owner { customer: &customer.id, subscription: &subscription };
+                let events = vec![entry];
+                let timeline = SubTimeline::from_events(&events, who, &self.ctx, rates)?;
                 self.subs.push(SubRow { events, timeline });
-                self.customers[c].subs.push((id, self.subs.len() - 1));
+                customer.subs.push((Id::new(&subscription), self.subs.len() - 1));
             }
         }
-        if first_touched >= self.periods.len() {
+        if first_touched >= n {
             return Ok(()); // after the book's last period: nothing it reports changes
         }
-        let n = self.periods.len();
         let row = &self.customers[c];
         let before_first = row.first_active;
         // what the customer looked like in the periods the refresh rewrites
@@ -387,7 +396,8 @@ impl ArrBook {
     }
 
     fn customer_index(&mut self, id: &str) -> usize {
-        if let Some(&i) = self.index.get(id) {
+        let key = Id::new(id);
+        if let Some(&i) = self.index.get(&key) {
             return i;
         }
         let n = self.periods.len();
@@ -403,7 +413,7 @@ impl ArrBook {
             blips: vec![Decimal::ZERO; n],
             renewals: vec![Decimal::ZERO; n],
         });
-        self.index.insert(id.to_string(), self.customers.len() - 1);
+        self.index.insert(key, self.customers.len() - 1);
         self.customers.len() - 1
     }
 
@@ -432,7 +442,7 @@ impl ArrBook {
         }
         let row = &self.customers[c];
         let mut first_active: Option<NaiveDate> = None;
-        let window_start = self.periods[from].start();
+        let window = &self.periods[from..];
         for (_, s) in &row.subs {
             let t = &self.subs[*s].timeline;
             if from == 0 {
@@ -440,25 +450,15 @@ impl ArrBook {
                 opening.0 += before.0;
                 opening.1 += before.1;
             }
-            let mut i = t.partition(window_start);
-            let mut current = t.value_before(window_start);
-            let len = t.len();
-            for (j, p) in self.periods[from..].iter().enumerate() {
-                while i < len && t.point(i).date < p.end() {
-                    current = (t.point(i).booked, t.point(i).native);
-                    i += 1;
-                }
-                samples[from + j] += current.0;
-                native[from + j] += current.1;
+            for (j, (booked, in_own)) in t.at_period_ends(window).enumerate() {
+                samples[from + j] += booked;
+                native[from + j] += in_own;
             }
-            if let Some(p) = t.all_points().find(|p| !p.booked.is_zero()) {
-                first_active = Some(first_active.map_or(p.date, |f| f.min(p.date)));
+            if let Some(d) = t.first_active() {
+                first_active = Some(first_active.map_or(d, |f| f.min(d)));
             }
-            for (date, mrr) in t.renewals.iter().filter(|(d, _)| *d >= window_start) {
-                let k = self.periods.partition_point(|p| p.end() <= *date);
-                if k < n {
-                    renewals[k] += *mrr;
-                }
+            for (j, mrr) in t.renewals_in(window) {
+                renewals[from + j] += mrr;
             }
         }
         let show_both = self.policy.same_period == SamePeriodNewAndChurn::ShowBoth;
@@ -557,7 +557,7 @@ impl ArrBook {
 
     /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
     pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
-        let row = &self.customers[*self.index.get(customer)?];
+        let row = &self.customers[*self.index.get(&Id::new(customer))?];
         row.samples.get(k).map(|m| Money::new(*m * Decimal::from(12), self.currency))
     }
 
@@ -702,26 +702,6 @@ pub struct NewArrComposition {
     pub expansion: Money,
     /// ARR renewed (booked on renewal; not growth, but sales' work).
     pub renewal: Money,
-}
-
-/// FNV-1a: customer ids are short, trusted strings from the caller's own systems, where SipHash's
-/// flood resistance buys nothing and costs a third of an incremental update.
-#[derive(Default)]
-struct Fnv1a(u64);
-
-impl Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
 }
 
 fn check_periods(periods: &[Period]) -> Result<(), ArrError> {

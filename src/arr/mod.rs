@@ -15,6 +15,7 @@ mod book;
 mod cohort;
 mod error;
 mod event;
+mod id;
 mod metrics;
 mod policy;
 mod timeline;

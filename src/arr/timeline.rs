@@ -7,6 +7,7 @@ use super::{
     ArrError, ArrPolicy, ChurnTiming, DiscountOff, DiscountPolicy, EventKind, FxRateDate, MrrDiscount,
     SubscriptionEvent, TrialPolicy,
 };
+use crate::calendar::Period;
 use crate::money::{Currency, FxRates};
 
 /// Digits kept beyond a currency's minor unit in MRR, so that $100 a year is 8.3333 a month and
@@ -46,7 +47,35 @@ fn rank(kind: &EventKind) -> u8 {
     }
 }
 
-fn sort_key(e: &SubscriptionEvent) -> SortKey {
+/// A subscription event as the ledger keeps it: the customer and subscription ids live once,
+/// on the subscription, instead of on every event of its history.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub date: NaiveDate,
+    pub recorded_on: Option<NaiveDate>,
+    pub kind: EventKind,
+}
+
+impl From<SubscriptionEvent> for Entry {
+    fn from(e: SubscriptionEvent) -> Entry {
+        Entry { date: e.date, recorded_on: e.recorded_on, kind: e.kind }
+    }
+}
+
+/// Whose history a timeline follows, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Owner<'a> {
+    pub customer: &'a str,
+    pub subscription: &'a str,
+}
+
+impl Owner<'_> {
+    fn invalid(&self, reason: String) -> ArrError {
+        ArrError::InvalidEvent { customer: self.customer.into(), subscription: self.subscription.into(), reason }
+    }
+}
+
+fn sort_key(e: &Entry) -> SortKey {
     let amount = match &e.kind {
         EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
             price.amount()
@@ -61,7 +90,7 @@ fn sort_key(e: &SubscriptionEvent) -> SortKey {
 
 /// Insert `e` into events already in canonical order, after any it ties with (as a stable sort
 /// of the appended event would place it); returns where it went.
-pub(crate) fn insert_canonically(events: &mut Vec<SubscriptionEvent>, e: SubscriptionEvent) -> usize {
+pub(crate) fn insert_canonically(events: &mut Vec<Entry>, e: Entry) -> usize {
     let key = sort_key(&e);
     // Late events usually belong near the end: gallop back from it (1, 2, 4, … events), then
     // search the last stride, so the cost grows with the distance from the end, not the history.
@@ -80,7 +109,7 @@ pub(crate) fn insert_canonically(events: &mut Vec<SubscriptionEvent>, e: Subscri
     lo
 }
 
-pub(crate) fn sort_canonically(events: &mut [SubscriptionEvent]) {
+pub(crate) fn sort_canonically(events: &mut [Entry]) {
     // Feeds are usually in date order already; checking is cheaper than sorting.
     if !events.windows(2).all(|w| sort_key(&w[0]) <= sort_key(&w[1])) {
         events.sort_by_cached_key(sort_key);
@@ -156,16 +185,10 @@ type SortKey = (NaiveDate, u8, Decimal, Option<NaiveDate>);
 
 impl SubTimeline {
     /// A timeline whose first event is `first` (which must be a start).
-    pub(crate) fn new(first: &SubscriptionEvent) -> Result<SubTimeline, ArrError> {
+    pub(crate) fn new(first: &Entry, who: Owner<'_>) -> Result<SubTimeline, ArrError> {
         let currency = match &first.kind {
             EventKind::Start { price, .. } => price.currency(),
-            _ => {
-                return Err(ArrError::InvalidEvent {
-                    customer: first.customer.clone(),
-                    subscription: first.subscription.clone(),
-                    reason: format!("first event on {} is not a start", first.date),
-                })
-            }
+            _ => return Err(who.invalid(format!("first event on {} is not a start", first.date))),
         };
         Ok(SubTimeline {
             currency,
@@ -190,14 +213,15 @@ impl SubTimeline {
 
     /// A timeline from all of a subscription's events (sorted canonically).
     pub(crate) fn from_events<R: FxRates + ?Sized>(
-        events: &[SubscriptionEvent],
+        events: &[Entry],
+        who: Owner<'_>,
         ctx: &Context,
         rates: &R,
     ) -> Result<SubTimeline, ArrError> {
         let first = events.first().ok_or(ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
-        let mut t = SubTimeline::new(first)?;
+        let mut t = SubTimeline::new(first, who)?;
         for e in events {
-            t.feed_next(e, ctx, rates)?;
+            t.feed_next(e, who, ctx, rates)?;
         }
         t.refresh_tail(ctx)?;
         Ok(t)
@@ -209,14 +233,15 @@ impl SubTimeline {
     /// timeline is unusable until replayed again with events it can take.
     pub(crate) fn replay_from<R: FxRates + ?Sized>(
         &mut self,
-        events: &[SubscriptionEvent],
+        events: &[Entry],
         from: usize,
+        who: Owner<'_>,
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
         let keep = self.checkpoints.partition_point(|c| c.fed <= from);
         let Some(cp) = keep.checked_sub(1).map(|i| &self.checkpoints[i]) else {
-            *self = SubTimeline::from_events(events, ctx, rates)?;
+            *self = SubTimeline::from_events(events, who, ctx, rates)?;
             return Ok(());
         };
         self.state = cp.state.clone();
@@ -230,7 +255,7 @@ impl SubTimeline {
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
         for e in events.get(self.fed..).unwrap_or_default() {
-            self.feed_next(e, ctx, rates)?;
+            self.feed_next(e, who, ctx, rates)?;
         }
         self.refresh_tail(ctx)
     }
@@ -238,7 +263,8 @@ impl SubTimeline {
     /// Feed the next event, taking a checkpoint first when one is due.
     fn feed_next<R: FxRates + ?Sized>(
         &mut self,
-        e: &SubscriptionEvent,
+        e: &Entry,
+        who: Owner<'_>,
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
@@ -254,24 +280,25 @@ impl SubTimeline {
                 last_key: self.last_key,
             });
         }
-        self.feed(e, ctx, rates)?;
+        self.feed(e, who, ctx, rates)?;
         self.fed += 1;
         Ok(())
     }
 
     /// True when `e` sorts after every event fed so far, so [`SubTimeline::extend`] may take it.
-    pub(crate) fn comes_after(&self, e: &SubscriptionEvent) -> bool {
+    pub(crate) fn comes_after(&self, e: &Entry) -> bool {
         self.last_key.as_ref().is_none_or(|k| sort_key(e) >= *k)
     }
 
     /// Feed one more event that sorts after all others, and recompute the tail.
     pub(crate) fn extend<R: FxRates + ?Sized>(
         &mut self,
-        e: &SubscriptionEvent,
+        e: &Entry,
+        who: Owner<'_>,
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
-        self.feed_next(e, ctx, rates)?;
+        self.feed_next(e, who, ctx, rates)?;
         self.refresh_tail(ctx)
     }
 
@@ -375,15 +402,45 @@ impl SubTimeline {
         self.points.len() + self.tail.len()
     }
 
-    fn feed<R: FxRates + ?Sized>(&mut self, e: &SubscriptionEvent, ctx: &Context, rates: &R) -> Result<(), ArrError> {
+    /// `(booked, native)` in force at the end of each of `periods` (contiguous, in order).
+    pub(crate) fn at_period_ends<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (Decimal, Decimal)> + 'a {
+        let start = periods.first().map(Period::start);
+        let mut i = start.map_or(0, |d| self.partition(d));
+        let mut current = start.map_or((Decimal::ZERO, Decimal::ZERO), |d| self.value_before(d));
+        let len = self.len();
+        periods.iter().map(move |p| {
+            while i < len && self.point(i).date < p.end() {
+                current = (self.point(i).booked, self.point(i).native);
+                i += 1;
+            }
+            current
+        })
+    }
+
+    /// The first day with MRR, if any.
+    pub(crate) fn first_active(&self) -> Option<NaiveDate> {
+        self.all_points().find(|p| !p.booked.is_zero()).map(|p| p.date)
+    }
+
+    /// Renewal MRR booked in each of `periods` (contiguous, in order), as `(index, MRR)`.
+    pub(crate) fn renewals_in<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (usize, Decimal)> + 'a {
+        let start = periods.first().map(Period::start);
+        self.renewals.iter().filter(move |(d, _)| start.is_some_and(|s| *d >= s)).filter_map(move |(date, mrr)| {
+            let k = periods.partition_point(|p| p.end() <= *date);
+            (k < periods.len()).then_some((k, *mrr))
+        })
+    }
+
+    fn feed<R: FxRates + ?Sized>(
+        &mut self,
+        e: &Entry,
+        who: Owner<'_>,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
         let currency = self.currency;
         let scale = mrr_scale(currency);
-        let invalid = |reason: String| ArrError::InvalidEvent {
-            customer: e.customer.clone(),
-            subscription: e.subscription.clone(),
-            reason,
-        };
-        let rate_on = |e: &SubscriptionEvent| -> Result<Decimal, ArrError> {
+        let rate_on = |e: &Entry| -> Result<Decimal, ArrError> {
             if currency == ctx.reporting {
                 return Ok(Decimal::ONE);
             }
@@ -396,7 +453,7 @@ impl SubTimeline {
         };
         let mrr_of = |price: &crate::money::Money, months: u32| -> Result<Decimal, ArrError> {
             if price.currency() != currency {
-                return Err(invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
+                return Err(who.invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
             }
             if price.is_negative() || months == 0 {
                 return Err(ArrError::InvalidAmount(format!("price {price} per {months} months")));
