@@ -93,7 +93,7 @@ impl Movements {
 }
 
 /// What a customer's movement in one period depends on besides the MRR before it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cell {
     /// MRR at the period's end.
     mrr: Decimal,
@@ -371,14 +371,19 @@ impl ArrBook {
             let was_cell = old[i];
             let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
             let start = self.periods[k].start();
-            let was = movement(old_prev, was_cell, before_first.is_some_and(|f| f < start));
-            let now = movement(new_prev, cell, row.first_active.is_some_and(|f| f < start));
-            if was != now {
-                self.totals[k].sub(&was);
-                self.totals[k].add(&now);
-            }
-            if was_cell.mrr != cell.mrr {
-                adjust_level(&mut self.closing[k], was_cell.mrr, cell.mrr);
+            let (was_active, active) =
+                (before_first.is_some_and(|f| f < start), row.first_active.is_some_and(|f| f < start));
+            // same inputs, same movement: skip the period (a repeated or no-op event touches none)
+            if old_prev != new_prev || was_cell != cell || was_active != active {
+                let was = movement(old_prev, was_cell, was_active);
+                let now = movement(new_prev, cell, active);
+                if was != now {
+                    self.totals[k].sub(&was);
+                    self.totals[k].add(&now);
+                }
+                if was_cell.mrr != cell.mrr {
+                    adjust_level(&mut self.closing[k], was_cell.mrr, cell.mrr);
+                }
             }
             (old_prev, new_prev) = (was_cell.mrr, cell.mrr);
         }

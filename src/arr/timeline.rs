@@ -254,10 +254,31 @@ impl SubTimeline {
         self.last_key = cp.last_key;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
+        let restored = self.fed;
         for e in events.get(self.fed..).unwrap_or_default() {
             self.feed_next(e, who, ctx, rates)?;
+            // Late events tend to land where the last one did: keep the state just after this
+            // one too, when it is far enough from the checkpoint before it to be worth it.
+            if self.fed == from + 1 && self.fed - restored >= CHECKPOINT_EVERY / 4 {
+                self.checkpoint();
+            }
         }
         self.refresh_tail(ctx)
+    }
+
+    /// Remember the state before the next event, unless that is remembered already.
+    fn checkpoint(&mut self) {
+        if self.checkpoints.last().is_none_or(|c| c.fed < self.fed) {
+            self.checkpoints.push(Checkpoint {
+                fed: self.fed,
+                state: self.state.clone(),
+                deferred: self.deferred.clone(),
+                points: self.points.len(),
+                last_point: self.points.last().copied(),
+                renewals: self.renewals.len(),
+                last_key: self.last_key,
+            });
+        }
     }
 
     /// Feed the next event, taking a checkpoint first when one is due.
@@ -268,17 +289,8 @@ impl SubTimeline {
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
-        let due = self.fed > 0 && self.fed.is_multiple_of(CHECKPOINT_EVERY);
-        if due && self.checkpoints.last().is_none_or(|c| c.fed < self.fed) {
-            self.checkpoints.push(Checkpoint {
-                fed: self.fed,
-                state: self.state.clone(),
-                deferred: self.deferred.clone(),
-                points: self.points.len(),
-                last_point: self.points.last().copied(),
-                renewals: self.renewals.len(),
-                last_key: self.last_key,
-            });
+        if self.fed > 0 && self.fed.is_multiple_of(CHECKPOINT_EVERY) {
+            self.checkpoint();
         }
         self.feed(e, who, ctx, rates)?;
         self.fed += 1;
