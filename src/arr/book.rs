@@ -92,15 +92,18 @@ impl Movements {
     }
 }
 
-/// What a customer's movement in one period depends on besides the MRR before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One customer in one period. The four values sit together because an update reads and
+/// writes them together: one stretch of memory per customer instead of four.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Cell {
-    /// MRR at the period's end.
-    mrr: Decimal,
+    /// Booked MRR at the period's end.
+    pub mrr: Decimal,
+    /// The same in the customer's own currency (for FX revaluation).
+    pub native: Decimal,
     /// Renewal MRR booked in the period.
-    renewal: Decimal,
-    /// Highest MRR inside a period whose ends were both zero.
-    blip: Decimal,
+    pub renewal: Decimal,
+    /// Highest MRR inside the period when both its ends were zero (same-period new and churn).
+    pub blip: Decimal,
 }
 
 /// One customer's movement in a period from `prev` (MRR at the start) to `cell`;
@@ -149,18 +152,13 @@ pub(crate) struct CustomerRow {
     pub currency: Option<Currency>,
     /// `(subscription id, index into the book's subscriptions)`.
     pub subs: Vec<(Id, usize)>,
-    /// Booked MRR before the first period and at the end of each period.
+    /// Booked MRR before the first period, and in the customer's own currency.
     pub opening: Decimal,
-    pub samples: Vec<Decimal>,
-    /// Same in the customer's own currency (for FX revaluation).
     pub opening_native: Decimal,
-    pub native: Vec<Decimal>,
+    /// Each period.
+    pub cells: Vec<Cell>,
     /// First day with MRR, if any.
     pub first_active: Option<NaiveDate>,
-    /// Highest MRR inside each period whose ends were both zero (same-period new and churn).
-    pub blips: Vec<Decimal>,
-    /// Renewal MRR booked in each period.
-    pub renewals: Vec<Decimal>,
 }
 
 /// The ARR ledger: subscription events turned into MRR at each period end per customer, with
@@ -339,11 +337,7 @@ impl ArrBook {
         let old_opening = row.opening;
         let mut old = std::mem::take(&mut self.scratch);
         old.clear();
-        old.extend((first_touched..n).map(|k| Cell {
-            mrr: row.samples[k],
-            renewal: row.renewals[k],
-            blip: row.blips[k],
-        }));
+        old.extend_from_slice(&row.cells[first_touched..]);
         self.refresh_customer(c, first_touched)?;
         let row = &self.customers[c];
         if first_touched == 0 {
@@ -352,8 +346,8 @@ impl ArrBook {
         if row.first_active != before_first {
             // what counts as new versus reactivation may change everywhere: redo the early periods
             for k in 0..first_touched {
-                let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
-                let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
+                let cell = row.cells[k];
+                let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
                 let start = self.periods[k].start();
                 let was = movement(prev, cell, before_first.is_some_and(|f| f < start));
                 let now = movement(prev, cell, row.first_active.is_some_and(|f| f < start));
@@ -365,11 +359,11 @@ impl ArrBook {
         // before and after (nothing), and are skipped.
         let (mut old_prev, mut new_prev) = match first_touched {
             0 => (old_opening, row.opening),
-            k => (row.samples[k - 1], row.samples[k - 1]), // untouched by the refresh
+            k => (row.cells[k - 1].mrr, row.cells[k - 1].mrr), // untouched by the refresh
         };
         for (i, k) in (first_touched..n).enumerate() {
             let was_cell = old[i];
-            let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
+            let cell = row.cells[k];
             let start = self.periods[k].start();
             let (was_active, active) =
                 (before_first.is_some_and(|f| f < start), row.first_active.is_some_and(|f| f < start));
@@ -395,8 +389,8 @@ impl ArrBook {
     fn add_levels(&mut self, c: usize) {
         let row = &self.customers[c];
         adjust_level(&mut self.opening, Decimal::ZERO, row.opening);
-        for (level, mrr) in self.closing.iter_mut().zip(&row.samples) {
-            adjust_level(level, Decimal::ZERO, *mrr);
+        for (level, cell) in self.closing.iter_mut().zip(&row.cells) {
+            adjust_level(level, Decimal::ZERO, cell.mrr);
         }
     }
 
@@ -411,12 +405,9 @@ impl ArrBook {
             currency: None,
             subs: Vec::new(),
             opening: Decimal::ZERO,
-            samples: vec![Decimal::ZERO; n],
             opening_native: Decimal::ZERO,
-            native: vec![Decimal::ZERO; n],
+            cells: vec![Cell::default(); n],
             first_active: None,
-            blips: vec![Decimal::ZERO; n],
-            renewals: vec![Decimal::ZERO; n],
         });
         self.index.insert(key, self.customers.len() - 1);
         self.customers.len() - 1
@@ -438,12 +429,10 @@ impl ArrBook {
         }
         let first_day = self.periods[0].start();
         let mut opening = (Decimal::ZERO, Decimal::ZERO);
-        // Resample into the row's own vectors (taken out to satisfy the borrow checker).
-        let mut samples = std::mem::take(&mut self.customers[c].samples);
-        let mut native = std::mem::take(&mut self.customers[c].native);
-        let mut renewals = std::mem::take(&mut self.customers[c].renewals);
-        for v in [&mut samples, &mut native, &mut renewals] {
-            v[from..].iter_mut().for_each(|x| *x = Decimal::ZERO);
+        // Resample into the row's own cells (taken out to satisfy the borrow checker).
+        let mut cells = std::mem::take(&mut self.customers[c].cells);
+        for cell in &mut cells[from..] {
+            *cell = Cell { blip: cell.blip, ..Cell::default() };
         }
         let row = &self.customers[c];
         let mut first_active: Option<NaiveDate> = None;
@@ -455,15 +444,15 @@ impl ArrBook {
                 opening.0 += before.0;
                 opening.1 += before.1;
             }
-            for (j, (booked, in_own)) in t.at_period_ends(window).enumerate() {
-                samples[from + j] += booked;
-                native[from + j] += in_own;
+            for (cell, (booked, in_own)) in cells[from..].iter_mut().zip(t.at_period_ends(window)) {
+                cell.mrr += booked;
+                cell.native += in_own;
             }
             if let Some(d) = t.first_active() {
                 first_active = Some(first_active.map_or(d, |f| f.min(d)));
             }
             for (j, mrr) in t.renewals_in(window) {
-                renewals[from + j] += mrr;
+                cells[from + j].renewal += mrr;
             }
         }
         let show_both = self.policy.same_period == SamePeriodNewAndChurn::ShowBoth;
@@ -473,20 +462,18 @@ impl ArrBook {
             row.opening = opening.0;
             row.opening_native = opening.1;
         }
-        row.samples = samples;
-        row.native = native;
-        row.renewals = renewals;
+        row.cells = cells;
         row.first_active = first_active;
         if show_both {
             for k in from..n {
-                let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
-                row.blips[k] = Decimal::ZERO;
-                if prev.is_zero() && row.samples[k].is_zero() {
+                let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
+                row.cells[k].blip = Decimal::ZERO;
+                if prev.is_zero() && row.cells[k].mrr.is_zero() {
                     let p = self.periods[k];
                     let timelines: Vec<&SubTimeline> = row.subs.iter().map(|(_, s)| &self.subs[*s].timeline).collect();
                     let dates =
                         timelines.iter().flat_map(|t| t.all_points().map(|x| x.date)).filter(|d| p.contains(*d));
-                    row.blips[k] = dates
+                    row.cells[k].blip = dates
                         .map(|d| timelines.iter().map(|t| t.value_before(d.succ_opt().unwrap_or(d)).0).sum())
                         .max()
                         .unwrap_or(Decimal::ZERO);
@@ -503,8 +490,8 @@ impl ArrBook {
 
     fn contribution_with(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
         let row = &self.customers[c];
-        let prev = if k == 0 { row.opening } else { row.samples[k - 1] };
-        let cell = Cell { mrr: row.samples[k], renewal: row.renewals[k], blip: row.blips[k] };
+        let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
+        let cell = row.cells[k];
         movement(prev, cell, first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
@@ -563,12 +550,12 @@ impl ArrBook {
     /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
     pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
         let row = &self.customers[*self.index.get(&Id::new(customer))?];
-        row.samples.get(k).map(|m| Money::new(*m * Decimal::from(12), self.currency))
+        row.cells.get(k).map(|c| Money::new(c.mrr * Decimal::from(12), self.currency))
     }
 
     /// Ids of customers with ARR at the end of period `k`.
     pub fn active_customer_ids(&self, k: usize) -> impl Iterator<Item = &str> {
-        self.customers.iter().filter(move |c| c.samples.get(k).is_some_and(|m| !m.is_zero())).map(|c| c.id.as_str())
+        self.customers.iter().filter(move |c| c.cells.get(k).is_some_and(|c| !c.mrr.is_zero())).map(|c| c.id.as_str())
     }
 
     /// Movements summed over periods `from..=to`, as MRR.
@@ -615,7 +602,7 @@ impl ArrBook {
         let at = |k: Option<usize>, day: NaiveDate| -> Result<Decimal, ArrError> {
             let mut total = Decimal::ZERO;
             for c in &self.customers {
-                let native = k.map_or(c.opening_native, |k| c.native[k]);
+                let native = k.map_or(c.opening_native, |k| c.cells[k].native);
                 if native.is_zero() {
                     continue;
                 }

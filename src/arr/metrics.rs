@@ -108,10 +108,10 @@ impl ArrBook {
             k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
         self.mrr_at(k)?;
         let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
-        for c in self.customers.iter().filter(|c| c.samples[start] > Decimal::ZERO) {
-            then += c.samples[start];
-            now += c.samples[k];
-            kept += c.samples[k].min(c.samples[start]);
+        for c in self.customers.iter().filter(|c| c.cells[start].mrr > Decimal::ZERO) {
+            then += c.cells[start].mrr;
+            now += c.cells[k].mrr;
+            kept += c.cells[k].mrr.min(c.cells[start].mrr);
             n += 1;
         }
         Ok(Retention {
