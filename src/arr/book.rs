@@ -445,8 +445,11 @@ impl ArrBook {
                 opening.1 += before.1;
             }
             for (cell, (booked, in_own)) in cells[from..].iter_mut().zip(t.at_period_ends(window)) {
-                cell.mrr += booked;
-                cell.native += in_own;
+                // a cancelled or not-yet-started subscription adds nothing: skip the Decimal adds
+                if !booked.is_zero() || !in_own.is_zero() {
+                    cell.mrr += booked;
+                    cell.native += in_own;
+                }
             }
             if let Some(d) = t.first_active() {
                 first_active = Some(first_active.map_or(d, |f| f.min(d)));
