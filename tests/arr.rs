@@ -207,6 +207,12 @@ fn retention_cohorts_incremental_and_milestone() {
     b.apply(extra, &InMemoryFxRates::new()).unwrap();
     assert_eq!(b.bridge(11, 11).unwrap().movements.expansion, Decimal::from(200));
     assert!(b.bridge(0, 12).unwrap().ties());
+    // a refused event leaves the book as it was, without a customer it would have created
+    let customers = b.customer_count();
+    let orphan = ev("new", "s", d(2026, 12, 15), EventKind::Change { price: usd("300"), interval: Interval::Month });
+    assert!(b.apply(orphan, &InMemoryFxRates::new()).is_err());
+    assert_eq!(b.customer_count(), customers);
+    assert_eq!(b.customer_arr("new", 12), None);
 
     // Milestone: MRR went 800 (end of Jul) → 1,800 (end of Jan 2027): +12,000 ARR in 184 days.
     let target = Milestone { target: usd("200000"), by: Some(d(2027, 12, 31)) };

@@ -323,7 +323,17 @@ impl ArrBook {
             None => {
                 let who = Owner { customer: &customer.id, subscription: &subscription };
                 let events = vec![entry];
-                let timeline = SubTimeline::from_events(&events, who, &self.ctx, rates)?;
+                let timeline = match SubTimeline::from_events(&events, who, &self.ctx, rates) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        if customer.subs.is_empty() {
+                            // the customer arrived with this event: forget it again
+                            self.index.remove(&Id::new(&customer.id));
+                            self.customers.pop();
+                        }
+                        return Err(e);
+                    }
+                };
                 self.subs.push(SubRow { events, timeline });
                 customer.subs.push((Id::new(&subscription), self.subs.len() - 1));
             }
