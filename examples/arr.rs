@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ev::start("umbrella", "main", day(2026, 1, 5)?, usd("360000")?, Interval::Months(36)),
     ];
     let months: Vec<Period> = Month::new(2025, 1)?.through(Month::new(2026, 1)?).map(Month::period).collect();
-    let book = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
 
     println!("{:<8} {:>14} {:>12} {:>12} {:>12}", "month", "closing ARR", "new", "expansion", "churn");
     for k in 0..months.len() {

@@ -30,7 +30,7 @@ fn start(price: Money, interval: Interval) -> EventKind {
 }
 
 fn book(events: Vec<SubscriptionEvent>, policy: ArrPolicy, n: u32) -> ArrBook {
-    ArrBook::build(events, policy, Currency::USD, &months(n), &InMemoryFxRates::new()).unwrap()
+    ArrBook::build(&events, policy, Currency::USD, &months(n), &InMemoryFxRates::new()).unwrap()
 }
 
 /// Published vector (ChartMogul / Baremetrics MRR definition): 100 customers at $100/month and
@@ -163,7 +163,7 @@ fn fx_is_kept_out_of_movements() {
     rates.insert(Currency::EUR, Currency::USD, d(2026, 2, 28), Decimal::new(100, 2)).unwrap();
     let events =
         vec![ev("eu", "s", d(2026, 1, 1), start(Money::parse("100", Currency::EUR).unwrap(), Interval::Month))];
-    let b = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months(2), &rates).unwrap();
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(2), &rates).unwrap();
     let feb = b.bridge(1, 1).unwrap();
     assert_eq!(feb.movements.net(), Decimal::ZERO);
     assert_eq!(b.mrr_at(1).unwrap(), usd("110")); // booked at the service-start rate
@@ -204,13 +204,13 @@ fn retention_cohorts_incremental_and_milestone() {
 
     // Incremental: adding one event gives the same book as building with it.
     let extra = ev("c9", "s", d(2026, 12, 15), EventKind::Change { price: usd("300"), interval: Interval::Month });
-    b.apply(extra, &InMemoryFxRates::new()).unwrap();
+    b.apply(&extra, &InMemoryFxRates::new()).unwrap();
     assert_eq!(b.bridge(11, 11).unwrap().movements.expansion, Decimal::from(200));
     assert!(b.bridge(0, 12).unwrap().ties());
     // a refused event leaves the book as it was, without a customer it would have created
     let customers = b.customer_count();
     let orphan = ev("new", "s", d(2026, 12, 15), EventKind::Change { price: usd("300"), interval: Interval::Month });
-    assert!(b.apply(orphan, &InMemoryFxRates::new()).is_err());
+    assert!(b.apply(&orphan, &InMemoryFxRates::new()).is_err());
     assert_eq!(b.customer_count(), customers);
     assert_eq!(b.customer_arr("new", 12), None);
 
@@ -238,7 +238,7 @@ fn retention_cohorts_incremental_and_milestone() {
 fn bad_events_are_refused() {
     let events = vec![ev("a", "s", d(2026, 1, 1), EventKind::Change { price: usd("1"), interval: Interval::Month })];
     assert!(matches!(
-        ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
+        ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
         Err(ArrError::InvalidEvent { .. })
     ));
     let mixed = vec![
@@ -258,7 +258,7 @@ fn bad_events_are_refused() {
         ),
     ];
     assert!(matches!(
-        ArrBook::build(mixed, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
+        ArrBook::build(&mixed, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
         Err(ArrError::InvalidAmount(_))
     ));
     let b = book(vec![ev("a", "s", d(2026, 1, 1), start(usd("1"), Interval::Month))], ArrPolicy::default(), 2);
@@ -327,7 +327,7 @@ proptest! {
 
     #[test]
     fn bridges_tie_for_every_range(events in arb_events(), policy in all_policies()) {
-        let Ok(b) = ArrBook::build(events, policy, Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
+        let Ok(b) = ArrBook::build(&events, policy, Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
         for from in [0usize, 3, 7] {
             for to in [from, from + 2, 14] {
                 prop_assert!(b.bridge(from, to).unwrap().ties());
@@ -346,7 +346,7 @@ proptest! {
         for (c, s) in subs {
             events.push(ev(&c, &s, d(2027, 6, 1), EventKind::Cancel { paid_through: None }));
         }
-        let Ok(b) = ArrBook::build(events, policy, Currency::USD, &months(24), &InMemoryFxRates::new()) else { return Ok(()) };
+        let Ok(b) = ArrBook::build(&events, policy, Currency::USD, &months(24), &InMemoryFxRates::new()) else { return Ok(()) };
         let m = b.movements(0, 23).unwrap();
         prop_assert_eq!(m.net(), Decimal::ZERO);
         prop_assert_eq!(b.mrr_at(23).unwrap(), usd("0"));
@@ -354,12 +354,12 @@ proptest! {
 
     #[test]
     fn order_within_a_day_does_not_change_month_end_results(events in arb_events(), seed in any::<u64>()) {
-        let Ok(a) = ArrBook::build(events.clone(), ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
+        let Ok(a) = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
         let mut shuffled = events;
         // reverse the order of events that share a date, rotated by the seed
         shuffled.sort_by_key(|e| (e.date, (seed ^ e.customer.len() as u64 ^ e.subscription.len() as u64) % 7));
         shuffled.reverse();
-        let b = ArrBook::build(shuffled, ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()).unwrap();
+        let b = ArrBook::build(&shuffled, ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()).unwrap();
         for k in 0..15 {
             prop_assert_eq!(a.mrr_at(k).unwrap(), b.mrr_at(k).unwrap());
             prop_assert_eq!(a.movements(k, k).unwrap(), b.movements(k, k).unwrap());
@@ -373,7 +373,7 @@ proptest! {
             fx.insert(Currency::EUR, Currency::USD, months(15)[i].start(), Decimal::new(*r, 2)).unwrap();
         }
         let events = vec![ev("eu", "s", d(2026, 1, 10), start(Money::from_minor_units(price, Currency::EUR).unwrap(), Interval::Month))];
-        let b = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months(15), &fx).unwrap();
+        let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(15), &fx).unwrap();
         for k in 1..15 {
             let m = b.movements(k, k).unwrap();
             prop_assert_eq!(m.net(), Decimal::ZERO);
@@ -386,7 +386,7 @@ proptest! {
         events in arb_events(),
         extras in prop::collection::vec((0usize..6, 0usize..3, 0i64..400, 1i64..100_000, any::<bool>()), 1..6),
     ) {
-        let Ok(mut inc) = ArrBook::build(events.clone(), ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
+        let Ok(mut inc) = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new()) else { return Ok(()) };
         let mut all = events;
         for (c, s, day, cents, cancel) in extras {
             // s = 2 is a new subscription; 0 and 1 usually exist, so the event lands before, inside
@@ -404,8 +404,8 @@ proptest! {
             let extra = ev(&format!("c{c}"), &format!("s{s}"), date, kind);
             let mut candidate = all.clone();
             candidate.push(extra.clone());
-            let full = ArrBook::build(candidate.clone(), ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new());
-            let applied = inc.apply(extra, &InMemoryFxRates::new());
+            let full = ArrBook::build(&candidate, ArrPolicy::default(), Currency::USD, &months(15), &InMemoryFxRates::new());
+            let applied = inc.apply(&extra, &InMemoryFxRates::new());
             prop_assert_eq!(full.is_ok(), applied.is_ok());
             if let Ok(full) = full {
                 all = candidate;
@@ -447,18 +447,18 @@ proptest! {
         let day = |n: i64| d(2026, 1, 1) + chrono::Duration::days(n);
         let mut all = vec![ev("c", "s", day(0), start(usd("100"), Interval::Month))];
         all.extend(changes.iter().map(|&(n, cents, k)| ev("c", "s", day(n), kind(cents.abs(), k, day(n), 100))));
-        let mut inc = ArrBook::build(all.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
+        let mut inc = ArrBook::build(&all, policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
         for (n, cents, k) in extras {
             let extra = ev("c", "s", day(n), kind(cents, k, day(n), 150));
             let mut candidate = all.clone();
             candidate.push(extra.clone());
-            let full = ArrBook::build(candidate.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new());
-            let applied = inc.apply(extra, &InMemoryFxRates::new());
+            let full = ArrBook::build(&candidate, policy, Currency::USD, &months(24), &InMemoryFxRates::new());
+            let applied = inc.apply(&extra, &InMemoryFxRates::new());
             prop_assert_eq!(full.is_ok(), applied.is_ok());
             if full.is_ok() {
                 all = candidate;
             }
-            let expected = ArrBook::build(all.clone(), policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
+            let expected = ArrBook::build(&all, policy, Currency::USD, &months(24), &InMemoryFxRates::new()).unwrap();
             for k in 0..24 {
                 prop_assert_eq!(inc.movements(k, k).unwrap(), expected.movements(k, k).unwrap());
                 prop_assert_eq!(inc.mrr_at(k).unwrap(), expected.mrr_at(k).unwrap());

@@ -42,7 +42,7 @@ proptest! {
             ev("z", d(2026, 1, 3), EventKind::Start { price: Money::new(b, Currency::EUR), interval: Interval::Year, trial_until: None }),
             ev("x", d(2026, 2, 2), EventKind::Change { price: Money::new(b, Currency::USD), interval: Interval::Months(36) }),
         ];
-        if let Ok(book) = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months, &fx) {
+        if let Ok(book) = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &fx) {
             let _ = book.bridge(0, 3);
             let _ = book.arr_at(3);
             let _ = book.retention(3, 2);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::id::{FnvBuild, Id};
+use super::id::{Id, IdHasher};
 use super::timeline::{insert_canonically, sort_canonically, Context, Entry, Owner, SubTimeline};
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
@@ -181,7 +181,7 @@ pub(crate) struct CustomerRow {
 ///     ev("b", d(2, 20), EventKind::Cancel { paid_through: None }),
 /// ];
 /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 2)?).map(Month::period).collect();
-/// let book = ArrBook::build(events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
 /// let feb = book.bridge(1, 1)?;
 /// assert_eq!(feb.opening.to_string(), "2400.00 USD");      // (100 + 100) × 12
 /// assert_eq!(feb.expansion.to_string(), "600.00 USD");
@@ -195,7 +195,7 @@ pub struct ArrBook {
     currency: Currency,
     periods: Vec<Period>,
     pub(crate) customers: Vec<CustomerRow>,
-    index: HashMap<Id, usize, FnvBuild>,
+    index: HashMap<Id, usize, IdHasher>,
     subs: Vec<SubRow>,
     totals: Vec<Movements>,
     /// MRR and active customers at the end of each period, and before the first.
@@ -220,7 +220,7 @@ impl ArrBook {
     /// Build the book over contiguous reporting `periods`, converting foreign MRR into
     /// `reporting` at the rates the policy's [`FxRateDate`](super::FxRateDate) picks.
     pub fn build<R: FxRates + ?Sized>(
-        events: Vec<SubscriptionEvent>,
+        events: &[SubscriptionEvent],
         policy: ArrPolicy,
         reporting: Currency,
         periods: &[Period],
@@ -253,7 +253,7 @@ impl ArrBook {
                     grouped.len() - 1
                 }
             };
-            grouped[s].0.push(e.into());
+            grouped[s].0.push(Entry::from(e));
         }
         for (mut events, c, j) in grouped {
             sort_canonically(&mut events);
@@ -276,7 +276,7 @@ impl ArrBook {
     /// Add one event and update the book incrementally: only its customer, and only the periods
     /// from the event's date on, are recomputed. An event dated after all of its subscription's
     /// events extends the subscription's timeline without replaying it.
-    pub fn apply<R: FxRates + ?Sized>(&mut self, event: SubscriptionEvent, rates: &R) -> Result<(), ArrError> {
+    pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<(), ArrError> {
         let c = self.customer_index(&event.customer);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
@@ -296,8 +296,7 @@ impl ArrBook {
         let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
         let customer = &mut self.customers[c];
         let existing = customer.subs.iter().position(|(id, _)| id.is(&event.subscription));
-        let SubscriptionEvent { subscription, date, recorded_on, kind, .. } = event;
-        let entry = Entry { date, recorded_on, kind };
+        let (subscription, entry) = (&event.subscription, Entry::from(event));
         match existing {
             Some(j) => {
                 let s = customer.subs[j].1;
@@ -321,7 +320,7 @@ impl ArrBook {
                 }
             }
             None => {
-                let who = Owner { customer: &customer.id, subscription: &subscription };
+                let who = Owner { customer: &customer.id, subscription };
                 let events = vec![entry];
                 let timeline = match SubTimeline::from_events(&events, who, &self.ctx, rates) {
                     Ok(t) => t,
@@ -335,7 +334,7 @@ impl ArrBook {
                     }
                 };
                 self.subs.push(SubRow { events, timeline });
-                customer.subs.push((Id::new(&subscription), self.subs.len() - 1));
+                customer.subs.push((Id::new(subscription), self.subs.len() - 1));
             }
         }
         if first_touched >= n {

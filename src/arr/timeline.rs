@@ -56,9 +56,9 @@ pub(crate) struct Entry {
     pub kind: EventKind,
 }
 
-impl From<SubscriptionEvent> for Entry {
-    fn from(e: SubscriptionEvent) -> Entry {
-        Entry { date: e.date, recorded_on: e.recorded_on, kind: e.kind }
+impl From<&SubscriptionEvent> for Entry {
+    fn from(e: &SubscriptionEvent) -> Entry {
+        Entry { date: e.date, recorded_on: e.recorded_on, kind: e.kind.clone() }
     }
 }
 
@@ -416,9 +416,11 @@ impl SubTimeline {
 
     /// `(booked, native)` in force at the end of each of `periods` (contiguous, in order).
     pub(crate) fn at_period_ends<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (Decimal, Decimal)> + 'a {
-        let start = periods.first().map(Period::start);
-        let mut i = start.map_or(0, |d| self.partition(d));
-        let mut current = start.map_or((Decimal::ZERO, Decimal::ZERO), |d| self.value_before(d));
+        let mut i = periods.first().map_or(0, |p| self.partition(p.start()));
+        let mut current = match i.checked_sub(1) {
+            Some(last) => (self.point(last).booked, self.point(last).native),
+            None => (Decimal::ZERO, Decimal::ZERO),
+        };
         let len = self.len();
         periods.iter().map(move |p| {
             while i < len && self.point(i).date < p.end() {

@@ -381,7 +381,7 @@ impl DemoCompany {
 
     /// The ARR ledger over the demo's periods.
     pub fn arr_book(&self) -> Result<ArrBook, CoordinatorError> {
-        Ok(ArrBook::build(self.events.clone(), ArrPolicy::default(), USD, &self.periods, &InMemoryFxRates::new())?)
+        Ok(ArrBook::build(&self.events, ArrPolicy::default(), USD, &self.periods, &InMemoryFxRates::new())?)
     }
 
     /// What the snapshot reads, with `book` as the ARR ledger (see [`DemoCompany::arr_book`]).
