@@ -275,7 +275,31 @@ impl ArrBook {
 
     /// Add one event and update the book incrementally: only its customer, and only the periods
     /// from the event's date on, are recomputed. An event dated after all of its subscription's
-    /// events extends the subscription's timeline without replaying it.
+    /// events extends the subscription's timeline without replaying it; a late one is inserted in
+    /// place and replayed from the nearest checkpoint before it (one every 16 events, and one
+    /// where the last late event landed). The book keeps no part of `event` but its date and
+    /// kind. A refused event leaves the book as it was.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, EventKind, Interval, SubscriptionEvent};
+    /// use revops::calendar::{Month, Period};
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let ev = |date, kind| SubscriptionEvent { customer: "a".into(), subscription: "s".into(), date, recorded_on: None, kind };
+    /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 3)?).map(Month::period).collect();
+    /// let rates = InMemoryFxRates::new();
+    /// let start = ev(d(1, 5), EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: None });
+    /// let mut book = ArrBook::build(&[start], ArrPolicy::default(), Currency::USD, &months, &rates)?;
+    /// book.apply(&ev(d(3, 1), EventKind::Change { price: usd("150"), interval: Interval::Month }), &rates)?;
+    /// book.apply(&ev(d(2, 1), EventKind::Change { price: usd("120"), interval: Interval::Month }), &rates)?; // late
+    /// assert_eq!(book.bridge(1, 1)?.expansion.to_string(), "240.00 USD"); // Feb: 100 → 120, × 12
+    /// assert_eq!(book.bridge(2, 2)?.expansion.to_string(), "360.00 USD"); // Mar: 120 → 150
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<(), ArrError> {
         let c = self.customer_index(&event.customer);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
