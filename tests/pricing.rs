@@ -183,20 +183,26 @@ fn ramp_costs_follow_each_period() {
     assert_eq!(q.net_total, usd(45_000 + 270_000));
 }
 
+/// The demo book plus one add-on `sku` priced by `model`, filed under `currency`.
+fn demo_book_with(sku: &str, currency: Currency, model: PriceModel) -> PriceBook {
+    let mut book = PriceBook::demo();
+    book.entries.push(BookEntry {
+        sku: sku.into(),
+        name: sku.into(),
+        kind: ProductKind::AddOn,
+        prices: [(currency, Price::from(model))].into(),
+    });
+    book
+}
+
 #[test]
 fn waterfall_steps_are_differences_of_rounded_subtotals() {
     // $854.06 list, 62.2% additional, 34.4% partner. Exact subtotals: 322.83468 after the
     // additional discount, 211.7795501 net. Rounded subtotals 854.06 → 322.83 → 211.78, so the
     // steps are 531.23 and 111.05 (rounding each step alone would give 531.23 + 111.06, a cent
     // too much, leaving one step to absorb it).
-    let mut book = PriceBook::demo();
-    book.entries.push(BookEntry {
-        sku: "ODD".into(),
-        name: "Odd price".into(),
-        kind: ProductKind::AddOn,
-        prices: [(Currency::USD, Price::from(PriceModel::PerUnit(Money::parse("854.06", Currency::USD).unwrap())))]
-            .into(),
-    });
+    let book =
+        demo_book_with("ODD", Currency::USD, PriceModel::PerUnit(Money::parse("854.06", Currency::USD).unwrap()));
     let mut l = line("ODD", 1, None, 0, 0);
     l.additional_discount = Decimal::new(622, 3);
     l.partner_discount = Decimal::new(344, 3);
@@ -211,13 +217,8 @@ fn waterfall_steps_are_differences_of_rounded_subtotals() {
 
 #[test]
 fn a_price_list_filed_under_the_wrong_currency_is_refused() {
-    let mut book = PriceBook::demo();
-    book.entries.push(BookEntry {
-        sku: "MISFILED".into(),
-        name: "EUR price under the USD key".into(),
-        kind: ProductKind::AddOn,
-        prices: [(Currency::USD, Price::from(PriceModel::PerUnit(Money::new(Decimal::ONE, Currency::EUR))))].into(),
-    });
+    // an EUR price under the USD key
+    let book = demo_book_with("MISFILED", Currency::USD, PriceModel::PerUnit(Money::new(Decimal::ONE, Currency::EUR)));
     let q = Quote {
         currency: Currency::USD,
         lines: vec![line("MISFILED", 1, None, 0, 0)],
