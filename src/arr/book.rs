@@ -92,24 +92,22 @@ impl Movements {
     }
 }
 
-/// One customer in one period. The four values sit together because an update reads and
-/// writes them together: one stretch of memory per customer instead of four.
+/// One customer in one period: what an update reads and writes together, side by side, so that
+/// an update touches one short stretch of memory per customer. (Values most customers do not
+/// have, MRR in a foreign currency and same-period blips, live apart.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Cell {
     /// Booked MRR at the period's end.
     pub mrr: Decimal,
-    /// The same in the customer's own currency (for FX revaluation).
-    pub native: Decimal,
     /// Renewal MRR booked in the period.
     pub renewal: Decimal,
-    /// Highest MRR inside the period when both its ends were zero (same-period new and churn).
-    pub blip: Decimal,
 }
 
-/// One customer's movement in a period from `prev` (MRR at the start) to `cell`;
-/// `was_active` when it had MRR before the period began (a return is a reactivation).
+/// One customer's movement in a period from `prev` (MRR at the start) to `cell`, with `blip`
+/// its highest MRR inside the period when both ends are zero; `was_active` when it had MRR
+/// before the period began (a return is a reactivation).
 #[inline]
-fn movement(prev: Decimal, cell: Cell, was_active: bool) -> Movements {
+fn movement(prev: Decimal, cell: Cell, blip: Decimal, was_active: bool) -> Movements {
     let mut m = Movements { renewal: cell.renewal, ..Movements::default() };
     let now = cell.mrr;
     // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
@@ -125,9 +123,9 @@ fn movement(prev: Decimal, cell: Cell, was_active: bool) -> Movements {
             std::cmp::Ordering::Equal => {}
         },
         (true, true) => {
-            if !cell.blip.is_zero() {
-                m.arrive(cell.blip, was_active);
-                m.churn = cell.blip;
+            if !blip.is_zero() {
+                m.arrive(blip, was_active);
+                m.churn = blip;
                 m.churned_logos = 1;
             }
         }
@@ -157,8 +155,26 @@ pub(crate) struct CustomerRow {
     pub opening_native: Decimal,
     /// Each period.
     pub cells: Vec<Cell>,
+    /// MRR in the customer's own currency at each period end; empty when that is the reporting
+    /// currency (it is then the booked MRR).
+    pub native: Vec<Decimal>,
+    /// Highest MRR inside each period whose ends were both zero; empty unless the policy shows
+    /// same-period new and churn.
+    pub blips: Vec<Decimal>,
     /// First day with MRR, if any.
     pub first_active: Option<NaiveDate>,
+}
+
+impl CustomerRow {
+    /// MRR in the customer's own currency at the end of period `k`.
+    pub fn native_at(&self, k: usize) -> Decimal {
+        self.native.get(k).copied().unwrap_or_else(|| self.cells.get(k).map_or(Decimal::ZERO, |c| c.mrr))
+    }
+
+    /// The same-period blip in period `k` (zero unless the policy shows them).
+    pub fn blip(&self, k: usize) -> Decimal {
+        self.blips.get(k).copied().unwrap_or_default()
+    }
 }
 
 /// The ARR ledger: subscription events turned into MRR at each period end per customer, with
@@ -203,6 +219,7 @@ pub struct ArrBook {
     opening: (Decimal, u64),
     ctx: Context,
     scratch: Vec<Cell>,
+    scratch_blips: Vec<Decimal>,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -239,6 +256,7 @@ impl ArrBook {
             opening: (Decimal::ZERO, 0),
             ctx: Context { policy, reporting },
             scratch: Vec::new(),
+            scratch_blips: Vec::new(),
         };
         // each subscription's entries, and where its id sits: (customer, position in its subs)
         let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
@@ -371,6 +389,9 @@ impl ArrBook {
         let mut old = std::mem::take(&mut self.scratch);
         old.clear();
         old.extend_from_slice(&row.cells[first_touched..]);
+        let mut old_blips = std::mem::take(&mut self.scratch_blips);
+        old_blips.clear();
+        old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         self.refresh_customer(c, first_touched)?;
         let row = &self.customers[c];
         if first_touched == 0 {
@@ -382,8 +403,8 @@ impl ArrBook {
                 let cell = row.cells[k];
                 let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
                 let start = self.periods[k].start();
-                let was = movement(prev, cell, before_first.is_some_and(|f| f < start));
-                let now = movement(prev, cell, row.first_active.is_some_and(|f| f < start));
+                let was = movement(prev, cell, row.blip(k), before_first.is_some_and(|f| f < start));
+                let now = movement(prev, cell, row.blip(k), row.first_active.is_some_and(|f| f < start));
                 self.totals[k].sub(&was);
                 self.totals[k].add(&now);
             }
@@ -395,15 +416,15 @@ impl ArrBook {
             k => (row.cells[k - 1].mrr, row.cells[k - 1].mrr), // untouched by the refresh
         };
         for (i, k) in (first_touched..n).enumerate() {
-            let was_cell = old[i];
-            let cell = row.cells[k];
+            let (was_cell, was_blip) = (old[i], old_blips.get(i).copied().unwrap_or_default());
+            let (cell, blip) = (row.cells[k], row.blip(k));
             let start = self.periods[k].start();
             let (was_active, active) =
                 (before_first.is_some_and(|f| f < start), row.first_active.is_some_and(|f| f < start));
             // same inputs, same movement: skip the period (a repeated or no-op event touches none)
-            if old_prev != new_prev || was_cell != cell || was_active != active {
-                let was = movement(old_prev, was_cell, was_active);
-                let now = movement(new_prev, cell, active);
+            if old_prev != new_prev || was_cell != cell || was_blip != blip || was_active != active {
+                let was = movement(old_prev, was_cell, was_blip, was_active);
+                let now = movement(new_prev, cell, blip, active);
                 if was != now {
                     self.totals[k].sub(&was);
                     self.totals[k].add(&now);
@@ -415,6 +436,7 @@ impl ArrBook {
             (old_prev, new_prev) = (was_cell.mrr, cell.mrr);
         }
         self.scratch = old;
+        self.scratch_blips = old_blips;
         Ok(())
     }
 
@@ -440,6 +462,8 @@ impl ArrBook {
             opening: Decimal::ZERO,
             opening_native: Decimal::ZERO,
             cells: vec![Cell::default(); n],
+            native: Vec::new(),
+            blips: Vec::new(),
             first_active: None,
         });
         self.index.insert(key, self.customers.len() - 1);
@@ -464,8 +488,13 @@ impl ArrBook {
         let mut opening = (Decimal::ZERO, Decimal::ZERO);
         // Resample into the row's own cells (taken out to satisfy the borrow checker).
         let mut cells = std::mem::take(&mut self.customers[c].cells);
-        for cell in &mut cells[from..] {
-            *cell = Cell { blip: cell.blip, ..Cell::default() };
+        cells[from..].fill(Cell::default());
+        let mut native = std::mem::take(&mut self.customers[c].native);
+        if currency.is_some_and(|cur| cur != self.currency) {
+            native.resize(n, Decimal::ZERO);
+            native[from..].fill(Decimal::ZERO);
+        } else {
+            native.clear();
         }
         let row = &self.customers[c];
         let mut first_active: Option<NaiveDate> = None;
@@ -477,11 +506,13 @@ impl ArrBook {
                 opening.0 += before.0;
                 opening.1 += before.1;
             }
-            for (cell, (booked, in_own)) in cells[from..].iter_mut().zip(t.at_period_ends(window)) {
+            for (j, (booked, in_own)) in t.at_period_ends(window).enumerate() {
                 // a cancelled or not-yet-started subscription adds nothing: skip the Decimal adds
-                if !booked.is_zero() || !in_own.is_zero() {
-                    cell.mrr += booked;
-                    cell.native += in_own;
+                if !booked.is_zero() {
+                    cells[from + j].mrr += booked;
+                }
+                if let Some(x) = native.get_mut(from + j) {
+                    *x += in_own;
                 }
             }
             if let Some(d) = t.first_active() {
@@ -499,17 +530,19 @@ impl ArrBook {
             row.opening_native = opening.1;
         }
         row.cells = cells;
+        row.native = native;
         row.first_active = first_active;
         if show_both {
+            row.blips.resize(n, Decimal::ZERO);
             for k in from..n {
                 let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-                row.cells[k].blip = Decimal::ZERO;
+                row.blips[k] = Decimal::ZERO;
                 if prev.is_zero() && row.cells[k].mrr.is_zero() {
                     let p = self.periods[k];
                     let timelines: Vec<&SubTimeline> = row.subs.iter().map(|(_, s)| &self.subs[*s].timeline).collect();
                     let dates =
                         timelines.iter().flat_map(|t| t.all_points().map(|x| x.date)).filter(|d| p.contains(*d));
-                    row.cells[k].blip = dates
+                    row.blips[k] = dates
                         .map(|d| timelines.iter().map(|t| t.value_before(d.succ_opt().unwrap_or(d)).0).sum())
                         .max()
                         .unwrap_or(Decimal::ZERO);
@@ -527,8 +560,7 @@ impl ArrBook {
     fn contribution_with(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
         let row = &self.customers[c];
         let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-        let cell = row.cells[k];
-        movement(prev, cell, first_active.is_some_and(|f| f < self.periods[k].start()))
+        movement(prev, row.cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
     /// The reporting currency.
@@ -638,7 +670,7 @@ impl ArrBook {
         let at = |k: Option<usize>, day: NaiveDate| -> Result<Decimal, ArrError> {
             let mut total = Decimal::ZERO;
             for c in &self.customers {
-                let native = k.map_or(c.opening_native, |k| c.cells[k].native);
+                let native = k.map_or(c.opening_native, |k| c.native_at(k));
                 if native.is_zero() {
                     continue;
                 }
