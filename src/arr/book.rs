@@ -336,6 +336,16 @@ impl ArrBook {
         }
         let n = self.periods.len();
         let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
+        // What the customer looked like in the periods a refresh rewrites, taken first: reading
+        // its cells now lets that memory arrive while the subscription's timeline is updated.
+        let row = &self.customers[c];
+        let (before_first, old_opening) = (row.first_active, row.opening);
+        let mut old = std::mem::take(&mut self.scratch);
+        old.clear();
+        old.extend_from_slice(row.cells.get(first_touched..).unwrap_or_default());
+        let mut old_blips = std::mem::take(&mut self.scratch_blips);
+        old_blips.clear();
+        old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         let customer = &mut self.customers[c];
         let existing = customer.subs.iter().position(|(id, _)| id.is(&event.subscription));
         let (subscription, entry) = (&event.subscription, Entry::from(event));
@@ -380,18 +390,9 @@ impl ArrBook {
             }
         }
         if first_touched >= n {
+            (self.scratch, self.scratch_blips) = (old, old_blips);
             return Ok(()); // after the book's last period: nothing it reports changes
         }
-        let row = &self.customers[c];
-        let before_first = row.first_active;
-        // what the customer looked like in the periods the refresh rewrites
-        let old_opening = row.opening;
-        let mut old = std::mem::take(&mut self.scratch);
-        old.clear();
-        old.extend_from_slice(&row.cells[first_touched..]);
-        let mut old_blips = std::mem::take(&mut self.scratch_blips);
-        old_blips.clear();
-        old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         self.refresh_customer(c, first_touched)?;
         let row = &self.customers[c];
         if first_touched == 0 {
