@@ -555,13 +555,9 @@ impl ArrBook {
 
     /// One customer's movements in period `k`.
     fn contribution(&self, c: usize, k: usize) -> Movements {
-        self.contribution_with(c, k, self.customers[c].first_active)
-    }
-
-    fn contribution_with(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
         let row = &self.customers[c];
         let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-        movement(prev, row.cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
+        movement(prev, row.cells[k], row.blip(k), row.first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
     /// The reporting currency.
