@@ -158,8 +158,9 @@ pub(crate) struct SubTimeline {
     last_key: Option<SortKey>,
     /// Events fed so far.
     fed: usize,
-    /// Snapshots every [`CHECKPOINT_EVERY`] events, so an event inserted into the history
-    /// replays from the snapshot before it instead of from the subscription's first event.
+    /// Snapshots every [`CHECKPOINT_EVERY`] events and just after the last late event, in
+    /// order, so an event inserted into the history replays from the snapshot before it
+    /// instead of from the subscription's first event.
     checkpoints: Vec<Checkpoint>,
 }
 
