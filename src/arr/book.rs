@@ -283,7 +283,7 @@ impl ArrBook {
         for c in 0..book.customers.len() {
             book.refresh_customer(c, 0)?;
             for k in 0..book.periods.len() {
-                let m = book.contribution(c, k);
+                let m = book.contribution(c, k, book.customers[c].first_active);
                 book.totals[k].add(&m);
             }
             book.add_levels(c);
@@ -398,18 +398,16 @@ impl ArrBook {
         if first_touched == 0 {
             adjust_level(&mut self.opening, old_opening, row.opening);
         }
-        if row.first_active != before_first {
+        let first_active = row.first_active;
+        if first_active != before_first {
             // what counts as new versus reactivation may change everywhere: redo the early periods
             for k in 0..first_touched {
-                let cell = row.cells[k];
-                let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-                let start = self.periods[k].start();
-                let was = movement(prev, cell, row.blip(k), before_first.is_some_and(|f| f < start));
-                let now = movement(prev, cell, row.blip(k), row.first_active.is_some_and(|f| f < start));
+                let (was, now) = (self.contribution(c, k, before_first), self.contribution(c, k, first_active));
                 self.totals[k].sub(&was);
                 self.totals[k].add(&now);
             }
         }
+        let row = &self.customers[c];
         // Only the difference reaches the totals; most periods after a change move the same
         // before and after (nothing), and are skipped.
         let (mut old_prev, mut new_prev) = match first_touched {
@@ -553,11 +551,11 @@ impl ArrBook {
         Ok(())
     }
 
-    /// One customer's movements in period `k`.
-    fn contribution(&self, c: usize, k: usize) -> Movements {
+    /// One customer's movements in period `k`, taking its first active day to be `first_active`.
+    fn contribution(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
         let row = &self.customers[c];
         let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-        movement(prev, row.cells[k], row.blip(k), row.first_active.is_some_and(|f| f < self.periods[k].start()))
+        movement(prev, row.cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
     /// The reporting currency.
