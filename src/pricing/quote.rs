@@ -81,8 +81,8 @@ impl DiscountSchedule {
     }
 }
 
-/// Decimal places carried by waterfall intermediates that come out of a division (a slab
-/// schedule's weighted rate, a part-year term). Eight places beyond any currency's minor unit:
+/// Decimal places carried by quote intermediates that come out of a division (a slab
+/// schedule's weighted rate, a part-year price or cost). Eight places beyond any currency's minor unit:
 /// a result differs from exact arithmetic only when the exact net sits within 10⁻¹⁰ of a
 /// rounding midpoint, and every later step stays fast instead of carrying 28 digits.
 pub const INTERMEDIATE_DP: u32 = 10;
@@ -295,20 +295,9 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     }
     // Plain Decimal arithmetic from here on: every amount is in `currency`, checked above, and
     // only overflow can fail.
-    let twelve = Decimal::from(12);
     let (mut list, mut schedule_off) = (Decimal::ZERO, Decimal::ZERO);
     for s in line.steps() {
-        let annual = price.charge(s.quantity)?.amount();
-        let part = match s.months {
-            12 => annual,
-            m if m % 12 == 0 => annual.checked_mul(Decimal::from(m / 12)).ok_or_else(|| overflow("mul"))?,
-            m => annual
-                .checked_mul(Decimal::from(m))
-                .ok_or_else(|| overflow("mul"))?
-                .checked_div(twelve)
-                .ok_or_else(|| overflow("div"))?
-                .round_dp(INTERMEDIATE_DP),
-        };
+        let part = for_months(price.charge(s.quantity)?.amount(), s.months)?;
         if let Some(schedule) = &line.schedule {
             let off = schedule.discount(s.quantity, Money::new(part, currency))?.amount();
             schedule_off = schedule_off.checked_add(off).ok_or_else(|| overflow("add"))?;
@@ -339,18 +328,28 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     Ok(Waterfall { list: list_r, steps: steps_r, net: net_r })
 }
 
+/// An annual amount for `months`: exact for whole years; a part year, which divides by 12, is
+/// carried at [`INTERMEDIATE_DP`].
+fn for_months(annual: Decimal, months: u32) -> Result<Decimal, PricingError> {
+    Ok(match months {
+        12 => annual,
+        m if m % 12 == 0 => annual.checked_mul(Decimal::from(m / 12)).ok_or_else(|| overflow("mul"))?,
+        m => annual
+            .checked_mul(Decimal::from(m))
+            .ok_or_else(|| overflow("mul"))?
+            .checked_div(Decimal::from(12))
+            .ok_or_else(|| overflow("div"))?
+            .round_dp(INTERMEDIATE_DP),
+    })
+}
+
 /// Cost to serve a line over its periods: each ramp period at its own quantity for its months,
 /// so a cost model that is not linear in quantity is still priced right.
 fn line_cost(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> Result<Money, PricingError> {
     let mut cost = Money::zero(currency);
     for s in line.steps() {
         let annual = model.annual_cost(&line.sku, s.quantity, currency)?;
-        let part = if s.months == 12 {
-            annual
-        } else {
-            annual.checked_mul(Decimal::from(s.months))?.checked_div(Decimal::from(12))?
-        };
-        cost = cost.checked_add(part)?;
+        cost = cost.checked_add(Money::new(for_months(annual.amount(), s.months)?, currency))?;
     }
     Ok(cost.round())
 }
