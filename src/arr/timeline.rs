@@ -92,21 +92,27 @@ fn sort_key(e: &Entry) -> SortKey {
 /// of the appended event would place it); returns where it went.
 pub(crate) fn insert_canonically(events: &mut Vec<Entry>, e: Entry) -> usize {
     let key = sort_key(&e);
-    // Late events usually belong near the end: gallop back from it (1, 2, 4, … events), then
-    // search the last stride, so the cost grows with the distance from the end, not the history.
-    let mut lo = events.len();
+    let at = partition_from_end(events, |x| sort_key(x) <= key);
+    events.insert(at, e);
+    at
+}
+
+/// `xs.partition_point(pred)`, searched from the end: gallop back (1, 2, 4, … elements) to the
+/// first that passes, then search the last stride. A ledger's lookups land near the end of a
+/// history (late events, the latest periods), so the cost grows with the distance from the end,
+/// and the few cache lines touched are the ones the update needs anyway.
+pub(crate) fn partition_from_end<T>(xs: &[T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut hi = xs.len();
     let mut stride = 1;
-    while lo > 0 && sort_key(&events[lo - 1]) > key {
-        let hi = lo;
-        lo = lo.saturating_sub(stride);
-        if sort_key(&events[lo]) <= key {
-            lo += events[lo..hi].partition_point(|x| sort_key(x) <= key);
-            break;
+    while hi > 0 && !pred(&xs[hi - 1]) {
+        let lo = hi.saturating_sub(stride);
+        if pred(&xs[lo]) {
+            return lo + 1 + xs[lo + 1..hi].partition_point(&pred);
         }
+        hi = lo;
         stride *= 2;
     }
-    events.insert(lo, e);
-    lo
+    hi
 }
 
 pub(crate) fn sort_canonically(events: &mut [Entry]) {
@@ -155,6 +161,9 @@ pub(crate) struct SubTimeline {
     pub tail: Vec<ChangePoint>,
     /// Renewal MRR booked, by date.
     pub renewals: Vec<(NaiveDate, Decimal)>,
+    /// The first of `points` with MRR, as `(index, date)`: kept as points are pushed, so that
+    /// finding a customer's first active day does not read the start of every history.
+    first_active: Option<(usize, NaiveDate)>,
     last_key: Option<SortKey>,
     /// Events fed so far.
     fed: usize,
@@ -179,6 +188,7 @@ struct Checkpoint {
     points: usize,
     last_point: Option<ChangePoint>,
     renewals: usize,
+    first_active: Option<(usize, NaiveDate)>,
     last_key: Option<SortKey>,
 }
 
@@ -206,6 +216,7 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            first_active: None,
             last_key: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -252,6 +263,7 @@ impl SubTimeline {
             *last = p;
         }
         self.renewals.truncate(cp.renewals);
+        self.first_active = cp.first_active;
         self.last_key = cp.last_key;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
@@ -277,6 +289,7 @@ impl SubTimeline {
                 points: self.points.len(),
                 last_point: self.points.last().copied(),
                 renewals: self.renewals.len(),
+                first_active: self.first_active,
                 last_key: self.last_key,
             });
         }
@@ -338,6 +351,13 @@ impl SubTimeline {
             Some(last) if last.date == date => *last = point,
             _ => self.points.push(point),
         }
+        let at = self.points.len() - 1;
+        match self.first_active {
+            // the first active point was the last one, overwritten with nothing: none is active
+            Some((i, _)) if i == at && booked.is_zero() => self.first_active = None,
+            None if !booked.is_zero() => self.first_active = Some((at, date)),
+            _ => {}
+        }
         Ok(())
     }
 
@@ -371,6 +391,7 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            first_active: None,
             last_key: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -393,11 +414,11 @@ impl SubTimeline {
 
     /// Number of points dated before `day`.
     pub(crate) fn partition(&self, day: NaiveDate) -> usize {
-        let settled = self.points.partition_point(|p| p.date < day);
-        if settled < self.points.len() {
-            settled
+        let before = |p: &ChangePoint| p.date < day;
+        if self.tail.first().is_some_and(before) {
+            self.points.len() + partition_from_end(&self.tail, before)
         } else {
-            settled + self.tail.partition_point(|p| p.date < day)
+            partition_from_end(&self.points, before)
         }
     }
 
@@ -434,7 +455,10 @@ impl SubTimeline {
 
     /// The first day with MRR, if any.
     pub(crate) fn first_active(&self) -> Option<NaiveDate> {
-        self.all_points().find(|p| !p.booked.is_zero()).map(|p| p.date)
+        match self.first_active {
+            Some((_, date)) => Some(date),
+            None => self.tail.iter().find(|p| !p.booked.is_zero()).map(|p| p.date),
+        }
     }
 
     /// Renewal MRR booked in each of `periods` (contiguous, in order), as `(index, MRR)`.
@@ -557,4 +581,56 @@ fn current_mrr(s: &State, policy: &ArrPolicy, scale: u32) -> Decimal {
         Some(DiscountOff::Amount(m)) => m.amount() / Decimal::from(s.interval_months),
     };
     (s.list_mrr - off).max(Decimal::ZERO).round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{InMemoryFxRates, Money};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_kept_first_active_day_is_the_first_point_with_mrr(
+            events in prop::collection::vec((0i64..60, 0i64..3, 0u8..4), 1..40),
+            late in (0i64..60, 0i64..3),
+        ) {
+            // zero prices and same-day changes overwrite points with and without MRR, and a
+            // replay restores a checkpoint's copy
+            let day = |n: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(n);
+            let price = |units: i64| Money::from_minor_units(units * 100, Currency::USD).unwrap();
+            let mut entries = vec![Entry { date: day(0), recorded_on: None, kind: EventKind::Start { price: price(0), interval: crate::arr::Interval::Month, trial_until: None } }];
+            entries.extend(events.iter().map(|&(n, units, k)| Entry {
+                date: day(n),
+                recorded_on: None,
+                kind: match k {
+                    0 => EventKind::Pause,
+                    1 => EventKind::Resume,
+                    _ => EventKind::Change { price: price(units), interval: crate::arr::Interval::Month },
+                },
+            }));
+            sort_canonically(&mut entries);
+            let (who, ctx, rates) = (Owner { customer: "c", subscription: "s" }, Context { policy: ArrPolicy::default(), reporting: Currency::USD }, InMemoryFxRates::new());
+            let scan = |t: &SubTimeline| t.all_points().find(|p| !p.booked.is_zero()).map(|p| p.date);
+            let mut t = SubTimeline::from_events(&entries, who, &ctx, &rates).unwrap();
+            prop_assert_eq!(t.first_active(), scan(&t));
+            // a late event (a price change, free or not) replays from the checkpoint before it
+            let late = Entry { date: day(late.0), recorded_on: None, kind: EventKind::Change { price: price(late.1), interval: crate::arr::Interval::Month } };
+            let at = insert_canonically(&mut entries, late);
+            t.replay_from(&entries, at, who, &ctx, &rates).unwrap();
+            prop_assert_eq!(t.first_active(), scan(&t));
+        }
+    }
+
+    #[test]
+    fn searching_from_the_end_finds_every_split() {
+        // every length up to 70 (past several gallop strides) and every split point in it
+        for len in 0..70usize {
+            let xs: Vec<usize> = (0..len).collect();
+            for split in 0..=len {
+                let got = partition_from_end(&xs, |&x| x < split);
+                assert_eq!(got, xs.partition_point(|&x| x < split), "len {len}, split {split}");
+            }
+        }
+    }
 }
