@@ -53,29 +53,39 @@ fn arr(c: &mut Criterion) {
     });
     group.finish();
 
-    let mut book = ArrBook::build(&input, ArrPolicy::default(), Currency::USD, &months, &rates).unwrap();
-    let mut n = 0usize;
-    c.bench_function("arr: incremental update of one event", |b| {
-        b.iter_batched_ref(
-            || {
-                n += 1;
-                SubscriptionEvent {
-                    customer: format!("cus_{}", n % 50_000),
-                    subscription: "sub_0".into(),
-                    date: NaiveDate::from_ymd_opt(2028, 6, 1).unwrap(),
-                    recorded_on: None,
-                    kind: EventKind::Change {
-                        price: Money::from_minor_units(20_000 + (n % 100) as i64, Currency::USD).unwrap(),
-                        interval: Interval::Month,
-                    },
-                }
-            },
-            // the event stays the caller's (the book keeps no part of it): criterion drops it
-            // after the timing
-            |event| book.apply(black_box(event), &rates).unwrap(),
-            BatchSize::SmallInput,
-        )
-    });
+    // Two streams of updates, one event each, round-robin over the 50,000 customers. In the
+    // first, a customer's updates all fall on one day (a day of seat changes, or a webhook
+    // delivered again): the book keeps the last of them. In the second, each pass over the
+    // customers is a day later, so every update is a new event the book keeps, and its histories
+    // grow as the bench runs.
+    for (name, day_per_pass) in
+        [("arr: incremental update of one event", false), ("arr: incremental update, each event a day later", true)]
+    {
+        let mut book = ArrBook::build(&input, ArrPolicy::default(), Currency::USD, &months, &rates).unwrap();
+        let mut n = 0usize;
+        c.bench_function(name, |b| {
+            b.iter_batched_ref(
+                || {
+                    n += 1;
+                    let day = if day_per_pass { (n / 50_000) as i64 } else { 0 };
+                    SubscriptionEvent {
+                        customer: format!("cus_{}", n % 50_000),
+                        subscription: "sub_0".into(),
+                        date: NaiveDate::from_ymd_opt(2028, 6, 1).unwrap() + Duration::days(day % 180),
+                        recorded_on: None,
+                        kind: EventKind::Change {
+                            price: Money::from_minor_units(20_000 + (n % 100) as i64, Currency::USD).unwrap(),
+                            interval: Interval::Month,
+                        },
+                    }
+                },
+                // the event stays the caller's (the book keeps no part of it): criterion drops it
+                // after the timing
+                |event| book.apply(black_box(event), &rates).unwrap(),
+                BatchSize::SmallInput,
+            )
+        });
+    }
 }
 
 criterion_group!(benches, arr);

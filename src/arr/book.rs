@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::id::{Id, IdHasher};
-use super::timeline::{insert_canonically, sort_canonically, Context, Entry, Owner, SubTimeline};
+use super::timeline::{insert_canonically, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline};
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
 use crate::money::{Currency, FxRates, Money};
@@ -355,12 +355,21 @@ impl ArrBook {
                 let who = Owner { customer: &customer.id, subscription: customer.subs[j].0.as_str() };
                 let row = &mut self.subs[s];
                 if row.timeline.comes_after(&entry) {
-                    if let Err(e) = row.timeline.extend(&entry, who, &self.ctx, rates) {
+                    let dead = row.events.last().is_some_and(|last| supersedes(&entry, last));
+                    let fed = if dead {
+                        row.timeline.supersede_last(&entry, who, &self.ctx, rates)
+                    } else {
+                        row.timeline.extend(&entry, who, &self.ctx, rates)
+                    };
+                    if let Err(e) = fed {
                         // leave the book as it was: replay the events it already had
                         row.timeline.replay_from(&row.events, row.events.len(), who, &self.ctx, rates)?;
                         return Err(e);
                     }
-                    row.events.push(entry);
+                    match row.events.last_mut() {
+                        Some(last) if dead => *last = entry,
+                        _ => row.events.push(entry),
+                    }
                 } else {
                     // an event inside the history: insert it in place and replay from there
                     let at = insert_canonically(&mut row.events, entry);

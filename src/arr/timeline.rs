@@ -115,6 +115,16 @@ pub(crate) fn partition_from_end<T>(xs: &[T], pred: impl Fn(&T) -> bool) -> usiz
     hi
 }
 
+/// True when `later`, fed right after `earlier`, leaves nothing of it: two changes on one day.
+/// The later one (in canonical order) sets every field the earlier one set, and whatever may
+/// still arrive between them is a change on that day too, so the earlier is dead for good.
+/// Keeping only the later one stops a day of seat changes, or a webhook delivered twice, from
+/// growing the history the book keeps for replays.
+pub(crate) fn supersedes(later: &Entry, earlier: &Entry) -> bool {
+    later.date == earlier.date
+        && matches!((&later.kind, &earlier.kind), (EventKind::Change { .. }, EventKind::Change { .. }))
+}
+
 pub(crate) fn sort_canonically(events: &mut [Entry]) {
     // Feeds are usually in date order already; checking is cheaper than sorting.
     if !events.windows(2).all(|w| sort_key(&w[0]) <= sort_key(&w[1])) {
@@ -325,6 +335,22 @@ impl SubTimeline {
         rates: &R,
     ) -> Result<(), ArrError> {
         self.feed_next(e, who, ctx, rates)?;
+        self.refresh_tail(ctx)
+    }
+
+    /// Feed `e`, which sorts after every event fed so far and [supersedes] the last one, in
+    /// that one's place: the history keeps `e` where the dead event was.
+    pub(crate) fn supersede_last<R: FxRates + ?Sized>(
+        &mut self,
+        e: &Entry,
+        who: Owner<'_>,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
+        // Feeding `e` on top of the dead event's state is exact (`e` overwrites all of it), and
+        // `fed` stays: `e` takes the dead event's index. Every checkpoint stands before an event
+        // the history holds (`fed` below its length), so none holds the dead event's effect.
+        self.feed(e, who, ctx, rates)?;
         self.refresh_tail(ctx)
     }
 
