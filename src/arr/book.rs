@@ -296,7 +296,10 @@ impl ArrBook {
     /// events extends the subscription's timeline without replaying it; a late one is inserted in
     /// place and replayed from the nearest checkpoint before it (one every 16 events, and one
     /// where the last late event landed). The book keeps no part of `event` but its date and
-    /// kind. A refused event leaves the book as it was.
+    /// kind; a change that sorts after its subscription's last event, itself a change on the
+    /// same day, replaces it (the later change leaves nothing of the earlier), so repeated
+    /// same-day changes do not grow the history. A refused event leaves the book as
+    /// it was.
     ///
     /// ```
     /// use chrono::NaiveDate;
