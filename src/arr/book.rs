@@ -359,12 +359,7 @@ impl ArrBook {
                 let row = &mut self.subs[s];
                 if row.timeline.comes_after(&entry) {
                     let dead = row.events.last().is_some_and(|last| supersedes(&entry, last));
-                    let fed = if dead {
-                        row.timeline.supersede_last(&entry, who, &self.ctx, rates)
-                    } else {
-                        row.timeline.extend(&entry, who, &self.ctx, rates)
-                    };
-                    if let Err(e) = fed {
+                    if let Err(e) = row.timeline.extend(&entry, dead, who, &self.ctx, rates) {
                         // leave the book as it was: replay the events it already had
                         row.timeline.replay_from(&row.events, row.events.len(), who, &self.ctx, rates)?;
                         return Err(e);

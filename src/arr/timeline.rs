@@ -326,31 +326,24 @@ impl SubTimeline {
         self.last_key.as_ref().is_none_or(|k| sort_key(e) >= *k)
     }
 
-    /// Feed one more event that sorts after all others, and recompute the tail.
+    /// Feed one more event that sorts after all others, and recompute the tail. With
+    /// `replacing_last`, `e` [supersedes] the last event fed and takes its place: feeding `e` on
+    /// top of the dead event's state is exact (`e` overwrites all of it), and `fed` stays, as `e`
+    /// takes the dead event's index. Every checkpoint stands before an event the history holds
+    /// (`fed` below its length), so none holds the dead event's effect.
     pub(crate) fn extend<R: FxRates + ?Sized>(
         &mut self,
         e: &Entry,
+        replacing_last: bool,
         who: Owner<'_>,
         ctx: &Context,
         rates: &R,
     ) -> Result<(), ArrError> {
-        self.feed_next(e, who, ctx, rates)?;
-        self.refresh_tail(ctx)
-    }
-
-    /// Feed `e`, which sorts after every event fed so far and [supersedes] the last one, in
-    /// that one's place: the history keeps `e` where the dead event was.
-    pub(crate) fn supersede_last<R: FxRates + ?Sized>(
-        &mut self,
-        e: &Entry,
-        who: Owner<'_>,
-        ctx: &Context,
-        rates: &R,
-    ) -> Result<(), ArrError> {
-        // Feeding `e` on top of the dead event's state is exact (`e` overwrites all of it), and
-        // `fed` stays: `e` takes the dead event's index. Every checkpoint stands before an event
-        // the history holds (`fed` below its length), so none holds the dead event's effect.
-        self.feed(e, who, ctx, rates)?;
+        if replacing_last {
+            self.feed(e, who, ctx, rates)?;
+        } else {
+            self.feed_next(e, who, ctx, rates)?;
+        }
         self.refresh_tail(ctx)
     }
 
