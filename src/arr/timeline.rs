@@ -171,9 +171,9 @@ pub(crate) struct SubTimeline {
     pub tail: Vec<ChangePoint>,
     /// Renewal MRR booked, by date.
     pub renewals: Vec<(NaiveDate, Decimal)>,
-    /// The first of `points` with MRR, as `(index, date)`: kept as points are pushed, so that
-    /// finding a customer's first active day does not read the start of every history.
-    first_active: Option<(usize, NaiveDate)>,
+    /// The date of the first of `points` with MRR: kept as points are pushed, so that finding a
+    /// customer's first active day does not read the start of every history.
+    first_active: Option<NaiveDate>,
     last_key: Option<SortKey>,
     /// Events fed so far.
     fed: usize,
@@ -198,7 +198,7 @@ struct Checkpoint {
     points: usize,
     last_point: Option<ChangePoint>,
     renewals: usize,
-    first_active: Option<(usize, NaiveDate)>,
+    first_active: Option<NaiveDate>,
     last_key: Option<SortKey>,
 }
 
@@ -370,11 +370,11 @@ impl SubTimeline {
             Some(last) if last.date == date => *last = point,
             _ => self.points.push(point),
         }
-        let at = self.points.len() - 1;
+        // Points have distinct dates, in order, so the first active one dated `date` is the
+        // last one: overwritten with nothing, none is active.
         match self.first_active {
-            // the first active point was the last one, overwritten with nothing: none is active
-            Some((i, _)) if i == at && booked.is_zero() => self.first_active = None,
-            None if !booked.is_zero() => self.first_active = Some((at, date)),
+            Some(first) if first == date && booked.is_zero() => self.first_active = None,
+            None if !booked.is_zero() => self.first_active = Some(date),
             _ => {}
         }
         Ok(())
@@ -474,10 +474,7 @@ impl SubTimeline {
 
     /// The first day with MRR, if any.
     pub(crate) fn first_active(&self) -> Option<NaiveDate> {
-        match self.first_active {
-            Some((_, date)) => Some(date),
-            None => self.tail.iter().find(|p| !p.booked.is_zero()).map(|p| p.date),
-        }
+        self.first_active.or_else(|| self.tail.iter().find(|p| !p.booked.is_zero()).map(|p| p.date))
     }
 
     /// Renewal MRR booked in each of `periods` (contiguous, in order), as `(index, MRR)`.
