@@ -67,6 +67,7 @@ fn arr(c: &mut Criterion) {
             b.iter_batched_ref(
                 || {
                     n += 1;
+                    // wrapped at 180 days: however long criterion runs, events stay inside the book
                     let day = if day_per_pass { (n / 50_000) as i64 } else { 0 };
                     SubscriptionEvent {
                         customer: format!("cus_{}", n % 50_000),
