@@ -261,6 +261,37 @@ fn bad_events_are_refused() {
         ArrBook::build(&mixed, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
         Err(ArrError::InvalidAmount(_))
     ));
+    // an event's own fields are checked whatever the subscription's state: after a cancellation
+    // too, where the event changes nothing, and when a later change of the day supersedes it
+    let cancelled = |kind| {
+        vec![
+            ev("a", "s", d(2026, 1, 1), start(usd("1"), Interval::Month)),
+            ev("a", "s", d(2026, 1, 5), EventKind::Cancel { paid_through: None }),
+            ev("a", "s", d(2026, 1, 9), kind),
+        ]
+    };
+    let negative = EventKind::Change { price: usd("-1"), interval: Interval::Month };
+    let over_100_percent =
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(Decimal::TWO), forever: true });
+    for bad in [negative.clone(), over_100_percent] {
+        let refused = ArrBook::build(
+            &cancelled(bad.clone()),
+            ArrPolicy::default(),
+            Currency::USD,
+            &months(1),
+            &InMemoryFxRates::new(),
+        );
+        assert!(matches!(refused, Err(ArrError::InvalidAmount(_))), "{bad:?}: {refused:?}");
+    }
+    let superseded = vec![
+        ev("a", "s", d(2026, 1, 1), start(usd("1"), Interval::Month)),
+        ev("a", "s", d(2026, 1, 9), negative),
+        ev("a", "s", d(2026, 1, 9), EventKind::Change { price: usd("2"), interval: Interval::Month }),
+    ];
+    assert!(matches!(
+        ArrBook::build(&superseded, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new()),
+        Err(ArrError::InvalidAmount(_))
+    ));
     let b = book(vec![ev("a", "s", d(2026, 1, 1), start(usd("1"), Interval::Month))], ArrPolicy::default(), 2);
     assert!(b.bridge(1, 5).is_err());
     assert!(b.retention(1, 12).is_err());
@@ -509,6 +540,89 @@ proptest! {
                 for p in 0..3 {
                     prop_assert_eq!(inc.movements(p, p).unwrap(), full.movements(p, p).unwrap());
                     prop_assert_eq!(inc.mrr_at(p).unwrap(), full.mrr_at(p).unwrap());
+                }
+                prop_assert_eq!(inc.cohorts().unwrap(), full.cohorts().unwrap());
+            }
+        }
+    }
+}
+
+/// A late change refused on a day the book already holds a change for, whether it sorts before
+/// that change (a negative price) or after it and would take its place (an MRR over the 10¹⁸
+/// one subscription may book), leaves the kept change in the history: a later late event
+/// replays over it, and the book still matches a rebuild.
+#[test]
+fn a_refused_late_change_leaves_the_days_kept_change() {
+    let kept = vec![
+        ev("c", "s", d(2026, 1, 1), start(usd("100"), Interval::Month)),
+        ev("c", "s", d(2026, 1, 20), EventKind::Change { price: usd("200"), interval: Interval::Month }),
+        ev("c", "s", d(2026, 2, 10), EventKind::Change { price: usd("300"), interval: Interval::Month }),
+    ];
+    let replay_over = ev("c", "s", d(2026, 1, 2), EventKind::Change { price: usd("150"), interval: Interval::Month });
+    let mut all = kept.clone();
+    all.push(replay_over.clone());
+    let full = book(all, ArrPolicy::default(), 3);
+    for refused in ["-5", "10000000000000000000"] {
+        let mut inc = book(kept.clone(), ArrPolicy::default(), 3);
+        let change = EventKind::Change { price: usd(refused), interval: Interval::Month };
+        assert!(inc.apply(&ev("c", "s", d(2026, 1, 20), change), &InMemoryFxRates::new()).is_err(), "{refused}");
+        inc.apply(&replay_over, &InMemoryFxRates::new()).unwrap();
+        for p in 0..3 {
+            assert_eq!(inc.mrr_at(p).unwrap(), full.mrr_at(p).unwrap(), "{refused}, period {p}");
+            assert_eq!(inc.movements(p, p).unwrap(), full.movements(p, p).unwrap(), "{refused}, period {p}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn incremental_apply_matches_a_rebuild_in_foreign_currency_and_before_the_first_period(
+        stream in prop::collection::vec((0usize..4, 0usize..2, 0i64..200, 0i64..100_000, 0u8..6), 1..40),
+        policy in all_policies(),
+    ) {
+        // Customers c0 and c1 bill in EUR, c2 and c3 in USD, with two subscriptions each; the
+        // book's periods start in March, so events in January and February move its opening
+        // (and the opening's native MRR, which the revalued bridge reads).
+        let fx = {
+            let mut fx = InMemoryFxRates::new().with_lookup(revops::money::RateLookup::OnOrBefore { max_age_days: 40 });
+            for i in 0..12 {
+                let day = d(2025, 12, 1) + chrono::Duration::days(30 * i);
+                fx.insert(Currency::EUR, Currency::USD, day, Decimal::new(105 + 3 * i, 2)).unwrap();
+            }
+            fx
+        };
+        let periods: Vec<Period> = Month::new(2026, 3).unwrap().through(Month::new(2026, 8).unwrap()).map(Month::period).collect();
+        let mut kept = vec![ev("c0", "s0", d(2026, 1, 1), start(Money::from_minor_units(10_000, Currency::EUR).unwrap(), Interval::Month))];
+        let mut inc = ArrBook::build(&kept, policy, Currency::USD, &periods, &fx).unwrap();
+        for (i, &(c, s, day, cents, k)) in stream.iter().enumerate() {
+            let currency = if c < 2 { Currency::EUR } else { Currency::USD };
+            let price = Money::from_minor_units(cents, currency).unwrap();
+            let (customer, subscription) = (format!("c{c}"), format!("s{s}"));
+            let exists = kept.iter().any(|e| e.customer == customer && e.subscription == subscription);
+            let date = d(2026, 1, 1) + chrono::Duration::days(day);
+            let kind = match k {
+                _ if !exists => start(price, Interval::Month),
+                0 | 1 => EventKind::Change { price, interval: Interval::Month },
+                2 => EventKind::Change { price, interval: Interval::Year },
+                3 => EventKind::Renew { price, interval: Interval::Month },
+                4 => EventKind::Cancel { paid_through: Some(date + chrono::Duration::days(cents % 40)) },
+                _ => EventKind::Pause,
+            };
+            let event = ev(&customer, &subscription, date, kind);
+            let mut candidate = kept.clone();
+            candidate.push(event.clone());
+            let accepted = ArrBook::build(&candidate, policy, Currency::USD, &periods, &fx).is_ok();
+            let applied = inc.apply(&event, &fx);
+            prop_assert_eq!(applied.is_ok(), accepted, "{:?}", applied);
+            if applied.is_ok() {
+                kept.push(event);
+            }
+            if i % 4 == 3 || i + 1 == stream.len() {
+                let full = ArrBook::build(&kept, policy, Currency::USD, &periods, &fx).unwrap();
+                for p in 0..periods.len() {
+                    prop_assert_eq!(inc.bridge_revalued(p, p, &fx).unwrap(), full.bridge_revalued(p, p, &fx).unwrap(), "period {}", p);
                 }
                 prop_assert_eq!(inc.cohorts().unwrap(), full.cohorts().unwrap());
             }

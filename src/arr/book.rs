@@ -6,10 +6,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::id::{Id, IdHasher};
-use super::timeline::{insert_canonically, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline};
+use super::timeline::{
+    check_fields, drop_superseded, insert_canonically, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline,
+};
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
-use crate::money::{Currency, FxRates, Money};
+use crate::money::{equal_amounts, Currency, FxRates, Money};
 
 /// MRR movements of one period (or a range), in the reporting currency, as monthly amounts.
 /// Contraction and churn are positive numbers that reduce MRR.
@@ -135,13 +137,116 @@ fn movement(prev: Decimal, cell: Cell, blip: Decimal, was_active: bool) -> Movem
 
 /// Move a `(total MRR, active customers)` level from one customer's `old` MRR to its `new`.
 fn adjust_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal) {
-    level.0 += new - old;
-    level.1 = level.1 + u64::from(new > Decimal::ZERO) - u64::from(old > Decimal::ZERO);
+    shift_level(level, old, new, new - old);
+}
+
+/// [`adjust_level`] with `new − old` known already.
+fn shift_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal, by: Decimal) {
+    level.0 += by;
+    // MRR is never negative: "active" is "not zero", a test of bits instead of a comparison
+    level.1 = level.1 + u64::from(!new.is_zero()) - u64::from(!old.is_zero());
 }
 
 pub(crate) struct SubRow {
     events: Vec<Entry>,
     timeline: SubTimeline,
+}
+
+/// What recording an event did to a subscription's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recorded {
+    /// The timeline may have changed.
+    Changed,
+    /// Nothing: the event was a change that a change of the same day supersedes.
+    Nothing,
+}
+
+impl SubRow {
+    /// Add one event to the subscription. One dated after all others extends the timeline; one
+    /// inside the history is inserted in place and replayed from the checkpoint before it. Of
+    /// two changes on one day, only the one that sorts last is kept: it leaves nothing of the
+    /// other (see [`supersedes`]), so a day of changes does not grow the history, wherever it
+    /// falls in it. On an error the row is as it was.
+    fn record<R: FxRates + ?Sized>(
+        &mut self,
+        entry: Entry,
+        who: Owner<'_>,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<Recorded, ArrError> {
+        let (events, timeline) = (&mut self.events, &mut self.timeline);
+        if timeline.comes_after(&entry) {
+            let replacing = events.last().is_some_and(|last| supersedes(&entry, last));
+            if let Err(e) = timeline.extend(&entry, replacing, who, ctx, rates) {
+                timeline.replay_from(events, events.len(), who, ctx, rates)?;
+                return Err(e);
+            }
+            match events.last_mut() {
+                Some(last) if replacing => *last = entry,
+                _ => events.push(entry),
+            }
+            return Ok(Recorded::Changed);
+        }
+        let at = insert_canonically(events, entry);
+        if events.get(at + 1).is_some_and(|next| supersedes(next, &events[at])) {
+            // a change of the same day that sorts after this one leaves nothing of it
+            let dead = events.remove(at);
+            return check_fields(&dead, timeline.currency, who).map(|()| Recorded::Nothing);
+        }
+        let (at, replaced) = match at.checked_sub(1) {
+            Some(before) if supersedes(&events[at], &events[before]) => (before, Some(events.remove(before))),
+            _ => (at, None),
+        };
+        if let Err(e) = timeline.replay_from(events, at, who, ctx, rates) {
+            match replaced {
+                Some(earlier) => events[at] = earlier,
+                None => drop(events.remove(at)),
+            }
+            timeline.replay_from(events, at, who, ctx, rates)?;
+            return Err(e);
+        }
+        Ok(Recorded::Changed)
+    }
+}
+
+/// One subscription's part in its customer's periods from some period on: what an update
+/// takes out of the customer before the subscription changes, and puts back after.
+#[derive(Debug, Default)]
+struct Share {
+    /// `(booked, native)` before the first period, when the share starts there.
+    opening: (Decimal, Decimal),
+    /// `(booked, native)` at each period end.
+    ends: Vec<(Decimal, Decimal)>,
+    /// Renewal MRR, by period (counted from the share's first).
+    renewals: Vec<(usize, Decimal)>,
+    first_active: Option<NaiveDate>,
+}
+
+impl Share {
+    /// Read `t`'s share of `periods[from..]` (and of the opening when `from` is 0).
+    fn read(&mut self, t: &SubTimeline, periods: &[Period], from: usize) {
+        let window = periods.get(from..).unwrap_or_default();
+        self.opening = match periods.first() {
+            Some(first) if from == 0 => t.value_before(first.start()),
+            _ => (Decimal::ZERO, Decimal::ZERO),
+        };
+        self.ends.clear();
+        self.ends.extend(t.at_period_ends(window));
+        self.renewals.clear();
+        self.renewals.extend(t.renewals_in(window));
+        self.first_active = t.first_active();
+    }
+}
+
+/// Buffers an incremental update works in.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The customer's cells, and blips, before the update (from its first touched period).
+    cells: Vec<Cell>,
+    blips: Vec<Decimal>,
+    /// The updated subscription's share before and after the update.
+    before: Share,
+    after: Share,
 }
 
 /// One customer's MRR at each period end.
@@ -174,6 +279,39 @@ impl CustomerRow {
     /// The same-period blip in period `k` (zero unless the policy shows them).
     pub fn blip(&self, k: usize) -> Decimal {
         self.blips.get(k).copied().unwrap_or_default()
+    }
+
+    /// Replace one subscription's share of periods `from..` (`before`) with `after`. The sums
+    /// are exact, so the cells end as a resample of every subscription would leave them.
+    fn replace_share(&mut self, before: &Share, after: &Share, from: usize) {
+        if from == 0 {
+            self.opening += after.opening.0 - before.opening.0;
+            self.opening_native += after.opening.1 - before.opening.1;
+        }
+        let cells = self.cells.get_mut(from..).unwrap_or_default();
+        // the share is flat over most periods: reuse the difference while both sides stay put
+        let mut last: Option<(Decimal, Decimal, Decimal)> = None;
+        for ((cell, was), now) in cells.iter_mut().zip(&before.ends).zip(&after.ends) {
+            let by = match last {
+                Some((w, n, by)) if equal_amounts(w, was.0) && equal_amounts(n, now.0) => by,
+                _ => now.0 - was.0,
+            };
+            if !by.is_zero() {
+                cell.mrr += by;
+            }
+            last = Some((was.0, now.0, by));
+        }
+        if let Some(native) = self.native.get_mut(from..) {
+            for ((x, was), now) in native.iter_mut().zip(&before.ends).zip(&after.ends) {
+                *x += now.1 - was.1;
+            }
+        }
+        for &(k, mrr) in &before.renewals {
+            cells[k].renewal -= mrr;
+        }
+        for &(k, mrr) in &after.renewals {
+            cells[k].renewal += mrr;
+        }
     }
 }
 
@@ -218,8 +356,7 @@ pub struct ArrBook {
     closing: Vec<(Decimal, u64)>,
     opening: (Decimal, u64),
     ctx: Context,
-    scratch: Vec<Cell>,
-    scratch_blips: Vec<Decimal>,
+    scratch: Scratch,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -255,8 +392,7 @@ impl ArrBook {
             closing: vec![(Decimal::ZERO, 0); periods.len()],
             opening: (Decimal::ZERO, 0),
             ctx: Context { policy, reporting },
-            scratch: Vec::new(),
-            scratch_blips: Vec::new(),
+            scratch: Scratch::default(),
         };
         // each subscription's entries, and where its id sits: (customer, position in its subs)
         let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
@@ -277,6 +413,7 @@ impl ArrBook {
             sort_canonically(&mut events);
             let row = &book.customers[c];
             let who = Owner { customer: &row.id, subscription: row.subs[j].0.as_str() };
+            drop_superseded(&mut events, who)?;
             let timeline = SubTimeline::from_events(&events, who, &book.ctx, rates)?;
             book.subs.push(SubRow { events, timeline });
         }
@@ -296,10 +433,9 @@ impl ArrBook {
     /// events extends the subscription's timeline without replaying it; a late one is inserted in
     /// place and replayed from the nearest checkpoint before it (one every 16 events, and one
     /// where the last late event landed). The book keeps no part of `event` but its date and
-    /// kind; a change that sorts after its subscription's last event, itself a change on the
-    /// same day, replaces it (the later change leaves nothing of the earlier), so repeated
-    /// same-day changes do not grow the history. A refused event leaves the book as
-    /// it was.
+    /// kind; of two changes to a subscription on one day it keeps only the one that sorts last in
+    /// the canonical order (which leaves nothing of the other), so a day of changes does not
+    /// grow the history. A refused event leaves the book as it was.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -322,6 +458,19 @@ impl ArrBook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<(), ArrError> {
+        // the buffers an update works in, kept between updates so that one allocates nothing
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let applied = self.apply_in(event, rates, &mut scratch);
+        self.scratch = scratch;
+        applied
+    }
+
+    fn apply_in<R: FxRates + ?Sized>(
+        &mut self,
+        event: &SubscriptionEvent,
+        rates: &R,
+        scratch: &mut Scratch,
+    ) -> Result<(), ArrError> {
         let c = self.customer_index(&event.customer);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
@@ -339,44 +488,29 @@ impl ArrBook {
         }
         let n = self.periods.len();
         let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
-        // What the customer looked like in the periods a refresh rewrites, taken first: reading
+        // What the customer looked like in the periods an update rewrites, taken first: reading
         // its cells now lets that memory arrive while the subscription's timeline is updated.
         let row = &self.customers[c];
         let (before_first, old_opening) = (row.first_active, row.opening);
-        let mut old = std::mem::take(&mut self.scratch);
+        let Scratch { cells: old, blips: old_blips, before, after } = scratch;
         old.clear();
         old.extend_from_slice(row.cells.get(first_touched..).unwrap_or_default());
-        let mut old_blips = std::mem::take(&mut self.scratch_blips);
         old_blips.clear();
         old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         let customer = &mut self.customers[c];
         let existing = customer.subs.iter().position(|(id, _)| id.is(&event.subscription));
         let (subscription, entry) = (&event.subscription, Entry::from(event));
-        match existing {
+        let updated_in_place = match existing {
             Some(j) => {
                 let s = customer.subs[j].1;
                 let who = Owner { customer: &customer.id, subscription: customer.subs[j].0.as_str() };
-                let row = &mut self.subs[s];
-                if row.timeline.comes_after(&entry) {
-                    let dead = row.events.last().is_some_and(|last| supersedes(&entry, last));
-                    if let Err(e) = row.timeline.extend(&entry, dead, who, &self.ctx, rates) {
-                        // leave the book as it was: replay the events it already had
-                        row.timeline.replay_from(&row.events, row.events.len(), who, &self.ctx, rates)?;
-                        return Err(e);
-                    }
-                    match row.events.last_mut() {
-                        Some(last) if dead => *last = entry,
-                        _ => row.events.push(entry),
-                    }
-                } else {
-                    // an event inside the history: insert it in place and replay from there
-                    let at = insert_canonically(&mut row.events, entry);
-                    if let Err(e) = row.timeline.replay_from(&row.events, at, who, &self.ctx, rates) {
-                        row.events.remove(at); // leave the book as it was
-                        row.timeline.replay_from(&row.events, at, who, &self.ctx, rates)?;
-                        return Err(e);
-                    }
+                let sub = &mut self.subs[s];
+                before.read(&sub.timeline, &self.periods, first_touched);
+                if sub.record(entry, who, &self.ctx, rates)? == Recorded::Nothing {
+                    return Ok(());
                 }
+                after.read(&sub.timeline, &self.periods, first_touched);
+                true
             }
             None => {
                 let who = Owner { customer: &customer.id, subscription };
@@ -394,13 +528,24 @@ impl ArrBook {
                 };
                 self.subs.push(SubRow { events, timeline });
                 customer.subs.push((Id::new(subscription), self.subs.len() - 1));
+                false
             }
-        }
+        };
         if first_touched >= n {
-            (self.scratch, self.scratch_blips) = (old, old_blips);
             return Ok(()); // after the book's last period: nothing it reports changes
         }
-        self.refresh_customer(c, first_touched)?;
+        // The customer's periods are the sum of its subscriptions': when only this one's part
+        // moved, and nothing that needs the others (its first active day, a same-period blip),
+        // the difference is all the update adds, and the customer's other subscriptions are
+        // not read.
+        if updated_in_place
+            && before.first_active == after.first_active
+            && self.policy.same_period != SamePeriodNewAndChurn::ShowBoth
+        {
+            self.customers[c].replace_share(before, after, first_touched);
+        } else {
+            self.refresh_customer(c, first_touched)?;
+        }
         let row = &self.customers[c];
         if first_touched == 0 {
             adjust_level(&mut self.opening, old_opening, row.opening);
@@ -419,30 +564,47 @@ impl ArrBook {
         // before and after (nothing), and are skipped.
         let (mut old_prev, mut new_prev) = match first_touched {
             0 => (old_opening, row.opening),
-            k => (row.cells[k - 1].mrr, row.cells[k - 1].mrr), // untouched by the refresh
+            k => (row.cells[k - 1].mrr, row.cells[k - 1].mrr), // untouched by the update
         };
+        let eq = equal_amounts;
+        // How much the customer's MRR moved at the end of the period before (`new_prev −
+        // old_prev`); where MRR is flat both before and after the update, it moved as much
+        // again, without a subtraction.
+        let mut moved = if first_touched == 0 { new_prev - old_prev } else { Decimal::ZERO };
         for (i, k) in (first_touched..n).enumerate() {
             let (was_cell, was_blip) = (old[i], old_blips.get(i).copied().unwrap_or_default());
             let (cell, blip) = (row.cells[k], row.blip(k));
+            let flat = eq(was_cell.mrr, old_prev) && eq(cell.mrr, new_prev);
+            if !flat {
+                moved = cell.mrr - was_cell.mrr;
+            }
             let start = self.periods[k].start();
             let (was_active, active) =
                 (before_first.is_some_and(|f| f < start), row.first_active.is_some_and(|f| f < start));
-            // same inputs, same movement: skip the period (a repeated or no-op event touches none)
-            if old_prev != new_prev || was_cell != cell || was_blip != blip || was_active != active {
+            let same_renewals = eq(was_cell.renewal, cell.renewal);
+            // Skip a period whose movement is the same before and after without computing
+            // either: one with the same inputs (a repeated or no-op event touches none), or one
+            // flat both before and after with the same renewals and no blip (MRR moved since
+            // the change, but nothing moves in the period itself).
+            let same_inputs = moved.is_zero()
+                && eq(old_prev, new_prev)
+                && same_renewals
+                && eq(was_blip, blip)
+                && was_active == active;
+            let quiet = flat && same_renewals && was_blip.is_zero() && blip.is_zero();
+            if !(same_inputs || quiet) {
                 let was = movement(old_prev, was_cell, was_blip, was_active);
                 let now = movement(new_prev, cell, blip, active);
                 if was != now {
                     self.totals[k].sub(&was);
                     self.totals[k].add(&now);
                 }
-                if was_cell.mrr != cell.mrr {
-                    adjust_level(&mut self.closing[k], was_cell.mrr, cell.mrr);
-                }
+            }
+            if !moved.is_zero() {
+                shift_level(&mut self.closing[k], was_cell.mrr, cell.mrr, moved);
             }
             (old_prev, new_prev) = (was_cell.mrr, cell.mrr);
         }
-        self.scratch = old;
-        self.scratch_blips = old_blips;
         Ok(())
     }
 

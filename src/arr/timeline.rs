@@ -8,7 +8,7 @@ use super::{
     SubscriptionEvent, TrialPolicy,
 };
 use crate::calendar::Period;
-use crate::money::{Currency, FxRates};
+use crate::money::{Currency, FxRates, Money};
 
 /// Digits kept beyond a currency's minor unit in MRR, so that $100 a year is 8.3333 a month and
 /// every sum of MRR values is exact in `Decimal`.
@@ -144,6 +144,27 @@ struct State {
     rate: Decimal,
 }
 
+impl State {
+    /// Before the first event.
+    const INITIAL: State = State {
+        list_mrr: Decimal::ZERO,
+        interval_months: 1,
+        discount: None,
+        paused: false,
+        live: false,
+        in_trial: false,
+        rate: Decimal::ONE,
+    };
+}
+
+/// The currency of a subscription whose first event is `first`, which must be a start.
+fn start_currency(first: &Entry, who: Owner<'_>) -> Result<Currency, ArrError> {
+    match &first.kind {
+        EventKind::Start { price, .. } => Ok(price.currency()),
+        _ => Err(who.invalid(format!("first event on {} is not a start", first.date))),
+    }
+}
+
 /// Something an event schedules for a later date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Deferred {
@@ -207,21 +228,9 @@ type SortKey = (NaiveDate, u8, Decimal, Option<NaiveDate>);
 impl SubTimeline {
     /// A timeline whose first event is `first` (which must be a start).
     pub(crate) fn new(first: &Entry, who: Owner<'_>) -> Result<SubTimeline, ArrError> {
-        let currency = match &first.kind {
-            EventKind::Start { price, .. } => price.currency(),
-            _ => return Err(who.invalid(format!("first event on {} is not a start", first.date))),
-        };
         Ok(SubTimeline {
-            currency,
-            state: State {
-                list_mrr: Decimal::ZERO,
-                interval_months: 1,
-                discount: None,
-                paused: false,
-                live: false,
-                in_trial: false,
-                rate: Decimal::ONE,
-            },
+            currency: start_currency(first, who)?,
+            state: State::INITIAL,
             deferred: Vec::new(),
             points: Vec::new(),
             tail: Vec::new(),
@@ -240,7 +249,8 @@ impl SubTimeline {
         ctx: &Context,
         rates: &R,
     ) -> Result<SubTimeline, ArrError> {
-        let first = events.first().ok_or(ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
+        let first =
+            events.first().ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
         let mut t = SubTimeline::new(first, who)?;
         for e in events {
             t.feed_next(e, who, ctx, rates)?;
@@ -263,8 +273,20 @@ impl SubTimeline {
     ) -> Result<(), ArrError> {
         let keep = self.checkpoints.partition_point(|c| c.fed <= from);
         let Some(cp) = keep.checked_sub(1).map(|i| &self.checkpoints[i]) else {
-            *self = SubTimeline::from_events(events, who, ctx, rates)?;
-            return Ok(());
+            // no snapshot before `from`: start over, in the storage the timeline has
+            let first = events
+                .first()
+                .ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
+            self.currency = start_currency(first, who)?;
+            self.state = State::INITIAL;
+            self.deferred.clear();
+            self.points.clear();
+            self.renewals.clear();
+            self.first_active = None;
+            self.last_key = None;
+            self.fed = 0;
+            self.checkpoints.clear();
+            return self.feed_from(events, from, 0, who, ctx, rates);
         };
         self.state = cp.state.clone();
         self.deferred.clone_from(&cp.deferred);
@@ -278,7 +300,20 @@ impl SubTimeline {
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
         let restored = self.fed;
-        for e in events.get(self.fed..).unwrap_or_default() {
+        self.feed_from(events, from, restored, who, ctx, rates)
+    }
+
+    /// Feed `events` from the `restored`-th on, after an insert at `from`.
+    fn feed_from<R: FxRates + ?Sized>(
+        &mut self,
+        events: &[Entry],
+        from: usize,
+        restored: usize,
+        who: Owner<'_>,
+        ctx: &Context,
+        rates: &R,
+    ) -> Result<(), ArrError> {
+        for e in events.get(restored..).unwrap_or_default() {
             self.feed_next(e, who, ctx, rates)?;
             // Late events tend to land where the last one did: keep the state just after this
             // one too, when it is far enough from the checkpoint before it to be worth it.
@@ -506,21 +541,14 @@ impl SubTimeline {
             };
             Ok(rates.rate(currency, ctx.reporting, day)?.rate)
         };
-        let mrr_of = |price: &crate::money::Money, months: u32| -> Result<Decimal, ArrError> {
-            if price.currency() != currency {
-                return Err(who.invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
-            }
-            if price.is_negative() || months == 0 {
-                return Err(ArrError::InvalidAmount(format!("price {price} per {months} months")));
-            }
-            let monthly = if months == 1 { price.amount() } else { price.amount() / Decimal::from(months) };
-            Ok(monthly.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven))
-        };
+        let mrr_of = |price: &Money, months: u32| list_mrr(price, months, currency, who);
 
         self.last_key = Some(sort_key(e));
         self.settle(Some(e.date), ctx)?;
         if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
-            return Ok(()); // nothing changes on an ended subscription (a late discount end, say)
+            // nothing changes on an ended subscription (a late discount end, say), but what the
+            // event says must still be right, as on a live one
+            return check_fields(e, currency, who);
         }
         match &e.kind {
             EventKind::Start { price, interval, trial_until } => {
@@ -568,6 +596,57 @@ impl SubTimeline {
         }
         self.push(e.date, ctx)
     }
+}
+
+/// A price as list MRR in the subscription's `currency`, at the ledger's MRR scale.
+fn list_mrr(price: &Money, months: u32, currency: Currency, who: Owner<'_>) -> Result<Decimal, ArrError> {
+    if price.currency() != currency {
+        return Err(who.invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
+    }
+    if price.is_negative() || months == 0 {
+        return Err(ArrError::InvalidAmount(format!("price {price} per {months} months")));
+    }
+    let monthly = if months == 1 { price.amount() } else { price.amount() / Decimal::from(months) };
+    Ok(monthly.round_dp_with_strategy(mrr_scale(currency), RoundingStrategy::MidpointNearestEven))
+}
+
+/// What an event must get right by itself, whatever the subscription's state: a price in the
+/// subscription's currency and not negative, a discount inside its bounds. It is all a change
+/// that a later change of the same day [supersedes] is checked for: its MRR is never booked, so
+/// the limit on booked MRR and the FX rate for booking it do not apply.
+pub(crate) fn check_fields(e: &Entry, currency: Currency, who: Owner<'_>) -> Result<(), ArrError> {
+    match &e.kind {
+        EventKind::Start { price, interval, .. }
+        | EventKind::Change { price, interval }
+        | EventKind::Renew { price, interval } => list_mrr(price, interval.months(), currency, who).map(drop),
+        EventKind::DiscountStart(d) => validate_discount(d, currency),
+        _ => Ok(()),
+    }
+}
+
+/// Drop from a subscription's history (in canonical order) every change that the next event
+/// supersedes, each checked first with [`check_fields`].
+pub(crate) fn drop_superseded(events: &mut Vec<Entry>, who: Owner<'_>) -> Result<(), ArrError> {
+    let dead = |events: &[Entry], i: usize| events.get(i + 1).is_some_and(|next| supersedes(next, &events[i]));
+    if !(0..events.len()).any(|i| dead(events, i)) {
+        return Ok(()); // nearly every history: nothing to move
+    }
+    let currency = match events.first().map(|e| &e.kind) {
+        Some(EventKind::Start { price, .. }) => price.currency(),
+        _ => return Ok(()), // not a history the timeline takes: it says why
+    };
+    let mut kept = 0;
+    for i in 0..events.len() {
+        if dead(events, i) {
+            check_fields(&events[i], currency, who)?;
+        } else {
+            // every index before `kept` holds a kept event; those from `kept` to `i` are dropped ones
+            events.swap(kept, i);
+            kept += 1;
+        }
+    }
+    events.truncate(kept);
+    Ok(())
 }
 
 fn validate_discount(d: &MrrDiscount, currency: Currency) -> Result<(), ArrError> {

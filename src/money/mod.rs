@@ -10,6 +10,7 @@ mod currency;
 mod error;
 mod fx;
 mod ratio;
+mod same_scale;
 
 pub use allocate::allocate_minor_units;
 pub use amount::{Money, DEFAULT_ROUNDING};
@@ -18,3 +19,4 @@ pub use error::MoneyError;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};
+pub(crate) use same_scale::equal_amounts;
