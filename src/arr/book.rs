@@ -289,17 +289,10 @@ impl CustomerRow {
             self.opening_native += after.opening.1 - before.opening.1;
         }
         let cells = self.cells.get_mut(from..).unwrap_or_default();
-        // the share is flat over most periods: reuse the difference while both sides stay put
-        let mut last: Option<(Decimal, Decimal, Decimal)> = None;
         for ((cell, was), now) in cells.iter_mut().zip(&before.ends).zip(&after.ends) {
-            let by = match last {
-                Some((w, n, by)) if equal_amounts(w, was.0) && equal_amounts(n, now.0) => by,
-                _ => now.0 - was.0,
-            };
-            if !by.is_zero() {
-                cell.mrr += by;
+            if !equal_amounts(was.0, now.0) {
+                cell.mrr += now.0 - was.0;
             }
-            last = Some((was.0, now.0, by));
         }
         if let Some(native) = self.native.get_mut(from..) {
             for ((x, was), now) in native.iter_mut().zip(&before.ends).zip(&after.ends) {
