@@ -629,3 +629,20 @@ proptest! {
         }
     }
 }
+
+/// Two changes on one day leave the higher price, in whichever order they arrive, built or
+/// applied one by one (the order `SubscriptionEvent` documents).
+#[test]
+fn two_changes_on_one_day_leave_the_higher_price() {
+    let change = |p| ev("c", "s", d(2026, 1, 20), EventKind::Change { price: usd(p), interval: Interval::Month });
+    let first = ev("c", "s", d(2026, 1, 1), start(usd("100"), Interval::Month));
+    for (a, b) in [("300", "200"), ("200", "300")] {
+        let built = book(vec![first.clone(), change(a), change(b)], ArrPolicy::default(), 1);
+        assert_eq!(built.mrr_at(0).unwrap(), usd("300"), "built, {a} then {b}");
+        let mut applied = book(vec![first.clone()], ArrPolicy::default(), 1);
+        for p in [a, b] {
+            applied.apply(&change(p), &InMemoryFxRates::new()).unwrap();
+        }
+        assert_eq!(applied.mrr_at(0).unwrap(), usd("300"), "applied, {a} then {b}");
+    }
+}

@@ -4,6 +4,13 @@ use rust_decimal::Decimal;
 use crate::money::Money;
 
 /// A subscription event from the billing system.
+///
+/// A subscription's events on one day take effect in a fixed order, whatever order they arrive
+/// in (so a book's results never depend on arrival order): start, renew, change, discount end,
+/// discount start, resume, pause, cancel; events of one kind by amount (the price, the discount,
+/// the paid-through date), then by `recorded_on`. Two changes on one day therefore leave the
+/// higher price, and the book keeps only that one. A caller whose day holds several changes
+/// and who wants the last to win sends one net change for the day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SubscriptionEvent {
