@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::id::{Id, IdHasher};
+use super::id::{Id, IdHasher, SubscriptionIds};
 use super::timeline::{
     check_fields, drop_superseded, insert_canonically, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline,
 };
@@ -254,7 +254,7 @@ pub(crate) struct CustomerRow {
     pub id: String,
     pub currency: Option<Currency>,
     /// `(subscription id, index into the book's subscriptions)`.
-    pub subs: Vec<(Id, usize)>,
+    pub subs: SubscriptionIds,
     /// Booked MRR before the first period, and in the customer's own currency.
     pub opening: Decimal,
     pub opening_native: Decimal,
@@ -392,8 +392,8 @@ impl ArrBook {
         for e in events {
             let c = book.customer_index(&e.customer);
             let subs = &mut book.customers[c].subs;
-            let s = match subs.iter().find(|(id, _)| id.is(&e.subscription)) {
-                Some((_, s)) => *s,
+            let s = match subs.find(&e.subscription).map(|(_, &(_, s))| s) {
+                Some(s) => s,
                 None => {
                     grouped.push((Vec::new(), c, subs.len()));
                     subs.push((Id::new(&e.subscription), grouped.len() - 1));
@@ -405,7 +405,8 @@ impl ArrBook {
         for (mut events, c, j) in grouped {
             sort_canonically(&mut events);
             let row = &book.customers[c];
-            let who = Owner { customer: &row.id, subscription: row.subs[j].0.as_str() };
+            let subscription = row.subs.get(j).map_or("", |(id, _)| id.as_str());
+            let who = Owner { customer: &row.id, subscription };
             drop_superseded(&mut events, who)?;
             let timeline = SubTimeline::from_events(&events, who, &book.ctx, rates)?;
             book.subs.push(SubRow { events, timeline });
@@ -491,12 +492,11 @@ impl ArrBook {
         old_blips.clear();
         old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         let customer = &mut self.customers[c];
-        let existing = customer.subs.iter().position(|(id, _)| id.is(&event.subscription));
+        let existing = customer.subs.find(&event.subscription).map(|(_, &(_, s))| s);
         let (subscription, entry) = (&event.subscription, Entry::from(event));
         let updated_in_place = match existing {
-            Some(j) => {
-                let s = customer.subs[j].1;
-                let who = Owner { customer: &customer.id, subscription: customer.subs[j].0.as_str() };
+            Some(s) => {
+                let who = Owner { customer: &customer.id, subscription };
                 let sub = &mut self.subs[s];
                 before.read(&sub.timeline, &self.periods, first_touched);
                 if sub.record(entry, who, &self.ctx, rates)? == Recorded::Nothing {
@@ -619,7 +619,7 @@ impl ArrBook {
         self.customers.push(CustomerRow {
             id: id.to_string(),
             currency: None,
-            subs: Vec::new(),
+            subs: SubscriptionIds::default(),
             opening: Decimal::ZERO,
             opening_native: Decimal::ZERO,
             cells: vec![Cell::default(); n],
@@ -636,7 +636,7 @@ impl ArrBook {
         let n = self.periods.len();
         let row = &self.customers[c];
         let mut currency: Option<Currency> = None;
-        for (_, s) in &row.subs {
+        for (_, s) in row.subs.iter() {
             let cur = self.subs[*s].timeline.currency;
             match currency {
                 Some(first) if first != cur => {
@@ -660,7 +660,7 @@ impl ArrBook {
         let row = &self.customers[c];
         let mut first_active: Option<NaiveDate> = None;
         let window = &self.periods[from..];
-        for (_, s) in &row.subs {
+        for (_, s) in row.subs.iter() {
             let t = &self.subs[*s].timeline;
             if from == 0 {
                 let before = t.value_before(first_day);
