@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::id::{Id, IdHasher, SubscriptionIds};
 use super::timeline::{
-    check_fields, drop_superseded, insert_canonically, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline,
+    canonical_position, check_fields, drop_superseded, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline,
 };
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
@@ -187,12 +187,12 @@ impl SubRow {
             }
             return Ok(Recorded::Changed);
         }
-        let at = insert_canonically(events, entry);
-        if events.get(at + 1).is_some_and(|next| supersedes(next, &events[at])) {
+        let at = canonical_position(events, &entry);
+        if events.get(at).is_some_and(|next| supersedes(next, &entry)) {
             // a change of the same day that sorts after this one leaves nothing of it
-            let dead = events.remove(at);
-            return check_fields(&dead, timeline.currency, who).map(|()| Recorded::Nothing);
+            return check_fields(&entry, timeline.currency, who).map(|()| Recorded::Nothing);
         }
+        events.insert(at, entry);
         let (at, replaced) = match at.checked_sub(1) {
             Some(before) if supersedes(&events[at], &events[before]) => (before, Some(events.remove(before))),
             _ => (at, None),

@@ -88,13 +88,11 @@ fn sort_key(e: &Entry) -> SortKey {
     (e.date, rank(&e.kind), amount, e.recorded_on)
 }
 
-/// Insert `e` into events already in canonical order, after any it ties with (as a stable sort
-/// of the appended event would place it); returns where it went.
-pub(crate) fn insert_canonically(events: &mut Vec<Entry>, e: Entry) -> usize {
-    let key = sort_key(&e);
-    let at = partition_from_end(events, |x| sort_key(x) <= key);
-    events.insert(at, e);
-    at
+/// Where `e` goes in events already in canonical order: after any it ties with (as a stable
+/// sort of the appended event would place it).
+pub(crate) fn canonical_position(events: &[Entry], e: &Entry) -> usize {
+    let key = sort_key(e);
+    partition_from_end(events, |x| sort_key(x) <= key)
 }
 
 /// `xs.partition_point(pred)`, searched from the end: gallop back (1, 2, 4, … elements) to the
@@ -155,6 +153,11 @@ impl State {
         in_trial: false,
         rate: Decimal::ONE,
     };
+}
+
+/// A subscription's first event: a history has at least one.
+fn first_event(events: &[Entry]) -> Result<&Entry, ArrError> {
+    events.first().ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))
 }
 
 /// The currency of a subscription whose first event is `first`, which must be a start.
@@ -249,8 +252,7 @@ impl SubTimeline {
         ctx: &Context,
         rates: &R,
     ) -> Result<SubTimeline, ArrError> {
-        let first =
-            events.first().ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
+        let first = first_event(events)?;
         let mut t = SubTimeline::new(first, who)?;
         for e in events {
             t.feed_next(e, who, ctx, rates)?;
@@ -274,10 +276,7 @@ impl SubTimeline {
         let keep = self.checkpoints.partition_point(|c| c.fed <= from);
         let Some(cp) = keep.checked_sub(1).map(|i| &self.checkpoints[i]) else {
             // no snapshot before `from`: start over, in the storage the timeline has
-            let first = events
-                .first()
-                .ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))?;
-            self.currency = start_currency(first, who)?;
+            self.currency = start_currency(first_event(events)?, who)?;
             self.state = State::INITIAL;
             self.deferred.clear();
             self.points.clear();
@@ -631,9 +630,8 @@ pub(crate) fn drop_superseded(events: &mut Vec<Entry>, who: Owner<'_>) -> Result
     if !(0..events.len()).any(|i| dead(events, i)) {
         return Ok(()); // nearly every history: nothing to move
     }
-    let currency = match events.first().map(|e| &e.kind) {
-        Some(EventKind::Start { price, .. }) => price.currency(),
-        _ => return Ok(()), // not a history the timeline takes: it says why
+    let Some(currency) = events.first().and_then(|first| start_currency(first, who).ok()) else {
+        return Ok(()); // not a history the timeline takes: it says why
     };
     let mut kept = 0;
     for i in 0..events.len() {
@@ -711,7 +709,8 @@ mod tests {
             prop_assert_eq!(t.first_active(), scan(&t));
             // a late event (a price change, free or not) replays from the checkpoint before it
             let late = Entry { date: day(late.0), recorded_on: None, kind: EventKind::Change { price: price(late.1), interval: crate::arr::Interval::Month } };
-            let at = insert_canonically(&mut entries, late);
+            let at = canonical_position(&entries, &late);
+            entries.insert(at, late);
             t.replay_from(&entries, at, who, &ctx, &rates).unwrap();
             prop_assert_eq!(t.first_active(), scan(&t));
         }
