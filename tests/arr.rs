@@ -646,3 +646,26 @@ fn two_changes_on_one_day_leave_the_higher_price() {
         assert_eq!(applied.mrr_at(0).unwrap(), usd("300"), "applied, {a} then {b}");
     }
 }
+
+#[test]
+fn a_refused_new_customer_leaves_no_trace() {
+    // a customer whose first event the book refuses is forgotten: the next new customer takes
+    // its place, and the book matches one built without the refused event
+    let rates = InMemoryFxRates::new();
+    let first = ev("a", "s", d(2026, 1, 1), start(usd("10"), Interval::Month));
+    let mut inc = book(vec![first.clone()], ArrPolicy::default(), 3);
+    let refused = ev("b", "s", d(2026, 2, 1), EventKind::Change { price: usd("5"), interval: Interval::Month });
+    assert!(matches!(inc.apply(&refused, &rates), Err(ArrError::InvalidEvent { .. })));
+    assert_eq!(inc.customer_count(), 1);
+    assert_eq!(inc.customer_arr("b", 1), None);
+    let next = ev("c", "s", d(2026, 2, 1), start(usd("7"), Interval::Month));
+    inc.apply(&next, &rates).unwrap();
+    let full = book(vec![first, next], ArrPolicy::default(), 3);
+    assert_eq!(inc.customer_count(), 2);
+    for k in 0..3 {
+        assert_eq!(inc.customer_arr("c", k), full.customer_arr("c", k));
+        assert_eq!(inc.movements(k, k).unwrap(), full.movements(k, k).unwrap());
+        assert_eq!(inc.mrr_at(k).unwrap(), full.mrr_at(k).unwrap());
+    }
+    assert_eq!(inc.customer_arr("c", 1).unwrap().to_string(), "84.00 USD");
+}

@@ -258,8 +258,6 @@ pub(crate) struct CustomerRow {
     /// Booked MRR before the first period, and in the customer's own currency.
     pub opening: Decimal,
     pub opening_native: Decimal,
-    /// Each period.
-    pub cells: Vec<Cell>,
     /// MRR in the customer's own currency at each period end; empty when that is the reporting
     /// currency (it is then the booked MRR).
     pub native: Vec<Decimal>,
@@ -271,9 +269,9 @@ pub(crate) struct CustomerRow {
 }
 
 impl CustomerRow {
-    /// MRR in the customer's own currency at the end of period `k`.
-    pub fn native_at(&self, k: usize) -> Decimal {
-        self.native.get(k).copied().unwrap_or_else(|| self.cells.get(k).map_or(Decimal::ZERO, |c| c.mrr))
+    /// MRR in the customer's own currency at the end of period `k`, given its `cells`.
+    pub fn native_at(&self, cells: &[Cell], k: usize) -> Decimal {
+        self.native.get(k).copied().unwrap_or_else(|| cells.get(k).map_or(Decimal::ZERO, |c| c.mrr))
     }
 
     /// The same-period blip in period `k` (zero unless the policy shows them).
@@ -283,12 +281,12 @@ impl CustomerRow {
 
     /// Replace one subscription's share of periods `from..` (`before`) with `after`. The sums
     /// are exact, so the cells end as a resample of every subscription would leave them.
-    fn replace_share(&mut self, before: &Share, after: &Share, from: usize) {
+    fn replace_share(&mut self, cells: &mut [Cell], before: &Share, after: &Share, from: usize) {
         if from == 0 {
             self.opening += after.opening.0 - before.opening.0;
             self.opening_native += after.opening.1 - before.opening.1;
         }
-        let cells = self.cells.get_mut(from..).unwrap_or_default();
+        let cells = cells.get_mut(from..).unwrap_or_default();
         for ((cell, was), now) in cells.iter_mut().zip(&before.ends).zip(&after.ends) {
             if !equal_amounts(was.0, now.0) {
                 cell.mrr += now.0 - was.0;
@@ -342,7 +340,15 @@ pub struct ArrBook {
     currency: Currency,
     periods: Vec<Period>,
     pub(crate) customers: Vec<CustomerRow>,
+    /// Every customer's periods, `periods.len()` cells each, in customer order: the cells an
+    /// update reads sit at an address that follows from the customer's index alone, so that
+    /// memory is fetched alongside the customer's row instead of after it.
+    cells: Vec<Cell>,
     index: HashMap<Id, usize, IdHasher>,
+    /// `(customer, subscription)` to `(customer index, subscription index)`: an update finds
+    /// both with one probe, and fetches the customer's row, its cells and the subscription at
+    /// once, instead of reading the row to learn where the subscription is.
+    subscription_index: HashMap<(Id, Id), (usize, usize), IdHasher>,
     subs: Vec<SubRow>,
     totals: Vec<Movements>,
     /// MRR and active customers at the end of each period, and before the first.
@@ -379,7 +385,9 @@ impl ArrBook {
             currency: reporting,
             periods: periods.to_vec(),
             customers: Vec::new(),
+            cells: Vec::new(),
             index: HashMap::default(),
+            subscription_index: HashMap::default(),
             subs: Vec::new(),
             totals: vec![Movements::default(); periods.len()],
             closing: vec![(Decimal::ZERO, 0); periods.len()],
@@ -390,13 +398,15 @@ impl ArrBook {
         // each subscription's entries, and where its id sits: (customer, position in its subs)
         let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
         for e in events {
-            let c = book.customer_index(&e.customer);
-            let subs = &mut book.customers[c].subs;
-            let s = match subs.find(&e.subscription).map(|(_, &(_, s))| s) {
-                Some(s) => s,
+            let key = (Id::new(&e.customer), Id::new(&e.subscription));
+            let s = match book.subscription_index.get(&key) {
+                Some(&(_, s)) => s,
                 None => {
+                    let c = book.customer_index(&e.customer);
+                    let subs = &mut book.customers[c].subs;
                     grouped.push((Vec::new(), c, subs.len()));
-                    subs.push((Id::new(&e.subscription), grouped.len() - 1));
+                    subs.push((key.1.clone(), grouped.len() - 1));
+                    book.subscription_index.insert(key, (c, grouped.len() - 1));
                     grouped.len() - 1
                 }
             };
@@ -465,7 +475,9 @@ impl ArrBook {
         rates: &R,
         scratch: &mut Scratch,
     ) -> Result<(), ArrError> {
+        let key = (Id::new(&event.customer), Id::new(&event.subscription));
         let c = self.customer_index(&event.customer);
+        let existing = self.customers[c].subs.find(&event.subscription).map(|(_, &(_, s))| s);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
             Some(have),
@@ -488,11 +500,10 @@ impl ArrBook {
         let (before_first, old_opening) = (row.first_active, row.opening);
         let Scratch { cells: old, blips: old_blips, before, after } = scratch;
         old.clear();
-        old.extend_from_slice(row.cells.get(first_touched..).unwrap_or_default());
+        old.extend_from_slice(self.cells_of(c).get(first_touched..).unwrap_or_default());
         old_blips.clear();
         old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         let customer = &mut self.customers[c];
-        let existing = customer.subs.find(&event.subscription).map(|(_, &(_, s))| s);
         let (subscription, entry) = (&event.subscription, Entry::from(event));
         let updated_in_place = match existing {
             Some(s) => {
@@ -513,14 +524,16 @@ impl ArrBook {
                     Err(e) => {
                         if customer.subs.is_empty() {
                             // the customer arrived with this event: forget it again
-                            self.index.remove(&Id::new(&customer.id));
+                            self.index.remove(&key.0);
                             self.customers.pop();
+                            self.cells.truncate(self.customers.len() * n);
                         }
                         return Err(e);
                     }
                 };
                 self.subs.push(SubRow { events, timeline });
-                customer.subs.push((Id::new(subscription), self.subs.len() - 1));
+                customer.subs.push((key.1.clone(), self.subs.len() - 1));
+                self.subscription_index.insert(key, (c, self.subs.len() - 1));
                 false
             }
         };
@@ -535,7 +548,8 @@ impl ArrBook {
             && before.first_active == after.first_active
             && self.policy.same_period != SamePeriodNewAndChurn::ShowBoth
         {
-            self.customers[c].replace_share(before, after, first_touched);
+            let cells = &mut self.cells[c * n..(c + 1) * n];
+            self.customers[c].replace_share(cells, before, after, first_touched);
         } else {
             self.refresh_customer(c, first_touched)?;
         }
@@ -552,12 +566,12 @@ impl ArrBook {
                 self.totals[k].add(&now);
             }
         }
-        let row = &self.customers[c];
+        let (row, cells) = (&self.customers[c], &self.cells[c * n..(c + 1) * n]);
         // Only the difference reaches the totals; most periods after a change move the same
         // before and after (nothing), and are skipped.
         let (mut old_prev, mut new_prev) = match first_touched {
             0 => (old_opening, row.opening),
-            k => (row.cells[k - 1].mrr, row.cells[k - 1].mrr), // untouched by the update
+            k => (cells[k - 1].mrr, cells[k - 1].mrr), // untouched by the update
         };
         let eq = equal_amounts;
         // How much the customer's MRR moved at the end of the period before (`new_prev −
@@ -566,7 +580,7 @@ impl ArrBook {
         let mut moved = if first_touched == 0 { new_prev - old_prev } else { Decimal::ZERO };
         for (i, k) in (first_touched..n).enumerate() {
             let (was_cell, was_blip) = (old[i], old_blips.get(i).copied().unwrap_or_default());
-            let (cell, blip) = (row.cells[k], row.blip(k));
+            let (cell, blip) = (cells[k], row.blip(k));
             let flat = eq(was_cell.mrr, old_prev) && eq(cell.mrr, new_prev);
             if !flat {
                 moved = cell.mrr - was_cell.mrr;
@@ -605,7 +619,8 @@ impl ArrBook {
     fn add_levels(&mut self, c: usize) {
         let row = &self.customers[c];
         adjust_level(&mut self.opening, Decimal::ZERO, row.opening);
-        for (level, cell) in self.closing.iter_mut().zip(&row.cells) {
+        let cells = &self.cells[c * self.periods.len()..][..self.periods.len()];
+        for (level, cell) in self.closing.iter_mut().zip(cells) {
             adjust_level(level, Decimal::ZERO, cell.mrr);
         }
     }
@@ -622,13 +637,19 @@ impl ArrBook {
             subs: SubscriptionIds::default(),
             opening: Decimal::ZERO,
             opening_native: Decimal::ZERO,
-            cells: vec![Cell::default(); n],
             native: Vec::new(),
             blips: Vec::new(),
             first_active: None,
         });
+        self.cells.resize(self.cells.len() + n, Cell::default());
         self.index.insert(key, self.customers.len() - 1);
         self.customers.len() - 1
+    }
+
+    /// Customer `c`'s cells, one per period.
+    pub(crate) fn cells_of(&self, c: usize) -> &[Cell] {
+        let n = self.periods.len();
+        &self.cells[c * n..(c + 1) * n]
     }
 
     /// Resample one customer's periods `from..` from its subscriptions' timelines.
@@ -647,8 +668,8 @@ impl ArrBook {
         }
         let first_day = self.periods[0].start();
         let mut opening = (Decimal::ZERO, Decimal::ZERO);
-        // Resample into the row's own cells (taken out to satisfy the borrow checker).
-        let mut cells = std::mem::take(&mut self.customers[c].cells);
+        // Resample into the customer's own cells.
+        let cells = &mut self.cells[c * n..(c + 1) * n];
         cells[from..].fill(Cell::default());
         let mut native = std::mem::take(&mut self.customers[c].native);
         if currency.is_some_and(|cur| cur != self.currency) {
@@ -690,15 +711,14 @@ impl ArrBook {
             row.opening = opening.0;
             row.opening_native = opening.1;
         }
-        row.cells = cells;
         row.native = native;
         row.first_active = first_active;
         if show_both {
             row.blips.resize(n, Decimal::ZERO);
             for k in from..n {
-                let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
+                let prev = if k == 0 { row.opening } else { cells[k - 1].mrr };
                 row.blips[k] = Decimal::ZERO;
-                if prev.is_zero() && row.cells[k].mrr.is_zero() {
+                if prev.is_zero() && cells[k].mrr.is_zero() {
                     let p = self.periods[k];
                     let timelines: Vec<&SubTimeline> = row.subs.iter().map(|(_, s)| &self.subs[*s].timeline).collect();
                     let dates =
@@ -715,9 +735,9 @@ impl ArrBook {
 
     /// One customer's movements in period `k`, taking its first active day to be `first_active`.
     fn contribution(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
-        let row = &self.customers[c];
-        let prev = if k == 0 { row.opening } else { row.cells[k - 1].mrr };
-        movement(prev, row.cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
+        let (row, cells) = (&self.customers[c], self.cells_of(c));
+        let prev = if k == 0 { row.opening } else { cells[k - 1].mrr };
+        movement(prev, cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
     }
 
     /// The reporting currency.
@@ -774,13 +794,15 @@ impl ArrBook {
 
     /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
     pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
-        let row = &self.customers[*self.index.get(&Id::new(customer))?];
-        row.cells.get(k).map(|c| Money::new(c.mrr * Decimal::from(12), self.currency))
+        let c = *self.index.get(&Id::new(customer))?;
+        self.cells_of(c).get(k).map(|cell| Money::new(cell.mrr * Decimal::from(12), self.currency))
     }
 
     /// Ids of customers with ARR at the end of period `k`.
     pub fn active_customer_ids(&self, k: usize) -> impl Iterator<Item = &str> {
-        self.customers.iter().filter(move |c| c.cells.get(k).is_some_and(|c| !c.mrr.is_zero())).map(|c| c.id.as_str())
+        (0..self.customers.len())
+            .filter(move |&c| self.cells_of(c).get(k).is_some_and(|cell| !cell.mrr.is_zero()))
+            .map(|c| self.customers[c].id.as_str())
     }
 
     /// Movements summed over periods `from..=to`, as MRR.
@@ -826,8 +848,8 @@ impl ArrBook {
         let mut b = self.bridge(from, to)?;
         let at = |k: Option<usize>, day: NaiveDate| -> Result<Decimal, ArrError> {
             let mut total = Decimal::ZERO;
-            for c in &self.customers {
-                let native = k.map_or(c.opening_native, |k| c.native_at(k));
+            for (i, c) in self.customers.iter().enumerate() {
+                let native = k.map_or(c.opening_native, |k| c.native_at(self.cells_of(i), k));
                 if native.is_zero() {
                     continue;
                 }

@@ -108,10 +108,11 @@ impl ArrBook {
             k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
         self.mrr_at(k)?;
         let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
-        for c in self.customers.iter().filter(|c| c.cells[start].mrr > Decimal::ZERO) {
-            then += c.cells[start].mrr;
-            now += c.cells[k].mrr;
-            kept += c.cells[k].mrr.min(c.cells[start].mrr);
+        let cells = (0..self.customers.len()).map(|c| self.cells_of(c));
+        for c in cells.filter(|c| c[start].mrr > Decimal::ZERO) {
+            then += c[start].mrr;
+            now += c[k].mrr;
+            kept += c[k].mrr.min(c[start].mrr);
             n += 1;
         }
         Ok(Retention {
