@@ -7,11 +7,12 @@ use rust_decimal::Decimal;
 
 use super::id::{Id, IdHasher, SubscriptionIds};
 use super::timeline::{
-    canonical_position, check_fields, drop_superseded, sort_canonically, supersedes, Context, Entry, Owner, SubTimeline,
+    canonical_position, check_fields, drop_superseded, mrr_scale, sort_canonically, supersedes, Context, Entry, Owner,
+    SubTimeline,
 };
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
-use crate::money::{equal_amounts, Currency, FxRates, Money};
+use crate::money::{Currency, Fixed, FxRates, Money};
 
 /// MRR movements of one period (or a range), in the reporting currency, as monthly amounts.
 /// Contraction and churn are positive numbers that reduce MRR.
@@ -43,9 +44,26 @@ impl Movements {
     pub fn net(&self) -> Decimal {
         self.new + self.expansion + self.reactivation - self.contraction - self.churn
     }
+}
 
+/// [`Movements`] as the book keeps and sums them: amounts at the reporting currency's MRR
+/// scale, as [`Fixed`] integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Flows {
+    new: Fixed,
+    expansion: Fixed,
+    contraction: Fixed,
+    churn: Fixed,
+    reactivation: Fixed,
+    renewal: Fixed,
+    new_logos: u64,
+    churned_logos: u64,
+    reactivated_logos: u64,
+}
+
+impl Flows {
     /// A customer arriving with `mrr`: a reactivation if it had been a customer before, else new.
-    fn arrive(&mut self, mrr: Decimal, was_active: bool) {
+    fn arrive(&mut self, mrr: Fixed, was_active: bool) {
         if was_active {
             self.reactivation = mrr;
             self.reactivated_logos = 1;
@@ -55,18 +73,7 @@ impl Movements {
         }
     }
 
-    /// True when anything moved (most customer-periods are quiet, and adding zeros is not free).
-    fn moved(&self) -> bool {
-        self.new_logos | self.churned_logos | self.reactivated_logos != 0
-            || !self.expansion.is_zero()
-            || !self.contraction.is_zero()
-            || !self.renewal.is_zero()
-    }
-
-    fn add(&mut self, o: &Movements) {
-        if !o.moved() {
-            return;
-        }
+    fn add(&mut self, o: &Flows) {
         self.new += o.new;
         self.expansion += o.expansion;
         self.contraction += o.contraction;
@@ -78,10 +85,7 @@ impl Movements {
         self.reactivated_logos += o.reactivated_logos;
     }
 
-    fn sub(&mut self, o: &Movements) {
-        if !o.moved() {
-            return;
-        }
+    fn sub(&mut self, o: &Flows) {
         self.new -= o.new;
         self.expansion -= o.expansion;
         self.contraction -= o.contraction;
@@ -92,6 +96,21 @@ impl Movements {
         self.churned_logos -= o.churned_logos;
         self.reactivated_logos -= o.reactivated_logos;
     }
+
+    /// As the public [`Movements`], in `Decimal` at `scale`.
+    fn to_movements(self, scale: u32) -> Movements {
+        Movements {
+            new: self.new.to_decimal(scale),
+            expansion: self.expansion.to_decimal(scale),
+            contraction: self.contraction.to_decimal(scale),
+            churn: self.churn.to_decimal(scale),
+            reactivation: self.reactivation.to_decimal(scale),
+            renewal: self.renewal.to_decimal(scale),
+            new_logos: self.new_logos,
+            churned_logos: self.churned_logos,
+            reactivated_logos: self.reactivated_logos,
+        }
+    }
 }
 
 /// One customer in one period: what an update reads and writes together, side by side, so that
@@ -100,17 +119,17 @@ impl Movements {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Cell {
     /// Booked MRR at the period's end.
-    pub mrr: Decimal,
+    pub mrr: Fixed,
     /// Renewal MRR booked in the period.
-    pub renewal: Decimal,
+    pub renewal: Fixed,
 }
 
 /// One customer's movement in a period from `prev` (MRR at the start) to `cell`, with `blip`
 /// its highest MRR inside the period when both ends are zero; `was_active` when it had MRR
 /// before the period began (a return is a reactivation).
 #[inline]
-fn movement(prev: Decimal, cell: Cell, blip: Decimal, was_active: bool) -> Movements {
-    let mut m = Movements { renewal: cell.renewal, ..Movements::default() };
+fn movement(prev: Fixed, cell: Cell, blip: Fixed, was_active: bool) -> Flows {
+    let mut m = Flows { renewal: cell.renewal, ..Flows::default() };
     let now = cell.mrr;
     // MRR is never negative, so "positive" is "not zero", and one comparison orders the rest.
     match (prev.is_zero(), now.is_zero()) {
@@ -136,12 +155,12 @@ fn movement(prev: Decimal, cell: Cell, blip: Decimal, was_active: bool) -> Movem
 }
 
 /// Move a `(total MRR, active customers)` level from one customer's `old` MRR to its `new`.
-fn adjust_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal) {
+fn adjust_level(level: &mut (Fixed, u64), old: Fixed, new: Fixed) {
     shift_level(level, old, new, new - old);
 }
 
 /// [`adjust_level`] with `new − old` known already.
-fn shift_level(level: &mut (Decimal, u64), old: Decimal, new: Decimal, by: Decimal) {
+fn shift_level(level: &mut (Fixed, u64), old: Fixed, new: Fixed, by: Fixed) {
     level.0 += by;
     // MRR is never negative: "active" is "not zero", a test of bits instead of a comparison
     level.1 = level.1 + u64::from(!new.is_zero()) - u64::from(!old.is_zero());
@@ -214,11 +233,11 @@ impl SubRow {
 #[derive(Debug, Default)]
 struct Share {
     /// `(booked, native)` before the first period, when the share starts there.
-    opening: (Decimal, Decimal),
+    opening: (Fixed, Fixed),
     /// `(booked, native)` at each period end.
-    ends: Vec<(Decimal, Decimal)>,
+    ends: Vec<(Fixed, Fixed)>,
     /// Renewal MRR, by period (counted from the share's first).
-    renewals: Vec<(usize, Decimal)>,
+    renewals: Vec<(usize, Fixed)>,
     first_active: Option<NaiveDate>,
 }
 
@@ -228,7 +247,7 @@ impl Share {
         let window = periods.get(from..).unwrap_or_default();
         self.opening = match periods.first() {
             Some(first) if from == 0 => t.value_before(first.start()),
-            _ => (Decimal::ZERO, Decimal::ZERO),
+            _ => (Fixed::ZERO, Fixed::ZERO),
         };
         self.ends.clear();
         self.ends.extend(t.at_period_ends(window));
@@ -243,7 +262,7 @@ impl Share {
 struct Scratch {
     /// The customer's cells, and blips, before the update (from its first touched period).
     cells: Vec<Cell>,
-    blips: Vec<Decimal>,
+    blips: Vec<Fixed>,
     /// The updated subscription's share before and after the update.
     before: Share,
     after: Share,
@@ -255,27 +274,28 @@ pub(crate) struct CustomerRow {
     pub currency: Option<Currency>,
     /// `(subscription id, index into the book's subscriptions)`.
     pub subs: SubscriptionIds,
-    /// Booked MRR before the first period, and in the customer's own currency.
-    pub opening: Decimal,
-    pub opening_native: Decimal,
+    /// Booked MRR before the first period, and in the customer's own currency (each at its
+    /// currency's MRR scale, as are all the row's amounts).
+    pub opening: Fixed,
+    pub opening_native: Fixed,
     /// MRR in the customer's own currency at each period end; empty when that is the reporting
     /// currency (it is then the booked MRR).
-    pub native: Vec<Decimal>,
+    pub native: Vec<Fixed>,
     /// Highest MRR inside each period whose ends were both zero; empty unless the policy shows
     /// same-period new and churn.
-    pub blips: Vec<Decimal>,
+    pub blips: Vec<Fixed>,
     /// First day with MRR, if any.
     pub first_active: Option<NaiveDate>,
 }
 
 impl CustomerRow {
     /// MRR in the customer's own currency at the end of period `k`, given its `cells`.
-    pub fn native_at(&self, cells: &[Cell], k: usize) -> Decimal {
-        self.native.get(k).copied().unwrap_or_else(|| cells.get(k).map_or(Decimal::ZERO, |c| c.mrr))
+    pub fn native_at(&self, cells: &[Cell], k: usize) -> Fixed {
+        self.native.get(k).copied().unwrap_or_else(|| cells.get(k).map_or(Fixed::ZERO, |c| c.mrr))
     }
 
     /// The same-period blip in period `k` (zero unless the policy shows them).
-    pub fn blip(&self, k: usize) -> Decimal {
+    pub fn blip(&self, k: usize) -> Fixed {
         self.blips.get(k).copied().unwrap_or_default()
     }
 
@@ -288,9 +308,7 @@ impl CustomerRow {
         }
         let cells = cells.get_mut(from..).unwrap_or_default();
         for ((cell, was), now) in cells.iter_mut().zip(&before.ends).zip(&after.ends) {
-            if !equal_amounts(was.0, now.0) {
-                cell.mrr += now.0 - was.0;
-            }
+            cell.mrr += now.0 - was.0;
         }
         if let Some(native) = self.native.get_mut(from..) {
             for ((x, was), now) in native.iter_mut().zip(&before.ends).zip(&after.ends) {
@@ -350,10 +368,10 @@ pub struct ArrBook {
     /// once, instead of reading the row to learn where the subscription is.
     subscription_index: HashMap<(Id, Id), (usize, usize), IdHasher>,
     subs: Vec<SubRow>,
-    totals: Vec<Movements>,
+    totals: Vec<Flows>,
     /// MRR and active customers at the end of each period, and before the first.
-    closing: Vec<(Decimal, u64)>,
-    opening: (Decimal, u64),
+    closing: Vec<(Fixed, u64)>,
+    opening: (Fixed, u64),
     ctx: Context,
     scratch: Scratch,
 }
@@ -389,9 +407,9 @@ impl ArrBook {
             index: HashMap::default(),
             subscription_index: HashMap::default(),
             subs: Vec::new(),
-            totals: vec![Movements::default(); periods.len()],
-            closing: vec![(Decimal::ZERO, 0); periods.len()],
-            opening: (Decimal::ZERO, 0),
+            totals: vec![Flows::default(); periods.len()],
+            closing: vec![(Fixed::ZERO, 0); periods.len()],
+            opening: (Fixed::ZERO, 0),
             ctx: Context { policy, reporting },
             scratch: Scratch::default(),
         };
@@ -573,11 +591,11 @@ impl ArrBook {
             0 => (old_opening, row.opening),
             k => (cells[k - 1].mrr, cells[k - 1].mrr), // untouched by the update
         };
-        let eq = equal_amounts;
+        let eq = |a: Fixed, b: Fixed| a == b;
         // How much the customer's MRR moved at the end of the period before (`new_prev −
         // old_prev`); where MRR is flat both before and after the update, it moved as much
         // again, without a subtraction.
-        let mut moved = if first_touched == 0 { new_prev - old_prev } else { Decimal::ZERO };
+        let mut moved = if first_touched == 0 { new_prev - old_prev } else { Fixed::ZERO };
         for (i, k) in (first_touched..n).enumerate() {
             let (was_cell, was_blip) = (old[i], old_blips.get(i).copied().unwrap_or_default());
             let (cell, blip) = (cells[k], row.blip(k));
@@ -618,10 +636,10 @@ impl ArrBook {
     /// Add one customer's MRR and activity to the period levels.
     fn add_levels(&mut self, c: usize) {
         let row = &self.customers[c];
-        adjust_level(&mut self.opening, Decimal::ZERO, row.opening);
+        adjust_level(&mut self.opening, Fixed::ZERO, row.opening);
         let cells = &self.cells[c * self.periods.len()..][..self.periods.len()];
         for (level, cell) in self.closing.iter_mut().zip(cells) {
-            adjust_level(level, Decimal::ZERO, cell.mrr);
+            adjust_level(level, Fixed::ZERO, cell.mrr);
         }
     }
 
@@ -635,8 +653,8 @@ impl ArrBook {
             id: id.to_string(),
             currency: None,
             subs: SubscriptionIds::default(),
-            opening: Decimal::ZERO,
-            opening_native: Decimal::ZERO,
+            opening: Fixed::ZERO,
+            opening_native: Fixed::ZERO,
             native: Vec::new(),
             blips: Vec::new(),
             first_active: None,
@@ -667,14 +685,14 @@ impl ArrBook {
             }
         }
         let first_day = self.periods[0].start();
-        let mut opening = (Decimal::ZERO, Decimal::ZERO);
+        let mut opening = (Fixed::ZERO, Fixed::ZERO);
         // Resample into the customer's own cells.
         let cells = &mut self.cells[c * n..(c + 1) * n];
         cells[from..].fill(Cell::default());
         let mut native = std::mem::take(&mut self.customers[c].native);
         if currency.is_some_and(|cur| cur != self.currency) {
-            native.resize(n, Decimal::ZERO);
-            native[from..].fill(Decimal::ZERO);
+            native.resize(n, Fixed::ZERO);
+            native[from..].fill(Fixed::ZERO);
         } else {
             native.clear();
         }
@@ -714,10 +732,10 @@ impl ArrBook {
         row.native = native;
         row.first_active = first_active;
         if show_both {
-            row.blips.resize(n, Decimal::ZERO);
+            row.blips.resize(n, Fixed::ZERO);
             for k in from..n {
                 let prev = if k == 0 { row.opening } else { cells[k - 1].mrr };
-                row.blips[k] = Decimal::ZERO;
+                row.blips[k] = Fixed::ZERO;
                 if prev.is_zero() && cells[k].mrr.is_zero() {
                     let p = self.periods[k];
                     let timelines: Vec<&SubTimeline> = row.subs.iter().map(|(_, s)| &self.subs[*s].timeline).collect();
@@ -726,7 +744,7 @@ impl ArrBook {
                     row.blips[k] = dates
                         .map(|d| timelines.iter().map(|t| t.value_before(d.succ_opt().unwrap_or(d)).0).sum())
                         .max()
-                        .unwrap_or(Decimal::ZERO);
+                        .unwrap_or(Fixed::ZERO);
                 }
             }
         }
@@ -734,7 +752,7 @@ impl ArrBook {
     }
 
     /// One customer's movements in period `k`, taking its first active day to be `first_active`.
-    fn contribution(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Movements {
+    fn contribution(&self, c: usize, k: usize, first_active: Option<NaiveDate>) -> Flows {
         let (row, cells) = (&self.customers[c], self.cells_of(c));
         let prev = if k == 0 { row.opening } else { cells[k - 1].mrr };
         movement(prev, cells[k], row.blip(k), first_active.is_some_and(|f| f < self.periods[k].start()))
@@ -764,6 +782,11 @@ impl ArrBook {
         Money::new(mrr, self.currency)
     }
 
+    /// An amount the book keeps in the reporting currency, as a `Decimal`.
+    pub(crate) fn decimal(&self, x: Fixed) -> Decimal {
+        x.to_decimal(mrr_scale(self.currency))
+    }
+
     fn check_range(&self, from: usize, to: usize) -> Result<(), ArrError> {
         if from > to || to >= self.periods.len() {
             return Err(ArrError::PeriodOutOfRange { from, to, len: self.periods.len() });
@@ -773,7 +796,12 @@ impl ArrBook {
 
     /// Total MRR before the first period (`None`) or at the end of period `k`.
     pub(crate) fn total_mrr(&self, k: Option<usize>) -> Decimal {
-        k.map_or(self.opening.0, |k| self.closing[k].0)
+        self.decimal(k.map_or(self.opening.0, |k| self.closing[k].0))
+    }
+
+    /// Customer `c`'s MRR at the end of period `k`.
+    pub(crate) fn customer_mrr(&self, c: usize, k: usize) -> Decimal {
+        self.decimal(self.cells_of(c)[k].mrr)
     }
 
     /// Customers with MRR at the end of period `k` (or before the first period).
@@ -795,7 +823,7 @@ impl ArrBook {
     /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
     pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
         let c = *self.index.get(&Id::new(customer))?;
-        self.cells_of(c).get(k).map(|cell| Money::new(cell.mrr * Decimal::from(12), self.currency))
+        self.cells_of(c).get(k).map(|cell| Money::new(self.decimal(cell.mrr) * Decimal::from(12), self.currency))
     }
 
     /// Ids of customers with ARR at the end of period `k`.
@@ -808,11 +836,11 @@ impl ArrBook {
     /// Movements summed over periods `from..=to`, as MRR.
     pub fn movements(&self, from: usize, to: usize) -> Result<Movements, ArrError> {
         self.check_range(from, to)?;
-        let mut m = Movements::default();
+        let mut m = Flows::default();
         for t in &self.totals[from..=to] {
             m.add(t);
         }
-        Ok(m)
+        Ok(m.to_movements(mrr_scale(self.currency)))
     }
 
     /// The ARR bridge over periods `from..=to`: opening + movements = closing, exactly.
@@ -853,6 +881,7 @@ impl ArrBook {
                 if native.is_zero() {
                     continue;
                 }
+                let native = native.to_decimal(mrr_scale(c.currency.unwrap_or(self.currency)));
                 let rate = match c.currency {
                     Some(cur) if cur != self.currency => rates.rate(cur, self.currency, day)?.rate,
                     _ => Decimal::ONE,

@@ -30,20 +30,20 @@ impl ArrBook {
         for (i, c) in self.customers.iter().enumerate() {
             if let Some(first) = c.first_active {
                 let k = periods.partition_point(|p| p.end() <= first);
-                if k < n && periods[k].contains(first) && !self.cells_of(i)[k].mrr.is_zero() {
+                if k < n && periods[k].contains(first) && !self.customer_mrr(i, k).is_zero() {
                     members[k].push(i);
                 }
             }
         }
         let mut out = Vec::with_capacity(n);
         for (k, ids) in members.iter().enumerate() {
-            let starting: Decimal = ids.iter().map(|&i| self.cells_of(i)[k].mrr).sum();
+            let starting: Decimal = ids.iter().map(|&i| self.customer_mrr(i, k)).sum();
             let size = ids.len() as u64;
             let mut logo = Vec::with_capacity(n - k);
             let mut revenue = Vec::with_capacity(n - k);
             for j in k..n {
-                let active = ids.iter().filter(|&&i| self.cells_of(i)[j].mrr > Decimal::ZERO).count();
-                let mrr: Decimal = ids.iter().map(|&i| self.cells_of(i)[j].mrr).sum();
+                let active = ids.iter().filter(|&&i| self.customer_mrr(i, j) > Decimal::ZERO).count();
+                let mrr: Decimal = ids.iter().map(|&i| self.customer_mrr(i, j)).sum();
                 logo.push(if size == 0 { Decimal::ZERO } else { Decimal::from(active as u64) / Decimal::from(size) });
                 revenue.push(if starting.is_zero() { Decimal::ZERO } else { mrr / starting });
             }

@@ -108,11 +108,11 @@ impl ArrBook {
             k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
         self.mrr_at(k)?;
         let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
-        let cells = (0..self.customers.len()).map(|c| self.cells_of(c));
-        for c in cells.filter(|c| c[start].mrr > Decimal::ZERO) {
-            then += c[start].mrr;
-            now += c[k].mrr;
-            kept += c[k].mrr.min(c[start].mrr);
+        let mrr = (0..self.customers.len()).map(|c| (self.customer_mrr(c, start), self.customer_mrr(c, k)));
+        for (at_start, at_k) in mrr.filter(|(at_start, _)| *at_start > Decimal::ZERO) {
+            then += at_start;
+            now += at_k;
+            kept += at_k.min(at_start);
             n += 1;
         }
         Ok(Retention {

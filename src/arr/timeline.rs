@@ -8,7 +8,7 @@ use super::{
     SubscriptionEvent, TrialPolicy,
 };
 use crate::calendar::Period;
-use crate::money::{Currency, FxRates, Money};
+use crate::money::{Currency, Fixed, FxRates, Money};
 
 /// Digits kept beyond a currency's minor unit in MRR, so that $100 a year is 8.3333 a month and
 /// every sum of MRR values is exact in `Decimal`.
@@ -27,10 +27,10 @@ pub(crate) fn mrr_scale(c: Currency) -> u32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ChangePoint {
     pub date: NaiveDate,
-    /// In the reporting currency at the booked rate.
-    pub booked: Decimal,
-    /// In the subscription's own currency.
-    pub native: Decimal,
+    /// In the reporting currency at the booked rate, at its MRR scale.
+    pub booked: Fixed,
+    /// In the subscription's own currency, at its MRR scale.
+    pub native: Fixed,
 }
 
 /// Canonical order within a day, so the order events arrive in never matters.
@@ -193,8 +193,8 @@ pub(crate) struct SubTimeline {
     pub points: Vec<ChangePoint>,
     /// Change points scheduled after the last event (a trial end, a cancellation at period end).
     pub tail: Vec<ChangePoint>,
-    /// Renewal MRR booked, by date.
-    pub renewals: Vec<(NaiveDate, Decimal)>,
+    /// Renewal MRR booked (at the reporting currency's MRR scale), by date.
+    pub renewals: Vec<(NaiveDate, Fixed)>,
     /// The date of the first of `points` with MRR: kept as points are pushed, so that finding a
     /// customer's first active day does not read the start of every history.
     first_active: Option<NaiveDate>,
@@ -396,10 +396,14 @@ impl SubTimeline {
                 .ok_or_else(|| ArrError::InvalidAmount(format!("MRR {native} × rate {} overflows", self.state.rate)))?
                 .round_dp_with_strategy(mrr_scale(ctx.reporting), RoundingStrategy::MidpointNearestEven)
         };
+        let too_much = || ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book"));
         if booked > MAX_SUBSCRIPTION_MRR || native > MAX_SUBSCRIPTION_MRR {
-            return Err(ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book")));
+            return Err(too_much());
         }
-        let point = ChangePoint { date, booked, native };
+        // both are rounded to these scales already, and below 10^18: exact, and never `None`
+        let booked_units = Fixed::at_scale(booked, mrr_scale(ctx.reporting)).ok_or_else(too_much)?;
+        let native_units = Fixed::at_scale(native, mrr_scale(self.currency)).ok_or_else(too_much)?;
+        let point = ChangePoint { date, booked: booked_units, native: native_units };
         match self.points.last_mut() {
             Some(last) if last.date == date => *last = point,
             _ => self.points.push(point),
@@ -455,10 +459,10 @@ impl SubTimeline {
     }
 
     /// `(booked, native)` in force just before `day`.
-    pub(crate) fn value_before(&self, day: NaiveDate) -> (Decimal, Decimal) {
+    pub(crate) fn value_before(&self, day: NaiveDate) -> (Fixed, Fixed) {
         let i = self.partition(day);
         if i == 0 {
-            (Decimal::ZERO, Decimal::ZERO)
+            (Fixed::ZERO, Fixed::ZERO)
         } else {
             let p = self.point(i - 1);
             (p.booked, p.native)
@@ -490,11 +494,11 @@ impl SubTimeline {
     }
 
     /// `(booked, native)` in force at the end of each of `periods` (contiguous, in order).
-    pub(crate) fn at_period_ends<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (Decimal, Decimal)> + 'a {
+    pub(crate) fn at_period_ends<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (Fixed, Fixed)> + 'a {
         let mut i = periods.first().map_or(0, |p| self.partition(p.start()));
         let mut current = match i.checked_sub(1) {
             Some(last) => (self.point(last).booked, self.point(last).native),
-            None => (Decimal::ZERO, Decimal::ZERO),
+            None => (Fixed::ZERO, Fixed::ZERO),
         };
         let len = self.len();
         periods.iter().map(move |p| {
@@ -512,7 +516,7 @@ impl SubTimeline {
     }
 
     /// Renewal MRR booked in each of `periods` (contiguous, in order), as `(index, MRR)`.
-    pub(crate) fn renewals_in<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (usize, Decimal)> + 'a {
+    pub(crate) fn renewals_in<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (usize, Fixed)> + 'a {
         let start = periods.first().map(Period::start);
         self.renewals.iter().filter(move |(d, _)| start.is_some_and(|s| *d >= s)).filter_map(move |(date, mrr)| {
             let k = periods.partition_point(|p| p.end() <= *date);
@@ -571,11 +575,13 @@ impl SubTimeline {
                 self.state.live = true;
                 self.deferred.retain(|(_, w)| *w != Deferred::Stops); // a renewal or change undoes a pending cancellation
                 if matches!(e.kind, EventKind::Renew { .. }) {
+                    let overflow = || ArrError::InvalidAmount("renewal MRR × rate overflows".into());
                     let booked = current_mrr(&self.state, &ctx.policy, scale)
                         .checked_mul(self.state.rate)
-                        .ok_or_else(|| ArrError::InvalidAmount("renewal MRR × rate overflows".into()))?
+                        .ok_or_else(overflow)?
                         .round_dp(mrr_scale(ctx.reporting));
-                    self.renewals.push((e.date, booked));
+                    self.renewals
+                        .push((e.date, Fixed::at_scale(booked, mrr_scale(ctx.reporting)).ok_or_else(overflow)?));
                 }
             }
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {

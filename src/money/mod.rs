@@ -8,15 +8,15 @@ mod allocate;
 mod amount;
 mod currency;
 mod error;
+mod fixed;
 mod fx;
 mod ratio;
-mod same_scale;
 
 pub use allocate::allocate_minor_units;
 pub use amount::{Money, DEFAULT_ROUNDING};
 pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
+pub(crate) use fixed::Fixed;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};
-pub(crate) use same_scale::equal_amounts;
