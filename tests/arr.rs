@@ -669,3 +669,15 @@ fn a_refused_new_customer_leaves_no_trace() {
     }
     assert_eq!(inc.customer_arr("c", 1).unwrap().to_string(), "84.00 USD");
 }
+
+#[test]
+fn one_subscription_books_at_most_ten_to_the_eighteen() {
+    // the limit keeps the book's integer totals far from overflow; it is inclusive
+    let at = |price: &str| {
+        let events = vec![ev("a", "s", d(2026, 1, 1), start(usd(price), Interval::Month))];
+        ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(1), &InMemoryFxRates::new())
+    };
+    let limit = at("1000000000000000000").unwrap();
+    assert_eq!(limit.mrr_at(0).unwrap(), usd("1000000000000000000"));
+    assert!(matches!(at("1000000000000000000.01"), Err(ArrError::InvalidAmount(_))));
+}

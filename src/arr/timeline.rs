@@ -14,10 +14,10 @@ use crate::money::{Currency, Fixed, FxRates, Money};
 /// every sum of MRR values is exact in `Decimal`.
 pub(crate) const EXTRA_DIGITS: u32 = 4;
 
-/// The largest MRR one subscription may book (10¹⁸, in its own and the reporting currency). Far
-/// beyond any real price, and low enough that sums over billions of subscriptions stay inside
-/// `Decimal`'s range, so the book's running totals cannot overflow.
-pub(crate) const MAX_SUBSCRIPTION_MRR: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+/// The largest MRR one subscription may book is 10 to this power (10¹⁸, in its own and the
+/// reporting currency). Far beyond any real price, and low enough that the book's integer
+/// totals (see [`Fixed`]) over 10¹¹ subscriptions cannot overflow.
+pub(crate) const MAX_MRR_DIGITS: u32 = 18;
 
 pub(crate) fn mrr_scale(c: Currency) -> u32 {
     c.minor_units() + EXTRA_DIGITS
@@ -397,12 +397,15 @@ impl SubTimeline {
                 .round_dp_with_strategy(mrr_scale(ctx.reporting), RoundingStrategy::MidpointNearestEven)
         };
         let too_much = || ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book"));
-        if booked > MAX_SUBSCRIPTION_MRR || native > MAX_SUBSCRIPTION_MRR {
+        // both are rounded to these scales already: exact (and `None` only far past the limit)
+        let (booked_scale, native_scale) = (mrr_scale(ctx.reporting), mrr_scale(self.currency));
+        let booked_units = Fixed::at_scale(booked, booked_scale).ok_or_else(too_much)?;
+        let native_units = Fixed::at_scale(native, native_scale).ok_or_else(too_much)?;
+        if booked_units.exceeds_ten_to(MAX_MRR_DIGITS, booked_scale)
+            || native_units.exceeds_ten_to(MAX_MRR_DIGITS, native_scale)
+        {
             return Err(too_much());
         }
-        // both are rounded to these scales already, and below 10^18: exact, and never `None`
-        let booked_units = Fixed::at_scale(booked, mrr_scale(ctx.reporting)).ok_or_else(too_much)?;
-        let native_units = Fixed::at_scale(native, mrr_scale(self.currency)).ok_or_else(too_much)?;
         let point = ChangePoint { date, booked: booked_units, native: native_units };
         match self.points.last_mut() {
             Some(last) if last.date == date => *last = point,

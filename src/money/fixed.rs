@@ -34,12 +34,20 @@ impl Fixed {
     /// `d` at `scale`, exactly; `None` when `d` has digits past `scale` or does not fit.
     pub(crate) fn at_scale(d: Decimal, scale: u32) -> Option<Fixed> {
         let (m, s) = (d.mantissa(), d.scale());
-        if s <= scale {
-            10i128.checked_pow(scale - s).and_then(|p| m.checked_mul(p)).map(Fixed::from_units)
+        if s == scale {
+            return Some(Fixed::from_units(m)); // a value rounded to the keeper's scale already
+        }
+        if s < scale {
+            power_of_ten(scale - s).and_then(|p| m.checked_mul(p)).map(Fixed::from_units)
         } else {
-            let p = 10i128.checked_pow(s - scale)?;
+            let p = power_of_ten(s - scale)?;
             (m % p == 0).then(|| Fixed::from_units(m / p))
         }
+    }
+
+    /// True when the amount, at `scale`, is more than `10^digits` (in whole units of money).
+    pub(crate) fn exceeds_ten_to(self, digits: u32, scale: u32) -> bool {
+        power_of_ten(digits + scale).is_none_or(|limit| self.units().abs() > limit)
     }
 
     /// The amount as a `Decimal` of `scale` places: exact whenever `Decimal`'s 96-bit mantissa
@@ -64,6 +72,20 @@ impl Fixed {
     pub(crate) fn is_zero(self) -> bool {
         self.0 == [0; 16]
     }
+}
+
+/// 10^`n`, from a table (`i128::checked_pow` loops), or `None` past `i128`.
+fn power_of_ten(n: u32) -> Option<i128> {
+    const POWERS: [i128; 39] = {
+        let mut table = [1i128; 39];
+        let mut i = 1;
+        while i < 39 {
+            table[i] = table[i - 1] * 10;
+            i += 1;
+        }
+        table
+    };
+    POWERS.get(n as usize).copied()
 }
 
 impl Ord for Fixed {
@@ -159,6 +181,12 @@ mod tests {
         assert_eq!((-f).to_decimal(1).to_string(), "-7922816251426433759354395034");
         assert_eq!(Fixed::from_units(i128::MAX).to_decimal(0), Decimal::MAX);
         assert_eq!(std::mem::size_of::<Fixed>(), 16);
+        // 10^18 at 6 places is 10^24 units: the limit itself passes, one unit more does not
+        let limit = Fixed::at_scale(Decimal::from(10i64.pow(18)), 6).unwrap();
+        assert!(!limit.exceeds_ten_to(18, 6) && (limit + Fixed::from_units(1)).exceeds_ten_to(18, 6));
+        assert!((-limit - Fixed::from_units(1)).exceeds_ten_to(18, 6));
+        assert!(!Fixed::from_units(i128::MAX).exceeds_ten_to(38, 1) || power_of_ten(39).is_none());
+        assert_eq!(power_of_ten(38), Some(10i128.pow(38)));
         assert_eq!(std::mem::align_of::<Fixed>(), 1);
     }
 
