@@ -363,10 +363,6 @@ pub struct ArrBook {
     /// memory is fetched alongside the customer's row instead of after it.
     cells: Vec<Cell>,
     index: HashMap<Id, usize, IdHasher>,
-    /// `(customer, subscription)` to `(customer index, subscription index)`: an update finds
-    /// both with one probe, and fetches the customer's row, its cells and the subscription at
-    /// once, instead of reading the row to learn where the subscription is.
-    subscription_index: HashMap<(Id, Id), (usize, usize), IdHasher>,
     subs: Vec<SubRow>,
     totals: Vec<Flows>,
     /// MRR and active customers at the end of each period, and before the first.
@@ -405,7 +401,6 @@ impl ArrBook {
             customers: Vec::new(),
             cells: Vec::new(),
             index: HashMap::default(),
-            subscription_index: HashMap::default(),
             subs: Vec::new(),
             totals: vec![Flows::default(); periods.len()],
             closing: vec![(Fixed::ZERO, 0); periods.len()],
@@ -416,15 +411,13 @@ impl ArrBook {
         // each subscription's entries, and where its id sits: (customer, position in its subs)
         let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
         for e in events {
-            let key = (Id::new(&e.customer), Id::new(&e.subscription));
-            let s = match book.subscription_index.get(&key) {
-                Some(&(_, s)) => s,
+            let c = book.customer_index(&e.customer);
+            let subs = &mut book.customers[c].subs;
+            let s = match subs.find(&e.subscription).map(|(_, &(_, s))| s) {
+                Some(s) => s,
                 None => {
-                    let c = book.customer_index(&e.customer);
-                    let subs = &mut book.customers[c].subs;
                     grouped.push((Vec::new(), c, subs.len()));
-                    subs.push((key.1.clone(), grouped.len() - 1));
-                    book.subscription_index.insert(key, (c, grouped.len() - 1));
+                    subs.push((Id::new(&e.subscription), grouped.len() - 1));
                     grouped.len() - 1
                 }
             };
@@ -493,8 +486,19 @@ impl ArrBook {
         rates: &R,
         scratch: &mut Scratch,
     ) -> Result<(), ArrError> {
-        let key = (Id::new(&event.customer), Id::new(&event.subscription));
+        let n = self.periods.len();
+        let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
         let c = self.customer_index(&event.customer);
+        // What the customer looked like in the periods an update rewrites, taken first: the
+        // cells' address follows from `c` alone, so their memory arrives while the customer's
+        // row, and through it the subscription, are read.
+        let Scratch { cells: old, blips: old_blips, before, after } = scratch;
+        old.clear();
+        // (cell by cell rather than by `memcpy`: the loads then have an address of their own in
+        // the code, where the processor's stride prefetcher can learn a pattern of updates)
+        for cell in self.cells_of(c).get(first_touched..).unwrap_or_default() {
+            old.push(*cell);
+        }
         let existing = self.customers[c].subs.find(&event.subscription).map(|(_, &(_, s))| s);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
@@ -510,15 +514,8 @@ impl ArrBook {
                 });
             }
         }
-        let n = self.periods.len();
-        let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
-        // What the customer looked like in the periods an update rewrites, taken first: reading
-        // its cells now lets that memory arrive while the subscription's timeline is updated.
         let row = &self.customers[c];
         let (before_first, old_opening) = (row.first_active, row.opening);
-        let Scratch { cells: old, blips: old_blips, before, after } = scratch;
-        old.clear();
-        old.extend_from_slice(self.cells_of(c).get(first_touched..).unwrap_or_default());
         old_blips.clear();
         old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         let customer = &mut self.customers[c];
@@ -542,7 +539,7 @@ impl ArrBook {
                     Err(e) => {
                         if customer.subs.is_empty() {
                             // the customer arrived with this event: forget it again
-                            self.index.remove(&key.0);
+                            self.index.remove(&Id::new(&customer.id));
                             self.customers.pop();
                             self.cells.truncate(self.customers.len() * n);
                         }
@@ -550,8 +547,7 @@ impl ArrBook {
                     }
                 };
                 self.subs.push(SubRow { events, timeline });
-                customer.subs.push((key.1.clone(), self.subs.len() - 1));
-                self.subscription_index.insert(key, (c, self.subs.len() - 1));
+                customer.subs.push((Id::new(subscription), self.subs.len() - 1));
                 false
             }
         };
