@@ -61,8 +61,13 @@ fn arr(c: &mut Criterion) {
     // seat changes): the book keeps one change a day, the one that sorts last in the canonical
     // order (the highest price), so the history does not grow, and once a customer's day holds
     // a high price most updates leave nothing to change.
-    let update = |n: usize, day: i64| SubscriptionEvent {
-        customer: format!("cus_{}", n % 50_000),
+    //
+    // The streams visit customers in order (`cus_0`, `cus_1`, …), as a replay of a sorted feed
+    // would; the second also runs with them scattered (a fixed permutation), as webhooks from
+    // many customers arrive. An update is bound by memory latency, and the processor's
+    // prefetchers help the orderly streams: the scattered one shows the cost of a cold customer.
+    let update_of = |n: usize, day: i64, customer: usize| SubscriptionEvent {
+        customer: format!("cus_{customer}"),
         subscription: "sub_0".into(),
         // wrapped at 180 days: however long criterion runs, events stay inside the book's periods
         date: NaiveDate::from_ymd_opt(2028, 6, 1).unwrap() + Duration::days(day % 180),
@@ -73,6 +78,9 @@ fn arr(c: &mut Criterion) {
             interval: Interval::Month,
         },
     };
+    let update = |n: usize, day: i64| update_of(n, day, n % 50_000);
+    // 40,503 is prime to 50,000, so this visits every customer once a pass
+    let scattered = |n: usize, day: i64| update_of(n, day, n % 50_000 * 40_503 % 50_000);
     let build = || ArrBook::build(&input, ArrPolicy::default(), Currency::USD, &months, &rates).unwrap();
     let mut book = build();
     let mut n = 0usize;
@@ -92,37 +100,45 @@ fn arr(c: &mut Criterion) {
     // In the second, each pass over the customers is a day later, so every update is a new event
     // the book keeps. The target is for the book the bench names, so the book is built afresh
     // (untimed) every four passes: it holds 1.0–1.2 M events throughout, and the timed updates
-    // include the passes where every history outgrows its storage.
+    // include the passes where every history outgrows its storage. It runs in order, then
+    // scattered.
     const PASSES_PER_BOOK: usize = 4;
     let per_book = PASSES_PER_BOOK * 50_000;
-    (book, n) = (build(), 0);
-    let mut since_build = 0usize;
-    c.bench_function("arr: incremental update, each event a day later", |b| {
-        b.iter_custom(|iters| {
-            let (mut spent, mut left) = (std::time::Duration::ZERO, iters as usize);
-            while left > 0 {
-                if since_build == per_book {
-                    book = build();
-                    since_build = 0;
+    type Update<'a> = &'a dyn Fn(usize, i64) -> SubscriptionEvent;
+    let streams: [(&str, Update); 2] = [
+        ("arr: incremental update, each event a day later", &update),
+        ("arr: incremental update, each event a day later, customers scattered", &scattered),
+    ];
+    for (name, update) in streams {
+        (book, n) = (build(), 0);
+        let mut since_build = 0usize;
+        c.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let (mut spent, mut left) = (std::time::Duration::ZERO, iters as usize);
+                while left > 0 {
+                    if since_build == per_book {
+                        book = build();
+                        since_build = 0;
+                    }
+                    let batch: Vec<SubscriptionEvent> = (0..left.min(per_book - since_build))
+                        .map(|_| {
+                            n += 1;
+                            update(n, (n / 50_000) as i64)
+                        })
+                        .collect();
+                    let started = Instant::now();
+                    for event in &batch {
+                        book.apply(black_box(event), &rates).unwrap();
+                    }
+                    spent += started.elapsed();
+                    (since_build, left) = (since_build + batch.len(), left - batch.len());
                 }
-                let batch: Vec<SubscriptionEvent> = (0..left.min(per_book - since_build))
-                    .map(|_| {
-                        n += 1;
-                        update(n, (n / 50_000) as i64)
-                    })
-                    .collect();
-                let started = Instant::now();
-                for event in &batch {
-                    book.apply(black_box(event), &rates).unwrap();
-                }
-                spent += started.elapsed();
-                (since_build, left) = (since_build + batch.len(), left - batch.len());
-            }
-            spent
-        })
-    });
+                spent
+            })
+        });
+    }
 
-    // The third keeps one book for the whole run: by its end criterion has added several million
+    // The last keeps one book for the whole run: by its end criterion has added several million
     // events to it, and the figure is that of a book several times the size the target names.
     (book, n) = (build(), 0);
     c.bench_function("arr: incremental update, each event a day later, book growing", |b| {

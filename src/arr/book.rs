@@ -1,11 +1,9 @@
 //! The ARR book: every customer's MRR at each period end, and the movements between them.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::id::{Id, IdHasher, SubscriptionIds};
+use super::id::{CustomerIndex, Id, SubscriptionIds};
 use super::timeline::{
     canonical_position, check_fields, drop_superseded, mrr_scale, sort_canonically, supersedes, Context, Entry, Owner,
     SubTimeline,
@@ -270,7 +268,7 @@ struct Scratch {
 
 /// One customer's MRR at each period end.
 pub(crate) struct CustomerRow {
-    pub id: String,
+    pub id: Id,
     pub currency: Option<Currency>,
     /// `(subscription id, index into the book's subscriptions)`.
     pub subs: SubscriptionIds,
@@ -362,7 +360,7 @@ pub struct ArrBook {
     /// update reads sit at an address that follows from the customer's index alone, so that
     /// memory is fetched alongside the customer's row instead of after it.
     cells: Vec<Cell>,
-    index: HashMap<Id, usize, IdHasher>,
+    index: CustomerIndex,
     subs: Vec<SubRow>,
     totals: Vec<Flows>,
     /// MRR and active customers at the end of each period, and before the first.
@@ -400,7 +398,7 @@ impl ArrBook {
             periods: periods.to_vec(),
             customers: Vec::new(),
             cells: Vec::new(),
-            index: HashMap::default(),
+            index: CustomerIndex::default(),
             subs: Vec::new(),
             totals: vec![Flows::default(); periods.len()],
             closing: vec![(Fixed::ZERO, 0); periods.len()],
@@ -427,7 +425,7 @@ impl ArrBook {
             sort_canonically(&mut events);
             let row = &book.customers[c];
             let subscription = row.subs.get(j).map_or("", |(id, _)| id.as_str());
-            let who = Owner { customer: &row.id, subscription };
+            let who = Owner { customer: row.id.as_str(), subscription };
             drop_superseded(&mut events, who)?;
             let timeline = SubTimeline::from_events(&events, who, &book.ctx, rates)?;
             book.subs.push(SubRow { events, timeline });
@@ -522,7 +520,7 @@ impl ArrBook {
         let (subscription, entry) = (&event.subscription, Entry::from(event));
         let updated_in_place = match existing {
             Some(s) => {
-                let who = Owner { customer: &customer.id, subscription };
+                let who = Owner { customer: customer.id.as_str(), subscription };
                 let sub = &mut self.subs[s];
                 before.read(&sub.timeline, &self.periods, first_touched);
                 if sub.record(entry, who, &self.ctx, rates)? == Recorded::Nothing {
@@ -532,14 +530,14 @@ impl ArrBook {
                 true
             }
             None => {
-                let who = Owner { customer: &customer.id, subscription };
+                let who = Owner { customer: customer.id.as_str(), subscription };
                 let events = vec![entry];
                 let timeline = match SubTimeline::from_events(&events, who, &self.ctx, rates) {
                     Ok(t) => t,
                     Err(e) => {
                         if customer.subs.is_empty() {
                             // the customer arrived with this event: forget it again
-                            self.index.remove(&Id::new(&customer.id));
+                            self.index.remove_last(customer.id.as_str(), c);
                             self.customers.pop();
                             self.cells.truncate(self.customers.len() * n);
                         }
@@ -640,13 +638,12 @@ impl ArrBook {
     }
 
     fn customer_index(&mut self, id: &str) -> usize {
-        let key = Id::new(id);
-        if let Some(&i) = self.index.get(&key) {
-            return i;
+        if let Some(c) = self.find_customer(id) {
+            return c;
         }
         let n = self.periods.len();
         self.customers.push(CustomerRow {
-            id: id.to_string(),
+            id: Id::new(id),
             currency: None,
             subs: SubscriptionIds::default(),
             opening: Fixed::ZERO,
@@ -656,8 +653,12 @@ impl ArrBook {
             first_active: None,
         });
         self.cells.resize(self.cells.len() + n, Cell::default());
-        self.index.insert(key, self.customers.len() - 1);
+        self.index.insert(id, self.customers.len() - 1);
         self.customers.len() - 1
+    }
+
+    fn find_customer(&self, id: &str) -> Option<usize> {
+        self.index.get(id, |c| self.customers[c].id.as_str())
     }
 
     /// Customer `c`'s cells, one per period.
@@ -675,7 +676,7 @@ impl ArrBook {
             let cur = self.subs[*s].timeline.currency;
             match currency {
                 Some(first) if first != cur => {
-                    return Err(ArrError::MixedCurrencies { customer: row.id.clone(), first, second: cur })
+                    return Err(ArrError::MixedCurrencies { customer: row.id.as_str().into(), first, second: cur })
                 }
                 _ => currency = Some(cur),
             }
@@ -818,7 +819,7 @@ impl ArrBook {
 
     /// One customer's ARR at the end of period `k` (`None` for an unknown customer).
     pub fn customer_arr(&self, customer: &str, k: usize) -> Option<Money> {
-        let c = *self.index.get(&Id::new(customer))?;
+        let c = self.find_customer(customer)?;
         self.cells_of(c).get(k).map(|cell| Money::new(self.decimal(cell.mrr) * Decimal::from(12), self.currency))
     }
 
