@@ -560,8 +560,8 @@ impl ArrBook {
             && before.first_active == after.first_active
             && self.policy.same_period != SamePeriodNewAndChurn::ShowBoth
         {
-            let cells = &mut self.cells[c * n..(c + 1) * n];
-            self.customers[c].replace_share(cells, before, after, first_touched);
+            let range = self.cell_range(c);
+            self.customers[c].replace_share(&mut self.cells[range], before, after, first_touched);
         } else {
             self.refresh_customer(c, first_touched)?;
         }
@@ -578,14 +578,13 @@ impl ArrBook {
                 self.totals[k].add(&now);
             }
         }
-        let (row, cells) = (&self.customers[c], &self.cells[c * n..(c + 1) * n]);
+        let (row, cells) = (&self.customers[c], &self.cells[self.cell_range(c)]);
         // Only the difference reaches the totals; most periods after a change move the same
         // before and after (nothing), and are skipped.
         let (mut old_prev, mut new_prev) = match first_touched {
             0 => (old_opening, row.opening),
             k => (cells[k - 1].mrr, cells[k - 1].mrr), // untouched by the update
         };
-        let eq = |a: Fixed, b: Fixed| a == b;
         // How much the customer's MRR moved at the end of the period before (`new_prev −
         // old_prev`); where MRR is flat both before and after the update, it moved as much
         // again, without a subtraction.
@@ -593,23 +592,20 @@ impl ArrBook {
         for (i, k) in (first_touched..n).enumerate() {
             let (was_cell, was_blip) = (old[i], old_blips.get(i).copied().unwrap_or_default());
             let (cell, blip) = (cells[k], row.blip(k));
-            let flat = eq(was_cell.mrr, old_prev) && eq(cell.mrr, new_prev);
+            let flat = was_cell.mrr == old_prev && cell.mrr == new_prev;
             if !flat {
                 moved = cell.mrr - was_cell.mrr;
             }
             let start = self.periods[k].start();
             let (was_active, active) =
                 (before_first.is_some_and(|f| f < start), row.first_active.is_some_and(|f| f < start));
-            let same_renewals = eq(was_cell.renewal, cell.renewal);
+            let same_renewals = was_cell.renewal == cell.renewal;
             // Skip a period whose movement is the same before and after without computing
             // either: one with the same inputs (a repeated or no-op event touches none), or one
             // flat both before and after with the same renewals and no blip (MRR moved since
             // the change, but nothing moves in the period itself).
-            let same_inputs = moved.is_zero()
-                && eq(old_prev, new_prev)
-                && same_renewals
-                && eq(was_blip, blip)
-                && was_active == active;
+            let same_inputs =
+                moved.is_zero() && old_prev == new_prev && same_renewals && was_blip == blip && was_active == active;
             let quiet = flat && same_renewals && was_blip.is_zero() && blip.is_zero();
             if !(same_inputs || quiet) {
                 let was = movement(old_prev, was_cell, was_blip, was_active);
@@ -631,7 +627,7 @@ impl ArrBook {
     fn add_levels(&mut self, c: usize) {
         let row = &self.customers[c];
         adjust_level(&mut self.opening, Fixed::ZERO, row.opening);
-        let cells = &self.cells[c * self.periods.len()..][..self.periods.len()];
+        let cells = &self.cells[self.cell_range(c)];
         for (level, cell) in self.closing.iter_mut().zip(cells) {
             adjust_level(level, Fixed::ZERO, cell.mrr);
         }
@@ -661,10 +657,16 @@ impl ArrBook {
         self.index.get(id, |c| self.customers[c].id.as_str())
     }
 
+    /// Where customer `c`'s cells sit in `cells` (a range, so that a caller can borrow the cells
+    /// mutably while it reads the book's other fields).
+    fn cell_range(&self, c: usize) -> std::ops::Range<usize> {
+        let n = self.periods.len();
+        c * n..(c + 1) * n
+    }
+
     /// Customer `c`'s cells, one per period.
     pub(crate) fn cells_of(&self, c: usize) -> &[Cell] {
-        let n = self.periods.len();
-        &self.cells[c * n..(c + 1) * n]
+        &self.cells[self.cell_range(c)]
     }
 
     /// Resample one customer's periods `from..` from its subscriptions' timelines.
@@ -684,7 +686,8 @@ impl ArrBook {
         let first_day = self.periods[0].start();
         let mut opening = (Fixed::ZERO, Fixed::ZERO);
         // Resample into the customer's own cells.
-        let cells = &mut self.cells[c * n..(c + 1) * n];
+        let range = self.cell_range(c);
+        let cells = &mut self.cells[range];
         cells[from..].fill(Cell::default());
         let mut native = std::mem::take(&mut self.customers[c].native);
         if currency.is_some_and(|cur| cur != self.currency) {
