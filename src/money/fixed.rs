@@ -45,9 +45,10 @@ impl Fixed {
         }
     }
 
-    /// True when the amount, at `scale`, is more than `10^digits` (in whole units of money).
+    /// True when the amount, at `scale`, is more than `10^digits` in size (in whole units of
+    /// money). No amount exceeds a limit past what 128 bits hold.
     pub(crate) fn exceeds_ten_to(self, digits: u32, scale: u32) -> bool {
-        power_of_ten(digits + scale).is_none_or(|limit| self.units().abs() > limit)
+        power_of_ten(digits + scale).is_some_and(|limit| self.units().unsigned_abs() > limit.unsigned_abs())
     }
 
     /// The amount as a `Decimal` of `scale` places: exact whenever `Decimal`'s 96-bit mantissa
@@ -185,7 +186,10 @@ mod tests {
         let limit = Fixed::at_scale(Decimal::from(10i64.pow(18)), 6).unwrap();
         assert!(!limit.exceeds_ten_to(18, 6) && (limit + Fixed::from_units(1)).exceeds_ten_to(18, 6));
         assert!((-limit - Fixed::from_units(1)).exceeds_ten_to(18, 6));
-        assert!(!Fixed::from_units(i128::MAX).exceeds_ten_to(38, 1) || power_of_ten(39).is_none());
+        // 10^39 is past 128 bits: nothing exceeds it; i128::MIN's size is taken without overflow
+        assert!(!Fixed::from_units(i128::MAX).exceeds_ten_to(38, 1));
+        assert!(Fixed::from_units(i128::MIN).exceeds_ten_to(38, 0));
+        assert_eq!(power_of_ten(39), None);
         assert_eq!(power_of_ten(38), Some(10i128.pow(38)));
         assert_eq!(std::mem::align_of::<Fixed>(), 1);
     }
