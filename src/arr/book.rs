@@ -411,7 +411,7 @@ impl ArrBook {
         for e in events {
             let c = book.customer_index(&e.customer);
             let subs = &mut book.customers[c].subs;
-            let s = match subs.find(&e.subscription).map(|(_, &(_, s))| s) {
+            let s = match subs.find(&e.subscription) {
                 Some(s) => s,
                 None => {
                     grouped.push((Vec::new(), c, subs.len()));
@@ -497,7 +497,7 @@ impl ArrBook {
         for cell in self.cells_of(c).get(first_touched..).unwrap_or_default() {
             old.push(*cell);
         }
-        let existing = self.customers[c].subs.find(&event.subscription).map(|(_, &(_, s))| s);
+        let existing = self.customers[c].subs.find(&event.subscription);
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
             Some(have),
@@ -520,7 +520,7 @@ impl ArrBook {
         let (subscription, entry) = (&event.subscription, Entry::from(event));
         let updated_in_place = match existing {
             Some(s) => {
-                let who = Owner { customer: customer.id.as_str(), subscription };
+                let who = Owner { customer: &event.customer, subscription };
                 let sub = &mut self.subs[s];
                 before.read(&sub.timeline, &self.periods, first_touched);
                 if sub.record(entry, who, &self.ctx, rates)? == Recorded::Nothing {
@@ -530,14 +530,14 @@ impl ArrBook {
                 true
             }
             None => {
-                let who = Owner { customer: customer.id.as_str(), subscription };
+                let who = Owner { customer: &event.customer, subscription };
                 let events = vec![entry];
                 let timeline = match SubTimeline::from_events(&events, who, &self.ctx, rates) {
                     Ok(t) => t,
                     Err(e) => {
                         if customer.subs.is_empty() {
                             // the customer arrived with this event: forget it again
-                            self.index.remove_last(customer.id.as_str(), c);
+                            self.index.remove_last(&event.customer, c);
                             self.customers.pop();
                             self.cells.truncate(self.customers.len() * n);
                         }
@@ -654,7 +654,7 @@ impl ArrBook {
     }
 
     fn find_customer(&self, id: &str) -> Option<usize> {
-        self.index.get(id, |c| self.customers[c].id.as_str())
+        self.index.get(id, |c| &self.customers[c].id)
     }
 
     /// Where customer `c`'s cells sit in `cells` (a range, so that a caller can borrow the cells
