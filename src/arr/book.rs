@@ -409,11 +409,14 @@ impl ArrBook {
         // each subscription's entries, and where its id sits: (customer, position in its subs)
         let mut grouped: Vec<(Vec<Entry>, usize, usize)> = Vec::new();
         for e in events {
-            let c = book.customer_index(&e.customer);
+            let (c, _) = book.customer_index(&e.customer)?;
             let subs = &mut book.customers[c].subs;
             let s = match subs.find(&e.subscription) {
                 Some(s) => s,
                 None => {
+                    if subs.is_empty() {
+                        book.index.set_first_subscription(&e.customer, c, grouped.len());
+                    }
                     grouped.push((Vec::new(), c, subs.len()));
                     subs.push((Id::new(&e.subscription), grouped.len() - 1));
                     grouped.len() - 1
@@ -486,7 +489,7 @@ impl ArrBook {
     ) -> Result<(), ArrError> {
         let n = self.periods.len();
         let first_touched = self.periods.partition_point(|p| p.end() <= event.date);
-        let c = self.customer_index(&event.customer);
+        let (c, first_subscription) = self.customer_index(&event.customer)?;
         // What the customer looked like in the periods an update rewrites, taken first: the
         // cells' address follows from `c` alone, so their memory arrives while the customer's
         // row, and through it the subscription, are read.
@@ -497,7 +500,14 @@ impl ArrBook {
         for cell in self.cells_of(c).get(first_touched..).unwrap_or_default() {
             old.push(*cell);
         }
-        let existing = self.customers[c].subs.find(&event.subscription);
+        // The index's word for the customer's first subscription lets the processor fetch it
+        // while the row is still on its way: the row only confirms the guess (a branch the
+        // processor predicts), instead of giving the subscription's address (a load it waits for).
+        let subs = &self.customers[c].subs;
+        let existing = match first_subscription {
+            Some(s) if subs.first_is(&event.subscription) => Some(s),
+            _ => subs.find(&event.subscription),
+        };
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
         if let (
             Some(have),
@@ -545,6 +555,9 @@ impl ArrBook {
                     }
                 };
                 self.subs.push(SubRow { events, timeline });
+                if customer.subs.is_empty() {
+                    self.index.set_first_subscription(&event.customer, c, self.subs.len() - 1);
+                }
                 customer.subs.push((Id::new(subscription), self.subs.len() - 1));
                 false
             }
@@ -633,9 +646,14 @@ impl ArrBook {
         }
     }
 
-    fn customer_index(&mut self, id: &str) -> usize {
-        if let Some(c) = self.find_customer(id) {
-            return c;
+    /// The customer `id`, added if new, with its first subscription if it has one.
+    fn customer_index(&mut self, id: &str) -> Result<(usize, Option<usize>), ArrError> {
+        if let Some(found) = self.index.get(id, |c| &self.customers[c].id) {
+            return Ok(found);
+        }
+        // indexed first, so that a book that is full is left as it was
+        if !self.index.insert(id, self.customers.len()) {
+            return Err(ArrError::TooManyCustomers);
         }
         let n = self.periods.len();
         self.customers.push(CustomerRow {
@@ -649,12 +667,11 @@ impl ArrBook {
             first_active: None,
         });
         self.cells.resize(self.cells.len() + n, Cell::default());
-        self.index.insert(id, self.customers.len() - 1);
-        self.customers.len() - 1
+        Ok((self.customers.len() - 1, None))
     }
 
     fn find_customer(&self, id: &str) -> Option<usize> {
-        self.index.get(id, |c| &self.customers[c].id)
+        self.index.get(id, |c| &self.customers[c].id).map(|(c, _)| c)
     }
 
     /// Where customer `c`'s cells sit in `cells` (a range, so that a caller can borrow the cells

@@ -28,6 +28,9 @@ pub enum ArrError {
     /// A negative price, a discount over 100%, a zero-month interval.
     #[error("{0}")]
     InvalidAmount(String),
+    /// A book holds at most 2³² customers (its index keeps 32-bit customer numbers).
+    #[error("a book holds at most 2^32 customers")]
+    TooManyCustomers,
     /// Reporting periods that are empty, overlapping or out of order.
     #[error("reporting periods must be contiguous and non-empty: {0}")]
     BadPeriods(String),

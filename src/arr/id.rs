@@ -90,6 +90,11 @@ impl SubscriptionIds {
         }
     }
 
+    /// True when the customer's first subscription is `id`.
+    pub(crate) fn first_is(&self, id: &str) -> bool {
+        matches!(&self.first[0], Some((x, _)) if x.is(id))
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.first.iter().flatten().count() + self.more.len()
     }
@@ -111,33 +116,68 @@ impl SubscriptionIds {
 /// confirms the customer by its id, which the caller keeps. An id whose hash another id holds
 /// already (for a million customers, about one chance in 10⁷ that any pair does) is kept whole
 /// in a second map, so that a collision costs speed, never correctness.
+///
+/// Each entry also names the customer's first subscription: an update of it (most customers
+/// have one) then knows where the subscription lies as soon as it knows the customer, and the
+/// processor fetches both at once instead of reading the customer's row first to find it. The
+/// row still confirms that the update names that subscription.
 #[derive(Debug, Default)]
 pub(crate) struct CustomerIndex {
-    by_hash: HashMap<u64, usize, IdHasher>,
-    collided: HashMap<Id, usize, IdHasher>,
+    by_hash: HashMap<u64, Slot, IdHasher>,
+    collided: HashMap<Id, Slot, IdHasher>,
+}
+
+/// A customer and its first subscription, as indexes into the book (32 bits each, so that an
+/// entry stays 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    customer: u32,
+    /// [`Slot::NO_SUBSCRIPTION`] until the customer has one.
+    first_subscription: u32,
+}
+
+impl Slot {
+    const NO_SUBSCRIPTION: u32 = u32::MAX;
 }
 
 impl CustomerIndex {
-    /// The customer `id`, where `id_of` gives the id of a customer index.
-    pub(crate) fn get<'a>(&self, id: &str, id_of: impl Fn(usize) -> &'a Id) -> Option<usize> {
+    /// The customer `id`, and its first subscription if it has one, where `id_of` gives the id
+    /// of a customer index.
+    pub(crate) fn get<'a>(&self, id: &str, id_of: impl Fn(usize) -> &'a Id) -> Option<(usize, Option<usize>)> {
         // every id of `collided` has its hash in `by_hash`, taken by the id that came first
-        let c = *self.by_hash.get(&hash_of(id))?;
-        if id_of(c).is(id) {
-            Some(c)
-        } else {
-            self.collided.get(&Id::new(id)).copied()
-        }
+        let slot = self.by_hash.get(&hash_of(id))?;
+        let slot = if id_of(slot.customer as usize).is(id) { slot } else { self.collided.get(&Id::new(id))? };
+        let first = (slot.first_subscription != Slot::NO_SUBSCRIPTION).then_some(slot.first_subscription as usize);
+        Some((slot.customer as usize, first))
     }
 
-    /// Add customer `c` with `id`, which the index does not hold.
-    pub(crate) fn insert(&mut self, id: &str, c: usize) {
+    /// Add customer `c` with `id`, which the index does not hold; `false` (and nothing added)
+    /// when `c` does not fit in 32 bits.
+    pub(crate) fn insert(&mut self, id: &str, c: usize) -> bool {
+        let Ok(customer) = u32::try_from(c) else {
+            return false;
+        };
+        let slot = Slot { customer, first_subscription: Slot::NO_SUBSCRIPTION };
         match self.by_hash.entry(hash_of(id)) {
-            Entry::Vacant(slot) => {
-                slot.insert(c);
+            Entry::Vacant(vacant) => {
+                vacant.insert(slot);
             }
             Entry::Occupied(_) => {
-                self.collided.insert(Id::new(id), c);
+                self.collided.insert(Id::new(id), slot);
             }
+        }
+        true
+    }
+
+    /// Record `s` as the first subscription of customer `c` with `id`. (A subscription index
+    /// past 32 bits is left unrecorded: the customer's row still finds it.)
+    pub(crate) fn set_first_subscription(&mut self, id: &str, c: usize, s: usize) {
+        let slot = match self.by_hash.get_mut(&hash_of(id)) {
+            Some(slot) if slot.customer as usize == c => Some(slot),
+            _ => self.collided.get_mut(&Id::new(id)),
+        };
+        if let Some(slot) = slot {
+            slot.first_subscription = u32::try_from(s).unwrap_or(Slot::NO_SUBSCRIPTION);
         }
     }
 
@@ -145,7 +185,7 @@ impl CustomerIndex {
     /// after it, and none is left pointing to its hash).
     pub(crate) fn remove_last(&mut self, id: &str, c: usize) {
         let h = hash_of(id);
-        if self.by_hash.get(&h) == Some(&c) {
+        if self.by_hash.get(&h).is_some_and(|slot| slot.customer as usize == c) {
             self.by_hash.remove(&h);
         } else {
             self.collided.remove(&Id::new(id));
@@ -229,27 +269,53 @@ mod tests {
     fn colliding_ids_are_told_apart_by_the_id() {
         // force a collision: "b" is filed under the hash "a" holds, as a true collision would be
         let ids = ["a", "b", "c"].map(Id::new);
+        let slot = |customer| Slot { customer, first_subscription: Slot::NO_SUBSCRIPTION };
         let mut index = CustomerIndex::default();
-        index.insert("a", 0);
-        index.collided.insert(Id::new("b"), 1);
-        index.insert("c", 2);
+        assert!(index.insert("a", 0));
+        index.collided.insert(Id::new("b"), slot(1));
+        assert!(index.insert("c", 2));
         let id_of = |c: usize| &ids[c];
-        assert_eq!(index.get("a", id_of), Some(0));
-        assert_eq!(index.get("c", id_of), Some(2));
-        assert_eq!(index.get("d", id_of), None);
+        let customer = |index: &CustomerIndex, id| index.get(id, id_of).map(|(c, _)| c);
+        assert_eq!(customer(&index, "a"), Some(0));
+        assert_eq!(customer(&index, "c"), Some(2));
+        assert_eq!(customer(&index, "d"), None);
         // "b" looked up under "a"'s hash: the row says "a", so the second map answers
-        index.by_hash.insert(hash_of("b"), 0);
-        assert_eq!(index.get("b", id_of), Some(1));
+        index.by_hash.insert(hash_of("b"), slot(0));
+        assert_eq!(customer(&index, "b"), Some(1));
+        // first subscriptions are recorded in whichever map holds the customer
+        index.set_first_subscription("b", 1, 7);
+        index.set_first_subscription("a", 0, 5);
+        assert_eq!(index.get("b", id_of), Some((1, Some(7))));
+        assert_eq!(index.get("a", id_of), Some((0, Some(5))));
+        assert_eq!(index.get("c", id_of), Some((2, None)));
         index.remove_last("c", 2);
-        assert_eq!(index.get("c", id_of), None);
+        assert_eq!(customer(&index, "c"), None);
         index.remove_last("b", 1);
-        assert_eq!(index.get("b", id_of), None);
-        assert_eq!(index.get("a", id_of), Some(0));
+        assert_eq!(customer(&index, "b"), None);
+        assert_eq!(customer(&index, "a"), Some(0));
         // a second insert of a hash that is taken goes to the second map
-        index.insert("z", 3);
+        assert!(index.insert("z", 3));
         let before = index.collided.len();
-        index.insert("z", 4);
+        assert!(index.insert("z", 4));
         assert_eq!(index.collided.len(), before + 1);
+    }
+
+    #[test]
+    fn indexes_past_32_bits_are_refused_or_left_to_the_row() {
+        let mut index = CustomerIndex::default();
+        let past = u32::MAX as u64 + 1;
+        if let Ok(c) = usize::try_from(past) {
+            assert!(!index.insert("far", c));
+            assert!(index.by_hash.is_empty() && index.collided.is_empty());
+        }
+        let ids = [Id::new("near")];
+        assert!(index.insert("near", 0));
+        index.set_first_subscription("near", 0, 3);
+        assert_eq!(index.get("near", |c| &ids[c]), Some((0, Some(3))));
+        if let Ok(s) = usize::try_from(past) {
+            index.set_first_subscription("near", 0, s);
+            assert_eq!(index.get("near", |c| &ids[c]), Some((0, None)));
+        }
     }
 
     #[test]
