@@ -492,7 +492,7 @@ impl ArrBook {
         let (c, first_subscription) = self.customer_index(&event.customer)?;
         // What the customer looked like in the periods an update rewrites, taken first: the
         // cells' address follows from `c` alone, so their memory arrives while the customer's
-        // row, and through it the subscription, are read.
+        // row and the subscription are read.
         let Scratch { cells: old, blips: old_blips, before, after } = scratch;
         old.clear();
         // (cell by cell rather than by `memcpy`: the loads then have an address of their own in

@@ -398,14 +398,13 @@ impl SubTimeline {
         };
         let too_much = || ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book"));
         // both are rounded to these scales already: exact (and `None` only far past the limit)
-        let (booked_scale, native_scale) = (mrr_scale(ctx.reporting), mrr_scale(self.currency));
-        let booked_units = Fixed::at_scale(booked, booked_scale).ok_or_else(too_much)?;
-        let native_units = Fixed::at_scale(native, native_scale).ok_or_else(too_much)?;
-        if booked_units.exceeds_ten_to(MAX_MRR_DIGITS, booked_scale)
-            || native_units.exceeds_ten_to(MAX_MRR_DIGITS, native_scale)
-        {
-            return Err(too_much());
-        }
+        let units = |mrr: Decimal, scale: u32| {
+            Fixed::at_scale(mrr, scale).filter(|u| !u.exceeds_ten_to(MAX_MRR_DIGITS, scale)).ok_or_else(too_much)
+        };
+        let booked_units = units(booked, mrr_scale(ctx.reporting))?;
+        // in the reporting currency the two are one amount: convert and check it once
+        let native_units =
+            if self.currency == ctx.reporting { booked_units } else { units(native, mrr_scale(self.currency))? };
         let point = ChangePoint { date, booked: booked_units, native: native_units };
         match self.points.last_mut() {
             Some(last) if last.date == date => *last = point,
