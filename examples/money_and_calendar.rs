@@ -36,7 +36,7 @@ fn main() -> Result<(), revops::Error> {
         Money::parse("42500.125", Currency::KWD)?,
     ] {
         let c = convert(m, Currency::USD, as_of, &rates)?;
-        println!("  {:>20} -> {:>16} at {} (quote of {})", c.original, c.converted, c.rate.rate, c.rate.as_of);
+        println!("  {:>20} -> {:>16} at {} (quote of {})", c.original, c.converted, c.rate.rate(), c.rate.as_of());
     }
 
     // Monthly billing anniversaries anchored on Jan 31 never drift to the 28th.

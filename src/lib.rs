@@ -55,6 +55,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod macros;
+
 pub mod acquisition;
 pub mod arr;
 pub mod billing;
@@ -64,6 +67,7 @@ mod error;
 pub mod expansion;
 pub mod forecast;
 pub mod ledger;
+pub mod limits;
 pub mod money;
 pub mod pricing;
 pub mod retention;

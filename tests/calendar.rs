@@ -123,3 +123,44 @@ proptest! {
         let _ = Period::inclusive(a, NaiveDate::MAX);
     }
 }
+
+/// JSON goes through the same constructors as code: a value that exists is a valid value.
+#[cfg(feature = "serde")]
+#[test]
+fn json_cannot_build_an_invalid_calendar_value() {
+    use revops::calendar::{FiscalCalendar, FiscalQuarter, FiscalYear, Quarter};
+    // (type, invalid JSON)
+    let refused: &[(&str, &str)] = &[
+        ("period", r#"{"start":"2026-06-01","end":"2026-02-01"}"#),
+        ("month", r#"{"year":2026,"month":13}"#),
+        ("month", r#"{"year":2026,"month":0}"#),
+        ("month", r#"{"year":2147483647,"month":1}"#),
+        ("quarter", r#"{"year":2026,"number":0}"#),
+        ("quarter", r#"{"year":2026,"number":5}"#),
+        ("fiscal", r#"{"start_month":13,"label":"EndingYear"}"#),
+        ("fiscal year", r#"{"calendar":{"start_month":2,"label":"EndingYear"},"start_year":2147483647}"#),
+        (
+            "fiscal quarter",
+            r#"{"year":{"calendar":{"start_month":2,"label":"EndingYear"},"start_year":2026},"number":0}"#,
+        ),
+    ];
+    for (what, json) in refused {
+        let err = match *what {
+            "period" => serde_json::from_str::<Period>(json).err(),
+            "month" => serde_json::from_str::<Month>(json).err(),
+            "quarter" => serde_json::from_str::<Quarter>(json).err(),
+            "fiscal" => serde_json::from_str::<FiscalCalendar>(json).err(),
+            "fiscal year" => serde_json::from_str::<FiscalYear>(json).err(),
+            _ => serde_json::from_str::<FiscalQuarter>(json).err(),
+        };
+        assert!(err.is_some(), "{what} {json} must be refused");
+    }
+    // and every valid value round-trips
+    let p = Period::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 1).unwrap())
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Period>(&serde_json::to_string(&p).unwrap()).unwrap(), p);
+    let fq = FiscalCalendar::new(2).unwrap().quarter_of(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    assert_eq!(serde_json::from_str::<FiscalQuarter>(&serde_json::to_string(&fq).unwrap()).unwrap(), fq);
+    let m = Month::new(2026, 2).unwrap();
+    assert_eq!(serde_json::from_str::<Month>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+}

@@ -71,6 +71,7 @@ const ISO_VECTORS: &[(&str, u16, u32)] = &[
     ("STN", 930, 2),
     ("ALL", 8, 2),
     ("DZD", 12, 2),
+    ("XAD", 396, 2), // Arab Accounting Dinar, added to list one in 2025
 ];
 
 #[test]
@@ -111,19 +112,104 @@ fn fx_lookup_direct_inverse_triangulated_and_stale() {
     // Sunday 29th uses Friday's quote and says so.
     let c = convert(Money::parse("10", Currency::EUR).unwrap(), Currency::USD, d(2026, 3, 29), &rates).unwrap();
     assert_eq!(c.converted.amount(), Decimal::new(1250, 2));
-    assert_eq!(c.rate.as_of, d(2026, 3, 27));
+    assert_eq!(c.rate.as_of(), d(2026, 3, 27));
     // Inverse: 1 USD = 0.8 EUR.
     let back = convert(Money::parse("10", Currency::USD).unwrap(), Currency::EUR, d(2026, 3, 29), &rates).unwrap();
     assert_eq!(back.converted.amount(), Decimal::new(800, 2));
     // Triangulated: EUR→USD→GBP = 1.25 × 0.8 = 1.0, dated by the older leg.
     let tri = convert(Money::parse("10", Currency::EUR).unwrap(), Currency::GBP, d(2026, 3, 30), &rates).unwrap();
     assert_eq!(tri.converted.amount(), Decimal::new(1000, 2));
-    assert_eq!(tri.rate.as_of, d(2026, 3, 27));
+    assert_eq!(tri.rate.as_of(), d(2026, 3, 27));
     // Stale beyond the policy, or exact-only: refused, not silently reused.
     assert!(convert(Money::zero(Currency::EUR), Currency::USD, d(2026, 4, 10), &rates).is_err());
     let exact = rates.clone().with_lookup(RateLookup::Exact);
     assert!(convert(Money::zero(Currency::EUR), Currency::USD, d(2026, 3, 29), &exact).is_err());
     assert!(rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), Decimal::ZERO).is_err());
+}
+
+#[test]
+fn converting_to_the_same_currency_never_changes_the_amount() {
+    let rates = InMemoryFxRates::new(); // no rates at all: the identity needs none
+    for text in ["1.005", "0.125", "-3.14159", "1234567.891011"] {
+        let m = Money::parse(text, Currency::USD).unwrap();
+        let c = convert(m, Currency::USD, d(2026, 1, 1), &rates).unwrap();
+        assert_eq!(c.converted, m, "{text}");
+        assert_eq!(c.converted.amount().to_string(), text, "{text} keeps its digits");
+        assert_eq!(c.rate.rate(), Decimal::ONE);
+    }
+}
+
+#[test]
+fn ratios_are_equal_by_value() {
+    use revops::money::Ratio;
+    use std::collections::HashSet;
+    let half = Ratio::new(1, 2).unwrap();
+    assert_eq!(half, Ratio::new(2, 4).unwrap());
+    assert_eq!(half, Ratio::new(-3, -6).unwrap());
+    let set: HashSet<Ratio> = [Ratio::new(1, 2).unwrap(), Ratio::new(50, 100).unwrap()].into_iter().collect();
+    assert_eq!(set.len(), 1, "equal ratios hash alike");
+    assert_eq!(half.cmp(&Ratio::new(2, 4).unwrap()), std::cmp::Ordering::Equal);
+}
+
+#[test]
+fn splitting_into_an_absurd_number_of_parts_is_an_error() {
+    let m = Money::parse("100", Currency::USD).unwrap();
+    for n in [usize::MAX, usize::MAX / 2, revops::limits::MAX_PARTS + 1] {
+        assert!(matches!(m.split(n), Err(MoneyError::Limit(_))), "{n} parts");
+    }
+    assert_eq!(m.split(revops::limits::MAX_PARTS).unwrap().len(), revops::limits::MAX_PARTS);
+}
+
+#[test]
+fn fx_rates_are_positive_by_construction() {
+    use revops::money::FxRate;
+    let day = d(2026, 1, 1);
+    for bad in [Decimal::ZERO, Decimal::NEGATIVE_ONE, Decimal::new(-1, 28)] {
+        assert!(matches!(FxRate::new(Currency::EUR, Currency::USD, bad, day), Err(MoneyError::InvalidRate { .. })));
+    }
+    assert!(FxRate::new(Currency::USD, Currency::USD, Decimal::TWO, day).is_err(), "a currency is worth itself");
+    let ok = FxRate::new(Currency::EUR, Currency::USD, Decimal::new(108, 2), day).unwrap();
+    assert_eq!((ok.from(), ok.to(), ok.rate(), ok.as_of()), (Currency::EUR, Currency::USD, Decimal::new(108, 2), day));
+}
+
+/// A rate source that answers with a rate of zero: refused where the rate is made.
+#[test]
+fn a_rate_source_cannot_hand_out_a_zero_rate() {
+    use revops::money::{FxRate, FxRates};
+    struct Broken;
+    impl FxRates for Broken {
+        fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError> {
+            FxRate::new(from, to, Decimal::ZERO, on)
+        }
+    }
+    let r = convert(Money::parse("10", Currency::EUR).unwrap(), Currency::USD, d(2026, 1, 1), &Broken);
+    assert!(matches!(r, Err(MoneyError::InvalidRate { .. })), "{r:?}");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_cannot_build_an_invalid_rate_or_ratio() {
+    use revops::money::{FxRate, Ratio};
+    let zero_rate = r#"{"from":"EUR","to":"USD","rate":"0","as_of":"2026-01-01"}"#;
+    assert!(serde_json::from_str::<FxRate>(zero_rate).is_err());
+    let good = r#"{"from":"EUR","to":"USD","rate":"1.08","as_of":"2026-01-01"}"#;
+    let rate: FxRate = serde_json::from_str(good).unwrap();
+    assert_eq!(serde_json::from_str::<FxRate>(&serde_json::to_string(&rate).unwrap()).unwrap(), rate);
+    assert!(serde_json::from_str::<Ratio>(r#"{"num":1,"den":0}"#).is_err());
+    let r: Ratio = serde_json::from_str(r#"{"num":2,"den":4}"#).unwrap();
+    assert_eq!(r, Ratio::new(1, 2).unwrap());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn percents_read_and_write_one_form() {
+    use revops::money::Percent;
+    let p: Percent = serde_json::from_str(r#""7.5%""#).unwrap();
+    assert_eq!(p.fraction(), Decimal::new(75, 3));
+    assert_eq!(serde_json::to_string(&p).unwrap(), r#""7.5%""#);
+    for bad in [r#""7.5""#, "7.5", "0.075", r#""x%""#, "null"] {
+        assert!(serde_json::from_str::<Percent>(bad).is_err(), "{bad}");
+    }
 }
 
 fn any_currency() -> impl Strategy<Value = Currency> {

@@ -900,7 +900,7 @@ impl ArrBook {
                 }
                 let native = native.to_decimal(mrr_scale(c.currency.unwrap_or(self.currency)));
                 let rate = match c.currency {
-                    Some(cur) if cur != self.currency => rates.rate(cur, self.currency, day)?.rate,
+                    Some(cur) if cur != self.currency => rates.rate(cur, self.currency, day)?.rate(),
                     _ => Decimal::ONE,
                 };
                 total += native * rate;

@@ -544,7 +544,7 @@ impl SubTimeline {
                 FxRateDate::TransactionDate => e.recorded_on.unwrap_or(e.date),
                 FxRateDate::Fixed(d) => d,
             };
-            Ok(rates.rate(currency, ctx.reporting, day)?.rate)
+            Ok(rates.rate(currency, ctx.reporting, day)?.rate())
         };
         let mrr_of = |price: &Money, months: u32| list_mrr(price, months, currency, who);
 

@@ -29,10 +29,15 @@ pub enum FiscalYearLabel {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "FiscalCalendarRepr"))]
 pub struct FiscalCalendar {
     start_month: u32,
     label: FiscalYearLabel,
 }
+
+deserialize_via!(FiscalCalendar, FiscalCalendarRepr { start_month: u32, label: FiscalYearLabel }, CalendarError, |r| {
+    Ok(FiscalCalendar::new(r.start_month)?.with_label(r.label))
+});
 
 impl Default for FiscalCalendar {
     /// The calendar year.
@@ -90,10 +95,17 @@ impl FiscalCalendar {
 /// One fiscal year of a [`FiscalCalendar`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "FiscalYearRepr"))]
 pub struct FiscalYear {
     calendar: FiscalCalendar,
     start_year: i32,
 }
+
+deserialize_via!(FiscalYear, FiscalYearRepr { calendar: FiscalCalendar, start_year: i32 }, CalendarError, |r| {
+    let fy = FiscalYear { calendar: r.calendar, start_year: r.start_year };
+    fy.first_month()?.checked_add(11)?; // the whole year exists as dates
+    Ok(fy)
+});
 
 impl FiscalYear {
     /// The year's label (`2027` for FY2027).
@@ -142,10 +154,18 @@ impl fmt::Display for FiscalYear {
 /// A quarter of a fiscal year (Q1 holds the fiscal year's first three months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "FiscalQuarterRepr"))]
 pub struct FiscalQuarter {
     year: FiscalYear,
     number: u32,
 }
+
+deserialize_via!(FiscalQuarter, FiscalQuarterRepr { year: FiscalYear, number: u32 }, CalendarError, |r| {
+    if !(1..=4).contains(&r.number) {
+        return Err(CalendarError::InvalidQuarter(r.number));
+    }
+    Ok(FiscalQuarter { year: r.year, number: r.number })
+});
 
 impl FiscalQuarter {
     /// The fiscal year.
@@ -160,7 +180,9 @@ impl FiscalQuarter {
 
     /// The quarter as a half-open period.
     pub fn period(&self) -> Period {
-        let months: Vec<Month> = self.year.months().skip((self.number as usize - 1) * 3).take(3).collect();
+        // number is 1–4 by construction; saturate anyway so no value can underflow here
+        let skip = (self.number as usize).saturating_sub(1) * 3;
+        let months: Vec<Month> = self.year.months().skip(skip).take(3).collect();
         match (months.first(), months.last()) {
             (Some(a), Some(b)) => Period::from_ordered(a.first_day(), b.end()),
             _ => Period::from_ordered(NaiveDate::MIN, NaiveDate::MIN),

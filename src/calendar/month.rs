@@ -16,10 +16,13 @@ use super::{CalendarError, Period};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "MonthRepr"))]
 pub struct Month {
     year: i32,
     month: u32,
 }
+
+deserialize_via!(Month, MonthRepr { year: i32, month: u32 }, CalendarError, |r| Month::new(r.year, r.month));
 
 impl Month {
     /// The month `month` (1–12) of `year`; the year must be within chrono's date range.
@@ -114,10 +117,13 @@ impl fmt::Display for Month {
 /// [`FiscalQuarter`](super::FiscalQuarter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "QuarterRepr"))]
 pub struct Quarter {
     year: i32,
     number: u32,
 }
+
+deserialize_via!(Quarter, QuarterRepr { year: i32, number: u32 }, CalendarError, |r| Quarter::new(r.year, r.number));
 
 impl Quarter {
     /// Quarter `number` (1–4) of `year`.

@@ -22,10 +22,15 @@ use super::{CalendarError, Month, Quarter};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PeriodRepr"))]
 pub struct Period {
     start: NaiveDate,
     end: NaiveDate,
 }
+
+deserialize_via!(Period, PeriodRepr { start: NaiveDate, end: NaiveDate }, CalendarError, |r| Period::new(
+    r.start, r.end
+));
 
 impl Period {
     /// `[start, end)`; `end == start` is an empty period, `end < start` is an error.

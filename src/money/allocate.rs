@@ -89,6 +89,21 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
         .collect()
 }
 
+/// Sum decimals (weights, quantities, amounts already known to share a currency) with every
+/// addition checked: a total beyond `Decimal`'s range (about 7.9 × 10²⁸) is an error, never a
+/// panic and never a silently rounded figure. The one place in the crate such sums are made.
+///
+/// ```
+/// use revops::money::checked_sum;
+/// use rust_decimal::Decimal;
+/// assert_eq!(checked_sum([Decimal::ONE, Decimal::TWO])?, Decimal::from(3));
+/// assert!(checked_sum([Decimal::MAX, Decimal::ONE]).is_err());
+/// # Ok::<(), revops::MoneyError>(())
+/// ```
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(items: I) -> Result<Decimal, MoneyError> {
+    items.into_iter().try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x).ok_or(MoneyError::Overflow("sum")))
+}
+
 impl Money {
     /// Split this amount by weights (ratios), exactly, to the currency's minor unit.
     ///

@@ -141,7 +141,9 @@ impl Money {
         self.amount.checked_div(other.amount).ok_or(MoneyError::Overflow("ratio"))
     }
 
-    /// Sum amounts that must all be in `currency` (an empty list sums to zero).
+    /// Sum amounts that must all be in `currency` (an empty list sums to zero). Checked: a
+    /// currency mismatch or a sum beyond `Decimal`'s range is an error, never a panic and never a
+    /// rounded total.
     pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
         items.into_iter().try_fold(Money::zero(currency), Money::checked_add)
     }
@@ -205,10 +207,15 @@ impl Money {
     /// assert_eq!(shown, ["33.34", "33.33", "33.33"]);
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
+    ///
+    /// # Errors
+    /// `n` of zero, `n` above [`MAX_PARTS`](crate::limits::MAX_PARTS), or an amount whose minor
+    /// units overflow.
     pub fn split(self, n: usize) -> Result<Vec<Money>, MoneyError> {
         if n == 0 {
             return Err(MoneyError::ZeroParts);
         }
+        crate::limits::check("parts of a split", n, crate::limits::MAX_PARTS)?;
         let weights = vec![Decimal::ONE; n];
         self.allocate(&weights)
     }

@@ -54,7 +54,8 @@ macro_rules! currencies {
     };
 }
 
-// Active ISO 4217 codes (list one, amendments through 2025). Left out on purpose:
+// Active ISO 4217 codes (list one, amendments through 2025, including XAD, the Arab Monetary
+// Fund's Arab Accounting Dinar). Left out on purpose:
 // precious metals, SDR, testing and "no currency" codes (XAU, XAG, XPD, XPT, XDR, XSU, XUA, XBA–XBD,
 // XTS, XXX), which have no minor unit; and codes withdrawn by 2026: ANG (replaced by XCG, 2025),
 // BGN (Bulgaria adopted the euro on 2026-01-01), HRK (2023), SLL (replaced by SLE), ZWL (replaced
@@ -215,6 +216,7 @@ currencies! {
     (VND, 704, 0, "Dong"),
     (VUV, 548, 0, "Vatu"),
     (WST, 882, 2, "Tala"),
+    (XAD, 396, 2, "Arab Accounting Dinar"),
     (XAF, 950, 0, "CFA Franc BEAC"),
     (XCD, 951, 2, "East Caribbean Dollar"),
     (XCG, 532, 2, "Caribbean Guilder"),
@@ -338,6 +340,9 @@ mod tests {
         }
         assert_eq!(Currency::USD.code(), "USD");
         assert_eq!(Currency::ZWG.code(), "ZWG");
+        let xad: Currency = "XAD".parse().unwrap();
+        assert_eq!((xad.numeric(), xad.minor_units()), (396, 2));
+        assert_eq!(Currency::from_numeric(396).unwrap(), Currency::XAD);
     }
 
     #[test]

@@ -66,6 +66,30 @@ pub enum MoneyError {
         /// Date asked for.
         on: NaiveDate,
     },
+    /// Text that is not a percent such as `"7.5%"`.
+    #[error("{0:?} is not a percent: expected percent points followed by '%', such as \"7.5%\"")]
+    InvalidPercent(String),
+    /// Percent points whose fraction needs more than `Decimal`'s 28 decimal places.
+    #[error("{0} percent points has too many decimal places to hold exactly as a fraction")]
+    InexactPercent(Decimal),
+    /// A percent outside the range its use allows.
+    #[error("{what} of {value} is outside [{low}, {high}]")]
+    PercentOutOfRange {
+        /// What the percent was for.
+        what: String,
+        /// The percent given.
+        value: super::Percent,
+        /// Lowest allowed.
+        low: super::Percent,
+        /// Highest allowed.
+        high: super::Percent,
+    },
+    /// A float that should have been a finite number was NaN or infinite.
+    #[error("{0} is not a finite number")]
+    NotFinite(String),
+    /// A count too large to allocate or compute with.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// An FX rate that is zero or negative.
     #[error("fx rate for {from}->{to} must be positive, got {rate}")]
     InvalidRate {

@@ -11,18 +11,73 @@ use super::{Currency, Money, MoneyError};
 ///
 /// `as_of` is the date of the quote actually used, which may be earlier than the date asked for
 /// (a weekend, a holiday) — conversions carry it so that reports can state it.
+///
+/// A rate is positive by construction ([`FxRate::new`]; serde goes through the same check), so a
+/// rate source that returns zero or a negative rate is refused where the rate is made, never
+/// used to book $0.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::money::FxRate;
+/// use revops::Currency;
+/// use rust_decimal::Decimal;
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+/// let r = FxRate::new(Currency::EUR, Currency::USD, Decimal::new(108, 2), day)?;
+/// assert_eq!(r.rate(), Decimal::new(108, 2));
+/// assert!(FxRate::new(Currency::EUR, Currency::USD, Decimal::ZERO, day).is_err());
+/// # Ok::<(), revops::MoneyError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "FxRateRepr"))]
 pub struct FxRate {
-    /// Source currency.
-    pub from: Currency,
-    /// Target currency.
-    pub to: Currency,
-    /// Units of `to` per unit of `from`; always positive.
-    pub rate: Decimal,
-    /// Date of the quote used.
-    pub as_of: NaiveDate,
+    from: Currency,
+    to: Currency,
+    rate: Decimal,
+    as_of: NaiveDate,
 }
+
+impl FxRate {
+    /// A quote; the rate must be positive, and exactly 1 when `from == to`.
+    pub fn new(from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate) -> Result<FxRate, MoneyError> {
+        if rate <= Decimal::ZERO || (from == to && rate != Decimal::ONE) {
+            return Err(MoneyError::InvalidRate { from, to, rate });
+        }
+        Ok(FxRate { from, to, rate, as_of })
+    }
+
+    /// The identity quote `currency → currency` at 1.
+    pub fn identity(currency: Currency, as_of: NaiveDate) -> FxRate {
+        FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of }
+    }
+
+    /// Source currency.
+    pub fn from(&self) -> Currency {
+        self.from
+    }
+
+    /// Target currency.
+    pub fn to(&self) -> Currency {
+        self.to
+    }
+
+    /// Units of `to` per unit of `from`; always positive.
+    pub fn rate(&self) -> Decimal {
+        self.rate
+    }
+
+    /// Date of the quote used.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+}
+
+deserialize_via!(
+    FxRate,
+    FxRateRepr { from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate },
+    MoneyError,
+    |r| FxRate::new(r.from, r.to, r.rate, r.as_of)
+);
 
 /// Integration port: where FX rates come from (an FX feed, the ERP's rate table…).
 ///
@@ -78,7 +133,7 @@ impl Default for RateLookup {
 /// rates.insert(Currency::USD, Currency::JPY, day, Decimal::new(150, 0))?;  // 1 USD = 150 JPY
 /// let c = convert(Money::parse("100", Currency::EUR)?, Currency::JPY, day, &rates)?;
 /// assert_eq!(c.converted.to_string(), "16200 JPY");
-/// assert_eq!(c.rate.as_of, day);
+/// assert_eq!(c.rate.as_of(), day);
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -106,11 +161,10 @@ impl InMemoryFxRates {
         self
     }
 
-    /// Record that one `from` is worth `rate` `to` on `on`. The rate must be positive.
+    /// Record that one `from` is worth `rate` `to` on `on`. The rate must be positive (and 1 for
+    /// a currency to itself).
     pub fn insert(&mut self, from: Currency, to: Currency, on: NaiveDate, rate: Decimal) -> Result<(), MoneyError> {
-        if rate <= Decimal::ZERO {
-            return Err(MoneyError::InvalidRate { from, to, rate });
-        }
+        FxRate::new(from, to, rate, on)?;
         self.quotes.entry((from, to)).or_default().insert(on, rate);
         Ok(())
     }
@@ -127,17 +181,17 @@ impl InMemoryFxRates {
                 found
             }
         };
-        Some(FxRate { from, to, rate, as_of })
+        FxRate::new(from, to, rate, as_of).ok()
     }
 
     fn direct_or_inverse(&self, from: Currency, to: Currency, on: NaiveDate) -> Option<FxRate> {
         if from == to {
-            return Some(FxRate { from, to, rate: Decimal::ONE, as_of: on });
+            return Some(FxRate::identity(from, on));
         }
         self.quoted(from, to, on).or_else(|| {
             let inverse = self.quoted(to, from, on)?;
             let rate = Decimal::ONE.checked_div(inverse.rate)?;
-            Some(FxRate { from, to, rate, as_of: inverse.as_of })
+            FxRate::new(from, to, rate, inverse.as_of).ok()
         })
     }
 }
@@ -152,7 +206,7 @@ impl FxRates for InMemoryFxRates {
         let first = self.direct_or_inverse(from, base, on).ok_or(not_found.clone())?;
         let second = self.direct_or_inverse(base, to, on).ok_or(not_found)?;
         let rate = first.rate.checked_mul(second.rate).ok_or(MoneyError::Overflow("fx triangulation"))?;
-        Ok(FxRate { from, to, rate, as_of: first.as_of.min(second.as_of) })
+        FxRate::new(from, to, rate, first.as_of.min(second.as_of))
     }
 }
 
@@ -169,7 +223,12 @@ pub struct Conversion {
 }
 
 /// Convert `money` into `to` at the rate for `on`, rounding once (banker's rounding) to the
-/// target's minor unit. Converting into the same currency returns the amount unchanged.
+/// target's minor unit. Converting into the same currency returns the amount unchanged, not
+/// rounded: the identity never changes an amount.
+///
+/// # Errors
+/// The rate source's error (no rate for the pair or date), a rate for another pair than the one
+/// asked, or an overflow.
 pub fn convert<R: FxRates + ?Sized>(
     money: Money,
     to: Currency,
@@ -188,15 +247,15 @@ pub fn convert_with<R: FxRates + ?Sized>(
     rounding: RoundingStrategy,
 ) -> Result<Conversion, MoneyError> {
     let from = money.currency();
-    let rate = if from == to {
-        FxRate { from, to, rate: Decimal::ONE, as_of: on }
-    } else {
-        let r = rates.rate(from, to, on)?;
-        if r.rate <= Decimal::ZERO {
-            return Err(MoneyError::InvalidRate { from, to, rate: r.rate });
-        }
-        r
-    };
+    if from == to {
+        // The identity changes nothing: no rate to look up and no rounding (1.005 USD stays 1.005).
+        return Ok(Conversion { original: money, converted: money, rate: FxRate::identity(from, on) });
+    }
+    let rate = rates.rate(from, to, on)?;
+    if rate.from != from || rate.to != to {
+        // a rate source that answered for another pair
+        return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left: from, right: rate.from });
+    }
     let amount = money.amount().checked_mul(rate.rate).ok_or(MoneyError::Overflow("convert"))?;
     let converted = Money::new(amount, to).round_with(rounding);
     Ok(Conversion { original: money, converted, rate })

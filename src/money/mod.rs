@@ -10,13 +10,15 @@ mod currency;
 mod error;
 mod fixed;
 mod fx;
+mod percent;
 mod ratio;
 
-pub use allocate::allocate_minor_units;
+pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};
 pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
 pub(crate) use fixed::Fixed;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
+pub use percent::Percent;
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};

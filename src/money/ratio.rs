@@ -8,7 +8,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Money, MoneyError};
 
-/// An exact fraction `num / den` with `den > 0`.
+/// An exact fraction `num / den`, kept in lowest terms with `den > 0`, so that equality and
+/// hashing are by value (`1/2 == 2/4`) and ordering is exact.
 ///
 /// ```
 /// use revops::money::Ratio;
@@ -17,13 +18,25 @@ use super::{Money, MoneyError};
 /// let used = Ratio::new(14, 31)?;
 /// let charge = Money::parse("100.00", Currency::EUR)?.mul_ratio(used)?;
 /// assert_eq!(charge.to_string(), "45.16 EUR");
+/// assert_eq!(Ratio::new(1, 2)?, Ratio::new(2, 4)?);
+/// assert!(Ratio::new(1, 0).is_err());
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RatioRepr"))]
 pub struct Ratio {
     num: i128,
     den: i128,
+}
+
+deserialize_via!(Ratio, RatioRepr { num: i128, den: i128 }, MoneyError, |r| Ratio::new(r.num, r.den));
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 impl Ratio {
@@ -32,16 +45,27 @@ impl Ratio {
     /// One.
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
 
-    /// `num / den`; a zero denominator is an error. The sign is carried by the numerator.
+    /// `num / den` in lowest terms; the sign is carried by the numerator.
+    ///
+    /// # Errors
+    /// A zero denominator, or a value whose lowest terms do not fit (`1 / i128::MIN`, whose
+    /// denominator would be 2¹²⁷).
     pub fn new(num: i128, den: i128) -> Result<Ratio, MoneyError> {
-        match den.cmp(&0) {
-            Ordering::Equal => Err(MoneyError::DivisionByZero("ratio")),
-            Ordering::Greater => Ok(Ratio { num, den }),
-            Ordering::Less => {
-                let overflow = MoneyError::Overflow("ratio");
-                Ok(Ratio { num: num.checked_neg().ok_or(overflow.clone())?, den: den.checked_neg().ok_or(overflow)? })
-            }
+        if den == 0 {
+            return Err(MoneyError::DivisionByZero("ratio"));
         }
+        let negative = (num < 0) != (den < 0);
+        let g = gcd(num.unsigned_abs(), den.unsigned_abs()); // ≥ 1, since den ≠ 0
+        let (n, d) = (num.unsigned_abs() / g, den.unsigned_abs() / g);
+        let overflow = MoneyError::Overflow("ratio");
+        let den = i128::try_from(d).map_err(|_| overflow.clone())?;
+        let num = if negative && n != 0 {
+            // n ≤ 2¹²⁷, and 2¹²⁷ wraps to exactly i128::MIN
+            (n as i128).wrapping_neg()
+        } else {
+            i128::try_from(n).map_err(|_| overflow)?
+        };
+        Ok(Ratio { num, den })
     }
 
     /// The exact ratio of two decimals, `num / den`.
@@ -98,12 +122,28 @@ impl PartialOrd for Ratio {
 }
 
 impl Ord for Ratio {
+    /// Exact, with no overflow for any pair: compares the integer parts, then the remainders
+    /// by the reciprocals of their fractions (Euclid's algorithm, as continued fractions do).
     fn cmp(&self, other: &Self) -> Ordering {
-        // Cross-multiplication can overflow for extreme ratios; fall back to float only to order them.
-        match (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => (self.num as f64 / self.den as f64).total_cmp(&(other.num as f64 / other.den as f64)),
-        }
+        cmp_fractions(self.num, self.den, other.num, other.den)
+    }
+}
+
+/// `a/b` against `c/d` for `b, d > 0`, exactly.
+fn cmp_fractions(a: i128, b: i128, c: i128, d: i128) -> Ordering {
+    // floor division keeps the remainders in [0, denominator)
+    let (qa, ra) = (a.div_euclid(b), a.rem_euclid(b));
+    let (qc, rc) = (c.div_euclid(d), c.rem_euclid(d));
+    match qa.cmp(&qc) {
+        Ordering::Equal => {}
+        unequal => return unequal,
+    }
+    match (ra == 0, rc == 0) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        // ra/b vs rc/d, both in (0, 1): the larger fraction has the smaller reciprocal
+        (false, false) => cmp_fractions(d, rc, b, ra),
     }
 }
 
@@ -186,6 +226,40 @@ mod tests {
     use crate::Currency;
 
     #[test]
+    fn equal_values_are_equal_ratios() {
+        // (num, den, reduced num, reduced den)
+        const CASES: &[(i128, i128, i128, i128)] = &[
+            (2, 4, 1, 2),
+            (-6, 9, -2, 3),
+            (6, -9, -2, 3),
+            (0, -7, 0, 1),
+            (i128::MAX, i128::MAX, 1, 1),
+            (i128::MIN, 2, i128::MIN / 2, 1),
+            (i128::MIN, 1, i128::MIN, 1),
+            (i128::MIN, i128::MIN, 1, 1),
+        ];
+        for &(n, d, rn, rd) in CASES {
+            let r = Ratio::new(n, d).unwrap();
+            assert_eq!((r.num(), r.den()), (rn, rd), "{n}/{d}");
+        }
+        assert!(Ratio::new(1, i128::MIN).is_err()); // -1 / 2^127 has no positive denominator that fits
+        assert!(Ratio::new(i128::MIN, -1).is_err()); // 2^127 does not fit
+    }
+
+    #[test]
+    fn ordering_is_exact_where_products_overflow() {
+        let m = i128::MAX;
+        let a = Ratio::new(m - 1, m).unwrap();
+        let b = Ratio::new(m - 2, m - 1).unwrap();
+        // (M-1)/M > (M-2)/(M-1), though as f64 both are 1.0
+        assert_eq!(a.cmp(&b), Ordering::Greater);
+        assert_eq!(b.cmp(&a), Ordering::Less);
+        assert_eq!(Ratio::new(-1, 3).unwrap().cmp(&Ratio::new(-1, 2).unwrap()), Ordering::Greater);
+        assert_eq!(Ratio::new(7, 7).unwrap().cmp(&Ratio::ONE), Ordering::Equal);
+        assert_eq!(Ratio::new(i128::MIN, 3).unwrap().cmp(&Ratio::new(i128::MAX, 3).unwrap()), Ordering::Less);
+    }
+
+    #[test]
     fn integer_rounding_matches_decimal_rounding() {
         let strategies = [
             RoundingStrategy::MidpointNearestEven,
@@ -213,6 +287,7 @@ mod tests {
         let jpy = Money::parse("1000", Currency::JPY).unwrap();
         assert_eq!(jpy.mul_ratio(Ratio::new(1, 3).unwrap()).unwrap().amount(), Decimal::from(333));
         assert_eq!(Ratio::new(1, -2).unwrap(), Ratio::new(-1, 2).unwrap());
+        assert_eq!(Ratio::new(2, 4).unwrap(), Ratio::new(1, 2).unwrap());
         assert!(Ratio::new(1, 0).is_err());
         assert!(Ratio::new(1, 3).unwrap() < Ratio::new(1, 2).unwrap());
         assert_eq!(
