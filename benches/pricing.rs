@@ -2,6 +2,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use revops::money::Percent;
 use revops::pricing::*;
 use revops::Currency;
 use rust_decimal::Decimal;
@@ -9,15 +10,9 @@ use rust_decimal::Decimal;
 fn pricing(c: &mut Criterion) {
     let book = PriceBook::demo();
     let policy = ApprovalPolicy::demo();
-    let schedule = DiscountSchedule {
-        kind: ScheduleKind::Slab,
-        value: ScheduleValue::Percent,
-        brackets: vec![
-            (Decimal::ZERO, Decimal::ZERO),
-            (Decimal::from(2_000), Decimal::new(5, 2)),
-            (Decimal::from(4_000), Decimal::new(10, 2)),
-        ],
-    };
+    let pct = |hundredths: i64| Percent::from_fraction(Decimal::new(hundredths, 2));
+    let brackets = vec![(Decimal::ZERO, pct(0)), (Decimal::from(2_000), pct(5)), (Decimal::from(4_000), pct(10))];
+    let schedule = DiscountSchedule::new(ScheduleKind::Slab, DiscountBrackets::Percent(brackets)).unwrap();
     let lines: Vec<QuoteLine> = (0..20)
         .map(|i| QuoteLine {
             sku: "PLAN-ENT".into(), // graduated tiers
@@ -25,8 +20,8 @@ fn pricing(c: &mut Criterion) {
             months: 12,
             ramp: vec![],
             schedule: Some(schedule.clone()),
-            additional_discount: Decimal::new(i % 15, 2),
-            partner_discount: Decimal::new(i % 3, 2),
+            additional_discount: pct(i % 15),
+            partner_discount: pct(i % 3),
         })
         .collect();
     let quote = Quote { currency: Currency::USD, lines, term_months: 36, payment_terms_days: 45 };

@@ -2,6 +2,7 @@
 //! the margin guard, a good/better/best proposal in Markdown, and a discount that maximises
 //! expected margin.
 use chrono::NaiveDate;
+use revops::money::Percent;
 use revops::pricing::*; // the proposal's Markdown shows each line's list, discounts and net
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
@@ -14,7 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [("PLAN-STARTER", 15_000, 0), ("PLAN-PRO", 60_000, 0), ("PLAN-ENT", 250_000, 180), ("ADD-SEATS", 0, 310)];
     cost_table.iter().for_each(|&(sku, fixed, unit)| costs.insert(sku, usd(fixed), usd(unit)));
     let line = |sku: &str, qty: i64, extra: i64| {
-        let (sku, quantity, additional_discount) = (sku.into(), Decimal::from(qty), Decimal::new(extra, 2));
+        let (sku, quantity) = (sku.into(), Decimal::from(qty));
+        let additional_discount = Percent::from_fraction(Decimal::new(extra, 2));
         QuoteLine {
             sku,
             quantity,
@@ -22,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ramp: vec![],
             schedule: None,
             additional_discount,
-            partner_discount: Decimal::ZERO,
+            partner_discount: Percent::ZERO,
         }
     };
     let quote = |lines| Quote { currency: Currency::USD, lines, term_months: 36, payment_terms_days: 45 };
@@ -34,10 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut priced = Vec::new();
     for (name, q) in options {
         let p = q.price(&book, &policy, Some(&costs))?;
-        let (margin, level) = (p.margin_pct.unwrap_or(f64::NAN), p.approval.level);
+        let margin = p.margin.map_or("n/a".to_string(), |m| format!("{m:.1}"));
         println!(
-            "{name:<7} net {:>16} ({:>4.1}% off, margin {margin:>4.1}%) approval {level:?} {:?}",
-            p.net_total, p.discount_pct, p.approval.reasons
+            "{name:<7} net {:>16} ({:>5.1} off, margin {margin:>5}) approval {:?} {:?}",
+            p.net_total, p.discount, p.approval.level, p.approval.reasons
         );
         priced.push(ProposalOption { name: name.into(), quote: p });
     }
@@ -52,8 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n{}", proposal.to_markdown());
 
     let win_curve = |d: f64| (0.25 + 1.8 * d).min(0.9);
-    let best = optimise_discount(usd(1_000_000), usd(400_000), win_curve, 0.4, 0.005, 0.42)?;
-    let (d, p, m) = (best.discount * 100.0, best.win_probability, best.expected_margin);
-    println!("best discount {d:.1}%: P(win) {p:.2}, expected margin ${m:.0}");
+    let (max, step, floor) = ("40%".parse()?, "0.5%".parse()?, "42%".parse()?);
+    let best = optimise_discount(usd(1_000_000), usd(400_000), win_curve, max, step, floor)?;
+    let (d, p, m) = (best.discount, best.win_probability, best.expected_margin);
+    println!("best discount {d:.1}: P(win) {p:.2}, expected margin ${m:.0}");
     Ok(())
 }

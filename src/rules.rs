@@ -16,9 +16,11 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Whether `value` passes against `threshold` (never for NaN).
+    /// Whether `value` passes against `threshold` (never for NaN). Works for any ordered value:
+    /// `f64` signals here, exact [`Percent`](crate::money::Percent) and `Decimal` thresholds in
+    /// quote approvals.
     #[inline]
-    pub fn holds(self, value: f64, threshold: f64) -> bool {
+    pub fn holds<T: PartialOrd>(self, value: T, threshold: T) -> bool {
         match self {
             Comparison::Above => value > threshold,
             Comparison::AtLeast => value >= threshold,

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use revops::money::Percent;
 use revops::pricing::*;
+use revops::rules::Comparison;
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
 
@@ -12,10 +14,18 @@ fn usd(n: i64) -> Money {
     Money::new(Decimal::from(n), Currency::USD)
 }
 
-fn tiers() -> Vec<Tier> {
+fn tier_table() -> Vec<Tier> {
     // Stripe, "Tiered pricing": ≤5 @ $5, ≤10 @ $4, ≤15 @ $3, ≤20 @ $2, above @ $1
     let t = |up: Option<i64>, p| Tier { up_to: up.map(Decimal::from), unit_price: usd(p), flat_fee: usd(0) };
     vec![t(Some(5), 5), t(Some(10), 4), t(Some(15), 3), t(Some(20), 2), t(None, 1)]
+}
+
+fn tiers() -> Tiers {
+    Tiers::new(tier_table()).unwrap()
+}
+
+fn pct(s: &str) -> Percent {
+    s.parse().unwrap()
 }
 
 /// Stripe's published volume and graduated examples, plus every tier boundary N and N+1.
@@ -45,14 +55,15 @@ fn stripe_tier_vectors() {
 
 #[test]
 fn package_flat_fees_minimums_and_bad_tiers() {
-    let pkg = PriceModel::Package { price: usd(20), size: 100 };
+    let pkg = PriceModel::Package { price: usd(20), size: std::num::NonZeroU64::new(100).unwrap() };
     assert_eq!(pkg.charge(Decimal::from(101)).unwrap(), usd(40));
     assert_eq!(pkg.charge(Decimal::from(100)).unwrap(), usd(20));
-    let mut with_fee = tiers();
+    let mut with_fee = tier_table();
     with_fee[1].flat_fee = usd(10);
+    let with_fee = Tiers::new(with_fee).unwrap();
     assert_eq!(PriceModel::Graduated(with_fee.clone()).charge(Decimal::from(6)).unwrap(), usd(39));
     assert_eq!(PriceModel::Volume(with_fee).charge(Decimal::from(6)).unwrap(), usd(34));
-    let min = Price { model: PriceModel::PerUnit(usd(3)), minimum: Some(usd(100)) };
+    let min = Price::new(PriceModel::PerUnit(usd(3)), Some(usd(100))).unwrap();
     assert_eq!(min.charge(Decimal::from(10)).unwrap(), usd(100));
     assert_eq!(min.charge(Decimal::from(50)).unwrap(), usd(150));
     // fractional quantities keep full precision inside
@@ -63,13 +74,140 @@ fn package_flat_fees_minimums_and_bad_tiers() {
             .round(),
         Money::parse("1.85", Currency::USD).unwrap()
     );
-    let mut bad = tiers();
+    let mut bad = tier_table();
     bad[4].up_to = Some(Decimal::from(30));
-    assert!(PriceModel::Volume(bad).charge(Decimal::ONE).is_err());
-    let mut reversed = tiers();
+    assert_eq!(Tiers::new(bad), Err(PricingError::InvalidTiers(TierProblem::BoundedTop)));
+    let mut reversed = tier_table();
     reversed.swap(0, 1);
-    assert!(PriceModel::Graduated(reversed).charge(Decimal::ONE).is_err());
+    assert_eq!(Tiers::new(reversed), Err(PricingError::InvalidTiers(TierProblem::BoundsNotIncreasing(1))));
     assert!(PriceModel::PerUnit(usd(1)).charge(Decimal::from(-1)).is_err());
+}
+
+#[test]
+fn negative_prices_are_refused() {
+    for (model, what) in [
+        (PriceModel::Flat(usd(-1)), "flat price"),
+        (PriceModel::PerUnit(usd(-1)), "unit price"),
+        (PriceModel::Package { price: usd(-1), size: std::num::NonZeroU64::MIN }, "package price"),
+    ] {
+        let err = model.charge(Decimal::ONE).unwrap_err();
+        assert_eq!(err, PricingError::NegativePrice { what, amount: usd(-1) });
+        assert!(Price::new(model, None).is_err(), "{what}");
+    }
+    let negative_minimum = Price::new(PriceModel::Flat(usd(1)), Some(usd(-5)));
+    assert_eq!(negative_minimum, Err(PricingError::NegativePrice { what: "minimum charge", amount: usd(-5) }));
+    let mut negative_tier = tier_table();
+    negative_tier[2].flat_fee = usd(-1);
+    assert_eq!(Tiers::new(negative_tier), Err(PricingError::InvalidTiers(TierProblem::NegativePrice(2))));
+}
+
+#[test]
+fn a_surcharge_is_not_a_discount() {
+    let surcharge = DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("-10%"))]);
+    assert!(matches!(
+        DiscountSchedule::new(ScheduleKind::Range, surcharge),
+        Err(PricingError::InvalidSchedule(ScheduleProblem::PercentOutOfRange { index: 0, .. }))
+    ));
+    let over = DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("0%")), (Decimal::TEN, pct("100.01%"))]);
+    assert!(DiscountSchedule::new(ScheduleKind::Slab, over).is_err());
+    let per_unit = DiscountBrackets::AmountPerUnit(vec![(Decimal::ZERO, usd(-1))]);
+    assert!(matches!(
+        DiscountSchedule::new(ScheduleKind::Range, per_unit),
+        Err(PricingError::InvalidSchedule(ScheduleProblem::NegativeAmount { index: 0, .. }))
+    ));
+    let unordered = DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("0%")), (Decimal::ZERO, pct("5%"))]);
+    assert!(DiscountSchedule::new(ScheduleKind::Range, unordered).is_err());
+    // and on a quote line
+    let mut l = line("PLAN-PRO", 1, None, 0, 0);
+    l.partner_discount = pct("-3%");
+    let q = Quote { currency: Currency::USD, lines: vec![l], term_months: 12, payment_terms_days: 30 };
+    let err = q.price(&PriceBook::demo(), &ApprovalPolicy::demo(), None).unwrap_err();
+    assert!(err.to_string().contains("partner discount on PLAN-PRO"), "{err}");
+}
+
+fn one_line_quote(additional: Percent) -> Quote {
+    let mut l = line("PLAN-PRO", 1, None, 0, 0); // $250,000 list
+    l.additional_discount = additional;
+    Quote { currency: Currency::USD, lines: vec![l], term_months: 12, payment_terms_days: 30 }
+}
+
+/// The boundaries of approval rules and the margin guard are exact. In floating point a 7%
+/// discount is 7.000000000000001 points (so "> 7%" fired) and a 58% margin is 57.99999999999999
+/// points (so a 58% floor was "breached").
+#[test]
+fn approval_and_margin_boundaries_are_exact() {
+    let rule = |cmp, t: &str| ApprovalRule {
+        name: format!("discount {cmp:?} {t}"),
+        when: vec![QuoteCondition::Discount(cmp, pct(t))],
+        level: ApprovalLevel::Manager,
+    };
+    // (discount given, rule, fires?)
+    let cases = [
+        ("7%", rule(Comparison::Above, "7%"), false),
+        ("7%", rule(Comparison::AtLeast, "7%"), true),
+        ("7.01%", rule(Comparison::Above, "7%"), true),
+        ("10%", rule(Comparison::AtMost, "10%"), true),
+        ("10%", rule(Comparison::Below, "10%"), false),
+        ("35%", rule(Comparison::Above, "35%"), false),
+    ];
+    for (given, r, fires) in cases {
+        let policy = ApprovalPolicy::new(pct("0%"), GuardAction::Refuse).unwrap().with_rule(r.clone());
+        let q = one_line_quote(pct(given)).price(&PriceBook::demo(), &policy, None).unwrap();
+        assert_eq!(q.discount, pct(given));
+        assert_eq!(q.approval.level == ApprovalLevel::Manager, fires, "{given} against {}", r.name);
+    }
+    // $250,000 net, $105,000 cost: exactly 58% margin against a 58% floor
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("PLAN-PRO", usd(105_000), usd(0));
+    let at_floor = ApprovalPolicy::new(pct("58%"), GuardAction::Refuse).unwrap();
+    let q = one_line_quote(Percent::ZERO).price(&PriceBook::demo(), &at_floor, Some(&costs)).unwrap();
+    assert_eq!(q.margin, Some(pct("58%")));
+    assert!(q.approval.reasons.is_empty(), "{:?}", q.approval);
+    let above = ApprovalPolicy::new(pct("58.0001%"), GuardAction::Refuse).unwrap();
+    let err = one_line_quote(Percent::ZERO).price(&PriceBook::demo(), &above, Some(&costs)).unwrap_err();
+    assert_eq!(err, PricingError::BelowMarginFloor { margin: pct("58%"), floor: pct("58.0001%") });
+    assert_eq!(err.to_string(), "gross margin 58.0% is below the 58.0001% floor");
+}
+
+#[test]
+fn an_out_of_range_margin_floor_is_refused() {
+    for floor in ["-5%", "100.5%", "150%"] {
+        let e = ApprovalPolicy::new(pct(floor), GuardAction::Refuse).unwrap_err();
+        assert!(e.to_string().contains("margin floor"), "{floor}: {e}");
+    }
+    assert!(ApprovalPolicy::new(pct("100%"), GuardAction::Refuse).is_ok());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_cannot_build_an_invalid_price_schedule_or_policy() {
+    let refused = [
+        ("price", r#"{"model":{"Flat":{"amount":"-1","currency":"USD"}},"minimum":null}"#),
+        (
+            "price",
+            r#"{"model":{"PerUnit":{"amount":"1","currency":"USD"}},"minimum":{"amount":"-1","currency":"USD"}}"#,
+        ),
+        ("price", r#"{"model":{"PerUnit":{"amount":"1","currency":"USD"}},"minimum":{"amount":"1","currency":"EUR"}}"#),
+        ("price", r#"{"model":{"Package":{"price":{"amount":"1","currency":"USD"},"size":0}},"minimum":null}"#),
+        ("price", r#"{"model":{"Graduated":[]},"minimum":null}"#),
+        ("schedule", r#"{"kind":"Range","brackets":{"Percent":[["0","-5%"]]}}"#),
+        ("schedule", r#"{"kind":"Range","brackets":{"Percent":[]}}"#),
+        ("policy", r#"{"rules":[],"margin_floor":"NaN%","below_floor":"Refuse"}"#),
+        ("policy", r#"{"rules":[],"margin_floor":"142%","below_floor":"Refuse"}"#),
+        ("policy", r#"{"rules":[],"margin_floor":42,"below_floor":"Refuse"}"#),
+    ];
+    for (what, json) in refused {
+        let refused = match what {
+            "price" => serde_json::from_str::<Price>(json).is_err(),
+            "schedule" => serde_json::from_str::<DiscountSchedule>(json).is_err(),
+            _ => serde_json::from_str::<ApprovalPolicy>(json).is_err(),
+        };
+        assert!(refused, "{what}: {json}");
+    }
+    let policy = ApprovalPolicy::demo();
+    let json = serde_json::to_string(&policy).unwrap();
+    assert!(json.contains(r#""margin_floor":"42%""#), "{json}");
+    assert_eq!(serde_json::from_str::<ApprovalPolicy>(&json).unwrap(), policy);
 }
 
 fn line(sku: &str, qty: i64, schedule: Option<DiscountSchedule>, additional: i64, partner: i64) -> QuoteLine {
@@ -79,41 +217,40 @@ fn line(sku: &str, qty: i64, schedule: Option<DiscountSchedule>, additional: i64
         months: 12,
         ramp: vec![],
         schedule,
-        additional_discount: Decimal::new(additional, 2),
-        partner_discount: Decimal::new(partner, 2),
+        additional_discount: Percent::from_fraction(Decimal::new(additional, 2)),
+        partner_discount: Percent::from_fraction(Decimal::new(partner, 2)),
     }
 }
 
 #[test]
 fn range_and_slab_schedules() {
-    let brackets = vec![
-        (Decimal::ZERO, Decimal::ZERO),
-        (Decimal::from(100), Decimal::new(10, 2)),
-        (Decimal::from(500), Decimal::new(20, 2)),
-    ];
-    let range =
-        DiscountSchedule { kind: ScheduleKind::Range, value: ScheduleValue::Percent, brackets: brackets.clone() };
-    let slab = DiscountSchedule { kind: ScheduleKind::Slab, value: ScheduleValue::Percent, brackets };
+    let brackets = DiscountBrackets::Percent(vec![
+        (Decimal::ZERO, pct("0%")),
+        (Decimal::from(100), pct("10%")),
+        (Decimal::from(500), pct("20%")),
+    ]);
+    let range = DiscountSchedule::new(ScheduleKind::Range, brackets.clone()).unwrap();
+    let slab = DiscountSchedule::new(ScheduleKind::Slab, brackets).unwrap();
     let list = usd(60_000); // 600 units at $100
     assert_eq!(range.discount(Decimal::from(600), list).unwrap(), usd(12_000)); // all 600 at 20%
                                                                                 // slab: 0–99 at 0, 100–499 at 10% (400 units × $10), 500–599 at 20% (100 × $20)
     assert_eq!(slab.discount(Decimal::from(600), list).unwrap(), usd(6_000));
-    let per_unit = DiscountSchedule {
-        kind: ScheduleKind::Range,
-        value: ScheduleValue::AmountPerUnit,
-        brackets: vec![(Decimal::ZERO, Decimal::from(5))],
-    };
+    let per_unit =
+        DiscountSchedule::new(ScheduleKind::Range, DiscountBrackets::AmountPerUnit(vec![(Decimal::ZERO, usd(5))]))
+            .unwrap();
     assert_eq!(per_unit.discount(Decimal::from(10), usd(1000)).unwrap(), usd(50));
+    // an amount per unit in another currency than the list is refused, not mixed in
+    assert!(per_unit.discount(Decimal::from(10), Money::new(Decimal::from(1000), Currency::EUR)).is_err());
 }
 
 #[test]
 fn quote_waterfall_approvals_and_margin_guard() {
     let book = PriceBook::demo();
-    let schedule = DiscountSchedule {
-        kind: ScheduleKind::Range,
-        value: ScheduleValue::Percent,
-        brackets: vec![(Decimal::ZERO, Decimal::ZERO), (Decimal::from(500), Decimal::new(5, 2))],
-    };
+    let schedule = DiscountSchedule::new(
+        ScheduleKind::Range,
+        DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("0%")), (Decimal::from(500), pct("5%"))]),
+    )
+    .unwrap();
     let quote = Quote {
         currency: Currency::USD,
         lines: vec![line("PLAN-PRO", 1, None, 10, 0), line("ADD-SEATS", 600, Some(schedule), 7, 3)],
@@ -130,7 +267,9 @@ fn quote_waterfall_approvals_and_margin_guard() {
         assert_eq!(l.waterfall.list.checked_sub(off).unwrap(), l.waterfall.net);
     }
     assert_eq!(q.net_total, Money::parse("687777.30", Currency::USD).unwrap());
-    assert!((q.discount_pct - (1.0 - 687_777.30 / 790_000.0) * 100.0).abs() < 1e-9);
+    // 1 − 687,777.30 / 790,000, exactly (to Decimal's 28 places)
+    assert_eq!(q.discount.fraction(), Decimal::ONE - Decimal::new(68777730, 2) / Decimal::from(790_000));
+    assert_eq!(format!("{:.1}", q.discount), "12.9%");
     assert_eq!(q.approval.level, ApprovalLevel::Manager); // 12.9% discount
     assert_eq!(q.approval.reasons, ["discount above 10%"]);
 
@@ -139,10 +278,10 @@ fn quote_waterfall_approvals_and_margin_guard() {
     costs.insert("PLAN-PRO", usd(100_000), usd(0));
     costs.insert("ADD-SEATS", usd(0), usd(500));
     let q = quote.price(&book, &policy, Some(&costs)).unwrap();
-    let margin = (687_777.30 - 400_000.0) / 687_777.30 * 100.0;
-    assert!((q.margin_pct.unwrap() - margin).abs() < 1e-9);
+    let margin = (Decimal::new(68777730, 2) - Decimal::from(400_000)) / Decimal::new(68777730, 2);
+    assert_eq!(q.margin.unwrap().fraction(), margin);
     assert_eq!(q.approval.level, ApprovalLevel::Cfo);
-    let strict = ApprovalPolicy { below_floor: GuardAction::Refuse, ..policy.clone() };
+    let strict = policy.clone().with_below_floor(GuardAction::Refuse);
     assert!(matches!(quote.price(&book, &strict, Some(&costs)), Err(PricingError::BelowMarginFloor { .. })));
     let unknown = Quote { lines: vec![line("NOPE", 1, None, 0, 0)], ..quote.clone() };
     assert!(matches!(unknown.price(&book, &policy, None), Err(PricingError::NoPrice { .. })));
@@ -190,7 +329,7 @@ fn demo_book_with(sku: &str, currency: Currency, model: PriceModel) -> PriceBook
         sku: sku.into(),
         name: sku.into(),
         kind: ProductKind::AddOn,
-        prices: [(currency, Price::from(model))].into(),
+        prices: [(currency, Price::new(model, None).unwrap())].into(),
     });
     book
 }
@@ -204,8 +343,8 @@ fn waterfall_steps_are_differences_of_rounded_subtotals() {
     let book =
         demo_book_with("ODD", Currency::USD, PriceModel::PerUnit(Money::parse("854.06", Currency::USD).unwrap()));
     let mut l = line("ODD", 1, None, 0, 0);
-    l.additional_discount = Decimal::new(622, 3);
-    l.partner_discount = Decimal::new(344, 3);
+    l.additional_discount = pct("62.2%");
+    l.partner_discount = pct("34.4%");
     let q = Quote { currency: Currency::USD, lines: vec![l], term_months: 12, payment_terms_days: 30 }
         .price(&book, &ApprovalPolicy::demo(), None)
         .unwrap();
@@ -286,10 +425,20 @@ fn elasticity_recovers_a_simulated_value() {
 fn discount_optimisation_respects_the_floor() {
     let list = usd(100_000);
     let cost = usd(50_000);
-    // the unconstrained optimum would be a deep discount; the 42% floor caps it at ~13.8%
-    let best = optimise_discount(list, cost, |d| (0.2 + 3.0 * d).min(1.0), 0.5, 0.005, 0.42).unwrap();
-    assert!(best.discount <= 0.138 && best.discount > 0.12, "{best:?}");
-    assert!(optimise_discount(usd(100), usd(90), |_| 0.5, 0.5, 0.01, 0.42).is_err());
+    // (0.2 + 3d)(50,000 − 100,000d) peaks at d = 130,000 / 600,000 ≈ 21.7%; the 42% floor needs
+    // 1 − 50,000 / (100,000 (1 − d)) ≥ 0.42, so d ≤ 13.79%: the last grid point is 13.5%
+    let best =
+        optimise_discount(list, cost, |d| (0.2 + 3.0 * d).min(1.0), pct("50%"), pct("0.5%"), pct("42%")).unwrap();
+    assert_eq!(best.discount, pct("13.5%"));
+    assert_eq!(best.margin, usd(36_500));
+    let floor = optimise_discount(usd(100), usd(90), |_| 0.5, pct("50%"), pct("1%"), pct("42%")).unwrap_err();
+    assert_eq!(floor, PricingError::BelowMarginFloor { margin: pct("10%"), floor: pct("42%") });
+    // a margin exactly at the floor is allowed
+    let at = optimise_discount(usd(100_000), usd(58_000), |_| 0.5, pct("0%"), pct("1%"), pct("42%")).unwrap();
+    assert_eq!(at.discount, Percent::ZERO);
+    // a grid too fine to search is an error, not an endless loop
+    let fine = optimise_discount(list, cost, |_| 0.5, pct("50%"), pct("0.0000001%"), pct("42%"));
+    assert!(matches!(fine, Err(PricingError::Limit(_))), "{fine:?}");
 }
 
 #[cfg(feature = "serde")]

@@ -20,7 +20,7 @@ use crate::billing::{
 };
 use crate::calendar::{AnchorPolicy, Month, Period};
 use crate::forecast::{ForecastCategory, PipelineDeal};
-use crate::money::{Currency, InMemoryFxRates, Money};
+use crate::money::{Currency, InMemoryFxRates, Money, Percent};
 use crate::pricing::{ApprovalPolicy, PriceBook, PricedQuote, Quote, QuoteLine};
 use crate::revrec::{Contract, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
 use crate::rules::{Comparison, Condition};
@@ -322,8 +322,8 @@ impl DemoCompany {
                 months: 12,
                 ramp: vec![],
                 schedule: None,
-                additional_discount: discount,
-                partner_discount: Decimal::ZERO,
+                additional_discount: Percent::from_fraction(discount),
+                partner_discount: Percent::ZERO,
             }],
             term_months: 12,
             payment_terms_days: 30,

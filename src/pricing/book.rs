@@ -56,17 +56,15 @@ impl PriceBook {
     pub fn demo() -> PriceBook {
         let usd = |n: i64| Money::new(Decimal::from(n), Currency::USD);
         let eur = |n: i64| Money::new(Decimal::from(n), Currency::EUR);
-        let flat = |n: Money| Price::from(PriceModel::Flat(n));
+        let flat = |n: Money| Price::trusted(PriceModel::Flat(n));
         let tiers = |m: &dyn Fn(i64) -> Money, base: i64| {
             let t = |up: Option<i64>, unit: i64, fee: i64| super::Tier {
                 up_to: up.map(Decimal::from),
                 unit_price: m(unit),
                 flat_fee: m(fee),
             };
-            Price {
-                model: PriceModel::Graduated(vec![t(Some(1_000), 0, base), t(Some(5_000), 600, 0), t(None, 400, 0)]),
-                minimum: None,
-            }
+            let table = vec![t(Some(1_000), 0, base), t(Some(5_000), 600, 0), t(None, 400, 0)];
+            Price::trusted(PriceModel::Graduated(super::Tiers::trusted(table)))
         };
         let entry = |sku: &str, name: &str, kind, prices: Vec<(Currency, Price)>| BookEntry {
             sku: sku.into(),
@@ -94,29 +92,29 @@ impl PriceBook {
                     ProductKind::Plan,
                     vec![(Currency::USD, tiers(&usd, 1_000_000)), (Currency::EUR, tiers(&eur, 920_000))],
                 ),
-                entry(
-                    "PLAN-STRATEGIC",
-                    "Strategic",
-                    ProductKind::Plan,
-                    vec![(Currency::USD, Price { model: PriceModel::Flat(usd(5_000_000)), minimum: None })],
-                ),
+                entry("PLAN-STRATEGIC", "Strategic", ProductKind::Plan, vec![(Currency::USD, flat(usd(5_000_000)))]),
                 entry(
                     "ADD-SEATS",
                     "Additional seats",
                     ProductKind::AddOn,
-                    vec![(Currency::USD, Price::from(PriceModel::PerUnit(usd(900))))],
+                    vec![(Currency::USD, Price::trusted(PriceModel::PerUnit(usd(900))))],
                 ),
                 entry(
                     "ADD-API",
                     "API calls (per million)",
                     ProductKind::AddOn,
-                    vec![(Currency::USD, Price::from(PriceModel::Package { price: usd(2_000), size: 1_000_000 }))],
+                    vec![(Currency::USD, Price::trusted(PriceModel::Package { price: usd(2_000), size: MILLION }))],
                 ),
                 entry("ADD-SSO", "Advanced security", ProductKind::AddOn, vec![(Currency::USD, flat(usd(40_000)))]),
             ],
         }
     }
 }
+
+const MILLION: std::num::NonZeroU64 = match std::num::NonZeroU64::new(1_000_000) {
+    Some(n) => n,
+    None => unreachable!(),
+};
 
 /// Integration port: what it costs to serve a product (hosting, support, third-party fees), for
 /// margins.

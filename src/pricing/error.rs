@@ -1,15 +1,48 @@
-use crate::money::{Currency, MoneyError};
+use rust_decimal::Decimal;
+
+use super::{ScheduleProblem, TierProblem};
+use crate::money::{Currency, Money, MoneyError, Percent};
 
 /// Why a price, quote or analysis was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PricingError {
-    /// Tiers that are empty, out of order, or not open-ended at the top.
+    /// Tiers that are empty, out of order, not open-ended at the top, or negative.
     #[error("invalid tiers: {0}")]
-    InvalidTiers(String),
-    /// A negative quantity, price or discount; a discount over 100%.
-    #[error("invalid amount: {0}")]
-    InvalidAmount(String),
+    InvalidTiers(TierProblem),
+    /// A discount schedule that is empty, out of order, or not a discount.
+    #[error("invalid discount schedule: {0}")]
+    InvalidSchedule(ScheduleProblem),
+    /// A negative price: a credit is a credit note, not a negative price.
+    #[error("{what} of {amount} is negative")]
+    NegativePrice {
+        /// Which price.
+        what: &'static str,
+        /// The price given.
+        amount: Money,
+    },
+    /// A negative quantity.
+    #[error("quantity {0} is negative")]
+    NegativeQuantity(Decimal),
+    /// A quote with no lines.
+    #[error("a quote needs at least one line")]
+    EmptyQuote,
+    /// A quote with a term of zero months.
+    #[error("a quote's term must be at least one month")]
+    ZeroTerm,
+    /// A line whose volume schedule takes off more than its list price.
+    #[error("the schedule discount of {discount} on {sku} exceeds its list price of {list}")]
+    ScheduleExceedsList {
+        /// The line's SKU.
+        sku: String,
+        /// Its list price.
+        list: Money,
+        /// The schedule's discount.
+        discount: Money,
+    },
+    /// Inputs to an analysis that cannot be right (a non-positive list price, a step of zero…).
+    #[error("{0}")]
+    InvalidInput(String),
     /// A product the price book does not have, or not in that currency.
     #[error("no price for {sku:?} in {currency}")]
     NoPrice {
@@ -22,19 +55,19 @@ pub enum PricingError {
     #[error("no cost for {0:?}")]
     NoCost(String),
     /// The quote is below the margin floor and the policy refuses it.
-    #[error("gross margin {margin:.1}% is below the {floor:.1}% floor")]
+    #[error("gross margin {margin:.1} is below the {floor} floor")]
     BelowMarginFloor {
-        /// Margin in percent.
-        margin: f64,
-        /// Floor in percent.
-        floor: f64,
+        /// The gross margin.
+        margin: Percent,
+        /// The floor.
+        floor: Percent,
     },
     /// Survey or sales data that cannot support the analysis.
     #[error("not enough data: {0}")]
     NotEnoughData(String),
-    /// A signal an approval rule names that the quote does not provide.
-    #[error("approval rule names unknown signal {0:?}")]
-    UnknownSignal(String),
+    /// A count above its documented limit.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -19,11 +19,12 @@ mod sensitivity;
 
 pub use book::{BookEntry, CostModel, InMemoryCostModel, PriceBook, ProductKind};
 pub use error::PricingError;
-pub use model::{Price, PriceModel, Tier};
+pub use model::{Price, PriceModel, Tier, TierProblem, Tiers};
 pub use optimise::{optimise_discount, DiscountChoice};
 pub use proposal::{step_label, Proposal, ProposalOption};
 pub use quote::{
-    Approval, ApprovalLevel, ApprovalPolicy, ApprovalRule, DiscountSchedule, GuardAction, PricedLine, PricedQuote,
-    Quote, QuoteLine, RampStep, ScheduleKind, ScheduleValue, StepKind, Waterfall, INTERMEDIATE_DP,
+    Approval, ApprovalLevel, ApprovalPolicy, ApprovalRule, DiscountBrackets, DiscountSchedule, GuardAction, PricedLine,
+    PricedQuote, Quote, QuoteCondition, QuoteLine, RampStep, ScheduleKind, ScheduleProblem, StepKind, Waterfall,
+    INTERMEDIATE_DP,
 };
 pub use sensitivity::{price_elasticity, Elasticity, GaborGranger, VanWestendorp, VanWestendorpAnswer};

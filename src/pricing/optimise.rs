@@ -1,25 +1,30 @@
 //! Discount optimisation: the discount that maximises expected margin, within the margin floor.
 
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
 use super::PricingError;
-use crate::money::Money;
+use crate::money::{Money, MoneyError, Percent};
 
 /// The best discount found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DiscountChoice {
-    /// Discount as a fraction of list.
-    pub discount: f64,
-    /// P(win) at that discount.
+    /// Discount off list.
+    pub discount: Percent,
+    /// P(win) at that discount (the caller's model's).
     pub win_probability: f64,
-    /// Gross margin if won (currency units).
-    pub margin: f64,
-    /// P(win) × margin.
+    /// Gross margin if won: `list × (1 − discount) − cost`, exact.
+    pub margin: Money,
+    /// P(win) × margin: a statistic, so `f64`.
     pub expected_margin: f64,
 }
 
 /// Search discounts `0, step, 2·step, … ≤ max_discount` for the best `P(win | d) × margin(d)`
 /// with `margin(d) = list × (1 − d) − cost`, skipping discounts whose gross margin falls below
-/// `floor` (a fraction). `win` is any win-probability curve: a fitted model's, or the caller's.
+/// `floor`. `win` is any win-probability curve (it receives the discount as an `f64` fraction): a
+/// fitted model's, or the caller's. The grid and the floor test are exact; only the win
+/// probability and the expected margin are `f64`.
 ///
 /// ```
 /// use revops::pricing::optimise_discount;
@@ -27,43 +32,57 @@ pub struct DiscountChoice {
 /// let list = Money::parse("100000", Currency::USD)?;
 /// let cost = Money::parse("30000", Currency::USD)?;
 /// // win probability rises with discount: 30% at list, +1.5 points per point of discount
-/// let best = optimise_discount(list, cost, |d| (0.3 + 1.5 * d).min(1.0), 0.5, 0.01, 0.42)?;
+/// let best = optimise_discount(list, cost, |d| (0.3 + 1.5 * d).min(1.0), "50%".parse()?, "1%".parse()?, "42%".parse()?)?;
 /// // (0.3 + 1.5d)(70,000 − 100,000d) peaks where 75,000 = 300,000d: d = 0.25
-/// assert!((best.discount - 0.25).abs() < 1e-9);
+/// assert_eq!(best.discount.to_string(), "25%");
+/// assert_eq!(best.margin, Money::parse("45000", Currency::USD)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+/// A non-positive list or one in another currency than the cost; a step that is not positive or
+/// a maximum discount outside `[0%, 100%)`; more than [`MAX_COUNT`](crate::limits::MAX_COUNT)
+/// grid points; a win probability outside `[0, 1]` (or NaN); no discount that keeps the margin at
+/// or above the floor ([`PricingError::BelowMarginFloor`], with the margin at list).
 pub fn optimise_discount(
     list: Money,
     cost: Money,
     win: impl Fn(f64) -> f64,
-    max_discount: f64,
-    step: f64,
-    floor: f64,
+    max_discount: Percent,
+    step: Percent,
+    floor: Percent,
 ) -> Result<DiscountChoice, PricingError> {
-    if list.currency() != cost.currency() || list.amount() <= rust_decimal::Decimal::ZERO {
-        return Err(PricingError::InvalidAmount("list must be positive and in the cost's currency".into()));
+    if list.currency() != cost.currency() || list.amount() <= Decimal::ZERO {
+        return Err(PricingError::InvalidInput(format!(
+            "list {list} must be positive and in the currency of the cost {cost}"
+        )));
     }
-    if !(step > 0.0 && (0.0..1.0).contains(&max_discount)) {
-        return Err(PricingError::InvalidAmount("step must be positive and the maximum discount in [0, 1)".into()));
+    if step <= Percent::ZERO || max_discount.is_negative() || max_discount >= Percent::HUNDRED {
+        return Err(PricingError::InvalidInput(format!(
+            "step {step} must be positive and the maximum discount {max_discount} in [0%, 100%)"
+        )));
     }
-    let (l, c) = (list.to_f64_lossy(), cost.to_f64_lossy());
+    floor.check_unit("margin floor")?;
+    let steps = max_discount.fraction().checked_div(step.fraction()).ok_or(MoneyError::Overflow("div"))?.floor();
+    let steps =
+        crate::limits::check("discount grid points", steps.to_u64().unwrap_or(u64::MAX), crate::limits::MAX_COUNT)?;
     let mut best: Option<DiscountChoice> = None;
-    let steps = (max_discount / step).floor() as u64;
     for k in 0..=steps {
-        let d = k as f64 * step;
-        let net = l * (1.0 - d);
-        let margin = net - c;
-        if net <= 0.0 || margin / net < floor {
+        let d =
+            Percent::from_fraction(step.fraction().checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow("mul"))?);
+        let net = d.complement()?.of(list)?;
+        let margin = net.checked_sub(cost)?;
+        if net.is_negative() || net.is_zero() || Percent::ratio(margin, net)? < floor {
             continue;
         }
-        let p = win(d);
+        let p = win(d.to_f64_lossy());
         if !(0.0..=1.0).contains(&p) {
-            return Err(PricingError::InvalidAmount(format!("win probability {p} at discount {d} is outside [0, 1]")));
+            return Err(PricingError::InvalidInput(format!("win probability {p} at a {d} discount is outside [0, 1]")));
         }
-        let choice = DiscountChoice { discount: d, win_probability: p, margin, expected_margin: p * margin };
-        if best.is_none_or(|b| choice.expected_margin > b.expected_margin) {
-            best = Some(choice);
+        let expected_margin = p * margin.to_f64_lossy();
+        if best.is_none_or(|b| expected_margin > b.expected_margin) {
+            best = Some(DiscountChoice { discount: d, win_probability: p, margin, expected_margin });
         }
     }
-    best.ok_or(PricingError::BelowMarginFloor { margin: 100.0 * (l - c) / l, floor: 100.0 * floor })
+    best.ok_or(PricingError::BelowMarginFloor { margin: Percent::ratio(list.checked_sub(cost)?, list)?, floor })
 }

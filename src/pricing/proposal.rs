@@ -52,7 +52,7 @@ impl Proposal {
                     .unwrap_or(l.waterfall.list);
                 let _ = writeln!(out, "| {} | {} | {} | {} |", l.sku, l.waterfall.list, off, l.waterfall.net);
             }
-            let _ = writeln!(out, "| **Total** | {} | {:.1}% | **{}** |\n", q.list_total, q.discount_pct, q.net_total);
+            let _ = writeln!(out, "| **Total** | {} | {:.1} | **{}** |\n", q.list_total, q.discount, q.net_total);
             let _ = writeln!(out, "Annual value: {}\n", q.net_arr);
         }
         out

@@ -1,13 +1,12 @@
 //! Quotes: lines priced from the price book, a price waterfall per line (list → schedule
 //! discount → additional discount → partner discount → net), approvals, and the margin guard.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::model::overflow;
 use super::{CostModel, PriceBook, PricingError};
-use crate::money::{Currency, Money, MoneyError};
-use crate::rules::Condition;
+use crate::money::{Currency, Money, MoneyError, Percent};
+use crate::rules::Comparison;
 
 /// Range: the whole quantity gets the discount of the bracket it reaches. Slab: each slice of the
 /// quantity gets its own bracket's discount.
@@ -20,63 +19,196 @@ pub enum ScheduleKind {
     Slab,
 }
 
-/// What a bracket's value means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum ScheduleValue {
-    /// A fraction of list (0.1 = 10%).
-    Percent,
-    /// An amount off per unit, in the quote's currency.
-    AmountPerUnit,
-}
-
-/// A volume discount schedule.
+/// A discount schedule's brackets: `(from quantity, discount)`, the first from 0, quantities
+/// strictly increasing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DiscountSchedule {
-    /// Range or slab.
-    pub kind: ScheduleKind,
-    /// Percent or amount.
-    pub value: ScheduleValue,
-    /// `(from quantity, value)`, increasing in quantity, the first from 0.
-    pub brackets: Vec<(Decimal, Decimal)>,
+pub enum DiscountBrackets {
+    /// A percent of list, in `[0%, 100%]`.
+    Percent(Vec<(Decimal, Percent)>),
+    /// An amount off per unit, zero or more, in the quote's currency.
+    AmountPerUnit(Vec<(Decimal, Money)>),
 }
 
-impl DiscountSchedule {
-    /// The discount on `list` for `quantity` (full precision).
-    pub fn discount(&self, quantity: Decimal, list: Money) -> Result<Money, PricingError> {
-        if self.brackets.is_empty()
-            || self.brackets.windows(2).any(|w| w[1].0 <= w[0].0)
-            || self.brackets[0].0 != Decimal::ZERO
-        {
-            return Err(PricingError::InvalidTiers("discount brackets must start at 0 and increase".into()));
+impl DiscountBrackets {
+    fn froms(&self) -> Vec<Decimal> {
+        match self {
+            DiscountBrackets::Percent(b) => b.iter().map(|x| x.0).collect(),
+            DiscountBrackets::AmountPerUnit(b) => b.iter().map(|x| x.0).collect(),
         }
-        let overflow = || PricingError::InvalidAmount(format!("discount schedule on quantity {quantity} overflows"));
-        let rate_at =
-            |q: Decimal| self.brackets.iter().rev().find(|(from, _)| q >= *from).map_or(Decimal::ZERO, |b| b.1);
-        // Σ value × units over the slices (the whole quantity at one value for a range)
-        let weighted = match self.kind {
-            ScheduleKind::Range => rate_at(quantity).checked_mul(quantity).ok_or_else(overflow)?,
-            ScheduleKind::Slab => {
-                let mut w = Decimal::ZERO;
-                for (i, (from, v)) in self.brackets.iter().enumerate() {
-                    let to = self.brackets.get(i + 1).map_or(quantity, |b| b.0.min(quantity));
-                    if to > *from {
-                        w = v.checked_mul(to - from).and_then(|x| w.checked_add(x)).ok_or_else(overflow)?;
-                    }
+    }
+}
+
+/// What is wrong with a discount schedule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScheduleProblem {
+    /// No brackets.
+    #[error("a discount schedule needs at least one bracket")]
+    Empty,
+    /// The first bracket does not start at quantity 0.
+    #[error("the first bracket must start at quantity 0, not {0}")]
+    FirstNotZero(Decimal),
+    /// Bracket quantities that do not strictly increase.
+    #[error("bracket {0} does not start above the previous one")]
+    NotIncreasing(usize),
+    /// A percent outside `[0%, 100%]`: below zero is a surcharge, not a discount.
+    #[error("bracket {index} takes {value} off; a discount is between 0% and 100%")]
+    PercentOutOfRange {
+        /// Bracket position.
+        index: usize,
+        /// The percent given.
+        value: Percent,
+    },
+    /// A negative amount per unit (a surcharge, not a discount).
+    #[error("bracket {index} takes {value} off per unit; a discount is zero or more")]
+    NegativeAmount {
+        /// Bracket position.
+        index: usize,
+        /// The amount given.
+        value: Money,
+    },
+    /// Per-unit amounts in more than one currency.
+    #[error("bracket amounts mix currencies")]
+    MixedCurrencies,
+}
+
+/// A volume discount schedule, checked once when built (or deserialised).
+///
+/// ```
+/// use revops::pricing::{DiscountBrackets, DiscountSchedule, ScheduleKind};
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+/// let pct = |s: &str| s.parse().unwrap();
+/// let brackets = DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("0%")), (Decimal::from(100), pct("10%"))]);
+/// let s = DiscountSchedule::new(ScheduleKind::Range, brackets)?;
+/// let list = Money::parse("20000", Currency::USD)?; // 200 units at $100
+/// assert_eq!(s.discount(Decimal::from(200), list)?, Money::parse("2000", Currency::USD)?);
+/// // a "discount" below zero is a surcharge: refused
+/// let surcharge = DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("-5%"))]);
+/// assert!(DiscountSchedule::new(ScheduleKind::Range, surcharge).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "DiscountScheduleRepr"))]
+pub struct DiscountSchedule {
+    kind: ScheduleKind,
+    brackets: DiscountBrackets,
+}
+
+deserialize_via!(
+    DiscountSchedule,
+    DiscountScheduleRepr { kind: ScheduleKind, brackets: DiscountBrackets },
+    PricingError,
+    |r| DiscountSchedule::new(r.kind, r.brackets)
+);
+
+impl DiscountSchedule {
+    /// A schedule of range or slab brackets.
+    ///
+    /// # Errors
+    /// [`PricingError::InvalidSchedule`]: no brackets, a first bracket not at 0, quantities that
+    /// do not increase, a percent outside `[0%, 100%]`, a negative amount, mixed currencies.
+    pub fn new(kind: ScheduleKind, brackets: DiscountBrackets) -> Result<DiscountSchedule, PricingError> {
+        let bad = |p| Err(PricingError::InvalidSchedule(p));
+        let froms = brackets.froms();
+        match froms.first() {
+            None => return bad(ScheduleProblem::Empty),
+            Some(f) if !f.is_zero() => return bad(ScheduleProblem::FirstNotZero(*f)),
+            Some(_) => {}
+        }
+        if let Some(i) = froms.windows(2).position(|w| w[1] <= w[0]) {
+            return bad(ScheduleProblem::NotIncreasing(i + 1));
+        }
+        match &brackets {
+            DiscountBrackets::Percent(b) => {
+                if let Some((index, (_, value))) = b.iter().enumerate().find(|(_, (_, p))| p.check_unit("").is_err()) {
+                    return bad(ScheduleProblem::PercentOutOfRange { index, value: *value });
                 }
-                w
+            }
+            DiscountBrackets::AmountPerUnit(b) => {
+                if let Some((index, (_, value))) = b.iter().enumerate().find(|(_, (_, m))| m.is_negative()) {
+                    return bad(ScheduleProblem::NegativeAmount { index, value: *value });
+                }
+                if b.iter().any(|(_, m)| m.currency() != b[0].1.currency()) {
+                    return bad(ScheduleProblem::MixedCurrencies);
+                }
+            }
+        }
+        Ok(DiscountSchedule { kind, brackets })
+    }
+
+    /// Range or slab.
+    pub fn kind(&self) -> ScheduleKind {
+        self.kind
+    }
+
+    /// The brackets.
+    pub fn brackets(&self) -> &DiscountBrackets {
+        &self.brackets
+    }
+
+    /// The discount on `list` for `quantity` (full precision).
+    ///
+    /// # Errors
+    /// A negative quantity, per-unit amounts in another currency than `list`, or an overflow.
+    pub fn discount(&self, quantity: Decimal, list: Money) -> Result<Money, PricingError> {
+        if quantity.is_sign_negative() && !quantity.is_zero() {
+            return Err(PricingError::NegativeQuantity(quantity));
+        }
+        let values: Vec<Decimal> = match &self.brackets {
+            DiscountBrackets::Percent(b) => b.iter().map(|(_, p)| p.fraction()).collect(),
+            DiscountBrackets::AmountPerUnit(b) => {
+                if let Some((_, m)) = b.iter().find(|(_, m)| m.currency() != list.currency()) {
+                    return Err(MoneyError::CurrencyMismatch {
+                        op: "discount schedule",
+                        left: list.currency(),
+                        right: m.currency(),
+                    }
+                    .into());
+                }
+                b.iter().map(|(_, m)| m.amount()).collect()
             }
         };
-        match self.value {
-            ScheduleValue::AmountPerUnit => Ok(Money::new(weighted, list.currency())),
-            _ if quantity.is_zero() => Ok(Money::zero(list.currency())),
+        let froms = self.brackets.froms();
+        let weighted = weighted_value(self.kind, &froms, &values, quantity)?;
+        match self.brackets {
+            DiscountBrackets::AmountPerUnit(_) => Ok(Money::new(weighted, list.currency())),
+            DiscountBrackets::Percent(_) if quantity.is_zero() => Ok(Money::zero(list.currency())),
             // a percent of list, weighted by units: one division, at the end, keeps the
             // intermediate scale small
-            ScheduleValue::Percent => {
+            DiscountBrackets::Percent(_) => {
                 let off = list.checked_mul(weighted)?.checked_div(quantity)?;
                 Ok(Money::new(off.amount().round_dp(INTERMEDIATE_DP), off.currency()))
             }
+        }
+    }
+}
+
+/// Σ value × units over the slices of `quantity` (the whole quantity at one value for a range).
+fn weighted_value(
+    kind: ScheduleKind,
+    froms: &[Decimal],
+    values: &[Decimal],
+    quantity: Decimal,
+) -> Result<Decimal, PricingError> {
+    let overflow = || overflow("discount schedule");
+    match kind {
+        ScheduleKind::Range => {
+            let i = froms.iter().rposition(|from| quantity >= *from).unwrap_or(0);
+            values.get(i).copied().unwrap_or(Decimal::ZERO).checked_mul(quantity).ok_or_else(overflow)
+        }
+        ScheduleKind::Slab => {
+            let mut w = Decimal::ZERO;
+            for (i, (from, v)) in froms.iter().zip(values).enumerate() {
+                let to = froms.get(i + 1).map_or(quantity, |next| (*next).min(quantity));
+                if to > *from {
+                    // from ≥ 0 and to ≤ quantity, so to − from cannot overflow
+                    w = v.checked_mul(to - from).and_then(|x| w.checked_add(x)).ok_or_else(overflow)?;
+                }
+            }
+            Ok(w)
         }
     }
 }
@@ -111,10 +243,10 @@ pub struct QuoteLine {
     pub ramp: Vec<RampStep>,
     /// Volume discount schedule.
     pub schedule: Option<DiscountSchedule>,
-    /// Additional discount as a fraction of what is left after the schedule.
-    pub additional_discount: Decimal,
-    /// Partner discount as a fraction of what is left after that.
-    pub partner_discount: Decimal,
+    /// Additional discount, off what is left after the schedule, in `[0%, 100%]`.
+    pub additional_discount: Percent,
+    /// Partner discount, off what is left after that, in `[0%, 100%]`.
+    pub partner_discount: Percent,
 }
 
 impl QuoteLine {
@@ -190,15 +322,64 @@ pub enum ApprovalLevel {
     Cfo,
 }
 
-/// An approval rule over the quote's signals: `discount_pct` (0–100), `net_total`, `net_arr`,
-/// `margin_pct` (when costs are known), `term_months`, `payment_terms_days`.
-#[derive(Debug, Clone, PartialEq)]
+/// One condition of an approval rule, over a typed signal of the priced quote. Thresholds are
+/// exact ([`Percent`], [`Money`], whole months and days), so a boundary is a boundary: a 7%
+/// discount does not fire a "discount above 7%" rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum QuoteCondition {
+    /// The quote's overall discount off list (`1 − net ÷ list`).
+    Discount(Comparison, Percent),
+    /// The gross margin (`(net − cost) ÷ net`); never fires without a cost model.
+    Margin(Comparison, Percent),
+    /// The quote's net total (threshold in the quote's currency).
+    NetTotal(Comparison, Money),
+    /// The net total annualised over the term (threshold in the quote's currency).
+    NetArr(Comparison, Money),
+    /// The contract term in months.
+    TermMonths(Comparison, u32),
+    /// The payment terms in days.
+    PaymentTermsDays(Comparison, u32),
+}
+
+/// The figures an approval policy reads from a priced quote.
+struct Signals {
+    discount: Percent,
+    margin: Option<Percent>,
+    net_total: Money,
+    net_arr: Money,
+    term_months: u32,
+    payment_terms_days: u32,
+}
+
+impl QuoteCondition {
+    /// Whether the condition holds; a money threshold in another currency than the quote's is an
+    /// error (comparing dollars with euros is never meant).
+    fn holds(&self, s: &Signals) -> Result<bool, PricingError> {
+        let money = |cmp: Comparison, value: Money, threshold: Money| -> Result<bool, PricingError> {
+            let order = value.checked_cmp(&threshold)?;
+            Ok(cmp.holds(order, std::cmp::Ordering::Equal))
+        };
+        Ok(match *self {
+            QuoteCondition::Discount(cmp, t) => cmp.holds(s.discount, t),
+            QuoteCondition::Margin(cmp, t) => s.margin.is_some_and(|m| cmp.holds(m, t)),
+            QuoteCondition::NetTotal(cmp, t) => money(cmp, s.net_total, t)?,
+            QuoteCondition::NetArr(cmp, t) => money(cmp, s.net_arr, t)?,
+            QuoteCondition::TermMonths(cmp, t) => cmp.holds(s.term_months, t),
+            QuoteCondition::PaymentTermsDays(cmp, t) => cmp.holds(s.payment_terms_days, t),
+        })
+    }
+}
+
+/// An approval rule: when every condition holds, the quote needs at least `level`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ApprovalRule {
     /// Name (the reason shown).
     pub name: String,
     /// All must hold.
-    pub when: Vec<Condition>,
+    pub when: Vec<QuoteCondition>,
     /// Level required.
     pub level: ApprovalLevel,
 }
@@ -213,37 +394,97 @@ pub enum GuardAction {
     Escalate(ApprovalLevel),
 }
 
-/// The approval policy and the margin guard.
-#[derive(Debug, Clone, PartialEq)]
+/// The approval policy and the margin guard. The floor is checked when the policy is built (or
+/// deserialised): a floor outside `[0%, 100%]` would disable the guard or refuse everything.
+///
+/// ```
+/// use revops::pricing::{ApprovalLevel, ApprovalPolicy, ApprovalRule, GuardAction, QuoteCondition};
+/// use revops::rules::Comparison;
+/// let policy = ApprovalPolicy::new("58%".parse()?, GuardAction::Escalate(ApprovalLevel::Cfo))?
+///     .with_rule(ApprovalRule {
+///         name: "discount above 7%".into(),
+///         when: vec![QuoteCondition::Discount(Comparison::Above, "7%".parse()?)],
+///         level: ApprovalLevel::Manager,
+///     });
+/// assert_eq!(policy.margin_floor().to_string(), "58%");
+/// assert!(ApprovalPolicy::new("158%".parse()?, GuardAction::Refuse).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ApprovalPolicyRepr"))]
 pub struct ApprovalPolicy {
-    /// Rules.
-    pub rules: Vec<ApprovalRule>,
-    /// Gross-margin floor in percent.
-    pub margin_floor_pct: f64,
-    /// What the guard does below the floor.
-    pub below_floor: GuardAction,
+    rules: Vec<ApprovalRule>,
+    margin_floor: Percent,
+    below_floor: GuardAction,
 }
 
+deserialize_via!(
+    ApprovalPolicy,
+    ApprovalPolicyRepr { rules: Vec<ApprovalRule>, margin_floor: Percent, below_floor: GuardAction },
+    PricingError,
+    |r| Ok(ApprovalPolicy::new(r.margin_floor, r.below_floor)?.with_rules(r.rules))
+);
+
 impl ApprovalPolicy {
+    /// A policy with no rules yet: a gross-margin floor in `[0%, 100%]` and what happens below it.
+    ///
+    /// # Errors
+    /// A floor outside `[0%, 100%]`.
+    pub fn new(margin_floor: Percent, below_floor: GuardAction) -> Result<ApprovalPolicy, PricingError> {
+        margin_floor.check_unit("margin floor")?;
+        Ok(ApprovalPolicy { rules: Vec::new(), margin_floor, below_floor })
+    }
+
+    /// Add a rule.
+    pub fn with_rule(mut self, rule: ApprovalRule) -> ApprovalPolicy {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Add rules.
+    pub fn with_rules(mut self, rules: impl IntoIterator<Item = ApprovalRule>) -> ApprovalPolicy {
+        self.rules.extend(rules);
+        self
+    }
+
+    /// Change what the guard does below the floor.
+    pub fn with_below_floor(mut self, action: GuardAction) -> ApprovalPolicy {
+        self.below_floor = action;
+        self
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[ApprovalRule] {
+        &self.rules
+    }
+
+    /// The gross-margin floor.
+    pub fn margin_floor(&self) -> Percent {
+        self.margin_floor
+    }
+
+    /// What the guard does below the floor.
+    pub fn below_floor(&self) -> GuardAction {
+        self.below_floor
+    }
+
     /// The demo policy: manager above 10% discount, finance above 20% or beyond 36 months or net
     /// 60, CFO above 35%; a 42% gross-margin floor that escalates to the CFO.
     pub fn demo() -> ApprovalPolicy {
-        use crate::rules::Comparison::*;
-        let r = |name: &str, signal: &str, cmp, t, level| ApprovalRule {
-            name: name.into(),
-            when: vec![Condition::new(signal, cmp, t)],
-            level,
-        };
+        use Comparison::Above;
+        use QuoteCondition::*;
+        let pct = |points: i64| Percent::from_fraction(Decimal::new(points, 2));
+        let r = |name: &str, when, level| ApprovalRule { name: name.into(), when: vec![when], level };
         ApprovalPolicy {
             rules: vec![
-                r("discount above 10%", "discount_pct", Above, 10.0, ApprovalLevel::Manager),
-                r("discount above 20%", "discount_pct", Above, 20.0, ApprovalLevel::Finance),
-                r("discount above 35%", "discount_pct", Above, 35.0, ApprovalLevel::Cfo),
-                r("term beyond 36 months", "term_months", Above, 36.0, ApprovalLevel::Finance),
-                r("payment terms beyond net 60", "payment_terms_days", Above, 60.0, ApprovalLevel::Finance),
+                r("discount above 10%", Discount(Above, pct(10)), ApprovalLevel::Manager),
+                r("discount above 20%", Discount(Above, pct(20)), ApprovalLevel::Finance),
+                r("discount above 35%", Discount(Above, pct(35)), ApprovalLevel::Cfo),
+                r("term beyond 36 months", TermMonths(Above, 36), ApprovalLevel::Finance),
+                r("payment terms beyond net 60", PaymentTermsDays(Above, 60), ApprovalLevel::Finance),
             ],
-            margin_floor_pct: 42.0,
+            margin_floor: pct(42),
             below_floor: GuardAction::Escalate(ApprovalLevel::Cfo),
         }
     }
@@ -271,25 +512,18 @@ pub struct PricedQuote {
     pub net_total: Money,
     /// Net annualised over the term.
     pub net_arr: Money,
-    /// `1 − net ÷ list`, in percent.
-    pub discount_pct: f64,
-    /// Gross margin in percent, when costs are known.
-    pub margin_pct: Option<f64>,
+    /// `1 − net ÷ list`, exact.
+    pub discount: Percent,
+    /// Gross margin `(net − cost) ÷ net`, exact, when costs are known.
+    pub margin: Option<Percent>,
     /// Approval required.
     pub approval: Approval,
 }
 
-fn fraction(d: Decimal, what: &str) -> Result<Decimal, PricingError> {
-    // sign test first: cheaper than a comparison across scales
-    if (d.is_sign_negative() && !d.is_zero()) || d > Decimal::ONE {
-        return Err(PricingError::InvalidAmount(format!("{what} {d} is outside [0, 1]")));
-    }
-    Ok(d)
-}
-
 fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<Waterfall, PricingError> {
     let price = book.price(&line.sku, currency)?;
-    if let Some(listed) = price.model.currency().filter(|c| *c != currency) {
+    let listed = price.model().currency();
+    if listed != currency {
         // a price list filed under the wrong currency in the book
         return Err(MoneyError::CurrencyMismatch { op: "price", left: currency, right: listed }.into());
     }
@@ -304,12 +538,16 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
         }
         list = list.checked_add(part).ok_or_else(|| overflow("add"))?;
     }
-    let additional = fraction(line.additional_discount, "additional discount")?;
-    let partner = fraction(line.partner_discount, "partner discount")?;
+    let additional = line.additional_discount.check_unit(&format!("additional discount on {}", line.sku))?.fraction();
+    let partner = line.partner_discount.check_unit(&format!("partner discount on {}", line.sku))?.fraction();
     // list ≥ schedule_off ≥ 0 and the fractions are in [0, 1], so no subtraction below can
     // overflow: each result lies between zero and `list`
     if schedule_off > list {
-        return Err(PricingError::InvalidAmount(format!("schedule discount exceeds list on {}", line.sku)));
+        return Err(PricingError::ScheduleExceedsList {
+            sku: line.sku.clone(),
+            list: Money::new(list, currency),
+            discount: Money::new(schedule_off, currency),
+        });
     }
     let after_schedule = list - schedule_off;
     let additional_off = after_schedule.checked_mul(additional).ok_or_else(|| overflow("mul"))?;
@@ -358,25 +596,36 @@ impl Quote {
     /// Price every line, apply the approval policy and the margin guard.
     ///
     /// ```
+    /// use revops::money::Percent;
     /// use revops::pricing::{ApprovalLevel, ApprovalPolicy, PriceBook, Quote, QuoteLine};
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let line = QuoteLine { sku: "PLAN-PRO".into(), quantity: Decimal::ONE, months: 12, ramp: vec![], schedule: None,
-    ///     additional_discount: Decimal::new(15, 2), partner_discount: Decimal::ZERO };
+    ///     additional_discount: "15%".parse()?, partner_discount: Percent::ZERO };
     /// let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
     /// let priced = quote.price(&PriceBook::demo(), &ApprovalPolicy::demo(), None)?;
     /// assert_eq!(priced.net_total, Money::parse("212500", Currency::USD)?); // $250K − 15%
+    /// assert_eq!(priced.discount.to_string(), "15%");
     /// assert_eq!(priced.approval.level, ApprovalLevel::Manager);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// No lines or a zero term; a SKU the book does not price in the quote's currency; a
+    /// discount outside `[0%, 100%]` (the error names the SKU); a schedule discount above list;
+    /// a cost the cost model does not know; an approval threshold in another currency; a margin
+    /// below the floor when the guard refuses; an overflow.
     pub fn price(
         &self,
         book: &PriceBook,
         policy: &ApprovalPolicy,
         costs: Option<&dyn CostModel>,
     ) -> Result<PricedQuote, PricingError> {
-        if self.lines.is_empty() || self.term_months == 0 {
-            return Err(PricingError::InvalidAmount("a quote needs lines and a term".into()));
+        if self.lines.is_empty() {
+            return Err(PricingError::EmptyQuote);
+        }
+        if self.term_months == 0 {
+            return Err(PricingError::ZeroTerm);
         }
         let c = self.currency;
         let mut lines = Vec::with_capacity(self.lines.len());
@@ -393,65 +642,46 @@ impl Quote {
             lines.push(PricedLine { sku: line.sku.clone(), waterfall, cost });
         }
         let net_arr = net_total.checked_mul(Decimal::from(12))?.checked_div(Decimal::from(self.term_months))?.round();
-        let discount_pct = if list_total.is_zero() {
-            0.0
-        } else {
-            (Decimal::ONE - net_total.amount() / list_total.amount()).to_f64().unwrap_or(0.0) * 100.0
-        };
-        let margin_pct = match cost_total {
-            Some(cost) if !net_total.is_zero() => {
-                Some(((net_total.amount() - cost.amount()) / net_total.amount()).to_f64().unwrap_or(0.0) * 100.0)
-            }
+        let discount =
+            if list_total.is_zero() { Percent::ZERO } else { Percent::ratio(net_total, list_total)?.complement()? };
+        let margin = match cost_total {
+            Some(cost) if !net_total.is_zero() => Some(Percent::ratio(net_total.checked_sub(cost)?, net_total)?),
             _ => None,
         };
-        let approval = approve(policy, discount_pct, net_total, net_arr, margin_pct, self)?;
-        Ok(PricedQuote { lines, list_total, net_total, net_arr, discount_pct, margin_pct, approval })
+        let signals = Signals {
+            discount,
+            margin,
+            net_total,
+            net_arr,
+            term_months: self.term_months,
+            payment_terms_days: self.payment_terms_days,
+        };
+        let approval = approve(policy, &signals)?;
+        Ok(PricedQuote { lines, list_total, net_total, net_arr, discount, margin, approval })
     }
 }
 
-fn approve(
-    policy: &ApprovalPolicy,
-    discount_pct: f64,
-    net: Money,
-    net_arr: Money,
-    margin: Option<f64>,
-    q: &Quote,
-) -> Result<Approval, PricingError> {
-    let lookup = |name: &str| match name {
-        "discount_pct" => Some(discount_pct),
-        "net_total" => Some(net.to_f64_lossy()),
-        "net_arr" => Some(net_arr.to_f64_lossy()),
-        "margin_pct" => margin,
-        "term_months" => Some(f64::from(q.term_months)),
-        "payment_terms_days" => Some(f64::from(q.payment_terms_days)),
-        _ => None,
-    };
+fn approve(policy: &ApprovalPolicy, signals: &Signals) -> Result<Approval, PricingError> {
     let mut level = ApprovalLevel::Auto;
     let mut reasons = Vec::new();
     for rule in &policy.rules {
         let mut fires = true;
         for c in &rule.when {
-            fires &= match c.evaluate(lookup) {
-                Ok(b) => b,
-                // a margin rule without a cost model cannot fire; any other unknown name is a typo
-                Err("margin_pct") => false,
-                Err(other) => return Err(PricingError::UnknownSignal(other.to_string())),
-            };
+            fires &= c.holds(signals)?;
         }
         if fires {
             level = level.max(rule.level);
             reasons.push(rule.name.clone());
         }
     }
-    if let Some(m) = margin {
-        if m < policy.margin_floor_pct {
+    if let Some(margin) = signals.margin {
+        let floor = policy.margin_floor;
+        if margin < floor {
             match policy.below_floor {
-                GuardAction::Refuse => {
-                    return Err(PricingError::BelowMarginFloor { margin: m, floor: policy.margin_floor_pct })
-                }
+                GuardAction::Refuse => return Err(PricingError::BelowMarginFloor { margin, floor }),
                 GuardAction::Escalate(l) => {
                     level = level.max(l);
-                    reasons.push(format!("gross margin {m:.1}% below the {:.0}% floor", policy.margin_floor_pct));
+                    reasons.push(format!("gross margin {margin:.1} below the {floor} floor"));
                 }
             }
         }

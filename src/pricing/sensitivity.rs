@@ -153,10 +153,10 @@ pub struct Elasticity {
 /// interval from Student's t.
 pub fn price_elasticity(observations: &[(f64, f64)], confidence: f64) -> Result<Elasticity, PricingError> {
     if observations.iter().any(|(p, q)| !(p.is_finite() && q.is_finite() && *p > 0.0 && *q > 0.0)) {
-        return Err(PricingError::InvalidAmount("prices and quantities must be positive and finite".into()));
+        return Err(PricingError::InvalidInput("prices and quantities must be positive and finite".into()));
     }
     if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(PricingError::InvalidAmount(format!("confidence {confidence} must be in (0, 1)")));
+        return Err(PricingError::InvalidInput(format!("confidence {confidence} must be in (0, 1)")));
     }
     let xs: Vec<f64> = observations.iter().map(|(p, _)| p.ln()).collect();
     let ys: Vec<f64> = observations.iter().map(|(_, q)| q.ln()).collect();
