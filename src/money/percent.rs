@@ -144,13 +144,9 @@ impl fmt::Display for Percent {
     /// `"58%"`, `"7.5%"`, `"-3.25%"`: the points with no trailing zeros. The formatter's
     /// precision, if given, rounds the points (`{:.1}` shows `"107.6%"`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let points = match f.precision() {
-            Some(dp) => self.points().round_dp(dp as u32),
-            None => self.points().normalize(),
-        };
         let text = match f.precision() {
-            Some(dp) => format!("{points:.dp$}%"),
-            None => format!("{points}%"),
+            Some(dp) => format!("{}%", fixed_places(self.points(), dp)),
+            None => format!("{}%", self.points().normalize()),
         };
         // `pad` would read the precision as a maximum width; align by hand instead
         let len = text.chars().count();
@@ -162,6 +158,24 @@ impl fmt::Display for Percent {
         };
         write!(f, "{:before$}{text}{:after$}", "", "")
     }
+}
+
+/// `d` rounded to `dp` places and shown with exactly `dp` places. (rust_decimal's own `{:.N}`
+/// panics when the digits outgrow its buffer, as `Decimal::MAX` with three places does.)
+/// More than `Decimal`'s 28 places would only print zeros, so the places stop there.
+fn fixed_places(d: Decimal, dp: usize) -> String {
+    let dp = dp.min(28);
+    let places = dp as u32;
+    let rounded = d.round_dp(places);
+    let mut text = rounded.to_string();
+    let have = rounded.scale() as usize;
+    if have < dp {
+        if have == 0 {
+            text.push('.');
+        }
+        text.extend(std::iter::repeat_n('0', dp - have));
+    }
+    text
 }
 
 impl fmt::Debug for Percent {
@@ -250,6 +264,9 @@ mod tests {
         assert_eq!(format!("{:.0}", pct("42%")), "42%");
         assert_eq!(format!("[{:>6}]", pct("7.5%")), "[  7.5%]");
         assert_eq!(format!("[{:<6.1}]", pct("7.5%")), "[7.5%  ]");
+        assert_eq!(format!("{:.2}", pct("7%")), "7.00%");
+        let huge = Percent::from_fraction(Decimal::MAX);
+        assert!(format!("{huge:.3}").ends_with('%')); // no panic at the edge of Decimal
     }
 
     #[test]
