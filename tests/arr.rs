@@ -172,6 +172,19 @@ fn fx_is_kept_out_of_movements() {
     assert!(revalued.ties());
 }
 
+/// Revaluing at a caller's absurd rate is an overflow error, not a panic.
+#[test]
+fn revaluing_at_an_absurd_rate_is_an_error() {
+    let mut rates = InMemoryFxRates::new().with_lookup(revops::money::RateLookup::OnOrBefore { max_age_days: 400 });
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), Decimal::ONE).unwrap();
+    let events =
+        vec![ev("eu", "s", d(2026, 1, 1), start(Money::parse("100", Currency::EUR).unwrap(), Interval::Month))];
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months(2), &rates).unwrap();
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 31), Decimal::MAX).unwrap();
+    let r = b.bridge_revalued(1, 1, &rates);
+    assert!(matches!(r, Err(revops::arr::ArrError::Money(revops::MoneyError::Overflow(_)))), "{r:?}");
+}
+
 #[test]
 fn retention_cohorts_incremental_and_milestone() {
     let mut events = Vec::new();

@@ -10,7 +10,7 @@ use super::timeline::{
 };
 use super::{ArrError, ArrPolicy, EventKind, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Period;
-use crate::money::{Currency, Fixed, FxRates, Money};
+use crate::money::{Currency, Fixed, FxRates, Money, MoneyError};
 
 /// MRR movements of one period (or a range), in the reporting currency, as monthly amounts.
 /// Contraction and churn are positive numbers that reduce MRR.
@@ -903,14 +903,19 @@ impl ArrBook {
                     Some(cur) if cur != self.currency => rates.rate(cur, self.currency, day)?.rate(),
                     _ => Decimal::ONE,
                 };
-                total += native * rate;
+                // the rate is the caller's, so the product and the sum are checked
+                total = native
+                    .checked_mul(rate)
+                    .and_then(|x| total.checked_add(x))
+                    .ok_or(MoneyError::Overflow("revalued ARR"))?;
             }
-            Ok(total * Decimal::from(12))
+            Ok(total.checked_mul(Decimal::from(12)).ok_or(MoneyError::Overflow("revalued ARR"))?)
         };
         let open_day = self.periods[from].start().pred_opt().unwrap_or(self.periods[from].start());
         let close_day = self.periods[to].last_day().unwrap_or(self.periods[to].start());
         let opening = self.money(at(from.checked_sub(1), open_day)?).round();
         let closing = self.money(at(Some(to), close_day)?).round();
+        // movements are sums of MRR the book admitted (at most 10^18 a subscription), so × 12 fits
         let moved = self.money(b.movements.net() * Decimal::from(12));
         b.fx = closing.checked_sub(opening)?.checked_sub(moved)?;
         b.opening = opening;
