@@ -1,7 +1,5 @@
+use crate::money::{Money, Percent};
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
-use crate::money::Money;
 
 /// A subscription event from the billing system.
 ///
@@ -164,8 +162,8 @@ pub struct MrrDiscount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DiscountOff {
-    /// A fraction of the price (0.2 for 20% off).
-    Percent(Decimal),
+    /// A share of the price, in `[0%, 100%]`.
+    Percent(Percent),
     /// An amount off per billing interval.
     Amount(Money),
 }

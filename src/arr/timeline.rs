@@ -80,7 +80,7 @@ fn sort_key(e: &Entry) -> SortKey {
         EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
             price.amount()
         }
-        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(p), .. }) => *p,
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(p), .. }) => p.fraction(),
         EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. }) => m.amount(),
         EventKind::Cancel { paid_through } => Decimal::from(paid_through.map_or(0, |d| d.num_days_from_ce())),
         _ => Decimal::ZERO,
@@ -657,8 +657,9 @@ pub(crate) fn drop_superseded(events: &mut Vec<Entry>, who: Owner<'_>) -> Result
 
 fn validate_discount(d: &MrrDiscount, currency: Currency) -> Result<(), ArrError> {
     match d.off {
-        DiscountOff::Percent(p) if p < Decimal::ZERO || p > Decimal::ONE => {
-            Err(ArrError::InvalidAmount(format!("discount of {p} is outside [0, 1]")))
+        DiscountOff::Percent(p) => {
+            p.check_unit("subscription discount")?;
+            Ok(())
         }
         DiscountOff::Amount(m) if m.currency() != currency || m.is_negative() => {
             Err(ArrError::InvalidAmount(format!("discount amount {m} must be positive and in {currency}")))
@@ -678,7 +679,7 @@ fn current_mrr(s: &State, policy: &ArrPolicy, scale: u32) -> Decimal {
     };
     let off = match applies.map(|d| d.off) {
         None => return s.list_mrr,
-        Some(DiscountOff::Percent(p)) => s.list_mrr * p,
+        Some(DiscountOff::Percent(p)) => s.list_mrr * p.fraction(), // ≤ list_mrr: p is in [0%, 100%]
         Some(DiscountOff::Amount(m)) => m.amount() / Decimal::from(s.interval_months),
     };
     (s.list_mrr - off).max(Decimal::ZERO).round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
