@@ -2,9 +2,11 @@
 //! quantities, returns a `Result` (an error is fine) rather than panicking; every `Deserialize`
 //! type, fed adversarial JSON, is refused or yields a value that is then safe to use.
 //!
-//! Run it harder than CI does with `PROPTEST_CASES=1000000 cargo test --release --test no_panic`.
+//! Run it harder than CI does with `PROPTEST_CASES=1000000 cargo test --profile stress --test no_panic`
+//! (optimised, with overflow checks on: `--release` would let integer overflow wrap silently).
 //! One module per area; the strategies they share live here.
 
+mod arr;
 mod billing;
 mod engines;
 mod money_calendar;
