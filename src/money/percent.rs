@@ -121,6 +121,11 @@ impl Percent {
         Ok(self)
     }
 
+    /// True when `0% ≤ self ≤ 100%`.
+    pub fn is_unit(self) -> bool {
+        Percent::ZERO <= self && self <= Percent::HUNDRED
+    }
+
     /// [`Percent::check_range`] over `[0%, 100%]`: discounts, probabilities, shares.
     pub fn check_unit(self, what: &str) -> Result<Percent, MoneyError> {
         self.check_range(what, Percent::ZERO, Percent::HUNDRED)

@@ -123,7 +123,7 @@ impl DiscountSchedule {
         }
         match &brackets {
             DiscountBrackets::Percent(b) => {
-                if let Some((index, (_, value))) = b.iter().enumerate().find(|(_, (_, p))| p.check_unit("").is_err()) {
+                if let Some((index, (_, value))) = b.iter().enumerate().find(|(_, (_, p))| !p.is_unit()) {
                     return bad(ScheduleProblem::PercentOutOfRange { index, value: *value });
                 }
             }
@@ -520,6 +520,15 @@ pub struct PricedQuote {
     pub approval: Approval,
 }
 
+/// A line's discount as a fraction, refused outside `[0%, 100%]` with the SKU named.
+fn unit_discount(p: Percent, which: &str, sku: &str) -> Result<Decimal, PricingError> {
+    if !p.is_unit() {
+        // only the refusal pays for the message
+        p.check_unit(&format!("{which} discount on {sku}"))?;
+    }
+    Ok(p.fraction())
+}
+
 fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<Waterfall, PricingError> {
     let price = book.price(&line.sku, currency)?;
     let listed = price.model().currency();
@@ -538,8 +547,8 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
         }
         list = list.checked_add(part).ok_or_else(|| overflow("add"))?;
     }
-    let additional = line.additional_discount.check_unit(&format!("additional discount on {}", line.sku))?.fraction();
-    let partner = line.partner_discount.check_unit(&format!("partner discount on {}", line.sku))?.fraction();
+    let additional = unit_discount(line.additional_discount, "additional", &line.sku)?;
+    let partner = unit_discount(line.partner_discount, "partner", &line.sku)?;
     // list ≥ schedule_off ≥ 0 and the fractions are in [0, 1], so no subtraction below can
     // overflow: each result lies between zero and `list`
     if schedule_off > list {

@@ -7,34 +7,53 @@ use revops::arr::*;
 use revops::calendar::{Month, Period};
 use revops::money::{InMemoryFxRates, Percent};
 use revops::{Currency, Money};
-use rust_decimal::Decimal;
 
 use super::{d, extreme_decimal};
 
 fn any_kind() -> impl Strategy<Value = EventKind> {
-    let price = (extreme_decimal(), any::<bool>()).prop_map(|(x, eur)| Money::new(x, if eur { Currency::EUR } else { Currency::USD })).boxed();
-    let interval = prop_oneof![Just(Interval::Month), Just(Interval::Quarter), Just(Interval::Year), any::<u32>().prop_map(Interval::Months)].boxed();
-    let date = prop_oneof![Just(NaiveDate::MIN), Just(NaiveDate::MAX), (0i64..400).prop_map(|n| d(2026, 1, 1) + chrono::Duration::days(n))].boxed();
+    let price = (extreme_decimal(), any::<bool>())
+        .prop_map(|(x, eur)| Money::new(x, if eur { Currency::EUR } else { Currency::USD }))
+        .boxed();
+    let interval = prop_oneof![
+        Just(Interval::Month),
+        Just(Interval::Quarter),
+        Just(Interval::Year),
+        any::<u32>().prop_map(Interval::Months)
+    ]
+    .boxed();
+    let date = prop_oneof![
+        Just(NaiveDate::MIN),
+        Just(NaiveDate::MAX),
+        (0i64..400).prop_map(|n| d(2026, 1, 1) + chrono::Duration::days(n))
+    ]
+    .boxed();
     prop_oneof![
-        (price.clone(), interval.clone(), proptest::option::of(date.clone())).prop_map(|(price, interval, trial_until)| EventKind::Start { price, interval, trial_until }),
+        (price.clone(), interval.clone(), proptest::option::of(date.clone()))
+            .prop_map(|(price, interval, trial_until)| EventKind::Start { price, interval, trial_until }),
         (price.clone(), interval.clone()).prop_map(|(price, interval)| EventKind::Change { price, interval }),
         (price.clone(), interval).prop_map(|(price, interval)| EventKind::Renew { price, interval }),
         proptest::option::of(date).prop_map(|paid_through| EventKind::Cancel { paid_through }),
         Just(EventKind::Pause),
         Just(EventKind::Resume),
-        (extreme_decimal(), any::<bool>()).prop_map(|(x, forever)| EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(x)), forever })),
-        (price, any::<bool>()).prop_map(|(m, forever)| EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), forever })),
+        (extreme_decimal(), any::<bool>()).prop_map(|(x, forever)| EventKind::DiscountStart(MrrDiscount {
+            off: DiscountOff::Percent(Percent::from_fraction(x)),
+            forever
+        })),
+        (price, any::<bool>())
+            .prop_map(|(m, forever)| EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), forever })),
         Just(EventKind::DiscountEnd),
     ]
 }
 
 fn any_event() -> impl Strategy<Value = SubscriptionEvent> {
-    (0u8..4, 0u8..3, -40i64..400, proptest::option::of(-40i64..400), any_kind()).prop_map(|(c, s, day, rec, kind)| SubscriptionEvent {
-        customer: format!("c{c}"),
-        subscription: format!("s{s}"),
-        date: d(2026, 1, 1) + chrono::Duration::days(day),
-        recorded_on: rec.map(|r| d(2026, 1, 1) + chrono::Duration::days(r)),
-        kind,
+    (0u8..4, 0u8..3, -40i64..400, proptest::option::of(-40i64..400), any_kind()).prop_map(|(c, s, day, rec, kind)| {
+        SubscriptionEvent {
+            customer: format!("c{c}"),
+            subscription: format!("s{s}"),
+            date: d(2026, 1, 1) + chrono::Duration::days(day),
+            recorded_on: rec.map(|r| d(2026, 1, 1) + chrono::Duration::days(r)),
+            kind,
+        }
     })
 }
 
