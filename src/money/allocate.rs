@@ -90,8 +90,12 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 }
 
 /// Sum decimals (weights, quantities, amounts already known to share a currency) with every
-/// addition checked: a total beyond `Decimal`'s range (about 7.9 × 10²⁸) is an error, never a
-/// panic and never a silently rounded figure. The one place in the crate such sums are made.
+/// addition checked: a total beyond `Decimal`'s range (about 7.9 × 10²⁸), or one it could only
+/// hold rounded, is an error, never a panic and never a silently rounded figure. The one place in
+/// the crate such sums are made.
+///
+/// # Errors
+/// [`MoneyError::Overflow`].
 ///
 /// ```
 /// use revops::money::checked_sum;
@@ -101,7 +105,9 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 pub fn checked_sum<I: IntoIterator<Item = Decimal>>(items: I) -> Result<Decimal, MoneyError> {
-    items.into_iter().try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x).ok_or(MoneyError::Overflow("sum")))
+    items.into_iter().try_fold(Decimal::ZERO, |acc, x| {
+        super::amount::exact(acc, x, acc.checked_add(x)).ok_or(MoneyError::Overflow("sum"))
+    })
 }
 
 impl Money {

@@ -95,19 +95,36 @@ impl Money {
         }
     }
 
-    /// `self + other`; a currency mismatch or overflow is an error.
+    /// `self + other`, exactly; a currency mismatch, an overflow or a sum that `Decimal` could
+    /// only hold rounded (`Decimal::MAX + 0.4`, or 10²⁷ + 0.000001) is an error.
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let max = Money::new(Decimal::MAX, Currency::USD);
+    /// assert!(max.checked_add(Money::parse("0.4", Currency::USD)?).is_err()); // not silently MAX
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`].
     #[inline]
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other, "add")?;
-        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow("add"))?;
+        let amount = exact(self.amount, other.amount, self.amount.checked_add(other.amount))
+            .ok_or(MoneyError::Overflow("add"))?;
         Ok(Money::new(amount, self.currency))
     }
 
-    /// `self - other`; a currency mismatch or overflow is an error.
+    /// `self - other`, exactly; as [`Money::checked_add`].
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`].
     #[inline]
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other, "sub")?;
-        let amount = self.amount.checked_sub(other.amount).ok_or(MoneyError::Overflow("sub"))?;
+        let amount = exact(self.amount, other.amount, self.amount.checked_sub(other.amount))
+            .ok_or(MoneyError::Overflow("sub"))?;
         Ok(Money::new(amount, self.currency))
     }
 
@@ -221,6 +238,21 @@ impl Money {
     }
 }
 
+/// The result of `a ± b` when `Decimal` computed it exactly. `Decimal` aligns both operands to
+/// the larger scale; only when the result does not fit there does it drop to a smaller scale,
+/// rounding. Such a result is exact only if neither operand had digits below its scale.
+#[inline]
+pub(crate) fn exact(a: Decimal, b: Decimal, result: Option<Decimal>) -> Option<Decimal> {
+    let r = result?;
+    if r.scale() >= a.scale().max(b.scale())
+        || (a.normalize().scale() <= r.scale() && b.normalize().scale() <= r.scale())
+    {
+        Some(r)
+    } else {
+        None
+    }
+}
+
 impl std::ops::Neg for Money {
     type Output = Money;
 
@@ -291,6 +323,22 @@ mod tests {
         assert_eq!(max.checked_mul(Decimal::TWO), Err(MoneyError::Overflow("mul")));
         assert!(max.to_minor_units().is_err());
         assert_eq!(usd("1").checked_div(Decimal::ZERO), Err(MoneyError::DivisionByZero("div")));
+    }
+
+    #[test]
+    fn sums_that_decimal_could_only_round_are_errors() {
+        let max = Money::new(Decimal::MAX, Currency::USD);
+        // rust_decimal returns MAX for MAX + 0.4 and 10^27 for 10^27 + 0.000001
+        assert_eq!(max.checked_add(usd("0.4")), Err(MoneyError::Overflow("add")));
+        assert_eq!(max.checked_sub(usd("-0.4")), Err(MoneyError::Overflow("sub")));
+        let big = usd("1000000000000000000000000000");
+        assert_eq!(big.checked_add(usd("0.000001")), Err(MoneyError::Overflow("add")));
+        // a smaller scale that is still exact is fine: 5·10^27 + 0.10 fits with one place, not two
+        let huge = usd("5000000000000000000000000000");
+        let sum = huge.checked_add(usd("0.10")).unwrap();
+        assert_eq!(sum.amount(), "5000000000000000000000000000.1".parse::<Decimal>().unwrap());
+        assert_eq!(sum.amount().scale(), 1);
+        assert_eq!(usd("0.1").checked_add(usd("0.2")).unwrap(), usd("0.3"));
     }
 
     #[test]
