@@ -34,7 +34,17 @@
 //!   unit happens once, at a stated place, with a stated [`RoundingStrategy`] (banker's by default).
 //!   Sums that must tie (allocations, schedules, invoices) tie exactly, by construction.
 //! - **No panics on caller input.** Public functions validate and return [`Result`]; bad input
-//!   gets a typed error that says which input was wrong and why.
+//!   gets a typed error that says which input was wrong and why. Counts that size memory or work
+//!   have documented maxima ([`limits`]); decimal arithmetic on caller amounts is checked, and a
+//!   result `Decimal` could only hold rounded is an error, not a quietly different figure.
+//! - **A value that exists is a valid value.** Types whose fields must agree have private fields
+//!   and checked constructors, and their `Deserialize` goes through the same checks: JSON cannot
+//!   build a reversed [`Period`], a month 13 or a negative price.
+//! - **All or nothing.** A state-changing operation checks everything first, then changes state:
+//!   an `Err` leaves the receiver exactly as it was.
+//! - **One exact percent.** Discounts, margins, thresholds, tax rates and probabilities that gate
+//!   money are [`Percent`]s, compared exactly; `f64` lives only inside
+//!   statistical models.
 //! - **Time and randomness are arguments.** Functions take an `as_of` date or a period, and a seed
 //!   or an `&mut impl Rng`.
 //! - **Policies are explicit.** Where practice differs, an enum with a documented default decides.
@@ -78,14 +88,14 @@ pub mod stats;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};
-pub use money::{Currency, FxRates, Money, MoneyError, RoundingStrategy};
+pub use money::{Currency, FxRates, Money, MoneyError, Percent, RoundingStrategy};
 
 /// The types most callers need, in one import: `use revops::prelude::*;`.
 pub mod prelude {
     pub use crate::calendar::{
         add_months_anchored, AnchorPolicy, Anniversaries, FiscalCalendar, Month, Period, Quarter,
     };
-    pub use crate::money::{convert, Currency, FxRates, InMemoryFxRates, Money, RoundingStrategy};
+    pub use crate::money::{convert, Currency, FxRates, InMemoryFxRates, Money, Percent, RoundingStrategy};
     pub use crate::{Error, Result};
 }
 
