@@ -488,3 +488,125 @@ proptest! {
         prop_assert_eq!(asset, last.asset().checked_sub(first.asset()).unwrap());
     }
 }
+
+// ---- cumulative catch-up (ASC 606-10-25-13(b)) measured as at the modification ----
+
+fn catch_up_facts() -> ModificationFacts {
+    ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false }
+}
+
+/// A non-distinct price change of `extra` effective on `effective`, accounted for by catch-up.
+fn price_change(effective: NaiveDate, extra: &str) -> Modification {
+    Modification {
+        effective,
+        added: vec![],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd(extra),
+        new_contract_id: "C-1".into(),
+        facts: catch_up_facts(),
+        treatment: None,
+    }
+}
+
+/// The `modify` doc example, worked by hand: $12,000 for 12 months ratably by month from
+/// 2026-01-01, +$2,400 for the same service effective 2026-07-01. January to June (6 months) were
+/// transferred before the modification; July is the first month under the modified contract.
+/// Catch-up = 6/12 × (12,000 + 2,400) − 6/12 × 12,000 = 7,200 − 6,000 = 1,200.
+#[test]
+fn catch_up_by_month_counts_months_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "2400")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1200"));
+}
+
+/// By day, worked by hand: $3,650 for 2026 (365 days, $10 a day), +$3,650 effective 2026-07-01.
+/// Days before the effective date: Jan 31 + Feb 28 + Mar 31 + Apr 30 + May 31 + Jun 30 = 181.
+/// Catch-up = 181/365 × 7,300 − 181/365 × 3,650 = 3,620 − 1,810 = 1,810 (counting the effective
+/// day as well would give 182 × $10 = 1,820).
+#[test]
+fn catch_up_by_day_counts_days_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("3650", SatisfactionPattern::RatablyByDay(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "3650")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("1810"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1810"));
+}
+
+/// Monthly with the first and last month prorated, worked by hand: 2026-01-15 to 2027-01-15
+/// (365 days) has partial pieces Jan 15–31 (17 days) and Jan 1–14, 2027 (14 days), 31 partial
+/// days in all, and 11 whole months (Feb–Dec). A partial day is worth 1/365 of the price and a
+/// whole month (365 − 31)/365 shared by 11, i.e. 334/4,015. Before 2026-07-01: 17 partial days and
+/// 5 whole months (Feb–Jun) = (17 × 11 + 5 × 334)/4,015 = 1,857/4,015. With $4,015 more, the
+/// catch-up is 1,857/4,015 × 4,015 = 1,857 (counting July too would add 334).
+#[test]
+fn catch_up_prorated_counts_days_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let original = one_obligation("4015", SatisfactionPattern::RatablyByMonthProrated(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "4015")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("1857"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1857"));
+}
+
+/// Goods transferred, milestones reached and units used on the effective day are performance
+/// under the modified contract, like a day of service: they are not in the catch-up, and they
+/// are recognised at the modified price in the period that contains the effective day.
+#[test]
+fn performance_on_the_effective_day_belongs_to_the_modified_contract() {
+    let effective = d(2026, 7, 1);
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let catch_up = |total: &str, pattern, extra: &str| {
+        let original = one_obligation(total, pattern, term);
+        let out = modify(&original, &price_change(effective, extra)).unwrap();
+        let s = schedule_across(&original, &out, effective, &months((2026, 6), (2026, 7))).unwrap();
+        (out.recognised_before[0].1, out.catch_up_total().unwrap(), totals(&s))
+    };
+
+    // Delivered on the effective day: nothing before, no catch-up; July recognises 1,000 + 500.
+    let (before, up, s) = catch_up("1000", SatisfactionPattern::PointInTime(effective), "500");
+    assert_eq!((before, up), (usd("0"), usd("0")));
+    assert_eq!(s, ["0.00", "1500.00"]);
+
+    // Two equal milestones, one reached in March, one on the effective day: 500 before; as at the
+    // modification one of two is done, 1/2 × 1,400 = 700, so the catch-up is 700 − 500 = 200.
+    let ms = SatisfactionPattern::Milestones(vec![
+        Milestone { name: "design".into(), weight: Decimal::ONE, achieved: Some(d(2026, 3, 10)) },
+        Milestone { name: "launch".into(), weight: Decimal::ONE, achieved: Some(effective) },
+    ]);
+    let (before, up, s) = catch_up("1000", ms, "400");
+    assert_eq!((before, up), (usd("500"), usd("200")));
+    assert_eq!(s, ["0.00", "900.00"]); // July: 200 catch-up + the launch's 700
+
+    // 30 of 100 committed units used in February, 20 more on the effective day: 300 before; as at
+    // the modification 30% × 1,200 = 360, so the catch-up is 60.
+    let usage = SatisfactionPattern::Usage {
+        committed: Decimal::from(100),
+        reports: vec![
+            UsageReport { date: d(2026, 2, 1), quantity: Decimal::from(30) },
+            UsageReport { date: effective, quantity: Decimal::from(20) },
+        ],
+    };
+    let (before, up, s) = catch_up("1000", usage, "200");
+    assert_eq!((before, up), (usd("300"), usd("60")));
+    assert_eq!(s, ["0.00", "300.00"]); // July: 60 catch-up + 20% × 1,200
+}
+
+/// The doc example's schedule across the modification, by month: 1,000 a month before it; July
+/// carries the 1,200 catch-up and its own 14,400/12 = 1,200; the rest 1,200 a month; the whole
+/// schedule sums to the modified allocation of 14,400.
+#[test]
+fn schedule_across_puts_the_catch_up_in_the_effective_period_and_ties() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let effective = d(2026, 7, 1);
+    let out = modify(&original, &price_change(effective, "2400")).unwrap();
+    let s = schedule_across(&original, &out, effective, &months((2026, 1), (2026, 12))).unwrap();
+    let mut expected = vec!["1000.00"; 6];
+    expected.push("2400.00");
+    expected.extend(["1200.00"; 5]);
+    assert_eq!(totals(&s), expected);
+    assert_eq!(Money::sum(Currency::USD, s.period_totals().unwrap()).unwrap(), usd("14400"));
+    assert_eq!(s.total_allocated().unwrap(), usd("14400"));
+}

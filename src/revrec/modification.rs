@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::progress::AsAt;
 use super::schedule::{build_from, Recognition};
 use super::{
     Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
@@ -100,9 +101,24 @@ impl ModificationOutcome {
 ///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
 ///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
 ///   additional consideration (606-10-25-13(a)).
-/// - **Cumulative catch-up**: the modified contract replaces the original, and the difference
-///   between what it would have recognised through the effective date and what was recognised is
-///   the catch-up (606-10-25-13(b)). Use [`schedule_across`] for its schedule.
+/// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
+///   modified contract's cumulative revenue as at the modification less what the original
+///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
+///   schedule.
+///
+/// # What "as at the modification" counts
+///
+/// The effective date is the first day of the modified contract. So **performance** dated on it
+/// belongs to the modified contract and is not in the catch-up: a day of ratable service, a
+/// point-in-time transfer, a milestone reached, units used. It is recognised at the modified
+/// price in the period that contains the effective date. **Measurements** dated on it are the
+/// ones made at the modification and are in the catch-up: a percent-complete report (ASC 606
+/// Example 8 reassesses progress at the modification) and a variable-consideration estimate.
+///
+/// Time-based patterns count by their own convention on the days before the effective date:
+/// by day exactly those days; by month (and the whole months of the prorated pattern) a month's
+/// share counts once its calendar month has begun, so a modification effective mid-month finds
+/// that month's share already recognised, and one effective on the 1st does not.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -114,20 +130,21 @@ impl ModificationOutcome {
 /// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
 /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("12000")), pattern: SatisfactionPattern::RatablyByMonth(term) };
 /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("12000")) };
-/// // mid-year, $2,400 more for the same, non-distinct service: a cumulative catch-up
+/// // from July 1, $2,400 more for the same, non-distinct service: a cumulative catch-up
 /// let facts = ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false };
 /// let m = Modification { effective: d(7), added: vec![], updated: vec![], variable: vec![], additional_consideration: usd("2400"),
 ///     new_contract_id: "C".into(), facts, treatment: None };
 /// let out = modify(&c, &m)?;
 /// assert_eq!(out.treatment, ModificationTreatment::CumulativeCatchUp);
-/// assert_eq!(out.catch_up_total()?, usd("1400")); // 7 of 12 months × $2,400
+/// // January to June were transferred before the modification: 6/12 × 14,400 − 6,000
+/// assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+/// assert_eq!(out.catch_up_total()?, usd("1200")); // 6 of 12 months × $2,400
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency("additional consideration", &m.additional_consideration)?;
     let treatment = m.treatment.unwrap_or(m.facts.treatment());
-    let through = m.effective.succ_opt().ok_or(crate::calendar::CalendarError::OutOfRange("modification date"))?;
     let (before, _) = Recognition::new(original)?.cumulative(original, m.effective)?;
     let recognised_before: Vec<(String, Money)> =
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
@@ -152,14 +169,16 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
     contract.validate()?;
 
     let catch_up = if treatment == ModificationTreatment::CumulativeCatchUp {
-        let (new_cum, _) = Recognition::new(&contract)?.cumulative(&contract, through)?;
-        let (old_cum, _) = Recognition::new(original)?.cumulative(original, through)?;
+        // The modified contract as at the modification, less what the original recognised before
+        // it: service and transfers from the effective day on belong to the modified contract.
+        let at = AsAt::modification(m.effective)?;
+        let (new_cum, _) = Recognition::new(&contract)?.cumulative_at(&contract, at)?;
         contract
             .obligations
             .iter()
             .zip(new_cum)
             .map(|(o, now)| {
-                let was = original.obligation_index(&o.id, "catch-up").map(|i| old_cum[i]).unwrap_or(zero);
+                let was = recognised_before.iter().find(|(id, _)| *id == o.id).map_or(zero, |(_, m)| *m);
                 Ok((o.id.clone(), now.checked_sub(was)?))
             })
             .collect::<Result<Vec<_>, RevRecError>>()?

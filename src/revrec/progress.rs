@@ -4,8 +4,37 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{RevRecError, SatisfactionPattern};
-use crate::calendar::{Anniversaries, Month, Period};
+use crate::calendar::{Anniversaries, CalendarError, Month, Period};
 use crate::money::Ratio;
+
+/// The moment progress is measured at.
+///
+/// Performance — days of service, goods transferred, milestones reached, units used — counts
+/// when dated before `performed_before`. Measurements — percent-complete reports and (for the
+/// allocation) variable-consideration estimates — count when dated before `measured_before`.
+/// At a period end both are the period's exclusive end. At a contract modification the
+/// effective day's performance belongs to the modified contract while the effective day's
+/// measurements are the ones made at the modification (ASC 606-10-25-13(b)), so
+/// `performed_before` is the effective date and `measured_before` the day after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AsAt {
+    pub(crate) performed_before: NaiveDate,
+    pub(crate) measured_before: NaiveDate,
+}
+
+impl AsAt {
+    /// Everything dated before `cut`.
+    pub(crate) fn before(cut: NaiveDate) -> AsAt {
+        AsAt { performed_before: cut, measured_before: cut }
+    }
+
+    /// As at a modification effective on `effective`: performance before it, measurements on or
+    /// before it.
+    pub(crate) fn modification(effective: NaiveDate) -> Result<AsAt, RevRecError> {
+        let measured_before = effective.succ_opt().ok_or(CalendarError::OutOfRange("modification date"))?;
+        Ok(AsAt { performed_before: effective, measured_before })
+    }
+}
 
 impl SatisfactionPattern {
     /// The fraction of the obligation satisfied on days before `cut` (exclusive), in `[0, 1]`
@@ -14,6 +43,12 @@ impl SatisfactionPattern {
     /// Monthly patterns recognise a month's share in the calendar month it belongs to: a cut in
     /// the middle of a month counts that month in full.
     pub fn progress_before(&self, cut: NaiveDate) -> Result<Ratio, RevRecError> {
+        self.progress_at(AsAt::before(cut))
+    }
+
+    /// The fraction satisfied as at `at` (see [`AsAt`]).
+    pub(crate) fn progress_at(&self, at: AsAt) -> Result<Ratio, RevRecError> {
+        let cut = at.performed_before;
         Ok(match self {
             SatisfactionPattern::RatablyByDay(p) => by_day(p, cut)?,
             SatisfactionPattern::RatablyByMonth(p) => by_service_month(p, cut)?,
@@ -32,7 +67,7 @@ impl SatisfactionPattern {
             }
             SatisfactionPattern::PercentComplete(reports) => {
                 let latest =
-                    reports.iter().enumerate().filter(|(_, r)| r.as_of < cut).max_by_key(|(i, r)| (r.as_of, *i));
+                    reports.iter().enumerate().filter(|(_, r)| r.as_of < at.measured_before).max_by_key(|(i, r)| (r.as_of, *i));
                 match latest {
                     Some((_, r)) => Ratio::from_decimal(r.complete)?,
                     None => Ratio::ZERO,

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 
 use super::allocation::allocate_validated;
+use super::progress::AsAt;
 use super::{Allocation, Contract, RevRecError, SatisfactionPattern};
 use crate::calendar::{Anniversaries, Month, Period};
 use crate::money::{Currency, Money, Ratio};
@@ -192,9 +193,19 @@ impl Recognition {
         contract: &Contract,
         cut: NaiveDate,
     ) -> Result<(Vec<Money>, Vec<Money>), RevRecError> {
-        let epoch = contract.price.epoch_before(cut);
+        self.cumulative_at(contract, AsAt::before(cut))
+    }
+
+    /// `(recognised to date, allocated)` per obligation as at `at`: the allocation from the
+    /// estimates measured by then, times each obligation's progress.
+    pub(crate) fn cumulative_at(
+        &mut self,
+        contract: &Contract,
+        at: AsAt,
+    ) -> Result<(Vec<Money>, Vec<Money>), RevRecError> {
+        let epoch = contract.price.epoch_before(at.measured_before);
         if self.allocation.is_none() || epoch != self.epoch {
-            self.allocation = Some(allocate_validated(contract, cut)?);
+            self.allocation = Some(allocate_validated(contract, at.measured_before)?);
             self.epoch = epoch;
         }
         let allocated: Vec<Money> = self.allocation.iter().flat_map(|a| a.lines.iter().map(|(_, m)| *m)).collect();
@@ -202,7 +213,7 @@ impl Recognition {
             .iter()
             .zip(&self.curves)
             .zip(&contract.obligations)
-            .map(|((a, curve), o)| Ok(a.mul_ratio(curve.at(&o.pattern, cut)?)?))
+            .map(|((a, curve), o)| Ok(a.mul_ratio(curve.at(&o.pattern, at)?)?))
             .collect::<Result<Vec<_>, RevRecError>>()?;
         Ok((recognised, allocated))
     }
@@ -233,7 +244,8 @@ impl Curve {
         })
     }
 
-    fn at(&self, pattern: &SatisfactionPattern, cut: NaiveDate) -> Result<Ratio, RevRecError> {
+    fn at(&self, pattern: &SatisfactionPattern, at: AsAt) -> Result<Ratio, RevRecError> {
+        let cut = at.performed_before;
         Ok(match self {
             Curve::Days { start, end, days } => {
                 let elapsed = (cut.clamp(*start, *end) - *start).num_days();
@@ -248,7 +260,7 @@ impl Curve {
                     Ratio::new(done as i128, months.len() as i128)?
                 }
             }
-            Curve::Pattern => pattern.progress_before(cut)?,
+            Curve::Pattern => pattern.progress_at(at)?,
         })
     }
 }
