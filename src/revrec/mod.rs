@@ -25,10 +25,10 @@ mod price;
 mod progress;
 mod schedule;
 
-pub use allocation::{allocate, Allocation};
+pub use allocation::{allocate, Allocation, SpreadReason, SpreadVariable};
 pub use balances::{Billing, ContractPosition, Rollforward, RollforwardRow, WaterfallRow};
 pub use contract::{Contract, Milestone, PerformanceObligation, ProgressReport, SatisfactionPattern, Ssp, UsageReport};
-pub use error::RevRecError;
+pub use error::{PatternError, ResidualOutOfRange, RevRecError};
 pub use modification::{
     modify, schedule_across, Modification, ModificationFacts, ModificationOutcome, ModificationTreatment,
 };
