@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use revops::calendar::{Month, Period};
-use revops::ledger::{Account, InMemoryLedger};
+use revops::ledger::{Account, InMemoryLedger, JournalEntry, LedgerError, LedgerSink};
 use revops::money::Percent;
 use revops::revrec::*;
 use revops::{Currency, Money};
@@ -556,11 +556,9 @@ proptest! {
         s.post_journal(&billings, &mut ledger).unwrap();
         let deferred = ledger.balance(Account::DeferredRevenue, c.currency).unwrap();
         let asset = ledger.balance(Account::ContractAsset, c.currency).unwrap();
-        let last = rf.rows.last().unwrap().closing;
-        // the ledger starts from the opening position, so compare movements
-        let first = rf.rows[0].opening;
-        prop_assert_eq!(-deferred, last.liability().checked_sub(first.liability()).unwrap());
-        prop_assert_eq!(asset, last.asset().checked_sub(first.asset()).unwrap());
+        let end = rf.end_position().unwrap();
+        prop_assert_eq!(-deferred, end.liability());
+        prop_assert_eq!(asset, end.asset());
     }
 }
 
@@ -879,4 +877,177 @@ fn journal_entries_from_json_must_balance_in_one_currency() {
     assert!(serde_json::from_str::<JournalEntry>(&entry("")).is_err(), "accepted an entry with no lines");
     let mixed = entry(&[line("Cash", "10", "USD"), line("Revenue", "-10", "EUR")].join(","));
     assert!(serde_json::from_str::<JournalEntry>(&mixed).is_err(), "accepted a mixed-currency entry");
+}
+
+/// Contracts from [`arb_contract`] with billings anywhere (before, inside and after the reported
+/// periods; credit notes and zero amounts too), and a window of months to report.
+fn arb_billed_book() -> impl Strategy<Value = (Vec<(Contract, Vec<Billing>)>, (u32, u32))> {
+    let billings = prop::collection::vec((-300i64..2_000, -200_000i64..1_000_000), 0..8);
+    (prop::collection::vec((arb_contract(), billings), 1..4), (0u32..24, 1u32..30)).prop_map(|(book, window)| {
+        let book = book
+            .into_iter()
+            .map(|((c, _), bills)| {
+                let currency = c.currency;
+                let billings = bills
+                    .iter()
+                    .map(|&(n, minor)| Billing {
+                        date: d(2026, 1, 1) + chrono::Duration::days(n),
+                        amount: Money::from_minor_units(minor, currency).unwrap(),
+                    })
+                    .collect();
+                (c, billings)
+            })
+            .collect();
+        (book, window)
+    })
+}
+
+/// A sink that refuses every entry after the first `accept`.
+struct Refusing {
+    ledger: InMemoryLedger,
+    accept: usize,
+}
+
+impl LedgerSink for Refusing {
+    fn post(&mut self, entry: JournalEntry) -> Result<(), LedgerError> {
+        if self.ledger.entries().len() >= self.accept {
+            return Err(LedgerError::Refused { reference: entry.reference().into(), reason: "closed period".into() });
+        }
+        self.ledger.post(entry)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Posted in full, the ledger is the contracts' position: every entry balances, receivables
+    /// are everything billed, revenue is minus everything recognised (before the periods
+    /// included), and deferred revenue and contract asset are each contract's end position.
+    #[test]
+    fn the_ledger_equals_the_position((book, (from, len)) in arb_billed_book()) {
+        let first = Month::new(2026, 1).unwrap().checked_add(from as i32).unwrap();
+        let periods: Vec<Period> = first.through(first.checked_add(len as i32 - 1).unwrap()).map(Month::period).collect();
+        let mut ledger = InMemoryLedger::new();
+        let mut expected: std::collections::BTreeMap<Currency, [Money; 4]> = Default::default();
+        for (c, billings) in &book {
+            let s = ContractSchedule::build(c, &periods).unwrap();
+            s.post_journal(billings, &mut ledger).unwrap();
+            let zero = Money::zero(c.currency);
+            let e = expected.entry(c.currency).or_insert([zero; 4]);
+            let billed = Money::sum(c.currency, billings.iter().map(|b| b.amount)).unwrap();
+            let recognised = Money::sum(c.currency, s.period_totals().unwrap()).unwrap().checked_add(s.total_before().unwrap()).unwrap();
+            let end = s.rollforward(billings).unwrap().end_position().unwrap();
+            prop_assert_eq!(end.net, billed.checked_sub(recognised).unwrap());
+            let add = |a: Money, b: Money| a.checked_add(b).unwrap();
+            *e = [add(e[0], billed), add(e[1], -recognised), add(e[2], -end.liability()), add(e[3], end.asset())];
+        }
+        for entry in ledger.entries() {
+            prop_assert!(Money::sum(entry.currency(), entry.lines().iter().map(|l| l.amount)).unwrap().is_zero());
+        }
+        for (currency, [ar, revenue, deferred, asset]) in expected {
+            let balance = |a| ledger.balance(a, currency).unwrap();
+            prop_assert_eq!(balance(Account::AccountsReceivable), ar);
+            prop_assert_eq!(balance(Account::Revenue), revenue);
+            prop_assert_eq!(balance(Account::DeferredRevenue), deferred);
+            prop_assert_eq!(balance(Account::ContractAsset), asset);
+        }
+    }
+
+    /// An error of this crate's posts nothing: the ledger is exactly as it was. A refusal by the
+    /// ledger part-way leaves exactly the entries before it, and the error says how many.
+    #[test]
+    fn a_failed_posting_leaves_the_ledger_as_it_was_or_says_what_was_posted(
+        (book, (from, len)) in arb_billed_book(),
+        accept in 0usize..20,
+    ) {
+        let first = Month::new(2026, 1).unwrap().checked_add(from as i32).unwrap();
+        let periods: Vec<Period> = first.through(first.checked_add(len as i32 - 1).unwrap()).map(Month::period).collect();
+        let (c, billings) = &book[0];
+        let s = ContractSchedule::build(c, &periods).unwrap();
+
+        let mut ledger = InMemoryLedger::new();
+        s.post_journal(billings, &mut ledger).unwrap(); // something already on it
+        let before = ledger.clone();
+        let mut foreign = billings.clone();
+        let other = if c.currency == Currency::EUR { Currency::USD } else { Currency::EUR };
+        foreign.push(Billing { date: d(2027, 1, 1), amount: Money::parse("1", other).unwrap() });
+        prop_assert!(s.post_journal(&foreign, &mut ledger).is_err());
+        prop_assert_eq!(&ledger, &before);
+
+        let entries = s.journal_entries(billings).unwrap();
+        let mut sink = Refusing { ledger: InMemoryLedger::new(), accept };
+        match s.post_journal(billings, &mut sink) {
+            Ok(n) => prop_assert!(n == entries.len() && n <= accept),
+            Err(RevRecError::PostingStopped { posted, .. }) => {
+                prop_assert_eq!(posted, accept);
+                prop_assert!(accept < entries.len());
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+        prop_assert_eq!(sink.ledger.entries(), &entries[..entries.len().min(accept)]);
+    }
+
+    /// Variable consideration tied to obligations never leaves one negative, the lines always
+    /// sum to the price, and only tied items are ever spread.
+    #[test]
+    fn tied_variable_consideration_never_allocates_a_negative_amount(
+        ssps in prop::collection::vec(1i64..1_000_000, 1..5),
+        fixed in 0i64..5_000_000,
+        items in prop::collection::vec((-3_000_000i64..3_000_000, 0usize..6), 0..5),
+    ) {
+        let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+        let cents = |n: i64| Money::from_minor_units(n, Currency::USD).unwrap();
+        let mut price = TransactionPrice::fixed(cents(fixed));
+        for (k, &(amount, tie)) in items.iter().enumerate() {
+            let estimate = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::MostLikelyAmount, vec![Outcome { amount: cents(amount), probability: Percent::HUNDRED }]).unwrap();
+            let applies_to = (tie < ssps.len()).then(|| format!("o{tie}"));
+            price.variable.push(VariableConsideration { name: format!("v{k}"), estimates: vec![estimate], applies_to });
+        }
+        let obligations = ssps.iter().enumerate().map(|(i, &ssp)| PerformanceObligation {
+            id: format!("o{i}"), ssp: Ssp::Observable(cents(ssp)), pattern: SatisfactionPattern::RatablyByDay(term),
+        }).collect();
+        let c = Contract { id: "T".into(), customer: "c".into(), currency: Currency::USD, term, obligations, price };
+        match allocate(&c, NaiveDate::MAX) {
+            Err(RevRecError::NegativeTransactionPrice { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+            Ok(a) => {
+                prop_assert!(a.lines().iter().all(|(_, m)| !m.is_negative()), "{:?}", a);
+                prop_assert_eq!(Money::sum(Currency::USD, a.lines().iter().map(|(_, m)| *m)).unwrap(), a.transaction_price());
+                for s in a.spread() {
+                    let item = c.price.variable.iter().find(|v| v.name == s.name).unwrap();
+                    prop_assert_eq!(item.applies_to.as_deref(), Some(s.tied_to.as_str()));
+                }
+            }
+        }
+    }
+
+    /// A catch-up schedule follows the original up to the effective date and the modified
+    /// contract after it; the period containing the effective date takes the difference, and the
+    /// whole schedule ties to the modified allocation.
+    #[test]
+    fn schedule_across_follows_each_contract_on_its_side_and_ties(
+        (c, _) in arb_contract(),
+        effective in 1i64..700,
+        extra in -100_000i64..1_000_000,
+    ) {
+        let effective = d(2026, 1, 1) + chrono::Duration::days(effective);
+        let mut m = price_change(effective, "0");
+        m.additional_consideration = Money::from_minor_units(extra, c.currency).unwrap();
+        m.new_contract_id = c.id.clone();
+        let Ok(out) = modify(&c, &m) else { return Ok(()) }; // a reduction can make the price negative
+        let periods = months((2026, 1), (2030, 12));
+        let across = schedule_across(&c, &out, &periods).unwrap();
+        let original = ContractSchedule::build(&c, &periods).unwrap();
+        let modified = ContractSchedule::build(&out.contract, &periods).unwrap();
+        let (a, o, n) = (across.period_totals().unwrap(), original.period_totals().unwrap(), modified.period_totals().unwrap());
+        for (k, p) in periods.iter().enumerate() {
+            if p.end() <= effective {
+                prop_assert_eq!(a[k], o[k], "{}", p);
+            } else if p.start() > effective {
+                prop_assert_eq!(a[k], n[k], "{}", p);
+            }
+        }
+        let total = Money::sum(c.currency, a).unwrap().checked_add(across.total_before().unwrap()).unwrap().checked_add(across.total_after().unwrap()).unwrap();
+        prop_assert_eq!(total, modified.total_allocated().unwrap());
+    }
 }
