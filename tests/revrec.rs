@@ -881,7 +881,10 @@ fn journal_entries_from_json_must_balance_in_one_currency() {
 
 /// Contracts from [`arb_contract`] with billings anywhere (before, inside and after the reported
 /// periods; credit notes and zero amounts too), and a window of months to report.
-fn arb_billed_book() -> impl Strategy<Value = (Vec<(Contract, Vec<Billing>)>, (u32, u32))> {
+/// Contracts with their billings, and a window of months (first, count) to report.
+type BilledBook = (Vec<(Contract, Vec<Billing>)>, (u32, u32));
+
+fn arb_billed_book() -> impl Strategy<Value = BilledBook> {
     let billings = prop::collection::vec((-300i64..2_000, -200_000i64..1_000_000), 0..8);
     (prop::collection::vec((arb_contract(), billings), 1..4), (0u32..24, 1u32..30)).prop_map(|(book, window)| {
         let book = book

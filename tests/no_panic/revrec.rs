@@ -482,7 +482,7 @@ fn mutate(v: &mut Value, ops: &[(u16, u8, u8)]) {
         let path = &all[at as usize % all.len()];
         let Some(target) = node(v, path) else { continue };
         match (op % 6, target) {
-            (0 | 1 | 2, t) => *t = wild_leaf(leaf),
+            (0..=2, t) => *t = wild_leaf(leaf),
             (3, Value::Array(items)) if !items.is_empty() => {
                 let copy = items[leaf as usize % items.len()].clone();
                 items.push(copy); // a duplicate (two obligations with one id, one more amount)
