@@ -197,6 +197,10 @@ impl JournalEntry {
 /// Integration port: where journal entries go (the caller's general ledger).
 pub trait LedgerSink {
     /// Post one balanced entry.
+    ///
+    /// # Errors
+    /// The ledger refuses the entry ([`LedgerError::Refused`]: a closed period, an unmapped
+    /// account). A refused entry must leave the ledger as it was.
     fn post(&mut self, entry: JournalEntry) -> Result<(), LedgerError>;
 }
 

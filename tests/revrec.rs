@@ -1054,3 +1054,28 @@ proptest! {
         prop_assert_eq!(total, modified.total_allocated().unwrap());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// What is written as JSON reads back as the same value, through the same checks.
+    #[test]
+    fn values_round_trip_through_json((c, billings) in arb_contract()) {
+        fn again<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
+            serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
+        }
+        prop_assert_eq!(&again(&c), &c);
+        let a = allocate(&c, NaiveDate::MAX).unwrap();
+        prop_assert_eq!(&again(&a), &a);
+        let s = ContractSchedule::build(&c, &months((2026, 1), (2027, 12))).unwrap();
+        prop_assert_eq!(&again(&s), &s);
+        for e in s.journal_entries(&billings).unwrap() {
+            prop_assert_eq!(&again(&e), &e);
+        }
+        let estimate = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::ExpectedValue, vec![
+            Outcome { amount: Money::zero(c.currency), probability: pct(30) },
+            Outcome { amount: c.price.fixed, probability: pct(70) },
+        ]).unwrap();
+        prop_assert_eq!(&again(&estimate), &estimate);
+    }
+}

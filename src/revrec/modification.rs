@@ -90,6 +90,9 @@ pub struct ModificationOutcome {
 
 impl ModificationOutcome {
     /// The total catch-up adjustment.
+    ///
+    /// # Errors
+    /// Amounts in another currency than the contract's, or an overflowing sum.
     pub fn catch_up_total(&self) -> Result<Money, RevRecError> {
         Ok(Money::sum(self.contract.currency, self.catch_up.iter().map(|(_, m)| *m))?)
     }
@@ -143,6 +146,13 @@ impl ModificationOutcome {
 /// assert_eq!(out.catch_up_total()?, usd("1200")); // 6 of 12 months × $2,400
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+/// The original fails [`Contract::validate`], the additional consideration is in another
+/// currency, the modified or new contract fails validation (an update naming an unknown
+/// obligation, a duplicate addition…), a terminate-and-create modification of an obligation
+/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]), an
+/// effective date with no day after it, or an amount that overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
