@@ -474,24 +474,60 @@ fn node<'a>(v: &'a mut Value, path: &[PathStep]) -> Option<&'a mut Value> {
     })
 }
 
+/// A replacement of the same kind as `old` (an amount for an amount, a date for a date, a
+/// percent for a percent, a currency for a currency), so that most mutations still parse and
+/// reach the checks and the engines behind them.
+fn like(old: &Value, pick: u8) -> Value {
+    const AMOUNTS: &[&str] = &[
+        "79228162514264337593543950335",
+        "-79228162514264337593543950335",
+        "0.0000000000000000000000000001",
+        "-0.0000000000000000000000000001",
+        "0",
+        "-1",
+        "1",
+        "123456789.123456789",
+        "0.005",
+    ];
+    const DATES: &[&str] = &["+262142-12-31", "-262143-01-01", "2026-01-01", "2026-07-01", "2025-12-31", "2027-01-01"];
+    const PERCENTS: &[&str] =
+        &["150%", "-5%", "0%", "100%", "7922816251426433759354395033500%", "0.0000000000000000000000001%", "99.99%"];
+    const CURRENCIES: &[&str] = &["USD", "JPY", "KWD", "EUR"];
+    let from = |list: &[&str]| Value::String(list[pick as usize % list.len()].into());
+    match old {
+        Value::String(t) if t.ends_with('%') => from(PERCENTS),
+        Value::String(t) if t.parse::<Decimal>().is_ok() => from(AMOUNTS),
+        Value::String(t) if t.parse::<NaiveDate>().is_ok() => from(DATES),
+        Value::String(t) if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) => from(CURRENCIES),
+        Value::String(_) => from(&["o0", "a", "b", "h", "", "v"]),
+        Value::Bool(b) => Value::Bool(!b),
+        _ => wild_leaf(pick),
+    }
+}
+
 /// Apply mutations `(which node, what to do)` to a JSON value.
 fn mutate(v: &mut Value, ops: &[(u16, u8, u8)]) {
     for &(at, op, leaf) in ops {
         let mut all = Vec::new();
         paths(v, &mut Vec::new(), &mut all);
-        let path = &all[at as usize % all.len()];
+        if op % 8 <= 4 {
+            // a same-kind replacement is for leaves
+            all.retain(|p| node(v, p).is_some_and(|n| !n.is_array() && !n.is_object()));
+        }
+        let Some(path) = all.get(at as usize % all.len().max(1)) else { continue };
         let Some(target) = node(v, path) else { continue };
-        match (op % 6, target) {
-            (0..=2, t) => *t = wild_leaf(leaf),
-            (3, Value::Array(items)) if !items.is_empty() => {
-                let copy = items[leaf as usize % items.len()].clone();
-                items.push(copy); // a duplicate (two obligations with one id, one more amount)
+        match (op % 8, target) {
+            (0..=4, t) => *t = like(t, leaf),
+            (6, Value::Array(items)) if !items.is_empty() => {
+                if leaf % 2 == 0 {
+                    let copy = items[leaf as usize % items.len()].clone();
+                    items.push(copy); // a duplicate (two obligations with one id, one more amount)
+                } else {
+                    let keep = leaf as usize % items.len();
+                    items.truncate(keep); // a short vector
+                }
             }
-            (4, Value::Array(items)) => {
-                let keep = leaf as usize % (items.len() + 1);
-                items.truncate(keep); // a short vector
-            }
-            (5, Value::Object(map)) if !map.is_empty() => {
+            (7, Value::Object(map)) if !map.is_empty() => {
                 let key = map.keys().nth(leaf as usize % map.len()).cloned();
                 if let Some(key) = key {
                     map.remove(&key);
@@ -503,7 +539,7 @@ fn mutate(v: &mut Value, ops: &[(u16, u8, u8)]) {
 }
 
 fn ops() -> BoxedStrategy<Vec<(u16, u8, u8)>> {
-    prop::collection::vec((any::<u16>(), any::<u8>(), any::<u8>()), 0..4).boxed()
+    prop::collection::vec((any::<u16>(), any::<u8>(), any::<u8>()), 1..4).boxed()
 }
 
 /// A valid contract to start mutating from: every pattern, discounts, a residual, variable
