@@ -373,6 +373,11 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    // long collections: few cases, each a big contract
+    #![proptest_config(ProptestConfig::with_cases(16))]
 
     #[test]
     fn long_contracts_survive(n in 1usize..400, months in 1usize..200, seed in any::<u64>()) {
