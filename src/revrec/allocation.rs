@@ -191,8 +191,8 @@ pub(crate) fn allocate_validated(contract: &Contract, cut: NaiveDate) -> Result<
         let obligation = &contract.obligations[negative].id;
         let would_be = lines[negative];
         let Some(k) = item_to_spread(&variable, negative) else {
-            // unreachable for a validated contract: with nothing tied, a non-negative price split
-            // by non-negative weights has no negative part
+            // unreachable: a line is negative only through a negative amount tied to it, or a
+            // negative rest of the price, which takes a positive amount tied elsewhere
             return Err(RevRecError::NegativeAllocation { obligation: obligation.clone(), amount: would_be });
         };
         variable.tied[k] = None;

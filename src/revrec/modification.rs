@@ -333,8 +333,10 @@ pub fn schedule_across(
     let mut new = Recognition::new(modified);
     let zero = Money::zero(modified.currency);
     // each of the modified contract's obligations, as the original's position or none (added)
+    let index: std::collections::HashMap<&str, usize> =
+        original.obligations.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
     let in_original: Vec<Option<usize>> =
-        modified.obligations.iter().map(|o| original.obligations.iter().position(|p| p.id == o.id)).collect();
+        modified.obligations.iter().map(|o| index.get(o.id.as_str()).copied()).collect();
     build_from(modified, periods, |cut| {
         if cut <= effective {
             let (cum, alloc) = old.cumulative(original, cut)?;
