@@ -28,8 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let allocation = allocate(&contract, NaiveDate::MAX)?;
-    println!("Allocation of {}:", allocation.transaction_price);
-    for (id, amount) in &allocation.lines {
+    println!("Allocation of {}:", allocation.transaction_price());
+    for (id, amount) in allocation.lines() {
         println!("  {id:<12} {amount:>14}");
     }
 

@@ -62,14 +62,42 @@ impl JournalLine {
 }
 
 /// A balanced journal entry in one currency.
+///
+/// Valid by construction: at least one line, none zero, all in one currency, summing to zero.
+/// JSON goes through [`JournalEntry::new`] too, so an unbalanced, empty or mixed-currency entry
+/// is refused on the way in.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::ledger::{Account, JournalEntry, JournalLine};
+/// use revops::{Currency, Money};
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+/// let line = |account, amount| JournalLine { account, amount };
+/// let entry = JournalEntry::new(day, "C-1", "recognise", vec![line(Account::DeferredRevenue, usd("10")), line(Account::Revenue, usd("-10"))])?;
+/// assert_eq!(entry.net(Account::Revenue)?, usd("-10"));
+/// assert!(JournalEntry::new(day, "C-1", "half", vec![line(Account::Revenue, usd("-10"))]).is_err());
+/// # Ok::<(), revops::ledger::LedgerError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "JournalEntryRepr"))]
 pub struct JournalEntry {
     date: NaiveDate,
     reference: String,
     memo: String,
     lines: Vec<JournalLine>,
+    /// Every line's currency (derived, not serialised).
+    #[cfg_attr(feature = "serde", serde(skip_serializing))]
+    currency: Currency,
 }
+
+deserialize_via!(
+    JournalEntry,
+    JournalEntryRepr { date: NaiveDate, reference: String, memo: String, lines: Vec<JournalLine> },
+    LedgerError,
+    |r| JournalEntry::new(r.date, r.reference, r.memo, r.lines)
+);
 
 /// What is wrong with a journal entry, or why a sink refused it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,7 +131,11 @@ pub enum LedgerError {
 }
 
 impl JournalEntry {
-    /// A balanced entry; zero lines are dropped, and an unbalanced or mixed-currency entry is an error.
+    /// A balanced entry; zero lines are dropped.
+    ///
+    /// # Errors
+    /// [`LedgerError::Empty`] when no non-zero line is left, [`LedgerError::MixedCurrencies`],
+    /// [`LedgerError::Unbalanced`] when the lines do not sum to zero, or an overflowing sum.
     pub fn new(
         date: NaiveDate,
         reference: impl Into<String>,
@@ -123,7 +155,7 @@ impl JournalEntry {
         if !imbalance.is_zero() {
             return Err(LedgerError::Unbalanced { reference, imbalance });
         }
-        Ok(JournalEntry { date, reference, memo: memo.into(), lines })
+        Ok(JournalEntry { date, reference, memo: memo.into(), lines, currency })
     }
 
     /// Posting date.
@@ -148,24 +180,32 @@ impl JournalEntry {
 
     /// The entry's currency.
     pub fn currency(&self) -> Currency {
-        self.lines[0].amount.currency() // non-empty by construction
+        self.currency
     }
 
     /// The net movement on one account in this entry.
-    pub fn net(&self, account: Account) -> Money {
+    ///
+    /// # Errors
+    /// [`LedgerError::Money`] when the account's lines overflow (the entry's whole sum is zero,
+    /// but one account's lines can exceed `Decimal`'s range): never a silent zero.
+    pub fn net(&self, account: Account) -> Result<Money, LedgerError> {
         let lines = self.lines.iter().filter(|l| l.account == account).map(|l| l.amount);
-        Money::sum(self.currency(), lines).unwrap_or(Money::zero(self.currency()))
+        Ok(Money::sum(self.currency, lines)?)
     }
 }
 
 /// Integration port: where journal entries go (the caller's general ledger).
 pub trait LedgerSink {
     /// Post one balanced entry.
+    ///
+    /// # Errors
+    /// The ledger refuses the entry ([`LedgerError::Refused`]: a closed period, an unmapped
+    /// account). A refused entry must leave the ledger as it was.
     fn post(&mut self, entry: JournalEntry) -> Result<(), LedgerError>;
 }
 
 /// A ledger kept in memory, for tests and examples: it keeps every entry and sums balances.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InMemoryLedger {
     entries: Vec<JournalEntry>,
 }
@@ -182,6 +222,9 @@ impl InMemoryLedger {
     }
 
     /// The balance of an account in a currency (debit positive).
+    ///
+    /// # Errors
+    /// A balance beyond `Decimal`'s range.
     pub fn balance(&self, account: Account, currency: Currency) -> Result<Money, MoneyError> {
         let lines = self.entries.iter().flat_map(|e| e.lines.iter()).filter(|l| l.account == account);
         Money::sum(currency, lines.map(|l| l.amount).filter(|m| m.currency() == currency))
@@ -212,12 +255,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.lines()[1].credit(), usd("10"));
-        assert_eq!(ok.net(Account::Revenue), usd("-10"));
+        assert_eq!(ok.net(Account::Revenue).unwrap(), usd("-10"));
         let bad = JournalEntry::new(day, "C-1", "x", vec![line(Account::Revenue, usd("-10"))]);
         assert!(matches!(bad, Err(LedgerError::Unbalanced { .. })));
         assert!(matches!(JournalEntry::new(day, "C-1", "x", vec![]), Err(LedgerError::Empty(_))));
         let mut ledger = InMemoryLedger::new();
         ledger.post(ok).unwrap();
         assert_eq!(ledger.balance(Account::Revenue, Currency::USD).unwrap(), usd("-10"));
+    }
+
+    #[test]
+    fn an_account_net_that_overflows_is_an_error_not_zero() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        let line = |account, amount| JournalLine { account, amount: Money::new(amount, Currency::USD) };
+        // balanced in this order (MAX − MAX + MAX − MAX), but Revenue alone is 2 × MAX
+        let entry = JournalEntry::new(
+            day,
+            "C-1",
+            "x",
+            vec![
+                line(Account::Revenue, rust_decimal::Decimal::MAX),
+                line(Account::Cash, rust_decimal::Decimal::MIN),
+                line(Account::Revenue, rust_decimal::Decimal::MAX),
+                line(Account::Cash, rust_decimal::Decimal::MIN),
+            ],
+        )
+        .unwrap();
+        assert!(matches!(entry.net(Account::Revenue), Err(LedgerError::Money(MoneyError::Overflow(_)))));
     }
 }

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use revops::calendar::{Month, Period};
-use revops::ledger::{Account, InMemoryLedger};
+use revops::ledger::{Account, InMemoryLedger, JournalEntry, LedgerError, LedgerSink};
+use revops::money::Percent;
 use revops::revrec::*;
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
@@ -14,6 +15,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 fn usd(s: &str) -> Money {
     Money::parse(s, Currency::USD).unwrap()
+}
+
+/// Whole percent points.
+fn pct(points: i64) -> Percent {
+    Percent::from_fraction(Decimal::new(points, 2))
 }
 
 fn months(from: (i32, u32), to: (i32, u32)) -> Vec<Period> {
@@ -115,7 +121,7 @@ fn example_34(price: &str, with_d: bool) -> Contract {
 fn asc606_example_34_discount_and_residual() {
     // Case A: the $40 discount belongs to B and C: A 40, B 33, C 27.
     let a = allocate(&example_34("100", false), NaiveDate::MAX).unwrap();
-    let got: Vec<String> = a.lines.iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
+    let got: Vec<String> = a.lines().iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
     assert_eq!(got, ["A=40.00", "B=33.00", "C=27.00"]);
 
     // Case B: D's SSP is highly variable ($15–$45); price $130 → residual D = 30.
@@ -125,7 +131,10 @@ fn asc606_example_34_discount_and_residual() {
 
     // Case C: price $105 leaves a residual of $5, outside the observable range: refused.
     let c = allocate(&example_34("105", true), NaiveDate::MAX);
-    assert!(matches!(c, Err(RevRecError::ResidualOutOfRange { .. })), "{c:?}");
+    assert!(
+        matches!(&c, Err(RevRecError::ResidualOutOfRange(r)) if r.residual == usd("5") && r.obligation == "D"),
+        "{c:?}"
+    );
 }
 
 /// ASC 606-10-55-129 to 133, Example 8: a modification accounted for as part of the existing
@@ -138,21 +147,17 @@ fn asc606_example_8_cumulative_catch_up() {
     let start = d(2026, 1, 1);
     let year1 = d(2026, 12, 31); // end of the first year
     let modified_on = d(2027, 2, 15);
-    let bonus_estimate = |as_of, p_win: i64| VariableEstimate {
-        as_of,
-        method: EstimateMethod::MostLikelyAmount,
-        outcomes: vec![
-            Outcome { amount: usd("200000"), probability: Decimal::new(p_win, 2) },
-            Outcome { amount: usd("0"), probability: Decimal::new(100 - p_win, 2) },
-        ],
+    let bonus_estimate = |as_of, p_win: i64| {
+        let outcomes = vec![
+            Outcome { amount: usd("200000"), probability: pct(p_win) },
+            Outcome { amount: usd("0"), probability: pct(100 - p_win) },
+        ];
+        VariableEstimate::new(as_of, EstimateMethod::MostLikelyAmount, outcomes).unwrap()
     };
     let building = PerformanceObligation {
         id: "building".into(),
         ssp: Ssp::Observable(usd("1000000")),
-        pattern: SatisfactionPattern::PercentComplete(vec![ProgressReport {
-            as_of: year1,
-            complete: Decimal::new(6, 1),
-        }]),
+        pattern: SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: year1, complete: pct(60) }]),
     };
     let mut price = TransactionPrice::fixed(usd("1000000"));
     price.variable.push(VariableConsideration {
@@ -173,8 +178,8 @@ fn asc606_example_8_cumulative_catch_up() {
 
     let mut updated = building;
     updated.pattern = SatisfactionPattern::PercentComplete(vec![
-        ProgressReport { as_of: year1, complete: Decimal::new(6, 1) },
-        ProgressReport { as_of: modified_on, complete: Decimal::new(512, 3) },
+        ProgressReport { as_of: year1, complete: pct(60) },
+        ProgressReport { as_of: modified_on, complete: "51.2%".parse().unwrap() },
     ]);
     let m = Modification {
         effective: modified_on,
@@ -208,7 +213,7 @@ fn asc606_example_8_cumulative_catch_up() {
                 .unwrap()
         })
         .collect();
-    let s = schedule_across(&original, &out, modified_on, &quarters).unwrap();
+    let s = schedule_across(&original, &out, &quarters).unwrap();
     assert_eq!(s.period_totals().unwrap()[3], usd("600000"));
     assert_eq!(s.period_totals().unwrap()[4], usd("91200"));
     let sum =
@@ -271,10 +276,9 @@ fn variable_consideration_re_estimated_with_catch_up() {
     // $1,200 fixed over 12 months plus a usage bonus estimated by expected value.
     let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
     let mut c = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
-    let est = |as_of, outcomes: &[(&str, i64)]| VariableEstimate {
-        as_of,
-        method: EstimateMethod::ExpectedValue,
-        outcomes: outcomes.iter().map(|(a, p)| Outcome { amount: usd(a), probability: Decimal::new(*p, 2) }).collect(),
+    let est = |as_of, outcomes: &[(&str, i64)]| {
+        let outcomes = outcomes.iter().map(|(a, p)| Outcome { amount: usd(a), probability: pct(*p) }).collect();
+        VariableEstimate::new(as_of, EstimateMethod::ExpectedValue, outcomes).unwrap()
     };
     c.price.variable.push(VariableConsideration {
         name: "bonus".into(),
@@ -323,46 +327,117 @@ fn milestones_usage_and_point_in_time() {
 fn bad_input_gets_clear_errors() {
     let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
     let good = one_obligation("100", SatisfactionPattern::RatablyByDay(term), term);
+    let invalid = |c: &Contract| c.validate().unwrap_err();
 
     let mut zero_ssp = good.clone();
     zero_ssp.obligations[0].ssp = Ssp::Observable(usd("0"));
-    assert!(matches!(allocate(&zero_ssp, NaiveDate::MAX), Err(RevRecError::NonPositiveSsp(_))));
+    let e = allocate(&zero_ssp, NaiveDate::MAX).unwrap_err();
+    assert!(
+        matches!(&e, RevRecError::NonPositiveSsp { contract, obligation, ssp } if contract == "C-1" && obligation == "plan" && *ssp == usd("0"))
+    );
+    assert_eq!(
+        e.to_string(),
+        "obligation \"plan\" of contract C-1 has a standalone selling price of 0.00 USD; it must be positive"
+    );
 
     let mut eur_price = good.clone();
     eur_price.price.fixed = Money::parse("100", Currency::EUR).unwrap();
     assert!(matches!(allocate(&eur_price, NaiveDate::MAX), Err(RevRecError::CurrencyMismatch { .. })));
 
+    let mut negative = good.clone();
+    negative.price.fixed = usd("-5");
+    assert!(matches!(invalid(&negative), RevRecError::NegativeAmount { amount, .. } if amount == usd("-5")));
+
+    let empty = Period::new(d(2026, 1, 1), d(2026, 1, 1)).unwrap();
     let mut empty_service = good.clone();
-    empty_service.obligations[0].pattern =
-        SatisfactionPattern::RatablyByDay(Period::new(d(2026, 1, 1), d(2026, 1, 1)).unwrap());
-    assert!(matches!(empty_service.validate(), Err(RevRecError::DatesOutOfOrder { .. })));
+    empty_service.obligations[0].pattern = SatisfactionPattern::RatablyByDay(empty);
+    let e = invalid(&empty_service);
+    assert_eq!(
+        e,
+        RevRecError::InvalidObligation {
+            contract: "C-1".into(),
+            obligation: "plan".into(),
+            problem: PatternError::EmptyServicePeriod(empty),
+        }
+    );
+    assert_eq!(e.to_string(), "obligation \"plan\" of contract C-1: service period [2026-01-01, 2026-01-01) is empty");
+
+    let mut over = good.clone();
+    over.obligations[0].pattern =
+        SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 3, 31), complete: pct(120) }]);
+    assert!(
+        matches!(invalid(&over), RevRecError::InvalidObligation { problem: PatternError::ProgressOutOfRange { complete, .. }, .. } if complete == pct(120))
+    );
+    let raw = SatisfactionPattern::Usage { committed: Decimal::ZERO, reports: vec![] };
+    assert_eq!(
+        raw.progress_before(d(2026, 2, 1)),
+        Err(RevRecError::Pattern(PatternError::NonPositiveCommitment(Decimal::ZERO)))
+    );
+    let weightless =
+        SatisfactionPattern::Milestones(vec![Milestone { name: "m".into(), weight: Decimal::ZERO, achieved: None }]);
+    assert!(matches!(
+        weightless.progress_before(d(2026, 2, 1)),
+        Err(RevRecError::Pattern(PatternError::NonPositiveMilestoneWeight { .. }))
+    ));
 
     let outside = ContractSchedule::build(&good, &months((2030, 1), (2030, 3)));
     assert!(matches!(outside, Err(RevRecError::OutsideContract { .. })), "{outside:?}");
 
     let mut gap = months((2026, 1), (2026, 3));
     gap.remove(1);
-    assert!(matches!(ContractSchedule::build(&good, &gap), Err(RevRecError::BadReportingPeriods(_))));
+    assert!(matches!(
+        ContractSchedule::build(&good, &gap),
+        Err(RevRecError::PeriodsNotContiguous { previous, next }) if previous == gap[0] && next == gap[1]
+    ));
+    assert_eq!(ContractSchedule::build(&good, &[]), Err(RevRecError::NoReportingPeriods));
 
     let mut none = good.clone();
     none.obligations.clear();
-    assert!(matches!(none.validate(), Err(RevRecError::NoObligations(_))));
+    assert_eq!(invalid(&none), RevRecError::NoObligations { contract: "C-1".into() });
 
     let mut dup = good.clone();
     dup.obligations.push(dup.obligations[0].clone());
-    assert!(matches!(dup.validate(), Err(RevRecError::DuplicateObligation { .. })));
+    assert!(matches!(invalid(&dup), RevRecError::DuplicateObligation { .. }));
 
-    let mut bad_prob = good.clone();
-    bad_prob.price.variable.push(VariableConsideration {
-        name: "x".into(),
-        estimates: vec![VariableEstimate {
-            as_of: d(2026, 1, 1),
-            method: EstimateMethod::ExpectedValue,
-            outcomes: vec![Outcome { amount: usd("10"), probability: Decimal::new(5, 1) }],
-        }],
+    let mut nothing = good.clone();
+    nothing.price.discounts.push(Discount { name: "x".into(), amount: usd("1"), applies_to: Some(vec![]) });
+    assert!(matches!(invalid(&nothing), RevRecError::DiscountAppliesToNothing { discount, .. } if discount == "x"));
+
+    // an estimate's probabilities must be in range and sum to 100%
+    let outcome = |amount, points| Outcome { amount: usd(amount), probability: pct(points) };
+    let made = d(2026, 1, 1);
+    let half = VariableEstimate::new(made, EstimateMethod::ExpectedValue, vec![outcome("10", 50)]);
+    assert_eq!(half, Err(RevRecError::ProbabilitiesDoNotSum { as_of: made, total: pct(50) }));
+    let e = VariableEstimate::new(made, EstimateMethod::ExpectedValue, vec![outcome("10", 150), outcome("0", -50)]);
+    assert_eq!(e, Err(RevRecError::ProbabilityOutOfRange { as_of: made, probability: pct(150) }));
+    assert_eq!(
+        VariableEstimate::new(made, EstimateMethod::ExpectedValue, vec![]),
+        Err(RevRecError::NoOutcomes { as_of: made })
+    );
+    assert_eq!(ConstraintPolicy::new(pct(0)), Err(RevRecError::ConfidenceOutOfRange { confidence: pct(0) }));
+    let mut eur_estimate = good.clone();
+    eur_estimate.price.variable.push(VariableConsideration {
+        name: "bonus".into(),
+        estimates: vec![VariableEstimate::new(
+            made,
+            EstimateMethod::ExpectedValue,
+            vec![Outcome { amount: Money::parse("10", Currency::EUR).unwrap(), probability: Percent::HUNDRED }],
+        )
+        .unwrap()],
         applies_to: None,
     });
-    assert!(matches!(bad_prob.validate(), Err(RevRecError::InvalidFraction(_))));
+    assert!(matches!(invalid(&eur_estimate), RevRecError::CurrencyMismatch { what, .. } if what.contains("\"bonus\"")));
+
+    // terminate-and-create cannot split an input measure's remainder
+    let mut progress = good.clone();
+    progress.obligations[0].pattern =
+        SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 3, 31), complete: pct(40) }]);
+    let mut m = price_change(d(2026, 7, 1), "100");
+    m.treatment = Some(ModificationTreatment::TerminateAndCreate);
+    assert_eq!(
+        modify(&progress, &m).unwrap_err(),
+        RevRecError::RemainderNotDistinct { contract: "C-1".into(), obligation: "plan".into() }
+    );
 }
 
 #[test]
@@ -421,7 +496,7 @@ fn arb_contract() -> impl Strategy<Value = (Contract, Vec<Billing>)> {
                         3 => SatisfactionPattern::PointInTime(day(offset)),
                         _ => SatisfactionPattern::PercentComplete(vec![ProgressReport {
                             as_of: day(offset),
-                            complete: Decimal::new(i64::from(pct), 2),
+                            complete: Percent::from_fraction(Decimal::new(i64::from(pct), 2)),
                         }]),
                     };
                     PerformanceObligation { id: format!("o{i}"), ssp: Ssp::Observable(money(ssp)), pattern }
@@ -455,19 +530,19 @@ proptest! {
     fn schedules_allocations_waterfall_and_rollforward_tie((c, billings) in arb_contract()) {
         let a = allocate(&c, NaiveDate::MAX).unwrap();
         let price = c.price.amount_before(NaiveDate::MAX).unwrap().round();
-        prop_assert_eq!(Money::sum(c.currency, a.lines.iter().map(|(_, m)| *m)).unwrap(), price);
+        prop_assert_eq!(Money::sum(c.currency, a.lines().iter().map(|(_, m)| *m)).unwrap(), price);
 
         let periods = months((2026, 1), (2030, 12));
         let s = ContractSchedule::build(&c, &periods).unwrap();
-        for o in &s.obligations {
-            let total = Money::sum(c.currency, o.amounts.iter().copied()).unwrap().checked_add(o.before).unwrap().checked_add(o.after).unwrap();
-            prop_assert_eq!(total, o.allocated);
-            prop_assert_eq!(Some(o.allocated), a.amount_for(&o.obligation_id));
+        for o in s.obligations() {
+            let total = Money::sum(c.currency, o.amounts().iter().copied()).unwrap().checked_add(o.before()).unwrap().checked_add(o.after()).unwrap();
+            prop_assert_eq!(total, o.allocated());
+            prop_assert_eq!(Some(o.allocated()), a.amount_for(o.obligation_id()));
         }
         // waterfall from mid-way + recognised before it = total
         let cut = d(2027, 7, 1);
         let w = s.waterfall(cut).unwrap();
-        let recognised: Money = Money::sum(c.currency, s.periods.iter().zip(s.period_totals().unwrap()).filter(|(p, _)| p.start() < cut).map(|(_, m)| m)).unwrap();
+        let recognised: Money = Money::sum(c.currency, s.periods().iter().zip(s.period_totals().unwrap()).filter(|(p, _)| p.start() < cut).map(|(_, m)| m)).unwrap();
         let future = Money::sum(c.currency, w.amounts.iter().copied()).unwrap().checked_add(w.beyond).unwrap();
         prop_assert_eq!(recognised.checked_add(future).unwrap().checked_add(s.total_before().unwrap()).unwrap(), price);
 
@@ -481,10 +556,526 @@ proptest! {
         s.post_journal(&billings, &mut ledger).unwrap();
         let deferred = ledger.balance(Account::DeferredRevenue, c.currency).unwrap();
         let asset = ledger.balance(Account::ContractAsset, c.currency).unwrap();
-        let last = rf.rows.last().unwrap().closing;
-        // the ledger starts from the opening position, so compare movements
-        let first = rf.rows[0].opening;
-        prop_assert_eq!(-deferred, last.liability().checked_sub(first.liability()).unwrap());
-        prop_assert_eq!(asset, last.asset().checked_sub(first.asset()).unwrap());
+        let end = rf.end_position().unwrap();
+        prop_assert_eq!(-deferred, end.liability());
+        prop_assert_eq!(asset, end.asset());
+    }
+}
+
+// ---- cumulative catch-up (ASC 606-10-25-13(b)) measured as at the modification ----
+
+fn catch_up_facts() -> ModificationFacts {
+    ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false }
+}
+
+/// A non-distinct price change of `extra` effective on `effective`, accounted for by catch-up.
+fn price_change(effective: NaiveDate, extra: &str) -> Modification {
+    Modification {
+        effective,
+        added: vec![],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd(extra),
+        new_contract_id: "C-1".into(),
+        facts: catch_up_facts(),
+        treatment: None,
+    }
+}
+
+/// The `modify` doc example, worked by hand: $12,000 for 12 months ratably by month from
+/// 2026-01-01, +$2,400 for the same service effective 2026-07-01. January to June (6 months) were
+/// transferred before the modification; July is the first month under the modified contract.
+/// Catch-up = 6/12 × (12,000 + 2,400) − 6/12 × 12,000 = 7,200 − 6,000 = 1,200.
+#[test]
+fn catch_up_by_month_counts_months_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "2400")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1200"));
+}
+
+/// By day, worked by hand: $3,650 for 2026 (365 days, $10 a day), +$3,650 effective 2026-07-01.
+/// Days before the effective date: Jan 31 + Feb 28 + Mar 31 + Apr 30 + May 31 + Jun 30 = 181.
+/// Catch-up = 181/365 × 7,300 − 181/365 × 3,650 = 3,620 − 1,810 = 1,810 (counting the effective
+/// day as well would give 182 × $10 = 1,820).
+#[test]
+fn catch_up_by_day_counts_days_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("3650", SatisfactionPattern::RatablyByDay(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "3650")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("1810"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1810"));
+}
+
+/// Monthly with the first and last month prorated, worked by hand: 2026-01-15 to 2027-01-15
+/// (365 days) has partial pieces Jan 15–31 (17 days) and Jan 1–14, 2027 (14 days), 31 partial
+/// days in all, and 11 whole months (Feb–Dec). A partial day is worth 1/365 of the price and a
+/// whole month (365 − 31)/365 shared by 11, i.e. 334/4,015. Before 2026-07-01: 17 partial days and
+/// 5 whole months (Feb–Jun) = (17 × 11 + 5 × 334)/4,015 = 1,857/4,015. With $4,015 more, the
+/// catch-up is 1,857/4,015 × 4,015 = 1,857 (counting July too would add 334).
+#[test]
+fn catch_up_prorated_counts_days_before_the_effective_day() {
+    let term = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let original = one_obligation("4015", SatisfactionPattern::RatablyByMonthProrated(term), term);
+    let out = modify(&original, &price_change(d(2026, 7, 1), "4015")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("1857"))]);
+    assert_eq!(out.catch_up_total().unwrap(), usd("1857"));
+}
+
+/// Goods transferred, milestones reached and units used on the effective day are performance
+/// under the modified contract, like a day of service: they are not in the catch-up, and they
+/// are recognised at the modified price in the period that contains the effective day.
+#[test]
+fn performance_on_the_effective_day_belongs_to_the_modified_contract() {
+    let effective = d(2026, 7, 1);
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let catch_up = |total: &str, pattern, extra: &str| {
+        let original = one_obligation(total, pattern, term);
+        let out = modify(&original, &price_change(effective, extra)).unwrap();
+        let s = schedule_across(&original, &out, &months((2026, 6), (2026, 7))).unwrap();
+        (out.recognised_before[0].1, out.catch_up_total().unwrap(), totals(&s))
+    };
+
+    // Delivered on the effective day: nothing before, no catch-up; July recognises 1,000 + 500.
+    let (before, up, s) = catch_up("1000", SatisfactionPattern::PointInTime(effective), "500");
+    assert_eq!((before, up), (usd("0"), usd("0")));
+    assert_eq!(s, ["0.00", "1500.00"]);
+
+    // Two equal milestones, one reached in March, one on the effective day: 500 before; as at the
+    // modification one of two is done, 1/2 × 1,400 = 700, so the catch-up is 700 − 500 = 200.
+    let ms = SatisfactionPattern::Milestones(vec![
+        Milestone { name: "design".into(), weight: Decimal::ONE, achieved: Some(d(2026, 3, 10)) },
+        Milestone { name: "launch".into(), weight: Decimal::ONE, achieved: Some(effective) },
+    ]);
+    let (before, up, s) = catch_up("1000", ms, "400");
+    assert_eq!((before, up), (usd("500"), usd("200")));
+    assert_eq!(s, ["0.00", "900.00"]); // July: 200 catch-up + the launch's 700
+
+    // 30 of 100 committed units used in February, 20 more on the effective day: 300 before; as at
+    // the modification 30% × 1,200 = 360, so the catch-up is 60.
+    let usage = SatisfactionPattern::Usage {
+        committed: Decimal::from(100),
+        reports: vec![
+            UsageReport { date: d(2026, 2, 1), quantity: Decimal::from(30) },
+            UsageReport { date: effective, quantity: Decimal::from(20) },
+        ],
+    };
+    let (before, up, s) = catch_up("1000", usage, "200");
+    assert_eq!((before, up), (usd("300"), usd("60")));
+    assert_eq!(s, ["0.00", "300.00"]); // July: 60 catch-up + 20% × 1,200
+}
+
+/// The doc example's schedule across the modification, by month: 1,000 a month before it; July
+/// carries the 1,200 catch-up and its own 14,400/12 = 1,200; the rest 1,200 a month; the whole
+/// schedule sums to the modified allocation of 14,400.
+#[test]
+fn schedule_across_puts_the_catch_up_in_the_effective_period_and_ties() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let effective = d(2026, 7, 1);
+    let out = modify(&original, &price_change(effective, "2400")).unwrap();
+    let s = schedule_across(&original, &out, &months((2026, 1), (2026, 12))).unwrap();
+    let mut expected = vec!["1000.00"; 6];
+    expected.push("2400.00");
+    expected.extend(["1200.00"; 5]);
+    assert_eq!(totals(&s), expected);
+    assert_eq!(Money::sum(Currency::USD, s.period_totals().unwrap()).unwrap(), usd("14400"));
+    assert_eq!(s.total_allocated().unwrap(), usd("14400"));
+}
+
+// ---- variable consideration tied to one obligation (ASC 606-10-32-39 to 41) ----
+
+fn penalty(name: &str, amount: &str, tied_to: &str) -> VariableConsideration {
+    VariableConsideration {
+        name: name.into(),
+        estimates: vec![VariableEstimate::new(
+            d(2026, 1, 1),
+            EstimateMethod::MostLikelyAmount,
+            vec![Outcome { amount: usd(amount), probability: Percent::HUNDRED }],
+        )
+        .unwrap()],
+        applies_to: Some(tied_to.into()),
+    }
+}
+
+fn priced(fixed: &str, ssps: &[(&str, &str)], variable: Vec<VariableConsideration>) -> Contract {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut price = TransactionPrice::fixed(usd(fixed));
+    price.variable = variable;
+    Contract {
+        id: "VC".into(),
+        customer: "cus".into(),
+        currency: Currency::USD,
+        term,
+        obligations: ssps
+            .iter()
+            .map(|(id, ssp)| PerformanceObligation {
+                id: (*id).into(),
+                ssp: Ssp::Observable(usd(ssp)),
+                pattern: SatisfactionPattern::RatablyByDay(term),
+            })
+            .collect(),
+        price,
+    }
+}
+
+/// Fixed $1,000 for A (SSP 800) and B (SSP 200), with a $600 late-delivery penalty whose terms
+/// relate to B alone (606-10-32-40(a)). Allocated entirely to B it would leave B with
+/// 1,000 × 200/1,000 − 600 = −400: not the amount the entity expects for B, so it fails the
+/// allocation objective (606-10-32-28, 32-40(b)), and 606-10-32-41 allocates the penalty like
+/// the rest of the price: the $400 transaction price by relative SSP, A 400 × 800/1,000 = 320 and
+/// B 400 × 200/1,000 = 80.
+#[test]
+fn a_penalty_that_would_leave_its_obligation_negative_is_spread_by_relative_ssp() {
+    let c = priced("1000", &[("A", "800"), ("B", "200")], vec![penalty("late delivery", "-600", "B")]);
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("A"), Some(usd("320")));
+    assert_eq!(a.amount_for("B"), Some(usd("80")));
+    assert_eq!(a.transaction_price(), usd("400"));
+    // the choice is on the record, with the figure that ruled out 606-10-32-40
+    assert_eq!(
+        a.spread(),
+        [SpreadVariable {
+            name: "late delivery".into(),
+            tied_to: "B".into(),
+            amount: usd("-600"),
+            reason: SpreadReason::NegativeAllocation { obligation: "B".into(), would_be: usd("-400") },
+        }]
+    );
+    // and the schedule recognises the spread allocation
+    let s = ContractSchedule::build(&c, &months((2026, 1), (2026, 12))).unwrap();
+    assert_eq!(s.total_allocated().unwrap(), usd("400"));
+    assert!(s.obligations().iter().all(|o| !o.allocated().is_negative()));
+}
+
+/// Two penalties, where spreading one drives the other's obligation negative. Fixed $1,000 for A
+/// (SSP 500), B (300) and C (200); penalties of $260 tied to B and $250 tied to C, so the
+/// transaction price is 1,000 − 510 = 490.
+/// Round 1, both tied: the rest is 490 + 510 = 1,000 by SSP: A 500, B 300 − 260 = 40,
+/// C 200 − 250 = −50 → C's penalty is spread (606-10-32-41).
+/// Round 2, B's tied: the rest is 490 + 260 = 750: A 375, B 225 − 260 = −35, C 150 → B's penalty
+/// is spread too.
+/// Round 3, none tied: 490 by SSP: A 245, B 147, C 98.
+#[test]
+fn spreading_one_penalty_is_iterated_until_no_obligation_is_negative() {
+    let c = priced(
+        "1000",
+        &[("A", "500"), ("B", "300"), ("C", "200")],
+        vec![penalty("B late", "-260", "B"), penalty("C late", "-250", "C")],
+    );
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("A"), Some(usd("245")));
+    assert_eq!(a.amount_for("B"), Some(usd("147")));
+    assert_eq!(a.amount_for("C"), Some(usd("98")));
+    let moved: Vec<(&str, SpreadReason)> = a.spread().iter().map(|s| (s.name.as_str(), s.reason.clone())).collect();
+    assert_eq!(
+        moved,
+        [
+            ("C late", SpreadReason::NegativeAllocation { obligation: "C".into(), would_be: usd("-50") }),
+            ("B late", SpreadReason::NegativeAllocation { obligation: "B".into(), would_be: usd("-35") }),
+        ]
+    );
+}
+
+/// A bonus tied to A larger than the rest of the price leaves the others a negative share: the
+/// rest is 100 − 300 = −200 with no penalty to blame, so the bonus fails 606-10-32-40(b) and is
+/// spread. Fixed $100 for A and B (SSP 50 each), bonus +$300 tied to A, and an untied penalty of
+/// −$300 (say, a refund expected on the whole contract): the price is 100 + 300 − 300 = 100.
+/// Tied: the rest is 100 − 300 = −200, split −100/−100, A = −100 + 300 = 200, B = −100 → spread
+/// the bonus. Untied: 100 by SSP, A 50, B 50.
+#[test]
+fn a_tied_bonus_that_starves_the_other_obligations_is_spread() {
+    let mut bonus = penalty("bonus", "300", "A");
+    let mut refund = penalty("refund", "-300", "A");
+    refund.applies_to = None;
+    bonus.name = "bonus".into();
+    let c = priced("100", &[("A", "50"), ("B", "50")], vec![bonus, refund]);
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!((a.amount_for("A"), a.amount_for("B")), (Some(usd("50")), Some(usd("50"))));
+    assert_eq!(a.spread().len(), 1);
+    assert_eq!(
+        a.spread()[0].reason,
+        SpreadReason::NegativeAllocation { obligation: "B".into(), would_be: usd("-100") }
+    );
+}
+
+/// A penalty its obligation can absorb stays with it (606-10-32-40): A 800, B 200 − 150 = 50.
+#[test]
+fn a_penalty_its_obligation_can_absorb_stays_tied() {
+    let c = priced("1000", &[("A", "800"), ("B", "200")], vec![penalty("late delivery", "-150", "B")]);
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("A"), Some(usd("800")));
+    assert_eq!(a.amount_for("B"), Some(usd("50")));
+}
+
+// ---- journal posting: nothing dropped, everything balanced ----
+
+/// $1,200 for 2026 ratably by month, reported April to September only. Billed $600 on Jan 1
+/// (before the first period), $600 on Jul 1 and $300 on Dec 1 (after the last). The ledger must
+/// hold every billing and all revenue recognised through September, the Jan–Mar $300 included:
+/// AR = 600 + 600 + 300 = 1,500; revenue = −(300 before + 6 × 100) = −900; the position is
+/// 1,500 − 900 = 600 billed ahead, a liability: deferred revenue −600, contract asset 0.
+#[test]
+fn post_journal_posts_billings_and_revenue_outside_the_reported_periods() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let c = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    let s = ContractSchedule::build(&c, &months((2026, 4), (2026, 9))).unwrap();
+    let billings = [
+        Billing { date: d(2026, 1, 1), amount: usd("600") },
+        Billing { date: d(2026, 7, 1), amount: usd("600") },
+        Billing { date: d(2026, 12, 1), amount: usd("300") },
+    ];
+    let mut ledger = InMemoryLedger::new();
+    s.post_journal(&billings, &mut ledger).unwrap();
+    let balance = |a| ledger.balance(a, Currency::USD).unwrap();
+    assert_eq!(balance(Account::AccountsReceivable), usd("1500"));
+    assert_eq!(balance(Account::Revenue), usd("-900"));
+    assert_eq!(balance(Account::DeferredRevenue), usd("-600"));
+    assert_eq!(balance(Account::ContractAsset), usd("0"));
+    // revenue recognised before the first period is dated the day before it
+    let before = ledger.entries().iter().find(|e| e.date() == d(2026, 3, 31)).unwrap();
+    assert_eq!(before.net(Account::Revenue).unwrap(), usd("-300"));
+}
+
+// ---- values read from JSON pass the constructors' checks ----
+
+/// A schedule whose obligation has fewer amounts than there are periods is refused, instead of
+/// panicking in `period_totals`.
+#[test]
+fn a_schedule_with_short_amounts_is_refused_from_json() {
+    let json = r#"{"contract_id":"C","currency":"USD",
+        "periods":[{"start":"2026-01-01","end":"2026-02-01"},{"start":"2026-02-01","end":"2026-03-01"}],
+        "obligations":[{"obligation_id":"o","allocated":{"amount":"10","currency":"USD"},
+            "before":{"amount":"0","currency":"USD"},"amounts":[{"amount":"10","currency":"USD"}],
+            "after":{"amount":"0","currency":"USD"}}]}"#;
+    let parsed = serde_json::from_str::<ContractSchedule>(json);
+    assert!(parsed.is_err(), "accepted a schedule with 2 periods and 1 amount");
+}
+
+/// An estimate with no outcomes is refused, instead of panicking in `constrained`.
+#[test]
+fn an_estimate_with_no_outcomes_is_refused_from_json() {
+    let json = r#"{"as_of":"2026-01-01","method":"ExpectedValue","outcomes":[]}"#;
+    let parsed = serde_json::from_str::<VariableEstimate>(json);
+    assert!(parsed.is_err(), "accepted an estimate with no outcomes");
+}
+
+/// A journal entry must balance, have lines, and be in one currency, whether built in code or
+/// read from JSON.
+#[test]
+fn journal_entries_from_json_must_balance_in_one_currency() {
+    use revops::ledger::JournalEntry;
+    let entry = |lines: &str| format!(r#"{{"date":"2026-01-31","reference":"C-1","memo":"m","lines":[{lines}]}}"#);
+    let line = |account: &str, amount: &str, currency: &str| {
+        format!(r#"{{"account":"{account}","amount":{{"amount":"{amount}","currency":"{currency}"}}}}"#)
+    };
+    let balanced = entry(&[line("DeferredRevenue", "10", "USD"), line("Revenue", "-10", "USD")].join(","));
+    assert!(serde_json::from_str::<JournalEntry>(&balanced).is_ok());
+    let one_line = entry(&line("Revenue", "-10", "USD"));
+    assert!(serde_json::from_str::<JournalEntry>(&one_line).is_err(), "accepted an unbalanced one-line entry");
+    assert!(serde_json::from_str::<JournalEntry>(&entry("")).is_err(), "accepted an entry with no lines");
+    let mixed = entry(&[line("Cash", "10", "USD"), line("Revenue", "-10", "EUR")].join(","));
+    assert!(serde_json::from_str::<JournalEntry>(&mixed).is_err(), "accepted a mixed-currency entry");
+}
+
+/// Contracts from [`arb_contract`] with billings anywhere (before, inside and after the reported
+/// periods; credit notes and zero amounts too), and a window of months to report.
+/// Contracts with their billings, and a window of months (first, count) to report.
+type BilledBook = (Vec<(Contract, Vec<Billing>)>, (u32, u32));
+
+fn arb_billed_book() -> impl Strategy<Value = BilledBook> {
+    let billings = prop::collection::vec((-300i64..2_000, -200_000i64..1_000_000), 0..8);
+    (prop::collection::vec((arb_contract(), billings), 1..4), (0u32..24, 1u32..30)).prop_map(|(book, window)| {
+        let book = book
+            .into_iter()
+            .map(|((c, _), bills)| {
+                let currency = c.currency;
+                let billings = bills
+                    .iter()
+                    .map(|&(n, minor)| Billing {
+                        date: d(2026, 1, 1) + chrono::Duration::days(n),
+                        amount: Money::from_minor_units(minor, currency).unwrap(),
+                    })
+                    .collect();
+                (c, billings)
+            })
+            .collect();
+        (book, window)
+    })
+}
+
+/// A sink that refuses every entry after the first `accept`.
+struct Refusing {
+    ledger: InMemoryLedger,
+    accept: usize,
+}
+
+impl LedgerSink for Refusing {
+    fn post(&mut self, entry: JournalEntry) -> Result<(), LedgerError> {
+        if self.ledger.entries().len() >= self.accept {
+            return Err(LedgerError::Refused { reference: entry.reference().into(), reason: "closed period".into() });
+        }
+        self.ledger.post(entry)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Posted in full, the ledger is the contracts' position: every entry balances, receivables
+    /// are everything billed, revenue is minus everything recognised (before the periods
+    /// included), and deferred revenue and contract asset are each contract's end position.
+    #[test]
+    fn the_ledger_equals_the_position((book, (from, len)) in arb_billed_book()) {
+        let first = Month::new(2026, 1).unwrap().checked_add(from as i32).unwrap();
+        let periods: Vec<Period> = first.through(first.checked_add(len as i32 - 1).unwrap()).map(Month::period).collect();
+        let mut ledger = InMemoryLedger::new();
+        let mut expected: std::collections::BTreeMap<Currency, [Money; 4]> = Default::default();
+        for (c, billings) in &book {
+            let s = ContractSchedule::build(c, &periods).unwrap();
+            s.post_journal(billings, &mut ledger).unwrap();
+            let zero = Money::zero(c.currency);
+            let e = expected.entry(c.currency).or_insert([zero; 4]);
+            let billed = Money::sum(c.currency, billings.iter().map(|b| b.amount)).unwrap();
+            let recognised = Money::sum(c.currency, s.period_totals().unwrap()).unwrap().checked_add(s.total_before().unwrap()).unwrap();
+            let end = s.rollforward(billings).unwrap().end_position().unwrap();
+            prop_assert_eq!(end.net, billed.checked_sub(recognised).unwrap());
+            let add = |a: Money, b: Money| a.checked_add(b).unwrap();
+            *e = [add(e[0], billed), add(e[1], -recognised), add(e[2], -end.liability()), add(e[3], end.asset())];
+        }
+        for entry in ledger.entries() {
+            prop_assert!(Money::sum(entry.currency(), entry.lines().iter().map(|l| l.amount)).unwrap().is_zero());
+        }
+        for (currency, [ar, revenue, deferred, asset]) in expected {
+            let balance = |a| ledger.balance(a, currency).unwrap();
+            prop_assert_eq!(balance(Account::AccountsReceivable), ar);
+            prop_assert_eq!(balance(Account::Revenue), revenue);
+            prop_assert_eq!(balance(Account::DeferredRevenue), deferred);
+            prop_assert_eq!(balance(Account::ContractAsset), asset);
+        }
+    }
+
+    /// An error of this crate's posts nothing: the ledger is exactly as it was. A refusal by the
+    /// ledger part-way leaves exactly the entries before it, and the error says how many.
+    #[test]
+    fn a_failed_posting_leaves_the_ledger_as_it_was_or_says_what_was_posted(
+        (book, (from, len)) in arb_billed_book(),
+        accept in 0usize..20,
+    ) {
+        let first = Month::new(2026, 1).unwrap().checked_add(from as i32).unwrap();
+        let periods: Vec<Period> = first.through(first.checked_add(len as i32 - 1).unwrap()).map(Month::period).collect();
+        let (c, billings) = &book[0];
+        let s = ContractSchedule::build(c, &periods).unwrap();
+
+        let mut ledger = InMemoryLedger::new();
+        s.post_journal(billings, &mut ledger).unwrap(); // something already on it
+        let before = ledger.clone();
+        let mut foreign = billings.clone();
+        let other = if c.currency == Currency::EUR { Currency::USD } else { Currency::EUR };
+        foreign.push(Billing { date: d(2027, 1, 1), amount: Money::parse("1", other).unwrap() });
+        prop_assert!(s.post_journal(&foreign, &mut ledger).is_err());
+        prop_assert_eq!(&ledger, &before);
+
+        let entries = s.journal_entries(billings).unwrap();
+        let mut sink = Refusing { ledger: InMemoryLedger::new(), accept };
+        match s.post_journal(billings, &mut sink) {
+            Ok(n) => prop_assert!(n == entries.len() && n <= accept),
+            Err(RevRecError::PostingStopped { posted, .. }) => {
+                prop_assert_eq!(posted, accept);
+                prop_assert!(accept < entries.len());
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+        prop_assert_eq!(sink.ledger.entries(), &entries[..entries.len().min(accept)]);
+    }
+
+    /// Variable consideration tied to obligations never leaves one negative, the lines always
+    /// sum to the price, and only tied items are ever spread.
+    #[test]
+    fn tied_variable_consideration_never_allocates_a_negative_amount(
+        ssps in prop::collection::vec(1i64..1_000_000, 1..5),
+        fixed in 0i64..5_000_000,
+        items in prop::collection::vec((-3_000_000i64..3_000_000, 0usize..6), 0..5),
+    ) {
+        let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+        let cents = |n: i64| Money::from_minor_units(n, Currency::USD).unwrap();
+        let mut price = TransactionPrice::fixed(cents(fixed));
+        for (k, &(amount, tie)) in items.iter().enumerate() {
+            let estimate = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::MostLikelyAmount, vec![Outcome { amount: cents(amount), probability: Percent::HUNDRED }]).unwrap();
+            let applies_to = (tie < ssps.len()).then(|| format!("o{tie}"));
+            price.variable.push(VariableConsideration { name: format!("v{k}"), estimates: vec![estimate], applies_to });
+        }
+        let obligations = ssps.iter().enumerate().map(|(i, &ssp)| PerformanceObligation {
+            id: format!("o{i}"), ssp: Ssp::Observable(cents(ssp)), pattern: SatisfactionPattern::RatablyByDay(term),
+        }).collect();
+        let c = Contract { id: "T".into(), customer: "c".into(), currency: Currency::USD, term, obligations, price };
+        match allocate(&c, NaiveDate::MAX) {
+            Err(RevRecError::NegativeTransactionPrice { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+            Ok(a) => {
+                prop_assert!(a.lines().iter().all(|(_, m)| !m.is_negative()), "{:?}", a);
+                prop_assert_eq!(Money::sum(Currency::USD, a.lines().iter().map(|(_, m)| *m)).unwrap(), a.transaction_price());
+                for s in a.spread() {
+                    let item = c.price.variable.iter().find(|v| v.name == s.name).unwrap();
+                    prop_assert_eq!(item.applies_to.as_deref(), Some(s.tied_to.as_str()));
+                }
+            }
+        }
+    }
+
+    /// A catch-up schedule follows the original up to the effective date and the modified
+    /// contract after it; the period containing the effective date takes the difference, and the
+    /// whole schedule ties to the modified allocation.
+    #[test]
+    fn schedule_across_follows_each_contract_on_its_side_and_ties(
+        (c, _) in arb_contract(),
+        effective in 1i64..700,
+        extra in -100_000i64..1_000_000,
+    ) {
+        let effective = d(2026, 1, 1) + chrono::Duration::days(effective);
+        let mut m = price_change(effective, "0");
+        m.additional_consideration = Money::from_minor_units(extra, c.currency).unwrap();
+        m.new_contract_id = c.id.clone();
+        let Ok(out) = modify(&c, &m) else { return Ok(()) }; // a reduction can make the price negative
+        let periods = months((2026, 1), (2030, 12));
+        let across = schedule_across(&c, &out, &periods).unwrap();
+        let original = ContractSchedule::build(&c, &periods).unwrap();
+        let modified = ContractSchedule::build(&out.contract, &periods).unwrap();
+        let (a, o, n) = (across.period_totals().unwrap(), original.period_totals().unwrap(), modified.period_totals().unwrap());
+        for (k, p) in periods.iter().enumerate() {
+            if p.end() <= effective {
+                prop_assert_eq!(a[k], o[k], "{}", p);
+            } else if p.start() > effective {
+                prop_assert_eq!(a[k], n[k], "{}", p);
+            }
+        }
+        let total = Money::sum(c.currency, a).unwrap().checked_add(across.total_before().unwrap()).unwrap().checked_add(across.total_after().unwrap()).unwrap();
+        prop_assert_eq!(total, modified.total_allocated().unwrap());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// What is written as JSON reads back as the same value, through the same checks.
+    #[test]
+    fn values_round_trip_through_json((c, billings) in arb_contract()) {
+        fn again<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
+            serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
+        }
+        prop_assert_eq!(&again(&c), &c);
+        let a = allocate(&c, NaiveDate::MAX).unwrap();
+        prop_assert_eq!(&again(&a), &a);
+        let s = ContractSchedule::build(&c, &months((2026, 1), (2027, 12))).unwrap();
+        prop_assert_eq!(&again(&s), &s);
+        for e in s.journal_entries(&billings).unwrap() {
+            prop_assert_eq!(&again(&e), &e);
+        }
+        let estimate = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::ExpectedValue, vec![
+            Outcome { amount: Money::zero(c.currency), probability: pct(30) },
+            Outcome { amount: c.price.fixed, probability: pct(70) },
+        ]).unwrap();
+        prop_assert_eq!(&again(&estimate), &estimate);
     }
 }

@@ -88,7 +88,7 @@ pub fn reconcile(
         (Some(f), Some(l)) if f.period.start() == period.start() && l.period.end() == period.end() => (f, l),
         _ => return Err(BillingError::PeriodNotAligned(period.to_string())),
     };
-    let c = schedule.currency;
+    let c = schedule.currency();
     for r in receipts {
         super::error::same_currency("cash receipt", c, &r.amount)?;
     }
@@ -99,7 +99,7 @@ pub fn reconcile(
     let before = |d: NaiveDate| d < period.start();
     let by_end = |d: NaiveDate| d < period.end();
     Ok(Reconciliation {
-        contract_id: schedule.contract_id.clone(),
+        contract_id: schedule.contract_id().to_string(),
         period,
         billed: Money::sum(c, rows.iter().map(|r| r.billed))?,
         recognised: Money::sum(c, rows.iter().map(|r| r.recognised))?,

@@ -77,38 +77,81 @@ pub struct Rollforward {
     pub billed_after: Money,
 }
 
+impl Rollforward {
+    /// The position once the billings after the last period are counted too: the last row's
+    /// closing position plus [`Rollforward::billed_after`]. This is what
+    /// [`ContractSchedule::post_journal`] leaves on deferred revenue and contract asset.
+    ///
+    /// # Errors
+    /// An overflowing sum.
+    pub fn end_position(&self) -> Result<ContractPosition, RevRecError> {
+        let closing = self.rows.last().map_or(Money::zero(self.billed_after.currency()), |r| r.closing.net);
+        Ok(ContractPosition { net: closing.checked_add(self.billed_after)? })
+    }
+}
+
 fn billed_in(currency: Currency, billings: &[Billing], keep: impl Fn(NaiveDate) -> bool) -> Result<Money, RevRecError> {
     Ok(Money::sum(currency, billings.iter().filter(|b| keep(b.date)).map(|b| b.amount))?)
 }
 
 impl ContractSchedule {
+    /// Every billing in the schedule's currency.
+    fn check_billings(&self, billings: &[Billing]) -> Result<(), RevRecError> {
+        match billings.iter().find(|b| b.amount.currency() != self.currency()) {
+            None => Ok(()),
+            Some(b) => Err(RevRecError::CurrencyMismatch {
+                contract: self.contract_id().to_string(),
+                what: format!("billing of {}", b.date),
+                expected: self.currency(),
+                found: b.amount.currency(),
+            }),
+        }
+    }
+
+    /// The first day of the first period and the end of the last.
+    fn span(&self) -> (NaiveDate, NaiveDate) {
+        let first = self.periods().first().map_or(NaiveDate::MIN, Period::start);
+        let last = self.periods().last().map_or(NaiveDate::MIN, Period::end);
+        (first, last)
+    }
+
     /// The rollforward of this contract's net position given what was billed. Billings before the
     /// first period are in the opening position, those after the last in `billed_after`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{Month, Period};
+    /// use revops::revrec::*;
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+    /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("1200")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+    /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("1200")) };
+    /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 3)?).map(Month::period).collect();
+    /// let s = ContractSchedule::build(&c, &months)?;
+    /// let rf = s.rollforward(&[Billing { date: d(1), amount: usd("1200") }])?;
+    /// assert_eq!(rf.rows[2].closing.liability(), usd("900")); // billed 1,200, recognised 300
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A billing in another currency, or an overflowing sum.
     pub fn rollforward(&self, billings: &[Billing]) -> Result<Rollforward, RevRecError> {
-        let c = self.currency;
-        for b in billings {
-            if b.amount.currency() != c {
-                return Err(RevRecError::CurrencyMismatch {
-                    contract: self.contract_id.clone(),
-                    what: format!("billing of {}", b.date),
-                    expected: c,
-                    found: b.amount.currency(),
-                });
-            }
-        }
-        let first = self.periods.first().map(Period::start).unwrap_or(NaiveDate::MIN);
-        let last = self.periods.last().map(Period::end).unwrap_or(NaiveDate::MIN);
+        self.check_billings(billings)?;
+        let c = self.currency();
+        let (first, last) = self.span();
         let mut net = billed_in(c, billings, |d| d < first)?.checked_sub(self.total_before()?)?;
         let totals = self.period_totals()?;
-        let mut rows = Vec::with_capacity(self.periods.len());
-        for (p, recognised) in self.periods.iter().zip(totals) {
+        let mut rows = Vec::with_capacity(self.periods().len());
+        for (p, recognised) in self.periods().iter().zip(totals) {
             let billed = billed_in(c, billings, |d| p.contains(d))?;
             let opening = ContractPosition { net };
             net = net.checked_add(billed)?.checked_sub(recognised)?;
             rows.push(RollforwardRow { period: *p, opening, billed, recognised, closing: ContractPosition { net } });
         }
         Ok(Rollforward {
-            contract_id: self.contract_id.clone(),
+            contract_id: self.contract_id().to_string(),
             rows,
             billed_after: billed_in(c, billings, |d| d >= last)?,
         })
@@ -116,50 +159,141 @@ impl ContractSchedule {
 
     /// Unrecognised revenue by future period: for each period starting on or after `from`, what
     /// will be recognised in it, plus what lies beyond the last period.
+    ///
+    /// # Errors
+    /// An overflowing sum.
     pub fn waterfall(&self, from: NaiveDate) -> Result<WaterfallRow, RevRecError> {
         let totals = self.period_totals()?;
         let (periods, amounts): (Vec<Period>, Vec<Money>) =
-            self.periods.iter().zip(totals).filter(|(p, _)| p.start() >= from).map(|(p, m)| (*p, m)).unzip();
-        Ok(WaterfallRow { contract_id: self.contract_id.clone(), periods, amounts, beyond: self.total_after()? })
+            self.periods().iter().zip(totals).filter(|(p, _)| p.start() >= from).map(|(p, m)| (*p, m)).unzip();
+        Ok(WaterfallRow { contract_id: self.contract_id().to_string(), periods, amounts, beyond: self.total_after()? })
     }
 
-    /// Post the contract's billings and revenue to a ledger, one entry per billing and one per
-    /// period with revenue, splitting each between deferred revenue and contract asset so that
-    /// the ledger's balances equal [`ContractPosition`]'s. Billings in a period post before its
-    /// revenue. Returns the number of entries posted.
+    /// The journal entries for the contract's billings and revenue, in posting order, each
+    /// splitting its movement between deferred revenue and contract asset so that the ledger's
+    /// balances follow [`ContractPosition`]:
+    ///
+    /// 1. billings dated before the first period, by date, then the revenue recognised before the
+    ///    first period, dated the day before it;
+    /// 2. for each period, its billings by date, then its revenue, dated its last day;
+    /// 3. billings dated on or after the end of the last period, by date.
+    ///
+    /// Nothing is dropped: posted in full, accounts receivable is everything billed, revenue is
+    /// minus everything recognised through the last period, and deferred revenue and contract
+    /// asset are the [`Rollforward::end_position`]'s liability and asset. A zero billing or a
+    /// period with no revenue has no entry. Every entry is built and checked before any is
+    /// returned.
+    ///
+    /// # Errors
+    /// A billing in another currency, or an overflowing amount.
+    pub fn journal_entries(&self, billings: &[Billing]) -> Result<Vec<JournalEntry>, RevRecError> {
+        self.check_billings(billings)?;
+        let (first, last) = self.span();
+        let mut sorted: Vec<&Billing> = billings.iter().filter(|b| !b.amount.is_zero()).collect();
+        sorted.sort_by_key(|b| b.date); // stable: same-day billings keep the caller's order
+        let mut journal = Journal { schedule: self, net: Money::zero(self.currency()), entries: Vec::new() };
+        for b in sorted.iter().filter(|b| b.date < first) {
+            journal.bill(b)?;
+        }
+        journal.recognise(
+            first.pred_opt().unwrap_or(first),
+            self.total_before()?,
+            "revenue recognised before the first period",
+        )?;
+        for (p, recognised) in self.periods().iter().zip(self.period_totals()?) {
+            for b in sorted.iter().filter(|b| p.contains(b.date)) {
+                journal.bill(b)?;
+            }
+            journal.recognise(p.last_day().unwrap_or(p.start()), recognised, "revenue recognised")?;
+        }
+        for b in sorted.iter().filter(|b| b.date >= last) {
+            journal.bill(b)?;
+        }
+        Ok(journal.entries)
+    }
+
+    /// Post the contract's billings and revenue to a ledger: the entries of
+    /// [`ContractSchedule::journal_entries`], in that order. Returns the number of entries posted.
+    ///
+    /// Every entry is built and checked before the first is posted, so an error of this crate's
+    /// (a billing in another currency, an overflow) posts nothing. If the ledger itself refuses
+    /// an entry, posting stops there: the entries before it stay posted, and
+    /// [`RevRecError::PostingStopped`] says how many, so the caller can resume from the next
+    /// entry of `journal_entries` or reverse the ones posted. A ledger that must take all or
+    /// nothing can post the `journal_entries` itself, in one transaction.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{Month, Period};
+    /// use revops::ledger::{Account, InMemoryLedger};
+    /// use revops::revrec::*;
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+    /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("1200")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+    /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("1200")) };
+    /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 3)?).map(Month::period).collect();
+    /// let s = ContractSchedule::build(&c, &months)?;
+    /// let mut ledger = InMemoryLedger::new();
+    /// // billed up front: one billing and three months of revenue
+    /// assert_eq!(s.post_journal(&[Billing { date: d(1), amount: usd("1200") }], &mut ledger)?, 4);
+    /// assert_eq!(ledger.balance(Account::DeferredRevenue, Currency::USD)?, usd("-900"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ContractSchedule::journal_entries`], with nothing posted; or
+    /// [`RevRecError::PostingStopped`] when the ledger refuses an entry.
     pub fn post_journal<L: LedgerSink + ?Sized>(
         &self,
         billings: &[Billing],
         ledger: &mut L,
     ) -> Result<usize, RevRecError> {
-        let rf = self.rollforward(billings)?;
-        let c = self.currency;
-        let mut net = rf.rows.first().map(|r| r.opening.net).unwrap_or(Money::zero(c));
-        let mut posted = 0;
-        let mut sorted: Vec<&Billing> = billings.iter().collect();
-        sorted.sort_by_key(|b| b.date);
-        for row in &rf.rows {
-            for b in sorted.iter().filter(|b| row.period.contains(b.date)) {
-                let after = net.checked_add(b.amount)?;
-                let lines = vec![line(Account::AccountsReceivable, b.amount)]
-                    .into_iter()
-                    .chain(position_lines(net, after)?)
-                    .collect();
-                ledger.post(JournalEntry::new(b.date, &self.contract_id, "billing", lines)?)?;
-                net = after;
-                posted += 1;
-            }
-            if !row.recognised.is_zero() {
-                let after = net.checked_sub(row.recognised)?;
-                let mut lines = position_lines(net, after)?;
-                lines.push(line(Account::Revenue, -row.recognised));
-                let date = row.period.last_day().unwrap_or(row.period.start());
-                ledger.post(JournalEntry::new(date, &self.contract_id, "revenue recognised", lines)?)?;
-                net = after;
-                posted += 1;
-            }
+        let entries = self.journal_entries(billings)?;
+        let count = entries.len();
+        for (posted, entry) in entries.into_iter().enumerate() {
+            ledger.post(entry).map_err(|source| RevRecError::PostingStopped {
+                contract: self.contract_id().to_string(),
+                posted,
+                source: Box::new(source),
+            })?;
         }
-        Ok(posted)
+        Ok(count)
+    }
+}
+
+/// Entries being built for one contract, with its running net position.
+struct Journal<'a> {
+    schedule: &'a ContractSchedule,
+    net: Money,
+    entries: Vec<JournalEntry>,
+}
+
+impl Journal<'_> {
+    /// A billing: receivable up, position up.
+    fn bill(&mut self, b: &Billing) -> Result<(), RevRecError> {
+        let after = self.net.checked_add(b.amount)?;
+        let mut lines = vec![line(Account::AccountsReceivable, b.amount)];
+        lines.extend(position_lines(self.net, after)?);
+        self.push(b.date, "billing", lines, after)
+    }
+
+    /// Revenue recognised: revenue credited, position down. Nothing when zero.
+    fn recognise(&mut self, date: NaiveDate, amount: Money, memo: &str) -> Result<(), RevRecError> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let after = self.net.checked_sub(amount)?;
+        let mut lines = position_lines(self.net, after)?;
+        lines.push(line(Account::Revenue, -amount));
+        self.push(date, memo, lines, after)
+    }
+
+    fn push(&mut self, date: NaiveDate, memo: &str, lines: Vec<JournalLine>, after: Money) -> Result<(), RevRecError> {
+        self.entries.push(JournalEntry::new(date, self.schedule.contract_id(), memo, lines)?);
+        self.net = after;
+        Ok(())
     }
 }
 

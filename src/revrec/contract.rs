@@ -1,14 +1,18 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{RevRecError, TransactionPrice};
+use super::{PatternError, RevRecError, TransactionPrice};
 use crate::calendar::Period;
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, Percent};
 
 /// A contract with a customer (ASC 606 step 1): who, in what currency, for how long, what was
 /// promised, and for how much.
+///
+/// The fields are open so that a contract can be assembled and edited; every engine entry point
+/// checks it with [`Contract::validate`] first, and JSON that fails the check is refused.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ContractRepr"))]
 pub struct Contract {
     /// The caller's contract id.
     pub id: String,
@@ -23,6 +27,31 @@ pub struct Contract {
     /// The consideration (step 3).
     pub price: TransactionPrice,
 }
+
+deserialize_via!(
+    Contract,
+    ContractRepr {
+        id: String,
+        customer: String,
+        currency: Currency,
+        term: Period,
+        obligations: Vec<PerformanceObligation>,
+        price: TransactionPrice,
+    },
+    RevRecError,
+    |r| {
+        let c = Contract {
+            id: r.id,
+            customer: r.customer,
+            currency: r.currency,
+            term: r.term,
+            obligations: r.obligations,
+            price: r.price,
+        };
+        c.validate()?;
+        Ok(c)
+    }
+);
 
 /// A distinct promise to transfer a good or service (ASC 606 step 2).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,13 +133,13 @@ pub struct Milestone {
 }
 
 /// Cumulative progress of a [`SatisfactionPattern::PercentComplete`] obligation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProgressReport {
-    /// Effective date.
+    /// The date the progress was measured on; it counts for cut-offs after that date.
     pub as_of: NaiveDate,
-    /// Cumulative fraction complete, in [0, 1].
-    pub complete: Decimal,
+    /// Cumulative progress, in [0%, 100%] (checked with the contract).
+    pub complete: Percent,
 }
 
 /// Usage of a [`SatisfactionPattern::Usage`] obligation.
@@ -125,32 +154,60 @@ pub struct UsageReport {
 
 impl Contract {
     /// Check everything that does not depend on allocation: ids unique, currencies, dates,
-    /// SSPs positive, fractions in range. Engine entry points call this first.
+    /// SSPs positive, patterns valid, variable consideration in the contract's currency. Engine
+    /// entry points call this first, and a contract read from JSON passes it on the way in.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::Period;
+    /// use revops::revrec::{Contract, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice};
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let term = Period::new(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+    /// let plan = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("100")), pattern: SatisfactionPattern::RatablyByDay(term) };
+    /// let mut c = Contract { id: "C-1".into(), customer: "k".into(), currency: Currency::USD, term,
+    ///     obligations: vec![plan], price: TransactionPrice::fixed(usd("100")) };
+    /// assert!(c.validate().is_ok());
+    /// c.obligations[0].ssp = Ssp::Observable(usd("0"));
+    /// assert!(matches!(c.validate(), Err(RevRecError::NonPositiveSsp { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// No obligations, a repeated obligation id, an amount in another currency, an SSP that is not
+    /// positive or a reversed SSP range, more than one residual obligation, an invalid pattern
+    /// ([`RevRecError::InvalidObligation`]), a negative fixed price or discount, a discount or
+    /// variable item naming an unknown obligation.
     pub fn validate(&self) -> Result<(), RevRecError> {
         if self.obligations.is_empty() {
-            return Err(RevRecError::NoObligations(self.id.clone()));
+            return Err(RevRecError::NoObligations { contract: self.id.clone() });
         }
-        for (i, o) in self.obligations.iter().enumerate() {
-            if self.obligations[..i].iter().any(|p| p.id == o.id) {
+        let mut seen = std::collections::HashSet::with_capacity(self.obligations.len());
+        for o in &self.obligations {
+            if !seen.insert(o.id.as_str()) {
                 return Err(RevRecError::DuplicateObligation { contract: self.id.clone(), obligation: o.id.clone() });
             }
             self.validate_ssp(o)?;
-            self.validate_pattern(o)?;
+            o.pattern.check().map_err(|problem| RevRecError::InvalidObligation {
+                contract: self.id.clone(),
+                obligation: o.id.clone(),
+                problem,
+            })?;
         }
         let residuals = self.obligations.iter().filter(|o| matches!(o.ssp, Ssp::Residual { .. })).count();
         if residuals > 1 {
-            return Err(RevRecError::MultipleResiduals(self.id.clone()));
+            return Err(RevRecError::MultipleResiduals { contract: self.id.clone() });
         }
         self.price.validate(self)
     }
 
-    pub(crate) fn check_currency(&self, what: &str, m: &Money) -> Result<(), RevRecError> {
+    pub(crate) fn check_currency(&self, what: impl FnOnce() -> String, m: &Money) -> Result<(), RevRecError> {
         if m.currency() == self.currency {
             Ok(())
         } else {
             Err(RevRecError::CurrencyMismatch {
                 contract: self.id.clone(),
-                what: what.to_string(),
+                what: what(),
                 expected: self.currency,
                 found: m.currency(),
             })
@@ -166,88 +223,82 @@ impl Contract {
     }
 
     fn validate_ssp(&self, o: &PerformanceObligation) -> Result<(), RevRecError> {
-        let what = format!("SSP of obligation {:?}", o.id);
+        let what = || format!("SSP of obligation {:?}", o.id);
         let positive = |m: &Money| {
             if m.amount() > Decimal::ZERO {
                 Ok(())
             } else {
-                Err(RevRecError::NonPositiveSsp(o.id.clone()))
+                Err(RevRecError::NonPositiveSsp { contract: self.id.clone(), obligation: o.id.clone(), ssp: *m })
             }
         };
+        let reversed = || RevRecError::InvalidSspRange { contract: self.id.clone(), obligation: o.id.clone() };
         match &o.ssp {
             Ssp::Observable(m) => {
-                self.check_currency(&what, m)?;
+                self.check_currency(what, m)?;
                 positive(m)
             }
             Ssp::Range { low, point, high } => {
                 for m in [low, point, high] {
-                    self.check_currency(&what, m)?;
+                    self.check_currency(what, m)?;
                 }
                 positive(point)?;
                 if low.amount() <= point.amount() && point.amount() <= high.amount() {
                     Ok(())
                 } else {
-                    Err(RevRecError::InvalidSspRange(o.id.clone()))
+                    Err(reversed())
                 }
             }
             Ssp::Residual { low, high } => {
                 for m in low.iter().chain(high.iter()) {
-                    self.check_currency(&what, m)?;
+                    self.check_currency(what, m)?;
                 }
                 match (low, high) {
-                    (Some(l), Some(h)) if l.amount() > h.amount() => Err(RevRecError::InvalidSspRange(o.id.clone())),
+                    (Some(l), Some(h)) if l.amount() > h.amount() => Err(reversed()),
                     _ => Ok(()),
                 }
             }
         }
     }
+}
 
-    fn validate_pattern(&self, o: &PerformanceObligation) -> Result<(), RevRecError> {
-        let fraction = |what: &str, d: Decimal| {
-            if (Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                Ok(())
-            } else {
-                Err(RevRecError::InvalidFraction(format!("{what} of obligation {:?} is {d}, outside [0, 1]", o.id)))
-            }
-        };
-        match &o.pattern {
+impl SatisfactionPattern {
+    /// The pattern's own rules: a non-empty service period, at least one milestone and positive
+    /// weights, progress within [0%, 100%], a positive commitment and no negative usage.
+    pub(crate) fn check(&self) -> Result<(), PatternError> {
+        match self {
             SatisfactionPattern::RatablyByDay(p)
             | SatisfactionPattern::RatablyByMonth(p)
             | SatisfactionPattern::RatablyByMonthProrated(p) => {
                 if p.is_empty() {
-                    return Err(RevRecError::DatesOutOfOrder {
-                        what: format!("service period of obligation {:?} is empty", o.id),
-                        earlier: p.start(),
-                        later: p.end(),
+                    return Err(PatternError::EmptyServicePeriod(*p));
+                }
+            }
+            SatisfactionPattern::PointInTime(_) => {}
+            SatisfactionPattern::Milestones(ms) => {
+                if ms.is_empty() {
+                    return Err(PatternError::NoMilestones);
+                }
+                if let Some(m) = ms.iter().find(|m| m.weight <= Decimal::ZERO) {
+                    return Err(PatternError::NonPositiveMilestoneWeight {
+                        milestone: m.name.clone(),
+                        weight: m.weight,
                     });
                 }
-                Ok(())
-            }
-            SatisfactionPattern::PointInTime(_) => Ok(()),
-            SatisfactionPattern::Milestones(ms) => {
-                if ms.is_empty() || ms.iter().any(|m| m.weight <= Decimal::ZERO) {
-                    return Err(RevRecError::InvalidFraction(format!(
-                        "obligation {:?} needs at least one milestone, each with a positive weight",
-                        o.id
-                    )));
-                }
-                Ok(())
             }
             SatisfactionPattern::PercentComplete(reports) => {
-                reports.iter().try_for_each(|r| fraction("reported progress", r.complete))
+                if let Some(r) = reports.iter().find(|r| r.complete < Percent::ZERO || r.complete > Percent::HUNDRED) {
+                    return Err(PatternError::ProgressOutOfRange { as_of: r.as_of, complete: r.complete });
+                }
             }
             SatisfactionPattern::Usage { committed, reports } => {
                 if *committed <= Decimal::ZERO {
-                    return Err(RevRecError::InvalidFraction(format!(
-                        "committed quantity of obligation {:?} must be positive",
-                        o.id
-                    )));
+                    return Err(PatternError::NonPositiveCommitment(*committed));
                 }
-                if reports.iter().any(|r| r.quantity < Decimal::ZERO) {
-                    return Err(RevRecError::NegativeAmount(format!("usage reported for obligation {:?}", o.id)));
+                if let Some(r) = reports.iter().find(|r| r.quantity < Decimal::ZERO) {
+                    return Err(PatternError::NegativeUsage { date: r.date, quantity: r.quantity });
                 }
-                Ok(())
             }
         }
+        Ok(())
     }
 }

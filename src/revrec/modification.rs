@@ -2,13 +2,14 @@
 
 use chrono::NaiveDate;
 
+use super::progress::AsAt;
 use super::schedule::{build_from, Recognition};
 use super::{
     Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
     VariableConsideration,
 };
 use crate::calendar::Period;
-use crate::money::{Money, Ratio};
+use crate::money::{Money, MoneyError, Ratio};
 
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,8 @@ pub struct Modification {
 pub struct ModificationOutcome {
     /// The treatment applied.
     pub treatment: ModificationTreatment,
+    /// The modification's effective date: the first day of the outcome's contract.
+    pub effective: NaiveDate,
     /// The contract to recognise from the effective date on: the separate new contract, the new
     /// prospective contract, or the modified original.
     pub contract: Contract,
@@ -87,6 +90,9 @@ pub struct ModificationOutcome {
 
 impl ModificationOutcome {
     /// The total catch-up adjustment.
+    ///
+    /// # Errors
+    /// Amounts in another currency than the contract's, or an overflowing sum.
     pub fn catch_up_total(&self) -> Result<Money, RevRecError> {
         Ok(Money::sum(self.contract.currency, self.catch_up.iter().map(|(_, m)| *m))?)
     }
@@ -100,9 +106,24 @@ impl ModificationOutcome {
 ///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
 ///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
 ///   additional consideration (606-10-25-13(a)).
-/// - **Cumulative catch-up**: the modified contract replaces the original, and the difference
-///   between what it would have recognised through the effective date and what was recognised is
-///   the catch-up (606-10-25-13(b)). Use [`schedule_across`] for its schedule.
+/// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
+///   modified contract's cumulative revenue as at the modification less what the original
+///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
+///   schedule.
+///
+/// # What "as at the modification" counts
+///
+/// The effective date is the first day of the modified contract. So **performance** dated on it
+/// belongs to the modified contract and is not in the catch-up: a day of ratable service, a
+/// point-in-time transfer, a milestone reached, units used. It is recognised at the modified
+/// price in the period that contains the effective date. **Measurements** dated on it are the
+/// ones made at the modification and are in the catch-up: a percent-complete report (ASC 606
+/// Example 8 reassesses progress at the modification) and a variable-consideration estimate.
+///
+/// Time-based patterns count by their own convention on the days before the effective date:
+/// by day exactly those days; by month (and the whole months of the prorated pattern) a month's
+/// share counts once its calendar month has begun, so a modification effective mid-month finds
+/// that month's share already recognised, and one effective on the 1st does not.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -114,21 +135,29 @@ impl ModificationOutcome {
 /// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
 /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("12000")), pattern: SatisfactionPattern::RatablyByMonth(term) };
 /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("12000")) };
-/// // mid-year, $2,400 more for the same, non-distinct service: a cumulative catch-up
+/// // from July 1, $2,400 more for the same, non-distinct service: a cumulative catch-up
 /// let facts = ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false };
 /// let m = Modification { effective: d(7), added: vec![], updated: vec![], variable: vec![], additional_consideration: usd("2400"),
 ///     new_contract_id: "C".into(), facts, treatment: None };
 /// let out = modify(&c, &m)?;
 /// assert_eq!(out.treatment, ModificationTreatment::CumulativeCatchUp);
-/// assert_eq!(out.catch_up_total()?, usd("1400")); // 7 of 12 months × $2,400
+/// // January to June were transferred before the modification: 6/12 × 14,400 − 6,000
+/// assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+/// assert_eq!(out.catch_up_total()?, usd("1200")); // 6 of 12 months × $2,400
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+/// The original fails [`Contract::validate`], the additional consideration is in another
+/// currency, the modified or new contract fails validation (an update naming an unknown
+/// obligation, a duplicate addition…), a terminate-and-create modification of an obligation
+/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]), an
+/// effective date with no day after it, or an amount that overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
-    original.check_currency("additional consideration", &m.additional_consideration)?;
+    original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
     let treatment = m.treatment.unwrap_or(m.facts.treatment());
-    let through = m.effective.succ_opt().ok_or(crate::calendar::CalendarError::OutOfRange("modification date"))?;
-    let (before, _) = Recognition::new(original)?.cumulative(original, m.effective)?;
+    let (before, _) = Recognition::new(original).cumulative(original, m.effective)?;
     let recognised_before: Vec<(String, Money)> =
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
     let zero = Money::zero(original.currency);
@@ -152,21 +181,23 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
     contract.validate()?;
 
     let catch_up = if treatment == ModificationTreatment::CumulativeCatchUp {
-        let (new_cum, _) = Recognition::new(&contract)?.cumulative(&contract, through)?;
-        let (old_cum, _) = Recognition::new(original)?.cumulative(original, through)?;
+        // The modified contract as at the modification, less what the original recognised before
+        // it: service and transfers from the effective day on belong to the modified contract.
+        let at = AsAt::modification(m.effective)?;
+        let (new_cum, _) = Recognition::new(&contract).cumulative_at(&contract, at)?;
+        // the modified contract keeps the original's obligations in order, additions after them
+        let was = recognised_before.iter().map(|(_, m)| *m).chain(std::iter::repeat(zero));
         contract
             .obligations
             .iter()
             .zip(new_cum)
-            .map(|(o, now)| {
-                let was = original.obligation_index(&o.id, "catch-up").map(|i| old_cum[i]).unwrap_or(zero);
-                Ok((o.id.clone(), now.checked_sub(was)?))
-            })
+            .zip(was)
+            .map(|((o, now), was)| Ok((o.id.clone(), now.checked_sub(was)?)))
             .collect::<Result<Vec<_>, RevRecError>>()?
     } else {
         contract.obligations.iter().map(|o| (o.id.clone(), zero)).collect()
     };
-    Ok(ModificationOutcome { treatment, contract, recognised_before, catch_up })
+    Ok(ModificationOutcome { treatment, effective: m.effective, contract, recognised_before, catch_up })
 }
 
 /// The original with updated and added obligations and replaced variable consideration.
@@ -201,20 +232,23 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         if progress >= Ratio::ONE {
             continue;
         }
-        let left = Ratio::new(progress.den() - progress.num(), progress.den())?;
+        let rest = progress.den().checked_sub(progress.num()).ok_or(MoneyError::Overflow("remaining share"))?;
+        let left = Ratio::new(rest, progress.den())?;
         let pattern = match &o.pattern {
             SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
             SatisfactionPattern::RatablyByMonth(p) => SatisfactionPattern::RatablyByMonth(rest_of(p, cut)?),
-            SatisfactionPattern::RatablyByMonthProrated(p) => SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?),
-            SatisfactionPattern::PointInTime(d) => SatisfactionPattern::PointInTime(*d),
-            SatisfactionPattern::Milestones(ms) => {
-                SatisfactionPattern::Milestones(ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect())
+            SatisfactionPattern::RatablyByMonthProrated(p) => {
+                SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?)
             }
+            SatisfactionPattern::PointInTime(d) => SatisfactionPattern::PointInTime(*d),
+            SatisfactionPattern::Milestones(ms) => SatisfactionPattern::Milestones(
+                ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect(),
+            ),
             SatisfactionPattern::PercentComplete(_) | SatisfactionPattern::Usage { .. } => {
-                return Err(RevRecError::UnsupportedModification(format!(
-                    "obligation {:?} is partly satisfied under an input or usage measure; its remainder is not distinct, so account for the modification as a cumulative catch-up",
-                    o.id
-                )))
+                return Err(RevRecError::RemainderNotDistinct {
+                    contract: original.id.clone(),
+                    obligation: o.id.clone(),
+                })
             }
         };
         let ssp = match &o.ssp {
@@ -252,14 +286,40 @@ fn rest_of(p: &Period, cut: NaiveDate) -> Result<Period, RevRecError> {
     Ok(Period::new(cut.max(p.start()), p.end())?)
 }
 
-/// The schedule of a contract modified with a cumulative catch-up: periods ending on or before
-/// the effective date follow the original, later ones the modified contract, so the catch-up
-/// lands in the period containing the effective date and the whole schedule sums to the
-/// modified allocation.
+/// The schedule of a modified contract over `periods`.
+///
+/// For a cumulative catch-up, cut-offs on or before the effective date follow the original and
+/// later ones the modified contract, so the catch-up lands in the period containing the
+/// effective date and the whole schedule sums to the modified allocation. For the other
+/// treatments it is the schedule of the outcome's contract.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::calendar::{Month, Period};
+/// use revops::revrec::*;
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+/// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("12000")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+/// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("12000")) };
+/// let facts = ModificationFacts { adds_distinct_goods: false, priced_at_standalone_price: false, remaining_goods_distinct: false };
+/// let m = Modification { effective: d(7), added: vec![], updated: vec![], variable: vec![], additional_consideration: usd("2400"),
+///     new_contract_id: "C".into(), facts, treatment: None };
+/// let out = modify(&c, &m)?;
+/// let months: Vec<Period> = Month::new(2026, 6)?.through(Month::new(2026, 8)?).map(Month::period).collect();
+/// let s = schedule_across(&c, &out, &months)?;
+/// // June at the old price; July carries the $1,200 catch-up and its own $1,200; August $1,200
+/// assert_eq!(s.period_totals()?, [usd("1000"), usd("2400"), usd("1200")]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// Either contract fails [`Contract::validate`]; the periods are empty, not contiguous or
+/// outside the contract; an amount overflows.
 pub fn schedule_across(
     original: &Contract,
     outcome: &ModificationOutcome,
-    effective: NaiveDate,
     periods: &[Period],
 ) -> Result<ContractSchedule, RevRecError> {
     if outcome.treatment != ModificationTreatment::CumulativeCatchUp {
@@ -267,19 +327,21 @@ pub fn schedule_across(
     }
     original.validate()?;
     let modified = &outcome.contract;
-    let mut old = Recognition::new(original)?;
-    let mut new = Recognition::new(modified)?;
+    modified.validate()?;
+    let effective = outcome.effective;
+    let mut old = Recognition::new(original);
+    let mut new = Recognition::new(modified);
     let zero = Money::zero(modified.currency);
+    // each of the modified contract's obligations, as the original's position or none (added)
+    let index: std::collections::HashMap<&str, usize> =
+        original.obligations.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
+    let in_original: Vec<Option<usize>> =
+        modified.obligations.iter().map(|o| index.get(o.id.as_str()).copied()).collect();
     build_from(modified, periods, |cut| {
         if cut <= effective {
             let (cum, alloc) = old.cumulative(original, cut)?;
-            let pick = |v: &Vec<Money>| {
-                modified
-                    .obligations
-                    .iter()
-                    .map(|o| original.obligation_index(&o.id, "schedule").map(|i| v[i]).unwrap_or(zero))
-                    .collect()
-            };
+            let pick =
+                |v: &[Money]| in_original.iter().map(|i| i.and_then(|i| v.get(i).copied()).unwrap_or(zero)).collect();
             Ok((pick(&cum), pick(&alloc)))
         } else {
             new.cumulative(modified, cut)

@@ -1,8 +1,9 @@
 use chrono::NaiveDate;
 
 use super::allocation::allocate_validated;
+use super::progress::{AsAt, ServiceMonths};
 use super::{Allocation, Contract, RevRecError, SatisfactionPattern};
-use crate::calendar::{Anniversaries, Month, Period};
+use crate::calendar::Period;
 use crate::money::{Currency, Money, Ratio};
 
 /// Revenue recognised per reporting period for every obligation of one contract (ASC 606 step 5).
@@ -35,93 +36,257 @@ use crate::money::{Currency, Money, Ratio};
 /// assert_eq!(per_month, ["16.00", "31.00", "31.00", "30.00", "12.00"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Valid by construction: the periods are contiguous and in order, every obligation has one
+/// amount per period, all in the schedule's currency, and each obligation's schedule sums to its
+/// allocation. JSON that breaks any of these is refused.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ContractScheduleRepr"))]
 pub struct ContractSchedule {
-    /// The contract's id.
-    pub contract_id: String,
-    /// The contract's currency.
-    pub currency: Currency,
-    /// The reporting periods, contiguous and in order.
-    pub periods: Vec<Period>,
-    /// One schedule per obligation, in contract order.
-    pub obligations: Vec<ObligationSchedule>,
+    contract_id: String,
+    currency: Currency,
+    periods: Vec<Period>,
+    obligations: Vec<ObligationSchedule>,
 }
+
+deserialize_via!(
+    ContractSchedule,
+    ContractScheduleRepr {
+        contract_id: String,
+        currency: Currency,
+        periods: Vec<Period>,
+        obligations: Vec<ObligationSchedule>,
+    },
+    RevRecError,
+    |r| ContractSchedule::new(r.contract_id, r.currency, r.periods, r.obligations)
+);
 
 /// One obligation's revenue across the reporting periods.
 ///
-/// `before + Σ amounts + after == allocated`, exactly.
+/// `before + Σ amounts + after == allocated`, exactly, in one currency: by construction.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ObligationScheduleRepr"))]
 pub struct ObligationSchedule {
+    obligation_id: String,
+    allocated: Money,
+    before: Money,
+    amounts: Vec<Money>,
+    after: Money,
+}
+
+deserialize_via!(
+    ObligationSchedule,
+    ObligationScheduleRepr { obligation_id: String, allocated: Money, before: Money, amounts: Vec<Money>, after: Money },
+    RevRecError,
+    |r| ObligationSchedule::new(r.obligation_id, r.allocated, r.before, r.amounts, r.after)
+);
+
+impl ObligationSchedule {
+    /// One obligation's schedule: recognised `before` the first period, `amounts` in each
+    /// period, and `after` the last, out of `allocated`.
+    ///
+    /// ```
+    /// use revops::revrec::ObligationSchedule;
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let s = ObligationSchedule::new("plan".into(), usd("300"), usd("0"), vec![usd("100"), usd("100")], usd("100"))?;
+    /// assert_eq!(s.after(), usd("100"));
+    /// assert!(ObligationSchedule::new("plan".into(), usd("300"), usd("0"), vec![usd("100")], usd("100")).is_err());
+    /// # Ok::<(), revops::revrec::RevRecError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RevRecError::ScheduleCurrency`] when an amount is not in the allocation's currency;
+    /// [`RevRecError::ScheduleDoesNotTie`] when `before + Σ amounts + after ≠ allocated`.
+    pub fn new(
+        obligation_id: String,
+        allocated: Money,
+        before: Money,
+        amounts: Vec<Money>,
+        after: Money,
+    ) -> Result<ObligationSchedule, RevRecError> {
+        let currency = allocated.currency();
+        let parts = || std::iter::once(before).chain(amounts.iter().copied()).chain(std::iter::once(after));
+        if let Some(m) = parts().find(|m| m.currency() != currency) {
+            return Err(RevRecError::ScheduleCurrency {
+                obligation: obligation_id,
+                expected: currency,
+                found: m.currency(),
+            });
+        }
+        let scheduled = Money::sum(currency, parts())?;
+        if scheduled != allocated {
+            return Err(RevRecError::ScheduleDoesNotTie { obligation: obligation_id, allocated, scheduled });
+        }
+        Ok(ObligationSchedule { obligation_id, allocated, before, amounts, after })
+    }
+
     /// The obligation's id.
-    pub obligation_id: String,
+    pub fn obligation_id(&self) -> &str {
+        &self.obligation_id
+    }
+
     /// The amount allocated to it as of the end of the last period.
-    pub allocated: Money,
+    pub fn allocated(&self) -> Money {
+        self.allocated
+    }
+
     /// Recognised before the first period.
-    pub before: Money,
+    pub fn before(&self) -> Money {
+        self.before
+    }
+
     /// Recognised in each period.
-    pub amounts: Vec<Money>,
+    pub fn amounts(&self) -> &[Money] {
+        &self.amounts
+    }
+
     /// Not yet recognised at the end of the last period.
-    pub after: Money,
+    pub fn after(&self) -> Money {
+        self.after
+    }
 }
 
 impl ContractSchedule {
     /// Schedule `contract` over contiguous reporting periods (months, fiscal quarters…).
+    ///
+    /// # Errors
+    /// The contract fails [`Contract::validate`] or cannot be allocated ([`allocate`](super::allocate));
+    /// the periods are empty, not contiguous, or do not meet the contract's term; an amount
+    /// overflows.
     pub fn build(contract: &Contract, periods: &[Period]) -> Result<ContractSchedule, RevRecError> {
         contract.validate()?;
-        let mut state = Recognition::new(contract)?;
+        let mut state = Recognition::new(contract);
         build_from(contract, periods, |cut| state.cumulative(contract, cut))
     }
 
+    /// A schedule from its parts (a schedule kept elsewhere, or read back).
+    ///
+    /// # Errors
+    /// [`RevRecError::NoReportingPeriods`] or [`RevRecError::PeriodsNotContiguous`];
+    /// [`RevRecError::ScheduleLength`] when an obligation has a different number of amounts than
+    /// there are periods; [`RevRecError::ScheduleCurrency`] when an obligation is in another
+    /// currency.
+    pub fn new(
+        contract_id: String,
+        currency: Currency,
+        periods: Vec<Period>,
+        obligations: Vec<ObligationSchedule>,
+    ) -> Result<ContractSchedule, RevRecError> {
+        check_contiguous(&periods)?;
+        for o in &obligations {
+            if o.amounts.len() != periods.len() {
+                return Err(RevRecError::ScheduleLength {
+                    contract: contract_id,
+                    obligation: o.obligation_id.clone(),
+                    periods: periods.len(),
+                    amounts: o.amounts.len(),
+                });
+            }
+            if o.allocated.currency() != currency {
+                return Err(RevRecError::ScheduleCurrency {
+                    obligation: o.obligation_id.clone(),
+                    expected: currency,
+                    found: o.allocated.currency(),
+                });
+            }
+        }
+        Ok(ContractSchedule { contract_id, currency, periods, obligations })
+    }
+
+    /// The contract's id.
+    pub fn contract_id(&self) -> &str {
+        &self.contract_id
+    }
+
+    /// The contract's currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The reporting periods, contiguous, in order and never empty.
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
+    }
+
+    /// One schedule per obligation, in contract order.
+    pub fn obligations(&self) -> &[ObligationSchedule] {
+        &self.obligations
+    }
+
     /// Revenue per period, summed over obligations.
+    ///
+    /// # Errors
+    /// A sum that overflows.
     pub fn period_totals(&self) -> Result<Vec<Money>, RevRecError> {
-        (0..self.periods.len())
-            .map(|k| Ok(Money::sum(self.currency, self.obligations.iter().map(|o| o.amounts[k]))?))
-            .collect()
+        let mut totals = vec![Money::zero(self.currency); self.periods.len()];
+        for o in &self.obligations {
+            for (total, amount) in totals.iter_mut().zip(&o.amounts) {
+                *total = total.checked_add(*amount)?;
+            }
+        }
+        Ok(totals)
     }
 
     /// Recognised before the first period, summed over obligations.
+    ///
+    /// # Errors
+    /// A sum that overflows.
     pub fn total_before(&self) -> Result<Money, RevRecError> {
         Ok(Money::sum(self.currency, self.obligations.iter().map(|o| o.before))?)
     }
 
     /// Still unrecognised after the last period, summed over obligations.
+    ///
+    /// # Errors
+    /// A sum that overflows.
     pub fn total_after(&self) -> Result<Money, RevRecError> {
         Ok(Money::sum(self.currency, self.obligations.iter().map(|o| o.after))?)
     }
 
     /// Total allocated, summed over obligations.
+    ///
+    /// # Errors
+    /// A sum that overflows.
     pub fn total_allocated(&self) -> Result<Money, RevRecError> {
         Ok(Money::sum(self.currency, self.obligations.iter().map(|o| o.allocated))?)
     }
 
     /// Number of schedule lines (obligations × periods).
     pub fn line_count(&self) -> usize {
-        self.obligations.len() * self.periods.len()
+        self.obligations.len().saturating_mul(self.periods.len())
     }
 }
 
-/// Contiguous, ordered, non-empty periods that meet the contract term.
-pub(crate) fn check_periods(contract: &Contract, periods: &[Period]) -> Result<Period, RevRecError> {
-    let (first, last) = match (periods.first(), periods.last()) {
-        (Some(f), Some(l)) => (f, l),
-        _ => return Err(RevRecError::BadReportingPeriods("no periods given".into())),
-    };
+/// Non-empty, contiguous, in order.
+fn check_contiguous(periods: &[Period]) -> Result<(), RevRecError> {
+    if periods.is_empty() {
+        return Err(RevRecError::NoReportingPeriods);
+    }
     for pair in periods.windows(2) {
-        if pair[0].end() != pair[1].start() {
-            return Err(RevRecError::BadReportingPeriods(format!(
-                "{} is not followed directly by {}",
-                pair[0], pair[1]
-            )));
+        if let [previous, next] = pair {
+            if previous.end() != next.start() {
+                return Err(RevRecError::PeriodsNotContiguous { previous: *previous, next: *next });
+            }
         }
     }
+    Ok(())
+}
+
+/// Contiguous, ordered, non-empty periods that meet the contract term: their span.
+pub(crate) fn check_periods(contract: &Contract, periods: &[Period]) -> Result<Period, RevRecError> {
+    check_contiguous(periods)?;
+    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+        return Err(RevRecError::NoReportingPeriods);
+    };
     let span = Period::new(first.start(), last.end())?;
     if span.overlap_days(&contract.term) == 0 {
         return Err(RevRecError::OutsideContract {
             contract: contract.id.clone(),
-            requested: span.to_string(),
-            term: contract.term.to_string(),
+            requested: span,
+            term: contract.term,
         });
     }
     Ok(span)
@@ -136,33 +301,33 @@ pub(crate) fn build_from<F>(
 where
     F: FnMut(NaiveDate) -> Result<(Vec<Money>, Vec<Money>), RevRecError>,
 {
-    check_periods(contract, periods)?;
-    let n = contract.obligations.len();
-    let (mut previous, _) = cumulative(periods[0].start())?;
+    let span = check_periods(contract, periods)?;
+    let zero = Money::zero(contract.currency);
+    let (mut previous, mut allocated) = cumulative(span.start())?;
     let mut obligations: Vec<ObligationSchedule> = contract
         .obligations
         .iter()
         .zip(&previous)
         .map(|(o, before)| ObligationSchedule {
             obligation_id: o.id.clone(),
-            allocated: Money::zero(contract.currency),
+            allocated: zero,
             before: *before,
             amounts: Vec::with_capacity(periods.len()),
-            after: Money::zero(contract.currency),
+            after: zero,
         })
         .collect();
-    let mut allocated = vec![Money::zero(contract.currency); n];
     for p in periods {
         let (now, alloc) = cumulative(p.end())?;
-        for i in 0..n {
-            obligations[i].amounts.push(now[i].checked_sub(previous[i])?);
+        for ((o, was), is) in obligations.iter_mut().zip(&previous).zip(&now) {
+            o.amounts.push(is.checked_sub(*was)?);
         }
         previous = now;
         allocated = alloc;
     }
-    for i in 0..n {
-        obligations[i].allocated = allocated[i];
-        obligations[i].after = allocated[i].checked_sub(previous[i])?;
+    // before + Σ(now − previous) + (allocated − last) = allocated: each schedule ties
+    for ((o, alloc), last) in obligations.iter_mut().zip(allocated).zip(previous) {
+        o.allocated = alloc;
+        o.after = alloc.checked_sub(last)?;
     }
     Ok(ContractSchedule {
         contract_id: contract.id.clone(),
@@ -181,9 +346,9 @@ pub(crate) struct Recognition {
 }
 
 impl Recognition {
-    pub(crate) fn new(contract: &Contract) -> Result<Recognition, RevRecError> {
-        let curves = contract.obligations.iter().map(|o| Curve::new(&o.pattern)).collect::<Result<_, _>>()?;
-        Ok(Recognition { curves, epoch: Vec::new(), allocation: None })
+    pub(crate) fn new(contract: &Contract) -> Recognition {
+        let curves = contract.obligations.iter().map(|o| Curve::new(&o.pattern)).collect();
+        Recognition { curves, epoch: Vec::new(), allocation: None }
     }
 
     /// `(recognised to date, allocated)` per obligation, for events before `cut`.
@@ -192,17 +357,27 @@ impl Recognition {
         contract: &Contract,
         cut: NaiveDate,
     ) -> Result<(Vec<Money>, Vec<Money>), RevRecError> {
-        let epoch = contract.price.epoch_before(cut);
+        self.cumulative_at(contract, AsAt::before(cut))
+    }
+
+    /// `(recognised to date, allocated)` per obligation as at `at`: the allocation from the
+    /// estimates measured by then, times each obligation's progress.
+    pub(crate) fn cumulative_at(
+        &mut self,
+        contract: &Contract,
+        at: AsAt,
+    ) -> Result<(Vec<Money>, Vec<Money>), RevRecError> {
+        let epoch = contract.price.epoch_before(at.measured_before);
         if self.allocation.is_none() || epoch != self.epoch {
-            self.allocation = Some(allocate_validated(contract, cut)?);
+            self.allocation = Some(allocate_validated(contract, at.measured_before)?);
             self.epoch = epoch;
         }
-        let allocated: Vec<Money> = self.allocation.iter().flat_map(|a| a.lines.iter().map(|(_, m)| *m)).collect();
+        let allocated: Vec<Money> = self.allocation.iter().flat_map(|a| a.lines().iter().map(|(_, m)| *m)).collect();
         let recognised = allocated
             .iter()
             .zip(&self.curves)
             .zip(&contract.obligations)
-            .map(|((a, curve), o)| Ok(a.mul_ratio(curve.at(&o.pattern, cut)?)?))
+            .map(|((a, curve), o)| Ok(a.mul_ratio(curve.at(&o.pattern, at)?)?))
             .collect::<Result<Vec<_>, RevRecError>>()?;
         Ok((recognised, allocated))
     }
@@ -211,44 +386,31 @@ impl Recognition {
 /// A progress measure prepared once per obligation so that each cut-off is cheap.
 enum Curve {
     /// By day over a period.
-    Days { start: NaiveDate, end: NaiveDate, days: i128 },
-    /// By service month: the calendar month of each anniversary in the term.
-    ServiceMonths { start: NaiveDate, months: Vec<Month> },
+    Days(Period),
+    /// By service month.
+    ServiceMonths(ServiceMonths),
     /// Anything else: computed from the pattern on demand.
     Pattern,
 }
 
 impl Curve {
-    fn new(pattern: &SatisfactionPattern) -> Result<Curve, RevRecError> {
-        Ok(match pattern {
-            SatisfactionPattern::RatablyByDay(p) => {
-                Curve::Days { start: p.start(), end: p.end(), days: i128::from(p.days()) }
-            }
-            SatisfactionPattern::RatablyByMonth(p) => {
-                let end = p.end();
-                let months = Anniversaries::new(p.start(), 1)?.take_while(|d| *d < end).map(Month::of).collect();
-                Curve::ServiceMonths { start: p.start(), months }
-            }
+    fn new(pattern: &SatisfactionPattern) -> Curve {
+        match pattern {
+            SatisfactionPattern::RatablyByDay(p) => Curve::Days(*p),
+            SatisfactionPattern::RatablyByMonth(p) => Curve::ServiceMonths(ServiceMonths::of(p)),
             _ => Curve::Pattern,
-        })
+        }
     }
 
-    fn at(&self, pattern: &SatisfactionPattern, cut: NaiveDate) -> Result<Ratio, RevRecError> {
+    fn at(&self, pattern: &SatisfactionPattern, at: AsAt) -> Result<Ratio, RevRecError> {
         Ok(match self {
-            Curve::Days { start, end, days } => {
-                let elapsed = (cut.clamp(*start, *end) - *start).num_days();
-                Ratio::new(i128::from(elapsed), *days)?
+            Curve::Days(p) => {
+                let cut = at.performed_before;
+                let elapsed = (cut.clamp(p.start(), p.end()) - p.start()).num_days(); // start ≤ end: a Period
+                Ratio::new(i128::from(elapsed), i128::from(p.days()))?
             }
-            Curve::ServiceMonths { start, months } => {
-                if cut <= *start {
-                    Ratio::ZERO
-                } else {
-                    let cut_month = Month::of(cut.pred_opt().unwrap_or(cut));
-                    let done = months.partition_point(|m| *m <= cut_month);
-                    Ratio::new(done as i128, months.len() as i128)?
-                }
-            }
-            Curve::Pattern => pattern.progress_before(cut)?,
+            Curve::ServiceMonths(months) => months.done_before(at.performed_before)?,
+            Curve::Pattern => pattern.progress_at(at)?,
         })
     }
 }

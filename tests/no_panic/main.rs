@@ -142,10 +142,10 @@ proptest! {
         let mut price = TransactionPrice::fixed(m(a));
         price.variable.push(VariableConsideration {
             name: "v".into(),
-            estimates: vec![VariableEstimate { as_of: d(2026, 3, 1), method: EstimateMethod::ExpectedValue, outcomes: vec![Outcome { amount: m(b), probability: Decimal::ONE }] }],
+            estimates: vec![VariableEstimate::new(d(2026, 3, 1), EstimateMethod::ExpectedValue, vec![Outcome { amount: m(b), probability: revops::money::Percent::HUNDRED }]).unwrap()],
             applies_to: None,
         });
-        let pattern = SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 6, 1), complete: Decimal::new(5, 1) }]);
+        let pattern = SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 6, 1), complete: revops::money::Percent::from_fraction(Decimal::new(5, 1)) }]);
         let c = Contract { id: "c".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![PerformanceObligation { id: "o".into(), ssp: Ssp::Observable(m(p)), pattern }], price };
         let months: Vec<Period> = Month::new(2026, 1).unwrap().through(Month::new(2026, 12).unwrap()).map(Month::period).collect();
         if let Ok(s) = ContractSchedule::build(&c, &months) {
