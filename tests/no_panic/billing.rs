@@ -14,6 +14,16 @@ use revops::money::{Percent, Ratio};
 use revops::revrec::{Billing, ContractSchedule, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
 use serde_json::Value;
 
+/// `n` cases, unless `PROPTEST_CASES` asks for another number: `with_cases` alone would ignore
+/// the variable, since it overrides the environment-aware default.
+fn cases(n: u32) -> ProptestConfig {
+    if std::env::var_os("PROPTEST_CASES").is_some() {
+        ProptestConfig::default()
+    } else {
+        ProptestConfig::with_cases(n)
+    }
+}
+
 fn far_date() -> impl Strategy<Value = NaiveDate> {
     prop_oneof![
         Just(NaiveDate::MIN),
@@ -154,7 +164,7 @@ fn annual_schedule() -> ContractSchedule {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(cases(200))]
 
     #[test]
     fn invoices_and_credit_notes_survive_extremes(
@@ -795,7 +805,7 @@ fn every_billing_template_is_accepted_unchanged() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(cases(300))]
 
     #[test]
     fn billing_json_is_refused_or_safe_to_use(pick in any::<usize>(), edits in prop::collection::vec(edit(), 1..5)) {
