@@ -5,11 +5,10 @@ use chrono::{Duration, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use revops::billing::{
     age_receivables, BillingAlignment, BillingFrequency, BillingTerms, BillingTiming, FlatTax, InvoiceDraft,
-    Receivable, TaxMode, TaxTreatment,
+    Receivable, TaxMode,
 };
 use revops::calendar::{AnchorPolicy, Period};
 use revops::{Currency, Money};
-use rust_decimal::Decimal;
 
 fn invoices(c: &mut Criterion) {
     let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -30,7 +29,7 @@ fn invoices(c: &mut Criterion) {
             (format!("C-{i}"), terms)
         })
         .collect();
-    let tax = FlatTax(TaxTreatment { rate: Decimal::new(825, 4), mode: TaxMode::Exclusive });
+    let tax = FlatTax::new("8.25%".parse().unwrap(), TaxMode::Exclusive).unwrap();
     let mut group = c.benchmark_group("billing");
     group.sample_size(10);
     group.throughput(Throughput::Elements(1_200_000));
@@ -51,16 +50,10 @@ fn invoices(c: &mut Criterion) {
     let book: Vec<Receivable> = (0..1_000_000)
         .map(|i: i64| {
             let due = start + Duration::days(i % 200);
-            Receivable {
-                invoice: format!("INV-{i}"),
-                customer: format!("c{}", i % 5000),
-                issue_date: due - Duration::days(30),
-                due_date: due,
-                total: Money::from_minor_units(10_000 + i % 9_000, Currency::USD).unwrap(),
-                paid: Money::from_minor_units(i % 3 * 1_000, Currency::USD).unwrap(),
-                credited: Money::zero(Currency::USD),
-                last_paid_on: None,
-            }
+            let total = Money::from_minor_units(10_000 + i % 9_000, Currency::USD).unwrap();
+            Receivable::new(format!("INV-{i}"), format!("c{}", i % 5000), due - Duration::days(30), due, total)
+                .and_then(|r| r.with_paid(Money::from_minor_units(i % 3 * 1_000, Currency::USD).unwrap(), None))
+                .unwrap()
         })
         .collect();
     let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();

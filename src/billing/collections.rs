@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::error::{not_negative, same_currency, Context, Field};
 use super::{BillingError, Receivable};
 use crate::money::{Currency, Money};
 
@@ -43,32 +44,146 @@ impl AgingBucket {
     }
 }
 
-/// Open receivables of one currency by aging bucket, as of a date. The buckets sum to `total`.
+/// Receivables of one currency by aging bucket, as of a date.
+///
+/// `buckets` hold what customers owe (open balances above zero) and sum to `total`. An
+/// overpaid invoice (paid twice, or credited after it was paid) is not aged: its overpayment is
+/// a credit the customer is owed, summed in `credits`, and `net = total − credits` is what the
+/// customers owe on balance. These identities are checked on the way in from JSON too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "AgingReportRepr"))]
 pub struct AgingReport {
-    /// The date aged at.
-    pub as_of: NaiveDate,
-    /// The currency.
-    pub currency: Currency,
-    /// Open amounts, in [`AgingBucket::ALL`] order.
-    pub buckets: [Money; 5],
-    /// Total open.
-    pub total: Money,
-    /// Open invoices counted.
-    pub invoices: usize,
+    as_of: NaiveDate,
+    currency: Currency,
+    buckets: [Money; 5],
+    total: Money,
+    invoices: usize,
+    credits: Money,
+    credit_invoices: usize,
+    net: Money,
 }
 
+deserialize_via!(
+    AgingReport,
+    AgingReportRepr {
+        as_of: NaiveDate,
+        currency: Currency,
+        buckets: [Money; 5],
+        total: Money,
+        invoices: usize,
+        credits: Money,
+        credit_invoices: usize,
+        net: Money,
+    },
+    BillingError,
+    |r| {
+        let id = format!("the aging report as of {}", r.as_of);
+        let mut report = AgingReport::empty(r.as_of, r.currency);
+        (report.invoices, report.credit_invoices) = (r.invoices, r.credit_invoices);
+        for (bucket, amount) in AgingBucket::ALL.into_iter().zip(r.buckets) {
+            same_currency(Field::Total, &id, r.currency, &amount)?;
+            not_negative(Field::Total, &id, amount)?;
+            report.add_to(bucket, amount, &id)?;
+        }
+        same_currency(Field::CreditBalance, &id, r.currency, &r.credits)?;
+        report.credits = not_negative(Field::CreditBalance, &id, r.credits)?;
+        report.net = report.total.checked_sub(report.credits).context("net", &id)?;
+        for (what, stated, sum) in [("total", r.total, report.total), ("net", r.net, report.net)] {
+            if stated != sum || stated.currency() != sum.currency() {
+                return Err(BillingError::TotalDoesNotTie { what, id, stated, lines: sum });
+            }
+        }
+        Ok(report)
+    }
+);
+
 impl AgingReport {
+    fn empty(as_of: NaiveDate, currency: Currency) -> AgingReport {
+        let zero = Money::zero(currency);
+        AgingReport {
+            as_of,
+            currency,
+            buckets: [zero; 5],
+            total: zero,
+            invoices: 0,
+            credits: zero,
+            credit_invoices: 0,
+            net: zero,
+        }
+    }
+
+    fn add_to(&mut self, bucket: AgingBucket, amount: Money, id: &str) -> Result<(), BillingError> {
+        let slot = &mut self.buckets[bucket as usize]; // `AgingBucket` has exactly five values
+        *slot = slot.checked_add(amount).context("aging bucket", id)?;
+        self.total = self.total.checked_add(amount).context("total open", id)?;
+        Ok(())
+    }
+
+    /// Age one receivable: an open balance into its bucket, an overpayment into `credits`.
+    fn add(&mut self, r: &Receivable) -> Result<(), BillingError> {
+        let id = format!("invoice {}", r.invoice());
+        let open = r.open();
+        if open.is_negative() {
+            self.credits = self.credits.checked_add(-open).context("credits", &id)?;
+            self.credit_invoices += 1;
+        } else {
+            let bucket = AgingBucket::for_days_past_due((self.as_of - r.due_date()).num_days());
+            self.add_to(bucket, open, &id)?;
+            self.invoices += 1;
+        }
+        self.net = self.total.checked_sub(self.credits).context("net", &id)?;
+        Ok(())
+    }
+
+    /// The date aged at.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
     /// The open amount in one bucket.
     pub fn bucket(&self, b: AgingBucket) -> Money {
         self.buckets[b as usize]
     }
+
+    /// Open amounts, in [`AgingBucket::ALL`] order.
+    pub fn buckets(&self) -> [Money; 5] {
+        self.buckets
+    }
+
+    /// Total open (the sum of the buckets).
+    pub fn total(&self) -> Money {
+        self.total
+    }
+
+    /// Open invoices aged.
+    pub fn invoices(&self) -> usize {
+        self.invoices
+    }
+
+    /// Overpayments customers are owed (zero or more).
+    pub fn credits(&self) -> Money {
+        self.credits
+    }
+
+    /// Overpaid invoices.
+    pub fn credit_invoices(&self) -> usize {
+        self.credit_invoices
+    }
+
+    /// `total − credits`.
+    pub fn net(&self) -> Money {
+        self.net
+    }
 }
 
-/// Age open receivables as of `as_of`: one report per currency, in currency order. Invoices
-/// issued after `as_of`, and fully paid or credited ones, are skipped; an over-paid one (negative open) is an error, since that
-/// cash belongs in a customer balance.
+/// Age receivables as of `as_of`: one report per currency, in currency order. Invoices issued
+/// after `as_of`, and settled ones, are skipped; an overpaid one shows as a credit.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -76,46 +191,43 @@ impl AgingReport {
 /// use revops::{Currency, Money};
 /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
 /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
-/// let r = |due, total: &str| Receivable { invoice: "i".into(), customer: "c".into(), issue_date: due, due_date: due,
-///     total: usd(total), paid: usd("0"), credited: usd("0"), last_paid_on: None };
-/// let book = [r(d(3, 31), "100"), r(d(2, 15), "50"), r(d(1, 1), "25")];
+/// let r = |n: &str, due, total: &str| Receivable::new(n, "c", due, due, usd(total)).unwrap();
+/// let overpaid = r("I-4", d(1, 1), "10").with_paid(usd("15"), Some(d(1, 2)))?;
+/// let book = [r("I-1", d(3, 31), "100"), r("I-2", d(2, 15), "50"), r("I-3", d(1, 1), "25"), overpaid];
 /// let aged = age_receivables(&book, d(3, 31))?;
 /// assert_eq!(aged[0].bucket(AgingBucket::Current), usd("100"));
 /// assert_eq!(aged[0].bucket(AgingBucket::Days31To60), usd("50"));
 /// assert_eq!(aged[0].bucket(AgingBucket::Over90), usd("0")); // Jan 1 is 89 days past due
 /// assert_eq!(aged[0].bucket(AgingBucket::Days61To90), usd("25"));
+/// assert_eq!((aged[0].total(), aged[0].credits(), aged[0].net()), (usd("175"), usd("5"), usd("170")));
 /// # Ok::<(), revops::billing::BillingError>(())
 /// ```
-pub fn age_receivables(receivables: &[Receivable], as_of: NaiveDate) -> Result<Vec<AgingReport>, BillingError> {
+///
+/// # Errors
+/// Sums beyond `Decimal`'s range, naming the invoice.
+pub fn age_receivables<'a>(
+    receivables: impl IntoIterator<Item = &'a Receivable>,
+    as_of: NaiveDate,
+) -> Result<Vec<AgingReport>, BillingError> {
     let mut reports: Vec<AgingReport> = Vec::new();
-    let mut last = usize::MAX; // index of the report used last: books are mostly one currency
+    let mut last = 0; // index of the report used last: books are mostly one currency
     for r in receivables {
-        if r.issue_date > as_of {
-            continue; // not yet issued as of the aging date
+        if r.issue_date() > as_of || r.open().is_zero() {
+            continue; // not yet issued as of the aging date, or settled
         }
-        let open = r.open()?;
-        if open.is_zero() {
-            continue;
-        }
-        if open.is_negative() {
-            return Err(BillingError::Negative(format!("open balance of invoice {}", r.invoice)));
-        }
-        let currency = open.currency();
-        if last >= reports.len() || reports[last].currency != currency {
+        let currency = r.currency();
+        if reports.get(last).is_none_or(|x| x.currency != currency) {
             last = match reports.iter().position(|x| x.currency == currency) {
                 Some(i) => i,
                 None => {
-                    let zero = Money::zero(currency);
-                    reports.push(AgingReport { as_of, currency, buckets: [zero; 5], total: zero, invoices: 0 });
+                    reports.push(AgingReport::empty(as_of, currency));
                     reports.len() - 1
                 }
             };
         }
-        let report = &mut reports[last];
-        let bucket = AgingBucket::for_days_past_due((as_of - r.due_date).num_days()) as usize;
-        report.buckets[bucket] = report.buckets[bucket].checked_add(open)?;
-        report.total = report.total.checked_add(open)?;
-        report.invoices += 1;
+        if let Some(report) = reports.get_mut(last) {
+            report.add(r)?;
+        }
     }
     reports.sort_by_key(|r| r.currency);
     Ok(reports)
@@ -123,17 +235,32 @@ pub fn age_receivables(receivables: &[Receivable], as_of: NaiveDate) -> Result<V
 
 /// Days sales outstanding: `ending receivables ÷ credit sales in the period × days in the period`.
 /// A statistic, so `f64`. Zero sales is an error rather than infinity.
+///
+/// ```
+/// use revops::billing::days_sales_outstanding;
+/// use revops::{Currency, Money};
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// assert_eq!(days_sales_outstanding(usd("100000"), usd("300000"), 90)?, 30.0);
+/// assert!(days_sales_outstanding(usd("100000"), usd("0"), 90).is_err());
+/// # Ok::<(), revops::billing::BillingError>(())
+/// ```
+///
+/// # Errors
+/// Credit sales in another currency, zero or negative credit sales, zero days, or a ratio beyond
+/// `Decimal`'s range.
 pub fn days_sales_outstanding(ending_receivables: Money, credit_sales: Money, days: u32) -> Result<f64, BillingError> {
-    super::error::same_currency("credit sales", ending_receivables.currency(), &credit_sales)?;
-    if credit_sales.amount() <= Decimal::ZERO || days == 0 {
-        return Err(BillingError::InvalidPolicy(
-            "days sales outstanding needs positive sales over at least one day".into(),
-        ));
+    same_currency(Field::CreditSales, "the dso", ending_receivables.currency(), &credit_sales)?;
+    if credit_sales.amount() <= Decimal::ZERO {
+        return Err(BillingError::NoSales { credit_sales });
     }
-    let ratio = ending_receivables.ratio(credit_sales)?;
+    if days == 0 {
+        return Err(BillingError::NoDays);
+    }
+    let ratio = ending_receivables.ratio(credit_sales).context("receivables to sales", "the dso")?;
     let dso = ratio
         .checked_mul(Decimal::from(days))
-        .ok_or(BillingError::InvalidPolicy("days sales outstanding overflows".into()))?;
+        .ok_or(crate::money::MoneyError::Overflow("mul"))
+        .context("days sales outstanding", "the dso")?;
     Ok(rust_decimal::prelude::ToPrimitive::to_f64(&dso).unwrap_or(f64::NAN))
 }
 
@@ -152,27 +279,48 @@ pub struct OnTimeCollection {
 }
 
 /// The on-time collection rate for receivables due in `[from, to)`, all in `currency`.
-pub fn on_time_collection(
-    receivables: &[Receivable],
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{on_time_collection, Receivable};
+/// use revops::{Currency, Money};
+/// let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let book = [
+///     Receivable::new("I-1", "c", d(1), d(10), usd("100"))?.with_paid(usd("100"), Some(d(9)))?,
+///     Receivable::new("I-2", "c", d(1), d(10), usd("300"))?,
+/// ];
+/// let ot = on_time_collection(&book, Currency::USD, d(1), d(31))?;
+/// assert_eq!((ot.due, ot.on_time, ot.rate_by_amount), (2, 1, 0.25));
+/// # Ok::<(), revops::billing::BillingError>(())
+/// ```
+///
+/// # Errors
+/// Sums beyond `Decimal`'s range, naming the invoice.
+pub fn on_time_collection<'a>(
+    receivables: impl IntoIterator<Item = &'a Receivable>,
     currency: Currency,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<OnTimeCollection, BillingError> {
     let (mut due, mut on_time) = (0usize, 0usize);
     let (mut due_amount, mut on_time_amount) = (Money::zero(currency), Money::zero(currency));
-    for r in receivables.iter().filter(|r| r.due_date >= from && r.due_date < to && r.currency() == currency) {
+    let in_window = |r: &&Receivable| r.due_date() >= from && r.due_date() < to && r.currency() == currency;
+    for r in receivables.into_iter().filter(in_window) {
+        let id = format!("invoice {}", r.invoice());
         due += 1;
-        due_amount = due_amount.checked_add(r.total)?;
-        let settled = r.open()?.amount() <= Decimal::ZERO;
-        if settled && r.last_paid_on.is_none_or(|d| d <= r.due_date) {
+        due_amount = due_amount.checked_add(r.total()).context("amount due", &id)?;
+        let settled = r.open().amount() <= Decimal::ZERO;
+        if settled && r.last_paid_on().is_none_or(|d| d <= r.due_date()) {
             on_time += 1;
-            on_time_amount = on_time_amount.checked_add(r.total)?;
+            on_time_amount = on_time_amount.checked_add(r.total()).context("amount paid on time", &id)?;
         }
     }
     let rate_by_amount = if due_amount.is_zero() {
         0.0
     } else {
-        on_time_amount.ratio(due_amount).map(|x| rust_decimal::prelude::ToPrimitive::to_f64(&x).unwrap_or(0.0))?
+        let share = on_time_amount.ratio(due_amount).context("share paid on time", "the on-time collection")?;
+        rust_decimal::prelude::ToPrimitive::to_f64(&share).unwrap_or(0.0)
     };
     Ok(OnTimeCollection {
         due,
@@ -210,15 +358,35 @@ pub struct DunningStep {
     pub action: DunningAction,
 }
 
-/// A dunning policy: steps by days past due, evaluated as of a date.
+/// A dunning policy: at least one step, in strictly increasing days past due, and a minimum
+/// overdue balance of zero or more in the policy's currency. Checked on construction and on the
+/// way in from JSON.
+///
+/// ```
+/// use revops::billing::{DunningAction, DunningPolicy, DunningStep};
+/// use revops::{Currency, Money};
+/// let step = |name: &str, days, action| DunningStep { name: name.into(), days_past_due: days, action };
+/// let one_usd = Money::parse("1", Currency::USD)?;
+/// let policy = DunningPolicy::new(vec![step("reminded", 1, DunningAction::Remind), step("suspended", 30, DunningAction::Suspend)], one_usd)?;
+/// assert_eq!(policy.steps().len(), 2);
+/// assert!(DunningPolicy::new(vec![], one_usd).is_err());
+/// assert!(DunningPolicy::new(vec![step("late", 30, DunningAction::Suspend), step("early", 1, DunningAction::Remind)], one_usd).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "DunningPolicyRepr"))]
 pub struct DunningPolicy {
-    /// Steps, in increasing days past due.
-    pub steps: Vec<DunningStep>,
-    /// Overdue balances below this are ignored (no one is suspended over a cent).
-    pub minimum_overdue: Money,
+    steps: Vec<DunningStep>,
+    minimum_overdue: Money,
 }
+
+deserialize_via!(
+    DunningPolicy,
+    DunningPolicyRepr { steps: Vec<DunningStep>, minimum_overdue: Money },
+    BillingError,
+    |r| DunningPolicy::new(r.steps, r.minimum_overdue)
+);
 
 /// Where a customer stands under a dunning policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +403,38 @@ pub struct DunningState {
 }
 
 impl DunningPolicy {
+    /// Steps, and the overdue balance below which nobody is dunned (no one is suspended over a
+    /// cent).
+    ///
+    /// # Errors
+    /// [`BillingError::NoDunningSteps`], [`BillingError::DunningStepsOutOfOrder`], or a
+    /// negative minimum ([`BillingError::Negative`]).
+    pub fn new(steps: Vec<DunningStep>, minimum_overdue: Money) -> Result<DunningPolicy, BillingError> {
+        if steps.is_empty() {
+            return Err(BillingError::NoDunningSteps);
+        }
+        for (index, pair) in steps.windows(2).enumerate() {
+            if let [before, step] = pair {
+                if step.days_past_due <= before.days_past_due {
+                    let (days, previous) = (step.days_past_due, before.days_past_due);
+                    return Err(BillingError::DunningStepsOutOfOrder { index: index + 1, days, previous });
+                }
+            }
+        }
+        not_negative(Field::MinimumOverdue, "the dunning policy", minimum_overdue)?;
+        Ok(DunningPolicy { steps, minimum_overdue })
+    }
+
+    /// Steps, in strictly increasing days past due (at least one).
+    pub fn steps(&self) -> &[DunningStep] {
+        &self.steps
+    }
+
+    /// Overdue balances below this are ignored.
+    pub fn minimum_overdue(&self) -> Money {
+        self.minimum_overdue
+    }
+
     /// A common SaaS policy: remind at 1 day, retry at 3, restrict at 14, suspend at 30, cancel at 60.
     pub fn standard(currency: Currency) -> DunningPolicy {
         let step = |name: &str, days, action| DunningStep { name: name.into(), days_past_due: days, action };
@@ -252,25 +452,37 @@ impl DunningPolicy {
 
     /// The step a customer has reached as of `as_of`, or `None` when nothing (above the
     /// minimum) is overdue. Only the customer's receivables in the policy's currency count.
-    pub fn evaluate(
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{DunningAction, DunningPolicy, Receivable};
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let book = [Receivable::new("I-1", "acme", d(3, 1), d(3, 1), Money::parse("100", Currency::USD)?)?];
+    /// let policy = DunningPolicy::standard(Currency::USD);
+    /// let state = policy.evaluate("acme", &book, d(3, 31))?;
+    /// assert_eq!(state.map(|s| s.step.action), Some(DunningAction::Suspend)); // 30 days late
+    /// assert_eq!(policy.evaluate("acme", &book, d(3, 1))?, None); // due today: not late
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An overdue sum beyond `Decimal`'s range, naming the invoice.
+    pub fn evaluate<'a>(
         &self,
         customer: &str,
-        receivables: &[Receivable],
+        receivables: impl IntoIterator<Item = &'a Receivable>,
         as_of: NaiveDate,
     ) -> Result<Option<DunningState>, BillingError> {
-        if self.steps.windows(2).any(|w| w[0].days_past_due >= w[1].days_past_due) {
-            return Err(BillingError::InvalidPolicy(
-                "dunning steps must be in strictly increasing days past due".into(),
-            ));
-        }
         let currency = self.minimum_overdue.currency();
         let mut overdue = Money::zero(currency);
         let mut oldest = 0i64;
-        for r in receivables.iter().filter(|r| r.customer == customer && r.currency() == currency) {
-            let days = (as_of - r.due_date).num_days();
-            let open = r.open()?;
+        let theirs = |r: &&Receivable| r.customer() == customer && r.currency() == currency;
+        for r in receivables.into_iter().filter(theirs) {
+            let days = (as_of - r.due_date()).num_days();
+            let open = r.open();
             if days > 0 && open.amount() > Decimal::ZERO {
-                overdue = overdue.checked_add(open)?;
+                overdue = overdue.checked_add(open).context("overdue balance", &format!("invoice {}", r.invoice()))?;
                 oldest = oldest.max(days);
             }
         }

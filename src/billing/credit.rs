@@ -1,5 +1,6 @@
+use super::error::{not_negative, same_currency, Context, Field};
 use super::{BillingError, Invoice};
-use crate::money::{Money, Ratio};
+use crate::money::{Currency, Money, Ratio};
 
 /// What to credit on one invoice line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,21 +36,83 @@ pub struct CreditNoteLine {
     pub tax: Money,
 }
 
-/// A credit note against an invoice.
+/// A credit note against an invoice: at least one line, every amount in one currency and not
+/// negative, and a total that is the sum of the lines' net and tax. Made by
+/// [`CreditNote::issue`]; JSON goes through the same checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "CreditNoteRepr"))]
 pub struct CreditNote {
-    /// The caller's credit note number.
-    pub number: String,
-    /// The invoice credited.
-    pub invoice: String,
-    /// Lines credited.
-    pub lines: Vec<CreditNoteLine>,
-    /// Σ net + Σ tax.
-    pub total: Money,
+    number: String,
+    invoice: String,
+    lines: Vec<CreditNoteLine>,
+    total: Money,
 }
 
+deserialize_via!(
+    CreditNote,
+    CreditNoteRepr { number: String, invoice: String, lines: Vec<CreditNoteLine>, total: Money },
+    BillingError,
+    |r| {
+        let note = CreditNote::from_lines(r.number, r.invoice, r.total.currency(), r.lines)?;
+        if note.total != r.total {
+            let id = format!("credit note {}", note.number);
+            return Err(BillingError::TotalDoesNotTie { what: "total", id, stated: r.total, lines: note.total });
+        }
+        Ok(note)
+    }
+);
+
 impl CreditNote {
+    /// Check the lines and sum them.
+    fn from_lines(
+        number: String,
+        invoice: String,
+        currency: Currency,
+        lines: Vec<CreditNoteLine>,
+    ) -> Result<CreditNote, BillingError> {
+        if number.is_empty() {
+            return Err(BillingError::EmptyId { what: "credit note number" });
+        }
+        let id = format!("credit note {number}");
+        if lines.is_empty() {
+            return Err(BillingError::NoLines { invoice: id });
+        }
+        for l in &lines {
+            for (what, m) in [(Field::CreditNet, l.net), (Field::LineTax, l.tax)] {
+                same_currency(what, &id, currency, &m)?;
+                not_negative(what, &id, m)?;
+            }
+        }
+        let total = Money::sum(currency, lines.iter().flat_map(|l| [l.net, l.tax])).context("total", &id)?;
+        Ok(CreditNote { number, invoice, lines, total })
+    }
+
+    /// The caller's credit note number.
+    pub fn number(&self) -> &str {
+        &self.number
+    }
+
+    /// The invoice credited.
+    pub fn invoice(&self) -> &str {
+        &self.invoice
+    }
+
+    /// Lines credited (at least one).
+    pub fn lines(&self) -> &[CreditNoteLine] {
+        &self.lines
+    }
+
+    /// Σ net + Σ tax.
+    pub fn total(&self) -> Money {
+        self.total
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.total.currency()
+    }
+
     /// Credit lines of `invoice`, given the credit notes already issued against it.
     ///
     /// Tax is reversed cumulatively per line: the tax credited to date is the line's tax × the
@@ -59,84 +122,97 @@ impl CreditNote {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft, TaxMode, TaxTreatment};
+    /// use revops::billing::{CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft, TaxMode};
     /// use revops::money::Ratio;
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
     /// let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: Money::parse("279.16", Currency::EUR)?, service: None };
     /// let draft = InvoiceDraft { customer: "c".into(), contract_id: "k".into(), currency: Currency::EUR, issue_date: day, due_date: day, lines: vec![line] };
-    /// let inv = draft.finalize("INV-7", &FlatTax(TaxTreatment { rate: Decimal::new(20, 2), mode: TaxMode::Exclusive }))?;
-    /// assert_eq!(inv.total.to_string(), "334.99 EUR");
+    /// let inv = draft.finalize("INV-7", &FlatTax::new("20%".parse()?, TaxMode::Exclusive)?)?;
+    /// assert_eq!(inv.total().to_string(), "334.99 EUR");
     /// let third = CreditRequest { line: 0, amount: CreditAmount::Share(Ratio::new(1, 3)?) };
     /// let mut notes = Vec::new();
     /// for n in 0..3 {
     ///     let req = if n < 2 { third } else { CreditRequest { line: 0, amount: CreditAmount::Remaining } };
     ///     notes.push(CreditNote::issue(&inv, &notes, format!("CN-{n}"), &[req])?);
     /// }
-    /// let credited = Money::sum(Currency::EUR, notes.iter().map(|c| c.total))?;
-    /// assert_eq!(credited, inv.total);
+    /// let credited = Money::sum(Currency::EUR, notes.iter().map(CreditNote::total))?;
+    /// assert_eq!(credited, inv.total());
+    /// let more = CreditRequest { line: 0, amount: CreditAmount::Net(Money::parse("0.01", Currency::EUR)?) };
+    /// assert!(CreditNote::issue(&inv, &notes, "CN-4", &[more]).is_err()); // nothing left to credit
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// A request naming a line the invoice does not have; a credit above what is still
+    /// creditable on its line, negative, or in another currency; an empty `number`; no requests;
+    /// amounts beyond `Decimal`'s range.
     pub fn issue(
         invoice: &Invoice,
         previous: &[CreditNote],
         number: impl Into<String>,
         requests: &[CreditRequest],
     ) -> Result<CreditNote, BillingError> {
-        let c = invoice.currency;
+        let c = invoice.currency();
+        let id = format!("invoice {}", invoice.number());
         let mut lines: Vec<CreditNoteLine> = Vec::with_capacity(requests.len());
         for req in requests {
             let line = invoice
-                .lines
+                .lines()
                 .get(req.line)
-                .ok_or_else(|| BillingError::UnknownLine { invoice: invoice.number.clone(), line: req.line })?;
+                .ok_or_else(|| BillingError::UnknownLine { invoice: invoice.number().to_string(), line: req.line })?;
             let earlier = previous
                 .iter()
-                .filter(|n| n.invoice == invoice.number)
+                .filter(|n| n.invoice == invoice.number())
                 .flat_map(|n| n.lines.iter())
                 .chain(lines.iter())
                 .filter(|l| l.line == req.line);
             let (mut net_done, mut tax_done) = (Money::zero(c), Money::zero(c));
             for l in earlier {
-                net_done = net_done.checked_add(l.net)?;
-                tax_done = tax_done.checked_add(l.tax)?;
+                same_currency(Field::CreditNet, &id, c, &l.net)?;
+                net_done = net_done.checked_add(l.net).context("net credited so far", &id)?;
+                tax_done = tax_done.checked_add(l.tax).context("tax credited so far", &id)?;
             }
-            let available = line.net.checked_sub(net_done)?;
+            let available = line.net().checked_sub(net_done).context("net still creditable", &id)?;
             let net = match req.amount {
                 CreditAmount::Remaining => available,
                 CreditAmount::Net(m) => {
-                    super::error::same_currency("credit amount", c, &m)?;
+                    same_currency(Field::CreditNet, &id, c, &m)?;
                     m.round()
                 }
-                CreditAmount::Share(r) => line.net.mul_ratio(r)?,
+                CreditAmount::Share(r) => line.net().mul_ratio(r).context("credited share", &id)?,
             };
-            if net.is_negative() {
-                return Err(BillingError::Negative("credit".into()));
-            }
+            not_negative(Field::CreditNet, &id, net)?;
             if net.amount() > available.amount() {
                 return Err(BillingError::CreditExceedsInvoiced {
-                    invoice: invoice.number.clone(),
+                    invoice: invoice.number().to_string(),
                     line: req.line,
                     available,
                     requested: net,
                 });
             }
-            let net_after = net_done.checked_add(net)?;
-            let tax_after = if line.net.is_zero() {
-                line.tax_amount
+            let net_after = net_done.checked_add(net).context("net credited", &id)?;
+            let tax_after = if line.net().is_zero() {
+                line.tax_amount()
             } else {
-                let share = Ratio::of_decimals(net_after.amount(), line.net.amount())?;
-                line.tax_amount.mul_ratio(share)?
+                let share =
+                    Ratio::of_decimals(net_after.amount(), line.net().amount()).context("credited share", &id)?;
+                line.tax_amount().mul_ratio(share).context("tax credited", &id)?
             };
-            lines.push(CreditNoteLine { line: req.line, net, tax: tax_after.checked_sub(tax_done)? });
+            let tax = tax_after.checked_sub(tax_done).context("tax reversed", &id)?;
+            lines.push(CreditNoteLine { line: req.line, net, tax });
         }
-        let total = Money::sum(c, lines.iter().flat_map(|l| [l.net, l.tax]))?;
-        Ok(CreditNote { number: number.into(), invoice: invoice.number.clone(), lines, total })
+        CreditNote::from_lines(number.into(), invoice.number().to_string(), c, lines)
     }
 
     /// Total credited on `invoice` by `notes`.
+    ///
+    /// # Errors
+    /// A note in another currency, or a sum beyond `Decimal`'s range.
     pub fn total_for(invoice: &Invoice, notes: &[CreditNote]) -> Result<Money, BillingError> {
-        Ok(Money::sum(invoice.currency, notes.iter().filter(|n| n.invoice == invoice.number).map(|n| n.total))?)
+        let id = format!("invoice {}", invoice.number());
+        let credited = notes.iter().filter(|n| n.invoice == invoice.number()).map(|n| n.total);
+        Money::sum(invoice.currency(), credited).context("total credited", &id)
     }
 }

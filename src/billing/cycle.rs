@@ -46,7 +46,10 @@ impl QuoteToCash {
         }
     }
 
-    /// Days per stage; a date before the previous stage's is an error.
+    /// Days per stage.
+    ///
+    /// # Errors
+    /// [`BillingError::EventOutOfOrder`] for a date before the previous stage's.
     pub fn cycle_time(&self) -> Result<CycleTime, BillingError> {
         let span = |a: Option<NaiveDate>, b: Option<NaiveDate>| -> Result<Option<i64>, BillingError> {
             match (a, b) {
@@ -80,6 +83,19 @@ pub struct CycleTimeSummary {
 }
 
 /// Summarise completed cycles; `None` when none has completed.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{summarise_cycle_times, QuoteToCash};
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let q = QuoteToCash { quoted: d(1, 1), signed: None, activated: None, first_invoiced: None, first_paid: Some(d(2, 14)) };
+/// assert_eq!(summarise_cycle_times(&[q])?.map(|s| s.median_days), Some(44));
+/// assert!(summarise_cycle_times(&[QuoteToCash { first_paid: Some(d(1, 1)), quoted: d(2, 1), ..q }]).is_err());
+/// # Ok::<(), revops::billing::BillingError>(())
+/// ```
+///
+/// # Errors
+/// As [`QuoteToCash::cycle_time`], for any cycle.
 pub fn summarise_cycle_times(cycles: &[QuoteToCash]) -> Result<Option<CycleTimeSummary>, BillingError> {
     let mut totals: Vec<i64> = Vec::new();
     for c in cycles {
@@ -91,11 +107,15 @@ pub fn summarise_cycle_times(cycles: &[QuoteToCash]) -> Result<Option<CycleTimeS
         return Ok(None);
     }
     totals.sort_unstable();
-    let rank = |p: f64| totals[((p * totals.len() as f64).ceil() as usize).clamp(1, totals.len()) - 1];
+    let n = totals.len();
+    // nearest rank: the ⌈p·n⌉-th smallest, 1-based
+    let rank = |p: f64| totals.get(((p * n as f64).ceil() as usize).clamp(1, n) - 1).copied().unwrap_or_default();
+    // each total is within ±2·10⁸ days (chrono's date range), so an i128 sum cannot overflow
+    let sum: i128 = totals.iter().map(|&t| i128::from(t)).sum();
     Ok(Some(CycleTimeSummary {
-        completed: totals.len(),
+        completed: n,
         median_days: rank(0.5),
         p90_days: rank(0.9),
-        mean_days: totals.iter().sum::<i64>() as f64 / totals.len() as f64,
+        mean_days: sum as f64 / n as f64,
     }))
 }

@@ -1,12 +1,83 @@
+use std::fmt;
+
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use super::ContractState;
-use crate::calendar::CalendarError;
+use crate::calendar::{CalendarError, Period};
 use crate::ledger::LedgerError;
-use crate::money::{Currency, Money, MoneyError};
+use crate::limits::LimitExceeded;
+use crate::money::{Currency, Money, MoneyError, Percent};
 use crate::revrec::RevRecError;
 
+/// Which amount an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// A payment's amount.
+    PaymentAmount,
+    /// An amount a payment applies to one invoice.
+    AppliedAmount,
+    /// What has been paid on a receivable.
+    Paid,
+    /// What has been credited on a receivable.
+    Credited,
+    /// An invoice's or receivable's total.
+    Total,
+    /// A customer's credit balance.
+    CreditBalance,
+    /// A refund out of a credit balance.
+    Refund,
+    /// A line's unit price.
+    UnitPrice,
+    /// A line's net amount.
+    LineNet,
+    /// A line's tax.
+    LineTax,
+    /// A recurring billing fee.
+    Fee,
+    /// A plan price in a proration.
+    PlanPrice,
+    /// The net amount of a credit note line.
+    CreditNet,
+    /// A credit note's total.
+    CreditNoteTotal,
+    /// A dunning policy's minimum overdue balance.
+    MinimumOverdue,
+    /// Credit sales in a DSO.
+    CreditSales,
+    /// A cash receipt.
+    CashReceipt,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Field::PaymentAmount => "payment amount",
+            Field::AppliedAmount => "amount applied",
+            Field::Paid => "amount paid",
+            Field::Credited => "amount credited",
+            Field::Total => "total",
+            Field::CreditBalance => "credit balance",
+            Field::Refund => "refund",
+            Field::UnitPrice => "unit price",
+            Field::LineNet => "net amount",
+            Field::LineTax => "tax amount",
+            Field::Fee => "billing fee",
+            Field::PlanPrice => "plan price",
+            Field::CreditNet => "credited net amount",
+            Field::CreditNoteTotal => "credit note total",
+            Field::MinimumOverdue => "minimum overdue balance",
+            Field::CreditSales => "credit sales",
+            Field::CashReceipt => "cash receipt",
+        })
+    }
+}
+
 /// What went wrong turning contracts into invoices and cash.
+///
+/// Every variant about a caller's value names the invoice, payment, customer, contract or
+/// credit note it belongs to (`id`), the field, and the value refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BillingError {
@@ -26,25 +97,118 @@ pub enum BillingError {
         /// Date of the previous event.
         previous: NaiveDate,
     },
+    /// A lifecycle history that does not start with a `Draft` (or is empty).
+    #[error("a contract lifecycle must start as Draft, got {first:?}")]
+    LifecycleStart {
+        /// The first state given, `None` for an empty history.
+        first: Option<ContractState>,
+    },
     /// Amounts in different currencies where one is required.
-    #[error("{what}: expected {expected}, found {found}")]
+    #[error("{what} of {id} is in {found}, expected {expected}")]
     CurrencyMismatch {
         /// Which amount.
-        what: String,
+        what: Field,
+        /// The invoice, payment, customer, contract or credit note it belongs to.
+        id: String,
         /// Currency required.
         expected: Currency,
         /// Currency found.
         found: Currency,
     },
-    /// A negative quantity, price or amount where only zero or more makes sense.
-    #[error("{0} must not be negative")]
-    Negative(String),
-    /// A tax rate below zero.
-    #[error("tax rate {0} is negative")]
-    InvalidTaxRate(rust_decimal::Decimal),
+    /// A negative amount where only zero or more makes sense.
+    #[error("{what} of {id} must not be negative, got {amount}")]
+    Negative {
+        /// Which amount.
+        what: Field,
+        /// The invoice, payment, customer, contract or credit note it belongs to.
+        id: String,
+        /// The amount given.
+        amount: Money,
+    },
+    /// A zero or negative amount where only a positive one makes sense (a payment).
+    #[error("{what} of {id} must be positive, got {amount}")]
+    NotPositive {
+        /// Which amount.
+        what: Field,
+        /// The payment it belongs to.
+        id: String,
+        /// The amount given.
+        amount: Money,
+    },
+    /// An amount with digits below the currency's minor unit where a billed amount is needed.
+    #[error("{what} of {id} is {amount}, which is not rounded to the currency's minor unit")]
+    NotRounded {
+        /// Which amount.
+        what: Field,
+        /// The invoice line it belongs to.
+        id: String,
+        /// The amount given.
+        amount: Money,
+    },
+    /// A negative quantity on an invoice line (a credit is a credit note, not a negative line).
+    #[error("quantity of line {line:?} on {id} must not be negative, got {quantity}")]
+    NegativeQuantity {
+        /// The invoice (or draft's contract).
+        id: String,
+        /// The line's description.
+        line: String,
+        /// The quantity given.
+        quantity: Decimal,
+    },
+    /// A tax rate outside `[0%, 100%]`.
+    #[error("tax rate {rate} is outside [0%, 100%]")]
+    TaxRateOutOfRange {
+        /// The rate given.
+        rate: Percent,
+    },
+    /// An id (invoice number, payment id) that is empty.
+    #[error("{what} must not be empty")]
+    EmptyId {
+        /// Which id.
+        what: &'static str,
+    },
     /// An invoice with no lines.
-    #[error("invoice for {0} has no lines")]
-    NoLines(String),
+    #[error("invoice {invoice} has no lines")]
+    NoLines {
+        /// Invoice number.
+        invoice: String,
+    },
+    /// An invoice or receivable due before it is issued.
+    #[error("invoice {invoice} is due on {due_date}, before its issue date {issue_date}")]
+    DueBeforeIssue {
+        /// Invoice number.
+        invoice: String,
+        /// Issue date.
+        issue_date: NaiveDate,
+        /// Due date.
+        due_date: NaiveDate,
+    },
+    /// An invoice line whose net and tax do not add up to its gross.
+    #[error("line {line:?} of {id}: net {net} + tax {tax} is not its gross {gross}")]
+    LineDoesNotTie {
+        /// The invoice.
+        id: String,
+        /// The line's description.
+        line: String,
+        /// Net given.
+        net: Money,
+        /// Tax given.
+        tax: Money,
+        /// Gross given.
+        gross: Money,
+    },
+    /// An invoice or credit note whose stated total is not the sum of its lines.
+    #[error("{what} of {id} is stated as {stated} but its lines sum to {lines}")]
+    TotalDoesNotTie {
+        /// Which total ("subtotal", "tax", "total").
+        what: &'static str,
+        /// The invoice or credit note.
+        id: String,
+        /// The total given.
+        stated: Money,
+        /// The sum of the lines.
+        lines: Money,
+    },
     /// A credit larger than what is left to credit on a line.
     #[error("credit of {requested} on line {line} of invoice {invoice} exceeds the {available} still creditable")]
     CreditExceedsInvoiced {
@@ -65,12 +229,27 @@ pub enum BillingError {
         /// Line index.
         line: usize,
     },
-    /// A payment or credit naming an invoice that is not there.
-    #[error("no open invoice {0}")]
-    UnknownInvoice(String),
+    /// A credit note, or a receivable lookup, naming an invoice the receivables do not hold.
+    #[error("no receivable for invoice {invoice}")]
+    UnknownInvoice {
+        /// Invoice number.
+        invoice: String,
+    },
+    /// A payment naming an invoice its customer does not have.
+    #[error("payment {payment} names invoice {invoice}, which customer {customer} does not have")]
+    NotTheCustomersInvoice {
+        /// Payment id.
+        payment: String,
+        /// The paying customer.
+        customer: String,
+        /// Invoice number.
+        invoice: String,
+    },
     /// Applying more to an invoice than is open on it.
-    #[error("applying {requested} to invoice {invoice} exceeds its open balance {open}")]
+    #[error("payment {payment} applies {requested} to invoice {invoice}, above its open balance {open}")]
     OverApplication {
+        /// Payment id (or `"credit balance"` when a customer's credit is used).
+        payment: String,
         /// Invoice number.
         invoice: String,
         /// Open balance.
@@ -78,20 +257,161 @@ pub enum BillingError {
         /// What was asked.
         requested: Money,
     },
+    /// Remittance lines that add up to more than the payment.
+    #[error("payment {payment} applies {requested} to invoice {invoice}, above the {left} left of the payment")]
+    ExceedsPayment {
+        /// Payment id.
+        payment: String,
+        /// Invoice number.
+        invoice: String,
+        /// What was left of the payment.
+        left: Money,
+        /// What was asked.
+        requested: Money,
+    },
+    /// A payment in a currency none of the customer's open receivables is in.
+    #[error("payment {payment} is in {currency}, but customer {customer} has open receivables only in {open_in:?}")]
+    NoOpenReceivableInCurrency {
+        /// Payment id.
+        payment: String,
+        /// Customer.
+        customer: String,
+        /// The payment's currency.
+        currency: Currency,
+        /// The currencies the customer does owe in.
+        open_in: Vec<Currency>,
+    },
+    /// A payment id already applied with different content (another amount, customer, date or
+    /// application rule).
+    #[error("payment {payment} was already applied with different content; a payment id names one payment")]
+    PaymentConflict {
+        /// Payment id.
+        payment: String,
+    },
+    /// A payment id that was applied and then reversed, delivered again.
+    #[error("payment {payment} was reversed; it cannot be applied again")]
+    PaymentReversed {
+        /// Payment id.
+        payment: String,
+    },
+    /// A payment id the ledger has never seen.
+    #[error("no payment {payment} in the ledger")]
+    UnknownPayment {
+        /// Payment id.
+        payment: String,
+    },
+    /// Reversing a payment whose unapplied rest has since been used or refunded.
+    #[error(
+        "reversing payment {payment} takes {needed} back from customer {customer}'s credit balance, which holds only {balance}"
+    )]
+    ReversalExceedsCredit {
+        /// Payment id.
+        payment: String,
+        /// Customer.
+        customer: String,
+        /// The credit balance now.
+        balance: Money,
+        /// What the reversal must take back.
+        needed: Money,
+    },
+    /// An invoice number already in the receivables with different content.
+    #[error("invoice {invoice} is already in the receivables with different content")]
+    DuplicateInvoice {
+        /// Invoice number.
+        invoice: String,
+    },
+    /// A credit note number already applied with different content.
+    #[error("credit note {note} was already applied with different content")]
+    CreditNoteConflict {
+        /// Credit note number.
+        note: String,
+    },
+    /// A customer's credit balance listed twice (in a deserialised ledger).
+    #[error("customer {customer} has two credit balances in {currency}")]
+    DuplicateBalance {
+        /// Customer.
+        customer: String,
+        /// Currency.
+        currency: Currency,
+    },
+    /// Parts of a deserialised ledger that do not agree (a payment whose application does not
+    /// add up to it, a settlement no payment accounts for, an id listed twice).
+    #[error("the ledger's record of {record} is inconsistent: {reason}")]
+    InconsistentRecord {
+        /// The payment, invoice or credit note.
+        record: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A refund above the customer's credit balance.
-    #[error("refund of {requested} exceeds the customer's credit balance of {balance}")]
+    #[error("refund of {requested} exceeds customer {customer}'s credit balance of {balance}")]
     RefundExceedsBalance {
+        /// Customer.
+        customer: String,
         /// Balance.
         balance: Money,
         /// What was asked.
         requested: Money,
     },
     /// A reconciliation period that does not start and end on schedule period boundaries.
-    #[error("period {0} does not line up with the revenue schedule's periods")]
-    PeriodNotAligned(String),
-    /// A policy or term that cannot work (no dunning steps, zero-day period…).
-    #[error("{0}")]
-    InvalidPolicy(String),
+    #[error("period {period} does not line up with the periods of contract {contract}'s revenue schedule")]
+    PeriodNotAligned {
+        /// The contract.
+        contract: String,
+        /// The period asked for.
+        period: Period,
+    },
+    /// A period with no days where days are needed.
+    #[error("the {what} {period} has no days")]
+    EmptyPeriod {
+        /// Which period ("billing period", "service term").
+        what: &'static str,
+        /// The period given.
+        period: Period,
+    },
+    /// A date outside the period it must fall in.
+    #[error("change date {date} is outside the billing period {period}")]
+    DateOutsidePeriod {
+        /// The date given.
+        date: NaiveDate,
+        /// The period.
+        period: Period,
+    },
+    /// A dunning policy with no steps.
+    #[error("a dunning policy needs at least one step")]
+    NoDunningSteps,
+    /// Dunning steps not in strictly increasing days past due.
+    #[error("dunning step {index} at {days} days past due does not come after the step before it at {previous} days")]
+    DunningStepsOutOfOrder {
+        /// Position of the step.
+        index: usize,
+        /// Its days past due.
+        days: u32,
+        /// The previous step's days past due.
+        previous: u32,
+    },
+    /// DSO over no sales.
+    #[error("days sales outstanding needs positive credit sales, got {credit_sales}")]
+    NoSales {
+        /// The credit sales given.
+        credit_sales: Money,
+    },
+    /// DSO over a period of zero days.
+    #[error("days sales outstanding needs a period of at least one day")]
+    NoDays,
+    /// Money arithmetic failed on a named amount.
+    #[error("{what} of {id}: {source}")]
+    Arithmetic {
+        /// What was being computed.
+        what: &'static str,
+        /// The invoice, payment, customer or contract.
+        id: String,
+        /// The arithmetic error (boxed: it is the largest variant by far).
+        source: Box<MoneyError>,
+    },
+    /// A count above its documented limit.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
@@ -106,10 +426,32 @@ pub enum BillingError {
     Ledger(#[from] LedgerError),
 }
 
-pub(crate) fn same_currency(what: &str, expected: Currency, m: &Money) -> Result<(), BillingError> {
+/// `Ok` when `m` is in `expected`; otherwise a mismatch naming `what` of `id`.
+pub(crate) fn same_currency(what: Field, id: &str, expected: Currency, m: &Money) -> Result<(), BillingError> {
     if m.currency() == expected {
         Ok(())
     } else {
-        Err(BillingError::CurrencyMismatch { what: what.to_string(), expected, found: m.currency() })
+        Err(BillingError::CurrencyMismatch { what, id: id.to_string(), expected, found: m.currency() })
+    }
+}
+
+/// `Ok(m)` when `m` is zero or more; otherwise [`BillingError::Negative`] naming `what` of `id`.
+pub(crate) fn not_negative(what: Field, id: &str, m: Money) -> Result<Money, BillingError> {
+    if m.is_negative() {
+        return Err(BillingError::Negative { what, id: id.to_string(), amount: m });
+    }
+    Ok(m)
+}
+
+/// Says which amount of which invoice / payment an arithmetic error came from (jiff's
+/// `ErrorContext` habit): `a.checked_add(b).context("amount paid", &invoice)?`.
+pub(crate) trait Context<T> {
+    /// Wrap the error in [`BillingError::Arithmetic`].
+    fn context(self, what: &'static str, id: &str) -> Result<T, BillingError>;
+}
+
+impl<T> Context<T> for Result<T, MoneyError> {
+    fn context(self, what: &'static str, id: &str) -> Result<T, BillingError> {
+        self.map_err(|source| BillingError::Arithmetic { what, id: id.to_string(), source: Box::new(source) })
     }
 }

@@ -1,10 +1,10 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::error::same_currency;
+use super::error::{not_negative, same_currency, Context, Field};
 use super::{BillingError, BillingItem};
 use crate::calendar::Period;
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, MoneyError, Percent};
 
 /// Whether a line's price includes tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,20 +17,66 @@ pub enum TaxMode {
     Inclusive,
 }
 
-/// The tax that applies to one line.
+/// The tax that applies to one line: a rate between 0% and 100% and whether prices include it.
+///
+/// The rate is an exact [`Percent`]. Its upper bound is 100%: no VAT, GST or sales tax on
+/// software comes near it (the highest standard VAT rate is 27%), and the bound catches a rate
+/// given in points where a fraction was meant (`Percent::from_fraction(20)` is 2,000%).
+///
+/// ```
+/// use revops::billing::{TaxMode, TaxTreatment};
+/// use revops::money::Percent;
+/// let vat = TaxTreatment::new("20%".parse::<Percent>()?, TaxMode::Inclusive)?;
+/// assert_eq!(vat.rate().to_string(), "20%");
+/// assert!(TaxTreatment::new("-5%".parse::<Percent>()?, TaxMode::Exclusive).is_err());
+/// assert!(TaxTreatment::new("2000%".parse::<Percent>()?, TaxMode::Exclusive).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "TaxTreatmentRepr"))]
 pub struct TaxTreatment {
-    /// Rate as a fraction (0.2 for 20%).
-    pub rate: Decimal,
+    rate: Percent,
+    mode: TaxMode,
+}
+
+deserialize_via!(TaxTreatment, TaxTreatmentRepr { rate: Percent, mode: TaxMode }, BillingError, |r| {
+    TaxTreatment::new(r.rate, r.mode)
+});
+
+impl TaxTreatment {
+    /// No tax.
+    pub const NONE: TaxTreatment = TaxTreatment { rate: Percent::ZERO, mode: TaxMode::Exclusive };
+
+    /// A rate and a mode.
+    ///
+    /// # Errors
+    /// [`BillingError::TaxRateOutOfRange`] for a rate below 0% or above 100%.
+    pub fn new(rate: Percent, mode: TaxMode) -> Result<TaxTreatment, BillingError> {
+        if rate < Percent::ZERO || rate > Percent::HUNDRED {
+            return Err(BillingError::TaxRateOutOfRange { rate });
+        }
+        Ok(TaxTreatment { rate, mode })
+    }
+
+    /// The rate.
+    pub fn rate(&self) -> Percent {
+        self.rate
+    }
+
     /// Inclusive or exclusive.
-    pub mode: TaxMode,
+    pub fn mode(&self) -> TaxMode {
+        self.mode
+    }
 }
 
 /// Integration port: the caller's tax engine (Avalara, Stripe Tax, a rate table) decides the
 /// rate per line; this crate does the arithmetic and the rounding.
 pub trait TaxCalculator {
     /// The tax treatment of `line` on `invoice`.
+    ///
+    /// # Errors
+    /// Whatever the caller's tax engine refuses; the invoice is then not finalised.
     fn treatment(&self, invoice: &InvoiceDraft, line: &LineDraft) -> Result<TaxTreatment, BillingError>;
 }
 
@@ -40,7 +86,22 @@ pub struct FlatTax(pub TaxTreatment);
 
 impl FlatTax {
     /// No tax at all.
-    pub const NONE: FlatTax = FlatTax(TaxTreatment { rate: Decimal::ZERO, mode: TaxMode::Exclusive });
+    pub const NONE: FlatTax = FlatTax(TaxTreatment::NONE);
+
+    /// One rate for every line.
+    ///
+    /// ```
+    /// use revops::billing::{FlatTax, TaxMode};
+    /// let sales_tax = FlatTax::new("8.25%".parse()?, TaxMode::Exclusive)?;
+    /// assert_eq!(sales_tax.0.rate().to_string(), "8.25%");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TaxTreatment::new`].
+    pub fn new(rate: Percent, mode: TaxMode) -> Result<FlatTax, BillingError> {
+        TaxTreatment::new(rate, mode).map(FlatTax)
+    }
 }
 
 impl TaxCalculator for FlatTax {
@@ -81,52 +142,288 @@ pub struct InvoiceDraft {
     pub lines: Vec<LineDraft>,
 }
 
-/// A final invoice line: rounded once to the minor unit, with its tax.
+/// A final invoice line: rounded once to the minor unit, with its tax. `net + tax = gross`,
+/// all three rounded and not negative, in the unit price's currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "InvoiceLineRepr"))]
 pub struct InvoiceLine {
-    /// What is charged.
-    pub description: String,
-    /// Quantity.
-    pub quantity: Decimal,
-    /// Unit price.
-    pub unit_price: Money,
-    /// Service covered.
-    pub service: Option<Period>,
-    /// Tax treatment applied.
-    pub tax: TaxTreatment,
-    /// Amount before tax.
-    pub net: Money,
-    /// Tax on the line.
-    pub tax_amount: Money,
-    /// `net + tax_amount`.
-    pub gross: Money,
+    description: String,
+    quantity: Decimal,
+    unit_price: Money,
+    service: Option<Period>,
+    tax: TaxTreatment,
+    net: Money,
+    tax_amount: Money,
+    gross: Money,
 }
 
-/// A final invoice. Totals are sums of the lines, so they tie by construction.
+deserialize_via!(
+    InvoiceLine,
+    InvoiceLineRepr {
+        description: String,
+        quantity: Decimal,
+        unit_price: Money,
+        service: Option<Period>,
+        tax: TaxTreatment,
+        net: Money,
+        tax_amount: Money,
+        gross: Money,
+    },
+    BillingError,
+    |r| {
+        let line = InvoiceLine::new(r.description, r.quantity, r.unit_price, r.service, r.tax, r.net, r.tax_amount)?;
+        if line.gross != r.gross || line.gross.currency() != r.gross.currency() {
+            return Err(BillingError::LineDoesNotTie {
+                id: "an invoice".into(),
+                line: line.description,
+                net: r.net,
+                tax: r.tax_amount,
+                gross: r.gross,
+            });
+        }
+        Ok(line)
+    }
+);
+
+impl InvoiceLine {
+    /// A line as another billing system (Stripe, NetSuite) computed it; the gross is
+    /// `net + tax_amount`. [`InvoiceDraft::finalize`] computes lines itself.
+    ///
+    /// ```
+    /// use revops::billing::{InvoiceLine, TaxTreatment};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let line = InvoiceLine::new("seats".into(), Decimal::from(3), usd("10"), None, TaxTreatment::NONE, usd("30"), usd("0"))?;
+    /// assert_eq!(line.gross(), usd("30"));
+    /// assert!(InvoiceLine::new("seats".into(), Decimal::ONE, usd("10"), None, TaxTreatment::NONE, usd("10.001"), usd("0")).is_err());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A negative quantity, unit price, net or tax; a net or tax not rounded to the currency's
+    /// minor unit; amounts in different currencies; a gross that overflows.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        description: String,
+        quantity: Decimal,
+        unit_price: Money,
+        service: Option<Period>,
+        tax: TaxTreatment,
+        net: Money,
+        tax_amount: Money,
+    ) -> Result<InvoiceLine, BillingError> {
+        let id = format!("line {description:?}");
+        let currency = unit_price.currency();
+        if quantity.is_sign_negative() && !quantity.is_zero() {
+            return Err(BillingError::NegativeQuantity { id: "an invoice".into(), line: description, quantity });
+        }
+        not_negative(Field::UnitPrice, &id, unit_price)?;
+        for (what, amount) in [(Field::LineNet, net), (Field::LineTax, tax_amount)] {
+            same_currency(what, &id, currency, &amount)?;
+            not_negative(what, &id, amount)?;
+            if !amount.is_rounded() {
+                return Err(BillingError::NotRounded { what, id, amount });
+            }
+        }
+        let gross = net.checked_add(tax_amount).context("gross amount", &id)?;
+        Ok(InvoiceLine { description, quantity, unit_price, service, tax, net, tax_amount, gross })
+    }
+
+    /// What is charged.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Quantity.
+    pub fn quantity(&self) -> Decimal {
+        self.quantity
+    }
+
+    /// Unit price, at full precision.
+    pub fn unit_price(&self) -> Money {
+        self.unit_price
+    }
+
+    /// Service covered.
+    pub fn service(&self) -> Option<Period> {
+        self.service
+    }
+
+    /// Tax treatment applied.
+    pub fn tax(&self) -> TaxTreatment {
+        self.tax
+    }
+
+    /// Amount before tax.
+    pub fn net(&self) -> Money {
+        self.net
+    }
+
+    /// Tax on the line.
+    pub fn tax_amount(&self) -> Money {
+        self.tax_amount
+    }
+
+    /// `net + tax_amount`.
+    pub fn gross(&self) -> Money {
+        self.gross
+    }
+
+    /// The line's currency.
+    pub fn currency(&self) -> Currency {
+        self.unit_price.currency()
+    }
+}
+
+/// A final invoice: at least one line, every line in the invoice's currency, due on or after
+/// its issue date, and totals that are sums of the lines, so they tie by construction.
+///
+/// Made by [`InvoiceDraft::finalize`], or by [`Invoice::new`] from lines another system
+/// computed; JSON goes through the same checks (an invoice whose stated totals are not the sums
+/// of its lines is refused).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "InvoiceRepr"))]
 pub struct Invoice {
+    number: String,
+    customer: String,
+    contract_id: String,
+    currency: Currency,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    lines: Vec<InvoiceLine>,
+    subtotal: Money,
+    tax: Money,
+    total: Money,
+}
+
+deserialize_via!(
+    Invoice,
+    InvoiceRepr {
+        number: String,
+        customer: String,
+        contract_id: String,
+        currency: Currency,
+        issue_date: NaiveDate,
+        due_date: NaiveDate,
+        lines: Vec<InvoiceLine>,
+        subtotal: Money,
+        tax: Money,
+        total: Money,
+    },
+    BillingError,
+    |r| {
+        let inv = Invoice::new(r.number, r.customer, r.contract_id, r.currency, r.issue_date, r.due_date, r.lines)?;
+        for (what, stated, lines) in
+            [("subtotal", r.subtotal, inv.subtotal), ("tax", r.tax, inv.tax), ("total", r.total, inv.total)]
+        {
+            if stated != lines || stated.currency() != lines.currency() {
+                return Err(BillingError::TotalDoesNotTie { what, id: format!("invoice {}", inv.number), stated, lines });
+            }
+        }
+        Ok(inv)
+    }
+);
+
+impl Invoice {
+    /// An invoice from final lines; the totals are their sums.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{Invoice, InvoiceLine, TaxTreatment};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let line = InvoiceLine::new("plan".into(), Decimal::ONE, usd("99"), None, TaxTreatment::NONE, usd("99"), usd("0"))?;
+    /// let inv = Invoice::new("INV-1".into(), "cus".into(), "K-1".into(), Currency::USD, day, day, vec![line])?;
+    /// assert_eq!(inv.total(), usd("99"));
+    /// assert!(Invoice::new("INV-2".into(), "cus".into(), "K-1".into(), Currency::USD, day, day, vec![]).is_err());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An empty number, no lines, a line in another currency, a due date before the issue date,
+    /// or totals that overflow.
+    pub fn new(
+        number: String,
+        customer: String,
+        contract_id: String,
+        currency: Currency,
+        issue_date: NaiveDate,
+        due_date: NaiveDate,
+        lines: Vec<InvoiceLine>,
+    ) -> Result<Invoice, BillingError> {
+        if number.is_empty() {
+            return Err(BillingError::EmptyId { what: "invoice number" });
+        }
+        if lines.is_empty() {
+            return Err(BillingError::NoLines { invoice: number });
+        }
+        if due_date < issue_date {
+            return Err(BillingError::DueBeforeIssue { invoice: number, issue_date, due_date });
+        }
+        let id = format!("invoice {number}");
+        for line in &lines {
+            same_currency(Field::UnitPrice, &id, currency, &line.unit_price)?;
+        }
+        let subtotal = Money::sum(currency, lines.iter().map(|l| l.net)).context("subtotal", &id)?;
+        let tax = Money::sum(currency, lines.iter().map(|l| l.tax_amount)).context("tax", &id)?;
+        let total = subtotal.checked_add(tax).context("total", &id)?;
+        Ok(Invoice { number, customer, contract_id, currency, issue_date, due_date, lines, subtotal, tax, total })
+    }
+
     /// The caller's invoice number.
-    pub number: String,
+    pub fn number(&self) -> &str {
+        &self.number
+    }
+
     /// The customer.
-    pub customer: String,
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
     /// The contract.
-    pub contract_id: String,
+    pub fn contract_id(&self) -> &str {
+        &self.contract_id
+    }
+
     /// The currency.
-    pub currency: Currency,
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
     /// Issue date.
-    pub issue_date: NaiveDate,
+    pub fn issue_date(&self) -> NaiveDate {
+        self.issue_date
+    }
+
     /// Due date.
-    pub due_date: NaiveDate,
-    /// Lines.
-    pub lines: Vec<InvoiceLine>,
+    pub fn due_date(&self) -> NaiveDate {
+        self.due_date
+    }
+
+    /// Lines (at least one).
+    pub fn lines(&self) -> &[InvoiceLine] {
+        &self.lines
+    }
+
     /// Σ net.
-    pub subtotal: Money,
+    pub fn subtotal(&self) -> Money {
+        self.subtotal
+    }
+
     /// Σ tax.
-    pub tax: Money,
+    pub fn tax(&self) -> Money {
+        self.tax
+    }
+
     /// Σ gross = subtotal + tax.
-    pub total: Money,
+    pub fn total(&self) -> Money {
+        self.total
+    }
 }
 
 impl InvoiceDraft {
@@ -153,7 +450,7 @@ impl InvoiceDraft {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{FlatTax, InvoiceDraft, LineDraft, TaxMode, TaxTreatment};
+    /// use revops::billing::{FlatTax, InvoiceDraft, LineDraft, TaxMode};
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
@@ -162,36 +459,40 @@ impl InvoiceDraft {
     ///     issue_date: day, due_date: day,
     ///     lines: vec![LineDraft { description: "seats".into(), quantity: Decimal::from(3), unit_price: Money::parse("33.333", Currency::EUR)?, service: None }],
     /// };
-    /// let vat = FlatTax(TaxTreatment { rate: Decimal::new(20, 2), mode: TaxMode::Exclusive });
-    /// let inv = draft.finalize("INV-1", &vat)?;
-    /// assert_eq!((inv.subtotal.to_string(), inv.tax.to_string(), inv.total.to_string()),
+    /// let vat = FlatTax::new("20%".parse()?, TaxMode::Exclusive)?;
+    /// let inv = draft.clone().finalize("INV-1", &vat)?;
+    /// assert_eq!((inv.subtotal().to_string(), inv.tax().to_string(), inv.total().to_string()),
     ///            ("100.00 EUR".into(), "20.00 EUR".into(), "120.00 EUR".into()));
+    /// let mut wrong = draft;
+    /// wrong.lines[0].quantity = Decimal::from(-3);
+    /// assert!(wrong.finalize("INV-2", &vat).is_err()); // a credit is a credit note
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// An empty number; no lines; a due date before the issue date; a line in another currency,
+    /// with a negative quantity or unit price; whatever the tax calculator refuses; amounts
+    /// beyond `Decimal`'s range.
     pub fn finalize<T: TaxCalculator + ?Sized>(
         self,
         number: impl Into<String>,
         tax: &T,
     ) -> Result<Invoice, BillingError> {
-        if self.lines.is_empty() {
-            return Err(BillingError::NoLines(self.contract_id));
-        }
+        let number = number.into();
+        let id = format!("invoice {number}");
         let currency = self.currency;
         let mut lines = Vec::with_capacity(self.lines.len());
         for line in &self.lines {
-            same_currency("invoice line price", currency, &line.unit_price)?;
+            same_currency(Field::UnitPrice, &id, currency, &line.unit_price)?;
             if line.quantity.is_sign_negative() && !line.quantity.is_zero() {
-                return Err(BillingError::Negative(format!("quantity of {:?}", line.description)));
+                let (line, quantity) = (line.description.clone(), line.quantity);
+                return Err(BillingError::NegativeQuantity { id, line, quantity });
             }
-            if line.unit_price.is_negative() {
-                return Err(BillingError::Negative(format!("unit price of {:?}", line.description)));
-            }
+            not_negative(Field::UnitPrice, &id, line.unit_price)?;
             let treatment = tax.treatment(&self, line)?;
-            if treatment.rate.is_sign_negative() && !treatment.rate.is_zero() {
-                return Err(BillingError::InvalidTaxRate(treatment.rate));
-            }
-            let priced = line.unit_price.checked_mul(line.quantity)?.round();
-            let (net, tax_amount) = split_tax(priced, treatment)?;
+            let priced = line.unit_price.checked_mul(line.quantity).context("line amount", &id)?.round();
+            let (net, tax_amount) = split_tax(priced, treatment).context("line tax", &id)?;
+            let gross = net.checked_add(tax_amount).context("line gross", &id)?;
             lines.push(InvoiceLine {
                 description: line.description.clone(),
                 quantity: line.quantity,
@@ -200,33 +501,21 @@ impl InvoiceDraft {
                 tax: treatment,
                 net,
                 tax_amount,
-                gross: net.checked_add(tax_amount)?,
+                gross,
             });
         }
-        let subtotal = Money::sum(currency, lines.iter().map(|l| l.net))?;
-        let tax_total = Money::sum(currency, lines.iter().map(|l| l.tax_amount))?;
-        Ok(Invoice {
-            number: number.into(),
-            customer: self.customer,
-            contract_id: self.contract_id,
-            currency,
-            issue_date: self.issue_date,
-            due_date: self.due_date,
-            lines,
-            subtotal,
-            tax: tax_total,
-            total: subtotal.checked_add(tax_total)?,
-        })
+        Invoice::new(number, self.customer, self.contract_id, currency, self.issue_date, self.due_date, lines)
     }
 }
 
 /// `(net, tax)` for a rounded price: exclusive adds rounded tax; inclusive backs the net out of
-/// the gross and leaves tax as the difference, so nothing is lost to rounding.
-pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money), BillingError> {
+/// the gross and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
+/// more for a price of zero or more, since the rate is in `[0%, 100%]`.
+pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money), MoneyError> {
     match t.mode {
-        TaxMode::Exclusive => Ok((priced, priced.checked_mul(t.rate)?.round())),
+        TaxMode::Exclusive => Ok((priced, t.rate.of(priced)?.round())),
         TaxMode::Inclusive => {
-            let divisor = Decimal::ONE.checked_add(t.rate).ok_or(BillingError::InvalidTaxRate(t.rate))?;
+            let divisor = Decimal::ONE.checked_add(t.rate.fraction()).ok_or(MoneyError::Overflow("tax divisor"))?;
             let net = priced.checked_div(divisor)?.round();
             Ok((net, priced.checked_sub(net)?))
         }

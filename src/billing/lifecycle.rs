@@ -40,7 +40,8 @@ impl ContractState {
 }
 
 /// A contract's lifecycle: the current state and every transition with the date the caller
-/// recorded for it.
+/// recorded for it. The history starts with `Draft`, every step is a transition the state
+/// machine allows, and dates never go backwards (checked on the way in from JSON too).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -55,14 +56,49 @@ impl ContractState {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ContractLifecycleRepr"))]
 pub struct ContractLifecycle {
     history: Vec<(ContractState, NaiveDate)>,
 }
+
+deserialize_via!(
+    ContractLifecycle,
+    ContractLifecycleRepr { history: Vec<(ContractState, NaiveDate)> },
+    BillingError,
+    |r| ContractLifecycle::from_history(r.history)
+);
 
 impl ContractLifecycle {
     /// A draft created on `created`.
     pub fn new(created: NaiveDate) -> ContractLifecycle {
         ContractLifecycle { history: vec![(ContractState::Draft, created)] }
+    }
+
+    /// A lifecycle replayed from a recorded history (oldest first).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ContractLifecycle, ContractState};
+    /// let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    /// let c = ContractLifecycle::from_history(vec![(ContractState::Draft, day(1)), (ContractState::Signed, day(5))])?;
+    /// assert_eq!(c.state(), ContractState::Signed);
+    /// assert!(ContractLifecycle::from_history(vec![(ContractState::Active, day(1))]).is_err());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`BillingError::LifecycleStart`] for a history that is empty or does not start as
+    /// `Draft`; then as [`ContractLifecycle::transition`] for each later step.
+    pub fn from_history(history: Vec<(ContractState, NaiveDate)>) -> Result<ContractLifecycle, BillingError> {
+        let mut steps = history.into_iter();
+        let mut lifecycle = match steps.next() {
+            Some((ContractState::Draft, created)) => ContractLifecycle::new(created),
+            first => return Err(BillingError::LifecycleStart { first: first.map(|(s, _)| s) }),
+        };
+        for (state, on) in steps {
+            lifecycle.transition(state, on)?;
+        }
+        Ok(lifecycle)
     }
 
     /// The current state.
@@ -80,7 +116,12 @@ impl ContractLifecycle {
         self.history.iter().find(|(s, _)| *s == state).map(|(_, d)| *d)
     }
 
-    /// Move to `to` on `on`; an invalid transition or a date before the last event is an error.
+    /// Move to `to` on `on`.
+    ///
+    /// # Errors
+    /// [`BillingError::InvalidTransition`] for a move the state machine does not allow;
+    /// [`BillingError::EventOutOfOrder`] for a date before the last event. The lifecycle is
+    /// unchanged on either.
     pub fn transition(&mut self, to: ContractState, on: NaiveDate) -> Result<(), BillingError> {
         let from = self.state();
         if !from.successors().contains(&to) {

@@ -5,7 +5,13 @@
 //! Every amount on an invoice is rounded once, per line, to the currency's minor unit; totals
 //! are sums of lines, so they tie by construction. Tax comes from the caller's
 //! [`TaxCalculator`]; invoice numbers come from the caller.
+//!
+//! Values that must agree are valid by construction, JSON included: an [`Invoice`] has lines
+//! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
+//! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
+//! [`ArLedger`], which applies payments all-or-nothing and once per payment id.
 
+mod ar_ledger;
 mod collections;
 mod credit;
 mod cycle;
@@ -14,21 +20,22 @@ mod invoice;
 mod lifecycle;
 mod payments;
 mod proration;
+mod receivable;
 mod reconcile;
 mod schedule;
 
+pub use ar_ledger::{ArLedger, PaymentRecord};
 pub use collections::{
     age_receivables, days_sales_outstanding, on_time_collection, AgingBucket, AgingReport, DunningAction,
     DunningPolicy, DunningState, DunningStep, OnTimeCollection,
 };
 pub use credit::{CreditAmount, CreditNote, CreditNoteLine, CreditRequest};
 pub use cycle::{summarise_cycle_times, CycleTime, CycleTimeSummary, QuoteToCash};
-pub use error::BillingError;
+pub use error::{BillingError, Field};
 pub use invoice::{FlatTax, Invoice, InvoiceDraft, InvoiceLine, LineDraft, TaxCalculator, TaxMode, TaxTreatment};
 pub use lifecycle::{ContractLifecycle, ContractState};
-pub use payments::{
-    apply_payment, realised_fx, ApplicationRule, CustomerBalance, Payment, PaymentApplication, RealisedFx, Receivable,
-};
+pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, RealisedFx};
 pub use proration::{prorate, PlanChange, Proration};
+pub use receivable::{CustomerBalance, Receivable};
 pub use reconcile::{reconcile, CashReceipt, Reconciliation};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};

@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 
-use super::error::same_currency;
+use super::error::{not_negative, same_currency, Context, Field};
 use super::BillingError;
 use crate::calendar::Period;
 use crate::money::{Money, Ratio};
@@ -37,8 +37,11 @@ pub struct Proration {
 
 impl Proration {
     /// Charge minus credit: what the customer owes (negative: what they are owed).
+    ///
+    /// # Errors
+    /// A difference beyond `Decimal`'s range, or a charge and credit in different currencies.
     pub fn net(&self) -> Result<Money, BillingError> {
-        Ok(self.charge.checked_sub(self.credit)?)
+        self.charge.checked_sub(self.credit).context("net", "the proration")
     }
 }
 
@@ -55,32 +58,36 @@ impl Proration {
 /// let eur = |s: &str| Money::parse(s, Currency::EUR).unwrap();
 /// let p = prorate(jan, NaiveDate::from_ymd_opt(2026, 1, 18).unwrap(), PlanChange::Reprice { old: eur("0"), new: eur("100") })?;
 /// assert_eq!(p.charge.to_string(), "45.16 EUR");
+/// assert!(prorate(jan, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), PlanChange::Cancel { old: eur("100") }).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+/// An empty period, a change date outside it, a negative price, a new price in another
+/// currency, or amounts beyond `Decimal`'s range.
 pub fn prorate(period: Period, on: NaiveDate, change: PlanChange) -> Result<Proration, BillingError> {
     if period.is_empty() {
-        return Err(BillingError::InvalidPolicy(format!("billing period {period} has no days")));
+        return Err(BillingError::EmptyPeriod { what: "billing period", period });
     }
     if !period.contains(on) {
-        return Err(BillingError::InvalidPolicy(format!("change date {on} is outside the billing period {period}")));
+        return Err(BillingError::DateOutsidePeriod { date: on, period });
     }
     let rest = Period::new(on, period.end())?;
     let remaining = Ratio::new(i128::from(rest.days()), i128::from(period.days()))?;
+    let id = format!("the change on {on}");
     let (old, new) = match change {
         PlanChange::Reprice { old, new } => {
-            same_currency("new price", old.currency(), &new)?;
-            (old, Some(new))
+            same_currency(Field::PlanPrice, &id, old.currency(), &new)?;
+            (old, Some(not_negative(Field::PlanPrice, &id, new)?))
         }
         PlanChange::Cancel { old } => (old, None),
     };
-    if old.is_negative() || new.is_some_and(|n| n.is_negative()) {
-        return Err(BillingError::Negative("plan price".into()));
-    }
+    not_negative(Field::PlanPrice, &id, old)?;
     Ok(Proration {
         remaining,
-        credit: old.mul_ratio(remaining)?,
+        credit: old.mul_ratio(remaining).context("prorated credit", &id)?,
         charge: match new {
-            Some(n) => n.mul_ratio(remaining)?,
+            Some(n) => n.mul_ratio(remaining).context("prorated charge", &id)?,
             None => Money::zero(old.currency()),
         },
     })

@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 
+use super::error::{same_currency, Context, Field};
 use super::BillingError;
 use crate::calendar::Period;
 use crate::money::Money;
@@ -45,11 +46,15 @@ pub struct Reconciliation {
 
 impl Reconciliation {
     /// True when both identities hold to the cent.
+    ///
+    /// # Errors
+    /// A difference beyond `Decimal`'s range (or in mixed currencies), naming the contract.
     pub fn ties(&self) -> Result<bool, BillingError> {
-        let revenue_side = self.billed.checked_sub(self.recognised)?;
-        let position_move = self.closing.net.checked_sub(self.opening.net)?;
-        let cash_side = self.billed.checked_sub(self.collected)?;
-        let ar_move = self.closing_receivable.checked_sub(self.opening_receivable)?;
+        let id = format!("contract {}", self.contract_id);
+        let revenue_side = self.billed.checked_sub(self.recognised).context("billed − recognised", &id)?;
+        let position_move = self.closing.net.checked_sub(self.opening.net).context("position change", &id)?;
+        let cash_side = self.billed.checked_sub(self.collected).context("billed − collected", &id)?;
+        let ar_move = self.closing_receivable.checked_sub(self.opening_receivable).context("receivable change", &id)?;
         Ok(revenue_side == position_move && cash_side == ar_move)
     }
 }
@@ -74,8 +79,13 @@ impl Reconciliation {
 /// let r = reconcile(&schedule, &billed, &[CashReceipt { date: d(2), amount: usd("1200") }], Period::new(d(1), d(4))?)?;
 /// assert_eq!((r.billed, r.recognised, r.closing.liability()), (usd("1200"), usd("300"), usd("900")));
 /// assert!(r.ties()?);
+/// assert!(reconcile(&schedule, &billed, &[], Period::new(d(1), NaiveDate::from_ymd_opt(2026, 3, 15).unwrap())?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+/// A period that does not line up with the schedule's periods; a receipt in another currency;
+/// whatever the schedule's rollforward refuses; sums beyond `Decimal`'s range.
 pub fn reconcile(
     schedule: &ContractSchedule,
     billings: &[Billing],
@@ -86,27 +96,32 @@ pub fn reconcile(
     let rows: Vec<_> = rf.rows.iter().filter(|r| period.covers(&r.period)).collect();
     let (first, last) = match (rows.first(), rows.last()) {
         (Some(f), Some(l)) if f.period.start() == period.start() && l.period.end() == period.end() => (f, l),
-        _ => return Err(BillingError::PeriodNotAligned(period.to_string())),
+        _ => return Err(BillingError::PeriodNotAligned { contract: schedule.contract_id().to_string(), period }),
     };
     let c = schedule.currency();
+    let id = format!("contract {}", schedule.contract_id());
     for r in receipts {
-        super::error::same_currency("cash receipt", c, &r.amount)?;
+        same_currency(Field::CashReceipt, &id, c, &r.amount)?;
     }
     let sum_billed =
         |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, billings.iter().filter(|b| keep(b.date)).map(|b| b.amount));
     let sum_cash =
         |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, receipts.iter().filter(|r| keep(r.date)).map(|r| r.amount));
+    let receivable = |keep: &dyn Fn(NaiveDate) -> bool| -> Result<Money, BillingError> {
+        let billed = sum_billed(keep).context("billed", &id)?;
+        billed.checked_sub(sum_cash(keep).context("collected", &id)?).context("receivable", &id)
+    };
     let before = |d: NaiveDate| d < period.start();
     let by_end = |d: NaiveDate| d < period.end();
     Ok(Reconciliation {
         contract_id: schedule.contract_id().to_string(),
         period,
-        billed: Money::sum(c, rows.iter().map(|r| r.billed))?,
-        recognised: Money::sum(c, rows.iter().map(|r| r.recognised))?,
-        collected: sum_cash(&|d| period.contains(d))?,
+        billed: Money::sum(c, rows.iter().map(|r| r.billed)).context("billed", &id)?,
+        recognised: Money::sum(c, rows.iter().map(|r| r.recognised)).context("recognised", &id)?,
+        collected: sum_cash(&|d| period.contains(d)).context("collected", &id)?,
         opening: first.opening,
         closing: last.closing,
-        opening_receivable: sum_billed(&before)?.checked_sub(sum_cash(&before)?)?,
-        closing_receivable: sum_billed(&by_end)?.checked_sub(sum_cash(&by_end)?)?,
+        opening_receivable: receivable(&before)?,
+        closing_receivable: receivable(&by_end)?,
     })
 }

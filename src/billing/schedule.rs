@@ -1,7 +1,9 @@
 use chrono::NaiveDate;
 
+use super::error::{not_negative, Context, Field};
 use super::BillingError;
 use crate::calendar::{add_months_anchored, AnchorPolicy, Month, Period};
+use crate::limits::{self, MAX_PARTS};
 use crate::money::{Money, Ratio};
 
 /// How often a contract bills.
@@ -102,24 +104,34 @@ impl BillingTerms {
     /// let items = terms.schedule()?;
     /// assert_eq!(items[0].amount.to_string(), "140.00 USD"); // 14 of 31 January days
     /// assert_eq!(items.len(), 3);
+    /// let empty = BillingTerms { service: Period::new(d(1, 18), d(1, 18))?, ..terms };
+    /// assert!(empty.schedule().is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// A negative fee; an empty service term; a term of more than
+    /// [`MAX_PARTS`](crate::limits::MAX_PARTS) billing periods (about 83,000 years billed
+    /// monthly); dates beyond chrono's range; amounts beyond `Decimal`'s range.
     pub fn schedule(&self) -> Result<Vec<BillingItem>, BillingError> {
-        if self.fee.is_negative() {
-            return Err(BillingError::Negative("billing fee".into()));
-        }
+        let id = format!("the terms billing {}", self.service);
+        not_negative(Field::Fee, &id, self.fee)?;
         if self.service.is_empty() {
-            return Err(BillingError::InvalidPolicy(format!("service term {} has no days", self.service)));
+            return Err(BillingError::EmptyPeriod { what: "service term", period: self.service });
         }
         let step = self.frequency.months();
         let (start, end) = (self.service.start(), self.service.end());
+        // periods that tile the term: a whole number of steps, plus one partial at each end
+        let months = Month::of(start).months_until(Month::of(end)).unsigned_abs();
+        limits::check("billing periods in a schedule", months / u64::from(step) + 2, MAX_PARTS)?;
         // the full periods that tile the term: boundaries before, inside and after it
         let mut bounds: Vec<NaiveDate> = Vec::new();
         match self.alignment {
             BillingAlignment::Anniversary(policy) => {
-                let mut k = 0;
+                let mut k: u32 = 0;
                 loop {
-                    let b = add_months_anchored(start, (k * step) as i32, policy)?;
+                    let months = k.checked_mul(step).and_then(|m| i32::try_from(m).ok());
+                    let b = add_months_anchored(start, months.unwrap_or(i32::MAX), policy)?;
                     bounds.push(b);
                     if b >= end {
                         break;
@@ -141,8 +153,8 @@ impl BillingTerms {
             }
         }
         let mut items = Vec::with_capacity(bounds.len());
-        for pair in bounds.windows(2) {
-            let full = Period::new(pair[0], pair[1])?;
+        for (&from, &to) in bounds.iter().zip(bounds.iter().skip(1)) {
+            let full = Period::new(from, to)?;
             let service = full.intersection(&self.service);
             if service.is_empty() {
                 continue;
@@ -164,7 +176,7 @@ impl BillingTerms {
                 invoice_date,
                 due_date,
                 proration,
-                amount: self.fee.mul_ratio(proration)?,
+                amount: self.fee.mul_ratio(proration).context("prorated fee", &id)?,
             });
         }
         Ok(items)

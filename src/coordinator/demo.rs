@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::{AlertRule, CoordinatorError, CrmAccount, HealthPolicy, Severity, SnapshotConfig, SyncResult};
 use crate::arr::{ArrBook, ArrPolicy, EventKind, Interval, Milestone, SubscriptionEvent};
 use crate::billing::{
-    apply_payment, ApplicationRule, BillingAlignment, BillingFrequency, BillingTerms, BillingTiming, FlatTax, Invoice,
+    ApplicationRule, ArLedger, BillingAlignment, BillingFrequency, BillingTerms, BillingTiming, FlatTax, Invoice,
     InvoiceDraft, Payment, Receivable,
 };
 use crate::calendar::{AnchorPolicy, Month, Period};
@@ -158,21 +158,18 @@ impl DemoCompany {
                     start,
                     EventKind::Start { price: b.quote.net_arr, interval: Interval::Year, trial_until: None },
                 ));
+                let mut ar = ArLedger::new();
                 for (n, inv) in b.invoices.iter().enumerate() {
-                    let mut r = Receivable::from_invoice(inv);
+                    ar.add_invoice(inv)?;
                     // payment n settles invoice n (remittance advice names it)
-                    if let Some(p) = b.payments.iter().find(|p| p.id == format!("PAY-{id}-{n}")) {
-                        apply_payment(
-                            p,
-                            std::slice::from_mut(&mut r),
-                            &ApplicationRule::Explicit(vec![(inv.number.clone(), p.amount)]),
-                        )?;
+                    if let Some(p) = b.payments.iter().find(|p| p.id() == format!("PAY-{id}-{n}")) {
+                        ar.apply_payment(p, &ApplicationRule::Explicit(vec![(inv.number().to_string(), p.amount())]))?;
                     }
-                    if inv.issue_date > today - Duration::days(90) {
-                        billed_90d = billed_90d.checked_add(inv.total)?;
+                    if inv.issue_date() > today - Duration::days(90) {
+                        billed_90d = billed_90d.checked_add(inv.total())?;
                     }
-                    receivables.push(r);
                 }
+                receivables.extend(ar.receivables().cloned());
                 bookings.push(b);
                 continue;
             }
@@ -222,16 +219,9 @@ impl DemoCompany {
                 (Money::zero(USD), None)
             };
             billed_90d = billed_90d.checked_add(total)?;
-            receivables.push(Receivable {
-                invoice: format!("INV-B-{i:05}"),
-                customer: id.clone(),
-                issue_date: issued,
-                due_date: due,
-                total,
-                paid,
-                credited: Money::zero(USD),
-                last_paid_on: paid_on,
-            });
+            receivables.push(
+                Receivable::new(format!("INV-B-{i:05}"), id.clone(), issued, due, total)?.with_paid(paid, paid_on)?,
+            );
         }
 
         // pipeline: this quarter's open deals and next quarter's
@@ -365,14 +355,9 @@ impl DemoCompany {
             }
             let inv = InvoiceDraft::for_item(id, &contract.id, "Platform seats", item)
                 .finalize(format!("INV-{id}-{n}"), &FlatTax::NONE)?;
-            let paid_on = inv.due_date - Duration::days(rng.random_range(0..25));
+            let paid_on = inv.due_date() - Duration::days(rng.random_range(0..25));
             if paid_on <= today && rng.random::<f64>() < 0.93 {
-                payments.push(Payment {
-                    id: format!("PAY-{id}-{n}"),
-                    customer: id.into(),
-                    date: paid_on,
-                    amount: inv.total,
-                });
+                payments.push(Payment::new(format!("PAY-{id}-{n}"), id, paid_on, inv.total())?);
             }
             invoices.push(inv);
         }

@@ -193,10 +193,7 @@ impl ExecutiveSnapshot {
 
         // collections over the last 90 days
         let window_start = day - chrono::Duration::days(90);
-        let open_ar = Money::sum(
-            currency,
-            src.receivables.iter().filter(|r| r.issue_date <= day).map(|r| r.open().unwrap_or(Money::zero(currency))),
-        )?;
+        let open_ar = Money::sum(currency, src.receivables.iter().filter(|r| r.issue_date() <= day).map(|r| r.open()))?;
         let dso = days_sales_outstanding(open_ar, src.billed_90d, 90).ok();
         let on_time = on_time_collection(src.receivables, currency, window_start, day)?;
 

@@ -96,7 +96,8 @@ proptest! {
         let line = LineDraft { description: "x".into(), quantity: qty, unit_price: Money::new(price, Currency::USD), service: None };
         let draft = InvoiceDraft { customer: "c".into(), contract_id: "k".into(), currency: Currency::USD, issue_date: day, due_date: day, lines: vec![line] };
         let mode = if inclusive { TaxMode::Inclusive } else { TaxMode::Exclusive };
-        if let Ok(inv) = draft.finalize("I", &FlatTax(TaxTreatment { rate, mode })) {
+        let tax = FlatTax::new(revops::money::Percent::from_fraction(rate), mode).unwrap_or(FlatTax::NONE);
+        if let Ok(inv) = draft.finalize("I", &tax) {
             let _ = CreditNote::issue(&inv, &[], "C", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]);
         }
         let terms = BillingTerms { fee: Money::new(price, Currency::USD), frequency: BillingFrequency::Monthly, timing: BillingTiming::InArrears, alignment: BillingAlignment::Calendar, service: Period::new(d(2026, 1, 15), d(2026, 4, 1)).unwrap(), payment_terms_days: u32::MAX };

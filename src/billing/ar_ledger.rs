@@ -1,0 +1,772 @@
+//! Accounts receivable as one value: receivables, customer credit balances and a log of applied
+//! payments and credit notes, changed only all-or-nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::error::{not_negative, same_currency, Context, Field};
+use super::{
+    ApplicationRule, BillingError, CreditNote, CustomerBalance, Invoice, Payment, PaymentApplication, Receivable,
+};
+use crate::money::{Currency, Money};
+
+/// Accounts receivable: open invoices, customer credit balances, and every payment and credit
+/// note applied to them, by id.
+///
+/// Three promises:
+///
+/// - **All or nothing.** Every operation first works out the result on copies of the receivables
+///   and balances it touches, checking every amount; only when everything has passed does it
+///   write them back. An `Err` leaves the ledger exactly as it was.
+/// - **Idempotent by id.** A payment (or credit note) id is applied once. Delivering the same
+///   payment again (a webhook retry) returns the first application and changes nothing; the same
+///   id with different content is [`BillingError::PaymentConflict`].
+/// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
+///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
+///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{ApplicationRule, ArLedger, BillingError, Payment, Receivable};
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let mut ar = ArLedger::new();
+/// ar.add_receivable(Receivable::new("INV-1", "acme", d(1), d(1), usd("100"))?)?;
+/// ar.add_receivable(Receivable::new("INV-2", "acme", d(2), d(2), usd("100"))?)?;
+///
+/// let pay = Payment::new("py_1", "acme", d(3), usd("150"))?;
+/// let app = ar.apply_payment(&pay, &ApplicationRule::OldestFirst)?;
+/// assert_eq!(app.applied, [("INV-1".to_string(), usd("100")), ("INV-2".to_string(), usd("50"))]);
+/// // the webhook fires again: nothing changes
+/// assert_eq!(ar.apply_payment(&pay, &ApplicationRule::OldestFirst)?, app);
+/// assert_eq!(ar.receivable("INV-2").map(|r| r.open()), Some(usd("50")));
+///
+/// // remittance naming an invoice acme does not have: refused, and nothing was applied
+/// let rule = ApplicationRule::Explicit(vec![("INV-2".into(), usd("50")), ("INV-9".into(), usd("10"))]);
+/// let err = ar.apply_payment(&Payment::new("py_2", "acme", d(3), usd("60"))?, &rule);
+/// assert!(matches!(err, Err(BillingError::NotTheCustomersInvoice { .. })));
+/// assert_eq!(ar.receivable("INV-2").map(|r| r.open()), Some(usd("50")));
+///
+/// // a chargeback: every balance goes back to where it was
+/// ar.reverse_payment("py_1")?;
+/// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("100")));
+/// # Ok::<(), BillingError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ArLedgerRepr"))]
+pub struct ArLedger {
+    /// By invoice number.
+    receivables: BTreeMap<String, Entry>,
+    /// By customer and currency; only positive balances are kept.
+    balances: BTreeMap<(String, Currency), CustomerBalance>,
+    /// By payment id, reversed ones included (so a redelivery cannot apply them again).
+    payments: BTreeMap<String, PaymentRecord>,
+    /// By credit note number.
+    credit_notes: BTreeMap<String, CreditNote>,
+}
+
+/// A receivable with what settled it, so a reversal can restore `last_paid_on` exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Entry {
+    receivable: Receivable,
+    /// One per payment that paid it (`Some(id)`), per use of credit and for the date it was
+    /// imported with (`None`). `receivable.last_paid_on` is the latest date here.
+    settlements: Vec<Settlement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Settlement {
+    payment: Option<String>,
+    date: NaiveDate,
+}
+
+impl Entry {
+    fn new(receivable: Receivable) -> Entry {
+        let settlements =
+            receivable.last_paid_on().map(|date| Settlement { payment: None, date }).into_iter().collect();
+        Entry { receivable, settlements }
+    }
+
+    fn last_settled(&self) -> Option<NaiveDate> {
+        self.settlements.iter().map(|s| s.date).max()
+    }
+}
+
+/// A payment as the ledger applied it: the payment, the rule it was applied by, the result, and
+/// whether it has since been reversed. `Σ applied + unapplied = amount`, every amount in the
+/// payment's currency (checked on the way in from JSON too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PaymentRecordRepr"))]
+pub struct PaymentRecord {
+    payment: Payment,
+    rule: ApplicationRule,
+    application: PaymentApplication,
+    reversed: bool,
+}
+
+deserialize_via!(
+    PaymentRecord,
+    PaymentRecordRepr { payment: Payment, rule: ApplicationRule, application: PaymentApplication, reversed: bool },
+    BillingError,
+    |r| PaymentRecord::checked(r.payment, r.rule, r.application, r.reversed)
+);
+
+impl PaymentRecord {
+    fn checked(
+        payment: Payment,
+        rule: ApplicationRule,
+        application: PaymentApplication,
+        reversed: bool,
+    ) -> Result<PaymentRecord, BillingError> {
+        let record = format!("payment {}", payment.id());
+        let inconsistent = |reason| BillingError::InconsistentRecord { record: record.clone(), reason };
+        if application.payment != payment.id() {
+            return Err(inconsistent("its application names another payment"));
+        }
+        let c = payment.currency();
+        for (_, m) in &application.applied {
+            same_currency(Field::AppliedAmount, &record, c, m)?;
+            if m.is_negative() || m.is_zero() {
+                return Err(inconsistent("an applied amount is not positive"));
+            }
+        }
+        same_currency(Field::AppliedAmount, &record, c, &application.unapplied)?;
+        not_negative(Field::AppliedAmount, &record, application.unapplied)?;
+        let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("amount applied", &record)?;
+        if applied.checked_add(application.unapplied).context("amount applied", &record)? != payment.amount() {
+            return Err(inconsistent("applied and unapplied do not add up to the payment"));
+        }
+        Ok(PaymentRecord { payment, rule, application, reversed })
+    }
+
+    /// The payment.
+    pub fn payment(&self) -> &Payment {
+        &self.payment
+    }
+
+    /// The rule it was applied by.
+    pub fn rule(&self) -> &ApplicationRule {
+        &self.rule
+    }
+
+    /// How it was applied.
+    pub fn application(&self) -> &PaymentApplication {
+        &self.application
+    }
+
+    /// True once [`ArLedger::reverse_payment`] has taken it back.
+    pub fn is_reversed(&self) -> bool {
+        self.reversed
+    }
+}
+
+/// Receivables and a credit balance worked out on copies, to be written back in one go.
+#[derive(Default)]
+struct Changes {
+    /// Touched receivables, by invoice number, as they will be.
+    receivables: BTreeMap<String, Receivable>,
+    /// The customer's balance as it will be, when it changes (`None`: back to zero).
+    balance: Option<((String, Currency), Option<CustomerBalance>)>,
+}
+
+/// A customer's balance set to `credit`: the key, and the balance (none when zero).
+fn balance_of(customer: &str, credit: Money) -> Result<((String, Currency), Option<CustomerBalance>), BillingError> {
+    let key = (customer.to_string(), credit.currency());
+    let balance = if credit.is_zero() { None } else { Some(CustomerBalance::new(customer, credit)?) };
+    Ok((key, balance))
+}
+
+impl ArLedger {
+    /// An empty ledger.
+    pub fn new() -> ArLedger {
+        ArLedger::default()
+    }
+
+    /// Add the receivable for a new invoice. See [`ArLedger::add_receivable`].
+    ///
+    /// # Errors
+    /// As [`ArLedger::add_receivable`].
+    pub fn add_invoice(&mut self, invoice: &Invoice) -> Result<(), BillingError> {
+        self.add_receivable(Receivable::from_invoice(invoice))
+    }
+
+    /// Add a receivable (an import may be partly paid or credited already). Adding an invoice
+    /// that is already here with the same customer, dates and total changes nothing (its
+    /// payments stand), so an invoice delivered twice is added once.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ArLedger, Receivable};
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", day, day, usd("100"))?)?;
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", day, day, usd("100"))?)?; // again: no change
+    /// assert!(ar.add_receivable(Receivable::new("INV-1", "acme", day, day, usd("999"))?).is_err());
+    /// assert_eq!(ar.receivables().count(), 1);
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`BillingError::DuplicateInvoice`] for an invoice number already here with another
+    /// customer, dates or total.
+    pub fn add_receivable(&mut self, receivable: Receivable) -> Result<(), BillingError> {
+        if let Some(existing) = self.receivables.get(receivable.invoice()) {
+            let r = &existing.receivable;
+            let same = r.customer() == receivable.customer()
+                && r.issue_date() == receivable.issue_date()
+                && r.due_date() == receivable.due_date()
+                && r.total() == receivable.total()
+                && r.currency() == receivable.currency();
+            if same {
+                return Ok(());
+            }
+            return Err(BillingError::DuplicateInvoice { invoice: receivable.invoice().to_string() });
+        }
+        self.receivables.insert(receivable.invoice().to_string(), Entry::new(receivable));
+        Ok(())
+    }
+
+    /// Every receivable, in invoice-number order.
+    pub fn receivables(&self) -> impl Iterator<Item = &Receivable> + '_ {
+        self.receivables.values().map(|e| &e.receivable)
+    }
+
+    /// The receivable for one invoice.
+    pub fn receivable(&self, invoice: &str) -> Option<&Receivable> {
+        self.receivables.get(invoice).map(|e| &e.receivable)
+    }
+
+    /// A customer's credit balance in `currency` (zero when there is none).
+    pub fn credit(&self, customer: &str, currency: Currency) -> Money {
+        self.balances.get(&(customer.to_string(), currency)).map_or(Money::zero(currency), CustomerBalance::credit)
+    }
+
+    /// Every positive credit balance, by customer then currency.
+    pub fn balances(&self) -> impl Iterator<Item = &CustomerBalance> + '_ {
+        self.balances.values()
+    }
+
+    /// The record of a payment id, reversed or not.
+    pub fn payment(&self, id: &str) -> Option<&PaymentRecord> {
+        self.payments.get(id)
+    }
+
+    /// Every payment applied, by id.
+    pub fn payments(&self) -> impl Iterator<Item = &PaymentRecord> + '_ {
+        self.payments.values()
+    }
+
+    /// Apply `payment` by `rule`; the rest goes to the customer's credit balance in the
+    /// payment's currency. All or nothing, and idempotent by payment id.
+    ///
+    /// A customer who owes nothing may pay in advance: the whole payment is held as credit.
+    ///
+    /// # Errors
+    /// Nothing is changed on any error.
+    /// - [`BillingError::NoOpenReceivableInCurrency`]: the customer has open receivables, but
+    ///   none in the payment's currency (`OldestFirst`).
+    /// - [`BillingError::NotTheCustomersInvoice`], [`BillingError::CurrencyMismatch`],
+    ///   [`BillingError::Negative`], [`BillingError::OverApplication`] (more than is open on the
+    ///   invoice), [`BillingError::ExceedsPayment`] (remittance lines above the payment): one of
+    ///   the `Explicit` lines cannot be applied.
+    /// - [`BillingError::PaymentConflict`]: the id was applied before with other content;
+    ///   [`BillingError::PaymentReversed`]: it was applied and reversed.
+    /// - [`BillingError::Arithmetic`]: a balance beyond `Decimal`'s range.
+    pub fn apply_payment(
+        &mut self,
+        payment: &Payment,
+        rule: &ApplicationRule,
+    ) -> Result<PaymentApplication, BillingError> {
+        if let Some(done) = self.payments.get(payment.id()) {
+            return redelivered(done, payment, rule);
+        }
+        let (changes, application) = match rule {
+            ApplicationRule::OldestFirst => self.plan_oldest_first(payment)?,
+            ApplicationRule::Explicit(lines) => self.plan_explicit(payment, lines)?,
+        };
+        // nothing below can fail
+        self.commit(changes, Some(Settlement { payment: Some(payment.id().to_string()), date: payment.date() }));
+        let record = PaymentRecord {
+            payment: payment.clone(),
+            rule: rule.clone(),
+            application: application.clone(),
+            reversed: false,
+        };
+        self.payments.insert(payment.id().to_string(), record);
+        Ok(application)
+    }
+
+    /// Take back everything payment `id` did: what it paid on each invoice, and the rest it put
+    /// in the customer's credit balance; `last_paid_on` goes back to the latest remaining
+    /// settlement. Reversing a payment twice changes nothing the second time. The id stays in
+    /// the log, so a late redelivery of the payment cannot apply it again.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ApplicationRule, ArLedger, Payment, Receivable};
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", day, day, usd("100"))?)?;
+    /// let before = ar.clone();
+    /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("130"))?, &ApplicationRule::OldestFirst)?;
+    /// assert_eq!(ar.credit("acme", Currency::USD), usd("30"));
+    /// ar.reverse_payment("py_1")?;
+    /// assert!(ar.receivables().eq(before.receivables()));
+    /// assert_eq!(ar.credit("acme", Currency::USD), usd("0"));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Nothing is changed on any error. [`BillingError::UnknownPayment`] for an id never
+    /// applied; [`BillingError::ReversalExceedsCredit`] when the credit the payment left has
+    /// since been used or refunded (reverse those first).
+    pub fn reverse_payment(&mut self, id: &str) -> Result<PaymentApplication, BillingError> {
+        let record = self.payments.get(id).ok_or_else(|| BillingError::UnknownPayment { payment: id.to_string() })?;
+        if record.reversed {
+            return Ok(record.application.clone());
+        }
+        let changes = self.plan_reversal(record)?;
+        let application = record.application.clone();
+        // nothing below can fail
+        self.commit(changes, None);
+        for (invoice, _) in &application.applied {
+            if let Some(entry) = self.receivables.get_mut(invoice) {
+                entry.settlements.retain(|s| s.payment.as_deref() != Some(id));
+                let (paid, last) = (entry.receivable.paid(), entry.last_settled());
+                entry.receivable.set_paid(paid, last);
+            }
+        }
+        if let Some(record) = self.payments.get_mut(id) {
+            record.reversed = true;
+        }
+        Ok(application)
+    }
+
+    /// Record a credit note against its invoice's receivable. Idempotent by note number. A
+    /// note that credits more than is still open leaves the invoice overpaid (a credit in
+    /// aging) rather than refusing a note [`CreditNote::issue`] allowed.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: usd("100"), service: None };
+    /// let draft = InvoiceDraft { customer: "acme".into(), contract_id: "K".into(), currency: Currency::USD, issue_date: day, due_date: day, lines: vec![line] };
+    /// let inv = draft.finalize("INV-1", &FlatTax::NONE)?;
+    /// let mut ar = ArLedger::new();
+    /// ar.add_invoice(&inv)?;
+    /// let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) }])?;
+    /// ar.apply_credit_note(&note)?;
+    /// ar.apply_credit_note(&note)?; // delivered twice: credited once
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("75")));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Nothing is changed on any error. [`BillingError::UnknownInvoice`] when the invoice is not
+    /// here; [`BillingError::CurrencyMismatch`] for a note in another currency;
+    /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
+    pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<(), BillingError> {
+        if let Some(done) = self.credit_notes.get(note.number()) {
+            if done == note {
+                return Ok(());
+            }
+            return Err(BillingError::CreditNoteConflict { note: note.number().to_string() });
+        }
+        let entry = self
+            .receivables
+            .get_mut(note.invoice())
+            .ok_or_else(|| BillingError::UnknownInvoice { invoice: note.invoice().to_string() })?;
+        let credited = entry.receivable.credited_after(note.total())?;
+        entry.receivable.set_credited(credited);
+        self.credit_notes.insert(note.number().to_string(), note.clone());
+        Ok(())
+    }
+
+    /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`; returns
+    /// what was used (zero when there is no credit or nothing open).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ApplicationRule, ArLedger, Payment, Receivable};
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// // paid in advance: all of it is credit
+    /// ar.apply_payment(&Payment::new("py_1", "acme", d(1), usd("30"))?, &ApplicationRule::OldestFirst)?;
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", d(2), d(3), usd("100"))?)?;
+    /// assert_eq!(ar.use_credit("INV-1", d(2))?, usd("30"));
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("70")));
+    /// assert!(ar.use_credit("INV-9", d(2)).is_err());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Nothing is changed on any error. [`BillingError::UnknownInvoice`], or a balance beyond
+    /// `Decimal`'s range.
+    pub fn use_credit(&mut self, invoice: &str, on: NaiveDate) -> Result<Money, BillingError> {
+        let r =
+            self.receivable(invoice).ok_or_else(|| BillingError::UnknownInvoice { invoice: invoice.to_string() })?;
+        let credit = self.credit(r.customer(), r.currency());
+        let open = r.open();
+        let used = if open.amount() < credit.amount() { open } else { credit };
+        if used.amount() <= rust_decimal::Decimal::ZERO {
+            return Ok(Money::zero(r.currency()));
+        }
+        let mut changes = Changes::default();
+        let mut after = r.clone();
+        after.set_paid(r.paid_after(used)?, r.last_paid_on().max(Some(on)));
+        let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
+        changes.balance = Some(balance_of(r.customer(), left)?);
+        changes.receivables.insert(invoice.to_string(), after);
+        self.commit(changes, Some(Settlement { payment: None, date: on }));
+        Ok(used)
+    }
+
+    /// Refund `amount` of the customer's credit balance in its currency.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ApplicationRule, ArLedger, Payment};
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("50"))?, &ApplicationRule::OldestFirst)?;
+    /// assert!(ar.refund("acme", usd("60")).is_err()); // more than the balance: nothing refunded
+    /// ar.refund("acme", usd("20"))?;
+    /// assert_eq!(ar.credit("acme", Currency::USD), usd("30"));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Nothing is changed on any error. [`BillingError::Negative`], or
+    /// [`BillingError::RefundExceedsBalance`] for more than the balance.
+    pub fn refund(&mut self, customer: &str, amount: Money) -> Result<(), BillingError> {
+        let id = format!("customer {customer}");
+        not_negative(Field::Refund, &id, amount)?;
+        let balance = self.credit(customer, amount.currency());
+        if amount.amount() > balance.amount() {
+            return Err(BillingError::RefundExceedsBalance {
+                customer: customer.to_string(),
+                balance,
+                requested: amount,
+            });
+        }
+        let left = balance.checked_sub(amount).context("credit balance", &id)?;
+        let changes = Changes { balance: Some(balance_of(customer, left)?), ..Changes::default() };
+        self.commit(changes, None);
+        Ok(())
+    }
+
+    /// `OldestFirst`: the customer's open receivables in the payment's currency, oldest due first.
+    fn plan_oldest_first(&self, payment: &Payment) -> Result<(Changes, PaymentApplication), BillingError> {
+        let c = payment.currency();
+        let open: Vec<&Receivable> = self
+            .receivables()
+            .filter(|r| r.customer() == payment.customer() && r.open().amount() > rust_decimal::Decimal::ZERO)
+            .collect();
+        let mut due: Vec<&Receivable> = open.iter().copied().filter(|r| r.currency() == c).collect();
+        if due.is_empty() && !open.is_empty() {
+            let mut open_in: Vec<Currency> = open.iter().map(|r| r.currency()).collect();
+            open_in.sort();
+            open_in.dedup();
+            return Err(BillingError::NoOpenReceivableInCurrency {
+                payment: payment.id().to_string(),
+                customer: payment.customer().to_string(),
+                currency: c,
+                open_in,
+            });
+        }
+        due.sort_by(|x, y| {
+            (x.due_date(), x.issue_date(), x.invoice()).cmp(&(y.due_date(), y.issue_date(), y.invoice()))
+        });
+        let mut plan = PaymentPlan::new(payment);
+        for r in due {
+            if plan.left.is_zero() {
+                break;
+            }
+            let open = r.open();
+            let amount = if open.amount() < plan.left.amount() { open } else { plan.left };
+            plan.pay(r.clone(), amount)?;
+        }
+        self.finish(plan)
+    }
+
+    /// `Explicit`: exactly the remittance lines, checked against what is open as they add up.
+    fn plan_explicit(
+        &self,
+        payment: &Payment,
+        lines: &[(String, Money)],
+    ) -> Result<(Changes, PaymentApplication), BillingError> {
+        let record = format!("payment {}", payment.id());
+        let mut plan = PaymentPlan::new(payment);
+        for (invoice, amount) in lines {
+            same_currency(Field::AppliedAmount, &record, payment.currency(), amount)?;
+            not_negative(Field::AppliedAmount, &record, *amount)?;
+            if amount.is_zero() {
+                continue;
+            }
+            if amount.amount() > plan.left.amount() {
+                return Err(BillingError::ExceedsPayment {
+                    payment: payment.id().to_string(),
+                    invoice: invoice.clone(),
+                    left: plan.left,
+                    requested: *amount,
+                });
+            }
+            let r = match plan.touched.get(invoice) {
+                Some(r) => r.clone(),
+                None => self
+                    .receivable(invoice)
+                    .filter(|r| r.customer() == payment.customer())
+                    .ok_or_else(|| BillingError::NotTheCustomersInvoice {
+                        payment: payment.id().to_string(),
+                        customer: payment.customer().to_string(),
+                        invoice: invoice.clone(),
+                    })?
+                    .clone(),
+            };
+            same_currency(Field::AppliedAmount, &format!("invoice {invoice}"), r.currency(), amount)?;
+            if amount.amount() > r.open().amount() {
+                return Err(BillingError::OverApplication {
+                    payment: payment.id().to_string(),
+                    invoice: invoice.clone(),
+                    open: r.open(),
+                    requested: *amount,
+                });
+            }
+            plan.pay(r, *amount)?;
+        }
+        self.finish(plan)
+    }
+
+    /// The unapplied rest into the customer's credit balance.
+    fn finish(&self, plan: PaymentPlan<'_>) -> Result<(Changes, PaymentApplication), BillingError> {
+        let p = plan.payment;
+        let mut changes = Changes { receivables: plan.touched, balance: None };
+        if !plan.left.is_zero() {
+            let credit = self.credit(p.customer(), p.currency());
+            let after =
+                credit.checked_add(plan.left).context("credit balance", &format!("customer {}", p.customer()))?;
+            changes.balance = Some(balance_of(p.customer(), after)?);
+        }
+        let application =
+            PaymentApplication { payment: p.id().to_string(), applied: plan.applied, unapplied: plan.left };
+        Ok((changes, application))
+    }
+
+    /// The receivables and balance as they will be once `record` is reversed.
+    fn plan_reversal(&self, record: &PaymentRecord) -> Result<Changes, BillingError> {
+        let p = &record.payment;
+        let mut changes = Changes::default();
+        for (invoice, amount) in &record.application.applied {
+            let mut r = match changes.receivables.remove(invoice) {
+                Some(r) => r,
+                None => self
+                    .receivable(invoice)
+                    .ok_or_else(|| BillingError::UnknownInvoice { invoice: invoice.clone() })?
+                    .clone(),
+            };
+            let id = format!("invoice {invoice}");
+            let paid = r.paid().checked_sub(*amount).context("amount paid", &id)?;
+            not_negative(Field::Paid, &id, paid)?;
+            r.set_paid(paid, r.last_paid_on()); // last_paid_on is recomputed on commit
+            changes.receivables.insert(invoice.clone(), r);
+        }
+        let unapplied = record.application.unapplied;
+        if !unapplied.is_zero() {
+            let balance = self.credit(p.customer(), p.currency());
+            if balance.amount() < unapplied.amount() {
+                return Err(BillingError::ReversalExceedsCredit {
+                    payment: p.id().to_string(),
+                    customer: p.customer().to_string(),
+                    balance,
+                    needed: unapplied,
+                });
+            }
+            let left =
+                balance.checked_sub(unapplied).context("credit balance", &format!("customer {}", p.customer()))?;
+            changes.balance = Some(balance_of(p.customer(), left)?);
+        }
+        Ok(changes)
+    }
+
+    /// Write back planned receivables and balance; cannot fail. `settled` is recorded on every
+    /// receivable written.
+    fn commit(&mut self, changes: Changes, settled: Option<Settlement>) {
+        for (invoice, receivable) in changes.receivables {
+            if let Some(entry) = self.receivables.get_mut(&invoice) {
+                entry.receivable = receivable;
+                if let Some(s) = &settled {
+                    entry.settlements.push(s.clone());
+                }
+            }
+        }
+        match changes.balance {
+            Some((key, Some(balance))) => {
+                self.balances.insert(key, balance);
+            }
+            Some((key, None)) => {
+                self.balances.remove(&key);
+            }
+            None => {}
+        }
+    }
+
+    /// Check the parts of a deserialised ledger against each other.
+    #[cfg(feature = "serde")]
+    fn from_parts(
+        entries: Vec<Entry>,
+        balances: Vec<CustomerBalance>,
+        payments: Vec<PaymentRecord>,
+        credit_notes: Vec<CreditNote>,
+    ) -> Result<ArLedger, BillingError> {
+        let inconsistent =
+            |record: &str, reason| BillingError::InconsistentRecord { record: record.to_string(), reason };
+        let mut ledger = ArLedger::new();
+        for p in payments {
+            let id = p.payment.id().to_string();
+            if ledger.payments.insert(id.clone(), p).is_some() {
+                return Err(inconsistent(&id, "the payment id appears twice"));
+            }
+        }
+        for e in entries {
+            let invoice = e.receivable.invoice().to_string();
+            if e.last_settled() != e.receivable.last_paid_on() {
+                return Err(inconsistent(&invoice, "last_paid_on is not its latest settlement"));
+            }
+            for s in e.settlements.iter().filter_map(|s| s.payment.as_deref()) {
+                let applied = ledger
+                    .payments
+                    .get(s)
+                    .filter(|p| !p.reversed)
+                    .is_some_and(|p| p.application.applied.iter().any(|(i, _)| *i == invoice));
+                if !applied {
+                    return Err(inconsistent(&invoice, "settled by a payment that did not apply to it"));
+                }
+            }
+            if ledger.receivables.insert(invoice.clone(), e).is_some() {
+                return Err(BillingError::DuplicateInvoice { invoice });
+            }
+        }
+        for p in ledger.payments.values().filter(|p| !p.reversed) {
+            for (invoice, _) in &p.application.applied {
+                let settled = ledger.receivables.get(invoice).is_some_and(|e| {
+                    e.receivable.customer() == p.payment.customer()
+                        && e.receivable.currency() == p.payment.currency()
+                        && e.settlements.iter().any(|s| s.payment.as_deref() == Some(p.payment.id()))
+                });
+                if !settled {
+                    return Err(inconsistent(p.payment.id(), "applied to an invoice that does not record it"));
+                }
+            }
+        }
+        for b in balances {
+            let key = (b.customer().to_string(), b.currency());
+            if b.credit().is_zero() {
+                continue;
+            }
+            if ledger.balances.contains_key(&key) {
+                return Err(BillingError::DuplicateBalance { customer: key.0, currency: key.1 });
+            }
+            ledger.balances.insert(key, b);
+        }
+        for n in credit_notes {
+            let r = ledger
+                .receivable(n.invoice())
+                .ok_or_else(|| BillingError::UnknownInvoice { invoice: n.invoice().to_string() })?;
+            same_currency(Field::CreditNoteTotal, &format!("credit note {}", n.number()), r.currency(), &n.total())?;
+            if ledger.credit_notes.insert(n.number().to_string(), n.clone()).is_some() {
+                return Err(inconsistent(n.number(), "the credit note number appears twice"));
+            }
+        }
+        Ok(ledger)
+    }
+}
+
+/// The payment is already in the log: the same payment again changes nothing.
+fn redelivered(
+    done: &PaymentRecord,
+    payment: &Payment,
+    rule: &ApplicationRule,
+) -> Result<PaymentApplication, BillingError> {
+    if done.reversed {
+        return Err(BillingError::PaymentReversed { payment: payment.id().to_string() });
+    }
+    if done.payment != *payment || done.rule != *rule {
+        return Err(BillingError::PaymentConflict { payment: payment.id().to_string() });
+    }
+    Ok(done.application.clone())
+}
+
+/// A payment being applied, on copies of the receivables it touches.
+struct PaymentPlan<'a> {
+    payment: &'a Payment,
+    touched: BTreeMap<String, Receivable>,
+    applied: Vec<(String, Money)>,
+    left: Money,
+}
+
+impl<'a> PaymentPlan<'a> {
+    fn new(payment: &'a Payment) -> PaymentPlan<'a> {
+        PaymentPlan { payment, touched: BTreeMap::new(), applied: Vec::new(), left: payment.amount() }
+    }
+
+    /// Pay `amount` (checked by the caller against what is open and left) on the copy `r`.
+    fn pay(&mut self, mut r: Receivable, amount: Money) -> Result<(), BillingError> {
+        let paid = r.paid_after(amount)?;
+        r.set_paid(paid, r.last_paid_on().max(Some(self.payment.date())));
+        let record = format!("payment {}", self.payment.id());
+        self.left = self.left.checked_sub(amount).context("amount left", &record)?;
+        self.applied.push((r.invoice().to_string(), amount));
+        self.touched.insert(r.invoice().to_string(), r);
+        Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ArLedger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            receivables: Vec<&'a Entry>,
+            balances: Vec<&'a CustomerBalance>,
+            payments: Vec<&'a PaymentRecord>,
+            credit_notes: Vec<&'a CreditNote>,
+        }
+        let view = View {
+            receivables: self.receivables.values().collect(),
+            balances: self.balances.values().collect(),
+            payments: self.payments.values().collect(),
+            credit_notes: self.credit_notes.values().collect(),
+        };
+        serde::Serialize::serialize(&view, serializer)
+    }
+}
+
+deserialize_via!(
+    ArLedger,
+    ArLedgerRepr {
+        receivables: Vec<Entry>,
+        balances: Vec<CustomerBalance>,
+        payments: Vec<PaymentRecord>,
+        credit_notes: Vec<CreditNote>,
+    },
+    BillingError,
+    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes)
+);

@@ -1,0 +1,279 @@
+use chrono::NaiveDate;
+
+use super::error::{not_negative, same_currency, Context, Field};
+use super::{BillingError, Invoice};
+use crate::money::{Currency, Money};
+
+/// An invoice as a receivable: what was billed, and what has been paid or credited since.
+///
+/// Valid by construction: a non-empty invoice number, a total, paid and credited amount that are
+/// all zero or more and in one currency, a due date on or after the issue date, and an open
+/// balance (`total − paid − credited`) that `Decimal` can hold. The open balance may be negative:
+/// an invoice paid twice, or credited after it was paid, is an overpayment the customer is owed
+/// (aging shows it as a credit).
+///
+/// Receivables change only through an [`ArLedger`](super::ArLedger), which applies payments,
+/// credit notes and credit balances all-or-nothing. To import one that is already partly
+/// settled, use [`Receivable::with_paid`] and [`Receivable::with_credited`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::Receivable;
+/// use revops::{Currency, Money};
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let r = Receivable::new("INV-1", "acme", day, day, usd("100"))?.with_paid(usd("30"), Some(day))?;
+/// assert_eq!(r.open(), usd("70"));
+/// assert!(Receivable::new("INV-2", "acme", day, day, usd("100"))?.with_paid(usd("-5"), None).is_err());
+/// # Ok::<(), revops::billing::BillingError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ReceivableRepr"))]
+pub struct Receivable {
+    invoice: String,
+    customer: String,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    total: Money,
+    paid: Money,
+    credited: Money,
+    last_paid_on: Option<NaiveDate>,
+}
+
+deserialize_via!(
+    Receivable,
+    ReceivableRepr {
+        invoice: String,
+        customer: String,
+        issue_date: NaiveDate,
+        due_date: NaiveDate,
+        total: Money,
+        paid: Money,
+        credited: Money,
+        last_paid_on: Option<NaiveDate>,
+    },
+    BillingError,
+    |r| {
+        Receivable::new(r.invoice, r.customer, r.issue_date, r.due_date, r.total)?
+            .with_paid(r.paid, r.last_paid_on)?
+            .with_credited(r.credited)
+    }
+);
+
+impl Receivable {
+    /// An open receivable: nothing paid or credited yet.
+    ///
+    /// # Errors
+    /// An empty invoice number, a negative total, or a due date before the issue date.
+    pub fn new(
+        invoice: impl Into<String>,
+        customer: impl Into<String>,
+        issue_date: NaiveDate,
+        due_date: NaiveDate,
+        total: Money,
+    ) -> Result<Receivable, BillingError> {
+        let invoice = invoice.into();
+        if invoice.is_empty() {
+            return Err(BillingError::EmptyId { what: "invoice number" });
+        }
+        if due_date < issue_date {
+            return Err(BillingError::DueBeforeIssue { invoice, issue_date, due_date });
+        }
+        not_negative(Field::Total, &format!("invoice {invoice}"), total)?;
+        let zero = Money::zero(total.currency());
+        let customer = customer.into();
+        Ok(Receivable {
+            invoice,
+            customer,
+            issue_date,
+            due_date,
+            total,
+            paid: zero,
+            credited: zero,
+            last_paid_on: None,
+        })
+    }
+
+    /// A receivable for a new invoice (valid, since the invoice is).
+    pub fn from_invoice(invoice: &Invoice) -> Receivable {
+        let zero = Money::zero(invoice.currency());
+        Receivable {
+            invoice: invoice.number().to_string(),
+            customer: invoice.customer().to_string(),
+            issue_date: invoice.issue_date(),
+            due_date: invoice.due_date(),
+            total: invoice.total(),
+            paid: zero,
+            credited: zero,
+            last_paid_on: None,
+        }
+    }
+
+    /// The same receivable with `paid` already paid, last on `last_paid_on` (for imports).
+    ///
+    /// # Errors
+    /// A negative amount, another currency than the total's, or an open balance beyond
+    /// `Decimal`'s range.
+    pub fn with_paid(self, paid: Money, last_paid_on: Option<NaiveDate>) -> Result<Receivable, BillingError> {
+        let id = format!("invoice {}", self.invoice);
+        same_currency(Field::Paid, &id, self.currency(), &paid)?;
+        not_negative(Field::Paid, &id, paid)?;
+        Receivable { paid, last_paid_on, ..self }.checked()
+    }
+
+    /// The same receivable with `credited` already credited by credit notes (for imports).
+    ///
+    /// # Errors
+    /// As [`Receivable::with_paid`].
+    pub fn with_credited(self, credited: Money) -> Result<Receivable, BillingError> {
+        let id = format!("invoice {}", self.invoice);
+        same_currency(Field::Credited, &id, self.currency(), &credited)?;
+        not_negative(Field::Credited, &id, credited)?;
+        Receivable { credited, ..self }.checked()
+    }
+
+    /// `self` when its open balance can be computed, so [`Receivable::open`] never fails.
+    fn checked(self) -> Result<Receivable, BillingError> {
+        self.try_open().context("open balance", &format!("invoice {}", self.invoice))?;
+        Ok(self)
+    }
+
+    fn try_open(&self) -> Result<Money, crate::money::MoneyError> {
+        self.total.checked_sub(self.paid)?.checked_sub(self.credited)
+    }
+
+    /// Still owed: `total − paid − credited`; negative when overpaid.
+    #[inline]
+    pub fn open(&self) -> Money {
+        // every constructor and every change checks that this computes
+        self.try_open().unwrap_or(Money::zero(self.currency()))
+    }
+
+    /// Invoice number.
+    pub fn invoice(&self) -> &str {
+        &self.invoice
+    }
+
+    /// Customer.
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
+    /// Issue date.
+    pub fn issue_date(&self) -> NaiveDate {
+        self.issue_date
+    }
+
+    /// Due date.
+    pub fn due_date(&self) -> NaiveDate {
+        self.due_date
+    }
+
+    /// Invoice total.
+    pub fn total(&self) -> Money {
+        self.total
+    }
+
+    /// Paid so far.
+    pub fn paid(&self) -> Money {
+        self.paid
+    }
+
+    /// Credited so far (credit notes).
+    pub fn credited(&self) -> Money {
+        self.credited
+    }
+
+    /// Date of the payment (or use of credit) that most recently reduced it.
+    pub fn last_paid_on(&self) -> Option<NaiveDate> {
+        self.last_paid_on
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.total.currency()
+    }
+
+    /// The receivable with `paid` and `last_paid_on` replaced, for the ledger, which has
+    /// checked that `paid` is zero or more, in the right currency and leaves a computable open
+    /// balance.
+    pub(crate) fn set_paid(&mut self, paid: Money, last_paid_on: Option<NaiveDate>) {
+        self.paid = paid;
+        self.last_paid_on = last_paid_on;
+    }
+
+    /// The receivable with `credited` replaced (checked by the ledger as for `set_paid`).
+    pub(crate) fn set_credited(&mut self, credited: Money) {
+        self.credited = credited;
+    }
+
+    /// `credited + amount`, checked to leave a valid receivable (not applied).
+    pub(crate) fn credited_after(&self, amount: Money) -> Result<Money, BillingError> {
+        let id = format!("invoice {}", self.invoice);
+        same_currency(Field::Credited, &id, self.currency(), &amount)?;
+        let credited = self.credited.checked_add(amount).context("amount credited", &id)?;
+        Receivable { credited, ..self.clone() }.checked()?;
+        Ok(credited)
+    }
+
+    /// `paid + amount`, checked to leave a valid receivable (not applied).
+    pub(crate) fn paid_after(&self, amount: Money) -> Result<Money, BillingError> {
+        let id = format!("invoice {}", self.invoice);
+        same_currency(Field::Paid, &id, self.currency(), &amount)?;
+        let paid = self.paid.checked_add(amount).context("amount paid", &id)?;
+        Receivable { paid, ..self.clone() }.checked()?;
+        Ok(paid)
+    }
+}
+
+/// A customer's credit balance in one currency: overpayments and unapplied cash, usable on
+/// later invoices or refunded. Never negative (checked on construction and on the way in from
+/// JSON). An [`ArLedger`](super::ArLedger) keeps them.
+///
+/// ```
+/// use revops::billing::CustomerBalance;
+/// use revops::{Currency, Money};
+/// let b = CustomerBalance::new("acme", Money::parse("50", Currency::USD)?)?;
+/// assert_eq!(b.credit().to_string(), "50.00 USD");
+/// assert!(CustomerBalance::new("acme", Money::parse("-1", Currency::USD)?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "CustomerBalanceRepr"))]
+pub struct CustomerBalance {
+    customer: String,
+    credit: Money,
+}
+
+deserialize_via!(CustomerBalance, CustomerBalanceRepr { customer: String, credit: Money }, BillingError, |r| {
+    CustomerBalance::new(r.customer, r.credit)
+});
+
+impl CustomerBalance {
+    /// A balance of `credit`.
+    ///
+    /// # Errors
+    /// [`BillingError::Negative`] for a negative credit.
+    pub fn new(customer: impl Into<String>, credit: Money) -> Result<CustomerBalance, BillingError> {
+        let customer = customer.into();
+        not_negative(Field::CreditBalance, &format!("customer {customer}"), credit)?;
+        Ok(CustomerBalance { customer, credit })
+    }
+
+    /// The customer.
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
+    /// Credit held (zero or more).
+    pub fn credit(&self) -> Money {
+        self.credit
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.credit.currency()
+    }
+}
