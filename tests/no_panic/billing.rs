@@ -14,15 +14,7 @@ use revops::money::{Percent, Ratio};
 use revops::revrec::{Billing, ContractSchedule, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
 use serde_json::Value;
 
-/// `n` cases, unless `PROPTEST_CASES` asks for another number: `with_cases` alone would ignore
-/// the variable, since it overrides the environment-aware default.
-fn cases(n: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        ProptestConfig::default()
-    } else {
-        ProptestConfig::with_cases(n)
-    }
-}
+use super::cases;
 
 fn far_date() -> impl Strategy<Value = NaiveDate> {
     prop_oneof![

@@ -23,11 +23,17 @@ use revops::sales::{CommissionPlan, CreditedDeal, RateTier};
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
 
-/// 200 cases a property by default (CI); `PROPTEST_CASES` raises it for a long run.
-pub(crate) fn config() -> ProptestConfig {
+/// `n` cases a property in CI; `PROPTEST_CASES`, when set, decides instead (for a long run).
+/// (`ProptestConfig::with_cases` alone would ignore the variable.)
+pub(crate) fn cases(n: u32) -> ProptestConfig {
     let default = ProptestConfig::default(); // reads PROPTEST_CASES when it is set
-    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { default.cases } else { 200 };
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { default.cases } else { n };
     ProptestConfig { cases, ..default }
+}
+
+/// 200 cases a property, unless `PROPTEST_CASES` says otherwise.
+pub(crate) fn config() -> ProptestConfig {
+    cases(200)
 }
 
 pub(crate) fn extreme_decimal() -> impl Strategy<Value = Decimal> {

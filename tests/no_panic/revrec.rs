@@ -282,7 +282,7 @@ fn exercise_contract(c: &Contract, periods: &[Period], billings: &[Billing], whe
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(super::cases(200))]
 
     #[test]
     fn contracts_schedules_and_journals_survive_extreme_inputs(
@@ -377,7 +377,7 @@ proptest! {
 
 proptest! {
     // long collections: few cases, each a big contract
-    #![proptest_config(ProptestConfig::with_cases(16))]
+    #![proptest_config(super::cases(16))]
 
     #[test]
     fn long_contracts_survive(n in 1usize..400, months in 1usize..200, seed in any::<u64>()) {
@@ -665,7 +665,7 @@ where
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(super::cases(300))]
 
     #[test]
     fn contracts_from_adversarial_json_are_refused_or_safe(ops in ops()) {
