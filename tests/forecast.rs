@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use revops::calendar::{Month, Period};
 use revops::forecast::*;
+use revops::money::Percent;
 use revops::{Currency, Money};
 use statrs::distribution::Normal;
 
@@ -143,14 +144,14 @@ fn usd(s: &str) -> Money {
     Money::parse(s, Currency::USD).unwrap()
 }
 
-fn deal(id: &str, rep: &str, amount: &str, p: f64, close: NaiveDate, category: ForecastCategory) -> PipelineDeal {
+fn deal(id: &str, rep: &str, amount: &str, p: &str, close: NaiveDate, category: ForecastCategory) -> PipelineDeal {
     PipelineDeal {
         id: id.into(),
         rep: rep.into(),
         team: "east".into(),
         region: "NA".into(),
         amount: usd(amount),
-        probability: p,
+        probability: p.parse().unwrap(),
         close_date: close,
         category,
     }
@@ -162,12 +163,12 @@ fn pipeline_rollups_and_monte_carlo() {
     let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
     use ForecastCategory::*;
     let deals = [
-        deal("1", "ann", "100", 1.0, d(10, 5), Closed),
-        deal("2", "ann", "200", 0.9, d(11, 5), Commit),
-        deal("3", "bob", "300", 0.5, d(12, 5), BestCase),
-        deal("4", "bob", "400", 0.2, d(12, 20), Pipeline),
-        deal("5", "bob", "500", 0.1, d(12, 21), Omitted),
-        deal("6", "bob", "600", 0.9, d(9, 30), Commit), // last quarter
+        deal("1", "ann", "100", "100%", d(10, 5), Closed),
+        deal("2", "ann", "200", "90%", d(11, 5), Commit),
+        deal("3", "bob", "300", "50%", d(12, 5), BestCase),
+        deal("4", "bob", "400", "20%", d(12, 20), Pipeline),
+        deal("5", "bob", "500", "10%", d(12, 21), Omitted),
+        deal("6", "bob", "600", "90%", d(9, 30), Commit), // last quarter
     ];
     let f = pipeline_forecast(&deals, q4, Currency::USD).unwrap();
     assert_eq!(
@@ -178,7 +179,7 @@ fn pipeline_rollups_and_monte_carlo() {
     assert_eq!(f.by_rep["ann"].commit, usd("300"));
     // no slip, certain deals: the distribution collapses to the sum
     let certain: Vec<PipelineDeal> =
-        deals[..4].iter().map(|x| PipelineDeal { probability: 1.0, ..x.clone() }).collect();
+        deals[..4].iter().map(|x| PipelineDeal { probability: Percent::HUNDRED, ..x.clone() }).collect();
     let mc = monte_carlo_close(&certain, q4, 0.0, usd("1000"), 1000, 1).unwrap();
     assert_eq!((mc.p10, mc.p90, mc.p_target), (usd("1000"), usd("1000"), 1.0));
     // seeded, and the mean is close to the weighted pipeline
@@ -212,4 +213,33 @@ fn milestone_eta_from_a_steady_climb() {
     assert!((25..=40).contains(&months), "{} months ({})", months, eta.model);
     assert!(eta.probability_by(p50) >= 0.5);
     assert!(eta.probability_by(last) == 0.0);
+}
+
+#[test]
+fn deal_probabilities_outside_zero_to_one_hundred_percent_are_refused() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    // 70 typed where 70% was meant would weight the deal at 70 × its amount
+    let seventy = [deal("big-1", "ann", "100", "7000%", d(11, 5), ForecastCategory::Commit)];
+    let err = pipeline_forecast(&seventy, q4, Currency::USD).unwrap_err();
+    assert!(err.to_string().contains("big-1"), "{err}");
+    assert!(monte_carlo_close(&seventy, q4, 0.0, usd("1"), 10, 1).is_err());
+    let negative = [deal("neg-1", "ann", "100", "-5%", d(11, 5), ForecastCategory::Pipeline)];
+    assert!(pipeline_forecast(&negative, q4, Currency::USD).is_err());
+    // NaN used to weigh as 0%, silently; a percent cannot hold NaN, and JSON cannot carry one in
+    let json = r#"{"id":"nan-1","rep":"ann","team":"east","region":"NA","amount":{"amount":"100","currency":"USD"},"probability":"NaN%","close_date":"2026-11-05","category":"Commit"}"#;
+    assert!(serde_json::from_str::<PipelineDeal>(json).is_err());
+    assert!(serde_json::from_str::<PipelineDeal>(&json.replace("NaN%", "70%")).is_ok());
+}
+
+#[test]
+fn a_simulated_close_too_large_for_money_is_an_overflow_not_zero() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let max = Money::new(rust_decimal::Decimal::MAX, Currency::USD);
+    let huge =
+        |id: &str| PipelineDeal { amount: max, ..deal(id, "ann", "1", "100%", d(11, 5), ForecastCategory::Commit) };
+    // two certain deals of Decimal::MAX each: the close is 2 × MAX, which no Money can hold
+    let r = monte_carlo_close(&[huge("a"), huge("b")], q4, 0.0, usd("1"), 10, 1);
+    assert!(matches!(r, Err(ForecastError::Money(_))), "{r:?}");
 }

@@ -20,7 +20,7 @@ use crate::billing::{
 };
 use crate::calendar::{AnchorPolicy, Month, Period};
 use crate::forecast::{ForecastCategory, PipelineDeal};
-use crate::money::{Currency, InMemoryFxRates, Money};
+use crate::money::{Currency, InMemoryFxRates, Money, Percent};
 use crate::pricing::{ApprovalPolicy, PriceBook, PricedQuote, Quote, QuoteLine};
 use crate::revrec::{Contract, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
 use crate::rules::{Comparison, Condition};
@@ -261,7 +261,7 @@ impl DemoCompany {
                 team: if j % 2 == 0 { "east".into() } else { "west".into() },
                 region: ["NA", "EMEA", "APAC"][j % 3].into(),
                 amount: usd(amount),
-                probability,
+                probability: Percent::try_from_f64_fraction("deal probability", probability)?,
                 close_date,
                 category,
             });
@@ -273,7 +273,7 @@ impl DemoCompany {
                 team: "east".into(),
                 region: "NA".into(),
                 amount: b.quote.net_arr,
-                probability: 1.0,
+                probability: Percent::HUNDRED,
                 close_date: b.contract.term.start(),
                 category: ForecastCategory::Closed,
             });

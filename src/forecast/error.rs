@@ -1,4 +1,5 @@
-use crate::money::MoneyError;
+use crate::limits::LimitExceeded;
+use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
 
 /// Why a forecast could not be made.
@@ -25,6 +26,27 @@ pub enum ForecastError {
     /// Invalid arguments (a level outside (0, 1), a zero horizon).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A deal's win probability outside 0%–100% (70 typed for 70%, say).
+    #[error("deal {deal} has a win probability of {probability}; it must be between 0% and 100%")]
+    DealProbability {
+        /// The deal's id.
+        deal: String,
+        /// The probability given.
+        probability: Percent,
+    },
+    /// A deal in another currency than the forecast's.
+    #[error("deal {deal} is in {found}, the forecast in {expected}")]
+    DealCurrency {
+        /// The deal's id.
+        deal: String,
+        /// Its currency.
+        found: Currency,
+        /// The forecast's.
+        expected: Currency,
+    },
+    /// A count (horizon, trials, paths, season) above its documented limit.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
     /// Statistics failed.
     #[error(transparent)]
     Stats(#[from] StatsError),

@@ -112,7 +112,7 @@ proptest! {
         let m = |x| Money::new(x, Currency::USD);
         let _ = plan_nrr(m(start), target, m(churn), m(churn), win);
         let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
-        let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: 0.5, close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
+        let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: revops::money::Percent::from_fraction(Decimal::new(5, 1)), close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
         let deals = [deal("a"), deal("b")];
         let _ = pipeline_forecast(&deals, q, Currency::USD);
         let _ = monte_carlo_close(&deals, q, 5.0, m(target), 10, 1);
