@@ -80,8 +80,9 @@ proptest! {
 
     #[test]
     fn commission_survives_extreme_rates(rate in extreme_decimal(), mult in extreme_decimal(), amount in extreme_decimal(), quota in extreme_decimal()) {
-        let plan = CommissionPlan { base_rate: rate, tiers: vec![RateTier { from_attainment: Decimal::ZERO, multiplier: mult }], cap: None, spifs: vec![], clawback_days: 90 };
-        let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: Money::new(amount, Currency::USD), closed: d(2026, 1, 5), splits: vec![("r".into(), Decimal::ONE)] };
+        use revops::money::Percent;
+        let plan = CommissionPlan { base_rate: Percent::from_fraction(rate), tiers: vec![RateTier { from_attainment: Percent::ZERO, multiplier: mult }], cap: None, spifs: vec![], clawback_days: 90 };
+        let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: Money::new(amount, Currency::USD), closed: d(2026, 1, 5), splits: vec![("r".into(), Percent::HUNDRED)] };
         let _ = plan.statement("r", Month::new(2026, 1).unwrap().period(), Money::new(quota, Currency::USD), &[deal], &[]);
     }
 }
