@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let model = auto_ets(&arr, 12)?;
     let f = model.forecast(12, 0.8, 42)?;
-    println!("chosen model: {} (AICc {:.1})", model.spec, model.aicc);
+    println!("chosen model: {} (AICc {:.1})", model.spec(), model.aicc());
     for (k, ((m, lo), hi)) in f.mean.iter().zip(&f.lower).zip(&f.upper).enumerate().step_by(3) {
         println!("  +{:>2} months: {:>7.1}  [{:.1}, {:.1}]", k + 1, m, lo, hi);
     }

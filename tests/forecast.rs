@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use revops::calendar::{Month, Period};
 use revops::forecast::*;
+use revops::limits;
 use revops::money::Percent;
 use revops::{Currency, Money};
 use statrs::distribution::Normal;
@@ -44,8 +45,8 @@ fn recovers_simple_exponential_smoothing() {
     let y = simulate(600, 100.0, 0.0, 0.0, 0.3, 0.0, 0.0, 1.0, 1);
     let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
     let m = spec.fit(&y).unwrap();
-    assert!((m.params.alpha - 0.3).abs() < 0.06, "α {}", m.params.alpha);
-    assert!((m.sigma2.sqrt() - 1.0).abs() < 0.08, "σ {}", m.sigma2.sqrt());
+    assert!((m.params().alpha - 0.3).abs() < 0.06, "α {}", m.params().alpha);
+    assert!((m.sigma2().sqrt() - 1.0).abs() < 0.08, "σ {}", m.sigma2().sqrt());
 }
 
 #[test]
@@ -53,15 +54,15 @@ fn recovers_holt_trend() {
     let y = simulate(600, 100.0, 0.5, 0.0, 0.5, 0.1, 0.0, 1.0, 2);
     let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
     let m = spec.fit(&y).unwrap();
-    assert!((m.params.alpha - 0.5).abs() < 0.08, "α {}", m.params.alpha);
-    assert!((m.params.beta - 0.1).abs() < 0.06, "β {}", m.params.beta);
+    assert!((m.params().alpha - 0.5).abs() < 0.08, "α {}", m.params().alpha);
+    assert!((m.params().beta - 0.1).abs() < 0.06, "β {}", m.params().beta);
 }
 
 #[test]
 fn seasonal_models_are_chosen_and_beat_seasonal_naive() {
     let y = simulate(144, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 3);
     let m = auto_ets(&y, 12).unwrap();
-    assert_ne!(m.spec.season, SeasonType::None, "{}", m.spec);
+    assert_ne!(m.spec().season, SeasonType::None, "{}", m.spec());
     let bt = backtest(&y, 12, 96, 12, 6).unwrap();
     assert!(bt.ets_mae < bt.naive_mae, "{bt:?}");
     assert!(bt.origins >= 6);
@@ -109,9 +110,12 @@ fn guards() {
     let with_zero: Vec<f64> = (0..40).map(|t| (t % 5) as f64).collect();
     let spec =
         EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::None, season: SeasonType::None, period: 1 };
-    assert!(matches!(spec.fit(&with_zero), Err(ForecastError::NotAdmissible(..))));
+    assert!(matches!(
+        spec.fit(&with_zero),
+        Err(ForecastError::NotAdmissible { reason: Inadmissible::NotPositive, .. })
+    ));
     let m = auto_ets(&with_zero, 5).unwrap(); // falls back to additive forms
-    assert_eq!(m.spec.error, ErrorType::Additive);
+    assert_eq!(m.spec().error, ErrorType::Additive);
     assert!(m.forecast(5, 0.8, 1).unwrap().mean.iter().all(|v| v.is_finite()));
     assert!(m.forecast(0, 0.8, 1).is_err());
 }
@@ -137,7 +141,7 @@ fn accuracy_by_hand() {
         ForecastRecord { made_in: m(2026, 2), target: m(2026, 3), forecast: 95.0, actual: Some(100.0) },
         ForecastRecord { made_in: m(2026, 1), target: m(2026, 2), forecast: 80.0, actual: None },
     ];
-    assert_eq!(accuracy_by_lead(&recs), [(1, 5.0, 1), (2, 10.0, 1)]);
+    assert_eq!(accuracy_by_lead(&recs).unwrap(), [(1, 5.0, 1), (2, 10.0, 1)]);
 }
 
 fn usd(s: &str) -> Money {
@@ -242,4 +246,86 @@ fn a_simulated_close_too_large_for_money_is_an_overflow_not_zero() {
     // two certain deals of Decimal::MAX each: the close is 2 × MAX, which no Money can hold
     let r = monte_carlo_close(&[huge("a"), huge("b")], q4, 0.0, usd("1"), 10, 1);
     assert!(matches!(r, Err(ForecastError::Money(_))), "{r:?}");
+}
+
+fn seasonal_series() -> Vec<f64> {
+    simulate(60, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 3)
+}
+
+#[test]
+fn a_deserialised_ets_model_must_match_its_spec() {
+    let spec =
+        EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::Additive, period: 12 };
+    let model = spec.fit(&seasonal_series()).unwrap();
+    let json = serde_json::to_value(&model).unwrap();
+    let back: EtsModel = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, model);
+    // a season of 0 states for a 12-month season: point_forecast indexed season[0] and panicked
+    let mut bad = json.clone();
+    bad["season"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+    let mut short = json.clone();
+    short["season"] = serde_json::json!([1.0, 2.0]);
+    assert!(serde_json::from_value::<EtsModel>(short).is_err());
+    let mut alpha = json.clone();
+    alpha["params"]["alpha"] = serde_json::json!(7.0);
+    assert!(serde_json::from_value::<EtsModel>(alpha).is_err());
+    let mut fitted = json;
+    fitted["n"] = serde_json::json!(3);
+    assert!(serde_json::from_value::<EtsModel>(fitted).is_err());
+}
+
+#[test]
+fn huge_seasonal_periods_are_refused() {
+    let y = seasonal_series();
+    // `2 * period + 2` overflowed
+    assert!(auto_ets(&y, usize::MAX).is_err());
+    let spec = EtsSpec {
+        error: ErrorType::Additive,
+        trend: TrendType::None,
+        season: SeasonType::Additive,
+        period: usize::MAX,
+    };
+    assert!(spec.fit(&y).is_err());
+    assert!(spec.admissible(&y).is_err());
+}
+
+#[test]
+fn backtest_size_arithmetic_does_not_overflow() {
+    let y = seasonal_series();
+    assert!(backtest(&y, 12, usize::MAX, 1, 1).is_err()); // min_train + h overflowed
+    assert!(backtest(&y, 12, 1, usize::MAX, 1).is_err());
+    // origin += step overflowed after the first origin
+    let one = backtest(&y, 1, 50, 6, usize::MAX).unwrap();
+    assert_eq!(one.origins, 1);
+}
+
+#[test]
+fn horizons_and_paths_are_limited_not_allocated() {
+    let model = auto_ets(&seasonal_series(), 12).unwrap();
+    assert!(model.forecast(usize::MAX, 0.8, 1).is_err());
+    assert!(model.forecast(limits::MAX_HORIZON + 1, 0.8, 1).is_err());
+    assert!(seasonal_naive(&seasonal_series(), 12, usize::MAX).is_err());
+    let arr: Vec<Money> =
+        (0..36).map(|t| Money::from_minor_units(100_000 + t * 1_000, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 10).unwrap();
+    assert!(milestone_eta(&arr, last, usd("5000"), usize::MAX, 10, 1).is_err());
+    assert!(milestone_eta(&arr, last, usd("5000"), 12, usize::MAX, 1).is_err());
+}
+
+#[test]
+fn series_too_large_to_square_are_refused_not_forecast_as_infinity() {
+    // the mean of four f64::MAX overflowed to ∞ and the "constant" series forecast ∞
+    let r = auto_ets(&[f64::MAX; 4], 1);
+    assert!(r.is_err(), "{:?}", r.map(|m| m.forecast(1, 0.8, 1)));
+}
+
+#[test]
+fn interval_scores_and_lead_accuracy_refuse_non_finite_values() {
+    // NaN used to count as "inside" its interval
+    assert!(interval_score(&[f64::NAN], &[0.0], &[1.0], 0.8).is_err());
+    assert!(interval_score(&[0.5], &[f64::NAN], &[1.0], 0.8).is_err());
+    let m = |y, mo| Month::new(y, mo).unwrap();
+    let recs = [ForecastRecord { made_in: m(2026, 1), target: m(2026, 3), forecast: f64::NAN, actual: Some(100.0) }];
+    assert!(matches!(accuracy_by_lead(&recs), Err(ForecastError::NonFinite(0))));
 }
