@@ -160,12 +160,12 @@ impl WinModelSpec {
                 min_lost: self.min_lost,
             });
         }
-        let (means, scales) = crate::stats::standardisation(rows, p);
+        let (means, scales) = crate::stats::standardisation(rows, p)?;
         let every = self.holdout_every.max(2);
         let crate::stats::HoldoutSplit { train_x: tx, train_y: ty, hold_x: hx, hold_y: hy } =
-            crate::stats::holdout_split(rows, p, won, every, &means, &scales);
+            crate::stats::holdout_split(rows, p, won, every, &means, &scales)?;
         let fit = self.logistic.fit(&tx, p, &ty)?;
-        let coefficients: Vec<f64> = fit.model.coefficients.iter().zip(&scales).map(|(b, s)| b / s).collect();
+        let coefficients: Vec<f64> = fit.model.coefficients().iter().zip(&scales).map(|(b, s)| b / s).collect();
         let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();
         let calibrator = match self.calibration {
             CalibrationMethod::Platt => Calibrator::Platt(PlattCalibrator::fit(&scores, &hy)?),
@@ -176,7 +176,7 @@ impl WinModelSpec {
             features: self.features.clone(),
             means,
             coefficients,
-            intercept: fit.model.intercept,
+            intercept: fit.model.intercept(),
             calibrator,
             holdout: HoldoutReport { deals: 0, auc: 0.0, brier: 0.0, log_loss: 0.0, ece: 0.0, bins: Vec::new() },
         };

@@ -147,12 +147,12 @@ impl ExpansionScorer {
                 chosen
             }
             Propensity::Model(m) => {
-                if account.features.len() != m.coefficients.len() {
+                if account.features.len() != m.coefficients().len() {
                     return Err(ExpansionError::InvalidInput(format!(
                         "account {} has {} features, the model {}",
                         account.id,
                         account.features.len(),
-                        m.coefficients.len()
+                        m.coefficients().len()
                     )));
                 }
                 m.probability(&account.features) * score
