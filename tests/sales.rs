@@ -111,8 +111,8 @@ fn attainment_ramp_and_rep_analytics() {
         created: d(1, 1),
         closed,
         competitor: None,
-        discount: 0.0,
-        probability: 0.5,
+        discount: Percent::ZERO,
+        probability: pct(50),
     };
     let opps = [
         o(Stage::ClosedWon, "100", Some(d(1, 31))),
