@@ -111,7 +111,7 @@ proptest! {
         use revops::expansion::plan_nrr;
         use revops::forecast::{monte_carlo_close, pipeline_forecast, ForecastCategory, PipelineDeal};
         let m = |x| Money::new(x, Currency::USD);
-        let _ = plan_nrr(m(start), target, m(churn), m(churn), win);
+        let _ = plan_nrr(m(start), revops::money::Percent::from_fraction(target), m(churn), m(churn), revops::money::Percent::from_fraction(win));
         let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
         let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: revops::money::Percent::from_fraction(Decimal::new(5, 1)), close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
         let deals = [deal("a"), deal("b")];
