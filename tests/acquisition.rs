@@ -274,6 +274,7 @@ fn icp_weights_and_intent_signals_that_overflow_are_refused() {
     assert!(matches!(r, Err(AcquisitionError::Overflow(_))), "{r:?}");
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn win_models_read_from_json_are_checked() {
     let (rows, won, _, _) = simulated_deals(2_000, 3);

@@ -216,6 +216,7 @@ fn co_ownership_refuses_products_past_the_catalogue() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn co_ownership_read_from_json_must_be_square() {
     let co = CoOwnership::learn(&base(), 3).unwrap();

@@ -369,6 +369,7 @@ fn derl_survives_the_last_renewal_count_and_says_when_it_does_not_converge() {
     assert!(m.residual_value(f64::MAX, 0.1, 0).is_err()); // MAX × DERL > MAX
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn fitted_retention_models_read_from_json_are_checked() {
     // negative or NaN parameters made p_alive, expected spend and DERL NaN
@@ -447,6 +448,7 @@ fn churn_rules_with_short_value_slices_and_huge_holdouts_are_refused() {
     assert_eq!(model.fired_rules(&[3.0], &risk, std::slice::from_ref(&rule)).unwrap().len(), 1);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn churn_risk_models_read_from_json_are_checked() {
     let rows: Vec<f64> = (0..100).map(f64::from).collect();
@@ -465,4 +467,20 @@ fn churn_risk_models_read_from_json_are_checked() {
         bad[field] = value;
         assert!(serde_json::from_value::<ChurnRiskModel>(bad).is_err(), "{field}");
     }
+}
+
+#[test]
+fn survival_past_the_horizon_uses_the_closed_form_and_agrees_at_the_seam() {
+    let m = ShiftedBetaGeometric::new(0.704, 1.182).unwrap();
+    let t = revops::limits::MAX_HORIZON as u32;
+    // S(t) = B(α, β + t) / B(α, β): at the seam the product and the closed form agree
+    let closed = (ln_beta(m.alpha(), m.beta() + f64::from(t)) - ln_beta(m.alpha(), m.beta())).exp();
+    assert!((m.survival(t) - closed).abs() < 1e-10 * closed, "{} vs {closed}", m.survival(t));
+    let after = m.survival(t + 1);
+    assert!(after < m.survival(t) && after > 0.0);
+    // P(T = t + 1) = P(T = t) · (β + t − 1) / (α + β + t): the recursion's next step
+    let next = m.churn_probability(t) * (m.beta() + f64::from(t) - 1.0) / (m.alpha() + m.beta() + f64::from(t));
+    assert!((m.churn_probability(t + 1) - next).abs() < 1e-9 * next, "{} vs {next}", m.churn_probability(t + 1));
+    // u32::MAX periods: immediate, not four billion multiplications
+    assert!(m.survival(u32::MAX) >= 0.0 && m.churn_probability(u32::MAX) >= 0.0);
 }

@@ -132,6 +132,7 @@ impl CoOwnership {
     }
 
     /// Counts read from outside (JSON), once they agree; see the type's invariants.
+    #[cfg(feature = "serde")]
     fn from_counts(
         products: usize,
         accounts: u64,

@@ -102,12 +102,15 @@ pub struct EtsParams {
 /// use revops::forecast::{auto_ets, EtsModel};
 /// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + 5.0 * ((t % 12) as f64).sin()).collect();
 /// let model = auto_ets(&y, 12)?;
+/// assert_eq!((model.n(), model.fitted().len()), (48, 48));
+/// # #[cfg(feature = "serde")] {
 /// let json = serde_json::to_string(&model).unwrap();
 /// assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), model);
 /// // a model whose season does not match its form is refused on the way in
 /// let mut bad: serde_json::Value = serde_json::from_str(&json).unwrap();
 /// bad["season"] = serde_json::json!([]);
 /// assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+/// # }
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]

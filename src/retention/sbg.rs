@@ -13,6 +13,7 @@ use crate::stats::{nelder_mead, NelderMead};
 /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?;
 /// assert!(m.survival(1) < 1.0 && m.retention_rate(2) > m.retention_rate(1));
 /// assert!(ShiftedBetaGeometric::new(0.0, 1.0).is_err());
+/// # #[cfg(feature = "serde")]
 /// assert!(serde_json::from_str::<ShiftedBetaGeometric>(r#"{"alpha":-1.0,"beta":1.0}"#).is_err());
 /// # Ok::<(), revops::retention::RetentionError>(())
 /// ```
@@ -117,8 +118,15 @@ impl ShiftedBetaGeometric {
     }
 
     /// `P(T = t)`: the probability of churning in period `t` (t ≥ 1).
+    ///
+    /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the recursion's exact
+    /// product; beyond, where the product would take billions of steps, the closed form
+    /// `B(α + 1, β + t − 1) ÷ B(α, β)` (Fader & Hardie 2007, eq. 5).
     pub fn churn_probability(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
+        if t as usize > MAX_HORIZON {
+            return beta_ratio(a + 1.0, b + f64::from(t) - 1.0, a, b);
+        }
         let mut p = a / (a + b);
         for s in 2..=t {
             let s = f64::from(s);
@@ -132,8 +140,15 @@ impl ShiftedBetaGeometric {
     }
 
     /// `S(t)`: the probability of still being a customer after `t` periods.
+    ///
+    /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the exact product of
+    /// retention rates; beyond, the closed form `B(α, β + t) ÷ B(α, β)` (Fader & Hardie 2007,
+    /// eq. 6), so a caller's `u32::MAX` costs no more than a short horizon.
     pub fn survival(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
+        if t as usize > MAX_HORIZON {
+            return beta_ratio(a, b + f64::from(t), a, b);
+        }
         (1..=t).fold(1.0, |s, u| s * (b + f64::from(u) - 1.0) / (a + b + f64::from(u) - 1.0))
     }
 
@@ -237,6 +252,15 @@ impl ShiftedBetaGeometric {
             return Err(RetentionError::NonFinite("residual value"));
         }
         Ok(value)
+    }
+}
+
+/// `B(a1, b1) ÷ B(a0, b0)` through log-Beta functions (0 where they are out of range).
+fn beta_ratio(a1: f64, b1: f64, a0: f64, b0: f64) -> f64 {
+    use statrs::function::beta::checked_ln_beta;
+    match (checked_ln_beta(a1, b1), checked_ln_beta(a0, b0)) {
+        (Ok(num), Ok(den)) => (num - den).exp(),
+        _ => 0.0,
     }
 }
 
