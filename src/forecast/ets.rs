@@ -379,10 +379,13 @@ impl EtsSpec {
         if (self.error == ErrorType::Multiplicative || self.season == SeasonType::Multiplicative) && !positive {
             return not(Inadmissible::NotPositive);
         }
-        // the period is at most MAX_SEASON here, so this cannot overflow
-        let needed = 2 * self.period + 2;
-        if self.season != SeasonType::None && (self.period < 2 || y.len() < needed) {
-            return not(Inadmissible::SeasonTooShort { period: self.period, needed });
+        if self.season != SeasonType::None {
+            // a seasonal period is at most MAX_SEASON (checked above), so this cannot overflow;
+            // without a season the period is ignored, whatever it is
+            let needed = 2 * self.period + 2;
+            if self.period < 2 || y.len() < needed {
+                return not(Inadmissible::SeasonTooShort { period: self.period, needed });
+            }
         }
         if self.error == ErrorType::Additive && self.season == SeasonType::Multiplicative {
             return not(Inadmissible::Unstable);

@@ -2,6 +2,7 @@
 //! and special functions come from `statrs`.
 
 use super::logistic::StatsError;
+use crate::limits;
 
 /// Ordinary least squares `y = intercept + slope × x`. `None` with fewer than two points, a
 /// constant `x`, or a non-finite input.
@@ -76,9 +77,11 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
 ///
 /// # Errors
 ///
+/// [`StatsError::Limit`] for more than [`MAX_FEATURES`](super::MAX_FEATURES) columns;
 /// [`StatsError::Shape`] unless `rows` holds whole rows of `p` values (and none when `p` is 0);
 /// [`StatsError::NonFinite`] for a NaN or infinite value, or columns whose variance overflows.
 pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
+    limits::check("features", p, super::MAX_FEATURES)?; // p sizes the means and scales
     let whole = rows.len().is_multiple_of(p); // for p = 0: only when there are no values
     if !whole {
         let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
@@ -130,6 +133,7 @@ pub struct HoldoutSplit {
 ///
 /// [`StatsError::Shape`] unless `rows` holds `labels.len() × p` values and `means` and `scales`
 /// one per column; [`StatsError::InvalidModel`] for a scale that is not finite and positive.
+/// (Nothing is sized by `p` alone: the shape check bounds it by the caller's slices.)
 pub fn holdout_split(
     rows: &[f64],
     p: usize,
