@@ -333,3 +333,24 @@ fn interval_scores_and_lead_accuracy_refuse_non_finite_values() {
     let recs = [ForecastRecord { made_in: m(2026, 1), target: m(2026, 3), forecast: f64::NAN, actual: Some(100.0) }];
     assert!(matches!(accuracy_by_lead(&recs), Err(ForecastError::NonFinite(0))));
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_constant_series_model_survives_a_json_round_trip() {
+    // its log-likelihood (+∞) and AICc (−∞) are written as null, which did not read back
+    let flat = auto_ets(&[7.0; 30], 12).unwrap();
+    let json = serde_json::to_string(&flat).unwrap();
+    let back: Result<EtsModel, _> = serde_json::from_str(&json);
+    assert_eq!(back.as_ref().ok(), Some(&flat), "{back:?}");
+    // a null log-likelihood is only read as +∞ for a model with zero variance
+    let fitted = auto_ets(&seasonal_series(), 12).unwrap();
+    let mut bad = serde_json::to_value(&fitted).unwrap();
+    bad["log_likelihood"] = serde_json::Value::Null;
+    assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+    // a fit on too few points for the AICc correction (+∞) reads back too
+    let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Damped, season: SeasonType::None, period: 1 };
+    let short = holt.fit(&[1.0, 3.0, 2.0, 5.0, 4.0]).unwrap();
+    assert_eq!(short.aicc(), f64::INFINITY);
+    let json = serde_json::to_string(&short).unwrap();
+    assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), short);
+}

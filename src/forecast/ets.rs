@@ -129,6 +129,8 @@ pub struct EtsModel {
     fitted: Vec<f64>,
 }
 
+// JSON writes ±∞ as `null`: the log-likelihood and AICc are read back as the infinities a fit
+// gives them (+∞ and −∞ for an exact fit, +∞ AICc when the points are too few for it).
 deserialize_via!(
     EtsModel,
     EtsModelRepr {
@@ -138,8 +140,8 @@ deserialize_via!(
         trend: f64,
         season: Vec<f64>,
         sigma2: f64,
-        log_likelihood: f64,
-        aicc: f64,
+        log_likelihood: Option<f64>,
+        aicc: Option<f64>,
         n: usize,
         fitted: Vec<f64>,
     },
@@ -151,8 +153,13 @@ deserialize_via!(
         trend: r.trend,
         season: r.season,
         sigma2: r.sigma2,
-        log_likelihood: r.log_likelihood,
-        aicc: r.aicc,
+        log_likelihood: match r.log_likelihood {
+            Some(v) => v,
+            None if r.sigma2 == 0.0 => f64::INFINITY, // an exact fit
+            None => return Err(ForecastError::InvalidModel("only an exact fit has an infinite log-likelihood")),
+        },
+        // −∞ for an exact fit; +∞ when too few points leave the small-sample correction undefined
+        aicc: r.aicc.unwrap_or(if r.sigma2 == 0.0 { f64::NEG_INFINITY } else { f64::INFINITY }),
         n: r.n,
         fitted: r.fitted,
     }

@@ -36,8 +36,7 @@ use revops::retention::{
 };
 use revops::rules::{Comparison, Condition};
 use revops::sales::{
-    attainment, balance_territories, rep_analytics, Booking, ClawbackEvent, Quota, RampSchedule, Spif,
-    TerritoryAccount,
+    attainment, balance_territories, rep_analytics, Booking, ClawbackEvent, Quota, RampSchedule, Spif, TerritoryAccount,
 };
 use revops::stats::{
     auc, brier_score, expected_calibration_error, holdout_split, log_loss, ols, reliability_bins, standardisation,
@@ -89,7 +88,13 @@ fn series(len: usize, x: f64) -> Vec<f64> {
 fn small_book() -> ArrBook {
     let months: Vec<Period> =
         Month::new(2026, 1).unwrap().through(Month::new(2026, 4).unwrap()).map(Month::period).collect();
-    let ev = |date, kind| SubscriptionEvent { customer: "x".into(), subscription: "s".into(), date, recorded_on: None, kind };
+    let ev = |date, kind| SubscriptionEvent {
+        customer: "x".into(),
+        subscription: "s".into(),
+        date,
+        recorded_on: None,
+        kind,
+    };
     let price = |cents| usd(Decimal::new(cents, 2));
     let events = vec![
         ev(d(2026, 1, 2), EventKind::Start { price: price(10_000), interval: Interval::Month, trial_until: None }),
@@ -139,7 +144,11 @@ fn churn_model() -> &'static ChurnRiskModel {
     MODEL.get_or_init(|| {
         let rows: Vec<f64> = (0..200).flat_map(|i| [f64::from(i % 10), f64::from(i % 7)]).collect();
         let churned: Vec<bool> = (0..200).map(|i| (i % 10) + (i % 3) < 4).collect();
-        let spec = ChurnRiskSpec { features: vec!["usage".into(), "tickets".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+        let spec = ChurnRiskSpec {
+            features: vec!["usage".into(), "tickets".into()],
+            logistic: LogisticSpec::default(),
+            holdout_every: 5,
+        };
         spec.fit(&rows, &churned).unwrap()
     })
 }
@@ -223,7 +232,10 @@ fn plan() -> CommissionPlan {
     let pct = |x| Percent::from_fraction(Decimal::new(x, 2));
     CommissionPlan {
         base_rate: pct(10),
-        tiers: vec![RateTier { from_attainment: pct(0), multiplier: Decimal::ONE }, RateTier { from_attainment: pct(100), multiplier: Decimal::TWO }],
+        tiers: vec![
+            RateTier { from_attainment: pct(0), multiplier: Decimal::ONE },
+            RateTier { from_attainment: pct(100), multiplier: Decimal::TWO },
+        ],
         cap: Some(usd(Decimal::from(60_000))),
         spifs: vec![Spif { name: "push".into(), product: "security".into(), bonus: usd(Decimal::from(1_000)) }],
         clawback_days: 90,
