@@ -382,9 +382,9 @@ proptest! {
             let _ = m.simulate(customers.min(3), 1.0, &mut rng);
             let _ = m.simulate(customers, horizon, &mut rng);
         }
-        let _ = BgNbd::fit(&vec![history; 12]);
+        let _ = BgNbd::fit(&[history; 12]);
         let spend = SpendObservation { frequency: rfm.0, mean: horizon };
-        let _ = GammaGamma::fit(&vec![spend; 12]);
+        let _ = GammaGamma::fit(&[spend; 12]);
         if let (Ok(g), Ok(m)) = (GammaGamma::new(ps[0], ps[1], ps[2]), BgNbd::new(0.5, 3.0, 2.0, 4.0)) {
             let _ = g.expected_spend(&spend);
             let customer = CustomerRfm { customer: "c".into(), rfm: history, average_spend: Some(usd(Decimal::from(40))) };
@@ -1019,7 +1019,9 @@ mod json {
             });
             fuzz(&deals, &picks, |deals: Vec<CreditedDeal>| {
                 let _ = plan().statement("ann", q1, usd(Decimal::from(100_000)), &deals, &[]);
-                let _ = deals.iter().map(|d| d.credit()).count();
+                for d in &deals {
+                    let _ = d.credit();
+                }
             });
             let claw = vec![ClawbackEvent { deal: "z".into(), rep: "ann".into(), closed: d(2025, 12, 1), churned: d(2026, 1, 10), paid: usd(Decimal::from(4_000)) }];
             fuzz(&claw, &picks, |c: Vec<ClawbackEvent>| {
