@@ -38,12 +38,12 @@ pub struct Accuracy {
 ///
 /// # Errors
 ///
-/// [`ForecastError::InvalidInput`] for empty or unequal inputs; [`ForecastError::NonFinite`]
+/// [`ForecastError::Lengths`] for empty or unequal inputs; [`ForecastError::NonFinite`]
 /// with the index of a NaN or infinite actual (or forecast, counted after the actuals);
 /// [`ForecastError::Overflow`] when the errors are too large for an `f64`.
 pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> Result<Accuracy, ForecastError> {
     if actual.len() != forecast.len() || actual.is_empty() {
-        return Err(ForecastError::InvalidInput("actuals and forecasts must be non-empty and the same length".into()));
+        return Err(ForecastError::Lengths { what: "forecasts", expected: actual.len(), got: forecast.len() });
     }
     if let Some(i) = actual.iter().chain(forecast).position(|v| !v.is_finite()) {
         return Err(ForecastError::NonFinite(i));
@@ -105,13 +105,15 @@ fn metrics(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> 
 ///
 /// # Errors
 ///
-/// [`ForecastError::InvalidInput`] for empty or unequal inputs; [`ForecastError::Level`];
+/// [`ForecastError::Lengths`] for empty or unequal inputs; [`ForecastError::Level`];
 /// [`ForecastError::NonFinite`] with the position of a NaN or infinite value (actuals, then
 /// lower bounds, then upper bounds); [`ForecastError::ReversedInterval`];
 /// [`ForecastError::Overflow`] when the score overflows.
 pub fn interval_score(actual: &[f64], lower: &[f64], upper: &[f64], level: f64) -> Result<(f64, f64), ForecastError> {
-    if actual.len() != lower.len() || actual.len() != upper.len() || actual.is_empty() {
-        return Err(ForecastError::InvalidInput("actuals and bounds must be non-empty and the same length".into()));
+    for (what, bounds) in [("lower bounds", lower), ("upper bounds", upper)] {
+        if actual.len() != bounds.len() || actual.is_empty() {
+            return Err(ForecastError::Lengths { what, expected: actual.len(), got: bounds.len() });
+        }
     }
     if !(level > 0.0 && level < 1.0) {
         return Err(ForecastError::Level(level));

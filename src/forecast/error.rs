@@ -53,9 +53,20 @@ pub enum ForecastError {
     /// A metric that overflows an `f64` (errors of size near `f64::MAX`).
     #[error("{0} overflows: the values are too large")]
     Overflow(&'static str),
-    /// Invalid arguments (mismatched lengths, a negative slip).
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    /// Inputs that must pair up (actuals and forecasts, actuals and bounds) but have different
+    /// lengths, or none.
+    #[error("{what} has {got} values for {expected} actuals (and at least one is needed)")]
+    Lengths {
+        /// Which input.
+        what: &'static str,
+        /// The actuals given.
+        expected: usize,
+        /// Its length.
+        got: usize,
+    },
+    /// A close-date slip (standard deviation in days) that is negative, NaN or infinite.
+    #[error("a slip of {0} days must be finite and not negative")]
+    Slip(f64),
     /// A deal's win probability outside 0%–100% (70 typed for 70%, say).
     #[error("deal {deal} has a win probability of {probability}; it must be between 0% and 100%")]
     DealProbability {

@@ -215,7 +215,8 @@ pub struct CloseDistribution {
 ///
 /// # Errors
 ///
-/// [`ForecastError::InvalidInput`] for no trials or a negative or non-finite slip;
+/// [`ForecastError::ZeroCount`] for no trials; [`ForecastError::Slip`] for a negative or
+/// non-finite slip;
 /// [`ForecastError::Limit`] for more than [`MAX_TRIALS`](crate::limits::MAX_TRIALS) trials;
 /// [`ForecastError::DealProbability`] and [`ForecastError::DealCurrency`] for a deal whose
 /// probability is outside 0%–100% or whose currency is not the target's; a money overflow when
@@ -229,8 +230,11 @@ pub fn monte_carlo_close(
     seed: u64,
 ) -> Result<CloseDistribution, ForecastError> {
     limits::check("Monte Carlo trials", trials, MAX_TRIALS)?;
-    if trials == 0 || !(slip_sd_days.is_finite() && slip_sd_days >= 0.0) {
-        return Err(ForecastError::InvalidInput("need trials > 0 and a non-negative slip".into()));
+    if trials == 0 {
+        return Err(ForecastError::ZeroCount("Monte Carlo trials"));
+    }
+    if !(slip_sd_days.is_finite() && slip_sd_days >= 0.0) {
+        return Err(ForecastError::Slip(slip_sd_days));
     }
     let currency = target.currency();
     let normal = Normal::standard();
