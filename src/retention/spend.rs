@@ -40,6 +40,11 @@ pub struct CustomerRfm {
 
 /// Summarise transactions as of `end`, in units of `days_per_unit` days (7 for weeks).
 /// Purchases on one day count as one purchase of their total, as in `lifetimes`.
+///
+/// # Errors
+///
+/// [`RetentionError::InvalidInput`] for zero days per unit; a money error for a customer's
+/// purchases in two currencies or totals too large for a `Decimal`.
 pub fn summarise_transactions(
     transactions: &[Transaction],
     end: NaiveDate,
