@@ -43,6 +43,11 @@ use revops::stats::{
     IsotonicCalibrator, LogisticModel, LogisticSpec, PlattCalibrator, MAX_FEATURES,
 };
 
+/// `n` cases, or `PROPTEST_CASES` when it is set (`with_cases` alone would ignore it).
+pub(crate) fn cases(n: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(n)
+}
+
 fn usd(x: Decimal) -> Money {
     Money::new(x, Currency::USD)
 }
@@ -288,7 +293,7 @@ fn milestone_progress_toward_decimal_max_is_an_error_not_a_panic() {
 // Every public function, extreme inputs.
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(cases(48)))]
 
     #[test]
     fn forecasting_survives_extreme_series_counts_and_levels(
@@ -791,7 +796,7 @@ mod json {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
+        #![proptest_config(ProptestConfig::with_cases(cases(96)))]
 
         #[test]
         fn forecast_json_is_refused_or_safe_to_forecast_with(picks in picks()) {
