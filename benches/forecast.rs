@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 use revops::calendar::Period;
 use revops::forecast::{auto_ets, monte_carlo_close, ForecastCategory, PipelineDeal};
+use revops::money::{Decimal, Percent};
 use revops::{Currency, Money};
 
 fn forecast(c: &mut Criterion) {
@@ -26,7 +27,7 @@ fn forecast(c: &mut Criterion) {
             team: "t".into(),
             region: "NA".into(),
             amount: Money::from_minor_units(1_000_000 + (i as i64 % 97) * 50_000, Currency::USD).unwrap(),
-            probability: 0.1 + (i % 9) as f64 * 0.1,
+            probability: Percent::from_fraction(Decimal::new(1 + (i % 9) as i64, 1)), // 10% … 90%
             close_date: start + Duration::days((i % 92) as i64),
             category: ForecastCategory::Pipeline,
         })

@@ -18,7 +18,7 @@ fn retention(c: &mut Criterion) {
         b.iter(|| KaplanMeier::fit(black_box(&subjects), 0.95).unwrap())
     });
 
-    let truth = BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    let truth = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let data = truth.simulate(100_000, 39.0, &mut rng).unwrap();
     let mut group = c.benchmark_group("retention");
     group.sample_size(10);

@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows.extend(x);
     }
     let model = WinModelSpec::new(features.clone()).fit(&rows, &won)?;
-    let h = &model.holdout;
+    let h = model.holdout();
     println!("\nwin model holdout: AUC {:.3}, Brier {:.3}, ECE {:.3}", h.auc, h.brier, h.ece);
     let deal = [3.0, 45.0, 5.0, 0.25, 1.0];
     let e = model.explain(&deal); // probability plus the top reasons, in log-odds

@@ -3,7 +3,6 @@
 use revops::expansion::*;
 use revops::rules::{Comparison, Condition};
 use revops::{Currency, Money};
-use rust_decimal::Decimal;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usd = |s: &str| Money::parse(s, Currency::USD);
@@ -47,8 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             o.potential_arr, o.propensity, o.expected_arr
         );
     }
-    let plan =
-        plan_nrr(usd("800000000")?, Decimal::new(120, 2), usd("40000000")?, usd("24000000")?, Decimal::new(30, 2))?;
+    let plan = plan_nrr(usd("800000000")?, "120%".parse()?, usd("40000000")?, usd("24000000")?, "30%".parse()?)?;
     println!(
         "\n120% NRR on $800M needs {} of expansion, {} of pipeline",
         plan.required_expansion, plan.required_pipeline

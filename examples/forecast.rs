@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let model = auto_ets(&arr, 12)?;
     let f = model.forecast(12, 0.8, 42)?;
-    println!("chosen model: {} (AICc {:.1})", model.spec, model.aicc);
+    println!("chosen model: {} (AICc {:.1})", model.spec(), model.aicc());
     for (k, ((m, lo), hi)) in f.mean.iter().zip(&f.lower).zip(&f.upper).enumerate().step_by(3) {
         println!("  +{:>2} months: {:>7.1}  [{:.1}, {:.1}]", k + 1, m, lo, hi);
     }
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let amount = Money::from_minor_units(5_000_000 + (i as i64 % 40) * 2_500_000, Currency::USD)?;
         let (id, rep, team, region) = (format!("opp-{i}"), format!("rep-{}", i % 12), "east".into(), "NA".into());
         let (probability, close_date, category) =
-            ([0.1, 0.3, 0.6, 0.9][i % 4], start + Duration::days((i % 92) as i64), categories[i % 4]);
+            (["10%", "30%", "60%", "90%"][i % 4].parse()?, start + Duration::days((i % 92) as i64), categories[i % 4]);
         deals.push(PipelineDeal { id, rep, team, region, amount, probability, close_date, category });
     }
     let rollup = pipeline_forecast(&deals, q4, Currency::USD)?;

@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let alive = [1000, 869, 743, 653, 593, 551, 517, 491];
     let sbg = ShiftedBetaGeometric::fit(&alive)?;
     let m = sbg.model;
-    println!("sBG α = {:.3}, β = {:.3}, log-likelihood {:.1}", m.alpha, m.beta, sbg.log_likelihood);
+    println!("sBG α = {:.3}, β = {:.3}, log-likelihood {:.1}", m.alpha(), m.beta(), sbg.log_likelihood);
     for t in [8, 10, 12] {
         println!("  year {t:>2}: survival {:.3}, retention {:.3}", m.survival(t), m.retention_rate(t));
     }
@@ -32,12 +32,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Usage add-ons bought by 5,000 accounts over 52 weeks (simulated, seeded).
     let mut rng = StdRng::seed_from_u64(7);
-    let truth = BgNbd { r: 0.8, alpha: 6.0, a: 1.6, b: 4.0 };
+    let truth = BgNbd::new(0.8, 6.0, 1.6, 4.0)?;
     let history = truth.simulate(5_000, 52.0, &mut rng)?;
     let fit = BgNbd::fit(&history)?;
     println!(
         "\nBG/NBD r = {:.3}, α = {:.3}, a = {:.3}, b = {:.3}",
-        fit.model.r, fit.model.alpha, fit.model.a, fit.model.b
+        fit.model.r(),
+        fit.model.alpha(),
+        fit.model.a(),
+        fit.model.b()
     );
     let account = CustomerRfm {
         customer: "acme".into(),
@@ -46,10 +49,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!(
         "acme: P(alive) {:.3}, expected add-ons next quarter {:.2}",
-        fit.model.p_alive(&account.rfm),
+        fit.model.p_alive(&account.rfm)?,
         fit.model.expected_purchases(&account.rfm, 13.0)?
     );
-    let spend = GammaGamma { p: 6.25, q: 3.74, gamma: 15.44 };
+    let spend = GammaGamma::new(6.25, 3.74, 15.44)?;
     let clv = customer_lifetime_value(&fit.model, &spend, &account, 0.8, 8, 13.0, 0.02)?;
     println!("acme two-year add-on CLV at 80% margin: {clv}");
     Ok(())

@@ -2,6 +2,7 @@
 //! split credit; quota attainment with a ramp; and balanced territories.
 use chrono::NaiveDate;
 use revops::calendar::Quarter;
+use revops::money::Percent;
 use revops::sales::*;
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
@@ -10,12 +11,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usd = |s: &str| Money::parse(s, Currency::USD);
     let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("bad date");
     let q4 = Quarter::new(2026, 4)?.period();
-    let tier = |a, m| RateTier { from_attainment: Decimal::new(a, 2), multiplier: Decimal::new(m, 2) };
+    let tier =
+        |a, m| RateTier { from_attainment: Percent::from_fraction(Decimal::new(a, 2)), multiplier: Decimal::new(m, 2) };
     let tiers = vec![tier(0, 60), tier(50, 100), tier(100, 160)];
     let spifs = vec![Spif { name: "security push".into(), product: "security".into(), bonus: usd("2500")? }];
-    let plan =
-        CommissionPlan { base_rate: Decimal::new(8, 2), tiers, cap: Some(usd("250000")?), spifs, clawback_days: 180 };
-    let split = |a: &str, b: &str| vec![(a.to_string(), Decimal::new(70, 2)), (b.to_string(), Decimal::new(30, 2))];
+    let plan = CommissionPlan { base_rate: "8%".parse()?, tiers, cap: Some(usd("250000")?), spifs, clawback_days: 180 };
+    let pct = |x| Percent::from_fraction(Decimal::new(x, 2));
+    let split = |a: &str, b: &str| vec![(a.to_string(), pct(70)), (b.to_string(), pct(30))];
     let deal = |id: &str, product: &str, amount, closed, splits| CreditedDeal {
         id: id.into(),
         product: product.into(),
@@ -28,13 +30,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         deal("globex", "security", usd("380000")?, day(12, 2)?, split("rep-3", "rep-9")),
     ];
     let statement = plan.statement("rep-3", q4, usd("1200000")?, &deals, &[])?;
-    println!("rep-3, {q4}: credited {}, attainment {:?}", statement.credited, statement.attainment);
+    let attained = statement.attainment.map_or("n/a".to_string(), |a| format!("{a:.1}"));
+    println!("rep-3, {q4}: credited {}, attainment {attained}", statement.credited);
     for line in &statement.lines {
         println!("  {:<60} basis {:>16}  pays {:>14}", format!("{:?}", line.kind), line.basis, line.amount);
     }
     println!("  total {}", statement.total);
 
-    let ramp = RampSchedule { shares: vec![Decimal::new(25, 2), Decimal::new(50, 2), Decimal::new(75, 2)] };
+    let ramp = RampSchedule { shares: vec![pct(25), pct(50), pct(75)] };
     println!("\nnew rep's month-2 quota: {}", ramp.ramped(usd("300000")?, 1)?);
 
     let reps: Vec<String> = (1..=4).map(|i| format!("rep-{i}")).collect();

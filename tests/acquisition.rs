@@ -116,16 +116,16 @@ fn win_model_recovers_coefficients_and_is_calibrated() {
     spec.logistic.l2 = 0.01;
     let m = spec.fit(&rows, &won).unwrap();
     for (j, want) in truth.iter().enumerate() {
-        assert!((m.coefficients[j] - want).abs() < 0.06, "f{j}: {} vs {want}", m.coefficients[j]);
+        assert!((m.coefficients()[j] - want).abs() < 0.06, "f{j}: {} vs {want}", m.coefficients()[j]);
     }
-    assert!(m.holdout.ece < 0.03, "ECE {}", m.holdout.ece);
-    assert!(m.holdout.auc > 0.8);
-    assert_eq!(m.holdout.bins.len(), 10);
+    assert!(m.holdout().ece < 0.03, "ECE {}", m.holdout().ece);
+    assert!(m.holdout().auc > 0.8);
+    assert_eq!(m.holdout().bins.len(), 10);
     // explanations sum to the log-odds, reasons are ordered and signed
     let x = &rows[8..16];
     let e = m.explain(x);
     let all: f64 = m.contributions(x).iter().map(|c| c.1).sum();
-    assert!((m.intercept + all - e.log_odds).abs() < 1e-12);
+    assert!((m.intercept() + all - e.log_odds).abs() < 1e-12);
     assert!((e.probability - m.probability(x)).abs() < 1e-15);
     let pos: Vec<f64> = e.top_positive.iter().flatten().map(|r| r.contribution).collect();
     assert!(pos.windows(2).all(|w| w[0] >= w[1]) && pos.iter().all(|c| *c > 0.0));
@@ -147,7 +147,7 @@ fn win_model_recovers_coefficients_and_is_calibrated() {
     assert_eq!(batch[1], m.probability(x));
     // isotonic calibration also works and is calibrated
     spec.calibration = CalibrationMethod::Isotonic;
-    assert!(spec.fit(&rows, &won).unwrap().holdout.ece < 0.03);
+    assert!(spec.fit(&rows, &won).unwrap().holdout().ece < 0.03);
 }
 
 #[test]
@@ -178,8 +178,8 @@ fn opp(
     created: NaiveDate,
     closed: Option<NaiveDate>,
     comp: Option<&str>,
-    disc: f64,
-    p: f64,
+    disc: &str,
+    p: &str,
 ) -> Opportunity {
     Opportunity {
         id: id.into(),
@@ -190,20 +190,20 @@ fn opp(
         created,
         closed,
         competitor: comp.map(String::from),
-        discount: disc,
-        probability: p,
+        discount: disc.parse().unwrap(),
+        probability: p.parse().unwrap(),
     }
 }
 
 #[test]
 fn velocity_competition_and_strategic_view() {
     let opps = [
-        opp("1", "Acme", "ent", Stage::ClosedWon, "100000", d(1, 1), Some(d(3, 2)), Some("Rival"), 0.10, 1.0),
-        opp("2", "Globex", "ent", Stage::ClosedWon, "300000", d(1, 1), Some(d(5, 1)), None, 0.20, 1.0),
-        opp("3", "Initech", "ent", Stage::ClosedLost, "50000", d(1, 1), Some(d(2, 1)), Some("Rival"), 0.0, 0.0),
-        opp("4", "Umbrella", "ent", Stage::Proposal, "200000", d(4, 1), None, None, 0.0, 0.4),
-        opp("5", "Hooli", "ent", Stage::Negotiation, "400000", d(4, 1), None, Some("Rival"), 0.15, 0.7),
-        opp("6", "Tiny", "smb", Stage::ClosedLost, "5000", d(1, 1), Some(d(1, 20)), None, 0.0, 0.0),
+        opp("1", "Acme", "ent", Stage::ClosedWon, "100000", d(1, 1), Some(d(3, 2)), Some("Rival"), "10%", "100%"),
+        opp("2", "Globex", "ent", Stage::ClosedWon, "300000", d(1, 1), Some(d(5, 1)), None, "20%", "100%"),
+        opp("3", "Initech", "ent", Stage::ClosedLost, "50000", d(1, 1), Some(d(2, 1)), Some("Rival"), "0%", "0%"),
+        opp("4", "Umbrella", "ent", Stage::Proposal, "200000", d(4, 1), None, None, "0%", "40%"),
+        opp("5", "Hooli", "ent", Stage::Negotiation, "400000", d(4, 1), None, Some("Rival"), "15%", "70%"),
+        opp("6", "Tiny", "smb", Stage::ClosedLost, "5000", d(1, 1), Some(d(1, 20)), None, "0%", "0%"),
     ];
     let v = sales_velocity(&opps).unwrap();
     assert_eq!(v.len(), 1); // smb has no won deal: undefined, skipped
@@ -215,13 +215,81 @@ fn velocity_competition_and_strategic_view() {
     assert_eq!(ent.per_day, Money::parse("2962.96", Currency::USD).unwrap()); // 2 × 2/3 × 200,000 / 90
     let c = cycle_lengths(&opps).unwrap();
     assert_eq!((c.deals, c.median, c.p90), (2, 60, 120));
-    let comp = competitive_analysis(&opps);
+    let comp = competitive_analysis(&opps).unwrap();
     let rival = comp.iter().find(|c| c.competitor == "Rival").unwrap();
     assert_eq!((rival.closed, rival.won), (2, 1));
-    assert!((rival.average_discount_won - 0.10).abs() < 1e-12);
+    assert_eq!(rival.average_discount_won, "10%".parse().unwrap());
+    let none = comp.iter().find(|c| c.competitor == "none").unwrap();
+    assert_eq!(none.average_discount_won, "20%".parse().unwrap()); // Globex alone; Tiny was lost
     let f500: Vec<String> = ["Acme", "Umbrella", "Hooli", "Wayne"].iter().map(|s| s.to_string()).collect();
     let sv = strategic_view(&f500, &opps, Currency::USD).unwrap();
     assert_eq!((sv.accounts, sv.covered, sv.customers), (4, 2, 1));
     assert_eq!(sv.expected_value, usd("360000")); // 0.4 × 200k + 0.7 × 400k
     assert!(strategic_view(&f500, &opps, Currency::EUR).is_err());
+}
+
+#[test]
+fn strategic_expected_value_overflow_is_an_error_not_a_panic() {
+    // each stage sum fits; Σ probability × amount did not, and overflowed unchecked
+    let max = Money::new(rust_decimal::Decimal::MAX, Currency::USD);
+    let mut a = opp("1", "Acme", "ent", Stage::Proposal, "1", d(1, 1), None, None, "0%", "100%");
+    a.amount = max;
+    let b = Opportunity { id: "2".into(), stage: Stage::Negotiation, ..a.clone() };
+    let r = strategic_view(&["Acme".to_string()], &[a.clone(), b.clone()], Currency::USD);
+    assert!(matches!(r, Err(AcquisitionError::Money(_))), "{r:?}");
+    // a probability of 70 (7000%) meant 70% and weighted the deal 70 times
+    let seventy = Opportunity { probability: "7000%".parse().unwrap(), amount: usd("1"), ..a };
+    let r = strategic_view(&["Acme".to_string()], std::slice::from_ref(&seventy), Currency::USD);
+    assert!(matches!(r, Err(AcquisitionError::OutOfRange { ref opportunity, .. }) if opportunity == "1"), "{r:?}");
+    let lost =
+        Opportunity { stage: Stage::ClosedWon, closed: Some(d(2, 1)), discount: "-5%".parse().unwrap(), ..seventy };
+    assert!(matches!(competitive_analysis(&[lost]), Err(AcquisitionError::OutOfRange { what: "discount", .. })));
+}
+
+#[test]
+fn icp_weights_and_intent_signals_that_overflow_are_refused() {
+    let p = Firmographics {
+        industry: "software".into(),
+        employees: 4_000,
+        annual_revenue: None,
+        region: "NA".into(),
+        tech_stack: vec![],
+        fortune_rank: None,
+    };
+    let c = |name: &str, weight| WeightedCriterion {
+        name: name.into(),
+        criterion: Criterion::Industry(vec!["Software".into()]),
+        weight,
+    };
+    // each weight is finite, their total is not: the score came out NaN
+    let huge = IdealCustomerProfile { criteria: vec![c("a", f64::MAX), c("b", f64::MAX)] };
+    let r = huge.fit(&p);
+    assert!(matches!(r, Err(AcquisitionError::Overflow(_))), "{r:?}");
+    let m = IntentModel {
+        weights: vec![SignalWeight { kind: SignalKind::DemoRequest, points: 10.0, half_life_days: 7.0 }],
+        saturation: 10.0,
+    };
+    // 10 points × f64::MAX strength = ∞ raw points: the contributions were ∞/∞ = NaN
+    let r = m.intent(&[Signal { kind: SignalKind::DemoRequest, date: d(1, 1), strength: f64::MAX }], d(1, 2));
+    assert!(matches!(r, Err(AcquisitionError::Overflow(_))), "{r:?}");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn win_models_read_from_json_are_checked() {
+    let (rows, won, _, _) = simulated_deals(2_000, 3);
+    let model = WinModelSpec::new(names()).fit(&rows, &won).unwrap();
+    let json = serde_json::to_value(&model).unwrap();
+    let mut short = json.clone();
+    short["means"] = serde_json::json!([]);
+    // no means: every deal's log-odds was the intercept, silently
+    assert!(serde_json::from_value::<WinModel>(short).is_err());
+    let mut nan = json.clone();
+    nan["coefficients"][0] = serde_json::json!(1e308);
+    nan["means"][0] = serde_json::json!(-1e308);
+    assert!(serde_json::from_value::<WinModel>(nan).is_ok()); // finite, if silly
+    let mut iso = json.clone();
+    iso["calibrator"] = serde_json::json!({"Isotonic": {"thresholds": [1.0], "values": []}});
+    assert!(serde_json::from_value::<WinModel>(iso).is_err());
+    assert_eq!(serde_json::from_value::<WinModel>(json).unwrap(), model);
 }

@@ -6,6 +6,10 @@ use revops::rules::{Comparison, Condition};
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
 
+fn pct(s: &str) -> revops::money::Percent {
+    s.parse().unwrap()
+}
+
 fn usd(s: &str) -> Money {
     Money::parse(s, Currency::USD).unwrap()
 }
@@ -41,7 +45,7 @@ fn base() -> Vec<Account> {
 #[test]
 fn association_rules_by_hand() {
     let co = CoOwnership::learn(&base(), 3).unwrap();
-    assert_eq!(co.owners, [4, 3, 1]);
+    assert_eq!(co.owners(), [4, 3, 1]);
     // 0 → 1: support 2/6, confidence 2/4, lift 0.5 ÷ (3/6) = 1
     let r = co.rule(0, 1).unwrap();
     assert!(
@@ -191,11 +195,58 @@ fn campaign_lift_by_hand_and_deterministic_assignment() {
 
 #[test]
 fn nrr_plan_by_hand() {
-    let p = plan_nrr(usd("800000000"), Decimal::new(120, 2), usd("40000000"), usd("24000000"), Decimal::new(25, 2))
-        .unwrap();
+    let p = plan_nrr(usd("800000000"), pct("120%"), usd("40000000"), usd("24000000"), pct("25%")).unwrap();
     // 800M × 1.2 − 800M + 40M + 24M = 224M; at 25% win rate 896M of pipeline, 4× coverage
     assert_eq!(p.required_expansion, usd("224000000"));
     assert_eq!(p.required_pipeline, usd("896000000"));
     assert_eq!(p.coverage, Decimal::from(4));
-    assert!(plan_nrr(usd("1"), Decimal::ONE, usd("0"), usd("0"), Decimal::ZERO).is_err());
+    assert!(plan_nrr(usd("1"), pct("100%"), usd("0"), usd("0"), pct("0%")).is_err());
+    assert!(plan_nrr(usd("1"), pct("100%"), usd("0"), usd("0"), pct("7000%")).is_err());
+    // 70 for 70%
+}
+
+#[test]
+fn co_ownership_refuses_products_past_the_catalogue() {
+    // product 5 in a 2-product catalogue: pairs[0 × 2 + 5] ran off the matrix
+    let accounts = [account("A", "ent", &[0, 1]), account("B", "ent", &[0, 5])];
+    let r = CoOwnership::learn(&accounts, 2);
+    assert!(
+        matches!(r, Err(ExpansionError::ProductOutsideCatalogue { ref account, product: 5, products: 2 }) if account == "B"),
+        "{r:?}"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn co_ownership_read_from_json_must_be_square() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let json = serde_json::to_value(&co).unwrap();
+    let mut bad = json.clone();
+    bad["owners"] = serde_json::json!([]);
+    // three products, no owner counts: rule(0, 1) indexed owners[0] and panicked
+    assert!(serde_json::from_value::<CoOwnership>(bad).is_err());
+    let back: CoOwnership = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, co); // confidence and lift recomputed to the same values
+    let edits = [
+        ("pairs", serde_json::json!([1, 2, 3])),                   // not square
+        ("pairs", serde_json::json!([4, 2, 1, 1, 3, 0, 1, 0, 1])), // not symmetric
+        ("owners", serde_json::json!([7, 3, 1])),                  // more owners than accounts
+        ("accounts", serde_json::json!(5)),                        // segments count 6
+        ("products", serde_json::json!(200)),                      // past a product set
+        ("segments", serde_json::json!({"ent": [4, [3, 2]], "smb": [2, [0, 1, 0]]})),
+    ];
+    for (field, value) in edits {
+        let mut bad = json.clone();
+        bad[field] = value;
+        assert!(serde_json::from_value::<CoOwnership>(bad).is_err(), "{field}");
+    }
+}
+
+#[test]
+fn recommendations_are_not_sized_by_k() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let d = &base()[3];
+    // Vec::with_capacity(k + 1) overflowed
+    assert_eq!(co.recommend(d.owned, &d.segment, usize::MAX, 1.0).len(), 2);
+    assert_eq!(co.recommend(d.owned, &d.segment, 1, 1.0).len(), 1);
 }

@@ -6,6 +6,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use revops::calendar::{Month, Period};
 use revops::forecast::*;
+use revops::limits;
+use revops::money::Percent;
 use revops::{Currency, Money};
 use statrs::distribution::Normal;
 
@@ -43,8 +45,8 @@ fn recovers_simple_exponential_smoothing() {
     let y = simulate(600, 100.0, 0.0, 0.0, 0.3, 0.0, 0.0, 1.0, 1);
     let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
     let m = spec.fit(&y).unwrap();
-    assert!((m.params.alpha - 0.3).abs() < 0.06, "α {}", m.params.alpha);
-    assert!((m.sigma2.sqrt() - 1.0).abs() < 0.08, "σ {}", m.sigma2.sqrt());
+    assert!((m.params().alpha - 0.3).abs() < 0.06, "α {}", m.params().alpha);
+    assert!((m.sigma2().sqrt() - 1.0).abs() < 0.08, "σ {}", m.sigma2().sqrt());
 }
 
 #[test]
@@ -52,15 +54,15 @@ fn recovers_holt_trend() {
     let y = simulate(600, 100.0, 0.5, 0.0, 0.5, 0.1, 0.0, 1.0, 2);
     let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
     let m = spec.fit(&y).unwrap();
-    assert!((m.params.alpha - 0.5).abs() < 0.08, "α {}", m.params.alpha);
-    assert!((m.params.beta - 0.1).abs() < 0.06, "β {}", m.params.beta);
+    assert!((m.params().alpha - 0.5).abs() < 0.08, "α {}", m.params().alpha);
+    assert!((m.params().beta - 0.1).abs() < 0.06, "β {}", m.params().beta);
 }
 
 #[test]
 fn seasonal_models_are_chosen_and_beat_seasonal_naive() {
     let y = simulate(144, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 3);
     let m = auto_ets(&y, 12).unwrap();
-    assert_ne!(m.spec.season, SeasonType::None, "{}", m.spec);
+    assert_ne!(m.spec().season, SeasonType::None, "{}", m.spec());
     let bt = backtest(&y, 12, 96, 12, 6).unwrap();
     assert!(bt.ets_mae < bt.naive_mae, "{bt:?}");
     assert!(bt.origins >= 6);
@@ -108,9 +110,12 @@ fn guards() {
     let with_zero: Vec<f64> = (0..40).map(|t| (t % 5) as f64).collect();
     let spec =
         EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::None, season: SeasonType::None, period: 1 };
-    assert!(matches!(spec.fit(&with_zero), Err(ForecastError::NotAdmissible(..))));
+    assert!(matches!(
+        spec.fit(&with_zero),
+        Err(ForecastError::NotAdmissible { reason: Inadmissible::NotPositive, .. })
+    ));
     let m = auto_ets(&with_zero, 5).unwrap(); // falls back to additive forms
-    assert_eq!(m.spec.error, ErrorType::Additive);
+    assert_eq!(m.spec().error, ErrorType::Additive);
     assert!(m.forecast(5, 0.8, 1).unwrap().mean.iter().all(|v| v.is_finite()));
     assert!(m.forecast(0, 0.8, 1).is_err());
 }
@@ -136,21 +141,21 @@ fn accuracy_by_hand() {
         ForecastRecord { made_in: m(2026, 2), target: m(2026, 3), forecast: 95.0, actual: Some(100.0) },
         ForecastRecord { made_in: m(2026, 1), target: m(2026, 2), forecast: 80.0, actual: None },
     ];
-    assert_eq!(accuracy_by_lead(&recs), [(1, 5.0, 1), (2, 10.0, 1)]);
+    assert_eq!(accuracy_by_lead(&recs).unwrap(), [(1, 5.0, 1), (2, 10.0, 1)]);
 }
 
 fn usd(s: &str) -> Money {
     Money::parse(s, Currency::USD).unwrap()
 }
 
-fn deal(id: &str, rep: &str, amount: &str, p: f64, close: NaiveDate, category: ForecastCategory) -> PipelineDeal {
+fn deal(id: &str, rep: &str, amount: &str, p: &str, close: NaiveDate, category: ForecastCategory) -> PipelineDeal {
     PipelineDeal {
         id: id.into(),
         rep: rep.into(),
         team: "east".into(),
         region: "NA".into(),
         amount: usd(amount),
-        probability: p,
+        probability: p.parse().unwrap(),
         close_date: close,
         category,
     }
@@ -162,12 +167,12 @@ fn pipeline_rollups_and_monte_carlo() {
     let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
     use ForecastCategory::*;
     let deals = [
-        deal("1", "ann", "100", 1.0, d(10, 5), Closed),
-        deal("2", "ann", "200", 0.9, d(11, 5), Commit),
-        deal("3", "bob", "300", 0.5, d(12, 5), BestCase),
-        deal("4", "bob", "400", 0.2, d(12, 20), Pipeline),
-        deal("5", "bob", "500", 0.1, d(12, 21), Omitted),
-        deal("6", "bob", "600", 0.9, d(9, 30), Commit), // last quarter
+        deal("1", "ann", "100", "100%", d(10, 5), Closed),
+        deal("2", "ann", "200", "90%", d(11, 5), Commit),
+        deal("3", "bob", "300", "50%", d(12, 5), BestCase),
+        deal("4", "bob", "400", "20%", d(12, 20), Pipeline),
+        deal("5", "bob", "500", "10%", d(12, 21), Omitted),
+        deal("6", "bob", "600", "90%", d(9, 30), Commit), // last quarter
     ];
     let f = pipeline_forecast(&deals, q4, Currency::USD).unwrap();
     assert_eq!(
@@ -178,7 +183,7 @@ fn pipeline_rollups_and_monte_carlo() {
     assert_eq!(f.by_rep["ann"].commit, usd("300"));
     // no slip, certain deals: the distribution collapses to the sum
     let certain: Vec<PipelineDeal> =
-        deals[..4].iter().map(|x| PipelineDeal { probability: 1.0, ..x.clone() }).collect();
+        deals[..4].iter().map(|x| PipelineDeal { probability: Percent::HUNDRED, ..x.clone() }).collect();
     let mc = monte_carlo_close(&certain, q4, 0.0, usd("1000"), 1000, 1).unwrap();
     assert_eq!((mc.p10, mc.p90, mc.p_target), (usd("1000"), usd("1000"), 1.0));
     // seeded, and the mean is close to the weighted pipeline
@@ -212,4 +217,140 @@ fn milestone_eta_from_a_steady_climb() {
     assert!((25..=40).contains(&months), "{} months ({})", months, eta.model);
     assert!(eta.probability_by(p50) >= 0.5);
     assert!(eta.probability_by(last) == 0.0);
+}
+
+#[test]
+fn deal_probabilities_outside_zero_to_one_hundred_percent_are_refused() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    // 70 typed where 70% was meant would weight the deal at 70 × its amount
+    let seventy = [deal("big-1", "ann", "100", "7000%", d(11, 5), ForecastCategory::Commit)];
+    let err = pipeline_forecast(&seventy, q4, Currency::USD).unwrap_err();
+    assert!(err.to_string().contains("big-1"), "{err}");
+    assert!(monte_carlo_close(&seventy, q4, 0.0, usd("1"), 10, 1).is_err());
+    let negative = [deal("neg-1", "ann", "100", "-5%", d(11, 5), ForecastCategory::Pipeline)];
+    assert!(pipeline_forecast(&negative, q4, Currency::USD).is_err());
+    // NaN used to weigh as 0%, silently; a percent cannot hold NaN, and JSON cannot carry one in
+    #[cfg(feature = "serde")]
+    {
+        let json = r#"{"id":"nan-1","rep":"ann","team":"east","region":"NA","amount":{"amount":"100","currency":"USD"},"probability":"NaN%","close_date":"2026-11-05","category":"Commit"}"#;
+        assert!(serde_json::from_str::<PipelineDeal>(json).is_err());
+        assert!(serde_json::from_str::<PipelineDeal>(&json.replace("NaN%", "70%")).is_ok());
+    }
+}
+
+#[test]
+fn a_simulated_close_too_large_for_money_is_an_overflow_not_zero() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let max = Money::new(rust_decimal::Decimal::MAX, Currency::USD);
+    let huge =
+        |id: &str| PipelineDeal { amount: max, ..deal(id, "ann", "1", "100%", d(11, 5), ForecastCategory::Commit) };
+    // two certain deals of Decimal::MAX each: the close is 2 × MAX, which no Money can hold
+    let r = monte_carlo_close(&[huge("a"), huge("b")], q4, 0.0, usd("1"), 10, 1);
+    assert!(matches!(r, Err(ForecastError::Money(_))), "{r:?}");
+}
+
+fn seasonal_series() -> Vec<f64> {
+    simulate(60, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 3)
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_deserialised_ets_model_must_match_its_spec() {
+    let spec =
+        EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::Additive, period: 12 };
+    let model = spec.fit(&seasonal_series()).unwrap();
+    let json = serde_json::to_value(&model).unwrap();
+    let back: EtsModel = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, model);
+    // a season of 0 states for a 12-month season: point_forecast indexed season[0] and panicked
+    let mut bad = json.clone();
+    bad["season"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+    let mut short = json.clone();
+    short["season"] = serde_json::json!([1.0, 2.0]);
+    assert!(serde_json::from_value::<EtsModel>(short).is_err());
+    let mut alpha = json.clone();
+    alpha["params"]["alpha"] = serde_json::json!(7.0);
+    assert!(serde_json::from_value::<EtsModel>(alpha).is_err());
+    let mut fitted = json;
+    fitted["n"] = serde_json::json!(3);
+    assert!(serde_json::from_value::<EtsModel>(fitted).is_err());
+}
+
+#[test]
+fn huge_seasonal_periods_are_refused() {
+    let y = seasonal_series();
+    // `2 * period + 2` overflowed
+    assert!(auto_ets(&y, usize::MAX).is_err());
+    let spec = EtsSpec {
+        error: ErrorType::Additive,
+        trend: TrendType::None,
+        season: SeasonType::Additive,
+        period: usize::MAX,
+    };
+    assert!(spec.fit(&y).is_err());
+    assert!(spec.admissible(&y).is_err());
+}
+
+#[test]
+fn backtest_size_arithmetic_does_not_overflow() {
+    let y = seasonal_series();
+    assert!(backtest(&y, 12, usize::MAX, 1, 1).is_err()); // min_train + h overflowed
+    assert!(backtest(&y, 12, 1, usize::MAX, 1).is_err());
+    // origin += step overflowed after the first origin
+    let one = backtest(&y, 1, 50, 6, usize::MAX).unwrap();
+    assert_eq!(one.origins, 1);
+}
+
+#[test]
+fn horizons_and_paths_are_limited_not_allocated() {
+    let model = auto_ets(&seasonal_series(), 12).unwrap();
+    assert!(model.forecast(usize::MAX, 0.8, 1).is_err());
+    assert!(model.forecast(limits::MAX_HORIZON + 1, 0.8, 1).is_err());
+    assert!(seasonal_naive(&seasonal_series(), 12, usize::MAX).is_err());
+    let arr: Vec<Money> =
+        (0..36).map(|t| Money::from_minor_units(100_000 + t * 1_000, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 10).unwrap();
+    assert!(milestone_eta(&arr, last, usd("5000"), usize::MAX, 10, 1).is_err());
+    assert!(milestone_eta(&arr, last, usd("5000"), 12, usize::MAX, 1).is_err());
+}
+
+#[test]
+fn series_too_large_to_square_are_refused_not_forecast_as_infinity() {
+    // the mean of four f64::MAX overflowed to ∞ and the "constant" series forecast ∞
+    let r = auto_ets(&[f64::MAX; 4], 1);
+    assert!(r.is_err(), "{:?}", r.map(|m| m.forecast(1, 0.8, 1)));
+}
+
+#[test]
+fn interval_scores_and_lead_accuracy_refuse_non_finite_values() {
+    // NaN used to count as "inside" its interval
+    assert!(interval_score(&[f64::NAN], &[0.0], &[1.0], 0.8).is_err());
+    assert!(interval_score(&[0.5], &[f64::NAN], &[1.0], 0.8).is_err());
+    let m = |y, mo| Month::new(y, mo).unwrap();
+    let recs = [ForecastRecord { made_in: m(2026, 1), target: m(2026, 3), forecast: f64::NAN, actual: Some(100.0) }];
+    assert!(matches!(accuracy_by_lead(&recs), Err(ForecastError::NonFinite(0))));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_constant_series_model_survives_a_json_round_trip() {
+    // its log-likelihood (+∞) and AICc (−∞) are written as null, which did not read back
+    let flat = auto_ets(&[7.0; 30], 12).unwrap();
+    let json = serde_json::to_string(&flat).unwrap();
+    let back: Result<EtsModel, _> = serde_json::from_str(&json);
+    assert_eq!(back.as_ref().ok(), Some(&flat), "{back:?}");
+    // a null log-likelihood is only read as +∞ for a model with zero variance
+    let fitted = auto_ets(&seasonal_series(), 12).unwrap();
+    let mut bad = serde_json::to_value(&fitted).unwrap();
+    bad["log_likelihood"] = serde_json::Value::Null;
+    assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+    // a fit on too few points for the AICc correction (+∞) reads back too
+    let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Damped, season: SeasonType::None, period: 1 };
+    let short = holt.fit(&[1.0, 3.0, 2.0, 5.0, 4.0]).unwrap();
+    assert_eq!(short.aicc(), f64::INFINITY);
+    let json = serde_json::to_string(&short).unwrap();
+    assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), short);
 }

@@ -35,9 +35,9 @@ fn sbg_ll_by_beta_functions(alive: &[u64], a: f64, b: f64) -> f64 {
 fn sbg_reproduces_fader_hardie() {
     for &(alive, alpha, beta) in SBG_CASES {
         let fit = ShiftedBetaGeometric::fit(alive).unwrap();
-        assert!((fit.model.alpha - alpha).abs() < 0.005, "{alive:?}: α {}", fit.model.alpha);
-        assert!((fit.model.beta - beta).abs() < 0.005, "{alive:?}: β {}", fit.model.beta);
-        let independent = sbg_ll_by_beta_functions(alive, fit.model.alpha, fit.model.beta);
+        assert!((fit.model.alpha() - alpha).abs() < 0.005, "{alive:?}: α {}", fit.model.alpha());
+        assert!((fit.model.beta() - beta).abs() < 0.005, "{alive:?}: β {}", fit.model.beta());
+        let independent = sbg_ll_by_beta_functions(alive, fit.model.alpha(), fit.model.beta());
         assert!((fit.log_likelihood - independent).abs() < 1e-8, "{} vs {independent}", fit.log_likelihood);
         // survival and retention agree with each other
         let m = fit.model;
@@ -64,32 +64,35 @@ fn sbg_recovers_simulated_parameters() {
         }
     }
     let fit = ShiftedBetaGeometric::fit(&alive).unwrap();
-    assert!((fit.model.alpha - alpha).abs() / alpha < 0.1, "α {}", fit.model.alpha);
-    assert!((fit.model.beta - beta).abs() / beta < 0.1, "β {}", fit.model.beta);
+    assert!((fit.model.alpha() - alpha).abs() / alpha < 0.1, "α {}", fit.model.alpha());
+    assert!((fit.model.beta() - beta).abs() / beta < 0.1, "β {}", fit.model.beta());
 }
 
 #[test]
 fn sbg_refuses_degenerate_curves() {
     assert!(matches!(ShiftedBetaGeometric::fit(&[100, 100, 100]), Err(RetentionError::Degenerate(_))));
     assert!(matches!(ShiftedBetaGeometric::fit(&[100, 0, 0]), Err(RetentionError::Degenerate(_))));
-    assert!(matches!(ShiftedBetaGeometric::fit(&[100, 120, 90]), Err(RetentionError::InvalidInput(_))));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&[100, 120, 90]),
+        Err(RetentionError::RisingSurvivors { period: 1, .. })
+    ));
     assert!(matches!(ShiftedBetaGeometric::fit(&[100, 90]), Err(RetentionError::NotEnoughData(_))));
 }
 
 #[test]
 fn derl_matches_the_hypergeometric_closed_form() {
     // Fader & Hardie (2010): DERL = (β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d)), n = renewals + 1.
-    let m = ShiftedBetaGeometric { alpha: 0.668, beta: 3.806 };
+    let m = ShiftedBetaGeometric::new(0.668, 3.806).unwrap();
     for (d, renewals) in [(0.1, 0u32), (0.1, 4), (0.25, 2)] {
         let n = f64::from(renewals + 1);
-        let (a, b, c, z) = (1.0, m.beta + n, m.alpha + m.beta + n, 1.0 / (1.0 + d));
+        let (a, b, c, z) = (1.0, m.beta() + n, m.alpha() + m.beta() + n, 1.0 / (1.0 + d));
         let (mut term, mut sum) = (1.0f64, 1.0f64);
         for k in 0..100_000 {
             let k = f64::from(k);
             term *= (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
             sum += term;
         }
-        let closed = (m.beta + n - 1.0) / (m.alpha + m.beta + n - 1.0) * sum;
+        let closed = (m.beta() + n - 1.0) / (m.alpha() + m.beta() + n - 1.0) * sum;
         let got = m.derl(d, renewals).unwrap();
         assert!((got - closed).abs() < 1e-8, "d={d} n={renewals}: {got} vs {closed}");
     }
@@ -160,7 +163,7 @@ fn log_rank_reproduces_the_freireich_example() {
 
 /// The BG/NBD likelihood of one customer written directly (not in log space), for small x.
 fn bgnbd_ll_direct(m: &BgNbd, d: &Rfm) -> f64 {
-    let (r, al, a, b) = (m.r, m.alpha, m.a, m.b);
+    let (r, al, a, b) = (m.r(), m.alpha(), m.a(), m.b());
     let x = f64::from(d.frequency);
     let b_ratio = |p: f64, q: f64| (ln_beta(p, q) - ln_beta(a, b)).exp();
     let g = (ln_gamma(r + x) - ln_gamma(r)).exp() * al.powf(r);
@@ -174,37 +177,37 @@ fn bgnbd_ll_direct(m: &BgNbd, d: &Rfm) -> f64 {
 #[test]
 fn bgnbd_recovers_parameters_and_matches_the_direct_likelihood() {
     // Fader, Hardie & Lee (2005) CDNOW estimates as the truth; 39 weeks of observation.
-    let truth = BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    let truth = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let mut rng = StdRng::seed_from_u64(2005);
     let data = truth.simulate(30_000, 39.0, &mut rng).unwrap();
     let fit = BgNbd::fit(&data).unwrap();
     let m = fit.model;
     for (got, want, name) in
-        [(m.r, truth.r, "r"), (m.alpha, truth.alpha, "alpha"), (m.a, truth.a, "a"), (m.b, truth.b, "b")]
+        [(m.r(), truth.r(), "r"), (m.alpha(), truth.alpha(), "alpha"), (m.a(), truth.a(), "a"), (m.b(), truth.b(), "b")]
     {
         assert!((got - want).abs() / want < 0.2, "{name}: {got} vs {want}");
     }
     for d in data.iter().take(200) {
-        assert!((m.log_likelihood(d) - bgnbd_ll_direct(&m, d)).abs() < 1e-9);
+        assert!((m.log_likelihood(d).unwrap() - bgnbd_ll_direct(&m, d)).abs() < 1e-9);
     }
-    let total: f64 = data.iter().map(|d| m.log_likelihood(d)).sum();
+    let total: f64 = data.iter().map(|d| m.log_likelihood(d).unwrap()).sum();
     assert!((total - fit.log_likelihood).abs() < 1e-6 * total.abs());
     // no overflow for a customer with hundreds of purchases
     let heavy = Rfm { frequency: 800, recency: 38.0, t: 39.0 };
-    assert!(m.log_likelihood(&heavy).is_finite());
-    assert!((0.0..=1.0).contains(&m.p_alive(&heavy)));
-    assert_eq!(m.p_alive(&Rfm { frequency: 0, recency: 0.0, t: 10.0 }), 1.0);
+    assert!(m.log_likelihood(&heavy).unwrap().is_finite());
+    assert!((0.0..=1.0).contains(&m.p_alive(&heavy).unwrap()));
+    assert_eq!(m.p_alive(&Rfm { frequency: 0, recency: 0.0, t: 10.0 }).unwrap(), 1.0);
 }
 
 #[test]
 fn bgnbd_expected_purchases() {
-    let m = BgNbd { r: 0.5, alpha: 3.0, a: 2.0, b: 4.0 };
+    let m = BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap();
     let d = Rfm { frequency: 3, recency: 20.0, t: 30.0 };
     assert_eq!(m.expected_purchases(&d, 0.0).unwrap(), 0.0);
     let (e10, e20) = (m.expected_purchases(&d, 10.0).unwrap(), m.expected_purchases(&d, 20.0).unwrap());
     assert!(e10 > 0.0 && e20 > e10);
     // with a ≤ 1 the expectation does not exist
-    assert!(BgNbd { a: 0.9, ..m }.expected_purchases(&d, 10.0).is_err());
+    assert!(BgNbd::new(m.r(), m.alpha(), 0.9, m.b()).unwrap().expected_purchases(&d, 10.0).is_err());
     // Against simulation: customers who look like `d` are rare, so check the unconditional
     // prediction for brand-new customers (x = 0, T = 0⁺) against simulated purchase counts.
     let fresh = Rfm { frequency: 0, recency: 0.0, t: 1e-9 };
@@ -230,17 +233,17 @@ fn gamma_gamma_recovers_parameters_and_clv_is_positive() {
         })
         .collect();
     let fit = GammaGamma::fit(&data).unwrap();
-    for (got, want, name) in [(fit.p, p, "p"), (fit.q, q, "q"), (fit.gamma, g, "gamma")] {
+    for (got, want, name) in [(fit.p(), p, "p"), (fit.q(), q, "q"), (fit.gamma(), g, "gamma")] {
         assert!((got - want).abs() / want < 0.2, "{name}: {got} vs {want}");
     }
     let spend = fit.expected_spend(&SpendObservation { frequency: 4, mean: 40.0 }).unwrap();
-    let population = fit.p * fit.gamma / (fit.q - 1.0);
+    let population = fit.p() * fit.gamma() / (fit.q() - 1.0);
     assert!(
         (spend - 40.0).abs() < (population - 40.0).abs()
             || (spend - population).abs() < 1e-9 + (40.0f64 - population).abs()
     );
 
-    let purchases = BgNbd { r: 0.5, alpha: 3.0, a: 2.0, b: 4.0 };
+    let purchases = BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap();
     let customer = CustomerRfm {
         customer: "c".into(),
         rfm: Rfm { frequency: 4, recency: 30.0, t: 39.0 },
@@ -293,16 +296,16 @@ fn churn_risk_recovers_effects_and_explains_scores() {
     let model = spec.fit(&rows, &churned).unwrap();
     for (j, want) in truth.iter().enumerate() {
         // coefficients are per standard deviation of the sample, close to the truth's
-        let got = model.model.coefficients[j] / model.scales[j] * model.scales[j];
+        let got = model.model().coefficients()[j] / model.scales()[j] * model.scales()[j];
         assert!((got - want).abs() < 0.08, "{}: {got} vs {want}", names[j]);
     }
-    assert!(model.holdout.auc > 0.75);
+    assert!(model.holdout().auc > 0.75);
     // calibration on the holdout-calibrated probabilities is close
     let probs: Vec<f64> = rows.chunks_exact(4).map(|x| model.assess(x).unwrap().probability).collect();
     assert!(expected_calibration_error(&probs, &churned, 10).unwrap() < 0.02);
     // explanations: contributions plus intercept are the log-odds
     let risk = model.assess(&rows[..4]).unwrap();
-    let sum: f64 = risk.factors.iter().map(|f| f.contribution).sum::<f64>() + model.model.intercept;
+    let sum: f64 = risk.factors.iter().map(|f| f.contribution).sum::<f64>() + model.model().intercept();
     assert!((sum - risk.log_odds).abs() < 1e-12);
     assert!(risk.factors[0].contribution.abs() >= risk.factors[3].contribution.abs());
     // rules
@@ -334,5 +337,150 @@ fn churn_risk_refuses_degenerate_history() {
     let constant = vec![3.0; 100];
     let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
     let m = spec.fit(&constant, &labels).unwrap();
-    assert!(m.model.coefficients[0].abs() < 1e-9);
+    assert!(m.model().coefficients()[0].abs() < 1e-9);
+}
+
+#[test]
+fn the_sbg_log_likelihood_refuses_empty_and_rising_curves() {
+    // both panicked: alive[len − 1] on an empty slice, alive[t − 1] − alive[t] underflowing
+    assert!(matches!(sbg_log_likelihood(&[], 1.0, 1.0), Err(RetentionError::NotEnoughData(_))));
+    let rising = sbg_log_likelihood(&[10, 20], 1.0, 1.0);
+    assert!(
+        matches!(rising, Err(RetentionError::RisingSurvivors { period: 1, previous: 10, count: 20 })),
+        "{rising:?}"
+    );
+    assert!(sbg_log_likelihood(&[10, 5], 0.0, 1.0).is_err());
+    // the published curve still gives the likelihood the fit maximises
+    let (alive, a, b) = SBG_CASES[0];
+    let ll = sbg_log_likelihood(alive, a, b).unwrap();
+    assert!((ll - sbg_ll_by_beta_functions(alive, a, b)).abs() < 1e-8);
+}
+
+#[test]
+fn derl_survives_the_last_renewal_count_and_says_when_it_does_not_converge() {
+    let m = ShiftedBetaGeometric::new(0.668, 3.806).unwrap();
+    // renewals + 1 overflowed
+    let last = m.derl(0.1, u32::MAX).unwrap();
+    assert!(last > 1.0 && last.is_finite());
+    // with α < 1 and almost no discount the sum diverges; it was cut at 100,000 terms, silently
+    let slow = ShiftedBetaGeometric::new(0.5, 1.0).unwrap();
+    assert!(matches!(slow.derl(1e-12, 0), Err(RetentionError::NotConverged { .. })));
+    assert!(m.residual_value(f64::NAN, 0.1, 0).is_err());
+    assert!(m.residual_value(f64::MAX, 0.1, 0).is_err()); // MAX × DERL > MAX
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn fitted_retention_models_read_from_json_are_checked() {
+    // negative or NaN parameters made p_alive, expected spend and DERL NaN
+    assert!(serde_json::from_str::<BgNbd>(r#"{"r":-1.0,"alpha":1.0,"a":1.0,"b":1.0}"#).is_err());
+    assert!(serde_json::from_str::<GammaGamma>(r#"{"p":1.0,"q":0.0,"gamma":-2.0}"#).is_err());
+    assert!(serde_json::from_str::<ShiftedBetaGeometric>(r#"{"alpha":0.0,"beta":1.0}"#).is_err());
+    let m = BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap();
+    assert_eq!(serde_json::from_str::<BgNbd>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+    let g = GammaGamma::new(6.25, 3.74, 15.44).unwrap();
+    assert_eq!(serde_json::from_str::<GammaGamma>(&serde_json::to_string(&g).unwrap()).unwrap(), g);
+}
+
+#[test]
+fn degenerate_customer_histories_are_errors_not_nan() {
+    let m = BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap();
+    for bad in [
+        Rfm { frequency: 2, recency: f64::NAN, t: 10.0 },
+        Rfm { frequency: 2, recency: 11.0, t: 10.0 },
+        Rfm { frequency: 2, recency: 1.0, t: f64::INFINITY },
+        Rfm { frequency: 0, recency: 1.0, t: 10.0 },
+        Rfm { frequency: 1, recency: 0.0, t: 0.0 },
+    ] {
+        assert!(matches!(m.p_alive(&bad), Err(RetentionError::InvalidHistory(_))), "{bad:?}");
+        assert!(m.log_likelihood(&bad).is_err(), "{bad:?}");
+        assert!(m.expected_purchases(&bad, 1.0).is_err(), "{bad:?}");
+    }
+    let ok = Rfm { frequency: 2, recency: 5.0, t: 10.0 };
+    assert!(m.expected_purchases(&ok, f64::INFINITY).is_err());
+    let g = GammaGamma::new(6.25, 3.74, 15.44).unwrap();
+    for bad in [SpendObservation { frequency: 0, mean: 10.0 }, SpendObservation { frequency: 1, mean: f64::NAN }] {
+        assert!(matches!(g.expected_spend(&bad), Err(RetentionError::InvalidSpend(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn simulated_customers_are_limited_not_allocated() {
+    let m = BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap();
+    let mut rng = StdRng::seed_from_u64(1);
+    assert!(matches!(m.simulate(usize::MAX, 10.0, &mut rng), Err(RetentionError::Limit(_))));
+    assert!(m.simulate(10, f64::INFINITY, &mut rng).is_err()); // the purchase loop never ended
+                                                               // rates far beyond any data: a customer would buy more often than can be counted
+    let frantic = BgNbd::new(1e12, 1e-12, 1e-12, 1e12).unwrap();
+    assert!(matches!(frantic.simulate(1, 1e6, &mut rng), Err(RetentionError::Limit(_))));
+    let sbg = ShiftedBetaGeometric::new(0.7, 1.2).unwrap();
+    assert!(matches!(sbg.project(u32::MAX), Err(RetentionError::Limit(_))));
+    assert_eq!(sbg.project(12).unwrap()[12], sbg.survival(12));
+    let customer = CustomerRfm {
+        customer: "c".into(),
+        rfm: Rfm { frequency: 4, recency: 30.0, t: 39.0 },
+        average_spend: Some(Money::parse("40", Currency::USD).unwrap()),
+    };
+    let g = GammaGamma::new(6.25, 3.74, 15.44).unwrap();
+    assert!(matches!(
+        customer_lifetime_value(&m, &g, &customer, 0.3, u32::MAX, 4.0, 0.01),
+        Err(RetentionError::Limit(_))
+    ));
+    assert!(customer_lifetime_value(&m, &g, &customer, f64::NAN, 12, 4.0, 0.01).is_err());
+    assert!(customer_lifetime_value(&m, &g, &customer, 0.3, 12, f64::INFINITY, 0.01).is_err());
+    assert!(customer_lifetime_value(&m, &g, &customer, 0.3, 12, 4.0, -2.0).is_err());
+}
+
+#[test]
+fn churn_rules_with_short_value_slices_and_huge_holdouts_are_refused() {
+    let spec =
+        ChurnRiskSpec { features: vec!["x".into()], logistic: LogisticSpec::default(), holdout_every: usize::MAX };
+    let rows: Vec<f64> = (0..100).map(f64::from).collect();
+    let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    // 5 × holdout_every overflowed
+    assert!(matches!(spec.fit(&rows, &labels), Err(RetentionError::NotEnoughData(_))));
+    let model = ChurnRiskSpec { holdout_every: 5, ..spec }.fit(&rows, &labels).unwrap();
+    let risk = model.assess(&[3.0]).unwrap();
+    let rule = ChurnRule { name: "r".into(), when: Condition::new("x", Comparison::Above, 0.0), playbook: "p".into() };
+    // values[j] on an empty slice panicked
+    let fired = model.fired_rules(&[], &risk, std::slice::from_ref(&rule));
+    assert!(matches!(fired, Err(RetentionError::FeatureCount { expected: 1, got: 0 })), "{fired:?}");
+    assert_eq!(model.fired_rules(&[3.0], &risk, std::slice::from_ref(&rule)).unwrap().len(), 1);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn churn_risk_models_read_from_json_are_checked() {
+    let rows: Vec<f64> = (0..100).map(f64::from).collect();
+    let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    let spec = ChurnRiskSpec { features: vec!["x".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    let model = spec.fit(&rows, &labels).unwrap();
+    let json = serde_json::to_value(&model).unwrap();
+    assert_eq!(serde_json::from_value::<ChurnRiskModel>(json.clone()).unwrap(), model);
+    // a zero scale divided every value into ∞; a missing mean dropped the feature silently
+    for (field, value) in [
+        ("scales", serde_json::json!([0.0])),
+        ("means", serde_json::json!([])),
+        ("features", serde_json::json!(["x", "y"])),
+    ] {
+        let mut bad = json.clone();
+        bad[field] = value;
+        assert!(serde_json::from_value::<ChurnRiskModel>(bad).is_err(), "{field}");
+    }
+}
+
+#[test]
+fn survival_past_the_horizon_uses_the_closed_form_and_agrees_at_the_seam() {
+    let m = ShiftedBetaGeometric::new(0.704, 1.182).unwrap();
+    let t = revops::limits::MAX_HORIZON as u32;
+    // S(t) = B(α, β + t) / B(α, β): at the seam the product and the closed form agree
+    let closed = (ln_beta(m.alpha(), m.beta() + f64::from(t)) - ln_beta(m.alpha(), m.beta())).exp();
+    assert!((m.survival(t) - closed).abs() < 1e-10 * closed, "{} vs {closed}", m.survival(t));
+    let after = m.survival(t + 1);
+    assert!(after < m.survival(t) && after > 0.0);
+    // P(T = t + 1) = P(T = t) · (β + t − 1) / (α + β + t): the recursion's next step
+    let next = m.churn_probability(t) * (m.beta() + f64::from(t) - 1.0) / (m.alpha() + m.beta() + f64::from(t));
+    assert!((m.churn_probability(t + 1) - next).abs() < 1e-9 * next, "{} vs {next}", m.churn_probability(t + 1));
+    // u32::MAX periods: immediate, not four billion multiplications
+    assert!(m.survival(u32::MAX) >= 0.0 && m.churn_probability(u32::MAX) >= 0.0);
 }

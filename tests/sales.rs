@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use revops::calendar::{Month, Period, Quarter};
+use revops::money::Percent;
 use revops::sales::*;
 use revops::{Currency, Money};
 use rust_decimal::Decimal;
@@ -16,10 +17,14 @@ fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
 }
 
+fn pct(hundredths: i64) -> Percent {
+    Percent::from_fraction(Decimal::new(hundredths, 2))
+}
+
 fn plan() -> CommissionPlan {
-    let t = |a: i64, m: i64| RateTier { from_attainment: Decimal::new(a, 2), multiplier: Decimal::new(m, 2) };
+    let t = |a: i64, m: i64| RateTier { from_attainment: pct(a), multiplier: Decimal::new(m, 2) };
     CommissionPlan {
-        base_rate: Decimal::new(10, 2),
+        base_rate: pct(10),
         tiers: vec![t(0, 50), t(50, 100), t(100, 150)], // decelerator below 50%, accelerator above 100%
         cap: Some(usd("60000")),
         spifs: vec![Spif { name: "security push".into(), product: "security".into(), bonus: usd("1000") }],
@@ -33,7 +38,7 @@ fn deal(id: &str, product: &str, amount: &str, closed: NaiveDate, splits: &[(&st
         product: product.into(),
         amount: usd(amount),
         closed,
-        splits: splits.iter().map(|(r, s)| (r.to_string(), Decimal::new(*s, 2))).collect(),
+        splits: splits.iter().map(|(r, s)| (r.to_string(), pct(*s))).collect(),
     }
 }
 
@@ -55,7 +60,7 @@ fn statement_by_hand() {
     let s = plan().statement("ann", q1, usd("200000"), &deals, &claw).unwrap();
     // credited 200k + 50k = 250k on a 200k quota (125%)
     assert_eq!(s.credited, usd("250000"));
-    assert_eq!(s.attainment, Some(Decimal::new(125, 2)));
+    assert_eq!(s.attainment, Some(pct(125)));
     // bands: 0–100k × 5% = 5,000; 100k–200k × 10% = 10,000; 200k–250k × 15% = 7,500
     let bands: Vec<Money> =
         s.lines.iter().filter(|l| matches!(l.kind, LineKind::Band { .. })).map(|l| l.amount).collect();
@@ -92,8 +97,8 @@ fn attainment_ramp_and_rep_analytics() {
         Booking { rep: "ann".into(), date: d(2, 9), amount: usd("50000") },
     ];
     let a = attainment(&quotas, &bookings).unwrap();
-    assert_eq!((a[0].booked, a[0].attainment), (usd("80000"), Some(Decimal::new(8, 1))));
-    let ramp = RampSchedule { shares: vec![Decimal::new(25, 2), Decimal::new(50, 2), Decimal::new(75, 2)] };
+    assert_eq!((a[0].booked, a[0].attainment), (usd("80000"), Some(pct(80))));
+    let ramp = RampSchedule { shares: vec![pct(25), pct(50), pct(75)] };
     assert_eq!(ramp.ramped(usd("90000"), 1).unwrap(), usd("45000"));
     assert_eq!(ramp.ramped(usd("90000"), 7).unwrap(), usd("90000"));
     use revops::acquisition::{Opportunity, Stage};
@@ -106,8 +111,8 @@ fn attainment_ramp_and_rep_analytics() {
         created: d(1, 1),
         closed,
         competitor: None,
-        discount: 0.0,
-        probability: 0.5,
+        discount: Percent::ZERO,
+        probability: pct(50),
     };
     let opps = [
         o(Stage::ClosedWon, "100", Some(d(1, 31))),
@@ -142,6 +147,33 @@ fn territories_respect_fixed_accounts_and_the_lpt_bound() {
     assert!(balance_territories(&accounts, &[], 0.5).is_err());
 }
 
+#[test]
+fn a_negative_quota_is_refused_naming_the_rep() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [deal("a", "platform", "100000", d(1, 15), &[("ann", 100)])];
+    // a quota of −100k made every dollar booked count above 100% attainment: 15% on 200k
+    let err = plan().statement("ann", q1, usd("-100000"), &deals, &[]).unwrap_err();
+    assert!(err.to_string().contains("ann"), "{err}");
+    let jan = Month::new(2026, 1).unwrap().period();
+    let quotas = [Quota { rep: "bob".into(), team: "east".into(), period: jan, amount: usd("-1") }];
+    let err = attainment(&quotas, &[]).unwrap_err();
+    assert!(err.to_string().contains("bob"), "{err}");
+    // zero stays allowed: attainment is undefined, not an error
+    let zero = [Quota { amount: usd("0"), ..quotas[0].clone() }];
+    assert_eq!(attainment(&zero, &[]).unwrap()[0].attainment, None);
+}
+
+#[test]
+fn split_shares_that_overflow_when_summed_are_refused() {
+    let mut x = deal("s", "platform", "100", d(1, 1), &[]);
+    x.splits = vec![
+        ("ann".into(), Percent::from_fraction(Decimal::MAX)),
+        ("bob".into(), Percent::from_fraction(Decimal::MAX)),
+    ];
+    let err = x.credit().unwrap_err(); // the unchecked sum panicked
+    assert!(err.to_string().contains("deal s"), "{err}");
+}
+
 proptest! {
     #[test]
     fn statements_always_tie(amounts in prop::collection::vec((1i64..10_000_000, 1i64..100), 1..12), quota in 1i64..50_000_000) {
@@ -151,7 +183,7 @@ proptest! {
             product: if i % 2 == 0 { "security".into() } else { "platform".into() },
             amount: Money::from_minor_units(cents, Currency::USD).unwrap(),
             closed: d(2, 1),
-            splits: vec![("ann".into(), Decimal::new(share, 2)), ("bob".into(), Decimal::new(100 - share, 2))],
+            splits: vec![("ann".into(), pct(share)), ("bob".into(), pct(100 - share))],
         }).collect();
         let quota = Money::from_minor_units(quota, Currency::USD).unwrap();
         let ann = plan().statement("ann", q1, quota, &deals, &[]).unwrap();
@@ -162,4 +194,35 @@ proptest! {
         prop_assert_eq!(ann.credited.checked_add(bob.credited).unwrap(), all);
         let _: Period = ann.period;
     }
+}
+
+#[test]
+fn territory_loads_that_overflow_are_refused() {
+    let reps = vec!["r1".to_string(), "r2".to_string()];
+    let big = |id: &str| TerritoryAccount { id: id.into(), potential: f64::MAX, workload: 1.0, fixed_rep: None };
+    // each potential is finite, their total is not: every potential share became MAX/∞ = 0
+    let r = balance_territories(&[big("a"), big("b")], &reps, 0.5);
+    assert!(r.is_err(), "{r:?}");
+    let nan = TerritoryAccount { potential: f64::INFINITY, ..big("c") };
+    assert!(balance_territories(&[nan], &reps, 0.5).is_err());
+}
+
+#[test]
+fn plans_that_cannot_pay_sensibly_are_refused() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [deal("a", "platform", "100000", d(1, 15), &[("ann", 100)])];
+    let run = |p: CommissionPlan| p.statement("ann", q1, usd("100000"), &deals, &[]);
+    assert!(run(plan()).is_ok());
+    assert!(matches!(run(CommissionPlan { base_rate: pct(150), ..plan() }), Err(SalesError::InvalidPlan(_))));
+    assert!(matches!(run(CommissionPlan { cap: Some(usd("-1")), ..plan() }), Err(SalesError::InvalidPlan(_))));
+    let eur = Money::parse("1", Currency::EUR).unwrap();
+    assert!(matches!(run(CommissionPlan { cap: Some(eur), ..plan() }), Err(SalesError::Money(_))));
+    let mut negative = plan();
+    negative.tiers[1].multiplier = Decimal::NEGATIVE_ONE;
+    assert!(matches!(run(negative), Err(SalesError::InvalidPlan(_))));
+    let mut shares = deals.clone();
+    shares[0].splits = vec![("ann".into(), pct(150)), ("bob".into(), pct(-50))]; // sums to 100%, each wrong
+    assert!(matches!(plan().statement("ann", q1, usd("1"), &shares, &[]), Err(SalesError::SplitShares { .. })));
+    let ramp = RampSchedule { shares: vec![pct(120)] };
+    assert!(matches!(ramp.ramped(usd("1"), 0), Err(SalesError::RampShare { tenure_month: 0, .. })));
 }

@@ -1,4 +1,4 @@
-use crate::money::{Currency, MoneyError};
+use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
 
 /// Why a prospect, deal or model could not be scored or fitted.
@@ -23,6 +23,22 @@ pub enum AcquisitionError {
     /// Weights or bands that cannot work (all weights zero, a negative half-life).
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+    /// An opportunity's win probability or discount outside 0%–100%.
+    #[error("opportunity {opportunity} has a {what} of {value}; it must be between 0% and 100%")]
+    OutOfRange {
+        /// The opportunity's id.
+        opportunity: String,
+        /// `"win probability"` or `"discount"`.
+        what: &'static str,
+        /// The value given.
+        value: Percent,
+    },
+    /// A score that overflows: weights or signal strengths whose total is not finite.
+    #[error("{0} overflows: the weights or strengths are too large")]
+    Overflow(&'static str),
+    /// A fitted model whose parts disagree (read from JSON, say).
+    #[error("invalid win model: {0}")]
+    InvalidModel(&'static str),
     /// Amounts in different currencies combined.
     #[error("amounts in {0} and {1} cannot be combined; convert first")]
     MixedCurrencies(Currency, Currency),

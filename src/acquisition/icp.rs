@@ -97,12 +97,22 @@ impl IdealCustomerProfile {
     /// assert_eq!(icp.fit(&p)?.score, 75.0);
     /// # Ok::<(), revops::acquisition::AcquisitionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidConfig`] for a weight that is NaN, infinite or negative, or
+    /// weights that are all zero; [`AcquisitionError::Overflow`] for weights whose total is too
+    /// large for an `f64`; [`AcquisitionError::MixedCurrencies`] for a revenue criterion in
+    /// another currency than the prospect's revenue.
     pub fn fit(&self, p: &Firmographics) -> Result<FitScore, AcquisitionError> {
         let total: f64 = self.criteria.iter().map(|c| c.weight).sum();
         if self.criteria.iter().any(|c| !c.weight.is_finite() || c.weight < 0.0) || total.is_nan() || total <= 0.0 {
             return Err(AcquisitionError::InvalidConfig(
                 "ICP weights must be finite, not negative, and not all zero".into(),
             ));
+        }
+        if !total.is_finite() {
+            return Err(AcquisitionError::Overflow("ICP weight total"));
         }
         let mut contributions = Vec::with_capacity(self.criteria.len());
         for c in &self.criteria {
@@ -126,6 +136,9 @@ impl IdealCustomerProfile {
                 Criterion::FortuneRankAtMost(n) => f64::from(u8::from(p.fortune_rank.is_some_and(|r| r <= *n))),
             };
             contributions.push((c.name.clone(), 100.0 * c.weight * matched / total));
+        }
+        if contributions.iter().any(|(_, v)| !v.is_finite()) {
+            return Err(AcquisitionError::Overflow("ICP points")); // 100 × a weight near f64::MAX
         }
         Ok(FitScore { score: contributions.iter().map(|(_, v)| v).sum(), contributions })
     }

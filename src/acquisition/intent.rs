@@ -87,6 +87,13 @@ impl IntentModel {
     /// assert!((s.raw - 5.0).abs() < 1e-12); // one half-life later
     /// # Ok::<(), revops::acquisition::AcquisitionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidConfig`] for a saturation or half-life that is not finite and
+    /// positive, or points that are not finite; [`AcquisitionError::InvalidInput`] for a
+    /// strength that is negative, NaN or infinite; [`AcquisitionError::Overflow`] when the
+    /// decayed points or the score are too large for an `f64`.
     pub fn intent(&self, signals: &[Signal], as_of: NaiveDate) -> Result<IntentScore, AcquisitionError> {
         if !(self.saturation.is_finite() && self.saturation > 0.0)
             || self
@@ -111,6 +118,9 @@ impl IntentModel {
         }
         let raw: f64 = per_kind.iter().map(|(_, v)| v).sum();
         let score = 100.0 * (1.0 - (-raw / self.saturation).exp());
+        if !(raw.is_finite() && score.is_finite()) || per_kind.iter().any(|(_, v)| !v.is_finite()) {
+            return Err(AcquisitionError::Overflow("intent points"));
+        }
         let contributions =
             per_kind.into_iter().map(|(k, v)| (k, if raw > 0.0 { score * v / raw } else { 0.0 })).collect();
         Ok(IntentScore { score, raw, contributions })

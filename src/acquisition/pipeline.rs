@@ -6,7 +6,7 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use super::AcquisitionError;
-use crate::money::{Currency, Money};
+use crate::money::{checked_sum, Currency, Money, MoneyError, Percent};
 
 /// Where an opportunity stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,10 +55,18 @@ pub struct Opportunity {
     pub closed: Option<NaiveDate>,
     /// Main competitor, if any.
     pub competitor: Option<String>,
-    /// Discount given or asked, as a fraction of list.
-    pub discount: f64,
-    /// Win probability (from a [`WinModel`](super::WinModel) or the CRM), for expected value.
-    pub probability: f64,
+    /// Discount given or asked, off list: 0%–100%.
+    pub discount: Percent,
+    /// Win probability (from a [`WinModel`](super::WinModel) or the CRM), for expected value:
+    /// 0%–100%.
+    pub probability: Percent,
+}
+
+impl Opportunity {
+    /// `value` when it is 0%–100%, else the error naming this opportunity and `what`.
+    fn unit(&self, what: &'static str, value: Percent) -> Result<Percent, AcquisitionError> {
+        value.check_unit(what).map_err(|_| AcquisitionError::OutOfRange { opportunity: self.id.clone(), what, value })
+    }
 }
 
 /// Velocity of one segment.
@@ -100,6 +108,12 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 
 /// Sales velocity per segment, in segment order. Segments with no won deal are skipped (their
 /// velocity is undefined, not zero).
+///
+/// # Errors
+///
+/// [`AcquisitionError::MixedCurrencies`] for a segment with amounts in two currencies; a money
+/// error when amounts overflow; [`AcquisitionError::InvalidInput`] when the velocity is too
+/// large for money.
 pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, AcquisitionError> {
     let mut segments: Vec<&str> = opps.iter().map(|o| o.segment.as_str()).collect();
     segments.sort_unstable();
@@ -184,12 +198,20 @@ pub struct CompetitorStats {
     pub won: usize,
     /// Won ÷ closed.
     pub win_rate: f64,
-    /// Mean discount on won deals.
-    pub average_discount_won: f64,
+    /// Mean discount on won deals (0% without any), exact.
+    pub average_discount_won: Percent,
 }
 
 /// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
-pub fn competitive_analysis(opps: &[Opportunity]) -> Vec<CompetitorStats> {
+///
+/// # Errors
+///
+/// [`AcquisitionError::OutOfRange`] for a closed opportunity whose discount is outside
+/// 0%–100%.
+pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>, AcquisitionError> {
+    for o in opps.iter().filter(|o| o.stage.is_closed()) {
+        o.unit("discount", o.discount)?;
+    }
     let mut names: Vec<String> = opps
         .iter()
         .filter(|o| o.stage.is_closed())
@@ -205,17 +227,20 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Vec<CompetitorStats> {
                 .filter(|o| o.stage.is_closed() && o.competitor.as_deref().unwrap_or("none") == name)
                 .collect();
             let won: Vec<&&Opportunity> = closed.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
-            CompetitorStats {
+            // each discount is 0%–100% (checked above), so neither the sum nor the mean overflows
+            let total = checked_sum(won.iter().map(|o| o.discount.fraction()))?;
+            let mean = if won.is_empty() {
+                Decimal::ZERO
+            } else {
+                total.checked_div(Decimal::from(won.len() as u64)).ok_or(MoneyError::Overflow("mean discount"))?
+            };
+            Ok(CompetitorStats {
                 competitor: name,
                 closed: closed.len(),
                 won: won.len(),
                 win_rate: won.len() as f64 / closed.len() as f64,
-                average_discount_won: if won.is_empty() {
-                    0.0
-                } else {
-                    won.iter().map(|o| o.discount).sum::<f64>() / won.len() as f64
-                },
-            }
+                average_discount_won: Percent::from_fraction(mean),
+            })
         })
         .collect()
 }
@@ -239,6 +264,12 @@ pub struct StrategicView {
 }
 
 /// The strategic-account view in `currency` (opportunities in other currencies are an error).
+///
+/// # Errors
+///
+/// [`AcquisitionError::MixedCurrencies`] for an opportunity on the list in another currency;
+/// [`AcquisitionError::OutOfRange`] for an open one whose win probability is outside 0%–100%;
+/// a money overflow when the stage amounts or the expected value do not fit a `Decimal`.
 pub fn strategic_view(
     accounts: &[String],
     opps: &[Opportunity],
@@ -262,16 +293,10 @@ pub fn strategic_view(
         let these: Vec<&&&Opportunity> = open.iter().filter(|o| o.stage == stage).collect();
         stage_mix.push((stage, these.len(), Money::sum(currency, these.iter().map(|o| o.amount))?));
     }
-    let mut expected = Decimal::ZERO;
+    let mut expected = Money::zero(currency);
     for o in &open {
-        if !(0.0..=1.0).contains(&o.probability) {
-            return Err(AcquisitionError::InvalidInput(format!(
-                "probability {} of {} is outside [0, 1]",
-                o.probability, o.id
-            )));
-        }
-        let p = Decimal::from_f64(o.probability).unwrap_or(Decimal::ZERO);
-        expected += o.amount.amount() * p;
+        let p = o.unit("win probability", o.probability)?;
+        expected = expected.checked_add(p.of(o.amount)?)?;
     }
     Ok(StrategicView {
         accounts: accounts.len(),
@@ -279,6 +304,6 @@ pub fn strategic_view(
         customers: customers.len(),
         coverage: if accounts.is_empty() { 0.0 } else { covered.len() as f64 / accounts.len() as f64 },
         stage_mix,
-        expected_value: Money::new(expected, currency).round(),
+        expected_value: expected.round(),
     })
 }

@@ -84,22 +84,42 @@ pub struct HoldoutReport {
 
 /// A fitted win model. Coefficients are per raw feature unit; the intercept is the log-odds of an
 /// average deal, so each contribution reads as "this deal versus an average one".
+///
+/// Its parts agree by construction (JSON too): one finite mean and one finite coefficient per
+/// feature, a finite intercept, and a calibrator that is valid by its own type.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "WinModelRepr"))]
 pub struct WinModel {
-    /// Feature names.
-    pub features: Vec<String>,
-    /// Training means.
-    pub means: Vec<f64>,
-    /// Coefficients per raw unit.
-    pub coefficients: Vec<f64>,
-    /// Log-odds of a deal at the training means.
-    pub intercept: f64,
-    /// Calibration.
-    pub calibrator: Calibrator,
-    /// Holdout metrics.
-    pub holdout: HoldoutReport,
+    features: Vec<String>,
+    means: Vec<f64>,
+    coefficients: Vec<f64>,
+    intercept: f64,
+    calibrator: Calibrator,
+    holdout: HoldoutReport,
 }
+
+deserialize_via!(
+    WinModel,
+    WinModelRepr {
+        features: Vec<String>,
+        means: Vec<f64>,
+        coefficients: Vec<f64>,
+        intercept: f64,
+        calibrator: Calibrator,
+        holdout: HoldoutReport,
+    },
+    AcquisitionError,
+    |r| WinModel {
+        features: r.features,
+        means: r.means,
+        coefficients: r.coefficients,
+        intercept: r.intercept,
+        calibrator: r.calibrator,
+        holdout: r.holdout,
+    }
+    .checked()
+);
 
 /// One reason behind a score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -138,9 +158,15 @@ impl WinModelSpec {
     /// assert_eq!(model.explain(&[7.0]).top_positive[0].map(|r| r.feature), Some(0));
     /// # Ok::<(), revops::acquisition::AcquisitionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] for no features, rows that are not one per deal, or a
+    /// non-finite value; [`AcquisitionError::InsufficientHistory`]; the errors of the logistic
+    /// fit, the calibration and the holdout metrics ([`AcquisitionError::Stats`]).
     pub fn fit(&self, rows: &[f64], won: &[bool]) -> Result<WinModel, AcquisitionError> {
         let p = self.features.len();
-        if p == 0 || rows.len() != won.len() * p {
+        if p == 0 || won.len().checked_mul(p) != Some(rows.len()) {
             return Err(AcquisitionError::InvalidInput(format!(
                 "{} values for {} deals of {p} features",
                 rows.len(),
@@ -160,12 +186,12 @@ impl WinModelSpec {
                 min_lost: self.min_lost,
             });
         }
-        let (means, scales) = crate::stats::standardisation(rows, p);
+        let (means, scales) = crate::stats::standardisation(rows, p)?;
         let every = self.holdout_every.max(2);
         let crate::stats::HoldoutSplit { train_x: tx, train_y: ty, hold_x: hx, hold_y: hy } =
-            crate::stats::holdout_split(rows, p, won, every, &means, &scales);
+            crate::stats::holdout_split(rows, p, won, every, &means, &scales)?;
         let fit = self.logistic.fit(&tx, p, &ty)?;
-        let coefficients: Vec<f64> = fit.model.coefficients.iter().zip(&scales).map(|(b, s)| b / s).collect();
+        let coefficients: Vec<f64> = fit.model.coefficients().iter().zip(&scales).map(|(b, s)| b / s).collect();
         let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();
         let calibrator = match self.calibration {
             CalibrationMethod::Platt => Calibrator::Platt(PlattCalibrator::fit(&scores, &hy)?),
@@ -176,10 +202,11 @@ impl WinModelSpec {
             features: self.features.clone(),
             means,
             coefficients,
-            intercept: fit.model.intercept,
+            intercept: fit.model.intercept(),
             calibrator,
             holdout: HoldoutReport { deals: 0, auc: 0.0, brier: 0.0, log_loss: 0.0, ece: 0.0, bins: Vec::new() },
-        };
+        }
+        .checked()?;
         let probs: Vec<f64> = scores.iter().map(|s| model.calibrate(*s)).collect();
         model.holdout = HoldoutReport {
             deals: hy.len(),
@@ -194,6 +221,50 @@ impl WinModelSpec {
 }
 
 impl WinModel {
+    /// `self` when one finite mean and one finite coefficient per feature and a finite
+    /// intercept are there.
+    fn checked(self) -> Result<WinModel, AcquisitionError> {
+        let p = self.features.len();
+        if self.means.len() != p || self.coefficients.len() != p {
+            return Err(AcquisitionError::InvalidModel("one mean and one coefficient per feature are needed"));
+        }
+        let finite = self.means.iter().chain(&self.coefficients).all(|v| v.is_finite());
+        if !(finite && self.intercept.is_finite()) {
+            return Err(AcquisitionError::InvalidModel("means, coefficients and the intercept must be finite"));
+        }
+        Ok(self)
+    }
+
+    /// Feature names, in column order.
+    pub fn features(&self) -> &[String] {
+        &self.features
+    }
+
+    /// Training means.
+    pub fn means(&self) -> &[f64] {
+        &self.means
+    }
+
+    /// Coefficients per raw unit.
+    pub fn coefficients(&self) -> &[f64] {
+        &self.coefficients
+    }
+
+    /// Log-odds of a deal at the training means.
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// The calibration.
+    pub fn calibrator(&self) -> &Calibrator {
+        &self.calibrator
+    }
+
+    /// Holdout metrics.
+    pub fn holdout(&self) -> &HoldoutReport {
+        &self.holdout
+    }
+
     #[inline]
     fn calibrate(&self, log_odds: f64) -> f64 {
         match &self.calibrator {

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{ArrBook, ArrError};
 use crate::calendar::Period;
+use crate::money::{checked_sum, MoneyError};
 
 /// One cohort: customers whose first MRR fell in `period`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,11 @@ pub struct Cohort {
 
 impl ArrBook {
     /// Cohort tables by start period, for customers whose first MRR is inside the book.
+    ///
+    /// # Errors
+    ///
+    /// A money overflow when a cohort's MRR, or its ratio to the starting MRR, does not fit a
+    /// `Decimal`.
     pub fn cohorts(&self) -> Result<Vec<Cohort>, ArrError> {
         let periods = self.periods();
         let n = periods.len();
@@ -37,15 +43,20 @@ impl ArrBook {
         }
         let mut out = Vec::with_capacity(n);
         for (k, ids) in members.iter().enumerate() {
-            let starting: Decimal = ids.iter().map(|&i| self.customer_mrr(i, k)).sum();
+            let starting = checked_sum(ids.iter().map(|&i| self.customer_mrr(i, k)))?;
             let size = ids.len() as u64;
             let mut logo = Vec::with_capacity(n - k);
             let mut revenue = Vec::with_capacity(n - k);
             for j in k..n {
                 let active = ids.iter().filter(|&&i| self.customer_mrr(i, j) > Decimal::ZERO).count();
-                let mrr: Decimal = ids.iter().map(|&i| self.customer_mrr(i, j)).sum();
+                let mrr = checked_sum(ids.iter().map(|&i| self.customer_mrr(i, j)))?;
+                // active ≤ size, so this ratio is at most 1 and cannot overflow
                 logo.push(if size == 0 { Decimal::ZERO } else { Decimal::from(active as u64) / Decimal::from(size) });
-                revenue.push(if starting.is_zero() { Decimal::ZERO } else { mrr / starting });
+                revenue.push(if starting.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    mrr.checked_div(starting).ok_or(MoneyError::Overflow("cohort revenue retention"))?
+                });
             }
             out.push(Cohort {
                 period: periods[k],

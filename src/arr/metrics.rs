@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{ArrBook, ArrBridge, ArrError};
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 
 /// Whether reactivations count as growth in the quick ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +35,16 @@ fn ratio(num: Decimal, den: Decimal, what: &'static str) -> Result<Decimal, ArrE
     num.checked_div(den).ok_or(ArrError::Undefined(what))
 }
 
+/// `a + b`, or an overflow error naming `what`.
+pub(super) fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, ArrError> {
+    Ok(a.checked_add(b).ok_or(MoneyError::Overflow(what))?)
+}
+
+/// `a − b`, or an overflow error naming `what`.
+pub(super) fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, ArrError> {
+    Ok(a.checked_sub(b).ok_or(MoneyError::Overflow(what))?)
+}
+
 impl ArrBridge {
     /// Logo and revenue churn over the bridge.
     ///
@@ -55,9 +65,15 @@ impl ArrBridge {
     /// assert_eq!(r.logo, Decimal::new(1, 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::Undefined`] with no customers or ARR at the opening; a money overflow when
+    /// the movements do not fit a `Decimal`.
     pub fn churn_rates(&self) -> Result<ChurnRates, ArrError> {
         let opening = self.opening.amount();
-        let lost = self.churn.amount() + self.contraction.amount();
+        let lost = add(self.churn.amount(), self.contraction.amount(), "lost ARR")?;
+        let regained = add(self.expansion.amount(), self.reactivation.amount(), "regained ARR")?;
         Ok(ChurnRates {
             logo: ratio(
                 Decimal::from(self.movements.churned_logos),
@@ -65,26 +81,33 @@ impl ArrBridge {
                 "logo churn",
             )?,
             gross_revenue: ratio(lost, opening, "gross revenue churn")?,
-            net_revenue: ratio(
-                lost - self.expansion.amount() - self.reactivation.amount(),
-                opening,
-                "net revenue churn",
-            )?,
+            net_revenue: ratio(sub(lost, regained, "net lost ARR")?, opening, "net revenue churn")?,
         })
     }
 
     /// The SaaS quick ratio.
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::Undefined`] without churn or contraction; a money overflow when the movements
+    /// do not fit a `Decimal`.
     pub fn quick_ratio(&self, policy: QuickRatioPolicy) -> Result<Decimal, ArrError> {
-        let mut gained = self.new.amount() + self.expansion.amount();
+        let mut gained = add(self.new.amount(), self.expansion.amount(), "gained ARR")?;
         if policy == QuickRatioPolicy::WithReactivation {
-            gained += self.reactivation.amount();
+            gained = add(gained, self.reactivation.amount(), "gained ARR")?;
         }
-        ratio(gained, self.churn.amount() + self.contraction.amount(), "quick ratio")
+        ratio(gained, add(self.churn.amount(), self.contraction.amount(), "lost ARR")?, "quick ratio")
     }
 
     /// Growth rate of ARR over the bridge: `(closing − opening) ÷ opening`.
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::Undefined`] without opening ARR; a money overflow when the change does not
+    /// fit a `Decimal`.
     pub fn growth_rate(&self) -> Result<Decimal, ArrError> {
-        ratio(self.closing.amount() - self.opening.amount(), self.opening.amount(), "growth rate")
+        let change = sub(self.closing.amount(), self.opening.amount(), "ARR change")?;
+        ratio(change, self.opening.amount(), "growth rate")
     }
 }
 
@@ -103,6 +126,11 @@ pub struct Retention {
 impl ArrBook {
     /// NRR and GRR at the end of period `k` for the customers active `months` periods earlier
     /// (trailing twelve months with `months = 12`; new customers since are excluded).
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::PeriodOutOfRange`] for periods outside the book; [`ArrError::Undefined`]
+    /// with no cohort; a money overflow when the cohort's MRR does not fit a `Decimal`.
     pub fn retention(&self, k: usize, months: usize) -> Result<Retention, ArrError> {
         let start =
             k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
@@ -110,9 +138,9 @@ impl ArrBook {
         let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
         let mrr = (0..self.customers.len()).map(|c| (self.customer_mrr(c, start), self.customer_mrr(c, k)));
         for (at_start, at_k) in mrr.filter(|(at_start, _)| *at_start > Decimal::ZERO) {
-            then += at_start;
-            now += at_k;
-            kept += at_k.min(at_start);
+            then = add(then, at_start, "cohort MRR")?;
+            now = add(now, at_k, "cohort MRR")?;
+            kept = add(kept, at_k.min(at_start), "cohort MRR")?;
             n += 1;
         }
         Ok(Retention {
@@ -123,6 +151,10 @@ impl ArrBook {
     }
 
     /// Average MRR per active account at the end of period `k`.
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::PeriodOutOfRange`]; [`ArrError::Undefined`] with no active account.
     pub fn arpa(&self, k: usize) -> Result<Money, ArrError> {
         let mrr = self.mrr_at(k)?;
         let n = self.active_customers(Some(k));
@@ -144,6 +176,10 @@ impl ArrBook {
 /// assert_eq!(ltv, Money::parse("2000", Currency::USD)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// [`ArrError::Undefined`] at zero churn; a money overflow.
 pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -> Result<Money, ArrError> {
     if churn_rate <= Decimal::ZERO {
         return Err(ArrError::Undefined("lifetime value at zero churn"));
@@ -152,24 +188,48 @@ pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -
 }
 
 /// Months to recover the cost of acquiring a customer: `CAC ÷ (ARPA × gross margin)`.
+///
+/// # Errors
+///
+/// [`ArrError::Undefined`] when ARPA × margin is zero or in another currency; a money overflow.
 pub fn cac_payback_months(cac: Money, arpa: Money, gross_margin: Decimal) -> Result<Decimal, ArrError> {
     let monthly = arpa.checked_mul(gross_margin)?;
     cac.ratio(monthly).map_err(|_| ArrError::Undefined("CAC payback"))
 }
 
 /// `LTV ÷ CAC`.
+///
+/// # Errors
+///
+/// [`ArrError::Undefined`] for a zero CAC or amounts in different currencies.
 pub fn ltv_to_cac(ltv: Money, cac: Money) -> Result<Decimal, ArrError> {
     ltv.ratio(cac).map_err(|_| ArrError::Undefined("LTV:CAC"))
 }
 
 /// Rule of 40: growth rate plus profit (or free-cash-flow) margin, both as fractions; healthy at
 /// 0.40 or more.
-pub fn rule_of_40(growth_rate: Decimal, profit_margin: Decimal) -> Decimal {
-    growth_rate + profit_margin
+///
+/// ```
+/// use revops::arr::rule_of_40;
+/// use rust_decimal::Decimal;
+/// assert_eq!(rule_of_40(Decimal::new(25, 2), Decimal::new(15, 2))?, Decimal::new(40, 2));
+/// assert!(rule_of_40(Decimal::MAX, Decimal::MAX).is_err());
+/// # Ok::<(), revops::arr::ArrError>(())
+/// ```
+///
+/// # Errors
+///
+/// A money overflow when the sum does not fit a `Decimal`.
+pub fn rule_of_40(growth_rate: Decimal, profit_margin: Decimal) -> Result<Decimal, ArrError> {
+    add(growth_rate, profit_margin, "rule of 40")
 }
 
 /// Magic number: `(this quarter's revenue − last quarter's) × 4 ÷ last quarter's sales and
 /// marketing spend`.
+///
+/// # Errors
+///
+/// [`ArrError::Undefined`] for zero spend or amounts in different currencies; a money overflow.
 pub fn magic_number(
     revenue_now: Money,
     revenue_prior: Money,
@@ -180,6 +240,10 @@ pub fn magic_number(
 }
 
 /// Burn multiple: `net burn ÷ net new ARR` over the same period; lower is better.
+///
+/// # Errors
+///
+/// [`ArrError::Undefined`] without positive net new ARR or for amounts in different currencies.
 pub fn burn_multiple(net_burn: Money, net_new_arr: Money) -> Result<Decimal, ArrError> {
     if net_new_arr.amount() <= Decimal::ZERO {
         return Err(ArrError::Undefined("burn multiple without net new ARR"));

@@ -4,8 +4,19 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::metrics::add;
 use super::{ArrBook, ArrError};
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
+
+/// The first period of the `window` periods ending with `k`, once `k` is inside the book (so
+/// that `k + 1` cannot overflow).
+fn window_start(book: &ArrBook, k: usize, window: usize) -> Result<usize, ArrError> {
+    let out_of_range = ArrError::PeriodOutOfRange { from: 0, to: k, len: book.periods().len() };
+    if k >= book.periods().len() {
+        return Err(out_of_range);
+    }
+    (k + 1).checked_sub(window.max(1)).ok_or(out_of_range)
+}
 
 /// How fast ARR is growing, measured over the last periods of the book.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,12 +35,12 @@ pub struct Velocity {
 
 impl ArrBook {
     /// Velocity over the `window` periods ending with period `k`.
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::PeriodOutOfRange`] unless the window lies inside the book; a money overflow.
     pub fn velocity(&self, k: usize, window: usize) -> Result<Velocity, ArrError> {
-        let from = (k + 1).checked_sub(window.max(1)).ok_or(ArrError::PeriodOutOfRange {
-            from: 0,
-            to: k,
-            len: self.periods().len(),
-        })?;
+        let from = window_start(self, k, window)?;
         let bridge = self.bridge(from, k)?;
         let days: i64 = self.periods()[from..=k].iter().map(|p| p.days()).sum();
         let net = bridge.net_new()?;
@@ -96,6 +107,12 @@ impl Milestone {
     /// # let _ = m;
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`ArrBook::velocity`]; a money error when the target is in another
+    /// currency, or when the days to target or the progress do not fit a `Decimal` (a target
+    /// near `Decimal::MAX`, say).
     pub fn progress(&self, book: &ArrBook, k: usize, window: usize) -> Result<MilestoneProgress, ArrError> {
         let current = book.arr_at(k)?;
         let as_of = book.periods()[k].last_day().unwrap_or(book.periods()[k].start());
@@ -105,7 +122,9 @@ impl Milestone {
         let days_to_target = if reached {
             Some(0)
         } else if v.per_day.amount() > Decimal::ZERO {
-            (remaining.amount() / v.per_day.amount()).ceil().to_i64()
+            let days =
+                remaining.amount().checked_div(v.per_day.amount()).ok_or(MoneyError::Overflow("days to target"))?;
+            days.ceil().to_i64()
         } else {
             None
         };
@@ -122,7 +141,11 @@ impl Milestone {
             as_of,
             current,
             target: self.target,
-            progress: if self.target.is_zero() { Decimal::ONE } else { current.amount() / self.target.amount() },
+            progress: if self.target.is_zero() {
+                Decimal::ONE
+            } else {
+                current.amount().checked_div(self.target.amount()).ok_or(MoneyError::Overflow("milestone progress"))?
+            },
             remaining,
             actual_per_day: v.per_day,
             required_per_day,
@@ -172,6 +195,11 @@ pub struct SignalThresholds {
 
 impl ArrBook {
     /// The growth-risk signals at the end of period `k`.
+    ///
+    /// # Errors
+    ///
+    /// [`ArrError::PeriodOutOfRange`] unless the window lies inside the book; the errors of
+    /// [`Milestone::progress`]; a money overflow.
     pub fn growth_signals(
         &self,
         k: usize,
@@ -180,8 +208,7 @@ impl ArrBook {
     ) -> Result<Vec<GrowthSignal>, ArrError> {
         let mut out = Vec::new();
         let w = t.window.max(1);
-        let from =
-            (k + 1).checked_sub(w).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
+        let from = window_start(self, k, w)?;
         let now = self.bridge(from, k)?;
         if let Ok(g) = now.growth_rate() {
             if g < t.min_growth {
@@ -197,17 +224,16 @@ impl ArrBook {
                 });
             }
         }
-        let share = |b: &super::ArrBridge| {
-            let lost = b.contraction.amount() + b.churn.amount();
+        let share = |b: &super::ArrBridge| -> Result<Option<Decimal>, ArrError> {
+            let lost = add(b.contraction.amount(), b.churn.amount(), "lost ARR")?;
             if lost.is_zero() {
-                None
-            } else {
-                Some(b.contraction.amount() / lost)
+                return Ok(None);
             }
+            Ok(Some(b.contraction.amount().checked_div(lost).ok_or(MoneyError::Overflow("contraction share"))?))
         };
         if let Some(prev_from) = from.checked_sub(w) {
             let prev = self.bridge(prev_from, from - 1)?;
-            if let (Some(p), Some(c)) = (share(&prev), share(&now)) {
+            if let (Some(p), Some(c)) = (share(&prev)?, share(&now)?) {
                 if c > p {
                     out.push(GrowthSignal::RisingContractionShare { previous: p, current: c });
                 }

@@ -251,7 +251,7 @@ impl DemoCompany {
                 team: if j % 2 == 0 { "east".into() } else { "west".into() },
                 region: ["NA", "EMEA", "APAC"][j % 3].into(),
                 amount: usd(amount),
-                probability,
+                probability: Percent::try_from_f64_fraction("deal probability", probability)?,
                 close_date,
                 category,
             });
@@ -263,7 +263,7 @@ impl DemoCompany {
                 team: "east".into(),
                 region: "NA".into(),
                 amount: b.quote.net_arr,
-                probability: 1.0,
+                probability: Percent::HUNDRED,
                 close_date: b.contract.term.start(),
                 category: ForecastCategory::Closed,
             });

@@ -247,7 +247,7 @@ impl ExecutiveSnapshot {
             quarter: close,
             arr_history,
             arr_forecast,
-            forecast_model: model.spec.to_string(),
+            forecast_model: model.spec().to_string(),
             dso,
             on_time_rate: on_time.rate_by_amount,
             integrations,

@@ -6,24 +6,46 @@ use std::collections::BTreeMap;
 use super::{Account, ExpansionError, ProductSet};
 
 /// Ownership counts across the base, overall and per segment.
+///
+/// The counts agree by construction, JSON too: one owner count per product, a square
+/// `products × products` pair matrix that is symmetric with the owner counts on its diagonal,
+/// one owner count per product in each segment, and no count above the accounts counted.
+/// Confidence and lift are recomputed from the counts on the way in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "CoOwnershipRepr"))]
 pub struct CoOwnership {
     /// Products in the catalog.
-    pub products: usize,
+    products: usize,
     /// Accounts counted.
-    pub accounts: u64,
+    accounts: u64,
     /// Accounts owning each product.
-    pub owners: Vec<u64>,
+    owners: Vec<u64>,
     /// Accounts owning both `i` and `j` at `i × products + j`.
-    pub pairs: Vec<u64>,
+    pairs: Vec<u64>,
     /// Per segment: `(accounts, owners per product)`.
-    pub segments: BTreeMap<String, (u64, Vec<u64>)>,
+    segments: BTreeMap<String, (u64, Vec<u64>)>,
     /// `confidence(i → j)` at `i × products + j`, precomputed (0 where undefined).
     confidence: Vec<f64>,
     /// `lift(i → j)`, likewise.
     lift: Vec<f64>,
 }
+
+deserialize_via!(
+    CoOwnership,
+    CoOwnershipRepr {
+        products: usize,
+        accounts: u64,
+        owners: Vec<u64>,
+        pairs: Vec<u64>,
+        segments: BTreeMap<String, (u64, Vec<u64>)>,
+    },
+    ExpansionError,
+    |r| CoOwnership::from_counts(r.products, r.accounts, r.owners, r.pairs, r.segments)
+);
+
+/// The largest catalogue a [`ProductSet`] can hold.
+const MAX_PRODUCTS: usize = 128;
 
 /// `antecedent → consequent` with its strength.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,9 +98,20 @@ impl CoOwnership {
     /// assert!((rule.confidence - 2.0 / 3.0).abs() < 1e-12);
     /// # Ok::<(), revops::expansion::ExpansionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::CatalogTooLarge`] for more than 128 products;
+    /// [`ExpansionError::ProductOutsideCatalogue`] for an account owning a product index at or
+    /// past `products` (checked for every account before anything is counted).
     pub fn learn(accounts: &[Account], products: usize) -> Result<CoOwnership, ExpansionError> {
-        if products > 128 {
+        if products > MAX_PRODUCTS {
             return Err(ExpansionError::CatalogTooLarge(products));
+        }
+        for a in accounts {
+            if let Some(product) = a.owned.iter().find(|&i| i >= products) {
+                return Err(ExpansionError::ProductOutsideCatalogue { account: a.id.clone(), product, products });
+            }
         }
         let mut owners = vec![0u64; products];
         let mut pairs = vec![0u64; products * products];
@@ -86,10 +119,8 @@ impl CoOwnership {
         for a in accounts {
             let seg = segments.entry(a.segment.clone()).or_insert_with(|| (0, vec![0; products]));
             seg.0 += 1;
+            // every index is below `products` (checked above), so these stay in the matrix
             for i in a.owned.iter() {
-                if i >= products {
-                    return Err(ExpansionError::UnknownProduct(i));
-                }
                 owners[i] += 1;
                 seg.1[i] += 1;
                 for j in a.owned.iter() {
@@ -97,20 +128,84 @@ impl CoOwnership {
                 }
             }
         }
-        let mut co = CoOwnership {
-            products,
-            accounts: accounts.len() as u64,
-            owners,
-            pairs,
-            segments,
-            confidence: Vec::new(),
-            lift: Vec::new(),
-        };
+        Ok(CoOwnership::counted(products, accounts.len() as u64, owners, pairs, segments))
+    }
+
+    /// Counts read from outside (JSON), once they agree; see the type's invariants.
+    #[cfg(feature = "serde")]
+    fn from_counts(
+        products: usize,
+        accounts: u64,
+        owners: Vec<u64>,
+        pairs: Vec<u64>,
+        segments: BTreeMap<String, (u64, Vec<u64>)>,
+    ) -> Result<CoOwnership, ExpansionError> {
+        let bad = |reason| Err(ExpansionError::InvalidCoOwnership(reason));
+        if products > MAX_PRODUCTS {
+            return Err(ExpansionError::CatalogTooLarge(products));
+        }
+        if owners.len() != products || pairs.len() != products * products {
+            return bad("need one owner count per product and a square products × products pair matrix");
+        }
+        if segments.values().any(|(_, o)| o.len() != products) {
+            return bad("each segment needs one owner count per product");
+        }
+        let at = |i: usize, j: usize| pairs[i * products + j];
+        for i in 0..products {
+            if owners[i] > accounts || at(i, i) != owners[i] {
+                return bad("a product's owners must be at most the accounts and on the pair diagonal");
+            }
+            if (0..products).any(|j| at(i, j) != at(j, i) || at(i, j) > owners[i].min(owners[j])) {
+                return bad("pairs must be symmetric and at most either product's owners");
+            }
+        }
+        let in_segments = segments.values().try_fold(0u64, |n, (k, _)| n.checked_add(*k));
+        if in_segments != Some(accounts) || segments.values().any(|(n, o)| o.iter().any(|c| c > n)) {
+            return bad("segments must count every account once, and no more owners than accounts");
+        }
+        Ok(CoOwnership::counted(products, accounts, owners, pairs, segments))
+    }
+
+    /// The co-ownership of agreeing counts, with confidence and lift precomputed.
+    fn counted(
+        products: usize,
+        accounts: u64,
+        owners: Vec<u64>,
+        pairs: Vec<u64>,
+        segments: BTreeMap<String, (u64, Vec<u64>)>,
+    ) -> CoOwnership {
+        let mut co =
+            CoOwnership { products, accounts, owners, pairs, segments, confidence: Vec::new(), lift: Vec::new() };
         let rules: Vec<Option<AssociationRule>> =
             (0..products * products).map(|k| co.rule(k / products, k % products)).collect();
         co.confidence = rules.iter().map(|r| r.map_or(0.0, |r| r.confidence)).collect();
         co.lift = rules.iter().map(|r| r.map_or(0.0, |r| r.lift)).collect();
-        Ok(co)
+        co
+    }
+
+    /// Products in the catalog.
+    pub fn products(&self) -> usize {
+        self.products
+    }
+
+    /// Accounts counted.
+    pub fn accounts(&self) -> u64 {
+        self.accounts
+    }
+
+    /// Accounts owning each product.
+    pub fn owners(&self) -> &[u64] {
+        &self.owners
+    }
+
+    /// Accounts owning both `i` and `j` at `i × products + j` (a square, symmetric matrix).
+    pub fn pairs(&self) -> &[u64] {
+        &self.pairs
+    }
+
+    /// Per segment: `(accounts, owners per product)`.
+    pub fn segments(&self) -> &BTreeMap<String, (u64, Vec<u64>)> {
+        &self.segments
     }
 
     /// The rule `i → j`.
@@ -154,9 +249,10 @@ impl CoOwnership {
 
     /// Up to `k` products the account does not own: by the best rule from something it owns
     /// (lift above `min_lift`), otherwise by segment popularity; best first, ties by index.
+    /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`).
     pub fn recommend(&self, owned: ProductSet, segment: &str, k: usize, min_lift: f64) -> Vec<Recommendation> {
         let peers = self.segments.get(segment).filter(|(n, _)| *n > 0);
-        let mut out: Vec<Recommendation> = Vec::with_capacity(k + 1);
+        let mut out: Vec<Recommendation> = Vec::with_capacity(k.min(self.products) + 1);
         for j in (0..self.products).filter(|&j| !owned.contains(j)) {
             // the owned product with the most confident rule into j (ties: higher lift, lower index)
             let mut best: Option<usize> = None;

@@ -46,6 +46,10 @@ pub struct CampaignResults {
 
 impl Campaign {
     /// Split accounts into treated and holdout, deterministically for a seed.
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::InvalidInput`] for a holdout share outside `[0, 1)` (or NaN).
     pub fn assign(
         name: &str,
         offer: &str,
@@ -67,6 +71,10 @@ impl Campaign {
 
     /// Results given the ARR each account won during the campaign (accounts not listed won
     /// nothing).
+    ///
+    /// # Errors
+    ///
+    /// A money error for won ARR in another currency or totals too large for a `Decimal`.
     pub fn results(&self, won: &[(String, Money)], currency: Currency) -> Result<CampaignResults, ExpansionError> {
         let sum = |group: &[String]| -> Result<(usize, Money), ExpansionError> {
             let mut n = 0;

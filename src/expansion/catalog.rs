@@ -9,6 +9,10 @@ pub struct ProductSet(u128);
 
 impl ProductSet {
     /// The set of these product indices.
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::UnknownProduct`] for an index of 128 or more.
     pub fn of(indices: &[usize]) -> Result<ProductSet, ExpansionError> {
         let mut bits = 0u128;
         for &i in indices {

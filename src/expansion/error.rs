@@ -10,6 +10,20 @@ pub enum ExpansionError {
     /// A product index outside the catalog.
     #[error("product {0} is not in the catalog")]
     UnknownProduct(usize),
+    /// An account owning a product past the catalogue being learned.
+    #[error("account {account} owns product {product}, outside the catalogue of {products} products")]
+    ProductOutsideCatalogue {
+        /// The account.
+        account: String,
+        /// The product index it owns.
+        product: usize,
+        /// Products in the catalogue.
+        products: usize,
+    },
+    /// Co-ownership counts that disagree (read from JSON, say): not square, not symmetric, or
+    /// counting more owners than accounts.
+    #[error("invalid co-ownership counts: {0}")]
+    InvalidCoOwnership(&'static str),
     /// A signal a rule or playbook names that the account does not have.
     #[error("signal {0:?} is not known for this account")]
     UnknownSignal(String),

@@ -147,12 +147,12 @@ impl ExpansionScorer {
                 chosen
             }
             Propensity::Model(m) => {
-                if account.features.len() != m.coefficients.len() {
+                if account.features.len() != m.coefficients().len() {
                     return Err(ExpansionError::InvalidInput(format!(
                         "account {} has {} features, the model {}",
                         account.id,
                         account.features.len(),
-                        m.coefficients.len()
+                        m.coefficients().len()
                     )));
                 }
                 m.probability(&account.features) * score
@@ -188,6 +188,13 @@ impl ExpansionScorer {
     ///
     /// See the tests for a worked base; in short: cross-sell from [`CoOwnership::recommend`],
     /// seats when utilisation passes the threshold, and the tier whose allowance fits the usage.
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
+    /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
+    /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's,
+    /// or a propensity outside `[0, 1]`; a money error when a potential does not fit a `Decimal`.
     pub fn score(&self, account: &Account) -> Result<Vec<ExpansionOpportunity>, ExpansionError> {
         let mut out = Vec::new();
         for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift) {

@@ -64,6 +64,11 @@ pub struct PlannedAction {
 /// assert_eq!(planned[0].due, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
 /// # Ok::<(), revops::expansion::ExpansionError>(())
 /// ```
+///
+/// # Errors
+///
+/// [`ExpansionError::UnknownSignal`] for a condition naming a signal not given;
+/// [`ExpansionError::InvalidInput`] for a due date past the calendar's end.
 pub fn run_playbooks(
     playbooks: &[Playbook],
     account: &str,

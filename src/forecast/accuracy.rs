@@ -3,6 +3,7 @@
 
 use super::{auto_ets, seasonal_naive, ForecastError};
 use crate::calendar::Month;
+use crate::limits::{self, MAX_HORIZON};
 
 /// Point and interval accuracy of a forecast against actuals.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,14 +25,40 @@ pub struct Accuracy {
     pub bias: f64,
 }
 
-/// Accuracy of `forecast` against `actual`; `history` and `period` give MASE's scale.
+/// Accuracy of `forecast` against `actual`; `history` and `period` give MASE's scale (a
+/// history with a non-finite value has no scale: MASE is `None`).
+///
+/// ```
+/// use revops::forecast::accuracy;
+/// let a = accuracy(&[100.0, 200.0], &[110.0, 190.0], &[], 1)?;
+/// assert_eq!((a.mae, a.bias), (10.0, 0.0));
+/// assert!(accuracy(&[100.0], &[f64::NAN], &[], 1).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::Lengths`] for empty or unequal inputs; [`ForecastError::NonFinite`]
+/// with the index of a NaN or infinite actual (or forecast, counted after the actuals);
+/// [`ForecastError::Overflow`] when the errors are too large for an `f64`.
 pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> Result<Accuracy, ForecastError> {
     if actual.len() != forecast.len() || actual.is_empty() {
-        return Err(ForecastError::InvalidInput("actuals and forecasts must be non-empty and the same length".into()));
+        return Err(ForecastError::Lengths { what: "forecasts", expected: actual.len(), got: forecast.len() });
     }
     if let Some(i) = actual.iter().chain(forecast).position(|v| !v.is_finite()) {
         return Err(ForecastError::NonFinite(i));
     }
+    let metrics = metrics(actual, forecast, history, period);
+    let finite = [metrics.mae, metrics.rmse, metrics.smape, metrics.bias].iter().all(|v| v.is_finite())
+        && [metrics.mape, metrics.mase, metrics.wape].iter().flatten().all(|v| v.is_finite());
+    if !finite {
+        return Err(ForecastError::Overflow("forecast accuracy"));
+    }
+    Ok(metrics)
+}
+
+/// The metrics of checked, finite inputs (infinite only when they overflow).
+fn metrics(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> Accuracy {
     let n = actual.len() as f64;
     let errors: Vec<f64> = forecast.iter().zip(actual).map(|(f, a)| f - a).collect();
     let abs_sum: f64 = errors.iter().map(|e| e.abs()).sum();
@@ -39,11 +66,11 @@ pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize
     let m = period.max(1);
     let scale = if history.len() > m {
         Some(history.windows(m + 1).map(|w| (w[m] - w[0]).abs()).sum::<f64>() / (history.len() - m) as f64)
-            .filter(|s| *s > 0.0)
+            .filter(|s| *s > 0.0 && s.is_finite())
     } else {
         None
     };
-    Ok(Accuracy {
+    Accuracy {
         mae: abs_sum / n,
         rmse: (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt(),
         mape: if actual.contains(&0.0) {
@@ -61,15 +88,41 @@ pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize
         mase: scale.map(|s| abs_sum / n / s),
         wape: (actual_sum > 0.0).then(|| 100.0 * abs_sum / actual_sum),
         bias: errors.iter().sum::<f64>() / n,
-    })
+    }
 }
 
 /// Share of actuals inside their intervals, and the mean Winkler score (interval width plus a
 /// penalty of 2/(1 − level) times any miss) — lower is better.
+///
+/// ```
+/// use revops::forecast::interval_score;
+/// let (coverage, winkler) = interval_score(&[5.0, 15.0], &[0.0, 0.0], &[10.0, 10.0], 0.8)?;
+/// assert_eq!(coverage, 0.5);
+/// assert!((winkler - 35.0).abs() < 1e-9); // (10 + (10 + 2 ÷ 0.2 × 5)) ÷ 2
+/// assert!(interval_score(&[f64::NAN], &[0.0], &[1.0], 0.8).is_err()); // NaN is not "inside"
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::Lengths`] for empty or unequal inputs; [`ForecastError::Level`];
+/// [`ForecastError::NonFinite`] with the position of a NaN or infinite value (actuals, then
+/// lower bounds, then upper bounds); [`ForecastError::ReversedInterval`];
+/// [`ForecastError::Overflow`] when the score overflows.
 pub fn interval_score(actual: &[f64], lower: &[f64], upper: &[f64], level: f64) -> Result<(f64, f64), ForecastError> {
-    if actual.len() != lower.len() || actual.len() != upper.len() || actual.is_empty() || !(level > 0.0 && level < 1.0)
-    {
-        return Err(ForecastError::InvalidInput("matching, non-empty inputs and a level in (0, 1) needed".into()));
+    for (what, bounds) in [("lower bounds", lower), ("upper bounds", upper)] {
+        if actual.len() != bounds.len() || actual.is_empty() {
+            return Err(ForecastError::Lengths { what, expected: actual.len(), got: bounds.len() });
+        }
+    }
+    if !(level > 0.0 && level < 1.0) {
+        return Err(ForecastError::Level(level));
+    }
+    if let Some(i) = actual.iter().chain(lower).chain(upper).position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite(i));
+    }
+    if let Some(i) = lower.iter().zip(upper).position(|(l, u)| l > u) {
+        return Err(ForecastError::ReversedInterval(i));
     }
     let alpha = 1.0 - level;
     let mut inside = 0usize;
@@ -86,6 +139,9 @@ pub fn interval_score(actual: &[f64], lower: &[f64], upper: &[f64], level: f64) 
         };
     }
     let n = actual.len() as f64;
+    if !winkler.is_finite() {
+        return Err(ForecastError::Overflow("Winkler score"));
+    }
     Ok((inside as f64 / n, winkler / n))
 }
 
@@ -105,9 +161,30 @@ pub struct Backtest {
 
 /// Rolling-origin evaluation: refit AutoETS at each origin from `min_train` to `n − h` (every
 /// `step` points), forecast `h` ahead, and compare with the seasonal naive.
+///
+/// ```
+/// use revops::forecast::backtest;
+/// let y: Vec<f64> = (0..40).map(|t| 100.0 + 3.0 * t as f64 + 4.0 * (t as f64 * 1.3).sin()).collect();
+/// let bt = backtest(&y, 1, 30, 3, 3)?; // origins 30, 33, 36
+/// assert_eq!(bt.origins, 3);
+/// assert!(backtest(&y, 1, 38, 3, 1).is_err()); // 38 + 3 points are more than the series has
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
+/// [`MAX_HORIZON`](crate::limits::MAX_HORIZON); [`ForecastError::ShortSeries`] when
+/// `min_train + h` points are more than the series has; any error of [`auto_ets`],
+/// [`EtsModel::forecast`](super::EtsModel::forecast) or [`seasonal_naive`] at an origin.
 pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usize) -> Result<Backtest, ForecastError> {
-    if min_train + h > y.len() || h == 0 {
-        return Err(ForecastError::ShortSeries { needed: min_train + h, got: y.len() });
+    if h == 0 {
+        return Err(ForecastError::ZeroCount("forecast horizon"));
+    }
+    limits::check("forecast horizon", h, MAX_HORIZON)?;
+    let needed = min_train.saturating_add(h);
+    if needed > y.len() {
+        return Err(ForecastError::ShortSeries { needed, got: y.len() });
     }
     let (mut ets_err, mut naive_err, mut inside, mut count, mut origins) = (0.0, 0.0, 0usize, 0usize, 0usize);
     let mut origin = min_train;
@@ -124,7 +201,11 @@ pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usiz
             count += 1;
         }
         origins += 1;
-        origin += step.max(1);
+        // a step past the end of the series ends the walk (and cannot overflow)
+        match origin.checked_add(step.max(1)) {
+            Some(next) => origin = next,
+            None => break,
+        }
     }
     let c = count as f64;
     Ok(Backtest { origins, ets_mae: ets_err / c, naive_mae: naive_err / c, coverage_80: inside as f64 / c })
@@ -144,9 +225,29 @@ pub struct ForecastRecord {
     pub actual: Option<f64>,
 }
 
-/// Mean absolute percentage error of recorded forecasts by lead time in months (only records
-/// with actuals; leads with none are omitted).
-pub fn accuracy_by_lead(records: &[ForecastRecord]) -> Vec<(i64, f64, usize)> {
+/// Mean absolute percentage error of recorded forecasts by lead time in months, as
+/// `(lead, MAPE in percent, records)` (only records with a non-zero actual; leads with none are
+/// omitted).
+///
+/// ```
+/// use revops::calendar::Month;
+/// use revops::forecast::{accuracy_by_lead, ForecastRecord};
+/// let m = |mo| Month::new(2026, mo).unwrap();
+/// let recs = [ForecastRecord { made_in: m(1), target: m(3), forecast: 110.0, actual: Some(100.0) }];
+/// assert_eq!(accuracy_by_lead(&recs)?, [(2, 10.0, 1)]);
+/// let nan = [ForecastRecord { forecast: f64::NAN, ..recs[0] }];
+/// assert!(accuracy_by_lead(&nan).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::NonFinite`] with the index of a record whose forecast or actual is NaN or
+/// infinite; [`ForecastError::Overflow`] when a lead's error sum overflows.
+pub fn accuracy_by_lead(records: &[ForecastRecord]) -> Result<Vec<(i64, f64, usize)>, ForecastError> {
+    if let Some(i) = records.iter().position(|r| !r.forecast.is_finite() || r.actual.is_some_and(|a| !a.is_finite())) {
+        return Err(ForecastError::NonFinite(i));
+    }
     let mut by: std::collections::BTreeMap<i64, (f64, usize)> = Default::default();
     for r in records {
         if let Some(a) = r.actual.filter(|a| *a != 0.0) {
@@ -155,5 +256,8 @@ pub fn accuracy_by_lead(records: &[ForecastRecord]) -> Vec<(i64, f64, usize)> {
             e.1 += 1;
         }
     }
-    by.into_iter().map(|(lead, (sum, n))| (lead, sum / n as f64, n)).collect()
+    if by.values().any(|(sum, _)| !sum.is_finite()) {
+        return Err(ForecastError::Overflow("accuracy by lead"));
+    }
+    Ok(by.into_iter().map(|(lead, (sum, n))| (lead, sum / n as f64, n)).collect())
 }

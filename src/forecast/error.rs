@@ -1,4 +1,6 @@
-use crate::money::MoneyError;
+use super::EtsSpec;
+use crate::limits::LimitExceeded;
+use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
 
 /// Why a forecast could not be made.
@@ -16,19 +18,103 @@ pub enum ForecastError {
     /// NaN or infinite input.
     #[error("series contains a non-finite value at index {0}")]
     NonFinite(usize),
+    /// Values so large that their squares (and so the model's errors) overflow an `f64`.
+    #[error("series value at index {0} is too large: the sum of squares overflows")]
+    TooLarge(usize),
     /// A model that cannot be used on this data (multiplicative with zeros, seasonal too short).
-    #[error("model {0} is not admissible for this series: {1}")]
-    NotAdmissible(String, String),
-    /// No candidate model could be fitted.
-    #[error("no model could be fitted: {0}")]
-    NoModel(String),
-    /// Invalid arguments (a level outside (0, 1), a zero horizon).
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    #[error("model {spec} is not admissible for this series: {reason}")]
+    NotAdmissible {
+        /// The model form.
+        spec: EtsSpec,
+        /// Why not.
+        reason: Inadmissible,
+    },
+    /// The fit's recursions blew up (states or variance not finite).
+    #[error("model {0} diverged")]
+    Diverged(EtsSpec),
+    /// No candidate model could be fitted: each form tried, with why it failed.
+    #[error("no model could be fitted ({} tried)", tried.len())]
+    NoModel {
+        /// The forms tried and their errors.
+        tried: Vec<(EtsSpec, ForecastError)>,
+    },
+    /// A fitted model whose parts disagree (read from JSON, say).
+    #[error("invalid ETS model: {0}")]
+    InvalidModel(&'static str),
+    /// An interval level outside (0, 1).
+    #[error("interval level {0} must be between 0 and 1 (exclusive)")]
+    Level(f64),
+    /// A count that must be at least 1 (a horizon, a number of paths or trials).
+    #[error("{0} must be at least 1")]
+    ZeroCount(&'static str),
+    /// An interval whose lower bound is above its upper bound.
+    #[error("interval {0} has its lower bound above its upper bound")]
+    ReversedInterval(usize),
+    /// A metric that overflows an `f64` (errors of size near `f64::MAX`).
+    #[error("{0} overflows: the values are too large")]
+    Overflow(&'static str),
+    /// Inputs that must pair up (actuals and forecasts, actuals and bounds) but have different
+    /// lengths, or none.
+    #[error("{what} has {got} values for {expected} actuals (and at least one is needed)")]
+    Lengths {
+        /// Which input.
+        what: &'static str,
+        /// The actuals given.
+        expected: usize,
+        /// Its length.
+        got: usize,
+    },
+    /// A close-date slip (standard deviation in days) that is negative, NaN or infinite.
+    #[error("a slip of {0} days must be finite and not negative")]
+    Slip(f64),
+    /// A deal's win probability outside 0%–100% (70 typed for 70%, say).
+    #[error("deal {deal} has a win probability of {probability}; it must be between 0% and 100%")]
+    DealProbability {
+        /// The deal's id.
+        deal: String,
+        /// The probability given.
+        probability: Percent,
+    },
+    /// A deal in another currency than the forecast's.
+    #[error("deal {deal} is in {found}, the forecast in {expected}")]
+    DealCurrency {
+        /// The deal's id.
+        deal: String,
+        /// Its currency.
+        found: Currency,
+        /// The forecast's.
+        expected: Currency,
+    },
+    /// A count (horizon, trials, paths, season) above its documented limit.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
     /// Statistics failed.
     #[error(transparent)]
     Stats(#[from] StatsError),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+}
+
+/// Why a model form cannot be fitted to a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inadmissible {
+    /// Multiplicative error or season with a zero or negative value.
+    #[error("multiplicative components need strictly positive data")]
+    NotPositive,
+    /// A season shorter than 2, or fewer than two full cycles (plus two points) of data.
+    #[error("a season of {period} needs a period of at least 2 and at least {needed} points")]
+    SeasonTooShort {
+        /// The season length.
+        period: usize,
+        /// Points needed (`2 × period + 2`).
+        needed: usize,
+    },
+    /// Additive error with a multiplicative season (numerically unstable, as in R's `ets`).
+    #[error("additive error with multiplicative season is unstable")]
+    Unstable,
+    /// The model fits the series exactly (a constant series, say): no variance to estimate.
+    #[error("the series is fitted exactly (constant?)")]
+    ExactFit,
 }

@@ -5,7 +5,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::ForecastError;
+use super::{ForecastError, Inadmissible};
+use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use crate::stats::{nelder_mead, NelderMead};
 
 /// Additive or multiplicative errors.
@@ -91,30 +92,79 @@ pub struct EtsParams {
 }
 
 /// A fitted ETS model: plain, serialisable parameters and final states.
+///
+/// The parts agree by construction: one seasonal state per season position (one for a model
+/// without a season), finite states, parameters in their ranges, one fitted value per
+/// observation. A model comes from [`EtsSpec::fit`], [`auto_ets`] or deserialisation, which
+/// runs the same checks; read it through the getters.
+///
+/// ```
+/// use revops::forecast::{auto_ets, EtsModel};
+/// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + 5.0 * ((t % 12) as f64).sin()).collect();
+/// let model = auto_ets(&y, 12)?;
+/// assert_eq!((model.n(), model.fitted().len()), (48, 48));
+/// # #[cfg(feature = "serde")] {
+/// let json = serde_json::to_string(&model).unwrap();
+/// assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), model);
+/// // a model whose season does not match its form is refused on the way in
+/// let mut bad: serde_json::Value = serde_json::from_str(&json).unwrap();
+/// bad["season"] = serde_json::json!([]);
+/// assert!(serde_json::from_value::<EtsModel>(bad).is_err());
+/// # }
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "EtsModelRepr"))]
 pub struct EtsModel {
-    /// The form.
-    pub spec: EtsSpec,
-    /// Smoothing parameters.
-    pub params: EtsParams,
-    /// Level after the last observation.
-    pub level: f64,
-    /// Trend after the last observation.
-    pub trend: f64,
-    /// The last `period` seasonal states, oldest first.
-    pub season: Vec<f64>,
-    /// Residual variance (of absolute errors for additive, relative for multiplicative).
-    pub sigma2: f64,
-    /// Log-likelihood.
-    pub log_likelihood: f64,
-    /// Small-sample corrected AIC.
-    pub aicc: f64,
-    /// Observations fitted.
-    pub n: usize,
-    /// One-step-ahead fitted values.
-    pub fitted: Vec<f64>,
+    spec: EtsSpec,
+    params: EtsParams,
+    level: f64,
+    trend: f64,
+    season: Vec<f64>,
+    sigma2: f64,
+    log_likelihood: f64,
+    aicc: f64,
+    n: usize,
+    fitted: Vec<f64>,
 }
+
+// JSON writes ±∞ as `null`: the log-likelihood and AICc are read back as the infinities a fit
+// gives them (+∞ and −∞ for an exact fit, +∞ AICc when the points are too few for it).
+deserialize_via!(
+    EtsModel,
+    EtsModelRepr {
+        spec: EtsSpec,
+        params: EtsParams,
+        level: f64,
+        trend: f64,
+        season: Vec<f64>,
+        sigma2: f64,
+        log_likelihood: Option<f64>,
+        aicc: Option<f64>,
+        n: usize,
+        fitted: Vec<f64>,
+    },
+    ForecastError,
+    |r| EtsModel {
+        spec: r.spec,
+        params: r.params,
+        level: r.level,
+        trend: r.trend,
+        season: r.season,
+        sigma2: r.sigma2,
+        log_likelihood: match r.log_likelihood {
+            Some(v) => v,
+            None if r.sigma2 == 0.0 => f64::INFINITY, // an exact fit
+            None => return Err(ForecastError::InvalidModel("only an exact fit has an infinite log-likelihood")),
+        },
+        // −∞ for an exact fit; +∞ when too few points leave the small-sample correction undefined
+        aicc: r.aicc.unwrap_or(if r.sigma2 == 0.0 { f64::NEG_INFINITY } else { f64::INFINITY }),
+        n: r.n,
+        fitted: r.fitted,
+    }
+    .checked()
+);
 
 /// A forecast with intervals.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,9 +180,18 @@ pub struct Forecast {
     pub level: f64,
 }
 
+/// A series every model can work on: finite, at least 4 points, and small enough that its
+/// sum of squares (and so any model's squared errors) stays finite.
 fn validate(y: &[f64]) -> Result<(), ForecastError> {
     if let Some(i) = y.iter().position(|v| !v.is_finite()) {
         return Err(ForecastError::NonFinite(i));
+    }
+    let mut squares = 0.0f64;
+    for (i, v) in y.iter().enumerate() {
+        squares += v * v;
+        if !squares.is_finite() {
+            return Err(ForecastError::TooLarge(i));
+        }
     }
     if y.len() < 4 {
         return Err(ForecastError::ShortSeries { needed: 4, got: y.len() });
@@ -140,12 +199,40 @@ fn validate(y: &[f64]) -> Result<(), ForecastError> {
     Ok(())
 }
 
+/// Seasonal states the form carries: its period with a season, one without.
 fn seasonal(spec: &EtsSpec) -> usize {
     if spec.season == SeasonType::None {
         1
     } else {
         spec.period.max(1)
     }
+}
+
+/// A seasonal period no larger than [`MAX_SEASON`] (only a seasonal form's period counts).
+fn check_period(spec: &EtsSpec) -> Result<(), ForecastError> {
+    if spec.season != SeasonType::None {
+        limits::check("seasonal period", spec.period, MAX_SEASON)?;
+    }
+    Ok(())
+}
+
+/// A simulation of `paths` paths of `h` steps within the limits: `h` at most [`MAX_HORIZON`],
+/// `paths × h` at most [`MAX_TRIALS`] values.
+pub(super) fn check_simulation(h: usize, paths: usize) -> Result<(), ForecastError> {
+    check_horizon(h)?;
+    if paths == 0 {
+        return Err(ForecastError::ZeroCount("simulated paths"));
+    }
+    limits::check("simulated values (paths × horizon)", (paths as u128) * (h as u128), MAX_TRIALS)?;
+    Ok(())
+}
+
+/// A horizon of 1 to [`MAX_HORIZON`] steps.
+fn check_horizon(h: usize) -> Result<usize, ForecastError> {
+    if h == 0 {
+        return Err(ForecastError::ZeroCount("forecast horizon"));
+    }
+    Ok(limits::check("forecast horizon", h, MAX_HORIZON)?)
 }
 
 /// Heuristic initial states (Hyndman et al. 2008, §2.6.1): seasonal indices from the first
@@ -287,32 +374,52 @@ impl EtsSpec {
     /// Whether this form can be fitted to `y`: multiplicative parts need strictly positive data,
     /// a season needs at least two full cycles, and additive errors with a multiplicative season
     /// are excluded as numerically unstable (as in R's `forecast::ets`).
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Limit`] for a seasonal period above
+    /// [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::NotAdmissible`] with the reason.
     pub fn admissible(&self, y: &[f64]) -> Result<(), ForecastError> {
-        let name = self.to_string();
+        check_period(self)?;
+        let not = |reason| Err(ForecastError::NotAdmissible { spec: *self, reason });
         let positive = y.iter().all(|v| *v > 0.0);
         if (self.error == ErrorType::Multiplicative || self.season == SeasonType::Multiplicative) && !positive {
-            return Err(ForecastError::NotAdmissible(
-                name,
-                "multiplicative components need strictly positive data".into(),
-            ));
+            return not(Inadmissible::NotPositive);
         }
-        if self.season != SeasonType::None && (self.period < 2 || y.len() < 2 * self.period + 2) {
-            return Err(ForecastError::NotAdmissible(
-                name,
-                format!("a season of {} needs at least {} points", self.period, 2 * self.period + 2),
-            ));
+        if self.season != SeasonType::None {
+            // a seasonal period is at most MAX_SEASON (checked above), so this cannot overflow;
+            // without a season the period is ignored, whatever it is
+            let needed = 2 * self.period + 2;
+            if self.period < 2 || y.len() < needed {
+                return not(Inadmissible::SeasonTooShort { period: self.period, needed });
+            }
         }
         if self.error == ErrorType::Additive && self.season == SeasonType::Multiplicative {
-            return Err(ForecastError::NotAdmissible(
-                name,
-                "additive error with multiplicative season is unstable".into(),
-            ));
+            return not(Inadmissible::Unstable);
         }
         Ok(())
     }
 
     /// Fit by maximum likelihood (smoothing parameters optimised; initial states from the
     /// standard heuristic).
+    ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// let y: Vec<f64> = (0..40).map(|t| 50.0 + 2.0 * t as f64 + (t as f64).sin()).collect();
+    /// let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    /// let model = holt.fit(&y)?;
+    /// assert!(model.params().beta > 0.0 && model.season().len() == 1);
+    /// assert!(holt.fit(&y[..3]).is_err()); // too short
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
+    /// [`ForecastError::ShortSeries`] for a series no model can use; the errors of
+    /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up; and
+    /// [`ForecastError::NotAdmissible`] with [`Inadmissible::ExactFit`] for a series the form
+    /// fits exactly.
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
         validate(y)?;
         self.admissible(y)?;
@@ -332,13 +439,13 @@ impl EtsSpec {
         // a relative tolerance of 1e-6 (≈ 0.001 here) is ample and halves the work.
         let opt = nelder_mead(objective, &start, NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 });
         let params = params_of(self, &opt.x);
-        let r = run(self, &params, y, &init, true).ok_or_else(|| ForecastError::NoModel(format!("{self} diverged")))?;
+        let r = run(self, &params, y, &init, true).ok_or(ForecastError::Diverged(*self))?;
         let sigma2 = r.sse / n;
         if sigma2.is_nan() || sigma2 <= 0.0 {
-            return Err(ForecastError::NotAdmissible(
-                self.to_string(),
-                "the series is fitted exactly (constant?)".into(),
-            ));
+            return Err(ForecastError::NotAdmissible { spec: *self, reason: Inadmissible::ExactFit });
+        }
+        if !sigma2.is_finite() {
+            return Err(ForecastError::Diverged(*self));
         }
         let log_likelihood = -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu;
         // parameters counted: smoothing, initial states (level, trend, m − 1 seasonal) and σ²
@@ -348,7 +455,7 @@ impl EtsSpec {
         let p = (k + states + 1) as f64;
         let aic = -2.0 * log_likelihood + 2.0 * p;
         let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
-        Ok(EtsModel {
+        EtsModel {
             spec: *self,
             params,
             level: r.level,
@@ -359,7 +466,9 @@ impl EtsSpec {
             aicc,
             n: y.len(),
             fitted: r.fitted,
-        })
+        }
+        .checked()
+        .map_err(|_| ForecastError::Diverged(*self))
     }
 }
 
@@ -374,14 +483,23 @@ impl EtsSpec {
 /// let model = auto_ets(&y, 12)?;
 /// let f = model.forecast(12, 0.8, 7)?;
 /// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] < f.mean[0] && f.mean[0] < f.upper[0]);
+/// assert!(auto_ets(&y, usize::MAX).is_err()); // a season longer than any calendar's
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
+///
+/// # Errors
+///
+/// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
+/// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`] for a
+/// period above [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::NoModel`] with each
+/// form's error when none could be fitted.
 pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
     validate(y)?;
+    limits::check("seasonal period", period, MAX_SEASON)?;
     let mean = y.iter().sum::<f64>() / y.len() as f64;
     if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
         let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
-        return Ok(EtsModel {
+        return EtsModel {
             spec,
             params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
             level: mean,
@@ -392,10 +510,11 @@ pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
             aicc: f64::NEG_INFINITY,
             n: y.len(),
             fitted: vec![mean; y.len()],
-        });
+        }
+        .checked();
     }
     let mut best: Option<EtsModel> = None;
-    let mut reasons = Vec::new();
+    let mut tried = Vec::new();
     for error in [ErrorType::Additive, ErrorType::Multiplicative] {
         for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
             for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
@@ -406,17 +525,110 @@ pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
                 match spec.fit(y) {
                     Ok(m) if best.as_ref().is_none_or(|b| m.aicc < b.aicc) => best = Some(m),
                     Ok(_) => {}
-                    Err(e) => reasons.push(e.to_string()),
+                    Err(e) => tried.push((spec, e)),
                 }
             }
         }
     }
-    best.ok_or_else(|| ForecastError::NoModel(reasons.join("; ")))
+    best.ok_or(ForecastError::NoModel { tried })
 }
 
 impl EtsModel {
+    /// `self` when its parts agree: a season of the form's length, finite states, parameters in
+    /// range, one finite fitted value per observation.
+    fn checked(self) -> Result<EtsModel, ForecastError> {
+        let bad = |reason| Err(ForecastError::InvalidModel(reason));
+        check_period(&self.spec).map_err(|_| ForecastError::InvalidModel("the seasonal period is too long"))?;
+        if self.spec.season != SeasonType::None && self.spec.period < 2 {
+            return bad("a seasonal form needs a period of at least 2");
+        }
+        if self.season.len() != seasonal(&self.spec) {
+            return bad("the seasonal states do not match the form's period");
+        }
+        let p = &self.params;
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        if !(unit(p.alpha) && unit(p.beta) && unit(p.gamma) && p.phi > 0.0 && p.phi <= 1.0) {
+            return bad("smoothing parameters must be in [0, 1] and the damping in (0, 1]");
+        }
+        if !(self.level.is_finite() && self.trend.is_finite() && self.season.iter().all(|s| s.is_finite())) {
+            return bad("states must be finite");
+        }
+        if !(self.sigma2.is_finite() && self.sigma2 >= 0.0) {
+            return bad("the variance must be finite and not negative");
+        }
+        if self.log_likelihood.is_nan() || self.aicc.is_nan() {
+            return bad("the log-likelihood and AICc must not be NaN");
+        }
+        if self.fitted.len() != self.n || self.n == 0 || self.fitted.iter().any(|f| !f.is_finite()) {
+            return bad("one finite fitted value per observation is needed");
+        }
+        Ok(self)
+    }
+
+    /// The form.
+    pub fn spec(&self) -> EtsSpec {
+        self.spec
+    }
+
+    /// Smoothing parameters.
+    pub fn params(&self) -> EtsParams {
+        self.params
+    }
+
+    /// Level after the last observation.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// Trend after the last observation (0 without a trend).
+    pub fn trend(&self) -> f64 {
+        self.trend
+    }
+
+    /// The seasonal states, starting with the next season to come (one state, unused, without
+    /// a season).
+    pub fn season(&self) -> &[f64] {
+        &self.season
+    }
+
+    /// Residual variance (of absolute errors for additive, relative for multiplicative).
+    pub fn sigma2(&self) -> f64 {
+        self.sigma2
+    }
+
+    /// Log-likelihood (+∞ for a constant series).
+    pub fn log_likelihood(&self) -> f64 {
+        self.log_likelihood
+    }
+
+    /// Small-sample corrected AIC (−∞ for a constant series).
+    pub fn aicc(&self) -> f64 {
+        self.aicc
+    }
+
+    /// Observations fitted.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// One-step-ahead fitted values, one per observation.
+    pub fn fitted(&self) -> &[f64] {
+        &self.fitted
+    }
+
     /// Point forecasts for `h` steps.
-    pub fn point_forecast(&self, h: usize) -> Vec<f64> {
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::ZeroCount`] for `h = 0` and [`ForecastError::Limit`] above
+    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
+    pub fn point_forecast(&self, h: usize) -> Result<Vec<f64>, ForecastError> {
+        check_horizon(h)?;
+        Ok(self.points(h))
+    }
+
+    /// Point forecasts for a checked horizon.
+    fn points(&self, h: usize) -> Vec<f64> {
         let m = self.season.len().max(1);
         let mut damp_sum = 0.0;
         let mut phi_k = 1.0;
@@ -429,7 +641,8 @@ impl EtsModel {
                     TrendType::Additive => self.level + k as f64 * self.trend,
                     TrendType::Damped => self.level + damp_sum * self.trend,
                 };
-                let s = self.season[(k - 1) % m];
+                // never empty: a model has at least one seasonal state by construction
+                let s = self.season.get((k - 1) % m).copied().unwrap_or(0.0);
                 match self.spec.season {
                     SeasonType::None => tr,
                     SeasonType::Additive => tr + s,
@@ -442,11 +655,18 @@ impl EtsModel {
     /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%). Additive-error
     /// models without a multiplicative season have exact analytic variances; the others are
     /// simulated (2,000 paths) with `seed`.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Level`] for a level outside (0, 1); [`ForecastError::ZeroCount`] for
+    /// `h = 0`; [`ForecastError::Limit`] for `h` above
+    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or, for simulated intervals, `2,000 × h`
+    /// above [`MAX_TRIALS`](crate::limits::MAX_TRIALS) (h up to 5,000).
     pub fn forecast(&self, h: usize, level: f64, seed: u64) -> Result<Forecast, ForecastError> {
-        if h == 0 || !(level > 0.0 && level < 1.0) {
-            return Err(ForecastError::InvalidInput(format!("need h > 0 and a level in (0, 1); got {h}, {level}")));
+        if !(level > 0.0 && level < 1.0) {
+            return Err(ForecastError::Level(level));
         }
-        let mean = self.point_forecast(h);
+        let mean = self.point_forecast(h)?;
         if self.sigma2 == 0.0 {
             return Ok(Forecast { lower: mean.clone(), upper: mean.clone(), mean, level });
         }
@@ -465,7 +685,7 @@ impl EtsModel {
             }
             return Ok(Forecast { mean, lower, upper, level });
         }
-        let paths = self.simulate(h, 2_000, seed);
+        let paths = self.simulate(h, 2_000, seed)?;
         let q = |k: usize, p: f64| {
             let mut col: Vec<f64> = paths.iter().map(|path| path[k]).collect();
             col.sort_by(f64::total_cmp);
@@ -485,13 +705,17 @@ impl EtsModel {
         let p = &self.params;
         let m = self.season.len().max(1);
         let phi = if self.spec.trend == TrendType::Damped { p.phi } else { 1.0 };
+        // Σ_{i=1..j} φ^i, grown term by term in the order a fresh sum would add them (the same
+        // bits), so a long horizon costs O(h) rather than O(h²); j < h ≤ MAX_HORIZON fits an i32
+        let mut damp_sum = 0.0;
         (1..h)
             .map(|j| {
                 let jf = j as f64;
+                damp_sum += phi.powi(j as i32);
                 let trend_part = match self.spec.trend {
                     TrendType::None => 0.0,
                     TrendType::Additive => p.beta * jf,
-                    TrendType::Damped => p.beta * (1..=j).map(|i| phi.powi(i as i32)).sum::<f64>(),
+                    TrendType::Damped => p.beta * damp_sum,
                 };
                 let season_part = if self.spec.season == SeasonType::Additive && j % m == 0 { p.gamma } else { 0.0 };
                 p.alpha + trend_part + season_part
@@ -501,7 +725,19 @@ impl EtsModel {
 
     /// Simulate `paths` future sample paths of length `h` with errors drawn from the fitted
     /// distribution; the same seed gives the same paths.
-    pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::ZeroCount`] for no steps or no paths; [`ForecastError::Limit`] for `h`
+    /// above [`MAX_HORIZON`](crate::limits::MAX_HORIZON) or `paths × h` above
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS) simulated values.
+    pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Result<Vec<Vec<f64>>, ForecastError> {
+        check_simulation(h, paths)?;
+        Ok(self.paths(h, paths, seed))
+    }
+
+    /// `paths` sample paths of checked length and number.
+    fn paths(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
         let mut rng = StdRng::seed_from_u64(seed);
         let normal = Normal::new(0.0, self.sigma2.sqrt()).unwrap_or(Normal::standard());
         let m = self.season.len().max(1);
@@ -549,7 +785,21 @@ impl EtsModel {
 }
 
 /// Seasonal naive: each forecast repeats the value one season earlier (the benchmark to beat).
+///
+/// ```
+/// use revops::forecast::seasonal_naive;
+/// assert_eq!(seasonal_naive(&[1.0, 2.0, 3.0, 4.0], 2, 3)?, [3.0, 4.0, 3.0]);
+/// assert!(seasonal_naive(&[1.0], 2, 3).is_err()); // shorter than one season
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::ShortSeries`] for fewer points than one season; [`ForecastError::ZeroCount`]
+/// and [`ForecastError::Limit`] for a horizon of 0 or above
+/// [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
 pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, ForecastError> {
+    check_horizon(h)?;
     let m = period.max(1);
     if y.len() < m {
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });

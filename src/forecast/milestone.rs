@@ -1,8 +1,9 @@
 //! Milestone ETA: when ARR crosses a target, as a distribution from simulated forecast paths.
 
+use super::ets::check_simulation;
 use super::{auto_ets, ForecastError};
 use crate::calendar::Month;
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 
 /// The distribution of the month ARR first crosses a target.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +38,18 @@ impl MilestoneEta {
 /// let arr: Vec<Money> = (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
 /// let eta = milestone_eta(&arr, Month::new(2026, 10)?, Money::parse("1000000000", Currency::USD)?, 60, 1_000, 42)?;
 /// assert!(eta.p50.is_some());
+/// // the horizon and paths size the simulation: above the limits they are refused
+/// assert!(milestone_eta(&arr, Month::new(2026, 10)?, Money::parse("1", Currency::USD)?, usize::MAX, 10, 1).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// A money currency mismatch when the history and target differ in currency; the errors of
+/// [`auto_ets`] on the history; and those of [`EtsModel::simulate`](super::EtsModel::simulate)
+/// for a horizon or paths of 0, or above the limits (`horizon` at most
+/// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), `paths × horizon` at most
+/// [`MAX_TRIALS`](crate::limits::MAX_TRIALS)).
 pub fn milestone_eta(
     history: &[Money],
     last: Month,
@@ -47,16 +58,15 @@ pub fn milestone_eta(
     paths: usize,
     seed: u64,
 ) -> Result<MilestoneEta, ForecastError> {
-    if history.iter().any(|m| m.currency() != target.currency()) {
-        return Err(ForecastError::InvalidInput("history and target must share a currency".into()));
+    if let Some(m) = history.iter().find(|m| m.currency() != target.currency()) {
+        let (left, right) = (m.currency(), target.currency());
+        return Err(MoneyError::CurrencyMismatch { op: "milestone history and target", left, right }.into());
     }
-    if horizon == 0 || paths == 0 {
-        return Err(ForecastError::InvalidInput("horizon and paths must be positive".into()));
-    }
+    check_simulation(horizon, paths)?; // before the fit: a refused count costs nothing
     let y: Vec<f64> = history.iter().map(Money::to_f64_lossy).collect();
     let model = auto_ets(&y, 12)?;
     let t = target.to_f64_lossy();
-    let sims = model.simulate(horizon, paths, seed);
+    let sims = model.simulate(horizon, paths, seed)?;
     let mut crossed = vec![0usize; horizon];
     let mut firsts: Vec<usize> = Vec::with_capacity(paths);
     for path in &sims {
@@ -80,7 +90,7 @@ pub fn milestone_eta(
         }
     }
     Ok(MilestoneEta {
-        model: model.spec.to_string(),
+        model: model.spec().to_string(),
         p10: quantile(0.1),
         p50: quantile(0.5),
         p90: quantile(0.9),

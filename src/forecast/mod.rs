@@ -17,7 +17,7 @@ mod milestone;
 mod pipeline;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
-pub use error::ForecastError;
+pub use error::{ForecastError, Inadmissible};
 pub use ets::{auto_ets, seasonal_naive, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast, SeasonType, TrendType};
 pub use milestone::{milestone_eta, MilestoneEta};
 pub use pipeline::{

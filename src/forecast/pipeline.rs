@@ -12,7 +12,8 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::ForecastError;
 use crate::calendar::Period;
-use crate::money::{Currency, Money};
+use crate::limits::{self, MAX_TRIALS};
+use crate::money::{Currency, Money, MoneyError, Percent};
 
 /// The seller's call on a deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,8 +45,8 @@ pub struct PipelineDeal {
     pub region: String,
     /// Amount.
     pub amount: Money,
-    /// Win probability.
-    pub probability: f64,
+    /// Win probability, between 0% and 100% (`"70%"` in JSON).
+    pub probability: Percent,
     /// Expected close date.
     pub close_date: NaiveDate,
     /// Category.
@@ -68,8 +69,19 @@ pub struct CategoryRollup {
     pub weighted: Money,
 }
 
-fn dec(x: f64) -> Decimal {
-    Decimal::from_f64(x).unwrap_or(Decimal::ZERO)
+/// The deal's probability when it is a probability (0% to 100%).
+fn probability(d: &PipelineDeal) -> Result<Percent, ForecastError> {
+    d.probability
+        .check_unit("win probability")
+        .map_err(|_| ForecastError::DealProbability { deal: d.id.clone(), probability: d.probability })
+}
+
+/// The deal when it is in `currency`.
+fn in_currency(d: &PipelineDeal, currency: Currency) -> Result<&PipelineDeal, ForecastError> {
+    if d.amount.currency() != currency {
+        return Err(ForecastError::DealCurrency { deal: d.id.clone(), found: d.amount.currency(), expected: currency });
+    }
+    Ok(d)
 }
 
 fn rollup<'a>(
@@ -79,14 +91,7 @@ fn rollup<'a>(
     let z = Money::zero(currency);
     let mut r = CategoryRollup { closed: z, commit: z, best_case: z, pipeline: z, weighted: z };
     for d in deals {
-        if d.amount.currency() != currency {
-            return Err(ForecastError::InvalidInput(format!(
-                "deal {} is in {}, the rollup in {currency}",
-                d.id,
-                d.amount.currency()
-            )));
-        }
-        let a = d.amount;
+        let a = in_currency(d, currency)?.amount;
         use ForecastCategory::*;
         if d.category == Closed {
             r.closed = r.closed.checked_add(a)?;
@@ -99,8 +104,8 @@ fn rollup<'a>(
         }
         if d.category != Omitted {
             r.pipeline = r.pipeline.checked_add(a)?;
-            let p = if d.category == Closed { 1.0 } else { d.probability };
-            r.weighted = r.weighted.checked_add(a.checked_mul(dec(p))?)?;
+            let p = if d.category == Closed { Percent::HUNDRED } else { probability(d)? };
+            r.weighted = r.weighted.checked_add(p.of(a)?)?;
         }
     }
     r.weighted = r.weighted.round();
@@ -122,11 +127,36 @@ pub struct PipelineForecast {
 }
 
 /// Category rollups of the deals closing in `quarter`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::calendar::Quarter;
+/// use revops::forecast::{pipeline_forecast, ForecastCategory, PipelineDeal};
+/// use revops::{Currency, Money};
+/// let deal = |id: &str, p: &str| PipelineDeal { id: id.into(), rep: "ann".into(), team: "east".into(),
+///     region: "NA".into(), amount: Money::parse("1000", Currency::USD).unwrap(), probability: p.parse().unwrap(),
+///     close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), category: ForecastCategory::Commit };
+/// let q4 = Quarter::new(2026, 4)?.period();
+/// let f = pipeline_forecast(&[deal("a", "70%"), deal("b", "25%")], q4, Currency::USD)?;
+/// assert_eq!(f.total.weighted, Money::parse("950", Currency::USD)?); // 700 + 250
+/// // 7000% is no probability: refused, naming the deal
+/// assert!(pipeline_forecast(&[deal("c", "7000%")], q4, Currency::USD).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ForecastError::DealProbability`] for a deal whose probability is outside 0%–100%,
+/// [`ForecastError::DealCurrency`] for a deal in the quarter in another currency, and a money
+/// overflow when the totals do not fit a `Decimal`.
 pub fn pipeline_forecast(
     deals: &[PipelineDeal],
     quarter: Period,
     currency: Currency,
 ) -> Result<PipelineForecast, ForecastError> {
+    for d in deals {
+        probability(d)?;
+    }
     let inside: Vec<&PipelineDeal> = deals.iter().filter(|d| quarter.contains(d.close_date)).collect();
     let group = |key: &dyn Fn(&PipelineDeal) -> &str| -> Result<BTreeMap<String, CategoryRollup>, ForecastError> {
         let mut keys: Vec<&str> = inside.iter().map(|d| key(d)).collect();
@@ -172,14 +202,25 @@ pub struct CloseDistribution {
 /// use revops::forecast::{monte_carlo_close, ForecastCategory, PipelineDeal};
 /// use revops::{Currency, Money};
 /// let q = Quarter::new(2026, 4)?.period();
-/// let deal = |id: &str, p| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "NA".into(),
-///     amount: Money::parse("100000", Currency::USD).unwrap(), probability: p,
+/// let deal = |id: &str, p: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "NA".into(),
+///     amount: Money::parse("100000", Currency::USD).unwrap(), probability: p.parse().unwrap(),
 ///     close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), category: ForecastCategory::Commit };
-/// let deals = [deal("a", 0.9), deal("b", 0.5), deal("c", 0.2)];
+/// let deals = [deal("a", "90%"), deal("b", "50%"), deal("c", "20%")];
 /// let d = monte_carlo_close(&deals, q, 0.0, Money::parse("150000", Currency::USD)?, 20_000, 7)?;
 /// assert!((d.mean.to_f64_lossy() - 160_000.0).abs() < 3_000.0); // Σ probability × amount
+/// // the trials size the work: a count above the limit is refused, not allocated
+/// assert!(monte_carlo_close(&deals, q, 0.0, Money::parse("1", Currency::USD)?, usize::MAX, 7).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// [`ForecastError::ZeroCount`] for no trials; [`ForecastError::Slip`] for a negative or
+/// non-finite slip;
+/// [`ForecastError::Limit`] for more than [`MAX_TRIALS`](crate::limits::MAX_TRIALS) trials;
+/// [`ForecastError::DealProbability`] and [`ForecastError::DealCurrency`] for a deal whose
+/// probability is outside 0%–100% or whose currency is not the target's; a money overflow when
+/// a simulated close is too large for a `Decimal`.
 pub fn monte_carlo_close(
     deals: &[PipelineDeal],
     quarter: Period,
@@ -188,8 +229,12 @@ pub fn monte_carlo_close(
     trials: usize,
     seed: u64,
 ) -> Result<CloseDistribution, ForecastError> {
-    if trials == 0 || !(slip_sd_days.is_finite() && slip_sd_days >= 0.0) {
-        return Err(ForecastError::InvalidInput("need trials > 0 and a non-negative slip".into()));
+    limits::check("Monte Carlo trials", trials, MAX_TRIALS)?;
+    if trials == 0 {
+        return Err(ForecastError::ZeroCount("Monte Carlo trials"));
+    }
+    if !(slip_sd_days.is_finite() && slip_sd_days >= 0.0) {
+        return Err(ForecastError::Slip(slip_sd_days));
     }
     let currency = target.currency();
     let normal = Normal::standard();
@@ -197,13 +242,9 @@ pub fn monte_carlo_close(
     // (amount, threshold): counted when a uniform u64 falls below the threshold
     let mut open: Vec<(f64, u64)> = Vec::with_capacity(deals.len());
     for d in deals {
-        if d.amount.currency() != currency {
-            return Err(ForecastError::InvalidInput(format!("deal {} is not in {currency}", d.id)));
-        }
-        if !(0.0..=1.0).contains(&d.probability) {
-            return Err(ForecastError::InvalidInput(format!("deal {} has probability {}", d.id, d.probability)));
-        }
-        let amount = d.amount.to_f64_lossy();
+        let amount = in_currency(d, currency)?.amount.to_f64_lossy();
+        // the simulation draws in f64; the exact percent stops at this boundary
+        let win = probability(d)?.to_f64_lossy();
         match d.category {
             ForecastCategory::Closed if quarter.contains(d.close_date) => closed += amount,
             ForecastCategory::Closed | ForecastCategory::Omitted => {}
@@ -215,7 +256,7 @@ pub fn monte_carlo_close(
                 } else {
                     normal.cdf(days_left / slip_sd_days) - normal.cdf(-(days_before_start + 1.0) / slip_sd_days)
                 };
-                let p = (d.probability * in_quarter).clamp(0.0, 1.0);
+                let p = (win * in_quarter).clamp(0.0, 1.0);
                 open.push((amount, (p * u64::MAX as f64) as u64));
             }
         }
@@ -226,14 +267,17 @@ pub fn monte_carlo_close(
         .collect();
     totals.sort_by(f64::total_cmp);
     let pick = |q: f64| totals[((q * (trials - 1) as f64).round() as usize).min(trials - 1)];
-    let money = |x: f64| Money::new(dec(x), currency).round();
+    // a close too large for a Decimal is an overflow, never a silent zero
+    let money = |x: f64| {
+        Decimal::from_f64(x).map(|d| Money::new(d, currency).round()).ok_or(MoneyError::Overflow("simulated close"))
+    };
     let t = target.to_f64_lossy();
     Ok(CloseDistribution {
         trials,
-        p10: money(pick(0.1)),
-        p50: money(pick(0.5)),
-        p90: money(pick(0.9)),
-        mean: money(totals.iter().sum::<f64>() / trials as f64),
+        p10: money(pick(0.1))?,
+        p50: money(pick(0.5))?,
+        p90: money(pick(0.9))?,
+        mean: money(totals.iter().sum::<f64>() / trials as f64)?,
         p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
     })
 }

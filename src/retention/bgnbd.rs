@@ -6,7 +6,9 @@ use statrs::distribution::{Beta, Gamma};
 use statrs::function::beta::checked_ln_beta;
 use statrs::function::gamma::{digamma, ln_gamma};
 
+use super::sbg::positive;
 use super::RetentionError;
+use crate::limits::{self, LimitExceeded, MAX_COUNT};
 use crate::stats::bfgs;
 
 /// A customer's purchase history in model units (weeks, say): repeat purchases `frequency`,
@@ -24,19 +26,30 @@ pub struct Rfm {
 }
 
 /// A fitted BG/NBD model: purchase rates λ ~ Gamma(r, α) across customers, dropout after each
-/// purchase with probability p ~ Beta(a, b).
+/// purchase with probability p ~ Beta(a, b). All four are finite and positive by construction
+/// (JSON too).
+///
+/// ```
+/// use revops::retention::{BgNbd, Rfm};
+/// let m = BgNbd::new(0.243, 4.414, 0.793, 2.426)?; // Fader, Hardie & Lee (2005), CDNOW
+/// let p = m.p_alive(&Rfm { frequency: 2, recency: 30.0, t: 39.0 })?;
+/// assert!(p > 0.0 && p < 1.0);
+/// assert!(BgNbd::new(-1.0, 4.414, 0.793, 2.426).is_err());
+/// # Ok::<(), revops::retention::RetentionError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BgNbdRepr"))]
 pub struct BgNbd {
-    /// Gamma shape r.
-    pub r: f64,
-    /// Gamma rate α.
-    pub alpha: f64,
-    /// Beta a.
-    pub a: f64,
-    /// Beta b.
-    pub b: f64,
+    r: f64,
+    alpha: f64,
+    a: f64,
+    b: f64,
 }
+
+deserialize_via!(BgNbd, BgNbdRepr { r: f64, alpha: f64, a: f64, b: f64 }, RetentionError, |m| {
+    BgNbd::new(m.r, m.alpha, m.a, m.b)
+});
 
 /// A fit with diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,17 +63,21 @@ pub struct BgNbdFit {
     pub iterations: usize,
 }
 
+/// A history that can happen: finite `t > 0`, `0 ≤ recency ≤ t`, recency 0 without repeats.
+fn check_history(d: &Rfm) -> Result<(), RetentionError> {
+    let ordered = d.t.is_finite() && d.recency.is_finite() && d.t > 0.0 && d.recency >= 0.0 && d.recency <= d.t;
+    if !ordered || (d.frequency == 0 && d.recency != 0.0) {
+        return Err(RetentionError::InvalidHistory(*d));
+    }
+    Ok(())
+}
+
 fn validate(data: &[Rfm]) -> Result<(), RetentionError> {
     if data.len() < 10 {
         return Err(RetentionError::NotEnoughData(format!("BG/NBD needs at least 10 customers, got {}", data.len())));
     }
     for d in data {
-        if !(d.t.is_finite() && d.recency.is_finite()) || d.t <= 0.0 || d.recency < 0.0 || d.recency > d.t {
-            return Err(RetentionError::InvalidInput(format!("need 0 ≤ recency ≤ t and t > 0, got {d:?}")));
-        }
-        if d.frequency == 0 && d.recency != 0.0 {
-            return Err(RetentionError::InvalidInput("recency must be 0 when there are no repeat purchases".into()));
-        }
+        check_history(d)?;
     }
     if data.iter().all(|d| d.frequency == 0) {
         return Err(RetentionError::Degenerate("no customer made a repeat purchase".into()));
@@ -144,17 +161,58 @@ impl Grouped {
 }
 
 impl BgNbd {
+    /// The model with Gamma shape `r` and rate `alpha`, Beta shapes `a` and `b`.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidModel`] unless all four are finite and positive.
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<BgNbd, RetentionError> {
+        if ![r, alpha, a, b].iter().all(|x| positive(*x)) {
+            return Err(RetentionError::InvalidModel {
+                model: "BG/NBD",
+                reason: "r, α, a and b must be finite and positive",
+            });
+        }
+        Ok(BgNbd { r, alpha, a, b })
+    }
+
+    /// Gamma shape r.
+    pub fn r(&self) -> f64 {
+        self.r
+    }
+
+    /// Gamma rate α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Beta shape a.
+    pub fn a(&self) -> f64 {
+        self.a
+    }
+
+    /// Beta shape b.
+    pub fn b(&self) -> f64 {
+        self.b
+    }
+
     /// Fit by maximum likelihood.
     ///
     /// ```
     /// use rand::SeedableRng;
     /// use revops::retention::BgNbd;
-    /// let truth = BgNbd { r: 0.5, alpha: 4.0, a: 0.8, b: 2.5 };
+    /// let truth = BgNbd::new(0.5, 4.0, 0.8, 2.5)?;
     /// let data = truth.simulate(5_000, 52.0, &mut rand::rngs::StdRng::seed_from_u64(1))?;
     /// let fit = BgNbd::fit(&data)?;
-    /// assert!((fit.model.r - 0.5).abs() < 0.15);
+    /// assert!((fit.model.r() - 0.5).abs() < 0.15);
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::NotEnoughData`] for fewer than 10 customers;
+    /// [`RetentionError::InvalidHistory`]; [`RetentionError::Degenerate`] when nobody made a
+    /// repeat purchase; [`RetentionError::NoConvergence`].
     pub fn fit(data: &[Rfm]) -> Result<BgNbdFit, RetentionError> {
         validate(data)?;
         let grouped = Grouped::new(data);
@@ -172,31 +230,55 @@ impl BgNbd {
             1e-7,
             500,
         );
+        let not_converged = RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value * n };
         if !m.converged {
-            return Err(RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value * n });
+            return Err(not_converged);
         }
-        let model = BgNbd { r: m.x[0].exp(), alpha: m.x[1].exp(), a: m.x[2].exp(), b: m.x[3].exp() };
+        let model = BgNbd::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()).map_err(|_| not_converged)?;
         Ok(BgNbdFit { model, log_likelihood: -m.value * n, iterations: m.iterations })
     }
 
     /// Log-likelihood of one customer (for checks and diagnostics).
-    pub fn log_likelihood(&self, d: &Rfm) -> f64 {
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidHistory`] for a history that cannot happen;
+    /// [`RetentionError::NonFinite`] when the likelihood is NaN.
+    pub fn log_likelihood(&self, d: &Rfm) -> Result<f64, RetentionError> {
+        check_history(d)?;
         let mut g = [0.0; 4];
         let theta = [self.r.ln(), self.alpha.ln(), self.a.ln(), self.b.ln()];
-        -Grouped::new(std::slice::from_ref(d)).nll(&theta, &mut g)
+        let ll = -Grouped::new(std::slice::from_ref(d)).nll(&theta, &mut g);
+        if ll.is_nan() {
+            return Err(RetentionError::NonFinite("log-likelihood"));
+        }
+        Ok(ll)
     }
 
     /// The probability the customer is still active.
-    pub fn p_alive(&self, d: &Rfm) -> f64 {
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidHistory`] for a history that cannot happen (NaN, recency after
+    /// `t`…), where the formula would give NaN.
+    pub fn p_alive(&self, d: &Rfm) -> Result<f64, RetentionError> {
+        check_history(d)?;
         if d.frequency == 0 {
-            return 1.0;
+            return Ok(1.0);
         }
         let x = f64::from(d.frequency);
         let log_ratio = (self.r + x) * ((self.alpha + d.t).ln() - (self.alpha + d.recency).ln());
-        1.0 / (1.0 + (self.a / (self.b + x - 1.0)) * log_ratio.exp())
+        // b + x − 1 ≥ b > 0 and the ratio is ≥ 1, so this lies in [0, 1]
+        Ok(1.0 / (1.0 + (self.a / (self.b + x - 1.0)) * log_ratio.exp()))
     }
 
     /// Expected purchases in the next `horizon` time units (FHL 2005, eq. 10). Needs `a > 1`.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::OutOfDomain`] for `a ≤ 1`; [`RetentionError::InvalidHistory`];
+    /// [`RetentionError::InvalidInput`] for a negative or non-finite horizon;
+    /// [`RetentionError::NonFinite`] when the expectation overflows.
     pub fn expected_purchases(&self, d: &Rfm, horizon: f64) -> Result<f64, RetentionError> {
         if self.a <= 1.0 {
             return Err(RetentionError::OutOfDomain(format!(
@@ -204,8 +286,9 @@ impl BgNbd {
                 self.a
             )));
         }
-        if horizon.is_nan() || horizon < 0.0 {
-            return Err(RetentionError::InvalidInput("horizon must not be negative".into()));
+        check_history(d)?;
+        if !horizon.is_finite() || horizon < 0.0 {
+            return Err(RetentionError::InvalidInput(format!("horizon {horizon} must be finite and not negative")));
         }
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
         let x = f64::from(d.frequency);
@@ -218,17 +301,39 @@ impl BgNbd {
         } else {
             1.0
         };
-        Ok(first * inner / denom)
+        let expected = first * inner / denom;
+        if !expected.is_finite() {
+            return Err(RetentionError::NonFinite("expected purchases"));
+        }
+        Ok(expected)
     }
 
     /// Simulate `customers` customers observed for `t` time units (for what-ifs and tests).
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::Limit`] for more than [`MAX_COUNT`](crate::limits::MAX_COUNT)
+    /// customers, or a customer who would make more than that many purchases (a model whose
+    /// rates are far beyond any data); [`RetentionError::InvalidInput`] for a `t` that is not
+    /// finite and positive.
     pub fn simulate<R: Rng + ?Sized>(&self, customers: usize, t: f64, rng: &mut R) -> Result<Vec<Rfm>, RetentionError> {
+        limits::check("simulated customers", customers, MAX_COUNT)?;
+        if !(t.is_finite() && t > 0.0) {
+            return Err(RetentionError::InvalidInput(format!("observation time {t} must be finite and positive")));
+        }
+        // E[λ] t purchases a customer makes before any dropout: refuse a model that would count
+        // past the limit before drawing anything (the loop below checks each customer too)
+        let mean_purchases = self.r / self.alpha * t;
+        if mean_purchases.is_nan() || mean_purchases > MAX_COUNT as f64 {
+            let what = "expected purchases of one customer";
+            return Err(LimitExceeded { what, requested: mean_purchases as u128, max: MAX_COUNT }.into());
+        }
         let bad = |e: statrs::distribution::GammaError| RetentionError::InvalidInput(e.to_string());
         let bad_beta = |e: statrs::distribution::BetaError| RetentionError::InvalidInput(e.to_string());
         let gamma = Gamma::new(self.r, self.alpha).map_err(bad)?;
         let beta = Beta::new(self.a, self.b).map_err(bad_beta)?;
         let uniform = |rng: &mut R| -> f64 { rand::RngExt::random::<f64>(rng).max(f64::MIN_POSITIVE) };
-        Ok((0..customers)
+        (0..customers)
             .map(|_| {
                 let lambda: f64 = rand::distr::Distribution::sample(&gamma, rng);
                 let p: f64 = rand::distr::Distribution::sample(&beta, rng);
@@ -238,15 +343,17 @@ impl BgNbd {
                     if now > t {
                         break;
                     }
+                    // MAX_COUNT < u32::MAX: the count cannot overflow, and the loop must end
+                    limits::check("simulated purchases of one customer", x + 1, MAX_COUNT)?;
                     x += 1;
                     last = now;
                     if uniform(rng) < p {
                         break;
                     }
                 }
-                Rfm { frequency: x, recency: last, t }
+                Ok(Rfm { frequency: x, recency: last, t })
             })
-            .collect())
+            .collect()
     }
 }
 

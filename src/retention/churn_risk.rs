@@ -29,23 +29,41 @@ pub struct HoldoutMetrics {
     pub brier: f64,
 }
 
-/// A fitted churn-risk model.
+/// A fitted churn-risk model. Its parts agree by construction (JSON too): one finite mean, one
+/// finite positive scale and one coefficient per feature.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ChurnRiskModelRepr"))]
 pub struct ChurnRiskModel {
-    /// Feature names.
-    pub features: Vec<String>,
-    /// Training means (features are standardised before the model sees them).
-    pub means: Vec<f64>,
-    /// Training standard deviations (1 for a constant feature).
-    pub scales: Vec<f64>,
-    /// The logistic model on standardised features.
-    pub model: LogisticModel,
-    /// Platt calibration fitted on the holdout.
-    pub calibration: PlattCalibrator,
-    /// Holdout metrics.
-    pub holdout: HoldoutMetrics,
+    features: Vec<String>,
+    means: Vec<f64>,
+    scales: Vec<f64>,
+    model: LogisticModel,
+    calibration: PlattCalibrator,
+    holdout: HoldoutMetrics,
 }
+
+deserialize_via!(
+    ChurnRiskModel,
+    ChurnRiskModelRepr {
+        features: Vec<String>,
+        means: Vec<f64>,
+        scales: Vec<f64>,
+        model: LogisticModel,
+        calibration: PlattCalibrator,
+        holdout: HoldoutMetrics,
+    },
+    RetentionError,
+    |r| ChurnRiskModel {
+        features: r.features,
+        means: r.means,
+        scales: r.scales,
+        model: r.model,
+        calibration: r.calibration,
+        holdout: r.holdout,
+    }
+    .checked()
+);
 
 /// One factor behind a score.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,9 +104,15 @@ impl ChurnRiskSpec {
     /// assert!(model.assess(&[0.1])?.probability > model.assess(&[0.9])?.probability);
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidInput`] for no features or rows that are not one per account;
+    /// [`RetentionError::NotEnoughData`] for fewer than 5 holdout groups of accounts; the
+    /// errors of the logistic fit and the calibration ([`RetentionError::Stats`]).
     pub fn fit(&self, rows: &[f64], churned: &[bool]) -> Result<ChurnRiskModel, RetentionError> {
         let p = self.features.len();
-        if p == 0 || rows.len() != churned.len() * p {
+        if p == 0 || churned.len().checked_mul(p) != Some(rows.len()) {
             return Err(RetentionError::InvalidInput(format!(
                 "{} values for {} accounts of {p} features",
                 rows.len(),
@@ -96,16 +120,16 @@ impl ChurnRiskSpec {
             )));
         }
         let every = self.holdout_every.max(2);
-        if churned.len() < 5 * every {
+        let needed = every.saturating_mul(5); // five holdout groups at least; cannot overflow
+        if churned.len() < needed {
             return Err(RetentionError::NotEnoughData(format!(
-                "need at least {} accounts, got {}",
-                5 * every,
+                "need at least {needed} accounts, got {}",
                 churned.len()
             )));
         }
-        let (means, scales) = crate::stats::standardisation(rows, p);
+        let (means, scales) = crate::stats::standardisation(rows, p)?;
         let crate::stats::HoldoutSplit { train_x, train_y, hold_x, hold_y } =
-            crate::stats::holdout_split(rows, p, churned, every, &means, &scales);
+            crate::stats::holdout_split(rows, p, churned, every, &means, &scales)?;
         let fit = self.logistic.fit(&train_x, p, &train_y)?;
         let scores: Vec<f64> = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect();
         let calibration = PlattCalibrator::fit(&scores, &hold_y)?;
@@ -115,26 +139,94 @@ impl ChurnRiskSpec {
             auc: auc(&scores, &hold_y)?,
             brier: brier_score(&calibrated, &hold_y)?,
         };
-        Ok(ChurnRiskModel { features: self.features.clone(), means, scales, model: fit.model, calibration, holdout })
+        ChurnRiskModel { features: self.features.clone(), means, scales, model: fit.model, calibration, holdout }
+            .checked()
     }
 }
 
 impl ChurnRiskModel {
-    /// Score one account (its raw feature values, in the model's feature order).
-    pub fn assess(&self, values: &[f64]) -> Result<ChurnRisk, RetentionError> {
-        if values.len() != self.features.len() || values.iter().any(|v| !v.is_finite()) {
-            return Err(RetentionError::InvalidInput(format!("need {} finite feature values", self.features.len())));
+    /// `self` when its parts agree: one finite mean, one finite positive scale and one
+    /// coefficient per feature.
+    fn checked(self) -> Result<ChurnRiskModel, RetentionError> {
+        let p = self.features.len();
+        if self.means.len() != p || self.scales.len() != p || self.model.coefficients().len() != p {
+            return Err(RetentionError::InvalidModel {
+                model: "churn-risk",
+                reason: "one mean, one scale and one coefficient per feature are needed",
+            });
         }
+        if self.means.iter().any(|m| !m.is_finite()) || self.scales.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+            return Err(RetentionError::InvalidModel {
+                model: "churn-risk",
+                reason: "means must be finite and scales finite and positive",
+            });
+        }
+        Ok(self)
+    }
+
+    /// Feature names, in column order.
+    pub fn features(&self) -> &[String] {
+        &self.features
+    }
+
+    /// Training means (features are standardised before the model sees them).
+    pub fn means(&self) -> &[f64] {
+        &self.means
+    }
+
+    /// Training standard deviations (1 for a constant feature).
+    pub fn scales(&self) -> &[f64] {
+        &self.scales
+    }
+
+    /// The logistic model on standardised features.
+    pub fn model(&self) -> &LogisticModel {
+        &self.model
+    }
+
+    /// Platt calibration fitted on the holdout.
+    pub fn calibration(&self) -> PlattCalibrator {
+        self.calibration
+    }
+
+    /// Holdout metrics.
+    pub fn holdout(&self) -> HoldoutMetrics {
+        self.holdout
+    }
+
+    /// `values` when there is one finite value per feature.
+    fn check_values(&self, values: &[f64]) -> Result<(), RetentionError> {
+        if values.len() != self.features.len() {
+            return Err(RetentionError::FeatureCount { expected: self.features.len(), got: values.len() });
+        }
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(RetentionError::NonFinite("feature values"));
+        }
+        Ok(())
+    }
+
+    /// Score one account (its raw feature values, in the model's feature order).
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::FeatureCount`] unless there is one value per feature;
+    /// [`RetentionError::NonFinite`] for a NaN or infinite value (or log-odds that come out NaN).
+    pub fn assess(&self, values: &[f64]) -> Result<ChurnRisk, RetentionError> {
+        self.check_values(values)?;
         let z: Vec<f64> = values.iter().zip(&self.means).zip(&self.scales).map(|((v, m), s)| (v - m) / s).collect();
         let log_odds = self.model.log_odds(&z);
         let mut factors: Vec<Factor> = self
             .model
             .contributions(&z)
             .into_iter()
-            .enumerate()
-            .map(|(j, c)| Factor { feature: self.features[j].clone(), value: values[j], contribution: c })
+            .zip(&self.features)
+            .zip(values)
+            .map(|((c, feature), value)| Factor { feature: feature.clone(), value: *value, contribution: c })
             .collect();
         factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+        if log_odds.is_nan() {
+            return Err(RetentionError::NonFinite("log-odds")); // values so far out that ∞ − ∞ arose
+        }
         Ok(ChurnRisk { probability: self.calibration.calibrate(log_odds), log_odds, factors })
     }
 }
@@ -154,19 +246,26 @@ pub struct ChurnRule {
 
 impl ChurnRiskModel {
     /// The rules that fire for an account, in the order given.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::FeatureCount`] unless there is one value per feature;
+    /// [`RetentionError::NonFinite`] for a NaN or infinite value;
+    /// [`RetentionError::InvalidInput`] for a rule naming a feature the model does not have.
     pub fn fired_rules<'r>(
         &self,
         values: &[f64],
         risk: &ChurnRisk,
         rules: &'r [ChurnRule],
     ) -> Result<Vec<&'r ChurnRule>, RetentionError> {
+        self.check_values(values)?;
         let mut out = Vec::new();
         for rule in rules {
             let lookup = |name: &str| {
                 if name == "probability" {
                     Some(risk.probability)
                 } else {
-                    self.features.iter().position(|f| f == name).map(|j| values[j])
+                    self.features.iter().position(|f| f == name).and_then(|j| values.get(j).copied())
                 }
             };
             let fires = rule.when.evaluate(lookup).map_err(|missing| {

@@ -85,6 +85,11 @@ impl KaplanMeier {
     /// assert_eq!(km.median(), Some(3.0));
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::NotEnoughData`] for no subjects; [`RetentionError::InvalidInput`] for a
+    /// negative or non-finite time, or a confidence outside (0, 1).
     pub fn fit(subjects: &[Subject], confidence: f64) -> Result<KaplanMeier, RetentionError> {
         validate(subjects)?;
         if !(confidence > 0.0 && confidence < 1.0) {
@@ -149,6 +154,11 @@ pub struct LogRank {
 }
 
 /// Compare the survival of two groups.
+///
+/// # Errors
+///
+/// [`RetentionError::NotEnoughData`] for an empty group; [`RetentionError::InvalidInput`] for a
+/// negative or non-finite time; [`RetentionError::Degenerate`] with no events to compare.
 pub fn log_rank(a: &[Subject], b: &[Subject]) -> Result<LogRank, RetentionError> {
     validate(a)?;
     validate(b)?;

@@ -2,17 +2,36 @@
 //! customer retention", Journal of Interactive Marketing 21(1)).
 
 use super::RetentionError;
+use crate::limits::{self, MAX_HORIZON};
 use crate::stats::{nelder_mead, NelderMead};
 
 /// A fitted sBG model: each customer churns each period with probability θ, and θ varies across
-/// customers as Beta(α, β).
+/// customers as Beta(α, β). Both shapes are finite and positive by construction (JSON too).
+///
+/// ```
+/// use revops::retention::ShiftedBetaGeometric;
+/// let m = ShiftedBetaGeometric::new(0.704, 1.182)?;
+/// assert!(m.survival(1) < 1.0 && m.retention_rate(2) > m.retention_rate(1));
+/// assert!(ShiftedBetaGeometric::new(0.0, 1.0).is_err());
+/// # #[cfg(feature = "serde")]
+/// assert!(serde_json::from_str::<ShiftedBetaGeometric>(r#"{"alpha":-1.0,"beta":1.0}"#).is_err());
+/// # Ok::<(), revops::retention::RetentionError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SbgRepr"))]
 pub struct ShiftedBetaGeometric {
-    /// Beta shape α.
-    pub alpha: f64,
-    /// Beta shape β.
-    pub beta: f64,
+    alpha: f64,
+    beta: f64,
+}
+
+deserialize_via!(ShiftedBetaGeometric, SbgRepr { alpha: f64, beta: f64 }, RetentionError, |r| {
+    ShiftedBetaGeometric::new(r.alpha, r.beta)
+});
+
+/// True for a finite, strictly positive model parameter.
+pub(super) fn positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
 }
 
 /// A fit with its diagnostics.
@@ -28,6 +47,28 @@ pub struct SbgFit {
 }
 
 impl ShiftedBetaGeometric {
+    /// The model with Beta shapes `alpha` and `beta`.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidModel`] unless both are finite and positive.
+    pub fn new(alpha: f64, beta: f64) -> Result<ShiftedBetaGeometric, RetentionError> {
+        if !(positive(alpha) && positive(beta)) {
+            return Err(RetentionError::InvalidModel { model: "sBG", reason: "α and β must be finite and positive" });
+        }
+        Ok(ShiftedBetaGeometric { alpha, beta })
+    }
+
+    /// Beta shape α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Beta shape β.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
     /// Fit by maximum likelihood to a survivor curve: `alive[0]` customers at the start,
     /// `alive[t]` still active after `t` periods (non-increasing).
     ///
@@ -36,10 +77,17 @@ impl ShiftedBetaGeometric {
     /// // Fader & Hardie (2007), "regular" customers, years 0–7.
     /// let alive = [1000, 631, 468, 382, 326, 289, 262, 241];
     /// let fit = ShiftedBetaGeometric::fit(&alive)?;
-    /// assert!((fit.model.alpha - 0.704).abs() < 0.005);
-    /// assert!((fit.model.beta - 1.182).abs() < 0.005);
+    /// assert!((fit.model.alpha() - 0.704).abs() < 0.005);
+    /// assert!((fit.model.beta() - 1.182).abs() < 0.005);
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::NotEnoughData`] for fewer than 3 points;
+    /// [`RetentionError::InvalidInput`] for a cohort that starts empty;
+    /// [`RetentionError::RisingSurvivors`]; [`RetentionError::Degenerate`] when nobody or
+    /// everybody churned at once; [`RetentionError::NoConvergence`].
     pub fn fit(alive: &[u64]) -> Result<SbgFit, RetentionError> {
         if alive.len() < 3 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -47,36 +95,38 @@ impl ShiftedBetaGeometric {
                 alive.len()
             )));
         }
-        if alive[0] == 0 {
+        let (first, last) = check_curve(alive)?;
+        if first == 0 {
             return Err(RetentionError::InvalidInput("the cohort starts with no customers".into()));
         }
-        if alive.windows(2).any(|w| w[1] > w[0]) {
-            return Err(RetentionError::InvalidInput("survivor counts must not increase".into()));
-        }
-        let last = alive[alive.len() - 1];
-        if last == alive[0] {
+        if last == first {
             return Err(RetentionError::Degenerate(
                 "nobody churned: retention is 1 and α, β are not identifiable".into(),
             ));
         }
-        if alive[1] == 0 {
+        if alive.get(1) == Some(&0) {
             return Err(RetentionError::Degenerate("everybody churned in the first period: retention is 0".into()));
         }
-        let nll = |x: &[f64]| -log_likelihood(alive, x[0].exp(), x[1].exp());
+        let nll = |x: &[f64]| -curve_log_likelihood(alive, x[0].exp(), x[1].exp());
         let m = nelder_mead(nll, &[0.0, 0.0], NelderMead { tolerance: 1e-13, max_iterations: 4_000, step: 0.5 });
+        let not_converged = RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value };
         if !m.converged {
-            return Err(RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value });
+            return Err(not_converged);
         }
-        Ok(SbgFit {
-            model: ShiftedBetaGeometric { alpha: m.x[0].exp(), beta: m.x[1].exp() },
-            log_likelihood: -m.value,
-            iterations: m.iterations,
-        })
+        let model = ShiftedBetaGeometric::new(m.x[0].exp(), m.x[1].exp()).map_err(|_| not_converged)?;
+        Ok(SbgFit { model, log_likelihood: -m.value, iterations: m.iterations })
     }
 
     /// `P(T = t)`: the probability of churning in period `t` (t ≥ 1).
+    ///
+    /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the recursion's exact
+    /// product; beyond, where the product would take billions of steps, the closed form
+    /// `B(α + 1, β + t − 1) ÷ B(α, β)` (Fader & Hardie 2007, eq. 5).
     pub fn churn_probability(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
+        if t as usize > MAX_HORIZON {
+            return beta_ratio(a + 1.0, b + f64::from(t) - 1.0, a, b);
+        }
         let mut p = a / (a + b);
         for s in 2..=t {
             let s = f64::from(s);
@@ -90,35 +140,88 @@ impl ShiftedBetaGeometric {
     }
 
     /// `S(t)`: the probability of still being a customer after `t` periods.
+    ///
+    /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the exact product of
+    /// retention rates; beyond, the closed form `B(α, β + t) ÷ B(α, β)` (Fader & Hardie 2007,
+    /// eq. 6), so a caller's `u32::MAX` costs no more than a short horizon.
     pub fn survival(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
+        if t as usize > MAX_HORIZON {
+            return beta_ratio(a, b + f64::from(t), a, b);
+        }
         (1..=t).fold(1.0, |s, u| s * (b + f64::from(u) - 1.0) / (a + b + f64::from(u) - 1.0))
     }
 
     /// `r(t) = S(t) / S(t − 1)`: the retention rate in period `t` (rising with tenure).
     pub fn retention_rate(&self, t: u32) -> f64 {
-        let t = f64::from(t.max(1));
+        self.rate_at(f64::from(t.max(1)))
+    }
+
+    /// `r(t)` for a tenure already at least 1, as an `f64` so that `renewals + 1` and the
+    /// periods after it never overflow an integer.
+    fn rate_at(&self, t: f64) -> f64 {
         (self.beta + t - 1.0) / (self.alpha + self.beta + t - 1.0)
     }
 
     /// Survival projected for periods `0..=horizon`.
-    pub fn project(&self, horizon: u32) -> Vec<f64> {
-        (0..=horizon).map(|t| self.survival(t)).collect()
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?;
+    /// let curve = m.project(3)?;
+    /// assert_eq!(curve.len(), 4);
+    /// assert_eq!(curve[3], m.survival(3));
+    /// assert!(m.project(u32::MAX).is_err()); // 4 billion periods are not allocated
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::Limit`] for a horizon above [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
+    pub fn project(&self, horizon: u32) -> Result<Vec<f64>, RetentionError> {
+        let horizon = limits::check("projection horizon", horizon, MAX_HORIZON)?;
+        // S(t) = S(t − 1) · (β + t − 1) / (α + β + t − 1): the products `survival` takes, in the
+        // same order, so each point has the same bits in O(horizon) rather than O(horizon²)
+        let mut curve = Vec::with_capacity(horizon + 1);
+        let mut s = 1.0;
+        curve.push(s);
+        for u in 1..=horizon {
+            let u = u as f64;
+            s = s * (self.beta + u - 1.0) / (self.alpha + self.beta + u - 1.0);
+            curve.push(s);
+        }
+        Ok(curve)
     }
 
     /// Discounted expected residual lifetime of a customer who has renewed `renewals` times
     /// (Fader & Hardie 2010): `Σ_{t ≥ n} S(t)/S(n−1) · (1 + d)^{−(t−n)}` with `n = renewals + 1`:
     /// the expected number of further payments, the next one undiscounted.
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.668, 3.806)?;
+    /// assert!(m.derl(0.1, 0)? > 1.0);
+    /// assert!(m.derl(0.1, u32::MAX).is_ok()); // the last renewal count is fine too
+    /// assert!(m.derl(0.0, 0).is_err()); // undiscounted, the sum may not exist
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidInput`] for a discount rate that is not finite and positive;
+    /// [`RetentionError::NotConverged`] when the series has not converged after 100,000
+    /// periods (a tiny discount rate with α ≤ 1), rather than a truncated sum.
     pub fn derl(&self, discount_rate: f64, renewals: u32) -> Result<f64, RetentionError> {
+        const TERMS: usize = 100_000;
         if !discount_rate.is_finite() || discount_rate <= 0.0 {
             return Err(RetentionError::InvalidInput(format!("discount rate {discount_rate} must be positive")));
         }
-        let n = renewals + 1;
+        let n = f64::from(renewals) + 1.0; // exact in f64, and no u32 overflow at u32::MAX
         let mut ratio = 1.0; // S(t) / S(n − 1), updated by r(t)
         let mut factor = 1.0;
         let mut total = 0.0;
-        for t in n..n + 100_000 {
-            ratio *= self.retention_rate(t);
+        for k in 0..TERMS {
+            ratio *= self.rate_at(n + k as f64);
             let term = ratio * factor;
             total += term;
             if term < 1e-12 * total {
@@ -126,22 +229,76 @@ impl ShiftedBetaGeometric {
             }
             factor /= 1.0 + discount_rate;
         }
-        Ok(total)
+        Err(RetentionError::NotConverged { what: "the discounted expected residual lifetime", terms: TERMS })
     }
 
     /// Expected residual value of a customer: margin per period × DERL.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::NonFinite`] for a margin that is not finite (or a value that overflows);
+    /// the errors of [`ShiftedBetaGeometric::derl`].
     pub fn residual_value(
         &self,
         margin_per_period: f64,
         discount_rate: f64,
         renewals: u32,
     ) -> Result<f64, RetentionError> {
-        Ok(margin_per_period * self.derl(discount_rate, renewals)?)
+        if !margin_per_period.is_finite() {
+            return Err(RetentionError::NonFinite("margin per period"));
+        }
+        let value = margin_per_period * self.derl(discount_rate, renewals)?;
+        if !value.is_finite() {
+            return Err(RetentionError::NonFinite("residual value"));
+        }
+        Ok(value)
     }
 }
 
-/// The sBG log-likelihood of a survivor curve.
-pub fn log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
+/// `B(a1, b1) ÷ B(a0, b0)` through log-Beta functions (0 where they are out of range).
+fn beta_ratio(a1: f64, b1: f64, a0: f64, b0: f64) -> f64 {
+    use statrs::function::beta::checked_ln_beta;
+    match (checked_ln_beta(a1, b1), checked_ln_beta(a0, b0)) {
+        (Ok(num), Ok(den)) => (num - den).exp(),
+        _ => 0.0,
+    }
+}
+
+/// A survivor curve's first and last counts, once it is non-empty and never rising.
+fn check_curve(alive: &[u64]) -> Result<(u64, u64), RetentionError> {
+    let (Some(&first), Some(&last)) = (alive.first(), alive.last()) else {
+        return Err(RetentionError::NotEnoughData("an empty survivor curve".into()));
+    };
+    if let Some(t) = alive.windows(2).position(|w| w[1] > w[0]) {
+        return Err(RetentionError::RisingSurvivors { period: t + 1, previous: alive[t], count: alive[t + 1] });
+    }
+    Ok((first, last))
+}
+
+/// The sBG log-likelihood of a survivor curve (`alive[t]` customers still active after `t`
+/// periods) at `alpha`, `beta`.
+///
+/// ```
+/// use revops::retention::sbg_log_likelihood;
+/// let alive = [1000, 631, 468, 382, 326, 289, 262, 241];
+/// assert!(sbg_log_likelihood(&alive, 0.704, 1.182)? < 0.0);
+/// assert!(sbg_log_likelihood(&[], 0.704, 1.182).is_err());
+/// assert!(sbg_log_likelihood(&[10, 20], 0.704, 1.182).is_err()); // more alive than before
+/// # Ok::<(), revops::retention::RetentionError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`RetentionError::NotEnoughData`] for an empty curve; [`RetentionError::RisingSurvivors`];
+/// [`RetentionError::InvalidModel`] unless `alpha` and `beta` are finite and positive.
+pub fn log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> Result<f64, RetentionError> {
+    check_curve(alive)?;
+    let model = ShiftedBetaGeometric::new(alpha, beta)?;
+    Ok(curve_log_likelihood(alive, model.alpha, model.beta))
+}
+
+/// The log-likelihood of a checked curve; −∞ outside the parameter space (for the optimiser).
+fn curve_log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
     if !(alpha > 0.0 && beta > 0.0) {
         return f64::NEG_INFINITY;
     }
@@ -154,12 +311,13 @@ pub fn log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
             p *= (beta + tf - 2.0) / (alpha + beta + tf - 1.0);
         }
         s -= p;
-        let lost = (alive[t - 1] - alive[t]) as f64;
+        // the curve never rises (checked), so this cannot underflow
+        let lost = alive[t - 1].saturating_sub(alive[t]) as f64;
         if lost > 0.0 {
             ll += lost * p.ln();
         }
     }
-    let last = alive[alive.len() - 1] as f64;
+    let last = alive.last().copied().unwrap_or(0) as f64;
     if last > 0.0 {
         ll += last * s.max(f64::MIN_POSITIVE).ln();
     }

@@ -8,8 +8,10 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use statrs::function::gamma::ln_gamma;
 
+use super::sbg::positive;
 use super::{BgNbd, RetentionError, Rfm};
-use crate::money::{Currency, Money};
+use crate::limits::{self, MAX_HORIZON};
+use crate::money::{Currency, Money, MoneyError};
 use crate::stats::{nelder_mead, NelderMead};
 
 /// A purchase.
@@ -38,6 +40,11 @@ pub struct CustomerRfm {
 
 /// Summarise transactions as of `end`, in units of `days_per_unit` days (7 for weeks).
 /// Purchases on one day count as one purchase of their total, as in `lifetimes`.
+///
+/// # Errors
+///
+/// [`RetentionError::InvalidInput`] for zero days per unit; a money error for a customer's
+/// purchases in two currencies or totals too large for a `Decimal`.
 pub fn summarise_transactions(
     transactions: &[Transaction],
     end: NaiveDate,
@@ -83,16 +90,28 @@ pub fn summarise_transactions(
 }
 
 /// A fitted Gamma-Gamma spend model: spend per transaction ~ Gamma(p, ν), ν ~ Gamma(q, γ).
+/// All three are finite and positive by construction (JSON too).
+///
+/// ```
+/// use revops::retention::{GammaGamma, SpendObservation};
+/// let m = GammaGamma::new(6.25, 3.74, 15.44)?; // Fader, Hardie & Lee (2005), CDNOW
+/// assert!(m.expected_spend(&SpendObservation { frequency: 2, mean: 30.0 })? > 0.0);
+/// assert!(m.expected_spend(&SpendObservation { frequency: 0, mean: 30.0 }).is_err());
+/// assert!(GammaGamma::new(6.25, f64::NAN, 15.44).is_err());
+/// # Ok::<(), revops::retention::RetentionError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "GammaGammaRepr"))]
 pub struct GammaGamma {
-    /// Shape p.
-    pub p: f64,
-    /// Shape q.
-    pub q: f64,
-    /// Scale γ.
-    pub gamma: f64,
+    p: f64,
+    q: f64,
+    gamma: f64,
 }
+
+deserialize_via!(GammaGamma, GammaGammaRepr { p: f64, q: f64, gamma: f64 }, RetentionError, |m| {
+    GammaGamma::new(m.p, m.q, m.gamma)
+});
 
 /// One customer's spend data: repeat purchases and their mean value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,7 +123,45 @@ pub struct SpendObservation {
     pub mean: f64,
 }
 
+/// An observation the model can use: a repeat purchase and a finite, positive mean.
+fn check_spend(d: &SpendObservation) -> Result<(), RetentionError> {
+    if d.frequency == 0 || !positive(d.mean) {
+        return Err(RetentionError::InvalidSpend(*d));
+    }
+    Ok(())
+}
+
 impl GammaGamma {
+    /// The model with shapes `p`, `q` and scale `gamma`.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::InvalidModel`] unless all three are finite and positive.
+    pub fn new(p: f64, q: f64, gamma: f64) -> Result<GammaGamma, RetentionError> {
+        if ![p, q, gamma].iter().all(|x| positive(*x)) {
+            return Err(RetentionError::InvalidModel {
+                model: "Gamma-Gamma",
+                reason: "p, q and γ must be finite and positive",
+            });
+        }
+        Ok(GammaGamma { p, q, gamma })
+    }
+
+    /// Shape p.
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+
+    /// Shape q.
+    pub fn q(&self) -> f64 {
+        self.q
+    }
+
+    /// Scale γ.
+    pub fn gamma(&self) -> f64 {
+        self.gamma
+    }
+
     /// Fit by maximum likelihood on customers with at least one repeat purchase.
     ///
     /// ```
@@ -116,6 +173,11 @@ impl GammaGamma {
     /// assert!(spend > 20.0 && spend < 70.0); // shrunk toward the population mean
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::NotEnoughData`] for fewer than 10 customers;
+    /// [`RetentionError::InvalidSpend`]; [`RetentionError::NoConvergence`].
     pub fn fit(data: &[SpendObservation]) -> Result<GammaGamma, RetentionError> {
         if data.len() < 10 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -123,10 +185,8 @@ impl GammaGamma {
                 data.len()
             )));
         }
-        if data.iter().any(|d| d.frequency == 0 || !d.mean.is_finite() || d.mean <= 0.0) {
-            return Err(RetentionError::InvalidInput(
-                "each customer needs a repeat purchase and a positive mean spend".into(),
-            ));
+        for d in data {
+            check_spend(d)?;
         }
         let n = data.len() as f64;
         let scale = data.iter().map(|d| d.mean).sum::<f64>() / n;
@@ -139,10 +199,11 @@ impl GammaGamma {
             &[0.0, 0.5, scale.ln()],
             NelderMead { tolerance: 1e-12, max_iterations: 5_000, step: 0.5 },
         );
+        let not_converged = RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value * n };
         if !m.converged {
-            return Err(RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value * n });
+            return Err(not_converged);
         }
-        Ok(GammaGamma { p: m.x[0].exp(), q: m.x[1].exp(), gamma: m.x[2].exp() })
+        GammaGamma::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp()).map_err(|_| not_converged)
     }
 
     fn ll_one(p: f64, q: f64, g: f64, d: &SpendObservation) -> f64 {
@@ -154,17 +215,37 @@ impl GammaGamma {
 
     /// Expected spend per transaction given a customer's history (a weighted average of the
     /// population mean and the customer's own). Needs `q > 1`.
+    ///
+    /// # Errors
+    ///
+    /// [`RetentionError::OutOfDomain`] for `q ≤ 1`; [`RetentionError::InvalidSpend`] for an
+    /// observation without a repeat purchase or with a mean that is not finite and positive;
+    /// [`RetentionError::NonFinite`] when the expectation overflows.
     pub fn expected_spend(&self, d: &SpendObservation) -> Result<f64, RetentionError> {
         if self.q <= 1.0 {
             return Err(RetentionError::OutOfDomain(format!("expected spend needs q > 1, the fit has q = {}", self.q)));
         }
+        check_spend(d)?;
         let x = f64::from(d.frequency);
-        Ok(self.p * (self.gamma + x * d.mean) / (self.p * x + self.q - 1.0))
+        let spend = self.p * (self.gamma + x * d.mean) / (self.p * x + self.q - 1.0);
+        if !spend.is_finite() {
+            return Err(RetentionError::NonFinite("expected spend"));
+        }
+        Ok(spend)
     }
 }
 
 /// Customer lifetime value over `periods` periods of `period_length` time units: expected
 /// purchases per period × expected spend × margin, discounted per period.
+///
+/// # Errors
+///
+/// [`RetentionError::Limit`] for more than [`MAX_HORIZON`](crate::limits::MAX_HORIZON)
+/// periods; [`RetentionError::NonFinite`] for a margin that is not finite;
+/// [`RetentionError::InvalidInput`] for a period length that is not finite and positive or a
+/// discount rate that is not finite and non-negative, or a customer without repeat spend; the
+/// errors of [`GammaGamma::expected_spend`] and [`BgNbd::expected_purchases`]; a money overflow
+/// when the value is too large for a `Decimal`.
 pub fn customer_lifetime_value(
     purchases: &BgNbd,
     spend: &GammaGamma,
@@ -174,6 +255,18 @@ pub fn customer_lifetime_value(
     period_length: f64,
     discount_rate: f64,
 ) -> Result<Money, RetentionError> {
+    limits::check("lifetime value periods", periods, MAX_HORIZON)?;
+    if !margin.is_finite() {
+        return Err(RetentionError::NonFinite("margin"));
+    }
+    if !(period_length.is_finite() && period_length > 0.0) {
+        return Err(RetentionError::InvalidInput(format!("period length {period_length} must be finite and positive")));
+    }
+    if !(discount_rate.is_finite() && discount_rate >= 0.0) {
+        return Err(RetentionError::InvalidInput(format!(
+            "discount rate {discount_rate} must be finite and not negative"
+        )));
+    }
     let avg = customer
         .average_spend
         .ok_or(RetentionError::InvalidInput(format!("{} has no repeat spend", customer.customer)))?;
@@ -186,6 +279,9 @@ pub fn customer_lifetime_value(
         value += (cumulative - before) * per_purchase * margin / (1.0 + discount_rate).powi(k as i32);
         before = cumulative;
     }
-    let amount = Decimal::from_f64(value).ok_or(RetentionError::InvalidInput("lifetime value is not finite".into()))?;
+    if !value.is_finite() {
+        return Err(RetentionError::NonFinite("lifetime value"));
+    }
+    let amount = Decimal::from_f64(value).ok_or(MoneyError::Overflow("lifetime value"))?;
     Ok(Money::new(amount, avg.currency()).round())
 }

@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 
 use super::SalesError;
 use crate::calendar::Period;
-use crate::money::Money;
+use crate::money::{checked_sum, Money, MoneyError, Percent};
 
 /// A commission rate band by attainment: from `from_attainment` up (to the next band), pay
 /// `base rate × multiplier` on the bookings in the band. Multipliers below 1 decelerate, above
@@ -11,9 +11,9 @@ use crate::money::Money;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RateTier {
-    /// Attainment where the band starts (0, 0.5, 1.0…).
-    pub from_attainment: Decimal,
-    /// Multiplier on the base rate.
+    /// Attainment where the band starts (0%, 50%, 100%…).
+    pub from_attainment: Percent,
+    /// Multiplier on the base rate (not negative).
     pub multiplier: Decimal,
 }
 
@@ -33,11 +33,12 @@ pub struct Spif {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CommissionPlan {
-    /// Base rate on bookings (0.10 = 10%).
-    pub base_rate: Decimal,
-    /// Bands, from 0 up.
+    /// Base rate on bookings, between 0% and 100%.
+    pub base_rate: Percent,
+    /// Bands, from 0% up, increasing.
     pub tiers: Vec<RateTier>,
-    /// Cap on the period's commission (SPIFs and clawbacks aside).
+    /// Cap on the period's commission (SPIFs and clawbacks aside), not negative, in the
+    /// quota's currency.
     pub cap: Option<Money>,
     /// SPIFs.
     pub spifs: Vec<Spif>,
@@ -57,8 +58,8 @@ pub struct CreditedDeal {
     pub amount: Money,
     /// Close date.
     pub closed: NaiveDate,
-    /// `(rep, share)`; shares sum to exactly 1.
-    pub splits: Vec<(String, Decimal)>,
+    /// `(rep, share)`; each share 0%–100%, summing to exactly 100%.
+    pub splits: Vec<(String, Percent)>,
 }
 
 /// Commission paid on a deal that later churned.
@@ -84,7 +85,7 @@ pub enum LineKind {
     /// Commission in one attainment band.
     Band {
         /// Band start.
-        from_attainment: Decimal,
+        from_attainment: Percent,
         /// Multiplier.
         multiplier: Decimal,
     },
@@ -127,7 +128,7 @@ pub struct Statement {
     /// Credited bookings.
     pub credited: Money,
     /// Attainment (`None` for a zero quota).
-    pub attainment: Option<Decimal>,
+    pub attainment: Option<Percent>,
     /// Lines.
     pub lines: Vec<StatementLine>,
     /// Total payable.
@@ -136,16 +137,41 @@ pub struct Statement {
 
 impl CreditedDeal {
     /// The deal's amount split by credit shares, exactly (largest remainder).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::sales::CreditedDeal;
+    /// use revops::{Currency, Money};
+    /// let deal = |splits: &[(&str, &str)]| CreditedDeal { id: "d-1".into(), product: "p".into(),
+    ///     amount: Money::parse("100.01", Currency::USD).unwrap(), closed: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+    ///     splits: splits.iter().map(|(r, s)| (r.to_string(), s.parse().unwrap())).collect() };
+    /// let credit = deal(&[("ann", "50%"), ("bob", "50%")]).credit()?;
+    /// assert_eq!(credit[0].1.checked_add(credit[1].1)?, Money::parse("100.01", Currency::USD)?);
+    /// assert!(deal(&[("ann", "50%"), ("bob", "40%")]).credit().is_err()); // 90% is not all of it
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::SplitShares`] when a share is outside 0%–100% or the shares do not sum to
+    /// exactly 100%; a money error when the amount cannot be allocated.
     pub fn credit(&self) -> Result<Vec<(String, Money)>, SalesError> {
-        let shares: Vec<Decimal> = self.splits.iter().map(|s| s.1).collect();
-        if shares.iter().sum::<Decimal>() != Decimal::ONE || shares.iter().any(|s| *s < Decimal::ZERO) {
-            return Err(SalesError::InvalidInput(format!(
-                "credit shares of deal {} must be non-negative and sum to 1",
-                self.id
-            )));
-        }
+        let shares = self.shares()?;
         let parts = self.amount.allocate(&shares)?;
         Ok(self.splits.iter().map(|s| s.0.clone()).zip(parts).collect())
+    }
+
+    /// The split shares as fractions, checked to be 0%–100% each and 100% together.
+    fn shares(&self) -> Result<Vec<Decimal>, SalesError> {
+        let bad = || SalesError::SplitShares { deal: self.id.clone() };
+        if self.splits.iter().any(|(_, share)| share.check_unit("credit share").is_err()) {
+            return Err(bad());
+        }
+        let shares: Vec<Decimal> = self.splits.iter().map(|(_, share)| share.fraction()).collect();
+        if checked_sum(shares.iter().copied()).map_err(|_| bad())? != Decimal::ONE {
+            return Err(bad());
+        }
+        Ok(shares)
     }
 }
 
@@ -159,18 +185,29 @@ impl CommissionPlan {
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// use revops::money::Percent;
     /// let plan = CommissionPlan {
-    ///     base_rate: Decimal::new(10, 2),
-    ///     tiers: vec![RateTier { from_attainment: Decimal::ZERO, multiplier: Decimal::ONE },
-    ///                 RateTier { from_attainment: Decimal::ONE, multiplier: Decimal::TWO }],
+    ///     base_rate: "10%".parse()?,
+    ///     tiers: vec![RateTier { from_attainment: Percent::ZERO, multiplier: Decimal::ONE },
+    ///                 RateTier { from_attainment: Percent::HUNDRED, multiplier: Decimal::TWO }],
     ///     cap: None, spifs: vec![], clawback_days: 90,
     /// };
     /// let q1 = Month::new(2026, 1)?.period();
-    /// let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: usd("150000"), closed: NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(), splits: vec![("ann".into(), Decimal::ONE)] };
-    /// let s = plan.statement("ann", q1, usd("100000"), &[deal], &[])?;
+    /// let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: usd("150000"), closed: NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(), splits: vec![("ann".into(), Percent::HUNDRED)] };
+    /// let s = plan.statement("ann", q1, usd("100000"), std::slice::from_ref(&deal), &[])?;
     /// assert_eq!(s.total, usd("20000")); // 100k × 10% + 50k × 20%
+    /// assert_eq!(s.attainment, Some("150%".parse()?));
+    /// // a negative quota is refused, naming the rep
+    /// assert!(plan.statement("ann", q1, usd("-100000"), &[deal], &[]).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::InvalidPlan`] for bands that do not start at 0% and increase, a base rate
+    /// outside 0%–100%, a negative multiplier or cap; [`SalesError::NegativeQuota`];
+    /// [`SalesError::SplitShares`] for a deal in the period whose shares are wrong; a money error
+    /// for mixed currencies or amounts too large for a `Decimal`.
     pub fn statement(
         &self,
         rep: &str,
@@ -179,11 +216,9 @@ impl CommissionPlan {
         deals: &[CreditedDeal],
         clawbacks: &[ClawbackEvent],
     ) -> Result<Statement, SalesError> {
-        if self.tiers.is_empty()
-            || self.tiers[0].from_attainment != Decimal::ZERO
-            || self.tiers.windows(2).any(|w| w[1].from_attainment <= w[0].from_attainment)
-        {
-            return Err(SalesError::InvalidInput("rate bands must start at 0 and increase".into()));
+        self.check(quota)?;
+        if quota.is_negative() {
+            return Err(SalesError::NegativeQuota { rep: rep.to_string(), quota });
         }
         let c = quota.currency();
         let mut credited = Money::zero(c);
@@ -196,7 +231,7 @@ impl CommissionPlan {
                 }
                 credited = credited.checked_add(part)?;
                 for s in self.spifs.iter().filter(|s| s.product == d.product) {
-                    let share = d.splits.iter().find(|x| x.0 == rep).map_or(Decimal::ZERO, |x| x.1);
+                    let share = d.splits.iter().find(|x| x.0 == rep).map_or(Decimal::ZERO, |x| x.1.fraction());
                     spif_lines.push(StatementLine {
                         kind: LineKind::Spif { name: s.name.clone(), deal: d.id.clone() },
                         basis: Money::zero(c),
@@ -205,13 +240,13 @@ impl CommissionPlan {
                 }
             }
         }
-        let attainment = if quota.is_zero() { None } else { Some(credited.ratio(quota)?) };
+        let attainment = if quota.is_zero() { None } else { Some(Percent::ratio(credited, quota)?) };
         // each band's slice of the bookings, at its rate
         let mut commission = Money::zero(c);
         for (i, t) in self.tiers.iter().enumerate() {
-            let lo = quota.checked_mul(t.from_attainment)?;
+            let lo = t.from_attainment.of(quota)?;
             let hi = match self.tiers.get(i + 1) {
-                Some(next) => quota.checked_mul(next.from_attainment)?,
+                Some(next) => next.from_attainment.of(quota)?,
                 None => credited,
             };
             let top = if hi.amount() < credited.amount() { hi } else { credited };
@@ -219,9 +254,8 @@ impl CommissionPlan {
                 continue;
             }
             let basis = top.checked_sub(lo)?;
-            let rate = self.base_rate.checked_mul(t.multiplier).ok_or_else(|| {
-                SalesError::InvalidInput(format!("rate {} × {} overflows", self.base_rate, t.multiplier))
-            })?;
+            // base rate ≤ 100%, so this overflows only with a multiplier near Decimal::MAX
+            let rate = self.base_rate.fraction().checked_mul(t.multiplier).ok_or(MoneyError::Overflow("band rate"))?;
             let amount = basis.checked_mul(rate)?.round();
             commission = commission.checked_add(amount)?;
             lines.push(StatementLine {
@@ -251,5 +285,30 @@ impl CommissionPlan {
         }
         let total = Money::sum(c, lines.iter().map(|l| l.amount))?;
         Ok(Statement { rep: rep.to_string(), period, credited, attainment, lines, total })
+    }
+
+    /// The plan's own rules: bands from 0% up, a base rate of 0%–100%, no negative multiplier,
+    /// a cap that is not negative and in the quota's currency.
+    fn check(&self, quota: Money) -> Result<(), SalesError> {
+        let starts_at_zero = self.tiers.first().is_some_and(|t| t.from_attainment == Percent::ZERO);
+        if !starts_at_zero || self.tiers.windows(2).any(|w| w[1].from_attainment <= w[0].from_attainment) {
+            return Err(SalesError::InvalidPlan("rate bands must start at 0% and increase"));
+        }
+        if self.base_rate.check_unit("base rate").is_err() {
+            return Err(SalesError::InvalidPlan("the base rate must be between 0% and 100%"));
+        }
+        if self.tiers.iter().any(|t| t.multiplier.is_sign_negative() && !t.multiplier.is_zero()) {
+            return Err(SalesError::InvalidPlan("a band multiplier must not be negative"));
+        }
+        if let Some(cap) = self.cap {
+            if cap.currency() != quota.currency() {
+                let (left, right) = (cap.currency(), quota.currency());
+                return Err(MoneyError::CurrencyMismatch { op: "commission cap", left, right }.into());
+            }
+            if cap.is_negative() {
+                return Err(SalesError::InvalidPlan("the cap must not be negative"));
+            }
+        }
+        Ok(())
     }
 }

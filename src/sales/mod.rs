@@ -9,15 +9,60 @@ pub use commission::{ClawbackEvent, CommissionPlan, CreditedDeal, LineKind, Rate
 pub use quota::{attainment, rep_analytics, Attainment, Booking, Quota, RampSchedule, RepAnalytics};
 pub use territory::{balance_territories, TerritoryAccount, TerritoryPlan};
 
-use crate::money::MoneyError;
+use crate::money::{Money, MoneyError, Percent};
 
 /// Why a sales computation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SalesError {
-    /// Input that makes no sense (split shares not summing to 1, no reps, negative weights).
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    /// A quota below zero (zero is allowed: its attainment is undefined).
+    #[error("the quota of {rep} is {quota}; a quota must not be negative")]
+    NegativeQuota {
+        /// The rep.
+        rep: String,
+        /// The quota given.
+        quota: Money,
+    },
+    /// Credit shares that are not each 0%–100% or do not sum to exactly 100%.
+    #[error("credit shares of deal {deal} must each be between 0% and 100% and sum to exactly 100%")]
+    SplitShares {
+        /// The deal's id.
+        deal: String,
+    },
+    /// A commission plan that cannot be applied (bands out of order, a negative cap…).
+    #[error("invalid commission plan: {0}")]
+    InvalidPlan(&'static str),
+    /// A ramp share outside 0%–100%.
+    #[error("the ramp share {share} for tenure month {tenure_month} must be between 0% and 100%")]
+    RampShare {
+        /// Tenure month (0 = first).
+        tenure_month: usize,
+        /// The share given.
+        share: Percent,
+    },
+    /// No reps to assign territories to.
+    #[error("no reps to assign accounts to")]
+    NoReps,
+    /// An account fixed to a rep who is not in the list.
+    #[error("account {account} is fixed to unknown rep {rep}")]
+    UnknownRep {
+        /// The account.
+        account: String,
+        /// The rep it names.
+        rep: String,
+    },
+    /// An account's potential or workload that is negative, NaN or infinite.
+    #[error("account {account} has a potential or workload that is negative or not finite")]
+    InvalidLoad {
+        /// The account.
+        account: String,
+    },
+    /// Potentials or workloads whose total is too large for an `f64`.
+    #[error("the accounts' total potential or workload overflows")]
+    LoadOverflow,
+    /// The weight of potential against workload outside `[0, 1]`.
+    #[error("the potential weight {0} must be between 0 and 1")]
+    PotentialWeight(f64),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use super::SalesError;
 use crate::acquisition::{Opportunity, Stage};
 use crate::calendar::Period;
-use crate::money::Money;
+use crate::money::{Money, Percent};
 
 /// A rep's quota for a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +47,34 @@ pub struct Attainment {
     /// Booked in the period.
     pub booked: Money,
     /// Booked ÷ quota (`None` for a zero quota).
-    pub attainment: Option<Decimal>,
+    pub attainment: Option<Percent>,
 }
 
 /// Attainment for every quota from the bookings in its period.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::calendar::Month;
+/// use revops::sales::{attainment, Booking, Quota};
+/// use revops::{Currency, Money};
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let jan = Month::new(2026, 1)?.period();
+/// let quota = Quota { rep: "ann".into(), team: "east".into(), period: jan, amount: usd("100000") };
+/// let booked = Booking { rep: "ann".into(), date: NaiveDate::from_ymd_opt(2026, 1, 9).unwrap(), amount: usd("80000") };
+/// assert_eq!(attainment(&[quota.clone()], &[booked])?[0].attainment, Some("80%".parse()?));
+/// let negative = Quota { amount: usd("-1"), ..quota };
+/// assert!(attainment(&[negative], &[]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`SalesError::NegativeQuota`] for a quota below zero; a money error for bookings in another
+/// currency or totals too large for a `Decimal`.
 pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainment>, SalesError> {
+    if let Some(q) = quotas.iter().find(|q| q.amount.is_negative()) {
+        return Err(SalesError::NegativeQuota { rep: q.rep.clone(), quota: q.amount });
+    }
     quotas
         .iter()
         .map(|q| {
@@ -59,7 +82,7 @@ pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainme
                 q.amount.currency(),
                 bookings.iter().filter(|b| b.rep == q.rep && q.period.contains(b.date)).map(|b| b.amount),
             )?;
-            let attainment = if q.amount.is_zero() { None } else { Some(booked.ratio(q.amount)?) };
+            let attainment = if q.amount.is_zero() { None } else { Some(Percent::ratio(booked, q.amount)?) };
             Ok(Attainment {
                 rep: q.rep.clone(),
                 team: q.team.clone(),
@@ -76,18 +99,22 @@ pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainme
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RampSchedule {
-    /// Shares for tenure months 0, 1, 2, …
-    pub shares: Vec<Decimal>,
+    /// Shares of full quota for tenure months 0, 1, 2, …, each 0%–100%.
+    pub shares: Vec<Percent>,
 }
 
 impl RampSchedule {
     /// The quota for a rep in their `tenure_month` (0 = first month).
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::RampShare`] when the month's share is outside 0%–100%; a money overflow.
     pub fn ramped(&self, full: Money, tenure_month: usize) -> Result<Money, SalesError> {
-        let share = self.shares.get(tenure_month).copied().unwrap_or(Decimal::ONE);
-        if share < Decimal::ZERO || share > Decimal::ONE {
-            return Err(SalesError::InvalidInput(format!("ramp share {share} is outside [0, 1]")));
+        let share = self.shares.get(tenure_month).copied().unwrap_or(Percent::HUNDRED);
+        if share.check_unit("ramp share").is_err() {
+            return Err(SalesError::RampShare { tenure_month, share });
         }
-        Ok(full.checked_mul(share)?.round())
+        Ok(share.of(full)?.round())
     }
 }
 
@@ -110,6 +137,11 @@ pub struct RepAnalytics {
 }
 
 /// Analytics for one rep's opportunities against the quota left.
+///
+/// # Errors
+///
+/// A money error when an opportunity is not in the quota's currency or totals do not fit a
+/// `Decimal`.
 pub fn rep_analytics(
     opps: &[Opportunity],
     remaining_quota: Money,

@@ -44,21 +44,33 @@ pub struct TerritoryPlan {
 /// assert!(plan.imbalance < 1.1);
 /// # Ok::<(), revops::sales::SalesError>(())
 /// ```
+///
+/// # Errors
+///
+/// [`SalesError::NoReps`]; [`SalesError::PotentialWeight`] outside `[0, 1]`;
+/// [`SalesError::InvalidLoad`] for an account whose potential or workload is negative, NaN or
+/// infinite; [`SalesError::LoadOverflow`] when their totals overflow; [`SalesError::UnknownRep`]
+/// for an account fixed to a rep not in `reps`.
 pub fn balance_territories(
     accounts: &[TerritoryAccount],
     reps: &[String],
     potential_weight: f64,
 ) -> Result<TerritoryPlan, SalesError> {
     if reps.is_empty() {
-        return Err(SalesError::InvalidInput("no reps".into()));
+        return Err(SalesError::NoReps);
     }
-    if !(0.0..=1.0).contains(&potential_weight) || accounts.iter().any(|a| !(a.potential >= 0.0 && a.workload >= 0.0)) {
-        return Err(SalesError::InvalidInput(
-            "weights in [0, 1] and non-negative potential and workload needed".into(),
-        ));
+    if !(0.0..=1.0).contains(&potential_weight) {
+        return Err(SalesError::PotentialWeight(potential_weight));
+    }
+    let finite = |x: f64| x.is_finite() && x >= 0.0;
+    if let Some(a) = accounts.iter().find(|a| !(finite(a.potential) && finite(a.workload))) {
+        return Err(SalesError::InvalidLoad { account: a.id.clone() });
     }
     let total_p: f64 = accounts.iter().map(|a| a.potential).sum::<f64>().max(f64::MIN_POSITIVE);
     let total_w: f64 = accounts.iter().map(|a| a.workload).sum::<f64>().max(f64::MIN_POSITIVE);
+    if !(total_p.is_finite() && total_w.is_finite()) {
+        return Err(SalesError::LoadOverflow);
+    }
     let score = |a: &TerritoryAccount| {
         potential_weight * a.potential / total_p + (1.0 - potential_weight) * a.workload / total_w
     };
@@ -75,7 +87,7 @@ pub fn balance_territories(
         let i = reps
             .iter()
             .position(|r| r == rep)
-            .ok_or_else(|| SalesError::InvalidInput(format!("account {} is fixed to unknown rep {rep}", a.id)))?;
+            .ok_or_else(|| SalesError::UnknownRep { account: a.id.clone(), rep: rep.to_string() })?;
         add(&mut loads, i, a);
         fixed_load = fixed_load.max(loads[i].3);
         assignments.push((a.id.clone(), rep.to_string()));

@@ -1,6 +1,9 @@
 //! Numerics shared by the engines. Kept small and crate-private where possible; distributions
 //! and special functions come from `statrs`.
 
+use super::logistic::StatsError;
+use crate::limits;
+
 /// Ordinary least squares `y = intercept + slope × x`. `None` with fewer than two points, a
 /// constant `x`, or a non-finite input.
 pub fn linear_fit(xs: &[f64], ys: &[f64]) -> Option<(f64, f64)> {
@@ -62,21 +65,43 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
 }
 
 /// Column means and standard deviations of row-major `rows` with `p` columns, for
-/// standardising features; a constant (or non-finite) column gets scale 1 so it stays at 0.
-pub fn standardisation(rows: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
+/// standardising features; a constant column gets scale 1 so it stays at 0.
+///
+/// ```
+/// use revops::stats::standardisation;
+/// let (means, scales) = standardisation(&[1.0, 10.0, 3.0, 10.0], 2)?;
+/// assert_eq!((means, scales), (vec![2.0, 10.0], vec![1.0, 1.0]));
+/// assert!(standardisation(&[1.0, 2.0, 3.0], 2).is_err()); // not whole rows
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`StatsError::Limit`] for more than [`MAX_FEATURES`](super::MAX_FEATURES) columns;
+/// [`StatsError::Shape`] unless `rows` holds whole rows of `p` values (and none when `p` is 0);
+/// [`StatsError::NonFinite`] for a NaN or infinite value, or columns whose variance overflows.
+pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
+    limits::check("features", p, super::MAX_FEATURES)?; // p sizes the means and scales
+    let whole = rows.len().is_multiple_of(p); // for p = 0: only when there are no values
+    if !whole {
+        let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
+        return Err(StatsError::Shape { what: "rows", expected, got: rows.len() });
+    }
+    if rows.iter().any(|v| !v.is_finite()) {
+        return Err(StatsError::NonFinite("features"));
+    }
     let n = (rows.len() / p.max(1)).max(1) as f64;
     let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
-    let scales = (0..p)
-        .map(|j| {
-            let var = rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n;
-            if var > 0.0 && var.is_finite() {
-                var.sqrt()
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    (means, scales)
+    if means.iter().any(|m| !m.is_finite()) {
+        return Err(StatsError::NonFinite("feature means"));
+    }
+    let variances: Vec<f64> =
+        (0..p).map(|j| rows.iter().skip(j).step_by(p).map(|v| (v - means[j]).powi(2)).sum::<f64>() / n).collect();
+    if variances.iter().any(|v| !v.is_finite()) {
+        return Err(StatsError::NonFinite("feature variances"));
+    }
+    let scales = variances.iter().map(|&var| if var > 0.0 { var.sqrt() } else { 1.0 }).collect();
+    Ok((means, scales))
 }
 
 /// Standardised rows split deterministically: every `every`-th row (0, every, 2·every, …) is held
@@ -94,6 +119,21 @@ pub struct HoldoutSplit {
 }
 
 /// Standardise `rows` (`p` columns) with `means` and `scales` and split them for a holdout.
+///
+/// ```
+/// use revops::stats::holdout_split;
+/// let rows = [1.0, 2.0, 3.0, 4.0];
+/// let split = holdout_split(&rows, 1, &[true, false, true, false], 2, &[2.5], &[1.0])?;
+/// assert_eq!((split.hold_x, split.train_x), (vec![-1.5, 0.5], vec![-0.5, 1.5])); // rows 0 and 2 held out
+/// assert!(holdout_split(&rows, 2, &[true, false, true], 2, &[0.0, 0.0], &[1.0, 1.0]).is_err());
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`StatsError::Shape`] unless `rows` holds `labels.len() × p` values and `means` and `scales`
+/// one per column; [`StatsError::InvalidModel`] for a scale that is not finite and positive.
+/// (Nothing is sized by `p` alone: the shape check bounds it by the caller's slices.)
 pub fn holdout_split(
     rows: &[f64],
     p: usize,
@@ -101,10 +141,22 @@ pub fn holdout_split(
     every: usize,
     means: &[f64],
     scales: &[f64],
-) -> HoldoutSplit {
+) -> Result<HoldoutSplit, StatsError> {
+    super::logistic::check_rows("rows", rows, labels.len(), p)?;
+    if means.len() != p {
+        return Err(StatsError::Shape { what: "means", expected: p, got: means.len() });
+    }
+    if scales.len() != p {
+        return Err(StatsError::Shape { what: "scales", expected: p, got: scales.len() });
+    }
+    if scales.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+        return Err(StatsError::InvalidModel("scales must be finite and positive"));
+    }
     let mut split = HoldoutSplit::default();
     for (i, &y) in labels.iter().enumerate() {
-        let z = (0..p).map(|j| (rows[i * p + j] - means[j]) / scales[j]);
+        // whole rows of p values, one per label (checked above: i × p cannot overflow)
+        let row = rows.get(i * p..(i + 1) * p).unwrap_or_default();
+        let z = row.iter().zip(means).zip(scales).map(|((v, m), s)| (v - m) / s);
         if i % every.max(1) == 0 {
             split.hold_x.extend(z);
             split.hold_y.push(y);
@@ -113,5 +165,34 @@ pub fn holdout_split(
             split.train_y.push(y);
         }
     }
-    split
+    Ok(split)
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn holdout_split_checks_the_shape_before_indexing() {
+        // two labels, but one value for two features: rows[i * p + j] ran off the end
+        let r = holdout_split(&[1.0], 2, &[true, false], 1, &[0.0, 0.0], &[1.0, 1.0]);
+        assert!(matches!(r, Err(StatsError::Shape { what: "rows", expected: 4, got: 1 })), "{r:?}");
+        let short_means = holdout_split(&[1.0, 2.0], 2, &[true], 1, &[0.0], &[1.0, 1.0]);
+        assert!(matches!(short_means, Err(StatsError::Shape { what: "means", .. })), "{short_means:?}");
+        let zero_scale = holdout_split(&[1.0, 2.0], 2, &[true], 1, &[0.0, 0.0], &[1.0, 0.0]);
+        assert!(matches!(zero_scale, Err(StatsError::InvalidModel(_))), "{zero_scale:?}");
+        // an empty feature list: no values, as many (empty) rows as labels
+        let none = holdout_split(&[], 0, &[true, false], 1, &[], &[]).unwrap();
+        assert_eq!((none.hold_y.len(), none.train_y.len()), (2, 0));
+    }
+
+    #[test]
+    fn standardisation_refuses_rows_that_do_not_fill_their_columns() {
+        // three values in two columns: the extra value was folded into column 0's mean
+        let r = standardisation(&[1.0, 2.0, 3.0], 2);
+        assert!(matches!(r, Err(StatsError::Shape { expected: 4, got: 3, .. })), "{r:?}");
+        assert!(standardisation(&[1.0], 0).is_err());
+        assert!(matches!(standardisation(&[1.0, f64::NAN], 1), Err(StatsError::NonFinite(_))));
+        assert!(matches!(standardisation(&[f64::MAX, -f64::MAX], 1), Err(StatsError::NonFinite(_))));
+    }
 }

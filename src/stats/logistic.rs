@@ -2,6 +2,14 @@
 //! contributions in log-odds for explanations.
 
 use super::linalg::cholesky_solve;
+use crate::limits::{self, LimitExceeded};
+
+/// The most features a logistic fit takes: Newton's method holds a `(p + 1)²` matrix and does
+/// `n × p²` work an iteration.
+pub const MAX_FEATURES: usize = 1_000;
+
+/// The most Newton iterations a [`LogisticSpec`] may ask for (it converges in tens).
+pub const MAX_ITERATIONS: usize = 10_000;
 
 /// Why a statistical fit was refused or failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -21,9 +29,25 @@ pub enum StatsError {
     /// A NaN or infinite input.
     #[error("non-finite value in {0}")]
     NonFinite(&'static str),
-    /// Inputs whose shapes disagree.
-    #[error("shape mismatch: {0}")]
-    Shape(String),
+    /// Inputs whose shapes disagree: `what` should have `expected` values and has `got`.
+    #[error("shape mismatch: {what} should have {expected} values, got {got}")]
+    Shape {
+        /// Which input.
+        what: &'static str,
+        /// Values expected (saturated at `usize::MAX` when the shape itself overflows).
+        expected: usize,
+        /// Values given.
+        got: usize,
+    },
+    /// Fit settings that cannot work (a tolerance that is not finite and positive).
+    #[error("invalid fit settings: {0}")]
+    InvalidSpec(&'static str),
+    /// A fitted model whose parts disagree or are not finite (built by hand or read from JSON).
+    #[error("invalid model: {0}")]
+    InvalidModel(&'static str),
+    /// A count (features, iterations, bins) above its documented limit.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
     /// The Newton system was singular (a constant or duplicated feature without regularisation).
     #[error("the information matrix is singular at iteration {0}; add L2 regularisation or drop constant/duplicate features")]
     Singular(usize),
@@ -51,15 +75,26 @@ impl Default for LogisticSpec {
     }
 }
 
-/// A fitted logistic model: plain, serialisable parameters.
+/// A fitted logistic model: plain, serialisable parameters, finite by construction (JSON too).
+///
+/// ```
+/// use revops::stats::LogisticModel;
+/// let m = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
+/// assert_eq!(m.log_odds(&[2.0, 0.0]), 0.0);
+/// assert!(LogisticModel::new(f64::NAN, vec![]).is_err());
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "LogisticModelRepr"))]
 pub struct LogisticModel {
-    /// Intercept (log-odds when every feature is zero).
-    pub intercept: f64,
-    /// One coefficient per feature, in log-odds per unit.
-    pub coefficients: Vec<f64>,
+    intercept: f64,
+    coefficients: Vec<f64>,
 }
+
+deserialize_via!(LogisticModel, LogisticModelRepr { intercept: f64, coefficients: Vec<f64> }, StatsError, |r| {
+    LogisticModel::new(r.intercept, r.coefficients)
+});
 
 /// A model with its fit diagnostics.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,13 +118,43 @@ pub(crate) fn sigmoid(z: f64) -> f64 {
     }
 }
 
+/// `rows.len()` when it is `labels × columns` (row-major), else the shape error for `what`.
+pub(crate) fn check_rows(what: &'static str, rows: &[f64], labels: usize, columns: usize) -> Result<(), StatsError> {
+    let expected = labels.checked_mul(columns);
+    if expected != Some(rows.len()) {
+        return Err(StatsError::Shape { what, expected: expected.unwrap_or(usize::MAX), got: rows.len() });
+    }
+    Ok(())
+}
+
 impl LogisticSpec {
     /// Fit on `rows` (row-major, `labels.len()` rows of `features` values each).
+    ///
+    /// ```
+    /// use revops::stats::LogisticSpec;
+    /// let rows = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+    /// let labels = [false, false, true, false, true, true];
+    /// let fit = LogisticSpec::default().fit(&rows, 1, &labels)?;
+    /// assert!(fit.model.coefficients()[0] > 0.0);
+    /// assert!(LogisticSpec::default().fit(&rows, 2, &labels).is_err()); // 6 values are not 6 rows of 2
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Limit`] for more than [`MAX_FEATURES`] features or more than
+    /// [`MAX_ITERATIONS`] iterations; [`StatsError::InvalidSpec`] for a tolerance that is not
+    /// finite and positive; [`StatsError::Shape`] unless `rows` holds `labels.len() × features`
+    /// values; [`StatsError::TooFewObservations`], [`StatsError::NonFinite`],
+    /// [`StatsError::OneClass`], [`StatsError::Singular`] and [`StatsError::NoConvergence`].
     pub fn fit(&self, rows: &[f64], features: usize, labels: &[bool]) -> Result<LogisticFit, StatsError> {
-        let n = labels.len();
-        if rows.len() != n * features {
-            return Err(StatsError::Shape(format!("{} values for {n} rows of {features} features", rows.len())));
+        limits::check("logistic features", features, MAX_FEATURES)?;
+        limits::check("Newton iterations", self.max_iterations, MAX_ITERATIONS)?;
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(StatsError::InvalidSpec("the tolerance must be finite and positive"));
         }
+        let n = labels.len();
+        check_rows("rows", rows, n, features)?;
         if n < 2 {
             return Err(StatsError::TooFewObservations { needed: 2, got: n });
         }
@@ -147,7 +212,8 @@ impl LogisticSpec {
                 return Err(StatsError::NoConvergence(iteration));
             }
             if biggest < self.tolerance {
-                let model = LogisticModel { intercept: beta[0], coefficients: beta[1..].to_vec() };
+                let model = LogisticModel::new(beta[0], beta[1..].to_vec())
+                    .map_err(|_| StatsError::NoConvergence(iteration))?;
                 let log_likelihood = model.log_likelihood(rows, labels);
                 return Ok(LogisticFit { model, iterations: iteration, log_likelihood });
             }
@@ -157,6 +223,30 @@ impl LogisticSpec {
 }
 
 impl LogisticModel {
+    /// A model from its intercept and one coefficient per feature.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::InvalidModel`] when a parameter is NaN or infinite;
+    /// [`StatsError::Limit`] for more than [`MAX_FEATURES`] coefficients.
+    pub fn new(intercept: f64, coefficients: Vec<f64>) -> Result<LogisticModel, StatsError> {
+        limits::check("logistic features", coefficients.len(), MAX_FEATURES)?;
+        if !intercept.is_finite() || coefficients.iter().any(|c| !c.is_finite()) {
+            return Err(StatsError::InvalidModel("logistic parameters must be finite"));
+        }
+        Ok(LogisticModel { intercept, coefficients })
+    }
+
+    /// Intercept (log-odds when every feature is zero).
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// One coefficient per feature, in log-odds per unit.
+    pub fn coefficients(&self) -> &[f64] {
+        &self.coefficients
+    }
+
     /// Log-odds for one row.
     #[inline]
     pub fn log_odds(&self, x: &[f64]) -> f64 {
@@ -198,5 +288,35 @@ impl LogisticModel {
                 }
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn a_feature_count_that_overflows_the_shape_is_refused() {
+        // labels.len() × features overflowed
+        assert!(matches!(LogisticSpec::default().fit(&[], usize::MAX, &[true, false]), Err(StatsError::Limit(_))));
+        let wide = vec![1.0; 2 * (MAX_FEATURES + 1)];
+        assert!(matches!(
+            LogisticSpec::default().fit(&wide, MAX_FEATURES + 1, &[true, false]),
+            Err(StatsError::Limit(_))
+        ));
+        let shape = LogisticSpec::default().fit(&[1.0, 2.0, 3.0], 2, &[true, false]);
+        assert!(matches!(shape, Err(StatsError::Shape { expected: 4, got: 3, .. })), "{shape:?}");
+    }
+
+    #[test]
+    fn settings_that_never_stop_are_refused() {
+        let rows = [0.0, 1.0, 2.0, 3.0];
+        let labels = [false, true, false, true];
+        let forever = LogisticSpec { max_iterations: usize::MAX, ..LogisticSpec::default() };
+        assert!(matches!(forever.fit(&rows, 1, &labels), Err(StatsError::Limit(_))));
+        for tolerance in [0.0, -1.0, f64::NAN] {
+            let never = LogisticSpec { tolerance, ..LogisticSpec::default() };
+            assert!(matches!(never.fit(&rows, 1, &labels), Err(StatsError::InvalidSpec(_))));
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! Scoring metrics for probabilistic classifiers.
 
 use super::logistic::StatsError;
+use crate::limits::{self, MAX_COUNT};
 
 fn check(p: &[f64], y: &[bool]) -> Result<(), StatsError> {
     if p.len() != y.len() {
-        return Err(StatsError::Shape("predictions and labels differ in length".into()));
+        return Err(StatsError::Shape { what: "labels", expected: p.len(), got: y.len() });
     }
     if p.is_empty() {
         return Err(StatsError::TooFewObservations { needed: 1, got: 0 });
@@ -16,6 +17,19 @@ fn check(p: &[f64], y: &[bool]) -> Result<(), StatsError> {
 }
 
 /// Area under the ROC curve (Mann–Whitney, ties counted half).
+///
+/// ```
+/// use revops::stats::auc;
+/// // positives {0.8, 0.4}, negatives {0.6, 0.2}: 3 of the 4 pairs ranked right
+/// assert_eq!(auc(&[0.8, 0.6, 0.4, 0.2], &[true, false, true, false])?, 0.75);
+/// assert!(auc(&[0.1], &[true]).is_err()); // one class
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`] for
+/// unusable scores; [`StatsError::OneClass`] when every label is the same.
 pub fn auc(scores: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
     check(scores, labels)?;
     let pos = labels.iter().filter(|&&y| y).count();
@@ -37,17 +51,26 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
         rank_sum_pos += order[i..=j].iter().filter(|&&k| labels[k]).count() as f64 * avg_rank;
         i = j + 1;
     }
-    let u = rank_sum_pos - (pos * (pos + 1)) as f64 / 2.0;
+    // in f64: pos × (pos + 1) overflows a usize past 2³² positives (exact below 2²⁶)
+    let u = rank_sum_pos - pos as f64 * (pos as f64 + 1.0) / 2.0;
     Ok(u / (pos as f64 * neg as f64))
 }
 
 /// Mean squared error of probabilities.
+///
+/// # Errors
+///
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
 pub fn brier_score(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
     check(p, labels)?;
     Ok(p.iter().zip(labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / p.len() as f64)
 }
 
 /// Mean negative log-likelihood, probabilities clipped to `[1e-15, 1 − 1e-15]`.
+///
+/// # Errors
+///
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
 pub fn log_loss(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
     check(p, labels)?;
     let eps = 1e-15;
@@ -82,10 +105,15 @@ pub struct ReliabilityBin {
     pub observed: f64,
 }
 
-/// Equal-width reliability bins over `[0, 1]`.
+/// Equal-width reliability bins over `[0, 1]` (0 bins means 1).
+///
+/// # Errors
+///
+/// [`StatsError::Limit`] for more than [`MAX_COUNT`](crate::limits::MAX_COUNT) bins;
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
 pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<ReliabilityBin>, StatsError> {
+    let bins = limits::check("reliability bins", bins, MAX_COUNT)?.max(1);
     check(p, labels)?;
-    let bins = bins.max(1);
     let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
     for (&p, &y) in p.iter().zip(labels) {
         let b = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
@@ -107,6 +135,10 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
 }
 
 /// Expected calibration error: the count-weighted mean gap between predicted and observed.
+///
+/// # Errors
+///
+/// The errors of [`reliability_bins`].
 pub fn expected_calibration_error(p: &[f64], labels: &[bool], bins: usize) -> Result<f64, StatsError> {
     let total = p.len() as f64;
     Ok(reliability_bins(p, labels, bins)?
@@ -129,5 +161,17 @@ mod tests {
         assert!((brier_score(&[1.0, 0.0], &[true, true]).unwrap() - 0.5).abs() < 1e-12);
         assert!((log_loss(&[0.5], &[true]).unwrap() - std::f64::consts::LN_2).abs() < 1e-12);
         assert!(auc(&[0.1], &[true]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn bins_are_limited_not_allocated() {
+        assert!(matches!(reliability_bins(&[0.5], &[true], usize::MAX), Err(StatsError::Limit(_))));
+        assert!(matches!(expected_calibration_error(&[0.5], &[true], usize::MAX), Err(StatsError::Limit(_))));
+        assert_eq!(reliability_bins(&[0.5], &[true], 0).unwrap().len(), 1); // 0 bins means 1
     }
 }

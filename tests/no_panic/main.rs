@@ -86,8 +86,9 @@ proptest! {
 
     #[test]
     fn commission_survives_extreme_rates(rate in extreme_decimal(), mult in extreme_decimal(), amount in extreme_decimal(), quota in extreme_decimal()) {
-        let plan = CommissionPlan { base_rate: rate, tiers: vec![RateTier { from_attainment: Decimal::ZERO, multiplier: mult }], cap: None, spifs: vec![], clawback_days: 90 };
-        let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: Money::new(amount, Currency::USD), closed: d(2026, 1, 5), splits: vec![("r".into(), Decimal::ONE)] };
+        use revops::money::Percent;
+        let plan = CommissionPlan { base_rate: Percent::from_fraction(rate), tiers: vec![RateTier { from_attainment: Percent::ZERO, multiplier: mult }], cap: None, spifs: vec![], clawback_days: 90 };
+        let deal = CreditedDeal { id: "d".into(), product: "p".into(), amount: Money::new(amount, Currency::USD), closed: d(2026, 1, 5), splits: vec![("r".into(), Percent::HUNDRED)] };
         let _ = plan.statement("r", Month::new(2026, 1).unwrap().period(), Money::new(quota, Currency::USD), &[deal], &[]);
     }
 }
@@ -117,9 +118,9 @@ proptest! {
         use revops::expansion::plan_nrr;
         use revops::forecast::{monte_carlo_close, pipeline_forecast, ForecastCategory, PipelineDeal};
         let m = |x| Money::new(x, Currency::USD);
-        let _ = plan_nrr(m(start), target, m(churn), m(churn), win);
+        let _ = plan_nrr(m(start), revops::money::Percent::from_fraction(target), m(churn), m(churn), revops::money::Percent::from_fraction(win));
         let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
-        let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: 0.5, close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
+        let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: revops::money::Percent::from_fraction(Decimal::new(5, 1)), close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
         let deals = [deal("a"), deal("b")];
         let _ = pipeline_forecast(&deals, q, Currency::USD);
         let _ = monte_carlo_close(&deals, q, 5.0, m(target), 10, 1);
