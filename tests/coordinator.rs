@@ -84,7 +84,7 @@ fn snapshot_is_deterministic_rendered_and_explained() {
     let again = ExecutiveSnapshot::build(company.as_of, sources, &cfg, &mut state).unwrap();
     assert!(again.alerts.is_empty(), "cool-down: {:?}", again.alerts);
     // integrations as the sync log says
-    let health = integration_health(&company.syncs, company.as_of, &cfg.health);
+    let health = integration_health(&company.syncs, company.as_of, &cfg.health).unwrap();
     let state_of = |n: &str| health.iter().find(|h| h.integration == n).unwrap().state;
     assert_eq!(
         (state_of("salesforce"), state_of("netsuite"), state_of("fx-feed")),
@@ -115,4 +115,49 @@ fn same_seed_same_company_other_seed_other_company() {
     ranks.sort_unstable();
     ranks.dedup();
     assert_eq!((n, ranks.len()), (500, 500));
+}
+
+/// Evaluating alerts is all or nothing: a rule naming an unknown metric fails the call, and no
+/// earlier rule of that call is recorded as fired (it would then stay quiet for its cool-down
+/// though the caller never saw it).
+#[test]
+fn a_failed_alert_evaluation_leaves_the_cool_downs_as_they_were() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, CoordinatorError, Severity};
+    use revops::rules::{Comparison, Condition};
+    let rule = |name: &str, metric: &str| AlertRule {
+        name: name.into(),
+        when: Condition::new(metric, Comparison::Below, 1.0),
+        severity: Severity::Warning,
+        cooldown_days: 7,
+    };
+    let rules = [rule("nrr below 100%", "nrr"), rule("typo", "nrrr")];
+    let metrics = [("nrr".to_string(), 0.98)];
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let mut state = AlertState::default();
+    let before = state.clone();
+    let r = evaluate_alerts(&rules, &metrics, day, &mut state);
+    assert!(matches!(r, Err(CoordinatorError::UnknownMetric(_))), "{r:?}");
+    assert_eq!(state, before);
+    // without the typo the rule fires, and then cools down
+    assert_eq!(evaluate_alerts(&rules[..1], &metrics, day, &mut state).unwrap().len(), 1);
+    assert!(evaluate_alerts(&rules[..1], &metrics, day, &mut state).unwrap().is_empty());
+}
+
+/// A NaN or inverted failure-rate threshold would silently never mark an integration down.
+#[test]
+fn meaningless_health_thresholds_are_refused() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let runs = [SyncResult { integration: "fx".into(), at, ok: false, records: 0 }];
+    let bad = [
+        HealthPolicy { down_failure_rate: f64::NAN, ..HealthPolicy::default() },
+        HealthPolicy { degraded_failure_rate: 0.9, down_failure_rate: 0.5, ..HealthPolicy::default() },
+        HealthPolicy { degraded_failure_rate: -0.1, ..HealthPolicy::default() },
+        HealthPolicy { window: 0, ..HealthPolicy::default() },
+        HealthPolicy { stale_after_minutes: -1, ..HealthPolicy::default() },
+    ];
+    for policy in bad {
+        assert!(integration_health(&runs, at, &policy).is_err(), "{policy:?}");
+    }
+    assert!(integration_health(&runs, at, &HealthPolicy::default()).is_ok());
 }

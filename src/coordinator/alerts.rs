@@ -68,6 +68,10 @@ fn describe(c: Comparison) -> &'static str {
 /// Evaluate rules in order against named metrics as of a date. A rule naming a metric that is
 /// not there is an error (a typo should not silently never fire); a rule still cooling down
 /// does not fire.
+///
+/// # Errors
+/// [`CoordinatorError::UnknownMetric`]. All or nothing: on an error `state` is left as it was,
+/// so no rule is recorded as fired by a call that returned no alerts.
 pub fn evaluate_alerts(
     rules: &[AlertRule],
     metrics: &[(String, f64)],
@@ -75,19 +79,21 @@ pub fn evaluate_alerts(
     state: &mut AlertState,
 ) -> Result<Vec<Alert>, CoordinatorError> {
     let lookup = |name: &str| metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    // work on a copy: the caller's state changes only when every rule has been evaluated
+    let mut next = state.clone();
     let mut out = Vec::new();
     for rule in rules {
         let fires = rule.when.evaluate(lookup).map_err(|m| CoordinatorError::UnknownMetric(m.to_string()))?;
         if !fires {
             continue;
         }
-        if let Some(last) = state.last_fired.get(&rule.name) {
+        if let Some(last) = next.last_fired.get(&rule.name) {
             if (as_of - *last).num_days() < rule.cooldown_days {
                 continue;
             }
         }
         let value = lookup(&rule.when.signal).unwrap_or(f64::NAN);
-        state.last_fired.insert(rule.name.clone(), as_of);
+        next.last_fired.insert(rule.name.clone(), as_of);
         out.push(Alert {
             rule: rule.name.clone(),
             severity: rule.severity,
@@ -102,5 +108,6 @@ pub fn evaluate_alerts(
         });
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.severity)); // stable: rule order within a severity
+    *state = next;
     Ok(out)
 }

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDateTime;
 
+use super::CoordinatorError;
+
 /// One sync attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -69,17 +71,63 @@ pub struct IntegrationHealth {
     pub reasons: Vec<String>,
 }
 
+impl HealthPolicy {
+    /// Check the thresholds: a non-negative staleness, failure rates with
+    /// `0 ≤ degraded ≤ down ≤ 1` (a NaN rate would silently never fire), and a window of at least
+    /// one attempt.
+    ///
+    /// # Errors
+    /// [`CoordinatorError::InvalidHealthPolicy`] saying which threshold is wrong.
+    pub fn validate(&self) -> Result<(), CoordinatorError> {
+        let bad = |why: &str| Err(CoordinatorError::InvalidHealthPolicy(why.to_string()));
+        let rate = |r: f64| (0.0..=1.0).contains(&r);
+        if self.stale_after_minutes < 0 {
+            return bad("stale_after_minutes is negative");
+        }
+        if !rate(self.degraded_failure_rate) || !rate(self.down_failure_rate) {
+            return bad("failure rates must be between 0 and 1");
+        }
+        if self.degraded_failure_rate > self.down_failure_rate {
+            return bad("degraded_failure_rate is above down_failure_rate");
+        }
+        if self.window == 0 {
+            return bad("window must hold at least one attempt");
+        }
+        Ok(())
+    }
+}
+
 /// Health per integration (sorted by name) as of `now`.
-pub fn integration_health(results: &[SyncResult], now: NaiveDateTime, policy: &HealthPolicy) -> Vec<IntegrationHealth> {
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::coordinator::{integration_health, HealthPolicy, HealthState, SyncResult};
+/// let at = |h| NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+/// let runs = [SyncResult { integration: "stripe".into(), at: at(9), ok: true, records: 120 }];
+/// let health = integration_health(&runs, at(10), &HealthPolicy::default())?;
+/// assert_eq!(health[0].state, HealthState::Healthy);
+/// let nan = HealthPolicy { down_failure_rate: f64::NAN, ..HealthPolicy::default() };
+/// assert!(integration_health(&runs, at(10), &nan).is_err());
+/// # Ok::<(), revops::coordinator::CoordinatorError>(())
+/// ```
+///
+/// # Errors
+/// An invalid policy ([`HealthPolicy::validate`]).
+pub fn integration_health(
+    results: &[SyncResult],
+    now: NaiveDateTime,
+    policy: &HealthPolicy,
+) -> Result<Vec<IntegrationHealth>, CoordinatorError> {
+    policy.validate()?;
     let mut names: Vec<&str> = results.iter().map(|r| r.integration.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    names
+    Ok(names
         .into_iter()
         .map(|name| {
             let mut runs: Vec<&SyncResult> = results.iter().filter(|r| r.integration == name && r.at <= now).collect();
             runs.sort_by_key(|r| r.at);
-            let window: Vec<&&SyncResult> = runs.iter().rev().take(policy.window.max(1)).collect();
+            let window: Vec<&&SyncResult> = runs.iter().rev().take(policy.window).collect();
             let failures = window.iter().filter(|r| !r.ok).count();
             let failure_rate = if window.is_empty() { 1.0 } else { failures as f64 / window.len() as f64 };
             let last_ok = runs.iter().rev().find(|r| r.ok);
@@ -114,5 +162,5 @@ pub fn integration_health(results: &[SyncResult], now: NaiveDateTime, policy: &H
                 reasons,
             }
         })
-        .collect()
+        .collect())
 }

@@ -27,6 +27,9 @@ pub enum CoordinatorError {
     /// An alert rule names a metric the snapshot does not produce.
     #[error("alert rule names unknown metric {0:?}")]
     UnknownMetric(String),
+    /// Integration-health thresholds that cannot work.
+    #[error("invalid health policy: {0}")]
+    InvalidHealthPolicy(String),
     /// A source failed.
     #[error(transparent)]
     Port(#[from] PortError),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{ExecutiveSnapshot, HealthState, Severity};
-use crate::money::Money;
+use crate::money::{fixed_places, Money, Percent};
 
 /// `$812.4M`-style short money.
 fn short(m: Money) -> String {
@@ -25,7 +25,17 @@ fn short(m: Money) -> String {
 }
 
 fn pct(d: Option<Decimal>) -> String {
-    d.map_or("n/a".into(), |d| format!("{:.1}%", d * Decimal::from(100)))
+    d.map_or("n/a".into(), |d| format!("{:.1}", Percent::from_fraction(d)))
+}
+
+/// A decimal with `dp` places. (rust_decimal's `{:.N}` panics on values near `Decimal::MAX`.)
+fn places(d: Decimal, dp: usize) -> String {
+    fixed_places(d, dp)
+}
+
+/// The last point of a forecast band as money (none when the band is empty).
+fn last_point(band: &[f64], currency: crate::money::Currency) -> String {
+    band.last().and_then(|x| Decimal::from_f64_retain(*x)).map_or("n/a".into(), |x| short(Money::new(x, currency)))
 }
 
 impl ExecutiveSnapshot {
@@ -37,15 +47,14 @@ impl ExecutiveSnapshot {
             format!("P50 {} (P10 {}, P90 {})", show(e.p50), show(e.p10), show(e.p90))
         });
         let f = &self.arr_forecast;
-        let last = f.mean.len().saturating_sub(1);
         let mut rows = vec![
             ("ARR", "ARR".into(), format!("{} ({} YoY)", short(self.arr), pct(self.growth_yoy))),
             (
                 "ARR",
                 format!("Milestone {}", short(m.target)),
                 format!(
-                    "{:.1}% · {} to go · {}",
-                    m.progress * Decimal::from(100),
+                    "{} · {} to go · {}",
+                    pct(Some(m.progress)),
                     short(m.remaining),
                     if m.on_track { "on track" } else { "behind plan" }
                 ),
@@ -72,9 +81,9 @@ impl ExecutiveSnapshot {
                 format!("{} + {}", short(self.bridge_ttm.churn), short(self.bridge_ttm.contraction)),
             ),
             ("Retention", "NRR / GRR (TTM)".into(), format!("{} / {}", pct(self.nrr), pct(self.grr))),
-            ("Retention", "Quick ratio".into(), self.quick_ratio.map_or("n/a".into(), |q| format!("{q:.2}"))),
+            ("Retention", "Quick ratio".into(), self.quick_ratio.map_or("n/a".into(), |q| places(q, 2))),
             ("Efficiency", "Gross margin".into(), pct(Some(self.gross_margin))),
-            ("Efficiency", "LTV : CAC".into(), self.ltv_to_cac.map_or("n/a".into(), |x| format!("{x:.1}x"))),
+            ("Efficiency", "LTV : CAC".into(), self.ltv_to_cac.map_or("n/a".into(), |x| format!("{}x", places(x, 1)))),
             ("Efficiency", "Rule of 40".into(), pct(self.rule_of_40)),
             ("Customers", "Fortune 500".into(), format!("{} of {} target", self.fortune500, self.fortune500_target)),
             (
@@ -98,9 +107,9 @@ impl ExecutiveSnapshot {
                 format!("ARR in 12 months ({})", self.forecast_model),
                 format!(
                     "{} [{} – {}] 80%",
-                    short(Money::new(Decimal::from_f64_retain(f.mean[last]).unwrap_or_default(), self.currency)),
-                    short(Money::new(Decimal::from_f64_retain(f.lower[last]).unwrap_or_default(), self.currency)),
-                    short(Money::new(Decimal::from_f64_retain(f.upper[last]).unwrap_or_default(), self.currency))
+                    last_point(&f.mean, self.currency),
+                    last_point(&f.lower, self.currency),
+                    last_point(&f.upper, self.currency)
                 ),
             ),
             ("Collections", "DSO".into(), self.dso.map_or("n/a".into(), |d| format!("{d:.0} days"))),

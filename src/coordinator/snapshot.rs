@@ -197,11 +197,11 @@ impl ExecutiveSnapshot {
         let dso = days_sales_outstanding(open_ar, src.billed_90d, 90).ok();
         let on_time = on_time_collection(src.receivables, currency, window_start, day)?;
 
-        let integrations = integration_health(src.syncs, as_of, &cfg.health);
+        let integrations = integration_health(src.syncs, as_of, &cfg.health)?;
         let down = integrations.iter().filter(|h| h.state == HealthState::Down).count();
         let degraded = integrations.iter().filter(|h| h.state == HealthState::Degraded).count();
         let growth = growth_yoy.and_then(|g| g.to_f64()).unwrap_or(0.0);
-        let rule_of_40 = growth_yoy.map(|g| g + cfg.fcf_margin);
+        let rule_of_40 = growth_yoy.map(|g| crate::arr::rule_of_40(g, cfg.fcf_margin)).transpose()?;
         let mut metrics: Vec<(String, f64)> = vec![
             ("arr".into(), arr.to_f64_lossy()),
             ("growth_yoy".into(), growth),

@@ -19,6 +19,7 @@ pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
 pub(crate) use fixed::Fixed;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
+pub(crate) use percent::fixed_places;
 pub use percent::Percent;
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};

@@ -168,7 +168,7 @@ impl fmt::Display for Percent {
 /// `d` rounded to `dp` places and shown with exactly `dp` places. (rust_decimal's own `{:.N}`
 /// panics when the digits outgrow its buffer, as `Decimal::MAX` with three places does.)
 /// More than `Decimal`'s 28 places would only print zeros, so the places stop there.
-fn fixed_places(d: Decimal, dp: usize) -> String {
+pub(crate) fn fixed_places(d: Decimal, dp: usize) -> String {
     let dp = dp.min(28);
     let places = dp as u32;
     let rounded = d.round_dp(places);
