@@ -86,7 +86,7 @@ proptest! {
         for b in [built, book].into_iter().flatten() {
             let _ = (b.mrr_at(k), b.arr_at(j), b.customer_arr("c0", k), b.active_customer_ids(k).count(), b.customer_count());
             let _ = (b.movements(k, j), b.bridge(k, j), b.bridge_revalued(k, j, &fx), b.bridge(0, 11).map(|x| (x.ties(), x.net_new(), x.composition())));
-            let _ = (b.arpa(k), b.cohorts());
+            let _ = (b.retention(k, j), b.arpa(k), b.velocity(k, j), b.cohorts());
             if let Ok(bridge) = b.bridge(k, j) {
                 let _ = (bridge.churn_rates(), bridge.quick_ratio(QuickRatioPolicy::default()), bridge.growth_rate());
             }

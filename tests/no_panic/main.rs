@@ -9,6 +9,8 @@
 mod arr;
 mod billing;
 mod engines;
+#[cfg(feature = "serde")]
+mod json;
 mod money_calendar;
 mod pricing;
 mod revrec;
