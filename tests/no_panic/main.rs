@@ -8,6 +8,7 @@
 
 mod arr;
 mod billing;
+mod coordinator;
 mod engines;
 #[cfg(feature = "serde")]
 mod json;
