@@ -383,6 +383,15 @@ mod erased {
 }
 
 /// Deserialise `v` as the type named `name` and, when it is accepted, use it.
+/// An invoice of `lines` lines of $100 each (none when the number is refused).
+fn hundred_dollar_invoice(number: &str, lines: usize, on: NaiveDate) -> Option<Invoice> {
+    let hundred = usd(Decimal::ONE_HUNDRED);
+    let line =
+        InvoiceLine::new("x".into(), Decimal::ONE, hundred, None, TaxTreatment::NONE, hundred, usd(Decimal::ZERO))
+            .ok()?;
+    Invoice::new(number.into(), "c".into(), "k".into(), Currency::USD, on, on, vec![line; lines]).ok()
+}
+
 fn feed(name: &str, v: Value) {
     fn de<T: serde::de::DeserializeOwned>(v: Value) -> Option<T> {
         let got = serde_json::from_value(v).ok();
@@ -460,63 +469,15 @@ fn feed(name: &str, v: Value) {
         }
         "CreditRequest" => {
             if let Some(r) = de::<CreditRequest>(v) {
-                let line = InvoiceLine::new(
-                    "x".into(),
-                    Decimal::ONE,
-                    usd100,
-                    None,
-                    TaxTreatment::NONE,
-                    usd100,
-                    usd(Decimal::ZERO),
-                )
-                .unwrap();
-                let inv =
-                    Invoice::new("I".into(), "c".into(), "k".into(), Currency::USD, as_of, as_of, vec![line]).unwrap();
+                let inv = hundred_dollar_invoice("I", 1, as_of).unwrap();
                 let _ = CreditNote::issue(&inv, &[], "CN", &[r, r]);
             }
         }
         "CreditNote" => {
             if let Some(n) = de::<CreditNote>(v) {
-                let line = InvoiceLine::new(
-                    "x".into(),
-                    Decimal::ONE,
-                    usd100,
-                    None,
-                    TaxTreatment::NONE,
-                    usd100,
-                    usd(Decimal::ZERO),
-                )
-                .unwrap();
-                let inv = Invoice::new(
-                    n.invoice().to_string(),
-                    "c".into(),
-                    "k".into(),
-                    Currency::USD,
-                    as_of,
-                    as_of,
-                    vec![line.clone(), line],
-                )
-                .unwrap_or_else(|_| {
-                    Invoice::new(
-                        "INV-1".into(),
-                        "c".into(),
-                        "k".into(),
-                        Currency::USD,
-                        as_of,
-                        as_of,
-                        vec![InvoiceLine::new(
-                            "x".into(),
-                            Decimal::ONE,
-                            usd100,
-                            None,
-                            TaxTreatment::NONE,
-                            usd100,
-                            usd(Decimal::ZERO),
-                        )
-                        .unwrap()],
-                    )
-                    .unwrap()
-                });
+                let inv = hundred_dollar_invoice(n.invoice(), 2, as_of)
+                    .or_else(|| hundred_dollar_invoice("INV-1", 1, as_of))
+                    .unwrap();
                 let _ = CreditNote::issue(
                     &inv,
                     std::slice::from_ref(&n),
