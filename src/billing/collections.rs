@@ -84,7 +84,7 @@ deserialize_via!(
         for (bucket, amount) in AgingBucket::ALL.into_iter().zip(r.buckets) {
             same_currency(Field::Total, &id, r.currency, &amount)?;
             not_negative(Field::Total, &id, amount)?;
-            report.add_to(bucket, amount, &id)?;
+            report.add_to(bucket, amount, || id.clone())?;
         }
         same_currency(Field::CreditBalance, &id, r.currency, &r.credits)?;
         report.credits = not_negative(Field::CreditBalance, &id, r.credits)?;
@@ -113,26 +113,32 @@ impl AgingReport {
         }
     }
 
-    fn add_to(&mut self, bucket: AgingBucket, amount: Money, id: &str) -> Result<(), BillingError> {
+    fn add_to(&mut self, bucket: AgingBucket, amount: Money, id: impl Fn() -> String) -> Result<(), BillingError> {
         let slot = &mut self.buckets[bucket as usize]; // `AgingBucket` has exactly five values
-        *slot = slot.checked_add(amount).context("aging bucket", id)?;
-        self.total = self.total.checked_add(amount).context("total open", id)?;
+        *slot = slot.checked_add(amount).context_with("aging bucket", &id)?;
+        self.total = self.total.checked_add(amount).context_with("total open", &id)?;
         Ok(())
     }
 
-    /// Age one receivable: an open balance into its bucket, an overpayment into `credits`.
-    fn add(&mut self, r: &Receivable) -> Result<(), BillingError> {
-        let id = format!("invoice {}", r.invoice());
-        let open = r.open();
+    /// Age one receivable: an open balance into its bucket, an overpayment into `credits`. `net`
+    /// is settled once, by [`AgingReport::settle_net`], when every receivable is in.
+    fn add(&mut self, r: &Receivable, open: Money) -> Result<(), BillingError> {
+        let id = || format!("invoice {}", r.invoice());
         if open.is_negative() {
-            self.credits = self.credits.checked_add(-open).context("credits", &id)?;
+            self.credits = self.credits.checked_add(-open).context_with("credits", id)?;
             self.credit_invoices += 1;
         } else {
             let bucket = AgingBucket::for_days_past_due((self.as_of - r.due_date()).num_days());
-            self.add_to(bucket, open, &id)?;
+            self.add_to(bucket, open, id)?;
             self.invoices += 1;
         }
-        self.net = self.total.checked_sub(self.credits).context("net", &id)?;
+        Ok(())
+    }
+
+    /// `net = total − credits`, once every receivable is in.
+    fn settle_net(&mut self) -> Result<(), BillingError> {
+        self.net =
+            self.total.checked_sub(self.credits).context_with("net", || format!("the {} report", self.currency))?;
         Ok(())
     }
 
@@ -212,8 +218,12 @@ pub fn age_receivables<'a>(
     let mut reports: Vec<AgingReport> = Vec::new();
     let mut last = 0; // index of the report used last: books are mostly one currency
     for r in receivables {
-        if r.issue_date() > as_of || r.open().is_zero() {
-            continue; // not yet issued as of the aging date, or settled
+        if r.issue_date() > as_of {
+            continue; // not yet issued as of the aging date
+        }
+        let open = r.open();
+        if open.is_zero() {
+            continue; // settled
         }
         let currency = r.currency();
         if reports.get(last).is_none_or(|x| x.currency != currency) {
@@ -226,8 +236,11 @@ pub fn age_receivables<'a>(
             };
         }
         if let Some(report) = reports.get_mut(last) {
-            report.add(r)?;
+            report.add(r, open)?;
         }
+    }
+    for report in &mut reports {
+        report.settle_net()?;
     }
     reports.sort_by_key(|r| r.currency);
     Ok(reports)

@@ -448,10 +448,18 @@ pub(crate) fn not_negative(what: Field, id: &str, m: Money) -> Result<Money, Bil
 pub(crate) trait Context<T> {
     /// Wrap the error in [`BillingError::Arithmetic`].
     fn context(self, what: &'static str, id: &str) -> Result<T, BillingError>;
+
+    /// [`Context::context`] with the id made only on failure (for loops over many records,
+    /// where formatting an id for every one would cost more than the arithmetic).
+    fn context_with(self, what: &'static str, id: impl FnOnce() -> String) -> Result<T, BillingError>;
 }
 
 impl<T> Context<T> for Result<T, MoneyError> {
     fn context(self, what: &'static str, id: &str) -> Result<T, BillingError> {
-        self.map_err(|source| BillingError::Arithmetic { what, id: id.to_string(), source: Box::new(source) })
+        self.context_with(what, || id.to_string())
+    }
+
+    fn context_with(self, what: &'static str, id: impl FnOnce() -> String) -> Result<T, BillingError> {
+        self.map_err(|source| BillingError::Arithmetic { what, id: id(), source: Box::new(source) })
     }
 }
