@@ -6,27 +6,27 @@
 //!
 //! ## Module map
 //!
-//! | module | what lives there |
-//! |---|---|
-//! | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
-//! | [`expansion`] | co-ownership association rules, recommendations with cold start, whitespace, cross-sell/seat/tier opportunities with propensity and reasons, playbooks as data, campaigns with holdout lift, NRR planning |
-//! | [`forecast`] | ETS with AutoETS by AICc and prediction intervals, accuracy metrics and backtests, pipeline categories and Monte Carlo, milestone ETA |
-//! | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
-//! | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
+//! In layer order: engines depend downward only, and `coordinator` sits on top, reading every
+//! engine's output.
 //!
-//! | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
-//! | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
-//! | [`rules`] | conditions over named signals, shared by playbooks and alerts |
-//! | [`sales`] | quota, ramp and attainment, commission statements (bands, caps, SPIFs, clawbacks, split credit) that tie, LPT territory balancing, rep analytics |
-//! | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
-//! | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
-//! | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
-//! | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
-//! | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
-//!
-//! | [`coordinator`] | integration ports (CRM, billing, ledger, FX, costs) with in-memory implementations, integration health, alert rules, the executive snapshot (terminal and Markdown), and a seeded demo company |
-//!
-//! Engines depend downward only: `money` and `calendar` sit at the bottom.
+//! | layer | module | what lives there |
+//! |---|---|---|
+//! | bottom: shared by every engine | [`money`] | [`Currency`] (ISO 4217 with minor units), [`Money`] (exact `Decimal` + currency), checked arithmetic, rounding, largest-remainder allocation, the [`FxRates`] port and conversion |
+//! |  | [`calendar`] | [`Month`], [`Quarter`], fiscal years, half-open [`Period`]s, proration, day counts, anniversary stepping with month-end anchoring |
+//! |  | [`limits`] | the documented maximum of every count a caller passes that sizes memory or work |
+//! |  | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
+//! |  | [`rules`] | conditions over named signals, shared by playbooks and alerts |
+//! |  | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
+//! | engines: read the bottom layer (billing also reads revrec's schedules, sales acquisition's deals) | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
+//! |  | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
+//! |  | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
+//! |  | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
+//! |  | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
+//! |  | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
+//! |  | [`expansion`] | co-ownership association rules, recommendations with cold start, whitespace, cross-sell/seat/tier opportunities with propensity and reasons, playbooks as data, campaigns with holdout lift, NRR planning |
+//! |  | [`forecast`] | ETS with AutoETS by AICc and prediction intervals, accuracy metrics and backtests, pipeline categories and Monte Carlo, milestone ETA |
+//! |  | [`sales`] | quota, ramp and attainment, commission statements (bands, caps, SPIFs, clawbacks, split credit) that tie, LPT territory balancing, rep analytics |
+//! | top: reads every engine, and none reads it | [`coordinator`] | integration ports (CRM, billing, ledger, FX, costs) with in-memory implementations, integration health, alert rules, the executive snapshot (terminal and Markdown), and a seeded demo company |
 //!
 //! ## Conventions
 //!
@@ -85,6 +85,13 @@ pub mod revrec;
 pub mod rules;
 pub mod sales;
 pub mod stats;
+
+/// The `chrono` this crate is built with: dates in its API are `chrono::NaiveDate`.
+pub use chrono;
+/// The `rand` this crate is built with: simulations take a seed or a `rand::Rng`.
+pub use rand;
+/// The `rust_decimal` this crate is built with: amounts are `rust_decimal::Decimal`.
+pub use rust_decimal;
 
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};
