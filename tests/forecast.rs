@@ -354,3 +354,101 @@ fn a_constant_series_model_survives_a_json_round_trip() {
     let json = serde_json::to_string(&short).unwrap();
     assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), short);
 }
+
+/// A public series from `tests/data/` (the file's first line names its source).
+fn public_series(name: &str) -> Vec<f64> {
+    let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.parse().unwrap())
+        .collect()
+}
+
+fn spec_named(form: &str, period: usize) -> EtsSpec {
+    // "ETS(M,Ad,A)"
+    let inner = form.trim_start_matches("ETS(").trim_end_matches(')');
+    let parts: Vec<&str> = inner.split(',').collect();
+    EtsSpec {
+        error: if parts[0] == "A" { ErrorType::Additive } else { ErrorType::Multiplicative },
+        trend: match parts[1] {
+            "N" => TrendType::None,
+            "A" => TrendType::Additive,
+            _ => TrendType::Damped,
+        },
+        season: match parts[2] {
+            "N" => SeasonType::None,
+            "A" => SeasonType::Additive,
+            _ => SeasonType::Multiplicative,
+        },
+        period,
+    }
+}
+
+#[test]
+fn ets_log_likelihoods_reach_statsmodels_on_public_series() {
+    // Reference: statsmodels 0.15.0 ETSModel(...).fit().llf, the best of four starting points,
+    // on AirPassengers (statsforecast), austourists and oildata (fpp2, shipped in statsmodels'
+    // tests) and elec_equip (statsmodels.datasets); tests/data/ets_loglik.csv, written by
+    // comparisons/forecast_ets_loglik.py.
+    let table = std::fs::read_to_string(format!("{}/tests/data/ets_loglik.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut short = Vec::new();
+    for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        // dataset,period,form (three comma-separated parts),default,best
+        let (name, period, form) = (f[0], f[1].parse().unwrap(), format!("{},{},{}", f[2], f[3], f[4]));
+        let best: f64 = f[6].parse().unwrap();
+        let y = public_series(name);
+        let model = spec_named(&form, period).fit(&y).unwrap();
+        if model.log_likelihood() < best - 0.1 {
+            short.push(format!("{name} {form}: {:.3} vs statsmodels {best:.3}", model.log_likelihood()));
+        }
+    }
+    assert!(short.is_empty(), "{} forms below statsmodels:\n{}", short.len(), short.join("\n"));
+}
+
+#[test]
+fn an_exactly_linear_series_is_fitted_with_zero_variance() {
+    let y: Vec<f64> = (0..36).map(|t| 100.0 + 5.0 * t as f64).collect();
+    let m = auto_ets(&y, 12).unwrap();
+    assert_eq!(m.spec().trend, TrendType::Additive, "{}", m.spec());
+    assert_eq!(m.sigma2(), 0.0);
+    let f = m.forecast(12, 0.95, 1).unwrap();
+    for (k, ((mu, lo), hi)) in f.mean.iter().zip(&f.lower).zip(&f.upper).enumerate() {
+        let exact = 100.0 + 5.0 * (36 + k) as f64;
+        assert!((mu - exact).abs() < 1e-6, "step {k}: {mu} vs {exact}");
+        assert_eq!((lo, hi), (mu, mu));
+    }
+    // a single form fits it too
+    let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    assert_eq!(holt.fit(&y).unwrap().sigma2(), 0.0);
+}
+
+#[test]
+fn a_zero_variance_model_simulates_without_noise() {
+    let flat = auto_ets(&[7.0; 30], 12).unwrap();
+    assert_eq!(flat.sigma2(), 0.0);
+    for path in flat.simulate(6, 50, 3).unwrap() {
+        assert_eq!(path, [7.0; 6]);
+    }
+}
+
+#[test]
+fn milestone_eta_for_exact_linear_growth_is_the_month_the_line_crosses() {
+    // $600M growing exactly $6M a month for 36 months: $1B is reached at t = 67 (600 + 6 × 67 =
+    // 1,002), 32 months after the last observed month (t = 35)
+    let arr: Vec<Money> =
+        (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 10).unwrap();
+    let eta = milestone_eta(&arr, last, usd("1000000000"), 60, 500, 42).unwrap();
+    let expected = last.checked_add(32).unwrap();
+    assert_eq!((eta.p10, eta.p50, eta.p90), (Some(expected), Some(expected), Some(expected)), "{}", eta.model);
+}
+
+#[test]
+fn accuracy_refuses_a_non_finite_history() {
+    // the MASE scale of a history holding ∞ is not a number: refused, not a silent MASE
+    let r = accuracy(&[1.0, 2.0], &[1.5, 2.5], &[1.0, f64::INFINITY, 3.0], 1);
+    assert!(matches!(r, Err(ForecastError::NonFinite(_))), "{r:?}");
+}

@@ -5,6 +5,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use super::optim::minimise;
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use crate::stats::{nelder_mead, NelderMead};
@@ -278,9 +279,9 @@ struct Run {
     season: Vec<f64>,
 }
 
-fn run(spec: &EtsSpec, p: &EtsParams, y: &[f64], init: &(f64, f64, Vec<f64>), keep_fitted: bool) -> Option<Run> {
+fn run(spec: &EtsSpec, p: &EtsParams, y: &[f64], init: (f64, f64, &[f64]), keep_fitted: bool) -> Option<Run> {
     let m = seasonal(spec);
-    let (mut l, mut b, mut s) = (init.0, init.1, init.2.clone());
+    let (mut l, mut b, mut s) = (init.0, init.1, init.2.to_vec());
     let mut sse = 0.0;
     let mut log_mu = 0.0;
     let mut fitted = if keep_fitted { Vec::with_capacity(y.len()) } else { Vec::new() };
@@ -370,6 +371,93 @@ fn n_params(spec: &EtsSpec) -> usize {
         + usize::from(spec.trend == TrendType::Damped)
 }
 
+/// Parameters the AICc counts: the smoothing parameters (α, β, γ, φ as the form has them), the
+/// initial level, the initial trend, m − 1 initial seasonal states (the m-th is fixed by the
+/// normalisation) and the variance σ² — R's `forecast::ets` convention.
+fn free_parameters(spec: &EtsSpec) -> usize {
+    let states = 1
+        + usize::from(spec.trend != TrendType::None)
+        + if spec.season == SeasonType::None { 0 } else { spec.period - 1 };
+    n_params(spec) + states + 1
+}
+
+/// Where the optimiser's free values go: the smoothing parameters (unconstrained), the initial
+/// level and trend in units of the series' scale, then m − 1 initial seasonal states (additive
+/// ones in units of the scale); the m-th makes them sum to 0 (additive) or m (multiplicative),
+/// the normalisation R's `forecast::ets` uses — any other would reach the same likelihood, since
+/// the level absorbs a shift or scaling of the season.
+struct Layout {
+    k: usize,
+    trend: bool,
+    m: usize,
+    multiplicative: bool,
+    scale: f64,
+    /// The smallest variance the objective distinguishes (an exact fit, to rounding).
+    floor: f64,
+}
+
+impl Layout {
+    fn new(spec: &EtsSpec, y: &[f64]) -> Layout {
+        let scale = (y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64).max(f64::MIN_POSITIVE);
+        let floor = match spec.error {
+            ErrorType::Additive => (1e-10 * scale).powi(2),
+            ErrorType::Multiplicative => 1e-20,
+        };
+        Layout {
+            k: n_params(spec),
+            trend: spec.trend != TrendType::None,
+            m: if spec.season == SeasonType::None { 0 } else { spec.period },
+            multiplicative: spec.season == SeasonType::Multiplicative,
+            scale,
+            floor,
+        }
+    }
+
+    /// Free values for initial states (level, trend, season ring), normalised; the smoothing
+    /// part is zero.
+    fn encode(&self, init: &(f64, f64, Vec<f64>)) -> Vec<f64> {
+        let (mut l, mut b, mut s) = (init.0, init.1, init.2.clone());
+        if self.m > 0 {
+            let mean = s.iter().sum::<f64>() / self.m as f64;
+            if self.multiplicative && mean > 0.0 {
+                s.iter_mut().for_each(|v| *v /= mean);
+                l *= mean;
+                b *= mean;
+            } else if !self.multiplicative {
+                s.iter_mut().for_each(|v| *v -= mean);
+                l += mean;
+            }
+        }
+        let mut x = vec![0.0; self.k];
+        x.push(l / self.scale);
+        if self.trend {
+            x.push(b / self.scale);
+        }
+        if self.m > 0 {
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            x.extend(s[..self.m - 1].iter().map(|v| v / unit));
+        }
+        x
+    }
+
+    /// The initial level and trend, with the season ring written into `season`.
+    fn decode(&self, x: &[f64], season: &mut [f64]) -> (f64, f64) {
+        let l = x[self.k] * self.scale;
+        let b = if self.trend { x[self.k + 1] * self.scale } else { 0.0 };
+        if self.m > 0 {
+            let at = self.k + 1 + usize::from(self.trend);
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            let mut sum = 0.0;
+            for (s, v) in season.iter_mut().zip(&x[at..at + self.m - 1]) {
+                *s = v * unit;
+                sum += *s;
+            }
+            season[self.m - 1] = if self.multiplicative { self.m as f64 - sum } else { -sum };
+        }
+        (l, b)
+    }
+}
+
 impl EtsSpec {
     /// Whether this form can be fitted to `y`: multiplicative parts need strictly positive data,
     /// a season needs at least two full cycles, and additive errors with a multiplicative season
@@ -423,38 +511,83 @@ impl EtsSpec {
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
         validate(y)?;
         self.admissible(y)?;
-        let init = initial_states(self, y);
         let n = y.len() as f64;
         let k = n_params(self);
-        let objective = |x: &[f64]| -> f64 {
+        let layout = Layout::new(self, y);
+        let objective = |x: &[f64], season: &mut Vec<f64>| -> f64 {
             let p = params_of(self, x);
-            match run(self, &p, y, &init, false) {
-                Some(r) if r.sse > 0.0 => n * (r.sse / n).ln() + 2.0 * r.log_mu,
-                Some(_) => f64::NEG_INFINITY,
+            let (l, b) = layout.decode(x, season);
+            match run(self, &p, y, (l, b, season), false) {
+                Some(r) => n * (r.sse / n).max(layout.floor).ln() + 2.0 * r.log_mu,
                 None => f64::INFINITY,
             }
         };
-        let start = vec![-1.0; k];
-        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing:
-        // a relative tolerance of 1e-6 (≈ 0.001 here) is ample and halves the work.
-        let opt = nelder_mead(objective, &start, NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 });
-        let params = params_of(self, &opt.x);
-        let r = run(self, &params, y, &init, true).ok_or(ForecastError::Diverged(*self))?;
-        let sigma2 = r.sse / n;
-        if sigma2.is_nan() || sigma2 <= 0.0 {
-            return Err(ForecastError::NotAdmissible { spec: *self, reason: Inadmissible::ExactFit });
+        let mut season = vec![0.0; seasonal(self)];
+        // 1. the smoothing parameters alone, from the heuristic initial states
+        let heuristic = layout.encode(&initial_states(self, y));
+        let smoothing_only = |theta: &[f64], season: &mut Vec<f64>| {
+            let mut x = heuristic.clone();
+            x[..k].copy_from_slice(theta);
+            objective(&x, season)
+        };
+        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
+        let first = nelder_mead(
+            |t| smoothing_only(t, &mut season),
+            &vec![-1.0; k],
+            NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 },
+        );
+        let mut best = heuristic.clone();
+        best[..k].copy_from_slice(&first.x);
+        let mut best_value = first.value;
+        // 2. everything together (smoothing parameters and initial states, as statsmodels and R's
+        // `forecast::ets` do), from that point and from small smoothing parameters
+        let mut starts = vec![best.clone()];
+        let mut small = heuristic.clone();
+        small[..k].copy_from_slice(&vec![-2.0; k]);
+        starts.push(small);
+        if self.trend == TrendType::Damped {
+            // a nearly undamped trend (φ near 0.98) with a quick level, and one that barely
+            // moves (β near 0): other basins
+            let mut quick = heuristic.clone();
+            quick[..k].copy_from_slice(&vec![0.0; k]);
+            quick[k - 1] = 3.0;
+            starts.push(quick);
+            let mut steady = heuristic.clone();
+            steady[..k].copy_from_slice(&vec![-1.0; k]);
+            steady[1] = -6.0;
+            steady[k - 1] = 3.0;
+            starts.push(steady);
+        }
+        for start in starts {
+            let (x, value) = minimise(|x| objective(x, &mut season), &start, 1e-4, 500);
+            if value < best_value {
+                (best, best_value) = (x, value);
+            }
+        }
+        let params = params_of(self, &best);
+        let (l0, b0) = layout.decode(&best, &mut season);
+        let r = run(self, &params, y, (l0, b0, &season), true).ok_or(ForecastError::Diverged(*self))?;
+        let mut sigma2 = r.sse / n;
+        if sigma2.is_nan() {
+            return Err(ForecastError::Diverged(*self));
         }
         if !sigma2.is_finite() {
             return Err(ForecastError::Diverged(*self));
         }
-        let log_likelihood = -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu;
-        // parameters counted: smoothing, initial states (level, trend, m − 1 seasonal) and σ²
-        let states = 1
-            + usize::from(self.trend != TrendType::None)
-            + if self.season == SeasonType::None { 0 } else { self.period - 1 };
-        let p = (k + states + 1) as f64;
+        // an exact fit (to rounding): zero variance, +∞ log-likelihood, −∞ AICc
+        let exact = sigma2 <= layout.floor;
+        if exact {
+            sigma2 = 0.0;
+        }
+        let log_likelihood = if exact {
+            f64::INFINITY
+        } else {
+            -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu
+        };
+        let p = free_parameters(self) as f64;
         let aic = -2.0 * log_likelihood + 2.0 * p;
         let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
+        let aicc = if exact { f64::NEG_INFINITY } else { aicc };
         EtsModel {
             spec: *self,
             params,
@@ -739,7 +872,9 @@ impl EtsModel {
     /// `paths` sample paths of checked length and number.
     fn paths(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
         let mut rng = StdRng::seed_from_u64(seed);
-        let normal = Normal::new(0.0, self.sigma2.sqrt()).unwrap_or(Normal::standard());
+        // zero variance (an exact fit): every path is the point forecast, no noise
+        let sd = self.sigma2.sqrt();
+        let normal = Normal::standard();
         let m = self.season.len().max(1);
         let damp = if self.spec.trend == TrendType::Damped { self.params.phi } else { 1.0 };
         (0..paths)
@@ -754,7 +889,7 @@ impl EtsModel {
                             SeasonType::Additive => tr + s[si],
                             SeasonType::Multiplicative => tr * s[si],
                         };
-                        let eps: f64 = rng.sample(normal);
+                        let eps: f64 = if sd > 0.0 { sd * rng.sample::<f64, _>(normal) } else { 0.0 };
                         let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
                         let y = mu + e;
                         let p = &self.params;

@@ -14,6 +14,7 @@ mod accuracy;
 mod error;
 mod ets;
 mod milestone;
+mod optim;
 mod pipeline;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
