@@ -114,7 +114,8 @@ pub enum Inadmissible {
     /// Additive error with a multiplicative season (numerically unstable, as in R's `ets`).
     #[error("additive error with multiplicative season is unstable")]
     Unstable,
-    /// The model fits the series exactly (a constant series, say): no variance to estimate.
+    /// The model fits the series exactly. No longer returned: an exact fit is a model with zero
+    /// variance (see [`EtsSpec::fit`](super::EtsSpec::fit)).
     #[error("the series is fitted exactly (constant?)")]
     ExactFit,
 }

@@ -5,6 +5,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use super::ets_likelihood::{Likelihood, RawGradient, Scratch};
 use super::optim::minimise;
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
@@ -440,6 +441,45 @@ impl Layout {
         x
     }
 
+    /// The gradient over the free values `x` from the gradient over the raw parameters and states
+    /// (the chain rule through [`params_of`] and [`Layout::decode`]).
+    fn chain(&self, x: &[f64], p: &EtsParams, raw: &RawGradient, g: &mut [f64]) {
+        let slope = |v: f64| {
+            let s = squash(v);
+            s * (1.0 - s)
+        };
+        let d_alpha = 0.9998 * slope(x[0]);
+        g[0] = raw.alpha * d_alpha;
+        let mut i = 1;
+        if self.trend {
+            let s = squash(x[i]);
+            g[0] += raw.beta * 0.999 * s * d_alpha;
+            g[i] = raw.beta * p.alpha * 0.999 * slope(x[i]);
+            i += 1;
+        }
+        if self.m > 0 {
+            let s = squash(x[i]);
+            g[0] -= raw.gamma * 0.999 * s * d_alpha;
+            g[i] = raw.gamma * (1.0 - p.alpha) * 0.999 * slope(x[i]);
+            i += 1;
+        }
+        if i < self.k {
+            g[i] = raw.phi * 0.18 * slope(x[i]);
+        }
+        g[self.k] = raw.level * self.scale;
+        if self.trend {
+            g[self.k + 1] = raw.trend * self.scale;
+        }
+        if self.m > 0 {
+            let at = self.k + 1 + usize::from(self.trend);
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            let last = raw.season[self.m - 1];
+            for (gj, sj) in g[at..at + self.m - 1].iter_mut().zip(&raw.season) {
+                *gj = unit * (sj - last);
+            }
+        }
+    }
+
     /// The initial level and trend, with the season ring written into `season`.
     fn decode(&self, x: &[f64], season: &mut [f64]) -> (f64, f64) {
         let l = x[self.k] * self.scale;
@@ -488,8 +528,13 @@ impl EtsSpec {
         Ok(())
     }
 
-    /// Fit by maximum likelihood (smoothing parameters optimised; initial states from the
-    /// standard heuristic).
+    /// Fit by maximum likelihood: the smoothing parameters and the initial level, trend and
+    /// seasonal states are estimated together (as statsmodels' `ETSModel` and R's
+    /// `forecast::ets` do), by BFGS on the exact gradient of the likelihood, from the heuristic
+    /// initial states (Hyndman et al. 2008, §2.6.1) and several smoothing starts; the best
+    /// optimum is kept. The parameters stay in the usual region: 0 < α < 1, 0 < β < α,
+    /// 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98. A series the form fits exactly (to rounding) gives a model
+    /// with zero variance: +∞ log-likelihood, −∞ AICc, zero-width intervals.
     ///
     /// ```
     /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
@@ -505,34 +550,36 @@ impl EtsSpec {
     ///
     /// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
     /// [`ForecastError::ShortSeries`] for a series no model can use; the errors of
-    /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up; and
-    /// [`ForecastError::NotAdmissible`] with [`Inadmissible::ExactFit`] for a series the form
-    /// fits exactly.
+    /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up.
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
         validate(y)?;
         self.admissible(y)?;
         let n = y.len() as f64;
         let k = n_params(self);
         let layout = Layout::new(self, y);
-        let objective = |x: &[f64], season: &mut Vec<f64>| -> f64 {
-            let p = params_of(self, x);
-            let (l, b) = layout.decode(x, season);
-            match run(self, &p, y, (l, b, season), false) {
-                Some(r) => n * (r.sse / n).max(layout.floor).ln() + 2.0 * r.log_mu,
-                None => f64::INFINITY,
-            }
-        };
+        let likelihood = Likelihood { spec: self, y, floor: layout.floor };
+        let (mut scratch, mut raw) = (Scratch::default(), RawGradient::default());
         let mut season = vec![0.0; seasonal(self)];
+        let mut objective = |x: &[f64], g: Option<&mut [f64]>| -> f64 {
+            let p = params_of(self, x);
+            let (l, b) = layout.decode(x, &mut season);
+            let value = match g {
+                None => likelihood.value(&p, l, b, &season, &mut scratch, None),
+                Some(g) => likelihood.value(&p, l, b, &season, &mut scratch, Some(&mut raw)).inspect(|_| {
+                    layout.chain(x, &p, &raw, g);
+                }),
+            };
+            value.unwrap_or(f64::INFINITY)
+        };
         // 1. the smoothing parameters alone, from the heuristic initial states
         let heuristic = layout.encode(&initial_states(self, y));
-        let smoothing_only = |theta: &[f64], season: &mut Vec<f64>| {
-            let mut x = heuristic.clone();
-            x[..k].copy_from_slice(theta);
-            objective(&x, season)
-        };
+        let mut x = heuristic.clone();
         // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
         let first = nelder_mead(
-            |t| smoothing_only(t, &mut season),
+            |theta| {
+                x[..k].copy_from_slice(theta);
+                objective(&x, None)
+            },
             &vec![-1.0; k],
             NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 },
         );
@@ -540,26 +587,34 @@ impl EtsSpec {
         best[..k].copy_from_slice(&first.x);
         let mut best_value = first.value;
         // 2. everything together (smoothing parameters and initial states, as statsmodels and R's
-        // `forecast::ets` do), from that point and from small smoothing parameters
+        // `forecast::ets` do), from that point and from other smoothing starts, as logits of
+        // (α, β ÷ α, γ ÷ (1 − α), (φ − 0.8) ÷ 0.18): small parameters; a quick level with a fixed
+        // trend and season (another basin); for damped forms, a quick level with a nearly undamped
+        // trend, and a trend that barely moves
         let mut starts = vec![best.clone()];
-        let mut small = heuristic.clone();
-        small[..k].copy_from_slice(&vec![-2.0; k]);
-        starts.push(small);
+        let mut logits: Vec<[f64; 4]> = vec![[-2.0; 4], [1.0, -6.0, -6.0, 3.0]];
         if self.trend == TrendType::Damped {
-            // a nearly undamped trend (φ near 0.98) with a quick level, and one that barely
-            // moves (β near 0): other basins
-            let mut quick = heuristic.clone();
-            quick[..k].copy_from_slice(&vec![0.0; k]);
-            quick[k - 1] = 3.0;
-            starts.push(quick);
-            let mut steady = heuristic.clone();
-            steady[..k].copy_from_slice(&vec![-1.0; k]);
-            steady[1] = -6.0;
-            steady[k - 1] = 3.0;
-            starts.push(steady);
+            logits.extend([[0.0, 0.0, 0.0, 3.0], [-1.0, -6.0, -1.0, 3.0]]);
+        }
+        for l in logits {
+            let mut x = heuristic.clone();
+            x[0] = l[0];
+            let mut i = 1;
+            if self.trend != TrendType::None {
+                x[i] = l[1];
+                i += 1;
+            }
+            if self.season != SeasonType::None {
+                x[i] = l[2];
+                i += 1;
+            }
+            if self.trend == TrendType::Damped {
+                x[i] = l[3];
+            }
+            starts.push(x);
         }
         for start in starts {
-            let (x, value) = minimise(|x| objective(x, &mut season), &start, 1e-4, 500);
+            let (x, value) = minimise(&mut objective, &start, 1e-9, 500);
             if value < best_value {
                 (best, best_value) = (x, value);
             }
@@ -940,4 +995,58 @@ pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, Fo
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
     }
     Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_likelihood_gradient_matches_finite_differences_for_every_form() {
+        let y: Vec<f64> =
+            (0..40).map(|t| 50.0 + 0.8 * t as f64 + 6.0 * ((t % 4) as f64 - 1.5) + (t as f64 * 1.7).sin()).collect();
+        for error in [ErrorType::Additive, ErrorType::Multiplicative] {
+            for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
+                for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
+                    let spec = EtsSpec { error, trend, season, period: 4 };
+                    if spec.admissible(&y).is_err() {
+                        continue;
+                    }
+                    let layout = Layout::new(&spec, &y);
+                    let likelihood = Likelihood { spec: &spec, y: &y, floor: layout.floor };
+                    let mut x = layout.encode(&initial_states(&spec, &y));
+                    for (i, v) in x.iter_mut().enumerate().take(layout.k) {
+                        *v = -0.7 + 0.3 * i as f64;
+                    }
+                    let mut season = vec![0.0; seasonal(&spec)];
+                    let mut scratch = Scratch::default();
+                    let mut f = |x: &[f64], g: Option<&mut [f64]>| {
+                        let p = params_of(&spec, x);
+                        let (l, b) = layout.decode(x, &mut season);
+                        let mut raw = RawGradient::default();
+                        let v = likelihood.value(&p, l, b, &season, &mut scratch, Some(&mut raw)).unwrap();
+                        if let Some(g) = g {
+                            layout.chain(x, &p, &raw, g);
+                        }
+                        v
+                    };
+                    let mut g = vec![0.0; x.len()];
+                    f(&x, Some(&mut g));
+                    for i in 0..x.len() {
+                        let h = 1e-6;
+                        let mut up = x.clone();
+                        up[i] += h;
+                        let mut down = x.clone();
+                        down[i] -= h;
+                        let numeric = (f(&up, None) - f(&down, None)) / (2.0 * h);
+                        assert!(
+                            (numeric - g[i]).abs() <= 1e-4 * numeric.abs().max(1.0),
+                            "{spec} coordinate {i}: analytic {} numeric {numeric}",
+                            g[i]
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@
 mod accuracy;
 mod error;
 mod ets;
+mod ets_likelihood;
 mod milestone;
 mod optim;
 mod pipeline;
