@@ -452,3 +452,96 @@ fn accuracy_refuses_a_non_finite_history() {
     let r = accuracy(&[1.0, 2.0], &[1.5, 2.5], &[1.0, f64::INFINITY, 3.0], 1);
     assert!(matches!(r, Err(ForecastError::NonFinite(_))), "{r:?}");
 }
+
+#[test]
+fn several_interval_levels_come_from_one_analytic_call() {
+    let y = public_series("oildata");
+    let model = auto_ets(&y, 1).unwrap();
+    let p = model.predict(8, &[0.5, 0.8, 0.95]).unwrap();
+    assert_eq!(p.intervals.iter().map(|i| i.level).collect::<Vec<_>>(), [0.5, 0.8, 0.95]);
+    for k in 0..8 {
+        let (a, b, c) = (&p.intervals[0], &p.intervals[1], &p.intervals[2]);
+        assert!(
+            c.lower[k] < b.lower[k] && b.lower[k] < a.lower[k] && a.upper[k] < b.upper[k] && b.upper[k] < c.upper[k]
+        );
+    }
+    // the single-level call agrees with the many-level one
+    let f = model.forecast(8, 0.8, 99).unwrap();
+    assert_eq!((f.lower, f.upper), (p.intervals[1].lower.clone(), p.intervals[1].upper.clone()));
+    assert!(matches!(model.predict(8, &[0.8, f64::NAN]), Err(ForecastError::Level(_))));
+}
+
+#[test]
+fn class_two_analytic_variances_match_simulation() {
+    // ETS(M,A,N) and ETS(M,N,A) have closed-form variances (Hyndman et al. 2008, ch. 6, class 2):
+    // they agree with the variance of 200,000 simulated paths of the same fitted model
+    for (name, spec) in [
+        ("oildata", spec_named("ETS(M,A,N)", 1)),
+        ("austourists", spec_named("ETS(M,N,A)", 4)),
+        ("austourists", spec_named("ETS(M,Ad,A)", 4)),
+    ] {
+        let model = spec.fit(&public_series(name)).unwrap();
+        let p = model.predict(8, &[0.9]).unwrap();
+        let sim = model.simulation(8, 200_000, 5).unwrap();
+        let z = 1.6448536269514722;
+        for (k, v) in sim.variance().iter().enumerate() {
+            let analytic = ((p.intervals[0].upper[k] - p.mean[k]) / z).powi(2);
+            assert!((analytic / v - 1.0).abs() < 0.03, "{spec} step {k}: analytic {analytic} simulated {v}");
+        }
+    }
+    // a multiplicative season has none: simulate
+    let mam = spec_named("ETS(M,A,M)", 4).fit(&public_series("austourists")).unwrap();
+    assert!(matches!(mam.predict(4, &[0.9]), Err(ForecastError::NoAnalyticInterval(_))));
+    let p = mam.predict_simulated(4, &[0.8, 0.95], 2_000, 1).unwrap();
+    assert!(p.intervals[1].lower[3] < p.intervals[0].lower[3]);
+}
+
+#[test]
+fn simulations_expose_mean_variance_and_quantiles() {
+    let model = spec_named("ETS(A,N,N)", 1).fit(&public_series("oildata")).unwrap();
+    let sim = model.simulation(3, 100_000, 9).unwrap();
+    // ETS(A,N,N): every path's mean is the level, the k-step variance σ²(1 + (k − 1)α²)
+    let (alpha, s2) = (model.params().alpha, model.sigma2());
+    for (k, (m, v)) in sim.mean().iter().zip(sim.variance()).enumerate() {
+        assert!((m - model.level()).abs() < 0.02 * s2.sqrt() * 10.0, "{m}");
+        let exact = s2 * (1.0 + k as f64 * alpha * alpha);
+        assert!((v / exact - 1.0).abs() < 0.02, "step {k}: {v} vs {exact}");
+    }
+    let (q10, q50, q90) = (sim.quantile(0.1).unwrap(), sim.quantile(0.5).unwrap(), sim.quantile(0.9).unwrap());
+    assert!(q10[2] < q50[2] && q50[2] < q90[2]);
+    assert!(sim.quantile(f64::NAN).is_err());
+}
+
+#[test]
+fn auto_ets_lists_every_candidate_with_its_aicc_or_why_not() {
+    let y = public_series("AirPassengers");
+    let fit = AutoEts::new(12).fit(&y).unwrap();
+    assert_eq!(fit.candidates().len(), 18);
+    let fitted: Vec<&EtsModel> = fit.candidates().iter().filter_map(|c| c.fit.as_ref().ok()).collect();
+    assert_eq!(fitted.len(), 15); // additive error with a multiplicative season is refused
+    for c in fit.candidates() {
+        if c.spec.error == ErrorType::Additive && c.spec.season == SeasonType::Multiplicative {
+            assert!(matches!(c.fit, Err(ForecastError::NotAdmissible { reason: Inadmissible::Unstable, .. })));
+        }
+    }
+    let min = fitted.iter().map(|m| m.aicc()).fold(f64::INFINITY, f64::min);
+    assert_eq!(fit.best().aicc(), min);
+    // a restricted family: additive errors, no season
+    let plain = AutoEts::new(12).errors(&[ErrorType::Additive]).seasons(&[SeasonType::None]).fit(&y).unwrap();
+    assert_eq!(plain.candidates().len(), 3);
+    assert_eq!(plain.best().spec().season, SeasonType::None);
+}
+
+#[test]
+fn monte_carlo_close_exposes_its_spread() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let deals: Vec<PipelineDeal> =
+        (0..40).map(|i| deal(&format!("d{i}"), "ann", "1000", "30%", d(11, 5), ForecastCategory::Pipeline)).collect();
+    let mc = monte_carlo_close(&deals, q4, 0.0, usd("12000"), 50_000, 3).unwrap();
+    // 40 independent deals of $1,000 at 30%: sd = 1,000 × √(40 × 0.3 × 0.7) ≈ 2,898.3
+    let sd = mc.std_dev.to_f64_lossy();
+    assert!((sd - 2_898.3).abs() < 40.0, "{sd}");
+    let q = [mc.p5, mc.p10, mc.p25, mc.p50, mc.p75, mc.p90, mc.p95];
+    assert!(q.windows(2).all(|w| w[0].amount() <= w[1].amount()), "{q:?}");
+}

@@ -41,6 +41,9 @@ pub enum ForecastError {
     /// A fitted model whose parts disagree (read from JSON, say).
     #[error("invalid ETS model: {0}")]
     InvalidModel(&'static str),
+    /// A form with no closed-form forecast variance (a multiplicative season): simulate.
+    #[error("model {0} has no analytic prediction intervals; simulate them")]
+    NoAnalyticInterval(EtsSpec),
     /// An interval level outside (0, 1).
     #[error("interval level {0} must be between 0 and 1 (exclusive)")]
     Level(f64),

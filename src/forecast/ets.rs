@@ -3,10 +3,11 @@
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::Normal;
 
 use super::ets_likelihood::{Likelihood, RawGradient, Scratch};
 use super::optim::minimise;
+use super::prediction::{check_request, Forecaster, Method, Prediction, Simulation};
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use crate::stats::{nelder_mead, NelderMead};
@@ -661,8 +662,9 @@ impl EtsSpec {
 }
 
 /// Automatic model choice: fit every admissible form for the season length and keep the lowest
-/// AICc (an "AutoETS"). A constant series gets ETS(A,N,N) with zero variance (a flat forecast
-/// and zero-width intervals) rather than an error.
+/// AICc (an "AutoETS"); [`AutoEts`] restricts the family and returns every candidate. A
+/// constant series gets ETS(A,N,N) with zero variance (a flat forecast and zero-width
+/// intervals) rather than an error.
 ///
 /// ```
 /// use revops::forecast::auto_ets;
@@ -670,55 +672,199 @@ impl EtsSpec {
 /// let y: Vec<f64> = (0..72).map(|t| 100.0 + 2.0 * t as f64 + 10.0 * ((t % 12) as f64 * 0.5236).sin()).collect();
 /// let model = auto_ets(&y, 12)?;
 /// let f = model.forecast(12, 0.8, 7)?;
-/// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] < f.mean[0] && f.mean[0] < f.upper[0]);
+/// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] <= f.mean[0] && f.mean[0] <= f.upper[0]);
 /// assert!(auto_ets(&y, usize::MAX).is_err()); // a season longer than any calendar's
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
-/// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`] for a
-/// period above [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::NoModel`] with each
-/// form's error when none could be fitted.
+/// As [`AutoEts::fit`].
 pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
-    validate(y)?;
-    limits::check("seasonal period", period, MAX_SEASON)?;
-    let mean = y.iter().sum::<f64>() / y.len() as f64;
-    if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
-        let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
-        return EtsModel {
-            spec,
-            params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
-            level: mean,
-            trend: 0.0,
-            season: vec![0.0],
-            sigma2: 0.0,
-            log_likelihood: f64::INFINITY,
-            aicc: f64::NEG_INFINITY,
-            n: y.len(),
-            fitted: vec![mean; y.len()],
-        }
-        .checked();
+    AutoEts::new(period).fit(y).map(|s| s.best)
+}
+
+/// AutoETS with a chosen family: which error, trend and season types to try (all by default).
+///
+/// Forms are compared by AICc = −2 log L + 2k + 2k(k + 1) ÷ (n − k − 1), where log L is the
+/// full Gaussian log-likelihood at the fitted parameters, `−n/2 (ln(2π σ̂²) + 1) − Σ ln μ_t`
+/// (the last sum for multiplicative errors only, σ̂² the mean squared one-step error, relative
+/// for multiplicative errors) — the same number as statsmodels' `ETSModel` `llf`; R's
+/// `forecast::ets` reports `loglik` without the constant, `−n/2 ln(SSE) − Σ ln μ_t`. k counts
+/// the smoothing parameters (α, β, γ, φ as the form has them), the initial level, the initial
+/// trend, m − 1 initial seasonal states and σ² (R's count). With n − k − 1 ≤ 0 the AICc is +∞;
+/// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins.
+///
+/// ```
+/// use revops::forecast::{AutoEts, ErrorType, SeasonType};
+/// let y: Vec<f64> = (0..60).map(|t| 200.0 + 3.0 * t as f64 + 20.0 * ((t % 12) as f64 - 5.5).abs()).collect();
+/// let search = AutoEts::new(12).errors(&[ErrorType::Additive]).seasons(&[SeasonType::None, SeasonType::Additive]);
+/// let fit = search.fit(&y)?;
+/// assert_eq!(fit.candidates().len(), 6); // 1 error × 3 trends × 2 seasons
+/// assert!(fit.candidates().iter().all(|c| c.spec.error == ErrorType::Additive));
+/// let best = fit.best();
+/// assert!(fit.candidates().iter().filter_map(|c| c.fit.as_ref().ok()).all(|m| m.aicc() >= best.aicc()));
+/// assert!(AutoEts::new(12).errors(&[]).fit(&y).is_err()); // an empty family
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoEts {
+    period: usize,
+    errors: Vec<ErrorType>,
+    trends: Vec<TrendType>,
+    seasons: Vec<SeasonType>,
+}
+
+/// One form AutoETS tried: the fitted model, or why it was not fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The form.
+    pub spec: EtsSpec,
+    /// The fitted model (its [`EtsModel::aicc`] is what was compared), or why the form was
+    /// rejected (not admissible for the data, diverged).
+    pub fit: Result<EtsModel, ForecastError>,
+}
+
+/// AutoETS's choice and every candidate it considered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoEtsFit {
+    best: EtsModel,
+    candidates: Vec<Candidate>,
+}
+
+impl AutoEtsFit {
+    /// The form with the lowest AICc.
+    pub fn best(&self) -> &EtsModel {
+        &self.best
     }
-    let mut best: Option<EtsModel> = None;
-    let mut tried = Vec::new();
-    for error in [ErrorType::Additive, ErrorType::Multiplicative] {
-        for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
-            for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
-                let spec = EtsSpec { error, trend, season, period };
-                if spec.admissible(y).is_err() {
-                    continue;
-                }
-                match spec.fit(y) {
-                    Ok(m) if best.as_ref().is_none_or(|b| m.aicc < b.aicc) => best = Some(m),
-                    Ok(_) => {}
-                    Err(e) => tried.push((spec, e)),
+
+    /// Every form tried, in the order tried (error, then trend, then season).
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    /// The chosen model.
+    pub fn into_best(self) -> EtsModel {
+        self.best
+    }
+}
+
+impl AutoEts {
+    /// Every form for a season of `period` (12 for monthly data; 1 for none).
+    pub fn new(period: usize) -> AutoEts {
+        AutoEts {
+            period,
+            errors: vec![ErrorType::Additive, ErrorType::Multiplicative],
+            trends: vec![TrendType::None, TrendType::Additive, TrendType::Damped],
+            seasons: vec![SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative],
+        }
+    }
+
+    /// Only these error types.
+    pub fn errors(mut self, errors: &[ErrorType]) -> AutoEts {
+        self.errors = errors.to_vec();
+        self
+    }
+
+    /// Only these trend types.
+    pub fn trends(mut self, trends: &[TrendType]) -> AutoEts {
+        self.trends = trends.to_vec();
+        self
+    }
+
+    /// Only these season types.
+    pub fn seasons(mut self, seasons: &[SeasonType]) -> AutoEts {
+        self.seasons = seasons.to_vec();
+        self
+    }
+
+    /// Fit every form of the family and keep the lowest AICc.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
+    /// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`]
+    /// for a period above [`MAX_SEASON`](crate::limits::MAX_SEASON);
+    /// [`ForecastError::NoModel`] with each form's error when none could be fitted (an empty
+    /// family, say).
+    pub fn fit(&self, y: &[f64]) -> Result<AutoEtsFit, ForecastError> {
+        validate(y)?;
+        limits::check("seasonal period", self.period, MAX_SEASON)?;
+        let mean = y.iter().sum::<f64>() / y.len() as f64;
+        if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
+            let spec =
+                EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+            let best = EtsModel {
+                spec,
+                params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
+                level: mean,
+                trend: 0.0,
+                season: vec![0.0],
+                sigma2: 0.0,
+                log_likelihood: f64::INFINITY,
+                aicc: f64::NEG_INFINITY,
+                n: y.len(),
+                fitted: vec![mean; y.len()],
+            }
+            .checked()?;
+            return Ok(AutoEtsFit { candidates: vec![Candidate { spec, fit: Ok(best.clone()) }], best });
+        }
+        let mut candidates = Vec::new();
+        for &error in &self.errors {
+            for &trend in &self.trends {
+                for &season in &self.seasons {
+                    let spec = EtsSpec { error, trend, season, period: self.period };
+                    candidates.push(Candidate { spec, fit: spec.fit(y) });
                 }
             }
         }
+        let mut best: Option<&EtsModel> = None;
+        for m in candidates.iter().filter_map(|c| c.fit.as_ref().ok()) {
+            if best.is_none_or(|b| m.aicc < b.aicc) {
+                best = Some(m);
+            }
+        }
+        match best.cloned() {
+            Some(best) => Ok(AutoEtsFit { best, candidates }),
+            None => Err(ForecastError::NoModel {
+                tried: candidates.into_iter().filter_map(|c| c.fit.err().map(|e| (c.spec, e))).collect(),
+            }),
+        }
     }
-    best.ok_or(ForecastError::NoModel { tried })
+}
+
+impl Method for AutoEts {
+    fn name(&self) -> String {
+        "AutoETS".into()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?.into_best()))
+    }
+}
+
+impl Method for EtsSpec {
+    fn name(&self) -> String {
+        self.to_string()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?))
+    }
+}
+
+impl Forecaster for EtsModel {
+    fn name(&self) -> String {
+        self.spec.to_string()
+    }
+
+    /// Analytic intervals where the form has them, otherwise 2,000 simulated paths with `seed`.
+    fn predict_with(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError> {
+        match self.predict(h, levels) {
+            Err(ForecastError::NoAnalyticInterval(_)) => self.predict_simulated(h, levels, 2_000, seed),
+            other => other,
+        }
+    }
 }
 
 impl EtsModel {
@@ -840,9 +986,9 @@ impl EtsModel {
             .collect()
     }
 
-    /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%). Additive-error
-    /// models without a multiplicative season have exact analytic variances; the others are
-    /// simulated (2,000 paths) with `seed`.
+    /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%): analytic where
+    /// the form has them (see [`EtsModel::predict`]), otherwise simulated (2,000 paths) with
+    /// `seed`.
     ///
     /// # Errors
     ///
@@ -851,40 +997,92 @@ impl EtsModel {
     /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or, for simulated intervals, `2,000 × h`
     /// above [`MAX_TRIALS`](crate::limits::MAX_TRIALS) (h up to 5,000).
     pub fn forecast(&self, h: usize, level: f64, seed: u64) -> Result<Forecast, ForecastError> {
-        if !(level > 0.0 && level < 1.0) {
-            return Err(ForecastError::Level(level));
-        }
-        let mean = self.point_forecast(h)?;
+        let mut p = self.predict_with(h, &[level], seed)?;
+        let i = p.intervals.pop().ok_or(ForecastError::Level(level))?;
+        Ok(Forecast { mean: p.mean, lower: i.lower, upper: i.upper, level })
+    }
+
+    /// Point forecasts with analytic intervals at each of `levels`, no seed needed: exact
+    /// Gaussian variances for additive errors (class 1 of Hyndman et al. 2008, ch. 6) and the
+    /// class 2 variances for multiplicative errors with additive or no trend and season,
+    /// `v_h = (1 + σ²) θ_h − μ_h²`. A zero-variance model gives zero-width intervals.
+    ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// let y: Vec<f64> = (0..40).map(|t| 50.0 + 2.0 * t as f64 + (t as f64).sin()).collect();
+    /// let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    /// let p = holt.fit(&y)?.predict(4, &[0.5, 0.99])?;
+    /// assert_eq!(p.intervals.len(), 2);
+    /// assert!(holt.fit(&y)?.predict(4, &[1.5]).is_err()); // a level outside (0, 1)
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NoAnalyticInterval`] for a multiplicative season (use
+    /// [`EtsModel::predict_simulated`]); [`ForecastError::Level`] for a level outside (0, 1);
+    /// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
+    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or `levels × h` above
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        let mean = self.points(h);
+        let variance = self.variances(&mean).ok_or(ForecastError::NoAnalyticInterval(self.spec))?;
+        Ok(Prediction::normal(mean, &variance, levels))
+    }
+
+    /// Point forecasts with intervals at each of `levels` from the quantiles of `paths` simulated
+    /// paths (any form).
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Level`], [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] as
+    /// for [`EtsModel::predict`] and [`EtsModel::simulate`].
+    pub fn predict_simulated(
+        &self,
+        h: usize,
+        levels: &[f64],
+        paths: usize,
+        seed: u64,
+    ) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        check_simulation(h, paths)?;
+        let sim = Simulation::new(self.paths(h, paths, seed));
+        Ok(Prediction::simulated(self.points(h), &sim, levels))
+    }
+
+    /// The forecast variance at each step where it has a closed form (`None` for a
+    /// multiplicative season).
+    fn variances(&self, mean: &[f64]) -> Option<Vec<f64>> {
+        let h = mean.len();
         if self.sigma2 == 0.0 {
-            return Ok(Forecast { lower: mean.clone(), upper: mean.clone(), mean, level });
+            return Some(vec![0.0; h]);
         }
-        let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
-        if self.spec.error == ErrorType::Additive && self.spec.season != SeasonType::Multiplicative {
-            let c = self.impulse_coefficients(h);
-            let mut acc = 0.0;
-            let (mut lower, mut upper) = (Vec::with_capacity(h), Vec::with_capacity(h));
-            for (k, mu) in mean.iter().enumerate() {
-                if k > 0 {
-                    acc += c[k - 1] * c[k - 1];
-                }
-                let sd = (self.sigma2 * (1.0 + acc)).sqrt();
-                lower.push(mu - z * sd);
-                upper.push(mu + z * sd);
+        if self.spec.season == SeasonType::Multiplicative {
+            return None;
+        }
+        let c = self.impulse_coefficients(h);
+        Some(match self.spec.error {
+            ErrorType::Additive => {
+                let mut acc = 0.0;
+                (0..h)
+                    .map(|k| {
+                        if k > 0 {
+                            acc += c[k - 1] * c[k - 1];
+                        }
+                        self.sigma2 * (1.0 + acc)
+                    })
+                    .collect()
             }
-            return Ok(Forecast { mean, lower, upper, level });
-        }
-        let paths = self.simulate(h, 2_000, seed)?;
-        let q = |k: usize, p: f64| {
-            let mut col: Vec<f64> = paths.iter().map(|path| path[k]).collect();
-            col.sort_by(f64::total_cmp);
-            col[((p * (col.len() - 1) as f64).round() as usize).min(col.len() - 1)]
-        };
-        let tail = (1.0 - level) / 2.0;
-        Ok(Forecast {
-            lower: (0..h).map(|k| q(k, tail)).collect(),
-            upper: (0..h).map(|k| q(k, 1.0 - tail)).collect(),
-            mean,
-            level,
+            ErrorType::Multiplicative => {
+                // θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}
+                let mut theta: Vec<f64> = Vec::with_capacity(h);
+                for k in 0..h {
+                    let tail: f64 = (1..=k).map(|j| c[j - 1] * c[j - 1] * theta[k - j]).sum();
+                    theta.push(mean[k] * mean[k] + self.sigma2 * tail);
+                }
+                theta.iter().zip(mean).map(|(t, m)| (1.0 + self.sigma2) * t - m * m).collect()
+            }
         })
     }
 
@@ -922,6 +1120,16 @@ impl EtsModel {
     pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Result<Vec<Vec<f64>>, ForecastError> {
         check_simulation(h, paths)?;
         Ok(self.paths(h, paths, seed))
+    }
+
+    /// [`EtsModel::simulate`]'s paths with their mean, variance and quantiles per step.
+    ///
+    /// # Errors
+    ///
+    /// As [`EtsModel::simulate`].
+    pub fn simulation(&self, h: usize, paths: usize, seed: u64) -> Result<Simulation, ForecastError> {
+        check_simulation(h, paths)?;
+        Ok(Simulation::new(self.paths(h, paths, seed)))
     }
 
     /// `paths` sample paths of checked length and number.

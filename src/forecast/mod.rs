@@ -17,12 +17,17 @@ mod ets_likelihood;
 mod milestone;
 mod optim;
 mod pipeline;
+mod prediction;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
 pub use error::{ForecastError, Inadmissible};
-pub use ets::{auto_ets, seasonal_naive, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast, SeasonType, TrendType};
+pub use ets::{
+    auto_ets, seasonal_naive, AutoEts, AutoEtsFit, Candidate, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast,
+    SeasonType, TrendType,
+};
 pub use milestone::{milestone_eta, MilestoneEta};
 pub use pipeline::{
     monte_carlo_close, pipeline_forecast, CategoryRollup, CloseDistribution, ForecastCategory, PipelineDeal,
     PipelineForecast,
 };
+pub use prediction::{Forecaster, Interval, Method, Prediction, Simulation};
