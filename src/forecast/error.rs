@@ -44,6 +44,12 @@ pub enum ForecastError {
     /// A form with no closed-form forecast variance (a multiplicative season): simulate.
     #[error("model {0} has no analytic prediction intervals; simulate them")]
     NoAnalyticInterval(EtsSpec),
+    /// A negative value in a demand series.
+    #[error("demand at index {0} is negative")]
+    NegativeDemand(usize),
+    /// A smoothing parameter outside (0, 1].
+    #[error("a smoothing parameter of {0} must be in (0, 1]")]
+    Smoothing(f64),
     /// An interval level outside (0, 1).
     #[error("interval level {0} must be between 0 and 1 (exclusive)")]
     Level(f64),

@@ -91,11 +91,14 @@ pub(super) fn check_request(h: usize, levels: &[f64]) -> Result<(), ForecastErro
 /// Simulated future paths, all of the same length, with their summaries per step.
 ///
 /// ```
-/// use revops::forecast::auto_ets;
-/// let y: Vec<f64> = (0..48).map(|t| 100.0 + 2.0 * t as f64 + (t as f64 * 1.3).sin()).collect();
-/// let sim = auto_ets(&y, 1)?.simulation(12, 1_000, 7)?;
+/// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+/// // a wandering level: each step moves it
+/// let y: Vec<f64> = (0..48).scan(100.0, |l, t| { *l += 3.0 * (t as f64 * 2.3).sin(); Some(*l) }).collect();
+/// let ses = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+/// let sim = ses.fit(&y)?.simulation(12, 1_000, 7)?;
 /// let (mean, var, p90) = (sim.mean(), sim.variance(), sim.quantile(0.9)?);
-/// assert!(var[11] > var[0] && p90[11] > mean[11]);
+/// let p10 = sim.quantile(0.1)?;
+/// assert!(var.iter().all(|v| *v >= 0.0) && (0..12).all(|k| p10[k] <= mean[k] && mean[k] <= p90[k]));
 /// assert!(sim.quantile(1.5).is_err());
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
