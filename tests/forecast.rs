@@ -639,3 +639,93 @@ fn theta_forecasts_are_close_to_statsforecast() {
     }
     assert!(off.is_empty(), "{}", off.join("\n"));
 }
+
+#[test]
+fn cross_validation_scores_by_hand() {
+    // Naive on 1, 2, …, 10 with one window of h = 2 at origin 8: forecasts 8, 8 for actuals 9, 10;
+    // the training window's lag-1 MAE is 1, so MASE = (1 + 2) / 2 = 1.5, sMAPE = 100 × (2/17 + 4/18) / 2
+    let y: Vec<f64> = (1..=10).map(f64::from).collect();
+    let cv = RollingOrigin { h: 2, windows: 1, step: 1, period: 1, level: 0.8, seed: 0 };
+    let table = cross_validate(&y, &[&Baseline::Naive], &cv).unwrap();
+    let s = table[0].score.as_ref().unwrap();
+    assert_eq!(table[0].method, "Naive");
+    assert!((s.mase - 1.5).abs() < 1e-12, "{s:?}");
+    assert!((s.smape - 100.0 * (2.0 / 17.0 + 4.0 / 18.0) / 2.0).abs() < 1e-9, "{s:?}");
+    // the naive residuals are all 1 (σ = 1): the 80% interval at step k is 8 ± 1.2816 √k, which
+    // holds 9 (step 1: up to 9.28) but not 10 (step 2: up to 9.81)
+    assert_eq!(s.coverage, 0.5);
+    assert_eq!(s.windows, 1);
+    assert!(cross_validate(&y, &[&Baseline::Naive], &RollingOrigin { h: 0, ..cv }).is_err());
+    assert!(cross_validate(&y, &[&Baseline::Naive], &RollingOrigin { level: 1.0, ..cv }).is_err());
+}
+
+#[test]
+fn cross_validated_coverage_is_near_nominal_and_ets_beats_the_naive_on_seasonal_data() {
+    // ETS(A,N,N) with α = 0.4, σ = 2: the 95% intervals of 40 one-step windows, over 10 series,
+    // cover close to 95%
+    let (mut inside, mut total) = (0.0, 0.0);
+    for seed in 0..10 {
+        let y = simulate(140, 50.0, 0.0, 0.0, 0.4, 0.0, 0.0, 2.0, 500 + seed);
+        let cv = RollingOrigin { h: 1, windows: 40, step: 1, period: 1, level: 0.95, seed };
+        let spec = spec_named("ETS(A,N,N)", 1);
+        let s = cross_validate(&y, &[&spec], &cv).unwrap()[0].score.clone().unwrap();
+        inside += s.coverage * 40.0;
+        total += 40.0;
+    }
+    assert!((inside / total - 0.95).abs() < 0.03, "{}", inside / total);
+    let y = simulate(144, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 3);
+    let cv = RollingOrigin { h: 12, windows: 4, step: 6, period: 12, level: 0.8, seed: 1 };
+    let methods: [&dyn Method; 2] = [&AutoEts::new(12), &Baseline::Naive];
+    let t = cross_validate(&y, &methods, &cv).unwrap();
+    let (ets, naive) = (t[0].score.as_ref().unwrap(), t[1].score.as_ref().unwrap());
+    assert!(ets.mase < naive.mase && ets.msis < naive.msis, "{ets:?} vs {naive:?}");
+}
+
+#[test]
+fn the_ensemble_is_the_median_of_its_members() {
+    let y = public_series("austourists");
+    let ensemble = Ensemble::new(4).fit(&y).unwrap();
+    let p = ensemble.predict(8, &[0.8], 3).unwrap();
+    let members: Vec<Prediction> = ensemble
+        .members()
+        .iter()
+        .map(|m| match m {
+            FittedMember::Ets(e) => e.predict_with(8, &[0.8], 3).unwrap(),
+            FittedMember::Theta(t) => t.predict(8, &[0.8]).unwrap(),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(members.len(), 3);
+    for k in 0..8 {
+        let mut at: Vec<f64> = members.iter().map(|m| m.mean[k]).collect();
+        at.sort_by(f64::total_cmp);
+        assert_eq!(p.mean[k], at[1]);
+        let mut lo: Vec<f64> = members.iter().map(|m| m.intervals[0].lower[k]).collect();
+        lo.sort_by(f64::total_cmp);
+        assert_eq!(p.intervals[0].lower[k], lo[1]);
+    }
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(&ensemble).unwrap();
+        assert_eq!(serde_json::from_str::<EnsembleModel>(&json).unwrap(), ensemble);
+        let mut bad: serde_json::Value = serde_json::from_str(&json).unwrap();
+        bad["weights"] = serde_json::json!([1.0]);
+        assert!(serde_json::from_value::<EnsembleModel>(bad).is_err());
+    }
+}
+
+#[test]
+fn cross_validated_weights_favour_the_better_member() {
+    let y = simulate(120, 500.0, 1.5, 40.0, 0.2, 0.02, 0.1, 5.0, 11);
+    let e = Ensemble {
+        period: 12,
+        members: vec![Member::AutoEts, Member::Baseline(Baseline::Naive)],
+        combination: Combination::CrossValidated { windows: 6, h: 6 },
+    };
+    let model = e.fit(&y).unwrap();
+    let w = model.weights();
+    assert!(w[0] > 2.0 * w[1], "{w:?}");
+    // an ensemble of nothing is refused
+    let none = Ensemble { members: vec![], ..Ensemble::new(12) };
+    assert!(matches!(none.fit(&y), Err(ForecastError::NoMember(_))));
+}

@@ -38,6 +38,9 @@ pub enum ForecastError {
         /// The forms tried and their errors.
         tried: Vec<(EtsSpec, ForecastError)>,
     },
+    /// No member of an ensemble could be fitted: each member, with why it failed.
+    #[error("no ensemble member could be fitted ({} tried)", .0.len())]
+    NoMember(Vec<(String, ForecastError)>),
     /// A fitted model whose parts disagree (read from JSON, say).
     #[error("invalid ETS model: {0}")]
     InvalidModel(&'static str),

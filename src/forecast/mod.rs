@@ -12,6 +12,8 @@
 
 mod accuracy;
 mod baseline;
+mod cv;
+mod ensemble;
 mod error;
 mod ets;
 mod ets_likelihood;
@@ -24,6 +26,8 @@ mod theta;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
 pub use baseline::{Baseline, BaselineModel};
+pub use cv::{cross_validate, MethodScore, RollingOrigin, Score};
+pub use ensemble::{Combination, Ensemble, EnsembleModel, FittedMember, Member};
 pub use error::{ForecastError, Inadmissible};
 pub use ets::{
     auto_ets, seasonal_naive, AutoEts, AutoEtsFit, Candidate, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast,
