@@ -553,6 +553,13 @@ impl EtsSpec {
     /// [`ForecastError::ShortSeries`] for a series no model can use; the errors of
     /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up.
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
+        self.fit_pruned(y, f64::INFINITY)
+    }
+
+    /// [`EtsSpec::fit`], except that the other starts are skipped when the first optimum's AICc
+    /// is above `prune_above` (AutoETS passes its best AICc so far plus a margin: a form that far
+    /// behind is not refined further).
+    fn fit_pruned(&self, y: &[f64], prune_above: f64) -> Result<EtsModel, ForecastError> {
         validate(y)?;
         self.admissible(y)?;
         let n = y.len() as f64;
@@ -614,10 +621,21 @@ impl EtsSpec {
             }
             starts.push(x);
         }
-        for start in starts {
-            let (x, value) = minimise(&mut objective, &start, 1e-9, 500);
+        let n_free = free_parameters(self) as f64;
+        let aicc_of = |objective: f64| {
+            objective
+                + n * (1.0 + (2.0 * std::f64::consts::PI).ln())
+                + 2.0 * n_free
+                + 2.0 * n_free * (n_free + 1.0) / (n - n_free - 1.0).max(f64::MIN_POSITIVE)
+        };
+        let mut diagonal = None;
+        for (i, start) in starts.into_iter().enumerate() {
+            let (x, value) = minimise(&mut objective, &start, 1e-8, 500, &mut diagonal);
             if value < best_value {
                 (best, best_value) = (x, value);
+            }
+            if i == 0 && aicc_of(best_value) > prune_above {
+                break;
             }
         }
         let params = params_of(self, &best);
@@ -693,7 +711,9 @@ pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
 /// `forecast::ets` reports `loglik` without the constant, `−n/2 ln(SSE) − Σ ln μ_t`. k counts
 /// the smoothing parameters (α, β, γ, φ as the form has them), the initial level, the initial
 /// trend, m − 1 initial seasonal states and σ² (R's count). With n − k − 1 ≤ 0 the AICc is +∞;
-/// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins.
+/// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins. A form
+/// whose first optimum is more than 10 AICc units behind the best so far is not refined from
+/// its other starting points (its AICc in the candidate table is then that first optimum's).
 ///
 /// ```
 /// use revops::forecast::{AutoEts, ErrorType, SeasonType};
@@ -714,6 +734,10 @@ pub struct AutoEts {
     trends: Vec<TrendType>,
     seasons: Vec<SeasonType>,
 }
+
+/// AICc units behind the best form so far beyond which AutoETS does not refine a form from its
+/// other starting points (a form that far behind does not win).
+const PRUNE_MARGIN: f64 = 10.0;
 
 /// One form AutoETS tried: the fitted model, or why it was not fitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -810,11 +834,16 @@ impl AutoEts {
             return Ok(AutoEtsFit { candidates: vec![Candidate { spec, fit: Ok(best.clone()) }], best });
         }
         let mut candidates = Vec::new();
+        let mut best_aicc = f64::INFINITY;
         for &error in &self.errors {
             for &trend in &self.trends {
                 for &season in &self.seasons {
                     let spec = EtsSpec { error, trend, season, period: self.period };
-                    candidates.push(Candidate { spec, fit: spec.fit(y) });
+                    let fit = spec.fit_pruned(y, best_aicc + PRUNE_MARGIN);
+                    if let Ok(m) = &fit {
+                        best_aicc = best_aicc.min(m.aicc);
+                    }
+                    candidates.push(Candidate { spec, fit });
                 }
             }
         }

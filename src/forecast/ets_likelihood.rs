@@ -60,11 +60,68 @@ impl Likelihood<'_> {
         scratch: &mut Scratch,
         grad: Option<&mut RawGradient>,
     ) -> Option<f64> {
+        // one specialised loop per form: the branches on the form leave the inner loop
+        let trend = self.spec.trend != TrendType::None;
+        match (self.spec.error, trend, self.spec.season) {
+            (ErrorType::Additive, false, SeasonType::None) => {
+                self.run::<false, false, 0>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Additive, false, SeasonType::Additive) => {
+                self.run::<false, false, 1>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Additive, false, SeasonType::Multiplicative) => {
+                self.run::<false, false, 2>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Additive, true, SeasonType::None) => {
+                self.run::<false, true, 0>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Additive, true, SeasonType::Additive) => {
+                self.run::<false, true, 1>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Additive, true, SeasonType::Multiplicative) => {
+                self.run::<false, true, 2>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, false, SeasonType::None) => {
+                self.run::<true, false, 0>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, false, SeasonType::Additive) => {
+                self.run::<true, false, 1>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, false, SeasonType::Multiplicative) => {
+                self.run::<true, false, 2>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, true, SeasonType::None) => {
+                self.run::<true, true, 0>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, true, SeasonType::Additive) => {
+                self.run::<true, true, 1>(p, l0, b0, season0, scratch, grad)
+            }
+            (ErrorType::Multiplicative, true, SeasonType::Multiplicative) => {
+                self.run::<true, true, 2>(p, l0, b0, season0, scratch, grad)
+            }
+        }
+    }
+
+    /// [`Likelihood::value`] for one form: `MULT` a multiplicative error, `TREND` a trend,
+    /// `SEASON` 0 none, 1 additive, 2 multiplicative.
+    fn run<const MULT: bool, const TREND: bool, const SEASON: u8>(
+        &self,
+        p: &EtsParams,
+        l0: f64,
+        b0: f64,
+        season0: &[f64],
+        scratch: &mut Scratch,
+        grad: Option<&mut RawGradient>,
+    ) -> Option<f64> {
         let spec = self.spec;
-        let has_trend = spec.trend != TrendType::None;
-        let season = spec.season;
-        let m = if season == SeasonType::None { 1 } else { season0.len().max(1) };
-        let mult_error = spec.error == ErrorType::Multiplicative;
+        let has_trend = TREND;
+        let season = match SEASON {
+            0 => SeasonType::None,
+            1 => SeasonType::Additive,
+            _ => SeasonType::Multiplicative,
+        };
+        let m = if SEASON == 0 { 1 } else { season0.len().max(1) };
+        let mult_error = MULT;
         let phi = if spec.trend == TrendType::Damped { p.phi } else { 1.0 };
         let keep = grad.is_some();
         scratch.season.clear();
@@ -76,7 +133,9 @@ impl Likelihood<'_> {
         scratch.steps.clear();
         let s = &mut scratch.season;
         let (mut l, mut b) = (l0, if has_trend { b0 } else { 0.0 });
-        let (mut sse, mut log_mu) = (0.0, 0.0);
+        // Σ ln μ as the log of a running product, taken only when the product nears the ends of
+        // the f64 range: one logarithm per few dozen steps instead of one per step
+        let (mut sse, mut log_mu, mut product) = (0.0, 0.0, 1.0f64);
         let mut si = 0;
         for &obs in self.y {
             let sp = s[si];
@@ -93,7 +152,11 @@ impl Likelihood<'_> {
                 }
                 let r = e / mu;
                 sse += r * r;
-                log_mu += mu.ln();
+                product *= mu;
+                if !(1e-150..=1e150).contains(&product) {
+                    log_mu += product.ln();
+                    product = 1.0;
+                }
             } else {
                 sse += e * e;
             }
@@ -131,6 +194,7 @@ impl Likelihood<'_> {
             }
         }
         let n = self.y.len() as f64;
+        log_mu += product.ln();
         let value = n * (sse / n).max(self.floor).ln() + 2.0 * log_mu;
         if !value.is_finite() {
             return None;
@@ -138,13 +202,17 @@ impl Likelihood<'_> {
         let Some(g) = grad else { return Some(value) };
         // backward: adjoints of the states after each step, from the last step to the first
         let d_sse = if sse / n > self.floor { n / sse } else { 0.0 };
-        *g = RawGradient { season: vec![0.0; if season == SeasonType::None { 0 } else { m }], ..Default::default() };
+        let mut season_grad = std::mem::take(&mut g.season);
+        season_grad.clear();
+        season_grad.resize(if season == SeasonType::None { 0 } else { m }, 0.0);
+        *g = RawGradient { season: season_grad, ..Default::default() };
         let adj_s = &mut scratch.adjoint_season;
         adj_s.clear();
         adj_s.resize(m, 0.0);
         let (mut al, mut ab) = (0.0, 0.0);
-        for (t, st) in scratch.steps.iter().enumerate().rev() {
-            let si = t % m;
+        // the season position of the last step, counted down (no division per step)
+        let mut si = (scratch.steps.len() + m - 1) % m;
+        for st in scratch.steps.iter().rev() {
             let a_s = if season == SeasonType::None { 0.0 } else { adj_s[si] };
             let (mut g_e, mut g_mu) = if mult_error {
                 let r = st.e / st.mu;
@@ -193,6 +261,7 @@ impl Likelihood<'_> {
             if season != SeasonType::None {
                 adj_s[si] = g_sp;
             }
+            si = if si == 0 { m - 1 } else { si - 1 };
         }
         g.level = al;
         g.trend = if has_trend { ab } else { 0.0 };

@@ -6,11 +6,15 @@
 /// gradient into `g`; `f(x, None)` only evaluates. Non-finite values count as +∞ (the line search
 /// backs off). The search stops when five successive steps together improve the value by less
 /// than `ftol` relative to it, when the gradient vanishes, or after `iterations` steps.
+///
+/// `diagonal` is the starting inverse Hessian's diagonal: when `None` it is measured at `x0` (one
+/// gradient difference per coordinate) and left there for the next start to reuse.
 pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
     mut f: F,
     x0: &[f64],
     ftol: f64,
     iterations: usize,
+    diagonal: &mut Option<Vec<f64>>,
 ) -> (Vec<f64>, f64) {
     let n = x0.len();
     let mut eval = |x: &[f64], g: Option<&mut [f64]>| {
@@ -31,18 +35,25 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
     // difference per coordinate (the free values differ in scale by orders of magnitude: a
     // smoothing parameter, an initial level, a seasonal state), 1 where that is not positive
     let (mut x_new, mut g_new, mut d) = (x.clone(), vec![0.0; n], vec![0.0; n]);
-    let mut diagonal = vec![1.0; n];
-    for i in 0..n {
-        let step = 1e-4 * x[i].abs().max(1.0);
-        x_new[i] = x[i] + step;
-        if eval(&x_new, Some(&mut g_new)).is_finite() {
-            let curvature = (g_new[i] - g[i]) / step;
-            if curvature > 0.0 && curvature.is_finite() {
-                diagonal[i] = 1.0 / curvature;
+    let diagonal = match diagonal {
+        Some(dg) if dg.len() == n => dg.clone(),
+        _ => {
+            let mut dg = vec![1.0; n];
+            for i in 0..n {
+                let step = 1e-4 * x[i].abs().max(1.0);
+                x_new[i] = x[i] + step;
+                if eval(&x_new, Some(&mut g_new)).is_finite() {
+                    let curvature = (g_new[i] - g[i]) / step;
+                    if curvature > 0.0 && curvature.is_finite() {
+                        dg[i] = 1.0 / curvature;
+                    }
+                }
+                x_new[i] = x[i];
             }
+            *diagonal = Some(dg.clone());
+            dg
         }
-        x_new[i] = x[i];
-    }
+    };
     let mut h = vec![0.0; n * n];
     let reset = |h: &mut [f64]| {
         h.iter_mut().for_each(|v| *v = 0.0);
@@ -73,7 +84,8 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
             for i in 0..n {
                 x_new[i] = x[i] + step * d[i];
             }
-            let v = eval(&x_new, None);
+            // the gradient comes with the value: the first trial is usually accepted
+            let v = eval(&x_new, Some(&mut g_new));
             if v.is_finite() && v <= fx + 1e-4 * step * slope {
                 break Some(v);
             }
@@ -83,7 +95,6 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
             }
         };
         let Some(f_new) = f_new else { break };
-        eval(&x_new, Some(&mut g_new));
         let mut sy = 0.0;
         for i in 0..n {
             let (s, y) = (x_new[i] - x[i], g_new[i] - g[i]);
@@ -126,7 +137,7 @@ mod tests {
             }
             (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
         };
-        let (x, v) = minimise(rosen, &[-1.2, 1.0], 1e-14, 1_000);
+        let (x, v) = minimise(rosen, &[-1.2, 1.0], 1e-14, 1_000, &mut None);
         assert!(v < 1e-8 && (x[0] - 1.0).abs() < 1e-3, "{x:?} {v}");
     }
 
@@ -143,7 +154,7 @@ mod tests {
                 (x[0] - 2.0).powi(2)
             }
         };
-        let (x, _) = minimise(walled, &[-10.0], 1e-12, 200);
+        let (x, _) = minimise(walled, &[-10.0], 1e-12, 200, &mut None);
         assert!((x[0] - 2.0).abs() < 1e-3, "{x:?}");
     }
 }
