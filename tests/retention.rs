@@ -659,3 +659,19 @@ fn derl_is_within_its_stated_tolerance_for_small_discount_rates() {
         assert!((got - want).abs() <= 1e-14 * want, "α {alpha} β {beta} d {d}: {got} vs {want}");
     }
 }
+
+#[test]
+fn gamma_gamma_fit_on_cdnow_matches_lifetimes() {
+    let data: Vec<SpendObservation> = cdnow()
+        .into_iter()
+        .filter(|c| c.1.frequency > 0)
+        .map(|c| SpendObservation { frequency: c.1.frequency, mean: c.2 })
+        .collect();
+    assert_eq!(data.len(), 946);
+    let fit = GammaGamma::fit(&data).unwrap();
+    for (got, want, name) in
+        [(fit.p(), LIFETIMES_GG[0], "p"), (fit.q(), LIFETIMES_GG[1], "q"), (fit.gamma(), LIFETIMES_GG[2], "v")]
+    {
+        assert!((got - want).abs() < 1e-4 * want, "{name}: {got} vs lifetimes {want}");
+    }
+}

@@ -29,6 +29,14 @@ pub enum StatsError {
     /// A NaN or infinite input.
     #[error("non-finite value in {0}")]
     NonFinite(&'static str),
+    /// A prediction that is not a probability: outside `[0, 1]`.
+    #[error("prediction {value} at row {row} is not a probability in [0, 1]")]
+    NotProbability {
+        /// The row.
+        row: usize,
+        /// The value given.
+        value: f64,
+    },
     /// Inputs whose shapes disagree: `what` should have `expected` values and has `got`.
     #[error("shape mismatch: {what} should have {expected} values, got {got}")]
     Shape {
