@@ -6,7 +6,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use revops::acquisition::*;
 use revops::stats::{
-    brier_score, expected_calibration_error, log_loss, IsotonicCalibrator, PlattCalibrator, StatsError,
+    brier_score, expected_calibration_error, log_loss, standardisation, IsotonicCalibrator, LogisticSpec,
+    PlattCalibrator, StatsError,
 };
 use revops::{Currency, Money};
 use statrs::distribution::Normal;
@@ -496,5 +497,112 @@ fn fit_scores_stay_within_zero_and_one_hundred_for_any_weight() {
         let s = icp.fit(&p).unwrap();
         assert!((0.0..=100.0).contains(&s.score), "{weights:?}: {}", s.score);
         assert!((s.score - 100.0).abs() < 1e-12, "{weights:?}: {}", s.score);
+    }
+}
+
+/// Breast cancer standardised as scikit-learn's `StandardScaler` (population standard deviation),
+/// row-major, with `target` (benign) as the label.
+fn breast_cancer_standardised() -> (Vec<f64>, Vec<bool>) {
+    let (rows, malignant) = breast_cancer();
+    let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+    let (means, scales) = standardisation(&flat, 30).unwrap();
+    let z = flat.chunks_exact(30).flat_map(|r| r.iter().zip(&means).zip(&scales).map(|((x, m), s)| (x - m) / s));
+    (z.collect(), malignant.iter().map(|m| !m).collect())
+}
+
+#[test]
+fn logistic_fit_matches_scikit_learn_on_breast_cancer() {
+    let (rows, benign) = breast_cancer_standardised();
+    let fit = LogisticSpec::default().fit(&rows, 30, &benign).unwrap(); // λ = 1: C = 1
+                                                                        // scikit-learn 1.9.1: LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12)
+                                                                        // .fit(StandardScaler().fit_transform(X), target), intercept first: the exact optimum
+    #[rustfmt::skip]
+    let exact = [
+        0.21450271739736915, -0.36309253190647295, -0.38767544240859486, -0.35106211866771186, -0.4356098032751115,
+        -0.16183110280313265, 0.5626540337053749, -0.8599171195795229, -0.962280223476802, 0.0762090314770187,
+        0.322226236950291, -1.290942289665691, 0.26892190138603933, -0.659974596552489, -1.012557732173493,
+        -0.27721295891285463, 0.7363240127821209, 0.11053932078344851, -0.3334076188727383, 0.2957930258946487,
+        0.6809196730549372, -1.0292622616340463, -1.3146076344380304, -0.82334738256191, -1.0107068321012709,
+        -0.6706819627714259, 0.044564251789742805, -0.8733339165121516, -0.9120031219156354, -0.8878373243044495,
+        -0.4798189080384456,
+    ];
+    // the same with solver="lbfgs", tol=1e-14: L-BFGS stops within its own tolerance, up to 1.1e-6
+    // from the optimum (β25)
+    #[rustfmt::skip]
+    let lbfgs = [
+        0.2145029487843094, -0.3630927145963024, -0.3876752832512719, -0.35106229957527063, -0.43560923437123755,
+        -0.1618317438254807, 0.56265399789221, -0.8599168401480519, -0.9622797983200169, 0.07620922296456524,
+        0.32222561923919957, -1.2909424522936195, 0.268921979252307, -0.659975241145465, -1.012557247614664,
+        -0.27721304404060837, 0.7363236167095599, 0.11053898364110519, -0.33340679056162253, 0.2957932446751648,
+        0.680920093835844, -1.029262864030283, -1.314608246007911, -0.8233480287932244, -1.0107062593052247,
+        -0.6706808351837305, 0.0445640448650359, -0.8733340569412721, -0.9120031277604094, -0.8878373648828247,
+        -0.47981899926816113,
+    ];
+    let got: Vec<f64> =
+        std::iter::once(fit.model.intercept()).chain(fit.model.coefficients().iter().copied()).collect();
+    for (j, ((g, e), l)) in got.iter().zip(exact).zip(lbfgs).enumerate() {
+        assert!((g - e).abs() < 1e-9, "β{j}: {g} vs newton-cholesky {e}");
+        assert!((g - l).abs() < 2e-6, "β{j}: {g} vs lbfgs {l}");
+    }
+}
+
+/// splitmix64's output at `k` as a uniform in [0, 1): a generator Python reproduces bit for bit
+/// (comparisons/scoring_compare.py), so both libraries fit the same 100,000 × 32 design.
+fn splitmix_unit(k: u64) -> f64 {
+    let mut z = (k + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 * 2f64.powi(-53)
+}
+
+/// `n × p` uniform(−1, 1) features, labels drawn from σ(Σ sin(0.37 j) xⱼ).
+fn splitmix_design(n: usize, p: usize) -> (Vec<f64>, Vec<bool>) {
+    let rows: Vec<f64> = (0..(n * p) as u64).map(|k| splitmix_unit(k) * 2.0 - 1.0).collect();
+    let truth: Vec<f64> = (0..p).map(|j| (j as f64 * 0.37).sin()).collect();
+    let labels = rows
+        .chunks_exact(p)
+        .enumerate()
+        .map(|(i, x)| {
+            let z = x.iter().zip(&truth).fold(0.0, |z, (a, b)| z + a * b);
+            splitmix_unit((n * p + i) as u64) < 1.0 / (1.0 + (-z).exp())
+        })
+        .collect();
+    (rows, labels)
+}
+
+#[test]
+fn logistic_fit_at_scale_matches_scikit_learn() {
+    // 100,000 × 32: the staged fit (Newton on a subsample, then full-data quasi-Newton passes)
+    let (rows, labels) = splitmix_design(100_000, 32);
+    assert_eq!(labels.iter().filter(|&&y| y).count(), 49_777); // as numpy counts them
+    let fit = LogisticSpec::default().fit(&rows, 32, &labels).unwrap();
+    // scikit-learn 1.9.1, C = 1, intercept first: solver="newton-cholesky", tol=1e-12 (exact)
+    #[rustfmt::skip]
+    let exact = [
+        -0.006978425769662756, 0.0008322272049810797, 0.3506898622968563, 0.6612955976244979, 0.895599573259599,
+        0.9904861763305006, 0.9517480178742236, 0.8347845556022321, 0.5314241290800866, 0.17474873076080108,
+        -0.18764402495585752, -0.5349048080205124, -0.8213194073504948, -0.9819105478799752, -1.0094791893000565,
+        -0.8938285978408599, -0.6310914691321947, -0.32898523879182523, 0.007049622308409603, 0.38062182167802383,
+        0.6795405631970515, 0.8806634542060569, 0.9976585384441662, 0.942816890627633, 0.7962145112545486,
+        0.5148365556708003, 0.18049408678584497, -0.1858465610042529, -0.5237954022874026, -0.7928223789790071,
+        -0.9456509520926476, -1.0025315270007655, -0.8847381741049283,
+    ];
+    // and solver="lbfgs", tol=1e-8 (8.0e-8 from the exact optimum)
+    #[rustfmt::skip]
+    let lbfgs = [
+        -0.006978461341643874, 0.0008322188863486313, 0.3506898649795995, 0.6612955589404726, 0.8955996045451221,
+        0.9904862084759164, 0.9517479808763781, 0.8347845285851813, 0.5314241171251748, 0.17474872131233923,
+        -0.1876440478218911, -0.5349047674297378, -0.8213194267390156, -0.9819104791710581, -1.0094791693126377,
+        -0.8938286040559762, -0.6310914915909654, -0.3289852325443063, 0.007049644684375835, 0.38062180610008217,
+        0.6795405150126268, 0.8806633763614723, 0.9976585314029449, 0.9428169581924086, 0.796214490816964,
+        0.5148365671397201, 0.1804941670873145, -0.1858465411294035, -0.5237953560691474, -0.7928223457168476,
+        -0.9456509773144106, -1.0025315400597568, -0.884738165155783,
+    ];
+    let got: Vec<f64> =
+        std::iter::once(fit.model.intercept()).chain(fit.model.coefficients().iter().copied()).collect();
+    for (j, ((g, e), l)) in got.iter().zip(exact).zip(lbfgs).enumerate() {
+        assert!((g - e).abs() < 1e-8, "β{j}: {g} vs newton-cholesky {e}");
+        assert!((g - l).abs() < 1e-6, "β{j}: {g} vs lbfgs {l}");
     }
 }

@@ -6,6 +6,7 @@ mod calibration;
 mod fit;
 mod linalg;
 mod logistic;
+mod logistic_kernel;
 mod metrics;
 mod optimize;
 mod series;
