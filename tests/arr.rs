@@ -760,9 +760,17 @@ fn bad_events_are_refused() {
         Err(ArrError::BadMonths { .. })
     ));
     assert!(matches!(
-        ArrBook::build(&[], ArrPolicy::default(), Currency::USD, m(1, 1)..=m(9999, 12), &InMemoryFxRates::new()),
+        ArrBook::build(&[], ArrPolicy::default(), Currency::USD, m(1900, 1)..=m(2000, 1), &InMemoryFxRates::new()),
         Err(ArrError::Limit(_))
     ));
+    assert!(ArrBook::build(
+        &[],
+        ArrPolicy::default(),
+        Currency::USD,
+        m(1900, 1)..=m(1999, 12),
+        &InMemoryFxRates::new()
+    )
+    .is_ok());
 }
 
 #[test]

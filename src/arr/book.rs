@@ -13,8 +13,12 @@ use super::id::{hash_of, CustomerIndex, EventIndex, Id};
 use super::timeline::{arr_scale, convert, sort_in_order, Context, Entry, Owner, SubTimeline};
 use super::{ArrBridge, ArrError, ArrPolicy, Movements, SubscriptionEvent};
 use crate::calendar::{Month, Period};
-use crate::limits::{check, MAX_HORIZON};
+use crate::limits::check;
 use crate::money::{Currency, Fixed, FxRates, Money, MoneyError};
+
+/// The most months a book reports (100 years): a book keeps every customer's ARR at every
+/// month end, so its memory is customers × months.
+pub const MAX_MONTHS: usize = 1_200;
 
 /// What [`ArrBook::apply`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +149,7 @@ impl ArrBook {
         if first > last {
             return Err(ArrError::BadMonths { first, last });
         }
-        let n = check("months in a book", first.months_until(last) + 1, MAX_HORIZON)?;
+        let n = check("months in a book", first.months_until(last) + 1, MAX_MONTHS)?;
         let periods: Vec<Period> = first.through(last).map(Month::period).collect();
         Ok(ArrBook {
             policy,
@@ -180,7 +184,7 @@ impl ArrBook {
     /// different content; [`ArrError::MixedCurrencies`]; [`ArrError::Fx`] or
     /// [`ArrError::RateForOtherPair`] when the rate source fails; [`ArrError::ArrTooLarge`];
     /// [`ArrError::BadMonths`] for months that run backwards, and a limit error past
-    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON) months.
+    /// [`MAX_MONTHS`] months.
     pub fn build<R: FxRates + ?Sized>(
         events: &[SubscriptionEvent],
         policy: ArrPolicy,
@@ -234,7 +238,8 @@ impl ArrBook {
         for &s in of.iter().filter(|&&s| s != u32::MAX) {
             counts[s as usize] += 1;
         }
-        let mut grouped: Vec<Vec<Entry>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        // (with room for a few more, so the first updates after a build do not move a history)
+        let mut grouped: Vec<Vec<Entry>> = counts.iter().map(|&n| Vec::with_capacity(n + n / 4 + 2)).collect();
         for &(_, i) in &order {
             if let Some(g) = grouped.get_mut(of[i as usize] as usize) {
                 g.push(Entry::new(&events[i as usize]));
@@ -296,25 +301,37 @@ impl ArrBook {
     /// was.
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<Applied, ArrError> {
         check_ids(event)?;
-        let held = |s: usize| self.subs[s].find(&event.id).is_some();
-        if let Some(s) = self.events.get(&event.id, held) {
-            let sub = &self.subs[s];
-            let same = sub.id.is(&event.subscription)
-                && self.customers[sub.customer].id.is(&event.customer)
-                && sub.find(&event.id).is_some_and(|e| e.same_as(event));
-            return if same {
-                Ok(Applied::Duplicate)
-            } else {
-                Err(ArrError::ConflictingEvent { id: event.id.clone() })
-            };
+        // The id is filed first, under the subscription that will hold it (the next one, for a
+        // subscription the book has not seen): one probe of the index for a new event, taken
+        // back if the book refuses the event.
+        let s = match self.find_customer(&event.customer) {
+            Some(c) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
+            None => self.subs.len(),
+        };
+        let subs = &self.subs;
+        match self.events.insert_new(&event.id, s, |t| subs.get(t).is_some_and(|x| x.find(&event.id).is_some())) {
+            Ok(()) => {}
+            Err(Some(t)) => {
+                let sub = &self.subs[t];
+                let same = sub.id.is(&event.subscription)
+                    && self.customers[sub.customer].id.is(&event.customer)
+                    && sub.find(&event.id).is_some_and(|e| e.same_as(event));
+                return if same {
+                    Ok(Applied::Duplicate)
+                } else {
+                    Err(ArrError::ConflictingEvent { id: event.id.clone() })
+                };
+            }
+            Err(None) => return Err(ArrError::TooManyCustomers),
         }
         // the buffers an update works in, kept between updates so that one allocates nothing
         let mut scratch = std::mem::take(&mut self.scratch);
         let applied = self.apply_in(event, rates, &mut scratch);
         self.scratch = scratch;
-        let s = applied?;
-        // (a subscription index past 32 bits is left unrecorded: four billion subscriptions)
-        self.events.insert(&event.id, s);
+        if let Err(e) = applied {
+            self.events.remove(&event.id, s);
+            return Err(e);
+        }
         Ok(Applied::New)
     }
 

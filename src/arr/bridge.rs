@@ -61,6 +61,29 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// assert_eq!(book.movements(feb, feb)?.churned_logos, 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A customer who starts and leaves inside January and returns in March is a reactivation in
+/// March (the dbt mrr-playbook's month-end snapshots would call it new):
+///
+/// ```
+/// # use chrono::NaiveDate;
+/// # use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+/// # use revops::calendar::Month;
+/// # use revops::money::InMemoryFxRates;
+/// # use revops::{Currency, Money};
+/// # let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+/// # let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let events = [
+///     Ev::start("e1", "acme", "main", day(1, 3), usd("100"), Interval::Month),
+///     Ev::cancel("e2", "acme", "main", day(1, 20), None),
+///     Ev::start("e3", "acme", "main", day(3, 2), usd("100"), Interval::Month),
+/// ];
+/// let (jan, mar) = (Month::new(2026, 1)?, Month::new(2026, 3)?);
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=mar, &InMemoryFxRates::new())?;
+/// assert_eq!(book.movements(jan, jan)?.new_logos, 0); // in and out inside January: nets to nothing
+/// assert_eq!(book.movements(mar, mar)?.reactivation, usd("1200"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Movements {

@@ -123,7 +123,7 @@ pub enum ArrError {
     #[error("{0} is undefined: its denominator is zero")]
     Undefined(&'static str),
     /// A count past its documented limit (months in a book past
-    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON)).
+    /// [`MAX_MONTHS`](super::MAX_MONTHS)).
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitExceeded),
     /// Money arithmetic failed.

@@ -189,10 +189,15 @@ impl SubscriptionEvent {
 ///     Ev::new("t1", "beta", "main", day(1, 3), EventKind::Start { price: usd("50"), interval: Interval::Month, trial_until: Some(day(2, 3)) }),
 ///     Ev::cancel("t2", "beta", "main", day(1, 8), None),
 ///     Ev::start("t3", "beta", "main", day(1, 12), usd("50"), Interval::Month),
+///     // a change after an immediate cancellation is ignored: gamma stays at zero
+///     Ev::start("g1", "gamma", "main", day(1, 3), usd("80"), Interval::Month),
+///     Ev::cancel("g2", "gamma", "main", day(1, 9), None),
+///     Ev::change("g3", "gamma", "main", day(2, 1), usd("90"), Interval::Month),
 /// ];
 /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=mar, &InMemoryFxRates::new())?;
 /// assert_eq!(book.customer_arr("acme", mar)?, Some(usd("1800")));
 /// assert_eq!(book.customer_arr("beta", jan)?, Some(usd("600")));
+/// assert_eq!(book.customer_arr("gamma", mar)?, Some(usd("0")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

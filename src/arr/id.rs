@@ -288,6 +288,16 @@ impl EventIndex {
         true
     }
 
+    /// Forget event `id`, filed under `s` last (so no id that collided with it came after it).
+    pub(crate) fn remove(&mut self, id: &str, s: usize) {
+        let h = hash_of(id);
+        if self.by_hash.get(&h).is_some_and(|&t| t as usize == s) && !self.collided.contains_key(&Id::new(id)) {
+            self.by_hash.remove(&h);
+        } else {
+            self.collided.remove(&Id::new(id));
+        }
+    }
+
     /// Ids held.
     pub(crate) fn len(&self) -> usize {
         self.by_hash.len() + self.collided.len()

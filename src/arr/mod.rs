@@ -28,7 +28,7 @@ mod policy;
 mod timeline;
 mod velocity;
 
-pub use book::{Applied, ArrBook};
+pub use book::{Applied, ArrBook, MAX_MONTHS};
 pub use bridge::{ArrBridge, Movements, NewArrComposition};
 pub use cohort::Cohort;
 pub use error::{ArrError, EventProblem, MergeProblem};
