@@ -28,7 +28,6 @@ pub const DEFAULT_ROUNDING: RoundingStrategy = RoundingStrategy::MidpointNearest
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Money {
     amount: Decimal,
     currency: Currency,

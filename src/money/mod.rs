@@ -12,6 +12,7 @@ mod fixed;
 mod fx;
 mod percent;
 mod ratio;
+mod text;
 
 pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};
