@@ -49,6 +49,9 @@ impl Condition {
     }
 
     /// Evaluate against a lookup; a signal the lookup does not know is `Err(name)`.
+    ///
+    /// # Errors
+    /// `Err(name)` when the lookup does not know the signal (a typo should not silently never fire).
     pub fn evaluate(&self, lookup: impl Fn(&str) -> Option<f64>) -> Result<bool, &str> {
         let value = lookup(&self.signal).ok_or(self.signal.as_str())?;
         Ok(self.comparison.holds(value, self.threshold))

@@ -27,6 +27,9 @@ pub enum AnchorPolicy {
 ///     .collect();
 /// assert_eq!(steps, ["2028-02-29", "2028-03-31", "2028-04-30"]);
 /// ```
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] for a date beyond chrono's range.
 pub fn add_months_anchored(anchor: NaiveDate, months: i32, policy: AnchorPolicy) -> Result<NaiveDate, CalendarError> {
     let out_of_range = CalendarError::OutOfRange("anniversary");
     // chrono clamps to the last day of a shorter month, which is exactly the day-of-month rule.
@@ -65,6 +68,9 @@ pub struct Anniversaries {
 
 impl Anniversaries {
     /// Every `step_months` (1 monthly, 3 quarterly, 12 annual) from `anchor`, day-of-month rule.
+    ///
+    /// # Errors
+    /// [`CalendarError::ZeroStep`] for a step of zero months.
     pub fn new(anchor: NaiveDate, step_months: u32) -> Result<Anniversaries, CalendarError> {
         if step_months == 0 {
             return Err(CalendarError::ZeroStep);
@@ -79,6 +85,9 @@ impl Anniversaries {
     }
 
     /// The `n`-th anniversary (0 is the anchor).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] for a date beyond chrono's range.
     pub fn nth_date(&self, n: u32) -> Result<NaiveDate, CalendarError> {
         let months = n.checked_mul(self.step_months).and_then(|m| i32::try_from(m).ok());
         add_months_anchored(self.anchor, months.ok_or(CalendarError::OutOfRange("anniversary"))?, self.policy)

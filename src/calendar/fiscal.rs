@@ -48,6 +48,9 @@ impl Default for FiscalCalendar {
 
 impl FiscalCalendar {
     /// Fiscal years starting on the first of `start_month` (1–12), named by their ending year.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidMonth`] outside 1–12.
     pub fn new(start_month: u32) -> Result<FiscalCalendar, CalendarError> {
         if !(1..=12).contains(&start_month) {
             return Err(CalendarError::InvalidMonth(start_month));
@@ -80,6 +83,9 @@ impl FiscalCalendar {
     }
 
     /// The fiscal year with the given label (`2027` for FY2027).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] for a year whose months are beyond chrono's range.
     pub fn year(&self, label: i32) -> Result<FiscalYear, CalendarError> {
         let start_year = match self.label {
             FiscalYearLabel::StartingYear => label,

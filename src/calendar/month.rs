@@ -22,6 +22,10 @@ pub struct Month {
 
 impl Month {
     /// The month `month` (1–12) of `year`; the year must be within chrono's date range.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidMonth`] outside 1–12, [`CalendarError::InvalidDate`] or
+    /// [`CalendarError::OutOfRange`] for a month that does not exist as dates.
     pub fn new(year: i32, month: u32) -> Result<Month, CalendarError> {
         if !(1..=12).contains(&month) {
             return Err(CalendarError::InvalidMonth(month));
@@ -80,6 +84,9 @@ impl Month {
     }
 
     /// The month `n` months later (earlier when negative).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] beyond chrono's range.
     pub fn checked_add(self, n: i32) -> Result<Month, CalendarError> {
         let idx = self.index() + i64::from(n);
         let year = i32::try_from(idx.div_euclid(12)).map_err(|_| CalendarError::OutOfRange("month"))?;
@@ -195,6 +202,9 @@ deserialize_via!(Quarter, QuarterRepr { year: i32, number: u32 }, CalendarError,
 
 impl Quarter {
     /// Quarter `number` (1–4) of `year`.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidQuarter`] outside 1–4, or a year beyond chrono's range.
     pub fn new(year: i32, number: u32) -> Result<Quarter, CalendarError> {
         if !(1..=4).contains(&number) {
             return Err(CalendarError::InvalidQuarter(number));

@@ -34,6 +34,9 @@ deserialize_via!(Period, PeriodRepr { start: NaiveDate, end: NaiveDate }, Calend
 
 impl Period {
     /// `[start, end)`; `end == start` is an empty period, `end < start` is an error.
+    ///
+    /// # Errors
+    /// [`CalendarError::ReversedRange`] when `end` is before `start`.
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Period, CalendarError> {
         if end < start {
             return Err(CalendarError::ReversedRange { start, end });
@@ -42,6 +45,10 @@ impl Period {
     }
 
     /// From a first and a last day, both included.
+    ///
+    /// # Errors
+    /// [`CalendarError::ReversedRange`] when `last` is before `first`;
+    /// [`CalendarError::OutOfRange`] when `last` is chrono's last day.
     pub fn inclusive(first: NaiveDate, last: NaiveDate) -> Result<Period, CalendarError> {
         if last < first {
             return Err(CalendarError::ReversedRange { start: first, end: last });
@@ -110,6 +117,9 @@ impl Period {
     /// The share of this period's days that fall in `part`, as an exact fraction in `[0, 1]`.
     ///
     /// This is the proration factor for a charge that covers `self` when only `part` is used.
+    ///
+    /// # Errors
+    /// [`CalendarError::EmptyPeriod`] for a period with no days.
     pub fn proration(&self, part: &Period) -> Result<Decimal, CalendarError> {
         if self.is_empty() {
             return Err(CalendarError::EmptyPeriod(self.start));

@@ -47,17 +47,27 @@ impl Money {
     }
 
     /// Parse a decimal string such as `"1234.56"` into an amount of `currency`.
+    ///
+    /// # Errors
+    /// Text that is not a decimal amount ([`MoneyError::InvalidAmount`]).
     pub fn parse(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
         let amount = amount.trim().parse::<Decimal>().map_err(|_| MoneyError::InvalidAmount(amount.to_string()))?;
         Ok(Money::new(amount, currency))
     }
 
     /// An amount given in minor units (cents for USD, yen for JPY, fils for KWD).
+    ///
+    /// # Errors
+    /// Never for a currency in the table (every `i64` fits); kept a `Result` to match
+    /// [`Money::from_minor_units_i128`].
     pub fn from_minor_units(minor: i64, currency: Currency) -> Result<Money, MoneyError> {
         Self::from_minor_units_i128(i128::from(minor), currency)
     }
 
     /// Like [`Money::from_minor_units`], for totals beyond `i64`.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] beyond `Decimal`'s 96-bit mantissa.
     pub fn from_minor_units_i128(minor: i128, currency: Currency) -> Result<Money, MoneyError> {
         let amount = Decimal::try_from_i128_with_scale(minor, currency.minor_units())
             .map_err(|_| MoneyError::Overflow("from_minor_units"))?;
@@ -133,6 +143,9 @@ impl Money {
     }
 
     /// `self × factor` at full precision (round afterwards if a billable amount is needed).
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`].
     #[inline]
     pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
         let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow("mul"))?;
@@ -140,6 +153,9 @@ impl Money {
     }
 
     /// `self ÷ divisor` at full precision.
+    ///
+    /// # Errors
+    /// [`MoneyError::DivisionByZero`], [`MoneyError::Overflow`].
     pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
         if divisor.is_zero() {
             return Err(MoneyError::DivisionByZero("div"));
@@ -149,6 +165,9 @@ impl Money {
     }
 
     /// The ratio `self ÷ other` of two amounts in the same currency.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`], [`MoneyError::DivisionByZero`], [`MoneyError::Overflow`].
     pub fn ratio(self, other: Money) -> Result<Decimal, MoneyError> {
         self.same_currency(&other, "ratio")?;
         if other.amount.is_zero() {
@@ -160,6 +179,9 @@ impl Money {
     /// Sum amounts that must all be in `currency` (an empty list sums to zero). Checked: a
     /// currency mismatch or a sum beyond `Decimal`'s range is an error, never a panic and never a
     /// rounded total.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`] (as [`Money::checked_add`]).
     pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
         items.into_iter().try_fold(Money::zero(currency), Money::checked_add)
     }
@@ -184,11 +206,17 @@ impl Money {
 
     /// The amount as an integer count of minor units. The amount must already be rounded
     /// (an amount with sub-minor digits is an error rather than a silent rounding).
+    ///
+    /// # Errors
+    /// [`MoneyError::SubMinorUnit`] for an amount not yet rounded, [`MoneyError::Overflow`] beyond `i64`.
     pub fn to_minor_units(&self) -> Result<i64, MoneyError> {
         self.to_minor_units_i128()?.try_into().map_err(|_| MoneyError::Overflow("to_minor_units"))
     }
 
     /// Like [`Money::to_minor_units`], for totals beyond `i64`.
+    ///
+    /// # Errors
+    /// [`MoneyError::SubMinorUnit`] for an amount not yet rounded, [`MoneyError::Overflow`].
     pub fn to_minor_units_i128(&self) -> Result<i128, MoneyError> {
         if !self.is_rounded() {
             return Err(MoneyError::SubMinorUnit {
@@ -208,6 +236,9 @@ impl Money {
     }
 
     /// Compare two amounts of the same currency.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`]: dollars and euros do not compare.
     pub fn checked_cmp(&self, other: &Money) -> Result<Ordering, MoneyError> {
         self.same_currency(other, "compare")?;
         Ok(self.amount.cmp(&other.amount))

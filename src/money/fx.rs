@@ -39,6 +39,10 @@ pub struct FxRate {
 
 impl FxRate {
     /// A quote; the rate must be positive, and exactly 1 when `from == to`.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRate`] for a rate of zero or below, or a rate other than 1 from a
+    /// currency to itself.
     pub fn new(from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate) -> Result<FxRate, MoneyError> {
         if rate <= Decimal::ZERO || (from == to && rate != Decimal::ONE) {
             return Err(MoneyError::InvalidRate { from, to, rate });
@@ -163,6 +167,9 @@ impl InMemoryFxRates {
 
     /// Record that one `from` is worth `rate` `to` on `on`. The rate must be positive (and 1 for
     /// a currency to itself).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRate`], as [`FxRate::new`].
     pub fn insert(&mut self, from: Currency, to: Currency, on: NaiveDate, rate: Decimal) -> Result<(), MoneyError> {
         FxRate::new(from, to, rate, on)?;
         self.quotes.entry((from, to)).or_default().insert(on, rate);
@@ -239,6 +246,9 @@ pub fn convert<R: FxRates + ?Sized>(
 }
 
 /// [`convert`] with an explicit rounding strategy.
+///
+/// # Errors
+/// As [`convert`].
 pub fn convert_with<R: FxRates + ?Sized>(
     money: Money,
     to: Currency,

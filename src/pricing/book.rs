@@ -42,6 +42,9 @@ pub struct PriceBook {
 
 impl PriceBook {
     /// The annual price of `sku` in `currency`.
+    ///
+    /// # Errors
+    /// [`PricingError::NoPrice`] for a SKU the book does not have, or not in `currency`.
     pub fn price(&self, sku: &str, currency: Currency) -> Result<&Price, PricingError> {
         self.entries
             .iter()
