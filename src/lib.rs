@@ -63,12 +63,16 @@
 //! # Ok::<(), revops::Error>(())
 //! ```
 #![deny(missing_docs)]
+// Every fallible function says how it fails, and every panic is documented (there should be none).
+#![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 #![forbid(unsafe_code)]
 
 #[macro_use]
 mod macros;
 
 pub mod acquisition;
+// `arr` is being reworked (issue 21); its `# Errors` sections land with that work.
+#[allow(clippy::missing_errors_doc)]
 pub mod arr;
 pub mod billing;
 pub mod calendar;

@@ -73,6 +73,10 @@ fn usd(dollars: i64) -> Money {
 
 impl DemoCompany {
     /// Generate the company.
+    ///
+    /// # Errors
+    /// None for any seed in practice: every figure is generated within the engines' limits. A
+    /// failure would be an engine's error on the generated data (a bug to report).
     pub fn generate(seed: u64) -> Result<DemoCompany, CoordinatorError> {
         let mut rng = StdRng::seed_from_u64(seed);
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).ok_or(CoordinatorError::OutOfBook(NaiveDate::MIN))?;
@@ -365,6 +369,9 @@ impl DemoCompany {
     }
 
     /// The ARR ledger over the demo's periods.
+    ///
+    /// # Errors
+    /// As [`ArrBook::build`] on the demo's events (none in practice).
     pub fn arr_book(&self) -> Result<ArrBook, CoordinatorError> {
         Ok(ArrBook::build(&self.events, ArrPolicy::default(), USD, &self.periods, &InMemoryFxRates::new())?)
     }

@@ -89,6 +89,10 @@ deserialize_via!(
 /// none. [`convert`] handles `from == to` itself, so implementations need not.
 pub trait FxRates {
     /// The rate to convert `from` into `to` on `on`.
+    ///
+    /// # Errors
+    /// [`MoneyError::RateNotFound`] when the source has no quote for the pair and date (or only
+    /// a stale one), or the source's own failure as a [`MoneyError`].
     fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError>;
 }
 

@@ -123,6 +123,9 @@ const MILLION: std::num::NonZeroU64 = match std::num::NonZeroU64::new(1_000_000)
 /// margins.
 pub trait CostModel {
     /// Annual cost of serving `quantity` of `sku` in `currency`.
+    ///
+    /// # Errors
+    /// [`PricingError::NoCost`] for a SKU the model does not know, or an arithmetic failure.
     fn annual_cost(&self, sku: &str, quantity: Decimal, currency: Currency) -> Result<Money, PricingError>;
 }
 
