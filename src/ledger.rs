@@ -3,8 +3,14 @@
 //!
 //! Amounts on a line are signed: a debit is positive and a credit negative, so an entry balances
 //! exactly when its lines sum to zero — which [`JournalEntry::new`] checks.
+//!
+//! To import entries into a GL, [`gl_rows`] turns them into flat debit/credit rows with the
+//! caller's account codes ([`ChartOfAccounts`], [`AccountMap`]).
 
 use chrono::NaiveDate;
+
+mod export;
+pub use export::{gl_rows, AccountMap, ChartOfAccounts, GlRow};
 
 use crate::money::{Currency, Money, MoneyError};
 
@@ -120,6 +126,16 @@ pub enum LedgerError {
     /// Arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// A chart of accounts with no code for an account the entries post to.
+    #[error("the chart of accounts has no code for {account:?} in {currency} (entry {reference})")]
+    UnmappedAccount {
+        /// The engines' account.
+        account: Account,
+        /// The line's currency.
+        currency: Currency,
+        /// The entry that needs it.
+        reference: String,
+    },
     /// The caller's ledger refused the entry.
     #[error("ledger refused entry {reference}: {reason}")]
     Refused {
