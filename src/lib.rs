@@ -16,6 +16,7 @@
 //! |  | [`limits`] | the documented maximum of every count a caller passes that sizes memory or work |
 //! |  | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! |  | [`rules`] | conditions over named signals, shared by playbooks and alerts |
+//! |  | [`rows`] | flat rows from CSV or JSON into validated values, with errors that name the row |
 //! |  | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | engines: read the bottom layer (billing also reads revrec's schedules, sales acquisition's deals) | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
 //! |  | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
@@ -86,6 +87,7 @@ pub mod money;
 pub mod pricing;
 pub mod retention;
 pub mod revrec;
+pub mod rows;
 pub mod rules;
 pub mod sales;
 pub mod stats;
