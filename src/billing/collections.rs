@@ -346,6 +346,7 @@ pub fn on_time_collection<'a>(
 /// What a dunning step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum DunningAction {
     /// Send a reminder.
     Remind,

@@ -9,6 +9,7 @@ use crate::money::{Currency, Money, MoneyError, Percent};
 /// Whether a line's price includes tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum TaxMode {
     /// Tax is added on top of the price (US sales tax).
     #[default]

@@ -85,6 +85,7 @@ impl Payment {
 /// Which invoices a payment pays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum ApplicationRule {
     /// The customer's open invoices in the payment's currency, in due-date order (then issue
     /// date, then number); the rest goes to the customer's credit balance.

@@ -9,6 +9,7 @@ use crate::money::{Money, Ratio};
 /// How often a contract bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingFrequency {
     /// Every month.
     Monthly,
@@ -32,6 +33,7 @@ impl BillingFrequency {
 /// When a period is invoiced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingTiming {
     /// On the first day of the service period.
     InAdvance,
@@ -42,6 +44,7 @@ pub enum BillingTiming {
 /// Where billing periods start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingAlignment {
     /// On anniversaries of the service start (month-end anchored by the policy).
     Anniversary(AnchorPolicy),

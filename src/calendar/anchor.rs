@@ -5,6 +5,7 @@ use super::{CalendarError, Period};
 /// How a monthly anniversary lands in months shorter than the anchor's day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum AnchorPolicy {
     /// Keep the anchor's day of month, clamped to the month's last day: an anchor on Jan 31
     /// gives Feb 28 (29), Mar 31, Apr 30; an anchor on Apr 30 gives May 30. (Stripe's rule.)

@@ -174,6 +174,7 @@ impl fmt::Display for Period {
 /// Day-count conventions for turning a date range into a fraction of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum DayCount {
     /// Actual days ÷ 365.
     #[default]

@@ -105,6 +105,7 @@ impl<T: FxRates + ?Sized> FxRates for &T {
 /// Which quote date an [`InMemoryFxRates`] accepts for a requested date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum RateLookup {
     /// Only a quote on exactly the requested date.
     Exact,
