@@ -688,7 +688,7 @@ fn a_refused_new_customer_leaves_no_trace() {
         assert_eq!(inc.movements(k, k).unwrap(), full.movements(k, k).unwrap());
         assert_eq!(inc.mrr_at(k).unwrap(), full.mrr_at(k).unwrap());
     }
-    assert_eq!(inc.customer_arr("c", 1).unwrap().to_string(), "84.00 USD");
+    assert_eq!(inc.customer_arr("c", 1).unwrap().to_string(), "USD 84.00");
 }
 
 #[test]

@@ -344,10 +344,10 @@ impl CustomerRow {
 /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 2)?).map(Month::period).collect();
 /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new())?;
 /// let feb = book.bridge(1, 1)?;
-/// assert_eq!(feb.opening.to_string(), "2400.00 USD");      // (100 + 100) × 12
-/// assert_eq!(feb.expansion.to_string(), "600.00 USD");
-/// assert_eq!(feb.churn.to_string(), "1200.00 USD");
-/// assert_eq!(feb.closing.to_string(), "1800.00 USD");
+/// assert_eq!(feb.opening.to_string(), "USD 2,400.00");      // (100 + 100) × 12
+/// assert_eq!(feb.expansion.to_string(), "USD 600.00");
+/// assert_eq!(feb.churn.to_string(), "USD 1,200.00");
+/// assert_eq!(feb.closing.to_string(), "USD 1,800.00");
 /// assert!(feb.ties());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -469,8 +469,8 @@ impl ArrBook {
     /// let mut book = ArrBook::build(&[start], ArrPolicy::default(), Currency::USD, &months, &rates)?;
     /// book.apply(&ev(d(3, 1), EventKind::Change { price: usd("150"), interval: Interval::Month }), &rates)?;
     /// book.apply(&ev(d(2, 1), EventKind::Change { price: usd("120"), interval: Interval::Month }), &rates)?; // late
-    /// assert_eq!(book.bridge(1, 1)?.expansion.to_string(), "240.00 USD"); // Feb: 100 → 120, × 12
-    /// assert_eq!(book.bridge(2, 2)?.expansion.to_string(), "360.00 USD"); // Mar: 120 → 150
+    /// assert_eq!(book.bridge(1, 1)?.expansion.to_string(), "USD 240.00"); // Feb: 100 → 120, × 12
+    /// assert_eq!(book.bridge(2, 2)?.expansion.to_string(), "USD 360.00"); // Mar: 120 → 150
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<(), ArrError> {

@@ -105,7 +105,7 @@ impl BillingTerms {
     ///     payment_terms_days: 30,
     /// };
     /// let items = terms.schedule()?;
-    /// assert_eq!(items[0].amount.to_string(), "140.00 USD"); // 14 of 31 January days
+    /// assert_eq!(items[0].amount.to_string(), "USD 140.00"); // 14 of 31 January days
     /// assert_eq!(items.len(), 3);
     /// let empty = BillingTerms { service: Period::new(d(1, 18), d(1, 18))?, ..terms };
     /// assert!(empty.schedule().is_err());

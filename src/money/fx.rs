@@ -141,7 +141,7 @@ impl Default for RateLookup {
 /// rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(108, 2))?;  // 1 EUR = 1.08 USD
 /// rates.insert(Currency::USD, Currency::JPY, day, Decimal::new(150, 0))?;  // 1 USD = 150 JPY
 /// let c = convert(Money::parse("100", Currency::EUR)?, Currency::JPY, day, &rates)?;
-/// assert_eq!(c.converted.to_string(), "16200 JPY");
+/// assert_eq!(c.converted.to_string(), "JPY 16,200");
 /// assert_eq!(c.rate.as_of(), day);
 /// # Ok::<(), revops::MoneyError>(())
 /// ```

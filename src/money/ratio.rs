@@ -17,7 +17,7 @@ use super::{Money, MoneyError};
 /// // Lago's proration example: €100 for 14 of 31 days.
 /// let used = Ratio::new(14, 31)?;
 /// let charge = Money::parse("100.00", Currency::EUR)?.mul_ratio(used)?;
-/// assert_eq!(charge.to_string(), "45.16 EUR");
+/// assert_eq!(charge.to_string(), "EUR 45.16");
 /// assert_eq!(Ratio::new(1, 2)?, Ratio::new(2, 4)?);
 /// assert!(Ratio::new(1, 0).is_err());
 /// # Ok::<(), revops::MoneyError>(())
