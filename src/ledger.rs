@@ -239,6 +239,21 @@ impl InMemoryLedger {
 
     /// The balance of an account in a currency (debit positive).
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::ledger::{Account, InMemoryLedger, JournalEntry, JournalLine, LedgerSink};
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ledger = InMemoryLedger::new();
+    /// ledger.post(JournalEntry::new(day, "INV-1", "billing", vec![
+    ///     JournalLine { account: Account::AccountsReceivable, amount: usd("120") },
+    ///     JournalLine { account: Account::DeferredRevenue, amount: usd("-120") },
+    /// ])?)?;
+    /// assert_eq!(ledger.balance(Account::DeferredRevenue, Currency::USD)?, usd("-120")); // a credit balance
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// A balance beyond `Decimal`'s range.
     pub fn balance(&self, account: Account, currency: Currency) -> Result<Money, MoneyError> {

@@ -85,6 +85,13 @@ impl FiscalCalendar {
 
     /// The fiscal year with the given label (`2027` for FY2027).
     ///
+    /// ```
+    /// use revops::calendar::FiscalCalendar;
+    /// let fy = FiscalCalendar::new(2)?.year(2027)?; // February-start years named by their end
+    /// assert_eq!(fy.period().to_string(), "[2026-02-01, 2027-02-01)");
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`CalendarError::OutOfRange`] for a year whose months are beyond chrono's range.
     pub fn year(&self, label: i32) -> Result<FiscalYear, CalendarError> {

@@ -104,6 +104,13 @@ impl Month {
     }
 
     /// Every month from `self` up to and including `last` (empty when `last` is earlier).
+    ///
+    /// ```
+    /// use revops::calendar::Month;
+    /// let months: Vec<String> = Month::new(2026, 11)?.through(Month::new(2027, 2)?).map(|m| m.to_string()).collect();
+    /// assert_eq!(months, ["2026-11", "2026-12", "2027-01", "2027-02"]);
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
     pub fn through(self, last: Month) -> impl Iterator<Item = Month> {
         let n = self.months_until(last).max(-1) + 1;
         (0..n).map_while(move |i| self.checked_add(i32::try_from(i).ok()?).ok())

@@ -118,6 +118,16 @@ impl Period {
     ///
     /// This is the proration factor for a charge that covers `self` when only `part` is used.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::Period;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let january = Period::new(d(1, 1), d(2, 1))?;
+    /// let used = Period::new(d(1, 18), d(2, 1))?; // 14 of 31 days
+    /// assert_eq!(january.proration(&used)?, rust_decimal::Decimal::from(14) / rust_decimal::Decimal::from(31));
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`CalendarError::EmptyPeriod`] for a period with no days.
     pub fn proration(&self, part: &Period) -> Result<Decimal, CalendarError> {

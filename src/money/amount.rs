@@ -166,6 +166,14 @@ impl Money {
 
     /// The ratio `self ÷ other` of two amounts in the same currency.
     ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// assert_eq!(usd("25").ratio(usd("100"))?, "0.25".parse()?);
+    /// assert!(usd("25").ratio(usd("0")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`], [`MoneyError::DivisionByZero`], [`MoneyError::Overflow`].
     pub fn ratio(self, other: Money) -> Result<Decimal, MoneyError> {
@@ -179,6 +187,15 @@ impl Money {
     /// Sum amounts that must all be in `currency` (an empty list sums to zero). Checked: a
     /// currency mismatch or a sum beyond `Decimal`'s range is an error, never a panic and never a
     /// rounded total.
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// assert_eq!(Money::sum(Currency::USD, [usd("0.10"), usd("0.20")])?, usd("0.30")); // exactly
+    /// assert!(Money::sum(Currency::USD, [usd("1"), Money::parse("1", Currency::EUR)?]).is_err());
+    /// assert_eq!(Money::sum(Currency::USD, [])?, Money::zero(Currency::USD));
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`] (as [`Money::checked_add`]).

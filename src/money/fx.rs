@@ -238,6 +238,19 @@ pub struct Conversion {
 /// target's minor unit. Converting into the same currency returns the amount unchanged, not
 /// rounded: the identity never changes an amount.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::money::{convert, InMemoryFxRates};
+/// use revops::{Currency, Money};
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+/// let mut rates = InMemoryFxRates::new();
+/// rates.insert(Currency::EUR, Currency::USD, day, "1.0825".parse()?)?;
+/// let c = convert(Money::parse("99.99", Currency::EUR)?, Currency::USD, day, &rates)?;
+/// assert_eq!(c.converted, Money::parse("108.24", Currency::USD)?); // 108.239175, rounded once
+/// assert_eq!(c.rate.as_of(), day);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// The rate source's error (no rate for the pair or date), a rate for another pair than the one
 /// asked, or an overflow.

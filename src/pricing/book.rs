@@ -43,6 +43,16 @@ pub struct PriceBook {
 impl PriceBook {
     /// The annual price of `sku` in `currency`.
     ///
+    /// ```
+    /// use revops::pricing::PriceBook;
+    /// use revops::Currency;
+    /// let book = PriceBook::demo();
+    /// let pro = book.price("PLAN-PRO", Currency::USD)?;
+    /// assert_eq!(pro.charge(rust_decimal::Decimal::ONE)?.to_string(), "USD 250,000.00");
+    /// assert!(book.price("PLAN-STRATEGIC", Currency::EUR).is_err()); // not filed in EUR
+    /// # Ok::<(), revops::pricing::PricingError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`PricingError::NoPrice`] for a SKU the book does not have, or not in `currency`.
     pub fn price(&self, sku: &str, currency: Currency) -> Result<&Price, PricingError> {
