@@ -81,7 +81,7 @@ impl DemoCompany {
         let mut rng = StdRng::seed_from_u64(seed);
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).ok_or(CoordinatorError::OutOfBook(NaiveDate::MIN))?;
         let as_of = today.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-        let first = Month::of(today).checked_add(-36).map_err(crate::Error::from).map_err(Box::new)?;
+        let first = Month::of(today).checked_add(-36)?;
         let periods: Vec<Period> = first.through(Month::of(today)).map(Month::period).collect();
         let history_start = periods[0].start();
 
@@ -323,14 +323,7 @@ impl DemoCompany {
             payment_terms_days: 30,
         }
         .price(book, policy, None)?;
-        let term = Period::new(
-            start,
-            crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)
-                .map_err(crate::Error::from)
-                .map_err(Box::new)?,
-        )
-        .map_err(crate::Error::from)
-        .map_err(Box::new)?;
+        let term = Period::new(start, crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)?)?;
         let contract = Contract {
             id: format!("K-{id}"),
             customer: id.into(),

@@ -135,7 +135,7 @@ impl ExecutiveSnapshot {
     /// # Errors
     /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]), an alert rule naming an
     /// unknown metric or an invalid health policy (the alert state is then left as it was), or
-    /// an engine's error on the sources (wrapped in [`CoordinatorError::Engine`]).
+    /// an engine's error on the sources (its own variant of [`CoordinatorError`]).
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
