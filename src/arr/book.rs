@@ -74,10 +74,10 @@ pub enum Applied {
 /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
 /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &InMemoryFxRates::new())?;
 /// let bridge = book.bridge(feb, feb)?;
-/// assert_eq!(bridge.opening.to_string(), "2400.00 USD"); // 100 × 12 + 1,200
-/// assert_eq!(bridge.expansion.to_string(), "600.00 USD");
-/// assert_eq!(bridge.churn.to_string(), "1200.00 USD");
-/// assert_eq!(bridge.closing.to_string(), "1800.00 USD");
+/// assert_eq!(bridge.opening.to_string(), "USD 2,400.00"); // 100 × 12 + 1,200
+/// assert_eq!(bridge.expansion.to_string(), "USD 600.00");
+/// assert_eq!(bridge.churn.to_string(), "USD 1,200.00");
+/// assert_eq!(bridge.closing.to_string(), "USD 1,800.00");
 /// assert!(bridge.ties());
 /// assert!(book.bridge(feb, Month::new(2026, 3)?).is_err()); // March is outside the book
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -288,8 +288,8 @@ impl ArrBook {
     /// assert_eq!(book.apply(&march, &rates)?, Applied::New);
     /// assert_eq!(book.apply(&march, &rates)?, Applied::Duplicate); // a webhook delivered twice
     /// book.apply(&Ev::change("e3", "a", "s", d(2, 1), usd("120"), Interval::Month), &rates)?; // late
-    /// assert_eq!(book.bridge(feb, feb)?.expansion.to_string(), "240.00 USD"); // 100 → 120, × 12
-    /// assert_eq!(book.bridge(mar, mar)?.expansion.to_string(), "360.00 USD"); // 120 → 150
+    /// assert_eq!(book.bridge(feb, feb)?.expansion.to_string(), "USD 240.00"); // 100 → 120, × 12
+    /// assert_eq!(book.bridge(mar, mar)?.expansion.to_string(), "USD 360.00"); // 120 → 150
     /// // the same id with other content is refused
     /// assert!(book.apply(&Ev::change("e2", "a", "s", d(3, 1), usd("999"), Interval::Month), &rates).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

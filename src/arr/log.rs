@@ -86,9 +86,9 @@ impl ArrBook {
     /// let log = book.customer_movements("acme", jan, mar)?;
     /// let rows: Vec<_> = log.iter().map(|r| (r.month.to_string(), r.kind, r.amount.to_string(), r.events.join(","))).collect();
     /// assert_eq!(rows, [
-    ///     ("2026-01".to_string(), MovementKind::New, "1200.00 USD".to_string(), "evt_1".to_string()),
-    ///     ("2026-02".to_string(), MovementKind::Expansion, "600.00 USD".to_string(), "evt_2".to_string()),
-    ///     ("2026-03".to_string(), MovementKind::Churn, "1800.00 USD".to_string(), "evt_3".to_string()),
+    ///     ("2026-01".to_string(), MovementKind::New, "USD 1,200.00".to_string(), "evt_1".to_string()),
+    ///     ("2026-02".to_string(), MovementKind::Expansion, "USD 600.00".to_string(), "evt_2".to_string()),
+    ///     ("2026-03".to_string(), MovementKind::Churn, "USD 1,800.00".to_string(), "evt_3".to_string()),
     /// ]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

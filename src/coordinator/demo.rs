@@ -73,11 +73,15 @@ fn usd(dollars: i64) -> Money {
 
 impl DemoCompany {
     /// Generate the company.
+    ///
+    /// # Errors
+    /// None for any seed in practice: every figure is generated within the engines' limits. A
+    /// failure would be an engine's error on the generated data (a bug to report).
     pub fn generate(seed: u64) -> Result<DemoCompany, CoordinatorError> {
         let mut rng = StdRng::seed_from_u64(seed);
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).ok_or(CoordinatorError::OutOfBook(NaiveDate::MIN))?;
         let as_of = today.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-        let first = Month::of(today).checked_add(-36).map_err(crate::Error::from).map_err(Box::new)?;
+        let first = Month::of(today).checked_add(-36)?;
         let periods: Vec<Period> = first.through(Month::of(today)).map(Month::period).collect();
         let history_start = periods[0].start();
 
@@ -322,14 +326,7 @@ impl DemoCompany {
             payment_terms_days: 30,
         }
         .price(book, policy, None)?;
-        let term = Period::new(
-            start,
-            crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)
-                .map_err(crate::Error::from)
-                .map_err(Box::new)?,
-        )
-        .map_err(crate::Error::from)
-        .map_err(Box::new)?;
+        let term = Period::new(start, crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)?)?;
         let contract = Contract {
             id: format!("K-{id}"),
             customer: id.into(),
@@ -368,6 +365,9 @@ impl DemoCompany {
     }
 
     /// The ARR ledger over the demo's periods.
+    ///
+    /// # Errors
+    /// As [`ArrBook::build`] on the demo's events (none in practice).
     pub fn arr_book(&self) -> Result<ArrBook, CoordinatorError> {
         let month =
             |p: Option<&Period>| p.map(|p| Month::of(p.start())).ok_or(CoordinatorError::OutOfBook(self.as_of.date()));

@@ -131,6 +131,11 @@ impl ExecutiveSnapshot {
     /// println!("{}", snapshot.to_terminal());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]), an alert rule naming an
+    /// unknown metric or an invalid health policy (the alert state is then left as it was), or
+    /// an engine's error on the sources (its own variant of [`CoordinatorError`]).
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
