@@ -76,10 +76,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let radius: Vec<f64> = rows.chunks_exact(30).map(|r| r[0]).collect();
     let malignant: Vec<bool> = benign.iter().map(|b| !b).collect();
     let (means, scales) = standardisation(&rows, 30)?;
-    let z: Vec<f64> = rows
-        .chunks_exact(30)
-        .flat_map(|r| r.iter().zip(&means).zip(&scales).map(|((x, m), s)| (x - m) / s))
-        .collect();
+    let z: Vec<f64> =
+        rows.chunks_exact(30).flat_map(|r| r.iter().zip(&means).zip(&scales).map(|((x, m), s)| (x - m) / s)).collect();
     let (seconds, fit) = timed(200, || spec.fit(&z, 30, &benign));
     let fit = fit?;
     line("logistic_seconds", [seconds]);
