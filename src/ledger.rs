@@ -3,8 +3,14 @@
 //!
 //! Amounts on a line are signed: a debit is positive and a credit negative, so an entry balances
 //! exactly when its lines sum to zero — which [`JournalEntry::new`] checks.
+//!
+//! To import entries into a GL, [`gl_rows`] turns them into flat debit/credit rows with the
+//! caller's account codes ([`ChartOfAccounts`], [`AccountMap`]).
 
 use chrono::NaiveDate;
+
+mod export;
+pub use export::{gl_rows, AccountMap, ChartOfAccounts, GlRow};
 
 use crate::money::{Currency, Money, MoneyError};
 
@@ -120,6 +126,16 @@ pub enum LedgerError {
     /// Arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// A chart of accounts with no code for an account the entries post to.
+    #[error("the chart of accounts has no code for {account:?} in {currency} (entry {reference})")]
+    UnmappedAccount {
+        /// The engines' account.
+        account: Account,
+        /// The line's currency.
+        currency: Currency,
+        /// The entry that needs it.
+        reference: String,
+    },
     /// The caller's ledger refused the entry.
     #[error("ledger refused entry {reference}: {reason}")]
     Refused {
@@ -222,6 +238,21 @@ impl InMemoryLedger {
     }
 
     /// The balance of an account in a currency (debit positive).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::ledger::{Account, InMemoryLedger, JournalEntry, JournalLine, LedgerSink};
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ledger = InMemoryLedger::new();
+    /// ledger.post(JournalEntry::new(day, "INV-1", "billing", vec![
+    ///     JournalLine { account: Account::AccountsReceivable, amount: usd("120") },
+    ///     JournalLine { account: Account::DeferredRevenue, amount: usd("-120") },
+    /// ])?)?;
+    /// assert_eq!(ledger.balance(Account::DeferredRevenue, Currency::USD)?, usd("-120")); // a credit balance
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// A balance beyond `Decimal`'s range.

@@ -16,6 +16,7 @@
 //! |  | [`limits`] | the documented maximum of every count a caller passes that sizes memory or work |
 //! |  | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! |  | [`rules`] | conditions over named signals, shared by playbooks and alerts |
+//! |  | [`rows`] | flat rows from CSV or JSON into validated values, with errors that name the row |
 //! |  | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
 //! | engines: read the bottom layer (billing also reads revrec's schedules, sales acquisition's deals) | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
 //! |  | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
@@ -63,6 +64,8 @@
 //! # Ok::<(), revops::Error>(())
 //! ```
 #![deny(missing_docs)]
+// Every fallible function says how it fails, and every panic is documented (there should be none).
+#![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -82,6 +85,7 @@ pub mod money;
 pub mod pricing;
 pub mod retention;
 pub mod revrec;
+pub mod rows;
 pub mod rules;
 pub mod sales;
 pub mod stats;

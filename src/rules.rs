@@ -49,6 +49,16 @@ impl Condition {
     }
 
     /// Evaluate against a lookup; a signal the lookup does not know is `Err(name)`.
+    ///
+    /// ```
+    /// use revops::rules::{Comparison, Condition};
+    /// let c = Condition::new("seat_utilisation", Comparison::AtLeast, 0.9);
+    /// assert_eq!(c.evaluate(|name| (name == "seat_utilisation").then_some(0.95)), Ok(true));
+    /// assert_eq!(c.evaluate(|_| None), Err("seat_utilisation")); // a typo is an error, not "false"
+    /// ```
+    ///
+    /// # Errors
+    /// `Err(name)` when the lookup does not know the signal (a typo should not silently never fire).
     pub fn evaluate(&self, lookup: impl Fn(&str) -> Option<f64>) -> Result<bool, &str> {
         let value = lookup(&self.signal).ok_or(self.signal.as_str())?;
         Ok(self.comparison.holds(value, self.threshold))

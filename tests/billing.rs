@@ -125,10 +125,10 @@ fn invoices_in_zero_and_three_decimal_currencies_with_inclusive_tax() {
     // JPY: 0 decimals; 10% consumption tax on ¥3,333 × 3 = ¥9,999 → ¥1,000 (999.9 rounded).
     let jct = flat("10%", TaxMode::Exclusive);
     let inv = draft(Currency::JPY, "3333", 3).finalize("I-2", &jct).unwrap();
-    assert_eq!(inv.total().to_string(), "10999 JPY");
+    assert_eq!(inv.total().to_string(), "JPY 10,999");
     // KWD: 3 decimals.
     let inv = draft(Currency::KWD, "1.2345", 1).finalize("I-3", &FlatTax::NONE).unwrap();
-    assert_eq!(inv.total().to_string(), "1.234 KWD");
+    assert_eq!(inv.total().to_string(), "KWD 1.234");
     assert!(matches!(
         InvoiceDraft { lines: vec![], ..draft(Currency::USD, "1", 1) }.finalize("I-4", &FlatTax::NONE),
         Err(BillingError::NoLines { invoice }) if invoice == "I-4"
@@ -322,7 +322,7 @@ fn a_reversal_is_refused_once_its_credit_is_spent() {
     let err = ar.reverse_payment("py_1").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "reversing payment py_1 takes 30.00 USD back from customer c's credit balance, which holds only 10.00 USD"
+        "reversing payment py_1 takes USD 30.00 back from customer c's credit balance, which holds only USD 10.00"
     );
     assert_eq!(ar, before);
 }
@@ -523,9 +523,9 @@ fn valid_values_round_trip_through_json() {
 fn errors_name_the_invoice_the_payment_and_the_value() {
     let day = d(2026, 1, 1);
     let err = open_usd("INV-1", day, "100").with_paid(usd("-5"), None).unwrap_err();
-    assert_eq!(err.to_string(), "amount paid of invoice INV-1 must not be negative, got -5.00 USD");
+    assert_eq!(err.to_string(), "amount paid of invoice INV-1 must not be negative, got USD -5.00");
     let err = Payment::new("py_1", "c", day, usd("0")).unwrap_err();
-    assert_eq!(err.to_string(), "payment amount of payment py_1 must be positive, got 0.00 USD");
+    assert_eq!(err.to_string(), "payment amount of payment py_1 must be positive, got USD 0.00");
     let mut ar = ledger([open_usd("INV-1", day, "100")]);
     let rule = ApplicationRule::Explicit(vec![("INV-9".into(), usd("1"))]);
     let err = ar.apply_payment(&pay("py_2", usd("1")), &rule).unwrap_err();

@@ -164,3 +164,19 @@ fn json_cannot_build_an_invalid_calendar_value() {
     let m = Month::new(2026, 2).unwrap();
     assert_eq!(serde_json::from_str::<Month>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
 }
+
+/// A month has one text form for `Display`, `FromStr` and serde; the object form of earlier
+/// releases still reads.
+#[cfg(feature = "serde")]
+#[test]
+fn months_read_and_write_one_text_form() {
+    let m = Month::new(2026, 3).unwrap();
+    assert_eq!(serde_json::to_string(&m).unwrap(), r#""2026-03""#);
+    assert_eq!(serde_json::from_str::<Month>(r#""2026-03""#).unwrap(), m);
+    assert_eq!(serde_json::from_str::<Month>(r#"{"year":2026,"month":3}"#).unwrap(), m);
+    for bad in [r#""2026-13""#, r#""2026""#, r#""26-3-1""#, r#""""#, "202603"] {
+        assert!(serde_json::from_str::<Month>(bad).is_err(), "{bad}");
+    }
+    let early = Month::new(-44, 3).unwrap();
+    assert_eq!(early.to_string().parse::<Month>().unwrap(), early);
+}

@@ -128,13 +128,13 @@ fn opportunities_by_hand() {
         got,
         [
             // Starter → Professional: 250k − 50k, score 1 and one product owned → rule 1: 0.4
-            (OpportunityKind::TierUpgrade { from: 0, to: 1 }, "200000".into(), 0.4, "80000.00 USD".into()),
+            (OpportunityKind::TierUpgrade { from: 0, to: 1 }, "200000".into(), 0.4, "USD 80,000.00".into()),
             // Analytics by popularity 0.5 → rule 1
-            (OpportunityKind::CrossSell { product: 1 }, "50000".into(), 0.4, "20000.00 USD".into()),
+            (OpportunityKind::CrossSell { product: 1 }, "50000".into(), 0.4, "USD 20,000.00".into()),
             // Security by association 0.25 → rule 1 fails, usage ratio 5 → rule 2: 0.6
-            (OpportunityKind::CrossSell { product: 2 }, "30000".into(), 0.6, "18000.00 USD".into()),
+            (OpportunityKind::CrossSell { product: 2 }, "30000".into(), 0.6, "USD 18,000.00".into()),
             // seats: ceil(95 × 1.2) − 100 = 14 × $1,200
-            (OpportunityKind::SeatUpsell { seats: 14 }, "16800".into(), 0.4, "6720.00 USD".into()),
+            (OpportunityKind::SeatUpsell { seats: 14 }, "16800".into(), 0.4, "USD 6,720.00".into()),
         ]
     );
     assert!(matches!(opps[3].reason, ExpansionReason::SeatsUtilised(u) if (u - 0.95).abs() < 1e-12));

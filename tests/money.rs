@@ -355,3 +355,17 @@ proptest! {
         let _ = convert(m, Currency::USD, day, &rates);
     }
 }
+
+/// Money reads from the text people write as well as from the object it writes.
+#[cfg(feature = "serde")]
+#[test]
+fn money_reads_text_and_objects() {
+    let m = Money::parse("1234.50", Currency::USD).unwrap();
+    for json in [r#""USD 1,234.50""#, r#""1234.50 USD""#, r#"{"amount":"1234.50","currency":"USD"}"#] {
+        assert_eq!(serde_json::from_str::<Money>(json).unwrap(), m, "{json}");
+    }
+    assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"amount":"1234.50","currency":"USD"}"#);
+    for bad in [r#""1234.50""#, r#"{"amount":"1"}"#, r#"{"amount":"1","currency":"USD","amount":"2"}"#, "12"] {
+        assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
+    }
+}

@@ -468,7 +468,7 @@ fn proposals_serialise_and_render() {
     assert_eq!(serde_json::from_str::<Proposal>(&json).unwrap(), p);
     let md = p.to_markdown();
     assert!(
-        md.contains("## Best") && md.contains("| PLAN-ENT | 1000000.00 USD | 50000.00 USD | 950000.00 USD |"),
+        md.contains("## Best") && md.contains("| PLAN-ENT | USD 1,000,000.00 | USD 50,000.00 | USD 950,000.00 |"),
         "{md}"
     );
 }

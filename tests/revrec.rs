@@ -337,7 +337,7 @@ fn bad_input_gets_clear_errors() {
     );
     assert_eq!(
         e.to_string(),
-        "obligation \"plan\" of contract C-1 has a standalone selling price of 0.00 USD; it must be positive"
+        "obligation \"plan\" of contract C-1 has a standalone selling price of USD 0.00; it must be positive"
     );
 
     let mut eur_price = good.clone();

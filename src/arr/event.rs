@@ -1,95 +1,215 @@
+//! Subscription events: what a billing system says happened, and the rules the ledger reads
+//! them by.
+
 use crate::money::{Money, Percent};
 use chrono::NaiveDate;
 
 /// A subscription event from the billing system.
 ///
-/// A subscription's events on one day take effect in a fixed order, whatever order they arrive
-/// in (so a book's results never depend on arrival order): start, renew, change, discount end,
-/// discount start, resume, pause, cancel; events of one kind by amount (the price, the discount,
-/// the paid-through date), then by `recorded_on`. Two changes on one day therefore leave the
-/// higher price, and the book keeps only that one. A caller whose day holds several changes
-/// and who wants the last to win sends one net change for the day.
+/// # Identity
+///
+/// Every event carries the caller's `id` (a Stripe `evt_…`, a Chargebee event id, a row key):
+/// webhook sources deliver events at least once, so the ledger remembers every id it applied.
+/// Delivering an event again with the same id and the same content changes nothing
+/// ([`Applied::Duplicate`](super::Applied)); the same id with other content is refused
+/// ([`ArrError::ConflictingEvent`](super::ArrError)), in [`ArrBook::build`](super::ArrBook::build)
+/// and in [`ArrBook::apply`](super::ArrBook::apply) alike. [`ArrBook::contains_event`](super::ArrBook::contains_event)
+/// says whether an id was applied.
+///
+/// # Order within a day
+///
+/// A subscription's events take effect in the order of `date`, then `sequence`: the caller's
+/// record of the order the source wrote them in (a Unix timestamp in microseconds, a log offset,
+/// a row number: anything that grows). So of two changes on one day the one recorded last
+/// wins, as in Stripe, Chargebee and ChartMogul, and a cancel followed later that day by a
+/// restart leaves the subscription running. Only events of one subscription on one date are
+/// compared; the arrival order never matters, and events may arrive late or out of order.
+/// Events of one day with the same `sequence` fall back to a fixed order by kind (start,
+/// renew, change, discount end, discount start, resume, pause, cancel), then by `id`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+/// use revops::calendar::Month;
+/// use revops::money::InMemoryFxRates;
+/// use revops::{Currency, Money};
+///
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let jan = Month::new(2026, 1)?;
+/// let events = [
+///     Ev::start("e1", "acme", "main", day(5), usd("100"), Interval::Month),
+///     // two changes on the 20th: $1,200 a month recorded at 09:00, then $1,000 a year at 09:05
+///     Ev::change("e3", "acme", "main", day(20), usd("1000"), Interval::Year).at(1_768_899_900),
+///     Ev::change("e2", "acme", "main", day(20), usd("1200"), Interval::Month).at(1_768_899_600),
+/// ];
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=jan, &InMemoryFxRates::new())?;
+/// assert_eq!(book.arr_at(jan)?, usd("1000")); // the last recorded, not the larger
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SubscriptionEvent {
+    /// The caller's id for this event, unique across the book.
+    pub id: String,
     /// Customer (account) id.
     pub customer: String,
     /// Subscription id, unique within the customer.
     pub subscription: String,
     /// The date the event takes effect (service date).
     pub date: NaiveDate,
+    /// Orders the subscription's events of one `date` as the source recorded them: the later
+    /// recorded, the larger (a timestamp, a log offset). `0` when the source has no order.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub sequence: u64,
     /// The date it was transacted, when different (used by [`FxRateDate::TransactionDate`](super::FxRateDate)).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub recorded_on: Option<NaiveDate>,
     /// What happened.
     pub kind: EventKind,
 }
 
 impl SubscriptionEvent {
-    fn new(customer: &str, subscription: &str, date: NaiveDate, kind: EventKind) -> SubscriptionEvent {
+    /// An event `id` of `customer`'s `subscription` on `date`, with sequence 0 (see
+    /// [`SubscriptionEvent::at`]).
+    pub fn new(id: &str, customer: &str, subscription: &str, date: NaiveDate, kind: EventKind) -> SubscriptionEvent {
         SubscriptionEvent {
+            id: id.into(),
             customer: customer.into(),
             subscription: subscription.into(),
             date,
+            sequence: 0,
             recorded_on: None,
             kind,
         }
     }
 
+    /// The same event, recorded `sequence`-th by its source (see the type's docs on order).
+    pub fn at(mut self, sequence: u64) -> SubscriptionEvent {
+        self.sequence = sequence;
+        self
+    }
+
+    /// The same event, transacted on `day`.
+    pub fn recorded_on(mut self, day: NaiveDate) -> SubscriptionEvent {
+        self.recorded_on = Some(day);
+        self
+    }
+
     /// A subscription starts at `price` per `interval` (no trial).
     pub fn start(
+        id: &str,
         customer: &str,
         subscription: &str,
         date: NaiveDate,
         price: Money,
         interval: Interval,
     ) -> SubscriptionEvent {
-        Self::new(customer, subscription, date, EventKind::Start { price, interval, trial_until: None })
+        Self::new(id, customer, subscription, date, EventKind::Start { price, interval, trial_until: None })
     }
 
     /// A price, plan or quantity change.
     pub fn change(
+        id: &str,
         customer: &str,
         subscription: &str,
         date: NaiveDate,
         price: Money,
         interval: Interval,
     ) -> SubscriptionEvent {
-        Self::new(customer, subscription, date, EventKind::Change { price, interval })
+        Self::new(id, customer, subscription, date, EventKind::Change { price, interval })
     }
 
     /// A renewal at `price` per `interval`.
     pub fn renew(
+        id: &str,
         customer: &str,
         subscription: &str,
         date: NaiveDate,
         price: Money,
         interval: Interval,
     ) -> SubscriptionEvent {
-        Self::new(customer, subscription, date, EventKind::Renew { price, interval })
+        Self::new(id, customer, subscription, date, EventKind::Renew { price, interval })
     }
 
     /// A cancellation, paid through `paid_through` if known.
     pub fn cancel(
+        id: &str,
         customer: &str,
         subscription: &str,
         date: NaiveDate,
         paid_through: Option<NaiveDate>,
     ) -> SubscriptionEvent {
-        Self::new(customer, subscription, date, EventKind::Cancel { paid_through })
+        Self::new(id, customer, subscription, date, EventKind::Cancel { paid_through })
     }
 }
 
 /// What happened to a subscription.
+///
+/// The rules below decide a subscription's ARR at every day; the book's movements are then
+/// the differences between month ends (see [`Movements`](super::Movements)).
+///
+/// * **Start** begins a new contract: the price and interval it names, no discount, not
+///   paused, in a trial until `trial_until` (under [`TrialPolicy::Exclude`](super::TrialPolicy)),
+///   whatever an earlier contract of the same subscription had. A trial that is cancelled and
+///   restarted as a paid subscription inside its trial window is therefore paid from the restart.
+/// * **Change** and **Renew** set a new price; **Renew** also books the renewed ARR for
+///   [`NewArrComposition`](super::NewArrComposition).
+/// * **Cancel** with a `paid_through` date after the event's date ends the subscription on that
+///   date under [`ChurnTiming::AtPeriodEnd`](super::ChurnTiming) (the default), else at once.
+///   Until then the cancellation is *pending*, and a Start, Change or Renew dated before it
+///   undoes it: the customer changed their mind.
+/// * A **Change**, **Pause**, **Resume** or discount event on a subscription that has ended is
+///   *ignored* (its fields are still checked). Billing systems send such events after a
+///   cancellation (a discount that expires, a proration line), and refusing them would make one
+///   harmless event fail a whole rebuild. Only a Start or a Renew brings an ended subscription
+///   back.
+/// * Events in a foreign currency are valued at the rate of their own date (see
+///   [`FxRateDate`](super::FxRateDate)): a trial end, a discount starting or ending, a resume
+///   are each booked at the rate of the day they take effect, and re-valuing what the customer
+///   already had at a new rate is the FX line, never expansion or contraction.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::arr::{ArrBook, ArrPolicy, EventKind, Interval, SubscriptionEvent as Ev};
+/// use revops::calendar::Month;
+/// use revops::money::InMemoryFxRates;
+/// use revops::{Currency, Money};
+///
+/// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let (jan, mar) = (Month::new(2026, 1)?, Month::new(2026, 3)?);
+/// let events = [
+///     Ev::start("e1", "acme", "main", day(1, 5), usd("100"), Interval::Month),
+///     // cancelled in January, paid through March 5th ...
+///     Ev::cancel("e2", "acme", "main", day(1, 20), Some(day(3, 5))),
+///     // ... and an upgrade on February 10th undoes the cancellation
+///     Ev::change("e3", "acme", "main", day(2, 10), usd("150"), Interval::Month),
+///     // a trial, cancelled and restarted paid inside its window: paid from the restart
+///     Ev::new("t1", "beta", "main", day(1, 3), EventKind::Start { price: usd("50"), interval: Interval::Month, trial_until: Some(day(2, 3)) }),
+///     Ev::cancel("t2", "beta", "main", day(1, 8), None),
+///     Ev::start("t3", "beta", "main", day(1, 12), usd("50"), Interval::Month),
+///     // a change after an immediate cancellation is ignored: gamma stays at zero
+///     Ev::start("g1", "gamma", "main", day(1, 3), usd("80"), Interval::Month),
+///     Ev::cancel("g2", "gamma", "main", day(1, 9), None),
+///     Ev::change("g3", "gamma", "main", day(2, 1), usd("90"), Interval::Month),
+/// ];
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=mar, &InMemoryFxRates::new())?;
+/// assert_eq!(book.customer_arr("acme", mar)?, Some(usd("1800")));
+/// assert_eq!(book.customer_arr("beta", jan)?, Some(usd("600")));
+/// assert_eq!(book.customer_arr("gamma", mar)?, Some(usd("0")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum EventKind {
-    /// A new subscription: `price` per `interval`.
+    /// A new subscription (or a new contract on one that ended): `price` per `interval`.
     Start {
         /// Price per interval.
         price: Money,
         /// Billing interval the price covers.
         interval: Interval,
-        /// End of a free trial, if any (MRR starts then under the default trial policy).
+        /// End of a free trial, if any (ARR starts then under the default trial policy).
         trial_until: Option<NaiveDate>,
     },
     /// A price, plan or quantity change.
@@ -107,12 +227,12 @@ pub enum EventKind {
         interval: Interval,
     },
     /// A cancellation. `paid_through` is the first day no longer paid for: under
-    /// [`ChurnTiming::AtPeriodEnd`](super::ChurnTiming) the MRR stops then.
+    /// [`ChurnTiming::AtPeriodEnd`](super::ChurnTiming) the ARR stops then.
     Cancel {
         /// End of the paid period (exclusive), if known.
         paid_through: Option<NaiveDate>,
     },
-    /// Service paused: MRR counts as zero until resumed.
+    /// Service paused: ARR counts as zero until resumed.
     Pause,
     /// Service resumed.
     Resume,
@@ -122,7 +242,23 @@ pub enum EventKind {
     DiscountEnd,
 }
 
-/// The billing interval a price covers, normalised to months for MRR.
+impl EventKind {
+    /// Order among a subscription's events of one date with the same sequence.
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            EventKind::Start { .. } => 0,
+            EventKind::Renew { .. } => 1,
+            EventKind::Change { .. } => 2,
+            EventKind::DiscountEnd => 3,
+            EventKind::DiscountStart(_) => 4,
+            EventKind::Resume => 5,
+            EventKind::Pause => 6,
+            EventKind::Cancel { .. } => 7,
+        }
+    }
+}
+
+/// The billing interval a price covers, normalised to a year for ARR (and a month for MRR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Interval {
@@ -132,7 +268,7 @@ pub enum Interval {
     Quarter,
     /// Twelve months.
     Year,
-    /// Any number of months (24 or 36 for multi-year terms).
+    /// Any number of months (24 or 36 for multi-year terms); zero is refused.
     Months(u32),
 }
 

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{ArrBook, ArrBridge, ArrError};
+use crate::calendar::Month;
 use crate::money::{Money, MoneyError};
 
 /// Whether reactivations count as growth in the quick ratio.
@@ -55,10 +56,10 @@ impl ArrBridge {
     /// # use rust_decimal::Decimal;
     /// // $100 opening, $10 churn, $10 contraction, $10 expansion: gross 20%, net 10%.
     /// # let usd = |n: i64| Money::new(Decimal::from(n), Currency::USD);
-    /// # let p = Month::new(2026, 1)?.period();
-    /// let b = ArrBridge { from: p, to: p, opening: usd(100), new: usd(0), expansion: usd(10), reactivation: usd(0),
+    /// # let m = Month::new(2026, 1)?;
+    /// let b = ArrBridge { from: m, to: m, opening: usd(100), new: usd(0), expansion: usd(10), reactivation: usd(0),
     ///     contraction: usd(10), churn: usd(10), fx: usd(0), closing: usd(90), opening_customers: 10,
-    ///     closing_customers: 9, movements: Movements { churned_logos: 1, ..Default::default() } };
+    ///     closing_customers: 9, movements: Movements { churned_logos: 1, ..Movements::zero(Currency::USD) } };
     /// let r = b.churn_rates()?;
     /// assert_eq!(r.gross_revenue, Decimal::new(2, 1));
     /// assert_eq!(r.net_revenue, Decimal::new(1, 1));
@@ -124,23 +125,53 @@ pub struct Retention {
 }
 
 impl ArrBook {
-    /// NRR and GRR at the end of period `k` for the customers active `months` periods earlier
-    /// (trailing twelve months with `months = 12`; new customers since are excluded).
+    /// NRR and GRR at the end of `at` for the customers active `months` months earlier (at the
+    /// end of month `at − months`, which may be the book's opening): trailing twelve months with
+    /// `months = 12`; customers new since are excluded.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(2025, 6, 1), usd("100"), Interval::Month),
+    ///     Ev::start("e2", "b", "s", d(2025, 6, 1), usd("100"), Interval::Month),
+    ///     Ev::change("e3", "a", "s", d(2026, 5, 1), usd("150"), Interval::Month),
+    ///     Ev::cancel("e4", "b", "s", d(2026, 7, 1), None),
+    /// ];
+    /// let (jan, dec) = (Month::new(2026, 1)?, Month::new(2026, 12)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=dec, &InMemoryFxRates::new())?;
+    /// // twelve months to the end of December 2026: the cohort is those active at the book's opening
+    /// let r = book.retention(dec, 12)?;
+    /// assert_eq!((r.cohort, r.nrr, r.grr), (2, Decimal::new(75, 2), Decimal::new(5, 1)));
+    /// assert!(book.retention(dec, 13).is_err()); // before the book
+    /// assert!(book.retention(dec, 0).is_err()); // an empty window
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`ArrError::PeriodOutOfRange`] for periods outside the book; [`ArrError::Undefined`]
-    /// with no cohort; a money overflow when the cohort's MRR does not fit a `Decimal`.
-    pub fn retention(&self, k: usize, months: usize) -> Result<Retention, ArrError> {
-        let start =
-            k.checked_sub(months).ok_or(ArrError::PeriodOutOfRange { from: 0, to: k, len: self.periods().len() })?;
-        self.mrr_at(k)?;
+    /// [`ArrError::MonthOutsideBook`]; [`ArrError::EmptyWindow`] for `months = 0`;
+    /// [`ArrError::WindowOutsideBook`] when the cohort's month end is before the book's
+    /// opening; [`ArrError::Undefined`] with no cohort; a money overflow.
+    pub fn retention(&self, at: Month, months: u32) -> Result<Retention, ArrError> {
+        let (before, k) = self.window(at, months)?;
         let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
-        let mrr = (0..self.customers.len()).map(|c| (self.customer_mrr(c, start), self.customer_mrr(c, k)));
-        for (at_start, at_k) in mrr.filter(|(at_start, _)| *at_start > Decimal::ZERO) {
-            then = add(then, at_start, "cohort MRR")?;
-            now = add(now, at_k, "cohort MRR")?;
-            kept = add(kept, at_k.min(at_start), "cohort MRR")?;
+        for c in 0..self.customers.len() {
+            let (at_start, at_k) = (self.customer_arr_at(c, before), self.customer_arr_at(c, Some(k)));
+            if at_start.is_zero() {
+                continue;
+            }
+            let (at_start, at_k) = (self.decimal(at_start), self.decimal(at_k));
+            then = add(then, at_start, "cohort ARR")?;
+            now = add(now, at_k, "cohort ARR")?;
+            kept = add(kept, at_k.min(at_start), "cohort ARR")?;
             n += 1;
         }
         Ok(Retention {
@@ -150,18 +181,18 @@ impl ArrBook {
         })
     }
 
-    /// Average MRR per active account at the end of period `k`.
+    /// Average MRR per active account at the end of `month` (ARR ÷ 12 ÷ accounts, exact).
     ///
     /// # Errors
     ///
-    /// [`ArrError::PeriodOutOfRange`]; [`ArrError::Undefined`] with no active account.
-    pub fn arpa(&self, k: usize) -> Result<Money, ArrError> {
-        let mrr = self.mrr_at(k)?;
+    /// [`ArrError::MonthOutsideBook`]; [`ArrError::Undefined`] with no active account.
+    pub fn arpa(&self, month: Month) -> Result<Money, ArrError> {
+        let k = self.index_of(month)?;
         let n = self.active_customers(Some(k));
         if n == 0 {
             return Err(ArrError::Undefined("ARPA"));
         }
-        Ok(mrr.checked_div(Decimal::from(n))?)
+        Ok(self.money(self.total_arr(Some(k))).checked_div(Decimal::from(12))?.checked_div(Decimal::from(n))?)
     }
 }
 

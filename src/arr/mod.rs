@@ -1,30 +1,39 @@
-//! The ARR ledger and SaaS metrics: know ARR at any date, why it moved, how fast, and when it
-//! reaches a milestone.
+//! The ARR ledger and SaaS metrics: know ARR at any month end, why it moved, how fast, and
+//! when it reaches a milestone.
 //!
-//! [`ArrBook::build`] turns [`SubscriptionEvent`]s into each customer's MRR at every period end
-//! under an explicit [`ArrPolicy`] (discounts, churn timing, FX rate date, same-period new and
-//! churn, trials). Movements are customer-level differences between period ends, so a bridge
-//! always ties: `opening + new + expansion + reactivation − contraction − churn = closing`.
-//! Foreign MRR is booked at the policy's rate, so FX never shows up as a movement; revaluing at
-//! period-end rates puts it on its own line ([`ArrBook::bridge_revalued`]).
+//! [`ArrBook::build`] turns [`SubscriptionEvent`]s into each customer's ARR at every month end
+//! under an explicit [`ArrPolicy`] (discounts, churn timing, FX rate date, same-month new and
+//! churn, trials). Movements are customer-level differences between month ends, so a bridge
+//! always ties: `opening + new + expansion + reactivation − contraction − churn + fx = closing`.
+//! The rules are written where they apply: event identity and same-day order on
+//! [`SubscriptionEvent`], what each event does on [`EventKind`], what each movement means (and
+//! where FX goes) on [`Movements`], how amounts are kept and rounded on [`ArrBook`].
 //!
-//! MRR is kept at four digits beyond the currency's minor unit ($100 a year is 8.3333 a month),
-//! which keeps every sum exact; ARR is 12 × MRR.
+//! A book answers by [`Month`](crate::calendar::Month), explains itself customer by customer
+//! ([`ArrBook::customer_movements`]), cuts its bridge by any segment
+//! ([`ArrBook::bridges_by`]), takes late and repeated events ([`ArrBook::apply`]), and merges
+//! with books of other customers ([`ArrBook::merge`]).
 
 mod book;
+mod bridge;
 mod cohort;
+mod engine;
 mod error;
 mod event;
 mod id;
+mod log;
 mod metrics;
+mod persist;
 mod policy;
 mod timeline;
 mod velocity;
 
-pub use book::{ArrBook, ArrBridge, Movements, NewArrComposition};
+pub use book::{Applied, ArrBook, MAX_MONTHS};
+pub use bridge::{ArrBridge, Movements, NewArrComposition};
 pub use cohort::Cohort;
-pub use error::ArrError;
+pub use error::{ArrError, EventProblem, MergeProblem};
 pub use event::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
+pub use log::{CustomerView, MovementKind, MovementRow};
 pub use metrics::{
     burn_multiple, cac_payback_months, lifetime_value, ltv_to_cac, magic_number, rule_of_40, ChurnRates,
     QuickRatioPolicy, Retention,

@@ -25,20 +25,55 @@ pub enum ChurnTiming {
     AtCancellation,
 }
 
-/// Which exchange rate books a foreign-currency MRR change into the reporting currency.
+/// Which day's exchange rate books a foreign-currency change into the reporting currency.
+///
+/// A customer billed in another currency is booked, at each month end, at the rate of its
+/// latest change on or before it, read on the day this policy picks for that change. So every
+/// change (a price, a trial ending, a discount starting or ending, a pause or resume, a
+/// cancellation) is valued at the rate of its own day, and the difference that re-valuing what
+/// the customer already had makes is the FX line, never expansion or contraction. A change the
+/// book scheduled (a trial end, a cancellation at period end) takes the rate of the day it
+/// takes effect under `ServicePeriodStart` and `TransactionDate`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+/// use revops::calendar::Month;
+/// use revops::money::{InMemoryFxRates, RateLookup};
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 60 });
+/// rates.insert(Currency::EUR, Currency::USD, d(1, 1), Decimal::new(120, 2))?; // EUR 1 = USD 1.20
+/// rates.insert(Currency::EUR, Currency::USD, d(2, 1), Decimal::new(100, 2))?; // the euro weakens
+/// let eur = |s: &str| Money::parse(s, Currency::EUR).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let events = [
+///     Ev::start("e1", "berlin", "main", d(1, 5), eur("100"), Interval::Month),
+///     // renewed at the same EUR price after the euro fell: FX, not contraction
+///     Ev::renew("e2", "berlin", "main", d(2, 5), eur("100"), Interval::Month),
+/// ];
+/// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &rates)?;
+/// let b = book.bridge(feb, feb)?;
+/// assert_eq!((b.opening, b.contraction, b.fx, b.closing), (usd("1440"), usd("0"), usd("-240"), usd("1200")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FxRateDate {
     /// The rate on the date the change takes effect (start of its service period).
     #[default]
     ServicePeriodStart,
-    /// The rate on the date the change was transacted (`recorded_on`).
+    /// The rate on the date the change was transacted (`recorded_on`; its date when absent).
     TransactionDate,
-    /// One fixed rate date for everything (a budget rate).
+    /// One fixed rate date for everything (a budget rate: constant-currency reporting, where
+    /// the booked bridge has no FX at all).
     Fixed(NaiveDate),
 }
 
-/// A customer that starts and churns within one period.
+/// A customer that starts and churns within one month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SamePeriodNewAndChurn {
@@ -60,7 +95,10 @@ pub enum TrialPolicy {
     Include,
 }
 
-/// Every choice the industry disagrees on, stated.
+/// Every choice the industry disagrees on, stated. (Two rules are not policies: the last
+/// event recorded on a day wins, as in Stripe, Chargebee and ChartMogul, see
+/// [`SubscriptionEvent`](super::SubscriptionEvent); a returning customer is a reactivation when
+/// it had ARR on any earlier day, see [`Movements`](super::Movements).)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ArrPolicy {

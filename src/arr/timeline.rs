@@ -1,64 +1,118 @@
-//! From one subscription's events to its MRR over time.
+//! From one subscription's events to its ARR over time, in the subscription's own currency.
 
-use chrono::{Datelike, NaiveDate};
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{
-    ArrError, ArrPolicy, ChurnTiming, DiscountOff, DiscountPolicy, EventKind, FxRateDate, MrrDiscount,
-    SubscriptionEvent, TrialPolicy,
-};
-use crate::calendar::Period;
-use crate::money::{Currency, Fixed, FxRates, Money};
+use super::error::EventProblem;
+use super::id::Id;
+use super::{ArrError, ArrPolicy, ChurnTiming, DiscountOff, DiscountPolicy, EventKind, MrrDiscount, SubscriptionEvent};
+use super::{FxRateDate, TrialPolicy};
+use crate::money::{Currency, Fixed, Money};
 
-/// Digits kept beyond a currency's minor unit in MRR, so that $100 a year is 8.3333 a month and
-/// every sum of MRR values is exact in `Decimal`.
-pub(crate) const EXTRA_DIGITS: u32 = 4;
+/// Digits kept beyond a currency's minor unit in ARR. ARR is `price × 12 ÷ months`, exact for
+/// every interval that divides 12 (and for 24, 48, 60 … months, whose quotient terminates
+/// within these digits); a 36-month price is kept to 10⁻⁸ of a minor unit and rounded once,
+/// when reported.
+pub(crate) const EXTRA_DIGITS: u32 = 8;
 
-/// The largest MRR one subscription may book is 10 to this power (10¹⁸, in its own and the
-/// reporting currency). Far beyond any real price, and low enough that the book's integer
-/// totals (see [`Fixed`]) over 10¹¹ subscriptions cannot overflow.
-pub(crate) const MAX_MRR_DIGITS: u32 = 18;
+/// The largest ARR one subscription may book, and one customer at a month end in the reporting
+/// currency, is 10 to this power (10¹⁵). Far beyond any real price, and low enough that the
+/// book's integer totals (see [`Fixed`]) of 10¹¹ such customers cannot overflow.
+pub(crate) const MAX_ARR_DIGITS: u32 = 15;
 
-pub(crate) fn mrr_scale(c: Currency) -> u32 {
+/// The scale the ledger keeps ARR in `c` at.
+pub(crate) fn arr_scale(c: Currency) -> u32 {
     c.minor_units() + EXTRA_DIGITS
 }
 
-/// A point where a subscription's MRR changes, effective from the start of `date`.
+/// `amount` per `months` as ARR at `scale`, rounded half to even; `None` past `Fixed`.
+pub(crate) fn annualise(amount: Decimal, months: u32, scale: u32) -> Option<Fixed> {
+    let yearly = if months != 0 && 12 % months == 0 {
+        amount.checked_mul(Decimal::from(12 / months))?
+    } else {
+        amount.checked_mul(Decimal::from(12))?.checked_div(Decimal::from(months))?
+    };
+    Fixed::at_scale(yearly.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven), scale)
+}
+
+/// `native × rate` at `scale`, rounded half to even: how the ledger books foreign ARR and how it
+/// revalues it, one rounding for both. `None` when it does not fit.
+pub(crate) fn convert(native: Fixed, from_scale: u32, rate: Decimal, scale: u32) -> Option<Fixed> {
+    if rate == Decimal::ONE && from_scale == scale {
+        return Some(native);
+    }
+    let x = native.to_decimal(from_scale).checked_mul(rate)?;
+    Fixed::at_scale(x.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven), scale)
+}
+
+/// A point where a subscription's ARR changes, effective from the start of `date`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ChangePoint {
     pub date: NaiveDate,
-    /// In the reporting currency at the booked rate, at its MRR scale.
-    pub booked: Fixed,
-    /// In the subscription's own currency, at its MRR scale.
+    /// ARR in the subscription's own currency, at its scale.
     pub native: Fixed,
-}
-
-/// Canonical order within a day, so the order events arrive in never matters.
-fn rank(kind: &EventKind) -> u8 {
-    match kind {
-        EventKind::Start { .. } => 0,
-        EventKind::Renew { .. } => 1,
-        EventKind::Change { .. } => 2,
-        EventKind::DiscountEnd => 3,
-        EventKind::DiscountStart(_) => 4,
-        EventKind::Resume => 5,
-        EventKind::Pause => 6,
-        EventKind::Cancel { .. } => 7,
-    }
+    /// Index in the subscription's history of the event that set it: the last of the events
+    /// of `date`, or the event that scheduled it (a trial's start, a cancellation).
+    pub cause: u32,
 }
 
 /// A subscription event as the ledger keeps it: the customer and subscription ids live once,
 /// on the subscription, instead of on every event of its history.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Entry {
+    pub id: Id,
     pub date: NaiveDate,
+    pub sequence: u64,
     pub recorded_on: Option<NaiveDate>,
     pub kind: EventKind,
 }
 
-impl From<&SubscriptionEvent> for Entry {
-    fn from(e: &SubscriptionEvent) -> Entry {
-        Entry { date: e.date, recorded_on: e.recorded_on, kind: e.kind.clone() }
+impl Entry {
+    pub(crate) fn new(e: &SubscriptionEvent) -> Entry {
+        Entry {
+            id: Id::new(&e.id),
+            date: e.date,
+            sequence: e.sequence,
+            recorded_on: e.recorded_on,
+            kind: e.kind.clone(),
+        }
+    }
+
+    /// The order events take effect in: date, sequence, kind, id.
+    pub(crate) fn order(&self, o: &Entry) -> Ordering {
+        (self.date, self.sequence, self.kind.rank())
+            .cmp(&(o.date, o.sequence, o.kind.rank()))
+            .then_with(|| self.id.as_str().cmp(o.id.as_str()))
+    }
+
+    /// True when `e` says what this entry says (the customer and subscription are the caller's
+    /// to compare).
+    pub(crate) fn same_as(&self, e: &SubscriptionEvent) -> bool {
+        self.date == e.date && self.sequence == e.sequence && self.recorded_on == e.recorded_on && self.kind == e.kind
+    }
+
+    /// The event again, as the caller gave it.
+    pub(crate) fn to_event(&self, customer: &str, subscription: &str) -> SubscriptionEvent {
+        SubscriptionEvent {
+            id: self.id.as_str().into(),
+            customer: customer.into(),
+            subscription: subscription.into(),
+            date: self.date,
+            sequence: self.sequence,
+            recorded_on: self.recorded_on,
+            kind: self.kind.clone(),
+        }
+    }
+
+    /// The day whose rate books what this event sets, under `policy`.
+    pub(crate) fn rate_day(&self, policy: &ArrPolicy) -> NaiveDate {
+        match policy.fx_rate_date {
+            FxRateDate::ServicePeriodStart => self.date,
+            FxRateDate::TransactionDate => self.recorded_on.unwrap_or(self.date),
+            FxRateDate::Fixed(d) => d,
+        }
     }
 }
 
@@ -70,29 +124,19 @@ pub(crate) struct Owner<'a> {
 }
 
 impl Owner<'_> {
-    fn invalid(&self, reason: String) -> ArrError {
-        ArrError::InvalidEvent { customer: self.customer.into(), subscription: self.subscription.into(), reason }
+    pub(crate) fn invalid(&self, id: &str, problem: EventProblem) -> ArrError {
+        ArrError::InvalidEvent {
+            id: id.into(),
+            customer: self.customer.into(),
+            subscription: self.subscription.into(),
+            problem: Box::new(problem),
+        }
     }
 }
 
-fn sort_key(e: &Entry) -> SortKey {
-    let amount = match &e.kind {
-        EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
-            price.amount()
-        }
-        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(p), .. }) => p.fraction(),
-        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. }) => m.amount(),
-        EventKind::Cancel { paid_through } => Decimal::from(paid_through.map_or(0, |d| d.num_days_from_ce())),
-        _ => Decimal::ZERO,
-    };
-    (e.date, rank(&e.kind), amount, e.recorded_on)
-}
-
-/// Where `e` goes in events already in canonical order: after any it ties with (as a stable
-/// sort of the appended event would place it).
-pub(crate) fn canonical_position(events: &[Entry], e: &Entry) -> usize {
-    let key = sort_key(e);
-    partition_from_end(events, |x| sort_key(x) <= key)
+/// Where `e` goes in events already in order.
+pub(crate) fn position(events: &[Entry], e: &Entry) -> usize {
+    partition_from_end(events, |x| x.order(e) != Ordering::Greater)
 }
 
 /// `xs.partition_point(pred)`, searched from the end: gallop back (1, 2, 4, … elements) to the
@@ -113,59 +157,28 @@ pub(crate) fn partition_from_end<T>(xs: &[T], pred: impl Fn(&T) -> bool) -> usiz
     hi
 }
 
-/// True when `later`, fed right after `earlier`, leaves nothing of it: two changes on one day.
-/// The later one (in canonical order) sets every field the earlier one set, and whatever may
-/// still arrive between them is a change on that day too, so the earlier is dead for good.
-/// Keeping only the later one stops a day of seat changes, or a webhook delivered twice, from
-/// growing the history the book keeps for replays.
-pub(crate) fn supersedes(later: &Entry, earlier: &Entry) -> bool {
-    later.date == earlier.date
-        && matches!((&later.kind, &earlier.kind), (EventKind::Change { .. }, EventKind::Change { .. }))
-}
-
-pub(crate) fn sort_canonically(events: &mut [Entry]) {
-    // Feeds are usually in date order already; checking is cheaper than sorting.
-    if !events.windows(2).all(|w| sort_key(&w[0]) <= sort_key(&w[1])) {
-        events.sort_by_cached_key(sort_key);
+pub(crate) fn sort_in_order(events: &mut [Entry]) {
+    // Feeds are usually in order already; checking is cheaper than sorting.
+    if !events.windows(2).all(|w| w[0].order(&w[1]) != Ordering::Greater) {
+        events.sort_unstable_by(Entry::order);
     }
 }
 
 /// What a subscription looks like between events.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct State {
-    list_mrr: Decimal,
-    interval_months: u32,
+    price: Decimal,
+    months: u32,
     discount: Option<MrrDiscount>,
     paused: bool,
     live: bool,
     in_trial: bool,
-    rate: Decimal,
 }
 
 impl State {
     /// Before the first event.
-    const INITIAL: State = State {
-        list_mrr: Decimal::ZERO,
-        interval_months: 1,
-        discount: None,
-        paused: false,
-        live: false,
-        in_trial: false,
-        rate: Decimal::ONE,
-    };
-}
-
-/// A subscription's first event: a history has at least one.
-fn first_event(events: &[Entry]) -> Result<&Entry, ArrError> {
-    events.first().ok_or_else(|| ArrError::InvalidAmount("a subscription needs at least one event".into()))
-}
-
-/// The currency of a subscription whose first event is `first`, which must be a start.
-fn start_currency(first: &Entry, who: Owner<'_>) -> Result<Currency, ArrError> {
-    match &first.kind {
-        EventKind::Start { price, .. } => Ok(price.currency()),
-        _ => Err(who.invalid(format!("first event on {} is not a start", first.date))),
-    }
+    const INITIAL: State =
+        State { price: Decimal::ZERO, months: 1, discount: None, paused: false, live: false, in_trial: false };
 }
 
 /// Something an event schedules for a later date.
@@ -175,30 +188,40 @@ enum Deferred {
     Stops,
 }
 
+/// A scheduled effect: its date, what, and the index of the event that scheduled it.
+type Scheduled = (NaiveDate, Deferred, u32);
+
 /// What the timeline needs to know about the book.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Context {
     pub policy: ArrPolicy,
     pub reporting: Currency,
 }
 
-/// One subscription's MRR over time, fed its events in canonical order. It keeps the state after
-/// the last event, so an event dated after all others extends it without a replay.
-#[derive(Debug, Clone)]
+/// The currency of a subscription whose first event is `first`, which must be a start.
+pub(crate) fn start_currency(first: &Entry, who: Owner<'_>) -> Result<Currency, ArrError> {
+    match &first.kind {
+        EventKind::Start { price, .. } => Ok(price.currency()),
+        _ => Err(who.invalid(first.id.as_str(), EventProblem::NoStart(first.date))),
+    }
+}
+
+/// One subscription's ARR over time, fed its events in order. It keeps the state after the last
+/// event, so an event dated after all others extends it without a replay.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SubTimeline {
     pub currency: Currency,
     state: State,
-    deferred: Vec<(NaiveDate, Deferred)>,
+    deferred: Vec<Scheduled>,
     /// Change points up to the last event.
     pub points: Vec<ChangePoint>,
     /// Change points scheduled after the last event (a trial end, a cancellation at period end).
     pub tail: Vec<ChangePoint>,
-    /// Renewal MRR booked (at the reporting currency's MRR scale), by date.
-    pub renewals: Vec<(NaiveDate, Fixed)>,
-    /// The date of the first of `points` with MRR: kept as points are pushed, so that finding a
+    /// Renewed ARR (in the subscription's currency), by date, with the renewal's index.
+    pub renewals: Vec<(NaiveDate, Fixed, u32)>,
+    /// The date of the first of `points` with ARR: kept as points are pushed, so that finding a
     /// customer's first active day does not read the start of every history.
     first_active: Option<NaiveDate>,
-    last_key: Option<SortKey>,
     /// Events fed so far.
     fed: usize,
     /// Snapshots every [`CHECKPOINT_EVERY`] events and just after the last late event, in
@@ -208,25 +231,83 @@ pub(crate) struct SubTimeline {
 }
 
 /// Events between two checkpoints: a late event replays at most this many before its own
-/// position, for a snapshot of about 200 bytes per this many events.
+/// position.
 const CHECKPOINT_EVERY: usize = 16;
 
 /// A timeline as it stood before its `fed`-th event. Points are only ever appended or their last
-/// one overwritten (two changes on one day), and renewals only appended, so their lengths and
-/// the last point restore them exactly.
-#[derive(Debug, Clone)]
+/// one overwritten (events of one day), and renewals only appended, so their lengths and the
+/// last point restore them exactly.
+#[derive(Debug, Clone, PartialEq)]
 struct Checkpoint {
     fed: usize,
     state: State,
-    deferred: Vec<(NaiveDate, Deferred)>,
+    deferred: Vec<Scheduled>,
     points: usize,
     last_point: Option<ChangePoint>,
     renewals: usize,
     first_active: Option<NaiveDate>,
-    last_key: Option<SortKey>,
 }
 
-type SortKey = (NaiveDate, u8, Decimal, Option<NaiveDate>);
+/// Check what an event must get right by itself, whatever the subscription's state: ids, a
+/// price in the subscription's currency, not negative, over a non-zero interval and within the
+/// ARR limit; a discount inside its bounds.
+pub(crate) fn check_fields(e: &Entry, currency: Currency) -> Result<(), EventProblem> {
+    match &e.kind {
+        EventKind::Start { price, interval, .. }
+        | EventKind::Change { price, interval }
+        | EventKind::Renew { price, interval } => check_price(price, interval.months(), currency).map(drop),
+        EventKind::DiscountStart(d) => check_discount(d, currency),
+        _ => Ok(()),
+    }
+}
+
+/// A price as list ARR in the subscription's `currency`.
+fn check_price(price: &Money, months: u32, currency: Currency) -> Result<Fixed, EventProblem> {
+    if price.currency() != currency {
+        return Err(EventProblem::OtherCurrency { amount: *price, currency });
+    }
+    if price.is_negative() {
+        return Err(EventProblem::NegativePrice(*price));
+    }
+    if months == 0 {
+        return Err(EventProblem::ZeroInterval);
+    }
+    let scale = arr_scale(currency);
+    match annualise(price.amount(), months, scale) {
+        Some(arr) if !arr.exceeds_ten_to(MAX_ARR_DIGITS, scale) => Ok(arr),
+        _ => Err(EventProblem::PriceTooLarge { price: *price, months }),
+    }
+}
+
+fn check_discount(d: &MrrDiscount, currency: Currency) -> Result<(), EventProblem> {
+    match d.off {
+        DiscountOff::Percent(p) if p.check_unit("subscription discount").is_err() => {
+            Err(EventProblem::DiscountOutOfRange(p))
+        }
+        DiscountOff::Amount(m) if m.currency() != currency => Err(EventProblem::OtherCurrency { amount: m, currency }),
+        DiscountOff::Amount(m) if m.is_negative() => Err(EventProblem::NegativeDiscount(m)),
+        _ => Ok(()),
+    }
+}
+
+/// The subscription's ARR in `state`, at `scale`.
+fn native_arr(s: &State, policy: &ArrPolicy, scale: u32) -> Fixed {
+    if !s.live || s.paused || s.in_trial {
+        return Fixed::ZERO;
+    }
+    let applies = match (&s.discount, policy.discounts) {
+        (None, _) | (_, DiscountPolicy::Ignore) => None,
+        (Some(d), DiscountPolicy::ForeverOnly) if !d.forever => None,
+        (Some(d), _) => Some(d.off),
+    };
+    // the price passed `check_price`, and a discount only lowers it: every step fits
+    let net = match applies {
+        None => s.price,
+        Some(DiscountOff::Percent(p)) => s.price - s.price.checked_mul(p.fraction()).unwrap_or(s.price),
+        Some(DiscountOff::Amount(m)) => (s.price - m.amount()).max(Decimal::ZERO),
+    };
+    annualise(net, s.months, scale).unwrap_or(Fixed::ZERO)
+}
 
 impl SubTimeline {
     /// A timeline whose first event is `first` (which must be a start).
@@ -239,53 +320,50 @@ impl SubTimeline {
             tail: Vec::new(),
             renewals: Vec::new(),
             first_active: None,
-            last_key: None,
             fed: 0,
             checkpoints: Vec::new(),
         })
     }
 
-    /// A timeline from all of a subscription's events (sorted canonically).
-    pub(crate) fn from_events<R: FxRates + ?Sized>(
-        events: &[Entry],
-        who: Owner<'_>,
-        ctx: &Context,
-        rates: &R,
-    ) -> Result<SubTimeline, ArrError> {
-        let first = first_event(events)?;
+    /// A timeline from all of a subscription's events (in order).
+    pub(crate) fn from_events(events: &[Entry], who: Owner<'_>, ctx: &Context) -> Result<SubTimeline, ArrError> {
+        let Some(first) = events.first() else {
+            return Err(who.invalid("", EventProblem::EmptyId("history")));
+        };
         let mut t = SubTimeline::new(first, who)?;
         for e in events {
-            t.feed_next(e, who, ctx, rates)?;
+            t.feed_next(e, who, ctx)?;
         }
-        t.refresh_tail(ctx)?;
+        t.refresh_tail(ctx);
         Ok(t)
     }
 
-    /// Bring the timeline up to date with `events` (the subscription's whole history in
-    /// canonical order) when only events from index `from` on differ from what it was fed:
-    /// restore the last checkpoint at or before `from` and feed the rest. On an error the
-    /// timeline is unusable until replayed again with events it can take.
-    pub(crate) fn replay_from<R: FxRates + ?Sized>(
+    /// Bring the timeline up to date with `events` (the subscription's whole history in order)
+    /// when only events from index `from` on differ from what it was fed: restore the last
+    /// checkpoint at or before `from` and feed the rest. On an error the timeline is unusable
+    /// until replayed again with events it can take.
+    pub(crate) fn replay_from(
         &mut self,
         events: &[Entry],
         from: usize,
         who: Owner<'_>,
         ctx: &Context,
-        rates: &R,
     ) -> Result<(), ArrError> {
         let keep = self.checkpoints.partition_point(|c| c.fed <= from);
         let Some(cp) = keep.checked_sub(1).map(|i| &self.checkpoints[i]) else {
             // no snapshot before `from`: start over, in the storage the timeline has
-            self.currency = start_currency(first_event(events)?, who)?;
+            let Some(first) = events.first() else {
+                return Err(who.invalid("", EventProblem::EmptyId("history")));
+            };
+            self.currency = start_currency(first, who)?;
             self.state = State::INITIAL;
             self.deferred.clear();
             self.points.clear();
             self.renewals.clear();
             self.first_active = None;
-            self.last_key = None;
             self.fed = 0;
             self.checkpoints.clear();
-            return self.feed_from(events, from, 0, who, ctx, rates);
+            return self.feed_from(events, from, 0, who, ctx);
         };
         self.state = cp.state.clone();
         self.deferred.clone_from(&cp.deferred);
@@ -295,32 +373,31 @@ impl SubTimeline {
         }
         self.renewals.truncate(cp.renewals);
         self.first_active = cp.first_active;
-        self.last_key = cp.last_key;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
         let restored = self.fed;
-        self.feed_from(events, from, restored, who, ctx, rates)
+        self.feed_from(events, from, restored, who, ctx)
     }
 
     /// Feed `events` from the `restored`-th on, after an insert at `from`.
-    fn feed_from<R: FxRates + ?Sized>(
+    fn feed_from(
         &mut self,
         events: &[Entry],
         from: usize,
         restored: usize,
         who: Owner<'_>,
         ctx: &Context,
-        rates: &R,
     ) -> Result<(), ArrError> {
         for e in events.get(restored..).unwrap_or_default() {
-            self.feed_next(e, who, ctx, rates)?;
+            self.feed_next(e, who, ctx)?;
             // Late events tend to land where the last one did: keep the state just after this
             // one too, when it is far enough from the checkpoint before it to be worth it.
             if self.fed == from + 1 && self.fed - restored >= CHECKPOINT_EVERY / 4 {
                 self.checkpoint();
             }
         }
-        self.refresh_tail(ctx)
+        self.refresh_tail(ctx);
+        Ok(())
     }
 
     /// Remember the state before the next event, unless that is remembered already.
@@ -334,51 +411,33 @@ impl SubTimeline {
                 last_point: self.points.last().copied(),
                 renewals: self.renewals.len(),
                 first_active: self.first_active,
-                last_key: self.last_key,
             });
         }
     }
 
     /// Feed the next event, taking a checkpoint first when one is due.
-    fn feed_next<R: FxRates + ?Sized>(
-        &mut self,
-        e: &Entry,
-        who: Owner<'_>,
-        ctx: &Context,
-        rates: &R,
-    ) -> Result<(), ArrError> {
+    fn feed_next(&mut self, e: &Entry, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         if self.fed > 0 && self.fed.is_multiple_of(CHECKPOINT_EVERY) {
             self.checkpoint();
         }
-        self.feed(e, who, ctx, rates)?;
+        let index = u32::try_from(self.fed).unwrap_or(u32::MAX);
+        self.feed(e, index, who, ctx)?;
         self.fed += 1;
         Ok(())
     }
 
-    /// True when `e` sorts after every event fed so far, so [`SubTimeline::extend`] may take it.
-    pub(crate) fn comes_after(&self, e: &Entry) -> bool {
-        self.last_key.as_ref().is_none_or(|k| sort_key(e) >= *k)
+    /// Feed one more event that comes after all others, and recompute the tail.
+    pub(crate) fn extend(&mut self, e: &Entry, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
+        self.feed_next(e, who, ctx)?;
+        self.refresh_tail(ctx);
+        Ok(())
     }
 
-    /// Feed one more event that sorts after all others, and recompute the tail. With
-    /// `replacing_last`, `e` [supersedes] the last event fed and takes its place: feeding `e` on
-    /// top of the dead event's state is exact (`e` overwrites all of it), and `fed` stays, as `e`
-    /// takes the dead event's index. Every checkpoint stands before an event the history holds
-    /// (`fed` below its length), so none holds the dead event's effect.
-    pub(crate) fn extend<R: FxRates + ?Sized>(
-        &mut self,
-        e: &Entry,
-        replacing_last: bool,
-        who: Owner<'_>,
-        ctx: &Context,
-        rates: &R,
-    ) -> Result<(), ArrError> {
-        if replacing_last {
-            self.feed(e, who, ctx, rates)?;
-        } else {
-            self.feed_next(e, who, ctx, rates)?;
-        }
-        self.refresh_tail(ctx)
+    /// True when `o` holds the same ARR over time (checkpoints, which depend on how the
+    /// timeline was fed, apart).
+    pub(crate) fn same_points(&self, o: &SubTimeline) -> bool {
+        (self.currency, &self.points, &self.tail, &self.renewals) == (o.currency, &o.points, &o.tail, &o.renewals)
+            && self.first_active() == o.first_active()
     }
 
     /// Every change point, settled and scheduled, in date order.
@@ -386,26 +445,9 @@ impl SubTimeline {
         self.points.iter().chain(self.tail.iter())
     }
 
-    fn push(&mut self, date: NaiveDate, ctx: &Context) -> Result<(), ArrError> {
-        let native = current_mrr(&self.state, &ctx.policy, mrr_scale(self.currency));
-        let booked = if self.currency == ctx.reporting {
-            native
-        } else {
-            native
-                .checked_mul(self.state.rate)
-                .ok_or_else(|| ArrError::InvalidAmount(format!("MRR {native} × rate {} overflows", self.state.rate)))?
-                .round_dp_with_strategy(mrr_scale(ctx.reporting), RoundingStrategy::MidpointNearestEven)
-        };
-        let too_much = || ArrError::InvalidAmount(format!("MRR {booked} exceeds the 10^18 one subscription may book"));
-        // both are rounded to these scales already: exact (and `None` only far past the limit)
-        let units = |mrr: Decimal, scale: u32| {
-            Fixed::at_scale(mrr, scale).filter(|u| !u.exceeds_ten_to(MAX_MRR_DIGITS, scale)).ok_or_else(too_much)
-        };
-        let booked_units = units(booked, mrr_scale(ctx.reporting))?;
-        // in the reporting currency the two are one amount: convert and check it once
-        let native_units =
-            if self.currency == ctx.reporting { booked_units } else { units(native, mrr_scale(self.currency))? };
-        let point = ChangePoint { date, booked: booked_units, native: native_units };
+    fn push(&mut self, date: NaiveDate, cause: u32, ctx: &Context) {
+        let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
+        let point = ChangePoint { date, native, cause };
         match self.points.last_mut() {
             Some(last) if last.date == date => *last = point,
             _ => self.points.push(point),
@@ -413,16 +455,15 @@ impl SubTimeline {
         // Points have distinct dates, in order, so the first active one dated `date` is the
         // last one: overwritten with nothing, none is active.
         match self.first_active {
-            Some(first) if first == date && booked.is_zero() => self.first_active = None,
-            None if !booked.is_zero() => self.first_active = Some(date),
+            Some(first) if first == date && native.is_zero() => self.first_active = None,
+            None if !native.is_zero() => self.first_active = Some(date),
             _ => {}
         }
-        Ok(())
     }
 
-    fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) -> Result<(), ArrError> {
+    fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) {
         self.deferred.sort_unstable();
-        while let Some(&(date, what)) = self.deferred.first() {
+        while let Some(&(date, what, cause)) = self.deferred.first() {
             if until.is_some_and(|u| date > u) {
                 break;
             }
@@ -431,17 +472,16 @@ impl SubTimeline {
                 Deferred::TrialEnds => self.state.in_trial = false,
                 Deferred::Stops => self.state.live = false,
             }
-            self.push(date, ctx)?;
+            self.push(date, cause, ctx);
         }
-        Ok(())
     }
 
     /// Materialise the deferred effects after the last event into `tail`, leaving the live
     /// state untouched so that later events continue from it.
-    fn refresh_tail(&mut self, ctx: &Context) -> Result<(), ArrError> {
+    fn refresh_tail(&mut self, ctx: &Context) {
         self.tail.clear();
         if self.deferred.is_empty() {
-            return Ok(());
+            return;
         }
         let mut probe = SubTimeline {
             currency: self.currency,
@@ -451,24 +491,21 @@ impl SubTimeline {
             tail: Vec::new(),
             renewals: Vec::new(),
             first_active: None,
-            last_key: None,
             fed: 0,
             checkpoints: Vec::new(),
         };
-        probe.settle(None, ctx)?;
+        probe.settle(None, ctx);
         self.tail = probe.points;
-        Ok(())
     }
 
-    /// `(booked, native)` in force just before `day`.
-    pub(crate) fn value_before(&self, day: NaiveDate) -> (Fixed, Fixed) {
-        let i = self.partition(day);
-        if i == 0 {
-            (Fixed::ZERO, Fixed::ZERO)
-        } else {
-            let p = self.point(i - 1);
-            (p.booked, p.native)
-        }
+    /// Native ARR in force just before `day`.
+    pub(crate) fn value_before(&self, day: NaiveDate) -> Fixed {
+        self.latest_before(day).map_or(Fixed::ZERO, |p| p.native)
+    }
+
+    /// The last point dated before `day`.
+    pub(crate) fn latest_before(&self, day: NaiveDate) -> Option<&ChangePoint> {
+        self.partition(day).checked_sub(1).map(|i| self.point(i))
     }
 
     /// Number of points dated before `day`.
@@ -495,233 +532,140 @@ impl SubTimeline {
         self.points.len() + self.tail.len()
     }
 
-    /// `(booked, native)` in force at the end of each of `periods` (contiguous, in order).
-    pub(crate) fn at_period_ends<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (Fixed, Fixed)> + 'a {
-        let mut i = periods.first().map_or(0, |p| self.partition(p.start()));
-        let mut current = match i.checked_sub(1) {
-            Some(last) => (self.point(last).booked, self.point(last).native),
-            None => (Fixed::ZERO, Fixed::ZERO),
-        };
+    /// The point in force at the end of each of `ends` (exclusive month ends, in order).
+    pub(crate) fn at_ends<'a>(&'a self, ends: &'a [NaiveDate]) -> impl Iterator<Item = Option<&'a ChangePoint>> + 'a {
+        let mut i = ends.first().map_or(0, |&e| self.partition(e).saturating_sub(1));
         let len = self.len();
-        periods.iter().map(move |p| {
-            while i < len && self.point(i).date < p.end() {
-                current = (self.point(i).booked, self.point(i).native);
+        let mut current: Option<&ChangePoint> = None;
+        ends.iter().map(move |&end| {
+            while i < len && self.point(i).date < end {
+                current = Some(self.point(i));
                 i += 1;
             }
             current
         })
     }
 
-    /// The first day with MRR, if any.
+    /// The first day with ARR, if any.
     pub(crate) fn first_active(&self) -> Option<NaiveDate> {
-        self.first_active.or_else(|| self.tail.iter().find(|p| !p.booked.is_zero()).map(|p| p.date))
+        self.first_active.or_else(|| self.tail.iter().find(|p| !p.native.is_zero()).map(|p| p.date))
     }
 
-    /// Renewal MRR booked in each of `periods` (contiguous, in order), as `(index, MRR)`.
-    pub(crate) fn renewals_in<'a>(&'a self, periods: &'a [Period]) -> impl Iterator<Item = (usize, Fixed)> + 'a {
-        let start = periods.first().map(Period::start);
-        self.renewals.iter().filter(move |(d, _)| start.is_some_and(|s| *d >= s)).filter_map(move |(date, mrr)| {
-            let k = periods.partition_point(|p| p.end() <= *date);
-            (k < periods.len()).then_some((k, *mrr))
+    /// Renewals dated inside months `[starts[k], ends[k])` (contiguous, in order), as `(k,
+    /// renewed ARR, the renewal's index)`.
+    pub(crate) fn renewals_in<'a>(
+        &'a self,
+        start: NaiveDate,
+        ends: &'a [NaiveDate],
+    ) -> impl Iterator<Item = (usize, Fixed, u32)> + 'a {
+        let from = self.renewals.partition_point(|(d, _, _)| *d < start);
+        self.renewals[from..].iter().map_while(move |&(date, arr, cause)| {
+            let k = ends.partition_point(|&end| end <= date);
+            (k < ends.len()).then_some((k, arr, cause))
         })
     }
 
-    fn feed<R: FxRates + ?Sized>(
-        &mut self,
-        e: &Entry,
-        who: Owner<'_>,
-        ctx: &Context,
-        rates: &R,
-    ) -> Result<(), ArrError> {
+    fn feed(&mut self, e: &Entry, index: u32, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         let currency = self.currency;
-        let scale = mrr_scale(currency);
-        let rate_on = |e: &Entry| -> Result<Decimal, ArrError> {
-            if currency == ctx.reporting {
-                return Ok(Decimal::ONE);
-            }
-            let day = match ctx.policy.fx_rate_date {
-                FxRateDate::ServicePeriodStart => e.date,
-                FxRateDate::TransactionDate => e.recorded_on.unwrap_or(e.date),
-                FxRateDate::Fixed(d) => d,
-            };
-            Ok(rates.rate(currency, ctx.reporting, day)?.rate())
-        };
-        let mrr_of = |price: &Money, months: u32| list_mrr(price, months, currency, who);
-
-        self.last_key = Some(sort_key(e));
-        self.settle(Some(e.date), ctx)?;
+        check_fields(e, currency).map_err(|p| who.invalid(e.id.as_str(), p))?;
+        self.settle(Some(e.date), ctx);
         if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
-            // nothing changes on an ended subscription (a late discount end, say), but what the
-            // event says must still be right, as on a live one
-            return check_fields(e, currency, who);
+            // nothing changes on an ended subscription (a late discount end, say)
+            return Ok(());
         }
         match &e.kind {
             EventKind::Start { price, interval, trial_until } => {
-                self.state.list_mrr = mrr_of(price, interval.months())?;
-                self.state.interval_months = interval.months();
-                self.state.rate = rate_on(e)?;
-                self.state.live = true;
-                self.state.paused = false;
-                self.deferred.retain(|(_, w)| *w != Deferred::Stops);
+                // a new contract: nothing of an earlier one carries over
+                self.state = State {
+                    price: price.amount(),
+                    months: interval.months(),
+                    discount: None,
+                    paused: false,
+                    live: true,
+                    in_trial: false,
+                };
+                self.deferred.clear();
                 if let (TrialPolicy::Exclude, Some(t)) = (ctx.policy.trials, trial_until) {
                     if *t > e.date {
                         self.state.in_trial = true;
-                        self.deferred.push((*t, Deferred::TrialEnds));
+                        self.deferred.push((*t, Deferred::TrialEnds, index));
                     }
                 }
             }
             EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
-                self.state.list_mrr = mrr_of(price, interval.months())?;
-                self.state.interval_months = interval.months();
-                self.state.rate = rate_on(e)?;
+                self.state.price = price.amount();
+                self.state.months = interval.months();
                 self.state.live = true;
-                self.deferred.retain(|(_, w)| *w != Deferred::Stops); // a renewal or change undoes a pending cancellation
+                // a renewal or change undoes a pending cancellation
+                self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
                 if matches!(e.kind, EventKind::Renew { .. }) {
-                    let overflow = || ArrError::InvalidAmount("renewal MRR × rate overflows".into());
-                    let booked = current_mrr(&self.state, &ctx.policy, scale)
-                        .checked_mul(self.state.rate)
-                        .ok_or_else(overflow)?
-                        .round_dp(mrr_scale(ctx.reporting));
-                    self.renewals
-                        .push((e.date, Fixed::at_scale(booked, mrr_scale(ctx.reporting)).ok_or_else(overflow)?));
+                    let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
+                    self.renewals.push((e.date, renewed, index));
                 }
             }
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
                 (ChurnTiming::AtPeriodEnd, Some(p)) if *p > e.date => {
-                    self.deferred.push((*p, Deferred::Stops));
+                    self.deferred.push((*p, Deferred::Stops, index));
                     return Ok(());
                 }
                 _ => self.state.live = false,
             },
             EventKind::Pause => self.state.paused = true,
             EventKind::Resume => self.state.paused = false,
-            EventKind::DiscountStart(d) => {
-                validate_discount(d, currency)?;
-                self.state.discount = Some(d.clone());
-            }
+            EventKind::DiscountStart(d) => self.state.discount = Some(d.clone()),
             EventKind::DiscountEnd => self.state.discount = None,
         }
-        self.push(e.date, ctx)
+        self.push(e.date, index, ctx);
+        Ok(())
     }
-}
-
-/// A price as list MRR in the subscription's `currency`, at the ledger's MRR scale.
-fn list_mrr(price: &Money, months: u32, currency: Currency, who: Owner<'_>) -> Result<Decimal, ArrError> {
-    if price.currency() != currency {
-        return Err(who.invalid(format!("price in {} but the subscription is in {currency}", price.currency())));
-    }
-    if price.is_negative() || months == 0 {
-        return Err(ArrError::InvalidAmount(format!("price {price} per {months} months")));
-    }
-    let monthly = if months == 1 { price.amount() } else { price.amount() / Decimal::from(months) };
-    Ok(monthly.round_dp_with_strategy(mrr_scale(currency), RoundingStrategy::MidpointNearestEven))
-}
-
-/// What an event must get right by itself, whatever the subscription's state: a price in the
-/// subscription's currency and not negative, a discount inside its bounds. It is all a change
-/// that a later change of the same day [supersedes] is checked for: its MRR is never booked, so
-/// the limit on booked MRR and the FX rate for booking it do not apply.
-pub(crate) fn check_fields(e: &Entry, currency: Currency, who: Owner<'_>) -> Result<(), ArrError> {
-    match &e.kind {
-        EventKind::Start { price, interval, .. }
-        | EventKind::Change { price, interval }
-        | EventKind::Renew { price, interval } => list_mrr(price, interval.months(), currency, who).map(drop),
-        EventKind::DiscountStart(d) => validate_discount(d, currency),
-        _ => Ok(()),
-    }
-}
-
-/// Drop from a subscription's history (in canonical order) every change that the next event
-/// supersedes, each checked first with [`check_fields`].
-pub(crate) fn drop_superseded(events: &mut Vec<Entry>, who: Owner<'_>) -> Result<(), ArrError> {
-    let dead = |events: &[Entry], i: usize| events.get(i + 1).is_some_and(|next| supersedes(next, &events[i]));
-    if !(0..events.len()).any(|i| dead(events, i)) {
-        return Ok(()); // nearly every history: nothing to move
-    }
-    let Some(currency) = events.first().and_then(|first| start_currency(first, who).ok()) else {
-        return Ok(()); // not a history the timeline takes: it says why
-    };
-    let mut kept = 0;
-    for i in 0..events.len() {
-        if dead(events, i) {
-            check_fields(&events[i], currency, who)?;
-        } else {
-            // every index before `kept` holds a kept event; those from `kept` to `i` are dropped ones
-            events.swap(kept, i);
-            kept += 1;
-        }
-    }
-    events.truncate(kept);
-    Ok(())
-}
-
-fn validate_discount(d: &MrrDiscount, currency: Currency) -> Result<(), ArrError> {
-    match d.off {
-        DiscountOff::Percent(p) => {
-            p.check_unit("subscription discount")?;
-            Ok(())
-        }
-        DiscountOff::Amount(m) if m.currency() != currency || m.is_negative() => {
-            Err(ArrError::InvalidAmount(format!("discount amount {m} must be positive and in {currency}")))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn current_mrr(s: &State, policy: &ArrPolicy, scale: u32) -> Decimal {
-    if !s.live || s.paused || s.in_trial {
-        return Decimal::ZERO;
-    }
-    let applies = match (&s.discount, policy.discounts) {
-        (None, _) | (_, DiscountPolicy::Ignore) => None,
-        (Some(d), DiscountPolicy::ForeverOnly) if !d.forever => None,
-        (Some(d), _) => Some(d),
-    };
-    let off = match applies.map(|d| d.off) {
-        None => return s.list_mrr,
-        Some(DiscountOff::Percent(p)) => s.list_mrr * p.fraction(), // ≤ list_mrr: p is in [0%, 100%]
-        Some(DiscountOff::Amount(m)) => m.amount() / Decimal::from(s.interval_months),
-    };
-    (s.list_mrr - off).max(Decimal::ZERO).round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::{InMemoryFxRates, Money};
+    use crate::money::Money;
     use proptest::prelude::*;
+
+    fn entry(id: usize, date: NaiveDate, kind: EventKind) -> Entry {
+        Entry { id: Id::new(&format!("e{id}")), date, sequence: 0, recorded_on: None, kind }
+    }
 
     proptest! {
         #[test]
-        fn the_kept_first_active_day_is_the_first_point_with_mrr(
+        fn the_kept_first_active_day_is_the_first_point_with_arr(
             events in prop::collection::vec((0i64..60, 0i64..3, 0u8..4), 1..40),
             late in (0i64..60, 0i64..3),
         ) {
-            // zero prices and same-day changes overwrite points with and without MRR, and a
+            // zero prices and same-day changes overwrite points with and without ARR, and a
             // replay restores a checkpoint's copy
             let day = |n: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(n);
             let price = |units: i64| Money::from_minor_units(units * 100, Currency::USD).unwrap();
-            let mut entries = vec![Entry { date: day(0), recorded_on: None, kind: EventKind::Start { price: price(0), interval: crate::arr::Interval::Month, trial_until: None } }];
-            entries.extend(events.iter().map(|&(n, units, k)| Entry {
-                date: day(n),
-                recorded_on: None,
-                kind: match k {
-                    0 => EventKind::Pause,
-                    1 => EventKind::Resume,
-                    _ => EventKind::Change { price: price(units), interval: crate::arr::Interval::Month },
-                },
-            }));
-            sort_canonically(&mut entries);
-            let (who, ctx, rates) = (Owner { customer: "c", subscription: "s" }, Context { policy: ArrPolicy::default(), reporting: Currency::USD }, InMemoryFxRates::new());
-            let scan = |t: &SubTimeline| t.all_points().find(|p| !p.booked.is_zero()).map(|p| p.date);
-            let mut t = SubTimeline::from_events(&entries, who, &ctx, &rates).unwrap();
+            let mut entries = vec![entry(0, day(0), EventKind::Start { price: price(0), interval: crate::arr::Interval::Month, trial_until: None })];
+            entries.extend(events.iter().enumerate().map(|(i, &(n, units, k))| entry(i + 1, day(n), match k {
+                0 => EventKind::Pause,
+                1 => EventKind::Resume,
+                _ => EventKind::Change { price: price(units), interval: crate::arr::Interval::Month },
+            })));
+            sort_in_order(&mut entries);
+            let (who, ctx) = (Owner { customer: "c", subscription: "s" }, Context { policy: ArrPolicy::default(), reporting: Currency::USD });
+            let scan = |t: &SubTimeline| t.all_points().find(|p| !p.native.is_zero()).map(|p| p.date);
+            let mut t = SubTimeline::from_events(&entries, who, &ctx).unwrap();
             prop_assert_eq!(t.first_active(), scan(&t));
             // a late event (a price change, free or not) replays from the checkpoint before it
-            let late = Entry { date: day(late.0), recorded_on: None, kind: EventKind::Change { price: price(late.1), interval: crate::arr::Interval::Month } };
-            let at = canonical_position(&entries, &late);
+            let late = entry(99, day(late.0), EventKind::Change { price: price(late.1), interval: crate::arr::Interval::Month });
+            let at = position(&entries, &late);
             entries.insert(at, late);
-            t.replay_from(&entries, at, who, &ctx, &rates).unwrap();
+            t.replay_from(&entries, at, who, &ctx).unwrap();
             prop_assert_eq!(t.first_active(), scan(&t));
+            prop_assert_eq!(&t, &SubTimeline::from_events(&entries, who, &ctx).unwrap().without_checkpoints(&t));
+        }
+    }
+
+    impl SubTimeline {
+        /// This timeline with `other`'s checkpoints, to compare what two timelines hold.
+        fn without_checkpoints(mut self, other: &SubTimeline) -> SubTimeline {
+            self.checkpoints.clone_from(&other.checkpoints);
+            self
         }
     }
 
@@ -735,5 +679,23 @@ mod tests {
                 assert_eq!(got, xs.partition_point(|&x| x < split), "len {len}, split {split}");
             }
         }
+    }
+
+    #[test]
+    fn annualising_is_exact_where_the_quotient_terminates() {
+        // (amount, months, ARR at scale 10)
+        let table = [
+            ("100", 12, "100"),
+            ("100", 1, "1200"),
+            ("100", 3, "400"),
+            ("100", 24, "50"),
+            ("100", 36, "33.3333333333"),
+            ("0.01", 7, "0.0171428571"),
+        ];
+        for (amount, months, arr) in table {
+            let got = annualise(amount.parse().unwrap(), months, 10).unwrap().to_decimal(10);
+            assert_eq!(got, arr.parse::<Decimal>().unwrap(), "{amount} per {months}");
+        }
+        assert_eq!(annualise(Decimal::MAX, 1, 10), None);
     }
 }

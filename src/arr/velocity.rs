@@ -6,16 +6,26 @@ use rust_decimal::Decimal;
 
 use super::metrics::add;
 use super::{ArrBook, ArrError};
+use crate::calendar::Month;
 use crate::money::{Money, MoneyError};
 
-/// The first period of the `window` periods ending with `k`, once `k` is inside the book (so
-/// that `k + 1` cannot overflow).
-fn window_start(book: &ArrBook, k: usize, window: usize) -> Result<usize, ArrError> {
-    let out_of_range = ArrError::PeriodOutOfRange { from: 0, to: k, len: book.periods().len() };
-    if k >= book.periods().len() {
-        return Err(out_of_range);
+impl ArrBook {
+    /// The `months`-month window ending with `at`: the index of the month end before it
+    /// (`None` for the book's opening) and of `at`.
+    pub(crate) fn window(&self, at: Month, months: u32) -> Result<(Option<usize>, usize), ArrError> {
+        if months == 0 {
+            return Err(ArrError::EmptyWindow);
+        }
+        let k = self.index_of(at)?;
+        match (k + 1).checked_sub(months as usize) {
+            Some(from) => Ok((from.checked_sub(1), k)),
+            None => Err(ArrError::WindowOutsideBook {
+                at,
+                months,
+                opening: self.first.checked_add(-1).unwrap_or(self.first),
+            }),
+        }
     }
-    (k + 1).checked_sub(window.max(1)).ok_or(out_of_range)
 }
 
 /// How fast ARR is growing, measured over the last periods of the book.
@@ -34,23 +44,26 @@ pub struct Velocity {
 }
 
 impl ArrBook {
-    /// Velocity over the `window` periods ending with period `k`.
+    /// Velocity over the `window` months ending with `at`.
     ///
     /// # Errors
     ///
-    /// [`ArrError::PeriodOutOfRange`] unless the window lies inside the book; a money overflow.
-    pub fn velocity(&self, k: usize, window: usize) -> Result<Velocity, ArrError> {
-        let from = window_start(self, k, window)?;
-        let bridge = self.bridge(from, k)?;
-        let days: i64 = self.periods()[from..=k].iter().map(|p| p.days()).sum();
+    /// [`ArrError::MonthOutsideBook`]; [`ArrError::EmptyWindow`] for a window of 0;
+    /// [`ArrError::WindowOutsideBook`] when the window starts before the book; a money
+    /// overflow.
+    pub fn velocity(&self, at: Month, window: u32) -> Result<Velocity, ArrError> {
+        let (before, k) = self.window(at, window)?;
+        let from = before.map_or(0, |b| b + 1);
+        let bridge = self.bridge(self.month_of(from), at)?;
+        let days: i64 = self.periods[from..=k].iter().map(|p| p.days()).sum();
         let net = bridge.net_new()?;
         let per_day = net.checked_div(Decimal::from(days))?;
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         for j in from..=k {
-            let b = self.bridge(j, j)?;
+            let b = self.bridge(self.month_of(j), self.month_of(j))?;
             xs.push(j as f64);
-            ys.push(b.net_new()?.to_f64_lossy() / self.periods()[j].days() as f64);
+            ys.push(b.net_new()?.to_f64_lossy() / self.periods[j].days() as f64);
         }
         Ok(Velocity {
             per_day: per_day.round(),
@@ -98,7 +111,7 @@ pub struct MilestoneProgress {
 }
 
 impl Milestone {
-    /// Progress at the end of period `k` of `book`, with velocity measured over `window` periods.
+    /// Progress at the end of `at` in `book`, with velocity measured over `window` months.
     ///
     /// ```
     /// # use revops::arr::Milestone;
@@ -113,10 +126,10 @@ impl Milestone {
     /// The errors of [`ArrBook::velocity`]; a money error when the target is in another
     /// currency, or when the days to target or the progress do not fit a `Decimal` (a target
     /// near `Decimal::MAX`, say).
-    pub fn progress(&self, book: &ArrBook, k: usize, window: usize) -> Result<MilestoneProgress, ArrError> {
-        let current = book.arr_at(k)?;
-        let as_of = book.periods()[k].last_day().unwrap_or(book.periods()[k].start());
-        let v = book.velocity(k, window)?;
+    pub fn progress(&self, book: &ArrBook, at: Month, window: u32) -> Result<MilestoneProgress, ArrError> {
+        let current = book.arr_at(at)?;
+        let as_of = at.last_day();
+        let v = book.velocity(at, window)?;
         let remaining = self.target.checked_sub(current)?;
         let reached = remaining.amount() <= Decimal::ZERO;
         let days_to_target = if reached {
@@ -189,34 +202,37 @@ pub enum GrowthSignal {
 pub struct SignalThresholds {
     /// Minimum acceptable growth over the window (0.05 for 5% a quarter).
     pub min_growth: Decimal,
-    /// Periods per window.
-    pub window: usize,
+    /// Months per window (at least 1).
+    pub window: u32,
 }
 
 impl ArrBook {
-    /// The growth-risk signals at the end of period `k`.
+    /// The growth-risk signals at the end of `at`, over the window of `t.window` months ending
+    /// with it (and the window before, for the contraction share, when the book has it).
     ///
     /// # Errors
     ///
-    /// [`ArrError::PeriodOutOfRange`] unless the window lies inside the book; the errors of
+    /// [`ArrError::MonthOutsideBook`]; [`ArrError::EmptyWindow`] for a window of 0;
+    /// [`ArrError::WindowOutsideBook`] when the window starts before the book; the errors of
     /// [`Milestone::progress`]; a money overflow.
     pub fn growth_signals(
         &self,
-        k: usize,
+        at: Month,
         t: SignalThresholds,
         milestone: Option<&Milestone>,
     ) -> Result<Vec<GrowthSignal>, ArrError> {
         let mut out = Vec::new();
-        let w = t.window.max(1);
-        let from = window_start(self, k, w)?;
-        let now = self.bridge(from, k)?;
+        let w = t.window;
+        let (before, _) = self.window(at, w)?;
+        let from = before.map_or(0, |b| b + 1);
+        let now = self.bridge(self.month_of(from), at)?;
         if let Ok(g) = now.growth_rate() {
             if g < t.min_growth {
                 out.push(GrowthSignal::GrowthBelowThreshold { actual: g, threshold: t.min_growth });
             }
         }
         if let Some(m) = milestone {
-            let p = m.progress(self, k, w)?;
+            let p = m.progress(self, at, w)?;
             if let (false, Some(req)) = (p.on_track, p.required_per_day) {
                 out.push(GrowthSignal::VelocityShortOfMilestone {
                     actual_per_day: p.actual_per_day,
@@ -231,8 +247,8 @@ impl ArrBook {
             }
             Ok(Some(b.contraction.amount().checked_div(lost).ok_or(MoneyError::Overflow("contraction share"))?))
         };
-        if let Some(prev_from) = from.checked_sub(w) {
-            let prev = self.bridge(prev_from, from - 1)?;
+        if let Some(prev_from) = from.checked_sub(w as usize) {
+            let prev = self.bridge(self.month_of(prev_from), self.month_of(from - 1))?;
             if let (Some(p), Some(c)) = (share(&prev)?, share(&now)?) {
                 if c > p {
                     out.push(GrowthSignal::RisingContractionShare { previous: p, current: c });

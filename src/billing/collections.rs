@@ -346,6 +346,7 @@ pub fn on_time_collection<'a>(
 /// What a dunning step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum DunningAction {
     /// Send a reminder.
     Remind,
@@ -449,6 +450,19 @@ impl DunningPolicy {
     }
 
     /// A common SaaS policy: remind at 1 day, retry at 3, restrict at 14, suspend at 30, cancel at 60.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{DunningAction, DunningPolicy, Receivable};
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let overdue = Receivable::new("INV-1", "acme", d(1, 1), d(1, 31), usd("500"))?;
+    /// let state = DunningPolicy::standard(Currency::USD).evaluate("acme", [&overdue], d(3, 5))?.unwrap();
+    /// assert_eq!(state.days_past_due, 33);
+    /// assert_eq!(state.step.action, DunningAction::Suspend); // 30 days or more
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
     pub fn standard(currency: Currency) -> DunningPolicy {
         let step = |name: &str, days, action| DunningStep { name: name.into(), days_past_due: days, action };
         DunningPolicy {

@@ -130,7 +130,7 @@ impl CreditNote {
     /// let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: Money::parse("279.16", Currency::EUR)?, service: None };
     /// let draft = InvoiceDraft { customer: "c".into(), contract_id: "k".into(), currency: Currency::EUR, issue_date: day, due_date: day, lines: vec![line] };
     /// let inv = draft.finalize("INV-7", &FlatTax::new("20%".parse()?, TaxMode::Exclusive)?)?;
-    /// assert_eq!(inv.total().to_string(), "334.99 EUR");
+    /// assert_eq!(inv.total().to_string(), "EUR 334.99");
     /// let third = CreditRequest { line: 0, amount: CreditAmount::Share(Ratio::new(1, 3)?) };
     /// let mut notes = Vec::new();
     /// for n in 0..3 {

@@ -409,6 +409,18 @@ pub enum BillingError {
         /// The arithmetic error (boxed: it is the largest variant by far).
         source: Box<MoneyError>,
     },
+    /// Rows of one invoice that disagree on its header (customer, contract, currency, dates).
+    #[error("the rows of invoice {invoice} disagree on its customer, contract, currency or dates")]
+    RowHeaderDiffers {
+        /// The invoice number.
+        invoice: String,
+    },
+    /// A row with a service start and no end, or an end and no start.
+    #[error("a line of invoice {invoice} has only one end of its service period")]
+    HalfAServicePeriod {
+        /// The invoice number.
+        invoice: String,
+    },
     /// A count above its documented limit.
     #[error(transparent)]
     Limit(#[from] LimitExceeded),

@@ -9,6 +9,7 @@ use crate::money::{Currency, Money, MoneyError, Percent};
 /// Whether a line's price includes tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum TaxMode {
     /// Tax is added on top of the price (US sales tax).
     #[default]
@@ -462,7 +463,7 @@ impl InvoiceDraft {
     /// let vat = FlatTax::new("20%".parse()?, TaxMode::Exclusive)?;
     /// let inv = draft.clone().finalize("INV-1", &vat)?;
     /// assert_eq!((inv.subtotal().to_string(), inv.tax().to_string(), inv.total().to_string()),
-    ///            ("100.00 EUR".into(), "20.00 EUR".into(), "120.00 EUR".into()));
+    ///            ("EUR 100.00".into(), "EUR 20.00".into(), "EUR 120.00".into()));
     /// let mut wrong = draft;
     /// wrong.lines[0].quantity = Decimal::from(-3);
     /// assert!(wrong.finalize("INV-2", &vat).is_err()); // a credit is a credit note

@@ -118,6 +118,18 @@ impl ContractLifecycle {
 
     /// Move to `to` on `on`.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ContractLifecycle, ContractState};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let mut c = ContractLifecycle::new(d(1));
+    /// c.transition(ContractState::Signed, d(2))?;
+    /// c.transition(ContractState::Active, d(3))?;
+    /// assert!(c.transition(ContractState::Draft, d(4)).is_err()); // no way back
+    /// assert_eq!((c.state(), c.entered(ContractState::Signed)), (ContractState::Active, Some(d(2))));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`BillingError::InvalidTransition`] for a move the state machine does not allow;
     /// [`BillingError::EventOutOfOrder`] for a date before the last event. The lifecycle is

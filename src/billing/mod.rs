@@ -22,6 +22,7 @@ mod payments;
 mod proration;
 mod receivable;
 mod reconcile;
+mod rows;
 mod schedule;
 
 pub use ar_ledger::{ArLedger, PaymentRecord};
@@ -38,4 +39,5 @@ pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, Re
 pub use proration::{prorate, PlanChange, Proration};
 pub use receivable::{CustomerBalance, Receivable};
 pub use reconcile::{reconcile, CashReceipt, Reconciliation};
+pub use rows::{invoices_from_rows, InvoiceRow};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};

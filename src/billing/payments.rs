@@ -14,7 +14,7 @@ use crate::money::{convert, Currency, FxRates, Money};
 /// use revops::{Currency, Money};
 /// let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
 /// let p = Payment::new("py_1", "acme", day, Money::parse("100", Currency::USD)?)?;
-/// assert_eq!(p.amount().to_string(), "100.00 USD");
+/// assert_eq!(p.amount().to_string(), "USD 100.00");
 /// assert!(Payment::new("py_2", "acme", day, Money::parse("0", Currency::USD)?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -85,6 +85,7 @@ impl Payment {
 /// Which invoices a payment pays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum ApplicationRule {
     /// The customer's open invoices in the payment's currency, in due-date order (then issue
     /// date, then number); the rest goes to the customer's credit balance.
@@ -133,7 +134,7 @@ pub struct RealisedFx {
 /// rates.insert(Currency::EUR, Currency::USD, d(1), Decimal::new(110, 2))?;
 /// rates.insert(Currency::EUR, Currency::USD, d(2), Decimal::new(108, 2))?;
 /// let fx = realised_fx(Money::parse("100", Currency::EUR)?, d(1), d(2), Currency::USD, &rates)?;
-/// assert_eq!(fx.gain.to_string(), "-2.00 USD"); // a realised loss
+/// assert_eq!(fx.gain.to_string(), "USD -2.00"); // a realised loss
 /// assert!(realised_fx(Money::parse("100", Currency::GBP)?, d(1), d(2), Currency::USD, &rates).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -57,7 +57,7 @@ impl Proration {
 /// let jan = Month::new(2026, 1)?.period();
 /// let eur = |s: &str| Money::parse(s, Currency::EUR).unwrap();
 /// let p = prorate(jan, NaiveDate::from_ymd_opt(2026, 1, 18).unwrap(), PlanChange::Reprice { old: eur("0"), new: eur("100") })?;
-/// assert_eq!(p.charge.to_string(), "45.16 EUR");
+/// assert_eq!(p.charge.to_string(), "EUR 45.16");
 /// assert!(prorate(jan, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), PlanChange::Cancel { old: eur("100") }).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

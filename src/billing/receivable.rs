@@ -235,7 +235,7 @@ impl Receivable {
 /// use revops::billing::CustomerBalance;
 /// use revops::{Currency, Money};
 /// let b = CustomerBalance::new("acme", Money::parse("50", Currency::USD)?)?;
-/// assert_eq!(b.credit().to_string(), "50.00 USD");
+/// assert_eq!(b.credit().to_string(), "USD 50.00");
 /// assert!(CustomerBalance::new("acme", Money::parse("-1", Currency::USD)?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

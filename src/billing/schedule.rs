@@ -9,6 +9,7 @@ use crate::money::{Money, Ratio};
 /// How often a contract bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingFrequency {
     /// Every month.
     Monthly,
@@ -32,6 +33,7 @@ impl BillingFrequency {
 /// When a period is invoiced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingTiming {
     /// On the first day of the service period.
     InAdvance,
@@ -42,6 +44,7 @@ pub enum BillingTiming {
 /// Where billing periods start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BillingAlignment {
     /// On anniversaries of the service start (month-end anchored by the policy).
     Anniversary(AnchorPolicy),
@@ -102,7 +105,7 @@ impl BillingTerms {
     ///     payment_terms_days: 30,
     /// };
     /// let items = terms.schedule()?;
-    /// assert_eq!(items[0].amount.to_string(), "140.00 USD"); // 14 of 31 January days
+    /// assert_eq!(items[0].amount.to_string(), "USD 140.00"); // 14 of 31 January days
     /// assert_eq!(items.len(), 3);
     /// let empty = BillingTerms { service: Period::new(d(1, 18), d(1, 18))?, ..terms };
     /// assert!(empty.schedule().is_err());

@@ -5,6 +5,7 @@ use super::{CalendarError, Period};
 /// How a monthly anniversary lands in months shorter than the anchor's day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum AnchorPolicy {
     /// Keep the anchor's day of month, clamped to the month's last day: an anchor on Jan 31
     /// gives Feb 28 (29), Mar 31, Apr 30; an anchor on Apr 30 gives May 30. (Stripe's rule.)
@@ -27,6 +28,9 @@ pub enum AnchorPolicy {
 ///     .collect();
 /// assert_eq!(steps, ["2028-02-29", "2028-03-31", "2028-04-30"]);
 /// ```
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] for a date beyond chrono's range.
 pub fn add_months_anchored(anchor: NaiveDate, months: i32, policy: AnchorPolicy) -> Result<NaiveDate, CalendarError> {
     let out_of_range = CalendarError::OutOfRange("anniversary");
     // chrono clamps to the last day of a shorter month, which is exactly the day-of-month rule.
@@ -65,6 +69,9 @@ pub struct Anniversaries {
 
 impl Anniversaries {
     /// Every `step_months` (1 monthly, 3 quarterly, 12 annual) from `anchor`, day-of-month rule.
+    ///
+    /// # Errors
+    /// [`CalendarError::ZeroStep`] for a step of zero months.
     pub fn new(anchor: NaiveDate, step_months: u32) -> Result<Anniversaries, CalendarError> {
         if step_months == 0 {
             return Err(CalendarError::ZeroStep);
@@ -79,6 +86,9 @@ impl Anniversaries {
     }
 
     /// The `n`-th anniversary (0 is the anchor).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] for a date beyond chrono's range.
     pub fn nth_date(&self, n: u32) -> Result<NaiveDate, CalendarError> {
         let months = n.checked_mul(self.step_months).and_then(|m| i32::try_from(m).ok());
         add_months_anchored(self.anchor, months.ok_or(CalendarError::OutOfRange("anniversary"))?, self.policy)

@@ -34,6 +34,14 @@ pub enum CalendarError {
     /// Stepping a date went beyond the supported range.
     #[error("date arithmetic out of range: {0}")]
     OutOfRange(&'static str),
+    /// Text that is not the value asked for.
+    #[error("{text:?} is not a {what}")]
+    Unparsable {
+        /// What was expected ("month").
+        what: &'static str,
+        /// The text given.
+        text: String,
+    },
     /// An anniversary step of zero months.
     #[error("anniversary step must be at least one month")]
     ZeroStep,

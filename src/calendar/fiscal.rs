@@ -7,6 +7,7 @@ use super::{CalendarError, Month, Period};
 /// How a fiscal year is named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum FiscalYearLabel {
     /// Named by the calendar year it ends in (Feb 2026 – Jan 2027 is FY2027): the common US usage.
     #[default]
@@ -48,6 +49,9 @@ impl Default for FiscalCalendar {
 
 impl FiscalCalendar {
     /// Fiscal years starting on the first of `start_month` (1–12), named by their ending year.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidMonth`] outside 1–12.
     pub fn new(start_month: u32) -> Result<FiscalCalendar, CalendarError> {
         if !(1..=12).contains(&start_month) {
             return Err(CalendarError::InvalidMonth(start_month));
@@ -80,6 +84,16 @@ impl FiscalCalendar {
     }
 
     /// The fiscal year with the given label (`2027` for FY2027).
+    ///
+    /// ```
+    /// use revops::calendar::FiscalCalendar;
+    /// let fy = FiscalCalendar::new(2)?.year(2027)?; // February-start years named by their end
+    /// assert_eq!(fy.period().to_string(), "[2026-02-01, 2027-02-01)");
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] for a year whose months are beyond chrono's range.
     pub fn year(&self, label: i32) -> Result<FiscalYear, CalendarError> {
         let start_year = match self.label {
             FiscalYearLabel::StartingYear => label,

@@ -15,17 +15,17 @@ use super::{CalendarError, Period};
 /// # Ok::<(), revops::calendar::CalendarError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "MonthRepr"))]
 pub struct Month {
     year: i32,
     month: u32,
 }
 
-deserialize_via!(Month, MonthRepr { year: i32, month: u32 }, CalendarError, |r| Month::new(r.year, r.month));
-
 impl Month {
     /// The month `month` (1–12) of `year`; the year must be within chrono's date range.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidMonth`] outside 1–12, [`CalendarError::InvalidDate`] or
+    /// [`CalendarError::OutOfRange`] for a month that does not exist as dates.
     pub fn new(year: i32, month: u32) -> Result<Month, CalendarError> {
         if !(1..=12).contains(&month) {
             return Err(CalendarError::InvalidMonth(month));
@@ -84,6 +84,9 @@ impl Month {
     }
 
     /// The month `n` months later (earlier when negative).
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] beyond chrono's range.
     pub fn checked_add(self, n: i32) -> Result<Month, CalendarError> {
         let idx = self.index() + i64::from(n);
         let year = i32::try_from(idx.div_euclid(12)).map_err(|_| CalendarError::OutOfRange("month"))?;
@@ -101,6 +104,13 @@ impl Month {
     }
 
     /// Every month from `self` up to and including `last` (empty when `last` is earlier).
+    ///
+    /// ```
+    /// use revops::calendar::Month;
+    /// let months: Vec<String> = Month::new(2026, 11)?.through(Month::new(2027, 2)?).map(|m| m.to_string()).collect();
+    /// assert_eq!(months, ["2026-11", "2026-12", "2027-01", "2027-02"]);
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
     pub fn through(self, last: Month) -> impl Iterator<Item = Month> {
         let n = self.months_until(last).max(-1) + 1;
         (0..n).map_while(move |i| self.checked_add(i32::try_from(i).ok()?).ok())
@@ -108,8 +118,80 @@ impl Month {
 }
 
 impl fmt::Display for Month {
+    /// `"2026-03"`: the year (at least four digits, signed when negative), a hyphen, two digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
+        f.pad(&format!("{:04}-{:02}", self.year, self.month))
+    }
+}
+
+impl std::str::FromStr for Month {
+    type Err = CalendarError;
+
+    /// `"2026-03"` (what `Display` prints); `"2026-3"` is accepted too.
+    ///
+    /// ```
+    /// use revops::calendar::Month;
+    /// let m: Month = "2026-03".parse()?;
+    /// assert_eq!(m, Month::new(2026, 3)?);
+    /// assert_eq!(m.to_string().parse::<Month>()?, m);
+    /// assert!("2026-13".parse::<Month>().is_err());
+    /// assert!("March 2026".parse::<Month>().is_err());
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Month, CalendarError> {
+        let text = s.trim();
+        let invalid = || CalendarError::Unparsable { what: "month", text: s.to_string() };
+        // the year may be negative, so the month is after the last hyphen
+        let (year, month) = text.rsplit_once('-').ok_or_else(invalid)?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let unsigned_year = year.strip_prefix(['-', '+']).unwrap_or(year);
+        if !digits(unsigned_year) || !digits(month) || month.len() > 2 {
+            return Err(invalid());
+        }
+        Month::new(year.parse().map_err(|_| invalid())?, month.parse().map_err(|_| invalid())?)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Month {
+    /// `"2026-03"`, as `Display` prints it.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Month {
+    /// `"2026-03"`, or the `{"year": 2026, "month": 3}` object of earlier releases; both go
+    /// through [`Month::new`].
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Month, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Month;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"a month as "2026-03""#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Month, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Month, A::Error> {
+                use serde::de::Error;
+                let (mut year, mut month) = (None, None);
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "year" => year = Some(map.next_value::<i32>()?),
+                        "month" => month = Some(map.next_value::<u32>()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let year = year.ok_or_else(|| A::Error::missing_field("year"))?;
+                let month = month.ok_or_else(|| A::Error::missing_field("month"))?;
+                Month::new(year, month).map_err(A::Error::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -127,6 +209,9 @@ deserialize_via!(Quarter, QuarterRepr { year: i32, number: u32 }, CalendarError,
 
 impl Quarter {
     /// Quarter `number` (1–4) of `year`.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidQuarter`] outside 1–4, or a year beyond chrono's range.
     pub fn new(year: i32, number: u32) -> Result<Quarter, CalendarError> {
         if !(1..=4).contains(&number) {
             return Err(CalendarError::InvalidQuarter(number));

@@ -34,6 +34,9 @@ deserialize_via!(Period, PeriodRepr { start: NaiveDate, end: NaiveDate }, Calend
 
 impl Period {
     /// `[start, end)`; `end == start` is an empty period, `end < start` is an error.
+    ///
+    /// # Errors
+    /// [`CalendarError::ReversedRange`] when `end` is before `start`.
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Period, CalendarError> {
         if end < start {
             return Err(CalendarError::ReversedRange { start, end });
@@ -42,6 +45,10 @@ impl Period {
     }
 
     /// From a first and a last day, both included.
+    ///
+    /// # Errors
+    /// [`CalendarError::ReversedRange`] when `last` is before `first`;
+    /// [`CalendarError::OutOfRange`] when `last` is chrono's last day.
     pub fn inclusive(first: NaiveDate, last: NaiveDate) -> Result<Period, CalendarError> {
         if last < first {
             return Err(CalendarError::ReversedRange { start: first, end: last });
@@ -110,6 +117,19 @@ impl Period {
     /// The share of this period's days that fall in `part`, as an exact fraction in `[0, 1]`.
     ///
     /// This is the proration factor for a charge that covers `self` when only `part` is used.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::Period;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let january = Period::new(d(1, 1), d(2, 1))?;
+    /// let used = Period::new(d(1, 18), d(2, 1))?; // 14 of 31 days
+    /// assert_eq!(january.proration(&used)?, rust_decimal::Decimal::from(14) / rust_decimal::Decimal::from(31));
+    /// # Ok::<(), revops::calendar::CalendarError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CalendarError::EmptyPeriod`] for a period with no days.
     pub fn proration(&self, part: &Period) -> Result<Decimal, CalendarError> {
         if self.is_empty() {
             return Err(CalendarError::EmptyPeriod(self.start));
@@ -164,6 +184,7 @@ impl fmt::Display for Period {
 /// Day-count conventions for turning a date range into a fraction of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum DayCount {
     /// Actual days ÷ 365.
     #[default]

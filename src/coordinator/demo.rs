@@ -73,11 +73,15 @@ fn usd(dollars: i64) -> Money {
 
 impl DemoCompany {
     /// Generate the company.
+    ///
+    /// # Errors
+    /// None for any seed in practice: every figure is generated within the engines' limits. A
+    /// failure would be an engine's error on the generated data (a bug to report).
     pub fn generate(seed: u64) -> Result<DemoCompany, CoordinatorError> {
         let mut rng = StdRng::seed_from_u64(seed);
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).ok_or(CoordinatorError::OutOfBook(NaiveDate::MIN))?;
         let as_of = today.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-        let first = Month::of(today).checked_add(-36).map_err(crate::Error::from).map_err(Box::new)?;
+        let first = Month::of(today).checked_add(-36)?;
         let periods: Vec<Period> = first.through(Month::of(today)).map(Month::period).collect();
         let history_start = periods[0].start();
 
@@ -145,18 +149,14 @@ impl DemoCompany {
                 let back: f64 = rng.random::<f64>().powf(1.6);
                 today - Duration::days(400 + (back * 1_700.0) as i64)
             };
-            let ev = |date, kind| SubscriptionEvent {
-                customer: id.clone(),
-                subscription: "platform".into(),
-                date,
-                recorded_on: None,
-                kind,
-            };
+            // event ids are the demo's own: a running number
+            let ev = |date, kind, n: usize| SubscriptionEvent::new(&format!("evt-{n:06}"), &id, "platform", date, kind);
             if is_new_logo {
                 let b = Self::book_new_logo(&id, start, annual, &book, &policy, today, &mut rng)?;
                 events.push(ev(
                     start,
                     EventKind::Start { price: b.quote.net_arr, interval: Interval::Year, trial_until: None },
+                    events.len(),
                 ));
                 let mut ar = ArLedger::new();
                 for (n, inv) in b.invoices.iter().enumerate() {
@@ -173,8 +173,11 @@ impl DemoCompany {
                 bookings.push(b);
                 continue;
             }
-            events
-                .push(ev(start, EventKind::Start { price: usd(annual), interval: Interval::Year, trial_until: None }));
+            events.push(ev(
+                start,
+                EventKind::Start { price: usd(annual), interval: Interval::Year, trial_until: None },
+                events.len(),
+            ));
             let mut price = annual;
             // expansions and contractions during the history window
             let mut when = start.max(history_start);
@@ -191,18 +194,22 @@ impl DemoCompany {
                 } else {
                     continue;
                 }
-                events.push(ev(when, EventKind::Change { price: usd(price), interval: Interval::Year }));
+                events.push(ev(when, EventKind::Change { price: usd(price), interval: Interval::Year }, events.len()));
             }
             // renewals in the last year (same price), and churn for some
             let anniversary = start + Duration::days(365 * ((today - start).num_days() / 365));
             if anniversary > new_logo_from && anniversary < today && rng.random::<f64>() < 0.85 {
-                events.push(ev(anniversary, EventKind::Renew { price: usd(price), interval: Interval::Year }));
+                events.push(ev(
+                    anniversary,
+                    EventKind::Renew { price: usd(price), interval: Interval::Year },
+                    events.len(),
+                ));
             }
             if f500.is_none() && rng.random::<f64>() < 0.2 {
                 let churn =
                     history_start + Duration::days(rng.random_range(30..(today - history_start).num_days() - 1));
                 if churn > start {
-                    events.push(ev(churn, EventKind::Cancel { paid_through: None }));
+                    events.push(ev(churn, EventKind::Cancel { paid_through: None }, events.len()));
                     continue;
                 }
             }
@@ -319,14 +326,7 @@ impl DemoCompany {
             payment_terms_days: 30,
         }
         .price(book, policy, None)?;
-        let term = Period::new(
-            start,
-            crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)
-                .map_err(crate::Error::from)
-                .map_err(Box::new)?,
-        )
-        .map_err(crate::Error::from)
-        .map_err(Box::new)?;
+        let term = Period::new(start, crate::calendar::add_months_anchored(start, 12, AnchorPolicy::DayOfMonth)?)?;
         let contract = Contract {
             id: format!("K-{id}"),
             customer: id.into(),
@@ -365,8 +365,14 @@ impl DemoCompany {
     }
 
     /// The ARR ledger over the demo's periods.
+    ///
+    /// # Errors
+    /// As [`ArrBook::build`] on the demo's events (none in practice).
     pub fn arr_book(&self) -> Result<ArrBook, CoordinatorError> {
-        Ok(ArrBook::build(&self.events, ArrPolicy::default(), USD, &self.periods, &InMemoryFxRates::new())?)
+        let month =
+            |p: Option<&Period>| p.map(|p| Month::of(p.start())).ok_or(CoordinatorError::OutOfBook(self.as_of.date()));
+        let months = month(self.periods.first())?..=month(self.periods.last())?;
+        Ok(ArrBook::build(&self.events, ArrPolicy::default(), USD, months, &InMemoryFxRates::new())?)
     }
 
     /// What the snapshot reads, with `book` as the ARR ledger (see [`DemoCompany::arr_book`]).

@@ -17,7 +17,9 @@ pub use ports::{
 };
 pub use snapshot::{ExecutiveSnapshot, SnapshotConfig, SnapshotSources};
 
-/// Why the coordinator could not produce a snapshot.
+/// Why the coordinator could not produce a snapshot: its own checks, a source, or the error of
+/// the engine it called. (The coordinator sits above the engines, so it holds their errors
+/// directly; `crate::Error` holds this one. Nothing points back up.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CoordinatorError {
@@ -33,26 +35,25 @@ pub enum CoordinatorError {
     /// A source failed.
     #[error(transparent)]
     Port(#[from] PortError),
-    /// An engine failed.
+    /// The ARR ledger refused the data or the question.
     #[error(transparent)]
-    Engine(#[from] Box<crate::Error>),
+    Arr(#[from] crate::arr::ArrError),
+    /// Billing failed.
+    #[error(transparent)]
+    Billing(#[from] crate::billing::BillingError),
+    /// A date or period was out of range.
+    #[error(transparent)]
+    Calendar(#[from] crate::calendar::CalendarError),
+    /// Forecasting failed.
+    #[error(transparent)]
+    Forecast(#[from] crate::forecast::ForecastError),
+    /// Money arithmetic failed.
+    #[error(transparent)]
+    Money(#[from] crate::money::MoneyError),
+    /// Pricing failed.
+    #[error(transparent)]
+    Pricing(#[from] crate::pricing::PricingError),
+    /// Revenue recognition failed.
+    #[error(transparent)]
+    RevRec(#[from] crate::revrec::RevRecError),
 }
-
-macro_rules! from_engine {
-    ($($t:ty),*) => {$(
-        impl From<$t> for CoordinatorError {
-            fn from(e: $t) -> Self {
-                CoordinatorError::Engine(Box::new(crate::Error::from(e)))
-            }
-        }
-    )*};
-}
-
-from_engine!(
-    crate::arr::ArrError,
-    crate::billing::BillingError,
-    crate::forecast::ForecastError,
-    crate::money::MoneyError,
-    crate::revrec::RevRecError,
-    crate::pricing::PricingError
-);

@@ -87,24 +87,48 @@ pub struct CrmActivity {
 /// Integration port: the CRM (Salesforce, HubSpot…).
 pub trait CrmSource {
     /// Accounts.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn accounts(&self) -> Result<Vec<CrmAccount>, PortError>;
     /// Contacts.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn contacts(&self) -> Result<Vec<CrmContact>, PortError>;
     /// Opportunities as deals for scoring and velocity.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn opportunities(&self) -> Result<Vec<Opportunity>, PortError>;
     /// Opportunities as forecast lines.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn pipeline(&self) -> Result<Vec<PipelineDeal>, PortError>;
     /// Activities.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn activities(&self) -> Result<Vec<CrmActivity>, PortError>;
 }
 
 /// Integration port: the billing system (Stripe, Chargebee, Zuora…).
 pub trait BillingSource {
     /// Subscription events for the ARR ledger.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn subscription_events(&self) -> Result<Vec<SubscriptionEvent>, PortError>;
     /// Invoices.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn invoices(&self) -> Result<Vec<Invoice>, PortError>;
     /// Payments.
+    ///
+    /// # Errors
+    /// The source's own failure, as a [`PortError`] naming the integration.
     fn payments(&self) -> Result<Vec<Payment>, PortError>;
 }
 

@@ -5,23 +5,11 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::{ExecutiveSnapshot, HealthState, Severity};
-use crate::money::{fixed_places, Money, Percent};
+use crate::money::{fixed_places, Money, MoneyFormat, Percent};
 
 /// `$812.4M`-style short money.
 fn short(m: Money) -> String {
-    let v = m.to_f64_lossy();
-    let (scaled, unit) = if v.abs() >= 1e9 {
-        (v / 1e9, "B")
-    } else if v.abs() >= 1e6 {
-        (v / 1e6, "M")
-    } else if v.abs() >= 1e3 {
-        (v / 1e3, "K")
-    } else {
-        (v, "")
-    };
-    let sign = if m.currency() == crate::money::Currency::USD { "$" } else { "" };
-    let code = if sign.is_empty() { format!(" {}", m.currency()) } else { String::new() };
-    format!("{sign}{scaled:.1}{unit}{code}")
+    MoneyFormat::new().symbol().compact().format(m)
 }
 
 fn pct(d: Option<Decimal>) -> String {

@@ -131,6 +131,11 @@ impl ExecutiveSnapshot {
     /// println!("{}", snapshot.to_terminal());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]), an alert rule naming an
+    /// unknown metric or an invalid health policy (the alert state is then left as it was), or
+    /// an engine's error on the sources (its own variant of [`CoordinatorError`]).
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
@@ -139,19 +144,21 @@ impl ExecutiveSnapshot {
     ) -> Result<ExecutiveSnapshot, CoordinatorError> {
         let day = as_of.date();
         let book = src.arr;
-        let k = book.periods().iter().position(|p| p.contains(day)).ok_or(CoordinatorError::OutOfBook(day))?;
+        let at = Month::of(day);
+        let months: Vec<Month> = book.months().collect();
+        let k = months.iter().position(|m| *m == at).ok_or(CoordinatorError::OutOfBook(day))?;
         let currency = book.currency();
-        let arr = book.arr_at(k)?;
+        let arr = book.arr_at(at)?;
         let from = k.saturating_sub(11);
-        let bridge_ttm = book.bridge(from, k)?;
+        let bridge_ttm = book.bridge(months[from], at)?;
         let growth_yoy = bridge_ttm.growth_rate().ok();
-        let milestone = cfg.milestone.progress(book, k, 3)?;
-        let velocity = book.velocity(k, 3)?;
-        let retention = if k >= 12 { book.retention(k, 12).ok() } else { None };
+        let milestone = cfg.milestone.progress(book, at, 3)?;
+        let velocity = book.velocity(at, 3)?;
+        let retention = book.retention(at, 12).ok();
         let quick_ratio = bridge_ttm.quick_ratio(QuickRatioPolicy::WithReactivation).ok();
 
         // LTV from ARPA and monthly logo churn over the trailing year
-        let ltv_to_cac = match (book.arpa(k), bridge_ttm.opening_customers) {
+        let ltv_to_cac = match (book.arpa(at), bridge_ttm.opening_customers) {
             (Ok(arpa), open) if open > 0 && bridge_ttm.movements.churned_logos > 0 => {
                 let months = Decimal::from((k - from + 1) as u64);
                 let monthly_churn = Decimal::from(bridge_ttm.movements.churned_logos) / Decimal::from(open) / months;
@@ -161,7 +168,7 @@ impl ExecutiveSnapshot {
             _ => None,
         };
         let fortune500 = book
-            .active_customer_ids(k)
+            .active_customer_ids(at)?
             .filter(|id| src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| r <= 500)))
             .count() as u32;
 
@@ -181,9 +188,8 @@ impl ExecutiveSnapshot {
         let close = monte_carlo_close(src.pipeline, quarter, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
         // ARR history (complete months) → the default ensemble → forecast and milestone ETA
-        let arr_history: Vec<(Month, Money)> = (0..k)
-            .map(|j| Ok((Month::of(book.periods()[j].start()), book.arr_at(j)?)))
-            .collect::<Result<_, CoordinatorError>>()?;
+        let arr_history: Vec<(Month, Money)> =
+            (0..k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
         let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
         let model = Ensemble::new(12).fit(&series)?;
         let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
@@ -232,7 +238,7 @@ impl ExecutiveSnapshot {
             growth_yoy,
             milestone,
             eta,
-            composition: bridge_ttm.composition(),
+            composition: bridge_ttm.composition()?,
             bridge_ttm,
             velocity,
             nrr: retention.map(|r| r.nrr),

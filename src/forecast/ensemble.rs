@@ -235,7 +235,8 @@ impl EnsembleModel {
         if self.members.is_empty()
             || self.weights.len() != self.members.len()
             || self.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
-            || !(self.weights.iter().sum::<f64>() > 0.0)
+            || self.weights.iter().sum::<f64>() <= 0.0
+        // (finite: each weight is, above)
         {
             return Err(ForecastError::InvalidModel("an ensemble needs members with finite weights that sum above 0"));
         }

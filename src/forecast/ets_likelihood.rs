@@ -147,7 +147,7 @@ impl Likelihood<'_> {
             };
             let e = obs - mu;
             if mult_error {
-                if !(mu > 0.0) || !mu.is_finite() {
+                if mu.is_nan() || mu <= 0.0 || !mu.is_finite() {
                     return None;
                 }
                 let r = e / mu;

@@ -115,7 +115,7 @@ fn classical_indices(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
     let (mut sum, mut count) = (vec![0.0; m], vec![0usize; m]);
     for t in half..n.saturating_sub(half) {
         // a 2×m moving average for even m, an m moving average for odd m
-        let trend = if m % 2 == 0 {
+        let trend = if m.is_multiple_of(2) {
             (0.5 * y[t - half] + y[t + 1 - half..t + half].iter().sum::<f64>() + 0.5 * y[t + half]) / m as f64
         } else {
             y[t - half..=t + half].iter().sum::<f64>() / m as f64

@@ -11,8 +11,6 @@ use super::{Currency, Money, MoneyError};
 /// exactly, each part is within one unit of its exact share, and a zero weight gets zero.
 /// A negative total is split as the mirror image of its absolute value.
 ///
-/// Errors: no weights, a negative weight, all weights zero, or a product beyond `i128`.
-///
 /// ```
 /// use revops::money::allocate_minor_units;
 /// use rust_decimal::Decimal;
@@ -20,6 +18,10 @@ use super::{Currency, Money, MoneyError};
 /// assert_eq!(parts, [34, 33, 33]);
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
+///
+/// # Errors
+/// [`MoneyError::ZeroParts`] for no weights, [`MoneyError::NegativeWeight`],
+/// [`MoneyError::NoPositiveWeight`], or [`MoneyError::Overflow`] for a product beyond `i128`.
 pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
     let ints = integer_weights(weights)?;
     let weight_sum =
@@ -125,6 +127,9 @@ impl Money {
     /// assert_eq!(shown, ["166.67", "333.33", "500.00"]);
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
+    ///
+    /// # Errors
+    /// As [`allocate_minor_units`], and an amount whose minor units overflow.
     pub fn allocate(&self, weights: &[Decimal]) -> Result<Vec<Money>, MoneyError> {
         let total = self.round().to_minor_units_i128()?;
         let parts = allocate_minor_units(total, weights)?;
@@ -133,6 +138,9 @@ impl Money {
 
     /// Split this amount in proportion to other amounts of the same currency (for example
     /// standalone selling prices).
+    ///
+    /// # Errors
+    /// A weight in another currency ([`MoneyError::CurrencyMismatch`]), or as [`Money::allocate`].
     pub fn allocate_by(&self, weights: &[Money]) -> Result<Vec<Money>, MoneyError> {
         let ratios =
             weights.iter().map(|w| same(self.currency(), w).map(|_| w.amount())).collect::<Result<Vec<_>, _>>()?;

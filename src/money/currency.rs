@@ -266,6 +266,9 @@ impl Currency {
     }
 
     /// Look a currency up by its ISO numeric code.
+    ///
+    /// # Errors
+    /// [`MoneyError::UnknownNumericCode`].
     pub fn from_numeric(numeric: u16) -> Result<Currency, MoneyError> {
         TABLE
             .iter()

@@ -26,6 +26,9 @@ pub enum MoneyError {
     /// A string that is not a decimal amount.
     #[error("{0:?} is not a decimal amount")]
     InvalidAmount(String),
+    /// Text that is not money such as `"USD 12.50"`.
+    #[error("{0:?} is not money: expected an ISO code and an amount, such as \"USD 12.50\" or \"12.50 USD\"")]
+    InvalidMoney(String),
     /// A result did not fit in a `Decimal` or in the integer used for minor units.
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),

@@ -39,6 +39,10 @@ pub struct FxRate {
 
 impl FxRate {
     /// A quote; the rate must be positive, and exactly 1 when `from == to`.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRate`] for a rate of zero or below, or a rate other than 1 from a
+    /// currency to itself.
     pub fn new(from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate) -> Result<FxRate, MoneyError> {
         if rate <= Decimal::ZERO || (from == to && rate != Decimal::ONE) {
             return Err(MoneyError::InvalidRate { from, to, rate });
@@ -85,6 +89,10 @@ deserialize_via!(
 /// none. [`convert`] handles `from == to` itself, so implementations need not.
 pub trait FxRates {
     /// The rate to convert `from` into `to` on `on`.
+    ///
+    /// # Errors
+    /// [`MoneyError::RateNotFound`] when the source has no quote for the pair and date (or only
+    /// a stale one), or the source's own failure as a [`MoneyError`].
     fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError>;
 }
 
@@ -97,6 +105,7 @@ impl<T: FxRates + ?Sized> FxRates for &T {
 /// Which quote date an [`InMemoryFxRates`] accepts for a requested date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum RateLookup {
     /// Only a quote on exactly the requested date.
     Exact,
@@ -132,7 +141,7 @@ impl Default for RateLookup {
 /// rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(108, 2))?;  // 1 EUR = 1.08 USD
 /// rates.insert(Currency::USD, Currency::JPY, day, Decimal::new(150, 0))?;  // 1 USD = 150 JPY
 /// let c = convert(Money::parse("100", Currency::EUR)?, Currency::JPY, day, &rates)?;
-/// assert_eq!(c.converted.to_string(), "16200 JPY");
+/// assert_eq!(c.converted.to_string(), "JPY 16,200");
 /// assert_eq!(c.rate.as_of(), day);
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
@@ -163,6 +172,9 @@ impl InMemoryFxRates {
 
     /// Record that one `from` is worth `rate` `to` on `on`. The rate must be positive (and 1 for
     /// a currency to itself).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidRate`], as [`FxRate::new`].
     pub fn insert(&mut self, from: Currency, to: Currency, on: NaiveDate, rate: Decimal) -> Result<(), MoneyError> {
         FxRate::new(from, to, rate, on)?;
         self.quotes.entry((from, to)).or_default().insert(on, rate);
@@ -226,6 +238,19 @@ pub struct Conversion {
 /// target's minor unit. Converting into the same currency returns the amount unchanged, not
 /// rounded: the identity never changes an amount.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::money::{convert, InMemoryFxRates};
+/// use revops::{Currency, Money};
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+/// let mut rates = InMemoryFxRates::new();
+/// rates.insert(Currency::EUR, Currency::USD, day, "1.0825".parse()?)?;
+/// let c = convert(Money::parse("99.99", Currency::EUR)?, Currency::USD, day, &rates)?;
+/// assert_eq!(c.converted, Money::parse("108.24", Currency::USD)?); // 108.239175, rounded once
+/// assert_eq!(c.rate.as_of(), day);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// The rate source's error (no rate for the pair or date), a rate for another pair than the one
 /// asked, or an overflow.
@@ -239,6 +264,9 @@ pub fn convert<R: FxRates + ?Sized>(
 }
 
 /// [`convert`] with an explicit rounding strategy.
+///
+/// # Errors
+/// As [`convert`].
 pub fn convert_with<R: FxRates + ?Sized>(
     money: Money,
     to: Currency,

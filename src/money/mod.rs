@@ -9,15 +9,18 @@ mod amount;
 mod currency;
 mod error;
 mod fixed;
+mod format;
 mod fx;
 mod percent;
 mod ratio;
+mod text;
 
 pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};
 pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
 pub(crate) use fixed::Fixed;
+pub use format::MoneyFormat;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
 pub(crate) use percent::fixed_places;
 pub use percent::Percent;

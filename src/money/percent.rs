@@ -56,6 +56,9 @@ impl Percent {
     /// assert!(Percent::from_points(Decimal::new(1, 28)).is_err());
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::InexactPercent`] when the fraction needs more than 28 decimal places.
     pub fn from_points(points: Decimal) -> Result<Percent, MoneyError> {
         let p = points.normalize();
         let scale = p.scale() + 2;
@@ -68,6 +71,9 @@ impl Percent {
     }
 
     /// `part ÷ whole` as a percent (same currency; a zero `whole` is an error).
+    ///
+    /// # Errors
+    /// As [`Money::ratio`].
     pub fn ratio(part: Money, whole: Money) -> Result<Percent, MoneyError> {
         part.ratio(whole).map(Percent)
     }
@@ -90,11 +96,17 @@ impl Percent {
     }
 
     /// `100% − self` (the share a discount leaves).
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] for a percent near `Decimal`'s limits.
     pub fn complement(self) -> Result<Percent, MoneyError> {
         Decimal::ONE.checked_sub(self.0).map(Percent).ok_or(MoneyError::Overflow("percent complement"))
     }
 
     /// `money × self`, exact (not rounded).
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`].
     pub fn of(self, money: Money) -> Result<Money, MoneyError> {
         money.checked_mul(self.0)
     }
@@ -114,6 +126,9 @@ impl Percent {
     /// assert!(wrong.check_range("win probability", Percent::ZERO, Percent::HUNDRED).is_err());
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::PercentOutOfRange`] naming `what`.
     pub fn check_range(self, what: &str, low: Percent, high: Percent) -> Result<Percent, MoneyError> {
         if self < low || self > high {
             return Err(MoneyError::PercentOutOfRange { what: what.to_string(), value: self, low, high });
@@ -127,6 +142,9 @@ impl Percent {
     }
 
     /// [`Percent::check_range`] over `[0%, 100%]`: discounts, probabilities, shares.
+    ///
+    /// # Errors
+    /// [`MoneyError::PercentOutOfRange`] naming `what`.
     pub fn check_unit(self, what: &str) -> Result<Percent, MoneyError> {
         self.check_range(what, Percent::ZERO, Percent::HUNDRED)
     }
@@ -138,6 +156,9 @@ impl Percent {
 
     /// A percent from an `f64` fraction coming out of a statistical model: NaN and ±∞ are
     /// errors (never a silent 0%).
+    ///
+    /// # Errors
+    /// [`MoneyError::NotFinite`] for NaN or ±∞.
     pub fn try_from_f64_fraction(what: &str, fraction: f64) -> Result<Percent, MoneyError> {
         rust_decimal::prelude::FromPrimitive::from_f64(fraction)
             .map(Percent)

@@ -17,7 +17,7 @@ use super::{Money, MoneyError};
 /// // Lago's proration example: €100 for 14 of 31 days.
 /// let used = Ratio::new(14, 31)?;
 /// let charge = Money::parse("100.00", Currency::EUR)?.mul_ratio(used)?;
-/// assert_eq!(charge.to_string(), "45.16 EUR");
+/// assert_eq!(charge.to_string(), "EUR 45.16");
 /// assert_eq!(Ratio::new(1, 2)?, Ratio::new(2, 4)?);
 /// assert!(Ratio::new(1, 0).is_err());
 /// # Ok::<(), revops::MoneyError>(())
@@ -69,6 +69,9 @@ impl Ratio {
     }
 
     /// The exact ratio of two decimals, `num / den`.
+    ///
+    /// # Errors
+    /// A zero denominator, or scales that do not fit `i128`.
     pub fn of_decimals(num: Decimal, den: Decimal) -> Result<Ratio, MoneyError> {
         let scale = num.scale().max(den.scale());
         let lift = |d: Decimal| {
@@ -81,6 +84,9 @@ impl Ratio {
     }
 
     /// A decimal as a ratio (exact).
+    ///
+    /// # Errors
+    /// Never in practice (every `Decimal` fits); as [`Ratio::of_decimals`].
     pub fn from_decimal(value: Decimal) -> Result<Ratio, MoneyError> {
         Ratio::of_decimals(value, Decimal::ONE)
     }
@@ -107,6 +113,9 @@ impl Ratio {
     }
 
     /// A rounded `Decimal` view with `dp` decimal places, for display.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] for more places than fit.
     pub fn to_decimal(&self, dp: u32) -> Result<Decimal, MoneyError> {
         let factor = 10i128.checked_pow(dp).ok_or(MoneyError::Overflow("ratio"))?;
         let scaled = self.num.checked_mul(factor).ok_or(MoneyError::Overflow("ratio"))?;
@@ -197,11 +206,17 @@ pub(crate) fn div_round(n: i128, d: i128, strategy: RoundingStrategy) -> i128 {
 impl Money {
     /// `self × ratio`, rounded once (banker's rounding) to the currency's minor unit from the
     /// exact product.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] when the exact product does not fit `i128` minor units.
     pub fn mul_ratio(self, ratio: Ratio) -> Result<Money, MoneyError> {
         self.mul_ratio_with(ratio, super::DEFAULT_ROUNDING)
     }
 
     /// [`Money::mul_ratio`] with an explicit rounding strategy.
+    ///
+    /// # Errors
+    /// As [`Money::mul_ratio`].
     pub fn mul_ratio_with(self, ratio: Ratio, strategy: RoundingStrategy) -> Result<Money, MoneyError> {
         let overflow = MoneyError::Overflow("mul_ratio");
         let minor = self.currency().minor_units();

@@ -42,6 +42,19 @@ pub struct PriceBook {
 
 impl PriceBook {
     /// The annual price of `sku` in `currency`.
+    ///
+    /// ```
+    /// use revops::pricing::PriceBook;
+    /// use revops::Currency;
+    /// let book = PriceBook::demo();
+    /// let pro = book.price("PLAN-PRO", Currency::USD)?;
+    /// assert_eq!(pro.charge(rust_decimal::Decimal::ONE)?.to_string(), "USD 250,000.00");
+    /// assert!(book.price("PLAN-STRATEGIC", Currency::EUR).is_err()); // not filed in EUR
+    /// # Ok::<(), revops::pricing::PricingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PricingError::NoPrice`] for a SKU the book does not have, or not in `currency`.
     pub fn price(&self, sku: &str, currency: Currency) -> Result<&Price, PricingError> {
         self.entries
             .iter()
@@ -120,6 +133,9 @@ const MILLION: std::num::NonZeroU64 = match std::num::NonZeroU64::new(1_000_000)
 /// margins.
 pub trait CostModel {
     /// Annual cost of serving `quantity` of `sku` in `currency`.
+    ///
+    /// # Errors
+    /// [`PricingError::NoCost`] for a SKU the model does not know, or an arithmetic failure.
     fn annual_cost(&self, sku: &str, quantity: Decimal, currency: Currency) -> Result<Money, PricingError>;
 }
 

@@ -136,6 +136,7 @@ pub enum TierProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "PriceModelRepr"))]
+#[non_exhaustive]
 pub enum PriceModel {
     /// One price whatever the quantity.
     Flat(Money),

@@ -12,6 +12,7 @@ use crate::rules::Comparison;
 /// quantity gets its own bracket's discount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum ScheduleKind {
     /// Whole quantity at one bracket.
     Range,
@@ -23,6 +24,7 @@ pub enum ScheduleKind {
 /// strictly increasing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum DiscountBrackets {
     /// A percent of list, in `[0%, 100%]`.
     Percent(Vec<(Decimal, Percent)>),
@@ -387,6 +389,7 @@ pub struct ApprovalRule {
 /// What happens below the margin floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum GuardAction {
     /// Refuse the quote.
     Refuse,

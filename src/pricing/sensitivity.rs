@@ -68,6 +68,10 @@ impl VanWestendorp {
     /// assert!(r.pmc < r.ipp && r.ipp < r.pme);
     /// # Ok::<(), revops::pricing::PricingError>(())
     /// ```
+    ///
+    /// # Errors
+    /// [`PricingError::NotEnoughData`] when fewer than 10 consistent answers remain, or when the
+    /// curves do not cross.
     pub fn analyse(answers: &[VanWestendorpAnswer]) -> Result<VanWestendorp, PricingError> {
         let valid: Vec<&VanWestendorpAnswer> = answers
             .iter()
@@ -115,6 +119,9 @@ pub struct GaborGranger {
 
 impl GaborGranger {
     /// From each respondent's highest acceptable price, at the tested `prices`.
+    ///
+    /// # Errors
+    /// [`PricingError::NotEnoughData`] for no answers, no prices, or a value that is not finite.
     pub fn analyse(max_acceptable: &[f64], prices: &[f64]) -> Result<GaborGranger, PricingError> {
         if max_acceptable.is_empty() || prices.is_empty() || max_acceptable.iter().chain(prices).any(|v| !v.is_finite())
         {
@@ -151,6 +158,11 @@ pub struct Elasticity {
 
 /// Estimate elasticity from `(price, quantity)` observations (both positive) with a `confidence`
 /// interval from Student's t.
+///
+/// # Errors
+/// [`PricingError::InvalidInput`] for non-positive or non-finite prices and quantities, or a
+/// confidence outside (0, 1); [`PricingError::NotEnoughData`] for fewer than three
+/// observations or fewer than two prices.
 pub fn price_elasticity(observations: &[(f64, f64)], confidence: f64) -> Result<Elasticity, PricingError> {
     if observations.iter().any(|(p, q)| !(p.is_finite() && q.is_finite() && *p > 0.0 && *q > 0.0)) {
         return Err(PricingError::InvalidInput("prices and quantities must be positive and finite".into()));

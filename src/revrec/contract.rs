@@ -68,6 +68,7 @@ pub struct PerformanceObligation {
 /// A standalone selling price (ASC 606-10-32-31 to 35).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Ssp {
     /// An observable price.
     Observable(Money),
@@ -94,6 +95,7 @@ pub enum Ssp {
 /// How an obligation is satisfied, and so how its revenue is recognised (ASC 606-10-25-23 to 37).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum SatisfactionPattern {
     /// Over time, evenly by day across the service period.
     RatablyByDay(Period),

@@ -104,6 +104,7 @@ pub struct Outcome {
 /// How variable consideration is estimated (ASC 606-10-32-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum EstimateMethod {
     /// Probability-weighted sum: suits many similar contracts.
     ExpectedValue,

@@ -106,6 +106,16 @@ pub struct RampSchedule {
 impl RampSchedule {
     /// The quota for a rep in their `tenure_month` (0 = first month).
     ///
+    /// ```
+    /// use revops::sales::RampSchedule;
+    /// use revops::{Currency, Money};
+    /// let ramp = RampSchedule { shares: vec!["25%".parse()?, "50%".parse()?, "75%".parse()?] };
+    /// let full = Money::parse("300000", Currency::USD)?;
+    /// assert_eq!(ramp.ramped(full, 1)?, Money::parse("150000", Currency::USD)?);
+    /// assert_eq!(ramp.ramped(full, 12)?, full); // past the ramp: full quota
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SalesError::RampShare`] when the month's share is outside 0%–100%; a money overflow.

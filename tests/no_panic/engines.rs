@@ -91,26 +91,34 @@ fn series(len: usize, x: f64) -> Vec<f64> {
 
 /// A small book: one customer growing by a dollar a month from $100.00 MRR, Jan–Apr 2026.
 fn small_book() -> ArrBook {
-    let months: Vec<Period> =
-        Month::new(2026, 1).unwrap().through(Month::new(2026, 4).unwrap()).map(Month::period).collect();
-    let ev = |date, kind| SubscriptionEvent {
-        customer: "x".into(),
-        subscription: "s".into(),
-        date,
-        recorded_on: None,
-        kind,
-    };
+    let months = Month::new(2026, 1).unwrap()..=Month::new(2026, 4).unwrap();
+    let ev = |id: &str, date, kind| SubscriptionEvent::new(id, "x", "s", date, kind);
     let price = |cents| usd(Decimal::new(cents, 2));
     let events = vec![
-        ev(d(2026, 1, 2), EventKind::Start { price: price(10_000), interval: Interval::Month, trial_until: None }),
-        ev(d(2026, 2, 2), EventKind::Change { price: price(10_100), interval: Interval::Month }),
-        ev(d(2026, 3, 2), EventKind::Change { price: price(10_200), interval: Interval::Month }),
+        ev(
+            "e1",
+            d(2026, 1, 2),
+            EventKind::Start { price: price(10_000), interval: Interval::Month, trial_until: None },
+        ),
+        ev("e2", d(2026, 2, 2), EventKind::Change { price: price(10_100), interval: Interval::Month }),
+        ev("e3", d(2026, 3, 2), EventKind::Change { price: price(10_200), interval: Interval::Month }),
     ];
-    ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &InMemoryFxRates::new()).unwrap()
+    ArrBook::build(&events, ArrPolicy::default(), Currency::USD, months, &InMemoryFxRates::new()).unwrap()
+}
+
+/// The small book's `k`-th month (from January 2026), or a month far past it.
+fn month(k: usize) -> Month {
+    let far = Month::new(262_142, 11).unwrap();
+    i32::try_from(k).ok().and_then(|k| Month::new(2026, 1).unwrap().checked_add(k).ok()).unwrap_or(far)
+}
+
+/// A window as a caller may pass it.
+fn window_of(w: usize) -> u32 {
+    u32::try_from(w).unwrap_or(u32::MAX)
 }
 
 fn bridge_of(x: Decimal) -> ArrBridge {
-    let p = Month::new(2026, 1).unwrap().period();
+    let p = Month::new(2026, 1).unwrap();
     ArrBridge {
         from: p,
         to: p,
@@ -124,7 +132,7 @@ fn bridge_of(x: Decimal) -> ArrBridge {
         closing: usd(-x),
         opening_customers: 1,
         closing_customers: 1,
-        movements: Movements::default(),
+        movements: Movements::zero(Currency::USD),
     }
 }
 
@@ -271,10 +279,10 @@ fn arr_bridge_metrics_at_decimal_max_are_errors_not_panics() {
 fn velocity_and_milestones_at_the_last_period_index_are_errors_not_panics() {
     let book = small_book();
     // k + 1 overflowed before the period index was checked
-    assert!(book.velocity(usize::MAX, 1).is_err());
+    assert!(book.velocity(month(usize::MAX), 1).is_err());
     let t = SignalThresholds { min_growth: Decimal::ZERO, window: 1 };
-    assert!(book.growth_signals(usize::MAX, t, None).is_err());
-    assert!(book.velocity(3, usize::MAX).is_err());
+    assert!(book.growth_signals(month(usize::MAX), t, None).is_err());
+    assert!(book.velocity(month(3), u32::MAX).is_err());
 }
 
 #[test]
@@ -282,11 +290,11 @@ fn milestone_progress_toward_decimal_max_is_an_error_not_a_panic() {
     let book = small_book();
     // remaining ÷ ~40 cents a day, and current ÷ a tiny target, overflowed unchecked
     let far = Milestone { target: usd(Decimal::MAX), by: None };
-    assert!(far.progress(&book, 3, 2).is_err());
+    assert!(far.progress(&book, month(3), 2).is_err());
     let tiny = Milestone { target: usd(Decimal::new(1, 28)), by: None };
-    assert!(tiny.progress(&book, 3, 2).is_err());
+    assert!(tiny.progress(&book, month(3), 2).is_err());
     let near = Milestone { target: usd(Decimal::from(2_000)), by: Some(d(2027, 1, 1)) };
-    assert!(near.progress(&book, 3, 2).is_ok());
+    assert!(near.progress(&book, month(3), 2).is_ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,14 +469,25 @@ proptest! {
         let _ = holdout_split(&xs, p, &flags, every, &xs, &xs);
         let _ = holdout_split(&xs[..n], 1, &flags[..n], every, &[a], &[b]);
         let _ = ols(&xs, &xs);
-        let _ = (auc(&xs[..n], &flags[..n]), brier_score(&xs[..n], &flags[..n]), log_loss(&xs[..n], &flags[..n]));
+        let _ = auc(&xs[..n], &flags[..n]);
+        for loss in [brier_score(&xs[..n], &flags[..n]), log_loss(&xs[..n], &flags[..n])].into_iter().flatten() {
+            prop_assert!(loss.is_finite() && loss >= 0.0, "a loss of {loss}");
+        }
         let _ = reliability_bins(&xs[..n], &flags[..n], bins);
         let _ = expected_calibration_error(&xs[..n], &flags[..n], bins);
-        let _ = PlattCalibrator::fit(&xs[..n], &flags[..n]).map(|c| c.calibrate(a));
-        let _ = IsotonicCalibrator::fit(&xs[..n], &flags[..n]).map(|c| c.calibrate(a));
+        let probability = |p: Result<f64, _>| p.map_or(true, |p: f64| (0.0..=1.0).contains(&p));
+        if let Ok(c) = PlattCalibrator::fit(&xs[..n], &flags[..n]) {
+            prop_assert!(probability(c.calibrate(a)) && c.calibrate(f64::NAN).is_err());
+        }
+        if let Ok(c) = IsotonicCalibrator::fit(&xs[..n], &flags[..n]) {
+            prop_assert!(probability(c.calibrate(a)) && c.calibrate(f64::NAN).is_err());
+            prop_assert!(c.thresholds().windows(2).all(|w| w[0] < w[1]));
+        }
         let _ = IsotonicCalibrator::fit(&xs, &flags);
         let _ = PlattCalibrator::new(a, b).map(|c| c.calibrate(b));
-        let _ = IsotonicCalibrator::new(xs.clone(), xs.clone()).map(|c| c.calibrate(a));
+        if let Ok(c) = IsotonicCalibrator::new(xs.clone(), xs.clone()) {
+            prop_assert!(probability(c.calibrate(a)));
+        }
         if let Ok(m) = LogisticModel::new(a, xs.clone()) {
             let mut out = Vec::new();
             m.probabilities_into(&xs, &mut out);
@@ -498,14 +517,22 @@ proptest! {
         };
         let p = Firmographics { industry: "software".into(), employees, annual_revenue: Some(usd(revenue)), region: "NA".into(), tech_stack: vec![], fortune_rank: Some(employees) };
         let fit = icp.fit(&p);
+        if let Ok(f) = &fit {
+            prop_assert!((0.0..=100.0).contains(&f.score), "fit score {}", f.score);
+        }
         let model = IntentModel { weights: vec![SignalWeight { kind: SignalKind::DemoRequest, points: ws[0], half_life_days: half_life }], saturation };
         let signals = [Signal { kind: SignalKind::DemoRequest, date: d(1970, 1, 1), strength }, Signal { kind: SignalKind::Other("x".into()), date: d(2026, 1, 1), strength }];
         let intent = model.intent(&signals, d(2026, 1, 2));
+        if let Ok(i) = &intent {
+            prop_assert!((0.0..=100.0).contains(&i.score), "intent score {}", i.score);
+        }
         if let (Ok(f), Ok(i)) = (fit, intent) {
             let _ = prioritise(&[("p".into(), f.clone(), i.clone()), ("q".into(), f, i)]);
         }
         let _ = Grade::of(strength, half_life).to_string();
-        let _ = percentile_ranks(&scores);
+        if let Ok(ranks) = percentile_ranks(&scores) {
+            prop_assert!(ranks.iter().all(|r| (0.0..=100.0).contains(r)));
+        }
     }
 
     #[test]
@@ -661,9 +688,10 @@ proptest! {
         let _ = (lifetime_value(usd(x), y, x), cac_payback_months(usd(x), usd(y), x), ltv_to_cac(usd(x), usd(y)));
         let _ = (magic_number(usd(x), usd(y), usd(x)), burn_multiple(usd(x), usd(y)));
         let book = small_book();
-        let _ = (book.retention(k, window), book.arpa(k), book.cohorts(), book.velocity(k, window));
+        let (at, window) = (month(k), window_of(window));
+        let _ = (book.retention(at, window), book.arpa(at), book.cohorts(), book.velocity(at, window));
         let milestone = Milestone { target: usd(target), by };
-        for k in [k, 0, 3] {
+        for k in [at, month(0), month(3)] {
             let _ = milestone.progress(&book, k, window);
             let _ = milestone.progress(&book, k, 2);
             let t = SignalThresholds { min_growth: x, window };
@@ -793,9 +821,10 @@ mod json {
             fuzz(&platt, &picks, |c: PlattCalibrator| {
                 let _ = (c.calibrate(0.3), c.calibrate(f64::MAX), c.a(), c.b());
             });
-            let iso = IsotonicCalibrator::new(vec![0.0, 1.0, 1.0, 3.0], vec![0.1, 0.2, 0.5, 0.9]).unwrap();
+            let iso = IsotonicCalibrator::new(vec![0.0, 1.0, 2.0, 3.0], vec![0.1, 0.2, 0.5, 0.9]).unwrap();
             fuzz(&iso, &picks, |c: IsotonicCalibrator| {
-                let _ = (c.calibrate(0.5), c.calibrate(f64::NAN), c.calibrate(-1e308), c.thresholds(), c.values());
+                let _ = (c.calibrate(0.5), c.calibrate(-1e308), c.thresholds(), c.values());
+                assert!(c.calibrate(f64::NAN).is_err());
             });
             let model = LogisticModel::new(-1.0, vec![0.5, 2.0]).unwrap();
             fuzz(&model, &picks, |m: LogisticModel| {
@@ -943,22 +972,22 @@ mod json {
         #[test]
         fn arr_metric_json_is_refused_or_safe_to_measure_with(picks in picks()) {
             let book = small_book();
-            fuzz(&book.bridge(0, 3).unwrap(), &picks, |b: ArrBridge| {
+            fuzz(&book.bridge(month(0), month(3)).unwrap(), &picks, |b: ArrBridge| {
                 let _ = (b.churn_rates(), b.quick_ratio(QuickRatioPolicy::WithReactivation), b.growth_rate(), b.net_new(), b.ties());
             });
             let milestone = Milestone { target: usd(Decimal::from(2_000)), by: Some(d(2027, 1, 1)) };
             fuzz(&milestone, &picks, |m: Milestone| {
-                let _ = m.progress(&book, 3, 2);
-                let _ = book.growth_signals(3, SignalThresholds { min_growth: Decimal::ONE, window: 1 }, Some(&m));
+                let _ = m.progress(&book, month(3), 2);
+                let _ = book.growth_signals(month(3), SignalThresholds { min_growth: Decimal::ONE, window: 1 }, Some(&m));
             });
             fuzz(&SignalThresholds { min_growth: Decimal::ONE, window: 1 }, &picks, |t: SignalThresholds| {
-                let _ = book.growth_signals(3, t, Some(&milestone));
+                let _ = book.growth_signals(month(3), t, Some(&milestone));
             });
-            shown(&book.velocity(3, 2).unwrap(), &picks);
+            shown(&book.velocity(month(3), 2).unwrap(), &picks);
             shown(&book.cohorts().unwrap(), &picks);
-            shown(&book.retention(3, 2).unwrap(), &picks);
-            shown(&milestone.progress(&book, 3, 2).unwrap(), &picks);
-            shown(&book.bridge(0, 3).unwrap().churn_rates().ok(), &picks);
+            shown(&book.retention(month(3), 2).unwrap(), &picks);
+            shown(&milestone.progress(&book, month(3), 2).unwrap(), &picks);
+            shown(&book.bridge(month(0), month(3)).unwrap().churn_rates().ok(), &picks);
         }
     }
 }

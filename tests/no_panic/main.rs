@@ -59,22 +59,23 @@ proptest! {
 
     #[test]
     fn arr_book_survives_extreme_prices_and_rates(a in extreme_decimal(), b in extreme_decimal(), rate in extreme_decimal()) {
-        let months: Vec<Period> = Month::new(2026, 1).unwrap().through(Month::new(2026, 4).unwrap()).map(Month::period).collect();
+        let months = Month::new(2026, 1).unwrap()..=Month::new(2026, 4).unwrap();
         let mut fx = InMemoryFxRates::new();
         let _ = fx.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), rate);
-        let ev = |c: &str, date, kind| SubscriptionEvent { customer: c.into(), subscription: "s".into(), date, recorded_on: None, kind };
+        let ev = |id: &str, c: &str, date, kind| SubscriptionEvent::new(id, c, "s", date, kind);
         let events = vec![
-            ev("x", d(2026, 1, 2), EventKind::Start { price: Money::new(a, Currency::USD), interval: Interval::Month, trial_until: None }),
-            ev("y", d(2026, 1, 3), EventKind::Start { price: Money::new(b, Currency::USD), interval: Interval::Month, trial_until: None }),
-            ev("z", d(2026, 1, 3), EventKind::Start { price: Money::new(b, Currency::EUR), interval: Interval::Year, trial_until: None }),
-            ev("x", d(2026, 2, 2), EventKind::Change { price: Money::new(b, Currency::USD), interval: Interval::Months(36) }),
+            ev("e1", "x", d(2026, 1, 2), EventKind::Start { price: Money::new(a, Currency::USD), interval: Interval::Month, trial_until: None }),
+            ev("e2", "y", d(2026, 1, 3), EventKind::Start { price: Money::new(b, Currency::USD), interval: Interval::Month, trial_until: None }),
+            ev("e3", "z", d(2026, 1, 3), EventKind::Start { price: Money::new(b, Currency::EUR), interval: Interval::Year, trial_until: None }),
+            ev("e4", "x", d(2026, 2, 2), EventKind::Change { price: Money::new(b, Currency::USD), interval: Interval::Months(36) }),
         ];
-        if let Ok(book) = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, &months, &fx) {
-            let _ = book.bridge(0, 3);
-            let _ = book.arr_at(3);
-            let _ = book.retention(3, 2);
+        if let Ok(book) = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, months, &fx) {
+            let (jan, apr) = (Month::new(2026, 1).unwrap(), Month::new(2026, 4).unwrap());
+            let _ = book.bridge(jan, apr);
+            let _ = book.arr_at(apr);
+            let _ = book.retention(apr, 2);
             let _ = book.cohorts();
-            let _ = book.velocity(3, 2);
+            let _ = book.velocity(apr, 2);
         }
     }
 

@@ -44,6 +44,11 @@ proptest! {
         let (x, y) = (Money::new(a, c), Money::new(b, c));
         let _ = (x.checked_add(y), x.checked_sub(y), x.checked_mul(b), x.checked_div(b), x.ratio(y), x.checked_cmp(&y));
         let _ = (x.round(), x.abs(), -x, x.is_rounded(), x.to_minor_units(), x.to_minor_units_i128(), x.to_f64_lossy(), x.to_string());
+        for f in [MoneyFormat::new(), MoneyFormat::new().symbol().compact(), MoneyFormat::new().no_grouping().places(n as u32 % 40)] {
+            let shown = f.format(x);
+            prop_assert!(!shown.is_empty());
+        }
+        prop_assert_eq!(x.to_string().parse::<Money>().ok(), Some(x), "Display parses back");
         let _ = Money::from_minor_units_i128(minor, c);
         let _ = Money::sum(c, [x, y, x]);
         let _ = checked_sum([a, b, a]);
