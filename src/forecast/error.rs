@@ -1,4 +1,4 @@
-use super::EtsSpec;
+use super::{ArimaSpec, EtsSpec};
 use crate::limits::LimitExceeded;
 use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
@@ -38,11 +38,33 @@ pub enum ForecastError {
         /// The forms tried and their errors.
         tried: Vec<(EtsSpec, ForecastError)>,
     },
+    /// An ARIMA form that cannot be fitted to any series.
+    #[error("{spec} cannot be fitted: {reason}")]
+    ArimaForm {
+        /// The form.
+        spec: ArimaSpec,
+        /// Why not.
+        reason: ArimaProblem,
+    },
+    /// An ARIMA form whose estimation failed on this series.
+    #[error("{spec} could not be estimated: {reason}")]
+    ArimaFit {
+        /// The form.
+        spec: ArimaSpec,
+        /// Why not.
+        reason: ArimaProblem,
+    },
+    /// No ARIMA candidate could be fitted: each form tried, with why it failed.
+    #[error("no ARIMA model could be fitted ({} tried)", tried.len())]
+    NoArima {
+        /// The forms tried and their errors.
+        tried: Vec<(ArimaSpec, ForecastError)>,
+    },
     /// No member of an ensemble could be fitted: each member, with why it failed.
     #[error("no ensemble member could be fitted ({} tried)", .0.len())]
     NoMember(Vec<(String, ForecastError)>),
     /// A fitted model whose parts disagree (read from JSON, say).
-    #[error("invalid ETS model: {0}")]
+    #[error("invalid model: {0}")]
     InvalidModel(&'static str),
     /// A form with no closed-form forecast variance (a multiplicative season): simulate.
     #[error("model {0} has no analytic prediction intervals; simulate them")]
@@ -130,4 +152,31 @@ pub enum Inadmissible {
     /// variance (see [`EtsSpec::fit`](super::EtsSpec::fit)).
     #[error("the series is fitted exactly (constant?)")]
     ExactFit,
+}
+
+/// Why an ARIMA form cannot be fitted, or was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArimaProblem {
+    /// Seasonal orders with a season length below 2.
+    #[error("a seasonal part needs a season length of at least 2")]
+    NoSeason,
+    /// More than two differences of one kind.
+    #[error("at most two differences of each kind")]
+    TooManyDifferences,
+    /// A constant with two or more differences (a quadratic trend).
+    #[error("a constant needs at most one difference")]
+    ConstantWithDifferences,
+    /// An AR or MA polynomial longer than `MAX_ARIMA_STATE`.
+    #[error("the AR or MA polynomial is longer than the state limit")]
+    StateTooLarge,
+    /// The conditional-sum-of-squares start has a non-stationary AR part.
+    #[error("the conditional-sum-of-squares estimate is not stationary")]
+    NonStationaryStart,
+    /// The likelihood could not be evaluated anywhere the optimiser went.
+    #[error("the likelihood cannot be evaluated (a unit root?)")]
+    Likelihood,
+    /// A root of the AR or MA polynomial within 1.01 of the unit circle (AutoARIMA refuses it).
+    #[error("a root of the AR or MA polynomial is within 1.01 of the unit circle")]
+    NearUnitRoot,
 }

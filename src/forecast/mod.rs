@@ -11,6 +11,8 @@
 //! - [`milestone_eta`].
 
 mod accuracy;
+mod arima;
+mod arima_kalman;
 mod baseline;
 mod cv;
 mod ensemble;
@@ -25,10 +27,11 @@ mod prediction;
 mod theta;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
+pub use arima::{ArimaModel, ArimaSpec, MAX_ARIMA_STATE};
 pub use baseline::{Baseline, BaselineModel};
 pub use cv::{cross_validate, MethodScore, RollingOrigin, Score};
 pub use ensemble::{Combination, Ensemble, EnsembleModel, FittedMember, Member};
-pub use error::{ForecastError, Inadmissible};
+pub use error::{ArimaProblem, ForecastError, Inadmissible};
 pub use ets::{
     auto_ets, seasonal_naive, AutoEts, AutoEtsFit, Candidate, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast,
     SeasonType, TrendType,
