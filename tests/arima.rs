@@ -6,7 +6,7 @@
 //! CSS-ML, `.predict(h, level=[80, 95])`) on AirPassengers (statsforecast.utils), austourists
 //! and oildata (fpp2, as embedded in statsmodels 0.15.0's tests).
 
-use revops::forecast::ArimaSpec;
+use revops::forecast::{ArimaSpec, AutoArima};
 
 /// Standard normal draws by Box–Muller (the crate's rand has no distributions).
 mod rand_distr_free {
@@ -122,5 +122,24 @@ fn estimates_reach_the_converged_likelihood() {
         let ll = m.log_likelihood();
         assert!(ll >= r.loglik - 1e-3, "{what}: {ll} below statsforecast's {}", r.loglik);
         assert!((ll - r.statsmodels_loglik).abs() < 1e-3, "{what}: {ll} vs statsmodels {}", r.statsmodels_loglik);
+    }
+}
+
+#[test]
+fn auto_arima_selects_statsforecasts_order_or_a_better_one() {
+    for r in references().iter().filter(|r| r.kind == "auto") {
+        let y = public_series(&r.dataset);
+        let fit = AutoArima::new(r.period).fit(&y).unwrap();
+        let best = fit.best();
+        let what = format!("{} on {}: chose {}", r.spec, r.dataset, best.spec());
+        // the same differences (the tests are statsforecast's)
+        assert_eq!((best.spec().order.1, best.spec().seasonal.1), (r.spec.order.1, r.spec.seasonal.1), "{what}");
+        if best.spec() != r.spec {
+            // a different order is only allowed with a better AICc than statsforecast's pick, fitted here
+            let theirs = r.spec.fit(&y).unwrap();
+            assert!(best.aicc() <= theirs.aicc() + 1e-6, "{what}: {} vs {}", best.aicc(), theirs.aicc());
+        }
+        eprintln!("{what}: aicc {} (statsforecast {})", best.aicc(), r.aicc);
+        assert!(best.aicc() <= r.aicc + 1e-3, "{what}");
     }
 }

@@ -12,7 +12,9 @@
 
 mod accuracy;
 mod arima;
+mod arima_auto;
 mod arima_kalman;
+mod arima_tests;
 mod baseline;
 mod cv;
 mod ensemble;
@@ -28,6 +30,7 @@ mod theta;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
 pub use arima::{ArimaModel, ArimaSpec, MAX_ARIMA_STATE};
+pub use arima_auto::{ArimaCandidate, AutoArima, AutoArimaFit};
 pub use baseline::{Baseline, BaselineModel};
 pub use cv::{cross_validate, MethodScore, RollingOrigin, Score};
 pub use ensemble::{Combination, Ensemble, EnsembleModel, FittedMember, Member};

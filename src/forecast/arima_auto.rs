@@ -1,0 +1,273 @@
+//! AutoARIMA: the stepwise search of Hyndman & Khandakar (2008), as statsforecast's
+//! `auto_arima_f` runs it. Differences first (KPSS tests for d, the seasonal strength for D),
+//! then four starting models and ±1 moves on p, q, P, Q and the constant, keeping the lowest
+//! AICc, refusing models with an AR or MA root within 1.01 of the unit circle.
+//!
+//! One difference from statsforecast: every candidate is fitted by CSS-ML; statsforecast fits
+//! by CSS alone (an approximation) during the search on series longer than 150 points or with
+//! a season above 12, then refits the best by CSS-ML.
+
+use super::arima::validate;
+use super::arima_tests::{is_constant, ndiffs, nsdiffs};
+use super::prediction::{Forecaster, Method};
+use super::{ArimaModel, ArimaProblem, ArimaSpec, ForecastError};
+use crate::limits::{self, MAX_SEASON};
+
+/// Most models the stepwise search fits (statsforecast's `nmodels`).
+const MAX_MODELS: usize = 94;
+
+/// Automatic ARIMA order selection for a season length.
+///
+/// ```
+/// use revops::forecast::{AutoArima, Forecaster};
+/// // a drifting random walk with a little autocorrelation
+/// let mut y = vec![100.0];
+/// for t in 1..80 { let e = ((t * 7919) % 97) as f64 / 97.0 - 0.5; y.push(y[t - 1] + 1.0 + 3.0 * e); }
+/// let fit = AutoArima::new(1).fit(&y)?;
+/// assert_eq!(fit.best().spec().order.1, 1); // one difference
+/// assert!(fit.candidates().iter().filter_map(|c| c.fit.as_ref().ok()).all(|m| m.aicc() >= fit.best().aicc()));
+/// let p = fit.best().predict_with(6, &[0.95], 0)?;
+/// assert_eq!(p.mean.len(), 6);
+/// assert!(AutoArima::new(1).fit(&[1.0, f64::NAN, 3.0]).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AutoArima {
+    period: usize,
+    max_p: usize,
+    max_q: usize,
+    max_sp: usize,
+    max_sq: usize,
+}
+
+/// One form AutoARIMA tried: the fitted model, or why it was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArimaCandidate {
+    /// The form.
+    pub spec: ArimaSpec,
+    /// The fitted model (its [`ArimaModel::aicc`] is what was compared), or why the form was
+    /// refused: not estimable, or a root near the unit circle
+    /// ([`ArimaProblem::NearUnitRoot`]).
+    pub fit: Result<ArimaModel, ForecastError>,
+}
+
+/// AutoARIMA's choice and every candidate it fitted, in the order fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoArimaFit {
+    best: ArimaModel,
+    candidates: Vec<ArimaCandidate>,
+}
+
+impl AutoArimaFit {
+    /// The form with the lowest AICc.
+    pub fn best(&self) -> &ArimaModel {
+        &self.best
+    }
+
+    /// Every form fitted, in the order fitted.
+    pub fn candidates(&self) -> &[ArimaCandidate] {
+        &self.candidates
+    }
+
+    /// The chosen model.
+    pub fn into_best(self) -> ArimaModel {
+        self.best
+    }
+}
+
+impl AutoArima {
+    /// The search for a season of `period` (12 for monthly data; 1 for none), with
+    /// statsforecast's bounds: p, q ≤ 5 and P, Q ≤ 2 (and at most a third of the points, or of
+    /// the seasons; p, q below the period when there is one).
+    pub fn new(period: usize) -> AutoArima {
+        AutoArima { period, max_p: 5, max_q: 5, max_sp: 2, max_sq: 2 }
+    }
+
+    /// Choose the differences and search the orders.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`] and [`ForecastError::TooLarge`] for a series no model can
+    /// use; [`ForecastError::ShortSeries`] for fewer than 4 points, or too few left after the
+    /// differences; [`ForecastError::Limit`] for a period above
+    /// [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::NoArima`] with each form's
+    /// error when no candidate could be fitted.
+    pub fn fit(&self, y: &[f64]) -> Result<AutoArimaFit, ForecastError> {
+        validate(y)?;
+        let m = limits::check("seasonal period", self.period, MAX_SEASON)?.max(1);
+        let n = y.len();
+        if n < 4 {
+            return Err(ForecastError::ShortSeries { needed: 4, got: n });
+        }
+        let single = |spec: ArimaSpec| {
+            let fit = spec.fit(y);
+            match fit {
+                Ok(best) => Ok(AutoArimaFit { candidates: vec![ArimaCandidate { spec, fit: Ok(best.clone()) }], best }),
+                Err(e) => Err(ForecastError::NoArima { tried: vec![(spec, e)] }),
+            }
+        };
+        if is_constant(y) {
+            return single(ArimaSpec::new(0, 0, 0).with_constant(true));
+        }
+        let max_p = self.max_p.min(n / 3);
+        let max_q = self.max_q.min(n / 3);
+        let (mut max_sp, mut max_sq) = (self.max_sp.min(n / 3 / m), self.max_sq.min(n / 3 / m));
+        // D: only with a season and more than two of them
+        let sd = if m == 1 || n <= 2 * m { 0 } else { nsdiffs(y, m) };
+        if m == 1 {
+            (max_sp, max_sq) = (0, 0);
+        }
+        let dx: Vec<f64> = if sd == 1 { y.windows(m + 1).map(|w| w[m] - w[0]).collect() } else { y.to_vec() };
+        let d = ndiffs(&dx, 2);
+        let mut ddx = dx;
+        for _ in 0..d {
+            ddx = ddx.windows(2).map(|w| w[1] - w[0]).collect();
+        }
+        let season = |p, d, q| if m > 1 { (p, d, q, m) } else { (0, 0, 0, 1) };
+        let spec = |p, q, sp, sq, constant| ArimaSpec { order: (p, d, q), seasonal: season(sp, sd, sq), constant };
+        if ddx.is_empty() {
+            return Err(ForecastError::ShortSeries { needed: d + m * sd + 1, got: n });
+        }
+        if is_constant(&ddx) {
+            return single(spec(0, 0, 0, 0, d + sd <= 1));
+        }
+        let (max_p, max_q) = if m > 1 { (max_p.min(m - 1), max_q.min(m - 1)) } else { (max_p, max_q) };
+        let allow_constant = d + sd <= 1;
+        let mut search = Search { y, candidates: Vec::new(), tried: Vec::new(), best: None };
+        let (mut p, mut q, mut sp, mut sq) = (2, 2, 1, 1);
+        if n < 10 {
+            (p, q, sp, sq) = (1, 1, 0, 0);
+        }
+        (p, q, sp, sq) = (p.min(max_p), q.min(max_q), sp.min(max_sp), sq.min(max_sq));
+        let mut constant = allow_constant;
+        // the four starting models (and the fifth without a constant)
+        search.try_spec(spec(p, q, sp, sq, constant));
+        if search.try_spec(spec(0, 0, 0, 0, constant)) {
+            (p, q, sp, sq) = (0, 0, 0, 0);
+        }
+        if max_p > 0 || max_sp > 0 {
+            let (p1, sp1) = (usize::from(max_p > 0), usize::from(m > 1 && max_sp > 0));
+            if search.try_spec(spec(p1, 0, sp1, 0, constant)) {
+                (p, q, sp, sq) = (p1, 0, sp1, 0);
+            }
+        }
+        if max_q > 0 || max_sq > 0 {
+            let (q1, sq1) = (usize::from(max_q > 0), usize::from(m > 1 && max_sq > 0));
+            if search.try_spec(spec(0, q1, 0, sq1, constant)) {
+                (p, q, sp, sq) = (0, q1, 0, sq1);
+            }
+        }
+        if constant && search.try_spec(spec(0, 0, 0, 0, false)) {
+            (p, q, sp, sq) = (0, 0, 0, 0);
+        }
+        // the moves, in statsforecast's order: the first that improves is taken
+        let moves: [(isize, isize, isize, isize); 16] = [
+            (0, 0, -1, 0),
+            (0, 0, 0, -1),
+            (0, 0, 1, 0),
+            (0, 0, 0, 1),
+            (0, 0, -1, -1),
+            (0, 0, -1, 1),
+            (0, 0, 1, -1),
+            (0, 0, 1, 1),
+            (-1, 0, 0, 0),
+            (0, -1, 0, 0),
+            (1, 0, 0, 0),
+            (0, 1, 0, 0),
+            (-1, -1, 0, 0),
+            (-1, 1, 0, 0),
+            (1, -1, 0, 0),
+            (1, 1, 0, 0),
+        ];
+        let mut start = 0;
+        while start < search.candidates.len() && search.candidates.len() < MAX_MODELS {
+            start = search.candidates.len();
+            let mut improved = false;
+            for (dp, dq, dsp, dsq) in moves {
+                let next = |v: usize, dv: isize| v.checked_add_signed(dv);
+                let (Some(np), Some(nq), Some(nsp), Some(nsq)) =
+                    (next(p, dp), next(q, dq), next(sp, dsp), next(sq, dsq))
+                else {
+                    continue;
+                };
+                // the stepwise moves are bounded by each order's maximum, not by max_order (as in
+                // statsforecast and R's auto.arima)
+                if np > max_p || nq > max_q || nsp > max_sp || nsq > max_sq {
+                    continue;
+                }
+                let s = spec(np, nq, nsp, nsq, constant);
+                if search.seen(s) || search.candidates.len() >= MAX_MODELS {
+                    continue;
+                }
+                if search.try_spec(s) {
+                    (p, q, sp, sq) = (np, nq, nsp, nsq);
+                    improved = true;
+                    break;
+                }
+            }
+            if !improved && allow_constant {
+                let s = spec(p, q, sp, sq, !constant);
+                if !search.seen(s) && search.candidates.len() < MAX_MODELS && search.try_spec(s) {
+                    constant = !constant;
+                }
+            }
+        }
+        let Search { candidates, best, .. } = search;
+        match best {
+            Some(i) => {
+                let best = candidates[i].fit.clone()?;
+                Ok(AutoArimaFit { best, candidates })
+            }
+            None => Err(ForecastError::NoArima {
+                tried: candidates.into_iter().filter_map(|c| c.fit.err().map(|e| (c.spec, e))).collect(),
+            }),
+        }
+    }
+}
+
+struct Search<'a> {
+    y: &'a [f64],
+    candidates: Vec<ArimaCandidate>,
+    tried: Vec<ArimaSpec>,
+    best: Option<usize>,
+}
+
+impl Search<'_> {
+    fn seen(&self, spec: ArimaSpec) -> bool {
+        self.tried.contains(&spec)
+    }
+
+    /// Fit `spec`; `true` when it beats the best so far.
+    fn try_spec(&mut self, spec: ArimaSpec) -> bool {
+        self.tried.push(spec);
+        let fit = spec.fit(self.y).and_then(|m| {
+            if m.near_unit_root() {
+                Err(ForecastError::ArimaFit { spec, reason: ArimaProblem::NearUnitRoot })
+            } else {
+                Ok(m)
+            }
+        });
+        let aicc = fit.as_ref().map_or(f64::INFINITY, ArimaModel::aicc);
+        let better = aicc < self.best.map_or(f64::INFINITY, |i| self.aicc(i));
+        self.candidates.push(ArimaCandidate { spec, fit });
+        if better {
+            self.best = Some(self.candidates.len() - 1);
+        }
+        better
+    }
+
+    fn aicc(&self, i: usize) -> f64 {
+        self.candidates[i].fit.as_ref().map_or(f64::INFINITY, ArimaModel::aicc)
+    }
+}
+
+impl Method for AutoArima {
+    fn name(&self) -> String {
+        "AutoARIMA".into()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?.into_best()))
+    }
+}
