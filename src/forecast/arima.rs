@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::arima_kalman::{css, filter, invpartrans, partrans, roots_outside, Arma, Scratch};
+use super::arima_kalman::{css, filter, invpartrans, likelihood, partrans, roots_outside, Arma, Scratch};
 use super::optim::minimise;
 use super::prediction::{check_request, Forecaster, Method, Prediction};
 use super::{ArimaProblem, ForecastError};
@@ -289,9 +289,9 @@ deserialize_via!(
 
 /// Relative tolerance of the optimiser on the objective (the concentrated −log-likelihood per
 /// observation).
-const FTOL: f64 = 1e-11;
+const FTOL: f64 = 1e-9;
 /// Most BFGS steps per optimisation.
-const ITERATIONS: usize = 300;
+const ITERATIONS: usize = 100;
 
 impl ArimaSpec {
     /// Fit by conditional sum of squares, then maximum likelihood (statsforecast's "CSS-ML").
@@ -460,7 +460,7 @@ fn fit_differenced(
         centre(wk, constant_of(x));
         lay.expand(&wk.coef, &mut wk.phi, &mut wk.theta);
         let arma = Arma { phi: &wk.phi, theta: &wk.theta, r: lay.r };
-        match filter(&wk.centred, arma, &mut wk.scratch, None, None) {
+        match likelihood(&wk.centred, arma, &mut wk.scratch) {
             Some(s) if s.nu > 0 && s.ssq > 0.0 => {
                 let nu = s.nu as f64;
                 0.5 * ((s.ssq / nu).ln() + s.sumlog / nu)
@@ -494,7 +494,7 @@ fn transform(lay: &Layout, x: &[f64], out: &mut Vec<f64>) {
     }
 }
 
-/// BFGS with central-difference gradients.
+/// BFGS with forward-difference gradients (as scipy's, which statsforecast uses).
 fn optimise(x0: &[f64], mut f: impl FnMut(&[f64]) -> f64) -> (Vec<f64>, f64) {
     if x0.is_empty() {
         return (vec![], f(x0));
@@ -505,13 +505,11 @@ fn optimise(x0: &[f64], mut f: impl FnMut(&[f64]) -> f64) -> (Vec<f64>, f64) {
         if let Some(g) = g {
             xs.copy_from_slice(x);
             for i in 0..x.len() {
-                let h = 1e-6 * x[i].abs().max(1e-2);
+                let h = 1e-7 * x[i].abs().max(1e-1);
                 xs[i] = x[i] + h;
                 let up = f(&xs);
-                xs[i] = x[i] - h;
-                let down = f(&xs);
                 xs[i] = x[i];
-                g[i] = (up - down) / (2.0 * h);
+                g[i] = (up - v) / h;
             }
         }
         v

@@ -93,64 +93,119 @@ impl Arma<'_> {
     }
 }
 
-/// The stationary covariance `P = T P T' + R R'` (in units of σ²) into `s.p`, by doubling:
-/// `P ← P + A P A'`, `A ← A²`. `false` when it does not converge (a root on the unit circle) or
-/// overflows.
-fn stationary_covariance(arma: Arma<'_>, s: &mut Scratch) -> bool {
+/// The stationary covariance `P = T P T' + R R'` (in units of σ²) into `s.p`; `false` when the
+/// AR part is not stationary or the numbers overflow.
+///
+/// From the autocovariances γ and ψ-weights of the ARMA process: with
+/// `a_t[j] = Σ_k φ_{j+k} w_{t−1−k} + R_{j+k} ε_{t−k}`, the first row is
+/// `P[0][j] = Σ_k φ_{j+k} γ(k+1) + R_{j+k} ψ_k`, and the Lyapunov equation read element by
+/// element, `P[i][j] = φ_i φ_j P[0][0] + R_i R_j + P[i+1][j+1] + φ_i P[0][j+1] + φ_j P[0][i+1]`,
+/// gives the rest from the bottom-right corner up: O(p³ + r²), where Gardner et al.'s (1980)
+/// algorithm, which statsforecast uses, costs O(r⁴).
+fn stationary_covariance(arma: Arma<'_>, s: &mut Scratch, full: bool) -> bool {
     let r = arma.r;
-    let rr = r * r;
-    s.p.clear();
-    s.p.extend((0..rr).map(|k| arma.rv(k / r) * arma.rv(k % r)));
-    if r == 1 {
-        let phi = arma.phi(0);
-        s.p[0] = 1.0 / (1.0 - phi * phi);
-        return s.p[0].is_finite() && s.p[0] > 0.0;
+    let p = arma.phi.len();
+    if p > 0 && invpartrans(arma.phi).is_none() {
+        return false;
     }
-    // A = T: φ in the first column, ones on the superdiagonal
-    s.big_a.clear();
-    s.big_a.resize(rr, 0.0);
-    for i in 0..r {
-        s.big_a[i * r] += arma.phi(i);
-        if i + 1 < r {
-            s.big_a[i * r + i + 1] = 1.0;
+    // ψ_0..ψ_r of θ(B)/φ(B)
+    let psi = &mut s.tmp;
+    psi.clear();
+    for k in 0..=r {
+        let mut v = arma.rv(k);
+        for j in 0..k.min(p) {
+            v += arma.phi[j] * psi[k - 1 - j];
         }
+        psi.push(v);
     }
-    s.tmp.resize(rr, 0.0);
-    s.inc.resize(rr, 0.0);
-    for _ in 0..64 {
-        // tmp = A P, inc = tmp A'
-        matmul(&s.big_a, &s.p, &mut s.tmp, r, false);
-        matmul(&s.tmp, &s.big_a, &mut s.inc, r, true);
-        let (mut big, mut step) = (0.0f64, 0.0f64);
-        for k in 0..rr {
-            s.p[k] += s.inc[k];
-            big = big.max(s.p[k].abs());
-            step = step.max(s.inc[k].abs());
+    // c_k = Σ_{j ≥ k} θ_j ψ_{j−k} (θ_0 = 1)
+    let c = |k: usize, psi: &[f64]| (k..r).map(|j| arma.rv(j) * psi[j - k]).sum::<f64>();
+    // γ(0..=p) from the first p + 1 Yule–Walker-type equations, then the recursion to γ(r)
+    let gamma = &mut s.inc;
+    gamma.clear();
+    gamma.resize(r + 1, 0.0);
+    if p == 0 {
+        for (k, g) in gamma.iter_mut().enumerate() {
+            *g = c(k, psi);
         }
-        if !big.is_finite() {
+    } else {
+        let dim = p + 1;
+        let a = &mut s.big_a;
+        a.clear();
+        a.resize(dim * (dim + 1), 0.0);
+        for k in 0..dim {
+            let row = &mut a[k * (dim + 1)..(k + 1) * (dim + 1)];
+            row[k] += 1.0;
+            for j in 1..=p {
+                row[k.abs_diff(j)] -= arma.phi[j - 1];
+            }
+            row[dim] = c(k, psi);
+        }
+        if !solve(a, dim) {
             return false;
         }
-        if step <= 1e-16 * big {
-            return true;
+        for k in 0..dim.min(r + 1) {
+            gamma[k] = a[k * (dim + 1) + dim];
         }
-        matmul(&s.big_a, &s.big_a.clone(), &mut s.tmp, r, false);
-        std::mem::swap(&mut s.big_a, &mut s.tmp);
+        for k in dim..=r {
+            gamma[k] = (1..=p).map(|j| arma.phi[j - 1] * gamma[k - j]).sum::<f64>() + c(k, psi);
+        }
     }
-    false
+    let rr = r * r;
+    s.p.clear();
+    s.p.resize(rr, 0.0);
+    for j in 0..r {
+        s.p[j] = (0..r - j).map(|k| arma.phi(j + k) * gamma[k + 1] + arma.rv(j + k) * psi[k]).sum();
+        s.p[j * r] = s.p[j];
+    }
+    if !full {
+        return s.p[..r].iter().all(|v| v.is_finite()) && s.p[0] > 0.0;
+    }
+    for i in (1..r).rev() {
+        for j in (i..r).rev() {
+            let mut t = arma.phi(i) * arma.phi(j) * s.p[0] + arma.rv(i) * arma.rv(j);
+            if j + 1 < r {
+                t += s.p[(i + 1) * r + j + 1] + arma.phi(i) * s.p[j + 1];
+            }
+            if i + 1 < r {
+                t += arma.phi(j) * s.p[i + 1];
+            }
+            s.p[i * r + j] = t;
+            s.p[j * r + i] = t;
+        }
+    }
+    s.p.iter().all(|v| v.is_finite()) && s.p[0] > 0.0
 }
 
-/// `out = x y` (or `x y'` when `transpose`), all `r × r` row-major.
-fn matmul(x: &[f64], y: &[f64], out: &mut [f64], r: usize, transpose: bool) {
-    for i in 0..r {
-        for j in 0..r {
-            let mut acc = 0.0;
-            for k in 0..r {
-                let yk = if transpose { y[j * r + k] } else { y[k * r + j] };
-                acc += x[i * r + k] * yk;
+/// Solve the `dim × dim` system in `a` (rows of `dim + 1`, the right-hand side last) in place by
+/// Gaussian elimination with partial pivoting; the solution is left in the last column.
+fn solve(a: &mut [f64], dim: usize) -> bool {
+    let w = dim + 1;
+    for col in 0..dim {
+        let pivot = (col..dim).max_by(|x, y| a[x * w + col].abs().total_cmp(&a[y * w + col].abs())).unwrap_or(col);
+        if a[pivot * w + col].abs() < 1e-300 || !a[pivot * w + col].is_finite() {
+            return false;
+        }
+        if pivot != col {
+            for k in 0..w {
+                a.swap(pivot * w + k, col * w + k);
             }
-            out[i * r + j] = acc;
+        }
+        for row in 0..dim {
+            if row != col {
+                let f = a[row * w + col] / a[col * w + col];
+                if f != 0.0 {
+                    for k in col..w {
+                        a[row * w + k] -= f * a[col * w + k];
+                    }
+                }
+            }
         }
     }
+    for row in 0..dim {
+        a[row * w + dim] /= a[row * w + row];
+    }
+    true
 }
 
 /// The filter's sums: `Σ v²/F`, `Σ ln F` and the count, with the final filtered state.
@@ -172,7 +227,7 @@ pub(super) fn filter(
     mut resid: Option<&mut Vec<f64>>,
     state: Option<(&mut Vec<f64>, &mut Vec<f64>)>,
 ) -> Option<Sums> {
-    if !stationary_covariance(arma, s) {
+    if !stationary_covariance(arma, s, true) {
         return None;
     }
     let r = arma.r;
@@ -264,6 +319,71 @@ pub(super) fn filter(
     Some(Sums { ssq, sumlog, nu })
 }
 
+/// The filter's sums as [`filter`] gives them, by the Chandrasekhar recursions (Morf, Sidhu &
+/// Kailath 1974): from a stationary start the change of the predicted covariance from one step
+/// to the next has rank one, `P_{t+1} − P_t = M_t W_t W_t'`, so each step costs O(r) instead of
+/// O(r²). With `u = W_t[0]`: `K_{t+1} = K_t + M_t u T W_t`, `F_{t+1} = F_t + M_t u²`,
+/// `W_{t+1} = T W_t − (u / F_t) K_t`, `M_{t+1} = M_t F_t / F_{t+1}`, from `K_1 = T P_1 Z'`,
+/// `F_1 = P_1[0][0]`, `W_1 = K_1`, `M_1 = −1/F_1`.
+pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<Sums> {
+    if !stationary_covariance(arma, s, false) {
+        return None;
+    }
+    let r = arma.r;
+    let p = arma.phi.len();
+    // T x for the companion T: (T x)_i = φ_i x_0 + x_{i+1}
+    let tx = |x: &[f64], out: &mut [f64]| {
+        for i in 0..r {
+            out[i] = if i + 1 < r { x[i + 1] } else { 0.0 } + if i < p { arma.phi[i] * x[0] } else { 0.0 };
+        }
+    };
+    // a (predicted state), K, W, and a buffer for T W
+    s.a.clear();
+    s.a.resize(r, 0.0);
+    s.anew.resize(r, 0.0);
+    s.m.resize(r, 0.0);
+    s.pnew.resize(r, 0.0);
+    let (a, k, wv, tw) = (&mut s.a, &mut s.m, &mut s.anew, &mut s.pnew);
+    tx(&s.p[..r], k);
+    wv.copy_from_slice(k);
+    let mut f = s.p[0];
+    let mut m = -1.0 / f;
+    let (mut ssq, mut sumlog, mut nu) = (0.0, 0.0, 0usize);
+    let mut ta = vec![0.0; r];
+    let mut steady = false;
+    for &y in w {
+        if f <= 0.0 || !f.is_finite() {
+            return None;
+        }
+        let v = y - a[0];
+        if f < 1e4 {
+            nu += 1;
+            ssq += v * v / f;
+            sumlog += f.ln();
+        }
+        tx(a, &mut ta);
+        for i in 0..r {
+            a[i] = ta[i] + k[i] * v / f;
+        }
+        if steady {
+            continue;
+        }
+        let u = wv[0];
+        tx(wv, tw);
+        let f_next = f + m * u * u;
+        for i in 0..r {
+            let k_old = k[i];
+            k[i] += m * u * tw[i];
+            wv[i] = tw[i] - (u / f) * k_old;
+        }
+        m *= f / f_next;
+        // the covariance has stopped changing: K and F are constant from here
+        steady = (m * u * u).abs() < 1e-15 * f_next;
+        f = f_next;
+    }
+    Some(Sums { ssq, sumlog, nu })
+}
+
 /// The conditional sum of squares over `w` (mean removed), conditioning on the first `len φ`
 /// values: the mean squared residual.
 pub(super) fn css(w: &[f64], arma: Arma<'_>, resid: &mut Vec<f64>) -> f64 {
@@ -307,18 +427,76 @@ mod tests {
     }
 
     #[test]
+    fn stationary_covariance_solves_the_lyapunov_equation() {
+        // ARMA(3,2) and an MA(3): P = T P T' + R R' iterated to convergence
+        for (phi, theta) in [
+            (vec![0.5, -0.3, 0.2], vec![0.4, 0.25]),
+            (vec![], vec![0.3, -0.2, 0.6]),
+            (vec![0.9], vec![0.5, 0.1, 0.2, -0.4]),
+        ] {
+            let r = phi.len().max(theta.len() + 1);
+            let arma = Arma { phi: &phi, theta: &theta, r };
+            let mut s = Scratch::default();
+            assert!(stationary_covariance(arma, &mut s, true));
+            let mut p = vec![0.0; r * r];
+            for _ in 0..2_000 {
+                let mut next = vec![0.0; r * r];
+                for i in 0..r {
+                    for j in 0..r {
+                        let mut t = arma.rv(i) * arma.rv(j) + arma.phi(i) * arma.phi(j) * p[0];
+                        if i + 1 < r && j + 1 < r {
+                            t += p[(i + 1) * r + j + 1];
+                        }
+                        if j + 1 < r {
+                            t += arma.phi(i) * p[j + 1];
+                        }
+                        if i + 1 < r {
+                            t += arma.phi(j) * p[(i + 1) * r];
+                        }
+                        next[i * r + j] = t;
+                    }
+                }
+                p = next;
+            }
+            for (a, b) in s.p.iter().zip(&p) {
+                assert!((a - b).abs() < 1e-10, "{phi:?} {theta:?}: {:?} vs {p:?}", s.p);
+            }
+        }
+    }
+
+    #[test]
+    fn chandrasekhar_recursions_give_the_kalman_filters_sums() {
+        let w: Vec<f64> = (0..150).map(|t| ((t * 37 % 23) as f64 - 11.0) * 0.3 + (t as f64 * 0.2).sin()).collect();
+        let mut s = Scratch::default();
+        let cases: [(&[f64], &[f64]); 4] = [
+            (&[0.5, -0.3], &[0.4]),
+            (&[], &[-0.95, 0.2]),
+            (&[0.2, 0.0, 0.0, 0.6, -0.12], &[-0.5, 0.0, 0.0, -1.2, 0.6]),
+            (&[0.7], &[]),
+        ];
+        for (phi, theta) in cases {
+            let arma = Arma { phi, theta, r: phi.len().max(theta.len() + 1) };
+            let full = filter(&w, arma, &mut s, None, None).unwrap();
+            let fast = likelihood(&w, arma, &mut s).unwrap();
+            assert_eq!(full.nu, fast.nu);
+            assert!((full.ssq - fast.ssq).abs() < 1e-9 * full.ssq, "{phi:?} {theta:?}: {full:?} {fast:?}");
+            assert!((full.sumlog - fast.sumlog).abs() < 1e-9 * full.sumlog.abs().max(1.0), "{full:?} {fast:?}");
+        }
+    }
+
+    #[test]
     fn stationary_covariance_of_an_ar1_and_an_arma11() {
         let mut s = Scratch::default();
         // AR(2) variance: (1 − φ₂) / ((1 + φ₂)((1 − φ₂)² − φ₁²))
         let (p1, p2) = (0.5, 0.3);
         let arma = Arma { phi: &[p1, p2], theta: &[], r: 2 };
-        assert!(stationary_covariance(arma, &mut s));
+        assert!(stationary_covariance(arma, &mut s, true));
         let g0 = (1.0 - p2) / ((1.0 + p2) * ((1.0 - p2).powi(2) - p1 * p1));
         assert!((s.p[0] - g0).abs() < 1e-10, "{} {g0}", s.p[0]);
         // ARMA(1,1) variance: (1 + 2φθ + θ²) / (1 − φ²)
         let (phi, theta) = (0.6, 0.4);
         let arma = Arma { phi: &[phi], theta: &[theta], r: 2 };
-        assert!(stationary_covariance(arma, &mut s));
+        assert!(stationary_covariance(arma, &mut s, true));
         let g0 = (1.0 + 2.0 * phi * theta + theta * theta) / (1.0 - phi * phi);
         assert!((s.p[0] - g0).abs() < 1e-10, "{} {g0}", s.p[0]);
     }
