@@ -289,7 +289,7 @@ deserialize_via!(
 
 /// Relative tolerance of the optimiser on the objective (the concentrated −log-likelihood per
 /// observation).
-const FTOL: f64 = 1e-9;
+const FTOL: f64 = 1e-8;
 /// Most BFGS steps per optimisation.
 const ITERATIONS: usize = 100;
 

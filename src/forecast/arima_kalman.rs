@@ -330,11 +330,14 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         return None;
     }
     let r = arma.r;
-    let p = arma.phi.len();
+    // the non-zero φ (a seasonal polynomial is mostly zeros)
+    let ar: Vec<(usize, f64)> = arma.phi.iter().copied().enumerate().filter(|(_, v)| *v != 0.0).collect();
     // T x for the companion T: (T x)_i = φ_i x_0 + x_{i+1}
     let tx = |x: &[f64], out: &mut [f64]| {
-        for i in 0..r {
-            out[i] = if i + 1 < r { x[i + 1] } else { 0.0 } + if i < p { arma.phi[i] * x[0] } else { 0.0 };
+        out[..r - 1].copy_from_slice(&x[1..]);
+        out[r - 1] = 0.0;
+        for &(i, phi) in &ar {
+            out[i] += phi * x[0];
         }
     };
     // a (predicted state), K, W, and a buffer for T W
@@ -351,6 +354,8 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
     let (mut ssq, mut sumlog, mut nu) = (0.0, 0.0, 0usize);
     let mut ta = vec![0.0; r];
     let mut steady = false;
+    // Σ ln F as the logarithm of a running product, taken when it leaves [1e-100, 1e100]
+    let mut product = 1.0f64;
     for &y in w {
         if f <= 0.0 || !f.is_finite() {
             return None;
@@ -359,11 +364,16 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         if f < 1e4 {
             nu += 1;
             ssq += v * v / f;
-            sumlog += f.ln();
+            product *= f;
+            if !(1e-100..=1e100).contains(&product) {
+                sumlog += product.ln();
+                product = 1.0;
+            }
         }
         tx(a, &mut ta);
+        let step = v / f;
         for i in 0..r {
-            a[i] = ta[i] + k[i] * v / f;
+            a[i] = ta[i] + k[i] * step;
         }
         if steady {
             continue;
@@ -381,6 +391,7 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         steady = (m * u * u).abs() < 1e-15 * f_next;
         f = f_next;
     }
+    sumlog += product.ln();
     Some(Sums { ssq, sumlog, nu })
 }
 
@@ -391,13 +402,18 @@ pub(super) fn css(w: &[f64], arma: Arma<'_>, resid: &mut Vec<f64>) -> f64 {
     resid.clear();
     resid.resize(w.len(), 0.0);
     let (mut ssq, mut nu) = (0.0, 0usize);
+    let nonzero = |c: &[f64]| -> Vec<(usize, f64)> { c.iter().copied().enumerate().filter(|(_, v)| *v != 0.0).collect() };
+    let (ar, ma) = (nonzero(arma.phi), nonzero(arma.theta));
     for l in p..w.len() {
         let mut e = w[l];
-        for j in 0..p {
-            e -= arma.phi[j] * w[l - j - 1];
+        for &(j, phi) in &ar {
+            e -= phi * w[l - j - 1];
         }
-        for j in 0..(l - p).min(q) {
-            e -= arma.theta[j] * resid[l - j - 1];
+        for &(j, theta) in &ma {
+            if j >= (l - p).min(q) {
+                break;
+            }
+            e -= theta * resid[l - j - 1];
         }
         resid[l] = e;
         ssq += e * e;
