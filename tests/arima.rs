@@ -6,7 +6,7 @@
 //! CSS-ML, `.predict(h, level=[80, 95])`) on AirPassengers (statsforecast.utils), austourists
 //! and oildata (fpp2, as embedded in statsmodels 0.15.0's tests).
 
-use revops::forecast::{ArimaSpec, AutoArima};
+use revops::forecast::{ArimaSpec, AutoArima, ForecastError, Forecaster, Method};
 
 /// Standard normal draws by Box–Muller (the crate's rand has no distributions).
 mod rand_distr_free {
@@ -142,4 +142,87 @@ fn auto_arima_selects_statsforecasts_order_or_a_better_one() {
         eprintln!("{what}: aicc {} (statsforecast {})", best.aicc(), r.aicc);
         assert!(best.aicc() <= r.aicc + 1e-3, "{what}");
     }
+}
+
+/// Standard normal draws by Box–Muller from a seeded generator.
+fn normals(seed: u64, n: usize) -> Vec<f64> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let (u, v): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
+            (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        })
+        .collect()
+}
+
+#[test]
+fn recovers_an_arima_111_from_a_simulation() {
+    // w_t = 0.6 w_{t−1} + e_t − 0.3 e_{t−1}, x the cumulative sum, σ = 2
+    let (phi, theta, sigma) = (0.6, -0.3, 2.0);
+    let e: Vec<f64> = normals(11, 600).iter().map(|v| v * sigma).collect();
+    let mut w = vec![0.0; e.len()];
+    for t in 1..e.len() {
+        w[t] = phi * w[t - 1] + e[t] + theta * e[t - 1];
+    }
+    let x: Vec<f64> = w[100..].iter().scan(1_000.0, |a, v| {
+        *a += v;
+        Some(*a)
+    }).collect();
+    let m = ArimaSpec::new(1, 1, 1).fit(&x).unwrap();
+    assert!((m.ar()[0] - phi).abs() < 0.1, "{:?}", m.coefficients());
+    assert!((m.ma()[0] - theta).abs() < 0.1, "{:?}", m.coefficients());
+    assert!((m.sigma2() / (sigma * sigma) - 1.0).abs() < 0.15, "{}", m.sigma2());
+    // and AutoARIMA finds the one difference
+    assert_eq!(AutoArima::new(1).fit(&x).unwrap().best().spec().order.1, 1);
+}
+
+#[test]
+fn recovers_a_seasonal_airline_model_from_a_simulation() {
+    // (1 − B)(1 − B¹²) x_t = (1 − 0.4 B)(1 − 0.6 B¹²) e_t, σ = 1
+    let (theta, stheta) = (-0.4, -0.6);
+    let e = normals(12, 480);
+    let mut x = vec![0.0; e.len()];
+    for t in 0..e.len() {
+        let at = |k: usize| if t >= k { e[t - k] } else { 0.0 };
+        let past = |k: usize| if t >= k { x[t - k] } else { 0.0 };
+        let w = at(0) + theta * at(1) + stheta * at(12) + theta * stheta * at(13);
+        x[t] = w + past(1) + past(12) - past(13) + if t < 13 { 100.0 } else { 0.0 };
+    }
+    let m = ArimaSpec::new(0, 1, 1).seasonal(0, 1, 1, 12).fit(&x[60..]).unwrap();
+    assert!((m.ma()[0] - theta).abs() < 0.1, "{:?}", m.coefficients());
+    assert!((m.seasonal_ma()[0] - stheta).abs() < 0.1, "{:?}", m.coefficients());
+    assert!((m.sigma2() - 1.0).abs() < 0.15, "{}", m.sigma2());
+}
+
+#[test]
+fn refuses_what_it_cannot_fit() {
+    let y = public_series("oildata");
+    assert!(matches!(ArimaSpec::new(1, 1, 0).fit(&[1.0, f64::NAN, 2.0, 3.0]), Err(ForecastError::NonFinite(1))));
+    assert!(matches!(ArimaSpec::new(1, 0, 0).fit(&y[..2]), Err(ForecastError::ShortSeries { .. })));
+    assert!(matches!(ArimaSpec::new(0, 2, 1).with_constant(true).fit(&y), Err(ForecastError::ArimaForm { .. })));
+    assert!(matches!(ArimaSpec::new(0, 0, 0).seasonal(1, 0, 0, 1).fit(&y), Err(ForecastError::ArimaForm { .. })));
+    assert!(matches!(ArimaSpec::new(0, 0, 0).seasonal(1, 0, 0, 10_000).fit(&y), Err(ForecastError::Limit(_))));
+    assert!(AutoArima::new(10_000).fit(&y).is_err());
+    assert!(matches!(ArimaSpec::new(1, 0, 0).fit_fixed(&y, &[1.5]), Err(ForecastError::ArimaFit { .. })));
+    // a constant series is an exact fit, not an error
+    let flat = AutoArima::new(1).fit(&[5.0; 30]).unwrap();
+    assert_eq!(flat.best().sigma2(), 0.0);
+    assert_eq!(flat.best().predict(3, &[0.9]).unwrap().mean, vec![5.0; 3]);
+    // a straight line: one difference leaves a constant, fitted exactly with a drift
+    let line: Vec<f64> = (0..30).map(|t| 2.0 * t as f64).collect();
+    let fit = AutoArima::new(1).fit(&line).unwrap();
+    assert_eq!(fit.best().predict(2, &[0.9]).unwrap().mean, vec![60.0, 62.0]);
+}
+
+#[test]
+fn works_through_the_method_and_forecaster_traits() {
+    let y = public_series("austourists");
+    for method in [&AutoArima::new(4) as &dyn Method, &ArimaSpec::new(1, 0, 0).seasonal(0, 1, 1, 4).with_constant(true)] {
+        let f = method.fit_series(&y).unwrap();
+        let p = f.predict_with(8, &[0.8, 0.95], 0).unwrap();
+        assert_eq!(p.mean.len(), 8);
+        assert!(p.intervals[1].lower[7] < p.intervals[0].lower[7], "{}", f.name());
+    }
+    assert_eq!(AutoArima::new(4).name(), "AutoARIMA");
 }
