@@ -165,10 +165,13 @@ fn recovers_an_arima_111_from_a_simulation() {
     for t in 1..e.len() {
         w[t] = phi * w[t - 1] + e[t] + theta * e[t - 1];
     }
-    let x: Vec<f64> = w[100..].iter().scan(1_000.0, |a, v| {
-        *a += v;
-        Some(*a)
-    }).collect();
+    let x: Vec<f64> = w[100..]
+        .iter()
+        .scan(1_000.0, |a, v| {
+            *a += v;
+            Some(*a)
+        })
+        .collect();
     let m = ArimaSpec::new(1, 1, 1).fit(&x).unwrap();
     assert!((m.ar()[0] - phi).abs() < 0.1, "{:?}", m.coefficients());
     assert!((m.ma()[0] - theta).abs() < 0.1, "{:?}", m.coefficients());
@@ -218,7 +221,8 @@ fn refuses_what_it_cannot_fit() {
 #[test]
 fn works_through_the_method_and_forecaster_traits() {
     let y = public_series("austourists");
-    for method in [&AutoArima::new(4) as &dyn Method, &ArimaSpec::new(1, 0, 0).seasonal(0, 1, 1, 4).with_constant(true)] {
+    for method in [&AutoArima::new(4) as &dyn Method, &ArimaSpec::new(1, 0, 0).seasonal(0, 1, 1, 4).with_constant(true)]
+    {
         let f = method.fit_series(&y).unwrap();
         let p = f.predict_with(8, &[0.8, 0.95], 0).unwrap();
         assert_eq!(p.mean.len(), 8);

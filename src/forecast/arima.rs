@@ -63,7 +63,7 @@ impl ArimaSpec {
     pub fn coefficients(&self) -> usize {
         let (p, _, q) = self.order;
         let (sp, _, sq, _) = self.seasonal;
-        p + q + sp + sq + usize::from(self.constant)
+        p.saturating_add(q).saturating_add(sp).saturating_add(sq).saturating_add(usize::from(self.constant))
     }
 
     fn layout(&self) -> Result<Layout, ForecastError> {
@@ -649,8 +649,9 @@ impl ArimaModel {
         self.n
     }
 
-    /// Smallest modulus of the roots of the expanded AR and MA polynomials (2 when both are of
-    /// degree below 2, as statsforecast checks only those): AutoARIMA refuses models below 1.01.
+    /// Whether a root of the expanded AR or MA polynomial lies within 1.01 of the unit circle
+    /// (only polynomials of degree 2 or more are checked, as statsforecast does): AutoARIMA
+    /// refuses such models.
     pub(super) fn near_unit_root(&self) -> bool {
         let Ok(lay) = self.spec.layout() else { return true };
         let (mut phi, mut theta) = (Vec::new(), Vec::new());
@@ -717,24 +718,25 @@ impl ArimaModel {
         if self.state_cov.iter().any(|v| *v != 0.0) {
             let mut z = vec![0.0; r];
             z[0] = 1.0;
-            let mut g: Vec<Vec<f64>> = Vec::with_capacity(h);
+            // the last len(δ) of the g vectors, newest first
+            let mut g: std::collections::VecDeque<Vec<f64>> =
+                std::collections::VecDeque::with_capacity(delta.len() + 1);
             let mut pg = vec![0.0; r];
-            for (k, var) in variance.iter_mut().enumerate() {
+            for var in variance.iter_mut() {
                 // z ← z T: (z T)_0 = Σ z_i φ_i, (z T)_j = z_{j−1}
                 let z0: f64 = z.iter().zip(&phi).map(|(a, b)| a * b).sum();
                 z.rotate_right(1);
                 z[0] = z0;
                 let mut gk = z.clone();
-                for (i, d) in delta.iter().enumerate() {
-                    if let Some(prev) = k.checked_sub(i + 1).map(|j| &g[j]) {
-                        gk.iter_mut().zip(prev).for_each(|(a, b)| *a += d * b);
-                    }
+                for (d, prev) in delta.iter().zip(&g) {
+                    gk.iter_mut().zip(prev).for_each(|(a, b)| *a += d * b);
                 }
                 for (i, out) in pg.iter_mut().enumerate() {
                     *out = (0..r).map(|j| self.state_cov[i * r + j] * gk[j]).sum();
                 }
                 *var += self.sigma2 * gk.iter().zip(&pg).map(|(a, b)| a * b).sum::<f64>();
-                g.push(gk);
+                g.push_front(gk);
+                g.truncate(delta.len());
             }
         }
         if mean.iter().chain(&variance).any(|v| !v.is_finite()) {

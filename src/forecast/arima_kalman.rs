@@ -402,7 +402,8 @@ pub(super) fn css(w: &[f64], arma: Arma<'_>, resid: &mut Vec<f64>) -> f64 {
     resid.clear();
     resid.resize(w.len(), 0.0);
     let (mut ssq, mut nu) = (0.0, 0usize);
-    let nonzero = |c: &[f64]| -> Vec<(usize, f64)> { c.iter().copied().enumerate().filter(|(_, v)| *v != 0.0).collect() };
+    let nonzero =
+        |c: &[f64]| -> Vec<(usize, f64)> { c.iter().copied().enumerate().filter(|(_, v)| *v != 0.0).collect() };
     let (ar, ma) = (nonzero(arma.phi), nonzero(arma.theta));
     for l in p..w.len() {
         let mut e = w[l];

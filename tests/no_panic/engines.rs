@@ -24,8 +24,8 @@ use revops::expansion::{
 };
 use revops::forecast::{
     accuracy, accuracy_by_lead, auto_ets, backtest, interval_score, milestone_eta, monte_carlo_close,
-    pipeline_forecast, seasonal_naive, ErrorType, EtsModel, EtsSpec, ForecastCategory, ForecastRecord, PipelineDeal,
-    SeasonType, TrendType,
+    pipeline_forecast, seasonal_naive, ArimaModel, ArimaSpec, AutoArima, ErrorType, EtsModel, EtsSpec,
+    ForecastCategory, ForecastRecord, PipelineDeal, SeasonType, TrendType,
 };
 use revops::limits::{MAX_COUNT, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use revops::money::Percent;
@@ -148,6 +148,20 @@ fn ets_models() -> &'static [EtsModel] {
             auto_ets(&y, 12).unwrap(),
             spec(ErrorType::Multiplicative, TrendType::Damped, SeasonType::Multiplicative, 12).fit(&y).unwrap(),
             spec(ErrorType::Additive, TrendType::None, SeasonType::None, 1).fit(&y).unwrap(),
+        ]
+    })
+}
+
+fn arima_models() -> &'static [ArimaModel] {
+    static MODELS: OnceLock<Vec<ArimaModel>> = OnceLock::new();
+    MODELS.get_or_init(|| {
+        let y = series(48, 1.0);
+        vec![
+            AutoArima::new(12).fit(&y).unwrap().into_best(),
+            ArimaSpec::new(1, 1, 1).seasonal(0, 1, 1, 12).fit(&y).unwrap(),
+            ArimaSpec::new(1, 0, 0).with_constant(true).fit(&y).unwrap(),
+            // a non-invertible MA: its last state keeps a covariance
+            ArimaSpec::new(0, 1, 1).fit_fixed(&y, &[-1.5]).unwrap(),
         ]
     })
 }
@@ -338,6 +352,36 @@ proptest! {
         let m = |mo| Month::new(2026, mo).unwrap();
         let recs = [ForecastRecord { made_in: m(1), target: m(3), forecast: x, actual: Some(level) }];
         let _ = accuracy_by_lead(&recs);
+    }
+
+    #[test]
+    fn arima_survives_extreme_series_orders_and_levels(
+        xs in prop::collection::vec(wild_f64(), 0..30),
+        coefs in prop::collection::vec(wild_f64(), 0..4),
+        level in wild_f64(),
+        h in count(),
+        period in count(),
+        p in prop_oneof![0usize..4, Just(usize::MAX), Just(200)],
+        d in 0usize..4,
+        q in prop_oneof![0usize..3, Just(usize::MAX)],
+        constant in any::<bool>(),
+    ) {
+        let y = series(40, 1.0);
+        let spec = ArimaSpec::new(p, d, q).with_constant(constant);
+        let _ = (spec.coefficients(), spec.to_string());
+        let _ = spec.fit(&xs);
+        let _ = spec.fit_fixed(&xs, &coefs);
+        let _ = spec.fit_fixed(&y, &coefs);
+        if p.max(q) < 4 {
+            let _ = spec.fit(&y);
+            let _ = spec.seasonal(1, d.min(1), 0, period).fit(&y);
+        }
+        let _ = AutoArima::new(period).fit(&xs);
+        let _ = AutoArima::new(1).fit(&xs);
+        for m in arima_models() {
+            let _ = m.predict(h.min(10_000), &[level]);
+            let _ = m.predict(3, &[level, 0.9]);
+        }
     }
 
     #[test]
@@ -722,6 +766,14 @@ mod json {
                     let _ = (m.spec(), m.params(), m.level(), m.trend(), m.season(), m.sigma2(), m.log_likelihood(), m.aicc(), m.n(), m.fitted());
                 });
             }
+            for model in arima_models() {
+                fuzz(model, &picks, |m: ArimaModel| {
+                    let _ = (m.predict(12, &[0.8, 0.95]), m.coefficients(), m.aicc(), m.log_likelihood(), m.sigma2());
+                });
+            }
+            fuzz(&arima_models()[1].spec(), &picks, |s: ArimaSpec| {
+                let _ = (s.fit(&y), s.coefficients(), s.to_string());
+            });
             fuzz(&ets_models()[1].spec(), &picks, |s: EtsSpec| {
                 let _ = (s.admissible(&y), s.fit(&y));
             });
