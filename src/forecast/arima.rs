@@ -71,7 +71,7 @@ impl ArimaSpec {
         let (sp, sd, sq, m) = self.seasonal;
         let bad = |reason| ForecastError::ArimaForm { spec: *self, reason };
         limits::check("seasonal period", m, MAX_SEASON)?;
-        let seasonal = sp + sd + sq > 0;
+        let seasonal = sp > 0 || sd > 0 || sq > 0;
         if seasonal && m < 2 {
             return Err(bad(ArimaProblem::NoSeason));
         }
@@ -96,11 +96,11 @@ impl fmt::Display for ArimaSpec {
         let (p, d, q) = self.order;
         let (sp, sd, sq, m) = self.seasonal;
         write!(f, "ARIMA({p},{d},{q})")?;
-        if sp + sd + sq > 0 {
+        if sp > 0 || sd > 0 || sq > 0 {
             write!(f, "({sp},{sd},{sq})[{m}]")?;
         }
         if self.constant {
-            f.write_str(if d + sd == 0 { " with non-zero mean" } else { " with drift" })?;
+            f.write_str(if d == 0 && sd == 0 { " with non-zero mean" } else { " with drift" })?;
         }
         Ok(())
     }
