@@ -1,10 +1,11 @@
-//! Forecasting: AutoETS on a 144-point monthly series; Monte Carlo of 10,000 deals × 10,000 trials.
+//! Forecasting: AutoETS on a 144-point monthly series; AutoARIMA on AirPassengers; Monte Carlo of
+//! 10,000 deals × 10,000 trials.
 use std::hint::black_box;
 
 use chrono::{Duration, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 use revops::calendar::Period;
-use revops::forecast::{auto_ets, monte_carlo_close, ForecastCategory, PipelineDeal};
+use revops::forecast::{auto_ets, monte_carlo_close, AutoArima, ForecastCategory, PipelineDeal};
 use revops::money::{Decimal, Percent};
 use revops::{Currency, Money};
 
@@ -17,6 +18,18 @@ fn forecast(c: &mut Criterion) {
         })
         .collect();
     c.bench_function("AutoETS, 144-point monthly series", |b| b.iter(|| auto_ets(black_box(&y), 12).unwrap()));
+
+    // AirPassengers (tests/data; statsforecast.utils.AirPassengers): the series
+    // comparisons/forecast_arima_reference.py --time runs statsforecast's AutoARIMA on
+    let air: Vec<f64> = include_str!("../tests/data/AirPassengers.csv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.parse().unwrap())
+        .collect();
+    let mut group = c.benchmark_group("forecast");
+    group.sample_size(20);
+    group.bench_function("AutoARIMA on AirPassengers", |b| b.iter(|| AutoArima::new(12).fit(black_box(&air)).unwrap()));
+    group.finish();
 
     let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     let quarter = Period::new(start, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();

@@ -230,3 +230,18 @@ fn works_through_the_method_and_forecaster_traits() {
     }
     assert_eq!(AutoArima::new(4).name(), "AutoARIMA");
 }
+
+#[test]
+fn an_ma_and_its_reflection_give_one_likelihood_and_one_forecast() {
+    // θ and 1/θ describe the same covariances: the exact likelihood and the forecasts (with the
+    // last state's uncertainty in the intervals) agree; the fit reports the invertible one
+    let y = public_series("AirPassengers");
+    let spec = ArimaSpec::new(2, 1, 1).seasonal(0, 1, 0, 12);
+    let (a, b) = (spec.fit_fixed(&y, &[0.6, 0.2, -0.9]).unwrap(), spec.fit_fixed(&y, &[0.6, 0.2, -1.0 / 0.9]).unwrap());
+    assert!((a.log_likelihood() - b.log_likelihood()).abs() < 1e-6, "{} {}", a.log_likelihood(), b.log_likelihood());
+    let (pa, pb) = (a.predict(24, &[0.95]).unwrap(), b.predict(24, &[0.95]).unwrap());
+    for (x, z) in pa.mean.iter().chain(&pa.intervals[0].upper).zip(pb.mean.iter().chain(&pb.intervals[0].upper)) {
+        assert!(close(*x, *z, 1e-6), "{pa:?} {pb:?}");
+    }
+    assert!(spec.fit(&y).unwrap().ma()[0].abs() < 1.0);
+}

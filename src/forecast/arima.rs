@@ -473,6 +473,14 @@ fn fit_differenced(
         return Err(failed(ArimaProblem::Likelihood));
     }
     transform(lay, &x_ml, &mut wk.coef);
+    // a first-order MA factor outside the invertible region has the same likelihood as its
+    // reflection 1/θ (with σ² rescaled): report the invertible one, as R's arima does (higher
+    // orders are left as found, as statsforecast leaves every order)
+    for (len, at) in [(lay.q, lay.p), (lay.sq, lay.p + lay.q + lay.sp)] {
+        if len == 1 && wk.coef[at].abs() > 1.0 {
+            wk.coef[at] = 1.0 / wk.coef[at];
+        }
+    }
     let c = constant_of(&x_ml);
     centre(&mut wk, c);
     let nu = nw as f64;
