@@ -31,7 +31,7 @@ mod velocity;
 pub use book::{Applied, ArrBook, MAX_MONTHS};
 pub use bridge::{ArrBridge, Movements, NewArrComposition};
 pub use cohort::Cohort;
-pub use error::{ArrError, EventProblem, MergeProblem};
+pub use error::{ArrError, ColumnProblem, EventProblem, IntervalProblem, MergeProblem};
 pub use event::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
 pub use log::{CustomerView, MovementKind, MovementRow};
 pub use metrics::{
