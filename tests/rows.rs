@@ -83,3 +83,328 @@ proptest::proptest! {
         proptest::prop_assert_eq!(i.to_string().to_uppercase().parse::<Interval>().unwrap(), i);
     }
 }
+
+// ---- ArrEventRow: one row an event, the columns each kind reads ----
+
+mod arr_rows {
+    use chrono::NaiveDate;
+    use revops::arr::{
+        events_from_rows, ArrBook, ArrError, ArrEventRow, ArrPolicy, ColumnProblem, DiscountOff, EventKind,
+        EventKindName as K, EventProblem, Interval, MrrDiscount, SubscriptionEvent as Ev,
+    };
+    use revops::calendar::Month;
+    use revops::money::{InMemoryFxRates, Percent};
+    use revops::{Currency, Error, Money};
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    fn blank(id: &str, kind: K) -> ArrEventRow {
+        ArrEventRow {
+            id: id.into(),
+            customer: "acme".into(),
+            subscription: "main".into(),
+            date: day(1, 5),
+            sequence: None,
+            recorded_on: None,
+            kind,
+            currency: None,
+            price: None,
+            interval: None,
+            trial_until: None,
+            paid_through: None,
+            percent_off: None,
+            amount_off: None,
+            forever: None,
+        }
+    }
+
+    fn priced(id: &str, kind: K) -> ArrEventRow {
+        ArrEventRow {
+            currency: Some(Currency::USD),
+            price: Some("100.00".parse().unwrap()),
+            interval: Some(Interval::Month),
+            ..blank(id, kind)
+        }
+    }
+
+    /// The error of a lone `row`, which must be on row 1 (or, after a good row, row 2).
+    fn arr_error(row: ArrEventRow) -> ArrError {
+        let err = events_from_rows(&[priced("ok", K::Start), row]).unwrap_err();
+        assert_eq!(err.row, 2);
+        match *err.error {
+            Error::Arr(e) => e,
+            other => panic!("not an arr error: {other:?}"),
+        }
+    }
+
+    fn column(kind: K, column: &'static str, problem: ColumnProblem) -> ArrError {
+        ArrError::Column { kind: kind.as_str(), column, problem }
+    }
+
+    #[test]
+    fn every_kind_converts_with_the_columns_it_needs() {
+        let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+        let rows = [
+            ArrEventRow { trial_until: Some(day(2, 5)), sequence: Some(7), ..priced("e1", K::Start) },
+            ArrEventRow { interval: Some(Interval::Months(36)), ..priced("e2", K::Change) },
+            ArrEventRow { recorded_on: Some(day(1, 4)), ..priced("e3", K::Renew) },
+            ArrEventRow { paid_through: Some(day(3, 1)), ..blank("e4", K::Cancel) },
+            blank("e5", K::Cancel),
+            blank("e6", K::Pause),
+            blank("e7", K::Resume),
+            ArrEventRow {
+                percent_off: Some("20%".parse().unwrap()),
+                forever: Some(true),
+                ..blank("e8", K::DiscountStart)
+            },
+            ArrEventRow {
+                amount_off: Some("5".parse().unwrap()),
+                currency: Some(Currency::USD),
+                ..blank("e9", K::DiscountStart)
+            },
+            blank("e10", K::DiscountEnd),
+        ];
+        let events = events_from_rows(&rows).unwrap();
+        let kinds: Vec<EventKind> = events.iter().map(|e| e.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(day(2, 5)) },
+                EventKind::Change { price: usd("100"), interval: Interval::Months(36) },
+                EventKind::Renew { price: usd("100"), interval: Interval::Month },
+                EventKind::Cancel { paid_through: Some(day(3, 1)) },
+                EventKind::Cancel { paid_through: None },
+                EventKind::Pause,
+                EventKind::Resume,
+                EventKind::DiscountStart(MrrDiscount {
+                    off: DiscountOff::Percent(Percent::from_fraction("0.2".parse().unwrap())),
+                    forever: true
+                }),
+                EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(usd("5")), forever: false }),
+                EventKind::DiscountEnd,
+            ]
+        );
+        assert_eq!((events[0].sequence, events[1].sequence), (7, 0));
+        assert_eq!(events[2].recorded_on, Some(day(1, 4)));
+    }
+
+    #[test]
+    fn a_priced_kind_without_currency_price_or_interval_names_the_column() {
+        for kind in [K::Start, K::Change, K::Renew] {
+            let no = |f: fn(&mut ArrEventRow)| {
+                let mut r = priced("x", kind);
+                f(&mut r);
+                arr_error(r)
+            };
+            assert_eq!(no(|r| r.currency = None), column(kind, "currency", ColumnProblem::Missing));
+            assert_eq!(no(|r| r.price = None), column(kind, "price", ColumnProblem::Missing));
+            assert_eq!(no(|r| r.interval = None), column(kind, "interval", ColumnProblem::Missing));
+        }
+    }
+
+    #[test]
+    fn a_column_the_kind_does_not_read_is_refused_by_name() {
+        let cases: Vec<(ArrEventRow, K, &str)> = vec![
+            (ArrEventRow { paid_through: Some(day(2, 1)), ..priced("x", K::Start) }, K::Start, "paid_through"),
+            (ArrEventRow { forever: Some(true), ..priced("x", K::Start) }, K::Start, "forever"),
+            (ArrEventRow { trial_until: Some(day(2, 1)), ..priced("x", K::Change) }, K::Change, "trial_until"),
+            (ArrEventRow { percent_off: Some(Percent::ZERO), ..priced("x", K::Renew) }, K::Renew, "percent_off"),
+            (ArrEventRow { price: Some(1.into()), ..blank("x", K::Cancel) }, K::Cancel, "price"),
+            (ArrEventRow { currency: Some(Currency::USD), ..blank("x", K::Pause) }, K::Pause, "currency"),
+            (ArrEventRow { interval: Some(Interval::Year), ..blank("x", K::Resume) }, K::Resume, "interval"),
+            (ArrEventRow { amount_off: Some(1.into()), ..blank("x", K::DiscountEnd) }, K::DiscountEnd, "amount_off"),
+            (
+                ArrEventRow { paid_through: Some(day(2, 1)), ..blank("x", K::DiscountEnd) },
+                K::DiscountEnd,
+                "paid_through",
+            ),
+            // a percent discount has no use for an amount, nor for a currency
+            (
+                ArrEventRow {
+                    percent_off: Some(Percent::ZERO),
+                    amount_off: Some(1.into()),
+                    ..blank("x", K::DiscountStart)
+                },
+                K::DiscountStart,
+                "amount_off",
+            ),
+            (
+                ArrEventRow {
+                    percent_off: Some(Percent::ZERO),
+                    currency: Some(Currency::EUR),
+                    ..blank("x", K::DiscountStart)
+                },
+                K::DiscountStart,
+                "currency",
+            ),
+            (
+                ArrEventRow {
+                    amount_off: Some(1.into()),
+                    currency: Some(Currency::EUR),
+                    price: Some(1.into()),
+                    ..blank("x", K::DiscountStart)
+                },
+                K::DiscountStart,
+                "price",
+            ),
+        ];
+        for (row, kind, name) in cases {
+            assert_eq!(arr_error(row), column(kind, name, ColumnProblem::Unused), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_discount_without_its_amount_or_currency_names_the_column() {
+        assert_eq!(
+            arr_error(blank("x", K::DiscountStart)),
+            column(K::DiscountStart, "percent_off or amount_off", ColumnProblem::Missing)
+        );
+        assert_eq!(
+            arr_error(ArrEventRow { amount_off: Some(1.into()), ..blank("x", K::DiscountStart) }),
+            column(K::DiscountStart, "currency", ColumnProblem::Missing)
+        );
+    }
+
+    #[test]
+    fn values_the_book_would_refuse_are_refused_on_their_row() {
+        let problem = |row| match arr_error(row) {
+            ArrError::InvalidEvent { problem, .. } => *problem,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(problem(ArrEventRow { id: String::new(), ..blank("x", K::Pause) }), EventProblem::EmptyId("id"));
+        assert_eq!(
+            problem(ArrEventRow { customer: String::new(), ..blank("x", K::Pause) }),
+            EventProblem::EmptyId("customer")
+        );
+        assert_eq!(
+            problem(ArrEventRow { subscription: String::new(), ..blank("x", K::Pause) }),
+            EventProblem::EmptyId("subscription")
+        );
+        assert_eq!(
+            problem(ArrEventRow { price: Some("-1".parse().unwrap()), ..priced("x", K::Change) }),
+            EventProblem::NegativePrice(Money::parse("-1", Currency::USD).unwrap())
+        );
+        let p150: Percent = "150%".parse().unwrap();
+        assert_eq!(
+            problem(ArrEventRow { percent_off: Some(p150), ..blank("x", K::DiscountStart) }),
+            EventProblem::DiscountOutOfRange(p150)
+        );
+        assert_eq!(
+            problem(ArrEventRow {
+                amount_off: Some("-5".parse().unwrap()),
+                currency: Some(Currency::USD),
+                ..blank("x", K::DiscountStart)
+            }),
+            EventProblem::NegativeDiscount(Money::parse("-5", Currency::USD).unwrap())
+        );
+    }
+
+    #[test]
+    fn the_error_message_names_row_kind_and_column() {
+        let err =
+            events_from_rows(&[ArrEventRow { paid_through: Some(day(2, 1)), ..priced("x", K::Start) }]).unwrap_err();
+        assert_eq!(err.to_string(), r#"row 1: a start row has no use for column "paid_through""#);
+    }
+
+    const CSV: &str = "\
+id,customer,subscription,date,sequence,recorded_on,kind,currency,price,interval,trial_until,paid_through,percent_off,amount_off,forever
+e1,acme,main,2026-01-05,,,start,USD,100.00,month,2026-02-05,,,,
+e2,acme,main,2026-02-10,1768899600,2026-02-09,change,USD,1200,year,,,,,
+e3,acme,main,2026-03-01,,,discount_start,,,,,,10%,,true
+e4,acme,main,2026-04-01,,,discount_end,,,,,,,,
+e5,beta,main,2026-01-15,,,start,JPY,12000,3 Months,,,,,
+e6,beta,main,2026-02-15,,,discount_start,JPY,500,,,,,500,
+e7,beta,main,2026-03-15,,,pause,,,,,,,,
+";
+
+    fn read(csv: &str) -> Result<Vec<ArrEventRow>, csv::Error> {
+        csv::Reader::from_reader(csv.as_bytes()).deserialize().collect()
+    }
+
+    #[test]
+    fn a_csv_export_reads_row_by_row_and_names_the_bad_row() {
+        let rows = read(CSV).unwrap();
+        let err = events_from_rows(&rows).unwrap_err();
+        // e6 gives a price to a discount
+        assert_eq!(err.to_string(), r#"row 6: a discount_start row has no use for column "price""#);
+        let fixed = CSV.replace("discount_start,JPY,500,,", "discount_start,JPY,,,");
+        let events = events_from_rows(&read(&fixed).unwrap()).unwrap();
+        assert_eq!(events.len(), 7);
+        assert_eq!(
+            events[4].kind,
+            EventKind::Start {
+                price: Money::parse("12000", Currency::JPY).unwrap(),
+                interval: Interval::Months(3),
+                trial_until: None
+            }
+        );
+        // the rows build a book (acme's; beta's yen would need rates)
+        let (jan, apr) = (Month::new(2026, 1).unwrap(), Month::new(2026, 4).unwrap());
+        let fx = InMemoryFxRates::new();
+        let book = ArrBook::build(&events[..4], ArrPolicy::default(), Currency::USD, jan..=apr, &fx).unwrap();
+        assert_eq!(book.customer_arr("acme", apr).unwrap(), Some(Money::parse("1200", Currency::USD).unwrap()));
+        // $1,200 a year, the discount ended
+    }
+
+    #[test]
+    fn a_kind_the_csv_does_not_know_is_the_readers_error() {
+        let bad = CSV.replace("pause", "hibernate");
+        let err = read(&bad).unwrap_err();
+        assert!(err.to_string().contains("hibernate"), "{err}");
+    }
+
+    #[test]
+    fn events_round_trip_through_csv() {
+        let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+        let events = vec![
+            Ev::new(
+                "e1",
+                "acme",
+                "main",
+                day(1, 5),
+                EventKind::Start { price: usd("99.99"), interval: Interval::Months(12), trial_until: Some(day(1, 19)) },
+            )
+            .at(17),
+            Ev::change("e2", "acme", "main", day(2, 1), usd("150"), Interval::Quarter).recorded_on(day(1, 30)),
+            Ev::renew("e3", "acme", "main", day(6, 1), usd("1500"), Interval::Year),
+            Ev::new(
+                "e4",
+                "acme",
+                "main",
+                day(3, 1),
+                EventKind::DiscountStart(MrrDiscount {
+                    off: DiscountOff::Percent("12.5%".parse().unwrap()),
+                    forever: false,
+                }),
+            ),
+            Ev::new(
+                "e5",
+                "acme",
+                "main",
+                day(3, 2),
+                EventKind::DiscountStart(MrrDiscount {
+                    off: DiscountOff::Amount(Money::parse("3", Currency::EUR).unwrap()),
+                    forever: true,
+                }),
+            ),
+            Ev::new("e6", "acme", "main", day(4, 1), EventKind::DiscountEnd),
+            Ev::new("e7", "acme", "main", day(4, 2), EventKind::Pause),
+            Ev::new("e8", "acme", "main", day(4, 3), EventKind::Resume),
+            Ev::cancel("e9", "acme", "main", day(5, 1), Some(day(6, 1))),
+            Ev::cancel("e10", "acme", "main", day(5, 2), None),
+        ];
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for e in &events {
+            out.serialize(ArrEventRow::from(e)).unwrap();
+        }
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert!(text.contains(",12 months,"), "{text}");
+        assert_eq!(events_from_rows(&read(&text).unwrap()).unwrap(), events);
+        // and through JSON
+        let rows: Vec<ArrEventRow> = events.iter().map(ArrEventRow::from).collect();
+        let back: Vec<ArrEventRow> = serde_json::from_str(&serde_json::to_string(&rows).unwrap()).unwrap();
+        assert_eq!(events_from_rows(&back).unwrap(), events);
+    }
+}

@@ -25,6 +25,7 @@ mod log;
 mod metrics;
 mod persist;
 mod policy;
+mod rows;
 mod timeline;
 mod velocity;
 
@@ -39,4 +40,5 @@ pub use metrics::{
     QuickRatioPolicy, Retention,
 };
 pub use policy::{ArrPolicy, ChurnTiming, DiscountPolicy, FxRateDate, SamePeriodNewAndChurn, TrialPolicy};
+pub use rows::{events_from_rows, ArrEventRow, EventKindName};
 pub use velocity::{GrowthSignal, Milestone, MilestoneProgress, SignalThresholds, Velocity};
