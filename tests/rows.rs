@@ -408,3 +408,125 @@ e7,beta,main,2026-03-15,,,pause,,,,,,,,
         assert_eq!(events_from_rows(&back).unwrap(), events);
     }
 }
+
+// ---- DealRow: one row a CRM opportunity ----
+
+mod deal_rows {
+    use chrono::NaiveDate;
+    use revops::acquisition::{deals_from_rows, AcquisitionError, DealProblem, DealRow, Opportunity, Stage};
+    use revops::money::Percent;
+    use revops::{Currency, Error, Money};
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    fn won() -> DealRow {
+        DealRow {
+            id: "006A".into(),
+            account: "acme".into(),
+            segment: "SMB".into(),
+            stage: Stage::ClosedWon,
+            currency: Currency::USD,
+            amount: "12000".parse().unwrap(),
+            created: day(1, 5),
+            closed: Some(day(3, 2)),
+            competitor: Some("globex".into()),
+            discount: Some("15%".parse().unwrap()),
+            probability: None,
+        }
+    }
+
+    fn open() -> DealRow {
+        DealRow { stage: Stage::Proposal, closed: None, probability: Some("40%".parse().unwrap()), ..won() }
+    }
+
+    fn acq_error(row: DealRow) -> AcquisitionError {
+        let err = deals_from_rows(&[won(), row]).unwrap_err();
+        assert_eq!(err.row, 2);
+        match *err.error {
+            Error::Acquisition(e) => e,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn problem(row: DealRow) -> DealProblem {
+        match acq_error(row) {
+            AcquisitionError::InvalidDeal { problem, .. } => problem,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn closed_deals_default_their_probability_and_open_ones_keep_theirs() {
+        let lost = DealRow { stage: Stage::ClosedLost, ..won() };
+        let deals = deals_from_rows(&[won(), lost, open()]).unwrap();
+        let p: Vec<String> = deals.iter().map(|d| d.probability.to_string()).collect();
+        assert_eq!(p, ["100%", "0%", "40%"]);
+        assert_eq!(deals[0].amount, Money::parse("12000", Currency::USD).unwrap());
+        assert_eq!(deals[0].discount, "15%".parse::<Percent>().unwrap());
+        assert_eq!(deals[2].closed, None);
+        let no_discount = DealRow { discount: None, competitor: Some(String::new()), ..won() };
+        let d = no_discount.to_opportunity().unwrap();
+        assert_eq!((d.discount, d.competitor), (Percent::ZERO, None));
+    }
+
+    #[test]
+    fn every_refusal_names_the_row_and_the_problem() {
+        assert_eq!(problem(DealRow { id: String::new(), ..won() }), DealProblem::Empty("id"));
+        assert_eq!(problem(DealRow { account: String::new(), ..won() }), DealProblem::Empty("account"));
+        assert_eq!(
+            problem(DealRow { amount: "-1".parse().unwrap(), ..won() }),
+            DealProblem::NegativeAmount(Money::parse("-1", Currency::USD).unwrap())
+        );
+        assert_eq!(
+            problem(DealRow { closed: None, ..won() }),
+            DealProblem::MissingColumn { stage: Stage::ClosedWon, column: "closed" }
+        );
+        assert_eq!(
+            problem(DealRow { closed: Some(day(3, 1)), ..open() }),
+            DealProblem::UnusedColumn { stage: Stage::Proposal, column: "closed" }
+        );
+        assert_eq!(
+            problem(DealRow { probability: None, ..open() }),
+            DealProblem::MissingColumn { stage: Stage::Proposal, column: "probability" }
+        );
+        assert_eq!(
+            problem(DealRow { closed: Some(day(1, 4)), ..won() }),
+            DealProblem::ClosedBeforeCreated { created: day(1, 5), closed: day(1, 4) }
+        );
+        for (row, what) in [
+            (DealRow { discount: Some("101%".parse().unwrap()), ..won() }, "discount"),
+            (DealRow { probability: Some("-5%".parse().unwrap()), ..open() }, "win probability"),
+        ] {
+            assert!(matches!(acq_error(row), AcquisitionError::OutOfRange { what: w, .. } if w == what));
+        }
+    }
+
+    const CSV: &str = "\
+id,account,segment,stage,currency,amount,created,closed,competitor,discount,probability
+006A,acme,SMB,ClosedWon,USD,12000,2026-01-05,2026-03-02,globex,15%,
+006B,initech,Enterprise,ClosedLost,EUR,90000.50,2026-01-10,2026-04-01,,,
+006C,hooli,Enterprise,Negotiation,JPY,5000000,2026-02-01,,globex,5%,60%
+";
+
+    fn read(csv: &str) -> Result<Vec<DealRow>, csv::Error> {
+        csv::Reader::from_reader(csv.as_bytes()).deserialize().collect()
+    }
+
+    #[test]
+    fn a_crm_export_reads_and_round_trips_through_csv() {
+        let deals: Vec<Opportunity> = deals_from_rows(&read(CSV).unwrap()).unwrap();
+        assert_eq!(deals.len(), 3);
+        assert_eq!(deals[2].amount, Money::parse("5000000", Currency::JPY).unwrap());
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for d in &deals {
+            out.serialize(DealRow::from(d)).unwrap();
+        }
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert_eq!(deals_from_rows(&read(&text).unwrap()).unwrap(), deals);
+        // a bad row is named by its number among the data rows
+        let bad = CSV.replace("Negotiation,JPY,5000000,2026-02-01,,", "Negotiation,JPY,5000000,2026-02-01,2026-03-01,");
+        assert_eq!(deals_from_rows(&read(&bad).unwrap()).unwrap_err().row, 3);
+    }
+}
