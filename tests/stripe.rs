@@ -305,6 +305,20 @@ fn an_update_without_previous_attributes_is_read_as_everything_changed() {
     );
 }
 
+// ---- paused, resumed ----
+
+#[test]
+fn paused_and_resumed_are_pause_and_resume_on_the_day_of_the_event() {
+    for (kind, want) in
+        [("customer.subscription.paused", EventKind::Pause), ("customer.subscription.resumed", EventKind::Resume)]
+    {
+        let mut v = webhook(kind, legacy_subscription(), None);
+        v["created"] = json!(unix(2026, 4, 2));
+        let out = events(&v);
+        assert_eq!((out[0].date, &out[0].kind), (NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(), &want));
+    }
+}
+
 // ---- deleted ----
 
 #[test]

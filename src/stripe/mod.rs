@@ -17,6 +17,7 @@
 //! |---|---|
 //! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel. A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
 //! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
 //! | `invoice.paid` with `billing_reason` `subscription_cycle` | Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
 //! | anything else | [`Mapped::Ignored`] with [`Ignored::UnknownType`]: not an error, so one endpoint can receive every event. |
@@ -144,6 +145,8 @@ pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
         "customer.subscription.created" => m.created(m.subscription()?),
         "customer.subscription.updated" => m.updated(m.subscription()?),
         "customer.subscription.deleted" => m.deleted(m.subscription()?),
+        "customer.subscription.paused" => m.on_event_day(m.subscription()?, EventKind::Pause),
+        "customer.subscription.resumed" => m.on_event_day(m.subscription()?, EventKind::Resume),
         "invoice.paid" => m.invoice_paid(m.invoice()?),
         other => Ok(Mapped::Ignored(Ignored::UnknownType(other.to_string()))),
     }
@@ -294,6 +297,12 @@ impl Mapper<'_> {
         let date = self.day(field, at)?;
         let cancel = EventKind::Cancel { paid_through: None };
         Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), date, cancel)?]))
+    }
+
+    /// One event of `kind` on the day of the webhook.
+    fn on_event_day(&self, s: &Subscription, kind: EventKind) -> Result<Mapped, StripeError> {
+        let today = self.day("created", self.event.created)?;
+        Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), today, kind)?]))
     }
 
     /// The cancellation a subscription set to cancel is waiting for.

@@ -152,6 +152,7 @@ mod stripe {
             wrap("customer.subscription.created", &legacy, Value::Null),
             wrap("customer.subscription.updated", &legacy, json!({"items": {}, "discount": null, "cancel_at": 1})),
             wrap("customer.subscription.deleted", &fixture("subscription.json"), Value::Null),
+            wrap("customer.subscription.paused", &legacy, Value::Null),
             wrap("invoice.paid", &invoice, Value::Null),
             wrap("invoice.paid", &fixture("invoice.json"), Value::Null),
         ]
