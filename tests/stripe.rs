@@ -118,6 +118,31 @@ fn a_trial_ending_after_the_start_is_a_trial() {
 }
 
 #[test]
+fn a_trial_ended_early_or_extended_restarts_on_the_day_of_the_event() {
+    let mut s = legacy_subscription();
+    s["start_date"] = json!(unix(2026, 1, 5));
+    s["trial_end"] = json!(unix(2026, 1, 12)); // ended early, on the 12th
+    s["discount"] = json!({"id": "di_1", "coupon": fixture("coupon.json")});
+    let mut v = webhook(
+        "customer.subscription.updated",
+        s.clone(),
+        Some(json!({"trial_end": unix(2026, 1, 19), "status": "trialing"})),
+    );
+    v["created"] = json!(unix(2026, 1, 12));
+    let out = events(&v);
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 1, 12).unwrap());
+    assert_eq!(out[0].kind, EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None });
+    assert!(matches!(out[1].kind, EventKind::DiscountStart(_))); // restated: a start clears it
+
+    s["trial_end"] = json!(unix(2026, 2, 5)); // extended to February 5th
+    let mut v = webhook("customer.subscription.updated", s, Some(json!({"trial_end": unix(2026, 1, 19)})));
+    v["created"] = json!(unix(2026, 1, 12));
+    assert!(
+        matches!(kinds(&v)[0], EventKind::Start { trial_until: Some(t), .. } if t == NaiveDate::from_ymd_opt(2026, 2, 5).unwrap())
+    );
+}
+
+#[test]
 fn an_incomplete_subscription_waits_for_its_first_payment() {
     let mut s = legacy_subscription();
     s["status"] = json!("incomplete");

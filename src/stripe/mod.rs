@@ -16,7 +16,7 @@
 //! | Stripe event | ARR events |
 //! |---|---|
 //! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel. A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
-//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
 //! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
 //! | `invoice.paid` with `billing_reason` `subscription_cycle` | Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
@@ -233,9 +233,14 @@ impl Mapper<'_> {
         self.start(s).map(Mapped::Events)
     }
 
-    /// A start with its discount and a pending cancellation, if any.
+    /// A start on the subscription's start date.
     fn start(&self, s: &Subscription) -> Result<Vec<SubscriptionEvent>, StripeError> {
         let date = self.day("start_date", s.start_date.unwrap_or(s.created))?;
+        self.start_on(s, date)
+    }
+
+    /// A start on `date` with its discount and a pending cancellation, if any.
+    fn start_on(&self, s: &Subscription, date: NaiveDate) -> Result<Vec<SubscriptionEvent>, StripeError> {
         let (price, interval) = self.price(s)?;
         let trial_until = match s.trial_end {
             Some(t) => Some(self.day("trial_end", t)?).filter(|t| *t > date),
@@ -267,6 +272,10 @@ impl Mapper<'_> {
             return self.start(s).map(Mapped::Events);
         }
         let today = self.day("created", self.event.created)?;
+        if changed.trial_end {
+            // the trial ended early or was extended: only a start sets a trial's end
+            return self.start_on(s, today).map(Mapped::Events);
+        }
         let customer = s.customer.id();
         let pending = self.pending_cancel(s)?;
         let mut out = Vec::new();

@@ -82,6 +82,9 @@ pub struct PreviousAttributes {
     /// `discounts` changed.
     #[serde(default, deserialize_with = "present")]
     pub discounts: bool,
+    /// `trial_end` changed (a trial ended early or extended).
+    #[serde(default, deserialize_with = "present")]
+    pub trial_end: bool,
     /// The status before, when it changed (`"incomplete"` when the first payment just
     /// succeeded).
     #[serde(default)]
@@ -89,8 +92,8 @@ pub struct PreviousAttributes {
 }
 
 impl PreviousAttributes {
-    /// Everything the mapping reads changed: what an `*.updated` event without
-    /// `previous_attributes` is taken to say.
+    /// Everything the mapping reads changed, but the trial's end: what an `*.updated` event
+    /// without `previous_attributes` is taken to say.
     pub const ALL: PreviousAttributes = PreviousAttributes {
         items: true,
         plan: true,
@@ -99,6 +102,7 @@ impl PreviousAttributes {
         cancel_at: true,
         discount: true,
         discounts: true,
+        trial_end: false,
         status: None,
     };
 }
