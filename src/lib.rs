@@ -101,6 +101,19 @@ pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};
 pub use money::{Currency, FxRates, Money, MoneyError, Percent, RoundingStrategy};
 
+// The main type of each engine, flat at the root (`revops::ArrBook`); everything else stays in
+// its module, where the module's docs explain it.
+pub use acquisition::IdealCustomerProfile;
+pub use arr::{ArrBook, ArrBridge, ArrPolicy, Movements, SubscriptionEvent};
+pub use billing::{ArLedger, Invoice, Receivable};
+pub use coordinator::{ExecutiveSnapshot, SnapshotConfig};
+pub use forecast::{AutoEts, Ensemble, EtsSpec, Prediction};
+pub use ledger::{JournalEntry, LedgerSink};
+pub use pricing::{PriceBook, PricedQuote, Quote};
+pub use retention::{BgNbd, GammaGamma, KaplanMeier, ShiftedBetaGeometric};
+pub use revrec::{Contract, ContractSchedule};
+pub use stats::{LogisticModel, LogisticSpec};
+
 /// The types most callers need, in one import: `use revops::prelude::*;`.
 pub mod prelude {
     pub use crate::calendar::{
