@@ -65,7 +65,7 @@ pub struct Opportunity {
 impl Opportunity {
     /// Days from creation to close of a won opportunity, or the error that says why there is no
     /// such number (no close date, or a close before creation).
-    fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
+    pub(crate) fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
         let closed = self.closed.ok_or_else(|| AcquisitionError::MissingCloseDate(self.id.clone()))?;
         if closed < self.created {
             return Err(AcquisitionError::ClosedBeforeCreated {
