@@ -6,26 +6,10 @@
 //! ```text
 //! cargo run --release --example retention_compare
 //! ```
-use std::time::Instant;
-
+#[path = "common/compare_io.rs"]
+mod compare_io;
+use compare_io::{line, timed};
 use revops::retention::{log_rank, BgNbd, GammaGamma, KaplanMeier, Rfm, SpendObservation, Subject};
-
-fn line(key: &str, values: impl IntoIterator<Item = f64>) {
-    let v: Vec<String> = values.into_iter().map(|x| format!("{x:e}")).collect();
-    println!("{key} {}", v.join(" "));
-}
-
-/// The best of `repeat` runs of `f`, in seconds, and its last result.
-fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..repeat.max(1) {
-        let t = Instant::now();
-        out = Some(f());
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    (best, out.expect("at least one run"))
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // CDNOW: customer id, frequency, recency, T (weeks), mean repeat spend
