@@ -1,3 +1,5 @@
+use chrono::NaiveDate;
+
 use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
 
@@ -32,6 +34,20 @@ pub enum AcquisitionError {
         what: &'static str,
         /// The value given.
         value: Percent,
+    },
+    /// A won opportunity without a close date: its sales cycle is unknown (it used to count as
+    /// a 0-day cycle).
+    #[error("won opportunity {0} has no close date, so its sales cycle is unknown")]
+    MissingCloseDate(String),
+    /// An opportunity that closes before it was created (its cycle used to be clamped to 0).
+    #[error("opportunity {opportunity} closes on {closed}, before it was created on {created}")]
+    ClosedBeforeCreated {
+        /// The opportunity's id.
+        opportunity: String,
+        /// Created.
+        created: NaiveDate,
+        /// Closed.
+        closed: NaiveDate,
     },
     /// A score that overflows: weights or signal strengths whose total is not finite.
     #[error("{0} overflows: the weights or strengths are too large")]

@@ -14,8 +14,8 @@ use crate::arr::{
 use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
 use crate::calendar::{Month, Period, Quarter};
 use crate::forecast::{
-    auto_ets, milestone_eta, monte_carlo_close, CloseDistribution, Forecast, ForecastCategory, MilestoneEta,
-    PipelineDeal,
+    milestone_eta, monte_carlo_close, CloseDistribution, Ensemble, Forecast, ForecastCategory, Forecaster,
+    MilestoneEta, PipelineDeal,
 };
 use crate::money::{Currency, Money};
 
@@ -115,7 +115,7 @@ pub struct ExecutiveSnapshot {
     pub arr_history: Vec<(Month, Money)>,
     /// Twelve-month ARR forecast with an 80% interval.
     pub arr_forecast: Forecast,
-    /// The forecast model.
+    /// The forecast model (the default ensemble and its members).
     pub forecast_model: String,
     /// Days sales outstanding over 90 days.
     pub dso: Option<f64>,
@@ -196,11 +196,11 @@ impl ExecutiveSnapshot {
         let pipeline_coverage = open_in_quarter.to_f64_lossy() / cfg.quarter_target.to_f64_lossy().max(1.0);
         let close = monte_carlo_close(src.pipeline, quarter, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
-        // ARR history (complete months) → AutoETS → forecast and milestone ETA
+        // ARR history (complete months) → the default ensemble → forecast and milestone ETA
         let arr_history: Vec<(Month, Money)> =
             (0..k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
         let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
-        let model = auto_ets(&series, 12)?;
+        let model = Ensemble::new(12).fit(&series)?;
         let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
         let history_money: Vec<Money> = arr_history.iter().map(|(_, m)| *m).collect();
         let last_month = arr_history.last().map(|(m, _)| *m).unwrap_or(Month::of(day));
@@ -267,7 +267,7 @@ impl ExecutiveSnapshot {
             quarter: close,
             arr_history,
             arr_forecast,
-            forecast_model: model.spec().to_string(),
+            forecast_model: model.name(),
             dso,
             on_time_rate: on_time.rate_by_amount,
             integrations,
