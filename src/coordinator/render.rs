@@ -274,8 +274,9 @@ impl ExecutiveSnapshot {
             (
                 "Legend",
                 format!("{level} prediction interval"),
-                format!("the range holding ARR with {level} probability ({}, {months} months)", self.forecast_model),
+                format!("the range the forecast gives ARR with {level} probability"),
             ),
+            ("Legend", "Forecast".into(), format!("{}, fitted to {months} months of ARR", self.forecast_model)),
         ]);
         rows
     }
@@ -341,7 +342,7 @@ impl ExecutiveSnapshot {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let as_money = |v: f64| Decimal::from_f64_retain(v).map(|d| Money::new(d.round_dp(2), self.currency));
         let ticks = match (as_money(lo), as_money(hi)) {
-            (Some(lo), Some(hi)) => axis_ticks(lo, hi, 7).unwrap_or_default(),
+            (Some(lo), Some(hi)) => axis_ticks(lo, hi, 9).unwrap_or_default(),
             _ => Vec::new(),
         };
         let (y_min, y_max) = match (ticks.first(), ticks.last()) {
@@ -412,7 +413,7 @@ impl ExecutiveSnapshot {
             );
         }
         // the legend: a swatch for each line and for the band, and what it means
-        let ly = h - 24.0;
+        let ly = h - 14.0;
         let level = xml(&self.level());
         let model = xml(&self.forecast_model);
         let entries: [(String, String); 4] = [
@@ -434,14 +435,15 @@ impl ExecutiveSnapshot {
                 milestone.clone(),
             ),
         ];
+        // two columns of two entries under the month labels
         let _ = writeln!(svg, r#"<g class="legend">"#);
-        let mut lx = left;
-        for (swatch, text) in &entries {
+        for (i, (swatch, text)) in entries.iter().enumerate() {
+            let lx = left + (w - left - right) / 2.0 * (i % 2) as f64;
+            let ly = ly - 22.0 * (1 - i / 2) as f64;
             let _ = writeln!(
                 svg,
                 r##"<g transform="translate({lx:.1},{ly:.1})">{swatch}<text x="34" y="4" fill="#333">{text}</text></g>"##
             );
-            lx += 44.0 + 6.5 * text.chars().count() as f64;
         }
         let _ = writeln!(svg, "</g>");
         svg.push_str("</svg>\n");
