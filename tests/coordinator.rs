@@ -327,6 +327,12 @@ fn a_renewal_at_a_higher_price_is_new_arr_for_the_increase_only() {
 }
 
 /// Money axis ticks: (low, high, at most) → round ticks covering the range, and their labels.
+///
+/// Reference: matplotlib 3.11.2, `MaxNLocator(nbins=max - 1, steps=[1, 2, 2.5, 5, 10])
+/// .tick_values(low, high)` gives the same ticks for every row but one. For -3..7 in 6 it gives
+/// -4, -2, …, 8 (seven ticks): its `nbins` bounds the intervals inside the data, while
+/// `axis_ticks` bounds every tick it returns, the covering ends included, so it takes the next
+/// step, 2.5.
 #[test]
 fn axis_ticks_are_round_figures_covering_the_range() {
     use revops::coordinator::{axis_label, axis_ticks};

@@ -1,5 +1,6 @@
 //! Alert rules as data: metric, comparison, threshold, severity and cool-down, evaluated
-//! deterministically, each alert explaining itself.
+//! deterministically. A fired alert is typed data (the condition, the reading, the reading
+//! before, how many months it has held); [`Alert::sentence`] renders it for a person.
 
 use std::collections::BTreeMap;
 
@@ -93,6 +94,11 @@ fn describe(c: Comparison) -> &'static str {
 /// Evaluate rules in order against named metrics as of a date. A rule naming a metric that is
 /// not there is an error (a typo should not silently never fire); a rule still cooling down
 /// does not fire.
+///
+/// Every rule's reading is remembered in `state`, fired or not, cooling down or not: the next
+/// alert says whether the metric fell or rose since, and for how many calendar months the
+/// condition has held without a break (a reading that does not hold, NaN included, ends the
+/// run).
 ///
 /// # Errors
 /// [`CoordinatorError::UnknownMetric`]. All or nothing: on an error `state` is left as it was,
