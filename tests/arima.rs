@@ -6,18 +6,7 @@
 //! CSS-ML, `.predict(h, level=[80, 95])`) on AirPassengers (statsforecast.utils), austourists
 //! and oildata (fpp2, as embedded in statsmodels 0.15.0's tests).
 
-use revops::forecast::{ArimaSpec, AutoArima, ForecastError, Forecaster, Method};
-
-/// Standard normal draws by Box–Muller (the crate's rand has no distributions).
-mod rand_distr_free {
-    use rand::{Rng, RngExt};
-
-    pub fn normal(rng: &mut impl Rng) -> f64 {
-        let u: f64 = rng.random::<f64>().max(1e-300);
-        let v: f64 = rng.random();
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
+use revops::forecast::{ArimaSpec, AutoArima, ForecastError, Method};
 
 fn public_series(name: &str) -> Vec<f64> {
     let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));

@@ -8,7 +8,7 @@
 //! a season above 12, then refits the best by CSS-ML.
 
 use super::arima::validate;
-use super::arima_tests::{is_constant, ndiffs, nsdiffs};
+use super::arima_diffs::{is_constant, ndiffs, nsdiffs};
 use super::prediction::{Forecaster, Method};
 use super::{ArimaModel, ArimaProblem, ArimaSpec, ForecastError};
 use crate::limits::{self, MAX_SEASON};

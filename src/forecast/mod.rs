@@ -6,6 +6,10 @@
 //!   [`EtsModel::forecast`] gives intervals (analytic for linear models, seeded simulation
 //!   otherwise). Constant series, zeros under multiplicative forms, short and non-finite series
 //!   are handled or refused explicitly, never with NaN output.
+//! - [`ArimaSpec::fit`] estimates a seasonal ARIMA by conditional sum of squares, then exact
+//!   likelihood (statsforecast's "CSS-ML"); [`AutoArima`] chooses the differences (KPSS, seasonal
+//!   strength) and the orders by the stepwise search of Hyndman & Khandakar (2008);
+//!   [`ArimaModel::predict`] gives analytic intervals.
 //! - [`accuracy`], [`interval_score`], [`backtest`], [`accuracy_by_lead`].
 //! - [`pipeline_forecast`] (weighted, categories, rollups) and [`monte_carlo_close`].
 //! - [`milestone_eta`].
@@ -13,8 +17,8 @@
 mod accuracy;
 mod arima;
 mod arima_auto;
+mod arima_diffs;
 mod arima_kalman;
-mod arima_tests;
 mod baseline;
 mod cv;
 mod ensemble;
