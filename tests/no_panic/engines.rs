@@ -774,6 +774,9 @@ mod json {
             fuzz(&arima_models()[1].spec(), &picks, |s: ArimaSpec| {
                 let _ = (s.fit(&y), s.coefficients(), s.to_string());
             });
+            fuzz(&AutoArima::new(4), &picks, |a: AutoArima| {
+                let _ = a.fit(&y[..24]);
+            });
             fuzz(&ets_models()[1].spec(), &picks, |s: EtsSpec| {
                 let _ = (s.admissible(&y), s.fit(&y));
             });
