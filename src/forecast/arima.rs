@@ -1,4 +1,4 @@
-//! Seasonal ARIMA(p,d,q)(P,D,Q)[m] with a mean or drift, estimated as statsforecast's and R's
+//! Seasonal ARIMA(p,d,q)(P,D,Q)\[m\] with a mean or drift, estimated as statsforecast's and R's
 //! `arima` do by default ("CSS-ML"): the conditional sum of squares gives the start, then the
 //! exact Gaussian likelihood (Kalman filter on the state-space form) is maximised over the AR
 //! coefficients transformed to stationarity (partial autocorrelations), the MA coefficients and
@@ -19,7 +19,7 @@ use crate::limits::{self, MAX_SEASON};
 /// cube of it.
 pub const MAX_ARIMA_STATE: usize = 120;
 
-/// An ARIMA model form: ARIMA(p,d,q)(P,D,Q)[m], with or without a constant.
+/// An ARIMA model form: ARIMA(p,d,q)(P,D,Q)\[m\], with or without a constant.
 ///
 /// The constant is the mean when there is no difference (`d + D = 0`) and the drift (the mean
 /// step per period) with one difference (`d + D = 1`); with two or more differences a constant
