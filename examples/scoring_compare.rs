@@ -6,8 +6,9 @@
 //! cargo run --release --example scoring_compare                       # breast cancer
 //! cargo run --release --example scoring_compare -- splitmix 100000 32 # the fit at scale, timed
 //! ```
-use std::time::Instant;
-
+#[path = "common/compare_io.rs"]
+mod compare_io;
+use compare_io::{line, timed};
 use revops::stats::{standardisation, IsotonicCalibrator, LogisticSpec, PlattCalibrator};
 
 /// splitmix64's output at `k` as a uniform in [0, 1).
@@ -32,23 +33,6 @@ fn splitmix_design(n: usize, p: usize) -> (Vec<f64>, Vec<bool>) {
         })
         .collect();
     (rows, labels)
-}
-
-fn line(key: &str, values: impl IntoIterator<Item = f64>) {
-    let v: Vec<String> = values.into_iter().map(|x| format!("{x:e}")).collect();
-    println!("{key} {}", v.join(" "));
-}
-
-/// The best of `repeat` runs of `f`, in seconds, and its last result.
-fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..repeat.max(1) {
-        let t = Instant::now();
-        out = Some(f());
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    (best, out.expect("at least one run"))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

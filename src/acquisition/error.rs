@@ -58,10 +58,54 @@ pub enum AcquisitionError {
     /// Amounts in different currencies combined.
     #[error("amounts in {0} and {1} cannot be combined; convert first")]
     MixedCurrencies(Currency, Currency),
+    /// A deal row (see [`DealRow`](super::DealRow)) that is not a valid opportunity.
+    #[error("deal {deal:?}: {problem}")]
+    InvalidDeal {
+        /// The deal's id.
+        deal: String,
+        /// What is wrong.
+        problem: DealProblem,
+    },
     /// Fitting failed.
     #[error(transparent)]
     Stats(#[from] StatsError),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+}
+
+/// What is wrong with a deal row.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DealProblem {
+    /// An empty id or account.
+    #[error("its {0} is empty")]
+    Empty(&'static str),
+    /// A negative amount.
+    #[error("its amount {0} is negative")]
+    NegativeAmount(crate::money::Money),
+    /// A column the deal's stage needs that is empty.
+    #[error("a {stage:?} deal needs column {column:?}")]
+    MissingColumn {
+        /// The stage.
+        stage: super::Stage,
+        /// The column.
+        column: &'static str,
+    },
+    /// A column with a value the deal's stage has no use for.
+    #[error("a {stage:?} deal has no use for column {column:?}")]
+    UnusedColumn {
+        /// The stage.
+        stage: super::Stage,
+        /// The column.
+        column: &'static str,
+    },
+    /// A close date before the creation date.
+    #[error("it closed on {closed}, before it was created on {created}")]
+    ClosedBeforeCreated {
+        /// Created.
+        created: chrono::NaiveDate,
+        /// Closed.
+        closed: chrono::NaiveDate,
+    },
 }

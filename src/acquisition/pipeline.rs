@@ -65,7 +65,7 @@ pub struct Opportunity {
 impl Opportunity {
     /// Days from creation to close of a won opportunity, or the error that says why there is no
     /// such number (no close date, or a close before creation).
-    fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
+    pub(crate) fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
         let closed = self.closed.ok_or_else(|| AcquisitionError::MissingCloseDate(self.id.clone()))?;
         if closed < self.created {
             return Err(AcquisitionError::ClosedBeforeCreated {
@@ -123,6 +123,35 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 
 /// Sales velocity per segment, in segment order. Segments with no won deal are skipped (their
 /// velocity is undefined, not zero).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{sales_velocity, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let opp = |id: &str, stage, amount: &str, closed| Opportunity {
+///     id: id.into(),
+///     account: id.into(),
+///     segment: "SMB".into(),
+///     stage,
+///     amount: Money::parse(amount, Currency::USD).unwrap(),
+///     created: d(1, 1),
+///     closed,
+///     competitor: None,
+///     discount: Percent::ZERO,
+///     probability: "50%".parse().unwrap(),
+/// };
+/// let opps = [
+///     opp("won", Stage::ClosedWon, "30000", Some(d(1, 31))), // 30 days
+///     opp("lost", Stage::ClosedLost, "10000", Some(d(2, 15))),
+///     opp("open", Stage::Proposal, "20000", None),
+/// ];
+/// let v = &sales_velocity(&opps)?[0];
+/// assert_eq!((v.segment.as_str(), v.open, v.win_rate, v.cycle_days), ("SMB", 1, 0.5, 30.0));
+/// assert_eq!(v.average_deal, Money::parse("30000", Currency::USD)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -248,6 +277,34 @@ pub struct CompetitorStats {
 
 /// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{competitive_analysis, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let opp = |id: &str, stage, discount: &str| Opportunity {
+///     id: id.into(),
+///     account: id.into(),
+///     segment: "SMB".into(),
+///     stage,
+///     amount: Money::parse("10000", Currency::USD).unwrap(),
+///     created: d,
+///     closed: Some(d),
+///     competitor: Some("Globex".into()),
+///     discount: discount.parse().unwrap(),
+///     probability: Percent::ZERO,
+/// };
+/// let rows = competitive_analysis(&[
+///     opp("a", Stage::ClosedWon, "10%"),
+///     opp("b", Stage::ClosedWon, "20%"),
+///     opp("c", Stage::ClosedLost, "0%"),
+/// ])?;
+/// assert_eq!((rows[0].competitor.as_str(), rows[0].closed, rows[0].won), ("Globex", 3, 2));
+/// assert_eq!(rows[0].average_discount_won.to_string(), "15%");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`AcquisitionError::OutOfRange`] for a closed opportunity whose discount is outside
@@ -308,6 +365,31 @@ pub struct StrategicView {
 }
 
 /// The strategic-account view in `currency` (opportunities in other currencies are an error).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{strategic_view, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let opp = |account: &str, stage, amount: &str| Opportunity {
+///     id: format!("{account}-1"),
+///     account: account.into(),
+///     segment: "Enterprise".into(),
+///     stage,
+///     amount: Money::parse(amount, Currency::USD).unwrap(),
+///     created: d,
+///     closed: None,
+///     competitor: None,
+///     discount: Percent::ZERO,
+///     probability: "40%".parse().unwrap(),
+/// };
+/// let list = ["acme".to_string(), "initech".to_string()];
+/// let view = strategic_view(&list, &[opp("acme", Stage::Proposal, "500000")], Currency::USD)?;
+/// assert_eq!((view.accounts, view.covered), (2, 1));
+/// assert_eq!(view.expected_value, Money::parse("200000", Currency::USD)?); // 40% of $500,000
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///

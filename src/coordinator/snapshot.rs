@@ -76,9 +76,16 @@ pub struct ExecutiveSnapshot {
     pub milestone: MilestoneProgress,
     /// When the milestone is reached, from simulated forecasts.
     pub eta: Option<MilestoneEta>,
+    /// The milestone's date, if the plan has one.
+    pub milestone_by: Option<NaiveDate>,
     /// The trailing-twelve-month bridge.
     pub bridge_ttm: ArrBridge,
-    /// New ARR by source over the same months.
+    /// New ARR over the same months: new business (new logos and reactivations) plus
+    /// expansion. A renewal is not new ARR: renewed at the same price it changes no ARR, and
+    /// renewed at a higher price only the increase is new (expansion). The renewed amount is in
+    /// `composition.renewal`, shown apart.
+    pub new_arr: Money,
+    /// New ARR by source over the same months, and the ARR renewed (which is not new).
     pub composition: NewArrComposition,
     /// Velocity over the last quarter.
     pub velocity: Velocity,
@@ -98,6 +105,8 @@ pub struct ExecutiveSnapshot {
     pub fortune500: u32,
     /// Target.
     pub fortune500_target: u32,
+    /// The quarter's new-ARR bookings target.
+    pub quarter_target: Money,
     /// Open pipeline closing this quarter ÷ the quarter's target.
     pub pipeline_coverage: f64,
     /// The quarter's close, simulated.
@@ -230,6 +239,8 @@ impl ExecutiveSnapshot {
         for (name, value) in optional {
             metrics.push((name.into(), value.unwrap_or(f64::NAN))); // NaN never passes a comparison
         }
+        let composition = bridge_ttm.composition()?;
+        let new_arr = composition.new_business.checked_add(composition.expansion)?;
         let fired = evaluate_alerts(&cfg.alert_rules, &metrics, day, alerts)?;
         Ok(ExecutiveSnapshot {
             as_of: day,
@@ -238,7 +249,9 @@ impl ExecutiveSnapshot {
             growth_yoy,
             milestone,
             eta,
-            composition: bridge_ttm.composition()?,
+            milestone_by: cfg.milestone.by,
+            new_arr,
+            composition,
             bridge_ttm,
             velocity,
             nrr: retention.map(|r| r.nrr),
@@ -249,6 +262,7 @@ impl ExecutiveSnapshot {
             rule_of_40,
             fortune500,
             fortune500_target: cfg.fortune500_target,
+            quarter_target: cfg.quarter_target,
             pipeline_coverage,
             quarter: close,
             arr_history,

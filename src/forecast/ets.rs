@@ -981,6 +981,18 @@ impl EtsModel {
 
     /// Point forecasts for `h` steps.
     ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// // exactly linear growth: Holt's method carries the line on, with zero variance
+    /// let y: Vec<f64> = (0..24).map(|t| 100.0 + 5.0 * t as f64).collect();
+    /// let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    /// let next = holt.fit(&y)?.point_forecast(3)?;
+    /// for (k, v) in next.iter().enumerate() {
+    ///     assert!((v - (220.0 + 5.0 * k as f64)).abs() < 1e-6, "{v}");
+    /// }
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ForecastError::ZeroCount`] for `h = 0` and [`ForecastError::Limit`] above
@@ -1062,6 +1074,20 @@ impl EtsModel {
 
     /// Point forecasts with intervals at each of `levels` from the quantiles of `paths` simulated
     /// paths (any form).
+    ///
+    /// ```
+    /// use revops::forecast::auto_ets;
+    /// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + 5.0 * ((t % 12) as f64).sin()).collect();
+    /// let model = auto_ets(&y, 12)?;
+    /// let p = model.predict_simulated(6, &[0.8, 0.95], 2_000, 42)?;
+    /// assert_eq!((p.mean.len(), p.intervals.len()), (6, 2));
+    /// // the 95% band holds the 80% band, step by step; the same seed gives the same bands
+    /// for k in 0..6 {
+    ///     assert!(p.intervals[1].lower[k] <= p.intervals[0].lower[k] && p.intervals[0].upper[k] <= p.intervals[1].upper[k]);
+    /// }
+    /// assert_eq!(model.predict_simulated(6, &[0.8, 0.95], 2_000, 42)?, p);
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -23,6 +23,19 @@ pub struct MilestoneEta {
 
 impl MilestoneEta {
     /// P(reached by the end of `month`) (0 beyond the horizon's knowledge: never assumed).
+    ///
+    /// ```
+    /// use revops::calendar::Month;
+    /// use revops::forecast::milestone_eta;
+    /// use revops::{Currency, Money};
+    /// let arr: Vec<Money> = (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
+    /// let eta = milestone_eta(&arr, Month::new(2026, 10)?, Money::parse("1000000000", Currency::USD)?, 60, 1_000, 42)?;
+    /// // the chance of $1B by a month never falls as the month moves out
+    /// let (a, b) = (eta.probability_by(Month::new(2028, 6)?), eta.probability_by(Month::new(2030, 6)?));
+    /// assert!(0.0 <= a && a <= b && b <= 1.0);
+    /// assert_eq!(eta.probability_by(Month::new(2026, 1)?), 0.0); // before the history ends
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn probability_by(&self, month: Month) -> f64 {
         self.probability_by.iter().rev().find(|(m, _)| *m <= month).map_or(0.0, |(_, p)| *p)
     }

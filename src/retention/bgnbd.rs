@@ -240,6 +240,16 @@ impl BgNbd {
 
     /// Log-likelihood of one customer (for checks and diagnostics).
     ///
+    /// ```
+    /// use revops::retention::{BgNbd, Rfm};
+    /// let m = BgNbd::new(0.243, 4.414, 0.793, 2.426)?; // lifetimes' fit on CDNOW
+    /// let ll = m.log_likelihood(&Rfm { frequency: 2, recency: 30.43, t: 38.86 })?;
+    /// assert!(ll < 0.0);
+    /// // a repeat purchase after the end of the observation window cannot happen
+    /// assert!(m.log_likelihood(&Rfm { frequency: 2, recency: 40.0, t: 38.86 }).is_err());
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`RetentionError::InvalidHistory`] for a history that cannot happen;

@@ -156,6 +156,19 @@ pub struct LogRank {
 
 /// Compare the survival of two groups.
 ///
+/// ```
+/// use revops::retention::{log_rank, Subject};
+///
+/// let s = |time, event| Subject { time, event };
+/// // group A churns early, group B late
+/// let a = [s(1.0, true), s(2.0, true), s(3.0, true), s(4.0, false)];
+/// let b = [s(5.0, true), s(8.0, true), s(9.0, false), s(12.0, false)];
+/// let test = log_rank(&a, &b)?;
+/// assert!(test.statistic > 0.0 && test.p_value < 0.05);
+/// assert!(test.observed_a > test.expected_a); // A churns more than a shared curve predicts
+/// # Ok::<(), revops::retention::RetentionError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`RetentionError::NotEnoughData`] for an empty group; [`RetentionError::InvalidInput`] for a

@@ -122,6 +122,16 @@ impl ShiftedBetaGeometric {
     /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the recursion's exact
     /// product; beyond, where the product would take billions of steps, the closed form
     /// `B(α + 1, β + t − 1) ÷ B(α, β)` (Fader & Hardie 2007, eq. 5).
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?; // Fader & Hardie's "regular" customers
+    /// // P(T = 1) = α / (α + β); the probabilities of every period and the survival sum to one
+    /// assert!((m.churn_probability(1) - 0.704 / 1.886).abs() < 1e-12);
+    /// let churned: f64 = (1..=12).map(|t| m.churn_probability(t)).sum();
+    /// assert!((churned + m.survival(12) - 1.0).abs() < 1e-12);
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn churn_probability(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
         if t as usize > MAX_HORIZON {
@@ -240,6 +250,16 @@ impl ShiftedBetaGeometric {
     }
 
     /// Expected residual value of a customer: margin per period × DERL.
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?;
+    /// // $100 of margin a period, 10% discount, a customer who has renewed 3 times
+    /// let value = m.residual_value(100.0, 0.10, 3)?;
+    /// assert!((value - 100.0 * m.derl(0.10, 3)?).abs() < 1e-9);
+    /// assert!(m.residual_value(f64::NAN, 0.10, 3).is_err());
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     ///
     /// # Errors
     ///

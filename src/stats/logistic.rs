@@ -236,6 +236,17 @@ impl LogisticModel {
 
     /// Each feature's contribution to the log-odds (`βⱼ xⱼ`); with the intercept they sum to the
     /// log-odds.
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
+    /// let x = [2.0, 0.25];
+    /// let parts = model.contributions(&x);
+    /// assert_eq!(parts, vec![1.0, 0.5]);
+    /// // with the intercept they make the log-odds
+    /// assert_eq!(model.intercept() + parts.iter().sum::<f64>(), model.log_odds(&x));
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
     pub fn contributions(&self, x: &[f64]) -> Vec<f64> {
         x.iter().zip(&self.coefficients).map(|(a, b)| a * b).collect()
     }

@@ -133,6 +133,17 @@ pub struct ReliabilityBin {
 
 /// Equal-width reliability bins over `[0, 1]` (0 bins means 1).
 ///
+/// ```
+/// use revops::stats::reliability_bins;
+///
+/// let p = [0.1, 0.2, 0.8, 0.9];
+/// let y = [false, false, true, false];
+/// let bins = reliability_bins(&p, &y, 2)?;
+/// assert_eq!((bins[0].count, bins[1].count), (2, 2));
+/// assert_eq!(bins[1].observed, 0.5); // predicted 0.85 on average, half came true
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`StatsError::Limit`] for more than [`MAX_COUNT`](crate::limits::MAX_COUNT) bins;
@@ -162,6 +173,17 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
 }
 
 /// Expected calibration error: the count-weighted mean gap between predicted and observed.
+///
+/// ```
+/// use revops::stats::expected_calibration_error;
+///
+/// let p = [0.1, 0.2, 0.8, 0.9];
+/// let y = [false, false, true, false];
+/// // bins [0, 0.5): predicted 0.15, observed 0; [0.5, 1]: predicted 0.85, observed 0.5
+/// let ece = expected_calibration_error(&p, &y, 2)?;
+/// assert!((ece - (0.5 * 0.15 + 0.5 * 0.35)).abs() < 1e-12);
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
 ///
 /// # Errors
 ///
