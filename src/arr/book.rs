@@ -106,7 +106,7 @@ pub struct ArrBook {
     pub(crate) ctx: Context,
     /// Every rate the book read from a caller's source, by currency and day.
     pub(crate) rates: BTreeMap<(Currency, NaiveDate), Decimal>,
-    pub(crate) scratch: Scratch,
+    pub(crate) scratch: Option<Box<Scratch>>,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -168,7 +168,7 @@ impl ArrBook {
             opening: (Fixed::ZERO, 0),
             ctx: Context { policy, reporting },
             rates: BTreeMap::new(),
-            scratch: Scratch::default(),
+            scratch: None,
         })
     }
 
@@ -225,7 +225,7 @@ impl ArrBook {
             // ids are filed under their events' positions while the book is built: an id seen
             // before is the same event delivered again, or a conflict
             let same_id = |j: usize| events[j].id == e.id;
-            match book.events.insert_new(&e.id, i, same_id) {
+            match book.events.insert_new(&e.id, hash_of(&e.id), i, same_id) {
                 Ok(()) => of[i] = s as u32,
                 Err(Some(j)) if events[j] == *e => {} // delivered again: skipped
                 Err(Some(_)) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
@@ -249,7 +249,7 @@ impl ArrBook {
             sort_in_order(&mut events);
             let who = Owner { customer: book.customers[c].id.as_str(), subscription: id.as_str() };
             let timeline = SubTimeline::from_events(&events, who, &book.ctx)?;
-            book.subs.push(SubRow { customer: c, id, events, timeline });
+            book.subs.push(SubRow::new(c, id, events, timeline));
         }
         let mut resampled = Resampled::default();
         for c in 0..book.customers.len() {
@@ -303,19 +303,25 @@ impl ArrBook {
         check_ids(event)?;
         // The id is filed first, under the subscription that will hold it (the next one, for a
         // subscription the book has not seen): one probe of the index for a new event, taken
-        // back if the book refuses the event.
-        let s = match self.find_customer(&event.customer) {
-            Some(c) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
+        // back if the book refuses the event. The customer found here is handed on, not looked
+        // up again.
+        let hash = hash_of(&event.id);
+        let found = self.index.get(&event.customer, |c| &self.customers[c].id);
+        let s = match found {
+            Some((c, _)) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
             None => self.subs.len(),
         };
         let subs = &self.subs;
-        match self.events.insert_new(&event.id, s, |t| subs.get(t).is_some_and(|x| x.find(&event.id).is_some())) {
+        match self
+            .events
+            .insert_new(&event.id, hash, s, |t| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some()))
+        {
             Ok(()) => {}
             Err(Some(t)) => {
                 let sub = &self.subs[t];
                 let same = sub.id.is(&event.subscription)
                     && self.customers[sub.customer].id.is(&event.customer)
-                    && sub.find(&event.id).is_some_and(|e| e.same_as(event));
+                    && sub.find_hashed(&event.id, hash).is_some_and(|e| e.same_as(event));
                 return if same {
                     Ok(Applied::Duplicate)
                 } else {
@@ -325,9 +331,10 @@ impl ArrBook {
             Err(None) => return Err(ArrError::TooManyCustomers),
         }
         // the buffers an update works in, kept between updates so that one allocates nothing
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let applied = self.apply_in(event, rates, &mut scratch);
-        self.scratch = scratch;
+        // (boxed, so that taking them out of the book and putting them back moves a pointer)
+        let mut scratch = self.scratch.take().unwrap_or_default();
+        let applied = self.apply_in(event, found, rates, &mut scratch);
+        self.scratch = Some(scratch);
         if let Err(e) = applied {
             self.events.remove(&event.id, s);
             return Err(e);

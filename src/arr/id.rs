@@ -240,17 +240,19 @@ impl EventIndex {
 
     /// Record event `id` under `s`, unless the index holds it already: then the value it holds
     /// it under, where `holds(t)` says whether the id under `t` is `id`. One probe of the table
-    /// for a new id (nearly every id). `Err(None)` when `s` does not fit in 32 bits.
+    /// for a new id (nearly every id). `hash` is [`hash_of`] the id. `Err(None)` when `s` does
+    /// not fit in 32 bits.
     pub(crate) fn insert_new(
         &mut self,
         id: &str,
+        hash: u64,
         s: usize,
         holds: impl Fn(usize) -> bool,
     ) -> Result<(), Option<usize>> {
         let Ok(sub) = u32::try_from(s) else {
             return Err(None);
         };
-        match self.by_hash.entry(hash_of(id)) {
+        match self.by_hash.entry(hash) {
             Entry::Vacant(vacant) => {
                 vacant.insert(sub);
                 Ok(())
