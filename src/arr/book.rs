@@ -196,20 +196,32 @@ impl ArrBook {
         book.events.reserve(events.len());
         // Events are read customer by customer (in the order of their ids' hashes, each
         // customer's in input order): an export in time order names a different customer at
-        // every event, and reading it as it comes waits on memory for each one.
+        // every event, and reading it as it comes waits on memory for each one. The ids are
+        // hashed here, in one pass in input order, where the processor reads ahead.
         let mut order: Vec<(u64, u32)> = Vec::with_capacity(events.len());
+        let mut ids: Vec<(u64, u64, u32)> = Vec::with_capacity(events.len());
+        let table = book.events.table_order();
         for (i, e) in events.iter().enumerate() {
             check_ids(e)?;
-            order.push((hash_of(&e.customer), u32::try_from(i).map_err(|_| ArrError::TooManyCustomers)?));
+            let i = u32::try_from(i).map_err(|_| ArrError::TooManyCustomers)?;
+            order.push((hash_of(&e.customer), i));
+            let h = hash_of(&e.id);
+            ids.push((table(h), h, i));
         }
         order.sort_unstable();
-        // each subscription's customer and id, and each event's subscription (`u32::MAX` for an
-        // event delivered again); then the entries are gathered by subscription in one pass
+        // each subscription's customer and id, and each event's subscription; then the entries
+        // are gathered by subscription in one pass. A customer's events come together: it is
+        // looked up once, not once an event.
         let mut owners: Vec<(usize, Id)> = Vec::new();
         let mut of: Vec<u32> = vec![u32::MAX; events.len()];
+        let mut current: Option<(usize, &str)> = None;
         for &(_, i) in &order {
             let (i, e) = (i as usize, &events[i as usize]);
-            let (c, _) = book.customer_index(&e.customer)?;
+            let c = match current {
+                Some((c, id)) if id == e.customer => c,
+                _ => book.customer_index(&e.customer)?.0,
+            };
+            current = Some((c, &e.customer));
             let subs = &mut book.customers[c].subs;
             let s = match subs.find(&e.subscription) {
                 Some(s) => s,
@@ -222,18 +234,31 @@ impl ArrBook {
                     owners.len() - 1
                 }
             };
-            // ids are filed under their events' positions while the book is built: an id seen
-            // before is the same event delivered again, or a conflict
-            let same_id = |j: usize| events[j].id == e.id;
-            match book.events.insert_new(&e.id, hash_of(&e.id), i, same_id) {
-                Ok(()) => of[i] = s as u32,
-                Err(Some(j)) if events[j] == *e => {} // delivered again: skipped
-                Err(Some(_)) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
-                Err(None) => return Err(ArrError::TooManyCustomers),
+            of[i] = s as u32;
+        }
+        // Then the ids, in the order of the slots the index files them in, so that filing a
+        // million of them sweeps the table once instead of missing the cache at every one. An
+        // id seen before (an equal hash, then an equal id) is the same event delivered again,
+        // skipped, or a conflict; the first in input order is kept.
+        ids.sort_unstable();
+        let mut group = 0;
+        for k in 0..ids.len() {
+            let (_, h, i) = ids[k];
+            if ids[group].1 != h {
+                group = k;
+            }
+            let e = &events[i as usize];
+            let seen = ids[group..k].iter().map(|&(_, _, j)| &events[j as usize]).find(|x| x.id == e.id);
+            match seen {
+                None => {
+                    if !book.events.insert_hashed(&e.id, h, of[i as usize] as usize) {
+                        return Err(ArrError::TooManyCustomers);
+                    }
+                }
+                Some(x) if x == e => of[i as usize] = u32::MAX, // delivered again: skipped
+                Some(_) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
             }
         }
-        // and then under their subscriptions
-        book.events.remap(|j| of[j as usize]);
         let mut counts = vec![0usize; owners.len()];
         for &s in of.iter().filter(|&&s| s != u32::MAX) {
             counts[s as usize] += 1;
