@@ -79,7 +79,15 @@ pub(crate) struct SubRow {
     /// The hash of each event's id ([`hash_of`]), beside `events`: finding an event by its id
     /// scans 8 bytes an event instead of whole entries, and compares one id.
     hashes: Vec<u64>,
+    /// The order key (date, sequence, kind) of the last of `events`: an event that comes
+    /// after all others (nearly every one) is known to without reading the history.
+    last: Option<(NaiveDate, u64, u8)>,
     pub timeline: SubTimeline,
+}
+
+/// The order key of an entry, before its id: see [`Entry::order`].
+fn key_of(e: &Entry) -> (NaiveDate, u64, u8) {
+    (e.date, e.sequence, e.kind.rank())
 }
 
 impl SubRow {
@@ -87,7 +95,8 @@ impl SubRow {
     pub fn new(customer: usize, id: Id, events: Vec<Entry>, timeline: SubTimeline) -> SubRow {
         let mut hashes = Vec::with_capacity(events.capacity());
         hashes.extend(events.iter().map(|e| hash_of(e.id.as_str())));
-        SubRow { customer, id, events, hashes, timeline }
+        let last = events.last().map(key_of);
+        SubRow { customer, id, events, hashes, last, timeline }
     }
 
     /// The event `id`, if the subscription holds it.
@@ -124,11 +133,19 @@ impl SubRow {
     fn record(&mut self, entry: Entry, who: Owner<'_>, ctx: &Context) -> Result<usize, ArrError> {
         let hash = hash_of(entry.id.as_str());
         let (events, timeline) = (&mut self.events, &mut self.timeline);
-        if events.last().is_none_or(|last| last.order(&entry).is_lt()) {
+        let key = key_of(&entry);
+        let after_all = match self.last.map(|last| last.cmp(&key)) {
+            None | Some(std::cmp::Ordering::Less) => true,
+            Some(std::cmp::Ordering::Greater) => false,
+            // the same date, sequence and kind: the ids decide, as in `Entry::order`
+            Some(std::cmp::Ordering::Equal) => events.last().is_none_or(|last| last.order(&entry).is_lt()),
+        };
+        if after_all {
             // the timeline checks the event before it changes anything
             timeline.extend(&entry, who, ctx)?;
             events.push(entry);
             self.hashes.push(hash);
+            self.last = Some(key);
             return Ok(events.len() - 1);
         }
         let at = position(events, &entry);
@@ -139,6 +156,7 @@ impl SubRow {
             return Err(e);
         }
         self.hashes.insert(at, hash);
+        self.last = events.last().map(key_of);
         Ok(at)
     }
 
@@ -146,6 +164,7 @@ impl SubRow {
     fn unrecord(&mut self, at: usize, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         self.events.remove(at);
         self.hashes.remove(at);
+        self.last = self.events.last().map(key_of);
         self.timeline.replay_from(&self.events, at, who, ctx)
     }
 }

@@ -219,6 +219,11 @@ pub(crate) struct SubTimeline {
     pub tail: Vec<ChangePoint>,
     /// Renewed ARR (in the subscription's currency), by date, with the renewal's index.
     pub renewals: Vec<(NaiveDate, Fixed, u32)>,
+    /// The last of `points` and the date of the last of `renewals`, kept beside them: an
+    /// update dated after a history reads what it needs of the history's end here, instead
+    /// of in the vectors' memory.
+    last_point: Option<ChangePoint>,
+    last_renewal: Option<NaiveDate>,
     /// The date of the first of `points` with ARR: kept as points are pushed, so that finding a
     /// customer's first active day does not read the start of every history.
     first_active: Option<NaiveDate>,
@@ -319,6 +324,8 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            last_point: None,
+            last_renewal: None,
             first_active: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -360,6 +367,7 @@ impl SubTimeline {
             self.deferred.clear();
             self.points.clear();
             self.renewals.clear();
+            self.sync_last();
             self.first_active = None;
             self.fed = 0;
             self.checkpoints.clear();
@@ -375,6 +383,7 @@ impl SubTimeline {
         self.first_active = cp.first_active;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
+        self.sync_last();
         let restored = self.fed;
         self.feed_from(events, from, restored, who, ctx)
     }
@@ -445,13 +454,20 @@ impl SubTimeline {
         self.points.iter().chain(self.tail.iter())
     }
 
+    /// Set the copies of the last point and renewal from the vectors.
+    fn sync_last(&mut self) {
+        self.last_point = self.points.last().copied();
+        self.last_renewal = self.renewals.last().map(|r| r.0);
+    }
+
     fn push(&mut self, date: NaiveDate, cause: u32, ctx: &Context) {
         let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
         let point = ChangePoint { date, native, cause };
-        match self.points.last_mut() {
-            Some(last) if last.date == date => *last = point,
+        match (self.last_point, self.points.last_mut()) {
+            (Some(last), Some(slot)) if last.date == date => *slot = point,
             _ => self.points.push(point),
         }
+        self.last_point = Some(point);
         // Points have distinct dates, in order, so the first active one dated `date` is the
         // last one: overwritten with nothing, none is active.
         match self.first_active {
@@ -490,6 +506,8 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            last_point: None,
+            last_renewal: None,
             first_active: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -534,9 +552,13 @@ impl SubTimeline {
 
     /// The point in force at the end of each of `ends` (exclusive month ends, in order).
     pub(crate) fn at_ends<'a>(&'a self, ends: &'a [NaiveDate]) -> impl Iterator<Item = Option<&'a ChangePoint>> + 'a {
-        let mut i = ends.first().map_or(0, |&e| self.partition(e).saturating_sub(1));
         let len = self.len();
-        let mut current: Option<&ChangePoint> = None;
+        let (mut i, mut current) = match (&self.last_point, ends.first()) {
+            // every point before the first end (an update after the history): the last is in
+            // force at every end
+            (Some(last), Some(&first)) if self.tail.is_empty() && last.date < first => (len, Some(last)),
+            _ => (ends.first().map_or(0, |&e| self.partition(e).saturating_sub(1)), None),
+        };
         ends.iter().map(move |&end| {
             while i < len && self.point(i).date < end {
                 current = Some(self.point(i));
@@ -558,7 +580,12 @@ impl SubTimeline {
         start: NaiveDate,
         ends: &'a [NaiveDate],
     ) -> impl Iterator<Item = (usize, Fixed, u32)> + 'a {
-        let from = self.renewals.partition_point(|(d, _, _)| *d < start);
+        // none on or after `start` (nearly always, for an update after the history): the
+        // renewals' memory is not read
+        let from = match self.last_renewal {
+            Some(last) if last >= start => self.renewals.partition_point(|(d, _, _)| *d < start),
+            _ => self.renewals.len(),
+        };
         self.renewals[from..].iter().map_while(move |&(date, arr, cause)| {
             let k = ends.partition_point(|&end| end <= date);
             (k < ends.len()).then_some((k, arr, cause))
@@ -601,6 +628,7 @@ impl SubTimeline {
                 if matches!(e.kind, EventKind::Renew { .. }) {
                     let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
                     self.renewals.push((e.date, renewed, index));
+                    self.last_renewal = Some(e.date);
                 }
             }
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
