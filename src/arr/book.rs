@@ -326,11 +326,18 @@ impl ArrBook {
     /// was.
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<Applied, ArrError> {
         check_ids(event)?;
-        // The id is filed first, under the subscription that will hold it (the next one, for a
-        // subscription the book has not seen): one probe of the index for a new event, taken
-        // back if the book refuses the event. The customer found here is handed on, not looked
-        // up again.
+        // The id is looked for first, by its hash alone: a redelivered event is then answered
+        // from its subscription without looking its customer up, and for a new one (nearly
+        // every one) the index's memory is on its way while the customer is found.
         let hash = hash_of(&event.id);
+        let subs = &self.subs;
+        let holds = |t: usize| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some());
+        if let Some(t) = self.events.get_hashed(&event.id, hash, holds) {
+            return self.seen_before(t, event, hash);
+        }
+        // Then it is filed, under the subscription that will hold it (the next one, for a
+        // subscription the book has not seen), and taken back if the book refuses the event.
+        // The customer found here is handed on, not looked up again.
         let found = self.index.get(&event.customer, |c| &self.customers[c].id);
         let s = match found {
             Some((c, _)) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
@@ -342,17 +349,7 @@ impl ArrBook {
             .insert_new(&event.id, hash, s, |t| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some()))
         {
             Ok(()) => {}
-            Err(Some(t)) => {
-                let sub = &self.subs[t];
-                let same = sub.id.is(&event.subscription)
-                    && self.customers[sub.customer].id.is(&event.customer)
-                    && sub.find_hashed(&event.id, hash).is_some_and(|e| e.same_as(event));
-                return if same {
-                    Ok(Applied::Duplicate)
-                } else {
-                    Err(ArrError::ConflictingEvent { id: event.id.clone() })
-                };
-            }
+            Err(Some(t)) => return self.seen_before(t, event, hash),
             Err(None) => return Err(ArrError::TooManyCustomers),
         }
         // the buffers an update works in, kept between updates so that one allocates nothing
@@ -365,6 +362,20 @@ impl ArrBook {
             return Err(e);
         }
         Ok(Applied::New)
+    }
+
+    /// An event whose id subscription `t` holds already: a redelivery when it says the same
+    /// (of the same customer and subscription), else a conflict.
+    fn seen_before(&self, t: usize, event: &SubscriptionEvent, hash: u64) -> Result<Applied, ArrError> {
+        let sub = &self.subs[t];
+        let same = sub.id.is(&event.subscription)
+            && self.customers[sub.customer].id.is(&event.customer)
+            && sub.find_hashed(&event.id, hash).is_some_and(|e| e.same_as(event));
+        if same {
+            Ok(Applied::Duplicate)
+        } else {
+            Err(ArrError::ConflictingEvent { id: event.id.clone() })
+        }
     }
 
     /// True when the book holds the event `id` (built with it, or applied).

@@ -218,7 +218,12 @@ impl EventIndex {
     /// The subscription holding event `id`, where `holds(s, id)` says whether subscription `s`
     /// holds it.
     pub(crate) fn get(&self, id: &str, holds: impl Fn(usize) -> bool) -> Option<usize> {
-        let s = *self.by_hash.get(&hash_of(id))? as usize;
+        self.get_hashed(id, hash_of(id), holds)
+    }
+
+    /// [`EventIndex::get`] with the id's [`hash_of`] known.
+    pub(crate) fn get_hashed(&self, id: &str, hash: u64, holds: impl Fn(usize) -> bool) -> Option<usize> {
+        let s = *self.by_hash.get(&hash)? as usize;
         if holds(s) {
             return Some(s);
         }
