@@ -17,11 +17,12 @@
 //! |  | [`stats`] | numerics shared by engines: logistic regression (L2, Newton), Platt and isotonic calibration, AUC, Brier, log-loss, reliability, Nelder–Mead |
 //! |  | [`rules`] | conditions over named signals, shared by playbooks and alerts |
 //! |  | [`rows`] | flat rows from CSV or JSON into validated values, with errors that name the row |
-//! |  | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`](ledger::LedgerSink) port, an in-memory ledger |
+//! |  | [`ledger`] | journal entries (signed lines that must balance), the [`LedgerSink`] port, an in-memory ledger |
 //! | engines: read the bottom layer (billing also reads revrec's schedules, sales acquisition's deals) | [`pricing`] | price models (flat, per unit, package, graduated, volume), price book, quotes with a waterfall, discount schedules, approvals, margin guard, Van Westendorp, Gabor-Granger, elasticity, discount optimisation, proposals |
 //! |  | [`revrec`] | ASC 606: contracts, performance obligations, SSP allocation (relative, residual, targeted discounts), variable consideration with the constraint, schedules by cumulative rounding, modifications, deferred revenue rollforward and waterfall, journal entries |
 //! |  | [`billing`] | contract lifecycle, billing schedules (advance/arrears, anniversary/calendar), invoices with per-line rounding and a caller's tax engine, proration, credit notes, payments and customer balances, AR aging, DSO, dunning, realised FX, reconciliation with revenue, quote-to-cash cycle time |
 //! |  | [`arr`] | subscription events → MRR/ARR per customer and period under explicit policies, movements (new, expansion, contraction, churn, reactivation) with FX kept apart, bridges that tie, NRR/GRR, churn, quick ratio, unit economics, cohorts, velocity, milestone tracking, growth signals |
+//! |  | `stripe` (feature `stripe`) | Stripe subscription and invoice webhook events mapped to [`arr`] events, event ids carried through |
 //! |  | [`retention`] | shifted-beta-geometric cohorts, Kaplan–Meier with Greenwood intervals and log-rank, BG/NBD and Gamma-Gamma with CLV, per-account churn risk with calibration, factors and rules |
 //! |  | [`acquisition`] | ICP fit and time-decayed intent scores, grades, deal win probability (L2 logistic, calibrated, explained), sales velocity, competitive and strategic-account views |
 //! |  | [`expansion`] | co-ownership association rules, recommendations with cold start, whitespace, cross-sell/seat/tier opportunities with propensity and reasons, playbooks as data, campaigns with holdout lift, NRR planning |
@@ -89,6 +90,8 @@ pub mod rows;
 pub mod rules;
 pub mod sales;
 pub mod stats;
+#[cfg(feature = "stripe")]
+pub mod stripe;
 
 /// The `chrono` this crate is built with: dates in its API are `chrono::NaiveDate`.
 pub use chrono;
@@ -100,6 +103,19 @@ pub use rust_decimal;
 pub use calendar::{AnchorPolicy, FiscalCalendar, Month, Period, Quarter};
 pub use error::{Error, Result};
 pub use money::{Currency, FxRates, Money, MoneyError, Percent, RoundingStrategy};
+
+// The main type of each engine, flat at the root (`revops::ArrBook`); everything else stays in
+// its module, where the module's docs explain it.
+pub use acquisition::IdealCustomerProfile;
+pub use arr::{ArrBook, ArrBridge, ArrPolicy, Movements, SubscriptionEvent};
+pub use billing::{ArLedger, Invoice, Receivable};
+pub use coordinator::{ExecutiveSnapshot, SnapshotConfig};
+pub use forecast::{AutoEts, Ensemble, EtsSpec, Prediction};
+pub use ledger::{JournalEntry, LedgerSink};
+pub use pricing::{PriceBook, PricedQuote, Quote};
+pub use retention::{BgNbd, GammaGamma, KaplanMeier, ShiftedBetaGeometric};
+pub use revrec::{Contract, ContractSchedule};
+pub use stats::{LogisticModel, LogisticSpec};
 
 /// The types most callers need, in one import: `use revops::prelude::*;`.
 pub mod prelude {

@@ -80,7 +80,7 @@ fn snapshot_is_deterministic_rendered_and_explained() {
     assert!(a.bridge_ttm.ties());
     // alerts explain themselves and respect their cool-down
     assert!(!a.alerts.is_empty());
-    assert!(a.alerts.iter().all(|x| x.explanation.contains(" is ")));
+    assert!(a.alerts.iter().all(|x| x.sentence(a.currency).ends_with('.')));
     let again = ExecutiveSnapshot::build(company.as_of, sources, &cfg, &mut state).unwrap();
     assert!(again.alerts.is_empty(), "cool-down: {:?}", again.alerts);
     // integrations as the sync log says
@@ -90,6 +90,8 @@ fn snapshot_is_deterministic_rendered_and_explained() {
         (state_of("salesforce"), state_of("netsuite"), state_of("fx-feed")),
         (HealthState::Healthy, HealthState::Degraded, HealthState::Degraded)
     );
+    let netsuite = health.iter().find(|h| h.integration == "netsuite").unwrap();
+    assert_eq!(netsuite.reasons, ["last successful sync 5 hours ago (stale after 2 hours)"]);
     // renderings
     let t = a.to_terminal();
     assert!(t.contains("EXECUTIVE REVENUE SNAPSHOT") && t.contains("Fortune 500"));
@@ -160,4 +162,234 @@ fn meaningless_health_thresholds_are_refused() {
         assert!(integration_health(&runs, at, &policy).is_err(), "{policy:?}");
     }
     assert!(integration_health(&runs, at, &HealthPolicy::default()).is_ok());
+}
+
+// ---- issue 24: what an executive reads ----
+
+/// A small company for snapshot tests: one customer a month from January 2025 at $12,000 a
+/// year, every customer of 2025 renewing at its anniversary in 2026 at the same price, and
+/// `extra` events on top.
+fn small_company(extra: &[revops::arr::SubscriptionEvent]) -> (revops::arr::ArrBook, chrono::NaiveDateTime) {
+    use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    use revops::money::{Currency, InMemoryFxRates};
+    let usd = |d: i64| Money::new(Decimal::from(d), Currency::USD);
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut events = Vec::new();
+    for k in 0..23u32 {
+        let (y, m) = (2025 + (k / 12) as i32, k % 12 + 1);
+        let customer = format!("c{k:02}");
+        events.push(Ev::start(&format!("s{k}"), &customer, "main", day(y, m, 10), usd(12_000), Interval::Year));
+        if y == 2025 {
+            events.push(Ev::renew(&format!("r{k}"), &customer, "main", day(2026, m, 10), usd(12_000), Interval::Year));
+        }
+    }
+    events.extend_from_slice(extra);
+    let months = Month::new(2025, 1).unwrap()..=Month::new(2026, 11).unwrap();
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, months, &InMemoryFxRates::new()).unwrap();
+    (book, day(2026, 11, 24).and_hms_opt(9, 0, 0).unwrap())
+}
+
+fn small_snapshot(book: &revops::arr::ArrBook, as_of: chrono::NaiveDateTime) -> ExecutiveSnapshot {
+    use revops::coordinator::SnapshotSources;
+    let mut cfg = DemoCompany::generate(1).unwrap().config();
+    cfg.alert_rules.clear();
+    let sources = SnapshotSources {
+        arr: book,
+        accounts: &[],
+        pipeline: &[],
+        receivables: &[],
+        billed_90d: Money::zero(revops::money::Currency::USD),
+        syncs: &[],
+    };
+    ExecutiveSnapshot::build(as_of, sources, &cfg, &mut AlertState::default()).unwrap()
+}
+
+fn row(s: &ExecutiveSnapshot, label: &str) -> String {
+    s.rows().into_iter().find(|r| r.1.starts_with(label)).map(|r| r.2).unwrap_or_else(|| panic!("no row {label:?}"))
+}
+
+/// A renewal at the same price is not new money: the trailing year's new ARR is the twelve
+/// customers who started in it ($144,000), not those plus eleven same-price renewals
+/// ($132,000 more). (Movements are month-end differences, as in the dbt mrr-playbook; a renewal
+/// at an unchanged price changes no month-end ARR, so it is no movement at all.)
+#[test]
+fn renewals_are_not_new_arr() {
+    let (book, as_of) = small_company(&[]);
+    let s = small_snapshot(&book, as_of);
+    // the book sees the renewals, and they are no movement
+    assert_eq!(s.composition.renewal.to_string(), "USD 132,000.00");
+    assert_eq!(s.bridge_ttm.expansion, Money::zero(s.currency));
+    assert_eq!(s.new_arr.to_string(), "USD 144,000.00");
+    let new_arr = row(&s, "New ARR");
+    assert!(new_arr.starts_with("$144.0K"), "{new_arr}");
+    assert!(!new_arr.contains("renew"), "renewals are not new ARR: {new_arr}");
+}
+
+/// Alerts read as sentences: (metric, comparison, threshold, monthly readings) → the sentence of
+/// the last month's alert.
+#[test]
+fn alerts_read_as_sentences() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, Severity};
+    use revops::rules::{Comparison, Condition};
+    use Comparison::*;
+    #[rustfmt::skip]
+    let table: &[(&str, Comparison, f64, &[f64], &str)] = &[
+        ("nrr", Below, 1.0, &[0.97, 0.962], "Net revenue retention fell to 96.2%, below the 100% floor, for the second month."),
+        ("nrr", Below, 1.0, &[0.95, 0.97, 0.962], "Net revenue retention fell to 96.2%, below the 100% floor, for the third month."),
+        ("nrr", Below, 1.1, &[1.12, 1.0766], "Net revenue retention fell to 107.7%, below the 110% floor."),
+        ("nrr", Below, 1.1, &[1.0766], "Net revenue retention is 107.7%, below the 110% floor."),
+        ("grr", Below, 0.9, &[0.85, 0.871], "Gross revenue retention rose to 87.1%, below the 90% floor, for the second month."),
+        ("pipeline_coverage", Below, 3.0, &[2.4565], "Pipeline coverage for the quarter is 2.5x, below the 3x floor."),
+        ("p_quarter_target", Below, 0.5, &[0.6, 0.42], "The chance of making the quarter's target fell to 42.0%, below the 50% floor."),
+        ("milestone_on_track", Below, 1.0, &[0.0], "ARR is behind the plan for the milestone."),
+        ("milestone_on_track", Below, 1.0, &[0.0, 0.0], "ARR is behind the plan for the milestone, for the second month."),
+        ("integrations_degraded", AtLeast, 1.0, &[2.0], "2 integrations are degraded."),
+        ("integrations_down", AtLeast, 1.0, &[0.0, 1.0], "1 integration is down."),
+        ("integrations_down", AtLeast, 2.0, &[3.0], "3 integrations are down, at or above the limit of 2."),
+        ("dso", Above, 45.0, &[40.0, 52.4], "Days sales outstanding rose to 52 days, above the 45-day ceiling."),
+        ("rule_of_40", Below, 0.4, &[0.3349], "The Rule of 40 score is 33.5%, below the 40% floor."),
+        ("on_time_rate", Below, 0.9, &[0.86], "On-time collection is 86.0%, below the 90% floor."),
+        ("growth_yoy", AtMost, 0.2, &[0.155], "ARR growth over twelve months is 15.5%, at or below the 20% floor."),
+        ("quick_ratio", Below, 4.0, &[3.21], "The quick ratio is 3.2x, below the 4x floor."),
+        ("ltv_to_cac", Below, 3.0, &[2.84], "LTV to CAC is 2.8x, below the 3x floor."),
+        ("arr", Below, 800e6, &[786.04e6], "ARR is $786.0M, below the $800M floor."),
+        ("fortune500_gap", Above, 10.0, &[20.0], "The gap to the Fortune 500 target is 20 customers, above the 10-customer ceiling."),
+        ("seat_utilisation", AtLeast, 0.9, &[0.953], "seat_utilisation is 0.95, at or above the 0.9 ceiling."),
+    ];
+    for (metric, comparison, threshold, readings, sentence) in table {
+        let rules = [AlertRule {
+            name: "rule".into(),
+            when: Condition::new(*metric, *comparison, *threshold),
+            severity: Severity::Warning,
+            cooldown_days: 0,
+        }];
+        let mut state = AlertState::default();
+        let mut last = Vec::new();
+        for (k, value) in readings.iter().enumerate() {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
+            last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
+        }
+        assert_eq!(last.len(), 1, "{metric} {readings:?}");
+        assert_eq!(last[0].sentence(revops::money::Currency::USD), *sentence);
+    }
+}
+
+/// The dashboard's ranges say what they are: a legend under the table, and the forecast's
+/// interval named with its level.
+#[test]
+fn the_dashboard_has_a_legend() {
+    let (book, as_of) = small_company(&[]);
+    let s = small_snapshot(&book, as_of);
+    let t = s.to_terminal();
+    assert!(t.contains("| LEGEND"), "{t}");
+    assert!(t.contains("80% prediction interval"), "{t}");
+    assert!(t.contains("10th, 50th and 90th percentiles"), "{t}");
+    let md = s.to_markdown();
+    assert!(md.contains("80% prediction interval"), "{md}");
+}
+
+/// Nothing a person reads is a raw decimal: no "name = 1.0766", no figures with more places
+/// than a person reads.
+#[test]
+fn no_raw_decimals_on_the_dashboard() {
+    let company = DemoCompany::generate(42).unwrap();
+    let book = company.arr_book().unwrap();
+    let s =
+        ExecutiveSnapshot::build(company.as_of, company.sources(&book), &company.config(), &mut AlertState::default())
+            .unwrap();
+    let t = s.to_terminal();
+    assert!(!t.contains(" = "), "{t}");
+    for word in t.split(|c: char| c.is_whitespace() || "|()[],;·".contains(c)) {
+        if let Some((_, decimals)) = word.split_once('.') {
+            let digits = decimals.chars().take_while(|c| c.is_ascii_digit()).count();
+            assert!(digits <= 1, "{word:?} in\n{t}");
+        }
+    }
+}
+
+/// A renewal at a higher price is new ARR for the increase only (expansion), never for the
+/// renewed amount.
+#[test]
+fn a_renewal_at_a_higher_price_is_new_arr_for_the_increase_only() {
+    use revops::arr::{Interval, SubscriptionEvent as Ev};
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let usd = |d: i64| Money::new(Decimal::from(d), revops::money::Currency::USD);
+    // c23 started before the window and renews in March 2026 at $15,000 instead of $10,000
+    let extra = [
+        Ev::start("s-up", "c23", "main", day(2025, 2, 3), usd(10_000), Interval::Year),
+        Ev::renew("r-up", "c23", "main", day(2026, 2, 3), usd(15_000), Interval::Year),
+    ];
+    let (book, as_of) = small_company(&extra);
+    let s = small_snapshot(&book, as_of);
+    assert_eq!(s.composition.expansion, usd(5_000));
+    assert_eq!(s.new_arr, usd(149_000)); // twelve new customers and the $5,000 increase
+    assert_eq!(s.composition.renewal, usd(147_000)); // eleven at $12,000 and one at $15,000
+}
+
+/// Money axis ticks: (low, high, at most) → round ticks covering the range, and their labels.
+///
+/// Reference: matplotlib 3.11.2, `MaxNLocator(nbins=max - 1, steps=[1, 2, 2.5, 5, 10])
+/// .tick_values(low, high)` gives the same ticks for every row but one. For -3..7 in 6 it gives
+/// -4, -2, …, 8 (seven ticks): its `nbins` bounds the intervals inside the data, while
+/// `axis_ticks` bounds every tick it returns, the covering ends included, so it takes the next
+/// step, 2.5.
+#[test]
+fn axis_ticks_are_round_figures_covering_the_range() {
+    use revops::coordinator::{axis_label, axis_ticks};
+    let usd = |s: &str| Money::new(s.parse().unwrap(), revops::money::Currency::USD);
+    #[rustfmt::skip]
+    let table: &[(&str, &str, usize, &[&str])] = &[
+        // the dashboard's range: history from $430M, the forecast band up to $1.1B
+        ("430000000", "1100000000", 7, &["$400M", "$600M", "$800M", "$1B", "$1.2B"]),
+        ("812000000", "1000000000", 4, &["$800M", "$900M", "$1B"]),
+        ("800000000", "1000000000", 6, &["$800M", "$850M", "$900M", "$950M", "$1B"]),
+        ("659900000", "1100000000", 6, &["$600M", "$700M", "$800M", "$900M", "$1B", "$1.1B"]),
+        ("0", "1", 5, &["$0", "$0.25", "$0.5", "$0.75", "$1"]),
+        ("-3", "7", 6, &["-$5", "-$2.5", "$0", "$2.5", "$5", "$7.5"]),
+        ("1234000", "1236000", 5, &["$1.234M", "$1.2345M", "$1.235M", "$1.2355M", "$1.236M"]),
+        ("120000", "390000", 4, &["$100K", "$200K", "$300K", "$400K"]),
+        ("2400000", "2600000", 3, &["$2.4M", "$2.5M", "$2.6M"]),
+        ("786000000", "786000000", 6, &["$700M", "$800M"]),
+        ("0", "0", 6, &["$0", "$10"]),
+    ];
+    for (lo, hi, max, labels) in table {
+        let ticks = axis_ticks(usd(lo), usd(hi), *max).unwrap();
+        let shown: Vec<String> = ticks.iter().copied().map(axis_label).collect();
+        assert_eq!(shown, *labels, "{lo}..{hi} in {max}");
+        // round, covering, within the count, evenly spaced
+        assert!(ticks.len() >= 2 && ticks.len() <= *max, "{shown:?}");
+        assert!(
+            ticks[0].amount() <= usd(lo).amount() && ticks.last().unwrap().amount() >= usd(hi).amount(),
+            "{shown:?}"
+        );
+        let step = ticks[1].checked_sub(ticks[0]).unwrap().amount();
+        assert!(ticks.windows(2).all(|w| w[1].checked_sub(w[0]).unwrap().amount() == step));
+        let mut digits = step.normalize().mantissa();
+        while digits % 10 == 0 {
+            digits /= 10;
+        }
+        assert!([1, 2, 25, 5].contains(&digits), "step {step}");
+    }
+    // refused: reversed, fewer than two ticks, two currencies
+    assert!(axis_ticks(usd("2"), usd("1"), 5).is_err());
+    assert!(axis_ticks(usd("1"), usd("2"), 1).is_err());
+    assert!(axis_ticks(usd("1"), Money::new(Decimal::TWO, revops::money::Currency::EUR), 5).is_err());
+}
+
+/// The chart says what its lines and its band are, and puts its y-axis ticks at round figures.
+#[test]
+fn the_chart_has_a_legend_and_round_ticks() {
+    let company = DemoCompany::generate(42).unwrap();
+    let book = company.arr_book().unwrap();
+    let s =
+        ExecutiveSnapshot::build(company.as_of, company.sources(&book), &company.config(), &mut AlertState::default())
+            .unwrap();
+    let svg = s.to_svg();
+    assert!(svg.contains(r#"<g class="legend">"#), "{svg}");
+    for entry in ["ARR at each month end", "forecast (", "80% prediction interval", "$1B milestone by 2028-12-31"] {
+        assert!(svg.contains(entry), "{entry:?} missing from the legend");
+    }
+    for tick in ["$800M", "$900M", "$1B"] {
+        assert!(svg.contains(&format!(">{tick}</text>")), "{tick} tick missing");
+    }
 }

@@ -206,8 +206,8 @@ fn bgnbd_expected_purchases() {
     assert_eq!(m.expected_purchases(&d, 0.0).unwrap(), 0.0);
     let (e10, e20) = (m.expected_purchases(&d, 10.0).unwrap(), m.expected_purchases(&d, 20.0).unwrap());
     assert!(e10 > 0.0 && e20 > e10);
-    // with a ≤ 1 the expectation does not exist
-    assert!(BgNbd::new(m.r(), m.alpha(), 0.9, m.b()).unwrap().expected_purchases(&d, 10.0).is_err());
+    // a ≤ 1 is an ordinary fit (CDNOW has a = 0.79): the conditional expectation exists for any a > 0
+    assert!(BgNbd::new(m.r(), m.alpha(), 0.9, m.b()).unwrap().expected_purchases(&d, 10.0).unwrap() > 0.0);
     // Against simulation: customers who look like `d` are rare, so check the unconditional
     // prediction for brand-new customers (x = 0, T = 0⁺) against simulated purchase counts.
     let fresh = Rfm { frequency: 0, recency: 0.0, t: 1e-9 };
@@ -483,4 +483,195 @@ fn survival_past_the_horizon_uses_the_closed_form_and_agrees_at_the_seam() {
     assert!((m.churn_probability(t + 1) - next).abs() < 1e-9 * next, "{} vs {next}", m.churn_probability(t + 1));
     // u32::MAX periods: immediate, not four billion multiplications
     assert!(m.survival(u32::MAX) >= 0.0 && m.churn_probability(u32::MAX) >= 0.0);
+}
+
+/// The CDNOW summary as shipped with lifetimes 0.11.3
+/// (`lifetimes.datasets.load_cdnow_summary_data_with_monetary_value()`; tests/data/README.md):
+/// `(customer id, history in weeks, mean repeat spend)`.
+fn cdnow() -> Vec<(u32, Rfm, f64)> {
+    include_str!("data/cdnow_summary.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let v: Vec<&str> = line.split(',').collect();
+            let rfm =
+                Rfm { frequency: v[1].parse().unwrap(), recency: v[2].parse().unwrap(), t: v[3].parse().unwrap() };
+            (v[0].parse().unwrap(), rfm, v[4].parse().unwrap())
+        })
+        .collect()
+}
+
+/// lifetimes 0.11.3 on CDNOW: `BetaGeoFitter(penalizer_coef=0.0).fit(frequency, recency, T).params_`.
+const LIFETIMES_BGNBD: [f64; 4] = [0.24259292827982148, 4.413532265271809, 0.7928859664406578, 2.4257523826257374];
+
+/// lifetimes 0.11.3: `GammaGammaFitter(penalizer_coef=0.0).fit(frequency, monetary_value).params_`
+/// on the CDNOW customers with a repeat purchase (p, q, v).
+const LIFETIMES_GG: [f64; 3] = [6.24880249607099, 3.7445884609237634, 15.447748064943575];
+
+#[test]
+fn bgnbd_conditional_expectations_match_lifetimes_on_cdnow_where_a_is_below_one() {
+    let [r, alpha, a, b] = LIFETIMES_BGNBD;
+    let m = BgNbd::new(r, alpha, a, b).unwrap();
+    assert!(m.a() < 1.0);
+    let data = cdnow();
+    let customer = |id: u32| data.iter().find(|c| c.0 == id).unwrap().1;
+    // lifetimes 0.11.3 (scipy 1.17.1):
+    // bgf.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
+    #[rustfmt::skip]
+    let expected: &[(u32, f64, f64)] = &[
+        (1, 1.0, 0.03744319332990478), (1, 39.0, 1.2259104241744068), (1, 52.0, 1.5585837617716805), (1, 520.0, 7.319496851793752),
+        (2, 1.0, 0.006064650555303697), (2, 39.0, 0.20325062425618798), (2, 52.0, 0.25990707940849045), (2, 520.0, 1.3079994215981359),
+        (3, 1.0, 0.005586351301202332), (3, 39.0, 0.19478085793947836), (3, 52.0, 0.25166572540726884), (3, 520.0, 1.4624052122519533),
+        (6, 1.0, 0.10663184657788699), (6, 39.0, 3.3372396465269594), (6, 52.0, 4.199123173565261), (6, 520.0, 17.776505835696604),
+        (9, 1.0, 0.04044224055771036), (9, 39.0, 1.3241008543218766), (9, 52.0, 1.683419970822017), (9, 520.0, 7.905758727187049),
+        (1516, 1.0, 0.7106232588212188), (1516, 39.0, 20.750570498762993), (1516, 52.0, 25.75947471712361), (1516, 520.0, 98.14565445164506),
+    ];
+    for &(id, t, want) in expected {
+        let got = m.expected_purchases(&customer(id), t).unwrap();
+        // lifetimes itself is within 2e-13 of mpmath here (customer 3, t = 1)
+        assert!((got - want).abs() < 1e-12 * want, "customer {id}, t = {t}: {got} vs lifetimes {want}");
+    }
+    // lifetimes: bgf.conditional_probability_alive(frequency, recency, T)
+    for (id, want) in [(1, 0.7266091367990596), (2, 0.21222738807220765), (3, 1.0), (6, 0.6418006393519198)] {
+        let got = m.p_alive(&customer(id)).unwrap();
+        assert!((got - want).abs() < 1e-12, "customer {id}: {got} vs lifetimes {want}");
+    }
+    // mpmath 1.4.1 at 60 digits, FHL (2005) eq. 10 with mpmath.hyp2f1: a customer far from the
+    // power series' comfort (x = 800), and a horizon 1,000 years out
+    let heavy = Rfm { frequency: 800, recency: 38.0, t: 39.0 };
+    let got = m.expected_purchases(&heavy, 52.0).unwrap();
+    assert!((got - 0.005511342146833859).abs() < 1e-9 * got, "{got}");
+    let far = m.expected_purchases(&customer(3), 52_000.0).unwrap();
+    assert!((far - 12.21838941283568).abs() < 1e-9 * far, "{far}");
+}
+
+#[test]
+fn bgnbd_expectation_is_continuous_through_a_equal_to_one() {
+    // at a = 1 the closed form is 0/0; its limit (mpmath 1.4.1, 60 digits, FHL 2005 eq. 10 at
+    // a = 1 + 1e-40) is what the model means there
+    let m = BgNbd::new(0.243, 4.414, 1.0, 2.426).unwrap();
+    for (d, t, want) in [
+        (Rfm { frequency: 2, recency: 30.43, t: 38.86 }, 39.0, 1.1021367860399558),
+        (Rfm { frequency: 0, recency: 0.0, t: 38.86 }, 39.0, 0.19107701257392298),
+        (Rfm { frequency: 800, recency: 38.0, t: 39.0 }, 52.0, 0.004024856441823028),
+    ] {
+        let got = m.expected_purchases(&d, t).unwrap();
+        assert!((got - want).abs() < 1e-9 * want, "{d:?}: {got} vs {want}");
+        // and either side of it
+        for a in [1.0 - 1e-9, 1.0 + 1e-9] {
+            let near = BgNbd::new(0.243, 4.414, a, 2.426).unwrap().expected_purchases(&d, t).unwrap();
+            assert!((near - want).abs() < 1e-7 * want, "a = {a}: {near} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn bgnbd_fit_on_cdnow_matches_lifetimes() {
+    let data: Vec<Rfm> = cdnow().into_iter().map(|c| c.1).collect();
+    let fit = BgNbd::fit(&data).unwrap();
+    let m = fit.model;
+    for (got, want, name) in [
+        (m.r(), LIFETIMES_BGNBD[0], "r"),
+        (m.alpha(), LIFETIMES_BGNBD[1], "alpha"),
+        (m.a(), LIFETIMES_BGNBD[2], "a"),
+        (m.b(), LIFETIMES_BGNBD[3], "b"),
+    ] {
+        assert!((got - want).abs() < 1e-4 * want, "{name}: {got} vs lifetimes {want}");
+    }
+    // at least as likely as lifetimes' optimum
+    let [r, alpha, a, b] = LIFETIMES_BGNBD;
+    let theirs = BgNbd::new(r, alpha, a, b).unwrap();
+    let ll: f64 = data.iter().map(|d| theirs.log_likelihood(d).unwrap()).sum();
+    assert!(fit.log_likelihood >= ll - 1e-6, "{} vs {ll}", fit.log_likelihood);
+}
+
+#[test]
+fn customer_lifetime_value_matches_lifetimes_on_cdnow() {
+    let [r, alpha, a, b] = LIFETIMES_BGNBD;
+    let purchases = BgNbd::new(r, alpha, a, b).unwrap();
+    let [p, q, v] = LIFETIMES_GG;
+    let spend = GammaGamma::new(p, q, v).unwrap();
+    let data = cdnow();
+    // lifetimes 0.11.3: ggf.customer_lifetime_value(bgf, frequency, recency, T, monetary_value,
+    // time=12, discount_rate=0.01, freq="W"): 12 periods of 4.345 weeks, discounted 1% a period
+    for (id, want) in [(1, 36.278495763627944), (2, 4.637466328570688), (6, 283.5235925903761), (9, 43.353642396863286)]
+    {
+        let (_, rfm, mean) = *data.iter().find(|c| c.0 == id).unwrap();
+        let customer = CustomerRfm {
+            customer: id.to_string(),
+            rfm,
+            average_spend: Some(Money::parse(&format!("{mean:.2}"), Currency::USD).unwrap()),
+        };
+        let clv = customer_lifetime_value(&purchases, &spend, &customer, 1.0, 12, 4.345, 0.01).unwrap();
+        let want = Money::parse(&format!("{want:.2}"), Currency::USD).unwrap();
+        assert_eq!(clv, want, "customer {id}");
+    }
+    // lifetimes: ggf.conditional_expected_average_profit(frequency, monetary_value)
+    for (id, want) in [(1, 24.65861618923827), (2, 18.911479869933782), (6, 71.46285080453254), (9, 27.282407581074363)]
+    {
+        let (_, rfm, mean) = *data.iter().find(|c| c.0 == id).unwrap();
+        let got = spend.expected_spend(&SpendObservation { frequency: rfm.frequency, mean }).unwrap();
+        assert!((got - want).abs() < 1e-9 * want, "customer {id}: {got} vs {want}");
+    }
+}
+
+/// Lifetimes of fruit flies by genotype, as shipped with lifelines 0.30.3
+/// (`lifelines.datasets.load_waltons()`; tests/data/README.md): (miR-137, control).
+fn waltons() -> (Vec<Subject>, Vec<Subject>) {
+    let mut groups = (Vec::new(), Vec::new());
+    for line in include_str!("data/waltons.csv").lines().skip(1) {
+        let v: Vec<&str> = line.split(',').collect();
+        let s = Subject { time: v[0].parse().unwrap(), event: v[1] == "1" };
+        if v[2] == "miR-137" {
+            groups.0.push(s)
+        } else {
+            groups.1.push(s)
+        }
+    }
+    groups
+}
+
+#[test]
+fn log_rank_p_value_is_the_chi_square_tail_for_large_statistics() {
+    let (mir, control) = waltons();
+    assert_eq!((mir.len(), control.len()), (34, 129));
+    // lifelines 0.30.3: logrank_test(T[ix], T[~ix], E[ix], E[~ix]) with ix = group == "miR-137"
+    // gives test_statistic 122.24912557300615, p_value 2.0359832222855426e-28 (1 − cdf was 0.0)
+    let lr = log_rank(&mir, &control).unwrap();
+    assert!((lr.statistic - 122.24912557300615).abs() < 1e-9 * lr.statistic, "{}", lr.statistic);
+    assert!((lr.p_value - 2.0359832222855426e-28).abs() < 1e-9 * 2.0359832222855426e-28, "{}", lr.p_value);
+}
+
+#[test]
+fn derl_is_within_its_stated_tolerance_for_small_discount_rates() {
+    // mpmath 1.4.1 at 60 digits: (β+n−1)/(α+β+n−1) · hyp2f1(1, β+n, α+β+n, 1/(1+d)), n = renewals + 1
+    // (Fader & Hardie 2010). Terms fall slowly here: stopping once a term is below 1e-12 of the
+    // total left a tail of about term ÷ d behind.
+    for (alpha, beta, d, renewals, want) in [
+        (0.5, 1.0, 0.001, 0, 47.76966968465596),
+        (0.5, 1.0, 1e-4, 3, 335.7808696592061),
+        (0.704, 1.182, 0.01, 0, 8.50294717201127),
+        (2.5, 1.0, 0.001, 0, 0.6642355150150899),
+        (1.0, 1.0, 0.001, 0, 5.92157919762863),
+        (0.668, 3.806, 0.1, 0, 5.41485604837404),
+    ] {
+        let got = ShiftedBetaGeometric::new(alpha, beta).unwrap().derl(d, renewals).unwrap();
+        assert!((got - want).abs() <= 1e-14 * want, "α {alpha} β {beta} d {d}: {got} vs {want}");
+    }
+}
+
+#[test]
+fn gamma_gamma_fit_on_cdnow_matches_lifetimes() {
+    let data: Vec<SpendObservation> = cdnow()
+        .into_iter()
+        .filter(|c| c.1.frequency > 0)
+        .map(|c| SpendObservation { frequency: c.1.frequency, mean: c.2 })
+        .collect();
+    assert_eq!(data.len(), 946);
+    let fit = GammaGamma::fit(&data).unwrap();
+    for (got, want, name) in
+        [(fit.p(), LIFETIMES_GG[0], "p"), (fit.q(), LIFETIMES_GG[1], "q"), (fit.gamma(), LIFETIMES_GG[2], "v")]
+    {
+        assert!((got - want).abs() < 1e-4 * want, "{name}: {got} vs lifetimes {want}");
+    }
 }

@@ -226,3 +226,34 @@ fn plans_that_cannot_pay_sensibly_are_refused() {
     let ramp = RampSchedule { shares: vec![pct(120)] };
     assert!(matches!(ramp.ramped(usd("1"), 0), Err(SalesError::RampShare { tenure_month: 0, .. })));
 }
+
+/// A won deal's sales cycle is unknown without a close date, and impossible when it closes
+/// before it was created: rep analytics says which deal instead of averaging a guess (the same
+/// rule as `acquisition::sales_velocity`).
+#[test]
+fn rep_analytics_refuses_won_deals_with_unknown_or_negative_cycles() {
+    use revops::acquisition::{Opportunity, Stage};
+    use revops::sales::SalesError;
+    let won = |id: &str, closed| Opportunity {
+        id: id.into(),
+        account: "a".into(),
+        segment: "ent".into(),
+        stage: Stage::ClosedWon,
+        amount: usd("100"),
+        created: d(3, 1),
+        closed,
+        competitor: None,
+        discount: Percent::ZERO,
+        probability: pct(100),
+    };
+    let ok = won("ok", Some(d(3, 31)));
+    let early = won("early", Some(d(2, 1)));
+    match rep_analytics(&[ok.clone(), early], usd("100"), 0) {
+        Err(SalesError::ClosedBeforeCreated { opportunity, .. }) => assert_eq!(opportunity, "early"),
+        other => panic!("{other:?}"),
+    }
+    match rep_analytics(&[ok, won("open-ended", None)], usd("100"), 0) {
+        Err(SalesError::MissingCloseDate(id)) => assert_eq!(id, "open-ended"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,3 +1,5 @@
+use chrono::NaiveDate;
+
 use crate::money::{Currency, MoneyError, Percent};
 use crate::stats::StatsError;
 
@@ -33,6 +35,20 @@ pub enum AcquisitionError {
         /// The value given.
         value: Percent,
     },
+    /// A won opportunity without a close date: its sales cycle is unknown (it used to count as
+    /// a 0-day cycle).
+    #[error("won opportunity {0} has no close date, so its sales cycle is unknown")]
+    MissingCloseDate(String),
+    /// An opportunity that closes before it was created (its cycle used to be clamped to 0).
+    #[error("opportunity {opportunity} closes on {closed}, before it was created on {created}")]
+    ClosedBeforeCreated {
+        /// The opportunity's id.
+        opportunity: String,
+        /// Created.
+        created: NaiveDate,
+        /// Closed.
+        closed: NaiveDate,
+    },
     /// A score that overflows: weights or signal strengths whose total is not finite.
     #[error("{0} overflows: the weights or strengths are too large")]
     Overflow(&'static str),
@@ -42,10 +58,54 @@ pub enum AcquisitionError {
     /// Amounts in different currencies combined.
     #[error("amounts in {0} and {1} cannot be combined; convert first")]
     MixedCurrencies(Currency, Currency),
+    /// A deal row (see [`DealRow`](super::DealRow)) that is not a valid opportunity.
+    #[error("deal {deal:?}: {problem}")]
+    InvalidDeal {
+        /// The deal's id.
+        deal: String,
+        /// What is wrong.
+        problem: DealProblem,
+    },
     /// Fitting failed.
     #[error(transparent)]
     Stats(#[from] StatsError),
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+}
+
+/// What is wrong with a deal row.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DealProblem {
+    /// An empty id or account.
+    #[error("its {0} is empty")]
+    Empty(&'static str),
+    /// A negative amount.
+    #[error("its amount {0} is negative")]
+    NegativeAmount(crate::money::Money),
+    /// A column the deal's stage needs that is empty.
+    #[error("a {stage:?} deal needs column {column:?}")]
+    MissingColumn {
+        /// The stage.
+        stage: super::Stage,
+        /// The column.
+        column: &'static str,
+    },
+    /// A column with a value the deal's stage has no use for.
+    #[error("a {stage:?} deal has no use for column {column:?}")]
+    UnusedColumn {
+        /// The stage.
+        stage: super::Stage,
+        /// The column.
+        column: &'static str,
+    },
+    /// A close date before the creation date.
+    #[error("it closed on {closed}, before it was created on {created}")]
+    ClosedBeforeCreated {
+        /// Created.
+        created: chrono::NaiveDate,
+        /// Closed.
+        closed: chrono::NaiveDate,
+    },
 }

@@ -54,6 +54,20 @@ pub struct Prioritised {
 
 /// Order prospects best first: by grade (fit band, then intent band), then by fit + intent, then
 /// by id so the order is deterministic.
+///
+/// ```
+/// use revops::acquisition::{prioritise, FitScore, Grade, IntentScore};
+/// let fit = |score| FitScore { score, contributions: vec![] };
+/// let intent = |score| IntentScore { score, raw: score, contributions: vec![] };
+/// let list = prioritise(&[
+///     ("cold".to_string(), fit(90.0), intent(10.0)),
+///     ("hot".to_string(), fit(80.0), intent(80.0)),
+///     ("poor-fit".to_string(), fit(20.0), intent(95.0)),
+/// ]);
+/// let order: Vec<&str> = list.iter().map(|p| p.prospect.as_str()).collect();
+/// assert_eq!(order, ["hot", "cold", "poor-fit"]); // fit band first, then intent band
+/// assert_eq!(list[0].grade, Grade::of(80.0, 80.0));
+/// ```
 pub fn prioritise(prospects: &[(String, FitScore, IntentScore)]) -> Vec<Prioritised> {
     let mut out: Vec<Prioritised> = prospects
         .iter()

@@ -75,7 +75,7 @@ pub struct IdealCustomerProfile {
 pub struct FitScore {
     /// 0–100.
     pub score: f64,
-    /// `(criterion name, points)`; the points sum to `score`.
+    /// `(criterion name, points)`; the points sum to `score` (to rounding).
     pub contributions: Vec<(String, f64)>,
 }
 
@@ -85,7 +85,7 @@ fn one_of(list: &[String], value: &str) -> bool {
 
 impl IdealCustomerProfile {
     /// Score a prospect: each criterion earns `weight × match` (match in [0, 1]), scaled so a
-    /// perfect fit is 100.
+    /// perfect fit is 100; the score is always within 0–100.
     ///
     /// ```
     /// use revops::acquisition::{Criterion, Firmographics, IdealCustomerProfile, WeightedCriterion};
@@ -135,11 +135,15 @@ impl IdealCustomerProfile {
                 }
                 Criterion::FortuneRankAtMost(n) => f64::from(u8::from(p.fortune_rank.is_some_and(|r| r <= *n))),
             };
-            contributions.push((c.name.clone(), 100.0 * c.weight * matched / total));
+            // the weight's share first (at most 1), then points: 100 × w ÷ total came out at
+            // 100.00000000000001 for a lone weight of 418,180,523,151.2
+            contributions.push((c.name.clone(), 100.0 * (c.weight / total) * matched));
         }
         if contributions.iter().any(|(_, v)| !v.is_finite()) {
-            return Err(AcquisitionError::Overflow("ICP points")); // 100 × a weight near f64::MAX
+            return Err(AcquisitionError::Overflow("ICP points"));
         }
-        Ok(FitScore { score: contributions.iter().map(|(_, v)| v).sum(), contributions })
+        // shares that each round up may add to an ulp over 100
+        let score = contributions.iter().map(|(_, v)| v).sum::<f64>().min(100.0);
+        Ok(FitScore { score, contributions })
     }
 }

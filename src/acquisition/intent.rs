@@ -46,7 +46,7 @@ pub struct Signal {
 pub struct SignalWeight {
     /// The kind.
     pub kind: SignalKind,
-    /// Points for a fresh signal of strength 1.
+    /// Points for a fresh signal of strength 1 (not negative).
     pub points: f64,
     /// Days for its weight to halve.
     pub half_life_days: f64,
@@ -91,7 +91,7 @@ impl IntentModel {
     /// # Errors
     ///
     /// [`AcquisitionError::InvalidConfig`] for a saturation or half-life that is not finite and
-    /// positive, or points that are not finite; [`AcquisitionError::InvalidInput`] for a
+    /// positive, or points that are negative or not finite; [`AcquisitionError::InvalidInput`] for a
     /// strength that is negative, NaN or infinite; [`AcquisitionError::Overflow`] when the
     /// decayed points or the score are too large for an `f64`.
     pub fn intent(&self, signals: &[Signal], as_of: NaiveDate) -> Result<IntentScore, AcquisitionError> {
@@ -104,6 +104,13 @@ impl IntentModel {
             return Err(AcquisitionError::InvalidConfig(
                 "saturation and half-lives must be positive and finite".into(),
             ));
+        }
+        if let Some(w) = self.weights.iter().find(|w| w.points < 0.0) {
+            // negative raw points took the score below 0 (−172 for −10 points at saturation 5)
+            return Err(AcquisitionError::InvalidConfig(format!(
+                "{:?} signals have {} points; points must not be negative, so the score stays within 0–100",
+                w.kind, w.points
+            )));
         }
         let mut per_kind: Vec<(SignalKind, f64)> = self.weights.iter().map(|w| (w.kind.clone(), 0.0)).collect();
         for s in signals.iter().filter(|s| s.date <= as_of) {

@@ -15,9 +15,10 @@ mod grade;
 mod icp;
 mod intent;
 mod pipeline;
+mod rows;
 mod win;
 
-pub use error::AcquisitionError;
+pub use error::{AcquisitionError, DealProblem};
 pub use grade::{prioritise, Grade, Prioritised};
 pub use icp::{Criterion, Firmographics, FitScore, IdealCustomerProfile, WeightedCriterion};
 pub use intent::{IntentModel, IntentScore, Signal, SignalKind, SignalWeight};
@@ -25,6 +26,7 @@ pub use pipeline::{
     competitive_analysis, cycle_lengths, sales_velocity, strategic_view, CompetitorStats, CycleLengths, Opportunity,
     SegmentVelocity, Stage, StrategicView,
 };
+pub use rows::{deals_from_rows, DealRow};
 pub use win::{
     percentile_ranks, CalibrationMethod, Calibrator, ExplainedScore, HoldoutReport, Reason, WinModel, WinModelSpec,
 };

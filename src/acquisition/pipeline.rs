@@ -63,6 +63,20 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
+    /// Days from creation to close of a won opportunity, or the error that says why there is no
+    /// such number (no close date, or a close before creation).
+    pub(crate) fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
+        let closed = self.closed.ok_or_else(|| AcquisitionError::MissingCloseDate(self.id.clone()))?;
+        if closed < self.created {
+            return Err(AcquisitionError::ClosedBeforeCreated {
+                opportunity: self.id.clone(),
+                created: self.created,
+                closed,
+            });
+        }
+        Ok((closed - self.created).num_days())
+    }
+
     /// `value` when it is 0%–100%, else the error naming this opportunity and `what`.
     fn unit(&self, what: &'static str, value: Percent) -> Result<Percent, AcquisitionError> {
         value.check_unit(what).map_err(|_| AcquisitionError::OutOfRange { opportunity: self.id.clone(), what, value })
@@ -83,7 +97,8 @@ pub struct SegmentVelocity {
     pub average_deal: Money,
     /// Mean days from creation to close of won deals.
     pub cycle_days: f64,
-    /// `open × win rate × average deal ÷ cycle days`: revenue per day the pipeline is producing.
+    /// `open × win rate × average deal ÷ cycle days`: revenue per day the pipeline is producing
+    /// (a mean cycle under one day counts as one day).
     pub per_day: Money,
 }
 
@@ -109,12 +124,46 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 /// Sales velocity per segment, in segment order. Segments with no won deal are skipped (their
 /// velocity is undefined, not zero).
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{sales_velocity, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let opp = |id: &str, stage, amount: &str, closed| Opportunity {
+///     id: id.into(),
+///     account: id.into(),
+///     segment: "SMB".into(),
+///     stage,
+///     amount: Money::parse(amount, Currency::USD).unwrap(),
+///     created: d(1, 1),
+///     closed,
+///     competitor: None,
+///     discount: Percent::ZERO,
+///     probability: "50%".parse().unwrap(),
+/// };
+/// let opps = [
+///     opp("won", Stage::ClosedWon, "30000", Some(d(1, 31))), // 30 days
+///     opp("lost", Stage::ClosedLost, "10000", Some(d(2, 15))),
+///     opp("open", Stage::Proposal, "20000", None),
+/// ];
+/// let v = &sales_velocity(&opps)?[0];
+/// assert_eq!((v.segment.as_str(), v.open, v.win_rate, v.cycle_days), ("SMB", 1, 0.5, 30.0));
+/// assert_eq!(v.average_deal, Money::parse("30000", Currency::USD)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
-/// [`AcquisitionError::MixedCurrencies`] for a segment with amounts in two currencies; a money
-/// error when amounts overflow; [`AcquisitionError::InvalidInput`] when the velocity is too
-/// large for money.
+/// [`AcquisitionError::MissingCloseDate`] for a won deal without a close date and
+/// [`AcquisitionError::ClosedBeforeCreated`] for one that closes before it was created (their
+/// cycles are unknown, not 0 days); [`AcquisitionError::MixedCurrencies`] for a segment with
+/// amounts in two currencies; a money error when amounts overflow;
+/// [`AcquisitionError::InvalidInput`] when the velocity is too large for money.
 pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, AcquisitionError> {
+    for o in opps.iter().filter(|o| o.stage == Stage::ClosedWon) {
+        o.won_cycle_days()?;
+    }
     let mut segments: Vec<&str> = opps.iter().map(|o| o.segment.as_str()).collect();
     segments.sort_unstable();
     segments.dedup();
@@ -129,8 +178,11 @@ pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, Acqu
         }
         let average =
             Money::sum(currency, won.iter().map(|o| o.amount))?.checked_div(Decimal::from(won.len() as u64))?;
-        let cycle = won.iter().filter_map(|o| o.closed.map(|c| (c - o.created).num_days() as f64)).sum::<f64>()
-            / won.len() as f64;
+        let mut days = 0.0;
+        for o in &won {
+            days += o.won_cycle_days()? as f64; // checked above: never an error here
+        }
+        let cycle = days / won.len() as f64;
         let open = these.iter().filter(|o| !o.stage.is_closed()).count();
         let win_rate = won.len() as f64 / closed as f64;
         let per_day = open as f64 * win_rate * average.to_f64_lossy() / cycle.max(1.0);
@@ -165,25 +217,46 @@ pub struct CycleLengths {
 }
 
 /// Cycle lengths of won deals; `None` without any.
-pub fn cycle_lengths(opps: &[Opportunity]) -> Option<CycleLengths> {
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{cycle_lengths, AcquisitionError, Opportunity, Stage};
+/// use revops::{Currency, Money};
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+/// let won = Opportunity {
+///     id: "1".into(), account: "Acme".into(), segment: "ent".into(), stage: Stage::ClosedWon,
+///     amount: Money::zero(Currency::USD), created: day(1), closed: Some(day(31)), competitor: None,
+///     discount: "0%".parse()?, probability: "100%".parse()?,
+/// };
+/// assert_eq!(cycle_lengths(std::slice::from_ref(&won))?.map(|c| c.median), Some(30));
+/// let undated = Opportunity { closed: None, ..won };
+/// assert!(matches!(cycle_lengths(&[undated]), Err(AcquisitionError::MissingCloseDate(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`AcquisitionError::MissingCloseDate`] for a won deal without a close date and
+/// [`AcquisitionError::ClosedBeforeCreated`] for one that closes before it was created.
+pub fn cycle_lengths(opps: &[Opportunity]) -> Result<Option<CycleLengths>, AcquisitionError> {
     let mut days: Vec<i64> = opps
         .iter()
         .filter(|o| o.stage == Stage::ClosedWon)
-        .filter_map(|o| o.closed.map(|c| (c - o.created).num_days()))
-        .collect();
+        .map(Opportunity::won_cycle_days)
+        .collect::<Result<_, _>>()?;
     if days.is_empty() {
-        return None;
+        return Ok(None);
     }
     days.sort_unstable();
     let rank = |p: f64| days[((p * days.len() as f64).ceil() as usize).clamp(1, days.len()) - 1];
-    Some(CycleLengths {
+    Ok(Some(CycleLengths {
         deals: days.len(),
         mean: days.iter().sum::<i64>() as f64 / days.len() as f64,
         p25: rank(0.25),
         median: rank(0.5),
         p75: rank(0.75),
         p90: rank(0.9),
-    })
+    }))
 }
 
 /// Win rate and discount against one competitor.
@@ -203,6 +276,34 @@ pub struct CompetitorStats {
 }
 
 /// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{competitive_analysis, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let opp = |id: &str, stage, discount: &str| Opportunity {
+///     id: id.into(),
+///     account: id.into(),
+///     segment: "SMB".into(),
+///     stage,
+///     amount: Money::parse("10000", Currency::USD).unwrap(),
+///     created: d,
+///     closed: Some(d),
+///     competitor: Some("Globex".into()),
+///     discount: discount.parse().unwrap(),
+///     probability: Percent::ZERO,
+/// };
+/// let rows = competitive_analysis(&[
+///     opp("a", Stage::ClosedWon, "10%"),
+///     opp("b", Stage::ClosedWon, "20%"),
+///     opp("c", Stage::ClosedLost, "0%"),
+/// ])?;
+/// assert_eq!((rows[0].competitor.as_str(), rows[0].closed, rows[0].won), ("Globex", 3, 2));
+/// assert_eq!(rows[0].average_discount_won.to_string(), "15%");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -264,6 +365,31 @@ pub struct StrategicView {
 }
 
 /// The strategic-account view in `currency` (opportunities in other currencies are an error).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{strategic_view, Opportunity, Stage};
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let opp = |account: &str, stage, amount: &str| Opportunity {
+///     id: format!("{account}-1"),
+///     account: account.into(),
+///     segment: "Enterprise".into(),
+///     stage,
+///     amount: Money::parse(amount, Currency::USD).unwrap(),
+///     created: d,
+///     closed: None,
+///     competitor: None,
+///     discount: Percent::ZERO,
+///     probability: "40%".parse().unwrap(),
+/// };
+/// let list = ["acme".to_string(), "initech".to_string()];
+/// let view = strategic_view(&list, &[opp("acme", Stage::Proposal, "500000")], Currency::USD)?;
+/// assert_eq!((view.accounts, view.covered), (2, 1));
+/// assert_eq!(view.expected_value, Money::parse("200000", Currency::USD)?); // 40% of $500,000
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///

@@ -3,8 +3,8 @@
 
 use super::AcquisitionError;
 use crate::stats::{
-    auc, brier_score, expected_calibration_error, log_loss, reliability_bins, IsotonicCalibrator, LogisticSpec,
-    PlattCalibrator, ReliabilityBin,
+    auc, brier_score, cross_fitted, expected_calibration_error, log_loss, reliability_bins, IsotonicCalibrator,
+    LogisticSpec, PlattCalibrator, ReliabilityBin,
 };
 
 /// How raw model scores become probabilities.
@@ -34,7 +34,7 @@ pub struct WinModelSpec {
     pub min_won: usize,
     /// Minimum closed-lost deals to fit (default 50).
     pub min_lost: usize,
-    /// Every `holdout_every`-th deal is held out (default 5: 20%).
+    /// Every `holdout_every`-th deal is held out (default 5: 20%); at least 2.
     pub holdout_every: usize,
 }
 
@@ -64,7 +64,11 @@ pub enum Calibrator {
     Identity,
 }
 
-/// Holdout quality.
+/// Holdout quality, on deals no part of the model saw: the logistic fit never sees the held-out
+/// deals, and each held-out deal's calibrated probability comes from a calibrator fitted on the
+/// other held-out deals only (5-fold cross-fitting over the holdout). The model's own calibrator
+/// is then fitted on the whole holdout, so these figures estimate it on fresh deals rather than
+/// grade it on its own training rows.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HoldoutReport {
@@ -72,9 +76,9 @@ pub struct HoldoutReport {
     pub deals: usize,
     /// AUC of the scores.
     pub auc: f64,
-    /// Brier score of the calibrated probabilities.
+    /// Brier score of the cross-fitted calibrated probabilities.
     pub brier: f64,
-    /// Log-loss of the calibrated probabilities.
+    /// Log-loss of the cross-fitted calibrated probabilities.
     pub log_loss: f64,
     /// Expected calibration error (10 bins).
     pub ece: f64,
@@ -161,10 +165,17 @@ impl WinModelSpec {
     ///
     /// # Errors
     ///
+    /// [`AcquisitionError::InvalidConfig`] for `holdout_every` below 2 (0 used to mean 50%);
     /// [`AcquisitionError::InvalidInput`] for no features, rows that are not one per deal, or a
     /// non-finite value; [`AcquisitionError::InsufficientHistory`]; the errors of the logistic
     /// fit, the calibration and the holdout metrics ([`AcquisitionError::Stats`]).
     pub fn fit(&self, rows: &[f64], won: &[bool]) -> Result<WinModel, AcquisitionError> {
+        if self.holdout_every < 2 {
+            return Err(AcquisitionError::InvalidConfig(format!(
+                "holdout_every is {}; hold out one deal in at least every 2",
+                self.holdout_every
+            )));
+        }
         let p = self.features.len();
         if p == 0 || won.len().checked_mul(p) != Some(rows.len()) {
             return Err(AcquisitionError::InvalidInput(format!(
@@ -187,16 +198,26 @@ impl WinModelSpec {
             });
         }
         let (means, scales) = crate::stats::standardisation(rows, p)?;
-        let every = self.holdout_every.max(2);
         let crate::stats::HoldoutSplit { train_x: tx, train_y: ty, hold_x: hx, hold_y: hy } =
-            crate::stats::holdout_split(rows, p, won, every, &means, &scales)?;
+            crate::stats::holdout_split(rows, p, won, self.holdout_every, &means, &scales)?;
         let fit = self.logistic.fit(&tx, p, &ty)?;
         let coefficients: Vec<f64> = fit.model.coefficients().iter().zip(&scales).map(|(b, s)| b / s).collect();
         let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();
-        let calibrator = match self.calibration {
-            CalibrationMethod::Platt => Calibrator::Platt(PlattCalibrator::fit(&scores, &hy)?),
-            CalibrationMethod::Isotonic => Calibrator::Isotonic(IsotonicCalibrator::fit(&scores, &hy)?),
-            CalibrationMethod::None => Calibrator::Identity,
+        // the calibrator the model keeps sees the whole holdout; the metrics below come from
+        // calibrators that never saw the deal they score
+        const FOLDS: usize = 5;
+        let (calibrator, probs) = match self.calibration {
+            CalibrationMethod::Platt => (
+                Calibrator::Platt(PlattCalibrator::fit(&scores, &hy)?),
+                cross_fitted(&scores, &hy, FOLDS, PlattCalibrator::fit, PlattCalibrator::calibrate)?,
+            ),
+            CalibrationMethod::Isotonic => (
+                Calibrator::Isotonic(IsotonicCalibrator::fit(&scores, &hy)?),
+                cross_fitted(&scores, &hy, FOLDS, IsotonicCalibrator::fit, IsotonicCalibrator::calibrate)?,
+            ),
+            CalibrationMethod::None => {
+                (Calibrator::Identity, scores.iter().map(|s| crate::stats::sigmoid(*s)).collect())
+            }
         };
         let mut model = WinModel {
             features: self.features.clone(),
@@ -207,7 +228,6 @@ impl WinModelSpec {
             holdout: HoldoutReport { deals: 0, auc: 0.0, brier: 0.0, log_loss: 0.0, ece: 0.0, bins: Vec::new() },
         }
         .checked()?;
-        let probs: Vec<f64> = scores.iter().map(|s| model.calibrate(*s)).collect();
         model.holdout = HoldoutReport {
             deals: hy.len(),
             auc: auc(&scores, &hy)?,
@@ -265,11 +285,12 @@ impl WinModel {
         &self.holdout
     }
 
+    /// The calibrated probability of log-odds (NaN stays NaN: see [`WinModel::probability`]).
     #[inline]
     fn calibrate(&self, log_odds: f64) -> f64 {
         match &self.calibrator {
-            Calibrator::Platt(c) => c.calibrate(log_odds),
-            Calibrator::Isotonic(c) => c.calibrate(log_odds),
+            Calibrator::Platt(c) => c.value(log_odds),
+            Calibrator::Isotonic(c) => c.value(log_odds),
             Calibrator::Identity => crate::stats::sigmoid(log_odds),
         }
     }
@@ -285,7 +306,8 @@ impl WinModel {
         z
     }
 
-    /// Calibrated win probability of one deal.
+    /// Calibrated win probability of one deal. A NaN feature value gives a NaN probability (never
+    /// a plausible-looking one); validate features before scoring in bulk.
     #[inline]
     pub fn probability(&self, x: &[f64]) -> f64 {
         self.calibrate(self.log_odds(x))
@@ -351,13 +373,40 @@ fn push_top(values: &mut [f64; 3], index: &mut [usize; 3], c: f64, j: usize) {
 }
 
 /// Percentile rank (0–100) of each probability within the batch: a rank, not a probability.
-pub fn percentile_ranks(probabilities: &[f64]) -> Vec<f64> {
+/// The lowest gets 0 and the highest 100 (`100 × rank ÷ (n − 1)`, ranks from 0); equal
+/// probabilities share the average of the ranks they span (as `scipy.stats.rankdata(method =
+/// "average")`), so ties never order deals by their position in the batch. One deal ranks 100.
+///
+/// ```
+/// use revops::acquisition::percentile_ranks;
+/// assert_eq!(percentile_ranks(&[0.9, 0.1, 0.5])?, [100.0, 0.0, 50.0]);
+/// assert_eq!(percentile_ranks(&[0.5, 0.1, 0.5])?, [75.0, 0.0, 75.0]); // a tie: ranks 1 and 2
+/// assert!(percentile_ranks(&[0.5, f64::NAN]).is_err());
+/// # Ok::<(), revops::acquisition::AcquisitionError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`AcquisitionError::InvalidInput`] for a NaN or infinite probability.
+pub fn percentile_ranks(probabilities: &[f64]) -> Result<Vec<f64>, AcquisitionError> {
+    if let Some(i) = probabilities.iter().position(|p| !p.is_finite()) {
+        return Err(AcquisitionError::InvalidInput(format!("probability {} at {i} is not finite", probabilities[i])));
+    }
     let n = probabilities.len();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]));
-    let mut out = vec![0.0; n];
-    for (rank, &i) in order.iter().enumerate() {
-        out[i] = if n > 1 { 100.0 * rank as f64 / (n - 1) as f64 } else { 100.0 };
+    let mut out = vec![100.0; n];
+    let mut i = 0;
+    while i < n && n > 1 {
+        let mut j = i;
+        while j + 1 < n && probabilities[order[j + 1]] == probabilities[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0; // the average of ranks i..=j
+        for &k in &order[i..=j] {
+            out[k] = 100.0 * rank / (n - 1) as f64;
+        }
+        i = j + 1;
     }
-    out
+    Ok(out)
 }

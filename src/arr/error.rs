@@ -126,6 +126,25 @@ pub enum ArrError {
     /// [`MAX_MONTHS`](super::MAX_MONTHS)).
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitExceeded),
+    /// Text that is not an [`Interval`](super::Interval) (`"month"`, `"quarter"`, `"year"`,
+    /// `"3 months"`).
+    #[error("interval {text:?}: {problem}")]
+    InvalidInterval {
+        /// The text given.
+        text: String,
+        /// What is wrong with it.
+        problem: IntervalProblem,
+    },
+    /// A flat row whose columns do not fit its kind (see [`ArrEventRow`](super::ArrEventRow)).
+    #[error("a {kind} row {problem} column {column:?}")]
+    Column {
+        /// The row's kind (`"start"`, `"cancel"` …).
+        kind: &'static str,
+        /// The column.
+        column: &'static str,
+        /// Whether the column is missing or has a value the kind does not read.
+        problem: ColumnProblem,
+    },
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),
@@ -172,6 +191,36 @@ pub enum EventProblem {
         /// Months it covers.
         months: u32,
     },
+}
+
+/// Why a text is not an [`Interval`](super::Interval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IntervalProblem {
+    /// Neither a unit (`"month"`, `"quarter"`, `"year"`) nor a count of them (`"3 months"`).
+    #[error(r#"it is not "month", "quarter", "year" or a count such as "3 months""#)]
+    Unrecognised,
+    /// A count of zero.
+    #[error("an interval of zero months covers nothing; use 1 or more")]
+    Zero,
+    /// A negative count.
+    #[error("an interval cannot be negative")]
+    Negative,
+    /// A count of months past `u32::MAX`.
+    #[error("more months than 4294967295 (u32::MAX)")]
+    TooLarge,
+}
+
+/// What is wrong with a column of a flat row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ColumnProblem {
+    /// The kind needs the column and it is empty.
+    #[error("needs")]
+    Missing,
+    /// The column has a value and the kind has no use for it (so it would be dropped silently).
+    #[error("has no use for")]
+    Unused,
 }
 
 /// Why two books do not merge.

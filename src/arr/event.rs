@@ -1,6 +1,10 @@
 //! Subscription events: what a billing system says happened, and the rules the ledger reads
 //! them by.
 
+use std::fmt;
+use std::str::FromStr;
+
+use super::{ArrError, IntervalProblem};
 use crate::money::{Money, Percent};
 use chrono::NaiveDate;
 
@@ -259,8 +263,41 @@ impl EventKind {
 }
 
 /// The billing interval a price covers, normalised to a year for ARR (and a month for MRR).
+///
+/// # Text form
+///
+/// `Display`, `FromStr` and serde share one form: `"month"`, `"quarter"`, `"year"` for the named
+/// intervals and `"N months"` for [`Interval::Months`] (`"1 month"` for one). What is printed
+/// parses back to the same value.
+///
+/// * Case and surrounding spaces do not matter (`" Month "`, `"3 MONTHS"`), so the derived
+///   serde form of earlier releases (`"Month"`, `"Year"`, `{"Months": 24}`) still reads.
+/// * A bare unit is the named interval; a count is always [`Interval::Months`]: `"12 months"`
+///   and `"1 year"` are `Months(12)`, not `Year`, and `"1 month"` is `Months(1)`, not `Month`.
+///   Each text then names one value, so `Display` round-trips (`Months(12)` prints
+///   `"12 months"` and reads back as `Months(12)`). The ARR is the same either way, since both
+///   cover twelve months; but the two are different values, and an event id redelivered with
+///   the other one is a [conflicting event](super::ArrError::ConflictingEvent).
+/// * Counts take `month`/`months`, `quarter`/`quarters` (×3) and `year`/`years` (×12).
+/// * Zero, negative and past-`u32::MAX` counts are refused ([`IntervalProblem`]), as are
+///   fractions, signs and units of days or weeks, which no whole number of months covers.
+///   (`Months(0)`, which the book refuses too, prints `"0 months"` and does not read back.)
+///
+/// ```
+/// use revops::arr::Interval;
+///
+/// assert_eq!("month".parse::<Interval>()?, Interval::Month);
+/// assert_eq!("3 Months".parse::<Interval>()?, Interval::Months(3));
+/// assert_eq!("2 years".parse::<Interval>()?, Interval::Months(24));
+/// assert_eq!(Interval::Months(36).to_string(), "36 months");
+/// assert_eq!(Interval::Quarter.to_string().parse::<Interval>()?, Interval::Quarter);
+///
+/// assert!("0 months".parse::<Interval>().is_err());
+/// assert!("-1 month".parse::<Interval>().is_err());
+/// assert!("2 weeks".parse::<Interval>().is_err());
+/// # Ok::<(), revops::arr::ArrError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Interval {
     /// One month.
     Month,
@@ -281,6 +318,103 @@ impl Interval {
             Interval::Year => 12,
             Interval::Months(n) => n,
         }
+    }
+}
+
+impl fmt::Display for Interval {
+    /// `"month"`, `"quarter"`, `"year"`, `"1 month"`, `"36 months"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Interval::Month => f.pad("month"),
+            Interval::Quarter => f.pad("quarter"),
+            Interval::Year => f.pad("year"),
+            Interval::Months(1) => f.pad("1 month"),
+            Interval::Months(n) => f.pad(&format!("{n} months")),
+        }
+    }
+}
+
+impl FromStr for Interval {
+    type Err = ArrError;
+
+    /// `"month"`, `"quarter"`, `"year"`, or a count of them (`"3 months"`, `"2 years"`); see
+    /// the type's docs for the rules.
+    ///
+    /// # Errors
+    /// [`ArrError::InvalidInterval`] with the text and an [`IntervalProblem`].
+    fn from_str(s: &str) -> Result<Interval, ArrError> {
+        let refuse = |problem| ArrError::InvalidInterval { text: s.to_string(), problem };
+        let text = s.trim().to_ascii_lowercase();
+        match text.as_str() {
+            "month" => return Ok(Interval::Month),
+            "quarter" => return Ok(Interval::Quarter),
+            "year" => return Ok(Interval::Year),
+            _ => {}
+        }
+        let split = text.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(text.len());
+        let (count, unit) = text.split_at(split);
+        let per = match unit.trim_start() {
+            "month" | "months" => 1,
+            "quarter" | "quarters" => 3,
+            "year" | "years" => 12,
+            _ => return Err(refuse(IntervalProblem::Unrecognised)),
+        };
+        let digits = count.strip_prefix('-');
+        if digits.unwrap_or(count).is_empty() || !digits.unwrap_or(count).bytes().all(|b| b.is_ascii_digit()) {
+            return Err(refuse(IntervalProblem::Unrecognised));
+        }
+        if digits.is_some_and(|d| d.bytes().any(|b| b != b'0')) {
+            return Err(refuse(IntervalProblem::Negative));
+        }
+        let count = digits.unwrap_or(count).trim_start_matches('0');
+        if count.is_empty() {
+            return Err(refuse(IntervalProblem::Zero));
+        }
+        let months = count.parse::<u32>().ok().and_then(|n| n.checked_mul(per));
+        months.map(Interval::Months).ok_or_else(|| refuse(IntervalProblem::TooLarge))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Interval {
+    /// `"month"`, `"36 months"`: as `Display` prints it.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Interval {
+    /// The text form (`"3 months"`), or the `{"Months": 3}` object of earlier releases; both
+    /// refuse zero months.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Interval, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Interval;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"an interval as "month", "quarter", "year" or "3 months""#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Interval, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Interval, A::Error> {
+                use serde::de::Error;
+                let key = map.next_key::<std::borrow::Cow<'de, str>>()?;
+                if key.as_deref() != Some("Months") {
+                    return Err(A::Error::custom(r#"an interval object is {"Months": n}"#));
+                }
+                let n = map.next_value::<u32>()?;
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(A::Error::custom(r#"an interval object is {"Months": n} alone"#));
+                }
+                if n == 0 {
+                    let problem = IntervalProblem::Zero;
+                    return Err(A::Error::custom(ArrError::InvalidInterval { text: "{\"Months\":0}".into(), problem }));
+                }
+                Ok(Interval::Months(n))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 

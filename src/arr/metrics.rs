@@ -220,6 +220,18 @@ pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -
 
 /// Months to recover the cost of acquiring a customer: `CAC ÷ (ARPA × gross margin)`.
 ///
+/// ```
+/// use revops::arr::cac_payback_months;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// // $12,000 to acquire a customer paying $1,000 a month at 80% gross margin
+/// let months = cac_payback_months(usd("12000"), usd("1000"), Decimal::new(8, 1))?;
+/// assert_eq!(months, Decimal::from(15));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`ArrError::Undefined`] when ARPA × margin is zero or in another currency; a money overflow.
@@ -229,6 +241,17 @@ pub fn cac_payback_months(cac: Money, arpa: Money, gross_margin: Decimal) -> Res
 }
 
 /// `LTV ÷ CAC`.
+///
+/// ```
+/// use revops::arr::ltv_to_cac;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// assert_eq!(ltv_to_cac(usd("36000"), usd("12000"))?, Decimal::from(3));
+/// assert!(ltv_to_cac(usd("36000"), usd("0")).is_err()); // undefined, not infinite
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -258,6 +281,18 @@ pub fn rule_of_40(growth_rate: Decimal, profit_margin: Decimal) -> Result<Decima
 /// Magic number: `(this quarter's revenue − last quarter's) × 4 ÷ last quarter's sales and
 /// marketing spend`.
 ///
+/// ```
+/// use revops::arr::magic_number;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// // revenue up $250,000 in the quarter (× 4 = $1M annualised) on $1.25M of last quarter's S&M
+/// let m = magic_number(usd("2250000"), usd("2000000"), usd("1250000"))?;
+/// assert_eq!(m, Decimal::new(8, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`ArrError::Undefined`] for zero spend or amounts in different currencies; a money overflow.
@@ -271,6 +306,17 @@ pub fn magic_number(
 }
 
 /// Burn multiple: `net burn ÷ net new ARR` over the same period; lower is better.
+///
+/// ```
+/// use revops::arr::burn_multiple;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// assert_eq!(burn_multiple(usd("3000000"), usd("2000000"))?, Decimal::new(15, 1));
+/// assert!(burn_multiple(usd("3000000"), usd("0")).is_err()); // no net new ARR: undefined
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///

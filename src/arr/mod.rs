@@ -25,13 +25,14 @@ mod log;
 mod metrics;
 mod persist;
 mod policy;
+mod rows;
 mod timeline;
 mod velocity;
 
 pub use book::{Applied, ArrBook, MAX_MONTHS};
 pub use bridge::{ArrBridge, Movements, NewArrComposition};
 pub use cohort::Cohort;
-pub use error::{ArrError, EventProblem, MergeProblem};
+pub use error::{ArrError, ColumnProblem, EventProblem, IntervalProblem, MergeProblem};
 pub use event::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
 pub use log::{CustomerView, MovementKind, MovementRow};
 pub use metrics::{
@@ -39,4 +40,5 @@ pub use metrics::{
     QuickRatioPolicy, Retention,
 };
 pub use policy::{ArrPolicy, ChurnTiming, DiscountPolicy, FxRateDate, SamePeriodNewAndChurn, TrialPolicy};
+pub use rows::{events_from_rows, ArrEventRow, EventKindName};
 pub use velocity::{GrowthSignal, Milestone, MilestoneProgress, SignalThresholds, Velocity};

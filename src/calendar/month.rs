@@ -94,6 +94,13 @@ impl Month {
     }
 
     /// Whole months from `self` to `other` (negative when `other` is earlier).
+    ///
+    /// ```
+    /// use revops::Month;
+    /// let jan = Month::new(2026, 1)?;
+    /// assert_eq!(jan.months_until(Month::new(2027, 3)?), 14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn months_until(self, other: Month) -> i64 {
         other.index() - self.index()
     }

@@ -110,6 +110,19 @@ impl Period {
     }
 
     /// Days shared with `other`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::Period;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let q1 = Period::new(d(1, 1), d(4, 1))?; // [1 Jan, 1 Apr): 90 days
+    /// let trial = Period::new(d(3, 15), d(4, 15))?;
+    /// assert_eq!(q1.overlap_days(&trial), 17); // 15–31 March
+    /// assert_eq!(q1.intersection(&trial), Period::new(d(3, 15), d(4, 1))?);
+    /// assert!(q1.contains(d(3, 31)) && !q1.contains(d(4, 1))); // half-open: the end is outside
+    /// assert!(!q1.covers(&trial));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn overlap_days(&self, other: &Period) -> i64 {
         self.intersection(other).days()
     }
@@ -170,6 +183,18 @@ impl Period {
     }
 
     /// The period's length as a fraction of a year under a day-count convention.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::DayCount;
+    /// use revops::Period;
+    /// use rust_decimal::Decimal;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let h1 = Period::new(d(1, 1), d(7, 1))?; // 181 days
+    /// assert_eq!(h1.year_fraction(DayCount::Actual365Fixed), Decimal::from(181) / Decimal::from(365));
+    /// assert_eq!(h1.year_fraction(DayCount::Thirty360), Decimal::new(5, 1)); // six 30-day months
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn year_fraction(&self, convention: DayCount) -> Decimal {
         convention.year_fraction(self.start, self.end)
     }

@@ -141,7 +141,11 @@ pub fn integration_health(
                 }
                 Some(l) if l > policy.stale_after_minutes => {
                     state = state.max(HealthState::Degraded);
-                    reasons.push(format!("last success {l} min ago (stale after {})", policy.stale_after_minutes));
+                    reasons.push(format!(
+                        "last successful sync {} ago (stale after {})",
+                        duration(l),
+                        duration(policy.stale_after_minutes)
+                    ));
                 }
                 _ => {}
             }
@@ -163,4 +167,16 @@ pub fn integration_health(
             }
         })
         .collect())
+}
+
+/// Minutes as a person says them: "45 minutes", "5 hours", "2 hours 30 minutes", "3 days".
+fn duration(minutes: i64) -> String {
+    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    let (days, hours, mins) = (minutes / 1_440, minutes / 60, minutes % 60);
+    match minutes {
+        ..60 => plural(minutes, "minute"),
+        60..2_880 if mins == 0 => plural(hours, "hour"),
+        60..2_880 => format!("{} {}", plural(hours, "hour"), plural(mins, "minute")),
+        _ => plural(days, "day"),
+    }
 }

@@ -10,11 +10,12 @@ pub mod ports;
 mod render;
 mod snapshot;
 
-pub use alerts::{evaluate_alerts, Alert, AlertRule, AlertState, Severity};
+pub use alerts::{evaluate_alerts, Alert, AlertRule, AlertState, Reading, Severity};
 pub use health::{integration_health, HealthPolicy, HealthState, IntegrationHealth, SyncResult};
 pub use ports::{
     BillingSource, CrmAccount, CrmActivity, CrmContact, CrmSource, InMemoryBilling, InMemoryCrm, PortError,
 };
+pub use render::{axis_label, axis_ticks};
 pub use snapshot::{ExecutiveSnapshot, SnapshotConfig, SnapshotSources};
 
 /// Why the coordinator could not produce a snapshot: its own checks, a source, or the error of
@@ -32,6 +33,19 @@ pub enum CoordinatorError {
     /// Integration-health thresholds that cannot work.
     #[error("invalid health policy: {0}")]
     InvalidHealthPolicy(String),
+    /// No round ticks cover the range: reversed, fewer than two ticks, or beyond `Decimal`.
+    #[error("cannot place at most {max_ticks} round ticks from {low} to {high}")]
+    InvalidAxis {
+        /// The bottom of the range.
+        low: crate::money::Money,
+        /// The top of the range.
+        high: crate::money::Money,
+        /// The most ticks wanted.
+        max_ticks: usize,
+    },
+    /// A count above its limit.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// A source failed.
     #[error(transparent)]
     Port(#[from] PortError),

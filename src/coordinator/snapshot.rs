@@ -14,8 +14,8 @@ use crate::arr::{
 use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
 use crate::calendar::{Month, Period, Quarter};
 use crate::forecast::{
-    auto_ets, milestone_eta, monte_carlo_close, CloseDistribution, Forecast, ForecastCategory, MilestoneEta,
-    PipelineDeal,
+    milestone_eta, monte_carlo_close, CloseDistribution, Ensemble, Forecast, ForecastCategory, Forecaster,
+    MilestoneEta, PipelineDeal,
 };
 use crate::money::{Currency, Money};
 
@@ -76,9 +76,16 @@ pub struct ExecutiveSnapshot {
     pub milestone: MilestoneProgress,
     /// When the milestone is reached, from simulated forecasts.
     pub eta: Option<MilestoneEta>,
+    /// The milestone's date, if the plan has one.
+    pub milestone_by: Option<NaiveDate>,
     /// The trailing-twelve-month bridge.
     pub bridge_ttm: ArrBridge,
-    /// New ARR by source over the same months.
+    /// New ARR over the same months: new business (new logos and reactivations) plus
+    /// expansion. A renewal is not new ARR: renewed at the same price it changes no ARR, and
+    /// renewed at a higher price only the increase is new (expansion). The renewed amount is in
+    /// `composition.renewal`, shown apart.
+    pub new_arr: Money,
+    /// New ARR by source over the same months, and the ARR renewed (which is not new).
     pub composition: NewArrComposition,
     /// Velocity over the last quarter.
     pub velocity: Velocity,
@@ -98,6 +105,8 @@ pub struct ExecutiveSnapshot {
     pub fortune500: u32,
     /// Target.
     pub fortune500_target: u32,
+    /// The quarter's new-ARR bookings target.
+    pub quarter_target: Money,
     /// Open pipeline closing this quarter ÷ the quarter's target.
     pub pipeline_coverage: f64,
     /// The quarter's close, simulated.
@@ -106,7 +115,7 @@ pub struct ExecutiveSnapshot {
     pub arr_history: Vec<(Month, Money)>,
     /// Twelve-month ARR forecast with an 80% interval.
     pub arr_forecast: Forecast,
-    /// The forecast model.
+    /// The forecast model (the default ensemble and its members).
     pub forecast_model: String,
     /// Days sales outstanding over 90 days.
     pub dso: Option<f64>,
@@ -187,11 +196,11 @@ impl ExecutiveSnapshot {
         let pipeline_coverage = open_in_quarter.to_f64_lossy() / cfg.quarter_target.to_f64_lossy().max(1.0);
         let close = monte_carlo_close(src.pipeline, quarter, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
-        // ARR history (complete months) → AutoETS → forecast and milestone ETA
+        // ARR history (complete months) → the default ensemble → forecast and milestone ETA
         let arr_history: Vec<(Month, Money)> =
             (0..k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
         let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
-        let model = auto_ets(&series, 12)?;
+        let model = Ensemble::new(12).fit(&series)?;
         let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
         let history_money: Vec<Money> = arr_history.iter().map(|(_, m)| *m).collect();
         let last_month = arr_history.last().map(|(m, _)| *m).unwrap_or(Month::of(day));
@@ -230,6 +239,8 @@ impl ExecutiveSnapshot {
         for (name, value) in optional {
             metrics.push((name.into(), value.unwrap_or(f64::NAN))); // NaN never passes a comparison
         }
+        let composition = bridge_ttm.composition()?;
+        let new_arr = composition.new_business.checked_add(composition.expansion)?;
         let fired = evaluate_alerts(&cfg.alert_rules, &metrics, day, alerts)?;
         Ok(ExecutiveSnapshot {
             as_of: day,
@@ -238,7 +249,9 @@ impl ExecutiveSnapshot {
             growth_yoy,
             milestone,
             eta,
-            composition: bridge_ttm.composition()?,
+            milestone_by: cfg.milestone.by,
+            new_arr,
+            composition,
             bridge_ttm,
             velocity,
             nrr: retention.map(|r| r.nrr),
@@ -249,11 +262,12 @@ impl ExecutiveSnapshot {
             rule_of_40,
             fortune500,
             fortune500_target: cfg.fortune500_target,
+            quarter_target: cfg.quarter_target,
             pipeline_coverage,
             quarter: close,
             arr_history,
             arr_forecast,
-            forecast_model: model.spec().to_string(),
+            forecast_model: model.name(),
             dso,
             on_time_rate: on_time.rate_by_amount,
             integrations,

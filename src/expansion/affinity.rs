@@ -250,6 +250,21 @@ impl CoOwnership {
     /// Up to `k` products the account does not own: by the best rule from something it owns
     /// (lift above `min_lift`), otherwise by segment popularity; best first, ties by index.
     /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`).
+    ///
+    /// ```
+    /// use revops::expansion::{Account, Basis, CoOwnership, ProductSet};
+    /// use revops::{Currency, Money};
+    ///
+    /// let acct = |id: &str, owned: &[usize]| Account::new(id, "ent", Money::zero(Currency::USD), ProductSet::of(owned).unwrap());
+    /// // product 0 owners mostly own 1 as well; product 2 is owned by half the segment
+    /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1, 2]), acct("c", &[0]), acct("d", &[2])];
+    /// let co = CoOwnership::learn(&base, 3)?;
+    /// let picks = co.recommend(ProductSet::of(&[0])?, "ent", 2, 1.0);
+    /// assert_eq!(picks[0].product, 1); // the rule 0 → 1, confidence 2/3
+    /// assert!(matches!(picks[0].basis, Basis::Association(_)));
+    /// assert!((picks[0].score - 2.0 / 3.0).abs() < 1e-12);
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn recommend(&self, owned: ProductSet, segment: &str, k: usize, min_lift: f64) -> Vec<Recommendation> {
         let peers = self.segments.get(segment).filter(|(n, _)| *n > 0);
         let mut out: Vec<Recommendation> = Vec::with_capacity(k.min(self.products) + 1);
@@ -289,6 +304,18 @@ impl CoOwnership {
     }
 
     /// Whitespace: products the account lacks that at least `peer_share` of its segment owns.
+    ///
+    /// ```
+    /// use revops::expansion::{Account, CoOwnership, ProductSet};
+    /// use revops::{Currency, Money};
+    ///
+    /// let acct = |id: &str, owned: &[usize]| Account::new(id, "ent", Money::zero(Currency::USD), ProductSet::of(owned).unwrap());
+    /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1]), acct("c", &[0]), acct("d", &[2])];
+    /// let co = CoOwnership::learn(&base, 3)?;
+    /// // what an account owning only product 2 lacks that half its segment or more owns
+    /// assert_eq!(co.whitespace(ProductSet::of(&[2])?, "ent", 0.5), vec![(0, 0.75), (1, 0.5)]);
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn whitespace(&self, owned: ProductSet, segment: &str, peer_share: f64) -> Vec<(usize, f64)> {
         (0..self.products)
             .filter(|&j| !owned.contains(j))

@@ -25,8 +25,9 @@ pub struct Accuracy {
     pub bias: f64,
 }
 
-/// Accuracy of `forecast` against `actual`; `history` and `period` give MASE's scale (a
-/// history with a non-finite value has no scale: MASE is `None`).
+/// Accuracy of `forecast` against `actual`; `history` and `period` give MASE's scale (mean
+/// absolute seasonal difference of the history; MASE is `None` when the history is no longer
+/// than one season or has no variation).
 ///
 /// ```
 /// use revops::forecast::accuracy;
@@ -39,13 +40,14 @@ pub struct Accuracy {
 /// # Errors
 ///
 /// [`ForecastError::Lengths`] for empty or unequal inputs; [`ForecastError::NonFinite`]
-/// with the index of a NaN or infinite actual (or forecast, counted after the actuals);
+/// with the index of a NaN or infinite actual (or forecast, counted after the actuals, or history
+/// value, counted after the forecasts);
 /// [`ForecastError::Overflow`] when the errors are too large for an `f64`.
 pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> Result<Accuracy, ForecastError> {
     if actual.len() != forecast.len() || actual.is_empty() {
         return Err(ForecastError::Lengths { what: "forecasts", expected: actual.len(), got: forecast.len() });
     }
-    if let Some(i) = actual.iter().chain(forecast).position(|v| !v.is_finite()) {
+    if let Some(i) = actual.iter().chain(forecast).chain(history).position(|v| !v.is_finite()) {
         return Err(ForecastError::NonFinite(i));
     }
     let metrics = metrics(actual, forecast, history, period);

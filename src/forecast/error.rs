@@ -38,9 +38,21 @@ pub enum ForecastError {
         /// The forms tried and their errors.
         tried: Vec<(EtsSpec, ForecastError)>,
     },
+    /// No member of an ensemble could be fitted: each member, with why it failed.
+    #[error("no ensemble member could be fitted ({} tried)", .0.len())]
+    NoMember(Vec<(String, ForecastError)>),
     /// A fitted model whose parts disagree (read from JSON, say).
     #[error("invalid ETS model: {0}")]
     InvalidModel(&'static str),
+    /// A form with no closed-form forecast variance (a multiplicative season): simulate.
+    #[error("model {0} has no analytic prediction intervals; simulate them")]
+    NoAnalyticInterval(EtsSpec),
+    /// A negative value in a demand series.
+    #[error("demand at index {0} is negative")]
+    NegativeDemand(usize),
+    /// A smoothing parameter outside (0, 1].
+    #[error("a smoothing parameter of {0} must be in (0, 1]")]
+    Smoothing(f64),
     /// An interval level outside (0, 1).
     #[error("interval level {0} must be between 0 and 1 (exclusive)")]
     Level(f64),
@@ -114,7 +126,8 @@ pub enum Inadmissible {
     /// Additive error with a multiplicative season (numerically unstable, as in R's `ets`).
     #[error("additive error with multiplicative season is unstable")]
     Unstable,
-    /// The model fits the series exactly (a constant series, say): no variance to estimate.
+    /// The model fits the series exactly. No longer returned: an exact fit is a model with zero
+    /// variance (see [`EtsSpec::fit`](super::EtsSpec::fit)).
     #[error("the series is fitted exactly (constant?)")]
     ExactFit,
 }

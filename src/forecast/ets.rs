@@ -3,8 +3,11 @@
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::Normal;
 
+use super::ets_likelihood::{Likelihood, RawGradient, Scratch};
+use super::optim::minimise;
+use super::prediction::{check_request, Forecaster, Method, Prediction, Simulation};
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use crate::stats::{nelder_mead, NelderMead};
@@ -278,9 +281,9 @@ struct Run {
     season: Vec<f64>,
 }
 
-fn run(spec: &EtsSpec, p: &EtsParams, y: &[f64], init: &(f64, f64, Vec<f64>), keep_fitted: bool) -> Option<Run> {
+fn run(spec: &EtsSpec, p: &EtsParams, y: &[f64], init: (f64, f64, &[f64]), keep_fitted: bool) -> Option<Run> {
     let m = seasonal(spec);
-    let (mut l, mut b, mut s) = (init.0, init.1, init.2.clone());
+    let (mut l, mut b, mut s) = (init.0, init.1, init.2.to_vec());
     let mut sse = 0.0;
     let mut log_mu = 0.0;
     let mut fitted = if keep_fitted { Vec::with_capacity(y.len()) } else { Vec::new() };
@@ -370,6 +373,132 @@ fn n_params(spec: &EtsSpec) -> usize {
         + usize::from(spec.trend == TrendType::Damped)
 }
 
+/// Parameters the AICc counts: the smoothing parameters (α, β, γ, φ as the form has them), the
+/// initial level, the initial trend, m − 1 initial seasonal states (the m-th is fixed by the
+/// normalisation) and the variance σ² — R's `forecast::ets` convention.
+fn free_parameters(spec: &EtsSpec) -> usize {
+    let states = 1
+        + usize::from(spec.trend != TrendType::None)
+        + if spec.season == SeasonType::None { 0 } else { spec.period - 1 };
+    n_params(spec) + states + 1
+}
+
+/// Where the optimiser's free values go: the smoothing parameters (unconstrained), the initial
+/// level and trend in units of the series' scale, then m − 1 initial seasonal states (additive
+/// ones in units of the scale); the m-th makes them sum to 0 (additive) or m (multiplicative),
+/// the normalisation R's `forecast::ets` uses — any other would reach the same likelihood, since
+/// the level absorbs a shift or scaling of the season.
+struct Layout {
+    k: usize,
+    trend: bool,
+    m: usize,
+    multiplicative: bool,
+    scale: f64,
+    /// The smallest variance the objective distinguishes (an exact fit, to rounding).
+    floor: f64,
+}
+
+impl Layout {
+    fn new(spec: &EtsSpec, y: &[f64]) -> Layout {
+        let scale = (y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64).max(f64::MIN_POSITIVE);
+        let floor = match spec.error {
+            ErrorType::Additive => (1e-10 * scale).powi(2),
+            ErrorType::Multiplicative => 1e-20,
+        };
+        Layout {
+            k: n_params(spec),
+            trend: spec.trend != TrendType::None,
+            m: if spec.season == SeasonType::None { 0 } else { spec.period },
+            multiplicative: spec.season == SeasonType::Multiplicative,
+            scale,
+            floor,
+        }
+    }
+
+    /// Free values for initial states (level, trend, season ring), normalised; the smoothing
+    /// part is zero.
+    fn encode(&self, init: &(f64, f64, Vec<f64>)) -> Vec<f64> {
+        let (mut l, mut b, mut s) = (init.0, init.1, init.2.clone());
+        if self.m > 0 {
+            let mean = s.iter().sum::<f64>() / self.m as f64;
+            if self.multiplicative && mean > 0.0 {
+                s.iter_mut().for_each(|v| *v /= mean);
+                l *= mean;
+                b *= mean;
+            } else if !self.multiplicative {
+                s.iter_mut().for_each(|v| *v -= mean);
+                l += mean;
+            }
+        }
+        let mut x = vec![0.0; self.k];
+        x.push(l / self.scale);
+        if self.trend {
+            x.push(b / self.scale);
+        }
+        if self.m > 0 {
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            x.extend(s[..self.m - 1].iter().map(|v| v / unit));
+        }
+        x
+    }
+
+    /// The gradient over the free values `x` from the gradient over the raw parameters and states
+    /// (the chain rule through [`params_of`] and [`Layout::decode`]).
+    fn chain(&self, x: &[f64], p: &EtsParams, raw: &RawGradient, g: &mut [f64]) {
+        let slope = |v: f64| {
+            let s = squash(v);
+            s * (1.0 - s)
+        };
+        let d_alpha = 0.9998 * slope(x[0]);
+        g[0] = raw.alpha * d_alpha;
+        let mut i = 1;
+        if self.trend {
+            let s = squash(x[i]);
+            g[0] += raw.beta * 0.999 * s * d_alpha;
+            g[i] = raw.beta * p.alpha * 0.999 * slope(x[i]);
+            i += 1;
+        }
+        if self.m > 0 {
+            let s = squash(x[i]);
+            g[0] -= raw.gamma * 0.999 * s * d_alpha;
+            g[i] = raw.gamma * (1.0 - p.alpha) * 0.999 * slope(x[i]);
+            i += 1;
+        }
+        if i < self.k {
+            g[i] = raw.phi * 0.18 * slope(x[i]);
+        }
+        g[self.k] = raw.level * self.scale;
+        if self.trend {
+            g[self.k + 1] = raw.trend * self.scale;
+        }
+        if self.m > 0 {
+            let at = self.k + 1 + usize::from(self.trend);
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            let last = raw.season[self.m - 1];
+            for (gj, sj) in g[at..at + self.m - 1].iter_mut().zip(&raw.season) {
+                *gj = unit * (sj - last);
+            }
+        }
+    }
+
+    /// The initial level and trend, with the season ring written into `season`.
+    fn decode(&self, x: &[f64], season: &mut [f64]) -> (f64, f64) {
+        let l = x[self.k] * self.scale;
+        let b = if self.trend { x[self.k + 1] * self.scale } else { 0.0 };
+        if self.m > 0 {
+            let at = self.k + 1 + usize::from(self.trend);
+            let unit = if self.multiplicative { 1.0 } else { self.scale };
+            let mut sum = 0.0;
+            for (s, v) in season.iter_mut().zip(&x[at..at + self.m - 1]) {
+                *s = v * unit;
+                sum += *s;
+            }
+            season[self.m - 1] = if self.multiplicative { self.m as f64 - sum } else { -sum };
+        }
+        (l, b)
+    }
+}
+
 impl EtsSpec {
     /// Whether this form can be fitted to `y`: multiplicative parts need strictly positive data,
     /// a season needs at least two full cycles, and additive errors with a multiplicative season
@@ -400,8 +529,13 @@ impl EtsSpec {
         Ok(())
     }
 
-    /// Fit by maximum likelihood (smoothing parameters optimised; initial states from the
-    /// standard heuristic).
+    /// Fit by maximum likelihood: the smoothing parameters and the initial level, trend and
+    /// seasonal states are estimated together (as statsmodels' `ETSModel` and R's
+    /// `forecast::ets` do), by BFGS on the exact gradient of the likelihood, from the heuristic
+    /// initial states (Hyndman et al. 2008, §2.6.1) and several smoothing starts; the best
+    /// optimum is kept. The parameters stay in the usual region: 0 < α < 1, 0 < β < α,
+    /// 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98. A series the form fits exactly (to rounding) gives a model
+    /// with zero variance: +∞ log-likelihood, −∞ AICc, zero-width intervals.
     ///
     /// ```
     /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
@@ -417,44 +551,117 @@ impl EtsSpec {
     ///
     /// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
     /// [`ForecastError::ShortSeries`] for a series no model can use; the errors of
-    /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up; and
-    /// [`ForecastError::NotAdmissible`] with [`Inadmissible::ExactFit`] for a series the form
-    /// fits exactly.
+    /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up.
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
+        self.fit_pruned(y, f64::INFINITY)
+    }
+
+    /// [`EtsSpec::fit`], except that the other starts are skipped when the first optimum's AICc
+    /// is above `prune_above` (AutoETS passes its best AICc so far plus a margin: a form that far
+    /// behind is not refined further).
+    fn fit_pruned(&self, y: &[f64], prune_above: f64) -> Result<EtsModel, ForecastError> {
         validate(y)?;
         self.admissible(y)?;
-        let init = initial_states(self, y);
         let n = y.len() as f64;
         let k = n_params(self);
-        let objective = |x: &[f64]| -> f64 {
+        let layout = Layout::new(self, y);
+        let likelihood = Likelihood { spec: self, y, floor: layout.floor };
+        let (mut scratch, mut raw) = (Scratch::default(), RawGradient::default());
+        let mut season = vec![0.0; seasonal(self)];
+        let mut objective = |x: &[f64], g: Option<&mut [f64]>| -> f64 {
             let p = params_of(self, x);
-            match run(self, &p, y, &init, false) {
-                Some(r) if r.sse > 0.0 => n * (r.sse / n).ln() + 2.0 * r.log_mu,
-                Some(_) => f64::NEG_INFINITY,
-                None => f64::INFINITY,
-            }
+            let (l, b) = layout.decode(x, &mut season);
+            let value = match g {
+                None => likelihood.value(&p, l, b, &season, &mut scratch, None),
+                Some(g) => likelihood.value(&p, l, b, &season, &mut scratch, Some(&mut raw)).inspect(|_| {
+                    layout.chain(x, &p, &raw, g);
+                }),
+            };
+            value.unwrap_or(f64::INFINITY)
         };
-        let start = vec![-1.0; k];
-        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing:
-        // a relative tolerance of 1e-6 (≈ 0.001 here) is ample and halves the work.
-        let opt = nelder_mead(objective, &start, NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 });
-        let params = params_of(self, &opt.x);
-        let r = run(self, &params, y, &init, true).ok_or(ForecastError::Diverged(*self))?;
-        let sigma2 = r.sse / n;
-        if sigma2.is_nan() || sigma2 <= 0.0 {
-            return Err(ForecastError::NotAdmissible { spec: *self, reason: Inadmissible::ExactFit });
+        // 1. the smoothing parameters alone, from the heuristic initial states
+        let heuristic = layout.encode(&initial_states(self, y));
+        let mut x = heuristic.clone();
+        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
+        let first = nelder_mead(
+            |theta| {
+                x[..k].copy_from_slice(theta);
+                objective(&x, None)
+            },
+            &vec![-1.0; k],
+            NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 },
+        );
+        let mut best = heuristic.clone();
+        best[..k].copy_from_slice(&first.x);
+        let mut best_value = first.value;
+        // 2. everything together (smoothing parameters and initial states, as statsmodels and R's
+        // `forecast::ets` do), from that point and from other smoothing starts, as logits of
+        // (α, β ÷ α, γ ÷ (1 − α), (φ − 0.8) ÷ 0.18): small parameters; a quick level with a fixed
+        // trend and season (another basin); for damped forms, a quick level with a nearly undamped
+        // trend, and a trend that barely moves
+        let mut starts = vec![best.clone()];
+        let mut logits: Vec<[f64; 4]> = vec![[-2.0; 4], [1.0, -6.0, -6.0, 3.0]];
+        if self.trend == TrendType::Damped {
+            logits.extend([[0.0, 0.0, 0.0, 3.0], [-1.0, -6.0, -1.0, 3.0]]);
+        }
+        for l in logits {
+            let mut x = heuristic.clone();
+            x[0] = l[0];
+            let mut i = 1;
+            if self.trend != TrendType::None {
+                x[i] = l[1];
+                i += 1;
+            }
+            if self.season != SeasonType::None {
+                x[i] = l[2];
+                i += 1;
+            }
+            if self.trend == TrendType::Damped {
+                x[i] = l[3];
+            }
+            starts.push(x);
+        }
+        let n_free = free_parameters(self) as f64;
+        let aicc_of = |objective: f64| {
+            objective
+                + n * (1.0 + (2.0 * std::f64::consts::PI).ln())
+                + 2.0 * n_free
+                + 2.0 * n_free * (n_free + 1.0) / (n - n_free - 1.0).max(f64::MIN_POSITIVE)
+        };
+        let mut diagonal = None;
+        for (i, start) in starts.into_iter().enumerate() {
+            let (x, value) = minimise(&mut objective, &start, 1e-8, 500, &mut diagonal);
+            if value < best_value {
+                (best, best_value) = (x, value);
+            }
+            if i == 0 && aicc_of(best_value) > prune_above {
+                break;
+            }
+        }
+        let params = params_of(self, &best);
+        let (l0, b0) = layout.decode(&best, &mut season);
+        let r = run(self, &params, y, (l0, b0, &season), true).ok_or(ForecastError::Diverged(*self))?;
+        let mut sigma2 = r.sse / n;
+        if sigma2.is_nan() {
+            return Err(ForecastError::Diverged(*self));
         }
         if !sigma2.is_finite() {
             return Err(ForecastError::Diverged(*self));
         }
-        let log_likelihood = -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu;
-        // parameters counted: smoothing, initial states (level, trend, m − 1 seasonal) and σ²
-        let states = 1
-            + usize::from(self.trend != TrendType::None)
-            + if self.season == SeasonType::None { 0 } else { self.period - 1 };
-        let p = (k + states + 1) as f64;
+        // an exact fit (to rounding): zero variance, +∞ log-likelihood, −∞ AICc
+        let exact = sigma2 <= layout.floor;
+        if exact {
+            sigma2 = 0.0;
+        }
+        let log_likelihood = if exact {
+            f64::INFINITY
+        } else {
+            -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu
+        };
+        let p = free_parameters(self) as f64;
         let aic = -2.0 * log_likelihood + 2.0 * p;
         let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
+        let aicc = if exact { f64::NEG_INFINITY } else { aicc };
         EtsModel {
             spec: *self,
             params,
@@ -473,8 +680,9 @@ impl EtsSpec {
 }
 
 /// Automatic model choice: fit every admissible form for the season length and keep the lowest
-/// AICc (an "AutoETS"). A constant series gets ETS(A,N,N) with zero variance (a flat forecast
-/// and zero-width intervals) rather than an error.
+/// AICc (an "AutoETS"); [`AutoEts`] restricts the family and returns every candidate. A
+/// constant series gets ETS(A,N,N) with zero variance (a flat forecast and zero-width
+/// intervals) rather than an error.
 ///
 /// ```
 /// use revops::forecast::auto_ets;
@@ -482,55 +690,210 @@ impl EtsSpec {
 /// let y: Vec<f64> = (0..72).map(|t| 100.0 + 2.0 * t as f64 + 10.0 * ((t % 12) as f64 * 0.5236).sin()).collect();
 /// let model = auto_ets(&y, 12)?;
 /// let f = model.forecast(12, 0.8, 7)?;
-/// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] < f.mean[0] && f.mean[0] < f.upper[0]);
+/// assert!(f.mean[0] > y[71] - 20.0 && f.lower[0] <= f.mean[0] && f.mean[0] <= f.upper[0]);
 /// assert!(auto_ets(&y, usize::MAX).is_err()); // a season longer than any calendar's
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
-/// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`] for a
-/// period above [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::NoModel`] with each
-/// form's error when none could be fitted.
+/// As [`AutoEts::fit`].
 pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
-    validate(y)?;
-    limits::check("seasonal period", period, MAX_SEASON)?;
-    let mean = y.iter().sum::<f64>() / y.len() as f64;
-    if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
-        let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
-        return EtsModel {
-            spec,
-            params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
-            level: mean,
-            trend: 0.0,
-            season: vec![0.0],
-            sigma2: 0.0,
-            log_likelihood: f64::INFINITY,
-            aicc: f64::NEG_INFINITY,
-            n: y.len(),
-            fitted: vec![mean; y.len()],
-        }
-        .checked();
+    AutoEts::new(period).fit(y).map(|s| s.best)
+}
+
+/// AutoETS with a chosen family: which error, trend and season types to try (all by default).
+///
+/// Forms are compared by AICc = −2 log L + 2k + 2k(k + 1) ÷ (n − k − 1), where log L is the
+/// full Gaussian log-likelihood at the fitted parameters, `−n/2 (ln(2π σ̂²) + 1) − Σ ln μ_t`
+/// (the last sum for multiplicative errors only, σ̂² the mean squared one-step error, relative
+/// for multiplicative errors) — the same number as statsmodels' `ETSModel` `llf`; R's
+/// `forecast::ets` reports `loglik` without the constant, `−n/2 ln(SSE) − Σ ln μ_t`. k counts
+/// the smoothing parameters (α, β, γ, φ as the form has them), the initial level, the initial
+/// trend, m − 1 initial seasonal states and σ² (R's count). With n − k − 1 ≤ 0 the AICc is +∞;
+/// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins. A form
+/// whose first optimum is more than 10 AICc units behind the best so far is not refined from
+/// its other starting points (its AICc in the candidate table is then that first optimum's).
+///
+/// ```
+/// use revops::forecast::{AutoEts, ErrorType, SeasonType};
+/// let y: Vec<f64> = (0..60).map(|t| 200.0 + 3.0 * t as f64 + 20.0 * ((t % 12) as f64 - 5.5).abs()).collect();
+/// let search = AutoEts::new(12).errors(&[ErrorType::Additive]).seasons(&[SeasonType::None, SeasonType::Additive]);
+/// let fit = search.fit(&y)?;
+/// assert_eq!(fit.candidates().len(), 6); // 1 error × 3 trends × 2 seasons
+/// assert!(fit.candidates().iter().all(|c| c.spec.error == ErrorType::Additive));
+/// let best = fit.best();
+/// assert!(fit.candidates().iter().filter_map(|c| c.fit.as_ref().ok()).all(|m| m.aicc() >= best.aicc()));
+/// assert!(AutoEts::new(12).errors(&[]).fit(&y).is_err()); // an empty family
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoEts {
+    period: usize,
+    errors: Vec<ErrorType>,
+    trends: Vec<TrendType>,
+    seasons: Vec<SeasonType>,
+}
+
+/// AICc units behind the best form so far beyond which AutoETS does not refine a form from its
+/// other starting points (a form that far behind does not win).
+const PRUNE_MARGIN: f64 = 10.0;
+
+/// One form AutoETS tried: the fitted model, or why it was not fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The form.
+    pub spec: EtsSpec,
+    /// The fitted model (its [`EtsModel::aicc`] is what was compared), or why the form was
+    /// rejected (not admissible for the data, diverged).
+    pub fit: Result<EtsModel, ForecastError>,
+}
+
+/// AutoETS's choice and every candidate it considered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoEtsFit {
+    best: EtsModel,
+    candidates: Vec<Candidate>,
+}
+
+impl AutoEtsFit {
+    /// The form with the lowest AICc.
+    pub fn best(&self) -> &EtsModel {
+        &self.best
     }
-    let mut best: Option<EtsModel> = None;
-    let mut tried = Vec::new();
-    for error in [ErrorType::Additive, ErrorType::Multiplicative] {
-        for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
-            for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
-                let spec = EtsSpec { error, trend, season, period };
-                if spec.admissible(y).is_err() {
-                    continue;
-                }
-                match spec.fit(y) {
-                    Ok(m) if best.as_ref().is_none_or(|b| m.aicc < b.aicc) => best = Some(m),
-                    Ok(_) => {}
-                    Err(e) => tried.push((spec, e)),
+
+    /// Every form tried, in the order tried (error, then trend, then season).
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    /// The chosen model.
+    pub fn into_best(self) -> EtsModel {
+        self.best
+    }
+}
+
+impl AutoEts {
+    /// Every form for a season of `period` (12 for monthly data; 1 for none).
+    pub fn new(period: usize) -> AutoEts {
+        AutoEts {
+            period,
+            errors: vec![ErrorType::Additive, ErrorType::Multiplicative],
+            trends: vec![TrendType::None, TrendType::Additive, TrendType::Damped],
+            seasons: vec![SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative],
+        }
+    }
+
+    /// Only these error types.
+    pub fn errors(mut self, errors: &[ErrorType]) -> AutoEts {
+        self.errors = errors.to_vec();
+        self
+    }
+
+    /// Only these trend types.
+    pub fn trends(mut self, trends: &[TrendType]) -> AutoEts {
+        self.trends = trends.to_vec();
+        self
+    }
+
+    /// Only these season types.
+    pub fn seasons(mut self, seasons: &[SeasonType]) -> AutoEts {
+        self.seasons = seasons.to_vec();
+        self
+    }
+
+    /// Fit every form of the family and keep the lowest AICc.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`], [`ForecastError::TooLarge`] and
+    /// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`]
+    /// for a period above [`MAX_SEASON`](crate::limits::MAX_SEASON);
+    /// [`ForecastError::NoModel`] with each form's error when none could be fitted (an empty
+    /// family, say).
+    pub fn fit(&self, y: &[f64]) -> Result<AutoEtsFit, ForecastError> {
+        validate(y)?;
+        limits::check("seasonal period", self.period, MAX_SEASON)?;
+        let mean = y.iter().sum::<f64>() / y.len() as f64;
+        if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
+            let spec =
+                EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+            let best = EtsModel {
+                spec,
+                params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
+                level: mean,
+                trend: 0.0,
+                season: vec![0.0],
+                sigma2: 0.0,
+                log_likelihood: f64::INFINITY,
+                aicc: f64::NEG_INFINITY,
+                n: y.len(),
+                fitted: vec![mean; y.len()],
+            }
+            .checked()?;
+            return Ok(AutoEtsFit { candidates: vec![Candidate { spec, fit: Ok(best.clone()) }], best });
+        }
+        let mut candidates = Vec::new();
+        let mut best_aicc = f64::INFINITY;
+        for &error in &self.errors {
+            for &trend in &self.trends {
+                for &season in &self.seasons {
+                    let spec = EtsSpec { error, trend, season, period: self.period };
+                    let fit = spec.fit_pruned(y, best_aicc + PRUNE_MARGIN);
+                    if let Ok(m) = &fit {
+                        best_aicc = best_aicc.min(m.aicc);
+                    }
+                    candidates.push(Candidate { spec, fit });
                 }
             }
         }
+        let mut best: Option<&EtsModel> = None;
+        for m in candidates.iter().filter_map(|c| c.fit.as_ref().ok()) {
+            if best.is_none_or(|b| m.aicc < b.aicc) {
+                best = Some(m);
+            }
+        }
+        match best.cloned() {
+            Some(best) => Ok(AutoEtsFit { best, candidates }),
+            None => Err(ForecastError::NoModel {
+                tried: candidates.into_iter().filter_map(|c| c.fit.err().map(|e| (c.spec, e))).collect(),
+            }),
+        }
     }
-    best.ok_or(ForecastError::NoModel { tried })
+}
+
+impl Method for AutoEts {
+    fn name(&self) -> String {
+        "AutoETS".into()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?.into_best()))
+    }
+}
+
+impl Method for EtsSpec {
+    fn name(&self) -> String {
+        self.to_string()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?))
+    }
+}
+
+impl Forecaster for EtsModel {
+    fn name(&self) -> String {
+        self.spec.to_string()
+    }
+
+    /// Analytic intervals where the form has them, otherwise 2,000 simulated paths with `seed`.
+    fn predict_with(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError> {
+        match self.predict(h, levels) {
+            Err(ForecastError::NoAnalyticInterval(_)) => self.predict_simulated(h, levels, 2_000, seed),
+            other => other,
+        }
+    }
 }
 
 impl EtsModel {
@@ -618,6 +981,18 @@ impl EtsModel {
 
     /// Point forecasts for `h` steps.
     ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// // exactly linear growth: Holt's method carries the line on, with zero variance
+    /// let y: Vec<f64> = (0..24).map(|t| 100.0 + 5.0 * t as f64).collect();
+    /// let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    /// let next = holt.fit(&y)?.point_forecast(3)?;
+    /// for (k, v) in next.iter().enumerate() {
+    ///     assert!((v - (220.0 + 5.0 * k as f64)).abs() < 1e-6, "{v}");
+    /// }
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ForecastError::ZeroCount`] for `h = 0` and [`ForecastError::Limit`] above
@@ -652,9 +1027,9 @@ impl EtsModel {
             .collect()
     }
 
-    /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%). Additive-error
-    /// models without a multiplicative season have exact analytic variances; the others are
-    /// simulated (2,000 paths) with `seed`.
+    /// Forecast `h` steps with prediction intervals at `level` (0.8 for 80%): analytic where
+    /// the form has them (see [`EtsModel::predict`]), otherwise simulated (2,000 paths) with
+    /// `seed`.
     ///
     /// # Errors
     ///
@@ -663,40 +1038,106 @@ impl EtsModel {
     /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or, for simulated intervals, `2,000 × h`
     /// above [`MAX_TRIALS`](crate::limits::MAX_TRIALS) (h up to 5,000).
     pub fn forecast(&self, h: usize, level: f64, seed: u64) -> Result<Forecast, ForecastError> {
-        if !(level > 0.0 && level < 1.0) {
-            return Err(ForecastError::Level(level));
-        }
-        let mean = self.point_forecast(h)?;
+        let mut p = self.predict_with(h, &[level], seed)?;
+        let i = p.intervals.pop().ok_or(ForecastError::Level(level))?;
+        Ok(Forecast { mean: p.mean, lower: i.lower, upper: i.upper, level })
+    }
+
+    /// Point forecasts with analytic intervals at each of `levels`, no seed needed: exact
+    /// Gaussian variances for additive errors (class 1 of Hyndman et al. 2008, ch. 6) and the
+    /// class 2 variances for multiplicative errors with additive or no trend and season,
+    /// `v_h = (1 + σ²) θ_h − μ_h²`. A zero-variance model gives zero-width intervals.
+    ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// let y: Vec<f64> = (0..40).map(|t| 50.0 + 2.0 * t as f64 + (t as f64).sin()).collect();
+    /// let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    /// let p = holt.fit(&y)?.predict(4, &[0.5, 0.99])?;
+    /// assert_eq!(p.intervals.len(), 2);
+    /// assert!(holt.fit(&y)?.predict(4, &[1.5]).is_err()); // a level outside (0, 1)
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NoAnalyticInterval`] for a multiplicative season (use
+    /// [`EtsModel::predict_simulated`]); [`ForecastError::Level`] for a level outside (0, 1);
+    /// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
+    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or `levels × h` above
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        let mean = self.points(h);
+        let variance = self.variances(&mean).ok_or(ForecastError::NoAnalyticInterval(self.spec))?;
+        Ok(Prediction::normal(mean, &variance, levels))
+    }
+
+    /// Point forecasts with intervals at each of `levels` from the quantiles of `paths` simulated
+    /// paths (any form).
+    ///
+    /// ```
+    /// use revops::forecast::auto_ets;
+    /// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + 5.0 * ((t % 12) as f64).sin()).collect();
+    /// let model = auto_ets(&y, 12)?;
+    /// let p = model.predict_simulated(6, &[0.8, 0.95], 2_000, 42)?;
+    /// assert_eq!((p.mean.len(), p.intervals.len()), (6, 2));
+    /// // the 95% band holds the 80% band, step by step; the same seed gives the same bands
+    /// for k in 0..6 {
+    ///     assert!(p.intervals[1].lower[k] <= p.intervals[0].lower[k] && p.intervals[0].upper[k] <= p.intervals[1].upper[k]);
+    /// }
+    /// assert_eq!(model.predict_simulated(6, &[0.8, 0.95], 2_000, 42)?, p);
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Level`], [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] as
+    /// for [`EtsModel::predict`] and [`EtsModel::simulate`].
+    pub fn predict_simulated(
+        &self,
+        h: usize,
+        levels: &[f64],
+        paths: usize,
+        seed: u64,
+    ) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        check_simulation(h, paths)?;
+        let sim = Simulation::new(self.paths(h, paths, seed));
+        Ok(Prediction::simulated(self.points(h), &sim, levels))
+    }
+
+    /// The forecast variance at each step where it has a closed form (`None` for a
+    /// multiplicative season).
+    fn variances(&self, mean: &[f64]) -> Option<Vec<f64>> {
+        let h = mean.len();
         if self.sigma2 == 0.0 {
-            return Ok(Forecast { lower: mean.clone(), upper: mean.clone(), mean, level });
+            return Some(vec![0.0; h]);
         }
-        let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
-        if self.spec.error == ErrorType::Additive && self.spec.season != SeasonType::Multiplicative {
-            let c = self.impulse_coefficients(h);
-            let mut acc = 0.0;
-            let (mut lower, mut upper) = (Vec::with_capacity(h), Vec::with_capacity(h));
-            for (k, mu) in mean.iter().enumerate() {
-                if k > 0 {
-                    acc += c[k - 1] * c[k - 1];
-                }
-                let sd = (self.sigma2 * (1.0 + acc)).sqrt();
-                lower.push(mu - z * sd);
-                upper.push(mu + z * sd);
+        if self.spec.season == SeasonType::Multiplicative {
+            return None;
+        }
+        let c = self.impulse_coefficients(h);
+        Some(match self.spec.error {
+            ErrorType::Additive => {
+                let mut acc = 0.0;
+                (0..h)
+                    .map(|k| {
+                        if k > 0 {
+                            acc += c[k - 1] * c[k - 1];
+                        }
+                        self.sigma2 * (1.0 + acc)
+                    })
+                    .collect()
             }
-            return Ok(Forecast { mean, lower, upper, level });
-        }
-        let paths = self.simulate(h, 2_000, seed)?;
-        let q = |k: usize, p: f64| {
-            let mut col: Vec<f64> = paths.iter().map(|path| path[k]).collect();
-            col.sort_by(f64::total_cmp);
-            col[((p * (col.len() - 1) as f64).round() as usize).min(col.len() - 1)]
-        };
-        let tail = (1.0 - level) / 2.0;
-        Ok(Forecast {
-            lower: (0..h).map(|k| q(k, tail)).collect(),
-            upper: (0..h).map(|k| q(k, 1.0 - tail)).collect(),
-            mean,
-            level,
+            ErrorType::Multiplicative => {
+                // θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}
+                let mut theta: Vec<f64> = Vec::with_capacity(h);
+                for k in 0..h {
+                    let tail: f64 = (1..=k).map(|j| c[j - 1] * c[j - 1] * theta[k - j]).sum();
+                    theta.push(mean[k] * mean[k] + self.sigma2 * tail);
+                }
+                theta.iter().zip(mean).map(|(t, m)| (1.0 + self.sigma2) * t - m * m).collect()
+            }
         })
     }
 
@@ -736,10 +1177,22 @@ impl EtsModel {
         Ok(self.paths(h, paths, seed))
     }
 
+    /// [`EtsModel::simulate`]'s paths with their mean, variance and quantiles per step.
+    ///
+    /// # Errors
+    ///
+    /// As [`EtsModel::simulate`].
+    pub fn simulation(&self, h: usize, paths: usize, seed: u64) -> Result<Simulation, ForecastError> {
+        check_simulation(h, paths)?;
+        Ok(Simulation::new(self.paths(h, paths, seed)))
+    }
+
     /// `paths` sample paths of checked length and number.
     fn paths(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
         let mut rng = StdRng::seed_from_u64(seed);
-        let normal = Normal::new(0.0, self.sigma2.sqrt()).unwrap_or(Normal::standard());
+        // zero variance (an exact fit): every path is the point forecast, no noise
+        let sd = self.sigma2.sqrt();
+        let normal = Normal::standard();
         let m = self.season.len().max(1);
         let damp = if self.spec.trend == TrendType::Damped { self.params.phi } else { 1.0 };
         (0..paths)
@@ -754,7 +1207,7 @@ impl EtsModel {
                             SeasonType::Additive => tr + s[si],
                             SeasonType::Multiplicative => tr * s[si],
                         };
-                        let eps: f64 = rng.sample(normal);
+                        let eps: f64 = if sd > 0.0 { sd * rng.sample::<f64, _>(normal) } else { 0.0 };
                         let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
                         let y = mu + e;
                         let p = &self.params;
@@ -805,4 +1258,58 @@ pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, Fo
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
     }
     Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_likelihood_gradient_matches_finite_differences_for_every_form() {
+        let y: Vec<f64> =
+            (0..40).map(|t| 50.0 + 0.8 * t as f64 + 6.0 * ((t % 4) as f64 - 1.5) + (t as f64 * 1.7).sin()).collect();
+        for error in [ErrorType::Additive, ErrorType::Multiplicative] {
+            for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
+                for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
+                    let spec = EtsSpec { error, trend, season, period: 4 };
+                    if spec.admissible(&y).is_err() {
+                        continue;
+                    }
+                    let layout = Layout::new(&spec, &y);
+                    let likelihood = Likelihood { spec: &spec, y: &y, floor: layout.floor };
+                    let mut x = layout.encode(&initial_states(&spec, &y));
+                    for (i, v) in x.iter_mut().enumerate().take(layout.k) {
+                        *v = -0.7 + 0.3 * i as f64;
+                    }
+                    let mut season = vec![0.0; seasonal(&spec)];
+                    let mut scratch = Scratch::default();
+                    let mut f = |x: &[f64], g: Option<&mut [f64]>| {
+                        let p = params_of(&spec, x);
+                        let (l, b) = layout.decode(x, &mut season);
+                        let mut raw = RawGradient::default();
+                        let v = likelihood.value(&p, l, b, &season, &mut scratch, Some(&mut raw)).unwrap();
+                        if let Some(g) = g {
+                            layout.chain(x, &p, &raw, g);
+                        }
+                        v
+                    };
+                    let mut g = vec![0.0; x.len()];
+                    f(&x, Some(&mut g));
+                    for i in 0..x.len() {
+                        let h = 1e-6;
+                        let mut up = x.clone();
+                        up[i] += h;
+                        let mut down = x.clone();
+                        down[i] -= h;
+                        let numeric = (f(&up, None) - f(&down, None)) / (2.0 * h);
+                        assert!(
+                            (numeric - g[i]).abs() <= 1e-4 * numeric.abs().max(1.0),
+                            "{spec} coordinate {i}: analytic {} numeric {numeric}",
+                            g[i]
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

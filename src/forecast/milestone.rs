@@ -1,7 +1,7 @@
 //! Milestone ETA: when ARR crosses a target, as a distribution from simulated forecast paths.
 
 use super::ets::check_simulation;
-use super::{auto_ets, ForecastError};
+use super::{Ensemble, ForecastError, Forecaster};
 use crate::calendar::Month;
 use crate::money::{Money, MoneyError};
 
@@ -9,7 +9,7 @@ use crate::money::{Money, MoneyError};
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MilestoneEta {
-    /// The model used (e.g. "ETS(M,Ad,N)").
+    /// The model used (e.g. "Ensemble(median: ETS(M,Ad,N), Theta, OptimisedTheta)").
     pub model: String,
     /// Earliest month by which 10% of paths have crossed.
     pub p10: Option<Month>,
@@ -23,13 +23,29 @@ pub struct MilestoneEta {
 
 impl MilestoneEta {
     /// P(reached by the end of `month`) (0 beyond the horizon's knowledge: never assumed).
+    ///
+    /// ```
+    /// use revops::calendar::Month;
+    /// use revops::forecast::milestone_eta;
+    /// use revops::{Currency, Money};
+    /// let arr: Vec<Money> = (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
+    /// let eta = milestone_eta(&arr, Month::new(2026, 10)?, Money::parse("1000000000", Currency::USD)?, 60, 1_000, 42)?;
+    /// // the chance of $1B by a month never falls as the month moves out
+    /// let (a, b) = (eta.probability_by(Month::new(2028, 6)?), eta.probability_by(Month::new(2030, 6)?));
+    /// assert!(0.0 <= a && a <= b && b <= 1.0);
+    /// assert_eq!(eta.probability_by(Month::new(2026, 1)?), 0.0); // before the history ends
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn probability_by(&self, month: Month) -> f64 {
         self.probability_by.iter().rev().find(|(m, _)| *m <= month).map_or(0.0, |(_, p)| *p)
     }
 }
 
-/// Fit AutoETS to monthly ARR ending in `last`, simulate `paths` paths `horizon` months ahead
-/// with `seed`, and read off when each first reaches `target`.
+/// Fit the default [`Ensemble`] to monthly ARR ending in `last`, simulate `paths` paths
+/// `horizon` months ahead with `seed`, and read off when each first reaches `target`. The paths
+/// are AutoETS's (its errors and their persistence), each shifted by the ensemble's point
+/// forecast less AutoETS's, so they centre on the ensemble. An exactly linear history (zero
+/// variance) gives one path: the month the line crosses.
 ///
 /// ```
 /// use revops::calendar::Month;
@@ -46,7 +62,8 @@ impl MilestoneEta {
 /// # Errors
 ///
 /// A money currency mismatch when the history and target differ in currency; the errors of
-/// [`auto_ets`] on the history; and those of [`EtsModel::simulate`](super::EtsModel::simulate)
+/// [`Ensemble::fit`] on the history ([`ForecastError::NoModel`] when AutoETS cannot be fitted);
+/// and those of [`EtsModel::simulate`](super::EtsModel::simulate)
 /// for a horizon or paths of 0, or above the limits (`horizon` at most
 /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), `paths × horizon` at most
 /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS)).
@@ -64,9 +81,15 @@ pub fn milestone_eta(
     }
     check_simulation(horizon, paths)?; // before the fit: a refused count costs nothing
     let y: Vec<f64> = history.iter().map(Money::to_f64_lossy).collect();
-    let model = auto_ets(&y, 12)?;
+    let ensemble = Ensemble::new(12).fit(&y)?;
+    let model = ensemble.ets().ok_or(ForecastError::NoModel { tried: vec![] })?;
+    let centre = ensemble.predict(horizon, &[], seed)?.mean;
+    let shift: Vec<f64> = centre.iter().zip(model.point_forecast(horizon)?).map(|(c, e)| c - e).collect();
     let t = target.to_f64_lossy();
-    let sims = model.simulate(horizon, paths, seed)?;
+    let mut sims = model.simulate(horizon, paths, seed)?;
+    for path in &mut sims {
+        path.iter_mut().zip(&shift).for_each(|(v, s)| *v += s);
+    }
     let mut crossed = vec![0usize; horizon];
     let mut firsts: Vec<usize> = Vec::with_capacity(paths);
     for path in &sims {
@@ -90,7 +113,7 @@ pub fn milestone_eta(
         }
     }
     Ok(MilestoneEta {
-        model: model.spec().to_string(),
+        model: ensemble.name(),
         p10: quantile(0.1),
         p50: quantile(0.5),
         p90: quantile(0.9),

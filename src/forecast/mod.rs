@@ -11,16 +11,33 @@
 //! - [`milestone_eta`].
 
 mod accuracy;
+mod baseline;
+mod cv;
+mod ensemble;
 mod error;
 mod ets;
+mod ets_likelihood;
+mod intermittent;
 mod milestone;
+mod optim;
 mod pipeline;
+mod prediction;
+mod theta;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
+pub use baseline::{Baseline, BaselineModel};
+pub use cv::{cross_validate, MethodScore, RollingOrigin, Score};
+pub use ensemble::{Combination, Ensemble, EnsembleModel, FittedMember, Member};
 pub use error::{ForecastError, Inadmissible};
-pub use ets::{auto_ets, seasonal_naive, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast, SeasonType, TrendType};
+pub use ets::{
+    auto_ets, seasonal_naive, AutoEts, AutoEtsFit, Candidate, ErrorType, EtsModel, EtsParams, EtsSpec, Forecast,
+    SeasonType, TrendType,
+};
+pub use intermittent::{Intermittent, IntermittentModel};
 pub use milestone::{milestone_eta, MilestoneEta};
 pub use pipeline::{
     monte_carlo_close, pipeline_forecast, CategoryRollup, CloseDistribution, ForecastCategory, PipelineDeal,
     PipelineForecast,
 };
+pub use prediction::{Forecaster, Interval, Method, Prediction, Simulation};
+pub use theta::{Adjustment, Theta, ThetaKind, ThetaModel};

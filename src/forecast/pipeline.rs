@@ -180,14 +180,25 @@ pub fn pipeline_forecast(
 pub struct CloseDistribution {
     /// Trials run.
     pub trials: usize,
+    /// 5th percentile.
+    pub p5: Money,
     /// 10th percentile.
     pub p10: Money,
+    /// 25th percentile.
+    pub p25: Money,
     /// Median.
     pub p50: Money,
+    /// 75th percentile.
+    pub p75: Money,
     /// 90th percentile.
     pub p90: Money,
+    /// 95th percentile.
+    pub p95: Money,
     /// Mean.
     pub mean: Money,
+    /// Standard deviation of the simulated closes (the square root of their variance, divisor
+    /// n − 1; zero for one trial).
+    pub std_dev: Money,
     /// P(close ≥ target).
     pub p_target: f64,
 }
@@ -272,12 +283,23 @@ pub fn monte_carlo_close(
         Decimal::from_f64(x).map(|d| Money::new(d, currency).round()).ok_or(MoneyError::Overflow("simulated close"))
     };
     let t = target.to_f64_lossy();
+    let mean = totals.iter().sum::<f64>() / trials as f64;
+    let variance = if trials > 1 {
+        totals.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (trials - 1) as f64
+    } else {
+        0.0
+    };
     Ok(CloseDistribution {
         trials,
+        p5: money(pick(0.05))?,
         p10: money(pick(0.1))?,
+        p25: money(pick(0.25))?,
         p50: money(pick(0.5))?,
+        p75: money(pick(0.75))?,
         p90: money(pick(0.9))?,
-        mean: money(totals.iter().sum::<f64>() / trials as f64)?,
+        p95: money(pick(0.95))?,
+        mean: money(mean)?,
+        std_dev: money(variance.sqrt())?,
         p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
     })
 }

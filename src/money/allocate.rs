@@ -139,6 +139,15 @@ impl Money {
     /// Split this amount in proportion to other amounts of the same currency (for example
     /// standalone selling prices).
     ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// // a $100 bundle split by standalone prices of $30 and $60: the cents still add up
+    /// let parts = usd("100").allocate_by(&[usd("30"), usd("60")])?;
+    /// assert_eq!(parts, vec![usd("33.33"), usd("66.67")]);
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// A weight in another currency ([`MoneyError::CurrencyMismatch`]), or as [`Money::allocate`].
     pub fn allocate_by(&self, weights: &[Money]) -> Result<Vec<Money>, MoneyError> {

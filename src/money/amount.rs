@@ -127,6 +127,14 @@ impl Money {
 
     /// `self - other`, exactly; as [`Money::checked_add`].
     ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// assert_eq!(usd("100.00").checked_sub(usd("0.01"))?, usd("99.99"));
+    /// assert!(usd("1").checked_sub(Money::parse("1", Currency::EUR)?).is_err()); // no silent mixing
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`].
     #[inline]
@@ -144,6 +152,16 @@ impl Money {
 
     /// `self × factor` at full precision (round afterwards if a billable amount is needed).
     ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let price = Money::parse("19.99", Currency::USD)?;
+    /// let exact = price.checked_mul(Decimal::new(15, 1))?; // × 1.5
+    /// assert_eq!(exact.amount(), Decimal::new(29985, 3)); // 29.985: kept until rounded
+    /// assert_eq!(exact.round(), Money::parse("29.98", Currency::USD)?); // banker's rounding
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::Overflow`].
     #[inline]
@@ -153,6 +171,16 @@ impl Money {
     }
 
     /// `self ÷ divisor` at full precision.
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let annual = Money::parse("100", Currency::USD)?;
+    /// let monthly = annual.checked_div(Decimal::from(12))?;
+    /// assert_eq!(monthly.round(), Money::parse("8.33", Currency::USD)?);
+    /// assert!(annual.checked_div(Decimal::ZERO).is_err());
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     ///
     /// # Errors
     /// [`MoneyError::DivisionByZero`], [`MoneyError::Overflow`].
@@ -210,6 +238,16 @@ impl Money {
     }
 
     /// Round to the currency's minor unit with an explicit strategy.
+    ///
+    /// ```
+    /// use revops::{Currency, Money, RoundingStrategy};
+    /// let m = Money::parse("2.675", Currency::USD)?;
+    /// assert_eq!(m.round_with(RoundingStrategy::MidpointAwayFromZero), Money::parse("2.68", Currency::USD)?);
+    /// assert_eq!(m.round_with(RoundingStrategy::ToZero), Money::parse("2.67", Currency::USD)?);
+    /// // yen have no minor unit
+    /// assert_eq!(Money::parse("1234.5", Currency::JPY)?.round_with(RoundingStrategy::MidpointNearestEven).to_string(), "JPY 1,234");
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     #[inline]
     pub fn round_with(self, strategy: RoundingStrategy) -> Money {
         let amount = self.amount.round_dp_with_strategy(self.currency.minor_units(), strategy);
@@ -253,6 +291,15 @@ impl Money {
     }
 
     /// Compare two amounts of the same currency.
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// assert_eq!(usd("10").checked_cmp(&usd("9.99"))?, Ordering::Greater);
+    /// assert!(usd("10").checked_cmp(&Money::parse("10", Currency::EUR)?).is_err());
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     ///
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`]: dollars and euros do not compare.

@@ -65,7 +65,9 @@ impl MoneyFormat {
         self
     }
 
-    /// Thousands, millions and billions with one decimal: `"$786.4M"`, `"USD 1.2B"`, `"€950.0K"`.
+    /// Thousands, millions and billions with one decimal: `"$786.4M"`, `"USD 1.2B"`, `"€950.0K"`;
+    /// with [`places`](MoneyFormat::places), that many decimals of the unit (`"$1B"` with
+    /// `places(0)`, `"$1.25B"` with `places(2)`, for round figures such as a chart's ticks).
     /// For dashboards; the figure is rounded and must not be fed back into money.
     pub fn compact(mut self) -> MoneyFormat {
         self.compact = true;
@@ -76,12 +78,12 @@ impl MoneyFormat {
     pub fn format(&self, money: Money) -> String {
         let (amount, suffix) = if self.compact { compact(money.amount()) } else { (money.amount(), "") };
         let shown = match (self.compact, self.places) {
-            (true, _) => amount.round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven),
+            (true, p) => amount.round_dp_with_strategy(p.unwrap_or(1), RoundingStrategy::MidpointNearestEven),
             (false, Some(p)) => amount.round_dp_with_strategy(p, RoundingStrategy::MidpointNearestEven),
             (false, None) => amount.normalize(),
         };
         let places = match (self.compact, self.places) {
-            (true, _) => 1,
+            (true, p) => p.unwrap_or(1),
             (false, Some(p)) => p,
             (false, None) => shown.scale().max(money.currency().minor_units()),
         };
@@ -175,6 +177,8 @@ mod tests {
         assert_eq!(short.format(usd("232500")), "$232.5K");
         assert_eq!(short.format(usd("-18800000")), "-$18.8M");
         assert_eq!(short.format(usd("950")), "$950.0");
+        assert_eq!(short.places(0).format(usd("1000000000")), "$1B");
+        assert_eq!(short.places(2).format(usd("1250000000")), "$1.25B");
         assert_eq!(
             MoneyFormat::new().compact().format(Money::new(Decimal::from(2_500_000), Currency::CHF)),
             "CHF 2.5M"

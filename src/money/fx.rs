@@ -265,6 +265,21 @@ pub fn convert<R: FxRates + ?Sized>(
 
 /// [`convert`] with an explicit rounding strategy.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::money::{convert_with, InMemoryFxRates};
+/// use revops::{Currency, Money, RoundingStrategy};
+/// use rust_decimal::Decimal;
+///
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+/// let mut rates = InMemoryFxRates::new();
+/// rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(10845, 4))?; // 1.0845
+/// let eur = Money::parse("10.05", Currency::EUR)?; // 10.899225 USD
+/// let down = convert_with(eur, Currency::USD, day, &rates, RoundingStrategy::ToZero)?;
+/// assert_eq!(down.converted, Money::parse("10.89", Currency::USD)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// As [`convert`].
 pub fn convert_with<R: FxRates + ?Sized>(

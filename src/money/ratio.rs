@@ -215,6 +215,17 @@ impl Money {
 
     /// [`Money::mul_ratio`] with an explicit rounding strategy.
     ///
+    /// ```
+    /// use revops::money::Ratio;
+    /// use revops::{Currency, Money, RoundingStrategy};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let two_thirds = Ratio::new(2, 3)?;
+    /// // exact 66.666…: one rounding, at the end, in the direction asked
+    /// assert_eq!(usd("100").mul_ratio_with(two_thirds, RoundingStrategy::ToZero)?, usd("66.66"));
+    /// assert_eq!(usd("100").mul_ratio_with(two_thirds, RoundingStrategy::AwayFromZero)?, usd("66.67"));
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`Money::mul_ratio`].
     pub fn mul_ratio_with(self, ratio: Ratio, strategy: RoundingStrategy) -> Result<Money, MoneyError> {

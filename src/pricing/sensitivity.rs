@@ -159,6 +159,17 @@ pub struct Elasticity {
 /// Estimate elasticity from `(price, quantity)` observations (both positive) with a `confidence`
 /// interval from Student's t.
 ///
+/// ```
+/// use revops::pricing::price_elasticity;
+///
+/// // quantity = 1,000 × price^−1.5, exactly: the elasticity is −1.5
+/// let obs: Vec<(f64, f64)> = [10.0, 20.0, 40.0, 80.0].iter().map(|&p: &f64| (p, 1000.0 * p.powf(-1.5))).collect();
+/// let e = price_elasticity(&obs, 0.95)?;
+/// assert!((e.elasticity + 1.5).abs() < 1e-9);
+/// assert!(e.lower <= e.elasticity && e.elasticity <= e.upper);
+/// # Ok::<(), revops::pricing::PricingError>(())
+/// ```
+///
 /// # Errors
 /// [`PricingError::InvalidInput`] for non-positive or non-finite prices and quantities, or a
 /// confidence outside (0, 1); [`PricingError::NotEnoughData`] for fewer than three

@@ -3,7 +3,7 @@
 
 use super::RetentionError;
 use crate::rules::Condition;
-use crate::stats::{auc, brier_score, LogisticModel, LogisticSpec, PlattCalibrator};
+use crate::stats::{auc, brier_score, cross_fitted, LogisticModel, LogisticSpec, PlattCalibrator};
 
 /// How to fit a churn-risk model.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,11 +13,15 @@ pub struct ChurnRiskSpec {
     pub features: Vec<String>,
     /// The logistic fit (L2 applies to standardised features).
     pub logistic: LogisticSpec,
-    /// Every `holdout_every`-th account is held out for calibration and metrics (5 → 20%).
+    /// Every `holdout_every`-th account is held out for calibration and metrics (5 → 20%); at
+    /// least 2.
     pub holdout_every: usize,
 }
 
-/// Holdout quality of a fitted model.
+/// Holdout quality of a fitted model, on accounts no part of it saw: the logistic fit never sees
+/// the held-out accounts, and each one's calibrated probability comes from a Platt calibrator
+/// fitted on the other held-out accounts (5-fold cross-fitting); the model keeps a calibrator
+/// fitted on the whole holdout.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HoldoutMetrics {
@@ -25,7 +29,7 @@ pub struct HoldoutMetrics {
     pub accounts: usize,
     /// Area under the ROC curve.
     pub auc: f64,
-    /// Brier score of the calibrated probabilities.
+    /// Brier score of the cross-fitted calibrated probabilities.
     pub brier: f64,
 }
 
@@ -107,7 +111,8 @@ impl ChurnRiskSpec {
     ///
     /// # Errors
     ///
-    /// [`RetentionError::InvalidInput`] for no features or rows that are not one per account;
+    /// [`RetentionError::InvalidInput`] for `holdout_every` below 2, no features, or rows that are
+    /// not one per account;
     /// [`RetentionError::NotEnoughData`] for fewer than 5 holdout groups of accounts; the
     /// errors of the logistic fit and the calibration ([`RetentionError::Stats`]).
     pub fn fit(&self, rows: &[f64], churned: &[bool]) -> Result<ChurnRiskModel, RetentionError> {
@@ -119,7 +124,13 @@ impl ChurnRiskSpec {
                 churned.len()
             )));
         }
-        let every = self.holdout_every.max(2);
+        if self.holdout_every < 2 {
+            return Err(RetentionError::InvalidInput(format!(
+                "holdout_every is {}; hold out one account in at least every 2",
+                self.holdout_every
+            )));
+        }
+        let every = self.holdout_every;
         let needed = every.saturating_mul(5); // five holdout groups at least; cannot overflow
         if churned.len() < needed {
             return Err(RetentionError::NotEnoughData(format!(
@@ -133,7 +144,8 @@ impl ChurnRiskSpec {
         let fit = self.logistic.fit(&train_x, p, &train_y)?;
         let scores: Vec<f64> = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect();
         let calibration = PlattCalibrator::fit(&scores, &hold_y)?;
-        let calibrated: Vec<f64> = scores.iter().map(|s| calibration.calibrate(*s)).collect();
+        // each held-out account calibrated by a calibrator fitted on the other held-out folds
+        let calibrated = cross_fitted(&scores, &hold_y, 5, PlattCalibrator::fit, PlattCalibrator::calibrate)?;
         let holdout = HoldoutMetrics {
             accounts: hold_y.len(),
             auc: auc(&scores, &hold_y)?,
@@ -227,7 +239,7 @@ impl ChurnRiskModel {
         if log_odds.is_nan() {
             return Err(RetentionError::NonFinite("log-odds")); // values so far out that ∞ − ∞ arose
         }
-        Ok(ChurnRisk { probability: self.calibration.calibrate(log_odds), log_odds, factors })
+        Ok(ChurnRisk { probability: self.calibration.calibrate(log_odds)?, log_odds, factors })
     }
 }
 

@@ -122,6 +122,16 @@ impl ShiftedBetaGeometric {
     /// Up to [`MAX_HORIZON`](crate::limits::MAX_HORIZON) periods this is the recursion's exact
     /// product; beyond, where the product would take billions of steps, the closed form
     /// `B(α + 1, β + t − 1) ÷ B(α, β)` (Fader & Hardie 2007, eq. 5).
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?; // Fader & Hardie's "regular" customers
+    /// // P(T = 1) = α / (α + β); the probabilities of every period and the survival sum to one
+    /// assert!((m.churn_probability(1) - 0.704 / 1.886).abs() < 1e-12);
+    /// let churned: f64 = (1..=12).map(|t| m.churn_probability(t)).sum();
+    /// assert!((churned + m.survival(12) - 1.0).abs() < 1e-12);
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn churn_probability(&self, t: u32) -> f64 {
         let (a, b) = (self.alpha, self.beta);
         if t as usize > MAX_HORIZON {
@@ -195,12 +205,19 @@ impl ShiftedBetaGeometric {
 
     /// Discounted expected residual lifetime of a customer who has renewed `renewals` times
     /// (Fader & Hardie 2010): `Σ_{t ≥ n} S(t)/S(n−1) · (1 + d)^{−(t−n)}` with `n = renewals + 1`:
-    /// the expected number of further payments, the next one undiscounted.
+    /// the expected number of further payments, the next one undiscounted. In closed form,
+    /// `(β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d))`.
+    ///
+    /// The sum is exact to a stated tolerance: term `k` is `S(n+k)/S(n−1) · (1+d)^{−k}`, each
+    /// next term is the last times `r(n+k+1)/(1+d)`, and the retention rate `r` rises toward 1,
+    /// so the tail left off after term `k` lies between `t_k · q/(1−q)` (`q = r(n+k+1)/(1+d)`)
+    /// and `t_k / d`. The sum adds the middle of that interval once its half-width is at most
+    /// 1e-15 of the total.
     ///
     /// ```
     /// use revops::retention::ShiftedBetaGeometric;
     /// let m = ShiftedBetaGeometric::new(0.668, 3.806)?;
-    /// assert!(m.derl(0.1, 0)? > 1.0);
+    /// assert!((m.derl(0.1, 0)? - 5.41485604837404).abs() < 1e-12); // mpmath, the closed form
     /// assert!(m.derl(0.1, u32::MAX).is_ok()); // the last renewal count is fine too
     /// assert!(m.derl(0.0, 0).is_err()); // undiscounted, the sum may not exist
     /// # Ok::<(), revops::retention::RetentionError>(())
@@ -209,30 +226,40 @@ impl ShiftedBetaGeometric {
     /// # Errors
     ///
     /// [`RetentionError::InvalidInput`] for a discount rate that is not finite and positive;
-    /// [`RetentionError::NotConverged`] when the series has not converged after 100,000
-    /// periods (a tiny discount rate with α ≤ 1), rather than a truncated sum.
+    /// [`RetentionError::NotConverged`] when the tail is still wider than the tolerance after
+    /// ten million terms (a discount rate below about 1e-6 a period), rather than a truncated
+    /// sum.
     pub fn derl(&self, discount_rate: f64, renewals: u32) -> Result<f64, RetentionError> {
-        const TERMS: usize = 100_000;
         if !discount_rate.is_finite() || discount_rate <= 0.0 {
             return Err(RetentionError::InvalidInput(format!("discount rate {discount_rate} must be positive")));
         }
         let n = f64::from(renewals) + 1.0; // exact in f64, and no u32 overflow at u32::MAX
-        let mut ratio = 1.0; // S(t) / S(n − 1), updated by r(t)
-        let mut factor = 1.0;
-        let mut total = 0.0;
-        for k in 0..TERMS {
-            ratio *= self.rate_at(n + k as f64);
-            let term = ratio * factor;
-            total += term;
-            if term < 1e-12 * total {
-                return Ok(total);
-            }
-            factor /= 1.0 + discount_rate;
-        }
-        Err(RetentionError::NotConverged { what: "the discounted expected residual lifetime", terms: TERMS })
+        let z = 1.0 / (1.0 + discount_rate);
+        // t_1 = r(n), t_{k+1} = t_k · r(n + k) · z (the series helper counts from 1). The
+        // survival ratio is a running product; the discount is taken afresh as
+        // exp(−k · ln(1 + d)), since a rounded z multiplied in k times is off by k ulps.
+        let log_z = -discount_rate.ln_1p();
+        let mut survival = self.rate_at(n); // S(n + k − 1) / S(n − 1)
+        let next = |k: f64, _: f64| {
+            survival *= self.rate_at(n + k);
+            survival * (k * log_z).exp()
+        };
+        let bounds = |k: f64| Some((self.rate_at(n + k) * z, z));
+        crate::stats::sum_series(self.rate_at(n), next, bounds, |total| total)
+            .map_err(|terms| RetentionError::NotConverged { what: "the discounted expected residual lifetime", terms })
     }
 
     /// Expected residual value of a customer: margin per period × DERL.
+    ///
+    /// ```
+    /// use revops::retention::ShiftedBetaGeometric;
+    /// let m = ShiftedBetaGeometric::new(0.704, 1.182)?;
+    /// // $100 of margin a period, 10% discount, a customer who has renewed 3 times
+    /// let value = m.residual_value(100.0, 0.10, 3)?;
+    /// assert!((value - 100.0 * m.derl(0.10, 3)?).abs() < 1e-9);
+    /// assert!(m.residual_value(f64::NAN, 0.10, 3).is_err());
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     ///
     /// # Errors
     ///

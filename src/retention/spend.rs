@@ -41,6 +41,26 @@ pub struct CustomerRfm {
 /// Summarise transactions as of `end`, in units of `days_per_unit` days (7 for weeks).
 /// Purchases on one day count as one purchase of their total, as in `lifetimes`.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::retention::{summarise_transactions, Transaction};
+/// use revops::{Currency, Money};
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let buy = |date, amount: &str| Transaction {
+///     customer: "acme".into(),
+///     date,
+///     amount: Money::parse(amount, Currency::USD).unwrap(),
+/// };
+/// // a first purchase, then two repeat purchase days (two orders on 15 Jan count as one)
+/// let tx = [buy(d(1, 1), "100"), buy(d(1, 15), "40"), buy(d(1, 15), "20"), buy(d(1, 29), "80")];
+/// let summary = summarise_transactions(&tx, d(2, 12), 7)?; // in weeks
+/// let acme = &summary[0];
+/// assert_eq!((acme.rfm.frequency, acme.rfm.recency, acme.rfm.t), (2, 4.0, 6.0));
+/// assert_eq!(acme.average_spend, Some(Money::parse("70", Currency::USD)?)); // (60 + 80) / 2
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`RetentionError::InvalidInput`] for zero days per unit; a money error for a customer's
@@ -237,6 +257,25 @@ impl GammaGamma {
 
 /// Customer lifetime value over `periods` periods of `period_length` time units: expected
 /// purchases per period × expected spend × margin, discounted per period.
+///
+/// ```
+/// use revops::retention::{customer_lifetime_value, BgNbd, CustomerRfm, GammaGamma, Rfm};
+/// use revops::{Currency, Money};
+///
+/// // lifetimes' fits on CDNOW (weeks): BG/NBD (r, α, a, b) and Gamma-Gamma (p, q, v)
+/// let purchases = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+/// let spend = GammaGamma::new(6.25, 3.74, 15.44)?;
+/// let customer = CustomerRfm {
+///     customer: "1".into(),
+///     rfm: Rfm { frequency: 2, recency: 30.43, t: 38.86 },
+///     average_spend: Some(Money::parse("22.35", Currency::USD)?),
+/// };
+/// // 12 months of 4.345 weeks at 100% margin, discounted 1% a month
+/// let clv = customer_lifetime_value(&purchases, &spend, &customer, 1.0, 12, 4.345, 0.01)?;
+/// assert_eq!(clv.currency(), Currency::USD);
+/// assert!(clv.amount() > 30.into() && clv.amount() < 45.into()); // lifetimes: 36.28 with its exact fits
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///

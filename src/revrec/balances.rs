@@ -160,6 +160,25 @@ impl ContractSchedule {
     /// Unrecognised revenue by future period: for each period starting on or after `from`, what
     /// will be recognised in it, plus what lies beyond the last period.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{Month, Period};
+    /// use revops::revrec::*;
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let term = Period::new(d(1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())?;
+    /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("1200")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+    /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("1200")) };
+    /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 6)?).map(Month::period).collect();
+    /// let s = ContractSchedule::build(&c, &months)?;
+    /// // from April: $100 in each of April, May and June, and $600 after the schedule's last month
+    /// let w = s.waterfall(d(4))?;
+    /// assert_eq!(w.amounts, vec![usd("100"); 3]);
+    /// assert_eq!(w.beyond, usd("600"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// An overflowing sum.
     pub fn waterfall(&self, from: NaiveDate) -> Result<WaterfallRow, RevRecError> {
@@ -183,6 +202,29 @@ impl ContractSchedule {
     /// asset are the [`Rollforward::end_position`]'s liability and asset. A zero billing or a
     /// period with no revenue has no entry. Every entry is built and checked before any is
     /// returned.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{Month, Period};
+    /// use revops::revrec::*;
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let term = Period::new(d(1), d(4))?;
+    /// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("300")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+    /// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("300")) };
+    /// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 3)?).map(Month::period).collect();
+    /// let s = ContractSchedule::build(&c, &months)?;
+    /// // billed $300 up front, recognised $100 a month: one billing entry, three revenue entries
+    /// let entries = s.journal_entries(&[Billing { date: d(1), amount: usd("300") }])?;
+    /// assert_eq!(entries.len(), 4);
+    /// assert_eq!(entries[3].date(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()); // the month's last day
+    /// for e in &entries {
+    ///     let net = Money::sum(Currency::USD, e.lines().iter().map(|l| l.amount))?;
+    ///     assert!(net.is_zero()); // every entry balances
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// A billing in another currency, or an overflowing amount.

@@ -63,6 +63,19 @@ pub enum SalesError {
     /// The weight of potential against workload outside `[0, 1]`.
     #[error("the potential weight {0} must be between 0 and 1")]
     PotentialWeight(f64),
+    /// A won opportunity without a close date: its sales cycle is unknown, not 0 days.
+    #[error("won opportunity {0} has no close date, so its sales cycle is unknown")]
+    MissingCloseDate(String),
+    /// A won opportunity that closes before it was created.
+    #[error("opportunity {opportunity} closes on {closed}, before it was created on {created}")]
+    ClosedBeforeCreated {
+        /// The opportunity.
+        opportunity: String,
+        /// Created.
+        created: chrono::NaiveDate,
+        /// Closed.
+        closed: chrono::NaiveDate,
+    },
     /// Money arithmetic failed.
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::SalesError;
-use crate::acquisition::{Opportunity, Stage};
+use crate::acquisition::{AcquisitionError, Opportunity, Stage};
 use crate::calendar::Period;
 use crate::money::{Money, Percent};
 
@@ -148,10 +148,41 @@ pub struct RepAnalytics {
 
 /// Analytics for one rep's opportunities against the quota left.
 ///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::acquisition::{Opportunity, Stage};
+/// use revops::sales::rep_analytics;
+/// use revops::{Currency, Money, Percent};
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let opp = |stage, amount: &str, closed| Opportunity {
+///     id: format!("{amount}"),
+///     account: "a".into(),
+///     segment: "ent".into(),
+///     stage,
+///     amount: usd(amount),
+///     created: d(1, 1),
+///     closed,
+///     competitor: None,
+///     discount: Percent::ZERO,
+///     probability: "50%".parse().unwrap(),
+/// };
+/// let opps = [
+///     opp(Stage::ClosedWon, "100", Some(d(1, 31))),
+///     opp(Stage::ClosedLost, "50", Some(d(2, 1))),
+///     opp(Stage::Proposal, "300", None),
+/// ];
+/// let r = rep_analytics(&opps, usd("100"), 42)?;
+/// assert_eq!((r.win_rate, r.cycle_days, r.pipeline_coverage), (Some(0.5), Some(30.0), Some(3.0)));
+/// # Ok::<(), revops::sales::SalesError>(())
+/// ```
+///
 /// # Errors
 ///
-/// A money error when an opportunity is not in the quota's currency or totals do not fit a
-/// `Decimal`.
+/// [`SalesError::MissingCloseDate`] and [`SalesError::ClosedBeforeCreated`] for a won
+/// opportunity whose sales cycle is unknown or negative; a money error when an opportunity is
+/// not in the quota's currency or totals do not fit a `Decimal`.
 pub fn rep_analytics(
     opps: &[Opportunity],
     remaining_quota: Money,
@@ -161,7 +192,17 @@ pub fn rep_analytics(
     let won: Vec<&Opportunity> = opps.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let closed = opps.iter().filter(|o| o.stage.is_closed()).count();
     let open = Money::sum(c, opps.iter().filter(|o| !o.stage.is_closed()).map(|o| o.amount))?;
-    let cycles: Vec<f64> = won.iter().filter_map(|o| o.closed.map(|d| (d - o.created).num_days() as f64)).collect();
+    // (the one rule for a won deal's cycle, shared with `acquisition::sales_velocity`)
+    let cycles: Vec<f64> = won
+        .iter()
+        .map(|o| match o.won_cycle_days() {
+            Ok(days) => Ok(days as f64),
+            Err(AcquisitionError::ClosedBeforeCreated { opportunity, created, closed }) => {
+                Err(SalesError::ClosedBeforeCreated { opportunity, created, closed })
+            }
+            Err(_) => Err(SalesError::MissingCloseDate(o.id.clone())),
+        })
+        .collect::<Result<_, _>>()?;
     Ok(RepAnalytics {
         closed,
         win_rate: (closed > 0).then(|| won.len() as f64 / closed as f64),

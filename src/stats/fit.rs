@@ -131,6 +131,7 @@ pub struct HoldoutSplit {
 ///
 /// # Errors
 ///
+/// [`StatsError::InvalidSpec`] for `every` below 2 (0 held nothing out and 1 everything);
 /// [`StatsError::Shape`] unless `rows` holds `labels.len() × p` values and `means` and `scales`
 /// one per column; [`StatsError::InvalidModel`] for a scale that is not finite and positive.
 /// (Nothing is sized by `p` alone: the shape check bounds it by the caller's slices.)
@@ -142,6 +143,9 @@ pub fn holdout_split(
     means: &[f64],
     scales: &[f64],
 ) -> Result<HoldoutSplit, StatsError> {
+    if every < 2 {
+        return Err(StatsError::InvalidSpec("every must be at least 2: hold out one row in every, train on the rest"));
+    }
     super::logistic::check_rows("rows", rows, labels.len(), p)?;
     if means.len() != p {
         return Err(StatsError::Shape { what: "means", expected: p, got: means.len() });
@@ -157,7 +161,7 @@ pub fn holdout_split(
         // whole rows of p values, one per label (checked above: i × p cannot overflow)
         let row = rows.get(i * p..(i + 1) * p).unwrap_or_default();
         let z = row.iter().zip(means).zip(scales).map(|((v, m), s)| (v - m) / s);
-        if i % every.max(1) == 0 {
+        if i % every == 0 {
             split.hold_x.extend(z);
             split.hold_y.push(y);
         } else {
@@ -175,15 +179,20 @@ mod shape_tests {
     #[test]
     fn holdout_split_checks_the_shape_before_indexing() {
         // two labels, but one value for two features: rows[i * p + j] ran off the end
-        let r = holdout_split(&[1.0], 2, &[true, false], 1, &[0.0, 0.0], &[1.0, 1.0]);
+        let r = holdout_split(&[1.0], 2, &[true, false], 2, &[0.0, 0.0], &[1.0, 1.0]);
         assert!(matches!(r, Err(StatsError::Shape { what: "rows", expected: 4, got: 1 })), "{r:?}");
-        let short_means = holdout_split(&[1.0, 2.0], 2, &[true], 1, &[0.0], &[1.0, 1.0]);
+        let short_means = holdout_split(&[1.0, 2.0], 2, &[true], 2, &[0.0], &[1.0, 1.0]);
         assert!(matches!(short_means, Err(StatsError::Shape { what: "means", .. })), "{short_means:?}");
-        let zero_scale = holdout_split(&[1.0, 2.0], 2, &[true], 1, &[0.0, 0.0], &[1.0, 0.0]);
+        let zero_scale = holdout_split(&[1.0, 2.0], 2, &[true], 2, &[0.0, 0.0], &[1.0, 0.0]);
         assert!(matches!(zero_scale, Err(StatsError::InvalidModel(_))), "{zero_scale:?}");
         // an empty feature list: no values, as many (empty) rows as labels
-        let none = holdout_split(&[], 0, &[true, false], 1, &[], &[]).unwrap();
-        assert_eq!((none.hold_y.len(), none.train_y.len()), (2, 0));
+        let none = holdout_split(&[], 0, &[true, false], 2, &[], &[]).unwrap();
+        assert_eq!((none.hold_y.len(), none.train_y.len()), (1, 1));
+        // a holdout of every 0th row meant every row; of every 1st, nothing left to train on
+        for every in [0, 1] {
+            let r = holdout_split(&[1.0, 2.0], 1, &[true, false], every, &[0.0], &[1.0]);
+            assert!(matches!(r, Err(StatsError::InvalidSpec(_))), "{r:?}");
+        }
     }
 
     #[test]

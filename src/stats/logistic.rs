@@ -1,14 +1,17 @@
-//! L2-regularised logistic regression fitted by Newton's method (IRLS), with per-feature
-//! contributions in log-odds for explanations.
+//! L2-regularised logistic regression, with per-feature contributions in log-odds for
+//! explanations. Small problems are fitted by Newton's method (IRLS); large ones (many rows of
+//! eight features or more) by a staged fit: Newton on a 1-in-16 subsample, then quasi-Newton
+//! passes over all rows that start from the subsample's Hessian (see the kernel,
+//! `logistic_kernel.rs`). Both reach the same optimum to the tolerance.
 
-use super::linalg::cholesky_solve;
+use super::logistic_kernel as kernel;
 use crate::limits::{self, LimitExceeded};
 
 /// The most features a logistic fit takes: Newton's method holds a `(p + 1)²` matrix and does
 /// `n × p²` work an iteration.
 pub const MAX_FEATURES: usize = 1_000;
 
-/// The most Newton iterations a [`LogisticSpec`] may ask for (it converges in tens).
+/// The most iterations a [`LogisticSpec`] may ask for (it converges in tens).
 pub const MAX_ITERATIONS: usize = 10_000;
 
 /// Why a statistical fit was refused or failed.
@@ -29,6 +32,14 @@ pub enum StatsError {
     /// A NaN or infinite input.
     #[error("non-finite value in {0}")]
     NonFinite(&'static str),
+    /// A prediction that is not a probability: outside `[0, 1]`.
+    #[error("prediction {value} at row {row} is not a probability in [0, 1]")]
+    NotProbability {
+        /// The row.
+        row: usize,
+        /// The value given.
+        value: f64,
+    },
     /// Inputs whose shapes disagree: `what` should have `expected` values and has `got`.
     #[error("shape mismatch: {what} should have {expected} values, got {got}")]
     Shape {
@@ -62,9 +73,11 @@ pub enum StatsError {
 pub struct LogisticSpec {
     /// L2 penalty on the coefficients (not the intercept); `λ/2 · ‖β‖²` is added to the loss.
     pub l2: f64,
-    /// Newton iterations allowed.
+    /// Iterations allowed: Newton iterations, or for the staged fit of a large problem, passes
+    /// over the data.
     pub max_iterations: usize,
-    /// Stop when the largest coefficient step is below this.
+    /// Stop when the largest coefficient step is below this (for the staged fit, whose steps
+    /// shrink geometrically near the optimum, when the next step is predicted below it).
     pub tolerance: f64,
 }
 
@@ -102,7 +115,7 @@ deserialize_via!(LogisticModel, LogisticModelRepr { intercept: f64, coefficients
 pub struct LogisticFit {
     /// The model.
     pub model: LogisticModel,
-    /// Newton iterations used.
+    /// Iterations used: Newton iterations, or for the staged fit, passes over all rows.
     pub iterations: usize,
     /// Log-likelihood of the training data (without the penalty).
     pub log_likelihood: f64,
@@ -168,57 +181,19 @@ impl LogisticSpec {
         if positives == 0 || positives == n {
             return Err(StatsError::OneClass(n));
         }
-        let p = features + 1; // intercept first
-        let mut beta = vec![0.0; p];
-        beta[0] = (positives as f64 / (n - positives) as f64).ln();
-        let mut grad = vec![0.0; p];
-        let mut hess = vec![0.0; p * p];
-        for iteration in 1..=self.max_iterations {
-            grad.iter_mut().for_each(|g| *g = 0.0);
-            hess.iter_mut().for_each(|h| *h = 0.0);
-            for (i, &y) in labels.iter().enumerate() {
-                let x = &rows[i * features..(i + 1) * features];
-                let z = beta[0] + x.iter().zip(&beta[1..]).map(|(a, b)| a * b).sum::<f64>();
-                let mu = sigmoid(z);
-                let w = (mu * (1.0 - mu)).max(1e-12);
-                let r = f64::from(u8::from(y)) - mu;
-                grad[0] += r;
-                hess[0] += w;
-                for j in 0..features {
-                    grad[j + 1] += r * x[j];
-                    let wx = w * x[j];
-                    hess[j + 1] += wx; // row 0, column j+1
-                    let row = (j + 1) * p;
-                    for k in 0..=j {
-                        hess[row + k + 1] += wx * x[k];
-                    }
-                }
-            }
-            // mirror the lower triangle, add the penalty
-            for j in 1..p {
-                hess[j * p] = hess[j];
-                grad[j] -= self.l2 * beta[j];
-                hess[j * p + j] += self.l2;
-                for k in 1..j {
-                    hess[k * p + j] = hess[j * p + k];
-                }
-            }
-            let step = cholesky_solve(&hess, &grad, p).ok_or(StatsError::Singular(iteration))?;
-            let biggest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
-            for (b, s) in beta.iter_mut().zip(&step) {
-                *b += s;
-            }
-            if !biggest.is_finite() {
-                return Err(StatsError::NoConvergence(iteration));
-            }
-            if biggest < self.tolerance {
-                let model = LogisticModel::new(beta[0], beta[1..].to_vec())
-                    .map_err(|_| StatsError::NoConvergence(iteration))?;
-                let log_likelihood = model.log_likelihood(rows, labels);
-                return Ok(LogisticFit { model, iterations: iteration, log_likelihood });
-            }
-        }
-        Err(StatsError::NoConvergence(self.max_iterations))
+        let mut start = vec![0.0; features + 1]; // intercept first, at the base rate's log-odds
+        start[0] = (positives as f64 / (n - positives) as f64).ln();
+        let problem = kernel::Problem { rows, labels, features, l2: self.l2 };
+        let solution = if kernel::staged_worthwhile(n, features) {
+            kernel::staged(&problem, start, self.tolerance, self.max_iterations)?
+        } else {
+            kernel::newton(&problem, start, self.tolerance, self.max_iterations)?
+        };
+        let iterations = solution.iterations;
+        let (intercept, coefficients) = solution.beta.split_first().ok_or(StatsError::NoConvergence(iterations))?;
+        let model =
+            LogisticModel::new(*intercept, coefficients.to_vec()).map_err(|_| StatsError::NoConvergence(iterations))?;
+        Ok(LogisticFit { model, iterations, log_likelihood: solution.log_likelihood })
     }
 }
 
@@ -261,6 +236,17 @@ impl LogisticModel {
 
     /// Each feature's contribution to the log-odds (`βⱼ xⱼ`); with the intercept they sum to the
     /// log-odds.
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
+    /// let x = [2.0, 0.25];
+    /// let parts = model.contributions(&x);
+    /// assert_eq!(parts, vec![1.0, 0.5]);
+    /// // with the intercept they make the log-odds
+    /// assert_eq!(model.intercept() + parts.iter().sum::<f64>(), model.log_odds(&x));
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
     pub fn contributions(&self, x: &[f64]) -> Vec<f64> {
         x.iter().zip(&self.coefficients).map(|(a, b)| a * b).collect()
     }

@@ -16,6 +16,15 @@ fn check(p: &[f64], y: &[bool]) -> Result<(), StatsError> {
     Ok(())
 }
 
+/// [`check`], and every prediction a probability in `[0, 1]`.
+fn check_probabilities(p: &[f64], y: &[bool]) -> Result<(), StatsError> {
+    check(p, y)?;
+    if let Some(row) = p.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        return Err(StatsError::NotProbability { row, value: p[row] });
+    }
+    Ok(())
+}
+
 /// Area under the ROC curve (Mann–Whitney, ties counted half).
 ///
 /// ```
@@ -58,21 +67,38 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
 
 /// Mean squared error of probabilities.
 ///
+/// ```
+/// use revops::stats::brier_score;
+/// assert_eq!(brier_score(&[1.0, 0.0], &[true, true])?, 0.5);
+/// assert!(brier_score(&[1.5], &[true]).is_err()); // not a probability
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
 /// # Errors
 ///
-/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`];
+/// [`StatsError::NotProbability`] for a prediction outside `[0, 1]`.
 pub fn brier_score(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
-    check(p, labels)?;
+    check_probabilities(p, labels)?;
     Ok(p.iter().zip(labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / p.len() as f64)
 }
 
-/// Mean negative log-likelihood, probabilities clipped to `[1e-15, 1 − 1e-15]`.
+/// Mean negative log-likelihood, probabilities clipped to `[1e-15, 1 − 1e-15]` (so a confident
+/// miss costs about 34.5, not ∞).
+///
+/// ```
+/// use revops::stats::log_loss;
+/// assert!((log_loss(&[0.5], &[true])? - std::f64::consts::LN_2).abs() < 1e-15);
+/// assert!(log_loss(&[-0.1], &[false]).is_err()); // not a probability
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
 ///
 /// # Errors
 ///
-/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`];
+/// [`StatsError::NotProbability`] for a prediction outside `[0, 1]`.
 pub fn log_loss(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
-    check(p, labels)?;
+    check_probabilities(p, labels)?;
     let eps = 1e-15;
     Ok(-p
         .iter()
@@ -107,16 +133,28 @@ pub struct ReliabilityBin {
 
 /// Equal-width reliability bins over `[0, 1]` (0 bins means 1).
 ///
+/// ```
+/// use revops::stats::reliability_bins;
+///
+/// let p = [0.1, 0.2, 0.8, 0.9];
+/// let y = [false, false, true, false];
+/// let bins = reliability_bins(&p, &y, 2)?;
+/// assert_eq!((bins[0].count, bins[1].count), (2, 2));
+/// assert_eq!(bins[1].observed, 0.5); // predicted 0.85 on average, half came true
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`StatsError::Limit`] for more than [`MAX_COUNT`](crate::limits::MAX_COUNT) bins;
-/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`].
+/// [`StatsError::Shape`], [`StatsError::TooFewObservations`] and [`StatsError::NonFinite`];
+/// [`StatsError::NotProbability`] for a prediction outside `[0, 1]`.
 pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<ReliabilityBin>, StatsError> {
     let bins = limits::check("reliability bins", bins, MAX_COUNT)?.max(1);
-    check(p, labels)?;
+    check_probabilities(p, labels)?;
     let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
     for (&p, &y) in p.iter().zip(labels) {
-        let b = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
+        let b = ((p * bins as f64) as usize).min(bins - 1); // p in [0, 1] (checked)
         acc[b].0 += 1;
         acc[b].1 += p;
         acc[b].2 += f64::from(u8::from(y));
@@ -135,6 +173,17 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
 }
 
 /// Expected calibration error: the count-weighted mean gap between predicted and observed.
+///
+/// ```
+/// use revops::stats::expected_calibration_error;
+///
+/// let p = [0.1, 0.2, 0.8, 0.9];
+/// let y = [false, false, true, false];
+/// // bins [0, 0.5): predicted 0.15, observed 0; [0.5, 1]: predicted 0.85, observed 0.5
+/// let ece = expected_calibration_error(&p, &y, 2)?;
+/// assert!((ece - (0.5 * 0.15 + 0.5 * 0.35)).abs() < 1e-12);
+/// # Ok::<(), revops::stats::StatsError>(())
+/// ```
 ///
 /// # Errors
 ///

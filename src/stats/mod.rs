@@ -6,9 +6,12 @@ mod calibration;
 mod fit;
 mod linalg;
 mod logistic;
+mod logistic_kernel;
 mod metrics;
 mod optimize;
+mod series;
 
+pub(crate) use calibration::cross_fitted;
 pub use calibration::{IsotonicCalibrator, PlattCalibrator};
 pub(crate) use fit::linear_fit;
 pub use fit::{holdout_split, ols, standardisation, HoldoutSplit, Ols};
@@ -16,3 +19,4 @@ pub(crate) use logistic::sigmoid;
 pub use logistic::{LogisticFit, LogisticModel, LogisticSpec, StatsError, MAX_FEATURES, MAX_ITERATIONS};
 pub use metrics::{auc, brier_score, expected_calibration_error, log_loss, reliability_bins, ReliabilityBin};
 pub(crate) use optimize::{bfgs, nelder_mead, NelderMead};
+pub(crate) use series::sum_series;

@@ -1,6 +1,6 @@
 //! No panics in the coordinator: the snapshot under extreme targets and margins, alerts over NaN
-//! and infinite metrics, integration health at the edges of time, renderings of adversarial
-//! snapshots.
+//! and infinite metrics (and their sentences), integration health at the edges of time, axis
+//! ticks over extreme ranges, renderings of adversarial snapshots.
 
 use std::sync::OnceLock;
 
@@ -56,7 +56,7 @@ proptest! {
         cfg.alert_rules.push(AlertRule { name: "wild".into(), when: Condition::new("nrr", comparison(pick), threshold), severity: Severity::Info, cooldown_days: i64::from(pick) - 128 });
         let mut state = AlertState::default();
         if let Ok(s) = ExecutiveSnapshot::build(company.as_of, company.sources(book), &cfg, &mut state) {
-            let _ = (s.to_terminal(), s.to_markdown(), s.quarter_period());
+            let _ = (s.to_terminal(), s.to_markdown(), s.to_svg(), s.quarter_period());
         }
     }
 
@@ -73,8 +73,41 @@ proptest! {
         let mut state = AlertState::default();
         let before = state.clone();
         match evaluate_alerts(&rules, &metrics, as_of, &mut state) {
-            Ok(_) => { let _ = evaluate_alerts(&rules, &metrics, NaiveDate::MAX, &mut state); }
+            Ok(fired) => {
+                for a in fired.iter().chain(&evaluate_alerts(&rules, &metrics, NaiveDate::MAX, &mut state).unwrap_or_default()) {
+                    let _ = a.sentence(Currency::USD);
+                }
+                // and back in time
+                let _ = evaluate_alerts(&rules, &metrics, NaiveDate::MIN, &mut state);
+            }
             Err(_) => prop_assert_eq!(state, before),
+        }
+    }
+
+    /// Any reading of any metric the snapshot names, against any threshold, reads as a sentence.
+    #[test]
+    fn every_alert_reads_as_a_sentence(value in wild_f64(), previous in prop::option::of(wild_f64()), threshold in wild_f64(), pick in any::<u8>(), months in any::<u32>()) {
+        const METRICS: [&str; 16] = ["arr", "growth_yoy", "milestone_on_track", "pipeline_coverage", "p_quarter_target", "on_time_rate", "fortune500_gap", "integrations_down", "integrations_degraded", "nrr", "grr", "quick_ratio", "dso", "ltv_to_cac", "rule_of_40", "anything else"];
+        let alert = Alert {
+            rule: "r".into(),
+            severity: Severity::Warning,
+            when: Condition::new(METRICS[usize::from(pick) % METRICS.len()], comparison(pick / 16), threshold),
+            value,
+            previous,
+            months,
+        };
+        prop_assert!(alert.sentence(Currency::JPY).ends_with('.'));
+    }
+
+    #[test]
+    fn axis_ticks_survive_extreme_ranges(a in extreme_decimal(), b in extreme_decimal(), max in prop_oneof![0usize..12, Just(usize::MAX), any::<usize>()]) {
+        let (lo, hi) = (Money::new(a.min(b), Currency::USD), Money::new(a.max(b), Currency::USD));
+        if let Ok(ticks) = axis_ticks(lo, hi, max) {
+            prop_assert!(ticks.len() >= 2 && ticks.len() <= max);
+            prop_assert!(ticks[0].amount() <= lo.amount() && ticks[ticks.len() - 1].amount() >= hi.amount());
+            for t in ticks {
+                let _ = axis_label(t);
+            }
         }
     }
 
@@ -98,7 +131,10 @@ proptest! {
         let cfg = company.config();
         let snapshot = ExecutiveSnapshot::build(company.as_of, company.sources(book), &cfg, &mut AlertState::default()).expect("the demo snapshot builds");
         super::json::mutated(&snapshot, &ops, |s: ExecutiveSnapshot| {
-            let _ = (s.to_terminal(), s.to_markdown(), s.rows(), s.quarter_period());
+            let _ = (s.to_terminal(), s.to_markdown(), s.to_svg(), s.rows(), s.quarter_period());
+            for a in &s.alerts {
+                let _ = a.sentence(s.currency);
+            }
         });
         super::json::mutated(&cfg, &ops, |c: SnapshotConfig| {
             let _ = ExecutiveSnapshot::build(company.as_of, company.sources(book), &c, &mut AlertState::default());

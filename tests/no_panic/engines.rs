@@ -469,14 +469,25 @@ proptest! {
         let _ = holdout_split(&xs, p, &flags, every, &xs, &xs);
         let _ = holdout_split(&xs[..n], 1, &flags[..n], every, &[a], &[b]);
         let _ = ols(&xs, &xs);
-        let _ = (auc(&xs[..n], &flags[..n]), brier_score(&xs[..n], &flags[..n]), log_loss(&xs[..n], &flags[..n]));
+        let _ = auc(&xs[..n], &flags[..n]);
+        for loss in [brier_score(&xs[..n], &flags[..n]), log_loss(&xs[..n], &flags[..n])].into_iter().flatten() {
+            prop_assert!(loss.is_finite() && loss >= 0.0, "a loss of {loss}");
+        }
         let _ = reliability_bins(&xs[..n], &flags[..n], bins);
         let _ = expected_calibration_error(&xs[..n], &flags[..n], bins);
-        let _ = PlattCalibrator::fit(&xs[..n], &flags[..n]).map(|c| c.calibrate(a));
-        let _ = IsotonicCalibrator::fit(&xs[..n], &flags[..n]).map(|c| c.calibrate(a));
+        let probability = |p: Result<f64, _>| p.map_or(true, |p: f64| (0.0..=1.0).contains(&p));
+        if let Ok(c) = PlattCalibrator::fit(&xs[..n], &flags[..n]) {
+            prop_assert!(probability(c.calibrate(a)) && c.calibrate(f64::NAN).is_err());
+        }
+        if let Ok(c) = IsotonicCalibrator::fit(&xs[..n], &flags[..n]) {
+            prop_assert!(probability(c.calibrate(a)) && c.calibrate(f64::NAN).is_err());
+            prop_assert!(c.thresholds().windows(2).all(|w| w[0] < w[1]));
+        }
         let _ = IsotonicCalibrator::fit(&xs, &flags);
         let _ = PlattCalibrator::new(a, b).map(|c| c.calibrate(b));
-        let _ = IsotonicCalibrator::new(xs.clone(), xs.clone()).map(|c| c.calibrate(a));
+        if let Ok(c) = IsotonicCalibrator::new(xs.clone(), xs.clone()) {
+            prop_assert!(probability(c.calibrate(a)));
+        }
         if let Ok(m) = LogisticModel::new(a, xs.clone()) {
             let mut out = Vec::new();
             m.probabilities_into(&xs, &mut out);
@@ -506,14 +517,22 @@ proptest! {
         };
         let p = Firmographics { industry: "software".into(), employees, annual_revenue: Some(usd(revenue)), region: "NA".into(), tech_stack: vec![], fortune_rank: Some(employees) };
         let fit = icp.fit(&p);
+        if let Ok(f) = &fit {
+            prop_assert!((0.0..=100.0).contains(&f.score), "fit score {}", f.score);
+        }
         let model = IntentModel { weights: vec![SignalWeight { kind: SignalKind::DemoRequest, points: ws[0], half_life_days: half_life }], saturation };
         let signals = [Signal { kind: SignalKind::DemoRequest, date: d(1970, 1, 1), strength }, Signal { kind: SignalKind::Other("x".into()), date: d(2026, 1, 1), strength }];
         let intent = model.intent(&signals, d(2026, 1, 2));
+        if let Ok(i) = &intent {
+            prop_assert!((0.0..=100.0).contains(&i.score), "intent score {}", i.score);
+        }
         if let (Ok(f), Ok(i)) = (fit, intent) {
             let _ = prioritise(&[("p".into(), f.clone(), i.clone()), ("q".into(), f, i)]);
         }
         let _ = Grade::of(strength, half_life).to_string();
-        let _ = percentile_ranks(&scores);
+        if let Ok(ranks) = percentile_ranks(&scores) {
+            prop_assert!(ranks.iter().all(|r| (0.0..=100.0).contains(r)));
+        }
     }
 
     #[test]
@@ -802,9 +821,10 @@ mod json {
             fuzz(&platt, &picks, |c: PlattCalibrator| {
                 let _ = (c.calibrate(0.3), c.calibrate(f64::MAX), c.a(), c.b());
             });
-            let iso = IsotonicCalibrator::new(vec![0.0, 1.0, 1.0, 3.0], vec![0.1, 0.2, 0.5, 0.9]).unwrap();
+            let iso = IsotonicCalibrator::new(vec![0.0, 1.0, 2.0, 3.0], vec![0.1, 0.2, 0.5, 0.9]).unwrap();
             fuzz(&iso, &picks, |c: IsotonicCalibrator| {
-                let _ = (c.calibrate(0.5), c.calibrate(f64::NAN), c.calibrate(-1e308), c.thresholds(), c.values());
+                let _ = (c.calibrate(0.5), c.calibrate(-1e308), c.thresholds(), c.values());
+                assert!(c.calibrate(f64::NAN).is_err());
             });
             let model = LogisticModel::new(-1.0, vec![0.5, 2.0]).unwrap();
             fuzz(&model, &picks, |m: LogisticModel| {

@@ -15,6 +15,8 @@ mod json;
 mod money_calendar;
 mod pricing;
 mod revrec;
+#[cfg(feature = "serde")]
+mod rows;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

@@ -1,0 +1,321 @@
+//! Forecast combinations: no one method wins everywhere, combinations do (the M4 competition's
+//! lesson). An [`Ensemble`] fits several methods and combines their point forecasts and interval
+//! bounds step by step, by the median or by weights from cross-validated error.
+
+use super::cv::{cross_validate, RollingOrigin};
+use super::ets::{AutoEts, EtsModel, Forecast};
+use super::prediction::{check_request, Forecaster, Interval, Method, Prediction};
+use super::{Baseline, BaselineModel, ForecastError, Intermittent, IntermittentModel, Theta, ThetaKind, ThetaModel};
+use crate::limits::{self, MAX_COUNT};
+
+/// One method of an ensemble.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Member {
+    /// AutoETS over every form.
+    AutoEts,
+    /// A Theta method.
+    Theta(ThetaKind),
+    /// A benchmark.
+    Baseline(Baseline),
+    /// An intermittent-demand method.
+    Intermittent(Intermittent),
+}
+
+/// How members' forecasts are combined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Combination {
+    /// The median of the members at each step (of point forecasts and of each interval bound).
+    Median,
+    /// Weights proportional to 1 ÷ MASE from a rolling-origin cross-validation of each member on
+    /// the series itself (`windows` origins, one step apart, `h` steps each), then the weighted
+    /// mean at each step.
+    CrossValidated {
+        /// Origins.
+        windows: usize,
+        /// Steps scored from each origin.
+        h: usize,
+    },
+}
+
+/// An ensemble: its members, the season length they use, and the combination.
+///
+/// ```
+/// use revops::forecast::Ensemble;
+/// let y: Vec<f64> = (0..60).map(|t| 500.0 + 6.0 * t as f64 + 3.0 * (t as f64 * 2.1).sin()).collect();
+/// let model = Ensemble::new(12).fit(&y)?;
+/// let p = model.predict(12, &[0.8, 0.95], 7)?;
+/// assert!(p.mean[11] > y[59]);
+/// assert_eq!(model.members().len(), 3); // AutoETS, Theta, optimised Theta
+/// assert!(Ensemble::new(12).fit(&[1.0, f64::NAN, 3.0, 4.0]).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Ensemble {
+    /// Season length (12 for monthly data).
+    pub period: usize,
+    /// The methods combined.
+    pub members: Vec<Member>,
+    /// How.
+    pub combination: Combination,
+}
+
+/// A fitted member.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum FittedMember {
+    /// An ETS model.
+    Ets(EtsModel),
+    /// A Theta model.
+    Theta(ThetaModel),
+    /// A benchmark.
+    Baseline(BaselineModel),
+    /// An intermittent-demand model.
+    Intermittent(IntermittentModel),
+}
+
+impl FittedMember {
+    fn forecaster(&self) -> &dyn Forecaster {
+        match self {
+            FittedMember::Ets(m) => m,
+            FittedMember::Theta(m) => m,
+            FittedMember::Baseline(m) => m,
+            FittedMember::Intermittent(m) => m,
+        }
+    }
+}
+
+impl Member {
+    fn fit(&self, y: &[f64], period: usize) -> Result<FittedMember, ForecastError> {
+        Ok(match *self {
+            Member::AutoEts => FittedMember::Ets(AutoEts::new(period).fit(y)?.into_best()),
+            Member::Theta(kind) => FittedMember::Theta(Theta { kind, period }.fit(y)?),
+            Member::Baseline(b) => FittedMember::Baseline(b.fit(y)?),
+            Member::Intermittent(i) => FittedMember::Intermittent(i.fit(y)?),
+        })
+    }
+}
+
+/// A member with its season length, as a [`Method`] for cross-validation.
+struct Seasoned(Member, usize);
+
+impl Method for Seasoned {
+    fn name(&self) -> String {
+        match self.0 {
+            Member::AutoEts => "AutoETS".into(),
+            Member::Theta(kind) => Theta { kind, period: self.1 }.name(),
+            Member::Baseline(b) => b.name(),
+            Member::Intermittent(i) => i.name(),
+        }
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(match self.0.fit(y, self.1)? {
+            FittedMember::Ets(m) => Box::new(m),
+            FittedMember::Theta(m) => Box::new(m),
+            FittedMember::Baseline(m) => Box::new(m),
+            FittedMember::Intermittent(m) => Box::new(m),
+        })
+    }
+}
+
+/// A fitted ensemble: its members and their weights (equal for the median).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "EnsembleModelRepr"))]
+pub struct EnsembleModel {
+    members: Vec<FittedMember>,
+    weights: Vec<f64>,
+    combination: Combination,
+}
+
+deserialize_via!(
+    EnsembleModel,
+    EnsembleModelRepr { members: Vec<FittedMember>, weights: Vec<f64>, combination: Combination },
+    ForecastError,
+    |r| EnsembleModel { members: r.members, weights: r.weights, combination: r.combination }.checked()
+);
+
+impl Ensemble {
+    /// The default for ARR and other business series: AutoETS, the standard Theta method and
+    /// the optimised Theta method, combined by the median.
+    pub fn new(period: usize) -> Ensemble {
+        Ensemble {
+            period,
+            members: vec![Member::AutoEts, Member::Theta(ThetaKind::Standard), Member::Theta(ThetaKind::Optimised)],
+            combination: Combination::Median,
+        }
+    }
+
+    /// Fit every member (a member that cannot be fitted is left out) and, for
+    /// [`Combination::CrossValidated`], weigh them.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`] for a NaN or infinite value; [`ForecastError::NoMember`]
+    /// with each member's error when none could be fitted (an empty ensemble, say);
+    /// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for cross-validation windows or
+    /// steps of 0 or above the limits.
+    pub fn fit(&self, y: &[f64]) -> Result<EnsembleModel, ForecastError> {
+        if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+            return Err(ForecastError::NonFinite(i));
+        }
+        limits::check("ensemble members", self.members.len(), MAX_COUNT)?;
+        let (mut members, mut failed, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+        for m in &self.members {
+            match m.fit(y, self.period) {
+                Ok(f) => {
+                    members.push(f);
+                    kept.push(*m);
+                }
+                Err(e) => failed.push((Seasoned(*m, self.period).name(), e)),
+            }
+        }
+        if members.is_empty() {
+            return Err(ForecastError::NoMember(failed));
+        }
+        let weights = match self.combination {
+            Combination::Median => vec![1.0; members.len()],
+            Combination::CrossValidated { windows, h } => {
+                let seasoned: Vec<Seasoned> = kept.iter().map(|m| Seasoned(*m, self.period)).collect();
+                let methods: Vec<&dyn Method> = seasoned.iter().map(|s| s as &dyn Method).collect();
+                let cv = RollingOrigin { h, windows, step: 1, period: self.period, level: 0.95, seed: 0 };
+                match cross_validate(y, &methods, &cv) {
+                    Ok(table) => {
+                        let w: Vec<f64> = table
+                            .iter()
+                            .map(|r| r.score.as_ref().map_or(0.0, |s| if s.mase > 0.0 { 1.0 / s.mase } else { 0.0 }))
+                            .collect();
+                        if w.iter().sum::<f64>() > 0.0 {
+                            w
+                        } else {
+                            vec![1.0; members.len()]
+                        }
+                    }
+                    // too short to cross-validate: equal weights
+                    Err(ForecastError::ShortSeries { .. }) => vec![1.0; members.len()],
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        EnsembleModel { members, weights, combination: self.combination }.checked()
+    }
+}
+
+impl Method for Ensemble {
+    fn name(&self) -> String {
+        "Ensemble".into()
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?))
+    }
+}
+
+/// The weighted median (`median`) or weighted mean of `values`.
+fn combine(values: &mut [(f64, f64)], median: bool) -> f64 {
+    if median {
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n = values.len();
+        if n % 2 == 1 {
+            values[n / 2].0
+        } else {
+            (values[n / 2 - 1].0 + values[n / 2].0) / 2.0
+        }
+    } else {
+        let total: f64 = values.iter().map(|v| v.1).sum();
+        values.iter().map(|(v, w)| v * w).sum::<f64>() / total
+    }
+}
+
+impl EnsembleModel {
+    fn checked(self) -> Result<EnsembleModel, ForecastError> {
+        if self.members.is_empty()
+            || self.weights.len() != self.members.len()
+            || self.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+            || self.weights.iter().sum::<f64>() <= 0.0
+        // (finite: each weight is, above)
+        {
+            return Err(ForecastError::InvalidModel("an ensemble needs members with finite weights that sum above 0"));
+        }
+        Ok(self)
+    }
+
+    /// The fitted members.
+    pub fn members(&self) -> &[FittedMember] {
+        &self.members
+    }
+
+    /// Each member's weight (all 1 for the median).
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The combined forecast: at each step, the median (or weighted mean) of the members' point
+    /// forecasts, and of their bounds at each level. `seed` drives the members whose intervals
+    /// are simulated.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
+    /// horizon or levels out of range, and any member's forecasting error.
+    pub fn predict(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        let preds: Vec<(Prediction, f64)> = self
+            .members
+            .iter()
+            .zip(&self.weights)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(m, w)| Ok((m.forecaster().predict_with(h, levels, seed)?, *w)))
+            .collect::<Result<_, ForecastError>>()?;
+        let median = self.combination == Combination::Median;
+        let mut buf = Vec::with_capacity(preds.len());
+        let mut at = |pick: &dyn Fn(&Prediction) -> f64| {
+            buf.clear();
+            buf.extend(preds.iter().map(|(p, w)| (pick(p), *w)));
+            combine(&mut buf, median)
+        };
+        let mean: Vec<f64> = (0..h).map(|k| at(&|p| p.mean[k])).collect();
+        let intervals = (0..levels.len())
+            .map(|i| Interval {
+                level: levels[i],
+                lower: (0..h).map(|k| at(&|p| p.intervals[i].lower[k])).collect(),
+                upper: (0..h).map(|k| at(&|p| p.intervals[i].upper[k])).collect(),
+            })
+            .collect();
+        Ok(Prediction { mean, intervals })
+    }
+
+    /// One level, as a [`Forecast`].
+    ///
+    /// # Errors
+    ///
+    /// As [`EnsembleModel::predict`].
+    pub fn forecast(&self, h: usize, level: f64, seed: u64) -> Result<Forecast, ForecastError> {
+        let mut p = self.predict(h, &[level], seed)?;
+        let i = p.intervals.pop().ok_or(ForecastError::Level(level))?;
+        Ok(Forecast { mean: p.mean, lower: i.lower, upper: i.upper, level })
+    }
+
+    /// The first member that is an ETS model (AutoETS's choice), for simulations.
+    pub fn ets(&self) -> Option<&EtsModel> {
+        self.members.iter().find_map(|m| match m {
+            FittedMember::Ets(e) => Some(e),
+            _ => None,
+        })
+    }
+}
+
+impl Forecaster for EnsembleModel {
+    fn name(&self) -> String {
+        let names: Vec<String> = self.members.iter().map(|m| m.forecaster().name()).collect();
+        let how = if self.combination == Combination::Median { "median" } else { "weighted" };
+        format!("Ensemble({how}: {})", names.join(", "))
+    }
+
+    fn predict_with(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError> {
+        self.predict(h, levels, seed)
+    }
+}

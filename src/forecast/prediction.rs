@@ -1,0 +1,203 @@
+//! What every forecasting method returns: point forecasts with intervals at one or more levels,
+//! simulated paths summarised (mean, variance, quantiles), and the [`Forecaster`] trait that
+//! cross-validation and the ensemble use to treat methods alike.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::ForecastError;
+use crate::limits::{self, MAX_HORIZON, MAX_TRIALS};
+
+/// A prediction interval at one level.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Interval {
+    /// Coverage (0.95 for 95%).
+    pub level: f64,
+    /// Lower bounds, one per step.
+    pub lower: Vec<f64>,
+    /// Upper bounds, one per step.
+    pub upper: Vec<f64>,
+}
+
+/// Point forecasts with intervals at each level asked for (in the order asked).
+///
+/// ```
+/// use revops::forecast::auto_ets;
+/// let y: Vec<f64> = (0..48).map(|t| 100.0 + 2.0 * t as f64 + (t as f64 * 1.3).sin()).collect();
+/// let p = auto_ets(&y, 1)?.predict(6, &[0.8, 0.95])?; // analytic: no seed needed
+/// let (i80, i95) = (p.interval(0.8).unwrap(), p.interval(0.95).unwrap());
+/// assert!(i95.lower[5] < i80.lower[5] && i80.upper[5] < i95.upper[5]);
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Prediction {
+    /// Point forecasts.
+    pub mean: Vec<f64>,
+    /// One interval per level.
+    pub intervals: Vec<Interval>,
+}
+
+impl Prediction {
+    /// The interval at `level`, if it was asked for.
+    pub fn interval(&self, level: f64) -> Option<&Interval> {
+        self.intervals.iter().find(|i| i.level == level)
+    }
+
+    /// Normal intervals `mean ± z √variance` at each level.
+    pub(super) fn normal(mean: Vec<f64>, variance: &[f64], levels: &[f64]) -> Prediction {
+        let intervals = levels
+            .iter()
+            .map(|&level| {
+                let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+                let (lower, upper) = mean
+                    .iter()
+                    .zip(variance)
+                    .map(|(m, v)| (m - z * v.max(0.0).sqrt(), m + z * v.max(0.0).sqrt()))
+                    .unzip();
+                Interval { level, lower, upper }
+            })
+            .collect();
+        Prediction { mean, intervals }
+    }
+
+    /// Intervals from the quantiles of simulated paths.
+    pub(super) fn simulated(mean: Vec<f64>, sim: &Simulation, levels: &[f64]) -> Prediction {
+        let intervals = levels
+            .iter()
+            .map(|&level| {
+                let tail = (1.0 - level) / 2.0;
+                Interval { level, lower: sim.quantile_unchecked(tail), upper: sim.quantile_unchecked(1.0 - tail) }
+            })
+            .collect();
+        Prediction { mean, intervals }
+    }
+}
+
+/// Levels that are each in (0, 1), few enough that `levels × h` bounds fit [`MAX_TRIALS`], and
+/// a horizon of 1 to [`MAX_HORIZON`].
+pub(super) fn check_request(h: usize, levels: &[f64]) -> Result<(), ForecastError> {
+    if h == 0 {
+        return Err(ForecastError::ZeroCount("forecast horizon"));
+    }
+    limits::check("forecast horizon", h, MAX_HORIZON)?;
+    if let Some(l) = levels.iter().find(|l| !(**l > 0.0 && **l < 1.0)) {
+        return Err(ForecastError::Level(*l));
+    }
+    limits::check("interval bounds (levels × horizon)", (levels.len() as u128) * (h as u128), MAX_TRIALS)?;
+    Ok(())
+}
+
+/// Simulated future paths, all of the same length, with their summaries per step.
+///
+/// ```
+/// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+/// // a wandering level: each step moves it
+/// let y: Vec<f64> = (0..48).scan(100.0, |l, t| { *l += 3.0 * (t as f64 * 2.3).sin(); Some(*l) }).collect();
+/// let ses = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+/// let sim = ses.fit(&y)?.simulation(12, 1_000, 7)?;
+/// let (mean, var, p90) = (sim.mean(), sim.variance(), sim.quantile(0.9)?);
+/// let p10 = sim.quantile(0.1)?;
+/// assert!(var.iter().all(|v| *v >= 0.0) && (0..12).all(|k| p10[k] <= mean[k] && mean[k] <= p90[k]));
+/// assert!(sim.quantile(1.5).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Simulation {
+    paths: Vec<Vec<f64>>,
+}
+
+impl Simulation {
+    /// Paths of checked, equal, non-zero length (at least one).
+    pub(super) fn new(paths: Vec<Vec<f64>>) -> Simulation {
+        Simulation { paths }
+    }
+
+    /// The paths.
+    pub fn paths(&self) -> &[Vec<f64>] {
+        &self.paths
+    }
+
+    /// Steps per path.
+    pub fn horizon(&self) -> usize {
+        self.paths.first().map_or(0, Vec::len)
+    }
+
+    /// Mean of the paths at each step.
+    pub fn mean(&self) -> Vec<f64> {
+        let n = self.paths.len() as f64;
+        (0..self.horizon()).map(|k| self.paths.iter().map(|p| p[k]).sum::<f64>() / n).collect()
+    }
+
+    /// Sample variance (divisor n − 1; 0 for a single path) at each step.
+    pub fn variance(&self) -> Vec<f64> {
+        let n = self.paths.len();
+        self.mean()
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                if n < 2 {
+                    0.0
+                } else {
+                    self.paths.iter().map(|p| (p[k] - m) * (p[k] - m)).sum::<f64>() / (n - 1) as f64
+                }
+            })
+            .collect()
+    }
+
+    /// The `p` quantile at each step (linear interpolation between order statistics, R's type 7).
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Level`] for `p` outside [0, 1] or NaN.
+    pub fn quantile(&self, p: f64) -> Result<Vec<f64>, ForecastError> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(ForecastError::Level(p));
+        }
+        Ok(self.quantile_unchecked(p))
+    }
+
+    fn quantile_unchecked(&self, p: f64) -> Vec<f64> {
+        let mut col = Vec::with_capacity(self.paths.len());
+        (0..self.horizon())
+            .map(|k| {
+                col.clear();
+                col.extend(self.paths.iter().map(|path| path[k]));
+                col.sort_by(f64::total_cmp);
+                let pos = p * (col.len() - 1) as f64;
+                let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
+                let hi = (lo + 1).min(col.len() - 1);
+                col[lo] + frac * (col[hi] - col[lo])
+            })
+            .collect()
+    }
+}
+
+/// A fitted forecasting model of any method, as cross-validation and the ensemble see it.
+pub trait Forecaster {
+    /// The method's name and form ("ETS(M,A,N)", "Theta", "SBA"…).
+    fn name(&self) -> String;
+
+    /// Point forecasts and intervals at `levels` for `h` steps; `seed` drives any simulation (a
+    /// method with analytic intervals ignores it).
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
+    /// horizon or levels out of range.
+    fn predict_with(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError>;
+}
+
+/// A forecasting method, unfitted: what cross-validation refits at each origin.
+pub trait Method {
+    /// The method's name ("AutoETS", "Theta", "SNaive"…).
+    fn name(&self) -> String;
+
+    /// Fit to `y`.
+    ///
+    /// # Errors
+    ///
+    /// The method's own fitting errors (a short or non-finite series, say).
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError>;
+}

@@ -1,0 +1,339 @@
+//! The Theta method (Assimakopoulos & Nikolopoulos 2000) in the combination form of Fiorucci et
+//! al. (2016): the forecast is `(1 − 1/θ) × (A + B t) + (1/θ) × ℓ̃`, the linear trend fitted
+//! to the whole series mixed with simple exponential smoothing of the theta line
+//! `Z_t = θ y_t + (1 − θ)(A + B t)`. θ = 2 is the standard method (Hyndman & Billah 2003 show it
+//! is SES with drift); the optimised method chooses θ ≥ 1 too. The smoothing parameter and the
+//! initial level minimise the in-sample one-step squared error. A series that passes the 90%
+//! seasonality test on its autocorrelation at the season lag is first deseasonalised by
+//! classical multiplicative decomposition (additive when a value is not positive), as in the
+//! M3 competition's Theta and statsforecast.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::baseline::finite_series;
+use super::prediction::{check_request, Forecaster, Method, Prediction};
+use super::ForecastError;
+use crate::limits::{self, MAX_SEASON};
+use crate::stats::{nelder_mead, NelderMead};
+
+/// Standard (θ = 2) or optimised θ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ThetaKind {
+    /// θ = 2 (the standard Theta method).
+    Standard,
+    /// θ ≥ 1 chosen with α and the initial level (Fiorucci et al. 2016).
+    Optimised,
+}
+
+/// A Theta method for a season length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Theta {
+    /// Standard or optimised.
+    pub kind: ThetaKind,
+    /// Season length (1 for none).
+    pub period: usize,
+}
+
+/// How a seasonal series was adjusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Adjustment {
+    /// Not seasonal (or too short to test).
+    None,
+    /// Divided by seasonal indices.
+    Multiplicative,
+    /// Seasonal effects subtracted.
+    Additive,
+}
+
+/// A fitted Theta model.
+///
+/// ```
+/// use revops::forecast::{Theta, ThetaKind};
+/// let y: Vec<f64> = (0..60).map(|t| 100.0 + 1.5 * t as f64 + 3.0 * (t as f64 * 1.1).sin()).collect();
+/// let stm = Theta { kind: ThetaKind::Standard, period: 1 }.fit(&y)?;
+/// assert_eq!(stm.theta(), 2.0);
+/// let p = stm.predict(6, &[0.95])?;
+/// assert!(p.mean[5] > p.mean[0]); // the drift carries on
+/// assert!(Theta { kind: ThetaKind::Optimised, period: 1 }.fit(&y[..3]).is_err());
+/// # Ok::<(), revops::forecast::ForecastError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ThetaModelRepr"))]
+pub struct ThetaModel {
+    spec: Theta,
+    alpha: f64,
+    theta: f64,
+    intercept: f64,
+    slope: f64,
+    level: f64,
+    sigma2: f64,
+    n: usize,
+    adjustment: Adjustment,
+    /// One seasonal index per position, starting with the next period to come.
+    season: Vec<f64>,
+}
+
+deserialize_via!(
+    ThetaModel,
+    ThetaModelRepr {
+        spec: Theta,
+        alpha: f64,
+        theta: f64,
+        intercept: f64,
+        slope: f64,
+        level: f64,
+        sigma2: f64,
+        n: usize,
+        adjustment: Adjustment,
+        season: Vec<f64>,
+    },
+    ForecastError,
+    |r| ThetaModel {
+        spec: r.spec,
+        alpha: r.alpha,
+        theta: r.theta,
+        intercept: r.intercept,
+        slope: r.slope,
+        level: r.level,
+        sigma2: r.sigma2,
+        n: r.n,
+        adjustment: r.adjustment,
+        season: r.season,
+    }
+    .checked()
+);
+
+/// The seasonal indices of classical decomposition (centred moving average, then the mean
+/// ratio or difference per season position, normalised), one per position `t % m`.
+fn classical_indices(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
+    let n = y.len();
+    let half = m / 2;
+    let (mut sum, mut count) = (vec![0.0; m], vec![0usize; m]);
+    for t in half..n.saturating_sub(half) {
+        // a 2×m moving average for even m, an m moving average for odd m
+        let trend = if m.is_multiple_of(2) {
+            (0.5 * y[t - half] + y[t + 1 - half..t + half].iter().sum::<f64>() + 0.5 * y[t + half]) / m as f64
+        } else {
+            y[t - half..=t + half].iter().sum::<f64>() / m as f64
+        };
+        sum[t % m] += if multiplicative { y[t] / trend } else { y[t] - trend };
+        count[t % m] += 1;
+    }
+    let mut idx: Vec<f64> =
+        sum.iter().zip(&count).map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN }).collect();
+    let mean = idx.iter().sum::<f64>() / m as f64;
+    for v in &mut idx {
+        if multiplicative {
+            *v /= mean;
+        } else {
+            *v -= mean;
+        }
+    }
+    idx
+}
+
+/// The 90% test of the M3 Theta and statsforecast: |r_m| > 1.645 √((1 + 2 Σ_{k<m} r_k²) / n).
+fn is_seasonal(y: &[f64], m: usize) -> bool {
+    if m < 4 || y.len() < 2 * m {
+        return false;
+    }
+    let n = y.len() as f64;
+    let mean = y.iter().sum::<f64>() / n;
+    let c0: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
+    if c0 <= 0.0 {
+        return false;
+    }
+    let r = |k: usize| y.windows(k + 1).map(|w| (w[0] - mean) * (w[k] - mean)).sum::<f64>() / c0;
+    let tail: f64 = (1..m).map(|k| r(k).powi(2)).sum();
+    let stat = ((1.0 + 2.0 * tail) / n).sqrt();
+    r(m).abs() / stat > Normal::standard().inverse_cdf(0.95)
+}
+
+fn squash(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl Theta {
+    /// Fit to `y`.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::NonFinite`]; [`ForecastError::ShortSeries`] for fewer than 4 points;
+    /// [`ForecastError::Limit`] for a period above [`MAX_SEASON`](crate::limits::MAX_SEASON);
+    /// [`ForecastError::Overflow`] when the series is too large for its squares;
+    /// [`ForecastError::InvalidModel`] when the fit diverges.
+    pub fn fit(&self, y: &[f64]) -> Result<ThetaModel, ForecastError> {
+        finite_series(y, 4)?;
+        let m = limits::check("seasonal period", self.period, MAX_SEASON)?.max(1);
+        if !y.iter().map(|v| v * v).sum::<f64>().is_finite() {
+            return Err(ForecastError::Overflow("theta series"));
+        }
+        let n = y.len();
+        let (adjustment, indices) = if is_seasonal(y, m) {
+            let mult = y.iter().all(|v| *v > 0.0);
+            let idx = classical_indices(y, m, mult);
+            if mult && idx.iter().all(|s| *s >= 0.01 && s.is_finite()) {
+                (Adjustment::Multiplicative, idx)
+            } else {
+                (Adjustment::Additive, classical_indices(y, m, false))
+            }
+        } else {
+            (Adjustment::None, vec![])
+        };
+        let x: Vec<f64> = y
+            .iter()
+            .enumerate()
+            .map(|(t, v)| match adjustment {
+                Adjustment::None => *v,
+                Adjustment::Multiplicative => v / indices[t % m],
+                Adjustment::Additive => v - indices[t % m],
+            })
+            .collect();
+        // the linear trend A + B t over t = 0..n−1
+        let ts: Vec<f64> = (0..n).map(|t| t as f64).collect();
+        let (a, b) = crate::stats::linear_fit(&ts, &x).unwrap_or((x[0], 0.0));
+        let scale = (x.iter().map(|v| v.abs()).sum::<f64>() / n as f64).max(f64::MIN_POSITIVE);
+        let run = |alpha: f64, theta: f64, l0: f64| -> (f64, f64) {
+            // SSE of the one-step forecasts, and the final smoothed level of the theta line
+            let (mut level, mut sse) = (l0, 0.0);
+            for (t, v) in x.iter().enumerate() {
+                let line = a + b * t as f64;
+                let f = (1.0 - 1.0 / theta) * line + level / theta;
+                sse += (v - f) * (v - f);
+                let z = theta * v + (1.0 - theta) * line;
+                level += alpha * (z - level);
+            }
+            (sse, level)
+        };
+        let decode = |p: &[f64]| {
+            let alpha = 0.1 + 0.89 * squash(p[0]);
+            let theta = if self.kind == ThetaKind::Optimised { 1.0 + p[2].exp() } else { 2.0 };
+            (alpha, theta, p[1] * scale)
+        };
+        let objective = |p: &[f64]| {
+            let (alpha, theta, l0) = decode(p);
+            run(alpha, theta, l0).0
+        };
+        let start = [0.0, x[0] / scale, 0.0];
+        let k = if self.kind == ThetaKind::Optimised { 3 } else { 2 };
+        let opt =
+            nelder_mead(objective, &start[..k], NelderMead { tolerance: 1e-10, max_iterations: 2_000, step: 0.5 });
+        let mut p = opt.x.clone();
+        p.resize(3, 0.0);
+        let (alpha, theta, l0) = decode(&p);
+        let (sse, level) = run(alpha, theta, l0);
+        let season = match adjustment {
+            Adjustment::None => vec![],
+            _ => (0..m).map(|j| indices[(n + j) % m]).collect(),
+        };
+        ThetaModel {
+            spec: *self,
+            alpha,
+            theta,
+            intercept: a,
+            slope: b,
+            level,
+            sigma2: sse / n as f64,
+            n,
+            adjustment,
+            season,
+        }
+        .checked()
+    }
+}
+
+impl ThetaModel {
+    fn checked(self) -> Result<ThetaModel, ForecastError> {
+        let finite =
+            [self.alpha, self.theta, self.intercept, self.slope, self.level, self.sigma2].iter().all(|v| v.is_finite())
+                && self.season.iter().all(|v| v.is_finite());
+        let seasons_agree = match self.adjustment {
+            Adjustment::None => self.season.is_empty(),
+            _ => self.season.len() == self.spec.period && self.spec.period <= MAX_SEASON && self.spec.period > 0,
+        };
+        if !finite
+            || !seasons_agree
+            || self.theta < 1.0
+            || !(0.0..=1.0).contains(&self.alpha)
+            || self.sigma2 < 0.0
+            || self.n == 0
+        {
+            return Err(ForecastError::InvalidModel("a theta model's parts must be finite and agree"));
+        }
+        Ok(self)
+    }
+
+    /// The smoothing parameter α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// θ (2 for the standard method).
+    pub fn theta(&self) -> f64 {
+        self.theta
+    }
+
+    /// How the series was deseasonalised.
+    pub fn adjustment(&self) -> Adjustment {
+        self.adjustment
+    }
+
+    /// Point forecasts and intervals at each of `levels`: the SES-with-drift variances of
+    /// Hyndman & Billah (2003), σ²(1 + (h − 1)α²), reseasonalised.
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
+    /// horizon of 0 or above [`MAX_HORIZON`](crate::limits::MAX_HORIZON), a level outside (0, 1),
+    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
+        check_request(h, levels)?;
+        let (mut mean, mut variance) = (Vec::with_capacity(h), Vec::with_capacity(h));
+        for k in 1..=h {
+            let t = (self.n - 1 + k) as f64;
+            mean.push((1.0 - 1.0 / self.theta) * (self.intercept + self.slope * t) + self.level / self.theta);
+            variance.push(self.sigma2 * (1.0 + (k - 1) as f64 * self.alpha * self.alpha));
+        }
+        let mut p = Prediction::normal(mean, &variance, levels);
+        if self.adjustment != Adjustment::None {
+            let m = self.season.len();
+            let adjust = |v: &mut f64, k: usize| match self.adjustment {
+                Adjustment::Multiplicative => *v *= self.season[k % m],
+                _ => *v += self.season[k % m],
+            };
+            p.mean.iter_mut().enumerate().for_each(|(k, v)| adjust(v, k));
+            for i in &mut p.intervals {
+                i.lower.iter_mut().enumerate().for_each(|(k, v)| adjust(v, k));
+                i.upper.iter_mut().enumerate().for_each(|(k, v)| adjust(v, k));
+            }
+        }
+        Ok(p)
+    }
+}
+
+impl Method for Theta {
+    fn name(&self) -> String {
+        match self.kind {
+            ThetaKind::Standard => "Theta".into(),
+            ThetaKind::Optimised => "OptimisedTheta".into(),
+        }
+    }
+
+    fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        Ok(Box::new(self.fit(y)?))
+    }
+}
+
+impl Forecaster for ThetaModel {
+    fn name(&self) -> String {
+        self.spec.name()
+    }
+
+    fn predict_with(&self, h: usize, levels: &[f64], _seed: u64) -> Result<Prediction, ForecastError> {
+        self.predict(h, levels)
+    }
+}

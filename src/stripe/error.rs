@@ -1,0 +1,125 @@
+/// Why a Stripe event does not map to ARR events. Each names the event and the object or field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StripeError {
+    /// A currency code the crate does not know.
+    #[error("event {event}: currency {code:?} is not an ISO 4217 code the crate knows")]
+    UnknownCurrency {
+        /// The event's id.
+        event: String,
+        /// The code given.
+        code: String,
+    },
+    /// A timestamp outside the dates the crate handles, or a negative `created`.
+    #[error("event {event}: {field} = {value} is not a time the crate can date")]
+    BadTimestamp {
+        /// The event's id.
+        event: String,
+        /// The field.
+        field: &'static str,
+        /// Its value, in Unix seconds.
+        value: i64,
+    },
+    /// A subscription with no items, or a list Stripe says has more entries than the payload
+    /// holds: its MRR cannot be summed.
+    #[error("event {event}: the {what} of {object} are missing or truncated (has_more); fetch the full list")]
+    IncompleteList {
+        /// The event's id.
+        event: String,
+        /// `"items"` or `"lines"`.
+        what: &'static str,
+        /// The subscription or invoice.
+        object: String,
+    },
+    /// A price with no per-unit amount: tiered, metered or customer-chosen.
+    #[error("event {event}: price {price} is {why}; its MRR is not a unit amount times a quantity")]
+    UnpricedItem {
+        /// The event's id.
+        event: String,
+        /// The price's id.
+        price: String,
+        /// `"tiered"`, `"metered"`, `"not recurring"` or `"without a unit amount"`.
+        why: &'static str,
+    },
+    /// A recurrence in days or weeks, which no whole number of months covers.
+    #[error("event {event}: price {price} recurs every {count} {interval}; only months and years map to ARR")]
+    UnsupportedInterval {
+        /// The event's id.
+        event: String,
+        /// The price's id.
+        price: String,
+        /// Stripe's `interval`.
+        interval: String,
+        /// Stripe's `interval_count`.
+        count: u64,
+    },
+    /// Items or lines that disagree on what they all must share (currency, interval, period).
+    #[error("event {event}: the {what} of {object} differ between its items or lines")]
+    Inconsistent {
+        /// The event's id.
+        event: String,
+        /// `"currency"`, `"interval"` or `"period"`.
+        what: &'static str,
+        /// The subscription or invoice.
+        object: String,
+    },
+    /// An invoice line period that is not a whole number of months.
+    #[error("event {event}: line {line} covers {start} to {end}, not a whole number of months")]
+    PeriodNotWholeMonths {
+        /// The event's id.
+        event: String,
+        /// The line's id.
+        line: String,
+        /// Its start.
+        start: chrono::NaiveDate,
+        /// Its end.
+        end: chrono::NaiveDate,
+    },
+    /// A discount given only by id: webhooks do not expand it, so the coupon is unknown.
+    #[error(
+        "event {event}: discount {id} is an id only; retrieve the subscription with discounts expanded and map that"
+    )]
+    DiscountNotExpanded {
+        /// The event's id.
+        event: String,
+        /// The discount (or coupon) id.
+        id: String,
+    },
+    /// More than one discount on a subscription: the ledger holds one at a time.
+    #[error("event {event}: subscription {subscription} has {count} discounts; the ledger holds one at a time")]
+    StackedDiscounts {
+        /// The event's id.
+        event: String,
+        /// The subscription.
+        subscription: String,
+        /// How many.
+        count: usize,
+    },
+    /// A coupon with neither a percent nor an amount off, or an amount without a currency.
+    #[error("event {event}: coupon {coupon} has no usable percent_off or amount_off with currency")]
+    BadCoupon {
+        /// The event's id.
+        event: String,
+        /// The coupon's id.
+        coupon: String,
+    },
+    /// A subscription event that carries another object than a subscription (or an invoice
+    /// event another than an invoice).
+    #[error("event {event} of type {kind} does not carry a{expected}")]
+    WrongObject {
+        /// The event's id.
+        event: String,
+        /// Its type.
+        kind: String,
+        /// `" subscription"` or `"n invoice"`.
+        expected: &'static str,
+    },
+    /// An amount that does not fit a `Decimal` (unit amount × quantity, a sum of items or lines).
+    #[error("event {event}: {what} overflows")]
+    Overflow {
+        /// The event's id.
+        event: String,
+        /// Which amount (`"price price_…"`, `"invoice in_…"`).
+        what: String,
+    },
+}

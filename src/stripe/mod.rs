@@ -1,0 +1,518 @@
+//! Stripe webhooks to ARR events (feature `stripe`): deserialize a Stripe [`Event`] with serde
+//! and [`map_event`] it to [`SubscriptionEvent`]s for [`ArrBook::apply`](crate::arr::ArrBook::apply).
+//! Still I/O-free: the caller receives the webhook, checks its signature and reads the JSON.
+//!
+//! # Identity and order
+//!
+//! The Stripe event's `id` (`evt_…`) becomes the id of the ARR event it maps to, and its
+//! `created` time (Unix seconds) the [`sequence`](SubscriptionEvent::sequence). Stripe delivers
+//! webhooks at least once; a redelivered event maps to the same ARR events, which the book
+//! takes as [`Applied::Duplicate`](crate::arr::Applied): nothing changes. When one webhook
+//! maps to more than one ARR event, the others get the id with a suffix (`evt_…:discount`,
+//! `evt_…:cancel`).
+//!
+//! # Mapping rules
+//!
+//! | Stripe event | ARR events |
+//! |---|---|
+//! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel. A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
+//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
+//! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
+//! | `invoice.paid` with `billing_reason` `subscription_cycle` | Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
+//! | anything else | [`Mapped::Ignored`] with [`Ignored::UnknownType`]: not an error, so one endpoint can receive every event. |
+//!
+//! # Amounts
+//!
+//! Stripe amounts are integers in the currency's minor units; they are read with the crate's
+//! ISO 4217 table, so `2000` is 20.00 USD and `2000` JPY is ¥2,000 (JPY has no minor unit).
+//! `unit_amount_decimal` (fractions of a cent) is read when present. A subscription's price is
+//! the sum over its items of unit amount × quantity, per the items' common recurrence: month
+//! ×1 is [`Interval::Month`], ×3 [`Interval::Quarter`], year ×1 or month ×12 [`Interval::Year`],
+//! any other count [`Interval::Months`]. Items with a tiered, metered or customer-chosen price
+//! have no unit amount and are refused ([`StripeError::UnpricedItem`]) rather than skipped,
+//! since leaving them out would misstate ARR; days and weeks are refused too.
+//!
+//! # Discounts
+//!
+//! A coupon with `percent_off` or `amount_off` becomes a [`MrrDiscount`] (forever when its
+//! `duration` is `forever`). It is read from the subscription's `discount` (API versions before
+//! 2025-03-31) or from an expanded `discounts` entry (`coupon`, or `source.coupon`). Webhooks
+//! carry `discounts` as ids only; an id the payload does not expand is refused
+//! ([`StripeError::DiscountNotExpanded`]): retrieve the subscription with the discounts expanded
+//! and map that, rather than book ARR without the discount. The ledger holds one discount at a
+//! time, so two are refused.
+//!
+//! ```
+//! use revops::arr::{Applied, ArrBook, ArrPolicy};
+//! use revops::calendar::Month;
+//! use revops::money::InMemoryFxRates;
+//! use revops::stripe::{map_event, Event, Mapped};
+//! use revops::{Currency, Money};
+//!
+//! let webhook = r#"{
+//!   "id": "evt_1", "object": "event", "type": "customer.subscription.created", "created": 1767225600,
+//!   "data": {"object": {
+//!     "object": "subscription", "id": "sub_1", "customer": "cus_1", "currency": "usd",
+//!     "status": "active", "created": 1767225600, "start_date": 1767225600,
+//!     "items": {"object": "list", "has_more": false, "data": [{
+//!       "id": "si_1", "quantity": 3,
+//!       "price": {"id": "price_1", "currency": "usd", "unit_amount": 2000,
+//!                 "recurring": {"interval": "month", "interval_count": 1}}}]}}}
+//! }"#;
+//! let event: Event = serde_json::from_str(webhook)?;
+//! let Mapped::Events(events) = map_event(&event)? else { panic!("a start") };
+//!
+//! let jan = Month::new(2026, 1)?;
+//! let fx = InMemoryFxRates::new();
+//! let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jan, &fx)?;
+//! assert_eq!(book.apply(&events[0], &fx)?, Applied::New);
+//! assert_eq!(book.arr_at(jan)?, Money::parse("720", Currency::USD)?); // 3 × $20 a month
+//! // Stripe delivers it again: nothing changes
+//! assert_eq!(book.apply(&events[0], &fx)?, Applied::Duplicate);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod error;
+mod objects;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+
+pub use error::StripeError;
+pub use objects::{
+    Coupon, CouponRef, Discount, DiscountRef, DiscountSource, Event, EventData, EventObject, Invoice, InvoiceLine,
+    InvoiceParent, ItemDetails, LineParent, LinePeriod, List, PreviousAttributes, Price, Recurring, Ref, Subscription,
+    SubscriptionDetails, SubscriptionItem,
+};
+
+use crate::arr::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
+use crate::money::{Currency, Money, Percent};
+
+/// What a Stripe event means for ARR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mapped {
+    /// The ARR events to apply, in the order to apply them.
+    Events(Vec<SubscriptionEvent>),
+    /// Nothing: the event does not move ARR, and why.
+    Ignored(Ignored),
+}
+
+/// Why a Stripe event maps to no ARR event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ignored {
+    /// An event type the mapping does not read (`plan.created`, `charge.succeeded` …).
+    UnknownType(String),
+    /// A subscription update that changed nothing ARR reads (metadata, a new period).
+    NoArrChange,
+    /// A subscription that is `incomplete`: its first payment has not succeeded.
+    Incomplete,
+    /// A subscription update to `canceled`: the `deleted` event books it.
+    Canceled,
+    /// An invoice that bills no subscription.
+    NotASubscriptionInvoice,
+    /// An invoice of a subscription that is not a renewal (its `billing_reason`).
+    NotARenewal(String),
+    /// A renewal invoice without subscription lines other than prorations.
+    NoSubscriptionLines,
+}
+
+/// The ARR events a Stripe event maps to (see the [module docs](self) for the rules).
+///
+/// ```
+/// use revops::stripe::{map_event, Event, Ignored, Mapped};
+/// let json = r#"{"id": "evt_9", "object": "event", "type": "charge.succeeded", "created": 1767225600,
+///                "data": {"object": {"object": "charge", "id": "ch_1"}}}"#;
+/// let event: Event = serde_json::from_str(json)?;
+/// assert_eq!(map_event(&event)?, Mapped::Ignored(Ignored::UnknownType("charge.succeeded".into())));
+///
+/// let weekly = json.replace("charge.succeeded", "customer.subscription.created");
+/// let weekly: Event = serde_json::from_str(&weekly)?;
+/// assert!(map_event(&weekly).is_err()); // a subscription event without a subscription
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// A [`StripeError`] naming the event and what in it cannot be mapped: an unknown currency, a
+/// timestamp out of range, missing or truncated items or lines, a tiered, metered or
+/// customer-chosen price, a daily or weekly recurrence, items or lines that disagree, a
+/// renewal period that is not whole months, a discount given by id only or two discounts, a
+/// coupon without an amount, an amount that overflows, or an object of the wrong kind.
+pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
+    let m = Mapper { event };
+    match event.kind.as_str() {
+        "customer.subscription.created" => m.created(m.subscription()?),
+        "customer.subscription.updated" => m.updated(m.subscription()?),
+        "customer.subscription.deleted" => m.deleted(m.subscription()?),
+        "customer.subscription.paused" => m.on_event_day(m.subscription()?, EventKind::Pause),
+        "customer.subscription.resumed" => m.on_event_day(m.subscription()?, EventKind::Resume),
+        "invoice.paid" => m.invoice_paid(m.invoice()?),
+        other => Ok(Mapped::Ignored(Ignored::UnknownType(other.to_string()))),
+    }
+}
+
+struct Mapper<'a> {
+    event: &'a Event,
+}
+
+impl Mapper<'_> {
+    fn id(&self) -> String {
+        self.event.id.clone()
+    }
+
+    fn subscription(&self) -> Result<&Subscription, StripeError> {
+        match &self.event.data.object {
+            EventObject::Subscription(s) => Ok(s),
+            _ => Err(StripeError::WrongObject {
+                event: self.id(),
+                kind: self.event.kind.clone(),
+                expected: " subscription",
+            }),
+        }
+    }
+
+    fn invoice(&self) -> Result<&Invoice, StripeError> {
+        match &self.event.data.object {
+            EventObject::Invoice(i) => Ok(i),
+            _ => {
+                Err(StripeError::WrongObject { event: self.id(), kind: self.event.kind.clone(), expected: "n invoice" })
+            }
+        }
+    }
+
+    fn day(&self, field: &'static str, secs: i64) -> Result<NaiveDate, StripeError> {
+        let bad = || StripeError::BadTimestamp { event: self.id(), field, value: secs };
+        let day = DateTime::from_timestamp(secs, 0).ok_or_else(bad)?.date_naive();
+        // the book adds months to every date it keeps: keep clear of chrono's ends
+        if day.year().abs() > 200_000 {
+            return Err(bad());
+        }
+        Ok(day)
+    }
+
+    fn sequence(&self) -> Result<u64, StripeError> {
+        u64::try_from(self.event.created).map_err(|_| StripeError::BadTimestamp {
+            event: self.id(),
+            field: "created",
+            value: self.event.created,
+        })
+    }
+
+    fn currency(&self, code: &str) -> Result<Currency, StripeError> {
+        code.parse().map_err(|_| StripeError::UnknownCurrency { event: self.id(), code: code.to_string() })
+    }
+
+    fn money(&self, what: &str, minor: Decimal, currency: Currency) -> Result<Money, StripeError> {
+        let scale = Decimal::from(10u64.pow(currency.minor_units()));
+        minor.checked_div(scale).map(|d| Money::new(d, currency)).ok_or_else(|| self.overflow(what))
+    }
+
+    fn overflow(&self, what: &str) -> StripeError {
+        StripeError::Overflow { event: self.id(), what: what.to_string() }
+    }
+
+    /// An ARR event of this webhook: the event's id (with `suffix` for the second and later
+    /// events of one webhook) and sequence.
+    fn arr_event(
+        &self,
+        suffix: &str,
+        sub: &str,
+        customer: &str,
+        date: NaiveDate,
+        kind: EventKind,
+    ) -> Result<SubscriptionEvent, StripeError> {
+        let id = format!("{}{suffix}", self.event.id);
+        Ok(SubscriptionEvent::new(&id, customer, sub, date, kind).at(self.sequence()?))
+    }
+
+    fn created(&self, s: &Subscription) -> Result<Mapped, StripeError> {
+        if s.status.as_deref() == Some("incomplete") || s.status.as_deref() == Some("incomplete_expired") {
+            return Ok(Mapped::Ignored(Ignored::Incomplete));
+        }
+        self.start(s).map(Mapped::Events)
+    }
+
+    /// A start on the subscription's start date.
+    fn start(&self, s: &Subscription) -> Result<Vec<SubscriptionEvent>, StripeError> {
+        let date = self.day("start_date", s.start_date.unwrap_or(s.created))?;
+        self.start_on(s, date)
+    }
+
+    /// A start on `date` with its discount and a pending cancellation, if any.
+    fn start_on(&self, s: &Subscription, date: NaiveDate) -> Result<Vec<SubscriptionEvent>, StripeError> {
+        let (price, interval) = self.price(s)?;
+        let trial_until = match s.trial_end {
+            Some(t) => Some(self.day("trial_end", t)?).filter(|t| *t > date),
+            None => None,
+        };
+        let customer = s.customer.id();
+        let mut out =
+            vec![self.arr_event("", &s.id, customer, date, EventKind::Start { price, interval, trial_until })?];
+        if let Some(d) = self.discount(s)? {
+            out.push(self.arr_event(":discount", &s.id, customer, date, EventKind::DiscountStart(d))?);
+        }
+        if let Some(cancel) = self.pending_cancel(s)? {
+            let today = self.day("created", self.event.created)?.max(date);
+            out.push(self.arr_event(":cancel", &s.id, customer, today, cancel)?);
+        }
+        Ok(out)
+    }
+
+    fn updated(&self, s: &Subscription) -> Result<Mapped, StripeError> {
+        let status = s.status.as_deref();
+        if matches!(status, Some("incomplete") | Some("incomplete_expired")) {
+            return Ok(Mapped::Ignored(Ignored::Incomplete));
+        }
+        if status == Some("canceled") {
+            return Ok(Mapped::Ignored(Ignored::Canceled));
+        }
+        let changed = self.event.data.previous_attributes.clone().unwrap_or(PreviousAttributes::ALL);
+        if changed.status.as_deref() == Some("incomplete") {
+            return self.start(s).map(Mapped::Events);
+        }
+        let today = self.day("created", self.event.created)?;
+        if changed.trial_end {
+            // the trial ended early or was extended: only a start sets a trial's end
+            return self.start_on(s, today).map(Mapped::Events);
+        }
+        let customer = s.customer.id();
+        let pending = self.pending_cancel(s)?;
+        let mut out = Vec::new();
+        let cancel_changed = changed.cancel_at_period_end || changed.cancel_at;
+        if changed.items || changed.plan || changed.quantity || (cancel_changed && pending.is_none()) {
+            let (price, interval) = self.price(s)?;
+            out.push(self.arr_event("", &s.id, customer, today, EventKind::Change { price, interval })?);
+        }
+        if changed.discount || changed.discounts {
+            let kind = match self.discount(s)? {
+                Some(d) => EventKind::DiscountStart(d),
+                None => EventKind::DiscountEnd,
+            };
+            out.push(self.arr_event(":discount", &s.id, customer, today, kind)?);
+        }
+        if let (true, Some(cancel)) = (cancel_changed, pending) {
+            out.push(self.arr_event(":cancel", &s.id, customer, today, cancel)?);
+        }
+        Ok(if out.is_empty() { Mapped::Ignored(Ignored::NoArrChange) } else { Mapped::Events(out) })
+    }
+
+    fn deleted(&self, s: &Subscription) -> Result<Mapped, StripeError> {
+        let (field, at) = match (s.ended_at, s.canceled_at) {
+            (Some(t), _) => ("ended_at", t),
+            (None, Some(t)) => ("canceled_at", t),
+            (None, None) => ("created", self.event.created),
+        };
+        let date = self.day(field, at)?;
+        let cancel = EventKind::Cancel { paid_through: None };
+        Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), date, cancel)?]))
+    }
+
+    /// One event of `kind` on the day of the webhook.
+    fn on_event_day(&self, s: &Subscription, kind: EventKind) -> Result<Mapped, StripeError> {
+        let today = self.day("created", self.event.created)?;
+        Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), today, kind)?]))
+    }
+
+    /// The cancellation a subscription set to cancel is waiting for.
+    fn pending_cancel(&self, s: &Subscription) -> Result<Option<EventKind>, StripeError> {
+        if !s.cancel_at_period_end && s.cancel_at.is_none() {
+            return Ok(None);
+        }
+        let item_end = s.items.data.iter().filter_map(|i| i.current_period_end).max();
+        let paid_through = match (s.cancel_at, s.current_period_end.or(item_end)) {
+            (Some(t), _) => Some(self.day("cancel_at", t)?),
+            (None, Some(t)) => Some(self.day("current_period_end", t)?),
+            (None, None) => None,
+        };
+        Ok(Some(EventKind::Cancel { paid_through }))
+    }
+
+    /// The subscription's price per interval: Σ unit amount × quantity over its items.
+    fn price(&self, s: &Subscription) -> Result<(Money, Interval), StripeError> {
+        if s.items.data.is_empty() || s.items.has_more {
+            return Err(StripeError::IncompleteList { event: self.id(), what: "items", object: s.id.clone() });
+        }
+        let currency = self.currency(&s.currency)?;
+        let mut interval = None;
+        let mut total = Decimal::ZERO;
+        for item in &s.items.data {
+            let p = &item.price;
+            let unpriced = |why| StripeError::UnpricedItem { event: self.id(), price: p.id.clone(), why };
+            let recurring = p.recurring.as_ref().ok_or_else(|| unpriced("not recurring"))?;
+            if recurring.usage_type.as_deref() == Some("metered") {
+                return Err(unpriced("metered"));
+            }
+            if p.billing_scheme.as_deref() == Some("tiered") {
+                return Err(unpriced("tiered"));
+            }
+            let unit = match (&p.unit_amount_decimal, p.unit_amount) {
+                (Some(text), _) => text.parse::<Decimal>().map_err(|_| unpriced("without a unit amount"))?,
+                (None, Some(n)) => Decimal::from(n),
+                (None, None) => return Err(unpriced("without a unit amount")),
+            };
+            if self.currency(&p.currency)? != currency {
+                return Err(self.inconsistent("currency", &s.id));
+            }
+            let this = self.interval(p, recurring)?;
+            if interval.is_some_and(|i| i != this) {
+                return Err(self.inconsistent("interval", &s.id));
+            }
+            interval = Some(this);
+            let line = unit.checked_mul(Decimal::from(item.quantity.unwrap_or(1)));
+            total = line.and_then(|l| total.checked_add(l)).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+        }
+        let interval = interval.ok_or_else(|| self.inconsistent("interval", &s.id))?;
+        Ok((self.money(&format!("subscription {}", s.id), total, currency)?, interval))
+    }
+
+    fn inconsistent(&self, what: &'static str, object: &str) -> StripeError {
+        StripeError::Inconsistent { event: self.id(), what, object: object.to_string() }
+    }
+
+    fn interval(&self, p: &Price, r: &Recurring) -> Result<Interval, StripeError> {
+        let per = match r.interval.as_str() {
+            "month" => 1,
+            "year" => 12,
+            _ => 0,
+        };
+        let months = u32::try_from(r.interval_count).ok().and_then(|n| n.checked_mul(per)).filter(|m| *m > 0);
+        months.map(interval_of).ok_or_else(|| StripeError::UnsupportedInterval {
+            event: self.id(),
+            price: p.id.clone(),
+            interval: r.interval.clone(),
+            count: r.interval_count,
+        })
+    }
+
+    /// The one discount on a subscription, if any.
+    fn discount(&self, s: &Subscription) -> Result<Option<MrrDiscount>, StripeError> {
+        let legacy_id = s.discount.as_ref().and_then(|d| d.id.as_deref());
+        let mut coupons = Vec::new();
+        if let Some(d) = &s.discount {
+            coupons.push(self.coupon_of(d)?);
+        }
+        for r in &s.discounts {
+            match r {
+                DiscountRef::Id(id) if Some(id.as_str()) == legacy_id => {}
+                DiscountRef::Id(id) => {
+                    return Err(StripeError::DiscountNotExpanded { event: self.id(), id: id.clone() })
+                }
+                DiscountRef::Object(d) if d.id.is_some() && d.id.as_deref() == legacy_id => {}
+                DiscountRef::Object(d) => coupons.push(self.coupon_of(d)?),
+            }
+        }
+        if coupons.len() > 1 {
+            return Err(StripeError::StackedDiscounts {
+                event: self.id(),
+                subscription: s.id.clone(),
+                count: coupons.len(),
+            });
+        }
+        coupons.pop().map(|c| self.mrr_discount(c)).transpose()
+    }
+
+    fn coupon_of<'d>(&self, d: &'d Discount) -> Result<&'d Coupon, StripeError> {
+        let unexpanded = |id: &str| StripeError::DiscountNotExpanded { event: self.id(), id: id.to_string() };
+        match (&d.coupon, d.source.as_ref().and_then(|s| s.coupon.as_ref())) {
+            (Some(c), _) | (None, Some(CouponRef::Object(c))) => Ok(c),
+            (None, Some(CouponRef::Id(id))) => Err(unexpanded(id)),
+            (None, None) => Err(unexpanded(d.id.as_deref().unwrap_or("(no id)"))),
+        }
+    }
+
+    fn mrr_discount(&self, c: &Coupon) -> Result<MrrDiscount, StripeError> {
+        let bad = || StripeError::BadCoupon { event: self.id(), coupon: c.id.clone() };
+        let off = match (c.percent_off, c.amount_off, c.currency.as_deref()) {
+            (Some(p), _, _) => {
+                // the shortest text that reads back as the same f64: 25.5, never 25.499999…
+                let points: Decimal = format!("{p}").parse().map_err(|_| bad())?;
+                DiscountOff::Percent(Percent::from_points(points).map_err(|_| bad())?)
+            }
+            (None, Some(a), Some(code)) => {
+                let currency = self.currency(code)?;
+                DiscountOff::Amount(self.money(&format!("coupon {}", c.id), Decimal::from(a), currency)?)
+            }
+            _ => return Err(bad()),
+        };
+        Ok(MrrDiscount { off, forever: c.duration == "forever" })
+    }
+
+    fn invoice_paid(&self, inv: &Invoice) -> Result<Mapped, StripeError> {
+        let from_parent = inv
+            .parent
+            .as_ref()
+            .filter(|p| p.kind.as_deref().is_none_or(|k| k == "subscription_details"))
+            .and_then(|p| p.subscription_details.as_ref()?.subscription.as_ref());
+        let Some(sub) = inv.subscription.as_ref().or(from_parent) else {
+            return Ok(Mapped::Ignored(Ignored::NotASubscriptionInvoice));
+        };
+        match inv.billing_reason.as_deref() {
+            Some("subscription_cycle") => {}
+            other => return Ok(Mapped::Ignored(Ignored::NotARenewal(other.unwrap_or("").to_string()))),
+        }
+        if inv.lines.has_more {
+            return Err(StripeError::IncompleteList { event: self.id(), what: "lines", object: inv.id.clone() });
+        }
+        let lines: Vec<&InvoiceLine> = inv.lines.data.iter().filter(|l| is_renewal_line(l)).collect();
+        let Some(first) = lines.first() else {
+            return Ok(Mapped::Ignored(Ignored::NoSubscriptionLines));
+        };
+        let currency = self.currency(&inv.currency)?;
+        let mut total = Decimal::ZERO;
+        for l in &lines {
+            if l.period != first.period {
+                return Err(self.inconsistent("period", &inv.id));
+            }
+            if self.currency(&l.currency)? != currency {
+                return Err(self.inconsistent("currency", &inv.id));
+            }
+            total = total
+                .checked_add(Decimal::from(l.amount))
+                .ok_or_else(|| self.overflow(&format!("invoice {}", inv.id)))?;
+        }
+        let (start, end) = (self.day("period.start", first.period.start)?, self.day("period.end", first.period.end)?);
+        let months = whole_months(start, end).ok_or_else(|| StripeError::PeriodNotWholeMonths {
+            event: self.id(),
+            line: first.id.clone(),
+            start,
+            end,
+        })?;
+        let price = self.money(&format!("invoice {}", inv.id), total, currency)?;
+        let renew = EventKind::Renew { price, interval: interval_of(months) };
+        Ok(Mapped::Events(vec![self.arr_event("", sub.id(), inv.customer.id(), start, renew)?]))
+    }
+}
+
+/// A line that bills a subscription's recurring price (not a proration, not a one-off item).
+fn is_renewal_line(l: &InvoiceLine) -> bool {
+    let legacy = l.kind.as_deref() == Some("subscription") && l.proration != Some(true);
+    let current = l.parent.as_ref().is_some_and(|p| {
+        p.kind == "subscription_item_details" && p.subscription_item_details.as_ref().is_some_and(|d| !d.proration)
+    });
+    legacy || current
+}
+
+/// The named interval for 1, 3 and 12 months, else `Months(n)`.
+fn interval_of(months: u32) -> Interval {
+    match months {
+        1 => Interval::Month,
+        3 => Interval::Quarter,
+        12 => Interval::Year,
+        n => Interval::Months(n),
+    }
+}
+
+/// Whole months from `start` to `end` on one billing anchor day: Jan 15 → Feb 15, Jan 31 →
+/// Feb 28 (the anchor clamped to a short month), Feb 28 → Mar 31 (back to it). `None` when
+/// the period is not.
+fn whole_months(start: NaiveDate, end: NaiveDate) -> Option<u32> {
+    let n = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
+    let n = u32::try_from(n).ok().filter(|n| *n > 0)?;
+    let last_day = |d: NaiveDate| d.succ_opt().is_none_or(|next| next.month() != d.month());
+    let on_anchor = start.day() == end.day()
+        || (last_day(end) && end.day() < start.day())
+        || (last_day(start) && end.day() > start.day());
+    // one anchor both ends sit on: the anchor lands on the end when added n months
+    (on_anchor && start.checked_add_months(Months::new(n)).is_some()).then_some(n)
+}

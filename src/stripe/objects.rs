@@ -1,0 +1,384 @@
+//! The subset of Stripe's Event, Subscription and Invoice objects the mapping reads. Every other
+//! field is ignored, so payloads of any API version deserialize; fields that moved between
+//! versions are read from either place.
+
+/// Deserialize as `true` when the key is present (even as `null`); with `#[serde(default)]`,
+/// `false` when it is absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
+
+use serde::Deserialize;
+
+/// A Stripe [Event](https://docs.stripe.com/api/events/object): what a webhook delivers.
+///
+/// ```
+/// let json = r#"{"id": "evt_1", "object": "event", "type": "plan.created", "created": 1721954054,
+///                "data": {"object": {"object": "plan", "id": "price_1"}}}"#;
+/// let event: revops::stripe::Event = serde_json::from_str(json)?;
+/// assert_eq!(event.kind, "plan.created");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Event {
+    /// `evt_…`: becomes the id of the ARR events it maps to.
+    pub id: String,
+    /// `customer.subscription.created`, `invoice.paid` …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When Stripe created the event, in Unix seconds: becomes the ARR events' sequence.
+    pub created: i64,
+    /// The object, and what changed.
+    pub data: EventData,
+}
+
+/// An event's `data`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EventData {
+    /// The object as it is after the event.
+    pub object: EventObject,
+    /// Which attributes an `*.updated` event changed (their values are not read).
+    #[serde(default)]
+    pub previous_attributes: Option<PreviousAttributes>,
+}
+
+/// The object an event carries, told apart by its `object` field.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "object")]
+#[allow(clippy::large_enum_variant)] // read once per webhook
+pub enum EventObject {
+    /// `"object": "subscription"`.
+    #[serde(rename = "subscription")]
+    Subscription(Subscription),
+    /// `"object": "invoice"`.
+    #[serde(rename = "invoice")]
+    Invoice(Invoice),
+    /// Any other object (a plan, a customer …): not read.
+    #[serde(other)]
+    Other,
+}
+
+/// The keys of `previous_attributes` the mapping looks at: which of them are present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PreviousAttributes {
+    /// The items changed (a price, a quantity, an item added or removed).
+    #[serde(default, deserialize_with = "present")]
+    pub items: bool,
+    /// The legacy `plan` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub plan: bool,
+    /// The legacy `quantity` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub quantity: bool,
+    /// `cancel_at_period_end` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub cancel_at_period_end: bool,
+    /// `cancel_at` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub cancel_at: bool,
+    /// The legacy `discount` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub discount: bool,
+    /// `discounts` changed.
+    #[serde(default, deserialize_with = "present")]
+    pub discounts: bool,
+    /// `trial_end` changed (a trial ended early or extended).
+    #[serde(default, deserialize_with = "present")]
+    pub trial_end: bool,
+    /// The status before, when it changed (`"incomplete"` when the first payment just
+    /// succeeded).
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl PreviousAttributes {
+    /// Everything the mapping reads changed, but the trial's end: what an `*.updated` event
+    /// without `previous_attributes` is taken to say.
+    pub const ALL: PreviousAttributes = PreviousAttributes {
+        items: true,
+        plan: true,
+        quantity: true,
+        cancel_at_period_end: true,
+        cancel_at: true,
+        discount: true,
+        discounts: true,
+        trial_end: false,
+        status: None,
+    };
+}
+
+/// A reference to another object: its id, or the object expanded.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Ref {
+    /// `"cus_…"`.
+    Id(String),
+    /// `{"id": "cus_…", …}`.
+    Object {
+        /// The object's id.
+        id: String,
+    },
+}
+
+impl Ref {
+    /// The id either way.
+    pub fn id(&self) -> &str {
+        match self {
+            Ref::Id(id) | Ref::Object { id } => id,
+        }
+    }
+}
+
+/// A Stripe [Subscription](https://docs.stripe.com/api/subscriptions/object).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Subscription {
+    /// `sub_…`.
+    pub id: String,
+    /// The customer.
+    pub customer: Ref,
+    /// Three-letter ISO code, lower case (`"usd"`).
+    pub currency: String,
+    /// `active`, `trialing`, `canceled` …
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Creation time (Unix seconds).
+    pub created: i64,
+    /// When the subscription started (may be before `created` for a backdated one).
+    #[serde(default)]
+    pub start_date: Option<i64>,
+    /// End of the trial, if any.
+    #[serde(default)]
+    pub trial_end: Option<i64>,
+    /// Cancel at the end of the current period.
+    #[serde(default)]
+    pub cancel_at_period_end: bool,
+    /// A scheduled cancellation time.
+    #[serde(default)]
+    pub cancel_at: Option<i64>,
+    /// When it was cancelled.
+    #[serde(default)]
+    pub canceled_at: Option<i64>,
+    /// When it ended.
+    #[serde(default)]
+    pub ended_at: Option<i64>,
+    /// End of the current period (API versions before 2025-03-31; later ones keep it on items).
+    #[serde(default)]
+    pub current_period_end: Option<i64>,
+    /// The items, each a price and a quantity.
+    pub items: List<SubscriptionItem>,
+    /// The discount (API versions before 2025-03-31).
+    #[serde(default)]
+    pub discount: Option<Discount>,
+    /// The discounts (ids, or objects when expanded).
+    #[serde(default)]
+    pub discounts: Vec<DiscountRef>,
+}
+
+/// A list object.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct List<T> {
+    /// The entries given.
+    pub data: Vec<T>,
+    /// Whether there are more than `data` holds.
+    #[serde(default)]
+    pub has_more: bool,
+}
+
+/// A subscription item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubscriptionItem {
+    /// `si_…`.
+    pub id: String,
+    /// The price.
+    pub price: Price,
+    /// Quantity (absent for metered prices).
+    #[serde(default)]
+    pub quantity: Option<u64>,
+    /// End of the item's current period (API versions from 2025-03-31).
+    #[serde(default)]
+    pub current_period_end: Option<i64>,
+}
+
+/// A [Price](https://docs.stripe.com/api/prices/object).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Price {
+    /// `price_…`.
+    pub id: String,
+    /// Three-letter ISO code, lower case.
+    pub currency: String,
+    /// Unit amount in minor units (cents; yen for JPY).
+    #[serde(default)]
+    pub unit_amount: Option<i64>,
+    /// The same with up to 12 decimal places, as a string (`"2000.5"`).
+    #[serde(default)]
+    pub unit_amount_decimal: Option<String>,
+    /// `per_unit` or `tiered`.
+    #[serde(default)]
+    pub billing_scheme: Option<String>,
+    /// The recurrence, for a recurring price.
+    #[serde(default)]
+    pub recurring: Option<Recurring>,
+}
+
+/// A price's recurrence.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Recurring {
+    /// `day`, `week`, `month` or `year`.
+    pub interval: String,
+    /// How many intervals a period is.
+    pub interval_count: u64,
+    /// `licensed` or `metered`.
+    #[serde(default)]
+    pub usage_type: Option<String>,
+}
+
+/// A discount reference: an id (`di_…`), or the discount expanded.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum DiscountRef {
+    /// An id only: the coupon cannot be read.
+    Id(String),
+    /// The discount.
+    Object(Box<Discount>),
+}
+
+/// A [Discount](https://docs.stripe.com/api/discounts/object).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Discount {
+    /// `di_…`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The coupon (API versions before 2025-09-30).
+    #[serde(default)]
+    pub coupon: Option<Coupon>,
+    /// Where the discount comes from (later API versions): `source.coupon`.
+    #[serde(default)]
+    pub source: Option<DiscountSource>,
+}
+
+/// A discount's source.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DiscountSource {
+    /// The coupon, an id or expanded.
+    #[serde(default)]
+    pub coupon: Option<CouponRef>,
+}
+
+/// A coupon reference: an id, or the coupon expanded.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum CouponRef {
+    /// An id only.
+    Id(String),
+    /// The coupon.
+    Object(Coupon),
+}
+
+/// A [Coupon](https://docs.stripe.com/api/coupons/object).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Coupon {
+    /// The coupon's id.
+    pub id: String,
+    /// Percent off (`25.5` for 25.5%).
+    #[serde(default)]
+    pub percent_off: Option<f64>,
+    /// Amount off in minor units of `currency`.
+    #[serde(default)]
+    pub amount_off: Option<i64>,
+    /// The currency of `amount_off`.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// `forever`, `once` or `repeating`.
+    pub duration: String,
+}
+
+/// A Stripe [Invoice](https://docs.stripe.com/api/invoices/object).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Invoice {
+    /// `in_…`.
+    pub id: String,
+    /// The customer.
+    pub customer: Ref,
+    /// Three-letter ISO code, lower case.
+    pub currency: String,
+    /// `subscription_cycle`, `subscription_create`, `subscription_update`, `manual` …
+    #[serde(default)]
+    pub billing_reason: Option<String>,
+    /// The subscription (API versions before 2025-03-31).
+    #[serde(default)]
+    pub subscription: Option<Ref>,
+    /// Where the invoice comes from (API versions from 2025-03-31).
+    #[serde(default)]
+    pub parent: Option<InvoiceParent>,
+    /// The lines.
+    pub lines: List<InvoiceLine>,
+}
+
+/// An invoice's parent.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InvoiceParent {
+    /// `subscription_details` or `quote_details`: which of the details to read.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Set for a subscription's invoice.
+    #[serde(default)]
+    pub subscription_details: Option<SubscriptionDetails>,
+}
+
+/// The subscription an invoice (or a line) bills.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubscriptionDetails {
+    /// The subscription.
+    #[serde(default)]
+    pub subscription: Option<Ref>,
+}
+
+/// An invoice line.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InvoiceLine {
+    /// `il_…`.
+    pub id: String,
+    /// The line's amount in minor units, before discounts.
+    pub amount: i64,
+    /// Three-letter ISO code, lower case.
+    pub currency: String,
+    /// The service period.
+    pub period: LinePeriod,
+    /// `subscription` or `invoiceitem` (API versions before 2025-03-31).
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Whether the line is a proration (API versions before 2025-03-31).
+    #[serde(default)]
+    pub proration: Option<bool>,
+    /// Where the line comes from (API versions from 2025-03-31).
+    #[serde(default)]
+    pub parent: Option<LineParent>,
+}
+
+/// A line's service period, in Unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct LinePeriod {
+    /// Start.
+    pub start: i64,
+    /// End.
+    pub end: i64,
+}
+
+/// A line's parent (API versions from 2025-03-31).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LineParent {
+    /// `subscription_item_details` or `invoice_item_details`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Set for a subscription item's line.
+    #[serde(default)]
+    pub subscription_item_details: Option<ItemDetails>,
+}
+
+/// The subscription item a line bills.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ItemDetails {
+    /// Whether the line is a proration.
+    #[serde(default)]
+    pub proration: bool,
+}

@@ -1,0 +1,589 @@
+//! Stripe webhooks to ARR events, on Stripe's published example objects (see
+//! `tests/data/stripe/README.md` for their source): every mapping rule of `revops::stripe`.
+#![cfg(feature = "stripe")]
+
+use chrono::NaiveDate;
+use revops::arr::{Applied, ArrBook, ArrPolicy, DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
+use revops::calendar::Month;
+use revops::money::{InMemoryFxRates, Percent};
+use revops::stripe::{map_event, Event, Ignored, Mapped, StripeError};
+use revops::{Currency, Money};
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/data/stripe/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Stripe's example Event (`event.json`) carrying `object` as a `kind` event.
+fn webhook(kind: &str, object: Value, previous: Option<Value>) -> Value {
+    let mut e = fixture("event.json");
+    e["type"] = json!(kind);
+    e["data"]["object"] = object;
+    if let Some(p) = previous {
+        e["data"]["previous_attributes"] = p;
+    }
+    e
+}
+
+fn event(v: &Value) -> Event {
+    serde_json::from_value(v.clone()).unwrap()
+}
+
+fn map(v: &Value) -> Result<Mapped, StripeError> {
+    map_event(&event(v))
+}
+
+fn events(v: &Value) -> Vec<SubscriptionEvent> {
+    match map(v).unwrap() {
+        Mapped::Events(e) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn kinds(v: &Value) -> Vec<EventKind> {
+    events(v).into_iter().map(|e| e.kind).collect()
+}
+
+fn ignored(v: &Value) -> Ignored {
+    match map(v).unwrap() {
+        Mapped::Ignored(i) => i,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// 2009-02-13, the day of Stripe's placeholder timestamp 1234567890.
+fn placeholder_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2009, 2, 13).unwrap()
+}
+
+fn usd(s: &str) -> Money {
+    Money::parse(s, Currency::USD).unwrap()
+}
+
+/// The 2024-11 example subscription (`current_period_end` on the subscription), not set to cancel.
+fn legacy_subscription() -> Value {
+    let mut s = fixture("subscription-2024-11.json");
+    s["cancel_at"] = Value::Null;
+    s
+}
+
+fn unix(y: i32, m: u32, d: u32) -> i64 {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp()
+}
+
+// ---- created ----
+
+#[test]
+fn the_documented_subscription_starts_at_its_items_price_with_its_cancellation_pending() {
+    // subscription.json: one item, price_1PgafmB7WZ01zgkW6dKueIc5 at unit_amount 2000 usd,
+    // recurring month × 1, quantity 1; start_date 1234567890; cancel_at_period_end true and
+    // cancel_at 1234567890; trial_end 1234567890 (not after the start: no trial).
+    let v = webhook("customer.subscription.created", fixture("subscription.json"), None);
+    let out = events(&v);
+    let day = placeholder_day();
+    assert_eq!(out.len(), 2);
+    assert_eq!((out[0].id.as_str(), out[0].sequence), ("evt_1Pgc76B7WZ01zgkWwyRHS12y", 1_234_567_890));
+    assert_eq!(
+        (out[0].customer.as_str(), out[0].subscription.as_str()),
+        ("cus_QXg1o8vcGmoR32", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
+    );
+    assert_eq!(out[0].date, day);
+    assert_eq!(out[0].kind, EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None });
+    assert_eq!(out[1].id, "evt_1Pgc76B7WZ01zgkWwyRHS12y:cancel");
+    assert_eq!(out[1].kind, EventKind::Cancel { paid_through: Some(day) });
+}
+
+#[test]
+fn the_2024_subscription_shape_reads_the_same() {
+    let v = webhook("customer.subscription.created", legacy_subscription(), None);
+    assert_eq!(kinds(&v), [EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None }]);
+}
+
+#[test]
+fn a_trial_ending_after_the_start_is_a_trial() {
+    let mut s = legacy_subscription();
+    s["status"] = json!("trialing");
+    s["start_date"] = json!(unix(2026, 1, 5));
+    s["trial_end"] = json!(unix(2026, 1, 19));
+    let v = webhook("customer.subscription.created", s, None);
+    assert_eq!(
+        kinds(&v),
+        [EventKind::Start {
+            price: usd("20.00"),
+            interval: Interval::Month,
+            trial_until: NaiveDate::from_ymd_opt(2026, 1, 19)
+        }]
+    );
+}
+
+#[test]
+fn a_trial_ended_early_or_extended_restarts_on_the_day_of_the_event() {
+    let mut s = legacy_subscription();
+    s["start_date"] = json!(unix(2026, 1, 5));
+    s["trial_end"] = json!(unix(2026, 1, 12)); // ended early, on the 12th
+    s["discount"] = json!({"id": "di_1", "coupon": fixture("coupon.json")});
+    let mut v = webhook(
+        "customer.subscription.updated",
+        s.clone(),
+        Some(json!({"trial_end": unix(2026, 1, 19), "status": "trialing"})),
+    );
+    v["created"] = json!(unix(2026, 1, 12));
+    let out = events(&v);
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 1, 12).unwrap());
+    assert_eq!(out[0].kind, EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None });
+    assert!(matches!(out[1].kind, EventKind::DiscountStart(_))); // restated: a start clears it
+
+    s["trial_end"] = json!(unix(2026, 2, 5)); // extended to February 5th
+    let mut v = webhook("customer.subscription.updated", s, Some(json!({"trial_end": unix(2026, 1, 19)})));
+    v["created"] = json!(unix(2026, 1, 12));
+    assert!(
+        matches!(kinds(&v)[0], EventKind::Start { trial_until: Some(t), .. } if t == NaiveDate::from_ymd_opt(2026, 2, 5).unwrap())
+    );
+}
+
+#[test]
+fn an_incomplete_subscription_waits_for_its_first_payment() {
+    let mut s = legacy_subscription();
+    s["status"] = json!("incomplete");
+    assert_eq!(ignored(&webhook("customer.subscription.created", s.clone(), None)), Ignored::Incomplete);
+    // ... and starts when it is paid
+    s["status"] = json!("active");
+    let v = webhook("customer.subscription.updated", s, Some(json!({"status": "incomplete"})));
+    assert!(matches!(kinds(&v)[..], [EventKind::Start { .. }]));
+}
+
+// ---- amounts ----
+
+fn start_price(s: Value) -> Result<(Money, Interval), StripeError> {
+    match map(&webhook("customer.subscription.created", s, None))? {
+        Mapped::Events(e) => match &e[0].kind {
+            EventKind::Start { price, interval, .. } => Ok((*price, *interval)),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn amounts_are_minor_units_of_the_currency_including_zero_decimal_ones() {
+    let with = |currency: &str, unit: i64| {
+        let mut s = legacy_subscription();
+        s["currency"] = json!(currency);
+        s["items"]["data"][0]["price"]["currency"] = json!(currency);
+        s["items"]["data"][0]["price"]["unit_amount"] = json!(unit);
+        s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!(unit.to_string());
+        start_price(s).unwrap().0
+    };
+    assert_eq!(with("usd", 2000), usd("20.00"));
+    assert_eq!(with("jpy", 7500), Money::parse("7500", Currency::JPY).unwrap()); // ¥7,500, not ¥75
+    assert_eq!(with("kwd", 1500), Money::parse("1.500", Currency::KWD).unwrap());
+    // three decimals
+}
+
+#[test]
+fn the_price_is_unit_amount_times_quantity_summed_over_items() {
+    let mut s = legacy_subscription();
+    s["items"]["data"][0]["quantity"] = json!(3);
+    let mut second = s["items"]["data"][0].clone();
+    second["id"] = json!("si_2");
+    second["quantity"] = json!(2);
+    second["price"]["unit_amount"] = json!(550);
+    second["price"]["unit_amount_decimal"] = json!("550.5"); // a fraction of a cent: read
+    s["items"]["data"].as_array_mut().unwrap().push(second);
+    assert_eq!(start_price(s).unwrap(), (usd("71.01"), Interval::Month)); // 3 × 20.00 + 2 × 5.505
+}
+
+#[test]
+fn recurrences_map_to_intervals_and_days_or_weeks_are_refused() {
+    let with = |interval: &str, count: u64| {
+        let mut s = legacy_subscription();
+        s["items"]["data"][0]["price"]["recurring"]["interval"] = json!(interval);
+        s["items"]["data"][0]["price"]["recurring"]["interval_count"] = json!(count);
+        start_price(s).map(|p| p.1)
+    };
+    assert_eq!(with("month", 1).unwrap(), Interval::Month);
+    assert_eq!(with("month", 3).unwrap(), Interval::Quarter);
+    assert_eq!(with("month", 6).unwrap(), Interval::Months(6));
+    assert_eq!(with("month", 12).unwrap(), Interval::Year);
+    assert_eq!(with("year", 1).unwrap(), Interval::Year);
+    assert_eq!(with("year", 3).unwrap(), Interval::Months(36));
+    for (interval, count) in [("week", 1), ("day", 30), ("month", 0)] {
+        assert!(matches!(with(interval, count), Err(StripeError::UnsupportedInterval { .. })), "{interval} {count}");
+    }
+    assert!(matches!(with("year", u64::MAX), Err(StripeError::UnsupportedInterval { .. })));
+}
+
+#[test]
+fn tiered_metered_and_unpriced_items_are_refused_not_skipped() {
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut s = legacy_subscription();
+        f(&mut s["items"]["data"][0]["price"]);
+        match start_price(s) {
+            Err(StripeError::UnpricedItem { why, price, .. }) => {
+                assert_eq!(price, "price_1PgafmB7WZ01zgkW6dKueIc5");
+                why
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(with(&|p| p["billing_scheme"] = json!("tiered")), "tiered");
+    assert_eq!(with(&|p| p["recurring"]["usage_type"] = json!("metered")), "metered");
+    assert_eq!(
+        with(&|p| {
+            p["unit_amount"] = Value::Null;
+            p["unit_amount_decimal"] = Value::Null;
+        }),
+        "without a unit amount"
+    );
+    assert_eq!(with(&|p| p["recurring"] = Value::Null), "not recurring");
+}
+
+#[test]
+fn items_that_disagree_or_a_truncated_item_list_are_refused() {
+    let mut s = legacy_subscription();
+    let mut yearly = s["items"]["data"][0].clone();
+    yearly["price"]["recurring"]["interval"] = json!("year");
+    s["items"]["data"].as_array_mut().unwrap().push(yearly);
+    assert!(matches!(start_price(s), Err(StripeError::Inconsistent { what: "interval", .. })));
+
+    let mut s = legacy_subscription();
+    s["items"]["data"][0]["price"]["currency"] = json!("eur");
+    assert!(matches!(start_price(s), Err(StripeError::Inconsistent { what: "currency", .. })));
+
+    let mut s = legacy_subscription();
+    s["items"]["has_more"] = json!(true);
+    assert!(matches!(start_price(s), Err(StripeError::IncompleteList { what: "items", .. })));
+
+    let mut s = legacy_subscription();
+    s["currency"] = json!("xyz");
+    assert!(matches!(start_price(s), Err(StripeError::UnknownCurrency { .. })));
+}
+
+// ---- updated ----
+
+#[test]
+fn an_update_that_changes_items_is_a_change_on_the_day_of_the_event() {
+    let mut s = legacy_subscription();
+    s["items"]["data"][0]["quantity"] = json!(5);
+    let mut v = webhook("customer.subscription.updated", s, Some(json!({"items": {"data": []}})));
+    v["created"] = json!(unix(2026, 3, 10));
+    let out = events(&v);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 3, 10).unwrap());
+    assert_eq!(out[0].sequence, unix(2026, 3, 10) as u64);
+    assert_eq!(out[0].kind, EventKind::Change { price: usd("100.00"), interval: Interval::Month });
+}
+
+#[test]
+fn cancel_at_period_end_is_a_cancel_paid_through_the_period_end() {
+    // subscription-2024-11.json: current_period_end 1234567890
+    let mut s = legacy_subscription();
+    s["cancel_at_period_end"] = json!(true);
+    let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at_period_end": false})));
+    let out = events(&v);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].id, "evt_1Pgc76B7WZ01zgkWwyRHS12y:cancel");
+    assert_eq!(out[0].kind, EventKind::Cancel { paid_through: Some(placeholder_day()) });
+
+    // the current shape keeps the period end on the items (subscription.json sets cancel_at
+    // too, which wins: it is the time Stripe will cancel)
+    let mut s = fixture("subscription.json");
+    s["cancel_at"] = Value::Null;
+    let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at_period_end": false})));
+    let item_end = NaiveDate::from_ymd_opt(2000, 12, 8).unwrap(); // items[0].current_period_end 976287773
+    assert_eq!(kinds(&v), [EventKind::Cancel { paid_through: Some(item_end) }]);
+}
+
+#[test]
+fn withdrawing_a_pending_cancel_is_a_change_at_the_current_price() {
+    let v =
+        webhook("customer.subscription.updated", legacy_subscription(), Some(json!({"cancel_at_period_end": true})));
+    assert_eq!(kinds(&v), [EventKind::Change { price: usd("20.00"), interval: Interval::Month }]);
+}
+
+#[test]
+fn an_update_arr_does_not_read_is_ignored() {
+    let v = webhook("customer.subscription.updated", legacy_subscription(), Some(json!({"metadata": {"a": "b"}})));
+    assert_eq!(ignored(&v), Ignored::NoArrChange);
+    let mut s = legacy_subscription();
+    s["status"] = json!("canceled");
+    assert_eq!(
+        ignored(&webhook("customer.subscription.updated", s, Some(json!({"status": "active"})))),
+        Ignored::Canceled
+    );
+}
+
+#[test]
+fn an_update_without_previous_attributes_is_read_as_everything_changed() {
+    let mut s = legacy_subscription();
+    s["cancel_at_period_end"] = json!(true);
+    let v = webhook("customer.subscription.updated", s, None);
+    // the change first, then the pending cancel (a cancel is ordered last on a day)
+    assert_eq!(
+        kinds(&v),
+        [
+            EventKind::Change { price: usd("20.00"), interval: Interval::Month },
+            EventKind::DiscountEnd,
+            EventKind::Cancel { paid_through: Some(placeholder_day()) },
+        ]
+    );
+}
+
+// ---- paused, resumed ----
+
+#[test]
+fn paused_and_resumed_are_pause_and_resume_on_the_day_of_the_event() {
+    for (kind, want) in
+        [("customer.subscription.paused", EventKind::Pause), ("customer.subscription.resumed", EventKind::Resume)]
+    {
+        let mut v = webhook(kind, legacy_subscription(), None);
+        v["created"] = json!(unix(2026, 4, 2));
+        let out = events(&v);
+        assert_eq!((out[0].date, &out[0].kind), (NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(), &want));
+    }
+}
+
+// ---- deleted ----
+
+#[test]
+fn deleted_is_a_cancel_at_once_on_ended_at() {
+    let mut s = legacy_subscription();
+    s["ended_at"] = json!(unix(2026, 5, 31));
+    let v = webhook("customer.subscription.deleted", s, None);
+    let out = events(&v);
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 5, 31).unwrap());
+    assert_eq!(out[0].kind, EventKind::Cancel { paid_through: None });
+}
+
+// ---- invoice.paid ----
+
+fn cycle_invoice() -> Value {
+    // invoice-2024-11.json, made a subscription's renewal: billing_reason subscription_cycle,
+    // its one line a subscription line for 2026-01-31 → 2026-02-28 (anchor the 31st).
+    let mut inv = fixture("invoice-2024-11.json");
+    inv["subscription"] = json!("sub_1Pgc6rB7WZ01zgkWNy0Cn5nw");
+    inv["billing_reason"] = json!("subscription_cycle");
+    let line = &mut inv["lines"]["data"][0];
+    line["type"] = json!("subscription");
+    line["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2026, 2, 28)});
+    inv
+}
+
+#[test]
+fn a_paid_renewal_invoice_is_a_renewal_at_its_period() {
+    let out = events(&webhook("invoice.paid", cycle_invoice(), None));
+    assert_eq!(out.len(), 1);
+    assert_eq!(
+        (out[0].customer.as_str(), out[0].subscription.as_str()),
+        ("cus_QXg1o8vcGmoR32", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
+    );
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
+    // the line's amount, 1000 usd
+    assert_eq!(out[0].kind, EventKind::Renew { price: usd("10.00"), interval: Interval::Month });
+}
+
+#[test]
+fn the_current_invoice_shape_names_the_subscription_on_its_parent() {
+    // invoice.json (API from 2025-03-31): the subscription under parent.subscription_details,
+    // the line's origin under its parent
+    let mut inv = fixture("invoice.json");
+    inv["billing_reason"] = json!("subscription_cycle");
+    inv["parent"]["type"] = json!("subscription_details");
+    inv["parent"]["subscription_details"]["subscription"] = json!("sub_1");
+    let line = &mut inv["lines"]["data"][0];
+    line["parent"]["type"] = json!("subscription_item_details");
+    line["parent"]["subscription_item_details"]["proration"] = json!(false);
+    line["period"] = json!({"start": unix(2026, 1, 1), "end": unix(2027, 1, 1)});
+    let out = events(&webhook("invoice.paid", inv.clone(), None));
+    assert_eq!(out[0].subscription, "sub_1");
+    assert_eq!(out[0].kind, EventKind::Renew { price: usd("10.00"), interval: Interval::Year });
+    // the fixture's line is a proration: prorations are not renewals
+    inv["lines"]["data"][0]["parent"]["subscription_item_details"]["proration"] = json!(true);
+    assert_eq!(ignored(&webhook("invoice.paid", inv, None)), Ignored::NoSubscriptionLines);
+}
+
+#[test]
+fn invoices_that_are_not_renewals_map_to_nothing() {
+    // the documented invoices as published: billing_reason manual, no subscription (the
+    // current one's parent is quote_details)
+    assert_eq!(ignored(&webhook("invoice.paid", fixture("invoice.json"), None)), Ignored::NotASubscriptionInvoice);
+    assert_eq!(
+        ignored(&webhook("invoice.paid", fixture("invoice-2024-11.json"), None)),
+        Ignored::NotASubscriptionInvoice
+    );
+    let mut first = cycle_invoice();
+    first["billing_reason"] = json!("subscription_create");
+    assert_eq!(ignored(&webhook("invoice.paid", first, None)), Ignored::NotARenewal("subscription_create".into()));
+}
+
+#[test]
+fn a_renewal_period_must_be_whole_months() {
+    let with = |start: i64, end: i64| {
+        let mut inv = cycle_invoice();
+        inv["lines"]["data"][0]["period"] = json!({"start": start, "end": end});
+        map(&webhook("invoice.paid", inv, None))
+    };
+    // Feb 28 → Mar 31 on an anchor of the 31st, and Jan 15 → Apr 15
+    assert!(with(unix(2026, 2, 28), unix(2026, 3, 31)).is_ok());
+    assert!(matches!(
+        with(unix(2026, 1, 15), unix(2026, 4, 15)).unwrap(),
+        Mapped::Events(e) if e[0].kind == EventKind::Renew { price: usd("10.00"), interval: Interval::Quarter }
+    ));
+    for (s, e) in [
+        (unix(2026, 1, 15), unix(2026, 2, 1)),
+        (unix(2026, 1, 15), unix(2026, 1, 15)),
+        (unix(2026, 3, 1), unix(2026, 2, 1)),
+    ] {
+        assert!(matches!(with(s, e), Err(StripeError::PeriodNotWholeMonths { .. })));
+    }
+}
+
+// ---- discounts ----
+
+fn with_coupon(coupon: Value) -> Value {
+    let mut s = legacy_subscription();
+    s["discount"] = json!({"id": "di_1", "object": "discount", "coupon": coupon});
+    s["discounts"] = json!(["di_1"]); // the 2024 shape lists the same discount by id
+    s
+}
+
+#[test]
+fn a_coupon_becomes_the_subscriptions_discount() {
+    // coupon.json: percent_off 25.5, duration forever
+    let v = webhook("customer.subscription.created", with_coupon(fixture("coupon.json")), None);
+    let out = events(&v);
+    assert_eq!(out[1].id, "evt_1Pgc76B7WZ01zgkWwyRHS12y:discount");
+    assert_eq!(
+        out[1].kind,
+        EventKind::DiscountStart(MrrDiscount {
+            off: DiscountOff::Percent(Percent::from_fraction("0.255".parse().unwrap())),
+            forever: true
+        })
+    );
+    // an amount off in yen, for three months
+    let mut yen = fixture("coupon.json");
+    yen["percent_off"] = Value::Null;
+    yen["amount_off"] = json!(500);
+    yen["currency"] = json!("jpy");
+    yen["duration"] = json!("repeating");
+    let v = webhook("customer.subscription.created", with_coupon(yen), None);
+    assert_eq!(
+        kinds(&v)[1],
+        EventKind::DiscountStart(MrrDiscount {
+            off: DiscountOff::Amount(Money::parse("500", Currency::JPY).unwrap()),
+            forever: false
+        })
+    );
+}
+
+#[test]
+fn a_discount_given_by_id_only_or_a_second_discount_is_refused() {
+    let mut s = legacy_subscription();
+    s["discounts"] = json!(["di_only_an_id"]);
+    let err = map(&webhook("customer.subscription.created", s, None)).unwrap_err();
+    assert!(matches!(&err, StripeError::DiscountNotExpanded { id, .. } if id == "di_only_an_id"), "{err}");
+
+    let mut s = with_coupon(fixture("coupon.json"));
+    s["discounts"] =
+        json!([{"id": "di_2", "object": "discount", "source": {"type": "coupon", "coupon": fixture("coupon.json")}}]);
+    assert!(matches!(
+        map(&webhook("customer.subscription.created", s, None)),
+        Err(StripeError::StackedDiscounts { count: 2, .. })
+    ));
+
+    let mut empty = fixture("coupon.json");
+    empty["percent_off"] = Value::Null;
+    assert!(matches!(
+        map(&webhook("customer.subscription.created", with_coupon(empty), None)),
+        Err(StripeError::BadCoupon { .. })
+    ));
+}
+
+#[test]
+fn a_discount_read_from_its_source_coupon_in_the_current_shape() {
+    let mut s = legacy_subscription();
+    s["discounts"] =
+        json!([{"id": "di_2", "object": "discount", "source": {"type": "coupon", "coupon": fixture("coupon.json")}}]);
+    assert!(matches!(kinds(&webhook("customer.subscription.created", s, None))[1], EventKind::DiscountStart(_)));
+}
+
+#[test]
+fn a_removed_discount_is_a_discount_end() {
+    let v = webhook(
+        "customer.subscription.updated",
+        legacy_subscription(),
+        Some(json!({"discount": fixture("coupon.json")})),
+    );
+    assert_eq!(kinds(&v), [EventKind::DiscountEnd]);
+    let v =
+        webhook("customer.subscription.updated", with_coupon(fixture("coupon.json")), Some(json!({"discount": null})));
+    assert!(matches!(kinds(&v)[..], [EventKind::DiscountStart(_)]));
+}
+
+// ---- the rest ----
+
+#[test]
+fn an_unknown_event_type_is_ignored_not_an_error() {
+    // event.json as published: a plan.created
+    assert_eq!(ignored(&fixture("event.json")), Ignored::UnknownType("plan.created".into()));
+}
+
+#[test]
+fn a_subscription_event_without_a_subscription_is_refused() {
+    let v = webhook("customer.subscription.created", fixture("invoice.json"), None);
+    assert!(matches!(map(&v), Err(StripeError::WrongObject { .. })));
+    let v = webhook("invoice.paid", fixture("subscription.json"), None);
+    assert!(matches!(map(&v), Err(StripeError::WrongObject { .. })));
+}
+
+#[test]
+fn times_the_crate_cannot_date_are_refused() {
+    let mut v = webhook("customer.subscription.created", legacy_subscription(), None);
+    v["created"] = json!(-1);
+    assert!(matches!(map(&v), Err(StripeError::BadTimestamp { field: "created", .. })));
+    let mut s = legacy_subscription();
+    s["start_date"] = json!(i64::MAX);
+    assert!(matches!(
+        map(&webhook("customer.subscription.created", s, None)),
+        Err(StripeError::BadTimestamp { field: "start_date", .. })
+    ));
+}
+
+// ---- into the book ----
+
+#[test]
+fn a_webhook_delivered_twice_changes_nothing() {
+    let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
+    let fx = InMemoryFxRates::new();
+    let mut s = legacy_subscription();
+    s["start_date"] = json!(unix(2026, 1, 5));
+    s["created"] = json!(unix(2026, 1, 5));
+    let mut created = webhook("customer.subscription.created", s.clone(), None);
+    created["id"] = json!("evt_created");
+    created["created"] = json!(unix(2026, 1, 5));
+    s["items"]["data"][0]["quantity"] = json!(4);
+    let mut upgraded = webhook("customer.subscription.updated", s.clone(), Some(json!({"items": {}})));
+    upgraded["id"] = json!("evt_upgraded");
+    upgraded["created"] = json!(unix(2026, 3, 2));
+
+    let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jun, &fx).unwrap();
+    for body in [&created, &upgraded] {
+        // the JSON text as Stripe sends it, read afresh on each delivery
+        let text = serde_json::to_string(body).unwrap();
+        for delivery in 0..2 {
+            let before = book.clone();
+            let event: Event = serde_json::from_str(&text).unwrap();
+            let Mapped::Events(arr_events) = map_event(&event).unwrap() else { panic!() };
+            for e in &arr_events {
+                let applied = book.apply(e, &fx).unwrap();
+                assert_eq!(applied, if delivery == 0 { Applied::New } else { Applied::Duplicate });
+            }
+            if delivery == 1 {
+                assert_eq!(book, before);
+            }
+        }
+    }
+    assert_eq!(book.arr_at(Month::new(2026, 2).unwrap()).unwrap(), usd("240.00"));
+    assert_eq!(book.arr_at(jun).unwrap(), usd("960.00")); // 4 × $20 a month
+}
