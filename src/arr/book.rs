@@ -636,6 +636,7 @@ impl ArrBook {
 
     /// Every event the book holds, customer by customer in the order of their ids, each
     /// subscription's in order.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     pub(crate) fn all_events(&self) -> impl Iterator<Item = SubscriptionEvent> + '_ {
         self.by_id().into_iter().map(|c| &self.customers[c]).flat_map(move |row| {
             row.subs.iter().flat_map(move |(id, s)| {

@@ -328,7 +328,8 @@ impl ArrBridge {
         Ok(self.closing.checked_sub(self.opening)?.checked_sub(self.fx)?)
     }
 
-    /// New ARR split into new business (new logos and reactivations), expansion and renewals,
+    /// What sales booked in the range: new ARR, split into new business (new logos and
+    /// reactivations) and expansion, and apart from it the ARR renewed, which is kept, not new;
     /// each rounded to the minor unit.
     ///
     /// # Errors
@@ -344,7 +345,8 @@ impl ArrBridge {
     }
 }
 
-/// Where new ARR came from.
+/// What sales booked: new ARR (`new_business + expansion`) and, apart from it, the ARR renewed
+/// (a renewal keeps ARR; at the same price it adds nothing to the bridge).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NewArrComposition {
@@ -352,6 +354,6 @@ pub struct NewArrComposition {
     pub new_business: Money,
     /// Expansion of existing customers.
     pub expansion: Money,
-    /// ARR renewed (booked on renewal; not growth, but sales' work).
+    /// ARR renewed: not new ARR and not growth, but sales' work.
     pub renewal: Money,
 }

@@ -94,6 +94,7 @@ impl Entry {
     }
 
     /// The event again, as the caller gave it.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     pub(crate) fn to_event(&self, customer: &str, subscription: &str) -> SubscriptionEvent {
         SubscriptionEvent {
             id: self.id.as_str().into(),

@@ -118,6 +118,7 @@ deserialize_via!(
 );
 
 impl PaymentRecord {
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     fn checked(
         payment: Payment,
         rule: ApplicationRule,

@@ -79,6 +79,7 @@ impl Allocation {
     }
 
     /// The invariant, for values that come from outside (JSON).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     fn checked(
         transaction_price: Money,
         lines: Vec<(String, Money)>,
