@@ -606,3 +606,18 @@ fn logistic_fit_at_scale_matches_scikit_learn() {
         assert!((g - l).abs() < 1e-6, "β{j}: {g} vs lbfgs {l}");
     }
 }
+
+/// Platt scaling fitted to scores that are all equal has slope 0: every score, ±∞ included,
+/// calibrates to the one smoothed base rate. 0 × ∞ made that NaN (found by the no-panic sweep:
+/// `fit([-f64::MAX, -f64::MAX], [false, true])` then `calibrate(∞)`).
+#[test]
+fn a_flat_platt_calibration_gives_its_base_rate_for_infinite_scores() {
+    use revops::stats::PlattCalibrator;
+    let platt = PlattCalibrator::fit(&[-f64::MAX, -f64::MAX], &[false, true]).unwrap();
+    assert_eq!(platt.a(), 0.0);
+    // Platt's targets: (1 + 1) / (1 + 2) and 1 / (1 + 2); their mean is 1/2
+    for score in [f64::NEG_INFINITY, -1.0, 0.0, 1e300, f64::INFINITY] {
+        let p = platt.calibrate(score).unwrap();
+        assert!((p - 0.5).abs() < 1e-12, "calibrate({score}) = {p}");
+    }
+}

@@ -174,6 +174,11 @@ impl PlattCalibrator {
     /// document that.
     #[inline]
     pub(crate) fn value(&self, score: f64) -> f64 {
+        // a flat calibration (slope 0, from scores that were all equal) ignores the score, ±∞
+        // included: 0 × ∞ would be NaN
+        if self.a == 0.0 {
+            return sigmoid(self.b);
+        }
         sigmoid(self.a * score + self.b)
     }
 }
