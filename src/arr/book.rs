@@ -106,7 +106,7 @@ pub struct ArrBook {
     pub(crate) ctx: Context,
     /// Every rate the book read from a caller's source, by currency and day.
     pub(crate) rates: BTreeMap<(Currency, NaiveDate), Decimal>,
-    pub(crate) scratch: Scratch,
+    pub(crate) scratch: Option<Box<Scratch>>,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -168,7 +168,7 @@ impl ArrBook {
             opening: (Fixed::ZERO, 0),
             ctx: Context { policy, reporting },
             rates: BTreeMap::new(),
-            scratch: Scratch::default(),
+            scratch: None,
         })
     }
 
@@ -196,20 +196,32 @@ impl ArrBook {
         book.events.reserve(events.len());
         // Events are read customer by customer (in the order of their ids' hashes, each
         // customer's in input order): an export in time order names a different customer at
-        // every event, and reading it as it comes waits on memory for each one.
+        // every event, and reading it as it comes waits on memory for each one. The ids are
+        // hashed here, in one pass in input order, where the processor reads ahead.
         let mut order: Vec<(u64, u32)> = Vec::with_capacity(events.len());
+        let mut ids: Vec<(u64, u64, u32)> = Vec::with_capacity(events.len());
+        let table = book.events.table_order();
         for (i, e) in events.iter().enumerate() {
             check_ids(e)?;
-            order.push((hash_of(&e.customer), u32::try_from(i).map_err(|_| ArrError::TooManyCustomers)?));
+            let i = u32::try_from(i).map_err(|_| ArrError::TooManyCustomers)?;
+            order.push((hash_of(&e.customer), i));
+            let h = hash_of(&e.id);
+            ids.push((table(h), h, i));
         }
         order.sort_unstable();
-        // each subscription's customer and id, and each event's subscription (`u32::MAX` for an
-        // event delivered again); then the entries are gathered by subscription in one pass
+        // each subscription's customer and id, and each event's subscription; then the entries
+        // are gathered by subscription in one pass. A customer's events come together: it is
+        // looked up once, not once an event.
         let mut owners: Vec<(usize, Id)> = Vec::new();
         let mut of: Vec<u32> = vec![u32::MAX; events.len()];
+        let mut current: Option<(usize, &str)> = None;
         for &(_, i) in &order {
             let (i, e) = (i as usize, &events[i as usize]);
-            let (c, _) = book.customer_index(&e.customer)?;
+            let c = match current {
+                Some((c, id)) if id == e.customer => c,
+                _ => book.customer_index(&e.customer)?.0,
+            };
+            current = Some((c, &e.customer));
             let subs = &mut book.customers[c].subs;
             let s = match subs.find(&e.subscription) {
                 Some(s) => s,
@@ -222,18 +234,31 @@ impl ArrBook {
                     owners.len() - 1
                 }
             };
-            // ids are filed under their events' positions while the book is built: an id seen
-            // before is the same event delivered again, or a conflict
-            let same_id = |j: usize| events[j].id == e.id;
-            match book.events.insert_new(&e.id, i, same_id) {
-                Ok(()) => of[i] = s as u32,
-                Err(Some(j)) if events[j] == *e => {} // delivered again: skipped
-                Err(Some(_)) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
-                Err(None) => return Err(ArrError::TooManyCustomers),
+            of[i] = s as u32;
+        }
+        // Then the ids, in the order of the slots the index files them in, so that filing a
+        // million of them sweeps the table once instead of missing the cache at every one. An
+        // id seen before (an equal hash, then an equal id) is the same event delivered again,
+        // skipped, or a conflict; the first in input order is kept.
+        ids.sort_unstable();
+        let mut group = 0;
+        for k in 0..ids.len() {
+            let (_, h, i) = ids[k];
+            if ids[group].1 != h {
+                group = k;
+            }
+            let e = &events[i as usize];
+            let seen = ids[group..k].iter().map(|&(_, _, j)| &events[j as usize]).find(|x| x.id == e.id);
+            match seen {
+                None => {
+                    if !book.events.insert_hashed(&e.id, h, of[i as usize] as usize) {
+                        return Err(ArrError::TooManyCustomers);
+                    }
+                }
+                Some(x) if x == e => of[i as usize] = u32::MAX, // delivered again: skipped
+                Some(_) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
             }
         }
-        // and then under their subscriptions
-        book.events.remap(|j| of[j as usize]);
         let mut counts = vec![0usize; owners.len()];
         for &s in of.iter().filter(|&&s| s != u32::MAX) {
             counts[s as usize] += 1;
@@ -249,7 +274,7 @@ impl ArrBook {
             sort_in_order(&mut events);
             let who = Owner { customer: book.customers[c].id.as_str(), subscription: id.as_str() };
             let timeline = SubTimeline::from_events(&events, who, &book.ctx)?;
-            book.subs.push(SubRow { customer: c, id, events, timeline });
+            book.subs.push(SubRow::new(c, id, events, timeline));
         }
         let mut resampled = Resampled::default();
         for c in 0..book.customers.len() {
@@ -301,38 +326,56 @@ impl ArrBook {
     /// was.
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<Applied, ArrError> {
         check_ids(event)?;
-        // The id is filed first, under the subscription that will hold it (the next one, for a
-        // subscription the book has not seen): one probe of the index for a new event, taken
-        // back if the book refuses the event.
-        let s = match self.find_customer(&event.customer) {
-            Some(c) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
+        // The id is looked for first, by its hash alone: a redelivered event is then answered
+        // from its subscription without looking its customer up, and for a new one (nearly
+        // every one) the index's memory is on its way while the customer is found.
+        let hash = hash_of(&event.id);
+        let subs = &self.subs;
+        let holds = |t: usize| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some());
+        if let Some(t) = self.events.get_hashed(&event.id, hash, holds) {
+            return self.seen_before(t, event, hash);
+        }
+        // Then it is filed, under the subscription that will hold it (the next one, for a
+        // subscription the book has not seen), and taken back if the book refuses the event.
+        // The customer found here is handed on, not looked up again.
+        let found = self.index.get(&event.customer, |c| &self.customers[c].id);
+        let s = match found {
+            Some((c, _)) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
             None => self.subs.len(),
         };
         let subs = &self.subs;
-        match self.events.insert_new(&event.id, s, |t| subs.get(t).is_some_and(|x| x.find(&event.id).is_some())) {
+        match self
+            .events
+            .insert_new(&event.id, hash, s, |t| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some()))
+        {
             Ok(()) => {}
-            Err(Some(t)) => {
-                let sub = &self.subs[t];
-                let same = sub.id.is(&event.subscription)
-                    && self.customers[sub.customer].id.is(&event.customer)
-                    && sub.find(&event.id).is_some_and(|e| e.same_as(event));
-                return if same {
-                    Ok(Applied::Duplicate)
-                } else {
-                    Err(ArrError::ConflictingEvent { id: event.id.clone() })
-                };
-            }
+            Err(Some(t)) => return self.seen_before(t, event, hash),
             Err(None) => return Err(ArrError::TooManyCustomers),
         }
         // the buffers an update works in, kept between updates so that one allocates nothing
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let applied = self.apply_in(event, rates, &mut scratch);
-        self.scratch = scratch;
+        // (boxed, so that taking them out of the book and putting them back moves a pointer)
+        let mut scratch = self.scratch.take().unwrap_or_default();
+        let applied = self.apply_in(event, found, rates, &mut scratch);
+        self.scratch = Some(scratch);
         if let Err(e) = applied {
             self.events.remove(&event.id, s);
             return Err(e);
         }
         Ok(Applied::New)
+    }
+
+    /// An event whose id subscription `t` holds already: a redelivery when it says the same
+    /// (of the same customer and subscription), else a conflict.
+    fn seen_before(&self, t: usize, event: &SubscriptionEvent, hash: u64) -> Result<Applied, ArrError> {
+        let sub = &self.subs[t];
+        let same = sub.id.is(&event.subscription)
+            && self.customers[sub.customer].id.is(&event.customer)
+            && sub.find_hashed(&event.id, hash).is_some_and(|e| e.same_as(event));
+        if same {
+            Ok(Applied::Duplicate)
+        } else {
+            Err(ArrError::ConflictingEvent { id: event.id.clone() })
+        }
     }
 
     /// True when the book holds the event `id` (built with it, or applied).

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::bridge::Flows;
-use super::id::{Id, SubscriptionIds};
+use super::id::{hash_of, Id, SubscriptionIds};
 use super::timeline::{arr_scale, convert, position, Context, Entry, Owner, SubTimeline};
 use super::{ArrBook, ArrError, EventKind, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Month;
@@ -76,13 +76,44 @@ pub(crate) struct SubRow {
     pub customer: usize,
     pub id: Id,
     pub events: Vec<Entry>,
+    /// The hash of each event's id ([`hash_of`]), beside `events`: finding an event by its id
+    /// scans 8 bytes an event instead of whole entries, and compares one id.
+    hashes: Vec<u64>,
+    /// The order key (date, sequence, kind) of the last of `events`: an event that comes
+    /// after all others (nearly every one) is known to without reading the history.
+    last: Option<(NaiveDate, u64, u8)>,
     pub timeline: SubTimeline,
 }
 
+/// The order key of an entry, before its id: see [`Entry::order`].
+fn key_of(e: &Entry) -> (NaiveDate, u64, u8) {
+    (e.date, e.sequence, e.kind.rank())
+}
+
 impl SubRow {
+    /// A subscription of customer `customer` holding `events` (in order).
+    pub fn new(customer: usize, id: Id, events: Vec<Entry>, timeline: SubTimeline) -> SubRow {
+        let mut hashes = Vec::with_capacity(events.capacity());
+        hashes.extend(events.iter().map(|e| hash_of(e.id.as_str())));
+        let last = events.last().map(key_of);
+        SubRow { customer, id, events, hashes, last, timeline }
+    }
+
     /// The event `id`, if the subscription holds it.
     pub fn find(&self, id: &str) -> Option<&Entry> {
-        self.events.iter().rev().find(|e| e.id.is(id))
+        self.find_hashed(id, hash_of(id))
+    }
+
+    /// [`SubRow::find`] with the id's hash known.
+    pub fn find_hashed(&self, id: &str, hash: u64) -> Option<&Entry> {
+        let mut at = self.hashes.len();
+        while let Some(i) = self.hashes[..at].iter().rposition(|&h| h == hash) {
+            if self.events[i].id.is(id) {
+                return Some(&self.events[i]);
+            }
+            at = i;
+        }
+        None
     }
 
     /// The day whose rate books a change point on `date` set by the event at index `cause`:
@@ -100,11 +131,21 @@ impl SubRow {
     /// the timeline without a replay; one inside the history is inserted in place and replayed
     /// from the checkpoint before it. On an error the row is as it was.
     fn record(&mut self, entry: Entry, who: Owner<'_>, ctx: &Context) -> Result<usize, ArrError> {
+        let hash = hash_of(entry.id.as_str());
         let (events, timeline) = (&mut self.events, &mut self.timeline);
-        if events.last().is_none_or(|last| last.order(&entry).is_lt()) {
+        let key = key_of(&entry);
+        let after_all = match self.last.map(|last| last.cmp(&key)) {
+            None | Some(std::cmp::Ordering::Less) => true,
+            Some(std::cmp::Ordering::Greater) => false,
+            // the same date, sequence and kind: the ids decide, as in `Entry::order`
+            Some(std::cmp::Ordering::Equal) => events.last().is_none_or(|last| last.order(&entry).is_lt()),
+        };
+        if after_all {
             // the timeline checks the event before it changes anything
             timeline.extend(&entry, who, ctx)?;
             events.push(entry);
+            self.hashes.push(hash);
+            self.last = Some(key);
             return Ok(events.len() - 1);
         }
         let at = position(events, &entry);
@@ -114,12 +155,16 @@ impl SubRow {
             timeline.replay_from(events, at, who, ctx)?;
             return Err(e);
         }
+        self.hashes.insert(at, hash);
+        self.last = events.last().map(key_of);
         Ok(at)
     }
 
     /// Take back the event recorded at `at`.
     fn unrecord(&mut self, at: usize, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         self.events.remove(at);
+        self.hashes.remove(at);
+        self.last = self.events.last().map(key_of);
         self.timeline.replay_from(&self.events, at, who, ctx)
     }
 }
@@ -559,12 +604,17 @@ impl ArrBook {
     pub(crate) fn apply_in<R: FxRates + ?Sized>(
         &mut self,
         event: &SubscriptionEvent,
+        found: Option<(usize, Option<usize>)>,
         rates: &R,
         scratch: &mut Scratch,
     ) -> Result<usize, ArrError> {
         let n = self.periods.len();
         let first_touched = self.ends.partition_point(|&end| end <= event.date);
-        let (c, first_subscription) = self.customer_index(&event.customer)?;
+        // `found` is what the customer index said of the event's customer (`None`: a new one)
+        let (c, first_subscription) = match found {
+            Some(found) => found,
+            None => self.customer_index(&event.customer)?,
+        };
         // What the customer looked like in the months an update rewrites, taken first: the
         // cells' address follows from `c` alone, so their memory arrives while the customer's
         // row and the subscription are read.
@@ -633,7 +683,7 @@ impl ArrBook {
                     }
                 };
                 let s = self.subs.len();
-                self.subs.push(SubRow { customer: c, id: Id::new(subscription), events, timeline });
+                self.subs.push(SubRow::new(c, Id::new(subscription), events, timeline));
                 self.customers[c].subs.push((Id::new(subscription), s));
                 if self.customers[c].subs.len() == 1 {
                     self.index.set_first_subscription(&event.customer, c, s);

@@ -2,7 +2,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 /// Bytes kept inline: room for Stripe (`cus_` + 14), Salesforce (18) and UUID (36) ids.
 const INLINE: usize = 38;
@@ -218,7 +218,12 @@ impl EventIndex {
     /// The subscription holding event `id`, where `holds(s, id)` says whether subscription `s`
     /// holds it.
     pub(crate) fn get(&self, id: &str, holds: impl Fn(usize) -> bool) -> Option<usize> {
-        let s = *self.by_hash.get(&hash_of(id))? as usize;
+        self.get_hashed(id, hash_of(id), holds)
+    }
+
+    /// [`EventIndex::get`] with the id's [`hash_of`] known.
+    pub(crate) fn get_hashed(&self, id: &str, hash: u64, holds: impl Fn(usize) -> bool) -> Option<usize> {
+        let s = *self.by_hash.get(&hash)? as usize;
         if holds(s) {
             return Some(s);
         }
@@ -230,27 +235,32 @@ impl EventIndex {
         self.by_hash.reserve(n);
     }
 
-    /// Replace every value `v` the index holds with `f(v)` (a build files ids under their
-    /// events' positions first, then under their subscriptions).
-    pub(crate) fn remap(&mut self, f: impl Fn(u32) -> u32) {
-        for v in self.by_hash.values_mut().chain(self.collided.values_mut()) {
-            *v = f(*v);
-        }
+    /// A key that orders hashes ([`hash_of`] of ids) by the slot the index, at its present
+    /// capacity, files them in: ids filed in this order sweep the table once. (The slot is
+    /// read off the table's hash and bucket count; were either to differ, ids filed in this
+    /// order would only be slower to file.)
+    pub(crate) fn table_order(&self) -> impl Fn(u64) -> u64 {
+        let hasher = self.by_hash.hasher().clone();
+        // hashbrown keeps a table at most 7/8 full, in a power of two of buckets
+        let buckets = (self.by_hash.capacity().max(1) / 7 * 8).next_power_of_two() as u64;
+        move |h| hasher.hash_one(h) & (buckets - 1)
     }
 
     /// Record event `id` under `s`, unless the index holds it already: then the value it holds
     /// it under, where `holds(t)` says whether the id under `t` is `id`. One probe of the table
-    /// for a new id (nearly every id). `Err(None)` when `s` does not fit in 32 bits.
+    /// for a new id (nearly every id). `hash` is [`hash_of`] the id. `Err(None)` when `s` does
+    /// not fit in 32 bits.
     pub(crate) fn insert_new(
         &mut self,
         id: &str,
+        hash: u64,
         s: usize,
         holds: impl Fn(usize) -> bool,
     ) -> Result<(), Option<usize>> {
         let Ok(sub) = u32::try_from(s) else {
             return Err(None);
         };
-        match self.by_hash.entry(hash_of(id)) {
+        match self.by_hash.entry(hash) {
             Entry::Vacant(vacant) => {
                 vacant.insert(sub);
                 Ok(())
@@ -274,10 +284,15 @@ impl EventIndex {
     /// Record event `id` (which the index does not hold) as held by subscription `s`; `false`
     /// (and nothing recorded) when `s` does not fit in 32 bits.
     pub(crate) fn insert(&mut self, id: &str, s: usize) -> bool {
+        self.insert_hashed(id, hash_of(id), s)
+    }
+
+    /// [`EventIndex::insert`] with the id's [`hash_of`] known.
+    pub(crate) fn insert_hashed(&mut self, id: &str, hash: u64, s: usize) -> bool {
         let Ok(sub) = u32::try_from(s) else {
             return false;
         };
-        match self.by_hash.entry(hash_of(id)) {
+        match self.by_hash.entry(hash) {
             Entry::Vacant(vacant) => {
                 vacant.insert(sub);
             }

@@ -170,6 +170,9 @@ pub(crate) fn sort_in_order(events: &mut [Entry]) {
 struct State {
     price: Decimal,
     months: u32,
+    /// `price` per `months` as ARR (before any discount), worked out once, when the price
+    /// arrives.
+    list_arr: Fixed,
     discount: Option<MrrDiscount>,
     paused: bool,
     live: bool,
@@ -178,8 +181,15 @@ struct State {
 
 impl State {
     /// Before the first event.
-    const INITIAL: State =
-        State { price: Decimal::ZERO, months: 1, discount: None, paused: false, live: false, in_trial: false };
+    const INITIAL: State = State {
+        price: Decimal::ZERO,
+        months: 1,
+        list_arr: Fixed::ZERO,
+        discount: None,
+        paused: false,
+        live: false,
+        in_trial: false,
+    };
 }
 
 /// Something an event schedules for a later date.
@@ -220,6 +230,11 @@ pub(crate) struct SubTimeline {
     pub tail: Vec<ChangePoint>,
     /// Renewed ARR (in the subscription's currency), by date, with the renewal's index.
     pub renewals: Vec<(NaiveDate, Fixed, u32)>,
+    /// The last of `points` and the date of the last of `renewals`, kept beside them: an
+    /// update dated after a history reads what it needs of the history's end here, instead
+    /// of in the vectors' memory.
+    last_point: Option<ChangePoint>,
+    last_renewal: Option<NaiveDate>,
     /// The date of the first of `points` with ARR: kept as points are pushed, so that finding a
     /// customer's first active day does not read the start of every history.
     first_active: Option<NaiveDate>,
@@ -252,13 +267,20 @@ struct Checkpoint {
 /// Check what an event must get right by itself, whatever the subscription's state: ids, a
 /// price in the subscription's currency, not negative, over a non-zero interval and within the
 /// ARR limit; a discount inside its bounds.
-pub(crate) fn check_fields(e: &Entry, currency: Currency) -> Result<(), EventProblem> {
+/// Returns the list ARR of an event that sets a price. An event checked before (in a replay,
+/// with the subscription's currency unchanged) is not checked again: `check` false only works
+/// its list ARR out.
+fn check_fields(e: &Entry, currency: Currency, check: bool) -> Result<Option<Fixed>, EventProblem> {
     match &e.kind {
         EventKind::Start { price, interval, .. }
         | EventKind::Change { price, interval }
-        | EventKind::Renew { price, interval } => check_price(price, interval.months(), currency).map(drop),
-        EventKind::DiscountStart(d) => check_discount(d, currency),
-        _ => Ok(()),
+        | EventKind::Renew { price, interval } => match check {
+            true => check_price(price, interval.months(), currency).map(Some),
+            // checked when it arrived: it fits
+            false => Ok(Some(annualise(price.amount(), interval.months(), arr_scale(currency)).unwrap_or(Fixed::ZERO))),
+        },
+        EventKind::DiscountStart(d) if check => check_discount(d, currency).map(|()| None),
+        _ => Ok(None),
     }
 }
 
@@ -303,7 +325,7 @@ fn native_arr(s: &State, policy: &ArrPolicy, scale: u32) -> Fixed {
     };
     // the price passed `check_price`, and a discount only lowers it: every step fits
     let net = match applies {
-        None => s.price,
+        None => return s.list_arr,
         Some(DiscountOff::Percent(p)) => s.price - s.price.checked_mul(p.fraction()).unwrap_or(s.price),
         Some(DiscountOff::Amount(m)) => (s.price - m.amount()).max(Decimal::ZERO),
     };
@@ -320,6 +342,8 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            last_point: None,
+            last_renewal: None,
             first_active: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -333,7 +357,7 @@ impl SubTimeline {
         };
         let mut t = SubTimeline::new(first, who)?;
         for e in events {
-            t.feed_next(e, who, ctx)?;
+            t.feed_next(e, true, who, ctx)?;
         }
         t.refresh_tail(ctx);
         Ok(t)
@@ -356,15 +380,17 @@ impl SubTimeline {
             let Some(first) = events.first() else {
                 return Err(who.invalid("", EventProblem::EmptyId("history")));
             };
-            self.currency = start_currency(first, who)?;
+            let was = std::mem::replace(&mut self.currency, start_currency(first, who)?);
             self.state = State::INITIAL;
             self.deferred.clear();
             self.points.clear();
             self.renewals.clear();
+            self.sync_last();
             self.first_active = None;
             self.fed = 0;
             self.checkpoints.clear();
-            return self.feed_from(events, from, 0, who, ctx);
+            // a new first event may change the currency: every event is checked again
+            return self.feed_from(events, from, 0, was != self.currency, who, ctx);
         };
         self.state = cp.state.clone();
         self.deferred.clone_from(&cp.deferred);
@@ -376,21 +402,25 @@ impl SubTimeline {
         self.first_active = cp.first_active;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
+        self.sync_last();
         let restored = self.fed;
-        self.feed_from(events, from, restored, who, ctx)
+        self.feed_from(events, from, restored, false, who, ctx)
     }
 
-    /// Feed `events` from the `restored`-th on, after an insert at `from`.
+    /// Feed `events` from the `restored`-th on, after an insert at `from`. Events this
+    /// timeline was fed before were checked then, in the same currency: only the one at
+    /// `from` is checked, or all of them when `recheck`.
     fn feed_from(
         &mut self,
         events: &[Entry],
         from: usize,
         restored: usize,
+        recheck: bool,
         who: Owner<'_>,
         ctx: &Context,
     ) -> Result<(), ArrError> {
-        for e in events.get(restored..).unwrap_or_default() {
-            self.feed_next(e, who, ctx)?;
+        for (j, e) in events.iter().enumerate().skip(restored) {
+            self.feed_next(e, recheck || j == from, who, ctx)?;
             // Late events tend to land where the last one did: keep the state just after this
             // one too, when it is far enough from the checkpoint before it to be worth it.
             if self.fed == from + 1 && self.fed - restored >= CHECKPOINT_EVERY / 4 {
@@ -417,19 +447,19 @@ impl SubTimeline {
     }
 
     /// Feed the next event, taking a checkpoint first when one is due.
-    fn feed_next(&mut self, e: &Entry, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
+    fn feed_next(&mut self, e: &Entry, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         if self.fed > 0 && self.fed.is_multiple_of(CHECKPOINT_EVERY) {
             self.checkpoint();
         }
         let index = u32::try_from(self.fed).unwrap_or(u32::MAX);
-        self.feed(e, index, who, ctx)?;
+        self.feed(e, index, check, who, ctx)?;
         self.fed += 1;
         Ok(())
     }
 
     /// Feed one more event that comes after all others, and recompute the tail.
     pub(crate) fn extend(&mut self, e: &Entry, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
-        self.feed_next(e, who, ctx)?;
+        self.feed_next(e, true, who, ctx)?;
         self.refresh_tail(ctx);
         Ok(())
     }
@@ -446,13 +476,20 @@ impl SubTimeline {
         self.points.iter().chain(self.tail.iter())
     }
 
+    /// Set the copies of the last point and renewal from the vectors.
+    fn sync_last(&mut self) {
+        self.last_point = self.points.last().copied();
+        self.last_renewal = self.renewals.last().map(|r| r.0);
+    }
+
     fn push(&mut self, date: NaiveDate, cause: u32, ctx: &Context) {
         let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
         let point = ChangePoint { date, native, cause };
-        match self.points.last_mut() {
-            Some(last) if last.date == date => *last = point,
+        match (self.last_point, self.points.last_mut()) {
+            (Some(last), Some(slot)) if last.date == date => *slot = point,
             _ => self.points.push(point),
         }
+        self.last_point = Some(point);
         // Points have distinct dates, in order, so the first active one dated `date` is the
         // last one: overwritten with nothing, none is active.
         match self.first_active {
@@ -491,6 +528,8 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
+            last_point: None,
+            last_renewal: None,
             first_active: None,
             fed: 0,
             checkpoints: Vec::new(),
@@ -535,9 +574,13 @@ impl SubTimeline {
 
     /// The point in force at the end of each of `ends` (exclusive month ends, in order).
     pub(crate) fn at_ends<'a>(&'a self, ends: &'a [NaiveDate]) -> impl Iterator<Item = Option<&'a ChangePoint>> + 'a {
-        let mut i = ends.first().map_or(0, |&e| self.partition(e).saturating_sub(1));
         let len = self.len();
-        let mut current: Option<&ChangePoint> = None;
+        let (mut i, mut current) = match (&self.last_point, ends.first()) {
+            // every point before the first end (an update after the history): the last is in
+            // force at every end
+            (Some(last), Some(&first)) if self.tail.is_empty() && last.date < first => (len, Some(last)),
+            _ => (ends.first().map_or(0, |&e| self.partition(e).saturating_sub(1)), None),
+        };
         ends.iter().map(move |&end| {
             while i < len && self.point(i).date < end {
                 current = Some(self.point(i));
@@ -559,16 +602,22 @@ impl SubTimeline {
         start: NaiveDate,
         ends: &'a [NaiveDate],
     ) -> impl Iterator<Item = (usize, Fixed, u32)> + 'a {
-        let from = self.renewals.partition_point(|(d, _, _)| *d < start);
+        // none on or after `start` (nearly always, for an update after the history): the
+        // renewals' memory is not read
+        let from = match self.last_renewal {
+            Some(last) if last >= start => self.renewals.partition_point(|(d, _, _)| *d < start),
+            _ => self.renewals.len(),
+        };
         self.renewals[from..].iter().map_while(move |&(date, arr, cause)| {
             let k = ends.partition_point(|&end| end <= date);
             (k < ends.len()).then_some((k, arr, cause))
         })
     }
 
-    fn feed(&mut self, e: &Entry, index: u32, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
+    fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         let currency = self.currency;
-        check_fields(e, currency).map_err(|p| who.invalid(e.id.as_str(), p))?;
+        let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
+        let list_arr = list_arr.unwrap_or(Fixed::ZERO);
         self.settle(Some(e.date), ctx);
         if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
             // nothing changes on an ended subscription (a late discount end, say)
@@ -580,6 +629,7 @@ impl SubTimeline {
                 self.state = State {
                     price: price.amount(),
                     months: interval.months(),
+                    list_arr,
                     discount: None,
                     paused: false,
                     live: true,
@@ -596,12 +646,14 @@ impl SubTimeline {
             EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
                 self.state.price = price.amount();
                 self.state.months = interval.months();
+                self.state.list_arr = list_arr;
                 self.state.live = true;
                 // a renewal or change undoes a pending cancellation
                 self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
                 if matches!(e.kind, EventKind::Renew { .. }) {
                     let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
                     self.renewals.push((e.date, renewed, index));
+                    self.last_renewal = Some(e.date);
                 }
             }
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
@@ -668,6 +720,33 @@ mod tests {
             self.checkpoints.clone_from(&other.checkpoints);
             self
         }
+    }
+
+    #[test]
+    fn a_replay_checks_again_every_event_when_a_new_first_event_changes_the_currency() {
+        // a replay skips the checks of events fed before, unless the currency moved under them
+        let day = |n: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(n);
+        let price = |c| Money::from_minor_units(10_000, c).unwrap();
+        let start = |id, d, c| {
+            entry(
+                id,
+                day(d),
+                EventKind::Start { price: price(c), interval: crate::arr::Interval::Month, trial_until: None },
+            )
+        };
+        let (who, ctx) = (
+            Owner { customer: "c", subscription: "s" },
+            Context { policy: ArrPolicy::default(), reporting: Currency::USD },
+        );
+        let mut entries = vec![start(1, 10, Currency::USD)];
+        let mut t = SubTimeline::from_events(&entries, who, &ctx).unwrap();
+        entries.insert(0, start(0, 5, Currency::EUR));
+        let refused = t.replay_from(&entries, 0, who, &ctx);
+        assert!(matches!(refused, Err(ArrError::InvalidEvent { ref id, .. }) if id == "e1"), "{refused:?}");
+        // taken back, the timeline is what it was
+        entries.remove(0);
+        t.replay_from(&entries, 0, who, &ctx).unwrap();
+        assert_eq!(t, SubTimeline::from_events(&entries, who, &ctx).unwrap().without_checkpoints(&t));
     }
 
     #[test]
