@@ -38,16 +38,17 @@ import forecast_series  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
-OURS = ["AutoETS", "Theta", "OptimisedTheta", "SeasonalNaive", "Ensemble"]
+OURS = ["AutoETS", "AutoARIMA", "Theta", "OptimisedTheta", "SeasonalNaive", "Ensemble"]
 PEERS = ["AutoETS", "AutoARIMA", "AutoTheta", "SeasonalNaive"]
 # revops method -> the statsforecast method(s) a user would run for the same forecast
 SPEED_PAIRS = [
     ("AutoETS", ["AutoETS"]),
+    ("AutoARIMA", ["AutoARIMA"]),
     ("Theta", ["AutoTheta"]),
     ("OptimisedTheta", ["AutoTheta"]),
     ("SeasonalNaive", ["SeasonalNaive"]),
     ("Ensemble", ["AutoETS"]),
-    ("Ensemble", ["AutoETS", "AutoTheta"]),
+    ("Ensemble", ["AutoETS", "AutoARIMA"]),
 ]
 
 

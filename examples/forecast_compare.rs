@@ -1,5 +1,5 @@
 //! The crate's side of `comparisons/forecast_compare.py`: holds out the last `h` points of each
-//! series, forecasts them with AutoETS, Theta, optimised Theta, seasonal naive and the default
+//! series, forecasts them with AutoETS, AutoARIMA, Theta, optimised Theta, seasonal naive and the default
 //! [`Ensemble`], and prints one CSV row per series and method:
 //! `series,period,method,microseconds,mase,smape,coverage95,msis95`. The time is the best of
 //! three fit-and-forecast runs after one warm-up run, on one thread (the crate spawns none). MASE
@@ -19,7 +19,7 @@ use std::error::Error;
 use std::io::{Read, Write};
 use std::time::Instant;
 
-use revops::forecast::{AutoEts, Baseline, Ensemble, Method, Prediction, Theta, ThetaKind};
+use revops::forecast::{AutoArima, AutoEts, Baseline, Ensemble, Method, Prediction, Theta, ThetaKind};
 
 /// Box–Jenkins' airline passengers, 1949–1960, monthly (R `datasets::AirPassengers`; also
 /// `statsforecast.utils.AirPassengers`).
@@ -185,8 +185,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     for s in &series {
         let (train, test) = s.values.split_at(s.values.len() - s.h);
         let p = s.period;
-        let methods: [(&str, Box<dyn Method>); 5] = [
+        let methods: [(&str, Box<dyn Method>); 6] = [
             ("AutoETS", Box::new(AutoEts::new(p))),
+            ("AutoARIMA", Box::new(AutoArima::new(p))),
             ("Theta", Box::new(Theta { kind: ThetaKind::Standard, period: p })),
             ("OptimisedTheta", Box::new(Theta { kind: ThetaKind::Optimised, period: p })),
             ("SeasonalNaive", Box::new(Baseline::SeasonalNaive { period: p })),

@@ -684,7 +684,12 @@ fn cross_validated_coverage_is_near_nominal_and_ets_beats_the_naive_on_seasonal_
 #[test]
 fn the_ensemble_is_the_median_of_its_members() {
     let y = public_series("austourists");
-    let ensemble = Ensemble::new(4).fit(&y).unwrap();
+    let three = vec![
+        revops::forecast::Member::AutoEts,
+        revops::forecast::Member::Theta(revops::forecast::ThetaKind::Standard),
+        revops::forecast::Member::Theta(revops::forecast::ThetaKind::Optimised),
+    ];
+    let ensemble = Ensemble { members: three, ..Ensemble::new(4) }.fit(&y).unwrap();
     let p = ensemble.predict(8, &[0.8], 3).unwrap();
     let members: Vec<Prediction> = ensemble
         .members()
@@ -711,6 +716,28 @@ fn the_ensemble_is_the_median_of_its_members() {
         let mut bad: serde_json::Value = serde_json::from_str(&json).unwrap();
         bad["weights"] = serde_json::json!([1.0]);
         assert!(serde_json::from_value::<EnsembleModel>(bad).is_err());
+    }
+}
+
+/// The default ensemble is AutoETS and AutoARIMA, the median of two being their mean (the
+/// choice is measured in `comparisons/forecast_compare.py`).
+#[test]
+fn the_default_ensemble_averages_auto_ets_and_auto_arima() {
+    let y = public_series("AirPassengers");
+    let ensemble = Ensemble::new(12).fit(&y).unwrap();
+    let p = ensemble.predict(12, &[0.95], 3).unwrap();
+    let (mut ets, mut arima) = (None, None);
+    for m in ensemble.members() {
+        match m {
+            FittedMember::Ets(e) => ets = Some(e.predict_with(12, &[0.95], 3).unwrap()),
+            FittedMember::Arima(a) => arima = Some(a.predict(12, &[0.95]).unwrap()),
+            other => panic!("unexpected member {other:?}"),
+        }
+    }
+    let (ets, arima) = (ets.unwrap(), arima.unwrap());
+    for k in 0..12 {
+        let mean = (ets.mean[k] + arima.mean[k]) / 2.0;
+        assert!((p.mean[k] - mean).abs() <= 1e-9 * mean.abs(), "step {k}: {} vs {mean}", p.mean[k]);
     }
 }
 

@@ -5,7 +5,10 @@
 use super::cv::{cross_validate, RollingOrigin};
 use super::ets::{AutoEts, EtsModel, Forecast};
 use super::prediction::{check_request, Forecaster, Interval, Method, Prediction};
-use super::{Baseline, BaselineModel, ForecastError, Intermittent, IntermittentModel, Theta, ThetaKind, ThetaModel};
+use super::{
+    ArimaModel, AutoArima, Baseline, BaselineModel, ForecastError, Intermittent, IntermittentModel, Theta, ThetaKind,
+    ThetaModel,
+};
 use crate::limits::{self, MAX_COUNT};
 
 /// One method of an ensemble.
@@ -14,6 +17,8 @@ use crate::limits::{self, MAX_COUNT};
 pub enum Member {
     /// AutoETS over every form.
     AutoEts,
+    /// AutoARIMA, the Hyndman–Khandakar stepwise search.
+    AutoArima,
     /// A Theta method.
     Theta(ThetaKind),
     /// A benchmark.
@@ -47,7 +52,7 @@ pub enum Combination {
 /// let model = Ensemble::new(12).fit(&y)?;
 /// let p = model.predict(12, &[0.8, 0.95], 7)?;
 /// assert!(p.mean[11] > y[59]);
-/// assert_eq!(model.members().len(), 3); // AutoETS, Theta, optimised Theta
+/// assert_eq!(model.members().len(), 2); // AutoETS and AutoARIMA
 /// assert!(Ensemble::new(12).fit(&[1.0, f64::NAN, 3.0, 4.0]).is_err());
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
@@ -68,6 +73,8 @@ pub struct Ensemble {
 pub enum FittedMember {
     /// An ETS model.
     Ets(EtsModel),
+    /// An ARIMA model.
+    Arima(ArimaModel),
     /// A Theta model.
     Theta(ThetaModel),
     /// A benchmark.
@@ -80,6 +87,7 @@ impl FittedMember {
     fn forecaster(&self) -> &dyn Forecaster {
         match self {
             FittedMember::Ets(m) => m,
+            FittedMember::Arima(m) => m,
             FittedMember::Theta(m) => m,
             FittedMember::Baseline(m) => m,
             FittedMember::Intermittent(m) => m,
@@ -91,6 +99,7 @@ impl Member {
     fn fit(&self, y: &[f64], period: usize) -> Result<FittedMember, ForecastError> {
         Ok(match *self {
             Member::AutoEts => FittedMember::Ets(AutoEts::new(period).fit(y)?.into_best()),
+            Member::AutoArima => FittedMember::Arima(AutoArima::new(period).fit(y)?.into_best()),
             Member::Theta(kind) => FittedMember::Theta(Theta { kind, period }.fit(y)?),
             Member::Baseline(b) => FittedMember::Baseline(b.fit(y)?),
             Member::Intermittent(i) => FittedMember::Intermittent(i.fit(y)?),
@@ -105,6 +114,7 @@ impl Method for Seasoned {
     fn name(&self) -> String {
         match self.0 {
             Member::AutoEts => "AutoETS".into(),
+            Member::AutoArima => "AutoARIMA".into(),
             Member::Theta(kind) => Theta { kind, period: self.1 }.name(),
             Member::Baseline(b) => b.name(),
             Member::Intermittent(i) => i.name(),
@@ -114,6 +124,7 @@ impl Method for Seasoned {
     fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
         Ok(match self.0.fit(y, self.1)? {
             FittedMember::Ets(m) => Box::new(m),
+            FittedMember::Arima(m) => Box::new(m),
             FittedMember::Theta(m) => Box::new(m),
             FittedMember::Baseline(m) => Box::new(m),
             FittedMember::Intermittent(m) => Box::new(m),
@@ -139,14 +150,17 @@ deserialize_via!(
 );
 
 impl Ensemble {
-    /// The default for ARR and other business series: AutoETS, the standard Theta method and
-    /// the optimised Theta method, combined by the median.
+    /// The default for ARR and other business series: AutoETS and AutoARIMA, combined by the
+    /// median (of two: their mean).
+    ///
+    /// Why these two: on 54 real monthly and quarterly series shipped with statsmodels and
+    /// statsforecast, last year held out (`comparisons/forecast_compare.py`), this pair beat the
+    /// earlier default (AutoETS with both Theta methods) on mean MASE (monthly 0.430 against
+    /// 0.443, quarterly 1.015 against 1.250) and on interval score, and every three-member mix
+    /// with a Theta method; the Theta methods' median outvoted AutoETS on trending series. A
+    /// member that cannot be fitted (AutoARIMA on a very short series, say) is left out.
     pub fn new(period: usize) -> Ensemble {
-        Ensemble {
-            period,
-            members: vec![Member::AutoEts, Member::Theta(ThetaKind::Standard), Member::Theta(ThetaKind::Optimised)],
-            combination: Combination::Median,
-        }
+        Ensemble { period, members: vec![Member::AutoEts, Member::AutoArima], combination: Combination::Median }
     }
 
     /// Fit every member (a member that cannot be fitted is left out) and, for
