@@ -24,7 +24,7 @@ fn arr(c: &mut Criterion) {
     let mut group = c.benchmark_group("arr");
     group.sample_size(10);
     group.throughput(Throughput::Elements(input.len() as u64));
-    group.bench_function("1M realistic events / 50k customers -> 36 bridges + cohorts", |b| {
+    group.bench_function("1.25M realistic events / 50k customers -> 36 bridges + cohorts", |b| {
         b.iter_with_large_drop(|| {
             let book = ArrBook::build(black_box(&input), ArrPolicy::default(), revops::Currency::USD, months(), &rates)
                 .unwrap();
