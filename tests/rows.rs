@@ -529,4 +529,31 @@ id,account,segment,stage,currency,amount,created,closed,competitor,discount,prob
         let bad = CSV.replace("Negotiation,JPY,5000000,2026-02-01,,", "Negotiation,JPY,5000000,2026-02-01,2026-03-01,");
         assert_eq!(deals_from_rows(&read(&bad).unwrap()).unwrap_err().row, 3);
     }
+
+    /// A Salesforce opportunity export names stages as its default picklist does ("Closed
+    /// Won", "Proposal/Price Quote", "Needs Analysis"…); each reads as the stage it means,
+    /// and a stage nobody knows is refused with its name.
+    #[test]
+    fn salesforce_stage_names_read_as_stages() {
+        use revops::acquisition::Stage;
+        for (text, stage) in [
+            ("Prospecting", Stage::Prospecting),
+            ("Qualification", Stage::Qualification),
+            ("Needs Analysis", Stage::Discovery),
+            ("Value Proposition", Stage::Discovery),
+            ("Id. Decision Makers", Stage::Discovery),
+            ("Perception Analysis", Stage::Discovery),
+            ("Proposal/Price Quote", Stage::Proposal),
+            ("Negotiation/Review", Stage::Negotiation),
+            ("Closed Won", Stage::ClosedWon),
+            ("closed_lost", Stage::ClosedLost),
+            ("ClosedWon", Stage::ClosedWon),
+        ] {
+            assert_eq!(text.parse::<Stage>().unwrap(), stage, "{text}");
+        }
+        assert!("Closed Maybe".parse::<Stage>().is_err());
+        let export = CSV.replace(",ClosedWon,", ",Closed Won,").replace(",ClosedLost,", ",Closed Lost,");
+        let deals = deals_from_rows(&read(&export).unwrap()).unwrap();
+        assert_eq!((deals[0].stage, deals[1].stage), (Stage::ClosedWon, Stage::ClosedLost));
+    }
 }

@@ -7,6 +7,10 @@ use crate::stats::StatsError;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AcquisitionError {
+    /// A stage name that is neither a [`Stage`](super::Stage) nor one of Salesforce's default
+    /// stages.
+    #[error("unknown opportunity stage {0:?}")]
+    UnknownStage(String),
     /// Too little closed history to fit a win model.
     #[error("need at least {min_won} won and {min_lost} lost deals to fit; have {won} won and {lost} lost")]
     InsufficientHistory {

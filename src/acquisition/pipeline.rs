@@ -9,8 +9,24 @@ use super::AcquisitionError;
 use crate::money::{checked_sum, Currency, Money, MoneyError, Percent};
 
 /// Where an opportunity stands.
+///
+/// Parsed from text ([`FromStr`](std::str::FromStr), and serde from the same strings) by its
+/// name with case, spaces, `_`, `-`, `.` and `/` ignored (`"ClosedWon"`, `"closed_won"`,
+/// `"Closed Won"`), and from Salesforce's default opportunity stages: `"Needs Analysis"`,
+/// `"Value Proposition"`, `"Id. Decision Makers"` and `"Perception Analysis"` are
+/// [`Stage::Discovery`], `"Proposal/Price Quote"` is [`Stage::Proposal`] and
+/// `"Negotiation/Review"` is [`Stage::Negotiation`]. A CRM with stages of its own maps them
+/// before import. It serialises as its name (`"ClosedWon"`).
+///
+/// ```
+/// use revops::acquisition::Stage;
+/// assert_eq!("Closed Won".parse::<Stage>()?, Stage::ClosedWon);
+/// assert_eq!("Proposal/Price Quote".parse::<Stage>()?, Stage::Proposal);
+/// assert!("Closed Maybe".parse::<Stage>().is_err());
+/// # Ok::<(), revops::acquisition::AcquisitionError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Stage {
     /// Early.
     Prospecting,
@@ -26,6 +42,35 @@ pub enum Stage {
     ClosedWon,
     /// Lost.
     ClosedLost,
+}
+
+impl std::str::FromStr for Stage {
+    type Err = AcquisitionError;
+
+    fn from_str(text: &str) -> Result<Stage, AcquisitionError> {
+        let key: String =
+            text.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '/')).flat_map(char::to_lowercase).collect();
+        Ok(match key.as_str() {
+            "prospecting" => Stage::Prospecting,
+            "qualification" => Stage::Qualification,
+            "discovery" | "needsanalysis" | "valueproposition" | "iddecisionmakers" | "perceptionanalysis" => {
+                Stage::Discovery
+            }
+            "proposal" | "proposalpricequote" => Stage::Proposal,
+            "negotiation" | "negotiationreview" => Stage::Negotiation,
+            "closedwon" => Stage::ClosedWon,
+            "closedlost" => Stage::ClosedLost,
+            _ => return Err(AcquisitionError::UnknownStage(text.to_string())),
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Stage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Stage, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl Stage {
