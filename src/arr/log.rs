@@ -108,6 +108,30 @@ impl ArrBook {
     /// Every customer's movements in the months `from` to `to` (inclusive), customer by
     /// customer in the order of their ids: see [`ArrBook::customer_movements`].
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, MovementKind, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(1, 5), usd("100"), Interval::Month),
+    ///     Ev::change("e2", "a", "s", d(2, 1), usd("150"), Interval::Month),
+    ///     Ev::start("e3", "b", "s", d(2, 3), usd("50"), Interval::Month),
+    /// ];
+    /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &InMemoryFxRates::new())?;
+    /// let log = book.movement_log(feb, feb)?;
+    /// // February's bridge line by line: a's expansion and b's new ARR, each with its event
+    /// assert_eq!(log.len(), 2);
+    /// assert!(log.iter().any(|r| r.customer == "a" && r.kind == MovementKind::Expansion && r.amount == usd("600") && r.events == ["e2"]));
+    /// assert!(log.iter().any(|r| r.customer == "b" && r.kind == MovementKind::New && r.amount == usd("600")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ArrError::MonthOutsideBook`] or [`ArrError::ReversedRange`].

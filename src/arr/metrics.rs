@@ -183,6 +183,27 @@ impl ArrBook {
 
     /// Average MRR per active account at the end of `month` (ARR ÷ 12 ÷ accounts, exact).
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(1, 5), usd("100"), Interval::Month),
+    ///     Ev::start("e2", "b", "s", d(1, 9), usd("1200"), Interval::Year),
+    ///     Ev::start("e3", "c", "s", d(1, 12), usd("500"), Interval::Month),
+    /// ];
+    /// let jan = Month::new(2026, 1)?;
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=jan, &InMemoryFxRates::new())?;
+    /// assert_eq!(book.mrr_at(jan)?, usd("700")); // 100 + 1,200 / 12 + 500
+    /// assert_eq!(book.arpa(jan)?.round(), usd("233.33")); // 700 ÷ 3 accounts, kept exact until rounded
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ArrError::MonthOutsideBook`]; [`ArrError::Undefined`] with no active account.

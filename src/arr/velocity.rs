@@ -46,6 +46,30 @@ pub struct Velocity {
 impl ArrBook {
     /// Velocity over the `window` months ending with `at`.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// // a new $1,000-a-month customer on the 10th of February and of March
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(1, 10), usd("1000"), Interval::Month),
+    ///     Ev::start("e2", "b", "s", d(2, 10), usd("1000"), Interval::Month),
+    ///     Ev::start("e3", "c", "s", d(3, 10), usd("1000"), Interval::Month),
+    /// ];
+    /// let (jan, mar) = (Month::new(2026, 1)?, Month::new(2026, 3)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=mar, &InMemoryFxRates::new())?;
+    /// // February and March added $24,000 of ARR over their 59 days
+    /// let v = book.velocity(mar, 2)?;
+    /// assert_eq!(v.per_day, usd("406.78"));
+    /// assert!(book.velocity(mar, 0).is_err()); // an empty window is an error, not one month
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ArrError::MonthOutsideBook`]; [`ArrError::EmptyWindow`] for a window of 0;
