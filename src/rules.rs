@@ -19,6 +19,15 @@ impl Comparison {
     /// Whether `value` passes against `threshold` (never for NaN). Works for any ordered value:
     /// `f64` signals here, exact [`Percent`](crate::money::Percent) and `Decimal` thresholds in
     /// quote approvals.
+    ///
+    /// ```
+    /// use revops::rules::Comparison;
+    /// assert!(Comparison::AtLeast.holds(0.42, 0.42));
+    /// assert!(!Comparison::Above.holds(0.42, 0.42));
+    /// assert!(!Comparison::Below.holds(f64::NAN, 1.0)); // NaN never passes
+    /// assert!(Comparison::AtMost.holds("7.5%".parse::<revops::Percent>()?, "10%".parse()?));
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     #[inline]
     pub fn holds<T: PartialOrd>(self, value: T, threshold: T) -> bool {
         match self {

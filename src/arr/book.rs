@@ -549,6 +549,31 @@ impl ArrBook {
     /// booking does (`round(native × rate)` at the book's scale), so with rates that never
     /// move, the revalued bridge is the booked one and its FX line is exactly zero.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::{InMemoryFxRates, RateLookup};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 60 });
+    /// rates.insert(Currency::EUR, Currency::USD, d(1, 1), Decimal::new(120, 2))?; // 1.20
+    /// rates.insert(Currency::EUR, Currency::USD, d(2, 15), Decimal::new(110, 2))?; // 1.10
+    /// let eur = Money::parse("100", Currency::EUR)?; // a month: EUR 1,200 a year
+    /// let events = [Ev::start("e1", "berlin", "main", d(1, 5), eur, Interval::Month)];
+    /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &rates)?;
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// // booked at the start's rate, February did not move; at month-end rates the euro's fall is FX
+    /// assert_eq!(book.bridge(feb, feb)?.closing, usd("1440"));
+    /// let revalued = book.bridge_revalued(feb, feb, &rates)?;
+    /// assert_eq!((revalued.opening, revalued.fx, revalued.closing), (usd("1440"), usd("-120"), usd("1320")));
+    /// assert!(revalued.ties());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// The errors of [`ArrBook::bridge`]; [`ArrError::Fx`] or [`ArrError::RateForOtherPair`]

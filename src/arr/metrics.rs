@@ -88,6 +88,28 @@ impl ArrBridge {
 
     /// The SaaS quick ratio.
     ///
+    /// ```
+    /// use revops::arr::QuickRatioPolicy;
+    /// # use chrono::NaiveDate;
+    /// # use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// # use revops::calendar::Month;
+    /// # use revops::money::InMemoryFxRates;
+    /// # use revops::{Currency, Money};
+    /// # let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// # let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(1, 5), usd("100"), Interval::Month),
+    ///     Ev::start("e2", "b", "s", d(1, 6), usd("100"), Interval::Month),
+    ///     Ev::start("e3", "c", "s", d(2, 3), usd("300"), Interval::Month), // new: 3,600
+    ///     Ev::cancel("e4", "b", "s", d(2, 9), None),                        // churn: 1,200
+    /// ];
+    /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &InMemoryFxRates::new())?;
+    /// let quick = book.bridge(feb, feb)?.quick_ratio(QuickRatioPolicy::default())?;
+    /// assert_eq!(quick, 3.into()); // (new + expansion + reactivation) ÷ (churn + contraction)
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ArrError::Undefined`] without churn or contraction; a money overflow when the movements

@@ -227,6 +227,20 @@ impl CoOwnership {
     }
 
     /// Every rule with at least `min_support` and `min_confidence`, strongest lift first.
+    ///
+    /// ```
+    /// use revops::expansion::{Account, CoOwnership, ProductSet};
+    /// use revops::{Currency, Money};
+    /// let acct = |id: &str, owned: &[usize]| Account::new(id, "ent", Money::zero(Currency::USD), ProductSet::of(owned).unwrap());
+    /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1]), acct("c", &[0]), acct("d", &[2])];
+    /// let co = CoOwnership::learn(&base, 3)?;
+    /// // rules seen in at least half the base and right at least 60% of the time, strongest lift first
+    /// let strong = co.rules(0.5, 0.6);
+    /// assert_eq!(strong.len(), 2); // 0 → 1 (confidence 2/3) and 1 → 0 (every owner of 1 owns 0)
+    /// assert!(strong.iter().any(|r| (r.antecedent, r.consequent, r.confidence) == (1, 0, 1.0)));
+    /// assert!(strong.iter().all(|r| r.support >= 0.5 && r.confidence >= 0.6));
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn rules(&self, min_support: f64, min_confidence: f64) -> Vec<AssociationRule> {
         let mut out: Vec<AssociationRule> = (0..self.products)
             .flat_map(|i| (0..self.products).filter(move |&j| j != i).map(move |j| (i, j)))
