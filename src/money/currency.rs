@@ -267,6 +267,13 @@ impl Currency {
 
     /// Look a currency up by its ISO numeric code.
     ///
+    /// ```
+    /// use revops::Currency;
+    /// assert_eq!(Currency::from_numeric(978)?, Currency::EUR);
+    /// assert!(Currency::from_numeric(999).is_err());
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::UnknownNumericCode`].
     pub fn from_numeric(numeric: u16) -> Result<Currency, MoneyError> {

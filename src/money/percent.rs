@@ -143,6 +143,14 @@ impl Percent {
 
     /// [`Percent::check_range`] over `[0%, 100%]`: discounts, probabilities, shares.
     ///
+    /// ```
+    /// use revops::Percent;
+    /// let discount: Percent = "15%".parse()?;
+    /// assert_eq!(discount.check_unit("discount")?, discount);
+    /// assert!("120%".parse::<Percent>()?.check_unit("discount").is_err()); // names "discount"
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::PercentOutOfRange`] naming `what`.
     pub fn check_unit(self, what: &str) -> Result<Percent, MoneyError> {
@@ -156,6 +164,13 @@ impl Percent {
 
     /// A percent from an `f64` fraction coming out of a statistical model: NaN and ±∞ are
     /// errors (never a silent 0%).
+    ///
+    /// ```
+    /// use revops::Percent;
+    /// assert_eq!(Percent::try_from_f64_fraction("win probability", 0.25)?.to_string(), "25%");
+    /// assert!(Percent::try_from_f64_fraction("win probability", f64::NAN).is_err()); // never a silent 0%
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     ///
     /// # Errors
     /// [`MoneyError::NotFinite`] for NaN or ±∞.

@@ -70,6 +70,15 @@ impl Ratio {
 
     /// The exact ratio of two decimals, `num / den`.
     ///
+    /// ```
+    /// use revops::money::Ratio;
+    /// use rust_decimal::Decimal;
+    /// let r = Ratio::of_decimals(Decimal::new(15, 1), Decimal::new(45, 1))?; // 1.5 / 4.5
+    /// assert_eq!((r.num(), r.den()), (1, 3)); // exact and reduced
+    /// assert!(Ratio::of_decimals(Decimal::ONE, Decimal::ZERO).is_err());
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// A zero denominator, or scales that do not fit `i128`.
     pub fn of_decimals(num: Decimal, den: Decimal) -> Result<Ratio, MoneyError> {
@@ -84,6 +93,15 @@ impl Ratio {
     }
 
     /// A decimal as a ratio (exact).
+    ///
+    /// ```
+    /// use revops::money::Ratio;
+    /// use rust_decimal::Decimal;
+    /// let r = Ratio::from_decimal(Decimal::new(125, 3))?; // 0.125
+    /// assert_eq!((r.num(), r.den()), (1, 8));
+    /// assert_eq!(r.to_decimal(2)?, Decimal::new(12, 2)); // a view rounded half to even: 0.12
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
     ///
     /// # Errors
     /// Never in practice (every `Decimal` fits); as [`Ratio::of_decimals`].
