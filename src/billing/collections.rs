@@ -32,6 +32,14 @@ impl AgingBucket {
     ];
 
     /// The bucket for a number of days past due (zero or less is current).
+    ///
+    /// ```
+    /// use revops::billing::AgingBucket;
+    /// assert_eq!(AgingBucket::for_days_past_due(-3), AgingBucket::Current); // not due yet
+    /// assert_eq!(AgingBucket::for_days_past_due(30), AgingBucket::Days1To30);
+    /// assert_eq!(AgingBucket::for_days_past_due(31), AgingBucket::Days31To60);
+    /// assert_eq!(AgingBucket::for_days_past_due(91), AgingBucket::Over90);
+    /// ```
     #[inline]
     pub fn for_days_past_due(days: i64) -> AgingBucket {
         match days {

@@ -87,6 +87,20 @@ impl Anniversaries {
 
     /// The `n`-th anniversary (0 is the anchor).
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{AnchorPolicy, Anniversaries};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// // billed on the 30th of April: the day-of-month rule keeps the 30th where the month has one
+    /// let monthly = Anniversaries::new(d(2026, 4, 30), 1)?;
+    /// assert_eq!(monthly.nth_date(1)?, d(2026, 5, 30));
+    /// assert_eq!(monthly.nth_date(10)?, d(2027, 2, 28)); // February has no 30th
+    /// // the month-end rule follows month ends instead
+    /// let month_ends = Anniversaries::new(d(2026, 4, 30), 1)?.with_policy(AnchorPolicy::EndOfMonth);
+    /// assert_eq!(month_ends.nth_date(1)?, d(2026, 5, 31));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`CalendarError::OutOfRange`] for a date beyond chrono's range.
     pub fn nth_date(&self, n: u32) -> Result<NaiveDate, CalendarError> {

@@ -60,6 +60,18 @@ impl FiscalCalendar {
     }
 
     /// Choose how years are named.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::{FiscalCalendar, FiscalYearLabel};
+    /// let day = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    /// // a fiscal year from February: 15 March 2026 is in the year that ends in January 2027
+    /// let ending = FiscalCalendar::new(2)?;
+    /// assert_eq!(ending.year_of(day).to_string(), "FY2027");
+    /// let starting = FiscalCalendar::new(2)?.with_label(FiscalYearLabel::StartingYear);
+    /// assert_eq!(starting.year_of(day).to_string(), "FY2026");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_label(mut self, label: FiscalYearLabel) -> Self {
         self.label = label;
         self

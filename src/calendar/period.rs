@@ -46,6 +46,17 @@ impl Period {
 
     /// From a first and a last day, both included.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::Period;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// // "1 January to 31 March" as people say it: the half-open [1 Jan, 1 Apr)
+    /// let q1 = Period::inclusive(d(1, 1), d(3, 31))?;
+    /// assert_eq!((q1.end(), q1.days()), (d(4, 1), 90));
+    /// assert!(Period::inclusive(d(3, 31), d(1, 1)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`CalendarError::ReversedRange`] when `last` is before `first`;
     /// [`CalendarError::OutOfRange`] when `last` is chrono's last day.

@@ -504,6 +504,13 @@ impl EtsSpec {
     /// a season needs at least two full cycles, and additive errors with a multiplicative season
     /// are excluded as numerically unstable (as in R's `forecast::ets`).
     ///
+    /// ```
+    /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
+    /// let mult = EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::None, season: SeasonType::None, period: 1 };
+    /// assert!(mult.admissible(&[10.0, 12.0, 11.0]).is_ok());
+    /// assert!(mult.admissible(&[10.0, 0.0, 11.0]).is_err()); // multiplicative errors need positive data
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ForecastError::Limit`] for a seasonal period above
@@ -791,6 +798,17 @@ impl AutoEts {
     }
 
     /// Only these trend types.
+    ///
+    /// ```
+    /// use revops::forecast::{AutoEts, ErrorType, TrendType};
+    /// // only additive errors and no damping, as some finance teams prefer
+    /// let y: Vec<f64> = (0..36).map(|t| 100.0 + 3.0 * t as f64 + (t as f64).sin()).collect();
+    /// let search = AutoEts::new(1).errors(&[ErrorType::Additive]).trends(&[TrendType::None, TrendType::Additive]);
+    /// let fit = search.fit(&y)?;
+    /// assert!(fit.candidates().iter().all(|c| c.spec.error == ErrorType::Additive && c.spec.trend != TrendType::Damped));
+    /// assert_eq!(fit.best().spec().trend, TrendType::Additive);
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
     pub fn trends(mut self, trends: &[TrendType]) -> AutoEts {
         self.trends = trends.to_vec();
         self
