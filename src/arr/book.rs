@@ -379,6 +379,21 @@ impl ArrBook {
     }
 
     /// True when the book holds the event `id` (built with it, or applied).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    /// let start = Ev::start("evt_1", "acme", "main", day, Money::parse("100", Currency::USD)?, Interval::Month);
+    /// let jan = Month::new(2026, 1)?;
+    /// let book = ArrBook::build(&[start], ArrPolicy::default(), Currency::USD, jan..=jan, &InMemoryFxRates::new())?;
+    /// // a webhook consumer can ask before it does any work of its own
+    /// assert!(book.contains_event("evt_1") && !book.contains_event("evt_2"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains_event(&self, id: &str) -> bool {
         self.events.get(id, |s| self.subs[s].find(id).is_some()).is_some()
     }
@@ -490,6 +505,27 @@ impl ArrBook {
     }
 
     /// Ids of customers with ARR at the end of `month`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = Money::parse("100", Currency::USD)?;
+    /// let events = [
+    ///     Ev::start("e1", "acme", "main", d(1, 5), usd, Interval::Month),
+    ///     Ev::start("e2", "beta", "main", d(1, 6), usd, Interval::Month),
+    ///     Ev::cancel("e3", "beta", "main", d(2, 10), None),
+    /// ];
+    /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=feb, &InMemoryFxRates::new())?;
+    /// let mut active: Vec<&str> = book.active_customer_ids(feb)?.collect();
+    /// active.sort();
+    /// assert_eq!(active, ["acme"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

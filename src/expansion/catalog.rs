@@ -131,6 +131,17 @@ impl Account {
     }
 
     /// Seats paid and used, and the ARR of one more seat.
+    ///
+    /// ```
+    /// use revops::expansion::{Account, ProductSet};
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let acme = Account::new("acme", "ent", usd("120000"), ProductSet::of(&[0])?)
+    ///     .with_seats(100, 95, usd("1200")) // paid, used, the ARR of one more seat
+    ///     .with_usage(8_500.0, 1); // usage this period, current tier
+    /// assert_eq!(acme.seat_utilisation(), 0.95);
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn with_seats(mut self, paid: u32, used: u32, seat_arr: Money) -> Account {
         (self.seats_paid, self.seats_used, self.seat_arr) = (paid, used, seat_arr);
         self

@@ -66,6 +66,15 @@ impl Money {
 
     /// Like [`Money::from_minor_units`], for totals beyond `i64`.
     ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// // a ledger total in cents past i64: 10^20 cents
+    /// let total = Money::from_minor_units_i128(100_000_000_000_000_000_000, Currency::USD)?;
+    /// assert_eq!(total.to_string(), "USD 1,000,000,000,000,000,000.00");
+    /// assert!(Money::from_minor_units_i128(i128::MAX, Currency::USD).is_err()); // past Decimal's 96 bits
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`MoneyError::Overflow`] beyond `Decimal`'s 96-bit mantissa.
     pub fn from_minor_units_i128(minor: i128, currency: Currency) -> Result<Money, MoneyError> {

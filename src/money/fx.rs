@@ -51,6 +51,15 @@ impl FxRate {
     }
 
     /// The identity quote `currency → currency` at 1.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::money::FxRate;
+    /// use revops::Currency;
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let same = FxRate::identity(Currency::USD, day);
+    /// assert_eq!(same.rate(), rust_decimal::Decimal::ONE);
+    /// ```
     pub fn identity(currency: Currency, as_of: NaiveDate) -> FxRate {
         FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of }
     }
