@@ -95,6 +95,19 @@ impl SubscriptionEvent {
     }
 
     /// The same event, transacted on `day`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{Interval, SubscriptionEvent};
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// // a change effective on 1 March, agreed (and priced for FX) on 20 February
+    /// let e = SubscriptionEvent::change("e9", "acme", "main", d(3, 1), Money::parse("150", Currency::EUR)?, Interval::Month)
+    ///     .recorded_on(d(2, 20))
+    ///     .at(42);
+    /// assert_eq!((e.date, e.recorded_on, e.sequence), (d(3, 1), Some(d(2, 20)), 42));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn recorded_on(mut self, day: NaiveDate) -> SubscriptionEvent {
         self.recorded_on = Some(day);
         self

@@ -256,6 +256,23 @@ impl ArLedger {
     }
 
     /// The record of a payment id, reversed or not.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ApplicationRule, ArLedger, Payment, Receivable};
+    /// use revops::{Currency, Money};
+    /// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", d, d, usd("100"))?)?;
+    /// ar.apply_payment(&Payment::new("py_1", "acme", d, usd("100"))?, &ApplicationRule::OldestFirst)?;
+    /// ar.reverse_payment("py_1")?;
+    /// // a reversed payment stays on record, so a late redelivery of it cannot apply it again
+    /// let record = ar.payment("py_1").unwrap();
+    /// assert!(record.is_reversed());
+    /// assert!(ar.payment("py_2").is_none());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
     pub fn payment(&self, id: &str) -> Option<&PaymentRecord> {
         self.payments.get(id)
     }

@@ -124,6 +124,19 @@ impl Receivable {
 
     /// The same receivable with `credited` already credited by credit notes (for imports).
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::Receivable;
+    /// use revops::{Currency, Money};
+    /// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// // importing an invoice of $1,000 already credited $200 and paid $300
+    /// let r = Receivable::new("INV-7", "acme", d, d, usd("1000"))?.with_credited(usd("200"))?.with_paid(usd("300"), Some(d))?;
+    /// assert_eq!(r.open(), usd("500"));
+    /// assert!(Receivable::new("INV-8", "acme", d, d, usd("1000"))?.with_credited(usd("-1")).is_err());
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`Receivable::with_paid`].
     pub fn with_credited(self, credited: Money) -> Result<Receivable, BillingError> {

@@ -254,6 +254,17 @@ impl CoOwnership {
     }
 
     /// Share of `segment` owning product `j` (0 for an unknown segment).
+    ///
+    /// ```
+    /// use revops::expansion::{Account, CoOwnership, ProductSet};
+    /// use revops::{Currency, Money};
+    /// let acct = |id: &str, seg: &str, owned: &[usize]| Account::new(id, seg, Money::zero(Currency::USD), ProductSet::of(owned).unwrap());
+    /// let base = [acct("a", "ent", &[0, 1]), acct("b", "ent", &[0]), acct("c", "smb", &[1])];
+    /// let co = CoOwnership::learn(&base, 2)?;
+    /// assert_eq!(co.segment_share("ent", 1), 0.5);
+    /// assert_eq!(co.segment_share("mid-market", 1), 0.0); // a segment never seen
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     pub fn segment_share(&self, segment: &str, j: usize) -> f64 {
         match self.segments.get(segment) {
             Some((n, owners)) if *n > 0 && j < owners.len() => owners[j] as f64 / *n as f64,

@@ -60,6 +60,12 @@ impl Proposal {
 }
 
 /// The label of a waterfall step, for rendering.
+///
+/// ```
+/// use revops::pricing::{step_label, StepKind};
+/// assert_eq!(step_label(StepKind::Schedule), "volume discount");
+/// assert_eq!(step_label(StepKind::Partner), "partner discount");
+/// ```
 pub fn step_label(k: StepKind) -> &'static str {
     match k {
         StepKind::Schedule => "volume discount",

@@ -252,6 +252,18 @@ impl LogisticModel {
     }
 
     /// Probabilities for many rows (row-major) into `out`.
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(0.0, vec![1.0, -1.0])?;
+    /// let rows = [0.0, 0.0, 2.0, 2.0, 3.0, 1.0]; // three rows of two features, row-major
+    /// let mut out = Vec::new(); // reused between batches: no allocation once it is large enough
+    /// model.probabilities_into(&rows, &mut out);
+    /// assert_eq!(out.len(), 3);
+    /// assert_eq!((out[0], out[1]), (0.5, 0.5));
+    /// assert!((out[2] - 1.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-15);
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
     pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
         let p = self.coefficients.len().max(1);
         out.clear();
