@@ -234,6 +234,31 @@ impl ArrBook {
     /// The growth-risk signals at the end of `at`, over the window of `t.window` months ending
     /// with it (and the window before, for the contraction share, when the book has it).
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, GrowthSignal, Interval, SignalThresholds, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// // $10,000 a month in January, then one $100-a-month customer in each of February and March
+    /// let events = [
+    ///     Ev::start("e1", "a", "s", d(1, 5), usd("10000"), Interval::Month),
+    ///     Ev::start("e2", "b", "s", d(2, 5), usd("100"), Interval::Month),
+    ///     Ev::start("e3", "c", "s", d(3, 5), usd("100"), Interval::Month),
+    /// ];
+    /// let (jan, mar) = (Month::new(2026, 1)?, Month::new(2026, 3)?);
+    /// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=mar, &InMemoryFxRates::new())?;
+    /// // 2% growth over February and March against a 5% floor
+    /// let t = SignalThresholds { min_growth: Decimal::new(5, 2), window: 2 };
+    /// let signals = book.growth_signals(mar, t, None)?;
+    /// assert!(matches!(signals[0], GrowthSignal::GrowthBelowThreshold { actual, .. } if actual == Decimal::new(2, 2)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ArrError::MonthOutsideBook`]; [`ArrError::EmptyWindow`] for a window of 0;
