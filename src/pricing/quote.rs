@@ -446,12 +446,34 @@ impl ApprovalPolicy {
     }
 
     /// Add rules.
+    ///
+    /// ```
+    /// use revops::pricing::{ApprovalLevel, ApprovalPolicy, ApprovalRule, GuardAction, QuoteCondition};
+    /// use revops::rules::Comparison;
+    /// let rule = |name: &str, above: &str, level| ApprovalRule {
+    ///     name: name.into(),
+    ///     when: vec![QuoteCondition::Discount(Comparison::Above, above.parse().unwrap())],
+    ///     level,
+    /// };
+    /// let policy = ApprovalPolicy::new("42%".parse()?, GuardAction::Refuse)?
+    ///     .with_rules([rule("over 10%", "10%", ApprovalLevel::Manager), rule("over 25%", "25%", ApprovalLevel::Cfo)]);
+    /// assert_eq!(policy.rules().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_rules(mut self, rules: impl IntoIterator<Item = ApprovalRule>) -> ApprovalPolicy {
         self.rules.extend(rules);
         self
     }
 
     /// Change what the guard does below the floor.
+    ///
+    /// ```
+    /// use revops::pricing::{ApprovalLevel, ApprovalPolicy, GuardAction};
+    /// // below the 42% margin floor, escalate to the CFO instead of refusing the quote
+    /// let policy = ApprovalPolicy::new("42%".parse()?, GuardAction::Refuse)?.with_below_floor(GuardAction::Escalate(ApprovalLevel::Cfo));
+    /// assert_eq!(policy.below_floor(), GuardAction::Escalate(ApprovalLevel::Cfo));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_below_floor(mut self, action: GuardAction) -> ApprovalPolicy {
         self.below_floor = action;
         self
