@@ -208,6 +208,21 @@ impl CreditNote {
 
     /// Total credited on `invoice` by `notes`.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{CreditAmount, CreditNote, CreditRequest, Invoice, InvoiceLine, TaxTreatment};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let line = InvoiceLine::new("plan".into(), Decimal::ONE, usd("99"), None, TaxTreatment::NONE, usd("99"), usd("0"))?;
+    /// let inv = Invoice::new("INV-1".into(), "cus".into(), "K-1".into(), Currency::USD, day, day, vec![line])?;
+    /// let first = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("10")) }])?;
+    /// let second = CreditNote::issue(&inv, &[first.clone()], "CN-2", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("5")) }])?;
+    /// assert_eq!(CreditNote::total_for(&inv, &[first, second])?, usd("15"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// A note in another currency, or a sum beyond `Decimal`'s range.
     pub fn total_for(invoice: &Invoice, notes: &[CreditNote]) -> Result<Money, BillingError> {

@@ -96,6 +96,20 @@ impl Receivable {
     }
 
     /// A receivable for a new invoice (valid, since the invoice is).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{Invoice, InvoiceLine, Receivable, TaxTreatment};
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let line = InvoiceLine::new("plan".into(), Decimal::ONE, usd("99"), None, TaxTreatment::NONE, usd("99"), usd("0"))?;
+    /// let inv = Invoice::new("INV-1".into(), "cus".into(), "K-1".into(), Currency::USD, day, day, vec![line])?;
+    /// let r = Receivable::from_invoice(&inv);
+    /// assert_eq!((r.open(), r.total()), (usd("99"), usd("99"))); // nothing paid or credited yet
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_invoice(invoice: &Invoice) -> Receivable {
         let zero = Money::zero(invoice.currency());
         Receivable {
