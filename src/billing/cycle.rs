@@ -36,6 +36,22 @@ pub struct CycleTime {
 
 impl QuoteToCash {
     /// Take signature and activation dates from a contract's lifecycle.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{ContractLifecycle, ContractState, QuoteToCash};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let lifecycle = ContractLifecycle::from_history(vec![
+    ///     (ContractState::Draft, d(1, 2)),
+    ///     (ContractState::Signed, d(1, 20)),
+    ///     (ContractState::Active, d(2, 1)),
+    /// ])?;
+    /// let mut q2c = QuoteToCash::from_lifecycle(d(1, 5), &lifecycle);
+    /// (q2c.first_invoiced, q2c.first_paid) = (Some(d(2, 1)), Some(d(3, 3)));
+    /// let t = q2c.cycle_time()?;
+    /// assert_eq!((t.quote_to_sign, t.invoice_to_cash, t.total), (Some(15), Some(30), Some(57)));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
     pub fn from_lifecycle(quoted: NaiveDate, lifecycle: &ContractLifecycle) -> QuoteToCash {
         QuoteToCash {
             quoted,

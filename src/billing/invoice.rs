@@ -429,6 +429,25 @@ impl Invoice {
 
 impl InvoiceDraft {
     /// An invoice draft for one billing item of a contract.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{BillingItem, FlatTax, InvoiceDraft};
+    /// use revops::money::Ratio;
+    /// use revops::{Currency, Money, Period};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let item = BillingItem {
+    ///     service: Period::new(d(1, 1), d(2, 1))?,
+    ///     invoice_date: d(1, 1),
+    ///     due_date: d(1, 31),
+    ///     proration: Ratio::new(1, 1)?,
+    ///     amount: Money::parse("1000", Currency::USD)?,
+    /// };
+    /// let draft = InvoiceDraft::for_item("acme", "K-1", "Platform, January", &item);
+    /// let invoice = draft.finalize("INV-1", &FlatTax::NONE)?;
+    /// assert_eq!((invoice.total(), invoice.due_date()), (Money::parse("1000", Currency::USD)?, d(1, 31)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_item(customer: &str, contract_id: &str, description: &str, item: &BillingItem) -> InvoiceDraft {
         InvoiceDraft {
             customer: customer.to_string(),
