@@ -259,6 +259,25 @@ pub struct ChurnRule {
 impl ChurnRiskModel {
     /// The rules that fire for an account, in the order given.
     ///
+    /// ```
+    /// use revops::retention::{ChurnRiskSpec, ChurnRule};
+    /// use revops::rules::{Comparison, Condition};
+    /// use revops::stats::LogisticSpec;
+    /// let rows: Vec<f64> = (0..500).map(|i| (i % 10) as f64 / 10.0).collect();
+    /// let churned: Vec<bool> = (0..500).map(|i| (i % 10) < 3 + (i / 10) % 3).collect();
+    /// let spec = ChurnRiskSpec { features: vec!["utilisation".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    /// let model = spec.fit(&rows, &churned)?;
+    /// let rules = [
+    ///     ChurnRule { name: "low use".into(), when: Condition::new("utilisation", Comparison::Below, 0.3), playbook: "adoption call".into() },
+    ///     ChurnRule { name: "likely to churn".into(), when: Condition::new("probability", Comparison::AtLeast, 0.99), playbook: "exec sponsor".into() },
+    /// ];
+    /// let account = [0.1];
+    /// let fired = model.fired_rules(&account, &model.assess(&account)?, &rules)?;
+    /// assert_eq!(fired.len(), 1);
+    /// assert_eq!(fired[0].playbook, "adoption call");
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`RetentionError::FeatureCount`] unless there is one value per feature;
