@@ -314,6 +314,18 @@ impl WinModel {
     }
 
     /// Probabilities of many deals (row-major) into `out`.
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// let open_deals = [1.0, 4.0, 7.0]; // one feature a deal
+    /// let mut out = Vec::new(); // reused across batches
+    /// model.probabilities_into(&open_deals, &mut out);
+    /// assert_eq!(out, vec![model.probability(&[1.0]), model.probability(&[4.0]), model.probability(&[7.0])]);
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
     pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
         let p = self.features.len().max(1);
         out.clear();
