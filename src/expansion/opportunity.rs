@@ -186,8 +186,33 @@ impl ExpansionScorer {
 
     /// Every opportunity for one account, largest expected ARR first.
     ///
-    /// See the tests for a worked base; in short: cross-sell from [`CoOwnership::recommend`],
-    /// seats when utilisation passes the threshold, and the tier whose allowance fits the usage.
+    /// Cross-sell from [`CoOwnership::recommend`], seats when utilisation passes the threshold,
+    /// and the tier whose allowance fits the usage.
+    ///
+    /// ```
+    /// use revops::expansion::{Account, Catalog, CoOwnership, ExpansionScorer, OpportunityKind, Product, ProductSet, Propensity};
+    /// use revops::{Currency, Money};
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let catalog = Catalog {
+    ///     products: vec![
+    ///         Product { name: "Platform".into(), list_arr: usd("100000") },
+    ///         Product { name: "Analytics".into(), list_arr: usd("40000") },
+    ///     ],
+    ///     tiers: vec![],
+    /// };
+    /// let acct = |id: &str, owned: &[usize]| Account::new(id, "ent", usd("100000"), ProductSet::of(owned).unwrap());
+    /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1]), acct("c", &[0]), acct("d", &[0, 1])];
+    /// let affinity = CoOwnership::learn(&base, 2)?;
+    /// let scorer = ExpansionScorer::new(catalog, affinity, Propensity::Rules { rules: vec![], default: 0.25 });
+    /// // "c" owns the platform, at 95% of its 100 seats: Analytics to cross-sell, and more seats
+    /// let c = acct("c", &[0]).with_seats(100, 95, usd("1000"));
+    /// let opportunities = scorer.score(&c)?;
+    /// assert!(opportunities.iter().any(|o| o.kind == OpportunityKind::CrossSell { product: 1 }));
+    /// assert!(opportunities.iter().any(|o| matches!(o.kind, OpportunityKind::SeatUpsell { .. })));
+    /// // largest expected ARR first, each the potential × propensity
+    /// assert!(opportunities.windows(2).all(|w| w[0].expected_arr.amount() >= w[1].expected_arr.amount()));
+    /// # Ok::<(), revops::expansion::ExpansionError>(())
+    /// ```
     ///
     /// # Errors
     ///
