@@ -6,7 +6,7 @@ use crate::limits;
 
 /// Ordinary least squares `y = intercept + slope × x`. `None` with fewer than two points, a
 /// constant `x`, or a non-finite input.
-pub fn linear_fit(xs: &[f64], ys: &[f64]) -> Option<(f64, f64)> {
+pub(crate) fn linear_fit(xs: &[f64], ys: &[f64]) -> Option<(f64, f64)> {
     if xs.len() != ys.len() || xs.len() < 2 || xs.iter().chain(ys).any(|v| !v.is_finite()) {
         return None;
     }
