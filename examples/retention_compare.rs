@@ -57,10 +57,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (seconds, km) = timed(50, || KaplanMeier::fit(&all, 0.95));
     let km = km?;
     line("km_seconds", [seconds]);
-    line("km_times", km.steps.iter().map(|s| s.time));
-    line("km_survival", km.steps.iter().map(|s| s.survival));
-    line("km_lower", km.steps.iter().map(|s| s.lower));
-    line("km_upper", km.steps.iter().map(|s| s.upper));
+    line("km_times", km.steps().iter().map(|s| s.time));
+    line("km_survival", km.steps().iter().map(|s| s.survival));
+    line("km_lower", km.steps().iter().map(|s| s.lower));
+    line("km_upper", km.steps().iter().map(|s| s.upper));
     let (seconds, lr) = timed(50, || log_rank(&mir, &control));
     let lr = lr?;
     line("logrank_seconds", [seconds]);

@@ -147,8 +147,8 @@ fn kaplan_meier_reproduces_the_freireich_example() {
     }
     assert_eq!(km.median(), Some(23.0));
     // Greenwood standard error at t = 6: S·sqrt(3 / (21·18)) = 0.0764
-    assert!((km.steps[0].std_error - 0.0764).abs() < 0.0005);
-    assert!(km.steps.iter().all(|s| s.lower <= s.survival && s.survival <= s.upper));
+    assert!((km.steps()[0].std_error - 0.0764).abs() < 0.0005);
+    assert!(km.steps().iter().all(|s| s.lower <= s.survival && s.survival <= s.upper));
     assert_eq!(KaplanMeier::fit(&placebo(), 0.95).unwrap().median(), Some(8.0));
 }
 
@@ -674,4 +674,27 @@ fn gamma_gamma_fit_on_cdnow_matches_lifetimes() {
     {
         assert!((got - want).abs() < 1e-4 * want, "{name}: {got} vs lifetimes {want}");
     }
+}
+
+/// A Kaplan–Meier curve read from JSON is checked as a fitted one would be: times finite and
+/// increasing, survival in [0, 1] and never rising, bounds around it, events within those at
+/// risk. A curve that rises (a hand-edited file) used to load and report a "median" of nonsense.
+#[cfg(feature = "serde")]
+#[test]
+fn a_kaplan_meier_curve_from_json_must_be_one_a_fit_could_give() {
+    let s = |time, event| Subject { time, event };
+    let km = KaplanMeier::fit(&[s(1.0, true), s(2.0, false), s(3.0, true), s(4.0, true)], 0.95).unwrap();
+    let json = serde_json::to_value(&km).unwrap();
+    assert_eq!(serde_json::from_value::<KaplanMeier>(json.clone()).unwrap(), km);
+    let broken = |path: &str, value: serde_json::Value| {
+        let mut bad = json.clone();
+        *bad.pointer_mut(path).unwrap() = value;
+        serde_json::from_value::<KaplanMeier>(bad)
+    };
+    assert!(broken("/steps/1/survival", serde_json::json!(0.9)).is_err(), "survival rising");
+    assert!(broken("/steps/1/time", serde_json::json!(0.5)).is_err(), "times backwards");
+    assert!(broken("/steps/0/survival", serde_json::json!(1.5)).is_err(), "survival above 1");
+    assert!(broken("/steps/0/lower", serde_json::json!(0.99)).is_err(), "lower bound above survival");
+    assert!(broken("/steps/0/events", serde_json::json!(9)).is_err(), "more events than at risk");
+    assert!(broken("/subjects", serde_json::json!(1)).is_err(), "fewer subjects than at risk");
 }

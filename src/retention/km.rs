@@ -37,14 +37,24 @@ pub struct KmStep {
 }
 
 /// A Kaplan–Meier survival curve.
+///
+/// Its parts are read through [`KaplanMeier::steps`] and [`KaplanMeier::subjects`]; one read
+/// from JSON is checked as a fitted curve would be (times finite and increasing, survival in
+/// [0, 1] and never rising, bounds around it, events within those at risk, at risk within the
+/// subjects), so a hand-edited file cannot report a median of nonsense.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "KaplanMeierRepr"))]
 pub struct KaplanMeier {
     /// One step per distinct event time.
-    pub steps: Vec<KmStep>,
+    steps: Vec<KmStep>,
     /// Subjects.
-    pub subjects: usize,
+    subjects: usize,
 }
+
+deserialize_via!(KaplanMeier, KaplanMeierRepr { steps: Vec<KmStep>, subjects: usize }, RetentionError, |r| {
+    KaplanMeier { steps: r.steps, subjects: r.subjects }.checked()
+});
 
 fn validate(subjects: &[Subject]) -> Result<(), RetentionError> {
     if subjects.is_empty() {
@@ -121,6 +131,46 @@ impl KaplanMeier {
             at_risk -= removed;
         }
         Ok(KaplanMeier { steps, subjects: subjects.len() })
+    }
+
+    /// One step per distinct event time, in time order.
+    pub fn steps(&self) -> &[KmStep] {
+        &self.steps
+    }
+
+    /// Subjects the curve was fitted to.
+    pub fn subjects(&self) -> usize {
+        self.subjects
+    }
+
+    /// The invariants every fitted curve has, for values that come from outside (JSON).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
+    fn checked(self) -> Result<KaplanMeier, RetentionError> {
+        let bad = |reason: &'static str| Err(RetentionError::InvalidModel { model: "Kaplan–Meier", reason });
+        let mut previous: Option<&KmStep> = None;
+        for s in &self.steps {
+            let finite = [s.time, s.survival, s.std_error, s.lower, s.upper].iter().all(|v| v.is_finite());
+            if !finite || s.time < 0.0 {
+                return bad("a step with a negative or non-finite value");
+            }
+            let inside = (0.0..=1.0).contains(&s.survival) && s.lower <= s.survival && s.survival <= s.upper;
+            if !inside {
+                return bad("survival outside [0, 1] or outside its bounds");
+            }
+            if s.lower < 0.0 || s.upper > 1.0 || s.std_error < 0.0 {
+                return bad("bounds outside [0, 1] or a negative standard error");
+            }
+            if s.events == 0 || s.events > s.at_risk || s.at_risk > self.subjects as u64 {
+                return bad("events outside 1 to those at risk, or more at risk than subjects");
+            }
+            if let Some(p) = previous {
+                if s.time <= p.time || s.survival > p.survival || s.at_risk > p.at_risk.saturating_sub(p.events) {
+                    return bad("steps out of time order, or survival or those at risk rising");
+                }
+            }
+            previous = Some(s);
+        }
+        Ok(self)
     }
 
     /// Survival at time `t` (a step function, right-continuous).
