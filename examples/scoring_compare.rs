@@ -9,31 +9,10 @@
 #[path = "common/compare_io.rs"]
 mod compare_io;
 use compare_io::{line, timed};
+#[path = "common/splitmix.rs"]
+mod splitmix;
 use revops::stats::{standardisation, IsotonicCalibrator, LogisticSpec, PlattCalibrator};
-
-/// splitmix64's output at `k` as a uniform in [0, 1).
-fn splitmix_unit(k: u64) -> f64 {
-    let mut z = (k + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 * 2f64.powi(-53)
-}
-
-/// `n × p` uniform(−1, 1) features; labels drawn from σ(Σ sin(0.37 j) xⱼ).
-fn splitmix_design(n: usize, p: usize) -> (Vec<f64>, Vec<bool>) {
-    let rows: Vec<f64> = (0..(n * p) as u64).map(|k| splitmix_unit(k) * 2.0 - 1.0).collect();
-    let truth: Vec<f64> = (0..p).map(|j| (j as f64 * 0.37).sin()).collect();
-    let labels = rows
-        .chunks_exact(p)
-        .enumerate()
-        .map(|(i, x)| {
-            let z = x.iter().zip(&truth).fold(0.0, |z, (a, b)| z + a * b);
-            splitmix_unit((n * p + i) as u64) < 1.0 / (1.0 + (-z).exp())
-        })
-        .collect();
-    (rows, labels)
-}
+use splitmix::splitmix_design;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,6 +1,8 @@
 //! Behaviour of `acquisition`: scoring by hand-checked vectors, and the win model recovering
 //! coefficients and calibration from deals simulated with a fixed seed.
 
+#[path = "../examples/common/splitmix.rs"]
+mod splitmix;
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -10,6 +12,7 @@ use revops::stats::{
     PlattCalibrator, StatsError,
 };
 use revops::{Currency, Money};
+use splitmix::splitmix_design;
 use statrs::distribution::Normal;
 
 fn d(m: u32, day: u32) -> NaiveDate {
@@ -544,31 +547,6 @@ fn logistic_fit_matches_scikit_learn_on_breast_cancer() {
         assert!((g - e).abs() < 1e-9, "β{j}: {g} vs newton-cholesky {e}");
         assert!((g - l).abs() < 2e-6, "β{j}: {g} vs lbfgs {l}");
     }
-}
-
-/// splitmix64's output at `k` as a uniform in [0, 1): a generator Python reproduces bit for bit
-/// (comparisons/scoring_compare.py), so both libraries fit the same 100,000 × 32 design.
-fn splitmix_unit(k: u64) -> f64 {
-    let mut z = (k + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 * 2f64.powi(-53)
-}
-
-/// `n × p` uniform(−1, 1) features, labels drawn from σ(Σ sin(0.37 j) xⱼ).
-fn splitmix_design(n: usize, p: usize) -> (Vec<f64>, Vec<bool>) {
-    let rows: Vec<f64> = (0..(n * p) as u64).map(|k| splitmix_unit(k) * 2.0 - 1.0).collect();
-    let truth: Vec<f64> = (0..p).map(|j| (j as f64 * 0.37).sin()).collect();
-    let labels = rows
-        .chunks_exact(p)
-        .enumerate()
-        .map(|(i, x)| {
-            let z = x.iter().zip(&truth).fold(0.0, |z, (a, b)| z + a * b);
-            splitmix_unit((n * p + i) as u64) < 1.0 / (1.0 + (-z).exp())
-        })
-        .collect();
-    (rows, labels)
 }
 
 #[test]
