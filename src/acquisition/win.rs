@@ -184,7 +184,7 @@ impl WinModelSpec {
                 won.len()
             )));
         }
-        if rows.iter().any(|v| !v.is_finite()) {
+        if !crate::stats::all_finite(rows) {
             return Err(AcquisitionError::InvalidInput("non-finite feature value".into()));
         }
         let n_won = won.iter().filter(|&&w| w).count();

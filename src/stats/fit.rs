@@ -87,7 +87,7 @@ pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), S
         let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
         return Err(StatsError::Shape { what: "rows", expected, got: rows.len() });
     }
-    if rows.iter().any(|v| !v.is_finite()) {
+    if !super::logistic::all_finite(rows) {
         return Err(StatsError::NonFinite("features"));
     }
     let n = (rows.len() / p.max(1)).max(1) as f64;

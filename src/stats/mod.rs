@@ -15,7 +15,7 @@ pub(crate) use calibration::cross_fitted;
 pub use calibration::{IsotonicCalibrator, PlattCalibrator};
 pub(crate) use fit::linear_fit;
 pub use fit::{holdout_split, ols, standardisation, HoldoutSplit, Ols};
-pub(crate) use logistic::sigmoid;
+pub(crate) use logistic::{all_finite, sigmoid};
 pub use logistic::{LogisticFit, LogisticModel, LogisticSpec, StatsError, MAX_FEATURES, MAX_ITERATIONS};
 pub use metrics::{auc, brier_score, expected_calibration_error, log_loss, reliability_bins, ReliabilityBin};
 pub(crate) use optimize::{bfgs, nelder_mead, NelderMead};
