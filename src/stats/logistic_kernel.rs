@@ -550,17 +550,34 @@ mod tests {
 
     #[test]
     fn the_staged_fit_lands_where_newton_does() {
-        let (rows, labels) = design(20_000, 8, false);
-        assert!(staged_worthwhile(20_000, 8));
+        // 20,000 × 8 stages twice (its subsample is staged too); 4,300 × 32 is just above the
+        // smallest problem staged at 32 features, where the subsample's Hessian is roughest
+        for (n, p) in [(20_000, 8), (4_300, 32)] {
+            assert!(staged_worthwhile(n, p));
+            the_staged_fit_lands_where_newton_does_on(n, p);
+        }
+        assert!(staged_worthwhile(20_000 / STRIDE, 8) && !staged_worthwhile(4_300 / STRIDE, 32));
+        assert!(!staged_worthwhile(4_000, 32), "below 8 subsample rows a coefficient");
+    }
+
+    fn the_staged_fit_lands_where_newton_does_on(n: usize, p: usize) {
+        let (rows, labels) = design(n, p, false);
         for l2 in [0.0, 1.0, 50.0] {
-            let problem = Problem { rows: &rows, labels: &labels, features: 8, l2 };
-            let newton = newton(&problem, start(&labels, 8), 1e-12, 50).unwrap();
-            let staged = staged(&problem, start(&labels, 8), 1e-10, 50).unwrap();
+            let problem = Problem { rows: &rows, labels: &labels, features: p, l2 };
+            let newton = newton(&problem, start(&labels, p), 1e-12, 50).unwrap();
+            let staged = staged(&problem, start(&labels, p), 1e-10, 50).unwrap();
             for (a, b) in newton.beta.iter().zip(&staged.beta) {
                 assert!((a - b).abs() < 1e-9, "λ {l2}: {a} vs {b}");
             }
             assert!((newton.log_likelihood - staged.log_likelihood).abs() < 1e-9 * newton.log_likelihood.abs());
-            assert!(staged.iterations < newton.iterations * 3, "{} passes", staged.iterations);
+            // a pass is 2·n·p multiply-adds, a Newton iteration about n·(p+1)²/2: the staged
+            // fit's passes must cost less than Newton's iterations
+            let (pass, iteration) = (4 * p, (p + 1) * (p + 1));
+            assert!(
+                staged.iterations * pass < newton.iterations * iteration,
+                "{n} × {p}: {} passes",
+                staged.iterations
+            );
         }
     }
 
