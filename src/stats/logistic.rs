@@ -1,6 +1,6 @@
 //! L2-regularised logistic regression, with per-feature contributions in log-odds for
 //! explanations. Small problems are fitted by Newton's method (IRLS); larger ones (eight features
-//! or more and at least 128 rows a coefficient) by a staged fit: a fit of a 1-in-16 subsample
+//! or more and at least 64 rows of the rarer class a coefficient) by a staged fit: a fit of a 1-in-16 subsample
 //! (itself staged when it is large enough), then quasi-Newton
 //! passes over all rows that start from the subsample's Hessian (see the kernel,
 //! `logistic_kernel.rs`). Both reach the same optimum to the tolerance.
@@ -200,7 +200,7 @@ impl LogisticSpec {
         let mut start = vec![0.0; features + 1]; // intercept first, at the base rate's log-odds
         start[0] = (positives as f64 / (n - positives) as f64).ln();
         let problem = kernel::Problem { rows, labels, features, l2: self.l2 };
-        let solution = if kernel::staged_worthwhile(n, features) {
+        let solution = if kernel::staged_worthwhile(features, positives.min(n - positives)) {
             kernel::staged(&problem, start, self.tolerance, self.max_iterations)?
         } else {
             kernel::newton(&problem, start, self.tolerance, self.max_iterations)?

@@ -385,22 +385,30 @@ fn subsample(problem: &Problem<'_>, stride: usize) -> (Vec<f64>, Vec<bool>) {
     (rows, labels)
 }
 
-/// Whether the staged solver is worth it: it is, as soon as its subsample has enough rows for a
-/// usable start and Hessian. A Newton iteration costs about seven loss-and-gradient passes at
-/// 32 features (the Hessian is `p/2` multiply-adds a value, the gradient 2), so even the ten to
-/// twenty passes a small subsample's rougher Hessian needs are cheaper than Newton's five to
-/// seven iterations: at 32 features, half the time at 5,000 rows and a third at 20,000. The rule
+/// Whether the staged solver is worth it for `features` columns and `rarer` rows of the rarer
+/// class: it is, as soon as its subsample holds enough of both classes for a usable start and
+/// Hessian. A Newton iteration costs about seven loss-and-gradient passes at 32 features (the
+/// Hessian is `p/2` multiply-adds a value, the gradient 2), so even the ten to twenty passes a
+/// small subsample's rougher Hessian needs are cheaper than Newton's five to seven iterations: at
+/// 32 features and balanced classes, half the time at 5,000 rows and a third at 20,000. The rule
 /// applies again inside the subsample, so a large problem stages recursively.
-pub(super) fn staged_worthwhile(n: usize, features: usize) -> bool {
-    features >= 8 && n >= SUBSAMPLE_ROWS_PER_COEFFICIENT * (features + 1) * STRIDE
+///
+/// What a subsample needs is events, not rows: with few of the rarer class its fit is nearly
+/// separable (its penalty is scaled down with its size), lands far from the full optimum or not
+/// at all, and the staged fit then costs more than Newton or falls back to it after the passes
+/// are spent (twice Newton's time at 100,000 × 32 with 0.3 % positives).
+pub(super) fn staged_worthwhile(features: usize, rarer: usize) -> bool {
+    features >= 8 && rarer >= SUBSAMPLE_EVENTS_PER_COEFFICIENT * (features + 1) * STRIDE
 }
 
 /// The subsample keeps one row in `STRIDE`.
 const STRIDE: usize = 16;
 
-/// Rows the subsample needs per coefficient: with fewer, its Hessian is off by more than a third
-/// (relative error about `√(p/m)`), and the passes it saves over Newton are lost again.
-const SUBSAMPLE_ROWS_PER_COEFFICIENT: usize = 8;
+/// Rows of the rarer class the subsample needs per coefficient (so at least twice as many rows):
+/// with fewer, its Hessian is off by more than a third (relative error about `√(p/m)`), and the
+/// passes it saves over Newton are lost again. Logistic regression's rule of thumb for stable
+/// estimates is ten events a coefficient; a start and a preconditioner need less.
+const SUBSAMPLE_EVENTS_PER_COEFFICIENT: usize = 4;
 
 /// The subsample's optimum is only within sampling error (about 1/√m) of the full one, so it is
 /// solved this far and no further.
@@ -417,11 +425,12 @@ pub(super) fn staged(
 ) -> Result<Solution, StatsError> {
     let (rows, labels) = subsample(problem, STRIDE);
     let positives = labels.iter().filter(|&&y| y).count();
+    let rarer = positives.min(labels.len() - positives);
     let scale = problem.n() as f64 / labels.len() as f64;
     let sub = Problem { rows: &rows, labels: &labels, features: problem.features, l2: problem.l2 / scale };
-    let first = if positives == 0 || positives == labels.len() {
+    let first = if rarer == 0 {
         None
-    } else if staged_worthwhile(sub.n(), sub.features) {
+    } else if staged_worthwhile(sub.features, rarer) {
         // a staged subsample ends on a BFGS estimate of its Hessian; the full data deserve the
         // exact one at the subsample's optimum (one Newton-system pass over the subsample)
         staged(&sub, start.clone(), SUBSAMPLE_TOLERANCE, max_iterations).ok().map(|mut s| {
@@ -550,18 +559,28 @@ mod tests {
 
     #[test]
     fn the_staged_fit_lands_where_newton_does() {
-        // 20,000 × 8 stages twice (its subsample is staged too); 4,300 × 32 is just above the
+        // 20,000 × 8 stages twice (its subsample is staged too); 5,000 × 32 is just above the
         // smallest problem staged at 32 features, where the subsample's Hessian is roughest
-        for (n, p) in [(20_000, 8), (4_300, 32)] {
-            assert!(staged_worthwhile(n, p));
+        for (n, p) in [(20_000, 8), (5_000, 32)] {
             the_staged_fit_lands_where_newton_does_on(n, p);
         }
-        assert!(staged_worthwhile(20_000 / STRIDE, 8) && !staged_worthwhile(4_300 / STRIDE, 32));
-        assert!(!staged_worthwhile(4_000, 32), "below 8 subsample rows a coefficient");
+    }
+
+    #[test]
+    fn the_staged_fit_needs_enough_of_the_rarer_class_in_its_subsample() {
+        // 4 events a coefficient in the 1-in-16 subsample: 4 × 33 × 16 = 2,112 at 32 features
+        assert!(staged_worthwhile(32, 2_112) && !staged_worthwhile(32, 2_111));
+        assert!(!staged_worthwhile(7, 1_000_000), "Newton is cheapest below eight features");
+        // 100,000 rows of 32 features with 0.3 % positives: the subsample would hold 19
+        // positives for 33 coefficients; staged, it fell back to Newton at twice Newton's cost
+        assert!(!staged_worthwhile(32, 300));
     }
 
     fn the_staged_fit_lands_where_newton_does_on(n: usize, p: usize) {
         let (rows, labels) = design(n, p, false);
+        let positives = labels.iter().filter(|&&y| y).count();
+        let rarer = positives.min(n - positives);
+        assert!(staged_worthwhile(p, rarer), "{n} × {p}: {rarer} of the rarer class");
         for l2 in [0.0, 1.0, 50.0] {
             let problem = Problem { rows: &rows, labels: &labels, features: p, l2 };
             let newton = newton(&problem, start(&labels, p), 1e-12, 50).unwrap();
