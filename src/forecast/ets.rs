@@ -972,7 +972,11 @@ impl EtsModel {
         &self.season
     }
 
-    /// Residual variance (of absolute errors for additive, relative for multiplicative).
+    /// Residual variance (of absolute errors for additive, relative for multiplicative): the
+    /// maximum-likelihood estimate, the sum of squared errors over `n`, as statsmodels' `ETSModel`
+    /// reports it and uses for its intervals. R's `forecast::ets` and statsforecast divide by
+    /// `n` less the parameter count instead, so their intervals are wider by the square root of
+    /// that ratio (about 8 % for a monthly seasonal model on ten years).
     pub fn sigma2(&self) -> f64 {
         self.sigma2
     }
