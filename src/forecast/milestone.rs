@@ -9,7 +9,8 @@ use crate::money::{Money, MoneyError};
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MilestoneEta {
-    /// The model used (e.g. "Ensemble(median: ETS(M,Ad,N), Theta, OptimisedTheta)").
+    /// The model used (e.g. "Ensemble(median: ETS(M,Ad,N), ARIMA(0,2,1))": the default ensemble
+    /// of AutoETS and AutoARIMA, each named by the form it chose).
     pub model: String,
     /// Earliest month by which 10% of paths have crossed.
     pub p10: Option<Month>,
