@@ -376,6 +376,31 @@ fn axis_ticks_are_round_figures_covering_the_range() {
     assert!(axis_ticks(usd("1"), Money::new(Decimal::TWO, revops::money::Currency::EUR), 5).is_err());
 }
 
+/// A tick count is only accepted when the ticks really reach both ends: dividing an end by a huge
+/// step can round a tiny quotient to zero (Decimal keeps 28 places), and the floor or ceiling of
+/// that zero is a tick inside the range. Found by the no-panic property at 5,000 cases.
+#[test]
+fn axis_ticks_cover_the_range_when_dividing_by_the_step_rounds_to_zero() {
+    use revops::coordinator::axis_ticks;
+    let usd = |s: &str| Money::new(s.parse().unwrap(), revops::money::Currency::USD);
+    let table: &[(&str, &str, usize)] = &[
+        ("-1", "1844674407.3709551616", 2),
+        ("-1", "1844674407.3709551616", 3),
+        ("-0.0000000001", "70000000000000000000000000000", 2),
+        ("-70000000000000000000000000000", "0.0000000001", 2),
+        ("0.0000000001", "70000000000000000000000000000", 2),
+    ];
+    for (lo, hi, max) in table {
+        if let Ok(ticks) = axis_ticks(usd(lo), usd(hi), *max) {
+            assert!(ticks.len() >= 2 && ticks.len() <= *max, "{lo}..{hi} in {max}: {ticks:?}");
+            assert!(
+                ticks[0].amount() <= usd(lo).amount() && ticks[ticks.len() - 1].amount() >= usd(hi).amount(),
+                "{lo}..{hi} in {max}: {ticks:?}"
+            );
+        }
+    }
+}
+
 /// The chart says what its lines and its band are, and puts its y-axis ticks at round figures.
 #[test]
 fn the_chart_has_a_legend_and_round_ticks() {

@@ -95,9 +95,12 @@ pub fn axis_ticks(low: Money, high: Money, max_ticks: usize) -> Result<Vec<Money
     for exponent in start..=28 {
         for (mantissa, scale) in [(1i128, 0i32), (2, 0), (25, 1), (5, 0)] {
             let Some(step) = step(mantissa, exponent - scale) else { continue };
-            let (Some(first), Some(last)) =
-                (lo.checked_div(step).map(|x| x.floor()), hi.checked_div(step).map(|x| x.ceil()))
-            else {
+            let (Some(first), Some(last)) = (
+                lo.checked_div(step)
+                    .map(|x| x.floor())
+                    .and_then(|f| reach(f, step, |t| t <= lo, Decimal::NEGATIVE_ONE)),
+                hi.checked_div(step).map(|x| x.ceil()).and_then(|l| reach(l, step, |t| t >= hi, Decimal::ONE)),
+            ) else {
                 continue;
             };
             let count = last.checked_sub(first).and_then(|n| n.to_usize()).and_then(|n| n.checked_add(1));
@@ -111,6 +114,18 @@ pub fn axis_ticks(low: Money, high: Money, max_ticks: usize) -> Result<Vec<Money
         }
     }
     Err(invalid())
+}
+
+/// The tick index `k` (of ticks `k × step`) moved once by `by` when its tick misses the end
+/// (`reaches` is false): a quotient smaller than Decimal's 28th place rounds to zero, or onto a
+/// whole number, so its floor or ceiling can fall one step short. `None` on overflow.
+fn reach(k: Decimal, step: Decimal, reaches: impl Fn(Decimal) -> bool, by: Decimal) -> Option<Decimal> {
+    if reaches(k.checked_mul(step)?) {
+        Some(k)
+    } else {
+        let moved = k.checked_add(by)?;
+        reaches(moved.checked_mul(step)?).then_some(moved)
+    }
 }
 
 /// `mantissa × 10^exponent`, when `Decimal` holds it.
