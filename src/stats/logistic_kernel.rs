@@ -131,26 +131,20 @@ fn link<const WEIGHTS: bool>(z: &[f64], labels: &[bool], r: &mut [f64], w: &mut 
         sum[l] += yi - mu;
         product[l] *= one;
         linear[l] += ((1.0 - 2.0 * yi) * zi).max(0.0);
-        mu
-    };
-    let lanes = n - n % 4;
-    for i in (0..lanes).step_by(4) {
-        for l in 0..4 {
-            let mu = row(i + l, l);
-            if WEIGHTS {
-                if let Some(wi) = w.get_mut(i + l) {
-                    *wi = (mu * (1.0 - mu)).max(1e-12);
-                }
-            }
-        }
-    }
-    for i in lanes..n {
-        let mu = row(i, 0);
         if WEIGHTS {
             if let Some(wi) = w.get_mut(i) {
                 *wi = (mu * (1.0 - mu)).max(1e-12);
             }
         }
+    };
+    let lanes = n - n % 4;
+    for i in (0..lanes).step_by(4) {
+        for l in 0..4 {
+            row(i + l, l);
+        }
+    }
+    for i in lanes..n {
+        row(i, 0);
     }
     let nll = (linear[0] + linear[1])
         + (linear[2] + linear[3])
