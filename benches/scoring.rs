@@ -31,7 +31,9 @@ fn scoring(c: &mut Criterion) {
     let spec = WinModelSpec::new(names);
     let model = spec.fit(&rows, &won).unwrap();
     let one = &rows[..P];
-    c.bench_function("score one deal, 32 features, top-3 reasons", |b| b.iter(|| model.explain(black_box(one))));
+    c.bench_function("score one deal, 32 features, top-3 reasons", |b| {
+        b.iter(|| model.explain(black_box(one)).unwrap())
+    });
 
     let (batch, _) = deals(1_000_000, 8);
     let mut out = Vec::with_capacity(1_000_000);
@@ -39,7 +41,7 @@ fn scoring(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(1_000_000));
     group.bench_function("score 1M deals, no reasons", |b| {
-        b.iter(|| model.probabilities_into(black_box(&batch), &mut out))
+        b.iter(|| model.probabilities_into(black_box(&batch), &mut out).unwrap())
     });
     group.throughput(Throughput::Elements(100_000));
     group.bench_function("fit 100k x 32", |b| b.iter(|| spec.fit(black_box(&rows), &won).unwrap()));

@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let h = model.holdout();
     println!("\nwin model holdout: AUC {:.3}, Brier {:.3}, ECE {:.3}", h.auc, h.brier, h.ece);
     let deal = [3.0, 45.0, 5.0, 0.25, 1.0];
-    let e = model.explain(&deal); // probability plus the top reasons, in log-odds
+    let e = model.explain(&deal)?; // probability plus the top reasons, in log-odds
     println!("open deal: P(win) = {:.1}%", 100.0 * e.probability);
     for r in e.top_positive.iter().chain(&e.top_negative).flatten() {
         println!("  {:<13} {:+.2} log-odds", features[r.feature], r.contribution);

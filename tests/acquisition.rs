@@ -130,18 +130,18 @@ fn win_model_recovers_coefficients_and_is_calibrated() {
     assert_eq!(m.holdout().bins.len(), 10);
     // explanations sum to the log-odds, reasons are ordered and signed
     let x = &rows[8..16];
-    let e = m.explain(x);
-    let all: f64 = m.contributions(x).iter().map(|c| c.1).sum();
+    let e = m.explain(x).unwrap();
+    let all: f64 = m.contributions(x).unwrap().iter().map(|c| c.1).sum();
     assert!((m.intercept() + all - e.log_odds).abs() < 1e-12);
-    assert!((e.probability - m.probability(x)).abs() < 1e-15);
+    assert!((e.probability - m.probability(x).unwrap()).abs() < 1e-15);
     let pos: Vec<f64> = e.top_positive.iter().flatten().map(|r| r.contribution).collect();
     assert!(pos.windows(2).all(|w| w[0] >= w[1]) && pos.iter().all(|c| *c > 0.0));
     let neg: Vec<f64> = e.top_negative.iter().flatten().map(|r| r.contribution).collect();
     assert!(neg.windows(2).all(|w| w[0] <= w[1]) && neg.iter().all(|c| *c < 0.0));
     // the top reasons equal a brute-force sort of every contribution, on many deals
     for x in rows.chunks_exact(8).take(2_000) {
-        let e = m.explain(x);
-        let mut all: Vec<(usize, f64)> = m.contributions(x).into_iter().map(|(_, c)| c).enumerate().collect();
+        let e = m.explain(x).unwrap();
+        let mut all: Vec<(usize, f64)> = m.contributions(x).unwrap().into_iter().map(|(_, c)| c).enumerate().collect();
         all.sort_by(|a, b| b.1.total_cmp(&a.1));
         let want_pos: Vec<usize> = all.iter().filter(|c| c.1 > 0.0).take(3).map(|c| c.0).collect();
         let want_neg: Vec<usize> = all.iter().rev().filter(|c| c.1 < 0.0).take(3).map(|c| c.0).collect();
@@ -150,8 +150,8 @@ fn win_model_recovers_coefficients_and_is_calibrated() {
     }
     // batch equals single
     let mut batch = Vec::new();
-    m.probabilities_into(&rows[..80], &mut batch);
-    assert_eq!(batch[1], m.probability(x));
+    m.probabilities_into(&rows[..80], &mut batch).unwrap();
+    assert_eq!(batch[1], m.probability(x).unwrap());
     // isotonic calibration also works and is calibrated
     spec.calibration = CalibrationMethod::Isotonic;
     assert!(spec.fit(&rows, &won).unwrap().holdout().ece < 0.03);
@@ -396,7 +396,7 @@ fn holdout_metrics_are_measured_on_deals_the_calibrator_did_not_see() {
         spec.calibration = CalibrationMethod::Isotonic;
         let m = spec.fit(&rows, &won).unwrap();
         let mut p = Vec::new();
-        m.probabilities_into(&fresh_rows, &mut p);
+        m.probabilities_into(&fresh_rows, &mut p).unwrap();
         reported += m.holdout().ece / 10.0;
         fresh += expected_calibration_error(&p, &fresh_won, 10).unwrap() / 10.0;
         reported_brier += m.holdout().brier / 10.0;
@@ -598,4 +598,32 @@ fn a_flat_platt_calibration_gives_its_base_rate_for_infinite_scores() {
         let p = platt.calibrate(score).unwrap();
         assert!((p - 0.5).abs() < 1e-12, "calibrate({score}) = {p}");
     }
+}
+
+/// A deal scored with too few or too many feature values is refused, not scored on the values
+/// that happen to line up (a missing value used to count as the training mean, so a row cut
+/// short by a caller's bug still got a plausible probability). A batch whose length is not a
+/// whole number of deals is refused too, and leaves the output as it was.
+#[test]
+fn a_deal_with_the_wrong_number_of_features_is_refused() {
+    let (rows, won, _, _) = simulated_deals(2_000, 7);
+    let model = WinModelSpec::new(names()).fit(&rows, &won).unwrap();
+    let p = names().len();
+    let deal = &rows[..p];
+    assert!(model.probability(deal).is_ok() && model.log_odds(deal).is_ok());
+    for bad in [&rows[..p - 1], &rows[..p + 1], &[][..]] {
+        assert!(matches!(model.probability(bad), Err(AcquisitionError::InvalidInput(_))), "{} values", bad.len());
+        assert!(model.log_odds(bad).is_err() && model.explain(bad).is_err() && model.contributions(bad).is_err());
+    }
+    let mut out = vec![0.25];
+    assert!(model.probabilities_into(&rows[..3 * p - 1], &mut out).is_err());
+    assert_eq!(out, vec![0.25], "a refused batch leaves the output as it was");
+    model.probabilities_into(&rows[..3 * p], &mut out).unwrap();
+    assert_eq!(out.len(), 3);
+    // the bare logistic model holds the same line
+    let bare = revops::stats::LogisticModel::new(0.5, vec![1.0, -1.0]).unwrap();
+    assert!(bare.log_odds(&[1.0]).is_err() && bare.probability(&[1.0, 2.0, 3.0]).is_err());
+    assert!(bare.contributions(&[1.0]).is_err());
+    assert!(bare.log_likelihood(&[1.0, 2.0, 3.0], &[true, false]).is_err());
+    assert_eq!(bare.log_odds(&[1.0, 2.0]).unwrap(), -0.5);
 }

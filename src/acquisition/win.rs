@@ -158,8 +158,8 @@ impl WinModelSpec {
     /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
     /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
     /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
-    /// assert!(model.probability(&[7.0]) > model.probability(&[1.0]));
-    /// assert_eq!(model.explain(&[7.0]).top_positive[0].map(|r| r.feature), Some(0));
+    /// assert!(model.probability(&[7.0])? > model.probability(&[1.0])?);
+    /// assert_eq!(model.explain(&[7.0])?.top_positive[0].map(|r| r.feature), Some(0));
     /// # Ok::<(), revops::acquisition::AcquisitionError>(())
     /// ```
     ///
@@ -202,7 +202,7 @@ impl WinModelSpec {
             crate::stats::holdout_split(rows, p, won, self.holdout_every, &means, &scales)?;
         let fit = self.logistic.fit(&tx, p, &ty)?;
         let coefficients: Vec<f64> = fit.model.coefficients().iter().zip(&scales).map(|(b, s)| b / s).collect();
-        let scores: Vec<f64> = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect();
+        let scores = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect::<Result<Vec<f64>, _>>()?;
         // the calibrator the model keeps sees the whole holdout; the metrics below come from
         // calibrators that never saw the deal they score
         const FOLDS: usize = 5;
@@ -295,10 +295,43 @@ impl WinModel {
         }
     }
 
-    /// Log-odds of one deal (raw feature values in model order). Extra or missing values are
-    /// the caller's bug: only the first `features.len()` values are read, and fewer are zero.
+    /// The deal-length check every scoring function makes: one value a feature.
+    fn check_deal(&self, x: &[f64]) -> Result<(), AcquisitionError> {
+        if x.len() == self.features.len() {
+            Ok(())
+        } else {
+            Err(AcquisitionError::InvalidInput(format!(
+                "a deal with {} feature values for a model of {} features",
+                x.len(),
+                self.features.len()
+            )))
+        }
+    }
+
+    /// Log-odds of one deal (raw feature values in model order).
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// assert!(model.log_odds(&[7.0])? > model.log_odds(&[1.0])?);
+    /// assert!(model.log_odds(&[7.0, 1.0]).is_err()); // a value the model has no feature for
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] unless `x` holds one value a feature.
     #[inline]
-    pub fn log_odds(&self, x: &[f64]) -> f64 {
+    pub fn log_odds(&self, x: &[f64]) -> Result<f64, AcquisitionError> {
+        self.check_deal(x)?;
+        Ok(self.log_odds_unchecked(x))
+    }
+
+    /// [`WinModel::log_odds`] of a deal already checked to have one value a feature.
+    #[inline]
+    fn log_odds_unchecked(&self, x: &[f64]) -> f64 {
         let mut z = self.intercept;
         for ((v, m), b) in x.iter().zip(&self.means).zip(&self.coefficients) {
             z += b * (v - m);
@@ -308,12 +341,27 @@ impl WinModel {
 
     /// Calibrated win probability of one deal. A NaN feature value gives a NaN probability (never
     /// a plausible-looking one); validate features before scoring in bulk.
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// let p = model.probability(&[7.0])?;
+    /// assert!((0.0..=1.0).contains(&p));
+    /// assert!(model.probability(&[]).is_err()); // no values at all
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] unless `x` holds one value a feature.
     #[inline]
-    pub fn probability(&self, x: &[f64]) -> f64 {
-        self.calibrate(self.log_odds(x))
+    pub fn probability(&self, x: &[f64]) -> Result<f64, AcquisitionError> {
+        self.log_odds(x).map(|z| self.calibrate(z))
     }
 
-    /// Probabilities of many deals (row-major) into `out`.
+    /// Probabilities of many deals (row-major) into `out`, replacing what it held.
     ///
     /// ```
     /// use revops::acquisition::WinModelSpec;
@@ -322,18 +370,46 @@ impl WinModel {
     /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
     /// let open_deals = [1.0, 4.0, 7.0]; // one feature a deal
     /// let mut out = Vec::new(); // reused across batches
-    /// model.probabilities_into(&open_deals, &mut out);
-    /// assert_eq!(out, vec![model.probability(&[1.0]), model.probability(&[4.0]), model.probability(&[7.0])]);
+    /// model.probabilities_into(&open_deals, &mut out)?;
+    /// assert_eq!(out, vec![model.probability(&[1.0])?, model.probability(&[4.0])?, model.probability(&[7.0])?]);
     /// # Ok::<(), revops::acquisition::AcquisitionError>(())
     /// ```
-    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
-        let p = self.features.len().max(1);
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] unless `rows` is whole deals of one value a feature;
+    /// `out` is then left as it was.
+    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) -> Result<(), AcquisitionError> {
+        let p = self.features.len();
+        if p == 0 || !rows.len().is_multiple_of(p) {
+            return Err(AcquisitionError::InvalidInput(format!(
+                "{} values are not whole deals of {p} features",
+                rows.len()
+            )));
+        }
         out.clear();
-        out.extend(rows.chunks_exact(p).map(|x| self.probability(x)));
+        out.extend(rows.chunks_exact(p).map(|x| self.calibrate(self.log_odds_unchecked(x))));
+        Ok(())
     }
 
     /// The probability with the top three positive and negative reasons.
-    pub fn explain(&self, x: &[f64]) -> ExplainedScore {
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// let score = model.explain(&[7.0])?;
+    /// assert_eq!(score.probability, model.probability(&[7.0])?);
+    /// assert!(score.top_positive[0].is_some()); // seven stakeholders: above the mean, a reason for
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] unless `x` holds one value a feature.
+    pub fn explain(&self, x: &[f64]) -> Result<ExplainedScore, AcquisitionError> {
+        self.check_deal(x)?;
         // Plain arrays and a cheap reject test keep the hot loop branch-light: most features
         // are neither among the top three positives nor the top three negatives.
         let (mut pv, mut pi) = ([0.0f64; 3], [usize::MAX; 3]);
@@ -351,22 +427,38 @@ impl WinModel {
         let reasons = |v: [f64; 3], i: [usize; 3]| -> [Option<Reason>; 3] {
             std::array::from_fn(|k| (i[k] != usize::MAX).then(|| Reason { feature: i[k], contribution: v[k] }))
         };
-        ExplainedScore {
+        Ok(ExplainedScore {
             probability: self.calibrate(z),
             log_odds: z,
             top_positive: reasons(pv, pi),
             top_negative: reasons(nv, ni),
-        }
+        })
     }
 
     /// Every feature's contribution (for full explanations; allocates).
-    pub fn contributions(&self, x: &[f64]) -> Vec<(String, f64)> {
-        x.iter()
+    ///
+    /// ```
+    /// use revops::acquisition::WinModelSpec;
+    /// let rows: Vec<f64> = (0..400).map(|i| (i % 8) as f64).collect();
+    /// let won: Vec<bool> = (0..400).map(|i| (i % 8) + (i * 7) % 5 > 6).collect();
+    /// let model = WinModelSpec::new(vec!["stakeholders".into()]).fit(&rows, &won)?;
+    /// let parts = model.contributions(&[7.0])?;
+    /// assert_eq!(parts[0].0, "stakeholders");
+    /// assert!(parts[0].1 > 0.0);
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] unless `x` holds one value a feature.
+    pub fn contributions(&self, x: &[f64]) -> Result<Vec<(String, f64)>, AcquisitionError> {
+        self.check_deal(x)?;
+        Ok(x.iter()
             .zip(&self.means)
             .zip(&self.coefficients)
             .zip(&self.features)
             .map(|(((v, m), b), f)| (f.clone(), b * (v - m)))
-            .collect()
+            .collect())
     }
 }
 

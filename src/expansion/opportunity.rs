@@ -147,15 +147,15 @@ impl ExpansionScorer {
                 chosen
             }
             Propensity::Model(m) => {
-                if account.features.len() != m.coefficients().len() {
-                    return Err(ExpansionError::InvalidInput(format!(
+                let refused = || {
+                    ExpansionError::InvalidInput(format!(
                         "account {} has {} features, the model {}",
                         account.id,
                         account.features.len(),
                         m.coefficients().len()
-                    )));
-                }
-                m.probability(&account.features) * score
+                    ))
+                };
+                m.probability(&account.features).map_err(|_| refused())? * score
             }
         };
         if !(0.0..=1.0).contains(&p) {

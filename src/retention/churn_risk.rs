@@ -142,7 +142,7 @@ impl ChurnRiskSpec {
         let crate::stats::HoldoutSplit { train_x, train_y, hold_x, hold_y } =
             crate::stats::holdout_split(rows, p, churned, every, &means, &scales)?;
         let fit = self.logistic.fit(&train_x, p, &train_y)?;
-        let scores: Vec<f64> = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect();
+        let scores = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect::<Result<Vec<f64>, _>>()?;
         let calibration = PlattCalibrator::fit(&scores, &hold_y)?;
         // each held-out account calibrated by a calibrator fitted on the other held-out folds
         let calibrated = cross_fitted(&scores, &hold_y, 5, PlattCalibrator::fit, PlattCalibrator::calibrate)?;
@@ -226,10 +226,10 @@ impl ChurnRiskModel {
     pub fn assess(&self, values: &[f64]) -> Result<ChurnRisk, RetentionError> {
         self.check_values(values)?;
         let z: Vec<f64> = values.iter().zip(&self.means).zip(&self.scales).map(|((v, m), s)| (v - m) / s).collect();
-        let log_odds = self.model.log_odds(&z);
+        let log_odds = self.model.log_odds(&z)?;
         let mut factors: Vec<Factor> = self
             .model
-            .contributions(&z)
+            .contributions(&z)?
             .into_iter()
             .zip(&self.features)
             .zip(values)

@@ -94,7 +94,7 @@ impl Default for LogisticSpec {
 /// ```
 /// use revops::stats::LogisticModel;
 /// let m = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
-/// assert_eq!(m.log_odds(&[2.0, 0.0]), 0.0);
+/// assert_eq!(m.log_odds(&[2.0, 0.0])?, 0.0);
 /// assert!(LogisticModel::new(f64::NAN, vec![]).is_err());
 /// # Ok::<(), revops::stats::StatsError>(())
 /// ```
@@ -238,16 +238,56 @@ impl LogisticModel {
         &self.coefficients
     }
 
-    /// Log-odds for one row.
+    /// The row-length check every scoring function makes: one value a coefficient.
+    fn check_row(&self, x: &[f64]) -> Result<(), StatsError> {
+        if x.len() == self.coefficients.len() {
+            Ok(())
+        } else {
+            Err(StatsError::Shape { what: "row", expected: self.coefficients.len(), got: x.len() })
+        }
+    }
+
+    /// Log-odds for one row. A NaN value gives NaN log-odds (never a plausible-looking figure).
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
+    /// assert_eq!(model.log_odds(&[2.0, 0.25])?, 0.5); // −1 + 0.5 × 2 + 2 × 0.25
+    /// assert!(model.log_odds(&[2.0]).is_err()); // a value short
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] unless `x` holds one value a coefficient.
     #[inline]
-    pub fn log_odds(&self, x: &[f64]) -> f64 {
+    pub fn log_odds(&self, x: &[f64]) -> Result<f64, StatsError> {
+        self.check_row(x)?;
+        Ok(self.log_odds_unchecked(x))
+    }
+
+    /// [`LogisticModel::log_odds`] of a row already checked to have one value a coefficient.
+    #[inline]
+    fn log_odds_unchecked(&self, x: &[f64]) -> f64 {
         self.intercept + x.iter().zip(&self.coefficients).map(|(a, b)| a * b).sum::<f64>()
     }
 
     /// Probability for one row.
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(0.0, vec![1.0])?;
+    /// assert_eq!(model.probability(&[0.0])?, 0.5);
+    /// assert!(model.probability(&[0.0, 1.0]).is_err()); // a value too many
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] unless `x` holds one value a coefficient.
     #[inline]
-    pub fn probability(&self, x: &[f64]) -> f64 {
-        sigmoid(self.log_odds(x))
+    pub fn probability(&self, x: &[f64]) -> Result<f64, StatsError> {
+        self.log_odds(x).map(sigmoid)
     }
 
     /// Each feature's contribution to the log-odds (`βⱼ xⱼ`); with the intercept they sum to the
@@ -257,42 +297,80 @@ impl LogisticModel {
     /// use revops::stats::LogisticModel;
     /// let model = LogisticModel::new(-1.0, vec![0.5, 2.0])?;
     /// let x = [2.0, 0.25];
-    /// let parts = model.contributions(&x);
+    /// let parts = model.contributions(&x)?;
     /// assert_eq!(parts, vec![1.0, 0.5]);
     /// // with the intercept they make the log-odds
-    /// assert_eq!(model.intercept() + parts.iter().sum::<f64>(), model.log_odds(&x));
+    /// assert_eq!(model.intercept() + parts.iter().sum::<f64>(), model.log_odds(&x)?);
     /// # Ok::<(), revops::stats::StatsError>(())
     /// ```
-    pub fn contributions(&self, x: &[f64]) -> Vec<f64> {
-        x.iter().zip(&self.coefficients).map(|(a, b)| a * b).collect()
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] unless `x` holds one value a coefficient.
+    pub fn contributions(&self, x: &[f64]) -> Result<Vec<f64>, StatsError> {
+        self.check_row(x)?;
+        Ok(x.iter().zip(&self.coefficients).map(|(a, b)| a * b).collect())
     }
 
-    /// Probabilities for many rows (row-major) into `out`.
+    /// Probabilities for many rows (row-major) into `out`, replacing what it held.
     ///
     /// ```
     /// use revops::stats::LogisticModel;
     /// let model = LogisticModel::new(0.0, vec![1.0, -1.0])?;
     /// let rows = [0.0, 0.0, 2.0, 2.0, 3.0, 1.0]; // three rows of two features, row-major
     /// let mut out = Vec::new(); // reused between batches: no allocation once it is large enough
-    /// model.probabilities_into(&rows, &mut out);
+    /// model.probabilities_into(&rows, &mut out)?;
     /// assert_eq!(out.len(), 3);
     /// assert_eq!((out[0], out[1]), (0.5, 0.5));
     /// assert!((out[2] - 1.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-15);
+    /// assert!(model.probabilities_into(&rows[..5], &mut out).is_err()); // half a row at the end
+    /// assert_eq!(out.len(), 3); // and `out` is as it was
     /// # Ok::<(), revops::stats::StatsError>(())
     /// ```
-    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) {
-        let p = self.coefficients.len().max(1);
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] unless `rows` is whole rows of one value a coefficient (for a model
+    /// without coefficients, only the empty batch); `out` is then left as it was.
+    pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) -> Result<(), StatsError> {
+        let p = self.coefficients.len();
+        let whole = if p == 0 { rows.is_empty() } else { rows.len().is_multiple_of(p) };
+        if !whole {
+            let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
+            return Err(StatsError::Shape { what: "rows", expected, got: rows.len() });
+        }
         out.clear();
-        out.extend(rows.chunks_exact(p).map(|x| self.probability(x)));
+        if p > 0 {
+            out.extend(rows.chunks_exact(p).map(|x| sigmoid(self.log_odds_unchecked(x))));
+        }
+        Ok(())
     }
 
-    /// Log-likelihood of labelled rows.
-    pub fn log_likelihood(&self, rows: &[f64], labels: &[bool]) -> f64 {
-        let p = self.coefficients.len().max(1);
-        rows.chunks_exact(p)
-            .zip(labels)
-            .map(|(x, &y)| {
-                let z = self.log_odds(x);
+    /// Log-likelihood of labelled rows (row-major, one row a label).
+    ///
+    /// ```
+    /// use revops::stats::LogisticModel;
+    /// let model = LogisticModel::new(0.0, vec![1.0])?;
+    /// // two rows at log-odds 0: each label has probability ½
+    /// let ll = model.log_likelihood(&[0.0, 0.0], &[true, false])?;
+    /// assert!((ll - 2.0 * 0.5f64.ln()).abs() < 1e-15);
+    /// assert!(model.log_likelihood(&[0.0, 0.0], &[true]).is_err()); // a row without a label
+    /// # Ok::<(), revops::stats::StatsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] unless `rows` holds one row of one value a coefficient for each
+    /// label.
+    pub fn log_likelihood(&self, rows: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
+        let p = self.coefficients.len();
+        check_rows("rows", rows, labels.len(), p)?;
+        let row = |i: usize| rows.get(i * p..(i + 1) * p).unwrap_or_default();
+        Ok(labels
+            .iter()
+            .enumerate()
+            .map(|(i, &y)| {
+                let z = self.log_odds_unchecked(row(i));
                 // log σ(z) = −log(1 + e^{−z}), computed stably
                 let log1pexp = |t: f64| if t > 0.0 { t + (-t).exp().ln_1p() } else { t.exp().ln_1p() };
                 if y {
@@ -301,7 +379,7 @@ impl LogisticModel {
                     -log1pexp(z)
                 }
             })
-            .sum()
+            .sum())
     }
 }
 

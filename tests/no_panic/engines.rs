@@ -534,7 +534,7 @@ proptest! {
         }
         if let Ok(m) = LogisticModel::new(a, xs.clone()) {
             let mut out = Vec::new();
-            m.probabilities_into(&xs, &mut out);
+            let _ = m.probabilities_into(&xs, &mut out);
             let _ = (m.log_odds(&xs), m.probability(&xs), m.contributions(&xs), m.log_likelihood(&xs, &flags));
         }
         let _ = LogisticModel::new(0.0, vec![0.0; MAX_FEATURES + 1]);
@@ -615,7 +615,7 @@ proptest! {
         let _ = WinModelSpec { holdout_every: every, ..win_spec() }.fit(&good_rows, &good_won);
         for m in win_models() {
             let mut out = Vec::new();
-            m.probabilities_into(&rows, &mut out);
+            let _ = m.probabilities_into(&rows, &mut out);
             let _ = (m.log_odds(&x), m.probability(&x), m.explain(&x), m.contributions(&x));
         }
     }
@@ -884,7 +884,7 @@ mod json {
             let model = LogisticModel::new(-1.0, vec![0.5, 2.0]).unwrap();
             fuzz(&model, &picks, |m: LogisticModel| {
                 let mut out = Vec::new();
-                m.probabilities_into(&[1.0, 2.0, 3.0, 4.0], &mut out);
+                let _ = m.probabilities_into(&[1.0, 2.0, 3.0, 4.0], &mut out);
                 let _ = (m.log_odds(&[1.0, 2.0]), m.probability(&[1.0]), m.contributions(&[1.0, 2.0, 3.0]), m.log_likelihood(&[1.0, 2.0], &[true]));
             });
             fuzz(&LogisticSpec::default(), &picks, |s: LogisticSpec| {
@@ -931,7 +931,7 @@ mod json {
             for model in win_models() {
                 fuzz(model, &picks, |m: WinModel| {
                     let mut out = Vec::new();
-                    m.probabilities_into(&[1.0, 2.0, 3.0, 4.0], &mut out);
+                    let _ = m.probabilities_into(&[1.0, 2.0, 3.0, 4.0], &mut out);
                     let _ = (m.probability(&[1.0, 2.0]), m.explain(&[1.0, 2.0]), m.contributions(&[1.0]), m.log_odds(&[]));
                     let _ = (m.features(), m.means(), m.coefficients(), m.intercept(), m.calibrator(), m.holdout());
                 });
@@ -944,7 +944,7 @@ mod json {
             let score = intent.intent(&signals, d(2026, 3, 15)).unwrap();
             shown(&prioritise(&[("p".into(), fit, score)]), &picks);
             shown(&strategic_view(&["Acme".to_string()], &opps, Currency::USD).unwrap(), &picks);
-            shown(&win_models()[0].explain(&[1.0, 2.0]), &picks);
+            shown(&win_models()[0].explain(&[1.0, 2.0]).expect("two features"), &picks);
             fuzz(&Grade::of(80.0, 10.0), &picks, |g: Grade| {
                 let _ = g.to_string();
             });
