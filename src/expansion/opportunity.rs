@@ -147,15 +147,15 @@ impl ExpansionScorer {
                 chosen
             }
             Propensity::Model(m) => {
-                let refused = || {
+                let probability = m.probability(&account.features).map_err(|_| {
                     ExpansionError::InvalidInput(format!(
                         "account {} has {} features, the model {}",
                         account.id,
                         account.features.len(),
                         m.coefficients().len()
                     ))
-                };
-                m.probability(&account.features).map_err(|_| refused())? * score
+                })?;
+                probability * score
             }
         };
         if !(0.0..=1.0).contains(&p) {
