@@ -153,9 +153,9 @@ fn is_seasonal(y: &[f64], m: usize) -> bool {
     r(m).abs() / stat > Normal::standard().inverse_cdf(0.95)
 }
 
-fn squash(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
+/// The largest θ an optimised fit takes (statsforecast bounds it at 10¹⁰): at 10⁸ the forecast is
+/// the θ → ∞ limit's to within 10⁻⁸ of the fitted line.
+const MAX_THETA: f64 = 1e8;
 
 impl Theta {
     /// Fit to `y`.
@@ -197,35 +197,51 @@ impl Theta {
         let ts: Vec<f64> = (0..n).map(|t| t as f64).collect();
         let (a, b) = crate::stats::linear_fit(&ts, &x).unwrap_or((x[0], 0.0));
         let scale = (x.iter().map(|v| v.abs()).sum::<f64>() / n as f64).max(f64::MIN_POSITIVE);
-        let run = |alpha: f64, theta: f64, l0: f64| -> (f64, f64) {
-            // SSE of the one-step forecasts, and the final smoothed level of the theta line
-            let (mut level, mut sse) = (l0, 0.0);
+        // The model in the theta line's weight w = 1/θ and its level's share u = level/θ, in which
+        // it stays finite as θ grows: at w = 0 it is the fitted line plus simple exponential
+        // smoothing of the series about it. Parametrised by θ itself, a series whose best θ is
+        // unbounded (a smooth trend) sent the optimiser walking θ into the millions, and the
+        // initial level with it, for its whole iteration budget.
+        let run = |alpha: f64, w: f64, u0: f64| -> (f64, f64) {
+            // SSE of the one-step forecasts, and the final u
+            let (mut u, mut sse) = (u0, 0.0);
             for (t, v) in x.iter().enumerate() {
                 let line = a + b * t as f64;
-                let f = (1.0 - 1.0 / theta) * line + level / theta;
+                let f = (1.0 - w) * line + u;
                 sse += (v - f) * (v - f);
-                let z = theta * v + (1.0 - theta) * line;
-                level += alpha * (z - level);
+                u += alpha * ((v - line) + w * line - u);
             }
-            (sse, level)
+            (sse, u)
         };
+        // α in [0.1, 0.99] and w in [1/MAX_THETA, 1] (θ in [1, MAX_THETA]), as statsforecast
+        // bounds them, by clamping: an optimum on a bound is then reached, not approached forever
         let decode = |p: &[f64]| {
-            let alpha = 0.1 + 0.89 * squash(p[0]);
-            let theta = if self.kind == ThetaKind::Optimised { 1.0 + p[2].exp() } else { 2.0 };
-            (alpha, theta, p[1] * scale)
+            let alpha = 0.1 + 0.89 * p[0].clamp(0.0, 1.0);
+            let w = match self.kind {
+                ThetaKind::Optimised => 1.0 / MAX_THETA + (1.0 - 1.0 / MAX_THETA) * p[2].clamp(0.0, 1.0),
+                ThetaKind::Standard => 0.5,
+            };
+            (alpha, w, p[1] * scale)
         };
+        // past a bound the fit is the bound's, so the objective is lifted by the squared distance
+        // out (relative, so it does not depend on the series' scale): flat, it would let a simplex
+        // lying wholly outside stop there as if converged
         let objective = |p: &[f64]| {
-            let (alpha, theta, l0) = decode(p);
-            run(alpha, theta, l0).0
+            let (alpha, w, u0) = decode(p);
+            let outside: f64 =
+                [p[0], p.get(2).copied().unwrap_or(0.5)].iter().map(|v| (v - v.clamp(0.0, 1.0)).powi(2)).sum();
+            run(alpha, w, u0).0 * (1.0 + outside)
         };
-        let start = [0.0, x[0] / scale, 0.0];
+        // α = 0.545, θ = 2 and the first value as the initial level (u0 = level / θ)
+        let start = [0.5, x[0] / 2.0 / scale, (0.5 - 1.0 / MAX_THETA) / (1.0 - 1.0 / MAX_THETA)];
         let k = if self.kind == ThetaKind::Optimised { 3 } else { 2 };
         let opt =
             nelder_mead(objective, &start[..k], NelderMead { tolerance: 1e-10, max_iterations: 2_000, step: 0.5 });
         let mut p = opt.x.clone();
         p.resize(3, 0.0);
-        let (alpha, theta, l0) = decode(&p);
-        let (sse, level) = run(alpha, theta, l0);
+        let (alpha, w, u0) = decode(&p);
+        let (sse, u) = run(alpha, w, u0);
+        let (theta, level) = (1.0 / w, u / w);
         let season = match adjustment {
             Adjustment::None => vec![],
             _ => (0..m).map(|j| indices[(n + j) % m]).collect(),
@@ -275,6 +291,22 @@ impl ThetaModel {
     /// θ (2 for the standard method).
     pub fn theta(&self) -> f64 {
         self.theta
+    }
+
+    /// The variance of the one-step errors over the (deseasonalised) history, the sum of their
+    /// squares over `n`: what the fit minimised, and the scale of its intervals.
+    ///
+    /// ```
+    /// use revops::forecast::{Theta, ThetaKind};
+    /// let y: Vec<f64> = (0..24).map(|t| 100.0 + 2.0 * t as f64 + [0.5, -0.5][t % 2]).collect();
+    /// let standard = Theta { kind: ThetaKind::Standard, period: 1 }.fit(&y)?;
+    /// let optimised = Theta { kind: ThetaKind::Optimised, period: 1 }.fit(&y)?;
+    /// // θ = 2 is among the fits the optimised method chooses from
+    /// assert!(optimised.sigma2() <= standard.sigma2() * (1.0 + 1e-9));
+    /// # Ok::<(), revops::forecast::ForecastError>(())
+    /// ```
+    pub fn sigma2(&self) -> f64 {
+        self.sigma2
     }
 
     /// How the series was deseasonalised.
