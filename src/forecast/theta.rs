@@ -2,8 +2,10 @@
 //! al. (2016): the forecast is `(1 − 1/θ) × (A + B t) + (1/θ) × ℓ̃`, the linear trend fitted
 //! to the whole series mixed with simple exponential smoothing of the theta line
 //! `Z_t = θ y_t + (1 − θ)(A + B t)`. θ = 2 is the standard method (Hyndman & Billah 2003 show it
-//! is SES with drift); the optimised method chooses θ ≥ 1 too. The smoothing parameter and the
-//! initial level minimise the in-sample one-step squared error. A series that passes the 90%
+//! is SES with drift); the optimised method chooses θ in [1, 10⁸] too, where 10⁸ stands for the
+//! θ → ∞ limit (the fitted line plus smoothing of the series about it), which a smooth trend
+//! often prefers. The smoothing parameter (in [0.1, 0.99]) and the initial level minimise the
+//! in-sample one-step squared error. A series that passes the 90%
 //! seasonality test on its autocorrelation at the season lag is first deseasonalised by
 //! classical multiplicative decomposition (additive when a value is not positive), as in the
 //! M3 competition's Theta and statsforecast.
@@ -22,7 +24,7 @@ use crate::stats::{nelder_mead, NelderMead};
 pub enum ThetaKind {
     /// θ = 2 (the standard Theta method).
     Standard,
-    /// θ ≥ 1 chosen with α and the initial level (Fiorucci et al. 2016).
+    /// θ in [1, 10⁸] chosen with α and the initial level (Fiorucci et al. 2016).
     Optimised,
 }
 
