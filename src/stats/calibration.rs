@@ -348,7 +348,16 @@ impl IsotonicCalibrator {
             (Some(j), Some(&x1)) => {
                 // as numpy.interp: slope × (score − x₀) + y₀
                 let (x0, y0, y1) = (t[j], v[j], v[i]);
-                (y1 - y0) / (x1 - x0) * (score - x0) + y0
+                let gap = x1 - x0;
+                let y = if gap.is_finite() {
+                    (y1 - y0) / gap * (score - x0) + y0
+                } else {
+                    // knots near ±f64::MAX, further apart than f64 holds: the line at half scale
+                    let f = (score / 2.0 - x0 / 2.0) / (x1 / 2.0 - x0 / 2.0);
+                    y0 + f * (y1 - y0)
+                };
+                // rounding must not carry a probability past its knots (nor past 1)
+                y.clamp(y0, y1)
             }
         }
     }
