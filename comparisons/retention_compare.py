@@ -18,12 +18,14 @@ Run from the repository root with the versions pinned in comparisons/README.md.
 import os
 import subprocess
 import sys
-import time
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_io import best_of, crate_lines  # noqa: E402
 import lifelines  # noqa: E402
 import lifetimes  # noqa: E402
 from lifelines import KaplanMeierFitter  # noqa: E402
@@ -32,21 +34,9 @@ from lifelines.statistics import logrank_test  # noqa: E402
 from lifetimes import BetaGeoFitter, GammaGammaFitter  # noqa: E402
 from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value  # noqa: E402
 
-EXAMPLE = ["cargo", "run", "--quiet", "--release", "--example", "retention_compare"]
-
 
 def crate():
-    out = subprocess.run(EXAMPLE, check=True, capture_output=True, text=True).stdout
-    return {k: np.array([float(x) for x in v]) for k, *v in (line.split() for line in out.splitlines())}
-
-
-def best_of(repeat, f):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = f()
-        best = min(best, time.perf_counter() - t)
-    return best, result
+    return crate_lines("retention_compare")
 
 
 def row(name, ours, theirs, unit="ms", scale=1e3):

@@ -23,12 +23,14 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_io import best_of, crate_lines  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn.calibration import _sigmoid_calibration  # noqa: E402
 from sklearn.datasets import load_breast_cancer  # noqa: E402
@@ -36,21 +38,9 @@ from sklearn.isotonic import IsotonicRegression  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-EXAMPLE = ["cargo", "run", "--quiet", "--release", "--example", "scoring_compare", "--"]
-
 
 def crate(*args):
-    out = subprocess.run(EXAMPLE + [str(a) for a in args], check=True, capture_output=True, text=True).stdout
-    return {k: np.array([float(x) for x in v]) for k, *v in (line.split() for line in out.splitlines())}
-
-
-def best_of(repeat, f):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = f()
-        best = min(best, time.perf_counter() - t)
-    return best, result
+    return crate_lines("scoring_compare", *args)
 
 
 def splitmix(k):
