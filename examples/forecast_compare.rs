@@ -1,5 +1,6 @@
 //! The crate's side of `comparisons/forecast_compare.py`: holds out the last `h` points of each
-//! series, forecasts them with AutoETS, AutoARIMA, Theta, optimised Theta, seasonal naive and the default
+//! series, forecasts them with AutoETS, AutoARIMA (exact, and approximate on long series as R and
+//! statsforecast search), Theta, optimised Theta, seasonal naive and the default
 //! [`Ensemble`], and prints one CSV row per series and method:
 //! `series,period,method,microseconds,mase,smape,coverage95,msis95`. The time is the best of
 //! three fit-and-forecast runs after one warm-up run, on one thread (the crate spawns none). MASE
@@ -19,7 +20,7 @@ use std::error::Error;
 use std::io::{Read, Write};
 use std::time::Instant;
 
-use revops::forecast::{AutoArima, AutoEts, Baseline, Ensemble, Method, Prediction, Theta, ThetaKind};
+use revops::forecast::{ArimaSearch, AutoArima, AutoEts, Baseline, Ensemble, Method, Prediction, Theta, ThetaKind};
 
 /// Box–Jenkins' airline passengers, 1949–1960, monthly (R `datasets::AirPassengers`; also
 /// `statsforecast.utils.AirPassengers`).
@@ -185,9 +186,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     for s in &series {
         let (train, test) = s.values.split_at(s.values.len() - s.h);
         let p = s.period;
-        let methods: [(&str, Box<dyn Method>); 6] = [
+        let methods: [(&str, Box<dyn Method>); 7] = [
             ("AutoETS", Box::new(AutoEts::new(p))),
             ("AutoARIMA", Box::new(AutoArima::new(p))),
+            // R's and statsforecast's default search: approximate on long series
+            ("AutoARIMAApproxLong", Box::new(AutoArima::new(p).with_search(ArimaSearch::ApproximateLong))),
             ("Theta", Box::new(Theta { kind: ThetaKind::Standard, period: p })),
             ("OptimisedTheta", Box::new(Theta { kind: ThetaKind::Optimised, period: p })),
             ("SeasonalNaive", Box::new(Baseline::SeasonalNaive { period: p })),

@@ -6,7 +6,7 @@
 //! CSS-ML, `.predict(h, level=[80, 95])`) on AirPassengers (statsforecast.utils), austourists
 //! and oildata (fpp2, as embedded in statsmodels 0.15.0's tests).
 
-use revops::forecast::{ArimaSpec, AutoArima, ForecastError, Method};
+use revops::forecast::{ArimaSearch, ArimaSpec, AutoArima, ForecastError, Method};
 
 fn public_series(name: &str) -> Vec<f64> {
     let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
@@ -233,4 +233,87 @@ fn an_ma_and_its_reflection_give_one_likelihood_and_one_forecast() {
         assert!(close(*x, *z, 1e-6), "{pa:?} {pb:?}");
     }
     assert!(spec.fit(&y).unwrap().ma()[0].abs() < 1.0);
+}
+
+/// A random walk with drift 0.4 and a little MA(1), `n` points, seeded.
+fn drifting_walk(seed: u64, n: usize) -> Vec<f64> {
+    let e = normals(seed, n + 1);
+    let mut y = vec![100.0];
+    for t in 1..n {
+        y.push(y[t - 1] + 0.4 + e[t] + 0.3 * e[t - 1]);
+    }
+    y
+}
+
+#[test]
+fn an_approximate_search_scores_each_candidate_by_its_conditional_sum_of_squares() {
+    // Hyndman & Khandakar (2008) §3.2, as R's auto.arima computes it: a CSS fit scores
+    // offset + n* ln σ²_CSS + 2 (k + 1), plus the AICc term, where the offset is −2 ln L − n ln σ²
+    // of the differenced series as white noise (no mean: it is differenced). For ARIMA(0,1,0)
+    // with drift the CSS fit is the mean difference, so the score follows from the data alone.
+    let y = drifting_walk(3, 300);
+    let fit = AutoArima::new(1).with_search(ArimaSearch::Approximate).fit(&y).unwrap();
+    assert_eq!(fit.best().spec().order.1, 1, "{}", fit.best().spec());
+    let w: Vec<f64> = y.windows(2).map(|p| p[1] - p[0]).collect();
+    let (n, nw) = (y.len() as f64, w.len() as f64);
+    let white = w.iter().map(|v| v * v).sum::<f64>() / nw;
+    let offset = nw * ((2.0 * std::f64::consts::PI * white).ln() + 1.0) - n * white.ln();
+    let mean = w.iter().sum::<f64>() / nw;
+    let css = w.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / nw;
+    let npar = 2.0; // the drift and σ²
+    let expected = offset + nw * css.ln() + 2.0 * npar + 2.0 * npar * (npar + 1.0) / (nw - npar - 1.0);
+    let walk = ArimaSpec::new(0, 1, 0).with_constant(true);
+    let scored = fit.candidates().iter().find(|c| c.spec == walk && c.approximate).unwrap();
+    let aicc = scored.fit.as_ref().unwrap().aicc();
+    assert!((aicc - expected).abs() < 1e-6, "{aicc} vs {expected}");
+}
+
+#[test]
+fn an_approximate_search_keeps_the_best_scored_form_whose_exact_fit_is_accepted() {
+    for (seed, m) in [(5, 1), (8, 4), (13, 12)] {
+        let y = drifting_walk(seed, 200);
+        let fit = AutoArima::new(m).with_search(ArimaSearch::Approximate).fit(&y).unwrap();
+        let cands = fit.candidates();
+        let searched = cands.iter().take_while(|c| c.approximate).count();
+        assert!(searched > 0 && cands[searched..].iter().all(|c| !c.approximate));
+        // the exact fits follow the approximate scores, best first, until one is accepted
+        let mut order: Vec<usize> = (0..searched).collect();
+        let score = |i: usize| cands[i].fit.as_ref().map_or(f64::INFINITY, |m| m.aicc());
+        order.sort_by(|&a, &b| score(a).total_cmp(&score(b)));
+        let refits = &cands[searched..];
+        for (k, refit) in refits.iter().enumerate() {
+            assert_eq!(refit.spec, cands[order[k]].spec, "seed {seed}");
+            assert_eq!(refit.fit.is_ok(), k + 1 == refits.len(), "seed {seed}: only the last refit is accepted");
+        }
+        // and the choice is that form's ordinary (CSS-ML) fit
+        let chosen = refits.last().unwrap();
+        assert_eq!(chosen.fit.as_ref().unwrap(), fit.best());
+        assert_eq!(*fit.best(), fit.best().spec().fit(&y).unwrap());
+    }
+}
+
+#[test]
+fn the_long_series_rule_approximates_above_150_points_or_a_season_above_12() {
+    // R's auto.arima and statsforecast: approximation = length > 150 or period > 12
+    let approximated = |y: &[f64], m: usize| {
+        let fit = AutoArima::new(m).with_search(ArimaSearch::ApproximateLong).fit(y).unwrap();
+        fit.candidates().iter().any(|c| c.approximate)
+    };
+    let y = drifting_walk(21, 151);
+    assert!(!approximated(&y[..150], 1));
+    assert!(approximated(&y, 1));
+    assert!(!approximated(&y[..60], 12));
+    assert!(approximated(&y[..60], 13));
+    // exact by default, whatever the length
+    assert!(AutoArima::new(1).fit(&y).unwrap().candidates().iter().all(|c| !c.approximate));
+    assert_eq!(ArimaSearch::default(), ArimaSearch::Exact);
+}
+
+#[test]
+fn an_auto_arima_saved_before_the_search_setting_loads_as_exact() {
+    let saved = r#"{"period":12,"max_p":5,"max_q":5,"max_sp":2,"max_sq":2}"#;
+    let loaded: AutoArima = serde_json::from_str(saved).unwrap();
+    assert_eq!(loaded, AutoArima::new(12));
+    let fast = AutoArima::new(12).with_search(ArimaSearch::ApproximateLong);
+    assert_eq!(serde_json::from_str::<AutoArima>(&serde_json::to_string(&fast).unwrap()).unwrap(), fast);
 }

@@ -316,7 +316,22 @@ impl ArimaSpec {
             return Err(ForecastError::ShortSeries { needed, got: y.len() });
         }
         let w = lay.difference(y);
-        fit_differenced(*self, &lay, y, &w, None)
+        fit_differenced(*self, &lay, y, &w, Estimate::Likelihood)
+    }
+
+    /// The conditional-sum-of-squares estimate alone, scored as Hyndman & Khandakar's
+    /// approximate search scores it: the model's log-likelihood is the stand-in
+    /// `−(offset + n* ln σ²_CSS) / 2` (n* points after differencing), so that its AICc is R's
+    /// and statsforecast's `offset + n* ln σ²_CSS + 2 (k + 1)` plus the small-sample term.
+    pub(super) fn fit_css(&self, y: &[f64], offset: f64) -> Result<ArimaModel, ForecastError> {
+        validate(y)?;
+        let lay = self.layout()?;
+        let needed = lay.lost() + lay.np.max(self.coefficients()) + 2;
+        if y.len() < needed {
+            return Err(ForecastError::ShortSeries { needed, got: y.len() });
+        }
+        let w = lay.difference(y);
+        fit_differenced(*self, &lay, y, &w, Estimate::ConditionalSumOfSquares { offset })
     }
 
     /// The model with the given coefficients (statsforecast's `fixed`, all of them): AR, MA,
@@ -353,7 +368,7 @@ impl ArimaSpec {
             return Err(ForecastError::ShortSeries { needed, got: y.len() });
         }
         let w = lay.difference(y);
-        fit_differenced(*self, &lay, y, &w, Some(coefficients))
+        fit_differenced(*self, &lay, y, &w, Estimate::Fixed(coefficients))
     }
 }
 
@@ -373,6 +388,16 @@ pub(super) fn validate(y: &[f64]) -> Result<(), ForecastError> {
     Ok(())
 }
 
+/// What [`fit_differenced`] estimates.
+enum Estimate<'a> {
+    /// Conditional sum of squares, then the exact likelihood ("CSS-ML").
+    Likelihood,
+    /// Conditional sum of squares alone, scored with the approximate search's `offset`.
+    ConditionalSumOfSquares { offset: f64 },
+    /// Nothing: these coefficients.
+    Fixed(&'a [f64]),
+}
+
 struct Work {
     scratch: Scratch,
     phi: Vec<f64>,
@@ -387,7 +412,7 @@ fn fit_differenced(
     lay: &Layout,
     y: &[f64],
     w: &[f64],
-    fixed: Option<&[f64]>,
+    estimate: Estimate<'_>,
 ) -> Result<ArimaModel, ForecastError> {
     let nw = w.len();
     let narma = lay.arma_len();
@@ -414,7 +439,7 @@ fn fit_differenced(
             *o = v - shift;
         }
     };
-    if let Some(c) = fixed {
+    if let Estimate::Fixed(c) = estimate {
         wk.coef.copy_from_slice(&c[..narma]);
         let constant = c.get(narma).copied().unwrap_or(0.0);
         centre(&mut wk, constant);
@@ -448,7 +473,7 @@ fn fit_differenced(
         }
     };
     let x0 = vec![0.0; nfree];
-    let (x_css, _) = optimise(&x0, |x| css_objective(x, &mut wk));
+    let (x_css, css_value) = optimise(&x0, |x| css_objective(x, &mut wk));
     // 2. the exact likelihood from there, the AR parts as partial autocorrelations
     let mut start = x_css.clone();
     for (from, len) in [(0, lay.p), (lay.p + lay.q, lay.sp)] {
@@ -456,6 +481,15 @@ fn fit_differenced(
             let raw = invpartrans(&x_css[from..from + len]).ok_or(failed(ArimaProblem::NonStationaryStart))?;
             start[from..from + len].copy_from_slice(&raw);
         }
+    }
+    if let Estimate::ConditionalSumOfSquares { offset } = estimate {
+        // (the AR part was checked stationary above, as R's and statsforecast's CSS fits check it)
+        wk.coef.copy_from_slice(&x_css[..narma]);
+        let c = constant_of(&x_css);
+        centre(&mut wk, c);
+        // css_value is ln σ²_CSS / 2
+        let loglik = -0.5 * (offset + nw as f64 * 2.0 * css_value);
+        return finish(spec, lay, y, &mut wk, c, loglik);
     }
     let ml_objective = |x: &[f64], wk: &mut Work| -> f64 {
         transform(lay, x, &mut wk.coef);

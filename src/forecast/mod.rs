@@ -34,7 +34,7 @@ mod theta;
 
 pub use accuracy::{accuracy, accuracy_by_lead, backtest, interval_score, Accuracy, Backtest, ForecastRecord};
 pub use arima::{ArimaModel, ArimaSpec, MAX_ARIMA_STATE};
-pub use arima_auto::{ArimaCandidate, AutoArima, AutoArimaFit};
+pub use arima_auto::{ArimaCandidate, ArimaSearch, AutoArima, AutoArimaFit};
 pub use baseline::{Baseline, BaselineModel};
 pub use cv::{cross_validate, MethodScore, RollingOrigin, Score};
 pub use ensemble::{Combination, Ensemble, EnsembleModel, FittedMember, Member};
