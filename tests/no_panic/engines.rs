@@ -24,7 +24,7 @@ use revops::expansion::{
 };
 use revops::forecast::{
     accuracy, accuracy_by_lead, auto_ets, backtest, interval_score, milestone_eta, monte_carlo_close,
-    pipeline_forecast, seasonal_naive, ArimaModel, ArimaSpec, AutoArima, ErrorType, EtsModel, EtsSpec,
+    pipeline_forecast, seasonal_naive, ArimaModel, ArimaSearch, ArimaSpec, AutoArima, ErrorType, EtsModel, EtsSpec,
     ForecastCategory, ForecastRecord, PipelineDeal, SeasonType, TrendType,
 };
 use revops::limits::{MAX_COUNT, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
@@ -378,6 +378,7 @@ proptest! {
         }
         let _ = AutoArima::new(period).fit(&xs);
         let _ = AutoArima::new(1).fit(&xs);
+        let _ = AutoArima::new(period).with_search(ArimaSearch::Approximate).fit(&xs);
         for m in arima_models() {
             let _ = m.predict(h.min(10_000), &[level]);
             let _ = m.predict(3, &[level, 0.9]);
@@ -774,7 +775,7 @@ mod json {
             fuzz(&arima_models()[1].spec(), &picks, |s: ArimaSpec| {
                 let _ = (s.fit(&y), s.coefficients(), s.to_string());
             });
-            fuzz(&AutoArima::new(4), &picks, |a: AutoArima| {
+            fuzz(&AutoArima::new(4).with_search(ArimaSearch::ApproximateLong), &picks, |a: AutoArima| {
                 let _ = a.fit(&y[..24]);
             });
             fuzz(&ets_models()[1].spec(), &picks, |s: EtsSpec| {
