@@ -247,16 +247,17 @@ impl ArrBook {
             if ids[group].1 != h {
                 group = k;
             }
-            let e = &events[i as usize];
-            let seen = ids[group..k].iter().map(|&(_, _, j)| &events[j as usize]).find(|x| x.id == e.id);
+            // (`events[i]` is read only on an equal hash: it is a cache miss)
+            let e = || &events[i as usize];
+            let seen = ids[group..k].iter().map(|&(_, _, j)| &events[j as usize]).find(|x| x.id == e().id);
             match seen {
                 None => {
-                    if !book.events.insert_hashed(&e.id, h, of[i as usize] as usize) {
+                    if !book.events.insert_hashed(|| e().id.as_str(), h, of[i as usize] as usize) {
                         return Err(ArrError::TooManyCustomers);
                     }
                 }
-                Some(x) if x == e => of[i as usize] = u32::MAX, // delivered again: skipped
-                Some(_) => return Err(ArrError::ConflictingEvent { id: e.id.clone() }),
+                Some(x) if x == e() => of[i as usize] = u32::MAX, // delivered again: skipped
+                Some(_) => return Err(ArrError::ConflictingEvent { id: e().id.clone() }),
             }
         }
         let mut counts = vec![0usize; owners.len()];

@@ -284,11 +284,13 @@ impl EventIndex {
     /// Record event `id` (which the index does not hold) as held by subscription `s`; `false`
     /// (and nothing recorded) when `s` does not fit in 32 bits.
     pub(crate) fn insert(&mut self, id: &str, s: usize) -> bool {
-        self.insert_hashed(id, hash_of(id), s)
+        self.insert_hashed(|| id, hash_of(id), s)
     }
 
-    /// [`EventIndex::insert`] with the id's [`hash_of`] known.
-    pub(crate) fn insert_hashed(&mut self, id: &str, hash: u64, s: usize) -> bool {
+    /// [`EventIndex::insert`] with the id's [`hash_of`] known. The id itself is read only when
+    /// another id has its hash: a build files a million ids in the table's order, and reading
+    /// each one from the caller's events would cost a cache miss apiece.
+    pub(crate) fn insert_hashed<'a>(&mut self, id: impl FnOnce() -> &'a str, hash: u64, s: usize) -> bool {
         let Ok(sub) = u32::try_from(s) else {
             return false;
         };
@@ -297,7 +299,7 @@ impl EventIndex {
                 vacant.insert(sub);
             }
             Entry::Occupied(_) => {
-                self.collided.insert(Id::new(id), sub);
+                self.collided.insert(Id::new(id()), sub);
             }
         }
         true
@@ -435,6 +437,26 @@ mod tests {
         let before = index.collided.len();
         assert!(index.insert("z", 4));
         assert_eq!(index.collided.len(), before + 1);
+    }
+
+    #[test]
+    fn events_whose_hashes_collide_are_told_apart_by_the_id() {
+        // force a collision: "e2" filed under the hash "e1" holds, as a true collision would be
+        let mut index = EventIndex::default();
+        let h = hash_of("e1");
+        assert!(index.insert("e1", 0));
+        assert!(index.insert_hashed(|| "e2", h, 7));
+        assert_eq!(index.len(), 2);
+        // `holds(s)`: subscription s holds the id asked for (0 holds e1, 7 holds e2)
+        let holder = |id: &'static str| move |s: usize| (s == 0 && id == "e1") || (s == 7 && id == "e2");
+        assert_eq!(index.get_hashed("e1", h, holder("e1")), Some(0));
+        assert_eq!(index.get_hashed("e2", h, holder("e2")), Some(7));
+        assert_eq!(index.get_hashed("e3", h, holder("e3")), None);
+        // a third id under the same hash, offered as new, is refused when the second map has it
+        assert_eq!(index.insert_new("e2", h, 9, holder("e2")), Err(Some(7)));
+        index.remove("e2", 7);
+        assert_eq!((index.len(), index.get_hashed("e2", h, holder("e2"))), (1, None));
+        assert_eq!(index.get_hashed("e1", h, holder("e1")), Some(0));
     }
 
     #[test]
