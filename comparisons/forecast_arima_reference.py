@@ -1,6 +1,7 @@
 """statsforecast's ARIMA on public series: AutoARIMA(season_length=m) and fixed orders, with the
 chosen orders, coefficients, log-likelihood, AICc, sigma2 and the h-step means with 80/95 % bounds.
-tests/data/statsforecast_arima.csv is this script's output (run with no arguments).
+tests/data/statsforecast_arima.csv is this script's output (run with no arguments), and
+tests/data/statsforecast_auto_arima_approximate.csv its output with --approximate.
 
 With --time it instead times warm AutoARIMA on AirPassengers in this process (best of several
 runs; set NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1 for one thread) and then the crate's
@@ -86,6 +87,24 @@ def reference():
         print(row(name, m, "fixed", model.fit(np.asarray(y, dtype=float)), h, y))
 
 
+def approximate():
+    """statsforecast's approximate stepwise search (CSS scores, the choice refitted by CSS-ML):
+    auto_arima_f(approximation=True), the search R's auto.arima runs by default on long series;
+    tests/data/statsforecast_auto_arima_approximate.csv is this function's output."""
+    from statsforecast.arima import auto_arima_f
+
+    print("# statsforecast 2.1.1: statsforecast.arima.auto_arima_f(y, period=m, approximation=True)")
+    print("# (statsforecast.models.AutoARIMA defaults to approximation=False); the chosen form and its")
+    print("# AICc (comparisons/forecast_arima_reference.py --approximate writes this file)")
+    print("dataset,period,p,d,q,P,D,Q,constant,aicc")
+    for loader in [data.elec_equip, data.air_passengers, data.austourists, data.oildata]:
+        name, m, y = loader()
+        fit = auto_arima_f(np.asarray(y, dtype=float), period=m, approximation=True)
+        p, q, P, Q, _, d, D = fit["arma"]
+        constant = int(any(k in fit["coef"] for k in ("intercept", "drift")))
+        print(",".join(map(str, [name, m, p, d, q, P, D, Q, constant])) + "," + repr(float(fit["aicc"])))
+
+
 def timing():
     _, m, y = data.air_passengers()
     y = np.asarray(y, dtype=float)
@@ -109,4 +128,9 @@ def _timed(f):
 
 
 if __name__ == "__main__":
-    timing() if "--time" in sys.argv else reference()
+    if "--time" in sys.argv:
+        timing()
+    elif "--approximate" in sys.argv:
+        approximate()
+    else:
+        reference()

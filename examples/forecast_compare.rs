@@ -1,6 +1,6 @@
 //! The crate's side of `comparisons/forecast_compare.py`: holds out the last `h` points of each
-//! series, forecasts them with AutoETS, AutoARIMA (exact, and approximate on long series as R and
-//! statsforecast search), Theta, optimised Theta, seasonal naive and the default
+//! series, forecasts them with AutoETS, AutoARIMA (exact, and approximate on long series as R's
+//! `auto.arima` searches), Theta, optimised Theta, seasonal naive and the default
 //! [`Ensemble`], and prints one CSV row per series and method:
 //! `series,period,method,microseconds,mase,smape,coverage95,msis95`. The time is the best of
 //! three fit-and-forecast runs after one warm-up run, on one thread (the crate spawns none). MASE
@@ -189,7 +189,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let methods: [(&str, Box<dyn Method>); 7] = [
             ("AutoETS", Box::new(AutoEts::new(p))),
             ("AutoARIMA", Box::new(AutoArima::new(p))),
-            // R's and statsforecast's default search: approximate on long series
+            // R's default search (and statsforecast's `auto_arima_f`'s): approximate on long series
             ("AutoARIMAApproxLong", Box::new(AutoArima::new(p).with_search(ArimaSearch::ApproximateLong))),
             ("Theta", Box::new(Theta { kind: ThetaKind::Standard, period: p })),
             ("OptimisedTheta", Box::new(Theta { kind: ThetaKind::Optimised, period: p })),

@@ -317,3 +317,24 @@ fn an_auto_arima_saved_before_the_search_setting_loads_as_exact() {
     let fast = AutoArima::new(12).with_search(ArimaSearch::ApproximateLong);
     assert_eq!(serde_json::from_str::<AutoArima>(&serde_json::to_string(&fast).unwrap()).unwrap(), fast);
 }
+
+#[test]
+fn the_approximate_search_chooses_what_statsforecasts_approximate_search_chooses() {
+    // tests/data/statsforecast_auto_arima_approximate.csv: statsforecast 2.1.1's
+    // auto_arima_f(y, period=m, approximation=True) on four public series, the chosen form and
+    // its AICc. The same form, at an AICc no higher (its BFGS often stops short of the optimum).
+    let path = format!("{}/tests/data/statsforecast_auto_arima_approximate.csv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let rows: Vec<Vec<&str>> =
+        text.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4);
+    for r in rows {
+        let n = |i: usize| r[i].parse::<usize>().unwrap();
+        let (period, aicc) = (n(1), r[9].parse::<f64>().unwrap());
+        let theirs = ArimaSpec::new(n(2), n(3), n(4)).seasonal(n(5), n(6), n(7), period).with_constant(n(8) == 1);
+        let fit = AutoArima::new(period).with_search(ArimaSearch::Approximate).fit(&public_series(r[0])).unwrap();
+        let what = format!("{}: chose {}, statsforecast {theirs}", r[0], fit.best().spec());
+        assert_eq!(fit.best().spec(), theirs, "{what}");
+        assert!(fit.best().aicc() <= aicc + 1e-3, "{what}: {} vs {aicc}", fit.best().aicc());
+    }
+}
