@@ -1,11 +1,12 @@
-//! Forecasting: AutoETS on a 144-point monthly series; AutoARIMA on AirPassengers; Monte Carlo of
-//! 10,000 deals × 10,000 trials.
+//! Forecasting: AutoETS on a 144-point monthly series; AutoARIMA on AirPassengers, and on
+//! elec_equip (257 points) by the exact and the approximate search; Monte Carlo of 10,000 deals ×
+//! 10,000 trials.
 use std::hint::black_box;
 
 use chrono::{Duration, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 use revops::calendar::Period;
-use revops::forecast::{auto_ets, monte_carlo_close, AutoArima, ForecastCategory, PipelineDeal};
+use revops::forecast::{auto_ets, monte_carlo_close, ArimaSearch, AutoArima, ForecastCategory, PipelineDeal};
 use revops::money::{Decimal, Percent};
 use revops::{Currency, Money};
 
@@ -29,6 +30,19 @@ fn forecast(c: &mut Criterion) {
     let mut group = c.benchmark_group("forecast");
     group.sample_size(20);
     group.bench_function("AutoARIMA on AirPassengers", |b| b.iter(|| AutoArima::new(12).fit(black_box(&air)).unwrap()));
+    // a long series (tests/data; statsmodels.datasets.elec_equip): the exact search, and the
+    // approximate one R's auto.arima and statsforecast's auto_arima_f run on it by default
+    let elec: Vec<f64> = include_str!("../tests/data/elec_equip.csv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.parse().unwrap())
+        .collect();
+    for (name, search) in [("exact", ArimaSearch::Exact), ("approximate", ArimaSearch::ApproximateLong)] {
+        let auto = AutoArima::new(12).with_search(search);
+        group.bench_function(format!("AutoARIMA on elec_equip (257 points), {name} search"), |b| {
+            b.iter(|| auto.fit(black_box(&elec)).unwrap())
+        });
+    }
     group.finish();
 
     let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();

@@ -4,8 +4,9 @@ tests/data/statsforecast_arima.csv is this script's output (run with no argument
 tests/data/statsforecast_auto_arima_approximate.csv its output with --approximate.
 
 With --time it instead times warm AutoARIMA on AirPassengers in this process (best of several
-runs; set NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1 for one thread) and then the crate's
-`arima_fit` example on the same series, and prints both side by side.
+runs; set NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1 for one thread), and on elec_equip by the
+exact and the approximate search, then the crate's `arima_fit` example on AirPassengers, and
+prints them side by side.
 """
 import subprocess
 import sys
@@ -114,6 +115,19 @@ def timing():
           f"AICc {fit['aicc']:.4f}, sigma2 {fit['sigma2']:.4f}")
     best = min(_timed(lambda: AutoARIMA(season_length=m).fit(y)) for _ in range(10))
     print(f"statsforecast AutoARIMA(season_length=12) on AirPassengers: best of 10 = {best * 1e3:.2f} ms")
+    # a long series, by the exact search (the AutoARIMA model's default) and the approximate one
+    # (auto_arima_f's default there); the crate's side is `cargo bench --bench forecast elec_equip`
+    from statsforecast.arima import auto_arima_f
+
+    _, m, elec = data.elec_equip()
+    elec = np.asarray(elec, dtype=float)
+    for label, run in [
+        ("AutoARIMA(season_length=12).fit", lambda: AutoARIMA(season_length=m).fit(elec)),
+        ("auto_arima_f(period=12, approximation=True)", lambda: auto_arima_f(elec, period=m, approximation=True)),
+    ]:
+        run()
+        best = min(_timed(run) for _ in range(5))
+        print(f"statsforecast {label} on elec_equip (257 points): best of 5 = {best * 1e3:.1f} ms")
     root = __file__.rsplit("/", 2)[0]
     out = subprocess.run(
         ["cargo", "run", "--release", "--quiet", "--example", "arima_fit"], cwd=root, capture_output=True, text=True
