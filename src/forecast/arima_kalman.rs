@@ -372,8 +372,9 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         }
         tx(a, &mut ta);
         let step = v / f;
-        for i in 0..r {
-            a[i] = ta[i] + k[i] * step;
+        // (zipped, so that no index is checked and the loops vectorise; the same arithmetic)
+        for ((a, &ta), &k) in a.iter_mut().zip(&ta).zip(k.iter()) {
+            *a = ta + k * step;
         }
         if steady {
             continue;
@@ -381,10 +382,10 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         let u = wv[0];
         tx(wv, tw);
         let f_next = f + m * u * u;
-        for i in 0..r {
-            let k_old = k[i];
-            k[i] += m * u * tw[i];
-            wv[i] = tw[i] - (u / f) * k_old;
+        for ((k, w), &tw) in k.iter_mut().zip(wv.iter_mut()).zip(tw.iter()) {
+            let k_old = *k;
+            *k += m * u * tw;
+            *w = tw - (u / f) * k_old;
         }
         m *= f / f_next;
         // the covariance has stopped changing: K and F are constant from here
