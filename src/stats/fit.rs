@@ -82,11 +82,7 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
 /// [`StatsError::NonFinite`] for a NaN or infinite value, or columns whose variance overflows.
 pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
     limits::check("features", p, super::MAX_FEATURES)?; // p sizes the means and scales
-    let whole = rows.len().is_multiple_of(p); // for p = 0: only when there are no values
-    if !whole {
-        let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
-        return Err(StatsError::Shape { what: "rows", expected, got: rows.len() });
-    }
+    super::logistic::check_whole_rows(rows, p)?;
     if !super::logistic::all_finite(rows) {
         return Err(StatsError::NonFinite("features"));
     }

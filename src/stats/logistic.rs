@@ -156,6 +156,16 @@ pub(crate) fn check_rows(what: &'static str, rows: &[f64], labels: usize, column
     Ok(())
 }
 
+/// `rows` as whole rows of `columns` values each (with no columns, only no values), else the
+/// shape error naming the next whole number of values.
+pub(crate) fn check_whole_rows(rows: &[f64], columns: usize) -> Result<(), StatsError> {
+    if rows.len().is_multiple_of(columns) {
+        return Ok(());
+    }
+    let expected = if columns == 0 { 0 } else { rows.len().div_ceil(columns).saturating_mul(columns) };
+    Err(StatsError::Shape { what: "rows", expected, got: rows.len() })
+}
+
 impl LogisticSpec {
     /// Fit on `rows` (row-major, `labels.len()` rows of `features` values each).
     ///
@@ -334,11 +344,7 @@ impl LogisticModel {
     /// without coefficients, only the empty batch); `out` is then left as it was.
     pub fn probabilities_into(&self, rows: &[f64], out: &mut Vec<f64>) -> Result<(), StatsError> {
         let p = self.coefficients.len();
-        let whole = if p == 0 { rows.is_empty() } else { rows.len().is_multiple_of(p) };
-        if !whole {
-            let expected = if p == 0 { 0 } else { rows.len().div_ceil(p).saturating_mul(p) };
-            return Err(StatsError::Shape { what: "rows", expected, got: rows.len() });
-        }
+        check_whole_rows(rows, p)?;
         out.clear();
         if p > 0 {
             out.extend(rows.chunks_exact(p).map(|x| sigmoid(self.log_odds_unchecked(x))));
