@@ -308,15 +308,7 @@ impl ArimaSpec {
     /// state above [`MAX_ARIMA_STATE`]); [`ForecastError::ArimaFit`] when the conditional sum of
     /// squares gives a non-stationary AR part or the likelihood cannot be evaluated.
     pub fn fit(&self, y: &[f64]) -> Result<ArimaModel, ForecastError> {
-        validate(y)?;
-        let lay = self.layout()?;
-        let k = self.coefficients();
-        let needed = lay.lost() + lay.np.max(k) + 2;
-        if y.len() < needed {
-            return Err(ForecastError::ShortSeries { needed, got: y.len() });
-        }
-        let w = lay.difference(y);
-        fit_differenced(*self, &lay, y, &w, Estimate::Likelihood)
+        self.estimate(y, Estimate::Likelihood)
     }
 
     /// The conditional-sum-of-squares estimate alone, scored as Hyndman & Khandakar's
@@ -324,6 +316,12 @@ impl ArimaSpec {
     /// `−(offset + n* ln σ²_CSS) / 2` (n* points after differencing), so that its AICc is R's
     /// and statsforecast's `offset + n* ln σ²_CSS + 2 (k + 1)` plus the small-sample term.
     pub(super) fn fit_css(&self, y: &[f64], offset: f64) -> Result<ArimaModel, ForecastError> {
+        self.estimate(y, Estimate::ConditionalSumOfSquares { offset })
+    }
+
+    /// [`ArimaSpec::fit`] or [`ArimaSpec::fit_css`]: the series checked, long enough for the
+    /// form's differences and coefficients, then differenced and estimated.
+    fn estimate(&self, y: &[f64], estimate: Estimate<'_>) -> Result<ArimaModel, ForecastError> {
         validate(y)?;
         let lay = self.layout()?;
         let needed = lay.lost() + lay.np.max(self.coefficients()) + 2;
@@ -331,7 +329,7 @@ impl ArimaSpec {
             return Err(ForecastError::ShortSeries { needed, got: y.len() });
         }
         let w = lay.difference(y);
-        fit_differenced(*self, &lay, y, &w, Estimate::ConditionalSumOfSquares { offset })
+        fit_differenced(*self, &lay, y, &w, estimate)
     }
 
     /// The model with the given coefficients (statsforecast's `fixed`, all of them): AR, MA,
