@@ -622,6 +622,59 @@ fn a_change_to_an_ended_subscription_is_ignored_and_a_pending_cancel_is_undone()
 }
 
 #[test]
+fn a_renewal_after_the_end_starts_a_fresh_term() {
+    // The ended contract's discount, pause and trial end with it: a Renew that brings the
+    // subscription back books the renewed price, as a Start would.
+    let ten_off = EventKind::DiscountStart(MrrDiscount {
+        off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(10, 2))),
+        forever: true,
+    });
+    let renew = |p| EventKind::Renew { price: usd(p), interval: Interval::Month };
+    let trial = EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 6, 1)) };
+    let events = vec![
+        // discounted, then ended: renewed in March at full price
+        ev("discounted", "s", d(2025, 10, 4), start(usd("100"), Interval::Month)),
+        ev("discounted", "s", d(2025, 10, 31), ten_off),
+        ev("discounted", "s", d(2025, 11, 1), EventKind::Cancel { paid_through: None }),
+        ev("discounted", "s", d(2026, 3, 6), renew("100")),
+        // paused, then ended: the renewal is not paused
+        ev("paused", "s", d(2025, 10, 4), start(usd("100"), Interval::Month)),
+        ev("paused", "s", d(2025, 10, 20), EventKind::Pause),
+        ev("paused", "s", d(2025, 11, 1), EventKind::Cancel { paid_through: None }),
+        ev("paused", "s", d(2026, 3, 6), renew("100")),
+        // a trial cancelled at once and renewed inside what was its window: paid from the renewal
+        ev("trial", "s", d(2026, 1, 10), trial),
+        ev("trial", "s", d(2026, 1, 10), EventKind::Cancel { paid_through: None }),
+        ev("trial", "s", d(2026, 3, 6), renew("100")),
+    ];
+    let b = book(events, ArrPolicy::default(), 3);
+    for customer in ["discounted", "paused", "trial"] {
+        assert_eq!(b.customer_arr(customer, m(2026, 3)).unwrap(), Some(usd("1200")), "{customer}");
+    }
+    let march = b.movements(m(2026, 3), m(2026, 3)).unwrap();
+    assert_eq!((march.reactivation, march.new, march.renewal), (usd("2400"), usd("1200"), usd("3600")));
+}
+
+#[test]
+fn a_second_cancellation_replaces_the_pending_one() {
+    // The last recorded says when the subscription ends, whether it moves the end later (the
+    // customer paid for another month) or earlier.
+    let cancel = |through| EventKind::Cancel { paid_through: Some(through) };
+    let events = vec![
+        ev("later", "s", d(2025, 10, 4), start(usd("100"), Interval::Month)),
+        ev("later", "s", d(2025, 11, 9), cancel(d(2026, 1, 5))),
+        ev("later", "s", d(2025, 12, 1), cancel(d(2026, 2, 5))),
+        ev("earlier", "s", d(2025, 10, 4), start(usd("100"), Interval::Month)),
+        ev("earlier", "s", d(2025, 11, 9), cancel(d(2026, 2, 5))),
+        ev("earlier", "s", d(2025, 12, 1), cancel(d(2026, 1, 5))),
+    ];
+    let b = book(events, ArrPolicy::default(), 3);
+    let arr = |c, month| b.customer_arr(c, month).unwrap();
+    assert_eq!((arr("later", m(2026, 1)), arr("later", m(2026, 2))), (Some(usd("1200")), Some(usd("0"))));
+    assert_eq!(arr("earlier", m(2026, 1)), Some(usd("0")));
+}
+
+#[test]
 fn fx_is_kept_out_of_movements() {
     let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 40 });
     rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), Decimal::new(110, 2)).unwrap();

@@ -175,12 +175,17 @@ impl SubscriptionEvent {
 /// * **Cancel** with a `paid_through` date after the event's date ends the subscription on that
 ///   date under [`ChurnTiming::AtPeriodEnd`](super::ChurnTiming) (the default), else at once.
 ///   Until then the cancellation is *pending*, and a Start, Change or Renew dated before it
-///   undoes it: the customer changed their mind.
+///   undoes it: the customer changed their mind. A second cancellation while one is pending
+///   replaces it: the last one recorded says when the subscription ends, earlier or later.
+/// * When a subscription ends, whatever it had scheduled ends with it: the end of a trial
+///   cancelled before it ran out, or a period end overtaken by an immediate cancellation,
+///   never happens, so it books nothing (not even a new exchange rate).
 /// * A **Change**, **Pause**, **Resume** or discount event on a subscription that has ended is
 ///   *ignored* (its fields are still checked). Billing systems send such events after a
 ///   cancellation (a discount that expires, a proration line), and refusing them would make one
 ///   harmless event fail a whole rebuild. Only a Start or a Renew brings an ended subscription
-///   back.
+///   back, and either begins a fresh term: the discount, pause and trial of the contract that
+///   ended do not carry over (a Renew of a running subscription keeps them).
 /// * Events in a foreign currency are valued at the rate of their own date (see
 ///   [`FxRateDate`](super::FxRateDate)): a trial end, a discount starting or ending, a resume
 ///   are each booked at the rate of the day they take effect, and re-valuing what the customer
@@ -215,6 +220,22 @@ impl SubscriptionEvent {
 /// assert_eq!(book.customer_arr("acme", mar)?, Some(usd("1800")));
 /// assert_eq!(book.customer_arr("beta", jan)?, Some(usd("600")));
 /// assert_eq!(book.customer_arr("gamma", mar)?, Some(usd("0")));
+///
+/// // a paused subscription that ended, renewed in March: a fresh term, not paused
+/// let renewed = [
+///     Ev::start("d1", "delta", "main", day(1, 3), usd("80"), Interval::Month),
+///     Ev::new("d2", "delta", "main", day(1, 6), EventKind::Pause),
+///     Ev::cancel("d3", "delta", "main", day(1, 9), None),
+///     Ev::renew("d4", "delta", "main", day(3, 2), usd("80"), Interval::Month),
+///     // cancelled at the end of April, then at the end of May: the later cancellation stands
+///     Ev::cancel("d5", "delta", "main", day(3, 10), Some(day(4, 30))),
+///     Ev::cancel("d6", "delta", "main", day(3, 20), Some(day(5, 31))),
+/// ];
+/// let may = Month::new(2026, 5)?;
+/// let book = ArrBook::build(&renewed, ArrPolicy::default(), Currency::USD, jan..=may, &InMemoryFxRates::new())?;
+/// assert_eq!(book.customer_arr("delta", mar)?, Some(usd("960")));
+/// assert_eq!(book.customer_arr("delta", Month::new(2026, 4)?)?, Some(usd("960")));
+/// assert_eq!(book.customer_arr("delta", may)?, Some(usd("0")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -508,7 +508,9 @@ impl SubTimeline {
             self.deferred.remove(0);
             match what {
                 Deferred::TrialEnds => self.state.in_trial = false,
-                Deferred::Stops => self.state.live = false,
+                // the end of the subscription: what else it had scheduled (a trial end after
+                // its paid-through date) never happens
+                Deferred::Stops => self.end(),
             }
             self.push(date, cause, ctx);
         }
@@ -614,6 +616,13 @@ impl SubTimeline {
         })
     }
 
+    /// The subscription ends: nothing it scheduled (a trial end, a later period end) happens.
+    /// A scheduled change that never happens must not book anything, not even an FX rate.
+    fn end(&mut self) {
+        self.state.live = false;
+        self.deferred.clear();
+    }
+
     fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         let currency = self.currency;
         let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
@@ -644,10 +653,14 @@ impl SubTimeline {
                 }
             }
             EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
+                if !self.state.live {
+                    // a renewal of an ended subscription is a fresh term: the discount, pause
+                    // and trial of the contract that ended ended with it
+                    self.state = State { live: true, ..State::INITIAL };
+                }
                 self.state.price = price.amount();
                 self.state.months = interval.months();
                 self.state.list_arr = list_arr;
-                self.state.live = true;
                 // a renewal or change undoes a pending cancellation
                 self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
                 if matches!(e.kind, EventKind::Renew { .. }) {
@@ -658,10 +671,12 @@ impl SubTimeline {
             }
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
                 (ChurnTiming::AtPeriodEnd, Some(p)) if *p > e.date => {
+                    // the last cancellation recorded says when the subscription ends
+                    self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
                     self.deferred.push((*p, Deferred::Stops, index));
                     return Ok(());
                 }
-                _ => self.state.live = false,
+                _ => self.end(),
             },
             EventKind::Pause => self.state.paused = true,
             EventKind::Resume => self.state.paused = false,
