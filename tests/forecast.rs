@@ -623,9 +623,10 @@ fn benchmarks_and_intermittent_methods_match_statsforecast() {
 #[test]
 fn theta_forecasts_are_close_to_statsforecast() {
     // Reference: statsforecast 2.1.1 Theta(m) and OptimizedTheta(m) on AirPassengers and
-    // austourists (tests/data/statsforecast_methods.csv). statsforecast fits its state-space
-    // form by the mean squared error of 1- to 3-step forecasts; revops by the one-step error,
-    // so the points agree within 3%, not exactly.
+    // austourists (tests/data/statsforecast_methods.csv). Both minimise the squared one-step
+    // errors, but statsforecast leaves out the first three (src/theta.cpp, `calc`) and stops its
+    // Nelder-Mead at a looser tolerance; the points agreed within 0.08 % (AirPassengers
+    // standard Theta within 0.01 %), so they are held to 0.2 %.
     let mut off = Vec::new();
     for (series, method, step, r) in statsforecast_rows() {
         if !method.contains("Theta") {
@@ -633,7 +634,7 @@ fn theta_forecasts_are_close_to_statsforecast() {
         }
         let p = ours(&series, &method);
         let k = step - 1;
-        if (p.mean[k] / r[0] - 1.0).abs() > 0.03 {
+        if (p.mean[k] / r[0] - 1.0).abs() > 0.002 {
             off.push(format!("{series} {method} step {step}: {} vs {}", p.mean[k], r[0]));
         }
     }
