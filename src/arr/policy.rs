@@ -80,7 +80,11 @@ pub enum SamePeriodNewAndChurn {
     /// Net zero: shown as neither.
     #[default]
     Ignore,
-    /// Shown as both new (or reactivation) and churn of the same amount.
+    /// Shown as both new (or reactivation) and churn of the same amount: the highest ARR the
+    /// customer had at the end of any day of the month, valued at the month end as a churn is.
+    /// The highest, because the order of changes inside the month should not decide how much
+    /// business came and went: a customer who starts at $250 a month, is cut to $100 and
+    /// leaves shows $3,000 both ways, as does one who starts at $100 and is raised to $250.
     ShowBoth,
 }
 
