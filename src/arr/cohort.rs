@@ -24,7 +24,9 @@ pub struct Cohort {
 
 impl ArrBook {
     /// Cohort tables by start month, for customers whose first day with ARR is inside the
-    /// book and who still have ARR at the end of that month.
+    /// book and who still have ARR at the end of that month: one row per month in which such
+    /// customers started. A month in which none did has no row, rather than a row of 0 ÷ 0
+    /// retention reported as 0 %.
     ///
     /// # Errors
     ///
@@ -41,7 +43,7 @@ impl ArrBook {
             }
         }
         let mut out = Vec::with_capacity(n);
-        for (k, ids) in members.iter().enumerate() {
+        for (k, ids) in members.iter().enumerate().filter(|(_, ids)| !ids.is_empty()) {
             let sum = |j: usize| ids.iter().map(|&i| self.cells_of(i)[j].arr).sum::<Fixed>();
             let starting = self.decimal(sum(k));
             let size = ids.len() as u64;
@@ -49,15 +51,14 @@ impl ArrBook {
             let mut revenue = Vec::with_capacity(n - k);
             for j in k..n {
                 let active = ids.iter().filter(|&&i| !self.cells_of(i)[j].arr.is_zero()).count();
-                // active ≤ size, so this ratio is at most 1 and cannot overflow
-                logo.push(if size == 0 { Decimal::ZERO } else { Decimal::from(active as u64) / Decimal::from(size) });
-                revenue.push(if starting.is_zero() {
-                    Decimal::ZERO
-                } else {
+                // 0 < active ≤ size, so this ratio is at most 1 and cannot overflow
+                logo.push(Decimal::from(active as u64) / Decimal::from(size));
+                // every member had ARR at the end of its start month, so `starting` is not zero
+                revenue.push(
                     self.decimal(sum(j))
                         .checked_div(starting)
-                        .ok_or(MoneyError::Overflow("cohort revenue retention"))?
-                });
+                        .ok_or(MoneyError::Overflow("cohort revenue retention"))?,
+                );
             }
             out.push(Cohort {
                 month: self.month_of(k),

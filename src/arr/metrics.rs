@@ -253,10 +253,10 @@ impl ArrBook {
 ///
 /// # Errors
 ///
-/// [`ArrError::Undefined`] at zero churn; a money overflow.
+/// [`ArrError::Undefined`] unless the churn rate is above zero; a money overflow.
 pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -> Result<Money, ArrError> {
     if churn_rate <= Decimal::ZERO {
-        return Err(ArrError::Undefined("lifetime value at zero churn"));
+        return Err(ArrError::Undefined("lifetime value without positive churn"));
     }
     Ok(arpa.checked_mul(gross_margin)?.checked_div(churn_rate)?)
 }
@@ -280,7 +280,16 @@ pub fn lifetime_value(arpa: Money, gross_margin: Decimal, churn_rate: Decimal) -
 /// [`ArrError::Undefined`] when ARPA × margin is zero or in another currency; a money overflow.
 pub fn cac_payback_months(cac: Money, arpa: Money, gross_margin: Decimal) -> Result<Decimal, ArrError> {
     let monthly = arpa.checked_mul(gross_margin)?;
-    cac.ratio(monthly).map_err(|_| ArrError::Undefined("CAC payback"))
+    defined_ratio(cac, monthly, "CAC payback")
+}
+
+/// `a ÷ b`, undefined for a zero `b` or two currencies; a quotient past `Decimal` stays the
+/// money overflow it is, not "undefined".
+fn defined_ratio(a: Money, b: Money, what: &'static str) -> Result<Decimal, ArrError> {
+    match a.ratio(b) {
+        Err(MoneyError::CurrencyMismatch { .. } | MoneyError::DivisionByZero(_)) => Err(ArrError::Undefined(what)),
+        other => Ok(other?),
+    }
 }
 
 /// `LTV ÷ CAC`.
@@ -298,9 +307,9 @@ pub fn cac_payback_months(cac: Money, arpa: Money, gross_margin: Decimal) -> Res
 ///
 /// # Errors
 ///
-/// [`ArrError::Undefined`] for a zero CAC or amounts in different currencies.
+/// [`ArrError::Undefined`] for a zero CAC or amounts in different currencies; a money overflow.
 pub fn ltv_to_cac(ltv: Money, cac: Money) -> Result<Decimal, ArrError> {
-    ltv.ratio(cac).map_err(|_| ArrError::Undefined("LTV:CAC"))
+    defined_ratio(ltv, cac, "LTV:CAC")
 }
 
 /// Rule of 40: growth rate plus profit (or free-cash-flow) margin, both as fractions; healthy at
@@ -344,8 +353,11 @@ pub fn magic_number(
     revenue_prior: Money,
     sales_marketing_prior: Money,
 ) -> Result<Decimal, ArrError> {
+    if revenue_now.currency() != revenue_prior.currency() {
+        return Err(ArrError::Undefined("magic number"));
+    }
     let growth = revenue_now.checked_sub(revenue_prior)?.checked_mul(Decimal::from(4))?;
-    growth.ratio(sales_marketing_prior).map_err(|_| ArrError::Undefined("magic number"))
+    defined_ratio(growth, sales_marketing_prior, "magic number")
 }
 
 /// Burn multiple: `net burn ÷ net new ARR` over the same period; lower is better.
@@ -363,10 +375,11 @@ pub fn magic_number(
 ///
 /// # Errors
 ///
-/// [`ArrError::Undefined`] without positive net new ARR or for amounts in different currencies.
+/// [`ArrError::Undefined`] without positive net new ARR or for amounts in different currencies;
+/// a money overflow.
 pub fn burn_multiple(net_burn: Money, net_new_arr: Money) -> Result<Decimal, ArrError> {
     if net_new_arr.amount() <= Decimal::ZERO {
         return Err(ArrError::Undefined("burn multiple without net new ARR"));
     }
-    net_burn.ratio(net_new_arr).map_err(|_| ArrError::Undefined("burn multiple"))
+    defined_ratio(net_burn, net_new_arr, "burn multiple")
 }

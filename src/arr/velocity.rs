@@ -32,11 +32,11 @@ impl ArrBook {
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Velocity {
-    /// Net new ARR per day over the window.
+    /// Net new ARR per day over the window, rounded to the currency's minor unit.
     pub per_day: Money,
-    /// Per week (7 days).
+    /// Per week (7 days), rounded once from the exact rate.
     pub per_week: Money,
-    /// Per average month (365.25 ÷ 12 days).
+    /// Per average month (365.25 ÷ 12 days), rounded once from the exact rate.
     pub per_month: Money,
     /// Slope of per-period net new ARR per day across the window, in currency units per day per
     /// period: positive means accelerating. `None` with fewer than two periods.
@@ -81,7 +81,12 @@ impl ArrBook {
         let bridge = self.bridge(self.month_of(from), at)?;
         let days: i64 = self.periods[from..=k].iter().map(|p| p.days()).sum();
         let net = bridge.net_new()?;
-        let per_day = net.checked_div(Decimal::from(days))?;
+        // each rate is worked out from the net new ARR and rounded once: scaling the rounded
+        // (or the inexact) daily rate would miss a half cent ($774 over 487 days is exactly
+        // $48.375 an average month, which rounds to $48.38)
+        let per = |days_per: Decimal| -> Result<Money, ArrError> {
+            Ok(net.checked_mul(days_per)?.checked_div(Decimal::from(days))?.round())
+        };
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         for j in from..=k {
@@ -90,9 +95,9 @@ impl ArrBook {
             ys.push(b.net_new()?.to_f64_lossy() / self.periods[j].days() as f64);
         }
         Ok(Velocity {
-            per_day: per_day.round(),
-            per_week: per_day.checked_mul(Decimal::from(7))?.round(),
-            per_month: per_day.checked_mul(Decimal::new(304375, 4))?.round(),
+            per_day: per(Decimal::ONE)?,
+            per_week: per(Decimal::from(7))?,
+            per_month: per(Decimal::new(304375, 4))?,
             trend: crate::stats::linear_fit(&xs, &ys).map(|(_, slope)| slope),
         })
     }
@@ -124,13 +129,17 @@ pub struct MilestoneProgress {
     pub remaining: Money,
     /// Actual net new ARR per day.
     pub actual_per_day: Money,
-    /// Net new ARR per day needed to hit the target by its date.
+    /// Net new ARR per day needed to hit the target by its date (zero once it is reached);
+    /// `None` for a milestone without a date, and once its date has passed short of it.
     pub required_per_day: Option<Money>,
     /// Days to the target at the actual velocity (`None` when not growing).
     pub days_to_target: Option<i64>,
     /// The date the target is reached at the actual velocity.
     pub eta: Option<NaiveDate>,
-    /// True when the actual velocity meets the required one (or the target is reached).
+    /// True when the target is reached; before a milestone's date, when the actual velocity
+    /// meets the required one; for a milestone without a date, while ARR grows (the target is
+    /// then reached at the actual velocity, on `eta`). False once the date has passed short of
+    /// the target.
     pub on_track: bool,
 }
 
@@ -166,14 +175,17 @@ impl Milestone {
             None
         };
         let required_per_day = match self.by {
-            Some(by) if by > as_of && !reached => {
-                Some(remaining.checked_div(Decimal::from((by - as_of).num_days()))?.round())
-            }
-            Some(_) if !reached => None,
-            _ => Some(Money::zero(current.currency())),
+            None => None,
+            Some(_) if reached => Some(Money::zero(current.currency())),
+            Some(by) if by > as_of => Some(remaining.checked_div(Decimal::from((by - as_of).num_days()))?.round()),
+            Some(_) => None, // the date has passed
         };
         let on_track = reached
-            || required_per_day.is_some_and(|r| v.per_day.amount() >= r.amount()) && self.by.is_some_and(|b| b > as_of);
+            || match (self.by, required_per_day) {
+                (None, _) => v.per_day.amount() > Decimal::ZERO,
+                (Some(_), Some(required)) => v.per_day.amount() >= required.amount(),
+                (Some(_), None) => false,
+            };
         Ok(MilestoneProgress {
             as_of,
             current,
@@ -211,6 +223,15 @@ pub enum GrowthSignal {
         /// Needed per day.
         required_per_day: Money,
     },
+    /// The milestone's date has passed short of its target.
+    MilestoneMissed {
+        /// The target.
+        target: Money,
+        /// The date it was due.
+        by: NaiveDate,
+        /// ARR at the end of the month measured.
+        current: Money,
+    },
     /// Contraction's share of lost ARR rose from the previous window to this one.
     RisingContractionShare {
         /// Previous window's share.
@@ -232,7 +253,10 @@ pub struct SignalThresholds {
 
 impl ArrBook {
     /// The growth-risk signals at the end of `at`, over the window of `t.window` months ending
-    /// with it (and the window before, for the contraction share, when the book has it).
+    /// with it (and the window before, for the contraction share, when the book has it). With a
+    /// `milestone`: [`GrowthSignal::VelocityShortOfMilestone`] when the pace before its date
+    /// falls short, [`GrowthSignal::MilestoneMissed`] once its date has passed short of it (a
+    /// milestone without a date asks for no pace, so raises neither).
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -282,11 +306,16 @@ impl ArrBook {
         }
         if let Some(m) = milestone {
             let p = m.progress(self, at, w)?;
-            if let (false, Some(req)) = (p.on_track, p.required_per_day) {
-                out.push(GrowthSignal::VelocityShortOfMilestone {
+            match (p.on_track, p.required_per_day, m.by) {
+                (false, Some(req), _) => out.push(GrowthSignal::VelocityShortOfMilestone {
                     actual_per_day: p.actual_per_day,
                     required_per_day: req,
-                });
+                }),
+                // no pace can make up for a date gone by
+                (false, None, Some(by)) => {
+                    out.push(GrowthSignal::MilestoneMissed { target: p.target, by, current: p.current })
+                }
+                _ => {}
             }
         }
         let share = |b: &super::ArrBridge| -> Result<Option<Decimal>, ArrError> {
