@@ -8,15 +8,9 @@
 
 use revops::forecast::{ArimaSearch, ArimaSpec, AutoArima, ForecastError, Method};
 
-fn public_series(name: &str) -> Vec<f64> {
-    let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.parse().unwrap())
-        .collect()
-}
+#[path = "common/series.rs"]
+mod series;
+use series::public_series;
 
 /// One row of tests/data/statsforecast_arima.csv.
 #[derive(Debug)]

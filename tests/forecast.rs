@@ -11,6 +11,10 @@ use revops::money::Percent;
 use revops::{Currency, Money};
 use statrs::distribution::Normal;
 
+#[path = "common/series.rs"]
+mod series;
+use series::public_series;
+
 /// Simulate ETS(A,A,A) (set β or γ to 0 for simpler forms) with a fixed seed.
 #[allow(clippy::too_many_arguments)] // one argument per model parameter reads best in the tests
 fn simulate(
@@ -353,17 +357,6 @@ fn a_constant_series_model_survives_a_json_round_trip() {
     assert_eq!(short.aicc(), f64::INFINITY);
     let json = serde_json::to_string(&short).unwrap();
     assert_eq!(serde_json::from_str::<EtsModel>(&json).unwrap(), short);
-}
-
-/// A public series from `tests/data/` (the file's first line names its source).
-fn public_series(name: &str) -> Vec<f64> {
-    let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.parse().unwrap())
-        .collect()
 }
 
 fn spec_named(form: &str, period: usize) -> EtsSpec {

@@ -46,6 +46,10 @@ use std::collections::BTreeMap;
 
 use revops::forecast::*;
 
+#[path = "common/series.rs"]
+mod series;
+use series::public_series;
+
 const TOL: f64 = 1e-9;
 
 fn close(a: f64, b: f64) -> bool {
@@ -54,17 +58,6 @@ fn close(a: f64, b: f64) -> bool {
 
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(1e-3)
-}
-
-/// One value a line, `#` lines skipped (as tests/forecast.rs reads them).
-fn public_series(name: &str) -> Vec<f64> {
-    let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.parse().unwrap())
-        .collect()
 }
 
 /// A row of the reference table, read by column name.
