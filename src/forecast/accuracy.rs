@@ -59,19 +59,24 @@ pub fn accuracy(actual: &[f64], forecast: &[f64], history: &[f64], period: usize
     Ok(metrics)
 }
 
+/// MASE's scale: the mean absolute difference of `history` at lag `period` (the in-sample
+/// seasonal naive error); `None` when the history is no longer than the lag or has no variation.
+pub(super) fn seasonal_scale(history: &[f64], period: usize) -> Option<f64> {
+    let m = period.max(1);
+    if history.len() <= m {
+        return None;
+    }
+    let s = history.windows(m + 1).map(|w| (w[m] - w[0]).abs()).sum::<f64>() / (history.len() - m) as f64;
+    (s > 0.0 && s.is_finite()).then_some(s)
+}
+
 /// The metrics of checked, finite inputs (infinite only when they overflow).
 fn metrics(actual: &[f64], forecast: &[f64], history: &[f64], period: usize) -> Accuracy {
     let n = actual.len() as f64;
     let errors: Vec<f64> = forecast.iter().zip(actual).map(|(f, a)| f - a).collect();
     let abs_sum: f64 = errors.iter().map(|e| e.abs()).sum();
     let actual_sum: f64 = actual.iter().map(|a| a.abs()).sum();
-    let m = period.max(1);
-    let scale = if history.len() > m {
-        Some(history.windows(m + 1).map(|w| (w[m] - w[0]).abs()).sum::<f64>() / (history.len() - m) as f64)
-            .filter(|s| *s > 0.0 && s.is_finite())
-    } else {
-        None
-    };
+    let scale = seasonal_scale(history, period);
     Accuracy {
         mae: abs_sum / n,
         rmse: (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt(),

@@ -2,6 +2,7 @@
 //! window, forecast `h` steps, and score the forecasts against what followed — the table a user
 //! reads to choose a method.
 
+use super::accuracy::seasonal_scale;
 use super::prediction::{Method, Prediction};
 use super::ForecastError;
 use crate::limits::{self, MAX_COUNT, MAX_HORIZON, MAX_SEASON};
@@ -50,15 +51,12 @@ pub struct MethodScore {
     pub score: Result<Score, ForecastError>,
 }
 
-/// The scale of MASE and MSIS: the mean absolute seasonal difference of the training window
-/// (the lag-1 difference when the window is no longer than a season); `None` for a flat window.
-pub(super) fn naive_scale(train: &[f64], period: usize) -> Option<f64> {
-    let m = if train.len() > period { period.max(1) } else { 1 };
-    if train.len() <= m {
-        return None;
-    }
-    let s = train.windows(m + 1).map(|w| (w[m] - w[0]).abs()).sum::<f64>() / (train.len() - m) as f64;
-    (s > 0.0 && s.is_finite()).then_some(s)
+/// The scale of MASE and MSIS in cross-validation: the mean absolute seasonal difference of the
+/// training window (the lag-1 difference when the window is no longer than a season); `None`
+/// for a flat window.
+fn naive_scale(train: &[f64], period: usize) -> Option<f64> {
+    let lag = if train.len() > period { period } else { 1 };
+    seasonal_scale(train, lag)
 }
 
 /// Per-window metrics: (MASE, sMAPE, inside count, MSIS).
