@@ -63,7 +63,7 @@ fn forecast(c: &mut Criterion) {
     let mut group = c.benchmark_group("forecast");
     group.sample_size(10);
     group.bench_function("Monte Carlo, 10k deals x 10k trials", |b| {
-        b.iter(|| monte_carlo_close(black_box(&deals), quarter, 10.0, target, 10_000, 1).unwrap())
+        b.iter(|| monte_carlo_close(black_box(&deals), quarter, start, 10.0, target, 10_000, 1).unwrap())
     });
     group.finish();
 }

@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rollup = pipeline_forecast(&deals, q4, Currency::USD)?;
     let t = &rollup.total;
     println!("\nQ4 pipeline: commit {}, best case {}, weighted {}", t.commit, t.best_case, t.weighted);
-    let mc = monte_carlo_close(&deals, q4, 10.0, Money::parse("100000000", Currency::USD)?, 10_000, 1)?;
+    let mc = monte_carlo_close(&deals, q4, start, 10.0, Money::parse("100000000", Currency::USD)?, 10_000, 1)?;
     println!("Monte Carlo: P10 {}  P50 {}  P90 {}  P(≥ $100M) {:.0}%", mc.p10, mc.p50, mc.p90, 100.0 * mc.p_target);
 
     Ok(())

@@ -169,6 +169,7 @@ fn deal(id: &str, rep: &str, amount: &str, p: &str, close: NaiveDate, category: 
 fn pipeline_rollups_and_monte_carlo() {
     let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
     let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let before_q4 = d(9, 15); // forecast before the quarter opens
     use ForecastCategory::*;
     let deals = [
         deal("1", "ann", "100", "100%", d(10, 5), Closed),
@@ -188,20 +189,47 @@ fn pipeline_rollups_and_monte_carlo() {
     // no slip, certain deals: the distribution collapses to the sum
     let certain: Vec<PipelineDeal> =
         deals[..4].iter().map(|x| PipelineDeal { probability: Percent::HUNDRED, ..x.clone() }).collect();
-    let mc = monte_carlo_close(&certain, q4, 0.0, usd("1000"), 1000, 1).unwrap();
+    let mc = monte_carlo_close(&certain, q4, before_q4, 0.0, usd("1000"), 1000, 1).unwrap();
     assert_eq!((mc.p10, mc.p90, mc.p_target), (usd("1000"), usd("1000"), 1.0));
     // seeded, and the mean is close to the weighted pipeline
-    let a = monte_carlo_close(&deals, q4, 0.0, usd("600"), 20_000, 7).unwrap();
-    assert_eq!(a, monte_carlo_close(&deals, q4, 0.0, usd("600"), 20_000, 7).unwrap());
+    let a = monte_carlo_close(&deals, q4, before_q4, 0.0, usd("600"), 20_000, 7).unwrap();
+    assert_eq!(a, monte_carlo_close(&deals, q4, before_q4, 0.0, usd("600"), 20_000, 7).unwrap());
     assert!((a.mean.to_f64_lossy() - 510.0).abs() < 6.0, "{a:?}");
     // for deals all dated inside the quarter, slippage can only push some out: the mean drops
     // (deal 6, dated last quarter, could slip in, so it is left out here)
     let inside = &deals[..5];
-    let firm = monte_carlo_close(inside, q4, 0.0, usd("600"), 20_000, 7).unwrap();
-    let slipped = monte_carlo_close(inside, q4, 20.0, usd("600"), 20_000, 7).unwrap();
+    let firm = monte_carlo_close(inside, q4, before_q4, 0.0, usd("600"), 20_000, 7).unwrap();
+    let slipped = monte_carlo_close(inside, q4, before_q4, 20.0, usd("600"), 20_000, 7).unwrap();
     assert!(slipped.mean.amount() < firm.mean.amount(), "{slipped:?} vs {firm:?}");
     // and deal 6 slipping in raises the full book's expected close
-    assert!(monte_carlo_close(&deals, q4, 20.0, usd("600"), 20_000, 7).unwrap().mean.amount() > slipped.mean.amount());
+    assert!(
+        monte_carlo_close(&deals, q4, before_q4, 20.0, usd("600"), 20_000, 7).unwrap().mean.amount()
+            > slipped.mean.amount()
+    );
+}
+
+#[test]
+fn an_open_deal_cannot_slip_to_before_the_day_the_forecast_is_made() {
+    // One certain $100,000 deal, slips of sd 15 days, Q4 2026 (1 October to 31 December).
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let p_inside = |close, as_of| {
+        let deal = deal("s", "ann", "100000", "100%", close, ForecastCategory::Commit);
+        monte_carlo_close(&[deal], q4, as_of, 15.0, usd("100000"), 20_000, 5).unwrap().p_target
+    };
+    let normal = statrs::distribution::Normal::standard();
+    use statrs::distribution::ContinuousCDF;
+    // As of 10 November, a deal dated 1 October (past due) is still open: it closes in the
+    // quarter unless it slips past 31 December, 92 days on: Φ(92 / 15) ≈ 1. (It used to count
+    // only half the time, as if it could close in September.)
+    assert!(p_inside(d(10, 1), d(11, 10)) > 0.999);
+    // As of 15 September, the same deal may close in September: P(−1 < slip < 92) = 1 − Φ(−1/15)
+    let before = 1.0 - normal.cdf(-1.0 / 15.0);
+    assert!((p_inside(d(10, 1), d(9, 15)) - before).abs() < 0.01, "{}", p_inside(d(10, 1), d(9, 15)));
+    // a deal dated 31 December closes in the quarter if it slips less than a day: Φ(1/15)
+    assert!((p_inside(d(12, 31), d(11, 10)) - normal.cdf(1.0 / 15.0)).abs() < 0.01);
+    // as of the day after the quarter, no open deal closes in it
+    assert_eq!(p_inside(d(12, 31), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()), 0.0);
 }
 
 #[test]
@@ -231,7 +259,7 @@ fn deal_probabilities_outside_zero_to_one_hundred_percent_are_refused() {
     let seventy = [deal("big-1", "ann", "100", "7000%", d(11, 5), ForecastCategory::Commit)];
     let err = pipeline_forecast(&seventy, q4, Currency::USD).unwrap_err();
     assert!(err.to_string().contains("big-1"), "{err}");
-    assert!(monte_carlo_close(&seventy, q4, 0.0, usd("1"), 10, 1).is_err());
+    assert!(monte_carlo_close(&seventy, q4, q4.start(), 0.0, usd("1"), 10, 1).is_err());
     let negative = [deal("neg-1", "ann", "100", "-5%", d(11, 5), ForecastCategory::Pipeline)];
     assert!(pipeline_forecast(&negative, q4, Currency::USD).is_err());
     // NaN used to weigh as 0%, silently; a percent cannot hold NaN, and JSON cannot carry one in
@@ -251,7 +279,7 @@ fn a_simulated_close_too_large_for_money_is_an_overflow_not_zero() {
     let huge =
         |id: &str| PipelineDeal { amount: max, ..deal(id, "ann", "1", "100%", d(11, 5), ForecastCategory::Commit) };
     // two certain deals of Decimal::MAX each: the close is 2 × MAX, which no Money can hold
-    let r = monte_carlo_close(&[huge("a"), huge("b")], q4, 0.0, usd("1"), 10, 1);
+    let r = monte_carlo_close(&[huge("a"), huge("b")], q4, q4.start(), 0.0, usd("1"), 10, 1);
     assert!(matches!(r, Err(ForecastError::Money(_))), "{r:?}");
 }
 
@@ -531,7 +559,7 @@ fn monte_carlo_close_exposes_its_spread() {
     let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
     let deals: Vec<PipelineDeal> =
         (0..40).map(|i| deal(&format!("d{i}"), "ann", "1000", "30%", d(11, 5), ForecastCategory::Pipeline)).collect();
-    let mc = monte_carlo_close(&deals, q4, 0.0, usd("12000"), 50_000, 3).unwrap();
+    let mc = monte_carlo_close(&deals, q4, q4.start(), 0.0, usd("12000"), 50_000, 3).unwrap();
     // 40 independent deals of $1,000 at 30%: sd = 1,000 × √(40 × 0.3 × 0.7) ≈ 2,898.3
     let sd = mc.std_dev.to_f64_lossy();
     assert!((sd - 2_898.3).abs() < 40.0, "{sd}");

@@ -194,7 +194,7 @@ impl ExecutiveSnapshot {
                 .map(|d| d.amount),
         )?;
         let pipeline_coverage = open_in_quarter.to_f64_lossy() / cfg.quarter_target.to_f64_lossy().max(1.0);
-        let close = monte_carlo_close(src.pipeline, quarter, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
+        let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
         // ARR history (complete months) → the default ensemble → forecast and milestone ETA
         let arr_history: Vec<(Month, Money)> =

@@ -1,7 +1,7 @@
 //! Milestone ETA: when ARR crosses a target, as a distribution from simulated forecast paths.
 
 use super::ets::check_simulation;
-use super::{Ensemble, ForecastError, Forecaster};
+use super::{AutoEts, Ensemble, ForecastError, Forecaster};
 use crate::calendar::Month;
 use crate::money::{Money, MoneyError};
 
@@ -23,7 +23,9 @@ pub struct MilestoneEta {
 }
 
 impl MilestoneEta {
-    /// P(reached by the end of `month`) (0 beyond the horizon's knowledge: never assumed).
+    /// P(reached by the end of `month`): 0 before the first month forecast; past the horizon,
+    /// the probability at its last month (paths end there, so a later crossing is never
+    /// assumed).
     ///
     /// ```
     /// use revops::calendar::Month;
@@ -63,8 +65,9 @@ impl MilestoneEta {
 /// # Errors
 ///
 /// A money currency mismatch when the history and target differ in currency; the errors of
-/// [`Ensemble::fit`] on the history ([`ForecastError::NoModel`] when AutoETS cannot be fitted);
-/// and those of [`EtsModel::simulate`](super::EtsModel::simulate)
+/// [`Ensemble::fit`] on the history ([`ForecastError::NoMember`], with each member's error,
+/// when none fits); AutoETS's own error when the ensemble fits without it (its paths are the
+/// ones simulated); and those of [`EtsModel::simulate`](super::EtsModel::simulate)
 /// for a horizon or paths of 0, or above the limits (`horizon` at most
 /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), `paths × horizon` at most
 /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS)).
@@ -83,7 +86,10 @@ pub fn milestone_eta(
     check_simulation(horizon, paths)?; // before the fit: a refused count costs nothing
     let y: Vec<f64> = history.iter().map(Money::to_f64_lossy).collect();
     let ensemble = Ensemble::new(12).fit(&y)?;
-    let model = ensemble.ets().ok_or(ForecastError::NoModel { tried: vec![] })?;
+    let Some(model) = ensemble.ets() else {
+        // the ensemble dropped AutoETS: fit it alone for its own reason
+        return Err(AutoEts::new(12).fit(&y).err().unwrap_or(ForecastError::NoModel { tried: vec![] }));
+    };
     let centre = ensemble.predict(horizon, &[], seed)?.mean;
     let shift: Vec<f64> = centre.iter().zip(model.point_forecast(horizon)?).map(|(c, e)| c - e).collect();
     let t = target.to_f64_lossy();

@@ -203,9 +203,37 @@ pub struct CloseDistribution {
     pub p_target: f64,
 }
 
-/// Monte Carlo of the quarter's close: each trial, each open deal is won with its probability
-/// and closes inside the quarter with `P(slip ≤ days left)`, slips being Normal(0, `slip_sd_days`)
-/// days around its close date; closed deals count in full. Same seed, same answer.
+/// P(an open deal dated `close` closes inside `quarter`): its close day is `close` moved by a
+/// Normal(0, `sd`) slip in days (a slip of less than a day keeps the day), held back to
+/// `as_of` when earlier, since the deal has not closed yet.
+fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, normal: &Normal) -> f64 {
+    if as_of >= quarter.end() {
+        return 0.0;
+    }
+    if sd == 0.0 {
+        return f64::from(u8::from(quarter.contains(close.max(as_of))));
+    }
+    // the slipped day x counts when start − 1 < x < end; a day held back to `as_of` inside the
+    // quarter is past the first bound whatever the slip
+    let days_left = (quarter.end() - close).num_days() as f64;
+    let below_end = normal.cdf(days_left / sd);
+    if as_of >= quarter.start() {
+        return below_end;
+    }
+    let days_from_start = (close - quarter.start()).num_days() as f64;
+    below_end - normal.cdf(-(days_from_start + 1.0) / sd)
+}
+
+/// Monte Carlo of the quarter's close, as of the day `as_of`: each trial, each open deal is won
+/// with its probability and closes on its close date moved by a Normal(0, `slip_sd_days`) slip,
+/// but not before `as_of` (it is still open); it counts when that day falls inside the quarter.
+/// Closed deals dated inside the quarter count in full. Same seed, same answer.
+///
+/// So while the quarter runs (`as_of` inside it), an open deal counts with `P(slip < days left)`,
+/// where days left runs from its close date to the quarter's end: a deal dated on the quarter's
+/// first day, or past due, can still close in it. Before the quarter, a deal dated near its start
+/// may also slip out the other way, into the weeks before it. After the quarter, no open deal
+/// can close in it.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -217,10 +245,11 @@ pub struct CloseDistribution {
 ///     amount: Money::parse("100000", Currency::USD).unwrap(), probability: p.parse().unwrap(),
 ///     close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), category: ForecastCategory::Commit };
 /// let deals = [deal("a", "90%"), deal("b", "50%"), deal("c", "20%")];
-/// let d = monte_carlo_close(&deals, q, 0.0, Money::parse("150000", Currency::USD)?, 20_000, 7)?;
+/// let as_of = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+/// let d = monte_carlo_close(&deals, q, as_of, 0.0, Money::parse("150000", Currency::USD)?, 20_000, 7)?;
 /// assert!((d.mean.to_f64_lossy() - 160_000.0).abs() < 3_000.0); // Σ probability × amount
 /// // the trials size the work: a count above the limit is refused, not allocated
-/// assert!(monte_carlo_close(&deals, q, 0.0, Money::parse("1", Currency::USD)?, usize::MAX, 7).is_err());
+/// assert!(monte_carlo_close(&deals, q, as_of, 0.0, Money::parse("1", Currency::USD)?, usize::MAX, 7).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -235,6 +264,7 @@ pub struct CloseDistribution {
 pub fn monte_carlo_close(
     deals: &[PipelineDeal],
     quarter: Period,
+    as_of: NaiveDate,
     slip_sd_days: f64,
     target: Money,
     trials: usize,
@@ -260,13 +290,7 @@ pub fn monte_carlo_close(
             ForecastCategory::Closed if quarter.contains(d.close_date) => closed += amount,
             ForecastCategory::Closed | ForecastCategory::Omitted => {}
             _ => {
-                let days_left = (quarter.end() - d.close_date).num_days() as f64;
-                let days_before_start = (d.close_date - quarter.start()).num_days() as f64;
-                let in_quarter = if slip_sd_days == 0.0 {
-                    f64::from(u8::from(quarter.contains(d.close_date)))
-                } else {
-                    normal.cdf(days_left / slip_sd_days) - normal.cdf(-(days_before_start + 1.0) / slip_sd_days)
-                };
+                let in_quarter = slipped_into(quarter, as_of, d.close_date, slip_sd_days, &normal);
                 let p = (win * in_quarter).clamp(0.0, 1.0);
                 open.push((amount, (p * u64::MAX as f64) as u64));
             }

@@ -404,8 +404,8 @@ proptest! {
         ];
         let _ = pipeline_forecast(&deals, quarter, Currency::USD);
         let _ = pipeline_forecast(&deals[..3], quarter, Currency::USD);
-        let _ = monte_carlo_close(&deals[..3], quarter, slip, usd(target), trials, 1);
-        let _ = monte_carlo_close(&deals[..3], quarter, slip, usd(target), 3, 1);
+        let _ = monte_carlo_close(&deals[..3], quarter, quarter.start(), slip, usd(target), trials, 1);
+        let _ = monte_carlo_close(&deals[..3], quarter, quarter.start(), slip, usd(target), 3, 1);
     }
 
     #[test]
@@ -785,7 +785,7 @@ mod json {
             fuzz(&deals, &picks, |deals: Vec<PipelineDeal>| {
                 let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
                 let _ = pipeline_forecast(&deals, q, Currency::USD);
-                let _ = monte_carlo_close(&deals, q, 5.0, usd(Decimal::ONE), 10, 1);
+                let _ = monte_carlo_close(&deals, q, q.start(), 5.0, usd(Decimal::ONE), 10, 1);
             });
             let m = |mo| Month::new(2026, mo).unwrap();
             let recs = vec![ForecastRecord { made_in: m(1), target: m(3), forecast: 110.0, actual: Some(100.0) }];
@@ -802,7 +802,7 @@ mod json {
             shown(&accuracy(&y[..5], &y[1..6], &y, 1).unwrap(), &picks);
             let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
             shown(&pipeline_forecast(&deals, q, Currency::USD).unwrap(), &picks);
-            shown(&monte_carlo_close(&deals, q, 5.0, usd(Decimal::ONE), 10, 1).unwrap(), &picks);
+            shown(&monte_carlo_close(&deals, q, q.start(), 5.0, usd(Decimal::ONE), 10, 1).unwrap(), &picks);
         }
 
         #[test]

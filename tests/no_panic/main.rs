@@ -129,7 +129,7 @@ proptest! {
         let deal = |id: &str| PipelineDeal { id: id.into(), rep: "r".into(), team: "t".into(), region: "x".into(), amount: m(amount), probability: revops::money::Percent::from_fraction(Decimal::new(5, 1)), close_date: d(2026, 11, 1), category: ForecastCategory::Commit };
         let deals = [deal("a"), deal("b")];
         let _ = pipeline_forecast(&deals, q, Currency::USD);
-        let _ = monte_carlo_close(&deals, q, 5.0, m(target), 10, 1);
+        let _ = monte_carlo_close(&deals, q, q.start(), 5.0, m(target), 10, 1);
     }
 }
 
