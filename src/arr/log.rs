@@ -46,7 +46,7 @@ pub struct MovementRow {
     pub amount: Money,
     /// Ids of the customer's events that took effect in the month (for a change the book
     /// scheduled, such as a cancellation at period end or a trial end, the event that
-    /// scheduled it), in the order they took effect.
+    /// scheduled it), each once, in the order they first took effect.
     pub events: Vec<String>,
 }
 
@@ -194,8 +194,14 @@ impl ArrBook {
             }
         }
         found.sort_unstable();
-        found.dedup();
-        found.into_iter().map(|(_, _, s, j)| self.subs[s].events[j].id.as_str().to_string()).collect()
+        // an event can take effect twice in a month (a start, then the end of the trial it
+        // began): it is named once, where it first took effect
+        let mut named = std::collections::BTreeSet::new();
+        found
+            .into_iter()
+            .filter(|&(_, _, s, j)| named.insert((s, j)))
+            .map(|(_, _, s, j)| self.subs[s].events[j].id.as_str().to_string())
+            .collect()
     }
 
     /// The bridge over the months `from` to `to` (inclusive) for each segment the caller's

@@ -193,8 +193,14 @@ mod wire {
         /// check [`ArrBook::build`] makes.
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ArrBook, D::Error> {
             let r = BookRepr::deserialize(d)?;
-            let rates =
-                Booked { reporting: r.currency, table: r.rates.iter().map(|x| ((x.currency, x.on), x.rate)).collect() };
+            let mut table = BTreeMap::new();
+            for x in &r.rates {
+                // two rates for one day would leave the book's ARR to the order of the list
+                if table.insert((x.currency, x.on), x.rate).is_some_and(|was| was != x.rate) {
+                    return Err(D::Error::custom(format!("two rates for {} on {}", x.currency, x.on)));
+                }
+            }
+            let rates = Booked { reporting: r.currency, table };
             ArrBook::build(&r.events, r.policy, r.currency, r.first..=r.last, &rates).map_err(D::Error::custom)
         }
     }
