@@ -779,6 +779,25 @@ fn cross_validated_weights_favour_the_better_member() {
     assert!(matches!(none.fit(&y), Err(ForecastError::NoMember(_))));
 }
 
+#[test]
+fn a_member_without_cross_validated_error_takes_all_the_weight() {
+    // On an exact line the drift method forecasts every window exactly (MASE 0): weights ∝ 1 ÷
+    // MASE give it all the weight, and the ensemble forecasts the line. (A MASE of 0 used to
+    // weigh 0, so the ensemble was the naive method alone.)
+    let y: Vec<f64> = (0..40).map(|t| 10.0 + 2.0 * t as f64).collect();
+    let e = Ensemble {
+        period: 1,
+        members: vec![Member::Baseline(Baseline::Drift), Member::Baseline(Baseline::Naive)],
+        combination: Combination::CrossValidated { windows: 3, h: 2 },
+    };
+    let model = e.fit(&y).unwrap();
+    assert_eq!(model.weights(), [1.0, 0.0]);
+    let p = model.predict(3, &[0.8], 1).unwrap();
+    for (k, mean) in p.mean.iter().enumerate() {
+        assert!((mean - (10.0 + 2.0 * (40 + k) as f64)).abs() < 1e-9, "{:?}", p.mean);
+    }
+}
+
 /// An optimised Theta fit of a smooth trend, whose best θ is unbounded, reaches the optimum.
 /// As θ → ∞ the theta method is the least-squares line plus simple exponential smoothing of the
 /// series about it; computed here on its own (the best initial value in closed form for each α

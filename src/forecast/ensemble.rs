@@ -35,7 +35,8 @@ pub enum Combination {
     Median,
     /// Weights proportional to 1 ÷ MASE from a rolling-origin cross-validation of each member on
     /// the series itself (`windows` origins, one step apart, `h` steps each), then the weighted
-    /// mean at each step.
+    /// mean at each step. Members that forecast every window exactly (MASE 0) share all the
+    /// weight; a member that cannot be cross-validated weighs nothing.
     CrossValidated {
         /// Origins.
         windows: usize,
@@ -198,15 +199,9 @@ impl Ensemble {
                 let cv = RollingOrigin { h, windows, step: 1, period: self.period, level: 0.95, seed: 0 };
                 match cross_validate(y, &methods, &cv) {
                     Ok(table) => {
-                        let w: Vec<f64> = table
-                            .iter()
-                            .map(|r| r.score.as_ref().map_or(0.0, |s| if s.mase > 0.0 { 1.0 / s.mase } else { 0.0 }))
-                            .collect();
-                        if w.iter().sum::<f64>() > 0.0 {
-                            w
-                        } else {
-                            vec![1.0; members.len()]
-                        }
+                        let mase: Vec<Option<f64>> =
+                            table.iter().map(|r| r.score.as_ref().ok().map(|s| s.mase)).collect();
+                        inverse_error_weights(&mase)
                     }
                     // too short to cross-validate: equal weights
                     Err(ForecastError::ShortSeries { .. }) => vec![1.0; members.len()],
@@ -225,6 +220,22 @@ impl Method for Ensemble {
 
     fn fit_series(&self, y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
         Ok(Box::new(self.fit(y)?))
+    }
+}
+
+/// Weights ∝ 1 ÷ MASE. A member whose cross-validated MASE is 0 (it forecast every window
+/// exactly) has the limit of that rule, an infinite weight: such members share all the weight.
+/// A member that could not be scored weighs 0; when none could, all weigh alike.
+fn inverse_error_weights(mase: &[Option<f64>]) -> Vec<f64> {
+    let exact: Vec<f64> = mase.iter().map(|m| f64::from(u8::from(*m == Some(0.0)))).collect();
+    if exact.iter().any(|w| *w > 0.0) {
+        return exact;
+    }
+    let w: Vec<f64> = mase.iter().map(|m| m.filter(|m| *m > 0.0 && m.is_finite()).map_or(0.0, |m| 1.0 / m)).collect();
+    if w.iter().sum::<f64>() > 0.0 {
+        w
+    } else {
+        vec![1.0; mase.len()]
     }
 }
 
