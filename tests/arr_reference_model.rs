@@ -40,9 +40,9 @@
 //! * `FxRateDate::TransactionDate`: the latest change is still the latest to take effect (by
 //!   `date`; a scheduled change at the start of its day, events after), and its rate is read
 //!   on its `recorded_on` (its `date` when absent), even when that is after the month end;
-//!   scheduled changes read their own day. The docs do not say which of two subscriptions'
-//!   changes of one day is the latest, so the streams give all events of a customer and date
-//!   one `recorded_on`;
+//!   scheduled changes read their own day. Of two subscriptions' changes on one day, the one
+//!   with the later rate day books the customer (the `Movements` docs, since this model found
+//!   them silent on it); the events of one subscription and date share one `recorded_on`;
 //! * `FxRateDate::Fixed(day)`: every conversion, renewals included, at the rate of `day`;
 //! * the renewal of a Renew is booked at the rate of the day the policy picks for that Renew,
 //!   each renewal converted (and kept) on its own;
@@ -149,8 +149,19 @@ fn report(x: Decimal, c: Currency) -> Decimal {
 
 /// When a change was booked: its effective day, 0 for a change the book scheduled (it takes
 /// effect at the start of its day) or 1 for an event (after them), and the day whose rate books
-/// it. The latest change is the largest.
+/// it. Within a subscription the latest change is the last to take effect; across a customer's
+/// subscriptions, the latest is the one with the largest (effective day, rate day): of changes
+/// on one day, the latest rate day books the customer (`Movements`' FX rule).
 type Stamp = (NaiveDate, u8, NaiveDate);
+
+/// The later of two subscriptions' latest changes, by the customer-level rule above.
+fn later(a: Option<Stamp>, b: Option<Stamp>) -> Option<Stamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if (y.0, y.2) > (x.0, x.2) { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
 
 /// The day whose rate books an event under `policy` (`FxRateDate`).
 fn event_rate_day(e: &SubscriptionEvent, policy: &ArrPolicy) -> NaiveDate {
@@ -434,7 +445,7 @@ fn build_model(
         let entry = native.entry(c.clone()).or_insert_with(|| (vec![Decimal::ZERO; ndays], vec![None; ndays]));
         for i in 0..ndays {
             entry.0[i] += replay.arr[i];
-            entry.1[i] = entry.1[i].max(replay.changed[i]);
+            entry.1[i] = later(entry.1[i], replay.changed[i]);
         }
         for (date, arr, rate_day) in replay.renewals {
             let Some(k) = months.iter().position(|mm| mm.first_day() <= date && date <= mm.last_day()) else {
@@ -922,14 +933,13 @@ fn shift(day: NaiveDate, off: i64) -> NaiveDate {
     }
 }
 
-/// `currency_of(customer)` picks each customer's billing currency. Every event of a customer on
-/// one date is transacted on the same day (the first one's `recorded_on`): the docs do not say
-/// which of two subscriptions' changes of one day is the latest, and this keeps the question
-/// out of the streams.
+/// `currency_of(customer)` picks each customer's billing currency. Every event of a
+/// subscription on one date is transacted on the same day (the first one's `recorded_on`);
+/// subscriptions of one customer may differ.
 fn to_events(raw: &[Raw], currency_of: &dyn Fn(u8) -> Currency) -> Vec<SubscriptionEvent> {
-    let mut recorded: BTreeMap<(u8, usize), Option<usize>> = BTreeMap::new();
+    let mut recorded: BTreeMap<(u8, u8, usize), Option<usize>> = BTreeMap::new();
     for r in raw {
-        recorded.entry((r.customer, r.day)).or_insert(r.recorded);
+        recorded.entry((r.customer, r.sub, r.day)).or_insert(r.recorded);
     }
     raw.iter()
         .enumerate()
@@ -966,7 +976,7 @@ fn to_events(raw: &[Raw], currency_of: &dyn Fn(u8) -> Currency) -> Vec<Subscript
             let id = format!("e{:03}-{i}", r.tag);
             let e =
                 SubscriptionEvent::new(&id, &format!("c{}", r.customer), &format!("s{}", r.sub), date, kind).at(r.seq);
-            match recorded[&(r.customer, r.day)] {
+            match recorded[&(r.customer, r.sub, r.day)] {
                 Some(o) => e.recorded_on(shift(date, RECORDED[o])),
                 None => e,
             }

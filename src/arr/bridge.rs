@@ -29,7 +29,8 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// * **FX**: for a customer billed in another currency, the change from re-valuing its ARR at a
 ///   new booking rate. The book values a customer's ARR at a month end at the rate of its
 ///   latest change (an event, on the date [`FxRateDate`](super::FxRateDate) picks, or a trial
-///   end or period end scheduled earlier, on the day it takes effect), so a change is valued
+///   end or period end scheduled earlier, on the day it takes effect; of changes to several
+///   subscriptions on one day, the one with the latest such date), so a change is valued
 ///   at the rate of its own date, and the rest of the difference (what the customer had,
 ///   re-valued) is FX: a EUR customer who renews at the same EUR price after the euro weakened
 ///   shows an FX loss, never a contraction. FX is never new, expansion, contraction, churn or
