@@ -430,6 +430,41 @@ fn ets_log_likelihoods_reach_statsmodels_on_public_series() {
 }
 
 #[test]
+fn ets_log_likelihoods_reach_statsmodels_where_the_trend_turns_or_follows_the_level() {
+    // Reference: statsmodels 0.15.0 ETSModel(...).fit().llf, the best of four starting points
+    // (tests/data/ets_loglik_wide.csv, from comparisons/forecast_ets_loglik_wide.py), on series
+    // of the forecast comparison (tests/data/comparison_series.csv): the forms where the crate's
+    // fit stopped in another basin (fred.IR, 35 units short, fred.BOPTIMP, fred.PPIFIS,
+    // danish.lrm) or at a tighter bound on β (co2, elnino).
+    let read =
+        |file: &str| std::fs::read_to_string(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let series: std::collections::HashMap<String, (usize, Vec<f64>)> = read("comparison_series.csv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), (f[2].parse().unwrap(), f[3..].iter().map(|v| v.parse().unwrap()).collect()))
+        })
+        .collect();
+    let table = read("ets_loglik_wide.csv");
+    let mut short = Vec::new();
+    for line in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        // series,period,part,error,trend,season,n,statsmodels_best
+        let f: Vec<&str> = line.split(',').collect();
+        let (held_out, whole) = &series[f[0]];
+        let y = if f[2] == "train" { &whole[..whole.len() - held_out] } else { &whole[..] };
+        assert_eq!(y.len(), f[6].parse::<usize>().unwrap(), "{line}");
+        let form = format!("ETS({},{},{})", f[3], f[4], f[5]);
+        let best: f64 = f[7].parse().unwrap();
+        let model = spec_named(&form, f[1].parse().unwrap()).fit(y).unwrap();
+        if model.log_likelihood() < best - 0.1 {
+            short.push(format!("{} ({}) {form}: {:.3} vs statsmodels {best:.3}", f[0], f[2], model.log_likelihood()));
+        }
+    }
+    assert!(short.is_empty(), "{} forms below statsmodels:\n{}", short.len(), short.join("\n"));
+}
+
+#[test]
 fn an_exactly_linear_series_is_fitted_with_zero_variance() {
     let y: Vec<f64> = (0..36).map(|t| 100.0 + 5.0 * t as f64).collect();
     let m = auto_ets(&y, 12).unwrap();
