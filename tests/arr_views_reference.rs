@@ -61,6 +61,10 @@ use revops::{Currency, Money};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
+#[path = "common/documented_order.rs"]
+mod documented_order;
+use documented_order::normalise;
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -154,39 +158,6 @@ const RECORDED: [i64; 5] = [-40, -1, 0, 5, 31];
 const PERCENTS: [&str; 4] = ["10", "25", "100", "12.5"];
 const AMOUNTS: [&str; 3] = ["5", "50", "250"];
 const RATES: [&str; 5] = ["1.2", "1.0837", "0.95", "1.1", "1.25"];
-
-fn kind_rank(k: &EventKind) -> u8 {
-    match k {
-        EventKind::Start { .. } => 0,
-        EventKind::Renew { .. } => 1,
-        EventKind::Change { .. } => 2,
-        EventKind::DiscountEnd => 3,
-        EventKind::DiscountStart(_) => 4,
-        EventKind::Resume => 5,
-        EventKind::Pause => 6,
-        EventKind::Cancel { .. } => 7,
-    }
-}
-
-fn order_key(e: &Ev) -> (NaiveDate, u64, u8, String) {
-    (e.date, e.sequence, kind_rank(&e.kind), e.id.clone())
-}
-
-/// Keep each subscription's events from its first Start on (the book refuses the others).
-fn normalise(events: Vec<Ev>) -> Vec<Ev> {
-    let mut by_sub: BTreeMap<(String, String), Vec<Ev>> = BTreeMap::new();
-    for e in events {
-        by_sub.entry((e.customer.clone(), e.subscription.clone())).or_default().push(e);
-    }
-    let mut out = Vec::new();
-    for (_, mut evs) in by_sub {
-        evs.sort_by_key(order_key);
-        if let Some(first) = evs.iter().position(|e| matches!(e.kind, EventKind::Start { .. })) {
-            out.extend(evs.into_iter().skip(first));
-        }
-    }
-    out
-}
 
 fn random_policy(rng: &mut Rng) -> ArrPolicy {
     ArrPolicy {
