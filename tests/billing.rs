@@ -578,6 +578,15 @@ fn dunning_dso_on_time_and_cycle_time() {
     let ot = on_time_collection(&book, Currency::USD, d(2026, 3, 1), d(2026, 4, 1)).unwrap();
     assert_eq!((ot.due, ot.on_time), (3, 1));
 
+    // the share of the amount paid on time is an exact percent of money, not a float
+    let due_amount = book.iter().filter(|r| r.due_date() < d(2026, 4, 1)).map(|r| r.total()).collect::<Vec<_>>();
+    assert_eq!(due_amount.len(), 3);
+    let on_time_paid = book.iter().find(|r| r.open().is_zero()).map(|r| r.total()).unwrap();
+    let total = Money::sum(Currency::USD, due_amount).unwrap();
+    assert_eq!(ot.rate_by_amount, Percent::ratio(on_time_paid, total).unwrap());
+    let none = on_time_collection(&book, Currency::USD, d(2027, 1, 1), d(2027, 2, 1)).unwrap();
+    assert_eq!(none.rate_by_amount, Percent::ZERO);
+
     let mut life = ContractLifecycle::new(d(2026, 1, 1));
     life.transition(ContractState::Signed, d(2026, 1, 11)).unwrap();
     life.transition(ContractState::Active, d(2026, 1, 15)).unwrap();

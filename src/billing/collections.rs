@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 
 use super::error::{not_negative, same_currency, Context, Field};
 use super::{BillingError, Receivable};
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, Percent};
 
 /// Accounts-receivable aging buckets by days past due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -295,8 +295,8 @@ pub struct OnTimeCollection {
     pub on_time: usize,
     /// `on_time ÷ due` by count (zero when nothing was due).
     pub rate_by_count: f64,
-    /// Share of the amount due that was collected on time.
-    pub rate_by_amount: f64,
+    /// Share of the amount due that was collected on time, exact (0 % when nothing was due).
+    pub rate_by_amount: Percent,
 }
 
 /// The on-time collection rate for receivables due in `[from, to)`, all in `currency`.
@@ -312,7 +312,7 @@ pub struct OnTimeCollection {
 ///     Receivable::new("I-2", "c", d(1), d(10), usd("300"))?,
 /// ];
 /// let ot = on_time_collection(&book, Currency::USD, d(1), d(31))?;
-/// assert_eq!((ot.due, ot.on_time, ot.rate_by_amount), (2, 1, 0.25));
+/// assert_eq!((ot.due, ot.on_time, ot.rate_by_amount), (2, 1, "25%".parse()?));
 /// # Ok::<(), revops::billing::BillingError>(())
 /// ```
 ///
@@ -338,10 +338,9 @@ pub fn on_time_collection<'a>(
         }
     }
     let rate_by_amount = if due_amount.is_zero() {
-        0.0
+        Percent::ZERO
     } else {
-        let share = on_time_amount.ratio(due_amount).context("share paid on time", "the on-time collection")?;
-        rust_decimal::prelude::ToPrimitive::to_f64(&share).unwrap_or(0.0)
+        Percent::ratio(on_time_amount, due_amount).context("share paid on time", "the on-time collection")?
     };
     Ok(OnTimeCollection {
         due,

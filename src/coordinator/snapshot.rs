@@ -223,7 +223,7 @@ impl ExecutiveSnapshot {
             ("milestone_on_track".into(), f64::from(u8::from(milestone.on_track))),
             ("pipeline_coverage".into(), pipeline_coverage),
             ("p_quarter_target".into(), close.p_target),
-            ("on_time_rate".into(), on_time.rate_by_amount),
+            ("on_time_rate".into(), on_time.rate_by_amount.to_f64_lossy()),
             ("fortune500_gap".into(), f64::from(cfg.fortune500_target.saturating_sub(fortune500))),
             ("integrations_down".into(), down as f64),
             ("integrations_degraded".into(), degraded as f64),
@@ -269,7 +269,7 @@ impl ExecutiveSnapshot {
             arr_forecast,
             forecast_model: model.name(),
             dso,
-            on_time_rate: on_time.rate_by_amount,
+            on_time_rate: on_time.rate_by_amount.to_f64_lossy(),
             integrations,
             alerts: fired,
         })
