@@ -396,12 +396,18 @@ fn van_westendorp_removes_inconsistent_answers_and_orders_points() {
 
 #[test]
 fn gabor_granger_finds_the_revenue_maximising_price() {
-    // 10 respondents' maximum prices; tested prices 10, 20, 30, 40
-    let max = [15.0, 25.0, 25.0, 35.0, 35.0, 35.0, 45.0, 45.0, 45.0, 45.0];
-    let g = GaborGranger::analyse(&max, &[40.0, 10.0, 30.0, 20.0]).unwrap();
-    // shares 1.0, 0.9, 0.7, 0.4 → revenue 10, 18, 21, 16
-    assert_eq!(g.curve.iter().map(|c| c.1).collect::<Vec<_>>(), [1.0, 0.9, 0.7, 0.4]);
-    assert_eq!(g.revenue_maximising_price, 30.0);
+    // 10 respondents' maximum prices; tested prices 10, 20, 30, 40 (money, not floats)
+    let max = [15, 25, 25, 35, 35, 35, 45, 45, 45, 45].map(usd);
+    let g = GaborGranger::analyse(&max, &[40, 10, 30, 20].map(usd)).unwrap();
+    // shares 1.0, 0.9, 0.7, 0.4 → revenue per respondent 10, 18, 21, 16, exactly
+    let pct = |s: &str| s.parse::<Percent>().unwrap();
+    assert_eq!(g.curve.iter().map(|c| c.1).collect::<Vec<_>>(), ["100%", "90%", "70%", "40%"].map(pct));
+    assert_eq!(g.curve.iter().map(|c| c.2).collect::<Vec<_>>(), [10, 18, 21, 16].map(usd));
+    assert_eq!(g.revenue_maximising_price, usd(30));
+    // prices in another currency than the answers are refused
+    let eur = Money::from_minor_units(1_000, Currency::EUR).unwrap();
+    assert!(matches!(GaborGranger::analyse(&max, &[eur]), Err(PricingError::Money(_))));
+    assert!(GaborGranger::analyse(&[], &[usd(10)]).is_err());
 }
 
 #[test]

@@ -3,7 +3,10 @@
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use rust_decimal::Decimal;
+
 use super::PricingError;
+use crate::money::{Money, MoneyError, Percent};
 use crate::stats::ols;
 
 /// One Van Westendorp respondent's four prices.
@@ -108,37 +111,62 @@ impl VanWestendorp {
 }
 
 /// Gabor-Granger: the share willing to buy at each tested price.
+///
+/// ```
+/// use revops::pricing::GaborGranger;
+/// use revops::{Currency, Money};
+/// let usd = |n: i64| Money::from_minor_units(n * 100, Currency::USD).unwrap();
+/// // four respondents' highest acceptable prices, two tested prices
+/// let g = GaborGranger::analyse(&[15, 25, 25, 35].map(usd), &[20, 10].map(usd))?;
+/// // $10 sells to all four ($10 a respondent), $20 to three ($15): $20 earns more
+/// assert_eq!(g.revenue_maximising_price, usd(20));
+/// # Ok::<(), revops::pricing::PricingError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GaborGranger {
-    /// `(price, share who would buy, price × share)`, by price.
-    pub curve: Vec<(f64, f64, f64)>,
-    /// The price with the most revenue per respondent.
-    pub revenue_maximising_price: f64,
+    /// `(price, share who would buy, price × share: revenue per respondent)`, by price, exact.
+    pub curve: Vec<(Money, Percent, Money)>,
+    /// The price with the most revenue per respondent (the lower of two that tie).
+    pub revenue_maximising_price: Money,
 }
 
 impl GaborGranger {
-    /// From each respondent's highest acceptable price, at the tested `prices`.
+    /// From each respondent's highest acceptable price, at the tested `prices`, all in one
+    /// currency.
     ///
     /// # Errors
-    /// [`PricingError::NotEnoughData`] for no answers, no prices, or a value that is not finite.
-    pub fn analyse(max_acceptable: &[f64], prices: &[f64]) -> Result<GaborGranger, PricingError> {
-        if max_acceptable.is_empty() || prices.is_empty() || max_acceptable.iter().chain(prices).any(|v| !v.is_finite())
-        {
-            return Err(PricingError::NotEnoughData("need finite answers and prices".into()));
+    /// [`PricingError::NotEnoughData`] for no answers or no prices; a money currency mismatch
+    /// when the answers and prices are not all in one currency; a money overflow when a price ×
+    /// share does not fit.
+    pub fn analyse(max_acceptable: &[Money], prices: &[Money]) -> Result<GaborGranger, PricingError> {
+        let (Some(first), false) = (prices.first(), max_acceptable.is_empty()) else {
+            return Err(PricingError::NotEnoughData("need answers and prices".into()));
+        };
+        let currency = first.currency();
+        if let Some(other) = max_acceptable.iter().chain(prices).find(|m| m.currency() != currency) {
+            let (left, right) = (currency, other.currency());
+            return Err(MoneyError::CurrencyMismatch { op: "Gabor-Granger", left, right }.into());
         }
         let mut sorted = prices.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let n = max_acceptable.len() as f64;
-        let curve: Vec<(f64, f64, f64)> = sorted
+        sorted.sort_by_key(Money::amount); // one currency: amounts order them
+        let n = Decimal::from(max_acceptable.len() as u64);
+        let curve = sorted
             .iter()
             .map(|&p| {
-                let share = max_acceptable.iter().filter(|&&m| m >= p).count() as f64 / n;
-                (p, share, p * share)
+                let buyers = max_acceptable.iter().filter(|m| m.amount() >= p.amount()).count() as u64;
+                let share = Decimal::from(buyers) / n;
+                Ok((p, Percent::from_fraction(share), p.checked_mul(share)?))
             })
-            .collect();
-        let best = curve.iter().max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.total_cmp(&a.0))).map_or(0.0, |c| c.0);
-        Ok(GaborGranger { curve, revenue_maximising_price: best })
+            .collect::<Result<Vec<_>, MoneyError>>()?;
+        // prices ascend, so the first of the highest revenues is the lowest price earning it
+        let mut best = &curve[0];
+        for point in &curve[1..] {
+            if point.2.amount() > best.2.amount() {
+                best = point;
+            }
+        }
+        Ok(GaborGranger { revenue_maximising_price: best.0, curve })
     }
 }
 
