@@ -10,21 +10,9 @@ use revops::money::{FxRate, FxRates, InMemoryFxRates, Percent, RateLookup};
 use revops::{Currency, Money, MoneyError};
 use rust_decimal::Decimal;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn usd(s: &str) -> Money {
-    Money::parse(s, Currency::USD).unwrap()
-}
-
-fn eur(s: &str) -> Money {
-    Money::parse(s, Currency::EUR).unwrap()
-}
-
-fn m(y: i32, n: u32) -> Month {
-    Month::new(y, n).unwrap()
-}
+#[path = "common/days_and_money.rs"]
+mod days_and_money;
+use days_and_money::{d, eur, m, usd};
 
 /// Months 1 to `n` of 2026 (and on into 2027).
 fn jan_plus(n: i32) -> std::ops::RangeInclusive<Month> {

@@ -51,24 +51,12 @@ use revops::{Currency, Money};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+#[path = "common/days_and_money.rs"]
+mod days_and_money;
+use days_and_money::{d, eur, m, usd};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn m(y: i32, n: u32) -> Month {
-    Month::new(y, n).unwrap()
-}
-
-fn usd(s: &str) -> Money {
-    Money::parse(s, Currency::USD).unwrap()
-}
-
-fn eur(s: &str) -> Money {
-    Money::parse(s, Currency::EUR).unwrap()
-}
 
 fn dollars(x: Decimal) -> Money {
     Money::new(x, Currency::USD)

@@ -65,24 +65,12 @@ use serde_json::{json, Value};
 mod documented_order;
 use documented_order::normalise;
 
+#[path = "common/days_and_money.rs"]
+mod days_and_money;
+use days_and_money::{d, eur, m, usd};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn m(y: i32, n: u32) -> Month {
-    Month::new(y, n).unwrap()
-}
-
-fn usd(s: &str) -> Money {
-    Money::parse(s, Currency::USD).unwrap()
-}
-
-fn eur(s: &str) -> Money {
-    Money::parse(s, Currency::EUR).unwrap()
-}
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
