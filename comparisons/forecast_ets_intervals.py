@@ -47,6 +47,9 @@ import statsmodels
 from scipy.stats import norm
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from forecast_ets_loglik import forms  # noqa: E402  (every form the crate fits)
+
 warnings.filterwarnings("ignore")
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -59,15 +62,6 @@ def series(name):
     """The series as tests/forecast.rs's `public_series` reads it: one value a line, # comments."""
     lines = (DATA / f"{name}.csv").read_text().splitlines()
     return np.array([float(v) for v in lines if v and not v.startswith("#")])
-
-
-def forms(period):
-    for error in "AM":
-        for trend in ["N", "A", "Ad"]:
-            for season in ["N", "A", "M"] if period > 1 else ["N"]:
-                if error == "A" and season == "M":
-                    continue
-                yield error, trend, season
 
 
 def fit(y, period, error, trend, season):

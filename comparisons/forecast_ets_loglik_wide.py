@@ -36,19 +36,11 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forecast_series  # noqa: E402
+from forecast_ets_loglik import forms  # noqa: E402  (every form the crate fits)
 
 warnings.filterwarnings("ignore")
 
 STARTS = ([0.5, 0.05, 0.05], [0.9, 0.1, 0.05], [0.3, 0.01, 0.3])
-
-
-def forms(period):
-    for error in "AM":
-        for trend in ["N", "A", "Ad"]:
-            for season in ["N", "A", "M"] if period > 1 else ["N"]:
-                if error == "A" and season == "M":
-                    continue
-                yield error, trend, season
 
 
 def fit(y, period, error, trend, season, start=None):
