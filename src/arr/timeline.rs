@@ -623,6 +623,11 @@ impl SubTimeline {
         self.deferred.clear();
     }
 
+    /// Forget a pending cancellation (a trial end stays scheduled).
+    fn drop_pending_end(&mut self) {
+        self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
+    }
+
     fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         let currency = self.currency;
         let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
@@ -662,7 +667,7 @@ impl SubTimeline {
                 self.state.months = interval.months();
                 self.state.list_arr = list_arr;
                 // a renewal or change undoes a pending cancellation
-                self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
+                self.drop_pending_end();
                 if matches!(e.kind, EventKind::Renew { .. }) {
                     let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
                     self.renewals.push((e.date, renewed, index));
@@ -672,7 +677,7 @@ impl SubTimeline {
             EventKind::Cancel { paid_through } => match (ctx.policy.churn, paid_through) {
                 (ChurnTiming::AtPeriodEnd, Some(p)) if *p > e.date => {
                     // the last cancellation recorded says when the subscription ends
-                    self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
+                    self.drop_pending_end();
                     self.deferred.push((*p, Deferred::Stops, index));
                     return Ok(());
                 }
