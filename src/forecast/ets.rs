@@ -5,12 +5,13 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use statrs::distribution::Normal;
 
-use super::ets_likelihood::{Likelihood, RawGradient, Scratch};
-use super::optim::minimise;
+use super::ets_likelihood::RawGradient;
 use super::prediction::{check_request, Forecaster, Method, Prediction, Simulation};
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
-use crate::stats::{nelder_mead, NelderMead};
+use fit::Fitting;
+
+mod fit;
 
 /// Additive or multiplicative errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -349,38 +350,6 @@ fn squash(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// BFGS iterations given to each starting point after the first: enough to find its basin, not
-/// to converge in it (the best point is refined to convergence afterwards). On the 54 comparison
-/// series, 40 left one form short of statsmodels; 60 and 100 none, 100 at 10 % more time.
-const EXPLORATION: usize = 60;
-
-/// A logit past which φ is at its upper bound for the optimiser (0.8 + 0.18 × 0.99988).
-const UNDAMPED: f64 = 9.0;
-
-/// The smoothing starts tried after the first optimum, as the parameters' logits (of α, β ÷ α,
-/// γ ÷ (1 − α), (φ − 0.8) ÷ 0.18; only those the form has): small parameters; a quick level
-/// with a fixed trend and season (another basin); a quick level with a quick trend, which
-/// fixed-trend starts miss on series whose trend turns (fred.IR, fred.BOPTIMP: up to 35
-/// log-likelihood units short of statsmodels); for forms with trend and season, a middling
-/// level, slow trend and quick season; for damped forms, a quick level with a nearly undamped
-/// trend, and a trend that barely moves; last, a level that follows the data almost as a random
-/// walk (α ≈ 0.998) with a slow trend and season, an optimum at α's bound (macro.tbilrate).
-fn smoothing_starts(spec: &EtsSpec) -> Vec<Vec<f64>> {
-    let mut logits: Vec<[f64; 4]> = vec![[-2.0; 4], [1.0, -6.0, -6.0, 3.0]];
-    if spec.trend != TrendType::None {
-        logits.push([3.0, 1.5, -6.0, 3.0]);
-    }
-    if spec.trend != TrendType::None && spec.season != SeasonType::None {
-        logits.push([0.5, -1.5, 2.0, 3.0]);
-    }
-    if spec.trend == TrendType::Damped {
-        logits.extend([[0.0, 0.0, 0.0, 3.0], [-1.0, -6.0, -1.0, 3.0]]);
-    }
-    logits.push([6.0, -3.0, -3.0, 3.0]);
-    let has = [true, spec.trend != TrendType::None, spec.season != SeasonType::None, spec.trend == TrendType::Damped];
-    logits.iter().map(|l| l.iter().zip(has).filter(|(_, has)| *has).map(|(v, _)| *v).collect()).collect()
-}
-
 /// Map unconstrained values to admissible parameters: 0 < α < 1, 0 < β < α, 0 < γ < 1 − α,
 /// 0.8 ≤ φ ≤ 0.98, with statsmodels' margins (α in [0.0001, 0.9999], β up to 0.9999 α, γ up to
 /// 0.9999 (1 − α)): a trend that follows the level almost one for one is a real optimum on
@@ -597,132 +566,9 @@ impl EtsSpec {
     /// [`ForecastError::ShortSeries`] for a series no model can use; the errors of
     /// [`EtsSpec::admissible`]; [`ForecastError::Diverged`] when the recursions blow up.
     pub fn fit(&self, y: &[f64]) -> Result<EtsModel, ForecastError> {
-        self.fit_pruned(y, f64::INFINITY)
-    }
-
-    /// [`EtsSpec::fit`], except that the other starts are skipped when the first optimum's AICc
-    /// is above `prune_above` (AutoETS passes its best AICc so far plus a margin: a form that far
-    /// behind is not refined further).
-    fn fit_pruned(&self, y: &[f64], prune_above: f64) -> Result<EtsModel, ForecastError> {
-        validate(y)?;
-        self.admissible(y)?;
-        let n = y.len() as f64;
-        let k = n_params(self);
-        let layout = Layout::new(self, y);
-        let likelihood = Likelihood { spec: self, y, floor: layout.floor };
-        let (mut scratch, mut raw) = (Scratch::default(), RawGradient::default());
-        let mut season = vec![0.0; seasonal(self)];
-        let mut objective = |x: &[f64], g: Option<&mut [f64]>| -> f64 {
-            let p = params_of(self, x);
-            let (l, b) = layout.decode(x, &mut season);
-            let value = match g {
-                None => likelihood.value(&p, l, b, &season, &mut scratch, None),
-                Some(g) => likelihood.value(&p, l, b, &season, &mut scratch, Some(&mut raw)).inspect(|_| {
-                    layout.chain(x, &p, &raw, g);
-                }),
-            };
-            value.unwrap_or(f64::INFINITY)
-        };
-        // 1. the smoothing parameters alone, from the heuristic initial states
-        let heuristic = layout.encode(&initial_states(self, y));
-        let mut x = heuristic.clone();
-        // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
-        let first = nelder_mead(
-            |theta| {
-                x[..k].copy_from_slice(theta);
-                objective(&x, None)
-            },
-            &vec![-1.0; k],
-            NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 },
-        );
-        let mut best = heuristic.clone();
-        best[..k].copy_from_slice(&first.x);
-        let mut best_value = first.value;
-        // 2. everything together (smoothing parameters and initial states, as statsmodels and R's
-        // `forecast::ets` do), from that point and from other smoothing starts (see
-        // `smoothing_starts`). Each other start is explored for `EXPLORATION` iterations, enough
-        // to find its basin; the best point is then refined to convergence.
-        let n_free = free_parameters(self) as f64;
-        let aicc_of = |objective: f64| {
-            objective
-                + n * (1.0 + (2.0 * std::f64::consts::PI).ln())
-                + 2.0 * n_free
-                + 2.0 * n_free * (n_free + 1.0) / (n - n_free - 1.0).max(f64::MIN_POSITIVE)
-        };
-        let mut diagonal = None;
-        let (x, value) = minimise(&mut objective, &best, 1e-8, 500, &mut diagonal);
-        if value < best_value {
-            (best, best_value) = (x, value);
-        }
-        if aicc_of(best_value) <= prune_above {
-            for logits in smoothing_starts(self) {
-                let mut start = heuristic.clone();
-                start[..k].copy_from_slice(&logits);
-                // a start the heuristic states cannot even evaluate (a multiplicative error whose
-                // one-step forecast turns negative) begins from the best states so far instead
-                if !objective(&start, None).is_finite() {
-                    start[k..].copy_from_slice(&best[k..]);
-                }
-                let (x, value) = minimise(&mut objective, &start, 1e-8, EXPLORATION, &mut diagonal);
-                if value < best_value {
-                    (best, best_value) = (x, value);
-                }
-            }
-            // φ at its upper bound from the best point: an undamped trend is an optimum of its own
-            // on some series (interest_inflation.Dp), a basin that no interior start reaches
-            if self.trend == TrendType::Damped && best[k - 1] < UNDAMPED {
-                let mut start = best.clone();
-                start[k - 1] = UNDAMPED;
-                let (x, value) = minimise(&mut objective, &start, 1e-8, EXPLORATION, &mut None);
-                if value < best_value {
-                    (best, best_value) = (x, value);
-                }
-            }
-            // once more from the best point, with a fresh curvature estimate: in a long flat
-            // valley BFGS can stop on a stale one short of the optimum
-            let (x, value) = minimise(&mut objective, &best, 1e-8, 500, &mut None);
-            if value < best_value {
-                best = x;
-            }
-        }
-        let params = params_of(self, &best);
-        let (l0, b0) = layout.decode(&best, &mut season);
-        let r = run(self, &params, y, (l0, b0, &season), true).ok_or(ForecastError::Diverged(*self))?;
-        let mut sigma2 = r.sse / n;
-        if sigma2.is_nan() {
-            return Err(ForecastError::Diverged(*self));
-        }
-        if !sigma2.is_finite() {
-            return Err(ForecastError::Diverged(*self));
-        }
-        // an exact fit (to rounding): zero variance, +∞ log-likelihood, −∞ AICc
-        let exact = sigma2 <= layout.floor;
-        if exact {
-            sigma2 = 0.0;
-        }
-        let log_likelihood = if exact {
-            f64::INFINITY
-        } else {
-            -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu
-        };
-        let p = free_parameters(self) as f64;
-        let aic = -2.0 * log_likelihood + 2.0 * p;
-        let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
-        let aicc = if exact { f64::NEG_INFINITY } else { aicc };
-        EtsModel {
-            spec: *self,
-            params,
-            level: r.level,
-            trend: r.trend,
-            season: r.season,
-            sigma2,
-            log_likelihood,
-            aicc,
-            n: y.len(),
-            fitted: r.fitted,
-        }
-        .checked()
-        .map_err(|_| ForecastError::Diverged(*self))
+        let mut fitting = Fitting::first(self, y)?;
+        fitting.refine();
+        fitting.finish()
     }
 }
 
@@ -759,8 +605,10 @@ pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
 /// the smoothing parameters (α, β, γ, φ as the form has them), the initial level, the initial
 /// trend, m − 1 initial seasonal states and σ² (R's count). With n − k − 1 ≤ 0 the AICc is +∞;
 /// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins. A form
-/// whose first optimum is more than 10 AICc units behind the best so far is not refined from
-/// its other starting points (its AICc in the candidate table is then that first optimum's).
+/// whose first optimum (from the heuristic initial states) is more than 10 AICc units behind
+/// the best form's is not refined from its other starting points, whatever the order of the
+/// family (its AICc in the candidate table is then that first optimum's); forms are refined
+/// nearest first, and each refined AICc tightens the margin for the rest.
 ///
 /// ```
 /// use revops::forecast::{AutoEts, ErrorType, SeasonType};
@@ -782,7 +630,7 @@ pub struct AutoEts {
     seasons: Vec<SeasonType>,
 }
 
-/// AICc units behind the best form so far beyond which AutoETS does not refine a form from its
+/// AICc units behind the best form known beyond which AutoETS does not refine a form from its
 /// other starting points (a form that far behind does not win).
 const PRUNE_MARGIN: f64 = 10.0;
 
@@ -891,20 +739,38 @@ impl AutoEts {
             .checked()?;
             return Ok(AutoEtsFit { candidates: vec![Candidate { spec, fit: Ok(best.clone()) }], best });
         }
-        let mut candidates = Vec::new();
-        let mut best_aicc = f64::INFINITY;
-        for &error in &self.errors {
-            for &trend in &self.trends {
-                for &season in &self.seasons {
-                    let spec = EtsSpec { error, trend, season, period: self.period };
-                    let fit = spec.fit_pruned(y, best_aicc + PRUNE_MARGIN);
-                    if let Ok(m) = &fit {
-                        best_aicc = best_aicc.min(m.aicc);
-                    }
-                    candidates.push(Candidate { spec, fit });
+        // every form's first optimum; then the search of other basins for the forms within
+        // PRUNE_MARGIN of the best AICc known (and those whose first optimum is not even finite),
+        // nearest first, so that each refined form can tighten the margin for the next
+        let forms: Vec<EtsSpec> = self
+            .errors
+            .iter()
+            .flat_map(|&error| {
+                self.trends.iter().flat_map(move |&trend| {
+                    self.seasons.iter().map(move |&season| EtsSpec { error, trend, season, period: self.period })
+                })
+            })
+            .collect();
+        let mut fits: Vec<Result<Fitting, ForecastError>> = forms.iter().map(|spec| Fitting::first(spec, y)).collect();
+        let first_aicc = |f: &Result<Fitting, ForecastError>| f.as_ref().map_or(f64::NAN, Fitting::aicc);
+        let mut order: Vec<usize> = (0..fits.len()).filter(|&i| fits[i].is_ok()).collect();
+        order.sort_by(|&a, &b| first_aicc(&fits[a]).total_cmp(&first_aicc(&fits[b])));
+        let mut best_aicc = order.first().map_or(f64::INFINITY, |&i| first_aicc(&fits[i]));
+        for i in order {
+            if let Ok(fitting) = &mut fits[i] {
+                let aicc = fitting.aicc();
+                if aicc <= best_aicc + PRUNE_MARGIN || !aicc.is_finite() {
+                    fitting.refine();
+                    best_aicc = best_aicc.min(fitting.aicc());
                 }
             }
         }
+        let candidates: Vec<Candidate> = forms
+            .iter()
+            .copied()
+            .zip(fits)
+            .map(|(spec, fit)| Candidate { spec, fit: fit.and_then(Fitting::finish) })
+            .collect();
         let mut best: Option<&EtsModel> = None;
         for m in candidates.iter().filter_map(|c| c.fit.as_ref().ok()) {
             if best.is_none_or(|b| m.aicc < b.aicc) {
@@ -1324,6 +1190,7 @@ pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, Fo
 
 #[cfg(test)]
 mod tests {
+    use super::super::ets_likelihood::{Likelihood, Scratch};
     use super::*;
 
     #[test]
