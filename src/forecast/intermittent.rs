@@ -159,7 +159,11 @@ impl IntermittentModel {
         self.level
     }
 
-    /// The mean squared in-sample one-step error.
+    /// The mean squared in-sample one-step error, over the periods that have a forecast: from
+    /// the period after the first demand on (Croston and SBA), or after the first demand (TSB).
+    /// statsforecast's in-sample fit instead counts the periods before the first demand as
+    /// forecasts of zero and divides by the whole length, so its variance differs by a few
+    /// per cent on intermittent series; it has no native intervals for these methods.
     pub fn sigma2(&self) -> f64 {
         self.sigma2
     }

@@ -9,6 +9,13 @@
 //! seasonality test on its autocorrelation at the season lag is first deseasonalised by
 //! classical multiplicative decomposition (additive when a value is not positive), as in the
 //! M3 competition's Theta and statsforecast.
+//!
+//! Against statsforecast's `Theta` and `OptimizedTheta` (same model, same adjustment): its
+//! objective leaves the first three one-step errors out, where this one counts them all, so
+//! points differ by up to about 0.2 % (its optimiser also stops short of its own minimum on some
+//! series); its intervals are quantiles of 200 simulated paths with a fixed seed and a standard
+//! deviation of the residuals about their mean, where these are analytic,
+//! `σ² (1 + (h − 1) α²)` with σ² the mean squared one-step error, so bounds differ more.
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -159,6 +166,9 @@ fn is_seasonal(y: &[f64], m: usize) -> bool {
 /// the θ → ∞ limit's to within 10⁻⁸ of the fitted line.
 const MAX_THETA: f64 = 1e8;
 
+/// Nelder–Mead restarts from the last answer at most (one nearly always ends them).
+const RESTARTS: usize = 10;
+
 impl Theta {
     /// Fit to `y`.
     ///
@@ -237,8 +247,18 @@ impl Theta {
         // α = 0.545, θ = 2 and the first value as the initial level (u0 = level / θ)
         let start = [0.5, x[0] / 2.0 / scale, (0.5 - 1.0 / MAX_THETA) / (1.0 - 1.0 / MAX_THETA)];
         let k = if self.kind == ThetaKind::Optimised { 3 } else { 2 };
-        let opt =
-            nelder_mead(objective, &start[..k], NelderMead { tolerance: 1e-10, max_iterations: 2_000, step: 0.5 });
+        let settings = NelderMead { tolerance: 1e-10, max_iterations: 2_000, step: 0.5 };
+        let mut opt = nelder_mead(objective, &start[..k], settings);
+        // the simplex can collapse against a bound and stop short, θ still near its start while α
+        // sits at 0.99 (danish.ide: 0.08 % short of the minimum at θ's cap); a fresh simplex from
+        // where it stopped moves on, so restart until a restart no longer improves
+        for _ in 0..RESTARTS {
+            let again = nelder_mead(objective, &opt.x, settings);
+            if again.value >= opt.value * (1.0 - 1e-12) {
+                break;
+            }
+            opt = again;
+        }
         let mut p = opt.x.clone();
         p.resize(3, 0.0);
         let (alpha, w, u0) = decode(&p);
