@@ -332,3 +332,63 @@ fn the_approximate_search_chooses_what_statsforecasts_approximate_search_chooses
         assert!(fit.best().aicc() <= aicc + 1e-3, "{what}: {} vs {aicc}", fit.best().aicc());
     }
 }
+
+/// −2 log L, concentrated in σ², of a pure AR(1) or AR(2) with mean `mu`, computed from its
+/// closed-form stationary covariance (Box, Jenkins & Reinsel, §3.2 and §7.1.3): the first p
+/// values are jointly normal with the process's autocovariances, the rest conditionally
+/// independent given them. `log L = −n/2 (ln(2π Q/n) + 1) − ½ ln det Γ_p`, with `Q` the
+/// quadratic form in units of σ².
+fn exact_ar_log_likelihood(y: &[f64], phi: &[f64], mu: f64) -> f64 {
+    let w: Vec<f64> = y.iter().map(|v| v - mu).collect();
+    let n = w.len() as f64;
+    let (head, log_det) = match *phi {
+        [a] => {
+            let g0 = 1.0 / (1.0 - a * a);
+            (w[0] * w[0] / g0, g0.ln())
+        }
+        [a, b] => {
+            let g0 = (1.0 - b) / ((1.0 + b) * ((1.0 - b) * (1.0 - b) - a * a));
+            let g1 = a * g0 / (1.0 - b);
+            let det = g0 * g0 - g1 * g1;
+            ((g0 * w[0] * w[0] - 2.0 * g1 * w[0] * w[1] + g0 * w[1] * w[1]) / det, det.ln())
+        }
+        _ => unreachable!("AR(1) or AR(2)"),
+    };
+    let p = phi.len();
+    let tail: f64 = (p..w.len())
+        .map(|t| {
+            let e = w[t] - phi.iter().enumerate().map(|(i, f)| f * w[t - 1 - i]).sum::<f64>();
+            e * e
+        })
+        .sum();
+    let q = head + tail;
+    -0.5 * n * ((2.0 * std::f64::consts::PI * q / n).ln() + 1.0) - 0.5 * log_det
+}
+
+#[test]
+fn the_likelihood_of_a_stationary_ar_counts_every_observation_however_persistent() {
+    // a persistent series about 100 (AR(2) 1.2, −0.25) to evaluate fixed coefficients on
+    let e = normals(21, 160);
+    let mut y = vec![100.0; e.len()];
+    for t in 2..e.len() {
+        y[t] = 100.0 + 1.2 * (y[t - 1] - 100.0) - 0.25 * (y[t - 2] - 100.0) + e[t];
+    }
+    let y = &y[40..];
+    // (AR coefficients, mean): the stationary variance runs from ~2 σ² to ~10⁵ σ²; fred.CPIAUCSL's
+    // AR(2) with mean, as statsforecast estimates it, is the third (γ₀ ≈ 1.1 × 10⁴ σ²)
+    let table: [(&[f64], f64); 6] = [
+        (&[0.5], 100.0),
+        (&[0.99995], 100.5),
+        (&[0.999995], 99.0),
+        (&[1.2, -0.25], 100.0),
+        (&[1.5314655347833397, -0.5315622369233115], 101.0),
+        (&[1.5499, -0.55], 100.0),
+    ];
+    for (phi, mu) in table {
+        let spec = ArimaSpec::new(phi.len(), 0, 0).with_constant(true);
+        let coefficients: Vec<f64> = phi.iter().copied().chain([mu]).collect();
+        let got = spec.fit_fixed(y, &coefficients).unwrap().log_likelihood();
+        let want = exact_ar_log_likelihood(y, phi, mu);
+        assert!((got - want).abs() < 1e-6 * want.abs(), "AR {phi:?}, mean {mu}: log L {got}, exact {want}");
+    }
+}

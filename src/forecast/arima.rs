@@ -579,7 +579,7 @@ fn finish(
     let nstar = wk.centred.len() as f64;
     let k = spec.coefficients() as f64;
     let npar = k + 1.0;
-    // statsforecast's σ²: the squared standardised residuals over n − k
+    // statsforecast's formula for σ², over the differenced series' residuals alone
     let ssq: f64 = wk.resid.iter().map(|e| e * e).sum();
     let sigma2 = if loglik == f64::INFINITY { 0.0 } else { ssq / (nstar - k) };
     let aic = -2.0 * loglik + 2.0 * npar;
@@ -670,8 +670,11 @@ impl ArimaModel {
         c
     }
 
-    /// Innovation variance σ² (statsforecast's: the sum of squared standardised residuals over
-    /// `n − d − m D − k`).
+    /// Innovation variance σ²: the sum of the squared standardised one-step residuals of the
+    /// differenced series over `n − d − m D − k`, statsforecast's formula. statsforecast also
+    /// counts its first `d + m D` residuals, those of its diffuse start (each about the series'
+    /// value ÷ 1000), so on a differenced series at a large level its σ² is larger. σ² here does
+    /// not move when the series is shifted by a constant, as a differenced model's should not.
     pub fn sigma2(&self) -> f64 {
         self.sigma2
     }

@@ -3,9 +3,14 @@
 //! squares and the exact Gaussian likelihood by the Kalman filter on Harvey's state-space form
 //! `a_t = T a_{t−1} + R ε_t`, `w_t = a_t[0]` (Durbin & Koopman 2012, §3.4).
 //!
-//! The filter runs on the differenced series, so the state holds only the ARMA part; this is the
-//! likelihood statsforecast computes with a diffuse prior on the differencing states (there the
-//! first `d + m D` observations carry a gain of order 10⁶ and are left out of the sums).
+//! The filter runs on the differenced series, so the state holds only the ARMA part, started
+//! from its stationary covariance, and every observation counts in the sums. This is statsmodels'
+//! `SARIMAX(..., simple_differencing=True)` likelihood. statsforecast (after R's `arima`) keeps
+//! the differencing states in the filter under a diffuse prior of 10⁶ and leaves out of the sums
+//! every observation whose prediction variance reaches 10⁴ σ². For the diffuse states that is
+//! the same likelihood, to O(10⁻⁶) of the series' level. But R's rule also drops the first value
+//! of a stationary AR whose variance is that large (an AR(2) near a unit root: fred.CPIAUCSL's,
+//! 103 log-likelihood units off), so it is not copied here.
 
 /// Partial autocorrelations `tanh(raw)` mapped to AR coefficients by the Durbin–Levinson
 /// recursion: any `raw` gives a stationary AR polynomial.
@@ -288,11 +293,9 @@ pub(super) fn filter(
         if gain <= 0.0 || !gain.is_finite() {
             return None;
         }
-        if gain < 1e4 {
-            nu += 1;
-            ssq += v * v / gain;
-            sumlog += gain.ln();
-        }
+        nu += 1;
+        ssq += v * v / gain;
+        sumlog += gain.ln();
         if let Some(res) = resid.as_deref_mut() {
             res.push(v / gain.sqrt());
         }
@@ -361,14 +364,12 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
             return None;
         }
         let v = y - a[0];
-        if f < 1e4 {
-            nu += 1;
-            ssq += v * v / f;
-            product *= f;
-            if !(1e-100..=1e100).contains(&product) {
-                sumlog += product.ln();
-                product = 1.0;
-            }
+        nu += 1;
+        ssq += v * v / f;
+        product *= f;
+        if !(1e-100..=1e100).contains(&product) {
+            sumlog += product.ln();
+            product = 1.0;
         }
         tx(a, &mut ta);
         let step = v / f;
