@@ -392,3 +392,42 @@ fn the_likelihood_of_a_stationary_ar_counts_every_observation_however_persistent
         assert!((got - want).abs() < 1e-6 * want.abs(), "AR {phi:?}, mean {mu}: log L {got}, exact {want}");
     }
 }
+
+/// The training part (the series less its held-out year) of a series in
+/// tests/data/comparison_series.csv.
+fn comparison_training_part(name: &str) -> Vec<f64> {
+    let text =
+        std::fs::read_to_string(format!("{}/tests/data/comparison_series.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let line = text.lines().find(|l| l.starts_with(&format!("{name},"))).unwrap();
+    let f: Vec<&str> = line.split(',').collect();
+    let held_out: usize = f[2].parse().unwrap();
+    let values: Vec<f64> = f[3..].iter().map(|v| v.parse().unwrap()).collect();
+    values[..values.len() - held_out].to_vec()
+}
+
+#[test]
+fn a_seasonal_ma_fit_reports_the_likelihood_of_its_own_coefficients() {
+    // The estimate maximises the likelihood by a fast recursion; `fit_fixed` evaluates it by the
+    // full Kalman filter. They must agree, and the estimate must be at least as likely as
+    // statsforecast's where its coefficients are given (statsforecast 2.1.1 `ARIMA`, CSS-ML, on
+    // the same training part; comparisons/forecast_arima_forecasts.py).
+    let table: [(&str, ArimaSpec, Option<[f64; 2]>); 6] = [
+        ("elnino", ArimaSpec::new(0, 1, 1).seasonal(0, 1, 1, 12), Some([0.11188722253698348, -0.860538074722288])),
+        ("elnino", ArimaSpec::new(2, 1, 0).seasonal(1, 1, 1, 12), None),
+        ("elnino", ArimaSpec::new(1, 0, 1).seasonal(0, 1, 1, 12).with_constant(true), None),
+        ("fred.BOPTIMP", ArimaSpec::new(0, 1, 1).seasonal(0, 1, 1, 12), None),
+        ("co2", ArimaSpec::new(0, 1, 1).seasonal(0, 1, 1, 12), None),
+        ("elec_equip", ArimaSpec::new(0, 0, 1).seasonal(0, 0, 2, 12).with_constant(true), None),
+    ];
+    for (name, spec, statsforecast) in table {
+        let y = comparison_training_part(name);
+        let fit = spec.fit(&y).unwrap();
+        let own = spec.fit_fixed(&y, &fit.coefficients()).unwrap().log_likelihood();
+        let ll = fit.log_likelihood();
+        assert!((ll - own).abs() < 1e-6 * own.abs(), "{spec} on {name}: reports {ll}, its coefficients give {own}");
+        if let Some(c) = statsforecast {
+            let theirs = spec.fit_fixed(&y, &c).unwrap().log_likelihood();
+            assert!(own >= theirs - 1e-6, "{spec} on {name}: {own} below statsforecast's {theirs}");
+        }
+    }
+}
