@@ -3,6 +3,13 @@
 //! then four starting models and ±1 moves on p, q, P, Q and the constant, keeping the lowest
 //! AICc, refusing models with an AR or MA root within 1.01 of the unit circle.
 //!
+//! Fits are taken to the likelihood's maximum, so a seasonal MA whose maximum sits on the unit
+//! circle (Θ → −1: the seasonal difference cancelled, a season that does not drift) is refused
+//! where statsforecast's optimiser can stop short of it (Θ ≈ −0.9) and accept the form. On
+//! elnino's training part every seasonal-MA candidate is refused that way, and the choice has an
+//! AICc 145 above statsforecast's (`comparisons/forecast_arima_wide.py`). A model with the
+//! season as a regressor is the remedy there; the search does not offer one.
+//!
 //! By default every candidate is fitted by CSS-ML, as statsforecast's `AutoARIMA` model does
 //! (`approximation=False`). R's `auto.arima` and statsforecast's `auto_arima_f` instead score
 //! candidates by their conditional-sum-of-squares fit alone on series longer than 150 points
