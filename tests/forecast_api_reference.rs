@@ -11,11 +11,12 @@
 //! the documented error variants.
 //!
 //! Readings chosen where the docs are not explicit:
-//! - AutoETS "is not refined when its first optimum is more than 10 AICc units behind the best
-//!   form's", refined "nearest first": the best known at a form's turn is never below the lowest
-//!   AICc of the table, so a candidate within 10 of that lowest cannot have been pruned and its
-//!   model must equal `spec.fit(y)`; a candidate above that may be pruned, and then `spec.fit(y)`
-//!   is at least as good.
+//! - AutoETS is pruned by default (margin 10): a form "is not searched from its other starting
+//!   points" when its first optimum is more than the margin behind the best form's, refined
+//!   "nearest first", and is then marked `pruned`. The best known at a form's turn is never
+//!   below the lowest AICc of the table, so a candidate within the margin of that lowest cannot
+//!   have been pruned; an unpruned candidate must equal `spec.fit(y)`, and a pruned one is no
+//!   better than it. `AutoEts::exact()` prunes nothing: every candidate is `spec.fit(y)`.
 //! - The candidate order "error, then trend, then season" uses the declaration order of each enum.
 //!   `AutoEts::new(1)` ("1 for none") still lists the seasonal forms, refused with
 //!   `SeasonTooShort { period: 1, needed: 4 }`: read as consistent with "every form tried"; which
@@ -201,12 +202,13 @@ fn check_ets_parts(m: &EtsModel) {
 // AutoETS candidate table
 // ---------------------------------------------------------------------------------------------
 
-/// Checks a candidate table against `spec.fit(y)` under the documented pruning rule, and that
-/// the best is the lowest AICc; returns the best AICc. A form is left unrefined only when its
-/// first optimum is more than 10 behind the best form known at its turn, which is never better
-/// than the best of the table: so a candidate within 10 of the best must be the full fit, and
-/// one further behind is the full fit or no better than it.
-fn check_table(y: &[f64], fit: &AutoEtsFit) -> f64 {
+/// Checks a candidate table against `spec.fit(y)` and that the best is the lowest AICc; returns
+/// the best AICc. Without a pruning margin every candidate is the form's full fit. With one, a
+/// form is left unrefined only when its first optimum is more than `margin` behind the best form
+/// known at its turn, which is never better than the best of the table: so a candidate within
+/// `margin` of the best must be the full fit, and one further behind is the full fit or no
+/// better than it.
+fn check_table(y: &[f64], fit: &AutoEtsFit, margin: Option<f64>) -> f64 {
     let lowest =
         fit.candidates().iter().filter_map(|c| c.fit.as_ref().ok()).map(|m| m.aicc()).fold(f64::INFINITY, f64::min);
     for c in fit.candidates() {
@@ -216,14 +218,18 @@ fn check_table(y: &[f64], fit: &AutoEtsFit) -> f64 {
                 assert_eq!(m.spec(), c.spec);
                 check_ets_likelihood(y, m);
                 check_ets_parts(m);
-                if m.aicc() <= lowest + 10.0 {
-                    assert_eq!(refit.as_ref(), Ok(m), "{}: not pruned, so it must be spec.fit(y)", c.spec);
-                } else {
+                if c.pruned {
+                    assert!(margin.is_some_and(|margin| m.aicc() > lowest + margin), "{}: pruned too near", c.spec);
                     let r = refit.expect("a candidate that was fitted once fits again");
                     assert!(r.aicc() <= m.aicc() + 1e-9, "{}: pruned, its full fit is at least as good", c.spec);
+                } else {
+                    assert_eq!(refit.as_ref(), Ok(m), "{}: not pruned, so it must be spec.fit(y)", c.spec);
                 }
             }
-            Err(e) => assert_eq!(refit.as_ref().err(), Some(e), "{}: refused as spec.fit(y) refuses", c.spec),
+            Err(e) => {
+                assert!(!c.pruned, "{}: a refused form is not marked pruned", c.spec);
+                assert_eq!(refit.as_ref().err(), Some(e), "{}: refused as spec.fit(y) refuses", c.spec)
+            }
         }
     }
     let best = fit.best();
@@ -257,7 +263,9 @@ fn auto_ets_candidate_table_is_the_full_family_in_order_with_documented_aicc() {
             assert!(c.fit.is_ok(), "{}: {:?}", c.spec, c.fit);
         }
     }
-    check_table(&y, &fit);
+    check_table(&y, &fit, Some(10.0));
+    check_table(&y, &AutoEts::new(4).exact().fit(&y).unwrap(), None);
+    check_table(&y, &AutoEts::new(4).pruned(0.0).fit(&y).unwrap(), Some(0.0));
     assert_eq!(&auto_ets(&y, 4).unwrap(), fit.best(), "auto_ets is AutoEts::new(period)'s best");
     assert_eq!(fit.clone().into_best(), *fit.best());
 }
@@ -281,7 +289,7 @@ fn auto_ets_restricted_family_is_exactly_the_sub_table_and_its_best() {
             spec(m, TrendType::Damped, SeasonType::Multiplicative, 4),
         ]
     );
-    check_table(&y, &fit);
+    check_table(&y, &fit, Some(10.0));
     // the restricted best is the best of these four forms, each fitted on its own
     let lowest = got.iter().map(|s| s.fit(&y).unwrap().aicc()).fold(f64::INFINITY, f64::min);
     assert_close(fit.best().aicc(), lowest, 1e-12, "restricted best");
@@ -319,7 +327,7 @@ fn auto_ets_on_data_with_a_zero_refuses_multiplicative_forms_as_not_positive() {
             assert!(c.fit.is_ok(), "{}", c.spec);
         }
     }
-    check_table(&y, &fit);
+    check_table(&y, &fit, Some(10.0));
 }
 
 #[test]

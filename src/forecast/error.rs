@@ -78,6 +78,9 @@ pub enum ForecastError {
     /// An interval level outside (0, 1).
     #[error("interval level {0} must be between 0 and 1 (exclusive)")]
     Level(f64),
+    /// An AutoETS pruning margin that is negative or not a number.
+    #[error("an AutoETS pruning margin of {0} AICc units must be a number at or above 0")]
+    PruneMargin(f64),
     /// A count that must be at least 1 (a horizon, a number of paths or trials).
     #[error("{0} must be at least 1")]
     ZeroCount(&'static str),

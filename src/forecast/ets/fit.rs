@@ -1,7 +1,7 @@
 //! Fitting one ETS form by maximum likelihood, in two stages: a first optimum from the heuristic
 //! initial states, then a search of other basins from more starting points. AutoETS runs the
-//! first stage for every form and the second only for forms whose first optimum is near the
-//! best, so the stages are separate steps of a [`Fitting`].
+//! first stage for every form, then the second nearest the best first (or, pruned, only for
+//! forms near the best), so the stages are separate steps of a [`Fitting`].
 
 use super::super::ets_likelihood::{Likelihood, RawGradient, Scratch};
 use super::super::optim::minimise;
