@@ -1338,3 +1338,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_event_that_arrives_before_its_subscriptions_start_is_refused_and_taken_once_the_start_has_come() {
+    // a webhook source delivers the upgrade before the creation: the documented contract is
+    // that the book refuses it, unchanged, and takes it when it is delivered again after the start
+    let rates = InMemoryFxRates::new();
+    let (jan, feb) = (m(2026, 1), m(2026, 2));
+    let start = SubscriptionEvent::start("e1", "acme", "main", d(2026, 1, 5), usd("100"), Interval::Month);
+    let upgrade = SubscriptionEvent::change("e2", "acme", "main", d(2026, 2, 1), usd("150"), Interval::Month);
+    let other = SubscriptionEvent::start("e0", "beta", "main", d(2026, 1, 2), usd("10"), Interval::Month);
+    let mut book =
+        ArrBook::build(std::slice::from_ref(&other), ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap();
+    let before = book.clone();
+    match book.apply(&upgrade, &rates) {
+        Err(ArrError::InvalidEvent { problem, .. }) => assert_eq!(*problem, EventProblem::NoStart(d(2026, 2, 1))),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(book, before);
+    assert!(!book.contains_event("e2"));
+    // a change dated before the start it names is refused the same way
+    book.apply(&start, &rates).unwrap();
+    let early = SubscriptionEvent::change("e3", "acme", "main", d(2026, 1, 1), usd("90"), Interval::Month);
+    assert!(matches!(book.apply(&early, &rates), Err(ArrError::InvalidEvent { .. })));
+    // delivered again after the start, the upgrade is taken: the book is the rebuild
+    assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::New);
+    let all = [other, start, upgrade];
+    assert_eq!(book, ArrBook::build(&all, ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap());
+}

@@ -323,8 +323,10 @@ impl ArrBook {
     ///
     /// # Errors
     ///
-    /// The errors of [`ArrBook::build`] for this event. A refused event leaves the book as it
-    /// was.
+    /// The errors of [`ArrBook::build`] for this event: among them
+    /// [`EventProblem::NoStart`](super::EventProblem::NoStart) for an event of a subscription
+    /// whose start the book does not hold yet (or holds on a later day), which a caller keeps
+    /// and applies again once the start has arrived. A refused event leaves the book as it was.
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<Applied, ArrError> {
         check_ids(event)?;
         // The id is looked for first, by its hash alone: a redelivered event is then answered
