@@ -1032,8 +1032,10 @@ impl EtsModel {
 
     /// Point forecasts with analytic intervals at each of `levels`, no seed needed: exact
     /// Gaussian variances for additive errors (class 1 of Hyndman et al. 2008, ch. 6) and the
-    /// class 2 variances for multiplicative errors with additive or no trend and season,
-    /// `v_h = (1 + σ²) θ_h − μ_h²`. A zero-variance model gives zero-width intervals.
+    /// class 2 variances for multiplicative errors with an additive, damped or no trend and an
+    /// additive or no season, `v_h = (1 + σ²) θ_h − μ_h²`; the bounds are then normal about the
+    /// point forecast, an approximation of a law that is skewed. A zero-variance model gives
+    /// zero-width intervals.
     ///
     /// ```
     /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
