@@ -437,3 +437,35 @@ fn a_seasonal_ma_fit_reports_the_likelihood_of_its_own_coefficients() {
         }
     }
 }
+
+#[test]
+fn fixed_coefficients_give_statsmodels_exact_likelihood_on_every_comparison_series() {
+    // tests/data/statsmodels_arima_loglik.csv: 456 (series, form) pairs at statsforecast's
+    // coefficients, scored by statsmodels' exact likelihood of the differenced series (its
+    // header names the call). Seasonal and not, with and without a constant, near unit roots.
+    let text =
+        std::fs::read_to_string(format!("{}/tests/data/statsmodels_arima_loglik.csv", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let mut off = Vec::new();
+    let mut rows = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let u = |i: usize| f[i].parse::<usize>().unwrap();
+        let period = u(8);
+        let seasonal = u(5) + u(6) + u(7) > 0;
+        let spec = ArimaSpec::new(u(2), u(3), u(4))
+            .seasonal(u(5), u(6), u(7), if seasonal { period } else { 1 })
+            .with_constant(u(9) == 1);
+        let coefficients: Vec<f64> = f[10].split(';').filter(|c| !c.is_empty()).map(|c| c.parse().unwrap()).collect();
+        let want: f64 = f[11].parse().unwrap();
+        let y = comparison_training_part(f[0]);
+        let got =
+            spec.fit_fixed(&y, &coefficients).unwrap_or_else(|e| panic!("{spec} on {}: {e}", f[0])).log_likelihood();
+        if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
+            off.push(format!("{} {spec}: {got} vs statsmodels {want}", f[0]));
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 456);
+    assert!(off.is_empty(), "{} of {rows} off:\n{}", off.len(), off.join("\n"));
+}
