@@ -132,9 +132,7 @@ def write_series(path):
     import forecast_series  # noqa: E402
 
     with open(path, "w") as fh:
-        for name, m, y in forecast_series.monthly() + forecast_series.quarterly():
-            h = 12 if m == 12 else 4
-            fh.write(",".join([name, str(m), str(h)] + [repr(float(v)) for v in y]) + "\n")
+        forecast_series.write_rows(fh)
         for name, y in intermittent_series().items():
             fh.write(",".join([name, "1", "12"] + [repr(float(v)) for v in y]) + "\n")
 

@@ -107,6 +107,15 @@ def quarterly():
     return out
 
 
+def write_rows(fh):
+    """Every series as a `name,period,held-out,values...` line, the held-out count its last year
+    (12 months, 4 quarters): the format of tests/data/comparison_series.csv and of the wide
+    checks' crate-side programs."""
+    for name, m, y in monthly() + quarterly():
+        h = 12 if m == 12 else 4
+        fh.write(",".join([name, str(m), str(h)] + [repr(float(v)) for v in y]) + "\n")
+
+
 if __name__ == "__main__":
     for name, period, y in monthly() + quarterly():
         print(f"{name:<28} {period:>2} {len(y):>4} {min(y):>12.4g} {max(y):>12.4g}")
