@@ -820,3 +820,44 @@ impl Forecaster for ArimaModel {
         self.predict(h, levels)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        // the fast recursion and the full filter are one likelihood, for any ARMA with any
+        // seasonal structure (an early stop in the fast one once hid behind sparse polynomials)
+        #[test]
+        fn chandrasekhar_recursions_agree_with_the_kalman_filter_on_any_seasonal_arma(
+            pacf in proptest::collection::vec(-0.95f64..0.95, 0..3),
+            seasonal_pacf in proptest::collection::vec(-0.9f64..0.9, 0..2),
+            ma in proptest::collection::vec(-1.2f64..1.2, 0..3),
+            seasonal_ma in proptest::collection::vec(-1.0f64..1.0, 0..2),
+            m in proptest::sample::select(vec![2usize, 3, 4, 7, 12]),
+            seed in 0u64..1_000,
+            n in 20usize..160,
+        ) {
+            let (mut ar, mut sar) = (vec![0.0; pacf.len()], vec![0.0; seasonal_pacf.len()]);
+            partrans(&pacf.iter().map(|v| v.atanh()).collect::<Vec<_>>(), &mut ar);
+            partrans(&seasonal_pacf.iter().map(|v| v.atanh()).collect::<Vec<_>>(), &mut sar);
+            let lay = ArimaSpec::new(ar.len(), 0, ma.len()).seasonal(sar.len(), 0, seasonal_ma.len(), m).layout().unwrap();
+            let (mut phi, mut theta) = (Vec::new(), Vec::new());
+            lay.expand(&[&ar[..], &ma, &sar, &seasonal_ma].concat(), &mut phi, &mut theta);
+            let arma = Arma { phi: &phi, theta: &theta, r: lay.r };
+            // a series of hashed noise about a slow wave
+            let w: Vec<f64> = (0..n)
+                .map(|t| {
+                    let h = (t as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed.wrapping_mul(0xD1B5_4A32_D192_ED03);
+                    (h >> 11) as f64 / (1u64 << 53) as f64 - 0.5 + (t as f64 * 0.3).sin()
+                })
+                .collect();
+            let mut s = Scratch::default();
+            let full = filter(&w, arma, &mut s, None, None).unwrap();
+            let fast = likelihood(&w, arma, &mut s).unwrap();
+            proptest::prop_assert_eq!(full.nu, fast.nu);
+            proptest::prop_assert!((full.ssq - fast.ssq).abs() <= 1e-8 * full.ssq, "{:?} {:?}", full, fast);
+            proptest::prop_assert!((full.sumlog - fast.sumlog).abs() <= 1e-8 * full.sumlog.abs().max(1.0), "{:?} {:?}", full, fast);
+        }
+    }
+}
