@@ -213,12 +213,11 @@ fn solve(a: &mut [f64], dim: usize) -> bool {
     true
 }
 
-/// The filter's sums: `Σ v²/F`, `Σ ln F` and the count, with the final filtered state.
+/// The filter's sums over every observation: `Σ v²/F` and `Σ ln F`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Sums {
     pub ssq: f64,
     pub sumlog: f64,
-    pub nu: usize,
 }
 
 /// Run the Kalman filter over `w` (mean already removed). `None` when the state covariance has no
@@ -243,7 +242,7 @@ pub(super) fn filter(
     s.m.resize(r, 0.0);
     s.pnew.clear();
     s.pnew.extend_from_slice(&s.p);
-    let (mut ssq, mut sumlog, mut nu) = (0.0, 0.0, 0usize);
+    let (mut ssq, mut sumlog) = (0.0, 0.0);
     if let Some(res) = resid.as_deref_mut() {
         res.clear();
     }
@@ -258,7 +257,6 @@ pub(super) fn filter(
         let v = y - s.anew[0];
         if steady {
             ssq += v * v;
-            nu += 1;
             for i in 0..r {
                 s.a[i] = s.anew[i] + arma.rv(i) * v;
             }
@@ -293,7 +291,6 @@ pub(super) fn filter(
         if gain <= 0.0 || !gain.is_finite() {
             return None;
         }
-        nu += 1;
         ssq += v * v / gain;
         sumlog += gain.ln();
         if let Some(res) = resid.as_deref_mut() {
@@ -319,7 +316,7 @@ pub(super) fn filter(
         cov.clear();
         cov.extend_from_slice(&s.p);
     }
-    Some(Sums { ssq, sumlog, nu })
+    Some(Sums { ssq, sumlog })
 }
 
 /// The filter's sums as [`filter`] gives them, by the Chandrasekhar recursions (Morf, Sidhu &
@@ -354,7 +351,7 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
     wv.copy_from_slice(k);
     let mut f = s.p[0];
     let mut m = -1.0 / f;
-    let (mut ssq, mut sumlog, mut nu) = (0.0, 0.0, 0usize);
+    let (mut ssq, mut sumlog) = (0.0, 0.0);
     let mut ta = vec![0.0; r];
     let mut steady = false;
     // Σ ln F as the logarithm of a running product, taken when it leaves [1e-100, 1e100]
@@ -364,7 +361,6 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
             return None;
         }
         let v = y - a[0];
-        nu += 1;
         ssq += v * v / f;
         product *= f;
         if !(1e-100..=1e100).contains(&product) {
@@ -397,7 +393,7 @@ pub(super) fn likelihood(w: &[f64], arma: Arma<'_>, s: &mut Scratch) -> Option<S
         f = f_next;
     }
     sumlog += product.ln();
-    Some(Sums { ssq, sumlog, nu })
+    Some(Sums { ssq, sumlog })
 }
 
 /// The conditional sum of squares over `w` (mean removed), conditioning on the first `len φ`
@@ -514,7 +510,6 @@ mod tests {
             let arma = Arma { phi, theta, r: phi.len().max(theta.len() + 1) };
             let full = filter(&w, arma, &mut s, None, None).unwrap();
             let fast = likelihood(&w, arma, &mut s).unwrap();
-            assert_eq!(full.nu, fast.nu);
             assert!((full.ssq - fast.ssq).abs() < 1e-9 * full.ssq, "{phi:?} {theta:?}: {full:?} {fast:?}");
             assert!((full.sumlog - fast.sumlog).abs() < 1e-9 * full.sumlog.abs().max(1.0), "{full:?} {fast:?}");
         }
