@@ -45,10 +45,9 @@ import numpy as np
 import pandas as pd
 import statsmodels
 from scipy.stats import norm
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from forecast_ets_loglik import forms  # noqa: E402  (every form the crate fits)
+from forecast_ets_loglik import fitted, forms, model  # noqa: E402  (every form the crate fits)
 
 warnings.filterwarnings("ignore")
 
@@ -65,15 +64,8 @@ def series(name):
 
 
 def fit(y, period, error, trend, season):
-    mod = ETSModel(
-        pd.Series(y),  # get_prediction needs an index (it fails on a bare ndarray)
-        error={"A": "add", "M": "mul"}[error],
-        trend=None if trend == "N" else "add",
-        damped_trend=trend == "Ad",
-        seasonal={"N": None, "A": "add", "M": "mul"}[season],
-        seasonal_periods=period if season != "N" else None,
-    )
-    return mod.fit(disp=False, maxiter=10000)
+    # get_prediction needs an index (it fails on a bare ndarray)
+    return fitted(model(pd.Series(y), period, error, trend, season), trend, season)
 
 
 def parameters(res, trend, season):

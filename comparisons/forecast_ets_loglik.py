@@ -25,21 +25,32 @@ def forms(period):
                 yield error, trend, season
 
 
-def fit(y, period, error, trend, season, start=None):
-    mod = ETSModel(
-        np.asarray(y),
+def model(y, period, error, trend, season):
+    """statsmodels' ETSModel of one form, named as the crate names it (error A/M, trend N/A/Ad,
+    season N/A/M)."""
+    return ETSModel(
+        y,
         error={"A": "add", "M": "mul"}[error],
         trend=None if trend == "N" else "add",
         damped_trend=trend == "Ad",
         seasonal={"N": None, "A": "add", "M": "mul"}[season],
         seasonal_periods=period if season != "N" else None,
     )
+
+
+def fitted(mod, trend, season, start=None):
+    """One maximum-likelihood fit of `mod`: from statsmodels' own start, or with `start`'s
+    smoothing parameters (alpha, beta, gamma as the form has them) in place of its own."""
     if start is None:
-        return mod.fit(disp=False, maxiter=10000).llf
+        return mod.fit(disp=False, maxiter=10000)
     sp = np.array(mod.start_params, dtype=float)
     k = 1 + (trend != "N") + (season != "N")
     sp[:k] = start[:k]
-    return mod.fit(start_params=sp, disp=False, maxiter=10000).llf
+    return mod.fit(start_params=sp, disp=False, maxiter=10000)
+
+
+def fit(y, period, error, trend, season, start=None):
+    return fitted(model(np.asarray(y), period, error, trend, season), trend, season, start).llf
 
 
 def main():

@@ -32,11 +32,10 @@ import time
 import warnings
 
 import numpy as np
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forecast_series  # noqa: E402
-from forecast_ets_loglik import forms  # noqa: E402  (every form the crate fits)
+from forecast_ets_loglik import fitted, forms, model  # noqa: E402  (every form the crate fits)
 
 warnings.filterwarnings("ignore")
 
@@ -45,21 +44,8 @@ STARTS = ([0.5, 0.05, 0.05], [0.9, 0.1, 0.05], [0.3, 0.01, 0.3])
 
 def fit(y, period, error, trend, season, start=None):
     """(llf, alpha, beta, gamma, phi) of one statsmodels fit."""
-    mod = ETSModel(
-        np.asarray(y, float),
-        error={"A": "add", "M": "mul"}[error],
-        trend=None if trend == "N" else "add",
-        damped_trend=trend == "Ad",
-        seasonal={"N": None, "A": "add", "M": "mul"}[season],
-        seasonal_periods=period if season != "N" else None,
-    )
-    if start is None:
-        res = mod.fit(disp=False, maxiter=10000)
-    else:
-        sp = np.array(mod.start_params, dtype=float)
-        k = 1 + (trend != "N") + (season != "N")
-        sp[:k] = start[:k]
-        res = mod.fit(start_params=sp, disp=False, maxiter=10000)
+    mod = model(np.asarray(y, float), period, error, trend, season)
+    res = fitted(mod, trend, season, start)
     p = dict(zip(mod.param_names, res.params))
     return (
         float(res.llf),

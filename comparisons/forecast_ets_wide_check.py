@@ -519,7 +519,8 @@ def recover_x0(train, e, t, z, m, d):
 
 def check3b(series, direct, with_sm=True, only=None):
     print("\n== Check 3b: recursion (independent numpy Hyndman) and statsmodels ETSModel.smooth with the crate's params")
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    sys.path.insert(0, HERE)
+    from forecast_ets_loglik import model as ets_model  # noqa: E402  (statsmodels' ETSModel of a form)
 
     rows, findings = [], []
     worst = defaultdict(lambda: (0.0, ""))
@@ -548,9 +549,7 @@ def check3b(series, direct, with_sm=True, only=None):
             if not with_sm:
                 continue
             a, b_, g, p = d["params"]
-            mod = ETSModel(train, error={"A": "add", "M": "mul"}[e], trend=None if t == "N" else "add",
-                           damped_trend=t == "Ad", seasonal={"N": None, "A": "add", "M": "mul"}[z],
-                           seasonal_periods=m if z != "N" else None)
+            mod = ets_model(train, m, e, t, z)
             pv = [a]
             if t != "N":
                 pv.append(b_)
