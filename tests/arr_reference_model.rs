@@ -103,16 +103,37 @@ fn origin() -> NaiveDate {
 // ---------------------------------------------------------------------------------------------
 // The reference model.
 
-/// An amount of `c` as the book keeps it: at 8 digits beyond its minor unit ("# Amounts"),
-/// half to even (the crate's rounding where the docs do not name one).
-fn keep(x: Decimal, c: Currency) -> Decimal {
-    x.round_dp_with_strategy(c.minor_units() + 8, RoundingStrategy::MidpointNearestEven)
+/// The parts of 10⁻⁶ of a minor unit the book keeps ARR in ("# Amounts").
+const PARTS: i64 = 9009;
+
+/// `yearly ÷ months` in `c` as the book keeps it ("# Amounts"): in parts, 9,009 to each 10⁻⁶ of its
+/// minor unit, half to even where a part does not hold it (the crate's rounding where the docs
+/// do not name one). The model keeps every amount in parts: as a `Decimal`, `x × 9,009`.
+fn keep(yearly: Decimal, months: u32, c: Currency) -> Decimal {
+    (yearly * Decimal::from(PARTS) / Decimal::from(months))
+        .round_dp_with_strategy(c.minor_units() + 6, RoundingStrategy::MidpointNearestEven)
+}
+
+/// `kept` (in parts) converted at `rate` as the book converts ("# Amounts"): rounded half to
+/// even to 10⁻⁶ of `c`'s minor unit, kept in parts; a rate of 1 changes nothing.
+fn at_rate(kept: Decimal, rate: Decimal, c: Currency) -> Decimal {
+    if rate == Decimal::ONE {
+        return kept;
+    }
+    let x = kept * rate / Decimal::from(PARTS);
+    x.round_dp_with_strategy(c.minor_units() + 6, RoundingStrategy::MidpointNearestEven) * Decimal::from(PARTS)
+}
+
+/// An amount kept in parts as the book reports an exact figure ([`Movements`]): to 10⁻⁸ of the
+/// minor unit, half to even.
+fn exact(kept: Decimal, c: Currency) -> Decimal {
+    (kept / Decimal::from(PARTS)).round_dp_with_strategy(c.minor_units() + 8, RoundingStrategy::MidpointNearestEven)
 }
 
 /// An amount of `c` as the book reports it: the minor unit, half to even (`ArrBridge`,
 /// `Money::round`).
-fn report(x: Decimal, c: Currency) -> Decimal {
-    x.round_dp_with_strategy(c.minor_units(), RoundingStrategy::MidpointNearestEven)
+fn report(kept: Decimal, c: Currency) -> Decimal {
+    (kept / Decimal::from(PARTS)).round_dp_with_strategy(c.minor_units(), RoundingStrategy::MidpointNearestEven)
 }
 
 /// When a change was booked: its effective day, 0 for a change the book scheduled (it takes
@@ -186,7 +207,7 @@ impl SubState {
         let net = (self.price - off).max(Decimal::ZERO);
         // AMBIGUITY: each subscription's ARR is kept (rounded) on its own; a customer's is the
         // sum of its subscriptions'.
-        keep(net * Decimal::from(12) / Decimal::from(self.months), self.currency.unwrap())
+        keep(net * Decimal::from(12), self.months, self.currency.unwrap())
     }
 }
 
@@ -419,7 +440,7 @@ fn build_model(
             let Some(k) = months.iter().position(|mm| mm.first_day() <= date && date <= mm.last_day()) else {
                 continue;
             };
-            *renewals.entry((c.clone(), k)).or_default() += keep(arr * rate(c, rate_day), reporting);
+            *renewals.entry((c.clone(), k)).or_default() += at_rate(arr, rate(c, rate_day), reporting);
         }
     }
     let before_first = months[0].first_day().pred_opt().unwrap();
@@ -430,14 +451,14 @@ fn build_model(
         let booked = |day: NaiveDate| -> Decimal {
             let native = arr[day_index(day)];
             match changed[day_index(day)] {
-                Some((_, _, rate_day)) => keep(native * rate(c, rate_day), reporting),
+                Some((_, _, rate_day)) => at_rate(native, rate(c, rate_day), reporting),
                 None => native,
             }
         };
         let mut cm = CustomerModel::default();
         for &day in &ends {
             cm.month_end.push(booked(day));
-            cm.revalued.push(keep(arr[day_index(day)] * rate(c, day), reporting));
+            cm.revalued.push(at_rate(arr[day_index(day)], rate(c, day), reporting));
         }
         for (k, mm) in months.iter().enumerate() {
             let prev_day = ends[k];
@@ -449,7 +470,7 @@ fn build_model(
             let mut f = Flow::default();
             // FX: what the customer had, re-valued at the rate of its latest change
             let cur_rate = changed[day_index(cur_day)].map_or(Decimal::ONE, |(_, _, when)| rate(c, when));
-            let revalued_prev = keep(prev_native * cur_rate, reporting);
+            let revalued_prev = at_rate(prev_native, cur_rate, reporting);
             f.fx = revalued_prev - prev;
             let had_before = arr[..day_index(mm.first_day())].iter().any(|a| *a > Decimal::ZERO);
             if prev_native.is_zero() && !cur_native.is_zero() {
@@ -475,7 +496,7 @@ fn build_model(
                 // docs), valued as a churn is, at the rate of its latest change at the month end
                 let peak = arr[day_index(mm.first_day())..=day_index(cur_day)].iter().copied().max();
                 if let Some(peak) = peak.filter(|p| *p > Decimal::ZERO) {
-                    let amount = keep(peak * cur_rate, reporting);
+                    let amount = at_rate(peak, cur_rate, reporting);
                     if had_before {
                         f.reactivation = amount;
                         f.reactivated_logos = 1;
@@ -498,8 +519,8 @@ fn build_model(
 // ---------------------------------------------------------------------------------------------
 // Comparing the model with the book.
 
-fn round_money(x: Decimal, c: Currency) -> Money {
-    Money::new(x, c).round()
+fn round_money(kept: Decimal, c: Currency) -> Money {
+    Money::new(report(kept, c), c)
 }
 
 /// The bridge the `ArrBridge` docs describe over exact amounts: opening, new, expansion,
@@ -587,6 +608,7 @@ fn compare_bridge(
         ("renewal", m.renewal.amount(), total.renewal),
     ];
     for (name, g, w) in lines {
+        let w = exact(w, book.currency());
         if g != w {
             problems.push(format!("{a}..{b}: movements.{name} book {g}, model {w}"));
         }
@@ -660,8 +682,11 @@ fn compare(model: &Model, book: &ArrBook, rates: &InMemoryFxRates) -> Vec<String
             let log = book.customer_movements(c, mm, mm).unwrap();
             let got_rows: BTreeSet<(String, Decimal)> =
                 log.iter().map(|r| (format!("{:?}", r.kind), r.amount.amount().normalize())).collect();
-            let want_rows: BTreeSet<(String, Decimal)> =
-                cm.flows[k].rows().into_iter().map(|(kind, a)| (format!("{kind:?}"), a.normalize())).collect();
+            let want_rows: BTreeSet<(String, Decimal)> = cm.flows[k]
+                .rows()
+                .into_iter()
+                .map(|(kind, a)| (format!("{kind:?}"), exact(a, cur).normalize()))
+                .collect();
             if got_rows != want_rows {
                 problems.push(format!("{mm} {c}: log book {got_rows:?}, model {want_rows:?}"));
             }
@@ -1306,7 +1331,7 @@ fn model_of(events: &[SubscriptionEvent], months: &[Month]) -> Model {
 
 fn arr_of(model: &Model, c: &str, month: Month) -> Decimal {
     let k = model.months.iter().position(|x| *x == month).unwrap();
-    model.customers.get(c).map_or(Decimal::ZERO, |cm| cm.month_end[k + 1])
+    model.customers.get(c).map_or(Decimal::ZERO, |cm| exact(cm.month_end[k + 1], Currency::USD).normalize())
 }
 
 fn flows_of(model: &Model, month: Month) -> Flow {
@@ -1315,7 +1340,17 @@ fn flows_of(model: &Model, month: Month) -> Flow {
     for cm in model.customers.values() {
         f.add(&cm.flows[k]);
     }
-    f
+    let x = |v: Decimal| exact(v, Currency::USD).normalize();
+    Flow {
+        new: x(f.new),
+        expansion: x(f.expansion),
+        contraction: x(f.contraction),
+        churn: x(f.churn),
+        reactivation: x(f.reactivation),
+        fx: x(f.fx),
+        renewal: x(f.renewal),
+        ..f
+    }
 }
 
 fn dec(s: &str) -> Decimal {
@@ -1400,7 +1435,11 @@ fn model_movements_examples() {
         SubscriptionEvent::cancel("evt_3", "acme", "main", day(2, 20), Some(day(3, 3))),
     ];
     let model = model_of(&events, &[jan, feb, mar]);
-    let rows: Vec<_> = model.customers["acme"].flows.iter().map(Flow::rows).collect();
+    let rows: Vec<Vec<_>> = model.customers["acme"]
+        .flows
+        .iter()
+        .map(|f| f.rows().into_iter().map(|(k, a)| (k, exact(a, Currency::USD).normalize())).collect())
+        .collect();
     assert_eq!(
         rows,
         [
@@ -1472,8 +1511,9 @@ fn model_fx_example() {
         &rate,
     );
     let cm = &model.customers["berlin"];
-    assert_eq!((cm.month_end[1], cm.month_end[2]), (dec("1440"), dec("1200")));
-    assert_eq!((cm.flows[1].fx, cm.flows[1].contraction), (dec("-240"), dec("0")));
+    let x = |v: Decimal| exact(v, Currency::USD);
+    assert_eq!((x(cm.month_end[1]), x(cm.month_end[2])), (dec("1440"), dec("1200")));
+    assert_eq!((x(cm.flows[1].fx), x(cm.flows[1].contraction)), (dec("-240"), dec("0")));
     let r = check_eur(&events, 2, "1.20", &[(d(2026, 2, 1), "1.00")]);
     assert!(r.is_ok(), "{}", r.unwrap_err());
 }

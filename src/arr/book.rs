@@ -10,7 +10,8 @@ use super::bridge::{ExactBridge, Flows};
 use super::engine::{Cell, CustomerRow, Resampled, Scratch, SubRow, MAX_CONVERTED_DIGITS};
 use super::error::EventProblem;
 use super::id::{hash_of, CustomerIndex, EventIndex, Id};
-use super::timeline::{arr_scale, convert, sort_in_order, Context, Entry, Owner, SubTimeline};
+use super::timeline::{sort_in_order, Context, Entry, Owner, SubTimeline};
+use super::unit::{arr_scale, convert, exceeds_ten_to, reported, to_minor};
 use super::{ArrBridge, ArrError, ArrPolicy, Movements, SubscriptionEvent};
 use crate::calendar::{Month, Period};
 use crate::limits::check;
@@ -34,15 +35,25 @@ pub enum Applied {
 ///
 /// # Amounts
 ///
-/// The book keeps ARR, `price × 12 ÷ months` net of discounts, as integers at 8 digits beyond
-/// the currency's minor unit: exact for every price whose ARR terminates there (any interval
-/// of 1, 2, 3, 4, 6 or 12 months, and 24, 48, 60 …), so a $100-a-year subscription is $100.00
-/// of ARR however many the book sums; a 36-month price is kept to 10⁻⁸ of a cent. Foreign ARR
-/// is converted once per customer and month end, `round(native × rate)` at that scale, by
-/// booking and by revaluation alike, so with rates that never move the FX line is exactly zero.
-/// Amounts are rounded to the minor unit only when reported: [`ArrBook::arr_at`],
-/// [`ArrBook::mrr_at`], [`ArrBook::customer_arr`] and the lines of an [`ArrBridge`] (which
-/// still tie). [`Movements`] are exact.
+/// The book keeps ARR, `price × 12 ÷ months` net of discounts, exactly: as whole parts of a
+/// unit split 9,009 ways (3² · 7 · 11 · 13) below 10⁻⁶ of the currency's minor unit, which
+/// hold `price × 12 ÷ months` for any price of up to six decimals past the minor unit and any
+/// term whose months divide 12 × 10⁶ × 9,009: every term of 1 to 16 months, 18, 20, 21, 22,
+/// 24, 26, 27, 28, 30, 33, 36, 39, 42, 48, 52, 60, 72, 84 … months. So a $100-a-year
+/// subscription is $100.00 of ARR however many the book sums, and three $100 36-month terms are
+/// $100.00, not $99.9999999999. (Other terms, 17 months say, are rounded half to even to a
+/// part, about 10⁻¹⁰ of a minor unit.) Foreign ARR is converted once per customer and month
+/// end, `native × rate` rounded half to even to 10⁻⁶ of the minor unit, by booking and by
+/// revaluation alike, so with rates that never move the FX line is exactly zero (a rate of 1
+/// between currencies of the same minor unit changes nothing).
+///
+/// Amounts are rounded only when reported, each straight from the parts: to the minor unit,
+/// half to even, by [`ArrBook::arr_at`], [`ArrBook::mrr_at`], [`ArrBook::customer_arr`] and
+/// the lines of an [`ArrBridge`] (which still tie); to 10⁻⁸ of the minor unit by the exact
+/// figures, [`Movements`] and the movement log, which are exact wherever that holds them. A sum
+/// of such figures can differ from the figure of the sum by half of 10⁻⁸ of the minor unit per
+/// figure (three $100 36-month customers' new ARR is reported $33.3333333333 each and $100.00
+/// together); the rounded reports never do.
 ///
 /// # Identity, order and late events
 ///
@@ -452,14 +463,19 @@ impl ArrBook {
         Ok((self.index_of(from)?, self.index_of(to)?))
     }
 
-    /// An amount the book keeps in the reporting currency, exact.
+    /// An amount the book keeps in the reporting currency, to 10⁻⁸ of its minor unit ("# Amounts").
     pub(crate) fn decimal(&self, x: Fixed) -> Decimal {
-        x.to_decimal(arr_scale(self.currency))
+        reported(x, arr_scale(self.currency))
     }
 
     /// An amount the book keeps, as exact money.
     pub(crate) fn money(&self, x: Fixed) -> Money {
         Money::new(self.decimal(x), self.currency)
+    }
+
+    /// An amount the book keeps ÷ `divisor`, rounded half to even to the minor unit.
+    pub(crate) fn rounded(&self, x: Fixed, divisor: i128) -> Money {
+        Money::new(to_minor(x, arr_scale(self.currency), divisor), self.currency)
     }
 
     /// Total ARR before the first month (`None`) or at the end of month `k`.
@@ -483,8 +499,7 @@ impl ArrBook {
     ///
     /// [`ArrError::MonthOutsideBook`].
     pub fn mrr_at(&self, month: Month) -> Result<Money, ArrError> {
-        let arr = self.money(self.total_arr(Some(self.index_of(month)?)));
-        Ok(arr.checked_div(Decimal::from(12))?.round())
+        Ok(self.rounded(self.total_arr(Some(self.index_of(month)?)), 12))
     }
 
     /// ARR at the end of `month`, rounded to the minor unit.
@@ -493,7 +508,7 @@ impl ArrBook {
     ///
     /// [`ArrError::MonthOutsideBook`].
     pub fn arr_at(&self, month: Month) -> Result<Money, ArrError> {
-        Ok(self.money(self.total_arr(Some(self.index_of(month)?))).round())
+        Ok(self.rounded(self.total_arr(Some(self.index_of(month)?)), 1))
     }
 
     /// One customer's ARR at the end of `month`, rounded to the minor unit (`None` for a
@@ -504,7 +519,7 @@ impl ArrBook {
     /// [`ArrError::MonthOutsideBook`].
     pub fn customer_arr(&self, customer: &str, month: Month) -> Result<Option<Money>, ArrError> {
         let k = self.index_of(month)?;
-        Ok(self.find_customer(customer).map(|c| self.money(self.cells_of(c)[k].arr).round()))
+        Ok(self.find_customer(customer).map(|c| self.rounded(self.cells_of(c)[k].arr, 1)))
     }
 
     /// Ids of customers with ARR at the end of `month`.
@@ -540,7 +555,7 @@ impl ArrBook {
             .map(|c| self.customers[c].id.as_str()))
     }
 
-    /// Movements summed over the months `from` to `to`, exact.
+    /// Movements summed over the months `from` to `to`, exact (to 10⁻⁸ of the minor unit, "# Amounts" in [`ArrBook`]).
     pub(crate) fn flows(&self, a: usize, b: usize) -> Flows {
         let mut m = Flows::default();
         for t in &self.totals[a..=b] {
@@ -549,7 +564,8 @@ impl ArrBook {
         m
     }
 
-    /// Movements summed over the months `from` to `to` (inclusive), exact.
+    /// Movements summed over the months `from` to `to` (inclusive), exact (to 10⁻⁸ of the
+    /// minor unit, see "# Amounts" in [`ArrBook`]).
     ///
     /// # Errors
     ///
@@ -568,16 +584,17 @@ impl ArrBook {
     /// [`ArrError::MonthOutsideBook`] or [`ArrError::ReversedRange`]; a money overflow.
     pub fn bridge(&self, from: Month, to: Month) -> Result<ArrBridge, ArrError> {
         let (a, b) = self.range(from, to)?;
-        let movements = self.flows(a, b).to_movements(self.currency, arr_scale(self.currency));
+        let flows = self.flows(a, b);
         ExactBridge {
             from,
             to,
-            opening: self.decimal(self.total_arr(a.checked_sub(1))),
-            closing: self.decimal(self.total_arr(Some(b))),
-            fx: movements.fx.amount(),
+            scale: arr_scale(self.currency),
+            opening: self.total_arr(a.checked_sub(1)),
+            closing: self.total_arr(Some(b)),
+            fx: flows.fx,
+            flows,
             opening_customers: self.active_customers(a.checked_sub(1)),
             closing_customers: self.active_customers(Some(b)),
-            movements,
         }
         .rounded(self.currency)
     }
@@ -624,24 +641,21 @@ impl ArrBook {
         rates: &R,
     ) -> Result<ArrBridge, ArrError> {
         let (a, b) = self.range(from, to)?;
-        let movements = self.flows(a, b).to_movements(self.currency, arr_scale(self.currency));
+        let flows = self.flows(a, b);
         let open_day = self.periods[a].start().pred_opt().unwrap_or(self.periods[a].start());
         let close_day = self.periods[b].last_day().unwrap_or(self.periods[b].start());
-        let opening = self.decimal(self.revalue(a.checked_sub(1), open_day, rates)?);
-        let closing = self.decimal(self.revalue(Some(b), close_day, rates)?);
-        let fx = closing
-            .checked_sub(opening)
-            .and_then(|x| x.checked_sub(movements.net().ok()?.amount()))
-            .ok_or(MoneyError::Overflow("revalued ARR"))?;
+        let opening = self.revalue(a.checked_sub(1), open_day, rates)?;
+        let closing = self.revalue(Some(b), close_day, rates)?;
         ExactBridge {
             from,
             to,
+            scale: arr_scale(self.currency),
             opening,
             closing,
-            fx,
+            fx: closing - opening - flows.net(),
+            flows,
             opening_customers: self.active_customers(a.checked_sub(1)),
             closing_customers: self.active_customers(Some(b)),
-            movements,
         }
         .rounded(self.currency)
     }
@@ -684,7 +698,7 @@ impl ArrBook {
             };
             // the rate is the caller's: the product is checked, and so is the sum
             let x = convert(native, arr_scale(cur), rate, scale)
-                .filter(|x| !x.exceeds_ten_to(MAX_CONVERTED_DIGITS, scale))
+                .filter(|x| !exceeds_ten_to(*x, MAX_CONVERTED_DIGITS, scale))
                 .ok_or(MoneyError::Overflow("revalued ARR"))?;
             total += x;
         }

@@ -1,14 +1,13 @@
 //! The reports a book gives: movements, the ARR bridge and where new ARR came from.
 
-use rust_decimal::Decimal;
-
+use super::unit::{reported, to_minor};
 use super::ArrError;
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, Money, MoneyError};
 
-/// ARR movements over one month or a range, in the reporting currency, exact as the book keeps
-/// them (round with [`Money::round`] to report one alone; [`ArrBridge`] rounds them so that
-/// they tie).
+/// ARR movements over one month or a range, in the reporting currency, exact to 10⁻⁸ of the
+/// minor unit (see "# Amounts" in [`ArrBook`](super::ArrBook)); [`ArrBridge`] rounds them to
+/// the minor unit so that they tie.
 ///
 /// # Rules
 ///
@@ -144,8 +143,8 @@ impl Movements {
     }
 }
 
-/// [`Movements`] as the book keeps and sums them: ARR at the reporting currency's scale, as
-/// [`Fixed`] integers.
+/// [`Movements`] as the book keeps and sums them: ARR in the reporting currency's parts (see
+/// `unit`), as [`Fixed`] integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Flows {
     pub new: Fixed,
@@ -170,6 +169,11 @@ impl Flows {
             self.new = arr;
             self.new_logos = 1;
         }
+    }
+
+    /// New + expansion + reactivation − contraction − churn.
+    pub fn net(&self) -> Fixed {
+        self.new + self.expansion + self.reactivation - self.contraction - self.churn
     }
 
     pub fn add(&mut self, o: &Flows) {
@@ -200,7 +204,7 @@ impl Flows {
 
     /// As the public [`Movements`], in `currency` at `scale`.
     pub fn to_movements(self, currency: Currency, scale: u32) -> Movements {
-        let m = |x: Fixed| Money::new(x.to_decimal(scale), currency);
+        let m = |x: Fixed| Money::new(reported(x, scale), currency);
         Movements {
             new: m(self.new),
             expansion: m(self.expansion),
@@ -222,7 +226,8 @@ impl Flows {
 /// `opening + new + expansion + reactivation − contraction − churn + fx = closing`. The opening
 /// and closing are the book's ARR rounded half to even (what [`ArrBook::arr_at`](super::ArrBook::arr_at)
 /// reports); the lines between are rounded cumulatively in that order (each line is the
-/// rounded running total less the one before), so each is within one minor unit of its exact
+/// rounded running total less the one before, each running total rounded from the exact
+/// amounts the book keeps), so each is within one minor unit of its exact
 /// amount in [`ArrBridge::movements`] and no rounding residue is left over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -252,41 +257,38 @@ pub struct ArrBridge {
     pub opening_customers: u64,
     /// Customers with ARR at the close.
     pub closing_customers: u64,
-    /// The movements, exact as the book keeps them, and logo counts.
+    /// The movements, exact (to 10⁻⁸ of the minor unit), and logo counts.
     pub movements: Movements,
 }
 
-/// An exact bridge, before rounding.
+/// An exact bridge, before rounding: ARR in the reporting currency's parts at `scale`.
 pub(crate) struct ExactBridge {
     pub from: Month,
     pub to: Month,
-    pub opening: Decimal,
-    pub closing: Decimal,
-    pub fx: Decimal,
+    pub scale: u32,
+    pub opening: Fixed,
+    pub closing: Fixed,
+    /// The bridge's FX line: the booked one, or what revaluation leaves.
+    pub fx: Fixed,
+    pub flows: Flows,
     pub opening_customers: u64,
     pub closing_customers: u64,
-    pub movements: Movements,
 }
 
 impl ExactBridge {
-    /// The bridge in minor units, rounded cumulatively so that it ties.
+    /// The bridge in minor units, each running total rounded from the exact parts, so that it
+    /// ties and each line is within one minor unit of its exact amount.
     pub fn rounded(self, currency: Currency) -> Result<ArrBridge, ArrError> {
-        let round = |x: Decimal| Money::new(x, currency).round();
-        let m = &self.movements;
-        let steps = [
-            m.new.amount(),
-            m.expansion.amount(),
-            m.reactivation.amount(),
-            -m.contraction.amount(),
-            -m.churn.amount(),
-            self.fx,
-        ];
+        let round = |x: Fixed| Money::new(to_minor(x, self.scale, 1), currency);
+        let f = &self.flows;
+        let steps = [f.new, f.expansion, f.reactivation, -f.contraction, -f.churn, self.fx];
         let mut running = self.opening;
         let mut shown = round(running);
         let opening = shown;
         let mut lines = [Money::zero(currency); 6];
+        // (the parts' sums stay far inside 128 bits: see `unit::MAX_ARR_DIGITS`)
         for (line, step) in lines.iter_mut().zip(steps) {
-            running = running.checked_add(step).ok_or(MoneyError::Overflow("ARR bridge"))?;
+            running += step;
             let next = round(running);
             *line = next.checked_sub(shown)?;
             shown = next;
@@ -307,7 +309,7 @@ impl ExactBridge {
             closing: round(self.closing),
             opening_customers: self.opening_customers,
             closing_customers: self.closing_customers,
-            movements: self.movements,
+            movements: self.flows.to_movements(currency, self.scale),
         })
     }
 }

@@ -7,14 +7,16 @@ use rust_decimal::Decimal;
 
 use super::bridge::Flows;
 use super::id::{hash_of, Id, SubscriptionIds};
-use super::timeline::{arr_scale, convert, position, Context, Entry, Owner, SubTimeline};
+use super::timeline::{position, Context, Entry, Owner, SubTimeline};
+use super::unit::{arr_scale, convert, exceeds_ten_to, reported};
 use super::{ArrBook, ArrError, EventKind, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, FxRates, Money};
 
 /// The largest ARR a customer billed in a foreign currency may book at a month end, converted,
-/// is 10 to this power (10¹⁶): a rate cannot blow a customer past what the book's totals hold.
-pub(crate) const MAX_CONVERTED_DIGITS: u32 = 16;
+/// is 10 to this power (10¹⁴, as [`MAX_ARR_DIGITS`](super::unit::MAX_ARR_DIGITS)): a rate
+/// cannot blow a customer past what the book's totals hold.
+pub(crate) const MAX_CONVERTED_DIGITS: u32 = super::unit::MAX_ARR_DIGITS;
 
 /// One customer at one month end: what an update reads and writes together, side by side, so
 /// that an update touches one short stretch of memory per customer. (Values most customers do
@@ -487,12 +489,12 @@ impl ArrBook {
             let month_of =
                 |k: Option<usize>| k.map_or(self.first.checked_add(-1).unwrap_or(self.first), |k| self.month_of(k));
             match convert(native, own_scale, rate, scale) {
-                Some(x) if !x.exceeds_ten_to(MAX_CONVERTED_DIGITS, scale) => Ok(x),
+                Some(x) if !exceeds_ten_to(x, MAX_CONVERTED_DIGITS, scale) => Ok(x),
                 _ => Err(ArrError::ArrTooLarge {
                     customer: name.into(),
                     month: month_of(month),
                     arr: Money::new(
-                        native.to_decimal(own_scale).checked_mul(rate).unwrap_or(Decimal::MAX),
+                        reported(native, own_scale).checked_mul(rate).unwrap_or(Decimal::MAX),
                         self.currency,
                     )
                     .round(),

@@ -63,7 +63,7 @@ pub enum ArrError {
         /// The quote's target currency.
         got_to: Currency,
     },
-    /// A customer's ARR at a month end, in the reporting currency, past 10¹⁵.
+    /// A customer's ARR at a month end, in the reporting currency, past 10¹⁴.
     #[error("customer {customer:?} would book {arr} of ARR at the end of {month}; the limit is 10^15 a customer")]
     ArrTooLarge {
         /// Customer.
@@ -183,7 +183,7 @@ pub enum EventProblem {
     /// A negative amount discount.
     #[error("a discount of {0} is negative")]
     NegativeDiscount(Money),
-    /// A price whose ARR (price × 12 ÷ months) passes 10¹⁵ or does not fit a `Decimal`.
+    /// A price whose ARR (price × 12 ÷ months) passes 10¹⁴ or does not fit a `Decimal`.
     #[error("{price} per {months} months is past the 10^15 of ARR one subscription may book")]
     PriceTooLarge {
         /// The price.

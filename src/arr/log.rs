@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::bridge::{ExactBridge, Flows};
 use super::engine::adjust_level;
-use super::timeline::arr_scale;
+use super::unit::arr_scale;
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, Money};
@@ -41,7 +41,8 @@ pub struct MovementRow {
     pub month: Month,
     /// What kind of movement.
     pub kind: MovementKind,
-    /// ARR in the reporting currency, exact as the book keeps it: positive for every kind but
+    /// ARR in the reporting currency, exact (to 10⁻⁸ of the minor unit, "# Amounts" in
+    /// [`ArrBook`](super::ArrBook)): positive for every kind but
     /// FX (contraction and churn are amounts that reduce ARR), signed for FX.
     pub amount: Money,
     /// Ids of the customer's events that took effect in the month (for a change the book
@@ -256,16 +257,16 @@ impl ArrBook {
         let scale = arr_scale(self.currency);
         let mut out = BTreeMap::new();
         for (key, (flows, opening, closing)) in sums {
-            let movements = flows.to_movements(self.currency, scale);
             let bridge = ExactBridge {
                 from,
                 to,
-                opening: self.decimal(opening.0),
-                closing: self.decimal(closing.0),
-                fx: movements.fx.amount(),
+                scale,
+                opening: opening.0,
+                closing: closing.0,
+                fx: flows.fx,
+                flows,
                 opening_customers: opening.1,
                 closing_customers: closing.1,
-                movements,
             }
             .rounded(self.currency)?;
             out.insert(key, bridge);

@@ -27,6 +27,7 @@ mod persist;
 mod policy;
 mod rows;
 mod timeline;
+mod unit;
 mod velocity;
 
 pub use book::{Applied, ArrBook, MAX_MONTHS};

@@ -3,49 +3,14 @@
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::error::EventProblem;
 use super::id::Id;
+use super::unit::{annualise, arr_scale, exceeds_ten_to, MAX_ARR_DIGITS};
 use super::{ArrError, ArrPolicy, ChurnTiming, DiscountOff, DiscountPolicy, EventKind, MrrDiscount, SubscriptionEvent};
 use super::{FxRateDate, TrialPolicy};
 use crate::money::{Currency, Fixed, Money};
-
-/// Digits kept beyond a currency's minor unit in ARR. ARR is `price × 12 ÷ months`, exact for
-/// every interval that divides 12 (and for 24, 48, 60 … months, whose quotient terminates
-/// within these digits); a 36-month price is kept to 10⁻⁸ of a minor unit and rounded once,
-/// when reported.
-pub(crate) const EXTRA_DIGITS: u32 = 8;
-
-/// The largest ARR one subscription may book, and one customer at a month end in the reporting
-/// currency, is 10 to this power (10¹⁵). Far beyond any real price, and low enough that the
-/// book's integer totals (see [`Fixed`]) of 10¹¹ such customers cannot overflow.
-pub(crate) const MAX_ARR_DIGITS: u32 = 15;
-
-/// The scale the ledger keeps ARR in `c` at.
-pub(crate) fn arr_scale(c: Currency) -> u32 {
-    c.minor_units() + EXTRA_DIGITS
-}
-
-/// `amount` per `months` as ARR at `scale`, rounded half to even; `None` past `Fixed`.
-pub(crate) fn annualise(amount: Decimal, months: u32, scale: u32) -> Option<Fixed> {
-    let yearly = if months != 0 && 12 % months == 0 {
-        amount.checked_mul(Decimal::from(12 / months))?
-    } else {
-        amount.checked_mul(Decimal::from(12))?.checked_div(Decimal::from(months))?
-    };
-    Fixed::at_scale(yearly.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven), scale)
-}
-
-/// `native × rate` at `scale`, rounded half to even: how the ledger books foreign ARR and how it
-/// revalues it, one rounding for both. `None` when it does not fit.
-pub(crate) fn convert(native: Fixed, from_scale: u32, rate: Decimal, scale: u32) -> Option<Fixed> {
-    if rate == Decimal::ONE && from_scale == scale {
-        return Some(native);
-    }
-    let x = native.to_decimal(from_scale).checked_mul(rate)?;
-    Fixed::at_scale(x.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven), scale)
-}
 
 /// A point where a subscription's ARR changes, effective from the start of `date`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,7 +262,7 @@ fn check_price(price: &Money, months: u32, currency: Currency) -> Result<Fixed, 
     }
     let scale = arr_scale(currency);
     match annualise(price.amount(), months, scale) {
-        Some(arr) if !arr.exceeds_ten_to(MAX_ARR_DIGITS, scale) => Ok(arr),
+        Some(arr) if !exceeds_ten_to(arr, MAX_ARR_DIGITS, scale) => Ok(arr),
         _ => Err(EventProblem::PriceTooLarge { price: *price, months }),
     }
 }
@@ -779,23 +744,5 @@ mod tests {
                 assert_eq!(got, xs.partition_point(|&x| x < split), "len {len}, split {split}");
             }
         }
-    }
-
-    #[test]
-    fn annualising_is_exact_where_the_quotient_terminates() {
-        // (amount, months, ARR at scale 10)
-        let table = [
-            ("100", 12, "100"),
-            ("100", 1, "1200"),
-            ("100", 3, "400"),
-            ("100", 24, "50"),
-            ("100", 36, "33.3333333333"),
-            ("0.01", 7, "0.0171428571"),
-        ];
-        for (amount, months, arr) in table {
-            let got = annualise(amount.parse().unwrap(), months, 10).unwrap().to_decimal(10);
-            assert_eq!(got, arr.parse::<Decimal>().unwrap(), "{amount} per {months}");
-        }
-        assert_eq!(annualise(Decimal::MAX, 1, 10), None);
     }
 }

@@ -5,15 +5,15 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 use rust_decimal::Decimal;
 
-/// An amount as a whole number of units of 10^−scale, the scale being its keeper's: a ledger
-/// that holds every MRR value of a currency at that currency's MRR scale, say, so that the
-/// scale is known without being stored. Adding two is one integer addition, where `Decimal`
+/// An amount as a whole number of units, the unit being its keeper's (10^−scale, or a part of
+/// it: the ARR ledger keeps ARR in parts of 10⁻⁶ of a minor unit, so that a third is exact),
+/// so that the unit is known without being stored. Adding two is one integer addition, where `Decimal`
 /// compares scales and signs and carries across its 96-bit mantissa on every one: an
 /// incremental ARR update makes dozens of additions and comparisons, and in `Decimal` they
 /// were over half its instructions.
 ///
-/// The 128 bits hold 10¹¹ values of 10²⁷ units each (10¹⁸ at nine decimal places), so the
-/// sums a ledger keeps of the values it admits never overflow. They are kept as bytes, so that
+/// The 128 bits hold 10¹¹ values of 10²⁷ units each, so the sums a ledger keeps of the values
+/// it admits (each below 10²⁷ units) never overflow. They are kept as bytes, so that
 /// the type packs as tightly as `Decimal` does (an `i128` would be aligned to 16 bytes, and a
 /// ledger's change point, a date and two amounts, would grow from 36 bytes to 48): the
 /// arithmetic loads them as one `i128`, which costs nothing on the machines a ledger runs on.
@@ -23,12 +23,22 @@ pub(crate) struct Fixed([u8; 16]);
 impl Fixed {
     pub(crate) const ZERO: Fixed = Fixed([0; 16]);
 
-    fn from_units(units: i128) -> Fixed {
+    pub(crate) fn from_units(units: i128) -> Fixed {
         Fixed(units.to_ne_bytes())
     }
 
-    fn units(self) -> i128 {
+    pub(crate) fn units(self) -> i128 {
         i128::from_ne_bytes(self.0)
+    }
+
+    /// `num ÷ den` units, rounded half to even; `None` for a zero `den`.
+    pub(crate) fn from_ratio(num: i128, den: i128) -> Option<Fixed> {
+        let (q, r) = (num.checked_div(den)?, num % den);
+        // |r| against |den| − |r|, without doubling r (which could overflow)
+        let (r, rest) = (r.unsigned_abs(), den.unsigned_abs() - r.unsigned_abs());
+        let away = r > rest || (r == rest && q % 2 != 0);
+        let sign = if (num < 0) != (den < 0) { -1 } else { 1 };
+        Some(Fixed::from_units(if away { q + sign } else { q }))
     }
 
     /// `d` at `scale`, exactly; `None` when `d` has digits past `scale` or does not fit.
@@ -43,12 +53,6 @@ impl Fixed {
             let p = power_of_ten(s - scale)?;
             (m % p == 0).then(|| Fixed::from_units(m / p))
         }
-    }
-
-    /// True when the amount, at `scale`, is more than `10^digits` in size (in whole units of
-    /// money). No amount exceeds a limit past what 128 bits hold.
-    pub(crate) fn exceeds_ten_to(self, digits: u32, scale: u32) -> bool {
-        power_of_ten(digits + scale).is_some_and(|limit| self.units().unsigned_abs() > limit.unsigned_abs())
     }
 
     /// The amount as a `Decimal` of `scale` places: exact whenever `Decimal`'s 96-bit mantissa
@@ -76,7 +80,7 @@ impl Fixed {
 }
 
 /// 10^`n`, from a table (`i128::checked_pow` loops), or `None` past `i128`.
-fn power_of_ten(n: u32) -> Option<i128> {
+pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
     const POWERS: [i128; 39] = {
         let mut table = [1i128; 39];
         let mut i = 1;
@@ -182,13 +186,15 @@ mod tests {
         assert_eq!((-f).to_decimal(1).to_string(), "-7922816251426433759354395034");
         assert_eq!(Fixed::from_units(i128::MAX).to_decimal(0), Decimal::MAX);
         assert_eq!(std::mem::size_of::<Fixed>(), 16);
-        // 10^18 at 6 places is 10^24 units: the limit itself passes, one unit more does not
-        let limit = Fixed::at_scale(Decimal::from(10i64.pow(18)), 6).unwrap();
-        assert!(!limit.exceeds_ten_to(18, 6) && (limit + Fixed::from_units(1)).exceeds_ten_to(18, 6));
-        assert!((-limit - Fixed::from_units(1)).exceeds_ten_to(18, 6));
-        // 10^39 is past 128 bits: nothing exceeds it; i128::MIN's size is taken without overflow
-        assert!(!Fixed::from_units(i128::MAX).exceeds_ten_to(38, 1));
-        assert!(Fixed::from_units(i128::MIN).exceeds_ten_to(38, 0));
+        // halves go to the even neighbour, whatever the signs
+        let ratio = |n: i128, d: i128| Fixed::from_ratio(n, d).map(Fixed::units);
+        let table = [(5, 2, 2), (7, 2, 4), (-5, 2, -2), (-7, 2, -4), (5, -2, -2), (1, 3, 0), (2, 3, 1), (-2, 3, -1)];
+        for (n, d, q) in table {
+            assert_eq!(ratio(n, d), Some(q), "{n} / {d}");
+        }
+        assert_eq!(ratio(1, 0), None);
+        assert_eq!(ratio(i128::MIN, -1), None);
+        assert_eq!(ratio(i128::MAX, 2), Some(i128::MAX / 2 + 1));
         assert_eq!(power_of_ten(39), None);
         assert_eq!(power_of_ten(38), Some(10i128.pow(38)));
         assert_eq!(std::mem::align_of::<Fixed>(), 1);

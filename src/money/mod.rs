@@ -19,7 +19,7 @@ pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};
 pub use currency::{Currency, CurrencyInfo};
 pub use error::MoneyError;
-pub(crate) use fixed::Fixed;
+pub(crate) use fixed::{power_of_ten, Fixed};
 pub use format::MoneyFormat;
 pub use fx::{convert, convert_with, Conversion, FxRate, FxRates, InMemoryFxRates, RateLookup};
 pub(crate) use percent::fixed_places;
