@@ -718,6 +718,11 @@ def edge_cases():
         ("default", "36-month price", [
             E(1, "a", "2025-01-05", "start", price="1000.00", interval="36 months"),
             E(2, "b", "2025-01-05", "start", price="0.01", interval="36 months")]),
+        ("default", "a half-cent total of thirds and halves rounds half to even", [
+            E(1, "a", "2025-01-05", "start", price="100.00", interval="36 months"),
+            E(2, "b", "2025-01-05", "start", price="100.00", interval="36 months"),
+            E(3, "c", "2025-01-05", "start", price="100.00", interval="36 months"),
+            E(4, "d", "2025-01-05", "start", price="2000.03", interval="24 months")]),
         ("default", "amount discount then a price change: the discount stays", [
             E(1, "a", "2025-01-05", "start", **M), E(2, "a", "2025-01-06", "discount_start", amount_off="5.00"),
             E(3, "a", "2025-02-06", "change", price="40.00", interval="year")]),

@@ -576,15 +576,13 @@ fn finish(
     let (mut state, mut state_cov) = (Vec::new(), Vec::new());
     filter(&wk.centred, arma, &mut wk.scratch, Some(&mut wk.resid), Some((&mut state, &mut state_cov)))
         .ok_or(ForecastError::ArimaFit { spec, reason: ArimaProblem::Likelihood })?;
-    let nstar = wk.centred.len() as f64;
-    let k = spec.coefficients() as f64;
-    let npar = k + 1.0;
+    let nstar = wk.centred.len();
+    let k = spec.coefficients();
     // statsforecast's formula for σ², over the differenced series' residuals alone
     let ssq: f64 = wk.resid.iter().map(|e| e * e).sum();
-    let sigma2 = if loglik == f64::INFINITY { 0.0 } else { ssq / (nstar - k) };
-    let aic = -2.0 * loglik + 2.0 * npar;
-    let aicc =
-        if nstar - npar - 1.0 > 0.0 { aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0) } else { f64::INFINITY };
+    let sigma2 = if loglik == f64::INFINITY { 0.0 } else { ssq / (nstar as f64 - k as f64) };
+    // σ² counts as a parameter
+    let aicc = crate::stats::aicc(loglik, k + 1, nstar);
     let c = &wk.coef;
     let (p, q, sp) = (lay.p, lay.q, lay.sp);
     ArimaModel {

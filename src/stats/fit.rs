@@ -22,6 +22,26 @@ pub(crate) fn linear_fit(xs: &[f64], ys: &[f64]) -> Option<(f64, f64)> {
     Some((my - slope * mx, slope))
 }
 
+/// Akaike's information criterion with Hurvich and Tsai's small-sample correction,
+/// `−2 ln L + 2k + 2k(k + 1) ÷ (n − k − 1)`, for a model of `k` estimated parameters fitted to
+/// `n` observations: +∞ where `n ≤ k + 1` (too few observations for the correction), and
+/// ∓∞ for a log-likelihood of ±∞. ETS and ARIMA models report theirs this way (as R's
+/// `forecast` and statsforecast do), so that AutoETS and AutoARIMA compare like with like.
+///
+/// ```
+/// // log L = −100 with 3 parameters on 50 points: 200 + 6 + 24 ÷ 46
+/// let aicc = revops::stats::aicc(-100.0, 3, 50);
+/// assert!((aicc - (206.0 + 24.0 / 46.0)).abs() < 1e-12);
+/// assert_eq!(revops::stats::aicc(-100.0, 3, 4), f64::INFINITY);
+/// ```
+pub fn aicc(log_likelihood: f64, k: usize, n: usize) -> f64 {
+    let (k, n) = (k as f64, n as f64);
+    if n - k - 1.0 <= 0.0 {
+        return f64::INFINITY;
+    }
+    -2.0 * log_likelihood + 2.0 * k + 2.0 * k * (k + 1.0) / (n - k - 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ mod series;
 pub(crate) use calibration::cross_fitted;
 pub use calibration::{IsotonicCalibrator, PlattCalibrator};
 pub(crate) use fit::linear_fit;
-pub use fit::{holdout_split, ols, standardisation, HoldoutSplit, Ols};
+pub use fit::{aicc, holdout_split, ols, standardisation, HoldoutSplit, Ols};
 pub(crate) use logistic::{all_finite, sigmoid};
 pub use logistic::{LogisticFit, LogisticModel, LogisticSpec, StatsError, MAX_FEATURES, MAX_ITERATIONS};
 pub use metrics::{auc, brier_score, expected_calibration_error, log_loss, reliability_bins, ReliabilityBin};

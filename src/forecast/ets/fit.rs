@@ -10,7 +10,7 @@ use super::{
     free_parameters, initial_states, n_params, params_of, run, seasonal, validate, EtsModel, EtsSpec, Layout,
     SeasonType, TrendType,
 };
-use crate::stats::{nelder_mead, NelderMead};
+use crate::stats::{aicc, nelder_mead, NelderMead};
 
 /// BFGS iterations given to each starting point after the first: enough to find its basin, not
 /// to converge in it (the best point is refined to convergence afterwards). On the 54 comparison
@@ -132,14 +132,12 @@ impl<'a> Fitting<'a> {
         }
     }
 
-    /// The AICc at the best point so far (+∞ where the objective is not finite).
+    /// The AICc at the best point so far (+∞ where the objective is not finite, or the points
+    /// too few for the small-sample correction).
     pub(super) fn aicc(&self) -> f64 {
-        let n = self.y.len() as f64;
-        let k = free_parameters(self.spec) as f64;
-        self.best_value
-            + n * (1.0 + (2.0 * std::f64::consts::PI).ln())
-            + 2.0 * k
-            + 2.0 * k * (k + 1.0) / (n - k - 1.0).max(f64::MIN_POSITIVE)
+        let n = self.y.len();
+        let minus_two_log_l = self.best_value + n as f64 * (1.0 + (2.0 * std::f64::consts::PI).ln());
+        aicc(-0.5 * minus_two_log_l, free_parameters(self.spec), n)
     }
 
     /// Look for a better basin: each of [`smoothing_starts`] explored for [`EXPLORATION`]
@@ -192,10 +190,7 @@ impl<'a> Fitting<'a> {
         } else {
             -0.5 * (n * (sigma2.ln() + 1.0 + (2.0 * std::f64::consts::PI).ln())) - r.log_mu
         };
-        let p = free_parameters(&spec) as f64;
-        let aic = -2.0 * log_likelihood + 2.0 * p;
-        let aicc = if n - p - 1.0 > 0.0 { aic + 2.0 * p * (p + 1.0) / (n - p - 1.0) } else { f64::INFINITY };
-        let aicc = if exact { f64::NEG_INFINITY } else { aicc };
+        let aicc = if exact { f64::NEG_INFINITY } else { aicc(log_likelihood, free_parameters(&spec), self.y.len()) };
         EtsModel {
             spec,
             params,
