@@ -62,7 +62,10 @@ D = dt.date
 ONE = dt.timedelta(days=1)
 RANK = {"start": 0, "renew": 1, "change": 2, "discount_end": 3, "discount_start": 4,
         "resume": 5, "pause": 6, "cancel": 7}
-MONTHS_OF = {"month": 1, "quarter": 3, "year": 12, "24 months": 24, "36 months": 36}
+MONTHS_OF = {"month": 1, "quarter": 3, "year": 12, "24 months": 24, "36 months": 36,
+             "7 months": 7, "9 months": 9, "11 months": 11, "13 months": 13, "18 months": 18}
+# terms whose ARR is a repeating decimal, which the ledger keeps exactly (--odd-terms)
+ODD_TERMS = ["7 months", "9 months", "11 months", "13 months", "18 months", "36 months"]
 COVER = collections.Counter()  # (event kind, state it met): what the streams exercised
 KINDS = ["new", "expansion", "contraction", "churn", "reactivation"]
 POLICIES = {
@@ -330,11 +333,17 @@ MONTHLY = ["9.99", "10.00", "29.00", "49.50", "99.00", "100.00", "250.00", "1000
 
 def rand_price(rng, interval):
     base = Decimal(rng.choice(MONTHLY)) if rng.random() < 0.5 else Decimal(rng.randint(1000, 200000)) / 100
-    mult = {"month": 1, "quarter": 3, "year": 10, "24 months": 20, "36 months": 30}[interval]
+    mult = {"month": 1, "quarter": 3, "year": 10, "24 months": 20, "36 months": 30}.get(interval)
+    mult = mult if mult is not None else MONTHS_OF[interval]
     return str((base * mult).quantize(Decimal("0.01")))
 
 
+ODD = False  # --odd-terms: a quarter of the prices on the terms of ODD_TERMS
+
+
 def rand_interval(rng):
+    if ODD and rng.random() < 0.25:
+        return rng.choice(ODD_TERMS)
     r = rng.random()
     return ("month" if r < 0.6 else "year" if r < 0.85 else "quarter" if r < 0.93 else "24 months" if r < 0.97
             else "36 months")
@@ -777,7 +786,11 @@ def main():
     ap.add_argument("--bin", default="/tmp/arr-check/target/release/arr-movements-check")
     ap.add_argument("--work", default="/tmp/arr-check/run")
     ap.add_argument("--shrink", type=int, default=6, help="disagreeing customers shrunk per stream and policy")
+    ap.add_argument("--odd-terms", action="store_true",
+                    help="a quarter of the prices on 7-, 9-, 11-, 13-, 18- and 36-month terms (repeating-decimal ARR)")
     args = ap.parse_args()
+    global ODD
+    ODD = args.odd_terms
 
     months = months_between((2025, 1), (2026, 12))
     lo, hi = D(2024, 10, 1), D(2027, 1, 15)
