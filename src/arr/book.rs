@@ -55,6 +55,26 @@ pub enum Applied {
 /// figure (three $100 36-month customers' new ARR is reported $33.3333333333 each and $100.00
 /// together); the rounded reports never do.
 ///
+/// ```
+/// # use chrono::NaiveDate;
+/// # use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+/// # use revops::calendar::Month;
+/// # use revops::money::InMemoryFxRates;
+/// # use revops::{Currency, Money};
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+/// let mut events: Vec<Ev> = (0..3)
+///     .map(|i| Ev::start(&format!("e{i}"), &format!("c{i}"), "s", day, usd("100"), Interval::Months(36)))
+///     .collect();
+/// events.push(Ev::start("e3", "c3", "s", day, usd("2000.03"), Interval::Months(24)));
+/// let jan = Month::new(2026, 1)?;
+/// let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=jan, &InMemoryFxRates::new())?;
+/// assert_eq!(book.customer_arr("c0", jan)?, Some(usd("33.33")));
+/// assert_eq!(book.movements(jan, jan)?.new, usd("1100.015")); // 3 × 33.333… + 1,000.015, exactly
+/// assert_eq!(book.arr_at(jan)?, usd("1100.02")); // the half cent, to even
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Identity, order and late events
 ///
 /// Events are identified by the caller's id and ordered within a day by the caller's sequence
