@@ -15,6 +15,8 @@ OpenBLAS use one thread; the crate's example (examples/forecast_compare.rs, buil
 
 Run from the repository root (pinned versions: comparisons/README.md):
     /path/to/venv/bin/python comparisons/forecast_compare.py [--rows rows.csv]
+or, to report again from the scores a run wrote (no statsforecast needed):
+    python3 comparisons/forecast_compare.py --from-rows rows.csv
 """
 import os
 
@@ -112,18 +114,55 @@ def ours(series):
     return out, failed, crate_rows
 
 
+def bootstrap(values, stat, draws=10_000, seed=23):
+    """A 95 % percentile interval of `stat` over series resampled with replacement: how far the
+    figure could move on another draw of as many series (seeded, so reruns print the same)."""
+    rng = np.random.default_rng(seed)
+    n = len(values[0])
+    picks = rng.integers(0, n, size=(draws, n))
+    got = np.array([stat(*(v[i] for v in values)) for i in picks])
+    return np.percentile(got, [2.5, 97.5])
+
+
+def read_rows(path):
+    """The scores a --rows run wrote: (series, method) -> (mase, smape, coverage, msis, µs)."""
+    rows, group = {}, {}
+    with open(path) as f:
+        next(f)
+        for line in f:
+            name, g, meth, *v = line.strip().split(",")
+            rows[(name, meth)] = tuple(float(x) for x in v)
+            group[name] = g
+    return rows, group
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", help="write every series x method score to this CSV")
+    ap.add_argument("--from-rows", help="report from a CSV a --rows run wrote, without running the methods")
     args = ap.parse_args()
+    methods = ["revops." + x for x in OURS] + ["sf." + x for x in PEERS]
 
+    if args.from_rows:
+        rows, group = read_rows(args.from_rows)
+        failed = []
+    else:
+        rows, group, failed = run_methods(methods)
+    if args.rows:
+        with open(args.rows, "w") as f:
+            f.write("series,group,method,mase,smape,coverage95,msis,microseconds\n")
+            for (name, meth), v in sorted(rows.items()):
+                f.write(f"{name},{group[name]},{meth}," + ",".join(f"{x:.6g}" for x in v) + "\n")
+    report(rows, group, methods, failed)
+
+
+def run_methods(methods):
     series = [(n, m, 12, y) for n, m, y in forecast_series.monthly()]
     series += [(n, m, 4, y) for n, m, y in forecast_series.quarterly()]
     group = {n: ("monthly" if m == 12 else "quarterly") for n, m, _, _ in series}
     ours_out, ours_failed, crate_mase = ours(series)
     peer_out, peer_failed = peers(series)
     results = {**ours_out, **peer_out}
-    methods = ["revops." + x for x in OURS] + ["sf." + x for x in PEERS]
 
     rows = {}  # (series, method) -> (mase, smape, coverage, msis, microseconds)
     for name, m, h, y in series:
@@ -134,17 +173,14 @@ def main():
     # the crate's own MASE must agree with this script's
     worst = max(abs(rows[k][0] - v) / max(abs(v), 1e-12) for k, v in crate_mase.items())
     assert worst < 1e-9, f"crate and script MASE disagree by {worst}"
+    return rows, group, ours_failed + peer_failed
 
-    if args.rows:
-        with open(args.rows, "w") as f:
-            f.write("series,group,method,mase,smape,coverage95,msis,microseconds\n")
-            for (name, meth), v in sorted(rows.items()):
-                f.write(f"{name},{group[name]},{meth}," + ",".join(f"{x:.6g}" for x in v) + "\n")
 
+def report(rows, group, methods, failed):
     n_m = sum(g == "monthly" for g in group.values())
-    print(f"{len(series)} real series ({n_m} monthly, h = 12; {len(series) - n_m} quarterly, h = 4), "
+    print(f"{len(group)} real series ({n_m} monthly, h = 12; {len(group) - n_m} quarterly, h = 4), "
           "last year held out; sources: comparisons/forecast_series.py")
-    for name, meth, why in ours_failed + peer_failed:
+    for name, meth, why in failed:
         print(f"  no forecast: {name} {meth}: {why}")
 
     summary = {}
@@ -168,16 +204,21 @@ def main():
             gain = 1 - ens[:, 0].mean() / p[:, 0].mean()
             need = 0.10 if peer == "sf.AutoETS" else 0.0
             verdict = "met" if gain >= need else "NOT met"
+            lo, hi = bootstrap([ens[:, 0], p[:, 0]], lambda e, q: 1 - e.mean() / q.mean())
             print(f"  {g:<9} mean MASE vs {peer:<13}: {ens[:, 0].mean():.3f} vs {p[:, 0].mean():.3f}, "
-                  f"{100 * gain:+.1f} % better (goal >= {100 * need:.0f} %): {verdict}")
+                  f"{100 * gain:+.1f} % better [{100 * lo:+.1f}, {100 * hi:+.1f}] (goal >= {100 * need:.0f} %): "
+                  f"{verdict}")
         cov = ens[:, 2].mean()
-        print(f"  {g:<9} 95 % coverage {100 * cov:.1f} % (goal 93-97 %): "
+        lo, hi = bootstrap([ens[:, 2]], np.mean)
+        print(f"  {g:<9} 95 % coverage {100 * cov:.1f} % [{100 * lo:.1f}, {100 * hi:.1f}] (goal 93-97 %): "
               f"{'met' if 0.93 <= cov <= 0.97 else 'NOT met'}")
         best_peer = min(("sf." + x for x in PEERS), key=lambda k: summary[(g, k)][:, 3].mean())
         msis, peer_msis = ens[:, 3].mean(), summary[(g, best_peer)][:, 3].mean()
         print(f"  {g:<9} MSIS {msis:.2f} vs best peer {best_peer} {peer_msis:.2f} (goal: lower than every peer): "
               f"{'met' if msis < peer_msis else 'NOT met'}")
 
+    print("  [..]: 95 % bootstrap interval over the series (10,000 resamples, seeded): the spread of the"
+          " figure on another draw of as many series")
     print("\nSpeed: fit + forecast of one series with a 95 % interval, best of 3 warm runs, one core")
     print(f"  {'group':<9} {'revops method':<19} {'statsforecast':<21} {'revops µs':>10} {'sf µs':>10} "
           f"{'ratio':>7} {'min ratio':>9} {'>=10x':>6}")
@@ -192,6 +233,8 @@ def main():
                   f"{np.median(r):6.1f}x {r.min():8.1f}x {np.mean(r >= 10) * 100:5.0f}%")
     print("  (µs: median over series; ratio: median over series of statsforecast's time / revops';"
           " min ratio: the worst series; >=10x: share of series at least 10x faster)")
+
+
 
 
 if __name__ == "__main__":
