@@ -163,5 +163,11 @@ mod tests {
         let over = annualise(Decimal::from(10i64.pow(14)) + Decimal::new(1, 2), 12, 8).unwrap();
         assert!(exceeds_ten_to(over, 14, 8));
         assert!(reported(-at, 8) == -Decimal::from(10i64.pow(14)));
+        // a currency of three decimals (scale 9): the limit in parts still fits, and so do
+        // 10¹¹ of them, the most a book sums (see `MAX_ARR_DIGITS`)
+        let dinar = annualise(Decimal::from(10i64.pow(14)), 12, 9).unwrap();
+        assert!(!exceeds_ten_to(dinar, 14, 9) && exceeds_ten_to(dinar + Fixed::from_units(1), 14, 9));
+        assert!(dinar.units().checked_mul(10i128.pow(11)).is_some());
+        assert_eq!(to_minor(dinar, 9, 12).to_string(), "8333333333333.333");
     }
 }
