@@ -326,6 +326,26 @@ fn an_exact_half_cent_total_of_multi_year_terms_rounds_half_to_even() {
     assert_eq!(b.movements(m(2026, 1), m(2026, 1)).unwrap().new.amount(), Decimal::from(36));
 }
 
+/// Foreign ARR is booked at 10⁻⁶ of a cent, then reported ("# Amounts"): €29.1207349 a 36-month
+/// term at 1.143 is $11.0949999969…, booked $11.09500000 and reported $11.10 (found by an
+/// independent exact model of the docs, which said so only implicitly); at a rate of exactly 1
+/// from a currency of the same minor unit the ARR is kept as it is.
+#[test]
+fn converted_arr_is_booked_to_a_millionth_of_a_cent_then_rounded_when_reported() {
+    let jan = m(2026, 1);
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 400 });
+    rates.insert(Currency::EUR, Currency::USD, d(2025, 1, 1), "1.143".parse().unwrap()).unwrap();
+    let events = [ev("c", "s", d(2026, 1, 5), start(eur("29.1207349"), Interval::Months(36)))];
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=jan, &rates).unwrap();
+    assert_eq!(b.movements(jan, jan).unwrap().new.amount(), "11.0950000000".parse::<Decimal>().unwrap());
+    assert_eq!(b.arr_at(jan).unwrap(), usd("11.10"));
+    let mut par = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 400 });
+    par.insert(Currency::EUR, Currency::USD, d(2025, 1, 1), Decimal::ONE).unwrap();
+    let events = [ev("c", "s", d(2026, 1, 5), start(eur("100"), Interval::Months(36)))];
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, jan..=jan, &par).unwrap();
+    assert_eq!(b.movements(jan, jan).unwrap().new.amount(), "33.3333333333".parse::<Decimal>().unwrap());
+}
+
 /// Before: booking rounded each subscription's MRR and revaluation rounded the sum, so seven
 /// EUR 100-a-year customers at a constant 1.1 showed an FX line of 0.000056 USD.
 #[test]

@@ -43,9 +43,12 @@ pub enum Applied {
 /// subscription is $100.00 of ARR however many the book sums, and three $100 36-month terms are
 /// $100.00, not $99.9999999999. (Other terms, 17 months say, are rounded half to even to a
 /// part, about 10⁻¹⁰ of a minor unit.) Foreign ARR is converted once per customer and month
-/// end, `native × rate` rounded half to even to 10⁻⁶ of the minor unit, by booking and by
-/// revaluation alike, so with rates that never move the FX line is exactly zero (a rate of 1
-/// between currencies of the same minor unit changes nothing).
+/// end, by booking and by revaluation alike, so with rates that never move the FX line is
+/// exactly zero: `native × rate` rounded half to even to 10⁻⁶ of the reporting currency's minor
+/// unit, except at a rate of exactly 1 between currencies of the same minor unit, where the ARR
+/// is kept as it is. That conversion is part of booking: a converted amount is then reported
+/// like any other, so it is rounded twice (€29.1207349 a 36-month term at 1.143 is
+/// $11.0949999969…, booked as $11.09500000 and reported as $11.10).
 ///
 /// Amounts are rounded only when reported, each straight from the parts: to the minor unit,
 /// half to even, by [`ArrBook::arr_at`], [`ArrBook::mrr_at`], [`ArrBook::customer_arr`] and
