@@ -880,6 +880,15 @@ fn one_subscription_books_at_most_ten_to_the_fourteen_of_arr() {
     assert!(
         matches!(refused, Err(ArrError::InvalidEvent { ref problem, .. }) if matches!(**problem, EventProblem::PriceTooLarge { .. }))
     );
+    // the message names the limit that refused it
+    assert!(refused.unwrap_err().to_string().contains("10^14"));
+    // a customer converted past it: €10¹⁴ a year at 1.5 dollars
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 400 });
+    rates.insert(Currency::EUR, Currency::USD, d(2025, 1, 1), "1.5".parse().unwrap()).unwrap();
+    let events = vec![ev("a", "s", d(2026, 1, 1), start(eur("100000000000000"), Interval::Year))];
+    let converted = build(&events, 1, &rates);
+    assert!(matches!(&converted, Err(ArrError::ArrTooLarge { .. })), "{converted:?}");
+    assert!(converted.unwrap_err().to_string().contains("10^14"));
 }
 
 #[test]

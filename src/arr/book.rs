@@ -578,7 +578,7 @@ impl ArrBook {
             .map(|c| self.customers[c].id.as_str()))
     }
 
-    /// Movements summed over the months `from` to `to`, exact (to 10⁻⁸ of the minor unit, "# Amounts" in [`ArrBook`]).
+    /// Movements summed over the months `a` to `b` (indexes), exactly, in the book's parts.
     pub(crate) fn flows(&self, a: usize, b: usize) -> Flows {
         let mut m = Flows::default();
         for t in &self.totals[a..=b] {

@@ -64,7 +64,7 @@ pub enum ArrError {
         got_to: Currency,
     },
     /// A customer's ARR at a month end, in the reporting currency, past 10¹⁴.
-    #[error("customer {customer:?} would book {arr} of ARR at the end of {month}; the limit is 10^15 a customer")]
+    #[error("customer {customer:?} would book {arr} of ARR at the end of {month}; the limit is 10^14 a customer")]
     ArrTooLarge {
         /// Customer.
         customer: String,
@@ -184,7 +184,7 @@ pub enum EventProblem {
     #[error("a discount of {0} is negative")]
     NegativeDiscount(Money),
     /// A price whose ARR (price × 12 ÷ months) passes 10¹⁴ or does not fit a `Decimal`.
-    #[error("{price} per {months} months is past the 10^15 of ARR one subscription may book")]
+    #[error("{price} per {months} months is past the 10^14 of ARR one subscription may book")]
     PriceTooLarge {
         /// The price.
         price: Money,
