@@ -59,18 +59,22 @@ impl Fixed {
     /// holds it (any amount a ledger reports), else rounded half to even to the places it does
     /// hold, as `Decimal`'s own arithmetic would.
     pub(crate) fn to_decimal(self, scale: u32) -> Decimal {
-        let (mut m, mut s) = (self.units(), scale);
-        loop {
-            if let Ok(d) = Decimal::try_from_i128_with_scale(m, s) {
+        // the fewest places dropped, each count rounded from the units themselves (dropping a
+        // digit at a time would round twice)
+        if let Ok(d) = Decimal::try_from_i128_with_scale(self.units(), scale) {
+            return d;
+        }
+        for dropped in 1..=scale {
+            // (past 10³⁸ every amount rounds to 0)
+            let m = power_of_ten(dropped).and_then(|p| Fixed::from_ratio(self.units(), p)).map_or(0, Fixed::units);
+            if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale - dropped) {
                 return d;
             }
-            if s == 0 {
-                return if m < 0 { Decimal::MIN } else { Decimal::MAX };
-            }
-            let (q, r) = (m / 10, m % 10);
-            let up = r.abs() > 5 || (r.abs() == 5 && q % 2 != 0);
-            m = if up { q + m.signum() } else { q };
-            s -= 1;
+        }
+        if self.units() < 0 {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
         }
     }
 
@@ -186,6 +190,12 @@ mod tests {
         assert_eq!((-f).to_decimal(1).to_string(), "-7922816251426433759354395034");
         assert_eq!(Fixed::from_units(i128::MAX).to_decimal(0), Decimal::MAX);
         assert_eq!(std::mem::size_of::<Fixed>(), 16);
+        // two digits past the 96-bit mantissa are dropped at once: …001.49 is …001, where
+        // rounding a digit at a time (…0014.9 → …0015 → …002) rounded twice
+        let m = 10i128.pow(28) + 1;
+        let x = Fixed::from_units(m * 100 + 49);
+        assert_eq!(x.to_decimal(2), Decimal::from_i128_with_scale(m, 0));
+        assert_eq!((-x).to_decimal(2), Decimal::from_i128_with_scale(-m, 0));
         // halves go to the even neighbour, whatever the signs
         let ratio = |n: i128, d: i128| Fixed::from_ratio(n, d).map(Fixed::units);
         let table = [(5, 2, 2), (7, 2, 4), (-5, 2, -2), (-7, 2, -4), (5, -2, -2), (1, 3, 0), (2, 3, 1), (-2, 3, -1)];
