@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 #[path = "common/days_and_money.rs"]
 mod days_and_money;
-use days_and_money::{d, eur, m, usd};
+use days_and_money::{d, eur, m, sums_to, usd};
 
 /// Months 1 to `n` of 2026 (and on into 2027).
 fn jan_plus(n: i32) -> std::ops::RangeInclusive<Month> {
@@ -1065,10 +1065,7 @@ proptest! {
         let total = b.movements(from, to).unwrap();
         let log = b.movement_log(from, to).unwrap();
         // exact figures are reported to 10⁻⁸ of a cent ("# Amounts"): a sum of n of them is
-        // within n halves of that of the figure of the sum
-        let near = |sum: Money, want: Money, n: usize| {
-            sum.checked_sub(want).unwrap().amount().abs() <= Decimal::new(5, 11) * Decimal::from(n as u64)
-        };
+        // within n halves of that of the figure of the sum (`sums_to`)
         let rows = |kind: MovementKind| log.iter().filter(|r| r.kind == kind).map(|r| r.amount).collect::<Vec<_>>();
         let kinds = [
             (MovementKind::New, total.new),
@@ -1081,7 +1078,7 @@ proptest! {
         for (kind, want) in kinds {
             let r = rows(kind);
             let sum = Money::sum(Currency::USD, r.iter().copied()).unwrap();
-            prop_assert!(near(sum, want, r.len()), "{kind:?}: rows sum to {sum}, movements {want}");
+            prop_assert!(sums_to(sum, want, r.len()), "{kind:?}: rows sum to {sum}, movements {want}");
         }
         prop_assert!(log.iter().all(|r| !r.events.is_empty() || r.kind == MovementKind::Fx));
         let by = b.bridges_by(from, to, |c| (c.currency, c.cohort)).unwrap();
@@ -1089,9 +1086,9 @@ proptest! {
         // exact movements add up (to the reported digits); rounded lines of parts need not add
         // up to the rounded whole
         let part = |f: fn(&ArrBridge) -> Money| Money::sum(Currency::USD, by.values().map(f)).unwrap();
-        prop_assert!(near(part(|x| x.movements.new), total.new, by.len()));
-        prop_assert!(near(part(|x| x.movements.churn), total.churn, by.len()));
-        prop_assert!(near(part(|x| x.movements.fx), total.fx, by.len()));
+        prop_assert!(sums_to(part(|x| x.movements.new), total.new, by.len()));
+        prop_assert!(sums_to(part(|x| x.movements.churn), total.churn, by.len()));
+        prop_assert!(sums_to(part(|x| x.movements.fx), total.fx, by.len()));
         prop_assert_eq!(by.values().map(|x| x.closing_customers).sum::<u64>(), whole.closing_customers);
         prop_assert!(by.values().all(ArrBridge::ties));
     }
@@ -1113,7 +1110,7 @@ proptest! {
         let bridge = b.bridge(mk(0), mk(23)).unwrap();
         prop_assert!(bridge.ties() && bridge.closing.is_zero());
         let all = b.movements(mk(0), mk(23)).unwrap();
-        prop_assert!(all.net().unwrap().amount().abs() <= Decimal::new(25, 11));
+        prop_assert!(sums_to(all.net().unwrap(), usd("0"), 5));
         prop_assert_eq!(b.mrr_at(mk(23)).unwrap(), usd("0"));
     }
 

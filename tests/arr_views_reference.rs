@@ -68,7 +68,7 @@ use documented_order::normalise;
 
 #[path = "common/days_and_money.rs"]
 mod days_and_money;
-use days_and_money::{d, eur, m, usd};
+use days_and_money::{d, eur, m, sums_to, usd};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -298,13 +298,6 @@ fn add_movements(a: &Movements, b: &Movements) -> Movements {
         churned_logos: a.churned_logos + b.churned_logos,
         reactivated_logos: a.reactivated_logos + b.reactivated_logos,
     }
-}
-
-/// True when `sum`, a sum of `terms` figures each rounded to 10⁻⁸ of a cent ("# Amounts"), is
-/// within half of that per term of `want`, the figure of the exact sum.
-fn sums_to(sum: Money, want: Money, terms: usize) -> bool {
-    let gap = sum.checked_sub(want).unwrap().amount().abs();
-    gap <= Decimal::new(5, 11) * Decimal::from(terms as u64)
 }
 
 /// [`sums_to`] for each line of movements; logos exactly.

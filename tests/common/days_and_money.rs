@@ -20,3 +20,11 @@ pub fn usd(s: &str) -> Money {
 pub fn eur(s: &str) -> Money {
     Money::parse(s, Currency::EUR).unwrap()
 }
+
+/// True when `sum`, a sum of `terms` figures each rounded to 10⁻⁸ of the minor unit (the book's
+/// exact figures, "# Amounts" in `ArrBook`), is within half of that per term of `want`, the
+/// figure of the exact sum.
+pub fn sums_to(sum: Money, want: Money, terms: usize) -> bool {
+    let half = rust_decimal::Decimal::new(5, sum.currency().minor_units() + 9);
+    sum.checked_sub(want).unwrap().amount().abs() <= half * rust_decimal::Decimal::from(terms as u64)
+}
