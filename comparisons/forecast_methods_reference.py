@@ -7,19 +7,9 @@ import sys
 import warnings
 
 import numpy as np
-from statsforecast.models import (
-    TSB,
-    CrostonClassic,
-    CrostonSBA,
-    Naive,
-    OptimizedTheta,
-    RandomWalkWithDrift,
-    SeasonalNaive,
-    Theta,
-)
-
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 import forecast_data as data  # noqa: E402
+import statsforecast_methods as methods  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -32,16 +22,10 @@ def main():
     rows = []
     for name, m, y in [data.air_passengers(), data.austourists()]:
         y = np.asarray(y, dtype=float)
-        for label, model in [
-            ("Naive", Naive()),
-            ("SNaive", SeasonalNaive(season_length=m)),
-            ("Drift", RandomWalkWithDrift()),
-            ("Theta", Theta(season_length=m)),
-            ("OptimisedTheta", OptimizedTheta(season_length=m)),
-        ]:
+        for label, model in methods.benchmarks_and_theta(m):
             rows.append((name, label, model.forecast(y=y, h=m, level=[80, 95])))
     y = np.asarray(INTERMITTENT, dtype=float)
-    for label, model in [("Croston", CrostonClassic()), ("SBA", CrostonSBA()), ("TSB", TSB(alpha_d=0.2, alpha_p=0.1))]:
+    for label, model in methods.intermittent():
         rows.append(("intermittent", label, model.forecast(y=y, h=3)))
     for name, label, f in rows:
         for k, mean in enumerate(f["mean"]):

@@ -59,24 +59,15 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize
 from statsforecast._lib import theta as _theta
-from statsforecast.models import (
-    TSB,
-    CrostonClassic,
-    CrostonSBA,
-    Naive,
-    OptimizedTheta,
-    RandomWalkWithDrift,
-    SeasonalNaive,
-    Theta,
-    _croston_classic,
-    _croston_sba,
-    _tsb,
-)
+from statsforecast.models import _croston_classic, _croston_sba, _tsb
 from statsforecast.theta import auto_theta
 from statsforecast.utils import _calculate_sigma
 
 warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import statsforecast_methods as methods  # noqa: E402
+
 LEVELS = [80, 95]
 TSBS = {"TSB": (0.2, 0.1), "TSB_b": (0.5, 0.3)}
 SEATS = [0, 0, 5, 0, 0, 0, 3, 0, 6, 0, 0, 4, 0, 0, 0, 0, 7, 0, 2, 0, 0, 5, 0, 0, 0, 3, 0, 0, 4, 0, 0, 0, 6, 0, 0, 2]
@@ -128,7 +119,6 @@ def read_series(path):
 
 
 def write_series(path):
-    sys.path.insert(0, HERE)
     import forecast_series  # noqa: E402
 
     with open(path, "w") as fh:
@@ -213,13 +203,7 @@ def statsforecast_rows(name, m, y, h, intermittent_only):
     """(method, mean, {bound: values}, extra dict)"""
     out = []
     if not intermittent_only:
-        for label, model in [
-            ("Naive", Naive()),
-            ("SNaive", SeasonalNaive(season_length=m)),
-            ("Drift", RandomWalkWithDrift()),
-            ("Theta", Theta(season_length=m)),
-            ("OptimisedTheta", OptimizedTheta(season_length=m)),
-        ]:
+        for label, model in methods.benchmarks_and_theta(m):
             f = model.forecast(y=y, h=h, level=LEVELS)
             extra = {}
             if "Theta" in label:
@@ -238,8 +222,7 @@ def statsforecast_rows(name, m, y, h, intermittent_only):
             extra = dict(sigma2_n=sig**2, sigma2_res=sig**2 * y.size / max(nres, 1), nres=nres)
             out.append((label, f["mean"], {}, extra))
         # the classes give the same points (a check that the private functions are what users get)
-        for label, model in [("Croston", CrostonClassic()), ("SBA", CrostonSBA()),
-                             ("TSB", TSB(alpha_d=0.2, alpha_p=0.1))]:
+        for label, model in methods.intermittent():
             f = model.forecast(y=y, h=h)
             ref = [r for r in out if r[0] == label][0][1]
             assert np.allclose(f["mean"], ref, rtol=1e-12), (name, label)
