@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use super::arima_kalman::{css, filter, invpartrans, likelihood, partrans, roots_outside, Arma, Scratch};
+use super::arima_kalman::{
+    css, filter, invpartrans, likelihood, log_likelihood, partrans, roots_outside, Arma, Scratch,
+};
 use super::optim::minimise;
 use super::prediction::{check_request, Forecaster, Method, Prediction};
 use super::{ArimaProblem, ForecastError};
@@ -444,12 +446,7 @@ fn fit_differenced(
         lay.expand(&wk.coef, &mut wk.phi, &mut wk.theta);
         let arma = Arma { phi: &wk.phi, theta: &wk.theta, r: lay.r };
         let s = filter(&wk.centred, arma, &mut wk.scratch, None, None).ok_or(failed(ArimaProblem::Likelihood))?;
-        let nu = nw as f64;
-        let loglik = if s.ssq > 0.0 {
-            -0.5 * ((s.ssq / nu).ln() * nu + s.sumlog + nu + nu * (2.0 * std::f64::consts::PI).ln())
-        } else {
-            f64::INFINITY
-        };
+        let loglik = if s.ssq > 0.0 { log_likelihood(s.objective(nw), nw) } else { f64::INFINITY };
         return finish(spec, lay, y, &mut wk, constant, loglik);
     }
     if exact {
@@ -494,13 +491,7 @@ fn fit_differenced(
         centre(wk, constant_of(x));
         lay.expand(&wk.coef, &mut wk.phi, &mut wk.theta);
         let arma = Arma { phi: &wk.phi, theta: &wk.theta, r: lay.r };
-        match likelihood(&wk.centred, arma, &mut wk.scratch) {
-            Some(s) if s.ssq > 0.0 => {
-                let nu = nw as f64;
-                0.5 * ((s.ssq / nu).ln() + s.sumlog / nu)
-            }
-            _ => f64::INFINITY,
-        }
+        likelihood(&wk.centred, arma, &mut wk.scratch).map_or(f64::INFINITY, |s| s.objective(nw))
     };
     let (x_ml, value) = optimise(&start, |x| ml_objective(x, &mut wk));
     if !value.is_finite() {
@@ -517,8 +508,7 @@ fn fit_differenced(
     }
     let c = constant_of(&x_ml);
     centre(&mut wk, c);
-    let nu = nw as f64;
-    let loglik = -0.5 * (2.0 * nu * value + nu + nu * (2.0 * std::f64::consts::PI).ln());
+    let loglik = log_likelihood(value, nw);
     finish(spec, lay, y, &mut wk, c, loglik)
 }
 

@@ -220,6 +220,26 @@ pub(super) struct Sums {
     pub sumlog: f64,
 }
 
+impl Sums {
+    /// The −log-likelihood per observation of `n` observations with σ² concentrated out, less
+    /// its constants: `(ln(Σ v²/F ÷ n) + Σ ln F ÷ n) / 2` (+∞ without a positive sum of squares),
+    /// what maximum likelihood minimises; [`log_likelihood`] restores the constants.
+    pub fn objective(&self, n: usize) -> f64 {
+        let n = n as f64;
+        if self.ssq > 0.0 {
+            0.5 * ((self.ssq / n).ln() + self.sumlog / n)
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// The Gaussian log-likelihood of `n` observations whose [`Sums::objective`] is `value`.
+pub(super) fn log_likelihood(value: f64, n: usize) -> f64 {
+    let n = n as f64;
+    -0.5 * (2.0 * n * value + n + n * (2.0 * std::f64::consts::PI).ln())
+}
+
 /// Run the Kalman filter over `w` (mean already removed). `None` when the state covariance has no
 /// stationary solution. `resid`, when given, receives the standardised innovations `v/√F`; the
 /// final filtered state and its covariance (row-major, in units of σ²) are left in `state`
