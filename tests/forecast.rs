@@ -9,7 +9,7 @@ use revops::forecast::*;
 use revops::limits;
 use revops::money::Percent;
 use revops::{Currency, Money};
-use statrs::distribution::Normal;
+use statrs::distribution::{ContinuousCDF, Normal};
 
 #[path = "common/series.rs"]
 mod series;
@@ -230,6 +230,34 @@ fn an_open_deal_cannot_slip_to_before_the_day_the_forecast_is_made() {
     assert!((p_inside(d(12, 31), d(11, 10)) - normal.cdf(1.0 / 15.0)).abs() < 0.01);
     // as of the day after the quarter, no open deal closes in it
     assert_eq!(p_inside(d(12, 31), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()), 0.0);
+}
+
+#[test]
+fn a_deal_dated_just_outside_the_quarter_slips_in_only_by_a_whole_day() {
+    // A slip of less than a day keeps the day, on both sides of the quarter: a deal dated the
+    // day after Q4 2026 closes in it only if it slips back a day or more, P = Φ(−1/sd), which
+    // falls to 0 with the slip's spread (it was Φ(0) = ½ for any spread above 0).
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let q4 = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
+    let p_inside = |close, as_of, sd| {
+        let deal = deal("s", "ann", "100000", "100%", close, ForecastCategory::Commit);
+        monte_carlo_close(&[deal], q4, as_of, sd, usd("100000"), 20_000, 5).unwrap().p_target
+    };
+    let normal = statrs::distribution::Normal::standard();
+    let (after, before) = (d(2027, 1, 1), d(2026, 9, 30));
+    let (as_of_inside, as_of_before) = (d(2026, 11, 1), d(2026, 9, 15));
+    for sd in [0.01, 0.5] {
+        assert!(p_inside(after, as_of_inside, sd) < 0.03, "sd {sd}: {}", p_inside(after, as_of_inside, sd));
+        assert!(p_inside(before, as_of_before, sd) < 0.03, "sd {sd}: {}", p_inside(before, as_of_before, sd));
+    }
+    let sd = 15.0;
+    let from_after = normal.cdf(-1.0 / sd); // 0.4734
+    assert!((p_inside(after, as_of_inside, sd) - from_after).abs() < 0.01, "{}", p_inside(after, as_of_inside, sd));
+    // dated 30 September: in the quarter when it slips forward by 1 to 92 whole days
+    let from_before = normal.cdf(93.0 / sd) - normal.cdf(1.0 / sd);
+    assert!((p_inside(before, as_of_before, sd) - from_before).abs() < 0.01, "{}", p_inside(before, as_of_before, sd));
+    // without a spread, the date decides
+    assert_eq!((p_inside(after, as_of_inside, 0.0), p_inside(d(2026, 12, 31), as_of_inside, 0.0)), (0.0, 1.0));
 }
 
 #[test]
@@ -993,4 +1021,100 @@ fn auto_ets_refuses_a_pruning_margin_below_zero_or_not_a_number() {
     // an infinite margin prunes nothing: the exact search
     let family = AutoEts::new(12).errors(&[ErrorType::Additive]).seasons(&[SeasonType::Additive]);
     assert_eq!(family.clone().pruned(f64::INFINITY).fit(&y).unwrap(), family.exact().fit(&y).unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intervals at the edges of f64: a level a hair below 1, figures too large, no levels at all.
+
+/// Every figure of a prediction is finite and each lower bound is at or below its upper bound.
+fn assert_usable(p: &Prediction, what: &str) {
+    assert!(p.mean.iter().all(|v| v.is_finite()), "{what}: forecast {:?}", p.mean);
+    for i in &p.intervals {
+        assert!(i.lower.iter().chain(&i.upper).all(|v| v.is_finite()), "{what}: bounds {i:?}");
+        assert!(i.lower.iter().zip(&i.upper).all(|(l, u)| l <= u), "{what}: bounds {i:?}");
+    }
+}
+
+#[test]
+fn an_interval_level_a_hair_below_one_has_finite_bounds_wide_by_the_normal_tail() {
+    // 0.5 + level/2 rounds to exactly 1 here, where the normal quantile is +∞
+    let level = 1.0 - f64::EPSILON / 2.0;
+    let noisy: Vec<f64> = (0..40).map(|t| 50.0 + 2.0 * t as f64 + (t as f64 * 1.3).sin()).collect();
+    let holt = EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    let flat = auto_ets(&[5.0; 10], 1).unwrap();
+    let predictions = [
+        ("ETS(A,A,N)", holt.fit(&noisy).unwrap().predict(3, &[level]).unwrap()),
+        ("a flat ETS", flat.predict(3, &[level]).unwrap()),
+        ("ARIMA(1,1,0)", ArimaSpec::new(1, 1, 0).fit(&noisy).unwrap().predict(3, &[level]).unwrap()),
+        ("naive", Baseline::Naive.fit(&noisy).unwrap().predict(3, &[level]).unwrap()),
+        ("Theta", Theta { kind: ThetaKind::Standard, period: 1 }.fit(&noisy).unwrap().predict(3, &[level]).unwrap()),
+        ("Croston", Intermittent::Croston.fit(&[0.0, 3.0, 0.0, 5.0, 0.0, 4.0]).unwrap().predict(3, &[level]).unwrap()),
+    ];
+    // z for a two-sided tail of 1.11e-16: Φ⁻¹(5.55e-17) = −8.2924 (scipy.stats.norm.ppf)
+    let z = -Normal::standard().inverse_cdf(f64::EPSILON / 4.0);
+    assert!((z - 8.2924).abs() < 1e-3, "z = {z}");
+    for (what, p) in &predictions {
+        assert_usable(p, what);
+    }
+    let naive = Baseline::Naive.fit(&noisy).unwrap();
+    let (p, sd) = (&predictions[3].1, naive.sigma2().sqrt());
+    assert!((p.intervals[0].upper[0] - p.mean[0] - z * sd).abs() < 1e-9 * p.mean[0]);
+    assert_eq!(predictions[1].1.intervals[0].lower, predictions[1].1.mean); // zero variance: zero width
+}
+
+#[test]
+fn forecasts_too_large_for_an_f64_are_an_overflow_error_not_infinities() {
+    // a slope of 1e304 a step reaches f64::MAX within the horizon
+    let drift = Baseline::Drift.fit(&[0.0, 1e304]).unwrap();
+    assert!(matches!(drift.predict(100_000, &[0.8]), Err(ForecastError::Overflow(_))));
+    assert!(matches!(drift.predict(100_000, &[]), Err(ForecastError::Overflow(_))));
+    assert_usable(&drift.predict(3, &[0.8]).unwrap(), "three steps");
+    // one huge jump: a multiplicative-error variance of 6e278, whose intervals overflow
+    let spike = [1.0, 2.0, 1.5, 1.2, 1.8, 1.1, 1e140];
+    let ses = EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::None, season: SeasonType::None, period: 1 };
+    let m = ses.fit(&spike).unwrap();
+    assert!(matches!(m.predict(2, &[0.8]), Err(ForecastError::Overflow(_))));
+    assert!(matches!(m.predict_simulated(2, &[0.8], 100, 0), Err(ForecastError::Overflow(_))));
+    // values near 1e153: their squares are finite, the bounds 100,000 steps on are not
+    let big: Vec<f64> = (0..30).map(|t| 1e153 * (1.0 + 0.3 * (t as f64 * 2.1).sin())).collect();
+    let naive = Baseline::Naive.fit(&big).unwrap();
+    assert!(matches!(naive.predict(100_000, &[0.95]), Err(ForecastError::Overflow(_))));
+    assert_usable(&naive.predict(3, &[0.95]).unwrap(), "naive, three steps");
+}
+
+#[test]
+fn point_forecasts_without_levels_need_no_interval_however_long() {
+    // a multiplicative season has no analytic interval: its bounds are simulated, 2,000 paths
+    // a step, which a 10,000-step horizon would take past the simulation limit
+    let y: Vec<f64> =
+        (0..48).map(|t| (100.0 + 2.0 * t as f64) * (1.0 + 0.3 * ((t % 12) as f64 * 0.52).sin())).collect();
+    let spec = EtsSpec {
+        error: ErrorType::Multiplicative,
+        trend: TrendType::Additive,
+        season: SeasonType::Multiplicative,
+        period: 12,
+    };
+    let m = spec.fit(&y).unwrap();
+    let p = m.predict(10_000, &[]).unwrap();
+    assert_eq!((p.mean.len(), p.intervals.len()), (10_000, 0));
+    assert_eq!(p.mean, m.point_forecast(10_000).unwrap());
+    assert_eq!(m.predict_with(10_000, &[], 1).unwrap(), p);
+    assert!(matches!(m.predict(12, &[0.8]), Err(ForecastError::NoAnalyticInterval(_))));
+    let ensemble = Ensemble {
+        period: 12,
+        members: vec![Member::AutoEts, Member::Theta(ThetaKind::Standard)],
+        combination: Combination::Median,
+    };
+    let e = ensemble.fit(&y).unwrap();
+    assert_eq!(e.predict(10_000, &[], 1).unwrap().mean.len(), 10_000);
+}
+
+#[test]
+fn a_forecast_record_whose_target_is_before_the_month_it_was_made_is_refused() {
+    let m = |mo| Month::new(2026, mo).unwrap();
+    let good = ForecastRecord { made_in: m(1), target: m(3), forecast: 110.0, actual: Some(100.0) };
+    let same_month = ForecastRecord { made_in: m(3), ..good };
+    assert_eq!(accuracy_by_lead(&[good, same_month]).unwrap(), [(0, 10.0, 1), (2, 10.0, 1)]);
+    let backwards = ForecastRecord { made_in: m(5), ..good };
+    assert!(matches!(accuracy_by_lead(&[good, backwards]), Err(ForecastError::TargetBeforeForecast(1))));
 }

@@ -218,7 +218,7 @@ pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usiz
     Ok(Backtest { origins, ets_mae: ets_err / c, naive_mae: naive_err / c, coverage_80: inside as f64 / c })
 }
 
-/// A forecast made in one month for a later one, and (once known) what happened.
+/// A forecast made in one month for that month or a later one, and (once known) what happened.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ForecastRecord {
@@ -250,10 +250,14 @@ pub struct ForecastRecord {
 /// # Errors
 ///
 /// [`ForecastError::NonFinite`] with the index of a record whose forecast or actual is NaN or
-/// infinite; [`ForecastError::Overflow`] when a lead's error sum overflows.
+/// infinite; [`ForecastError::TargetBeforeForecast`] with the index of one whose target is before
+/// the month it was made in; [`ForecastError::Overflow`] when a lead's error sum overflows.
 pub fn accuracy_by_lead(records: &[ForecastRecord]) -> Result<Vec<(i64, f64, usize)>, ForecastError> {
     if let Some(i) = records.iter().position(|r| !r.forecast.is_finite() || r.actual.is_some_and(|a| !a.is_finite())) {
         return Err(ForecastError::NonFinite(i));
+    }
+    if let Some(i) = records.iter().position(|r| r.target < r.made_in) {
+        return Err(ForecastError::TargetBeforeForecast(i));
     }
     let mut by: std::collections::BTreeMap<i64, (f64, usize)> = Default::default();
     for r in records {

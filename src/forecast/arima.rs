@@ -775,7 +775,7 @@ impl ArimaModel {
         if mean.iter().chain(&variance).any(|v| !v.is_finite()) {
             return Err(ForecastError::Overflow("ARIMA forecast"));
         }
-        Ok(Prediction::normal(mean, &variance, levels))
+        Prediction::normal(mean, &variance, levels).finite()
     }
 }
 

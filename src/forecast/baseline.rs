@@ -128,7 +128,8 @@ impl BaselineModel {
     ///
     /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
     /// horizon of 0 or above [`MAX_HORIZON`](crate::limits::MAX_HORIZON), a level outside (0, 1),
-    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`]
+    /// when a forecast or bound is too large for an `f64`.
     pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let m = self.last.len();
@@ -146,7 +147,7 @@ impl BaselineModel {
                     },
             );
         }
-        Ok(Prediction::normal(mean, &variance, levels))
+        Prediction::normal(mean, &variance, levels).finite()
     }
 }
 

@@ -250,8 +250,11 @@ fn combine(values: &mut [(f64, f64)], median: bool) -> f64 {
             (values[n / 2 - 1].0 + values[n / 2].0) / 2.0
         }
     } else {
-        let total: f64 = values.iter().map(|v| v.1).sum();
-        values.iter().map(|(v, w)| v * w).sum::<f64>() / total
+        // relative to the largest weight, so that weights near `f64::MAX` (read from JSON) do
+        // not overflow their sum
+        let top = values.iter().map(|v| v.1).fold(0.0, f64::max);
+        let total: f64 = values.iter().map(|v| v.1 / top).sum();
+        values.iter().map(|(v, w)| v * (w / top)).sum::<f64>() / total
     }
 }
 
@@ -285,7 +288,8 @@ impl EnsembleModel {
     /// # Errors
     ///
     /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
-    /// horizon or levels out of range, and any member's forecasting error.
+    /// horizon or levels out of range, any member's forecasting error, and
+    /// [`ForecastError::Overflow`] when a combined figure is too large for an `f64`.
     pub fn predict(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let preds: Vec<(Prediction, f64)> = self
@@ -310,7 +314,7 @@ impl EnsembleModel {
                 upper: (0..h).map(|k| at(&|p| p.intervals[i].upper[k])).collect(),
             })
             .collect();
-        Ok(Prediction { mean, intervals })
+        Prediction { mean, intervals }.finite()
     }
 
     /// One level, as a [`Forecast`].

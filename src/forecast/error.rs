@@ -87,7 +87,12 @@ pub enum ForecastError {
     /// An interval whose lower bound is above its upper bound.
     #[error("interval {0} has its lower bound above its upper bound")]
     ReversedInterval(usize),
-    /// A metric that overflows an `f64` (errors of size near `f64::MAX`).
+    /// A [`ForecastRecord`](super::ForecastRecord) (at this index) whose target month is before
+    /// the month the forecast was made in: a lead time below 0.
+    #[error("forecast record {0} targets a month before the one it was made in")]
+    TargetBeforeForecast(usize),
+    /// A figure that overflows an `f64`: a metric over errors near `f64::MAX`, a forecast or
+    /// interval bound of an explosive model far out.
     #[error("{0} overflows: the values are too large")]
     Overflow(&'static str),
     /// Inputs that must pair up (actuals and forecasts, actuals and bounds) but have different

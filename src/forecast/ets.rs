@@ -1050,15 +1050,21 @@ impl EtsModel {
     /// # Errors
     ///
     /// [`ForecastError::NoAnalyticInterval`] for a multiplicative season (use
-    /// [`EtsModel::predict_simulated`]); [`ForecastError::Level`] for a level outside (0, 1);
-    /// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
+    /// [`EtsModel::predict_simulated`]; with no levels, every form gives its point forecasts);
+    /// [`ForecastError::Level`] for a level outside (0, 1); [`ForecastError::ZeroCount`] and
+    /// [`ForecastError::Limit`] for a horizon of 0 or above
     /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or `levels × h` above
-    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`] when a forecast or
+    /// bound is too large for an `f64`.
     pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let mean = self.points(h);
+        if levels.is_empty() {
+            // points alone: no variance to compute (for a multiplicative error it costs O(h²))
+            return Prediction::normal(mean, &[], levels).finite();
+        }
         let variance = self.variances(&mean).ok_or(ForecastError::NoAnalyticInterval(self.spec))?;
-        Ok(Prediction::normal(mean, &variance, levels))
+        Prediction::normal(mean, &variance, levels).finite()
     }
 
     /// Point forecasts with intervals at each of `levels` from the quantiles of `paths` simulated
@@ -1081,7 +1087,8 @@ impl EtsModel {
     /// # Errors
     ///
     /// [`ForecastError::Level`], [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] as
-    /// for [`EtsModel::predict`] and [`EtsModel::simulate`].
+    /// for [`EtsModel::predict`] and [`EtsModel::simulate`]; [`ForecastError::Overflow`] when a
+    /// forecast or bound is too large for an `f64`.
     pub fn predict_simulated(
         &self,
         h: usize,
@@ -1092,7 +1099,7 @@ impl EtsModel {
         check_request(h, levels)?;
         check_simulation(h, paths)?;
         let sim = Simulation::new(self.paths(h, paths, seed));
-        Ok(Prediction::simulated(self.points(h), &sim, levels))
+        Prediction::simulated(self.points(h), &sim, levels).finite()
     }
 
     /// The forecast variance at each step where it has a closed form (`None` for a
@@ -1119,10 +1126,12 @@ impl EtsModel {
                     .collect()
             }
             ErrorType::Multiplicative => {
-                // θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}
+                // θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}: a convolution, O(h²) (0.1 s
+                // at 10,000 steps), summed over j in ascending order
+                let c2: Vec<f64> = c.iter().map(|c| c * c).collect();
                 let mut theta: Vec<f64> = Vec::with_capacity(h);
                 for k in 0..h {
-                    let tail: f64 = (1..=k).map(|j| c[j - 1] * c[j - 1] * theta[k - j]).sum();
+                    let tail: f64 = c2[..k].iter().zip(theta[..k].iter().rev()).map(|(c2, t)| c2 * t).sum();
                     theta.push(mean[k] * mean[k] + self.sigma2 * tail);
                 }
                 theta.iter().zip(mean).map(|(t, m)| (1.0 + self.sigma2) * t - m * m).collect()

@@ -71,6 +71,16 @@ fn ses(x: &[f64], alpha: f64) -> (Vec<f64>, f64) {
 const CROSTON_ALPHA: f64 = 0.1;
 
 impl Intermittent {
+    /// TSB's smoothing parameters are each in (0, 1].
+    fn check_smoothing(&self) -> Result<(), ForecastError> {
+        if let Intermittent::Tsb { alpha_demand, alpha_probability } = *self {
+            if let Some(a) = [alpha_demand, alpha_probability].into_iter().find(|a| !(*a > 0.0 && *a <= 1.0)) {
+                return Err(ForecastError::Smoothing(a));
+            }
+        }
+        Ok(())
+    }
+
     /// Fit to a demand series (zeros for periods without demand).
     ///
     /// # Errors
@@ -84,13 +94,7 @@ impl Intermittent {
         if let Some(i) = y.iter().position(|v| *v < 0.0) {
             return Err(ForecastError::NegativeDemand(i));
         }
-        if let Intermittent::Tsb { alpha_demand, alpha_probability } = *self {
-            for a in [alpha_demand, alpha_probability] {
-                if !(a > 0.0 && a <= 1.0) {
-                    return Err(ForecastError::Smoothing(a));
-                }
-            }
-        }
+        self.check_smoothing()?;
         let demands: Vec<(usize, f64)> = y.iter().copied().enumerate().filter(|(_, v)| *v > 0.0).collect();
         if demands.is_empty() {
             return IntermittentModel { method: *self, level: 0.0, sigma2: 0.0 }.checked();
@@ -146,6 +150,7 @@ impl Intermittent {
 
 impl IntermittentModel {
     fn checked(self) -> Result<IntermittentModel, ForecastError> {
+        self.method.check_smoothing()?;
         if !(self.level.is_finite() && self.level >= 0.0 && self.sigma2.is_finite() && self.sigma2 >= 0.0) {
             return Err(ForecastError::InvalidModel(
                 "an intermittent model's level and variance must be finite, not negative",
@@ -175,14 +180,15 @@ impl IntermittentModel {
     ///
     /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
     /// horizon of 0 or above [`MAX_HORIZON`](crate::limits::MAX_HORIZON), a level outside (0, 1),
-    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`]
+    /// when a forecast or bound is too large for an `f64`.
     pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let mut p = Prediction::normal(vec![self.level; h], &vec![self.sigma2; h], levels);
         for i in &mut p.intervals {
             i.lower.iter_mut().for_each(|v| *v = v.max(0.0));
         }
-        Ok(p)
+        p.finite()
     }
 }
 

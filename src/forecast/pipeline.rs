@@ -204,8 +204,9 @@ pub struct CloseDistribution {
 }
 
 /// P(an open deal dated `close` closes inside `quarter`): its close day is `close` moved by a
-/// Normal(0, `sd`) slip in days (a slip of less than a day keeps the day), held back to
-/// `as_of` when earlier, since the deal has not closed yet.
+/// Normal(0, `sd`) slip in days, of which only whole days count (a slip of less than a day
+/// keeps the day, either way), held back to `as_of` when earlier, since the deal has not
+/// closed yet.
 fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, normal: &Normal) -> f64 {
     if as_of >= quarter.end() {
         return 0.0;
@@ -213,20 +214,25 @@ fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, no
     if sd == 0.0 {
         return f64::from(u8::from(quarter.contains(close.max(as_of))));
     }
-    // the slipped day x counts when start − 1 < x < end; a day held back to `as_of` inside the
+    // P(the slip's whole days, rounded toward zero, are at most `days`)
+    let at_most = |days: i64| {
+        let edge = if days >= 0 { days + 1 } else { days };
+        normal.cdf(edge as f64 / sd)
+    };
+    // inside when start ≤ close + whole days ≤ end − 1; a day held back to `as_of` inside the
     // quarter is past the first bound whatever the slip
-    let days_left = (quarter.end() - close).num_days() as f64;
-    let below_end = normal.cdf(days_left / sd);
+    let below_end = at_most((quarter.end() - close).num_days() - 1);
     if as_of >= quarter.start() {
         return below_end;
     }
-    let days_from_start = (close - quarter.start()).num_days() as f64;
-    below_end - normal.cdf(-(days_from_start + 1.0) / sd)
+    below_end - at_most((quarter.start() - close).num_days() - 1)
 }
 
 /// Monte Carlo of the quarter's close, as of the day `as_of`: each trial, each open deal is won
-/// with its probability and closes on its close date moved by a Normal(0, `slip_sd_days`) slip,
-/// but not before `as_of` (it is still open); it counts when that day falls inside the quarter.
+/// with its probability and closes on its close date moved by a Normal(0, `slip_sd_days`) slip
+/// in whole days (rounded toward zero: a slip of less than a day keeps the day, so a deal dated
+/// the day after the quarter needs a slip of a day or more to fall inside it), but not before
+/// `as_of` (it is still open); it counts when that day falls inside the quarter.
 /// Closed deals dated inside the quarter count in full. Same seed, same answer.
 ///
 /// So while the quarter runs (`as_of` inside it), an open deal counts with `P(slip < days left)`,

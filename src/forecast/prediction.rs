@@ -44,12 +44,15 @@ impl Prediction {
         self.intervals.iter().find(|i| i.level == level)
     }
 
-    /// Normal intervals `mean ± z √variance` at each level.
+    /// Normal intervals `mean ± z √variance` at each level (none without levels: `variance`
+    /// is then not read, and may be empty).
     pub(super) fn normal(mean: Vec<f64>, variance: &[f64], levels: &[f64]) -> Prediction {
         let intervals = levels
             .iter()
             .map(|&level| {
-                let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+                // from the lower tail, (1 − level) ÷ 2, which is exact: `0.5 + level / 2`
+                // rounds to 1 (z = +∞) for levels within 2⁻⁵³ of 1
+                let z = -Normal::standard().inverse_cdf((1.0 - level) / 2.0);
                 let (lower, upper) = mean
                     .iter()
                     .zip(variance)
@@ -59,6 +62,17 @@ impl Prediction {
             })
             .collect();
         Prediction { mean, intervals }
+    }
+
+    /// The prediction, if every figure of it is finite: a forecast or bound past `f64::MAX` (an
+    /// explosive model far out, a huge variance) is [`ForecastError::Overflow`], never ±∞ or NaN.
+    pub(super) fn finite(self) -> Result<Prediction, ForecastError> {
+        let bounds = self.intervals.iter().flat_map(|i| i.lower.iter().chain(&i.upper));
+        if self.mean.iter().chain(bounds).all(|v| v.is_finite()) {
+            Ok(self)
+        } else {
+            Err(ForecastError::Overflow("forecast or interval bound"))
+        }
     }
 
     /// Intervals from the quantiles of simulated paths.
@@ -104,14 +118,33 @@ pub(super) fn check_request(h: usize, levels: &[f64]) -> Result<(), ForecastErro
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SimulationRepr"))]
 pub struct Simulation {
     paths: Vec<Vec<f64>>,
 }
+
+deserialize_via!(Simulation, SimulationRepr { paths: Vec<Vec<f64>> }, ForecastError, |r| Simulation::checked(r.paths));
 
 impl Simulation {
     /// Paths of checked, equal, non-zero length (at least one).
     pub(super) fn new(paths: Vec<Vec<f64>>) -> Simulation {
         Simulation { paths }
+    }
+
+    /// Paths read from outside (JSON): at least one, all of one non-zero length, every value
+    /// finite, as [`Simulation::new`]'s callers make them.
+    #[cfg(feature = "serde")]
+    fn checked(paths: Vec<Vec<f64>>) -> Result<Simulation, ForecastError> {
+        let h = paths.first().map_or(0, Vec::len);
+        if h == 0 || paths.iter().any(|p| p.len() != h) {
+            return Err(ForecastError::InvalidModel(
+                "a simulation's paths must be one or more, all of one non-zero length",
+            ));
+        }
+        if paths.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(ForecastError::InvalidModel("a simulation's values must be finite"));
+        }
+        Ok(Simulation { paths })
     }
 
     /// The paths.
@@ -185,7 +218,8 @@ pub trait Forecaster {
     /// # Errors
     ///
     /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
-    /// horizon or levels out of range.
+    /// horizon or levels out of range; [`ForecastError::Overflow`] when a forecast or bound is
+    /// too large for an `f64`.
     fn predict_with(&self, h: usize, levels: &[f64], seed: u64) -> Result<Prediction, ForecastError>;
 }
 

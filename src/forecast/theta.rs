@@ -289,9 +289,13 @@ impl ThetaModel {
         let finite =
             [self.alpha, self.theta, self.intercept, self.slope, self.level, self.sigma2].iter().all(|v| v.is_finite())
                 && self.season.iter().all(|v| v.is_finite());
+        let one_per_position =
+            self.season.len() == self.spec.period && self.spec.period <= MAX_SEASON && self.spec.period > 0;
         let seasons_agree = match self.adjustment {
             Adjustment::None => self.season.is_empty(),
-            _ => self.season.len() == self.spec.period && self.spec.period <= MAX_SEASON && self.spec.period > 0,
+            Adjustment::Additive => one_per_position,
+            // a factor at or below 0 would turn the forecast and its interval over
+            Adjustment::Multiplicative => one_per_position && self.season.iter().all(|s| *s > 0.0),
         };
         if !finite
             || !seasons_agree
@@ -343,12 +347,14 @@ impl ThetaModel {
     ///
     /// [`ForecastError::ZeroCount`], [`ForecastError::Level`] and [`ForecastError::Limit`] for a
     /// horizon of 0 or above [`MAX_HORIZON`](crate::limits::MAX_HORIZON), a level outside (0, 1),
-    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS).
+    /// or `levels × h` above [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`]
+    /// when a forecast or bound is too large for an `f64`.
     pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let (mut mean, mut variance) = (Vec::with_capacity(h), Vec::with_capacity(h));
         for k in 1..=h {
-            let t = (self.n - 1 + k) as f64;
+            // in floating point: `n` read from JSON may be as large as `usize` goes
+            let t = (self.n - 1) as f64 + k as f64;
             mean.push((1.0 - 1.0 / self.theta) * (self.intercept + self.slope * t) + self.level / self.theta);
             variance.push(self.sigma2 * (1.0 + (k - 1) as f64 * self.alpha * self.alpha));
         }
@@ -365,7 +371,7 @@ impl ThetaModel {
                 i.upper.iter_mut().enumerate().for_each(|(k, v)| adjust(v, k));
             }
         }
-        Ok(p)
+        p.finite()
     }
 }
 

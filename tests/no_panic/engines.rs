@@ -753,6 +753,7 @@ mod json {
 
     use super::*;
 
+    use super::super::forecast_methods::sound;
     use super::super::json::{mutated as fuzz, ops as picks, shown};
 
     proptest! {
@@ -764,12 +765,15 @@ mod json {
             for model in ets_models() {
                 fuzz(model, &picks, |m: EtsModel| {
                     let _ = (m.point_forecast(12), m.forecast(12, 0.8, 1), m.simulate(6, 20, 1));
+                    sound(m.predict(12, &[0.8, 0.95]));
+                    sound(m.predict_simulated(6, &[0.8], 50, 1));
                     let _ = (m.spec(), m.params(), m.level(), m.trend(), m.season(), m.sigma2(), m.log_likelihood(), m.aicc(), m.n(), m.fitted());
                 });
             }
             for model in arima_models() {
                 fuzz(model, &picks, |m: ArimaModel| {
-                    let _ = (m.predict(12, &[0.8, 0.95]), m.coefficients(), m.aicc(), m.log_likelihood(), m.sigma2());
+                    let _ = (m.coefficients(), m.aicc(), m.log_likelihood(), m.sigma2());
+                    sound(m.predict(12, &[0.8, 0.95]));
                 });
             }
             fuzz(&arima_models()[1].spec(), &picks, |s: ArimaSpec| {

@@ -112,6 +112,14 @@ fn like(old: &Value, pick: u8) -> Value {
         Value::String(t) if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) => from(CURRENCIES),
         Value::String(_) => from(&["o0", "a", "b", "h", "", "v", "INV-1", "py_1", "c0", "Active"]),
         Value::Bool(b) => Value::Bool(!b),
+        // a count, an index, a length
+        Value::Number(n) if n.is_u64() && pick.is_multiple_of(2) => {
+            serde_json::json!([0u64, 1, 2, 3, 367, u64::from(u32::MAX), u64::MAX][pick as usize / 2 % 7])
+        }
+        // a parameter, a variance, a state: the float extremes
+        Value::Number(_) if pick.is_multiple_of(2) => serde_json::json!(
+            [f64::MAX, -f64::MAX, 1e300, 1e-300, 5e-324, -0.0, 1e154, 0.5, 1.0, 2.0, -1.0][pick as usize / 2 % 11]
+        ),
         _ => wild_leaf(pick),
     }
 }

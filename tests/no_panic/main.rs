@@ -10,6 +10,7 @@ mod arr;
 mod billing;
 mod coordinator;
 mod engines;
+mod forecast_methods;
 #[cfg(feature = "serde")]
 mod json;
 mod money_calendar;
