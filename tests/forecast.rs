@@ -1118,3 +1118,42 @@ fn a_forecast_record_whose_target_is_before_the_month_it_was_made_is_refused() {
     let backwards = ForecastRecord { made_in: m(5), ..good };
     assert!(matches!(accuracy_by_lead(&[good, backwards]), Err(ForecastError::TargetBeforeForecast(1))));
 }
+
+#[test]
+fn forecasts_scale_with_the_data_however_small_its_units() {
+    // The same series in units a trillion times smaller (or larger) is the same series: its
+    // forecasts are the same, scaled. A line of 1e-14 a step is not a constant, nor is noise of
+    // size 1e-13 an exact fit.
+    let line: Vec<f64> = (1..=24).map(|t| t as f64).collect();
+    let noisy: Vec<f64> = (0..40).map(|t| 5.0 + ((t * 7919) % 13) as f64 / 13.0).collect();
+    for scale in [1e-14, 1e-6, 1e6] {
+        let small: Vec<f64> = line.iter().map(|v| v * scale).collect();
+        let p = auto_ets(&small, 1).unwrap().point_forecast(3).unwrap();
+        let want = [25.0 * scale, 26.0 * scale, 27.0 * scale];
+        assert!(p.iter().zip(want).all(|(p, w)| (p - w).abs() <= 1e-6 * w), "scale {scale}: {p:?}");
+        let jitter: Vec<f64> = noisy.iter().map(|v| (v - 5.0) * scale).collect();
+        let mean_only = ArimaSpec::new(0, 0, 0).with_constant(true).fit(&jitter).unwrap();
+        let reference = ArimaSpec::new(0, 0, 0).with_constant(true).fit(&noisy).unwrap();
+        let ratio = mean_only.sigma2() / (reference.sigma2() * scale * scale);
+        assert!((ratio - 1.0).abs() < 1e-6, "scale {scale}: σ² {} (ratio {ratio})", mean_only.sigma2());
+    }
+}
+
+#[test]
+fn a_milestone_already_reached_is_dated_the_last_month_of_the_history() {
+    // ARR at or above the target when the history ends has reached it then, not a month later
+    let arr: Vec<Money> =
+        (0..36).map(|t| Money::from_minor_units((600_000 + 6_000 * t) * 100, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 10).unwrap();
+    let falling: Vec<Money> = arr.iter().rev().copied().collect();
+    for (history, target) in [(&arr, "810000"), (&arr, "100"), (&falling, "500000")] {
+        let eta = milestone_eta(history, last, usd(target), 24, 200, 3).unwrap();
+        assert_eq!((eta.p10, eta.p50, eta.p90), (Some(last), Some(last), Some(last)), "target {target}");
+        assert_eq!(eta.probability_by(last), 1.0);
+        assert_eq!(eta.probability_by(last.checked_add(5).unwrap()), 1.0);
+        assert_eq!(eta.probability_by(last.checked_add(-1).unwrap()), 0.0);
+    }
+    // a cent short of the last month's ARR is still to come
+    let eta = milestone_eta(&arr, last, usd("810000.01"), 24, 200, 3).unwrap();
+    assert!(eta.p50.is_some_and(|m| m > last) && eta.probability_by(last) == 0.0);
+}

@@ -422,7 +422,11 @@ fn fit_differenced(
     // the constant is searched as mean + scale × u (a standard error of the mean per unit)
     let scale = (var / nw as f64).sqrt().max(1e-8 * mean.abs()).max(f64::MIN_POSITIVE);
     let mu0 = mean / lay.constant_scale();
-    let exact = var <= 1e-24 * mean.abs().max(1.0).powi(2) && (lay.constant || mean == 0.0);
+    // an exact fit: the differenced series constant to rounding, relative to the series' own
+    // size (the rounding of its differences; an absolute floor would take a series in tiny
+    // units for an exact fit)
+    let size = y.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let exact = var.sqrt() <= 1e-12 * size && (lay.constant || mean == 0.0);
     let mut wk = Work {
         scratch: Scratch::default(),
         phi: Vec::new(),

@@ -771,7 +771,10 @@ impl AutoEts {
             return Err(ForecastError::PruneMargin(margin));
         }
         let mean = y.iter().sum::<f64>() / y.len() as f64;
-        if y.iter().all(|v| (v - mean).abs() <= 1e-12 * mean.abs().max(1.0)) {
+        // constant to rounding, relative to the series' own size (an absolute floor would take
+        // a series in tiny units for a constant)
+        let size = y.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        if y.iter().all(|v| (v - mean).abs() <= 1e-12 * size) {
             let spec =
                 EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
             let best = EtsModel {

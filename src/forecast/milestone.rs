@@ -48,7 +48,8 @@ impl MilestoneEta {
 /// `horizon` months ahead with `seed`, and read off when each first reaches `target`. The paths
 /// are AutoETS's (its errors and their persistence), each shifted by the ensemble's point
 /// forecast less AutoETS's, so they centre on the ensemble. An exactly linear history (zero
-/// variance) gives one path: the month the line crosses.
+/// variance) gives one path: the month the line crosses. A target the history's last month
+/// already meets is reached in that month (`last`), with probability 1 from then on.
 ///
 /// ```
 /// use revops::calendar::Month;
@@ -90,9 +91,20 @@ pub fn milestone_eta(
         // the ensemble dropped AutoETS: fit it alone for its own reason
         return Err(AutoEts::new(12).fit(&y).err().unwrap_or(ForecastError::NoModel { tried: vec![] }));
     };
+    let t = target.to_f64_lossy();
+    if history.last().is_some_and(|arr| arr.amount() >= target.amount()) {
+        // reached when the history ends: that month, for certain, and every month after
+        let months = (0..=horizon).map_while(|k| last.checked_add(k as i32).ok());
+        return Ok(MilestoneEta {
+            model: ensemble.name(),
+            p10: Some(last),
+            p50: Some(last),
+            p90: Some(last),
+            probability_by: months.map(|m| (m, 1.0)).collect(),
+        });
+    }
     let centre = ensemble.predict(horizon, &[], seed)?.mean;
     let shift: Vec<f64> = centre.iter().zip(model.point_forecast(horizon)?).map(|(c, e)| c - e).collect();
-    let t = target.to_f64_lossy();
     let mut sims = model.simulate(horizon, paths, seed)?;
     for path in &mut sims {
         path.iter_mut().zip(&shift).for_each(|(v, s)| *v += s);
