@@ -1157,3 +1157,17 @@ fn a_milestone_already_reached_is_dated_the_last_month_of_the_history() {
     let eta = milestone_eta(&arr, last, usd("810000.01"), 24, 200, 3).unwrap();
     assert!(eta.p50.is_some_and(|m| m > last) && eta.probability_by(last) == 0.0);
 }
+
+#[test]
+fn cross_validating_a_flat_series_says_its_windows_are_flat_not_short() {
+    // MASE and MSIS divide by the training window's seasonal naive error: 0 for a flat window
+    let y = [5.0; 25];
+    let cv = RollingOrigin { h: 2, windows: 3, step: 1, period: 4, level: 0.95, seed: 1 };
+    let table = cross_validate(&y, &[&Baseline::Naive as &dyn Method], &cv).unwrap();
+    assert_eq!(table[0].score, Err(ForecastError::FlatWindows(3)));
+    // one window with a scale is enough
+    let mut stepped = y;
+    stepped[21] = 6.0;
+    let table = cross_validate(&stepped, &[&Baseline::Naive as &dyn Method], &cv).unwrap();
+    assert_eq!(table[0].score.as_ref().unwrap().windows, 2);
+}

@@ -120,7 +120,9 @@ pub(super) fn window_metrics(
 /// [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::Level`];
 /// [`ForecastError::NonFinite`] for a NaN or infinite value; [`ForecastError::ShortSeries`]
 /// when the first window would hold fewer than 4 points. A method that fails at an origin gets
-/// that error in its row; the others are still scored.
+/// that error in its row; the others are still scored. A window whose training data are flat
+/// (no scale for MASE) is skipped; when all are, each row holds
+/// [`ForecastError::FlatWindows`].
 pub fn cross_validate(
     y: &[f64],
     methods: &[&dyn Method],
@@ -167,7 +169,9 @@ fn score(y: &[f64], method: &dyn Method, cv: &RollingOrigin, first: usize) -> Re
         windows += 1;
     }
     if windows == 0 {
-        return Err(ForecastError::ShortSeries { needed: cv.period + 2, got: first });
+        // every window was skipped for want of a scale (the first holds at least 4 points, so
+        // each has a lag-1 difference at least)
+        return Err(ForecastError::FlatWindows(cv.windows));
     }
     let n = windows as f64;
     Ok(Score { mase: mase / n, smape: smape / n, coverage: inside as f64 / (n * cv.h as f64), msis: msis / n, windows })

@@ -87,6 +87,10 @@ pub enum ForecastError {
     /// An interval whose lower bound is above its upper bound.
     #[error("interval {0} has its lower bound above its upper bound")]
     ReversedInterval(usize),
+    /// Cross-validation whose training windows (this many) are all flat: MASE and MSIS divide
+    /// by a window's in-sample seasonal naive error, which is then 0.
+    #[error("all {0} training windows are flat: MASE and MSIS divide by their seasonal naive error, which is 0")]
+    FlatWindows(usize),
     /// A [`ForecastRecord`](super::ForecastRecord) (at this index) whose target month is before
     /// the month the forecast was made in: a lead time below 0.
     #[error("forecast record {0} targets a month before the one it was made in")]
