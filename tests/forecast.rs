@@ -1171,3 +1171,39 @@ fn cross_validating_a_flat_series_says_its_windows_are_flat_not_short() {
     let table = cross_validate(&stepped, &[&Baseline::Naive as &dyn Method], &cv).unwrap();
     assert_eq!(table[0].score.as_ref().unwrap().windows, 2);
 }
+
+#[test]
+fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
+    // Units are the caller's (dollars, cents, millions): a method's forecast of c·y is c times
+    // its forecast of y, bounds included, for any c a series could be kept in.
+    let seasonal: Vec<f64> = (0..48)
+        .map(|t| 100.0 + 1.5 * t as f64 + 9.0 * ((t % 4) as f64 * 1.7).sin() + ((t * 37) % 11) as f64 / 5.0)
+        .collect();
+    let demand: Vec<f64> = (0..30).map(|t| if t % 3 == 1 { ((t * 7) % 5) as f64 + 1.0 } else { 0.0 }).collect();
+    let tsb = Intermittent::Tsb { alpha_demand: 0.2, alpha_probability: 0.1 };
+    let methods: Vec<(&str, Box<dyn Method>, &[f64])> = vec![
+        ("AutoETS", Box::new(AutoEts::new(4)), &seasonal),
+        ("AutoARIMA", Box::new(AutoArima::new(4)), &seasonal),
+        ("Theta", Box::new(Theta { kind: ThetaKind::Standard, period: 4 }), &seasonal),
+        ("optimised Theta", Box::new(Theta { kind: ThetaKind::Optimised, period: 4 }), &seasonal),
+        ("naive", Box::new(Baseline::Naive), &seasonal),
+        ("seasonal naive", Box::new(Baseline::SeasonalNaive { period: 4 }), &seasonal),
+        ("drift", Box::new(Baseline::Drift), &seasonal),
+        ("Croston", Box::new(Intermittent::Croston), &demand),
+        ("TSB", Box::new(tsb), &demand),
+    ];
+    for (name, method, y) in &methods {
+        let base = method.fit_series(y).unwrap().predict_with(4, &[0.8], 1).unwrap();
+        for c in [1e-9, 1e-3, 1e4, 1e9] {
+            let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
+            let p = method.fit_series(&scaled).unwrap().predict_with(4, &[0.8], 1).unwrap();
+            let (i, j) = (&p.intervals[0], &base.intervals[0]);
+            let pairs =
+                p.mean.iter().zip(&base.mean).chain(i.lower.iter().zip(&j.lower)).chain(i.upper.iter().zip(&j.upper));
+            for (got, want) in pairs {
+                let want = want * c;
+                assert!((got - want).abs() <= 1e-5 * want.abs().max(c), "{name} at scale {c}: {got} against {want}");
+            }
+        }
+    }
+}

@@ -237,12 +237,15 @@ impl Theta {
         };
         // past a bound the fit is the bound's, so the objective is lifted by the squared distance
         // out (relative, so it does not depend on the series' scale): flat, it would let a simplex
-        // lying wholly outside stop there as if converged
+        // lying wholly outside stop there as if converged. The SSE is taken in units of the
+        // series' mean size, so that the simplex's stopping rule (relative to 1 + |best|) is the
+        // same for a series in cents as in billions
+        let unit = (scale * scale).max(f64::MIN_POSITIVE);
         let objective = |p: &[f64]| {
             let (alpha, w, u0) = decode(p);
             let outside: f64 =
                 [p[0], p.get(2).copied().unwrap_or(0.5)].iter().map(|v| (v - v.clamp(0.0, 1.0)).powi(2)).sum();
-            run(alpha, w, u0).0 * (1.0 + outside)
+            run(alpha, w, u0).0 / unit * (1.0 + outside)
         };
         // α = 0.545, θ = 2 and the first value as the initial level (u0 = level / θ)
         let start = [0.5, x[0] / 2.0 / scale, (0.5 - 1.0 / MAX_THETA) / (1.0 - 1.0 / MAX_THETA)];
