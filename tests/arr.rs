@@ -892,6 +892,35 @@ fn one_subscription_books_at_most_ten_to_the_fourteen_of_arr() {
 }
 
 #[test]
+fn one_customer_in_the_reporting_currency_books_at_most_ten_to_the_fourteen_of_arr() {
+    // the per-customer limit holds for a customer billed in the reporting currency as for one
+    // converted into it: two $6 × 10¹³ subscriptions are refused together, built or applied
+    let none = InMemoryFxRates::new();
+    let big = || start(usd("60000000000000"), Interval::Year);
+    let both = vec![ev("a", "s1", d(2026, 1, 1), big()), ev("a", "s2", d(2026, 1, 1), big())];
+    let built = build(&both, 3, &none);
+    assert!(matches!(&built, Err(ArrError::ArrTooLarge { customer, .. }) if customer == "a"), "{built:?}");
+    // applied: a second subscription, then (the quick path for a customer's existing
+    // subscription) a change that takes the customer past the limit; each refused, the book as
+    // it was
+    let mut inc = build(&both[..1], 3, &none).unwrap();
+    let before = inc.clone();
+    assert!(matches!(inc.apply(&both[1], &none), Err(ArrError::ArrTooLarge { .. })));
+    assert_eq!(inc, before);
+    let small = ev("a", "s2", d(2026, 1, 1), start(usd("10000000000000"), Interval::Year));
+    inc.apply(&small, &none).unwrap();
+    let before = inc.clone();
+    let grow = ev("a", "s2", d(2026, 2, 1), change(usd("60000000000000"), Interval::Year));
+    assert!(matches!(inc.apply(&grow, &none), Err(ArrError::ArrTooLarge { .. })));
+    assert_eq!(inc, before);
+    assert_eq!(inc.arr_at(m(2026, 3)).unwrap(), usd("70000000000000"));
+    // at the limit exactly is allowed
+    let at = ev("a", "s2", d(2026, 2, 1), change(usd("40000000000000"), Interval::Year));
+    inc.apply(&at, &none).unwrap();
+    assert_eq!(inc.arr_at(m(2026, 3)).unwrap(), usd("100000000000000"));
+}
+
+#[test]
 fn a_refused_new_customer_leaves_no_trace() {
     // a customer whose first event the book refuses is forgotten: the next new customer takes
     // its place, and the book matches one built without the refused event

@@ -13,9 +13,10 @@ use super::{ArrBook, ArrError, EventKind, FxRateDate, SamePeriodNewAndChurn, Sub
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, FxRates, Money};
 
-/// The largest ARR a customer billed in a foreign currency may book at a month end, converted,
-/// is 10 to this power (10¹⁴, as [`MAX_ARR_DIGITS`](super::unit::MAX_ARR_DIGITS)): a rate
-/// cannot blow a customer past what the book's totals hold.
+/// The largest ARR a customer may book at a month end, in the reporting currency (converted,
+/// for one billed in another), is 10 to this power (10¹⁴, as
+/// [`MAX_ARR_DIGITS`](super::unit::MAX_ARR_DIGITS)): neither a rate nor many subscriptions can
+/// take a customer past what the book's totals hold.
 pub(crate) const MAX_CONVERTED_DIGITS: u32 = super::unit::MAX_ARR_DIGITS;
 
 /// One customer at one month end: what an update reads and writes together, side by side, so
@@ -524,8 +525,13 @@ impl ArrBook {
                 prev = out.native[j];
             }
         } else {
-            for (cell, native) in out.cells.iter_mut().zip(&out.native) {
-                cell.arr = *native;
+            for (j, (cell, native)) in out.cells.iter_mut().zip(&out.native).enumerate() {
+                // the customer's limit, as for a converted one (rate 1 books `native` unchanged)
+                cell.arr = if exceeds_ten_to(*native, MAX_CONVERTED_DIGITS, scale) {
+                    book(*native, Decimal::ONE, Some(from + j))?
+                } else {
+                    *native
+                };
             }
         }
         // renewals, each at the rate of its own day
@@ -700,7 +706,7 @@ impl ArrBook {
         // moved, and nothing that needs the others (its first active day, a same-month blip),
         // the difference is all the update adds, and the customer's other subscriptions are
         // not read.
-        if fast && before.first_active == after.first_active {
+        if fast && before.first_active == after.first_active && self.share_fits(c, before, after, first_touched) {
             let range = self.cell_range(c);
             self.customers[c].replace_share(&mut self.cells[range], before, after, first_touched);
             self.fold_fast(c, first_touched, before_first, old_opening, old, old_blips);
@@ -731,6 +737,19 @@ impl ArrBook {
         }
         self.fold(c, first_touched, before_first, old_opening, old, old_flows);
         Ok(s)
+    }
+
+    /// Whether customer `c` stays within the per-customer limit with `after` in place of
+    /// `before` from month `from`. When it would not, the update takes the full path, whose
+    /// resample refuses it with the customer and month before anything changes.
+    fn share_fits(&self, c: usize, before: &Share, after: &Share, from: usize) -> bool {
+        let scale = arr_scale(self.currency);
+        let fits = |was: Fixed, before: Fixed, after: Fixed| {
+            !exceeds_ten_to(was - before + after, MAX_CONVERTED_DIGITS, scale)
+        };
+        let cells = self.cells_of(c).get(from..).unwrap_or_default();
+        (from > 0 || fits(self.customers[c].opening, before.opening, after.opening))
+            && cells.iter().zip(&before.ends).zip(&after.ends).all(|((cell, b), a)| fits(cell.arr, *b, *a))
     }
 
     /// A customer's movement in month `k` as it was before an update, from its old cells
