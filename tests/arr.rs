@@ -921,6 +921,35 @@ fn one_customer_in_the_reporting_currency_books_at_most_ten_to_the_fourteen_of_a
 }
 
 #[test]
+fn a_book_keeps_the_rate_it_booked_for_a_day_when_the_rate_source_later_says_otherwise() {
+    // One rate per currency and day: an update applied with a source that now quotes another
+    // rate for a day already booked books at the booked rate, so every customer of that day
+    // agrees and the book reads back from JSON as it was.
+    let day = d(2026, 1, 5);
+    let quotes = |rate: &str| {
+        let mut r = InMemoryFxRates::new();
+        r.insert(Currency::EUR, Currency::USD, day, rate.parse().unwrap()).unwrap();
+        r
+    };
+    let (first, revised) = (quotes("1.2"), quotes("1.3"));
+    let monthly = |c: &str| ev(c, "s", day, start(eur("100"), Interval::Month));
+    let mut book = build(&[monthly("a")], 2, &first).unwrap();
+    book.apply(&monthly("b"), &revised).unwrap();
+    assert_eq!(book.customer_arr("b", m(2026, 1)).unwrap(), Some(usd("1440")));
+    assert_eq!(book.arr_at(m(2026, 1)).unwrap(), usd("2880"));
+    #[cfg(feature = "serde")]
+    {
+        let back: ArrBook = serde_json::from_str(&serde_json::to_string(&book).unwrap()).unwrap();
+        assert_eq!(back, book);
+    }
+    // a day not yet booked takes the source's rate
+    let mut later = quotes("1.2");
+    later.insert(Currency::EUR, Currency::USD, d(2026, 1, 6), "1.3".parse().unwrap()).unwrap();
+    book.apply(&ev("c", "s", d(2026, 1, 6), start(eur("100"), Interval::Month)), &later).unwrap();
+    assert_eq!(book.customer_arr("c", m(2026, 1)).unwrap(), Some(usd("1560")));
+}
+
+#[test]
 fn a_refused_new_customer_leaves_no_trace() {
     // a customer whose first event the book refuses is forgotten: the next new customer takes
     // its place, and the book matches one built without the refused event

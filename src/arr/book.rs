@@ -208,7 +208,8 @@ impl ArrBook {
 
     /// Build the book over `months` (first to last, inclusive), in the `reporting` currency,
     /// converting foreign ARR at the rates `rates` gives on the days the policy's
-    /// [`FxRateDate`](super::FxRateDate) picks.
+    /// [`FxRateDate`](super::FxRateDate) picks. The book books one rate a currency and day:
+    /// the first the source gives for it, which [`ArrBook::apply`] then keeps.
     ///
     /// # Errors
     ///
@@ -330,6 +331,11 @@ impl ArrBook {
     /// one is inserted in place and replayed from the nearest checkpoint before it (one every
     /// 16 events, and one where the last late event landed). An event the book holds already
     /// (the same id and content) changes nothing.
+    ///
+    /// Foreign ARR is converted at the rate of the day the policy picks: for a currency and day
+    /// the book has booked, the booked rate, whatever `rates` now says (a revised quote, or the
+    /// day's own quote arriving after an on-or-before lookup booked an earlier one), so that the
+    /// customers of one day agree; to restate at revised rates, build anew.
     ///
     /// ```
     /// use chrono::NaiveDate;

@@ -481,8 +481,17 @@ impl ArrBook {
                 let _ = d;
                 return Ok(r);
             }
-            let r = fetch(rates, cur, self.currency, day, name)?;
-            out.fetched.push((cur, day, r));
+            // one rate a currency and day: a day the book has booked keeps its rate, whatever
+            // the source says now, so that every customer of that day agrees (and the book, kept
+            // as its events and booked rates, reads back as it is)
+            let r = match self.rates.get(&(cur, day)) {
+                Some(&booked) => booked,
+                None => {
+                    let r = fetch(rates, cur, self.currency, day, name)?;
+                    out.fetched.push((cur, day, r));
+                    r
+                }
+            };
             last_rate = Some((day, r));
             Ok(r)
         };
