@@ -1925,3 +1925,35 @@ fn books_that_booked_one_day_at_two_rates_do_not_merge() {
     assert_eq!(merged, ArrBook::build(&all, p, Currency::USD, jan..=feb, &rates_at("1.2")).unwrap());
     assert_eq!(merged.arr_at(jan).unwrap(), usd("2160"));
 }
+
+/// A key the book does not know is a mistake in the file (a misspelling, another program's
+/// field), not something to skip: a misspelt `sequence` read as 0 would reorder a day's
+/// events, and so change ARR, without a word.
+#[test]
+fn a_json_with_an_unknown_or_misspelt_key_is_refused() {
+    let (book, v) = euro_book();
+    assert_eq!(serde_json::from_value::<ArrBook>(v.clone()).unwrap(), book);
+    let event = v["events"][0].clone();
+    let kind = event["kind"].as_object().unwrap().keys().next().unwrap().clone();
+    let tamper: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 6] = [
+        ("a top-level key", Box::new(|t| t["bogus"] = json!([]))),
+        ("a key in the policy", Box::new(|t| t["policy"]["bogus"] = json!(1))),
+        ("a key in an event", Box::new(|t| t["events"][0]["bogus"] = json!(1))),
+        (
+            "a misspelt sequence",
+            Box::new(|t| {
+                let e = t["events"][0].as_object_mut().unwrap();
+                let seq = e.remove("sequence").unwrap_or(json!(7));
+                e.insert("Sequence".into(), seq);
+            }),
+        ),
+        ("a key in an event's kind", Box::new(move |t| t["events"][0]["kind"][&kind]["bogus"] = json!(1))),
+        ("a key in a booked rate", Box::new(|t| t["rates"][0]["bogus"] = json!(1))),
+    ];
+    for (what, change) in &tamper {
+        let mut t = v.clone();
+        change(&mut t);
+        assert!(serde_json::from_value::<ArrBook>(t).is_err(), "{what} was accepted");
+    }
+    let _ = event;
+}

@@ -58,6 +58,7 @@ use chrono::NaiveDate;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SubscriptionEvent {
     /// The caller's id for this event, unique across the book.
     pub id: String,
@@ -245,6 +246,7 @@ impl SubscriptionEvent {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum EventKind {
     /// A new subscription (or a new contract on one that ended): `price` per `interval`.
     Start {
@@ -460,6 +462,7 @@ impl<'de> serde::Deserialize<'de> for Interval {
 /// A discount on a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MrrDiscount {
     /// How much is taken off.
     pub off: DiscountOff,

@@ -138,8 +138,10 @@ mod wire {
     use crate::calendar::Month;
     use crate::money::{Currency, FxRate, FxRates, MoneyError};
 
-    /// A book on the wire: what it was built from.
+    /// A book on the wire: what it was built from. A key it does not know is refused, not
+    /// skipped: a misspelt `sequence` read as 0 would reorder a day's events.
     #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct BookRepr {
         policy: ArrPolicy,
         currency: Currency,
@@ -151,6 +153,7 @@ mod wire {
 
     /// A rate the book booked foreign ARR at.
     #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct BookedRate {
         currency: Currency,
         on: NaiveDate,

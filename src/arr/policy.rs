@@ -105,6 +105,7 @@ pub enum TrialPolicy {
 /// it had ARR on any earlier day, see [`Movements`](super::Movements).)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ArrPolicy {
     /// Discounts.
     pub discounts: DiscountPolicy,
