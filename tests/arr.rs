@@ -950,6 +950,31 @@ fn a_book_keeps_the_rate_it_booked_for_a_day_when_the_rate_source_later_says_oth
 }
 
 #[test]
+fn milestone_progress_works_from_the_exact_velocity_not_the_rounded_daily_rate() {
+    // a $100-a-year customer new in January 2026: net new $100 over 31 days, $3.2258… a day
+    // (shown as $3.23); a $0.15-a-year one: $0.0048… a day (shown as $0.00)
+    let book_of = |price: &str| {
+        let events = vec![ev("a", "s", d(2026, 1, 10), start(usd(price), Interval::Year))];
+        build(&events, 1, &InMemoryFxRates::new()).unwrap()
+    };
+    let (hundred, jan) = (book_of("100"), m(2026, 1));
+    let far = Milestone { target: usd("1000100"), by: None }.progress(&hundred, jan, 1).unwrap();
+    assert_eq!(far.actual_per_day, usd("3.23"));
+    assert_eq!(far.days_to_target, Some(310_000)); // ⌈$1,000,000 ÷ ($100 ÷ 31)⌉, not ÷ $3.23
+                                                   // growing, however slowly, is on track for a milestone without a date, with an ETA
+    let slow = Milestone { target: usd("100"), by: None }.progress(&book_of("0.15"), jan, 1).unwrap();
+    assert_eq!(slow.actual_per_day, usd("0.00"));
+    assert!(slow.on_track);
+    assert_eq!(slow.days_to_target, Some(20_636)); // ⌈$99.85 × 31 ÷ $0.15⌉ = ⌈20,635.6…⌉
+                                                   // $3,229 to add in 1,000 days needs $3.229 a day; $3.2258 a day falls short, though both
+                                                   // show as $3.23
+    let by = jan.last_day() + chrono::Days::new(1_000);
+    let short = Milestone { target: usd("3329"), by: Some(by) }.progress(&hundred, jan, 1).unwrap();
+    assert_eq!((short.actual_per_day, short.required_per_day), (usd("3.23"), Some(usd("3.23"))));
+    assert!(!short.on_track);
+}
+
+#[test]
 fn a_refused_new_customer_leaves_no_trace() {
     // a customer whose first event the book refuses is forgotten: the next new customer takes
     // its place, and the book matches one built without the refused event

@@ -1935,7 +1935,8 @@ fn a_json_with_an_unknown_or_misspelt_key_is_refused() {
     assert_eq!(serde_json::from_value::<ArrBook>(v.clone()).unwrap(), book);
     let event = v["events"][0].clone();
     let kind = event["kind"].as_object().unwrap().keys().next().unwrap().clone();
-    let tamper: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 6] = [
+    type Tamper = Box<dyn Fn(&mut serde_json::Value)>;
+    let tamper: [(&str, Tamper); 6] = [
         ("a top-level key", Box::new(|t| t["bogus"] = json!([]))),
         ("a key in the policy", Box::new(|t| t["policy"]["bogus"] = json!(1))),
         ("a key in an event", Box::new(|t| t["events"][0]["bogus"] = json!(1))),

@@ -78,9 +78,7 @@ impl ArrBook {
     pub fn velocity(&self, at: Month, window: u32) -> Result<Velocity, ArrError> {
         let (before, k) = self.window(at, window)?;
         let from = before.map_or(0, |b| b + 1);
-        let bridge = self.bridge(self.month_of(from), at)?;
-        let days: i64 = self.periods[from..=k].iter().map(|p| p.days()).sum();
-        let net = bridge.net_new()?;
+        let (net, days) = self.net_new_over(at, window)?;
         // each rate is worked out from the net new ARR and rounded once: scaling the rounded
         // (or the inexact) daily rate would miss a half cent ($774 over 487 days is exactly
         // $48.375 an average month, which rounds to $48.38)
@@ -127,20 +125,34 @@ pub struct MilestoneProgress {
     pub progress: Decimal,
     /// Still to add.
     pub remaining: Money,
-    /// Actual net new ARR per day.
+    /// Actual net new ARR per day, rounded to the minor unit (the comparisons and the days to
+    /// the target use the exact rate: net new ARR over the window ÷ its days).
     pub actual_per_day: Money,
     /// Net new ARR per day needed to hit the target by its date (zero once it is reached);
     /// `None` for a milestone without a date, and once its date has passed short of it.
     pub required_per_day: Option<Money>,
-    /// Days to the target at the actual velocity (`None` when not growing).
+    /// Days to the target at the actual velocity, exactly: ⌈remaining × days in the window ÷ net
+    /// new ARR in it⌉ (`None` when not growing).
     pub days_to_target: Option<i64>,
     /// The date the target is reached at the actual velocity.
     pub eta: Option<NaiveDate>,
     /// True when the target is reached; before a milestone's date, when the actual velocity
-    /// meets the required one; for a milestone without a date, while ARR grows (the target is
+    /// meets the required one (both exact, unrounded: $3.2258 a day does not meet $3.229, though
+    /// both show as $3.23); for a milestone without a date, while ARR grows (the target is
     /// then reached at the actual velocity, on `eta`). False once the date has passed short of
     /// the target.
     pub on_track: bool,
+}
+
+impl ArrBook {
+    /// Net new ARR over the `window` months ending with `at`, and the days they span: the
+    /// exact velocity, `net ÷ days` a day, before any rounding.
+    fn net_new_over(&self, at: Month, window: u32) -> Result<(Money, i64), ArrError> {
+        let (before, k) = self.window(at, window)?;
+        let from = before.map_or(0, |b| b + 1);
+        let net = self.bridge(self.month_of(from), at)?.net_new()?;
+        Ok((net, self.periods[from..=k].iter().map(|p| p.days()).sum()))
+    }
 }
 
 impl Milestone {
@@ -163,27 +175,40 @@ impl Milestone {
         let current = book.arr_at(at)?;
         let as_of = at.last_day();
         let v = book.velocity(at, window)?;
+        // the comparisons and the days to go use the exact rate, net ÷ days: the daily rate
+        // shown is rounded to the minor unit, which can read $0.00 for a book that grows, or
+        // meet a required rate it falls short of
+        let (net, days) = book.net_new_over(at, window)?;
+        let (net, days) = (net.amount(), Decimal::from(days));
+        let growing = net > Decimal::ZERO;
         let remaining = self.target.checked_sub(current)?;
         let reached = remaining.amount() <= Decimal::ZERO;
+        let overflow = |what| ArrError::from(MoneyError::Overflow(what));
         let days_to_target = if reached {
             Some(0)
-        } else if v.per_day.amount() > Decimal::ZERO {
-            let days =
-                remaining.amount().checked_div(v.per_day.amount()).ok_or(MoneyError::Overflow("days to target"))?;
-            days.ceil().to_i64()
+        } else if growing {
+            // ⌈remaining ÷ (net ÷ days)⌉ = ⌈remaining × days ÷ net⌉
+            let to_go = remaining.amount().checked_mul(days).and_then(|x| x.checked_div(net));
+            to_go.ok_or_else(|| overflow("days to target"))?.ceil().to_i64()
         } else {
             None
         };
-        let required_per_day = match self.by {
-            None => None,
-            Some(_) if reached => Some(Money::zero(current.currency())),
-            Some(by) if by > as_of => Some(remaining.checked_div(Decimal::from((by - as_of).num_days()))?.round()),
-            Some(_) => None, // the date has passed
+        let days_left = self.by.filter(|by| *by > as_of).map(|by| Decimal::from((by - as_of).num_days()));
+        let required_per_day = match (self.by, days_left) {
+            (None, _) => None,
+            (Some(_), _) if reached => Some(Money::zero(current.currency())),
+            (Some(_), Some(left)) => Some(remaining.checked_div(left)?.round()),
+            (Some(_), None) => None, // the date has passed
         };
         let on_track = reached
-            || match (self.by, required_per_day) {
-                (None, _) => v.per_day.amount() > Decimal::ZERO,
-                (Some(_), Some(required)) => v.per_day.amount() >= required.amount(),
+            || match (self.by, days_left) {
+                (None, _) => growing,
+                // net ÷ days ≥ remaining ÷ days left, multiplied out (both day counts positive)
+                (Some(_), Some(left)) => {
+                    let pace = net.checked_mul(left).zip(remaining.amount().checked_mul(days));
+                    let (have, need) = pace.ok_or_else(|| overflow("milestone pace"))?;
+                    have >= need
+                }
                 (Some(_), None) => false,
             };
         Ok(MilestoneProgress {
