@@ -1101,8 +1101,7 @@ impl EtsModel {
     ) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         check_simulation(h, paths)?;
-        let sim = Simulation::new(self.paths(h, paths, seed));
-        Prediction::simulated(self.points(h), &sim, levels).finite()
+        Prediction::simulated(self.points(h), &self.flat_paths(h, paths, seed), h, levels).finite()
     }
 
     /// The forecast variance at each step where it has a closed form (`None` for a
@@ -1188,53 +1187,76 @@ impl EtsModel {
         Ok(Simulation::new(self.paths(h, paths, seed)))
     }
 
-    /// `paths` sample paths of checked length and number.
+    /// `paths` sample paths of checked length and number, a vector each.
     fn paths(&self, h: usize, paths: usize, seed: u64) -> Vec<Vec<f64>> {
+        let mut draw = self.path_drawer(seed);
+        (0..paths)
+            .map(|_| {
+                let mut path = Vec::with_capacity(h);
+                draw(h, &mut path);
+                path
+            })
+            .collect()
+    }
+
+    /// [`EtsModel::paths`] kept flat, one path after another: the same values, without a
+    /// vector a path.
+    pub(super) fn flat_paths(&self, h: usize, paths: usize, seed: u64) -> Vec<f64> {
+        let mut draw = self.path_drawer(seed);
+        let mut out = Vec::with_capacity(h.saturating_mul(paths));
+        for _ in 0..paths {
+            draw(h, &mut out);
+        }
+        out
+    }
+
+    /// Draws one path of `h` steps onto the end of a vector each call, from `seed`'s stream:
+    /// path after path, the same values however they are kept.
+    fn path_drawer(&self, seed: u64) -> impl FnMut(usize, &mut Vec<f64>) + '_ {
         let mut rng = StdRng::seed_from_u64(seed);
         // zero variance (an exact fit): every path is the point forecast, no noise
         let sd = self.sigma2.sqrt();
         let normal = Normal::standard();
         let m = self.season.len().max(1);
         let damp = if self.spec.trend == TrendType::Damped { self.params.phi } else { 1.0 };
-        (0..paths)
-            .map(|_| {
-                let (mut l, mut b, mut s) = (self.level, self.trend, self.season.clone());
-                (0..h)
-                    .map(|k| {
-                        let si = k % m;
-                        let tr = if self.spec.trend == TrendType::None { l } else { l + damp * b };
-                        let mu = match self.spec.season {
-                            SeasonType::None => tr,
-                            SeasonType::Additive => tr + s[si],
-                            SeasonType::Multiplicative => tr * s[si],
-                        };
-                        let eps: f64 = if sd > 0.0 { sd * rng.sample::<f64, _>(normal) } else { 0.0 };
-                        let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
-                        let y = mu + e;
-                        let p = &self.params;
-                        match self.spec.season {
-                            SeasonType::Multiplicative if s[si].abs() > 1e-12 && tr.abs() > 1e-12 => {
-                                let sp = s[si];
-                                l = tr + p.alpha * e / sp;
-                                b = damp * b + p.beta * e / sp;
-                                s[si] = sp + p.gamma * e / tr;
-                            }
-                            _ => {
-                                l = tr + p.alpha * e;
-                                b = damp * b + p.beta * e;
-                                if self.spec.season == SeasonType::Additive {
-                                    s[si] += p.gamma * e;
-                                }
-                            }
+        // the seasonal states, reset from the model's for each path (one buffer for all)
+        let mut s = self.season.clone();
+        move |h, out| {
+            let (mut l, mut b) = (self.level, self.trend);
+            s.copy_from_slice(&self.season);
+            for k in 0..h {
+                let si = k % m;
+                let tr = if self.spec.trend == TrendType::None { l } else { l + damp * b };
+                let mu = match self.spec.season {
+                    SeasonType::None => tr,
+                    SeasonType::Additive => tr + s[si],
+                    SeasonType::Multiplicative => tr * s[si],
+                };
+                let eps: f64 = if sd > 0.0 { sd * rng.sample::<f64, _>(normal) } else { 0.0 };
+                let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
+                let y = mu + e;
+                let p = &self.params;
+                match self.spec.season {
+                    SeasonType::Multiplicative if s[si].abs() > 1e-12 && tr.abs() > 1e-12 => {
+                        let sp = s[si];
+                        l = tr + p.alpha * e / sp;
+                        b = damp * b + p.beta * e / sp;
+                        s[si] = sp + p.gamma * e / tr;
+                    }
+                    _ => {
+                        l = tr + p.alpha * e;
+                        b = damp * b + p.beta * e;
+                        if self.spec.season == SeasonType::Additive {
+                            s[si] += p.gamma * e;
                         }
-                        if self.spec.trend == TrendType::None {
-                            b = 0.0;
-                        }
-                        y
-                    })
-                    .collect()
-            })
-            .collect()
+                    }
+                }
+                if self.spec.trend == TrendType::None {
+                    b = 0.0;
+                }
+                out.push(y);
+            }
+        }
     }
 }
 

@@ -105,14 +105,12 @@ pub fn milestone_eta(
     }
     let centre = ensemble.predict(horizon, &[], seed)?.mean;
     let shift: Vec<f64> = centre.iter().zip(model.point_forecast(horizon)?).map(|(c, e)| c - e).collect();
-    let mut sims = model.simulate(horizon, paths, seed)?;
-    for path in &mut sims {
-        path.iter_mut().zip(&shift).for_each(|(v, s)| *v += s);
-    }
+    // (checked above; kept flat, path after path)
+    let sims = model.flat_paths(horizon, paths, seed);
     let mut crossed = vec![0usize; horizon];
     let mut firsts: Vec<usize> = Vec::with_capacity(paths);
-    for path in &sims {
-        if let Some(k) = path.iter().position(|v| *v >= t) {
+    for path in sims.chunks_exact(horizon) {
+        if let Some(k) = path.iter().zip(&shift).position(|(v, s)| v + s >= t) {
             crossed[k] += 1;
             firsts.push(k);
         }
