@@ -469,3 +469,56 @@ fn fixed_coefficients_give_statsmodels_exact_likelihood_on_every_comparison_seri
     assert_eq!(rows, 456);
     assert!(off.is_empty(), "{} of {rows} off:\n{}", off.len(), off.join("\n"));
 }
+
+/// An AR part fitted against the unit circle can stop on the slope of a better optimum inside
+/// it. The references: the exact log-likelihood at statsforecast's (2.1.1) `Arima` coefficients
+/// for these forms, φ = 0.9975 and mean 34.0 on the line (statsmodels' SARIMAX finds the same,
+/// −66.01), φ = 0.876, Φ = 0.745 and mean 106.7 on the 27 months
+/// (`comparisons/edge_check/`). The crate stopped at φ = 0.99997 and mean 72, 1.7 units short,
+/// on the line.
+#[test]
+fn an_ar_part_fitted_against_the_unit_circle_reaches_the_better_optimum_inside_it() {
+    let line: Vec<f64> = (0..30).map(|t| 5.0 + 2.0 * t as f64).collect();
+    let y27 = [
+        99.17941959098991,
+        104.70237770807934,
+        108.2334180201296,
+        110.81954480705906,
+        111.53285503939097,
+        106.56129072337326,
+        101.80741520226599,
+        100.84994299381704,
+        93.3959294652588,
+        95.19344937561996,
+        96.38824032719495,
+        99.72418157835843,
+        106.61530209847749,
+        110.8999525500109,
+        115.43418690448738,
+        116.93927768784998,
+        115.37954835524882,
+        112.52798829807838,
+        109.29556762772617,
+        104.1987156912847,
+        102.03958125289084,
+        101.6349252615812,
+        99.54611260392568,
+        106.94316102403077,
+        110.20243349949105,
+        118.59337219831328,
+        122.03778539576663,
+    ];
+    let cases: [(&[f64], ArimaSpec, f64); 2] = [
+        (&line, ArimaSpec::new(1, 0, 0).with_constant(true), -66.0074),
+        (&y27, ArimaSpec::new(1, 0, 0).seasonal(1, 0, 0, 12).with_constant(true), -71.3987),
+    ];
+    for (y, spec, reference) in cases {
+        let m = spec.fit(y).unwrap();
+        assert!(
+            m.log_likelihood() >= reference - 1e-3,
+            "{spec}: {} against {reference} ({:?})",
+            m.log_likelihood(),
+            m.coefficients()
+        );
+    }
+}
