@@ -1207,3 +1207,26 @@ fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
         }
     }
 }
+
+#[test]
+fn ets_finds_the_optimum_where_the_level_barely_moves() {
+    // A level that barely moves (α at statsmodels' bound 1e-4) is an optimum of its own on
+    // series that are flat but for one value; the references are statsmodels' ETSModel (0.15.0)
+    // log-likelihoods of the same forms (`comparisons/edge_check/`). The crate stopped 0.83
+    // and 0.18 short, with α = 0.014 and α → 1: on the four points, that forecast the last
+    // value (11.385) instead of the level (11.161).
+    let mut spike = vec![10.0; 47];
+    spike.push(30.0);
+    let four = [10.722598874707701, 10.93643140730048, 11.598192751710513, 11.385356831883824];
+    let spec = |trend, season, period| EtsSpec { error: ErrorType::Additive, trend, season, period };
+    let cases = [
+        (&spike[..], spec(TrendType::Additive, SeasonType::Additive, 12), -110.8648),
+        (&four[..], spec(TrendType::None, SeasonType::None, 1), -1.4524),
+    ];
+    for (y, spec, statsmodels) in cases {
+        let m = spec.fit(y).unwrap();
+        assert!(m.log_likelihood() >= statsmodels - 0.01, "{spec}: {} against {statsmodels}", m.log_likelihood());
+    }
+    let level = spec(TrendType::None, SeasonType::None, 1).fit(&four).unwrap().point_forecast(1).unwrap()[0];
+    assert!((level - 11.1606).abs() < 1e-3, "{level}");
+}
