@@ -1230,3 +1230,63 @@ fn ets_finds_the_optimum_where_the_level_barely_moves() {
     let level = spec(TrendType::None, SeasonType::None, 1).fit(&four).unwrap().point_forecast(1).unwrap()[0];
     assert!((level - 11.1606).abs() < 1e-3, "{level}");
 }
+
+#[test]
+fn ets_fits_a_series_whose_first_value_is_an_outlier() {
+    // 500, then 39 values near 100: a line through the first two values runs below zero
+    // within a few steps, which a multiplicative error cannot evaluate, and the fit was
+    // refused as diverged; R's heuristic (a line through the first ten) is now tried too.
+    // References: statsmodels' ETSModel (0.15.0) log-likelihoods (`comparisons/edge_check/`).
+    let y = [
+        500.0,
+        100.43097787836466,
+        99.49598681946539,
+        99.5927991485541,
+        100.10860722342738,
+        103.02365902312755,
+        101.11137580361616,
+        99.88307974848227,
+        98.84121589911321,
+        98.73000302517669,
+        103.20541002234498,
+        101.01337460845421,
+        100.13510111662131,
+        99.30763631569455,
+        97.78189317659894,
+        99.8662768850602,
+        101.7473160689404,
+        99.21492550632502,
+        99.54551483399888,
+        99.55793129712204,
+        100.21918873599634,
+        96.81397824250878,
+        99.52920329606982,
+        98.29120896369186,
+        101.76917006512521,
+        98.45880264687028,
+        101.1540934946014,
+        103.04887490545352,
+        99.37280747743675,
+        98.79684749575307,
+        100.38286451825219,
+        99.99594194478195,
+        98.01276730532058,
+        100.92183883142675,
+        104.03103210695082,
+        99.48377600946856,
+        99.59424760787067,
+        97.91013595286182,
+        100.6381769033731,
+        97.50604755058474,
+    ];
+    let spec = |error, trend| EtsSpec { error, trend, season: SeasonType::None, period: 1 };
+    let cases = [
+        (spec(ErrorType::Multiplicative, TrendType::Additive), -165.06),
+        (spec(ErrorType::Multiplicative, TrendType::Damped), -161.84),
+        (spec(ErrorType::Additive, TrendType::Damped), -213.0049),
+    ];
+    for (spec, statsmodels) in cases {
+        let ll = spec.fit(&y).map(|m| m.log_likelihood());
+        assert!(ll.as_ref().is_ok_and(|ll| *ll >= statsmodels - 0.1), "{spec}: {ll:?} against {statsmodels}");
+    }
+}

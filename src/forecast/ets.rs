@@ -240,8 +240,15 @@ fn check_horizon(h: usize) -> Result<usize, ForecastError> {
 }
 
 /// Heuristic initial states (Hyndman et al. 2008, §2.6.1): seasonal indices from the first
-/// cycles, level and trend from a line through the deseasonalised start.
+/// cycles, level and trend from a line through the first two cycles' deseasonalised values
+/// (the first two values without a season).
 fn initial_states(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
+    initial_states_over(spec, y, 2 * seasonal(spec))
+}
+
+/// [`initial_states`] with the line through the first `first` deseasonalised values (at
+/// least two). R's `forecast::ets` takes max(10, 2m).
+fn initial_states_over(spec: &EtsSpec, y: &[f64], first: usize) -> (f64, f64, Vec<f64>) {
     let m = seasonal(spec);
     let mut season = vec![if spec.season == SeasonType::Multiplicative { 1.0 } else { 0.0 }; m];
     if spec.season != SeasonType::None {
@@ -256,7 +263,7 @@ fn initial_states(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
             *s = acc / cycles as f64;
         }
     }
-    let k = (2 * m).min(y.len()).max(2);
+    let k = first.min(y.len()).max(2);
     let deseason: Vec<f64> = (0..k)
         .map(|t| match spec.season {
             SeasonType::None => y[t],

@@ -7,8 +7,8 @@ use super::super::ets_likelihood::{Likelihood, RawGradient, Scratch};
 use super::super::optim::minimise;
 use super::super::ForecastError;
 use super::{
-    free_parameters, initial_states, n_params, params_of, run, seasonal, validate, EtsModel, EtsSpec, Layout,
-    SeasonType, TrendType,
+    free_parameters, initial_states, initial_states_over, n_params, params_of, run, seasonal, validate, EtsModel,
+    EtsSpec, Layout, SeasonType, TrendType,
 };
 use crate::stats::{aicc, nelder_mead, NelderMead};
 
@@ -85,6 +85,11 @@ pub(super) struct Fitting<'a> {
     y: &'a [f64],
     objective: Objective<'a>,
     heuristic: Vec<f64>,
+    /// The states of R's heuristic, a line through the first max(10, 2m) values, where that
+    /// differs from the heuristic's: another basin on some series (an outlier first), and the
+    /// only start that can be evaluated on some (where the line through the first two values
+    /// takes a multiplicative error's forecasts below zero).
+    start_line: Option<Vec<f64>>,
     best: Vec<f64>,
     best_value: f64,
     /// The curvature estimate of the first run, reused by the other starts.
@@ -102,10 +107,20 @@ impl<'a> Fitting<'a> {
         let k = n_params(spec);
         let layout = Layout::new(spec, y);
         let likelihood = Likelihood { spec, y, floor: layout.floor };
-        let heuristic = layout.encode(&initial_states(spec, y));
+        let mut heuristic = layout.encode(&initial_states(spec, y));
+        let mut start_line = Some(layout.encode(&initial_states_over(spec, y, (2 * seasonal(spec)).max(10))))
+            .filter(|states| *states != heuristic);
         let season = vec![0.0; seasonal(spec)];
         let mut objective =
             Objective { spec, layout, likelihood, scratch: Scratch::default(), raw: RawGradient::default(), season };
+        // a heuristic the objective cannot evaluate gives way to the other
+        let mut x = heuristic.clone();
+        x[..k].fill(-1.0);
+        if let Some(other) = start_line.as_mut() {
+            if !objective.at(&x, None).is_finite() {
+                std::mem::swap(&mut heuristic, other);
+            }
+        }
         let mut x = heuristic.clone();
         // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
         let smoothing = nelder_mead(
@@ -118,7 +133,8 @@ impl<'a> Fitting<'a> {
         );
         let mut best = heuristic.clone();
         best[..k].copy_from_slice(&smoothing.x);
-        let mut fitting = Fitting { spec, y, objective, heuristic, best, best_value: smoothing.value, diagonal: None };
+        let mut fitting =
+            Fitting { spec, y, objective, heuristic, start_line, best, best_value: smoothing.value, diagonal: None };
         let start = fitting.best.clone();
         let mut diagonal = None;
         fitting.descend(&start, CONVERGENCE, &mut diagonal);
@@ -159,6 +175,13 @@ impl<'a> Fitting<'a> {
                 start[k..].copy_from_slice(&self.best[k..]);
             }
             self.descend(&start, EXPLORATION, &mut diagonal);
+        }
+        if let Some(states) = self.start_line.take() {
+            let mut start = states;
+            start[..k].copy_from_slice(&self.best[..k]);
+            if self.objective.at(&start, None).is_finite() {
+                self.descend(&start, EXPLORATION, &mut diagonal);
+            }
         }
         if self.spec.trend == TrendType::Damped && self.best[k - 1] < UNDAMPED {
             let mut start = self.best.clone();
