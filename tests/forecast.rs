@@ -1069,8 +1069,9 @@ fn forecasts_too_large_for_an_f64_are_an_overflow_error_not_infinities() {
     assert!(matches!(drift.predict(100_000, &[0.8]), Err(ForecastError::Overflow(_))));
     assert!(matches!(drift.predict(100_000, &[]), Err(ForecastError::Overflow(_))));
     assert_usable(&drift.predict(3, &[0.8]).unwrap(), "three steps");
-    // one huge jump: a multiplicative-error variance of 6e278, whose intervals overflow
-    let spike = [1.0, 2.0, 1.5, 1.2, 1.8, 1.1, 1e140];
+    // one huge jump after a dozen small values: a multiplicative-error variance of 3e281,
+    // whose intervals overflow
+    let spike = [1.0, 2.0, 1.5, 1.2, 1.8, 1.1, 1.3, 1.7, 1.4, 1.6, 1.2, 1.5, 1e140];
     let ses = EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::None, season: SeasonType::None, period: 1 };
     let m = ses.fit(&spike).unwrap();
     assert!(matches!(m.predict(2, &[0.8]), Err(ForecastError::Overflow(_))));

@@ -104,24 +104,41 @@ impl<'a> Fitting<'a> {
     pub(super) fn first(spec: &'a EtsSpec, y: &'a [f64]) -> Result<Fitting<'a>, ForecastError> {
         validate(y)?;
         spec.admissible(y)?;
-        let k = n_params(spec);
         let layout = Layout::new(spec, y);
         let likelihood = Likelihood { spec, y, floor: layout.floor };
-        let mut heuristic = layout.encode(&initial_states(spec, y));
-        let mut start_line = Some(layout.encode(&initial_states_over(spec, y, (2 * seasonal(spec)).max(10))))
+        let heuristic = layout.encode(&initial_states(spec, y));
+        let start_line = Some(layout.encode(&initial_states_over(spec, y, (2 * seasonal(spec)).max(10))))
             .filter(|states| *states != heuristic);
         let season = vec![0.0; seasonal(spec)];
-        let mut objective =
+        let objective =
             Objective { spec, layout, likelihood, scratch: Scratch::default(), raw: RawGradient::default(), season };
-        // a heuristic the objective cannot evaluate gives way to the other
-        let mut x = heuristic.clone();
-        x[..k].fill(-1.0);
-        if let Some(other) = start_line.as_mut() {
-            if !objective.at(&x, None).is_finite() {
-                std::mem::swap(&mut heuristic, other);
+        let mut fitting = Fitting {
+            spec,
+            y,
+            objective,
+            heuristic,
+            start_line,
+            best: vec![],
+            best_value: f64::INFINITY,
+            diagonal: None,
+        };
+        fitting.first_optimum(&fitting.heuristic.clone());
+        // from a heuristic the objective cannot leave (a multiplicative error whose forecasts
+        // it takes below zero), the other heuristic's
+        if !fitting.best_value.is_finite() {
+            if let Some(other) = fitting.start_line.clone() {
+                fitting.first_optimum(&other);
             }
         }
-        let mut x = heuristic.clone();
+        Ok(fitting)
+    }
+
+    /// Nelder–Mead on the smoothing parameters from the initial states `states`, then BFGS
+    /// on everything from there; the result becomes the best point.
+    fn first_optimum(&mut self, states: &[f64]) {
+        let k = n_params(self.spec);
+        let mut x = states.to_vec();
+        let objective = &mut self.objective;
         // −2 log L is compared across models by AICc, where differences under ~0.01 mean nothing
         let smoothing = nelder_mead(
             |theta| {
@@ -131,15 +148,13 @@ impl<'a> Fitting<'a> {
             &vec![-1.0; k],
             NelderMead { tolerance: 1e-6, max_iterations: 400, step: 1.0 },
         );
-        let mut best = heuristic.clone();
+        let mut best = states.to_vec();
         best[..k].copy_from_slice(&smoothing.x);
-        let mut fitting =
-            Fitting { spec, y, objective, heuristic, start_line, best, best_value: smoothing.value, diagonal: None };
-        let start = fitting.best.clone();
+        (self.best, self.best_value) = (best, smoothing.value);
+        let start = self.best.clone();
         let mut diagonal = None;
-        fitting.descend(&start, CONVERGENCE, &mut diagonal);
-        fitting.diagonal = diagonal;
-        Ok(fitting)
+        self.descend(&start, CONVERGENCE, &mut diagonal);
+        self.diagonal = diagonal;
     }
 
     /// BFGS from `start` for at most `iterations`, keeping the result if it is the best yet.
@@ -176,13 +191,6 @@ impl<'a> Fitting<'a> {
             }
             self.descend(&start, EXPLORATION, &mut diagonal);
         }
-        if let Some(states) = self.start_line.take() {
-            let mut start = states;
-            start[..k].copy_from_slice(&self.best[..k]);
-            if self.objective.at(&start, None).is_finite() {
-                self.descend(&start, EXPLORATION, &mut diagonal);
-            }
-        }
         if self.spec.trend == TrendType::Damped && self.best[k - 1] < UNDAMPED {
             let mut start = self.best.clone();
             start[k - 1] = UNDAMPED;
@@ -192,6 +200,15 @@ impl<'a> Fitting<'a> {
         // BFGS can stop on a stale one short of the optimum
         let start = self.best.clone();
         self.descend(&start, CONVERGENCE, &mut None);
+        // the other heuristic's states, searched as the first optimum was (a basin of their
+        // own on some series), kept only if better
+        if let Some(states) = self.start_line.take() {
+            let (best, value) = (self.best.clone(), self.best_value);
+            self.first_optimum(&states);
+            if self.best_value >= value {
+                (self.best, self.best_value) = (best, value);
+            }
+        }
     }
 
     /// The model at the best point.
