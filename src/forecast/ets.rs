@@ -495,6 +495,16 @@ impl Layout {
     }
 
     /// The initial level and trend, with the season ring written into `season`.
+    /// `x` with the season flat (every state 0, or 1 for a multiplicative season).
+    fn flat_season(&self, x: &[f64]) -> Vec<f64> {
+        let mut flat = x.to_vec();
+        if self.m > 0 {
+            let at = self.k + 1 + usize::from(self.trend);
+            flat[at..at + self.m - 1].fill(if self.multiplicative { 1.0 } else { 0.0 });
+        }
+        flat
+    }
+
     fn decode(&self, x: &[f64], season: &mut [f64]) -> (f64, f64) {
         let l = x[self.k] * self.scale;
         let b = if self.trend { x[self.k + 1] * self.scale } else { 0.0 };

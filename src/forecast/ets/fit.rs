@@ -185,9 +185,15 @@ impl<'a> Fitting<'a> {
             let mut start = self.heuristic.clone();
             start[..k].copy_from_slice(&logits);
             // a start the heuristic states cannot even evaluate (a multiplicative error whose
-            // one-step forecast turns negative) begins from the best states so far instead
+            // one-step forecast turns negative) begins with a flat season, and failing that
+            // from the best states so far
             if !self.objective.at(&start, None).is_finite() {
-                start[k..].copy_from_slice(&self.best[k..]);
+                let flat = self.objective.layout.flat_season(&start);
+                if self.objective.at(&flat, None).is_finite() {
+                    start = flat;
+                } else {
+                    start[k..].copy_from_slice(&self.best[k..]);
+                }
             }
             self.descend(&start, EXPLORATION, &mut diagonal);
         }
