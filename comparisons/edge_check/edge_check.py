@@ -92,6 +92,28 @@ def series():
     # period 1 plain random walk and white noise
     add("rw_m1", 50 + np.cumsum(rng.normal(0, 1, 40)), 1)
     add("wn_m1", 50 + rng.normal(0, 1, 40), 1)
+    # second batch
+    r2 = np.random.default_rng(7)
+    add("x_zeros_all_m1", np.zeros(20), 1)
+    add("x_const_huge_m1", np.full(20, 3e9), 1)
+    add("x_near_const_m1", 1000 + r2.normal(0, 1e-10, 30), 1)
+    add("x_near_const_m12", 1000 + r2.normal(0, 1e-10, 30), 12)
+    add("x_neg_m1", -50 + np.cumsum(r2.normal(0, 1, 30)), 1)
+    add("x_neg_m4", -50 + np.array([3, -1, -4, 2])[np.arange(32) % 4] + r2.normal(0, 0.5, 32), 4)
+    add("x_m2", 20 + np.array([2.0, -2.0])[np.arange(20) % 2] + r2.normal(0, 0.3, 20), 2)
+    for n in (13, 16, 20, 25):
+        tt = np.arange(n)
+        add(f"x_short{n}_m12", 100 + 10 * np.sin(2 * np.pi * tt / 12) + r2.normal(0, 1, n), 12)
+    add("x_tiny12_m1", (100 + np.cumsum(r2.normal(0, 1, 40))) * 1e-12, 1)
+    add("x_1e15_m1", (100 + np.cumsum(r2.normal(0, 1, 40))) * 1e15, 1)
+    add("x_outlier_first_m1", np.r_[500.0, 100 + r2.normal(0, 2, 39)], 1)
+    add("x_step_down_zero_m1", np.r_[np.full(20, 50.0) + r2.normal(0, 1, 20), np.zeros(20)], 1)
+    add("x_arr_churn_m12", np.r_[1e5 * 1.08 ** np.arange(24), 1e5 * 1.08 ** 23 * 0.97 ** np.arange(1, 13)], 12)
+    add("x_binary_m1", (r2.random(40) < 0.3).astype(float), 1)
+    add("x_counts_m1", r2.poisson(0.5, 40).astype(float), 1)
+    add("x_season_only_last_m12", np.r_[np.full(36, 10.0), [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 30.0]], 12)
+    add("x_linear_exact_m1", 5 + 2.0 * np.arange(30), 1)
+    add("x_linear_exact_m12", 5 + 2.0 * np.arange(30), 12)
     return S
 
 

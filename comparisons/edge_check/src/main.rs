@@ -68,12 +68,34 @@ fn run(method: &str, a: &[&str], h: usize, y: &[f64]) -> Result<Out, ForecastErr
             ets_out(&EtsSpec { error, trend, season, period: u(1) }.fit(y)?, h)
         }
         "autoarima" => arima_out(AutoArima::new(u(0)).fit(y)?.best(), h),
+        "autoarima_cands" => {
+            let fit = AutoArima::new(u(0)).fit(y)?;
+            for c in fit.candidates() {
+                match &c.fit {
+                    Ok(m) => eprintln!("cand {} ll {:?} aicc {:?} coefs {:?}", arima_name(&c.spec), m.log_likelihood(), m.aicc(), m.coefficients()),
+                    Err(e) => eprintln!("cand {} err {e}", arima_name(&c.spec)),
+                }
+            }
+            arima_out(fit.best(), h)
+        }
+        "autoets_cands" => {
+            let mut s = AutoEts::new(u(0));
+            if a.get(1) == Some(&"exact") { s = s.exact(); }
+            let fit = s.fit(y)?;
+            for c in fit.candidates() {
+                match &c.fit {
+                    Ok(m) => eprintln!("cand {} ll {:?} aicc {:?} pruned {} params {:?}", c.spec, m.log_likelihood(), m.aicc(), c.pruned, m.params()),
+                    Err(e) => eprintln!("cand {} err {e}", c.spec),
+                }
+            }
+            ets_out(fit.best(), h)
+        }
         "arima" | "arimafixed" => {
             let spec = ArimaSpec::new(u(0), u(1), u(2)).seasonal(u(3), u(4), u(5), u(6)).with_constant(u(7) != 0);
             let m = if method == "arima" {
                 spec.fit(y)?
             } else {
-                let c: Vec<f64> = a[8].split(';').filter(|s| !s.is_empty()).map(|v| v.parse().unwrap()).collect();
+                let c: Vec<f64> = a.get(8).copied().unwrap_or("").split(';').filter(|s| !s.is_empty()).map(|v| v.parse().unwrap()).collect();
                 spec.fit_fixed(y, &c)?
             };
             arima_out(&m, h)
