@@ -499,17 +499,19 @@ fn fit_differenced(
     };
     let (mut x_ml, mut value) = optimise(&start, |x| ml_objective(x, &mut wk));
     // An AR part that ended against the unit circle (a partial autocorrelation past ±0.99,
-    // where the transformed gradient all but vanishes) may have stopped on the slope of a
-    // better optimum inside it, reached from the CSS start's near-unit root (a trending series
-    // with a mean: 1.7 log-likelihood units short on a straight line). Start once more with
-    // those partial autocorrelations at ±0.9 and the constant at the sample mean; keep the
-    // better.
+    // where the transformed gradient all but vanishes) with a constant, which is all but
+    // unidentified there, may have stopped on the slope of a better optimum inside it, reached
+    // from the CSS start's near-unit root (a trending series with a mean: 1.7 log-likelihood
+    // units short on a straight line). Start once more with those partial autocorrelations at
+    // ±0.9 and the constant at the sample mean; keep the better. (Forms without a constant
+    // are left as found: the restart moved none of them on the comparison series, and cost
+    // AutoARIMA 40 % on AirPassengers.)
     let near_unit = |x: &[f64]| {
         [(0, lay.p), (lay.p + lay.q, lay.sp)]
             .iter()
             .any(|&(from, len)| x[from..from + len].iter().any(|v| v.tanh().abs() > 0.99))
     };
-    if near_unit(&x_ml) {
+    if lay.constant && near_unit(&x_ml) {
         let mut again = start.clone();
         for (from, len) in [(0, lay.p), (lay.p + lay.q, lay.sp)] {
             for v in &mut again[from..from + len] {
