@@ -56,6 +56,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forecast_series  # noqa: E402
+import sarimax_start  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -152,11 +153,7 @@ def sm_fit(y, k, sf_coef=None):
             pass
     if sf_coef:
         # statsforecast's coefficients as SARIMAX's parameters: the intercept first
-        x = list(sf_coef)
-        start = x[:-1] if c else x
-        if c:
-            ar, sar = x[:p], x[p + q:p + q + P]
-            start = [x[-1] * (m ** D if D else 1) * (1 - sum(ar)) * (1 - sum(sar))] + start
+        start = sarimax_start.start_params(sf_coef, p, q, P, D, m, c)
         try:
             mod = sm.tsa.SARIMAX(y, concentrate_scale=True, **kw)
             fits.append((mod, mod.fit(start_params=np.asarray(start, dtype=float), disp=0, maxiter=1000)))

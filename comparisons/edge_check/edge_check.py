@@ -6,11 +6,15 @@ Writes rows to --out (a JSON file) and prints the disagreements."""
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import warnings
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import sarimax_start  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
@@ -229,11 +233,7 @@ def sm_sarimax(y, k, sf_coef=None):
         except Exception:
             pass
     if sf_coef:
-        x = list(sf_coef)
-        start = x[:-1] if c else x
-        if c:
-            ar, sar = x[:p], x[p + q:p + q + P]
-            start = [x[-1] * (m ** D if D else 1) * (1 - sum(ar)) * (1 - sum(sar))] + start
+        start = sarimax_start.start_params(sf_coef, p, q, P, D, m, c)
         try:
             r = sm.tsa.SARIMAX(y, concentrate_scale=True, **kw).fit(start_params=np.asarray(start, float), disp=0, maxiter=1000)
             if np.isfinite(r.llf) and (best is None or r.llf > best):
