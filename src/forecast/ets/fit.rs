@@ -197,6 +197,15 @@ impl<'a> Fitting<'a> {
             }
             self.descend(&start, EXPLORATION, &mut diagonal);
         }
+        // without a season, the other heuristic's states with the best smoothing so far: a
+        // line through ten values, not two, is a basin of its own on some series (an outlier
+        // first). (With a season the two lines take 2m and max(10, 2m) values, nearly alike.)
+        if let Some(mut start) = self.start_line.take().filter(|_| self.spec.season == SeasonType::None) {
+            start[..k].copy_from_slice(&self.best[..k]);
+            if self.objective.at(&start, None).is_finite() {
+                self.descend(&start, EXPLORATION, &mut diagonal);
+            }
+        }
         if self.spec.trend == TrendType::Damped && self.best[k - 1] < UNDAMPED {
             let mut start = self.best.clone();
             start[k - 1] = UNDAMPED;
@@ -206,15 +215,6 @@ impl<'a> Fitting<'a> {
         // BFGS can stop on a stale one short of the optimum
         let start = self.best.clone();
         self.descend(&start, CONVERGENCE, &mut None);
-        // the other heuristic's states, searched as the first optimum was (a basin of their
-        // own on some series), kept only if better
-        if let Some(states) = self.start_line.take() {
-            let (best, value) = (self.best.clone(), self.best_value);
-            self.first_optimum(&states);
-            if self.best_value >= value {
-                (self.best, self.best_value) = (best, value);
-            }
-        }
     }
 
     /// The model at the best point.
