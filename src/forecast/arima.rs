@@ -132,6 +132,11 @@ impl Layout {
         self.p + self.q + self.sp + self.sq
     }
 
+    /// Where the AR and seasonal AR coefficients sit among the ARMA ones, as (start, length).
+    fn ar_blocks(&self) -> [(usize, usize); 2] {
+        [(0, self.p), (self.p + self.q, self.sp)]
+    }
+
     /// Points lost to differencing.
     fn lost(&self) -> usize {
         self.d + self.m * self.sd
@@ -475,7 +480,7 @@ fn fit_differenced(
     let (x_css, css_value) = optimise(&x0, |x| css_objective(x, &mut wk));
     // 2. the exact likelihood from there, the AR parts as partial autocorrelations
     let mut start = x_css.clone();
-    for (from, len) in [(0, lay.p), (lay.p + lay.q, lay.sp)] {
+    for (from, len) in lay.ar_blocks() {
         if len > 0 {
             let raw = invpartrans(&x_css[from..from + len]).ok_or(failed(ArimaProblem::NonStationaryStart))?;
             start[from..from + len].copy_from_slice(&raw);
@@ -507,20 +512,15 @@ fn fit_differenced(
     // are left as found: the restart moved none of them on the comparison series, and cost
     // AutoARIMA 40 % on AirPassengers.)
     let near_unit = |x: &[f64]| {
-        [(0, lay.p), (lay.p + lay.q, lay.sp)]
-            .iter()
-            .any(|&(from, len)| x[from..from + len].iter().any(|v| v.tanh().abs() > 0.99))
+        lay.ar_blocks().iter().any(|&(from, len)| x[from..from + len].iter().any(|v| v.tanh().abs() > 0.99))
     };
     if lay.constant && near_unit(&x_ml) {
         let mut again = start.clone();
-        for (from, len) in [(0, lay.p), (lay.p + lay.q, lay.sp)] {
-            for v in &mut again[from..from + len] {
-                *v = v.clamp(-(0.9f64.atanh()), 0.9f64.atanh());
-            }
+        let inside = 0.9f64.atanh();
+        for (from, len) in lay.ar_blocks() {
+            again[from..from + len].iter_mut().for_each(|v| *v = v.clamp(-inside, inside));
         }
-        if lay.constant {
-            again[narma] = 0.0;
-        }
+        again[narma] = 0.0;
         let (x2, v2) = optimise(&again, |x| ml_objective(x, &mut wk));
         if v2 < value {
             (x_ml, value) = (x2, v2);

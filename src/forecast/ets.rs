@@ -246,8 +246,14 @@ fn initial_states(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
     initial_states_over(spec, y, 2 * seasonal(spec))
 }
 
+/// The heuristic states as R's `forecast::ets` takes them: the line through the first
+/// max(10, 2m) deseasonalised values.
+fn initial_states_as_r(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
+    initial_states_over(spec, y, (2 * seasonal(spec)).max(10))
+}
+
 /// [`initial_states`] with the line through the first `first` deseasonalised values (at
-/// least two). R's `forecast::ets` takes max(10, 2m).
+/// least two).
 fn initial_states_over(spec: &EtsSpec, y: &[f64], first: usize) -> (f64, f64, Vec<f64>) {
     let m = seasonal(spec);
     let mut season = vec![if spec.season == SeasonType::Multiplicative { 1.0 } else { 0.0 }; m];
@@ -494,7 +500,6 @@ impl Layout {
         }
     }
 
-    /// The initial level and trend, with the season ring written into `season`.
     /// `x` with the season flat (every state 0, or 1 for a multiplicative season).
     fn flat_season(&self, x: &[f64]) -> Vec<f64> {
         let mut flat = x.to_vec();
@@ -505,6 +510,7 @@ impl Layout {
         flat
     }
 
+    /// The initial level and trend, with the season ring written into `season`.
     fn decode(&self, x: &[f64], season: &mut [f64]) -> (f64, f64) {
         let l = x[self.k] * self.scale;
         let b = if self.trend { x[self.k + 1] * self.scale } else { 0.0 };

@@ -7,7 +7,7 @@ use super::super::ets_likelihood::{Likelihood, RawGradient, Scratch};
 use super::super::optim::minimise;
 use super::super::ForecastError;
 use super::{
-    free_parameters, initial_states, initial_states_over, n_params, params_of, run, seasonal, validate, EtsModel,
+    free_parameters, initial_states, initial_states_as_r, n_params, params_of, run, seasonal, validate, EtsModel,
     EtsSpec, Layout, SeasonType, TrendType,
 };
 use crate::stats::{aicc, nelder_mead, NelderMead};
@@ -107,8 +107,7 @@ impl<'a> Fitting<'a> {
         let layout = Layout::new(spec, y);
         let likelihood = Likelihood { spec, y, floor: layout.floor };
         let heuristic = layout.encode(&initial_states(spec, y));
-        let start_line = Some(layout.encode(&initial_states_over(spec, y, (2 * seasonal(spec)).max(10))))
-            .filter(|states| *states != heuristic);
+        let start_line = Some(layout.encode(&initial_states_as_r(spec, y))).filter(|states| *states != heuristic);
         let season = vec![0.0; seasonal(spec)];
         let objective =
             Objective { spec, layout, likelihood, scratch: Scratch::default(), raw: RawGradient::default(), season };
