@@ -76,28 +76,46 @@ impl ArrBook {
     /// [`ArrError::WindowOutsideBook`] when the window starts before the book; a money
     /// overflow.
     pub fn velocity(&self, at: Month, window: u32) -> Result<Velocity, ArrError> {
-        let (before, k) = self.window(at, window)?;
-        let from = before.map_or(0, |b| b + 1);
-        let (net, days) = self.net_new_over(at, window)?;
-        // each rate is worked out from the net new ARR and rounded once: scaling the rounded
-        // (or the inexact) daily rate would miss a half cent ($774 over 487 days is exactly
-        // $48.375 an average month, which rounds to $48.38)
-        let per = |days_per: Decimal| -> Result<Money, ArrError> {
-            Ok(net.checked_mul(days_per)?.checked_div(Decimal::from(days))?.round())
-        };
+        let w = self.net_new_over(at, window)?;
         let mut xs = Vec::new();
         let mut ys = Vec::new();
-        for j in from..=k {
+        for j in w.months.clone() {
             let b = self.bridge(self.month_of(j), self.month_of(j))?;
             xs.push(j as f64);
             ys.push(b.net_new()?.to_f64_lossy() / self.periods[j].days() as f64);
         }
         Ok(Velocity {
-            per_day: per(Decimal::ONE)?,
-            per_week: per(Decimal::from(7))?,
-            per_month: per(Decimal::new(304375, 4))?,
+            per_day: w.rate(Decimal::ONE)?,
+            per_week: w.rate(Decimal::from(7))?,
+            per_month: w.rate(Decimal::new(304375, 4))?,
             trend: crate::stats::linear_fit(&xs, &ys).map(|(_, slope)| slope),
         })
+    }
+
+    /// Net new ARR over the `window` months ending with `at`, and the days they span.
+    fn net_new_over(&self, at: Month, window: u32) -> Result<WindowNetNew, ArrError> {
+        let (before, k) = self.window(at, window)?;
+        let from = before.map_or(0, |b| b + 1);
+        let net = self.bridge(self.month_of(from), at)?.net_new()?;
+        let days = self.periods[from..=k].iter().map(|p| p.days()).sum::<i64>();
+        Ok(WindowNetNew { net, days: Decimal::from(days), months: from..=k })
+    }
+}
+
+/// A velocity window's net new ARR and its days: the exact rate is `net ÷ days` a day.
+struct WindowNetNew {
+    net: Money,
+    days: Decimal,
+    /// The window's month indices.
+    months: std::ops::RangeInclusive<usize>,
+}
+
+impl WindowNetNew {
+    /// Net new ARR per `days_per` days, worked out from the net new ARR and rounded once:
+    /// scaling the rounded (or the inexact) daily rate would miss a half cent ($774 over 487
+    /// days is exactly $48.375 an average month, which rounds to $48.38).
+    fn rate(&self, days_per: Decimal) -> Result<Money, ArrError> {
+        Ok(self.net.checked_mul(days_per)?.checked_div(self.days)?.round())
     }
 }
 
@@ -144,17 +162,6 @@ pub struct MilestoneProgress {
     pub on_track: bool,
 }
 
-impl ArrBook {
-    /// Net new ARR over the `window` months ending with `at`, and the days they span: the
-    /// exact velocity, `net ÷ days` a day, before any rounding.
-    fn net_new_over(&self, at: Month, window: u32) -> Result<(Money, i64), ArrError> {
-        let (before, k) = self.window(at, window)?;
-        let from = before.map_or(0, |b| b + 1);
-        let net = self.bridge(self.month_of(from), at)?.net_new()?;
-        Ok((net, self.periods[from..=k].iter().map(|p| p.days()).sum()))
-    }
-}
-
 impl Milestone {
     /// Progress at the end of `at` in `book`, with velocity measured over `window` months.
     ///
@@ -174,12 +181,12 @@ impl Milestone {
     pub fn progress(&self, book: &ArrBook, at: Month, window: u32) -> Result<MilestoneProgress, ArrError> {
         let current = book.arr_at(at)?;
         let as_of = at.last_day();
-        let v = book.velocity(at, window)?;
         // the comparisons and the days to go use the exact rate, net ÷ days: the daily rate
         // shown is rounded to the minor unit, which can read $0.00 for a book that grows, or
         // meet a required rate it falls short of
-        let (net, days) = book.net_new_over(at, window)?;
-        let (net, days) = (net.amount(), Decimal::from(days));
+        let w = book.net_new_over(at, window)?;
+        let actual_per_day = w.rate(Decimal::ONE)?;
+        let (net, days) = (w.net.amount(), w.days);
         let growing = net > Decimal::ZERO;
         let remaining = self.target.checked_sub(current)?;
         let reached = remaining.amount() <= Decimal::ZERO;
@@ -221,7 +228,7 @@ impl Milestone {
                 current.amount().checked_div(self.target.amount()).ok_or(MoneyError::Overflow("milestone progress"))?
             },
             remaining,
-            actual_per_day: v.per_day,
+            actual_per_day,
             required_per_day,
             days_to_target,
             eta: days_to_target.and_then(|d| as_of.checked_add_days(chrono::Days::new(d.max(0) as u64))),
