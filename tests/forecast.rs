@@ -14,6 +14,9 @@ use statrs::distribution::{ContinuousCDF, Normal};
 #[path = "common/series.rs"]
 mod series;
 use series::public_series;
+#[path = "common/usable.rs"]
+mod usable;
+use usable::assert_usable;
 
 /// Simulate ETS(A,A,A) (set β or γ to 0 for simpler forms) with a fixed seed.
 #[allow(clippy::too_many_arguments)] // one argument per model parameter reads best in the tests
@@ -1025,15 +1028,6 @@ fn auto_ets_refuses_a_pruning_margin_below_zero_or_not_a_number() {
 
 // ---------------------------------------------------------------------------------------------
 // Intervals at the edges of f64: a level a hair below 1, figures too large, no levels at all.
-
-/// Every figure of a prediction is finite and each lower bound is at or below its upper bound.
-fn assert_usable(p: &Prediction, what: &str) {
-    assert!(p.mean.iter().all(|v| v.is_finite()), "{what}: forecast {:?}", p.mean);
-    for i in &p.intervals {
-        assert!(i.lower.iter().chain(&i.upper).all(|v| v.is_finite()), "{what}: bounds {i:?}");
-        assert!(i.lower.iter().zip(&i.upper).all(|(l, u)| l <= u), "{what}: bounds {i:?}");
-    }
-}
 
 #[test]
 fn an_interval_level_a_hair_below_one_has_finite_bounds_wide_by_the_normal_tail() {

@@ -90,15 +90,14 @@ fn fitted() -> &'static Fitted {
     })
 }
 
+#[path = "../common/usable.rs"]
+mod usable;
+
 /// A prediction, when there is one, is usable: every figure finite, each lower bound at or
 /// below its upper bound. (Too large to forecast is an error, not ±∞ or NaN.)
 pub(crate) fn sound(p: Result<Prediction, revops::forecast::ForecastError>) {
     if let Ok(p) = p {
-        assert!(p.mean.iter().all(|v| v.is_finite()), "non-finite forecast {:?}", p.mean);
-        for i in &p.intervals {
-            assert!(i.lower.iter().chain(&i.upper).all(|v| v.is_finite()), "non-finite bound {i:?}");
-            assert!(i.lower.iter().zip(&i.upper).all(|(l, u)| l <= u), "lower above upper {i:?}");
-        }
+        usable::assert_usable(&p, "prediction");
     }
 }
 
