@@ -1168,6 +1168,43 @@ fn cross_validating_a_flat_series_says_its_windows_are_flat_not_short() {
 }
 
 #[test]
+fn cross_validation_windows_too_short_for_the_seasonal_scale_are_refused_not_scaled_by_lag_one() {
+    // MASE and MSIS divide by the training window's in-sample seasonal naive error (Hyndman &
+    // Koehler 2006): a window of 12 monthly points has no lag-12 difference, so it has no
+    // scale; averaging it, scaled by its lag-1 error, with windows scaled by lag 12 mixes units
+    let y: Vec<f64> = (0..30).map(|t| 100.0 + 2.0 * t as f64 + 9.0 * ((t % 12) as f64 - 5.5).abs()).collect();
+    let naive = [&Baseline::Naive as &dyn Method];
+    let cv = RollingOrigin { h: 6, windows: 3, step: 6, period: 12, level: 0.95, seed: 1 };
+    // origins at 12, 18 and 24: the first has no seasonal scale; 31 points would give it one
+    assert_eq!(cross_validate(&y, &naive, &cv).unwrap_err(), ForecastError::ShortSeries { needed: 31, got: 30 });
+    // two windows (origins 18 and 24) both have one: each scored on its own lag-12 error
+    let two = RollingOrigin { windows: 2, ..cv };
+    let s = cross_validate(&y, &naive, &two).unwrap()[0].score.clone().unwrap();
+    let by_hand: f64 = [18usize, 24]
+        .iter()
+        .map(|&origin| {
+            let train = &y[..origin];
+            let scale = (12..origin).map(|t| (train[t] - train[t - 12]).abs()).sum::<f64>() / (origin - 12) as f64;
+            (origin..origin + 6).map(|t| (y[t] - train[origin - 1]).abs()).sum::<f64>() / 6.0 / scale
+        })
+        .sum::<f64>()
+        / 2.0;
+    assert_eq!(s.windows, 2);
+    assert!((s.mase - by_hand).abs() < 1e-12, "{} vs {by_hand}", s.mase);
+}
+
+#[test]
+fn a_cross_validation_period_of_zero_or_one_means_no_season() {
+    // period 0 is "no season", as for AutoETS, Theta and AutoARIMA: the lag-1 scale
+    let y: Vec<f64> = (0..30).map(|t| 50.0 + ((t * 7) % 11) as f64).collect();
+    let naive = [&Baseline::Naive as &dyn Method];
+    let cv = RollingOrigin { h: 3, windows: 4, step: 2, period: 1, level: 0.9, seed: 1 };
+    let one = cross_validate(&y, &naive, &cv).unwrap()[0].score.clone().unwrap();
+    let zero = cross_validate(&y, &naive, &RollingOrigin { period: 0, ..cv }).unwrap()[0].score.clone().unwrap();
+    assert_eq!(one, zero);
+}
+
+#[test]
 fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
     // Units are the caller's (dollars, cents, millions): a method's forecast of c·y is c times
     // its forecast of y, bounds included, for any c a series could be kept in.

@@ -17,7 +17,8 @@ pub struct RollingOrigin {
     pub windows: usize,
     /// Points between successive origins.
     pub step: usize,
-    /// Season length for the MASE and MSIS scale (the in-sample seasonal naive error).
+    /// Season length for the MASE and MSIS scale (the in-sample seasonal naive error); 0 or 1
+    /// for no season (the lag-1 naive error).
     pub period: usize,
     /// Interval level scored (0.95 for 95%).
     pub level: f64,
@@ -52,11 +53,15 @@ pub struct MethodScore {
 }
 
 /// The scale of MASE and MSIS in cross-validation: the mean absolute seasonal difference of the
-/// training window (the lag-1 difference when the window is no longer than a season); `None`
-/// for a flat window.
+/// training window, which [`cross_validate`] makes longer than a season; `None` for a flat
+/// window.
 fn naive_scale(train: &[f64], period: usize) -> Option<f64> {
-    let lag = if train.len() > period { period } else { 1 };
-    seasonal_scale(train, lag)
+    seasonal_scale(train, season_lag(period))
+}
+
+/// The lag of the seasonal naive scale: the period, or 1 for no season (a period of 0 or 1).
+fn season_lag(period: usize) -> usize {
+    period.max(1)
 }
 
 /// Per-window metrics: (MASE, sMAPE, inside count, MSIS).
@@ -119,7 +124,8 @@ pub(super) fn window_metrics(
 /// [`MAX_COUNT`](crate::limits::MAX_COUNT) or a period above
 /// [`MAX_SEASON`](crate::limits::MAX_SEASON); [`ForecastError::Level`];
 /// [`ForecastError::NonFinite`] for a NaN or infinite value; [`ForecastError::ShortSeries`]
-/// when the first window would hold fewer than 4 points. A method that fails at an origin gets
+/// when the first window would hold fewer than 4 points, or no more than `period` (it would have
+/// no seasonal naive error to scale by). A method that fails at an origin gets
 /// that error in its row; the others are still scored. A window whose training data are flat
 /// (no scale for MASE) is skipped; when all are, each row holds
 /// [`ForecastError::FlatWindows`].
@@ -142,8 +148,11 @@ pub fn cross_validate(
     if let Some(i) = y.iter().position(|v| !v.is_finite()) {
         return Err(ForecastError::NonFinite(i));
     }
-    // the first origin: n − h − (windows − 1) × step, at least 4
-    let span = (cv.windows as u128 - 1) * cv.step as u128 + cv.h as u128 + 4;
+    // the first origin, n − h − (windows − 1) × step, holds at least 4 points and more than a
+    // season: a shorter window has no seasonal naive error to scale by (scaling it by its lag-1
+    // error instead would average windows in different units)
+    let least = (season_lag(cv.period) + 1).max(4);
+    let span = (cv.windows as u128 - 1) * cv.step as u128 + cv.h as u128 + least as u128;
     if span > y.len() as u128 {
         return Err(ForecastError::ShortSeries { needed: usize::try_from(span).unwrap_or(usize::MAX), got: y.len() });
     }
@@ -169,8 +178,8 @@ fn score(y: &[f64], method: &dyn Method, cv: &RollingOrigin, first: usize) -> Re
         windows += 1;
     }
     if windows == 0 {
-        // every window was skipped for want of a scale (the first holds at least 4 points, so
-        // each has a lag-1 difference at least)
+        // every window was skipped for want of a scale (each holds more than a season, so each
+        // has a seasonal difference at least)
         return Err(ForecastError::FlatWindows(cv.windows));
     }
     let n = windows as f64;

@@ -36,7 +36,9 @@ pub enum Combination {
     /// Weights proportional to 1 ÷ MASE from a rolling-origin cross-validation of each member on
     /// the series itself (`windows` origins, one step apart, `h` steps each), then the weighted
     /// mean at each step. Members that forecast every window exactly (MASE 0) share all the
-    /// weight; a member that cannot be cross-validated weighs nothing.
+    /// weight; a member that cannot be cross-validated weighs nothing. A series too short for
+    /// the windows (each training window needs more than a season and at least 4 points), or
+    /// whose every window is flat or fails, gives every member the same weight.
     CrossValidated {
         /// Origins.
         windows: usize,
