@@ -51,18 +51,24 @@ fn smoothing_starts(spec: &EtsSpec) -> Vec<Vec<f64>> {
 }
 
 /// −2 log L (up to constants) of one form on one series, over the free values: the smoothing
-/// parameters' logits, then the initial states as [`Layout`] encodes them.
+/// parameters' logits, then the initial states as [`Layout`] encodes them; the series taken in
+/// units of its scale, so that the value does not depend on the units it is kept in (they
+/// would add 2n ln c, and move where the optimisers, which stop on a relative change, stop).
 struct Objective<'a> {
     spec: &'a EtsSpec,
     layout: Layout,
     likelihood: Likelihood<'a>,
+    /// 2n ln(scale): the likelihood's value in the series' own units less this is its value
+    /// in units of the scale.
+    units: f64,
     scratch: Scratch,
     raw: RawGradient,
     season: Vec<f64>,
 }
 
 impl Objective<'_> {
-    /// The objective at `x` (+∞ where the recursion is refused), and its gradient into `g`.
+    /// The objective at `x` (+∞ where the recursion is refused), and its gradient into `g` (the
+    /// same in any units: the free values are normalised by the scale).
     fn at(&mut self, x: &[f64], g: Option<&mut [f64]>) -> f64 {
         let p = params_of(self.spec, x);
         let (l, b) = self.layout.decode(x, &mut self.season);
@@ -74,7 +80,7 @@ impl Objective<'_> {
                 })
             }
         };
-        value.unwrap_or(f64::INFINITY)
+        value.map_or(f64::INFINITY, |v| v - self.units)
     }
 }
 
@@ -109,8 +115,16 @@ impl<'a> Fitting<'a> {
         let heuristic = layout.encode(&initial_states(spec, y));
         let start_line = Some(layout.encode(&initial_states_as_r(spec, y))).filter(|states| *states != heuristic);
         let season = vec![0.0; seasonal(spec)];
-        let objective =
-            Objective { spec, layout, likelihood, scratch: Scratch::default(), raw: RawGradient::default(), season };
+        let units = 2.0 * y.len() as f64 * layout.scale.ln();
+        let objective = Objective {
+            spec,
+            layout,
+            likelihood,
+            units,
+            scratch: Scratch::default(),
+            raw: RawGradient::default(),
+            season,
+        };
         let mut fitting = Fitting {
             spec,
             y,
@@ -169,7 +183,8 @@ impl<'a> Fitting<'a> {
     /// too few for the small-sample correction).
     pub(super) fn aicc(&self) -> f64 {
         let n = self.y.len();
-        let minus_two_log_l = self.best_value + n as f64 * (1.0 + (2.0 * std::f64::consts::PI).ln());
+        let minus_two_log_l =
+            self.best_value + self.objective.units + n as f64 * (1.0 + (2.0 * std::f64::consts::PI).ln());
         aicc(-0.5 * minus_two_log_l, free_parameters(self.spec), n)
     }
 
