@@ -741,12 +741,15 @@ impl ArrBook {
         order
     }
 
-    /// Every event the book holds, customer by customer in the order of their ids, each
-    /// subscription's in order.
+    /// Every event the book holds, customer by customer and subscription by subscription in
+    /// the order of their ids (not of their arrival: a book reads alike however it was made),
+    /// each subscription's in order.
     #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     pub(crate) fn all_events(&self) -> impl Iterator<Item = SubscriptionEvent> + '_ {
         self.by_id().into_iter().map(|c| &self.customers[c]).flat_map(move |row| {
-            row.subs.iter().flat_map(move |(id, s)| {
+            let mut subs: Vec<&(Id, usize)> = row.subs.iter().collect();
+            subs.sort_unstable_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            subs.into_iter().flat_map(move |(id, s)| {
                 self.subs[*s].events.iter().map(move |e| e.to_event(row.id.as_str(), id.as_str()))
             })
         })

@@ -47,7 +47,9 @@ pub struct MovementRow {
     pub amount: Money,
     /// Ids of the customer's events that took effect in the month (for a change the book
     /// scheduled, such as a cancellation at period end or a trial end, the event that
-    /// scheduled it), each once, in the order they first took effect.
+    /// scheduled it), each once, in the order they first took effect (events of one day and
+    /// sequence in two subscriptions in the order of the subscriptions' ids), however the
+    /// book was made.
     pub events: Vec<String>,
 }
 
@@ -176,7 +178,10 @@ impl ArrBook {
     /// Ids of customer `c`'s events that took effect in month `k`.
     fn causes(&self, c: usize, k: usize) -> Vec<String> {
         let period = self.periods[k];
-        let mut found: Vec<(NaiveDate, u64, usize, usize)> = Vec::new();
+        // (date, sequence, subscription id, subscription, position): events of one day and
+        // sequence in two subscriptions are named in the order of the subscriptions' ids, not
+        // of their arrival, so the row reads alike however the book was made
+        let mut found: Vec<(NaiveDate, u64, &str, usize, usize)> = Vec::new();
         for (_, s) in self.customers[c].subs.iter() {
             let sub = &self.subs[*s];
             let t = &sub.timeline;
@@ -187,9 +192,9 @@ impl ArrBook {
                     // the events of that day, up to the last that set the point
                     Some(e) if e.date == p.date => {
                         let first = sub.events[..cause].iter().rposition(|x| x.date != p.date).map_or(0, |j| j + 1);
-                        found.extend((first..=cause).map(|j| (p.date, sub.events[j].sequence, *s, j)));
+                        found.extend((first..=cause).map(|j| (p.date, sub.events[j].sequence, sub.id.as_str(), *s, j)));
                     }
-                    Some(e) => found.push((p.date, e.sequence, *s, cause)),
+                    Some(e) => found.push((p.date, e.sequence, sub.id.as_str(), *s, cause)),
                     None => {}
                 }
             }
@@ -200,8 +205,8 @@ impl ArrBook {
         let mut named = std::collections::BTreeSet::new();
         found
             .into_iter()
-            .filter(|&(_, _, s, j)| named.insert((s, j)))
-            .map(|(_, _, s, j)| self.subs[s].events[j].id.as_str().to_string())
+            .filter(|&(_, _, _, s, j)| named.insert((s, j)))
+            .map(|(_, _, _, s, j)| self.subs[s].events[j].id.as_str().to_string())
             .collect()
     }
 
