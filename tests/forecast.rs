@@ -1271,7 +1271,9 @@ fn every_ets_form_fits_a_rescaled_series_to_the_rescaled_model() {
                             .zip(&base.mean)
                             .chain(i.lower.iter().zip(&j.lower))
                             .chain(i.upper.iter().zip(&j.upper));
-                        let worst = pairs.map(|(got, want)| (got - want * c).abs() / (want * c).abs().max(c)).fold(0.0, f64::max);
+                        let worst = pairs
+                            .map(|(got, want)| (got - want * c).abs() / (want * c).abs().max(c))
+                            .fold(0.0, f64::max);
                         if worst > 1e-7 {
                             off.push(format!("{spec} at scale {c}: {worst:.1e} apart"));
                         }
