@@ -183,6 +183,11 @@ impl<'a> Fitting<'a> {
         }
     }
 
+    /// −2 log L at the best point so far, less constants common to every form of the series.
+    pub(super) fn value(&self) -> f64 {
+        self.best_value
+    }
+
     /// The AICc at the best point so far (+∞ where the objective is not finite, or the points
     /// too few for the small-sample correction).
     pub(super) fn aicc(&self) -> f64 {
