@@ -1,7 +1,11 @@
 //! AutoARIMA: the stepwise search of Hyndman & Khandakar (2008), as statsforecast's
 //! `auto_arima_f` runs it. Differences first (KPSS tests for d, the seasonal strength for D),
 //! then four starting models and ±1 moves on p, q, P, Q and the constant, keeping the lowest
-//! AICc, refusing models with an AR or MA root within 1.01 of the unit circle.
+//! AICc, refusing models with an AR or MA root within 1.01 of the unit circle. As in
+//! statsforecast, only polynomials of degree 2 or more are checked (once the seasonal and
+//! non-seasonal parts are multiplied out): a lone AR(1) or MA(1) coefficient is not, so a
+//! model whose only MA coefficient is −1 can be chosen. R's `auto.arima` checks degree 1 too;
+//! on the 54 comparison series that would change 3 choices, each to a higher AICc.
 //!
 //! Fits are taken to the likelihood's maximum, so a seasonal MA whose maximum sits on the unit
 //! circle (Θ → −1: the seasonal difference cancelled, a season that does not drift) is refused

@@ -188,7 +188,8 @@ pub enum ArimaProblem {
     /// The likelihood could not be evaluated anywhere the optimiser went.
     #[error("the likelihood cannot be evaluated (a unit root?)")]
     Likelihood,
-    /// A root of the AR or MA polynomial within 1.01 of the unit circle (AutoARIMA refuses it).
+    /// A root of the AR or MA polynomial, of degree 2 or more, within 1.01 of the unit circle
+    /// (AutoARIMA refuses it).
     #[error("a root of the AR or MA polynomial is within 1.01 of the unit circle")]
     NearUnitRoot,
 }
