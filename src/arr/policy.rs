@@ -33,7 +33,11 @@ pub enum ChurnTiming {
 /// cancellation) is valued at the rate of its own day, and the difference that re-valuing what
 /// the customer already had makes is the FX line, never expansion or contraction. A change the
 /// book scheduled (a trial end, a cancellation at period end) takes the rate of the day it
-/// takes effect under `ServicePeriodStart` and `TransactionDate`.
+/// takes effect under `ServicePeriodStart` and `TransactionDate`. What does not change ARR
+/// books no rate: a trial's end under [`TrialPolicy::Include`], or a cancellation on the day
+/// it is made when it takes effect at the paid-through date. Several events of one
+/// subscription on one day make one change, booked at the rate day of the last of them in the
+/// day's order (under `TransactionDate`, that event's `recorded_on`).
 ///
 /// ```
 /// use chrono::NaiveDate;
