@@ -464,6 +464,11 @@ fn fit_differenced(
         centre(&mut wk, c);
         return finish(spec, lay, y, &mut wk, c, f64::INFINITY);
     }
+    // Both objectives are taken in units of the differenced series' root mean square: in the
+    // caller's units they would move by ln c for a series multiplied by c, and so would where
+    // the optimiser, which stops on a change relative to the value, stops (forecasts 3e-5 apart
+    // in two units). `units` is added back to the values reported.
+    let units = (w.iter().map(|v| v * v).sum::<f64>() / nw as f64).sqrt().max(f64::MIN_POSITIVE).ln();
     // 1. conditional sum of squares from zero coefficients and the sample mean
     let css_objective = |x: &[f64], wk: &mut Work| -> f64 {
         centre(wk, constant_of(x));
@@ -471,13 +476,14 @@ fn fit_differenced(
         let arma = Arma { phi: &wk.phi, theta: &wk.theta, r: lay.r };
         let s2 = css(&wk.centred, arma, &mut wk.resid);
         if s2 > 0.0 {
-            0.5 * s2.ln()
+            0.5 * s2.ln() - units
         } else {
             f64::NEG_INFINITY
         }
     };
     let x0 = vec![0.0; nfree];
     let (x_css, css_value) = optimise(&x0, |x| css_objective(x, &mut wk));
+    let css_value = css_value + units;
     // 2. the exact likelihood from there, the AR parts as partial autocorrelations
     let mut start = x_css.clone();
     for (from, len) in lay.ar_blocks() {
@@ -500,7 +506,7 @@ fn fit_differenced(
         centre(wk, constant_of(x));
         lay.expand(&wk.coef, &mut wk.phi, &mut wk.theta);
         let arma = Arma { phi: &wk.phi, theta: &wk.theta, r: lay.r };
-        likelihood(&wk.centred, arma, &mut wk.scratch).map_or(f64::INFINITY, |s| s.objective(nw))
+        likelihood(&wk.centred, arma, &mut wk.scratch).map_or(f64::INFINITY, |s| s.objective(nw) - units)
     };
     let (mut x_ml, mut value) = optimise(&start, |x| ml_objective(x, &mut wk));
     // An AR part that ended against the unit circle (a partial autocorrelation past ±0.99,
@@ -540,7 +546,7 @@ fn fit_differenced(
     }
     let c = constant_of(&x_ml);
     centre(&mut wk, c);
-    let loglik = log_likelihood(value, nw);
+    let loglik = log_likelihood(value + units, nw);
     finish(spec, lay, y, &mut wk, c, loglik)
 }
 
