@@ -630,9 +630,10 @@ pub fn auto_ets(y: &[f64], period: usize) -> Result<EtsModel, ForecastError> {
 /// an exact fit has AICc −∞ and, among exact fits, the first tried (the simplest) wins.
 ///
 /// The search is pruned by default: every form gets its first optimum (from the heuristic
-/// initial states), then the forms within 10 AICc units of the best, and those that fit worse
-/// than a form they hold, are searched from more starting points, nearest first, each refined
-/// AICc tightening the margin for the rest. A form
+/// initial states), then the forms within 10 AICc units of the best, and those whose first
+/// optimum is short of their own by the forms beside them ([`AutoEts::pruned`]), are searched
+/// from more starting points, nearest first, each refined AICc tightening the margin for the
+/// rest. A form
 /// left at its first optimum is marked [`Candidate::pruned`]; refined, it could still have won
 /// (see [`AutoEts::pruned`] for a case). [`AutoEts::exact`] fits every form as [`EtsSpec::fit`]
 /// does, at about 2.8 times the time, so the choice is the lowest AICc of the forms' own fits.
@@ -661,15 +662,36 @@ pub struct AutoEts {
 }
 
 /// True when form `big` holds form `small` (another form of the same error) within its
-/// parameter space, or nearly: a trend or season of `small` that `big` has too, or none in
-/// `small`; a damped trend for an undamped one (φ up to 0.98). Its optimum then fits at least
-/// about as well.
+/// parameter space: a trend or season of `small` that `big` has too, or none in `small`. Its
+/// optimum then fits at least as well.
 fn holds(big: &EtsSpec, small: &EtsSpec) -> bool {
-    let trend = big.trend == small.trend
-        || small.trend == TrendType::None
-        || (big.trend == TrendType::Damped && small.trend == TrendType::Additive);
+    let trend = big.trend == small.trend || small.trend == TrendType::None;
     let season = big.season == small.season || small.season == SeasonType::None;
     big != small && big.error == small.error && trend && season
+}
+
+/// Whether the form at `i` has not found its own optimum, judged by the forms beside it
+/// (`value` gives −2 log L, less common constants, of each form fitted): it fits worse, by more
+/// than one log-likelihood unit, than a form it [`holds`]; or it has a damped trend and fits
+/// no better than without a trend while the undamped trend fits better than that. (A damped
+/// trend holds none but nearly an undamped one; with φ up to 0.98 it can fit a long steady trend
+/// a few units worse, which is no sign of a missed optimum, but finding no trend at all where
+/// one helps is.)
+fn lagging(forms: &[EtsSpec], value: &dyn Fn(usize) -> Option<f64>, i: usize) -> bool {
+    const UNIT: f64 = 2.0; // one log-likelihood unit of −2 log L
+    let Some(me) = value(i) else { return false };
+    let worse_than = |j: usize| value(j).is_some_and(|v| v + UNIT < me);
+    if (0..forms.len()).any(|j| holds(&forms[i], &forms[j]) && worse_than(j)) {
+        return true;
+    }
+    let with = |trend| forms.iter().position(|f| *f == EtsSpec { trend, ..forms[i] });
+    match (forms[i].trend, with(TrendType::Additive), with(TrendType::None)) {
+        (TrendType::Damped, Some(a), Some(n)) => {
+            let (Some(undamped), Some(none)) = (value(a), value(n)) else { return false };
+            me + UNIT >= none && undamped + UNIT < none
+        }
+        _ => false,
+    }
 }
 
 /// AICc units behind the best form known beyond which AutoETS does not refine a form, by
@@ -758,20 +780,20 @@ impl AutoEts {
     /// Prune with this margin (10 by default): a form whose first optimum (from the heuristic
     /// initial states) is more than `margin` AICc units behind the best form's is not searched
     /// from its other starting points, and its entry in the candidate table is that first
-    /// optimum, marked [`Candidate::pruned`]. A form whose first optimum fits worse (by more
-    /// than one log-likelihood unit) than a form it holds is searched whatever the margin: it
-    /// has not found its own optimum (with no trend or season, or an undamped trend, a form
-    /// with them fits at least about as well). On annual sunspots ETS(A,Ad,N) starts no better
-    /// than ETS(A,N,N), 29 AICc units behind ETS(A,A,N), and ends 50 ahead.
+    /// optimum, marked [`Candidate::pruned`]. A form whose first optimum shows it has not
+    /// found its own is searched whatever the margin: one that fits worse (by more than one
+    /// log-likelihood unit) than a form it holds (the same but with no trend or no season), and
+    /// a damped form that fits no better than with no trend where the undamped trend fits
+    /// better. On annual sunspots ETS(A,Ad,N) starts no better than ETS(A,N,N), 29 AICc units
+    /// behind ETS(A,A,N), and ends 50 ahead.
     ///
     /// On the 54 series of `comparisons/`, the default margin gives AutoETS a third of the
     /// exact search's time (4.8 against 13.5 ms on a 144-point monthly series) and every choice
     /// of the exact search. But no margin is safe: the search from other starting points
     /// improved some forms by hundreds of AICc units there (elnino's ETS(M,A,N) by 457). On
     /// AirPassengers less its last year, additive errors only, ETS(A,Ad,A) starts 11.2 behind
-    /// ETS(A,A,A) and ends 1.6 ahead: the margin alone chose ETS(A,A,A) where
-    /// [`AutoEts::exact`] chooses ETS(A,Ad,A) (it is refined now, as a form that fits worse
-    /// than a form it holds).
+    /// ETS(A,A,A) and ends 1.6 ahead, so the default margin chooses ETS(A,A,A) where
+    /// [`AutoEts::exact`] chooses ETS(A,Ad,A).
     ///
     /// ```
     /// use revops::forecast::AutoEts;
@@ -853,13 +875,11 @@ impl AutoEts {
         let mut best_aicc = order.first().map_or(f64::INFINITY, |&i| first_aicc(&fits[i]));
         let mut pruned = vec![false; fits.len()];
         for i in order {
-            // a form that fits worse than a form it holds (a trend or season set to nothing, a
-            // damped trend for an undamped one) has not found its own optimum: refined, it can
-            // win by far (annual sunspots: ETS(A,Ad,N) 50 AICc units ahead of the choice)
-            let lagging = forms.iter().zip(&fits).any(|(other, fit)| {
-                holds(&forms[i], other)
-                    && fit.as_ref().is_ok_and(|f| fits[i].as_ref().is_ok_and(|me| f.value() + 2.0 < me.value()))
-            });
+            // a form that has not found its own optimum, by the forms beside it, is refined
+            // whatever the margin: it can win by far (annual sunspots: ETS(A,Ad,N) 50 AICc
+            // units ahead of the choice)
+            let value = |j: usize| fits[j].as_ref().ok().map(Fitting::value);
+            let lagging = lagging(&forms, &value, i);
             if let Ok(fitting) = &mut fits[i] {
                 let aicc = fitting.aicc();
                 let near = self.prune_margin.is_none_or(|margin| aicc <= best_aicc + margin);
