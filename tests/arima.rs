@@ -12,6 +12,10 @@ use revops::forecast::{ArimaSearch, ArimaSpec, AutoArima, ForecastError, Method}
 mod series;
 use series::public_series;
 
+#[path = "common/rescaled.rs"]
+mod rescaled;
+use rescaled::rescaled_gap;
+
 /// One row of tests/data/statsforecast_arima.csv.
 #[derive(Debug)]
 struct Reference {
@@ -550,15 +554,7 @@ fn an_arima_fit_of_a_rescaled_series_is_the_rescaled_fit() {
             for c in [1e-6, 1e-3, 1e3, 1e6] {
                 let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
                 let p = spec.fit(&scaled).unwrap().predict(4, &[0.8]).unwrap();
-                let (i, j) = (&p.intervals[0], &base.intervals[0]);
-                let worst = p
-                    .mean
-                    .iter()
-                    .zip(&base.mean)
-                    .chain(i.lower.iter().zip(&j.lower))
-                    .chain(i.upper.iter().zip(&j.upper))
-                    .map(|(got, want)| (got - want * c).abs() / (want * c).abs().max(c))
-                    .fold(0.0, f64::max);
+                let worst = rescaled_gap(&p, &base, c);
                 if worst > 1e-5 {
                     off.push(format!("{name} {spec} at scale {c}: {worst:.1e} apart"));
                 }

@@ -18,6 +18,10 @@ use series::public_series;
 mod usable;
 use usable::assert_usable;
 
+#[path = "common/rescaled.rs"]
+mod rescaled;
+use rescaled::rescaled_gap;
+
 /// Simulate ETS(A,A,A) (set β or γ to 0 for simpler forms) with a fixed seed.
 #[allow(clippy::too_many_arguments)] // one argument per model parameter reads best in the tests
 fn simulate(
@@ -1232,13 +1236,8 @@ fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
         for c in [1e-9, 1e-3, 1e4, 1e9] {
             let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
             let p = method.fit_series(&scaled).unwrap().predict_with(4, &[0.8], 1).unwrap();
-            let (i, j) = (&p.intervals[0], &base.intervals[0]);
-            let pairs =
-                p.mean.iter().zip(&base.mean).chain(i.lower.iter().zip(&j.lower)).chain(i.upper.iter().zip(&j.upper));
-            for (got, want) in pairs {
-                let want = want * c;
-                assert!((got - want).abs() <= 1e-5 * want.abs().max(c), "{name} at scale {c}: {got} against {want}");
-            }
+            let gap = rescaled_gap(&p, &base, c);
+            assert!(gap <= 1e-5, "{name} at scale {c}: {gap:.1e} from the rescaled forecast");
         }
     }
 }
@@ -1267,16 +1266,7 @@ fn every_ets_form_fits_a_rescaled_series_to_the_rescaled_model() {
                     for c in [1e-6, 1e-3, 7.3, 1e3, 1e6] {
                         let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
                         let p = spec.fit(&scaled).unwrap().predict(4, &[0.8]).unwrap();
-                        let (i, j) = (&p.intervals[0], &base.intervals[0]);
-                        let pairs = p
-                            .mean
-                            .iter()
-                            .zip(&base.mean)
-                            .chain(i.lower.iter().zip(&j.lower))
-                            .chain(i.upper.iter().zip(&j.upper));
-                        let worst = pairs
-                            .map(|(got, want)| (got - want * c).abs() / (want * c).abs().max(c))
-                            .fold(0.0, f64::max);
+                        let worst = rescaled_gap(&p, &base, c);
                         if worst > 1e-7 {
                             off.push(format!("{spec} at scale {c}: {worst:.1e} apart"));
                         }
