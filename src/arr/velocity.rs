@@ -28,7 +28,10 @@ impl ArrBook {
     }
 }
 
-/// How fast ARR is growing, measured over the last periods of the book.
+/// How fast ARR is growing, measured over the last periods of the book: the window's net new
+/// ARR as its bridge shows it ([`ArrBridge::net_new`](super::ArrBridge::net_new), in the
+/// currency's minor unit, FX excluded) over the window's days. That quotient is the exact
+/// rate; each figure below is rounded once from it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Velocity {
