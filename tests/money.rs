@@ -100,6 +100,18 @@ fn serde_uses_codes_and_decimal_strings() {
     assert!(serde_json::from_str::<Money>(r#"{"amount":"1","currency":"XYZ"}"#).is_err());
 }
 
+#[test]
+fn money_json_with_a_key_it_does_not_know_is_refused() {
+    // a key the reader skipped could change what the amount means: $10,000 read from what the
+    // sender meant as 10,000 cents
+    let cents = r#"{"amount": 10000, "currency": "USD", "unit": "cents"}"#;
+    let e = serde_json::from_str::<Money>(cents).unwrap_err().to_string();
+    assert!(e.contains("unit"), "{e}");
+    // the two keys it writes, in either order, still read
+    let m: Money = serde_json::from_str(r#"{"currency": "USD", "amount": "100.00"}"#).unwrap();
+    assert_eq!(m, Money::parse("100", Currency::USD).unwrap());
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }

@@ -75,7 +75,8 @@ impl serde::Serialize for Money {
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Money {
-    /// The object it writes, or the text `FromStr` reads (`"USD 12.50"`).
+    /// The object it writes, or the text `FromStr` reads (`"USD 12.50"`). An object with a key
+    /// other than `amount` and `currency` is refused.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
         deserializer.deserialize_any(MoneyVisitor)
     }
@@ -104,9 +105,9 @@ impl<'de> serde::de::Visitor<'de> for MoneyVisitor {
                 "amount" if amount.is_none() => amount = Some(map.next_value::<Decimal>()?),
                 "currency" if currency.is_none() => currency = Some(map.next_value::<Currency>()?),
                 "amount" | "currency" => return Err(A::Error::custom(format!("duplicate field `{key}`"))),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
+                // refused, not skipped: a key such as `"unit": "cents"` would change what the
+                // amount means
+                other => return Err(A::Error::unknown_field(other, &["amount", "currency"])),
             }
         }
         let amount = amount.ok_or_else(|| A::Error::missing_field("amount"))?;
