@@ -332,6 +332,12 @@ impl ArrBook {
     /// 16 events, and one where the last late event landed). An event the book holds already
     /// (the same id and content) changes nothing.
     ///
+    /// A late event replays the rest of its subscription's history, so a history applied
+    /// newest first (the order of Stripe's list endpoints) costs the square of its length:
+    /// 8,000 events of one subscription take 0.7 s that way, 6.5 ms oldest first. Load a
+    /// history with [`ArrBook::build`], or apply it oldest first; keep `apply` for what arrives
+    /// after.
+    ///
     /// Foreign ARR is converted at the rate of the day the policy picks: for a currency and day
     /// the book has booked, the booked rate, whatever `rates` now says (a revised quote, or the
     /// day's own quote arriving after an on-or-before lookup booked an earlier one), so that the
