@@ -20,7 +20,7 @@ use usable::assert_usable;
 
 #[path = "common/rescaled.rs"]
 mod rescaled;
-use rescaled::rescaled_gap;
+use rescaled::gaps_at_scales;
 
 /// Simulate ETS(A,A,A) (set β or γ to 0 for simpler forms) with a fixed seed.
 #[allow(clippy::too_many_arguments)] // one argument per model parameter reads best in the tests
@@ -1232,11 +1232,8 @@ fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
         ("TSB", Box::new(tsb), &demand),
     ];
     for (name, method, y) in &methods {
-        let base = method.fit_series(y).unwrap().predict_with(4, &[0.8], 1).unwrap();
-        for c in [1e-9, 1e-3, 1e4, 1e9] {
-            let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
-            let p = method.fit_series(&scaled).unwrap().predict_with(4, &[0.8], 1).unwrap();
-            let gap = rescaled_gap(&p, &base, c);
+        let forecast = |y: &[f64]| method.fit_series(y)?.predict_with(4, &[0.8], 1);
+        for (c, gap) in gaps_at_scales(y, &[1e-9, 1e-3, 1e4, 1e9], forecast).unwrap() {
             assert!(gap <= 1e-5, "{name} at scale {c}: {gap:.1e} from the rescaled forecast");
         }
     }
@@ -1262,11 +1259,9 @@ fn every_ets_form_fits_a_rescaled_series_to_the_rescaled_model() {
             for trend in [TrendType::None, TrendType::Additive, TrendType::Damped] {
                 for season in [SeasonType::None, SeasonType::Additive, SeasonType::Multiplicative] {
                     let spec = EtsSpec { error, trend, season, period };
-                    let Ok(base) = spec.fit(y).and_then(|m| m.predict(4, &[0.8])) else { continue };
-                    for c in [1e-6, 1e-3, 7.3, 1e3, 1e6] {
-                        let scaled: Vec<f64> = y.iter().map(|v| v * c).collect();
-                        let p = spec.fit(&scaled).unwrap().predict(4, &[0.8]).unwrap();
-                        let worst = rescaled_gap(&p, &base, c);
+                    let forecast = |y: &[f64]| spec.fit(y)?.predict(4, &[0.8]);
+                    let Ok(gaps) = gaps_at_scales(y, &[1e-6, 1e-3, 7.3, 1e3, 1e6], forecast) else { continue };
+                    for (c, worst) in gaps {
                         if worst > 1e-7 {
                             off.push(format!("{spec} at scale {c}: {worst:.1e} apart"));
                         }
