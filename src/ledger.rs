@@ -17,6 +17,7 @@ use crate::money::{Currency, Money, MoneyError};
 /// The accounts the engines post to. Callers map them onto their chart of accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum Account {
     /// Recognised revenue.
@@ -40,6 +41,7 @@ pub enum Account {
 /// One line of a journal entry: a signed amount on an account (debit positive, credit negative).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct JournalLine {
     /// The account.
     pub account: Account,

@@ -41,7 +41,10 @@
 //!   result `Decimal` could only hold rounded is an error, not a quietly different figure.
 //! - **A value that exists is a valid value.** Types whose fields must agree have private fields
 //!   and checked constructors, and their `Deserialize` goes through the same checks: JSON cannot
-//!   build a reversed [`Period`], a month 13 or a negative price.
+//!   build a reversed [`Period`], a month 13 or a negative price. A key a type does not know is
+//!   refused, not skipped, so a misspelt optional field or a unit the type does not have
+//!   (`"unit": "cents"`) is an error rather than a quietly different value (Stripe's payloads,
+//!   which carry far more than the crate reads, are the one exception).
 //! - **All or nothing.** A state-changing operation checks everything first, then changes state:
 //!   an `Err` leaves the receiver exactly as it was.
 //! - **One exact percent.** Discounts, margins, thresholds, tax rates and probabilities that gate

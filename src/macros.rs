@@ -16,6 +16,7 @@ macro_rules! deserialize_via {
         /// The serialised fields, checked by the type's constructor on the way in.
         #[cfg(feature = "serde")]
         #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct $repr {
             $($field: $fty,)*
         }

@@ -3,6 +3,10 @@
 //! row. Each engine keeps its own row types beside its values ([`billing::InvoiceRow`]); this
 //! module holds what they share.
 //!
+//! A column a row type does not know is refused, like a key in any of the crate's JSON: a
+//! misspelt optional column would otherwise read as empty. Select the columns a row type names
+//! before handing an export with more to the reader.
+//!
 //! [`billing::InvoiceRow`]: crate::billing::InvoiceRow
 
 /// A row that could not become a value: its number (from 1, as a spreadsheet counts data rows)

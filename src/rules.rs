@@ -4,6 +4,7 @@
 /// How a signal is compared with a threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Comparison {
     /// `value > threshold`.
     Above,
@@ -42,6 +43,7 @@ impl Comparison {
 /// `signal <comparison> threshold`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Condition {
     /// The signal's name.
     pub signal: String,

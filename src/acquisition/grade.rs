@@ -7,6 +7,7 @@ use super::{FitScore, IntentScore};
 /// A combined grade such as `A1` (best fit, hottest intent) or `D4`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Grade {
     /// Fit band: 'A' (≥ 75), 'B' (≥ 50), 'C' (≥ 25), 'D'.
     pub fit: char,
@@ -41,6 +42,7 @@ impl fmt::Display for Grade {
 /// A graded prospect.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Prioritised {
     /// The caller's prospect id.
     pub prospect: String,

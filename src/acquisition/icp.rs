@@ -6,6 +6,7 @@ use crate::money::Money;
 /// What a prospect looks like from the outside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Firmographics {
     /// Industry.
     pub industry: String,
@@ -24,6 +25,7 @@ pub struct Firmographics {
 /// One test a prospect passes or fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Criterion {
     /// Industry is one of these (case-insensitive).
     Industry(Vec<String>),
@@ -52,6 +54,7 @@ pub enum Criterion {
 /// A criterion with its weight and a name for explanations.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct WeightedCriterion {
     /// Name shown to sellers.
     pub name: String,
@@ -64,6 +67,7 @@ pub struct WeightedCriterion {
 /// The ideal customer profile: weighted criteria.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IdealCustomerProfile {
     /// Criteria.
     pub criteria: Vec<WeightedCriterion>,
@@ -72,6 +76,7 @@ pub struct IdealCustomerProfile {
 /// A fit score with each criterion's points.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FitScore {
     /// 0–100.
     pub score: f64,

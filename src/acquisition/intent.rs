@@ -7,6 +7,7 @@ use super::AcquisitionError;
 /// Kinds of buying signal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum SignalKind {
     /// A website visit.
     WebVisit,
@@ -31,6 +32,7 @@ pub enum SignalKind {
 /// One observed signal.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Signal {
     /// Kind.
     pub kind: SignalKind,
@@ -43,6 +45,7 @@ pub struct Signal {
 /// How much each kind counts, and how fast it fades.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SignalWeight {
     /// The kind.
     pub kind: SignalKind,
@@ -55,6 +58,7 @@ pub struct SignalWeight {
 /// The intent model: weights per kind and the raw points at which intent is "63% saturated".
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IntentModel {
     /// Weights; kinds without one are ignored.
     pub weights: Vec<SignalWeight>,
@@ -66,6 +70,7 @@ pub struct IntentModel {
 /// An intent score with each kind's share.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IntentScore {
     /// 0–100.
     pub score: f64,

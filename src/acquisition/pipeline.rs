@@ -83,6 +83,7 @@ impl Stage {
 /// An opportunity, shaped like a CRM record.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Opportunity {
     /// Id.
     pub id: String,
@@ -131,6 +132,7 @@ impl Opportunity {
 /// Velocity of one segment.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SegmentVelocity {
     /// Segment.
     pub segment: String,
@@ -246,6 +248,7 @@ pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, Acqu
 /// Distribution of won-deal cycle lengths in days.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CycleLengths {
     /// Deals counted.
     pub deals: usize,
@@ -307,6 +310,7 @@ pub fn cycle_lengths(opps: &[Opportunity]) -> Result<Option<CycleLengths>, Acqui
 /// Win rate and discount against one competitor.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CompetitorStats {
     /// Competitor (or "none").
     pub competitor: String,
@@ -394,6 +398,7 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
 /// Pipeline against a named account list (the Fortune 500, say).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct StrategicView {
     /// Accounts on the list.
     pub accounts: usize,

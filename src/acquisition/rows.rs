@@ -25,6 +25,7 @@ use crate::rows::RowError;
 /// * `discount` empty is 0%; `competitor` and `segment` may be empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DealRow {
     /// Opportunity id.
     pub id: String,

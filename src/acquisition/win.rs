@@ -10,6 +10,7 @@ use crate::stats::{
 /// How raw model scores become probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum CalibrationMethod {
     /// Platt scaling (a logistic curve on the log-odds).
     #[default]
@@ -23,6 +24,7 @@ pub enum CalibrationMethod {
 /// How to fit a win model.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct WinModelSpec {
     /// Feature names, in column order (stage, age, activity recency, stakeholders, discount…).
     pub features: Vec<String>,
@@ -55,6 +57,7 @@ impl WinModelSpec {
 /// The calibration fitted.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Calibrator {
     /// Platt.
     Platt(PlattCalibrator),
@@ -71,6 +74,7 @@ pub enum Calibrator {
 /// grade it on its own training rows.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HoldoutReport {
     /// Deals held out.
     pub deals: usize,
@@ -128,6 +132,7 @@ deserialize_via!(
 /// One reason behind a score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Reason {
     /// Index into [`WinModel::features`].
     pub feature: usize,
@@ -138,6 +143,7 @@ pub struct Reason {
 /// A score with its top reasons (no allocation).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExplainedScore {
     /// Calibrated win probability.
     pub probability: f64,

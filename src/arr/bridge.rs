@@ -87,6 +87,7 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Movements {
     /// ARR from customers never active before.
     pub new: Money,
@@ -231,6 +232,7 @@ impl Flows {
 /// amount in [`ArrBridge::movements`] and no rounding residue is left over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ArrBridge {
     /// First month.
     pub from: Month,
@@ -353,6 +355,7 @@ impl ArrBridge {
 /// (a renewal keeps ARR; at the same price it adds nothing to the bridge).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewArrComposition {
     /// New logos and reactivations.
     pub new_business: Money,

@@ -9,6 +9,7 @@ use crate::money::{Fixed, Money, MoneyError};
 /// One cohort: customers whose first ARR fell in `month`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Cohort {
     /// The start month.
     pub month: Month,

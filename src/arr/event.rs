@@ -473,6 +473,7 @@ pub struct MrrDiscount {
 /// The size of a discount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum DiscountOff {
     /// A share of the price, in `[0%, 100%]`.
     Percent(Percent),

@@ -15,6 +15,7 @@ use crate::money::{Currency, Fixed, Money};
 /// The kind of a movement in the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum MovementKind {
     /// A customer never active before.
     New,
@@ -34,6 +35,7 @@ pub enum MovementKind {
 /// events took effect that month, the row a finance team exports to explain a bridge line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MovementRow {
     /// Customer.
     pub customer: String,

@@ -9,6 +9,7 @@ use crate::money::{Money, MoneyError};
 /// Whether reactivations count as growth in the quick ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum QuickRatioPolicy {
     /// `(new + expansion + reactivation) ÷ (churn + contraction)` — the usual form.
     #[default]
@@ -20,6 +21,7 @@ pub enum QuickRatioPolicy {
 /// Churn rates over a bridge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRates {
     /// Customers lost ÷ customers at the opening.
     pub logo: Decimal,
@@ -137,6 +139,7 @@ impl ArrBridge {
 /// Net and gross revenue retention of a cohort between two period ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Retention {
     /// Customers in the cohort (active at the start).
     pub cohort: u64,

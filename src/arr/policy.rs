@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 /// How discounts affect MRR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum DiscountPolicy {
     /// MRR is net of every discount (ChartMogul's and Baremetrics' default).
     #[default]
@@ -17,6 +18,7 @@ pub enum DiscountPolicy {
 /// When a cancellation becomes churn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ChurnTiming {
     /// When the paid period ends (the customer still has service until then).
     #[default]
@@ -66,6 +68,7 @@ pub enum ChurnTiming {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum FxRateDate {
     /// The rate on the date the change takes effect (start of its service period).
     #[default]
@@ -80,6 +83,7 @@ pub enum FxRateDate {
 /// A customer that starts and churns within one month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum SamePeriodNewAndChurn {
     /// Net zero: shown as neither.
     #[default]
@@ -95,6 +99,7 @@ pub enum SamePeriodNewAndChurn {
 /// Whether trials count as MRR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum TrialPolicy {
     /// MRR starts when the trial ends.
     #[default]

@@ -14,6 +14,7 @@ use crate::rows::RowError;
 /// (`"start"`, `"discount_start"` …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum EventKindName {
     /// [`EventKind::Start`]: needs `currency`, `price`, `interval`; reads `trial_until`.
@@ -92,6 +93,7 @@ impl fmt::Display for EventKindName {
 /// `id,customer,subscription,date,sequence,recorded_on,kind,currency,price,interval,trial_until,paid_through,percent_off,amount_off,forever`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ArrEventRow {
     /// The event's id (unique across the book).
     pub id: String,

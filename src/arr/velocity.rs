@@ -34,6 +34,7 @@ impl ArrBook {
 /// rate; each figure below is rounded once from it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Velocity {
     /// Net new ARR per day over the window, rounded to the currency's minor unit.
     pub per_day: Money,
@@ -125,6 +126,7 @@ impl WindowNetNew {
 /// A target ARR, optionally by a date (for example $1B by the end of FY2028).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Milestone {
     /// The ARR to reach.
     pub target: Money,
@@ -135,6 +137,7 @@ pub struct Milestone {
 /// Where ARR stands against a milestone.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MilestoneProgress {
     /// The date measured at.
     pub as_of: NaiveDate,
@@ -243,6 +246,7 @@ impl Milestone {
 /// A growth risk the coordinator can turn into an alert.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum GrowthSignal {
     /// ARR growth over the window fell below the threshold.
     GrowthBelowThreshold {
@@ -279,6 +283,7 @@ pub enum GrowthSignal {
 /// Thresholds for [`ArrBook::growth_signals`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SignalThresholds {
     /// Minimum acceptable growth over the window (0.05 for 5% a quarter).
     pub min_growth: Decimal,

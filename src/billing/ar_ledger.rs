@@ -71,6 +71,7 @@ pub struct ArLedger {
 /// A receivable with what settled it, so a reversal can restore `last_paid_on` exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 struct Entry {
     receivable: Receivable,
     /// One per payment that paid it (`Some(id)`), per use of credit and for the date it was
@@ -80,6 +81,7 @@ struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 struct Settlement {
     payment: Option<String>,
     date: NaiveDate,

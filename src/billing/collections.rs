@@ -8,6 +8,7 @@ use crate::money::{Currency, Money, Percent};
 /// Accounts-receivable aging buckets by days past due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum AgingBucket {
     /// Not yet due.
     Current,
@@ -288,6 +289,7 @@ pub fn days_sales_outstanding(ending_receivables: Money, credit_sales: Money, da
 /// On-time collection for invoices due within `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OnTimeCollection {
     /// Invoices due in the window.
     pub due: usize,
@@ -353,6 +355,7 @@ pub fn on_time_collection<'a>(
 /// What a dunning step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum DunningAction {
     /// Send a reminder.
@@ -370,6 +373,7 @@ pub enum DunningAction {
 /// One step of a dunning policy: reached when the oldest overdue invoice is this many days late.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DunningStep {
     /// Name (the overdue state, as Kill Bill calls it).
     pub name: String,
@@ -412,6 +416,7 @@ deserialize_via!(
 /// Where a customer stands under a dunning policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DunningState {
     /// The customer.
     pub customer: String,

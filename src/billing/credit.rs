@@ -5,6 +5,7 @@ use crate::money::{Currency, Money, Ratio};
 /// What to credit on one invoice line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum CreditAmount {
     /// Everything still creditable on the line.
     Remaining,
@@ -17,6 +18,7 @@ pub enum CreditAmount {
 /// A request to credit one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditRequest {
     /// Index of the invoice line.
     pub line: usize,
@@ -27,6 +29,7 @@ pub struct CreditRequest {
 /// One credited line: net and the tax reversed with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditNoteLine {
     /// Index of the invoice line.
     pub line: usize,

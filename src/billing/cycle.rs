@@ -5,6 +5,7 @@ use super::{BillingError, ContractLifecycle, ContractState};
 /// Dates of one deal's path from quote to cash, as the caller recorded them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct QuoteToCash {
     /// Quote issued.
     pub quoted: NaiveDate,
@@ -21,6 +22,7 @@ pub struct QuoteToCash {
 /// Days spent in each stage (`None` until the stage ends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CycleTime {
     /// Quote → signature.
     pub quote_to_sign: Option<i64>,
@@ -87,6 +89,7 @@ impl QuoteToCash {
 /// Median and 90th percentile of total quote-to-cash days over completed cycles.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CycleTimeSummary {
     /// Completed cycles counted.
     pub completed: usize,

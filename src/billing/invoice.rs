@@ -9,6 +9,7 @@ use crate::money::{Currency, Money, MoneyError, Percent};
 /// Whether a line's price includes tax.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum TaxMode {
     /// Tax is added on top of the price (US sales tax).
@@ -114,6 +115,7 @@ impl TaxCalculator for FlatTax {
 /// A line before tax and rounding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LineDraft {
     /// What is charged.
     pub description: String,
@@ -128,6 +130,7 @@ pub struct LineDraft {
 /// An invoice before numbering and tax.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct InvoiceDraft {
     /// The customer billed.
     pub customer: String,

@@ -5,6 +5,7 @@ use super::BillingError;
 /// Where a contract is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ContractState {
     /// Being negotiated.
     Draft,

@@ -85,6 +85,7 @@ impl Payment {
 /// Which invoices a payment pays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum ApplicationRule {
     /// The customer's open invoices in the payment's currency, in due-date order (then issue
@@ -98,6 +99,7 @@ pub enum ApplicationRule {
 /// How a payment was applied. `Σ applied + unapplied = payment amount`, always.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PaymentApplication {
     /// The payment.
@@ -111,6 +113,7 @@ pub struct PaymentApplication {
 /// A realised FX difference on settling a foreign-currency receivable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RealisedFx {
     /// The receivable as booked, in the functional currency at the invoice-date rate.
     pub booked: Money,

@@ -8,6 +8,7 @@ use crate::money::{Money, Ratio};
 /// A change in the middle of a paid (or billable) period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum PlanChange {
     /// Move to a different price for the rest of the period (upgrade, downgrade, seat change).
     Reprice {
@@ -26,6 +27,7 @@ pub enum PlanChange {
 /// The prorated charge and credit for a mid-period change, by day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Proration {
     /// The days from the change to the end of the period, over the period's days.
     pub remaining: Ratio,

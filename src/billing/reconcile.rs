@@ -9,6 +9,7 @@ use crate::revrec::{Billing, ContractPosition, ContractSchedule};
 /// Cash received against a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CashReceipt {
     /// When.
     pub date: NaiveDate,
@@ -23,6 +24,7 @@ pub struct CashReceipt {
 /// - `billed − collected = Δ accounts receivable`
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Reconciliation {
     /// The contract.
     pub contract_id: String,

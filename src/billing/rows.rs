@@ -14,6 +14,7 @@ use crate::rows::RowError;
 /// billing system computed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct InvoiceRow {
     /// Invoice number.
     pub invoice: String,

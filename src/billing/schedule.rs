@@ -9,6 +9,7 @@ use crate::money::{Money, Ratio};
 /// How often a contract bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum BillingFrequency {
     /// Every month.
@@ -33,6 +34,7 @@ impl BillingFrequency {
 /// When a period is invoiced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum BillingTiming {
     /// On the first day of the service period.
@@ -44,6 +46,7 @@ pub enum BillingTiming {
 /// Where billing periods start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum BillingAlignment {
     /// On anniversaries of the service start (month-end anchored by the policy).
@@ -56,6 +59,7 @@ pub enum BillingAlignment {
 /// The recurring terms of a contract that drive its invoices.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BillingTerms {
     /// The fee for one full billing period.
     pub fee: Money,
@@ -74,6 +78,7 @@ pub struct BillingTerms {
 /// One billing period: what service it covers, when it is invoiced, and for how much.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BillingItem {
     /// The service covered.
     pub service: Period,

@@ -5,6 +5,7 @@ use super::{CalendarError, Period};
 /// How a monthly anniversary lands in months shorter than the anchor's day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum AnchorPolicy {
     /// Keep the anchor's day of month, clamped to the month's last day: an anchor on Jan 31

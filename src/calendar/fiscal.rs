@@ -7,6 +7,7 @@ use super::{CalendarError, Month, Period};
 /// How a fiscal year is named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum FiscalYearLabel {
     /// Named by the calendar year it ends in (Feb 2026 – Jan 2027 is FY2027): the common US usage.

@@ -220,6 +220,7 @@ impl fmt::Display for Period {
 /// Day-count conventions for turning a date range into a fraction of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum DayCount {
     /// Actual days ÷ 365.

@@ -16,6 +16,7 @@ use crate::rules::{Comparison, Condition};
 /// How loud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Severity {
     /// For information.
     Info,
@@ -28,6 +29,7 @@ pub enum Severity {
 /// A rule.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AlertRule {
     /// Name.
     pub name: String,
@@ -43,6 +45,7 @@ pub struct AlertRule {
 /// condition has held. [`Alert::sentence`] is how a person reads it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Alert {
     /// Rule name.
     pub rule: String,
@@ -62,6 +65,7 @@ pub struct Alert {
 /// What a rule saw when it was last evaluated.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Reading {
     /// The metric's value (none when it was NaN or infinite).
     pub value: Option<f64>,
@@ -74,6 +78,7 @@ pub struct Reading {
 /// what it last saw (so an alert can say "fell to" and "for the second month").
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AlertState {
     /// Rule → last day it fired.
     pub last_fired: BTreeMap<String, NaiveDate>,

@@ -7,6 +7,7 @@ use super::CoordinatorError;
 /// One sync attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SyncResult {
     /// Integration name ("salesforce", "stripe", "netsuite", "fx").
     pub integration: String,
@@ -21,6 +22,7 @@ pub struct SyncResult {
 /// Health of an integration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum HealthState {
     /// Fresh and succeeding.
     Healthy,
@@ -33,6 +35,7 @@ pub enum HealthState {
 /// Thresholds for health.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HealthPolicy {
     /// Minutes since the last success after which data is stale.
     pub stale_after_minutes: i64,
@@ -54,6 +57,7 @@ impl Default for HealthPolicy {
 /// An integration's health with the reasons for it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IntegrationHealth {
     /// Name.
     pub integration: String,

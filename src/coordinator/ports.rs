@@ -41,6 +41,7 @@ pub struct PortError {
 /// A CRM account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CrmAccount {
     /// Id.
     pub id: String,
@@ -61,6 +62,7 @@ pub struct CrmAccount {
 /// A CRM contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CrmContact {
     /// Id.
     pub id: String,
@@ -73,6 +75,7 @@ pub struct CrmContact {
 /// A logged activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CrmActivity {
     /// Account.
     pub account: String,

@@ -22,6 +22,7 @@ use crate::money::{Currency, Money};
 /// Targets and assumptions the snapshot is measured against.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SnapshotConfig {
     /// The ARR milestone ($1B by a date).
     pub milestone: Milestone,
@@ -63,6 +64,7 @@ pub struct SnapshotSources<'a> {
 /// The executive snapshot. Every figure comes from an engine; nothing is typed in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExecutiveSnapshot {
     /// The date.
     pub as_of: NaiveDate,

@@ -39,9 +39,15 @@ deserialize_via!(
         owners: Vec<u64>,
         pairs: Vec<u64>,
         segments: BTreeMap<String, (u64, Vec<u64>)>,
+        // written out for readers of the JSON, recomputed from the counts on the way in
+        confidence: Option<serde::de::IgnoredAny>,
+        lift: Option<serde::de::IgnoredAny>,
     },
     ExpansionError,
-    |r| CoOwnership::from_counts(r.products, r.accounts, r.owners, r.pairs, r.segments)
+    |r| {
+        let _recomputed = (r.confidence, r.lift);
+        CoOwnership::from_counts(r.products, r.accounts, r.owners, r.pairs, r.segments)
+    }
 );
 
 /// The largest catalogue a [`ProductSet`] can hold.
@@ -50,6 +56,7 @@ const MAX_PRODUCTS: usize = 128;
 /// `antecedent → consequent` with its strength.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AssociationRule {
     /// Owned product.
     pub antecedent: usize,
@@ -66,6 +73,7 @@ pub struct AssociationRule {
 /// Why a product is recommended.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Basis {
     /// The strongest association rule from a product the account owns.
     Association(AssociationRule),
@@ -76,6 +84,7 @@ pub enum Basis {
 /// A recommended product.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Recommendation {
     /// Product index.
     pub product: usize,

@@ -11,6 +11,7 @@ use crate::money::{Currency, Money};
 /// A campaign and its groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Campaign {
     /// Name.
     pub name: String,
@@ -25,6 +26,7 @@ pub struct Campaign {
 /// What a campaign achieved.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CampaignResults {
     /// Treated accounts.
     pub treated: usize,

@@ -57,6 +57,7 @@ impl ProductSet {
 /// A product in the catalog.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Product {
     /// Name.
     pub name: String,
@@ -67,6 +68,7 @@ pub struct Product {
 /// A plan tier with its usage allowance.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Tier {
     /// Name.
     pub name: String,
@@ -79,6 +81,7 @@ pub struct Tier {
 /// What the expansion engine sells.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Catalog {
     /// Products, by index.
     pub products: Vec<Product>,
@@ -89,6 +92,7 @@ pub struct Catalog {
 /// An installed-base account.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Account {
     /// Id.
     pub id: String,

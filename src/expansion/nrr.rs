@@ -8,6 +8,7 @@ use crate::money::{Money, MoneyError, Percent};
 /// The expansion and pipeline a target NRR implies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NrrPlan {
     /// Expansion ARR needed.
     pub required_expansion: Money,

@@ -11,6 +11,7 @@ use crate::stats::LogisticModel;
 /// What kind of expansion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum OpportunityKind {
     /// Add a product.
     CrossSell {
@@ -34,6 +35,7 @@ pub enum OpportunityKind {
 /// Why an opportunity was found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ExpansionReason {
     /// Recommended from co-ownership or segment popularity.
     Recommended(Basis),
@@ -46,6 +48,7 @@ pub enum ExpansionReason {
 /// A scored opportunity: `expected = propensity × potential`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExpansionOpportunity {
     /// Kind.
     pub kind: OpportunityKind,
@@ -62,6 +65,7 @@ pub struct ExpansionOpportunity {
 /// A propensity rule: when every condition holds, the probability is `probability`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PropensityRule {
     /// Conditions over account signals (`seat_utilisation`, `usage_ratio`, `products_owned`,
     /// `arr`, `score`: the recommendation score for cross-sell, 1 otherwise).
@@ -73,6 +77,7 @@ pub struct PropensityRule {
 /// Where propensity comes from.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Propensity {
     /// The first matching rule, else the default.
     Rules {
@@ -89,6 +94,7 @@ pub enum Propensity {
 /// Scores an account's expansion opportunities.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExpansionScorer {
     /// What is sold.
     pub catalog: Catalog,

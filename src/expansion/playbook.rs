@@ -9,6 +9,7 @@ use crate::rules::Condition;
 /// What to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Action {
     /// Who (a role or a person).
     pub owner: String,
@@ -23,6 +24,7 @@ pub struct Action {
 /// A playbook: when every condition holds, take the action.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Playbook {
     /// Name (recorded on each action it creates).
     pub name: String,
@@ -35,6 +37,7 @@ pub struct Playbook {
 /// An action planned for an account by a playbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PlannedAction {
     /// The account.
     pub account: String,

@@ -8,6 +8,7 @@ use crate::limits::{self, MAX_HORIZON};
 /// Point and interval accuracy of a forecast against actuals.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Accuracy {
     /// Mean absolute error.
     pub mae: f64,
@@ -155,6 +156,7 @@ pub fn interval_score(actual: &[f64], lower: &[f64], upper: &[f64], level: f64) 
 /// One rolling-origin backtest result for a horizon step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Backtest {
     /// Origins evaluated.
     pub origins: usize,
@@ -221,6 +223,7 @@ pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usiz
 /// A forecast made in one month for that month or a later one, and (once known) what happened.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ForecastRecord {
     /// When the forecast was made.
     pub made_in: Month,

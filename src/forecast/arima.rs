@@ -35,6 +35,7 @@ pub const MAX_ARIMA_STATE: usize = 120;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ArimaSpec {
     /// Non-seasonal (p, d, q): AR order, differences, MA order.
     pub order: (usize, usize, usize),

@@ -55,6 +55,7 @@ const MAX_MODELS: usize = 94;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AutoArima {
     period: usize,
     max_p: usize,
@@ -74,6 +75,7 @@ pub struct AutoArima {
 /// candidates by CSS-ML in order of that score and keeps the first one accepted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ArimaSearch {
     /// Every candidate fitted by CSS-ML and compared by its exact AICc.
     #[default]

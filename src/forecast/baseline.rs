@@ -9,6 +9,7 @@ use crate::limits::{self, MAX_SEASON};
 /// A benchmark method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Baseline {
     /// The last value, repeated; σ_h = σ √h.
     Naive,

@@ -10,6 +10,7 @@ use crate::limits::{self, MAX_COUNT, MAX_HORIZON, MAX_SEASON};
 /// Where the origins fall: the last `windows` origins, `step` apart, each followed by `h` points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RollingOrigin {
     /// Steps forecast from each origin.
     pub h: usize,
@@ -29,6 +30,7 @@ pub struct RollingOrigin {
 /// One method's cross-validated accuracy, averaged over windows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Score {
     /// Mean absolute scaled error (scale: the training window's in-sample seasonal naive MAE).
     pub mase: f64,

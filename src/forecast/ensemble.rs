@@ -14,6 +14,7 @@ use crate::limits::{self, MAX_COUNT};
 /// One method of an ensemble.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Member {
     /// AutoETS over every form.
     AutoEts,
@@ -30,6 +31,7 @@ pub enum Member {
 /// How members' forecasts are combined.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Combination {
     /// The median of the members at each step (of point forecasts and of each interval bound).
     Median,
@@ -61,6 +63,7 @@ pub enum Combination {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Ensemble {
     /// Season length (12 for monthly data).
     pub period: usize,
@@ -73,6 +76,7 @@ pub struct Ensemble {
 /// A fitted member.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum FittedMember {
     /// An ETS model.
     Ets(EtsModel),

@@ -16,6 +16,7 @@ mod fit;
 /// Additive or multiplicative errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ErrorType {
     /// Additive.
     Additive,
@@ -26,6 +27,7 @@ pub enum ErrorType {
 /// Trend component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum TrendType {
     /// None.
     None,
@@ -38,6 +40,7 @@ pub enum TrendType {
 /// Seasonal component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum SeasonType {
     /// None.
     None,
@@ -50,6 +53,7 @@ pub enum SeasonType {
 /// An ETS model form, e.g. ETS(M,Ad,M), with its season length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EtsSpec {
     /// Error.
     pub error: ErrorType,
@@ -84,6 +88,7 @@ impl std::fmt::Display for EtsSpec {
 /// Smoothing parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EtsParams {
     /// Level smoothing α.
     pub alpha: f64,
@@ -173,6 +178,7 @@ deserialize_via!(
 /// A forecast with intervals.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Forecast {
     /// Point forecasts.
     pub mean: Vec<f64>,

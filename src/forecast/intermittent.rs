@@ -9,6 +9,7 @@ use super::ForecastError;
 /// An intermittent-demand method.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Intermittent {
     /// Croston: the non-zero demand sizes and the intervals between them each smoothed by simple
     /// exponential smoothing with α = 0.1; the forecast is size ÷ interval.

@@ -8,6 +8,7 @@ use crate::money::{Money, MoneyError};
 /// The distribution of the month ARR first crosses a target.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MilestoneEta {
     /// The model used (e.g. "Ensemble(median: ETS(M,Ad,N), ARIMA(0,2,1))": the default ensemble
     /// of AutoETS and AutoARIMA, each named by the form it chose).

@@ -18,6 +18,7 @@ use crate::money::{Currency, Money, MoneyError, Percent};
 /// The seller's call on a deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ForecastCategory {
     /// Closed won.
     Closed,
@@ -34,6 +35,7 @@ pub enum ForecastCategory {
 /// An open (or closed) deal in the forecast.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PipelineDeal {
     /// Id.
     pub id: String,
@@ -56,6 +58,7 @@ pub struct PipelineDeal {
 /// Cumulative category totals: closed ⊂ commit ⊂ best case ⊂ pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CategoryRollup {
     /// Closed.
     pub closed: Money,
@@ -115,6 +118,7 @@ fn rollup<'a>(
 /// Rollups for deals closing in `quarter`: overall and by rep, team and region.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PipelineForecast {
     /// All deals.
     pub total: CategoryRollup,
@@ -177,6 +181,7 @@ pub fn pipeline_forecast(
 /// The distribution of the quarter's close.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CloseDistribution {
     /// Trials run.
     pub trials: usize,

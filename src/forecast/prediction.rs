@@ -10,6 +10,7 @@ use crate::limits::{self, MAX_HORIZON, MAX_TRIALS};
 /// A prediction interval at one level.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Interval {
     /// Coverage (0.95 for 95%).
     pub level: f64,
@@ -31,6 +32,7 @@ pub struct Interval {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Prediction {
     /// Point forecasts.
     pub mean: Vec<f64>,

@@ -28,6 +28,7 @@ use crate::stats::{nelder_mead, NelderMead};
 /// Standard (θ = 2) or optimised θ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ThetaKind {
     /// θ = 2 (the standard Theta method).
     Standard,
@@ -38,6 +39,7 @@ pub enum ThetaKind {
 /// A Theta method for a season length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Theta {
     /// Standard or optimised.
     pub kind: ThetaKind,
@@ -48,6 +50,7 @@ pub struct Theta {
 /// How a seasonal series was adjusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Adjustment {
     /// Not seasonal (or too short to test).
     None,

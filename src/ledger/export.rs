@@ -32,6 +32,7 @@ pub trait ChartOfAccounts {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AccountMap {
     codes: BTreeMap<Account, String>,
     by_currency: BTreeMap<(Account, Currency), String>,
@@ -66,6 +67,7 @@ impl ChartOfAccounts for AccountMap {
 /// is zero; an entry's rows share its date, reference and memo, and its debits equal its credits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GlRow {
     /// Posting date.
     pub date: NaiveDate,

@@ -114,6 +114,7 @@ impl<T: FxRates + ?Sized> FxRates for &T {
 /// Which quote date an [`InMemoryFxRates`] accepts for a requested date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum RateLookup {
     /// Only a quote on exactly the requested date.
@@ -234,6 +235,7 @@ impl FxRates for InMemoryFxRates {
 /// The result of a conversion: what was converted, at which rate, and the rounded result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Conversion {
     /// The amount before conversion.
     pub original: Money,

@@ -11,6 +11,7 @@ use crate::money::{Currency, Money};
 /// A plan or add-on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ProductKind {
     /// A plan (tier) of the platform.
     Plan,
@@ -21,6 +22,7 @@ pub enum ProductKind {
 /// A sellable product with a price per currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BookEntry {
     /// SKU.
     pub sku: String,
@@ -35,6 +37,7 @@ pub struct BookEntry {
 /// The price book.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PriceBook {
     /// Entries by SKU.
     pub entries: Vec<BookEntry>,

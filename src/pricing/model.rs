@@ -11,6 +11,7 @@ use crate::money::{Currency, Money, MoneyError};
 /// flat fee for reaching it. Tiers are checked together, as [`Tiers`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Tier {
     /// Upper bound, inclusive; `None` for the last tier.
     pub up_to: Option<Decimal>,
@@ -158,6 +159,7 @@ pub enum PriceModel {
 /// The serialised form of a [`PriceModel`], checked by [`PriceModel::validate`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 enum PriceModelRepr {
     Flat(Money),
     PerUnit(Money),

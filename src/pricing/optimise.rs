@@ -9,6 +9,7 @@ use crate::money::{Money, MoneyError, Percent};
 /// The best discount found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DiscountChoice {
     /// Discount off list.
     pub discount: Percent,

@@ -10,6 +10,7 @@ use crate::money::Money;
 /// One option of a proposal.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ProposalOption {
     /// "Good", "Better", "Best".
     pub name: String,
@@ -20,6 +21,7 @@ pub struct ProposalOption {
 /// A structured proposal.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Proposal {
     /// Customer.
     pub customer: String,

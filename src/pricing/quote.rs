@@ -12,6 +12,7 @@ use crate::rules::Comparison;
 /// quantity gets its own bracket's discount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum ScheduleKind {
     /// Whole quantity at one bracket.
@@ -24,6 +25,7 @@ pub enum ScheduleKind {
 /// strictly increasing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum DiscountBrackets {
     /// A percent of list, in `[0%, 100%]`.
@@ -224,6 +226,7 @@ pub const INTERMEDIATE_DP: u32 = 10;
 /// A period of a ramped line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RampStep {
     /// Months at this quantity.
     pub months: u32,
@@ -234,6 +237,7 @@ pub struct RampStep {
 /// A quote line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct QuoteLine {
     /// SKU in the price book.
     pub sku: String,
@@ -262,6 +266,7 @@ impl QuoteLine {
 /// A quote to price.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Quote {
     /// Currency.
     pub currency: Currency,
@@ -276,6 +281,7 @@ pub struct Quote {
 /// One step of a price waterfall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum StepKind {
     /// Volume schedule.
     Schedule,
@@ -288,6 +294,7 @@ pub enum StepKind {
 /// A price waterfall: `list − Σ steps = net`, to the cent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Waterfall {
     /// List price, rounded.
     pub list: Money,
@@ -301,6 +308,7 @@ pub struct Waterfall {
 /// A priced line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PricedLine {
     /// SKU.
     pub sku: String,
@@ -313,6 +321,7 @@ pub struct PricedLine {
 /// Who must approve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ApprovalLevel {
     /// Nobody: auto-approved.
     Auto,
@@ -329,6 +338,7 @@ pub enum ApprovalLevel {
 /// discount does not fire a "discount above 7%" rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum QuoteCondition {
     /// The quote's overall discount off list (`1 − net ÷ list`).
@@ -377,6 +387,7 @@ impl QuoteCondition {
 /// An approval rule: when every condition holds, the quote needs at least `level`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ApprovalRule {
     /// Name (the reason shown).
     pub name: String,
@@ -389,6 +400,7 @@ pub struct ApprovalRule {
 /// What happens below the margin floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum GuardAction {
     /// Refuse the quote.
@@ -518,6 +530,7 @@ impl ApprovalPolicy {
 /// The approval a quote needs and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Approval {
     /// The highest level any rule requires.
     pub level: ApprovalLevel,
@@ -528,6 +541,7 @@ pub struct Approval {
 /// A priced quote.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PricedQuote {
     /// Lines.
     pub lines: Vec<PricedLine>,

@@ -12,6 +12,7 @@ use crate::stats::ols;
 /// One Van Westendorp respondent's four prices.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct VanWestendorpAnswer {
     /// "So cheap you'd doubt the quality."
     pub too_cheap: f64,
@@ -26,6 +27,7 @@ pub struct VanWestendorpAnswer {
 /// The four Van Westendorp price points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct VanWestendorp {
     /// Respondents kept (answers in strictly increasing order).
     pub valid: usize,
@@ -124,6 +126,7 @@ impl VanWestendorp {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GaborGranger {
     /// `(price, share who would buy, price × share: revenue per respondent)`, by price, exact.
     pub curve: Vec<(Money, Percent, Money)>,
@@ -173,6 +176,7 @@ impl GaborGranger {
 /// Price elasticity from a log-log regression `ln q = a + e · ln p`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Elasticity {
     /// The elasticity `e` (−1.5: a 1% price rise loses 1.5% of volume).
     pub elasticity: f64,

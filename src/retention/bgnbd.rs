@@ -16,6 +16,7 @@ use crate::stats::bfgs;
 /// end of observation).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Rfm {
     /// Repeat purchases (x).
     pub frequency: u32,
@@ -54,6 +55,7 @@ deserialize_via!(BgNbd, BgNbdRepr { r: f64, alpha: f64, a: f64, b: f64 }, Retent
 /// A fit with diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BgNbdFit {
     /// The model.
     pub model: BgNbd,

@@ -8,6 +8,7 @@ use crate::stats::{auc, brier_score, cross_fitted, LogisticModel, LogisticSpec, 
 /// How to fit a churn-risk model.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRiskSpec {
     /// Feature names, in column order (usage trend, seats used ÷ paid, tickets, NPS…).
     pub features: Vec<String>,
@@ -24,6 +25,7 @@ pub struct ChurnRiskSpec {
 /// fitted on the whole holdout.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HoldoutMetrics {
     /// Accounts held out.
     pub accounts: usize,
@@ -72,6 +74,7 @@ deserialize_via!(
 /// One factor behind a score.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Factor {
     /// Feature name.
     pub feature: String,
@@ -84,6 +87,7 @@ pub struct Factor {
 /// An account's churn risk.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRisk {
     /// Calibrated probability of churn.
     pub probability: f64,
@@ -246,6 +250,7 @@ impl ChurnRiskModel {
 /// A playbook rule over an account's features or its churn probability.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRule {
     /// Rule name (recorded when it fires).
     pub name: String,

@@ -9,6 +9,7 @@ use super::RetentionError;
 /// at that time (censored).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Subject {
     /// Time observed (tenure), not negative.
     pub time: f64,
@@ -19,6 +20,7 @@ pub struct Subject {
 /// The estimate at one event time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct KmStep {
     /// Event time.
     pub time: f64,
@@ -192,6 +194,7 @@ impl KaplanMeier {
 /// The log-rank test of two survival curves.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LogRank {
     /// Chi-square statistic (1 degree of freedom).
     pub statistic: f64,

@@ -37,6 +37,7 @@ pub(super) fn positive(x: f64) -> bool {
 /// A fit with its diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SbgFit {
     /// The model.
     pub model: ShiftedBetaGeometric,

@@ -17,6 +17,7 @@ use crate::stats::{nelder_mead, NelderMead};
 /// A purchase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Transaction {
     /// Customer id.
     pub customer: String,
@@ -29,6 +30,7 @@ pub struct Transaction {
 /// A customer's RFM summary and average repeat spend.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CustomerRfm {
     /// Customer id.
     pub customer: String,
@@ -136,6 +138,7 @@ deserialize_via!(GammaGamma, GammaGammaRepr { p: f64, q: f64, gamma: f64 }, Rete
 /// One customer's spend data: repeat purchases and their mean value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SpendObservation {
     /// Repeat purchases (at least 1).
     pub frequency: u32,

@@ -28,6 +28,7 @@ deserialize_via!(
 /// allocated across all obligations by relative SSP instead, and why (ASC 606-10-32-41).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SpreadVariable {
     /// The variable consideration's name.
     pub name: String,
@@ -42,6 +43,7 @@ pub struct SpreadVariable {
 /// Why variable consideration tied to one obligation was spread across all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum SpreadReason {
     /// Allocating it entirely to its obligation left `obligation` with `would_be`, a negative

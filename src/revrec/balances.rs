@@ -11,6 +11,7 @@ use crate::money::{Currency, Money};
 /// An amount billed to the customer under a contract (an invoice line, net of tax).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Billing {
     /// Invoice date.
     pub date: NaiveDate,
@@ -23,6 +24,7 @@ pub struct Billing {
 /// each contract net, as one or the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ContractPosition {
     /// Billed minus recognised.
     pub net: Money,
@@ -52,6 +54,7 @@ impl ContractPosition {
 /// `opening + billed − recognised = closing`, in net terms, to the cent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RollforwardRow {
     /// The period.
     pub period: Period,
@@ -68,6 +71,7 @@ pub struct RollforwardRow {
 /// A contract's rollforward over its schedule's periods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Rollforward {
     /// The contract's id.
     pub contract_id: String,
@@ -356,6 +360,7 @@ fn position_lines(from: Money, to: Money) -> Result<Vec<JournalLine>, RevRecErro
 /// One contract's row of a deferred revenue waterfall.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct WaterfallRow {
     /// The contract's id.
     pub contract_id: String,

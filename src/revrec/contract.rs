@@ -56,6 +56,7 @@ deserialize_via!(
 /// A distinct promise to transfer a good or service (ASC 606 step 2).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PerformanceObligation {
     /// Unique within the contract.
     pub id: String,
@@ -68,6 +69,7 @@ pub struct PerformanceObligation {
 /// A standalone selling price (ASC 606-10-32-31 to 35).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum Ssp {
     /// An observable price.
@@ -95,6 +97,7 @@ pub enum Ssp {
 /// How an obligation is satisfied, and so how its revenue is recognised (ASC 606-10-25-23 to 37).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum SatisfactionPattern {
     /// Over time, evenly by day across the service period.
@@ -125,6 +128,7 @@ pub enum SatisfactionPattern {
 /// A milestone of a [`SatisfactionPattern::Milestones`] obligation.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Milestone {
     /// Name.
     pub name: String,
@@ -137,6 +141,7 @@ pub struct Milestone {
 /// Cumulative progress of a [`SatisfactionPattern::PercentComplete`] obligation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ProgressReport {
     /// The date the progress was measured on; it counts for cut-offs after that date.
     pub as_of: NaiveDate,
@@ -147,6 +152,7 @@ pub struct ProgressReport {
 /// Usage of a [`SatisfactionPattern::Usage`] obligation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UsageReport {
     /// When the usage happened.
     pub date: NaiveDate,

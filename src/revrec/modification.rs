@@ -14,6 +14,7 @@ use crate::money::{Money, MoneyError, Ratio};
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum ModificationTreatment {
     /// A separate contract (606-10-25-12): distinct goods added at their standalone prices.
     SeparateContract,
@@ -26,6 +27,7 @@ pub enum ModificationTreatment {
 /// The facts ASC 606-10-25-12/13 asks about, from which the treatment follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ModificationFacts {
     /// The modification adds promised goods or services that are distinct.
     pub adds_distinct_goods: bool,
@@ -51,6 +53,7 @@ impl ModificationFacts {
 /// A change to a contract, effective from the start of `effective`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Modification {
     /// The first day the modification applies to.
     pub effective: NaiveDate,
@@ -73,6 +76,7 @@ pub struct Modification {
 /// What a modification did.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ModificationOutcome {
     /// The treatment applied.
     pub treatment: ModificationTreatment,

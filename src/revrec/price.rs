@@ -8,6 +8,7 @@ use crate::money::{checked_sum, Currency, Money, MoneyError, Percent};
 /// variable consideration.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TransactionPrice {
     /// Fixed consideration before discounts (the list total).
     pub fixed: Money,
@@ -24,6 +25,7 @@ pub struct TransactionPrice {
 /// those alone.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Discount {
     /// Name, for errors and audit.
     pub name: String,
@@ -36,6 +38,7 @@ pub struct Discount {
 /// One source of variable consideration with its estimates over time.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct VariableConsideration {
     /// Name, for errors and audit.
     pub name: String,
@@ -93,6 +96,7 @@ deserialize_via!(
 /// One possible outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Outcome {
     /// The amount if it happens.
     pub amount: Money,
@@ -104,6 +108,7 @@ pub struct Outcome {
 /// How variable consideration is estimated (ASC 606-10-32-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum EstimateMethod {
     /// Probability-weighted sum: suits many similar contracts.

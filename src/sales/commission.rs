@@ -10,6 +10,7 @@ use crate::money::{checked_sum, Money, MoneyError, Percent};
 /// 1 accelerate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RateTier {
     /// Attainment where the band starts (0%, 50%, 100%…).
     pub from_attainment: Percent,
@@ -20,6 +21,7 @@ pub struct RateTier {
 /// A SPIF: a bonus for each won deal of a product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Spif {
     /// Name.
     pub name: String,
@@ -32,6 +34,7 @@ pub struct Spif {
 /// A commission plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CommissionPlan {
     /// Base rate on bookings, between 0% and 100%.
     pub base_rate: Percent,
@@ -49,6 +52,7 @@ pub struct CommissionPlan {
 /// A won deal with its credit split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditedDeal {
     /// Deal id.
     pub id: String,
@@ -65,6 +69,7 @@ pub struct CreditedDeal {
 /// Commission paid on a deal that later churned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ClawbackEvent {
     /// Deal id.
     pub deal: String,
@@ -81,6 +86,7 @@ pub struct ClawbackEvent {
 /// What a statement line is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum LineKind {
     /// Commission in one attainment band.
     Band {
@@ -108,6 +114,7 @@ pub enum LineKind {
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct StatementLine {
     /// What for.
     pub kind: LineKind,
@@ -120,6 +127,7 @@ pub struct StatementLine {
 /// A rep's commission statement for a period: `total = Σ lines`, to the cent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Statement {
     /// Rep.
     pub rep: String,

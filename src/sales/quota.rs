@@ -9,6 +9,7 @@ use crate::money::{Money, Percent};
 /// A rep's quota for a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Quota {
     /// Rep.
     pub rep: String,
@@ -23,6 +24,7 @@ pub struct Quota {
 /// Credited bookings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Booking {
     /// Rep credited.
     pub rep: String,
@@ -35,6 +37,7 @@ pub struct Booking {
 /// Attainment of a quota.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Attainment {
     /// Rep.
     pub rep: String,
@@ -98,6 +101,7 @@ pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainme
 /// How a new rep's quota ramps: the share of full quota in each month of tenure, full after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RampSchedule {
     /// Shares of full quota for tenure months 0, 1, 2, …, each 0%–100%.
     pub shares: Vec<Percent>,
@@ -131,6 +135,7 @@ impl RampSchedule {
 /// One rep's selling numbers.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RepAnalytics {
     /// Closed deals.
     pub closed: usize,

@@ -3,6 +3,7 @@ use super::SalesError;
 /// An account to assign.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TerritoryAccount {
     /// Id.
     pub id: String,
@@ -17,6 +18,7 @@ pub struct TerritoryAccount {
 /// The assignment and how balanced it is.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TerritoryPlan {
     /// `(account, rep)`.
     pub assignments: Vec<(String, String)>,

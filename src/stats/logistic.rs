@@ -71,6 +71,7 @@ pub enum StatsError {
 /// How to fit a logistic regression.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LogisticSpec {
     /// L2 penalty on the coefficients (not the intercept); `λ/2 · ‖β‖²` is added to the loss.
     pub l2: f64,
@@ -113,6 +114,7 @@ deserialize_via!(LogisticModel, LogisticModelRepr { intercept: f64, coefficients
 /// A model with its fit diagnostics.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LogisticFit {
     /// The model.
     pub model: LogisticModel,

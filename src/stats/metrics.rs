@@ -118,6 +118,7 @@ pub fn log_loss(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
 /// One bin of a reliability diagram.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ReliabilityBin {
     /// Lower edge.
     pub low: f64,

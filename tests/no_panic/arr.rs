@@ -157,3 +157,39 @@ proptest! {
         super::json::shown(&book.bridge(Month::new(2026, 1).unwrap(), last).unwrap(), &ops);
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn arr_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+    use super::json::refuses_unknown_keys as strict;
+    let d = super::d;
+    let eur = |x: i64| Money::new(Decimal::from(x), Currency::EUR);
+    let events = vec![
+        SubscriptionEvent::new(
+            "e1",
+            "a",
+            "s",
+            d(2026, 1, 5),
+            EventKind::Start { price: eur(100), interval: Interval::Months(3), trial_until: Some(d(2026, 1, 12)) },
+        ),
+        SubscriptionEvent::new(
+            "e2",
+            "a",
+            "s",
+            d(2026, 2, 5),
+            EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(eur(10)), forever: true }),
+        )
+        .at(3),
+        SubscriptionEvent::cancel("e3", "a", "s", d(2026, 3, 5), Some(d(2026, 4, 1))).recorded_on(d(2026, 3, 4)),
+    ];
+    strict(&events, "SubscriptionEvent");
+    let mut fx = InMemoryFxRates::new().with_lookup(revops::money::RateLookup::OnOrBefore { max_age_days: 400 });
+    fx.insert(Currency::EUR, Currency::USD, d(2025, 12, 1), Decimal::new(11, 1)).unwrap();
+    let (first, last) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, first..=last, &fx).unwrap();
+    strict(&book, "ArrBook");
+    strict(book.policy(), "ArrPolicy");
+    strict(&book.movement_log(first, last).unwrap(), "MovementRow");
+    strict(&book.bridge(first, last).unwrap(), "ArrBridge");
+    strict(&book.bridge_revalued(first, last, &fx).unwrap(), "RevaluedBridge");
+}

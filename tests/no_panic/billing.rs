@@ -657,3 +657,14 @@ proptest! {
         feed(name, v);
     }
 }
+
+#[test]
+fn billing_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+    for (name, v) in templates() {
+        for bad in super::json::with_an_unknown_key(&v) {
+            let before = ACCEPTED.with(|n| n.get());
+            feed(name, bad.clone());
+            assert_eq!(ACCEPTED.with(|n| n.get()), before, "{name}: a key it does not know was skipped:\n{bad}");
+        }
+    }
+}

@@ -144,3 +144,15 @@ proptest! {
         });
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn snapshot_and_config_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+    let (company, book) = company();
+    let cfg = company.config();
+    let snapshot = ExecutiveSnapshot::build(company.as_of, company.sources(book), &cfg, &mut AlertState::default())
+        .expect("the demo snapshot builds");
+    super::json::refuses_unknown_keys(&snapshot, "ExecutiveSnapshot");
+    super::json::refuses_unknown_keys(&cfg, "SnapshotConfig");
+    super::json::refuses_unknown_keys(&AlertState::default(), "AlertState");
+}

@@ -1050,4 +1050,110 @@ mod json {
             shown(&book.bridge(month(0), month(3)).unwrap().churn_rates().ok(), &picks);
         }
     }
+
+    #[test]
+    fn engine_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+        use super::super::json::refuses_unknown_keys as strict;
+        let y = series(40, 1.0);
+        for m in ets_models() {
+            strict(m, "EtsModel");
+            strict(&m.spec(), "EtsSpec");
+        }
+        for m in arima_models() {
+            strict(m, "ArimaModel");
+            strict(&m.spec(), "ArimaSpec");
+        }
+        strict(&AutoArima::new(4).with_search(ArimaSearch::ApproximateLong), "AutoArima");
+        strict(&ets_models()[0].forecast(6, 0.8, 1).unwrap(), "EtsForecast");
+        strict(&accuracy(&y[..5], &y[1..6], &y, 1).unwrap(), "Accuracy");
+        let m = |mo| Month::new(2026, mo).unwrap();
+        strict(
+            &vec![ForecastRecord { made_in: m(1), target: m(3), forecast: 110.0, actual: Some(100.0) }],
+            "ForecastRecord",
+        );
+        let deals = vec![pipeline_deal(
+            "a",
+            usd(Decimal::from(100)),
+            Percent::from_fraction(Decimal::new(5, 1)),
+            ForecastCategory::Commit,
+        )];
+        strict(&deals, "PipelineDeal");
+        let q = Period::new(d(2026, 10, 1), d(2027, 1, 1)).unwrap();
+        strict(&pipeline_forecast(&deals, q, Currency::USD).unwrap(), "PipelineForecast");
+        strict(&monte_carlo_close(&deals, q, q.start(), 5.0, usd(Decimal::ONE), 10, 1).unwrap(), "MonteCarloClose");
+        let history: Vec<Money> = (0..30).map(|t| usd(Decimal::from(1_000 + 10 * t))).collect();
+        strict(&milestone_eta(&history, m(10), usd(Decimal::from(1_400)), 24, 50, 1).unwrap(), "MilestoneEta");
+        // retention and stats
+        strict(&BgNbd::new(0.5, 3.0, 2.0, 4.0).unwrap(), "BgNbd");
+        strict(&GammaGamma::new(6.25, 3.74, 15.44).unwrap(), "GammaGamma");
+        strict(&ShiftedBetaGeometric::new(0.704, 1.182).unwrap(), "ShiftedBetaGeometric");
+        let subjects = vec![
+            Subject { time: 1.0, event: true },
+            Subject { time: 2.0, event: false },
+            Subject { time: 3.0, event: true },
+        ];
+        strict(&subjects, "Subject");
+        strict(&KaplanMeier::fit(&subjects, 0.95).unwrap(), "KaplanMeier");
+        strict(&log_rank(&subjects, &subjects).ok(), "LogRank");
+        strict(churn_model(), "ChurnRiskModel");
+        strict(&churn_model().assess(&[1.0, 2.0]).unwrap(), "ChurnRisk");
+        strict(
+            &ChurnRiskSpec { features: vec!["a".into()], logistic: LogisticSpec::default(), holdout_every: 5 },
+            "ChurnRiskSpec",
+        );
+        strict(
+            &ChurnRule {
+                name: "r".into(),
+                when: Condition::new("usage", Comparison::Below, 3.0),
+                playbook: "p".into(),
+            },
+            "ChurnRule",
+        );
+        strict(&PlattCalibrator::new(2.0, -1.0).unwrap(), "PlattCalibrator");
+        strict(&IsotonicCalibrator::new(vec![0.0, 1.0], vec![0.1, 0.9]).unwrap(), "IsotonicCalibrator");
+        strict(&LogisticModel::new(-1.0, vec![0.5, 2.0]).unwrap(), "LogisticModel");
+        strict(&LogisticSpec::default(), "LogisticSpec");
+        strict(&reliability_bins(&[0.1, 0.9], &[false, true], 4).unwrap(), "ReliabilityBins");
+        // acquisition, expansion, sales
+        for model in win_models() {
+            strict(model, "WinModel");
+        }
+        strict(&win_spec(), "WinModelSpec");
+        strict(&win_models()[0].explain(&[1.0, 2.0]).unwrap(), "WinExplanation");
+        let pct = |x| Percent::from_fraction(Decimal::new(x, 2));
+        strict(&vec![opportunity("1", Stage::ClosedWon, usd(Decimal::from(100)), pct(10), pct(100))], "Opportunity");
+        let icp = IdealCustomerProfile {
+            criteria: vec![WeightedCriterion {
+                name: "r".into(),
+                criterion: Criterion::Revenue { min: usd(Decimal::ONE), max: usd(Decimal::MAX) },
+                weight: 1.0,
+            }],
+        };
+        strict(&icp, "IdealCustomerProfile");
+        let intent = IntentModel {
+            weights: vec![SignalWeight { kind: SignalKind::DemoRequest, points: 10.0, half_life_days: 14.0 }],
+            saturation: 10.0,
+        };
+        strict(&intent, "IntentModel");
+        strict(&co_ownership(), "CoOwnership");
+        strict(&scorer(rules_propensity()), "ExpansionScorer");
+        strict(&scorer(rules_propensity()).score(&base()[0]).unwrap(), "ExpansionScore");
+        strict(&base()[0], "Account");
+        strict(&plan(), "CommissionPlan");
+        strict(
+            &vec![credited("a", usd(Decimal::from(150_000)), vec![("ann".into(), Percent::HUNDRED)])],
+            "CreditedDeal",
+        );
+        // arr metrics
+        let book = small_book();
+        strict(&book, "ArrBook");
+        strict(&book.bridge(month(0), month(3)).unwrap(), "ArrBridge");
+        strict(&book.velocity(month(3), 2).unwrap(), "Velocity");
+        strict(&book.cohorts().unwrap(), "Cohorts");
+        strict(&book.retention(month(3), 2).unwrap(), "Retention");
+        let milestone = Milestone { target: usd(Decimal::from(2_000)), by: Some(d(2027, 1, 1)) };
+        strict(&milestone, "Milestone");
+        strict(&milestone.progress(&book, month(3), 2).unwrap(), "MilestoneProgress");
+        strict(&SignalThresholds { min_growth: Decimal::ONE, window: 1 }, "SignalThresholds");
+    }
 }

@@ -269,6 +269,29 @@ mod json {
     }
 
     #[test]
+    fn method_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+        use super::super::json::refuses_unknown_keys as strict;
+        let f = fitted();
+        f.theta.iter().for_each(|m| strict(m, "ThetaModel"));
+        f.baseline.iter().for_each(|m| strict(m, "BaselineModel"));
+        f.intermittent.iter().for_each(|m| strict(m, "IntermittentModel"));
+        f.ensemble.iter().for_each(|m| strict(m, "EnsembleModel"));
+        strict(&Theta { kind: ThetaKind::Optimised, period: 4 }, "Theta");
+        strict(&Baseline::SeasonalNaive { period: 4 }, "Baseline");
+        strict(&Intermittent::Tsb { alpha_demand: 0.2, alpha_probability: 0.1 }, "Intermittent");
+        let quick = Ensemble {
+            period: 4,
+            members: quick_members(),
+            combination: Combination::CrossValidated { windows: 2, h: 2 },
+        };
+        strict(&quick, "Ensemble");
+        let cv = RollingOrigin { h: 2, windows: 3, step: 1, period: 4, level: 0.95, seed: 1 };
+        strict(&cv, "RollingOrigin");
+        strict(&ets_like()[0].simulation(4, 5, 1).unwrap(), "Simulation");
+        strict(&f.theta[0].predict(4, &[0.8, 0.95]).unwrap(), "Prediction");
+    }
+
+    #[test]
     fn a_simulation_read_from_json_with_paths_of_unequal_length_is_refused() {
         let ragged = r#"{"paths":[[1.0,2.0],[1.0]]}"#;
         assert!(serde_json::from_str::<Simulation>(ragged).is_err());

@@ -183,3 +183,34 @@ pub(crate) fn shown<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt
         let _ = format!("{v:?}");
     });
 }
+
+/// Copies of `v`, each with a key no type knows added to one of its objects: one copy per
+/// object, at every depth.
+pub(crate) fn with_an_unknown_key(v: &Value) -> Vec<Value> {
+    let mut all = Vec::new();
+    paths(v, &mut Vec::new(), &mut all);
+    all.iter()
+        .filter_map(|path| {
+            let mut copy = v.clone();
+            let Value::Object(map) = node(&mut copy, path)? else { return None };
+            map.insert("unexpected_key".into(), Value::Bool(true));
+            Some(copy)
+        })
+        .collect()
+}
+
+/// `value`'s JSON reads back, and with a key it does not know added to any one of its objects
+/// it is refused: a misspelt optional field or a unit the type does not have ("cents") must
+/// not be skipped and read as something else.
+pub(crate) fn refuses_unknown_keys<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T, what: &str) {
+    let json = serde_json::to_value(value).unwrap();
+    if let Err(e) = serde_json::from_value::<T>(json.clone()) {
+        panic!("{what}: its own JSON is refused: {e}\n{json}");
+    }
+    for bad in with_an_unknown_key(&json) {
+        assert!(
+            serde_json::from_value::<T>(bad.clone()).is_err(),
+            "{what}: a key it does not know was skipped:\n{bad}"
+        );
+    }
+}

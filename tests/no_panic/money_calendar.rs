@@ -159,3 +159,20 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn money_and_calendar_json_with_a_key_it_does_not_know_is_refused() {
+    use super::json::refuses_unknown_keys as strict;
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    strict(&Money::parse("12.50", Currency::USD).unwrap(), "Money");
+    strict(&Ratio::new(1, 3).unwrap(), "Ratio");
+    strict(&FxRate::new(Currency::EUR, Currency::USD, Decimal::new(11, 1), d(2026, 1, 1)).unwrap(), "FxRate");
+    strict(&Period::new(d(2026, 1, 1), d(2026, 2, 1)).unwrap(), "Period");
+    strict(&Month::new(2026, 3).unwrap(), "Month");
+    strict(&Quarter::new(2026, 2).unwrap(), "Quarter");
+    let fiscal = FiscalCalendar::new(2).unwrap().with_label(FiscalYearLabel::StartingYear);
+    strict(&fiscal, "FiscalCalendar");
+    strict(&fiscal.year(2027).unwrap(), "FiscalYear");
+    strict(&fiscal.quarter_of(d(2026, 5, 1)), "FiscalQuarter");
+}

@@ -100,3 +100,25 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn pricing_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+    use super::json::refuses_unknown_keys as strict;
+    let book = PriceBook::demo();
+    strict(&book, "PriceBook");
+    let policy = ApprovalPolicy::demo();
+    strict(&policy, "ApprovalPolicy");
+    let line = QuoteLine {
+        sku: "PLAN-PRO".into(),
+        quantity: Decimal::from(20),
+        months: 12,
+        ramp: vec![],
+        schedule: None,
+        additional_discount: Percent::ZERO,
+        partner_discount: Percent::ZERO,
+    };
+    let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
+    strict(&quote, "Quote");
+    strict(&quote.price(&book, &policy, None).unwrap(), "PricedQuote");
+}

@@ -619,6 +619,24 @@ proptest! {
     }
 }
 
+#[test]
+fn revrec_json_with_a_key_it_does_not_know_anywhere_is_refused() {
+    use super::json::refuses_unknown_keys as strict;
+    let base = base_contract();
+    strict(&base, "Contract");
+    let schedule = ContractSchedule::build(&base, &base_periods()).unwrap();
+    strict(&schedule, "ContractSchedule");
+    strict(&allocate(&base, NaiveDate::MAX).unwrap(), "Allocation");
+    let billings = base_billings();
+    strict(&billings, "Billing");
+    strict(&schedule.rollforward(&billings).unwrap(), "Rollforward");
+    strict(&schedule.waterfall(day(100)).unwrap(), "WaterfallRow");
+    for e in schedule.journal_entries(&billings).unwrap().iter().take(3) {
+        strict(e, "JournalEntry");
+    }
+    strict(&base_modification(), "Modification");
+    strict(&modify(&base, &base_modification()).unwrap(), "ModificationOutcome");
+}
 /// Hand-made JSON for each invariant a type holds: refused on the way in.
 #[test]
 fn json_that_breaks_an_invariant_is_refused() {

@@ -82,6 +82,12 @@ fn deal_rows() -> Vec<DealRow> {
     .collect()
 }
 
+#[test]
+fn row_json_with_a_column_it_does_not_know_is_refused() {
+    // a misspelt optional column ("trial_untl") would otherwise be skipped and read as empty
+    super::json::refuses_unknown_keys(&arr_rows(), "ArrEventRow");
+    super::json::refuses_unknown_keys(&deal_rows(), "DealRow");
+}
 proptest! {
     #![proptest_config(super::config())]
 
