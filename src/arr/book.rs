@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::bridge::{ExactBridge, Flows};
-use super::engine::{Cell, CustomerRow, Resampled, Scratch, SubRow, MAX_CONVERTED_DIGITS};
+use super::engine::{Cell, CustomerRow, RateInUse, Resampled, Scratch, SubRow, MAX_CONVERTED_DIGITS};
 use super::error::EventProblem;
 use super::id::{hash_of, CustomerIndex, EventIndex, Id};
 use super::timeline::{sort_in_order, Context, Entry, Owner, SubTimeline};
@@ -86,7 +86,7 @@ pub enum Applied {
 /// event equals a rebuild with it. Months are addressed by [`Month`]; a book reports its first
 /// to its last month, and knows ARR at the end of the month before its first (the opening).
 ///
-/// A book is plain data: it clones, serialises (as its events and the rates it booked them at;
+/// A book is plain data: it clones, serialises (as its events and the rates its figures use;
 /// deserialising rebuilds and so checks everything) and [merges](ArrBook::merge) with a book of
 /// other customers.
 ///
@@ -138,8 +138,8 @@ pub struct ArrBook {
     pub(crate) closing: Vec<(Fixed, u64)>,
     pub(crate) opening: (Fixed, u64),
     pub(crate) ctx: Context,
-    /// Every rate the book read from a caller's source, by currency and day.
-    pub(crate) rates: BTreeMap<(Currency, NaiveDate), Decimal>,
+    /// Every rate the book's figures use, by currency and day, read from a caller's source.
+    pub(crate) rates: BTreeMap<(Currency, NaiveDate), RateInUse>,
     pub(crate) scratch: Option<Box<Scratch>>,
 }
 
@@ -341,7 +341,9 @@ impl ArrBook {
     /// Foreign ARR is converted at the rate of the day the policy picks: for a currency and day
     /// the book has booked, the booked rate, whatever `rates` now says (a revised quote, or the
     /// day's own quote arriving after an on-or-before lookup booked an earlier one), so that the
-    /// customers of one day agree; to restate at revised rates, build anew.
+    /// customers of one day agree; to restate at revised rates, build anew. A day no figure uses
+    /// any more (its change was undone by a later event) is released, as a rebuild would never
+    /// have read it: the next event of that day reads `rates` again.
     ///
     /// ```
     /// use chrono::NaiveDate;

@@ -216,6 +216,9 @@ pub(crate) struct Resampled {
     blips: Vec<Fixed>,
     /// Rates read from the caller's source.
     fetched: Vec<(Currency, NaiveDate, Decimal)>,
+    /// Every rate day the resampled figures use, with the month that uses it (0 for the
+    /// opening), repeats and all.
+    used: Vec<(NaiveDate, usize)>,
 }
 
 /// Buffers an update works in.
@@ -246,6 +249,18 @@ pub(crate) struct Foreign {
     /// The month before's ARR, re-valued at each month's rate: the difference from what was
     /// booked is the month's FX.
     pub rebooked: Vec<Fixed>,
+    /// The rate days its figures use (month ends, renewals, the opening), each once, by day,
+    /// with the first month that uses it (0 for the opening): what the book's rate table counts.
+    pub days: Vec<(NaiveDate, usize)>,
+}
+
+/// A rate the book booked foreign ARR at, and how many customers' figures use it. A rate no
+/// figure uses any more (its change was undone) is released, as a rebuild would never read it:
+/// the book then writes, merges and books that day as a rebuild does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RateInUse {
+    pub rate: Decimal,
+    pub customers: u32,
 }
 
 /// The rate for a month end with no change before it: nothing is booked.
@@ -259,6 +274,7 @@ impl Foreign {
             native: vec![Fixed::ZERO; n],
             rate: vec![NO_RATE; n],
             rebooked: vec![Fixed::ZERO; n],
+            days: Vec::new(),
         }
     }
 }
@@ -438,6 +454,7 @@ impl ArrBook {
         out.rebooked.clear();
         out.blips.clear();
         out.fetched.clear();
+        out.used.clear();
         out.first_active = None;
         // the latest change at or before each month end, as (date, rate day)
         let mut latest: Vec<Option<(NaiveDate, NaiveDate)>> = Vec::new();
@@ -475,17 +492,17 @@ impl ArrBook {
         let (scale, own_scale) = (arr_scale(self.currency), currency.map_or(arr_scale(self.currency), arr_scale));
         let name = row.id.as_str();
         let mut last_rate: Option<(NaiveDate, Decimal)> = None;
-        let mut rate_on = |day: NaiveDate, out: &mut Resampled| -> Result<Decimal, ArrError> {
+        let mut rate_on = |day: NaiveDate, month: usize, out: &mut Resampled| -> Result<Decimal, ArrError> {
             let Some(cur) = foreign else { return Ok(Decimal::ONE) };
-            if let Some((d, r)) = last_rate.filter(|(d, _)| *d == day) {
-                let _ = d;
+            out.used.push((day, month));
+            if let Some((_, r)) = last_rate.filter(|(d, _)| *d == day) {
                 return Ok(r);
             }
             // one rate a currency and day: a day the book has booked keeps its rate, whatever
             // the source says now, so that every customer of that day agrees (and the book, kept
             // as its events and booked rates, reads back as it is)
             let r = match self.rates.get(&(cur, day)) {
-                Some(&booked) => booked,
+                Some(booked) => booked.rate,
                 None => {
                     let r = fetch(rates, cur, self.currency, day, name)?;
                     out.fetched.push((cur, day, r));
@@ -513,7 +530,7 @@ impl ArrBook {
         };
         if from == 0 {
             let rate = match opening_latest {
-                Some((_, day)) => (day, rate_on(day, out)?),
+                Some((_, day)) => (day, rate_on(day, 0, out)?),
                 None => NO_RATE,
             };
             out.opening = (book(opening_native, rate.1, None)?, opening_native, rate);
@@ -525,7 +542,7 @@ impl ArrBook {
             };
             for (j, latest) in latest.iter().enumerate() {
                 let rate = match *latest {
-                    Some((_, day)) => (day, rate_on(day, out)?),
+                    Some((_, day)) => (day, rate_on(day, from + j, out)?),
                     None => NO_RATE,
                 };
                 out.rates.push(rate);
@@ -551,7 +568,7 @@ impl ArrBook {
                     let rate = match foreign {
                         Some(_) => {
                             let day = sub.events.get(cause as usize).map_or(start, |e| e.rate_day(&self.ctx.policy));
-                            rate_on(day, out)?
+                            rate_on(day, from + j, out)?
                         }
                         None => Decimal::ONE,
                     };
@@ -596,6 +613,8 @@ impl ArrBook {
         if from == 0 {
             row.opening = out.opening.0;
         }
+        let was = row.foreign.as_mut().map(|f| std::mem::take(&mut f.days)).unwrap_or_default();
+        let mut days = Vec::new();
         if out.foreign {
             let f = row.foreign.get_or_insert_with(|| Box::new(Foreign::empty(n)));
             if from == 0 {
@@ -604,15 +623,45 @@ impl ArrBook {
             f.native[from..].copy_from_slice(&out.native);
             f.rate[from..].copy_from_slice(&out.rates);
             f.rebooked[from..].copy_from_slice(&out.rebooked);
+            // the months before `from` are as they were, and so are the days they use
+            days.extend(was.iter().filter(|&&(_, first)| first < from));
+            for &(day, month) in &out.used {
+                match days.binary_search_by_key(&day, |&(d, _)| d) {
+                    Ok(i) => days[i].1 = days[i].1.min(month),
+                    Err(i) => days.insert(i, (day, month)),
+                }
+            }
+            f.days.clone_from(&days);
         } else {
             row.foreign = None;
+        }
+        // count the customer in for the days it now uses and out of the days it no longer does
+        let cur = out.currency.or(row.currency);
+        let uses = |list: &[(NaiveDate, usize)], day: NaiveDate| list.binary_search_by_key(&day, |&(d, _)| d).is_ok();
+        for &(day, _) in was.iter().filter(|&&(day, _)| !uses(&days, day)) {
+            let Some(cur) = cur else { continue };
+            if let std::collections::btree_map::Entry::Occupied(mut e) = self.rates.entry((cur, day)) {
+                e.get_mut().customers -= 1;
+                if e.get().customers == 0 {
+                    e.remove();
+                }
+            }
+        }
+        for &(day, _) in days.iter().filter(|&&(day, _)| !uses(&was, day)) {
+            let Some(cur) = cur else { continue };
+            let fetched = || out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
+            match self.rates.get_mut(&(cur, day)) {
+                Some(booked) => booked.customers += 1,
+                None => {
+                    if let Some(rate) = fetched() {
+                        self.rates.insert((cur, day), RateInUse { rate, customers: 1 });
+                    }
+                }
+            }
         }
         if self.policy.same_period == SamePeriodNewAndChurn::ShowBoth {
             row.blips.resize(n, Fixed::ZERO);
             row.blips[from..].copy_from_slice(&out.blips);
-        }
-        for &(cur, day, rate) in &out.fetched {
-            self.rates.insert((cur, day), rate);
         }
     }
 

@@ -86,8 +86,8 @@ impl ArrBook {
         if let Some(e) = other_events.find(|e| self.contains_event(e.id.as_str())) {
             return Err(ArrError::Merge(MergeProblem::SharedEvent(e.id.as_str().into())));
         }
-        for (&(currency, on), rate) in &other.rates {
-            if self.rates.get(&(currency, on)).is_some_and(|r| r != rate) {
+        for (&(currency, on), booked) in &other.rates {
+            if self.rates.get(&(currency, on)).is_some_and(|r| r.rate != booked.rate) {
                 return Err(ArrError::Merge(MergeProblem::RateConflict { currency, on }));
             }
         }
@@ -121,7 +121,9 @@ impl ArrBook {
         }
         self.opening.0 += opening.0;
         self.opening.1 += opening.1;
-        self.rates.extend(rates);
+        for (key, booked) in rates {
+            self.rates.entry(key).and_modify(|r| r.customers += booked.customers).or_insert(booked);
+        }
         Ok(())
     }
 }
@@ -185,7 +187,11 @@ mod wire {
                 first: self.first,
                 last: self.last,
                 events: self.all_events().collect(),
-                rates: self.rates.iter().map(|(&(currency, on), &rate)| BookedRate { currency, on, rate }).collect(),
+                rates: self
+                    .rates
+                    .iter()
+                    .map(|(&(currency, on), booked)| BookedRate { currency, on, rate: booked.rate })
+                    .collect(),
             }
             .serialize(s)
         }
