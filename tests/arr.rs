@@ -493,6 +493,28 @@ fn a_rate_no_event_uses_any_more_is_released_as_a_rebuild_would_never_book_it() 
     assert_eq!(json(&a), json(&b));
 }
 
+/// Before: a book ending in chrono's last month (262142-12, which only `Month::of` makes: its
+/// end is past chrono's range) was built with one month in its totals and none in its periods,
+/// and panicked when it booked an event or was asked for a revalued bridge or a velocity.
+#[test]
+fn a_book_over_a_month_whose_end_chrono_cannot_hold_is_refused() {
+    let last = Month::of(NaiveDate::MAX);
+    let rates = InMemoryFxRates::new();
+    let start = ev("acme", "s", d(2026, 1, 5), start(usd("100"), Interval::Month));
+    for months in [last..=last, m(2026, 1)..=last] {
+        let months_of = || months.clone();
+        assert!(matches!(
+            ArrBook::build(&[], ArrPolicy::default(), Currency::USD, months_of(), &rates),
+            Err(ArrError::Calendar(_)) | Err(ArrError::Limit(_))
+        ));
+        assert!(ArrBook::build(std::slice::from_ref(&start), ArrPolicy::default(), Currency::USD, months_of(), &rates)
+            .is_err());
+    }
+    // a book of valid months is asked about it: an error, as for any month outside it
+    let book = build(std::slice::from_ref(&start), 2, &rates).unwrap();
+    assert!(book.bridge_revalued(last, last, &rates).is_err() && book.velocity(last, 1).is_err());
+}
+
 /// Before: within a day a cancel always sorted after a start, so a restart recorded after the
 /// cancel left the customer churned (0.00 USD).
 #[test]

@@ -183,6 +183,11 @@ impl ArrBook {
         if first > last {
             return Err(ArrError::BadMonths { first, last });
         }
+        // `Month::of` makes chrono's last month, whose end chrono cannot hold: a book reports
+        // whole months only
+        for m in [first, last] {
+            Month::new(m.year(), m.number())?;
+        }
         let n = check("months in a book", first.months_until(last) + 1, MAX_MONTHS)?;
         let periods: Vec<Period> = first.through(last).map(Month::period).collect();
         Ok(ArrBook {
@@ -218,8 +223,9 @@ impl ArrBook {
     /// first event is not a start, …); [`ArrError::ConflictingEvent`] for an id given twice with
     /// different content; [`ArrError::MixedCurrencies`]; [`ArrError::Fx`] or
     /// [`ArrError::RateForOtherPair`] when the rate source fails; [`ArrError::ArrTooLarge`];
-    /// [`ArrError::BadMonths`] for months that run backwards, and a limit error past
-    /// [`MAX_MONTHS`] months.
+    /// [`ArrError::BadMonths`] for months that run backwards, [`ArrError::Calendar`] for
+    /// chrono's last month (which [`Month::of`] makes from its last days, but whose end chrono
+    /// cannot hold), and a limit error past [`MAX_MONTHS`] months.
     pub fn build<R: FxRates + ?Sized>(
         events: &[SubscriptionEvent],
         policy: ArrPolicy,

@@ -38,6 +38,10 @@ impl Month {
     }
 
     /// The month a date falls in.
+    ///
+    /// A date in chrono's last month (December 262142) gives a month whose end chrono cannot
+    /// hold, which [`Month::new`] refuses: its [`end`](Month::end) and [`period`](Month::period)
+    /// stop a day short, and an ARR book refuses to report it.
     pub fn of(date: NaiveDate) -> Month {
         Month { year: date.year(), month: date.month() }
     }
