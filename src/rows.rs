@@ -5,7 +5,9 @@
 //!
 //! A column a row type does not know is refused, like a key in any of the crate's JSON: a
 //! misspelt optional column would otherwise read as empty. Select the columns a row type names
-//! before handing an export with more to the reader.
+//! before handing an export with more to the reader. Decimal columns are parsed from their
+//! text, exactly: a reader that infers types would hand `99999999999999.99` over as a binary
+//! float (and in JSON rows a number is refused for the same reason: write amounts as strings).
 //!
 //! [`billing::InvoiceRow`]: crate::billing::InvoiceRow
 

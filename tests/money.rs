@@ -104,12 +104,26 @@ fn serde_uses_codes_and_decimal_strings() {
 fn money_json_with_a_key_it_does_not_know_is_refused() {
     // a key the reader skipped could change what the amount means: $10,000 read from what the
     // sender meant as 10,000 cents
-    let cents = r#"{"amount": 10000, "currency": "USD", "unit": "cents"}"#;
+    let cents = r#"{"amount": "10000", "currency": "USD", "unit": "cents"}"#;
     let e = serde_json::from_str::<Money>(cents).unwrap_err().to_string();
     assert!(e.contains("unit"), "{e}");
     // the two keys it writes, in either order, still read
     let m: Money = serde_json::from_str(r#"{"currency": "USD", "amount": "100.00"}"#).unwrap();
     assert_eq!(m, Money::parse("100", Currency::USD).unwrap());
+}
+
+#[test]
+fn money_json_with_an_amount_as_a_number_is_refused_not_read_through_a_binary_float() {
+    // 99999999999999.99 as a JSON number is the float 99999999999999.984375: it was read as
+    // 99999999999999.98 (and a longer one, 12345678901234567.89, as 12345678901234568)
+    for number in ["99999999999999.99", "12345678901234567.89", "12.5", "100"] {
+        let json = format!(r#"{{"amount": {number}, "currency": "USD"}}"#);
+        let e = serde_json::from_str::<Money>(&json).unwrap_err().to_string();
+        assert!(e.contains("string"), "{number}: {e}");
+        let text = format!(r#"{{"amount": "{number}", "currency": "USD"}}"#);
+        let m: Money = serde_json::from_str(&text).unwrap();
+        assert_eq!(m.amount().to_string(), number);
+    }
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

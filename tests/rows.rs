@@ -356,6 +356,23 @@ e7,beta,main,2026-03-15,,,pause,,,,,,,,
     }
 
     #[test]
+    fn a_csv_price_of_seventeen_digits_reads_exactly_not_through_a_binary_float() {
+        // the csv reader hands a column that looks like a number to a float when the type
+        // lets it: 99999999999999.99 read as 99999999999999.98
+        let csv = "\
+id,customer,subscription,date,sequence,recorded_on,kind,currency,price,interval,trial_until,paid_through,percent_off,amount_off,forever
+e1,acme,main,2026-01-05,,,start,USD,99999999999999.99,month,,,,,
+e2,acme,main,2026-02-05,,,discount_start,USD,,,,,,0.123456789012345678,true
+";
+        let rows = read(csv).unwrap();
+        assert_eq!(rows[0].price.unwrap().to_string(), "99999999999999.99");
+        assert_eq!(rows[1].amount_off.unwrap().to_string(), "0.123456789012345678");
+        // and in JSON, a number is refused: it has already been a float
+        let json = r#"[{"id":"e1","customer":"a","subscription":"s","date":"2026-01-05","kind":"start","currency":"USD","price":99999999999999.99,"interval":"month"}]"#;
+        assert!(serde_json::from_str::<Vec<ArrEventRow>>(json).is_err());
+    }
+
+    #[test]
     fn events_round_trip_through_csv() {
         let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
         let events = vec![

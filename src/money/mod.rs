@@ -8,6 +8,8 @@ mod allocate;
 mod amount;
 mod currency;
 mod error;
+#[cfg(feature = "serde")]
+pub(crate) mod exact;
 mod fixed;
 mod format;
 mod fx;

@@ -76,7 +76,9 @@ impl serde::Serialize for Money {
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Money {
     /// The object it writes, or the text `FromStr` reads (`"USD 12.50"`). An object with a key
-    /// other than `amount` and `currency` is refused.
+    /// other than `amount` and `currency` is refused, and so is an amount written as a JSON
+    /// number: it has passed through binary floating point (`99999999999999.99` arrives as
+    /// `99999999999999.98`), so amounts are strings, as the crate writes them.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
         deserializer.deserialize_any(MoneyVisitor)
     }
@@ -102,7 +104,7 @@ impl<'de> serde::de::Visitor<'de> for MoneyVisitor {
         let (mut amount, mut currency) = (None, None);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
-                "amount" if amount.is_none() => amount = Some(map.next_value::<Decimal>()?),
+                "amount" if amount.is_none() => amount = Some(map.next_value::<super::exact::ExactDecimal>()?.0),
                 "currency" if currency.is_none() => currency = Some(map.next_value::<Currency>()?),
                 "amount" | "currency" => return Err(A::Error::custom(format!("duplicate field `{key}`"))),
                 // refused, not skipped: a key such as `"unit": "cents"` would change what the
