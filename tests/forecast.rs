@@ -591,7 +591,7 @@ fn class_two_analytic_variances_match_simulation() {
         let p = model.predict(8, &[0.9]).unwrap();
         let sim = model.simulation(8, 200_000, 5).unwrap();
         let z = 1.6448536269514722;
-        for (k, v) in sim.variance().iter().enumerate() {
+        for (k, v) in sim.variance().unwrap().iter().enumerate() {
             let analytic = ((p.intervals[0].upper[k] - p.mean[k]) / z).powi(2);
             assert!((analytic / v - 1.0).abs() < 0.03, "{spec} step {k}: analytic {analytic} simulated {v}");
         }
@@ -609,7 +609,7 @@ fn simulations_expose_mean_variance_and_quantiles() {
     let sim = model.simulation(3, 100_000, 9).unwrap();
     // ETS(A,N,N): every path's mean is the level, the k-step variance σ²(1 + (k − 1)α²)
     let (alpha, s2) = (model.params().alpha, model.sigma2());
-    for (k, (m, v)) in sim.mean().iter().zip(sim.variance()).enumerate() {
+    for (k, (m, v)) in sim.mean().iter().zip(sim.variance().unwrap()).enumerate() {
         assert!((m - model.level()).abs() < 0.02 * s2.sqrt() * 10.0, "{m}");
         let exact = s2 * (1.0 + k as f64 * alpha * alpha);
         assert!((v / exact - 1.0).abs() < 0.02, "step {k}: {v} vs {exact}");
@@ -1437,4 +1437,20 @@ fn ets_with_multiplicative_errors_fits_arr_growing_eight_percent_a_month() {
         let ll = spec.fit(&y).map(|m| m.log_likelihood());
         assert!(ll.as_ref().is_ok_and(|ll| *ll >= statsmodels - 0.1), "{spec}: {ll:?} against {statsmodels}");
     }
+}
+
+/// Before: `simulate` and `simulation` of a fitted ETS(M,A,N) returned NaN and ∞ from about
+/// 68,000 steps on (`predict_simulated` of the same paths was already `Overflow`).
+#[test]
+fn a_simulation_that_overflows_an_f64_is_an_error_not_nan() {
+    let y: Vec<f64> = (0..36).map(|t| 100.0 * 1.05f64.powi(t) * (1.0 + 0.05 * (t as f64 * 2.1).sin())).collect();
+    let spec =
+        EtsSpec { error: ErrorType::Multiplicative, trend: TrendType::Additive, season: SeasonType::None, period: 1 };
+    let m = spec.fit(&y).unwrap();
+    let overflow = |e| matches!(e, ForecastError::Overflow(_));
+    assert!(m.simulate(100_000, 10, 7).is_err_and(overflow));
+    assert!(m.simulation(100_000, 10, 7).is_err_and(overflow));
+    assert!(m.predict_simulated(100_000, &[0.8], 10, 7).is_err_and(overflow));
+    // a shorter one is finite throughout
+    assert!(m.simulation(1_000, 10, 7).unwrap().paths().iter().flatten().all(|v| v.is_finite()));
 }

@@ -660,7 +660,7 @@ fn simulation_summaries_match_their_paths() {
     assert_eq!(sim.horizon(), h);
     assert_eq!(sim.paths().len(), n);
     assert!(sim.paths().iter().all(|p| p.len() == h));
-    let (mean, var) = (sim.mean(), sim.variance());
+    let (mean, var) = (sim.mean(), sim.variance().unwrap());
     for k in 0..h {
         let col = column(sim.paths(), k);
         let mu = col.iter().sum::<f64>() / n as f64;
@@ -680,7 +680,7 @@ fn simulation_summaries_match_their_paths() {
     assert_ne!(m.simulate(h, n, seed + 1).unwrap(), sim.paths(), "another seed, other paths");
     // one path: variance 0
     let one = m.simulation(h, 1, seed).unwrap();
-    assert_eq!(one.variance(), vec![0.0; h]);
+    assert_eq!(one.variance().unwrap(), vec![0.0; h]);
     assert_eq!(one.mean(), one.paths()[0]);
     assert_eq!(one.quantile(0.3).unwrap(), one.paths()[0]);
 }
@@ -697,7 +697,7 @@ fn zero_variance_model_simulates_paths_without_noise() {
             assert_close(p[k], pf[k], 1e-12, "a path without noise is the point forecast");
         }
     }
-    assert!(sim.variance().iter().all(|v| v.abs() < 1e-12));
+    assert!(sim.variance().unwrap().iter().all(|v| v.abs() < 1e-12));
 }
 
 #[test]

@@ -642,7 +642,7 @@ impl ArimaModel {
             && self.sma.len() == lay.sq
             && self.state.len() == lay.r
             && self.state_cov.len() == lay.r * lay.r
-            && (0..lay.r).all(|i| self.state_cov[i * lay.r + i] >= -1e-9)
+            && crate::stats::linalg::is_covariance(&self.state_cov, lay.r)
             && self.tail.len() == lay.lost()
             && self.n >= lay.lost();
         let finite = [&self.ar, &self.ma, &self.sar, &self.sma, &self.state, &self.state_cov, &self.tail]

@@ -1060,10 +1060,11 @@ impl EtsModel {
     /// # Errors
     ///
     /// [`ForecastError::ZeroCount`] for `h = 0` and [`ForecastError::Limit`] above
-    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
+    /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON); [`ForecastError::Overflow`] when a forecast
+    /// is too large for an `f64` (never ±∞).
     pub fn point_forecast(&self, h: usize) -> Result<Vec<f64>, ForecastError> {
         check_horizon(h)?;
-        Ok(self.points(h))
+        finite(self.points(h), "forecast")
     }
 
     /// Point forecasts for a checked horizon.
@@ -1245,10 +1246,16 @@ impl EtsModel {
     ///
     /// [`ForecastError::ZeroCount`] for no steps or no paths; [`ForecastError::Limit`] for `h`
     /// above [`MAX_HORIZON`](crate::limits::MAX_HORIZON) or `paths × h` above
-    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS) simulated values.
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS) simulated values; [`ForecastError::Overflow`]
+    /// when a path grows past `f64::MAX` (never ±∞ or NaN).
     pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Result<Vec<Vec<f64>>, ForecastError> {
         check_simulation(h, paths)?;
-        Ok(self.paths(h, paths, seed))
+        let paths = self.paths(h, paths, seed);
+        if paths.iter().flatten().all(|v| v.is_finite()) {
+            Ok(paths)
+        } else {
+            Err(ForecastError::Overflow("simulated path"))
+        }
     }
 
     /// [`EtsModel::simulate`]'s paths with their mean, variance and quantiles per step.
@@ -1257,8 +1264,7 @@ impl EtsModel {
     ///
     /// As [`EtsModel::simulate`].
     pub fn simulation(&self, h: usize, paths: usize, seed: u64) -> Result<Simulation, ForecastError> {
-        check_simulation(h, paths)?;
-        Ok(Simulation::new(self.paths(h, paths, seed)))
+        self.simulate(h, paths, seed).map(Simulation::new)
     }
 
     /// `paths` sample paths of checked length and number, a vector each.
@@ -1355,6 +1361,15 @@ pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, Fo
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
     }
     Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
+}
+
+/// `values`, if every one is finite: past `f64::MAX` is [`ForecastError::Overflow`], never ±∞.
+fn finite(values: Vec<f64>, what: &'static str) -> Result<Vec<f64>, ForecastError> {
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(values)
+    } else {
+        Err(ForecastError::Overflow(what))
+    }
 }
 
 #[cfg(test)]

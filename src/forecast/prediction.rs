@@ -122,7 +122,7 @@ pub(super) fn check_request(h: usize, levels: &[f64]) -> Result<(), ForecastErro
 /// let y: Vec<f64> = (0..48).scan(100.0, |l, t| { *l += 3.0 * (t as f64 * 2.3).sin(); Some(*l) }).collect();
 /// let ses = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
 /// let sim = ses.fit(&y)?.simulation(12, 1_000, 7)?;
-/// let (mean, var, p90) = (sim.mean(), sim.variance(), sim.quantile(0.9)?);
+/// let (mean, var, p90) = (sim.mean(), sim.variance()?, sim.quantile(0.9)?);
 /// let p10 = sim.quantile(0.1)?;
 /// assert!(var.iter().all(|v| *v >= 0.0) && (0..12).all(|k| p10[k] <= mean[k] && mean[k] <= p90[k]));
 /// assert!(sim.quantile(1.5).is_err());
@@ -169,16 +169,32 @@ impl Simulation {
         self.paths.first().map_or(0, Vec::len)
     }
 
-    /// Mean of the paths at each step.
+    /// Mean of the paths at each step. (Finite paths have a finite mean: where their sum
+    /// passes `f64::MAX`, each value is divided before it is added.)
     pub fn mean(&self) -> Vec<f64> {
         let n = self.paths.len() as f64;
-        (0..self.horizon()).map(|k| self.paths.iter().map(|p| p[k]).sum::<f64>() / n).collect()
+        (0..self.horizon())
+            .map(|k| {
+                let sum = self.paths.iter().map(|p| p[k]).sum::<f64>();
+                if sum.is_finite() {
+                    sum / n
+                } else {
+                    self.paths.iter().map(|p| p[k] / n).sum::<f64>()
+                }
+            })
+            .collect()
     }
 
     /// Sample variance (divisor n − 1; 0 for a single path) at each step.
-    pub fn variance(&self) -> Vec<f64> {
+    ///
+    /// # Errors
+    ///
+    /// [`ForecastError::Overflow`] when a variance is too large for an `f64` (paths near
+    /// ±`f64::MAX`), never ∞.
+    pub fn variance(&self) -> Result<Vec<f64>, ForecastError> {
         let n = self.paths.len();
-        self.mean()
+        let variances: Vec<f64> = self
+            .mean()
             .iter()
             .enumerate()
             .map(|(k, m)| {
@@ -188,7 +204,12 @@ impl Simulation {
                     self.paths.iter().map(|p| (p[k] - m) * (p[k] - m)).sum::<f64>() / (n - 1) as f64
                 }
             })
-            .collect()
+            .collect();
+        if variances.iter().all(|v| v.is_finite()) {
+            Ok(variances)
+        } else {
+            Err(ForecastError::Overflow("simulation variance"))
+        }
     }
 
     /// The `p` quantile at each step (linear interpolation between order statistics, R's type 7).
@@ -222,7 +243,17 @@ fn sorted_quantile(col: &[f64], p: f64) -> f64 {
     let pos = p * last as f64;
     let (lo, frac) = (pos.floor() as usize, pos - pos.floor());
     let hi = (lo + 1).min(last);
-    col[lo] + frac * (col[hi] - col[lo])
+    let (a, b) = (col[lo], col[hi]);
+    if frac == 0.0 {
+        return a;
+    }
+    let x = a + frac * (b - a);
+    if x.is_finite() || !(a.is_finite() && b.is_finite()) {
+        x // (a path past f64::MAX stays non-finite, for the caller's overflow check)
+    } else {
+        // `b − a` passed f64::MAX: weigh the two ends instead, which cannot, and stay between them
+        ((1.0 - frac) * a + frac * b).max(a).min(b)
+    }
 }
 
 /// A fitted forecasting model of any method, as cross-validation and the ensemble see it.

@@ -1,4 +1,5 @@
-//! A Cholesky solve for the small symmetric positive-definite systems of Newton steps.
+//! A Cholesky solve for the small symmetric positive-definite systems of Newton steps, and the
+//! check that a matrix read from outside is a covariance.
 
 /// Solve `A x = b` for symmetric positive-definite `A` (row-major, `n × n`). `None` when `A` is
 /// not positive definite (to working precision).
@@ -33,6 +34,36 @@ pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
     Some(x)
 }
 
+/// True when `a` (row-major, `n × n`, finite) is a covariance matrix to working precision:
+/// symmetric, and positive semi-definite once `1e-9` of its largest entry is added to the
+/// diagonal (which forgives the rounding a filter's updates leave, not a negative variance).
+pub(crate) fn is_covariance(a: &[f64], n: usize) -> bool {
+    let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 {
+        return true;
+    }
+    let slack = 1e-9 * scale;
+    let symmetric = (0..n).all(|i| (0..i).all(|j| (a[i * n + j] - a[j * n + i]).abs() <= slack));
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut sum = a[i * n + j] + if i == j { slack } else { 0.0 };
+            for k in 0..j {
+                sum -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if !(sum > 0.0 && sum.is_finite()) {
+                    return false;
+                }
+                l[i * n + i] = sum.sqrt();
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    }
+    symmetric
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +74,15 @@ mod tests {
         let x = cholesky_solve(&[4.0, 2.0, 2.0, 3.0], &[2.0, 1.0], 2).unwrap();
         assert!((x[0] - 0.5).abs() < 1e-12 && x[1].abs() < 1e-12);
         assert!(cholesky_solve(&[1.0, 2.0, 2.0, 1.0], &[1.0, 1.0], 2).is_none());
+    }
+
+    #[test]
+    fn a_covariance_is_symmetric_and_positive_semi_definite() {
+        assert!(is_covariance(&[4.0, 2.0, 2.0, 3.0], 2));
+        assert!(is_covariance(&[1.0, 1.0, 1.0, 1.0], 2)); // singular: semi-definite
+        assert!(is_covariance(&[0.0; 4], 2));
+        assert!(!is_covariance(&[0.0, -1e6, -1e6, 0.0], 2)); // eigenvalues ±10⁶
+        assert!(!is_covariance(&[1.0, 0.5, 0.0, 1.0], 2)); // not symmetric
+        assert!(!is_covariance(&[-1.0, 0.0, 0.0, 1.0], 2));
     }
 }

@@ -4,7 +4,7 @@
 
 mod calibration;
 mod fit;
-mod linalg;
+pub(crate) mod linalg;
 mod logistic;
 mod logistic_kernel;
 mod metrics;

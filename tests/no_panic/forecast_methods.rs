@@ -365,6 +365,75 @@ mod json {
         }
     }
 
+    /// Before: `point_forecast` and `simulate` of an ETS model whose trend JSON set to 1e307
+    /// returned ∞ (`predict` of the same model was already `Overflow`).
+    #[test]
+    fn an_ets_model_from_json_whose_points_overflow_gives_an_error_from_every_forecast() {
+        let spec = revops::forecast::EtsSpec {
+            error: revops::forecast::ErrorType::Additive,
+            trend: revops::forecast::TrendType::Additive,
+            season: revops::forecast::SeasonType::None,
+            period: 1,
+        };
+        let mut json = serde_json::to_value(spec.fit(&series(24)).unwrap()).unwrap();
+        json["trend"] = serde_json::json!(1e307);
+        let m: revops::forecast::EtsModel = serde_json::from_value(json).unwrap(); // every part finite
+        let overflow = |e| matches!(e, revops::forecast::ForecastError::Overflow(_));
+        assert!(m.point_forecast(100).is_err_and(overflow));
+        assert!(m.simulate(100, 2, 1).is_err_and(overflow));
+        assert!(m.simulation(100, 2, 1).is_err_and(overflow));
+        assert!(m.predict(100, &[]).is_err_and(overflow));
+    }
+
+    /// Before: the summaries of finite paths overflowed: the 0 quantile of −MAX and MAX was NaN,
+    /// the median ∞, the mean of two MAXes ∞ and the variance ∞.
+    #[test]
+    fn the_summaries_of_a_simulation_of_extreme_values_are_exact_or_an_error() {
+        let both: Simulation =
+            serde_json::from_str(r#"{"paths":[[-1.7976931348623157e308],[1.7976931348623157e308]]}"#).unwrap();
+        assert_eq!(both.quantile(0.0).unwrap(), [-f64::MAX]);
+        assert_eq!(both.quantile(0.5).unwrap(), [0.0]);
+        assert_eq!(both.quantile(1.0).unwrap(), [f64::MAX]);
+        let q = both.quantile(0.75).unwrap()[0];
+        assert!((q - f64::MAX / 2.0).abs() <= f64::MAX * 1e-15, "{q}");
+        assert_eq!(both.mean(), [0.0]);
+        assert!(matches!(both.variance(), Err(revops::forecast::ForecastError::Overflow(_))));
+        let high: Simulation =
+            serde_json::from_str(r#"{"paths":[[1.7976931348623157e308],[1.7976931348623157e308]]}"#).unwrap();
+        assert_eq!(high.mean(), [f64::MAX]);
+        assert_eq!(high.variance().unwrap(), [0.0]);
+        assert_eq!(high.quantile(0.3).unwrap(), [f64::MAX]);
+    }
+
+    /// Before: JSON's state covariance was checked on its diagonal only, so one that is no
+    /// covariance (`[[0, −10⁶], [−10⁶, 0]]`) gave a zero-width first interval and later ones a
+    /// thousand times too wide.
+    #[test]
+    fn an_arima_model_from_json_whose_state_covariance_is_not_one_is_refused() {
+        let y: Vec<f64> = (0..60).map(|t| 100.0 + 2.0 * t as f64 + 3.0 * (t as f64 * 1.7).cos()).collect();
+        let fitted = revops::forecast::ArimaSpec::new(2, 1, 1).fit(&y).unwrap();
+        let json = serde_json::to_value(&fitted).unwrap();
+        let r = (json["state_cov"].as_array().unwrap().len() as f64).sqrt() as usize;
+        assert!(r >= 2, "a state of {r}");
+        let mut not_one = vec![0.0; r * r];
+        not_one[1] = -1e6;
+        not_one[r] = -1e6;
+        let asymmetric = {
+            let mut c = vec![0.0; r * r];
+            c[0] = 1.0;
+            c[r + 1] = 1.0;
+            c[1] = 0.5;
+            c
+        };
+        for bad in [not_one, asymmetric] {
+            let mut json = json.clone();
+            json["state_cov"] = serde_json::json!(bad);
+            assert!(serde_json::from_value::<revops::forecast::ArimaModel>(json).is_err(), "{bad:?} accepted");
+        }
+        let back: revops::forecast::ArimaModel = serde_json::from_value(json).unwrap();
+        assert_eq!(back.predict(3, &[0.8]).unwrap(), fitted.predict(3, &[0.8]).unwrap());
+    }
+
     #[test]
     fn an_intermittent_model_read_from_json_with_tsb_smoothing_outside_zero_to_one_is_refused() {
         let tsb = &fitted().intermittent[2];

@@ -168,7 +168,7 @@ fn report(name: &str, fm: &str, md: &EtsModel, h: usize) {
     match md.simulation(h, PATHS, SEED) {
         Ok(s) => {
             println!("sim,{name},{fm},mean,{}", join(&s.mean()));
-            println!("sim,{name},{fm},var,{}", join(&s.variance()));
+            println!("sim,{name},{fm},var,{}", join(&s.variance().unwrap()));
             for q in [0.025, 0.1, 0.9, 0.975] {
                 match s.quantile(q) {
                     Ok(v) => println!("sim,{name},{fm},q{q},{}", join(&v)),
