@@ -594,6 +594,19 @@ fn a_window_of_zero_is_an_error() {
     assert_eq!(goal.progress(&b, dec, 0).unwrap_err(), ArrError::EmptyWindow);
 }
 
+/// Before: days to a target too far for an `i64` came back as no days and no date, with the
+/// milestone on track, as if the book were not growing.
+#[test]
+fn days_to_a_target_too_far_to_count_are_an_error_not_a_blank() {
+    let b = year_book(); // growing by $600 of ARR in March
+    let far = Milestone { target: usd("10000000000000000000000000"), by: None };
+    assert!(matches!(far.progress(&b, m(2026, 3), 1), Err(ArrError::Money(_))));
+    // a target a growing book reaches, though past the last date chrono holds: the days, no date
+    let beyond = Milestone { target: usd("1000000000000000"), by: None };
+    let p = beyond.progress(&b, m(2026, 3), 1).unwrap();
+    assert!(p.days_to_target.is_some_and(|d| d > 100_000_000) && p.eta.is_none() && p.on_track);
+}
+
 /// A rate source that answers for another pair than asked.
 struct WrongPair;
 

@@ -18,7 +18,10 @@ pub enum QuickRatioPolicy {
     WithoutReactivation,
 }
 
-/// Churn rates over a bridge.
+/// Churn rates over a bridge: its churn over its opening, as the bridge counts it. Over
+/// several months, or under [`SamePeriodNewAndChurn::ShowBoth`](super::SamePeriodNewAndChurn),
+/// the churn includes customers who joined after the opening, so the rates can pass 100%;
+/// [`ArrBook::retention`](super::ArrBook::retention) follows the opening's customers only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]

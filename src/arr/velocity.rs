@@ -158,7 +158,8 @@ pub struct MilestoneProgress {
     /// Days to the target at the actual velocity, exactly: ⌈remaining × days in the window ÷ net
     /// new ARR in it⌉ (`None` when not growing).
     pub days_to_target: Option<i64>,
-    /// The date the target is reached at the actual velocity.
+    /// The date the target is reached at the actual velocity (`None` when not growing, or
+    /// when that date is past the last one chrono holds).
     pub eta: Option<NaiveDate>,
     /// True when the target is reached; before a milestone's date, when the actual velocity
     /// meets the required one (both exact, unrounded: $3.2258 a day does not meet $3.229, though
@@ -182,8 +183,8 @@ impl Milestone {
     /// # Errors
     ///
     /// The errors of [`ArrBook::velocity`]; a money error when the target is in another
-    /// currency, or when the days to target or the progress do not fit a `Decimal` (a target
-    /// near `Decimal::MAX`, say).
+    /// currency, or when the days to target do not fit an `i64` or the progress a `Decimal`
+    /// (a target near `Decimal::MAX`, say).
     pub fn progress(&self, book: &ArrBook, at: Month, window: u32) -> Result<MilestoneProgress, ArrError> {
         let current = book.arr_at(at)?;
         let as_of = at.last_day();
@@ -202,7 +203,8 @@ impl Milestone {
         } else if growing {
             // ⌈remaining ÷ (net ÷ days)⌉ = ⌈remaining × days ÷ net⌉
             let to_go = remaining.amount().checked_mul(days).and_then(|x| x.checked_div(net));
-            to_go.ok_or_else(|| overflow("days to target"))?.ceil().to_i64()
+            let days = to_go.and_then(|x| x.ceil().to_i64());
+            Some(days.ok_or_else(|| overflow("days to target"))?)
         } else {
             None
         };
