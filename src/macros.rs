@@ -12,13 +12,13 @@
 ///     |r| Period::new(r.start, r.end));
 /// ```
 macro_rules! deserialize_via {
-    ($ty:ty, $repr:ident { $($field:ident : $fty:ty),* $(,)? }, $err:ty, |$r:ident| $body:expr) => {
+    ($ty:ty, $repr:ident { $($(#[$fattr:meta])* $field:ident : $fty:ty),* $(,)? }, $err:ty, |$r:ident| $body:expr) => {
         /// The serialised fields, checked by the type's constructor on the way in.
         #[cfg(feature = "serde")]
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct $repr {
-            $($field: $fty,)*
+            $($(#[$fattr])* $field: $fty,)*
         }
 
         #[cfg(feature = "serde")]

@@ -119,11 +119,21 @@ fn money_json_with_an_amount_as_a_number_is_refused_not_read_through_a_binary_fl
     for number in ["99999999999999.99", "12345678901234567.89", "12.5", "100"] {
         let json = format!(r#"{{"amount": {number}, "currency": "USD"}}"#);
         let e = serde_json::from_str::<Money>(&json).unwrap_err().to_string();
-        assert!(e.contains("string"), "{number}: {e}");
+        assert!(e.contains("invalid type"), "{number}: {e}");
         let text = format!(r#"{{"amount": "{number}", "currency": "USD"}}"#);
         let m: Money = serde_json::from_str(&text).unwrap();
         assert_eq!(m.amount().to_string(), number);
     }
+}
+
+#[test]
+fn an_fx_rate_json_with_its_rate_as_a_number_is_refused_not_read_through_a_binary_float() {
+    // a rate of twenty digits as a JSON number had lost its last four
+    let number = r#"{"from": "EUR", "to": "USD", "rate": 1.0823456789012345678, "as_of": "2026-01-01"}"#;
+    assert!(serde_json::from_str::<revops::money::FxRate>(number).is_err());
+    let text = r#"{"from": "EUR", "to": "USD", "rate": "1.0823456789012345678", "as_of": "2026-01-01"}"#;
+    let rate: revops::money::FxRate = serde_json::from_str(text).unwrap();
+    assert_eq!(rate.rate().to_string(), "1.0823456789012345678");
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {

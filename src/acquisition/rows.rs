@@ -38,7 +38,7 @@ pub struct DealRow {
     /// Currency of `amount`.
     pub currency: Currency,
     /// Amount (ACV).
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimal"))]
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub amount: Decimal,
     /// Created.
     pub created: NaiveDate,

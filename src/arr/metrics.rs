@@ -27,10 +27,13 @@ pub enum QuickRatioPolicy {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRates {
     /// Customers lost ÷ customers at the opening.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub logo: Decimal,
     /// `(churn + contraction) ÷ opening`.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub gross_revenue: Decimal,
     /// `(churn + contraction − expansion − reactivation) ÷ opening`; negative is net expansion.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub net_revenue: Decimal,
 }
 
@@ -147,8 +150,10 @@ pub struct Retention {
     /// Customers in the cohort (active at the start).
     pub cohort: u64,
     /// Their MRR now ÷ their MRR then (expansion counts).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub nrr: Decimal,
     /// Their MRR now, each capped at its starting MRR, ÷ their MRR then.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub grr: Decimal,
 }
 

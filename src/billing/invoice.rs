@@ -120,6 +120,7 @@ pub struct LineDraft {
     /// What is charged.
     pub description: String,
     /// How many (not negative; a credit is a credit note, not a negative line).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub quantity: Decimal,
     /// Price per unit, at full precision.
     pub unit_price: Money,

@@ -31,10 +31,12 @@ pub struct SnapshotConfig {
     /// New-ARR bookings target for the current quarter.
     pub quarter_target: Money,
     /// Gross margin (fraction).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub gross_margin: Decimal,
     /// Blended CAC per new customer.
     pub cac: Money,
     /// Free-cash-flow margin (fraction), for the Rule of 40.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub fcf_margin: Decimal,
     /// Alert rules over the snapshot's metrics.
     pub alert_rules: Vec<AlertRule>,
@@ -73,6 +75,7 @@ pub struct ExecutiveSnapshot {
     /// ARR now.
     pub arr: Money,
     /// ARR growth over twelve months (fraction).
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub growth_yoy: Option<Decimal>,
     /// Progress to the milestone.
     pub milestone: MilestoneProgress,
@@ -92,16 +95,22 @@ pub struct ExecutiveSnapshot {
     /// Velocity over the last quarter.
     pub velocity: Velocity,
     /// Net revenue retention, trailing twelve months.
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub nrr: Option<Decimal>,
     /// Gross revenue retention, trailing twelve months.
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub grr: Option<Decimal>,
     /// Quick ratio, trailing twelve months.
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub quick_ratio: Option<Decimal>,
     /// Gross margin (configured).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub gross_margin: Decimal,
     /// LTV ÷ CAC.
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub ltv_to_cac: Option<Decimal>,
     /// Growth + FCF margin.
+    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub rule_of_40: Option<Decimal>,
     /// Fortune 500 customers with ARR.
     pub fortune500: u32,

@@ -87,7 +87,13 @@ impl FxRate {
 
 deserialize_via!(
     FxRate,
-    FxRateRepr { from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate },
+    FxRateRepr {
+        from: Currency,
+        to: Currency,
+        #[serde(with = "rust_decimal::serde::str")]
+        rate: Decimal,
+        as_of: NaiveDate
+    },
     MoneyError,
     |r| FxRate::new(r.from, r.to, r.rate, r.as_of)
 );

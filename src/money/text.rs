@@ -104,7 +104,7 @@ impl<'de> serde::de::Visitor<'de> for MoneyVisitor {
         let (mut amount, mut currency) = (None, None);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
-                "amount" if amount.is_none() => amount = Some(map.next_value::<super::exact::ExactDecimal>()?.0),
+                "amount" if amount.is_none() => amount = Some(map.next_value::<super::exact::TextDecimal>()?.0),
                 "currency" if currency.is_none() => currency = Some(map.next_value::<Currency>()?),
                 "amount" | "currency" => return Err(A::Error::custom(format!("duplicate field `{key}`"))),
                 // refused, not skipped: a key such as `"unit": "cents"` would change what the

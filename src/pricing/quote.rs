@@ -231,6 +231,7 @@ pub struct RampStep {
     /// Months at this quantity.
     pub months: u32,
     /// Quantity.
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub quantity: Decimal,
 }
 
@@ -242,6 +243,7 @@ pub struct QuoteLine {
     /// SKU in the price book.
     pub sku: String,
     /// Quantity (ignored when `ramp` is not empty).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub quantity: Decimal,
     /// Months (ignored when `ramp` is not empty); book prices are annual.
     pub months: u32,

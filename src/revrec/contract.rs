@@ -119,6 +119,7 @@ pub enum SatisfactionPattern {
     /// By usage as reported against a committed quantity (prepaid units, credits).
     Usage {
         /// Units the customer committed to; revenue is recognised as they are used.
+        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
         committed: Decimal,
         /// Usage reported, in any order.
         reports: Vec<UsageReport>,
@@ -133,6 +134,7 @@ pub struct Milestone {
     /// Name.
     pub name: String,
     /// Relative weight (positive).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub weight: Decimal,
     /// When it was achieved; `None` while outstanding.
     pub achieved: Option<NaiveDate>,
@@ -157,6 +159,7 @@ pub struct UsageReport {
     /// When the usage happened.
     pub date: NaiveDate,
     /// Units used (not negative).
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
     pub quantity: Decimal,
 }
 

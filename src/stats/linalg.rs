@@ -34,14 +34,13 @@ pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
     Some(x)
 }
 
-/// True when `a` (row-major, `n × n`, finite) is a covariance matrix to working precision:
-/// symmetric, and positive semi-definite once `1e-9` of its largest entry is added to the
-/// diagonal (which forgives the rounding a filter's updates leave, not a negative variance).
+/// True when `a` (row-major, `n × n`) is a covariance matrix in units of a noise variance, to
+/// working precision: symmetric, and positive semi-definite once `1e-9` of its largest entry
+/// (or of one unit, if larger) is added to the diagonal. That forgives the rounding a filter's
+/// updates leave on a covariance that has converged to zero (entries of ±1e-34), not a
+/// negative variance.
 pub(crate) fn is_covariance(a: &[f64], n: usize) -> bool {
-    let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if scale == 0.0 {
-        return true;
-    }
+    let scale = a.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     let slack = 1e-9 * scale;
     let symmetric = (0..n).all(|i| (0..i).all(|j| (a[i * n + j] - a[j * n + i]).abs() <= slack));
     let mut l = vec![0.0; n * n];
@@ -81,8 +80,10 @@ mod tests {
         assert!(is_covariance(&[4.0, 2.0, 2.0, 3.0], 2));
         assert!(is_covariance(&[1.0, 1.0, 1.0, 1.0], 2)); // singular: semi-definite
         assert!(is_covariance(&[0.0; 4], 2));
+        assert!(is_covariance(&[0.0, 0.0, 0.0, -2e-34], 2)); // converged to zero, with rounding
         assert!(!is_covariance(&[0.0, -1e6, -1e6, 0.0], 2)); // eigenvalues ±10⁶
         assert!(!is_covariance(&[1.0, 0.5, 0.0, 1.0], 2)); // not symmetric
         assert!(!is_covariance(&[-1.0, 0.0, 0.0, 1.0], 2));
+        assert!(!is_covariance(&[1.0, 0.0, 0.0, f64::NAN], 2));
     }
 }
