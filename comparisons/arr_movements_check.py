@@ -20,9 +20,11 @@ The reference replays every subscription day by day from the rules documented on
   trial (TrialPolicy::Exclude), before the start and after the end;
 * a cancel with `paid_through` after its date ends the subscription on `paid_through`
   (ChurnTiming::AtPeriodEnd), else at once; a start, change or renew before then undoes it, and
-  a second cancel replaces it; change, pause, resume and discount events on an ended
-  subscription are ignored; start or renew of an ended one begins a fresh term; start always
-  begins a fresh contract (no discount, not paused, its own trial);
+  a second cancel replaces it (under ChurnTiming::AtCancellation the ARR is out from the
+  cancel's date, but a change or renew before `paid_through` still withdraws it); change,
+  pause, resume and discount events on an ended subscription are ignored; start or renew of an
+  ended one begins a fresh term; start always begins a fresh contract (no discount, not paused,
+  its own trial);
 * movements are customer-level differences between month ends (ChartMogul's categories on the
   dbt mrr-playbook's month-end snapshots): new when the customer's first day with ARR is inside
   the month, reactivation when it is earlier, expansion/contraction when ARR at both ends,
@@ -143,7 +145,8 @@ class Sub:
 
     def __init__(self, policy):
         self.p = policy
-        self.status = "none"        # none, active, ended
+        self.status = "none"        # none, active, out (booked out, withdrawable), ended
+        self.withdraw_by = None     # while out: the day it can no longer be withdrawn
         self.price = Fraction(0)
         self.months = 1
         self.discount = None        # (kind, value, forever)
@@ -160,9 +163,12 @@ class Sub:
     def end(self):
         self.status = "ended"
         self.discount, self.paused, self.trial_until, self.end_on = None, False, None, None
+        self.withdraw_by = None
 
     def scheduled(self, day):
         if self.end_on is not None and self.end_on <= day:
+            self.end()
+        if self.status == "out" and self.withdraw_by <= day:
             self.end()
         if self.trial_until is not None and self.trial_until <= day:
             self.trial_until = None
@@ -173,6 +179,16 @@ class Sub:
                + ("/paused" if self.paused else ""))] += 1
         if k == "start":
             self.fresh(Fraction(e["price"]), MONTHS_OF[e["interval"]], e.get("trial_until"), day)
+        elif self.status == "out" and k in ("change", "renew"):
+            # the cancellation is withdrawn: the contract goes on as it was
+            self.status, self.withdraw_by = "active", None
+            self.price, self.months = Fraction(e["price"]), MONTHS_OF[e["interval"]]
+        elif self.status == "out" and k == "cancel":
+            pt = e.get("paid_through")
+            if pt is not None and pt > day:
+                self.withdraw_by = pt
+            else:
+                self.end()
         elif k == "renew":
             if self.status == "active":
                 self.price, self.months, self.end_on = Fraction(e["price"]), MONTHS_OF[e["interval"]], None
@@ -186,6 +202,8 @@ class Sub:
             pt = e.get("paid_through")
             if self.p["churn"] == "period_end" and pt is not None and pt > day:
                 self.end_on = pt
+            elif pt is not None and pt > day:
+                self.status, self.withdraw_by = "out", pt
             else:
                 self.end()
         elif k == "pause":

@@ -607,6 +607,43 @@ fn days_to_a_target_too_far_to_count_are_an_error_not_a_blank() {
     assert!(p.days_to_target.is_some_and(|d| d > 100_000_000) && p.eta.is_none() && p.on_track);
 }
 
+/// Before: under `ChurnTiming::AtCancellation` a cancellation at period end ended the
+/// subscription at once for good, so a change before the paid-through date (the customer kept
+/// the subscription: Stripe's `cancel_at_period_end` unset) was ignored as a change to an ended
+/// subscription, and a paying customer read USD 0.00 of ARR from then on.
+#[test]
+fn a_cancellation_withdrawn_before_its_period_end_is_undone_under_either_churn_timing() {
+    let events = vec![
+        ev("c", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("c", "s", d(2026, 2, 10), EventKind::Cancel { paid_through: Some(d(2026, 3, 5)) }),
+        ev("c", "s", d(2026, 2, 20), change(usd("150"), Interval::Month)),
+    ];
+    let (feb, mar, apr) = (m(2026, 2), m(2026, 3), m(2026, 4));
+    let at_end = book(events.clone(), ArrPolicy::default(), 4);
+    let at_once = book(events.clone(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }, 4);
+    for b in [&at_end, &at_once] {
+        assert_eq!(b.arr_at(feb).unwrap(), usd("1800"));
+        assert_eq!(b.arr_at(apr).unwrap(), usd("1800"));
+        // February's month ends see an upgrade, whenever the churn was recognised in between
+        let bridge = b.bridge(feb, apr).unwrap();
+        assert_eq!((bridge.expansion, bridge.churn, bridge.reactivation), (usd("600"), usd("0"), usd("0")));
+    }
+    // under AtCancellation the ARR was gone between the cancellation and its withdrawal
+    assert_eq!(at_once.customer_arr("c", feb).unwrap(), Some(usd("1800")));
+    // a withdrawal after the paid-through date is too late: the subscription has ended
+    let late =
+        vec![events[0].clone(), events[1].clone(), ev("c", "s", d(2026, 3, 10), change(usd("150"), Interval::Month))];
+    for policy in [ArrPolicy::default(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }] {
+        assert_eq!(book(late.clone(), policy, 4).arr_at(mar).unwrap(), usd("0"));
+    }
+    // the same, applied one event at a time, is the rebuild
+    let mut inc = book(events[..1].to_vec(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }, 4);
+    for e in &events[1..] {
+        inc.apply(e, &InMemoryFxRates::new()).unwrap();
+    }
+    assert_eq!(inc, at_once);
+}
+
 /// A rate source that answers for another pair than asked.
 struct WrongPair;
 

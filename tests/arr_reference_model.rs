@@ -35,8 +35,10 @@
 //! * every event that applies books a new rate under every policy, a discount event under
 //!   `DiscountPolicy::Ignore` too (as an event that moves no ARR always did);
 //! * under `TrialPolicy::Include` nothing happens when a trial would have ended (no new rate);
-//! * under `ChurnTiming::AtCancellation` every Cancel ends the subscription on its own date
-//!   (its `paid_through` is not a pending end, so nothing later undoes it);
+//! * under `ChurnTiming::AtCancellation` every Cancel books the subscription out on its own
+//!   date; one with a later `paid_through` can still be withdrawn by a Change or Renew dated
+//!   before it (the contract goes on as it was, from that day) or restated by another Cancel,
+//!   and neither its booking out's end nor a trial end while it is out books a rate;
 //! * `FxRateDate::TransactionDate`: the latest change is still the latest to take effect (by
 //!   `date`; a scheduled change at the start of its day, events after), and its rate is read
 //!   on its `recorded_on` (its `date` when absent), even when that is after the month end;
@@ -181,6 +183,9 @@ struct SubState {
     discount: Option<MrrDiscount>,
     /// A pending cancellation: the first day no longer paid for.
     pending_end: Option<NaiveDate>,
+    /// Booked out by a cancellation at once whose paid period ends on this day: until then a
+    /// Change or Renew withdraws it.
+    withdrawable_until: Option<NaiveDate>,
 }
 
 impl SubState {
@@ -239,6 +244,9 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
             st.pending_end = None;
             latest = Some((day, 0, scheduled_rate_day(day, policy)));
         }
+        if st.withdrawable_until == Some(day) {
+            st.withdrawable_until = None; // too late to withdraw: no change of ARR, no rate
+        }
         // AMBIGUITY: under TrialPolicy::Include nothing happens when a trial ends (no new rate)
         if st.running && policy.trials == TrialPolicy::Exclude && st.trial_until == Some(day) {
             latest = Some((day, 0, scheduled_rate_day(day, policy))); // a trial end is a change of its own date
@@ -275,11 +283,14 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
                 paused: false,
                 discount: None,
                 pending_end: None,
+                withdrawable_until: None,
             };
             true
         }
         EventKind::Renew { price, interval } => {
-            if !st.running {
+            if !st.running && st.withdrawable_until.take().is_some() {
+                st.running = true; // withdrawn: the contract goes on as it was
+            } else if !st.running {
                 // a fresh term: nothing of the contract that ended carries over
                 *st = SubState { running: true, ..SubState::default() };
             }
@@ -290,6 +301,9 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
             true
         }
         EventKind::Change { price, interval } => {
+            if !st.running && st.withdrawable_until.take().is_some() {
+                st.running = true; // withdrawn: the contract goes on as it was
+            }
             if !st.running {
                 return false;
             }
@@ -300,6 +314,11 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
         }
         EventKind::Cancel { paid_through } => {
             if !st.running {
+                // restated while booked out: the last recorded says until when it can be
+                // withdrawn (no change of ARR)
+                if st.withdrawable_until.is_some() {
+                    st.withdrawable_until = paid_through.filter(|p| *p > day);
+                }
                 return false;
             }
             match paid_through {
@@ -310,11 +329,12 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
                     // (`FxRateDate` docs), booked by the scheduled end, not of its own date
                     return false;
                 }
-                // under ChurnTiming::AtCancellation every cancellation ends the subscription
-                // on its own date
+                // under ChurnTiming::AtCancellation every cancellation books the subscription
+                // out on its own date, withdrawable until its paid period ends
                 _ => {
                     st.running = false;
                     st.pending_end = None;
+                    st.withdrawable_until = paid_through.filter(|p| *p > day);
                 }
             }
             true

@@ -183,6 +183,10 @@ impl SubscriptionEvent {
 ///   Until then the cancellation is *pending*, and a Start, Change or Renew dated before it
 ///   undoes it: the customer changed their mind. A second cancellation while one is pending
 ///   replaces it: the last one recorded says when the subscription ends, earlier or later.
+///   Under [`ChurnTiming::AtCancellation`](super::ChurnTiming) the ARR is out from the
+///   cancellation's date, but the cancellation can still be withdrawn the same way until
+///   `paid_through`: a Change or Renew dated before it brings the contract back as it was
+///   (its discount, pause and trial) from its own date, and another Cancel restates it.
 /// * When a subscription ends, whatever it had scheduled ends with it: the end of a trial
 ///   cancelled before it ran out, or a period end overtaken by an immediate cancellation,
 ///   never happens, so it books nothing (not even a new exchange rate).

@@ -23,7 +23,9 @@ pub enum ChurnTiming {
     /// When the paid period ends (the customer still has service until then).
     #[default]
     AtPeriodEnd,
-    /// On the cancellation date.
+    /// On the cancellation date. The customer can still withdraw the cancellation until the
+    /// end of the paid period (a Change or Renew dated before `paid_through`, such as Stripe's
+    /// `cancel_at_period_end` unset): the contract then comes back as it was, from that day.
     AtCancellation,
 }
 

@@ -142,6 +142,9 @@ struct State {
     paused: bool,
     live: bool,
     in_trial: bool,
+    /// Ended by a cancellation booked at once ([`ChurnTiming::AtCancellation`]) whose paid
+    /// period has not run out: a Change, Renew or Start before then withdraws it.
+    withdrawable: bool,
 }
 
 impl State {
@@ -154,6 +157,7 @@ impl State {
         paused: false,
         live: false,
         in_trial: false,
+        withdrawable: false,
     };
 }
 
@@ -162,6 +166,9 @@ impl State {
 enum Deferred {
     TrialEnds,
     Stops,
+    /// The paid period of a cancellation booked at once runs out: it can no longer be
+    /// withdrawn, and the subscription has ended.
+    WithdrawalCloses,
 }
 
 /// A scheduled effect: its date, what, and the index of the event that scheduled it.
@@ -471,13 +478,23 @@ impl SubTimeline {
                 break;
             }
             self.deferred.remove(0);
+            let was_live = self.state.live;
             match what {
                 Deferred::TrialEnds => self.state.in_trial = false,
                 // the end of the subscription: what else it had scheduled (a trial end after
                 // its paid-through date) never happens
                 Deferred::Stops => self.end(),
+                Deferred::WithdrawalCloses => {
+                    self.state.withdrawable = false;
+                    self.end();
+                }
             }
-            self.push(date, cause, ctx);
+            // an effect on a subscription whose ARR was booked out (a trial end, or the end of
+            // the paid period of a cancellation booked at once) changes no ARR: no point, which
+            // would book an exchange rate
+            if was_live {
+                self.push(date, cause, ctx);
+            }
         }
     }
 
@@ -585,6 +602,7 @@ impl SubTimeline {
     /// A scheduled change that never happens must not book anything, not even an FX rate.
     fn end(&mut self) {
         self.state.live = false;
+        self.state.withdrawable = false;
         self.deferred.clear();
     }
 
@@ -598,7 +616,11 @@ impl SubTimeline {
         let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
         let list_arr = list_arr.unwrap_or(Fixed::ZERO);
         self.settle(Some(e.date), ctx);
-        if !self.state.live && !matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) {
+        // a cancellation booked at once can still be withdrawn, or restated, in its paid period
+        let reaches = matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. })
+            || (self.state.withdrawable && matches!(e.kind, EventKind::Change { .. } | EventKind::Cancel { .. }));
+        let was_live = self.state.live;
+        if !was_live && !reaches {
             // nothing changes on an ended subscription (a late discount end, say)
             return Ok(());
         }
@@ -613,6 +635,7 @@ impl SubTimeline {
                     paused: false,
                     live: true,
                     in_trial: false,
+                    withdrawable: false,
                 };
                 self.deferred.clear();
                 if let (TrialPolicy::Exclude, Some(t)) = (ctx.policy.trials, trial_until) {
@@ -623,7 +646,13 @@ impl SubTimeline {
                 }
             }
             EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
-                if !self.state.live {
+                if self.state.withdrawable {
+                    // a cancellation booked at once, withdrawn inside its paid period: the
+                    // contract goes on as it was (its discount, pause and trial)
+                    self.state.live = true;
+                    self.state.withdrawable = false;
+                    self.deferred.retain(|(_, w, _)| *w != Deferred::WithdrawalCloses);
+                } else if !self.state.live {
                     // a renewal of an ended subscription is a fresh term: the discount, pause
                     // and trial of the contract that ended ended with it
                     self.state = State { live: true, ..State::INITIAL };
@@ -646,6 +675,15 @@ impl SubTimeline {
                     self.deferred.push((*p, Deferred::Stops, index));
                     return Ok(());
                 }
+                (ChurnTiming::AtCancellation, Some(p)) if *p > e.date => {
+                    // booked out at once, but the customer may still change their mind until
+                    // the paid period runs out (a trial end in it still happens, unbooked); the
+                    // last cancellation recorded says when that is
+                    self.state.live = false;
+                    self.state.withdrawable = true;
+                    self.deferred.retain(|(_, w, _)| *w != Deferred::WithdrawalCloses);
+                    self.deferred.push((*p, Deferred::WithdrawalCloses, index));
+                }
                 _ => self.end(),
             },
             EventKind::Pause => self.state.paused = true,
@@ -653,7 +691,10 @@ impl SubTimeline {
             EventKind::DiscountStart(d) => self.state.discount = Some(d.clone()),
             EventKind::DiscountEnd => self.state.discount = None,
         }
-        self.push(e.date, index, ctx);
+        // (a cancellation restated while booked out changes no ARR: no point)
+        if was_live || self.state.live {
+            self.push(e.date, index, ctx);
+        }
         Ok(())
     }
 }
