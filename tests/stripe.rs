@@ -181,6 +181,29 @@ fn amounts_are_minor_units_of_the_currency_including_zero_decimal_ones() {
     // three decimals
 }
 
+/// Before: ISK was read with ISO 4217's zero minor units, so Stripe's `50000` (ISK 500) was
+/// ISK 50,000. Stripe: "ISK will remain a two-decimal currency in the Stripe API, and an ISK
+/// amount of 100 will continue to represent 1 króna" (support.stripe.com, the deprecation of
+/// fractional ISK charges).
+#[test]
+fn isk_amounts_are_two_decimal_as_stripe_keeps_them() {
+    let mut s = legacy_subscription();
+    s["currency"] = json!("isk");
+    s["items"]["data"][0]["price"]["currency"] = json!("isk");
+    s["items"]["data"][0]["price"]["unit_amount"] = json!(50000);
+    s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("50000");
+    assert_eq!(start_price(s).unwrap().0, Money::parse("500", Currency::ISK).unwrap());
+}
+
+/// Before: a `unit_amount_decimal` too large for a `Decimal` was reported as an item without a
+/// unit amount; `map_event`'s docs list an amount that overflows as `Overflow`.
+#[test]
+fn a_unit_amount_too_large_to_hold_is_an_overflow() {
+    let mut s = legacy_subscription();
+    s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("99999999999999999999999999999");
+    assert!(matches!(start_price(s), Err(StripeError::Overflow { .. })));
+}
+
 #[test]
 fn the_price_is_unit_amount_times_quantity_summed_over_items() {
     let mut s = legacy_subscription();
@@ -461,13 +484,16 @@ fn a_coupon_becomes_the_subscriptions_discount() {
             forever: true
         })
     );
-    // an amount off in yen, for three months
+    // an amount off in yen, for three months, on a subscription billed in yen
     let mut yen = fixture("coupon.json");
     yen["percent_off"] = Value::Null;
     yen["amount_off"] = json!(500);
     yen["currency"] = json!("jpy");
     yen["duration"] = json!("repeating");
-    let v = webhook("customer.subscription.created", with_coupon(yen), None);
+    let mut s = with_coupon(yen);
+    s["currency"] = json!("jpy");
+    s["items"]["data"][0]["price"]["currency"] = json!("jpy");
+    let v = webhook("customer.subscription.created", s, None);
     assert_eq!(
         kinds(&v)[1],
         EventKind::DiscountStart(MrrDiscount {
@@ -475,6 +501,39 @@ fn a_coupon_becomes_the_subscriptions_discount() {
             forever: false
         })
     );
+}
+
+/// Before: a coupon in EUR with a `currency_options` entry for USD, on a USD subscription,
+/// mapped to a Start and a EUR discount the ledger refused: the Start was booked, without the
+/// discount Stripe applies ($11 off, from `currency_options`), and redelivery could not repair it.
+#[test]
+fn a_multi_currency_coupon_takes_the_amount_of_the_subscriptions_currency() {
+    let mut coupon = fixture("coupon.json");
+    coupon["percent_off"] = Value::Null;
+    coupon["amount_off"] = json!(1000);
+    coupon["currency"] = json!("eur");
+    coupon["currency_options"] = json!({"usd": {"amount_off": 1100}});
+    let v = webhook("customer.subscription.created", with_coupon(coupon.clone()), None);
+    assert_eq!(
+        kinds(&v)[1],
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(usd("11")), forever: true })
+    );
+    // without an amount for the subscription's currency: refused before any event is made
+    coupon["currency_options"] = json!({"gbp": {"amount_off": 900}});
+    let v = webhook("customer.subscription.created", with_coupon(coupon), None);
+    assert!(matches!(map(&v), Err(StripeError::BadCoupon { .. })));
+}
+
+/// Before: a percent off outside 0–100 passed the mapping and was refused by the ledger, after
+/// the start had been booked without it.
+#[test]
+fn a_coupon_the_ledger_would_refuse_is_refused_before_any_event_is_made() {
+    for percent in [150.0, -5.0] {
+        let mut coupon = fixture("coupon.json");
+        coupon["percent_off"] = json!(percent);
+        let v = webhook("customer.subscription.created", with_coupon(coupon), None);
+        assert!(matches!(map(&v), Err(StripeError::BadCoupon { .. })), "{percent}");
+    }
 }
 
 #[test]

@@ -25,7 +25,9 @@
 //! # Amounts
 //!
 //! Stripe amounts are integers in the currency's minor units; they are read with the crate's
-//! ISO 4217 table, so `2000` is 20.00 USD and `2000` JPY is ¥2,000 (JPY has no minor unit).
+//! ISO 4217 table, so `2000` is 20.00 USD and `2000` JPY is ¥2,000 (JPY has no minor unit),
+//! but for the one currency Stripe documents as an exception: ISK, which has no minor unit,
+//! stays two-decimal in Stripe's API (`100` is 1 króna).
 //! `unit_amount_decimal` (fractions of a cent) is read when present. A subscription's price is
 //! the sum over its items of unit amount × quantity, per the items' common recurrence: month
 //! ×1 is [`Interval::Month`], ×3 [`Interval::Quarter`], year ×1 or month ×12 [`Interval::Year`],
@@ -81,9 +83,9 @@ use rust_decimal::Decimal;
 
 pub use error::StripeError;
 pub use objects::{
-    Coupon, CouponRef, Discount, DiscountRef, DiscountSource, Event, EventData, EventObject, Invoice, InvoiceLine,
-    InvoiceParent, ItemDetails, LineParent, LinePeriod, List, PreviousAttributes, Price, Recurring, Ref, Subscription,
-    SubscriptionDetails, SubscriptionItem,
+    Coupon, CouponCurrencyOption, CouponRef, Discount, DiscountRef, DiscountSource, Event, EventData, EventObject,
+    Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent, LinePeriod, List, PreviousAttributes, Price,
+    Recurring, Ref, Subscription, SubscriptionDetails, SubscriptionItem,
 };
 
 use crate::arr::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
@@ -204,7 +206,7 @@ impl Mapper<'_> {
     }
 
     fn money(&self, what: &str, minor: Decimal, currency: Currency) -> Result<Money, StripeError> {
-        let scale = Decimal::from(10u64.pow(currency.minor_units()));
+        let scale = Decimal::from(10u64.pow(stripe_minor_units(currency)));
         minor.checked_div(scale).map(|d| Money::new(d, currency)).ok_or_else(|| self.overflow(what))
     }
 
@@ -347,7 +349,17 @@ impl Mapper<'_> {
                 return Err(unpriced("tiered"));
             }
             let unit = match (&p.unit_amount_decimal, p.unit_amount) {
-                (Some(text), _) => text.parse::<Decimal>().map_err(|_| unpriced("without a unit amount"))?,
+                // digits too many for a Decimal are an overflow; text that is no number says
+                // nothing of a unit amount
+                (Some(text), _) => text.parse::<Decimal>().map_err(|_| {
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    let number = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    if number {
+                        self.overflow(&format!("price {}", p.id))
+                    } else {
+                        unpriced("without a unit amount")
+                    }
+                })?,
                 (None, Some(n)) => Decimal::from(n),
                 (None, None) => return Err(unpriced("without a unit amount")),
             };
@@ -409,7 +421,8 @@ impl Mapper<'_> {
                 count: coupons.len(),
             });
         }
-        coupons.pop().map(|c| self.mrr_discount(c)).transpose()
+        let currency = self.currency(&s.currency)?;
+        coupons.pop().map(|c| self.mrr_discount(c, currency)).transpose()
     }
 
     fn coupon_of<'d>(&self, d: &'d Discount) -> Result<&'d Coupon, StripeError> {
@@ -421,17 +434,35 @@ impl Mapper<'_> {
         }
     }
 
-    fn mrr_discount(&self, c: &Coupon) -> Result<MrrDiscount, StripeError> {
+    /// The coupon as a discount on a subscription billed in `currency`: refused here, before
+    /// any event is made, when the ledger would refuse it (a percent outside 0–100 %, an amount
+    /// in another currency with no `currency_options` entry for this one), rather than booking
+    /// the start and failing on the discount.
+    fn mrr_discount(&self, c: &Coupon, currency: Currency) -> Result<MrrDiscount, StripeError> {
         let bad = || StripeError::BadCoupon { event: self.id(), coupon: c.id.clone() };
         let off = match (c.percent_off, c.amount_off, c.currency.as_deref()) {
             (Some(p), _, _) => {
                 // the shortest text that reads back as the same f64: 25.5, never 25.499999…
                 let points: Decimal = format!("{p}").parse().map_err(|_| bad())?;
-                DiscountOff::Percent(Percent::from_points(points).map_err(|_| bad())?)
+                let percent = Percent::from_points(points).map_err(|_| bad())?;
+                if percent < Percent::ZERO || percent > Percent::HUNDRED {
+                    return Err(bad());
+                }
+                DiscountOff::Percent(percent)
             }
             (None, Some(a), Some(code)) => {
-                let currency = self.currency(code)?;
-                DiscountOff::Amount(self.money(&format!("coupon {}", c.id), Decimal::from(a), currency)?)
+                // a multi-currency coupon: Stripe takes the amount of the subscription's
+                // currency from `currency_options`
+                let amount = if self.currency(code)? == currency {
+                    a
+                } else {
+                    let option = c.currency_options.iter().find(|(k, _)| self.currency(k).ok() == Some(currency));
+                    option.and_then(|(_, o)| o.amount_off).ok_or_else(bad)?
+                };
+                if amount < 0 {
+                    return Err(bad());
+                }
+                DiscountOff::Amount(self.money(&format!("coupon {}", c.id), Decimal::from(amount), currency)?)
             }
             _ => return Err(bad()),
         };
@@ -515,4 +546,15 @@ fn whole_months(start: NaiveDate, end: NaiveDate) -> Option<u32> {
         || (last_day(start) && end.day() > start.day());
     // one anchor both ends sit on: the anchor lands on the end when added n months
     (on_anchor && start.checked_add_months(Months::new(n)).is_some()).then_some(n)
+}
+
+/// Digits of a currency's minor unit in Stripe's API amounts: ISO 4217's, but for ISK, which
+/// Stripe keeps two-decimal ("an ISK amount of 100 will continue to represent 1 króna",
+/// Stripe's note on the deprecation of fractional ISK charges).
+fn stripe_minor_units(currency: Currency) -> u32 {
+    if currency == Currency::ISK {
+        2
+    } else {
+        currency.minor_units()
+    }
 }

@@ -288,8 +288,19 @@ pub struct Coupon {
     /// The currency of `amount_off`.
     #[serde(default)]
     pub currency: Option<String>,
+    /// A multi-currency coupon's amounts in other currencies, by lower-case code.
+    #[serde(default)]
+    pub currency_options: std::collections::BTreeMap<String, CouponCurrencyOption>,
     /// `forever`, `once` or `repeating`.
     pub duration: String,
+}
+
+/// A coupon's amount in one more currency.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CouponCurrencyOption {
+    /// Amount off in minor units of that currency.
+    #[serde(default)]
+    pub amount_off: Option<i64>,
 }
 
 /// A Stripe [Invoice](https://docs.stripe.com/api/invoices/object).
