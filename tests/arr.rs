@@ -799,7 +799,26 @@ fn a_renewal_after_the_end_starts_a_fresh_term() {
         assert_eq!(b.customer_arr(customer, m(2026, 3)).unwrap(), Some(usd("1200")), "{customer}");
     }
     let march = b.movements(m(2026, 3), m(2026, 3)).unwrap();
-    assert_eq!((march.reactivation, march.new, march.renewal), (usd("2400"), usd("1200"), usd("3600")));
+    // brought back, not kept: reactivation and new business, no ARR renewed
+    assert_eq!((march.reactivation, march.new, march.renewal), (usd("2400"), usd("1200"), usd("0")));
+}
+
+/// Before: a Renew on the day a trial converted (Stripe's first `subscription_cycle` invoice)
+/// was counted both as new business and as ARR renewed ($1,200 each in the composition), and a
+/// Renew that brought an ended subscription back as both a reactivation and a renewal.
+#[test]
+fn a_renewal_after_a_trial_or_an_end_is_new_business_not_arr_renewed() {
+    let trial = EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 1, 19)) };
+    let events = vec![
+        ev("t", "s", d(2026, 1, 5), trial),
+        ev("t", "s", d(2026, 1, 19), EventKind::Renew { price: usd("100"), interval: Interval::Month }),
+        // a paying customer's renewal is ARR renewed
+        ev("p", "s", d(2025, 1, 10), start(usd("200"), Interval::Year)),
+        ev("p", "s", d(2026, 1, 10), EventKind::Renew { price: usd("200"), interval: Interval::Year }),
+    ];
+    let b = book(events, ArrPolicy::default(), 1);
+    let jan = b.bridge(m(2026, 1), m(2026, 1)).unwrap().composition().unwrap();
+    assert_eq!((jan.new_business, jan.renewal), (usd("1200"), usd("200")));
 }
 
 #[test]

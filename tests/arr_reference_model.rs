@@ -17,7 +17,9 @@
 //!   the subscription's current interval, and the net price floors at zero;
 //! * a Cancel on an ended subscription does nothing;
 //! * `renewal` is the renewed subscription's ARR just after each Renew (net of discount, zero
-//!   when paused or in a trial), at the rate of the Renew's date (the day the policy picks);
+//!   when paused or in a trial), at the rate of the Renew's date (the day the policy picks),
+//!   for a Renew of a subscription that had ARR at the end of the day before (a renewal of a
+//!   paid term; after a trial, an end or a pause it is new business or a reactivation);
 //! * a cancellation at period end is, for FX booking, a change of the day it takes effect
 //!   (`FxRateDate` docs), not of its own date (`Movements` says "latest event");
 //! * a scheduled change that never takes effect (the end of a trial cancelled first, a period
@@ -257,7 +259,10 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
             if apply(&mut st, e, policy) {
                 latest = Some((day, 1, event_rate_day(e, policy)));
             }
-            if matches!(e.kind, EventKind::Renew { .. }) {
+            // a renewal renews a paid term: none with no ARR the day before (after a trial, an
+            // end or a pause), which brings new business or a reactivation instead
+            let paid_before = arr.last().is_some_and(|a: &Decimal| !a.is_zero());
+            if paid_before && matches!(e.kind, EventKind::Renew { .. }) {
                 renewals.push((day, st.arr(day, policy), event_rate_day(e, policy)));
             }
         }

@@ -394,8 +394,10 @@ fn cycle_invoice() -> Value {
 }
 
 #[test]
-fn a_paid_renewal_invoice_is_a_renewal_at_its_period() {
-    let out = events(&webhook("invoice.paid", cycle_invoice(), None));
+fn a_paid_renewal_invoice_of_a_year_is_a_renewal_at_its_period() {
+    let mut annual = cycle_invoice();
+    annual["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2027, 1, 31)});
+    let out = events(&webhook("invoice.paid", annual, None));
     assert_eq!(out.len(), 1);
     assert_eq!(
         (out[0].customer.as_str(), out[0].subscription.as_str()),
@@ -403,7 +405,18 @@ fn a_paid_renewal_invoice_is_a_renewal_at_its_period() {
     );
     assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
     // the line's amount, 1000 usd
-    assert_eq!(out[0].kind, EventKind::Renew { price: usd("10.00"), interval: Interval::Month });
+    assert_eq!(out[0].kind, EventKind::Renew { price: usd("10.00"), interval: Interval::Year });
+}
+
+/// Before: every `subscription_cycle` invoice was a Renew, so a $100-a-month plan's eleven
+/// bills in a year made the composition's ARR renewed $13,200 against $1,200 of ARR, and the
+/// first bill after a trial counted the same ARR as new business and as renewed.
+#[test]
+fn a_monthly_or_quarterly_bill_is_a_billing_cycle_not_a_renewal() {
+    assert_eq!(ignored(&webhook("invoice.paid", cycle_invoice(), None)), Ignored::BillingCycle { months: 1 });
+    let mut quarter = cycle_invoice();
+    quarter["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 15), "end": unix(2026, 4, 15)});
+    assert_eq!(ignored(&webhook("invoice.paid", quarter, None)), Ignored::BillingCycle { months: 3 });
 }
 
 #[test]
@@ -447,11 +460,11 @@ fn a_renewal_period_must_be_whole_months() {
         inv["lines"]["data"][0]["period"] = json!({"start": start, "end": end});
         map(&webhook("invoice.paid", inv, None))
     };
-    // Feb 28 → Mar 31 on an anchor of the 31st, and Jan 15 → Apr 15
+    // Feb 28 → Mar 31 on an anchor of the 31st, and Jan 15 → Jan 15 two years on
     assert!(with(unix(2026, 2, 28), unix(2026, 3, 31)).is_ok());
     assert!(matches!(
-        with(unix(2026, 1, 15), unix(2026, 4, 15)).unwrap(),
-        Mapped::Events(e) if e[0].kind == EventKind::Renew { price: usd("10.00"), interval: Interval::Quarter }
+        with(unix(2026, 1, 15), unix(2028, 1, 15)).unwrap(),
+        Mapped::Events(e) if e[0].kind == EventKind::Renew { price: usd("10.00"), interval: Interval::Months(24) }
     ));
     for (s, e) in [
         (unix(2026, 1, 15), unix(2026, 2, 1)),

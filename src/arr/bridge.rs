@@ -102,7 +102,9 @@ pub struct Movements {
     /// Re-valuing foreign customers' ARR at new booking rates (signed; not a movement of
     /// business, kept apart).
     pub fx: Money,
-    /// Renewed ARR booked (for composition; not a movement).
+    /// Renewed ARR booked (for composition; not a movement): the ARR just after each Renew of
+    /// a subscription that had ARR the day before. A Renew after a trial, an end or a pause
+    /// brings new business or a reactivation, which the lines above count, not ARR renewed.
     pub renewal: Money,
     /// Customers new.
     pub new_logos: u64,

@@ -177,7 +177,8 @@ impl SubscriptionEvent {
 ///   whatever an earlier contract of the same subscription had. A trial that is cancelled and
 ///   restarted as a paid subscription inside its trial window is therefore paid from the restart.
 /// * **Change** and **Renew** set a new price; **Renew** also books the renewed ARR for
-///   [`NewArrComposition`](super::NewArrComposition).
+///   [`NewArrComposition`](super::NewArrComposition) when it renews a paid term (the
+///   subscription had ARR the day before).
 /// * **Cancel** with a `paid_through` date after the event's date ends the subscription on that
 ///   date under [`ChurnTiming::AtPeriodEnd`](super::ChurnTiming) (the default), else at once.
 ///   Until then the cancellation is *pending*, and a Start, Change or Renew dated before it

@@ -19,7 +19,7 @@
 //! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
 //! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
-//! | `invoice.paid` with `billing_reason` `subscription_cycle` | Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
+//! | `invoice.paid` with `billing_reason` `subscription_cycle` | For a term of a year or more, Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months: a contract renewal. A shorter term is the monthly or quarterly billing of a running subscription, ignored ([`Ignored::BillingCycle`]): booked as renewals, a monthly plan's bills would make the renewed ARR twelve times its ARR. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
 //! | anything else | [`Mapped::Ignored`] with [`Ignored::UnknownType`]: not an error, so one endpoint can receive every event. |
 //!
 //! # Amounts
@@ -118,6 +118,13 @@ pub enum Ignored {
     NotARenewal(String),
     /// A renewal invoice without subscription lines other than prorations.
     NoSubscriptionLines,
+    /// A `subscription_cycle` invoice for a term shorter than a year: the monthly or quarterly
+    /// billing of a running subscription, not a contract renewal. (Booked as renewals, a
+    /// monthly plan's bills would make the renewed ARR twelve times the ARR.)
+    BillingCycle {
+        /// The months the invoice bills.
+        months: u32,
+    },
 }
 
 /// The ARR events a Stripe event maps to (see the [module docs](self) for the rules).
@@ -509,6 +516,9 @@ impl Mapper<'_> {
             start,
             end,
         })?;
+        if months < 12 {
+            return Ok(Mapped::Ignored(Ignored::BillingCycle { months }));
+        }
         let price = self.money(&format!("invoice {}", inv.id), total, currency)?;
         let renew = EventKind::Renew { price, interval: interval_of(months) };
         Ok(Mapped::Events(vec![self.arr_event("", sub.id(), inv.customer.id(), start, renew)?]))
