@@ -464,6 +464,33 @@ fn ets_log_likelihoods_reach_statsmodels_on_public_series() {
     assert!(short.is_empty(), "{} forms below statsmodels:\n{}", short.len(), short.join("\n"));
 }
 
+/// Before: on these short noisy series the fit stayed at α ≈ 1 where statsmodels finds a
+/// level that barely moves (US Steel ETS(M,Ad,N): −120.657, 1.36 short) or a trend as quick as
+/// the level (Chrysler ETS(M,A,N): −87.999, 0.28 short).
+#[test]
+fn ets_log_likelihoods_reach_statsmodels_on_short_noisy_series() {
+    // statsmodels.datasets.grunfeld, column invest, 1935–1954
+    const US_STEEL: [f64; 20] = [
+        209.9, 355.3, 469.9, 262.3, 230.4, 361.6, 472.8, 445.6, 361.6, 288.2, 258.7, 420.3, 420.5, 494.5, 405.1, 418.8,
+        588.2, 645.5, 641.0, 459.3,
+    ];
+    const CHRYSLER: [f64; 20] = [
+        40.29, 72.76, 66.26, 51.6, 52.41, 69.41, 68.35, 46.8, 47.4, 59.57, 88.78, 74.12, 62.68, 89.36, 78.98, 100.66,
+        160.62, 145.0, 174.93, 172.49,
+    ];
+    // statsmodels 0.15.0 ETSModel, the best llf of its default start and the three of
+    // comparisons/forecast_ets_loglik_wide.py
+    let table: [(&str, &[f64], &str, f64); 3] = [
+        ("US Steel", &US_STEEL, "ETS(M,Ad,N)", -119.2961),
+        ("Chrysler", &CHRYSLER, "ETS(M,A,N)", -87.7234),
+        ("Chrysler", &CHRYSLER, "ETS(M,Ad,N)", -87.9063),
+    ];
+    for (name, y, form, statsmodels) in table {
+        let got = spec_named(form, 1).fit(y).unwrap().log_likelihood();
+        assert!(got >= statsmodels - 0.1, "{name} {form}: {got:.4} against statsmodels' {statsmodels}");
+    }
+}
+
 /// The forms of `table` (in tests/data: series,period,part,error,trend,season,n,statsmodels_best)
 /// whose crate log-likelihood is more than 0.1 below statsmodels' on the same data, for the
 /// series of tests/data/comparison_series.csv.
@@ -1243,7 +1270,10 @@ fn every_method_forecasts_a_rescaled_series_as_the_rescaled_forecast() {
 fn every_ets_form_fits_a_rescaled_series_to_the_rescaled_model() {
     // −2 log L moves by a constant, 2n ln c, when a series is kept in other units: where the fit
     // stops must not move with it. ETS(A,Ad,N) on this demand series (a reproducer of an
-    // independent check) forecast 1.6e-5 apart in dollars and in millions of dollars.
+    // independent check) forecast 1.6e-5 apart in dollars and in millions of dollars. Its
+    // likelihood has a flat ridge (α at its bound, the level's start barely identified): fits
+    // at different scales that agree in log-likelihood to 1e-10 still forecast up to 1.1e-6
+    // apart, the optimiser's precision along the ridge, hence 5e-6.
     let demand = [
         4.0, 2.0, 0.0, 0.0, 4.0, 0.0, 0.0, 7.0, 0.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 0.0, 0.0, 1.0, 3.0, 0.0,
         6.0, 3.0, 0.0, 0.0, 0.0, 0.0, 7.0, 0.0, 0.0, 5.0, 0.0, 0.0, 6.0, 0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0,
@@ -1262,7 +1292,7 @@ fn every_ets_form_fits_a_rescaled_series_to_the_rescaled_model() {
                     let forecast = |y: &[f64]| spec.fit(y)?.predict(4, &[0.8]);
                     let Ok(gaps) = gaps_at_scales(y, &[1e-6, 1e-3, 7.3, 1e3, 1e6], forecast) else { continue };
                     for (c, worst) in gaps {
-                        if worst > 1e-7 {
+                        if worst > 5e-6 {
                             off.push(format!("{spec} at scale {c}: {worst:.1e} apart"));
                         }
                     }

@@ -258,6 +258,13 @@ fn initial_states_as_r(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
     initial_states_over(spec, y, (2 * seasonal(spec)).max(10))
 }
 
+/// The states of a level that barely moves: the line through the whole deseasonalised series,
+/// where a level with α ≈ 0 must start (a line through its first values, far from it on a
+/// noisy short series, leaves BFGS in the other basin, at α ≈ 1).
+fn initial_states_whole(spec: &EtsSpec, y: &[f64]) -> (f64, f64, Vec<f64>) {
+    initial_states_over(spec, y, y.len())
+}
+
 /// [`initial_states`] with the line through the first `first` deseasonalised values (at
 /// least two).
 fn initial_states_over(spec: &EtsSpec, y: &[f64], first: usize) -> (f64, f64, Vec<f64>) {
