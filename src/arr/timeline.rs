@@ -649,7 +649,8 @@ impl SubTimeline {
                 // a renewal renews a paid term: one of a subscription with no ARR the day before
                 // (after a trial, an end or a pause) brings new business or a reactivation,
                 // which the movements count, not ARR renewed
-                let renews_paid = !self.value_before(e.date).is_zero();
+                let renews_paid =
+                    matches!(e.kind, EventKind::Renew { .. }) && !self.value_before(e.date).is_zero();
                 if self.state.withdrawable {
                     // a cancellation booked at once, withdrawn inside its paid period: the
                     // contract goes on as it was (its discount, pause and trial)
@@ -666,7 +667,7 @@ impl SubTimeline {
                 self.state.list_arr = list_arr;
                 // a renewal or change undoes a pending cancellation
                 self.drop_pending_end();
-                if renews_paid && matches!(e.kind, EventKind::Renew { .. }) {
+                if renews_paid {
                     let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
                     self.renewals.push((e.date, renewed, index));
                     self.last_renewal = Some(e.date);
