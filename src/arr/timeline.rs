@@ -649,8 +649,7 @@ impl SubTimeline {
                 // a renewal renews a paid term: one of a subscription with no ARR the day before
                 // (after a trial, an end or a pause) brings new business or a reactivation,
                 // which the movements count, not ARR renewed
-                let renews_paid =
-                    matches!(e.kind, EventKind::Renew { .. }) && !self.value_before(e.date).is_zero();
+                let renews_paid = matches!(e.kind, EventKind::Renew { .. }) && !self.value_before(e.date).is_zero();
                 if self.state.withdrawable {
                     // a cancellation booked at once, withdrawn inside its paid period: the
                     // contract goes on as it was (its discount, pause and trial)
