@@ -183,6 +183,11 @@ class Sub:
             # the cancellation is withdrawn: the contract goes on as it was
             self.status, self.withdraw_by = "active", None
             self.price, self.months = Fraction(e["price"]), MONTHS_OF[e["interval"]]
+        elif self.status == "out" and k in ("pause", "resume", "discount_start", "discount_end"):
+            # the contract under a withdrawable cancellation still runs
+            self.status = "active"
+            self.apply(e)
+            self.status = "out"
         elif self.status == "out" and k == "cancel":
             pt = e.get("paid_through")
             if pt is not None and pt > day:

@@ -636,6 +636,19 @@ fn a_cancellation_withdrawn_before_its_period_end_is_undone_under_either_churn_t
     for policy in [ArrPolicy::default(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }] {
         assert_eq!(book(late.clone(), policy, 4).arr_at(mar).unwrap(), usd("0"));
     }
+    // the contract runs on under the cancellation: a resume (or a discount's end) meanwhile
+    // happens to it, whatever the policy (before: lost under AtCancellation, USD 0.00 for good)
+    let resumed = vec![
+        ev("r", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("r", "s", d(2026, 1, 20), EventKind::Pause),
+        ev("r", "s", d(2026, 2, 1), EventKind::Cancel { paid_through: Some(d(2026, 4, 1)) }),
+        ev("r", "s", d(2026, 2, 15), EventKind::Resume),
+        ev("r", "s", d(2026, 3, 1), change(usd("100"), Interval::Month)),
+    ];
+    for policy in [ArrPolicy::default(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }] {
+        let b = book(resumed.clone(), policy, 6);
+        assert_eq!((b.arr_at(mar).unwrap(), b.arr_at(m(2026, 6)).unwrap()), (usd("1200"), usd("1200")), "{policy:?}");
+    }
     // the same, applied one event at a time, is the rebuild
     let mut inc = book(events[..1].to_vec(), ArrPolicy { churn: ChurnTiming::AtCancellation, ..Default::default() }, 4);
     for e in &events[1..] {
@@ -819,6 +832,27 @@ fn a_renewal_after_a_trial_or_an_end_is_new_business_not_arr_renewed() {
     let b = book(events, ArrPolicy::default(), 1);
     let jan = b.bridge(m(2026, 1), m(2026, 1)).unwrap().composition().unwrap();
     assert_eq!((jan.new_business, jan.renewal), (usd("1200"), usd("200")));
+}
+
+/// Before: two Renews of one subscription on one day each added to the ARR renewed (USD 2,200
+/// renewed of USD 1,200 of ARR); the last recorded is the day's, as for any change.
+#[test]
+fn two_renewals_on_one_day_renew_once_at_the_last() {
+    let renew = |p| EventKind::Renew { price: usd(p), interval: Interval::Year };
+    let events = vec![
+        ev("c", "s", d(2025, 2, 5), start(usd("1000"), Interval::Year)),
+        ev("c", "s", d(2026, 2, 5), renew("1000")).at(1),
+        ev("c", "s", d(2026, 2, 5), renew("1200")).at(2),
+    ];
+    let b = book(events.clone(), ArrPolicy::default(), 3);
+    let feb = b.movements(m(2026, 2), m(2026, 2)).unwrap();
+    assert_eq!((b.arr_at(m(2026, 2)).unwrap(), feb.renewal), (usd("1200"), usd("1200")));
+    // applied one by one, and the first arriving last
+    let mut inc = book(events[..1].to_vec(), ArrPolicy::default(), 3);
+    for e in [&events[2], &events[1]] {
+        inc.apply(e, &InMemoryFxRates::new()).unwrap();
+    }
+    assert_eq!(inc, b);
 }
 
 #[test]

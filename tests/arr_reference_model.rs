@@ -40,7 +40,9 @@
 //! * under `ChurnTiming::AtCancellation` every Cancel books the subscription out on its own
 //!   date; one with a later `paid_through` can still be withdrawn by a Change or Renew dated
 //!   before it (the contract goes on as it was, from that day) or restated by another Cancel,
-//!   and neither its booking out's end nor a trial end while it is out books a rate;
+//!   and neither its booking out's end nor a trial end while it is out books a rate; a pause,
+//!   resume or discount while it is out happens to the contract, booking nothing until then;
+//! * of two Renews of one subscription on one day, the last recorded is the day's renewal;
 //! * `FxRateDate::TransactionDate`: the latest change is still the latest to take effect (by
 //!   `date`; a scheduled change at the start of its day, events after), and its rate is read
 //!   on its `recorded_on` (its `date` when absent), even when that is after the month end;
@@ -263,6 +265,10 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
             // end or a pause), which brings new business or a reactivation instead
             let paid_before = arr.last().is_some_and(|a: &Decimal| !a.is_zero());
             if paid_before && matches!(e.kind, EventKind::Renew { .. }) {
+                // the last renewal recorded on a day is the day's
+                if renewals.last().is_some_and(|r: &(NaiveDate, Decimal, NaiveDate)| r.0 == day) {
+                    renewals.pop();
+                }
                 renewals.push((day, st.arr(day, policy), event_rate_day(e, policy)));
             }
         }
@@ -344,14 +350,16 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
             }
             true
         }
+        // while booked out by a withdrawable cancellation the contract still runs: these happen
+        // to it, booking nothing until the cancellation is withdrawn
         EventKind::Pause => {
-            if st.running {
+            if st.running || st.withdrawable_until.is_some() {
                 st.paused = true;
             }
             st.running
         }
         EventKind::Resume => {
-            if st.running {
+            if st.running || st.withdrawable_until.is_some() {
                 st.paused = false;
             }
             st.running
@@ -359,13 +367,13 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
         // AMBIGUITY: a discount event is a change (it books a new rate) under every
         // DiscountPolicy, as every other event that applies is, even one that moves no ARR
         EventKind::DiscountStart(x) => {
-            if st.running {
+            if st.running || st.withdrawable_until.is_some() {
                 st.discount = Some(x.clone());
             }
             st.running
         }
         EventKind::DiscountEnd => {
-            if st.running {
+            if st.running || st.withdrawable_until.is_some() {
                 st.discount = None;
             }
             st.running

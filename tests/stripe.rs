@@ -195,6 +195,18 @@ fn isk_amounts_are_two_decimal_as_stripe_keeps_them() {
     assert_eq!(start_price(s).unwrap().0, Money::parse("500", Currency::ISK).unwrap());
 }
 
+/// Before: MGA was read with ISO 4217's two decimals, so Stripe's `50000` (50,000 ariary, MGA
+/// being zero-decimal in Stripe's API, docs.stripe.com/currencies) was MGA 500.00.
+#[test]
+fn mga_amounts_are_zero_decimal_as_stripe_lists_them() {
+    let mut s = legacy_subscription();
+    s["currency"] = json!("mga");
+    s["items"]["data"][0]["price"]["currency"] = json!("mga");
+    s["items"]["data"][0]["price"]["unit_amount"] = json!(50000);
+    s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("50000");
+    assert_eq!(start_price(s).unwrap().0, Money::parse("50000", Currency::MGA).unwrap());
+}
+
 /// Before: a `unit_amount_decimal` too large for a `Decimal` was reported as an item without a
 /// unit amount; `map_event`'s docs list an amount that overflows as `Overflow`.
 #[test]
@@ -467,11 +479,15 @@ fn a_renewal_period_must_be_whole_months() {
         Mapped::Events(e) if e[0].kind == EventKind::Renew { price: usd("10.00"), interval: Interval::Months(24) }
     ));
     for (s, e) in [
-        (unix(2026, 1, 15), unix(2026, 2, 1)),
+        (unix(2026, 1, 15), unix(2027, 2, 1)),
         (unix(2026, 1, 15), unix(2026, 1, 15)),
         (unix(2026, 3, 1), unix(2026, 2, 1)),
     ] {
         assert!(matches!(with(s, e), Err(StripeError::PeriodNotWholeMonths { .. })));
+    }
+    // a cycle of days or weeks is billing, not a renewal (before: refused as not whole months)
+    for (s, e) in [(unix(2026, 1, 1), unix(2026, 1, 8)), (unix(2026, 1, 15), unix(2026, 2, 1))] {
+        assert!(matches!(with(s, e), Ok(Mapped::Ignored(Ignored::BillingCycle { months: 0 }))));
     }
 }
 

@@ -18,8 +18,10 @@ pub struct Cohort {
     /// Their ARR at the end of the start month, exact.
     pub starting_arr: Money,
     /// Share of the cohort's customers active `m` months later (index `m`, from 0).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimals"))]
     pub logo_retention: Vec<Decimal>,
     /// Cohort ARR `m` months later ÷ starting ARR: net revenue retention per month.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimals"))]
     pub revenue_retention: Vec<Decimal>,
 }
 

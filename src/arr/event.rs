@@ -187,7 +187,11 @@ impl SubscriptionEvent {
 ///   Under [`ChurnTiming::AtCancellation`](super::ChurnTiming) the ARR is out from the
 ///   cancellation's date, but the cancellation can still be withdrawn the same way until
 ///   `paid_through`: a Change or Renew dated before it brings the contract back as it was
-///   (its discount, pause and trial) from its own date, and another Cancel restates it.
+///   (its discount, pause and trial) from its own date, and another Cancel restates it. The
+///   contract still runs under it: a Pause, Resume or discount event meanwhile happens to it,
+///   booking nothing until the cancellation is withdrawn.
+/// * Of two Renews of one subscription on one day, the last recorded is the day's renewal (the
+///   ARR renewed counts it once), as the last change of a day is the day's price.
 /// * When a subscription ends, whatever it had scheduled ends with it: the end of a trial
 ///   cancelled before it ran out, or a period end overtaken by an immediate cancellation,
 ///   never happens, so it books nothing (not even a new exchange rate).

@@ -616,9 +616,10 @@ impl SubTimeline {
         let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
         let list_arr = list_arr.unwrap_or(Fixed::ZERO);
         self.settle(Some(e.date), ctx);
-        // a cancellation booked at once can still be withdrawn, or restated, in its paid period
-        let reaches = matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. })
-            || (self.state.withdrawable && matches!(e.kind, EventKind::Change { .. } | EventKind::Cancel { .. }));
+        // a cancellation booked at once can still be withdrawn, or restated, in its paid period,
+        // and the contract under it still runs: a pause, resume or discount then happens to it
+        // (booking nothing until it is withdrawn)
+        let reaches = matches!(e.kind, EventKind::Start { .. } | EventKind::Renew { .. }) || self.state.withdrawable;
         let was_live = self.state.live;
         if !was_live && !reaches {
             // nothing changes on an ended subscription (a late discount end, say)
@@ -668,7 +669,11 @@ impl SubTimeline {
                 self.drop_pending_end();
                 if renews_paid {
                     let renewed = native_arr(&self.state, &ctx.policy, arr_scale(currency));
-                    self.renewals.push((e.date, renewed, index));
+                    // the last renewal recorded on a day is the day's, as the last change is
+                    match self.renewals.last_mut() {
+                        Some(last) if last.0 == e.date => *last = (e.date, renewed, index),
+                        _ => self.renewals.push((e.date, renewed, index)),
+                    }
                     self.last_renewal = Some(e.date);
                 }
             }

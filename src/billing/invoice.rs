@@ -167,6 +167,7 @@ deserialize_via!(
     InvoiceLine,
     InvoiceLineRepr {
         description: String,
+        #[serde(with = "rust_decimal::serde::str")]
         quantity: Decimal,
         unit_price: Money,
         service: Option<Period>,

@@ -29,9 +29,15 @@ pub enum ScheduleKind {
 #[non_exhaustive]
 pub enum DiscountBrackets {
     /// A percent of list, in `[0%, 100%]`.
-    Percent(Vec<(Decimal, Percent)>),
+    Percent(
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimal_pairs"))]
+        Vec<(Decimal, Percent)>,
+    ),
     /// An amount off per unit, zero or more, in the quote's currency.
-    AmountPerUnit(Vec<(Decimal, Money)>),
+    AmountPerUnit(
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimal_pairs"))]
+        Vec<(Decimal, Money)>,
+    ),
 }
 
 impl DiscountBrackets {

@@ -26,8 +26,9 @@
 //!
 //! Stripe amounts are integers in the currency's minor units; they are read with the crate's
 //! ISO 4217 table, so `2000` is 20.00 USD and `2000` JPY is ¥2,000 (JPY has no minor unit),
-//! but for the one currency Stripe documents as an exception: ISK, which has no minor unit,
-//! stays two-decimal in Stripe's API (`100` is 1 króna).
+//! but for Stripe's documented exceptions: ISK, which has no minor unit, stays two-decimal in
+//! Stripe's API (`100` is 1 króna), and MGA, two-decimal in ISO 4217, is zero-decimal in
+//! Stripe's (`50000` is 50,000 ariary).
 //! `unit_amount_decimal` (fractions of a cent) is read when present. A subscription's price is
 //! the sum over its items of unit amount × quantity, per the items' common recurrence: month
 //! ×1 is [`Interval::Month`], ×3 [`Interval::Quarter`], year ×1 or month ×12 [`Interval::Year`],
@@ -122,7 +123,7 @@ pub enum Ignored {
     /// billing of a running subscription, not a contract renewal. (Booked as renewals, a
     /// monthly plan's bills would make the renewed ARR twelve times the ARR.)
     BillingCycle {
-        /// The months the invoice bills.
+        /// The whole months the invoice bills (0 for a cycle of days or weeks).
         months: u32,
     },
 }
@@ -510,12 +511,15 @@ impl Mapper<'_> {
                 .ok_or_else(|| self.overflow(&format!("invoice {}", inv.id)))?;
         }
         let (start, end) = (self.day("period.start", first.period.start)?, self.day("period.end", first.period.end)?);
-        let months = whole_months(start, end).ok_or_else(|| StripeError::PeriodNotWholeMonths {
-            event: self.id(),
-            line: first.id.clone(),
-            start,
-            end,
-        })?;
+        // a cycle shorter than a year is billing, whole months or not (a weekly plan's)
+        let under_a_year = start < end && start.checked_add_months(Months::new(12)).is_none_or(|year| end < year);
+        let months = match whole_months(start, end) {
+            Some(months) => months,
+            None if under_a_year => 0,
+            None => {
+                return Err(StripeError::PeriodNotWholeMonths { event: self.id(), line: first.id.clone(), start, end })
+            }
+        };
         if months < 12 {
             return Ok(Mapped::Ignored(Ignored::BillingCycle { months }));
         }
@@ -558,13 +562,14 @@ fn whole_months(start: NaiveDate, end: NaiveDate) -> Option<u32> {
     (on_anchor && start.checked_add_months(Months::new(n)).is_some()).then_some(n)
 }
 
-/// Digits of a currency's minor unit in Stripe's API amounts: ISO 4217's, but for ISK, which
-/// Stripe keeps two-decimal ("an ISK amount of 100 will continue to represent 1 króna",
-/// Stripe's note on the deprecation of fractional ISK charges).
+/// Digits of a currency's minor unit in Stripe's API amounts: ISO 4217's, but for Stripe's
+/// exceptions. ISK stays two-decimal ("an ISK amount of 100 will continue to represent 1
+/// króna", Stripe's note on the deprecation of fractional ISK charges), and Stripe's
+/// zero-decimal currencies (docs.stripe.com/currencies) include MGA, which ISO gives two.
 fn stripe_minor_units(currency: Currency) -> u32 {
-    if currency == Currency::ISK {
-        2
-    } else {
-        currency.minor_units()
+    match currency {
+        Currency::ISK => 2,
+        Currency::MGA => 0,
+        other => other.minor_units(),
     }
 }

@@ -661,10 +661,15 @@ proptest! {
 #[test]
 fn billing_json_with_a_key_it_does_not_know_anywhere_is_refused() {
     for (name, v) in templates() {
-        for bad in super::json::with_an_unknown_key(&v) {
+        let unknown_key = super::json::with_an_unknown_key(&v);
+        for bad in unknown_key.into_iter().chain(super::json::with_a_decimal_as_a_number(&v)) {
             let before = ACCEPTED.with(|n| n.get());
             feed(name, bad.clone());
-            assert_eq!(ACCEPTED.with(|n| n.get()), before, "{name}: a key it does not know was skipped:\n{bad}");
+            assert_eq!(
+                ACCEPTED.with(|n| n.get()),
+                before,
+                "{name}: a key it does not know, or a decimal as a number, was read:\n{bad}"
+            );
         }
     }
 }

@@ -199,9 +199,26 @@ pub(crate) fn with_an_unknown_key(v: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// `value`'s JSON reads back, and with a key it does not know added to any one of its objects
-/// it is refused: a misspelt optional field or a unit the type does not have ("cents") must
-/// not be skipped and read as something else.
+/// Copies of `v`, each with one of its decimal strings (`"12.50"`, not a percent or a date)
+/// written as a JSON number instead.
+pub(crate) fn with_a_decimal_as_a_number(v: &Value) -> Vec<Value> {
+    let mut all = Vec::new();
+    paths(v, &mut Vec::new(), &mut all);
+    all.iter()
+        .filter_map(|path| {
+            let mut copy = v.clone();
+            let leaf = node(&mut copy, path)?;
+            let number: serde_json::Number = leaf.as_str()?.parse::<Decimal>().ok()?.to_string().parse().ok()?;
+            *leaf = Value::Number(number);
+            Some(copy)
+        })
+        .collect()
+}
+
+/// `value`'s JSON reads back, and JSON it does not write is refused: a key it does not know
+/// added to any one of its objects (a misspelt optional field, or a unit the type does not
+/// have, "cents", must not be skipped and read as something else), or any one of its decimals
+/// written as a JSON number (which has been a binary float on its way in).
 pub(crate) fn refuses_unknown_keys<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T, what: &str) {
     let json = serde_json::to_value(value).unwrap();
     if let Err(e) = serde_json::from_value::<T>(json.clone()) {
@@ -212,5 +229,8 @@ pub(crate) fn refuses_unknown_keys<T: serde::Serialize + serde::de::DeserializeO
             serde_json::from_value::<T>(bad.clone()).is_err(),
             "{what}: a key it does not know was skipped:\n{bad}"
         );
+    }
+    for bad in with_a_decimal_as_a_number(&json) {
+        assert!(serde_json::from_value::<T>(bad.clone()).is_err(), "{what}: a decimal was read from a number:\n{bad}");
     }
 }

@@ -121,4 +121,7 @@ fn pricing_json_with_a_key_it_does_not_know_anywhere_is_refused() {
     let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
     strict(&quote, "Quote");
     strict(&quote.price(&book, &policy, None).unwrap(), "PricedQuote");
+    let brackets =
+        DiscountBrackets::Percent(vec![(Decimal::ZERO, Percent::ZERO), (Decimal::from(100), "10%".parse().unwrap())]);
+    strict(&DiscountSchedule::new(ScheduleKind::Slab, brackets).unwrap(), "DiscountSchedule");
 }
