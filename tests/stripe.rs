@@ -181,30 +181,23 @@ fn amounts_are_minor_units_of_the_currency_including_zero_decimal_ones() {
     // three decimals
 }
 
-/// Before: ISK was read with ISO 4217's zero minor units, so Stripe's `50000` (ISK 500) was
-/// ISK 50,000. Stripe: "ISK will remain a two-decimal currency in the Stripe API, and an ISK
-/// amount of 100 will continue to represent 1 króna" (support.stripe.com, the deprecation of
-/// fractional ISK charges).
+/// Before: ISK and MGA were read with ISO 4217's minor units, where Stripe's API differs:
+/// "ISK will remain a two-decimal currency in the Stripe API, and an ISK amount of 100 will
+/// continue to represent 1 króna" (support.stripe.com, the deprecation of fractional ISK
+/// charges), and MGA is among Stripe's zero-decimal currencies (docs.stripe.com/currencies), two
+/// in ISO. So `50000` read as ISK 50,000 (100× too much) and MGA 500.00 (100× too little).
 #[test]
-fn isk_amounts_are_two_decimal_as_stripe_keeps_them() {
-    let mut s = legacy_subscription();
-    s["currency"] = json!("isk");
-    s["items"]["data"][0]["price"]["currency"] = json!("isk");
-    s["items"]["data"][0]["price"]["unit_amount"] = json!(50000);
-    s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("50000");
-    assert_eq!(start_price(s).unwrap().0, Money::parse("500", Currency::ISK).unwrap());
-}
-
-/// Before: MGA was read with ISO 4217's two decimals, so Stripe's `50000` (50,000 ariary, MGA
-/// being zero-decimal in Stripe's API, docs.stripe.com/currencies) was MGA 500.00.
-#[test]
-fn mga_amounts_are_zero_decimal_as_stripe_lists_them() {
-    let mut s = legacy_subscription();
-    s["currency"] = json!("mga");
-    s["items"]["data"][0]["price"]["currency"] = json!("mga");
-    s["items"]["data"][0]["price"]["unit_amount"] = json!(50000);
-    s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("50000");
-    assert_eq!(start_price(s).unwrap().0, Money::parse("50000", Currency::MGA).unwrap());
+fn amounts_follow_stripes_minor_units_where_they_differ_from_iso() {
+    // (currency, Stripe's unit amount, the amount it is)
+    let vectors = [("isk", 50_000, "500", Currency::ISK), ("mga", 50_000, "50000", Currency::MGA)];
+    for (code, unit, amount, currency) in vectors {
+        let mut s = legacy_subscription();
+        s["currency"] = json!(code);
+        s["items"]["data"][0]["price"]["currency"] = json!(code);
+        s["items"]["data"][0]["price"]["unit_amount"] = json!(unit);
+        s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!(unit.to_string());
+        assert_eq!(start_price(s).unwrap().0, Money::parse(amount, currency).unwrap(), "{code}");
+    }
 }
 
 /// Before: a `unit_amount_decimal` too large for a `Decimal` was reported as an item without a

@@ -184,35 +184,34 @@ pub(crate) fn shown<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt
     });
 }
 
-/// Copies of `v`, each with a key no type knows added to one of its objects: one copy per
-/// object, at every depth.
-pub(crate) fn with_an_unknown_key(v: &Value) -> Vec<Value> {
+/// Copies of `v`, one for each of its nodes that `change` alters (it says whether it did).
+fn copies_changing(v: &Value, change: impl Fn(&mut Value) -> bool) -> Vec<Value> {
     let mut all = Vec::new();
     paths(v, &mut Vec::new(), &mut all);
     all.iter()
         .filter_map(|path| {
             let mut copy = v.clone();
-            let Value::Object(map) = node(&mut copy, path)? else { return None };
-            map.insert("unexpected_key".into(), Value::Bool(true));
-            Some(copy)
+            change(node(&mut copy, path)?).then_some(copy)
         })
         .collect()
+}
+
+/// Copies of `v`, each with a key no type knows added to one of its objects: one copy per
+/// object, at every depth.
+pub(crate) fn with_an_unknown_key(v: &Value) -> Vec<Value> {
+    copies_changing(v, |node| match node {
+        Value::Object(map) => map.insert("unexpected_key".into(), Value::Bool(true)).is_none(),
+        _ => false,
+    })
 }
 
 /// Copies of `v`, each with one of its decimal strings (`"12.50"`, not a percent or a date)
 /// written as a JSON number instead.
 pub(crate) fn with_a_decimal_as_a_number(v: &Value) -> Vec<Value> {
-    let mut all = Vec::new();
-    paths(v, &mut Vec::new(), &mut all);
-    all.iter()
-        .filter_map(|path| {
-            let mut copy = v.clone();
-            let leaf = node(&mut copy, path)?;
-            let number: serde_json::Number = leaf.as_str()?.parse::<Decimal>().ok()?.to_string().parse().ok()?;
-            *leaf = Value::Number(number);
-            Some(copy)
-        })
-        .collect()
+    copies_changing(v, |node| {
+        let number = node.as_str().and_then(|t| t.parse::<Decimal>().ok()).and_then(|d| d.to_string().parse().ok());
+        number.map(|n| *node = Value::Number(n)).is_some()
+    })
 }
 
 /// `value`'s JSON reads back, and JSON it does not write is refused: a key it does not know
