@@ -169,7 +169,10 @@ impl IntermittentModel {
     /// the period after the first demand on (Croston and SBA), or after the first demand (TSB).
     /// statsforecast's in-sample fit instead counts the periods before the first demand as
     /// forecasts of zero and divides by the whole length, so its variance differs by a few
-    /// per cent on intermittent series; it has no native intervals for these methods.
+    /// per cent on intermittent series; it has no native intervals for these methods. It is 0
+    /// when no period has a forecast (a series whose only demand is its last value): the
+    /// intervals then have zero width because nothing could be measured, not because the
+    /// forecast is certain; check `sigma2() > 0` before reading them as a range.
     pub fn sigma2(&self) -> f64 {
         self.sigma2
     }
