@@ -222,9 +222,11 @@ pub(crate) struct SubTimeline {
 /// position.
 const CHECKPOINT_EVERY: usize = 16;
 
-/// A timeline as it stood before its `fed`-th event. Points are only ever appended or their last
-/// one overwritten (events of one day), and renewals only appended, so their lengths and the
-/// last point restore them exactly.
+/// A timeline as it stood before its `fed`-th event. Points and renewals are only ever appended
+/// or their last one overwritten (the events, or the Renews, of one day), so their lengths and
+/// the last point restore them. (A renewal overwritten after the snapshot is restored with its
+/// later value, but a replay from the snapshot feeds the Renew that wrote it again, and whether
+/// that counts depends only on the ARR before its day, which the replay does not change.)
 #[derive(Debug, Clone, PartialEq)]
 struct Checkpoint {
     fed: usize,
