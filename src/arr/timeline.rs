@@ -485,11 +485,7 @@ impl SubTimeline {
                 Deferred::TrialEnds => self.state.in_trial = false,
                 // the end of the subscription: what else it had scheduled (a trial end after
                 // its paid-through date) never happens
-                Deferred::Stops => self.end(),
-                Deferred::WithdrawalCloses => {
-                    self.state.withdrawable = false;
-                    self.end();
-                }
+                Deferred::Stops | Deferred::WithdrawalCloses => self.end(),
             }
             // an effect on a subscription whose ARR was booked out (a trial end, or the end of
             // the paid period of a cancellation booked at once) changes no ARR: no point, which
@@ -608,9 +604,10 @@ impl SubTimeline {
         self.deferred.clear();
     }
 
-    /// Forget a pending cancellation (a trial end stays scheduled).
+    /// Forget a pending cancellation, at period end or withdrawable (a trial end stays
+    /// scheduled).
     fn drop_pending_end(&mut self) {
-        self.deferred.retain(|(_, w, _)| *w != Deferred::Stops);
+        self.deferred.retain(|(_, w, _)| !matches!(w, Deferred::Stops | Deferred::WithdrawalCloses));
     }
 
     fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
@@ -655,10 +652,10 @@ impl SubTimeline {
                 let renews_paid = matches!(e.kind, EventKind::Renew { .. }) && !self.value_before(e.date).is_zero();
                 if self.state.withdrawable {
                     // a cancellation booked at once, withdrawn inside its paid period: the
-                    // contract goes on as it was (its discount, pause and trial)
+                    // contract goes on as it was (its discount, pause and trial; the end of the
+                    // paid period is dropped below, with any pending cancellation)
                     self.state.live = true;
                     self.state.withdrawable = false;
-                    self.deferred.retain(|(_, w, _)| *w != Deferred::WithdrawalCloses);
                 } else if !self.state.live {
                     // a renewal of an ended subscription is a fresh term: the discount, pause
                     // and trial of the contract that ended ended with it
@@ -692,7 +689,7 @@ impl SubTimeline {
                     // last cancellation recorded says when that is
                     self.state.live = false;
                     self.state.withdrawable = true;
-                    self.deferred.retain(|(_, w, _)| *w != Deferred::WithdrawalCloses);
+                    self.drop_pending_end();
                     self.deferred.push((*p, Deferred::WithdrawalCloses, index));
                 }
                 _ => self.end(),
