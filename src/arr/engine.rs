@@ -614,7 +614,6 @@ impl ArrBook {
             row.opening = out.opening.0;
         }
         let was = row.foreign.as_mut().map(|f| std::mem::take(&mut f.days)).unwrap_or_default();
-        let mut days = Vec::new();
         if out.foreign {
             let f = row.foreign.get_or_insert_with(|| Box::new(Foreign::empty(n)));
             if from == 0 {
@@ -624,37 +623,37 @@ impl ArrBook {
             f.rate[from..].copy_from_slice(&out.rates);
             f.rebooked[from..].copy_from_slice(&out.rebooked);
             // the months before `from` are as they were, and so are the days they use
-            days.extend(was.iter().filter(|&&(_, first)| first < from));
+            f.days.extend(was.iter().filter(|&&(_, first)| first < from));
             for &(day, month) in &out.used {
-                match days.binary_search_by_key(&day, |&(d, _)| d) {
-                    Ok(i) => days[i].1 = days[i].1.min(month),
-                    Err(i) => days.insert(i, (day, month)),
+                match f.days.binary_search_by_key(&day, |&(d, _)| d) {
+                    Ok(i) => f.days[i].1 = f.days[i].1.min(month),
+                    Err(i) => f.days.insert(i, (day, month)),
                 }
             }
-            f.days.clone_from(&days);
         } else {
             row.foreign = None;
         }
         // count the customer in for the days it now uses and out of the days it no longer does
-        let cur = out.currency.or(row.currency);
-        let uses = |list: &[(NaiveDate, usize)], day: NaiveDate| list.binary_search_by_key(&day, |&(d, _)| d).is_ok();
-        for &(day, _) in was.iter().filter(|&&(day, _)| !uses(&days, day)) {
-            let Some(cur) = cur else { continue };
-            if let std::collections::btree_map::Entry::Occupied(mut e) = self.rates.entry((cur, day)) {
-                e.get_mut().customers -= 1;
-                if e.get().customers == 0 {
-                    e.remove();
+        // (a customer in the reporting currency uses none)
+        if let Some(cur) = out.currency {
+            let now = row.foreign.as_ref().map_or(&[][..], |f| &f.days);
+            let uses = |list: &[(NaiveDate, usize)], day| list.binary_search_by_key(&day, |&(d, _)| d).is_ok();
+            for &(day, _) in was.iter().filter(|&&(day, _)| !uses(now, day)) {
+                if let std::collections::btree_map::Entry::Occupied(mut e) = self.rates.entry((cur, day)) {
+                    e.get_mut().customers -= 1;
+                    if e.get().customers == 0 {
+                        e.remove();
+                    }
                 }
             }
-        }
-        for &(day, _) in days.iter().filter(|&&(day, _)| !uses(&was, day)) {
-            let Some(cur) = cur else { continue };
-            let fetched = || out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
-            match self.rates.get_mut(&(cur, day)) {
-                Some(booked) => booked.customers += 1,
-                None => {
-                    if let Some(rate) = fetched() {
-                        self.rates.insert((cur, day), RateInUse { rate, customers: 1 });
+            for &(day, _) in now.iter().filter(|&&(day, _)| !uses(&was, day)) {
+                match self.rates.get_mut(&(cur, day)) {
+                    Some(booked) => booked.customers += 1,
+                    None => {
+                        let fetched = out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
+                        if let Some(rate) = fetched {
+                            self.rates.insert((cur, day), RateInUse { rate, customers: 1 });
+                        }
                     }
                 }
             }
