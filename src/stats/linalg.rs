@@ -1,9 +1,9 @@
 //! A Cholesky solve for the small symmetric positive-definite systems of Newton steps, and the
 //! check that a matrix read from outside is a covariance.
 
-/// Solve `A x = b` for symmetric positive-definite `A` (row-major, `n × n`). `None` when `A` is
-/// not positive definite (to working precision).
-pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+/// The lower Cholesky factor `L` of symmetric positive-definite `A` (row-major, `n × n`,
+/// `A = L Lᵀ`). `None` when `A` is not positive definite (to working precision).
+fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..=i {
@@ -21,6 +21,13 @@ pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
             }
         }
     }
+    Some(l)
+}
+
+/// Solve `A x = b` for symmetric positive-definite `A` (row-major, `n × n`). `None` when `A` is
+/// not positive definite (to working precision).
+pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+    let l = cholesky(a, n)?;
     let mut y = vec![0.0; n];
     for i in 0..n {
         let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
@@ -43,24 +50,9 @@ pub(crate) fn is_covariance(a: &[f64], n: usize) -> bool {
     let scale = a.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     let slack = 1e-9 * scale;
     let symmetric = (0..n).all(|i| (0..i).all(|j| (a[i * n + j] - a[j * n + i]).abs() <= slack));
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut sum = a[i * n + j] + if i == j { slack } else { 0.0 };
-            for k in 0..j {
-                sum -= l[i * n + k] * l[j * n + k];
-            }
-            if i == j {
-                if !(sum > 0.0 && sum.is_finite()) {
-                    return false;
-                }
-                l[i * n + i] = sum.sqrt();
-            } else {
-                l[i * n + j] = sum / l[j * n + j];
-            }
-        }
-    }
-    symmetric
+    let mut lifted = a.to_vec();
+    (0..n).for_each(|i| lifted[i * n + i] += slack);
+    symmetric && cholesky(&lifted, n).is_some()
 }
 
 #[cfg(test)]
