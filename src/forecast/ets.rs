@@ -6,7 +6,7 @@ use rand::{RngExt, SeedableRng};
 use statrs::distribution::Normal;
 
 use super::ets_likelihood::RawGradient;
-use super::prediction::{check_request, Forecaster, Method, Prediction, Simulation};
+use super::prediction::{all_finite, check_request, Forecaster, Method, Prediction, Simulation};
 use super::{ForecastError, Inadmissible};
 use crate::limits::{self, MAX_HORIZON, MAX_SEASON, MAX_TRIALS};
 use fit::Fitting;
@@ -1071,7 +1071,9 @@ impl EtsModel {
     /// is too large for an `f64` (never ±∞).
     pub fn point_forecast(&self, h: usize) -> Result<Vec<f64>, ForecastError> {
         check_horizon(h)?;
-        finite(self.points(h), "forecast")
+        let points = self.points(h);
+        all_finite(&points, "forecast")?;
+        Ok(points)
     }
 
     /// Point forecasts for a checked horizon.
@@ -1258,11 +1260,8 @@ impl EtsModel {
     pub fn simulate(&self, h: usize, paths: usize, seed: u64) -> Result<Vec<Vec<f64>>, ForecastError> {
         check_simulation(h, paths)?;
         let paths = self.paths(h, paths, seed);
-        if paths.iter().flatten().all(|v| v.is_finite()) {
-            Ok(paths)
-        } else {
-            Err(ForecastError::Overflow("simulated path"))
-        }
+        all_finite(paths.iter().flatten(), "simulated path")?;
+        Ok(paths)
     }
 
     /// [`EtsModel::simulate`]'s paths with their mean, variance and quantiles per step.
@@ -1368,15 +1367,6 @@ pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, Fo
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
     }
     Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
-}
-
-/// `values`, if every one is finite: past `f64::MAX` is [`ForecastError::Overflow`], never ±∞.
-fn finite(values: Vec<f64>, what: &'static str) -> Result<Vec<f64>, ForecastError> {
-    if values.iter().all(|v| v.is_finite()) {
-        Ok(values)
-    } else {
-        Err(ForecastError::Overflow(what))
-    }
 }
 
 #[cfg(test)]

@@ -70,11 +70,8 @@ impl Prediction {
     /// explosive model far out, a huge variance) is [`ForecastError::Overflow`], never ±∞ or NaN.
     pub(super) fn finite(self) -> Result<Prediction, ForecastError> {
         let bounds = self.intervals.iter().flat_map(|i| i.lower.iter().chain(&i.upper));
-        if self.mean.iter().chain(bounds).all(|v| v.is_finite()) {
-            Ok(self)
-        } else {
-            Err(ForecastError::Overflow("forecast or interval bound"))
-        }
+        all_finite(self.mean.iter().chain(bounds), "forecast or interval bound")?;
+        Ok(self)
     }
 
     /// Intervals from the quantiles of simulated paths, `h` values a path, one path after
@@ -97,6 +94,19 @@ impl Prediction {
             }
         }
         Prediction { mean, intervals }
+    }
+}
+
+/// `Ok` when every value is finite: one past `f64::MAX` is [`ForecastError::Overflow`] of
+/// `what`, so that no forecast, path or summary is ever ±∞ or NaN.
+pub(super) fn all_finite<'a>(
+    values: impl IntoIterator<Item = &'a f64>,
+    what: &'static str,
+) -> Result<(), ForecastError> {
+    if values.into_iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(ForecastError::Overflow(what))
     }
 }
 
@@ -205,11 +215,8 @@ impl Simulation {
                 }
             })
             .collect();
-        if variances.iter().all(|v| v.is_finite()) {
-            Ok(variances)
-        } else {
-            Err(ForecastError::Overflow("simulation variance"))
-        }
+        all_finite(&variances, "simulation variance")?;
+        Ok(variances)
     }
 
     /// The `p` quantile at each step (linear interpolation between order statistics, R's type 7).
