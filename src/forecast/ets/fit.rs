@@ -24,6 +24,10 @@ const CONVERGENCE: usize = 500;
 /// (a relative error under 0.1 %): see [`Fitting::polish`].
 const NEAR_EXACT: f64 = 1e-6;
 
+/// The logits (as [`smoothing_starts`] writes them) of a level that barely moves, α ≈ 3 × 10⁻⁴,
+/// with a trend and season that barely move either.
+const BARELY_MOVES: [f64; 4] = [-8.0, -6.0, -6.0, 3.0];
+
 /// A logit past which φ is at its upper bound for the optimiser (0.8 + 0.18 × 0.99988).
 const UNDAMPED: f64 = 9.0;
 
@@ -50,7 +54,7 @@ fn smoothing_starts(spec: &EtsSpec) -> Vec<Vec<f64>> {
         logits.extend([[0.0, 0.0, 0.0, 3.0], [-1.0, -6.0, -1.0, 3.0]]);
     }
     logits.push([6.0, -3.0, -3.0, 3.0]);
-    logits.push([-8.0, -6.0, -6.0, 3.0]);
+    logits.push(BARELY_MOVES);
     logits.iter().map(|l| of_form(spec, l)).collect()
 }
 
@@ -72,7 +76,7 @@ fn more_starts(spec: &EtsSpec) -> Vec<(Vec<f64>, bool)> {
     if spec.trend != TrendType::None {
         out.push((of_form(spec, &[-1.5, 4.0, -6.0, 3.0]), false));
         if spec.season == SeasonType::None {
-            out.push((of_form(spec, &[-8.0, -6.0, -6.0, 3.0]), true));
+            out.push((of_form(spec, &BARELY_MOVES), true));
         }
     }
     out
@@ -124,8 +128,6 @@ pub(super) struct Fitting<'a> {
     /// only start that can be evaluated on some (where the line through the first two values
     /// takes a multiplicative error's forecasts below zero).
     start_line: Option<Vec<f64>>,
-    /// The states of the line through the whole series, for a level that barely moves.
-    whole_line: Vec<f64>,
     best: Vec<f64>,
     best_value: f64,
     /// The curvature estimate of the first run, reused by the other starts.
@@ -144,7 +146,6 @@ impl<'a> Fitting<'a> {
         let likelihood = Likelihood { spec, y, floor: layout.floor };
         let heuristic = layout.encode(&initial_states(spec, y));
         let start_line = Some(layout.encode(&initial_states_as_r(spec, y))).filter(|states| *states != heuristic);
-        let whole_line = layout.encode(&initial_states_whole(spec, y));
         let season = vec![0.0; seasonal(spec)];
         let units = 2.0 * y.len() as f64 * layout.scale.ln();
         let objective = Objective {
@@ -162,7 +163,6 @@ impl<'a> Fitting<'a> {
             objective,
             heuristic,
             start_line,
-            whole_line,
             best: vec![],
             best_value: f64::INFINITY,
             diagonal: None,
@@ -249,7 +249,13 @@ impl<'a> Fitting<'a> {
             self.descend(&start, EXPLORATION, &mut diagonal);
         }
         for (logits, whole_line) in more_starts(self.spec) {
-            let mut start = if whole_line { self.whole_line.clone() } else { self.heuristic.clone() };
+            // (the whole series' line only for the forms that start there: most forms of a
+            // search are never refined)
+            let mut start = if whole_line {
+                self.objective.layout.encode(&initial_states_whole(self.spec, self.y))
+            } else {
+                self.heuristic.clone()
+            };
             start[..k].copy_from_slice(&logits);
             if self.objective.at(&start, None).is_finite() {
                 self.descend(&start, EXPLORATION, &mut None);
