@@ -453,7 +453,7 @@ impl Mapper<'_> {
                 // the shortest text that reads back as the same f64: 25.5, never 25.499999…
                 let points: Decimal = format!("{p}").parse().map_err(|_| bad())?;
                 let percent = Percent::from_points(points).map_err(|_| bad())?;
-                if percent < Percent::ZERO || percent > Percent::HUNDRED {
+                if !percent.is_unit() {
                     return Err(bad());
                 }
                 DiscountOff::Percent(percent)
