@@ -40,14 +40,13 @@ deserialize_via!(
         pairs: Vec<u64>,
         segments: BTreeMap<String, (u64, Vec<u64>)>,
         // written out for readers of the JSON, recomputed from the counts on the way in
+        #[allow(dead_code)]
         confidence: Option<serde::de::IgnoredAny>,
+        #[allow(dead_code)]
         lift: Option<serde::de::IgnoredAny>,
     },
     ExpansionError,
-    |r| {
-        let _recomputed = (r.confidence, r.lift);
-        CoOwnership::from_counts(r.products, r.accounts, r.owners, r.pairs, r.segments)
-    }
+    |r| CoOwnership::from_counts(r.products, r.accounts, r.owners, r.pairs, r.segments)
 );
 
 /// The largest catalogue a [`ProductSet`] can hold.
