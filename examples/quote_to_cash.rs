@@ -238,7 +238,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (jan, now) = (Month::new(2026, 1)?, Month::of(today));
     let book = ArrBook::build(&events, ArrPolicy::default(), USD, jan..=now, &InMemoryFxRates::new())?;
     let bridge = book.bridge(jan, now)?;
-    let composition = bridge.composition()?;
+    let composition = bridge.composition;
     println!("\n7. ARR bridge, {jan} to {now}:");
     println!("   opening     {:>14}", bridge.opening);
     println!("   + new       {:>14}   ({} new logo)", bridge.new, bridge.movements.new_logos);

@@ -830,7 +830,7 @@ fn a_renewal_after_a_trial_or_an_end_is_new_business_not_arr_renewed() {
         ev("p", "s", d(2026, 1, 10), EventKind::Renew { price: usd("200"), interval: Interval::Year }),
     ];
     let b = book(events, ArrPolicy::default(), 1);
-    let jan = b.bridge(m(2026, 1), m(2026, 1)).unwrap().composition().unwrap();
+    let jan = b.bridge(m(2026, 1), m(2026, 1)).unwrap().composition;
     assert_eq!((jan.new_business, jan.renewal), (usd("1200"), usd("200")));
 }
 
@@ -1720,4 +1720,23 @@ fn an_event_that_arrives_before_its_subscriptions_start_is_refused_and_taken_onc
     assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::New);
     let all = [other, start, upgrade];
     assert_eq!(book, ArrBook::build(&all, ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap());
+}
+
+/// New ARR of $0.005000000000999 (prices in 10⁻⁸ of a dollar on 7-, 11-, 13- and 12-month
+/// terms) is more than half a cent: the bridge's new line shows $0.01. The composition rounded
+/// the movement already kept to 10⁻⁸ of a cent, exactly $0.0050000000, half to even to $0.00.
+#[test]
+fn the_composition_rounds_the_exact_amounts_once_as_the_bridge_does() {
+    let terms = [("0.00000001", 7), ("0.00000004", 11), ("0.00000001", 13), ("0.00499993", 12)];
+    let events: Vec<_> = terms
+        .iter()
+        .map(|&(price, months)| {
+            ev("c", &format!("s{months}"), d(2026, 1, 1), start(usd(price), Interval::Months(months)))
+        })
+        .collect();
+    let b = build(&events, 1, &InMemoryFxRates::new()).unwrap();
+    let bridge = b.bridge(m(2026, 1), m(2026, 1)).unwrap();
+    assert_eq!(bridge.movements.new.amount(), "0.0050000000".parse::<Decimal>().unwrap());
+    assert_eq!(bridge.new, usd("0.01"));
+    assert_eq!(bridge.composition.new_business, usd("0.01"));
 }

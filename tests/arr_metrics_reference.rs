@@ -152,6 +152,7 @@ fn bridge_of(
             churned_logos,
             ..Movements::zero(Currency::USD)
         },
+        composition: NewArrComposition::zero(Currency::USD),
     }
 }
 

@@ -263,6 +263,8 @@ pub struct ArrBridge {
     pub closing_customers: u64,
     /// The movements, exact (to 10⁻⁸ of the minor unit), and logo counts.
     pub movements: Movements,
+    /// What sales booked in the range, each figure rounded once from the exact amounts.
+    pub composition: NewArrComposition,
 }
 
 /// An exact bridge, before rounding: ARR in the reporting currency's parts at `scale`.
@@ -298,6 +300,13 @@ impl ExactBridge {
             shown = next;
         }
         let [new, expansion, reactivation, contraction, churn, fx] = lines;
+        // each rounded once from the exact parts: rounded from `movements`, already rounded to
+        // 10⁻⁸ of the minor unit, a total a hair over half a cent could read as exactly half
+        let composition = NewArrComposition {
+            new_business: round(f.new + f.reactivation),
+            expansion: round(f.expansion),
+            renewal: round(f.renewal),
+        };
         // reductions are shown as positive amounts (and a zero as a zero, not −0.00)
         let reduction = |x: Money| Money::zero(currency).checked_sub(x);
         Ok(ArrBridge {
@@ -314,6 +323,7 @@ impl ExactBridge {
             opening_customers: self.opening_customers,
             closing_customers: self.closing_customers,
             movements: self.flows.to_movements(currency, self.scale),
+            composition,
         })
     }
 }
@@ -335,26 +345,13 @@ impl ArrBridge {
     pub fn net_new(&self) -> Result<Money, ArrError> {
         Ok(self.closing.checked_sub(self.opening)?.checked_sub(self.fx)?)
     }
-
-    /// What sales booked in the range: new ARR, split into new business (new logos and
-    /// reactivations) and expansion, and apart from it the ARR renewed, which is kept, not new;
-    /// each rounded to the minor unit.
-    ///
-    /// # Errors
-    ///
-    /// A money error when the movements overflow.
-    pub fn composition(&self) -> Result<NewArrComposition, ArrError> {
-        let m = &self.movements;
-        Ok(NewArrComposition {
-            new_business: m.new.checked_add(m.reactivation)?.round(),
-            expansion: m.expansion.round(),
-            renewal: m.renewal.round(),
-        })
-    }
 }
 
-/// What sales booked: new ARR (`new_business + expansion`) and, apart from it, the ARR renewed
-/// (a renewal keeps ARR; at the same price it adds nothing to the bridge).
+/// What sales booked in a bridge's range ([`ArrBridge::composition`]): new ARR
+/// (`new_business + expansion`) and, apart from it, the ARR renewed (a renewal keeps ARR; at the
+/// same price it adds nothing to the bridge). Each figure is its exact amount rounded half to
+/// even to the minor unit, once: `new_business` may differ by a minor unit from the bridge's
+/// `new + reactivation`, whose lines are rounded cumulatively so that the bridge ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -365,4 +362,12 @@ pub struct NewArrComposition {
     pub expansion: Money,
     /// ARR renewed: not new ARR and not growth, but sales' work.
     pub renewal: Money,
+}
+
+impl NewArrComposition {
+    /// Nothing booked, in `currency`.
+    pub fn zero(currency: Currency) -> NewArrComposition {
+        let z = Money::zero(currency);
+        NewArrComposition { new_business: z, expansion: z, renewal: z }
+    }
 }

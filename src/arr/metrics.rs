@@ -58,7 +58,7 @@ impl ArrBridge {
     /// Logo and revenue churn over the bridge.
     ///
     /// ```
-    /// # use revops::arr::{ArrBridge, Movements};
+    /// # use revops::arr::{ArrBridge, Movements, NewArrComposition};
     /// # use revops::calendar::Month;
     /// # use revops::{Currency, Money};
     /// # use rust_decimal::Decimal;
@@ -67,7 +67,8 @@ impl ArrBridge {
     /// # let m = Month::new(2026, 1)?;
     /// let b = ArrBridge { from: m, to: m, opening: usd(100), new: usd(0), expansion: usd(10), reactivation: usd(0),
     ///     contraction: usd(10), churn: usd(10), fx: usd(0), closing: usd(90), opening_customers: 10,
-    ///     closing_customers: 9, movements: Movements { churned_logos: 1, ..Movements::zero(Currency::USD) } };
+    ///     closing_customers: 9, movements: Movements { churned_logos: 1, ..Movements::zero(Currency::USD) },
+    ///     composition: NewArrComposition::zero(Currency::USD) };
     /// let r = b.churn_rates()?;
     /// assert_eq!(r.gross_revenue, Decimal::new(2, 1));
     /// assert_eq!(r.net_revenue, Decimal::new(1, 1));

@@ -250,7 +250,7 @@ impl ExecutiveSnapshot {
         for (name, value) in optional {
             metrics.push((name.into(), value.unwrap_or(f64::NAN))); // NaN never passes a comparison
         }
-        let composition = bridge_ttm.composition()?;
+        let composition = bridge_ttm.composition;
         let new_arr = composition.new_business.checked_add(composition.expansion)?;
         let fired = evaluate_alerts(&cfg.alert_rules, &metrics, day, alerts)?;
         Ok(ExecutiveSnapshot {

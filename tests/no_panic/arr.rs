@@ -108,7 +108,7 @@ proptest! {
         let (first, last) = (Month::new(2026, 1).unwrap(), Month::new(2026, 12).unwrap());
         for b in [built, book, merged].into_iter().flatten() {
             let _ = (b.mrr_at(k), b.arr_at(j), b.customer_arr("c0", k), b.active_customer_ids(k).map(Iterator::count), b.customer_count());
-            let _ = (b.movements(k, j), b.bridge(k, j), b.bridge_revalued(k, j, &fx), b.bridge(first, last).map(|x| (x.ties(), x.net_new(), x.composition())));
+            let _ = (b.movements(k, j), b.bridge(k, j), b.bridge_revalued(k, j, &fx), b.bridge(first, last).map(|x| (x.ties(), x.net_new(), x.composition)));
             let _ = (b.retention(k, w), b.arpa(k), b.velocity(k, w), b.cohorts(), b.contains_event("evt_1"), b.event_count());
             let _ = (b.customer_movements("c1", k, j), b.movement_log(k, j), b.bridges_by(k, j, |c| c.cohort));
             let _ = b.growth_signals(k, SignalThresholds { min_growth: Decimal::ZERO, window: w }, None);

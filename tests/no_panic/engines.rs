@@ -16,7 +16,7 @@ use revops::acquisition::{
 };
 use revops::arr::{
     burn_multiple, cac_payback_months, lifetime_value, ltv_to_cac, magic_number, rule_of_40, ArrBridge, Milestone,
-    Movements, QuickRatioPolicy, SignalThresholds,
+    Movements, NewArrComposition, QuickRatioPolicy, SignalThresholds,
 };
 use revops::expansion::{
     plan_nrr, run_playbooks, Account, Action, Campaign, Catalog, CoOwnership, ExpansionScorer, Playbook, Product,
@@ -133,6 +133,7 @@ fn bridge_of(x: Decimal) -> ArrBridge {
         opening_customers: 1,
         closing_customers: 1,
         movements: Movements::zero(Currency::USD),
+        composition: NewArrComposition::zero(Currency::USD),
     }
 }
 
