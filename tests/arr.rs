@@ -1740,3 +1740,58 @@ fn the_composition_rounds_the_exact_amounts_once_as_the_bridge_does() {
     assert_eq!(bridge.new, usd("0.01"));
     assert_eq!(bridge.composition.new_business, usd("0.01"));
 }
+
+/// EUR→USD 1.20 from 1 January 2026, 1.00 from 1 February, 1.50 from 1 March.
+fn moving_eur_rates() -> InMemoryFxRates {
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 400 });
+    for (month, rate) in [(1, 120), (2, 100), (3, 150)] {
+        rates.insert(Currency::EUR, Currency::USD, d(2026, month, 1), Decimal::new(rate, 2)).unwrap();
+    }
+    rates
+}
+
+/// Before: every event that applied re-valued a foreign customer at its day's rate, even one
+/// that moves no ARR: a coupon under `DiscountPolicy::Ignore`, or a free trial of a second
+/// subscription, moved March's ARR from USD 1,440 to 1,800 as +360 of FX. An event books a
+/// rate when it moves the subscription's ARR or prices it anew (a Start, Change or Renew that
+/// leaves it with ARR), as the `FxRateDate` docs say ("what does not change ARR books no rate").
+#[test]
+fn an_event_that_moves_no_arr_books_no_exchange_rate() {
+    let rates = moving_eur_rates();
+    let held = |extra: SubscriptionEvent, policy: ArrPolicy| {
+        let events = [ev("c", "s", d(2026, 1, 5), start(eur("100"), Interval::Month)), extra];
+        let b = ArrBook::build(&events, policy, Currency::USD, m(2026, 1)..=m(2026, 3), &rates).unwrap();
+        let march = b.bridge(m(2026, 3), m(2026, 3)).unwrap();
+        (march.opening, march.fx, march.closing)
+    };
+    let unchanged = (usd("1440"), usd("0"), usd("1440"));
+    let coupon =
+        MrrDiscount { off: DiscountOff::Percent(Percent::from_points(Decimal::from(20)).unwrap()), forever: true };
+    let ignoring = ArrPolicy { discounts: DiscountPolicy::Ignore, ..ArrPolicy::default() };
+    assert_eq!(held(ev("c", "s", d(2026, 3, 5), EventKind::DiscountStart(coupon.clone())), ignoring), unchanged);
+    let temporary = MrrDiscount { forever: false, ..coupon.clone() };
+    let forever_only = ArrPolicy { discounts: DiscountPolicy::ForeverOnly, ..ArrPolicy::default() };
+    assert_eq!(held(ev("c", "s", d(2026, 3, 5), EventKind::DiscountStart(temporary)), forever_only), unchanged);
+    let trial = EventKind::Start { price: eur("50"), interval: Interval::Month, trial_until: Some(d(2026, 5, 5)) };
+    assert_eq!(held(ev("c", "s2", d(2026, 3, 5), trial), ArrPolicy::default()), unchanged);
+    // a resume of a running subscription changes nothing either
+    assert_eq!(held(ev("c", "s", d(2026, 3, 5), EventKind::Resume), ArrPolicy::default()), unchanged);
+    // but a coupon that counts, and a renewal at the same price, re-value what the customer had
+    let counted = held(ev("c", "s", d(2026, 3, 5), EventKind::DiscountStart(coupon)), ArrPolicy::default());
+    assert_eq!(counted, (usd("1440"), usd("360"), usd("1440")));
+    let renewed = ev("c", "s", d(2026, 3, 5), EventKind::Renew { price: eur("100"), interval: Interval::Month });
+    assert_eq!(held(renewed, ArrPolicy::default()), (usd("1440"), usd("360"), usd("1800")));
+}
+
+/// Before: a customer whose only subscription was a trial cancelled unpaid needed a rate on the
+/// cancel's day: with a source that has exact days only, the book could not be built.
+#[test]
+fn a_customer_who_never_had_arr_needs_no_exchange_rate() {
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::Exact);
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 5), Decimal::new(120, 2)).unwrap();
+    let trial = EventKind::Start { price: eur("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 5)) };
+    let events =
+        [ev("c", "s", d(2026, 1, 20), trial), ev("c", "s", d(2026, 1, 25), EventKind::Cancel { paid_through: None })];
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 2), &rates).unwrap();
+    assert_eq!(b.arr_at(m(2026, 2)).unwrap(), usd("0"));
+}

@@ -34,8 +34,11 @@
 //! * the current discount is the last one started whatever the `DiscountPolicy`; the policy
 //!   only decides whether it counts, so under `ForeverOnly` a temporary discount that replaced
 //!   a forever one leaves the list price;
-//! * every event that applies books a new rate under every policy, a discount event under
-//!   `DiscountPolicy::Ignore` too (as an event that moves no ARR always did);
+//! * an event books a new rate when it moves the subscription's ARR or prices it anew (a
+//!   Start, Change or Renew that leaves it with ARR), a scheduled change when it moves ARR:
+//!   a discount event under `DiscountPolicy::Ignore`, a free trial's start or a resume of a
+//!   running subscription books none (the `FxRateDate` docs: "what does not change ARR books
+//!   no rate"; the book booked one until 5 December 2026);
 //! * under `TrialPolicy::Include` nothing happens when a trial would have ended (no new rate);
 //! * under `ChurnTiming::AtCancellation` every Cancel books the subscription out on its own
 //!   date; one with a later `paid_through` can still be withdrawn by a Change or Renew dated
@@ -244,21 +247,35 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
     while day <= last {
         // scheduled changes take effect at the start of their day
         if st.running && st.pending_end == Some(day) {
+            let before = st.arr(day, policy);
             st.running = false;
             st.pending_end = None;
-            latest = Some((day, 0, scheduled_rate_day(day, policy)));
+            // a change books a rate only when it moves ARR (`FxRateDate`: "what does not
+            // change ARR books no rate")
+            if !before.is_zero() {
+                latest = Some((day, 0, scheduled_rate_day(day, policy)));
+            }
         }
         if st.withdrawable_until == Some(day) {
             st.withdrawable_until = None; // too late to withdraw: no change of ARR, no rate
         }
         // AMBIGUITY: under TrialPolicy::Include nothing happens when a trial ends (no new rate)
         if st.running && policy.trials == TrialPolicy::Exclude && st.trial_until == Some(day) {
-            latest = Some((day, 0, scheduled_rate_day(day, policy))); // a trial end is a change of its own date
+            // a trial end is a change of its own date, when it brings ARR
+            if !st.arr(day, policy).is_zero() {
+                latest = Some((day, 0, scheduled_rate_day(day, policy)));
+            }
         }
         while next < evs.len() && evs[next].date == day {
             let e = evs[next];
             next += 1;
-            if apply(&mut st, e, policy) {
+            // an event books a rate when it moves the subscription's ARR, or prices it anew
+            // (a Start, Change or Renew that leaves it with ARR)
+            let before = st.arr(day, policy);
+            let applied = apply(&mut st, e, policy);
+            let after = st.arr(day, policy);
+            let prices = matches!(e.kind, EventKind::Start { .. } | EventKind::Change { .. } | EventKind::Renew { .. });
+            if applied && (after != before || (prices && !after.is_zero())) {
                 latest = Some((day, 1, event_rate_day(e, policy)));
             }
             // a renewal renews a paid term: none with no ARR the day before (after a trial, an
@@ -364,8 +381,6 @@ fn apply(st: &mut SubState, e: &SubscriptionEvent, policy: &ArrPolicy) -> bool {
             }
             st.running
         }
-        // AMBIGUITY: a discount event is a change (it books a new rate) under every
-        // DiscountPolicy, as every other event that applies is, even one that moves no ARR
         EventKind::DiscountStart(x) => {
             if st.running || st.withdrawable_until.is_some() {
                 st.discount = Some(x.clone());

@@ -27,8 +27,9 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// * **Churn**: the ARR of a customer with none at this month end.
 /// * **FX**: for a customer billed in another currency, the change from re-valuing its ARR at a
 ///   new booking rate. The book values a customer's ARR at a month end at the rate of its
-///   latest change (an event, on the date [`FxRateDate`](super::FxRateDate) picks, or a trial
-///   end or period end scheduled earlier, on the day it takes effect; of changes to several
+///   latest change (an event that moves ARR or prices it anew, on the date
+///   [`FxRateDate`](super::FxRateDate) picks, or a trial end or period end scheduled earlier,
+///   on the day it takes effect; of changes to several
 ///   subscriptions on one day, the one with the latest such date), so a change is valued
 ///   at the rate of its own date, and the rest of the difference (what the customer had,
 ///   re-valued) is FX: a EUR customer who renews at the same EUR price after the euro weakened

@@ -456,8 +456,18 @@ impl SubTimeline {
         self.last_renewal = self.renewals.last().map(|r| r.0);
     }
 
-    fn push(&mut self, date: NaiveDate, cause: u32, ctx: &Context) {
+    /// A change point on `date` set by the event at index `cause`, if the change books one:
+    /// when the subscription's ARR moved, or when the event `prices` it anew (a Start, Change
+    /// or Renew) and leaves it with ARR. A point books an exchange rate for a foreign customer,
+    /// so an event that moves nothing the policy counts (a coupon under
+    /// `DiscountPolicy::Ignore`, a free trial's start, a resume of a running subscription)
+    /// books none, as the `FxRateDate` docs say.
+    fn change(&mut self, date: NaiveDate, cause: u32, prices: bool, ctx: &Context) {
         let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
+        let before = self.last_point.map_or(Fixed::ZERO, |p| p.native);
+        if native == before && !(prices && !native.is_zero()) {
+            return;
+        }
         let point = ChangePoint { date, native, cause };
         match (self.last_point, self.points.last_mut()) {
             (Some(last), Some(slot)) if last.date == date => *slot = point,
@@ -491,7 +501,7 @@ impl SubTimeline {
             // the paid period of a cancellation booked at once) changes no ARR: no point, which
             // would book an exchange rate
             if was_live {
-                self.push(date, cause, ctx);
+                self.change(date, cause, false, ctx);
             }
         }
     }
@@ -510,7 +520,8 @@ impl SubTimeline {
             points: Vec::new(),
             tail: Vec::new(),
             renewals: Vec::new(),
-            last_point: None,
+            // (what a scheduled effect moves is measured from the ARR in force now)
+            last_point: self.last_point,
             last_renewal: None,
             first_active: None,
             fed: 0,
@@ -701,7 +712,8 @@ impl SubTimeline {
         }
         // (a cancellation restated while booked out changes no ARR: no point)
         if was_live || self.state.live {
-            self.push(e.date, index, ctx);
+            let prices = matches!(e.kind, EventKind::Start { .. } | EventKind::Change { .. } | EventKind::Renew { .. });
+            self.change(e.date, index, prices, ctx);
         }
         Ok(())
     }
