@@ -1795,3 +1795,51 @@ fn a_customer_who_never_had_arr_needs_no_exchange_rate() {
     let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 2), &rates).unwrap();
     assert_eq!(b.arr_at(m(2026, 2)).unwrap(), usd("0"));
 }
+
+/// A live source whose quote moves each time it is asked (a quote revised between calls).
+struct RevisedEachCall(std::cell::Cell<i64>);
+
+impl FxRates for RevisedEachCall {
+    fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError> {
+        self.0.set(self.0.get() + 1);
+        FxRate::new(from, to, Decimal::new(110 + self.0.get(), 2), on)
+    }
+}
+
+/// Before: one customer's month ends and renewals asked the source again for a day asked
+/// before (a month end's day, then another day, then a renewal on the first), so a source
+/// whose quote moved booked February's closing at 1.12 and its renewal of the same day at 1.14
+/// (renewal USD 1,368.00 of USD 1,344.00 of ARR), and the book, which keeps the first rate,
+/// read back from its JSON with another renewal. A day is asked for once.
+#[test]
+fn one_customer_books_one_rate_a_day_however_often_its_figures_need_it() {
+    let events = [
+        ev("berlin", "main", d(2026, 1, 5), start(eur("100"), Interval::Month)),
+        ev("berlin", "main", d(2026, 2, 10), EventKind::Renew { price: eur("100"), interval: Interval::Month }),
+        ev("berlin", "main", d(2026, 3, 3), change(eur("100"), Interval::Month)),
+    ];
+    let source = RevisedEachCall(std::cell::Cell::new(0));
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 3), &source).unwrap();
+    let feb = book.bridge(m(2026, 2), m(2026, 2)).unwrap();
+    assert_eq!(feb.composition.renewal, feb.closing);
+    assert_eq!(source.0.get(), 3, "three days, each asked for once");
+    let back: ArrBook = serde_json::from_str(&serde_json::to_string(&book).unwrap()).unwrap();
+    assert_eq!(back, book);
+    assert_eq!(back.bridge(m(2026, 2), m(2026, 2)).unwrap(), feb);
+}
+
+/// Before: a revalued bridge's `fx` line was the FX at month-end rates (USD −120.00) while its
+/// `movements.fx`, which the docs call the line's exact amount, was still the booked FX (0).
+#[test]
+fn a_revalued_bridge_keeps_its_fx_line_and_its_exact_fx_movement_alike() {
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::OnOrBefore { max_age_days: 60 });
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 1), Decimal::new(120, 2)).unwrap();
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 2, 15), Decimal::new(110, 2)).unwrap();
+    let events = [ev("berlin", "main", d(2026, 1, 5), start(eur("100"), Interval::Month))];
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 2), &rates).unwrap();
+    let b = book.bridge_revalued(m(2026, 2), m(2026, 2), &rates).unwrap();
+    assert_eq!((b.fx, b.movements.fx), (usd("-120"), usd("-120")));
+    // the booked bridge: no FX in either
+    let booked = book.bridge(m(2026, 2), m(2026, 2)).unwrap();
+    assert_eq!((booked.fx, booked.movements.fx), (usd("0"), usd("0")));
+}

@@ -634,7 +634,6 @@ impl ArrBook {
             scale: arr_scale(self.currency),
             opening: self.total_arr(a.checked_sub(1)),
             closing: self.total_arr(Some(b)),
-            fx: flows.fx,
             flows,
             opening_customers: self.active_customers(a.checked_sub(1)),
             closing_customers: self.active_customers(Some(b)),
@@ -684,18 +683,19 @@ impl ArrBook {
         rates: &R,
     ) -> Result<ArrBridge, ArrError> {
         let (a, b) = self.range(from, to)?;
-        let flows = self.flows(a, b);
+        let mut flows = self.flows(a, b);
         let open_day = self.periods[a].start().pred_opt().unwrap_or(self.periods[a].start());
         let close_day = self.periods[b].last_day().unwrap_or(self.periods[b].start());
         let opening = self.revalue(a.checked_sub(1), open_day, rates)?;
         let closing = self.revalue(Some(b), close_day, rates)?;
+        // the FX is what revaluation leaves, in the line and in its exact movement alike
+        flows.fx = closing - opening - flows.net();
         ExactBridge {
             from,
             to,
             scale: arr_scale(self.currency),
             opening,
             closing,
-            fx: closing - opening - flows.net(),
             flows,
             opening_customers: self.active_customers(a.checked_sub(1)),
             closing_customers: self.active_customers(Some(b)),

@@ -275,8 +275,8 @@ pub(crate) struct ExactBridge {
     pub scale: u32,
     pub opening: Fixed,
     pub closing: Fixed,
-    /// The bridge's FX line: the booked one, or what revaluation leaves.
-    pub fx: Fixed,
+    /// The movements; their FX is the bridge's FX line: the booked one, or what revaluation
+    /// leaves.
     pub flows: Flows,
     pub opening_customers: u64,
     pub closing_customers: u64,
@@ -288,7 +288,7 @@ impl ExactBridge {
     pub fn rounded(self, currency: Currency) -> Result<ArrBridge, ArrError> {
         let round = |x: Fixed| Money::new(to_minor(x, self.scale, 1), currency);
         let f = &self.flows;
-        let steps = [f.new, f.expansion, f.reactivation, -f.contraction, -f.churn, self.fx];
+        let steps = [f.new, f.expansion, f.reactivation, -f.contraction, -f.churn, f.fx];
         let mut running = self.opening;
         let mut shown = round(running);
         let opening = shown;

@@ -500,14 +500,20 @@ impl ArrBook {
             }
             // one rate a currency and day: a day the book has booked keeps its rate, whatever
             // the source says now, so that every customer of that day agrees (and the book, kept
-            // as its events and booked rates, reads back as it is)
+            // as its events and booked rates, reads back as it is); and a day this customer's
+            // figures asked for before (a month end's day, then a renewal on it) is not asked
+            // for again, from a source whose quote may have moved since
+            let fetched = |out: &Resampled| out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
             let r = match self.rates.get(&(cur, day)) {
                 Some(booked) => booked.rate,
-                None => {
-                    let r = fetch(rates, cur, self.currency, day, name)?;
-                    out.fetched.push((cur, day, r));
-                    r
-                }
+                None => match fetched(out) {
+                    Some(r) => r,
+                    None => {
+                        let r = fetch(rates, cur, self.currency, day, name)?;
+                        out.fetched.push((cur, day, r));
+                        r
+                    }
+                },
             };
             last_rate = Some((day, r));
             Ok(r)

@@ -275,7 +275,6 @@ impl ArrBook {
                 scale,
                 opening: opening.0,
                 closing: closing.0,
-                fx: flows.fx,
                 flows,
                 opening_customers: opening.1,
                 closing_customers: closing.1,
