@@ -1843,3 +1843,18 @@ fn a_revalued_bridge_keeps_its_fx_line_and_its_exact_fx_movement_alike() {
     let booked = book.bridge(m(2026, 2), m(2026, 2)).unwrap();
     assert_eq!((booked.fx, booked.movements.fx), (usd("0"), usd("0")));
 }
+
+/// Before: `retention` summed each customer's ARR after rounding it to 10⁻⁸ of a cent (three
+/// thirds of $100 made $99.9999999999) and `cohorts` rounded the cohort's sum, so the same
+/// cohort's NRR read 12.666666666678666… in one and 12.666666666667 in the other. Both are now
+/// the ratio of the exact amounts: 38 ÷ 3.
+#[test]
+fn retention_and_cohorts_give_one_exact_ratio_for_one_cohort() {
+    let mut events: Vec<_> =
+        (0..3).map(|i| ev(&format!("c{i}"), "s", d(2026, 1, 5), start(usd("100"), Interval::Months(36)))).collect();
+    events.push(ev("c0", "s", d(2026, 2, 10), change(usd("1200"), Interval::Year)));
+    let book = build(&events, 3, &InMemoryFxRates::new()).unwrap();
+    let exact = Decimal::from(38) / Decimal::from(3);
+    assert_eq!(book.retention(m(2026, 3), 2).unwrap().nrr, exact);
+    assert_eq!(book.cohorts().unwrap()[0].revenue_retention[2], exact);
+}

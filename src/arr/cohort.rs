@@ -2,9 +2,10 @@
 
 use rust_decimal::Decimal;
 
+use super::metrics::exact_ratio;
 use super::{ArrBook, ArrError};
 use crate::calendar::Month;
-use crate::money::{Fixed, Money, MoneyError};
+use crate::money::{Fixed, Money};
 
 /// One cohort: customers whose first ARR fell in `month`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +58,7 @@ impl ArrBook {
                 // 0 < active ≤ size, so this ratio is at most 1 and cannot overflow
                 logo.push(Decimal::from(active as u64) / Decimal::from(size));
                 // every member had ARR at the end of its start month, so `starting` is not zero
-                revenue.push(
-                    self.decimal(sum(j))
-                        .checked_div(starting)
-                        .ok_or(MoneyError::Overflow("cohort revenue retention"))?,
-                );
+                revenue.push(exact_ratio(self, sum(j), sum(k), "cohort revenue retention")?);
             }
             out.push(Cohort {
                 month: self.month_of(k),

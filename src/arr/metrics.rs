@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
-use crate::money::{Money, MoneyError};
+use crate::money::{Fixed, Money, MoneyError};
 
 /// Whether reactivations count as growth in the quick ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,6 +42,21 @@ fn ratio(num: Decimal, den: Decimal, what: &'static str) -> Result<Decimal, ArrE
         return Err(ArrError::Undefined(what));
     }
     num.checked_div(den).ok_or(ArrError::Undefined(what))
+}
+
+/// `num ÷ den` of two amounts the book keeps, from their exact parts (not from figures rounded
+/// to 10⁻⁸ of a cent first, which would make one ratio read two ways: summed before or after
+/// rounding); from the rounded figures only where the parts do not fit a `Decimal`.
+pub(super) fn exact_ratio(book: &ArrBook, num: Fixed, den: Fixed, what: &'static str) -> Result<Decimal, ArrError> {
+    if den.is_zero() {
+        return Err(ArrError::Undefined(what));
+    }
+    let parts = |x: Fixed| Decimal::try_from_i128_with_scale(x.units(), 0).ok();
+    let quotient = match (parts(num), parts(den)) {
+        (Some(n), Some(d)) => n.checked_div(d),
+        _ => book.decimal(num).checked_div(book.decimal(den)),
+    };
+    Ok(quotient.ok_or(MoneyError::Overflow(what))?)
 }
 
 /// `a + b`, or an overflow error naming `what`.
@@ -161,7 +176,8 @@ pub struct Retention {
 impl ArrBook {
     /// NRR and GRR at the end of `at` for the customers active `months` months earlier (at the
     /// end of month `at − months`, which may be the book's opening): trailing twelve months with
-    /// `months = 12`; customers new since are excluded.
+    /// `months = 12`; customers new since are excluded. The ratios are of the exact amounts the
+    /// book keeps, as [`ArrBook::cohorts`]' are: one cohort reads alike in both.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -196,22 +212,22 @@ impl ArrBook {
     /// opening; [`ArrError::Undefined`] with no cohort; a money overflow.
     pub fn retention(&self, at: Month, months: u32) -> Result<Retention, ArrError> {
         let (before, k) = self.window(at, months)?;
-        let (mut then, mut now, mut kept, mut n) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0u64);
+        // (sums of the book's exact amounts: see `unit::MAX_ARR_DIGITS` for why they fit)
+        let (mut then, mut now, mut kept, mut n) = (Fixed::ZERO, Fixed::ZERO, Fixed::ZERO, 0u64);
         for c in 0..self.customers.len() {
             let (at_start, at_k) = (self.customer_arr_at(c, before), self.customer_arr_at(c, Some(k)));
             if at_start.is_zero() {
                 continue;
             }
-            let (at_start, at_k) = (self.decimal(at_start), self.decimal(at_k));
-            then = add(then, at_start, "cohort ARR")?;
-            now = add(now, at_k, "cohort ARR")?;
-            kept = add(kept, at_k.min(at_start), "cohort ARR")?;
+            then += at_start;
+            now += at_k;
+            kept += at_k.min(at_start);
             n += 1;
         }
         Ok(Retention {
             cohort: n,
-            nrr: ratio(now, then, "net revenue retention")?,
-            grr: ratio(kept, then, "gross revenue retention")?,
+            nrr: exact_ratio(self, now, then, "net revenue retention")?,
+            grr: exact_ratio(self, kept, then, "gross revenue retention")?,
         })
     }
 
