@@ -1858,3 +1858,28 @@ fn retention_and_cohorts_give_one_exact_ratio_for_one_cohort() {
     assert_eq!(book.retention(m(2026, 3), 2).unwrap().nrr, exact);
     assert_eq!(book.cohorts().unwrap()[0].revenue_retention[2], exact);
 }
+
+/// Before: a Change in dollars to a euro subscription was refused by `build` as the
+/// subscription's (`InvalidEvent` with `OtherCurrency`) and by `apply` as the customer's
+/// (`MixedCurrencies`), though `apply`'s docs promise `build`'s errors.
+#[test]
+fn apply_refuses_a_price_in_another_currency_than_its_subscriptions_as_build_does() {
+    let rates = moving_eur_rates();
+    let first = ev("c", "s", d(2026, 1, 5), start(eur("100"), Interval::Month));
+    let other = ev("c", "s", d(2026, 1, 9), change(usd("100"), Interval::Month));
+    let months = m(2026, 1)..=m(2026, 2);
+    let built =
+        ArrBook::build(&[first.clone(), other.clone()], ArrPolicy::default(), Currency::USD, months.clone(), &rates);
+    let mut book = ArrBook::build(&[first], ArrPolicy::default(), Currency::USD, months, &rates).unwrap();
+    let before = book.clone();
+    let applied = book.apply(&other, &rates);
+    assert!(
+        matches!(&built, Err(ArrError::InvalidEvent { problem, .. }) if matches!(**problem, EventProblem::OtherCurrency { .. })),
+        "{built:?}"
+    );
+    assert_eq!(applied.map(|_| ()), built.map(|_| ()));
+    assert_eq!(book, before);
+    // a second subscription in another currency is the customer's mix, refused alike by both
+    let second = ev("c", "s2", d(2026, 1, 9), start(usd("100"), Interval::Month));
+    assert!(matches!(book.apply(&second, &rates), Err(ArrError::MixedCurrencies { .. })));
+}

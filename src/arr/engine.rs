@@ -711,8 +711,11 @@ impl ArrBook {
             }
             _ => None,
         };
+        // (a price in another currency than its own subscription's is that subscription's to
+        // refuse, below, before anything changes: as `build` refuses it)
+        let own = existing.map(|s| self.subs[s].timeline.currency);
         if let (Some(have), Some(cur)) = (self.customers[c].currency, priced) {
-            if cur != have {
+            if cur != have && own.is_none_or(|own| own == cur) {
                 return Err(ArrError::MixedCurrencies {
                     id: event.id.clone(),
                     customer: event.customer.clone(),
