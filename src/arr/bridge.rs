@@ -47,8 +47,10 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// use revops::money::InMemoryFxRates;
 /// use revops::{Currency, Money};
 ///
-/// // ChartMogul's Syncalytics example: four Gold yearly plans ($2,000), then two Silver monthly
-/// // plans ($60 a month) a few days later, cancelled two weeks after.
+/// // After ChartMogul's Syncalytics example: four Gold yearly plans ($2,000), then two Silver
+/// // monthly plans ($60 a month) a few days later, cancelled a month after. ChartMogul logs
+/// // movements as they happen, so it shows the Silver plans as expansion; month ends see both
+/// // plans new in January (and Silver plans cancelled inside January would net to nothing).
 /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
 /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
 /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
@@ -104,8 +106,9 @@ pub struct Movements {
     /// business, kept apart).
     pub fx: Money,
     /// Renewed ARR booked (for composition; not a movement): the ARR just after each Renew of
-    /// a subscription that had ARR the day before. A Renew after a trial, an end or a pause
-    /// brings new business or a reactivation, which the lines above count, not ARR renewed.
+    /// a subscription that had ARR the day before. A Renew of one with no ARR the day before is
+    /// not ARR renewed: after a trial or an end it brings new business or a reactivation, which
+    /// the lines above count; a paused one stays paused, booking nothing, until it resumes.
     pub renewal: Money,
     /// Customers new.
     pub new_logos: u64,

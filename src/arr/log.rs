@@ -215,9 +215,10 @@ impl ArrBook {
     /// The bridge over the months `from` to `to` (inclusive) for each segment the caller's
     /// `segment` puts customers in (a plan, a region, a currency, a cohort), computed from the
     /// book as it stands. Every segment's bridge ties; their movements sum to the book's. Each
-    /// segment's lines are rounded to the cent on their own, as the book's are, so the rounded
-    /// lines of the segments can differ from the book's by up to a cent a segment (three $100
-    /// 36-month terms are $33.33 of ARR each and $100.00 together); sum the segments'
+    /// segment's lines are rounded to the cent on their own, as the book's are, each within a
+    /// cent of its exact amount, so the rounded lines of n segments can sum to up to n + 1
+    /// cents from the book's (three $100 36-month terms are $33.33 of ARR each and $100.00
+    /// together; half-cent amounts rounded half to even can reach the bound); sum the segments'
     /// [`Movements`](super::Movements), kept to 10⁻⁸ of a cent, where they must foot exactly. A
     /// customer is in one segment over the whole range.
     ///

@@ -658,8 +658,8 @@ impl SubTimeline {
             }
             EventKind::Change { price, interval } | EventKind::Renew { price, interval } => {
                 // a renewal renews a paid term: one of a subscription with no ARR the day before
-                // (after a trial, an end or a pause) brings new business or a reactivation,
-                // which the movements count, not ARR renewed
+                // is not ARR renewed (after a trial or an end it brings new business or a
+                // reactivation, which the movements count; a paused one stays paused)
                 let renews_paid = matches!(e.kind, EventKind::Renew { .. }) && !self.value_before(e.date).is_zero();
                 if self.state.withdrawable {
                     // a cancellation booked at once, withdrawn inside its paid period: the
