@@ -30,7 +30,8 @@ impl ArrBook {
     /// Cohort tables by start month, for customers whose first day with ARR is inside the
     /// book and who still have ARR at the end of that month: one row per month in which such
     /// customers started. A month in which none did has no row, rather than a row of 0 ÷ 0
-    /// retention reported as 0 %.
+    /// retention reported as 0 %. Retention is of ARR as booked, FX included, as
+    /// [`ArrBook::retention`]'s.
     ///
     /// # Errors
     ///

@@ -177,7 +177,10 @@ impl ArrBook {
     /// NRR and GRR at the end of `at` for the customers active `months` months earlier (at the
     /// end of month `at − months`, which may be the book's opening): trailing twelve months with
     /// `months = 12`; customers new since are excluded. The ratios are of the exact amounts the
-    /// book keeps, as [`ArrBook::cohorts`]' are: one cohort reads alike in both.
+    /// book keeps, as [`ArrBook::cohorts`]' are: one cohort reads alike in both. ARR is as
+    /// booked, so a foreign customer re-valued at a new booking rate moves its retention (the
+    /// bridge's FX line, which retention does not keep apart); for retention in constant
+    /// currency, build the book under [`FxRateDate::Fixed`](super::FxRateDate::Fixed).
     ///
     /// ```
     /// use chrono::NaiveDate;

@@ -141,7 +141,7 @@ pub struct Milestone {
 pub struct MilestoneProgress {
     /// The date measured at.
     pub as_of: NaiveDate,
-    /// ARR now.
+    /// ARR now, as booked (FX included; the pace towards the target excludes FX).
     pub current: Money,
     /// The target.
     pub target: Money,
@@ -301,7 +301,9 @@ pub struct SignalThresholds {
 
 impl ArrBook {
     /// The growth-risk signals at the end of `at`, over the window of `t.window` months ending
-    /// with it (and the window before, for the contraction share, when the book has it). With a
+    /// with it (and the window before, for the contraction share, when the book has it). Growth
+    /// is the window bridge's [`growth_rate`](super::ArrBridge::growth_rate), FX included; the
+    /// milestone's pace is [`ArrBook::velocity`]'s, FX excluded. With a
     /// `milestone`: [`GrowthSignal::VelocityShortOfMilestone`] when the pace before its date
     /// falls short, [`GrowthSignal::MilestoneMissed`] once its date has passed short of it (a
     /// milestone without a date asks for no pace, so raises neither).
