@@ -419,3 +419,201 @@ fn the_chart_has_a_legend_and_round_ticks() {
         assert!(svg.contains(&format!(">{tick}</text>")), "{tick} tick missing");
     }
 }
+
+// ---- the snapshot's figures agree with each other ----
+
+mod agree {
+    use chrono::NaiveDate;
+    use revops::arr::{ArrBook, ArrPolicy, Interval, Milestone, SubscriptionEvent as Ev};
+    use revops::calendar::Month;
+    use revops::coordinator::{
+        evaluate_alerts, AlertRule, AlertState, CoordinatorError, ExecutiveSnapshot, HealthPolicy, Severity,
+        SnapshotConfig, SnapshotSources,
+    };
+    use revops::forecast::{ForecastCategory, PipelineDeal};
+    use revops::money::{Currency, InMemoryFxRates, Money};
+    use revops::rules::{Comparison, Condition};
+    use rust_decimal::Decimal;
+
+    fn usd(s: &str) -> Money {
+        Money::parse(s, Currency::USD).unwrap()
+    }
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn month(y: i32, m: u32) -> Month {
+        Month::new(y, m).unwrap()
+    }
+    pub(super) fn config(target: Money) -> SnapshotConfig {
+        SnapshotConfig {
+            milestone: Milestone { target, by: None },
+            fortune500_target: 0,
+            quarter_target: usd("1000000"),
+            gross_margin: Decimal::new(8, 1),
+            cac: usd("1000"),
+            fcf_margin: Decimal::new(1, 1),
+            alert_rules: vec![],
+            health: HealthPolicy::default(),
+            seed: 1,
+        }
+    }
+    pub(super) fn snapshot(
+        book: &ArrBook,
+        day: NaiveDate,
+        cfg: &SnapshotConfig,
+        pipeline: &[PipelineDeal],
+    ) -> Result<ExecutiveSnapshot, CoordinatorError> {
+        let src =
+            SnapshotSources { arr: book, accounts: &[], pipeline, receivables: &[], billed_90d: usd("0"), syncs: &[] };
+        ExecutiveSnapshot::build(day.and_hms_opt(9, 0, 0).unwrap(), src, cfg, &mut AlertState::default())
+    }
+    /// One new $1,000-a-month customer on the 5th of each of `n` months: ARR +12,000 a month.
+    fn one_new_customer_a_month(first: Month, n: i32) -> Vec<Ev> {
+        (0..n)
+            .map(|i| {
+                let m = first.checked_add(i).unwrap();
+                let day = m.period().start() + chrono::Duration::days(4);
+                Ev::start(&format!("e{i}"), &format!("c{i}"), "s", day, usd("1000"), Interval::Month)
+            })
+            .collect()
+    }
+    fn book(events: &[Ev], first: Month, last: Month) -> ArrBook {
+        ArrBook::build(events, ArrPolicy::default(), Currency::USD, first..=last, &InMemoryFxRates::new()).unwrap()
+    }
+    fn rule(name: &str, metric: &str, below: f64, severity: Severity) -> AlertRule {
+        AlertRule {
+            name: name.into(),
+            when: Condition::new(metric, Comparison::Below, below),
+            severity,
+            cooldown_days: 7,
+        }
+    }
+
+    /// Before: the forecast and the milestone ETA were fitted to the months before the as-of
+    /// month, while the snapshot's ARR and milestone progress are the as-of month's: the ETA
+    /// said a target reached for certain in November while December's ARR ($408,000) was
+    /// below it ($420,000), and "ARR in 12 months" was eleven months on ($564,000 where the
+    /// line gives $576,000).
+    #[test]
+    fn the_forecast_and_the_milestone_eta_start_from_the_months_arr_the_snapshot_reports() {
+        let mut events = one_new_customer_a_month(month(2024, 1), 35);
+        events.push(Ev::cancel("x", "c0", "s", d(2026, 12, 10), None));
+        let b = book(&events, month(2024, 1), month(2026, 12));
+        let s = snapshot(&b, d(2026, 12, 15), &config(usd("420000")), &[]).unwrap();
+        assert_eq!((s.arr, s.arr_history.last().copied()), (usd("408000"), Some((month(2026, 12), usd("408000")))));
+        assert!(s.milestone.remaining.amount() > Decimal::ZERO);
+        assert!(s.eta.unwrap().probability_by(month(2026, 12)) < 1.0);
+        // a line: twelve months after December 2026's $432,000 is $576,000
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let s = snapshot(&b, d(2026, 12, 31), &config(usd("10000000")), &[]).unwrap();
+        assert_eq!(s.arr, usd("432000"));
+        assert!((s.arr_forecast.mean[11] - 576_000.0).abs() < 1.0, "{:?}", s.arr_forecast.mean);
+        // a target the reported ARR meets is reached in the as-of month, for certain
+        let s = snapshot(&b, d(2026, 12, 31), &config(usd("432000")), &[]).unwrap();
+        assert_eq!(s.milestone.days_to_target, Some(0));
+        let eta = s.eta.unwrap();
+        assert_eq!((eta.probability_by(month(2026, 12)), eta.p90), (1.0, Some(month(2026, 12))));
+    }
+
+    /// Before: an undefined growth rate (no ARR a year ago) reached the alerts as 0 % and fired
+    /// a critical "growth below 20 %" alert; so did an on-time collection rate with nothing due.
+    #[test]
+    fn an_undefined_figure_fires_no_alert() {
+        let b = book(&one_new_customer_a_month(month(2026, 1), 12), month(2026, 1), month(2026, 12));
+        let mut cfg = config(usd("10000000"));
+        cfg.alert_rules = vec![
+            rule("growth", "growth_yoy", 0.2, Severity::Critical),
+            rule("collections", "on_time_rate", 0.8, Severity::Warning),
+        ];
+        let s = snapshot(&b, d(2026, 12, 15), &cfg, &[]).unwrap();
+        assert_eq!((s.growth_yoy, s.on_time_rate), (None, None));
+        assert!(s.alerts.is_empty(), "{}", s.alerts[0].sentence(Currency::USD));
+    }
+
+    /// Before: on a book of six months, "ARR growth over twelve months" was six months' growth
+    /// (60 %, and a Rule of 40 of 70 %).
+    #[test]
+    fn growth_over_twelve_months_needs_twelve_months() {
+        let mut events = vec![Ev::start("old", "old", "s", d(2025, 1, 5), usd("10000"), Interval::Month)];
+        events.extend(one_new_customer_a_month(month(2026, 7), 6));
+        let b = book(&events, month(2026, 7), month(2026, 12));
+        let s = snapshot(&b, d(2026, 12, 15), &config(usd("10000000")), &[]).unwrap();
+        assert_eq!((s.growth_yoy, s.rule_of_40, s.nrr), (None, None, None));
+        // with the book's opening twelve months back, it is defined
+        let b = book(&one_new_customer_a_month(month(2025, 12), 13), month(2026, 1), month(2026, 12));
+        let s = snapshot(&b, d(2026, 12, 15), &config(usd("10000000")), &[]).unwrap();
+        assert_eq!(s.growth_yoy, Some(Decimal::from(12)));
+    }
+
+    /// Before: pipeline coverage divided by the target or $1, in `f64`: against a $0 target,
+    /// $500,000 of pipeline read "500000.0x".
+    #[test]
+    fn pipeline_coverage_against_no_target_is_undefined() {
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let deal = PipelineDeal {
+            id: "a".into(),
+            rep: "r".into(),
+            team: "t".into(),
+            region: "x".into(),
+            amount: usd("500000"),
+            probability: "50%".parse().unwrap(),
+            close_date: d(2026, 12, 20),
+            category: ForecastCategory::Commit,
+        };
+        let mut cfg = config(usd("10000000"));
+        cfg.quarter_target = usd("0");
+        let s = snapshot(&b, d(2026, 12, 15), &cfg, std::slice::from_ref(&deal)).unwrap();
+        assert_eq!(s.pipeline_coverage, None);
+        cfg.quarter_target = usd("0.50");
+        let s = snapshot(&b, d(2026, 12, 15), &cfg, std::slice::from_ref(&deal)).unwrap();
+        assert_eq!(s.pipeline_coverage, Some(1_000_000.0));
+    }
+
+    /// Before: two rules of one name shared a cool-down, so a critical rule never fired after
+    /// an informational one of the same name did.
+    #[test]
+    fn alert_rules_with_one_name_are_refused() {
+        let rules = [rule("watch", "nrr", 1.0, Severity::Info), rule("watch", "grr", 0.9, Severity::Critical)];
+        let metrics = [("nrr".to_string(), 0.95), ("grr".to_string(), 0.80)];
+        let mut state = AlertState::default();
+        let got = evaluate_alerts(&rules, &metrics, d(2026, 11, 30), &mut state);
+        assert!(matches!(got, Err(CoordinatorError::DuplicateRule(ref name)) if name == "watch"), "{got:?}");
+        assert_eq!(state, AlertState::default());
+    }
+
+    /// Before: a configuration read from JSON was used as it came: a negative CAC gave an LTV to
+    /// CAC of −16, a gross margin of 150 % was taken, a negative target counted as reached.
+    #[test]
+    fn a_snapshot_configuration_that_cannot_be_meant_is_refused() {
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let day = d(2026, 12, 15);
+        let bad: [fn(&mut SnapshotConfig); 6] = [
+            |c| c.cac = usd("-1000"),
+            |c| c.gross_margin = Decimal::new(15, 1),
+            |c| c.gross_margin = Decimal::ZERO,
+            |c| c.quarter_target = usd("-1"),
+            |c| c.milestone.target = usd("0"),
+            |c| c.cac = Money::parse("1000", Currency::EUR).unwrap(),
+        ];
+        for (i, spoil) in bad.iter().enumerate() {
+            let mut cfg = config(usd("10000000"));
+            spoil(&mut cfg);
+            let got = snapshot(&b, day, &cfg, &[]);
+            assert!(
+                matches!(got, Err(CoordinatorError::InvalidConfig(_))),
+                "case {i}: {:?}",
+                got.map(|s| s.ltv_to_cac)
+            );
+        }
+    }
+
+    /// Before: a book of one or two months failed with `WindowOutsideBook` (from the quarter's
+    /// velocity), one of three or four with `NoMember` (from the forecast): no snapshot, not
+    /// even ARR. The snapshot says how many months it needs.
+    #[test]
+    fn a_book_too_short_for_the_snapshot_is_refused_saying_how_many_months_it_needs() {
+        let b = book(&one_new_customer_a_month(month(2026, 12), 1), month(2026, 12), month(2026, 12));
+        let got = snapshot(&b, d(2026, 12, 15), &config(usd("10000000")), &[]);
+        assert!(matches!(got, Err(CoordinatorError::ShortHistory { months: 1, needed }) if needed > 1), "{got:?}");
+    }
+}

@@ -106,14 +106,21 @@ fn describe(c: Comparison) -> &'static str {
 /// run).
 ///
 /// # Errors
-/// [`CoordinatorError::UnknownMetric`]. All or nothing: on an error `state` is left as it was,
-/// so no rule is recorded as fired by a call that returned no alerts.
+/// [`CoordinatorError::UnknownMetric`]; [`CoordinatorError::DuplicateRule`] for two rules of
+/// one name (a rule's cool-down and reading are kept by its name, so one would silence the
+/// other). All or nothing: on an error `state` is left as it was, so no rule is recorded as
+/// fired by a call that returned no alerts.
 pub fn evaluate_alerts(
     rules: &[AlertRule],
     metrics: &[(String, f64)],
     as_of: NaiveDate,
     state: &mut AlertState,
 ) -> Result<Vec<Alert>, CoordinatorError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if rules[..i].iter().any(|other| other.name == rule.name) {
+            return Err(CoordinatorError::DuplicateRule(rule.name.clone()));
+        }
+    }
     let lookup = |name: &str| metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     // work on a copy: the caller's state changes only when every rule has been evaluated
     let mut next = state.clone();

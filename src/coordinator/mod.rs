@@ -30,6 +30,23 @@ pub enum CoordinatorError {
     /// An alert rule names a metric the snapshot does not produce.
     #[error("alert rule names unknown metric {0:?}")]
     UnknownMetric(String),
+    /// Two alert rules share a name (each rule's cool-down and reading are kept by its name).
+    #[error("two alert rules are named {0:?}")]
+    DuplicateRule(String),
+    /// A snapshot configuration that cannot be meant: a gross margin outside (0, 1], a
+    /// negative CAC or quarter target, a milestone target of zero or less, or an amount in
+    /// another currency than the book's.
+    #[error("invalid snapshot configuration: {0}")]
+    InvalidConfig(&'static str),
+    /// The ARR book holds too few months up to the snapshot's date for its velocity and
+    /// forecast.
+    #[error("the snapshot needs {needed} months of ARR up to its date; the book holds {months}")]
+    ShortHistory {
+        /// Months the book holds up to and including the snapshot's month.
+        months: usize,
+        /// Months the snapshot needs.
+        needed: usize,
+    },
     /// Integration-health thresholds that cannot work.
     #[error("invalid health policy: {0}")]
     InvalidHealthPolicy(String),

@@ -235,7 +235,10 @@ impl ExecutiveSnapshot {
             (
                 "Pipeline",
                 format!("Coverage, {}", Quarter::of(self.as_of)),
-                format!("{}x the {} target", number(self.pipeline_coverage, 1), compact_round(self.quarter_target)),
+                match self.pipeline_coverage {
+                    Some(c) => format!("{}x the {} target", number(c, 1), compact_round(self.quarter_target)),
+                    None => "n/a (no target)".into(),
+                },
             ),
             (
                 "Pipeline",
@@ -259,7 +262,11 @@ impl ExecutiveSnapshot {
                 ),
             ),
             ("Collections", "DSO".into(), self.dso.map_or("n/a".into(), |d| format!("{} days", number(d, 0)))),
-            ("Collections", "On-time collection".into(), pct_f64(self.on_time_rate, 1)),
+            (
+                "Collections",
+                "On-time collection".into(),
+                self.on_time_rate.map_or("n/a (nothing due)".into(), |r| pct_f64(r, 1)),
+            ),
         ];
         for h in &self.integrations {
             let state = match h.state {

@@ -46,6 +46,36 @@ pub struct SnapshotConfig {
     pub seed: u64,
 }
 
+impl SnapshotConfig {
+    /// Refuse what cannot be meant (a configuration read from JSON is taken as it comes): a
+    /// gross margin outside (0, 1], a free-cash-flow margin above 1, a negative CAC or quarter
+    /// target, a milestone target of zero or less, or an amount in another currency than the
+    /// book's. (The health policy is checked where it is used.)
+    fn check(&self, currency: Currency) -> Result<(), CoordinatorError> {
+        let problem = if self.gross_margin <= Decimal::ZERO || self.gross_margin > Decimal::ONE {
+            Some("the gross margin must be a fraction in (0, 1]")
+        } else if self.fcf_margin > Decimal::ONE {
+            Some("the free-cash-flow margin cannot be above 1")
+        } else if [self.cac, self.quarter_target, self.milestone.target].iter().any(|m| m.currency() != currency) {
+            Some("the CAC and targets must be in the book's currency")
+        } else if self.cac.is_negative() {
+            Some("the CAC cannot be negative")
+        } else if self.quarter_target.is_negative() {
+            Some("the quarter's target cannot be negative")
+        } else if self.milestone.target.amount() <= Decimal::ZERO {
+            Some("the milestone's target must be above zero")
+        } else {
+            None
+        };
+        problem.map_or(Ok(()), |p| Err(CoordinatorError::InvalidConfig(p)))
+    }
+}
+
+/// The fewest months, up to and including its own, the snapshot needs of the book: the
+/// velocity is over a quarter, and the default ensemble's AutoETS needs four points (its
+/// simplest form, ETS(A,N,N), fits α, a level and a variance).
+const SNAPSHOT_MONTHS: usize = 4;
+
 /// What the snapshot reads.
 #[derive(Clone, Copy)]
 pub struct SnapshotSources<'a> {
@@ -72,9 +102,12 @@ pub struct ExecutiveSnapshot {
     pub as_of: NaiveDate,
     /// Reporting currency.
     pub currency: Currency,
-    /// ARR now.
+    /// ARR now: at the end of the month of `as_of`, as the book holds it. Every figure of the
+    /// snapshot is of month ends, that month's the latest; a book given events dated later in
+    /// the month (a contract starting on the 28th, say) counts them.
     pub arr: Money,
-    /// ARR growth over twelve months (fraction).
+    /// ARR growth over twelve months (fraction); `None` when the book does not reach twelve
+    /// months back, or there was no ARR then.
     #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
     pub growth_yoy: Option<Decimal>,
     /// Progress to the milestone.
@@ -83,7 +116,8 @@ pub struct ExecutiveSnapshot {
     pub eta: Option<MilestoneEta>,
     /// The milestone's date, if the plan has one.
     pub milestone_by: Option<NaiveDate>,
-    /// The trailing-twelve-month bridge.
+    /// The trailing-twelve-month bridge (from the book's first month, when it holds fewer: its
+    /// `from` says).
     pub bridge_ttm: ArrBridge,
     /// New ARR over the same months: new business (new logos and reactivations) plus
     /// expansion. A renewal is not new ARR: renewed at the same price it changes no ARR, and
@@ -118,20 +152,23 @@ pub struct ExecutiveSnapshot {
     pub fortune500_target: u32,
     /// The quarter's new-ARR bookings target.
     pub quarter_target: Money,
-    /// Open pipeline closing this quarter ÷ the quarter's target.
-    pub pipeline_coverage: f64,
+    /// Open pipeline closing this quarter ÷ the quarter's target (`None` against a target of
+    /// zero).
+    pub pipeline_coverage: Option<f64>,
     /// The quarter's close, simulated.
     pub quarter: CloseDistribution,
-    /// Monthly ARR history used for the forecast (oldest first).
+    /// Monthly ARR history used for the forecast (oldest first), through the month of `as_of`
+    /// (`arr`).
     pub arr_history: Vec<(Month, Money)>,
-    /// Twelve-month ARR forecast with an 80% interval.
+    /// ARR forecast for the twelve month ends after `arr`'s, with an 80% interval.
     pub arr_forecast: Forecast,
     /// The forecast model (the default ensemble and its members).
     pub forecast_model: String,
     /// Days sales outstanding over 90 days.
     pub dso: Option<f64>,
-    /// On-time collection rate (by amount) for invoices due in the last 90 days.
-    pub on_time_rate: f64,
+    /// On-time collection rate (by amount) for invoices due in the last 90 days (`None` when
+    /// none was due).
+    pub on_time_rate: Option<f64>,
     /// Integration health.
     pub integrations: Vec<IntegrationHealth>,
     /// Active alerts, most severe first.
@@ -153,9 +190,13 @@ impl ExecutiveSnapshot {
     /// ```
     ///
     /// # Errors
-    /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]), an alert rule naming an
-    /// unknown metric or an invalid health policy (the alert state is then left as it was), or
-    /// an engine's error on the sources (its own variant of [`CoordinatorError`]).
+    /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]); a book of fewer than four
+    /// months up to `as_of` ([`CoordinatorError::ShortHistory`]); a configuration that cannot be
+    /// meant ([`CoordinatorError::InvalidConfig`]); an alert rule naming an unknown metric, two
+    /// rules of one name, or an invalid health policy (the alert state is then left as it was);
+    /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). An alert
+    /// on a figure the snapshot cannot define (growth without a year of history, on-time
+    /// collection with nothing due) does not fire.
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
@@ -168,10 +209,16 @@ impl ExecutiveSnapshot {
         let months: Vec<Month> = book.months().collect();
         let k = months.iter().position(|m| *m == at).ok_or(CoordinatorError::OutOfBook(day))?;
         let currency = book.currency();
+        cfg.check(currency)?;
+        if k + 1 < SNAPSHOT_MONTHS {
+            return Err(CoordinatorError::ShortHistory { months: k + 1, needed: SNAPSHOT_MONTHS });
+        }
         let arr = book.arr_at(at)?;
         let from = k.saturating_sub(11);
         let bridge_ttm = book.bridge(months[from], at)?;
-        let growth_yoy = bridge_ttm.growth_rate().ok();
+        // growth over twelve months needs the month end twelve months back (the book's opening
+        // at the earliest): over fewer months it would be another figure
+        let growth_yoy = if k >= 11 { bridge_ttm.growth_rate().ok() } else { None };
         let milestone = cfg.milestone.progress(book, at, 3)?;
         let velocity = book.velocity(at, 3)?;
         let retention = book.retention(at, 12).ok();
@@ -204,18 +251,22 @@ impl ExecutiveSnapshot {
                 })
                 .map(|d| d.amount),
         )?;
-        let pipeline_coverage = open_in_quarter.to_f64_lossy() / cfg.quarter_target.to_f64_lossy().max(1.0);
+        let pipeline_coverage = match cfg.quarter_target.is_zero() {
+            true => None,
+            false => open_in_quarter.ratio(cfg.quarter_target)?.to_f64(),
+        };
         let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
-        // ARR history (complete months) → the default ensemble → forecast and milestone ETA
+        // ARR history through the month the snapshot reports (`arr`, the milestone's progress)
+        // → the default ensemble → forecast and milestone ETA, which then start where the rest
+        // of the snapshot stands
         let arr_history: Vec<(Month, Money)> =
-            (0..k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
+            (0..=k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
         let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
         let model = Ensemble::new(12).fit(&series)?;
         let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
         let history_money: Vec<Money> = arr_history.iter().map(|(_, m)| *m).collect();
-        let last_month = arr_history.last().map(|(m, _)| *m).unwrap_or(Month::of(day));
-        let eta = milestone_eta(&history_money, last_month, cfg.milestone.target, 120, 2_000, cfg.seed).ok();
+        let eta = milestone_eta(&history_money, at, cfg.milestone.target, 120, 2_000, cfg.seed).ok();
 
         // collections over the last 90 days
         let window_start = day - chrono::Duration::days(90);
@@ -226,20 +277,20 @@ impl ExecutiveSnapshot {
         let integrations = integration_health(src.syncs, as_of, &cfg.health)?;
         let down = integrations.iter().filter(|h| h.state == HealthState::Down).count();
         let degraded = integrations.iter().filter(|h| h.state == HealthState::Degraded).count();
-        let growth = growth_yoy.and_then(|g| g.to_f64()).unwrap_or(0.0);
+        let on_time_rate = (on_time.due > 0).then(|| on_time.rate_by_amount.to_f64_lossy());
         let rule_of_40 = growth_yoy.map(|g| crate::arr::rule_of_40(g, cfg.fcf_margin)).transpose()?;
         let mut metrics: Vec<(String, f64)> = vec![
             ("arr".into(), arr.to_f64_lossy()),
-            ("growth_yoy".into(), growth),
             ("milestone_on_track".into(), f64::from(u8::from(milestone.on_track))),
-            ("pipeline_coverage".into(), pipeline_coverage),
             ("p_quarter_target".into(), close.p_target),
-            ("on_time_rate".into(), on_time.rate_by_amount.to_f64_lossy()),
             ("fortune500_gap".into(), f64::from(cfg.fortune500_target.saturating_sub(fortune500))),
             ("integrations_down".into(), down as f64),
             ("integrations_degraded".into(), degraded as f64),
         ];
         let optional = [
+            ("growth_yoy", growth_yoy.and_then(|g| g.to_f64())),
+            ("pipeline_coverage", pipeline_coverage),
+            ("on_time_rate", on_time_rate),
             ("nrr", retention.and_then(|r| r.nrr.to_f64())),
             ("grr", retention.and_then(|r| r.grr.to_f64())),
             ("quick_ratio", quick_ratio.and_then(|q| q.to_f64())),
@@ -280,7 +331,7 @@ impl ExecutiveSnapshot {
             arr_forecast,
             forecast_model: model.name(),
             dso,
-            on_time_rate: on_time.rate_by_amount.to_f64_lossy(),
+            on_time_rate,
             integrations,
             alerts: fired,
         })
