@@ -465,7 +465,9 @@ impl SubTimeline {
     fn change(&mut self, date: NaiveDate, cause: u32, prices: bool, ctx: &Context) {
         let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
         let before = self.last_point.map_or(Fixed::ZERO, |p| p.native);
-        if native == before && !(prices && !native.is_zero()) {
+        let moved = native != before;
+        let prices_anew = prices && !native.is_zero();
+        if !moved && !prices_anew {
             return;
         }
         let point = ChangePoint { date, native, cause };
