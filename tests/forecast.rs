@@ -1484,3 +1484,29 @@ fn a_simulation_that_overflows_an_f64_is_an_error_not_nan() {
     // a shorter one is finite throughout
     assert!(m.simulation(1_000, 10, 7).unwrap().paths().iter().flatten().all(|v| v.is_finite()));
 }
+
+/// Before: the simulation summed deal amounts in `f64`, where 100,000.70 + 150,000.15 is
+/// 250,000.84999999998: closed deals exactly at the $250,000.85 target gave a 0 % chance of
+/// it. Amounts now add exactly, in the finest unit among them.
+#[test]
+fn closed_deals_exactly_at_the_target_meet_it_in_every_trial() {
+    let q = revops::calendar::Quarter::new(2026, 4).unwrap().period();
+    let closed = |id: &str, amount: &str| PipelineDeal {
+        id: id.into(),
+        rep: "r".into(),
+        team: "t".into(),
+        region: "x".into(),
+        amount: Money::parse(amount, Currency::USD).unwrap(),
+        probability: "100%".parse().unwrap(),
+        close_date: NaiveDate::from_ymd_opt(2026, 10, 20).unwrap(),
+        category: ForecastCategory::Closed,
+    };
+    let deals = [closed("a", "100000.70"), closed("b", "150000.15")];
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let target = Money::parse("250000.85", Currency::USD).unwrap();
+    let r = monte_carlo_close(&deals, q, as_of, 10.0, target, 100, 1).unwrap();
+    assert_eq!((r.p50, r.mean, r.p_target), (target, target, 1.0));
+    // a tenth of a cent more is out of reach
+    let above = Money::parse("250000.851", Currency::USD).unwrap();
+    assert_eq!(monte_carlo_close(&deals, q, as_of, 10.0, above, 100, 1).unwrap().p_target, 0.0);
+}

@@ -290,12 +290,21 @@ pub fn monte_carlo_close(
     }
     let currency = target.currency();
     let normal = Normal::standard();
-    let mut closed = 0.0;
-    // (amount, threshold): counted when a uniform u64 falls below the threshold
-    let mut open: Vec<(f64, u64)> = Vec::with_capacity(deals.len());
+    // Money adds exactly: every amount (and the target) in integer units of the finest scale
+    // among them, whose sum over all deals is checked to fit, so no trial can overflow. (In
+    // f64, 100,000.70 + 150,000.15 is 250,000.84999999998, short of a 250,000.85 target.)
+    let mut amounts = Vec::with_capacity(deals.len() + 1);
     for d in deals {
-        let amount = in_currency(d, currency)?.amount.to_f64_lossy();
-        // the simulation draws in f64; the exact percent stops at this boundary
+        amounts.push(in_currency(d, currency)?.amount.amount());
+    }
+    amounts.push(target.amount());
+    let (scale, units) = integer_units(&amounts)?;
+    let t = units[deals.len()];
+    let mut closed = 0i128;
+    // (amount, threshold): counted when a uniform u64 falls below the threshold
+    let mut open: Vec<(i128, u64)> = Vec::with_capacity(deals.len());
+    for (d, &amount) in deals.iter().zip(&units) {
+        // the draws are in f64; the exact percent stops at this boundary
         let win = probability(d)?.to_f64_lossy();
         match d.category {
             ForecastCategory::Closed if quarter.contains(d.close_date) => closed += amount,
@@ -308,22 +317,34 @@ pub fn monte_carlo_close(
         }
     }
     let mut rng = SmallRng::seed_from_u64(seed);
-    let mut totals: Vec<f64> = (0..trials)
-        .map(|_| closed + open.iter().map(|&(a, t)| if rng.next_u64() < t { a } else { 0.0 }).sum::<f64>())
+    let mut totals: Vec<i128> = (0..trials)
+        .map(|_| closed + open.iter().map(|&(a, t)| if rng.next_u64() < t { a } else { 0 }).sum::<i128>())
         .collect();
-    totals.sort_by(f64::total_cmp);
+    totals.sort_unstable();
     let pick = |q: f64| totals[((q * (trials - 1) as f64).round() as usize).min(trials - 1)];
     // a close too large for a Decimal is an overflow, never a silent zero
-    let money = |x: f64| {
-        Decimal::from_f64(x).map(|d| Money::new(d, currency).round()).ok_or(MoneyError::Overflow("simulated close"))
-    };
-    let t = target.to_f64_lossy();
-    let mean = totals.iter().sum::<f64>() / trials as f64;
+    let exact =
+        |x: i128| Decimal::try_from_i128_with_scale(x, scale).map_err(|_| MoneyError::Overflow("simulated close"));
+    let money = |x: i128| exact(x).map(|d| Money::new(d, currency).round());
+    // (every total is at most the sum of every amount, which fits: so does the sum of totals
+    // divided by their count, added in a wider step where it would not)
+    let sum = totals.iter().try_fold(0i128, |s, x| s.checked_add(*x));
+    let mean = match sum {
+        Some(sum) => exact(sum)?.checked_div(Decimal::from(trials as u64)),
+        None => {
+            totals.iter().map(|x| exact(*x).map(|d| d / Decimal::from(trials as u64))).sum::<Result<Decimal, _>>().ok()
+        }
+    }
+    .ok_or(MoneyError::Overflow("simulated close"))?;
+    // the spread is a statistic of the trials, not an amount booked: in f64, in the units
+    let mean_units = totals.iter().map(|&x| x as f64).sum::<f64>() / trials as f64;
     let variance = if trials > 1 {
-        totals.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (trials - 1) as f64
+        totals.iter().map(|&x| (x as f64 - mean_units).powi(2)).sum::<f64>() / (trials - 1) as f64
     } else {
         0.0
     };
+    let spread =
+        Decimal::from_f64(variance.sqrt() / 10f64.powi(scale as i32)).ok_or(MoneyError::Overflow("simulated close"))?;
     Ok(CloseDistribution {
         trials,
         p5: money(pick(0.05))?,
@@ -333,8 +354,24 @@ pub fn monte_carlo_close(
         p75: money(pick(0.75))?,
         p90: money(pick(0.9))?,
         p95: money(pick(0.95))?,
-        mean: money(mean)?,
-        std_dev: money(variance.sqrt())?,
+        mean: Money::new(mean, currency).round(),
+        std_dev: Money::new(spread, currency).round(),
         p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
     })
+}
+
+/// `amounts` as integers in units of 10^−scale, the finest scale among them, with the scale;
+/// an overflow when they, or the sum of their sizes, do not fit an `i128`.
+fn integer_units(amounts: &[Decimal]) -> Result<(u32, Vec<i128>), MoneyError> {
+    let scale = amounts.iter().map(|a| a.scale()).max().unwrap_or(0);
+    let overflow = MoneyError::Overflow("pipeline amounts");
+    let units: Vec<i128> = amounts
+        .iter()
+        .map(|a| {
+            let up = crate::money::power_of_ten(scale - a.scale()).ok_or(overflow.clone())?;
+            a.mantissa().checked_mul(up).ok_or(overflow.clone())
+        })
+        .collect::<Result<_, _>>()?;
+    units.iter().try_fold(0i128, |s, u| s.checked_add(u.checked_abs()?)).ok_or(overflow)?;
+    Ok((scale, units))
 }
