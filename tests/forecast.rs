@@ -1509,4 +1509,71 @@ fn closed_deals_exactly_at_the_target_meet_it_in_every_trial() {
     // a tenth of a cent more is out of reach
     let above = Money::parse("250000.851", Currency::USD).unwrap();
     assert_eq!(monte_carlo_close(&deals, q, as_of, 10.0, above, 100, 1).unwrap().p_target, 0.0);
+
+/// A user's method whose predictions are shaped wrong on purpose: `steps` point forecasts (and
+/// bounds) whatever `h` is asked, its intervals at `level` (or the level asked for when `None`),
+/// `mean` as every forecast, `mean ∓ half_width` as the bounds.
+struct Misshapen {
+    steps: usize,
+    bound_steps: usize,
+    level: Option<f64>,
+    mean: f64,
+    half_width: f64,
+}
+
+impl Forecaster for Misshapen {
+    fn name(&self) -> String {
+        "misshapen".into()
+    }
+    fn predict_with(&self, _h: usize, levels: &[f64], _seed: u64) -> Result<Prediction, ForecastError> {
+        let intervals = levels
+            .iter()
+            .map(|&asked| Interval {
+                level: self.level.unwrap_or(asked),
+                lower: vec![self.mean - self.half_width; self.bound_steps],
+                upper: vec![self.mean + self.half_width; self.bound_steps],
+            })
+            .collect();
+        Ok(Prediction { mean: vec![self.mean; self.steps], intervals })
+    }
+}
+
+impl Method for Misshapen {
+    fn name(&self) -> String {
+        "misshapen".into()
+    }
+    fn fit_series(&self, _y: &[f64]) -> Result<Box<dyn Forecaster>, ForecastError> {
+        let Misshapen { steps, bound_steps, level, mean, half_width } = *self;
+        Ok(Box::new(Misshapen { steps, bound_steps, level, mean, half_width }))
+    }
+}
+
+/// Before: a method whose prediction had fewer steps than `h` (or bounds fewer than `h`)
+/// panicked in `cross_validate` (index out of bounds in cv.rs), and one whose forecasts were
+/// NaN got `Overflow("cross-validation metrics")`; one whose bounds were reversed was scored
+/// (with a negative width in its MSIS).
+#[test]
+fn cross_validation_scores_a_method_whose_prediction_is_misshapen_as_an_error_in_its_row() {
+    let y: Vec<f64> = (0..40).map(|t| 100.0 + (t as f64 * 1.7).sin() * 10.0).collect();
+    let cv = RollingOrigin { h: 3, windows: 2, step: 1, period: 1, level: 0.8, seed: 0 };
+    let shaped = |steps, bound_steps, level, mean| Misshapen { steps, bound_steps, level, mean, half_width: 1.0 };
+    let cases = [
+        (shaped(1, 1, None, 100.0), ForecastError::Lengths { what: "forecasts", expected: 3, got: 1 }),
+        (shaped(5, 5, None, 100.0), ForecastError::Lengths { what: "forecasts", expected: 3, got: 5 }),
+        (shaped(3, 2, None, 100.0), ForecastError::Lengths { what: "lower bounds", expected: 3, got: 2 }),
+        (shaped(3, 3, Some(0.9), 100.0), ForecastError::Level(0.8)),
+        // NaN forecasts are not an overflow: the step (then bounds, counted after the forecasts)
+        (shaped(3, 3, None, f64::NAN), ForecastError::NonFinite(0)),
+        (Misshapen { half_width: -1.0, ..shaped(3, 3, None, 100.0) }, ForecastError::ReversedInterval(0)),
+    ];
+    for (method, expected) in cases {
+        let methods: [&dyn Method; 2] = [&method, &Baseline::Naive];
+        let table = cross_validate(&y, &methods, &cv).unwrap();
+        assert_eq!(table[0].score, Err(expected));
+        // the other rows are still scored
+        assert_eq!(table[1].score.as_ref().unwrap().windows, 2);
+    }
+    // a well-shaped prediction is scored
+    let fine = shaped(3, 3, None, 100.0);
+    assert!(cross_validate(&y, &[&fine as &dyn Method], &cv).unwrap()[0].score.is_ok());
 }

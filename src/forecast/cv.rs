@@ -3,7 +3,7 @@
 //! reads to choose a method.
 
 use super::accuracy::seasonal_scale;
-use super::prediction::{Method, Prediction};
+use super::prediction::{Interval, Method, Prediction};
 use super::ForecastError;
 use crate::limits::{self, MAX_COUNT, MAX_HORIZON, MAX_SEASON};
 
@@ -66,6 +66,30 @@ fn season_lag(period: usize) -> usize {
     period.max(1)
 }
 
+/// The interval at `level` of a prediction for `h` steps, once the prediction is checked: a
+/// [`Method`] may be the caller's own, so its shape and figures are not taken on trust (an
+/// index past a short prediction would panic, a NaN would pass for an overflow). Forecasts
+/// or bounds of other than `h` steps are [`ForecastError::Lengths`]; no interval at `level`
+/// [`ForecastError::Level`]; a NaN or infinite figure [`ForecastError::NonFinite`] with its index
+/// among the forecasts, then the lower bounds, then the upper (as [`accuracy`](super::accuracy)
+/// counts); a lower bound above its upper [`ForecastError::ReversedInterval`].
+fn checked_interval(p: &Prediction, h: usize, level: f64) -> Result<&Interval, ForecastError> {
+    let interval = p.interval(level).ok_or(ForecastError::Level(level))?;
+    for (what, values) in [("forecasts", &p.mean), ("lower bounds", &interval.lower), ("upper bounds", &interval.upper)]
+    {
+        if values.len() != h {
+            return Err(ForecastError::Lengths { what, expected: h, got: values.len() });
+        }
+    }
+    if let Some(i) = p.mean.iter().chain(&interval.lower).chain(&interval.upper).position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite(i));
+    }
+    if let Some(k) = interval.lower.iter().zip(&interval.upper).position(|(l, u)| l > u) {
+        return Err(ForecastError::ReversedInterval(k));
+    }
+    Ok(interval)
+}
+
 /// Per-window metrics: (MASE, sMAPE, inside count, MSIS).
 pub(super) fn window_metrics(
     actual: &[f64],
@@ -73,7 +97,7 @@ pub(super) fn window_metrics(
     level: f64,
     scale: f64,
 ) -> Result<(f64, f64, usize, f64), ForecastError> {
-    let interval = p.interval(level).ok_or(ForecastError::Level(level))?;
+    let interval = checked_interval(p, actual.len(), level)?;
     let n = actual.len() as f64;
     let (mut abs, mut smape, mut inside, mut winkler) = (0.0, 0.0, 0usize, 0.0);
     for (k, a) in actual.iter().enumerate() {
@@ -128,7 +152,12 @@ pub(super) fn window_metrics(
 /// [`ForecastError::NonFinite`] for a NaN or infinite value; [`ForecastError::ShortSeries`]
 /// when the first window would hold fewer than 4 points, or no more than `period` (it would have
 /// no seasonal naive error to scale by). A method that fails at an origin gets
-/// that error in its row; the others are still scored. A window whose training data are flat
+/// that error in its row; the others are still scored. So does a method whose prediction is
+/// not what was asked for: [`ForecastError::Lengths`] for forecasts or bounds of other than `h`
+/// steps, [`ForecastError::Level`] without an interval at `level`,
+/// [`ForecastError::NonFinite`] for a NaN or infinite forecast or bound (indexed among the
+/// forecasts, then the lower bounds, then the upper), [`ForecastError::ReversedInterval`] for a
+/// lower bound above its upper. A window whose training data are flat
 /// (no scale for MASE) is skipped; when all are, each row holds
 /// [`ForecastError::FlatWindows`].
 pub fn cross_validate(

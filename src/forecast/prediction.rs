@@ -269,7 +269,9 @@ pub trait Forecaster {
     fn name(&self) -> String;
 
     /// Point forecasts and intervals at `levels` for `h` steps; `seed` drives any simulation (a
-    /// method with analytic intervals ignores it).
+    /// method with analytic intervals ignores it). An implementation returns `h` finite forecasts
+    /// and, for each level, `h` finite bounds each; [`cross_validate`](super::cross_validate)
+    /// scores a method whose prediction is otherwise as an error in its row.
     ///
     /// # Errors
     ///
