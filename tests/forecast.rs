@@ -1577,3 +1577,54 @@ fn cross_validation_scores_a_method_whose_prediction_is_misshapen_as_an_error_in
     let fine = shaped(3, 3, None, 100.0);
     assert!(cross_validate(&y, &[&fine as &dyn Method], &cv).unwrap()[0].score.is_ok());
 }
+
+/// Before: March 2027, a month late: the paths (each the zero-variance recursion, shifted onto
+/// the ensemble's centre) were a few ulps below $1,236.31 in February.
+#[test]
+fn milestone_of_an_exactly_linear_history_is_the_month_the_line_reaches_the_target() {
+    // $1,234.56 growing by exactly $0.07 a month; December 2026 is $1,236.17
+    let arr: Vec<Money> = (0..24).map(|t| Money::from_minor_units(123_456 + 7 * t, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 12).unwrap();
+    // the line is at $1,236.31 in February 2027 (two months on)
+    let eta = milestone_eta(&arr, last, usd("1236.31"), 24, 100, 1).unwrap();
+    let feb = Month::new(2027, 2).unwrap();
+    assert_eq!((eta.p10, eta.p50, eta.p90), (Some(feb), Some(feb), Some(feb)), "{}", eta.model);
+}
+
+/// Before: of these 504 targets, 67 were put a month late (a target the line meets exactly in a
+/// month read as reached the month after).
+#[test]
+fn milestone_of_exactly_linear_histories_is_the_month_the_line_reaches_each_target() {
+    // (first month's ARR, monthly growth), in cents; 24 months each, the last in December 2026
+    let lines: [(i64, i64); 7] = [
+        (123_456, 7),
+        (1_234, 3),
+        (99_999, 13),
+        (5_000_000, 333),
+        (777_777, 100),
+        (10_000_001, 9),
+        (60_000_000_000, 600_000_000),
+    ];
+    let last = Month::new(2026, 12).unwrap();
+    let mut late = Vec::new();
+    for (start, growth) in lines {
+        let arr: Vec<Money> =
+            (0..24).map(|t| Money::from_minor_units(start + growth * t, Currency::USD).unwrap()).collect();
+        // the line k months after the last
+        let at = |k: i64| start + growth * (23 + k);
+        // the line's value in each month, a cent above it and a cent below it
+        for target in (1..=24).flat_map(|k| [at(k), at(k) + 1, at(k) - 1]) {
+            // the first month ahead whose value (in whole cents) is at least the target
+            let expected = (1..=24).find(|&k| at(k) >= target).map(|k| last.checked_add(k as i32).unwrap());
+            let eta =
+                milestone_eta(&arr, last, Money::from_minor_units(target, Currency::USD).unwrap(), 24, 10, 1).unwrap();
+            if eta.p50 != expected || eta.p10 != expected || eta.p90 != expected {
+                late.push(format!(
+                    "{start} + {growth} t, target {target}: {:?} for {expected:?} ({})",
+                    eta.p50, eta.model
+                ));
+            }
+        }
+    }
+    assert!(late.is_empty(), "{} of {} targets:\n{}", late.len(), lines.len() * 72, late.join("\n"));
+}

@@ -1308,6 +1308,12 @@ impl EtsModel {
         // the seasonal states, reset from the model's for each path (one buffer for all)
         let mut s = self.season.clone();
         move |h, out| {
+            if sd == 0.0 {
+                // no noise: the path is the point forecast itself, bit for bit (the recursion
+                // below adds the trend once a step, which drifts from `level + k × trend` by ulps)
+                out.extend(self.points(h));
+                return;
+            }
             let (mut l, mut b) = (self.level, self.trend);
             s.copy_from_slice(&self.season);
             for k in 0..h {
@@ -1318,7 +1324,7 @@ impl EtsModel {
                     SeasonType::Additive => tr + s[si],
                     SeasonType::Multiplicative => tr * s[si],
                 };
-                let eps: f64 = if sd > 0.0 { sd * rng.sample::<f64, _>(normal) } else { 0.0 };
+                let eps: f64 = sd * rng.sample::<f64, _>(normal);
                 let e = if self.spec.error == ErrorType::Multiplicative { mu * eps } else { eps };
                 let y = mu + e;
                 let p = &self.params;

@@ -3,7 +3,8 @@
 use super::ets::check_simulation;
 use super::{AutoEts, Ensemble, ForecastError, Forecaster};
 use crate::calendar::Month;
-use crate::money::{Money, MoneyError};
+use crate::money::{Money, MoneyError, RoundingStrategy};
+use rust_decimal::Decimal;
 
 /// The distribution of the month ARR first crosses a target.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,8 +49,10 @@ impl MilestoneEta {
 /// Fit the default [`Ensemble`] to monthly ARR ending in `last`, simulate `paths` paths
 /// `horizon` months ahead with `seed`, and read off when each first reaches `target`. The paths
 /// are AutoETS's (its errors and their persistence), each shifted by the ensemble's point
-/// forecast less AutoETS's, so they centre on the ensemble. An exactly linear history (zero
-/// variance) gives one path: the month the line crosses. A target the history's last month
+/// forecast less AutoETS's, so they centre on the ensemble. A path reaches the target in the
+/// first month whose value, counted in the currency's minor units (cents), does: a value within
+/// half a minor unit below the target rounds to it. An exactly linear history (zero variance)
+/// gives one path: the month the line crosses. A target the history's last month
 /// already meets is reached in that month (`last`), with probability 1 from then on.
 ///
 /// ```
@@ -92,7 +95,7 @@ pub fn milestone_eta(
         // the ensemble dropped AutoETS: fit it alone for its own reason
         return Err(AutoEts::new(12).fit(&y).err().unwrap_or(ForecastError::NoModel { tried: vec![] }));
     };
-    let t = target.to_f64_lossy();
+    let t = reach_threshold(target);
     if history.last().is_some_and(|arr| arr.amount() >= target.amount()) {
         // reached when the history ends: that month, for certain, and every month after
         let months = (0..=horizon).map_while(|k| last.checked_add(k as i32).ok());
@@ -137,4 +140,17 @@ pub fn milestone_eta(
         p90: quantile(0.9),
         probability_by,
     })
+}
+
+/// The least path value that reaches `target`: ARR is counted in the currency's minor units, so a
+/// forecast within half a unit below the smallest whole-unit amount at or above the target rounds
+/// to it. The paths are `f64`s a few ulps off even an exactly linear history's line (each
+/// member's fit and their median round), and an exact comparison put a target the line meets in
+/// a month a month late.
+fn reach_threshold(target: Money) -> f64 {
+    let units = target.currency().minor_units();
+    let whole = target.amount().round_dp_with_strategy(units, RoundingStrategy::ToPositiveInfinity);
+    let half_unit = Decimal::new(5, units + 1);
+    // (only an amount at Decimal's least would overflow: it keeps the target itself)
+    whole.checked_sub(half_unit).map_or(target.to_f64_lossy(), |a| Money::new(a, target.currency()).to_f64_lossy())
 }
