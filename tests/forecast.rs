@@ -1628,3 +1628,13 @@ fn milestone_of_exactly_linear_histories_is_the_month_the_line_reaches_each_targ
     }
     assert!(late.is_empty(), "{} of {} targets:\n{}", late.len(), lines.len() * 72, late.join("\n"));
 }
+
+/// Before: `Ok([NaN, 4.0])` for a NaN in the last season, and `Ok` for one before it.
+#[test]
+fn seasonal_naive_refuses_a_non_finite_value_as_every_entry_point_does() {
+    assert_eq!(seasonal_naive(&[1.0, 2.0, f64::NAN, 4.0], 2, 2), Err(ForecastError::NonFinite(2)));
+    assert_eq!(seasonal_naive(&[1.0, 2.0, 3.0, f64::INFINITY], 2, 2), Err(ForecastError::NonFinite(3)));
+    // even where no forecast repeats it
+    assert_eq!(seasonal_naive(&[f64::NEG_INFINITY, 2.0, 3.0, 4.0], 2, 2), Err(ForecastError::NonFinite(0)));
+    assert_eq!(seasonal_naive(&[1.0, 2.0, 3.0, 4.0], 2, 3), Ok(vec![3.0, 4.0, 3.0]));
+}

@@ -1358,16 +1358,21 @@ impl EtsModel {
 /// use revops::forecast::seasonal_naive;
 /// assert_eq!(seasonal_naive(&[1.0, 2.0, 3.0, 4.0], 2, 3)?, [3.0, 4.0, 3.0]);
 /// assert!(seasonal_naive(&[1.0], 2, 3).is_err()); // shorter than one season
+/// assert!(seasonal_naive(&[1.0, 2.0, f64::NAN, 4.0], 2, 3).is_err()); // never a NaN forecast
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ForecastError::ShortSeries`] for fewer points than one season; [`ForecastError::ZeroCount`]
-/// and [`ForecastError::Limit`] for a horizon of 0 or above
+/// [`ForecastError::ShortSeries`] for fewer points than one season; [`ForecastError::NonFinite`]
+/// with the index of a NaN or infinite value (anywhere in the series, as every method refuses
+/// it); [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
 /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
 pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, ForecastError> {
     check_horizon(h)?;
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite(i));
+    }
     let m = period.max(1);
     if y.len() < m {
         return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
