@@ -403,6 +403,31 @@ fn constant_series_gets_ets_ann_with_zero_variance() {
     assert!(p.mean.iter().all(|v| (v - 42.0).abs() < 1e-9));
 }
 
+/// Before: `Ok` with ETS(A,N,N), a form outside the family, for an empty family and for a
+/// multiplicative-only family on a negative constant series (the constant series' shortcut).
+#[test]
+fn auto_ets_on_a_constant_series_keeps_to_the_family_asked_for() {
+    match AutoEts::new(1).errors(&[]).fit(&[5.0; 30]) {
+        Err(ForecastError::NoModel { tried }) => assert!(tried.is_empty(), "{tried:?}"),
+        other => panic!("empty family: {other:?}"),
+    }
+    let multiplicative = AutoEts::new(1).errors(&[ErrorType::Multiplicative]).seasons(&[SeasonType::None]);
+    match multiplicative.fit(&[-5.0; 30]) {
+        Err(ForecastError::NoModel { tried }) => {
+            assert_eq!(tried.len(), 3);
+            assert!(tried.iter().all(|(s, e)| matches!(e, ForecastError::NotAdmissible { spec, reason: Inadmissible::NotPositive } if spec == s)));
+        }
+        other => panic!("no admissible form: {other:?}"),
+    }
+    // on positive data a form of the family fits the constant exactly
+    let m = multiplicative.fit(&[5.0; 30]).unwrap().into_best();
+    assert_eq!(m.spec().error, ErrorType::Multiplicative);
+    assert_eq!(m.sigma2(), 0.0);
+    assert!(m.point_forecast(3).unwrap().iter().all(|v| (v - 5.0).abs() < 1e-9));
+    let no_trend = AutoEts::new(1).trends(&[TrendType::Additive]).fit(&[5.0; 30]).unwrap().into_best();
+    assert_eq!(no_trend.spec().trend, TrendType::Additive);
+}
+
 #[test]
 fn exactly_linear_series_the_first_exact_fit_tried_wins() {
     // ETS(A,N,N) cannot fit a line exactly; ETS(A,A,N) (the next form tried) can

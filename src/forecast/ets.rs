@@ -611,7 +611,9 @@ impl EtsSpec {
 /// Automatic model choice: fit every admissible form for the season length and keep the lowest
 /// AICc (an "AutoETS"); [`AutoEts`] restricts the family and returns every candidate. A
 /// constant series gets ETS(A,N,N) with zero variance (a flat forecast and zero-width
-/// intervals) rather than an error.
+/// intervals) rather than an error; a family without ETS(A,N,N) fits its own forms to it
+/// instead (each fits a constant exactly where it is admissible), and gives
+/// [`ForecastError::NoModel`] when none is.
 ///
 /// ```
 /// use revops::forecast::auto_ets;
@@ -838,8 +840,8 @@ impl AutoEts {
     /// [`ForecastError::ShortSeries`] for a series no model can use; [`ForecastError::Limit`]
     /// for a period above [`MAX_SEASON`](crate::limits::MAX_SEASON);
     /// [`ForecastError::NoModel`] with each form's error when none could be fitted (an empty
-    /// family, say); [`ForecastError::PruneMargin`] for a [pruning](AutoEts::pruned) margin
-    /// below 0 or not a number.
+    /// family, say, for a constant series as for any other); [`ForecastError::PruneMargin`] for a
+    /// [pruning](AutoEts::pruned) margin below 0 or not a number.
     pub fn fit(&self, y: &[f64]) -> Result<AutoEtsFit, ForecastError> {
         validate(y)?;
         limits::check("seasonal period", self.period, MAX_SEASON)?;
@@ -850,9 +852,13 @@ impl AutoEts {
         // constant to rounding, relative to the series' own size (an absolute floor would take
         // a series in tiny units for a constant)
         let size = y.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        if y.iter().all(|v| (v - mean).abs() <= 1e-12 * size) {
-            let spec =
-                EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+        // the shortcut's ETS(A,N,N) only when the family holds it: otherwise the family's own
+        // forms are fitted (each fits a constant exactly where it is admissible)
+        let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+        let holds = self.errors.contains(&spec.error)
+            && self.trends.contains(&spec.trend)
+            && self.seasons.contains(&spec.season);
+        if holds && y.iter().all(|v| (v - mean).abs() <= 1e-12 * size) {
             let best = EtsModel {
                 spec,
                 params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
