@@ -560,3 +560,26 @@ fn an_arima_fit_of_a_rescaled_series_is_the_rescaled_fit() {
     }
     assert!(off.is_empty(), "{}", off.join("\n"));
 }
+
+/// Before: `fit_fixed` checked only `d + m D + p + m P + 2` points, not the coefficients: ARIMA(0,0,3)
+/// on 3 points was `InvalidModel` (σ² divided by the 0 points left over the coefficients), where
+/// `fit` says `ShortSeries { needed: 5, got: 3 }`.
+#[test]
+fn fit_fixed_refuses_a_series_too_short_for_its_coefficients_as_fit_does() {
+    let y: Vec<f64> = (0..40).map(|t| 10.0 + 0.3 * t as f64 + (t as f64 * 1.3).sin()).collect();
+    let cases = [
+        (ArimaSpec::new(0, 0, 3), vec![0.1, 0.2, 0.3], 5),
+        (ArimaSpec::new(0, 0, 2).with_constant(true), vec![0.1, 0.2, 10.0], 5),
+        (ArimaSpec::new(1, 1, 1).with_constant(true), vec![0.3, 0.2, 0.3], 6),
+        (ArimaSpec::new(0, 1, 1).seasonal(0, 0, 1, 4), vec![0.2, 0.3], 1 + 2 + 2),
+    ];
+    for (spec, coefficients, needed) in cases {
+        for n in 1..needed {
+            let short = Some(ForecastError::ShortSeries { needed, got: n });
+            assert_eq!(spec.fit(&y[..n]).err(), short, "{spec} fit on {n} points");
+            assert_eq!(spec.fit_fixed(&y[..n], &coefficients).err(), short, "{spec} fit_fixed on {n} points");
+        }
+        let m = spec.fit_fixed(&y[..needed], &coefficients).unwrap();
+        assert!(m.sigma2().is_finite() && m.sigma2() > 0.0, "{spec}: σ² {}", m.sigma2());
+    }
+}

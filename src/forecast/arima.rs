@@ -332,12 +332,20 @@ impl ArimaSpec {
     fn estimate(&self, y: &[f64], estimate: Estimate<'_>) -> Result<ArimaModel, ForecastError> {
         validate(y)?;
         let lay = self.layout()?;
+        self.check_length(&lay, y)?;
+        let w = lay.difference(y);
+        fit_differenced(*self, &lay, y, &w, estimate)
+    }
+
+    /// `ShortSeries` below `d + m D + max(p + m P, k) + 2` points: the differenced series then
+    /// holds at least two points more than the coefficients, so σ² (its residuals' sum of
+    /// squares over that excess) never divides by zero or a negative count.
+    fn check_length(&self, lay: &Layout, y: &[f64]) -> Result<(), ForecastError> {
         let needed = lay.lost() + lay.np.max(self.coefficients()) + 2;
         if y.len() < needed {
             return Err(ForecastError::ShortSeries { needed, got: y.len() });
         }
-        let w = lay.difference(y);
-        fit_differenced(*self, &lay, y, &w, estimate)
+        Ok(())
     }
 
     /// The model with the given coefficients (statsforecast's `fixed`, all of them): AR, MA,
@@ -356,8 +364,9 @@ impl ArimaSpec {
     ///
     /// # Errors
     ///
-    /// As [`ArimaSpec::fit`]; [`ForecastError::Lengths`] when `coefficients` does not have one
-    /// value per coefficient, [`ForecastError::NonFinite`] for a non-finite one, and
+    /// As [`ArimaSpec::fit`] (so [`ForecastError::ShortSeries`] for fewer than
+    /// `d + m D + max(p + m P, k) + 2` points); [`ForecastError::Lengths`] when `coefficients`
+    /// does not have one value per coefficient, [`ForecastError::NonFinite`] for a non-finite one, and
     /// [`ForecastError::ArimaFit`] when the AR part is not stationary.
     pub fn fit_fixed(&self, y: &[f64], coefficients: &[f64]) -> Result<ArimaModel, ForecastError> {
         validate(y)?;
@@ -369,10 +378,8 @@ impl ArimaSpec {
         if let Some(i) = coefficients.iter().position(|c| !c.is_finite()) {
             return Err(ForecastError::NonFinite(i));
         }
-        let needed = lay.lost() + lay.np + 2;
-        if y.len() < needed {
-            return Err(ForecastError::ShortSeries { needed, got: y.len() });
-        }
+        // as `fit`: fewer points would leave σ² none (or fewer than none) over the coefficients
+        self.check_length(&lay, y)?;
         let w = lay.difference(y);
         fit_differenced(*self, &lay, y, &w, Estimate::Fixed(coefficients))
     }
