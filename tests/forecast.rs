@@ -1638,3 +1638,16 @@ fn seasonal_naive_refuses_a_non_finite_value_as_every_entry_point_does() {
     assert_eq!(seasonal_naive(&[f64::NEG_INFINITY, 2.0, 3.0, 4.0], 2, 2), Err(ForecastError::NonFinite(0)));
     assert_eq!(seasonal_naive(&[1.0, 2.0, 3.0, 4.0], 2, 3), Ok(vec![3.0, 4.0, 3.0]));
 }
+
+/// Before: a step of 0 walked the origins one point apart, as a step of 1 does.
+#[test]
+fn backtest_refuses_an_origin_step_of_zero_as_cross_validation_does() {
+    let y: Vec<f64> = (0..40).map(|t| 100.0 + 3.0 * t as f64 + 4.0 * (t as f64 * 1.3).sin()).collect();
+    assert_eq!(backtest(&y, 1, 30, 3, 0), Err(ForecastError::ZeroCount("origin step")));
+    let cv = RollingOrigin { h: 3, windows: 2, step: 0, period: 1, level: 0.8, seed: 0 };
+    assert_eq!(
+        cross_validate(&y, &[&Baseline::Naive as &dyn Method], &cv),
+        Err(ForecastError::ZeroCount("origin step"))
+    );
+    assert_eq!(backtest(&y, 1, 30, 3, 1).unwrap().origins, 8);
+}

@@ -177,18 +177,22 @@ pub struct Backtest {
 /// let bt = backtest(&y, 1, 30, 3, 3)?; // origins 30, 33, 36
 /// assert_eq!(bt.origins, 3);
 /// assert!(backtest(&y, 1, 38, 3, 1).is_err()); // 38 + 3 points are more than the series has
+/// assert!(backtest(&y, 1, 30, 3, 0).is_err()); // no step between origins
 /// # Ok::<(), revops::forecast::ForecastError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for a horizon of 0 or above
+/// [`ForecastError::ZeroCount`] for a horizon or step of 0 (as
+/// [`cross_validate`](super::cross_validate)); [`ForecastError::Limit`] for a horizon above
 /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON); [`ForecastError::ShortSeries`] when
 /// `min_train + h` points are more than the series has; any error of [`auto_ets`],
 /// [`EtsModel::forecast`](super::EtsModel::forecast) or [`seasonal_naive`] at an origin.
 pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usize) -> Result<Backtest, ForecastError> {
-    if h == 0 {
-        return Err(ForecastError::ZeroCount("forecast horizon"));
+    for (what, v) in [("forecast horizon", h), ("origin step", step)] {
+        if v == 0 {
+            return Err(ForecastError::ZeroCount(what));
+        }
     }
     limits::check("forecast horizon", h, MAX_HORIZON)?;
     let needed = min_train.saturating_add(h);
@@ -211,7 +215,7 @@ pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usiz
         }
         origins += 1;
         // a step past the end of the series ends the walk (and cannot overflow)
-        match origin.checked_add(step.max(1)) {
+        match origin.checked_add(step) {
             Some(next) => origin = next,
             None => break,
         }
