@@ -1651,3 +1651,45 @@ fn backtest_refuses_an_origin_step_of_zero_as_cross_validation_does() {
     );
     assert_eq!(backtest(&y, 1, 30, 3, 1).unwrap().origins, 8);
 }
+
+/// Before: at a level of 1e9 (σ² 6.3e-18, relative) the 95% interval of ETS(M,A,N) had width 0
+/// (`(1 + σ²) θ − μ²` with `1 + σ²` rounded to 1), where the model's own paths have a one-step
+/// sd of 2.5.
+#[test]
+fn multiplicative_error_intervals_keep_their_width_when_the_variance_is_tiny_beside_the_level() {
+    // the class 2 variance (Hyndman et al. 2008, ch. 6) of ETS(M,A,N): v₁ = σ² μ₁², and
+    // v₂ = σ² (μ₂² + (1 + σ²) c₁² μ₁²) with c₁ = α + β
+    let y: Vec<f64> = (0..24)
+        .map(|t| 1e9 + 10.0 + 0.5 * t as f64 + 3.0 * (((t * 7919) % 13) as f64 / 13.0 - 0.5) + 2.0 * ((t % 4) as f64))
+        .collect();
+    let m = spec_named("ETS(M,A,N)", 1).fit(&y).unwrap();
+    let s2 = m.sigma2();
+    assert!(s2 > 0.0 && s2 < 1e-16, "σ² {s2}: below the rounding of 1 + σ²");
+    let p = m.predict(2, &[0.95]).unwrap();
+    let z = 1.959963984540054;
+    let c1 = m.params().alpha + m.params().beta;
+    let (mu1, mu2) = (p.mean[0], p.mean[1]);
+    let by_hand = [s2 * mu1 * mu1, s2 * (mu2 * mu2 + (1.0 + s2) * c1 * c1 * mu1 * mu1)];
+    for (k, v) in by_hand.iter().enumerate() {
+        let half = (p.intervals[0].upper[k] - p.intervals[0].lower[k]) / 2.0;
+        // (to the rounding of bounds near 1e9)
+        assert!((half / (z * v.sqrt()) - 1.0).abs() < 1e-6, "step {k}: half-width {half}, by hand {}", z * v.sqrt());
+    }
+    // and the model's own paths agree
+    let sd = m.simulation(1, 20_000, 1).unwrap().variance().unwrap()[0].sqrt();
+    assert!((z * sd / (z * by_hand[0].sqrt()) - 1.0).abs() < 0.05, "simulated sd {sd}");
+}
+
+/// Before: where μ² passed `f64::MAX` (|μ| above 1.3e154) the variance was ∞ − ∞ = NaN, which
+/// the interval read as 0: zero-width bounds, and no error.
+#[test]
+fn multiplicative_error_intervals_past_an_f64_are_an_overflow_not_zero_width() {
+    let y: Vec<f64> = (0..12).map(|t| 1e152 * (t as f64 + 1.0) * (1.0 + 0.05 * ((t * 7) % 5) as f64)).collect();
+    let m = spec_named("ETS(M,A,N)", 1).fit(&y).unwrap();
+    assert!(m.sigma2() > 1e-3);
+    assert!(matches!(m.predict(400, &[0.95]), Err(ForecastError::Overflow(_))));
+    // the point forecasts alone are finite, and a near step has its width
+    assert!(m.point_forecast(400).unwrap().iter().all(|v| v.is_finite()));
+    let p = m.predict(1, &[0.95]).unwrap();
+    assert!(p.intervals[0].upper[0] - p.intervals[0].lower[0] > 0.1 * p.mean[0]);
+}

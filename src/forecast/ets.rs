@@ -1126,9 +1126,9 @@ impl EtsModel {
     /// Point forecasts with analytic intervals at each of `levels`, no seed needed: exact
     /// Gaussian variances for additive errors (class 1 of Hyndman et al. 2008, ch. 6) and the
     /// class 2 variances for multiplicative errors with an additive, damped or no trend and an
-    /// additive or no season, `v_h = (1 + σ²) θ_h − μ_h²`; the bounds are then normal about the
-    /// point forecast, an approximation of a law that is skewed. A zero-variance model gives
-    /// zero-width intervals.
+    /// additive or no season, `v_h = (1 + σ²) θ_h − μ_h²` (computed as `σ² θ_h + (θ_h − μ_h²)`,
+    /// without the cancellation); the bounds are then normal about the point forecast, an
+    /// approximation of a law that is skewed. A zero-variance model gives zero-width intervals.
     ///
     /// ```
     /// use revops::forecast::{EtsSpec, ErrorType, SeasonType, TrendType};
@@ -1147,8 +1147,9 @@ impl EtsModel {
     /// [`ForecastError::Level`] for a level outside (0, 1); [`ForecastError::ZeroCount`] and
     /// [`ForecastError::Limit`] for a horizon of 0 or above
     /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON), or `levels × h` above
-    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`] when a forecast or
-    /// bound is too large for an `f64`.
+    /// [`MAX_TRIALS`](crate::limits::MAX_TRIALS); [`ForecastError::Overflow`] when a forecast,
+    /// bound or variance is too large for an `f64` (a multiplicative error's variance takes μ²,
+    /// which overflows for forecasts above about 1.3e154).
     pub fn predict(&self, h: usize, levels: &[f64]) -> Result<Prediction, ForecastError> {
         check_request(h, levels)?;
         let mean = self.points(h);
@@ -1219,14 +1220,19 @@ impl EtsModel {
             }
             ErrorType::Multiplicative => {
                 // θ_1 = μ_1², θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}: a convolution, O(h²) (0.1 s
-                // at 10,000 steps), summed over j in ascending order
+                // at 10,000 steps), summed over j in ascending order. v_h = (1 + σ²) θ_h − μ_h²
+                // is taken as σ² θ_h + (θ_h − μ_h²) = σ² (θ_h + tail_h), with the tail summed
+                // on its own: written as the difference, 1 + σ² rounds to 1 for σ² below 1e-16
+                // (a width of 0 at a level of 1e9) and ∞ − ∞ is NaN once μ² overflows
                 let c2: Vec<f64> = c.iter().map(|c| c * c).collect();
                 let mut theta: Vec<f64> = Vec::with_capacity(h);
+                let mut variance = Vec::with_capacity(h);
                 for k in 0..h {
                     let tail: f64 = c2[..k].iter().zip(theta[..k].iter().rev()).map(|(c2, t)| c2 * t).sum();
                     theta.push(mean[k] * mean[k] + self.sigma2 * tail);
+                    variance.push(self.sigma2 * (theta[k] + tail));
                 }
-                theta.iter().zip(mean).map(|(t, m)| (1.0 + self.sigma2) * t - m * m).collect()
+                variance
             }
         })
     }

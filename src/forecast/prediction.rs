@@ -47,7 +47,8 @@ impl Prediction {
     }
 
     /// Normal intervals `mean ± z √variance` at each level (none without levels: `variance`
-    /// is then not read, and may be empty).
+    /// is then not read, and may be empty). A NaN or infinite variance gives NaN or infinite
+    /// bounds, which [`Prediction::finite`] refuses: never a zero width.
     pub(super) fn normal(mean: Vec<f64>, variance: &[f64], levels: &[f64]) -> Prediction {
         let intervals = levels
             .iter()
@@ -55,11 +56,10 @@ impl Prediction {
                 // from the lower tail, (1 − level) ÷ 2, which is exact: `0.5 + level / 2`
                 // rounds to 1 (z = +∞) for levels within 2⁻⁵³ of 1
                 let z = -Normal::standard().inverse_cdf((1.0 - level) / 2.0);
-                let (lower, upper) = mean
-                    .iter()
-                    .zip(variance)
-                    .map(|(m, v)| (m - z * v.max(0.0).sqrt(), m + z * v.max(0.0).sqrt()))
-                    .unzip();
+                // a variance below 0 is the rounding of 0; a NaN stays NaN (`v.max(0.0)` made it
+                // 0, a zero width), for `finite` to refuse as an overflow
+                let sd = |v: f64| if v < 0.0 { 0.0 } else { v.sqrt() };
+                let (lower, upper) = mean.iter().zip(variance).map(|(m, v)| (m - z * sd(*v), m + z * sd(*v))).unzip();
                 Interval { level, lower, upper }
             })
             .collect();
