@@ -1509,6 +1509,7 @@ fn closed_deals_exactly_at_the_target_meet_it_in_every_trial() {
     // a tenth of a cent more is out of reach
     let above = Money::parse("250000.851", Currency::USD).unwrap();
     assert_eq!(monte_carlo_close(&deals, q, as_of, 10.0, above, 100, 1).unwrap().p_target, 0.0);
+}
 
 /// A user's method whose predictions are shaped wrong on purpose: `steps` point forecasts (and
 /// bounds) whatever `h` is asked, its intervals at `level` (or the level asked for when `None`),
