@@ -1694,3 +1694,37 @@ fn multiplicative_error_intervals_past_an_f64_are_an_overflow_not_zero_width() {
     let p = m.predict(1, &[0.95]).unwrap();
     assert!(p.intervals[0].upper[0] - p.intervals[0].lower[0] > 0.1 * p.mean[0]);
 }
+
+/// A noisy series far from zero: noise of a few units about `level` (residual mean square
+/// about 12.6 whatever the level).
+fn noise_about(level: f64) -> Vec<f64> {
+    (0..24)
+        .map(|t| level + 10.0 + 0.5 * t as f64 + 3.0 * (((t * 7919) % 13) as f64 / 13.0 - 0.5) + 2.0 * ((t % 4) as f64))
+        .collect()
+}
+
+/// Before: an exact fit meant a variance below (10⁻¹⁰ × the series' size)² for ETS and a
+/// differenced series' spread below 10⁻¹² × its size for ARIMA, a million and four thousand
+/// units in the last place: noise of a few units about 10¹¹ (ETS) or 10¹³ (ARIMA) was an exact
+/// fit, with σ² 0, log-likelihood +∞ and intervals of no width (statsforecast's AutoETS("ANN")
+/// gives σ² 13.2 at 10¹¹; its ARIMA(0,1,0) with drift a log-likelihood of −61.81 at 10¹³, the
+/// crate's own at 10¹²). Rounding is now 10⁻¹³ of the size.
+#[test]
+fn noise_far_from_zero_is_not_an_exact_fit() {
+    let y = noise_about(1e11);
+    let ann = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
+    let m = ann.fit(&y).unwrap();
+    assert!(m.sigma2() > 1.0 && m.log_likelihood().is_finite(), "σ² {} log L {}", m.sigma2(), m.log_likelihood());
+    let p = auto_ets(&y, 1).unwrap().predict(1, &[0.95]).unwrap();
+    assert!(p.intervals[0].upper[0] > p.intervals[0].lower[0]);
+    let drift = ArimaSpec::new(0, 1, 0).with_constant(true);
+    let (near, far) = (drift.fit(&noise_about(1e12)).unwrap(), drift.fit(&noise_about(1e13)).unwrap());
+    assert!(near.sigma2() > 10.0);
+    assert!(
+        far.sigma2() > 10.0 && far.log_likelihood().is_finite(),
+        "σ² {} log L {}",
+        far.sigma2(),
+        far.log_likelihood()
+    );
+    assert!((far.log_likelihood() - near.log_likelihood()).abs() < 1e-3);
+}

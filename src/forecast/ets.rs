@@ -434,8 +434,8 @@ impl Layout {
     fn new(spec: &EtsSpec, y: &[f64]) -> Layout {
         let scale = (y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64).max(f64::MIN_POSITIVE);
         let floor = match spec.error {
-            ErrorType::Additive => (1e-10 * scale).powi(2),
-            ErrorType::Multiplicative => 1e-20,
+            ErrorType::Additive => (super::EXACT_TO * scale).powi(2),
+            ErrorType::Multiplicative => super::EXACT_TO * super::EXACT_TO,
         };
         Layout {
             k: n_params(spec),

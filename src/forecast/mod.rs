@@ -51,3 +51,8 @@ pub use pipeline::{
 };
 pub use prediction::{Forecaster, Interval, Method, Prediction, Simulation};
 pub use theta::{Adjustment, Theta, ThetaKind, ThetaModel};
+
+/// A fit is exact "to rounding" when its errors are below this share of the series' size:
+/// about 450 units in the last place of an `f64`, room for the rounding a recursion over a few
+/// hundred points gathers, and no more (at 10⁻¹⁰, noise of a few units about 10¹¹ was exact).
+const EXACT_TO: f64 = 1e-13;
