@@ -323,6 +323,38 @@ fn cancel_at_period_end_is_a_cancel_paid_through_the_period_end() {
     assert_eq!(kinds(&v), [EventKind::Cancel { paid_through: Some(item_end) }]);
 }
 
+/// Before: a subscription set to cancel at period end (`cancel_at_period_end`, no `cancel_at`)
+/// whose payload carried no `current_period_end`, on it or on its items, mapped to
+/// `Cancel { paid_through: None }`: a cancellation at once, which took the ARR out on the day of
+/// the event, up to a whole period before Stripe ends the subscription.
+#[test]
+fn a_cancellation_at_period_end_without_the_period_end_is_refused_not_booked_at_once() {
+    let mut s = fixture("subscription.json"); // the current shape: the period end on the items
+    s["cancel_at"] = Value::Null;
+    s["cancel_at_period_end"] = json!(true);
+    s["items"]["data"][0]["current_period_end"] = Value::Null;
+    let refused = |v: &Value| {
+        let err = map(v).unwrap_err();
+        assert!(
+            matches!(&err, StripeError::MissingPeriodEnd { subscription, .. } if subscription == "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"),
+            "{err}"
+        );
+    };
+    // set to cancel by this update, or by an update without previous_attributes
+    refused(&webhook("customer.subscription.updated", s.clone(), Some(json!({"cancel_at_period_end": false}))));
+    refused(&webhook("customer.subscription.updated", s.clone(), None));
+    // created already set to cancel: refused whole, not a start without its cancellation
+    refused(&webhook("customer.subscription.created", s.clone(), None));
+
+    // an update that does not book the cancellation does not need the period's end
+    let v = webhook("customer.subscription.updated", s.clone(), Some(json!({"items": {}})));
+    assert_eq!(kinds(&v), [EventKind::Change { price: usd("20.00"), interval: Interval::Month }]);
+    // nor does a cancellation at a stated time
+    s["cancel_at"] = json!(unix(2026, 6, 1));
+    let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at": null})));
+    assert_eq!(kinds(&v), [EventKind::Cancel { paid_through: NaiveDate::from_ymd_opt(2026, 6, 1) }]);
+}
+
 #[test]
 fn withdrawing_a_pending_cancel_is_a_change_at_the_current_price() {
     let v =

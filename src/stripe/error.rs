@@ -31,6 +31,19 @@ pub enum StripeError {
         /// The subscription or invoice.
         object: String,
     },
+    /// A subscription set to cancel at the end of its period (`cancel_at_period_end`, without a
+    /// `cancel_at`) whose payload gives that end neither on the subscription nor on its items.
+    /// Booked without it, the cancellation would take the ARR out at once, up to a period
+    /// before Stripe ends the subscription.
+    #[error(
+        "event {event}: subscription {subscription} cancels at the end of its period but carries no current_period_end, on it or its items; retrieve the subscription and map that"
+    )]
+    MissingPeriodEnd {
+        /// The event's id.
+        event: String,
+        /// The subscription.
+        subscription: String,
+    },
     /// A price with no per-unit amount: tiered, metered or customer-chosen.
     #[error("event {event}: price {price} is {why}; its MRR is not a unit amount times a quantity")]
     UnpricedItem {

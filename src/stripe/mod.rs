@@ -15,8 +15,8 @@
 //!
 //! | Stripe event | ARR events |
 //! |---|---|
-//! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel. A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
-//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel, as for an update below (a cancellation at period end without the period's end refuses the whole event, not only the Cancel). A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
+//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end, the subscription's or else the latest of its items' (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); a cancellation at period end whose payload carries no period end is refused ([`StripeError::MissingPeriodEnd`]), never booked as a cancellation at once; unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → Start; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them are taken as changed. A subscription now `canceled` is left to the `deleted` event. |
 //! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
 //! | `invoice.paid` with `billing_reason` `subscription_cycle` | For a term of a year or more, Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months: a contract renewal. A shorter term is the monthly or quarterly billing of a running subscription, ignored ([`Ignored::BillingCycle`]): booked as renewals, a monthly plan's bills would make the renewed ARR twelve times its ARR. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
@@ -148,7 +148,8 @@ pub enum Ignored {
 /// timestamp out of range, missing or truncated items or lines, a tiered, metered or
 /// customer-chosen price, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only or two discounts, a
-/// coupon without an amount, an amount that overflows, or an object of the wrong kind.
+/// coupon without an amount, a cancellation at period end without the period's end, an amount
+/// that overflows, or an object of the wrong kind.
 pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
     let m = Mapper { event };
     match event.kind.as_str() {
@@ -287,9 +288,11 @@ impl Mapper<'_> {
             return self.start_on(s, today).map(Mapped::Events);
         }
         let customer = s.customer.id();
-        let pending = self.pending_cancel(s)?;
-        let mut out = Vec::new();
         let cancel_changed = changed.cancel_at_period_end || changed.cancel_at;
+        // read only when this update books or withdraws it: an update that leaves a pending
+        // cancellation alone (a new quantity) needs neither its time nor the period's end
+        let pending = if cancel_changed { self.pending_cancel(s)? } else { None };
+        let mut out = Vec::new();
         if changed.items || changed.plan || changed.quantity || (cancel_changed && pending.is_none()) {
             let (price, interval) = self.price(s)?;
             out.push(self.arr_event("", &s.id, customer, today, EventKind::Change { price, interval })?);
@@ -324,18 +327,24 @@ impl Mapper<'_> {
         Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), today, kind)?]))
     }
 
-    /// The cancellation a subscription set to cancel is waiting for.
+    /// The cancellation a subscription set to cancel is waiting for: paid through `cancel_at`,
+    /// else the current period's end (the subscription's, else its items' latest).
+    ///
+    /// A cancellation at period end whose payload gives no period end is refused
+    /// ([`StripeError::MissingPeriodEnd`]): booked with no `paid_through` it would be a
+    /// cancellation at once, taking the ARR out up to a period before Stripe ends the
+    /// subscription.
     fn pending_cancel(&self, s: &Subscription) -> Result<Option<EventKind>, StripeError> {
         if !s.cancel_at_period_end && s.cancel_at.is_none() {
             return Ok(None);
         }
         let item_end = s.items.data.iter().filter_map(|i| i.current_period_end).max();
         let paid_through = match (s.cancel_at, s.current_period_end.or(item_end)) {
-            (Some(t), _) => Some(self.day("cancel_at", t)?),
-            (None, Some(t)) => Some(self.day("current_period_end", t)?),
-            (None, None) => None,
+            (Some(t), _) => self.day("cancel_at", t)?,
+            (None, Some(t)) => self.day("current_period_end", t)?,
+            (None, None) => return Err(StripeError::MissingPeriodEnd { event: self.id(), subscription: s.id.clone() }),
         };
-        Ok(Some(EventKind::Cancel { paid_through }))
+        Ok(Some(EventKind::Cancel { paid_through: Some(paid_through) }))
     }
 
     /// The subscription's price per interval: Σ unit amount × quantity over its items.
