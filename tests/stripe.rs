@@ -311,7 +311,8 @@ fn cancel_at_period_end_is_a_cancel_paid_through_the_period_end() {
     let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at_period_end": false})));
     let out = events(&v);
     assert_eq!(out.len(), 1);
-    assert_eq!(out[0].id, "evt_1Pgc76B7WZ01zgkWwyRHS12y:cancel");
+    // the webhook's only ARR event: the Stripe id as it is (it was `…:cancel`)
+    assert_eq!(out[0].id, "evt_1Pgc76B7WZ01zgkWwyRHS12y");
     assert_eq!(out[0].kind, EventKind::Cancel { paid_through: Some(placeholder_day()) });
 
     // the current shape keeps the period end on the items (subscription.json sets cancel_at
@@ -664,6 +665,66 @@ fn times_the_crate_cannot_date_are_refused() {
 }
 
 // ---- into the book ----
+
+/// Before: a webhook whose only ARR event was a cancellation or a discount gave it the id
+/// `evt_…:cancel` or `evt_…:discount`, and one with both gave neither the bare id, against the
+/// module docs (the Stripe id is the id of the ARR event it maps to, suffixes for the others);
+/// so `book.contains_event(&webhook.id)` said no for a webhook the book had applied.
+#[test]
+fn the_first_arr_event_of_a_webhook_carries_the_stripe_id_and_the_others_a_suffix() {
+    let ids = |v: &Value| events(v).into_iter().map(|e| e.id).collect::<Vec<_>>();
+    let evt = "evt_1Pgc76B7WZ01zgkWwyRHS12y";
+    let mut cancelling = with_coupon(fixture("coupon.json"));
+    cancelling["cancel_at"] = json!(unix(2026, 6, 1));
+    // one ARR event: the bare id, whatever its kind
+    let cancel = webhook("customer.subscription.updated", cancelling.clone(), Some(json!({"cancel_at": null})));
+    assert_eq!(ids(&cancel), [evt]);
+    let discount = webhook("customer.subscription.updated", cancelling.clone(), Some(json!({"discount": null})));
+    assert_eq!(ids(&discount), [evt]);
+    // more than one: the first bare, the others with the suffix of their kind
+    let both = webhook(
+        "customer.subscription.updated",
+        cancelling.clone(),
+        Some(json!({"discount": null, "cancel_at": null})),
+    );
+    assert_eq!(kinds(&both).len(), 2);
+    assert_eq!(ids(&both), [evt.to_string(), format!("{evt}:cancel")]);
+    let created = webhook("customer.subscription.created", cancelling.clone(), None);
+    assert_eq!(ids(&created), [evt.to_string(), format!("{evt}:discount"), format!("{evt}:cancel")]);
+    // a redelivery maps to the same ids
+    assert_eq!(ids(&both), ids(&both.clone()));
+
+    // distinct webhooks never share an id: Stripe's ids hold no ':', the suffixes all start with one
+    let mut all = Vec::new();
+    for (n, v) in [&cancel, &discount, &both, &created].into_iter().enumerate() {
+        let mut v = v.clone();
+        v["id"] = json!(format!("evt_{n}"));
+        all.extend(ids(&v));
+    }
+    let distinct: std::collections::BTreeSet<_> = all.iter().collect();
+    assert_eq!(distinct.len(), all.len(), "{all:?}");
+
+    // so the book answers for the webhook by its id
+    let mut started = legacy_subscription();
+    started["start_date"] = json!(unix(2026, 1, 5));
+    let mut start = webhook("customer.subscription.created", started.clone(), None);
+    start["id"] = json!("evt_start");
+    started["cancel_at"] = json!(unix(2026, 6, 1));
+    let mut cancel = webhook("customer.subscription.updated", started, Some(json!({"cancel_at": null})));
+    cancel["created"] = json!(unix(2026, 2, 10));
+    let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
+    let fx = InMemoryFxRates::new();
+    let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jun, &fx).unwrap();
+    for v in [&start, &cancel] {
+        let webhook = event(v);
+        assert!(!book.contains_event(&webhook.id));
+        let Mapped::Events(arr_events) = map_event(&webhook).unwrap() else { panic!() };
+        for e in &arr_events {
+            assert_eq!(book.apply(e, &fx).unwrap(), Applied::New);
+        }
+        assert!(book.contains_event(&webhook.id), "{}", webhook.id);
+    }
+}
 
 #[test]
 fn a_webhook_delivered_twice_changes_nothing() {

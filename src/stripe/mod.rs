@@ -8,8 +8,12 @@
 //! `created` time (Unix seconds) the [`sequence`](SubscriptionEvent::sequence). Stripe delivers
 //! webhooks at least once; a redelivered event maps to the same ARR events, which the book
 //! takes as [`Applied::Duplicate`](crate::arr::Applied): nothing changes. When one webhook
-//! maps to more than one ARR event, the others get the id with a suffix (`evt_…:discount`,
-//! `evt_…:cancel`).
+//! maps to more than one ARR event, the first keeps the bare id and the others get it with
+//! the suffix of their kind (`evt_…:discount`, `evt_…:cancel`). The first or only one has the
+//! bare id whatever its kind (an update that only sets a cancellation maps to one Cancel with
+//! the id `evt_…`), so [`ArrBook::contains_event`](crate::arr::ArrBook::contains_event)`(&event.id)`
+//! says whether a webhook was applied. Stripe's event ids are unique and hold no `:`, with
+//! which every suffix begins, so two webhooks' ARR events never share an id.
 //!
 //! # Mapping rules
 //!
@@ -223,18 +227,28 @@ impl Mapper<'_> {
         StripeError::Overflow { event: self.id(), what: what.to_string() }
     }
 
-    /// An ARR event of this webhook: the event's id (with `suffix` for the second and later
-    /// events of one webhook) and sequence.
-    fn arr_event(
+    /// The ARR events of this webhook, in the order to apply them, each given as the suffix
+    /// naming its kind (`""` for a start, change and the like, `":discount"`, `":cancel"`), its
+    /// date and kind; all take the webhook's sequence.
+    ///
+    /// The first (or only) one takes the Stripe event's id as it is, whatever its kind, so that
+    /// `ArrBook::contains_event(&event.id)` says whether the webhook was applied; each other one
+    /// takes the id with its suffix. The ids depend on the payload alone, so a redelivery maps
+    /// to the same ones. One webhook's are distinct: it maps to at most one event of each
+    /// suffix, and only the first goes without. Two webhooks' never meet: Stripe's event ids
+    /// are unique and hold no `:`, with which every suffix begins.
+    fn arr_events(
         &self,
-        suffix: &str,
         sub: &str,
         customer: &str,
-        date: NaiveDate,
-        kind: EventKind,
-    ) -> Result<SubscriptionEvent, StripeError> {
-        let id = format!("{}{suffix}", self.event.id);
-        Ok(SubscriptionEvent::new(&id, customer, sub, date, kind).at(self.sequence()?))
+        events: Vec<(&'static str, NaiveDate, EventKind)>,
+    ) -> Result<Vec<SubscriptionEvent>, StripeError> {
+        let sequence = self.sequence()?;
+        let with_ids = events.into_iter().enumerate().map(|(n, (suffix, date, kind))| {
+            let id = if n == 0 { self.event.id.clone() } else { format!("{}{suffix}", self.event.id) };
+            SubscriptionEvent::new(&id, customer, sub, date, kind).at(sequence)
+        });
+        Ok(with_ids.collect())
     }
 
     fn created(&self, s: &Subscription) -> Result<Mapped, StripeError> {
@@ -257,17 +271,15 @@ impl Mapper<'_> {
             Some(t) => Some(self.day("trial_end", t)?).filter(|t| *t > date),
             None => None,
         };
-        let customer = s.customer.id();
-        let mut out =
-            vec![self.arr_event("", &s.id, customer, date, EventKind::Start { price, interval, trial_until })?];
+        let mut out = vec![("", date, EventKind::Start { price, interval, trial_until })];
         if let Some(d) = self.discount(s)? {
-            out.push(self.arr_event(":discount", &s.id, customer, date, EventKind::DiscountStart(d))?);
+            out.push((":discount", date, EventKind::DiscountStart(d)));
         }
         if let Some(cancel) = self.pending_cancel(s)? {
             let today = self.day("created", self.event.created)?.max(date);
-            out.push(self.arr_event(":cancel", &s.id, customer, today, cancel)?);
+            out.push((":cancel", today, cancel));
         }
-        Ok(out)
+        self.arr_events(&s.id, s.customer.id(), out)
     }
 
     fn updated(&self, s: &Subscription) -> Result<Mapped, StripeError> {
@@ -287,7 +299,6 @@ impl Mapper<'_> {
             // the trial ended early or was extended: only a start sets a trial's end
             return self.start_on(s, today).map(Mapped::Events);
         }
-        let customer = s.customer.id();
         let cancel_changed = changed.cancel_at_period_end || changed.cancel_at;
         // read only when this update books or withdraws it: an update that leaves a pending
         // cancellation alone (a new quantity) needs neither its time nor the period's end
@@ -295,19 +306,22 @@ impl Mapper<'_> {
         let mut out = Vec::new();
         if changed.items || changed.plan || changed.quantity || (cancel_changed && pending.is_none()) {
             let (price, interval) = self.price(s)?;
-            out.push(self.arr_event("", &s.id, customer, today, EventKind::Change { price, interval })?);
+            out.push(("", today, EventKind::Change { price, interval }));
         }
         if changed.discount || changed.discounts {
             let kind = match self.discount(s)? {
                 Some(d) => EventKind::DiscountStart(d),
                 None => EventKind::DiscountEnd,
             };
-            out.push(self.arr_event(":discount", &s.id, customer, today, kind)?);
+            out.push((":discount", today, kind));
         }
         if let (true, Some(cancel)) = (cancel_changed, pending) {
-            out.push(self.arr_event(":cancel", &s.id, customer, today, cancel)?);
+            out.push((":cancel", today, cancel));
         }
-        Ok(if out.is_empty() { Mapped::Ignored(Ignored::NoArrChange) } else { Mapped::Events(out) })
+        if out.is_empty() {
+            return Ok(Mapped::Ignored(Ignored::NoArrChange));
+        }
+        self.arr_events(&s.id, s.customer.id(), out).map(Mapped::Events)
     }
 
     fn deleted(&self, s: &Subscription) -> Result<Mapped, StripeError> {
@@ -318,13 +332,13 @@ impl Mapper<'_> {
         };
         let date = self.day(field, at)?;
         let cancel = EventKind::Cancel { paid_through: None };
-        Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), date, cancel)?]))
+        self.arr_events(&s.id, s.customer.id(), vec![("", date, cancel)]).map(Mapped::Events)
     }
 
     /// One event of `kind` on the day of the webhook.
     fn on_event_day(&self, s: &Subscription, kind: EventKind) -> Result<Mapped, StripeError> {
         let today = self.day("created", self.event.created)?;
-        Ok(Mapped::Events(vec![self.arr_event("", &s.id, s.customer.id(), today, kind)?]))
+        self.arr_events(&s.id, s.customer.id(), vec![("", today, kind)]).map(Mapped::Events)
     }
 
     /// The cancellation a subscription set to cancel is waiting for: paid through `cancel_at`,
@@ -534,7 +548,7 @@ impl Mapper<'_> {
         }
         let price = self.money(&format!("invoice {}", inv.id), total, currency)?;
         let renew = EventKind::Renew { price, interval: interval_of(months) };
-        Ok(Mapped::Events(vec![self.arr_event("", sub.id(), inv.customer.id(), start, renew)?]))
+        self.arr_events(sub.id(), inv.customer.id(), vec![("", start, renew)]).map(Mapped::Events)
     }
 }
 

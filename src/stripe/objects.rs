@@ -21,7 +21,8 @@ use serde::Deserialize;
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Event {
-    /// `evt_…`: becomes the id of the ARR events it maps to.
+    /// `evt_…`: becomes the id of the (first) ARR event it maps to; any others take it with a
+    /// suffix (`evt_…:discount`, `evt_…:cancel`).
     pub id: String,
     /// `customer.subscription.created`, `invoice.paid` …
     #[serde(rename = "type")]
