@@ -389,6 +389,17 @@ fn an_update_without_previous_attributes_is_read_as_everything_changed() {
             EventKind::Cancel { paid_through: Some(placeholder_day()) },
         ]
     );
+    // all but the trial's end (the module docs said all): a trialing subscription's update is
+    // not read as a restart, which a changed trial end is
+    let mut s = legacy_subscription();
+    s["status"] = json!("trialing");
+    s["trial_end"] = json!(unix(2026, 3, 10));
+    let mut v = webhook("customer.subscription.updated", s, None);
+    v["created"] = json!(unix(2026, 2, 10));
+    assert_eq!(
+        kinds(&v),
+        [EventKind::Change { price: usd("20.00"), interval: Interval::Month }, EventKind::DiscountEnd]
+    );
 }
 
 // ---- paused, resumed ----

@@ -94,7 +94,9 @@ pub struct PreviousAttributes {
 
 impl PreviousAttributes {
     /// Everything the mapping reads changed, but the trial's end: what an `*.updated` event
-    /// without `previous_attributes` is taken to say.
+    /// without `previous_attributes` is taken to say. A changed `trial_end` is mapped to a
+    /// restart (a Start on the day of the event: only a start sets a trial's end), which begins
+    /// a new contract; an update that does not say its trial changed is not read as one.
     pub const ALL: PreviousAttributes = PreviousAttributes {
         items: true,
         plan: true,
