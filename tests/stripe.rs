@@ -147,10 +147,15 @@ fn an_incomplete_subscription_waits_for_its_first_payment() {
     let mut s = legacy_subscription();
     s["status"] = json!("incomplete");
     assert_eq!(ignored(&webhook("customer.subscription.created", s.clone(), None)), Ignored::Incomplete);
-    // ... and starts when it is paid
+    // ... and starts when it is paid, on its start date as `created` would have booked it (the
+    // module docs said on the day of the event)
     s["status"] = json!("active");
-    let v = webhook("customer.subscription.updated", s, Some(json!({"status": "incomplete"})));
-    assert!(matches!(kinds(&v)[..], [EventKind::Start { .. }]));
+    s["start_date"] = json!(unix(2026, 1, 31));
+    let mut v = webhook("customer.subscription.updated", s, Some(json!({"status": "incomplete"})));
+    v["created"] = json!(unix(2026, 2, 1));
+    let out = events(&v);
+    assert!(matches!(out[..], [SubscriptionEvent { kind: EventKind::Start { .. }, .. }]));
+    assert_eq!(out[0].date, NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
 }
 
 // ---- amounts ----
