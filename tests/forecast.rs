@@ -1728,3 +1728,36 @@ fn noise_far_from_zero_is_not_an_exact_fit() {
     );
     assert!((far.log_likelihood() - near.log_likelihood()).abs() < 1e-3);
 }
+
+/// Before (this session's exact sums): every amount set the units, a target of $1,000,000 ÷ 3
+/// (23 decimals) among them, so a $1,000,000 close was 10²⁹ units, past a `Decimal`: an
+/// overflow where the `f64` sums had answered. Units now follow the deals that can count, the
+/// target is compared in them exactly, and each figure is rounded once to the minor unit.
+#[test]
+fn a_target_of_many_decimals_is_compared_exactly_without_overflowing_the_close() {
+    let q = revops::calendar::Quarter::new(2026, 4).unwrap().period();
+    let deal = |amount: &str| PipelineDeal {
+        id: "a".into(),
+        rep: "r".into(),
+        team: "t".into(),
+        region: "NA".into(),
+        amount: Money::parse(amount, Currency::USD).unwrap(),
+        probability: "100%".parse().unwrap(),
+        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        category: ForecastCategory::Closed,
+    };
+    let as_of = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let third = Money::new(rust_decimal::Decimal::from(1_000_000) / rust_decimal::Decimal::from(3), Currency::USD);
+    let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    let got = monte_carlo_close(&[deal("1000000")], q, as_of, 0.0, third, 100, 7).unwrap();
+    assert_eq!((got.p50, got.p_target), (usd("1000000"), 1.0));
+    let got = monte_carlo_close(&[deal("100000")], q, as_of, 0.0, third, 10_000, 7).unwrap();
+    assert_eq!((got.p50, got.mean, got.p_target), (usd("100000"), usd("100000"), 0.0));
+    // closes of seven decimals beside the target's 23, compared exactly and rounded once
+    let got = monte_carlo_close(&[deal("333333.3333333")], q, as_of, 0.0, third, 10, 7).unwrap();
+    assert_eq!((got.p50, got.p_target), (usd("333333.33"), 0.0)); // a hair short of a third
+    let got = monte_carlo_close(&[deal("333333.3333334")], q, as_of, 0.0, third, 10, 7).unwrap();
+    assert_eq!((got.p50, got.p_target), (usd("333333.33"), 1.0));
+    let got = monte_carlo_close(&[deal("0.005"), deal("0.01")], q, as_of, 0.0, usd("0.015"), 10, 7).unwrap();
+    assert_eq!((got.p50, got.p_target), (usd("0.02"), 1.0)); // 0.015, half to even once
+}

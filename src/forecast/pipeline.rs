@@ -13,7 +13,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use super::ForecastError;
 use crate::calendar::Period;
 use crate::limits::{self, MAX_TRIALS};
-use crate::money::{Currency, Money, MoneyError, Percent};
+use crate::money::{power_of_ten, Currency, Fixed, Money, MoneyError, Percent};
 
 /// The seller's call on a deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -271,7 +271,8 @@ fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, no
 /// [`ForecastError::Limit`] for more than [`MAX_TRIALS`](crate::limits::MAX_TRIALS) trials;
 /// [`ForecastError::DealProbability`] and [`ForecastError::DealCurrency`] for a deal whose
 /// probability is outside 0%–100% or whose currency is not the target's; a money overflow when
-/// a simulated close is too large for a `Decimal`.
+/// the amounts of the deals that can count, in integer units of the finest scale among them,
+/// do not fit an `i128` together, or a figure does not fit a `Decimal`.
 pub fn monte_carlo_close(
     deals: &[PipelineDeal],
     quarter: Period,
@@ -290,30 +291,34 @@ pub fn monte_carlo_close(
     }
     let currency = target.currency();
     let normal = Normal::standard();
-    // Money adds exactly: every amount (and the target) in integer units of the finest scale
-    // among them, whose sum over all deals is checked to fit, so no trial can overflow. (In
-    // f64, 100,000.70 + 150,000.15 is 250,000.84999999998, short of a 250,000.85 target.)
-    let mut amounts = Vec::with_capacity(deals.len() + 1);
+    // Money adds exactly: the amounts of the deals that can count, in integer units of the
+    // finest scale among them, their sum checked to fit, so no trial can overflow. (In f64,
+    // 100,000.70 + 150,000.15 is 250,000.84999999998, short of a 250,000.85 target.)
+    let mut counted = Vec::with_capacity(deals.len());
     for d in deals {
-        amounts.push(in_currency(d, currency)?.amount.amount());
-    }
-    amounts.push(target.amount());
-    let (scale, units) = integer_units(&amounts)?;
-    let t = units[deals.len()];
-    let mut closed = 0i128;
-    // (amount, threshold): counted when a uniform u64 falls below the threshold
-    let mut open: Vec<(i128, u64)> = Vec::with_capacity(deals.len());
-    for (d, &amount) in deals.iter().zip(&units) {
+        let amount = in_currency(d, currency)?.amount.amount();
         // the draws are in f64; the exact percent stops at this boundary
         let win = probability(d)?.to_f64_lossy();
         match d.category {
-            ForecastCategory::Closed if quarter.contains(d.close_date) => closed += amount,
+            ForecastCategory::Closed if quarter.contains(d.close_date) => counted.push((amount, None)),
             ForecastCategory::Closed | ForecastCategory::Omitted => {}
             _ => {
                 let in_quarter = slipped_into(quarter, as_of, d.close_date, slip_sd_days, &normal);
-                let p = (win * in_quarter).clamp(0.0, 1.0);
-                open.push((amount, (p * u64::MAX as f64) as u64));
+                counted.push((amount, Some((win * in_quarter).clamp(0.0, 1.0))));
             }
+        }
+    }
+    let amounts: Vec<Decimal> = counted.iter().map(|c| c.0).collect();
+    let (scale, units) = integer_units(&amounts)?;
+    // a close reaches the target when it is at least the target rounded up to the units
+    let t = units_at_least(target.amount(), scale);
+    let mut closed = 0i128;
+    // (amount, threshold): counted when a uniform u64 falls below the threshold
+    let mut open: Vec<(i128, u64)> = Vec::with_capacity(counted.len());
+    for (&(_, p), &amount) in counted.iter().zip(&units) {
+        match p {
+            None => closed += amount,
+            Some(p) => open.push((amount, (p * u64::MAX as f64) as u64)),
         }
     }
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -322,20 +327,9 @@ pub fn monte_carlo_close(
         .collect();
     totals.sort_unstable();
     let pick = |q: f64| totals[((q * (trials - 1) as f64).round() as usize).min(trials - 1)];
-    // a close too large for a Decimal is an overflow, never a silent zero
-    let exact =
-        |x: i128| Decimal::try_from_i128_with_scale(x, scale).map_err(|_| MoneyError::Overflow("simulated close"));
-    let money = |x: i128| exact(x).map(|d| Money::new(d, currency).round());
-    // (every total is at most the sum of every amount, which fits: so does the sum of totals
-    // divided by their count, added in a wider step where it would not)
-    let sum = totals.iter().try_fold(0i128, |s, x| s.checked_add(*x));
-    let mean = match sum {
-        Some(sum) => exact(sum)?.checked_div(Decimal::from(trials as u64)),
-        None => {
-            totals.iter().map(|x| exact(*x).map(|d| d / Decimal::from(trials as u64))).sum::<Result<Decimal, _>>().ok()
-        }
-    }
-    .ok_or(MoneyError::Overflow("simulated close"))?;
+    // each figure rounded once, from the exact units to the minor unit
+    let money = |num: i128, den: i128| in_minor_units(num, den, scale, currency);
+    let sum = totals.iter().try_fold(0i128, |s, x| s.checked_add(*x)).ok_or(MoneyError::Overflow("simulated close"))?;
     // the spread is a statistic of the trials, not an amount booked: in f64, in the units
     let mean_units = totals.iter().map(|&x| x as f64).sum::<f64>() / trials as f64;
     let variance = if trials > 1 {
@@ -347,17 +341,47 @@ pub fn monte_carlo_close(
         Decimal::from_f64(variance.sqrt() / 10f64.powi(scale as i32)).ok_or(MoneyError::Overflow("simulated close"))?;
     Ok(CloseDistribution {
         trials,
-        p5: money(pick(0.05))?,
-        p10: money(pick(0.1))?,
-        p25: money(pick(0.25))?,
-        p50: money(pick(0.5))?,
-        p75: money(pick(0.75))?,
-        p90: money(pick(0.9))?,
-        p95: money(pick(0.95))?,
-        mean: Money::new(mean, currency).round(),
+        p5: money(pick(0.05), 1)?,
+        p10: money(pick(0.1), 1)?,
+        p25: money(pick(0.25), 1)?,
+        p50: money(pick(0.5), 1)?,
+        p75: money(pick(0.75), 1)?,
+        p90: money(pick(0.9), 1)?,
+        p95: money(pick(0.95), 1)?,
+        mean: money(sum, trials as i128)?,
         std_dev: Money::new(spread, currency).round(),
         p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
     })
+}
+
+/// The fewest units of 10^−`scale` that are at least `target` (`i128::MAX` or `MIN` past
+/// their range: a target no close, or every close, reaches).
+fn units_at_least(target: Decimal, scale: u32) -> i128 {
+    let (m, s) = (target.mantissa(), target.scale());
+    let saturated = if m > 0 { i128::MAX } else { i128::MIN };
+    if s <= scale {
+        return power_of_ten(scale - s).and_then(|p| m.checked_mul(p)).unwrap_or(saturated);
+    }
+    match power_of_ten(s - scale) {
+        // rounded up: the quotient toward minus infinity, plus one if anything is left
+        Some(p) => m.div_euclid(p) + i128::from(m.rem_euclid(p) != 0),
+        // a divisor past an i128: the target is a fraction of a unit, 0 or 1 of them
+        None => i128::from(m > 0),
+    }
+}
+
+/// `num ÷ den` units of 10^−`scale` as money in `currency`, rounded once, half to even, to its
+/// minor unit; an overflow past a `Decimal`.
+fn in_minor_units(num: i128, den: i128, scale: u32, currency: Currency) -> Result<Money, MoneyError> {
+    let minor = currency.minor_units();
+    let overflow = MoneyError::Overflow("simulated close");
+    let (num, den) = match scale.checked_sub(minor) {
+        Some(down) => (num, power_of_ten(down).and_then(|p| den.checked_mul(p)).ok_or(overflow.clone())?),
+        None => (power_of_ten(minor - scale).and_then(|p| num.checked_mul(p)).ok_or(overflow.clone())?, den),
+    };
+    let units = Fixed::from_ratio(num, den).ok_or(overflow.clone())?.units();
+    let amount = Decimal::try_from_i128_with_scale(units, minor).map_err(|_| overflow)?;
+    Ok(Money::new(amount, currency))
 }
 
 /// `amounts` as integers in units of 10^−scale, the finest scale among them, with the scale;
@@ -368,7 +392,7 @@ fn integer_units(amounts: &[Decimal]) -> Result<(u32, Vec<i128>), MoneyError> {
     let units: Vec<i128> = amounts
         .iter()
         .map(|a| {
-            let up = crate::money::power_of_ten(scale - a.scale()).ok_or(overflow.clone())?;
+            let up = power_of_ten(scale - a.scale()).ok_or(overflow.clone())?;
             a.mantissa().checked_mul(up).ok_or(overflow.clone())
         })
         .collect::<Result<_, _>>()?;
