@@ -352,9 +352,11 @@ fn a_cancellation_at_period_end_without_the_period_end_is_refused_not_booked_at_
     // created already set to cancel: refused whole, not a start without its cancellation
     refused(&webhook("customer.subscription.created", s.clone(), None));
 
-    // an update that does not book the cancellation does not need the period's end
-    let v = webhook("customer.subscription.updated", s.clone(), Some(json!({"items": {}})));
-    assert_eq!(kinds(&v), [EventKind::Change { price: usd("20.00"), interval: Interval::Month }]);
+    // a new price restates the pending cancellation after its Change, which needs the period's
+    // end too; an update of neither (a discount) does not
+    refused(&webhook("customer.subscription.updated", s.clone(), Some(json!({"items": {}}))));
+    let v = webhook("customer.subscription.updated", s.clone(), Some(json!({"discount": null})));
+    assert!(matches!(map(&v), Ok(Mapped::Events(_)) | Ok(Mapped::Ignored(_))), "{:?}", map(&v));
     // nor does a cancellation at a stated time
     s["cancel_at"] = json!(unix(2026, 6, 1));
     let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at": null})));
@@ -776,4 +778,45 @@ fn a_webhook_delivered_twice_changes_nothing() {
     }
     assert_eq!(book.arr_at(Month::new(2026, 2).unwrap()).unwrap(), usd("240.00"));
     assert_eq!(book.arr_at(jun).unwrap(), usd("960.00")); // 4 × $20 a month
+}
+
+/// Before: an update of the quantity (or items, or plan) of a subscription set to cancel at
+/// period end mapped to a bare Change, and a Change withdraws a pending cancellation: under
+/// `ChurnTiming::AtCancellation` a customer who had cancelled was booked back in (USD 480 of
+/// ARR at February's end), and under the default the scheduled churn disappeared until the
+/// `deleted` event. The cancellation the payload still waits for is restated after the Change,
+/// as a start restates it.
+#[test]
+fn a_price_change_while_a_cancellation_is_pending_keeps_the_cancellation() {
+    let mut s = legacy_subscription();
+    s["trial_end"] = Value::Null;
+    for (field, day) in [("start_date", 5), ("created", 5), ("current_period_start", 5)] {
+        s[field] = json!(unix(2026, 1, day));
+    }
+    s["current_period_end"] = json!(unix(2026, 4, 5));
+    let at = |mut w: Value, id: &str, created: i64| {
+        w["id"] = json!(id);
+        w["created"] = json!(created);
+        w
+    };
+    let created = at(webhook("customer.subscription.created", s.clone(), None), "evt_a", unix(2026, 1, 5));
+    s["cancel_at_period_end"] = json!(true);
+    let cancel = webhook("customer.subscription.updated", s.clone(), Some(json!({"cancel_at_period_end": false})));
+    let cancel = at(cancel, "evt_b", unix(2026, 2, 10));
+    s["items"]["data"][0]["quantity"] = json!(2);
+    let more = at(webhook("customer.subscription.updated", s, Some(json!({"items": {}}))), "evt_c", unix(2026, 2, 20));
+    let mapped: Vec<SubscriptionEvent> = [&created, &cancel, &more].into_iter().flat_map(events).collect();
+    let restated = events(&more);
+    assert_eq!(restated.len(), 2, "{restated:?}");
+    let paid_through = Some(NaiveDate::from_ymd_opt(2026, 4, 5).unwrap());
+    assert_eq!(restated[1].kind, EventKind::Cancel { paid_through });
+    let months = Month::new(2026, 1).unwrap()..=Month::new(2026, 4).unwrap();
+    for (churn, feb) in
+        [(revops::arr::ChurnTiming::AtCancellation, "0"), (revops::arr::ChurnTiming::AtPeriodEnd, "480")]
+    {
+        let policy = ArrPolicy { churn, ..ArrPolicy::default() };
+        let b = ArrBook::build(&mapped, policy, Currency::USD, months.clone(), &InMemoryFxRates::new()).unwrap();
+        assert_eq!(b.arr_at(Month::new(2026, 2).unwrap()).unwrap(), usd(feb), "{churn:?}");
+        assert_eq!(b.arr_at(Month::new(2026, 4).unwrap()).unwrap(), usd("0"), "{churn:?}: churned at the period end");
+    }
 }

@@ -20,7 +20,7 @@
 //! | Stripe event | ARR events |
 //! |---|---|
 //! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel, as for an update below (a cancellation at period end without the period's end refuses the whole event, not only the Cancel). A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
-//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event unless said otherwise: items, plan or quantity → Change to the new MRR; `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end, the subscription's or else the latest of its items' (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); a cancellation at period end whose payload carries no period end is refused ([`StripeError::MissingPeriodEnd`]), never booked as a cancellation at once; unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → the Start that `created` held back until the first payment succeeded, booked as `created` books it: on `start_date`, not the day of the event, with its discount and a pending cancellation; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them but `trial_end` are taken as changed ([`PreviousAttributes::ALL`]): a changed trial end is read as a restart, a Start on the day of the event, which begins a new contract (a pause, for one, does not carry over), so an update that does not say its trial changed is not read as restarting the subscription. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event unless said otherwise: items, plan or quantity → Change to the new MRR, and, for a subscription still set to cancel, its Cancel restated after it (in the ledger a Change withdraws a pending cancellation); `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end, the subscription's or else the latest of its items' (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); a cancellation at period end whose payload carries no period end is refused ([`StripeError::MissingPeriodEnd`]), never booked as a cancellation at once; unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → the Start that `created` held back until the first payment succeeded, booked as `created` books it: on `start_date`, not the day of the event, with its discount and a pending cancellation; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them but `trial_end` are taken as changed ([`PreviousAttributes::ALL`]): a changed trial end is read as a restart, a Start on the day of the event, which begins a new contract (a pause, for one, does not carry over), so an update that does not say its trial changed is not read as restarting the subscription. A subscription now `canceled` is left to the `deleted` event. |
 //! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
 //! | `invoice.paid` with `billing_reason` `subscription_cycle` | For a term of a year or more, Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months: a contract renewal. A shorter term is the monthly or quarterly billing of a running subscription, ignored ([`Ignored::BillingCycle`]): booked as renewals, a monthly plan's bills would make the renewed ARR twelve times its ARR. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
@@ -300,11 +300,14 @@ impl Mapper<'_> {
             return self.start_on(s, today).map(Mapped::Events);
         }
         let cancel_changed = changed.cancel_at_period_end || changed.cancel_at;
-        // read only when this update books or withdraws it: an update that leaves a pending
-        // cancellation alone (a new quantity) needs neither its time nor the period's end
-        let pending = if cancel_changed { self.pending_cancel(s)? } else { None };
+        let price_changed = changed.items || changed.plan || changed.quantity;
+        // Read when this update books or withdraws it, or changes the price: in the ledger a
+        // Change withdraws a pending cancellation, so one the subscription still waits for is
+        // restated after it (as a start restates it). An update of neither (a discount) needs
+        // neither its time nor the period's end.
+        let pending = if cancel_changed || price_changed { self.pending_cancel(s)? } else { None };
         let mut out = Vec::new();
-        if changed.items || changed.plan || changed.quantity || (cancel_changed && pending.is_none()) {
+        if price_changed || (cancel_changed && pending.is_none()) {
             let (price, interval) = self.price(s)?;
             out.push(("", today, EventKind::Change { price, interval }));
         }
@@ -315,7 +318,7 @@ impl Mapper<'_> {
             };
             out.push((":discount", today, kind));
         }
-        if let (true, Some(cancel)) = (cancel_changed, pending) {
+        if let Some(cancel) = pending {
             out.push((":cancel", today, cancel));
         }
         if out.is_empty() {
