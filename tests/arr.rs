@@ -1883,3 +1883,50 @@ fn apply_refuses_a_price_in_another_currency_than_its_subscriptions_as_build_doe
     let second = ev("c", "s2", d(2026, 1, 9), start(usd("100"), Interval::Month));
     assert!(matches!(book.apply(&second, &rates), Err(ArrError::MixedCurrencies { .. })));
 }
+
+/// Before: each event was weighed against the one before it on its day, not the day against
+/// the day before: a pause and a resume on one day re-valued a EUR customer at that day's rate
+/// (+USD 360 of FX), and a subscription started and cancelled on one day, never with ARR at a
+/// day's end, needed a rate for that day (a source of exact days failed the build). The events
+/// of one subscription on one day make one change, which books a rate when the day moves its
+/// ARR, or prices it anew and leaves it with ARR.
+#[test]
+fn a_day_whose_events_leave_arr_as_it_was_books_no_exchange_rate() {
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::Exact);
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 1, 5), Decimal::new(120, 2)).unwrap();
+    rates.insert(Currency::EUR, Currency::USD, d(2026, 3, 5), Decimal::new(150, 2)).unwrap();
+    let first = ev("c", "s", d(2026, 1, 5), start(eur("100"), Interval::Month));
+    let march = |day: Vec<SubscriptionEvent>| {
+        let mut events = vec![first.clone()];
+        events.extend(day.into_iter().enumerate().map(|(i, e)| e.at(i as u64 + 1)));
+        let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 3), &rates).unwrap();
+        let bridge = b.bridge(m(2026, 3), m(2026, 3)).unwrap();
+        // applied one by one, in any order, the book is the same
+        let mut applied =
+            ArrBook::build(&events[..1], ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 3), &rates).unwrap();
+        for e in events[1..].iter().rev() {
+            applied.apply(e, &rates).unwrap();
+        }
+        assert_eq!(applied, b);
+        (bridge.opening, bridge.fx, bridge.closing)
+    };
+    let on = |kind: EventKind| ev("c", "s", d(2026, 3, 5), kind);
+    let unchanged = (usd("1440"), usd("0"), usd("1440"));
+    assert_eq!(march(vec![on(EventKind::Pause), on(EventKind::Resume)]), unchanged);
+    let coupon =
+        MrrDiscount { off: DiscountOff::Percent(Percent::from_points(Decimal::from(20)).unwrap()), forever: true };
+    assert_eq!(march(vec![on(EventKind::DiscountStart(coupon)), on(EventKind::DiscountEnd)]), unchanged);
+    // a price that comes back to what it was on the same day still prices it anew: re-valued
+    let back = march(vec![on(change(eur("200"), Interval::Month)), on(change(eur("100"), Interval::Month))]);
+    assert_eq!(back, (usd("1440"), usd("360"), usd("1800")));
+    // a second subscription started and cancelled on one day never had ARR: no rate at all
+    let mut only = InMemoryFxRates::new().with_lookup(RateLookup::Exact);
+    only.insert(Currency::EUR, Currency::USD, d(2026, 1, 5), Decimal::new(120, 2)).unwrap();
+    let events = [
+        first.clone(),
+        ev("c", "s2", d(2026, 1, 20), start(eur("50"), Interval::Month)).at(1),
+        ev("c", "s2", d(2026, 1, 20), EventKind::Cancel { paid_through: None }).at(2),
+    ];
+    let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 2), &only).unwrap();
+    assert_eq!(b.arr_at(m(2026, 2)).unwrap(), usd("1440"));
+}

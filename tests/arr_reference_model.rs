@@ -34,11 +34,13 @@
 //! * the current discount is the last one started whatever the `DiscountPolicy`; the policy
 //!   only decides whether it counts, so under `ForeverOnly` a temporary discount that replaced
 //!   a forever one leaves the list price;
-//! * an event books a new rate when it moves the subscription's ARR or prices it anew (a
-//!   Start, Change or Renew that leaves it with ARR), a scheduled change when it moves ARR:
-//!   a discount event under `DiscountPolicy::Ignore`, a free trial's start or a resume of a
-//!   running subscription books none (the `FxRateDate` docs: "what does not change ARR books
-//!   no rate"; the book booked one until 5 December 2026);
+//! * a subscription's changes of one day (scheduled ones and events) make one change, which
+//!   books a new rate when the day moves its ARR, or prices it anew (a Start, Change or Renew)
+//!   and leaves it with ARR, at the rate day of the day's last change that moved or priced it:
+//!   a discount event under `DiscountPolicy::Ignore`, a free trial's start, a resume of a
+//!   running subscription, or a pause and a resume on one day book none (the `FxRateDate`
+//!   docs: "what does not change ARR books no rate"; the book booked one until 5 December
+//!   2026);
 //! * under `TrialPolicy::Include` nothing happens when a trial would have ended (no new rate);
 //! * under `ChurnTiming::AtCancellation` every Cancel books the subscription out on its own
 //!   date; one with a later `paid_through` can still be withdrawn by a Change or Renew dated
@@ -245,15 +247,19 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
     let mut next = 0;
     let mut day = origin();
     while day <= last {
-        // scheduled changes take effect at the start of their day
+        // The day's changes (scheduled ones at its start, then its events) make one change,
+        // which books a rate when the day moves the subscription's ARR, or prices it anew (a
+        // Start, Change or Renew) and leaves it with ARR (`FxRateDate`: "what does not change
+        // ARR books no rate"); it is booked at the rate day of the day's last change that moved
+        // or priced it.
+        let opened = arr.last().copied().unwrap_or(Decimal::ZERO);
+        let (mut stamp, mut priced): (Option<Stamp>, bool) = (None, false);
         if st.running && st.pending_end == Some(day) {
             let before = st.arr(day, policy);
             st.running = false;
             st.pending_end = None;
-            // a change books a rate only when it moves ARR (`FxRateDate`: "what does not
-            // change ARR books no rate")
             if !before.is_zero() {
-                latest = Some((day, 0, scheduled_rate_day(day, policy)));
+                stamp = Some((day, 0, scheduled_rate_day(day, policy)));
             }
         }
         if st.withdrawable_until == Some(day) {
@@ -263,20 +269,19 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
         if st.running && policy.trials == TrialPolicy::Exclude && st.trial_until == Some(day) {
             // a trial end is a change of its own date, when it brings ARR
             if !st.arr(day, policy).is_zero() {
-                latest = Some((day, 0, scheduled_rate_day(day, policy)));
+                stamp = Some((day, 0, scheduled_rate_day(day, policy)));
             }
         }
         while next < evs.len() && evs[next].date == day {
             let e = evs[next];
             next += 1;
-            // an event books a rate when it moves the subscription's ARR, or prices it anew
-            // (a Start, Change or Renew that leaves it with ARR)
             let before = st.arr(day, policy);
             let applied = apply(&mut st, e, policy);
             let after = st.arr(day, policy);
             let prices = matches!(e.kind, EventKind::Start { .. } | EventKind::Change { .. } | EventKind::Renew { .. });
-            if applied && (after != before || (prices && !after.is_zero())) {
-                latest = Some((day, 1, event_rate_day(e, policy)));
+            if applied && (after != before || prices) {
+                stamp = Some((day, 1, event_rate_day(e, policy)));
+                priced |= prices;
             }
             // a renewal renews a paid term: none with no ARR the day before (after a trial, an
             // end or a pause), which brings new business or a reactivation instead
@@ -288,6 +293,10 @@ fn replay_subscription(events: &[SubscriptionEvent], last: NaiveDate, policy: &A
                 }
                 renewals.push((day, st.arr(day, policy), event_rate_day(e, policy)));
             }
+        }
+        let closed = st.arr(day, policy);
+        if stamp.is_some() && (closed != opened || (priced && !closed.is_zero())) {
+            latest = stamp;
         }
         arr.push(st.arr(day, policy));
         changed.push(latest);

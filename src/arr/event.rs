@@ -204,8 +204,9 @@ impl SubscriptionEvent {
 /// * Events in a foreign currency are valued at the rate of their own date (see
 ///   [`FxRateDate`](super::FxRateDate)): a trial end, a discount starting or ending, a resume
 ///   are each booked at the rate of the day they take effect, and re-valuing what the customer
-///   already had at a new rate is the FX line, never expansion or contraction. An event that
-///   moves no ARR (a coupon the policy ignores, a free trial's start) books no rate.
+///   already had at a new rate is the FX line, never expansion or contraction. A day whose
+///   events move no ARR (a coupon the policy ignores, a free trial's start, a pause and a
+///   resume) books no rate.
 ///
 /// ```
 /// use chrono::NaiveDate;

@@ -38,14 +38,15 @@ pub enum ChurnTiming {
 /// the customer already had makes is the FX line, never expansion or contraction. A change the
 /// book scheduled (a trial end, a cancellation at period end) takes the rate of the day it
 /// takes effect under `ServicePeriodStart` and `TransactionDate`. What does not change ARR
-/// books no rate: an event books one when it moves the subscription's ARR, or prices it anew
-/// (a Start, Change or Renew after which it has ARR, such as a renewal at the same price), and
-/// a scheduled change when it moves ARR. So a coupon the [`DiscountPolicy`] ignores, a free
-/// trial's start, a resume of a running subscription, a trial's end under
-/// [`TrialPolicy::Include`], or a cancellation on the day it is made when it takes effect at
-/// the paid-through date books none, and a customer who never had ARR needs no rate. Several
-/// events of one subscription on one day make one change, booked at the rate day of the last
-/// of them in the day's order that books one (under `TransactionDate`, that event's
+/// books no rate. The events of one subscription on one day (and the changes the book
+/// scheduled for it) make one change, which books a rate when the day moves the
+/// subscription's ARR, or prices it anew (a Start, Change or Renew) and leaves it with ARR,
+/// such as a renewal at the same price. So a coupon the [`DiscountPolicy`] ignores, a free
+/// trial's start, a resume of a running subscription, a pause and a resume on one day, a
+/// trial's end under [`TrialPolicy::Include`], or a cancellation on the day it is made when it
+/// takes effect at the paid-through date books none, and a customer who never had ARR needs no
+/// rate. The day's change is booked at the rate day of the last of its events, in the day's
+/// order, that moved or priced the subscription (under `TransactionDate`, that event's
 /// `recorded_on`).
 ///
 /// ```

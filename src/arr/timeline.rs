@@ -19,8 +19,11 @@ pub(crate) struct ChangePoint {
     /// ARR in the subscription's own currency, at its scale.
     pub native: Fixed,
     /// Index in the subscription's history of the event that set it: the last of the events
-    /// of `date`, or the event that scheduled it (a trial's start, a cancellation).
+    /// of `date` that moved or priced it, or the event that scheduled it (a trial's start, a
+    /// cancellation).
     pub cause: u32,
+    /// True when an event of `date` priced the subscription (a Start, Change or Renew).
+    pub priced: bool,
 }
 
 /// A subscription event as the ledger keeps it: the customer and subscription ids live once,
@@ -368,9 +371,16 @@ impl SubTimeline {
         };
         self.state = cp.state.clone();
         self.deferred.clone_from(&cp.deferred);
+        // (a day that undid itself after the snapshot took its point away: it comes back)
         self.points.truncate(cp.points);
-        if let (Some(p), Some(last)) = (cp.last_point, self.points.last_mut()) {
-            *last = p;
+        match (cp.last_point, self.points.len() < cp.points) {
+            (Some(p), true) => self.points.push(p),
+            (Some(p), false) => {
+                if let Some(last) = self.points.last_mut() {
+                    *last = p;
+                }
+            }
+            (None, _) => {}
         }
         self.renewals.truncate(cp.renewals);
         self.first_active = cp.first_active;
@@ -456,26 +466,47 @@ impl SubTimeline {
         self.last_renewal = self.renewals.last().map(|r| r.0);
     }
 
-    /// A change point on `date` set by the event at index `cause`, if the change books one:
-    /// when the subscription's ARR moved, or when the event `prices` it anew (a Start, Change
-    /// or Renew) and leaves it with ARR. A point books an exchange rate for a foreign customer,
-    /// so an event that moves nothing the policy counts (a coupon under
-    /// `DiscountPolicy::Ignore`, a free trial's start, a resume of a running subscription)
-    /// books none, as the `FxRateDate` docs say.
+    /// The change an event (or a scheduled effect) at index `cause` makes on `date`, where
+    /// `prices` says it is a Start, Change or Renew. The events of one day make one change,
+    /// which is a point, booking an exchange rate for a foreign customer, when the day moves the
+    /// subscription's ARR or prices it anew and leaves it with ARR. So a day that moves nothing
+    /// the policy counts (a coupon under `DiscountPolicy::Ignore`, a free trial's start, a
+    /// pause and a resume) has no point, as the `FxRateDate` docs say; an event that moves and
+    /// prices nothing leaves its day's point, and its cause, as they were.
     fn change(&mut self, date: NaiveDate, cause: u32, prices: bool, ctx: &Context) {
         let native = native_arr(&self.state, &ctx.policy, arr_scale(self.currency));
         let before = self.last_point.map_or(Fixed::ZERO, |p| p.native);
-        let moved = native != before;
-        let prices_anew = prices && !native.is_zero();
-        if !moved && !prices_anew {
+        if native == before && !prices {
             return;
         }
-        let point = ChangePoint { date, native, cause };
-        match (self.last_point, self.points.last_mut()) {
-            (Some(last), Some(slot)) if last.date == date => *slot = point,
-            _ => self.points.push(point),
+        // the day's point so far, and the ARR before the day (points have distinct dates, in
+        // order: the one before the day's is the one before the last)
+        let today = self.last_point.filter(|p| p.date == date);
+        let opened = match today {
+            Some(_) => self.points.len().checked_sub(2).map_or(Fixed::ZERO, |i| self.points[i].native),
+            None => before,
+        };
+        let priced = prices || today.is_some_and(|p| p.priced);
+        let books = native != opened || (priced && !native.is_zero());
+        match (today, books) {
+            (None, false) => return,
+            (None, true) => self.points.push(ChangePoint { date, native, cause, priced }),
+            (Some(_), true) => {
+                if let Some(slot) = self.points.last_mut() {
+                    *slot = ChangePoint { date, native, cause, priced };
+                }
+            }
+            // the day undid itself: no point (the first active day, if it was this one, with it)
+            (Some(_), false) => {
+                self.points.pop();
+                self.last_point = self.points.last().copied();
+                if self.first_active == Some(date) {
+                    self.first_active = None;
+                }
+                return;
+            }
         }
-        self.last_point = Some(point);
+        self.last_point = self.points.last().copied();
         // Points have distinct dates, in order, so the first active one dated `date` is the
         // last one: overwritten with nothing, none is active.
         match self.first_active {
@@ -515,14 +546,17 @@ impl SubTimeline {
         if self.deferred.is_empty() {
             return;
         }
+        // (what a scheduled effect moves is measured from the ARR in force now: the probe starts
+        // from the last point, which is not part of the tail)
+        let seed: Vec<ChangePoint> = self.last_point.into_iter().collect();
+        let seeded = seed.len();
         let mut probe = SubTimeline {
             currency: self.currency,
             state: self.state.clone(),
             deferred: self.deferred.clone(),
-            points: Vec::new(),
+            points: seed,
             tail: Vec::new(),
             renewals: Vec::new(),
-            // (what a scheduled effect moves is measured from the ARR in force now)
             last_point: self.last_point,
             last_renewal: None,
             first_active: None,
@@ -530,6 +564,7 @@ impl SubTimeline {
             checkpoints: Vec::new(),
         };
         probe.settle(None, ctx);
+        probe.points.drain(..seeded);
         self.tail = probe.points;
     }
 
