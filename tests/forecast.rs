@@ -1761,3 +1761,72 @@ fn a_target_of_many_decimals_is_compared_exactly_without_overflowing_the_close()
     let got = monte_carlo_close(&[deal("0.005"), deal("0.01")], q, as_of, 0.0, usd("0.015"), 10, 7).unwrap();
     assert_eq!((got.p50, got.p_target), (usd("0.02"), 1.0)); // 0.015, half to even once
 }
+
+/// Before: the history compared a value with the target exactly and the paths counted one half
+/// a cent below the target rounded up to the cent: a line at $1,240.002 did not reach a
+/// $1,240.001 target in January (put in February), and a flat history of $999.996 against
+/// $1,000.00 was short when it ended but "reached for certain" a month later. One rule for
+/// both now: a value reaches the target when it is at most half a cent below it.
+#[test]
+fn the_milestone_reads_a_value_against_the_target_alike_in_the_history_and_the_paths() {
+    let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    let last = Month::new(2026, 12).unwrap();
+    let jan = Month::new(2027, 1).unwrap();
+    let arr: Vec<Money> = (0..24).map(|t| usd(&format!("{}.002", 1000 + 10 * t))).collect();
+    let eta = milestone_eta(&arr, last, usd("1240.001"), 24, 10, 1).unwrap();
+    assert_eq!((eta.p10, eta.p50, eta.p90), (Some(jan), Some(jan), Some(jan)), "{}", eta.model);
+    let flat = vec![usd("999.996"); 24];
+    let eta = milestone_eta(&flat, last, usd("1000.00"), 24, 200, 1).unwrap();
+    assert_eq!((eta.p50, eta.probability_by(last)), (Some(last), 1.0));
+    // a cent short is short
+    let flat = vec![usd("999.99"); 24];
+    assert_eq!(milestone_eta(&flat, last, usd("1000.00"), 24, 200, 1).unwrap().probability_by(last), 0.0);
+}
+
+/// Before: AutoETS's shortcut for a constant kept 10⁻¹² of the size, ten times the exact-fit
+/// rule: noise of ±0.05 about 10¹¹ was a constant (σ² 0) for `auto_ets`, the ensemble and the
+/// milestone, while `EtsSpec::fit` measured it. And in a family without ETS(A,N,N) a positive
+/// constant was fitted to the variance floor, forecast 10⁻¹³ below itself with an interval of
+/// no width that missed it; it is now ETS(M,N,N) at the constant.
+#[test]
+fn autoets_takes_a_constant_by_the_exact_fit_rule_and_in_the_family_asked_for() {
+    let y: Vec<f64> = (0..24).map(|t| 1e11 + if (t * 7) % 3 == 0 { 0.05 } else { -0.05 }).collect();
+    let auto = auto_ets(&y, 1).unwrap();
+    let p = auto.predict(1, &[0.95]).unwrap();
+    assert!(p.intervals[0].upper[0] > p.intervals[0].lower[0], "{}: σ² {}", auto.spec(), auto.sigma2());
+    for c in [1e11, 123.45] {
+        let fit = AutoEts::new(1).errors(&[ErrorType::Multiplicative]).fit(&[c; 24]).unwrap();
+        let p = fit.best().predict(1, &[0.95]).unwrap();
+        assert_eq!(
+            (fit.best().spec().error, p.mean[0], p.intervals[0].lower[0], p.intervals[0].upper[0]),
+            (ErrorType::Multiplicative, c, c, c)
+        );
+    }
+}
+
+/// Before: the pruned AutoETS on an exactly additive-seasonal line chose ETS(M,A,A), the first
+/// form whose first optimum reached the variance floor (AICc −∞), and pruned ETS(A,A,A), whose
+/// first optimum was 1e-20 short of it; `AutoEts::exact()` chose ETS(A,A,A). A form that nearly
+/// fits exactly is now refined whatever the margin, and among exact fits the simplest wins.
+#[test]
+fn the_pruned_autoets_refines_a_form_that_nearly_fits_exactly() {
+    let pattern = [-0.375, 0.375, 0.125, -0.125];
+    let y: Vec<f64> = (0..40).map(|t| 1.0 + 0.01 * t as f64 + 0.2 * pattern[t % 4]).collect();
+    let aaa =
+        EtsSpec { error: ErrorType::Additive, trend: TrendType::Additive, season: SeasonType::Additive, period: 4 };
+    assert_eq!(aaa.fit(&y).unwrap().sigma2(), 0.0);
+    assert_eq!(AutoEts::new(4).exact().fit(&y).unwrap().best().spec(), aaa);
+    assert_eq!(AutoEts::new(4).fit(&y).unwrap().best().spec(), aaa);
+}
+
+/// Before: ARIMA without a constant was an exact fit only when the differenced series' mean
+/// was exactly 0, not 0 to rounding: ARIMA(0,2,0) on 1 + 0.07 t (in floating point) had σ²
+/// 2.5e-32 and a log-likelihood of 349.7.
+#[test]
+fn arima_on_an_exact_line_is_an_exact_fit_whatever_its_rounding() {
+    let y: Vec<f64> = (0..12).map(|t| 1.0 + 0.07 * t as f64).collect();
+    let drift = ArimaSpec::new(0, 1, 0).with_constant(true).fit(&y).unwrap();
+    assert_eq!((drift.sigma2(), drift.log_likelihood()), (0.0, f64::INFINITY));
+    let twice = ArimaSpec::new(0, 2, 0).fit(&y).unwrap();
+    assert_eq!((twice.sigma2(), twice.log_likelihood()), (0.0, f64::INFINITY));
+}

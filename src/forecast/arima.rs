@@ -439,7 +439,7 @@ fn fit_differenced(
     // size (the rounding of its differences; an absolute floor would take a series in tiny
     // units for an exact fit)
     let size = y.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let exact = var.sqrt() <= super::EXACT_TO * size && (lay.constant || mean == 0.0);
+    let exact = var.sqrt() <= super::EXACT_TO * size && (lay.constant || mean.abs() <= super::EXACT_TO * size);
     let mut wk = Work {
         scratch: Scratch::default(),
         phi: Vec::new(),

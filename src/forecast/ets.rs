@@ -848,17 +848,26 @@ impl AutoEts {
         if let Some(margin) = self.prune_margin.filter(|m| m.is_nan() || *m < 0.0) {
             return Err(ForecastError::PruneMargin(margin));
         }
-        let mean = y.iter().sum::<f64>() / y.len() as f64;
+        // (as the first value and the mean of the others' differences from it: a constant's
+        // mean is then the constant itself, not 24 × 123.45 ÷ 24 = 123.44999999999997)
+        let mean = y[0] + y.iter().map(|v| v - y[0]).sum::<f64>() / y.len() as f64;
         // constant to rounding, relative to the series' own size (an absolute floor would take
         // a series in tiny units for a constant)
         let size = y.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        // the shortcut's ETS(A,N,N) only when the family holds it: otherwise the family's own
-        // forms are fitted (each fits a constant exactly where it is admissible)
-        let spec = EtsSpec { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::None, period: 1 };
-        let holds = self.errors.contains(&spec.error)
-            && self.trends.contains(&spec.trend)
-            && self.seasons.contains(&spec.season);
-        if holds && y.iter().all(|v| (v - mean).abs() <= 1e-12 * size) {
+        // the shortcut's ETS(A,N,N), or ETS(M,N,N) for a positive constant, only when the family
+        // holds it: otherwise the family's own forms are fitted (each fits a constant exactly
+        // where it is admissible, to the variance floor: a level a hair off the constant)
+        let simplest = [ErrorType::Additive, ErrorType::Multiplicative]
+            .into_iter()
+            .map(|error| EtsSpec { error, trend: TrendType::None, season: SeasonType::None, period: 1 })
+            .find(|spec| {
+                self.errors.contains(&spec.error)
+                    && self.trends.contains(&spec.trend)
+                    && self.seasons.contains(&spec.season)
+                    && (spec.error == ErrorType::Additive || y.iter().all(|v| *v > 0.0))
+            });
+        let constant = y.iter().all(|v| (v - mean).abs() <= super::EXACT_TO * size);
+        if let (Some(spec), true) = (simplest, constant) {
             let best = EtsModel {
                 spec,
                 params: EtsParams { alpha: 0.0, beta: 0.0, gamma: 0.0, phi: 1.0 },
@@ -902,7 +911,9 @@ impl AutoEts {
             if let Ok(fitting) = &mut fits[i] {
                 let aicc = fitting.aicc();
                 let near = self.prune_margin.is_none_or(|margin| aicc <= best_aicc + margin);
-                if near || lagging || !aicc.is_finite() {
+                // a form that nearly fits exactly may fit exactly once polished, and among exact
+                // fits (AICc −∞ each) the first tried, the simplest, wins: whatever the margin
+                if near || lagging || !aicc.is_finite() || fitting.nearly_exact() {
                     fitting.refine();
                     best_aicc = best_aicc.min(fitting.aicc());
                 } else {

@@ -3,7 +3,7 @@
 use super::ets::check_simulation;
 use super::{AutoEts, Ensemble, ForecastError, Forecaster};
 use crate::calendar::Month;
-use crate::money::{Money, MoneyError, RoundingStrategy};
+use crate::money::{Money, MoneyError};
 use rust_decimal::Decimal;
 
 /// The distribution of the month ARR first crosses a target.
@@ -49,11 +49,11 @@ impl MilestoneEta {
 /// Fit the default [`Ensemble`] to monthly ARR ending in `last`, simulate `paths` paths
 /// `horizon` months ahead with `seed`, and read off when each first reaches `target`. The paths
 /// are AutoETS's (its errors and their persistence), each shifted by the ensemble's point
-/// forecast less AutoETS's, so they centre on the ensemble. A path reaches the target in the
-/// first month whose value, counted in the currency's minor units (cents), does: a value within
-/// half a minor unit below the target rounds to it. An exactly linear history (zero variance)
-/// gives one path: the month the line crosses. A target the history's last month
-/// already meets is reached in that month (`last`), with probability 1 from then on.
+/// forecast less AutoETS's, so they centre on the ensemble. A value reaches the target when it
+/// is at most half a minor unit (half a cent) below it, in the history as in the paths: a path
+/// reaches it in the first month whose value does. An exactly linear history (zero variance)
+/// gives one path: the month the line crosses. A target the history's last month already
+/// reaches is reached in that month (`last`), with probability 1 from then on.
 ///
 /// ```
 /// use revops::calendar::Month;
@@ -95,8 +95,9 @@ pub fn milestone_eta(
         // the ensemble dropped AutoETS: fit it alone for its own reason
         return Err(AutoEts::new(12).fit(&y).err().unwrap_or(ForecastError::NoModel { tried: vec![] }));
     };
-    let t = reach_threshold(target);
-    if history.last().is_some_and(|arr| arr.amount() >= target.amount()) {
+    let reached = reach_threshold(target);
+    let t = Money::new(reached, target.currency()).to_f64_lossy();
+    if history.last().is_some_and(|arr| arr.amount() >= reached) {
         // reached when the history ends: that month, for certain, and every month after
         let months = (0..=horizon).map_while(|k| last.checked_add(k as i32).ok());
         return Ok(MilestoneEta {
@@ -142,15 +143,13 @@ pub fn milestone_eta(
     })
 }
 
-/// The least path value that reaches `target`: ARR is counted in the currency's minor units, so a
-/// forecast within half a unit below the smallest whole-unit amount at or above the target rounds
-/// to it. The paths are `f64`s a few ulps off even an exactly linear history's line (each
-/// member's fit and their median round), and an exact comparison put a target the line meets in
-/// a month a month late.
-fn reach_threshold(target: Money) -> f64 {
-    let units = target.currency().minor_units();
-    let whole = target.amount().round_dp_with_strategy(units, RoundingStrategy::ToPositiveInfinity);
-    let half_unit = Decimal::new(5, units + 1);
+/// The least value that reaches `target`: half a minor unit below it. ARR is money, counted in
+/// the currency's minor units, and the paths are `f64`s a few ulps off even an exactly linear
+/// history's line (each member's fit and their median round): an exact comparison put a target
+/// the line meets in a month a month late. One rule for the history and the paths, so a value
+/// reads alike in either.
+fn reach_threshold(target: Money) -> Decimal {
+    let half_unit = Decimal::new(5, target.currency().minor_units() + 1);
     // (only an amount at Decimal's least would overflow: it keeps the target itself)
-    whole.checked_sub(half_unit).map_or(target.to_f64_lossy(), |a| Money::new(a, target.currency()).to_f64_lossy())
+    target.amount().checked_sub(half_unit).unwrap_or(target.amount())
 }

@@ -216,6 +216,13 @@ impl<'a> Fitting<'a> {
         self.best_value
     }
 
+    /// True when the best point so far has a variance below [`NEAR_EXACT`] of the scale's
+    /// square: a fit that may be exact once polished (see [`Fitting::polish`]).
+    pub(super) fn nearly_exact(&self) -> bool {
+        // (the objective is never NaN: +∞ where the recursion is refused)
+        self.best_value / (self.y.len() as f64) < NEAR_EXACT.ln()
+    }
+
     /// The AICc at the best point so far (+∞ where the objective is not finite, or the points
     /// too few for the small-sample correction).
     pub(super) fn aicc(&self) -> f64 {
@@ -293,8 +300,7 @@ impl<'a> Fitting<'a> {
         let n = self.y.len() as f64;
         for _ in 0..3 {
             let f0 = self.best_value;
-            // (the objective is never NaN: +∞ where the recursion is refused)
-            if f0 / n >= NEAR_EXACT.ln() {
+            if !self.nearly_exact() {
                 return;
             }
             let objective = &mut self.objective;
