@@ -217,7 +217,7 @@ fn renewals_are_not_new_arr() {
     let (book, as_of) = small_company(&[]);
     let s = small_snapshot(&book, as_of);
     // the book sees the renewals, and they are no movement
-    assert_eq!(s.composition.renewal.to_string(), "USD 132,000.00");
+    assert_eq!(s.bridge_ttm.composition.renewal.to_string(), "USD 132,000.00");
     assert_eq!(s.bridge_ttm.expansion, Money::zero(s.currency));
     assert_eq!(s.new_arr.to_string(), "USD 144,000.00");
     let new_arr = row(&s, "New ARR");
@@ -321,9 +321,9 @@ fn a_renewal_at_a_higher_price_is_new_arr_for_the_increase_only() {
     ];
     let (book, as_of) = small_company(&extra);
     let s = small_snapshot(&book, as_of);
-    assert_eq!(s.composition.expansion, usd(5_000));
+    assert_eq!(s.bridge_ttm.composition.expansion, usd(5_000));
     assert_eq!(s.new_arr, usd(149_000)); // twelve new customers and the $5,000 increase
-    assert_eq!(s.composition.renewal, usd(147_000)); // eleven at $12,000 and one at $15,000
+    assert_eq!(s.bridge_ttm.composition.renewal, usd(147_000)); // eleven at $12,000 and one at $15,000
 }
 
 /// Money axis ticks: (low, high, at most) → round ticks covering the range, and their labels.

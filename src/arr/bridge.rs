@@ -354,8 +354,9 @@ impl ArrBridge {
 /// What sales booked in a bridge's range ([`ArrBridge::composition`]): new ARR
 /// (`new_business + expansion`) and, apart from it, the ARR renewed (a renewal keeps ARR; at the
 /// same price it adds nothing to the bridge). Each figure is its exact amount rounded half to
-/// even to the minor unit, once: `new_business` may differ by a minor unit from the bridge's
-/// `new + reactivation`, whose lines are rounded cumulatively so that the bridge ties.
+/// even to the minor unit, once: `new_business` may differ by up to two minor units from the
+/// bridge's `new + reactivation`, two lines each rounded cumulatively (within a unit of its
+/// exact amount) so that the bridge ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]

@@ -50,7 +50,7 @@ impl ArrBook {
         let mut out = Vec::with_capacity(n);
         for (k, ids) in members.iter().enumerate().filter(|(_, ids)| !ids.is_empty()) {
             let sum = |j: usize| ids.iter().map(|&i| self.cells_of(i)[j].arr).sum::<Fixed>();
-            let starting = self.decimal(sum(k));
+            let start = sum(k);
             let size = ids.len() as u64;
             let mut logo = Vec::with_capacity(n - k);
             let mut revenue = Vec::with_capacity(n - k);
@@ -58,13 +58,13 @@ impl ArrBook {
                 let active = ids.iter().filter(|&&i| !self.cells_of(i)[j].arr.is_zero()).count();
                 // 0 < active ≤ size, so this ratio is at most 1 and cannot overflow
                 logo.push(Decimal::from(active as u64) / Decimal::from(size));
-                // every member had ARR at the end of its start month, so `starting` is not zero
-                revenue.push(exact_ratio(self, sum(j), sum(k), "cohort revenue retention")?);
+                // every member had ARR at the end of its start month, so `start` is not zero
+                revenue.push(exact_ratio(self, sum(j), start, "cohort revenue retention")?);
             }
             out.push(Cohort {
                 month: self.month_of(k),
                 customers: size,
-                starting_arr: Money::new(starting, self.currency),
+                starting_arr: self.money(start),
                 logo_retention: logo,
                 revenue_retention: revenue,
             });

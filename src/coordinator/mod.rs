@@ -34,8 +34,8 @@ pub enum CoordinatorError {
     #[error("two alert rules are named {0:?}")]
     DuplicateRule(String),
     /// A snapshot configuration that cannot be meant: a gross margin outside (0, 1], a
-    /// negative CAC or quarter target, a milestone target of zero or less, or an amount in
-    /// another currency than the book's.
+    /// free-cash-flow margin above 1, a negative CAC or quarter target, a milestone target of
+    /// zero or less, or an amount in another currency than the book's.
     #[error("invalid snapshot configuration: {0}")]
     InvalidConfig(&'static str),
     /// The ARR book holds too few months up to the snapshot's date for its velocity and

@@ -187,7 +187,7 @@ impl ExecutiveSnapshot {
         let f = &self.arr_forecast;
         let level = self.level();
         let ttm = format!("{} to {}", self.bridge_ttm.from, self.bridge_ttm.to);
-        let c = &self.composition;
+        let c = &self.bridge_ttm.composition;
         let mut rows = vec![
             ("ARR", "ARR".into(), format!("{} ({} YoY)", short(self.arr), pct(self.growth_yoy))),
             (

@@ -8,9 +8,7 @@ use super::{
     evaluate_alerts, integration_health, Alert, AlertRule, AlertState, CoordinatorError, CrmAccount, HealthPolicy,
     HealthState, IntegrationHealth, SyncResult,
 };
-use crate::arr::{
-    lifetime_value, ArrBook, ArrBridge, Milestone, MilestoneProgress, NewArrComposition, QuickRatioPolicy, Velocity,
-};
+use crate::arr::{lifetime_value, ArrBook, ArrBridge, Milestone, MilestoneProgress, QuickRatioPolicy, Velocity};
 use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
 use crate::calendar::{Month, Period, Quarter};
 use crate::forecast::{
@@ -122,10 +120,8 @@ pub struct ExecutiveSnapshot {
     /// New ARR over the same months: new business (new logos and reactivations) plus
     /// expansion. A renewal is not new ARR: renewed at the same price it changes no ARR, and
     /// renewed at a higher price only the increase is new (expansion). The renewed amount is in
-    /// `composition.renewal`, shown apart.
+    /// `bridge_ttm.composition.renewal`, shown apart.
     pub new_arr: Money,
-    /// New ARR by source over the same months, and the ARR renewed (which is not new).
-    pub composition: NewArrComposition,
     /// Velocity over the last quarter.
     pub velocity: Velocity,
     /// Net revenue retention, trailing twelve months.
@@ -301,8 +297,7 @@ impl ExecutiveSnapshot {
         for (name, value) in optional {
             metrics.push((name.into(), value.unwrap_or(f64::NAN))); // NaN never passes a comparison
         }
-        let composition = bridge_ttm.composition;
-        let new_arr = composition.new_business.checked_add(composition.expansion)?;
+        let new_arr = bridge_ttm.composition.new_business.checked_add(bridge_ttm.composition.expansion)?;
         let fired = evaluate_alerts(&cfg.alert_rules, &metrics, day, alerts)?;
         Ok(ExecutiveSnapshot {
             as_of: day,
@@ -313,7 +308,6 @@ impl ExecutiveSnapshot {
             eta,
             milestone_by: cfg.milestone.by,
             new_arr,
-            composition,
             bridge_ttm,
             velocity,
             nrr: retention.map(|r| r.nrr),
