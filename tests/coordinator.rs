@@ -444,7 +444,7 @@ mod agree {
     fn month(y: i32, m: u32) -> Month {
         Month::new(y, m).unwrap()
     }
-    pub(super) fn config(target: Money) -> SnapshotConfig {
+    pub(crate) fn config(target: Money) -> SnapshotConfig {
         SnapshotConfig {
             milestone: Milestone { target, by: None },
             fortune500_target: 0,
@@ -457,7 +457,7 @@ mod agree {
             seed: 1,
         }
     }
-    pub(super) fn snapshot(
+    pub(crate) fn snapshot(
         book: &ArrBook,
         day: NaiveDate,
         cfg: &SnapshotConfig,
@@ -615,5 +615,34 @@ mod agree {
         let b = book(&one_new_customer_a_month(month(2026, 12), 1), month(2026, 12), month(2026, 12));
         let got = snapshot(&b, d(2026, 12, 15), &config(usd("10000000")), &[]);
         assert!(matches!(got, Err(CoordinatorError::ShortHistory { months: 1, needed }) if needed > 1), "{got:?}");
+    }
+}
+
+mod floor {
+    use super::agree::{config, snapshot};
+    use chrono::NaiveDate;
+    use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    use revops::calendar::Month;
+    use revops::money::{Currency, InMemoryFxRates, Money};
+
+    /// Before: a company whose customers all left had a forecast whose 80 % interval went
+    /// below zero (to about −$68,900 on a book like this one): ARR cannot. The forecast and its
+    /// bounds are floored at zero.
+    #[test]
+    fn the_arr_forecast_never_goes_below_zero() {
+        let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let mut events = Vec::new();
+        for i in 0..12u32 {
+            let start = d(2025, 1 + i, 5);
+            events.push(Ev::start(&format!("s{i}"), &format!("c{i}"), "s", start, usd("1000"), Interval::Month));
+            events.push(Ev::cancel(&format!("x{i}"), &format!("c{i}"), "s", d(2026, 1 + i / 2, 10), None));
+        }
+        let months = Month::new(2025, 1).unwrap()..=Month::new(2026, 12).unwrap();
+        let book =
+            ArrBook::build(&events, ArrPolicy::default(), Currency::USD, months, &InMemoryFxRates::new()).unwrap();
+        let s = snapshot(&book, d(2026, 12, 15), &config(usd("10000000")), &[]).unwrap();
+        let f = &s.arr_forecast;
+        assert!(f.lower.iter().chain(&f.mean).chain(&f.upper).all(|v| *v >= 0.0), "{f:?}");
     }
 }

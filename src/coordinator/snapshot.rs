@@ -156,7 +156,8 @@ pub struct ExecutiveSnapshot {
     /// Monthly ARR history used for the forecast (oldest first), through the month of `as_of`
     /// (`arr`).
     pub arr_history: Vec<(Month, Money)>,
-    /// ARR forecast for the twelve month ends after `arr`'s, with an 80% interval.
+    /// ARR forecast for the twelve month ends after `arr`'s, with an 80% interval, floored at
+    /// zero (ARR cannot be negative).
     pub arr_forecast: Forecast,
     /// The forecast model (the default ensemble and its members).
     pub forecast_model: String,
@@ -260,7 +261,12 @@ impl ExecutiveSnapshot {
             (0..=k).map(|j| Ok((months[j], book.arr_at(months[j])?))).collect::<Result<_, CoordinatorError>>()?;
         let series: Vec<f64> = arr_history.iter().map(|(_, m)| m.to_f64_lossy()).collect();
         let model = Ensemble::new(12).fit(&series)?;
-        let arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
+        let mut arr_forecast = model.forecast(12, 0.8, cfg.seed)?;
+        // ARR cannot fall below zero: nor do its forecast and bounds (an additive model's
+        // interval would, around a book whose customers have all left)
+        for v in arr_forecast.mean.iter_mut().chain(&mut arr_forecast.lower).chain(&mut arr_forecast.upper) {
+            *v = v.max(0.0);
+        }
         let history_money: Vec<Money> = arr_history.iter().map(|(_, m)| *m).collect();
         let eta = milestone_eta(&history_money, at, cfg.milestone.target, 120, 2_000, cfg.seed).ok();
 
