@@ -1930,3 +1930,38 @@ fn a_day_whose_events_leave_arr_as_it_was_books_no_exchange_rate() {
     let b = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, m(2026, 1)..=m(2026, 2), &only).unwrap();
     assert_eq!(b.arr_at(m(2026, 2)).unwrap(), usd("1440"));
 }
+
+/// Before: a refused Renew that had overwritten its day's renewal was taken back by a replay
+/// from the checkpoint before it, which restored the renewals' count but not the last one's
+/// value: the refused renewal (EUR 200) stayed, and the customer's next update booked March's
+/// renewal at USD 3,360 where a build gives USD 1,560. A checkpoint keeps the last renewal.
+#[test]
+fn a_refused_renewal_leaves_no_trace_in_the_book() {
+    let mut rates = InMemoryFxRates::new().with_lookup(RateLookup::Exact);
+    for (day, r) in [(d(2026, 1, 10), 110), (d(2026, 3, 1), 120), (d(2026, 3, 15), 130), (d(2026, 3, 20), 140)] {
+        rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(r, 2)).unwrap();
+    }
+    let policy = ArrPolicy { fx_rate_date: FxRateDate::TransactionDate, ..ArrPolicy::default() };
+    let months = m(2026, 1)..=m(2026, 4);
+    let at =
+        |i: usize, day: NaiveDate, kind: EventKind| SubscriptionEvent::new(&format!("e{i:02}"), "c", "s", day, kind);
+    // sixteen events, so that the next is fed just after a checkpoint
+    let mut events = vec![at(0, d(2026, 1, 10), start(eur("100"), Interval::Month))];
+    events.extend((1..15).map(|i| at(i, d(2026, 1, 10), EventKind::DiscountEnd).at(i as u64)));
+    events.push(at(15, d(2026, 3, 15), EventKind::Renew { price: eur("100"), interval: Interval::Month }).at(1));
+    let mut book = ArrBook::build(&events, policy, Currency::USD, months.clone(), &rates).unwrap();
+    let before = book.clone();
+    // no rate on its transaction day: refused
+    let refused = at(16, d(2026, 3, 15), EventKind::Renew { price: eur("200"), interval: Interval::Month })
+        .at(2)
+        .recorded_on(d(2026, 3, 17));
+    assert!(matches!(book.apply(&refused, &rates), Err(ArrError::Fx { .. })));
+    assert!(book == before, "the refused renewal is still in the book");
+    let next = at(17, d(2026, 3, 20), EventKind::DiscountEnd).at(1);
+    book.apply(&next, &rates).unwrap();
+    events.push(next);
+    let whole = ArrBook::build(&events, policy, Currency::USD, months, &rates).unwrap();
+    let march = m(2026, 3);
+    assert_eq!(book.movements(march, march).unwrap().renewal, whole.movements(march, march).unwrap().renewal);
+    assert_eq!(book, whole);
+}

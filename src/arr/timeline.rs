@@ -226,10 +226,10 @@ pub(crate) struct SubTimeline {
 const CHECKPOINT_EVERY: usize = 16;
 
 /// A timeline as it stood before its `fed`-th event. Points and renewals are only ever appended
-/// or their last one overwritten (the events, or the Renews, of one day), so their lengths and
-/// the last point restore them. (A renewal overwritten after the snapshot is restored with its
-/// later value, but a replay from the snapshot feeds the Renew that wrote it again, and whether
-/// that counts depends only on the ARR before its day, which the replay does not change.)
+/// or their last one overwritten (the events, or the Renews, of one day), or the last point
+/// taken away (a day that undid itself), so their lengths and last ones restore them. (The last
+/// renewal is kept too: a replay that takes back a refused Renew does not feed it again, so a
+/// value it overwrote would otherwise stay.)
 #[derive(Debug, Clone, PartialEq)]
 struct Checkpoint {
     fed: usize,
@@ -238,6 +238,7 @@ struct Checkpoint {
     points: usize,
     last_point: Option<ChangePoint>,
     renewals: usize,
+    last_renewal: Option<(NaiveDate, Fixed, u32)>,
     first_active: Option<NaiveDate>,
 }
 
@@ -383,6 +384,9 @@ impl SubTimeline {
             (None, _) => {}
         }
         self.renewals.truncate(cp.renewals);
+        if let (Some(r), Some(last)) = (cp.last_renewal, self.renewals.last_mut()) {
+            *last = r;
+        }
         self.first_active = cp.first_active;
         self.fed = cp.fed;
         self.checkpoints.truncate(keep);
@@ -425,6 +429,7 @@ impl SubTimeline {
                 points: self.points.len(),
                 last_point: self.points.last().copied(),
                 renewals: self.renewals.len(),
+                last_renewal: self.renewals.last().copied(),
                 first_active: self.first_active,
             });
         }
