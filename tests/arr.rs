@@ -1694,6 +1694,183 @@ proptest! {
     }
 }
 
+/// `n` cases, or `PROPTEST_CASES` when it is set (`with_cases` alone would ignore it):
+/// `PROPTEST_CASES=20000 cargo test --release --test arr -- refused_events` runs it harder.
+fn cases(n: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(n)
+}
+
+/// The stored book (its `Debug` without serde).
+#[cfg(feature = "serde")]
+fn json(b: &ArrBook) -> String {
+    serde_json::to_string(b).unwrap()
+}
+
+#[cfg(not(feature = "serde"))]
+fn json(b: &ArrBook) -> String {
+    format!("{b:?}")
+}
+
+/// One subscription's history, as drawn: its start day, whether it starts on a trial, and its
+/// later events as (days after the one before, kind, cents, sequence, days recorded late,
+/// lateness of arrival).
+type History = (i64, bool, Vec<(u8, u8, i64, u64, i64, u8)>);
+
+/// Histories for 1–3 customers (each billing in EUR or USD) of 1–2 subscriptions each, of
+/// 17–60 events after the start (past the timeline's checkpoints, every 16 events), many on
+/// one day.
+fn arb_histories() -> impl Strategy<Value = Vec<(bool, Vec<History>)>> {
+    let event = (0u8..6, 0u8..14, 1i64..100_000, 0u64..4, 0i64..6, 0u8..8);
+    let history = (0i64..90, any::<bool>(), prop::collection::vec(event, 17..61));
+    prop::collection::vec((any::<bool>(), prop::collection::vec(history, 1..3)), 1..4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
+
+    #[test]
+    fn refused_events_leave_no_trace_whatever_arrives_after_them(
+        customers in arb_histories(),
+        (salt, gap) in (any::<u64>(), 2u64..5),
+        split in any::<prop::sample::Index>(),
+        policy in all_policies(),
+        transaction_dates in any::<bool>(),
+    ) {
+        // EUR customers are priced at the rate of the day exactly, and some days have none, so
+        // some events are refused with ArrError::Fx; others are refused for a price in another
+        // currency, a negative price, or arriving before their subscription's start. A refused
+        // event leaves the book as it was, JSON and all, and what arrives after it books as a
+        // build of the accepted events does.
+        let policy = ArrPolicy {
+            fx_rate_date: if transaction_dates { FxRateDate::TransactionDate } else { FxRateDate::ServicePeriodStart },
+            ..policy
+        };
+        let day = |n: i64| d(2026, 1, 1) + chrono::Duration::days(n);
+        let mut fx = InMemoryFxRates::new().with_lookup(RateLookup::Exact);
+        for n in -200..600 {
+            // one day in `gap` (two to four) or so has no rate
+            let hash = (n as u64 ^ salt).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40;
+            if !hash.is_multiple_of(gap) {
+                fx.insert(Currency::EUR, Currency::USD, day(n), Decimal::new(90 + (n.rem_euclid(97) * 37 % 29), 2)).unwrap();
+            }
+        }
+        // every event with the day it arrives on (its date, or later), in the order drawn
+        let mut drawn: Vec<(i64, SubscriptionEvent)> = Vec::new();
+        for (c, (in_euros, subs)) in customers.iter().enumerate() {
+            let (currency, other) = if *in_euros { (Currency::EUR, Currency::USD) } else { (Currency::USD, Currency::EUR) };
+            for (s, (first, trial, history)) in subs.iter().enumerate() {
+                let (customer, subscription) = (format!("c{c}"), format!("s{s}"));
+                let id = |i: usize| format!("c{c}s{s}e{i:02}");
+                let price = Money::from_minor_units(10_000 + 100 * c as i64, currency).unwrap();
+                let trial_until = trial.then(|| day(*first + 10));
+                let kind = EventKind::Start { price, interval: Interval::Month, trial_until };
+                // one start in eight arrives three days late, after events it must precede
+                let arrives = *first + if *first % 8 == 0 { 3 } else { 0 };
+                drawn.push((arrives, SubscriptionEvent::new(&id(0), &customer, &subscription, day(*first), kind)));
+                let mut n = *first;
+                for (i, &(step, k, cents, seq, recorded, late)) in history.iter().enumerate() {
+                    n += [0, 0, 0, 1, 2, 6][step as usize];
+                    let date = day(n);
+                    let price = Money::from_minor_units(cents, currency).unwrap();
+                    let interval = [Interval::Month, Interval::Year][cents as usize % 2];
+                    let kind = match k {
+                        0 => EventKind::Change { price, interval },
+                        1 => EventKind::Renew { price, interval },
+                        2 => EventKind::Cancel { paid_through: Some(date + chrono::Duration::days(cents % 40)) },
+                        3 => EventKind::Cancel { paid_through: None },
+                        4 => EventKind::Pause,
+                        5 => EventKind::Resume,
+                        6 => EventKind::DiscountStart(MrrDiscount {
+                            off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(cents % 100, 2))),
+                            forever: cents % 3 == 0,
+                        }),
+                        7 => EventKind::DiscountEnd,
+                        8 => EventKind::Start { price, interval, trial_until: (cents % 4 == 0).then(|| date + chrono::Duration::days(cents % 30)) },
+                        // refused whenever it arrives: a price in another currency, a negative price
+                        9 => EventKind::Change { price: Money::from_minor_units(cents, other).unwrap(), interval },
+                        10 => EventKind::Renew { price: Money::from_minor_units(-cents, currency).unwrap(), interval },
+                        _ => EventKind::Change { price, interval },
+                    };
+                    // one event in fourteen reuses the id of its subscription's start: a conflict
+                    let id = if k == 11 { id(0) } else { id(i + 1) };
+                    let mut event = SubscriptionEvent::new(&id, &customer, &subscription, date, kind).at(seq);
+                    if recorded > 0 {
+                        event = event.recorded_on(date + chrono::Duration::days(recorded - 1));
+                    }
+                    // one event in eight arrives late, up to five months after its date
+                    let arrives = n + if late == 0 { cents % 150 } else { 0 };
+                    drawn.push((arrives, event));
+                }
+            }
+        }
+        drawn.sort_by_key(|(arrives, _)| *arrives); // stable: the order drawn within a day
+        let mut stream: Vec<SubscriptionEvent> = drawn.into_iter().map(|(_, e)| e).collect();
+        let months = jan_plus(10);
+
+        // a book built from a prefix of the stream, less the events the build refuses (which are
+        // applied again after it, with the rest)
+        let mut rest = stream.split_off(split.index(stream.len() + 1));
+        let mut prefix = stream;
+        let (mut inc, mut moved) = loop {
+            match ArrBook::build(&prefix, policy, Currency::USD, months.clone(), &fx) {
+                Ok(b) => break (b, Vec::new()),
+                Err(err) => {
+                    let refused = |e: &SubscriptionEvent| match &err {
+                        ArrError::InvalidEvent { id, .. }
+                        | ArrError::MixedCurrencies { id, .. }
+                        | ArrError::ConflictingEvent { id } => e.id == *id,
+                        ArrError::Fx { customer, on, .. } => {
+                            e.customer == *customer && (e.date == *on || e.recorded_on == Some(*on))
+                        }
+                        _ => false,
+                    };
+                    let (out, kept): (Vec<_>, Vec<_>) = prefix.iter().cloned().partition(refused);
+                    if out.is_empty() {
+                        // nothing to blame: build from nothing, and apply it all
+                        let b = ArrBook::build(&[], policy, Currency::USD, months.clone(), &fx).unwrap();
+                        break (b, std::mem::take(&mut prefix));
+                    }
+                    rest.splice(0..0, out);
+                    prefix = kept;
+                }
+            }
+        };
+        moved.append(&mut rest);
+        // then the rest, in that order, and each event refused delivered once more at the end (a
+        // caller keeps an event refused for its missing start, and applies it again)
+        let mut accepted = prefix;
+        let mut again = Vec::new();
+        let mut queue = moved.into_iter().map(|e| (e, true)).collect::<std::collections::VecDeque<_>>();
+        while let Some((event, first)) = queue.pop_front() {
+            let before = inc.clone();
+            let before_json = json(&inc);
+            match inc.apply(&event, &fx) {
+                Ok(_) => accepted.push(event),
+                Err(err) => {
+                    prop_assert!(inc == before, "{:?} refused with {} left a trace", event, err);
+                    prop_assert_eq!(json(&inc), before_json, "{:?} refused with {}", event, err);
+                    prop_assert_eq!(inc.contains_event(&event.id), before.contains_event(&event.id));
+                    if first {
+                        again.push(event);
+                    }
+                }
+            }
+            if queue.is_empty() {
+                queue.extend(again.drain(..).map(|e| (e, false)));
+            }
+        }
+        let full = ArrBook::build(&accepted, policy, Currency::USD, months.clone(), &fx);
+        prop_assert!(full.is_ok(), "{:?}", full.as_ref().err());
+        let full = full.unwrap();
+        prop_assert_eq!(&inc, &full);
+        for month in inc.months() {
+            prop_assert_eq!(inc.bridge(month, month).unwrap(), full.bridge(month, month).unwrap());
+        }
+        prop_assert_eq!(inc.bridge(*months.start(), *months.end()).unwrap(), full.bridge(*months.start(), *months.end()).unwrap());
+        prop_assert_eq!(json(&inc), json(&full));
+    }
+}
+
 #[test]
 fn an_event_that_arrives_before_its_subscriptions_start_is_refused_and_taken_once_the_start_has_come() {
     // a webhook source delivers the upgrade before the creation: the documented contract is
