@@ -1491,16 +1491,7 @@ fn a_simulation_that_overflows_an_f64_is_an_error_not_nan() {
 #[test]
 fn closed_deals_exactly_at_the_target_meet_it_in_every_trial() {
     let q = revops::calendar::Quarter::new(2026, 4).unwrap().period();
-    let closed = |id: &str, amount: &str| PipelineDeal {
-        id: id.into(),
-        rep: "r".into(),
-        team: "t".into(),
-        region: "x".into(),
-        amount: Money::parse(amount, Currency::USD).unwrap(),
-        probability: "100%".parse().unwrap(),
-        close_date: NaiveDate::from_ymd_opt(2026, 10, 20).unwrap(),
-        category: ForecastCategory::Closed,
-    };
+    let closed = |id: &str, amount: &str| closed_deal(id, amount, NaiveDate::from_ymd_opt(2026, 10, 20).unwrap());
     let deals = [closed("a", "100000.70"), closed("b", "150000.15")];
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let target = Money::parse("250000.85", Currency::USD).unwrap();
@@ -1736,16 +1727,7 @@ fn noise_far_from_zero_is_not_an_exact_fit() {
 #[test]
 fn a_target_of_many_decimals_is_compared_exactly_without_overflowing_the_close() {
     let q = revops::calendar::Quarter::new(2026, 4).unwrap().period();
-    let deal = |amount: &str| PipelineDeal {
-        id: "a".into(),
-        rep: "r".into(),
-        team: "t".into(),
-        region: "NA".into(),
-        amount: Money::parse(amount, Currency::USD).unwrap(),
-        probability: "100%".parse().unwrap(),
-        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
-        category: ForecastCategory::Closed,
-    };
+    let deal = |amount: &str| closed_deal("a", amount, NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
     let as_of = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let third = Money::new(rust_decimal::Decimal::from(1_000_000) / rust_decimal::Decimal::from(3), Currency::USD);
     let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
@@ -1829,4 +1811,18 @@ fn arima_on_an_exact_line_is_an_exact_fit_whatever_its_rounding() {
     assert_eq!((drift.sigma2(), drift.log_likelihood()), (0.0, f64::INFINITY));
     let twice = ArimaSpec::new(0, 2, 0).fit(&y).unwrap();
     assert_eq!((twice.sigma2(), twice.log_likelihood()), (0.0, f64::INFINITY));
+}
+
+/// A deal closed (won) on `close` for `amount` dollars.
+fn closed_deal(id: &str, amount: &str, close: NaiveDate) -> PipelineDeal {
+    PipelineDeal {
+        id: id.into(),
+        rep: "r".into(),
+        team: "t".into(),
+        region: "x".into(),
+        amount: Money::parse(amount, Currency::USD).unwrap(),
+        probability: "100%".parse().unwrap(),
+        close_date: close,
+        category: ForecastCategory::Closed,
+    }
 }
