@@ -9,7 +9,7 @@ use super::bridge::Flows;
 use super::id::{hash_of, Id, SubscriptionIds};
 use super::timeline::{position, Context, Entry, Owner, SubTimeline};
 use super::unit::{arr_scale, convert, exceeds_ten_to, reported};
-use super::{ArrBook, ArrError, EventKind, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
+use super::{ArrBook, ArrError, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, FxRates, Money};
 
@@ -219,6 +219,13 @@ pub(crate) struct Resampled {
     /// Every rate day the resampled figures use, with the month that uses it (0 for the
     /// opening), repeats and all.
     used: Vec<(NaiveDate, usize)>,
+}
+
+impl Resampled {
+    /// The rate read from the caller's source for `currency` on `day`, if it was.
+    fn fetched(&self, currency: Currency, day: NaiveDate) -> Option<Decimal> {
+        self.fetched.iter().find(|f| (f.0, f.1) == (currency, day)).map(|f| f.2)
+    }
 }
 
 /// Buffers an update works in.
@@ -503,10 +510,9 @@ impl ArrBook {
             // as its events and booked rates, reads back as it is); and a day this customer's
             // figures asked for before (a month end's day, then a renewal on it) is not asked
             // for again, from a source whose quote may have moved since
-            let fetched = |out: &Resampled| out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
             let r = match self.rates.get(&(cur, day)) {
                 Some(booked) => booked.rate,
-                None => match fetched(out) {
+                None => match out.fetched(cur, day) {
                     Some(r) => r,
                     None => {
                         let r = fetch(rates, cur, self.currency, day, name)?;
@@ -656,8 +662,7 @@ impl ArrBook {
                 match self.rates.get_mut(&(cur, day)) {
                     Some(booked) => booked.customers += 1,
                     None => {
-                        let fetched = out.fetched.iter().find(|f| (f.0, f.1) == (cur, day)).map(|f| f.2);
-                        if let Some(rate) = fetched {
+                        if let Some(rate) = out.fetched(cur, day) {
                             self.rates.insert((cur, day), RateInUse { rate, customers: 1 });
                         }
                     }
@@ -705,12 +710,7 @@ impl ArrBook {
             _ => subs.find(&event.subscription),
         };
         // refuse a second currency before anything changes, so a failed apply leaves the book as it was
-        let priced = match &event.kind {
-            EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
-                Some(price.currency())
-            }
-            _ => None,
-        };
+        let priced = event.kind.price().map(Money::currency);
         // (a price in another currency than its own subscription's is that subscription's to
         // refuse, below, before anything changes: as `build` refuses it)
         let own = existing.map(|s| self.subs[s].timeline.currency);

@@ -299,6 +299,16 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The price a Start, Change or Renew sets (the events that price a subscription).
+    pub(crate) fn price(&self) -> Option<&Money> {
+        match self {
+            EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
+                Some(price)
+            }
+            _ => None,
+        }
+    }
+
     /// Order among a subscription's events of one date with the same sequence.
     pub(crate) fn rank(&self) -> u8 {
         match self {

@@ -754,8 +754,7 @@ impl SubTimeline {
         }
         // (a cancellation restated while booked out changes no ARR: no point)
         if was_live || self.state.live {
-            let prices = matches!(e.kind, EventKind::Start { .. } | EventKind::Change { .. } | EventKind::Renew { .. });
-            self.change(e.date, index, prices, ctx);
+            self.change(e.date, index, e.kind.price().is_some(), ctx);
         }
         Ok(())
     }
