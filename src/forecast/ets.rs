@@ -1393,13 +1393,8 @@ impl EtsModel {
 /// [`MAX_HORIZON`](crate::limits::MAX_HORIZON).
 pub fn seasonal_naive(y: &[f64], period: usize, h: usize) -> Result<Vec<f64>, ForecastError> {
     check_horizon(h)?;
-    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
-        return Err(ForecastError::NonFinite(i));
-    }
     let m = period.max(1);
-    if y.len() < m {
-        return Err(ForecastError::ShortSeries { needed: m, got: y.len() });
-    }
+    super::baseline::finite_series(y, m)?;
     Ok((0..h).map(|k| y[y.len() - m + (k % m)]).collect())
 }
 

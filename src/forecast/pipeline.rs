@@ -391,10 +391,7 @@ fn integer_units(amounts: &[Decimal]) -> Result<(u32, Vec<i128>), MoneyError> {
     let overflow = MoneyError::Overflow("pipeline amounts");
     let units: Vec<i128> = amounts
         .iter()
-        .map(|a| {
-            let up = power_of_ten(scale - a.scale()).ok_or(overflow.clone())?;
-            a.mantissa().checked_mul(up).ok_or(overflow.clone())
-        })
+        .map(|a| Fixed::at_scale(*a, scale).map(Fixed::units).ok_or(overflow.clone()))
         .collect::<Result<_, _>>()?;
     units.iter().try_fold(0i128, |s, u| s.checked_add(u.checked_abs()?)).ok_or(overflow)?;
     Ok((scale, units))
