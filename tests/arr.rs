@@ -1221,6 +1221,50 @@ fn the_movement_log_explains_every_bridge_line() {
     assert!(b.customer_movements("nobody", m(2026, 1), m(2026, 3)).unwrap().is_empty());
 }
 
+#[test]
+fn the_movement_log_names_a_price_change_made_while_paused_in_the_month_it_took_effect() {
+    // paused in February, upgraded while paused on 5 March, resumed on 20 March: March's
+    // reactivation of $3,600 is the upgrade's price, so the row names the upgrade with the resume
+    let events = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
+        ev("a", "s", d(2026, 3, 20), EventKind::Resume),
+    ];
+    let b = book(events.clone(), ArrPolicy::default(), 3);
+    let log = b.customer_movements("a", m(2026, 3), m(2026, 3)).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].kind, log[0].amount), (MovementKind::Reactivation, usd("3600")));
+    assert_eq!(log[0].events, [events[2].id.clone(), events[3].id.clone()]);
+    // an event the rules ignore is not named: a change to a subscription that has ended
+    let ended = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "t", d(2026, 1, 5), start(usd("50"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: None }),
+        ev("a", "s", d(2026, 2, 9), change(usd("900"), Interval::Month)),
+    ];
+    let b = book(ended.clone(), ArrPolicy::default(), 2);
+    let log = b.customer_movements("a", m(2026, 2), m(2026, 2)).unwrap();
+    assert_eq!((log[0].kind, log[0].amount), (MovementKind::Contraction, usd("1200")));
+    assert_eq!(log[0].events, [ended[2].id.clone()]);
+}
+
+#[test]
+fn arpa_is_the_exact_arr_over_twelve_over_accounts() {
+    // ARR a $100 36-month term books exactly ($33.33…): ARPA $2.77… to Decimal's last digit,
+    // not the quotient of ARR first rounded to 10⁻⁸ of a cent ($2.777777777775)
+    let one = book(vec![ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Months(36)))], ArrPolicy::default(), 1);
+    assert_eq!(one.arpa(m(2026, 1)).unwrap().amount(), Decimal::from(100) / Decimal::from(36));
+    // three accounts, one on a 7-month term: ($33.33… + $120 + $120) ÷ 12 ÷ 3 = 820 ÷ 108
+    let events = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Months(36))),
+        ev("b", "s", d(2026, 1, 6), start(usd("70"), Interval::Months(7))),
+        ev("c", "s", d(2026, 1, 7), start(usd("10"), Interval::Month)),
+    ];
+    let three = book(events, ArrPolicy::default(), 1);
+    assert_eq!(three.arpa(m(2026, 1)).unwrap().amount(), Decimal::from(820) / Decimal::from(108));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Properties.
 

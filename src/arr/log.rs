@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::bridge::{ExactBridge, Flows};
 use super::engine::adjust_level;
+use super::timeline::{Owner, SubTimeline};
 use super::unit::arr_scale;
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
@@ -47,11 +48,15 @@ pub struct MovementRow {
     /// [`ArrBook`](super::ArrBook)): positive for every kind but
     /// FX (contraction and churn are amounts that reduce ARR), signed for FX.
     pub amount: Money,
-    /// Ids of the customer's events that took effect in the month (for a change the book
-    /// scheduled, such as a cancellation at period end or a trial end, the event that
-    /// scheduled it), each once, in the order they first took effect (events of one day and
-    /// sequence in two subscriptions in the order of the subscriptions' ids), however the
-    /// book was made.
+    /// Ids of the customer's events that took effect in the month: the events of each day
+    /// that moved a subscription's ARR, and every event that priced one (a Start, Change or
+    /// Renew, even while its ARR stayed at zero, paused or in a trial: a later movement shows
+    /// its price); for a change the book scheduled, such as a cancellation at period end or a
+    /// trial end, the event that scheduled it. Otherwise a day that moved nothing the policy
+    /// counts (a coupon under `DiscountPolicy::Ignore`) names nothing, nor does an event the
+    /// rules ignore (a change to a subscription that has ended). Each is named once, in the
+    /// order they first took effect (events of one day and sequence in two subscriptions in
+    /// the order of the subscriptions' ids), however the book was made.
     pub events: Vec<String>,
 }
 
@@ -199,6 +204,25 @@ impl ArrBook {
                     Some(e) => found.push((p.date, e.sequence, sub.id.as_str(), *s, cause)),
                     None => {}
                 }
+            }
+            // A price set on a day that moved no ARR (while paused, or in a trial) took effect
+            // too, and a later movement shows it: named in its own month. A change to a
+            // subscription that has ended, which the rules ignore, is not.
+            let (lo, hi) = (
+                sub.events.partition_point(|e| e.date < period.start()),
+                sub.events.partition_point(|e| e.date < period.end()),
+            );
+            let no_point = |day: NaiveDate| {
+                let i = t.partition(day);
+                i >= t.len() || t.point(i).date != day
+            };
+            let quiet: Vec<usize> =
+                (lo..hi).filter(|&j| sub.events[j].kind.price().is_some() && no_point(sub.events[j].date)).collect();
+            if !quiet.is_empty() {
+                let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
+                let taken = SubTimeline::taken(&sub.events, who, &self.ctx);
+                let named = quiet.into_iter().filter(|&j| taken.get(j).copied().unwrap_or(false));
+                found.extend(named.map(|j| (sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j)));
             }
         }
         found.sort_unstable();

@@ -2,9 +2,10 @@
 
 use rust_decimal::Decimal;
 
+use super::unit::{arr_scale, PARTS};
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
-use crate::money::{Fixed, Money, MoneyError};
+use crate::money::{power_of_ten, Fixed, Money, MoneyError};
 
 /// Whether reactivations count as growth in the quick ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -234,7 +235,9 @@ impl ArrBook {
         })
     }
 
-    /// Average MRR per active account at the end of `month` (ARR ÷ 12 ÷ accounts, exact).
+    /// Average MRR per active account at the end of `month`: the book's exact ARR ÷ 12 ÷
+    /// accounts, in one division to `Decimal`'s 28 digits (a $100 36-month term is
+    /// $2.7777777777777777777777777778 a month, not a quotient of ARR rounded first).
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -266,7 +269,12 @@ impl ArrBook {
         if n == 0 {
             return Err(ArrError::Undefined("ARPA"));
         }
-        Ok(self.money(self.total_arr(Some(k))).checked_div(Decimal::from(12))?.checked_div(Decimal::from(n))?)
+        // ARR's parts over the parts of 12 × n currency units: one division, from the exact
+        // parts (ARR rounded to 10⁻⁸ of a cent first read $2.777777777775 for a $100 36-month term)
+        let unit = power_of_ten(arr_scale(self.currency)).and_then(|p| p.checked_mul(PARTS));
+        let accounts = unit.and_then(|u| u.checked_mul(12)?.checked_mul(i128::from(n)));
+        let den = accounts.map(Fixed::from_units).ok_or(MoneyError::Overflow("ARPA"))?;
+        Ok(Money::new(exact_ratio(self, self.total_arr(Some(k)), den, "ARPA")?, self.currency))
     }
 }
 

@@ -446,6 +446,23 @@ impl SubTimeline {
         Ok(())
     }
 
+    /// Which of `events` (a subscription's whole history, in order, as fed to a timeline
+    /// before) the rules take: every one but those that change nothing on a subscription that
+    /// has ended (a late change or discount). Replays the history, for the reports that name
+    /// events (the movement log), not for updates.
+    pub(crate) fn taken(events: &[Entry], who: Owner<'_>, ctx: &Context) -> Vec<bool> {
+        let Some(mut t) = events.first().and_then(|first| SubTimeline::new(first, who).ok()) else {
+            return vec![false; events.len()];
+        };
+        let mut taken = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            // (checked when they arrived: a replay takes them again)
+            taken.push(t.feed(e, index, false, who, ctx).unwrap_or(false));
+        }
+        taken
+    }
+
     /// Feed one more event that comes after all others, and recompute the tail.
     pub(crate) fn extend(&mut self, e: &Entry, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
         self.feed_next(e, true, who, ctx)?;
@@ -663,7 +680,9 @@ impl SubTimeline {
         self.deferred.retain(|(_, w, _)| !matches!(w, Deferred::Stops | Deferred::WithdrawalCloses));
     }
 
-    fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
+    /// Feed one event; `false` when the rules ignore it (it changes nothing on a subscription
+    /// that has ended).
+    fn feed(&mut self, e: &Entry, index: u32, check: bool, who: Owner<'_>, ctx: &Context) -> Result<bool, ArrError> {
         let currency = self.currency;
         let list_arr = check_fields(e, currency, check).map_err(|p| who.invalid(e.id.as_str(), p))?;
         let list_arr = list_arr.unwrap_or(Fixed::ZERO);
@@ -675,7 +694,7 @@ impl SubTimeline {
         let was_live = self.state.live;
         if !was_live && !reaches {
             // nothing changes on an ended subscription (a late discount end, say)
-            return Ok(());
+            return Ok(false);
         }
         match &e.kind {
             EventKind::Start { price, interval, trial_until } => {
@@ -734,7 +753,7 @@ impl SubTimeline {
                     // the last cancellation recorded says when the subscription ends
                     self.drop_pending_end();
                     self.deferred.push((*p, Deferred::Stops, index));
-                    return Ok(());
+                    return Ok(true);
                 }
                 (ChurnTiming::AtCancellation, Some(p)) if *p > e.date => {
                     // booked out at once, but the customer may still change their mind until
@@ -756,7 +775,7 @@ impl SubTimeline {
         if was_live || self.state.live {
             self.change(e.date, index, e.kind.price().is_some(), ctx);
         }
-        Ok(())
+        Ok(true)
     }
 }
 
