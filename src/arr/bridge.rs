@@ -11,16 +11,18 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 ///
 /// # Rules
 ///
-/// Movements are customer-level differences between month ends (the month-end snapshots of the
-/// dbt mrr-playbook, a common SQL reference): a customer's ARR at the end of the month before
-/// against its ARR at the end of this one. ARR is `price × 12 ÷ months`, net of discounts under
+/// Movements are customer-level differences between monthly snapshots, as in the dbt
+/// mrr-playbook (a common SQL reference), taken at each month's end: a customer's ARR at the end
+/// of the month before against its ARR at the end of this one. (The playbook's snapshot of a
+/// month is its first day, `date_month`, in `customer_revenue_by_month.sql`: a customer who
+/// starts on 15 January is new in January here and in February there.) ARR is `price × 12 ÷ months`, net of discounts under
 /// the default [`DiscountPolicy`](super::DiscountPolicy) (ChartMogul's and Baremetrics' rule).
 ///
 /// * **New**: ARR from a customer with none at the last month end who never had ARR before.
 /// * **Reactivation**: the same from a customer who had ARR on some earlier day. A customer who
 ///   started and left inside one month and returns in a later one is a reactivation: the book
-///   counts the first *day* with ARR, as ChartMogul does, not the first *month end* with ARR as
-///   the dbt mrr-playbook does (which would call it new).
+///   counts the first *day* with ARR, as ChartMogul does, not the first monthly snapshot with
+///   ARR as the dbt mrr-playbook does (which would call it new).
 /// * **Expansion** / **Contraction**: a change in ARR of a customer with ARR at both month
 ///   ends: a second subscription is expansion, cancelling one of two is contraction (not churn),
 ///   a discount ending is expansion and one starting is contraction.
@@ -48,9 +50,11 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// use revops::{Currency, Money};
 ///
 /// // After ChartMogul's Syncalytics example: four Gold yearly plans ($2,000), then two Silver
-/// // monthly plans ($60 a month) a few days later, cancelled a month after. ChartMogul logs
-/// // movements as they happen, so it shows the Silver plans as expansion; month ends see both
-/// // plans new in January (and Silver plans cancelled inside January would net to nothing).
+/// // monthly plans ($60 a month) a few days later, cancelled later (two weeks later in
+/// // ChartMogul's telling; a month here, so that the cancellation falls in February).
+/// // ChartMogul logs movements as they happen, so it shows the Silver plans as expansion; month
+/// // ends see both plans new in January (and Silver plans cancelled inside January would net to
+/// // nothing).
 /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
 /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
 /// let (jan, feb) = (Month::new(2026, 1)?, Month::new(2026, 2)?);
@@ -67,7 +71,7 @@ use crate::money::{Currency, Fixed, Money, MoneyError};
 /// ```
 ///
 /// A customer who starts and leaves inside January and returns in March is a reactivation in
-/// March (the dbt mrr-playbook's month-end snapshots would call it new):
+/// March (the dbt mrr-playbook's monthly snapshots would call it new):
 ///
 /// ```
 /// # use chrono::NaiveDate;

@@ -154,10 +154,12 @@ pub struct MilestoneProgress {
     /// the target use the exact rate: net new ARR over the window ÷ its days).
     pub actual_per_day: Money,
     /// Net new ARR per day needed to hit the target by its date (zero once it is reached);
-    /// `None` for a milestone without a date, and once its date has passed short of it.
+    /// `None` for a milestone without a date, and once its date has passed short of it (a
+    /// date on `as_of` has: ARR is measured at the end of that day, and no day is left).
     pub required_per_day: Option<Money>,
     /// Days to the target at the actual velocity, exactly: ⌈remaining × days in the window ÷ net
-    /// new ARR in it⌉ (`None` when not growing).
+    /// new ARR in it⌉; 0 once the target is reached (whatever the velocity), `None` when not
+    /// growing short of it.
     pub days_to_target: Option<i64>,
     /// The date the target is reached at the actual velocity (`None` when not growing, or
     /// when that date is past the last one chrono holds).
@@ -166,7 +168,9 @@ pub struct MilestoneProgress {
     /// meets the required one (both exact, unrounded: $3.2258 a day does not meet $3.229, though
     /// both show as $3.23); for a milestone without a date, while ARR grows (the target is
     /// then reached at the actual velocity, on `eta`). False once the date has passed short of
-    /// the target.
+    /// the target. A milestone is judged by ARR at `as_of`, not at its date: one met on its
+    /// date and lost since reads as missed, one met after its date as reached (the book keeps
+    /// ARR at month ends, and a date inside a month has no figure of its own).
     pub on_track: bool,
 }
 
@@ -303,10 +307,13 @@ impl ArrBook {
     /// The growth-risk signals at the end of `at`, over the window of `t.window` months ending
     /// with it (and the window before, for the contraction share, when the book has it). Growth
     /// is the window bridge's [`growth_rate`](super::ArrBridge::growth_rate), FX included; the
-    /// milestone's pace is [`ArrBook::velocity`]'s, FX excluded. With a
+    /// milestone's pace is [`ArrBook::velocity`]'s, FX excluded. Growth that is undefined (no
+    /// ARR at the window's opening) raises no [`GrowthSignal::GrowthBelowThreshold`], and the
+    /// contraction share is compared only when both windows lost ARR. With a
     /// `milestone`: [`GrowthSignal::VelocityShortOfMilestone`] when the pace before its date
-    /// falls short, [`GrowthSignal::MilestoneMissed`] once its date has passed short of it (a
-    /// milestone without a date asks for no pace, so raises neither).
+    /// falls short, [`GrowthSignal::MilestoneMissed`] once its date has passed short of it, as
+    /// [`MilestoneProgress::on_track`] judges it (a milestone without a date asks for no pace,
+    /// so raises neither).
     ///
     /// ```
     /// use chrono::NaiveDate;
