@@ -601,9 +601,18 @@ fn check_velocity_and_milestones(book: &ArrBook, data: &Data, plan: &Plan) -> Re
             }
         }
         for w in [j.min(3), j] {
-            let p = milestone.progress(book, at, w as u32).unwrap();
-            let e = expected_velocity(data, j, w);
             let as_of = at.last_day();
+            // a date gone by is judged by ARR at its month's end (the opening's for the month
+            // before the book); an earlier one is outside what the book knows
+            let judged = by.filter(|b| *b <= as_of).map(|b| data.months.iter().position(|x| *x == Month::of(b)));
+            let r = milestone.progress(book, at, w as u32);
+            if judged == Some(None) {
+                prop_assert!(matches!(r, Err(ArrError::MonthOutsideBook { .. })), "date before the book: {:?}", r);
+                continue;
+            }
+            let met = judged.flatten().map(|i| data.total(i) >= target.amount());
+            let p = r.unwrap();
+            let e = expected_velocity(data, j, w);
             let current = dollars(data.total(j));
             prop_assert_eq!(p.as_of, as_of);
             prop_assert_eq!(p.current, current);
@@ -611,7 +620,14 @@ fn check_velocity_and_milestones(book: &ArrBook, data: &Data, plan: &Plan) -> Re
             prop_assert_eq!(p.progress, current.amount() / target.amount());
             prop_assert!(rounds_to(p.actual_per_day, e.per_day), "actual per day {:?}", p);
             let remaining = target.amount() - current.amount();
-            if remaining <= Decimal::ZERO {
+            if let Some(met) = met {
+                // met or missed on its date, whatever ARR did since
+                prop_assert_eq!(p.on_track, met, "judged at its date's month end at {}: {:?}", at, p);
+                prop_assert_eq!(p.required_per_day, met.then(|| dollars(Decimal::ZERO)), "past date at {}", at);
+                if remaining <= Decimal::ZERO {
+                    continue;
+                }
+            } else if remaining <= Decimal::ZERO {
                 prop_assert!(p.on_track, "a reached target is on track: {:?}", p);
                 continue;
             }
@@ -637,11 +653,8 @@ fn check_velocity_and_milestones(book: &ArrBook, data: &Data, plan: &Plan) -> Re
                     let on_pace = e.net * Decimal::from(n) >= remaining * e.days;
                     prop_assert_eq!(p.on_track, on_pace, "on track at {}", at);
                 }
-                // a date gone by short of the target: nothing can be required, and it is missed
-                Some(_) => {
-                    prop_assert_eq!(p.required_per_day, None, "past date at {}", at);
-                    prop_assert!(!p.on_track, "past date at {}: {:?}", at, p);
-                }
+                // a date gone by: judged above
+                Some(_) => {}
             }
             if e.per_day > Decimal::ZERO {
                 // remaining ÷ (net ÷ days), multiplied out: net ÷ days is a repeating decimal
@@ -675,10 +688,16 @@ fn check_signals(book: &ArrBook, data: &Data, plan: &Plan) -> Result<(), TestCas
     for j in 1..=data.n {
         let at = data.months[j];
         prop_assert_eq!(book.growth_signals(at, SignalThresholds { window: 0, ..t }, None), Err(ArrError::EmptyWindow));
+        let as_of = at.last_day();
+        let judged = by.filter(|b| *b <= as_of).map(|b| data.months.iter().position(|x| *x == Month::of(b)));
         for with_milestone in [false, true] {
             let r = book.growth_signals(at, t, with_milestone.then_some(&milestone));
             if w > j {
                 prop_assert_eq!(r, Err(ArrError::WindowOutsideBook { at, months: w as u32, opening: data.months[0] }));
+                continue;
+            }
+            if with_milestone && judged == Some(None) {
+                prop_assert!(matches!(r, Err(ArrError::MonthOutsideBook { .. })), "date before the book: {:?}", r);
                 continue;
             }
             let mut got = r.unwrap();
@@ -709,7 +728,8 @@ fn check_signals(book: &ArrBook, data: &Data, plan: &Plan) -> Result<(), TestCas
                             required_per_day: required,
                         });
                     }
-                    (Some(n), _) if n <= 0 && remaining > Decimal::ZERO => {
+                    // missed on its date, judged by ARR at its month's end
+                    (Some(n), _) if n <= 0 && judged.flatten().is_some_and(|i| data.total(i) < target.amount()) => {
                         expected.push(GrowthSignal::MilestoneMissed { target, by: by.unwrap(), current: dollars(end) });
                     }
                     // no date: no pace is asked for, so no milestone signal
@@ -1089,6 +1109,40 @@ fn a_milestone_whose_date_has_passed_short_of_it_is_signalled_as_missed() {
     let signals = book.growth_signals(m(2026, 3), t, Some(&late)).unwrap();
     let missed = GrowthSignal::MilestoneMissed { target: usd("100000"), by: d(2026, 2, 28), current: usd("24000") };
     assert_eq!(signals, [missed]);
+}
+
+/// A milestone's date is a fact of the past once it has gone by: "$12,000 by the end of March"
+/// was met or missed then, whatever ARR did after. The book keeps ARR at month ends, so the
+/// date's month end judges it.
+#[test]
+fn a_milestone_whose_date_has_passed_is_judged_by_arr_at_the_end_of_its_month() {
+    let mut e = Events::new();
+    // a: $1,000 a month from January, cancelled in May; b: from 3 March; c: $500 from April
+    e.start("a", d(2026, 1, 5), "1000").cancel("a", d(2026, 5, 10)).start("b", d(2026, 3, 3), "1000");
+    e.start("c", d(2026, 4, 2), "500");
+    let book = e.book(m(2026, 1), m(2026, 6));
+    let t = SignalThresholds { min_growth: dec("-1"), window: 3 };
+    // met at the end of March ($24,000), and lost since ($18,000 in June): met, not missed
+    let on_time = Milestone { target: usd("24000"), by: Some(d(2026, 3, 31)) };
+    let p = on_time.progress(&book, m(2026, 6), 3).unwrap();
+    assert_eq!((p.current, p.remaining), (usd("18000"), usd("6000")));
+    assert!(p.on_track, "{p:?}");
+    assert_eq!(p.required_per_day, Some(usd("0")));
+    assert_eq!(book.growth_signals(m(2026, 6), t, Some(&on_time)).unwrap(), []);
+    // due 15 February, judged at February's end ($12,000): missed, though June reaches it
+    let late = Milestone { target: usd("18000"), by: Some(d(2026, 2, 15)) };
+    let p = late.progress(&book, m(2026, 6), 3).unwrap();
+    assert_eq!(p.remaining, usd("0"));
+    assert!(!p.on_track, "{p:?}");
+    assert_eq!(p.required_per_day, None);
+    let missed = GrowthSignal::MilestoneMissed { target: usd("18000"), by: d(2026, 2, 15), current: usd("18000") };
+    assert_eq!(book.growth_signals(m(2026, 6), t, Some(&late)).unwrap(), [missed]);
+    // the book's opening (the end of December) judges a date in December; an earlier date is
+    // outside what the book knows
+    let opening = Milestone { target: usd("1"), by: Some(d(2025, 12, 20)) };
+    assert!(!opening.progress(&book, m(2026, 6), 3).unwrap().on_track);
+    let before = Milestone { target: usd("1"), by: Some(d(2025, 11, 30)) };
+    assert!(matches!(before.progress(&book, m(2026, 6), 3), Err(ArrError::MonthOutsideBook { .. })));
 }
 
 #[test]

@@ -153,9 +153,10 @@ pub struct MilestoneProgress {
     /// Actual net new ARR per day, rounded to the minor unit (the comparisons and the days to
     /// the target use the exact rate: net new ARR over the window ÷ its days).
     pub actual_per_day: Money,
-    /// Net new ARR per day needed to hit the target by its date (zero once it is reached);
-    /// `None` for a milestone without a date, and once its date has passed short of it (a
-    /// date on `as_of` has: ARR is measured at the end of that day, and no day is left).
+    /// Net new ARR per day needed to hit the target by its date (zero once it is reached, or
+    /// once its date has passed with it met); `None` for a milestone without a date, and once
+    /// its date has passed short of it (a date on `as_of` has: ARR is measured at the end of
+    /// that day, and no day is left).
     pub required_per_day: Option<Money>,
     /// Days to the target at the actual velocity, exactly: ⌈remaining × days in the window ÷ net
     /// new ARR in it⌉; 0 once the target is reached (whatever the velocity), `None` when not
@@ -168,9 +169,11 @@ pub struct MilestoneProgress {
     /// meets the required one (both exact, unrounded: $3.2258 a day does not meet $3.229, though
     /// both show as $3.23); for a milestone without a date, while ARR grows (the target is
     /// then reached at the actual velocity, on `eta`). False once the date has passed short of
-    /// the target. A milestone is judged by ARR at `as_of`, not at its date: one met on its
-    /// date and lost since reads as missed, one met after its date as reached (the book keeps
-    /// ARR at month ends, and a date inside a month has no figure of its own).
+    /// the target. Once its date has passed, a milestone is met or missed for good, judged by
+    /// ARR at the end of the date's month (the figure the book keeps; a date inside a month
+    /// is judged at that month's end): one met then and lost since stays on track, one
+    /// reached only later stays missed (`current`, `progress` and `remaining` still say where
+    /// ARR stands at `as_of`).
     pub on_track: bool,
 }
 
@@ -187,8 +190,9 @@ impl Milestone {
     ///
     /// # Errors
     ///
-    /// The errors of [`ArrBook::velocity`]; a money error when the target is in another
-    /// currency, or when the days to target do not fit an `i64` or the progress a `Decimal`
+    /// The errors of [`ArrBook::velocity`]; [`ArrError::MonthOutsideBook`] for a date gone by
+    /// in a month before the book's opening (the end of the month before its first), whose ARR
+    /// the book does not know; a money error when the target is in another currency, or when the days to target do not fit an `i64` or the progress a `Decimal`
     /// (a target near `Decimal::MAX`, say).
     pub fn progress(&self, book: &ArrBook, at: Month, window: u32) -> Result<MilestoneProgress, ArrError> {
         let current = book.arr_at(at)?;
@@ -214,23 +218,33 @@ impl Milestone {
             None
         };
         let days_left = self.by.filter(|by| *by > as_of).map(|by| Decimal::from((by - as_of).num_days()));
-        let required_per_day = match (self.by, days_left) {
-            (None, _) => None,
-            (Some(_), _) if reached => Some(Money::zero(current.currency())),
-            (Some(_), Some(left)) => Some(remaining.checked_div(left)?.round()),
-            (Some(_), None) => None, // the date has passed
+        // A date gone by (one on `as_of` included: ARR is measured at the end of that day) was
+        // met or missed then, whatever ARR did since: judged by ARR at its month's end, the
+        // figure the book keeps.
+        let met_on_time = match self.by.filter(|_| days_left.is_none()) {
+            Some(by) => Some(arr_at_end(book, Month::of(by))?.amount() >= self.target.amount()),
+            None => None,
         };
-        let on_track = reached
-            || match (self.by, days_left) {
-                (None, _) => growing,
-                // net ÷ days ≥ remaining ÷ days left, multiplied out (both day counts positive)
-                (Some(_), Some(left)) => {
-                    let pace = net.checked_mul(left).zip(remaining.amount().checked_mul(days));
-                    let (have, need) = pace.ok_or_else(|| overflow("milestone pace"))?;
-                    have >= need
-                }
-                (Some(_), None) => false,
-            };
+        let required_per_day = match (self.by, days_left, met_on_time) {
+            (None, _, _) => None,
+            (Some(_), _, Some(true)) => Some(Money::zero(current.currency())),
+            (Some(_), _, Some(false)) => None, // missed: no pace makes up for it
+            (Some(_), _, None) if reached => Some(Money::zero(current.currency())),
+            (Some(_), Some(left), None) => Some(remaining.checked_div(left)?.round()),
+            (Some(_), None, None) => None, // (a date gone by is judged above)
+        };
+        let on_track = match (self.by, days_left, met_on_time) {
+            (_, _, Some(met)) => met,
+            _ if reached => true,
+            (None, _, _) => growing,
+            // net ÷ days ≥ remaining ÷ days left, multiplied out (both day counts positive)
+            (Some(_), Some(left), None) => {
+                let pace = net.checked_mul(left).zip(remaining.amount().checked_mul(days));
+                let (have, need) = pace.ok_or_else(|| overflow("milestone pace"))?;
+                have >= need
+            }
+            (Some(_), None, None) => false,
+        };
         Ok(MilestoneProgress {
             as_of,
             current,
@@ -247,6 +261,15 @@ impl Milestone {
             eta: days_to_target.and_then(|d| as_of.checked_add_days(chrono::Days::new(d.max(0) as u64))),
             on_track,
         })
+    }
+}
+
+/// Total ARR at the end of `month`, rounded to the minor unit, as [`ArrBook::arr_at`] reports
+/// it; the month before the book's first is its opening.
+fn arr_at_end(book: &ArrBook, month: Month) -> Result<Money, ArrError> {
+    match book.first_month().checked_add(-1) {
+        Ok(opening) if opening == month => Ok(book.rounded(book.total_arr(None), 1)),
+        _ => book.arr_at(month),
     }
 }
 
@@ -271,7 +294,8 @@ pub enum GrowthSignal {
         /// Needed per day.
         required_per_day: Money,
     },
-    /// The milestone's date has passed short of its target.
+    /// The milestone's date has passed short of its target: ARR at the end of the date's month
+    /// was below it (raised from then on, even once ARR reaches it later).
     MilestoneMissed {
         /// The target.
         target: Money,
