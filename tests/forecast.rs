@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use revops::calendar::{Month, Period};
+use revops::calendar::{Month, Period, Quarter};
 use revops::forecast::*;
 use revops::limits;
 use revops::money::Percent;
@@ -1825,4 +1825,44 @@ fn closed_deal(id: &str, amount: &str, close: NaiveDate) -> PipelineDeal {
         close_date: close,
         category: ForecastCategory::Closed,
     }
+}
+
+#[test]
+fn the_close_distributions_percentiles_interpolate_between_the_sorted_closes() {
+    // one $100 deal at 50%, two trials (seed 3): one closes it, one does not (the mean says so)
+    let q4 = Quarter::new(2026, 4).unwrap().period();
+    let one =
+        [deal("h", "ann", "100", "50%", NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), ForecastCategory::Commit)];
+    let as_of = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    let d = monte_carlo_close(&one, q4, as_of, 0.0, usd("100"), 2, 3).unwrap();
+    assert_eq!(d.mean, usd("50"));
+    // closes 0 and 100: the q-quantile is 100 q (R's type 7, numpy's default), not the nearer close
+    let got = [d.p5, d.p10, d.p25, d.p50, d.p75, d.p90, d.p95];
+    assert_eq!(got, ["5", "10", "25", "50", "75", "90", "95"].map(usd));
+}
+
+#[test]
+fn the_ensemble_combines_forecasts_near_the_largest_f64_without_overflow() {
+    // each member forecasts 1.5e308, and so does any combination of them
+    let y = [1.5e308; 6];
+    for combination in [Combination::Median, Combination::CrossValidated { windows: 2, h: 2 }] {
+        let e = Ensemble { period: 1, members: vec![Member::Baseline(Baseline::Naive); 2], combination };
+        let p = e.fit(&y).unwrap().predict(2, &[0.8], 0).unwrap();
+        assert_eq!(p.mean, [1.5e308, 1.5e308], "{combination:?}");
+    }
+}
+
+#[test]
+fn a_member_whose_cross_validated_error_vanishes_takes_the_weight() {
+    // naive's MASE is about 2e-310 (a subnormal: 1 ÷ it is infinite), drift's about 0.08
+    let mut y: Vec<f64> = (0..20).map(|t| if t % 2 == 0 { 1e10 } else { 0.0 }).collect();
+    y.extend((0..10).map(|k| k as f64 * 1e-300));
+    let e = Ensemble {
+        period: 1,
+        members: vec![Member::Baseline(Baseline::Naive), Member::Baseline(Baseline::Drift)],
+        combination: Combination::CrossValidated { windows: 3, h: 2 },
+    };
+    let fit = e.fit(&y).unwrap();
+    let w = fit.weights();
+    assert!(w[0] / (w[0] + w[1]) > 0.999, "{w:?}");
 }

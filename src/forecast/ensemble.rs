@@ -178,7 +178,9 @@ impl Ensemble {
     /// [`ForecastError::NonFinite`] for a NaN or infinite value; [`ForecastError::NoMember`]
     /// with each member's error when none could be fitted (an empty ensemble, say);
     /// [`ForecastError::ZeroCount`] and [`ForecastError::Limit`] for cross-validation windows or
-    /// steps of 0 or above the limits.
+    /// steps of 0 or above the limits, and [`ForecastError::Limit`] for a season longer than
+    /// [`MAX_SEASON`](crate::limits::MAX_SEASON) under [`Combination::CrossValidated`] (its
+    /// cross-validation scores each window against a seasonal naive of that season).
     pub fn fit(&self, y: &[f64]) -> Result<EnsembleModel, ForecastError> {
         if let Some(i) = y.iter().position(|v| !v.is_finite()) {
             return Err(ForecastError::NonFinite(i));
@@ -237,7 +239,11 @@ fn inverse_error_weights(mase: &[Option<f64>]) -> Vec<f64> {
     if exact.iter().any(|w| *w > 0.0) {
         return exact;
     }
-    let w: Vec<f64> = mase.iter().map(|m| m.filter(|m| *m > 0.0 && m.is_finite()).map_or(0.0, |m| 1.0 / m)).collect();
+    // ∝ 1 ÷ MASE, as the least MASE over each: in (0, 1], where 1 ÷ a subnormal MASE (2e-310)
+    // would be infinite
+    let usable = |m: &Option<f64>| m.filter(|m| *m > 0.0 && m.is_finite());
+    let least = mase.iter().filter_map(usable).fold(f64::INFINITY, f64::min);
+    let w: Vec<f64> = mase.iter().map(|m| usable(m).map_or(0.0, |m| least / m)).collect();
     if w.iter().sum::<f64>() > 0.0 {
         w
     } else {
@@ -253,14 +259,29 @@ fn combine(values: &mut [(f64, f64)], median: bool) -> f64 {
         if n % 2 == 1 {
             values[n / 2].0
         } else {
-            (values[n / 2 - 1].0 + values[n / 2].0) / 2.0
+            let (a, b) = (values[n / 2 - 1].0, values[n / 2].0);
+            // halved first where the sum would overflow (two forecasts of 1.5e308), not always:
+            // halving a subnormal loses its last bit
+            let sum = a + b;
+            if sum.is_finite() {
+                sum / 2.0
+            } else {
+                a / 2.0 + b / 2.0
+            }
         }
     } else {
         // relative to the largest weight, so that weights near `f64::MAX` (read from JSON) do
         // not overflow their sum
         let top = values.iter().map(|v| v.1).fold(0.0, f64::max);
         let total: f64 = values.iter().map(|v| v.1 / top).sum();
-        values.iter().map(|(v, w)| v * (w / top)).sum::<f64>() / total
+        let mean = values.iter().map(|(v, w)| v * (w / top)).sum::<f64>() / total;
+        if mean.is_finite() {
+            mean
+        } else {
+            // the weighted sum of figures near `f64::MAX` overflowed: weights summing to one
+            // first keep each partial sum within the largest figure
+            values.iter().map(|(v, w)| v * (w / top / total)).sum::<f64>()
+        }
     }
 }
 

@@ -185,7 +185,10 @@ pub fn pipeline_forecast(
 pub struct CloseDistribution {
     /// Trials run.
     pub trials: usize,
-    /// 5th percentile.
+    /// 5th percentile. The percentiles interpolate linearly between the sorted simulated
+    /// closes, as R's type 7 and numpy's default do (and
+    /// [`Simulation::quantile`](super::Simulation::quantile)), each
+    /// rounded once to the minor unit: with two trials closing $0 and $100, the median is $50.
     pub p5: Money,
     /// 10th percentile.
     pub p10: Money,
@@ -313,22 +316,31 @@ pub fn monte_carlo_close(
     // a close reaches the target when it is at least the target rounded up to the units
     let t = units_at_least(target.amount(), scale);
     let mut closed = 0i128;
-    // (amount, threshold): counted when a uniform u64 falls below the threshold
-    let mut open: Vec<(i128, u64)> = Vec::with_capacity(counted.len());
+    // (amount, threshold): counted when a uniform u64 falls below the threshold, p × 2⁶⁴ (2⁶⁴
+    // itself for a certain deal, which every draw is below)
+    let mut open: Vec<(i128, u128)> = Vec::with_capacity(counted.len());
     for (&(_, p), &amount) in counted.iter().zip(&units) {
         match p {
             None => closed += amount,
-            Some(p) => open.push((amount, (p * u64::MAX as f64) as u64)),
+            Some(p) => open.push((amount, (p * TWO_TO_64) as u128)),
         }
     }
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut totals: Vec<i128> = (0..trials)
-        .map(|_| closed + open.iter().map(|&(a, t)| if rng.next_u64() < t { a } else { 0 }).sum::<i128>())
+        .map(|_| closed + open.iter().map(|&(a, t)| if u128::from(rng.next_u64()) < t { a } else { 0 }).sum::<i128>())
         .collect();
     totals.sort_unstable();
-    let pick = |q: f64| totals[((q * (trials - 1) as f64).round() as usize).min(trials - 1)];
     // each figure rounded once, from the exact units to the minor unit
     let money = |num: i128, den: i128| in_minor_units(num, den, scale, currency);
+    // The `percent`-th percentile, between the sorted closes as R's type 7 (numpy's default,
+    // and `Simulation::quantile`) interpolates: at position percent × (n − 1) ÷ 100, exactly.
+    let pick = |percent: i128| {
+        let position = percent * (trials as i128 - 1);
+        let (at, part) = ((position / 100) as usize, position % 100);
+        let (lo, hi) = (totals[at], totals[(at + 1).min(trials - 1)]);
+        let num = lo.checked_mul(100).zip((hi - lo).checked_mul(part)).and_then(|(a, b)| a.checked_add(b));
+        money(num.ok_or(MoneyError::Overflow("simulated close"))?, 100)
+    };
     let sum = totals.iter().try_fold(0i128, |s, x| s.checked_add(*x)).ok_or(MoneyError::Overflow("simulated close"))?;
     // the spread is a statistic of the trials, not an amount booked: in f64, in the units
     let mean_units = totals.iter().map(|&x| x as f64).sum::<f64>() / trials as f64;
@@ -341,18 +353,21 @@ pub fn monte_carlo_close(
         Decimal::from_f64(variance.sqrt() / 10f64.powi(scale as i32)).ok_or(MoneyError::Overflow("simulated close"))?;
     Ok(CloseDistribution {
         trials,
-        p5: money(pick(0.05), 1)?,
-        p10: money(pick(0.1), 1)?,
-        p25: money(pick(0.25), 1)?,
-        p50: money(pick(0.5), 1)?,
-        p75: money(pick(0.75), 1)?,
-        p90: money(pick(0.9), 1)?,
-        p95: money(pick(0.95), 1)?,
+        p5: pick(5)?,
+        p10: pick(10)?,
+        p25: pick(25)?,
+        p50: pick(50)?,
+        p75: pick(75)?,
+        p90: pick(90)?,
+        p95: pick(95)?,
         mean: money(sum, trials as i128)?,
         std_dev: Money::new(spread, currency).round(),
         p_target: totals.iter().filter(|x| **x >= t).count() as f64 / trials as f64,
     })
 }
+
+/// 2⁶⁴, the number of values a uniform `u64` draw takes.
+const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
 
 /// The fewest units of 10^−`scale` that are at least `target` (`i128::MAX` or `MIN` past
 /// their range: a target no close, or every close, reaches).
