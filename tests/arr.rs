@@ -1250,6 +1250,39 @@ fn the_movement_log_names_a_price_change_made_while_paused_in_the_month_it_took_
 }
 
 #[test]
+fn the_movement_log_names_a_price_set_while_arr_stayed_at_zero_with_the_change_that_shows_it() {
+    // upgraded while paused in March, resumed in April: April's reactivation shows the upgrade's
+    // price, and names it, though March had no row to name it in
+    let paused = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
+        ev("a", "s", d(2026, 4, 20), EventKind::Resume),
+    ];
+    let b = book(paused.clone(), ArrPolicy::default(), 4);
+    let log = b.customer_movements("a", m(2026, 1), m(2026, 4)).unwrap();
+    let april: Vec<_> = log.iter().filter(|r| r.month == m(2026, 4)).collect();
+    assert_eq!((april[0].kind, april[0].amount), (MovementKind::Reactivation, usd("3600")));
+    assert_eq!(april[0].events, [paused[2].id.clone(), paused[3].id.clone()]);
+    // a free trial from 20 January to 20 February, upgraded on 25 January: February's new ARR
+    // is the upgrade's, named beside the start that scheduled the trial's end
+    let trial = vec![
+        ev(
+            "b",
+            "s",
+            d(2026, 1, 20),
+            EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 20)) },
+        ),
+        ev("b", "s", d(2026, 1, 25), change(usd("300"), Interval::Month)),
+    ];
+    let b = book(trial.clone(), ArrPolicy::default(), 2);
+    let log = b.customer_movements("b", m(2026, 1), m(2026, 2)).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].month, log[0].kind, log[0].amount), (m(2026, 2), MovementKind::New, usd("3600")));
+    assert_eq!(log[0].events, [trial[0].id.clone(), trial[1].id.clone()]);
+}
+
+#[test]
 fn arpa_is_the_exact_arr_over_twelve_over_accounts() {
     // ARR a $100 36-month term books exactly ($33.33…): ARPA $2.77… to Decimal's last digit,
     // not the quotient of ARR first rounded to 10⁻⁸ of a cent ($2.777777777775)

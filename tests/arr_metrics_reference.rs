@@ -603,15 +603,10 @@ fn check_velocity_and_milestones(book: &ArrBook, data: &Data, plan: &Plan) -> Re
         for w in [j.min(3), j] {
             let as_of = at.last_day();
             // a date gone by is judged by ARR at its month's end (the opening's for the month
-            // before the book); an earlier one is outside what the book knows
-            let judged = by.filter(|b| *b <= as_of).map(|b| data.months.iter().position(|x| *x == Month::of(b)));
-            let r = milestone.progress(book, at, w as u32);
-            if judged == Some(None) {
-                prop_assert!(matches!(r, Err(ArrError::MonthOutsideBook { .. })), "date before the book: {:?}", r);
-                continue;
-            }
-            let met = judged.flatten().map(|i| data.total(i) >= target.amount());
-            let p = r.unwrap();
+            // before the book); an earlier one, outside what the book knows, by ARR now
+            let judged = by.filter(|b| *b <= as_of).and_then(|b| data.months.iter().position(|x| *x == Month::of(b)));
+            let met = judged.map(|i| data.total(i) >= target.amount());
+            let p = milestone.progress(book, at, w as u32).unwrap();
             let e = expected_velocity(data, j, w);
             let current = dollars(data.total(j));
             prop_assert_eq!(p.as_of, as_of);
@@ -653,8 +648,13 @@ fn check_velocity_and_milestones(book: &ArrBook, data: &Data, plan: &Plan) -> Re
                     let on_pace = e.net * Decimal::from(n) >= remaining * e.days;
                     prop_assert_eq!(p.on_track, on_pace, "on track at {}", at);
                 }
-                // a date gone by: judged above
-                Some(_) => {}
+                // a date gone by and judged on it: checked above
+                Some(_) if met.is_some() => {}
+                // a date gone by before the book, short of the target now: missed
+                Some(_) => {
+                    prop_assert_eq!(p.required_per_day, None, "past date at {}", at);
+                    prop_assert!(!p.on_track, "past date at {}: {:?}", at, p);
+                }
             }
             if e.per_day > Decimal::ZERO {
                 // remaining ÷ (net ÷ days), multiplied out: net ÷ days is a repeating decimal
@@ -689,15 +689,11 @@ fn check_signals(book: &ArrBook, data: &Data, plan: &Plan) -> Result<(), TestCas
         let at = data.months[j];
         prop_assert_eq!(book.growth_signals(at, SignalThresholds { window: 0, ..t }, None), Err(ArrError::EmptyWindow));
         let as_of = at.last_day();
-        let judged = by.filter(|b| *b <= as_of).map(|b| data.months.iter().position(|x| *x == Month::of(b)));
+        let judged = by.filter(|b| *b <= as_of).and_then(|b| data.months.iter().position(|x| *x == Month::of(b)));
         for with_milestone in [false, true] {
             let r = book.growth_signals(at, t, with_milestone.then_some(&milestone));
             if w > j {
                 prop_assert_eq!(r, Err(ArrError::WindowOutsideBook { at, months: w as u32, opening: data.months[0] }));
-                continue;
-            }
-            if with_milestone && judged == Some(None) {
-                prop_assert!(matches!(r, Err(ArrError::MonthOutsideBook { .. })), "date before the book: {:?}", r);
                 continue;
             }
             let mut got = r.unwrap();
@@ -728,8 +724,10 @@ fn check_signals(book: &ArrBook, data: &Data, plan: &Plan) -> Result<(), TestCas
                             required_per_day: required,
                         });
                     }
-                    // missed on its date, judged by ARR at its month's end
-                    (Some(n), _) if n <= 0 && judged.flatten().is_some_and(|i| data.total(i) < target.amount()) => {
+                    // missed on its date, judged by ARR at its month's end (by ARR now before the book)
+                    (Some(n), _)
+                        if n <= 0 && judged.map_or(remaining > Decimal::ZERO, |i| data.total(i) < target.amount()) =>
+                    {
                         expected.push(GrowthSignal::MilestoneMissed { target, by: by.unwrap(), current: dollars(end) });
                     }
                     // no date: no pace is asked for, so no milestone signal
@@ -1138,11 +1136,15 @@ fn a_milestone_whose_date_has_passed_is_judged_by_arr_at_the_end_of_its_month() 
     let missed = GrowthSignal::MilestoneMissed { target: usd("18000"), by: d(2026, 2, 15), current: usd("18000") };
     assert_eq!(book.growth_signals(m(2026, 6), t, Some(&late)).unwrap(), [missed]);
     // the book's opening (the end of December) judges a date in December; an earlier date is
-    // outside what the book knows
+    // outside what the book knows, and judged by ARR now (June's reaches $1), not refused: a
+    // rolling book's executive snapshot with an old plan still builds
     let opening = Milestone { target: usd("1"), by: Some(d(2025, 12, 20)) };
     assert!(!opening.progress(&book, m(2026, 6), 3).unwrap().on_track);
     let before = Milestone { target: usd("1"), by: Some(d(2025, 11, 30)) };
-    assert!(matches!(before.progress(&book, m(2026, 6), 3), Err(ArrError::MonthOutsideBook { .. })));
+    assert!(before.progress(&book, m(2026, 6), 3).unwrap().on_track);
+    let before_short = Milestone { target: usd("20000"), by: Some(d(2025, 11, 30)) };
+    let p = before_short.progress(&book, m(2026, 6), 3).unwrap();
+    assert_eq!((p.on_track, p.required_per_day), (false, None));
 }
 
 #[test]

@@ -204,6 +204,32 @@ fn small_snapshot(book: &revops::arr::ArrBook, as_of: chrono::NaiveDateTime) -> 
     ExecutiveSnapshot::build(as_of, sources, &cfg, &mut AlertState::default()).unwrap()
 }
 
+/// A rolling book (January 2025 to November 2026) with a plan whose date has gone by before
+/// the book begins: the book cannot judge that date, so the milestone is read by ARR now, and
+/// the snapshot still builds.
+#[test]
+fn a_snapshot_builds_with_a_milestone_dated_before_its_book() {
+    use revops::arr::Milestone;
+    use revops::coordinator::SnapshotSources;
+    let (book, as_of) = small_company(&[]);
+    let mut cfg = DemoCompany::generate(1).unwrap().config();
+    cfg.alert_rules.clear();
+    cfg.milestone = Milestone {
+        target: Money::new(Decimal::from(1_000_000_000), revops::money::Currency::USD),
+        by: chrono::NaiveDate::from_ymd_opt(2024, 6, 30),
+    };
+    let sources = SnapshotSources {
+        arr: &book,
+        accounts: &[],
+        pipeline: &[],
+        receivables: &[],
+        billed_90d: Money::zero(revops::money::Currency::USD),
+        syncs: &[],
+    };
+    let s = ExecutiveSnapshot::build(as_of, sources, &cfg, &mut AlertState::default()).unwrap();
+    assert!(!s.milestone.on_track);
+}
+
 fn row(s: &ExecutiveSnapshot, label: &str) -> String {
     s.rows().into_iter().find(|r| r.1.starts_with(label)).map(|r| r.2).unwrap_or_else(|| panic!("no row {label:?}"))
 }

@@ -1866,3 +1866,34 @@ fn a_member_whose_cross_validated_error_vanishes_takes_the_weight() {
     let w = fit.weights();
     assert!(w[0] / (w[0] + w[1]) > 0.999, "{w:?}");
 }
+
+#[test]
+fn the_close_distribution_holds_amounts_of_many_decimals_beside_large_ones() {
+    // amounts at 28 decimals: the closes are counted in units of 10⁻²⁸, $10⁹ is 10³⁷ of them,
+    // and a percentile between two closes must not multiply them past an i128
+    let q4 = Quarter::new(2026, 4).unwrap().period();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
+    let deals = [
+        deal("big", "ann", "1000000000", "100%", day, ForecastCategory::Closed),
+        deal("tiny", "ann", "0.1234567890123456789012345678", "50%", day, ForecastCategory::Commit),
+    ];
+    let as_of = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let d = monte_carlo_close(&deals, q4, as_of, 0.0, usd("1"), 10, 1).unwrap();
+    assert_eq!(d.p5, usd("1000000000"));
+    assert_eq!(d.p95, usd("1000000000.12"));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_weighted_ensemble_of_forecasts_at_the_largest_f64_stays_within_them() {
+    // weights 3 : 2 normalise to 0.6000000000000001 and 0.4, which sum past one
+    let e = Ensemble {
+        period: 1,
+        members: vec![Member::Baseline(Baseline::Naive); 2],
+        combination: Combination::CrossValidated { windows: 2, h: 2 },
+    };
+    let mut json = serde_json::to_value(e.fit(&[f64::MAX; 6]).unwrap()).unwrap();
+    json["weights"] = serde_json::json!([3.0, 2.0]);
+    let fit: EnsembleModel = serde_json::from_value(json).unwrap();
+    assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [f64::MAX]);
+}

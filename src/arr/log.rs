@@ -49,14 +49,15 @@ pub struct MovementRow {
     /// FX (contraction and churn are amounts that reduce ARR), signed for FX.
     pub amount: Money,
     /// Ids of the customer's events that took effect in the month: the events of each day
-    /// that moved a subscription's ARR, and every event that priced one (a Start, Change or
-    /// Renew, even while its ARR stayed at zero, paused or in a trial: a later movement shows
-    /// its price); for a change the book scheduled, such as a cancellation at period end or a
-    /// trial end, the event that scheduled it. Otherwise a day that moved nothing the policy
-    /// counts (a coupon under `DiscountPolicy::Ignore`) names nothing, nor does an event the
-    /// rules ignore (a change to a subscription that has ended). Each is named once, in the
-    /// order they first took effect (events of one day and sequence in two subscriptions in
-    /// the order of the subscriptions' ids), however the book was made.
+    /// that moved a subscription's ARR; for a change the book scheduled, such as a cancellation
+    /// at period end or a trial end, the event that scheduled it; and an event that priced a
+    /// subscription while its ARR stayed at zero (a Change or Renew while paused or in a
+    /// trial), with the change where that price first shows (the resume, the trial's end),
+    /// whatever its month. A day that moved nothing the policy counts (a coupon under
+    /// `DiscountPolicy::Ignore`) names nothing, nor does an event the rules ignore (a change to
+    /// a subscription that has ended). Each is named once, in the order they first took effect
+    /// (events of one day and sequence in two subscriptions in the order of the subscriptions'
+    /// ids), however the book was made.
     pub events: Vec<String>,
 }
 
@@ -192,6 +193,8 @@ impl ArrBook {
         for (_, s) in self.customers[c].subs.iter() {
             let sub = &self.subs[*s];
             let t = &sub.timeline;
+            // which events the rules took, worked out (by a replay) only when needed
+            let mut taken: Option<Vec<bool>> = None;
             for i in t.partition(period.start())..t.partition(period.end()) {
                 let p = t.point(i);
                 let cause = p.cause as usize;
@@ -204,25 +207,21 @@ impl ArrBook {
                     Some(e) => found.push((p.date, e.sequence, sub.id.as_str(), *s, cause)),
                     None => {}
                 }
-            }
-            // A price set on a day that moved no ARR (while paused, or in a trial) took effect
-            // too, and a later movement shows it: named in its own month. A change to a
-            // subscription that has ended, which the rules ignore, is not.
-            let (lo, hi) = (
-                sub.events.partition_point(|e| e.date < period.start()),
-                sub.events.partition_point(|e| e.date < period.end()),
-            );
-            let no_point = |day: NaiveDate| {
-                let i = t.partition(day);
-                i >= t.len() || t.point(i).date != day
-            };
-            let quiet: Vec<usize> =
-                (lo..hi).filter(|&j| sub.events[j].kind.price().is_some() && no_point(sub.events[j].date)).collect();
-            if !quiet.is_empty() {
-                let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
-                let taken = SubTimeline::taken(&sub.events, who, &self.ctx);
-                let named = quiet.into_iter().filter(|&j| taken.get(j).copied().unwrap_or(false));
-                found.extend(named.map(|j| (sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j)));
+                // A price set since the point before, on a day that moved no ARR (while paused,
+                // or in a trial), shows first here: named with this change. A change to a
+                // subscription that has ended, which the rules ignore, is not.
+                let since = i.checked_sub(1).map(|k| t.point(k).date);
+                let lo = since.map_or(0, |day| sub.events.partition_point(|e| e.date <= day));
+                let hi = sub.events.partition_point(|e| e.date < p.date);
+                for j in (lo..hi).filter(|&j| sub.events[j].kind.price().is_some()) {
+                    let taken = taken.get_or_insert_with(|| {
+                        let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
+                        SubTimeline::taken(&sub.events, who, &self.ctx)
+                    });
+                    if taken.get(j).copied().unwrap_or(false) {
+                        found.push((sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j));
+                    }
+                }
             }
         }
         found.sort_unstable();

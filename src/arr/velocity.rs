@@ -153,10 +153,10 @@ pub struct MilestoneProgress {
     /// Actual net new ARR per day, rounded to the minor unit (the comparisons and the days to
     /// the target use the exact rate: net new ARR over the window ÷ its days).
     pub actual_per_day: Money,
-    /// Net new ARR per day needed to hit the target by its date (zero once it is reached, or
-    /// once its date has passed with it met); `None` for a milestone without a date, and once
-    /// its date has passed short of it (a date on `as_of` has: ARR is measured at the end of
-    /// that day, and no day is left).
+    /// Net new ARR per day needed to hit the target by its date: zero once it is met (reached
+    /// before its date, or met on it); `None` for a milestone without a date, and once its date
+    /// has passed short of it (a date on `as_of` has: ARR is measured at the end of that day,
+    /// and no day is left).
     pub required_per_day: Option<Money>,
     /// Days to the target at the actual velocity, exactly: ⌈remaining × days in the window ÷ net
     /// new ARR in it⌉; 0 once the target is reached (whatever the velocity), `None` when not
@@ -165,15 +165,17 @@ pub struct MilestoneProgress {
     /// The date the target is reached at the actual velocity (`None` when not growing, or
     /// when that date is past the last one chrono holds).
     pub eta: Option<NaiveDate>,
-    /// True when the target is reached; before a milestone's date, when the actual velocity
-    /// meets the required one (both exact, unrounded: $3.2258 a day does not meet $3.229, though
-    /// both show as $3.23); for a milestone without a date, while ARR grows (the target is
-    /// then reached at the actual velocity, on `eta`). False once the date has passed short of
-    /// the target. Once its date has passed, a milestone is met or missed for good, judged by
-    /// ARR at the end of the date's month (the figure the book keeps; a date inside a month
-    /// is judged at that month's end): one met then and lost since stays on track, one
-    /// reached only later stays missed (`current`, `progress` and `remaining` still say where
-    /// ARR stands at `as_of`).
+    /// Whether the milestone is met or on its way. Before its date: true when the target is
+    /// reached, or when the actual velocity meets the required one (both exact, unrounded:
+    /// $3.2258 a day does not meet $3.229, though both show as $3.23). Without a date: true
+    /// when the target is reached or while ARR grows (the target is then reached at the actual
+    /// velocity, on `eta`). Once its date has passed, a milestone is met or missed for good,
+    /// judged by ARR at the end of the date's month as [`ArrBook::arr_at`] reports it (rounded
+    /// to the minor unit, as `current` is; a date inside a month is judged at that month's
+    /// end): one met then and lost since stays true, one reached only later stays false
+    /// (`current`, `progress` and `remaining` still say where ARR stands at `as_of`). A date
+    /// before the book's opening, whose ARR the book does not know, is judged by ARR at
+    /// `as_of`.
     pub on_track: bool,
 }
 
@@ -190,9 +192,8 @@ impl Milestone {
     ///
     /// # Errors
     ///
-    /// The errors of [`ArrBook::velocity`]; [`ArrError::MonthOutsideBook`] for a date gone by
-    /// in a month before the book's opening (the end of the month before its first), whose ARR
-    /// the book does not know; a money error when the target is in another currency, or when the days to target do not fit an `i64` or the progress a `Decimal`
+    /// The errors of [`ArrBook::velocity`]; a money error when the target is in another
+    /// currency, or when the days to target do not fit an `i64` or the progress a `Decimal`
     /// (a target near `Decimal::MAX`, say).
     pub fn progress(&self, book: &ArrBook, at: Month, window: u32) -> Result<MilestoneProgress, ArrError> {
         let current = book.arr_at(at)?;
@@ -221,10 +222,13 @@ impl Milestone {
         // A date gone by (one on `as_of` included: ARR is measured at the end of that day) was
         // met or missed then, whatever ARR did since: judged by ARR at its month's end, the
         // figure the book keeps.
-        let met_on_time = match self.by.filter(|_| days_left.is_none()) {
-            Some(by) => Some(arr_at_end(book, Month::of(by))?.amount() >= self.target.amount()),
-            None => None,
-        };
+        // (a date before the book's opening, whose ARR the book does not know, is judged as a
+        // date still to come: by ARR at `as_of`)
+        let met_on_time = self
+            .by
+            .filter(|_| days_left.is_none())
+            .and_then(|by| arr_at_end(book, Month::of(by)))
+            .map(|arr| arr.amount() >= self.target.amount());
         let required_per_day = match (self.by, days_left, met_on_time) {
             (None, _, _) => None,
             (Some(_), _, Some(true)) => Some(Money::zero(current.currency())),
@@ -265,11 +269,11 @@ impl Milestone {
 }
 
 /// Total ARR at the end of `month`, rounded to the minor unit, as [`ArrBook::arr_at`] reports
-/// it; the month before the book's first is its opening.
-fn arr_at_end(book: &ArrBook, month: Month) -> Result<Money, ArrError> {
+/// it; the month before the book's first is its opening; `None` before that.
+fn arr_at_end(book: &ArrBook, month: Month) -> Option<Money> {
     match book.first_month().checked_add(-1) {
-        Ok(opening) if opening == month => Ok(book.rounded(book.total_arr(None), 1)),
-        _ => book.arr_at(month),
+        Ok(opening) if opening == month => Some(book.rounded(book.total_arr(None), 1)),
+        _ => book.arr_at(month).ok(),
     }
 }
 

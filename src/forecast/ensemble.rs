@@ -243,7 +243,8 @@ fn inverse_error_weights(mase: &[Option<f64>]) -> Vec<f64> {
     // would be infinite
     let usable = |m: &Option<f64>| m.filter(|m| *m > 0.0 && m.is_finite());
     let least = mase.iter().filter_map(usable).fold(f64::INFINITY, f64::min);
-    let w: Vec<f64> = mase.iter().map(|m| usable(m).map_or(0.0, |m| least / m)).collect();
+    // (held above 0: a MASE 10³⁰⁸ times the least is still scored, as the docs say)
+    let w: Vec<f64> = mase.iter().map(|m| usable(m).map_or(0.0, |m| (least / m).max(f64::MIN_POSITIVE))).collect();
     if w.iter().sum::<f64>() > 0.0 {
         w
     } else {
@@ -279,8 +280,12 @@ fn combine(values: &mut [(f64, f64)], median: bool) -> f64 {
             mean
         } else {
             // the weighted sum of figures near `f64::MAX` overflowed: weights summing to one
-            // first keep each partial sum within the largest figure
-            values.iter().map(|(v, w)| v * (w / top / total)).sum::<f64>()
+            // first, and the mean held within the figures (normalised weights can sum an ulp
+            // past one: 3 : 2 is 0.6000000000000001 and 0.4; `max` and `min`, unlike `clamp`,
+            // never panic)
+            let (least, most) =
+                values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (v, _)| (a.min(*v), b.max(*v)));
+            values.iter().map(|(v, w)| v * (w / top / total)).sum::<f64>().max(least).min(most)
         }
     }
 }

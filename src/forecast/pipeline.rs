@@ -337,9 +337,7 @@ pub fn monte_carlo_close(
     let pick = |percent: i128| {
         let position = percent * (trials as i128 - 1);
         let (at, part) = ((position / 100) as usize, position % 100);
-        let (lo, hi) = (totals[at], totals[(at + 1).min(trials - 1)]);
-        let num = lo.checked_mul(100).zip((hi - lo).checked_mul(part)).and_then(|(a, b)| a.checked_add(b));
-        money(num.ok_or(MoneyError::Overflow("simulated close"))?, 100)
+        between(totals[at], totals[(at + 1).min(trials - 1)], part, scale, currency)
     };
     let sum = totals.iter().try_fold(0i128, |s, x| s.checked_add(*x)).ok_or(MoneyError::Overflow("simulated close"))?;
     // the spread is a statistic of the trials, not an amount booked: in f64, in the units
@@ -399,6 +397,37 @@ fn in_minor_units(num: i128, den: i128, scale: u32, currency: Currency) -> Resul
     Ok(Money::new(amount, currency))
 }
 
+/// `lo + (hi − lo) × part ÷ 100` units of 10^−`scale` (`lo ≤ hi`, `part` below 100) as money in
+/// `currency`, rounded once, half to even, to its minor unit, as [`in_minor_units`] rounds, but
+/// with no product larger than the amounts themselves: amounts of 28 decimals count $10⁹ as
+/// 10³⁷ units, a hundredth of what an `i128` holds.
+fn between(lo: i128, hi: i128, part: i128, scale: u32, currency: Currency) -> Result<Money, MoneyError> {
+    let overflow = || MoneyError::Overflow("simulated close");
+    let minor = currency.minor_units();
+    let delta = hi.checked_sub(lo).ok_or_else(overflow)?;
+    let Some(p) = scale.checked_sub(minor).filter(|down| *down > 0).and_then(power_of_ten) else {
+        // units no finer than the minor unit: a product past an i128 is a figure past a Decimal
+        let num = lo.checked_mul(100).zip(delta.checked_mul(part)).and_then(|(a, b)| a.checked_add(b));
+        return in_minor_units(num.ok_or_else(overflow)?, 100, scale, currency);
+    };
+    // v ÷ p in minor units, v = lo + delta × part ÷ 100, split into whole minor units and a
+    // remainder over 100 p (at most 10³⁰: a scale is at most 28):
+    // lo = ql p + rl, delta = qd p + rd, qd × part = 100 g + h, so
+    // v ÷ p = ql + g + (h p + 100 rl + rd × part) ÷ 100 p, the last below 3.
+    let (ql, rl) = (lo.div_euclid(p), lo.rem_euclid(p));
+    let (qd, rd) = (delta / p, delta % p);
+    let spread = qd.checked_mul(part).ok_or_else(overflow)?;
+    let (g, h) = (spread / 100, spread % 100);
+    let whole_unit = 100 * p;
+    let fraction = h * p + 100 * rl + rd * part;
+    let whole = ql.checked_add(g).and_then(|w| w.checked_add(fraction / whole_unit)).ok_or_else(overflow)?;
+    let rest = fraction % whole_unit;
+    let away = 2 * rest > whole_unit || (2 * rest == whole_unit && whole % 2 != 0);
+    let units = whole.checked_add(i128::from(away)).ok_or_else(overflow)?;
+    let amount = Decimal::try_from_i128_with_scale(units, minor).map_err(|_| overflow())?;
+    Ok(Money::new(amount, currency))
+}
+
 /// `amounts` as integers in units of 10^−scale, the finest scale among them, with the scale;
 /// an overflow when they, or the sum of their sizes, do not fit an `i128`.
 fn integer_units(amounts: &[Decimal]) -> Result<(u32, Vec<i128>), MoneyError> {
@@ -410,4 +439,24 @@ fn integer_units(amounts: &[Decimal]) -> Result<(u32, Vec<i128>), MoneyError> {
         .collect::<Result<_, _>>()?;
     units.iter().try_fold(0i128, |s, u| s.checked_add(u.checked_abs()?)).ok_or(overflow)?;
     Ok((scale, units))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_percentile_between_two_closes_rounds_as_the_ratio_it_is() {
+        // every small case, against the plain ratio (lo × 100 + (hi − lo) × part) ÷ 100
+        for scale in [0, 1, 2, 3, 5] {
+            for lo in -25i128..25 {
+                for hi in lo..lo + 40 {
+                    for part in [0, 1, 25, 49, 50, 51, 99] {
+                        let plain = in_minor_units(lo * 100 + (hi - lo) * part, 100, scale, Currency::USD);
+                        assert_eq!(between(lo, hi, part, scale, Currency::USD), plain, "{lo} {hi} {part} {scale}");
+                    }
+                }
+            }
+        }
+    }
 }
