@@ -1283,6 +1283,57 @@ fn the_movement_log_names_a_price_set_while_arr_stayed_at_zero_with_the_change_t
 }
 
 #[test]
+fn the_movement_log_names_only_a_price_still_in_force_where_it_shows() {
+    let named = |events: &[SubscriptionEvent], n: i32, month: Month| -> Vec<String> {
+        let b = book(events.to_vec(), ArrPolicy::default(), n);
+        let log = b.customer_movements("a", month, month).unwrap();
+        assert_eq!(log.len(), 1, "{log:?}");
+        log[0].events.clone()
+    };
+    // a price set while paused on a contract that then ended never showed: July's new contract
+    // is named alone
+    let ended = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
+        ev("a", "s", d(2026, 4, 1), EventKind::Cancel { paid_through: None }),
+        ev("a", "s", d(2026, 7, 1), start(usd("50"), Interval::Month)),
+    ];
+    assert_eq!(named(&ended, 7, m(2026, 7)), [ended[4].id.clone()]);
+    // a free trial cancelled, then a paid start: the trial's start is not named with it
+    let trial = vec![
+        ev(
+            "a",
+            "s",
+            d(2026, 1, 20),
+            EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 20)) },
+        ),
+        ev("a", "s", d(2026, 2, 1), EventKind::Cancel { paid_through: None }),
+        ev("a", "s", d(2026, 6, 1), start(usd("50"), Interval::Month)),
+    ];
+    assert_eq!(named(&trial, 6, m(2026, 6)), [trial[2].id.clone()]);
+    // two prices set while paused: the one in force at the resume is named with it
+    let twice = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
+        ev("a", "s", d(2026, 3, 9), change(usd("400"), Interval::Month)),
+        ev("a", "s", d(2026, 5, 20), EventKind::Resume),
+    ];
+    assert_eq!(named(&twice, 5, m(2026, 5)), [twice[3].id.clone(), twice[4].id.clone()]);
+    // a cancellation at period end while paused, resumed before the period ends: the price set
+    // while paused is still in force, and shows at the resume
+    let pending = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
+        ev("a", "s", d(2026, 3, 9), EventKind::Cancel { paid_through: Some(d(2026, 6, 30)) }),
+        ev("a", "s", d(2026, 5, 20), EventKind::Resume),
+    ];
+    assert_eq!(named(&pending, 5, m(2026, 5)), [pending[2].id.clone(), pending[4].id.clone()]);
+}
+
+#[test]
 fn arpa_is_the_exact_arr_over_twelve_over_accounts() {
     // ARR a $100 36-month term books exactly ($33.33…): ARPA $2.77… to Decimal's last digit,
     // not the quotient of ARR first rounded to 10⁻⁸ of a cent ($2.777777777775)

@@ -1897,3 +1897,18 @@ fn the_weighted_ensemble_of_forecasts_at_the_largest_f64_stays_within_them() {
     let fit: EnsembleModel = serde_json::from_value(json).unwrap();
     assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [f64::MAX]);
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_weighted_ensemble_of_equal_forecasts_is_that_forecast() {
+    // 0.1 and 0.1 weighed 3 : 2 summed to 0.10000000000000002
+    let e = Ensemble {
+        period: 1,
+        members: vec![Member::Baseline(Baseline::Naive); 2],
+        combination: Combination::CrossValidated { windows: 2, h: 2 },
+    };
+    let mut json = serde_json::to_value(e.fit(&[0.1; 6]).unwrap()).unwrap();
+    json["weights"] = serde_json::json!([3.0, 2.0]);
+    let fit: EnsembleModel = serde_json::from_value(json).unwrap();
+    assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [0.1]);
+}

@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 
 use super::bridge::{ExactBridge, Flows};
 use super::engine::adjust_level;
+use super::engine::SubRow;
 use super::timeline::{Owner, SubTimeline};
 use super::unit::arr_scale;
+use super::EventKind;
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, Money};
@@ -50,14 +52,17 @@ pub struct MovementRow {
     pub amount: Money,
     /// Ids of the customer's events that took effect in the month: the events of each day
     /// that moved a subscription's ARR; for a change the book scheduled, such as a cancellation
-    /// at period end or a trial end, the event that scheduled it; and an event that priced a
-    /// subscription while its ARR stayed at zero (a Change or Renew while paused or in a
-    /// trial), with the change where that price first shows (the resume, the trial's end),
-    /// whatever its month. A day that moved nothing the policy counts (a coupon under
-    /// `DiscountPolicy::Ignore`) names nothing, nor does an event the rules ignore (a change to
-    /// a subscription that has ended). Each is named once, in the order they first took effect
-    /// (events of one day and sequence in two subscriptions in the order of the subscriptions'
-    /// ids), however the book was made.
+    /// at period end or a trial end, the event that scheduled it; and a price set while the
+    /// subscription's ARR stayed at zero (a Change or Renew while paused or in a trial) that
+    /// first shows in the month: the last price set before the change that shows it (the
+    /// resume, the trial's end), if still in force then (no price set on that change's own
+    /// day, no end of the subscription between), whatever month it was set in. A day that
+    /// moved nothing the policy counts (a coupon under `DiscountPolicy::Ignore`) names
+    /// nothing, nor does an event the rules ignore (a change to a subscription that has
+    /// ended), nor a price that never showed. Each is named once, in the order of the days
+    /// they first took effect (a trial's start on its own day, a cancellation at period end on
+    /// the day it ends the subscription; events of one day and sequence in two subscriptions
+    /// in the order of the subscriptions' ids), however the book was made.
     pub events: Vec<String>,
 }
 
@@ -70,6 +75,41 @@ pub struct CustomerView<'a> {
     pub currency: Option<Currency>,
     /// The month of its first day with ARR (its cohort), if any.
     pub cohort: Option<Month>,
+}
+
+/// The index in `sub`'s history of a price that first shows at its change point `i`: set since
+/// the point before on a day that moved no ARR (while paused, or in a trial), the last such
+/// the rules took, still in force (no price set on the point's own day, no end of the
+/// subscription since). `taken` says which events the rules took, worked out by `replay` the
+/// first time it is needed.
+fn quiet_price(
+    sub: &SubRow,
+    i: usize,
+    taken: &mut Option<Vec<bool>>,
+    replay: impl FnOnce() -> Vec<bool>,
+) -> Option<usize> {
+    let t = &sub.timeline;
+    let day = t.point(i).date;
+    let since = i.checked_sub(1).map(|k| t.point(k).date);
+    let lo = since.map_or(0, |prev| sub.events.partition_point(|e| e.date <= prev));
+    let (hi, end) = (sub.events.partition_point(|e| e.date < day), sub.events.partition_point(|e| e.date <= day));
+    let prices = |j: &usize| sub.events[*j].kind.price().is_some();
+    if !(lo..end).any(|j| prices(&j)) {
+        return None; // no price set since the point before: nothing to look up
+    }
+    let taken = taken.get_or_insert_with(replay);
+    let took = |j: &usize| taken.get(*j).copied().unwrap_or(false);
+    if (hi..end).any(|j| prices(&j) && took(&j)) {
+        return None; // a price set on the point's own day is the one that shows
+    }
+    let j = (lo..hi).rev().find(|j| prices(j) && took(j))?;
+    // an end of the subscription since (a cancellation taking effect by the point's day)
+    let ended = (j + 1..hi).any(|k| {
+        took(&k)
+            && matches!(sub.events[k].kind, EventKind::Cancel { paid_through }
+                if paid_through.filter(|p| *p > sub.events[k].date).unwrap_or(sub.events[k].date) <= day)
+    });
+    (!ended).then_some(j)
 }
 
 impl ArrBook {
@@ -195,6 +235,7 @@ impl ArrBook {
             let t = &sub.timeline;
             // which events the rules took, worked out (by a replay) only when needed
             let mut taken: Option<Vec<bool>> = None;
+            let mut quiet = Vec::new();
             for i in t.partition(period.start())..t.partition(period.end()) {
                 let p = t.point(i);
                 let cause = p.cause as usize;
@@ -204,25 +245,24 @@ impl ArrBook {
                         let first = sub.events[..cause].iter().rposition(|x| x.date != p.date).map_or(0, |j| j + 1);
                         found.extend((first..=cause).map(|j| (p.date, sub.events[j].sequence, sub.id.as_str(), *s, j)));
                     }
-                    Some(e) => found.push((p.date, e.sequence, sub.id.as_str(), *s, cause)),
+                    // an effect the event scheduled: a cancellation at period end takes effect
+                    // then, a trial's start took effect on its own day
+                    Some(e) => {
+                        let day = if e.kind.price().is_some() { e.date } else { p.date };
+                        found.push((day, e.sequence, sub.id.as_str(), *s, cause));
+                    }
                     None => {}
                 }
-                // A price set since the point before, on a day that moved no ARR (while paused,
-                // or in a trial), shows first here: named with this change. A change to a
-                // subscription that has ended, which the rules ignore, is not.
-                let since = i.checked_sub(1).map(|k| t.point(k).date);
-                let lo = since.map_or(0, |day| sub.events.partition_point(|e| e.date <= day));
-                let hi = sub.events.partition_point(|e| e.date < p.date);
-                for j in (lo..hi).filter(|&j| sub.events[j].kind.price().is_some()) {
-                    let taken = taken.get_or_insert_with(|| {
-                        let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
-                        SubTimeline::taken(&sub.events, who, &self.ctx)
-                    });
-                    if taken.get(j).copied().unwrap_or(false) {
-                        found.push((sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j));
-                    }
-                }
+                quiet.extend(quiet_price(sub, i, &mut taken, || {
+                    let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
+                    SubTimeline::taken(&sub.events, who, &self.ctx)
+                }));
             }
+            // in the place of its own day, where it first took effect (a trial's start, named
+            // with the trial's end it scheduled too, is named once, there)
+            found.extend(
+                quiet.into_iter().map(|j| (sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j)),
+            );
         }
         found.sort_unstable();
         // an event can take effect twice in a month (a start, then the end of the trial it

@@ -276,17 +276,14 @@ fn combine(values: &mut [(f64, f64)], median: bool) -> f64 {
         let top = values.iter().map(|v| v.1).fold(0.0, f64::max);
         let total: f64 = values.iter().map(|v| v.1 / top).sum();
         let mean = values.iter().map(|(v, w)| v * (w / top)).sum::<f64>() / total;
-        if mean.is_finite() {
-            mean
-        } else {
-            // the weighted sum of figures near `f64::MAX` overflowed: weights summing to one
-            // first, and the mean held within the figures (normalised weights can sum an ulp
-            // past one: 3 : 2 is 0.6000000000000001 and 0.4; `max` and `min`, unlike `clamp`,
-            // never panic)
-            let (least, most) =
-                values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (v, _)| (a.min(*v), b.max(*v)));
-            values.iter().map(|(v, w)| v * (w / top / total)).sum::<f64>().max(least).min(most)
-        }
+        // weights summing to one first where the weighted sum of figures near `f64::MAX`
+        // overflowed; the mean held within the figures either way (rounding can take it an ulp
+        // past them: 0.1 and 0.1 at 3 : 2 read 0.10000000000000002; `max` and `min`, unlike
+        // `clamp`, never panic)
+        let mean = if mean.is_finite() { mean } else { values.iter().map(|(v, w)| v * (w / top / total)).sum::<f64>() };
+        let (least, most) =
+            values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (v, _)| (a.min(*v), b.max(*v)));
+        mean.max(least).min(most)
     }
 }
 
