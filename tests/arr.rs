@@ -1283,15 +1283,18 @@ fn the_movement_log_names_a_price_set_while_arr_stayed_at_zero_with_the_change_t
 }
 
 #[test]
-fn the_movement_log_names_only_a_price_still_in_force_where_it_shows() {
+fn the_movement_log_names_every_event_taken_since_the_subscriptions_change_before() {
     let named = |events: &[SubscriptionEvent], n: i32, month: Month| -> Vec<String> {
         let b = book(events.to_vec(), ArrPolicy::default(), n);
         let log = b.customer_movements("a", month, month).unwrap();
         assert_eq!(log.len(), 1, "{log:?}");
         log[0].events.clone()
     };
-    // a price set while paused on a contract that then ended never showed: July's new contract
-    // is named alone
+    let ids = |events: &[SubscriptionEvent], at: &[usize]| -> Vec<String> {
+        at.iter().map(|&i| events[i].id.clone()).collect()
+    };
+    // paused (a change), upgraded, then cancelled while paused, and started again in July:
+    // July's row names what happened since the pause
     let ended = vec![
         ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
         ev("a", "s", d(2026, 2, 10), EventKind::Pause),
@@ -1299,38 +1302,37 @@ fn the_movement_log_names_only_a_price_still_in_force_where_it_shows() {
         ev("a", "s", d(2026, 4, 1), EventKind::Cancel { paid_through: None }),
         ev("a", "s", d(2026, 7, 1), start(usd("50"), Interval::Month)),
     ];
-    assert_eq!(named(&ended, 7, m(2026, 7)), [ended[4].id.clone()]);
-    // a free trial cancelled, then a paid start: the trial's start is not named with it
-    let trial = vec![
+    assert_eq!(named(&ended, 7, m(2026, 7)), ids(&ended, &[2, 3, 4]));
+    // a trial ending on the day of a change: the start that scheduled the end, and the change
+    let trial_end = vec![
         ev(
             "a",
             "s",
             d(2026, 1, 20),
             EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 20)) },
         ),
-        ev("a", "s", d(2026, 2, 1), EventKind::Cancel { paid_through: None }),
-        ev("a", "s", d(2026, 6, 1), start(usd("50"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 20), change(usd("300"), Interval::Month)),
     ];
-    assert_eq!(named(&trial, 6, m(2026, 6)), [trial[2].id.clone()]);
-    // two prices set while paused: the one in force at the resume is named with it
-    let twice = vec![
+    assert_eq!(named(&trial_end, 2, m(2026, 2)), ids(&trial_end, &[0, 1]));
+    // a cancellation whose paid period ends on the day of a renewal: both (the end is why the
+    // renewal starts a fresh term)
+    let half = MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(5, 1))), forever: true };
+    let renewed = vec![
         ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
-        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
-        ev("a", "s", d(2026, 3, 9), change(usd("400"), Interval::Month)),
-        ev("a", "s", d(2026, 5, 20), EventKind::Resume),
+        ev("a", "s", d(2026, 1, 5), EventKind::DiscountStart(half)).at(1),
+        ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: Some(d(2026, 3, 5)) }),
+        ev("a", "s", d(2026, 3, 5), EventKind::Renew { price: usd("100"), interval: Interval::Month }),
     ];
-    assert_eq!(named(&twice, 5, m(2026, 5)), [twice[3].id.clone(), twice[4].id.clone()]);
-    // a cancellation at period end while paused, resumed before the period ends: the price set
-    // while paused is still in force, and shows at the resume
-    let pending = vec![
+    assert_eq!(named(&renewed, 3, m(2026, 3)), ids(&renewed, &[2, 3]));
+    // a change the rules ignore (the subscription ended that day) is not named beside the
+    // events of its day that moved ARR
+    let ignored = vec![
         ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
-        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
-        ev("a", "s", d(2026, 3, 9), EventKind::Cancel { paid_through: Some(d(2026, 6, 30)) }),
-        ev("a", "s", d(2026, 5, 20), EventKind::Resume),
+        ev("a", "s", d(2026, 3, 5), EventKind::Cancel { paid_through: None }),
+        ev("a", "s", d(2026, 3, 5), change(usd("900"), Interval::Month)).at(1),
+        ev("a", "s", d(2026, 3, 5), start(usd("150"), Interval::Month)).at(2),
     ];
-    assert_eq!(named(&pending, 5, m(2026, 5)), [pending[2].id.clone(), pending[4].id.clone()]);
+    assert_eq!(named(&ignored, 3, m(2026, 3)), ids(&ignored, &[1, 3]));
 }
 
 #[test]

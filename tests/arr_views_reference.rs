@@ -26,9 +26,9 @@
 //!   customer, month and kind, months in order, every amount non-zero (positive but for FX), FX
 //!   rows only for customers billed in another currency and never under `FxRateDate::Fixed`;
 //!   every row names at least one event (an ARR change needs a cause), each named event is the
-//!   customer's and either dated in the month, the Start / Cancel that scheduled a trial end
-//!   / period end falling in the month, or a Start / Change / Renew of an earlier month (a price
-//!   set while ARR stayed at zero, named with the change where it first shows); no id twice in a row (the book once named a trial's start twice,
+//!   customer's, dated in the month or before (since the subscription's change before, or
+//!   scheduling an effect that came in the month), in the order of their dates, sequences and
+//!   subscriptions' ids; no id twice in a row (the book once named a trial's start twice,
 //!   `a_log_row_names_each_event_once`).
 //!   `movement_log` is `customer_movements` of each customer in the order of their ids.
 //! * Serde: the wire form (read from the serialised book and the private `BookRepr` field
@@ -524,17 +524,6 @@ fn bridges_by_docs_example_and_a_segment_with_no_arr() {
 // ---------------------------------------------------------------------------------------------
 // 2. The movement log.
 
-/// Days on which an event's own effect, or a change it scheduled, falls.
-fn effect_days(e: &Ev) -> Vec<NaiveDate> {
-    let mut days = vec![e.date];
-    match &e.kind {
-        EventKind::Start { trial_until: Some(t), .. } if *t > e.date => days.push(*t),
-        EventKind::Cancel { paid_through: Some(p) } if *p > e.date => days.push(*p),
-        _ => {}
-    }
-    days
-}
-
 fn check_log(sc: &Scenario, rng: &mut Rng) -> Result<(), String> {
     let book = sc.book();
     let months = sc.months();
@@ -581,7 +570,7 @@ fn check_log(sc: &Scenario, rng: &mut Rng) -> Result<(), String> {
             if let Some(id) = r.events.iter().enumerate().find_map(|(i, id)| r.events[..i].contains(id).then_some(id)) {
                 return Err(format!("{rctx}: names {id} twice"));
             }
-            let mut last_day = None;
+            let mut last = None;
             for id in &r.events {
                 let Some(e) = by_id.get(id.as_str()) else {
                     return Err(format!("{rctx}: names {id}, which the book does not hold"));
@@ -589,25 +578,17 @@ fn check_log(sc: &Scenario, rng: &mut Rng) -> Result<(), String> {
                 if e.customer != c {
                     return Err(format!("{rctx}: names {id}, an event of {}", e.customer));
                 }
-                let inside: Vec<NaiveDate> = effect_days(e).into_iter().filter(|x| Month::of(*x) == r.month).collect();
-                // a price set while ARR stayed at zero (paused, in a trial, at $0) is named with
-                // the change where it first shows, which can be months later (in the place of its
-                // own day, or of the trial end it scheduled: the order is not checked)
-                if price_currency(&e.kind).is_some() && Month::of(e.date) < r.month {
-                    continue;
+                // an event behind a change of the month: dated in it, or earlier (since the
+                // subscription's change before, or scheduling an effect that came in the month)
+                if Month::of(e.date) > r.month {
+                    return Err(format!("{rctx}: names {id} ({e:?}), dated after {}", r.month));
                 }
-                if inside.is_empty() {
-                    return Err(format!(
-                        "{rctx}: names {id} ({e:?}), which neither is dated in nor schedules a change in {}",
-                        r.month
-                    ));
+                // in the order of their dates, sequences and subscriptions' ids
+                let key = (e.date, e.sequence, e.subscription.clone());
+                if last.as_ref().is_some_and(|l| *l > key) {
+                    return Err(format!("{rctx}: events not in the order of their dates"));
                 }
-                if inside.len() == 1 {
-                    if last_day.is_some_and(|l| l > inside[0]) {
-                        return Err(format!("{rctx}: events not in the order they took effect"));
-                    }
-                    last_day = Some(inside[0]);
-                }
+                last = Some(key);
             }
         }
         for mm in from.through(to) {

@@ -7,10 +7,8 @@ use chrono::NaiveDate;
 
 use super::bridge::{ExactBridge, Flows};
 use super::engine::adjust_level;
-use super::engine::SubRow;
-use super::timeline::{Owner, SubTimeline};
+use super::timeline::{Journal, Owner, SubTimeline};
 use super::unit::arr_scale;
-use super::EventKind;
 use super::{ArrBook, ArrBridge, ArrError};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, Money};
@@ -50,19 +48,17 @@ pub struct MovementRow {
     /// [`ArrBook`](super::ArrBook)): positive for every kind but
     /// FX (contraction and churn are amounts that reduce ARR), signed for FX.
     pub amount: Money,
-    /// Ids of the customer's events that took effect in the month: the events of each day
-    /// that moved a subscription's ARR; for a change the book scheduled, such as a cancellation
-    /// at period end or a trial end, the event that scheduled it; and a price set while the
-    /// subscription's ARR stayed at zero (a Change or Renew while paused or in a trial) that
-    /// first shows in the month: the last price set before the change that shows it (the
-    /// resume, the trial's end), if still in force then (no price set on that change's own
-    /// day, no end of the subscription between), whatever month it was set in. A day that
-    /// moved nothing the policy counts (a coupon under `DiscountPolicy::Ignore`) names
-    /// nothing, nor does an event the rules ignore (a change to a subscription that has
-    /// ended), nor a price that never showed. Each is named once, in the order of the days
-    /// they first took effect (a trial's start on its own day, a cancellation at period end on
-    /// the day it ends the subscription; events of one day and sequence in two subscriptions
-    /// in the order of the subscriptions' ids), however the book was made.
+    /// Ids of the customer's events behind its changes in the month: for each change of a
+    /// subscription's ARR in the month, every event of that subscription the rules took since
+    /// its change before (or since it began), whatever month it is dated in, and each event
+    /// whose scheduled effect came in that time (the start that began a trial that has ended,
+    /// a cancellation whose paid period has run out). So a price set while paused is named
+    /// with the resume that shows it, a cancellation at period end with the end, and the
+    /// events of a day that moved no ARR (a coupon under `DiscountPolicy::Ignore`) with the
+    /// subscription's next change. An event the rules ignore (a change to a subscription that
+    /// has ended) is never named. Each is named once, in the order of the events' dates and
+    /// sequences (events of one day and sequence in two subscriptions in the order of the
+    /// subscriptions' ids), however the book was made.
     pub events: Vec<String>,
 }
 
@@ -75,41 +71,6 @@ pub struct CustomerView<'a> {
     pub currency: Option<Currency>,
     /// The month of its first day with ARR (its cohort), if any.
     pub cohort: Option<Month>,
-}
-
-/// The index in `sub`'s history of a price that first shows at its change point `i`: set since
-/// the point before on a day that moved no ARR (while paused, or in a trial), the last such
-/// the rules took, still in force (no price set on the point's own day, no end of the
-/// subscription since). `taken` says which events the rules took, worked out by `replay` the
-/// first time it is needed.
-fn quiet_price(
-    sub: &SubRow,
-    i: usize,
-    taken: &mut Option<Vec<bool>>,
-    replay: impl FnOnce() -> Vec<bool>,
-) -> Option<usize> {
-    let t = &sub.timeline;
-    let day = t.point(i).date;
-    let since = i.checked_sub(1).map(|k| t.point(k).date);
-    let lo = since.map_or(0, |prev| sub.events.partition_point(|e| e.date <= prev));
-    let (hi, end) = (sub.events.partition_point(|e| e.date < day), sub.events.partition_point(|e| e.date <= day));
-    let prices = |j: &usize| sub.events[*j].kind.price().is_some();
-    if !(lo..end).any(|j| prices(&j)) {
-        return None; // no price set since the point before: nothing to look up
-    }
-    let taken = taken.get_or_insert_with(replay);
-    let took = |j: &usize| taken.get(*j).copied().unwrap_or(false);
-    if (hi..end).any(|j| prices(&j) && took(&j)) {
-        return None; // a price set on the point's own day is the one that shows
-    }
-    let j = (lo..hi).rev().find(|j| prices(j) && took(j))?;
-    // an end of the subscription since (a cancellation taking effect by the point's day)
-    let ended = (j + 1..hi).any(|k| {
-        took(&k)
-            && matches!(sub.events[k].kind, EventKind::Cancel { paid_through }
-                if paid_through.filter(|p| *p > sub.events[k].date).unwrap_or(sub.events[k].date) <= day)
-    });
-    (!ended).then_some(j)
 }
 
 impl ArrBook {
@@ -197,6 +158,9 @@ impl ArrBook {
 
     fn log_customer(&self, c: usize, a: usize, b: usize, rows: &mut Vec<MovementRow>) {
         let row = &self.customers[c];
+        // what the rules did with each of the customer's subscriptions, replayed once, when a
+        // row first needs it
+        let mut journals: Vec<Option<Journal>> = vec![None; row.subs.len()];
         for k in a..=b {
             let f = self.contribution(c, k, row.first_active);
             let kinds = [
@@ -210,7 +174,7 @@ impl ArrBook {
             if kinds.iter().all(|(_, x)| x.is_zero()) {
                 continue;
             }
-            let events = self.causes(c, k);
+            let events = self.causes(c, k, &mut journals);
             for (kind, amount) in kinds.into_iter().filter(|(_, x)| !x.is_zero()) {
                 rows.push(MovementRow {
                     customer: row.id.as_str().into(),
@@ -223,50 +187,44 @@ impl ArrBook {
         }
     }
 
-    /// Ids of customer `c`'s events that took effect in month `k`.
-    fn causes(&self, c: usize, k: usize) -> Vec<String> {
+    /// Ids of customer `c`'s events behind its changes in month `k` (see [`MovementRow::events`]),
+    /// with `journals` what the rules did with each of its subscriptions, filled in as needed.
+    fn causes(&self, c: usize, k: usize, journals: &mut [Option<Journal>]) -> Vec<String> {
         let period = self.periods[k];
         // (date, sequence, subscription id, subscription, position): events of one day and
         // sequence in two subscriptions are named in the order of the subscriptions' ids, not
         // of their arrival, so the row reads alike however the book was made
         let mut found: Vec<(NaiveDate, u64, &str, usize, usize)> = Vec::new();
-        for (_, s) in self.customers[c].subs.iter() {
+        for ((_, s), journal) in self.customers[c].subs.iter().zip(journals.iter_mut()) {
             let sub = &self.subs[*s];
             let t = &sub.timeline;
-            // which events the rules took, worked out (by a replay) only when needed
-            let mut taken: Option<Vec<bool>> = None;
-            let mut quiet = Vec::new();
-            for i in t.partition(period.start())..t.partition(period.end()) {
-                let p = t.point(i);
-                let cause = p.cause as usize;
-                match sub.events.get(cause) {
-                    // the events of that day, up to the last that set the point
-                    Some(e) if e.date == p.date => {
-                        let first = sub.events[..cause].iter().rposition(|x| x.date != p.date).map_or(0, |j| j + 1);
-                        found.extend((first..=cause).map(|j| (p.date, sub.events[j].sequence, sub.id.as_str(), *s, j)));
-                    }
-                    // an effect the event scheduled: a cancellation at period end takes effect
-                    // then, a trial's start took effect on its own day
-                    Some(e) => {
-                        let day = if e.kind.price().is_some() { e.date } else { p.date };
-                        found.push((day, e.sequence, sub.id.as_str(), *s, cause));
-                    }
-                    None => {}
-                }
-                quiet.extend(quiet_price(sub, i, &mut taken, || {
-                    let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
-                    SubTimeline::taken(&sub.events, who, &self.ctx)
-                }));
+            let points = t.partition(period.start())..t.partition(period.end());
+            if points.is_empty() {
+                continue;
             }
-            // in the place of its own day, where it first took effect (a trial's start, named
-            // with the trial's end it scheduled too, is named once, there)
-            found.extend(
-                quiet.into_iter().map(|j| (sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j)),
-            );
+            let journal = journal.get_or_insert_with(|| {
+                let who = Owner { customer: self.customers[c].id.as_str(), subscription: sub.id.as_str() };
+                SubTimeline::journal(&sub.events, who, &self.ctx)
+            });
+            let mut name = |j: usize| found.push((sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j));
+            for i in points {
+                // the subscription's change on this day, since its change before
+                let (day, since) = (t.point(i).date, i.checked_sub(1).map(|p| t.point(p).date));
+                let after = |d: NaiveDate| since.is_none_or(|prev| d > prev);
+                // every event dated since then that the rules took (not one they ignored)
+                let lo = since.map_or(0, |prev| sub.events.partition_point(|e| e.date <= prev));
+                let hi = sub.events.partition_point(|e| e.date <= day);
+                for j in (lo..hi).filter(|&j| journal.taken.get(j).copied().unwrap_or(false)) {
+                    name(j);
+                }
+                // and every event whose scheduled effect came since then (a trial's start, a
+                // cancellation at period end)
+                for &(_, cause) in journal.fired.iter().filter(|(d, _)| after(*d) && *d <= day) {
+                    name(cause as usize);
+                }
+            }
         }
         found.sort_unstable();
-        // an event can take effect twice in a month (a start, then the end of the trial it
-        // began): it is named once, where it first took effect
         let mut named = std::collections::BTreeSet::new();
         found
             .into_iter()

@@ -164,6 +164,16 @@ impl State {
     };
 }
 
+/// What the rules did with a subscription's history: see [`SubTimeline::journal`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Journal {
+    /// Whether each event was taken (not ignored).
+    pub taken: Vec<bool>,
+    /// Each scheduled effect carried out, in order: its date and the index of the event that
+    /// scheduled it.
+    pub fired: Vec<(NaiveDate, u32)>,
+}
+
 /// Something an event schedules for a later date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Deferred {
@@ -446,21 +456,30 @@ impl SubTimeline {
         Ok(())
     }
 
-    /// Which of `events` (a subscription's whole history, in order, as fed to a timeline
-    /// before) the rules take: every one but those that change nothing on a subscription that
-    /// has ended (a late change or discount). Replays the history, for the reports that name
-    /// events (the movement log), not for updates.
-    pub(crate) fn taken(events: &[Entry], who: Owner<'_>, ctx: &Context) -> Vec<bool> {
+    /// What the rules did with `events` (a subscription's whole history, in order, as fed to a
+    /// timeline before): which they took (every one but those that change nothing on a
+    /// subscription that has ended, a late change or discount), and each scheduled effect
+    /// carried out (a trial's end, the end of a paid period), with its date and the event that
+    /// scheduled it, to the last. Replays the history, for the reports that name events (the
+    /// movement log), not for updates.
+    pub(crate) fn journal(events: &[Entry], who: Owner<'_>, ctx: &Context) -> Journal {
+        let mut journal = Journal { taken: Vec::with_capacity(events.len()), fired: Vec::new() };
         let Some(mut t) = events.first().and_then(|first| SubTimeline::new(first, who).ok()) else {
-            return vec![false; events.len()];
+            journal.taken.resize(events.len(), false);
+            return journal;
         };
-        let mut taken = Vec::with_capacity(events.len());
         for (i, e) in events.iter().enumerate() {
+            while let Some(fired) = t.fire_next(Some(e.date), ctx) {
+                journal.fired.push(fired);
+            }
             let index = u32::try_from(i).unwrap_or(u32::MAX);
             // (checked when they arrived: a replay takes them again)
-            taken.push(t.feed(e, index, false, who, ctx).unwrap_or(false));
+            journal.taken.push(t.feed(e, index, false, who, ctx).unwrap_or(false));
         }
-        taken
+        while let Some(fired) = t.fire_next(None, ctx) {
+            journal.fired.push(fired);
+        }
+        journal
     }
 
     /// Feed one more event that comes after all others, and recompute the tail.
@@ -539,26 +558,32 @@ impl SubTimeline {
     }
 
     fn settle(&mut self, until: Option<NaiveDate>, ctx: &Context) {
+        while self.fire_next(until, ctx).is_some() {}
+    }
+
+    /// Carry out the first scheduled effect dated `until` or before (any, for `None`):
+    /// its date and the index of the event that scheduled it, or `None` when there is none.
+    fn fire_next(&mut self, until: Option<NaiveDate>, ctx: &Context) -> Option<(NaiveDate, u32)> {
         self.deferred.sort_unstable();
-        while let Some(&(date, what, cause)) = self.deferred.first() {
-            if until.is_some_and(|u| date > u) {
-                break;
-            }
-            self.deferred.remove(0);
-            let was_live = self.state.live;
-            match what {
-                Deferred::TrialEnds => self.state.in_trial = false,
-                // the end of the subscription: what else it had scheduled (a trial end after
-                // its paid-through date) never happens
-                Deferred::Stops | Deferred::WithdrawalCloses => self.end(),
-            }
-            // an effect on a subscription whose ARR was booked out (a trial end, or the end of
-            // the paid period of a cancellation booked at once) changes no ARR: no point, which
-            // would book an exchange rate
-            if was_live {
-                self.change(date, cause, false, ctx);
-            }
+        let &(date, what, cause) = self.deferred.first()?;
+        if until.is_some_and(|u| date > u) {
+            return None;
         }
+        self.deferred.remove(0);
+        let was_live = self.state.live;
+        match what {
+            Deferred::TrialEnds => self.state.in_trial = false,
+            // the end of the subscription: what else it had scheduled (a trial end after its
+            // paid-through date) never happens
+            Deferred::Stops | Deferred::WithdrawalCloses => self.end(),
+        }
+        // an effect on a subscription whose ARR was booked out (a trial end, or the end of the
+        // paid period of a cancellation booked at once) changes no ARR: no point, which would
+        // book an exchange rate
+        if was_live {
+            self.change(date, cause, false, ctx);
+        }
+        Some((date, cause))
     }
 
     /// Materialise the deferred effects after the last event into `tail`, leaving the live
