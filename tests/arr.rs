@@ -1333,6 +1333,19 @@ fn the_movement_log_names_every_event_taken_since_the_subscriptions_change_befor
         ev("a", "s", d(2026, 3, 5), start(usd("150"), Interval::Month)).at(2),
     ];
     assert_eq!(named(&ignored, 3, m(2026, 3)), ids(&ignored, &[1, 3]));
+    // a renewal at the same price moves no ARR: a coupon the policy ignores before it, and the
+    // renewal, are named with April's expansion, the subscription's next change of ARR
+    let half = MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(5, 1))), forever: true };
+    let repriced = vec![
+        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
+        ev("a", "s", d(2026, 2, 2), EventKind::DiscountStart(half)),
+        ev("a", "s", d(2026, 3, 5), EventKind::Renew { price: usd("100"), interval: Interval::Month }),
+        ev("a", "s", d(2026, 4, 3), change(usd("150"), Interval::Month)),
+    ];
+    let policy = ArrPolicy { discounts: DiscountPolicy::Ignore, ..ArrPolicy::default() };
+    let b = book(repriced.clone(), policy, 4);
+    let april = b.customer_movements("a", m(2026, 4), m(2026, 4)).unwrap();
+    assert_eq!(april[0].events, ids(&repriced, &[1, 2, 3]));
 }
 
 #[test]

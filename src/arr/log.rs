@@ -50,15 +50,19 @@ pub struct MovementRow {
     pub amount: Money,
     /// Ids of the customer's events behind its changes in the month: for each change of a
     /// subscription's ARR in the month, every event of that subscription the rules took since
-    /// its change before (or since it began), whatever month it is dated in, and each event
-    /// whose scheduled effect came in that time (the start that began a trial that has ended,
-    /// a cancellation whose paid period has run out). So a price set while paused is named
-    /// with the resume that shows it, a cancellation at period end with the end, and the
-    /// events of a day that moved no ARR (a coupon under `DiscountPolicy::Ignore`) with the
-    /// subscription's next change. An event the rules ignore (a change to a subscription that
-    /// has ended) is never named. Each is named once, in the order of the events' dates and
-    /// sequences (events of one day and sequence in two subscriptions in the order of the
-    /// subscriptions' ids), however the book was made.
+    /// its ARR changed before (or since it began), whatever month it is dated in, and each
+    /// event whose scheduled effect came in that time (the start that began a trial that has
+    /// ended, a cancellation whose paid period has run out); for a day that priced a
+    /// subscription anew without moving its ARR (a renewal at the same price, which books a
+    /// customer billed in another currency at a new rate: an FX movement), the events of that
+    /// day. So a price set while paused is named with the resume that shows it, a cancellation
+    /// at period end with the end, and the events of days that moved no ARR (a coupon under
+    /// `DiscountPolicy::Ignore`, a renewal at the same price) with the subscription's next
+    /// change of ARR. An event the rules ignore (a change to a subscription that has ended) is
+    /// never named. Each is named once, in the order of the events' dates and sequences (events
+    /// of one day and sequence in two subscriptions in the order of the subscriptions' ids),
+    /// however the book was made. (The log replays each subscription it names events of, once
+    /// a call: ask for a range of months at once rather than month by month.)
     pub events: Vec<String>,
 }
 
@@ -207,20 +211,31 @@ impl ArrBook {
                 SubTimeline::journal(&sub.events, who, &self.ctx)
             });
             let mut name = |j: usize| found.push((sub.events[j].date, sub.events[j].sequence, sub.id.as_str(), *s, j));
+            // A point that moved the subscription's ARR (not one that only priced it anew, a
+            // renewal at the same price, which books an exchange rate): its window runs from
+            // the subscription's change of ARR before.
+            let moved = |i: usize| t.point(i).native != i.checked_sub(1).map_or(Fixed::ZERO, |k| t.point(k).native);
+            let mut since = (0..points.start).rev().find(|&k| moved(k)).map(|k| t.point(k).date);
             for i in points {
-                // the subscription's change on this day, since its change before
-                let (day, since) = (t.point(i).date, i.checked_sub(1).map(|p| t.point(p).date));
-                let after = |d: NaiveDate| since.is_none_or(|prev| d > prev);
-                // every event dated since then that the rules took (not one they ignored)
-                let lo = since.map_or(0, |prev| sub.events.partition_point(|e| e.date <= prev));
+                let day = t.point(i).date;
+                // a change of ARR names what happened since the one before; a point that only
+                // priced the subscription anew (behind an FX movement), the events of its day
+                let from = if moved(i) { since } else { day.pred_opt() };
+                // every event dated in the window that the rules took (not one they ignored)
+                let lo = from.map_or(0, |prev| sub.events.partition_point(|e| e.date <= prev));
                 let hi = sub.events.partition_point(|e| e.date <= day);
                 for j in (lo..hi).filter(|&j| journal.taken.get(j).copied().unwrap_or(false)) {
                     name(j);
                 }
-                // and every event whose scheduled effect came since then (a trial's start, a
-                // cancellation at period end)
-                for &(_, cause) in journal.fired.iter().filter(|(d, _)| after(*d) && *d <= day) {
+                // and every event whose scheduled effect came in it (a trial's start, a
+                // cancellation at period end); effects are journalled in date order
+                let fired = &journal.fired;
+                let first = from.map_or(0, |prev| fired.partition_point(|(d, _)| *d <= prev));
+                for &(_, cause) in &fired[first..fired.partition_point(|(d, _)| *d <= day)] {
                     name(cause as usize);
+                }
+                if moved(i) {
+                    since = Some(day);
                 }
             }
         }
