@@ -55,10 +55,11 @@ pub struct MovementRow {
     /// ended, a cancellation whose paid period has run out); for a day that priced a
     /// subscription anew without moving its ARR (a renewal at the same price, which books a
     /// customer billed in another currency at a new rate: an FX movement), the events of that
-    /// day. So a price set while paused is named with the resume that shows it, a cancellation
-    /// at period end with the end, and the events of days that moved no ARR (a coupon under
-    /// `DiscountPolicy::Ignore`, a renewal at the same price) with the subscription's next
-    /// change of ARR. An event the rules ignore (a change to a subscription that has ended) is
+    /// day and those whose scheduled effects fell on it (a cancellation whose paid period ended
+    /// that morning, before a renewal restored the same ARR). So a price set while paused is
+    /// named with the resume that shows it, a cancellation at period end with the end, and the
+    /// events of days that moved no ARR (a coupon under `DiscountPolicy::Ignore`, a renewal at
+    /// the same price) with the subscription's next change of ARR. An event the rules ignore (a change to a subscription that has ended) is
     /// never named. Each is named once, in the order of the events' dates and sequences (events
     /// of one day and sequence in two subscriptions in the order of the subscriptions' ids),
     /// however the book was made. (The log replays each subscription it names events of, once
