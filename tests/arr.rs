@@ -1221,131 +1221,70 @@ fn the_movement_log_explains_every_bridge_line() {
     assert!(b.customer_movements("nobody", m(2026, 1), m(2026, 3)).unwrap().is_empty());
 }
 
+/// The events a movement-log row names: for each change of a subscription's ARR in the month,
+/// every event the rules took since its ARR changed before, and each event whose scheduled
+/// effect came then (`MovementRow::events`). One row per case: the month asked for, its kind
+/// and amount, and the positions of the events it names.
 #[test]
-fn the_movement_log_names_a_price_change_made_while_paused_in_the_month_it_took_effect() {
-    // paused in February, upgraded while paused on 5 March, resumed on 20 March: March's
-    // reactivation of $3,600 is the upgrade's price, so the row names the upgrade with the resume
-    let events = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
-        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
-        ev("a", "s", d(2026, 3, 20), EventKind::Resume),
+fn the_movement_log_names_the_events_behind_each_change() {
+    let trial = |price: &str, from: NaiveDate, until: NaiveDate| {
+        ev("a", "s", from, EventKind::Start { price: usd(price), interval: Interval::Month, trial_until: Some(until) })
+    };
+    let half = MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(5, 1))), forever: true };
+    let monthly = |p: &str| start(usd(p), Interval::Month);
+    let to = |p: &str| change(usd(p), Interval::Month);
+    let renew = |p: &str| EventKind::Renew { price: usd(p), interval: Interval::Month };
+    let ignore = ArrPolicy { discounts: DiscountPolicy::Ignore, ..ArrPolicy::default() };
+    // (case, events, policy, month, the row's kind and amount, the events it names)
+    type Case<'a> = (&'a str, Vec<SubscriptionEvent>, ArrPolicy, Month, MovementKind, &'a str, Vec<usize>);
+    #[rustfmt::skip]
+    let cases: Vec<Case> = vec![
+        ("upgraded while paused, resumed the same month", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+            ev("a", "s", d(2026, 3, 5), to("300")), ev("a", "s", d(2026, 3, 20), EventKind::Resume),
+        ], ArrPolicy::default(), m(2026, 3), MovementKind::Reactivation, "3600", vec![2, 3]),
+        ("upgraded while paused, resumed a month later (March has no row to name it in)", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+            ev("a", "s", d(2026, 3, 5), to("300")), ev("a", "s", d(2026, 4, 20), EventKind::Resume),
+        ], ArrPolicy::default(), m(2026, 4), MovementKind::Reactivation, "3600", vec![2, 3]),
+        ("a trial upgraded before it ends: the start that scheduled the end, and the upgrade", vec![
+            trial("100", d(2026, 1, 20), d(2026, 2, 20)), ev("a", "s", d(2026, 1, 25), to("300")),
+        ], ArrPolicy::default(), m(2026, 2), MovementKind::New, "3600", vec![0, 1]),
+        ("a trial ending on the day of a change", vec![
+            trial("100", d(2026, 1, 20), d(2026, 2, 20)), ev("a", "s", d(2026, 2, 20), to("300")),
+        ], ArrPolicy::default(), m(2026, 2), MovementKind::New, "3600", vec![0, 1]),
+        ("a change to a subscription that has ended is ignored, and not named", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "t", d(2026, 1, 5), monthly("50")),
+            ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: None }),
+            ev("a", "s", d(2026, 2, 9), to("900")),
+        ], ArrPolicy::default(), m(2026, 2), MovementKind::Contraction, "1200", vec![2]),
+        ("nor beside the events of its day that moved ARR", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")),
+            ev("a", "s", d(2026, 3, 5), EventKind::Cancel { paid_through: None }),
+            ev("a", "s", d(2026, 3, 5), to("900")).at(1), ev("a", "s", d(2026, 3, 5), monthly("150")).at(2),
+        ], ArrPolicy::default(), m(2026, 3), MovementKind::Expansion, "600", vec![1, 3]),
+        ("paused, upgraded, cancelled while paused, started again: all since the pause", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "s", d(2026, 2, 10), EventKind::Pause),
+            ev("a", "s", d(2026, 3, 5), to("300")), ev("a", "s", d(2026, 4, 1), EventKind::Cancel { paid_through: None }),
+            ev("a", "s", d(2026, 7, 1), monthly("50")),
+        ], ArrPolicy::default(), m(2026, 7), MovementKind::Reactivation, "600", vec![2, 3, 4]),
+        ("a paid period ending on the day of a renewal, which starts a fresh term", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "s", d(2026, 1, 5), EventKind::DiscountStart(half.clone())).at(1),
+            ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: Some(d(2026, 3, 5)) }),
+            ev("a", "s", d(2026, 3, 5), renew("100")),
+        ], ArrPolicy::default(), m(2026, 3), MovementKind::Expansion, "600", vec![2, 3]),
+        ("a coupon the policy ignores and a same-price renewal move no ARR: named with the next change", vec![
+            ev("a", "s", d(2026, 1, 5), monthly("100")), ev("a", "s", d(2026, 2, 2), EventKind::DiscountStart(half)),
+            ev("a", "s", d(2026, 3, 5), renew("100")), ev("a", "s", d(2026, 4, 3), to("150")),
+        ], ignore, m(2026, 4), MovementKind::Expansion, "600", vec![1, 2, 3]),
     ];
-    let b = book(events.clone(), ArrPolicy::default(), 3);
-    let log = b.customer_movements("a", m(2026, 3), m(2026, 3)).unwrap();
-    assert_eq!(log.len(), 1);
-    assert_eq!((log[0].kind, log[0].amount), (MovementKind::Reactivation, usd("3600")));
-    assert_eq!(log[0].events, [events[2].id.clone(), events[3].id.clone()]);
-    // an event the rules ignore is not named: a change to a subscription that has ended
-    let ended = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "t", d(2026, 1, 5), start(usd("50"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: None }),
-        ev("a", "s", d(2026, 2, 9), change(usd("900"), Interval::Month)),
-    ];
-    let b = book(ended.clone(), ArrPolicy::default(), 2);
-    let log = b.customer_movements("a", m(2026, 2), m(2026, 2)).unwrap();
-    assert_eq!((log[0].kind, log[0].amount), (MovementKind::Contraction, usd("1200")));
-    assert_eq!(log[0].events, [ended[2].id.clone()]);
-}
-
-#[test]
-fn the_movement_log_names_a_price_set_while_arr_stayed_at_zero_with_the_change_that_shows_it() {
-    // upgraded while paused in March, resumed in April: April's reactivation shows the upgrade's
-    // price, and names it, though March had no row to name it in
-    let paused = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
-        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
-        ev("a", "s", d(2026, 4, 20), EventKind::Resume),
-    ];
-    let b = book(paused.clone(), ArrPolicy::default(), 4);
-    let log = b.customer_movements("a", m(2026, 1), m(2026, 4)).unwrap();
-    let april: Vec<_> = log.iter().filter(|r| r.month == m(2026, 4)).collect();
-    assert_eq!((april[0].kind, april[0].amount), (MovementKind::Reactivation, usd("3600")));
-    assert_eq!(april[0].events, [paused[2].id.clone(), paused[3].id.clone()]);
-    // a free trial from 20 January to 20 February, upgraded on 25 January: February's new ARR
-    // is the upgrade's, named beside the start that scheduled the trial's end
-    let trial = vec![
-        ev(
-            "b",
-            "s",
-            d(2026, 1, 20),
-            EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 20)) },
-        ),
-        ev("b", "s", d(2026, 1, 25), change(usd("300"), Interval::Month)),
-    ];
-    let b = book(trial.clone(), ArrPolicy::default(), 2);
-    let log = b.customer_movements("b", m(2026, 1), m(2026, 2)).unwrap();
-    assert_eq!(log.len(), 1);
-    assert_eq!((log[0].month, log[0].kind, log[0].amount), (m(2026, 2), MovementKind::New, usd("3600")));
-    assert_eq!(log[0].events, [trial[0].id.clone(), trial[1].id.clone()]);
-}
-
-#[test]
-fn the_movement_log_names_every_event_taken_since_the_subscriptions_change_before() {
-    let named = |events: &[SubscriptionEvent], n: i32, month: Month| -> Vec<String> {
-        let b = book(events.to_vec(), ArrPolicy::default(), n);
+    for (case, events, policy, month, kind, amount, named) in cases {
+        let b = ArrBook::build(&events, policy, Currency::USD, m(2026, 1)..=month, &InMemoryFxRates::new()).unwrap();
         let log = b.customer_movements("a", month, month).unwrap();
-        assert_eq!(log.len(), 1, "{log:?}");
-        log[0].events.clone()
-    };
-    let ids = |events: &[SubscriptionEvent], at: &[usize]| -> Vec<String> {
-        at.iter().map(|&i| events[i].id.clone()).collect()
-    };
-    // paused (a change), upgraded, then cancelled while paused, and started again in July:
-    // July's row names what happened since the pause
-    let ended = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 10), EventKind::Pause),
-        ev("a", "s", d(2026, 3, 5), change(usd("300"), Interval::Month)),
-        ev("a", "s", d(2026, 4, 1), EventKind::Cancel { paid_through: None }),
-        ev("a", "s", d(2026, 7, 1), start(usd("50"), Interval::Month)),
-    ];
-    assert_eq!(named(&ended, 7, m(2026, 7)), ids(&ended, &[2, 3, 4]));
-    // a trial ending on the day of a change: the start that scheduled the end, and the change
-    let trial_end = vec![
-        ev(
-            "a",
-            "s",
-            d(2026, 1, 20),
-            EventKind::Start { price: usd("100"), interval: Interval::Month, trial_until: Some(d(2026, 2, 20)) },
-        ),
-        ev("a", "s", d(2026, 2, 20), change(usd("300"), Interval::Month)),
-    ];
-    assert_eq!(named(&trial_end, 2, m(2026, 2)), ids(&trial_end, &[0, 1]));
-    // a cancellation whose paid period ends on the day of a renewal: both (the end is why the
-    // renewal starts a fresh term)
-    let half = MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(5, 1))), forever: true };
-    let renewed = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 1, 5), EventKind::DiscountStart(half)).at(1),
-        ev("a", "s", d(2026, 2, 3), EventKind::Cancel { paid_through: Some(d(2026, 3, 5)) }),
-        ev("a", "s", d(2026, 3, 5), EventKind::Renew { price: usd("100"), interval: Interval::Month }),
-    ];
-    assert_eq!(named(&renewed, 3, m(2026, 3)), ids(&renewed, &[2, 3]));
-    // a change the rules ignore (the subscription ended that day) is not named beside the
-    // events of its day that moved ARR
-    let ignored = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 3, 5), EventKind::Cancel { paid_through: None }),
-        ev("a", "s", d(2026, 3, 5), change(usd("900"), Interval::Month)).at(1),
-        ev("a", "s", d(2026, 3, 5), start(usd("150"), Interval::Month)).at(2),
-    ];
-    assert_eq!(named(&ignored, 3, m(2026, 3)), ids(&ignored, &[1, 3]));
-    // a renewal at the same price moves no ARR: a coupon the policy ignores before it, and the
-    // renewal, are named with April's expansion, the subscription's next change of ARR
-    let half = MrrDiscount { off: DiscountOff::Percent(Percent::from_fraction(Decimal::new(5, 1))), forever: true };
-    let repriced = vec![
-        ev("a", "s", d(2026, 1, 5), start(usd("100"), Interval::Month)),
-        ev("a", "s", d(2026, 2, 2), EventKind::DiscountStart(half)),
-        ev("a", "s", d(2026, 3, 5), EventKind::Renew { price: usd("100"), interval: Interval::Month }),
-        ev("a", "s", d(2026, 4, 3), change(usd("150"), Interval::Month)),
-    ];
-    let policy = ArrPolicy { discounts: DiscountPolicy::Ignore, ..ArrPolicy::default() };
-    let b = book(repriced.clone(), policy, 4);
-    let april = b.customer_movements("a", m(2026, 4), m(2026, 4)).unwrap();
-    assert_eq!(april[0].events, ids(&repriced, &[1, 2, 3]));
+        let ids: Vec<String> = named.iter().map(|&i| events[i].id.clone()).collect();
+        assert_eq!(log.len(), 1, "{case}: {log:?}");
+        assert_eq!((log[0].kind, log[0].amount, &log[0].events), (kind, usd(amount), &ids), "{case}");
+    }
 }
 
 #[test]
