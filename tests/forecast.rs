@@ -1885,30 +1885,19 @@ fn the_close_distribution_holds_amounts_of_many_decimals_beside_large_ones() {
 
 #[cfg(feature = "serde")]
 #[test]
-fn the_weighted_ensemble_of_forecasts_at_the_largest_f64_stays_within_them() {
-    // weights 3 : 2 normalise to 0.6000000000000001 and 0.4, which sum past one
-    let e = Ensemble {
-        period: 1,
-        members: vec![Member::Baseline(Baseline::Naive); 2],
-        combination: Combination::CrossValidated { windows: 2, h: 2 },
-    };
-    let mut json = serde_json::to_value(e.fit(&[f64::MAX; 6]).unwrap()).unwrap();
-    json["weights"] = serde_json::json!([3.0, 2.0]);
-    let fit: EnsembleModel = serde_json::from_value(json).unwrap();
-    assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [f64::MAX]);
-}
-
-#[cfg(feature = "serde")]
-#[test]
 fn the_weighted_ensemble_of_equal_forecasts_is_that_forecast() {
-    // 0.1 and 0.1 weighed 3 : 2 summed to 0.10000000000000002
+    // two members forecasting one value, weighed 3 : 2 (read from JSON): at f64::MAX the weights
+    // normalised to 0.6000000000000001 and 0.4 summed past one (an overflow); at 0.1 the mean
+    // read 0.10000000000000002
     let e = Ensemble {
         period: 1,
         members: vec![Member::Baseline(Baseline::Naive); 2],
         combination: Combination::CrossValidated { windows: 2, h: 2 },
     };
-    let mut json = serde_json::to_value(e.fit(&[0.1; 6]).unwrap()).unwrap();
-    json["weights"] = serde_json::json!([3.0, 2.0]);
-    let fit: EnsembleModel = serde_json::from_value(json).unwrap();
-    assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [0.1]);
+    for value in [f64::MAX, 0.1] {
+        let mut json = serde_json::to_value(e.fit(&[value; 6]).unwrap()).unwrap();
+        json["weights"] = serde_json::json!([3.0, 2.0]);
+        let fit: EnsembleModel = serde_json::from_value(json).unwrap();
+        assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [value]);
+    }
 }
