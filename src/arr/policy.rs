@@ -32,10 +32,14 @@ pub enum ChurnTiming {
 /// Which day's exchange rate books a foreign-currency change into the reporting currency.
 ///
 /// A customer billed in another currency is booked, at each month end, at the rate of its
-/// latest change on or before it, read on the day this policy picks for that change. So every
-/// change (a price, a trial ending, a discount starting or ending, a pause or resume, a
-/// cancellation) is valued at the rate of its own day, and the difference that re-valuing what
-/// the customer already had makes is the FX line, never expansion or contraction. A change the
+/// latest change on or before it, read on the day this policy picks for that change. So a
+/// month's last change (a price, a trial ending, a discount starting or ending, a pause or
+/// resume, a cancellation) is valued at the rate of its own day, with every earlier change of
+/// the month (expansion on the 3rd, a same-price renewal on the 20th: the expansion is valued
+/// at the 20th's rate), and the difference that re-valuing what the customer already had
+/// makes is the FX line, never expansion or contraction. Under `TransactionDate` a change
+/// recorded after its month closed books that month at the rate of the day it was recorded:
+/// a closed month's figures can move with a rate from after its close. A change the
 /// book scheduled (a trial end, a cancellation at period end) takes the rate of the day it
 /// takes effect under `ServicePeriodStart` and `TransactionDate`. What does not change ARR
 /// books no rate. The events of one subscription on one day (and the changes the book
