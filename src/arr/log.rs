@@ -59,10 +59,10 @@ pub struct MovementRow {
     /// that morning, before a renewal restored the same ARR). So a price set while paused is
     /// named with the resume that shows it, a cancellation at period end with the end, and the
     /// events of days that moved no ARR (a coupon under `DiscountPolicy::Ignore`, a renewal at
-    /// the same price) with the subscription's next change of ARR. An event the rules ignore (a change to a subscription that has ended) is
-    /// never named. Each is named once, in the order of the events' dates and sequences (events
-    /// of one day and sequence in two subscriptions in the order of the subscriptions' ids),
-    /// however the book was made. (The log replays each subscription it names events of, once
+    /// the same price) with the subscription's next change of ARR. An event the rules ignore
+    /// (a change to a subscription that has ended) is never named. Each is named once, in the
+    /// order of the events' dates and sequences (events of one day and sequence in two
+    /// subscriptions in the order of the subscriptions' ids), however the book was made. (The log replays each subscription it names events of, once
     /// a call: ask for a range of months at once rather than month by month.)
     pub events: Vec<String>,
 }

@@ -220,10 +220,9 @@ impl Milestone {
         };
         let days_left = self.by.filter(|by| *by > as_of).map(|by| Decimal::from((by - as_of).num_days()));
         // A date gone by (one on `as_of` included: ARR is measured at the end of that day) was
-        // met or missed then, whatever ARR did since: judged by ARR at its month's end, the
-        // figure the book keeps.
-        // (a date before the book's opening, whose ARR the book does not know, is judged as a
-        // date still to come: by ARR at `as_of`)
+        // met or missed then, whatever ARR did since: judged by ARR at its month's end, as
+        // `arr_at` reports it. A date before the book's opening, whose ARR the book does not
+        // know, is left to the rules for a date still to come: by ARR at `as_of`.
         let met_on_time = self
             .by
             .filter(|_| days_left.is_none())
@@ -235,7 +234,7 @@ impl Milestone {
             (Some(_), _, Some(false)) => None, // missed: no pace makes up for it
             (Some(_), _, None) if reached => Some(Money::zero(current.currency())),
             (Some(_), Some(left), None) => Some(remaining.checked_div(left)?.round()),
-            (Some(_), None, None) => None, // (a date gone by is judged above)
+            (Some(_), None, None) => None, // a date gone by before the book, short of it now
         };
         let on_track = match (self.by, days_left, met_on_time) {
             (_, _, Some(met)) => met,
