@@ -166,7 +166,7 @@ fn approval_and_margin_boundaries_are_exact() {
     let above = ApprovalPolicy::new(pct("58.0001%"), GuardAction::Refuse).unwrap();
     let err = one_line_quote(Percent::ZERO).price(&PriceBook::demo(), &above, Some(&costs)).unwrap_err();
     assert_eq!(err, PricingError::BelowMarginFloor { margin: pct("58%"), floor: pct("58.0001%") });
-    assert_eq!(err.to_string(), "gross margin 58.0% is below the 58.0001% floor");
+    assert_eq!(err.to_string(), "gross margin 58% is below the 58.0001% floor");
 }
 
 #[test]
@@ -505,4 +505,141 @@ proptest! {
         let q2 = mk((add + more).min(100)).price(&book, &policy, None).unwrap();
         prop_assert!(q2.approval.level >= q1.approval.level);
     }
+}
+
+/// A policy of `rule` alone, whose 0% margin floor only notes a quote below it.
+fn policy_with(rule: Option<(&str, QuoteCondition)>) -> ApprovalPolicy {
+    let policy = ApprovalPolicy::new(pct("0%"), GuardAction::Escalate(ApprovalLevel::Auto)).unwrap();
+    match rule {
+        Some((name, when)) => {
+            policy.with_rule(ApprovalRule { name: name.into(), when: vec![when], level: ApprovalLevel::Manager })
+        }
+        None => policy,
+    }
+}
+
+fn per_unit_book(price: &str) -> PriceBook {
+    demo_book_with("X", Currency::USD, PriceModel::PerUnit(Money::parse(price, Currency::USD).unwrap()))
+}
+
+fn months_line(sku: &str, months: u32, additional: &str) -> QuoteLine {
+    QuoteLine { months, additional_discount: pct(additional), ..line(sku, 1, None, 0, 0) }
+}
+
+fn quote_of(lines: Vec<QuoteLine>, term_months: u32) -> Quote {
+    Quote { currency: Currency::USD, lines, term_months, payment_terms_days: 30 }
+}
+
+#[test]
+fn the_discount_signal_is_the_discount_given_on_any_term_and_list_price() {
+    // (list price a year, months, discount given): the totals are rounded to the cent ($100.50
+    // at 7% nets $93.465 → $93.46; $250,000 for 5 months lists $104,166.67 and nets $93,750.00),
+    // and their ratio is not the discount given (7.005%, 10.0000029%): the signal is read from
+    // the exact amounts, so a "discount above" rule at the discount given does not fire.
+    let cases = [("100.50", 12, "7%"), ("250000", 5, "10%"), ("99.99", 7, "15%"), ("1000", 13, "35%")];
+    for (price, months, given) in cases {
+        let rule = QuoteCondition::Discount(Comparison::Above, pct(given));
+        let q = quote_of(vec![months_line("X", months, given)], months)
+            .price(&per_unit_book(price), &policy_with(Some(("above", rule))), None)
+            .unwrap();
+        assert_eq!(q.discount, pct(given), "{price} for {months} months at {given}");
+        assert_eq!(q.approval.level, ApprovalLevel::Auto, "{price} for {months} months at {given}: {:?}", q.approval);
+    }
+    // the demo book and policy: Pro for five months at 10% needs no manager
+    let q = quote_of(vec![months_line("PLAN-PRO", 5, "10%")], 5)
+        .price(&PriceBook::demo(), &ApprovalPolicy::demo(), None)
+        .unwrap();
+    assert_eq!((q.list_total, q.net_total), (Money::parse("104166.67", Currency::USD).unwrap(), usd(93_750)));
+    assert_eq!(q.approval.level, ApprovalLevel::Auto, "{:?}", q.approval);
+}
+
+#[test]
+fn a_margin_at_the_floor_is_not_below_it_on_a_part_year_line() {
+    // Pro at $250,000 a year costing $145,000 a year: a 42% margin on any term. Five months list
+    // $104,166.67 and cost $60,416.67, rounded; their ratio is 41.9999987%.
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("PLAN-PRO", usd(145_000), usd(0));
+    for months in [5, 7, 12, 13, 30] {
+        let q = quote_of(vec![months_line("PLAN-PRO", months, "0%")], months)
+            .price(&PriceBook::demo(), &ApprovalPolicy::demo(), Some(&costs))
+            .unwrap();
+        assert_eq!(q.margin, Some(pct("42%")), "{months} months");
+        assert_eq!(q.approval.level, ApprovalLevel::Auto, "{months} months: {:?}", q.approval);
+    }
+}
+
+#[test]
+fn a_quote_given_away_against_a_real_cost_is_below_any_margin_floor() {
+    // a 100% discount nets $0 against a $50 cost: no margin at all, so the guard acts and a
+    // "margin below" rule fires; at no cost there is nothing to guard
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("X", usd(50), usd(0));
+    let free = quote_of(vec![months_line("X", 12, "100%")], 12);
+    let book = per_unit_book("100");
+    let refuse = ApprovalPolicy::new(pct("0%"), GuardAction::Refuse).unwrap();
+    let err = free.price(&book, &refuse, Some(&costs)).unwrap_err();
+    assert!(matches!(err, PricingError::CostWithoutRevenue { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "a net of USD 0.00 against a cost of USD 50.00 is below the 0% margin floor");
+    let escalate = ApprovalPolicy::new(pct("42%"), GuardAction::Escalate(ApprovalLevel::Cfo)).unwrap();
+    let q = free.price(&book, &escalate, Some(&costs)).unwrap();
+    assert_eq!(q.margin, None);
+    assert_eq!(q.approval.level, ApprovalLevel::Cfo, "{:?}", q.approval);
+    let rule = policy_with(Some(("thin", QuoteCondition::Margin(Comparison::Below, pct("30%")))));
+    assert_eq!(free.price(&book, &rule, Some(&costs)).unwrap().approval.level, ApprovalLevel::Manager);
+    let rule = policy_with(Some(("fat", QuoteCondition::Margin(Comparison::Above, pct("30%")))));
+    assert_eq!(free.price(&book, &rule, Some(&costs)).unwrap().approval.level, ApprovalLevel::Auto);
+    let mut nothing = InMemoryCostModel::default();
+    nothing.insert("X", usd(0), usd(0));
+    assert_eq!(free.price(&book, &refuse, Some(&nothing)).unwrap().approval.level, ApprovalLevel::Auto);
+}
+
+#[test]
+fn the_margin_guard_never_shows_a_margin_below_the_floor_as_the_floor() {
+    // $100 against a $58.04 cost is a 41.96% margin: "42.0%" would read as at the floor
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("X", Money::parse("58.04", Currency::USD).unwrap(), usd(0));
+    let q = quote_of(vec![months_line("X", 12, "0%")], 12);
+    let escalate = ApprovalPolicy::new(pct("42%"), GuardAction::Escalate(ApprovalLevel::Cfo)).unwrap();
+    let priced = q.price(&per_unit_book("100"), &escalate, Some(&costs)).unwrap();
+    assert_eq!(priced.approval.reasons, ["gross margin 41.96% below the 42% floor"]);
+    let refuse = ApprovalPolicy::new(pct("42%"), GuardAction::Refuse).unwrap();
+    let err = q.price(&per_unit_book("100"), &refuse, Some(&costs)).unwrap_err();
+    assert_eq!(err.to_string(), "gross margin 41.96% is below the 42% floor");
+    // a margin a hair below: shown cut, not rounded up to the floor
+    costs.insert("X", Money::parse("58.0000004", Currency::USD).unwrap(), usd(0));
+    let err = q.price(&per_unit_book("100"), &refuse, Some(&costs)).unwrap_err();
+    assert_eq!(err.to_string(), "gross margin 41.9999% is below the 42% floor");
+}
+
+#[test]
+fn an_amount_per_unit_schedule_is_a_year_like_the_book_prices() {
+    // $10 off per unit on $100 per unit a year: a year takes $10 a unit however its months are
+    // written, two years $20, six months $5; $60 off on a six-month line is within its list
+    let schedule = |off: i64| {
+        DiscountSchedule::new(ScheduleKind::Range, DiscountBrackets::AmountPerUnit(vec![(Decimal::ZERO, usd(off))]))
+            .unwrap()
+    };
+    let book = per_unit_book("100");
+    let off = |l: QuoteLine| {
+        let q = quote_of(vec![l], 12).price(&book, &policy_with(None), None).unwrap();
+        q.lines[0].waterfall.steps[0].1
+    };
+    let ten = |months| QuoteLine {
+        quantity: Decimal::from(10),
+        schedule: Some(schedule(10)),
+        ..months_line("X", months, "0%")
+    };
+    assert_eq!(off(ten(12)), usd(100));
+    let ramp = QuoteLine {
+        ramp: vec![
+            RampStep { months: 6, quantity: Decimal::from(10) },
+            RampStep { months: 6, quantity: Decimal::from(10) },
+        ],
+        ..ten(12)
+    };
+    assert_eq!(off(ramp), usd(100));
+    assert_eq!(off(ten(24)), usd(200));
+    assert_eq!(off(ten(6)), usd(50));
+    let sixty = QuoteLine { schedule: Some(schedule(60)), ..months_line("X", 6, "0%") };
+    assert_eq!(off(sixty), usd(30));
 }

@@ -142,7 +142,7 @@ pub trait CostModel {
     fn annual_cost(&self, sku: &str, quantity: Decimal, currency: Currency) -> Result<Money, PricingError>;
 }
 
-/// Costs as a fraction of list price per SKU, or a fixed cost per unit: for tests and demos.
+/// A fixed annual cost plus an annual cost per unit, per SKU and currency: for tests and demos.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InMemoryCostModel {
     /// `sku → (fixed annual cost, cost per unit)` per currency.

@@ -54,11 +54,23 @@ pub enum PricingError {
     /// A cost the cost model does not know.
     #[error("no cost for {0:?}")]
     NoCost(String),
-    /// The quote is below the margin floor and the policy refuses it.
-    #[error("gross margin {margin:.1} is below the {floor} floor")]
+    /// The quote is below the margin floor and the policy refuses it. (The message shows the
+    /// margin cut, never rounded, to four places of points: 41.99999% reads 41.9999%, not 42%.)
+    #[error("gross margin {} is below the {floor} floor", super::quote::cut_to_show(margin))]
     BelowMarginFloor {
         /// The gross margin.
         margin: Percent,
+        /// The floor.
+        floor: Percent,
+    },
+    /// The quote nets nothing against a cost to serve (a 100% discount): it has no margin at
+    /// all, so it is below any floor, and the policy refuses it.
+    #[error("a net of {net} against a cost of {cost} is below the {floor} margin floor")]
+    CostWithoutRevenue {
+        /// The quote's net total (zero).
+        net: Money,
+        /// Its cost to serve.
+        cost: Money,
         /// The floor.
         floor: Percent,
     },

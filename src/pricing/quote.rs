@@ -33,7 +33,9 @@ pub enum DiscountBrackets {
         #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimal_pairs"))]
         Vec<(Decimal, Percent)>,
     ),
-    /// An amount off per unit, zero or more, in the quote's currency.
+    /// An amount off per unit a year, zero or more, in the quote's currency: a year's, as the
+    /// book's prices are, so a six-month period takes half of it and a ramp of two six-month
+    /// periods the same as one year.
     AmountPerUnit(
         #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::money::exact::decimal_pairs"))]
         Vec<(Decimal, Money)>,
@@ -351,7 +353,8 @@ pub enum ApprovalLevel {
 pub enum QuoteCondition {
     /// The quote's overall discount off list (`1 − net ÷ list`).
     Discount(Comparison, Percent),
-    /// The gross margin (`(net − cost) ÷ net`); never fires without a cost model.
+    /// The gross margin (`(net − cost) ÷ net`, exact); never fires without a cost model. A
+    /// cost against a net of zero is below every threshold (`Below` and `AtMost` fire).
     Margin(Comparison, Percent),
     /// The quote's net total (threshold in the quote's currency).
     NetTotal(Comparison, Money),
@@ -363,10 +366,21 @@ pub enum QuoteCondition {
     PaymentTermsDays(Comparison, u32),
 }
 
+/// A quote's gross margin, as its approvals read it.
+#[derive(Clone, Copy)]
+enum Margin {
+    /// No cost model, or neither revenue nor cost: nothing to guard.
+    Unknown,
+    /// `(net − cost) ÷ net`, exact.
+    Ratio(Percent),
+    /// A cost against a net of zero (a 100% discount): no margin at all, below any threshold.
+    NoRevenue { net: Money, cost: Money },
+}
+
 /// The figures an approval policy reads from a priced quote.
 struct Signals {
     discount: Percent,
-    margin: Option<Percent>,
+    margin: Margin,
     net_total: Money,
     net_arr: Money,
     term_months: u32,
@@ -383,7 +397,12 @@ impl QuoteCondition {
         };
         Ok(match *self {
             QuoteCondition::Discount(cmp, t) => cmp.holds(s.discount, t),
-            QuoteCondition::Margin(cmp, t) => s.margin.is_some_and(|m| cmp.holds(m, t)),
+            QuoteCondition::Margin(cmp, t) => match s.margin {
+                Margin::Unknown => false,
+                Margin::Ratio(m) => cmp.holds(m, t),
+                // no margin at all is below every threshold
+                Margin::NoRevenue { .. } => matches!(cmp, Comparison::Below | Comparison::AtMost),
+            },
             QuoteCondition::NetTotal(cmp, t) => money(cmp, s.net_total, t)?,
             QuoteCondition::NetArr(cmp, t) => money(cmp, s.net_arr, t)?,
             QuoteCondition::TermMonths(cmp, t) => cmp.holds(s.term_months, t),
@@ -559,9 +578,13 @@ pub struct PricedQuote {
     pub net_total: Money,
     /// Net annualised over the term.
     pub net_arr: Money,
-    /// `1 − net ÷ list`, exact.
+    /// `1 − net ÷ list`, exact: of the amounts before they are rounded to the cent, so the
+    /// discount given reads as given on any term and list price (10% off $250,000 a year for
+    /// five months lists $104,166.67 and nets $93,750.00, whose ratio is 10.0000029%).
     pub discount: Percent,
-    /// Gross margin `(net − cost) ÷ net`, exact, when costs are known.
+    /// Gross margin `(net − cost) ÷ net`, exact as `discount` is, when costs are known and the
+    /// quote nets more than zero. (A cost against a net of zero has no margin at all: the guard
+    /// treats it as below any floor, and a "margin below" rule fires.)
     pub margin: Option<Percent>,
     /// Approval required.
     pub approval: Approval,
@@ -576,20 +599,54 @@ fn unit_discount(p: Percent, which: &str, sku: &str) -> Result<Decimal, PricingE
     Ok(p.fraction())
 }
 
-fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<Waterfall, PricingError> {
+/// A line priced: its waterfall as the customer sees it (rounded), and its exact list and net
+/// in twelfths, from which the quote's discount and margin are read.
+struct PricedParts {
+    waterfall: Waterfall,
+    list12: Decimal,
+    net12: Decimal,
+}
+
+/// Amounts in twelfths: a year's price × the months it runs, twelve times the amount. A part
+/// year then never divides, so the quote's discount and margin are exact ratios of exact
+/// amounts: $250,000 a year for five months lists $104,166.67, nets $93,750.00 at 10% off,
+/// and the ratio of those two is 10.0000029%, where the discount given is 10%.
+fn twelfths(annual: Decimal, months: u32) -> Result<Decimal, PricingError> {
+    annual.checked_mul(Decimal::from(months)).ok_or_else(|| overflow("mul"))
+}
+
+/// An amount in twelfths, rounded once to the currency's minor unit.
+fn round_twelfths(x12: Decimal, currency: Currency) -> Result<Money, PricingError> {
+    let amount = x12.checked_div(Decimal::from(12)).ok_or_else(|| overflow("div"))?;
+    Ok(Money::new(amount, currency).round())
+}
+
+/// An amount in twelfths as a figure carried to [`INTERMEDIATE_DP`] (for an error's message).
+fn carried_twelfths(x12: Decimal, currency: Currency) -> Money {
+    // x12 ÷ 12 cannot overflow: the quotient is smaller than x12
+    Money::new((x12 / Decimal::from(12)).round_dp(INTERMEDIATE_DP), currency)
+}
+
+fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<PricedParts, PricingError> {
     let price = book.price(&line.sku, currency)?;
     let listed = price.model().currency();
     if listed != currency {
         // a price list filed under the wrong currency in the book
         return Err(MoneyError::CurrencyMismatch { op: "price", left: currency, right: listed }.into());
     }
-    // Plain Decimal arithmetic from here on: every amount is in `currency`, checked above, and
-    // only overflow can fail.
+    // Plain Decimal arithmetic from here on, in twelfths: every amount is in `currency`,
+    // checked above, and only overflow can fail.
     let (mut list, mut schedule_off) = (Decimal::ZERO, Decimal::ZERO);
     for s in line.steps() {
-        let part = for_months(price.charge(s.quantity)?.amount(), s.months)?;
+        let part = twelfths(price.charge(s.quantity)?.amount(), s.months)?;
         if let Some(schedule) = &line.schedule {
             let off = schedule.discount(s.quantity, Money::new(part, currency))?.amount();
+            let off = match schedule.brackets() {
+                // an amount off per unit is a year's, as the book's prices are
+                DiscountBrackets::AmountPerUnit(_) => twelfths(off, s.months)?,
+                // a percent of the period's list, which is in twelfths already
+                DiscountBrackets::Percent(_) => off,
+            };
             schedule_off = schedule_off.checked_add(off).ok_or_else(|| overflow("add"))?;
         }
         list = list.checked_add(part).ok_or_else(|| overflow("add"))?;
@@ -601,8 +658,8 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     if schedule_off > list {
         return Err(PricingError::ScheduleExceedsList {
             sku: line.sku.clone(),
-            list: Money::new(list, currency),
-            discount: Money::new(schedule_off, currency),
+            list: carried_twelfths(list, currency),
+            discount: carried_twelfths(schedule_off, currency),
         });
     }
     let after_schedule = list - schedule_off;
@@ -614,38 +671,37 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     // Round each subtotal a customer sees (list, after schedule, after additional, net) once,
     // and let each step be the difference of its two rounded subtotals, as CPQ waterfalls show
     // them: the steps tie to the net by construction and no step absorbs another's rounding.
-    let round = |d: Decimal| Money::new(d, currency).round();
-    let subtotals = [round(list), round(after_schedule), round(after_additional), round(net_exact)];
+    let round = |x12: Decimal| round_twelfths(x12, currency);
+    let subtotals = [round(list)?, round(after_schedule)?, round(after_additional)?, round(net_exact)?];
     let step = |i: usize| subtotals[i].checked_sub(subtotals[i + 1]);
     let steps_r = [(StepKind::Schedule, step(0)?), (StepKind::Additional, step(1)?), (StepKind::Partner, step(2)?)];
     let (list_r, net_r) = (subtotals[0], subtotals[3]);
-    Ok(Waterfall { list: list_r, steps: steps_r, net: net_r })
-}
-
-/// An annual amount for `months`: exact for whole years; a part year, which divides by 12, is
-/// carried at [`INTERMEDIATE_DP`].
-fn for_months(annual: Decimal, months: u32) -> Result<Decimal, PricingError> {
-    Ok(match months {
-        12 => annual,
-        m if m % 12 == 0 => annual.checked_mul(Decimal::from(m / 12)).ok_or_else(|| overflow("mul"))?,
-        m => annual
-            .checked_mul(Decimal::from(m))
-            .ok_or_else(|| overflow("mul"))?
-            .checked_div(Decimal::from(12))
-            .ok_or_else(|| overflow("div"))?
-            .round_dp(INTERMEDIATE_DP),
+    Ok(PricedParts {
+        waterfall: Waterfall { list: list_r, steps: steps_r, net: net_r },
+        list12: list,
+        net12: net_exact,
     })
 }
 
-/// Cost to serve a line over its periods: each ramp period at its own quantity for its months,
-/// so a cost model that is not linear in quantity is still priced right.
-fn line_cost(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> Result<Money, PricingError> {
-    let mut cost = Money::zero(currency);
+/// Cost to serve a line over its periods, in twelfths: each ramp period at its own quantity
+/// for its months, so a cost model that is not linear in quantity is still priced right.
+fn line_cost12(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> Result<Decimal, PricingError> {
+    let mut cost = Decimal::ZERO;
     for s in line.steps() {
         let annual = model.annual_cost(&line.sku, s.quantity, currency)?;
-        cost = cost.checked_add(Money::new(for_months(annual.amount(), s.months)?, currency))?;
+        if annual.currency() != currency {
+            return Err(MoneyError::CurrencyMismatch { op: "cost", left: currency, right: annual.currency() }.into());
+        }
+        cost = cost.checked_add(twelfths(annual.amount(), s.months)?).ok_or_else(|| overflow("add"))?;
     }
-    Ok(cost.round())
+    Ok(cost)
+}
+
+/// A margin as a message shows it: cut, never rounded, to four places of points, so a margin
+/// below a floor never reads as the floor (41.99999% shows 41.9999%, not 42%).
+pub(super) fn cut_to_show(margin: &Percent) -> String {
+    let points = margin.points().round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToNegativeInfinity);
+    format!("{}%", points.normalize())
 }
 
 impl Quote {
@@ -669,8 +725,10 @@ impl Quote {
     /// # Errors
     /// No lines or a zero term; a SKU the book does not price in the quote's currency; a
     /// discount outside `[0%, 100%]` (the error names the SKU); a schedule discount above list;
-    /// a cost the cost model does not know; an approval threshold in another currency; a margin
-    /// below the floor when the guard refuses; an overflow.
+    /// a cost the cost model does not know, or in another currency; an approval threshold in
+    /// another currency; a margin below the floor when the guard refuses
+    /// ([`PricingError::BelowMarginFloor`], or [`PricingError::CostWithoutRevenue`] for a cost
+    /// against a net of zero); an overflow.
     pub fn price(
         &self,
         book: &PriceBook,
@@ -685,24 +743,34 @@ impl Quote {
         }
         let c = self.currency;
         let mut lines = Vec::with_capacity(self.lines.len());
-        let (mut list_total, mut net_total, mut cost_total) = (Money::zero(c), Money::zero(c), Some(Money::zero(c)));
+        let (mut list_total, mut net_total) = (Money::zero(c), Money::zero(c));
+        // the exact amounts, in twelfths, that the discount and margin are read from
+        let (mut list12, mut net12, mut cost12) = (Decimal::ZERO, Decimal::ZERO, Some(Decimal::ZERO));
+        let add = |a: Decimal, b: Decimal| a.checked_add(b).ok_or_else(|| overflow("add"));
         for line in &self.lines {
-            let waterfall = price_line(line, book, c)?;
-            let cost = costs.map(|m| line_cost(line, m, c)).transpose()?;
-            list_total = list_total.checked_add(waterfall.list)?;
-            net_total = net_total.checked_add(waterfall.net)?;
-            cost_total = match (cost_total, cost) {
-                (Some(t), Some(x)) => Some(t.checked_add(x)?),
+            let parts = price_line(line, book, c)?;
+            let cost = costs.map(|m| line_cost12(line, m, c)).transpose()?;
+            list_total = list_total.checked_add(parts.waterfall.list)?;
+            net_total = net_total.checked_add(parts.waterfall.net)?;
+            (list12, net12) = (add(list12, parts.list12)?, add(net12, parts.net12)?);
+            cost12 = match (cost12, cost) {
+                (Some(t), Some(x)) => Some(add(t, x)?),
                 _ => None,
             };
-            lines.push(PricedLine { sku: line.sku.clone(), waterfall, cost });
+            let cost = cost.map(|x| round_twelfths(x, c)).transpose()?;
+            lines.push(PricedLine { sku: line.sku.clone(), waterfall: parts.waterfall, cost });
         }
         let net_arr = net_total.checked_mul(Decimal::from(12))?.checked_div(Decimal::from(self.term_months))?.round();
+        let exact = |x12: Decimal| Money::new(x12, c);
         let discount =
-            if list_total.is_zero() { Percent::ZERO } else { Percent::ratio(net_total, list_total)?.complement()? };
-        let margin = match cost_total {
-            Some(cost) if !net_total.is_zero() => Some(Percent::ratio(net_total.checked_sub(cost)?, net_total)?),
-            _ => None,
+            if list12.is_zero() { Percent::ZERO } else { Percent::ratio(exact(net12), exact(list12))?.complement()? };
+        let margin = match cost12 {
+            None => Margin::Unknown,
+            Some(cost) if net12.is_zero() && cost.is_sign_positive() && !cost.is_zero() => {
+                Margin::NoRevenue { net: net_total, cost: round_twelfths(cost, c)? }
+            }
+            Some(_) if net12.is_zero() => Margin::Unknown,
+            Some(cost) => Margin::Ratio(Percent::ratio(exact(net12).checked_sub(exact(cost))?, exact(net12))?),
         };
         let signals = Signals {
             discount,
@@ -713,6 +781,10 @@ impl Quote {
             payment_terms_days: self.payment_terms_days,
         };
         let approval = approve(policy, &signals)?;
+        let margin = match margin {
+            Margin::Ratio(m) => Some(m),
+            Margin::Unknown | Margin::NoRevenue { .. } => None,
+        };
         Ok(PricedQuote { lines, list_total, net_total, net_arr, discount, margin, approval })
     }
 }
@@ -730,15 +802,28 @@ fn approve(policy: &ApprovalPolicy, signals: &Signals) -> Result<Approval, Prici
             reasons.push(rule.name.clone());
         }
     }
-    if let Some(margin) = signals.margin {
-        let floor = policy.margin_floor;
-        if margin < floor {
-            match policy.below_floor {
-                GuardAction::Refuse => return Err(PricingError::BelowMarginFloor { margin, floor }),
-                GuardAction::Escalate(l) => {
-                    level = level.max(l);
-                    reasons.push(format!("gross margin {margin:.1} below the {floor} floor"));
-                }
+    let floor = policy.margin_floor;
+    let below = match signals.margin {
+        Margin::Ratio(margin) if margin < floor => {
+            Some(format!("gross margin {} below the {floor} floor", cut_to_show(&margin)))
+        }
+        Margin::NoRevenue { net, cost } => {
+            Some(format!("a net of {net} against a cost of {cost}: no margin, below the {floor} floor"))
+        }
+        _ => None,
+    };
+    if let Some(reason) = below {
+        match (policy.below_floor, signals.margin) {
+            (GuardAction::Refuse, Margin::Ratio(margin)) => {
+                return Err(PricingError::BelowMarginFloor { margin, floor })
+            }
+            (GuardAction::Refuse, Margin::NoRevenue { net, cost }) => {
+                return Err(PricingError::CostWithoutRevenue { net, cost, floor })
+            }
+            (GuardAction::Refuse, Margin::Unknown) => {}
+            (GuardAction::Escalate(l), _) => {
+                level = level.max(l);
+                reasons.push(reason);
             }
         }
     }
