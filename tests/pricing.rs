@@ -643,3 +643,42 @@ fn an_amount_per_unit_schedule_is_a_year_like_the_book_prices() {
     let sixty = QuoteLine { schedule: Some(schedule(60)), ..months_line("X", 6, "0%") };
     assert_eq!(off(sixty), usd(30));
 }
+
+#[test]
+fn gabor_granger_takes_the_lower_of_two_prices_that_earn_alike() {
+    // three respondents: $2 sells to all three ($2 a respondent), $3 to two ($2 a respondent,
+    // though ⅔ read to 28 places makes it $2.0000000000000000000000000001); a tie, so the lower
+    let m = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    let cases: [(&[&str], &[&str], &str); 4] = [
+        (&["2", "3", "3"], &["3", "2"], "2"),
+        (&["2", "2", "3", "3", "3", "3"], &["3", "2"], "2"),
+        (&["7", "7", "7", "7", "7", "7", "7"], &["7", "1"], "7"),
+        (&["1", "9", "9"], &["9", "6", "1"], "9"),
+    ];
+    for (answers, prices, best) in cases {
+        let answers: Vec<Money> = answers.iter().map(|s| m(s)).collect();
+        let prices: Vec<Money> = prices.iter().map(|s| m(s)).collect();
+        let g = GaborGranger::analyse(&answers, &prices).unwrap();
+        assert_eq!(g.revenue_maximising_price, m(best), "{answers:?} at {prices:?}");
+    }
+}
+
+#[test]
+fn price_book_json_is_refused_when_a_price_is_filed_twice_or_under_another_currency() {
+    let good = serde_json::to_string(&PriceBook::demo()).unwrap();
+    assert_eq!(serde_json::from_str::<PriceBook>(&good).unwrap(), PriceBook::demo());
+    let price = |c: &str| format!(r#"{{"model":{{"PerUnit":{{"amount":"1","currency":"{c}"}}}},"minimum":null}}"#);
+    let book =
+        |prices: &str| format!(r#"{{"entries":[{{"sku":"X","name":"X","kind":"Plan","prices":{{{prices}}}}}]}}"#);
+    let filed = |key: &str, c: &str| format!(r#""{key}":{}"#, price(c));
+    assert!(serde_json::from_str::<PriceBook>(&book(&filed("USD", "USD"))).is_ok());
+    for bad in [
+        book(&filed("EUR", "USD")),                                        // a USD price under EUR
+        book(&format!("{},{}", filed("USD", "USD"), filed("USD", "USD"))), // USD twice: which?
+    ] {
+        assert!(serde_json::from_str::<PriceBook>(&bad).is_err(), "{bad}");
+    }
+    // a SKU listed twice
+    let entry = r#"{"sku":"X","name":"X","kind":"Plan","prices":{}}"#;
+    assert!(serde_json::from_str::<PriceBook>(&format!(r#"{{"entries":[{entry},{entry}]}}"#)).is_err());
+}

@@ -19,10 +19,11 @@ pub enum ProductKind {
     AddOn,
 }
 
-/// A sellable product with a price per currency.
+/// A sellable product with a price per currency. JSON is checked on load as
+/// [`PriceBook::new`] checks it: each price filed under its own currency, each currency once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "BookEntryRepr"))]
 pub struct BookEntry {
     /// SKU.
     pub sku: String,
@@ -34,16 +35,74 @@ pub struct BookEntry {
     pub prices: BTreeMap<Currency, Price>,
 }
 
-/// The price book.
+deserialize_via!(
+    BookEntry,
+    BookEntryRepr {
+        sku: String,
+        name: String,
+        kind: ProductKind,
+        #[serde(deserialize_with = "crate::money::exact::unique_keys")]
+        prices: BTreeMap<Currency, Price>,
+    },
+    PricingError,
+    |r| {
+        let entry = BookEntry { sku: r.sku, name: r.name, kind: r.kind, prices: r.prices };
+        entry.check()?;
+        Ok(entry)
+    }
+);
+
+impl BookEntry {
+    /// Each price filed under the currency it is priced in.
+    fn check(&self) -> Result<(), PricingError> {
+        match self.prices.iter().find(|(filed, price)| price.model().currency() != **filed) {
+            Some((filed, price)) => Err(PricingError::PriceFiledUnderOtherCurrency {
+                sku: self.sku.clone(),
+                filed: *filed,
+                priced: price.model().currency(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The price book. JSON is checked on load as [`PriceBook::new`] checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "PriceBookRepr"))]
 pub struct PriceBook {
     /// Entries by SKU.
     pub entries: Vec<BookEntry>,
 }
 
+deserialize_via!(PriceBook, PriceBookRepr { entries: Vec<BookEntry> }, PricingError, |r| PriceBook::new(r.entries));
+
 impl PriceBook {
+    /// A price book of `entries`, checked: each SKU once, and each price filed under the
+    /// currency it is priced in (a quote in that currency would otherwise find a price in
+    /// another).
+    ///
+    /// ```
+    /// use revops::pricing::{PriceBook, PricingError};
+    /// let mut entries = PriceBook::demo().entries;
+    /// assert!(PriceBook::new(entries.clone()).is_ok());
+    /// entries.push(entries[0].clone());
+    /// assert!(matches!(PriceBook::new(entries), Err(PricingError::DuplicateSku(_))));
+    /// ```
+    ///
+    /// # Errors
+    /// [`PricingError::DuplicateSku`], [`PricingError::PriceFiledUnderOtherCurrency`].
+    pub fn new(entries: Vec<BookEntry>) -> Result<PriceBook, PricingError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in &entries {
+            if !seen.insert(entry.sku.as_str()) {
+                return Err(PricingError::DuplicateSku(entry.sku.clone()));
+            }
+            entry.check()?;
+        }
+        Ok(PriceBook { entries })
+    }
+
     /// The annual price of `sku` in `currency`.
     ///
     /// ```

@@ -51,6 +51,19 @@ pub enum PricingError {
         /// Currency asked for.
         currency: Currency,
     },
+    /// A price book that lists a SKU twice (which price would a quote take?).
+    #[error("the price book lists {0:?} twice")]
+    DuplicateSku(String),
+    /// A price book entry whose price is filed under another currency than its own.
+    #[error("{sku:?} files a price in {priced} under {filed}")]
+    PriceFiledUnderOtherCurrency {
+        /// The SKU.
+        sku: String,
+        /// The currency it is filed under.
+        filed: Currency,
+        /// The currency it is priced in.
+        priced: Currency,
+    },
     /// A cost the cost model does not know.
     #[error("no cost for {0:?}")]
     NoCost(String),

@@ -128,9 +128,11 @@ impl VanWestendorp {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GaborGranger {
-    /// `(price, share who would buy, price × share: revenue per respondent)`, by price, exact.
+    /// `(price, share who would buy, price × share: revenue per respondent)`, by price: exact
+    /// where the number of respondents divides the buyers, else to `Decimal`'s 28 places.
     pub curve: Vec<(Money, Percent, Money)>,
-    /// The price with the most revenue per respondent (the lower of two that tie).
+    /// The price with the most revenue per respondent (the lower of two that tie), chosen
+    /// exactly, from price × buyers: $2 to all of three respondents ties $3 to two of them.
     pub revenue_maximising_price: Money,
 }
 
@@ -154,22 +156,26 @@ impl GaborGranger {
         let mut sorted = prices.to_vec();
         sorted.sort_by_key(Money::amount); // one currency: amounts order them
         let n = Decimal::from(max_acceptable.len() as u64);
-        let curve = sorted
-            .iter()
-            .map(|&p| {
-                let buyers = max_acceptable.iter().filter(|m| m.amount() >= p.amount()).count() as u64;
-                let share = Decimal::from(buyers) / n;
-                Ok((p, Percent::from_fraction(share), p.checked_mul(share)?))
-            })
-            .collect::<Result<Vec<_>, MoneyError>>()?;
+        let mut points = Vec::with_capacity(sorted.len());
+        for &p in &sorted {
+            let buyers = Decimal::from(max_acceptable.iter().filter(|m| m.amount() >= p.amount()).count() as u64);
+            // price × buyers, exact: the revenue per respondent times n, which the choice
+            // compares (the share and the revenue a respondent are rounded where n does not
+            // divide: $3 to two of three is $2.0000000000000000000000000001, $2 to all three $2)
+            let revenue_n = p.amount().checked_mul(buyers).ok_or(MoneyError::Overflow("Gabor-Granger"))?;
+            let share = buyers / n;
+            points.push((revenue_n, (p, Percent::from_fraction(share), p.checked_mul(share)?)));
+        }
         // prices ascend, so the first of the highest revenues is the lowest price earning it
-        let mut best = &curve[0];
-        for point in &curve[1..] {
-            if point.2.amount() > best.2.amount() {
+        let mut best = &points[0];
+        for point in &points[1..] {
+            if point.0 > best.0 {
                 best = point;
             }
         }
-        Ok(GaborGranger { revenue_maximising_price: best.0, curve })
+        let best = best.1 .0;
+        let curve: Vec<_> = points.into_iter().map(|(_, point)| point).collect();
+        Ok(GaborGranger { revenue_maximising_price: best, curve })
     }
 }
 
