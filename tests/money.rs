@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use revops::money::{allocate_minor_units, convert, InMemoryFxRates, RateLookup};
-use revops::{Currency, Money, MoneyError};
+use revops::{Currency, Money, MoneyError, Percent};
 use rust_decimal::Decimal;
 
 /// (code, numeric, minor units) from ISO 4217 list one (SIX, amendments through 2025).
@@ -404,4 +404,86 @@ fn money_reads_text_and_objects() {
     for bad in [r#""1234.50""#, r#"{"amount":"1"}"#, r#"{"amount":"1","currency":"USD","amount":"2"}"#, "12"] {
         assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_decimal_with_more_digits_than_a_decimal_holds_is_refused_not_rounded() {
+    // 29 places: rust_decimal's reader rounds them (to zero here); every reader of the crate
+    // refuses them, as text, as JSON, and inside a price's JSON
+    let tiny = "0.00000000000000000000000000001";
+    assert!(format!("USD {tiny}").parse::<Money>().is_err());
+    assert!(serde_json::from_str::<Money>(&format!(r#"{{"amount":"{tiny}","currency":"USD"}}"#)).is_err());
+    assert!(serde_json::from_str::<Money>(&format!(r#""USD {tiny}""#)).is_err());
+    assert!(format!("{tiny}%").parse::<Percent>().is_err());
+    assert!(serde_json::from_str::<Percent>(&format!(r#""{tiny}%""#)).is_err());
+    assert!("USD 0.123456789012345678901234567891".parse::<Money>().is_err());
+    let tier = format!(r#"{{"up_to":"{tiny}","unit_price":"USD 1","flat_fee":"USD 0"}}"#);
+    assert!(serde_json::from_str::<revops::pricing::Tier>(&tier).is_err());
+    // what a Decimal holds reads to the last digit, in every form
+    let most = "0.0000000000000000000000000001";
+    assert_eq!(format!("USD {most}").parse::<Money>().unwrap().amount(), Decimal::new(1, 28));
+    assert_eq!(serde_json::from_str::<Money>(&format!(r#""USD {most}""#)).unwrap().amount(), Decimal::new(1, 28));
+    // exponents and `_` are not how money is written
+    for odd in ["USD 1e3", "USD 1_000.00", "USD 1E3"] {
+        assert!(odd.parse::<Money>().is_err(), "{odd}");
+    }
+    assert!("1e2%".parse::<Percent>().is_err() && "1_0%".parse::<Percent>().is_err());
+}
+
+#[test]
+fn money_percent_and_month_print_whole_under_any_width_and_precision() {
+    // `Formatter::pad` reads a precision as a maximum width: `{:.2}` of money printed "US"
+    let m = Money::parse("1234.567", Currency::USD).unwrap();
+    assert_eq!(format!("{m:.2}"), "USD 1,234.57");
+    assert_eq!(format!("{m:.2}").parse::<Money>().unwrap(), m.round());
+    assert_eq!(format!("{m:>16}"), "   USD 1,234.567");
+    assert_eq!(format!("{m:*<16.1}"), "USD 1,234.6*****");
+    let month = revops::Month::new(2026, 3).unwrap();
+    assert_eq!(format!("{month:.2}"), "2026-03");
+    assert_eq!(format!("{month:>9}"), "  2026-03");
+    // a negative year has four digits after its sign, as the docs say, and parses back
+    for (year, text) in [(-5, "-0005-01"), (-2026, "-2026-01"), (5, "0005-01"), (12026, "12026-01")] {
+        let m = revops::Month::new(year, 1).unwrap();
+        assert_eq!(m.to_string(), text);
+        assert_eq!(text.parse::<revops::Month>().unwrap(), m);
+    }
+    let p: Percent = "7.5%".parse().unwrap();
+    assert_eq!(format!("{p:>6}"), "  7.5%");
+    assert_eq!(format!("{p:-<6.2}"), "7.50%-");
+}
+
+#[test]
+fn a_conversion_rounds_once_from_the_exact_product_however_many_places_it_has() {
+    // EUR 0.0100000000000000000000000001 at 0.5 is USD 0.00500000000000000000000000005: above
+    // half a cent. Rounded to 28 places first it reads 0.0050000000000000000000000000, a tie,
+    // which half-to-even takes down.
+    let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(5, 1)).unwrap();
+    let eur = Money::new("0.0100000000000000000000000001".parse().unwrap(), Currency::EUR);
+    assert_eq!(
+        convert(eur, Currency::USD, day, &rates).unwrap().converted,
+        Money::parse("0.01", Currency::USD).unwrap()
+    );
+    // and Money::mul_round, which it rounds with: a line of ⅔ of a unit at $0.0075
+    let two_thirds = Decimal::TWO / Decimal::from(3);
+    let price = Money::parse("0.0075", Currency::USD).unwrap();
+    assert_eq!(price.mul_round(two_thirds).unwrap(), Money::parse("0.01", Currency::USD).unwrap());
+    assert_eq!(
+        Money::parse("2.5", Currency::USD).unwrap().mul_round(Decimal::new(1, 2)).unwrap().to_string(),
+        "USD 0.02"
+    );
+    assert_eq!(Money::parse("-1.5", Currency::JPY).unwrap().mul_round(Decimal::ONE).unwrap().to_string(), "JPY -2");
+}
+
+#[test]
+fn a_ratio_of_a_long_amount_is_rounded_once_not_refused_as_an_overflow() {
+    // $100 ÷ 3 carried to 26 places, times 10¹⁰ ÷ (10¹⁰ + 1): the product of the mantissa and
+    // the numerator passes i128, the result is $33.33
+    let third = Money::parse("100", Currency::USD).unwrap().checked_div(Decimal::from(3)).unwrap();
+    let ratio = revops::money::Ratio::new(10_000_000_000, 10_000_000_001).unwrap();
+    assert_eq!(third.mul_ratio(ratio).unwrap(), Money::parse("33.33", Currency::USD).unwrap());
+    let yen = Money::new(Decimal::new(1, 0).checked_div(Decimal::from(7)).unwrap(), Currency::JPY);
+    let near_one = revops::money::Ratio::new(1_000_000_000_000, 1_000_000_000_001).unwrap();
+    assert_eq!(yen.mul_ratio(near_one).unwrap(), Money::parse("0", Currency::JPY).unwrap());
 }

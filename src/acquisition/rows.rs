@@ -38,7 +38,7 @@ pub struct DealRow {
     /// Currency of `amount`.
     pub currency: Currency,
     /// Amount (ACV).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub amount: Decimal,
     /// Created.
     pub created: NaiveDate,

@@ -28,13 +28,13 @@ pub enum QuickRatioPolicy {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChurnRates {
     /// Customers lost ÷ customers at the opening.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub logo: Decimal,
     /// `(churn + contraction) ÷ opening`.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub gross_revenue: Decimal,
     /// `(churn + contraction − expansion − reactivation) ÷ opening`; negative is net expansion.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub net_revenue: Decimal,
 }
 
@@ -167,10 +167,10 @@ pub struct Retention {
     /// Customers in the cohort (active at the start).
     pub cohort: u64,
     /// Their MRR now ÷ their MRR then (expansion counts).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub nrr: Decimal,
     /// Their MRR now, each capped at its starting MRR, ÷ their MRR then.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub grr: Decimal,
 }
 

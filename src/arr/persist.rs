@@ -159,7 +159,7 @@ mod wire {
     struct BookedRate {
         currency: Currency,
         on: NaiveDate,
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         rate: Decimal,
     }
 

@@ -115,7 +115,7 @@ pub struct ArrEventRow {
     #[cfg_attr(feature = "serde", serde(default))]
     pub currency: Option<Currency>,
     /// Price per interval (start, change, renew).
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub price: Option<Decimal>,
     /// The interval the price covers (start, change, renew).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -130,7 +130,7 @@ pub struct ArrEventRow {
     #[cfg_attr(feature = "serde", serde(default))]
     pub percent_off: Option<Percent>,
     /// An amount discount per interval, in `currency` (discount_start).
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub amount_off: Option<Decimal>,
     /// Whether the discount applies forever (discount_start); empty is `false`.
     #[cfg_attr(feature = "serde", serde(default))]

@@ -146,7 +146,7 @@ pub struct MilestoneProgress {
     /// The target.
     pub target: Money,
     /// `current ÷ target`.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub progress: Decimal,
     /// Still to add.
     pub remaining: Money,
@@ -284,10 +284,10 @@ pub enum GrowthSignal {
     /// ARR growth over the window fell below the threshold.
     GrowthBelowThreshold {
         /// Growth over the window (fraction).
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         actual: Decimal,
         /// Threshold (fraction).
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         threshold: Decimal,
     },
     /// Actual velocity is short of what the milestone needs.
@@ -310,10 +310,10 @@ pub enum GrowthSignal {
     /// Contraction's share of lost ARR rose from the previous window to this one.
     RisingContractionShare {
         /// Previous window's share.
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         previous: Decimal,
         /// This window's.
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         current: Decimal,
     },
 }
@@ -324,7 +324,7 @@ pub enum GrowthSignal {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SignalThresholds {
     /// Minimum acceptable growth over the window (0.05 for 5% a quarter).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub min_growth: Decimal,
     /// Months per window (at least 1).
     pub window: u32,

@@ -120,7 +120,7 @@ pub struct LineDraft {
     /// What is charged.
     pub description: String,
     /// How many (not negative; a credit is a credit note, not a negative line).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub quantity: Decimal,
     /// Price per unit, at full precision.
     pub unit_price: Money,
@@ -167,7 +167,7 @@ deserialize_via!(
     InvoiceLine,
     InvoiceLineRepr {
         description: String,
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::money::exact::text")]
         quantity: Decimal,
         unit_price: Money,
         service: Option<Period>,

@@ -31,16 +31,16 @@ pub struct InvoiceRow {
     /// What is charged.
     pub description: String,
     /// How many.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub quantity: Decimal,
     /// Price per unit.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub unit_price: Decimal,
     /// The line's net amount, rounded.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub net: Decimal,
     /// The line's tax, rounded.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub tax: Decimal,
     /// The tax rate (`"20%"`).
     pub tax_rate: Percent,

@@ -129,9 +129,13 @@ impl Month {
 }
 
 impl fmt::Display for Month {
-    /// `"2026-03"`: the year (at least four digits, signed when negative), a hyphen, two digits.
+    /// `"2026-03"`: the year (at least four digits, signed when negative: `"-0005-01"`), a
+    /// hyphen, two digits. A width pads it; a precision is ignored (it would cut the text).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&format!("{:04}-{:02}", self.year, self.month))
+        // `{:04}` counts a sign in the width, so the digits are padded apart from it
+        let sign = if self.year < 0 { "-" } else { "" };
+        let text = format!("{sign}{:04}-{:02}", self.year.unsigned_abs(), self.month);
+        crate::money::format::pad_whole(f, &text)
     }
 }
 

@@ -29,12 +29,12 @@ pub struct SnapshotConfig {
     /// New-ARR bookings target for the current quarter.
     pub quarter_target: Money,
     /// Gross margin (fraction).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub gross_margin: Decimal,
     /// Blended CAC per new customer.
     pub cac: Money,
     /// Free-cash-flow margin (fraction), for the Rule of 40.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub fcf_margin: Decimal,
     /// Alert rules over the snapshot's metrics.
     pub alert_rules: Vec<AlertRule>,
@@ -106,7 +106,7 @@ pub struct ExecutiveSnapshot {
     pub arr: Money,
     /// ARR growth over twelve months (fraction); `None` when the book does not reach twelve
     /// months back, or there was no ARR then.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub growth_yoy: Option<Decimal>,
     /// Progress to the milestone.
     pub milestone: MilestoneProgress,
@@ -125,22 +125,22 @@ pub struct ExecutiveSnapshot {
     /// Velocity over the last quarter.
     pub velocity: Velocity,
     /// Net revenue retention, trailing twelve months.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub nrr: Option<Decimal>,
     /// Gross revenue retention, trailing twelve months.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub grr: Option<Decimal>,
     /// Quick ratio, trailing twelve months.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub quick_ratio: Option<Decimal>,
     /// Gross margin (configured).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub gross_margin: Decimal,
     /// LTV ÷ CAC.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub ltv_to_cac: Option<Decimal>,
     /// Growth + FCF margin.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub rule_of_40: Option<Decimal>,
     /// Fortune 500 customers with ARR.
     pub fortune500: u32,

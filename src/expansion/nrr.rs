@@ -15,7 +15,7 @@ pub struct NrrPlan {
     /// Expansion pipeline needed at the expected win rate.
     pub required_pipeline: Money,
     /// Pipeline ÷ required expansion (1 ÷ win rate).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub coverage: Decimal,
 }
 

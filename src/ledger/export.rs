@@ -80,10 +80,10 @@ pub struct GlRow {
     /// The caller's account code.
     pub account: String,
     /// Debit amount (zero on a credit line).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub debit: Decimal,
     /// Credit amount (zero on a debit line).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub credit: Decimal,
     /// Currency of both amounts.
     pub currency: Currency,

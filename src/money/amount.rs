@@ -159,7 +159,9 @@ impl Money {
         Money::new(self.amount.abs(), self.currency)
     }
 
-    /// `self × factor` at full precision (round afterwards if a billable amount is needed).
+    /// `self × factor` at full precision, as far as a `Decimal` holds it: a product that needs
+    /// more than 28 decimal places is rounded there. For an amount rounded once to the minor
+    /// unit, from the exact product, use [`Money::mul_round`].
     ///
     /// ```
     /// use revops::{Currency, Money};
@@ -177,6 +179,44 @@ impl Money {
     pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
         let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow("mul"))?;
         Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self × factor` rounded once, half to even, to the currency's minor unit, from the exact
+    /// product, however many places it has. ([`Money::checked_mul`] then a rounding would round
+    /// twice where the product passes 28 places: USD 0.0100000000000000000000000001 × 0.5 is
+    /// 0.00500000000000000000000000005, above half a cent, but reads 0.0050000000000000000000000000
+    /// at 28 places, which rounds down.)
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let price = Money::parse("0.0075", Currency::USD)?;
+    /// let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    /// assert_eq!(price.mul_round(two_thirds)?, Money::parse("0.01", Currency::USD)?);
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] when the result does not fit.
+    pub fn mul_round(self, factor: Decimal) -> Result<Money, MoneyError> {
+        self.mul_round_with(factor, super::DEFAULT_ROUNDING)
+    }
+
+    /// [`Money::mul_round`] with an explicit rounding strategy.
+    ///
+    /// # Errors
+    /// As [`Money::mul_round`].
+    pub fn mul_round_with(self, factor: Decimal, strategy: RoundingStrategy) -> Result<Money, MoneyError> {
+        let overflow = || MoneyError::Overflow("mul");
+        let minor = self.currency.minor_units();
+        let places = self.amount.scale() + factor.scale();
+        // the product in minor units: mantissa × mantissa ÷ 10^(places − minor)
+        let (a, places) = match places.checked_sub(minor) {
+            Some(p) => (self.amount.mantissa(), p),
+            None => (self.amount.mantissa().checked_mul(10i128.pow(minor - places)).ok_or_else(overflow)?, 0),
+        };
+        let units = super::wide::mul_pow10_round(a, factor.mantissa(), places, strategy).ok_or_else(overflow)?;
+        Money::from_minor_units_i128(units, self.currency)
     }
 
     /// `self ÷ divisor` at full precision.

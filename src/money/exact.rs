@@ -1,15 +1,85 @@
 //! Decimals read from their text only. A JSON number is a binary float on its way in, so
 //! `99999999999999.99` arrives as `100000000000000`; a CSV reader that infers types hands a
 //! long decimal column over the same way. Every decimal the crate reads is a string (`"12.50"`),
-//! as it writes them, parsed exactly by `rust_decimal::serde::str`; a number is refused.
+//! as it writes them, parsed exactly ([`parse`]): a number is refused, and so is a text with more
+//! digits than a `Decimal` holds (28 places), which `rust_decimal`'s own reader would round.
 
 use rust_decimal::Decimal;
+
+/// A decimal's text, read exactly: `"12.50"`, `"-0.001"`, or scientific (`"1.5e3"`); `None` for
+/// anything else, and for a value a `Decimal` cannot hold to the last digit (more than 28
+/// decimal places, or a mantissa past 96 bits), which `str::parse` would round silently.
+pub(crate) fn parse(text: &str) -> Option<Decimal> {
+    match text.find(['e', 'E']) {
+        // zeros at the end of the places change nothing, and may not fit (Decimal::MAX.00)
+        None => Decimal::from_str_exact(text).ok().or_else(|| {
+            let trimmed = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text };
+            (trimmed.len() < text.len()).then(|| Decimal::from_str_exact(trimmed).ok()).flatten()
+        }),
+        Some(at) => {
+            let mantissa = Decimal::from_str_exact(&text[..at]).ok()?;
+            let exponent: i64 = text[at + 1..].parse().ok()?;
+            if exponent <= 0 {
+                let scale = i64::from(mantissa.scale()).checked_sub(exponent)?;
+                Decimal::try_from_i128_with_scale(mantissa.mantissa(), u32::try_from(scale).ok()?).ok()
+            } else {
+                let factor =
+                    Decimal::try_from_i128_with_scale(10i128.checked_pow(u32::try_from(exponent).ok()?)?, 0).ok()?;
+                let product = mantissa.checked_mul(factor)?;
+                // exact only if it divides back (a product past 96 bits is rounded)
+                (product.checked_div(factor)? == mantissa).then_some(product)
+            }
+        }
+    }
+}
+
+/// `#[serde(with)]` for a decimal written and read as its text, exactly ([`parse`]): the
+/// crate's replacement for `rust_decimal::serde::str`, whose reader rounds past 28 places.
+pub(crate) mod text {
+    use rust_decimal::Decimal;
+
+    pub(crate) fn serialize<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::str::serialize(value, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_str(Exact)
+    }
+
+    struct Exact;
+
+    impl serde::de::Visitor<'_> for Exact {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a decimal as a string that a Decimal holds exactly (\"12.50\")")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
+            super::parse(v).ok_or_else(|| E::custom(format_args!("{v:?} is not a decimal a Decimal holds exactly")))
+        }
+    }
+}
+
+/// `#[serde(with)]` for an optional decimal read as [`text`] reads one (`null` for none).
+pub(crate) mod text_option {
+    use rust_decimal::Decimal;
+
+    pub(crate) fn serialize<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::str_option::serialize(value, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        let text: Option<super::TextDecimal> = serde::Deserialize::deserialize(d)?;
+        Ok(text.map(|t| t.0))
+    }
+}
 
 /// A decimal only its text form reads, for the readers written by hand (`Money`'s) and for
 /// decimals inside lists.
 #[derive(serde::Deserialize)]
 #[serde(transparent)]
-pub(crate) struct TextDecimal(#[serde(with = "rust_decimal::serde::str")] pub Decimal);
+pub(crate) struct TextDecimal(#[serde(with = "text")] pub Decimal);
 
 /// `#[serde(deserialize_with)]` for a list of decimals, each read from its text.
 pub(crate) fn decimals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {

@@ -12,10 +12,38 @@ use super::{Currency, Money};
 impl fmt::Display for Money {
     /// `"USD 81,105.99"`, `"JPY 1,000"`, `"USD -0.125"`: the ISO code, the amount with thousands
     /// grouped and at least the currency's minor-unit digits (more when it carries them, so
-    /// nothing is hidden). It parses back with `FromStr`.
+    /// nothing is hidden). It parses back with `FromStr`. A precision gives the places, rounded
+    /// half to even (`{:.2}` of USD 1,234.567 is `"USD 1,234.57"`), never a cut of the text; a
+    /// width pads it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&MoneyFormat::new().format(*self))
+        let format = match f.precision() {
+            Some(places) => MoneyFormat::new().places(u32::try_from(places).unwrap_or(u32::MAX)),
+            None => MoneyFormat::new(),
+        };
+        pad_whole(f, &format.format(*self))
     }
+}
+
+/// `text` padded to the formatter's width with its fill and alignment (right by default), and
+/// never cut: `Formatter::pad` reads a precision as a maximum width, so `{:.2}` of a money
+/// amount would print `"US"`.
+pub(crate) fn pad_whole(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    use fmt::Write;
+    let fill = f.width().map_or(0, |w| w.saturating_sub(text.chars().count()));
+    let (before, after) = match f.align() {
+        Some(fmt::Alignment::Left) => (0, fill),
+        Some(fmt::Alignment::Center) => (fill / 2, fill - fill / 2),
+        _ => (fill, 0),
+    };
+    let c = f.fill();
+    for _ in 0..before {
+        f.write_char(c)?;
+    }
+    f.write_str(text)?;
+    for _ in 0..after {
+        f.write_char(c)?;
+    }
+    Ok(())
 }
 
 /// How to show an amount. The default is `Display`'s: ISO code, grouped, at least the currency's

@@ -90,7 +90,7 @@ deserialize_via!(
     FxRateRepr {
         from: Currency,
         to: Currency,
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::money::exact::text")]
         rate: Decimal,
         as_of: NaiveDate
     },
@@ -316,7 +316,9 @@ pub fn convert_with<R: FxRates + ?Sized>(
         // a rate source that answered for another pair
         return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left: from, right: rate.from });
     }
-    let amount = money.amount().checked_mul(rate.rate).ok_or(MoneyError::Overflow("convert"))?;
-    let converted = Money::new(amount, to).round_with(rounding);
+    // rounded once, from the exact product, however many places it has
+    let converted = Money::new(money.amount(), to)
+        .mul_round_with(rate.rate, rounding)
+        .map_err(|_| MoneyError::Overflow("convert"))?;
     Ok(Conversion { original: money, converted, rate })
 }

@@ -11,11 +11,12 @@ mod error;
 #[cfg(feature = "serde")]
 pub(crate) mod exact;
 mod fixed;
-mod format;
+pub(crate) mod format;
 mod fx;
 mod percent;
-mod ratio;
+pub(crate) mod ratio;
 mod text;
+mod wide;
 
 pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};

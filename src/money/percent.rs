@@ -103,7 +103,8 @@ impl Percent {
         Decimal::ONE.checked_sub(self.0).map(Percent).ok_or(MoneyError::Overflow("percent complement"))
     }
 
-    /// `money × self`, exact (not rounded).
+    /// `money × self`, not rounded to the cent: exact as far as a `Decimal` holds it (a product
+    /// past 28 places is rounded there, as [`Money::checked_mul`] says).
     ///
     /// # Errors
     /// [`MoneyError::Overflow`].
@@ -189,15 +190,8 @@ impl fmt::Display for Percent {
             Some(dp) => format!("{}%", fixed_places(self.points(), dp)),
             None => format!("{}%", self.points().normalize()),
         };
-        // `pad` would read the precision as a maximum width; align by hand instead
-        let len = text.chars().count();
-        let fill = f.width().map_or(0, |w| w.saturating_sub(len));
-        let (before, after) = match f.align() {
-            Some(fmt::Alignment::Left) => (0, fill),
-            Some(fmt::Alignment::Center) => (fill / 2, fill - fill / 2),
-            _ => (fill, 0),
-        };
-        write!(f, "{:before$}{text}{:after$}", "", "")
+        // `pad` would read the precision as a maximum width
+        super::format::pad_whole(f, &text)
     }
 }
 
@@ -228,13 +222,27 @@ impl fmt::Debug for Percent {
 impl FromStr for Percent {
     type Err = MoneyError;
 
-    /// `"7.5%"`, `" 58 % "`, `"-3%"`: percent points followed by `%`.
+    /// `"7.5%"`, `" 58 % "`, `"-3%"`: percent points, in plain decimal digits, followed by `%`.
+    /// Every digit is kept: points with more places than the fraction can hold are refused,
+    /// not rounded (to 0% when tiny).
     fn from_str(s: &str) -> Result<Percent, MoneyError> {
         let invalid = || MoneyError::InvalidPercent(s.to_string());
         let points = s.trim().strip_suffix('%').ok_or_else(invalid)?.trim();
-        let points: Decimal = points.parse().map_err(|_| invalid())?;
+        if !plain_decimal(points) {
+            return Err(invalid());
+        }
+        let points = super::exact::parse(points).ok_or_else(invalid)?;
         Percent::from_points(points)
     }
+}
+
+/// Digits with an optional sign and one decimal point: no exponent, no `_` separators.
+pub(crate) fn plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut parts = unsigned.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next().unwrap_or("");
+    (!whole.is_empty() || !fraction.is_empty()) && (whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit())
 }
 
 #[cfg(feature = "serde")]

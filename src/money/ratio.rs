@@ -226,7 +226,7 @@ impl Money {
     /// exact product.
     ///
     /// # Errors
-    /// [`MoneyError::Overflow`] when the exact product does not fit `i128` minor units.
+    /// [`MoneyError::Overflow`] when the result does not fit `i128` minor units.
     pub fn mul_ratio(self, ratio: Ratio) -> Result<Money, MoneyError> {
         self.mul_ratio_with(ratio, super::DEFAULT_ROUNDING)
     }
@@ -247,19 +247,17 @@ impl Money {
     /// # Errors
     /// As [`Money::mul_ratio`].
     pub fn mul_ratio_with(self, ratio: Ratio, strategy: RoundingStrategy) -> Result<Money, MoneyError> {
-        let overflow = MoneyError::Overflow("mul_ratio");
+        let overflow = || MoneyError::Overflow("mul_ratio");
         let minor = self.currency().minor_units();
         let amount = self.amount();
         let (mantissa, scale) = (amount.mantissa(), amount.scale());
-        // value = mantissa / 10^scale; result in minor units = mantissa × num × 10^minor / (10^scale × den)
-        let (mut num, mut den) = (mantissa.checked_mul(ratio.num).ok_or(overflow.clone())?, ratio.den);
-        if scale >= minor {
-            den =
-                den.checked_mul(10i128.checked_pow(scale - minor).ok_or(overflow.clone())?).ok_or(overflow.clone())?;
-        } else {
-            num = num.checked_mul(10i128.pow(minor - scale)).ok_or(overflow.clone())?;
-        }
-        let units = div_round(num, den, strategy);
+        // value = mantissa / 10^scale; in minor units: mantissa × 10^minor × num / (10^scale × den),
+        // the product held whole (256 bits), so only a result past i128 overflows
+        let (a, places) = match scale.checked_sub(minor) {
+            Some(places) => (mantissa, places),
+            None => (mantissa.checked_mul(10i128.pow(minor - scale)).ok_or_else(overflow)?, 0),
+        };
+        let units = super::wide::mul_div_pow10_round(a, ratio.num, ratio.den, places, strategy).ok_or_else(overflow)?;
         Money::from_minor_units_i128(units, self.currency())
     }
 }

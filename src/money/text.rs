@@ -43,10 +43,11 @@ impl FromStr for Money {
     }
 }
 
-/// A decimal with optional thousands separators in groups of three: `-1,234,567.891`.
+/// A decimal with optional thousands separators in groups of three: `-1,234,567.891`, every
+/// digit kept (a value with more than 28 places is refused, not rounded).
 fn parse_grouped(text: &str) -> Option<Decimal> {
     if !text.contains(',') {
-        return text.parse().ok();
+        return super::percent::plain_decimal(text).then(|| super::exact::parse(text)).flatten();
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let whole = unsigned.split('.').next().unwrap_or(unsigned);
@@ -57,7 +58,8 @@ fn parse_grouped(text: &str) -> Option<Decimal> {
     if !lead_ok || !rest_ok || unsigned[whole.len()..].contains(',') {
         return None;
     }
-    text.replace(',', "").parse().ok()
+    let plain = text.replace(',', "");
+    super::percent::plain_decimal(&plain).then(|| super::exact::parse(&plain)).flatten()
 }
 
 #[cfg(feature = "serde")]

@@ -14,7 +14,7 @@ use crate::money::{Currency, Money, MoneyError};
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Tier {
     /// Upper bound, inclusive; `None` for the last tier.
-    #[cfg_attr(feature = "serde", serde(default, with = "rust_decimal::serde::str_option"))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub up_to: Option<Decimal>,
     /// Price per unit in this tier.
     pub unit_price: Money,

@@ -239,7 +239,7 @@ pub struct RampStep {
     /// Months at this quantity.
     pub months: u32,
     /// Quantity.
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub quantity: Decimal,
 }
 
@@ -251,7 +251,7 @@ pub struct QuoteLine {
     /// SKU in the price book.
     pub sku: String,
     /// Quantity (ignored when `ramp` is not empty).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub quantity: Decimal,
     /// Months (ignored when `ramp` is not empty); book prices are annual.
     pub months: u32,

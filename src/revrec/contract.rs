@@ -119,7 +119,7 @@ pub enum SatisfactionPattern {
     /// By usage as reported against a committed quantity (prepaid units, credits).
     Usage {
         /// Units the customer committed to; revenue is recognised as they are used.
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         committed: Decimal,
         /// Usage reported, in any order.
         reports: Vec<UsageReport>,
@@ -134,7 +134,7 @@ pub struct Milestone {
     /// Name.
     pub name: String,
     /// Relative weight (positive).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub weight: Decimal,
     /// When it was achieved; `None` while outstanding.
     pub achieved: Option<NaiveDate>,
@@ -159,7 +159,7 @@ pub struct UsageReport {
     /// When the usage happened.
     pub date: NaiveDate,
     /// Units used (not negative).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub quantity: Decimal,
 }
 

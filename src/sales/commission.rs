@@ -15,7 +15,7 @@ pub struct RateTier {
     /// Attainment where the band starts (0%, 50%, 100%…).
     pub from_attainment: Percent,
     /// Multiplier on the base rate (not negative).
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub multiplier: Decimal,
 }
 
@@ -94,7 +94,7 @@ pub enum LineKind {
         /// Band start.
         from_attainment: Percent,
         /// Multiplier.
-        #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
+        #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
         multiplier: Decimal,
     },
     /// Reduction to the cap.
