@@ -80,6 +80,25 @@ fn sbg_refuses_degenerate_curves() {
 }
 
 #[test]
+fn sbg_refuses_a_history_where_everybody_churned_at_once() {
+    // the whole cohort left in one period (not only the first): θ is a point mass, α, β unbounded
+    for alive in [&[100u64, 100, 0][..], &[100, 100, 100, 0], &[100, 100, 0, 0], &[7, 7, 7, 7, 0]] {
+        let r = ShiftedBetaGeometric::fit(alive);
+        assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
+    }
+}
+
+#[test]
+fn sbg_refuses_churn_with_no_heterogeneity_whose_best_fit_runs_off_to_infinity() {
+    // nobody churns early and half churn later, or churn speeds up with tenure: no Beta mixture
+    // beats the homogeneous (geometric) limit α, β → ∞, so there is no finite fit to report
+    for alive in [&[100u64, 100, 100, 50][..], &[100, 95, 85, 70], &[1000, 990, 970, 940, 900]] {
+        let r = ShiftedBetaGeometric::fit(alive);
+        assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
+    }
+}
+
+#[test]
 fn derl_matches_the_hypergeometric_closed_form() {
     // Fader & Hardie (2010): DERL = (β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d)), n = renewals + 1.
     let m = ShiftedBetaGeometric::new(0.668, 3.806).unwrap();
