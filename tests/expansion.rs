@@ -240,6 +240,31 @@ fn campaign_lift_by_hand_and_deterministic_assignment() {
 }
 
 #[test]
+fn campaign_keeps_someone_treated_whatever_the_holdout_share() {
+    // (accounts, holdout share, treated, held out): round(n × share) held out, but never all
+    let table: &[(usize, f64, usize, usize)] = &[
+        (10, 0.2, 8, 2),
+        (10, 0.96, 1, 9), // round(9.6) = 10 would leave nobody to get the offer
+        (10, 0.999, 1, 9),
+        (20, 0.99, 1, 19),
+        (2, 0.8, 1, 1),
+        (1, 0.6, 1, 0),
+        (1, 0.0, 1, 0),
+        (0, 0.5, 0, 0),
+    ];
+    for &(n, share, treated, held_out) in table {
+        let accounts: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+        let c = Campaign::assign("x", "y", &accounts, share, 1).unwrap();
+        assert_eq!((c.treated.len(), c.holdout.len()), (treated, held_out), "{n} accounts, share {share}");
+        // every account in exactly one group
+        let (mut all, mut want) = (c.treated.iter().chain(&c.holdout).cloned().collect::<Vec<_>>(), accounts);
+        all.sort();
+        want.sort();
+        assert_eq!(all, want);
+    }
+}
+
+#[test]
 fn nrr_plan_by_hand() {
     let p = plan_nrr(usd("800000000"), pct("120%"), usd("40000000"), usd("24000000"), pct("25%")).unwrap();
     // 800M × 1.2 − 800M + 40M + 24M = 224M; at 25% win rate 896M of pipeline, 4× coverage
