@@ -146,6 +146,52 @@ fn opportunities_by_hand() {
     assert!(matches!(s.score(&d), Err(ExpansionError::UnknownSignal(n)) if n == "nps"));
 }
 
+/// The seats a scorer with `headroom` proposes for an account with `paid` seats, `used` in use.
+fn seats_proposed(paid: u32, used: u32, headroom: f64) -> Result<Option<u32>, ExpansionError> {
+    let mut s = scorer();
+    s.seat_headroom = headroom;
+    let mut a = base()[3].clone();
+    (a.seats_paid, a.seats_used) = (paid, used);
+    Ok(s.score(&a)?.iter().find_map(|o| match o.kind {
+        OpportunityKind::SeatUpsell { seats } => Some(seats),
+        _ => None,
+    }))
+}
+
+#[test]
+fn seat_upsell_targets_exactly_the_headroom_as_written() {
+    // (paid, used, headroom, extra seats): the target is ceil(used × (1 + headroom)) with the
+    // headroom read as written (10% is exactly a tenth), less the seats paid, at least one
+    let table: &[(u32, u32, f64, u32)] = &[
+        (50, 50, 0.1, 5),     // 55, not ceil(55.00000000000001) = 56
+        (100, 100, 0.1, 10),  // 110
+        (200, 200, 0.1, 20),  // 220
+        (25, 25, 0.12, 3),    // 28
+        (100, 100, 0.12, 12), // 112
+        (33, 33, 0.15, 5),    // 37.95 → 38
+        (100, 95, 0.2, 14),   // 114 − 100
+        (7, 7, 0.5, 4),       // 10.5 → 11
+        (3, 3, 1.0, 3),       // 6
+        (10, 10, 0.1, 1),     // 11
+        (40, 40, 0.0, 1),     // no headroom: still one seat to propose
+        (100, 91, 0.05, 1),   // 95.55 → 96, under the 100 paid: one seat
+    ];
+    for &(paid, used, headroom, extra) in table {
+        assert_eq!(seats_proposed(paid, used, headroom).unwrap(), Some(extra), "{used}/{paid} seats, {headroom}");
+    }
+}
+
+#[test]
+fn seat_headroom_that_is_not_a_non_negative_number_is_refused() {
+    for headroom in [f64::NAN, f64::INFINITY, -0.1] {
+        let r = seats_proposed(100, 95, headroom);
+        assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("headroom")), "{headroom}: {r:?}");
+    }
+    // a headroom too large for any seat count proposes the most seats there are, as before
+    assert_eq!(seats_proposed(100, 95, 1e300).unwrap(), Some(u32::MAX - 100));
+    assert_eq!(seats_proposed(100, 95, 1e-300).unwrap(), Some(1));
+}
+
 #[test]
 fn playbooks_fire_in_order_and_record_themselves() {
     let pb = |name: &str, when, offer: &str| Playbook {
@@ -191,6 +237,31 @@ fn campaign_lift_by_hand_and_deterministic_assignment() {
     let y = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
     assert_eq!(x, y);
     assert_eq!((x.treated.len(), x.holdout.len()), (4, 2));
+}
+
+#[test]
+fn campaign_keeps_someone_treated_whatever_the_holdout_share() {
+    // (accounts, holdout share, treated, held out): round(n × share) held out, but never all
+    let table: &[(usize, f64, usize, usize)] = &[
+        (10, 0.2, 8, 2),
+        (10, 0.96, 1, 9), // round(9.6) = 10 would leave nobody to get the offer
+        (10, 0.999, 1, 9),
+        (20, 0.99, 1, 19),
+        (2, 0.8, 1, 1),
+        (1, 0.6, 1, 0),
+        (1, 0.0, 1, 0),
+        (0, 0.5, 0, 0),
+    ];
+    for &(n, share, treated, held_out) in table {
+        let accounts: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+        let c = Campaign::assign("x", "y", &accounts, share, 1).unwrap();
+        assert_eq!((c.treated.len(), c.holdout.len()), (treated, held_out), "{n} accounts, share {share}");
+        // every account in exactly one group
+        let (mut all, mut want) = (c.treated.iter().chain(&c.holdout).cloned().collect::<Vec<_>>(), accounts);
+        all.sort();
+        want.sort();
+        assert_eq!(all, want);
+    }
 }
 
 #[test]

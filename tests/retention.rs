@@ -80,6 +80,25 @@ fn sbg_refuses_degenerate_curves() {
 }
 
 #[test]
+fn sbg_refuses_a_history_where_everybody_churned_at_once() {
+    // the whole cohort left in one period (not only the first): θ is a point mass, α, β unbounded
+    for alive in [&[100u64, 100, 0][..], &[100, 100, 100, 0], &[100, 100, 0, 0], &[7, 7, 7, 7, 0]] {
+        let r = ShiftedBetaGeometric::fit(alive);
+        assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
+    }
+}
+
+#[test]
+fn sbg_refuses_churn_with_no_heterogeneity_whose_best_fit_runs_off_to_infinity() {
+    // nobody churns early and half churn later, or churn speeds up with tenure: no Beta mixture
+    // beats the homogeneous (geometric) limit α, β → ∞, so there is no finite fit to report
+    for alive in [&[100u64, 100, 100, 50][..], &[100, 95, 85, 70], &[1000, 990, 970, 940, 900]] {
+        let r = ShiftedBetaGeometric::fit(alive);
+        assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
+    }
+}
+
+#[test]
 fn derl_matches_the_hypergeometric_closed_form() {
     // Fader & Hardie (2010): DERL = (β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d)), n = renewals + 1.
     let m = ShiftedBetaGeometric::new(0.668, 3.806).unwrap();
@@ -333,11 +352,32 @@ fn churn_risk_refuses_degenerate_history() {
     assert!(matches!(spec.fit(&rows, &[true; 100]), Err(RetentionError::Stats(_))));
     assert!(matches!(spec.fit(&rows, &[false; 100]), Err(RetentionError::Stats(_))));
     assert!(matches!(spec.fit(&rows[..10], &[false; 10]), Err(RetentionError::NotEnoughData(_))));
-    // a constant feature is fine with regularisation: its coefficient is zero
-    let constant = vec![3.0; 100];
+    // a constant feature beside a varying one is fine with regularisation: its coefficient is zero
+    let spec = ChurnRiskSpec { features: vec!["c".into(), "x".into()], ..spec };
     let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
-    let m = spec.fit(&constant, &labels).unwrap();
+    let rows: Vec<f64> = (0..100).flat_map(|i| [0.7, f64::from(i % 7)]).collect();
+    let m = spec.fit(&rows, &labels).unwrap();
     assert!(m.model().coefficients()[0].abs() < 1e-9);
+    assert_eq!((m.means()[0], m.scales()[0]), (0.7, 1.0)); // the value itself, not a rounded mean
+}
+
+#[test]
+fn churn_risk_refuses_a_history_whose_every_feature_is_constant() {
+    let churned: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    let spec = |features: &[&str]| ChurnRiskSpec {
+        features: features.iter().map(|f| f.to_string()).collect(),
+        logistic: LogisticSpec::default(),
+        holdout_every: 5,
+    };
+    // one constant feature; two; and one that varies only on the held-out accounts (every 5th),
+    // so that the model is trained on a constant
+    let one = vec![0.7; 100];
+    let two: Vec<f64> = (0..100).flat_map(|_| [0.7, -2.0]).collect();
+    let only_held_out: Vec<f64> = (0..100).map(|i| if i % 5 == 0 { f64::from(i) } else { 1.0 }).collect();
+    for (features, rows) in [(&["u"][..], &one), (&["u", "v"], &two), (&["u"], &only_held_out)] {
+        let r = spec(features).fit(rows, &churned);
+        assert!(matches!(&r, Err(RetentionError::Degenerate(m)) if m.contains("constant")), "{features:?}: {r:?}");
+    }
 }
 
 #[test]

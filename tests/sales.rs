@@ -197,6 +197,40 @@ proptest! {
 }
 
 #[test]
+fn the_territory_bound_holds_for_five_equal_accounts_on_two_reps() {
+    // LPT must put three of five equal accounts on one rep: 0.6 of the load, against a mean of 0.5
+    let accounts: Vec<TerritoryAccount> = (0..5)
+        .map(|i| TerritoryAccount { id: format!("a{i}"), potential: 1.0, workload: 1.0, fixed_rep: None })
+        .collect();
+    let plan = balance_territories(&accounts, &["r".into(), "s".into()], 0.5).unwrap();
+    let max = plan.loads.iter().map(|l| l.3).fold(0.0, f64::max);
+    assert!((max - 0.6).abs() < 1e-12, "{max}");
+    assert!(max <= plan.bound, "largest load {max} above the bound {}", plan.bound);
+}
+
+proptest! {
+    #[test]
+    fn the_territory_bound_is_never_exceeded(
+        accounts in prop::collection::vec((0u32..1000, 0u32..50, 0u32..8, 0u32..10), 0..40),
+        reps in 1usize..6,
+        weight in 0u32..=10,
+    ) {
+        let reps: Vec<String> = (0..reps).map(|r| format!("r{r}")).collect();
+        let accounts: Vec<TerritoryAccount> = accounts.iter().enumerate().map(|(i, &(p, w, fixed, scale))| TerritoryAccount {
+            id: format!("a{i:02}"),
+            // some potentials large, some fractional, some zero
+            potential: f64::from(p) * f64::from(scale) / 7.0,
+            workload: f64::from(w) / 3.0,
+            fixed_rep: if (fixed as usize) < reps.len() && fixed % 3 == 0 { Some(reps[fixed as usize].clone()) } else { None },
+        }).collect();
+        let plan = balance_territories(&accounts, &reps, f64::from(weight) / 10.0).unwrap();
+        let max = plan.loads.iter().map(|l| l.3).fold(0.0, f64::max);
+        prop_assert!(max <= plan.bound, "largest load {} above the bound {}", max, plan.bound);
+        prop_assert!(plan.bound.is_finite());
+    }
+}
+
+#[test]
 fn territory_loads_that_overflow_are_refused() {
     let reps = vec!["r1".to_string(), "r2".to_string()];
     let big = |id: &str| TerritoryAccount { id: id.into(), potential: f64::MAX, workload: 1.0, fixed_rep: None };

@@ -47,7 +47,9 @@ pub struct CampaignResults {
 }
 
 impl Campaign {
-    /// Split accounts into treated and holdout, deterministically for a seed.
+    /// Split accounts into treated and holdout, deterministically for a seed: of the `n`
+    /// distinct accounts, `round(n × holdout_share)` are held out, but at most `n − 1`, so that
+    /// someone gets the offer whenever there is an account (0.96 of 10 holds out 9, not 10).
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -58,12 +60,15 @@ impl Campaign {
     /// // the same seed splits the same way: a campaign can be re-read later
     /// assert_eq!(Campaign::assign("Q3 seats", "10% off 20 more seats", &accounts, 0.2, 7)?, c);
     /// assert!(Campaign::assign("x", "y", &accounts, 1.0, 7).is_err()); // nobody would get the offer
+    /// let most = Campaign::assign("x", "y", &accounts, 0.96, 7)?; // round(9.6) is 10: capped at 9
+    /// assert_eq!((most.treated.len(), most.holdout.len()), (1, 9));
     /// # Ok::<(), revops::expansion::ExpansionError>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`ExpansionError::InvalidInput`] for a holdout share outside `[0, 1)` (or NaN).
+    /// [`ExpansionError::InvalidInput`] for a holdout share outside `[0, 1)` (or NaN): a share of
+    /// 1 or more would hold out everybody.
     pub fn assign(
         name: &str,
         offer: &str,
@@ -78,7 +83,8 @@ impl Campaign {
         shuffled.sort();
         shuffled.dedup();
         shuffled.shuffle(&mut StdRng::seed_from_u64(seed));
-        let k = (shuffled.len() as f64 * holdout_share).round() as usize;
+        // round(n × share) held out, but never every account: someone must get the offer
+        let k = ((shuffled.len() as f64 * holdout_share).round() as usize).min(shuffled.len().saturating_sub(1));
         let holdout = shuffled.split_off(shuffled.len() - k);
         Ok(Campaign { name: name.into(), offer: offer.into(), treated: shuffled, holdout })
     }

@@ -104,7 +104,10 @@ pub struct ExpansionScorer {
     pub propensity: Propensity,
     /// Seat utilisation above which seats are an upsell (0.9).
     pub seat_threshold: f64,
-    /// Extra seats to propose, as a share of seats used (0.2).
+    /// Extra seats to propose, as a share of seats used (0.2): the upsell brings the seats to
+    /// `ceil(seats used × (1 + headroom))`, computed exactly with the headroom read as the
+    /// shortest decimal that is this `f64` (0.1 is a tenth: 50 seats → 55, never 56). It must be
+    /// finite and non-negative; a target beyond `u32::MAX` seats is `u32::MAX`.
     pub seat_headroom: f64,
     /// Cross-sell recommendations per account (3).
     pub cross_sell_per_account: usize,
@@ -225,7 +228,8 @@ impl ExpansionScorer {
     /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
     /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
     /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's,
-    /// or a propensity outside `[0, 1]`; a money error when a potential does not fit a `Decimal`.
+    /// a propensity outside `[0, 1]`, or a seat headroom that is negative or not finite (when
+    /// seats are an upsell); a money error when a potential does not fit a `Decimal`.
     pub fn score(&self, account: &Account) -> Result<Vec<ExpansionOpportunity>, ExpansionError> {
         let mut out = Vec::new();
         for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift) {
@@ -240,7 +244,7 @@ impl ExpansionScorer {
         }
         let utilisation = account.seat_utilisation();
         if utilisation > self.seat_threshold {
-            let target = (f64::from(account.seats_used) * (1.0 + self.seat_headroom)).ceil() as u32;
+            let target = seat_target(account.seats_used, self.seat_headroom)?;
             let seats = target.saturating_sub(account.seats_paid).max(1);
             let potential = account.seat_arr.checked_mul(Decimal::from(seats))?;
             out.push(self.opportunity(
@@ -273,4 +277,22 @@ impl ExpansionScorer {
         out.sort_by_key(|o| std::cmp::Reverse(o.expected_arr.amount()));
         Ok(out)
     }
+}
+
+/// `ceil(used × (1 + headroom))` in decimal arithmetic, the headroom read as the shortest text
+/// that reads back as the same `f64` (0.1, never 0.1000000000000000055…), saturating at
+/// `u32::MAX`.
+fn seat_target(used: u32, headroom: f64) -> Result<u32, ExpansionError> {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    if !(headroom.is_finite() && headroom >= 0.0) {
+        return Err(ExpansionError::InvalidInput(format!("seat headroom {headroom} must be finite and non-negative")));
+    }
+    // text with more places than a Decimal holds (a tiny headroom) is read through its bits
+    let share = format!("{headroom}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(headroom));
+    let target = share
+        .and_then(|h| Decimal::ONE.checked_add(h))
+        .and_then(|factor| Decimal::from(used).checked_mul(factor))
+        .and_then(|t| t.ceil().to_u32());
+    // no Decimal holds the headroom or the target, or no u32 the target: more seats than there are
+    Ok(target.unwrap_or(u32::MAX))
 }

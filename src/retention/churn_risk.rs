@@ -117,8 +117,12 @@ impl ChurnRiskSpec {
     ///
     /// [`RetentionError::InvalidInput`] for `holdout_every` below 2, no features, or rows that are
     /// not one per account;
-    /// [`RetentionError::NotEnoughData`] for fewer than 5 holdout groups of accounts; the
-    /// errors of the logistic fit and the calibration ([`RetentionError::Stats`]).
+    /// [`RetentionError::NotEnoughData`] for fewer than 5 holdout groups of accounts;
+    /// [`RetentionError::Degenerate`] when every feature is constant across the training
+    /// accounts (those not held out), so there is nothing to learn from; a constant feature
+    /// beside one that varies is accepted (mean its value, scale 1, coefficient zero under L2);
+    /// the errors of the logistic fit and the calibration ([`RetentionError::Stats`]), among
+    /// them a history where nobody or everybody churned.
     pub fn fit(&self, rows: &[f64], churned: &[bool]) -> Result<ChurnRiskModel, RetentionError> {
         let p = self.features.len();
         if p == 0 || churned.len().checked_mul(p) != Some(rows.len()) {
@@ -142,9 +146,29 @@ impl ChurnRiskSpec {
                 churned.len()
             )));
         }
-        let (means, scales) = crate::stats::standardisation(rows, p)?;
+        let (mut means, mut scales) = crate::stats::standardisation(rows, p)?;
+        // a feature with one value everywhere is centred on that value with scale 1 (the summed
+        // mean of a value like 0.7 is off in its last bits, and its "spread" would be that error)
+        for j in 0..p {
+            let mut column = rows.iter().skip(j).step_by(p);
+            if let Some(&first) = column.next() {
+                if column.all(|&v| v == first) {
+                    (means[j], scales[j]) = (first, 1.0);
+                }
+            }
+        }
         let crate::stats::HoldoutSplit { train_x, train_y, hold_x, hold_y } =
             crate::stats::holdout_split(rows, p, churned, every, &means, &scales)?;
+        let constant = |j: usize| {
+            let mut column = train_x.iter().skip(j).step_by(p);
+            column.next().is_none_or(|&first| column.all(|&v| v == first))
+        };
+        if (0..p).all(constant) {
+            return Err(RetentionError::Degenerate(format!(
+                "every feature is constant across the {} training accounts: there is nothing to learn from",
+                train_y.len()
+            )));
+        }
         let fit = self.logistic.fit(&train_x, p, &train_y)?;
         let scores = hold_x.chunks_exact(p).map(|x| fit.model.log_odds(x)).collect::<Result<Vec<f64>, _>>()?;
         let calibration = PlattCalibrator::fit(&scores, &hold_y)?;
@@ -190,7 +214,8 @@ impl ChurnRiskModel {
         &self.means
     }
 
-    /// Training standard deviations (1 for a constant feature).
+    /// Training standard deviations (1 for a feature with one value for every account, whose
+    /// mean is then exactly that value).
     pub fn scales(&self) -> &[f64] {
         &self.scales
     }

@@ -8,8 +8,10 @@
 //! - [`ChurnRiskSpec`] — per-account churn probability from caller-named features, calibrated,
 //!   with the top factors and playbook rules.
 //!
-//! Fitting never panics: degenerate data (nobody or everybody churned, constant features) gets
-//! a typed [`RetentionError`].
+//! Fitting never panics: degenerate data gets a typed [`RetentionError`]: nobody or everybody
+//! churned, a cohort that all churned in one period or shows no spread in churn (sBG), or churn
+//! risk whose every feature is constant over the training accounts (a constant feature beside a
+//! varying one is fine).
 
 mod bgnbd;
 mod churn_risk;

@@ -87,8 +87,11 @@ impl ShiftedBetaGeometric {
     ///
     /// [`RetentionError::NotEnoughData`] for fewer than 3 points;
     /// [`RetentionError::InvalidInput`] for a cohort that starts empty;
-    /// [`RetentionError::RisingSurvivors`]; [`RetentionError::Degenerate`] when nobody or
-    /// everybody churned at once; [`RetentionError::NoConvergence`].
+    /// [`RetentionError::RisingSurvivors`]; [`RetentionError::Degenerate`] when nobody churned,
+    /// when everybody churned at once (all in one period, whichever), or when no finite α, β fit
+    /// better than the homogeneous limit (one churn rate for everybody, α, β → ∞: e.g. nobody
+    /// churns early and many late, or churn speeds up with tenure, which the sBG cannot
+    /// express); [`RetentionError::NoConvergence`] when the optimiser stops before converging.
     pub fn fit(alive: &[u64]) -> Result<SbgFit, RetentionError> {
         if alive.len() < 3 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -108,11 +111,26 @@ impl ShiftedBetaGeometric {
         if alive.get(1) == Some(&0) {
             return Err(RetentionError::Degenerate("everybody churned in the first period: retention is 0".into()));
         }
+        if last == 0 && alive.windows(2).filter(|w| w[1] < w[0]).count() == 1 {
+            return Err(RetentionError::Degenerate(
+                "everybody churned at once, in one period: churn has no spread and α, β are unbounded".into(),
+            ));
+        }
         let nll = |x: &[f64]| -curve_log_likelihood(alive, x[0].exp(), x[1].exp());
         let m = nelder_mead(nll, &[0.0, 0.0], NelderMead { tolerance: 1e-13, max_iterations: 4_000, step: 0.5 });
         let not_converged = RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value };
         if !m.converged {
             return Err(not_converged);
+        }
+        // Every finite (α, β) with a better likelihood than the homogeneous limit is an interior
+        // optimum; when none is better, the supremum is at α, β → ∞ (θ the same for everyone)
+        // and the optimiser merely stopped on the plateau towards it.
+        let homogeneous = geometric_log_likelihood(alive);
+        if -m.value <= homogeneous + 1e-9 * (1.0 + homogeneous.abs()) {
+            return Err(RetentionError::Degenerate(format!(
+                "no spread in churn: no finite α, β fit better than one churn rate for everybody \
+                 (log-likelihood {homogeneous}); the best fit runs off to α, β → ∞"
+            )));
         }
         let model = ShiftedBetaGeometric::new(m.x[0].exp(), m.x[1].exp()).map_err(|_| not_converged)?;
         Ok(SbgFit { model, log_likelihood: -m.value, iterations: m.iterations })
@@ -323,6 +341,27 @@ pub fn log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> Result<f64, Reten
     check_curve(alive)?;
     let model = ShiftedBetaGeometric::new(alpha, beta)?;
     Ok(curve_log_likelihood(alive, model.alpha, model.beta))
+}
+
+/// The log-likelihood of a checked curve at the sBG's homogeneous limit (α, β → ∞ with
+/// α/(α+β) = θ: a geometric lifetime), at its maximum-likelihood θ = churners ÷ periods at risk.
+fn geometric_log_likelihood(alive: &[u64]) -> f64 {
+    let mut churned = 0.0;
+    let mut exposure = 0.0;
+    for t in 1..alive.len() {
+        let lost = alive[t - 1].saturating_sub(alive[t]) as f64;
+        churned += lost;
+        exposure += lost * t as f64;
+    }
+    let last = alive.last().copied().unwrap_or(0) as f64;
+    exposure += last * (alive.len() - 1) as f64;
+    if churned == 0.0 || exposure == 0.0 {
+        return 0.0;
+    }
+    let theta = churned / exposure;
+    // churned · ln θ + (exposure − churned) · ln(1 − θ); 0 · ln 0 is 0
+    let stay = exposure - churned;
+    churned * theta.ln() + if stay > 0.0 { stay * (1.0 - theta).ln() } else { 0.0 }
 }
 
 /// The log-likelihood of a checked curve; −∞ outside the parameter space (for the optimiser).
