@@ -1079,3 +1079,65 @@ proptest! {
         prop_assert_eq!(&again(&estimate), &estimate);
     }
 }
+
+// ---- terminate and create (ASC 606-10-25-13(a)) ----
+
+fn distinct_remainder_facts() -> ModificationFacts {
+    ModificationFacts { adds_distinct_goods: true, priced_at_standalone_price: false, remaining_goods_distinct: true }
+}
+
+/// A terminate-and-create modification effective on `effective` that adds nothing.
+fn terminate_and_create(effective: NaiveDate, extra: &str) -> Modification {
+    Modification {
+        effective,
+        added: vec![],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd(extra),
+        new_contract_id: "C-1b".into(),
+        facts: distinct_remainder_facts(),
+        treatment: Some(ModificationTreatment::TerminateAndCreate),
+    }
+}
+
+/// $12,000 for 2026 by month (either monthly pattern), terminated and recreated on July 15 for
+/// nothing more: July's $1,000 had begun before the effective day so the original recognised it
+/// (Jan–Jul, $7,000); the new contract holds the $5,000 left and recognises it August to
+/// December, $1,000 a month, and nothing more in July.
+#[test]
+fn a_terminate_and_create_modification_recognises_each_remaining_month_once() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    for pattern in [SatisfactionPattern::RatablyByMonth(term), SatisfactionPattern::RatablyByMonthProrated(term)] {
+        let original = one_obligation("12000", pattern.clone(), term);
+        let out = modify(&original, &terminate_and_create(d(2026, 7, 15), "0")).unwrap();
+        assert_eq!(out.recognised_before, [("plan".to_string(), usd("7000"))], "{pattern:?}");
+        let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+        assert_eq!(totals(&s), ["0.00", "1000.00", "1000.00", "1000.00", "1000.00", "1000.00"], "{pattern:?}");
+        assert_eq!(s.total_before().unwrap(), usd("0"), "{pattern:?}");
+    }
+}
+
+/// By month from January 15, 2026 to January 15, 2027: twelve shares, one in each calendar month
+/// January to December. Terminated and recreated on July 1, the six shares left belong to July to
+/// December, as in the original, and none spills into January 2027.
+#[test]
+fn a_terminate_and_create_modification_keeps_the_remaining_shares_in_the_original_months() {
+    let term = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &terminate_and_create(d(2026, 7, 1), "0")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2027, 1))).unwrap();
+    let mut want = vec!["1000.00"; 6];
+    want.push("0.00");
+    assert_eq!(totals(&s), want);
+    // the same from a month-end anniversary (January 31: shares on Feb 28, Mar 31, …)
+    let term = Period::new(d(2026, 1, 31), d(2027, 1, 31)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &terminate_and_create(d(2026, 2, 10), "0")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("2000"))]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 2), (2027, 1))).unwrap();
+    let mut want = vec!["0.00"];
+    want.extend(vec!["1000.00"; 10]);
+    want.push("0.00");
+    assert_eq!(totals(&s), want);
+}

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::progress::AsAt;
+use super::progress::{prorated_remainder, AsAt, ServiceMonths};
 use super::schedule::{build_from, Recognition};
 use super::{
     Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
@@ -109,7 +109,13 @@ impl ModificationOutcome {
 /// - **Terminate and create**: the original stops at the effective date with what it has
 ///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
 ///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
-///   additional consideration (606-10-25-13(a)).
+///   additional consideration (606-10-25-13(a)). A remainder is recognised when the original
+///   would have recognised it, and once: by day from the effective date; by month, the shares
+///   whose calendar month has not begun, each in its own month (a modification effective
+///   mid-month leaves that month's share with the original); prorated by month, from the
+///   effective date, or from the next month when the effective date falls inside a whole month
+///   (which the original recognised in full), its whole and partial months weighted among
+///   themselves as the pattern weights them.
 /// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
 ///   modified contract's cumulative revenue as at the modification less what the original
 ///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
@@ -240,10 +246,15 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         let left = Ratio::new(rest, progress.den())?;
         let pattern = match &o.pattern {
             SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
-            SatisfactionPattern::RatablyByMonth(p) => SatisfactionPattern::RatablyByMonth(rest_of(p, cut)?),
-            SatisfactionPattern::RatablyByMonthProrated(p) => {
-                SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?)
-            }
+            // the shares not yet recognised, each in the calendar month the original gave it
+            SatisfactionPattern::RatablyByMonth(p) => match ServiceMonths::remainder(p, cut)? {
+                Some(rest) => SatisfactionPattern::RatablyByMonth(rest),
+                None => continue,
+            },
+            SatisfactionPattern::RatablyByMonthProrated(p) => match prorated_remainder(p, cut)? {
+                Some(rest) => SatisfactionPattern::RatablyByMonthProrated(rest),
+                None => continue,
+            },
             SatisfactionPattern::PointInTime(d) => SatisfactionPattern::PointInTime(*d),
             SatisfactionPattern::Milestones(ms) => SatisfactionPattern::Milestones(
                 ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect(),
