@@ -1141,3 +1141,59 @@ fn a_terminate_and_create_modification_keeps_the_remaining_shares_in_the_origina
     want.push("0.00");
     assert_eq!(totals(&s), want);
 }
+
+/// A separate contract (606-10-25-12) for a $1,200 add-on running July 2026 to July 2027, added
+/// to a 2026 plan: the new contract starts on the effective date and lasts as long as the add-on,
+/// so its 2027 half can be scheduled ($100 a month).
+#[test]
+fn a_separate_contract_runs_from_the_effective_date_to_the_end_of_its_obligations() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let addon = Period::new(d(2026, 7, 1), d(2027, 7, 1)).unwrap();
+    let m = Modification {
+        effective: d(2026, 7, 1),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd("1200")),
+            pattern: SatisfactionPattern::RatablyByMonth(addon),
+        }],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd("1200"),
+        new_contract_id: "C-1-addon".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::SeparateContract);
+    assert_eq!(out.contract.term, addon);
+    let s = ContractSchedule::build(&out.contract, &months((2027, 1), (2027, 6))).unwrap();
+    assert_eq!(totals(&s), vec!["100.00"; 6]);
+}
+
+/// Terminate and create on March 1, 2027, after the original 2026 term, adding 100 prepaid
+/// credits for $500: the new contract's term starts on the effective date (not an empty one
+/// ending where the original did), and the 50 credits used in March are recognised in March.
+#[test]
+fn a_terminate_and_create_modification_after_the_original_term_starts_its_term_on_the_effective_date() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    let mut m = terminate_and_create(d(2027, 3, 1), "500");
+    m.added.push(PerformanceObligation {
+        id: "credits".into(),
+        ssp: Ssp::Observable(usd("500")),
+        pattern: SatisfactionPattern::Usage {
+            committed: Decimal::from(100),
+            reports: vec![UsageReport { date: d(2027, 3, 10), quantity: Decimal::from(50) }],
+        },
+    });
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.contract.term.start(), d(2027, 3, 1));
+    assert!(!out.contract.term.is_empty());
+    let s = ContractSchedule::build(&out.contract, &months((2027, 3), (2027, 3))).unwrap();
+    assert_eq!(totals(&s), ["250.00"]);
+}

@@ -80,7 +80,9 @@ pub struct Modification {
 pub struct ModificationOutcome {
     /// The treatment applied.
     pub treatment: ModificationTreatment,
-    /// The modification's effective date: the first day of the outcome's contract.
+    /// The modification's effective date: the first day the modified terms apply, and so the
+    /// first day of a separate or new contract's term (a catch-up's modified contract keeps the
+    /// original's start).
     pub effective: NaiveDate,
     /// The contract to recognise from the effective date on: the separate new contract, the new
     /// prospective contract, or the modified original.
@@ -120,6 +122,11 @@ impl ModificationOutcome {
 ///   modified contract's cumulative revenue as at the modification less what the original
 ///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
 ///   schedule.
+///
+/// A separate or new contract's term runs from the effective date to the later of the original
+/// term's end and the end of the last of its obligations' service periods or transfer dates
+/// (usage, percent-complete and milestone patterns have none), and is at least one day long, so
+/// it can be scheduled over its own obligations.
 ///
 /// # What "as at the modification" counts
 ///
@@ -177,7 +184,7 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
             id: m.new_contract_id.clone(),
             customer: original.customer.clone(),
             currency: original.currency,
-            term: original.term,
+            term: outcome_term(m.effective, &m.added, original)?,
             obligations: m.added.clone(),
             price: TransactionPrice::fixed(m.additional_consideration),
         },
@@ -281,20 +288,33 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         .amount_before(cut)?
         .round()
         .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?;
-    let end = obligations
-        .iter()
-        .filter_map(|o| o.pattern.completes_by())
-        .max()
-        .map_or(original.term.end(), |d| d.succ_opt().unwrap_or(d))
-        .max(original.term.end());
     Ok(Contract {
         id: m.new_contract_id.clone(),
         customer: original.customer.clone(),
         currency: original.currency,
-        term: Period::new(cut.min(end), end)?,
+        term: outcome_term(cut, &obligations, original)?,
         obligations,
         price: TransactionPrice::fixed(unrecognised.checked_add(m.additional_consideration)?),
     })
+}
+
+/// The term of a new contract created on `effective`: from that day to the later of the end of
+/// the original's term and the day after the last day any of `obligations`' patterns can
+/// change progress ([`SatisfactionPattern::completes_by`]), and at least one day long.
+fn outcome_term(
+    effective: NaiveDate,
+    obligations: &[PerformanceObligation],
+    original: &Contract,
+) -> Result<Period, RevRecError> {
+    let after = |d: NaiveDate| d.succ_opt().unwrap_or(d);
+    let end = obligations
+        .iter()
+        .filter_map(|o| o.pattern.completes_by())
+        .map(after)
+        .chain([original.term.end(), after(effective)])
+        .max()
+        .unwrap_or(original.term.end());
+    Ok(Period::new(effective, end)?)
 }
 
 fn rest_of(p: &Period, cut: NaiveDate) -> Result<Period, RevRecError> {
