@@ -1197,3 +1197,66 @@ fn a_terminate_and_create_modification_after_the_original_term_starts_its_term_o
     let s = ContractSchedule::build(&out.contract, &months((2027, 3), (2027, 3))).unwrap();
     assert_eq!(totals(&s), ["250.00"]);
 }
+
+/// A certain amount of variable consideration, estimated on `as_of`.
+fn certain(name: &str, amount: &str, as_of: NaiveDate) -> VariableConsideration {
+    VariableConsideration {
+        name: name.into(),
+        estimates: vec![VariableEstimate::new(
+            as_of,
+            EstimateMethod::MostLikelyAmount,
+            vec![Outcome { amount: usd(amount), probability: Percent::HUNDRED }],
+        )
+        .unwrap()],
+        applies_to: None,
+    }
+}
+
+/// `Modification::variable` under every treatment: a $2,000 add-on plus a new $1,000 bonus on a
+/// $12,000 2026 plan, effective July 1. The bonus is part of the consideration of whichever
+/// contract the modification leaves: the new one (6,000 unrecognised + 2,000 + 1,000), the
+/// modified one (12,000 + 2,000 + 1,000) or the separate one (2,000 + 1,000).
+#[test]
+fn variable_consideration_added_by_a_modification_is_in_the_outcome_contract_under_every_treatment() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let rest = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    for (treatment, price) in [
+        (ModificationTreatment::TerminateAndCreate, "9000"),
+        (ModificationTreatment::CumulativeCatchUp, "15000"),
+        (ModificationTreatment::SeparateContract, "3000"),
+    ] {
+        let m = Modification {
+            added: vec![PerformanceObligation {
+                id: "addon".into(),
+                ssp: Ssp::Observable(usd("3000")),
+                pattern: SatisfactionPattern::RatablyByMonth(rest),
+            }],
+            variable: vec![certain("bonus", "1000", d(2026, 7, 1))],
+            treatment: Some(treatment),
+            ..terminate_and_create(d(2026, 7, 1), "2000")
+        };
+        let out = modify(&original, &m).unwrap();
+        assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd(price), "{treatment:?}");
+        assert_eq!(out.contract.price.variable.len(), 1, "{treatment:?}");
+    }
+}
+
+/// Terminate and create replacing an estimate: $12,000 plus a certain $600 bonus for 2026 by
+/// month; on July 1 the bonus is re-estimated at $1,000. The original recognised half of 12,600
+/// (6,300); the new contract holds the 6,300 left less the 600 estimate it replaces, plus the new
+/// $1,000 bonus: 6,700, so the contract's consideration is 12,000 + 1,000 in all.
+#[test]
+fn a_terminate_and_create_modification_replaces_variable_consideration_of_the_same_name() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.price.variable.push(certain("bonus", "600", d(2026, 1, 1)));
+    let m = Modification {
+        variable: vec![certain("bonus", "1000", d(2026, 7, 1))],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6300"))]);
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("6700"));
+    assert_eq!(out.contract.price.variable, m.variable);
+}

@@ -61,7 +61,10 @@ pub struct Modification {
     pub added: Vec<PerformanceObligation>,
     /// Obligations replaced (same id): a new progress measure, a new service period.
     pub updated: Vec<PerformanceObligation>,
-    /// Variable consideration replaced (same name) or added, with new estimates.
+    /// Variable consideration replaced (same name) or added, with new estimates. Under a
+    /// separate contract the items are the new contract's; under terminate and create the new
+    /// contract holds them, and a replaced item's estimate in force before the effective date
+    /// leaves the consideration carried over from the original.
     pub variable: Vec<VariableConsideration>,
     /// Consideration added (may be negative for a price reduction).
     pub additional_consideration: Money,
@@ -186,7 +189,11 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
             currency: original.currency,
             term: outcome_term(m.effective, &m.added, original)?,
             obligations: m.added.clone(),
-            price: TransactionPrice::fixed(m.additional_consideration),
+            price: TransactionPrice {
+                variable: m.variable.clone(),
+                constraint: original.price.constraint,
+                ..TransactionPrice::fixed(m.additional_consideration)
+            },
         },
         ModificationTreatment::TerminateAndCreate => prospective(original, m, &recognised_before)?,
         ModificationTreatment::CumulativeCatchUp => {
@@ -283,18 +290,31 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
     obligations.extend(m.added.iter().cloned());
-    let unrecognised = original
+    let mut carried = original
         .price
         .amount_before(cut)?
         .round()
-        .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?;
+        .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?
+        .checked_add(m.additional_consideration)?;
+    // an item the modification replaces leaves the carried consideration at the estimate in
+    // force before the effective date; the new contract takes the new item with its estimates
+    let was = original.price.variable_before(cut)?;
+    for v in &m.variable {
+        if let Some(k) = original.price.variable.iter().position(|x| x.name == v.name) {
+            carried = carried.checked_sub(was[k])?;
+        }
+    }
     Ok(Contract {
         id: m.new_contract_id.clone(),
         customer: original.customer.clone(),
         currency: original.currency,
         term: outcome_term(cut, &obligations, original)?,
         obligations,
-        price: TransactionPrice::fixed(unrecognised.checked_add(m.additional_consideration)?),
+        price: TransactionPrice {
+            variable: m.variable.clone(),
+            constraint: original.price.constraint,
+            ..TransactionPrice::fixed(carried)
+        },
     })
 }
 
