@@ -1260,3 +1260,34 @@ fn a_terminate_and_create_modification_replaces_variable_consideration_of_the_sa
     assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("6700"));
     assert_eq!(out.contract.price.variable, m.variable);
 }
+
+/// Terminate and create on July 1 with a build measured by percent complete and 100 prepaid
+/// credits, neither started: 0% satisfied is not partly satisfied, so each is carried to the new
+/// contract whole, with its SSP and pattern; the half-served support plan carries half its SSP.
+#[test]
+fn a_terminate_and_create_modification_carries_an_unstarted_input_or_usage_obligation_whole() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let build = SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 8, 31), complete: pct(50) }]);
+    let credits = SatisfactionPattern::Usage {
+        committed: Decimal::from(100),
+        reports: vec![UsageReport { date: d(2026, 9, 1), quantity: Decimal::from(25) }],
+    };
+    let ob =
+        |id: &str, ssp: &str, pattern| PerformanceObligation { id: id.into(), ssp: Ssp::Observable(usd(ssp)), pattern };
+    let original = Contract {
+        obligations: vec![
+            ob("support", "1200", SatisfactionPattern::RatablyByMonth(term)),
+            ob("build", "1200", build.clone()),
+            ob("credits", "600", credits.clone()),
+        ],
+        price: TransactionPrice::fixed(usd("3000")),
+        ..one_obligation("3000", SatisfactionPattern::RatablyByMonth(term), term)
+    };
+    let out = modify(&original, &terminate_and_create(d(2026, 7, 1), "0")).unwrap();
+    assert_eq!(out.contract.obligations[1], ob("build", "1200", build));
+    assert_eq!(out.contract.obligations[2], ob("credits", "600", credits));
+    // 3,000 − 600 recognised for support, split 600 : 1,200 : 600
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("build"), Some(usd("1200")));
+    assert_eq!(a.amount_for("credits"), Some(usd("600")));
+}

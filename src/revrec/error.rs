@@ -258,7 +258,8 @@ pub enum RevRecError {
         found: Currency,
     },
     /// A prospective modification (terminate and create) of an obligation partly satisfied
-    /// under an input or usage measure, whose remainder is not distinct.
+    /// (started, not complete) under an input or usage measure, whose remainder is not
+    /// distinct.
     #[error("obligation {obligation:?} of contract {contract} is partly satisfied under an input or usage measure; its remainder is not distinct, so account for the modification as a cumulative catch-up")]
     RemainderNotDistinct {
         /// Contract id.

@@ -171,8 +171,9 @@ impl ModificationOutcome {
 /// The original fails [`Contract::validate`], the additional consideration is in another
 /// currency, the modified or new contract fails validation (an update naming an unknown
 /// obligation, a duplicate addition…), a terminate-and-create modification of an obligation
-/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]), an
-/// effective date with no day after it, or an amount that overflows.
+/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
+/// not yet started is carried whole), an effective date with no day after it, or an amount that
+/// overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
@@ -273,6 +274,17 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
             SatisfactionPattern::Milestones(ms) => SatisfactionPattern::Milestones(
                 ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect(),
             ),
+            // not started (0% satisfied): nothing of it has transferred, so it is carried whole;
+            // its reports before the effective date, all at nothing, are left with the original
+            SatisfactionPattern::PercentComplete(reports) if progress <= Ratio::ZERO => {
+                SatisfactionPattern::PercentComplete(reports.iter().filter(|r| r.as_of >= cut).copied().collect())
+            }
+            SatisfactionPattern::Usage { committed, reports } if progress <= Ratio::ZERO => {
+                SatisfactionPattern::Usage {
+                    committed: *committed,
+                    reports: reports.iter().filter(|r| r.date >= cut).copied().collect(),
+                }
+            }
             SatisfactionPattern::PercentComplete(_) | SatisfactionPattern::Usage { .. } => {
                 return Err(RevRecError::RemainderNotDistinct {
                     contract: original.id.clone(),
