@@ -1291,3 +1291,32 @@ fn a_terminate_and_create_modification_carries_an_unstarted_input_or_usage_oblig
     assert_eq!(a.amount_for("build"), Some(usd("1200")));
     assert_eq!(a.amount_for("credits"), Some(usd("600")));
 }
+
+/// Terminate and create on December 31 of a yen contract by day: the ¥100 obligation has one day
+/// of 365 left, an SSP of ¥0.27…, less than a yen. The new contract keeps it (scaled finer than
+/// the yen, never to zero) and can be allocated and scheduled: ¥5,000 more plus the ¥3,288 left.
+#[test]
+fn a_terminate_and_create_modification_keeps_a_remainder_worth_less_than_the_minor_unit() {
+    let jpy = |s: &str| Money::parse(s, Currency::JPY).unwrap();
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let ob = |id: &str, ssp: &str| PerformanceObligation {
+        id: id.into(),
+        ssp: Ssp::Observable(jpy(ssp)),
+        pattern: SatisfactionPattern::RatablyByDay(term),
+    };
+    let original = Contract {
+        currency: Currency::JPY,
+        obligations: vec![ob("plan", "1200000"), ob("tiny", "100")],
+        price: TransactionPrice::fixed(jpy("1200100")),
+        ..one_obligation("1", SatisfactionPattern::RatablyByDay(term), term)
+    };
+    let m = Modification { additional_consideration: jpy("5000"), ..terminate_and_create(d(2026, 12, 31), "0") };
+    let out = modify(&original, &m).unwrap();
+    let Ssp::Observable(tiny) = out.contract.obligations[1].ssp else { panic!("{:?}", out.contract.obligations[1]) };
+    assert!(tiny.amount() > Decimal::ZERO && tiny.amount() < Decimal::ONE, "{tiny:?}");
+    // 365 days: 1,200,000 × 364/365 = 1,196,712.33 → 1,196,712; 100 × 364/365 = 99.73 → 100
+    assert_eq!(out.recognised_before.iter().map(|(_, m)| *m).collect::<Vec<_>>(), [jpy("1196712"), jpy("100")]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 12), (2026, 12))).unwrap();
+    assert_eq!(s.total_allocated().unwrap(), jpy("8288"));
+    assert_eq!(s.period_totals().unwrap(), [jpy("8288")]);
+}

@@ -9,7 +9,7 @@ use super::{
     VariableConsideration,
 };
 use crate::calendar::Period;
-use crate::money::{Money, MoneyError, Ratio};
+use crate::money::{Decimal, Money, MoneyError, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,8 @@ impl ModificationOutcome {
 ///   added obligations for the additional consideration.
 /// - **Terminate and create**: the original stops at the effective date with what it has
 ///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
-///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
+///   scaled by the share left, to a millionth of the minor unit and rounded up, so a remainder
+///   is never worth nothing) plus the additions, for the unrecognised consideration plus the
 ///   additional consideration (606-10-25-13(a)). A remainder is recognised when the original
 ///   would have recognised it, and once: by day from the effective date; by month, the shares
 ///   whose calendar month has not begun, each in its own month (a modification effective
@@ -293,9 +294,9 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
             }
         };
         let ssp = match &o.ssp {
-            Ssp::Observable(x) => Ssp::Observable(x.mul_ratio(left)?),
+            Ssp::Observable(x) => Ssp::Observable(scaled(x, left)?),
             Ssp::Range { low, point, high } => {
-                Ssp::Range { low: low.mul_ratio(left)?, point: point.mul_ratio(left)?, high: high.mul_ratio(left)? }
+                Ssp::Range { low: scaled(low, left)?, point: scaled(point, left)?, high: scaled(high, left)? }
             }
             r @ Ssp::Residual { .. } => r.clone(),
         };
@@ -347,6 +348,14 @@ fn outcome_term(
         .max()
         .unwrap_or(original.term.end());
     Ok(Period::new(effective, end)?)
+}
+
+/// `x × left`, kept to a millionth of the currency's minor unit and rounded away from zero: an
+/// SSP is a weight, not an amount billed, so a remainder worth less than half a minor unit keeps
+/// its share of the price instead of rounding to a zero SSP that validation refuses.
+fn scaled(x: &Money, left: Ratio) -> Result<Money, RevRecError> {
+    let finer = Decimal::from(1_000_000);
+    Ok(x.checked_mul(finer)?.mul_ratio_with(left, RoundingStrategy::AwayFromZero)?.checked_div(finer)?)
 }
 
 fn rest_of(p: &Period, cut: NaiveDate) -> Result<Period, RevRecError> {
