@@ -1320,3 +1320,36 @@ fn a_terminate_and_create_modification_keeps_a_remainder_worth_less_than_the_min
     assert_eq!(s.total_allocated().unwrap(), jpy("8288"));
     assert_eq!(s.period_totals().unwrap(), [jpy("8288")]);
 }
+
+/// A residual obligation's observed range (Example 34's bounds on D) is an SSP range too, so
+/// terminate and create scales it by the share left with the rest. A ($1,000) and D (residual,
+/// observed $600–$1,800) by day over 2026 for $2,200: D is 1,200. On October 1, 92 of 365 days
+/// are left: D's range becomes about $151–$454 and its remainder, about $302, lies in it; each
+/// obligation's revenue before and after the modification adds back up to its allocation.
+#[test]
+fn a_terminate_and_create_modification_scales_a_residual_obligations_range() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let by_day = SatisfactionPattern::RatablyByDay(term);
+    let original = Contract {
+        obligations: vec![
+            PerformanceObligation { id: "A".into(), ssp: Ssp::Observable(usd("1000")), pattern: by_day.clone() },
+            PerformanceObligation {
+                id: "D".into(),
+                ssp: Ssp::Residual { low: Some(usd("600")), high: Some(usd("1800")) },
+                pattern: by_day,
+            },
+        ],
+        price: TransactionPrice::fixed(usd("2200")),
+        ..one_obligation("2200", SatisfactionPattern::RatablyByDay(term), term)
+    };
+    assert_eq!(allocate(&original, NaiveDate::MAX).unwrap().amount_for("D"), Some(usd("1200")));
+    let out = modify(&original, &terminate_and_create(d(2026, 10, 1), "0")).unwrap();
+    let Ssp::Residual { low: Some(low), high: Some(high) } = out.contract.obligations[1].ssp else {
+        panic!("{:?}", out.contract.obligations[1])
+    };
+    assert_eq!((low.round(), high.round()), (usd("151.23"), usd("453.70")));
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    for ((id, before), whole) in out.recognised_before.iter().zip([usd("1000"), usd("1200")]) {
+        assert_eq!(before.checked_add(a.amount_for(id).unwrap()).unwrap(), whole, "{id}");
+    }
+}

@@ -112,8 +112,8 @@ impl ModificationOutcome {
 /// - **Separate contract**: the original continues unchanged; the outcome's contract holds the
 ///   added obligations for the additional consideration.
 /// - **Terminate and create**: the original stops at the effective date with what it has
-///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
-///   scaled by the share left, to a millionth of the minor unit and rounded up, so a remainder
+///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP,
+///   or a residual's range, scaled by the share left, to a millionth of the minor unit and rounded up, so a remainder
 ///   is never worth nothing) plus the additions, for the unrecognised consideration plus the
 ///   additional consideration (606-10-25-13(a)). A remainder is recognised when the original
 ///   would have recognised it, and once: by day from the effective date; by month, the shares
@@ -298,7 +298,10 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
             Ssp::Range { low, point, high } => {
                 Ssp::Range { low: scaled(low, left)?, point: scaled(point, left)?, high: scaled(high, left)? }
             }
-            r @ Ssp::Residual { .. } => r.clone(),
+            Ssp::Residual { low, high } => Ssp::Residual {
+                low: low.as_ref().map(|x| scaled(x, left)).transpose()?,
+                high: high.as_ref().map(|x| scaled(x, left)).transpose()?,
+            },
         };
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
