@@ -1353,3 +1353,20 @@ fn a_terminate_and_create_modification_scales_a_residual_obligations_range() {
         assert_eq!(before.checked_add(a.amount_for(id).unwrap()).unwrap(), whole, "{id}");
     }
 }
+
+/// Two discounts belonging to some obligations, each taken from them in proportion to their SSPs
+/// (606-10-32-37), not to what an earlier discount left. Example 34's A, B, C (SSPs 40, 55, 45)
+/// for 140 less $10 belonging to B and $20 belonging to B and C: the 20 splits 55 : 45 into 11
+/// and 9, so B = 55 − 10 − 11 = 34 and C = 45 − 9 = 36 (split by the 45 : 45 left after the first
+/// discount it would be 35 and 35).
+#[test]
+fn a_second_targeted_discount_is_split_by_the_ssps() {
+    let mut c = example_34("100", false);
+    c.price.discounts = vec![
+        Discount { name: "B".into(), amount: usd("10"), applies_to: Some(vec!["B".into()]) },
+        Discount { name: "B+C".into(), amount: usd("20"), applies_to: Some(vec!["B".into(), "C".into()]) },
+    ];
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    let got: Vec<String> = a.lines().iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
+    assert_eq!(got, ["A=40.00", "B=34.00", "C=36.00"]);
+}

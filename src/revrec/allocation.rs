@@ -115,7 +115,8 @@ impl Allocation {
 ///    (606-10-32-40);
 /// 2. each obligation's weight starts at its SSP (a range's point estimate);
 /// 3. a discount that belongs to some obligations is taken from their weights alone, in
-///    proportion to their SSPs (606-10-32-37);
+///    proportion to their SSPs (606-10-32-37) — each such discount by the SSPs themselves, not
+///    by what an earlier discount left of them;
 /// 4. a residual obligation's weight is what the price leaves after the others (606-10-32-34(c)),
 ///    refused when outside its range;
 /// 5. the rest of the price is split by the weights with largest-remainder rounding, so the
@@ -155,8 +156,9 @@ impl Allocation {
 /// ```
 ///
 /// # Errors
-/// The contract fails [`Contract::validate`]; the transaction price is negative; a discount
-/// exceeds the SSPs it applies to or names the residual obligation; the residual falls outside
+/// The contract fails [`Contract::validate`]; the transaction price is negative; the shares of
+/// the discounts belonging to an obligation exceed its SSP, or a discount names the residual
+/// obligation; the residual falls outside
 /// its range; or an amount overflows.
 pub fn allocate(contract: &Contract, cut: NaiveDate) -> Result<Allocation, RevRecError> {
     contract.validate()?;
@@ -223,7 +225,8 @@ fn item_to_spread(variable: &Variable, negative: usize) -> Option<usize> {
     own_penalty.or_else(largest_bonus).map(|(k, _, _)| k)
 }
 
-/// Steps 2 and 3: each obligation's weight from its SSP less the discounts that belong to it;
+/// Steps 2 and 3: each obligation's weight from its SSP less its share, by SSP, of each discount
+/// that belongs to it;
 /// the residual obligation's weight is left at zero for [`split`] to fill.
 fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
     let mut weights: Vec<Decimal> = contract
@@ -236,6 +239,8 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
         })
         .collect();
     let residual = residual_index(contract);
+    // every discount is split by the SSPs, not by what earlier discounts left of them
+    let ssps = weights.clone();
     for d in &contract.price.discounts {
         let Some(ids) = &d.applies_to else { continue };
         let idx = ids.iter().map(|id| contract.obligation_index(id, &d.name)).collect::<Result<Vec<_>, _>>()?;
@@ -246,8 +251,7 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
                 obligation: contract.obligations[r].id.clone(),
             });
         }
-        let ssps: Vec<Decimal> = idx.iter().map(|&i| weights[i]).collect();
-        let shares = d.amount.allocate(&ssps)?;
+        let shares = d.amount.allocate(&idx.iter().map(|&i| ssps[i]).collect::<Vec<_>>())?;
         for (&i, share) in idx.iter().zip(shares) {
             let left = weights[i].checked_sub(share.amount()).ok_or(MoneyError::Overflow("discount allocation"))?;
             if left < Decimal::ZERO {

@@ -71,7 +71,8 @@ pub enum RevRecError {
     /// (ASC 606-10-55-269, Example 34 Case C).
     #[error(transparent)]
     ResidualOutOfRange(Box<ResidualOutOfRange>),
-    /// A discount allocated to a subset of obligations exceeds their SSPs.
+    /// A discount allocated to a subset of obligations exceeds their SSPs: its share of an
+    /// obligation's SSP, with the shares of the discounts before it, exceeds that SSP.
     #[error("discount {discount:?} of contract {contract} exceeds the standalone selling prices of the obligations it applies to")]
     DiscountExceedsSsp {
         /// Contract id.
