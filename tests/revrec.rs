@@ -1370,3 +1370,18 @@ fn a_second_targeted_discount_is_split_by_the_ssps() {
     let got: Vec<String> = a.lines().iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
     assert_eq!(got, ["A=40.00", "B=34.00", "C=36.00"]);
 }
+
+/// A discount belonging to A and B that equals their SSPs leaves neither any weight; with no
+/// other obligation the $10 left of the price goes by relative SSP, as a discount belonging to
+/// all obligations would (606-10-32-36): A (SSP 40) 4, B (SSP 60) 6.
+#[test]
+fn targeted_discounts_equal_to_every_ssp_leave_the_price_split_by_ssp() {
+    let mut c = priced("110", &[("A", "40"), ("B", "60")], vec![]);
+    let targeted = Discount { name: "A+B".into(), amount: usd("100"), applies_to: Some(vec!["A".into(), "B".into()]) };
+    c.price.discounts.push(targeted);
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("A"), Some(usd("4")));
+    assert_eq!(a.amount_for("B"), Some(usd("6")));
+    c.price.discounts[0].applies_to = None;
+    assert_eq!(allocate(&c, NaiveDate::MAX).unwrap(), a);
+}

@@ -116,7 +116,9 @@ impl Allocation {
 /// 2. each obligation's weight starts at its SSP (a range's point estimate);
 /// 3. a discount that belongs to some obligations is taken from their weights alone, in
 ///    proportion to their SSPs (606-10-32-37) — each such discount by the SSPs themselves, not
-///    by what an earlier discount left of them;
+///    by what an earlier discount left of them. When such discounts take every obligation's
+///    SSP whole (and there is no residual obligation), the rest of the price is split by the
+///    SSPs, as a discount belonging to all of them would be (606-10-32-36);
 /// 4. a residual obligation's weight is what the price leaves after the others (606-10-32-34(c)),
 ///    refused when outside its range;
 /// 5. the rest of the price is split by the weights with largest-remainder rounding, so the
@@ -262,6 +264,11 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
             }
             weights[i] = left;
         }
+    }
+    if residual.is_none() && weights.iter().all(Decimal::is_zero) {
+        // the discounts took every SSP whole: nothing is undiscounted to carry the rest of the
+        // price, which goes by relative SSP as a discount belonging to all would (606-10-32-36)
+        return Ok(ssps);
     }
     Ok(weights)
 }
