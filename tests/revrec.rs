@@ -1385,3 +1385,27 @@ fn targeted_discounts_equal_to_every_ssp_leave_the_price_split_by_ssp() {
     c.price.discounts[0].applies_to = None;
     assert_eq!(allocate(&c, NaiveDate::MAX).unwrap(), a);
 }
+
+/// The same with a residual obligation: fixed $100 for A (SSP 40) and D (residual), a certain
+/// bonus of $150 tied to A and an untied refund of −$200, so the price is 50. Tied, the rest is
+/// 50 − 150 = −100, and D's residual −100 − 40 = −140: the bonus starves D, fails
+/// 606-10-32-40(b) and is spread (step 6), rather than the residual being refused. Spread, the
+/// rest is 50 and D's residual 50 − 40 = 10: A 40, D 10.
+#[test]
+fn a_tied_bonus_that_starves_the_residual_obligation_is_spread() {
+    let mut refund = penalty("refund", "-200", "A");
+    refund.applies_to = None;
+    let mut c = priced("100", &[("A", "40"), ("D", "1")], vec![penalty("bonus", "150", "A"), refund]);
+    c.obligations[1].ssp = Ssp::Residual { low: None, high: None };
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!((a.amount_for("A"), a.amount_for("D")), (Some(usd("40")), Some(usd("10"))));
+    assert_eq!(
+        a.spread(),
+        [SpreadVariable {
+            name: "bonus".into(),
+            tied_to: "A".into(),
+            amount: usd("150"),
+            reason: SpreadReason::NegativeAllocation { obligation: "D".into(), would_be: usd("-140") },
+        }]
+    );
+}

@@ -48,7 +48,8 @@ pub struct SpreadVariable {
 pub enum SpreadReason {
     /// Allocating it entirely to its obligation left `obligation` with `would_be`, a negative
     /// amount, which cannot depict the consideration the entity expects for that obligation: it
-    /// fails the allocation objective (606-10-32-28), so 606-10-32-40(b) is not met.
+    /// fails the allocation objective (606-10-32-28), so 606-10-32-40(b) is not met. For a
+    /// residual obligation, `would_be` is the negative residual it was left.
     NegativeAllocation {
         /// The obligation that would have been negative.
         obligation: String,
@@ -129,7 +130,9 @@ impl Allocation {
 ///    no line is negative. Each such move is listed in [`Allocation::spread`] with its reason.
 ///    The item moved is the most negative amount tied to the first negative obligation; when
 ///    that obligation has none (the rest of the price is negative because amounts tied
-///    elsewhere exceed it), the largest positive tied amount.
+///    elsewhere exceed it), the largest positive tied amount. A residual obligation whose
+///    residual the tied amounts leave negative is starved the same way: the largest positive
+///    tied amount is spread before step 4 would refuse the residual.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -190,6 +193,23 @@ pub(crate) fn allocate_validated(contract: &Contract, cut: NaiveDate) -> Result<
     let weights = ssp_weights(contract)?;
     let mut spread = Vec::new();
     loop {
+        // tied amounts that leave the residual obligation a negative residual starve it like any
+        // other obligation: spread the largest tied bonus (step 6) before step 4 refuses it
+        if let Some((r, would_be)) = starved_residual(contract, total, &variable, &weights)? {
+            if let Some(k) = largest_bonus(&variable) {
+                variable.tied[k] = None;
+                spread.push(SpreadVariable {
+                    name: price.variable[k].name.clone(),
+                    tied_to: price.variable[k].applies_to.clone().unwrap_or_default(),
+                    amount: variable.amounts[k],
+                    reason: SpreadReason::NegativeAllocation {
+                        obligation: contract.obligations[r].id.clone(),
+                        would_be,
+                    },
+                });
+                continue;
+            }
+        }
         let lines = split(contract, total, &variable, &weights)?;
         let Some(negative) = lines.iter().position(Money::is_negative) else {
             let lines = contract.obligations.iter().map(|o| o.id.clone()).zip(lines).collect();
@@ -215,16 +235,42 @@ pub(crate) fn allocate_validated(contract: &Contract, cut: NaiveDate) -> Result<
 /// The tied item to spread when obligation `negative` came out negative: its most negative tied
 /// amount, or failing that the largest positive tied amount anywhere (first in order on ties).
 fn item_to_spread(variable: &Variable, negative: usize) -> Option<usize> {
-    let tied = || variable.tied.iter().zip(&variable.amounts).enumerate().filter_map(|(k, (t, m))| Some((k, (*t)?, m)));
-    let own_penalty = tied()
+    let own_penalty = tied_items(variable)
         .filter(|&(_, i, m)| i == negative && m.is_negative())
-        .min_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(a.0.cmp(&b.0)));
-    let largest_bonus = || {
-        tied()
-            .filter(|(_, _, m)| m.amount() > Decimal::ZERO)
-            .max_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(b.0.cmp(&a.0)))
-    };
-    own_penalty.or_else(largest_bonus).map(|(k, _, _)| k)
+        .min_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(a.0.cmp(&b.0)))
+        .map(|(k, _, _)| k);
+    own_penalty.or_else(|| largest_bonus(variable))
+}
+
+/// The largest positive tied amount (first in order on ties).
+fn largest_bonus(variable: &Variable) -> Option<usize> {
+    tied_items(variable)
+        .filter(|(_, _, m)| m.amount() > Decimal::ZERO)
+        .max_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(b.0.cmp(&a.0)))
+        .map(|(k, _, _)| k)
+}
+
+/// `(item, obligation, amount)` for each item still tied.
+fn tied_items(variable: &Variable) -> impl Iterator<Item = (usize, usize, &Money)> {
+    variable.tied.iter().zip(&variable.amounts).enumerate().filter_map(|(k, (t, m))| Some((k, (*t)?, m)))
+}
+
+/// The residual obligation and its residual, when the tied amounts leave it negative.
+fn starved_residual(
+    contract: &Contract,
+    total: Money,
+    variable: &Variable,
+    weights: &[Decimal],
+) -> Result<Option<(usize, Money)>, RevRecError> {
+    let Some(r) = residual_index(contract) else { return Ok(None) };
+    let mut relative = total;
+    for (_, _, amount) in tied_items(variable) {
+        relative = relative.checked_sub(*amount)?;
+    }
+    let others = checked_sum(weights.iter().copied())?;
+    let left =
+        Money::new(relative.amount().checked_sub(others).ok_or(MoneyError::Overflow("residual"))?, total.currency());
+    Ok(left.is_negative().then_some((r, left)))
 }
 
 /// Steps 2 and 3: each obligation's weight from its SSP less its share, by SSP, of each discount
