@@ -1409,3 +1409,19 @@ fn a_tied_bonus_that_starves_the_residual_obligation_is_spread() {
         }]
     );
 }
+
+/// `VariableEstimate::estimate` rounds to the minor unit whatever the method: the most likely
+/// amount of a bonus quoted as $100.006 is $100.01, as its expected value would be.
+#[test]
+fn a_most_likely_amount_estimate_is_rounded_to_the_minor_unit() {
+    let outcomes = vec![
+        Outcome { amount: usd("100.006"), probability: pct(80) },
+        Outcome { amount: usd("0"), probability: pct(20) },
+    ];
+    let likely = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::MostLikelyAmount, outcomes.clone()).unwrap();
+    assert_eq!(likely.estimate().unwrap(), usd("100.01"));
+    assert_eq!(likely.constrained(ConstraintPolicy::default()).unwrap(), usd("100.01"));
+    let only = vec![Outcome { amount: usd("100.006"), probability: Percent::HUNDRED }];
+    let expected = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::ExpectedValue, only).unwrap();
+    assert_eq!(expected.estimate().unwrap(), usd("100.01"));
+}
