@@ -113,9 +113,9 @@ impl ModificationOutcome {
 ///   added obligations for the additional consideration.
 /// - **Terminate and create**: the original stops at the effective date with what it has
 ///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP,
-///   or a residual's range, scaled by the share left, to a millionth of the minor unit and rounded up, so a remainder
-///   is never worth nothing) plus the additions, for the unrecognised consideration plus the
-///   additional consideration (606-10-25-13(a)). A remainder is recognised when the original
+///   or a residual's range, scaled by the share left, to a millionth of the minor unit and
+///   rounded up, so a remainder is never worth nothing) plus the additions, for the
+///   unrecognised consideration plus the additional consideration (606-10-25-13(a)). A remainder is recognised when the original
 ///   would have recognised it, and once: by day from the effective date; by month, the shares
 ///   whose calendar month has not begun, each in its own month (a modification effective
 ///   mid-month leaves that month's share with the original); prorated by month, from the
@@ -315,9 +315,9 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
     // an item the modification replaces leaves the carried consideration at the estimate in
     // force before the effective date; the new contract takes the new item with its estimates
     let was = original.price.variable_before(cut)?;
-    for v in &m.variable {
-        if let Some(k) = original.price.variable.iter().position(|x| x.name == v.name) {
-            carried = carried.checked_sub(was[k])?;
+    for (v, estimate) in original.price.variable.iter().zip(was) {
+        if m.variable.iter().any(|x| x.name == v.name) {
+            carried = carried.checked_sub(estimate)?;
         }
     }
     Ok(Contract {
