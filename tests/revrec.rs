@@ -1079,3 +1079,349 @@ proptest! {
         prop_assert_eq!(&again(&estimate), &estimate);
     }
 }
+
+// ---- terminate and create (ASC 606-10-25-13(a)) ----
+
+fn distinct_remainder_facts() -> ModificationFacts {
+    ModificationFacts { adds_distinct_goods: true, priced_at_standalone_price: false, remaining_goods_distinct: true }
+}
+
+/// A terminate-and-create modification effective on `effective` that adds nothing.
+fn terminate_and_create(effective: NaiveDate, extra: &str) -> Modification {
+    Modification {
+        effective,
+        added: vec![],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd(extra),
+        new_contract_id: "C-1b".into(),
+        facts: distinct_remainder_facts(),
+        treatment: Some(ModificationTreatment::TerminateAndCreate),
+    }
+}
+
+/// $12,000 for 2026 by month (either monthly pattern), terminated and recreated on July 15 for
+/// nothing more: July's $1,000 had begun before the effective day so the original recognised it
+/// (Jan–Jul, $7,000); the new contract holds the $5,000 left and recognises it August to
+/// December, $1,000 a month, and nothing more in July.
+#[test]
+fn a_terminate_and_create_modification_recognises_each_remaining_month_once() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    for pattern in [SatisfactionPattern::RatablyByMonth(term), SatisfactionPattern::RatablyByMonthProrated(term)] {
+        let original = one_obligation("12000", pattern.clone(), term);
+        let out = modify(&original, &terminate_and_create(d(2026, 7, 15), "0")).unwrap();
+        assert_eq!(out.recognised_before, [("plan".to_string(), usd("7000"))], "{pattern:?}");
+        let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+        assert_eq!(totals(&s), ["0.00", "1000.00", "1000.00", "1000.00", "1000.00", "1000.00"], "{pattern:?}");
+        assert_eq!(s.total_before().unwrap(), usd("0"), "{pattern:?}");
+    }
+}
+
+/// By month from January 15, 2026 to January 15, 2027: twelve shares, one in each calendar month
+/// January to December. Terminated and recreated on July 1, the six shares left belong to July to
+/// December, as in the original, and none spills into January 2027.
+#[test]
+fn a_terminate_and_create_modification_keeps_the_remaining_shares_in_the_original_months() {
+    let term = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &terminate_and_create(d(2026, 7, 1), "0")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2027, 1))).unwrap();
+    let mut want = vec!["1000.00"; 6];
+    want.push("0.00");
+    assert_eq!(totals(&s), want);
+    // the same from a month-end anniversary (January 31: shares on Feb 28, Mar 31, …)
+    let term = Period::new(d(2026, 1, 31), d(2027, 1, 31)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let out = modify(&original, &terminate_and_create(d(2026, 2, 10), "0")).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("2000"))]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 2), (2027, 1))).unwrap();
+    let mut want = vec!["0.00"];
+    want.extend(vec!["1000.00"; 10]);
+    want.push("0.00");
+    assert_eq!(totals(&s), want);
+}
+
+/// A separate contract (606-10-25-12) for a $1,200 add-on running July 2026 to July 2027, added
+/// to a 2026 plan: the new contract starts on the effective date and lasts as long as the add-on,
+/// so its 2027 half can be scheduled ($100 a month).
+#[test]
+fn a_separate_contract_runs_from_the_effective_date_to_the_end_of_its_obligations() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let addon = Period::new(d(2026, 7, 1), d(2027, 7, 1)).unwrap();
+    let m = Modification {
+        effective: d(2026, 7, 1),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd("1200")),
+            pattern: SatisfactionPattern::RatablyByMonth(addon),
+        }],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd("1200"),
+        new_contract_id: "C-1-addon".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::SeparateContract);
+    assert_eq!(out.contract.term, addon);
+    let s = ContractSchedule::build(&out.contract, &months((2027, 1), (2027, 6))).unwrap();
+    assert_eq!(totals(&s), vec!["100.00"; 6]);
+}
+
+/// Terminate and create on March 1, 2027, after the original 2026 term, adding 100 prepaid
+/// credits for $500: the new contract's term starts on the effective date (not an empty one
+/// ending where the original did), and the 50 credits used in March are recognised in March.
+#[test]
+fn a_terminate_and_create_modification_after_the_original_term_starts_its_term_on_the_effective_date() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    let mut m = terminate_and_create(d(2027, 3, 1), "500");
+    m.added.push(PerformanceObligation {
+        id: "credits".into(),
+        ssp: Ssp::Observable(usd("500")),
+        pattern: SatisfactionPattern::Usage {
+            committed: Decimal::from(100),
+            reports: vec![UsageReport { date: d(2027, 3, 10), quantity: Decimal::from(50) }],
+        },
+    });
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.contract.term.start(), d(2027, 3, 1));
+    assert!(!out.contract.term.is_empty());
+    let s = ContractSchedule::build(&out.contract, &months((2027, 3), (2027, 3))).unwrap();
+    assert_eq!(totals(&s), ["250.00"]);
+}
+
+/// A certain amount of variable consideration, estimated on `as_of`.
+fn certain(name: &str, amount: &str, as_of: NaiveDate) -> VariableConsideration {
+    VariableConsideration {
+        name: name.into(),
+        estimates: vec![VariableEstimate::new(
+            as_of,
+            EstimateMethod::MostLikelyAmount,
+            vec![Outcome { amount: usd(amount), probability: Percent::HUNDRED }],
+        )
+        .unwrap()],
+        applies_to: None,
+    }
+}
+
+/// `Modification::variable` under every treatment: a $2,000 add-on plus a new $1,000 bonus on a
+/// $12,000 2026 plan, effective July 1. The bonus is part of the consideration of whichever
+/// contract the modification leaves: the new one (6,000 unrecognised + 2,000 + 1,000), the
+/// modified one (12,000 + 2,000 + 1,000) or the separate one (2,000 + 1,000).
+#[test]
+fn variable_consideration_added_by_a_modification_is_in_the_outcome_contract_under_every_treatment() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    let rest = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    for (treatment, price) in [
+        (ModificationTreatment::TerminateAndCreate, "9000"),
+        (ModificationTreatment::CumulativeCatchUp, "15000"),
+        (ModificationTreatment::SeparateContract, "3000"),
+    ] {
+        let m = Modification {
+            added: vec![PerformanceObligation {
+                id: "addon".into(),
+                ssp: Ssp::Observable(usd("3000")),
+                pattern: SatisfactionPattern::RatablyByMonth(rest),
+            }],
+            variable: vec![certain("bonus", "1000", d(2026, 7, 1))],
+            treatment: Some(treatment),
+            ..terminate_and_create(d(2026, 7, 1), "2000")
+        };
+        let out = modify(&original, &m).unwrap();
+        assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd(price), "{treatment:?}");
+        assert_eq!(out.contract.price.variable.len(), 1, "{treatment:?}");
+    }
+}
+
+/// Terminate and create replacing an estimate: $12,000 plus a certain $600 bonus for 2026 by
+/// month; on July 1 the bonus is re-estimated at $1,000. The original recognised half of 12,600
+/// (6,300); the new contract holds the 6,300 left less the 600 estimate it replaces, plus the new
+/// $1,000 bonus: 6,700, so the contract's consideration is 12,000 + 1,000 in all.
+#[test]
+fn a_terminate_and_create_modification_replaces_variable_consideration_of_the_same_name() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.price.variable.push(certain("bonus", "600", d(2026, 1, 1)));
+    let m = Modification {
+        variable: vec![certain("bonus", "1000", d(2026, 7, 1))],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6300"))]);
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("6700"));
+    assert_eq!(out.contract.price.variable, m.variable);
+}
+
+/// Terminate and create on July 1 with a build measured by percent complete and 100 prepaid
+/// credits, neither started: 0% satisfied is not partly satisfied, so each is carried to the new
+/// contract whole, with its SSP and pattern; the half-served support plan carries half its SSP.
+#[test]
+fn a_terminate_and_create_modification_carries_an_unstarted_input_or_usage_obligation_whole() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let build = SatisfactionPattern::PercentComplete(vec![ProgressReport { as_of: d(2026, 8, 31), complete: pct(50) }]);
+    let credits = SatisfactionPattern::Usage {
+        committed: Decimal::from(100),
+        reports: vec![UsageReport { date: d(2026, 9, 1), quantity: Decimal::from(25) }],
+    };
+    let ob =
+        |id: &str, ssp: &str, pattern| PerformanceObligation { id: id.into(), ssp: Ssp::Observable(usd(ssp)), pattern };
+    let original = Contract {
+        obligations: vec![
+            ob("support", "1200", SatisfactionPattern::RatablyByMonth(term)),
+            ob("build", "1200", build.clone()),
+            ob("credits", "600", credits.clone()),
+        ],
+        price: TransactionPrice::fixed(usd("3000")),
+        ..one_obligation("3000", SatisfactionPattern::RatablyByMonth(term), term)
+    };
+    let out = modify(&original, &terminate_and_create(d(2026, 7, 1), "0")).unwrap();
+    assert_eq!(out.contract.obligations[1], ob("build", "1200", build));
+    assert_eq!(out.contract.obligations[2], ob("credits", "600", credits));
+    // 3,000 − 600 recognised for support, split 600 : 1,200 : 600
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("build"), Some(usd("1200")));
+    assert_eq!(a.amount_for("credits"), Some(usd("600")));
+}
+
+/// Terminate and create on December 31 of a yen contract by day: the ¥100 obligation has one day
+/// of 365 left, an SSP of ¥0.27…, less than a yen. The new contract keeps it (scaled finer than
+/// the yen, never to zero) and can be allocated and scheduled: ¥5,000 more plus the ¥3,288 left.
+#[test]
+fn a_terminate_and_create_modification_keeps_a_remainder_worth_less_than_the_minor_unit() {
+    let jpy = |s: &str| Money::parse(s, Currency::JPY).unwrap();
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let ob = |id: &str, ssp: &str| PerformanceObligation {
+        id: id.into(),
+        ssp: Ssp::Observable(jpy(ssp)),
+        pattern: SatisfactionPattern::RatablyByDay(term),
+    };
+    let original = Contract {
+        currency: Currency::JPY,
+        obligations: vec![ob("plan", "1200000"), ob("tiny", "100")],
+        price: TransactionPrice::fixed(jpy("1200100")),
+        ..one_obligation("1", SatisfactionPattern::RatablyByDay(term), term)
+    };
+    let m = Modification { additional_consideration: jpy("5000"), ..terminate_and_create(d(2026, 12, 31), "0") };
+    let out = modify(&original, &m).unwrap();
+    let Ssp::Observable(tiny) = out.contract.obligations[1].ssp else { panic!("{:?}", out.contract.obligations[1]) };
+    assert!(tiny.amount() > Decimal::ZERO && tiny.amount() < Decimal::ONE, "{tiny:?}");
+    // 365 days: 1,200,000 × 364/365 = 1,196,712.33 → 1,196,712; 100 × 364/365 = 99.73 → 100
+    assert_eq!(out.recognised_before.iter().map(|(_, m)| *m).collect::<Vec<_>>(), [jpy("1196712"), jpy("100")]);
+    let s = ContractSchedule::build(&out.contract, &months((2026, 12), (2026, 12))).unwrap();
+    assert_eq!(s.total_allocated().unwrap(), jpy("8288"));
+    assert_eq!(s.period_totals().unwrap(), [jpy("8288")]);
+}
+
+/// A residual obligation's observed range (Example 34's bounds on D) is an SSP range too, so
+/// terminate and create scales it by the share left with the rest. A ($1,000) and D (residual,
+/// observed $600–$1,800) by day over 2026 for $2,200: D is 1,200. On October 1, 92 of 365 days
+/// are left: D's range becomes about $151–$454 and its remainder, about $302, lies in it; each
+/// obligation's revenue before and after the modification adds back up to its allocation.
+#[test]
+fn a_terminate_and_create_modification_scales_a_residual_obligations_range() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let by_day = SatisfactionPattern::RatablyByDay(term);
+    let original = Contract {
+        obligations: vec![
+            PerformanceObligation { id: "A".into(), ssp: Ssp::Observable(usd("1000")), pattern: by_day.clone() },
+            PerformanceObligation {
+                id: "D".into(),
+                ssp: Ssp::Residual { low: Some(usd("600")), high: Some(usd("1800")) },
+                pattern: by_day,
+            },
+        ],
+        price: TransactionPrice::fixed(usd("2200")),
+        ..one_obligation("2200", SatisfactionPattern::RatablyByDay(term), term)
+    };
+    assert_eq!(allocate(&original, NaiveDate::MAX).unwrap().amount_for("D"), Some(usd("1200")));
+    let out = modify(&original, &terminate_and_create(d(2026, 10, 1), "0")).unwrap();
+    let Ssp::Residual { low: Some(low), high: Some(high) } = out.contract.obligations[1].ssp else {
+        panic!("{:?}", out.contract.obligations[1])
+    };
+    assert_eq!((low.round(), high.round()), (usd("151.23"), usd("453.70")));
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    for ((id, before), whole) in out.recognised_before.iter().zip([usd("1000"), usd("1200")]) {
+        assert_eq!(before.checked_add(a.amount_for(id).unwrap()).unwrap(), whole, "{id}");
+    }
+}
+
+/// Two discounts belonging to some obligations, each taken from them in proportion to their SSPs
+/// (606-10-32-37), not to what an earlier discount left. Example 34's A, B, C (SSPs 40, 55, 45)
+/// for 140 less $10 belonging to B and $20 belonging to B and C: the 20 splits 55 : 45 into 11
+/// and 9, so B = 55 − 10 − 11 = 34 and C = 45 − 9 = 36 (split by the 45 : 45 left after the first
+/// discount it would be 35 and 35).
+#[test]
+fn a_second_targeted_discount_is_split_by_the_ssps() {
+    let mut c = example_34("100", false);
+    c.price.discounts = vec![
+        Discount { name: "B".into(), amount: usd("10"), applies_to: Some(vec!["B".into()]) },
+        Discount { name: "B+C".into(), amount: usd("20"), applies_to: Some(vec!["B".into(), "C".into()]) },
+    ];
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    let got: Vec<String> = a.lines().iter().map(|(id, m)| format!("{id}={}", m.amount())).collect();
+    assert_eq!(got, ["A=40.00", "B=34.00", "C=36.00"]);
+}
+
+/// A discount belonging to A and B that equals their SSPs leaves neither any weight; with no
+/// other obligation the $10 left of the price goes by relative SSP, as a discount belonging to
+/// all obligations would (606-10-32-36): A (SSP 40) 4, B (SSP 60) 6.
+#[test]
+fn targeted_discounts_equal_to_every_ssp_leave_the_price_split_by_ssp() {
+    let mut c = priced("110", &[("A", "40"), ("B", "60")], vec![]);
+    let targeted = Discount { name: "A+B".into(), amount: usd("100"), applies_to: Some(vec!["A".into(), "B".into()]) };
+    c.price.discounts.push(targeted);
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("A"), Some(usd("4")));
+    assert_eq!(a.amount_for("B"), Some(usd("6")));
+    c.price.discounts[0].applies_to = None;
+    assert_eq!(allocate(&c, NaiveDate::MAX).unwrap(), a);
+}
+
+/// The same with a residual obligation: fixed $100 for A (SSP 40) and D (residual), a certain
+/// bonus of $150 tied to A and an untied refund of −$200, so the price is 50. Tied, the rest is
+/// 50 − 150 = −100, and D's residual −100 − 40 = −140: the bonus starves D, fails
+/// 606-10-32-40(b) and is spread (step 6), rather than the residual being refused. Spread, the
+/// rest is 50 and D's residual 50 − 40 = 10: A 40, D 10.
+#[test]
+fn a_tied_bonus_that_starves_the_residual_obligation_is_spread() {
+    let mut refund = penalty("refund", "-200", "A");
+    refund.applies_to = None;
+    let mut c = priced("100", &[("A", "40"), ("D", "1")], vec![penalty("bonus", "150", "A"), refund]);
+    c.obligations[1].ssp = Ssp::Residual { low: None, high: None };
+    let a = allocate(&c, NaiveDate::MAX).unwrap();
+    assert_eq!((a.amount_for("A"), a.amount_for("D")), (Some(usd("40")), Some(usd("10"))));
+    assert_eq!(
+        a.spread(),
+        [SpreadVariable {
+            name: "bonus".into(),
+            tied_to: "A".into(),
+            amount: usd("150"),
+            reason: SpreadReason::NegativeAllocation { obligation: "D".into(), would_be: usd("-140") },
+        }]
+    );
+}
+
+/// `VariableEstimate::estimate` rounds to the minor unit whatever the method: the most likely
+/// amount of a bonus quoted as $100.006 is $100.01, as its expected value would be.
+#[test]
+fn a_most_likely_amount_estimate_is_rounded_to_the_minor_unit() {
+    let outcomes = vec![
+        Outcome { amount: usd("100.006"), probability: pct(80) },
+        Outcome { amount: usd("0"), probability: pct(20) },
+    ];
+    let likely = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::MostLikelyAmount, outcomes.clone()).unwrap();
+    assert_eq!(likely.estimate().unwrap(), usd("100.01"));
+    assert_eq!(likely.constrained(ConstraintPolicy::default()).unwrap(), usd("100.01"));
+    let only = vec![Outcome { amount: usd("100.006"), probability: Percent::HUNDRED }];
+    let expected = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::ExpectedValue, only).unwrap();
+    assert_eq!(expected.estimate().unwrap(), usd("100.01"));
+}

@@ -48,7 +48,8 @@ pub struct SpreadVariable {
 pub enum SpreadReason {
     /// Allocating it entirely to its obligation left `obligation` with `would_be`, a negative
     /// amount, which cannot depict the consideration the entity expects for that obligation: it
-    /// fails the allocation objective (606-10-32-28), so 606-10-32-40(b) is not met.
+    /// fails the allocation objective (606-10-32-28), so 606-10-32-40(b) is not met. For a
+    /// residual obligation, `would_be` is the negative residual it was left.
     NegativeAllocation {
         /// The obligation that would have been negative.
         obligation: String,
@@ -115,7 +116,10 @@ impl Allocation {
 ///    (606-10-32-40);
 /// 2. each obligation's weight starts at its SSP (a range's point estimate);
 /// 3. a discount that belongs to some obligations is taken from their weights alone, in
-///    proportion to their SSPs (606-10-32-37);
+///    proportion to their SSPs (606-10-32-37) — each such discount by the SSPs themselves, not
+///    by what an earlier discount left of them. When such discounts take every obligation's
+///    SSP whole (and there is no residual obligation), the rest of the price is split by the
+///    SSPs, as a discount belonging to all of them would be (606-10-32-36);
 /// 4. a residual obligation's weight is what the price leaves after the others (606-10-32-34(c)),
 ///    refused when outside its range;
 /// 5. the rest of the price is split by the weights with largest-remainder rounding, so the
@@ -126,7 +130,9 @@ impl Allocation {
 ///    no line is negative. Each such move is listed in [`Allocation::spread`] with its reason.
 ///    The item moved is the most negative amount tied to the first negative obligation; when
 ///    that obligation has none (the rest of the price is negative because amounts tied
-///    elsewhere exceed it), the largest positive tied amount.
+///    elsewhere exceed it), the largest positive tied amount. A residual obligation whose
+///    residual the tied amounts leave negative is starved the same way: the largest positive
+///    tied amount is spread before step 4 would refuse the residual.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -155,8 +161,9 @@ impl Allocation {
 /// ```
 ///
 /// # Errors
-/// The contract fails [`Contract::validate`]; the transaction price is negative; a discount
-/// exceeds the SSPs it applies to or names the residual obligation; the residual falls outside
+/// The contract fails [`Contract::validate`]; the transaction price is negative; the shares of
+/// the discounts belonging to an obligation exceed its SSP, or a discount names the residual
+/// obligation; the residual falls outside
 /// its range; or an amount overflows.
 pub fn allocate(contract: &Contract, cut: NaiveDate) -> Result<Allocation, RevRecError> {
     contract.validate()?;
@@ -186,6 +193,23 @@ pub(crate) fn allocate_validated(contract: &Contract, cut: NaiveDate) -> Result<
     let weights = ssp_weights(contract)?;
     let mut spread = Vec::new();
     loop {
+        // tied amounts that leave the residual obligation a negative residual starve it like any
+        // other obligation: spread the largest tied bonus (step 6) before step 4 refuses it
+        if let Some((r, would_be)) = starved_residual(contract, total, &variable, &weights)? {
+            if let Some(k) = largest_bonus(&variable) {
+                variable.tied[k] = None;
+                spread.push(SpreadVariable {
+                    name: price.variable[k].name.clone(),
+                    tied_to: price.variable[k].applies_to.clone().unwrap_or_default(),
+                    amount: variable.amounts[k],
+                    reason: SpreadReason::NegativeAllocation {
+                        obligation: contract.obligations[r].id.clone(),
+                        would_be,
+                    },
+                });
+                continue;
+            }
+        }
         let lines = split(contract, total, &variable, &weights)?;
         let Some(negative) = lines.iter().position(Money::is_negative) else {
             let lines = contract.obligations.iter().map(|o| o.id.clone()).zip(lines).collect();
@@ -211,19 +235,46 @@ pub(crate) fn allocate_validated(contract: &Contract, cut: NaiveDate) -> Result<
 /// The tied item to spread when obligation `negative` came out negative: its most negative tied
 /// amount, or failing that the largest positive tied amount anywhere (first in order on ties).
 fn item_to_spread(variable: &Variable, negative: usize) -> Option<usize> {
-    let tied = || variable.tied.iter().zip(&variable.amounts).enumerate().filter_map(|(k, (t, m))| Some((k, (*t)?, m)));
-    let own_penalty = tied()
+    let own_penalty = tied_items(variable)
         .filter(|&(_, i, m)| i == negative && m.is_negative())
-        .min_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(a.0.cmp(&b.0)));
-    let largest_bonus = || {
-        tied()
-            .filter(|(_, _, m)| m.amount() > Decimal::ZERO)
-            .max_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(b.0.cmp(&a.0)))
-    };
-    own_penalty.or_else(largest_bonus).map(|(k, _, _)| k)
+        .min_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(a.0.cmp(&b.0)))
+        .map(|(k, _, _)| k);
+    own_penalty.or_else(|| largest_bonus(variable))
 }
 
-/// Steps 2 and 3: each obligation's weight from its SSP less the discounts that belong to it;
+/// The largest positive tied amount (first in order on ties).
+fn largest_bonus(variable: &Variable) -> Option<usize> {
+    tied_items(variable)
+        .filter(|(_, _, m)| m.amount() > Decimal::ZERO)
+        .max_by(|a, b| a.2.amount().cmp(&b.2.amount()).then(b.0.cmp(&a.0)))
+        .map(|(k, _, _)| k)
+}
+
+/// `(item, obligation, amount)` for each item still tied.
+fn tied_items(variable: &Variable) -> impl Iterator<Item = (usize, usize, &Money)> {
+    variable.tied.iter().zip(&variable.amounts).enumerate().filter_map(|(k, (t, m))| Some((k, (*t)?, m)))
+}
+
+/// The residual obligation and its residual, when the tied amounts leave it negative.
+fn starved_residual(
+    contract: &Contract,
+    total: Money,
+    variable: &Variable,
+    weights: &[Decimal],
+) -> Result<Option<(usize, Money)>, RevRecError> {
+    let Some(r) = residual_index(contract) else { return Ok(None) };
+    let mut relative = total;
+    for (_, _, amount) in tied_items(variable) {
+        relative = relative.checked_sub(*amount)?;
+    }
+    let others = checked_sum(weights.iter().copied())?;
+    let left =
+        Money::new(relative.amount().checked_sub(others).ok_or(MoneyError::Overflow("residual"))?, total.currency());
+    Ok(left.is_negative().then_some((r, left)))
+}
+
+/// Steps 2 and 3: each obligation's weight from its SSP less its share, by SSP, of each discount
+/// that belongs to it;
 /// the residual obligation's weight is left at zero for [`split`] to fill.
 fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
     let mut weights: Vec<Decimal> = contract
@@ -236,6 +287,8 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
         })
         .collect();
     let residual = residual_index(contract);
+    // every discount is split by the SSPs, not by what earlier discounts left of them
+    let ssps = weights.clone();
     for d in &contract.price.discounts {
         let Some(ids) = &d.applies_to else { continue };
         let idx = ids.iter().map(|id| contract.obligation_index(id, &d.name)).collect::<Result<Vec<_>, _>>()?;
@@ -246,8 +299,7 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
                 obligation: contract.obligations[r].id.clone(),
             });
         }
-        let ssps: Vec<Decimal> = idx.iter().map(|&i| weights[i]).collect();
-        let shares = d.amount.allocate(&ssps)?;
+        let shares = d.amount.allocate(&idx.iter().map(|&i| ssps[i]).collect::<Vec<_>>())?;
         for (&i, share) in idx.iter().zip(shares) {
             let left = weights[i].checked_sub(share.amount()).ok_or(MoneyError::Overflow("discount allocation"))?;
             if left < Decimal::ZERO {
@@ -258,6 +310,11 @@ fn ssp_weights(contract: &Contract) -> Result<Vec<Decimal>, RevRecError> {
             }
             weights[i] = left;
         }
+    }
+    if residual.is_none() && weights.iter().all(Decimal::is_zero) {
+        // the discounts took every SSP whole: nothing is undiscounted to carry the rest of the
+        // price, which goes by relative SSP as a discount belonging to all would (606-10-32-36)
+        return Ok(ssps);
     }
     Ok(weights)
 }

@@ -71,7 +71,8 @@ pub enum RevRecError {
     /// (ASC 606-10-55-269, Example 34 Case C).
     #[error(transparent)]
     ResidualOutOfRange(Box<ResidualOutOfRange>),
-    /// A discount allocated to a subset of obligations exceeds their SSPs.
+    /// A discount allocated to a subset of obligations exceeds their SSPs: its share of an
+    /// obligation's SSP, with the shares of the discounts before it, exceeds that SSP.
     #[error("discount {discount:?} of contract {contract} exceeds the standalone selling prices of the obligations it applies to")]
     DiscountExceedsSsp {
         /// Contract id.
@@ -258,7 +259,8 @@ pub enum RevRecError {
         found: Currency,
     },
     /// A prospective modification (terminate and create) of an obligation partly satisfied
-    /// under an input or usage measure, whose remainder is not distinct.
+    /// (started, not complete) under an input or usage measure, whose remainder is not
+    /// distinct.
     #[error("obligation {obligation:?} of contract {contract} is partly satisfied under an input or usage measure; its remainder is not distinct, so account for the modification as a cumulative catch-up")]
     RemainderNotDistinct {
         /// Contract id.

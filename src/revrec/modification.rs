@@ -2,14 +2,14 @@
 
 use chrono::NaiveDate;
 
-use super::progress::AsAt;
+use super::progress::{prorated_remainder, AsAt, ServiceMonths};
 use super::schedule::{build_from, Recognition};
 use super::{
     Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
     VariableConsideration,
 };
 use crate::calendar::Period;
-use crate::money::{Money, MoneyError, Ratio};
+use crate::money::{Decimal, Money, MoneyError, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,10 @@ pub struct Modification {
     pub added: Vec<PerformanceObligation>,
     /// Obligations replaced (same id): a new progress measure, a new service period.
     pub updated: Vec<PerformanceObligation>,
-    /// Variable consideration replaced (same name) or added, with new estimates.
+    /// Variable consideration replaced (same name) or added, with new estimates. Under a
+    /// separate contract the items are the new contract's; under terminate and create the new
+    /// contract holds them, and a replaced item's estimate in force before the effective date
+    /// leaves the consideration carried over from the original.
     pub variable: Vec<VariableConsideration>,
     /// Consideration added (may be negative for a price reduction).
     pub additional_consideration: Money,
@@ -80,7 +83,9 @@ pub struct Modification {
 pub struct ModificationOutcome {
     /// The treatment applied.
     pub treatment: ModificationTreatment,
-    /// The modification's effective date: the first day of the outcome's contract.
+    /// The modification's effective date: the first day the modified terms apply, and so the
+    /// first day of a separate or new contract's term (a catch-up's modified contract keeps the
+    /// original's start).
     pub effective: NaiveDate,
     /// The contract to recognise from the effective date on: the separate new contract, the new
     /// prospective contract, or the modified original.
@@ -107,13 +112,25 @@ impl ModificationOutcome {
 /// - **Separate contract**: the original continues unchanged; the outcome's contract holds the
 ///   added obligations for the additional consideration.
 /// - **Terminate and create**: the original stops at the effective date with what it has
-///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP
-///   scaled by the share left) plus the additions, for the unrecognised consideration plus the
-///   additional consideration (606-10-25-13(a)).
+///   recognised; the new contract holds the unsatisfied remainder of each obligation (its SSP,
+///   or a residual's range, scaled by the share left, to a millionth of the minor unit and
+///   rounded up, so a remainder is never worth nothing) plus the additions, for the
+///   unrecognised consideration plus the additional consideration (606-10-25-13(a)). A remainder is recognised when the original
+///   would have recognised it, and once: by day from the effective date; by month, the shares
+///   whose calendar month has not begun, each in its own month (a modification effective
+///   mid-month leaves that month's share with the original); prorated by month, from the
+///   effective date, or from the next month when the effective date falls inside a whole month
+///   (which the original recognised in full), its whole and partial months weighted among
+///   themselves as the pattern weights them.
 /// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
 ///   modified contract's cumulative revenue as at the modification less what the original
 ///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
 ///   schedule.
+///
+/// A separate or new contract's term runs from the effective date to the later of the original
+/// term's end and the end of the last of its obligations' service periods or transfer dates
+/// (usage, percent-complete and milestone patterns have none), and is at least one day long, so
+/// it can be scheduled over its own obligations.
 ///
 /// # What "as at the modification" counts
 ///
@@ -155,8 +172,9 @@ impl ModificationOutcome {
 /// The original fails [`Contract::validate`], the additional consideration is in another
 /// currency, the modified or new contract fails validation (an update naming an unknown
 /// obligation, a duplicate addition…), a terminate-and-create modification of an obligation
-/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]), an
-/// effective date with no day after it, or an amount that overflows.
+/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
+/// not yet started is carried whole), an effective date with no day after it, or an amount that
+/// overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
@@ -171,9 +189,13 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
             id: m.new_contract_id.clone(),
             customer: original.customer.clone(),
             currency: original.currency,
-            term: original.term,
+            term: outcome_term(m.effective, &m.added, original)?,
             obligations: m.added.clone(),
-            price: TransactionPrice::fixed(m.additional_consideration),
+            price: TransactionPrice {
+                variable: m.variable.clone(),
+                constraint: original.price.constraint,
+                ..TransactionPrice::fixed(m.additional_consideration)
+            },
         },
         ModificationTreatment::TerminateAndCreate => prospective(original, m, &recognised_before)?,
         ModificationTreatment::CumulativeCatchUp => {
@@ -240,14 +262,30 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         let left = Ratio::new(rest, progress.den())?;
         let pattern = match &o.pattern {
             SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
-            SatisfactionPattern::RatablyByMonth(p) => SatisfactionPattern::RatablyByMonth(rest_of(p, cut)?),
-            SatisfactionPattern::RatablyByMonthProrated(p) => {
-                SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?)
-            }
+            // the shares not yet recognised, each in the calendar month the original gave it
+            SatisfactionPattern::RatablyByMonth(p) => match ServiceMonths::remainder(p, cut)? {
+                Some(rest) => SatisfactionPattern::RatablyByMonth(rest),
+                None => continue,
+            },
+            SatisfactionPattern::RatablyByMonthProrated(p) => match prorated_remainder(p, cut)? {
+                Some(rest) => SatisfactionPattern::RatablyByMonthProrated(rest),
+                None => continue,
+            },
             SatisfactionPattern::PointInTime(d) => SatisfactionPattern::PointInTime(*d),
             SatisfactionPattern::Milestones(ms) => SatisfactionPattern::Milestones(
                 ms.iter().filter(|x| x.achieved.is_none_or(|d| d >= cut)).cloned().collect(),
             ),
+            // not started (0% satisfied): nothing of it has transferred, so it is carried whole;
+            // its reports before the effective date, all at nothing, are left with the original
+            SatisfactionPattern::PercentComplete(reports) if progress <= Ratio::ZERO => {
+                SatisfactionPattern::PercentComplete(reports.iter().filter(|r| r.as_of >= cut).copied().collect())
+            }
+            SatisfactionPattern::Usage { committed, reports } if progress <= Ratio::ZERO => {
+                SatisfactionPattern::Usage {
+                    committed: *committed,
+                    reports: reports.iter().filter(|r| r.date >= cut).copied().collect(),
+                }
+            }
             SatisfactionPattern::PercentComplete(_) | SatisfactionPattern::Usage { .. } => {
                 return Err(RevRecError::RemainderNotDistinct {
                     contract: original.id.clone(),
@@ -256,34 +294,71 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
             }
         };
         let ssp = match &o.ssp {
-            Ssp::Observable(x) => Ssp::Observable(x.mul_ratio(left)?),
+            Ssp::Observable(x) => Ssp::Observable(scaled(x, left)?),
             Ssp::Range { low, point, high } => {
-                Ssp::Range { low: low.mul_ratio(left)?, point: point.mul_ratio(left)?, high: high.mul_ratio(left)? }
+                Ssp::Range { low: scaled(low, left)?, point: scaled(point, left)?, high: scaled(high, left)? }
             }
-            r @ Ssp::Residual { .. } => r.clone(),
+            Ssp::Residual { low, high } => Ssp::Residual {
+                low: low.as_ref().map(|x| scaled(x, left)).transpose()?,
+                high: high.as_ref().map(|x| scaled(x, left)).transpose()?,
+            },
         };
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
     obligations.extend(m.added.iter().cloned());
-    let unrecognised = original
+    let mut carried = original
         .price
         .amount_before(cut)?
         .round()
-        .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?;
-    let end = obligations
-        .iter()
-        .filter_map(|o| o.pattern.completes_by())
-        .max()
-        .map_or(original.term.end(), |d| d.succ_opt().unwrap_or(d))
-        .max(original.term.end());
+        .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?
+        .checked_add(m.additional_consideration)?;
+    // an item the modification replaces leaves the carried consideration at the estimate in
+    // force before the effective date; the new contract takes the new item with its estimates
+    let was = original.price.variable_before(cut)?;
+    for (v, estimate) in original.price.variable.iter().zip(was) {
+        if m.variable.iter().any(|x| x.name == v.name) {
+            carried = carried.checked_sub(estimate)?;
+        }
+    }
     Ok(Contract {
         id: m.new_contract_id.clone(),
         customer: original.customer.clone(),
         currency: original.currency,
-        term: Period::new(cut.min(end), end)?,
+        term: outcome_term(cut, &obligations, original)?,
         obligations,
-        price: TransactionPrice::fixed(unrecognised.checked_add(m.additional_consideration)?),
+        price: TransactionPrice {
+            variable: m.variable.clone(),
+            constraint: original.price.constraint,
+            ..TransactionPrice::fixed(carried)
+        },
     })
+}
+
+/// The term of a new contract created on `effective`: from that day to the later of the end of
+/// the original's term and the day after the last day any of `obligations`' patterns can
+/// change progress ([`SatisfactionPattern::completes_by`]), and at least one day long.
+fn outcome_term(
+    effective: NaiveDate,
+    obligations: &[PerformanceObligation],
+    original: &Contract,
+) -> Result<Period, RevRecError> {
+    let after = |d: NaiveDate| d.succ_opt().unwrap_or(d);
+    let end = obligations
+        .iter()
+        .filter_map(|o| o.pattern.completes_by())
+        .map(after)
+        .chain([original.term.end(), after(effective)])
+        .max()
+        .unwrap_or(original.term.end());
+    Ok(Period::new(effective, end)?)
+}
+
+/// `x × left`, kept to a millionth of the currency's minor unit and rounded away from zero: an
+/// SSP is a weight, not an amount billed, so a remainder worth less than half a minor unit keeps
+/// its share of the price instead of rounding to a zero SSP that validation refuses.
+fn scaled(x: &Money, left: Ratio) -> Result<Money, RevRecError> {
+    let finer = Decimal::from(1_000_000);
+    Ok(x.checked_mul(finer)?.mul_ratio_with(left, RoundingStrategy::AwayFromZero)?.checked_div(finer)?)
 }
 
 fn rest_of(p: &Period, cut: NaiveDate) -> Result<Period, RevRecError> {

@@ -344,13 +344,14 @@ impl VariableEstimate {
                     .outcomes
                     .iter()
                     .max_by(|a, b| a.probability.cmp(&b.probability).then(b.amount.amount().cmp(&a.amount.amount())));
-                Ok(best.map_or(Money::zero(currency), |o| o.amount))
+                Ok(best.map_or(Money::zero(currency), |o| o.amount.round()))
             }
         }
     }
 
     /// The estimate after the constraint: never more than the largest amount that is at least
-    /// `confidence` likely to be reached.
+    /// `confidence` likely to be reached (that amount rounded to the minor unit, as the estimate
+    /// is).
     ///
     /// # Errors
     /// As [`VariableEstimate::estimate`].
@@ -369,6 +370,7 @@ impl VariableEstimate {
                 break;
             }
         }
+        let cap = cap.round();
         Ok(if cap.amount() < estimate.amount() { cap } else { estimate })
     }
 }

@@ -154,14 +154,48 @@ impl ServiceMonths {
 
     /// Months whose calendar month has begun before `cut`, as a share of all.
     pub(crate) fn done_before(&self, cut: NaiveDate) -> Result<Ratio, RevRecError> {
-        let done = if cut <= self.start {
+        Ok(Ratio::new(i128::from(self.count_done_before(cut)), i128::from(self.count))?)
+    }
+
+    fn count_done_before(&self, cut: NaiveDate) -> i64 {
+        if cut <= self.start {
             0
         } else {
             let cut_month = Month::of(cut.pred_opt().unwrap_or(cut));
             self.first.months_until(cut_month).saturating_add(1).clamp(0, self.count)
-        };
-        Ok(Ratio::new(i128::from(done), i128::from(self.count))?)
+        }
     }
+
+    /// The service period of the shares not begun before `cut`, as a period whose own service
+    /// months are exactly those shares, in the same calendar months: from the first remaining
+    /// anniversary to the original end, or to the first day of the month after the last share
+    /// when that comes sooner (a month-end anniversary clamped in a short month would otherwise
+    /// step one share past it). `None` when every share has begun.
+    pub(crate) fn remainder(p: &Period, cut: NaiveDate) -> Result<Option<Period>, RevRecError> {
+        let months = ServiceMonths::of(p);
+        let done = months.count_done_before(cut);
+        if done >= months.count {
+            return Ok(None);
+        }
+        let out_of_range = || CalendarError::OutOfRange("remaining service months");
+        let step = |k: i64| i32::try_from(k).map_err(|_| out_of_range());
+        let start = add_months_anchored(p.start(), step(done)?, AnchorPolicy::DayOfMonth)?;
+        // beyond the last month chrono can count, the original end comes first anyway
+        let after_last = months.first.checked_add(step(months.count)?).map_or(p.end(), Month::first_day);
+        Ok(Some(Period::new(start, p.end().min(after_last))?))
+    }
+}
+
+/// The service period of a [`SatisfactionPattern::RatablyByMonthProrated`] obligation still to
+/// be recognised from `cut`: from `cut`, or from the next month's first day when `cut` falls
+/// inside a whole month, which has begun and so is recognised in full before `cut`. `None` when
+/// nothing is left.
+pub(crate) fn prorated_remainder(p: &Period, cut: NaiveDate) -> Result<Option<Period>, RevRecError> {
+    let cut = cut.max(p.start());
+    let month = Month::of(cut);
+    let begun_whole = cut != month.first_day() && p.intersection(&month.period()).days() == i64::from(month.days());
+    let start = if begun_whole { month.end() } else { cut };
+    Ok(if start < p.end() { Some(Period::new(start, p.end())?) } else { None })
 }
 
 /// Stripe's "monthly, evenly, first and last month prorated": partial first and last calendar
@@ -243,6 +277,38 @@ mod tests {
                         "{p} {cut}"
                     );
                     assert_eq!(by_month_prorated(&p, cut).unwrap(), prorated_listed(&p, cut), "{p} {cut}");
+                }
+            }
+        }
+    }
+
+    /// The calendar months of a by-month period's shares that begin on or after `cut`.
+    fn share_months_from(p: &Period, cut: NaiveDate) -> Vec<Month> {
+        let cut_month = Month::of(cut.pred_opt().unwrap_or(cut));
+        Anniversaries::new(p.start(), 1)
+            .unwrap()
+            .take_while(|d| *d < p.end())
+            .map(Month::of)
+            .filter(|m| cut <= p.start() || *m > cut_month)
+            .collect()
+    }
+
+    #[test]
+    fn the_remainder_of_a_by_month_period_has_the_remaining_shares_in_their_months() {
+        let base = NaiveDate::from_ymd_opt(2027, 12, 20).unwrap();
+        let day = |n: i64| base + chrono::Duration::days(n);
+        for start in (0..80).step_by(3) {
+            for len in [1, 2, 9, 27, 28, 29, 30, 31, 32, 45, 59, 60, 61, 365, 366, 400] {
+                let p = Period::new(day(start), day(start + len)).unwrap();
+                for cut in (-3..len + 40).step_by(4).map(|c| day(start + c)) {
+                    let want = share_months_from(&p, cut);
+                    match ServiceMonths::remainder(&p, cut).unwrap() {
+                        None => assert!(want.is_empty(), "{p} {cut}"),
+                        Some(rest) => {
+                            assert!(rest.start() >= cut && rest.end() <= p.end(), "{p} {cut}: {rest}");
+                            assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
+                        }
+                    }
                 }
             }
         }
