@@ -1425,3 +1425,93 @@ fn a_most_likely_amount_estimate_is_rounded_to_the_minor_unit() {
     let expected = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::ExpectedValue, only).unwrap();
     assert_eq!(expected.estimate().unwrap(), usd("100.01"));
 }
+
+#[test]
+fn a_contract_that_cannot_be_recognised_is_refused_when_validated() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let valid = one_obligation("40", SatisfactionPattern::RatablyByDay(year), year);
+    assert!(valid.validate().is_ok());
+    // a term with no day in it: nothing could ever be scheduled
+    let day = d(2026, 1, 1);
+    let empty = Contract {
+        term: Period::new(day, day).unwrap(),
+        ..one_obligation("40", SatisfactionPattern::PointInTime(day), year)
+    };
+    assert!(matches!(empty.validate(), Err(RevRecError::EmptyTerm { .. })), "{:?}", empty.validate());
+    assert!(serde_json::from_str::<Contract>(&serde_json::to_string(&empty).unwrap()).is_err());
+    // an SSP range or a residual's bounds below zero: no price is negative
+    let with_ssp = |ssp| {
+        let mut c = valid.clone();
+        c.obligations[0].ssp = ssp;
+        c
+    };
+    for ssp in [
+        Ssp::Range { low: usd("-50"), point: usd("40"), high: usd("60") },
+        Ssp::Residual { low: Some(usd("-1")), high: None },
+        Ssp::Residual { low: None, high: Some(usd("-1")) },
+    ] {
+        assert!(matches!(with_ssp(ssp.clone()).validate(), Err(RevRecError::InvalidSspRange { .. })), "{ssp:?}");
+    }
+    assert!(with_ssp(Ssp::Range { low: usd("0"), point: usd("40"), high: usd("60") }).validate().is_ok());
+}
+
+#[test]
+fn a_separate_contract_modification_that_updates_the_original_is_refused_not_half_applied() {
+    // a separate contract leaves the original as it is (606-10-25-12): its updates would be lost
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(year), year);
+    let half = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    let addon = PerformanceObligation {
+        id: "addon".into(),
+        ssp: Ssp::Observable(usd("600")),
+        pattern: SatisfactionPattern::RatablyByMonth(half),
+    };
+    let m = |updated: Vec<PerformanceObligation>| Modification {
+        effective: d(2026, 7, 1),
+        added: vec![addon.clone()],
+        updated,
+        variable: vec![],
+        additional_consideration: usd("600"),
+        new_contract_id: "C-2".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    assert!(modify(&original, &m(vec![])).is_ok());
+    let update = PerformanceObligation { id: "plan".into(), ..addon.clone() };
+    assert!(matches!(modify(&original, &m(vec![update])), Err(RevRecError::UpdatesInSeparateContract { .. })));
+}
+
+#[test]
+fn allocation_and_schedule_json_naming_an_obligation_twice_is_refused() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let two = Contract {
+        obligations: vec![
+            PerformanceObligation {
+                id: "x".into(),
+                ssp: Ssp::Observable(usd("100")),
+                pattern: SatisfactionPattern::RatablyByDay(year),
+            },
+            PerformanceObligation {
+                id: "y".into(),
+                ssp: Ssp::Observable(usd("100")),
+                pattern: SatisfactionPattern::RatablyByDay(year),
+            },
+        ],
+        price: TransactionPrice::fixed(usd("200")),
+        ..one_obligation("200", SatisfactionPattern::RatablyByDay(year), year)
+    };
+    let allocation = allocate(&two, NaiveDate::MAX).unwrap();
+    let mut v = serde_json::to_value(&allocation).unwrap();
+    assert!(serde_json::from_value::<Allocation>(v.clone()).is_ok());
+    v["lines"][1][0] = "x".into();
+    assert!(serde_json::from_value::<Allocation>(v).is_err());
+    let schedule = ContractSchedule::build(&two, &months((2026, 1), (2026, 2))).unwrap();
+    let mut v = serde_json::to_value(&schedule).unwrap();
+    assert!(serde_json::from_value::<ContractSchedule>(v.clone()).is_ok());
+    v["obligations"][1]["obligation_id"] = "x".into();
+    assert!(serde_json::from_value::<ContractSchedule>(v).is_err());
+}

@@ -138,7 +138,11 @@ impl Period {
         self.intersection(other).days()
     }
 
-    /// The share of this period's days that fall in `part`, as an exact fraction in `[0, 1]`.
+    /// The share of this period's days that fall in `part`, in `[0, 1]`, as a `Decimal`: exact
+    /// where the days divide (a half, a quarter), else to 28 places (a third of three days reads
+    /// 0.3333333333333333333333333333, and three of them 0.9999999999999999999999999999). To
+    /// prorate an amount, rounding once, use [`Money::mul_ratio`](crate::Money::mul_ratio) with a
+    /// [`Ratio`](crate::money::Ratio) of the days.
     ///
     /// This is the proration factor for a charge that covers `self` when only `part` is used.
     ///

@@ -89,6 +89,11 @@ impl Allocation {
         spread: Vec<SpreadVariable>,
     ) -> Result<Allocation, RevRecError> {
         let currency = transaction_price.currency();
+        let mut seen = std::collections::HashSet::with_capacity(lines.len());
+        if let Some((id, _)) = lines.iter().find(|(id, _)| !seen.insert(id.as_str())) {
+            let contract = "(an allocation)".to_string();
+            return Err(RevRecError::DuplicateObligation { contract, obligation: id.clone() });
+        }
         for (id, m) in &lines {
             if m.currency() != currency {
                 return Err(RevRecError::AllocationCurrency {

@@ -185,13 +185,17 @@ impl Contract {
     /// ```
     ///
     /// # Errors
-    /// No obligations, a repeated obligation id, an amount in another currency, an SSP that is not
-    /// positive or a reversed SSP range, more than one residual obligation, an invalid pattern
+    /// No obligations, an empty term ([`RevRecError::EmptyTerm`]), a repeated obligation id, an
+    /// amount in another currency, an SSP that is not positive or a reversed SSP range (or one
+    /// whose bounds go below zero), more than one residual obligation, an invalid pattern
     /// ([`RevRecError::InvalidObligation`]), a negative fixed price or discount, a discount or
     /// variable item naming an unknown obligation.
     pub fn validate(&self) -> Result<(), RevRecError> {
         if self.obligations.is_empty() {
             return Err(RevRecError::NoObligations { contract: self.id.clone() });
+        }
+        if self.term.is_empty() {
+            return Err(RevRecError::EmptyTerm { contract: self.id.clone(), term: self.term });
         }
         let mut seen = std::collections::HashSet::with_capacity(self.obligations.len());
         for o in &self.obligations {
@@ -253,7 +257,8 @@ impl Contract {
                     self.check_currency(what, m)?;
                 }
                 positive(point)?;
-                if low.amount() <= point.amount() && point.amount() <= high.amount() {
+                // a price is never below zero, so neither is the low end of its range
+                if !low.is_negative() && low.amount() <= point.amount() && point.amount() <= high.amount() {
                     Ok(())
                 } else {
                     Err(reversed())
@@ -265,6 +270,7 @@ impl Contract {
                 }
                 match (low, high) {
                     (Some(l), Some(h)) if l.amount() > h.amount() => Err(reversed()),
+                    _ if low.iter().chain(high.iter()).any(Money::is_negative) => Err(reversed()),
                     _ => Ok(()),
                 }
             }

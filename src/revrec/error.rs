@@ -103,6 +103,24 @@ pub enum RevRecError {
         /// The currency found.
         found: Currency,
     },
+    /// A contract whose term holds no day: nothing could be recognised in it.
+    #[error("contract {contract} has an empty term ({term})")]
+    EmptyTerm {
+        /// Contract id.
+        contract: String,
+        /// The term given.
+        term: crate::calendar::Period,
+    },
+    /// A modification accounted for as a separate contract that also updates the original's
+    /// obligations: a separate contract leaves the original as it is (606-10-25-12), so the
+    /// updates would be lost.
+    #[error("a modification accounted for as a separate contract ({new_contract}) cannot update the original's obligations ({updated} updated)")]
+    UpdatesInSeparateContract {
+        /// The new contract's id.
+        new_contract: String,
+        /// How many obligations the modification updates.
+        updated: usize,
+    },
     /// A negative amount where only zero or more makes sense.
     #[error("{what} of contract {contract} is {amount}; it must not be negative")]
     NegativeAmount {

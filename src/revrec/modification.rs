@@ -170,8 +170,9 @@ impl ModificationOutcome {
 ///
 /// # Errors
 /// The original fails [`Contract::validate`], the additional consideration is in another
-/// currency, the modified or new contract fails validation (an update naming an unknown
-/// obligation, a duplicate addition…), a terminate-and-create modification of an obligation
+/// currency, a separate contract that also updates the original's obligations
+/// ([`RevRecError::UpdatesInSeparateContract`]), the modified or new contract fails validation
+/// (an update naming an unknown obligation, a duplicate addition…), a terminate-and-create modification of an obligation
 /// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
 /// not yet started is carried whole), an effective date with no day after it, or an amount that
 /// overflows.
@@ -184,6 +185,12 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
     let zero = Money::zero(original.currency);
 
+    if treatment == ModificationTreatment::SeparateContract && !m.updated.is_empty() {
+        return Err(RevRecError::UpdatesInSeparateContract {
+            new_contract: m.new_contract_id.clone(),
+            updated: m.updated.len(),
+        });
+    }
     let contract = match treatment {
         ModificationTreatment::SeparateContract => Contract {
             id: m.new_contract_id.clone(),

@@ -176,6 +176,13 @@ impl ContractSchedule {
         obligations: Vec<ObligationSchedule>,
     ) -> Result<ContractSchedule, RevRecError> {
         check_contiguous(&periods)?;
+        let mut seen = std::collections::HashSet::with_capacity(obligations.len());
+        if let Some(o) = obligations.iter().find(|o| !seen.insert(o.obligation_id.as_str())) {
+            return Err(RevRecError::DuplicateObligation {
+                contract: contract_id,
+                obligation: o.obligation_id.clone(),
+            });
+        }
         for o in &obligations {
             if o.amounts.len() != periods.len() {
                 return Err(RevRecError::ScheduleLength {
