@@ -682,3 +682,32 @@ fn price_book_json_is_refused_when_a_price_is_filed_twice_or_under_another_curre
     let entry = r#"{"sku":"X","name":"X","kind":"Plan","prices":{}}"#;
     assert!(serde_json::from_str::<PriceBook>(&format!(r#"{{"entries":[{entry},{entry}]}}"#)).is_err());
 }
+
+#[test]
+fn a_line_of_zero_months_is_refused_as_a_zero_term_is() {
+    let book = per_unit_book("100");
+    let zero = quote_of(vec![months_line("X", 0, "0%")], 12);
+    assert!(matches!(zero.price(&book, &policy_with(None), None), Err(PricingError::ZeroMonths { .. })));
+    let ramp = QuoteLine {
+        ramp: vec![RampStep { months: 12, quantity: Decimal::ONE }, RampStep { months: 0, quantity: Decimal::TWO }],
+        ..months_line("X", 12, "0%")
+    };
+    assert!(matches!(
+        quote_of(vec![ramp], 12).price(&book, &policy_with(None), None),
+        Err(PricingError::ZeroMonths { .. })
+    ));
+}
+
+#[test]
+fn a_percent_schedule_takes_its_first_bracket_off_a_flat_price_at_quantity_zero() {
+    // a flat $1,000 plan at quantity 0 still lists $1,000; the bracket from 0 takes 10%
+    let book = demo_book_with("F", Currency::USD, PriceModel::Flat(usd(1_000)));
+    for kind in [ScheduleKind::Range, ScheduleKind::Slab] {
+        let schedule =
+            DiscountSchedule::new(kind, DiscountBrackets::Percent(vec![(Decimal::ZERO, pct("10%"))])).unwrap();
+        let l = QuoteLine { quantity: Decimal::ZERO, schedule: Some(schedule), ..months_line("F", 12, "0%") };
+        let q = quote_of(vec![l], 12).price(&book, &policy_with(None), None).unwrap();
+        assert_eq!(q.lines[0].waterfall.steps[0].1, usd(100), "{kind:?}");
+        assert_eq!(q.net_total, usd(900));
+    }
+}

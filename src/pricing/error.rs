@@ -30,6 +30,13 @@ pub enum PricingError {
     /// A quote with a term of zero months.
     #[error("a quote's term must be at least one month")]
     ZeroTerm,
+    /// A quote line, or a period of its ramp, of zero months (priced at nothing, as a quote of
+    /// a zero term would be).
+    #[error("a line of {sku} runs for zero months")]
+    ZeroMonths {
+        /// The line's SKU.
+        sku: String,
+    },
     /// A line whose volume schedule takes off more than its list price.
     #[error("the schedule discount of {discount} on {sku} exceeds its list price of {list}")]
     ScheduleExceedsList {

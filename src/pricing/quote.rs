@@ -187,7 +187,11 @@ impl DiscountSchedule {
         let weighted = weighted_value(self.kind, &froms, &values, quantity)?;
         match self.brackets {
             DiscountBrackets::AmountPerUnit(_) => Ok(Money::new(weighted, list.currency())),
-            DiscountBrackets::Percent(_) if quantity.is_zero() => Ok(Money::zero(list.currency())),
+            // no units to weigh by: the bracket from 0 is the percent of the list (a flat price
+            // lists its fee at any quantity)
+            DiscountBrackets::Percent(_) if quantity.is_zero() => {
+                Ok(list.checked_mul(values.first().copied().unwrap_or(Decimal::ZERO))?)
+            }
             // a percent of list, weighted by units: one division, at the end, keeps the
             // intermediate scale small
             DiscountBrackets::Percent(_) => {
@@ -723,7 +727,8 @@ impl Quote {
     /// ```
     ///
     /// # Errors
-    /// No lines or a zero term; a SKU the book does not price in the quote's currency; a
+    /// No lines or a zero term; a line or ramp period of zero months
+    /// ([`PricingError::ZeroMonths`]); a SKU the book does not price in the quote's currency; a
     /// discount outside `[0%, 100%]` (the error names the SKU); a schedule discount above list;
     /// a cost the cost model does not know, or in another currency; an approval threshold in
     /// another currency; a margin below the floor when the guard refuses
@@ -740,6 +745,9 @@ impl Quote {
         }
         if self.term_months == 0 {
             return Err(PricingError::ZeroTerm);
+        }
+        if let Some(line) = self.lines.iter().find(|l| l.steps().any(|s| s.months == 0)) {
+            return Err(PricingError::ZeroMonths { sku: line.sku.clone() });
         }
         let c = self.currency;
         let mut lines = Vec::with_capacity(self.lines.len());
