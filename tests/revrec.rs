@@ -1515,3 +1515,18 @@ fn allocation_and_schedule_json_naming_an_obligation_twice_is_refused() {
     v["obligations"][1]["obligation_id"] = "x".into();
     assert!(serde_json::from_value::<ContractSchedule>(v).is_err());
 }
+
+#[test]
+fn a_price_or_discount_finer_than_the_minor_unit_is_refused_not_allocated_as_rounded() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let c = one_obligation("100", SatisfactionPattern::RatablyByDay(year), year);
+    let sub_cent = Contract { price: TransactionPrice::fixed(usd("100.005")), ..c.clone() };
+    assert!(matches!(allocate(&sub_cent, NaiveDate::MAX), Err(RevRecError::NotRounded { .. })));
+    let mut discounted = c.clone();
+    discounted.price.discounts.push(Discount { name: "d".into(), amount: usd("0.001"), applies_to: None });
+    assert!(matches!(discounted.validate(), Err(RevRecError::NotRounded { .. })));
+    // an SSP is an estimate, not billed: it may carry more places
+    let mut fine_ssp = c;
+    fine_ssp.obligations[0].ssp = Ssp::Observable(usd("99.995"));
+    assert!(allocate(&fine_ssp, NaiveDate::MAX).is_ok());
+}

@@ -189,7 +189,8 @@ impl Contract {
     /// amount in another currency, an SSP that is not positive or a reversed SSP range (or one
     /// whose bounds go below zero), more than one residual obligation, an invalid pattern
     /// ([`RevRecError::InvalidObligation`]), a negative fixed price or discount, a discount or
-    /// variable item naming an unknown obligation.
+    /// variable item naming an unknown obligation, a fixed price or discount finer than the
+    /// currency's minor unit ([`RevRecError::NotRounded`]).
     pub fn validate(&self) -> Result<(), RevRecError> {
         if self.obligations.is_empty() {
             return Err(RevRecError::NoObligations { contract: self.id.clone() });

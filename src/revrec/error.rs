@@ -131,6 +131,17 @@ pub enum RevRecError {
         /// The amount given.
         amount: Money,
     },
+    /// A fixed price or discount finer than the currency's minor unit (USD 100.005): it would be
+    /// allocated as if rounded, with nothing said.
+    #[error("{what} of contract {contract} is {amount}, finer than its currency's minor unit")]
+    NotRounded {
+        /// Contract id.
+        contract: String,
+        /// Which amount.
+        what: String,
+        /// The amount given.
+        amount: Money,
+    },
     /// The transaction price came to less than zero.
     #[error("transaction price of contract {contract} is negative ({price})")]
     NegativeTransactionPrice {

@@ -183,14 +183,23 @@ impl TransactionPrice {
     pub(crate) fn validate(&self, contract: &Contract) -> Result<(), RevRecError> {
         let negative =
             |what: String, amount: Money| RevRecError::NegativeAmount { contract: contract.id.clone(), what, amount };
+        // a price is billed: an amount finer than the minor unit would be rounded away unseen
+        let unrounded =
+            |what: String, amount: Money| RevRecError::NotRounded { contract: contract.id.clone(), what, amount };
         contract.check_currency(|| "fixed consideration".into(), &self.fixed)?;
         if self.fixed.is_negative() {
             return Err(negative("fixed consideration".into(), self.fixed));
+        }
+        if !self.fixed.is_rounded() {
+            return Err(unrounded("fixed consideration".into(), self.fixed));
         }
         for d in &self.discounts {
             contract.check_currency(|| format!("discount {:?}", d.name), &d.amount)?;
             if d.amount.is_negative() {
                 return Err(negative(format!("discount {:?}", d.name), d.amount));
+            }
+            if !d.amount.is_rounded() {
+                return Err(unrounded(format!("discount {:?}", d.name), d.amount));
             }
             if d.applies_to.as_ref().is_some_and(Vec::is_empty) {
                 return Err(RevRecError::DiscountAppliesToNothing {
