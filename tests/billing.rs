@@ -820,3 +820,120 @@ proptest! {
         prop_assert!(rec.ties().unwrap());
     }
 }
+
+/// A ledger with a part-paid import, a payment that paid one invoice and left credit, a credit
+/// note, a use of that credit on a second invoice and a refund.
+fn busy_ledger() -> ArLedger {
+    let inv = InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: Currency::USD,
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        lines: vec![LineDraft {
+            description: "a".into(),
+            quantity: Decimal::ONE,
+            unit_price: usd("100"),
+            service: None,
+        }],
+    }
+    .finalize("INV-1", &FlatTax::NONE)
+    .unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.add_receivable(
+        Receivable::new("INV-0", "c", d(2025, 12, 1), d(2025, 12, 31), usd("80"))
+            .unwrap()
+            .with_paid(usd("30"), Some(d(2025, 12, 20)))
+            .unwrap(),
+    )
+    .unwrap();
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("10")) }])
+        .unwrap();
+    ar.apply_credit_note(&note).unwrap();
+    let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("90"))]);
+    ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
+    ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
+    assert_eq!(ar.use_credit("INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
+    ar.refund("c", usd("5")).unwrap();
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"));
+    ar
+}
+
+#[test]
+fn a_ledger_whose_parts_disagree_is_refused_on_load() {
+    let ar = busy_ledger();
+    let good = serde_json::to_value(&ar).unwrap();
+    assert_eq!(serde_json::from_value::<ArLedger>(good.clone()).unwrap(), ar);
+    let entry = |v: &mut serde_json::Value, invoice: &str| -> usize {
+        v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == invoice).unwrap()
+    };
+    type Tamper = fn(&mut serde_json::Value, usize, usize);
+    let cases: [(&str, &str, &str, Tamper); 5] = [
+        ("INV-1", "paid below what py_1 applied", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["paid"]["amount"] = "0".into();
+        }),
+        ("INV-2", "paid above the credit used on it", "INV-2", |v, _, j| {
+            v["receivables"][j]["receivable"]["paid"]["amount"] = "20".into();
+        }),
+        ("INV-1", "credited differs from its credit notes", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["credited"]["amount"] = "0".into();
+        }),
+        ("INV-1", "settled by py_1 on a day py_1 was not paid", "INV-1", |v, i, _| {
+            v["receivables"][i]["settlements"][0]["date"] = "2026-06-30".into();
+            v["receivables"][i]["receivable"]["last_paid_on"] = "2026-06-30".into();
+        }),
+        ("c", "a credit balance above what payments left less the credit used", "customer c", |v, _, _| {
+            v["balances"][0]["credit"]["amount"] = "36".into();
+        }),
+    ];
+    for (_, what, names, tamper) in cases {
+        let mut v = good.clone();
+        let (i, j) = (entry(&mut v, "INV-1"), entry(&mut v, "INV-2"));
+        tamper(&mut v, i, j);
+        let err = serde_json::from_value::<ArLedger>(v).expect_err(what).to_string();
+        assert!(err.contains(names), "{what}: the error should name {names}: {err}");
+    }
+}
+
+/// One step on a ledger of three customers' invoices `I0`–`I5`.
+fn ledger_step() -> impl Strategy<Value = (u8, usize, i64, bool)> {
+    (0u8..7, 0usize..6, 1i64..30_000, any::<bool>())
+}
+
+proptest! {
+    #[test]
+    fn a_ledger_it_serialised_itself_always_loads_back_equal(steps in prop::collection::vec(ledger_step(), 0..25)) {
+        let m = |minor| Money::from_minor_units(minor, Currency::USD).unwrap();
+        let mut ar = ArLedger::new();
+        for n in 0..6usize {
+            let r = Receivable::new(format!("I{n}"), format!("c{}", n % 3), d(2026, 1, 1), d(2026, 1, 1 + n as u32), m(10_000)).unwrap();
+            let r = if n == 5 { r.with_paid(m(1_000), Some(d(2025, 12, 1))).unwrap().with_credited(m(500)).unwrap() } else { r };
+            ar.add_receivable(r).unwrap();
+        }
+        for (k, (op, n, amount, flag)) in steps.into_iter().enumerate() {
+            let customer = format!("c{}", n % 3);
+            let on = d(2026, 2, 1) + chrono::Duration::days(k as i64);
+            let _ = match op {
+                0 | 1 => {
+                    let rule = if flag { ApplicationRule::OldestFirst } else { ApplicationRule::Explicit(vec![(format!("I{n}"), m(amount / 2))]) };
+                    ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount)).unwrap(), &rule).map(drop)
+                }
+                2 => { let id = ar.payments().nth(n).map(|p| p.payment().id().to_string()); id.map_or(Ok(()), |id| ar.reverse_payment(&id).map(drop)) }
+                3 => ar.use_credit(&format!("I{n}"), on).map(drop),
+                4 => ar.refund(&customer, m(amount / 3)),
+                5 => {
+                    let r = ar.receivable(&format!("I{n}")).unwrap().clone();
+                    let line = InvoiceLine::new("x".into(), Decimal::ONE, r.total(), None, TaxTreatment::NONE, r.total(), m(0)).unwrap();
+                    let inv = Invoice::new(r.invoice().into(), r.customer().into(), "k".into(), Currency::USD, r.issue_date(), r.due_date(), vec![line]).unwrap();
+                    let amount = if flag { CreditAmount::Net(m(amount.min(10_000))) } else { CreditAmount::Remaining };
+                    let note = CreditNote::issue(&inv, &[], format!("CN{k}"), &[CreditRequest { line: 0, amount }]).unwrap();
+                    ar.apply_credit_note(&note)
+                }
+                _ => ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount * 3)).unwrap(), &ApplicationRule::OldestFirst).map(drop),
+            };
+        }
+        let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+        prop_assert_eq!(back, ar);
+    }
+}

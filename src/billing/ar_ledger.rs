@@ -26,6 +26,12 @@ use crate::money::{Currency, Money};
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
 ///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
 ///
+/// Loading from JSON checks that the parts agree, as these operations keep them: each
+/// receivable's `paid` is what it was added with plus what live (not reversed) payments
+/// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
+/// what it was added with plus its credit notes, and no customer holds more credit than its
+/// payments left unapplied less the credit used. A ledger serialised by this crate always loads.
+///
 /// ```
 /// use chrono::NaiveDate;
 /// use revops::billing::{ApplicationRule, ArLedger, BillingError, Payment, Receivable};
@@ -68,15 +74,28 @@ pub struct ArLedger {
     credit_notes: BTreeMap<String, CreditNote>,
 }
 
-/// A receivable with what settled it, so a reversal can restore `last_paid_on` exactly.
+/// A receivable with what it was added with and what settled it since, so a reversal can
+/// restore `last_paid_on` exactly and a ledger loaded from JSON can be checked to add up:
+/// `paid = opening.paid + Σ settlements`, `credited = opening.credited + Σ its credit notes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 struct Entry {
     receivable: Receivable,
-    /// One per payment that paid it (`Some(id)`), per use of credit and for the date it was
-    /// imported with (`None`). `receivable.last_paid_on` is the latest date here.
+    /// Paid, credited and last paid as the receivable was added (an import may be settled).
+    opening: Opening,
+    /// One per payment that paid it (`Some(id)`, dated as the payment) and per use of credit
+    /// (`None`). `receivable.last_paid_on` is the latest of these dates and the opening one.
     settlements: Vec<Settlement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+struct Opening {
+    paid: Money,
+    credited: Money,
+    last_paid_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,17 +104,22 @@ struct Entry {
 struct Settlement {
     payment: Option<String>,
     date: NaiveDate,
+    /// What it paid on the invoice (positive).
+    amount: Money,
 }
 
 impl Entry {
     fn new(receivable: Receivable) -> Entry {
-        let settlements =
-            receivable.last_paid_on().map(|date| Settlement { payment: None, date }).into_iter().collect();
-        Entry { receivable, settlements }
+        let opening = Opening {
+            paid: receivable.paid(),
+            credited: receivable.credited(),
+            last_paid_on: receivable.last_paid_on(),
+        };
+        Entry { receivable, opening, settlements: Vec::new() }
     }
 
     fn last_settled(&self) -> Option<NaiveDate> {
-        self.settlements.iter().map(|s| s.date).max()
+        self.settlements.iter().map(|s| s.date).max().max(self.opening.last_paid_on)
     }
 }
 
@@ -176,6 +200,8 @@ struct Changes {
     receivables: BTreeMap<String, Receivable>,
     /// The customer's balance as it will be, when it changes (`None`: back to zero).
     balance: Option<((String, Currency), Option<CustomerBalance>)>,
+    /// What this change pays on each touched receivable, by invoice number.
+    settled: BTreeMap<String, Money>,
 }
 
 /// A customer's balance set to `credit`: the key, and the balance (none when zero).
@@ -313,7 +339,7 @@ impl ArLedger {
             ApplicationRule::Explicit(lines) => self.plan_explicit(payment, lines)?,
         };
         // nothing below can fail
-        self.commit(changes, Some(Settlement { payment: Some(payment.id().to_string()), date: payment.date() }));
+        self.commit(changes, Some((Some(payment.id().to_string()), payment.date())));
         let record = PaymentRecord {
             payment: payment.clone(),
             rule: rule.clone(),
@@ -453,7 +479,8 @@ impl ArLedger {
         let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
         changes.balance = Some(balance_of(r.customer(), left)?);
         changes.receivables.insert(invoice.to_string(), after);
-        self.commit(changes, Some(Settlement { payment: None, date: on }));
+        changes.settled.insert(invoice.to_string(), used);
+        self.commit(changes, Some((None, on)));
         Ok(used)
     }
 
@@ -578,7 +605,7 @@ impl ArLedger {
     /// The unapplied rest into the customer's credit balance.
     fn finish(&self, plan: PaymentPlan<'_>) -> Result<(Changes, PaymentApplication), BillingError> {
         let p = plan.payment;
-        let mut changes = Changes { receivables: plan.touched, balance: None };
+        let mut changes = Changes { receivables: plan.touched, balance: None, settled: plan.settled };
         if !plan.left.is_zero() {
             let credit = self.credit(p.customer(), p.currency());
             let after =
@@ -626,15 +653,16 @@ impl ArLedger {
         Ok(changes)
     }
 
-    /// Write back planned receivables and balance; cannot fail. `settled` is recorded on every
-    /// receivable written.
-    fn commit(&mut self, changes: Changes, settled: Option<Settlement>) {
+    /// Write back planned receivables and balance; cannot fail. `settled` (the payment id, if
+    /// any, and the date) is recorded on every receivable written, with what the change paid on it.
+    fn commit(&mut self, changes: Changes, settled: Option<(Option<String>, NaiveDate)>) {
         for (invoice, receivable) in changes.receivables {
             if let Some(entry) = self.receivables.get_mut(&invoice) {
-                entry.receivable = receivable;
-                if let Some(s) = &settled {
-                    entry.settlements.push(s.clone());
+                if let Some((payment, date)) = &settled {
+                    let amount = changes.settled.get(&invoice).copied().unwrap_or(Money::zero(receivable.currency()));
+                    entry.settlements.push(Settlement { payment: payment.clone(), date: *date, amount });
                 }
+                entry.receivable = receivable;
             }
         }
         match changes.balance {
@@ -648,7 +676,17 @@ impl ArLedger {
         }
     }
 
-    /// Check the parts of a deserialised ledger against each other.
+    /// Check the parts of a deserialised ledger against each other: everything
+    /// [`ArLedger`]'s own operations keep true, so a ledger it serialised always loads.
+    ///
+    /// - every receivable's `paid` is what it was added with plus its settlements; a payment's
+    ///   settlement is dated as the payment, for exactly what the live (not reversed) payment
+    ///   applied to that invoice, and every live payment settles every invoice it applied to;
+    /// - every receivable's `credited` is what it was added with plus its credit notes;
+    /// - `last_paid_on` is the latest settlement (or the date it was added with);
+    /// - per customer and currency, the credit balance is at most `Σ unapplied` of the live
+    ///   payments `− Σ` credit used on the customer's invoices (refunds take the rest, and are
+    ///   not recorded).
     #[cfg(feature = "serde")]
     fn from_parts(
         entries: Vec<Entry>,
@@ -656,29 +694,69 @@ impl ArLedger {
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
     ) -> Result<ArLedger, BillingError> {
-        let inconsistent =
-            |record: &str, reason| BillingError::InconsistentRecord { record: record.to_string(), reason };
+        let inconsistent = |record: String, reason| BillingError::InconsistentRecord { record, reason };
         let mut ledger = ArLedger::new();
         for p in payments {
             let id = p.payment.id().to_string();
             if ledger.payments.insert(id.clone(), p).is_some() {
-                return Err(inconsistent(&id, "the payment id appears twice"));
+                return Err(inconsistent(format!("payment {id}"), "the payment id appears twice"));
             }
+        }
+        // per customer and currency: Σ unapplied of live payments − Σ credit used
+        let mut credit: BTreeMap<(String, Currency), Money> = BTreeMap::new();
+        let mut add_credit = |key: (String, Currency), m: Money| -> Result<(), BillingError> {
+            let record = format!("customer {}", key.0);
+            let sum = credit.get(&key).copied().unwrap_or(Money::zero(key.1));
+            credit.insert(key, sum.checked_add(m).context("credit balance", &record)?);
+            Ok(())
+        };
+        for p in ledger.payments.values().filter(|p| !p.reversed) {
+            add_credit((p.payment.customer().to_string(), p.payment.currency()), p.application.unapplied)?;
         }
         for e in entries {
             let invoice = e.receivable.invoice().to_string();
+            let record = format!("invoice {invoice}");
+            let c = e.receivable.currency();
+            same_currency(Field::Paid, &record, c, &e.opening.paid)?;
+            same_currency(Field::Credited, &record, c, &e.opening.credited)?;
+            not_negative(Field::Paid, &record, e.opening.paid)?;
+            not_negative(Field::Credited, &record, e.opening.credited)?;
             if e.last_settled() != e.receivable.last_paid_on() {
-                return Err(inconsistent(&invoice, "last_paid_on is not its latest settlement"));
+                return Err(inconsistent(record, "last_paid_on is not its latest settlement"));
             }
-            for s in e.settlements.iter().filter_map(|s| s.payment.as_deref()) {
-                let applied = ledger
-                    .payments
-                    .get(s)
-                    .filter(|p| !p.reversed)
-                    .is_some_and(|p| p.application.applied.iter().any(|(i, _)| *i == invoice));
-                if !applied {
-                    return Err(inconsistent(&invoice, "settled by a payment that did not apply to it"));
+            let mut paid = e.opening.paid;
+            for (n, s) in e.settlements.iter().enumerate() {
+                same_currency(Field::Paid, &record, c, &s.amount)?;
+                if s.amount.is_negative() || s.amount.is_zero() {
+                    return Err(inconsistent(record, "a settlement is not positive"));
                 }
+                paid = paid.checked_add(s.amount).context("amount paid", &record)?;
+                let Some(id) = s.payment.as_deref() else {
+                    add_credit((e.receivable.customer().to_string(), c), -s.amount)?;
+                    continue;
+                };
+                let Some(p) = ledger.payments.get(id).filter(|p| !p.reversed) else {
+                    return Err(inconsistent(record, "settled by a payment that is not on record or was reversed"));
+                };
+                let record = format!("payment {id} on invoice {invoice}");
+                if p.payment.customer() != e.receivable.customer() || p.payment.currency() != c {
+                    return Err(inconsistent(record, "the payment is another customer's or in another currency"));
+                }
+                if e.settlements[..n].iter().any(|t| t.payment.as_deref() == Some(id)) {
+                    return Err(inconsistent(record, "the invoice records the payment twice"));
+                }
+                if s.date != p.payment.date() {
+                    return Err(inconsistent(record, "the settlement is not dated as the payment"));
+                }
+                let applied =
+                    Money::sum(c, p.application.applied.iter().filter(|(i, _)| *i == invoice).map(|(_, m)| *m))
+                        .context("amount applied", &record)?;
+                if applied != s.amount {
+                    return Err(inconsistent(record, "the settlement is not what the payment applied to the invoice"));
+                }
+            }
+            if paid != e.receivable.paid() {
+                return Err(inconsistent(record, "paid is not what it was added with plus its settlements"));
             }
             if ledger.receivables.insert(invoice.clone(), e).is_some() {
                 return Err(BillingError::DuplicateInvoice { invoice });
@@ -686,13 +764,13 @@ impl ArLedger {
         }
         for p in ledger.payments.values().filter(|p| !p.reversed) {
             for (invoice, _) in &p.application.applied {
-                let settled = ledger.receivables.get(invoice).is_some_and(|e| {
-                    e.receivable.customer() == p.payment.customer()
-                        && e.receivable.currency() == p.payment.currency()
-                        && e.settlements.iter().any(|s| s.payment.as_deref() == Some(p.payment.id()))
-                });
+                let settled = ledger
+                    .receivables
+                    .get(invoice)
+                    .is_some_and(|e| e.settlements.iter().any(|s| s.payment.as_deref() == Some(p.payment.id())));
                 if !settled {
-                    return Err(inconsistent(p.payment.id(), "applied to an invoice that does not record it"));
+                    let record = format!("payment {} on invoice {invoice}", p.payment.id());
+                    return Err(inconsistent(record, "applied to an invoice that does not record it"));
                 }
             }
         }
@@ -706,13 +784,35 @@ impl ArLedger {
             }
             ledger.balances.insert(key, b);
         }
+        for (key, most) in &credit {
+            if ledger.credit(&key.0, key.1).amount() > most.amount() {
+                let reason = "its credit balance is more than its payments left unapplied less the credit used";
+                return Err(inconsistent(format!("customer {}", key.0), reason));
+            }
+        }
+        for key in ledger.balances.keys() {
+            if !credit.contains_key(key) {
+                return Err(inconsistent(format!("customer {}", key.0), "a credit balance no payment left"));
+            }
+        }
+        let mut credited: BTreeMap<String, Money> = BTreeMap::new();
         for n in credit_notes {
+            let record = format!("credit note {}", n.number());
             let r = ledger
                 .receivable(n.invoice())
                 .ok_or_else(|| BillingError::UnknownInvoice { invoice: n.invoice().to_string() })?;
-            same_currency(Field::CreditNoteTotal, &format!("credit note {}", n.number()), r.currency(), &n.total())?;
+            same_currency(Field::CreditNoteTotal, &record, r.currency(), &n.total())?;
+            let sum = credited.get(n.invoice()).copied().unwrap_or(Money::zero(r.currency()));
+            credited.insert(n.invoice().to_string(), sum.checked_add(n.total()).context("amount credited", &record)?);
             if ledger.credit_notes.insert(n.number().to_string(), n.clone()).is_some() {
-                return Err(inconsistent(n.number(), "the credit note number appears twice"));
+                return Err(inconsistent(record, "the credit note number appears twice"));
+            }
+        }
+        for (invoice, e) in &ledger.receivables {
+            let record = format!("invoice {invoice}");
+            let notes = credited.get(invoice).copied().unwrap_or(Money::zero(e.receivable.currency()));
+            if e.opening.credited.checked_add(notes).context("amount credited", &record)? != e.receivable.credited() {
+                return Err(inconsistent(record, "credited is not what it was added with plus its credit notes"));
             }
         }
         Ok(ledger)
@@ -738,13 +838,21 @@ fn redelivered(
 struct PaymentPlan<'a> {
     payment: &'a Payment,
     touched: BTreeMap<String, Receivable>,
+    /// What it pays on each touched receivable.
+    settled: BTreeMap<String, Money>,
     applied: Vec<(String, Money)>,
     left: Money,
 }
 
 impl<'a> PaymentPlan<'a> {
     fn new(payment: &'a Payment) -> PaymentPlan<'a> {
-        PaymentPlan { payment, touched: BTreeMap::new(), applied: Vec::new(), left: payment.amount() }
+        PaymentPlan {
+            payment,
+            touched: BTreeMap::new(),
+            settled: BTreeMap::new(),
+            applied: Vec::new(),
+            left: payment.amount(),
+        }
     }
 
     /// Pay `amount` (checked by the caller against what is open and left) on the copy `r`.
@@ -753,6 +861,9 @@ impl<'a> PaymentPlan<'a> {
         r.set_paid(paid, r.last_paid_on().max(Some(self.payment.date())));
         let record = format!("payment {}", self.payment.id());
         self.left = self.left.checked_sub(amount).context("amount left", &record)?;
+        let here = self.settled.get(r.invoice()).copied().unwrap_or(Money::zero(amount.currency()));
+        let here = here.checked_add(amount).context("amount applied", &record)?;
+        self.settled.insert(r.invoice().to_string(), here);
         self.applied.push((r.invoice().to_string(), amount));
         self.touched.insert(r.invoice().to_string(), r);
         Ok(())
