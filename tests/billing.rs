@@ -212,8 +212,8 @@ fn payments_overpayments_refunds_credit_use_and_fx() {
     assert_eq!(app.applied, [("A".to_string(), usd("100")), ("B".to_string(), usd("100"))]);
     assert_eq!(app.unapplied, usd("50"));
     assert_eq!(ar.credit("c", Currency::USD), usd("50"));
-    assert!(matches!(ar.refund("c", usd("60")), Err(BillingError::RefundExceedsBalance { .. })));
-    ar.refund("c", usd("20")).unwrap();
+    assert!(matches!(ar.refund("re_1", "c", usd("60"), d(2026, 2, 6)), Err(BillingError::RefundExceedsBalance { .. })));
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     ar.add_receivable(open_usd("C", d(2026, 3, 1), "100")).unwrap();
     assert_eq!(ar.use_credit("C", d(2026, 3, 1)).unwrap(), usd("30"));
     assert_eq!(ar.receivable("C").unwrap().open(), usd("70"));
@@ -317,7 +317,7 @@ fn reversing_a_payment_restores_every_balance_and_blocks_redelivery() {
 fn a_reversal_is_refused_once_its_credit_is_spent() {
     let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
     ar.apply_payment(&pay("py_1", usd("130")), &ApplicationRule::OldestFirst).unwrap();
-    ar.refund("c", usd("20")).unwrap();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     let before = ar.clone();
     let err = ar.reverse_payment("py_1").unwrap_err();
     assert_eq!(
@@ -855,7 +855,7 @@ fn busy_ledger() -> ArLedger {
     ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
     ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
     assert_eq!(ar.use_credit("INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
-    ar.refund("c", usd("5")).unwrap();
+    ar.refund("re_1", "c", usd("5"), d(2026, 2, 4)).unwrap();
     assert_eq!(ar.credit("c", Currency::USD), usd("30"));
     ar
 }
@@ -921,7 +921,7 @@ proptest! {
                 }
                 2 => { let id = ar.payments().nth(n).map(|p| p.payment().id().to_string()); id.map_or(Ok(()), |id| ar.reverse_payment(&id).map(drop)) }
                 3 => ar.use_credit(&format!("I{n}"), on).map(drop),
-                4 => ar.refund(&customer, m(amount / 3)),
+                4 => ar.refund(&format!("r{}", k % 4), &customer, m(amount / 3), on),
                 5 => {
                     let r = ar.receivable(&format!("I{n}")).unwrap().clone();
                     let line = InvoiceLine::new("x".into(), Decimal::ONE, r.total(), None, TaxTreatment::NONE, r.total(), m(0)).unwrap();
@@ -936,4 +936,55 @@ proptest! {
         let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
         prop_assert_eq!(back, ar);
     }
+}
+
+#[test]
+fn a_ledger_whose_credit_balance_is_not_unapplied_less_credit_used_and_refunds_is_refused_on_load() {
+    let ar = busy_ledger(); // py_1 left 60, 25 of it used on INV-2, 5 refunded: 30 held
+    let good = serde_json::to_value(&ar).unwrap();
+    type Tamper = fn(&mut serde_json::Value);
+    let cases: [(&str, Tamper); 3] = [
+        ("no credit balance for what py_1 left", |v| v["balances"] = serde_json::json!([])),
+        ("a credit balance that ignores the refund", |v| v["balances"][0]["credit"]["amount"] = "35".into()),
+        ("a credit balance below what is left", |v| v["balances"][0]["credit"]["amount"] = "29.99".into()),
+    ];
+    for (what, tamper) in cases {
+        let mut v = good.clone();
+        tamper(&mut v);
+        let err = serde_json::from_value::<ArLedger>(v).expect_err(what).to_string();
+        assert!(err.contains("customer c"), "{what}: the error should name the customer: {err}");
+    }
+}
+
+#[test]
+fn a_retried_refund_is_paid_once_and_its_id_cannot_be_reused_for_another() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
+    ar.apply_payment(&pay("py_1", usd("150")), &ApplicationRule::OldestFirst).unwrap();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap();
+    let once = ar.clone();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap(); // the retry: nothing changes
+    assert_eq!(ar, once);
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"));
+    let record = ar.refund_record("re_1").unwrap();
+    assert_eq!((record.customer(), record.amount(), record.date()), ("c", usd("20"), d(2026, 2, 10)));
+    for (customer, amount, on) in
+        [("c", usd("25"), d(2026, 2, 10)), ("x", usd("20"), d(2026, 2, 10)), ("c", usd("20"), d(2026, 2, 11))]
+    {
+        let err = ar.refund("re_1", customer, amount, on).unwrap_err();
+        assert!(matches!(err, BillingError::RefundConflict { ref refund } if refund == "re_1"), "{err}");
+        assert_eq!(ar, once);
+    }
+    assert!(matches!(ar.refund("", "c", usd("1"), d(2026, 2, 10)), Err(BillingError::EmptyId { .. })));
+    // a refused refund is not recorded: the same id may be used once the balance allows it
+    assert!(matches!(
+        ar.refund("re_2", "c", usd("31"), d(2026, 2, 12)),
+        Err(BillingError::RefundExceedsBalance { .. })
+    ));
+    assert!(ar.refund_record("re_2").is_none());
+    // the id survives a trip through JSON: the retry after a reload is still a no-op
+    let mut back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    back.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap();
+    assert_eq!(back, once);
+    assert_eq!(back.refunds().count(), 1);
 }

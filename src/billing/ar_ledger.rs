@@ -19,7 +19,7 @@ use crate::money::{Currency, Money};
 /// - **All or nothing.** Every operation first works out the result on copies of the receivables
 ///   and balances it touches, checking every amount; only when everything has passed does it
 ///   write them back. An `Err` leaves the ledger exactly as it was.
-/// - **Idempotent by id.** A payment (or credit note) id is applied once. Delivering the same
+/// - **Idempotent by id.** A payment (or credit note, or refund) id is applied once. Delivering the same
 ///   payment again (a webhook retry) returns the first application and changes nothing; the same
 ///   id with different content is [`BillingError::PaymentConflict`].
 /// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
@@ -29,8 +29,9 @@ use crate::money::{Currency, Money};
 /// Loading from JSON checks that the parts agree, as these operations keep them: each
 /// receivable's `paid` is what it was added with plus what live (not reversed) payments
 /// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
-/// what it was added with plus its credit notes, and no customer holds more credit than its
-/// payments left unapplied less the credit used. A ledger serialised by this crate always loads.
+/// what it was added with plus its credit notes, and each customer's credit balance is what its
+/// payments left unapplied less the credit used and the refunds. A ledger serialised by this
+/// crate always loads.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -72,6 +73,8 @@ pub struct ArLedger {
     payments: BTreeMap<String, PaymentRecord>,
     /// By credit note number.
     credit_notes: BTreeMap<String, CreditNote>,
+    /// By refund id.
+    refunds: BTreeMap<String, RefundRecord>,
 }
 
 /// A receivable with what it was added with and what settled it since, so a reversal can
@@ -190,6 +193,56 @@ impl PaymentRecord {
     /// True once [`ArLedger::reverse_payment`] has taken it back.
     pub fn is_reversed(&self) -> bool {
         self.reversed
+    }
+}
+
+/// A refund out of a customer's credit balance, as [`ArLedger::refund`] made it: its id (the
+/// caller's), the customer, the amount (zero or more; its currency is the balance's) and the
+/// date. Checked on the way in from JSON too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RefundRecordRepr"))]
+pub struct RefundRecord {
+    id: String,
+    customer: String,
+    amount: Money,
+    date: NaiveDate,
+}
+
+deserialize_via!(
+    RefundRecord,
+    RefundRecordRepr { id: String, customer: String, amount: Money, date: NaiveDate },
+    BillingError,
+    |r| RefundRecord::new(r.id, r.customer, r.amount, r.date)
+);
+
+impl RefundRecord {
+    fn new(id: String, customer: String, amount: Money, date: NaiveDate) -> Result<RefundRecord, BillingError> {
+        if id.is_empty() {
+            return Err(BillingError::EmptyId { what: "refund id" });
+        }
+        not_negative(Field::Refund, &format!("refund {id}"), amount)?;
+        Ok(RefundRecord { id, customer, amount, date })
+    }
+
+    /// The caller's refund id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whose credit balance it was paid from.
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
+    /// How much (zero or more), in the balance's currency.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// When.
+    pub fn date(&self) -> NaiveDate {
+        self.date
     }
 }
 
@@ -484,28 +537,41 @@ impl ArLedger {
         Ok(used)
     }
 
-    /// Refund `amount` of the customer's credit balance in its currency.
+    /// Refund `amount` of the customer's credit balance in its currency, on `on`, under the
+    /// caller's refund `id`. Idempotent by id, as [`ArLedger::apply_payment`] is by payment id:
+    /// the same refund again (a retry) changes nothing and returns `Ok`; the same id with
+    /// another customer, amount, currency or date is [`BillingError::RefundConflict`]. The id is
+    /// kept in the ledger's JSON, so a retry after a reload is still a no-op.
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{ApplicationRule, ArLedger, Payment};
+    /// use revops::billing::{ApplicationRule, ArLedger, BillingError, Payment};
     /// use revops::{Currency, Money};
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
     /// let mut ar = ArLedger::new();
     /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("50"))?, &ApplicationRule::OldestFirst)?;
-    /// assert!(ar.refund("acme", usd("60")).is_err()); // more than the balance: nothing refunded
-    /// ar.refund("acme", usd("20"))?;
+    /// assert!(ar.refund("re_1", "acme", usd("60"), day).is_err()); // more than the balance: nothing refunded
+    /// ar.refund("re_1", "acme", usd("20"), day)?;
+    /// ar.refund("re_1", "acme", usd("20"), day)?; // retried: refunded once
     /// assert_eq!(ar.credit("acme", Currency::USD), usd("30"));
+    /// assert!(matches!(ar.refund("re_1", "acme", usd("25"), day), Err(BillingError::RefundConflict { .. })));
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
-    /// Nothing is changed on any error. [`BillingError::Negative`], or
-    /// [`BillingError::RefundExceedsBalance`] for more than the balance.
-    pub fn refund(&mut self, customer: &str, amount: Money) -> Result<(), BillingError> {
+    /// Nothing is changed on any error. [`BillingError::EmptyId`], [`BillingError::Negative`],
+    /// [`BillingError::RefundConflict`], or [`BillingError::RefundExceedsBalance`] for more than
+    /// the balance.
+    pub fn refund(&mut self, id: &str, customer: &str, amount: Money, on: NaiveDate) -> Result<(), BillingError> {
+        let record = RefundRecord::new(id.to_string(), customer.to_string(), amount, on)?;
+        if let Some(done) = self.refunds.get(id) {
+            if *done == record {
+                return Ok(());
+            }
+            return Err(BillingError::RefundConflict { refund: id.to_string() });
+        }
         let id = format!("customer {customer}");
-        not_negative(Field::Refund, &id, amount)?;
         let balance = self.credit(customer, amount.currency());
         if amount.amount() > balance.amount() {
             return Err(BillingError::RefundExceedsBalance {
@@ -516,8 +582,20 @@ impl ArLedger {
         }
         let left = balance.checked_sub(amount).context("credit balance", &id)?;
         let changes = Changes { balance: Some(balance_of(customer, left)?), ..Changes::default() };
+        // nothing below can fail
         self.commit(changes, None);
+        self.refunds.insert(record.id.clone(), record);
         Ok(())
+    }
+
+    /// The record of a refund id.
+    pub fn refund_record(&self, id: &str) -> Option<&RefundRecord> {
+        self.refunds.get(id)
+    }
+
+    /// Every refund made, by id.
+    pub fn refunds(&self) -> impl Iterator<Item = &RefundRecord> + '_ {
+        self.refunds.values()
     }
 
     /// `OldestFirst`: the customer's open receivables in the payment's currency, oldest due first.
@@ -684,15 +762,16 @@ impl ArLedger {
     ///   applied to that invoice, and every live payment settles every invoice it applied to;
     /// - every receivable's `credited` is what it was added with plus its credit notes;
     /// - `last_paid_on` is the latest settlement (or the date it was added with);
-    /// - per customer and currency, the credit balance is at most `Σ unapplied` of the live
-    ///   payments `− Σ` credit used on the customer's invoices (refunds take the rest, and are
-    ///   not recorded).
+    /// - per customer and currency, the credit balance is `Σ unapplied` of the live payments
+    ///   `− Σ` credit used on the customer's invoices `− Σ` refunds (a ledger holds no credit
+    ///   from anywhere else).
     #[cfg(feature = "serde")]
     fn from_parts(
         entries: Vec<Entry>,
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
+        refunds: Vec<RefundRecord>,
     ) -> Result<ArLedger, BillingError> {
         let inconsistent = |record: String, reason| BillingError::InconsistentRecord { record, reason };
         let mut ledger = ArLedger::new();
@@ -702,7 +781,7 @@ impl ArLedger {
                 return Err(inconsistent(format!("payment {id}"), "the payment id appears twice"));
             }
         }
-        // per customer and currency: Σ unapplied of live payments − Σ credit used
+        // per customer and currency: Σ unapplied of live payments − Σ credit used − Σ refunds
         let mut credit: BTreeMap<(String, Currency), Money> = BTreeMap::new();
         let mut add_credit = |key: (String, Currency), m: Money| -> Result<(), BillingError> {
             let record = format!("customer {}", key.0);
@@ -712,6 +791,12 @@ impl ArLedger {
         };
         for p in ledger.payments.values().filter(|p| !p.reversed) {
             add_credit((p.payment.customer().to_string(), p.payment.currency()), p.application.unapplied)?;
+        }
+        for r in refunds {
+            add_credit((r.customer.clone(), r.amount.currency()), -r.amount)?;
+            if let Some(r) = ledger.refunds.insert(r.id.clone(), r) {
+                return Err(inconsistent(format!("refund {}", r.id), "the refund id appears twice"));
+            }
         }
         for e in entries {
             let invoice = e.receivable.invoice().to_string();
@@ -784,9 +869,9 @@ impl ArLedger {
             }
             ledger.balances.insert(key, b);
         }
-        for (key, most) in &credit {
-            if ledger.credit(&key.0, key.1).amount() > most.amount() {
-                let reason = "its credit balance is more than its payments left unapplied less the credit used";
+        for (key, left) in &credit {
+            if ledger.credit(&key.0, key.1) != *left {
+                let reason = "its credit balance is not what its payments left unapplied less credit used and refunds";
                 return Err(inconsistent(format!("customer {}", key.0), reason));
             }
         }
@@ -879,12 +964,14 @@ impl serde::Serialize for ArLedger {
             balances: Vec<&'a CustomerBalance>,
             payments: Vec<&'a PaymentRecord>,
             credit_notes: Vec<&'a CreditNote>,
+            refunds: Vec<&'a RefundRecord>,
         }
         let view = View {
             receivables: self.receivables.values().collect(),
             balances: self.balances.values().collect(),
             payments: self.payments.values().collect(),
             credit_notes: self.credit_notes.values().collect(),
+            refunds: self.refunds.values().collect(),
         };
         serde::Serialize::serialize(&view, serializer)
     }
@@ -897,7 +984,8 @@ deserialize_via!(
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
+        refunds: Vec<RefundRecord>,
     },
     BillingError,
-    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes)
+    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes, r.refunds)
 );

@@ -326,6 +326,13 @@ pub enum BillingError {
         /// Credit note number.
         note: String,
     },
+    /// A refund id already refunded with different content (another customer, amount,
+    /// currency or date).
+    #[error("refund {refund} was already made with different content; a refund id names one refund")]
+    RefundConflict {
+        /// Refund id.
+        refund: String,
+    },
     /// A customer's credit balance listed twice (in a deserialised ledger).
     #[error("customer {customer} has two credit balances in {currency}")]
     DuplicateBalance {

@@ -122,8 +122,9 @@ fn use_ledger(ar: &mut ArLedger, payments: &[(Payment, bool)], as_of: NaiveDate)
     }
     let balances: Vec<(String, Money)> = ar.balances().map(|b| (b.customer().to_string(), b.credit())).collect();
     for (customer, credit) in balances {
-        let _ = ar.refund(&customer, credit);
-        let _ = ar.refund(&customer, -credit);
+        let _ = ar.refund("re_1", &customer, credit, as_of);
+        let _ = ar.refund("re_1", &customer, credit, as_of);
+        let _ = ar.refund("re_2", &customer, -credit, as_of);
     }
     for (p, _) in payments {
         let before = ar.clone();
