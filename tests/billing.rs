@@ -988,3 +988,20 @@ fn a_retried_refund_is_paid_once_and_its_id_cannot_be_reused_for_another() {
     assert_eq!(back, once);
     assert_eq!(back.refunds().count(), 1);
 }
+
+#[test]
+fn days_sales_outstanding_is_exact_when_the_answer_is_a_whole_number_of_days() {
+    // $100,000 owed on $365,000 of annual credit sales is exactly 100 days
+    assert_eq!(days_sales_outstanding(usd("100000"), usd("365000"), 365).unwrap(), 100.0);
+    // receivables r on sales s over s days: exactly r days, whatever s divides into
+    for r in 1..200i64 {
+        for s in [3i64, 7, 30, 90, 365, 366] {
+            let (owed, sales) = (Money::from_minor_units(r * 100_000, Currency::USD).unwrap(), usd(&s.to_string()));
+            let dso = days_sales_outstanding(owed, sales, s as u32).unwrap();
+            assert_eq!(dso, r as f64 * 1000.0, "{r}000 owed on {s} of sales over {s} days");
+        }
+    }
+    // beyond what receivables × days can hold, still an answer rather than an error
+    let most = Money::new(Decimal::MAX, Currency::USD);
+    assert_eq!(days_sales_outstanding(most, most, 365).unwrap(), 365.0);
+}
