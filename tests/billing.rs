@@ -1005,3 +1005,42 @@ fn days_sales_outstanding_is_exact_when_the_answer_is_a_whole_number_of_days() {
     let most = Money::new(Decimal::MAX, Currency::USD);
     assert_eq!(days_sales_outstanding(most, most, 365).unwrap(), 365.0);
 }
+
+/// A one-line invoice of `quantity` × `unit_price`, no tax.
+fn one_line(unit_price: Money, quantity: Decimal) -> Result<Invoice, BillingError> {
+    let line = LineDraft { description: "usage".into(), quantity, unit_price, service: None };
+    InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: unit_price.currency(),
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 1),
+        lines: vec![line],
+    }
+    .finalize("I", &FlatTax::NONE)
+}
+
+#[test]
+fn an_invoice_line_is_rounded_once_from_the_exact_product() {
+    let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    let just_under = "0.6666666666666666666666666666".parse::<Decimal>().unwrap();
+    let cases = [
+        // exact product 0.00500000000000000000000000000025: above half a cent
+        (usd("0.0075"), two_thirds, usd("0.01")),
+        // exact product 0.0049999999999999999999999999995: below it
+        (usd("0.0075"), just_under, usd("0")),
+        // exactly half a cent: to even
+        (usd("0.001"), Decimal::from(5), usd("0")),
+        (usd("0.003"), Decimal::from(5), usd("0.02")),
+        // a product whose mantissa needs more than 128 bits still prices exactly
+        (usd("1000000000000.01"), two_thirds, usd("666666666666.67")),
+        (money("0.5", Currency::JPY), Decimal::from(3), money("2", Currency::JPY)),
+        (money("1.2345", Currency::KWD), Decimal::ONE, money("1.234", Currency::KWD)),
+    ];
+    for (price, quantity, total) in cases {
+        let inv = one_line(price, quantity).unwrap();
+        assert_eq!(inv.total(), total, "{quantity} × {price}");
+    }
+    // only an amount no currency can hold is refused
+    assert!(one_line(Money::new(Decimal::MAX, Currency::USD), Decimal::TWO).is_err());
+}

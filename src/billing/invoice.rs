@@ -469,7 +469,8 @@ impl InvoiceDraft {
         }
     }
 
-    /// Number, tax and round the invoice. Each line is rounded once (banker's rounding): the net
+    /// Number, tax and round the invoice. Each line is rounded once (banker's rounding), from
+    /// the exact product of quantity and unit price, however many places it has: the net
     /// for exclusive tax, the gross for inclusive tax; the other figures follow from it, so
     /// `net + tax = gross` on every line and the totals are plain sums.
     ///
@@ -515,7 +516,7 @@ impl InvoiceDraft {
             }
             not_negative(Field::UnitPrice, &id, line.unit_price)?;
             let treatment = tax.treatment(&self, line)?;
-            let priced = line.unit_price.checked_mul(line.quantity).context("line amount", &id)?.round();
+            let priced = line.unit_price.checked_mul_round(line.quantity).context("line amount", &id)?;
             let (net, tax_amount) = split_tax(priced, treatment).context("line tax", &id)?;
             let gross = net.checked_add(tax_amount).context("line gross", &id)?;
             lines.push(InvoiceLine {

@@ -159,7 +159,11 @@ impl Money {
         Money::new(self.amount.abs(), self.currency)
     }
 
-    /// `self × factor` at full precision (round afterwards if a billable amount is needed).
+    /// `self × factor` as `Decimal` multiplies: exact while the product fits in `Decimal`'s 28
+    /// decimal places and 96-bit mantissa; a product that needs more places is rounded to the
+    /// places it can hold (only an amount too large for `Decimal` is an error). Rounding that
+    /// result to a billable amount can then be a second rounding: for one rounding to the minor
+    /// unit from the exact product, use [`Money::checked_mul_round`].
     ///
     /// ```
     /// use revops::{Currency, Money};
@@ -176,6 +180,30 @@ impl Money {
     #[inline]
     pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
         let amount = self.amount.checked_mul(factor).ok_or(MoneyError::Overflow("mul"))?;
+        Ok(Money::new(amount, self.currency))
+    }
+
+    /// `self × factor` rounded once, half to even, from the exact product to the currency's
+    /// minor unit: what a billed amount of a unit price and a quantity should be. Unlike
+    /// [`Money::checked_mul`] followed by [`Money::round`], digits past `Decimal`'s 28 places
+    /// still count.
+    ///
+    /// ```
+    /// use revops::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// let price = Money::parse("0.0075", Currency::USD)?;
+    /// let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    /// // the exact product is 0.00500000000000000000000000000025: just over half a cent
+    /// assert_eq!(price.checked_mul_round(two_thirds)?, Money::parse("0.01", Currency::USD)?);
+    /// assert_eq!(price.checked_mul(two_thirds)?.round(), Money::parse("0.00", Currency::USD)?); // rounded twice
+    /// # Ok::<(), revops::MoneyError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] when the rounded amount does not fit a `Decimal`.
+    pub fn checked_mul_round(self, factor: Decimal) -> Result<Money, MoneyError> {
+        let amount = super::mul_round_half_even(self.amount, factor, self.currency.minor_units())
+            .ok_or(MoneyError::Overflow("mul"))?;
         Ok(Money::new(amount, self.currency))
     }
 

@@ -16,6 +16,7 @@ mod fx;
 mod percent;
 mod ratio;
 mod text;
+mod wide;
 
 pub use allocate::{allocate_minor_units, checked_sum};
 pub use amount::{Money, DEFAULT_ROUNDING};
@@ -28,3 +29,4 @@ pub(crate) use percent::fixed_places;
 pub use percent::Percent;
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};
+pub(crate) use wide::mul_round_half_even;
