@@ -1044,3 +1044,49 @@ fn an_invoice_line_is_rounded_once_from_the_exact_product() {
     // only an amount no currency can hold is refused
     assert!(one_line(Money::new(Decimal::MAX, Currency::USD), Decimal::TWO).is_err());
 }
+
+#[test]
+fn payments_and_receivables_finer_than_the_minor_unit_are_refused() {
+    let day = d(2026, 1, 1);
+    let jpy = |s: &str| money(s, Currency::JPY);
+    let not_rounded = |r: Result<(), BillingError>, what: &str| match r {
+        Err(e @ BillingError::NotRounded { .. }) => assert!(e.to_string().contains("not rounded"), "{what}: {e}"),
+        other => panic!("{what}: {other:?}"),
+    };
+    not_rounded(Payment::new("py_1", "c", day, usd("0.001")).map(drop), "a payment of USD 0.001");
+    not_rounded(Payment::new("py_1", "c", day, jpy("0.5")).map(drop), "a payment of JPY 0.5");
+    not_rounded(Receivable::new("I", "c", day, day, usd("100.005")).map(drop), "a total of USD 100.005");
+    not_rounded(Receivable::new("I", "c", day, day, jpy("1.5")).map(drop), "a total of JPY 1.5");
+    let r = Receivable::new("I", "c", day, day, usd("100")).unwrap();
+    not_rounded(r.clone().with_paid(usd("0.001"), Some(day)).map(drop), "paid USD 0.001");
+    not_rounded(r.clone().with_credited(usd("10.0001")).map(drop), "credited USD 10.0001");
+    // trailing zeros are not finer: 1.500 is USD 1.50
+    assert!(Payment::new("py_2", "c", day, usd("1.500")).is_ok());
+    assert!(Receivable::new("J", "c", day, day, jpy("100.0")).is_ok());
+    // nor from JSON
+    let p = serde_json::to_value(Payment::new("py_1", "c", day, usd("1")).unwrap()).unwrap();
+    let mut v = p.clone();
+    v["amount"]["amount"] = "0.001".into();
+    assert!(serde_json::from_value::<Payment>(v).unwrap_err().to_string().contains("not rounded"));
+    for field in ["total", "paid", "credited"] {
+        let mut v = serde_json::to_value(&r).unwrap();
+        v[field]["amount"] = "0.001".into();
+        let err = serde_json::from_value::<Receivable>(v).unwrap_err().to_string();
+        assert!(err.contains("not rounded"), "{field}: {err}");
+    }
+}
+
+#[test]
+fn a_ledger_refuses_to_apply_or_refund_amounts_finer_than_the_minor_unit() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
+    let before = ar.clone();
+    let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("10.005"))]);
+    let err = ar.apply_payment(&pay("py_1", usd("20")), &rule).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    assert_eq!(ar, before);
+    ar.apply_payment(&pay("py_1", usd("120")), &ApplicationRule::OldestFirst).unwrap();
+    let paid = ar.clone();
+    let err = ar.refund("re_1", "c", usd("0.001"), d(2026, 3, 1)).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    assert_eq!(ar, paid);
+}

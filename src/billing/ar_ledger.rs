@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::error::{not_negative, same_currency, Context, Field};
+use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::{
     ApplicationRule, BillingError, CreditNote, CustomerBalance, Invoice, Payment, PaymentApplication, Receivable,
 };
@@ -162,6 +162,7 @@ impl PaymentRecord {
         let c = payment.currency();
         for (_, m) in &application.applied {
             same_currency(Field::AppliedAmount, &record, c, m)?;
+            rounded(Field::AppliedAmount, &record, *m)?;
             if m.is_negative() || m.is_zero() {
                 return Err(inconsistent("an applied amount is not positive"));
             }
@@ -222,6 +223,7 @@ impl RefundRecord {
             return Err(BillingError::EmptyId { what: "refund id" });
         }
         not_negative(Field::Refund, &format!("refund {id}"), amount)?;
+        rounded(Field::Refund, &format!("refund {id}"), amount)?;
         Ok(RefundRecord { id, customer, amount, date })
     }
 
@@ -373,7 +375,8 @@ impl ArLedger {
     /// - [`BillingError::NoOpenReceivableInCurrency`]: the customer has open receivables, but
     ///   none in the payment's currency (`OldestFirst`).
     /// - [`BillingError::NotTheCustomersInvoice`], [`BillingError::CurrencyMismatch`],
-    ///   [`BillingError::Negative`], [`BillingError::OverApplication`] (more than is open on the
+    ///   [`BillingError::Negative`], [`BillingError::NotRounded`] (an amount finer than the
+    ///   currency's minor unit), [`BillingError::OverApplication`] (more than is open on the
     ///   invoice), [`BillingError::ExceedsPayment`] (remittance lines above the payment): one of
     ///   the `Explicit` lines cannot be applied.
     /// - [`BillingError::PaymentConflict`]: the id was applied before with other content;
@@ -561,7 +564,7 @@ impl ArLedger {
     ///
     /// # Errors
     /// Nothing is changed on any error. [`BillingError::EmptyId`], [`BillingError::Negative`],
-    /// [`BillingError::RefundConflict`], or [`BillingError::RefundExceedsBalance`] for more than
+    /// [`BillingError::NotRounded`] (finer than the minor unit), [`BillingError::RefundConflict`], or [`BillingError::RefundExceedsBalance`] for more than
     /// the balance.
     pub fn refund(&mut self, id: &str, customer: &str, amount: Money, on: NaiveDate) -> Result<(), BillingError> {
         let record = RefundRecord::new(id.to_string(), customer.to_string(), amount, on)?;
@@ -643,6 +646,7 @@ impl ArLedger {
         for (invoice, amount) in lines {
             same_currency(Field::AppliedAmount, &record, payment.currency(), amount)?;
             not_negative(Field::AppliedAmount, &record, *amount)?;
+            rounded(Field::AppliedAmount, &record, *amount)?;
             if amount.is_zero() {
                 continue;
             }
