@@ -1090,3 +1090,28 @@ fn a_ledger_refuses_to_apply_or_refund_amounts_finer_than_the_minor_unit() {
     assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
     assert_eq!(ar, paid);
 }
+
+#[test]
+fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
+    // a USD 0.03 line, tax included at `rate`: (net, tax)
+    let gross = |rate: &str| {
+        let line =
+            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.03"), service: None };
+        let draft = InvoiceDraft {
+            customer: "c".into(),
+            contract_id: "k".into(),
+            currency: Currency::USD,
+            issue_date: d(2026, 1, 1),
+            due_date: d(2026, 1, 1),
+            lines: vec![line],
+        };
+        let inv = draft.finalize("I", &flat(rate, TaxMode::Inclusive)).unwrap();
+        (inv.subtotal(), inv.tax())
+    };
+    // 0.03 ÷ 1.199999999999999999999999999 = 0.02500000000000000000000000002083…: just over half a cent
+    assert_eq!(gross("19.9999999999999999999999999%"), (usd("0.03"), usd("0")));
+    // 0.03 ÷ 1.200000000000000000000000001 = 0.02499999999999999999999999997916…: just under
+    assert_eq!(gross("20.0000000000000000000000001%"), (usd("0.02"), usd("0.01")));
+    // 0.03 ÷ 1.2 = 0.025 exactly: to even
+    assert_eq!(gross("20%"), (usd("0.02"), usd("0.01")));
+}

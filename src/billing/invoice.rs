@@ -535,14 +535,20 @@ impl InvoiceDraft {
 }
 
 /// `(net, tax)` for a rounded price: exclusive adds rounded tax; inclusive backs the net out of
-/// the gross and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
+/// the gross (`gross ÷ (1 + rate)`, rounded once from the exact quotient, not from `Decimal`'s
+/// 28 places) and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
 /// more for a price of zero or more, since the rate is in `[0%, 100%]`.
 pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money), MoneyError> {
     match t.mode {
         TaxMode::Exclusive => Ok((priced, t.rate.of(priced)?.round())),
         TaxMode::Inclusive => {
             let divisor = Decimal::ONE.checked_add(t.rate.fraction()).ok_or(MoneyError::Overflow("tax divisor"))?;
-            let net = priced.checked_div(divisor)?.round();
+            // rounded once from the exact quotient; Decimal's 28-place one where that cannot be had
+            let net = match crate::money::div_round_half_even(priced.amount(), divisor, priced.currency().minor_units())
+            {
+                Some(net) => Money::new(net, priced.currency()),
+                None => priced.checked_div(divisor)?.round(),
+            };
             Ok((net, priced.checked_sub(net)?))
         }
     }

@@ -29,4 +29,4 @@ pub(crate) use percent::fixed_places;
 pub use percent::Percent;
 pub use ratio::Ratio;
 pub use rust_decimal::{Decimal, RoundingStrategy};
-pub(crate) use wide::mul_round_half_even;
+pub(crate) use wide::{div_round_half_even, mul_round_half_even};
