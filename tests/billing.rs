@@ -212,8 +212,8 @@ fn payments_overpayments_refunds_credit_use_and_fx() {
     assert_eq!(app.applied, [("A".to_string(), usd("100")), ("B".to_string(), usd("100"))]);
     assert_eq!(app.unapplied, usd("50"));
     assert_eq!(ar.credit("c", Currency::USD), usd("50"));
-    assert!(matches!(ar.refund("c", usd("60")), Err(BillingError::RefundExceedsBalance { .. })));
-    ar.refund("c", usd("20")).unwrap();
+    assert!(matches!(ar.refund("re_1", "c", usd("60"), d(2026, 2, 6)), Err(BillingError::RefundExceedsBalance { .. })));
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     ar.add_receivable(open_usd("C", d(2026, 3, 1), "100")).unwrap();
     assert_eq!(ar.use_credit("C", d(2026, 3, 1)).unwrap(), usd("30"));
     assert_eq!(ar.receivable("C").unwrap().open(), usd("70"));
@@ -317,7 +317,7 @@ fn reversing_a_payment_restores_every_balance_and_blocks_redelivery() {
 fn a_reversal_is_refused_once_its_credit_is_spent() {
     let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
     ar.apply_payment(&pay("py_1", usd("130")), &ApplicationRule::OldestFirst).unwrap();
-    ar.refund("c", usd("20")).unwrap();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     let before = ar.clone();
     let err = ar.reverse_payment("py_1").unwrap_err();
     assert_eq!(
@@ -819,4 +819,299 @@ proptest! {
         let rec = reconcile(&s, &billings, &receipts, Period::new(start, end).unwrap()).unwrap();
         prop_assert!(rec.ties().unwrap());
     }
+}
+
+/// A ledger with a part-paid import, a payment that paid one invoice and left credit, a credit
+/// note, a use of that credit on a second invoice and a refund.
+fn busy_ledger() -> ArLedger {
+    let inv = InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: Currency::USD,
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        lines: vec![LineDraft {
+            description: "a".into(),
+            quantity: Decimal::ONE,
+            unit_price: usd("100"),
+            service: None,
+        }],
+    }
+    .finalize("INV-1", &FlatTax::NONE)
+    .unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.add_receivable(
+        Receivable::new("INV-0", "c", d(2025, 12, 1), d(2025, 12, 31), usd("80"))
+            .unwrap()
+            .with_paid(usd("30"), Some(d(2025, 12, 20)))
+            .unwrap(),
+    )
+    .unwrap();
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("10")) }])
+        .unwrap();
+    ar.apply_credit_note(&note).unwrap();
+    let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("90"))]);
+    ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
+    ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
+    assert_eq!(ar.use_credit("INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
+    ar.refund("re_1", "c", usd("5"), d(2026, 2, 4)).unwrap();
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"));
+    ar
+}
+
+#[test]
+fn a_ledger_whose_parts_disagree_is_refused_on_load() {
+    let ar = busy_ledger();
+    let good = serde_json::to_value(&ar).unwrap();
+    assert_eq!(serde_json::from_value::<ArLedger>(good.clone()).unwrap(), ar);
+    let entry = |v: &mut serde_json::Value, invoice: &str| -> usize {
+        v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == invoice).unwrap()
+    };
+    type Tamper = fn(&mut serde_json::Value, usize, usize);
+    let cases: [(&str, &str, &str, Tamper); 5] = [
+        ("INV-1", "paid below what py_1 applied", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["paid"]["amount"] = "0".into();
+        }),
+        ("INV-2", "paid above the credit used on it", "INV-2", |v, _, j| {
+            v["receivables"][j]["receivable"]["paid"]["amount"] = "20".into();
+        }),
+        ("INV-1", "credited differs from its credit notes", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["credited"]["amount"] = "0".into();
+        }),
+        ("INV-1", "settled by py_1 on a day py_1 was not paid", "INV-1", |v, i, _| {
+            v["receivables"][i]["settlements"][0]["date"] = "2026-06-30".into();
+            v["receivables"][i]["receivable"]["last_paid_on"] = "2026-06-30".into();
+        }),
+        ("c", "a credit balance above what payments left less the credit used", "customer c", |v, _, _| {
+            v["balances"][0]["credit"]["amount"] = "36".into();
+        }),
+    ];
+    for (_, what, names, tamper) in cases {
+        let mut v = good.clone();
+        let (i, j) = (entry(&mut v, "INV-1"), entry(&mut v, "INV-2"));
+        tamper(&mut v, i, j);
+        let err = serde_json::from_value::<ArLedger>(v).expect_err(what).to_string();
+        assert!(err.contains(names), "{what}: the error should name {names}: {err}");
+    }
+}
+
+/// One step on a ledger of three customers' invoices `I0`–`I5`.
+fn ledger_step() -> impl Strategy<Value = (u8, usize, i64, bool)> {
+    (0u8..7, 0usize..6, 1i64..30_000, any::<bool>())
+}
+
+proptest! {
+    #[test]
+    fn a_ledger_it_serialised_itself_always_loads_back_equal(steps in prop::collection::vec(ledger_step(), 0..25)) {
+        let m = |minor| Money::from_minor_units(minor, Currency::USD).unwrap();
+        let mut ar = ArLedger::new();
+        for n in 0..6usize {
+            let r = Receivable::new(format!("I{n}"), format!("c{}", n % 3), d(2026, 1, 1), d(2026, 1, 1 + n as u32), m(10_000)).unwrap();
+            let r = if n == 5 { r.with_paid(m(1_000), Some(d(2025, 12, 1))).unwrap().with_credited(m(500)).unwrap() } else { r };
+            ar.add_receivable(r).unwrap();
+        }
+        for (k, (op, n, amount, flag)) in steps.into_iter().enumerate() {
+            let customer = format!("c{}", n % 3);
+            let on = d(2026, 2, 1) + chrono::Duration::days(k as i64);
+            let _ = match op {
+                0 | 1 => {
+                    let rule = if flag { ApplicationRule::OldestFirst } else { ApplicationRule::Explicit(vec![(format!("I{n}"), m(amount / 2))]) };
+                    ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount)).unwrap(), &rule).map(drop)
+                }
+                2 => { let id = ar.payments().nth(n).map(|p| p.payment().id().to_string()); id.map_or(Ok(()), |id| ar.reverse_payment(&id).map(drop)) }
+                3 => ar.use_credit(&format!("I{n}"), on).map(drop),
+                4 => ar.refund(&format!("r{}", k % 4), &customer, m(amount / 3), on),
+                5 => {
+                    let r = ar.receivable(&format!("I{n}")).unwrap().clone();
+                    let line = InvoiceLine::new("x".into(), Decimal::ONE, r.total(), None, TaxTreatment::NONE, r.total(), m(0)).unwrap();
+                    let inv = Invoice::new(r.invoice().into(), r.customer().into(), "k".into(), Currency::USD, r.issue_date(), r.due_date(), vec![line]).unwrap();
+                    let amount = if flag { CreditAmount::Net(m(amount.min(10_000))) } else { CreditAmount::Remaining };
+                    let note = CreditNote::issue(&inv, &[], format!("CN{k}"), &[CreditRequest { line: 0, amount }]).unwrap();
+                    ar.apply_credit_note(&note)
+                }
+                _ => ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount * 3)).unwrap(), &ApplicationRule::OldestFirst).map(drop),
+            };
+        }
+        let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+        prop_assert_eq!(back, ar);
+    }
+}
+
+#[test]
+fn a_ledger_whose_credit_balance_is_not_unapplied_less_credit_used_and_refunds_is_refused_on_load() {
+    let ar = busy_ledger(); // py_1 left 60, 25 of it used on INV-2, 5 refunded: 30 held
+    let good = serde_json::to_value(&ar).unwrap();
+    type Tamper = fn(&mut serde_json::Value);
+    let cases: [(&str, Tamper); 3] = [
+        ("no credit balance for what py_1 left", |v| v["balances"] = serde_json::json!([])),
+        ("a credit balance that ignores the refund", |v| v["balances"][0]["credit"]["amount"] = "35".into()),
+        ("a credit balance below what is left", |v| v["balances"][0]["credit"]["amount"] = "29.99".into()),
+    ];
+    for (what, tamper) in cases {
+        let mut v = good.clone();
+        tamper(&mut v);
+        let err = serde_json::from_value::<ArLedger>(v).expect_err(what).to_string();
+        assert!(err.contains("customer c"), "{what}: the error should name the customer: {err}");
+    }
+}
+
+#[test]
+fn a_retried_refund_is_paid_once_and_its_id_cannot_be_reused_for_another() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
+    ar.apply_payment(&pay("py_1", usd("150")), &ApplicationRule::OldestFirst).unwrap();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap();
+    let once = ar.clone();
+    ar.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap(); // the retry: nothing changes
+    assert_eq!(ar, once);
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"));
+    let record = ar.refund_record("re_1").unwrap();
+    assert_eq!((record.customer(), record.amount(), record.date()), ("c", usd("20"), d(2026, 2, 10)));
+    for (customer, amount, on) in
+        [("c", usd("25"), d(2026, 2, 10)), ("x", usd("20"), d(2026, 2, 10)), ("c", usd("20"), d(2026, 2, 11))]
+    {
+        let err = ar.refund("re_1", customer, amount, on).unwrap_err();
+        assert!(matches!(err, BillingError::RefundConflict { ref refund } if refund == "re_1"), "{err}");
+        assert_eq!(ar, once);
+    }
+    assert!(matches!(ar.refund("", "c", usd("1"), d(2026, 2, 10)), Err(BillingError::EmptyId { .. })));
+    // a refused refund is not recorded: the same id may be used once the balance allows it
+    assert!(matches!(
+        ar.refund("re_2", "c", usd("31"), d(2026, 2, 12)),
+        Err(BillingError::RefundExceedsBalance { .. })
+    ));
+    assert!(ar.refund_record("re_2").is_none());
+    // the id survives a trip through JSON: the retry after a reload is still a no-op
+    let mut back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    back.refund("re_1", "c", usd("20"), d(2026, 2, 10)).unwrap();
+    assert_eq!(back, once);
+    assert_eq!(back.refunds().count(), 1);
+}
+
+#[test]
+fn days_sales_outstanding_is_exact_when_the_answer_is_a_whole_number_of_days() {
+    // $100,000 owed on $365,000 of annual credit sales is exactly 100 days
+    assert_eq!(days_sales_outstanding(usd("100000"), usd("365000"), 365).unwrap(), 100.0);
+    // receivables r on sales s over s days: exactly r days, whatever s divides into
+    for r in 1..200i64 {
+        for s in [3i64, 7, 30, 90, 365, 366] {
+            let (owed, sales) = (Money::from_minor_units(r * 100_000, Currency::USD).unwrap(), usd(&s.to_string()));
+            let dso = days_sales_outstanding(owed, sales, s as u32).unwrap();
+            assert_eq!(dso, r as f64 * 1000.0, "{r}000 owed on {s} of sales over {s} days");
+        }
+    }
+    // beyond what receivables × days can hold, still an answer rather than an error
+    let most = Money::new(Decimal::MAX, Currency::USD);
+    assert_eq!(days_sales_outstanding(most, most, 365).unwrap(), 365.0);
+}
+
+/// A one-line invoice of `quantity` × `unit_price`, no tax.
+fn one_line(unit_price: Money, quantity: Decimal) -> Result<Invoice, BillingError> {
+    let line = LineDraft { description: "usage".into(), quantity, unit_price, service: None };
+    InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: unit_price.currency(),
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 1),
+        lines: vec![line],
+    }
+    .finalize("I", &FlatTax::NONE)
+}
+
+#[test]
+fn an_invoice_line_is_rounded_once_from_the_exact_product() {
+    let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    let just_under = "0.6666666666666666666666666666".parse::<Decimal>().unwrap();
+    let cases = [
+        // exact product 0.00500000000000000000000000000025: above half a cent
+        (usd("0.0075"), two_thirds, usd("0.01")),
+        // exact product 0.0049999999999999999999999999995: below it
+        (usd("0.0075"), just_under, usd("0")),
+        // exactly half a cent: to even
+        (usd("0.001"), Decimal::from(5), usd("0")),
+        (usd("0.003"), Decimal::from(5), usd("0.02")),
+        // a product whose mantissa needs more than 128 bits still prices exactly
+        (usd("1000000000000.01"), two_thirds, usd("666666666666.67")),
+        (money("0.5", Currency::JPY), Decimal::from(3), money("2", Currency::JPY)),
+        (money("1.2345", Currency::KWD), Decimal::ONE, money("1.234", Currency::KWD)),
+    ];
+    for (price, quantity, total) in cases {
+        let inv = one_line(price, quantity).unwrap();
+        assert_eq!(inv.total(), total, "{quantity} × {price}");
+    }
+    // only an amount no currency can hold is refused
+    assert!(one_line(Money::new(Decimal::MAX, Currency::USD), Decimal::TWO).is_err());
+}
+
+#[test]
+fn payments_and_receivables_finer_than_the_minor_unit_are_refused() {
+    let day = d(2026, 1, 1);
+    let jpy = |s: &str| money(s, Currency::JPY);
+    let not_rounded = |r: Result<(), BillingError>, what: &str| match r {
+        Err(e @ BillingError::NotRounded { .. }) => assert!(e.to_string().contains("not rounded"), "{what}: {e}"),
+        other => panic!("{what}: {other:?}"),
+    };
+    not_rounded(Payment::new("py_1", "c", day, usd("0.001")).map(drop), "a payment of USD 0.001");
+    not_rounded(Payment::new("py_1", "c", day, jpy("0.5")).map(drop), "a payment of JPY 0.5");
+    not_rounded(Receivable::new("I", "c", day, day, usd("100.005")).map(drop), "a total of USD 100.005");
+    not_rounded(Receivable::new("I", "c", day, day, jpy("1.5")).map(drop), "a total of JPY 1.5");
+    let r = Receivable::new("I", "c", day, day, usd("100")).unwrap();
+    not_rounded(r.clone().with_paid(usd("0.001"), Some(day)).map(drop), "paid USD 0.001");
+    not_rounded(r.clone().with_credited(usd("10.0001")).map(drop), "credited USD 10.0001");
+    // trailing zeros are not finer: 1.500 is USD 1.50
+    assert!(Payment::new("py_2", "c", day, usd("1.500")).is_ok());
+    assert!(Receivable::new("J", "c", day, day, jpy("100.0")).is_ok());
+    // nor from JSON
+    let p = serde_json::to_value(Payment::new("py_1", "c", day, usd("1")).unwrap()).unwrap();
+    let mut v = p.clone();
+    v["amount"]["amount"] = "0.001".into();
+    assert!(serde_json::from_value::<Payment>(v).unwrap_err().to_string().contains("not rounded"));
+    for field in ["total", "paid", "credited"] {
+        let mut v = serde_json::to_value(&r).unwrap();
+        v[field]["amount"] = "0.001".into();
+        let err = serde_json::from_value::<Receivable>(v).unwrap_err().to_string();
+        assert!(err.contains("not rounded"), "{field}: {err}");
+    }
+}
+
+#[test]
+fn a_ledger_refuses_to_apply_or_refund_amounts_finer_than_the_minor_unit() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100")]);
+    let before = ar.clone();
+    let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("10.005"))]);
+    let err = ar.apply_payment(&pay("py_1", usd("20")), &rule).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    assert_eq!(ar, before);
+    ar.apply_payment(&pay("py_1", usd("120")), &ApplicationRule::OldestFirst).unwrap();
+    let paid = ar.clone();
+    let err = ar.refund("re_1", "c", usd("0.001"), d(2026, 3, 1)).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    assert_eq!(ar, paid);
+}
+
+#[test]
+fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
+    // a USD 0.03 line, tax included at `rate`: (net, tax)
+    let gross = |rate: &str| {
+        let line =
+            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.03"), service: None };
+        let draft = InvoiceDraft {
+            customer: "c".into(),
+            contract_id: "k".into(),
+            currency: Currency::USD,
+            issue_date: d(2026, 1, 1),
+            due_date: d(2026, 1, 1),
+            lines: vec![line],
+        };
+        let inv = draft.finalize("I", &flat(rate, TaxMode::Inclusive)).unwrap();
+        (inv.subtotal(), inv.tax())
+    };
+    // 0.03 ÷ 1.199999999999999999999999999 = 0.02500000000000000000000000002083…: just over half a cent
+    assert_eq!(gross("19.9999999999999999999999999%"), (usd("0.03"), usd("0")));
+    // 0.03 ÷ 1.200000000000000000000000001 = 0.02499999999999999999999999997916…: just under
+    assert_eq!(gross("20.0000000000000000000000001%"), (usd("0.02"), usd("0.01")));
+    // 0.03 ÷ 1.2 = 0.025 exactly: to even
+    assert_eq!(gross("20%"), (usd("0.02"), usd("0.01")));
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::error::{not_negative, same_currency, Context, Field};
+use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::{
     ApplicationRule, BillingError, CreditNote, CustomerBalance, Invoice, Payment, PaymentApplication, Receivable,
 };
@@ -19,12 +19,19 @@ use crate::money::{Currency, Money};
 /// - **All or nothing.** Every operation first works out the result on copies of the receivables
 ///   and balances it touches, checking every amount; only when everything has passed does it
 ///   write them back. An `Err` leaves the ledger exactly as it was.
-/// - **Idempotent by id.** A payment (or credit note) id is applied once. Delivering the same
+/// - **Idempotent by id.** A payment (or credit note, or refund) id is applied once. Delivering the same
 ///   payment again (a webhook retry) returns the first application and changes nothing; the same
 ///   id with different content is [`BillingError::PaymentConflict`].
 /// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
 ///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
+///
+/// Loading from JSON checks that the parts agree, as these operations keep them: each
+/// receivable's `paid` is what it was added with plus what live (not reversed) payments
+/// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
+/// what it was added with plus its credit notes, and each customer's credit balance is what its
+/// payments left unapplied less the credit used and the refunds. A ledger serialised by this
+/// crate always loads.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -66,17 +73,32 @@ pub struct ArLedger {
     payments: BTreeMap<String, PaymentRecord>,
     /// By credit note number.
     credit_notes: BTreeMap<String, CreditNote>,
+    /// By refund id.
+    refunds: BTreeMap<String, RefundRecord>,
 }
 
-/// A receivable with what settled it, so a reversal can restore `last_paid_on` exactly.
+/// A receivable with what it was added with and what settled it since, so a reversal can
+/// restore `last_paid_on` exactly and a ledger loaded from JSON can be checked to add up:
+/// `paid = opening.paid + Σ settlements`, `credited = opening.credited + Σ its credit notes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 struct Entry {
     receivable: Receivable,
-    /// One per payment that paid it (`Some(id)`), per use of credit and for the date it was
-    /// imported with (`None`). `receivable.last_paid_on` is the latest date here.
+    /// Paid, credited and last paid as the receivable was added (an import may be settled).
+    opening: Opening,
+    /// One per payment that paid it (`Some(id)`, dated as the payment) and per use of credit
+    /// (`None`). `receivable.last_paid_on` is the latest of these dates and the opening one.
     settlements: Vec<Settlement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+struct Opening {
+    paid: Money,
+    credited: Money,
+    last_paid_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,17 +107,22 @@ struct Entry {
 struct Settlement {
     payment: Option<String>,
     date: NaiveDate,
+    /// What it paid on the invoice (positive).
+    amount: Money,
 }
 
 impl Entry {
     fn new(receivable: Receivable) -> Entry {
-        let settlements =
-            receivable.last_paid_on().map(|date| Settlement { payment: None, date }).into_iter().collect();
-        Entry { receivable, settlements }
+        let opening = Opening {
+            paid: receivable.paid(),
+            credited: receivable.credited(),
+            last_paid_on: receivable.last_paid_on(),
+        };
+        Entry { receivable, opening, settlements: Vec::new() }
     }
 
     fn last_settled(&self) -> Option<NaiveDate> {
-        self.settlements.iter().map(|s| s.date).max()
+        self.settlements.iter().map(|s| s.date).max().max(self.opening.last_paid_on)
     }
 }
 
@@ -135,6 +162,7 @@ impl PaymentRecord {
         let c = payment.currency();
         for (_, m) in &application.applied {
             same_currency(Field::AppliedAmount, &record, c, m)?;
+            rounded(Field::AppliedAmount, &record, *m)?;
             if m.is_negative() || m.is_zero() {
                 return Err(inconsistent("an applied amount is not positive"));
             }
@@ -169,6 +197,57 @@ impl PaymentRecord {
     }
 }
 
+/// A refund out of a customer's credit balance, as [`ArLedger::refund`] made it: its id (the
+/// caller's), the customer, the amount (zero or more; its currency is the balance's) and the
+/// date. Checked on the way in from JSON too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RefundRecordRepr"))]
+pub struct RefundRecord {
+    id: String,
+    customer: String,
+    amount: Money,
+    date: NaiveDate,
+}
+
+deserialize_via!(
+    RefundRecord,
+    RefundRecordRepr { id: String, customer: String, amount: Money, date: NaiveDate },
+    BillingError,
+    |r| RefundRecord::new(r.id, r.customer, r.amount, r.date)
+);
+
+impl RefundRecord {
+    fn new(id: String, customer: String, amount: Money, date: NaiveDate) -> Result<RefundRecord, BillingError> {
+        if id.is_empty() {
+            return Err(BillingError::EmptyId { what: "refund id" });
+        }
+        not_negative(Field::Refund, &format!("refund {id}"), amount)?;
+        rounded(Field::Refund, &format!("refund {id}"), amount)?;
+        Ok(RefundRecord { id, customer, amount, date })
+    }
+
+    /// The caller's refund id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whose credit balance it was paid from.
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
+    /// How much (zero or more), in the balance's currency.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// When.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+}
+
 /// Receivables and a credit balance worked out on copies, to be written back in one go.
 #[derive(Default)]
 struct Changes {
@@ -176,6 +255,8 @@ struct Changes {
     receivables: BTreeMap<String, Receivable>,
     /// The customer's balance as it will be, when it changes (`None`: back to zero).
     balance: Option<((String, Currency), Option<CustomerBalance>)>,
+    /// What this change pays on each touched receivable, by invoice number.
+    settled: BTreeMap<String, Money>,
 }
 
 /// A customer's balance set to `credit`: the key, and the balance (none when zero).
@@ -294,7 +375,8 @@ impl ArLedger {
     /// - [`BillingError::NoOpenReceivableInCurrency`]: the customer has open receivables, but
     ///   none in the payment's currency (`OldestFirst`).
     /// - [`BillingError::NotTheCustomersInvoice`], [`BillingError::CurrencyMismatch`],
-    ///   [`BillingError::Negative`], [`BillingError::OverApplication`] (more than is open on the
+    ///   [`BillingError::Negative`], [`BillingError::NotRounded`] (an amount finer than the
+    ///   currency's minor unit), [`BillingError::OverApplication`] (more than is open on the
     ///   invoice), [`BillingError::ExceedsPayment`] (remittance lines above the payment): one of
     ///   the `Explicit` lines cannot be applied.
     /// - [`BillingError::PaymentConflict`]: the id was applied before with other content;
@@ -313,7 +395,7 @@ impl ArLedger {
             ApplicationRule::Explicit(lines) => self.plan_explicit(payment, lines)?,
         };
         // nothing below can fail
-        self.commit(changes, Some(Settlement { payment: Some(payment.id().to_string()), date: payment.date() }));
+        self.commit(changes, Some((Some(payment.id().to_string()), payment.date())));
         let record = PaymentRecord {
             payment: payment.clone(),
             rule: rule.clone(),
@@ -453,32 +535,46 @@ impl ArLedger {
         let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
         changes.balance = Some(balance_of(r.customer(), left)?);
         changes.receivables.insert(invoice.to_string(), after);
-        self.commit(changes, Some(Settlement { payment: None, date: on }));
+        changes.settled.insert(invoice.to_string(), used);
+        self.commit(changes, Some((None, on)));
         Ok(used)
     }
 
-    /// Refund `amount` of the customer's credit balance in its currency.
+    /// Refund `amount` of the customer's credit balance in its currency, on `on`, under the
+    /// caller's refund `id`. Idempotent by id, as [`ArLedger::apply_payment`] is by payment id:
+    /// the same refund again (a retry) changes nothing and returns `Ok`; the same id with
+    /// another customer, amount, currency or date is [`BillingError::RefundConflict`]. The id is
+    /// kept in the ledger's JSON, so a retry after a reload is still a no-op.
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{ApplicationRule, ArLedger, Payment};
+    /// use revops::billing::{ApplicationRule, ArLedger, BillingError, Payment};
     /// use revops::{Currency, Money};
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
     /// let mut ar = ArLedger::new();
     /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("50"))?, &ApplicationRule::OldestFirst)?;
-    /// assert!(ar.refund("acme", usd("60")).is_err()); // more than the balance: nothing refunded
-    /// ar.refund("acme", usd("20"))?;
+    /// assert!(ar.refund("re_1", "acme", usd("60"), day).is_err()); // more than the balance: nothing refunded
+    /// ar.refund("re_1", "acme", usd("20"), day)?;
+    /// ar.refund("re_1", "acme", usd("20"), day)?; // retried: refunded once
     /// assert_eq!(ar.credit("acme", Currency::USD), usd("30"));
+    /// assert!(matches!(ar.refund("re_1", "acme", usd("25"), day), Err(BillingError::RefundConflict { .. })));
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
-    /// Nothing is changed on any error. [`BillingError::Negative`], or
-    /// [`BillingError::RefundExceedsBalance`] for more than the balance.
-    pub fn refund(&mut self, customer: &str, amount: Money) -> Result<(), BillingError> {
+    /// Nothing is changed on any error. [`BillingError::EmptyId`], [`BillingError::Negative`],
+    /// [`BillingError::NotRounded`] (finer than the minor unit), [`BillingError::RefundConflict`], or [`BillingError::RefundExceedsBalance`] for more than
+    /// the balance.
+    pub fn refund(&mut self, id: &str, customer: &str, amount: Money, on: NaiveDate) -> Result<(), BillingError> {
+        let record = RefundRecord::new(id.to_string(), customer.to_string(), amount, on)?;
+        if let Some(done) = self.refunds.get(id) {
+            if *done == record {
+                return Ok(());
+            }
+            return Err(BillingError::RefundConflict { refund: id.to_string() });
+        }
         let id = format!("customer {customer}");
-        not_negative(Field::Refund, &id, amount)?;
         let balance = self.credit(customer, amount.currency());
         if amount.amount() > balance.amount() {
             return Err(BillingError::RefundExceedsBalance {
@@ -489,8 +585,20 @@ impl ArLedger {
         }
         let left = balance.checked_sub(amount).context("credit balance", &id)?;
         let changes = Changes { balance: Some(balance_of(customer, left)?), ..Changes::default() };
+        // nothing below can fail
         self.commit(changes, None);
+        self.refunds.insert(record.id.clone(), record);
         Ok(())
+    }
+
+    /// The record of a refund id.
+    pub fn refund_record(&self, id: &str) -> Option<&RefundRecord> {
+        self.refunds.get(id)
+    }
+
+    /// Every refund made, by id.
+    pub fn refunds(&self) -> impl Iterator<Item = &RefundRecord> + '_ {
+        self.refunds.values()
     }
 
     /// `OldestFirst`: the customer's open receivables in the payment's currency, oldest due first.
@@ -538,6 +646,7 @@ impl ArLedger {
         for (invoice, amount) in lines {
             same_currency(Field::AppliedAmount, &record, payment.currency(), amount)?;
             not_negative(Field::AppliedAmount, &record, *amount)?;
+            rounded(Field::AppliedAmount, &record, *amount)?;
             if amount.is_zero() {
                 continue;
             }
@@ -578,7 +687,7 @@ impl ArLedger {
     /// The unapplied rest into the customer's credit balance.
     fn finish(&self, plan: PaymentPlan<'_>) -> Result<(Changes, PaymentApplication), BillingError> {
         let p = plan.payment;
-        let mut changes = Changes { receivables: plan.touched, balance: None };
+        let mut changes = Changes { receivables: plan.touched, balance: None, settled: plan.settled };
         if !plan.left.is_zero() {
             let credit = self.credit(p.customer(), p.currency());
             let after =
@@ -626,15 +735,16 @@ impl ArLedger {
         Ok(changes)
     }
 
-    /// Write back planned receivables and balance; cannot fail. `settled` is recorded on every
-    /// receivable written.
-    fn commit(&mut self, changes: Changes, settled: Option<Settlement>) {
+    /// Write back planned receivables and balance; cannot fail. `settled` (the payment id, if
+    /// any, and the date) is recorded on every receivable written, with what the change paid on it.
+    fn commit(&mut self, changes: Changes, settled: Option<(Option<String>, NaiveDate)>) {
         for (invoice, receivable) in changes.receivables {
             if let Some(entry) = self.receivables.get_mut(&invoice) {
-                entry.receivable = receivable;
-                if let Some(s) = &settled {
-                    entry.settlements.push(s.clone());
+                if let Some((payment, date)) = &settled {
+                    let amount = changes.settled.get(&invoice).copied().unwrap_or(Money::zero(receivable.currency()));
+                    entry.settlements.push(Settlement { payment: payment.clone(), date: *date, amount });
                 }
+                entry.receivable = receivable;
             }
         }
         match changes.balance {
@@ -648,37 +758,94 @@ impl ArLedger {
         }
     }
 
-    /// Check the parts of a deserialised ledger against each other.
+    /// Check the parts of a deserialised ledger against each other: everything
+    /// [`ArLedger`]'s own operations keep true, so a ledger it serialised always loads.
+    ///
+    /// - every receivable's `paid` is what it was added with plus its settlements; a payment's
+    ///   settlement is dated as the payment, for exactly what the live (not reversed) payment
+    ///   applied to that invoice, and every live payment settles every invoice it applied to;
+    /// - every receivable's `credited` is what it was added with plus its credit notes;
+    /// - `last_paid_on` is the latest settlement (or the date it was added with);
+    /// - per customer and currency, the credit balance is `Σ unapplied` of the live payments
+    ///   `− Σ` credit used on the customer's invoices `− Σ` refunds (a ledger holds no credit
+    ///   from anywhere else).
     #[cfg(feature = "serde")]
     fn from_parts(
         entries: Vec<Entry>,
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
+        refunds: Vec<RefundRecord>,
     ) -> Result<ArLedger, BillingError> {
-        let inconsistent =
-            |record: &str, reason| BillingError::InconsistentRecord { record: record.to_string(), reason };
+        let inconsistent = |record: String, reason| BillingError::InconsistentRecord { record, reason };
         let mut ledger = ArLedger::new();
         for p in payments {
             let id = p.payment.id().to_string();
             if ledger.payments.insert(id.clone(), p).is_some() {
-                return Err(inconsistent(&id, "the payment id appears twice"));
+                return Err(inconsistent(format!("payment {id}"), "the payment id appears twice"));
+            }
+        }
+        // per customer and currency: Σ unapplied of live payments − Σ credit used − Σ refunds
+        let mut credit: BTreeMap<(String, Currency), Money> = BTreeMap::new();
+        let mut add_credit = |key: (String, Currency), m: Money| -> Result<(), BillingError> {
+            let record = format!("customer {}", key.0);
+            let sum = credit.get(&key).copied().unwrap_or(Money::zero(key.1));
+            credit.insert(key, sum.checked_add(m).context("credit balance", &record)?);
+            Ok(())
+        };
+        for p in ledger.payments.values().filter(|p| !p.reversed) {
+            add_credit((p.payment.customer().to_string(), p.payment.currency()), p.application.unapplied)?;
+        }
+        for r in refunds {
+            add_credit((r.customer.clone(), r.amount.currency()), -r.amount)?;
+            if let Some(r) = ledger.refunds.insert(r.id.clone(), r) {
+                return Err(inconsistent(format!("refund {}", r.id), "the refund id appears twice"));
             }
         }
         for e in entries {
             let invoice = e.receivable.invoice().to_string();
+            let record = format!("invoice {invoice}");
+            let c = e.receivable.currency();
+            same_currency(Field::Paid, &record, c, &e.opening.paid)?;
+            same_currency(Field::Credited, &record, c, &e.opening.credited)?;
+            not_negative(Field::Paid, &record, e.opening.paid)?;
+            not_negative(Field::Credited, &record, e.opening.credited)?;
             if e.last_settled() != e.receivable.last_paid_on() {
-                return Err(inconsistent(&invoice, "last_paid_on is not its latest settlement"));
+                return Err(inconsistent(record, "last_paid_on is not its latest settlement"));
             }
-            for s in e.settlements.iter().filter_map(|s| s.payment.as_deref()) {
-                let applied = ledger
-                    .payments
-                    .get(s)
-                    .filter(|p| !p.reversed)
-                    .is_some_and(|p| p.application.applied.iter().any(|(i, _)| *i == invoice));
-                if !applied {
-                    return Err(inconsistent(&invoice, "settled by a payment that did not apply to it"));
+            let mut paid = e.opening.paid;
+            for (n, s) in e.settlements.iter().enumerate() {
+                same_currency(Field::Paid, &record, c, &s.amount)?;
+                if s.amount.is_negative() || s.amount.is_zero() {
+                    return Err(inconsistent(record, "a settlement is not positive"));
                 }
+                paid = paid.checked_add(s.amount).context("amount paid", &record)?;
+                let Some(id) = s.payment.as_deref() else {
+                    add_credit((e.receivable.customer().to_string(), c), -s.amount)?;
+                    continue;
+                };
+                let Some(p) = ledger.payments.get(id).filter(|p| !p.reversed) else {
+                    return Err(inconsistent(record, "settled by a payment that is not on record or was reversed"));
+                };
+                let record = format!("payment {id} on invoice {invoice}");
+                if p.payment.customer() != e.receivable.customer() || p.payment.currency() != c {
+                    return Err(inconsistent(record, "the payment is another customer's or in another currency"));
+                }
+                if e.settlements[..n].iter().any(|t| t.payment.as_deref() == Some(id)) {
+                    return Err(inconsistent(record, "the invoice records the payment twice"));
+                }
+                if s.date != p.payment.date() {
+                    return Err(inconsistent(record, "the settlement is not dated as the payment"));
+                }
+                let applied =
+                    Money::sum(c, p.application.applied.iter().filter(|(i, _)| *i == invoice).map(|(_, m)| *m))
+                        .context("amount applied", &record)?;
+                if applied != s.amount {
+                    return Err(inconsistent(record, "the settlement is not what the payment applied to the invoice"));
+                }
+            }
+            if paid != e.receivable.paid() {
+                return Err(inconsistent(record, "paid is not what it was added with plus its settlements"));
             }
             if ledger.receivables.insert(invoice.clone(), e).is_some() {
                 return Err(BillingError::DuplicateInvoice { invoice });
@@ -686,13 +853,13 @@ impl ArLedger {
         }
         for p in ledger.payments.values().filter(|p| !p.reversed) {
             for (invoice, _) in &p.application.applied {
-                let settled = ledger.receivables.get(invoice).is_some_and(|e| {
-                    e.receivable.customer() == p.payment.customer()
-                        && e.receivable.currency() == p.payment.currency()
-                        && e.settlements.iter().any(|s| s.payment.as_deref() == Some(p.payment.id()))
-                });
+                let settled = ledger
+                    .receivables
+                    .get(invoice)
+                    .is_some_and(|e| e.settlements.iter().any(|s| s.payment.as_deref() == Some(p.payment.id())));
                 if !settled {
-                    return Err(inconsistent(p.payment.id(), "applied to an invoice that does not record it"));
+                    let record = format!("payment {} on invoice {invoice}", p.payment.id());
+                    return Err(inconsistent(record, "applied to an invoice that does not record it"));
                 }
             }
         }
@@ -706,13 +873,35 @@ impl ArLedger {
             }
             ledger.balances.insert(key, b);
         }
+        for (key, left) in &credit {
+            if ledger.credit(&key.0, key.1) != *left {
+                let reason = "its credit balance is not what its payments left unapplied less credit used and refunds";
+                return Err(inconsistent(format!("customer {}", key.0), reason));
+            }
+        }
+        for key in ledger.balances.keys() {
+            if !credit.contains_key(key) {
+                return Err(inconsistent(format!("customer {}", key.0), "a credit balance no payment left"));
+            }
+        }
+        let mut credited: BTreeMap<String, Money> = BTreeMap::new();
         for n in credit_notes {
+            let record = format!("credit note {}", n.number());
             let r = ledger
                 .receivable(n.invoice())
                 .ok_or_else(|| BillingError::UnknownInvoice { invoice: n.invoice().to_string() })?;
-            same_currency(Field::CreditNoteTotal, &format!("credit note {}", n.number()), r.currency(), &n.total())?;
+            same_currency(Field::CreditNoteTotal, &record, r.currency(), &n.total())?;
+            let sum = credited.get(n.invoice()).copied().unwrap_or(Money::zero(r.currency()));
+            credited.insert(n.invoice().to_string(), sum.checked_add(n.total()).context("amount credited", &record)?);
             if ledger.credit_notes.insert(n.number().to_string(), n.clone()).is_some() {
-                return Err(inconsistent(n.number(), "the credit note number appears twice"));
+                return Err(inconsistent(record, "the credit note number appears twice"));
+            }
+        }
+        for (invoice, e) in &ledger.receivables {
+            let record = format!("invoice {invoice}");
+            let notes = credited.get(invoice).copied().unwrap_or(Money::zero(e.receivable.currency()));
+            if e.opening.credited.checked_add(notes).context("amount credited", &record)? != e.receivable.credited() {
+                return Err(inconsistent(record, "credited is not what it was added with plus its credit notes"));
             }
         }
         Ok(ledger)
@@ -738,13 +927,21 @@ fn redelivered(
 struct PaymentPlan<'a> {
     payment: &'a Payment,
     touched: BTreeMap<String, Receivable>,
+    /// What it pays on each touched receivable.
+    settled: BTreeMap<String, Money>,
     applied: Vec<(String, Money)>,
     left: Money,
 }
 
 impl<'a> PaymentPlan<'a> {
     fn new(payment: &'a Payment) -> PaymentPlan<'a> {
-        PaymentPlan { payment, touched: BTreeMap::new(), applied: Vec::new(), left: payment.amount() }
+        PaymentPlan {
+            payment,
+            touched: BTreeMap::new(),
+            settled: BTreeMap::new(),
+            applied: Vec::new(),
+            left: payment.amount(),
+        }
     }
 
     /// Pay `amount` (checked by the caller against what is open and left) on the copy `r`.
@@ -753,6 +950,9 @@ impl<'a> PaymentPlan<'a> {
         r.set_paid(paid, r.last_paid_on().max(Some(self.payment.date())));
         let record = format!("payment {}", self.payment.id());
         self.left = self.left.checked_sub(amount).context("amount left", &record)?;
+        let here = self.settled.get(r.invoice()).copied().unwrap_or(Money::zero(amount.currency()));
+        let here = here.checked_add(amount).context("amount applied", &record)?;
+        self.settled.insert(r.invoice().to_string(), here);
         self.applied.push((r.invoice().to_string(), amount));
         self.touched.insert(r.invoice().to_string(), r);
         Ok(())
@@ -768,12 +968,14 @@ impl serde::Serialize for ArLedger {
             balances: Vec<&'a CustomerBalance>,
             payments: Vec<&'a PaymentRecord>,
             credit_notes: Vec<&'a CreditNote>,
+            refunds: Vec<&'a RefundRecord>,
         }
         let view = View {
             receivables: self.receivables.values().collect(),
             balances: self.balances.values().collect(),
             payments: self.payments.values().collect(),
             credit_notes: self.credit_notes.values().collect(),
+            refunds: self.refunds.values().collect(),
         };
         serde::Serialize::serialize(&view, serializer)
     }
@@ -786,7 +988,8 @@ deserialize_via!(
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
+        refunds: Vec<RefundRecord>,
     },
     BillingError,
-    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes)
+    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes, r.refunds)
 );

@@ -255,14 +255,16 @@ pub fn age_receivables<'a>(
     Ok(reports)
 }
 
-/// Days sales outstanding: `ending receivables ÷ credit sales in the period × days in the period`.
-/// A statistic, so `f64`. Zero sales is an error rather than infinity.
+/// Days sales outstanding: `ending receivables × days in the period ÷ credit sales in the period`.
+/// A statistic, so `f64`; worked out in `Decimal`, multiplying before dividing, so a whole
+/// number of days comes out exact. Zero sales is an error rather than infinity.
 ///
 /// ```
 /// use revops::billing::days_sales_outstanding;
 /// use revops::{Currency, Money};
 /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
 /// assert_eq!(days_sales_outstanding(usd("100000"), usd("300000"), 90)?, 30.0);
+/// assert_eq!(days_sales_outstanding(usd("100000"), usd("365000"), 365)?, 100.0);
 /// assert!(days_sales_outstanding(usd("100000"), usd("0"), 90).is_err());
 /// # Ok::<(), revops::billing::BillingError>(())
 /// ```
@@ -278,11 +280,14 @@ pub fn days_sales_outstanding(ending_receivables: Money, credit_sales: Money, da
     if days == 0 {
         return Err(BillingError::NoDays);
     }
-    let ratio = ending_receivables.ratio(credit_sales).context("receivables to sales", "the dso")?;
-    let dso = ratio
-        .checked_mul(Decimal::from(days))
-        .ok_or(crate::money::MoneyError::Overflow("mul"))
-        .context("days sales outstanding", "the dso")?;
+    let (owed, sales, days) = (ending_receivables.amount(), credit_sales.amount(), Decimal::from(days));
+    // receivables × days first, then one division, so an exact answer comes out exact; only
+    // when that product is beyond `Decimal` does the ratio come first
+    let dso = match owed.checked_mul(days) {
+        Some(owed_days) => owed_days.checked_div(sales),
+        None => owed.checked_div(sales).and_then(|ratio| ratio.checked_mul(days)),
+    };
+    let dso = dso.ok_or(crate::money::MoneyError::Overflow("mul")).context("days sales outstanding", "the dso")?;
     Ok(rust_decimal::prelude::ToPrimitive::to_f64(&dso).unwrap_or(f64::NAN))
 }
 

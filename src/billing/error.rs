@@ -135,12 +135,13 @@ pub enum BillingError {
         /// The amount given.
         amount: Money,
     },
-    /// An amount with digits below the currency's minor unit where a billed amount is needed.
+    /// An amount with digits below the currency's minor unit where a billed or paid amount is
+    /// needed (an invoice line, a payment, a receivable, an amount applied or refunded).
     #[error("{what} of {id} is {amount}, which is not rounded to the currency's minor unit")]
     NotRounded {
         /// Which amount.
         what: Field,
-        /// The invoice line it belongs to.
+        /// The invoice line, payment, invoice or refund it belongs to.
         id: String,
         /// The amount given.
         amount: Money,
@@ -326,6 +327,13 @@ pub enum BillingError {
         /// Credit note number.
         note: String,
     },
+    /// A refund id already refunded with different content (another customer, amount,
+    /// currency or date).
+    #[error("refund {refund} was already made with different content; a refund id names one refund")]
+    RefundConflict {
+        /// Refund id.
+        refund: String,
+    },
     /// A customer's credit balance listed twice (in a deserialised ledger).
     #[error("customer {customer} has two credit balances in {currency}")]
     DuplicateBalance {
@@ -445,6 +453,15 @@ pub(crate) fn same_currency(what: Field, id: &str, expected: Currency, m: &Money
     } else {
         Err(BillingError::CurrencyMismatch { what, id: id.to_string(), expected, found: m.currency() })
     }
+}
+
+/// `Ok(m)` when `m` has no digits below its currency's minor unit; otherwise
+/// [`BillingError::NotRounded`] naming `what` of `id`.
+pub(crate) fn rounded(what: Field, id: &str, m: Money) -> Result<Money, BillingError> {
+    if !m.is_rounded() {
+        return Err(BillingError::NotRounded { what, id: id.to_string(), amount: m });
+    }
+    Ok(m)
 }
 
 /// `Ok(m)` when `m` is zero or more; otherwise [`BillingError::Negative`] naming `what` of `id`.

@@ -469,7 +469,8 @@ impl InvoiceDraft {
         }
     }
 
-    /// Number, tax and round the invoice. Each line is rounded once (banker's rounding): the net
+    /// Number, tax and round the invoice. Each line is rounded once (banker's rounding), from
+    /// the exact product of quantity and unit price, however many places it has: the net
     /// for exclusive tax, the gross for inclusive tax; the other figures follow from it, so
     /// `net + tax = gross` on every line and the totals are plain sums.
     ///
@@ -515,7 +516,7 @@ impl InvoiceDraft {
             }
             not_negative(Field::UnitPrice, &id, line.unit_price)?;
             let treatment = tax.treatment(&self, line)?;
-            let priced = line.unit_price.checked_mul(line.quantity).context("line amount", &id)?.round();
+            let priced = line.unit_price.mul_round(line.quantity).context("line amount", &id)?;
             let (net, tax_amount) = split_tax(priced, treatment).context("line tax", &id)?;
             let gross = net.checked_add(tax_amount).context("line gross", &id)?;
             lines.push(InvoiceLine {
@@ -534,14 +535,19 @@ impl InvoiceDraft {
 }
 
 /// `(net, tax)` for a rounded price: exclusive adds rounded tax; inclusive backs the net out of
-/// the gross and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
+/// the gross (`gross ÷ (1 + rate)`, rounded once from the exact quotient, not from `Decimal`'s
+/// 28 places) and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
 /// more for a price of zero or more, since the rate is in `[0%, 100%]`.
 pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money), MoneyError> {
     match t.mode {
         TaxMode::Exclusive => Ok((priced, t.rate.of(priced)?.round())),
         TaxMode::Inclusive => {
             let divisor = Decimal::ONE.checked_add(t.rate.fraction()).ok_or(MoneyError::Overflow("tax divisor"))?;
-            let net = priced.checked_div(divisor)?.round();
+            // rounded once from the exact quotient; Decimal's 28-place one where that cannot be had
+            let net = match priced.div_round(divisor) {
+                Some(net) => net,
+                None => priced.checked_div(divisor)?.round(),
+            };
             Ok((net, priced.checked_sub(net)?))
         }
     }

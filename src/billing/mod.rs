@@ -9,7 +9,8 @@
 //! Values that must agree are valid by construction, JSON included: an [`Invoice`] has lines
 //! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
 //! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
-//! [`ArLedger`], which applies payments all-or-nothing and once per payment id.
+//! [`ArLedger`], which applies payments all-or-nothing and once per payment id, and
+//! refunds once per refund id.
 
 mod ar_ledger;
 mod collections;
@@ -25,7 +26,7 @@ mod reconcile;
 mod rows;
 mod schedule;
 
-pub use ar_ledger::{ArLedger, PaymentRecord};
+pub use ar_ledger::{ArLedger, PaymentRecord, RefundRecord};
 pub use collections::{
     age_receivables, days_sales_outstanding, on_time_collection, AgingBucket, AgingReport, DunningAction,
     DunningPolicy, DunningState, DunningStep, OnTimeCollection,

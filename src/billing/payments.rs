@@ -1,11 +1,11 @@
 use chrono::NaiveDate;
 
-use super::error::{Context, Field};
+use super::error::{rounded, Context, Field};
 use super::BillingError;
 use crate::money::{convert, Currency, FxRates, Money};
 
 /// Cash received from a customer: a non-empty id (the caller's, such as Stripe's `py_…`), and a
-/// positive amount. The id makes delivery idempotent: an [`ArLedger`](super::ArLedger) applies
+/// positive amount in whole minor units of its currency (cents, yen). The id makes delivery idempotent: an [`ArLedger`](super::ArLedger) applies
 /// a payment id once, however often it is delivered.
 ///
 /// ```
@@ -16,6 +16,7 @@ use crate::money::{convert, Currency, FxRates, Money};
 /// let p = Payment::new("py_1", "acme", day, Money::parse("100", Currency::USD)?)?;
 /// assert_eq!(p.amount().to_string(), "USD 100.00");
 /// assert!(Payment::new("py_2", "acme", day, Money::parse("0", Currency::USD)?).is_err());
+/// assert!(Payment::new("py_3", "acme", day, Money::parse("0.001", Currency::USD)?).is_err()); // no such cash
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,8 @@ impl Payment {
     /// A payment.
     ///
     /// # Errors
-    /// An empty id, or an amount that is zero or negative ([`BillingError::NotPositive`]).
+    /// An empty id, an amount that is zero or negative ([`BillingError::NotPositive`]), or one
+    /// with digits below the currency's minor unit ([`BillingError::NotRounded`]).
     pub fn new(
         id: impl Into<String>,
         customer: impl Into<String>,
@@ -53,6 +55,7 @@ impl Payment {
         if amount.is_negative() || amount.is_zero() {
             return Err(BillingError::NotPositive { what: Field::PaymentAmount, id: format!("payment {id}"), amount });
         }
+        rounded(Field::PaymentAmount, &format!("payment {id}"), amount)?;
         Ok(Payment { id, customer: customer.into(), date, amount })
     }
 

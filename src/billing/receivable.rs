@@ -1,13 +1,13 @@
 use chrono::NaiveDate;
 
-use super::error::{not_negative, same_currency, Context, Field};
+use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::{BillingError, Invoice};
 use crate::money::{Currency, Money};
 
 /// An invoice as a receivable: what was billed, and what has been paid or credited since.
 ///
 /// Valid by construction: a non-empty invoice number, a total, paid and credited amount that are
-/// all zero or more and in one currency, a due date on or after the issue date, and an open
+/// all zero or more, in one currency and in whole minor units of it (no USD 0.001, no JPY 0.5), a due date on or after the issue date, and an open
 /// balance (`total − paid − credited`) that `Decimal` can hold. The open balance may be negative:
 /// an invoice paid twice, or credited after it was paid, is an overpayment the customer is owed
 /// (aging shows it as a credit).
@@ -65,7 +65,8 @@ impl Receivable {
     /// An open receivable: nothing paid or credited yet.
     ///
     /// # Errors
-    /// An empty invoice number, a negative total, or a due date before the issue date.
+    /// An empty invoice number, a negative total or one with digits below the currency's minor
+    /// unit ([`BillingError::NotRounded`]), or a due date before the issue date.
     pub fn new(
         invoice: impl Into<String>,
         customer: impl Into<String>,
@@ -81,6 +82,7 @@ impl Receivable {
             return Err(BillingError::DueBeforeIssue { invoice, issue_date, due_date });
         }
         not_negative(Field::Total, &format!("invoice {invoice}"), total)?;
+        rounded(Field::Total, &format!("invoice {invoice}"), total)?;
         let zero = Money::zero(total.currency());
         let customer = customer.into();
         Ok(Receivable {
@@ -127,12 +129,13 @@ impl Receivable {
     /// The same receivable with `paid` already paid, last on `last_paid_on` (for imports).
     ///
     /// # Errors
-    /// A negative amount, another currency than the total's, or an open balance beyond
-    /// `Decimal`'s range.
+    /// A negative amount, another currency than the total's, digits below the currency's minor
+    /// unit, or an open balance beyond `Decimal`'s range.
     pub fn with_paid(self, paid: Money, last_paid_on: Option<NaiveDate>) -> Result<Receivable, BillingError> {
         let id = format!("invoice {}", self.invoice);
         same_currency(Field::Paid, &id, self.currency(), &paid)?;
         not_negative(Field::Paid, &id, paid)?;
+        rounded(Field::Paid, &id, paid)?;
         Receivable { paid, last_paid_on, ..self }.checked()
     }
 
@@ -157,6 +160,7 @@ impl Receivable {
         let id = format!("invoice {}", self.invoice);
         same_currency(Field::Credited, &id, self.currency(), &credited)?;
         not_negative(Field::Credited, &id, credited)?;
+        rounded(Field::Credited, &id, credited)?;
         Receivable { credited, ..self }.checked()
     }
 

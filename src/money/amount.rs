@@ -192,7 +192,9 @@ impl Money {
     /// use rust_decimal::Decimal;
     /// let price = Money::parse("0.0075", Currency::USD)?;
     /// let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    /// // the exact product is 0.00500000000000000000000000000025: just over half a cent
     /// assert_eq!(price.mul_round(two_thirds)?, Money::parse("0.01", Currency::USD)?);
+    /// assert_eq!(price.checked_mul(two_thirds)?.round(), Money::parse("0.00", Currency::USD)?); // rounded twice
     /// # Ok::<(), revops::MoneyError>(())
     /// ```
     ///
@@ -217,6 +219,25 @@ impl Money {
         };
         let units = super::wide::mul_pow10_round(a, factor.mantissa(), places, strategy).ok_or_else(overflow)?;
         Money::from_minor_units_i128(units, self.currency)
+    }
+
+    /// `self ÷ divisor` rounded once, half to even, to the currency's minor unit, from the exact
+    /// quotient (how inclusive tax backs a net out of a gross); `None` for a zero divisor or a
+    /// result that does not fit.
+    pub(crate) fn div_round(self, divisor: Decimal) -> Option<Money> {
+        if divisor.is_zero() {
+            return None;
+        }
+        // (a / 10^sa) ÷ (d / 10^sd) in minor units: a × 10^(sd + minor) ÷ (d × 10^sa)
+        let up = 10i128.checked_pow(divisor.scale() + self.currency.minor_units())?;
+        let units = super::wide::mul_div_pow10_round(
+            self.amount.mantissa(),
+            up,
+            divisor.mantissa(),
+            self.amount.scale(),
+            super::DEFAULT_ROUNDING,
+        )?;
+        Money::from_minor_units_i128(units, self.currency).ok()
     }
 
     /// `self ÷ divisor` at full precision.
