@@ -487,3 +487,46 @@ fn a_ratio_of_a_long_amount_is_rounded_once_not_refused_as_an_overflow() {
     let near_one = revops::money::Ratio::new(1_000_000_000_000, 1_000_000_000_001).unwrap();
     assert_eq!(yen.mul_ratio(near_one).unwrap(), Money::parse("0", Currency::JPY).unwrap());
 }
+
+#[test]
+fn exact_decimal_text_in_every_form_reads_and_an_empty_optional_reads_as_none() {
+    // scientific text a Decimal holds exactly loads, however its digits are spread; zeros that
+    // change nothing do not make it too long
+    for (text, want) in [
+        ("1.0e-28", Decimal::new(1, 28)),
+        ("0.10e-27", Decimal::new(1, 28)),
+        ("1000e-31", Decimal::new(1, 28)),
+        ("0.1e29", "10000000000000000000000000000".parse().unwrap()),
+        ("-2.50e1", Decimal::new(-25, 0)),
+    ] {
+        let json = format!(r#"{{"from":"USD","to":"EUR","rate":"{text}","as_of":"2026-01-01"}}"#);
+        let rate = serde_json::from_str::<revops::money::FxRate>(&json);
+        if want > Decimal::ZERO {
+            assert_eq!(rate.unwrap().rate(), want, "{text}");
+        }
+        let m = serde_json::from_str::<Money>(&format!(r#"{{"amount":"{text}","currency":"USD"}}"#)).unwrap();
+        assert_eq!(m.amount(), want, "{text}");
+    }
+    // what is written keeps its places: "12.50" reads back as 12.50
+    let m = serde_json::from_str::<Money>(r#"{"amount":"12.50","currency":"USD"}"#).unwrap();
+    assert_eq!(m.amount().scale(), 2);
+    for odd in ["1_000.5", "1e", "1e+", "--1", "1.2.3", "", "."] {
+        assert!(serde_json::from_str::<Money>(&format!(r#"{{"amount":"{odd}","currency":"USD"}}"#)).is_err(), "{odd}");
+    }
+    // an optional decimal given as "" is none, as rust_decimal's reader took it
+    let row = r#"{"id":"e1","customer":"c","subscription":"s","date":"2026-01-01","kind":"cancel","price":"","amount_off":""}"#;
+    let row: revops::arr::ArrEventRow = serde_json::from_str(row).unwrap();
+    assert_eq!((row.price, row.amount_off), (None, None));
+}
+
+#[test]
+fn a_large_conversion_that_fits_a_decimal_still_converts() {
+    // USD 10²⁷ at 1.1 is EUR 1.1 × 10²⁷: 1.1 × 10²⁹ cents pass 96 bits, the euros do not
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::USD, Currency::EUR, day, Decimal::new(11, 1)).unwrap();
+    let m = Money::new("1000000000000000000000000000".parse().unwrap(), Currency::USD);
+    let want = Money::new("1100000000000000000000000000".parse().unwrap(), Currency::EUR);
+    assert_eq!(convert(m, Currency::EUR, day, &rates).unwrap().converted, want);
+    assert_eq!(Money::from_minor_units_i128(110_000_000_000_000_000_000_000_000_000, Currency::EUR).unwrap(), want);
+}

@@ -711,3 +711,16 @@ fn a_percent_schedule_takes_its_first_bracket_off_a_flat_price_at_quantity_zero(
         assert_eq!(q.net_total, usd(900));
     }
 }
+
+#[test]
+fn a_cost_far_above_a_net_of_many_places_is_below_the_floor_not_an_overflow() {
+    // a third off $87.50 nets $58.333…, carried to 28 places; $1,000 of cost less that needs more
+    // places than a Decimal holds: the margin is read to 28 places, not refused
+    let third = Percent::from_fraction(Decimal::ONE / Decimal::from(3));
+    let mut costs = InMemoryCostModel::default();
+    costs.insert("X", usd(1_000), usd(0));
+    let refuse = ApprovalPolicy::new(pct("42%"), GuardAction::Refuse).unwrap();
+    let line = QuoteLine { additional_discount: third, ..months_line("X", 12, "0%") };
+    let r = quote_of(vec![line], 12).price(&per_unit_book("87.5"), &refuse, Some(&costs));
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+}

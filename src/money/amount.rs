@@ -78,9 +78,15 @@ impl Money {
     /// # Errors
     /// [`MoneyError::Overflow`] beyond `Decimal`'s 96-bit mantissa.
     pub fn from_minor_units_i128(minor: i128, currency: Currency) -> Result<Money, MoneyError> {
-        let amount = Decimal::try_from_i128_with_scale(minor, currency.minor_units())
-            .map_err(|_| MoneyError::Overflow("from_minor_units"))?;
-        Ok(Money::new(amount, currency))
+        let (mut units, mut places) = (minor, currency.minor_units());
+        loop {
+            match Decimal::try_from_i128_with_scale(units, places) {
+                Ok(amount) => return Ok(Money::new(amount, currency)),
+                // a whole amount past 96 bits of minor units may still fit in whole units
+                Err(_) if places > 0 && units % 10 == 0 => (units, places) = (units / 10, places - 1),
+                Err(_) => return Err(MoneyError::Overflow("from_minor_units")),
+            }
+        }
     }
 
     /// The exact amount.

@@ -6,31 +6,53 @@
 
 use rust_decimal::Decimal;
 
-/// A decimal's text, read exactly: `"12.50"`, `"-0.001"`, or scientific (`"1.5e3"`); `None` for
-/// anything else, and for a value a `Decimal` cannot hold to the last digit (more than 28
-/// decimal places, or a mantissa past 96 bits), which `str::parse` would round silently.
+/// A decimal's text, read exactly: an optional sign, digits with at most one point, and an
+/// optional exponent (`"12.50"`, `"-0.001"`, `"1.5e3"`); `None` for anything else (`_`
+/// separators included) and for a value a `Decimal` cannot hold to the last digit (a digit past
+/// 28 places, or more than 96 bits of them), which `str::parse` would round silently. Zeros that
+/// change nothing are dropped where the value would not fit with them (`"1.0e-28"`, `Decimal::MAX`
+/// written with `.00`).
 pub(crate) fn parse(text: &str) -> Option<Decimal> {
-    match text.find(['e', 'E']) {
-        // zeros at the end of the places change nothing, and may not fit (Decimal::MAX.00)
-        None => Decimal::from_str_exact(text).ok().or_else(|| {
-            let trimmed = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text };
-            (trimmed.len() < text.len()).then(|| Decimal::from_str_exact(trimmed).ok()).flatten()
-        }),
+    let (number, exponent) = match text.find(['e', 'E']) {
+        None => (text, 0i64),
         Some(at) => {
-            let mantissa = Decimal::from_str_exact(&text[..at]).ok()?;
-            let exponent: i64 = text[at + 1..].parse().ok()?;
-            if exponent <= 0 {
-                let scale = i64::from(mantissa.scale()).checked_sub(exponent)?;
-                Decimal::try_from_i128_with_scale(mantissa.mantissa(), u32::try_from(scale).ok()?).ok()
-            } else {
-                let factor =
-                    Decimal::try_from_i128_with_scale(10i128.checked_pow(u32::try_from(exponent).ok()?)?, 0).ok()?;
-                let product = mantissa.checked_mul(factor)?;
-                // exact only if it divides back (a product past 96 bits is rounded)
-                (product.checked_div(factor)? == mantissa).then_some(product)
+            let exponent = &text[at + 1..];
+            let digits = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
             }
+            (&text[..at], exponent.parse().ok()?)
         }
+    };
+    let unsigned = number.strip_prefix(['-', '+']).unwrap_or(number);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if (whole.is_empty() && fraction.is_empty()) || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    // the digits as one integer and the places they stand at; zeros at the end are dropped only
+    // where the value would not fit with them, so "12.50" keeps its two places
+    let joined = format!("{whole}{fraction}");
+    let mut digits = joined.trim_start_matches('0');
+    let mut places = i64::try_from(fraction.len()).ok()?.checked_sub(exponent)?;
+    let fits = |digits: &str, places: i64| digits.len() <= 28 && (0..=28).contains(&places);
+    while !fits(digits, places) && places > 0 && digits.ends_with('0') {
+        (digits, places) = (&digits[..digits.len() - 1], places - 1);
+    }
+    if digits.is_empty() {
+        return Some(Decimal::ZERO);
+    }
+    if places > 28 || digits.len() > 38 {
+        return None; // a digit past 28 places, or more digits than 96 bits hold
+    }
+    let mut mantissa: i128 = digits.parse().ok()?;
+    if places < 0 {
+        mantissa = mantissa.checked_mul(10i128.checked_pow(u32::try_from(-places).ok()?)?)?;
+        places = 0;
+    }
+    if number.starts_with('-') {
+        mantissa = -mantissa;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(places).ok()?).ok()
 }
 
 /// `#[serde(with)]` for a decimal written and read as its text, exactly ([`parse`]): the
@@ -61,7 +83,7 @@ pub(crate) mod text {
     }
 }
 
-/// `#[serde(with)]` for an optional decimal read as [`text`] reads one (`null` for none).
+/// `#[serde(with)]` for an optional decimal read as [`text`] reads one (`null` or `""` for none).
 pub(crate) mod text_option {
     use rust_decimal::Decimal;
 
@@ -69,9 +91,15 @@ pub(crate) mod text_option {
         rust_decimal::serde::str_option::serialize(value, s)
     }
 
+    /// `null`, or `""` (as `rust_decimal::serde::str_option` reads it), is none.
     pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        let text: Option<super::TextDecimal> = serde::Deserialize::deserialize(d)?;
-        Ok(text.map(|t| t.0))
+        let text: Option<std::borrow::Cow<'de, str>> = serde::Deserialize::deserialize(d)?;
+        match text.as_deref() {
+            None | Some("") => Ok(None),
+            Some(t) => super::parse(t).map(Some).ok_or_else(|| {
+                serde::de::Error::custom(format_args!("{t:?} is not a decimal a Decimal holds exactly"))
+            }),
+        }
     }
 }
 

@@ -12,8 +12,8 @@ use super::{Currency, Money};
 impl fmt::Display for Money {
     /// `"USD 81,105.99"`, `"JPY 1,000"`, `"USD -0.125"`: the ISO code, the amount with thousands
     /// grouped and at least the currency's minor-unit digits (more when it carries them, so
-    /// nothing is hidden). It parses back with `FromStr`. A precision gives the places, rounded
-    /// half to even (`{:.2}` of USD 1,234.567 is `"USD 1,234.57"`), never a cut of the text; a
+    /// nothing is hidden). It parses back with `FromStr`. A precision gives the places (at most
+    /// 28), rounded half to even (`{:.2}` of USD 1,234.567 is `"USD 1,234.57"`), never a cut of the text; a
     /// width pads it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let format = match f.precision() {

@@ -75,7 +75,7 @@ pub enum PricingError {
     #[error("no cost for {0:?}")]
     NoCost(String),
     /// The quote is below the margin floor and the policy refuses it. (The message shows the
-    /// margin cut, never rounded, to four places of points: 41.99999% reads 41.9999%, not 42%.)
+    /// margin rounded down to four places of points, never up: 41.99999% reads 41.9999%.)
     #[error("gross margin {} is below the {floor} floor", super::quote::cut_to_show(margin))]
     BelowMarginFloor {
         /// The gross margin.

@@ -229,8 +229,9 @@ fn weighted_value(
     }
 }
 
-/// Decimal places carried by quote intermediates that come out of a division (a slab
-/// schedule's weighted rate, a part-year price or cost). Eight places beyond any currency's minor unit:
+/// Decimal places carried by quote intermediates that come out of a division (a percent
+/// schedule's weighted rate; part-year prices and costs are carried exactly, as a year's price
+/// times the months). Eight places beyond any currency's minor unit:
 /// a result differs from exact arithmetic only when the exact net sits within 10⁻¹⁰ of a
 /// rounding midpoint, and every later step stays fast instead of carrying 28 digits.
 pub const INTERMEDIATE_DP: u32 = 10;
@@ -625,10 +626,10 @@ fn round_twelfths(x12: Decimal, currency: Currency) -> Result<Money, PricingErro
     Ok(Money::new(amount, currency).round())
 }
 
-/// An amount in twelfths as a figure carried to [`INTERMEDIATE_DP`] (for an error's message).
+/// An amount in twelfths as the amount (for an error's message): exact where `Decimal` holds it.
 fn carried_twelfths(x12: Decimal, currency: Currency) -> Money {
     // x12 ÷ 12 cannot overflow: the quotient is smaller than x12
-    Money::new((x12 / Decimal::from(12)).round_dp(INTERMEDIATE_DP), currency)
+    Money::new(x12 / Decimal::from(12), currency)
 }
 
 fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<PricedParts, PricingError> {
@@ -701,8 +702,8 @@ fn line_cost12(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> R
     Ok(cost)
 }
 
-/// A margin as a message shows it: cut, never rounded, to four places of points, so a margin
-/// below a floor never reads as the floor (41.99999% shows 41.9999%, not 42%).
+/// A margin as a message shows it: rounded down (toward −∞) to four places of points, never
+/// up, so a margin below a floor never reads as the floor (41.99999% shows 41.9999%, not 42%).
 pub(super) fn cut_to_show(margin: &Percent) -> String {
     let points = margin.points().round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToNegativeInfinity);
     format!("{}%", points.normalize())
@@ -733,7 +734,8 @@ impl Quote {
     /// a cost the cost model does not know, or in another currency; an approval threshold in
     /// another currency; a margin below the floor when the guard refuses
     /// ([`PricingError::BelowMarginFloor`], or [`PricingError::CostWithoutRevenue`] for a cost
-    /// against a net of zero); an overflow.
+    /// against a net of zero); an overflow (amounts are carried as a year's price times the
+    /// months, so a line whose list passes `Decimal::MAX` ÷ its months overflows).
     pub fn price(
         &self,
         book: &PriceBook,
@@ -778,7 +780,11 @@ impl Quote {
                 Margin::NoRevenue { net: net_total, cost: round_twelfths(cost, c)? }
             }
             Some(_) if net12.is_zero() => Margin::Unknown,
-            Some(cost) => Margin::Ratio(Percent::ratio(exact(net12).checked_sub(exact(cost))?, exact(net12))?),
+            // in Decimal, not Money: a difference past 28 places is rounded there, not refused
+            Some(cost) => {
+                let gross = net12.checked_sub(cost).ok_or_else(|| overflow("sub"))?;
+                Margin::Ratio(Percent::ratio(exact(gross), exact(net12))?)
+            }
         };
         let signals = Signals {
             discount,
