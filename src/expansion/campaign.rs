@@ -90,7 +90,8 @@ impl Campaign {
     }
 
     /// Results given the ARR each account won during the campaign (accounts not listed won
-    /// nothing).
+    /// nothing). Each group counts its distinct accounts: an account listed twice in a group is
+    /// one account, counted and summed once.
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -114,8 +115,22 @@ impl Campaign {
     ///
     /// # Errors
     ///
-    /// A money error for won ARR in another currency or totals too large for a `Decimal`.
+    /// [`ExpansionError::InvalidInput`] for an account in both groups (it cannot both get the
+    /// offer and be held out); a money error for won ARR in another currency or totals too
+    /// large for a `Decimal`.
     pub fn results(&self, won: &[(String, Money)], currency: Currency) -> Result<CampaignResults, ExpansionError> {
+        let distinct = |group: &[String]| -> Vec<String> {
+            let mut v = group.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let (treated, holdout) = (distinct(&self.treated), distinct(&self.holdout));
+        if let Some(both) = treated.iter().find(|a| holdout.binary_search(a).is_ok()) {
+            return Err(ExpansionError::InvalidInput(format!(
+                "account {both:?} is both treated and held out: a campaign's groups must not overlap"
+            )));
+        }
         let sum = |group: &[String]| -> Result<(usize, Money), ExpansionError> {
             let mut n = 0;
             let mut total = Money::zero(currency);
@@ -128,9 +143,9 @@ impl Campaign {
             }
             Ok((n, total))
         };
-        let (tw, ta) = sum(&self.treated)?;
-        let (hw, ha) = sum(&self.holdout)?;
-        let (t, h) = (self.treated.len(), self.holdout.len());
+        let (tw, ta) = sum(&treated)?;
+        let (hw, ha) = sum(&holdout)?;
+        let (t, h) = (treated.len(), holdout.len());
         let rate = |w: usize, n: usize| if n == 0 { 0.0 } else { w as f64 / n as f64 };
         let conversion_lift = (hw > 0 && h > 0).then(|| rate(tw, t) / rate(hw, h) - 1.0);
         let baseline = if h == 0 {
