@@ -50,6 +50,9 @@ impl Campaign {
     /// Split accounts into treated and holdout, deterministically for a seed: of the `n`
     /// distinct accounts, `round(n × holdout_share)` are held out, but at most `n − 1`, so that
     /// someone gets the offer whenever there is an account (0.96 of 10 holds out 9, not 10).
+    /// The product is exact, with the share read as the shortest decimal that is this `f64`
+    /// (0.58 is 58 hundredths, not 0.57999999999999996…), and an exact half rounds up: 0.58 of
+    /// 25 (14.5) holds out 15, 0.35 of 10 (3.5) holds out 4.
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -84,7 +87,7 @@ impl Campaign {
         shuffled.dedup();
         shuffled.shuffle(&mut StdRng::seed_from_u64(seed));
         // round(n × share) held out, but never every account: someone must get the offer
-        let k = ((shuffled.len() as f64 * holdout_share).round() as usize).min(shuffled.len().saturating_sub(1));
+        let k = held_out(shuffled.len(), holdout_share).min(shuffled.len().saturating_sub(1));
         let holdout = shuffled.split_off(shuffled.len() - k);
         Ok(Campaign { name: name.into(), offer: offer.into(), treated: shuffled, holdout })
     }
@@ -164,4 +167,19 @@ impl Campaign {
             incremental_arr: ta.checked_sub(baseline)?.round(),
         })
     }
+}
+
+/// `round(n × share)` for a share in `[0, 1)`, exactly: the share read as the shortest text that
+/// reads back as the same `f64`, halves rounded up (away from zero).
+fn held_out(n: usize, share: f64) -> usize {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    use rust_decimal::RoundingStrategy;
+    // text with more places than a Decimal holds (a tiny share) is read through its bits
+    let exact = format!("{share}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(share));
+    exact
+        .and_then(|s| Decimal::from_usize(n).and_then(|n| n.checked_mul(s)))
+        .map(|k| k.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero))
+        .and_then(|k| k.to_usize())
+        // no Decimal holds n × share (n beyond 7.9e28): the f64 product is as close as it gets
+        .unwrap_or_else(|| (n as f64 * share).round() as usize)
 }
