@@ -321,3 +321,56 @@ fn recommendations_are_not_sized_by_k() {
     assert_eq!(co.recommend(d.owned, &d.segment, usize::MAX, 1.0).len(), 2);
     assert_eq!(co.recommend(d.owned, &d.segment, 1, 1.0).len(), 1);
 }
+
+#[test]
+fn campaign_results_count_an_account_listed_twice_once() {
+    let ids = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    let c = Campaign {
+        name: "q4".into(),
+        offer: "analytics".into(),
+        treated: ids(&["a", "b", "a"]),
+        holdout: ids(&["e", "f", "f"]),
+    };
+    let won = [("a".to_string(), usd("10000")), ("f".to_string(), usd("3000"))];
+    let r = c.results(&won, Currency::USD).unwrap();
+    // two distinct treated accounts (one won $10,000), two held out (one won $3,000)
+    assert_eq!((r.treated, r.holdout, r.treated_won, r.holdout_won), (2, 2, 1, 1));
+    assert_eq!((r.treated_arr, r.holdout_arr), (usd("10000"), usd("3000")));
+    assert_eq!(r.conversion_lift, Some(0.0));
+    assert_eq!(r.incremental_arr, usd("7000")); // 10k − 1.5k per held-out account × 2
+}
+
+#[test]
+fn campaign_results_refuse_an_account_in_both_groups() {
+    let c = Campaign {
+        name: "q4".into(),
+        offer: "analytics".into(),
+        treated: vec!["a".into(), "b".into()],
+        holdout: vec!["c".into(), "a".into()],
+    };
+    let r = c.results(&[("a".to_string(), usd("10"))], Currency::USD);
+    assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("\"a\"")), "{r:?}");
+}
+
+#[test]
+fn campaign_holdout_size_is_rounded_exactly_with_halves_up() {
+    // (accounts, share, held out): n × share read as the decimal the share prints as; an exact
+    // half rounds up. In f64, 25 × 0.58 is 14.499999999999998 and 90 × 0.35 is 31.499999999999996.
+    let table: &[(usize, f64, usize)] = &[
+        (25, 0.58, 15),
+        (45, 0.7, 32),
+        (50, 0.29, 15),
+        (90, 0.35, 32),
+        (100, 0.145, 15),
+        (10, 0.35, 4), // 3.5
+        (10, 0.25, 3), // 2.5
+        (10, 0.34, 3),
+        (10, 0.36, 4),
+        (4, 0.125, 1), // 0.5
+    ];
+    for &(n, share, held_out) in table {
+        let accounts: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+        let c = Campaign::assign("x", "y", &accounts, share, 3).unwrap();
+        assert_eq!((c.treated.len(), c.holdout.len()), (n - held_out, held_out), "{n} accounts, share {share}");
+    }
+}

@@ -738,3 +738,41 @@ fn a_kaplan_meier_curve_from_json_must_be_one_a_fit_could_give() {
     assert!(broken("/steps/0/events", serde_json::json!(9)).is_err(), "more events than at risk");
     assert!(broken("/subjects", serde_json::json!(1)).is_err(), "fewer subjects than at risk");
 }
+
+#[test]
+fn bgnbd_refuses_customers_alike_whose_best_fit_runs_off_to_the_homogeneous_limit() {
+    // identical histories: no mixture beats one purchase rate and one dropout probability for
+    // everybody (r, α → ∞; a, b at a boundary), so the fit has no finite optimum
+    let same = vec![Rfm { frequency: 1, recency: 5.0, t: 10.0 }; 10];
+    let r = BgNbd::fit(&same);
+    assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{r:?}");
+    // two kinds of customer, each kind alike, repeated: still no heterogeneity a finite fit can use
+    let mut two: Vec<Rfm> = vec![Rfm { frequency: 2, recency: 8.0, t: 10.0 }; 12];
+    two.extend(vec![Rfm { frequency: 0, recency: 0.0, t: 10.0 }; 12]);
+    if let Ok(f) = BgNbd::fit(&two) {
+        let m = f.model;
+        assert!([m.r(), m.alpha(), m.a(), m.b()].iter().all(|v| (1e-6..1e6).contains(v)), "{f:?}");
+    }
+}
+
+#[test]
+fn gamma_gamma_refuses_customers_who_all_spend_the_same_on_average() {
+    // the same mean for everybody: the likelihood grows without bound as spend stops varying
+    // (p, q → ∞), so there is no fit to report
+    let same = vec![SpendObservation { frequency: 2, mean: 10.0 }; 20];
+    let r = GammaGamma::fit(&same);
+    assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{r:?}");
+    let mixed: Vec<SpendObservation> = (0..20).map(|i| SpendObservation { frequency: 1 + i % 4, mean: 10.0 }).collect();
+    let r = GammaGamma::fit(&mixed);
+    assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{r:?}");
+}
+
+#[test]
+fn gamma_gamma_refuses_a_fit_whose_shapes_run_off_to_the_boundary() {
+    // means that differ by a billionth: the best fit sends p to ~1e14, a spread in spend no data
+    // can identify, so it is refused rather than reported as converged
+    let near: Vec<SpendObservation> =
+        (0..20).map(|i| SpendObservation { frequency: 2, mean: 10.0 + 1e-9 * f64::from(i) }).collect();
+    let r = GammaGamma::fit(&near);
+    assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{r:?}");
+}

@@ -291,3 +291,25 @@ fn rep_analytics_refuses_won_deals_with_unknown_or_negative_cycles() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_zero_quota_pays_every_booking_at_the_base_rate() {
+    // attainment is undefined without a quota, so no band (decelerator or accelerator) applies:
+    // $80,000 of bookings at the plan's 10% base rate is $8,000, one line at multiplier 1
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [deal("d1", "core", "80000", d(2, 10), &[("ann", 100)])];
+    let s = plan().statement("ann", q1, usd("0"), &deals, &[]).unwrap();
+    assert_eq!(s.attainment, None);
+    assert_eq!(s.credited, usd("80000"));
+    assert_eq!(s.total, usd("8000"));
+    assert_eq!(s.lines.len(), 1);
+    assert_eq!(s.lines[0].kind, LineKind::Band { from_attainment: Percent::ZERO, multiplier: Decimal::ONE });
+    assert_eq!((s.lines[0].basis, s.lines[0].amount), (usd("80000"), usd("8000")));
+    // the cap still applies: $700,000 at 10% is $70,000, capped at $60,000
+    let big = [deal("d2", "core", "700000", d(2, 10), &[("ann", 100)])];
+    let s = plan().statement("ann", q1, usd("0"), &big, &[]).unwrap();
+    assert_eq!(s.total, usd("60000"));
+    // nothing booked: nothing paid
+    let s = plan().statement("ann", q1, usd("0"), &[], &[]).unwrap();
+    assert_eq!((s.total, s.lines.len()), (usd("0"), 0));
+}

@@ -281,7 +281,7 @@ impl CoOwnership {
     }
 
     /// Up to `k` products the account does not own: by the best rule from something it owns
-    /// (lift above `min_lift`), otherwise by segment popularity; best first, ties by index.
+    /// (lift strictly above `min_lift`), otherwise by segment popularity; best first, ties by index.
     /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`).
     ///
     /// ```

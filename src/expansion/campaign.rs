@@ -50,6 +50,9 @@ impl Campaign {
     /// Split accounts into treated and holdout, deterministically for a seed: of the `n`
     /// distinct accounts, `round(n × holdout_share)` are held out, but at most `n − 1`, so that
     /// someone gets the offer whenever there is an account (0.96 of 10 holds out 9, not 10).
+    /// The product is exact, with the share read as the shortest decimal that is this `f64`
+    /// (0.58 is 58 hundredths, not 0.57999999999999996…), and an exact half rounds up: 0.58 of
+    /// 25 (14.5) holds out 15, 0.35 of 10 (3.5) holds out 4.
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -84,13 +87,14 @@ impl Campaign {
         shuffled.dedup();
         shuffled.shuffle(&mut StdRng::seed_from_u64(seed));
         // round(n × share) held out, but never every account: someone must get the offer
-        let k = ((shuffled.len() as f64 * holdout_share).round() as usize).min(shuffled.len().saturating_sub(1));
+        let k = held_out(shuffled.len(), holdout_share).min(shuffled.len().saturating_sub(1));
         let holdout = shuffled.split_off(shuffled.len() - k);
         Ok(Campaign { name: name.into(), offer: offer.into(), treated: shuffled, holdout })
     }
 
     /// Results given the ARR each account won during the campaign (accounts not listed won
-    /// nothing).
+    /// nothing). Each group counts its distinct accounts: an account listed twice in a group is
+    /// one account, counted and summed once.
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -114,8 +118,22 @@ impl Campaign {
     ///
     /// # Errors
     ///
-    /// A money error for won ARR in another currency or totals too large for a `Decimal`.
+    /// [`ExpansionError::InvalidInput`] for an account in both groups (it cannot both get the
+    /// offer and be held out); a money error for won ARR in another currency or totals too
+    /// large for a `Decimal`.
     pub fn results(&self, won: &[(String, Money)], currency: Currency) -> Result<CampaignResults, ExpansionError> {
+        let distinct = |group: &[String]| -> Vec<String> {
+            let mut v = group.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let (treated, holdout) = (distinct(&self.treated), distinct(&self.holdout));
+        if let Some(both) = treated.iter().find(|a| holdout.binary_search(a).is_ok()) {
+            return Err(ExpansionError::InvalidInput(format!(
+                "account {both:?} is both treated and held out: a campaign's groups must not overlap"
+            )));
+        }
         let sum = |group: &[String]| -> Result<(usize, Money), ExpansionError> {
             let mut n = 0;
             let mut total = Money::zero(currency);
@@ -128,9 +146,9 @@ impl Campaign {
             }
             Ok((n, total))
         };
-        let (tw, ta) = sum(&self.treated)?;
-        let (hw, ha) = sum(&self.holdout)?;
-        let (t, h) = (self.treated.len(), self.holdout.len());
+        let (tw, ta) = sum(&treated)?;
+        let (hw, ha) = sum(&holdout)?;
+        let (t, h) = (treated.len(), holdout.len());
         let rate = |w: usize, n: usize| if n == 0 { 0.0 } else { w as f64 / n as f64 };
         let conversion_lift = (hw > 0 && h > 0).then(|| rate(tw, t) / rate(hw, h) - 1.0);
         let baseline = if h == 0 {
@@ -149,4 +167,19 @@ impl Campaign {
             incremental_arr: ta.checked_sub(baseline)?.round(),
         })
     }
+}
+
+/// `round(n × share)` for a share in `[0, 1)`, exactly: the share read as the shortest text that
+/// reads back as the same `f64`, halves rounded up (away from zero).
+fn held_out(n: usize, share: f64) -> usize {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    use rust_decimal::RoundingStrategy;
+    // text with more places than a Decimal holds (a tiny share) is read through its bits
+    let exact = format!("{share}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(share));
+    exact
+        .and_then(|s| Decimal::from_usize(n).and_then(|n| n.checked_mul(s)))
+        .map(|k| k.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero))
+        .and_then(|k| k.to_usize())
+        // no Decimal holds n × share (n beyond 7.9e28): the f64 product is as close as it gets
+        .unwrap_or_else(|| (n as f64 * share).round() as usize)
 }

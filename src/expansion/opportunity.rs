@@ -111,7 +111,9 @@ pub struct ExpansionScorer {
     pub seat_headroom: f64,
     /// Cross-sell recommendations per account (3).
     pub cross_sell_per_account: usize,
-    /// Minimum lift for an association to count (1.0).
+    /// The lift an association must exceed to count (1.0), strictly: a rule whose lift equals
+    /// `min_lift` does not count, so at the default a rule at lift 1 (owning one product says
+    /// nothing about the other) is no association. See [`CoOwnership::recommend`].
     pub min_lift: f64,
 }
 

@@ -9,7 +9,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 use super::sbg::positive;
 use super::RetentionError;
 use crate::limits::{self, LimitExceeded, MAX_COUNT};
-use crate::stats::bfgs;
+use crate::stats::{bfgs, nelder_mead, NelderMead};
 
 /// A customer's purchase history in model units (weeks, say): repeat purchases `frequency`,
 /// time of the last one `recency` (from the first purchase), and age `t` (first purchase to the
@@ -85,6 +85,75 @@ fn validate(data: &[Rfm]) -> Result<(), RetentionError> {
         return Err(RetentionError::Degenerate("no customer made a repeat purchase".into()));
     }
     Ok(())
+}
+
+/// The largest Gamma or Beta shape a fit may report, and the smallest: beyond `1e6` the mixing
+/// distribution's coefficient of variation is below 0.1% (`1/√shape`), a point mass for any data
+/// a business has; below `1e-6` a Beta piles its mass on 0 and 1. Either way the fit is at the
+/// boundary of the parameter space, not at an optimum inside it.
+pub(super) const SHAPE_BOUNDS: (f64, f64) = (1e-6, 1e6);
+
+/// [`RetentionError::Degenerate`] for a fitted shape outside [`SHAPE_BOUNDS`].
+pub(super) fn spread_identified(model: &str, shapes: &[(&str, f64)]) -> Result<(), RetentionError> {
+    let (lo, hi) = SHAPE_BOUNDS;
+    match shapes.iter().find(|(_, v)| !(lo..=hi).contains(v)) {
+        Some((name, v)) => Err(RetentionError::Degenerate(format!(
+            "the {model} fit runs off to the boundary ({name} = {v:e}, outside [{lo:e}, {hi:e}]): \
+             the data do not identify the spread across customers"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The log-likelihood at the BG/NBD's homogeneous limit (every customer buys at rate λ and
+/// drops out after each repeat purchase with probability p), maximised over λ > 0 and
+/// p ∈ [0, 1]: the best of p = 0 (closed form), p = 1 (closed form, when nobody bought twice)
+/// and a simplex search inside.
+fn homogeneous_log_likelihood(data: &[Rfm]) -> f64 {
+    let x_sum: f64 = data.iter().map(|d| f64::from(d.frequency)).sum();
+    // ln p and ln(1 − p) for p = 1/(1 + e^−u), without cancellation
+    let softplus = |v: f64| if v > 0.0 { v + (-v).exp().ln_1p() } else { v.exp().ln_1p() };
+    let ll = |ln_lambda: f64, ln_p: f64, ln_q: f64| -> f64 {
+        let lambda = ln_lambda.exp();
+        data.iter()
+            .map(|d| {
+                let x = f64::from(d.frequency);
+                let l2 = if x > 0.0 { x * ln_q } else { 0.0 } - lambda * d.t;
+                let body = if d.frequency > 0 {
+                    let l3 = ln_p + if x > 1.0 { (x - 1.0) * ln_q } else { 0.0 } - lambda * d.recency;
+                    let m = l2.max(l3);
+                    if m == f64::NEG_INFINITY {
+                        m
+                    } else {
+                        m + ((l2 - m).exp() + (l3 - m).exp()).ln()
+                    }
+                } else {
+                    l2
+                };
+                x * ln_lambda + body
+            })
+            .sum()
+    };
+    // p = 0: Poisson purchases, λ = Σx / ΣT
+    let t_sum: f64 = data.iter().map(|d| d.t).sum();
+    let mut best = ll((x_sum / t_sum).ln(), f64::NEG_INFINITY, 0.0);
+    // p = 1: dropout right after the first repeat purchase (possible only if nobody bought twice)
+    if data.iter().all(|d| d.frequency <= 1) {
+        let exposure: f64 = data.iter().map(|d| if d.frequency > 0 { d.recency } else { d.t }).sum();
+        if exposure > 0.0 {
+            best = best.max(ll((x_sum / exposure).ln(), 0.0, f64::NEG_INFINITY));
+        }
+    }
+    let start = [(x_sum / t_sum).ln(), 0.0];
+    let m = nelder_mead(
+        |v| -ll(v[0], -softplus(-v[1]), -softplus(v[1])),
+        &start,
+        NelderMead { tolerance: 1e-13, max_iterations: 4_000, step: 0.5 },
+    );
+    if m.value.is_finite() {
+        best = best.max(-m.value);
+    }
+    best
 }
 
 /// `ln B(a, b)`, NaN outside the domain (statrs' `ln_beta` panics there; a likelihood must not).
@@ -214,7 +283,11 @@ impl BgNbd {
     ///
     /// [`RetentionError::NotEnoughData`] for fewer than 10 customers;
     /// [`RetentionError::InvalidHistory`]; [`RetentionError::Degenerate`] when nobody made a
-    /// repeat purchase; [`RetentionError::NoConvergence`].
+    /// repeat purchase, when no finite r, α, a, b fit better than the homogeneous limit (one
+    /// purchase rate and one dropout probability for everybody, as with customers whose
+    /// histories are all alike), or when a fitted shape r, a or b lies outside `[1e-6, 1e6]`
+    /// (a spread across customers the data do not identify: the fit runs off to the boundary);
+    /// [`RetentionError::NoConvergence`].
     pub fn fit(data: &[Rfm]) -> Result<BgNbdFit, RetentionError> {
         validate(data)?;
         let grouped = Grouped::new(data);
@@ -237,7 +310,20 @@ impl BgNbd {
             return Err(not_converged);
         }
         let model = BgNbd::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()).map_err(|_| not_converged)?;
-        Ok(BgNbdFit { model, log_likelihood: -m.value * n, iterations: m.iterations })
+        let log_likelihood = -m.value * n;
+        // A finite (r, α, a, b) is an interior optimum only if it beats the homogeneous limit
+        // (one purchase rate λ and one dropout probability p for everybody: r, α → ∞ and a, b
+        // → ∞ or to a boundary); when it does not, the optimiser stopped on the way out.
+        let homogeneous = homogeneous_log_likelihood(data);
+        if log_likelihood <= homogeneous + 1e-6 * (1.0 + homogeneous.abs()) {
+            return Err(RetentionError::Degenerate(format!(
+                "no spread in purchase rates or dropout: no finite r, α, a, b fit better than one rate and \
+                 one dropout probability for everybody (log-likelihood {homogeneous}); the best fit runs off \
+                 to the boundary"
+            )));
+        }
+        spread_identified("BG/NBD", &[("r", model.r), ("a", model.a), ("b", model.b)])?;
+        Ok(BgNbdFit { model, log_likelihood, iterations: m.iterations })
     }
 
     /// Log-likelihood of one customer (for checks and diagnostics).

@@ -8,6 +8,7 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use statrs::function::gamma::ln_gamma;
 
+use super::bgnbd::spread_identified;
 use super::sbg::positive;
 use super::{BgNbd, RetentionError, Rfm};
 use crate::limits::{self, MAX_HORIZON};
@@ -200,7 +201,10 @@ impl GammaGamma {
     /// # Errors
     ///
     /// [`RetentionError::NotEnoughData`] for fewer than 10 customers;
-    /// [`RetentionError::InvalidSpend`]; [`RetentionError::NoConvergence`].
+    /// [`RetentionError::InvalidSpend`]; [`RetentionError::Degenerate`] when every customer
+    /// has the same mean spend (the likelihood is unbounded as spend stops varying) or when a
+    /// fitted shape p or q lies outside `[1e-6, 1e6]` (the fit runs off to the boundary, a
+    /// spread the data do not identify); [`RetentionError::NoConvergence`].
     pub fn fit(data: &[SpendObservation]) -> Result<GammaGamma, RetentionError> {
         if data.len() < 10 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -210,6 +214,13 @@ impl GammaGamma {
         }
         for d in data {
             check_spend(d)?;
+        }
+        if data.iter().all(|d| d.mean == data[0].mean) {
+            return Err(RetentionError::Degenerate(format!(
+                "every customer spends {} on average: with no spread in spend the likelihood grows \
+                 without bound as p, q → ∞",
+                data[0].mean
+            )));
         }
         let n = data.len() as f64;
         let scale = data.iter().map(|d| d.mean).sum::<f64>() / n;
@@ -226,7 +237,9 @@ impl GammaGamma {
         if !m.converged {
             return Err(not_converged);
         }
-        GammaGamma::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp()).map_err(|_| not_converged)
+        let model = GammaGamma::new(m.x[0].exp(), m.x[1].exp(), m.x[2].exp()).map_err(|_| not_converged)?;
+        spread_identified("Gamma-Gamma", &[("p", model.p), ("q", model.q)])?;
+        Ok(model)
     }
 
     fn ll_one(p: f64, q: f64, g: f64, d: &SpendObservation) -> f64 {

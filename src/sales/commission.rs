@@ -137,7 +137,7 @@ pub struct Statement {
     pub period: Period,
     /// Credited bookings.
     pub credited: Money,
-    /// Attainment (`None` for a zero quota).
+    /// Attainment (`None` for a zero quota, whose bookings are paid at the base rate).
     pub attainment: Option<Percent>,
     /// Lines.
     pub lines: Vec<StatementLine>,
@@ -188,6 +188,12 @@ impl CreditedDeal {
 impl CommissionPlan {
     /// The statement for `rep` over `period` against `quota`.
     ///
+    /// Each band pays `base rate × multiplier` on the bookings between its attainment and the
+    /// next band's. A zero quota (a rep without one, a ramp month at 0%) leaves attainment, and
+    /// so the band, undefined: every booking is paid at the plan's base rate (multiplier 1), in
+    /// one `Band { from_attainment: 0%, multiplier: 1 }` line, neither accelerated nor
+    /// decelerated; the cap, SPIFs and clawbacks apply as usual.
+    ///
     /// ```
     /// use chrono::NaiveDate;
     /// use revops::calendar::Month;
@@ -207,6 +213,9 @@ impl CommissionPlan {
     /// let s = plan.statement("ann", q1, usd("100000"), std::slice::from_ref(&deal), &[])?;
     /// assert_eq!(s.total, usd("20000")); // 100k × 10% + 50k × 20%
     /// assert_eq!(s.attainment, Some("150%".parse()?));
+    /// // no quota: attainment is undefined and the $150,000 is paid at the 10% base rate
+    /// let none = plan.statement("ann", q1, usd("0"), std::slice::from_ref(&deal), &[])?;
+    /// assert_eq!((none.attainment, none.total), (None, usd("15000")));
     /// // a negative quota is refused, naming the rep
     /// assert!(plan.statement("ann", q1, usd("-100000"), &[deal], &[]).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -251,9 +260,19 @@ impl CommissionPlan {
             }
         }
         let attainment = if quota.is_zero() { None } else { Some(Percent::ratio(credited, quota)?) };
-        // each band's slice of the bookings, at its rate
+        // each band's slice of the bookings, at its rate; without a quota attainment is
+        // undefined and no band applies, so everything is paid at the base rate
         let mut commission = Money::zero(c);
-        for (i, t) in self.tiers.iter().enumerate() {
+        if quota.is_zero() && credited.amount() > Decimal::ZERO {
+            let amount = credited.checked_mul(self.base_rate.fraction())?.round();
+            commission = amount;
+            lines.push(StatementLine {
+                kind: LineKind::Band { from_attainment: Percent::ZERO, multiplier: Decimal::ONE },
+                basis: credited,
+                amount,
+            });
+        }
+        for (i, t) in self.tiers.iter().enumerate().filter(|_| !quota.is_zero()) {
             let lo = t.from_attainment.of(quota)?;
             let hi = match self.tiers.get(i + 1) {
                 Some(next) => next.from_attainment.of(quota)?,

@@ -15,7 +15,8 @@ use crate::money::{Money, MoneyError, Percent};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SalesError {
-    /// A quota below zero (zero is allowed: its attainment is undefined).
+    /// A quota below zero (zero is allowed: its attainment is undefined and commission is paid
+    /// at the plan's base rate).
     #[error("the quota of {rep} is {quota}; a quota must not be negative")]
     NegativeQuota {
         /// The rep.

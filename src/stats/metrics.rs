@@ -132,7 +132,10 @@ pub struct ReliabilityBin {
     pub observed: f64,
 }
 
-/// Equal-width reliability bins over `[0, 1]` (0 bins means 1).
+/// Equal-width reliability bins over `[0, 1]` (0 bins means 1): bin `i` of `n` is
+/// `[i/n, (i+1)/n)`, the last one closed at 1, with the edges as reported (`low`, `high`, each
+/// `i as f64 / n as f64`); a prediction equal to an edge belongs to the bin that starts there
+/// (0.29 is in `[0.29, 0.3)` of 100 bins, although 0.29 × 100 is 28.999… in `f64`).
 ///
 /// ```
 /// use revops::stats::reliability_bins;
@@ -155,7 +158,16 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
     check_probabilities(p, labels)?;
     let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
     for (&p, &y) in p.iter().zip(labels) {
-        let b = ((p * bins as f64) as usize).min(bins - 1); // p in [0, 1] (checked)
+        // p in [0, 1] (checked). p × bins can round across an edge (0.29 × 100 is
+        // 28.999999999999996), so settle on the bin whose reported edges hold p.
+        let low = |i: usize| i as f64 / bins as f64;
+        let mut b = ((p * bins as f64) as usize).min(bins - 1);
+        while b > 0 && p < low(b) {
+            b -= 1;
+        }
+        while b + 1 < bins && p >= low(b + 1) {
+            b += 1;
+        }
         acc[b].0 += 1;
         acc[b].1 += p;
         acc[b].2 += f64::from(u8::from(y));
@@ -200,6 +212,29 @@ pub fn expected_calibration_error(p: &[f64], labels: &[bool], bins: usize) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reliability_bins_hold_each_prediction_in_the_bin_whose_edges_contain_it() {
+        // p × bins in f64 can land just below an edge (0.29 × 100 = 28.999999999999996): the
+        // bin is the one whose reported [low, high) holds p, the last one closed at 1
+        for bins in [1usize, 2, 3, 7, 10, 20, 49, 100, 1000] {
+            let p: Vec<f64> = (0..=bins)
+                .flat_map(|i| {
+                    let e = i as f64 / bins as f64;
+                    [e, f64::from_bits(e.to_bits().saturating_sub(1)).max(0.0), 0.29, 0.57, 0.58, 0.07]
+                })
+                .filter(|p| (0.0..=1.0).contains(p))
+                .collect();
+            let y = vec![true; p.len()];
+            let got = reliability_bins(&p, &y, bins).unwrap();
+            for &x in &p {
+                let want = got.iter().position(|b| b.low <= x && (x < b.high || b.high == 1.0)).unwrap();
+                let alone = reliability_bins(&[x], &[true], bins).unwrap();
+                let at = alone.iter().position(|b| b.count == 1).unwrap();
+                assert_eq!(at, want, "{x} in {bins} bins: [{}, {})", alone[at].low, alone[at].high);
+            }
+        }
+    }
 
     #[test]
     fn metric_vectors() {
