@@ -645,3 +645,23 @@ fn isotonic_calibration_stays_between_its_knots_at_extreme_scores() {
     }
     assert!((wide.calibrate(0.0).unwrap() - 0.55).abs() < 1e-15, "the middle of the line");
 }
+
+#[test]
+fn strategic_view_counts_an_account_named_twice_on_the_list_once() {
+    let opp = Opportunity {
+        id: "acme-1".into(),
+        account: "acme".into(),
+        segment: "Enterprise".into(),
+        stage: Stage::Proposal,
+        amount: usd("100"),
+        created: d(1, 1),
+        closed: None,
+        competitor: None,
+        discount: revops::Percent::ZERO,
+        probability: "50%".parse().unwrap(),
+    };
+    let list = ["acme".to_string(), "acme".to_string()];
+    let view = strategic_view(&list, std::slice::from_ref(&opp), Currency::USD).unwrap();
+    assert_eq!((view.accounts, view.covered, view.coverage), (1, 1, 1.0));
+    assert_eq!(view.expected_value, usd("50"));
+}

@@ -400,7 +400,7 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct StrategicView {
-    /// Accounts on the list.
+    /// Distinct accounts on the list.
     pub accounts: usize,
     /// Of those, with at least one open opportunity.
     pub covered: usize,
@@ -415,6 +415,7 @@ pub struct StrategicView {
 }
 
 /// The strategic-account view in `currency` (opportunities in other currencies are an error).
+/// An account named more than once on the list counts once.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -451,7 +452,11 @@ pub fn strategic_view(
     opps: &[Opportunity],
     currency: Currency,
 ) -> Result<StrategicView, AcquisitionError> {
-    let on_list = |a: &str| accounts.iter().any(|x| x == a);
+    // an account named twice on the list is one account
+    let mut list: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    list.sort_unstable();
+    list.dedup();
+    let on_list = |a: &str| list.binary_search(&a).is_ok();
     let mine: Vec<&Opportunity> = opps.iter().filter(|o| on_list(&o.account)).collect();
     if let Some(o) = mine.iter().find(|o| o.amount.currency() != currency) {
         return Err(AcquisitionError::MixedCurrencies(currency, o.amount.currency()));
@@ -475,10 +480,10 @@ pub fn strategic_view(
         expected = expected.checked_add(p.of(o.amount)?)?;
     }
     Ok(StrategicView {
-        accounts: accounts.len(),
+        accounts: list.len(),
         covered: covered.len(),
         customers: customers.len(),
-        coverage: if accounts.is_empty() { 0.0 } else { covered.len() as f64 / accounts.len() as f64 },
+        coverage: if list.is_empty() { 0.0 } else { covered.len() as f64 / list.len() as f64 },
         stage_mix,
         expected_value: expected.round(),
     })
