@@ -58,6 +58,16 @@ pub(crate) fn mul_pow10_round(a: i128, b: i128, places: u32, strategy: RoundingS
 /// taken by `d`, then by 10³⁸ at a time, truncating, with what each cut kept aside (a nested
 /// floor is the floor of the whole, and a remainder cut before makes a half more than half).
 pub(crate) fn mul_div_pow10_round(a: i128, b: i128, d: i128, places: u32, strategy: RoundingStrategy) -> Option<i128> {
+    // the common case, where the product and the divisor fit i128: one narrow division
+    let narrow_divisor = 10i128.checked_pow(places).and_then(|p| p.checked_mul(d));
+    if let (Some(n), Some(divisor)) = (a.checked_mul(b), narrow_divisor) {
+        return Some(super::ratio::div_round(n, divisor, strategy));
+    }
+    wide_mul_div_pow10_round(a, b, d, places, strategy)
+}
+
+/// [`mul_div_pow10_round`] in 256 bits, for any operands.
+fn wide_mul_div_pow10_round(a: i128, b: i128, d: i128, places: u32, strategy: RoundingStrategy) -> Option<i128> {
     let negative = (a < 0) != (b < 0);
     let n = mul(a.unsigned_abs(), b.unsigned_abs());
     if places == 0 {
@@ -139,13 +149,14 @@ mod tests {
         }
         assert_eq!(mul_pow10_round(i128::MAX, i128::MAX, 0, RoundingStrategy::ToZero), None);
         assert_eq!(mul_pow10_round(i128::MAX, i128::MAX, 38, RoundingStrategy::ToZero), None); // 2.9e38
-        assert_eq!(mul_pow10_round(i128::MIN, 1, 0, RoundingStrategy::ToZero), None);
-        // 2¹²⁷ does not fit
+        assert_eq!(mul_pow10_round(i128::MIN, 1, 0, RoundingStrategy::ToZero), Some(i128::MIN));
+        assert_eq!(mul_pow10_round(i128::MIN, -1, 0, RoundingStrategy::ToZero), None);
+        // +2¹²⁷ does not fit
     }
 
     #[test]
     fn products_divided_by_any_divisor_round_once_as_the_narrow_division_does() {
-        // where the product fits i128, the wide path agrees with plain i128 arithmetic
+        // where the product fits i128, the 256-bit path agrees with plain i128 arithmetic
         let values = [0i128, 1, -1, 2, 3, -7, 10, 999, -1_000_003, 123_456_789_012_345, i64::MAX as i128];
         let divisors = [1i128, 2, 3, 7, 10, 1_000_000_007, i64::MAX as i128];
         let strategies = [
@@ -162,7 +173,11 @@ mod tests {
                 for &d in &divisors {
                     for &s in &strategies {
                         let narrow = super::super::ratio::div_round(a * b, d, s);
-                        assert_eq!(mul_div_pow10_round(a, b, d, 0, s), Some(narrow), "{a} × {b} ÷ {d} {s:?}");
+                        assert_eq!(wide_mul_div_pow10_round(a, b, d, 0, s), Some(narrow), "{a} × {b} ÷ {d} {s:?}");
+                        assert_eq!(
+                            wide_mul_div_pow10_round(a, b, 1, 3, s),
+                            Some(super::super::ratio::div_round(a * b, 1000, s))
+                        );
                     }
                 }
             }
