@@ -1530,3 +1530,45 @@ fn a_price_or_discount_finer_than_the_minor_unit_is_refused_not_allocated_as_rou
     fine_ssp.obligations[0].ssp = Ssp::Observable(usd("99.995"));
     assert!(allocate(&fine_ssp, NaiveDate::MAX).is_ok());
 }
+
+/// Terminate and create replacing a variable item larger than the consideration carried: $2,000
+/// fixed plus a certain $10,000 bonus for 2026 by month; on July 1 the bonus is re-estimated at
+/// $11,000. The original recognised half of 12,000 (6,000); the new contract holds
+/// 12,000 − 6,000 − 10,000 + 11,000 = 7,000, with no component negative, and schedules it.
+#[test]
+fn a_terminate_and_create_modification_replacing_a_variable_item_larger_than_the_carried_consideration() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("2000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.obligations[0].ssp = Ssp::Observable(usd("12000"));
+    original.price.variable.push(certain("bonus", "10000", d(2026, 1, 1)));
+    for (new, total) in [("11000", "7000"), ("4000", "0"), ("10000", "6000")] {
+        let m = Modification {
+            variable: vec![certain("bonus", new, d(2026, 7, 1))],
+            ..terminate_and_create(d(2026, 7, 1), "0")
+        };
+        let out = modify(&original, &m).unwrap();
+        let before = Money::sum(Currency::USD, out.recognised_before.iter().map(|x| x.1)).unwrap();
+        assert_eq!(before, usd("6000"));
+        let price = &out.contract.price;
+        assert!(!price.fixed.is_negative(), "{new}: {price:?}");
+        assert_eq!(price.amount_before(NaiveDate::MAX).unwrap(), usd(total), "{new}");
+        let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+        assert_eq!(s.total_allocated().unwrap(), usd(total), "{new}");
+        // conservation: recognised before + new contract = original fixed + new estimate
+        assert_eq!(
+            before.checked_add(s.total_allocated().unwrap()).unwrap(),
+            usd("2000").checked_add(usd(new)).unwrap()
+        );
+    }
+    // re-estimated at $3,000, the law asks −1,000 of the new contract: refused by `modify`, not
+    // built for the schedule to refuse
+    let m = Modification {
+        variable: vec![certain("bonus", "3000", d(2026, 7, 1))],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    let refused = modify(&original, &m);
+    assert!(
+        matches!(&refused, Err(RevRecError::NegativeTransactionPrice { contract, price }) if contract == "C-1b" && *price == usd("-1000")),
+        "{refused:?}"
+    );
+}

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use super::progress::{prorated_remainder, AsAt, ServiceMonths};
 use super::schedule::{build_from, Recognition};
 use super::{
-    Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
-    VariableConsideration,
+    Contract, ContractSchedule, EstimateMethod, Outcome, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp,
+    TransactionPrice, VariableConsideration, VariableEstimate,
 };
 use crate::calendar::Period;
-use crate::money::{Decimal, Money, MoneyError, Ratio, RoundingStrategy};
+use crate::money::{Decimal, Money, MoneyError, Percent, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,11 @@ pub struct Modification {
     /// Variable consideration replaced (same name) or added, with new estimates. Under a
     /// separate contract the items are the new contract's; under terminate and create the new
     /// contract holds them, and a replaced item's estimate in force before the effective date
-    /// leaves the consideration carried over from the original.
+    /// leaves the consideration carried over from the original. When the replaced estimates
+    /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
+    /// shortfall as one more item, `"estimates replaced on <effective date>"`: a certain negative
+    /// amount, untied, estimated on the latest first estimate date of the replacements (or the
+    /// effective date), so no part of the price is negative while its total is not.
     pub variable: Vec<VariableConsideration>,
     /// Consideration added (may be negative for a price reduction).
     pub additional_consideration: Money,
@@ -174,7 +178,9 @@ impl ModificationOutcome {
 /// ([`RevRecError::UpdatesInSeparateContract`]), the modified or new contract fails validation
 /// (an update naming an unknown obligation, a duplicate addition…), a terminate-and-create modification of an obligation
 /// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
-/// not yet started is carried whole), an effective date with no day after it, or an amount that
+/// not yet started is carried whole), a terminate-and-create whose new contract's consideration,
+/// once every estimate is made, is below zero ([`RevRecError::NegativeTransactionPrice`]: the
+/// replaced estimates and the new ones leave less than nothing), an effective date with no day after it, or an amount that
 /// overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
@@ -313,7 +319,7 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
     obligations.extend(m.added.iter().cloned());
-    let mut carried = original
+    let carried = original
         .price
         .amount_before(cut)?
         .round()
@@ -322,10 +328,41 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
     // an item the modification replaces leaves the carried consideration at the estimate in
     // force before the effective date; the new contract takes the new item with its estimates
     let was = original.price.variable_before(cut)?;
+    let mut replaced = Money::zero(original.currency);
+    let mut replaced_from = cut;
     for (v, estimate) in original.price.variable.iter().zip(was) {
-        if m.variable.iter().any(|x| x.name == v.name) {
-            carried = carried.checked_sub(estimate)?;
+        if let Some(new) = m.variable.iter().find(|x| x.name == v.name) {
+            replaced = replaced.checked_add(estimate)?;
+            let first = new.estimates.iter().map(VariableEstimate::as_of).min().unwrap_or(cut);
+            replaced_from = replaced_from.max(first);
         }
+    }
+    let mut variable = m.variable.clone();
+    let net = carried.checked_sub(replaced)?;
+    // The carried consideration net of the replaced estimates is the fixed price, unless the
+    // replaced estimates exceed it: then the fixed price is the (non-negative) carried amount's
+    // zero and the shortfall a certain, negative variable amount, in force once every replacement
+    // has an estimate, so the contract's consideration is never below what it was promised.
+    let fixed = if net.is_negative() && !carried.is_negative() {
+        variable.push(VariableConsideration {
+            name: format!("estimates replaced on {cut}"),
+            estimates: vec![VariableEstimate::new(
+                replaced_from,
+                EstimateMethod::MostLikelyAmount,
+                vec![Outcome { amount: net, probability: Percent::HUNDRED }],
+            )?],
+            applies_to: None,
+        });
+        Money::zero(original.currency)
+    } else {
+        net
+    };
+    let price = TransactionPrice { variable, constraint: original.price.constraint, ..TransactionPrice::fixed(fixed) };
+    // the consideration left for the new contract once every estimate is made: below zero, it
+    // is refused here rather than built for the allocation to refuse
+    let total = price.amount_before(NaiveDate::MAX)?;
+    if total.is_negative() && !carried.is_negative() {
+        return Err(RevRecError::NegativeTransactionPrice { contract: m.new_contract_id.clone(), price: total });
     }
     Ok(Contract {
         id: m.new_contract_id.clone(),
@@ -333,11 +370,7 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         currency: original.currency,
         term: outcome_term(cut, &obligations, original)?,
         obligations,
-        price: TransactionPrice {
-            variable: m.variable.clone(),
-            constraint: original.price.constraint,
-            ..TransactionPrice::fixed(carried)
-        },
+        price,
     })
 }
 
