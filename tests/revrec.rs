@@ -1572,3 +1572,38 @@ fn a_terminate_and_create_modification_replacing_a_variable_item_larger_than_the
         "{refused:?}"
     );
 }
+
+/// Terminate and create re-estimating a bonus tied to a licence delivered in March: the licence
+/// is satisfied and not carried, so the new contract holds the bonus untied, allocated over the
+/// obligations it carries, and the consideration is conserved: 13,000 + 600 in all.
+#[test]
+fn a_terminate_and_create_modification_unties_variable_consideration_from_a_satisfied_obligation() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("13000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.obligations[0].ssp = Ssp::Observable(usd("12000"));
+    original.obligations.push(PerformanceObligation {
+        id: "licence".into(),
+        ssp: Ssp::Observable(usd("1000")),
+        pattern: SatisfactionPattern::PointInTime(d(2026, 3, 1)),
+    });
+    let tied =
+        |amount, as_of| VariableConsideration { applies_to: Some("licence".into()), ..certain("bonus", amount, as_of) };
+    original.price.variable.push(tied("500", d(2026, 1, 1)));
+    let m = Modification { variable: vec![tied("600", d(2026, 7, 1))], ..terminate_and_create(d(2026, 7, 1), "0") };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.contract.obligations.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), ["plan"]);
+    assert_eq!(out.contract.price.variable.len(), 1);
+    assert_eq!(out.contract.price.variable[0].applies_to, None);
+    let before = Money::sum(Currency::USD, out.recognised_before.iter().map(|x| x.1)).unwrap();
+    let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+    assert_eq!(before.checked_add(s.total_allocated().unwrap()).unwrap(), usd("13600"));
+    // tied to an obligation the new contract carries, it stays tied
+    let m = Modification {
+        variable: vec![VariableConsideration {
+            applies_to: Some("plan".into()),
+            ..certain("bonus", "600", d(2026, 7, 1))
+        }],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    assert_eq!(modify(&original, &m).unwrap().contract.price.variable[0].applies_to.as_deref(), Some("plan"));
+}

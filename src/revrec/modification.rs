@@ -68,7 +68,12 @@ pub struct Modification {
     /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
     /// shortfall as one more item, `"estimates replaced on <effective date>"`: a certain negative
     /// amount, untied, estimated on the latest first estimate date of the replacements (or the
-    /// effective date), so no part of the price is negative while its total is not.
+    /// effective date), so no part of the price is negative while its total is not. Under
+    /// terminate and create an item tied (`applies_to`) to an obligation satisfied before the
+    /// effective date, which the new contract does not carry, is untied there: the change of
+    /// estimate is allocated over the obligations carried, as the rest of the carried
+    /// consideration is, where 606-10-32-44 would have allocated it to the satisfied obligation
+    /// (recognised at once); account for that difference yourself if it is material.
     pub variable: Vec<VariableConsideration>,
     /// Consideration added (may be negative for a price reduction).
     pub additional_consideration: Money,
@@ -337,7 +342,17 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
             replaced_from = replaced_from.max(first);
         }
     }
+    // an item tied to an obligation satisfied before the effective date, which the new contract
+    // does not carry, is untied: its amount is allocated over the obligations carried
+    let satisfied = |id: &str| {
+        source.obligations.iter().any(|o| o.id == id) && !obligations.iter().any(|o: &PerformanceObligation| o.id == id)
+    };
     let mut variable = m.variable.clone();
+    for v in &mut variable {
+        if v.applies_to.as_deref().is_some_and(satisfied) {
+            v.applies_to = None;
+        }
+    }
     let net = carried.checked_sub(replaced)?;
     // The carried consideration net of the replaced estimates is the fixed price, unless the
     // replaced estimates exceed it: then the fixed price is the (non-negative) carried amount's
