@@ -1607,3 +1607,48 @@ fn a_terminate_and_create_modification_unties_variable_consideration_from_a_sati
     };
     assert_eq!(modify(&original, &m).unwrap().contract.price.variable[0].applies_to.as_deref(), Some("plan"));
 }
+
+/// A separate contract leaves the original as it is (606-10-25-12): variable consideration that
+/// replaces one of the original's items (same name) or is tied to one of the original's
+/// obligations would change the original, so it is refused, naming the item.
+#[test]
+fn a_separate_contract_modification_that_changes_the_originals_variable_consideration_is_refused() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(year), year);
+    original.price.variable.push(certain("bonus", "1000", d(2026, 1, 1)));
+    let half = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    let m = |variable: Vec<VariableConsideration>| Modification {
+        effective: d(2026, 7, 1),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd("2000")),
+            pattern: SatisfactionPattern::RatablyByMonth(half),
+        }],
+        updated: vec![],
+        variable,
+        additional_consideration: usd("2000"),
+        new_contract_id: "C-2".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    let refused = |v: VariableConsideration, name: &str| {
+        let got = modify(&original, &m(vec![v]));
+        assert!(
+            matches!(&got, Err(RevRecError::VariableInSeparateContract { new_contract, item }) if new_contract == "C-2" && item == name),
+            "{got:?}"
+        );
+    };
+    refused(certain("bonus", "1500", d(2026, 7, 1)), "bonus");
+    refused(
+        VariableConsideration { applies_to: Some("plan".into()), ..certain("kicker", "100", d(2026, 7, 1)) },
+        "kicker",
+    );
+    // the new contract's own items, tied to its own obligations or to none, are its own
+    let own = VariableConsideration { applies_to: Some("addon".into()), ..certain("kicker", "100", d(2026, 7, 1)) };
+    let out = modify(&original, &m(vec![own, certain("rebate", "50", d(2026, 7, 1))])).unwrap();
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("2150"));
+}

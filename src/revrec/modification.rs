@@ -62,7 +62,9 @@ pub struct Modification {
     /// Obligations replaced (same id): a new progress measure, a new service period.
     pub updated: Vec<PerformanceObligation>,
     /// Variable consideration replaced (same name) or added, with new estimates. Under a
-    /// separate contract the items are the new contract's; under terminate and create the new
+    /// separate contract the items are the new contract's own, so one named as an item of the
+    /// original or tied to an obligation only the original holds is refused
+    /// ([`RevRecError::VariableInSeparateContract`]); under terminate and create the new
     /// contract holds them, and a replaced item's estimate in force before the effective date
     /// leaves the consideration carried over from the original. When the replaced estimates
     /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
@@ -180,7 +182,9 @@ impl ModificationOutcome {
 /// # Errors
 /// The original fails [`Contract::validate`], the additional consideration is in another
 /// currency, a separate contract that also updates the original's obligations
-/// ([`RevRecError::UpdatesInSeparateContract`]), the modified or new contract fails validation
+/// ([`RevRecError::UpdatesInSeparateContract`]) or changes its variable consideration (an item
+/// of the same name as one of the original's, or tied to an obligation only the original holds:
+/// [`RevRecError::VariableInSeparateContract`], naming the item), the modified or new contract fails validation
 /// (an update naming an unknown obligation, a duplicate addition…), a terminate-and-create modification of an obligation
 /// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
 /// not yet started is carried whole), a terminate-and-create whose new contract's consideration,
@@ -201,6 +205,21 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
             new_contract: m.new_contract_id.clone(),
             updated: m.updated.len(),
         });
+    }
+    if treatment == ModificationTreatment::SeparateContract {
+        // the separate contract's own items: none of the original's, none tied to an obligation
+        // only the original holds
+        let originals =
+            |id: &str| original.obligations.iter().any(|o| o.id == id) && !m.added.iter().any(|o| o.id == id);
+        let changes_original = |v: &&VariableConsideration| {
+            original.price.variable.iter().any(|x| x.name == v.name) || v.applies_to.as_deref().is_some_and(originals)
+        };
+        if let Some(v) = m.variable.iter().find(changes_original) {
+            return Err(RevRecError::VariableInSeparateContract {
+                new_contract: m.new_contract_id.clone(),
+                item: v.name.clone(),
+            });
+        }
     }
     let contract = match treatment {
         ModificationTreatment::SeparateContract => Contract {
