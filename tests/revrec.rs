@@ -1652,3 +1652,34 @@ fn a_separate_contract_modification_that_changes_the_originals_variable_consider
     let out = modify(&original, &m(vec![own, certain("rebate", "50", d(2026, 7, 1))])).unwrap();
     assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("2150"));
 }
+
+/// A modification effective on the last date there is leaves no day for the modified terms:
+/// refused under every treatment as a date out of range, not as an outcome with an empty term.
+#[test]
+fn a_modification_effective_on_the_last_representable_date_is_refused() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(year), year);
+    let addon = PerformanceObligation {
+        id: "addon".into(),
+        ssp: Ssp::Observable(usd("600")),
+        pattern: SatisfactionPattern::Milestones(vec![Milestone {
+            name: "go-live".into(),
+            weight: Decimal::ONE,
+            achieved: None,
+        }]),
+    };
+    for treatment in [
+        ModificationTreatment::SeparateContract,
+        ModificationTreatment::TerminateAndCreate,
+        ModificationTreatment::CumulativeCatchUp,
+    ] {
+        let m = Modification {
+            added: vec![addon.clone()],
+            treatment: Some(treatment),
+            ..terminate_and_create(NaiveDate::MAX, "600")
+        };
+        let got = modify(&original, &m);
+        // the effective date itself is out of range, whatever contract it would have made
+        assert!(matches!(got, Err(RevRecError::Calendar(_))), "{treatment:?}: {got:?}");
+    }
+}

@@ -8,7 +8,7 @@ use super::{
     Contract, ContractSchedule, EstimateMethod, Outcome, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp,
     TransactionPrice, VariableConsideration, VariableEstimate,
 };
-use crate::calendar::Period;
+use crate::calendar::{CalendarError, Period};
 use crate::money::{Decimal, Money, MoneyError, Percent, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
@@ -180,21 +180,24 @@ impl ModificationOutcome {
 /// ```
 ///
 /// # Errors
-/// The original fails [`Contract::validate`], the additional consideration is in another
-/// currency, a separate contract that also updates the original's obligations
+/// The original fails [`Contract::validate`]; the additional consideration is in another
+/// currency; a separate contract that also updates the original's obligations
 /// ([`RevRecError::UpdatesInSeparateContract`]) or changes its variable consideration (an item
 /// of the same name as one of the original's, or tied to an obligation only the original holds:
-/// [`RevRecError::VariableInSeparateContract`], naming the item), the modified or new contract fails validation
-/// (an update naming an unknown obligation, a duplicate addition…), a terminate-and-create modification of an obligation
-/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
-/// not yet started is carried whole), a terminate-and-create whose new contract's consideration,
-/// once every estimate is made, is below zero ([`RevRecError::NegativeTransactionPrice`]: the
-/// replaced estimates and the new ones leave less than nothing), an effective date with no day after it, or an amount that
-/// overflows.
+/// [`RevRecError::VariableInSeparateContract`], naming the item); the modified or new contract
+/// fails validation (an update naming an unknown obligation, a duplicate addition…); a
+/// terminate-and-create modification of an obligation partly satisfied under an input or usage
+/// measure ([`RevRecError::RemainderNotDistinct`]; one not yet started is carried whole); a
+/// terminate-and-create whose new contract's consideration, once every estimate is made, is
+/// below zero ([`RevRecError::NegativeTransactionPrice`]: the replaced estimates and the new ones
+/// leave less than nothing); an effective date with no day after it ([`RevRecError::Calendar`],
+/// under every treatment); or an amount that overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
     let treatment = m.treatment.unwrap_or(m.facts.treatment());
+    // the modified terms apply from the effective date on: it needs a day after it
+    m.effective.succ_opt().ok_or(CalendarError::OutOfRange("modification date"))?;
     let (before, _) = Recognition::new(original).cumulative(original, m.effective)?;
     let recognised_before: Vec<(String, Money)> =
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
