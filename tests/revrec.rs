@@ -1683,3 +1683,65 @@ fn a_modification_effective_on_the_last_representable_date_is_refused() {
         assert!(matches!(got, Err(RevRecError::Calendar(_))), "{treatment:?}: {got:?}");
     }
 }
+
+/// $36,500 for 2026 by day, updated to a monthly pattern by a terminate-and-create modification
+/// effective July 15. The original recognised January 1 to July 14 by day ($19,500); July's rest
+/// was not recognised, so the new contract recognises it in July, not in later months: by month,
+/// six equal shares July to December; prorated, July 15–31 by day and five whole months.
+#[test]
+fn a_month_the_original_only_partly_recognised_keeps_its_remainder_in_that_month() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("36500", SatisfactionPattern::RatablyByDay(term), term);
+    let periods: Vec<Period> = [Period::new(d(2026, 7, 15), d(2026, 8, 1)).unwrap()]
+        .into_iter()
+        .chain(months((2026, 8), (2026, 12)))
+        .collect();
+    for (pattern, want) in [
+        // 17,000 / 6 a month, to the cent
+        (SatisfactionPattern::RatablyByMonth(term), [("2833.33", "0.01"); 6]),
+        // July 15–31 is 17 of the 170 days left; each whole month 153 / 5 of them
+        (
+            SatisfactionPattern::RatablyByMonthProrated(term),
+            [("1700", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0")],
+        ),
+    ] {
+        let mut m = terminate_and_create(d(2026, 7, 15), "0");
+        m.updated.push(PerformanceObligation {
+            id: "plan".into(),
+            ssp: Ssp::Observable(usd("36500")),
+            pattern: pattern.clone(),
+        });
+        let out = modify(&original, &m).unwrap();
+        assert_eq!(out.recognised_before, [("plan".to_string(), usd("19500"))]);
+        let s = ContractSchedule::build(&out.contract, &periods).unwrap();
+        assert!(s.total_before().unwrap().is_zero(), "{pattern:?}");
+        assert_eq!(s.total_allocated().unwrap(), usd("17000"), "{pattern:?}");
+        for (got, (amount, within)) in s.period_totals().unwrap().iter().zip(want) {
+            let off = got.checked_sub(usd(amount)).unwrap().amount().abs();
+            assert!(off <= usd(within).amount(), "{pattern:?}: {:?}", totals(&s));
+        }
+    }
+}
+
+/// Terminate and create for nothing more, effective inside a prorated obligation's partial first
+/// month: its remainder weighs what is left of it, so each obligation's revenue before and after
+/// the modification adds up to what the original would have given it.
+#[test]
+fn a_prorated_remainder_from_a_partial_month_keeps_its_share_of_the_price() {
+    let service = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let mut original = one_obligation("730", SatisfactionPattern::RatablyByMonthProrated(service), service);
+    original.obligations.push(PerformanceObligation {
+        id: "support".into(),
+        ssp: Ssp::Observable(usd("365")),
+        pattern: SatisfactionPattern::RatablyByDay(service),
+    });
+    original.price = TransactionPrice::fixed(usd("1095"));
+    let out = modify(&original, &terminate_and_create(d(2026, 1, 25), "0")).unwrap();
+    let whole = allocate(&original, NaiveDate::MAX).unwrap();
+    let new = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    for ((id, before), (_, all)) in out.recognised_before.iter().zip(whole.lines()) {
+        let after = new.lines().iter().find(|(x, _)| x == id).unwrap().1;
+        let off = before.checked_add(after).unwrap().checked_sub(*all).unwrap().amount().abs();
+        assert!(off <= usd("0.01").amount(), "{id}: {before} + {after} vs {all}");
+    }
+}

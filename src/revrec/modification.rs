@@ -8,7 +8,7 @@ use super::{
     Contract, ContractSchedule, EstimateMethod, Outcome, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp,
     TransactionPrice, VariableConsideration, VariableEstimate,
 };
-use crate::calendar::{CalendarError, Period};
+use crate::calendar::{CalendarError, Month, Period};
 use crate::money::{Decimal, Money, MoneyError, Percent, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
@@ -132,7 +132,10 @@ impl ModificationOutcome {
 ///   mid-month leaves that month's share with the original); prorated by month, from the
 ///   effective date, or from the next month when the effective date falls inside a whole month
 ///   (which the original recognised in full), its whole and partial months weighted among
-///   themselves as the pattern weights them.
+///   themselves as the pattern weights them. An obligation updated to a monthly pattern from
+///   one that did not recognise the effective date's month in full (by day, say) keeps the rest
+///   of that month in it: by month, that month's share and the later ones, each in its own
+///   month; prorated, from the effective date, its first month partial.
 /// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
 ///   modified contract's cumulative revenue as at the modification less what the original
 ///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
@@ -294,7 +297,31 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
     let cut = m.effective;
     let mut obligations = Vec::new();
     for o in &source.obligations {
-        let progress = o.pattern.progress_before(cut)?;
+        // A monthly pattern counts a month begun before the cut as recognised in full. That holds
+        // when the original recognised that month as the pattern does (the pattern not updated,
+        // or updated from a monthly one that recognised the month in full); otherwise, an update
+        // to a monthly pattern effective mid-month keeps the rest of the month in the new
+        // contract, recognised in that month.
+        let month = Month::of(cut);
+        let was = original.obligations.iter().find(|x| x.id == o.id).map(|x| &x.pattern);
+        let month_in_full = cut == month.first_day()
+            || was == Some(&o.pattern)
+            || match was {
+                Some(SatisfactionPattern::RatablyByMonth(_)) => true,
+                Some(SatisfactionPattern::RatablyByMonthProrated(q)) => {
+                    q.intersection(&month.period()).days() == i64::from(month.days())
+                }
+                _ => false,
+            };
+        let monthly = matches!(
+            o.pattern,
+            SatisfactionPattern::RatablyByMonth(_) | SatisfactionPattern::RatablyByMonthProrated(_)
+        );
+        let progress = if monthly && !month_in_full {
+            o.pattern.progress_before(month.first_day())?
+        } else {
+            o.pattern.progress_before(cut)?
+        };
         if progress >= Ratio::ONE {
             continue;
         }
@@ -303,10 +330,20 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         let pattern = match &o.pattern {
             SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
             // the shares not yet recognised, each in the calendar month the original gave it
-            SatisfactionPattern::RatablyByMonth(p) => match ServiceMonths::remainder(p, cut)? {
+            SatisfactionPattern::RatablyByMonth(p) => match if month_in_full {
+                ServiceMonths::remainder(p, cut)?
+            } else {
+                ServiceMonths::remainder_from_month_of(p, cut)?
+            } {
                 Some(rest) => SatisfactionPattern::RatablyByMonth(rest),
                 None => continue,
             },
+            SatisfactionPattern::RatablyByMonthProrated(p) if !month_in_full => {
+                if cut.max(p.start()) >= p.end() {
+                    continue;
+                }
+                SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?)
+            }
             SatisfactionPattern::RatablyByMonthProrated(p) => match prorated_remainder(p, cut)? {
                 Some(rest) => SatisfactionPattern::RatablyByMonthProrated(rest),
                 None => continue,
