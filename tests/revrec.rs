@@ -1530,3 +1530,218 @@ fn a_price_or_discount_finer_than_the_minor_unit_is_refused_not_allocated_as_rou
     fine_ssp.obligations[0].ssp = Ssp::Observable(usd("99.995"));
     assert!(allocate(&fine_ssp, NaiveDate::MAX).is_ok());
 }
+
+/// Terminate and create replacing a variable item larger than the consideration carried: $2,000
+/// fixed plus a certain $10,000 bonus for 2026 by month; on July 1 the bonus is re-estimated at
+/// $11,000. The original recognised half of 12,000 (6,000); the new contract holds
+/// 12,000 − 6,000 − 10,000 + 11,000 = 7,000, with no component negative, and schedules it.
+#[test]
+fn a_terminate_and_create_modification_replacing_a_variable_item_larger_than_the_carried_consideration() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("2000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.obligations[0].ssp = Ssp::Observable(usd("12000"));
+    original.price.variable.push(certain("bonus", "10000", d(2026, 1, 1)));
+    for (new, total) in [("11000", "7000"), ("4000", "0"), ("10000", "6000")] {
+        let m = Modification {
+            variable: vec![certain("bonus", new, d(2026, 7, 1))],
+            ..terminate_and_create(d(2026, 7, 1), "0")
+        };
+        let out = modify(&original, &m).unwrap();
+        let before = Money::sum(Currency::USD, out.recognised_before.iter().map(|x| x.1)).unwrap();
+        assert_eq!(before, usd("6000"));
+        let price = &out.contract.price;
+        assert!(!price.fixed.is_negative(), "{new}: {price:?}");
+        assert_eq!(price.amount_before(NaiveDate::MAX).unwrap(), usd(total), "{new}");
+        let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+        assert_eq!(s.total_allocated().unwrap(), usd(total), "{new}");
+        // conservation: recognised before + new contract = original fixed + new estimate
+        assert_eq!(
+            before.checked_add(s.total_allocated().unwrap()).unwrap(),
+            usd("2000").checked_add(usd(new)).unwrap()
+        );
+    }
+    // re-estimated at $3,000, the law asks −1,000 of the new contract: refused by `modify`, not
+    // built for the schedule to refuse
+    let m = Modification {
+        variable: vec![certain("bonus", "3000", d(2026, 7, 1))],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    let refused = modify(&original, &m);
+    assert!(
+        matches!(&refused, Err(RevRecError::NegativeTransactionPrice { contract, price }) if contract == "C-1b" && *price == usd("-1000")),
+        "{refused:?}"
+    );
+}
+
+/// Terminate and create re-estimating a bonus tied to a licence delivered in March: the licence
+/// is satisfied and not carried, so the new contract holds the bonus untied, allocated over the
+/// obligations it carries, and the consideration is conserved: 13,000 + 600 in all.
+#[test]
+fn a_terminate_and_create_modification_unties_variable_consideration_from_a_satisfied_obligation() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("13000", SatisfactionPattern::RatablyByMonth(term), term);
+    original.obligations[0].ssp = Ssp::Observable(usd("12000"));
+    original.obligations.push(PerformanceObligation {
+        id: "licence".into(),
+        ssp: Ssp::Observable(usd("1000")),
+        pattern: SatisfactionPattern::PointInTime(d(2026, 3, 1)),
+    });
+    let tied =
+        |amount, as_of| VariableConsideration { applies_to: Some("licence".into()), ..certain("bonus", amount, as_of) };
+    original.price.variable.push(tied("500", d(2026, 1, 1)));
+    let m = Modification { variable: vec![tied("600", d(2026, 7, 1))], ..terminate_and_create(d(2026, 7, 1), "0") };
+    let out = modify(&original, &m).unwrap();
+    assert_eq!(out.contract.obligations.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), ["plan"]);
+    assert_eq!(out.contract.price.variable.len(), 1);
+    assert_eq!(out.contract.price.variable[0].applies_to, None);
+    let before = Money::sum(Currency::USD, out.recognised_before.iter().map(|x| x.1)).unwrap();
+    let s = ContractSchedule::build(&out.contract, &months((2026, 7), (2026, 12))).unwrap();
+    assert_eq!(before.checked_add(s.total_allocated().unwrap()).unwrap(), usd("13600"));
+    // tied to an obligation the new contract carries, it stays tied
+    let m = Modification {
+        variable: vec![VariableConsideration {
+            applies_to: Some("plan".into()),
+            ..certain("bonus", "600", d(2026, 7, 1))
+        }],
+        ..terminate_and_create(d(2026, 7, 1), "0")
+    };
+    assert_eq!(modify(&original, &m).unwrap().contract.price.variable[0].applies_to.as_deref(), Some("plan"));
+}
+
+/// A separate contract leaves the original as it is (606-10-25-12): variable consideration that
+/// replaces one of the original's items (same name) or is tied to one of the original's
+/// obligations would change the original, so it is refused, naming the item.
+#[test]
+fn a_separate_contract_modification_that_changes_the_originals_variable_consideration_is_refused() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let mut original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(year), year);
+    original.price.variable.push(certain("bonus", "1000", d(2026, 1, 1)));
+    let half = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
+    let m = |variable: Vec<VariableConsideration>| Modification {
+        effective: d(2026, 7, 1),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd("2000")),
+            pattern: SatisfactionPattern::RatablyByMonth(half),
+        }],
+        updated: vec![],
+        variable,
+        additional_consideration: usd("2000"),
+        new_contract_id: "C-2".into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    };
+    let refused = |v: VariableConsideration, name: &str| {
+        let got = modify(&original, &m(vec![v]));
+        assert!(
+            matches!(&got, Err(RevRecError::VariableInSeparateContract { new_contract, item }) if new_contract == "C-2" && item == name),
+            "{got:?}"
+        );
+    };
+    refused(certain("bonus", "1500", d(2026, 7, 1)), "bonus");
+    refused(
+        VariableConsideration { applies_to: Some("plan".into()), ..certain("kicker", "100", d(2026, 7, 1)) },
+        "kicker",
+    );
+    // the new contract's own items, tied to its own obligations or to none, are its own
+    let own = VariableConsideration { applies_to: Some("addon".into()), ..certain("kicker", "100", d(2026, 7, 1)) };
+    let out = modify(&original, &m(vec![own, certain("rebate", "50", d(2026, 7, 1))])).unwrap();
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("2150"));
+}
+
+/// A modification effective on the last date there is leaves no day for the modified terms:
+/// refused under every treatment as a date out of range, not as an outcome with an empty term.
+#[test]
+fn a_modification_effective_on_the_last_representable_date_is_refused() {
+    let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(year), year);
+    let addon = PerformanceObligation {
+        id: "addon".into(),
+        ssp: Ssp::Observable(usd("600")),
+        pattern: SatisfactionPattern::Milestones(vec![Milestone {
+            name: "go-live".into(),
+            weight: Decimal::ONE,
+            achieved: None,
+        }]),
+    };
+    for treatment in [
+        ModificationTreatment::SeparateContract,
+        ModificationTreatment::TerminateAndCreate,
+        ModificationTreatment::CumulativeCatchUp,
+    ] {
+        let m = Modification {
+            added: vec![addon.clone()],
+            treatment: Some(treatment),
+            ..terminate_and_create(NaiveDate::MAX, "600")
+        };
+        let got = modify(&original, &m);
+        // the effective date itself is out of range, whatever contract it would have made
+        assert!(matches!(got, Err(RevRecError::Calendar(_))), "{treatment:?}: {got:?}");
+    }
+}
+
+/// $36,500 for 2026 by day, updated to a monthly pattern by a terminate-and-create modification
+/// effective July 15. The original recognised January 1 to July 14 by day ($19,500); July's rest
+/// was not recognised, so the new contract recognises it in July, not in later months: by month,
+/// six equal shares July to December; prorated, July 15–31 by day and five whole months.
+#[test]
+fn a_month_the_original_only_partly_recognised_keeps_its_remainder_in_that_month() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let original = one_obligation("36500", SatisfactionPattern::RatablyByDay(term), term);
+    let periods: Vec<Period> = [Period::new(d(2026, 7, 15), d(2026, 8, 1)).unwrap()]
+        .into_iter()
+        .chain(months((2026, 8), (2026, 12)))
+        .collect();
+    for (pattern, want) in [
+        // 17,000 / 6 a month, to the cent
+        (SatisfactionPattern::RatablyByMonth(term), [("2833.33", "0.01"); 6]),
+        // July 15–31 is 17 of the 170 days left; each whole month 153 / 5 of them
+        (
+            SatisfactionPattern::RatablyByMonthProrated(term),
+            [("1700", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0"), ("3060", "0")],
+        ),
+    ] {
+        let mut m = terminate_and_create(d(2026, 7, 15), "0");
+        m.updated.push(PerformanceObligation {
+            id: "plan".into(),
+            ssp: Ssp::Observable(usd("36500")),
+            pattern: pattern.clone(),
+        });
+        let out = modify(&original, &m).unwrap();
+        assert_eq!(out.recognised_before, [("plan".to_string(), usd("19500"))]);
+        let s = ContractSchedule::build(&out.contract, &periods).unwrap();
+        assert!(s.total_before().unwrap().is_zero(), "{pattern:?}");
+        assert_eq!(s.total_allocated().unwrap(), usd("17000"), "{pattern:?}");
+        for (got, (amount, within)) in s.period_totals().unwrap().iter().zip(want) {
+            let off = got.checked_sub(usd(amount)).unwrap().amount().abs();
+            assert!(off <= usd(within).amount(), "{pattern:?}: {:?}", totals(&s));
+        }
+    }
+}
+
+/// Terminate and create for nothing more, effective inside a prorated obligation's partial first
+/// month: its remainder weighs what is left of it, so each obligation's revenue before and after
+/// the modification adds up to what the original would have given it.
+#[test]
+fn a_prorated_remainder_from_a_partial_month_keeps_its_share_of_the_price() {
+    let service = Period::new(d(2026, 1, 15), d(2027, 1, 15)).unwrap();
+    let mut original = one_obligation("730", SatisfactionPattern::RatablyByMonthProrated(service), service);
+    original.obligations.push(PerformanceObligation {
+        id: "support".into(),
+        ssp: Ssp::Observable(usd("365")),
+        pattern: SatisfactionPattern::RatablyByDay(service),
+    });
+    original.price = TransactionPrice::fixed(usd("1095"));
+    let out = modify(&original, &terminate_and_create(d(2026, 1, 25), "0")).unwrap();
+    let whole = allocate(&original, NaiveDate::MAX).unwrap();
+    let new = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    for ((id, before), (_, all)) in out.recognised_before.iter().zip(whole.lines()) {
+        let after = new.lines().iter().find(|(x, _)| x == id).unwrap().1;
+        let off = before.checked_add(after).unwrap().checked_sub(*all).unwrap().amount().abs();
+        assert!(off <= usd("0.01").amount(), "{id}: {before} + {after} vs {all}");
+    }
+}

@@ -121,6 +121,17 @@ pub enum RevRecError {
         /// How many obligations the modification updates.
         updated: usize,
     },
+    /// A modification accounted for as a separate contract whose variable consideration
+    /// replaces one of the original's items (same name) or is tied to one of the original's
+    /// obligations: a separate contract leaves the original as it is (606-10-25-12), so the
+    /// change would be counted twice or lost.
+    #[error("a modification accounted for as a separate contract ({new_contract}) cannot change the original's variable consideration (item {item:?})")]
+    VariableInSeparateContract {
+        /// The new contract's id.
+        new_contract: String,
+        /// The variable item's name.
+        item: String,
+    },
     /// A negative amount where only zero or more makes sense.
     #[error("{what} of contract {contract} is {amount}; it must not be negative")]
     NegativeAmount {

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use super::progress::{prorated_remainder, AsAt, ServiceMonths};
 use super::schedule::{build_from, Recognition};
 use super::{
-    Contract, ContractSchedule, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp, TransactionPrice,
-    VariableConsideration,
+    Contract, ContractSchedule, EstimateMethod, Outcome, PerformanceObligation, RevRecError, SatisfactionPattern, Ssp,
+    TransactionPrice, VariableConsideration, VariableEstimate,
 };
-use crate::calendar::Period;
-use crate::money::{Decimal, Money, MoneyError, Ratio, RoundingStrategy};
+use crate::calendar::{CalendarError, Month, Period};
+use crate::money::{Decimal, Money, MoneyError, Percent, Ratio, RoundingStrategy};
 
 /// How a modification is accounted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +62,20 @@ pub struct Modification {
     /// Obligations replaced (same id): a new progress measure, a new service period.
     pub updated: Vec<PerformanceObligation>,
     /// Variable consideration replaced (same name) or added, with new estimates. Under a
-    /// separate contract the items are the new contract's; under terminate and create the new
+    /// separate contract the items are the new contract's own, so one named as an item of the
+    /// original or tied to an obligation only the original holds is refused
+    /// ([`RevRecError::VariableInSeparateContract`]); under terminate and create the new
     /// contract holds them, and a replaced item's estimate in force before the effective date
-    /// leaves the consideration carried over from the original.
+    /// leaves the consideration carried over from the original. When the replaced estimates
+    /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
+    /// shortfall as one more item, `"estimates replaced on <effective date>"`: a certain negative
+    /// amount, untied, estimated on the latest first estimate date of the replacements (or the
+    /// effective date), so no part of the price is negative while its total is not. Under
+    /// terminate and create an item tied (`applies_to`) to an obligation satisfied before the
+    /// effective date, which the new contract does not carry, is untied there: the change of
+    /// estimate is allocated over the obligations carried, as the rest of the carried
+    /// consideration is, where 606-10-32-44 would have allocated it to the satisfied obligation
+    /// (recognised at once); account for that difference yourself if it is material.
     pub variable: Vec<VariableConsideration>,
     /// Consideration added (may be negative for a price reduction).
     pub additional_consideration: Money,
@@ -121,7 +132,10 @@ impl ModificationOutcome {
 ///   mid-month leaves that month's share with the original); prorated by month, from the
 ///   effective date, or from the next month when the effective date falls inside a whole month
 ///   (which the original recognised in full), its whole and partial months weighted among
-///   themselves as the pattern weights them.
+///   themselves as the pattern weights them. An obligation updated to a monthly pattern from
+///   one that did not recognise the effective date's month in full (by day, say) keeps the rest
+///   of that month in it: by month, that month's share and the later ones, each in its own
+///   month; prorated, from the effective date, its first month partial.
 /// - **Cumulative catch-up**: the modified contract replaces the original. The catch-up is the
 ///   modified contract's cumulative revenue as at the modification less what the original
 ///   recognised before the effective date (606-10-25-13(b)). Use [`schedule_across`] for its
@@ -169,17 +183,24 @@ impl ModificationOutcome {
 /// ```
 ///
 /// # Errors
-/// The original fails [`Contract::validate`], the additional consideration is in another
-/// currency, a separate contract that also updates the original's obligations
-/// ([`RevRecError::UpdatesInSeparateContract`]), the modified or new contract fails validation
-/// (an update naming an unknown obligation, a duplicate addition…), a terminate-and-create modification of an obligation
-/// partly satisfied under an input or usage measure ([`RevRecError::RemainderNotDistinct`]; one
-/// not yet started is carried whole), an effective date with no day after it, or an amount that
-/// overflows.
+/// The original fails [`Contract::validate`]; the additional consideration is in another
+/// currency; a separate contract that also updates the original's obligations
+/// ([`RevRecError::UpdatesInSeparateContract`]) or changes its variable consideration (an item
+/// of the same name as one of the original's, or tied to an obligation only the original holds:
+/// [`RevRecError::VariableInSeparateContract`], naming the item); the modified or new contract
+/// fails validation (an update naming an unknown obligation, a duplicate addition…); a
+/// terminate-and-create modification of an obligation partly satisfied under an input or usage
+/// measure ([`RevRecError::RemainderNotDistinct`]; one not yet started is carried whole); a
+/// terminate-and-create whose new contract's consideration, once every estimate is made, is
+/// below zero ([`RevRecError::NegativeTransactionPrice`]: the replaced estimates and the new ones
+/// leave less than nothing); an effective date with no day after it ([`RevRecError::Calendar`],
+/// under every treatment); or an amount that overflows.
 pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutcome, RevRecError> {
     original.validate()?;
     original.check_currency(|| "additional consideration".into(), &m.additional_consideration)?;
     let treatment = m.treatment.unwrap_or(m.facts.treatment());
+    // the modified terms apply from the effective date on: it needs a day after it
+    m.effective.succ_opt().ok_or(CalendarError::OutOfRange("modification date"))?;
     let (before, _) = Recognition::new(original).cumulative(original, m.effective)?;
     let recognised_before: Vec<(String, Money)> =
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
@@ -190,6 +211,21 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
             new_contract: m.new_contract_id.clone(),
             updated: m.updated.len(),
         });
+    }
+    if treatment == ModificationTreatment::SeparateContract {
+        // the separate contract's own items: none of the original's, none tied to an obligation
+        // only the original holds
+        let originals =
+            |id: &str| original.obligations.iter().any(|o| o.id == id) && !m.added.iter().any(|o| o.id == id);
+        let changes_original = |v: &&VariableConsideration| {
+            original.price.variable.iter().any(|x| x.name == v.name) || v.applies_to.as_deref().is_some_and(originals)
+        };
+        if let Some(v) = m.variable.iter().find(changes_original) {
+            return Err(RevRecError::VariableInSeparateContract {
+                new_contract: m.new_contract_id.clone(),
+                item: v.name.clone(),
+            });
+        }
     }
     let contract = match treatment {
         ModificationTreatment::SeparateContract => Contract {
@@ -261,7 +297,31 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
     let cut = m.effective;
     let mut obligations = Vec::new();
     for o in &source.obligations {
-        let progress = o.pattern.progress_before(cut)?;
+        // A monthly pattern counts a month begun before the cut as recognised in full. That holds
+        // when the original recognised that month as the pattern does (the pattern not updated,
+        // or updated from a monthly one that recognised the month in full); otherwise, an update
+        // to a monthly pattern effective mid-month keeps the rest of the month in the new
+        // contract, recognised in that month.
+        let month = Month::of(cut);
+        let was = original.obligations.iter().find(|x| x.id == o.id).map(|x| &x.pattern);
+        let month_in_full = cut == month.first_day()
+            || was == Some(&o.pattern)
+            || match was {
+                Some(SatisfactionPattern::RatablyByMonth(_)) => true,
+                Some(SatisfactionPattern::RatablyByMonthProrated(q)) => {
+                    q.intersection(&month.period()).days() == i64::from(month.days())
+                }
+                _ => false,
+            };
+        let monthly = matches!(
+            o.pattern,
+            SatisfactionPattern::RatablyByMonth(_) | SatisfactionPattern::RatablyByMonthProrated(_)
+        );
+        let progress = if monthly && !month_in_full {
+            o.pattern.progress_before(month.first_day())?
+        } else {
+            o.pattern.progress_before(cut)?
+        };
         if progress >= Ratio::ONE {
             continue;
         }
@@ -270,10 +330,20 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         let pattern = match &o.pattern {
             SatisfactionPattern::RatablyByDay(p) => SatisfactionPattern::RatablyByDay(rest_of(p, cut)?),
             // the shares not yet recognised, each in the calendar month the original gave it
-            SatisfactionPattern::RatablyByMonth(p) => match ServiceMonths::remainder(p, cut)? {
+            SatisfactionPattern::RatablyByMonth(p) => match if month_in_full {
+                ServiceMonths::remainder(p, cut)?
+            } else {
+                ServiceMonths::remainder_from_month_of(p, cut)?
+            } {
                 Some(rest) => SatisfactionPattern::RatablyByMonth(rest),
                 None => continue,
             },
+            SatisfactionPattern::RatablyByMonthProrated(p) if !month_in_full => {
+                if cut.max(p.start()) >= p.end() {
+                    continue;
+                }
+                SatisfactionPattern::RatablyByMonthProrated(rest_of(p, cut)?)
+            }
             SatisfactionPattern::RatablyByMonthProrated(p) => match prorated_remainder(p, cut)? {
                 Some(rest) => SatisfactionPattern::RatablyByMonthProrated(rest),
                 None => continue,
@@ -313,7 +383,7 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
     obligations.extend(m.added.iter().cloned());
-    let mut carried = original
+    let carried = original
         .price
         .amount_before(cut)?
         .round()
@@ -322,10 +392,51 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
     // an item the modification replaces leaves the carried consideration at the estimate in
     // force before the effective date; the new contract takes the new item with its estimates
     let was = original.price.variable_before(cut)?;
+    let mut replaced = Money::zero(original.currency);
+    let mut replaced_from = cut;
     for (v, estimate) in original.price.variable.iter().zip(was) {
-        if m.variable.iter().any(|x| x.name == v.name) {
-            carried = carried.checked_sub(estimate)?;
+        if let Some(new) = m.variable.iter().find(|x| x.name == v.name) {
+            replaced = replaced.checked_add(estimate)?;
+            let first = new.estimates.iter().map(VariableEstimate::as_of).min().unwrap_or(cut);
+            replaced_from = replaced_from.max(first);
         }
+    }
+    // an item tied to an obligation satisfied before the effective date, which the new contract
+    // does not carry, is untied: its amount is allocated over the obligations carried
+    let satisfied = |id: &str| {
+        source.obligations.iter().any(|o| o.id == id) && !obligations.iter().any(|o: &PerformanceObligation| o.id == id)
+    };
+    let mut variable = m.variable.clone();
+    for v in &mut variable {
+        if v.applies_to.as_deref().is_some_and(satisfied) {
+            v.applies_to = None;
+        }
+    }
+    let net = carried.checked_sub(replaced)?;
+    // The carried consideration net of the replaced estimates is the fixed price, unless the
+    // replaced estimates exceed it: then the fixed price is the (non-negative) carried amount's
+    // zero and the shortfall a certain, negative variable amount, in force once every replacement
+    // has an estimate, so the contract's consideration is never below what it was promised.
+    let fixed = if net.is_negative() && !carried.is_negative() {
+        variable.push(VariableConsideration {
+            name: format!("estimates replaced on {cut}"),
+            estimates: vec![VariableEstimate::new(
+                replaced_from,
+                EstimateMethod::MostLikelyAmount,
+                vec![Outcome { amount: net, probability: Percent::HUNDRED }],
+            )?],
+            applies_to: None,
+        });
+        Money::zero(original.currency)
+    } else {
+        net
+    };
+    let price = TransactionPrice { variable, constraint: original.price.constraint, ..TransactionPrice::fixed(fixed) };
+    // the consideration left for the new contract once every estimate is made: below zero, it
+    // is refused here rather than built for the allocation to refuse
+    let total = price.amount_before(NaiveDate::MAX)?;
+    if total.is_negative() && !carried.is_negative() {
+        return Err(RevRecError::NegativeTransactionPrice { contract: m.new_contract_id.clone(), price: total });
     }
     Ok(Contract {
         id: m.new_contract_id.clone(),
@@ -333,11 +444,7 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         currency: original.currency,
         term: outcome_term(cut, &obligations, original)?,
         obligations,
-        price: TransactionPrice {
-            variable: m.variable.clone(),
-            constraint: original.price.constraint,
-            ..TransactionPrice::fixed(carried)
-        },
+        price,
     })
 }
 

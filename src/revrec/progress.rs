@@ -186,6 +186,30 @@ impl ServiceMonths {
     }
 }
 
+impl ServiceMonths {
+    /// As [`ServiceMonths::remainder`], for a cut whose calendar month was only partly
+    /// recognised before it: the shares from the cut's month on, as a period starting no
+    /// earlier than `cut` whose service months are exactly those shares, in the same calendar
+    /// months. It ends where the remainder does, or at the end of that month when an
+    /// anniversary on the cut's day would otherwise fall after it and drop the last share.
+    pub(crate) fn remainder_from_month_of(p: &Period, cut: NaiveDate) -> Result<Option<Period>, RevRecError> {
+        let Some(rest) = ServiceMonths::remainder(p, Month::of(cut).first_day())? else {
+            return Ok(None);
+        };
+        let start = rest.start().max(cut);
+        if start >= rest.end() {
+            return Ok(None);
+        }
+        let shares = ServiceMonths::of(&rest).count;
+        let candidate = Period::new(start, rest.end())?;
+        if ServiceMonths::of(&candidate).count == shares {
+            return Ok(Some(candidate));
+        }
+        let month_end = Month::of(rest.last_day().unwrap_or(start)).end();
+        Ok(Some(Period::new(start, month_end)?))
+    }
+}
+
 /// The service period of a [`SatisfactionPattern::RatablyByMonthProrated`] obligation still to
 /// be recognised from `cut`: from `cut`, or from the next month's first day when `cut` falls
 /// inside a whole month, which has begun and so is recognised in full before `cut`. `None` when
@@ -306,6 +330,29 @@ mod tests {
                         None => assert!(want.is_empty(), "{p} {cut}"),
                         Some(rest) => {
                             assert!(rest.start() >= cut && rest.end() <= p.end(), "{p} {cut}: {rest}");
+                            assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_remainder_from_a_partly_recognised_month_has_that_months_share_and_the_rest_in_their_months() {
+        let base = NaiveDate::from_ymd_opt(2027, 12, 20).unwrap();
+        let day = |n: i64| base + chrono::Duration::days(n);
+        for start in (0..80).step_by(3) {
+            for len in [1, 2, 9, 27, 28, 29, 30, 31, 32, 45, 59, 60, 61, 365, 366, 400] {
+                let p = Period::new(day(start), day(start + len)).unwrap();
+                for cut in (-3..len + 40).step_by(4).map(|c| day(start + c)) {
+                    // a service ended before the cut has nothing left, whatever its pattern
+                    let want =
+                        if cut < p.end() { share_months_from(&p, Month::of(cut).first_day()) } else { Vec::new() };
+                    match ServiceMonths::remainder_from_month_of(&p, cut).unwrap() {
+                        None => assert!(want.is_empty(), "{p} {cut}"),
+                        Some(rest) => {
+                            assert!(rest.start() >= cut, "{p} {cut}: {rest}");
                             assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
                         }
                     }
