@@ -263,7 +263,7 @@ impl Money {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::Currency;
 
@@ -301,17 +301,20 @@ mod tests {
         assert_eq!(Ratio::new(i128::MIN, 3).unwrap().cmp(&Ratio::new(i128::MAX, 3).unwrap()), Ordering::Less);
     }
 
+    /// Every rounding strategy that is not deprecated, for tests of the integer roundings.
+    pub(crate) const STRATEGIES: [RoundingStrategy; 7] = [
+        RoundingStrategy::MidpointNearestEven,
+        RoundingStrategy::MidpointAwayFromZero,
+        RoundingStrategy::MidpointTowardZero,
+        RoundingStrategy::ToZero,
+        RoundingStrategy::AwayFromZero,
+        RoundingStrategy::ToNegativeInfinity,
+        RoundingStrategy::ToPositiveInfinity,
+    ];
+
     #[test]
     fn integer_rounding_matches_decimal_rounding() {
-        let strategies = [
-            RoundingStrategy::MidpointNearestEven,
-            RoundingStrategy::MidpointAwayFromZero,
-            RoundingStrategy::MidpointTowardZero,
-            RoundingStrategy::ToZero,
-            RoundingStrategy::AwayFromZero,
-            RoundingStrategy::ToNegativeInfinity,
-            RoundingStrategy::ToPositiveInfinity,
-        ];
+        let strategies = STRATEGIES;
         for n in -40i128..=40 {
             for d in [1i128, 2, 3, 4, 7, 8] {
                 for s in strategies {

@@ -159,15 +159,7 @@ mod tests {
         // where the product fits i128, the 256-bit path agrees with plain i128 arithmetic
         let values = [0i128, 1, -1, 2, 3, -7, 10, 999, -1_000_003, 123_456_789_012_345, i64::MAX as i128];
         let divisors = [1i128, 2, 3, 7, 10, 1_000_000_007, i64::MAX as i128];
-        let strategies = [
-            RoundingStrategy::MidpointNearestEven,
-            RoundingStrategy::MidpointAwayFromZero,
-            RoundingStrategy::MidpointTowardZero,
-            RoundingStrategy::ToZero,
-            RoundingStrategy::AwayFromZero,
-            RoundingStrategy::ToNegativeInfinity,
-            RoundingStrategy::ToPositiveInfinity,
-        ];
+        let strategies = super::super::ratio::tests::STRATEGIES;
         for &a in &values {
             for &b in &values {
                 for &d in &divisors {
