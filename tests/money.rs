@@ -530,3 +530,27 @@ fn a_large_conversion_that_fits_a_decimal_still_converts() {
     assert_eq!(convert(m, Currency::EUR, day, &rates).unwrap().converted, want);
     assert_eq!(Money::from_minor_units_i128(110_000_000_000_000_000_000_000_000_000, Currency::EUR).unwrap(), want);
 }
+
+#[test]
+fn decimal_text_keeps_the_places_it_is_written_with_wherever_they_fit() {
+    // (text, places read): zero keeps its places; a 29-digit mantissa that fits keeps its zero
+    let cases = [
+        ("0.00", 2u32),
+        ("0.000", 3),
+        ("-0.00", 2),
+        ("0.0e-28", 28),
+        ("0e-1000000000", 28),
+        ("12.50", 2),
+        ("1.0000000000000000000000000000", 28),
+        ("5345334791371355421261407945.0", 1),
+        ("10000000000000000000000000.000", 3),
+        ("79228162514264337593543950335.00", 0), // Decimal::MAX: its zero cents do not fit
+    ];
+    for (text, places) in cases {
+        let m: Money = serde_json::from_str(&format!(r#"{{"amount":"{text}","currency":"USD"}}"#)).unwrap();
+        assert_eq!(m.amount().scale(), places, "{text}");
+        let once = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::to_string(&serde_json::from_str::<Money>(&once).unwrap()).unwrap(), once, "{text}");
+    }
+    assert_eq!("USD 0.00".parse::<Money>().unwrap().amount().scale(), 2);
+}

@@ -749,10 +749,9 @@ fn bgnbd_refuses_customers_alike_whose_best_fit_runs_off_to_the_homogeneous_limi
     // two kinds of customer, each kind alike, repeated: still no heterogeneity a finite fit can use
     let mut two: Vec<Rfm> = vec![Rfm { frequency: 2, recency: 8.0, t: 10.0 }; 12];
     two.extend(vec![Rfm { frequency: 0, recency: 0.0, t: 10.0 }; 12]);
-    if let Ok(f) = BgNbd::fit(&two) {
-        let m = f.model;
-        assert!([m.r(), m.alpha(), m.a(), m.b()].iter().all(|v| (1e-6..1e6).contains(v)), "{f:?}");
-    }
+    // (lifetimes 0.11.3 does not converge on it either: its a and b pass 10⁶)
+    let fit = BgNbd::fit(&two);
+    assert!(matches!(fit, Err(RetentionError::Degenerate(_))), "{fit:?}");
 }
 
 #[test]

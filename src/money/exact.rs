@@ -30,29 +30,41 @@ pub(crate) fn parse(text: &str) -> Option<Decimal> {
         return None;
     }
     // the digits as one integer and the places they stand at; zeros at the end are dropped only
-    // where the value would not fit with them, so "12.50" keeps its two places
+    // where the value does not fit with them, so "12.50" and "0.00" keep their two places
     let joined = format!("{whole}{fraction}");
     let mut digits = joined.trim_start_matches('0');
     let mut places = i64::try_from(fraction.len()).ok()?.checked_sub(exponent)?;
-    let fits = |digits: &str, places: i64| digits.len() <= 28 && (0..=28).contains(&places);
-    while !fits(digits, places) && places > 0 && digits.ends_with('0') {
-        (digits, places) = (&digits[..digits.len() - 1], places - 1);
-    }
+    let negative = number.starts_with('-');
     if digits.is_empty() {
-        return Some(Decimal::ZERO);
+        places = places.clamp(0, 28); // zero, with the places it can keep
     }
-    if places > 28 || digits.len() > 38 {
-        return None; // a digit past 28 places, or more digits than 96 bits hold
+    loop {
+        if let Some(value) = held(digits, places, negative) {
+            return Some(value);
+        }
+        if places > 0 && digits.ends_with('0') {
+            // a zero at the end changes nothing (at most as many turns as the text has zeros)
+            (digits, places) = (&digits[..digits.len() - 1], places - 1);
+        } else {
+            return None; // a digit past 28 places, or more digits than 96 bits hold
+        }
     }
-    let mut mantissa: i128 = digits.parse().ok()?;
-    if places < 0 {
-        mantissa = mantissa.checked_mul(10i128.checked_pow(u32::try_from(-places).ok()?)?)?;
-        places = 0;
+}
+
+/// `±digits × 10^−places` as a `Decimal` with exactly those places, if one holds it.
+fn held(digits: &str, places: i64, negative: bool) -> Option<Decimal> {
+    if digits.len() > 38 || places > 28 {
+        return None;
     }
-    if number.starts_with('-') {
-        mantissa = -mantissa;
+    let mut mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+    let mut scale = places;
+    if scale < 0 {
+        mantissa = mantissa.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?;
+        scale = 0;
     }
-    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(places).ok()?).ok()
+    let mut value = Decimal::try_from_i128_with_scale(mantissa, u32::try_from(scale).ok()?).ok()?;
+    value.set_sign_negative(negative);
+    Some(value)
 }
 
 /// `#[serde(with)]` for a decimal written and read as its text, exactly ([`parse`]): the
