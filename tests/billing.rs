@@ -1115,3 +1115,52 @@ fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
     // 0.03 ÷ 1.2 = 0.025 exactly: to even
     assert_eq!(gross("20%"), (usd("0.02"), usd("0.01")));
 }
+
+/// A one-line USD invoice "INV-1" to customer "c" for `total`, untaxed.
+fn untaxed_invoice(total: &str) -> Invoice {
+    let line = LineDraft { description: "a".into(), quantity: Decimal::ONE, unit_price: usd(total), service: None };
+    let draft = InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: Currency::USD,
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        lines: vec![line],
+    };
+    draft.finalize("INV-1", &FlatTax::NONE).unwrap()
+}
+
+#[test]
+fn credit_notes_finer_than_the_minor_unit_or_crediting_nothing_are_refused() {
+    let note = |net: &str, tax: &str, total: &str| {
+        serde_json::from_value::<CreditNote>(serde_json::json!({
+            "number": "CN-1", "invoice": "INV-1",
+            "lines": [{"line": 0, "net": {"amount": net, "currency": "USD"}, "tax": {"amount": tax, "currency": "USD"}}],
+            "total": {"amount": total, "currency": "USD"}
+        }))
+    };
+    for (net, tax, total) in [("10.005", "0", "10.005"), ("10", "0.001", "10.001")] {
+        let err = note(net, tax, total).expect_err(net).to_string();
+        assert!(err.contains("not rounded") && err.contains("credit note CN-1"), "{err}");
+    }
+    let err = note("0", "0", "0").expect_err("an empty note").to_string();
+    assert!(err.contains("must be positive") && err.contains("credit note CN-1"), "{err}");
+    assert!(note("10.01", "0", "10.01").is_ok());
+
+    // issued: a net that rounds to nothing credits nothing, and is refused
+    let inv = untaxed_invoice("100");
+    let nothing = CreditRequest { line: 0, amount: CreditAmount::Net(usd("0.004")) };
+    let err = CreditNote::issue(&inv, &[], "CN-2", &[nothing]).unwrap_err();
+    assert!(matches!(err, BillingError::NotPositive { what: Field::CreditNoteTotal, .. }), "{err}");
+    let all =
+        CreditNote::issue(&inv, &[], "CN-3", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]).unwrap();
+    let rest = CreditNote::issue(&inv, &[all], "CN-4", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]);
+    assert!(matches!(rest, Err(BillingError::NotPositive { .. })), "{rest:?}");
+
+    // what the ledger takes, its JSON gives back
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_credit_note(&note("10.01", "0", "10.01").unwrap()).unwrap();
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+}

@@ -480,6 +480,8 @@ impl ArLedger {
     /// # Errors
     /// Nothing is changed on any error. [`BillingError::UnknownInvoice`] when the invoice is not
     /// here; [`BillingError::CurrencyMismatch`] for a note in another currency;
+    /// [`BillingError::NotRounded`] for an amount finer than the currency's minor unit (a
+    /// [`CreditNote`] has none, by construction and from JSON);
     /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
     pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<(), BillingError> {
         if let Some(done) = self.credit_notes.get(note.number()) {
@@ -492,6 +494,7 @@ impl ArLedger {
             .receivables
             .get_mut(note.invoice())
             .ok_or_else(|| BillingError::UnknownInvoice { invoice: note.invoice().to_string() })?;
+        rounded(Field::CreditNoteTotal, &format!("credit note {}", note.number()), note.total())?;
         let credited = entry.receivable.credited_after(note.total())?;
         entry.receivable.set_credited(credited);
         self.credit_notes.insert(note.number().to_string(), note.clone());

@@ -125,7 +125,8 @@ pub enum BillingError {
         /// The amount given.
         amount: Money,
     },
-    /// A zero or negative amount where only a positive one makes sense (a payment).
+    /// A zero or negative amount where only a positive one makes sense (a payment, a credit
+    /// note's total).
     #[error("{what} of {id} must be positive, got {amount}")]
     NotPositive {
         /// Which amount.
@@ -136,7 +137,7 @@ pub enum BillingError {
         amount: Money,
     },
     /// An amount with digits below the currency's minor unit where a billed or paid amount is
-    /// needed (an invoice line, a payment, a receivable, an amount applied or refunded).
+    /// needed (an invoice line, a payment, a receivable, an amount applied, refunded or credited).
     #[error("{what} of {id} is {amount}, which is not rounded to the currency's minor unit")]
     NotRounded {
         /// Which amount.
