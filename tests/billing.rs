@@ -1164,3 +1164,47 @@ fn credit_notes_finer_than_the_minor_unit_or_crediting_nothing_are_refused() {
     let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
     assert_eq!(back, ar);
 }
+
+#[test]
+fn a_ledger_with_an_amount_finer_than_the_minor_unit_is_refused_on_load() {
+    let ar = busy_ledger();
+    let good = serde_json::to_value(&ar).unwrap();
+    let entry = |v: &serde_json::Value, invoice: &str| -> usize {
+        v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == invoice).unwrap()
+    };
+    type Tamper = fn(&mut serde_json::Value, usize, usize, usize);
+    let cases: [(&str, Tamper); 5] = [
+        ("an opening paid of 29.995 made whole by a credit use of 0.005, and 29.995 of credit held", |v, i0, _, _| {
+            v["receivables"][i0]["opening"]["paid"]["amount"] = "29.995".into();
+            v["receivables"][i0]["settlements"] = serde_json::json!([
+                {"payment": null, "date": "2025-12-20", "amount": {"amount": "0.005", "currency": "USD"}}
+            ]);
+            v["balances"][0]["credit"]["amount"] = "29.995".into();
+        }),
+        ("an opening credited of 0.005", |v, _, i1, _| {
+            v["receivables"][i1]["opening"]["credited"]["amount"] = "0.005".into();
+        }),
+        ("a credit use of 24.995", |v, _, _, i2| {
+            v["receivables"][i2]["settlements"][0]["amount"]["amount"] = "24.995".into();
+        }),
+        ("a credit balance of 30.005", |v, _, _, _| {
+            v["balances"][0]["credit"]["amount"] = "30.005".into();
+        }),
+        ("a credit balance of 30.00 written 30.000", |v, _, _, _| {
+            v["balances"][0]["credit"]["amount"] = "30.000".into();
+        }),
+    ];
+    for (n, (what, tamper)) in cases.into_iter().enumerate() {
+        let mut v = good.clone();
+        let (i0, i1, i2) = (entry(&v, "INV-0"), entry(&v, "INV-1"), entry(&v, "INV-2"));
+        tamper(&mut v, i0, i1, i2);
+        let loaded = serde_json::from_value::<ArLedger>(v);
+        if n == 4 {
+            // trailing zeros are not finer than a cent
+            assert_eq!(loaded.expect(what), ar);
+            continue;
+        }
+        let err = loaded.expect_err(what).to_string();
+        assert!(err.contains("not rounded"), "{what}: {err}");
+    }
+}

@@ -26,7 +26,8 @@ use crate::money::{Currency, Money};
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
 ///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
 ///
-/// Loading from JSON checks that the parts agree, as these operations keep them: each
+/// Loading from JSON checks that every amount is in whole minor units of its currency and that
+/// the parts agree, as these operations keep them: each
 /// receivable's `paid` is what it was added with plus what live (not reversed) payments
 /// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
 /// what it was added with plus its credit notes, and each customer's credit balance is what its
@@ -764,6 +765,9 @@ impl ArLedger {
     /// Check the parts of a deserialised ledger against each other: everything
     /// [`ArLedger`]'s own operations keep true, so a ledger it serialised always loads.
     ///
+    /// - every amount is in whole minor units of its currency: what a receivable was added
+    ///   with, every settlement, every credit balance (and, checked as they load, receivables,
+    ///   payments, applications, credit notes and refunds);
     /// - every receivable's `paid` is what it was added with plus its settlements; a payment's
     ///   settlement is dated as the payment, for exactly what the live (not reversed) payment
     ///   applied to that invoice, and every live payment settles every invoice it applied to;
@@ -813,12 +817,15 @@ impl ArLedger {
             same_currency(Field::Credited, &record, c, &e.opening.credited)?;
             not_negative(Field::Paid, &record, e.opening.paid)?;
             not_negative(Field::Credited, &record, e.opening.credited)?;
+            rounded(Field::Paid, &record, e.opening.paid)?;
+            rounded(Field::Credited, &record, e.opening.credited)?;
             if e.last_settled() != e.receivable.last_paid_on() {
                 return Err(inconsistent(record, "last_paid_on is not its latest settlement"));
             }
             let mut paid = e.opening.paid;
             for (n, s) in e.settlements.iter().enumerate() {
                 same_currency(Field::Paid, &record, c, &s.amount)?;
+                rounded(Field::Paid, &record, s.amount)?;
                 if s.amount.is_negative() || s.amount.is_zero() {
                     return Err(inconsistent(record, "a settlement is not positive"));
                 }
