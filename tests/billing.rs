@@ -1208,3 +1208,28 @@ fn a_ledger_with_an_amount_finer_than_the_minor_unit_is_refused_on_load() {
         assert!(err.contains("not rounded"), "{what}: {err}");
     }
 }
+
+#[test]
+fn exclusive_tax_is_rounded_once_from_the_exact_product() {
+    // a USD 0.01 line, tax added at `rate`: (net, tax)
+    let taxed = |rate: &str| {
+        let line =
+            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.01"), service: None };
+        let draft = InvoiceDraft {
+            customer: "c".into(),
+            contract_id: "k".into(),
+            currency: Currency::USD,
+            issue_date: d(2026, 1, 1),
+            due_date: d(2026, 1, 1),
+            lines: vec![line],
+        };
+        let inv = draft.finalize("I", &flat(rate, TaxMode::Exclusive)).unwrap();
+        (inv.subtotal(), inv.tax())
+    };
+    // 0.01 × 0.5000000000000000000000000001 = 0.005000000000000000000000000001: just over half a cent
+    assert_eq!(taxed("50.00000000000000000000000001%"), (usd("0.01"), usd("0.01")));
+    // 0.01 × 0.4999999999999999999999999999: just under
+    assert_eq!(taxed("49.99999999999999999999999999%"), (usd("0.01"), usd("0")));
+    // 0.01 × 0.5 = 0.005 exactly: to even
+    assert_eq!(taxed("50%"), (usd("0.01"), usd("0")));
+}
