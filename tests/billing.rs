@@ -357,7 +357,7 @@ fn a_customer_with_nothing_open_may_pay_in_advance() {
 }
 
 #[test]
-fn credit_notes_are_recorded_once_and_can_overpay() {
+fn credit_notes_are_recorded_once_and_credit_on_a_paid_invoice_is_held_for_the_customer() {
     let inv = InvoiceDraft {
         customer: "c".into(),
         contract_id: "k".into(),
@@ -381,9 +381,8 @@ fn credit_notes_are_recorded_once_and_can_overpay() {
         .unwrap();
     ar.apply_credit_note(&note).unwrap();
     ar.apply_credit_note(&note).unwrap();
-    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("-30"), "credited after payment: the customer is owed 30");
-    let aged = age_receivables(ar.receivables(), d(2026, 2, 1)).unwrap();
-    assert_eq!((aged[0].total(), aged[0].credits(), aged[0].net()), (usd("0"), usd("30"), usd("-30")));
+    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"), "credited after payment: settled");
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"), "credited after payment: the customer is owed 30");
 }
 
 #[test]
@@ -512,6 +511,10 @@ fn valid_values_round_trip_through_json() {
     // but one whose payment log disagrees with its receivables is refused
     let tampered = json.replace(r#""reversed":false"#, r#""reversed":true"#);
     assert!(serde_json::from_str::<ArLedger>(&tampered).is_err());
+    ar.add_receivable(
+        Receivable::new("INV-2", "c", d(2026, 1, 1), d(2026, 1, 31), money("40", Currency::EUR)).unwrap(),
+    )
+    .unwrap();
     let aged = age_receivables(ar.receivables(), d(2026, 3, 1)).unwrap();
     let json = serde_json::to_string(&aged).unwrap();
     assert_eq!(serde_json::from_str::<Vec<AgingReport>>(&json).unwrap(), aged);
@@ -876,8 +879,8 @@ fn a_ledger_whose_parts_disagree_is_refused_on_load() {
         ("INV-2", "paid above the credit used on it", "INV-2", |v, _, j| {
             v["receivables"][j]["receivable"]["paid"]["amount"] = "20".into();
         }),
-        ("INV-1", "credited differs from its credit notes", "INV-1", |v, i, _| {
-            v["receivables"][i]["receivable"]["credited"]["amount"] = "0".into();
+        ("INV-1", "credited above what its credit notes credit", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["credited"]["amount"] = "20".into();
         }),
         ("INV-1", "settled by py_1 on a day py_1 was not paid", "INV-1", |v, i, _| {
             v["receivables"][i]["settlements"][0]["date"] = "2026-06-30".into();
@@ -1232,4 +1235,59 @@ fn exclusive_tax_is_rounded_once_from_the_exact_product() {
     assert_eq!(taxed("49.99999999999999999999999999%"), (usd("0.01"), usd("0")));
     // 0.01 × 0.5 = 0.005 exactly: to even
     assert_eq!(taxed("50%"), (usd("0.01"), usd("0")));
+}
+
+#[test]
+fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
+    let inv = untaxed_invoice("100");
+    let note = |number: &str, net: &str| {
+        CreditNote::issue(&inv, &[], number, &[CreditRequest { line: 0, amount: CreditAmount::Net(usd(net)) }]).unwrap()
+    };
+    // paid in full, then credited 40: the invoice is settled and the customer holds 40
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap(); // delivered twice: credited once
+    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"));
+    assert_eq!(ar.credit("c", Currency::USD), usd("40"));
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    // which the customer can have refunded, or use on the next invoice
+    let mut refunded = ar.clone();
+    refunded.refund("re_1", "c", usd("40"), d(2026, 2, 6)).unwrap();
+    assert_eq!(refunded.credit("c", Currency::USD), usd("0"));
+    ar.add_receivable(open_usd("INV-2", d(2026, 3, 1), "25")).unwrap();
+    assert_eq!(ar.use_credit("INV-2", d(2026, 3, 1)).unwrap(), usd("25"));
+    assert_eq!(ar.credit("c", Currency::USD), usd("15"));
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    // a ledger that leaves the over-credit out of the balance does not load
+    let mut v = serde_json::to_value(&ar).unwrap();
+    v["balances"][0]["credit"]["amount"] = "0".into();
+    assert!(serde_json::from_value::<ArLedger>(v).is_err());
+
+    // part paid: what is open is credited, the rest held
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("70")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("10")));
+    // unpaid: all of it is credited on the invoice
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("60"), usd("0")));
+
+    // notes that together credit more than the invoice: the one too many is refused, and changes nothing
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "70")).unwrap();
+    let before = ar.clone();
+    let err = ar.apply_credit_note(&note("CN-2", "30.01")).unwrap_err();
+    assert!(matches!(err, BillingError::CreditExceedsTotal { ref note, .. } if note == "CN-2"), "{err}");
+    assert_eq!(ar, before);
+    ar.apply_credit_note(&note("CN-2", "30")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("100")));
 }

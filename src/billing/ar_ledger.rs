@@ -24,15 +24,18 @@ use crate::money::{Currency, Money};
 ///   id with different content is [`BillingError::PaymentConflict`].
 /// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
-///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
+///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did. What
+///   a credit note credits beyond what is open on its invoice (a note on a paid invoice) goes
+///   to the customer's credit balance too, to be used or refunded.
 ///
 /// Loading from JSON checks that every amount is in whole minor units of its currency and that
 /// the parts agree, as these operations keep them: each
 /// receivable's `paid` is what it was added with plus what live (not reversed) payments
-/// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
-/// what it was added with plus its credit notes, and each customer's credit balance is what its
-/// payments left unapplied less the credit used and the refunds. A ledger serialised by this
-/// crate always loads.
+/// applied to it and credit used on it, each settlement is dated as its payment, what it was
+/// added with as credited plus its credit notes is at most its total and is `credited` plus what
+/// the notes credited beyond what was open (see [`ArLedger::apply_credit_note`]), and each
+/// customer's credit balance is what its payments left unapplied plus those over-credits, less
+/// the credit used and the refunds. A ledger serialised by this crate always loads.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -455,13 +458,21 @@ impl ArLedger {
         Ok(application)
     }
 
-    /// Record a credit note against its invoice's receivable. Idempotent by note number. A
-    /// note that credits more than is still open leaves the invoice overpaid (a credit in
-    /// aging) rather than refusing a note [`CreditNote::issue`] allowed.
+    /// Record a credit note against its invoice's receivable, all or nothing. Idempotent by note
+    /// number. What is still open on the invoice is credited on it (its `credited` grows); what
+    /// the note credits beyond that (a note on a paid invoice) goes to the customer's credit
+    /// balance in the invoice's currency, as Stripe does, where [`ArLedger::use_credit`] and
+    /// [`ArLedger::refund`] can reach it. So a receivable's `credited` is what credit notes took
+    /// off what was owed, not always their sum. The notes on one invoice (with what it was
+    /// added with as credited) together credit at most its total.
+    ///
+    /// Reversing a payment later does not take the over-credit back out of the balance: the
+    /// invoice is owed again in full and the customer holds the credit, which
+    /// [`ArLedger::use_credit`] can set against it.
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft};
+    /// use revops::billing::{ApplicationRule, ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft, Payment};
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -475,12 +486,21 @@ impl ArLedger {
     /// ar.apply_credit_note(&note)?;
     /// ar.apply_credit_note(&note)?; // delivered twice: credited once
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("75")));
+    /// // paid in full, then credited 25 more: the invoice is settled, the customer holds 25
+    /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("75"))?, &ApplicationRule::OldestFirst)?;
+    /// let more = CreditNote::issue(&inv, &[note], "CN-2", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) }])?;
+    /// ar.apply_credit_note(&more)?;
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("0")));
+    /// assert_eq!(ar.credit("acme", Currency::USD), usd("25"));
+    /// ar.refund("re_1", "acme", usd("25"), day)?;
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
     /// Nothing is changed on any error. [`BillingError::UnknownInvoice`] when the invoice is not
     /// here; [`BillingError::CurrencyMismatch`] for a note in another currency;
+    /// [`BillingError::CreditExceedsTotal`] when the invoice's notes would together credit more
+    /// than its total;
     /// [`BillingError::NotRounded`] for an amount finer than the currency's minor unit (a
     /// [`CreditNote`] has none, by construction and from JSON);
     /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
@@ -493,11 +513,48 @@ impl ArLedger {
         }
         let entry = self
             .receivables
-            .get_mut(note.invoice())
+            .get(note.invoice())
             .ok_or_else(|| BillingError::UnknownInvoice { invoice: note.invoice().to_string() })?;
-        rounded(Field::CreditNoteTotal, &format!("credit note {}", note.number()), note.total())?;
-        let credited = entry.receivable.credited_after(note.total())?;
-        entry.receivable.set_credited(credited);
+        let r = &entry.receivable;
+        let (c, total) = (r.currency(), note.total());
+        let record = format!("credit note {}", note.number());
+        same_currency(Field::CreditNoteTotal, &record, c, &total)?;
+        rounded(Field::CreditNoteTotal, &record, total)?;
+        // what the invoice's notes credit together stays within its total
+        let notes = self.credit_notes.values().filter(|n| n.invoice() == r.invoice()).map(CreditNote::total);
+        let credited = Money::sum(c, notes)
+            .and_then(|m| m.checked_add(entry.opening.credited))
+            .context("amount credited", &record)?;
+        if credited.checked_add(total).context("amount credited", &record)?.amount() > r.total().amount() {
+            return Err(BillingError::CreditExceedsTotal {
+                note: note.number().to_string(),
+                invoice: r.invoice().to_string(),
+                total: r.total(),
+                credited,
+                requested: total,
+            });
+        }
+        // what is open is credited on the invoice; the rest is owed to the customer
+        let open = r.open();
+        let on_invoice = if open.amount() <= rust_decimal::Decimal::ZERO {
+            Money::zero(c)
+        } else if open.amount() < total.amount() {
+            open
+        } else {
+            total
+        };
+        let over = total.checked_sub(on_invoice).context("amount credited", &record)?;
+        let mut changes = Changes::default();
+        let mut after = r.clone();
+        after.set_credited(r.credited_after(on_invoice)?);
+        changes.receivables.insert(r.invoice().to_string(), after);
+        if !over.is_zero() {
+            let credit = self.credit(r.customer(), c);
+            let held = credit.checked_add(over).context("credit balance", &format!("customer {}", r.customer()))?;
+            changes.balance = Some(balance_of(r.customer(), held)?);
+        }
+        // nothing below can fail
+        self.commit(changes, None);
         self.credit_notes.insert(note.number().to_string(), note.clone());
         Ok(())
     }
@@ -771,11 +828,13 @@ impl ArLedger {
     /// - every receivable's `paid` is what it was added with plus its settlements; a payment's
     ///   settlement is dated as the payment, for exactly what the live (not reversed) payment
     ///   applied to that invoice, and every live payment settles every invoice it applied to;
-    /// - every receivable's `credited` is what it was added with plus its credit notes;
+    /// - what a receivable's credit notes credit, with what it was added with as credited, is
+    ///   at most its total, and at least its `credited`: the difference is what they credited
+    ///   beyond what was open, which went to the customer's credit balance;
     /// - `last_paid_on` is the latest settlement (or the date it was added with);
     /// - per customer and currency, the credit balance is `Σ unapplied` of the live payments
-    ///   `− Σ` credit used on the customer's invoices `− Σ` refunds (a ledger holds no credit
-    ///   from anywhere else).
+    ///   `+ Σ` credit notes' over-credits `− Σ` credit used on the customer's invoices `− Σ`
+    ///   refunds (a ledger holds no credit from anywhere else).
     #[cfg(feature = "serde")]
     fn from_parts(
         entries: Vec<Entry>,
@@ -873,27 +932,8 @@ impl ArLedger {
                 }
             }
         }
-        for b in balances {
-            let key = (b.customer().to_string(), b.currency());
-            if b.credit().is_zero() {
-                continue;
-            }
-            if ledger.balances.contains_key(&key) {
-                return Err(BillingError::DuplicateBalance { customer: key.0, currency: key.1 });
-            }
-            ledger.balances.insert(key, b);
-        }
-        for (key, left) in &credit {
-            if ledger.credit(&key.0, key.1) != *left {
-                let reason = "its credit balance is not what its payments left unapplied less credit used and refunds";
-                return Err(inconsistent(format!("customer {}", key.0), reason));
-            }
-        }
-        for key in ledger.balances.keys() {
-            if !credit.contains_key(key) {
-                return Err(inconsistent(format!("customer {}", key.0), "a credit balance no payment left"));
-            }
-        }
+        // per invoice: what its credit notes credit together, at most its total; what they
+        // credit beyond `credited` went to the customer's credit balance
         let mut credited: BTreeMap<String, Money> = BTreeMap::new();
         for n in credit_notes {
             let record = format!("credit note {}", n.number());
@@ -910,8 +950,39 @@ impl ArLedger {
         for (invoice, e) in &ledger.receivables {
             let record = format!("invoice {invoice}");
             let notes = credited.get(invoice).copied().unwrap_or(Money::zero(e.receivable.currency()));
-            if e.opening.credited.checked_add(notes).context("amount credited", &record)? != e.receivable.credited() {
-                return Err(inconsistent(record, "credited is not what it was added with plus its credit notes"));
+            let all = e.opening.credited.checked_add(notes).context("amount credited", &record)?;
+            if all.amount() > e.receivable.total().amount() {
+                return Err(inconsistent(record, "its credit notes credit more than its total"));
+            }
+            let over = all.checked_sub(e.receivable.credited()).context("amount credited", &record)?;
+            if over.is_negative() {
+                return Err(inconsistent(record, "credited is more than it was added with plus its credit notes"));
+            }
+            add_credit((e.receivable.customer().to_string(), e.receivable.currency()), over)?;
+        }
+        for b in balances {
+            let key = (b.customer().to_string(), b.currency());
+            if b.credit().is_zero() {
+                continue;
+            }
+            if ledger.balances.contains_key(&key) {
+                return Err(BillingError::DuplicateBalance { customer: key.0, currency: key.1 });
+            }
+            ledger.balances.insert(key, b);
+        }
+        for (key, left) in &credit {
+            if ledger.credit(&key.0, key.1) != *left {
+                let reason = "its credit balance is not what its payments left unapplied and its credit notes \
+                              credited beyond what was open, less credit used and refunds";
+                return Err(inconsistent(format!("customer {}", key.0), reason));
+            }
+        }
+        for key in ledger.balances.keys() {
+            if !credit.contains_key(key) {
+                return Err(inconsistent(
+                    format!("customer {}", key.0),
+                    "a credit balance no payment or credit note left",
+                ));
             }
         }
         Ok(ledger)

@@ -223,6 +223,21 @@ pub enum BillingError {
         /// What was asked.
         requested: Money,
     },
+    /// A credit note that would take what the invoice's credit notes credit together above its
+    /// total (notes issued without the ones before them).
+    #[error("credit note {note} credits {requested} on invoice {invoice}, whose total of {total} is credited {credited} already")]
+    CreditExceedsTotal {
+        /// Credit note number.
+        note: String,
+        /// Invoice number.
+        invoice: String,
+        /// The invoice's total.
+        total: Money,
+        /// What its credit notes credit already.
+        credited: Money,
+        /// The note's total.
+        requested: Money,
+    },
     /// A credit note naming a line the invoice does not have.
     #[error("invoice {invoice} has no line {line}")]
     UnknownLine {
