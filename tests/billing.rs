@@ -215,7 +215,7 @@ fn payments_overpayments_refunds_credit_use_and_fx() {
     assert!(matches!(ar.refund("re_1", "c", usd("60"), d(2026, 2, 6)), Err(BillingError::RefundExceedsBalance { .. })));
     ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     ar.add_receivable(open_usd("C", d(2026, 3, 1), "100")).unwrap();
-    assert_eq!(ar.use_credit("C", d(2026, 3, 1)).unwrap(), usd("30"));
+    assert_eq!(ar.use_credit("cu_1", "C", d(2026, 3, 1)).unwrap(), usd("30"));
     assert_eq!(ar.receivable("C").unwrap().open(), usd("70"));
     assert_eq!(ar.receivable("C").unwrap().last_paid_on(), Some(d(2026, 3, 1)));
     assert_eq!(ar.credit("c", Currency::USD), usd("0"));
@@ -857,7 +857,7 @@ fn busy_ledger() -> ArLedger {
     let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("90"))]);
     ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
     ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
-    assert_eq!(ar.use_credit("INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
+    assert_eq!(ar.use_credit("cu_1", "INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
     ar.refund("re_1", "c", usd("5"), d(2026, 2, 4)).unwrap();
     assert_eq!(ar.credit("c", Currency::USD), usd("30"));
     ar
@@ -923,7 +923,7 @@ proptest! {
                     ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount)).unwrap(), &rule).map(drop)
                 }
                 2 => { let id = ar.payments().nth(n).map(|p| p.payment().id().to_string()); id.map_or(Ok(()), |id| ar.reverse_payment(&id).map(drop)) }
-                3 => ar.use_credit(&format!("I{n}"), on).map(drop),
+                3 => ar.use_credit(&format!("u{}", k % 4), &format!("I{n}"), on).map(drop),
                 4 => ar.refund(&format!("r{}", k % 4), &customer, m(amount / 3), on),
                 5 => {
                     let r = ar.receivable(&format!("I{n}")).unwrap().clone();
@@ -1258,7 +1258,7 @@ fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
     refunded.refund("re_1", "c", usd("40"), d(2026, 2, 6)).unwrap();
     assert_eq!(refunded.credit("c", Currency::USD), usd("0"));
     ar.add_receivable(open_usd("INV-2", d(2026, 3, 1), "25")).unwrap();
-    assert_eq!(ar.use_credit("INV-2", d(2026, 3, 1)).unwrap(), usd("25"));
+    assert_eq!(ar.use_credit("cu_1", "INV-2", d(2026, 3, 1)).unwrap(), usd("25"));
     assert_eq!(ar.credit("c", Currency::USD), usd("15"));
     let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
     assert_eq!(back, ar);
@@ -1290,4 +1290,37 @@ fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
     assert_eq!(ar, before);
     ar.apply_credit_note(&note("CN-2", "30")).unwrap();
     assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("100")));
+}
+
+#[test]
+fn a_retried_use_of_credit_uses_it_once_and_its_id_cannot_be_reused_for_another() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100"), open_usd("INV-2", d(2026, 1, 1), "100")]);
+    ar.apply_payment(&pay("py_1", usd("30")), &ApplicationRule::Explicit(vec![])).unwrap();
+    assert_eq!(ar.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    let once = ar.clone();
+    // more credit arrives; the retry of the use changes nothing and says what it used
+    ar.apply_payment(&pay("py_2", usd("50")), &ApplicationRule::Explicit(vec![])).unwrap();
+    let paid = ar.clone();
+    assert_eq!(ar.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    assert_eq!(ar, paid);
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("70"), usd("50")));
+    // the id with another invoice or date is refused, and changes nothing
+    for (invoice, on) in [("INV-2", d(2026, 2, 10)), ("INV-1", d(2026, 2, 11))] {
+        let err = ar.use_credit("cu_1", invoice, on).unwrap_err();
+        assert!(matches!(err, BillingError::CreditUseConflict { ref id } if id == "cu_1"), "{err}");
+        assert_eq!(ar, paid);
+    }
+    assert!(matches!(ar.use_credit("", "INV-1", d(2026, 2, 10)), Err(BillingError::EmptyId { .. })));
+    // the id survives a trip through JSON
+    let mut back: ArLedger = serde_json::from_str(&serde_json::to_string(&once).unwrap()).unwrap();
+    assert_eq!(back, once);
+    assert_eq!(back.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    assert_eq!(back, once);
+    // a new id uses the new credit
+    assert_eq!(ar.use_credit("cu_2", "INV-1", d(2026, 2, 12)).unwrap(), usd("50"));
+    // a ledger naming one credit-use id twice does not load
+    let mut v = serde_json::to_value(&ar).unwrap();
+    let i = v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == "INV-1").unwrap();
+    v["receivables"][i]["settlements"][1]["credit_use"] = "cu_1".into();
+    assert!(serde_json::from_value::<ArLedger>(v).is_err());
 }

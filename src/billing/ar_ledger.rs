@@ -92,7 +92,7 @@ struct Entry {
     /// Paid, credited and last paid as the receivable was added (an import may be settled).
     opening: Opening,
     /// One per payment that paid it (`Some(id)`, dated as the payment) and per use of credit
-    /// (`None`). `receivable.last_paid_on` is the latest of these dates and the opening one.
+    /// (`None`, with the use's id). `receivable.last_paid_on` is the latest of these dates and the opening one.
     settlements: Vec<Settlement>,
 }
 
@@ -113,6 +113,10 @@ struct Settlement {
     date: NaiveDate,
     /// What it paid on the invoice (positive).
     amount: Money,
+    /// The caller's id of a use of credit (`payment` is then `None`); absent in ledgers written
+    /// before uses of credit had ids.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    credit_use: Option<String>,
 }
 
 impl Entry {
@@ -559,8 +563,14 @@ impl ArLedger {
         Ok(())
     }
 
-    /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`; returns
-    /// what was used (zero when there is no credit or nothing open).
+    /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`, under the
+    /// caller's id; returns what was used (zero when there is no credit or nothing open).
+    ///
+    /// Idempotent by id, as [`ArLedger::refund`] is: the same use again (a retry, even after
+    /// more credit arrived) changes nothing and returns what the first one used; the same id
+    /// with another invoice or date is [`BillingError::CreditUseConflict`]. A use that used
+    /// nothing is not recorded, so its id may be used again. The id is kept in the ledger's
+    /// JSON, so a retry after a reload is still a no-op.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -572,16 +582,33 @@ impl ArLedger {
     /// // paid in advance: all of it is credit
     /// ar.apply_payment(&Payment::new("py_1", "acme", d(1), usd("30"))?, &ApplicationRule::OldestFirst)?;
     /// ar.add_receivable(Receivable::new("INV-1", "acme", d(2), d(3), usd("100"))?)?;
-    /// assert_eq!(ar.use_credit("INV-1", d(2))?, usd("30"));
+    /// assert_eq!(ar.use_credit("cu_1", "INV-1", d(2))?, usd("30"));
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("70")));
-    /// assert!(ar.use_credit("INV-9", d(2)).is_err());
+    /// // more credit arrives, and the use is retried: it was made once
+    /// ar.apply_payment(&Payment::new("py_2", "acme", d(2), usd("20"))?, &ApplicationRule::Explicit(vec![]))?;
+    /// assert_eq!(ar.use_credit("cu_1", "INV-1", d(2))?, usd("30"));
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("70")));
+    /// assert!(ar.use_credit("cu_2", "INV-9", d(2)).is_err());
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
-    /// Nothing is changed on any error. [`BillingError::UnknownInvoice`], or a balance beyond
-    /// `Decimal`'s range.
-    pub fn use_credit(&mut self, invoice: &str, on: NaiveDate) -> Result<Money, BillingError> {
+    /// Nothing is changed on any error. [`BillingError::EmptyId`],
+    /// [`BillingError::CreditUseConflict`], [`BillingError::UnknownInvoice`], or a balance
+    /// beyond `Decimal`'s range.
+    pub fn use_credit(&mut self, id: &str, invoice: &str, on: NaiveDate) -> Result<Money, BillingError> {
+        if id.is_empty() {
+            return Err(BillingError::EmptyId { what: "credit-use id" });
+        }
+        let done = self.receivables.iter().find_map(|(number, e)| {
+            e.settlements.iter().find(|s| s.credit_use.as_deref() == Some(id)).map(|s| (number, s))
+        });
+        if let Some((number, s)) = done {
+            if number != invoice || s.date != on {
+                return Err(BillingError::CreditUseConflict { id: id.to_string() });
+            }
+            return Ok(s.amount);
+        }
         let r =
             self.receivable(invoice).ok_or_else(|| BillingError::UnknownInvoice { invoice: invoice.to_string() })?;
         let credit = self.credit(r.customer(), r.currency());
@@ -596,8 +623,12 @@ impl ArLedger {
         let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
         changes.balance = Some(balance_of(r.customer(), left)?);
         changes.receivables.insert(invoice.to_string(), after);
-        changes.settled.insert(invoice.to_string(), used);
-        self.commit(changes, Some((None, on)));
+        // nothing below can fail
+        self.commit(changes, None);
+        if let Some(entry) = self.receivables.get_mut(invoice) {
+            let credit_use = Some(id.to_string());
+            entry.settlements.push(Settlement { payment: None, date: on, amount: used, credit_use });
+        }
         Ok(used)
     }
 
@@ -803,7 +834,12 @@ impl ArLedger {
             if let Some(entry) = self.receivables.get_mut(&invoice) {
                 if let Some((payment, date)) = &settled {
                     let amount = changes.settled.get(&invoice).copied().unwrap_or(Money::zero(receivable.currency()));
-                    entry.settlements.push(Settlement { payment: payment.clone(), date: *date, amount });
+                    entry.settlements.push(Settlement {
+                        payment: payment.clone(),
+                        date: *date,
+                        amount,
+                        credit_use: None,
+                    });
                 }
                 entry.receivable = receivable;
             }
@@ -832,6 +868,7 @@ impl ArLedger {
     ///   at most its total, and at least its `credited`: the difference is what they credited
     ///   beyond what was open, which went to the customer's credit balance;
     /// - `last_paid_on` is the latest settlement (or the date it was added with);
+    /// - a credit-use id names one use of credit;
     /// - per customer and currency, the credit balance is `Σ unapplied` of the live payments
     ///   `+ Σ` credit notes' over-credits `− Σ` credit used on the customer's invoices `− Σ`
     ///   refunds (a ledger holds no credit from anywhere else).
@@ -868,6 +905,7 @@ impl ArLedger {
                 return Err(inconsistent(format!("refund {}", r.id), "the refund id appears twice"));
             }
         }
+        let mut credit_uses = std::collections::BTreeSet::new();
         for e in entries {
             let invoice = e.receivable.invoice().to_string();
             let record = format!("invoice {invoice}");
@@ -889,6 +927,17 @@ impl ArLedger {
                     return Err(inconsistent(record, "a settlement is not positive"));
                 }
                 paid = paid.checked_add(s.amount).context("amount paid", &record)?;
+                if let Some(id) = s.credit_use.as_deref() {
+                    if s.payment.is_some() {
+                        return Err(inconsistent(record, "a settlement is both a payment and a use of credit"));
+                    }
+                    if id.is_empty() {
+                        return Err(BillingError::EmptyId { what: "credit-use id" });
+                    }
+                    if !credit_uses.insert(id.to_string()) {
+                        return Err(inconsistent(format!("credit use {id}"), "the credit-use id appears twice"));
+                    }
+                }
                 let Some(id) = s.payment.as_deref() else {
                     add_credit((e.receivable.customer().to_string(), c), -s.amount)?;
                     continue;

@@ -350,6 +350,12 @@ pub enum BillingError {
         /// Refund id.
         refund: String,
     },
+    /// A credit-use id already used with different content (another invoice or date).
+    #[error("credit use {id} was already made with different content; a credit-use id names one use of credit")]
+    CreditUseConflict {
+        /// Credit-use id.
+        id: String,
+    },
     /// A customer's credit balance listed twice (in a deserialised ledger).
     #[error("customer {customer} has two credit balances in {currency}")]
     DuplicateBalance {
