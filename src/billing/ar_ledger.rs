@@ -19,9 +19,13 @@ use crate::money::{Currency, Money};
 /// - **All or nothing.** Every operation first works out the result on copies of the receivables
 ///   and balances it touches, checking every amount; only when everything has passed does it
 ///   write them back. An `Err` leaves the ledger exactly as it was.
-/// - **Idempotent by id.** A payment (or credit note, or refund) id is applied once. Delivering the same
-///   payment again (a webhook retry) returns the first application and changes nothing; the same
-///   id with different content is [`BillingError::PaymentConflict`].
+/// - **Idempotent by id.** A payment id, credit note number, refund id or credit-use id is
+///   applied once. Delivering the same payment again (a webhook retry) returns the first
+///   application and changes nothing, and so does the same credit note, refund or use of credit
+///   again; the same id with different content is [`BillingError::PaymentConflict`] for a
+///   payment, [`BillingError::CreditNoteConflict`] for a credit note,
+///   [`BillingError::RefundConflict`] for a refund and [`BillingError::CreditUseConflict`] for a
+///   use of credit.
 /// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
 ///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did. What
