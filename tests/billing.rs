@@ -215,7 +215,7 @@ fn payments_overpayments_refunds_credit_use_and_fx() {
     assert!(matches!(ar.refund("re_1", "c", usd("60"), d(2026, 2, 6)), Err(BillingError::RefundExceedsBalance { .. })));
     ar.refund("re_1", "c", usd("20"), d(2026, 2, 6)).unwrap();
     ar.add_receivable(open_usd("C", d(2026, 3, 1), "100")).unwrap();
-    assert_eq!(ar.use_credit("C", d(2026, 3, 1)).unwrap(), usd("30"));
+    assert_eq!(ar.use_credit("cu_1", "C", d(2026, 3, 1)).unwrap(), usd("30"));
     assert_eq!(ar.receivable("C").unwrap().open(), usd("70"));
     assert_eq!(ar.receivable("C").unwrap().last_paid_on(), Some(d(2026, 3, 1)));
     assert_eq!(ar.credit("c", Currency::USD), usd("0"));
@@ -357,7 +357,7 @@ fn a_customer_with_nothing_open_may_pay_in_advance() {
 }
 
 #[test]
-fn credit_notes_are_recorded_once_and_can_overpay() {
+fn credit_notes_are_recorded_once_and_credit_on_a_paid_invoice_is_held_for_the_customer() {
     let inv = InvoiceDraft {
         customer: "c".into(),
         contract_id: "k".into(),
@@ -381,9 +381,8 @@ fn credit_notes_are_recorded_once_and_can_overpay() {
         .unwrap();
     ar.apply_credit_note(&note).unwrap();
     ar.apply_credit_note(&note).unwrap();
-    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("-30"), "credited after payment: the customer is owed 30");
-    let aged = age_receivables(ar.receivables(), d(2026, 2, 1)).unwrap();
-    assert_eq!((aged[0].total(), aged[0].credits(), aged[0].net()), (usd("0"), usd("30"), usd("-30")));
+    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"), "credited after payment: settled");
+    assert_eq!(ar.credit("c", Currency::USD), usd("30"), "credited after payment: the customer is owed 30");
 }
 
 #[test]
@@ -512,6 +511,10 @@ fn valid_values_round_trip_through_json() {
     // but one whose payment log disagrees with its receivables is refused
     let tampered = json.replace(r#""reversed":false"#, r#""reversed":true"#);
     assert!(serde_json::from_str::<ArLedger>(&tampered).is_err());
+    ar.add_receivable(
+        Receivable::new("INV-2", "c", d(2026, 1, 1), d(2026, 1, 31), money("40", Currency::EUR)).unwrap(),
+    )
+    .unwrap();
     let aged = age_receivables(ar.receivables(), d(2026, 3, 1)).unwrap();
     let json = serde_json::to_string(&aged).unwrap();
     assert_eq!(serde_json::from_str::<Vec<AgingReport>>(&json).unwrap(), aged);
@@ -854,7 +857,7 @@ fn busy_ledger() -> ArLedger {
     let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("90"))]);
     ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
     ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
-    assert_eq!(ar.use_credit("INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
+    assert_eq!(ar.use_credit("cu_1", "INV-2", d(2026, 2, 3)).unwrap(), usd("25"));
     ar.refund("re_1", "c", usd("5"), d(2026, 2, 4)).unwrap();
     assert_eq!(ar.credit("c", Currency::USD), usd("30"));
     ar
@@ -876,8 +879,8 @@ fn a_ledger_whose_parts_disagree_is_refused_on_load() {
         ("INV-2", "paid above the credit used on it", "INV-2", |v, _, j| {
             v["receivables"][j]["receivable"]["paid"]["amount"] = "20".into();
         }),
-        ("INV-1", "credited differs from its credit notes", "INV-1", |v, i, _| {
-            v["receivables"][i]["receivable"]["credited"]["amount"] = "0".into();
+        ("INV-1", "credited above what its credit notes credit", "INV-1", |v, i, _| {
+            v["receivables"][i]["receivable"]["credited"]["amount"] = "20".into();
         }),
         ("INV-1", "settled by py_1 on a day py_1 was not paid", "INV-1", |v, i, _| {
             v["receivables"][i]["settlements"][0]["date"] = "2026-06-30".into();
@@ -920,7 +923,7 @@ proptest! {
                     ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount)).unwrap(), &rule).map(drop)
                 }
                 2 => { let id = ar.payments().nth(n).map(|p| p.payment().id().to_string()); id.map_or(Ok(()), |id| ar.reverse_payment(&id).map(drop)) }
-                3 => ar.use_credit(&format!("I{n}"), on).map(drop),
+                3 => ar.use_credit(&format!("u{}", k % 4), &format!("I{n}"), on).map(drop),
                 4 => ar.refund(&format!("r{}", k % 4), &customer, m(amount / 3), on),
                 5 => {
                     let r = ar.receivable(&format!("I{n}")).unwrap().clone();
@@ -1114,4 +1117,210 @@ fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
     assert_eq!(gross("20.0000000000000000000000001%"), (usd("0.02"), usd("0.01")));
     // 0.03 ÷ 1.2 = 0.025 exactly: to even
     assert_eq!(gross("20%"), (usd("0.02"), usd("0.01")));
+}
+
+/// A one-line USD invoice "INV-1" to customer "c" for `total`, untaxed.
+fn untaxed_invoice(total: &str) -> Invoice {
+    let line = LineDraft { description: "a".into(), quantity: Decimal::ONE, unit_price: usd(total), service: None };
+    let draft = InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: Currency::USD,
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        lines: vec![line],
+    };
+    draft.finalize("INV-1", &FlatTax::NONE).unwrap()
+}
+
+#[test]
+fn credit_notes_finer_than_the_minor_unit_or_crediting_nothing_are_refused() {
+    let note = |net: &str, tax: &str, total: &str| {
+        serde_json::from_value::<CreditNote>(serde_json::json!({
+            "number": "CN-1", "invoice": "INV-1",
+            "lines": [{"line": 0, "net": {"amount": net, "currency": "USD"}, "tax": {"amount": tax, "currency": "USD"}}],
+            "total": {"amount": total, "currency": "USD"}
+        }))
+    };
+    for (net, tax, total) in [("10.005", "0", "10.005"), ("10", "0.001", "10.001")] {
+        let err = note(net, tax, total).expect_err(net).to_string();
+        assert!(err.contains("not rounded") && err.contains("credit note CN-1"), "{err}");
+    }
+    let err = note("0", "0", "0").expect_err("an empty note").to_string();
+    assert!(err.contains("must be positive") && err.contains("credit note CN-1"), "{err}");
+    assert!(note("10.01", "0", "10.01").is_ok());
+
+    // issued: a net that rounds to nothing credits nothing, and is refused
+    let inv = untaxed_invoice("100");
+    let nothing = CreditRequest { line: 0, amount: CreditAmount::Net(usd("0.004")) };
+    let err = CreditNote::issue(&inv, &[], "CN-2", &[nothing]).unwrap_err();
+    assert!(matches!(err, BillingError::NotPositive { what: Field::CreditNoteTotal, .. }), "{err}");
+    let all =
+        CreditNote::issue(&inv, &[], "CN-3", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]).unwrap();
+    let rest = CreditNote::issue(&inv, &[all], "CN-4", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]);
+    assert!(matches!(rest, Err(BillingError::NotPositive { .. })), "{rest:?}");
+
+    // what the ledger takes, its JSON gives back
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_credit_note(&note("10.01", "0", "10.01").unwrap()).unwrap();
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+}
+
+#[test]
+fn a_ledger_with_an_amount_finer_than_the_minor_unit_is_refused_on_load() {
+    let ar = busy_ledger();
+    let good = serde_json::to_value(&ar).unwrap();
+    let entry = |v: &serde_json::Value, invoice: &str| -> usize {
+        v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == invoice).unwrap()
+    };
+    type Tamper = fn(&mut serde_json::Value, usize, usize, usize);
+    let cases: [(&str, Tamper); 5] = [
+        ("an opening paid of 29.995 made whole by a credit use of 0.005, and 29.995 of credit held", |v, i0, _, _| {
+            v["receivables"][i0]["opening"]["paid"]["amount"] = "29.995".into();
+            v["receivables"][i0]["settlements"] = serde_json::json!([
+                {"payment": null, "date": "2025-12-20", "amount": {"amount": "0.005", "currency": "USD"}}
+            ]);
+            v["balances"][0]["credit"]["amount"] = "29.995".into();
+        }),
+        ("an opening credited of 0.005", |v, _, i1, _| {
+            v["receivables"][i1]["opening"]["credited"]["amount"] = "0.005".into();
+        }),
+        ("a credit use of 24.995", |v, _, _, i2| {
+            v["receivables"][i2]["settlements"][0]["amount"]["amount"] = "24.995".into();
+        }),
+        ("a credit balance of 30.005", |v, _, _, _| {
+            v["balances"][0]["credit"]["amount"] = "30.005".into();
+        }),
+        ("a credit balance of 30.00 written 30.000", |v, _, _, _| {
+            v["balances"][0]["credit"]["amount"] = "30.000".into();
+        }),
+    ];
+    for (n, (what, tamper)) in cases.into_iter().enumerate() {
+        let mut v = good.clone();
+        let (i0, i1, i2) = (entry(&v, "INV-0"), entry(&v, "INV-1"), entry(&v, "INV-2"));
+        tamper(&mut v, i0, i1, i2);
+        let loaded = serde_json::from_value::<ArLedger>(v);
+        if n == 4 {
+            // trailing zeros are not finer than a cent
+            assert_eq!(loaded.expect(what), ar);
+            continue;
+        }
+        let err = loaded.expect_err(what).to_string();
+        assert!(err.contains("not rounded"), "{what}: {err}");
+    }
+}
+
+#[test]
+fn exclusive_tax_is_rounded_once_from_the_exact_product() {
+    // a USD 0.01 line, tax added at `rate`: (net, tax)
+    let taxed = |rate: &str| {
+        let line =
+            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.01"), service: None };
+        let draft = InvoiceDraft {
+            customer: "c".into(),
+            contract_id: "k".into(),
+            currency: Currency::USD,
+            issue_date: d(2026, 1, 1),
+            due_date: d(2026, 1, 1),
+            lines: vec![line],
+        };
+        let inv = draft.finalize("I", &flat(rate, TaxMode::Exclusive)).unwrap();
+        (inv.subtotal(), inv.tax())
+    };
+    // 0.01 × 0.5000000000000000000000000001 = 0.005000000000000000000000000001: just over half a cent
+    assert_eq!(taxed("50.00000000000000000000000001%"), (usd("0.01"), usd("0.01")));
+    // 0.01 × 0.4999999999999999999999999999: just under
+    assert_eq!(taxed("49.99999999999999999999999999%"), (usd("0.01"), usd("0")));
+    // 0.01 × 0.5 = 0.005 exactly: to even
+    assert_eq!(taxed("50%"), (usd("0.01"), usd("0")));
+}
+
+#[test]
+fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
+    let inv = untaxed_invoice("100");
+    let note = |number: &str, net: &str| {
+        CreditNote::issue(&inv, &[], number, &[CreditRequest { line: 0, amount: CreditAmount::Net(usd(net)) }]).unwrap()
+    };
+    // paid in full, then credited 40: the invoice is settled and the customer holds 40
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap(); // delivered twice: credited once
+    assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"));
+    assert_eq!(ar.credit("c", Currency::USD), usd("40"));
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    // which the customer can have refunded, or use on the next invoice
+    let mut refunded = ar.clone();
+    refunded.refund("re_1", "c", usd("40"), d(2026, 2, 6)).unwrap();
+    assert_eq!(refunded.credit("c", Currency::USD), usd("0"));
+    ar.add_receivable(open_usd("INV-2", d(2026, 3, 1), "25")).unwrap();
+    assert_eq!(ar.use_credit("cu_1", "INV-2", d(2026, 3, 1)).unwrap(), usd("25"));
+    assert_eq!(ar.credit("c", Currency::USD), usd("15"));
+    let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
+    assert_eq!(back, ar);
+    // a ledger that leaves the over-credit out of the balance does not load
+    let mut v = serde_json::to_value(&ar).unwrap();
+    v["balances"][0]["credit"]["amount"] = "0".into();
+    assert!(serde_json::from_value::<ArLedger>(v).is_err());
+
+    // part paid: what is open is credited, the rest held
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("70")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("10")));
+    // unpaid: all of it is credited on the invoice
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("60"), usd("0")));
+
+    // notes that together credit more than the invoice: the one too many is refused, and changes nothing
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
+    ar.apply_credit_note(&note("CN-1", "70")).unwrap();
+    let before = ar.clone();
+    let err = ar.apply_credit_note(&note("CN-2", "30.01")).unwrap_err();
+    assert!(matches!(err, BillingError::CreditExceedsTotal { ref note, .. } if note == "CN-2"), "{err}");
+    assert_eq!(ar, before);
+    ar.apply_credit_note(&note("CN-2", "30")).unwrap();
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("100")));
+}
+
+#[test]
+fn a_retried_use_of_credit_uses_it_once_and_its_id_cannot_be_reused_for_another() {
+    let mut ar = ledger([open_usd("INV-1", d(2026, 1, 1), "100"), open_usd("INV-2", d(2026, 1, 1), "100")]);
+    ar.apply_payment(&pay("py_1", usd("30")), &ApplicationRule::Explicit(vec![])).unwrap();
+    assert_eq!(ar.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    let once = ar.clone();
+    // more credit arrives; the retry of the use changes nothing and says what it used
+    ar.apply_payment(&pay("py_2", usd("50")), &ApplicationRule::Explicit(vec![])).unwrap();
+    let paid = ar.clone();
+    assert_eq!(ar.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    assert_eq!(ar, paid);
+    assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("70"), usd("50")));
+    // the id with another invoice or date is refused, and changes nothing
+    for (invoice, on) in [("INV-2", d(2026, 2, 10)), ("INV-1", d(2026, 2, 11))] {
+        let err = ar.use_credit("cu_1", invoice, on).unwrap_err();
+        assert!(matches!(err, BillingError::CreditUseConflict { ref id } if id == "cu_1"), "{err}");
+        assert_eq!(ar, paid);
+    }
+    assert!(matches!(ar.use_credit("", "INV-1", d(2026, 2, 10)), Err(BillingError::EmptyId { .. })));
+    // the id survives a trip through JSON
+    let mut back: ArLedger = serde_json::from_str(&serde_json::to_string(&once).unwrap()).unwrap();
+    assert_eq!(back, once);
+    assert_eq!(back.use_credit("cu_1", "INV-1", d(2026, 2, 10)).unwrap(), usd("30"));
+    assert_eq!(back, once);
+    // a new id uses the new credit
+    assert_eq!(ar.use_credit("cu_2", "INV-1", d(2026, 2, 12)).unwrap(), usd("50"));
+    // a ledger naming one credit-use id twice does not load
+    let mut v = serde_json::to_value(&ar).unwrap();
+    let i = v["receivables"].as_array().unwrap().iter().position(|e| e["receivable"]["invoice"] == "INV-1").unwrap();
+    v["receivables"][i]["settlements"][1]["credit_use"] = "cu_1".into();
+    assert!(serde_json::from_value::<ArLedger>(v).is_err());
 }

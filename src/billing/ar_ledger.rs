@@ -19,19 +19,27 @@ use crate::money::{Currency, Money};
 /// - **All or nothing.** Every operation first works out the result on copies of the receivables
 ///   and balances it touches, checking every amount; only when everything has passed does it
 ///   write them back. An `Err` leaves the ledger exactly as it was.
-/// - **Idempotent by id.** A payment (or credit note, or refund) id is applied once. Delivering the same
-///   payment again (a webhook retry) returns the first application and changes nothing; the same
-///   id with different content is [`BillingError::PaymentConflict`].
+/// - **Idempotent by id.** A payment id, credit note number, refund id or credit-use id is
+///   applied once. Delivering the same payment again (a webhook retry) returns the first
+///   application and changes nothing, and so does the same credit note, refund or use of credit
+///   again; the same id with different content is [`BillingError::PaymentConflict`] for a
+///   payment, [`BillingError::CreditNoteConflict`] for a credit note,
+///   [`BillingError::RefundConflict`] for a refund and [`BillingError::CreditUseConflict`] for a
+///   use of credit.
 /// - **Nothing lost.** What a payment does not apply to invoices goes to the customer's credit
 ///   balance in the payment's currency, so `Σ applied + unapplied = amount` is visible in the
-///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did.
+///   balances, and [`ArLedger::reverse_payment`] takes back exactly what the payment did. What
+///   a credit note credits beyond what is open on its invoice (a note on a paid invoice) goes
+///   to the customer's credit balance too, to be used or refunded.
 ///
-/// Loading from JSON checks that the parts agree, as these operations keep them: each
+/// Loading from JSON checks that every amount is in whole minor units of its currency and that
+/// the parts agree, as these operations keep them: each
 /// receivable's `paid` is what it was added with plus what live (not reversed) payments
-/// applied to it and credit used on it, each settlement is dated as its payment, `credited` is
-/// what it was added with plus its credit notes, and each customer's credit balance is what its
-/// payments left unapplied less the credit used and the refunds. A ledger serialised by this
-/// crate always loads.
+/// applied to it and credit used on it, each settlement is dated as its payment, what it was
+/// added with as credited plus its credit notes is at most its total and is `credited` plus what
+/// the notes credited beyond what was open (see [`ArLedger::apply_credit_note`]), and each
+/// customer's credit balance is what its payments left unapplied plus those over-credits, less
+/// the credit used and the refunds. A ledger serialised by this crate always loads.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -88,7 +96,7 @@ struct Entry {
     /// Paid, credited and last paid as the receivable was added (an import may be settled).
     opening: Opening,
     /// One per payment that paid it (`Some(id)`, dated as the payment) and per use of credit
-    /// (`None`). `receivable.last_paid_on` is the latest of these dates and the opening one.
+    /// (`None`, with the use's id). `receivable.last_paid_on` is the latest of these dates and the opening one.
     settlements: Vec<Settlement>,
 }
 
@@ -109,6 +117,10 @@ struct Settlement {
     date: NaiveDate,
     /// What it paid on the invoice (positive).
     amount: Money,
+    /// The caller's id of a use of credit (`payment` is then `None`); absent in ledgers written
+    /// before uses of credit had ids.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    credit_use: Option<String>,
 }
 
 impl Entry {
@@ -454,13 +466,21 @@ impl ArLedger {
         Ok(application)
     }
 
-    /// Record a credit note against its invoice's receivable. Idempotent by note number. A
-    /// note that credits more than is still open leaves the invoice overpaid (a credit in
-    /// aging) rather than refusing a note [`CreditNote::issue`] allowed.
+    /// Record a credit note against its invoice's receivable, all or nothing. Idempotent by note
+    /// number. What is still open on the invoice is credited on it (its `credited` grows); what
+    /// the note credits beyond that (a note on a paid invoice) goes to the customer's credit
+    /// balance in the invoice's currency, as Stripe does, where [`ArLedger::use_credit`] and
+    /// [`ArLedger::refund`] can reach it. So a receivable's `credited` is what credit notes took
+    /// off what was owed, not always their sum. The notes on one invoice (with what it was
+    /// added with as credited) together credit at most its total.
+    ///
+    /// Reversing a payment later does not take the over-credit back out of the balance: the
+    /// invoice is owed again in full and the customer holds the credit, which
+    /// [`ArLedger::use_credit`] can set against it.
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use revops::billing::{ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft};
+    /// use revops::billing::{ApplicationRule, ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft, Payment};
     /// use revops::{Currency, Money};
     /// use rust_decimal::Decimal;
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -474,12 +494,23 @@ impl ArLedger {
     /// ar.apply_credit_note(&note)?;
     /// ar.apply_credit_note(&note)?; // delivered twice: credited once
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("75")));
+    /// // paid in full, then credited 25 more: the invoice is settled, the customer holds 25
+    /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("75"))?, &ApplicationRule::OldestFirst)?;
+    /// let more = CreditNote::issue(&inv, &[note], "CN-2", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) }])?;
+    /// ar.apply_credit_note(&more)?;
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("0")));
+    /// assert_eq!(ar.credit("acme", Currency::USD), usd("25"));
+    /// ar.refund("re_1", "acme", usd("25"), day)?;
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
     /// Nothing is changed on any error. [`BillingError::UnknownInvoice`] when the invoice is not
     /// here; [`BillingError::CurrencyMismatch`] for a note in another currency;
+    /// [`BillingError::CreditExceedsTotal`] when the invoice's notes would together credit more
+    /// than its total;
+    /// [`BillingError::NotRounded`] for an amount finer than the currency's minor unit (a
+    /// [`CreditNote`] has none, by construction and from JSON);
     /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
     pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<(), BillingError> {
         if let Some(done) = self.credit_notes.get(note.number()) {
@@ -490,16 +521,60 @@ impl ArLedger {
         }
         let entry = self
             .receivables
-            .get_mut(note.invoice())
+            .get(note.invoice())
             .ok_or_else(|| BillingError::UnknownInvoice { invoice: note.invoice().to_string() })?;
-        let credited = entry.receivable.credited_after(note.total())?;
-        entry.receivable.set_credited(credited);
+        let r = &entry.receivable;
+        let (c, total) = (r.currency(), note.total());
+        let record = format!("credit note {}", note.number());
+        same_currency(Field::CreditNoteTotal, &record, c, &total)?;
+        rounded(Field::CreditNoteTotal, &record, total)?;
+        // what the invoice's notes credit together stays within its total
+        let notes = self.credit_notes.values().filter(|n| n.invoice() == r.invoice()).map(CreditNote::total);
+        let credited = Money::sum(c, notes)
+            .and_then(|m| m.checked_add(entry.opening.credited))
+            .context("amount credited", &record)?;
+        if credited.checked_add(total).context("amount credited", &record)?.amount() > r.total().amount() {
+            return Err(BillingError::CreditExceedsTotal {
+                note: note.number().to_string(),
+                invoice: r.invoice().to_string(),
+                total: r.total(),
+                credited,
+                requested: total,
+            });
+        }
+        // what is open is credited on the invoice; the rest is owed to the customer
+        let open = r.open();
+        let on_invoice = if open.amount() <= rust_decimal::Decimal::ZERO {
+            Money::zero(c)
+        } else if open.amount() < total.amount() {
+            open
+        } else {
+            total
+        };
+        let over = total.checked_sub(on_invoice).context("amount credited", &record)?;
+        let mut changes = Changes::default();
+        let mut after = r.clone();
+        after.set_credited(r.credited_after(on_invoice)?);
+        changes.receivables.insert(r.invoice().to_string(), after);
+        if !over.is_zero() {
+            let credit = self.credit(r.customer(), c);
+            let held = credit.checked_add(over).context("credit balance", &format!("customer {}", r.customer()))?;
+            changes.balance = Some(balance_of(r.customer(), held)?);
+        }
+        // nothing below can fail
+        self.commit(changes, None);
         self.credit_notes.insert(note.number().to_string(), note.clone());
         Ok(())
     }
 
-    /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`; returns
-    /// what was used (zero when there is no credit or nothing open).
+    /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`, under the
+    /// caller's id; returns what was used (zero when there is no credit or nothing open).
+    ///
+    /// Idempotent by id, as [`ArLedger::refund`] is: the same use again (a retry, even after
+    /// more credit arrived) changes nothing and returns what the first one used; the same id
+    /// with another invoice or date is [`BillingError::CreditUseConflict`]. A use that used
+    /// nothing is not recorded, so its id may be used again. The id is kept in the ledger's
+    /// JSON, so a retry after a reload is still a no-op.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -511,16 +586,33 @@ impl ArLedger {
     /// // paid in advance: all of it is credit
     /// ar.apply_payment(&Payment::new("py_1", "acme", d(1), usd("30"))?, &ApplicationRule::OldestFirst)?;
     /// ar.add_receivable(Receivable::new("INV-1", "acme", d(2), d(3), usd("100"))?)?;
-    /// assert_eq!(ar.use_credit("INV-1", d(2))?, usd("30"));
+    /// assert_eq!(ar.use_credit("cu_1", "INV-1", d(2))?, usd("30"));
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("70")));
-    /// assert!(ar.use_credit("INV-9", d(2)).is_err());
+    /// // more credit arrives, and the use is retried: it was made once
+    /// ar.apply_payment(&Payment::new("py_2", "acme", d(2), usd("20"))?, &ApplicationRule::Explicit(vec![]))?;
+    /// assert_eq!(ar.use_credit("cu_1", "INV-1", d(2))?, usd("30"));
+    /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("70")));
+    /// assert!(ar.use_credit("cu_2", "INV-9", d(2)).is_err());
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
-    /// Nothing is changed on any error. [`BillingError::UnknownInvoice`], or a balance beyond
-    /// `Decimal`'s range.
-    pub fn use_credit(&mut self, invoice: &str, on: NaiveDate) -> Result<Money, BillingError> {
+    /// Nothing is changed on any error. [`BillingError::EmptyId`],
+    /// [`BillingError::CreditUseConflict`], [`BillingError::UnknownInvoice`], or a balance
+    /// beyond `Decimal`'s range.
+    pub fn use_credit(&mut self, id: &str, invoice: &str, on: NaiveDate) -> Result<Money, BillingError> {
+        if id.is_empty() {
+            return Err(BillingError::EmptyId { what: "credit-use id" });
+        }
+        let done = self.receivables.iter().find_map(|(number, e)| {
+            e.settlements.iter().find(|s| s.credit_use.as_deref() == Some(id)).map(|s| (number, s))
+        });
+        if let Some((number, s)) = done {
+            if number != invoice || s.date != on {
+                return Err(BillingError::CreditUseConflict { id: id.to_string() });
+            }
+            return Ok(s.amount);
+        }
         let r =
             self.receivable(invoice).ok_or_else(|| BillingError::UnknownInvoice { invoice: invoice.to_string() })?;
         let credit = self.credit(r.customer(), r.currency());
@@ -535,8 +627,12 @@ impl ArLedger {
         let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
         changes.balance = Some(balance_of(r.customer(), left)?);
         changes.receivables.insert(invoice.to_string(), after);
-        changes.settled.insert(invoice.to_string(), used);
-        self.commit(changes, Some((None, on)));
+        // nothing below can fail
+        self.commit(changes, None);
+        if let Some(entry) = self.receivables.get_mut(invoice) {
+            let credit_use = Some(id.to_string());
+            entry.settlements.push(Settlement { payment: None, date: on, amount: used, credit_use });
+        }
         Ok(used)
     }
 
@@ -742,7 +838,12 @@ impl ArLedger {
             if let Some(entry) = self.receivables.get_mut(&invoice) {
                 if let Some((payment, date)) = &settled {
                     let amount = changes.settled.get(&invoice).copied().unwrap_or(Money::zero(receivable.currency()));
-                    entry.settlements.push(Settlement { payment: payment.clone(), date: *date, amount });
+                    entry.settlements.push(Settlement {
+                        payment: payment.clone(),
+                        date: *date,
+                        amount,
+                        credit_use: None,
+                    });
                 }
                 entry.receivable = receivable;
             }
@@ -761,14 +862,20 @@ impl ArLedger {
     /// Check the parts of a deserialised ledger against each other: everything
     /// [`ArLedger`]'s own operations keep true, so a ledger it serialised always loads.
     ///
+    /// - every amount is in whole minor units of its currency: what a receivable was added
+    ///   with, every settlement, every credit balance (and, checked as they load, receivables,
+    ///   payments, applications, credit notes and refunds);
     /// - every receivable's `paid` is what it was added with plus its settlements; a payment's
     ///   settlement is dated as the payment, for exactly what the live (not reversed) payment
     ///   applied to that invoice, and every live payment settles every invoice it applied to;
-    /// - every receivable's `credited` is what it was added with plus its credit notes;
+    /// - what a receivable's credit notes credit, with what it was added with as credited, is
+    ///   at most its total, and at least its `credited`: the difference is what they credited
+    ///   beyond what was open, which went to the customer's credit balance;
     /// - `last_paid_on` is the latest settlement (or the date it was added with);
+    /// - a credit-use id names one use of credit;
     /// - per customer and currency, the credit balance is `Σ unapplied` of the live payments
-    ///   `− Σ` credit used on the customer's invoices `− Σ` refunds (a ledger holds no credit
-    ///   from anywhere else).
+    ///   `+ Σ` credit notes' over-credits `− Σ` credit used on the customer's invoices `− Σ`
+    ///   refunds (a ledger holds no credit from anywhere else).
     #[cfg(feature = "serde")]
     fn from_parts(
         entries: Vec<Entry>,
@@ -802,6 +909,7 @@ impl ArLedger {
                 return Err(inconsistent(format!("refund {}", r.id), "the refund id appears twice"));
             }
         }
+        let mut credit_uses = std::collections::BTreeSet::new();
         for e in entries {
             let invoice = e.receivable.invoice().to_string();
             let record = format!("invoice {invoice}");
@@ -810,16 +918,30 @@ impl ArLedger {
             same_currency(Field::Credited, &record, c, &e.opening.credited)?;
             not_negative(Field::Paid, &record, e.opening.paid)?;
             not_negative(Field::Credited, &record, e.opening.credited)?;
+            rounded(Field::Paid, &record, e.opening.paid)?;
+            rounded(Field::Credited, &record, e.opening.credited)?;
             if e.last_settled() != e.receivable.last_paid_on() {
                 return Err(inconsistent(record, "last_paid_on is not its latest settlement"));
             }
             let mut paid = e.opening.paid;
             for (n, s) in e.settlements.iter().enumerate() {
                 same_currency(Field::Paid, &record, c, &s.amount)?;
+                rounded(Field::Paid, &record, s.amount)?;
                 if s.amount.is_negative() || s.amount.is_zero() {
                     return Err(inconsistent(record, "a settlement is not positive"));
                 }
                 paid = paid.checked_add(s.amount).context("amount paid", &record)?;
+                if let Some(id) = s.credit_use.as_deref() {
+                    if s.payment.is_some() {
+                        return Err(inconsistent(record, "a settlement is both a payment and a use of credit"));
+                    }
+                    if id.is_empty() {
+                        return Err(BillingError::EmptyId { what: "credit-use id" });
+                    }
+                    if !credit_uses.insert(id.to_string()) {
+                        return Err(inconsistent(format!("credit use {id}"), "the credit-use id appears twice"));
+                    }
+                }
                 let Some(id) = s.payment.as_deref() else {
                     add_credit((e.receivable.customer().to_string(), c), -s.amount)?;
                     continue;
@@ -863,27 +985,8 @@ impl ArLedger {
                 }
             }
         }
-        for b in balances {
-            let key = (b.customer().to_string(), b.currency());
-            if b.credit().is_zero() {
-                continue;
-            }
-            if ledger.balances.contains_key(&key) {
-                return Err(BillingError::DuplicateBalance { customer: key.0, currency: key.1 });
-            }
-            ledger.balances.insert(key, b);
-        }
-        for (key, left) in &credit {
-            if ledger.credit(&key.0, key.1) != *left {
-                let reason = "its credit balance is not what its payments left unapplied less credit used and refunds";
-                return Err(inconsistent(format!("customer {}", key.0), reason));
-            }
-        }
-        for key in ledger.balances.keys() {
-            if !credit.contains_key(key) {
-                return Err(inconsistent(format!("customer {}", key.0), "a credit balance no payment left"));
-            }
-        }
+        // per invoice: what its credit notes credit together, at most its total; what they
+        // credit beyond `credited` went to the customer's credit balance
         let mut credited: BTreeMap<String, Money> = BTreeMap::new();
         for n in credit_notes {
             let record = format!("credit note {}", n.number());
@@ -900,8 +1003,39 @@ impl ArLedger {
         for (invoice, e) in &ledger.receivables {
             let record = format!("invoice {invoice}");
             let notes = credited.get(invoice).copied().unwrap_or(Money::zero(e.receivable.currency()));
-            if e.opening.credited.checked_add(notes).context("amount credited", &record)? != e.receivable.credited() {
-                return Err(inconsistent(record, "credited is not what it was added with plus its credit notes"));
+            let all = e.opening.credited.checked_add(notes).context("amount credited", &record)?;
+            if all.amount() > e.receivable.total().amount() {
+                return Err(inconsistent(record, "its credit notes credit more than its total"));
+            }
+            let over = all.checked_sub(e.receivable.credited()).context("amount credited", &record)?;
+            if over.is_negative() {
+                return Err(inconsistent(record, "credited is more than it was added with plus its credit notes"));
+            }
+            add_credit((e.receivable.customer().to_string(), e.receivable.currency()), over)?;
+        }
+        for b in balances {
+            let key = (b.customer().to_string(), b.currency());
+            if b.credit().is_zero() {
+                continue;
+            }
+            if ledger.balances.contains_key(&key) {
+                return Err(BillingError::DuplicateBalance { customer: key.0, currency: key.1 });
+            }
+            ledger.balances.insert(key, b);
+        }
+        for (key, left) in &credit {
+            if ledger.credit(&key.0, key.1) != *left {
+                let reason = "its credit balance is not what its payments left unapplied and its credit notes \
+                              credited beyond what was open, less credit used and refunds";
+                return Err(inconsistent(format!("customer {}", key.0), reason));
+            }
+        }
+        for key in ledger.balances.keys() {
+            if !credit.contains_key(key) {
+                return Err(inconsistent(
+                    format!("customer {}", key.0),
+                    "a credit balance no payment or credit note left",
+                ));
             }
         }
         Ok(ledger)

@@ -1,4 +1,4 @@
-use super::error::{not_negative, same_currency, Context, Field};
+use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::{BillingError, Invoice};
 use crate::money::{Currency, Money, Ratio};
 
@@ -39,9 +39,10 @@ pub struct CreditNoteLine {
     pub tax: Money,
 }
 
-/// A credit note against an invoice: at least one line, every amount in one currency and not
-/// negative, and a total that is the sum of the lines' net and tax. Made by
-/// [`CreditNote::issue`]; JSON goes through the same checks.
+/// A credit note against an invoice: at least one line, every amount in one currency, not
+/// negative and in whole minor units of the currency (no USD 10.005), and a total that is the
+/// sum of the lines' net and tax and more than zero (a note that credits nothing is no note).
+/// Made by [`CreditNote::issue`]; JSON goes through the same checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "CreditNoteRepr"))]
@@ -85,9 +86,13 @@ impl CreditNote {
             for (what, m) in [(Field::CreditNet, l.net), (Field::LineTax, l.tax)] {
                 same_currency(what, &id, currency, &m)?;
                 not_negative(what, &id, m)?;
+                rounded(what, &id, m)?;
             }
         }
         let total = Money::sum(currency, lines.iter().flat_map(|l| [l.net, l.tax])).context("total", &id)?;
+        if total.is_zero() {
+            return Err(BillingError::NotPositive { what: Field::CreditNoteTotal, id, amount: total });
+        }
         Ok(CreditNote { number, invoice, lines, total })
     }
 
@@ -150,7 +155,9 @@ impl CreditNote {
     /// # Errors
     /// A request naming a line the invoice does not have; a credit above what is still
     /// creditable on its line, negative, or in another currency; an empty `number`; no requests;
-    /// amounts beyond `Decimal`'s range.
+    /// [`BillingError::NotPositive`] for a note that credits nothing (a net that rounds to zero,
+    /// such as USD 0.004, or `Remaining` on a line credited in full); amounts beyond `Decimal`'s
+    /// range.
     pub fn issue(
         invoice: &Invoice,
         previous: &[CreditNote],

@@ -125,7 +125,8 @@ pub enum BillingError {
         /// The amount given.
         amount: Money,
     },
-    /// A zero or negative amount where only a positive one makes sense (a payment).
+    /// A zero or negative amount where only a positive one makes sense (a payment, a credit
+    /// note's total).
     #[error("{what} of {id} must be positive, got {amount}")]
     NotPositive {
         /// Which amount.
@@ -136,7 +137,7 @@ pub enum BillingError {
         amount: Money,
     },
     /// An amount with digits below the currency's minor unit where a billed or paid amount is
-    /// needed (an invoice line, a payment, a receivable, an amount applied or refunded).
+    /// needed (an invoice line, a payment, a receivable, an amount applied, refunded or credited).
     #[error("{what} of {id} is {amount}, which is not rounded to the currency's minor unit")]
     NotRounded {
         /// Which amount.
@@ -220,6 +221,21 @@ pub enum BillingError {
         /// What is left to credit.
         available: Money,
         /// What was asked.
+        requested: Money,
+    },
+    /// A credit note that would take what the invoice's credit notes credit together above its
+    /// total (notes issued without the ones before them).
+    #[error("credit note {note} credits {requested} on invoice {invoice}, whose total of {total} is credited {credited} already")]
+    CreditExceedsTotal {
+        /// Credit note number.
+        note: String,
+        /// Invoice number.
+        invoice: String,
+        /// The invoice's total.
+        total: Money,
+        /// What its credit notes credit already.
+        credited: Money,
+        /// The note's total.
         requested: Money,
     },
     /// A credit note naming a line the invoice does not have.
@@ -333,6 +349,12 @@ pub enum BillingError {
     RefundConflict {
         /// Refund id.
         refund: String,
+    },
+    /// A credit-use id already used with different content (another invoice or date).
+    #[error("credit use {id} was already made with different content; a credit-use id names one use of credit")]
+    CreditUseConflict {
+        /// Credit-use id.
+        id: String,
     },
     /// A customer's credit balance listed twice (in a deserialised ledger).
     #[error("customer {customer} has two credit balances in {currency}")]

@@ -471,8 +471,10 @@ impl InvoiceDraft {
 
     /// Number, tax and round the invoice. Each line is rounded once (banker's rounding), from
     /// the exact product of quantity and unit price, however many places it has: the net
-    /// for exclusive tax, the gross for inclusive tax; the other figures follow from it, so
-    /// `net + tax = gross` on every line and the totals are plain sums.
+    /// for exclusive tax, the gross for inclusive tax; the other figures follow from it (exclusive
+    /// tax is `net × rate` rounded once from the exact product, inclusive net is `gross ÷ (1 +
+    /// rate)` rounded once from the exact quotient), so `net + tax = gross` on every line and the
+    /// totals are plain sums.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -534,13 +536,15 @@ impl InvoiceDraft {
     }
 }
 
-/// `(net, tax)` for a rounded price: exclusive adds rounded tax; inclusive backs the net out of
+/// `(net, tax)` for a rounded price: exclusive adds the tax `price × rate`, rounded once from the
+/// exact product (not from `Decimal`'s 28 places); inclusive backs the net out of
 /// the gross (`gross ÷ (1 + rate)`, rounded once from the exact quotient, not from `Decimal`'s
 /// 28 places) and leaves tax as the difference, so nothing is lost to rounding. Both are zero or
 /// more for a price of zero or more, since the rate is in `[0%, 100%]`.
 pub(crate) fn split_tax(priced: Money, t: TaxTreatment) -> Result<(Money, Money), MoneyError> {
     match t.mode {
-        TaxMode::Exclusive => Ok((priced, t.rate.of(priced)?.round())),
+        // rounded once from the exact product, not from Decimal's 28 places
+        TaxMode::Exclusive => Ok((priced, priced.mul_round(t.rate.fraction())?)),
         TaxMode::Inclusive => {
             let divisor = Decimal::ONE.checked_add(t.rate.fraction()).ok_or(MoneyError::Overflow("tax divisor"))?;
             // rounded once from the exact quotient; Decimal's 28-place one where that cannot be had

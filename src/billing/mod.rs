@@ -9,8 +9,8 @@
 //! Values that must agree are valid by construction, JSON included: an [`Invoice`] has lines
 //! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
 //! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
-//! [`ArLedger`], which applies payments all-or-nothing and once per payment id, and
-//! refunds once per refund id.
+//! [`ArLedger`], which applies payments all-or-nothing and once per payment id, credit notes
+//! once per note number, refunds once per refund id and uses of credit once per credit-use id.
 
 mod ar_ledger;
 mod collections;

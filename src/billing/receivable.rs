@@ -259,8 +259,8 @@ impl Receivable {
 }
 
 /// A customer's credit balance in one currency: overpayments and unapplied cash, usable on
-/// later invoices or refunded. Never negative (checked on construction and on the way in from
-/// JSON). An [`ArLedger`](super::ArLedger) keeps them.
+/// later invoices or refunded. Never negative and in whole minor units of the currency (checked
+/// on construction and on the way in from JSON). An [`ArLedger`](super::ArLedger) keeps them.
 ///
 /// ```
 /// use revops::billing::CustomerBalance;
@@ -286,10 +286,12 @@ impl CustomerBalance {
     /// A balance of `credit`.
     ///
     /// # Errors
-    /// [`BillingError::Negative`] for a negative credit.
+    /// [`BillingError::Negative`] for a negative credit, [`BillingError::NotRounded`] for one
+    /// finer than the currency's minor unit (no USD 29.005).
     pub fn new(customer: impl Into<String>, credit: Money) -> Result<CustomerBalance, BillingError> {
         let customer = customer.into();
         not_negative(Field::CreditBalance, &format!("customer {customer}"), credit)?;
+        rounded(Field::CreditBalance, &format!("customer {customer}"), credit)?;
         Ok(CustomerBalance { customer, credit })
     }
 

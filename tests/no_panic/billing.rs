@@ -123,7 +123,10 @@ fn use_ledger(ar: &mut ArLedger, payments: &[(Payment, bool)], as_of: NaiveDate)
     }
     let invoices: Vec<String> = ar.receivables().map(|r| r.invoice().to_string()).collect();
     for invoice in &invoices {
-        let _ = ar.use_credit(invoice, as_of);
+        let _ = ar.use_credit(&format!("cu_{invoice}"), invoice, as_of);
+        let _ = ar.use_credit(&format!("cu_{invoice}"), invoice, as_of); // retried
+        let _ = ar.use_credit("cu_any", invoice, as_of); // one id for every invoice: conflicts
+        let _ = ar.use_credit("", invoice, as_of);
     }
     let balances: Vec<(String, Money)> = ar.balances().map(|b| (b.customer().to_string(), b.credit())).collect();
     for (customer, credit) in balances {
