@@ -1115,3 +1115,107 @@ fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
     // 0.03 ÷ 1.2 = 0.025 exactly: to even
     assert_eq!(gross("20%"), (usd("0.02"), usd("0.01")));
 }
+
+/// Terms billing `service` at `frequency`, `timing` and `alignment`; the fee is not used by
+/// [`BillingTerms::schedule_total`].
+fn terms_over(
+    service: Period,
+    frequency: BillingFrequency,
+    timing: BillingTiming,
+    alignment: BillingAlignment,
+    c: Currency,
+) -> BillingTerms {
+    BillingTerms { fee: Money::zero(c), frequency, timing, alignment, service, payment_terms_days: 30 }
+}
+
+#[test]
+fn a_contract_value_billed_quarterly_invoices_exactly_the_transaction_price() {
+    use revops::pricing::{ApprovalPolicy, PriceBook, Quote, QuoteLine};
+    // 15.5% off three demo seats for a year: a transaction price of USD 2,281.50, which four
+    // quarterly fees of a quarter of it each rounded on their own bill as USD 2,281.52
+    let line = QuoteLine {
+        sku: "ADD-SEATS".into(),
+        quantity: Decimal::from(3),
+        months: 12,
+        ramp: vec![],
+        schedule: None,
+        additional_discount: "15.5%".parse().unwrap(),
+        partner_discount: Percent::ZERO,
+    };
+    let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 }
+        .price(&PriceBook::demo(), &ApprovalPolicy::demo(), None)
+        .unwrap();
+    assert_eq!(quote.net_total, usd("2281.50"));
+    let term = Period::new(d(2026, 3, 1), d(2027, 3, 1)).unwrap();
+    let terms = terms_over(
+        term,
+        BillingFrequency::Quarterly,
+        BillingTiming::InAdvance,
+        BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth),
+        Currency::USD,
+    );
+    let items = terms.schedule_total(quote.net_total).unwrap();
+    let amounts: Vec<Money> = items.iter().map(|i| i.amount).collect();
+    // the two cents left over go to the earliest quarters (equal shares: ties to the earlier)
+    assert_eq!(amounts, [usd("570.38"), usd("570.38"), usd("570.37"), usd("570.37")]);
+    let mut invoiced = Money::zero(Currency::USD);
+    for (n, item) in items.iter().enumerate() {
+        let inv = InvoiceDraft::for_item("c", "K", "seats", item).finalize(format!("INV-{n}"), &FlatTax::NONE).unwrap();
+        invoiced = invoiced.checked_add(inv.total()).unwrap();
+    }
+    assert_eq!(invoiced, quote.net_total);
+}
+
+#[test]
+fn a_contract_value_must_be_rounded_and_not_negative_to_be_billed() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let terms = terms_over(
+        term,
+        BillingFrequency::Monthly,
+        BillingTiming::InAdvance,
+        BillingAlignment::Calendar,
+        Currency::USD,
+    );
+    let err = terms.schedule_total(usd("1200.005")).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    let err = terms.schedule_total(usd("-1200")).unwrap_err();
+    assert!(matches!(err, BillingError::Negative { .. }), "{err}");
+    let empty = BillingTerms { service: Period::new(d(2026, 1, 1), d(2026, 1, 1)).unwrap(), ..terms };
+    assert!(empty.schedule_total(usd("1200")).is_err());
+}
+
+proptest! {
+    /// Σ items = the contract value, to the minor unit, over any total, currency, frequency,
+    /// timing, alignment and term; each item is within one minor unit of its exact share (the
+    /// total × its proration ÷ Σ prorations) and the items cover the term.
+    #[test]
+    fn a_contract_value_spread_over_its_periods_ties_to_the_minor_unit(
+        total in 0i64..1_000_000_000_000,
+        c in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
+        freq in prop::sample::select(vec![BillingFrequency::Monthly, BillingFrequency::Quarterly, BillingFrequency::Annual]),
+        timing in prop::sample::select(vec![BillingTiming::InAdvance, BillingTiming::InArrears]),
+        calendar in any::<bool>(),
+        start in 0i64..3_000,
+        days in 1i64..2_000,
+    ) {
+        let from = d(2024, 1, 1) + chrono::Duration::days(start);
+        let term = Period::new(from, from + chrono::Duration::days(days)).unwrap();
+        let alignment = if calendar { BillingAlignment::Calendar } else { BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth) };
+        let value = Money::from_minor_units(total, c).unwrap();
+        let items = terms_over(term, freq, timing, alignment, c).schedule_total(value).unwrap();
+        prop_assert_eq!(Money::sum(c, items.iter().map(|i| i.amount)).unwrap(), value);
+        prop_assert_eq!(items.iter().map(|i| i.service.days()).sum::<i64>(), term.days());
+        // exact shares in integers: weight = proration × lcm of the denominators
+        let lcm = items.iter().fold(1i128, |l, i| {
+            let (a, b) = (l, i.proration.den());
+            let gcd = (1..=a.min(b)).rev().find(|g| a % g == 0 && b % g == 0).unwrap();
+            a / gcd * b
+        });
+        let weights: Vec<i128> = items.iter().map(|i| i.proration.num() * (lcm / i.proration.den())).collect();
+        let sum: i128 = weights.iter().sum();
+        for (item, w) in items.iter().zip(&weights) {
+            let got = item.amount.to_minor_units_i128().unwrap();
+            prop_assert!((got * sum - i128::from(total) * w).abs() < sum, "{} vs {} × {w} ÷ {sum}", item.amount, value);
+        }
+    }
+}

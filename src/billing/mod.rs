@@ -3,8 +3,10 @@
 //! revenue.
 //!
 //! Every amount on an invoice is rounded once, per line, to the currency's minor unit; totals
-//! are sums of lines, so they tie by construction. Tax comes from the caller's
-//! [`TaxCalculator`]; invoice numbers come from the caller.
+//! are sums of lines, so they tie by construction. A contract value billed in instalments
+//! ([`BillingTerms::schedule_total`]) is spread over the periods by largest remainder, so the
+//! instalments sum to it exactly. Tax comes from the caller's [`TaxCalculator`]; invoice
+//! numbers come from the caller.
 //!
 //! Values that must agree are valid by construction, JSON included: an [`Invoice`] has lines
 //! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
