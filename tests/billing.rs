@@ -1219,3 +1219,76 @@ proptest! {
         }
     }
 }
+
+/// A quarter's contract for USD 300, invoiced once on 1 January with `tax`, and its revenue
+/// schedule by month.
+fn taxed_quarter(tax: &FlatTax) -> (ContractSchedule, Invoice) {
+    let term = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let contract = Contract {
+        id: "K".into(),
+        customer: "c".into(),
+        currency: Currency::USD,
+        term,
+        obligations: vec![PerformanceObligation {
+            id: "s".into(),
+            ssp: Ssp::Observable(usd("300")),
+            pattern: SatisfactionPattern::RatablyByMonth(term),
+        }],
+        price: TransactionPrice::fixed(usd("300")),
+    };
+    let months: Vec<Period> =
+        Month::new(2026, 1).unwrap().through(Month::new(2026, 3).unwrap()).map(Month::period).collect();
+    let schedule = ContractSchedule::build(&contract, &months).unwrap();
+    let item = BillingItem {
+        service: term,
+        invoice_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        proration: Ratio::ONE,
+        amount: usd("300"),
+    };
+    let inv = InvoiceDraft::for_item("c", "K", "plan", &item).finalize("INV-1", tax).unwrap();
+    (schedule, inv)
+}
+
+#[test]
+fn reconciling_taxed_invoices_ties_the_receivable_to_the_ar_ledger_with_tax_on_top_or_included() {
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let january = Period::new(d(2026, 1, 1), d(2026, 2, 1)).unwrap();
+    for (tax, net, tax_billed) in [
+        (flat("10%", TaxMode::Exclusive), usd("300"), usd("30")),
+        (flat("20%", TaxMode::Inclusive), usd("250"), usd("50")),
+    ] {
+        let (schedule, inv) = taxed_quarter(&tax);
+        assert_eq!((inv.subtotal(), inv.tax()), (net, tax_billed));
+        for paid in [inv.total(), usd("100"), Money::zero(Currency::USD)] {
+            let mut ar = ArLedger::new();
+            ar.add_invoice(&inv).unwrap();
+            let mut receipts = vec![];
+            if !paid.is_zero() {
+                let pay = Payment::new("P1", "c", d(2026, 1, 20), paid).unwrap();
+                ar.apply_payment(&pay, &ApplicationRule::OldestFirst).unwrap();
+                receipts.push(CashReceipt { date: pay.date(), amount: pay.amount() });
+            }
+            let open = Money::sum(Currency::USD, ar.receivables().map(|r| r.open())).unwrap();
+            for period in [quarter, january] {
+                let r = reconcile_invoices(&schedule, std::slice::from_ref(&inv), &receipts, period).unwrap();
+                assert!(r.ties().unwrap(), "{tax:?} paid {paid} over {period}");
+                // revenue counts the invoice net of tax; the receivable holds the tax too
+                assert_eq!((r.billed, r.tax_billed, r.collected), (net, tax_billed, paid));
+                assert_eq!(r.closing_receivable, open, "{tax:?} paid {paid} over {period}");
+                assert_eq!(r.closing.net, net.checked_sub(r.recognised).unwrap());
+            }
+        }
+    }
+}
+
+#[test]
+fn reconciling_billings_counts_no_tax() {
+    let (schedule, _) = taxed_quarter(&FlatTax::NONE);
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let billings = [Billing { date: d(2026, 1, 1), amount: usd("300") }];
+    let r =
+        reconcile(&schedule, &billings, &[CashReceipt { date: d(2026, 1, 20), amount: usd("300") }], quarter).unwrap();
+    assert!(r.ties().unwrap());
+    assert_eq!((r.tax_billed, r.closing_receivable), (Money::zero(Currency::USD), Money::zero(Currency::USD)));
+}

@@ -41,6 +41,6 @@ pub use lifecycle::{ContractLifecycle, ContractState};
 pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, RealisedFx};
 pub use proration::{prorate, PlanChange, Proration};
 pub use receivable::{CustomerBalance, Receivable};
-pub use reconcile::{reconcile, CashReceipt, Reconciliation};
+pub use reconcile::{reconcile, reconcile_invoices, CashReceipt, Reconciliation};
 pub use rows::{invoices_from_rows, InvoiceRow};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};
