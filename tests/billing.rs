@@ -1292,3 +1292,39 @@ fn reconciling_billings_counts_no_tax() {
     assert!(r.ties().unwrap());
     assert_eq!((r.tax_billed, r.closing_receivable), (Money::zero(Currency::USD), Money::zero(Currency::USD)));
 }
+
+#[test]
+fn posting_invoice_tax_and_payments_ties_gl_receivables_to_the_ar_ledger() {
+    use revops::ledger::{Account, InMemoryLedger, LedgerSink};
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    for tax in [flat("10%", TaxMode::Exclusive), flat("20%", TaxMode::Inclusive), FlatTax::NONE] {
+        let (schedule, inv) = taxed_quarter(&tax);
+        // unpaid, part paid, paid in full, overpaid (the rest is the customer's credit)
+        for paid in [usd("0"), usd("100"), inv.total(), inv.total().checked_add(usd("5")).unwrap()] {
+            let mut ar = ArLedger::new();
+            ar.add_invoice(&inv).unwrap();
+            let mut gl = InMemoryLedger::new();
+            let billings = [Billing { date: inv.issue_date(), amount: inv.subtotal() }];
+            schedule.post_journal(&billings, &mut gl).unwrap();
+            if let Some(e) = tax_journal_entry(&inv).unwrap() {
+                gl.post(e).unwrap();
+            }
+            if !paid.is_zero() {
+                let pay = Payment::new("P1", "c", d(2026, 1, 20), paid).unwrap();
+                let applied = ar.apply_payment(&pay, &ApplicationRule::OldestFirst).unwrap();
+                gl.post(payment_journal_entry(&pay, &applied).unwrap()).unwrap();
+            }
+            let bal = |a| gl.balance(a, Currency::USD).unwrap();
+            let open = Money::sum(Currency::USD, ar.receivables().map(|r| r.open())).unwrap();
+            assert_eq!(bal(Account::AccountsReceivable), open, "{tax:?} paid {paid}");
+            assert_eq!(bal(Account::TaxPayable), -inv.tax(), "{tax:?} paid {paid}");
+            assert_eq!(bal(Account::Cash), paid);
+            assert_eq!(bal(Account::CustomerCredit), -ar.credit("c", Currency::USD));
+            // and the GL agrees with the reconciliation of the same invoices and cash
+            let receipts: Vec<CashReceipt> =
+                if paid.is_zero() { vec![] } else { vec![CashReceipt { date: d(2026, 1, 20), amount: paid }] };
+            let r = reconcile_invoices(&schedule, std::slice::from_ref(&inv), &receipts, quarter).unwrap();
+            assert_eq!(r.closing_receivable, open.checked_sub(ar.credit("c", Currency::USD)).unwrap());
+        }
+    }
+}

@@ -12,7 +12,11 @@
 //! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
 //! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
 //! [`ArLedger`], which applies payments all-or-nothing and once per payment id, and
-//! refunds once per refund id.
+//! refunds once per refund id. [`reconcile_invoices`] ties billings, revenue, tax and cash for a
+//! contract; [`tax_journal_entry`] and [`payment_journal_entry`] post an invoice's tax and a
+//! payment to the general ledger, next to the revenue entries of
+//! [`ContractSchedule::journal_entries`](crate::revrec::ContractSchedule::journal_entries), so
+//! that its accounts receivable is the open receivables.
 
 mod ar_ledger;
 mod collections;
@@ -41,6 +45,8 @@ pub use lifecycle::{ContractLifecycle, ContractState};
 pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, RealisedFx};
 pub use proration::{prorate, PlanChange, Proration};
 pub use receivable::{CustomerBalance, Receivable};
-pub use reconcile::{reconcile, reconcile_invoices, CashReceipt, Reconciliation};
+pub use reconcile::{
+    payment_journal_entry, reconcile, reconcile_invoices, tax_journal_entry, CashReceipt, Reconciliation,
+};
 pub use rows::{invoices_from_rows, InvoiceRow};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};

@@ -1,8 +1,9 @@
 use chrono::NaiveDate;
 
 use super::error::{same_currency, Context, Field};
-use super::{BillingError, Invoice};
+use super::{BillingError, Invoice, Payment, PaymentApplication};
 use crate::calendar::Period;
+use crate::ledger::{Account, JournalEntry, JournalLine};
 use crate::money::Money;
 use crate::revrec::{Billing, ContractPosition, ContractSchedule};
 
@@ -203,4 +204,75 @@ fn reconcile_with_tax(
         opening_receivable: receivable(&before)?,
         closing_receivable: receivable(&by_end)?,
     })
+}
+
+/// The journal entry for an invoice's tax, dated its issue date: debit accounts receivable and
+/// credit tax payable by [`Invoice::tax`]; `None` when the invoice has no tax.
+///
+/// [`ContractSchedule::journal_entries`] posts each billing net of tax (the invoice's subtotal)
+/// to accounts receivable; this entry adds the tax, so the ledger's receivable for the invoice
+/// is its total, as on the [`ArLedger`](super::ArLedger). Post it once per invoice.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{tax_journal_entry, BillingItem, FlatTax, InvoiceDraft, TaxMode};
+/// use revops::calendar::Period;
+/// use revops::ledger::Account;
+/// use revops::money::Ratio;
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let item = BillingItem { service: Period::new(d(1), d(4))?, invoice_date: d(1), due_date: d(2), proration: Ratio::ONE, amount: usd("300") };
+/// let draft = InvoiceDraft::for_item("k", "C", "plan", &item);
+/// let taxed = draft.clone().finalize("INV-1", &FlatTax::new("10%".parse()?, TaxMode::Exclusive)?)?;
+/// let entry = tax_journal_entry(&taxed)?.expect("a taxed invoice");
+/// assert_eq!((entry.net(Account::AccountsReceivable)?, entry.net(Account::TaxPayable)?), (usd("30"), usd("-30")));
+/// assert!(tax_journal_entry(&draft.finalize("INV-2", &FlatTax::NONE)?)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// None in practice (an invoice's tax is in its own currency); a refused entry as
+/// [`BillingError::Ledger`].
+///
+/// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
+pub fn tax_journal_entry(invoice: &Invoice) -> Result<Option<JournalEntry>, BillingError> {
+    let tax = invoice.tax();
+    if tax.is_zero() {
+        return Ok(None);
+    }
+    let lines = vec![
+        JournalLine { account: Account::AccountsReceivable, amount: tax },
+        JournalLine { account: Account::TaxPayable, amount: -tax },
+    ];
+    Ok(Some(JournalEntry::new(invoice.issue_date(), invoice.number(), "tax invoiced", lines)?))
+}
+
+/// The journal entry for a payment as the [`ArLedger`](super::ArLedger) applied it, dated the
+/// payment's date: debit cash by the payment, credit accounts receivable by what was applied to
+/// invoices and customer credit by what was left over.
+///
+/// With the billings posted by [`ContractSchedule::journal_entries`] and each invoice's
+/// [`tax_journal_entry`], the ledger's accounts receivable is then the ledger's open
+/// receivables and its customer credit the customer's credit balance. Post it once per payment
+/// id (re-applying a payment to the `ArLedger` returns the same application).
+///
+/// # Errors
+/// An application that does not add up to the payment, or in another currency
+/// ([`BillingError::Ledger`]); a sum beyond `Decimal`'s range.
+///
+/// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
+pub fn payment_journal_entry(
+    payment: &Payment,
+    application: &PaymentApplication,
+) -> Result<JournalEntry, BillingError> {
+    let id = format!("payment {}", payment.id());
+    let c = payment.amount().currency();
+    let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("applied", &id)?;
+    let lines = vec![
+        JournalLine { account: Account::Cash, amount: payment.amount() },
+        JournalLine { account: Account::AccountsReceivable, amount: -applied },
+        JournalLine { account: Account::CustomerCredit, amount: -application.unapplied },
+    ];
+    Ok(JournalEntry::new(payment.date(), payment.id(), "payment received", lines)?)
 }
