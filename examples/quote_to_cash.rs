@@ -114,18 +114,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("   allocated to {id:<10} {amount:>14}");
     }
 
-    // 3. THE BILLING TERMS AND INVOICES. A quarter of the price is invoiced in advance each
-    //    quarter, net 30, with 8.25% sales tax on top. Only invoices dated by today exist yet.
-    //    Tax is collected for the state: it is on the invoice and the receivable, never revenue.
+    // 3. THE BILLING TERMS AND INVOICES. The price is invoiced in four quarterly instalments in
+    //    advance, net 30, with 8.25% sales tax on top. The schedule spreads the transaction price
+    //    over the quarters (a cent left over goes to the earliest), so the invoices sum to it
+    //    exactly. Only invoices dated by today exist yet. Tax is collected for the state: it is
+    //    on the invoice and the receivable, never revenue.
     let terms = BillingTerms {
-        fee: quote.net_total.checked_div(Decimal::from(4))?,
+        fee: quote.net_total.checked_div(Decimal::from(4))?, // a quarter's fee, for reference
         frequency: BillingFrequency::Quarterly,
         timing: BillingTiming::InAdvance,
         alignment: BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth),
         service: term,
         payment_terms_days: 30,
     };
-    let schedule = terms.schedule()?;
+    let schedule = terms.schedule_total(quote.net_total)?;
     let billed_over_term = Money::sum(USD, schedule.iter().map(|i| i.amount))?;
     let tax = FlatTax::new("8.25%".parse()?, TaxMode::Exclusive)?;
     let mut invoices = Vec::new();
@@ -133,7 +135,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let draft = InvoiceDraft::for_item(CUSTOMER, &contract.id, "Professional plan and seats", item);
         invoices.push(draft.finalize(format!("INV-{:04}", n + 1), &tax)?);
     }
-    println!("\n3. Billing: {} quarterly fees of {} ({} over the term)", schedule.len(), terms.fee, billed_over_term);
+    println!(
+        "\n3. Billing: {} quarterly instalments of about {} ({} over the term)",
+        schedule.len(),
+        terms.fee.round(),
+        billed_over_term
+    );
     for i in &invoices {
         println!(
             "   {} issued {} due {}  net {:>13}  tax {:>11}  total {:>13}",

@@ -1324,3 +1324,216 @@ fn a_retried_use_of_credit_uses_it_once_and_its_id_cannot_be_reused_for_another(
     v["receivables"][i]["settlements"][1]["credit_use"] = "cu_1".into();
     assert!(serde_json::from_value::<ArLedger>(v).is_err());
 }
+
+/// Terms billing `service` at `frequency`, `timing` and `alignment`; the fee is not used by
+/// [`BillingTerms::schedule_total`].
+fn terms_over(
+    service: Period,
+    frequency: BillingFrequency,
+    timing: BillingTiming,
+    alignment: BillingAlignment,
+    c: Currency,
+) -> BillingTerms {
+    BillingTerms { fee: Money::zero(c), frequency, timing, alignment, service, payment_terms_days: 30 }
+}
+
+#[test]
+fn a_contract_value_billed_quarterly_invoices_exactly_the_transaction_price() {
+    use revops::pricing::{ApprovalPolicy, PriceBook, Quote, QuoteLine};
+    // 15.5% off three demo seats for a year: a transaction price of USD 2,281.50, which four
+    // quarterly fees of a quarter of it each rounded on their own bill as USD 2,281.52
+    let line = QuoteLine {
+        sku: "ADD-SEATS".into(),
+        quantity: Decimal::from(3),
+        months: 12,
+        ramp: vec![],
+        schedule: None,
+        additional_discount: "15.5%".parse().unwrap(),
+        partner_discount: Percent::ZERO,
+    };
+    let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 }
+        .price(&PriceBook::demo(), &ApprovalPolicy::demo(), None)
+        .unwrap();
+    assert_eq!(quote.net_total, usd("2281.50"));
+    let term = Period::new(d(2026, 3, 1), d(2027, 3, 1)).unwrap();
+    let terms = terms_over(
+        term,
+        BillingFrequency::Quarterly,
+        BillingTiming::InAdvance,
+        BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth),
+        Currency::USD,
+    );
+    let items = terms.schedule_total(quote.net_total).unwrap();
+    let amounts: Vec<Money> = items.iter().map(|i| i.amount).collect();
+    // the two cents left over go to the earliest quarters (equal shares: ties to the earlier)
+    assert_eq!(amounts, [usd("570.38"), usd("570.38"), usd("570.37"), usd("570.37")]);
+    let mut invoiced = Money::zero(Currency::USD);
+    for (n, item) in items.iter().enumerate() {
+        let inv = InvoiceDraft::for_item("c", "K", "seats", item).finalize(format!("INV-{n}"), &FlatTax::NONE).unwrap();
+        invoiced = invoiced.checked_add(inv.total()).unwrap();
+    }
+    assert_eq!(invoiced, quote.net_total);
+}
+
+#[test]
+fn a_contract_value_must_be_rounded_and_not_negative_to_be_billed() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let terms = terms_over(
+        term,
+        BillingFrequency::Monthly,
+        BillingTiming::InAdvance,
+        BillingAlignment::Calendar,
+        Currency::USD,
+    );
+    let err = terms.schedule_total(usd("1200.005")).unwrap_err();
+    assert!(matches!(err, BillingError::NotRounded { .. }), "{err}");
+    let err = terms.schedule_total(usd("-1200")).unwrap_err();
+    assert!(matches!(err, BillingError::Negative { .. }), "{err}");
+    let empty = BillingTerms { service: Period::new(d(2026, 1, 1), d(2026, 1, 1)).unwrap(), ..terms };
+    assert!(empty.schedule_total(usd("1200")).is_err());
+}
+
+proptest! {
+    /// Σ items = the contract value, to the minor unit, over any total, currency, frequency,
+    /// timing, alignment and term; each item is within one minor unit of its exact share (the
+    /// total × its proration ÷ Σ prorations) and the items cover the term.
+    #[test]
+    fn a_contract_value_spread_over_its_periods_ties_to_the_minor_unit(
+        total in 0i64..1_000_000_000_000,
+        c in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
+        freq in prop::sample::select(vec![BillingFrequency::Monthly, BillingFrequency::Quarterly, BillingFrequency::Annual]),
+        timing in prop::sample::select(vec![BillingTiming::InAdvance, BillingTiming::InArrears]),
+        calendar in any::<bool>(),
+        start in 0i64..3_000,
+        days in 1i64..2_000,
+    ) {
+        let from = d(2024, 1, 1) + chrono::Duration::days(start);
+        let term = Period::new(from, from + chrono::Duration::days(days)).unwrap();
+        let alignment = if calendar { BillingAlignment::Calendar } else { BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth) };
+        let value = Money::from_minor_units(total, c).unwrap();
+        let items = terms_over(term, freq, timing, alignment, c).schedule_total(value).unwrap();
+        prop_assert_eq!(Money::sum(c, items.iter().map(|i| i.amount)).unwrap(), value);
+        prop_assert_eq!(items.iter().map(|i| i.service.days()).sum::<i64>(), term.days());
+        // exact shares in integers: weight = proration × lcm of the denominators
+        let lcm = items.iter().fold(1i128, |l, i| {
+            let (a, b) = (l, i.proration.den());
+            let gcd = (1..=a.min(b)).rev().find(|g| a % g == 0 && b % g == 0).unwrap();
+            a / gcd * b
+        });
+        let weights: Vec<i128> = items.iter().map(|i| i.proration.num() * (lcm / i.proration.den())).collect();
+        let sum: i128 = weights.iter().sum();
+        for (item, w) in items.iter().zip(&weights) {
+            let got = item.amount.to_minor_units_i128().unwrap();
+            prop_assert!((got * sum - i128::from(total) * w).abs() < sum, "{} vs {} × {w} ÷ {sum}", item.amount, value);
+        }
+    }
+}
+
+/// A quarter's contract for USD 300, invoiced once on 1 January with `tax`, and its revenue
+/// schedule by month.
+fn taxed_quarter(tax: &FlatTax) -> (ContractSchedule, Invoice) {
+    let term = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let contract = Contract {
+        id: "K".into(),
+        customer: "c".into(),
+        currency: Currency::USD,
+        term,
+        obligations: vec![PerformanceObligation {
+            id: "s".into(),
+            ssp: Ssp::Observable(usd("300")),
+            pattern: SatisfactionPattern::RatablyByMonth(term),
+        }],
+        price: TransactionPrice::fixed(usd("300")),
+    };
+    let months: Vec<Period> =
+        Month::new(2026, 1).unwrap().through(Month::new(2026, 3).unwrap()).map(Month::period).collect();
+    let schedule = ContractSchedule::build(&contract, &months).unwrap();
+    let item = BillingItem {
+        service: term,
+        invoice_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 31),
+        proration: Ratio::ONE,
+        amount: usd("300"),
+    };
+    let inv = InvoiceDraft::for_item("c", "K", "plan", &item).finalize("INV-1", tax).unwrap();
+    (schedule, inv)
+}
+
+#[test]
+fn reconciling_taxed_invoices_ties_the_receivable_to_the_ar_ledger_with_tax_on_top_or_included() {
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let january = Period::new(d(2026, 1, 1), d(2026, 2, 1)).unwrap();
+    for (tax, net, tax_billed) in [
+        (flat("10%", TaxMode::Exclusive), usd("300"), usd("30")),
+        (flat("20%", TaxMode::Inclusive), usd("250"), usd("50")),
+    ] {
+        let (schedule, inv) = taxed_quarter(&tax);
+        assert_eq!((inv.subtotal(), inv.tax()), (net, tax_billed));
+        for paid in [inv.total(), usd("100"), Money::zero(Currency::USD)] {
+            let mut ar = ArLedger::new();
+            ar.add_invoice(&inv).unwrap();
+            let mut receipts = vec![];
+            if !paid.is_zero() {
+                let pay = Payment::new("P1", "c", d(2026, 1, 20), paid).unwrap();
+                ar.apply_payment(&pay, &ApplicationRule::OldestFirst).unwrap();
+                receipts.push(CashReceipt { date: pay.date(), amount: pay.amount() });
+            }
+            let open = Money::sum(Currency::USD, ar.receivables().map(|r| r.open())).unwrap();
+            for period in [quarter, january] {
+                let r = reconcile_invoices(&schedule, std::slice::from_ref(&inv), &receipts, period).unwrap();
+                assert!(r.ties().unwrap(), "{tax:?} paid {paid} over {period}");
+                // revenue counts the invoice net of tax; the receivable holds the tax too
+                assert_eq!((r.billed, r.tax_billed, r.collected), (net, tax_billed, paid));
+                assert_eq!(r.closing_receivable, open, "{tax:?} paid {paid} over {period}");
+                assert_eq!(r.closing.net, net.checked_sub(r.recognised).unwrap());
+            }
+        }
+    }
+}
+
+#[test]
+fn reconciling_billings_counts_no_tax() {
+    let (schedule, _) = taxed_quarter(&FlatTax::NONE);
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let billings = [Billing { date: d(2026, 1, 1), amount: usd("300") }];
+    let r =
+        reconcile(&schedule, &billings, &[CashReceipt { date: d(2026, 1, 20), amount: usd("300") }], quarter).unwrap();
+    assert!(r.ties().unwrap());
+    assert_eq!((r.tax_billed, r.closing_receivable), (Money::zero(Currency::USD), Money::zero(Currency::USD)));
+}
+
+#[test]
+fn posting_invoice_tax_and_payments_ties_gl_receivables_to_the_ar_ledger() {
+    use revops::ledger::{Account, InMemoryLedger, LedgerSink};
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    for tax in [flat("10%", TaxMode::Exclusive), flat("20%", TaxMode::Inclusive), FlatTax::NONE] {
+        let (schedule, inv) = taxed_quarter(&tax);
+        // unpaid, part paid, paid in full, overpaid (the rest is the customer's credit)
+        for paid in [usd("0"), usd("100"), inv.total(), inv.total().checked_add(usd("5")).unwrap()] {
+            let mut ar = ArLedger::new();
+            ar.add_invoice(&inv).unwrap();
+            let mut gl = InMemoryLedger::new();
+            let billings = [Billing { date: inv.issue_date(), amount: inv.subtotal() }];
+            schedule.post_journal(&billings, &mut gl).unwrap();
+            if let Some(e) = tax_journal_entry(&inv).unwrap() {
+                gl.post(e).unwrap();
+            }
+            if !paid.is_zero() {
+                let pay = Payment::new("P1", "c", d(2026, 1, 20), paid).unwrap();
+                let applied = ar.apply_payment(&pay, &ApplicationRule::OldestFirst).unwrap();
+                gl.post(payment_journal_entry(&pay, &applied).unwrap()).unwrap();
+            }
+            let bal = |a| gl.balance(a, Currency::USD).unwrap();
+            let open = Money::sum(Currency::USD, ar.receivables().map(|r| r.open())).unwrap();
+            assert_eq!(bal(Account::AccountsReceivable), open, "{tax:?} paid {paid}");
+            assert_eq!(bal(Account::TaxPayable), -inv.tax(), "{tax:?} paid {paid}");
+            assert_eq!(bal(Account::Cash), paid);
+            assert_eq!(bal(Account::CustomerCredit), -ar.credit("c", Currency::USD));
+            // and the GL agrees with the reconciliation of the same invoices and cash
+            let receipts: Vec<CashReceipt> =
+                if paid.is_zero() { vec![] } else { vec![CashReceipt { date: d(2026, 1, 20), amount: paid }] };
+            let r = reconcile_invoices(&schedule, std::slice::from_ref(&inv), &receipts, quarter).unwrap();
+            assert_eq!(r.closing_receivable, open.checked_sub(ar.credit("c", Currency::USD)).unwrap());
+        }
+    }
+}

@@ -30,10 +30,10 @@ fn books_tie_from_quote_to_arr() {
         let schedule = ContractSchedule::build(&b.contract, &months_covering(b.contract.term)).unwrap();
         let recognised = Money::sum(c, schedule.period_totals().unwrap()).unwrap();
         assert_eq!(recognised, b.quote.net_total, "{}", b.customer);
-        // billing terms → invoices: four quarterly fees are the contract price, and every invoice
-        // issued so far is one of them
+        // billing terms → invoices: four quarterly instalments are the contract price, and every
+        // invoice issued so far is one of them
         assert!(matches!(b.terms.alignment, BillingAlignment::Anniversary(_)));
-        let items = b.terms.schedule().unwrap();
+        let items = b.terms.schedule_total(b.contract.price.fixed).unwrap();
         assert_eq!(Money::sum(c, items.iter().map(|i| i.amount)).unwrap(), b.quote.net_total);
         for (inv, item) in b.invoices.iter().zip(&items) {
             assert_eq!(inv.total(), item.amount);

@@ -3,14 +3,21 @@
 //! revenue.
 //!
 //! Every amount on an invoice is rounded once, per line, to the currency's minor unit; totals
-//! are sums of lines, so they tie by construction. Tax comes from the caller's
-//! [`TaxCalculator`]; invoice numbers come from the caller.
+//! are sums of lines, so they tie by construction. A contract value billed in instalments
+//! ([`BillingTerms::schedule_total`]) is spread over the periods by largest remainder, so the
+//! instalments sum to it exactly. Tax comes from the caller's [`TaxCalculator`]; invoice
+//! numbers come from the caller.
 //!
 //! Values that must agree are valid by construction, JSON included: an [`Invoice`] has lines
 //! that sum to its totals, a [`Receivable`] never has negative payments or mixed currencies, a
 //! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
 //! [`ArLedger`], which applies payments all-or-nothing and once per payment id, credit notes
 //! once per note number, refunds once per refund id and uses of credit once per credit-use id.
+//! [`reconcile_invoices`] ties billings, revenue, tax and cash for a contract;
+//! [`tax_journal_entry`] and [`payment_journal_entry`] post an invoice's tax and a payment to
+//! the general ledger, next to the revenue entries of
+//! [`ContractSchedule::journal_entries`](crate::revrec::ContractSchedule::journal_entries), so
+//! that its accounts receivable is the open receivables.
 
 mod ar_ledger;
 mod collections;
@@ -39,6 +46,8 @@ pub use lifecycle::{ContractLifecycle, ContractState};
 pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, RealisedFx};
 pub use proration::{prorate, PlanChange, Proration};
 pub use receivable::{CustomerBalance, Receivable};
-pub use reconcile::{reconcile, CashReceipt, Reconciliation};
+pub use reconcile::{
+    payment_journal_entry, reconcile, reconcile_invoices, tax_journal_entry, CashReceipt, Reconciliation,
+};
 pub use rows::{invoices_from_rows, InvoiceRow};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};

@@ -1,8 +1,9 @@
 use chrono::NaiveDate;
 
 use super::error::{same_currency, Context, Field};
-use super::BillingError;
+use super::{BillingError, Invoice, Payment, PaymentApplication};
 use crate::calendar::Period;
+use crate::ledger::{Account, JournalEntry, JournalLine};
 use crate::money::Money;
 use crate::revrec::{Billing, ContractPosition, ContractSchedule};
 
@@ -21,7 +22,11 @@ pub struct CashReceipt {
 /// their differences:
 ///
 /// - `billed − recognised = Δ deferred revenue − Δ unbilled receivable`
-/// - `billed − collected = Δ accounts receivable`
+/// - `billed + tax billed − collected = Δ accounts receivable`
+///
+/// `billed` is net of tax (revenue is earned net of tax); the receivable and the cash include
+/// the tax invoiced, which is collected for the tax authority. Made by [`reconcile_invoices`]
+/// from invoices, or by [`reconcile`] from billings that carry no tax.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -30,19 +35,22 @@ pub struct Reconciliation {
     pub contract_id: String,
     /// The period.
     pub period: Period,
-    /// Billed in the period.
+    /// Billed in the period, net of tax.
     pub billed: Money,
+    /// Tax invoiced in the period: in the receivable and the cash, never revenue (zero from
+    /// [`reconcile`]).
+    pub tax_billed: Money,
     /// Revenue recognised in the period.
     pub recognised: Money,
-    /// Cash collected in the period.
+    /// Cash collected in the period, tax included.
     pub collected: Money,
     /// Contract position at the start (deferred revenue or unbilled receivable).
     pub opening: ContractPosition,
     /// Contract position at the end.
     pub closing: ContractPosition,
-    /// Receivables at the start.
+    /// Receivables at the start: billed, tax included, minus collected before the period.
     pub opening_receivable: Money,
-    /// Receivables at the end.
+    /// Receivables at the end: billed, tax included, minus collected by its end.
     pub closing_receivable: Money,
 }
 
@@ -55,14 +63,21 @@ impl Reconciliation {
         let id = format!("contract {}", self.contract_id);
         let revenue_side = self.billed.checked_sub(self.recognised).context("billed − recognised", &id)?;
         let position_move = self.closing.net.checked_sub(self.opening.net).context("position change", &id)?;
-        let cash_side = self.billed.checked_sub(self.collected).context("billed − collected", &id)?;
+        let invoiced = self.billed.checked_add(self.tax_billed).context("billed + tax billed", &id)?;
+        let cash_side = invoiced.checked_sub(self.collected).context("billed + tax − collected", &id)?;
         let ar_move = self.closing_receivable.checked_sub(self.opening_receivable).context("receivable change", &id)?;
         Ok(revenue_side == position_move && cash_side == ar_move)
     }
 }
 
-/// Reconcile billings (from invoices), recognised revenue (from the contract's revenue schedule)
-/// and cash for `period`, which must start and end on the schedule's period boundaries.
+/// Reconcile billings that carry no tax, recognised revenue (from the contract's revenue
+/// schedule) and cash for `period`, which must start and end on the schedule's period
+/// boundaries.
+///
+/// A [`Billing`] is net of tax, and the receivable here is billings minus cash, so the cash
+/// must be on the same basis: untaxed invoices, or receipts net of tax. For invoices with tax
+/// use [`reconcile_invoices`], which counts their tax in the receivable (cash received in full
+/// on a taxed invoice would otherwise leave a negative receivable of the tax).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -81,6 +96,7 @@ impl Reconciliation {
 /// let r = reconcile(&schedule, &billed, &[CashReceipt { date: d(2), amount: usd("1200") }], Period::new(d(1), d(4))?)?;
 /// assert_eq!((r.billed, r.recognised, r.closing.liability()), (usd("1200"), usd("300"), usd("900")));
 /// assert!(r.ties()?);
+/// assert!(r.tax_billed.is_zero());
 /// assert!(reconcile(&schedule, &billed, &[], Period::new(d(1), NaiveDate::from_ymd_opt(2026, 3, 15).unwrap())?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -91,6 +107,64 @@ impl Reconciliation {
 pub fn reconcile(
     schedule: &ContractSchedule,
     billings: &[Billing],
+    receipts: &[CashReceipt],
+    period: Period,
+) -> Result<Reconciliation, BillingError> {
+    reconcile_with_tax(schedule, billings, &[], receipts, period)
+}
+
+/// Reconcile a contract's invoices, its recognised revenue (from its revenue schedule) and the
+/// cash received, tax included, for `period`, which must start and end on the schedule's period
+/// boundaries.
+///
+/// Each invoice bills its net ([`Invoice::subtotal`]) against revenue on its issue date, and
+/// its total, tax included ([`Invoice::total`]), into the receivable, so after an invoice is
+/// paid in full the receivable is zero, as on the [`ArLedger`](super::ArLedger), whether tax
+/// is added (exclusive) or included. Every invoice given is counted: pass the contract's own.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{reconcile_invoices, BillingItem, CashReceipt, FlatTax, InvoiceDraft, TaxMode};
+/// use revops::calendar::{Month, Period};
+/// use revops::money::Ratio;
+/// use revops::revrec::{Contract, ContractSchedule, PerformanceObligation, SatisfactionPattern, Ssp, TransactionPrice};
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let term = Period::new(d(1), d(4))?;
+/// let ob = PerformanceObligation { id: "plan".into(), ssp: Ssp::Observable(usd("300")), pattern: SatisfactionPattern::RatablyByMonth(term) };
+/// let c = Contract { id: "C".into(), customer: "k".into(), currency: Currency::USD, term, obligations: vec![ob], price: TransactionPrice::fixed(usd("300")) };
+/// let months: Vec<Period> = Month::new(2026, 1)?.through(Month::new(2026, 3)?).map(Month::period).collect();
+/// let schedule = ContractSchedule::build(&c, &months)?;
+/// let item = BillingItem { service: term, invoice_date: d(1), due_date: d(2), proration: Ratio::ONE, amount: usd("300") };
+/// let tax = FlatTax::new("10%".parse()?, TaxMode::Exclusive)?;
+/// let invoice = InvoiceDraft::for_item("k", "C", "plan", &item).finalize("INV-1", &tax)?;
+/// let paid = [CashReceipt { date: d(2), amount: usd("330") }]; // the invoice's total
+/// let r = reconcile_invoices(&schedule, &[invoice], &paid, term)?;
+/// assert_eq!((r.billed, r.tax_billed, r.recognised), (usd("300"), usd("30"), usd("300")));
+/// assert!(r.closing_receivable.is_zero() && r.ties()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`reconcile`], for the invoices' nets as billings.
+pub fn reconcile_invoices(
+    schedule: &ContractSchedule,
+    invoices: &[Invoice],
+    receipts: &[CashReceipt],
+    period: Period,
+) -> Result<Reconciliation, BillingError> {
+    let billings: Vec<Billing> =
+        invoices.iter().map(|i| Billing { date: i.issue_date(), amount: i.subtotal() }).collect();
+    let tax: Vec<Billing> = invoices.iter().map(|i| Billing { date: i.issue_date(), amount: i.tax() }).collect();
+    reconcile_with_tax(schedule, &billings, &tax, receipts, period)
+}
+
+/// [`reconcile`] with `tax` (dated, in the contract's currency) added to the receivable.
+fn reconcile_with_tax(
+    schedule: &ContractSchedule,
+    billings: &[Billing],
+    tax: &[Billing],
     receipts: &[CashReceipt],
     period: Period,
 ) -> Result<Reconciliation, BillingError> {
@@ -109,9 +183,12 @@ pub fn reconcile(
         |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, billings.iter().filter(|b| keep(b.date)).map(|b| b.amount));
     let sum_cash =
         |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, receipts.iter().filter(|r| keep(r.date)).map(|r| r.amount));
+    let sum_tax =
+        |keep: &dyn Fn(NaiveDate) -> bool| Money::sum(c, tax.iter().filter(|t| keep(t.date)).map(|t| t.amount));
     let receivable = |keep: &dyn Fn(NaiveDate) -> bool| -> Result<Money, BillingError> {
         let billed = sum_billed(keep).context("billed", &id)?;
-        billed.checked_sub(sum_cash(keep).context("collected", &id)?).context("receivable", &id)
+        let invoiced = billed.checked_add(sum_tax(keep).context("tax billed", &id)?).context("billed + tax", &id)?;
+        invoiced.checked_sub(sum_cash(keep).context("collected", &id)?).context("receivable", &id)
     };
     let before = |d: NaiveDate| d < period.start();
     let by_end = |d: NaiveDate| d < period.end();
@@ -119,6 +196,7 @@ pub fn reconcile(
         contract_id: schedule.contract_id().to_string(),
         period,
         billed: Money::sum(c, rows.iter().map(|r| r.billed)).context("billed", &id)?,
+        tax_billed: sum_tax(&|d| period.contains(d)).context("tax billed", &id)?,
         recognised: Money::sum(c, rows.iter().map(|r| r.recognised)).context("recognised", &id)?,
         collected: sum_cash(&|d| period.contains(d)).context("collected", &id)?,
         opening: first.opening,
@@ -126,4 +204,75 @@ pub fn reconcile(
         opening_receivable: receivable(&before)?,
         closing_receivable: receivable(&by_end)?,
     })
+}
+
+/// The journal entry for an invoice's tax, dated its issue date: debit accounts receivable and
+/// credit tax payable by [`Invoice::tax`]; `None` when the invoice has no tax.
+///
+/// [`ContractSchedule::journal_entries`] posts each billing net of tax (the invoice's subtotal)
+/// to accounts receivable; this entry adds the tax, so the ledger's receivable for the invoice
+/// is its total, as on the [`ArLedger`](super::ArLedger). Post it once per invoice.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{tax_journal_entry, BillingItem, FlatTax, InvoiceDraft, TaxMode};
+/// use revops::calendar::Period;
+/// use revops::ledger::Account;
+/// use revops::money::Ratio;
+/// use revops::{Currency, Money};
+/// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let item = BillingItem { service: Period::new(d(1), d(4))?, invoice_date: d(1), due_date: d(2), proration: Ratio::ONE, amount: usd("300") };
+/// let draft = InvoiceDraft::for_item("k", "C", "plan", &item);
+/// let taxed = draft.clone().finalize("INV-1", &FlatTax::new("10%".parse()?, TaxMode::Exclusive)?)?;
+/// let entry = tax_journal_entry(&taxed)?.expect("a taxed invoice");
+/// assert_eq!((entry.net(Account::AccountsReceivable)?, entry.net(Account::TaxPayable)?), (usd("30"), usd("-30")));
+/// assert!(tax_journal_entry(&draft.finalize("INV-2", &FlatTax::NONE)?)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// None in practice (an invoice's tax is in its own currency); a refused entry as
+/// [`BillingError::Ledger`].
+///
+/// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
+pub fn tax_journal_entry(invoice: &Invoice) -> Result<Option<JournalEntry>, BillingError> {
+    let tax = invoice.tax();
+    if tax.is_zero() {
+        return Ok(None);
+    }
+    let lines = vec![
+        JournalLine { account: Account::AccountsReceivable, amount: tax },
+        JournalLine { account: Account::TaxPayable, amount: -tax },
+    ];
+    Ok(Some(JournalEntry::new(invoice.issue_date(), invoice.number(), "tax invoiced", lines)?))
+}
+
+/// The journal entry for a payment as the [`ArLedger`](super::ArLedger) applied it, dated the
+/// payment's date: debit cash by the payment, credit accounts receivable by what was applied to
+/// invoices and customer credit by what was left over.
+///
+/// With the billings posted by [`ContractSchedule::journal_entries`] and each invoice's
+/// [`tax_journal_entry`], the ledger's accounts receivable is then the ledger's open
+/// receivables and its customer credit the customer's credit balance. Post it once per payment
+/// id (re-applying a payment to the `ArLedger` returns the same application).
+///
+/// # Errors
+/// An application that does not add up to the payment, or in another currency
+/// ([`BillingError::Ledger`]); a sum beyond `Decimal`'s range.
+///
+/// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
+pub fn payment_journal_entry(
+    payment: &Payment,
+    application: &PaymentApplication,
+) -> Result<JournalEntry, BillingError> {
+    let id = format!("payment {}", payment.id());
+    let c = payment.amount().currency();
+    let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("applied", &id)?;
+    let lines = vec![
+        JournalLine { account: Account::Cash, amount: payment.amount() },
+        JournalLine { account: Account::AccountsReceivable, amount: -applied },
+        JournalLine { account: Account::CustomerCredit, amount: -application.unapplied },
+    ];
+    Ok(JournalEntry::new(payment.date(), payment.id(), "payment received", lines)?)
 }

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
-use super::error::{not_negative, Context, Field};
+use super::error::{not_negative, rounded, Context, Field};
 use super::BillingError;
 use crate::calendar::{add_months_anchored, AnchorPolicy, Month, Period};
 use crate::limits::{self, MAX_PARTS};
@@ -61,7 +62,9 @@ pub enum BillingAlignment {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BillingTerms {
-    /// The fee for one full billing period.
+    /// The fee for one full billing period, which [`BillingTerms::schedule`] bills (each item
+    /// rounded on its own). To bill a contract value exactly over the term, use
+    /// [`BillingTerms::schedule_total`], which does not use it.
     pub fee: Money,
     /// How often.
     pub frequency: BillingFrequency,
@@ -88,7 +91,9 @@ pub struct BillingItem {
     pub due_date: NaiveDate,
     /// Share of a full period's fee: one, or days used ÷ days in the full period.
     pub proration: Ratio,
-    /// The fee for this item, rounded once.
+    /// The amount billed for this item: the prorated fee rounded once
+    /// ([`BillingTerms::schedule`]), or its largest-remainder share of the contract value
+    /// ([`BillingTerms::schedule_total`]).
     pub amount: Money,
 }
 
@@ -124,6 +129,66 @@ impl BillingTerms {
     pub fn schedule(&self) -> Result<Vec<BillingItem>, BillingError> {
         let id = format!("the terms billing {}", self.service);
         not_negative(Field::Fee, &id, self.fee)?;
+        let mut items = self.periods()?;
+        for item in &mut items {
+            item.amount = self.fee.mul_ratio(item.proration).context("prorated fee", &id)?;
+        }
+        Ok(items)
+    }
+
+    /// The billing periods over the service term, billing `total` (a contract value, such as
+    /// its transaction price) exactly: `fee` is not used.
+    ///
+    /// The periods are those of [`BillingTerms::schedule`]. Each gets its exact share of
+    /// `total`, in proportion to its proration (one for a full period, days used ÷ days in the
+    /// full period for a partial one), rounded by the largest-remainder method
+    /// ([`allocate_minor_units`](crate::money::allocate_minor_units)): every amount is within
+    /// one minor unit of its exact share, equal shares differ by at most one minor unit (the
+    /// units left over go to the earliest periods), and Σ amounts = `total` to the minor unit,
+    /// by construction, so the invoices of a contract sum to what it earns.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{BillingAlignment, BillingFrequency, BillingTerms, BillingTiming};
+    /// use revops::calendar::{AnchorPolicy, Period};
+    /// use revops::{Currency, Money};
+    /// let d = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let terms = BillingTerms {
+    ///     fee: Money::zero(Currency::USD), // not used
+    ///     frequency: BillingFrequency::Quarterly,
+    ///     timing: BillingTiming::InAdvance,
+    ///     alignment: BillingAlignment::Anniversary(AnchorPolicy::DayOfMonth),
+    ///     service: Period::new(d(2026, 3), d(2027, 3))?,
+    ///     payment_terms_days: 30,
+    /// };
+    /// // a quarter of USD 2,281.50 is 570.375: rounded on its own, four of them bill 2,281.52
+    /// let items = terms.schedule_total(usd("2281.50"))?;
+    /// let amounts: Vec<String> = items.iter().map(|i| i.amount.amount().to_string()).collect();
+    /// assert_eq!(amounts, ["570.38", "570.38", "570.37", "570.37"]);
+    /// assert!(terms.schedule_total(usd("2281.505")).is_err()); // not a billable amount
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A negative `total` or one not rounded to its currency's minor unit; otherwise as
+    /// [`BillingTerms::schedule`].
+    pub fn schedule_total(&self, total: Money) -> Result<Vec<BillingItem>, BillingError> {
+        let id = format!("the terms billing {}", self.service);
+        not_negative(Field::Total, &id, total)?;
+        rounded(Field::Total, &id, total)?;
+        let mut items = self.periods()?;
+        let weights: Vec<Decimal> =
+            integer_weights(&items).into_iter().map(|w| Decimal::from_i128_with_scale(w, 0)).collect();
+        let shares = total.allocate(&weights).context("share of the total", &id)?;
+        for (item, share) in items.iter_mut().zip(shares) {
+            item.amount = share;
+        }
+        Ok(items)
+    }
+
+    /// The billing periods with their dates and prorations; amounts zero in the fee's currency.
+    fn periods(&self) -> Result<Vec<BillingItem>, BillingError> {
         if self.service.is_empty() {
             return Err(BillingError::EmptyPeriod { what: "service term", period: self.service });
         }
@@ -184,9 +249,23 @@ impl BillingTerms {
                 invoice_date,
                 due_date,
                 proration,
-                amount: self.fee.mul_ratio(proration).context("prorated fee", &id)?,
+                amount: Money::zero(self.fee.currency()),
             });
         }
         Ok(items)
     }
+}
+
+/// The items' prorations as integers in the same proportions: each numerator scaled to the
+/// least common multiple of the denominators (days in a full period, so at most 366 × 365).
+fn integer_weights(items: &[BillingItem]) -> Vec<i128> {
+    fn gcd(a: i128, b: i128) -> i128 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    let lcm = items.iter().fold(1i128, |l, i| l / gcd(l, i.proration.den()) * i.proration.den());
+    items.iter().map(|i| i.proration.num() * (lcm / i.proration.den())).collect()
 }

@@ -34,7 +34,8 @@ pub struct Booking {
     pub quote: PricedQuote,
     /// The ASC 606 contract made from it.
     pub contract: Contract,
-    /// Its billing terms.
+    /// Its billing terms: four quarterly instalments in advance that bill the transaction price
+    /// exactly ([`BillingTerms::schedule_total`]); `fee` is a quarter of it, unrounded.
     pub terms: BillingTerms,
     /// Invoices issued so far.
     pub invoices: Vec<Invoice>,
@@ -349,7 +350,8 @@ impl DemoCompany {
         };
         let mut invoices = Vec::new();
         let mut payments = Vec::new();
-        for (n, item) in terms.schedule()?.iter().enumerate() {
+        // the instalments bill the transaction price exactly (the fee is a quarter of it, unrounded)
+        for (n, item) in terms.schedule_total(quote.net_total)?.iter().enumerate() {
             if item.invoice_date > today {
                 break;
             }

@@ -207,6 +207,14 @@ impl ContractSchedule {
     /// period with no revenue has no entry. Every entry is built and checked before any is
     /// returned.
     ///
+    /// These are the revenue entries only: each billing debits accounts receivable by its
+    /// amount, which is net of tax, and nothing here posts tax or cash. To make the ledger's
+    /// accounts receivable the open receivables of the invoices (which hold their totals, tax
+    /// included), also post each invoice's
+    /// [`tax_journal_entry`](crate::billing::tax_journal_entry) (debit receivable, credit tax
+    /// payable) and each payment's [`payment_journal_entry`](crate::billing::payment_journal_entry)
+    /// (debit cash, credit receivable and customer credit).
+    ///
     /// ```
     /// use chrono::NaiveDate;
     /// use revops::calendar::{Month, Period};
