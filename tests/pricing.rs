@@ -724,3 +724,19 @@ fn a_cost_far_above_a_net_of_many_places_is_below_the_floor_not_an_overflow() {
     let r = quote_of(vec![line], 12).price(&per_unit_book("87.5"), &refuse, Some(&costs));
     assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
 }
+
+#[test]
+fn a_package_count_is_the_ceiling_of_the_exact_quotient_even_for_huge_quantities() {
+    // quantity / size does not fit in 28 digits here: rounding it first lost the last package
+    let m = PriceModel::Package { price: usd(1), size: std::num::NonZeroU64::new(3).unwrap() };
+    let cases: [(Decimal, &str); 5] = [
+        (Decimal::MAX - Decimal::from(2), "26409387504754779197847983445"),
+        ("300000000000000000000.00000001".parse().unwrap(), "100000000000000000001"),
+        ("0.0000000000000000000000000001".parse().unwrap(), "1"),
+        (Decimal::MAX, "26409387504754779197847983445"),
+        (Decimal::from(300), "100"),
+    ];
+    for (quantity, packages) in cases {
+        assert_eq!(m.charge(quantity).unwrap().amount(), packages.parse::<Decimal>().unwrap(), "{quantity}");
+    }
+}
