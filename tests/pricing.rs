@@ -740,3 +740,10 @@ fn a_package_count_is_the_ceiling_of_the_exact_quotient_even_for_huge_quantities
         assert_eq!(m.charge(quantity).unwrap().amount(), packages.parse::<Decimal>().unwrap(), "{quantity}");
     }
 }
+
+#[test]
+fn a_discount_grid_of_more_than_max_count_points_is_refused() {
+    // 0%, 0.000001%, …, 10%: 10,000,001 points, one more than MAX_COUNT (the steps are one fewer)
+    let r = optimise_discount(usd(100), usd(99), |_| 0.5, pct("10%"), pct("0.000001%"), pct("100%"));
+    assert!(matches!(r, Err(PricingError::Limit(_))), "{r:?}");
+}

@@ -65,8 +65,9 @@ pub fn optimise_discount(
     }
     floor.check_unit("margin floor")?;
     let steps = max_discount.fraction().checked_div(step.fraction()).ok_or(MoneyError::Overflow("div"))?.floor();
-    let steps =
-        crate::limits::check("discount grid points", steps.to_u64().unwrap_or(u64::MAX), crate::limits::MAX_COUNT)?;
+    // the grid is 0, step, …, steps × step: one point more than there are steps
+    let points = steps.to_u64().and_then(|s| s.checked_add(1)).unwrap_or(u64::MAX);
+    let steps = crate::limits::check("discount grid points", points, crate::limits::MAX_COUNT)? - 1;
     let mut best: Option<DiscountChoice> = None;
     for k in 0..=steps {
         let d =
