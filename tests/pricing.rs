@@ -747,3 +747,29 @@ fn a_discount_grid_of_more_than_max_count_points_is_refused() {
     let r = optimise_discount(usd(100), usd(99), |_| 0.5, pct("10%"), pct("0.000001%"), pct("100%"));
     assert!(matches!(r, Err(PricingError::Limit(_))), "{r:?}");
 }
+
+#[test]
+fn the_discount_floor_test_is_exact_past_28_places() {
+    // net $3, cost $1.5000000000000000000000000001: the margin is a hair under 50% of the net,
+    // although margin / net rounds to 50% at 28 places
+    let cost = Money::new("1.5000000000000000000000000001".parse().unwrap(), Currency::USD);
+    let r = optimise_discount(usd(3), cost, |_| 0.5, pct("0%"), pct("1%"), pct("50%"));
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+    // a margin exactly at the floor is kept
+    let at = optimise_discount(
+        usd(3),
+        Money::new("1.5".parse().unwrap(), Currency::USD),
+        |_| 0.5,
+        pct("0%"),
+        pct("1%"),
+        pct("50%"),
+    );
+    assert_eq!(at.unwrap().discount, Percent::ZERO);
+    // a floor × net of 55 digits: (1 + 10⁻²⁷) × (0.5 + 10⁻²⁸) = 0.5 + 6·10⁻²⁸ + 10⁻⁵⁵, so a margin
+    // of 0.5 + 6·10⁻²⁸ (the product rounded to 28 places) is below the floor
+    let list = Money::new("1.000000000000000000000000001".parse().unwrap(), Currency::USD);
+    let cost = Money::new("0.5000000000000000000000000004".parse().unwrap(), Currency::USD);
+    let floor = Percent::from_fraction("0.5000000000000000000000000001".parse().unwrap());
+    let r = optimise_discount(list, cost, |_| 0.5, pct("0%"), pct("1%"), floor);
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+}
