@@ -773,3 +773,17 @@ fn the_discount_floor_test_is_exact_past_28_places() {
     let r = optimise_discount(list, cost, |_| 0.5, pct("0%"), pct("1%"), floor);
     assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
 }
+
+#[test]
+fn van_westendorp_takes_the_middle_of_a_stretch_where_shares_tie_exactly() {
+    // 10 respondents; from 3 to 50, one finds the price too cheap and one finds it no bargain
+    // (1 − 9/10, which is not 0.1 in f64): the curves coincide at 3, 4 and 50, so PMC is 26.5
+    let mut answers = vec![[50.0, 55.0, 70.0, 80.0], [1.0, 2.0, 3.0, 4.0]];
+    answers.extend([[1.0, 60.0, 90.0, 100.0]; 8]);
+    let r = VanWestendorp::analyse(&vw(&answers)).unwrap();
+    assert_eq!(r.pmc, 26.5, "{r:?}");
+    // the same stretch mirrored for PME: one finds the price expensive-not-too-expensive tie
+    let mirrored: Vec<[f64; 4]> = answers.iter().map(|a| [-a[3], -a[2], -a[1], -a[0]]).collect();
+    let m = VanWestendorp::analyse(&vw(&mirrored)).unwrap();
+    assert_eq!(m.pme, -26.5, "{m:?}");
+}
