@@ -787,3 +787,50 @@ fn van_westendorp_takes_the_middle_of_a_stretch_where_shares_tie_exactly() {
     let m = VanWestendorp::analyse(&vw(&mirrored)).unwrap();
     assert_eq!(m.pme, -26.5, "{m:?}");
 }
+
+/// A one-option proposal whose customer, option name and SKU are caller text.
+fn proposal_of_text(customer: &str, option: &str, sku: &str) -> Proposal {
+    let line = QuoteLine { additional_discount: pct("5%"), ..line("PLAN-ENT", 1, None, 5, 0) };
+    let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
+    let mut quote = quote.price(&PriceBook::demo(), &ApprovalPolicy::demo(), None).unwrap();
+    quote.lines[0].sku = sku.into();
+    Proposal {
+        customer: customer.into(),
+        options: vec![ProposalOption { name: option.into(), quote }],
+        term_months: 12,
+        payment_terms_days: 30,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    }
+}
+
+/// The characters in `s` not escaped by a backslash.
+fn unescaped(s: &str, c: char) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for ch in s.chars() {
+        if ch == c && !escaped {
+            count += 1;
+        }
+        escaped = ch == '\\' && !escaped;
+    }
+    count
+}
+
+#[test]
+fn proposal_markdown_escapes_caller_text() {
+    let md =
+        proposal_of_text("Acme\n## Injected <script>x</script> `code` *bold* [l](u)", "Good\r\n# Top | x", "ENT|EU")
+            .to_markdown();
+    // the SKU's pipe does not add a cell: a row of four cells has five pipes
+    let row = md.lines().find(|l| l.contains("ENT")).unwrap();
+    assert_eq!(unescaped(row, '|'), 5, "{md}");
+    assert!(row.starts_with("| ENT\\|EU |"), "{md}");
+    // newlines do not start lines of their own
+    assert!(!md.lines().any(|l| l.starts_with("## Injected") || l.starts_with("# Top")), "{md}");
+    assert!(md.lines().any(|l| l.starts_with("## Good") && l.contains("Top")), "{md}");
+    // no raw HTML, code spans, emphasis or links from caller text
+    assert!(!md.contains("<script>") && !md.contains("</script>"), "{md}");
+    for c in ['`', '<', '>', '*', '[', ']'] {
+        assert_eq!(unescaped(&md, c), md.matches("**").count() * 2 * usize::from(c == '*'), "{c} in {md}");
+    }
+}
