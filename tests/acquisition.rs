@@ -665,3 +665,24 @@ fn strategic_view_counts_an_account_named_twice_on_the_list_once() {
     assert_eq!((view.accounts, view.covered, view.coverage), (1, 1, 1.0));
     assert_eq!(view.expected_value, usd("50"));
 }
+
+#[test]
+fn a_repeated_opportunity_id_is_refused_at_its_row() {
+    let row = |id: &str, account: &str| DealRow {
+        id: id.into(),
+        account: account.into(),
+        segment: "SMB".into(),
+        stage: Stage::Proposal,
+        currency: Currency::USD,
+        amount: "12000".parse().unwrap(),
+        created: d(1, 5),
+        closed: None,
+        competitor: None,
+        discount: None,
+        probability: Some("50%".parse().unwrap()),
+    };
+    let err = deals_from_rows(&[row("a", "acme"), row("b", "acme"), row("a", "globex")]).unwrap_err();
+    assert_eq!(err.row, 3, "{err}");
+    assert!(err.to_string().contains("\"a\"") && err.to_string().contains("row 1"), "{err}");
+    assert_eq!(deals_from_rows(&[row("a", "acme"), row("b", "acme")]).unwrap().len(), 2);
+}

@@ -1537,3 +1537,32 @@ fn posting_invoice_tax_and_payments_ties_gl_receivables_to_the_ar_ledger() {
         }
     }
 }
+
+#[test]
+fn an_invoice_number_that_comes_back_after_another_invoice_is_refused_at_its_row() {
+    let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+    let row = |invoice: &str, desc: &str| InvoiceRow {
+        invoice: invoice.into(),
+        customer: "acme".into(),
+        contract_id: "C-1".into(),
+        currency: Currency::USD,
+        issue_date: day(1),
+        due_date: day(31),
+        description: desc.into(),
+        quantity: "1".parse().unwrap(),
+        unit_price: "10".parse().unwrap(),
+        net: "10.00".parse().unwrap(),
+        tax: "0".parse().unwrap(),
+        tax_rate: "0%".parse().unwrap(),
+        tax_mode: TaxMode::Exclusive,
+        service_start: None,
+        service_end: None,
+    };
+    let rows = [row("INV-1", "plan"), row("INV-2", "plan"), row("INV-1", "seats")];
+    let err = invoices_from_rows(&rows).unwrap_err();
+    assert_eq!(err.row, 3, "{err}");
+    assert!(err.to_string().contains("INV-1"), "{err}");
+    // consecutive rows of one number are still one invoice
+    let ok = invoices_from_rows(&[row("INV-1", "plan"), row("INV-1", "seats"), row("INV-2", "plan")]).unwrap();
+    assert_eq!(ok.len(), 2);
+}

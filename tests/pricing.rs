@@ -724,3 +724,113 @@ fn a_cost_far_above_a_net_of_many_places_is_below_the_floor_not_an_overflow() {
     let r = quote_of(vec![line], 12).price(&per_unit_book("87.5"), &refuse, Some(&costs));
     assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
 }
+
+#[test]
+fn a_package_count_is_the_ceiling_of_the_exact_quotient_even_for_huge_quantities() {
+    // quantity / size does not fit in 28 digits here: rounding it first lost the last package
+    let m = PriceModel::Package { price: usd(1), size: std::num::NonZeroU64::new(3).unwrap() };
+    let cases: [(Decimal, &str); 5] = [
+        (Decimal::MAX - Decimal::from(2), "26409387504754779197847983445"),
+        ("300000000000000000000.00000001".parse().unwrap(), "100000000000000000001"),
+        ("0.0000000000000000000000000001".parse().unwrap(), "1"),
+        (Decimal::MAX, "26409387504754779197847983445"),
+        (Decimal::from(300), "100"),
+    ];
+    for (quantity, packages) in cases {
+        assert_eq!(m.charge(quantity).unwrap().amount(), packages.parse::<Decimal>().unwrap(), "{quantity}");
+    }
+}
+
+#[test]
+fn a_discount_grid_of_more_than_max_count_points_is_refused() {
+    // 0%, 0.000001%, …, 10%: 10,000,001 points, one more than MAX_COUNT (the steps are one fewer)
+    let r = optimise_discount(usd(100), usd(99), |_| 0.5, pct("10%"), pct("0.000001%"), pct("100%"));
+    assert!(matches!(r, Err(PricingError::Limit(_))), "{r:?}");
+}
+
+#[test]
+fn the_discount_floor_test_is_exact_past_28_places() {
+    // net $3, cost $1.5000000000000000000000000001: the margin is a hair under 50% of the net,
+    // although margin / net rounds to 50% at 28 places
+    let cost = Money::new("1.5000000000000000000000000001".parse().unwrap(), Currency::USD);
+    let r = optimise_discount(usd(3), cost, |_| 0.5, pct("0%"), pct("1%"), pct("50%"));
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+    // a margin exactly at the floor is kept
+    let at = optimise_discount(
+        usd(3),
+        Money::new("1.5".parse().unwrap(), Currency::USD),
+        |_| 0.5,
+        pct("0%"),
+        pct("1%"),
+        pct("50%"),
+    );
+    assert_eq!(at.unwrap().discount, Percent::ZERO);
+    // a floor × net of 55 digits: (1 + 10⁻²⁷) × (0.5 + 10⁻²⁸) = 0.5 + 6·10⁻²⁸ + 10⁻⁵⁵, so a margin
+    // of 0.5 + 6·10⁻²⁸ (the product rounded to 28 places) is below the floor
+    let list = Money::new("1.000000000000000000000000001".parse().unwrap(), Currency::USD);
+    let cost = Money::new("0.5000000000000000000000000004".parse().unwrap(), Currency::USD);
+    let floor = Percent::from_fraction("0.5000000000000000000000000001".parse().unwrap());
+    let r = optimise_discount(list, cost, |_| 0.5, pct("0%"), pct("1%"), floor);
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+}
+
+#[test]
+fn van_westendorp_takes_the_middle_of_a_stretch_where_shares_tie_exactly() {
+    // 10 respondents; from 3 to 50, one finds the price too cheap and one finds it no bargain
+    // (1 − 9/10, which is not 0.1 in f64): the curves coincide at 3, 4 and 50, so PMC is 26.5
+    let mut answers = vec![[50.0, 55.0, 70.0, 80.0], [1.0, 2.0, 3.0, 4.0]];
+    answers.extend([[1.0, 60.0, 90.0, 100.0]; 8]);
+    let r = VanWestendorp::analyse(&vw(&answers)).unwrap();
+    assert_eq!(r.pmc, 26.5, "{r:?}");
+    // the same stretch mirrored for PME: one finds the price expensive-not-too-expensive tie
+    let mirrored: Vec<[f64; 4]> = answers.iter().map(|a| [-a[3], -a[2], -a[1], -a[0]]).collect();
+    let m = VanWestendorp::analyse(&vw(&mirrored)).unwrap();
+    assert_eq!(m.pme, -26.5, "{m:?}");
+}
+
+/// A one-option proposal whose customer, option name and SKU are caller text.
+fn proposal_of_text(customer: &str, option: &str, sku: &str) -> Proposal {
+    let line = QuoteLine { additional_discount: pct("5%"), ..line("PLAN-ENT", 1, None, 5, 0) };
+    let quote = Quote { currency: Currency::USD, lines: vec![line], term_months: 12, payment_terms_days: 30 };
+    let mut quote = quote.price(&PriceBook::demo(), &ApprovalPolicy::demo(), None).unwrap();
+    quote.lines[0].sku = sku.into();
+    Proposal {
+        customer: customer.into(),
+        options: vec![ProposalOption { name: option.into(), quote }],
+        term_months: 12,
+        payment_terms_days: 30,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    }
+}
+
+/// The characters in `s` not escaped by a backslash.
+fn unescaped(s: &str, c: char) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for ch in s.chars() {
+        if ch == c && !escaped {
+            count += 1;
+        }
+        escaped = ch == '\\' && !escaped;
+    }
+    count
+}
+
+#[test]
+fn proposal_markdown_escapes_caller_text() {
+    let md =
+        proposal_of_text("Acme\n## Injected <script>x</script> `code` *bold* [l](u)", "Good\r\n# Top | x", "ENT|EU")
+            .to_markdown();
+    // the SKU's pipe does not add a cell: a row of four cells has five pipes
+    let row = md.lines().find(|l| l.contains("ENT")).unwrap();
+    assert_eq!(unescaped(row, '|'), 5, "{md}");
+    assert!(row.starts_with("| ENT\\|EU |"), "{md}");
+    // newlines do not start lines of their own
+    assert!(!md.lines().any(|l| l.starts_with("## Injected") || l.starts_with("# Top")), "{md}");
+    assert!(md.lines().any(|l| l.starts_with("## Good") && l.contains("Top")), "{md}");
+    // no raw HTML, code spans, emphasis or links from caller text
+    assert!(!md.contains("<script>") && !md.contains("</script>"), "{md}");
+    for c in ['`', '<', '>', '*', '[', ']'] {
+        assert_eq!(unescaped(&md, c), md.matches("**").count() * 2 * usize::from(c == '*'), "{c} in {md}");
+    }
+}

@@ -149,7 +149,8 @@ impl DealRow {
     }
 }
 
-/// Opportunities from rows, in row order, each checked by [`DealRow::to_opportunity`].
+/// Opportunities from rows, in row order, each checked by [`DealRow::to_opportunity`]. An id
+/// names one opportunity: an id that comes back on a later row is refused.
 ///
 /// ```
 /// use revops::acquisition::{deals_from_rows, sales_velocity, DealRow, Stage};
@@ -170,7 +171,19 @@ impl DealRow {
 ///
 /// # Errors
 /// A [`RowError`] naming the first row that is wrong (from 1) and why (see
-/// [`DealRow::to_opportunity`]). No deals are returned then.
+/// [`DealRow::to_opportunity`]), or [`AcquisitionError::InvalidInput`] at a row whose id an
+/// earlier row has (naming that row). No deals are returned then.
 pub fn deals_from_rows(rows: &[DealRow]) -> Result<Vec<Opportunity>, RowError> {
-    rows.iter().enumerate().map(|(i, r)| r.to_opportunity().map_err(|e| RowError::at(i, e))).collect()
+    // each id and the row (from 1) it first appears on: an id names one opportunity
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut deals = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let deal = r.to_opportunity().map_err(|e| RowError::at(i, e))?;
+        if let Some(first) = seen.insert(&r.id, i + 1) {
+            let problem = format!("opportunity id {:?} is on row {first} already; an id names one opportunity", r.id);
+            return Err(RowError::at(i, AcquisitionError::InvalidInput(problem)));
+        }
+        deals.push(deal);
+    }
+    Ok(deals)
 }

@@ -1,6 +1,8 @@
 //! Invoices in from flat rows: one row an invoice line, the invoice's header repeated on each
 //! line, as billing systems export them.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -53,7 +55,8 @@ pub struct InvoiceRow {
 }
 
 /// Invoices from rows: consecutive rows with the same invoice number are one invoice, in row
-/// order. Every row is checked as [`Invoice::new`] and [`InvoiceLine::new`] check values, and
+/// order. An invoice number names one invoice, so its rows must be consecutive: a number that
+/// comes back after another invoice's rows is refused. Every row is checked as [`Invoice::new`] and [`InvoiceLine::new`] check values, and
 /// the rows of one invoice must agree on its header.
 ///
 /// ```
@@ -78,14 +81,20 @@ pub struct InvoiceRow {
 ///
 /// # Errors
 /// A [`RowError`] naming the first row that is wrong (from 1) and why: a header that differs
-/// from its invoice's first row, a negative or unrounded amount, a reversed service period, a tax
+/// from its invoice's first row, an invoice number that comes back after another invoice's rows
+/// ([`BillingError::DuplicateInvoice`], at the row it comes back on), a negative or unrounded amount, a reversed service period, a tax
 /// rate outside 0–100%, or an invoice [`Invoice::new`] refuses (reported at its first row). No
 /// invoices are returned then.
 pub fn invoices_from_rows(rows: &[InvoiceRow]) -> Result<Vec<Invoice>, RowError> {
     let mut invoices = Vec::new();
+    // each invoice number and the row its invoice starts on: a number is one invoice
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut start = 0;
     while start < rows.len() {
         let head = &rows[start];
+        if seen.insert(&head.invoice, start).is_some() {
+            return Err(RowError::at(start, BillingError::DuplicateInvoice { invoice: head.invoice.clone() }));
+        }
         let end = start + rows[start..].iter().take_while(|r| r.invoice == head.invoice).count();
         let mut lines = Vec::with_capacity(end - start);
         for (i, r) in rows.iter().enumerate().take(end).skip(start) {

@@ -144,7 +144,8 @@ pub enum PriceModel {
     Flat(Money),
     /// Quantity × unit price.
     PerUnit(Money),
-    /// Whole packages, rounded up: 101 units in packages of 100 is 2 packages.
+    /// Whole packages, rounded up: 101 units in packages of 100 is 2 packages. The count is the
+    /// ceiling of the exact quotient, however many digits the quantity has.
     Package {
         /// Price per package.
         price: Money,
@@ -312,10 +313,7 @@ impl PriceModel {
         Ok(match self {
             PriceModel::Flat(m) => *m,
             PriceModel::PerUnit(p) => p.checked_mul(quantity)?,
-            PriceModel::Package { price, size } => {
-                let packages = quantity.checked_div(Decimal::from(size.get())).ok_or_else(|| overflow("div"))?.ceil();
-                price.checked_mul(packages)?
-            }
+            PriceModel::Package { price, size } => price.checked_mul(packages(quantity, *size)?)?,
             PriceModel::Graduated(tiers) => graduated(tiers, quantity)?,
             PriceModel::Volume(tiers) => {
                 if quantity.is_zero() {
@@ -328,6 +326,20 @@ impl PriceModel {
             }
         })
     }
+}
+
+/// The number of whole packages of `size` that hold `quantity`: the ceiling of the exact quotient.
+/// `quantity / size` is rounded to `Decimal`'s 28 digits, which can drop a fraction (and with it a
+/// package), so the rounded ceiling is checked against the quantity by an exact product.
+fn packages(quantity: Decimal, size: NonZeroU64) -> Result<Decimal, PricingError> {
+    let size = Decimal::from(size.get());
+    let packages = quantity.checked_div(size).ok_or_else(|| overflow("div"))?.ceil();
+    // an integer times an integer is exact; a product past Decimal's range exceeds any quantity
+    let short = packages.checked_mul(size).is_some_and(|held| held < quantity);
+    if short {
+        return packages.checked_add(Decimal::ONE).ok_or_else(|| overflow("add"));
+    }
+    Ok(packages)
 }
 
 /// Each slice of `quantity` at its tier's unit price, plus the flat fee of every tier reached.

@@ -65,15 +65,16 @@ pub fn optimise_discount(
     }
     floor.check_unit("margin floor")?;
     let steps = max_discount.fraction().checked_div(step.fraction()).ok_or(MoneyError::Overflow("div"))?.floor();
-    let steps =
-        crate::limits::check("discount grid points", steps.to_u64().unwrap_or(u64::MAX), crate::limits::MAX_COUNT)?;
+    // the grid is 0, step, …, steps × step: one point more than there are steps
+    let points = steps.to_u64().and_then(|s| s.checked_add(1)).unwrap_or(u64::MAX);
+    let steps = crate::limits::check("discount grid points", points, crate::limits::MAX_COUNT)? - 1;
     let mut best: Option<DiscountChoice> = None;
     for k in 0..=steps {
         let d =
             Percent::from_fraction(step.fraction().checked_mul(Decimal::from(k)).ok_or(MoneyError::Overflow("mul"))?);
         let net = d.complement()?.of(list)?;
         let margin = net.checked_sub(cost)?;
-        if net.is_negative() || net.is_zero() || Percent::ratio(margin, net)? < floor {
+        if net.is_negative() || net.is_zero() || below_floor(margin, net, floor) {
             continue;
         }
         let p = win(d.to_f64_lossy());
@@ -86,4 +87,60 @@ pub fn optimise_discount(
         }
     }
     best.ok_or(PricingError::BelowMarginFloor { margin: Percent::ratio(list.checked_sub(cost)?, list)?, floor })
+}
+
+/// Whether `margin` is below `floor` of a positive `net`, exactly: `margin < floor × net` with the
+/// product carried in full (a `Decimal` product, like `margin / net`, is rounded past 28 digits).
+fn below_floor(margin: Money, net: Money, floor: Percent) -> bool {
+    let (m, n, f) = (margin.amount(), net.amount(), floor.fraction());
+    if m.is_sign_negative() && !m.is_zero() {
+        return true; // floor × net ≥ 0 (floor in [0, 1], net positive)
+    }
+    if let Some(product) = n.checked_mul(f).filter(|p| p.scale() == n.scale() + f.scale()) {
+        return m < product; // no digit dropped: the Decimal product is exact
+    }
+    // m_mantissa / 10^ms < n_mantissa × f_mantissa / 10^(ns + fs), all mantissas non-negative:
+    // m_mantissa × 10^(ns + fs) < n_mantissa × f_mantissa × 10^ms
+    let left = scaled(&limbs(m.mantissa().unsigned_abs()), n.scale() + f.scale());
+    let right = scaled(&mul(&limbs(n.mantissa().unsigned_abs()), &limbs(f.mantissa().unsigned_abs())), m.scale());
+    compare(&left, &right).is_lt()
+}
+
+/// An unsigned number as little-endian base-2³² limbs (each held in a `u64`).
+fn limbs(x: u128) -> Vec<u64> {
+    (0..4).map(|i| ((x >> (32 * i)) & 0xFFFF_FFFF) as u64).collect()
+}
+
+/// The product of two limb numbers, in full.
+fn mul(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = vec![0u64; a.len() + b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, &y) in b.iter().enumerate() {
+            // limbs < 2³², so x × y + out + carry < 2⁶⁴
+            let t = x * y + out[i + j] + carry;
+            out[i + j] = t & 0xFFFF_FFFF;
+            carry = t >> 32;
+        }
+        let mut k = i + b.len();
+        while carry > 0 {
+            let t = out[k] + carry;
+            out[k] = t & 0xFFFF_FFFF;
+            carry = t >> 32;
+            k += 1;
+        }
+    }
+    out
+}
+
+/// `a × 10^k`, in full.
+fn scaled(a: &[u64], k: u32) -> Vec<u64> {
+    (0..k).fold(a.to_vec(), |acc, _| mul(&acc, &[10]))
+}
+
+/// Compare two limb numbers of any lengths.
+fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    let top = |v: &[u64]| v.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1);
+    let (la, lb) = (top(a), top(b));
+    la.cmp(&lb).then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
 }

@@ -37,9 +37,26 @@ pub struct Proposal {
 
 impl Proposal {
     /// Render to Markdown.
+    ///
+    /// Caller text (the customer, each option's name, each line's SKU) is escaped so that it reads
+    /// as plain text: every line break or other control character becomes a space, and each of
+    /// ``\ ` * _ [ ] < > | # ~ & !`` gets a backslash, so no caller string can end a table cell,
+    /// start a heading, or carry HTML, code, emphasis, links or entities.
+    ///
+    /// ```
+    /// # use revops::pricing::Proposal;
+    /// let p = Proposal {
+    ///     customer: "Acme <b>|\n# Ltd".into(),
+    ///     options: vec![],
+    ///     term_months: 12,
+    ///     payment_terms_days: 30,
+    ///     valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    /// };
+    /// assert!(p.to_markdown().starts_with("# Proposal for Acme \\<b\\>\\| \\# Ltd\n"));
+    /// ```
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Proposal for {}\n", self.customer);
+        let _ = writeln!(out, "# Proposal for {}\n", escape(&self.customer));
         let _ = writeln!(
             out,
             "Term: {} months · Payment: net {} · Valid until {}\n",
@@ -47,18 +64,36 @@ impl Proposal {
         );
         for o in &self.options {
             let q = &o.quote;
-            let _ = writeln!(out, "## {}\n", o.name);
+            let _ = writeln!(out, "## {}\n", escape(&o.name));
             let _ = writeln!(out, "| Item | List | Discounts | Net |\n|---|---:|---:|---:|");
             for l in &q.lines {
                 let off = Money::sum(l.waterfall.list.currency(), l.waterfall.steps.iter().map(|(_, m)| *m))
                     .unwrap_or(l.waterfall.list);
-                let _ = writeln!(out, "| {} | {} | {} | {} |", l.sku, l.waterfall.list, off, l.waterfall.net);
+                let _ = writeln!(out, "| {} | {} | {} | {} |", escape(&l.sku), l.waterfall.list, off, l.waterfall.net);
             }
             let _ = writeln!(out, "| **Total** | {} | {:.1} | **{}** |\n", q.list_total, q.discount, q.net_total);
             let _ = writeln!(out, "Annual value: {}\n", q.net_arr);
         }
         out
     }
+}
+
+/// `text` as plain Markdown text: control characters (line breaks among them) become spaces and
+/// Markdown-significant punctuation is backslash-escaped. Caller text never starts a line in
+/// [`Proposal::to_markdown`], so line-start markers (`-`, `+`, `1.`) need no escape.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The label of a waterfall step, for rendering.

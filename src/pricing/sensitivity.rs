@@ -45,24 +45,27 @@ pub struct VanWestendorp {
 
 /// The price where falling curve `down` first meets rising curve `up`, interpolated linearly
 /// between grid points. Where the two coincide over a stretch (curves that touch along a
-/// plateau), the middle of that stretch.
-fn crossing(grid: &[f64], down: impl Fn(f64) -> f64, up: impl Fn(f64) -> f64) -> Option<f64> {
-    let diffs: Vec<f64> = grid.iter().map(|&p| down(p) - up(p)).collect();
-    let first = diffs.iter().position(|d| *d <= 0.0)?;
-    if diffs[first] == 0.0 {
-        let run = diffs[first..].iter().take_while(|d| **d == 0.0).count();
+/// plateau), the middle of that stretch. The curves are counts of respondents, so a tie is exact.
+fn crossing(grid: &[f64], down: impl Fn(f64) -> i64, up: impl Fn(f64) -> i64) -> Option<f64> {
+    let diffs: Vec<i64> = grid.iter().map(|&p| down(p) - up(p)).collect();
+    let first = diffs.iter().position(|d| *d <= 0)?;
+    if diffs[first] == 0 {
+        let run = diffs[first..].iter().take_while(|d| **d == 0).count();
         return Some((grid[first] + grid[first + run - 1]) / 2.0);
     }
     if first == 0 {
         return Some(grid[0]);
     }
-    let (a, b) = (diffs[first - 1], diffs[first]);
+    // counts of at most the number of respondents: exact in f64
+    let (a, b) = (diffs[first - 1] as f64, diffs[first] as f64);
     Some(grid[first - 1] + (grid[first] - grid[first - 1]) * a / (a - b))
 }
 
 impl VanWestendorp {
     /// Analyse survey answers; inconsistent respondents (prices not strictly increasing from
-    /// "too cheap" to "too expensive", or non-finite) are removed first.
+    /// "too cheap" to "too expensive", or non-finite) are removed first. The curves are compared
+    /// as counts of respondents, so curves that meet (say "too cheap" and "not a bargain", one
+    /// minus "a bargain") meet exactly, and a stretch where they coincide gives its middle.
     ///
     /// ```
     /// use revops::pricing::{VanWestendorp, VanWestendorpAnswer};
@@ -89,23 +92,26 @@ impl VanWestendorp {
                 valid.len()
             )));
         }
-        let n = valid.len() as f64;
+        let n = i64::try_from(valid.len()).unwrap_or(i64::MAX);
         let mut grid: Vec<f64> =
             valid.iter().flat_map(|a| [a.too_cheap, a.cheap, a.expensive, a.too_expensive]).collect();
         grid.sort_by(f64::total_cmp);
         grid.dedup();
-        let share = |f: &dyn Fn(&VanWestendorpAnswer) -> bool| valid.iter().filter(|a| f(a)).count() as f64 / n;
-        // falling: share who still find p too cheap / a bargain; rising: share who find p expensive / too expensive
-        let too_cheap = |p: f64| share(&|a| a.too_cheap >= p);
-        let cheap = |p: f64| share(&|a| a.cheap >= p);
-        let expensive = |p: f64| share(&|a| a.expensive <= p);
-        let too_expensive = |p: f64| share(&|a| a.too_expensive <= p);
+        // shares as counts of respondents (the shares times n), so "1 − share" is exact
+        let count = |f: &dyn Fn(&VanWestendorpAnswer) -> bool| {
+            i64::try_from(valid.iter().filter(|a| f(a)).count()).unwrap_or(i64::MAX)
+        };
+        // falling: who still find p too cheap / a bargain; rising: who find p expensive / too expensive
+        let too_cheap = |p: f64| count(&|a| a.too_cheap >= p);
+        let cheap = |p: f64| count(&|a| a.cheap >= p);
+        let expensive = |p: f64| count(&|a| a.expensive <= p);
+        let too_expensive = |p: f64| count(&|a| a.too_expensive <= p);
         let missing = || PricingError::NotEnoughData("the curves do not cross".into());
         Ok(VanWestendorp {
             valid: valid.len(),
             removed: answers.len() - valid.len(),
-            pmc: crossing(&grid, too_cheap, |p| 1.0 - cheap(p)).ok_or_else(missing)?,
-            pme: crossing(&grid, |p| 1.0 - expensive(p), too_expensive).ok_or_else(missing)?,
+            pmc: crossing(&grid, too_cheap, |p| n - cheap(p)).ok_or_else(missing)?,
+            pme: crossing(&grid, |p| n - expensive(p), too_expensive).ok_or_else(missing)?,
             opp: crossing(&grid, too_cheap, too_expensive).ok_or_else(missing)?,
             ipp: crossing(&grid, cheap, expensive).ok_or_else(missing)?,
         })
