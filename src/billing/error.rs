@@ -331,6 +331,13 @@ pub enum BillingError {
         /// What the reversal must take back.
         needed: Money,
     },
+    /// An invoice number that comes back in an import after another invoice's rows (one
+    /// invoice's rows are consecutive).
+    #[error("invoice {invoice} comes back after another invoice's rows")]
+    InvoiceNumberRepeated {
+        /// Invoice number.
+        invoice: String,
+    },
     /// An invoice number already in the receivables with different content.
     #[error("invoice {invoice} is already in the receivables with different content")]
     DuplicateInvoice {

@@ -82,7 +82,7 @@ pub struct InvoiceRow {
 /// # Errors
 /// A [`RowError`] naming the first row that is wrong (from 1) and why: a header that differs
 /// from its invoice's first row, an invoice number that comes back after another invoice's rows
-/// ([`BillingError::DuplicateInvoice`], at the row it comes back on), a negative or unrounded amount, a reversed service period, a tax
+/// ([`BillingError::InvoiceNumberRepeated`], at the row it comes back on), a negative or unrounded amount, a reversed service period, a tax
 /// rate outside 0–100%, or an invoice [`Invoice::new`] refuses (reported at its first row). No
 /// invoices are returned then.
 pub fn invoices_from_rows(rows: &[InvoiceRow]) -> Result<Vec<Invoice>, RowError> {
@@ -93,7 +93,7 @@ pub fn invoices_from_rows(rows: &[InvoiceRow]) -> Result<Vec<Invoice>, RowError>
     while start < rows.len() {
         let head = &rows[start];
         if seen.insert(&head.invoice, start).is_some() {
-            return Err(RowError::at(start, BillingError::DuplicateInvoice { invoice: head.invoice.clone() }));
+            return Err(RowError::at(start, BillingError::InvoiceNumberRepeated { invoice: head.invoice.clone() }));
         }
         let end = start + rows[start..].iter().take_while(|r| r.invoice == head.invoice).count();
         let mut lines = Vec::with_capacity(end - start);
