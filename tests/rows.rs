@@ -455,7 +455,13 @@ mod deal_rows {
     }
 
     fn open() -> DealRow {
-        DealRow { stage: Stage::Proposal, closed: None, probability: Some("40%".parse().unwrap()), ..won() }
+        DealRow {
+            id: "006C".into(),
+            stage: Stage::Proposal,
+            closed: None,
+            probability: Some("40%".parse().unwrap()),
+            ..won()
+        }
     }
 
     fn acq_error(row: DealRow) -> AcquisitionError {
@@ -476,7 +482,8 @@ mod deal_rows {
 
     #[test]
     fn closed_deals_default_their_probability_and_open_ones_keep_theirs() {
-        let lost = DealRow { stage: Stage::ClosedLost, ..won() };
+        // (each its own id: an id names one opportunity)
+        let lost = DealRow { id: "006B".into(), stage: Stage::ClosedLost, ..won() };
         let deals = deals_from_rows(&[won(), lost, open()]).unwrap();
         let p: Vec<String> = deals.iter().map(|d| d.probability.to_string()).collect();
         assert_eq!(p, ["100%", "0%", "40%"]);
