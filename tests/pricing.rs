@@ -834,3 +834,30 @@ fn proposal_markdown_escapes_caller_text() {
         assert_eq!(unescaped(&md, c), md.matches("**").count() * 2 * usize::from(c == '*'), "{c} in {md}");
     }
 }
+
+#[test]
+fn a_year_written_as_one_line_or_two_halves_reads_the_same_discount() {
+    // a slab of 10% from the second unit on a flat $1 price at 3 units: 1/15 off, exactly, how
+    // ever the year's months are written
+    let book = demo_book_with("F", Currency::USD, PriceModel::Flat(usd(1)));
+    let slab = DiscountSchedule::new(
+        ScheduleKind::Slab,
+        DiscountBrackets::Percent(vec![(Decimal::ZERO, Percent::ZERO), (Decimal::ONE, pct("10%"))]),
+    )
+    .unwrap();
+    let year = QuoteLine { quantity: Decimal::from(3), schedule: Some(slab), ..months_line("F", 12, "0%") };
+    let halves = QuoteLine {
+        ramp: vec![
+            RampStep { months: 6, quantity: Decimal::from(3) },
+            RampStep { months: 6, quantity: Decimal::from(3) },
+        ],
+        ..year.clone()
+    };
+    let (a, b) = (
+        quote_of(vec![year], 12).price(&book, &policy_with(None), None).unwrap(),
+        quote_of(vec![halves], 12).price(&book, &policy_with(None), None).unwrap(),
+    );
+    assert_eq!(a.lines[0].waterfall, b.lines[0].waterfall);
+    assert_eq!(a.discount, b.discount);
+    assert_eq!(b.discount.fraction(), Decimal::ONE / Decimal::from(15));
+}

@@ -612,64 +612,25 @@ struct PricedParts {
     net12: Decimal,
 }
 
-/// The unit a line's exact amounts are carried in, so that a part year never divides and the
-/// quote's discount and margin are exact ratios of exact amounts ($250,000 a year for five
-/// months lists $104,166.67 and nets $93,750.00 at 10% off; the ratio of those two is
-/// 10.0000029%, where the discount given is 10%): a year's price times the years when every
-/// period of the line is whole years, else times the months (twelfths of the amount).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Years,
-    Twelfths,
+/// Amounts in twelfths: a year's price × the months it runs, twelve times the amount. A part
+/// year then never divides, so the quote's discount and margin are exact ratios of exact
+/// amounts: $250,000 a year for five months lists $104,166.67, nets $93,750.00 at 10% off,
+/// and the ratio of those two is 10.0000029%, where the discount given is 10%.
+fn twelfths(annual: Decimal, months: u32) -> Result<Decimal, PricingError> {
+    annual.checked_mul(Decimal::from(months)).ok_or_else(|| overflow("mul"))
 }
 
-impl Unit {
-    fn of(line: &QuoteLine) -> Unit {
-        if line.steps().all(|s| s.months % 12 == 0) {
-            Unit::Years
-        } else {
-            Unit::Twelfths
-        }
-    }
-
-    /// A year's `annual` over `months`, in this unit.
-    fn carry(self, annual: Decimal, months: u32) -> Result<Decimal, PricingError> {
-        let times = match self {
-            Unit::Years if months == 12 => return Ok(annual),
-            Unit::Years => months / 12,
-            Unit::Twelfths => months,
-        };
-        annual.checked_mul(Decimal::from(times)).ok_or_else(|| overflow("mul"))
-    }
-
-    /// An amount in this unit, rounded once to the currency's minor unit.
-    fn round(self, x: Decimal, currency: Currency) -> Result<Money, PricingError> {
-        Ok(self.amount(x, currency)?.round())
-    }
-
-    /// An amount in this unit as the amount, unrounded (exact where `Decimal` holds it).
-    fn amount(self, x: Decimal, currency: Currency) -> Result<Money, PricingError> {
-        Ok(Money::new(
-            match self {
-                Unit::Years => x,
-                Unit::Twelfths => x.checked_div(Decimal::from(12)).ok_or_else(|| overflow("div"))?,
-            },
-            currency,
-        ))
-    }
-
-    /// An amount in this unit in twelfths, the quote's common unit.
-    fn twelfths(self, x: Decimal) -> Result<Decimal, PricingError> {
-        match self {
-            Unit::Years => x.checked_mul(Decimal::from(12)).ok_or_else(|| overflow("mul")),
-            Unit::Twelfths => Ok(x),
-        }
-    }
-}
-
-/// An amount in twelfths, rounded once to the currency's minor unit.
+/// An amount in twelfths, rounded once to the currency's minor unit: an integer division of
+/// its digits, exact (a `Decimal` division would carry 28 places first, and cost more on every
+/// subtotal of every line).
 fn round_twelfths(x12: Decimal, currency: Currency) -> Result<Money, PricingError> {
-    Unit::Twelfths.round(x12, currency)
+    Money::new(x12, currency).div_round(Decimal::from(12)).ok_or_else(|| overflow("div"))
+}
+
+/// An amount in twelfths as the amount (for an error's message): exact where `Decimal` holds it.
+fn carried_twelfths(x12: Decimal, currency: Currency) -> Money {
+    // x12 ÷ 12 cannot overflow: the quotient is smaller than x12
+    Money::new(x12 / Decimal::from(12), currency)
 }
 
 fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<PricedParts, PricingError> {
@@ -679,18 +640,17 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
         // a price list filed under the wrong currency in the book
         return Err(MoneyError::CurrencyMismatch { op: "price", left: currency, right: listed }.into());
     }
-    // Plain Decimal arithmetic from here on, in the line's unit: every amount is in `currency`,
+    // Plain Decimal arithmetic from here on, in twelfths: every amount is in `currency`,
     // checked above, and only overflow can fail.
-    let unit = Unit::of(line);
     let (mut list, mut schedule_off) = (Decimal::ZERO, Decimal::ZERO);
     for s in line.steps() {
-        let part = unit.carry(price.charge(s.quantity)?.amount(), s.months)?;
+        let part = twelfths(price.charge(s.quantity)?.amount(), s.months)?;
         if let Some(schedule) = &line.schedule {
             let off = schedule.discount(s.quantity, Money::new(part, currency))?.amount();
             let off = match schedule.brackets() {
                 // an amount off per unit is a year's, as the book's prices are
-                DiscountBrackets::AmountPerUnit(_) => unit.carry(off, s.months)?,
-                // a percent of the period's list, which is in the unit already
+                DiscountBrackets::AmountPerUnit(_) => twelfths(off, s.months)?,
+                // a percent of the period's list, which is in twelfths already
                 DiscountBrackets::Percent(_) => off,
             };
             schedule_off = schedule_off.checked_add(off).ok_or_else(|| overflow("add"))?;
@@ -704,8 +664,8 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     if schedule_off > list {
         return Err(PricingError::ScheduleExceedsList {
             sku: line.sku.clone(),
-            list: unit.amount(list, currency)?,
-            discount: unit.amount(schedule_off, currency)?,
+            list: carried_twelfths(list, currency),
+            discount: carried_twelfths(schedule_off, currency),
         });
     }
     let after_schedule = list - schedule_off;
@@ -717,15 +677,15 @@ fn price_line(line: &QuoteLine, book: &PriceBook, currency: Currency) -> Result<
     // Round each subtotal a customer sees (list, after schedule, after additional, net) once,
     // and let each step be the difference of its two rounded subtotals, as CPQ waterfalls show
     // them: the steps tie to the net by construction and no step absorbs another's rounding.
-    let round = |x: Decimal| unit.round(x, currency);
+    let round = |x12: Decimal| round_twelfths(x12, currency);
     let subtotals = [round(list)?, round(after_schedule)?, round(after_additional)?, round(net_exact)?];
     let step = |i: usize| subtotals[i].checked_sub(subtotals[i + 1]);
     let steps_r = [(StepKind::Schedule, step(0)?), (StepKind::Additional, step(1)?), (StepKind::Partner, step(2)?)];
     let (list_r, net_r) = (subtotals[0], subtotals[3]);
     Ok(PricedParts {
         waterfall: Waterfall { list: list_r, steps: steps_r, net: net_r },
-        list12: unit.twelfths(list)?,
-        net12: unit.twelfths(net_exact)?,
+        list12: list,
+        net12: net_exact,
     })
 }
 
@@ -738,7 +698,7 @@ fn line_cost12(line: &QuoteLine, model: &dyn CostModel, currency: Currency) -> R
         if annual.currency() != currency {
             return Err(MoneyError::CurrencyMismatch { op: "cost", left: currency, right: annual.currency() }.into());
         }
-        cost = cost.checked_add(Unit::Twelfths.carry(annual.amount(), s.months)?).ok_or_else(|| overflow("add"))?;
+        cost = cost.checked_add(twelfths(annual.amount(), s.months)?).ok_or_else(|| overflow("add"))?;
     }
     Ok(cost)
 }
