@@ -735,7 +735,13 @@ proptest! {
             let credited = CreditNote::total_for(&inv, &notes).unwrap();
             prop_assert!(credited.amount() <= inv.total().amount());
         }
-        notes.push(CreditNote::issue(&inv, &notes, "last", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]).unwrap());
+        // the rest, in a last note; when the shares took everything already, a note of nothing
+        // is refused
+        match CreditNote::issue(&inv, &notes, "last", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]) {
+            Ok(n) => notes.push(n),
+            Err(BillingError::NotPositive { .. }) => {}
+            Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+        }
         prop_assert_eq!(CreditNote::total_for(&inv, &notes).unwrap(), inv.total());
     }
 

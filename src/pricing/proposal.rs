@@ -41,7 +41,9 @@ impl Proposal {
     /// Caller text (the customer, each option's name, each line's SKU) is escaped so that it reads
     /// as plain text: every line break or other control character becomes a space, and each of
     /// ``\ ` * _ [ ] < > | # ~ & !`` gets a backslash, so no caller string can end a table cell,
-    /// start a heading, or carry HTML, code, emphasis, links or entities.
+    /// start a heading, or carry HTML, code, emphasis, bracketed links or entities. (A bare web
+    /// address stays text, which renderers that link addresses on their own, as GitHub's does,
+    /// still show as a link.)
     ///
     /// ```
     /// # use revops::pricing::Proposal;
