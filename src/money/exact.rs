@@ -69,6 +69,7 @@ fn held(digits: &str, places: i64, negative: bool) -> Option<Decimal> {
 
 /// `#[serde(with)]` for a decimal written and read as its text, exactly ([`parse`]): the
 /// crate's replacement for `rust_decimal::serde::str`, whose reader rounds past 28 places.
+#[cfg(feature = "serde")]
 pub(crate) mod text {
     use rust_decimal::Decimal;
 
@@ -96,6 +97,7 @@ pub(crate) mod text {
 }
 
 /// `#[serde(with)]` for an optional decimal read as [`text`] reads one (`null` or `""` for none).
+#[cfg(feature = "serde")]
 pub(crate) mod text_option {
     use rust_decimal::Decimal;
 
@@ -117,11 +119,13 @@ pub(crate) mod text_option {
 
 /// A decimal only its text form reads, for the readers written by hand (`Money`'s) and for
 /// decimals inside lists.
+#[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(transparent)]
 pub(crate) struct TextDecimal(#[serde(with = "text")] pub Decimal);
 
 /// `#[serde(deserialize_with)]` for a list of decimals, each read from its text.
+#[cfg(feature = "serde")]
 pub(crate) fn decimals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
     let list: Vec<TextDecimal> = serde::Deserialize::deserialize(d)?;
     Ok(list.into_iter().map(|x| x.0).collect())
@@ -129,6 +133,7 @@ pub(crate) fn decimals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Dec
 
 /// `#[serde(deserialize_with)]` for a list of `(decimal, value)` pairs, each decimal read from
 /// its text.
+#[cfg(feature = "serde")]
 pub(crate) fn decimal_pairs<'de, D, T>(d: D) -> Result<Vec<(Decimal, T)>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -140,6 +145,7 @@ where
 
 /// `#[serde(deserialize_with)]` for a map whose keys must each appear once: a JSON object that
 /// names a key twice is refused, where serde's own map reader keeps the last value silently.
+#[cfg(feature = "serde")]
 pub(crate) fn unique_keys<'de, D, K, V>(d: D) -> Result<std::collections::BTreeMap<K, V>, D::Error>
 where
     D: serde::Deserializer<'de>,

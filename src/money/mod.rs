@@ -8,7 +8,6 @@ mod allocate;
 mod amount;
 mod currency;
 mod error;
-#[cfg(feature = "serde")]
 pub(crate) mod exact;
 mod fixed;
 pub(crate) mod format;
