@@ -1100,23 +1100,25 @@ fn a_ledger_refuses_to_apply_or_refund_amounts_finer_than_the_minor_unit() {
     assert_eq!(ar, paid);
 }
 
+/// One line of one unit at `price` (USD), taxed at `rate` in `mode`: (net, tax).
+fn one_line_taxed(price: &str, rate: &str, mode: TaxMode) -> (Money, Money) {
+    let line = LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd(price), service: None };
+    let draft = InvoiceDraft {
+        customer: "c".into(),
+        contract_id: "k".into(),
+        currency: Currency::USD,
+        issue_date: d(2026, 1, 1),
+        due_date: d(2026, 1, 1),
+        lines: vec![line],
+    };
+    let inv = draft.finalize("I", &flat(rate, mode)).unwrap();
+    (inv.subtotal(), inv.tax())
+}
+
 #[test]
 fn inclusive_tax_backs_the_net_out_of_the_gross_with_one_rounding() {
     // a USD 0.03 line, tax included at `rate`: (net, tax)
-    let gross = |rate: &str| {
-        let line =
-            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.03"), service: None };
-        let draft = InvoiceDraft {
-            customer: "c".into(),
-            contract_id: "k".into(),
-            currency: Currency::USD,
-            issue_date: d(2026, 1, 1),
-            due_date: d(2026, 1, 1),
-            lines: vec![line],
-        };
-        let inv = draft.finalize("I", &flat(rate, TaxMode::Inclusive)).unwrap();
-        (inv.subtotal(), inv.tax())
-    };
+    let gross = |rate: &str| one_line_taxed("0.03", rate, TaxMode::Inclusive);
     // 0.03 ÷ 1.199999999999999999999999999 = 0.02500000000000000000000000002083…: just over half a cent
     assert_eq!(gross("19.9999999999999999999999999%"), (usd("0.03"), usd("0")));
     // 0.03 ÷ 1.200000000000000000000000001 = 0.02499999999999999999999999997916…: just under
@@ -1221,20 +1223,7 @@ fn a_ledger_with_an_amount_finer_than_the_minor_unit_is_refused_on_load() {
 #[test]
 fn exclusive_tax_is_rounded_once_from_the_exact_product() {
     // a USD 0.01 line, tax added at `rate`: (net, tax)
-    let taxed = |rate: &str| {
-        let line =
-            LineDraft { description: "x".into(), quantity: Decimal::ONE, unit_price: usd("0.01"), service: None };
-        let draft = InvoiceDraft {
-            customer: "c".into(),
-            contract_id: "k".into(),
-            currency: Currency::USD,
-            issue_date: d(2026, 1, 1),
-            due_date: d(2026, 1, 1),
-            lines: vec![line],
-        };
-        let inv = draft.finalize("I", &flat(rate, TaxMode::Exclusive)).unwrap();
-        (inv.subtotal(), inv.tax())
-    };
+    let taxed = |rate: &str| one_line_taxed("0.01", rate, TaxMode::Exclusive);
     // 0.01 × 0.5000000000000000000000000001 = 0.005000000000000000000000000001: just over half a cent
     assert_eq!(taxed("50.00000000000000000000000001%"), (usd("0.01"), usd("0.01")));
     // 0.01 × 0.4999999999999999999999999999: just under
