@@ -271,6 +271,12 @@ struct Changes {
     settled: BTreeMap<String, Money>,
 }
 
+/// What settles the receivables a change pays on: a payment, or a use of credit, by its id.
+enum SettledBy {
+    Payment(String),
+    CreditUse(String),
+}
+
 /// A customer's balance set to `credit`: the key, and the balance (none when zero).
 fn balance_of(customer: &str, credit: Money) -> Result<((String, Currency), Option<CustomerBalance>), BillingError> {
     let key = (customer.to_string(), credit.currency());
@@ -407,7 +413,7 @@ impl ArLedger {
             ApplicationRule::Explicit(lines) => self.plan_explicit(payment, lines)?,
         };
         // nothing below can fail
-        self.commit(changes, Some((Some(payment.id().to_string()), payment.date())));
+        self.commit(changes, Some((SettledBy::Payment(payment.id().to_string()), payment.date())));
         let record = PaymentRecord {
             payment: payment.clone(),
             rule: rule.clone(),
@@ -627,12 +633,9 @@ impl ArLedger {
         let left = credit.checked_sub(used).context("credit balance", &format!("customer {}", r.customer()))?;
         changes.balance = Some(balance_of(r.customer(), left)?);
         changes.receivables.insert(invoice.to_string(), after);
+        changes.settled.insert(invoice.to_string(), used);
         // nothing below can fail
-        self.commit(changes, None);
-        if let Some(entry) = self.receivables.get_mut(invoice) {
-            let credit_use = Some(id.to_string());
-            entry.settlements.push(Settlement { payment: None, date: on, amount: used, credit_use });
-        }
+        self.commit(changes, Some((SettledBy::CreditUse(id.to_string()), on)));
         Ok(used)
     }
 
@@ -833,17 +836,16 @@ impl ArLedger {
 
     /// Write back planned receivables and balance; cannot fail. `settled` (the payment id, if
     /// any, and the date) is recorded on every receivable written, with what the change paid on it.
-    fn commit(&mut self, changes: Changes, settled: Option<(Option<String>, NaiveDate)>) {
+    fn commit(&mut self, changes: Changes, settled: Option<(SettledBy, NaiveDate)>) {
         for (invoice, receivable) in changes.receivables {
             if let Some(entry) = self.receivables.get_mut(&invoice) {
-                if let Some((payment, date)) = &settled {
+                if let Some((by, date)) = &settled {
                     let amount = changes.settled.get(&invoice).copied().unwrap_or(Money::zero(receivable.currency()));
-                    entry.settlements.push(Settlement {
-                        payment: payment.clone(),
-                        date: *date,
-                        amount,
-                        credit_use: None,
-                    });
+                    let (payment, credit_use) = match by {
+                        SettledBy::Payment(id) => (Some(id.clone()), None),
+                        SettledBy::CreditUse(id) => (None, Some(id.clone())),
+                    };
+                    entry.settlements.push(Settlement { payment, date: *date, amount, credit_use });
                 }
                 entry.receivable = receivable;
             }
