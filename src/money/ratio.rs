@@ -181,43 +181,29 @@ pub(crate) fn div_round(n: i128, d: i128, strategy: RoundingStrategy) -> i128 {
     if r == 0 {
         return q;
     }
-    let sign = if n < 0 { -1 } else { 1 };
-    let away = q + sign;
     // compare |r| with d/2 without overflow: 2|r| vs d
-    let twice = r.unsigned_abs().saturating_mul(2);
-    let half = twice.cmp(&d.unsigned_abs());
+    let half = r.unsigned_abs().saturating_mul(2).cmp(&d.unsigned_abs());
+    if rounds_away(strategy, half, n < 0, q % 2 != 0) {
+        q + n.signum()
+    } else {
+        q
+    }
+}
+
+/// Whether a quotient truncated toward zero, whose cut remainder compares with half the divisor
+/// as `half` (never for no remainder), moves one away from zero under `strategy`: `negative` is
+/// the result's sign, `odd` the truncated quotient's parity (for half to even).
+pub(crate) fn rounds_away(strategy: RoundingStrategy, half: Ordering, negative: bool, odd: bool) -> bool {
     #[allow(deprecated)]
     match strategy {
-        RoundingStrategy::ToZero | RoundingStrategy::RoundDown => q,
-        RoundingStrategy::AwayFromZero | RoundingStrategy::RoundUp => away,
-        RoundingStrategy::ToNegativeInfinity => q.min(away),
-        RoundingStrategy::ToPositiveInfinity => q.max(away),
-        RoundingStrategy::MidpointAwayFromZero | RoundingStrategy::RoundHalfUp => {
-            if half == Ordering::Less {
-                q
-            } else {
-                away
-            }
-        }
-        RoundingStrategy::MidpointTowardZero | RoundingStrategy::RoundHalfDown => {
-            if half == Ordering::Greater {
-                away
-            } else {
-                q
-            }
-        }
-        // MidpointNearestEven, BankersRounding, and any strategy added later.
-        _ => match half {
-            Ordering::Less => q,
-            Ordering::Greater => away,
-            Ordering::Equal => {
-                if q % 2 == 0 {
-                    q
-                } else {
-                    away
-                }
-            }
-        },
+        RoundingStrategy::ToZero | RoundingStrategy::RoundDown => false,
+        RoundingStrategy::AwayFromZero | RoundingStrategy::RoundUp => true,
+        RoundingStrategy::ToNegativeInfinity => negative,
+        RoundingStrategy::ToPositiveInfinity => !negative,
+        RoundingStrategy::MidpointAwayFromZero | RoundingStrategy::RoundHalfUp => half != Ordering::Less,
+        RoundingStrategy::MidpointTowardZero | RoundingStrategy::RoundHalfDown => half == Ordering::Greater,
+        // MidpointNearestEven, BankersRounding, and any strategy added later
+        _ => half == Ordering::Greater || (half == Ordering::Equal && odd),
     }
 }
 

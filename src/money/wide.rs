@@ -99,17 +99,7 @@ fn finish(n: U256, d: u128, sticky: bool, negative: bool, strategy: RoundingStra
         Ordering::Equal if sticky => Ordering::Greater,
         other => other,
     };
-    #[allow(deprecated)]
-    let up = match strategy {
-        RoundingStrategy::ToZero | RoundingStrategy::RoundDown => false,
-        RoundingStrategy::AwayFromZero | RoundingStrategy::RoundUp => true,
-        RoundingStrategy::ToNegativeInfinity => negative,
-        RoundingStrategy::ToPositiveInfinity => !negative,
-        RoundingStrategy::MidpointAwayFromZero | RoundingStrategy::RoundHalfUp => half != Ordering::Less,
-        RoundingStrategy::MidpointTowardZero | RoundingStrategy::RoundHalfDown => half == Ordering::Greater,
-        // MidpointNearestEven, BankersRounding, and any strategy added later
-        _ => half == Ordering::Greater || (half == Ordering::Equal && q % 2 == 1),
-    };
+    let up = super::ratio::rounds_away(strategy, half, negative, q % 2 == 1);
     let q = if up { q.checked_add(1)? } else { q };
     Some(if negative { -q } else { q })
 }
