@@ -51,6 +51,16 @@ pub(crate) fn parse(text: &str) -> Option<Decimal> {
     }
 }
 
+/// A decimal written plainly, read exactly as [`parse`] reads one: digits with an optional
+/// sign and one point, no exponent (how people write money and percents).
+pub(crate) fn parse_plain(text: &str) -> Option<Decimal> {
+    if text.contains(['e', 'E']) {
+        None
+    } else {
+        parse(text)
+    }
+}
+
 /// `±digits × 10^−places` as a `Decimal` with exactly those places, if one holds it.
 fn held(digits: &str, places: i64, negative: bool) -> Option<Decimal> {
     if digits.len() > 38 || places > 28 {

@@ -228,21 +228,9 @@ impl FromStr for Percent {
     fn from_str(s: &str) -> Result<Percent, MoneyError> {
         let invalid = || MoneyError::InvalidPercent(s.to_string());
         let points = s.trim().strip_suffix('%').ok_or_else(invalid)?.trim();
-        if !plain_decimal(points) {
-            return Err(invalid());
-        }
-        let points = super::exact::parse(points).ok_or_else(invalid)?;
+        let points = super::exact::parse_plain(points).ok_or_else(invalid)?;
         Percent::from_points(points)
     }
-}
-
-/// Digits with an optional sign and one decimal point: no exponent, no `_` separators.
-pub(crate) fn plain_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let mut parts = unsigned.splitn(2, '.');
-    let whole = parts.next().unwrap_or("");
-    let fraction = parts.next().unwrap_or("");
-    (!whole.is_empty() || !fraction.is_empty()) && (whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit())
 }
 
 #[cfg(feature = "serde")]

@@ -47,7 +47,7 @@ impl FromStr for Money {
 /// digit kept (a value with more than 28 places is refused, not rounded).
 fn parse_grouped(text: &str) -> Option<Decimal> {
     if !text.contains(',') {
-        return super::percent::plain_decimal(text).then(|| super::exact::parse(text)).flatten();
+        return super::exact::parse_plain(text);
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let whole = unsigned.split('.').next().unwrap_or(unsigned);
@@ -58,8 +58,7 @@ fn parse_grouped(text: &str) -> Option<Decimal> {
     if !lead_ok || !rest_ok || unsigned[whole.len()..].contains(',') {
         return None;
     }
-    let plain = text.replace(',', "");
-    super::percent::plain_decimal(&plain).then(|| super::exact::parse(&plain)).flatten()
+    super::exact::parse_plain(&text.replace(',', ""))
 }
 
 #[cfg(feature = "serde")]
