@@ -817,30 +817,24 @@ fn approve(policy: &ApprovalPolicy, signals: &Signals) -> Result<Approval, Prici
             reasons.push(rule.name.clone());
         }
     }
+    // below the floor: what the guard refuses with, or the reason it escalates with
     let floor = policy.margin_floor;
-    let below = match signals.margin {
-        Margin::Ratio(margin) if margin < floor => {
-            Some(format!("gross margin {} below the {floor} floor", cut_to_show(&margin)))
-        }
-        Margin::NoRevenue { net, cost } => {
-            Some(format!("a net of {net} against a cost of {cost}: no margin, below the {floor} floor"))
-        }
-        _ => None,
+    let (refusal, reason) = match signals.margin {
+        Margin::Ratio(margin) if margin < floor => (
+            PricingError::BelowMarginFloor { margin, floor },
+            format!("gross margin {} below the {floor} floor", cut_to_show(&margin)),
+        ),
+        Margin::NoRevenue { net, cost } => (
+            PricingError::CostWithoutRevenue { net, cost, floor },
+            format!("a net of {net} against a cost of {cost}: no margin, below the {floor} floor"),
+        ),
+        _ => return Ok(Approval { level, reasons }),
     };
-    if let Some(reason) = below {
-        match (policy.below_floor, signals.margin) {
-            (GuardAction::Refuse, Margin::Ratio(margin)) => {
-                return Err(PricingError::BelowMarginFloor { margin, floor })
-            }
-            (GuardAction::Refuse, Margin::NoRevenue { net, cost }) => {
-                return Err(PricingError::CostWithoutRevenue { net, cost, floor })
-            }
-            (GuardAction::Refuse, Margin::Unknown) => {}
-            (GuardAction::Escalate(l), _) => {
-                level = level.max(l);
-                reasons.push(reason);
-            }
+    match policy.below_floor {
+        GuardAction::Refuse => Err(refusal),
+        GuardAction::Escalate(l) => {
+            reasons.push(reason);
+            Ok(Approval { level: level.max(l), reasons })
         }
     }
-    Ok(Approval { level, reasons })
 }
