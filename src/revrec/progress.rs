@@ -307,6 +307,19 @@ mod tests {
     }
 
     /// The calendar months of a by-month period's shares that begin on or after `cut`.
+    /// Service periods of many lengths across a leap February, each with cuts from before its
+    /// start to past its end.
+    fn periods_and_cuts() -> impl Iterator<Item = (Period, NaiveDate)> {
+        let base = NaiveDate::from_ymd_opt(2027, 12, 20).unwrap();
+        let day = move |n: i64| base + chrono::Duration::days(n);
+        (0..80).step_by(3).flat_map(move |start| {
+            [1, 2, 9, 27, 28, 29, 30, 31, 32, 45, 59, 60, 61, 365, 366, 400].into_iter().flat_map(move |len| {
+                let p = Period::new(day(start), day(start + len)).unwrap();
+                (-3..len + 40).step_by(4).map(move |c| (p, day(start + c)))
+            })
+        })
+    }
+
     fn share_months_from(p: &Period, cut: NaiveDate) -> Vec<Month> {
         let cut_month = Month::of(cut.pred_opt().unwrap_or(cut));
         Anniversaries::new(p.start(), 1)
@@ -319,20 +332,13 @@ mod tests {
 
     #[test]
     fn the_remainder_of_a_by_month_period_has_the_remaining_shares_in_their_months() {
-        let base = NaiveDate::from_ymd_opt(2027, 12, 20).unwrap();
-        let day = |n: i64| base + chrono::Duration::days(n);
-        for start in (0..80).step_by(3) {
-            for len in [1, 2, 9, 27, 28, 29, 30, 31, 32, 45, 59, 60, 61, 365, 366, 400] {
-                let p = Period::new(day(start), day(start + len)).unwrap();
-                for cut in (-3..len + 40).step_by(4).map(|c| day(start + c)) {
-                    let want = share_months_from(&p, cut);
-                    match ServiceMonths::remainder(&p, cut).unwrap() {
-                        None => assert!(want.is_empty(), "{p} {cut}"),
-                        Some(rest) => {
-                            assert!(rest.start() >= cut && rest.end() <= p.end(), "{p} {cut}: {rest}");
-                            assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
-                        }
-                    }
+        for (p, cut) in periods_and_cuts() {
+            let want = share_months_from(&p, cut);
+            match ServiceMonths::remainder(&p, cut).unwrap() {
+                None => assert!(want.is_empty(), "{p} {cut}"),
+                Some(rest) => {
+                    assert!(rest.start() >= cut && rest.end() <= p.end(), "{p} {cut}: {rest}");
+                    assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
                 }
             }
         }
@@ -340,22 +346,14 @@ mod tests {
 
     #[test]
     fn the_remainder_from_a_partly_recognised_month_has_that_months_share_and_the_rest_in_their_months() {
-        let base = NaiveDate::from_ymd_opt(2027, 12, 20).unwrap();
-        let day = |n: i64| base + chrono::Duration::days(n);
-        for start in (0..80).step_by(3) {
-            for len in [1, 2, 9, 27, 28, 29, 30, 31, 32, 45, 59, 60, 61, 365, 366, 400] {
-                let p = Period::new(day(start), day(start + len)).unwrap();
-                for cut in (-3..len + 40).step_by(4).map(|c| day(start + c)) {
-                    // a service ended before the cut has nothing left, whatever its pattern
-                    let want =
-                        if cut < p.end() { share_months_from(&p, Month::of(cut).first_day()) } else { Vec::new() };
-                    match ServiceMonths::remainder_from_month_of(&p, cut).unwrap() {
-                        None => assert!(want.is_empty(), "{p} {cut}"),
-                        Some(rest) => {
-                            assert!(rest.start() >= cut, "{p} {cut}: {rest}");
-                            assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
-                        }
-                    }
+        for (p, cut) in periods_and_cuts() {
+            // a service ended before the cut has nothing left, whatever its pattern
+            let want = if cut < p.end() { share_months_from(&p, Month::of(cut).first_day()) } else { Vec::new() };
+            match ServiceMonths::remainder_from_month_of(&p, cut).unwrap() {
+                None => assert!(want.is_empty(), "{p} {cut}"),
+                Some(rest) => {
+                    assert!(rest.start() >= cut, "{p} {cut}: {rest}");
+                    assert_eq!(share_months_from(&rest, rest.start()), want, "{p} {cut}: {rest}");
                 }
             }
         }
