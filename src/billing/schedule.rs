@@ -259,13 +259,9 @@ impl BillingTerms {
 /// The items' prorations as integers in the same proportions: each numerator scaled to the
 /// least common multiple of the denominators (days in a full period, so at most 366 × 365).
 fn integer_weights(items: &[BillingItem]) -> Vec<i128> {
-    fn gcd(a: i128, b: i128) -> i128 {
-        if b == 0 {
-            a
-        } else {
-            gcd(b, a % b)
-        }
-    }
-    let lcm = items.iter().fold(1i128, |l, i| l / gcd(l, i.proration.den()) * i.proration.den());
-    items.iter().map(|i| i.proration.num() * (lcm / i.proration.den())).collect()
+    use crate::money::ratio::gcd;
+    // a ratio's denominator is positive
+    let den = |i: &BillingItem| i.proration.den().unsigned_abs();
+    let lcm = items.iter().fold(1u128, |l, i| l / gcd(l, den(i)) * den(i));
+    items.iter().map(|i| i.proration.num() * (lcm / den(i)) as i128).collect()
 }

@@ -32,7 +32,8 @@ pub struct Ratio {
 
 deserialize_via!(Ratio, RatioRepr { num: i128, den: i128 }, MoneyError, |r| Ratio::new(r.num, r.den));
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+/// The greatest common divisor (Euclid's).
+pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
