@@ -206,13 +206,14 @@ pub fn modify(original: &Contract, m: &Modification) -> Result<ModificationOutco
         original.obligations.iter().map(|o| o.id.clone()).zip(before).collect();
     let zero = Money::zero(original.currency);
 
-    if treatment == ModificationTreatment::SeparateContract && !m.updated.is_empty() {
-        return Err(RevRecError::UpdatesInSeparateContract {
-            new_contract: m.new_contract_id.clone(),
-            updated: m.updated.len(),
-        });
-    }
     if treatment == ModificationTreatment::SeparateContract {
+        // a separate contract leaves the original as it is: no update of its obligations, and
+        if !m.updated.is_empty() {
+            return Err(RevRecError::UpdatesInSeparateContract {
+                new_contract: m.new_contract_id.clone(),
+                updated: m.updated.len(),
+            });
+        }
         // the separate contract's own items: none of the original's, none tied to an obligation
         // only the original holds
         let originals =
