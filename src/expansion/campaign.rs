@@ -174,9 +174,7 @@ impl Campaign {
 fn held_out(n: usize, share: f64) -> usize {
     use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
     use rust_decimal::RoundingStrategy;
-    // text with more places than a Decimal holds (a tiny share) is read through its bits
-    let exact = format!("{share}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(share));
-    exact
+    crate::money::exact::decimal_as_written(share)
         .and_then(|s| Decimal::from_usize(n).and_then(|n| n.checked_mul(s)))
         .map(|k| k.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero))
         .and_then(|k| k.to_usize())

@@ -285,13 +285,11 @@ impl ExpansionScorer {
 /// that reads back as the same `f64` (0.1, never 0.1000000000000000055…), saturating at
 /// `u32::MAX`.
 fn seat_target(used: u32, headroom: f64) -> Result<u32, ExpansionError> {
-    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    use rust_decimal::prelude::ToPrimitive;
     if !(headroom.is_finite() && headroom >= 0.0) {
         return Err(ExpansionError::InvalidInput(format!("seat headroom {headroom} must be finite and non-negative")));
     }
-    // text with more places than a Decimal holds (a tiny headroom) is read through its bits
-    let share = format!("{headroom}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(headroom));
-    let target = share
+    let target = crate::money::exact::decimal_as_written(headroom)
         .and_then(|h| Decimal::ONE.checked_add(h))
         .and_then(|factor| Decimal::from(used).checked_mul(factor))
         .and_then(|t| t.ceil().to_u32());

@@ -51,6 +51,14 @@ pub(crate) fn parse(text: &str) -> Option<Decimal> {
     }
 }
 
+/// An `f64` as the decimal it is written as: the shortest text that reads back as the same
+/// `f64` (0.1, never 0.1000000000000000055…), or its binary value where that text has more
+/// places than a `Decimal` holds (a tiny value); `None` for NaN, ±∞ and values past `Decimal`.
+pub(crate) fn decimal_as_written(x: f64) -> Option<Decimal> {
+    use rust_decimal::prelude::FromPrimitive;
+    format!("{x}").parse::<Decimal>().ok().or_else(|| Decimal::from_f64(x))
+}
+
 /// A decimal written plainly, read exactly as [`parse`] reads one: digits with an optional
 /// sign and one point, no exponent (how people write money and percents).
 pub(crate) fn parse_plain(text: &str) -> Option<Decimal> {
