@@ -939,11 +939,11 @@ fn retention_cohorts_incremental_and_milestone() {
     assert!(b.bridge(m(2026, 1), jan27).unwrap().ties());
     // a refused event leaves the book as it was, without a customer it would have created
     let customers = b.customer_count();
-    let orphan = ev("new", "s", d(2026, 12, 15), change(usd("300"), Interval::Month));
-    assert!(b.apply(&orphan, &InMemoryFxRates::new()).is_err());
+    let refused = ev("new", "s", d(2026, 12, 15), start(usd("300"), Interval::Months(0)));
+    assert!(b.apply(&refused, &InMemoryFxRates::new()).is_err());
     assert_eq!(b.customer_count(), customers);
     assert_eq!(b.customer_arr("new", jan27).unwrap(), None);
-    assert!(!b.contains_event(&orphan.id));
+    assert!(!b.contains_event(&refused.id));
 
     // Milestone: MRR went 800 (end of Jul) → 1,800 (end of Jan 2027): +12,000 ARR in 184 days.
     let target = Milestone { target: usd("200000"), by: Some(d(2027, 12, 31)) };
@@ -971,8 +971,10 @@ fn bad_events_are_refused() {
         Err(ArrError::InvalidEvent { problem, .. }) => Some(*problem),
         _ => None,
     };
-    let events = vec![ev("a", "s", d(2026, 1, 1), change(usd("1"), Interval::Month))];
-    assert_eq!(problem(build(&events, 1, &InMemoryFxRates::new())), Some(EventProblem::NoStart(d(2026, 1, 1))));
+    // (a change with no start is held, not refused: see
+    // `an_event_that_arrives_before_its_subscriptions_start_is_held_and_booked_when_the_start_arrives`)
+    let events = vec![ev("a", "s", d(2026, 1, 1), change(usd("-1"), Interval::Month))];
+    assert_eq!(problem(build(&events, 1, &InMemoryFxRates::new())), Some(EventProblem::NegativePrice(usd("-1"))));
     let zero = vec![
         ev("a", "s", d(2026, 1, 1), start(usd("1"), Interval::Month)),
         ev("a", "t", d(2026, 1, 1), start(usd("1"), Interval::Months(0))),
@@ -1143,7 +1145,7 @@ fn a_refused_new_customer_leaves_no_trace() {
     let rates = InMemoryFxRates::new();
     let first = ev("a", "s", d(2026, 1, 1), start(usd("10"), Interval::Month));
     let mut inc = book(vec![first.clone()], ArrPolicy::default(), 3);
-    let refused = ev("b", "s", d(2026, 2, 1), change(usd("5"), Interval::Month));
+    let refused = ev("b", "s", d(2026, 2, 1), start(usd("-5"), Interval::Month));
     assert!(matches!(inc.apply(&refused, &rates), Err(ArrError::InvalidEvent { .. })));
     assert_eq!(inc.customer_count(), 1);
     assert_eq!(inc.customer_arr("b", m(2026, 2)).unwrap(), None);
@@ -1954,31 +1956,131 @@ proptest! {
 }
 
 #[test]
-fn an_event_that_arrives_before_its_subscriptions_start_is_refused_and_taken_once_the_start_has_come() {
-    // a webhook source delivers the upgrade before the creation: the documented contract is
-    // that the book refuses it, unchanged, and takes it when it is delivered again after the start
+fn an_event_that_arrives_before_its_subscriptions_start_is_held_and_booked_when_the_start_arrives() {
+    // Stripe delivers `customer.subscription.updated` before `.created` at times: the upgrade
+    // is held, unbooked, and booked with the start, so the book is the one built from both
     let rates = InMemoryFxRates::new();
     let (jan, feb) = (m(2026, 1), m(2026, 2));
+    let build = |events: &[SubscriptionEvent]| {
+        ArrBook::build(events, ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap()
+    };
     let start = SubscriptionEvent::start("e1", "acme", "main", d(2026, 1, 5), usd("100"), Interval::Month);
     let upgrade = SubscriptionEvent::change("e2", "acme", "main", d(2026, 2, 1), usd("150"), Interval::Month);
     let other = SubscriptionEvent::start("e0", "beta", "main", d(2026, 1, 2), usd("10"), Interval::Month);
-    let mut book =
-        ArrBook::build(std::slice::from_ref(&other), ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap();
+    let mut book = build(std::slice::from_ref(&other));
     let before = book.clone();
-    match book.apply(&upgrade, &rates) {
-        Err(ArrError::InvalidEvent { problem, .. }) => assert_eq!(*problem, EventProblem::NoStart(d(2026, 2, 1))),
+    assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::Held);
+    assert!(book.contains_event("e2"));
+    assert_eq!(book.held().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["e2"]);
+    assert_eq!((book.arr_at(feb).unwrap(), book.customer_count()), (before.arr_at(feb).unwrap(), 1));
+    // delivered again it is a duplicate; its id with other content is a conflict
+    assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::Duplicate);
+    let mut twisted = upgrade.clone();
+    twisted.date = d(2026, 2, 2);
+    assert!(matches!(book.apply(&twisted, &rates), Err(ArrError::ConflictingEvent { .. })));
+    // the start books both
+    assert_eq!(book.apply(&start, &rates).unwrap(), Applied::New);
+    assert_eq!(book.held().count(), 0);
+    assert_eq!(book.arr_at(feb).unwrap().to_string(), "USD 1,920.00"); // 150 × 12 + 10 × 12
+    assert_eq!(book, build(&[other.clone(), start.clone(), upgrade.clone()]));
+    // a change dated before the start it names is held for good, unless an earlier start comes
+    let early = SubscriptionEvent::change("e3", "acme", "main", d(2026, 1, 1), usd("90"), Interval::Month);
+    assert_eq!(book.apply(&early, &rates).unwrap(), Applied::Held);
+    let all = [other, start, upgrade, early];
+    assert_eq!(book, build(&all));
+    assert_eq!(build(&all).held().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["e3"]);
+}
+
+#[test]
+fn a_held_event_that_its_start_cannot_book_refuses_the_start_whole_until_it_is_withdrawn() {
+    // an upgrade priced in EUR for a subscription that starts in USD: held (its currency is not
+    // known until the start), then the start that would book it is refused, naming it, and the
+    // book is as it was; once the caller withdraws it, the start books
+    let rates = InMemoryFxRates::new();
+    let (jan, feb) = (m(2026, 1), m(2026, 2));
+    let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap();
+    let eur = Money::parse("150", Currency::EUR).unwrap();
+    let upgrade = SubscriptionEvent::change("e2", "acme", "main", d(2026, 2, 1), eur, Interval::Month);
+    let start = SubscriptionEvent::start("e1", "acme", "main", d(2026, 1, 5), usd("100"), Interval::Month);
+    assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::Held);
+    let before = book.clone();
+    match book.apply(&start, &rates) {
+        Err(ArrError::InvalidEvent { id, problem, .. }) => {
+            assert_eq!(id, "e2");
+            assert!(matches!(*problem, EventProblem::OtherCurrency { .. }), "{problem:?}");
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(book, before);
-    assert!(!book.contains_event("e2"));
-    // a change dated before the start it names is refused the same way
-    book.apply(&start, &rates).unwrap();
-    let early = SubscriptionEvent::change("e3", "acme", "main", d(2026, 1, 1), usd("90"), Interval::Month);
-    assert!(matches!(book.apply(&early, &rates), Err(ArrError::InvalidEvent { .. })));
-    // delivered again after the start, the upgrade is taken: the book is the rebuild
-    assert_eq!(book.apply(&upgrade, &rates).unwrap(), Applied::New);
-    let all = [other, start, upgrade];
-    assert_eq!(book, ArrBook::build(&all, ArrPolicy::default(), Currency::USD, jan..=feb, &rates).unwrap());
+    assert!(!book.contains_event("e1"));
+    // a build of the same events refuses them the same way
+    assert!(ArrBook::build(&[upgrade.clone(), start.clone()], ArrPolicy::default(), Currency::USD, jan..=feb, &rates)
+        .is_err());
+    assert_eq!(book.withdraw_held("e2"), Some(upgrade));
+    assert_eq!(book.withdraw_held("e2"), None);
+    assert_eq!(book.apply(&start, &rates).unwrap(), Applied::New);
+    assert_eq!(book.arr_at(feb).unwrap().to_string(), "USD 1,200.00");
+    // a held event's own fields are checked when it arrives
+    let negative = SubscriptionEvent::change("e4", "beta", "main", d(2026, 2, 1), usd("-1"), Interval::Month);
+    assert!(matches!(book.apply(&negative, &rates), Err(ArrError::InvalidEvent { .. })));
+    assert!(!book.contains_event("e4"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(128)))]
+
+    #[test]
+    fn a_book_is_the_same_whatever_order_its_events_arrive_in(
+        events in arb_events(),
+        orphans in prop::collection::vec((0usize..6, 0usize..3, 0i64..400, 1i64..100_000), 0..6),
+        policy in all_policies(),
+        order in any::<u64>(),
+    ) {
+        // Events of subscriptions with no start (s2), or dated before their start, beside a
+        // valid stream; delivered in a shuffled order, one at a time, each once and then all
+        // again, they make the book built from them at once: the same figures, the same held
+        // events, the same JSON.
+        let fx = moving_rates();
+        let mut all = events;
+        for (i, &(c, s, day, cents)) in orphans.iter().enumerate() {
+            let date = d(2025, 12, 1) + chrono::Duration::days(day);
+            let price = Money::from_minor_units(cents, Currency::USD).unwrap();
+            let kind = EventKind::Change { price, interval: Interval::Month };
+            all.push(SubscriptionEvent::new(&format!("o{i}"), &format!("c{c}"), &format!("s{s}"), date, kind));
+        }
+        let all = in_euros(all);
+        let Ok(full) = ArrBook::build(&all, policy, Currency::USD, jan_plus(15), &fx) else { return Ok(()) };
+        let mut shuffled = all.clone();
+        let mut state = order | 1;
+        for k in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(k, (state % (k as u64 + 1)) as usize);
+        }
+        let mut inc = ArrBook::build(&[], policy, Currency::USD, jan_plus(15), &fx).unwrap();
+        for event in &shuffled {
+            let applied = inc.apply(event, &fx);
+            prop_assert!(matches!(applied, Ok(Applied::New | Applied::Held)), "{:?}: {:?}", event, applied);
+        }
+        for event in &shuffled {
+            prop_assert_eq!(inc.apply(event, &fx).unwrap(), Applied::Duplicate);
+        }
+        prop_assert_eq!(&inc, &full);
+        let held = |b: &ArrBook| b.held().cloned().collect::<Vec<_>>();
+        prop_assert_eq!(held(&inc), held(&full));
+        // only the added events are held, and all of those of the subscription with no start
+        prop_assert!(full.held().all(|e| e.id.starts_with('o')));
+        prop_assert!(all.iter().filter(|e| e.subscription == "s2").all(|e| full.held().any(|h| h == e)));
+        prop_assert_eq!(json(&inc), json(&full));
+        #[cfg(feature = "serde")]
+        prop_assert_eq!(&serde_json::from_str::<ArrBook>(&json(&inc)).unwrap(), &full);
+        // merged from two halves of the customers, held events and all
+        let half = |keep: bool| all.iter().filter(|e| (e.customer.as_str() < "c3") == keep).cloned().collect::<Vec<_>>();
+        let mut merged = ArrBook::build(&half(true), policy, Currency::USD, jan_plus(15), &fx).unwrap();
+        merged.merge(ArrBook::build(&half(false), policy, Currency::USD, jan_plus(15), &fx).unwrap()).unwrap();
+        prop_assert_eq!(&merged, &full);
+    }
 }
 
 /// New ARR of $0.005000000000999 (prices in 10⁻⁸ of a dollar on 7-, 11-, 13- and 12-month

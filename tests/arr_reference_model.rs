@@ -1125,18 +1125,14 @@ fn check_apply(
     let sub_of = |e: &SubscriptionEvent| (e.customer.clone(), e.subscription.clone());
     let mut arrival: Vec<usize> = (0..events.len()).collect();
     arrival.sort_by_key(|&i| (keys[i % keys.len()], i));
-    // the first event of each subscription (a start)
-    let mut first: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (i, e) in events.iter().enumerate() {
-        let f = first.entry(sub_of(e)).or_insert(i);
-        if order_key(e) < order_key(&events[*f]) {
-            *f = i;
-        }
-    }
     let k = prefix % (events.len() + 1);
-    let early: BTreeSet<usize> = arrival[..k].iter().copied().collect();
-    let in_build: Vec<usize> =
-        arrival[..k].iter().copied().filter(|&i| early.contains(&first[&sub_of(&events[i])])).collect();
+    // the build books the events of the prefix that come after a start of theirs in it, and
+    // holds the others
+    let in_build: Vec<usize> = arrival[..k].to_vec();
+    let booked_in_build = |i: usize| {
+        let starts = in_build.iter().map(|&j| &events[j]).filter(|x| sub_of(x) == sub_of(&events[i]));
+        starts.filter(|x| matches!(x.kind, EventKind::Start { .. })).any(|x| order_key(x) <= order_key(&events[i]))
+    };
     let mut built: Vec<SubscriptionEvent> = in_build.iter().map(|&i| events[i].clone()).collect();
     for &(a, _) in dups.iter().take(2) {
         if !built.is_empty() {
@@ -1154,8 +1150,11 @@ fn check_apply(
     let range = months[0]..=months[n - 1];
     let mut book = ArrBook::build(&built, policy, Currency::USD, range, rates)
         .map_err(|e| describe(format!("the book refused the prefix: {e:?}")))?;
+    let (booked, held): (Vec<usize>, Vec<usize>) = in_build.iter().partition(|&&i| booked_in_build(i));
     let mut taken: BTreeMap<String, SubscriptionEvent> =
-        in_build.iter().map(|&i| (events[i].id.clone(), events[i].clone())).collect();
+        booked.iter().map(|&i| (events[i].id.clone(), events[i].clone())).collect();
+    let mut waiting: BTreeMap<String, SubscriptionEvent> =
+        held.iter().map(|&i| (events[i].id.clone(), events[i].clone())).collect();
     let mut queue: VecDeque<SubscriptionEvent> =
         arrival.iter().filter(|i| !in_build.contains(i)).map(|&i| events[i].clone()).collect();
     for &(a, b) in dups {
@@ -1179,32 +1178,55 @@ fn check_apply(
                 return Err(describe(format!("a conflicting copy of {}: {got:?}", held.id)));
             }
         }
-        let expected = if taken.contains_key(&e.id) {
-            Some(Applied::Duplicate)
+        // an event before its subscription's first start is held, and booked with that start
+        let expected = if taken.contains_key(&e.id) || waiting.contains_key(&e.id) {
+            Applied::Duplicate
         } else {
             let earliest =
                 taken.values().filter(|x| sub_of(x) == sub_of(&e)).chain([&e]).min_by_key(|x| order_key(x)).unwrap();
-            matches!(earliest.kind, EventKind::Start { .. }).then_some(Applied::New)
+            match earliest.kind {
+                EventKind::Start { .. } => Applied::New,
+                _ => Applied::Held,
+            }
         };
-        let count = book.event_count();
         let got = book.apply(&e, rates);
         trace.push(format!("{} {:?}", e.id, got.as_ref().map_err(|_| "refused")));
         match (expected, &got) {
-            (Some(w), Ok(g)) if w == *g => {}
-            (None, Err(_)) if book.event_count() == count && !book.contains_event(&e.id) => {
-                queue.push_back(e.clone()); // its subscription's start has not arrived yet
-            }
+            (w, Ok(g)) if w == *g => {}
             (w, g) => {
                 return Err(describe(format!("apply {}: expected {w:?}, got {g:?}\ntrace: {}", e.id, trace.join(", "))))
             }
         }
-        if expected == Some(Applied::New) {
-            taken.insert(e.id.clone(), e.clone());
+        match expected {
+            Applied::New => {
+                let released: Vec<String> = waiting
+                    .values()
+                    .filter(|x| sub_of(x) == sub_of(&e) && order_key(x) > order_key(&e))
+                    .map(|x| x.id.clone())
+                    .collect();
+                for id in released {
+                    taken.insert(id.clone(), waiting.remove(&id).unwrap());
+                }
+                taken.insert(e.id.clone(), e.clone());
+            }
+            Applied::Held => {
+                waiting.insert(e.id.clone(), e.clone());
+            }
+            _ => {}
+        }
+        let held_ids: Vec<&String> = book.held().map(|x| &x.id).collect();
+        if held_ids != waiting.keys().collect::<Vec<_>>() {
+            return Err(describe(format!("held: book {held_ids:?}, model {:?}", waiting.keys())));
         }
         if step == halfway || queue.is_empty() {
             let held: Vec<SubscriptionEvent> = taken.values().cloned().collect();
-            if book.event_count() != held.len() {
-                return Err(describe(format!("event_count book {}, model {}", book.event_count(), held.len())));
+            if book.event_count() != held.len() + waiting.len() {
+                return Err(describe(format!(
+                    "event_count book {}, model {} + {} held",
+                    book.event_count(),
+                    held.len(),
+                    waiting.len()
+                )));
             }
             let model = build_model(&held, &months, &policy, Currency::USD, rate);
             let problems = compare(&model, &book, rates);

@@ -9,10 +9,11 @@ use rust_decimal::Decimal;
 use super::bridge::{ExactBridge, Flows};
 use super::engine::{Cell, CustomerRow, RateInUse, Resampled, Scratch, SubRow, MAX_CONVERTED_DIGITS};
 use super::error::EventProblem;
+use super::held::Held;
 use super::id::{hash_of, CustomerIndex, EventIndex, Id};
-use super::timeline::{sort_in_order, Context, Entry, Owner, SubTimeline};
+use super::timeline::{check_alone, sort_in_order, Context, Entry, Owner, SubTimeline};
 use super::unit::{arr_scale, convert, exceeds_ten_to, reported, to_minor};
-use super::{ArrBridge, ArrError, ArrPolicy, Movements, SubscriptionEvent};
+use super::{ArrBridge, ArrError, ArrPolicy, EventKind, Movements, SubscriptionEvent};
 use crate::calendar::{Month, Period};
 use crate::limits::check;
 use crate::money::{Currency, Fixed, FxRates, Money, MoneyError};
@@ -23,11 +24,17 @@ pub const MAX_MONTHS: usize = 1_200;
 
 /// What [`ArrBook::apply`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Applied {
-    /// The event was new, and the book took it.
+    /// The event was new, and the book took it (with any held events of its subscription it
+    /// released, when it is a start).
     New,
     /// The book holds an event with this id and the same content already: nothing changed.
     Duplicate,
+    /// The event was new, and comes before its subscription's first start (or the book holds
+    /// no start of its subscription yet): the book holds it, unbooked, until a start dated
+    /// before it arrives. See [`ArrBook::held`].
+    Held,
 }
 
 /// The ARR ledger: subscription events turned into ARR at each month end per customer, with
@@ -141,6 +148,8 @@ pub struct ArrBook {
     /// Every rate the book's figures use, by currency and day, read from a caller's source.
     pub(crate) rates: BTreeMap<(Currency, NaiveDate), RateInUse>,
     pub(crate) scratch: Option<Box<Scratch>>,
+    /// Events before their subscription's first start, held until it arrives.
+    pub(crate) held: Held,
 }
 
 impl std::fmt::Debug for ArrBook {
@@ -151,9 +160,30 @@ impl std::fmt::Debug for ArrBook {
             .field("last", &self.last)
             .field("customers", &self.customers.len())
             .field("events", &self.events.len())
+            .field("held", &self.held.len())
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
+}
+
+/// `events` split into those a book books and those it holds: the events of each subscription
+/// that come before its first start (all of them, for a subscription with none).
+fn split_held(events: &[SubscriptionEvent]) -> (Vec<SubscriptionEvent>, Vec<SubscriptionEvent>) {
+    let mut first_start: std::collections::HashMap<(&str, &str), Entry> = std::collections::HashMap::new();
+    for e in events.iter().filter(|e| matches!(e.kind, EventKind::Start { .. })) {
+        let entry = Entry::new(e);
+        first_start
+            .entry((&e.customer, &e.subscription))
+            .and_modify(|first| {
+                if entry.order(first).is_lt() {
+                    *first = entry.clone();
+                }
+            })
+            .or_insert(entry);
+    }
+    events.iter().cloned().partition(|e| {
+        first_start.get(&(&e.customer, &e.subscription)).is_some_and(|first| Entry::new(e).order(first).is_ge())
+    })
 }
 
 /// The ids an event must have, checked before anything else.
@@ -208,6 +238,7 @@ impl ArrBook {
             ctx: Context { policy, reporting },
             rates: BTreeMap::new(),
             scratch: None,
+            held: Held::default(),
         })
     }
 
@@ -216,17 +247,47 @@ impl ArrBook {
     /// [`FxRateDate`](super::FxRateDate) picks. The book books one rate a currency and day:
     /// the first the source gives for it, which [`ArrBook::apply`] then keeps.
     ///
+    /// An event of a subscription with no start before it is not an error: the book holds it
+    /// ([`ArrBook::held`]).
+    ///
     /// # Errors
     ///
     /// [`ArrError::InvalidEvent`] naming the event, customer and subscription for an event the
-    /// book refuses (an empty id, a negative price, a zero-month interval, a subscription whose
-    /// first event is not a start, …); [`ArrError::ConflictingEvent`] for an id given twice with
-    /// different content; [`ArrError::MixedCurrencies`]; [`ArrError::Fx`] or
+    /// book refuses (an empty id, a negative price, a zero-month interval, a price in another
+    /// currency than its subscription's start, …); [`ArrError::ConflictingEvent`] for an id
+    /// given twice with different content; [`ArrError::MixedCurrencies`]; [`ArrError::Fx`] or
     /// [`ArrError::RateForOtherPair`] when the rate source fails; [`ArrError::ArrTooLarge`];
     /// [`ArrError::BadMonths`] for months that run backwards, [`ArrError::Calendar`] for
     /// chrono's last month (which [`Month::of`] makes from its last days, but whose end chrono
     /// cannot hold), and a limit error past [`MAX_MONTHS`] months.
     pub fn build<R: FxRates + ?Sized>(
+        events: &[SubscriptionEvent],
+        policy: ArrPolicy,
+        reporting: Currency,
+        months: RangeInclusive<Month>,
+        rates: &R,
+    ) -> Result<ArrBook, ArrError> {
+        match ArrBook::build_booked(events, policy, reporting, months.clone(), rates) {
+            Err(ArrError::InvalidEvent { problem, .. }) if matches!(*problem, EventProblem::NoStart(_)) => {
+                // Some events come before their subscription's first start: the book holds
+                // them, as `apply` does. (A second pass, paid only by such streams.)
+                let (booked, held) = split_held(events);
+                let mut book = ArrBook::build_booked(&booked, policy, reporting, months, rates)?;
+                for event in held {
+                    // (`build_booked` refused conflicting ids among all the events, and an
+                    // event delivered twice is held once)
+                    if book.held.get(&event.id).is_none() {
+                        book.hold(&event)?;
+                    }
+                }
+                Ok(book)
+            }
+            built => built,
+        }
+    }
+
+    /// [`ArrBook::build`] of events whose every subscription's first event is a start.
+    fn build_booked<R: FxRates + ?Sized>(
         events: &[SubscriptionEvent],
         policy: ArrPolicy,
         reporting: Currency,
@@ -336,7 +397,10 @@ impl ArrBook {
     /// subscription's events extends the subscription's timeline without replaying it; a late
     /// one is inserted in place and replayed from the nearest checkpoint before it (one every
     /// 16 events, and one where the last late event landed). An event the book holds already
-    /// (the same id and content) changes nothing.
+    /// (the same id and content) changes nothing. An event that comes before its subscription's
+    /// first start is held ([`Applied::Held`], [`ArrBook::held`]); a start books with it the
+    /// held events of its subscription that come after it, all of them or, when one of them
+    /// cannot be booked, none (the start is then refused with that event's error).
     ///
     /// A late event replays the rest of its subscription's history, so a history applied
     /// newest first (the order of Stripe's list endpoints) costs the square of its length:
@@ -377,10 +441,8 @@ impl ArrBook {
     ///
     /// # Errors
     ///
-    /// The errors of [`ArrBook::build`] for this event: among them
-    /// [`EventProblem::NoStart`](super::EventProblem::NoStart) for an event of a subscription
-    /// whose start the book does not hold yet (or holds on a later day), which a caller keeps
-    /// and applies again once the start has arrived. A refused event leaves the book as it was.
+    /// The errors of [`ArrBook::build`] for this event, or for a held event it would book. A
+    /// refused event leaves the book as it was.
     pub fn apply<R: FxRates + ?Sized>(&mut self, event: &SubscriptionEvent, rates: &R) -> Result<Applied, ArrError> {
         check_ids(event)?;
         // The id is looked for first, by its hash alone: a redelivered event is then answered
@@ -392,6 +454,19 @@ impl ArrBook {
         if let Some(t) = self.events.get_hashed(&event.id, hash, holds) {
             return self.seen_before(t, event, hash);
         }
+        if let Some(held) = self.held.get(&event.id) {
+            return match held == event {
+                true => Ok(Applied::Duplicate),
+                false => Err(ArrError::ConflictingEvent { id: event.id.clone() }),
+            };
+        }
+        // a start books the held events of its subscription that come after it
+        let released = match (&event.kind, self.held.is_empty()) {
+            (EventKind::Start { .. }, false) => {
+                self.held.released_by(&event.customer, &event.subscription, &Entry::new(event))
+            }
+            _ => Vec::new(),
+        };
         // Then it is filed, under the subscription that will hold it (the next one, for a
         // subscription the book has not seen), and taken back if the book refuses the event.
         // The customer found here is handed on, not looked up again.
@@ -409,16 +484,57 @@ impl ArrBook {
             Err(Some(t)) => return self.seen_before(t, event, hash),
             Err(None) => return Err(ArrError::TooManyCustomers),
         }
+        for (k, entry) in released.iter().enumerate() {
+            // (held ids are not in the index, and the index took `s` above: this cannot fail)
+            if !self.events.insert(entry.id.as_str(), s) {
+                self.unfile(event, &released[..k], s);
+                return Err(ArrError::TooManyCustomers);
+            }
+        }
         // the buffers an update works in, kept between updates so that one allocates nothing
         // (boxed, so that taking them out of the book and putting them back moves a pointer)
         let mut scratch = self.scratch.take().unwrap_or_default();
-        let applied = self.apply_in(event, found, rates, &mut scratch);
+        let applied = self.apply_in(event, &released, found, rates, &mut scratch);
         self.scratch = Some(scratch);
-        if let Err(e) = applied {
-            self.events.remove(&event.id, s);
-            return Err(e);
+        match applied {
+            Ok(_) if released.is_empty() => Ok(Applied::New),
+            Ok(_) => {
+                let ids: Vec<&str> = released.iter().map(|e| e.id.as_str()).collect();
+                self.held.release(&event.customer, &event.subscription, &ids);
+                Ok(Applied::New)
+            }
+            Err(e) => {
+                self.unfile(event, &released, s);
+                match &e {
+                    ArrError::InvalidEvent { problem, .. } if matches!(**problem, EventProblem::NoStart(_)) => {
+                        self.hold(event)
+                    }
+                    _ => Err(e),
+                }
+            }
         }
-        Ok(Applied::New)
+    }
+
+    /// Take `event` and the `released` events after it out of the event index, where they
+    /// were filed under `s`, last first.
+    fn unfile(&mut self, event: &SubscriptionEvent, released: &[Entry], s: usize) {
+        for entry in released.iter().rev() {
+            self.events.remove(entry.id.as_str(), s);
+        }
+        self.events.remove(&event.id, s);
+    }
+
+    /// Hold `event`, which comes before its subscription's first start, once its own fields
+    /// pass.
+    fn hold(&mut self, event: &SubscriptionEvent) -> Result<Applied, ArrError> {
+        check_alone(&Entry::new(event)).map_err(|problem| ArrError::InvalidEvent {
+            id: event.id.clone(),
+            customer: event.customer.clone(),
+            subscription: event.subscription.clone(),
+            problem: Box::new(problem),
+        })?;
+        self.held.insert(event.clone());
+        Ok(Applied::Held)
     }
 
     /// An event whose id subscription `t` holds already: a redelivery when it says the same
@@ -452,12 +568,76 @@ impl ArrBook {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn contains_event(&self, id: &str) -> bool {
-        self.events.get(id, |s| self.subs[s].find(id).is_some()).is_some()
+        self.events.get(id, |s| self.subs[s].find(id).is_some()).is_some() || self.held.get(id).is_some()
     }
 
-    /// Number of distinct events the book holds.
+    /// Number of distinct events the book holds, [`held`](ArrBook::held) ones among them.
     pub fn event_count(&self) -> usize {
-        self.events.len()
+        self.events.len() + self.held.len()
+    }
+
+    /// The events the book holds without booking them, by id: each comes before the first
+    /// start of its subscription, or the book has no start of its subscription. A webhook
+    /// source delivers out of order, so an upgrade can arrive before the creation it follows:
+    /// the book keeps it, and books it when a start dated before it arrives (by
+    /// [`ArrBook::apply`], or in a build or merge with the start), exactly as a book built from
+    /// all the events at once. So a book is the same whatever order its events came in.
+    ///
+    /// Events still held once a source has delivered everything are missing their starts, or
+    /// dated before them: a complete export leaves none, and a reconciliation lists them.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{Applied, ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let (jan, feb, rates) = (Month::new(2026, 1)?, Month::new(2026, 2)?, InMemoryFxRates::new());
+    /// let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=feb, &rates)?;
+    /// // the upgrade is delivered before the subscription's creation
+    /// let upgrade = Ev::change("e2", "acme", "main", d(2, 1), usd("150"), Interval::Month);
+    /// assert_eq!(book.apply(&upgrade, &rates)?, Applied::Held);
+    /// assert_eq!(book.held().count(), 1);
+    /// assert_eq!(book.arr_at(feb)?.to_string(), "USD 0.00");
+    /// // the creation arrives: both are booked
+    /// let start = Ev::start("e1", "acme", "main", d(1, 5), usd("100"), Interval::Month);
+    /// assert_eq!(book.apply(&start, &rates)?, Applied::New);
+    /// assert_eq!(book.held().count(), 0);
+    /// assert_eq!(book.arr_at(feb)?.to_string(), "USD 1,800.00");
+    /// assert_eq!(book, ArrBook::build(&[upgrade, start], ArrPolicy::default(), Currency::USD, jan..=feb, &rates)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn held(&self) -> impl ExactSizeIterator<Item = &SubscriptionEvent> + '_ {
+        self.held.iter()
+    }
+
+    /// Stop holding event `id`, one of [`ArrBook::held`], and return it; `None` when the book
+    /// does not hold it (booked events stay: they are in the figures). A held event is checked
+    /// against its subscription only when a start would book it: one the start cannot book (a
+    /// price in another currency than the start's) refuses that start, naming the held event,
+    /// until the caller withdraws it. The figures do not change: a held event is in none.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent as Ev};
+    /// use revops::calendar::Month;
+    /// use revops::money::InMemoryFxRates;
+    /// use revops::{Currency, Money};
+    /// let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    /// let (jan, rates) = (Month::new(2026, 1)?, InMemoryFxRates::new());
+    /// let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jan, &rates)?;
+    /// let euros = Ev::change("e2", "acme", "main", day, Money::parse("90", Currency::EUR)?, Interval::Month);
+    /// book.apply(&euros, &rates)?;
+    /// let start = Ev::start("e1", "acme", "main", day, Money::parse("100", Currency::USD)?, Interval::Month);
+    /// assert!(book.apply(&start, &rates).is_err()); // e2 is not in the start's currency
+    /// assert_eq!(book.withdraw_held("e2"), Some(euros));
+    /// book.apply(&start, &rates)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn withdraw_held(&mut self, id: &str) -> Option<SubscriptionEvent> {
+        self.held.remove(id)
     }
 
     /// The reporting currency.

@@ -9,7 +9,7 @@ use super::bridge::Flows;
 use super::id::{hash_of, Id, SubscriptionIds};
 use super::timeline::{position, Context, Entry, Owner, SubTimeline};
 use super::unit::{arr_scale, convert, exceeds_ten_to, reported};
-use super::{ArrBook, ArrError, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
+use super::{ArrBook, ArrError, EventKind, FxRateDate, SamePeriodNewAndChurn, SubscriptionEvent};
 use crate::calendar::Month;
 use crate::money::{Currency, Fixed, FxRates, Money};
 
@@ -163,12 +163,16 @@ impl SubRow {
         Ok(at)
     }
 
-    /// Take back the event recorded at `at`.
-    fn unrecord(&mut self, at: usize, who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
-        self.events.remove(at);
-        self.hashes.remove(at);
+    /// Take back the event recorded at `at` and those recorded after it at `more` (each where
+    /// it went, in the order they were recorded), last first.
+    fn unrecord(&mut self, at: usize, more: &[usize], who: Owner<'_>, ctx: &Context) -> Result<(), ArrError> {
+        for &k in more.iter().rev().chain([&at]) {
+            self.events.remove(k);
+            self.hashes.remove(k);
+        }
         self.last = self.events.last().map(key_of);
-        self.timeline.replay_from(&self.events, at, who, ctx)
+        let from = more.iter().fold(at, |from, &k| from.min(k));
+        self.timeline.replay_from(&self.events, from, who, ctx)
     }
 }
 
@@ -675,11 +679,13 @@ impl ArrBook {
         }
     }
 
-    /// Add one event and update the book: see [`ArrBook::apply`]. Returns the subscription
-    /// that holds it.
+    /// Add one event, and the held events it `released` (of its subscription, after it in
+    /// order), and update the book: see [`ArrBook::apply`]. Returns the subscription that holds
+    /// them. On an error the book is as it was.
     pub(crate) fn apply_in<R: FxRates + ?Sized>(
         &mut self,
         event: &SubscriptionEvent,
+        released: &[Entry],
         found: Option<(usize, Option<usize>)>,
         rates: &R,
         scratch: &mut Scratch,
@@ -714,7 +720,10 @@ impl ArrBook {
         // (a price in another currency than its own subscription's is that subscription's to
         // refuse, below, before anything changes: as `build` refuses it)
         let own = existing.map(|s| self.subs[s].timeline.currency);
-        if let (Some(have), Some(cur)) = (self.customers[c].currency, priced) {
+        // (an event of a subscription the book has not started is held, whatever its currency:
+        // which events a book holds must not depend on the order they came in)
+        let starts = existing.is_some() || matches!(event.kind, EventKind::Start { .. });
+        if let (Some(have), Some(cur), true) = (self.customers[c].currency, priced, starts) {
             if cur != have && own.is_none_or(|own| own == cur) {
                 return Err(ArrError::MixedCurrencies {
                     id: event.id.clone(),
@@ -727,7 +736,10 @@ impl ArrBook {
         let row = &self.customers[c];
         let (before_first, old_opening) = (row.first_active, row.opening);
         let domestic = row.currency == Some(self.currency) && priced.is_none_or(|cur| cur == self.currency);
-        let fast = existing.is_some() && domestic && self.policy.same_period != SamePeriodNewAndChurn::ShowBoth;
+        let fast = existing.is_some()
+            && released.is_empty()
+            && domestic
+            && self.policy.same_period != SamePeriodNewAndChurn::ShowBoth;
         old_blips.clear();
         old_blips.extend(row.blips.get(first_touched..).unwrap_or_default());
         old_flows.clear();
@@ -745,10 +757,22 @@ impl ArrBook {
                 }
                 let ctx = self.ctx;
                 let at = self.subs[s].record(Entry::new(event), who, &ctx)?;
-                (s, Some(at))
+                // (no allocation for an event that released nothing: nearly every one)
+                let mut more = Vec::new();
+                for entry in released {
+                    match self.subs[s].record(entry.clone(), who, &ctx) {
+                        Ok(at) => more.push(at),
+                        Err(e) => {
+                            self.subs[s].unrecord(at, &more, who, &ctx)?;
+                            return Err(e);
+                        }
+                    }
+                }
+                (s, Some((at, more)))
             }
             None => {
-                let events = vec![Entry::new(event)];
+                let mut events = vec![Entry::new(event)];
+                events.extend_from_slice(released);
                 let timeline = match SubTimeline::from_events(&events, who, &self.ctx) {
                     Ok(t) => t,
                     Err(e) => {
@@ -782,9 +806,9 @@ impl ArrBook {
         if let Err(e) = self.resample(c, from, rates, resampled) {
             // take the event back: the book is as it was
             match recorded {
-                Some(at) => {
+                Some((at, more)) => {
                     let ctx = self.ctx;
-                    self.subs[s].unrecord(at, who, &ctx)?;
+                    self.subs[s].unrecord(at, &more, who, &ctx)?;
                 }
                 None => {
                     self.subs.pop();

@@ -161,6 +161,8 @@ pub enum EventProblem {
     #[error("its {0} is empty")]
     EmptyId(&'static str),
     /// A subscription whose first event (in the order of date and sequence) is not a start.
+    /// The book does not refuse such an event: it holds it until a start dated before it
+    /// arrives ([`ArrBook::held`](super::ArrBook::held)).
     #[error("the subscription's first event, on {0}, is not a start")]
     NoStart(NaiveDate),
     /// A negative price.

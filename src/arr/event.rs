@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 /// ([`Applied::Duplicate`](super::Applied)); the same id with other content is refused
 /// ([`ArrError::ConflictingEvent`](super::ArrError)), in [`ArrBook::build`](super::ArrBook::build)
 /// and in [`ArrBook::apply`](super::ArrBook::apply) alike. [`ArrBook::contains_event`](super::ArrBook::contains_event)
-/// says whether an id was applied.
+/// says whether the book holds an id.
 ///
 /// # Order within a day
 ///
@@ -27,12 +27,12 @@ use chrono::NaiveDate;
 /// a row number: anything that grows). So of two changes on one day the one recorded last
 /// wins, as in Stripe, Chargebee and ChartMogul, and a cancel followed later that day by a
 /// restart leaves the subscription running. Only events of one subscription on one date are
-/// compared; the arrival order never matters, and events may arrive late or out of order,
-/// with one exception: a subscription's first event, by date and sequence, must be a start.
-/// [`ArrBook::apply`](super::ArrBook::apply) refuses an event of a subscription it holds no
-/// start for, or one dated before that start, as [`ArrBook::build`](super::ArrBook::build)
-/// refuses a stream whose subscription begins without one; a webhook consumer keeps such an
-/// event and applies it again once the start has arrived.
+/// compared; the arrival order never matters, and events may arrive late or out of order.
+/// A subscription's history begins at its first start, by date and sequence: an event of a
+/// subscription the book holds no start for, or one dated before that start (an upgrade
+/// delivered before the creation), is held, unbooked, and booked when a start dated before it
+/// arrives ([`ArrBook::held`](super::ArrBook::held)), in [`ArrBook::build`](super::ArrBook::build)
+/// and [`ArrBook::apply`](super::ArrBook::apply) alike.
 /// Events of one day with the same `sequence` fall back to a fixed order by kind (start,
 /// renew, change, discount end, discount start, resume, pause, cancel), then by `id`.
 ///

@@ -11,8 +11,10 @@
 //!
 //! A book answers by [`Month`](crate::calendar::Month), explains itself customer by customer
 //! ([`ArrBook::customer_movements`]), cuts its bridge by any segment
-//! ([`ArrBook::bridges_by`]), takes late and repeated events ([`ArrBook::apply`]), and merges
-//! with books of other customers ([`ArrBook::merge`]).
+//! ([`ArrBook::bridges_by`]), takes late, repeated and out-of-order events ([`ArrBook::apply`],
+//! holding an event that arrives before its subscription's start: [`ArrBook::held`]), and
+//! merges with books of other customers ([`ArrBook::merge`]). A book is a function of the set
+//! of events it was given: built at once, applied one by one in any order, or merged.
 
 mod book;
 mod bridge;
@@ -20,6 +22,7 @@ mod cohort;
 mod engine;
 mod error;
 mod event;
+mod held;
 mod id;
 mod log;
 mod metrics;

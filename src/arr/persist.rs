@@ -16,6 +16,7 @@ impl PartialEq for ArrBook {
         same_frame
             && same_totals
             && same_sizes
+            && self.held == o.held
             && self.customers.iter().enumerate().all(|(c, row)| {
                 let Some(oc) = o.find_customer(row.id.as_str()) else { return false };
                 let other = &o.customers[oc];
@@ -66,7 +67,8 @@ impl ArrBook {
     /// # Errors
     ///
     /// [`ArrError::Merge`] when the books differ in policy, reporting currency or months, share
-    /// a customer or an event id, or booked one currency on one day at different rates;
+    /// a customer (one with only [held](ArrBook::held) events too) or an event id, or booked one
+    /// currency on one day at different rates;
     /// [`ArrError::TooManyCustomers`]. On an error this book is as it was.
     pub fn merge(&mut self, other: ArrBook) -> Result<(), ArrError> {
         let differ = |what| Err(ArrError::Merge(MergeProblem::Differ(what)));
@@ -79,12 +81,19 @@ impl ArrBook {
         if (self.first, self.last) != (other.first, other.last) {
             return differ("months");
         }
-        if let Some(row) = other.customers.iter().find(|row| self.find_customer(row.id.as_str()).is_some()) {
-            return Err(ArrError::Merge(MergeProblem::SharedCustomer(row.id.as_str().into())));
+        // (a customer with only held events is a customer of its book too)
+        let has = |book: &ArrBook, id: &str| book.find_customer(id).is_some() || book.held.has_customer(id);
+        let theirs =
+            other.customers.iter().map(|row| row.id.as_str()).chain(other.held.iter().map(|e| e.customer.as_str()));
+        let ours = self.held.iter().map(|e| e.customer.as_str());
+        if let Some(id) = theirs.filter(|id| has(self, id)).chain(ours.filter(|id| has(&other, id))).next() {
+            return Err(ArrError::Merge(MergeProblem::SharedCustomer(id.into())));
         }
-        let mut other_events = other.subs.iter().flat_map(|s| s.events.iter());
-        if let Some(e) = other_events.find(|e| self.contains_event(e.id.as_str())) {
-            return Err(ArrError::Merge(MergeProblem::SharedEvent(e.id.as_str().into())));
+        let other_events = other.subs.iter().flat_map(|s| s.events.iter()).map(|e| e.id.as_str());
+        if let Some(id) =
+            other_events.chain(other.held.iter().map(|e| e.id.as_str())).find(|id| self.contains_event(id))
+        {
+            return Err(ArrError::Merge(MergeProblem::SharedEvent(id.into())));
         }
         for (&(currency, on), booked) in &other.rates {
             if self.rates.get(&(currency, on)).is_some_and(|r| r.rate != booked.rate) {
@@ -95,7 +104,8 @@ impl ArrBook {
             return Err(ArrError::TooManyCustomers);
         }
         let (c_off, s_off) = (self.customers.len(), self.subs.len());
-        let ArrBook { customers, cells, subs, totals, closing, opening, rates, .. } = other;
+        let ArrBook { customers, cells, subs, totals, closing, opening, rates, held, .. } = other;
+        self.held.extend(held);
         for (i, mut row) in customers.into_iter().enumerate() {
             row.subs.shift(s_off);
             self.index.insert(row.id.as_str(), c_off + i);
@@ -179,15 +189,16 @@ mod wire {
     }
 
     impl Serialize for ArrBook {
-        /// The book's policy, currency and months, every event it holds (customer by customer,
-        /// each subscription's in order) and the rates it booked foreign ARR at.
+        /// The book's policy, currency and months, every event it books (customer by customer,
+        /// each subscription's in order) and then every event it holds (by id), and the rates
+        /// it booked foreign ARR at.
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             BookRepr {
                 policy: self.policy,
                 currency: self.currency,
                 first: self.first,
                 last: self.last,
-                events: self.all_events().collect(),
+                events: self.all_events().chain(self.held.iter().cloned()).collect(),
                 rates: self
                     .rates
                     .iter()

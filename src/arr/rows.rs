@@ -320,8 +320,9 @@ fn need(kind: EventKindName, column: &'static str) -> ArrError {
 }
 
 /// Subscription events from rows, in row order, each checked by [`ArrEventRow::to_event`].
-/// What the book checks across events (a first event that is not a start, a currency other
-/// than the subscription's, an id used twice) is left to [`ArrBook::build`](super::ArrBook::build).
+/// What the book checks across events (a currency other than the subscription's, an id used
+/// twice) is left to [`ArrBook::build`](super::ArrBook::build), which holds an event that
+/// comes before its subscription's first start ([`ArrBook::held`](super::ArrBook::held)).
 ///
 /// ```
 /// use revops::arr::{events_from_rows, ArrEventRow, EventKindName, Interval};

@@ -272,6 +272,22 @@ fn check_fields(e: &Entry, currency: Currency, check: bool) -> Result<Option<Fix
     }
 }
 
+/// Check what an event must get right by itself before its subscription's currency is known
+/// (an event held until its start arrives): a price not negative, over a non-zero interval and
+/// within the ARR limit; a discount inside its bounds.
+pub(crate) fn check_alone(e: &Entry) -> Result<(), EventProblem> {
+    let currency = match &e.kind {
+        EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
+            price.currency()
+        }
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. }) => m.currency(),
+        // a percent discount has no currency to get wrong
+        EventKind::DiscountStart(_) => Currency::USD,
+        _ => return Ok(()),
+    };
+    check_fields(e, currency, true).map(|_| ())
+}
+
 /// A price as list ARR in the subscription's `currency`.
 fn check_price(price: &Money, months: u32, currency: Currency) -> Result<Fixed, EventProblem> {
     if price.currency() != currency {
