@@ -780,6 +780,37 @@ fn a_webhook_delivered_twice_changes_nothing() {
     assert_eq!(book.arr_at(jun).unwrap(), usd("960.00")); // 4 × $20 a month
 }
 
+#[test]
+fn an_update_delivered_before_the_creation_is_held_until_the_creation_arrives() {
+    // Stripe does not promise order: the upgrade's webhook comes first, is held, and the book
+    // once the creation arrives is the one that took them in order
+    let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
+    let fx = InMemoryFxRates::new();
+    let mut s = legacy_subscription();
+    s["start_date"] = json!(unix(2026, 1, 5));
+    s["created"] = json!(unix(2026, 1, 5));
+    let mut created = webhook("customer.subscription.created", s.clone(), None);
+    created["id"] = json!("evt_created");
+    created["created"] = json!(unix(2026, 1, 5));
+    s["items"]["data"][0]["quantity"] = json!(4);
+    let mut upgraded = webhook("customer.subscription.updated", s, Some(json!({"items": {}})));
+    upgraded["id"] = json!("evt_upgraded");
+    upgraded["created"] = json!(unix(2026, 3, 2));
+    let arr_events = |v: &Value| events(v);
+    let book_of = |order: [&Value; 2]| {
+        let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jun, &fx).unwrap();
+        let applied: Vec<Applied> =
+            order.iter().flat_map(|v| arr_events(v)).map(|e| book.apply(&e, &fx).unwrap()).collect();
+        (book, applied)
+    };
+    let (in_order, _) = book_of([&created, &upgraded]);
+    let (reversed, applied) = book_of([&upgraded, &created]);
+    assert_eq!(applied, [Applied::Held, Applied::New]);
+    assert_eq!(reversed, in_order);
+    assert_eq!(reversed.held().count(), 0);
+    assert_eq!(reversed.arr_at(jun).unwrap(), usd("960.00")); // 4 × $20 a month
+}
+
 /// Before: an update of the quantity (or items, or plan) of a subscription set to cancel at
 /// period end mapped to a bare Change, and a Change withdraws a pending cancellation: under
 /// `ChurnTiming::AtCancellation` a customer who had cancelled was booked back in (USD 480 of

@@ -15,6 +15,11 @@
 //! says whether a webhook was applied. Stripe's event ids are unique and hold no `:`, with
 //! which every suffix begins, so two webhooks' ARR events never share an id.
 //!
+//! Stripe does not promise to deliver events in order: an `updated` can arrive before the
+//! `created` it follows. The book holds an event dated before its subscription's start until
+//! the start arrives ([`ArrBook::held`](crate::arr::ArrBook::held)), so webhooks can be applied
+//! as they come.
+//!
 //! # Mapping rules
 //!
 //! | Stripe event | ARR events |
