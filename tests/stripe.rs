@@ -744,10 +744,9 @@ fn the_first_arr_event_of_a_webhook_carries_the_stripe_id_and_the_others_a_suffi
     }
 }
 
-#[test]
-fn a_webhook_delivered_twice_changes_nothing() {
-    let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
-    let fx = InMemoryFxRates::new();
+/// A subscription created on 5 January 2026 at $20 a month (`evt_created`), and its update to
+/// four seats on 2 March (`evt_upgraded`).
+fn created_then_upgraded() -> (Value, Value) {
     let mut s = legacy_subscription();
     s["start_date"] = json!(unix(2026, 1, 5));
     s["created"] = json!(unix(2026, 1, 5));
@@ -758,6 +757,14 @@ fn a_webhook_delivered_twice_changes_nothing() {
     let mut upgraded = webhook("customer.subscription.updated", s.clone(), Some(json!({"items": {}})));
     upgraded["id"] = json!("evt_upgraded");
     upgraded["created"] = json!(unix(2026, 3, 2));
+    (created, upgraded)
+}
+
+#[test]
+fn a_webhook_delivered_twice_changes_nothing() {
+    let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
+    let fx = InMemoryFxRates::new();
+    let (created, upgraded) = created_then_upgraded();
 
     let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jun, &fx).unwrap();
     for body in [&created, &upgraded] {
@@ -786,16 +793,7 @@ fn an_update_delivered_before_the_creation_is_held_until_the_creation_arrives() 
     // once the creation arrives is the one that took them in order
     let (jan, jun) = (Month::new(2026, 1).unwrap(), Month::new(2026, 6).unwrap());
     let fx = InMemoryFxRates::new();
-    let mut s = legacy_subscription();
-    s["start_date"] = json!(unix(2026, 1, 5));
-    s["created"] = json!(unix(2026, 1, 5));
-    let mut created = webhook("customer.subscription.created", s.clone(), None);
-    created["id"] = json!("evt_created");
-    created["created"] = json!(unix(2026, 1, 5));
-    s["items"]["data"][0]["quantity"] = json!(4);
-    let mut upgraded = webhook("customer.subscription.updated", s, Some(json!({"items": {}})));
-    upgraded["id"] = json!("evt_upgraded");
-    upgraded["created"] = json!(unix(2026, 3, 2));
+    let (created, upgraded) = created_then_upgraded();
     let arr_events = |v: &Value| events(v);
     let book_of = |order: [&Value; 2]| {
         let mut book = ArrBook::build(&[], ArrPolicy::default(), Currency::USD, jan..=jun, &fx).unwrap();
