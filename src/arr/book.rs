@@ -581,7 +581,8 @@ impl ArrBook {
     /// source delivers out of order, so an upgrade can arrive before the creation it follows:
     /// the book keeps it, and books it when a start dated before it arrives (by
     /// [`ArrBook::apply`], or in a build or merge with the start), exactly as a book built from
-    /// all the events at once. So a book is the same whatever order its events came in.
+    /// all the events at once. So a book is the same whatever order its events came in (see the
+    /// [module](super)'s note on rates a source lacks).
     ///
     /// Events still held once a source has delivered everything are missing their starts, or
     /// dated before them: a complete export leaves none, and a reconciliation lists them.

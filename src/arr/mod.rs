@@ -14,7 +14,10 @@
 //! ([`ArrBook::bridges_by`]), takes late, repeated and out-of-order events ([`ArrBook::apply`],
 //! holding an event that arrives before its subscription's start: [`ArrBook::held`]), and
 //! merges with books of other customers ([`ArrBook::merge`]). A book is a function of the set
-//! of events it was given: built at once, applied one by one in any order, or merged.
+//! of events it was given: built at once, applied one by one in any order, or merged. (One
+//! caveat, for foreign ARR: each book on the way reads the rates its own figures need, so a
+//! rate source that lacks some days can refuse an event on the way for a day the whole set
+//! never reads; a source that answers for every day it is asked about never does.)
 
 mod book;
 mod bridge;
