@@ -313,3 +313,13 @@ fn a_zero_quota_pays_every_booking_at_the_base_rate() {
     let s = plan().statement("ann", q1, usd("0"), &[], &[]).unwrap();
     assert_eq!((s.total, s.lines.len()), (usd("0"), 0));
 }
+
+/// A negative full quota is refused by a ramp as by `attainment` and statements: it ramped to a
+/// negative quota, which every dollar booked then "attained".
+#[test]
+fn a_ramp_of_a_negative_full_quota_is_refused() {
+    let ramp = RampSchedule { shares: vec![pct(50)] };
+    let err = ramp.ramped(usd("-1000"), 0).unwrap_err();
+    assert!(err.to_string().contains("quota") && err.to_string().contains("negative"), "{err}");
+    assert_eq!(ramp.ramped(usd("0"), 0).unwrap(), usd("0")); // zero stays allowed
+}

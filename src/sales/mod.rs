@@ -30,6 +30,12 @@ pub enum SalesError {
         /// The deal's id.
         deal: String,
     },
+    /// A full quota below zero given to a ramp (see [`SalesError::NegativeQuota`]).
+    #[error("the full quota to ramp is {full}; a quota must not be negative")]
+    NegativeFullQuota {
+        /// The full quota given.
+        full: Money,
+    },
     /// A commission plan that cannot be applied (bands out of order, a negative cap…).
     #[error("invalid commission plan: {0}")]
     InvalidPlan(&'static str),

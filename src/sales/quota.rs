@@ -117,13 +117,19 @@ impl RampSchedule {
     /// let full = Money::parse("300000", Currency::USD)?;
     /// assert_eq!(ramp.ramped(full, 1)?, Money::parse("150000", Currency::USD)?);
     /// assert_eq!(ramp.ramped(full, 12)?, full); // past the ramp: full quota
+    /// assert!(ramp.ramped(Money::parse("-1", Currency::USD)?, 1).is_err()); // a negative quota
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`SalesError::RampShare`] when the month's share is outside 0%–100%; a money overflow.
+    /// [`SalesError::NegativeFullQuota`] for a full quota below zero (as [`attainment`] and
+    /// statements refuse a negative quota); [`SalesError::RampShare`] when the month's share is
+    /// outside 0%–100%; a money overflow.
     pub fn ramped(&self, full: Money, tenure_month: usize) -> Result<Money, SalesError> {
+        if full.is_negative() {
+            return Err(SalesError::NegativeFullQuota { full });
+        }
         let share = self.shares.get(tenure_month).copied().unwrap_or(Percent::HUNDRED);
         if share.check_unit("ramp share").is_err() {
             return Err(SalesError::RampShare { tenure_month, share });
