@@ -314,6 +314,40 @@ fn a_zero_quota_pays_every_booking_at_the_base_rate() {
     assert_eq!((s.total, s.lines.len()), (usd("0"), 0));
 }
 
+fn clawback(deal: &str, rep: &str, closed: NaiveDate, churned: NaiveDate, paid: &str) -> ClawbackEvent {
+    ClawbackEvent { deal: deal.into(), rep: rep.into(), closed, churned, paid: usd(paid) }
+}
+
+/// Input a statement cannot pay sensibly is refused with an error that names what is wrong,
+/// rather than paid twice, paid unrounded or turned into its opposite.
+#[test]
+fn statements_refuse_input_they_cannot_pay_and_say_why() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let run = |p: &CommissionPlan, deals: &[CreditedDeal], claws: &[ClawbackEvent]| {
+        p.statement("ann", q1, usd("200000"), deals, claws).map(|_| ())
+    };
+    // a cap read from JSON with more places than USD has
+    let mut json = serde_json::to_value(plan()).unwrap();
+    json["cap"]["amount"] = "100.005".into();
+    let sub_cent_cap: CommissionPlan = serde_json::from_value(json).unwrap();
+    let negative_window = CommissionPlan { clawback_days: -5, ..plan() };
+    let rows: Vec<(&str, Result<(), SalesError>, &[&str])> = vec![
+        ("a cap finer than a cent", run(&sub_cent_cap, &[], &[]), &["cap", "minor unit"]),
+        ("a negative clawback window", run(&negative_window, &[], &[]), &["clawback", "negative"]),
+    ];
+    let wrong: Vec<String> = rows
+        .into_iter()
+        .filter_map(|(what, result, words)| match result {
+            Ok(()) => Some(format!("{what}: accepted")),
+            Err(e) if !words.iter().all(|w| e.to_string().contains(w)) => {
+                Some(format!("{what}: {e} (wants {words:?})"))
+            }
+            Err(_) => None,
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 /// A negative full quota is refused by a ramp as by `attainment` and statements: it ramped to a
 /// negative quota, which every dollar booked then "attained".
 #[test]
@@ -322,4 +356,16 @@ fn a_ramp_of_a_negative_full_quota_is_refused() {
     let err = ramp.ramped(usd("-1000"), 0).unwrap_err();
     assert!(err.to_string().contains("quota") && err.to_string().contains("negative"), "{err}");
     assert_eq!(ramp.ramped(usd("0"), 0).unwrap(), usd("0")); // zero stays allowed
+}
+
+/// The edges of those refusals stay accepted: a clawback the day a deal closes, a zero window,
+/// nothing paid, one deal clawed back from two reps, a cap with trailing zeros.
+#[test]
+fn inputs_at_the_edge_of_the_refusals_are_still_paid() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let p = CommissionPlan { clawback_days: 0, cap: Some(usd("60000.000")), ..plan() };
+    let claws = [clawback("z", "ann", d(1, 10), d(1, 10), "500"), clawback("z", "bob", d(1, 10), d(1, 10), "0")];
+    let deals = [deal("a", "security", "0", d(1, 15), &[("ann", 0), ("bob", 100)])];
+    let s = p.statement("ann", q1, usd("200000"), &deals, &claws).unwrap();
+    assert_eq!(s.total, usd("-500"));
 }

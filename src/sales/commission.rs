@@ -42,11 +42,12 @@ pub struct CommissionPlan {
     /// Bands, from 0% up, increasing.
     pub tiers: Vec<RateTier>,
     /// Cap on the period's commission (SPIFs and clawbacks aside), not negative, in the
-    /// quota's currency.
+    /// quota's currency and with no digits below its minor unit.
     pub cap: Option<Money>,
     /// SPIFs.
     pub spifs: Vec<Spif>,
-    /// Commission is clawed back on deals that churn within this many days of closing.
+    /// Commission is clawed back on deals that churn within this many days of closing (not
+    /// negative).
     pub clawback_days: i64,
 }
 
@@ -224,7 +225,8 @@ impl CommissionPlan {
     /// # Errors
     ///
     /// [`SalesError::InvalidPlan`] for bands that do not start at 0% and increase, a base rate
-    /// outside 0%–100%, a negative multiplier or cap; [`SalesError::NegativeQuota`];
+    /// outside 0%–100%, a negative multiplier, a cap that is negative or has digits below its
+    /// currency's minor unit, or a negative clawback window; [`SalesError::NegativeQuota`];
     /// [`SalesError::SplitShares`] for a deal in the period whose shares are wrong; a money error
     /// for mixed currencies or amounts too large for a `Decimal`.
     pub fn statement(
@@ -317,7 +319,8 @@ impl CommissionPlan {
     }
 
     /// The plan's own rules: bands from 0% up, a base rate of 0%–100%, no negative multiplier,
-    /// a cap that is not negative and in the quota's currency.
+    /// a cap that is not negative, in the quota's currency and to its minor unit (a finer cap
+    /// would leave an unrounded Cap line and total), and a clawback window that is not negative.
     fn check(&self, quota: Money) -> Result<(), SalesError> {
         let starts_at_zero = self.tiers.first().is_some_and(|t| t.from_attainment == Percent::ZERO);
         if !starts_at_zero || self.tiers.windows(2).any(|w| w[1].from_attainment <= w[0].from_attainment) {
@@ -337,6 +340,12 @@ impl CommissionPlan {
             if cap.is_negative() {
                 return Err(SalesError::InvalidPlan("the cap must not be negative"));
             }
+            if !cap.is_rounded() {
+                return Err(SalesError::InvalidPlan("the cap must have no digits below its currency's minor unit"));
+            }
+        }
+        if self.clawback_days < 0 {
+            return Err(SalesError::InvalidPlan("the clawback window (clawback_days) must not be negative"));
         }
         Ok(())
     }

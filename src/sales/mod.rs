@@ -36,7 +36,8 @@ pub enum SalesError {
         /// The full quota given.
         full: Money,
     },
-    /// A commission plan that cannot be applied (bands out of order, a negative cap…).
+    /// A commission plan that cannot be applied (bands out of order, a negative cap or one finer
+    /// than its currency's minor unit, a negative clawback window…).
     #[error("invalid commission plan: {0}")]
     InvalidPlan(&'static str),
     /// A ramp share outside 0%–100%.
