@@ -323,6 +323,7 @@ fn clawback(deal: &str, rep: &str, closed: NaiveDate, churned: NaiveDate, paid: 
 #[test]
 fn statements_refuse_input_they_cannot_pay_and_say_why() {
     let q1 = Quarter::new(2026, 1).unwrap().period();
+    let ok = deal("a", "security", "100000", d(1, 15), &[("ann", 100)]);
     let run = |p: &CommissionPlan, deals: &[CreditedDeal], claws: &[ClawbackEvent]| {
         p.statement("ann", q1, usd("200000"), deals, claws).map(|_| ())
     };
@@ -331,9 +332,29 @@ fn statements_refuse_input_they_cannot_pay_and_say_why() {
     json["cap"]["amount"] = "100.005".into();
     let sub_cent_cap: CommissionPlan = serde_json::from_value(json).unwrap();
     let negative_window = CommissionPlan { clawback_days: -5, ..plan() };
+    let twice = deal("t", "security", "100", d(1, 15), &[("ann", 30), ("ann", 70)]);
+    let negative = deal("n", "security", "-100", d(1, 15), &[("ann", 100)]);
+    let early = clawback("z", "ann", d(3, 1), d(1, 10), "500");
+    let refund = clawback("z", "ann", d(1, 1), d(1, 10), "-500");
     let rows: Vec<(&str, Result<(), SalesError>, &[&str])> = vec![
         ("a cap finer than a cent", run(&sub_cent_cap, &[], &[]), &["cap", "minor unit"]),
         ("a negative clawback window", run(&negative_window, &[], &[]), &["clawback", "negative"]),
+        (
+            "a rep named twice in a deal's splits",
+            run(&plan(), std::slice::from_ref(&twice), &[]),
+            &["deal t", "ann", "more than once"],
+        ),
+        ("credit for a rep named twice", twice.credit().map(|_| ()), &["deal t", "ann", "more than once"]),
+        ("a deal id given twice", run(&plan(), &[ok.clone(), ok.clone()], &[]), &["deal a", "more than once"]),
+        ("a negative deal amount", run(&plan(), std::slice::from_ref(&negative), &[]), &["deal n", "negative"]),
+        ("credit of a negative deal amount", negative.credit().map(|_| ()), &["deal n", "negative"]),
+        ("a churn before the close", run(&plan(), &[], &[early]), &["deal z", "ann", "before"]),
+        ("a negative commission paid", run(&plan(), &[], &[refund]), &["deal z", "ann", "negative"]),
+        (
+            "the same clawback twice",
+            run(&plan(), &[], &vec![clawback("z", "ann", d(1, 1), d(1, 10), "500"); 2]),
+            &["deal z", "ann", "more than once"],
+        ),
     ];
     let wrong: Vec<String> = rows
         .into_iter()

@@ -60,11 +60,11 @@ pub struct CreditedDeal {
     pub id: String,
     /// Product.
     pub product: String,
-    /// Amount.
+    /// Amount (not negative).
     pub amount: Money,
     /// Close date.
     pub closed: NaiveDate,
-    /// `(rep, share)`; each share 0%–100%, summing to exactly 100%.
+    /// `(rep, share)`; each rep once, each share 0%–100%, summing to exactly 100%.
     pub splits: Vec<(String, Percent)>,
 }
 
@@ -79,9 +79,9 @@ pub struct ClawbackEvent {
     pub rep: String,
     /// When the deal closed.
     pub closed: NaiveDate,
-    /// When it churned.
+    /// When it churned (not before it closed).
     pub churned: NaiveDate,
-    /// Commission paid on it.
+    /// Commission paid on it (not negative).
     pub paid: Money,
 }
 
@@ -164,16 +164,28 @@ impl CreditedDeal {
     ///
     /// # Errors
     ///
-    /// [`SalesError::SplitShares`] when a share is outside 0%–100% or the shares do not sum to
-    /// exactly 100%; a money error when the amount cannot be allocated.
+    /// [`SalesError::InvalidDeal`] for a negative amount; [`SalesError::RepeatedSplit`] when
+    /// the splits name a rep more than once; [`SalesError::SplitShares`] when a share is outside
+    /// 0%–100% or the shares do not sum to exactly 100%; a money error when the amount cannot be
+    /// allocated.
     pub fn credit(&self) -> Result<Vec<(String, Money)>, SalesError> {
         let shares = self.shares()?;
         let parts = self.amount.allocate(&shares)?;
         Ok(self.splits.iter().map(|s| s.0.clone()).zip(parts).collect())
     }
 
-    /// The split shares as fractions, checked to be 0%–100% each and 100% together.
+    /// The split shares as fractions, of a deal checked to have an amount that is not negative,
+    /// each rep once, and shares of 0%–100% each and 100% together.
     fn shares(&self) -> Result<Vec<Decimal>, SalesError> {
+        if self.amount.is_negative() {
+            let problem = "has a negative amount; a won deal's amount must not be negative";
+            return Err(SalesError::InvalidDeal { deal: self.id.clone(), problem });
+        }
+        // a rep named twice would hold two shares, and which one is theirs is unclear
+        let mut reps = std::collections::HashSet::new();
+        if let Some((rep, _)) = self.splits.iter().find(|(rep, _)| !reps.insert(rep.as_str())) {
+            return Err(SalesError::RepeatedSplit { deal: self.id.clone(), rep: rep.clone() });
+        }
         let bad = || SalesError::SplitShares { deal: self.id.clone() };
         if self.splits.iter().any(|(_, share)| share.check_unit("credit share").is_err()) {
             return Err(bad());
@@ -222,13 +234,20 @@ impl CommissionPlan {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// Every deal and clawback given is checked, whatever its rep and date, so that the same
+    /// input is refused for every rep rather than paid to some.
+    ///
     /// # Errors
     ///
     /// [`SalesError::InvalidPlan`] for bands that do not start at 0% and increase, a base rate
     /// outside 0%–100%, a negative multiplier, a cap that is negative or has digits below its
     /// currency's minor unit, or a negative clawback window; [`SalesError::NegativeQuota`];
-    /// [`SalesError::SplitShares`] for a deal in the period whose shares are wrong; a money error
-    /// for mixed currencies or amounts too large for a `Decimal`.
+    /// for a deal, [`SalesError::InvalidDeal`] (a negative amount, or an id given more than
+    /// once), [`SalesError::RepeatedSplit`] (a rep named twice in its splits) or
+    /// [`SalesError::SplitShares`] (shares that are wrong); [`SalesError::InvalidClawback`] for a
+    /// clawback that churned before it closed, has a negative commission paid, or repeats the
+    /// deal and rep of another; a money error for mixed currencies or amounts too large for a
+    /// `Decimal`.
     pub fn statement(
         &self,
         rep: &str,
@@ -241,6 +260,7 @@ impl CommissionPlan {
         if quota.is_negative() {
             return Err(SalesError::NegativeQuota { rep: rep.to_string(), quota });
         }
+        check_input(deals, clawbacks)?;
         let c = quota.currency();
         let mut credited = Money::zero(c);
         let mut lines = Vec::new();
@@ -349,4 +369,32 @@ impl CommissionPlan {
         }
         Ok(())
     }
+}
+
+/// Deals and clawbacks a statement can pay: each deal checked (see `CreditedDeal::shares`) and
+/// given once, each clawback after its close, of a commission paid that is not negative, and
+/// given once for its deal and rep (a re-delivered export must not be paid or deducted twice).
+fn check_input(deals: &[CreditedDeal], clawbacks: &[ClawbackEvent]) -> Result<(), SalesError> {
+    let mut ids = std::collections::HashSet::new();
+    for d in deals {
+        d.shares()?;
+        if !ids.insert(d.id.as_str()) {
+            let problem = "is given more than once; a deal id names one deal";
+            return Err(SalesError::InvalidDeal { deal: d.id.clone(), problem });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for cb in clawbacks {
+        let problem = if cb.churned < cb.closed {
+            "it churned before it closed"
+        } else if cb.paid.is_negative() {
+            "the commission paid is negative, which would make the clawback a payment"
+        } else if !seen.insert((cb.deal.as_str(), cb.rep.as_str())) {
+            "it is given more than once; a rep's commission on a deal is clawed back once"
+        } else {
+            continue;
+        };
+        return Err(SalesError::InvalidClawback { deal: cb.deal.clone(), rep: cb.rep.clone(), problem });
+    }
+    Ok(())
 }

@@ -30,6 +30,34 @@ pub enum SalesError {
         /// The deal's id.
         deal: String,
     },
+    /// A deal that cannot be credited: a negative amount, or an id given more than once (which
+    /// would credit and pay it twice).
+    #[error("deal {deal} {problem}")]
+    InvalidDeal {
+        /// The deal's id.
+        deal: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A deal whose splits name the same rep more than once: which share is theirs is unclear.
+    #[error("deal {deal} splits credit to {rep} more than once")]
+    RepeatedSplit {
+        /// The deal's id.
+        deal: String,
+        /// The rep named twice.
+        rep: String,
+    },
+    /// A clawback that cannot be deducted: a churn before the close, a negative commission paid
+    /// (which would turn it into a payment), or the same deal and rep given more than once.
+    #[error("clawback of deal {deal} from {rep}: {problem}")]
+    InvalidClawback {
+        /// The deal's id.
+        deal: String,
+        /// The rep.
+        rep: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// A full quota below zero given to a ramp (see [`SalesError::NegativeQuota`]).
     #[error("the full quota to ramp is {full}; a quota must not be negative")]
     NegativeFullQuota {
