@@ -390,3 +390,31 @@ fn inputs_at_the_edge_of_the_refusals_are_still_paid() {
     let s = p.statement("ann", q1, usd("200000"), &deals, &claws).unwrap();
     assert_eq!(s.total, usd("-500"));
 }
+
+/// A SPIF is split with the deal's credit, by the same largest-remainder split, so the reps'
+/// SPIF lines add back to the bonus: a cent split 50/50 is a cent and nothing, not 0 + 0.
+#[test]
+fn a_spif_split_between_reps_adds_back_to_the_bonus() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let spif = |s: &Statement| {
+        Money::sum(Currency::USD, s.lines.iter().filter(|l| matches!(l.kind, LineKind::Spif { .. })).map(|l| l.amount))
+            .unwrap()
+    };
+    for (bonus, splits) in [
+        ("0.01", &[("ann", 50), ("bob", 50)][..]),
+        ("1000.01", &[("ann", 33), ("bob", 33), ("cy", 34)]),
+        ("0.05", &[("ann", 10), ("bob", 45), ("cy", 45)]),
+    ] {
+        let p = CommissionPlan {
+            spifs: vec![Spif { name: "s".into(), product: "security".into(), bonus: usd(bonus) }],
+            ..plan()
+        };
+        let deals = [deal("b", "security", "100", d(2, 10), splits)];
+        let paid: Vec<Money> =
+            splits.iter().map(|(rep, _)| spif(&p.statement(rep, q1, usd("1000"), &deals, &[]).unwrap())).collect();
+        assert_eq!(Money::sum(Currency::USD, paid.iter().copied()).unwrap(), usd(bonus), "{bonus} by {splits:?}");
+        // the very split a deal of that amount credits
+        let credit = CreditedDeal { amount: usd(bonus), ..deals[0].clone() }.credit().unwrap();
+        assert_eq!(paid, credit.iter().map(|c| c.1).collect::<Vec<_>>(), "{bonus} by {splits:?}");
+    }
+}

@@ -28,7 +28,8 @@ pub struct Spif {
     pub name: String,
     /// Product it rewards.
     pub product: String,
-    /// Bonus per deal (split with the deal's credit).
+    /// Bonus per deal, split between the deal's reps exactly as its credit is (largest
+    /// remainder), so their SPIF lines add back to the bonus.
     pub bonus: Money,
 }
 
@@ -169,8 +170,13 @@ impl CreditedDeal {
     /// 0%–100% or the shares do not sum to exactly 100%; a money error when the amount cannot be
     /// allocated.
     pub fn credit(&self) -> Result<Vec<(String, Money)>, SalesError> {
-        let shares = self.shares()?;
-        let parts = self.amount.allocate(&shares)?;
+        self.split(self.amount)
+    }
+
+    /// `total` split by the credit shares, exactly (largest remainder), in split order: the one
+    /// split of both the deal's credit and its SPIFs, so that each adds back to what was split.
+    fn split(&self, total: Money) -> Result<Vec<(String, Money)>, SalesError> {
+        let parts = total.allocate(&self.shares()?)?;
         Ok(self.splits.iter().map(|s| s.0.clone()).zip(parts).collect())
     }
 
@@ -234,8 +240,10 @@ impl CommissionPlan {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
-    /// Every deal and clawback given is checked, whatever its rep and date, so that the same
-    /// input is refused for every rep rather than paid to some.
+    /// A SPIF is split between a deal's reps exactly as its credit is (largest remainder, see
+    /// [`CreditedDeal::credit`]), so the reps' SPIF lines add back to the bonus. Every deal and
+    /// clawback given is checked, whatever its rep and date, so that the same input is refused
+    /// for every rep rather than paid to some.
     ///
     /// # Errors
     ///
@@ -266,19 +274,15 @@ impl CommissionPlan {
         let mut lines = Vec::new();
         let mut spif_lines = Vec::new();
         for d in deals.iter().filter(|d| period.contains(d.closed)) {
-            for (r, part) in d.credit()? {
-                if r != rep {
-                    continue;
-                }
-                credited = credited.checked_add(part)?;
-                for s in self.spifs.iter().filter(|s| s.product == d.product) {
-                    let share = d.splits.iter().find(|x| x.0 == rep).map_or(Decimal::ZERO, |x| x.1.fraction());
-                    spif_lines.push(StatementLine {
-                        kind: LineKind::Spif { name: s.name.clone(), deal: d.id.clone() },
-                        basis: Money::zero(c),
-                        amount: s.bonus.checked_mul(share)?.round(),
-                    });
-                }
+            // each rep is named once (checked), so this is the rep's one part of every split
+            let Some(i) = d.splits.iter().position(|s| s.0 == rep) else { continue };
+            credited = credited.checked_add(d.credit()?[i].1)?;
+            for s in self.spifs.iter().filter(|s| s.product == d.product) {
+                spif_lines.push(StatementLine {
+                    kind: LineKind::Spif { name: s.name.clone(), deal: d.id.clone() },
+                    basis: Money::zero(c),
+                    amount: d.split(s.bonus)?[i].1,
+                });
             }
         }
         let attainment = if quota.is_zero() { None } else { Some(Percent::ratio(credited, quota)?) };
