@@ -686,3 +686,21 @@ fn a_repeated_opportunity_id_is_refused_at_its_row() {
     assert!(err.to_string().contains("\"a\"") && err.to_string().contains("row 1"), "{err}");
     assert_eq!(deals_from_rows(&[row("a", "acme"), row("b", "acme")]).unwrap().len(), 2);
 }
+
+#[test]
+fn a_grade_read_from_json_must_have_a_fit_band_a_to_d_and_an_intent_band_1_to_4() {
+    for json in [
+        r#"{"fit":"Z","intent":9}"#,
+        r#"{"fit":"E","intent":1}"#,
+        r#"{"fit":"a","intent":1}"#,
+        r#"{"fit":"A","intent":0}"#,
+        r#"{"fit":"D","intent":5}"#,
+    ] {
+        let r = serde_json::from_str::<Grade>(json);
+        assert!(r.is_err(), "{json} was accepted: {r:?}");
+    }
+    for grade in [Grade::of(90.0, 90.0), Grade::of(0.0, 0.0), Grade::of(60.0, 30.0)] {
+        let back: Grade = serde_json::from_str(&serde_json::to_string(&grade).unwrap()).unwrap();
+        assert_eq!(back, grade);
+    }
+}
