@@ -223,10 +223,10 @@ fn velocity_competition_and_strategic_view() {
     let c = cycle_lengths(&opps).unwrap().unwrap();
     assert_eq!((c.deals, c.median, c.p90), (2, 60, 120));
     let comp = competitive_analysis(&opps).unwrap();
-    let rival = comp.iter().find(|c| c.competitor == "Rival").unwrap();
+    let rival = comp.iter().find(|c| c.competitor.as_deref() == Some("Rival")).unwrap();
     assert_eq!((rival.closed, rival.won), (2, 1));
     assert_eq!(rival.average_discount_won, "10%".parse().unwrap());
-    let none = comp.iter().find(|c| c.competitor == "none").unwrap();
+    let none = comp.iter().find(|c| c.competitor.is_none()).unwrap();
     assert_eq!(none.average_discount_won, "20%".parse().unwrap()); // Globex alone; Tiny was lost
     let f500: Vec<String> = ["Acme", "Umbrella", "Hooli", "Wayne"].iter().map(|s| s.to_string()).collect();
     let sv = strategic_view(&f500, &opps, Currency::USD).unwrap();
@@ -685,6 +685,19 @@ fn a_repeated_opportunity_id_is_refused_at_its_row() {
     assert_eq!(err.row, 3, "{err}");
     assert!(err.to_string().contains("\"a\"") && err.to_string().contains("row 1"), "{err}");
     assert_eq!(deals_from_rows(&[row("a", "acme"), row("b", "acme")]).unwrap().len(), 2);
+}
+
+#[test]
+fn a_competitor_named_none_is_not_merged_with_deals_without_one() {
+    let named_none =
+        opp("1", "Acme", "ent", Stage::ClosedWon, "100", d(1, 1), Some(d(1, 2)), Some("none"), "10%", "100%");
+    let without = opp("2", "Globex", "ent", Stage::ClosedLost, "100", d(1, 1), Some(d(1, 2)), None, "0%", "0%");
+    let rows = competitive_analysis(&[named_none, without]).unwrap();
+    assert_eq!(rows.len(), 2, "a competitor named \"none\" and no competitor were merged: {rows:?}");
+    let row = |name: Option<&str>| rows.iter().find(|r| r.competitor.as_deref() == name).unwrap();
+    assert_eq!((row(None).closed, row(None).won), (1, 0)); // Globex, lost
+    assert_eq!((row(Some("none")).closed, row(Some("none")).won), (1, 1)); // Acme, won
+    assert_eq!(rows[0].competitor, None); // the deals without a competitor come first
 }
 
 /// The JSON text of an opportunity: a won deal of $5,000, with `edit` applied to its fields.

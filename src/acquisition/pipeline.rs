@@ -413,13 +413,14 @@ pub fn cycle_lengths(opps: &[Opportunity]) -> Result<Option<CycleLengths>, Acqui
     }))
 }
 
-/// Win rate and discount against one competitor.
+/// Win rate and discount against one competitor, or on the deals without one.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CompetitorStats {
-    /// Competitor (or "none").
-    pub competitor: String,
+    /// The competitor, or `None` for the deals without one (so no competitor's name, `"none"`
+    /// included, is mistaken for them).
+    pub competitor: Option<String>,
     /// Closed deals.
     pub closed: usize,
     /// Won deals.
@@ -430,7 +431,9 @@ pub struct CompetitorStats {
     pub average_discount_won: Percent,
 }
 
-/// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
+/// Competitive win/loss, one row per competitor seen on closed deals, by competitor name, and
+/// one row (`competitor: None`, first) for the closed deals without a competitor, when there
+/// are any. A competitor is a name as given: `"none"` is a competitor like any other.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -454,9 +457,11 @@ pub struct CompetitorStats {
 ///     opp("a", Stage::ClosedWon, "10%"),
 ///     opp("b", Stage::ClosedWon, "20%"),
 ///     opp("c", Stage::ClosedLost, "0%"),
+///     Opportunity { competitor: None, ..opp("d", Stage::ClosedWon, "5%") },
 /// ])?;
-/// assert_eq!((rows[0].competitor.as_str(), rows[0].closed, rows[0].won), ("Globex", 3, 2));
-/// assert_eq!(rows[0].average_discount_won.to_string(), "15%");
+/// assert_eq!((rows[0].competitor.as_deref(), rows[0].closed, rows[0].won), (None, 1, 1));
+/// assert_eq!((rows[1].competitor.as_deref(), rows[1].closed, rows[1].won), (Some("Globex"), 3, 2));
+/// assert_eq!(rows[1].average_discount_won.to_string(), "15%");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -468,20 +473,16 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
     for o in opps.iter().filter(|o| o.stage.is_closed()) {
         o.unit("discount", o.discount)?;
     }
-    let mut names: Vec<String> = opps
-        .iter()
-        .filter(|o| o.stage.is_closed())
-        .map(|o| o.competitor.clone().unwrap_or_else(|| "none".into()))
-        .collect();
-    names.sort();
+    // `None` (no competitor) sorts before every name and equals none of them
+    let mut names: Vec<Option<&str>> =
+        opps.iter().filter(|o| o.stage.is_closed()).map(|o| o.competitor.as_deref()).collect();
+    names.sort_unstable();
     names.dedup();
     names
         .into_iter()
         .map(|name| {
-            let closed: Vec<&Opportunity> = opps
-                .iter()
-                .filter(|o| o.stage.is_closed() && o.competitor.as_deref().unwrap_or("none") == name)
-                .collect();
+            let closed: Vec<&Opportunity> =
+                opps.iter().filter(|o| o.stage.is_closed() && o.competitor.as_deref() == name).collect();
             let won: Vec<&&Opportunity> = closed.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
             // each discount is 0%–100% (checked above), so neither the sum nor the mean overflows
             let total = checked_sum(won.iter().map(|o| o.discount.fraction()))?;
@@ -491,7 +492,7 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
                 total.checked_div(Decimal::from(won.len() as u64)).ok_or(MoneyError::Overflow("mean discount"))?
             };
             Ok(CompetitorStats {
-                competitor: name,
+                competitor: name.map(String::from),
                 closed: closed.len(),
                 won: won.len(),
                 win_rate: won.len() as f64 / closed.len() as f64,
