@@ -223,10 +223,10 @@ fn velocity_competition_and_strategic_view() {
     let c = cycle_lengths(&opps).unwrap().unwrap();
     assert_eq!((c.deals, c.median, c.p90), (2, 60, 120));
     let comp = competitive_analysis(&opps).unwrap();
-    let rival = comp.iter().find(|c| c.competitor == "Rival").unwrap();
+    let rival = comp.iter().find(|c| c.competitor.as_deref() == Some("Rival")).unwrap();
     assert_eq!((rival.closed, rival.won), (2, 1));
     assert_eq!(rival.average_discount_won, "10%".parse().unwrap());
-    let none = comp.iter().find(|c| c.competitor == "none").unwrap();
+    let none = comp.iter().find(|c| c.competitor.is_none()).unwrap();
     assert_eq!(none.average_discount_won, "20%".parse().unwrap()); // Globex alone; Tiny was lost
     let f500: Vec<String> = ["Acme", "Umbrella", "Hooli", "Wayne"].iter().map(|s| s.to_string()).collect();
     let sv = strategic_view(&f500, &opps, Currency::USD).unwrap();
@@ -685,4 +685,89 @@ fn a_repeated_opportunity_id_is_refused_at_its_row() {
     assert_eq!(err.row, 3, "{err}");
     assert!(err.to_string().contains("\"a\"") && err.to_string().contains("row 1"), "{err}");
     assert_eq!(deals_from_rows(&[row("a", "acme"), row("b", "acme")]).unwrap().len(), 2);
+}
+
+#[test]
+fn a_competitor_named_none_is_not_merged_with_deals_without_one() {
+    let named_none =
+        opp("1", "Acme", "ent", Stage::ClosedWon, "100", d(1, 1), Some(d(1, 2)), Some("none"), "10%", "100%");
+    let without = opp("2", "Globex", "ent", Stage::ClosedLost, "100", d(1, 1), Some(d(1, 2)), None, "0%", "0%");
+    let rows = competitive_analysis(&[named_none, without]).unwrap();
+    assert_eq!(rows.len(), 2, "a competitor named \"none\" and no competitor were merged: {rows:?}");
+    let row = |name: Option<&str>| rows.iter().find(|r| r.competitor.as_deref() == name).unwrap();
+    assert_eq!((row(None).closed, row(None).won), (1, 0)); // Globex, lost
+    assert_eq!((row(Some("none")).closed, row(Some("none")).won), (1, 1)); // Acme, won
+    assert_eq!(rows[0].competitor, None); // the deals without a competitor come first
+}
+
+/// The JSON text of an opportunity: a won deal of $5,000, with `edit` applied to its fields.
+fn opportunity_json(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v = serde_json::json!({
+        "id": "x", "account": "acme", "segment": "SMB", "stage": "ClosedWon",
+        "amount": {"amount": "5000", "currency": "USD"}, "created": "2026-01-01", "closed": "2026-01-31",
+        "competitor": null, "discount": "0%", "probability": "100%"
+    });
+    edit(&mut v);
+    v.to_string()
+}
+
+#[test]
+fn an_opportunity_read_from_json_is_refused_where_a_deal_row_would_be() {
+    use serde_json::json;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 9] = [
+        ("a negative won amount", |v| v["amount"]["amount"] = json!("-5000")),
+        ("a negative open amount", |v| {
+            v["amount"]["amount"] = json!("-5000");
+            v["stage"] = json!("Proposal");
+            v["closed"] = json!(null);
+            v["probability"] = json!("50%");
+        }),
+        ("an empty id", |v| v["id"] = json!("")),
+        ("an empty account", |v| v["account"] = json!("")),
+        ("a closed stage without a close date", |v| v["closed"] = json!(null)),
+        ("an open stage with a close date", |v| v["stage"] = json!("Proposal")),
+        ("a close before the creation", |v| v["closed"] = json!("2025-12-31")),
+        ("a discount over 100%", |v| v["discount"] = json!("150%")),
+        ("a negative win probability", |v| v["probability"] = json!("-1%")),
+    ];
+    for (what, edit) in cases {
+        let r = serde_json::from_str::<Opportunity>(&opportunity_json(edit));
+        assert!(r.is_err(), "{what} was accepted: {r:?}");
+    }
+    let ok: Opportunity = serde_json::from_str(&opportunity_json(|_| {})).unwrap();
+    assert_eq!(ok.amount, usd("5000"));
+    // what serialises reads back
+    let again: Opportunity = serde_json::from_str(&serde_json::to_string(&ok).unwrap()).unwrap();
+    assert_eq!(again, ok);
+}
+
+#[test]
+fn sales_velocity_refuses_an_opportunity_with_a_negative_amount_built_in_code() {
+    let won = opp("w", "Acme", "ent", Stage::ClosedWon, "-5000", d(1, 1), Some(d(1, 31)), None, "0%", "100%");
+    let open = opp("o", "Acme", "ent", Stage::Proposal, "-5000", d(1, 1), None, None, "0%", "50%");
+    let fine = opp("f", "Acme", "ent", Stage::ClosedWon, "100", d(1, 1), Some(d(1, 31)), None, "0%", "100%");
+    for bad in [won, open] {
+        let r = sales_velocity(&[fine.clone(), bad.clone()]);
+        assert!(r.is_err(), "{} of {} accepted: {r:?}", bad.id, bad.amount);
+        assert!(r.unwrap_err().to_string().contains("negative"), "{}", bad.id);
+    }
+}
+
+#[test]
+fn a_grade_read_from_json_must_have_a_fit_band_a_to_d_and_an_intent_band_1_to_4() {
+    for json in [
+        r#"{"fit":"Z","intent":9}"#,
+        r#"{"fit":"E","intent":1}"#,
+        r#"{"fit":"a","intent":1}"#,
+        r#"{"fit":"A","intent":0}"#,
+        r#"{"fit":"D","intent":5}"#,
+    ] {
+        let r = serde_json::from_str::<Grade>(json);
+        assert!(r.is_err(), "{json} was accepted: {r:?}");
+    }
+    for grade in [Grade::of(90.0, 90.0), Grade::of(0.0, 0.0), Grade::of(60.0, 30.0)] {
+        let back: Grade = serde_json::from_str(&serde_json::to_string(&grade).unwrap()).unwrap();
+        assert_eq!(back, grade);
+    }
 }

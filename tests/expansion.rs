@@ -374,3 +374,24 @@ fn campaign_holdout_size_is_rounded_exactly_with_halves_up() {
         assert_eq!((c.treated.len(), c.holdout.len()), (n - held_out, held_out), "{n} accounts, share {share}");
     }
 }
+
+#[test]
+fn nrr_plan_amounts_are_rounded_up_to_the_cent_so_they_never_fall_short() {
+    // 100.01 × 150.5% − 100.01 = 50.50505: 50.51 of expansion; ÷ 40% = 126.275 → 126.28
+    let p = plan_nrr(usd("100.01"), pct("150.5%"), usd("0"), usd("0"), pct("40%")).unwrap();
+    assert_eq!(p.required_expansion, usd("50.51"));
+    assert_eq!(p.required_pipeline, usd("126.28"));
+    // 100 × 100.001% − 100 = 0.001: a tenth of a cent still needs a cent; ÷ 30% = 0.0333… → 0.04
+    let p = plan_nrr(usd("100"), pct("100.001%"), usd("0"), usd("0"), pct("30%")).unwrap();
+    assert_eq!(p.required_expansion, usd("0.01"));
+    assert_eq!(p.required_pipeline, usd("0.04"));
+}
+
+#[test]
+fn nrr_plan_refuses_negative_churn_or_contraction() {
+    for (churn, contraction) in [("-5000000", "0"), ("0", "-1"), ("-0.01", "-0.01")] {
+        let r = plan_nrr(usd("100000000"), pct("110%"), usd(churn), usd(contraction), pct("50%"));
+        assert!(matches!(r, Err(ExpansionError::InvalidInput(_))), "churn {churn}, contraction {contraction}: {r:?}");
+    }
+    assert!(plan_nrr(usd("100000000"), pct("110%"), usd("0"), usd("0"), pct("50%")).is_ok());
+}

@@ -2,12 +2,15 @@
 
 use std::fmt;
 
-use super::{FitScore, IntentScore};
+use super::{AcquisitionError, FitScore, IntentScore};
 
 /// A combined grade such as `A1` (best fit, hottest intent) or `D4`.
+///
+/// Read from JSON it is checked by [`Grade::new`]: a fit band outside `'A'`–`'D'` or an
+/// intent band outside 1–4 is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "GradeRepr"))]
 pub struct Grade {
     /// Fit band: 'A' (≥ 75), 'B' (≥ 50), 'C' (≥ 25), 'D'.
     pub fit: char,
@@ -15,7 +18,31 @@ pub struct Grade {
     pub intent: u8,
 }
 
+deserialize_via!(Grade, GradeRepr { fit: char, intent: u8 }, AcquisitionError, |r| Grade::new(r.fit, r.intent));
+
 impl Grade {
+    /// The grade with fit band `fit` (`'A'`–`'D'`) and intent band `intent` (1–4).
+    ///
+    /// ```
+    /// use revops::acquisition::Grade;
+    /// assert_eq!(Grade::new('B', 3)?, Grade::of(60.0, 30.0));
+    /// assert!(Grade::new('Z', 9).is_err());
+    /// # Ok::<(), revops::acquisition::AcquisitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidInput`] for a fit band other than `'A'`, `'B'`, `'C'` or
+    /// `'D'`, or an intent band other than 1, 2, 3 or 4.
+    pub fn new(fit: char, intent: u8) -> Result<Grade, AcquisitionError> {
+        if !('A'..='D').contains(&fit) || !(1..=4).contains(&intent) {
+            return Err(AcquisitionError::InvalidInput(format!(
+                "grade {fit:?}{intent}: the fit band must be A, B, C or D and the intent band 1, 2, 3 or 4"
+            )));
+        }
+        Ok(Grade { fit, intent })
+    }
+
     /// The grade for a fit and an intent score.
     pub fn of(fit: f64, intent: f64) -> Grade {
         let band = |s: f64| {

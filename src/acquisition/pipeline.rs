@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
-use super::AcquisitionError;
+use super::{AcquisitionError, DealProblem};
 use crate::money::{checked_sum, Currency, Money, MoneyError, Percent};
 
 /// Where an opportunity stands.
@@ -81,9 +81,14 @@ impl Stage {
 }
 
 /// An opportunity, shaped like a CRM record.
+///
+/// Read from JSON it is checked by [`Opportunity::check`], so JSON refuses what
+/// [`DealRow::to_opportunity`](super::DealRow::to_opportunity) refuses (a negative amount, an
+/// empty id, a close date that does not fit the stage …). Built in code it is not checked;
+/// [`sales_velocity`] refuses a negative amount, as it would have been refused from a row.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "OpportunityRepr"))]
 pub struct Opportunity {
     /// Id.
     pub id: String,
@@ -108,7 +113,102 @@ pub struct Opportunity {
     pub probability: Percent,
 }
 
+deserialize_via!(
+    Opportunity,
+    OpportunityRepr {
+        id: String,
+        account: String,
+        segment: String,
+        stage: Stage,
+        amount: Money,
+        created: NaiveDate,
+        closed: Option<NaiveDate>,
+        competitor: Option<String>,
+        discount: Percent,
+        probability: Percent,
+    },
+    AcquisitionError,
+    |r| {
+        let o = Opportunity {
+            id: r.id,
+            account: r.account,
+            segment: r.segment,
+            stage: r.stage,
+            amount: r.amount,
+            created: r.created,
+            closed: r.closed,
+            competitor: r.competitor,
+            discount: r.discount,
+            probability: r.probability,
+        };
+        o.check()?;
+        Ok(o)
+    }
+);
+
 impl Opportunity {
+    /// Check what [`DealRow::to_opportunity`](super::DealRow::to_opportunity) checks: a
+    /// non-empty id and account, an amount that is not negative, a close date on a closed stage
+    /// (and none on an open one) that is not before the creation, and a discount and win
+    /// probability of 0%–100%. An opportunity read from JSON has passed it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::acquisition::{AcquisitionError, Opportunity, Stage};
+    /// use revops::{Currency, Money, Percent};
+    /// let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+    /// let won = Opportunity {
+    ///     id: "1".into(), account: "Acme".into(), segment: "ent".into(), stage: Stage::ClosedWon,
+    ///     amount: Money::parse("5000", Currency::USD)?, created: day(1), closed: Some(day(31)),
+    ///     competitor: None, discount: Percent::ZERO, probability: Percent::HUNDRED,
+    /// };
+    /// assert!(won.check().is_ok());
+    /// let negative = Opportunity { amount: Money::parse("-5000", Currency::USD)?, ..won };
+    /// assert!(matches!(negative.check(), Err(AcquisitionError::InvalidDeal { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`AcquisitionError::InvalidDeal`] for an empty id or account, a negative amount, a
+    /// `closed` missing on a closed stage or given on an open one, or a close before the
+    /// creation; [`AcquisitionError::OutOfRange`] for a discount or win probability outside
+    /// 0%–100%. The first problem found, in that order.
+    pub fn check(&self) -> Result<(), AcquisitionError> {
+        let invalid = |problem| AcquisitionError::InvalidDeal { deal: self.id.clone(), problem };
+        let stage = self.stage;
+        if self.id.is_empty() {
+            return Err(invalid(DealProblem::Empty("id")));
+        }
+        if self.account.is_empty() {
+            return Err(invalid(DealProblem::Empty("account")));
+        }
+        self.check_amount()?;
+        match (stage.is_closed(), self.closed) {
+            (true, None) => return Err(invalid(DealProblem::MissingColumn { stage, column: "closed" })),
+            (false, Some(_)) => return Err(invalid(DealProblem::UnusedColumn { stage, column: "closed" })),
+            _ => {}
+        }
+        if let Some(closed) = self.closed.filter(|c| *c < self.created) {
+            return Err(invalid(DealProblem::ClosedBeforeCreated { created: self.created, closed }));
+        }
+        self.unit("discount", self.discount)?;
+        self.unit("win probability", self.probability)?;
+        Ok(())
+    }
+
+    /// [`DealProblem::NegativeAmount`] for an amount below zero: a deal is never worth less than
+    /// nothing (a refund or a clawback is not a deal).
+    pub(crate) fn check_amount(&self) -> Result<(), AcquisitionError> {
+        if self.amount.is_negative() {
+            return Err(AcquisitionError::InvalidDeal {
+                deal: self.id.clone(),
+                problem: DealProblem::NegativeAmount(self.amount),
+            });
+        }
+        Ok(())
+    }
+
     /// Days from creation to close of a won opportunity, or the error that says why there is no
     /// such number (no close date, or a close before creation).
     pub(crate) fn won_cycle_days(&self) -> Result<i64, AcquisitionError> {
@@ -204,12 +304,18 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 ///
 /// [`AcquisitionError::MissingCloseDate`] for a won deal without a close date and
 /// [`AcquisitionError::ClosedBeforeCreated`] for one that closes before it was created (their
-/// cycles are unknown, not 0 days); [`AcquisitionError::MixedCurrencies`] for a segment with
-/// amounts in two currencies; a money error when amounts overflow;
-/// [`AcquisitionError::InvalidInput`] when the velocity is too large for money.
+/// cycles are unknown, not 0 days); [`AcquisitionError::InvalidDeal`] for an opportunity of
+/// any stage with a negative amount ([`DealProblem::NegativeAmount`]: refused as
+/// [`DealRow::to_opportunity`](super::DealRow::to_opportunity) and JSON refuse it);
+/// [`AcquisitionError::MixedCurrencies`] for a segment with amounts in two currencies; a money
+/// error when amounts overflow; [`AcquisitionError::InvalidInput`] when the velocity is too
+/// large for money.
 pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, AcquisitionError> {
     for o in opps.iter().filter(|o| o.stage == Stage::ClosedWon) {
         o.won_cycle_days()?;
+    }
+    for o in opps {
+        o.check_amount()?;
     }
     let mut segments: Vec<&str> = opps.iter().map(|o| o.segment.as_str()).collect();
     segments.sort_unstable();
@@ -307,13 +413,14 @@ pub fn cycle_lengths(opps: &[Opportunity]) -> Result<Option<CycleLengths>, Acqui
     }))
 }
 
-/// Win rate and discount against one competitor.
+/// Win rate and discount against one competitor, or on the deals without one.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CompetitorStats {
-    /// Competitor (or "none").
-    pub competitor: String,
+    /// The competitor, or `None` for the deals without one (so no competitor's name, `"none"`
+    /// included, is mistaken for them).
+    pub competitor: Option<String>,
     /// Closed deals.
     pub closed: usize,
     /// Won deals.
@@ -324,7 +431,9 @@ pub struct CompetitorStats {
     pub average_discount_won: Percent,
 }
 
-/// Competitive win/loss, one row per competitor seen on closed deals, by competitor name.
+/// Competitive win/loss, one row per competitor seen on closed deals, by competitor name, and
+/// one row (`competitor: None`, first) for the closed deals without a competitor, when there
+/// are any. A competitor is a name as given: `"none"` is a competitor like any other.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -348,9 +457,11 @@ pub struct CompetitorStats {
 ///     opp("a", Stage::ClosedWon, "10%"),
 ///     opp("b", Stage::ClosedWon, "20%"),
 ///     opp("c", Stage::ClosedLost, "0%"),
+///     Opportunity { competitor: None, ..opp("d", Stage::ClosedWon, "5%") },
 /// ])?;
-/// assert_eq!((rows[0].competitor.as_str(), rows[0].closed, rows[0].won), ("Globex", 3, 2));
-/// assert_eq!(rows[0].average_discount_won.to_string(), "15%");
+/// assert_eq!((rows[0].competitor.as_deref(), rows[0].closed, rows[0].won), (None, 1, 1));
+/// assert_eq!((rows[1].competitor.as_deref(), rows[1].closed, rows[1].won), (Some("Globex"), 3, 2));
+/// assert_eq!(rows[1].average_discount_won.to_string(), "15%");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -362,20 +473,16 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
     for o in opps.iter().filter(|o| o.stage.is_closed()) {
         o.unit("discount", o.discount)?;
     }
-    let mut names: Vec<String> = opps
-        .iter()
-        .filter(|o| o.stage.is_closed())
-        .map(|o| o.competitor.clone().unwrap_or_else(|| "none".into()))
-        .collect();
-    names.sort();
+    // `None` (no competitor) sorts before every name and equals none of them
+    let mut names: Vec<Option<&str>> =
+        opps.iter().filter(|o| o.stage.is_closed()).map(|o| o.competitor.as_deref()).collect();
+    names.sort_unstable();
     names.dedup();
     names
         .into_iter()
         .map(|name| {
-            let closed: Vec<&Opportunity> = opps
-                .iter()
-                .filter(|o| o.stage.is_closed() && o.competitor.as_deref().unwrap_or("none") == name)
-                .collect();
+            let closed: Vec<&Opportunity> =
+                opps.iter().filter(|o| o.stage.is_closed() && o.competitor.as_deref() == name).collect();
             let won: Vec<&&Opportunity> = closed.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
             // each discount is 0%–100% (checked above), so neither the sum nor the mean overflows
             let total = checked_sum(won.iter().map(|o| o.discount.fraction()))?;
@@ -385,7 +492,7 @@ pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>
                 total.checked_div(Decimal::from(won.len() as u64)).ok_or(MoneyError::Overflow("mean discount"))?
             };
             Ok(CompetitorStats {
-                competitor: name,
+                competitor: name.map(String::from),
                 closed: closed.len(),
                 won: won.len(),
                 win_rate: won.len() as f64 / closed.len() as f64,

@@ -97,55 +97,37 @@ impl DealRow {
     ///
     /// # Errors
     /// [`AcquisitionError::InvalidDeal`] for an empty id or account, a negative amount, a
-    /// `closed` missing on a closed stage or given on an open one, a `probability` missing on an
-    /// open stage, or a close before the creation; [`AcquisitionError::OutOfRange`] for a
-    /// discount or probability outside 0%–100%.
+    /// `closed` missing on a closed stage or given on an open one, a close before the creation,
+    /// or a `probability` missing on an open stage; [`AcquisitionError::OutOfRange`] for a
+    /// discount or probability outside 0%–100%. All but the missing probability are
+    /// [`Opportunity::check`]'s, the rule an opportunity read from JSON is held to too.
     pub fn to_opportunity(&self) -> Result<Opportunity, AcquisitionError> {
         let invalid = |problem| AcquisitionError::InvalidDeal { deal: self.id.clone(), problem };
         let stage = self.stage;
-        if self.id.is_empty() {
-            return Err(invalid(DealProblem::Empty("id")));
-        }
-        if self.account.is_empty() {
-            return Err(invalid(DealProblem::Empty("account")));
-        }
-        let amount = Money::new(self.amount, self.currency);
-        if amount.is_negative() {
-            return Err(invalid(DealProblem::NegativeAmount(amount)));
-        }
-        let closed = match (stage.is_closed(), self.closed) {
-            (true, None) => return Err(invalid(DealProblem::MissingColumn { stage, column: "closed" })),
-            (false, Some(_)) => return Err(invalid(DealProblem::UnusedColumn { stage, column: "closed" })),
-            (_, closed) => closed,
-        };
-        if let Some(closed) = closed.filter(|c| *c < self.created) {
-            return Err(invalid(DealProblem::ClosedBeforeCreated { created: self.created, closed }));
-        }
         let probability = match (self.probability, stage) {
-            (Some(p), _) => p,
-            (None, Stage::ClosedWon) => Percent::HUNDRED,
-            (None, Stage::ClosedLost) => Percent::ZERO,
-            (None, _) => return Err(invalid(DealProblem::MissingColumn { stage, column: "probability" })),
+            (Some(p), _) => Some(p),
+            (None, Stage::ClosedWon) => Some(Percent::HUNDRED),
+            (None, Stage::ClosedLost) => Some(Percent::ZERO),
+            (None, _) => None,
         };
-        let unit = |what, value: Percent| {
-            value.check_unit(what).map_err(|_| AcquisitionError::OutOfRange {
-                opportunity: self.id.clone(),
-                what,
-                value,
-            })
-        };
-        Ok(Opportunity {
+        let deal = Opportunity {
             id: self.id.clone(),
             account: self.account.clone(),
             segment: self.segment.clone(),
             stage,
-            amount,
+            amount: Money::new(self.amount, self.currency),
             created: self.created,
-            closed,
+            closed: self.closed,
             competitor: self.competitor.clone().filter(|c| !c.is_empty()),
-            discount: unit("discount", self.discount.unwrap_or(Percent::ZERO))?,
-            probability: unit("win probability", probability)?,
-        })
+            discount: self.discount.unwrap_or(Percent::ZERO),
+            probability: probability.unwrap_or(Percent::ZERO),
+        };
+        // the one rule for a valid opportunity, shared with JSON
+        deal.check()?;
+        if probability.is_none() {
+            return Err(invalid(DealProblem::MissingColumn { stage, column: "probability" }));
+        }
+        Ok(deal)
     }
 }
 

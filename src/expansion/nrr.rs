@@ -1,6 +1,6 @@
 //! NRR planning: how much expansion a target net revenue retention needs.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::ExpansionError;
 use crate::money::{Money, MoneyError, Percent};
@@ -10,9 +10,10 @@ use crate::money::{Money, MoneyError, Percent};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NrrPlan {
-    /// Expansion ARR needed.
+    /// Expansion ARR needed, rounded up to the currency's minor unit (so it never falls short).
     pub required_expansion: Money,
-    /// Expansion pipeline needed at the expected win rate.
+    /// Expansion pipeline needed at the expected win rate: `required_expansion ÷ win rate`,
+    /// rounded up to the currency's minor unit.
     pub required_pipeline: Money,
     /// Pipeline ÷ required expansion (1 ÷ win rate).
     #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
@@ -20,6 +21,12 @@ pub struct NrrPlan {
 }
 
 /// `NRR = (start − churn − contraction + expansion) ÷ start`, solved for expansion.
+///
+/// Both amounts are rounded *up* to the currency's minor unit (cents for USD), never to the
+/// nearest: a required amount rounded down would fall short of what is required. The
+/// expansion is rounded first and the pipeline is that rounded expansion ÷ the win rate,
+/// rounded up again, so `required_pipeline × win rate ≥ required_expansion ≥` the exact need.
+/// A target already met by the base needs no expansion (zero, not a negative amount).
 ///
 /// ```
 /// use revops::expansion::plan_nrr;
@@ -33,13 +40,19 @@ pub struct NrrPlan {
 /// assert_eq!(p.required_pipeline, m("145000000"));
 /// assert_eq!(p.coverage, Decimal::new(25, 1));
 /// assert!(plan_nrr(m("100000000"), "150%".parse()?, m("0"), m("0"), "0%".parse()?).is_err());
+/// // rounded up to the cent: 100.01 × 150.5% − 100.01 = 50.50505 → 50.51; ÷ 40% = 126.275 → 126.28
+/// let p = plan_nrr(m("100.01"), "150.5%".parse()?, m("0"), m("0"), "40%".parse()?)?;
+/// assert_eq!((p.required_expansion, p.required_pipeline), (m("50.51"), m("126.28")));
+/// // churn and contraction are amounts lost: a negative one is refused
+/// assert!(plan_nrr(m("100000000"), "110%".parse()?, m("-5000000"), m("0"), "50%".parse()?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ExpansionError::InvalidInput`] for a win rate outside (0%, 100%], a negative target or a
-/// start ARR that is not positive; a money error for amounts in different currencies or too
+/// [`ExpansionError::InvalidInput`] for a win rate outside (0%, 100%], a negative target, a
+/// start ARR that is not positive, or a negative churn or contraction (each is an amount lost,
+/// zero or more); a money error for amounts in different currencies or too
 /// large for a `Decimal`.
 pub fn plan_nrr(
     start: Money,
@@ -54,11 +67,20 @@ pub fn plan_nrr(
     if target_nrr.is_negative() || start.amount() <= Decimal::ZERO {
         return Err(ExpansionError::InvalidInput("start ARR must be positive and the target not negative".into()));
     }
+    for (what, lost) in [("churn", churn), ("contraction", contraction)] {
+        if lost.is_negative() {
+            return Err(ExpansionError::InvalidInput(format!(
+                "{what} {lost} is negative; it is an amount lost, zero or more"
+            )));
+        }
+    }
     let needed = target_nrr.of(start)?.checked_sub(start)?.checked_add(churn)?.checked_add(contraction)?;
-    let required_expansion = if needed.is_negative() { Money::zero(start.currency()) } else { needed };
+    // rounded up: a required amount must not fall short of what is required
+    let up = RoundingStrategy::ToPositiveInfinity;
+    let required_expansion = if needed.is_negative() { Money::zero(start.currency()) } else { needed.round_with(up) };
     Ok(NrrPlan {
         required_expansion,
-        required_pipeline: required_expansion.checked_div(win_rate.fraction())?.round(),
+        required_pipeline: required_expansion.checked_div(win_rate.fraction())?.round_with(up),
         // win rate ≥ 1e-28, so 1 ÷ it is at most 1e28: it fits, but stays checked
         coverage: Decimal::ONE.checked_div(win_rate.fraction()).ok_or(MoneyError::Overflow("pipeline coverage"))?,
     })
