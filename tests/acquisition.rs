@@ -743,7 +743,7 @@ fn an_opportunity_read_from_json_is_refused_where_a_deal_row_would_be() {
 }
 
 #[test]
-fn sales_velocity_refuses_an_opportunity_with_a_negative_amount_built_in_code() {
+fn pipeline_views_refuse_an_opportunity_with_a_negative_amount_built_in_code() {
     let won = opp("w", "Acme", "ent", Stage::ClosedWon, "-5000", d(1, 1), Some(d(1, 31)), None, "0%", "100%");
     let open = opp("o", "Acme", "ent", Stage::Proposal, "-5000", d(1, 1), None, None, "0%", "50%");
     let fine = opp("f", "Acme", "ent", Stage::ClosedWon, "100", d(1, 1), Some(d(1, 31)), None, "0%", "100%");
@@ -751,6 +751,9 @@ fn sales_velocity_refuses_an_opportunity_with_a_negative_amount_built_in_code() 
         let r = sales_velocity(&[fine.clone(), bad.clone()]);
         assert!(r.is_err(), "{} of {} accepted: {r:?}", bad.id, bad.amount);
         assert!(r.unwrap_err().to_string().contains("negative"), "{}", bad.id);
+        let list = ["Acme".to_string()];
+        let r = strategic_view(&list, &[fine.clone(), bad.clone()], Currency::USD);
+        assert!(r.is_err(), "strategic view: {} of {} accepted: {r:?}", bad.id, bad.amount);
     }
 }
 

@@ -293,6 +293,46 @@ fn rep_analytics_refuses_won_deals_with_unknown_or_negative_cycles() {
 }
 
 #[test]
+fn rep_analytics_refuses_a_deal_with_a_negative_amount() {
+    // as `acquisition::sales_velocity` and a deal row refuse it: a negative won deal would pull
+    // the average deal down and a negative open one the pipeline coverage
+    use revops::acquisition::{Opportunity, Stage};
+    let opp = |id: &str, stage, amount: &str| Opportunity {
+        id: id.into(),
+        account: "a".into(),
+        segment: "ent".into(),
+        stage,
+        amount: usd(amount),
+        created: d(3, 1),
+        closed: (stage == Stage::ClosedWon).then(|| d(3, 31)),
+        competitor: None,
+        discount: Percent::ZERO,
+        probability: pct(if stage == Stage::ClosedWon { 100 } else { 50 }),
+    };
+    let ok = opp("ok", Stage::ClosedWon, "100");
+    for bad in [opp("won", Stage::ClosedWon, "-100"), opp("open", Stage::Proposal, "-1")] {
+        match rep_analytics(&[ok.clone(), bad.clone()], usd("100"), 0) {
+            Err(SalesError::InvalidDeal { deal, .. }) => assert_eq!(deal, bad.id),
+            other => panic!("{}: {other:?}", bad.id),
+        }
+    }
+    assert!(rep_analytics(&[ok], usd("100"), 0).is_ok());
+}
+
+#[test]
+fn a_spif_bonus_finer_than_a_cent_or_negative_is_refused_with_the_plan() {
+    // a bonus of $0.005 would be rounded before it is split, paying other than the plan says
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [deal("a", "platform", "100000", d(1, 15), &[("ann", 100)])];
+    for bonus in ["0.005", "-1"] {
+        let mut p = plan();
+        p.spifs = vec![Spif { name: "push".into(), product: "platform".into(), bonus: usd(bonus) }];
+        let r = p.statement("ann", q1, usd("100000"), &deals, &[]);
+        assert!(matches!(r, Err(SalesError::InvalidPlan(_))), "{bonus}: {r:?}");
+    }
+}
+
+#[test]
 fn a_zero_quota_pays_every_booking_at_the_base_rate() {
     // attainment is undefined without a quota, so no band (decelerator or accelerator) applies:
     // $80,000 of bookings at the plan's 10% base rate is $8,000, one line at multiplier 1

@@ -552,6 +552,7 @@ pub struct StrategicView {
 /// # Errors
 ///
 /// [`AcquisitionError::MixedCurrencies`] for an opportunity on the list in another currency;
+/// [`AcquisitionError::InvalidDeal`] for one with a negative amount;
 /// [`AcquisitionError::OutOfRange`] for an open one whose win probability is outside 0%–100%;
 /// a money overflow when the stage amounts or the expected value do not fit a `Decimal`.
 pub fn strategic_view(
@@ -567,6 +568,9 @@ pub fn strategic_view(
     let mine: Vec<&Opportunity> = opps.iter().filter(|o| on_list(&o.account)).collect();
     if let Some(o) = mine.iter().find(|o| o.amount.currency() != currency) {
         return Err(AcquisitionError::MixedCurrencies(currency, o.amount.currency()));
+    }
+    for o in &mine {
+        o.check_amount()?;
     }
     let open: Vec<&&Opportunity> = mine.iter().filter(|o| !o.stage.is_closed()).collect();
     let mut covered: Vec<&str> = open.iter().map(|o| o.account.as_str()).collect();

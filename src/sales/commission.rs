@@ -29,7 +29,8 @@ pub struct Spif {
     /// Product it rewards.
     pub product: String,
     /// Bonus per deal, split between the deal's reps exactly as its credit is (largest
-    /// remainder), so their SPIF lines add back to the bonus.
+    /// remainder), so their SPIF lines add back to the bonus. Not negative, and to the
+    /// currency's minor unit (a plan with a finer bonus is refused).
     pub bonus: Money,
 }
 
@@ -248,8 +249,8 @@ impl CommissionPlan {
     /// # Errors
     ///
     /// [`SalesError::InvalidPlan`] for bands that do not start at 0% and increase, a base rate
-    /// outside 0%–100%, a negative multiplier, a cap that is negative or has digits below its
-    /// currency's minor unit, or a negative clawback window; [`SalesError::NegativeQuota`];
+    /// outside 0%–100%, a negative multiplier, a cap or SPIF bonus that is negative or has
+    /// digits below its currency's minor unit, or a negative clawback window; [`SalesError::NegativeQuota`];
     /// for a deal, [`SalesError::InvalidDeal`] (a negative amount, or an id given more than
     /// once), [`SalesError::RepeatedSplit`] (a rep named twice in its splits) or
     /// [`SalesError::SplitShares`] (shares that are wrong); [`SalesError::InvalidClawback`] for a
@@ -344,7 +345,8 @@ impl CommissionPlan {
 
     /// The plan's own rules: bands from 0% up, a base rate of 0%–100%, no negative multiplier,
     /// a cap that is not negative, in the quota's currency and to its minor unit (a finer cap
-    /// would leave an unrounded Cap line and total), and a clawback window that is not negative.
+    /// would leave an unrounded Cap line and total), SPIF bonuses neither negative nor finer than
+    /// their minor unit, and a clawback window that is not negative.
     fn check(&self, quota: Money) -> Result<(), SalesError> {
         let starts_at_zero = self.tiers.first().is_some_and(|t| t.from_attainment == Percent::ZERO);
         if !starts_at_zero || self.tiers.windows(2).any(|w| w[1].from_attainment <= w[0].from_attainment) {
@@ -367,6 +369,11 @@ impl CommissionPlan {
             if !cap.is_rounded() {
                 return Err(SalesError::InvalidPlan("the cap must have no digits below its currency's minor unit"));
             }
+        }
+        if self.spifs.iter().any(|s| s.bonus.is_negative() || !s.bonus.is_rounded()) {
+            return Err(SalesError::InvalidPlan(
+                "a SPIF bonus must not be negative nor have digits below its currency's minor unit",
+            ));
         }
         if self.clawback_days < 0 {
             return Err(SalesError::InvalidPlan("the clawback window (clawback_days) must not be negative"));

@@ -191,6 +191,7 @@ pub struct RepAnalytics {
 ///
 /// # Errors
 ///
+/// [`SalesError::InvalidDeal`] for an opportunity with a negative amount;
 /// [`SalesError::MissingCloseDate`] and [`SalesError::ClosedBeforeCreated`] for a won
 /// opportunity whose sales cycle is unknown or negative; a money error when an opportunity is
 /// not in the quota's currency or totals do not fit a `Decimal`.
@@ -200,6 +201,10 @@ pub fn rep_analytics(
     activities: u32,
 ) -> Result<RepAnalytics, SalesError> {
     let c = remaining_quota.currency();
+    // (as `acquisition::sales_velocity` and a deal row refuse it)
+    if let Some(o) = opps.iter().find(|o| o.amount.is_negative()) {
+        return Err(SalesError::InvalidDeal { deal: o.id.clone(), problem: "its amount is negative" });
+    }
     let won: Vec<&Opportunity> = opps.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let closed = opps.iter().filter(|o| o.stage.is_closed()).count();
     let open = Money::sum(c, opps.iter().filter(|o| !o.stage.is_closed()).map(|o| o.amount))?;
