@@ -672,3 +672,54 @@ mod floor {
         assert!(f.lower.iter().chain(&f.mean).chain(&f.upper).all(|v| *v >= 0.0), "{f:?}");
     }
 }
+
+/// A reading is shown with as many more places as it takes to sit on the side of the limit the
+/// sentence states, and of the previous reading shown alike on the side its move states: 99.96%
+/// is below a 100% floor, 100.0% is not; 52.4 days rose from 52.2, "52 days" from "52 days" did
+/// not. Past three more places the sentence says "just below" (or above) and shows no figure;
+/// a move too small to show at the most places is not claimed.
+#[test]
+fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, Severity};
+    use revops::rules::{Comparison, Condition};
+    use Comparison::*;
+    #[rustfmt::skip]
+    let table: &[(&str, Comparison, f64, &[f64], &str)] = &[
+        // each unit against its limit
+        ("nrr", Below, 1.0, &[0.9996], "Net revenue retention is 99.96%, below the 100% floor."),
+        ("quick_ratio", Below, 1.0, &[0.97], "The quick ratio is 0.97x, below the 1x floor."),
+        ("dso", Above, 45.0, &[45.3], "Days sales outstanding is 45.3 days, above the 45-day ceiling."),
+        ("arr", Below, 800e6, &[799_960_000.0], "ARR is $799.96M, below the $800M floor."),
+        // each unit against the previous reading
+        ("nrr", Below, 1.0, &[0.9621, 0.9624], "Net revenue retention rose to 96.24%, below the 100% floor, for the second month."),
+        ("quick_ratio", Below, 3.0, &[2.41, 2.43], "The quick ratio rose to 2.43x, below the 3x floor, for the second month."),
+        ("dso", Above, 45.0, &[52.2, 52.4], "Days sales outstanding rose to 52.4 days, above the 45-day ceiling, for the second month."),
+        ("arr", Below, 800e6, &[786.02e6, 786.04e6], "ARR rose to $786.04M, below the $800M floor, for the second month."),
+        ("dso", Above, 45.0, &[53.4, 52.6], "Days sales outstanding fell to 52.6 days, above the 45-day ceiling, for the second month."),
+        // too close to the limit to show at any sensible precision
+        ("nrr", Below, 1.0, &[0.9999999], "Net revenue retention is just below the 100% floor."),
+        ("nrr", Below, 1.0, &[0.9999998, 0.9999999], "Net revenue retention rose to just below the 100% floor, for the second month."),
+        ("dso", Above, 45.0, &[45.00001], "Days sales outstanding is just above the 45-day ceiling."),
+        ("arr", Below, 800e6, &[799_999_999.0], "ARR is just below the $800M floor."),
+        // a move too small to show is not claimed
+        ("nrr", Below, 1.0, &[0.96, 0.9600000001], "Net revenue retention is 96.0%, below the 100% floor, for the second month."),
+        // at or below: the limit itself is on the stated side
+        ("nrr", AtMost, 1.0, &[0.99996], "Net revenue retention is 100.0%, at or below the 100% floor."),
+    ];
+    for (metric, comparison, threshold, readings, sentence) in table {
+        let rules = [AlertRule {
+            name: "rule".into(),
+            when: Condition::new(*metric, *comparison, *threshold),
+            severity: Severity::Warning,
+            cooldown_days: 0,
+        }];
+        let mut state = AlertState::default();
+        let mut last = Vec::new();
+        for (k, value) in readings.iter().enumerate() {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
+            last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
+        }
+        assert_eq!(last.len(), 1, "{metric} {readings:?}");
+        assert_eq!(last[0].sentence(revops::money::Currency::USD), *sentence, "{metric} {readings:?}");
+    }
+}
