@@ -595,6 +595,46 @@ mod agree {
         assert_eq!(s.pipeline_coverage, Some(1_000_000.0));
     }
 
+    /// Pipeline coverage counts the open deals the quarter's simulation lets close in the
+    /// quarter: one dated inside it, and one past due (dated before the quarter, still open),
+    /// which the simulation moves to the snapshot's day. Not one dated after the quarter, nor a
+    /// closed deal (booked, not pipeline) or an omitted one. (Before: a past-due deal read 0.0x
+    /// coverage beside a certain close of the target.)
+    #[test]
+    fn pipeline_coverage_counts_the_open_deals_the_quarter_simulation_counts() {
+        use ForecastCategory::*;
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let day = d(2026, 12, 15); // the fourth quarter of 2026
+        #[rustfmt::skip]
+        let table: &[(&str, NaiveDate, ForecastCategory, f64)] = &[
+            ("past due, dated last quarter", d(2026, 8, 20), Commit, 0.1),
+            ("past due, dated last year", d(2025, 11, 3), Pipeline, 0.1),
+            ("dated in the quarter", d(2026, 10, 20), BestCase, 0.1),
+            ("dated next quarter", d(2027, 3, 1), Commit, 0.0),
+            ("omitted", d(2026, 10, 20), Omitted, 0.0),
+            ("closed in the quarter", d(2026, 10, 20), Closed, 0.0),
+        ];
+        for (label, close_date, category, coverage) in table {
+            let deal = PipelineDeal {
+                id: "a".into(),
+                rep: "r".into(),
+                team: "t".into(),
+                region: "x".into(),
+                amount: usd("100000"),
+                probability: "100%".parse().unwrap(),
+                close_date: *close_date,
+                category: *category,
+            };
+            let s = snapshot(&b, day, &config(usd("10000000")), std::slice::from_ref(&deal)).unwrap();
+            assert_eq!(s.pipeline_coverage, Some(*coverage), "{label}");
+            if *category != Closed {
+                // a certain open deal far from the quarter's ends: the simulation counts it in
+                // full or not at all, as coverage does
+                assert_eq!(s.quarter.mean.to_f64_lossy(), coverage * 1_000_000.0, "{label}");
+            }
+        }
+    }
+
     /// Before: two rules of one name shared a cool-down, so a critical rule never fired after
     /// an informational one of the same name did.
     #[test]

@@ -15,7 +15,7 @@ use crate::forecast::{
     milestone_eta, monte_carlo_close, CloseDistribution, Ensemble, Forecast, ForecastCategory, Forecaster,
     MilestoneEta, PipelineDeal,
 };
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, Percent};
 
 /// Targets and assumptions the snapshot is measured against.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +91,25 @@ pub struct SnapshotSources<'a> {
     pub syncs: &'a [SyncResult],
 }
 
+/// The open pipeline (deals neither closed nor omitted) that can close in `quarter` as of
+/// `as_of`, decided as the quarter's simulation decides it: [`monte_carlo_close`] of those deals,
+/// each made certain and none slipping, closes in its one trial exactly the deals it lets close
+/// in the quarter (dated in it, or past due and moved to `as_of`). So coverage and the
+/// simulation cannot disagree about which deals count.
+fn open_pipeline_closing_in(
+    deals: &[PipelineDeal],
+    quarter: Period,
+    as_of: NaiveDate,
+    currency: Currency,
+) -> Result<Money, CoordinatorError> {
+    let open: Vec<PipelineDeal> = deals
+        .iter()
+        .filter(|d| !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted))
+        .map(|d| PipelineDeal { probability: Percent::HUNDRED, ..d.clone() })
+        .collect();
+    Ok(monte_carlo_close(&open, quarter, as_of, 0.0, Money::zero(currency), 1, 0)?.mean)
+}
+
 /// The executive snapshot. Every figure comes from an engine; nothing is typed in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,8 +167,11 @@ pub struct ExecutiveSnapshot {
     pub fortune500_target: u32,
     /// The quarter's new-ARR bookings target.
     pub quarter_target: Money,
-    /// Open pipeline closing this quarter ÷ the quarter's target (`None` against a target of
-    /// zero).
+    /// Open pipeline that can close this quarter ÷ the quarter's target (`None` against a
+    /// target of zero). The open deals counted are those the quarter's simulation (`quarter`,
+    /// [`monte_carlo_close`](crate::forecast::monte_carlo_close)) lets close in the quarter
+    /// when none slips: dated in it, or past due (dated before it and still open, so moved to
+    /// `as_of`). Closed deals are booked, not pipeline; omitted ones do not count.
     pub pipeline_coverage: Option<f64>,
     /// The quarter's close, simulated.
     pub quarter: CloseDistribution,
@@ -238,21 +260,12 @@ impl ExecutiveSnapshot {
 
         // the quarter: coverage and a seeded Monte Carlo of the close
         let quarter = Quarter::of(day).period();
-        let open_in_quarter = Money::sum(
-            currency,
-            src.pipeline
-                .iter()
-                .filter(|d| {
-                    quarter.contains(d.close_date)
-                        && !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted)
-                })
-                .map(|d| d.amount),
-        )?;
+        let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
+        let open_in_quarter = open_pipeline_closing_in(src.pipeline, quarter, day, currency)?;
         let pipeline_coverage = match cfg.quarter_target.is_zero() {
             true => None,
             false => open_in_quarter.ratio(cfg.quarter_target)?.to_f64(),
         };
-        let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
         // ARR history through the month the snapshot reports (`arr`, the milestone's progress)
         // → the default ensemble → forecast and milestone ETA, which then start where the rest
