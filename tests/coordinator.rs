@@ -635,6 +635,51 @@ mod agree {
         }
     }
 
+    /// Fortune ranks run from 1: ranks 1 to 500 are the Fortune 500, and a rank of 0 is refused
+    /// naming the account, with the alert state left as it was. (Before: a rank of 0 counted
+    /// as Fortune 500.)
+    #[test]
+    fn a_fortune_rank_of_zero_is_refused_naming_the_account() {
+        use revops::coordinator::CrmAccount;
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let account = |id: &str, rank: Option<u32>| CrmAccount {
+            id: id.into(),
+            name: id.into(),
+            industry: "x".into(),
+            employees: 1,
+            fortune_rank: rank,
+            segment: "x".into(),
+            owner: "x".into(),
+        };
+        let mut cfg = config(usd("10000000"));
+        cfg.alert_rules = vec![rule("retention", "nrr", 2.0, Severity::Warning)];
+        let build = |accounts: &[CrmAccount], state: &mut AlertState| {
+            let src = SnapshotSources {
+                arr: &b,
+                accounts,
+                pipeline: &[],
+                receivables: &[],
+                billed_90d: usd("0"),
+                syncs: &[],
+            };
+            ExecutiveSnapshot::build(d(2026, 12, 15).and_hms_opt(9, 0, 0).unwrap(), src, &cfg, state)
+        };
+        let mut accounts =
+            vec![account("c0", Some(1)), account("c1", Some(500)), account("c2", Some(501)), account("c3", None)];
+        let s = build(&accounts, &mut AlertState::default()).unwrap();
+        assert_eq!(s.fortune500, 2);
+        accounts.push(account("c4", Some(0)));
+        let mut state = AlertState::default();
+        let got = build(&accounts, &mut state);
+        let message = got.as_ref().err().map(ToString::to_string).unwrap_or_default();
+        assert!(message.contains("\"c4\"") && message.contains("rank"), "{:?}", got.map(|s| s.fortune500));
+        assert!(
+            matches!(got, Err(CoordinatorError::InvalidFortuneRank { ref account, rank: 0 }) if account == "c4"),
+            "{message}"
+        );
+        assert_eq!(state, AlertState::default());
+    }
+
     /// Before: two rules of one name shared a cool-down, so a critical rule never fired after
     /// an informational one of the same name did.
     #[test]

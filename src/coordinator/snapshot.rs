@@ -161,7 +161,7 @@ pub struct ExecutiveSnapshot {
     /// Growth + FCF margin.
     #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub rule_of_40: Option<Decimal>,
-    /// Fortune 500 customers with ARR.
+    /// Customers with ARR whose CRM account ranks 1 to 500 in the Fortune list.
     pub fortune500: u32,
     /// Target.
     pub fortune500_target: u32,
@@ -211,11 +211,12 @@ impl ExecutiveSnapshot {
     /// # Errors
     /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]); a book of fewer than four
     /// months up to `as_of` ([`CoordinatorError::ShortHistory`]); a configuration that cannot be
-    /// meant ([`CoordinatorError::InvalidConfig`]); an alert rule naming an unknown metric, two
-    /// rules of one name, or an invalid health policy (the alert state is then left as it was);
-    /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). An alert
-    /// on a figure the snapshot cannot define (growth without a year of history, on-time
-    /// collection with nothing due) does not fire.
+    /// meant ([`CoordinatorError::InvalidConfig`]); a CRM account with a Fortune rank of 0
+    /// ([`CoordinatorError::InvalidFortuneRank`], naming the account: ranks run from 1); an
+    /// alert rule naming an unknown metric, two rules of one name, or an invalid health policy;
+    /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
+    /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
+    /// (growth without a year of history, on-time collection with nothing due) does not fire.
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
@@ -229,6 +230,10 @@ impl ExecutiveSnapshot {
         let k = months.iter().position(|m| *m == at).ok_or(CoordinatorError::OutOfBook(day))?;
         let currency = book.currency();
         cfg.check(currency)?;
+        // Fortune ranks run from 1: a rank of 0 is bad data, not a Fortune 500 customer
+        if let Some(a) = src.accounts.iter().find(|a| a.fortune_rank == Some(0)) {
+            return Err(CoordinatorError::InvalidFortuneRank { account: a.id.clone(), rank: 0 });
+        }
         if k + 1 < SNAPSHOT_MONTHS {
             return Err(CoordinatorError::ShortHistory { months: k + 1, needed: SNAPSHOT_MONTHS });
         }
@@ -255,7 +260,9 @@ impl ExecutiveSnapshot {
         };
         let fortune500 = book
             .active_customer_ids(at)?
-            .filter(|id| src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| r <= 500)))
+            .filter(|id| {
+                src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| (1..=500).contains(&r)))
+            })
             .count() as u32;
 
         // the quarter: coverage and a seeded Monte Carlo of the close
