@@ -595,6 +595,91 @@ mod agree {
         assert_eq!(s.pipeline_coverage, Some(1_000_000.0));
     }
 
+    /// Pipeline coverage counts the open deals the quarter's simulation lets close in the
+    /// quarter: one dated inside it, and one past due (dated before the quarter, still open),
+    /// which the simulation moves to the snapshot's day. Not one dated after the quarter, nor a
+    /// closed deal (booked, not pipeline) or an omitted one. (Before: a past-due deal read 0.0x
+    /// coverage beside a certain close of the target.)
+    #[test]
+    fn pipeline_coverage_counts_the_open_deals_the_quarter_simulation_counts() {
+        use ForecastCategory::*;
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let day = d(2026, 12, 15); // the fourth quarter of 2026
+        #[rustfmt::skip]
+        let table: &[(&str, NaiveDate, ForecastCategory, f64)] = &[
+            ("past due, dated last quarter", d(2026, 8, 20), Commit, 0.1),
+            ("past due, dated last year", d(2025, 11, 3), Pipeline, 0.1),
+            ("dated in the quarter", d(2026, 10, 20), BestCase, 0.1),
+            ("dated next quarter", d(2027, 3, 1), Commit, 0.0),
+            ("omitted", d(2026, 10, 20), Omitted, 0.0),
+            ("closed in the quarter", d(2026, 10, 20), Closed, 0.0),
+        ];
+        for (label, close_date, category, coverage) in table {
+            let deal = PipelineDeal {
+                id: "a".into(),
+                rep: "r".into(),
+                team: "t".into(),
+                region: "x".into(),
+                amount: usd("100000"),
+                probability: "100%".parse().unwrap(),
+                close_date: *close_date,
+                category: *category,
+            };
+            let s = snapshot(&b, day, &config(usd("10000000")), std::slice::from_ref(&deal)).unwrap();
+            assert_eq!(s.pipeline_coverage, Some(*coverage), "{label}");
+            if *category != Closed {
+                // a certain open deal far from the quarter's ends: the simulation counts it in
+                // full or not at all, as coverage does
+                assert_eq!(s.quarter.mean.to_f64_lossy(), coverage * 1_000_000.0, "{label}");
+            }
+        }
+    }
+
+    /// Fortune ranks run from 1: ranks 1 to 500 are the Fortune 500, and a rank of 0 is refused
+    /// naming the account, with the alert state left as it was. (Before: a rank of 0 counted
+    /// as Fortune 500.)
+    #[test]
+    fn a_fortune_rank_of_zero_is_refused_naming_the_account() {
+        use revops::coordinator::CrmAccount;
+        let b = book(&one_new_customer_a_month(month(2024, 1), 36), month(2024, 1), month(2026, 12));
+        let account = |id: &str, rank: Option<u32>| CrmAccount {
+            id: id.into(),
+            name: id.into(),
+            industry: "x".into(),
+            employees: 1,
+            fortune_rank: rank,
+            segment: "x".into(),
+            owner: "x".into(),
+        };
+        let mut cfg = config(usd("10000000"));
+        cfg.alert_rules = vec![rule("retention", "nrr", 2.0, Severity::Warning)];
+        let build = |accounts: &[CrmAccount], state: &mut AlertState| {
+            let src = SnapshotSources {
+                arr: &b,
+                accounts,
+                pipeline: &[],
+                receivables: &[],
+                billed_90d: usd("0"),
+                syncs: &[],
+            };
+            ExecutiveSnapshot::build(d(2026, 12, 15).and_hms_opt(9, 0, 0).unwrap(), src, &cfg, state)
+        };
+        let mut accounts =
+            vec![account("c0", Some(1)), account("c1", Some(500)), account("c2", Some(501)), account("c3", None)];
+        let s = build(&accounts, &mut AlertState::default()).unwrap();
+        assert_eq!(s.fortune500, 2);
+        accounts.push(account("c4", Some(0)));
+        let mut state = AlertState::default();
+        let got = build(&accounts, &mut state);
+        let message = got.as_ref().err().map(ToString::to_string).unwrap_or_default();
+        assert!(message.contains("\"c4\"") && message.contains("rank"), "{:?}", got.map(|s| s.fortune500));
+        assert!(
+            matches!(got, Err(CoordinatorError::InvalidFortuneRank { ref account, rank: 0 }) if account == "c4"),
+            "{message}"
+        );
+        assert_eq!(state, AlertState::default());
+    }
+
     /// Before: two rules of one name shared a cool-down, so a critical rule never fired after
     /// an informational one of the same name did.
     #[test]
@@ -670,5 +755,56 @@ mod floor {
         let s = snapshot(&book, d(2026, 12, 15), &config(usd("10000000")), &[]).unwrap();
         let f = &s.arr_forecast;
         assert!(f.lower.iter().chain(&f.mean).chain(&f.upper).all(|v| *v >= 0.0), "{f:?}");
+    }
+}
+
+/// A reading is shown with as many more places as it takes to sit on the side of the limit the
+/// sentence states, and of the previous reading shown alike on the side its move states: 99.96%
+/// is below a 100% floor, 100.0% is not; 52.4 days rose from 52.2, "52 days" from "52 days" did
+/// not. Past three more places the sentence says "just below" (or above) and shows no figure;
+/// a move too small to show at the most places is not claimed.
+#[test]
+fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, Severity};
+    use revops::rules::{Comparison, Condition};
+    use Comparison::*;
+    #[rustfmt::skip]
+    let table: &[(&str, Comparison, f64, &[f64], &str)] = &[
+        // each unit against its limit
+        ("nrr", Below, 1.0, &[0.9996], "Net revenue retention is 99.96%, below the 100% floor."),
+        ("quick_ratio", Below, 1.0, &[0.97], "The quick ratio is 0.97x, below the 1x floor."),
+        ("dso", Above, 45.0, &[45.3], "Days sales outstanding is 45.3 days, above the 45-day ceiling."),
+        ("arr", Below, 800e6, &[799_960_000.0], "ARR is $799.96M, below the $800M floor."),
+        // each unit against the previous reading
+        ("nrr", Below, 1.0, &[0.9621, 0.9624], "Net revenue retention rose to 96.24%, below the 100% floor, for the second month."),
+        ("quick_ratio", Below, 3.0, &[2.41, 2.43], "The quick ratio rose to 2.43x, below the 3x floor, for the second month."),
+        ("dso", Above, 45.0, &[52.2, 52.4], "Days sales outstanding rose to 52.4 days, above the 45-day ceiling, for the second month."),
+        ("arr", Below, 800e6, &[786.02e6, 786.04e6], "ARR rose to $786.04M, below the $800M floor, for the second month."),
+        ("dso", Above, 45.0, &[53.4, 52.6], "Days sales outstanding fell to 52.6 days, above the 45-day ceiling, for the second month."),
+        // too close to the limit to show at any sensible precision
+        ("nrr", Below, 1.0, &[0.9999999], "Net revenue retention is just below the 100% floor."),
+        ("nrr", Below, 1.0, &[0.9999998, 0.9999999], "Net revenue retention rose to just below the 100% floor, for the second month."),
+        ("dso", Above, 45.0, &[45.00001], "Days sales outstanding is just above the 45-day ceiling."),
+        ("arr", Below, 800e6, &[799_999_999.0], "ARR is just below the $800M floor."),
+        // a move too small to show is not claimed
+        ("nrr", Below, 1.0, &[0.96, 0.9600000001], "Net revenue retention is 96.0%, below the 100% floor, for the second month."),
+        // at or below: the limit itself is on the stated side
+        ("nrr", AtMost, 1.0, &[0.99996], "Net revenue retention is 100.0%, at or below the 100% floor."),
+    ];
+    for (metric, comparison, threshold, readings, sentence) in table {
+        let rules = [AlertRule {
+            name: "rule".into(),
+            when: Condition::new(*metric, *comparison, *threshold),
+            severity: Severity::Warning,
+            cooldown_days: 0,
+        }];
+        let mut state = AlertState::default();
+        let mut last = Vec::new();
+        for (k, value) in readings.iter().enumerate() {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
+            last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
+        }
+        assert_eq!(last.len(), 1, "{metric} {readings:?}");
+        assert_eq!(last[0].sentence(revops::money::Currency::USD), *sentence, "{metric} {readings:?}");
     }
 }

@@ -2,6 +2,7 @@
 //! deterministically. A fired alert is typed data (the condition, the reading, the reading
 //! before, how many months it has held); [`Alert::sentence`] renders it for a person.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -203,28 +204,85 @@ fn trimmed(x: f64, dp: u32) -> String {
     Decimal::from_f64_retain(x).map_or_else(|| x.to_string(), |d| d.round_dp(dp).normalize().to_string())
 }
 
-/// `x` with exactly `dp` places ("52", "2.5").
-fn fixed(x: f64, dp: usize) -> String {
-    Decimal::from_f64_retain(x).map_or_else(|| x.to_string(), |d| fixed_places(d, dp))
+/// A percent threshold as written, to six places of the fraction (110%, 95.5%).
+fn percent_threshold(x: f64) -> String {
+    Decimal::from_f64_retain(x).map_or_else(|| x.to_string(), |d| format!("{}", Percent::from_fraction(d.round_dp(6))))
 }
 
-fn percent(x: f64, exact: bool) -> String {
-    match Decimal::from_f64_retain(x) {
-        // a threshold is shown as written (110%, 95.5%), a reading to a tenth of a point
-        Some(d) if exact => format!("{}", Percent::from_fraction(d.round_dp(6))),
-        Some(d) => format!("{:.1}", Percent::from_fraction(d)),
-        None => x.to_string(),
+/// A money threshold in round compact form: $800M, without a trailing ".0".
+fn money_threshold(x: f64, currency: Currency) -> String {
+    let Some(d) = Decimal::from_f64_retain(x) else { return x.to_string() };
+    compact_round(Money::new(d.round_dp(2), currency))
+}
+
+/// Places a reading may take beyond its unit's usual ones so that the figure shown sits on the
+/// side of the limit (and of the previous reading) its sentence states: 99.96% below a 100%
+/// floor, not 100.0%. Closer than that, the sentence says "just below" and shows no figure.
+const MAX_EXTRA_PLACES: u32 = 3;
+
+/// The places a reading of `unit` usually shows.
+fn usual_places(unit: Unit) -> u32 {
+    match unit {
+        Unit::Percent | Unit::Multiple | Unit::Money => 1,
+        Unit::Number => 2,
+        _ => 0,
     }
 }
 
-fn money(x: f64, currency: Currency, exact: bool) -> String {
-    let Some(d) = Decimal::from_f64_retain(x) else { return x.to_string() };
-    let m = Money::new(d.round_dp(2), currency);
-    // a threshold such as $800M reads without a trailing ".0"
-    if exact {
-        compact_round(m)
-    } else {
-        MoneyFormat::new().symbol().compact().format(m)
+/// The decimal a person reads for `x` (a float's shortest text: 0.9, not
+/// 0.9000000000000000222); none beyond `Decimal`.
+fn as_written(x: f64) -> Option<Decimal> {
+    x.to_string().parse().ok()
+}
+
+/// A reading of `unit` shown with `places` decimals (rounded half to even), and the figure that
+/// text states in the metric's own terms (a fraction for a percent, the amount for money);
+/// none when the reading is beyond `Decimal`.
+fn reading(unit: Unit, x: f64, places: u32, currency: Currency) -> Option<(String, Decimal)> {
+    let d = Decimal::from_f64_retain(x)?;
+    let dp = places as usize;
+    let one_or_many =
+        |r: Decimal, one: &str, many: &str| if r == Decimal::ONE { one.to_string() } else { many.to_string() };
+    Some(match unit {
+        Unit::Percent => {
+            let points = d.checked_mul(Decimal::ONE_HUNDRED)?.round_dp(places);
+            (format!("{:.dp$}", Percent::from_fraction(d)), points / Decimal::ONE_HUNDRED)
+        }
+        Unit::Multiple => (format!("{}x", fixed_places(d, dp)), d.round_dp(places)),
+        Unit::Days => {
+            let r = d.round_dp(places);
+            (format!("{} {}", fixed_places(d, dp), one_or_many(r, "day", "days")), r)
+        }
+        Unit::Money => {
+            let m = Money::new(d.round_dp(2), currency);
+            // the unit MoneyFormat's compact form shows the amount in
+            let scale = [1_000_000_000i64, 1_000_000, 1_000]
+                .into_iter()
+                .map(Decimal::from)
+                .find(|u| m.amount().abs() >= *u)
+                .unwrap_or(Decimal::ONE);
+            let r = m.amount().checked_div(scale)?.round_dp(places).checked_mul(scale)?;
+            (MoneyFormat::new().symbol().compact().places(places).format(m), r)
+        }
+        Unit::Count(one, many) => {
+            let r = d.round_dp(places).normalize();
+            (format!("{r} {}", one_or_many(r, one, many)), r)
+        }
+        Unit::Number => {
+            let r = d.round_dp(places).normalize();
+            (r.to_string(), r)
+        }
+        Unit::OnTrack | Unit::Integrations(_) => return None,
+    })
+}
+
+/// Whether `shown` stands in `comparison` to `limit`.
+fn holds(comparison: Comparison, shown: Decimal, limit: Decimal) -> bool {
+    match comparison {
+        Comparison::Above => shown > limit,
+        Comparison::AtLeast => shown >= limit,
+        Comparison::Below => shown < limit,
+        Comparison::AtMost => shown <= limit,
     }
 }
 
@@ -251,6 +309,14 @@ impl Alert {
     /// threshold in their units (money in `currency`, the reporting currency), whether it fell
     /// or rose since the last reading, and for how many months it has held.
     ///
+    /// The reading is shown to its unit's usual places (96.2%, 2.5x, 52 days, $786.0M), or as
+    /// many more as it takes, up to three, for the figure shown to stand to the threshold as
+    /// the sentence says (99.96%, not 100.0%, below a 100% floor) and, when it says the metric
+    /// fell or rose, to be below or above the previous reading shown to the same places (rose
+    /// to 96.24% from 96.21%, not to 96.2% from 96.2%). Closer to the threshold than that, the
+    /// sentence says so in words ("is just below the 100% floor") and shows no figure; a move
+    /// too small to show is not claimed ("is" rather than "fell to").
+    ///
     /// ```
     /// use chrono::NaiveDate;
     /// use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, Severity};
@@ -271,19 +337,24 @@ impl Alert {
     ///     alerts[0].sentence(Currency::USD),
     ///     "Net revenue retention fell to 96.2%, below the 100% floor, for the second month."
     /// );
+    /// // a reading that rounds to its threshold shows the places that keep it on its side
+    /// let alerts = evaluate_alerts(&rules, &[("nrr".into(), 0.9996)], NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), &mut state)?;
+    /// assert_eq!(
+    ///     alerts[0].sentence(Currency::USD),
+    ///     "Net revenue retention rose to 99.96%, below the 100% floor, for the third month."
+    /// );
     /// # Ok::<(), revops::coordinator::CoordinatorError>(())
     /// ```
     pub fn sentence(&self, currency: Currency) -> String {
         let (subject, unit) = metric(&self.when.signal);
         let (value, threshold) = (self.value, self.when.threshold);
-        let plural = |n: f64, one: &str, many: &str| if n == 1.0 { one.to_string() } else { many.to_string() };
         let streak = if self.months >= 2 { format!(", for the {} month", ordinal(self.months)) } else { String::new() };
         let limit = match self.when.comparison {
             Comparison::Above | Comparison::AtLeast => "ceiling",
             Comparison::Below | Comparison::AtMost => "floor",
         };
         let relation = describe(self.when.comparison);
-        let (shown, bound) = match unit {
+        let bound = match unit {
             Unit::OnTrack => {
                 let state =
                     if value >= 0.5 { "on track for the milestone" } else { "behind the plan for the milestone" };
@@ -300,24 +371,58 @@ impl Alert {
                     if any { String::new() } else { format!(", {relation} the limit of {}", trimmed(threshold, 2)) };
                 return format!("{n} {noun} {verb} {state}{limit}{streak}.");
             }
-            Unit::Percent => (percent(value, false), percent(threshold, true)),
-            Unit::Multiple => (format!("{}x", fixed(value, 1)), format!("{}x", trimmed(threshold, 2))),
-            Unit::Days => (
-                format!("{} {}", fixed(value, 0), plural(value.round(), "day", "days")),
-                format!("{}-day", trimmed(threshold, 1)),
-            ),
-            Unit::Money => (money(value, currency, false), money(threshold, currency, true)),
-            Unit::Count(one, many) => (
-                format!("{} {}", trimmed(value, 0), plural(value.round(), one, many)),
-                format!("{}-{one}", trimmed(threshold, 0)),
-            ),
-            Unit::Number => (trimmed(value, 2), trimmed(threshold, 2)),
+            Unit::Percent => percent_threshold(threshold),
+            Unit::Multiple => format!("{}x", trimmed(threshold, 2)),
+            Unit::Days => format!("{}-day", trimmed(threshold, 1)),
+            Unit::Money => money_threshold(threshold, currency),
+            Unit::Count(one, _) => format!("{}-{one}", trimmed(threshold, 0)),
+            Unit::Number => trimmed(threshold, 2),
         };
-        let verb = match self.previous {
-            Some(p) if value < p => "fell to",
-            Some(p) if value > p => "rose to",
-            _ => "is",
+        let moved = match self.previous {
+            Some(p) if value < p => Some((Ordering::Less, "fell to")),
+            Some(p) if value > p => Some((Ordering::Greater, "rose to")),
+            _ => None,
         };
-        format!("{subject} {verb} {shown}, {relation} the {bound} {limit}{streak}.")
+        // the figure shown must stand to the limit as the sentence says, and to the previous
+        // reading shown alike as its move says: as many more places as that takes, up to a few
+        let limit_at = as_written(threshold);
+        let on_side = |r: Decimal| limit_at.is_none_or(|l| holds(self.when.comparison, r, l));
+        let shows_move = |places: u32, r: Decimal| match (moved, self.previous) {
+            (Some((order, _)), Some(p)) => {
+                reading(unit, p, places, currency).is_some_and(|(_, rp)| r.cmp(&rp) == order)
+            }
+            _ => true,
+        };
+        let first = usual_places(unit);
+        let readings: Vec<(u32, String, Decimal)> = (first..=first + MAX_EXTRA_PLACES)
+            .map_while(|p| reading(unit, value, p, currency).map(|(text, r)| (p, text, r)))
+            .collect();
+        if readings.is_empty() {
+            // beyond `Decimal`: the float's own text
+            let shown = match unit {
+                Unit::Multiple => format!("{value}x"),
+                Unit::Days => format!("{value} days"),
+                _ => value.to_string(),
+            };
+            let verb = moved.map_or("is", |m| m.1);
+            return format!("{subject} {verb} {shown}, {relation} the {bound} {limit}{streak}.");
+        }
+        if let Some((_, shown, _)) = readings.iter().find(|(p, _, r)| on_side(*r) && shows_move(*p, *r)) {
+            let verb = moved.map_or("is", |m| m.1);
+            return format!("{subject} {verb} {shown}, {relation} the {bound} {limit}{streak}.");
+        }
+        if let Some((_, shown, _)) = readings.iter().find(|(_, _, r)| on_side(*r)) {
+            // a move too small to show at the most places is not claimed
+            return format!("{subject} is {shown}, {relation} the {bound} {limit}{streak}.");
+        }
+        // too close to the limit to show on its side: said in words
+        let just = match self.when.comparison {
+            Comparison::Above => "just above",
+            Comparison::AtLeast => "at or just above",
+            Comparison::Below => "just below",
+            Comparison::AtMost => "at or just below",
+        };
+        let verb = moved.map_or("is", |m| m.1);
+        format!("{subject} {verb} {just} the {bound} {limit}{streak}.")
     }
 }

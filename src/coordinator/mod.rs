@@ -47,6 +47,14 @@ pub enum CoordinatorError {
         /// Months the snapshot needs.
         needed: usize,
     },
+    /// A CRM account with a Fortune rank of 0: ranks run from 1 (1 to 500 are the Fortune 500).
+    #[error("CRM account {account:?} has Fortune rank {rank}; ranks run from 1")]
+    InvalidFortuneRank {
+        /// The account's id.
+        account: String,
+        /// The rank it gave.
+        rank: u32,
+    },
     /// Integration-health thresholds that cannot work.
     #[error("invalid health policy: {0}")]
     InvalidHealthPolicy(String),

@@ -51,7 +51,8 @@ pub struct CrmAccount {
     pub industry: String,
     /// Employees.
     pub employees: u32,
-    /// Fortune 500 rank, if ranked.
+    /// Fortune rank, if ranked: from 1 (1 to 500 are the Fortune 500). The executive snapshot
+    /// refuses a rank of 0 ([`CoordinatorError::InvalidFortuneRank`](super::CoordinatorError::InvalidFortuneRank)).
     pub fortune_rank: Option<u32>,
     /// Segment.
     pub segment: String,

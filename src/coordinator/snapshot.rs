@@ -15,7 +15,7 @@ use crate::forecast::{
     milestone_eta, monte_carlo_close, CloseDistribution, Ensemble, Forecast, ForecastCategory, Forecaster,
     MilestoneEta, PipelineDeal,
 };
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, Percent};
 
 /// Targets and assumptions the snapshot is measured against.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +91,25 @@ pub struct SnapshotSources<'a> {
     pub syncs: &'a [SyncResult],
 }
 
+/// The open pipeline (deals neither closed nor omitted) that can close in `quarter` as of
+/// `as_of`, decided as the quarter's simulation decides it: [`monte_carlo_close`] of those deals,
+/// each made certain and none slipping, closes in its one trial exactly the deals it lets close
+/// in the quarter (dated in it, or past due and moved to `as_of`). So coverage and the
+/// simulation cannot disagree about which deals count.
+fn open_pipeline_closing_in(
+    deals: &[PipelineDeal],
+    quarter: Period,
+    as_of: NaiveDate,
+    currency: Currency,
+) -> Result<Money, CoordinatorError> {
+    let open: Vec<PipelineDeal> = deals
+        .iter()
+        .filter(|d| !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted))
+        .map(|d| PipelineDeal { probability: Percent::HUNDRED, ..d.clone() })
+        .collect();
+    Ok(monte_carlo_close(&open, quarter, as_of, 0.0, Money::zero(currency), 1, 0)?.mean)
+}
+
 /// The executive snapshot. Every figure comes from an engine; nothing is typed in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -142,14 +161,17 @@ pub struct ExecutiveSnapshot {
     /// Growth + FCF margin.
     #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub rule_of_40: Option<Decimal>,
-    /// Fortune 500 customers with ARR.
+    /// Customers with ARR whose CRM account ranks 1 to 500 in the Fortune list.
     pub fortune500: u32,
     /// Target.
     pub fortune500_target: u32,
     /// The quarter's new-ARR bookings target.
     pub quarter_target: Money,
-    /// Open pipeline closing this quarter ÷ the quarter's target (`None` against a target of
-    /// zero).
+    /// Open pipeline that can close this quarter ÷ the quarter's target (`None` against a
+    /// target of zero). The open deals counted are those the quarter's simulation (`quarter`,
+    /// [`monte_carlo_close`](crate::forecast::monte_carlo_close)) lets close in the quarter
+    /// when none slips: dated in it, or past due (dated before it and still open, so moved to
+    /// `as_of`). Closed deals are booked, not pipeline; omitted ones do not count.
     pub pipeline_coverage: Option<f64>,
     /// The quarter's close, simulated.
     pub quarter: CloseDistribution,
@@ -189,11 +211,12 @@ impl ExecutiveSnapshot {
     /// # Errors
     /// `as_of` outside the ARR book ([`CoordinatorError::OutOfBook`]); a book of fewer than four
     /// months up to `as_of` ([`CoordinatorError::ShortHistory`]); a configuration that cannot be
-    /// meant ([`CoordinatorError::InvalidConfig`]); an alert rule naming an unknown metric, two
-    /// rules of one name, or an invalid health policy (the alert state is then left as it was);
-    /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). An alert
-    /// on a figure the snapshot cannot define (growth without a year of history, on-time
-    /// collection with nothing due) does not fire.
+    /// meant ([`CoordinatorError::InvalidConfig`]); a CRM account with a Fortune rank of 0
+    /// ([`CoordinatorError::InvalidFortuneRank`], naming the account: ranks run from 1); an
+    /// alert rule naming an unknown metric, two rules of one name, or an invalid health policy;
+    /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
+    /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
+    /// (growth without a year of history, on-time collection with nothing due) does not fire.
     pub fn build(
         as_of: chrono::NaiveDateTime,
         src: SnapshotSources<'_>,
@@ -207,6 +230,10 @@ impl ExecutiveSnapshot {
         let k = months.iter().position(|m| *m == at).ok_or(CoordinatorError::OutOfBook(day))?;
         let currency = book.currency();
         cfg.check(currency)?;
+        // Fortune ranks run from 1: a rank of 0 is bad data, not a Fortune 500 customer
+        if let Some(a) = src.accounts.iter().find(|a| a.fortune_rank == Some(0)) {
+            return Err(CoordinatorError::InvalidFortuneRank { account: a.id.clone(), rank: 0 });
+        }
         if k + 1 < SNAPSHOT_MONTHS {
             return Err(CoordinatorError::ShortHistory { months: k + 1, needed: SNAPSHOT_MONTHS });
         }
@@ -233,26 +260,19 @@ impl ExecutiveSnapshot {
         };
         let fortune500 = book
             .active_customer_ids(at)?
-            .filter(|id| src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| r <= 500)))
+            .filter(|id| {
+                src.accounts.iter().any(|a| a.id == *id && a.fortune_rank.is_some_and(|r| (1..=500).contains(&r)))
+            })
             .count() as u32;
 
         // the quarter: coverage and a seeded Monte Carlo of the close
         let quarter = Quarter::of(day).period();
-        let open_in_quarter = Money::sum(
-            currency,
-            src.pipeline
-                .iter()
-                .filter(|d| {
-                    quarter.contains(d.close_date)
-                        && !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted)
-                })
-                .map(|d| d.amount),
-        )?;
+        let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
+        let open_in_quarter = open_pipeline_closing_in(src.pipeline, quarter, day, currency)?;
         let pipeline_coverage = match cfg.quarter_target.is_zero() {
             true => None,
             false => open_in_quarter.ratio(cfg.quarter_target)?.to_f64(),
         };
-        let close = monte_carlo_close(src.pipeline, quarter, day, 10.0, cfg.quarter_target, 10_000, cfg.seed)?;
 
         // ARR history through the month the snapshot reports (`arr`, the milestone's progress)
         // → the default ensemble → forecast and milestone ETA, which then start where the rest
