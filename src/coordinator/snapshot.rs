@@ -11,11 +11,12 @@ use super::{
 use crate::arr::{lifetime_value, ArrBook, ArrBridge, Milestone, MilestoneProgress, QuickRatioPolicy, Velocity};
 use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
 use crate::calendar::{Month, Period, Quarter};
+use crate::forecast::pipeline::can_close_in;
 use crate::forecast::{
     milestone_eta, monte_carlo_close, CloseDistribution, Ensemble, Forecast, ForecastCategory, Forecaster,
     MilestoneEta, PipelineDeal,
 };
-use crate::money::{Currency, Money, Percent};
+use crate::money::{Currency, Money};
 
 /// Targets and assumptions the snapshot is measured against.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,22 +93,20 @@ pub struct SnapshotSources<'a> {
 }
 
 /// The open pipeline (deals neither closed nor omitted) that can close in `quarter` as of
-/// `as_of`, decided as the quarter's simulation decides it: [`monte_carlo_close`] of those deals,
-/// each made certain and none slipping, closes in its one trial exactly the deals it lets close
-/// in the quarter (dated in it, or past due and moved to `as_of`). So coverage and the
-/// simulation cannot disagree about which deals count.
+/// `as_of`, none slipping, by the rule the quarter's simulation uses (`can_close_in`: dated in
+/// the quarter, or past due and held back to `as_of`), so coverage and the simulation agree
+/// about which deals count.
 fn open_pipeline_closing_in(
     deals: &[PipelineDeal],
     quarter: Period,
     as_of: NaiveDate,
     currency: Currency,
 ) -> Result<Money, CoordinatorError> {
-    let open: Vec<PipelineDeal> = deals
-        .iter()
-        .filter(|d| !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted))
-        .map(|d| PipelineDeal { probability: Percent::HUNDRED, ..d.clone() })
-        .collect();
-    Ok(monte_carlo_close(&open, quarter, as_of, 0.0, Money::zero(currency), 1, 0)?.mean)
+    let open = deals.iter().filter(|d| {
+        !matches!(d.category, ForecastCategory::Closed | ForecastCategory::Omitted)
+            && can_close_in(quarter, as_of, d.close_date)
+    });
+    Ok(Money::sum(currency, open.map(|d| d.amount))?)
 }
 
 /// The executive snapshot. Every figure comes from an engine; nothing is typed in.

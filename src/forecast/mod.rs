@@ -28,7 +28,7 @@ mod ets_likelihood;
 mod intermittent;
 mod milestone;
 mod optim;
-mod pipeline;
+pub(crate) mod pipeline;
 mod prediction;
 mod theta;
 

@@ -220,7 +220,7 @@ fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, no
         return 0.0;
     }
     if sd == 0.0 {
-        return f64::from(u8::from(quarter.contains(close.max(as_of))));
+        return f64::from(u8::from(can_close_in(quarter, as_of, close)));
     }
     // P(the slip's whole days, rounded toward zero, are at most `days`)
     let at_most = |days: i64| {
@@ -234,6 +234,13 @@ fn slipped_into(quarter: Period, as_of: NaiveDate, close: NaiveDate, sd: f64, no
         return below_end;
     }
     below_end - at_most((quarter.start() - close).num_days() - 1)
+}
+
+/// Whether an open deal dated `close` can close in `quarter` as of `as_of`, none slipping: its
+/// day, held back to `as_of` when earlier (it has not closed yet), falls in the quarter. The one
+/// rule of [`monte_carlo_close`] and of the executive snapshot's pipeline coverage.
+pub(crate) fn can_close_in(quarter: Period, as_of: NaiveDate, close: NaiveDate) -> bool {
+    as_of < quarter.end() && quarter.contains(close.max(as_of))
 }
 
 /// Monte Carlo of the quarter's close, as of the day `as_of`: each trial, each open deal is won
