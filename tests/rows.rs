@@ -527,6 +527,20 @@ mod deal_rows {
         }
     }
 
+    #[test]
+    fn a_closed_deal_whose_probability_contradicts_its_stage_is_refused() {
+        // a won deal is certain and a lost one is not going to close: an export that says 30 %
+        // won or 90 % lost is a mistake, like a close date on an open deal, not a value to keep
+        let closed = |stage, p: &str| DealRow { stage, probability: Some(p.parse().unwrap()), ..won() };
+        for (row, p) in [(closed(Stage::ClosedWon, "30%"), "30%"), (closed(Stage::ClosedLost, "90%"), "90%")] {
+            let stage = row.stage;
+            let want = DealProblem::ClosedProbability { stage, probability: p.parse().unwrap() };
+            assert_eq!(problem(row), want);
+        }
+        assert!(closed(Stage::ClosedWon, "100%").to_opportunity().is_ok());
+        assert!(closed(Stage::ClosedLost, "0%").to_opportunity().is_ok());
+    }
+
     const CSV: &str = "\
 id,account,segment,stage,currency,amount,created,closed,competitor,discount,probability
 006A,acme,SMB,ClosedWon,USD,12000,2026-01-05,2026-03-02,globex,15%,

@@ -464,6 +464,56 @@ fn a_paid_renewal_invoice_of_a_year_is_a_renewal_at_its_period() {
     assert_eq!(out[0].kind, EventKind::Renew { price: usd("10.00"), interval: Interval::Year });
 }
 
+/// Stripe's unit amounts and a renewal's lines add up to what a customer pays, never below
+/// zero: a negative one is a payload the ledger would refuse, refused here before any event is
+/// made, as the module's rules say.
+#[test]
+fn a_negative_unit_amount_or_renewal_is_refused_when_mapped() {
+    let mut negative = legacy_subscription();
+    negative["items"]["data"][0]["price"]["unit_amount"] = json!(-100);
+    negative["items"]["data"][0]["price"]["unit_amount_decimal"] = Value::Null;
+    let mut negative_text = legacy_subscription();
+    negative_text["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("-5");
+    let mut renewal = cycle_invoice();
+    renewal["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2027, 1, 31)});
+    let mut credit = renewal["lines"]["data"][0].clone();
+    credit["id"] = json!("il_credit");
+    credit["amount"] = json!(-1300);
+    renewal["lines"]["data"].as_array_mut().unwrap().push(credit);
+    for (what, v) in [
+        ("a negative unit amount", webhook("customer.subscription.created", negative, None)),
+        ("a negative unit_amount_decimal", webhook("customer.subscription.created", negative_text, None)),
+        ("a renewal whose lines sum below zero", webhook("invoice.paid", renewal, None)),
+    ] {
+        let r = map(&v);
+        assert!(matches!(r, Err(StripeError::NegativeAmount { .. })), "{what}: {r:?}");
+    }
+}
+
+/// Two webhooks' ARR events never share an id because Stripe's ids hold no `:`, with which
+/// every suffix begins: a payload whose id holds one, or whose ids are empty, is refused.
+#[test]
+fn an_event_id_with_a_colon_or_an_empty_id_is_refused_when_mapped() {
+    let created = |event: &str, sub: &str, customer: &str| {
+        let mut s = legacy_subscription();
+        s["id"] = json!(sub);
+        s["customer"] = json!(customer);
+        let mut v = webhook("customer.subscription.created", s, None);
+        v["id"] = json!(event);
+        v
+    };
+    for (what, v) in [
+        ("an event id with a colon", created("evt_1:cancel", "sub_1", "cus_1")),
+        ("an empty event id", created("", "sub_1", "cus_1")),
+        ("an empty subscription id", created("evt_1", "", "cus_1")),
+        ("an empty customer", created("evt_1", "sub_1", "")),
+    ] {
+        let r = map(&v);
+        assert!(matches!(r, Err(StripeError::BadId { .. })), "{what}: {r:?}");
+    }
+    assert!(map(&created("evt_1", "sub_1", "cus_1")).is_ok());
+}
+
 /// Before: every `subscription_cycle` invoice was a Renew, so a $100-a-month plan's eleven
 /// bills in a year made the composition's ARR renewed $13,200 against $1,200 of ARR, and the
 /// first bill after a trial counted the same ARR as new business and as renewed.

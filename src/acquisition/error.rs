@@ -104,6 +104,14 @@ pub enum DealProblem {
         /// The column.
         column: &'static str,
     },
+    /// A win probability on a closed deal other than its stage's: 100% won, 0% lost.
+    #[error("a {stage:?} deal has a win probability of {probability}")]
+    ClosedProbability {
+        /// The stage.
+        stage: super::Stage,
+        /// The probability given.
+        probability: crate::money::Percent,
+    },
     /// A close date before the creation date.
     #[error("it closed on {closed}, before it was created on {created}")]
     ClosedBeforeCreated {

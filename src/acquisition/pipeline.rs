@@ -171,8 +171,9 @@ impl Opportunity {
     /// # Errors
     ///
     /// [`AcquisitionError::InvalidDeal`] for an empty id or account, a negative amount, a
-    /// `closed` missing on a closed stage or given on an open one, or a close before the
-    /// creation; [`AcquisitionError::OutOfRange`] for a discount or win probability outside
+    /// `closed` missing on a closed stage or given on an open one, a close before the
+    /// creation, or a closed deal's win probability other than its stage's (100% won, 0%
+    /// lost); [`AcquisitionError::OutOfRange`] for a discount or win probability outside
     /// 0%–100%. The first problem found, in that order.
     pub fn check(&self) -> Result<(), AcquisitionError> {
         let invalid = |problem| AcquisitionError::InvalidDeal { deal: self.id.clone(), problem };
@@ -194,6 +195,15 @@ impl Opportunity {
         }
         self.unit("discount", self.discount)?;
         self.unit("win probability", self.probability)?;
+        // a closed deal's outcome is known: won is certain, lost is not going to close
+        let settled = match stage {
+            Stage::ClosedWon => Some(Percent::HUNDRED),
+            Stage::ClosedLost => Some(Percent::ZERO),
+            _ => None,
+        };
+        if settled.is_some_and(|p| p != self.probability) {
+            return Err(invalid(DealProblem::ClosedProbability { stage, probability: self.probability }));
+        }
         Ok(())
     }
 

@@ -98,7 +98,8 @@ impl DealRow {
     /// # Errors
     /// [`AcquisitionError::InvalidDeal`] for an empty id or account, a negative amount, a
     /// `closed` missing on a closed stage or given on an open one, a close before the creation,
-    /// or a `probability` missing on an open stage; [`AcquisitionError::OutOfRange`] for a
+    /// a `probability` missing on an open stage or, on a closed one, other than its stage's
+    /// (100% won, 0% lost: an empty one reads as that); [`AcquisitionError::OutOfRange`] for a
     /// discount or probability outside 0%–100%. All but the missing probability are
     /// [`Opportunity::check`]'s, the rule an opportunity read from JSON is held to too.
     pub fn to_opportunity(&self) -> Result<Opportunity, AcquisitionError> {

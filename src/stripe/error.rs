@@ -127,6 +127,29 @@ pub enum StripeError {
         /// `" subscription"` or `"n invoice"`.
         expected: &'static str,
     },
+    /// A unit amount, or the sum of a renewal's lines, below zero: Stripe's prices are zero or
+    /// more, and the ledger refuses a negative price.
+    #[error("event {event}: {what} is negative ({amount})")]
+    NegativeAmount {
+        /// The event's id.
+        event: String,
+        /// Which amount (`"price price_…"`, `"invoice in_…"`).
+        what: String,
+        /// The amount, in the currency's minor units as Stripe gives them.
+        amount: rust_decimal::Decimal,
+    },
+    /// An empty event, subscription or customer id, or an event id holding a `:` (with which
+    /// the suffixes of a webhook's second and later ARR events begin, so two webhooks' events
+    /// could share an id).
+    #[error("event {event:?}: its {field} {why}")]
+    BadId {
+        /// The event's id.
+        event: String,
+        /// `"event id"`, `"subscription id"` or `"customer"`.
+        field: &'static str,
+        /// `"is empty"` or `"holds a ':'"`.
+        why: &'static str,
+    },
     /// An amount that does not fit a `Decimal` (unit amount × quantity, a sum of items or lines).
     #[error("event {event}: {what} overflows")]
     Overflow {

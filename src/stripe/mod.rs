@@ -248,6 +248,15 @@ impl Mapper<'_> {
         customer: &str,
         events: Vec<(&'static str, NaiveDate, EventKind)>,
     ) -> Result<Vec<SubscriptionEvent>, StripeError> {
+        let bad = |field, why| Err(StripeError::BadId { event: self.id(), field, why });
+        for (field, id) in [("event id", self.event.id.as_str()), ("subscription id", sub), ("customer", customer)] {
+            if id.is_empty() {
+                return bad(field, "is empty");
+            }
+        }
+        if self.event.id.contains(':') {
+            return bad("event id", "holds a ':'");
+        }
         let sequence = self.sequence()?;
         let with_ids = events.into_iter().enumerate().map(|(n, (suffix, date, kind))| {
             let id = if n == 0 { self.event.id.clone() } else { format!("{}{suffix}", self.event.id) };
@@ -402,6 +411,9 @@ impl Mapper<'_> {
                 (None, Some(n)) => Decimal::from(n),
                 (None, None) => return Err(unpriced("without a unit amount")),
             };
+            if unit.is_sign_negative() && !unit.is_zero() {
+                return Err(self.negative(&format!("price {}", p.id), unit));
+            }
             if self.currency(&p.currency)? != currency {
                 return Err(self.inconsistent("currency", &s.id));
             }
@@ -415,6 +427,10 @@ impl Mapper<'_> {
         }
         let interval = interval.ok_or_else(|| self.inconsistent("interval", &s.id))?;
         Ok((self.money(&format!("subscription {}", s.id), total, currency)?, interval))
+    }
+
+    fn negative(&self, what: &str, amount: Decimal) -> StripeError {
+        StripeError::NegativeAmount { event: self.id(), what: what.to_string(), amount }
     }
 
     fn inconsistent(&self, what: &'static str, object: &str) -> StripeError {
@@ -540,6 +556,9 @@ impl Mapper<'_> {
             total = total
                 .checked_add(Decimal::from(l.amount))
                 .ok_or_else(|| self.overflow(&format!("invoice {}", inv.id)))?;
+        }
+        if total.is_sign_negative() && !total.is_zero() {
+            return Err(self.negative(&format!("invoice {}", inv.id), total));
         }
         let (start, end) = (self.day("period.start", first.period.start)?, self.day("period.end", first.period.end)?);
         // a cycle shorter than a year is billing, whole months or not (a weekly plan's)
