@@ -13,7 +13,9 @@
 //! bare id whatever its kind (an update that only sets a cancellation maps to one Cancel with
 //! the id `evt_…`), so [`ArrBook::contains_event`](crate::arr::ArrBook::contains_event)`(&event.id)`
 //! says whether a webhook was applied. Stripe's event ids are unique and hold no `:`, with
-//! which every suffix begins, so two webhooks' ARR events never share an id.
+//! which every suffix begins, so two webhooks' ARR events never share an id; a payload whose
+//! event id holds one, or whose event, subscription or customer id is empty, is refused
+//! ([`StripeError::BadId`]), as is a negative unit amount or renewal ([`StripeError::NegativeAmount`]).
 //!
 //! Stripe does not promise to deliver events in order: an `updated` can arrive before the
 //! `created` it follows. The book holds an event dated before its subscription's start until
