@@ -395,3 +395,25 @@ fn nrr_plan_refuses_negative_churn_or_contraction() {
     }
     assert!(plan_nrr(usd("100000000"), pct("110%"), usd("0"), usd("0"), pct("50%")).is_ok());
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn co_ownership_read_from_json_must_count_each_owner_in_one_segment() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let json = serde_json::to_value(&co).unwrap();
+    assert_eq!(json["segments"], serde_json::json!({"ent": [4, [4, 2, 1]], "smb": [2, [0, 1, 0]]}));
+    for segments in [
+        serde_json::json!({"ent": [4, [4, 2, 4]], "smb": [2, [0, 1, 0]]}), // 4 owners of Security, 1 overall
+        serde_json::json!({"ent": [4, [4, 2, 0]], "smb": [2, [0, 1, 0]]}), // none of Security, 1 overall
+        serde_json::json!({"ent": [4, [4, 2, 1]], "smb": [2, [1, 1, 0]]}), // 5 owners of Core, 4 overall
+    ] {
+        let mut bad = json.clone();
+        bad["segments"] = segments.clone();
+        let r = serde_json::from_value::<CoOwnership>(bad);
+        assert!(matches!(&r, Err(e) if e.to_string().contains("segment")), "{segments}: {r:?}");
+    }
+    // an owner moved from one segment to another still sums to the overall count: accepted
+    let mut moved = json.clone();
+    moved["segments"] = serde_json::json!({"ent": [4, [3, 2, 1]], "smb": [2, [1, 1, 0]]});
+    assert!(serde_json::from_value::<CoOwnership>(moved).is_ok());
+}

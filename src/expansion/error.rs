@@ -20,8 +20,8 @@ pub enum ExpansionError {
         /// Products in the catalogue.
         products: usize,
     },
-    /// Co-ownership counts that disagree (read from JSON, say): not square, not symmetric, or
-    /// counting more owners than accounts.
+    /// Co-ownership counts that disagree (read from JSON, say): not square, not symmetric,
+    /// counting more owners than accounts, or segment counts that do not sum to the overall ones.
     #[error("invalid co-ownership counts: {0}")]
     InvalidCoOwnership(&'static str),
     /// A signal a rule or playbook names that the account does not have.
