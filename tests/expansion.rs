@@ -232,7 +232,7 @@ fn campaign_lift_by_hand_and_deterministic_assignment() {
     // treated 2/4, holdout 1/2: no conversion lift; ARR 15k vs 1.5k per held-out account × 4
     assert_eq!((r.treated_won, r.holdout_won), (2, 1));
     assert_eq!(r.conversion_lift, Some(0.0));
-    assert_eq!(r.incremental_arr, usd("9000"));
+    assert_eq!(r.incremental_arr, Some(usd("9000")));
     let x = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
     let y = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
     assert_eq!(x, y);
@@ -337,7 +337,7 @@ fn campaign_results_count_an_account_listed_twice_once() {
     assert_eq!((r.treated, r.holdout, r.treated_won, r.holdout_won), (2, 2, 1, 1));
     assert_eq!((r.treated_arr, r.holdout_arr), (usd("10000"), usd("3000")));
     assert_eq!(r.conversion_lift, Some(0.0));
-    assert_eq!(r.incremental_arr, usd("7000")); // 10k − 1.5k per held-out account × 2
+    assert_eq!(r.incremental_arr, Some(usd("7000"))); // 10k − 1.5k per held-out account × 2
 }
 
 #[test]
@@ -416,4 +416,24 @@ fn co_ownership_read_from_json_must_count_each_owner_in_one_segment() {
     let mut moved = json.clone();
     moved["segments"] = serde_json::json!({"ent": [4, [3, 2, 1]], "smb": [2, [1, 1, 0]]});
     assert!(serde_json::from_value::<CoOwnership>(moved).is_ok());
+}
+
+/// Treated, held out, conversion lift, incremental ARR.
+type CampaignCase<'a> = (&'a [&'a str], &'a [&'a str], Option<f64>, Option<Money>);
+
+#[test]
+fn campaign_lift_and_incremental_arr_need_both_groups() {
+    let ids = |xs: &[&str]| -> Vec<String> { xs.iter().map(|s| s.to_string()).collect() };
+    let won = [("a".to_string(), usd("10")), ("h".to_string(), usd("4"))];
+    let table: &[CampaignCase] = &[
+        (&["a", "b"], &["h", "i"], Some(0.0), Some(usd("6"))), // 10 − 2 × 2
+        (&[], &["h"], None, Some(usd("0"))),                   // nobody treated: no rate, nothing won
+        (&["a"], &[], None, None),                             // no control group
+        (&[], &[], None, None),
+    ];
+    for &(treated, holdout, lift, incremental) in table {
+        let c = Campaign { name: "n".into(), offer: "o".into(), treated: ids(treated), holdout: ids(holdout) };
+        let r = c.results(&won, Currency::USD).unwrap();
+        assert_eq!((r.conversion_lift, r.incremental_arr), (lift, incremental), "{treated:?} vs {holdout:?}");
+    }
 }
