@@ -232,7 +232,7 @@ fn campaign_lift_by_hand_and_deterministic_assignment() {
     // treated 2/4, holdout 1/2: no conversion lift; ARR 15k vs 1.5k per held-out account × 4
     assert_eq!((r.treated_won, r.holdout_won), (2, 1));
     assert_eq!(r.conversion_lift, Some(0.0));
-    assert_eq!(r.incremental_arr, usd("9000"));
+    assert_eq!(r.incremental_arr, Some(usd("9000")));
     let x = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
     let y = Campaign::assign("q4", "analytics", &ids, 0.34, 7).unwrap();
     assert_eq!(x, y);
@@ -337,7 +337,7 @@ fn campaign_results_count_an_account_listed_twice_once() {
     assert_eq!((r.treated, r.holdout, r.treated_won, r.holdout_won), (2, 2, 1, 1));
     assert_eq!((r.treated_arr, r.holdout_arr), (usd("10000"), usd("3000")));
     assert_eq!(r.conversion_lift, Some(0.0));
-    assert_eq!(r.incremental_arr, usd("7000")); // 10k − 1.5k per held-out account × 2
+    assert_eq!(r.incremental_arr, Some(usd("7000"))); // 10k − 1.5k per held-out account × 2
 }
 
 #[test]
@@ -394,4 +394,173 @@ fn nrr_plan_refuses_negative_churn_or_contraction() {
         assert!(matches!(r, Err(ExpansionError::InvalidInput(_))), "churn {churn}, contraction {contraction}: {r:?}");
     }
     assert!(plan_nrr(usd("100000000"), pct("110%"), usd("0"), usd("0"), pct("50%")).is_ok());
+}
+
+/// A scorer with no propensity rules: every opportunity at `default`.
+fn scorer_at(default: f64) -> ExpansionScorer {
+    let mut s = scorer();
+    s.propensity = Propensity::Rules { rules: vec![], default };
+    s
+}
+
+/// An account that owns everything, uses half its seats and stays under its allowance: no
+/// opportunity at all.
+fn account_without_opportunities() -> Account {
+    account("Z", "ent", &[0, 1, 2])
+}
+
+#[test]
+fn expected_arr_is_the_propensity_times_the_potential_rounded_once() {
+    // D owns Core: Analytics ($50,000) and Security ($30,000) to cross-sell. The propensity is
+    // read as the shortest decimal that is the f64, multiplied exactly, rounded once to the cent
+    // half to even.
+    let table: &[(f64, &str, &str)] = &[
+        (1.0 / 3.0, "16666.67", "10000.00"), // 16,666.666…665 and 9,999.999…99
+        (2.0 / 3.0, "33333.33", "20000.00"),
+        (0.1, "5000.00", "3000.00"),
+        (0.123456789, "6172.84", "3703.70"), // 6,172.83945; 3,703.70367
+        (0.0000005, "0.02", "0.02"),         // 0.025 → 0.02 (half to even); 0.015 → 0.02
+        (0.0, "0.00", "0.00"),
+        (1.0, "50000.00", "30000.00"),
+    ];
+    for &(p, analytics, security) in table {
+        let opps = scorer_at(p).score(&base()[3]).unwrap();
+        let expected = |product| {
+            opps.iter().find(|o| o.kind == OpportunityKind::CrossSell { product }).map(|o| o.expected_arr).unwrap()
+        };
+        assert_eq!((expected(1), expected(2)), (usd(analytics), usd(security)), "propensity {p}");
+    }
+}
+
+#[test]
+fn every_propensity_rule_is_checked_before_any_account_is_scored() {
+    let rule = |signal: &str, comparison, threshold, probability| PropensityRule {
+        when: vec![Condition::new(signal, comparison, threshold)],
+        probability,
+    };
+    let matches_all = || rule("products_owned", Comparison::AtLeast, 0.0, 0.5);
+    let matches_none = |probability| rule("products_owned", Comparison::Above, 50.0, probability);
+    let nps = PropensityRule {
+        when: vec![
+            Condition::new("products_owned", Comparison::Above, 50.0),
+            Condition::new("nps", Comparison::Above, 0.0),
+        ],
+        probability: 0.5,
+    };
+    // (rules, default, unknown signal or None for an invalid probability)
+    let table: Vec<(Vec<PropensityRule>, f64, Option<&str>)> = vec![
+        (vec![matches_all(), rule("nps", Comparison::Above, 0.0, 0.5)], 0.1, Some("nps")), // never reached
+        (vec![nps], 0.1, Some("nps")), // behind a condition that fails
+        (vec![matches_all(), matches_none(1.5)], 0.1, None),
+        (vec![matches_none(-0.1)], 0.1, None),
+        (vec![matches_none(f64::NAN)], 0.1, None),
+        (vec![matches_none(f64::INFINITY)], 0.1, None),
+        (vec![matches_all()], 1.5, None), // a default never used
+        (vec![], f64::NAN, None),
+    ];
+    for (rules, default, unknown) in table {
+        let mut s = scorer();
+        s.propensity = Propensity::Rules { rules: rules.clone(), default };
+        // the same answer for an account with opportunities and for one without
+        for a in [base()[3].clone(), account_without_opportunities()] {
+            let r = s.score(&a);
+            match unknown {
+                Some(name) => {
+                    assert!(matches!(&r, Err(ExpansionError::UnknownSignal(n)) if n == name), "{rules:?}: {r:?}")
+                }
+                None => assert!(matches!(&r, Err(ExpansionError::InvalidInput(_))), "{rules:?} / {default}: {r:?}"),
+            }
+        }
+    }
+    // a valid configuration still scores an account without opportunities as nothing
+    assert_eq!(scorer().score(&account_without_opportunities()).unwrap(), vec![]);
+}
+
+#[test]
+fn seat_threshold_that_is_not_a_non_negative_number_is_refused() {
+    for threshold in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.1] {
+        let mut s = scorer();
+        s.seat_threshold = threshold;
+        let mut busy = base()[3].clone();
+        busy.seats_used = 99;
+        for a in [busy, account_without_opportunities()] {
+            let r = s.score(&a);
+            assert!(
+                matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("threshold")),
+                "{threshold}: {r:?}"
+            );
+        }
+    }
+    // above 1 is meaningful: more seats used than paid for
+    let mut s = scorer();
+    s.seat_threshold = 1.1;
+    let mut a = base()[3].clone();
+    (a.seats_paid, a.seats_used) = (100, 111);
+    assert!(s.score(&a).unwrap().iter().any(|o| matches!(o.kind, OpportunityKind::SeatUpsell { .. })));
+    a.seats_used = 110;
+    assert!(!s.score(&a).unwrap().iter().any(|o| matches!(o.kind, OpportunityKind::SeatUpsell { .. })));
+}
+
+#[test]
+fn an_account_priced_in_another_currency_than_the_catalog_is_refused() {
+    let eur = |s: &str| Money::parse(s, Currency::EUR).unwrap();
+    let mut seats_in_eur = base()[3].clone();
+    (seats_in_eur.seats_used, seats_in_eur.seat_arr) = (99, eur("1000"));
+    let mut arr_in_eur = account_without_opportunities();
+    arr_in_eur.arr = eur("100000");
+    for a in [seats_in_eur, arr_in_eur] {
+        let r = scorer().score(&a);
+        assert!(
+            matches!(&r, Err(ExpansionError::AccountCurrency { account, catalog: Currency::USD, found: Currency::EUR }) if *account == a.id),
+            "{r:?}"
+        );
+    }
+    // a catalog priced in two currencies cannot rank its opportunities either
+    let mut s = scorer();
+    s.catalog.products[2].list_arr = eur("30000");
+    assert!(
+        matches!(s.score(&account_without_opportunities()), Err(ExpansionError::InvalidInput(m)) if m.contains("catalog"))
+    );
+}
+
+/// Treated, held out, conversion lift, incremental ARR.
+type CampaignCase<'a> = (&'a [&'a str], &'a [&'a str], Option<f64>, Option<Money>);
+
+#[test]
+fn campaign_lift_and_incremental_arr_need_both_groups() {
+    let ids = |xs: &[&str]| -> Vec<String> { xs.iter().map(|s| s.to_string()).collect() };
+    let won = [("a".to_string(), usd("10")), ("h".to_string(), usd("4"))];
+    let table: &[CampaignCase] = &[
+        (&["a", "b"], &["h", "i"], Some(0.0), Some(usd("6"))), // 10 − 2 × 2
+        (&[], &["h"], None, Some(usd("0"))),                   // nobody treated: no rate, nothing won
+        (&["a"], &[], None, None),                             // no control group
+        (&[], &[], None, None),
+    ];
+    for &(treated, holdout, lift, incremental) in table {
+        let c = Campaign { name: "n".into(), offer: "o".into(), treated: ids(treated), holdout: ids(holdout) };
+        let r = c.results(&won, Currency::USD).unwrap();
+        assert_eq!((r.conversion_lift, r.incremental_arr), (lift, incremental), "{treated:?} vs {holdout:?}");
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn co_ownership_read_from_json_must_count_each_owner_in_one_segment() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let json = serde_json::to_value(&co).unwrap();
+    assert_eq!(json["segments"], serde_json::json!({"ent": [4, [4, 2, 1]], "smb": [2, [0, 1, 0]]}));
+    for segments in [
+        serde_json::json!({"ent": [4, [4, 2, 4]], "smb": [2, [0, 1, 0]]}), // 4 owners of Security, 1 overall
+        serde_json::json!({"ent": [4, [4, 2, 0]], "smb": [2, [0, 1, 0]]}), // none of Security, 1 overall
+        serde_json::json!({"ent": [4, [4, 2, 1]], "smb": [2, [1, 1, 0]]}), // 5 owners of Core, 4 overall
+    ] {
+        let mut bad = json.clone();
+        bad["segments"] = segments.clone();
+        let r = serde_json::from_value::<CoOwnership>(bad);
+        assert!(matches!(&r, Err(e) if e.to_string().contains("segment")), "{segments}: {r:?}");
+    }
+    // an owner moved from one segment to another still sums to the overall count: accepted
+    let mut moved = json.clone();
+    moved["segments"] = serde_json::json!({"ent": [4, [3, 2, 1]], "smb": [2, [1, 1, 0]]});
+    assert!(serde_json::from_value::<CoOwnership>(moved).is_ok());
 }

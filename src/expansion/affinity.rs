@@ -9,7 +9,8 @@ use super::{Account, ExpansionError, ProductSet};
 ///
 /// The counts agree by construction, JSON too: one owner count per product, a square
 /// `products × products` pair matrix that is symmetric with the owner counts on its diagonal,
-/// one owner count per product in each segment, and no count above the accounts counted.
+/// one owner count per product in each segment, segment accounts and each product's segment
+/// owners that sum to the overall counts, and no count above the accounts counted.
 /// Confidence and lift are recomputed from the counts on the way in.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -170,6 +171,10 @@ impl CoOwnership {
         let in_segments = segments.values().try_fold(0u64, |n, (k, _)| n.checked_add(*k));
         if in_segments != Some(accounts) || segments.values().any(|(n, o)| o.iter().any(|c| c > n)) {
             return bad("segments must count every account once, and no more owners than accounts");
+        }
+        let segment_owners = |j: usize| segments.values().try_fold(0u64, |n, (_, o)| n.checked_add(o[j]));
+        if (0..products).any(|j| segment_owners(j) != Some(owners[j])) {
+            return bad("each product's owners across the segments must sum to its owners overall");
         }
         Ok(CoOwnership::counted(products, accounts, owners, pairs, segments))
     }

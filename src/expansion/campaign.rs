@@ -40,10 +40,14 @@ pub struct CampaignResults {
     pub treated_arr: Money,
     /// Won ARR from held-out accounts.
     pub holdout_arr: Money,
-    /// Treated conversion ÷ holdout conversion − 1 (`None` when the holdout never converted).
+    /// Treated conversion ÷ holdout conversion − 1: `None` when either rate is undefined or
+    /// the holdout's is zero (no treated accounts, no held-out accounts, or a holdout that never
+    /// converted).
     pub conversion_lift: Option<f64>,
-    /// Treated ARR minus what the treated would have won at the holdout's ARR per account.
-    pub incremental_arr: Money,
+    /// Treated ARR minus what the treated would have won at the holdout's ARR per account,
+    /// rounded to the minor unit: `None` without a holdout (no control group to compare
+    /// against), zero with no treated accounts.
+    pub incremental_arr: Option<Money>,
 }
 
 impl Campaign {
@@ -94,7 +98,9 @@ impl Campaign {
 
     /// Results given the ARR each account won during the campaign (accounts not listed won
     /// nothing). Each group counts its distinct accounts: an account listed twice in a group is
-    /// one account, counted and summed once.
+    /// one account, counted and summed once. A group with no accounts has no rate: with no
+    /// treated accounts the conversion lift is `None`; with no holdout both the conversion lift
+    /// and the incremental ARR are `None` (there is no control group).
     ///
     /// ```
     /// use revops::expansion::Campaign;
@@ -112,7 +118,11 @@ impl Campaign {
     /// assert_eq!((r.treated_won, r.holdout_won), (2, 1));
     /// assert_eq!(r.conversion_lift, Some(0.0)); // half converted in each group
     /// // treated won $8,000; at the holdout's $500 per account they would have won $2,000
-    /// assert_eq!(r.incremental_arr, usd("6000"));
+    /// assert_eq!(r.incremental_arr, Some(usd("6000")));
+    /// // with nobody held out there is nothing to compare against
+    /// let no_holdout = Campaign { holdout: vec![], ..c };
+    /// let r = no_holdout.results(&won, Currency::USD)?;
+    /// assert_eq!((r.conversion_lift, r.incremental_arr), (None, None));
     /// # Ok::<(), revops::expansion::ExpansionError>(())
     /// ```
     ///
@@ -149,12 +159,14 @@ impl Campaign {
         let (tw, ta) = sum(&treated)?;
         let (hw, ha) = sum(&holdout)?;
         let (t, h) = (treated.len(), holdout.len());
-        let rate = |w: usize, n: usize| if n == 0 { 0.0 } else { w as f64 / n as f64 };
-        let conversion_lift = (hw > 0 && h > 0).then(|| rate(tw, t) / rate(hw, h) - 1.0);
-        let baseline = if h == 0 {
-            Money::zero(currency)
+        // a rate needs accounts to divide by, a lift a holdout that converted
+        let conversion_lift = (t > 0 && h > 0 && hw > 0).then(|| (tw as f64 / t as f64) / (hw as f64 / h as f64) - 1.0);
+        // without a control group there is no baseline to be incremental over
+        let incremental_arr = if h == 0 {
+            None
         } else {
-            ha.checked_div(Decimal::from(h as u64))?.checked_mul(Decimal::from(t as u64))?
+            let baseline = ha.checked_div(Decimal::from(h as u64))?.checked_mul(Decimal::from(t as u64))?;
+            Some(ta.checked_sub(baseline)?.round())
         };
         Ok(CampaignResults {
             treated: t,
@@ -164,7 +176,7 @@ impl Campaign {
             treated_arr: ta,
             holdout_arr: ha,
             conversion_lift,
-            incremental_arr: ta.checked_sub(baseline)?.round(),
+            incremental_arr,
         })
     }
 }

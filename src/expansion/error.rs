@@ -1,4 +1,4 @@
-use crate::money::MoneyError;
+use crate::money::{Currency, MoneyError};
 
 /// Why an expansion computation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -20,13 +20,25 @@ pub enum ExpansionError {
         /// Products in the catalogue.
         products: usize,
     },
-    /// Co-ownership counts that disagree (read from JSON, say): not square, not symmetric, or
-    /// counting more owners than accounts.
+    /// Co-ownership counts that disagree (read from JSON, say): not square, not symmetric,
+    /// counting more owners than accounts, or segment counts that do not sum to the overall ones.
     #[error("invalid co-ownership counts: {0}")]
     InvalidCoOwnership(&'static str),
     /// A signal a rule or playbook names that the account does not have.
     #[error("signal {0:?} is not known for this account")]
     UnknownSignal(String),
+    /// An account priced in another currency than the catalog it is scored against (or, with
+    /// an empty catalog, seats priced in another currency than the account's ARR): its
+    /// opportunities could not be ranked against the catalog's by amount.
+    #[error("account {account} is priced in {found}, the catalog in {catalog}")]
+    AccountCurrency {
+        /// The account.
+        account: String,
+        /// The catalog's currency (the account's ARR currency when the catalog is empty).
+        catalog: Currency,
+        /// The account's other currency.
+        found: Currency,
+    },
     /// Input that makes no sense.
     #[error("invalid input: {0}")]
     InvalidInput(String),

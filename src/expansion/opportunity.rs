@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::{Account, Basis, Catalog, CoOwnership, ExpansionError};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::rules::Condition;
 use crate::stats::LogisticModel;
 
@@ -56,13 +56,19 @@ pub struct ExpansionOpportunity {
     pub potential_arr: Money,
     /// Probability it closes.
     pub propensity: f64,
-    /// Expected ARR.
+    /// Expected ARR: `propensity × potential_arr` computed exactly, with the propensity read as
+    /// the shortest decimal that reads back as the same `f64` (1/3 is 0.3333333333333333), and
+    /// rounded once, half to even, to the currency's minor unit (50,000 × 1/3 is 16,666.67).
     pub expected_arr: Money,
     /// Why.
     pub reason: ExpansionReason,
 }
 
 /// A propensity rule: when every condition holds, the probability is `probability`.
+///
+/// Every rule is checked before any account is scored (see [`ExpansionScorer::validate`]): each
+/// condition must name a signal the scorer knows and the probability must be in `[0, 1]`, whether
+/// or not an account ever reaches the rule.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -102,7 +108,8 @@ pub struct ExpansionScorer {
     pub affinity: CoOwnership,
     /// Propensity.
     pub propensity: Propensity,
-    /// Seat utilisation above which seats are an upsell (0.9).
+    /// Seat utilisation above which seats are an upsell (0.9), strictly. It must be finite and
+    /// non-negative; above 1 it asks for more seats used than paid for.
     pub seat_threshold: f64,
     /// Extra seats to propose, as a share of seats used (0.2): the upsell brings the seats to
     /// `ceil(seats used × (1 + headroom))`, computed exactly with the headroom read as the
@@ -130,6 +137,69 @@ impl ExpansionScorer {
             cross_sell_per_account: 3,
             min_lift: 1.0,
         }
+    }
+
+    /// Checks the configuration, whatever the account, so that a bad one is refused for every
+    /// account rather than for those that reach the bad part: the seat threshold and headroom,
+    /// every propensity rule (the signals it names and its probability, reached or not) and the
+    /// default propensity, and that the catalog is priced in one currency. [`Self::score`]
+    /// checks it first; call it to refuse a configuration when it is loaded.
+    ///
+    /// ```
+    /// use revops::expansion::{Catalog, CoOwnership, ExpansionError, ExpansionScorer, Propensity, PropensityRule};
+    /// use revops::rules::{Comparison, Condition};
+    /// let catalog = Catalog { products: vec![], tiers: vec![] };
+    /// let typo = PropensityRule { when: vec![Condition::new("seat_utilization", Comparison::Above, 0.9)], probability: 0.5 };
+    /// let rules = Propensity::Rules { rules: vec![typo], default: 0.1 };
+    /// let scorer = ExpansionScorer::new(catalog, CoOwnership::learn(&[], 0)?, rules);
+    /// assert_eq!(scorer.validate(), Err(ExpansionError::UnknownSignal("seat_utilization".into())));
+    /// # Ok::<(), ExpansionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
+    /// [`ExpansionError::InvalidInput`] for a rule or default probability outside `[0, 1]` or
+    /// NaN, a seat threshold or headroom that is negative or not finite, or a catalog priced in
+    /// more than one currency.
+    pub fn validate(&self) -> Result<(), ExpansionError> {
+        self.catalog_currency().map(|_| ())
+    }
+
+    /// [`Self::validate`], then the catalog's one currency (`None` for an empty catalog).
+    fn catalog_currency(&self) -> Result<Option<Currency>, ExpansionError> {
+        let invalid = |m: String| Err(ExpansionError::InvalidInput(m));
+        if !(self.seat_threshold.is_finite() && self.seat_threshold >= 0.0) {
+            return invalid(format!("seat threshold {} must be finite and non-negative", self.seat_threshold));
+        }
+        check_headroom(self.seat_headroom)?;
+        if let Propensity::Rules { rules, default } = &self.propensity {
+            for (i, rule) in rules.iter().enumerate() {
+                if let Some(c) = rule.when.iter().find(|c| !SIGNALS.contains(&c.signal.as_str())) {
+                    return Err(ExpansionError::UnknownSignal(c.signal.clone()));
+                }
+                if !(0.0..=1.0).contains(&rule.probability) {
+                    return invalid(format!(
+                        "propensity rule {i} has probability {}, outside [0, 1]",
+                        rule.probability
+                    ));
+                }
+            }
+            if !(0.0..=1.0).contains(default) {
+                return invalid(format!("default propensity {default} is outside [0, 1]"));
+            }
+        }
+        let products = self.catalog.products.iter().map(|p| p.list_arr.currency());
+        let mut prices = products.chain(self.catalog.tiers.iter().map(|t| t.arr.currency()));
+        let currency = prices.next();
+        if let Some(c) = currency {
+            if let Some(other) = prices.find(|&o| o != c) {
+                return invalid(format!(
+                    "the catalog is priced in {c} and {other}: its opportunities need one currency"
+                ));
+            }
+        }
+        Ok(currency)
     }
 
     fn propensity(&self, account: &Account, score: f64) -> Result<f64, ExpansionError> {
@@ -184,13 +254,14 @@ impl ExpansionScorer {
         reason: ExpansionReason,
     ) -> Result<ExpansionOpportunity, ExpansionError> {
         let propensity = self.propensity(account, score)?;
-        // Applied at six decimal places: exact, and far cheaper than converting the full f64.
-        let p = Decimal::new((propensity * 1e6).round() as i64, 6);
+        // the propensity as written (1/3 is 0.3333333333333333), the product rounded once
+        let p = crate::money::exact::decimal_as_written(propensity)
+            .ok_or_else(|| ExpansionError::InvalidInput(format!("propensity {propensity} is not a decimal")))?;
         Ok(ExpansionOpportunity {
             kind,
             potential_arr: potential,
             propensity,
-            expected_arr: potential.checked_mul(p)?.round(),
+            expected_arr: potential.mul_round(p)?,
             reason,
         })
     }
@@ -227,12 +298,22 @@ impl ExpansionScorer {
     ///
     /// # Errors
     ///
+    /// Whatever the account, first everything [`ExpansionScorer::validate`] refuses: a rule
+    /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a rule or default
+    /// probability outside `[0, 1]`, a seat threshold or headroom that is negative or not finite,
+    /// a catalog in more than one currency ([`ExpansionError::InvalidInput`]). Then
+    /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
+    /// catalog's currency (with an empty catalog: a seat price not in the ARR's currency);
     /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
-    /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
-    /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's,
-    /// a propensity outside `[0, 1]`, or a seat headroom that is negative or not finite (when
-    /// seats are an upsell); a money error when a potential does not fit a `Decimal`.
+    /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's or
+    /// a model propensity outside `[0, 1]`; a money error when a potential does not fit a
+    /// `Decimal`.
     pub fn score(&self, account: &Account) -> Result<Vec<ExpansionOpportunity>, ExpansionError> {
+        let currency = self.catalog_currency()?.unwrap_or(account.arr.currency());
+        if let Some(found) = [account.arr.currency(), account.seat_arr.currency()].into_iter().find(|&c| c != currency)
+        {
+            return Err(ExpansionError::AccountCurrency { account: account.id.clone(), catalog: currency, found });
+        }
         let mut out = Vec::new();
         for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift) {
             let product = self.catalog.products.get(r.product).ok_or(ExpansionError::UnknownProduct(r.product))?;
@@ -286,13 +367,22 @@ impl ExpansionScorer {
 /// `u32::MAX`.
 fn seat_target(used: u32, headroom: f64) -> Result<u32, ExpansionError> {
     use rust_decimal::prelude::ToPrimitive;
-    if !(headroom.is_finite() && headroom >= 0.0) {
-        return Err(ExpansionError::InvalidInput(format!("seat headroom {headroom} must be finite and non-negative")));
-    }
+    check_headroom(headroom)?;
     let target = crate::money::exact::decimal_as_written(headroom)
         .and_then(|h| Decimal::ONE.checked_add(h))
         .and_then(|factor| Decimal::from(used).checked_mul(factor))
         .and_then(|t| t.ceil().to_u32());
     // no Decimal holds the headroom or the target, or no u32 the target: more seats than there are
     Ok(target.unwrap_or(u32::MAX))
+}
+
+/// The signals a propensity rule may name.
+const SIGNALS: [&str; 5] = ["seat_utilisation", "usage_ratio", "products_owned", "arr", "score"];
+
+fn check_headroom(headroom: f64) -> Result<(), ExpansionError> {
+    if headroom.is_finite() && headroom >= 0.0 {
+        Ok(())
+    } else {
+        Err(ExpansionError::InvalidInput(format!("seat headroom {headroom} must be finite and non-negative")))
+    }
 }
