@@ -838,6 +838,20 @@ fn the_win_model_is_the_l2_optimum_on_its_training_deals() {
     }
 }
 
+#[cfg(feature = "serde")]
+#[test]
+fn a_win_model_without_features_is_refused_on_load() {
+    // `fit` refuses a model of no features; JSON must not build one either (its probability of
+    // an empty deal was a number, the calibrated intercept)
+    let (rows, won, _, _) = simulated_deals(2_000, 3);
+    let mut json = serde_json::to_value(WinModelSpec::new(names()).fit(&rows, &won).unwrap()).unwrap();
+    json["features"] = serde_json::json!([]);
+    json["means"] = serde_json::json!([]);
+    json["coefficients"] = serde_json::json!([]);
+    let err = serde_json::from_value::<WinModel>(json).unwrap_err().to_string();
+    assert!(err.contains("invalid win model") && err.contains("feature"), "{err}");
+}
+
 #[test]
 fn a_held_out_deal_whose_score_overflows_is_refused_not_scored() {
     // The training deals alone set the scales now, so an extreme held-out deal no longer

@@ -95,8 +95,9 @@ pub struct HoldoutReport {
 /// A fitted win model. Coefficients are per raw feature unit; the intercept is the log-odds of an
 /// average training deal, so each contribution reads as "this deal versus an average one".
 ///
-/// Its parts agree by construction (JSON too): one finite mean and one finite coefficient per
-/// feature, a finite intercept, and a calibrator that is valid by its own type.
+/// Its parts agree by construction (JSON too): at least one feature (as [`WinModelSpec::fit`]
+/// requires), one finite mean and one finite coefficient per feature, a finite intercept, and a
+/// calibrator that is valid by its own type.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "WinModelRepr"))]
@@ -273,10 +274,13 @@ impl WinModelSpec {
 }
 
 impl WinModel {
-    /// `self` when one finite mean and one finite coefficient per feature and a finite
-    /// intercept are there.
+    /// `self` when there is at least one feature, one finite mean and one finite coefficient per
+    /// feature, and a finite intercept.
     fn checked(self) -> Result<WinModel, AcquisitionError> {
         let p = self.features.len();
+        if p == 0 {
+            return Err(AcquisitionError::InvalidModel("a win model needs at least one feature"));
+        }
         if self.means.len() != p || self.coefficients.len() != p {
             return Err(AcquisitionError::InvalidModel("one mean and one coefficient per feature are needed"));
         }
