@@ -774,3 +774,92 @@ fn a_grade_read_from_json_must_have_a_fit_band_a_to_d_and_an_intent_band_1_to_4(
         assert_eq!(back, grade);
     }
 }
+
+#[test]
+fn held_out_deals_do_not_move_the_fitted_model() {
+    // Every 5th deal from deal 0 is held out. Changing only held-out deal 0 must leave the fitted
+    // model (means, coefficients, intercept) exactly as it was: the standardisation used to be
+    // computed over every deal, held-out ones too, and through it (and the L2 penalty on
+    // standardised coefficients) they moved the coefficients.
+    let (rows, won, _, _) = simulated_deals(2_000, 41);
+    let spec = WinModelSpec::new(names());
+    let a = spec.fit(&rows, &won).unwrap();
+    let mut moved = rows.clone();
+    for (j, v) in moved[..8].iter_mut().enumerate() {
+        *v = if j % 2 == 0 { 50.0 } else { -40.0 };
+    }
+    let b = spec.fit(&moved, &won).unwrap();
+    assert_eq!(a.means(), b.means(), "means moved with a held-out deal");
+    assert_eq!(a.coefficients(), b.coefficients(), "coefficients moved with a held-out deal");
+    assert_eq!(a.intercept(), b.intercept());
+    // the held-out deal is still graded: the holdout report sees the change
+    assert_eq!(a.holdout().deals, 400);
+    assert_ne!(a.holdout(), b.holdout());
+}
+
+#[test]
+fn the_win_model_means_are_the_training_means() {
+    let (rows, won, _, _) = simulated_deals(2_000, 42);
+    let m = WinModelSpec::new(names()).fit(&rows, &won).unwrap();
+    let train: Vec<&[f64]> = rows.chunks_exact(8).enumerate().filter(|(i, _)| i % 5 != 0).map(|(_, r)| r).collect();
+    assert_eq!(train.len(), 1_600);
+    for (j, got) in m.means().iter().enumerate() {
+        let want = train.iter().map(|r| r[j]).sum::<f64>() / train.len() as f64;
+        assert!((got - want).abs() < 1e-12, "mean of f{j}: {got}, training mean {want}");
+    }
+}
+
+#[test]
+fn the_win_model_is_the_l2_optimum_on_its_training_deals() {
+    // First principles, independent of how the fit is computed: the fitted model minimises
+    // Σ_train log-loss + λ/2 Σ_j (b_j s_j)², b_j per raw unit and s_j the population standard
+    // deviation of feature j over the training deals only. At the optimum the gradient in raw
+    // units vanishes: Σ_train (p_i − y_i) = 0 and Σ_train (p_i − y_i) x_ij + λ b_j s_j² = 0.
+    let (rows, won, _, _) = simulated_deals(2_000, 43);
+    let spec = WinModelSpec::new(names()); // λ = 1
+    let m = spec.fit(&rows, &won).unwrap();
+    let train: Vec<usize> = (0..2_000).filter(|i| i % 5 != 0).collect();
+    let n = train.len() as f64;
+    let (mut g0, mut g) = (0.0, [0.0; 8]);
+    for &i in &train {
+        let x = &rows[8 * i..8 * i + 8];
+        let r = 1.0 / (1.0 + (-m.log_odds(x).unwrap()).exp()) - f64::from(u8::from(won[i]));
+        g0 += r;
+        for j in 0..8 {
+            g[j] += r * x[j];
+        }
+    }
+    assert!(g0.abs() < 1e-5, "intercept gradient {g0}");
+    for j in 0..8 {
+        let mean = train.iter().map(|&i| rows[8 * i + j]).sum::<f64>() / n;
+        let var = train.iter().map(|&i| (rows[8 * i + j] - mean).powi(2)).sum::<f64>() / n;
+        let residual = g[j] + spec.logistic.l2 * m.coefficients()[j] * var;
+        assert!(residual.abs() < 1e-5, "f{j}: gradient {residual}");
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_win_model_without_features_is_refused_on_load() {
+    // `fit` refuses a model of no features; JSON must not build one either (its probability of
+    // an empty deal was a number, the calibrated intercept)
+    let (rows, won, _, _) = simulated_deals(2_000, 3);
+    let mut json = serde_json::to_value(WinModelSpec::new(names()).fit(&rows, &won).unwrap()).unwrap();
+    json["features"] = serde_json::json!([]);
+    json["means"] = serde_json::json!([]);
+    json["coefficients"] = serde_json::json!([]);
+    let err = serde_json::from_value::<WinModel>(json).unwrap_err().to_string();
+    assert!(err.contains("invalid win model") && err.contains("feature"), "{err}");
+}
+
+#[test]
+fn a_held_out_deal_whose_score_overflows_is_refused_not_scored() {
+    // The training deals alone set the scales now, so an extreme held-out deal no longer
+    // overflows the variance; its score does, and that is an error, not an infinite score.
+    let (mut rows, won, truth, _) = simulated_deals(2_000, 44);
+    for (v, t) in rows[..8].iter_mut().zip(truth) {
+        *v = f64::MAX.copysign(t);
+    }
+    let r = WinModelSpec::new(names()).fit(&rows, &won);
+    assert!(matches!(&r, Err(AcquisitionError::InvalidInput(m)) if m.contains("held-out deal 0")), "{r:?}");
+}

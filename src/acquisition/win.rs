@@ -28,7 +28,8 @@ pub enum CalibrationMethod {
 pub struct WinModelSpec {
     /// Feature names, in column order (stage, age, activity recency, stakeholders, discount…).
     pub features: Vec<String>,
-    /// The regression (L2 on standardised features).
+    /// The regression (L2 on features standardised by the training deals' means and population
+    /// standard deviations; the held-out deals play no part).
     pub logistic: LogisticSpec,
     /// Calibration.
     pub calibration: CalibrationMethod,
@@ -67,11 +68,12 @@ pub enum Calibrator {
     Identity,
 }
 
-/// Holdout quality, on deals no part of the model saw: the logistic fit never sees the held-out
-/// deals, and each held-out deal's calibrated probability comes from a calibrator fitted on the
-/// other held-out deals only (5-fold cross-fitting over the holdout). The model's own calibrator
-/// is then fitted on the whole holdout, so these figures estimate it on fresh deals rather than
-/// grade it on its own training rows.
+/// Holdout quality, on deals no part of the model saw: neither the standardisation (means and
+/// scales) nor the logistic fit sees the held-out deals, and each held-out deal's calibrated
+/// probability comes from a calibrator fitted on the other held-out deals only (5-fold
+/// cross-fitting over the holdout). The model's own calibrator is then fitted on the whole
+/// holdout, so these figures estimate it on fresh deals rather than grade it on its own training
+/// rows.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -91,10 +93,11 @@ pub struct HoldoutReport {
 }
 
 /// A fitted win model. Coefficients are per raw feature unit; the intercept is the log-odds of an
-/// average deal, so each contribution reads as "this deal versus an average one".
+/// average training deal, so each contribution reads as "this deal versus an average one".
 ///
-/// Its parts agree by construction (JSON too): one finite mean and one finite coefficient per
-/// feature, a finite intercept, and a calibrator that is valid by its own type.
+/// Its parts agree by construction (JSON too): at least one feature (as [`WinModelSpec::fit`]
+/// requires), one finite mean and one finite coefficient per feature, a finite intercept, and a
+/// calibrator that is valid by its own type.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "WinModelRepr"))]
@@ -158,6 +161,11 @@ pub struct ExplainedScore {
 impl WinModelSpec {
     /// Fit from closed deals: `rows` row-major, one column per feature; `won` per deal.
     ///
+    /// Every `holdout_every`-th deal (deals 0, `holdout_every`, …) is held out first; the means
+    /// and scales that standardise the features are then computed from the training deals only,
+    /// so a held-out deal moves neither them nor the coefficients, only the calibration and the
+    /// [`HoldoutReport`].
+    ///
     /// ```
     /// use revops::acquisition::WinModelSpec;
     /// // 400 closed deals, one feature ("stakeholders engaged"): more of them wins more often.
@@ -172,9 +180,11 @@ impl WinModelSpec {
     /// # Errors
     ///
     /// [`AcquisitionError::InvalidConfig`] for `holdout_every` below 2 (0 used to mean 50%);
-    /// [`AcquisitionError::InvalidInput`] for no features, rows that are not one per deal, or a
-    /// non-finite value; [`AcquisitionError::InsufficientHistory`]; the errors of the logistic
-    /// fit, the calibration and the holdout metrics ([`AcquisitionError::Stats`]).
+    /// [`AcquisitionError::InvalidInput`] for no features, rows that are not one per deal, a
+    /// non-finite value, or a held-out deal so far outside the training deals' range that its
+    /// score overflows; [`AcquisitionError::InsufficientHistory`]; the errors of the
+    /// standardisation (a training variance that overflows), the logistic fit, the calibration
+    /// and the holdout metrics ([`AcquisitionError::Stats`]).
     pub fn fit(&self, rows: &[f64], won: &[bool]) -> Result<WinModel, AcquisitionError> {
         if self.holdout_every < 2 {
             return Err(AcquisitionError::InvalidConfig(format!(
@@ -203,12 +213,29 @@ impl WinModelSpec {
                 min_lost: self.min_lost,
             });
         }
-        let (means, scales) = crate::stats::standardisation(rows, p)?;
-        let crate::stats::HoldoutSplit { train_x: tx, train_y: ty, hold_x: hx, hold_y: hy } =
-            crate::stats::holdout_split(rows, p, won, self.holdout_every, &means, &scales)?;
+        // Split the raw rows first (a mean of 0 and a scale of 1 leave every value as it is), then
+        // standardise by the training deals alone: the held-out deals must not move the means,
+        // the scales, or through the scales the L2 penalty and so the coefficients.
+        let crate::stats::HoldoutSplit { train_x: mut tx, train_y: ty, hold_x: mut hx, hold_y: hy } =
+            crate::stats::holdout_split(rows, p, won, self.holdout_every, &vec![0.0; p], &vec![1.0; p])?;
+        let (means, scales) = crate::stats::standardisation(&tx, p)?;
+        for row in tx.chunks_exact_mut(p).chain(hx.chunks_exact_mut(p)) {
+            for ((v, m), s) in row.iter_mut().zip(&means).zip(&scales) {
+                *v = (*v - m) / s;
+            }
+        }
         let fit = self.logistic.fit(&tx, p, &ty)?;
         let coefficients: Vec<f64> = fit.model.coefficients().iter().zip(&scales).map(|(b, s)| b / s).collect();
         let scores = hx.chunks_exact(p).map(|z| fit.model.log_odds(z)).collect::<Result<Vec<f64>, _>>()?;
+        // the training deals set the scales: a held-out deal far outside their range can
+        // overflow its standardised values or its score
+        if let Some(i) = scores.iter().position(|s| !s.is_finite()) {
+            return Err(AcquisitionError::InvalidInput(format!(
+                "held-out deal {} has a non-finite score ({}): its feature values overflow the training deals' scales",
+                i * self.holdout_every,
+                scores[i]
+            )));
+        }
         // the calibrator the model keeps sees the whole holdout; the metrics below come from
         // calibrators that never saw the deal they score
         const FOLDS: usize = 5;
@@ -247,10 +274,13 @@ impl WinModelSpec {
 }
 
 impl WinModel {
-    /// `self` when one finite mean and one finite coefficient per feature and a finite
-    /// intercept are there.
+    /// `self` when there is at least one feature, one finite mean and one finite coefficient per
+    /// feature, and a finite intercept.
     fn checked(self) -> Result<WinModel, AcquisitionError> {
         let p = self.features.len();
+        if p == 0 {
+            return Err(AcquisitionError::InvalidModel("a win model needs at least one feature"));
+        }
         if self.means.len() != p || self.coefficients.len() != p {
             return Err(AcquisitionError::InvalidModel("one mean and one coefficient per feature are needed"));
         }
@@ -266,7 +296,9 @@ impl WinModel {
         &self.features
     }
 
-    /// Training means.
+    /// Training means: each feature's mean over the training deals only (the held-out deals
+    /// excluded). The scales the L2 penalty was applied on are likewise the training deals'
+    /// population standard deviations.
     pub fn means(&self) -> &[f64] {
         &self.means
     }
