@@ -253,10 +253,29 @@ fn renewals_are_not_new_arr() {
 
 /// Alerts read as sentences: (metric, comparison, threshold, monthly readings) → the sentence of
 /// the last month's alert.
+/// The sentence of the one alert a rule `metric comparison threshold` fires after `readings`,
+/// one a month.
+fn sentence_after(metric: &str, comparison: revops::rules::Comparison, threshold: f64, readings: &[f64]) -> String {
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, Severity};
+    let rules = [AlertRule {
+        name: "rule".into(),
+        when: revops::rules::Condition::new(metric, comparison, threshold),
+        severity: Severity::Warning,
+        cooldown_days: 0,
+    }];
+    let mut state = AlertState::default();
+    let mut last = Vec::new();
+    for (k, value) in readings.iter().enumerate() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
+        last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
+    }
+    assert_eq!(last.len(), 1, "{metric} {readings:?}");
+    last[0].sentence(revops::money::Currency::USD)
+}
+
 #[test]
 fn alerts_read_as_sentences() {
-    use revops::coordinator::{evaluate_alerts, AlertRule, Severity};
-    use revops::rules::{Comparison, Condition};
+    use revops::rules::Comparison;
     use Comparison::*;
     #[rustfmt::skip]
     let table: &[(&str, Comparison, f64, &[f64], &str)] = &[
@@ -283,20 +302,7 @@ fn alerts_read_as_sentences() {
         ("seat_utilisation", AtLeast, 0.9, &[0.953], "seat_utilisation is 0.95, at or above the 0.9 ceiling."),
     ];
     for (metric, comparison, threshold, readings, sentence) in table {
-        let rules = [AlertRule {
-            name: "rule".into(),
-            when: Condition::new(*metric, *comparison, *threshold),
-            severity: Severity::Warning,
-            cooldown_days: 0,
-        }];
-        let mut state = AlertState::default();
-        let mut last = Vec::new();
-        for (k, value) in readings.iter().enumerate() {
-            let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
-            last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
-        }
-        assert_eq!(last.len(), 1, "{metric} {readings:?}");
-        assert_eq!(last[0].sentence(revops::money::Currency::USD), *sentence);
+        assert_eq!(sentence_after(metric, *comparison, *threshold, readings), *sentence, "{metric} {readings:?}");
     }
 }
 
@@ -765,8 +771,7 @@ mod floor {
 /// a move too small to show at the most places is not claimed.
 #[test]
 fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
-    use revops::coordinator::{evaluate_alerts, AlertRule, Severity};
-    use revops::rules::{Comparison, Condition};
+    use revops::rules::Comparison;
     use Comparison::*;
     #[rustfmt::skip]
     let table: &[(&str, Comparison, f64, &[f64], &str)] = &[
@@ -792,19 +797,6 @@ fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
         ("nrr", AtMost, 1.0, &[0.99996], "Net revenue retention is 100.0%, at or below the 100% floor."),
     ];
     for (metric, comparison, threshold, readings, sentence) in table {
-        let rules = [AlertRule {
-            name: "rule".into(),
-            when: Condition::new(*metric, *comparison, *threshold),
-            severity: Severity::Warning,
-            cooldown_days: 0,
-        }];
-        let mut state = AlertState::default();
-        let mut last = Vec::new();
-        for (k, value) in readings.iter().enumerate() {
-            let day = chrono::NaiveDate::from_ymd_opt(2026, 9 + k as u32, 24).unwrap();
-            last = evaluate_alerts(&rules, &[(metric.to_string(), *value)], day, &mut state).unwrap();
-        }
-        assert_eq!(last.len(), 1, "{metric} {readings:?}");
-        assert_eq!(last[0].sentence(revops::money::Currency::USD), *sentence, "{metric} {readings:?}");
+        assert_eq!(sentence_after(metric, *comparison, *threshold, readings), *sentence, "{metric} {readings:?}");
     }
 }
