@@ -793,6 +793,10 @@ fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
         ("arr", Below, 800e6, &[799_999_999.0], "ARR is just below the $800M floor."),
         // a move too small to show is not claimed
         ("nrr", Below, 1.0, &[0.96, 0.9600000001], "Net revenue retention is 96.0%, below the 100% floor, for the second month."),
+        // a threshold finer than the unit's usual places is shown as written, so the figure
+        // shown is on the side of the threshold shown
+        ("quick_ratio", Below, 1.004, &[1.003], "The quick ratio is 1.0x, below the 1.004x floor."),
+        ("dso", Above, 44.96, &[44.97], "Days sales outstanding is 45 days, above the 44.96-day ceiling."),
         // at or below: the limit itself is on the stated side
         ("nrr", AtMost, 1.0, &[0.99996], "Net revenue retention is 100.0%, at or below the 100% floor."),
     ];

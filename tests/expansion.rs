@@ -376,15 +376,23 @@ fn campaign_holdout_size_is_rounded_exactly_with_halves_up() {
 }
 
 #[test]
-fn nrr_plan_amounts_are_rounded_up_to_the_cent_so_they_never_fall_short() {
-    // 100.01 × 150.5% − 100.01 = 50.50505: 50.51 of expansion; ÷ 40% = 126.275 → 126.28
+fn nrr_plan_amounts_are_each_rounded_up_once_from_the_exact_need() {
+    // each rounded up once from the exact need: 100.01 × 150.5% − 100.01 = 50.50505 → 50.51 of
+    // expansion; 50.50505 ÷ 40% = 126.2626… → 126.27 of pipeline (not 50.51 ÷ 40% = 126.275 → 126.28)
     let p = plan_nrr(usd("100.01"), pct("150.5%"), usd("0"), usd("0"), pct("40%")).unwrap();
     assert_eq!(p.required_expansion, usd("50.51"));
-    assert_eq!(p.required_pipeline, usd("126.28"));
-    // 100 × 100.001% − 100 = 0.001: a tenth of a cent still needs a cent; ÷ 30% = 0.0333… → 0.04
+    assert_eq!(p.required_pipeline, usd("126.27"));
+    // at a 1% win rate the second rounding cost $0.49: 5,050.505 → 5,050.51, not 5,051.00
+    let p = plan_nrr(usd("100.01"), pct("150.5%"), usd("0"), usd("0"), pct("1%")).unwrap();
+    assert_eq!(p.required_pipeline, usd("5050.51"));
+    // and a whole yen: 50.5 ÷ 40% = 126.25 → ¥127, not ¥51 ÷ 40% = 127.5 → ¥128
+    let yen = |s: &str| Money::parse(s, Currency::JPY).unwrap();
+    let p = plan_nrr(yen("100"), pct("150.5%"), yen("0"), yen("0"), pct("40%")).unwrap();
+    assert_eq!((p.required_expansion, p.required_pipeline), (yen("51"), yen("127")));
+    // 100 × 100.001% − 100 = 0.001: a tenth of a cent still needs a cent; ÷ 30% = 0.0033… → 0.01
     let p = plan_nrr(usd("100"), pct("100.001%"), usd("0"), usd("0"), pct("30%")).unwrap();
     assert_eq!(p.required_expansion, usd("0.01"));
-    assert_eq!(p.required_pipeline, usd("0.04"));
+    assert_eq!(p.required_pipeline, usd("0.01"));
 }
 
 #[test]

@@ -309,7 +309,8 @@ impl Alert {
     /// threshold in their units (money in `currency`, the reporting currency), whether it fell
     /// or rose since the last reading, and for how many months it has held.
     ///
-    /// The reading is shown to its unit's usual places (96.2%, 2.5x, 52 days, $786.0M), or as
+    /// The threshold is shown as written (to six places: a 1.004x floor reads "1.004x", not
+    /// "1x"). The reading is shown to its unit's usual places (96.2%, 2.5x, 52 days, $786.0M), or as
     /// many more as it takes, up to three, for the figure shown to stand to the threshold as
     /// the sentence says (99.96%, not 100.0%, below a 100% floor) and, when it says the metric
     /// fell or rose, to be below or above the previous reading shown to the same places (rose
@@ -372,11 +373,12 @@ impl Alert {
                 return format!("{n} {noun} {verb} {state}{limit}{streak}.");
             }
             Unit::Percent => percent_threshold(threshold),
-            Unit::Multiple => format!("{}x", trimmed(threshold, 2)),
-            Unit::Days => format!("{}-day", trimmed(threshold, 1)),
+            // as written (to six places), so that a reading is compared with the limit shown
+            Unit::Multiple => format!("{}x", trimmed(threshold, 6)),
+            Unit::Days => format!("{}-day", trimmed(threshold, 6)),
             Unit::Money => money_threshold(threshold, currency),
-            Unit::Count(one, _) => format!("{}-{one}", trimmed(threshold, 0)),
-            Unit::Number => trimmed(threshold, 2),
+            Unit::Count(one, _) => format!("{}-{one}", trimmed(threshold, 6)),
+            Unit::Number => trimmed(threshold, 6),
         };
         let moved = match self.previous {
             Some(p) if value < p => Some((Ordering::Less, "fell to")),

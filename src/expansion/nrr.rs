@@ -12,8 +12,8 @@ use crate::money::{Money, MoneyError, Percent};
 pub struct NrrPlan {
     /// Expansion ARR needed, rounded up to the currency's minor unit (so it never falls short).
     pub required_expansion: Money,
-    /// Expansion pipeline needed at the expected win rate: `required_expansion ÷ win rate`,
-    /// rounded up to the currency's minor unit.
+    /// Expansion pipeline needed at the expected win rate: the exact expansion needed ÷ the
+    /// win rate, rounded up once to the currency's minor unit.
     pub required_pipeline: Money,
     /// Pipeline ÷ required expansion (1 ÷ win rate).
     #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
@@ -23,10 +23,11 @@ pub struct NrrPlan {
 /// `NRR = (start − churn − contraction + expansion) ÷ start`, solved for expansion.
 ///
 /// Both amounts are rounded *up* to the currency's minor unit (cents for USD), never to the
-/// nearest: a required amount rounded down would fall short of what is required. The
-/// expansion is rounded first and the pipeline is that rounded expansion ÷ the win rate,
-/// rounded up again, so `required_pipeline × win rate ≥ required_expansion ≥` the exact need.
-/// A target already met by the base needs no expansion (zero, not a negative amount).
+/// nearest: a required amount rounded down would fall short of what is required. Each is
+/// rounded once, from the exact need (the pipeline from the exact expansion ÷ the win rate,
+/// not from the rounded expansion, which would round it twice: $0.49 too much at a 1% win
+/// rate), so each is at least what it stands for and less than a minor unit above it. A target
+/// already met by the base needs no expansion (zero, not a negative amount).
 ///
 /// ```
 /// use revops::expansion::plan_nrr;
@@ -40,9 +41,9 @@ pub struct NrrPlan {
 /// assert_eq!(p.required_pipeline, m("145000000"));
 /// assert_eq!(p.coverage, Decimal::new(25, 1));
 /// assert!(plan_nrr(m("100000000"), "150%".parse()?, m("0"), m("0"), "0%".parse()?).is_err());
-/// // rounded up to the cent: 100.01 × 150.5% − 100.01 = 50.50505 → 50.51; ÷ 40% = 126.275 → 126.28
+/// // rounded up to the cent: 100.01 × 150.5% − 100.01 = 50.50505 → 50.51; ÷ 40% = 126.2626… → 126.27
 /// let p = plan_nrr(m("100.01"), "150.5%".parse()?, m("0"), m("0"), "40%".parse()?)?;
-/// assert_eq!((p.required_expansion, p.required_pipeline), (m("50.51"), m("126.28")));
+/// assert_eq!((p.required_expansion, p.required_pipeline), (m("50.51"), m("126.27")));
 /// // churn and contraction are amounts lost: a negative one is refused
 /// assert!(plan_nrr(m("100000000"), "110%".parse()?, m("-5000000"), m("0"), "50%".parse()?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -77,10 +78,10 @@ pub fn plan_nrr(
     let needed = target_nrr.of(start)?.checked_sub(start)?.checked_add(churn)?.checked_add(contraction)?;
     // rounded up: a required amount must not fall short of what is required
     let up = RoundingStrategy::ToPositiveInfinity;
-    let required_expansion = if needed.is_negative() { Money::zero(start.currency()) } else { needed.round_with(up) };
+    let needed = if needed.is_negative() { Money::zero(start.currency()) } else { needed };
     Ok(NrrPlan {
-        required_expansion,
-        required_pipeline: required_expansion.checked_div(win_rate.fraction())?.round_with(up),
+        required_expansion: needed.round_with(up),
+        required_pipeline: needed.checked_div(win_rate.fraction())?.round_with(up),
         // win rate ≥ 1e-28, so 1 ÷ it is at most 1e28: it fits, but stays checked
         coverage: Decimal::ONE.checked_div(win_rate.fraction()).ok_or(MoneyError::Overflow("pipeline coverage"))?,
     })
