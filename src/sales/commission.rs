@@ -58,7 +58,9 @@ pub struct CommissionPlan {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditedDeal {
-    /// Deal id.
+    /// Deal id, once in a statement's deals (a re-delivered export must not be paid twice): a
+    /// deal of several products is a line per product, each with an id of its own
+    /// (`006A-1`, `006A-2`).
     pub id: String,
     /// Product.
     pub product: String,
