@@ -1901,3 +1901,20 @@ fn the_weighted_ensemble_of_equal_forecasts_is_that_forecast() {
         assert_eq!(fit.predict(1, &[0.8], 0).unwrap().mean, [value]);
     }
 }
+
+/// A member the cross-validated weights give nothing takes no part in the forecast, so the
+/// ensemble's name leaves it out.
+#[test]
+fn an_ensemble_names_only_the_members_it_weighs() {
+    use revops::forecast::{Baseline, Combination, Ensemble, Forecaster, Member};
+    // exact linear growth: drift forecasts every window exactly (MASE 0) and takes all the weight
+    let y: Vec<f64> = (0..48).map(|t| 100.0 + 5.0 * t as f64).collect();
+    let ensemble = Ensemble {
+        period: 12,
+        members: vec![Member::Baseline(Baseline::Naive), Member::Baseline(Baseline::Drift)],
+        combination: Combination::CrossValidated { windows: 4, h: 3 },
+    };
+    let model = ensemble.fit(&y).unwrap();
+    assert_eq!(model.weights()[0], 0.0, "{:?}", model.weights());
+    assert_eq!(model.name(), "Ensemble(weighted: Drift)");
+}

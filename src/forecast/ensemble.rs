@@ -357,18 +357,26 @@ impl EnsembleModel {
         Ok(Forecast { mean: p.mean, lower: i.lower, upper: i.upper, level })
     }
 
-    /// The first member that is an ETS model (AutoETS's choice), for simulations.
+    /// The first member that is an ETS model (AutoETS's choice) and has weight, for
+    /// simulations: an ETS member the cross-validated weights give nothing takes no part in the
+    /// forecast, so none is returned for it.
     pub fn ets(&self) -> Option<&EtsModel> {
-        self.members.iter().find_map(|m| match m {
+        self.weighed().find_map(|m| match m {
             FittedMember::Ets(e) => Some(e),
             _ => None,
         })
     }
+
+    /// The members with weight, in order.
+    fn weighed(&self) -> impl Iterator<Item = &FittedMember> + '_ {
+        self.members.iter().zip(&self.weights).filter(|(_, w)| **w > 0.0).map(|(m, _)| m)
+    }
 }
 
 impl Forecaster for EnsembleModel {
+    /// The members with weight (a member weighted 0 takes no part in the forecast).
     fn name(&self) -> String {
-        let names: Vec<String> = self.members.iter().map(|m| m.forecaster().name()).collect();
+        let names: Vec<String> = self.weighed().map(|m| m.forecaster().name()).collect();
         let how = if self.combination == Combination::Median { "median" } else { "weighted" };
         format!("Ensemble({how}: {})", names.join(", "))
     }
