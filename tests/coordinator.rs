@@ -804,3 +804,58 @@ fn an_alert_sentence_shows_a_reading_on_the_side_of_the_limit_it_states() {
         assert_eq!(sentence_after(metric, *comparison, *threshold, readings), *sentence, "{metric} {readings:?}");
     }
 }
+
+#[test]
+fn alert_evaluation_refuses_a_metric_given_twice_and_a_negative_cool_down() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, CoordinatorError, Severity};
+    use revops::rules::{Comparison, Condition};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    let rule = |cooldown_days| AlertRule {
+        name: "x high".into(),
+        when: Condition::new("x", Comparison::Above, 1.0),
+        severity: Severity::Warning,
+        cooldown_days,
+    };
+    // which of two readings of one metric a rule reads cannot be left to their order
+    let mut state = AlertState::default();
+    let twice = [("x".to_string(), 0.0), ("x".to_string(), 2.0)];
+    assert!(matches!(
+        evaluate_alerts(&[rule(0)], &twice, day, &mut state),
+        Err(CoordinatorError::DuplicateMetric(m)) if m == "x"
+    ));
+    // days of quiet cannot be negative
+    let r = evaluate_alerts(&[rule(-5)], &[("x".to_string(), 2.0)], day, &mut state);
+    assert!(matches!(r, Err(CoordinatorError::InvalidConfig(_))), "{r:?}");
+    assert_eq!(state, AlertState::default());
+}
+
+#[test]
+fn an_alert_streak_counts_only_months_that_were_evaluated_without_a_gap() {
+    // evaluated in January and again in December, holding both times: nothing shows that it
+    // held from February to November, so the run is two months long at most
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, Severity};
+    use revops::rules::{Comparison, Condition};
+    let rules = [AlertRule {
+        name: "x high".into(),
+        when: Condition::new("x", Comparison::Above, 1.0),
+        severity: Severity::Warning,
+        cooldown_days: 0,
+    }];
+    let run = |days: &[(i32, u32, u32)]| {
+        let mut state = AlertState::default();
+        let mut last = Vec::new();
+        for &(y, m, d) in days {
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            last = evaluate_alerts(&rules, &[("x".to_string(), 2.0)], day, &mut state).unwrap();
+        }
+        last[0].months
+    };
+    // a gap of ten unobserved months starts the run again
+    assert_eq!(run(&[(2026, 1, 31), (2026, 12, 1)]), 1);
+    // one unobserved month (March) too
+    assert_eq!(run(&[(2026, 1, 31), (2026, 2, 28), (2026, 4, 30)]), 1);
+    // month after month, across a year's end, the run goes on
+    assert_eq!(run(&[(2025, 11, 30), (2025, 12, 31), (2026, 1, 31)]), 3);
+    // twice in one month counts that month once
+    assert_eq!(run(&[(2026, 1, 1), (2026, 1, 31), (2026, 2, 1)]), 2);
+}

@@ -1918,3 +1918,43 @@ fn an_ensemble_names_only_the_members_it_weighs() {
     assert_eq!(model.weights()[0], 0.0, "{:?}", model.weights());
     assert_eq!(model.name(), "Ensemble(weighted: Drift)");
 }
+
+#[test]
+fn pipeline_rollups_by_rep_team_and_region_add_up_to_the_total() {
+    // three reps' $1.01 at 50%: each deal's weighted part is rounded once, to $0.50 (half to
+    // even), so the reps' parts and the total are the same cents ($1.50), where rounding each
+    // rollup's sum read $0.50 a rep against $1.52 in all
+    use revops::calendar::Quarter;
+    use revops::forecast::{pipeline_forecast, ForecastCategory, PipelineDeal};
+    let deal = |id: &str, rep: &str, team: &str| PipelineDeal {
+        id: id.into(),
+        rep: rep.into(),
+        team: team.into(),
+        region: "NA".into(),
+        amount: Money::parse("1.01", Currency::USD).unwrap(),
+        probability: "50%".parse().unwrap(),
+        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        category: ForecastCategory::Commit,
+    };
+    let deals = [deal("a", "ann", "east"), deal("b", "bob", "east"), deal("c", "cy", "west")];
+    let f = pipeline_forecast(&deals, Quarter::new(2026, 4).unwrap().period(), Currency::USD).unwrap();
+    for view in [&f.by_rep, &f.by_team, &f.by_region] {
+        let sum = Money::sum(Currency::USD, view.values().map(|r| r.weighted)).unwrap();
+        assert_eq!(sum, f.total.weighted, "{view:?}");
+    }
+    assert_eq!(f.total.weighted, Money::parse("1.50", Currency::USD).unwrap());
+}
+
+#[test]
+fn a_milestone_already_reached_has_a_probability_for_each_month_of_the_horizon() {
+    // the same months as a milestone not yet reached: the horizon's, from the month after the
+    // history's last
+    let arr: Vec<Money> =
+        (0..36).map(|t| Money::from_minor_units((600_000_000 + 6_000_000 * t) * 100, Currency::USD).unwrap()).collect();
+    let last = Month::new(2026, 10).unwrap();
+    for target in ["500000000", "2000000000"] {
+        let eta = milestone_eta(&arr, last, Money::parse(target, Currency::USD).unwrap(), 12, 200, 7).unwrap();
+        assert_eq!(eta.probability_by.len(), 12, "{target}");
+        assert_eq!(eta.probability_by[0].0, Month::new(2026, 11).unwrap(), "{target}");
+    }
+}

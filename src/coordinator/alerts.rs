@@ -73,6 +73,10 @@ pub struct Reading {
     /// The first evaluation of the current unbroken run in which the condition held (none when
     /// it did not hold last time).
     pub holding_since: Option<NaiveDate>,
+    /// The day of the evaluation (none in a state saved before it was kept): a run goes on
+    /// only from an evaluation in the same or the previous calendar month.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub evaluated_on: Option<NaiveDate>,
 }
 
 /// What alerting remembers between evaluations: when each rule last fired (for cool-downs) and
@@ -104,12 +108,13 @@ fn describe(c: Comparison) -> &'static str {
 /// Every rule's reading is remembered in `state`, fired or not, cooling down or not: the next
 /// alert says whether the metric fell or rose since, and for how many calendar months the
 /// condition has held without a break (a reading that does not hold, NaN included, ends the
-/// run).
+/// run, and so does a calendar month with no evaluation: nothing shows it held then).
 ///
 /// # Errors
 /// [`CoordinatorError::UnknownMetric`]; [`CoordinatorError::DuplicateRule`] for two rules of
 /// one name (a rule's cool-down and reading are kept by its name, so one would silence the
-/// other). All or nothing: on an error `state` is left as it was, so no rule is recorded as
+/// other); [`CoordinatorError::DuplicateMetric`] for a metric given twice;
+/// [`CoordinatorError::InvalidConfig`] for a negative cool-down. All or nothing: on an error `state` is left as it was, so no rule is recorded as
 /// fired by a call that returned no alerts.
 pub fn evaluate_alerts(
     rules: &[AlertRule],
@@ -121,6 +126,14 @@ pub fn evaluate_alerts(
         if rules[..i].iter().any(|other| other.name == rule.name) {
             return Err(CoordinatorError::DuplicateRule(rule.name.clone()));
         }
+        if rule.cooldown_days < 0 {
+            return Err(CoordinatorError::InvalidConfig("an alert rule's cool-down must not be negative"));
+        }
+    }
+    for (i, (name, _)) in metrics.iter().enumerate() {
+        if metrics[..i].iter().any(|(other, _)| other == name) {
+            return Err(CoordinatorError::DuplicateMetric(name.clone()));
+        }
     }
     let lookup = |name: &str| metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     // work on a copy: the caller's state changes only when every rule has been evaluated
@@ -131,8 +144,13 @@ pub fn evaluate_alerts(
         let value = lookup(&rule.when.signal).unwrap_or(f64::NAN);
         // the reading is remembered whether or not the rule fires or cools down
         let before = next.readings.get(&rule.name).copied().unwrap_or_default();
-        let holding_since = fires.then(|| before.holding_since.filter(|d| *d <= as_of).unwrap_or(as_of));
-        next.readings.insert(rule.name.clone(), Reading { value: value.is_finite().then_some(value), holding_since });
+        // a run goes on from an evaluation this month or last: months nobody evaluated are not
+        // months the condition is known to have held
+        let unbroken = before.evaluated_on.is_none_or(|d| Month::of(d).months_until(Month::of(as_of)) <= 1);
+        let run = before.holding_since.filter(|d| *d <= as_of && unbroken);
+        let holding_since = fires.then(|| run.unwrap_or(as_of));
+        let reading = Reading { value: value.is_finite().then_some(value), holding_since, evaluated_on: Some(as_of) };
+        next.readings.insert(rule.name.clone(), reading);
         let Some(since) = holding_since else { continue };
         if let Some(last) = next.last_fired.get(&rule.name) {
             if (as_of - *last).num_days() < rule.cooldown_days {

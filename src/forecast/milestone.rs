@@ -20,7 +20,8 @@ pub struct MilestoneEta {
     pub p50: Option<Month>,
     /// Month by which 90% of paths have crossed.
     pub p90: Option<Month>,
-    /// `(month, P(crossed by the end of that month))` over the horizon.
+    /// `(month, P(crossed by the end of that month))` over the horizon: its months, from the
+    /// one after the history's last, whether or not the target is reached already.
     pub probability_by: Vec<(Month, f64)>,
 }
 
@@ -42,7 +43,12 @@ impl MilestoneEta {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn probability_by(&self, month: Month) -> f64 {
-        self.probability_by.iter().rev().find(|(m, _)| *m <= month).map_or(0.0, |(_, p)| *p)
+        match self.probability_by.iter().rev().find(|(m, _)| *m <= month) {
+            Some((_, p)) => *p,
+            // before the horizon: 1 from the history's last month when it had reached the
+            // target (dated then, `p10` included), else 0
+            None => f64::from(u8::from(self.p10.is_some_and(|m| m <= month))),
+        }
     }
 }
 
@@ -98,8 +104,9 @@ pub fn milestone_eta(
     let reached = reach_threshold(target);
     let t = Money::new(reached, target.currency()).to_f64_lossy();
     if history.last().is_some_and(|arr| arr.amount() >= reached) {
-        // reached when the history ends: that month, for certain, and every month after
-        let months = (0..=horizon).map_while(|k| last.checked_add(k as i32).ok());
+        // reached when the history ends: that month, for certain, and so by every month of the
+        // horizon (the months a milestone not yet reached is given, from the next one)
+        let months = (1..=horizon).map_while(|k| last.checked_add(k as i32).ok());
         return Ok(MilestoneEta {
             model: ensemble.name(),
             p10: Some(last),

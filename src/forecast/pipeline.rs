@@ -68,7 +68,8 @@ pub struct CategoryRollup {
     pub best_case: Money,
     /// Everything but omitted.
     pub pipeline: Money,
-    /// Σ probability × amount (omitted excluded).
+    /// Σ probability × amount (omitted excluded), each deal's part rounded once to the minor
+    /// unit, so the rollups of any grouping add up to the total.
     pub weighted: Money,
 }
 
@@ -108,10 +109,9 @@ fn rollup<'a>(
         if d.category != Omitted {
             r.pipeline = r.pipeline.checked_add(a)?;
             let p = if d.category == Closed { Percent::HUNDRED } else { probability(d)? };
-            r.weighted = r.weighted.checked_add(p.of(a)?)?;
+            r.weighted = r.weighted.checked_add(a.mul_round(p.fraction())?)?;
         }
     }
-    r.weighted = r.weighted.round();
     Ok(r)
 }
 
