@@ -1958,3 +1958,26 @@ fn a_milestone_already_reached_has_a_probability_for_each_month_of_the_horizon()
         assert_eq!(eta.probability_by[0].0, Month::new(2026, 11).unwrap(), "{target}");
     }
 }
+
+#[test]
+fn pipeline_rollups_refuse_an_amount_finer_than_the_minor_unit() {
+    // each deal's weighted part is rounded to the cent: two closed deals of half a cent would
+    // read $0.00 weighted against $0.01 closed, so such an amount is refused, naming the deal
+    use revops::calendar::Quarter;
+    use revops::forecast::{pipeline_forecast, ForecastCategory, ForecastError, PipelineDeal};
+    let deal = |id: &str, amount: &str| PipelineDeal {
+        id: id.into(),
+        rep: "ann".into(),
+        team: "east".into(),
+        region: "NA".into(),
+        amount: Money::parse(amount, Currency::USD).unwrap(),
+        probability: "100%".parse().unwrap(),
+        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+        category: ForecastCategory::Closed,
+    };
+    let q4 = Quarter::new(2026, 4).unwrap().period();
+    let r = pipeline_forecast(&[deal("a", "0.01"), deal("b", "0.005")], q4, Currency::USD);
+    assert!(matches!(&r, Err(ForecastError::DealNotRounded { deal, .. }) if deal == "b"), "{r:?}");
+    let f = pipeline_forecast(&[deal("a", "0.01"), deal("b", "0.010")], q4, Currency::USD).unwrap();
+    assert_eq!(f.total.weighted, f.total.closed);
+}

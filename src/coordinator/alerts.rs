@@ -114,7 +114,7 @@ fn describe(c: Comparison) -> &'static str {
 /// [`CoordinatorError::UnknownMetric`]; [`CoordinatorError::DuplicateRule`] for two rules of
 /// one name (a rule's cool-down and reading are kept by its name, so one would silence the
 /// other); [`CoordinatorError::DuplicateMetric`] for a metric given twice;
-/// [`CoordinatorError::InvalidConfig`] for a negative cool-down. All or nothing: on an error `state` is left as it was, so no rule is recorded as
+/// [`CoordinatorError::InvalidRule`] for a negative cool-down. All or nothing: on an error `state` is left as it was, so no rule is recorded as
 /// fired by a call that returned no alerts.
 pub fn evaluate_alerts(
     rules: &[AlertRule],
@@ -127,7 +127,10 @@ pub fn evaluate_alerts(
             return Err(CoordinatorError::DuplicateRule(rule.name.clone()));
         }
         if rule.cooldown_days < 0 {
-            return Err(CoordinatorError::InvalidConfig("an alert rule's cool-down must not be negative"));
+            return Err(CoordinatorError::InvalidRule {
+                rule: rule.name.clone(),
+                problem: "its cool-down (cooldown_days) must not be negative",
+            });
         }
     }
     for (i, (name, _)) in metrics.iter().enumerate() {

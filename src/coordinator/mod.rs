@@ -33,14 +33,21 @@ pub enum CoordinatorError {
     /// Two alert rules share a name (each rule's cool-down and reading are kept by its name).
     #[error("two alert rules are named {0:?}")]
     DuplicateRule(String),
+    /// An alert rule that cannot be meant: a negative cool-down.
+    #[error("invalid alert rule {rule:?}: {problem}")]
+    InvalidRule {
+        /// The rule's name.
+        rule: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// A metric given twice to an alert evaluation: which reading a rule reads cannot be left
     /// to their order.
     #[error("metric {0:?} is given twice")]
     DuplicateMetric(String),
     /// A snapshot configuration that cannot be meant: a gross margin outside (0, 1], a
     /// free-cash-flow margin above 1, a negative CAC or quarter target, a milestone target of
-    /// zero or less, an amount in another currency than the book's, or an alert rule with a
-    /// negative cool-down.
+    /// zero or less, or an amount in another currency than the book's.
     #[error("invalid snapshot configuration: {0}")]
     InvalidConfig(&'static str),
     /// The ARR book holds too few months up to the snapshot's date for its velocity and

@@ -121,6 +121,15 @@ pub enum ForecastError {
         /// The probability given.
         probability: Percent,
     },
+    /// A deal amount with digits below its currency's minor unit, which the rollups, rounding
+    /// each deal's weighted part to it, cannot add up.
+    #[error("deal {deal}'s amount {amount} has digits below its currency's minor unit")]
+    DealNotRounded {
+        /// The deal's id.
+        deal: String,
+        /// Its amount.
+        amount: crate::money::Money,
+    },
     /// A deal in another currency than the forecast's.
     #[error("deal {deal} is in {found}, the forecast in {expected}")]
     DealCurrency {

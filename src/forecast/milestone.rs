@@ -26,7 +26,8 @@ pub struct MilestoneEta {
 }
 
 impl MilestoneEta {
-    /// P(reached by the end of `month`): 0 before the first month forecast; past the horizon,
+    /// P(reached by the end of `month`): before the first month forecast, 1 from the history's
+    /// last month when the target was reached then, else 0; past the horizon,
     /// the probability at its last month (paths end there, so a later crossing is never
     /// assumed).
     ///

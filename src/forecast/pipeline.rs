@@ -151,6 +151,8 @@ pub struct PipelineForecast {
 /// # Errors
 ///
 /// [`ForecastError::DealProbability`] for a deal whose probability is outside 0%–100%,
+/// [`ForecastError::DealNotRounded`] for an amount with digits below its currency's minor unit
+/// (each deal's weighted part is rounded to it),
 /// [`ForecastError::DealCurrency`] for a deal in the quarter in another currency, and a money
 /// overflow when the totals do not fit a `Decimal`.
 pub fn pipeline_forecast(
@@ -160,6 +162,9 @@ pub fn pipeline_forecast(
 ) -> Result<PipelineForecast, ForecastError> {
     for d in deals {
         probability(d)?;
+        if !d.amount.is_rounded() {
+            return Err(ForecastError::DealNotRounded { deal: d.id.clone(), amount: d.amount });
+        }
     }
     let inside: Vec<&PipelineDeal> = deals.iter().filter(|d| quarter.contains(d.close_date)).collect();
     let group = |key: &dyn Fn(&PipelineDeal) -> &str| -> Result<BTreeMap<String, CategoryRollup>, ForecastError> {
