@@ -1100,6 +1100,30 @@ fn terminate_and_create(effective: NaiveDate, extra: &str) -> Modification {
     }
 }
 
+/// A modification adding an "addon" obligation at its standalone price `price`, ratably by
+/// month over `term` from its first day, as contract `new_contract_id`: a separate contract
+/// (606-10-25-12).
+fn separate_addon(price: &str, term: Period, new_contract_id: &str) -> Modification {
+    Modification {
+        effective: term.start(),
+        added: vec![PerformanceObligation {
+            id: "addon".into(),
+            ssp: Ssp::Observable(usd(price)),
+            pattern: SatisfactionPattern::RatablyByMonth(term),
+        }],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd(price),
+        new_contract_id: new_contract_id.into(),
+        facts: ModificationFacts {
+            adds_distinct_goods: true,
+            priced_at_standalone_price: true,
+            remaining_goods_distinct: true,
+        },
+        treatment: None,
+    }
+}
+
 /// $12,000 for 2026 by month (either monthly pattern), terminated and recreated on July 15 for
 /// nothing more: July's $1,000 had begun before the effective day so the original recognised it
 /// (Jan–Jul, $7,000); the new contract holds the $5,000 left and recognises it August to
@@ -1150,24 +1174,7 @@ fn a_separate_contract_runs_from_the_effective_date_to_the_end_of_its_obligation
     let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
     let original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(term), term);
     let addon = Period::new(d(2026, 7, 1), d(2027, 7, 1)).unwrap();
-    let m = Modification {
-        effective: d(2026, 7, 1),
-        added: vec![PerformanceObligation {
-            id: "addon".into(),
-            ssp: Ssp::Observable(usd("1200")),
-            pattern: SatisfactionPattern::RatablyByMonth(addon),
-        }],
-        updated: vec![],
-        variable: vec![],
-        additional_consideration: usd("1200"),
-        new_contract_id: "C-1-addon".into(),
-        facts: ModificationFacts {
-            adds_distinct_goods: true,
-            priced_at_standalone_price: true,
-            remaining_goods_distinct: true,
-        },
-        treatment: None,
-    };
+    let m = separate_addon("1200", addon, "C-1-addon");
     let out = modify(&original, &m).unwrap();
     assert_eq!(out.treatment, ModificationTreatment::SeparateContract);
     assert_eq!(out.contract.term, addon);
@@ -1461,27 +1468,10 @@ fn a_separate_contract_modification_that_updates_the_original_is_refused_not_hal
     let year = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
     let original = one_obligation("1200", SatisfactionPattern::RatablyByMonth(year), year);
     let half = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
-    let addon = PerformanceObligation {
-        id: "addon".into(),
-        ssp: Ssp::Observable(usd("600")),
-        pattern: SatisfactionPattern::RatablyByMonth(half),
-    };
-    let m = |updated: Vec<PerformanceObligation>| Modification {
-        effective: d(2026, 7, 1),
-        added: vec![addon.clone()],
-        updated,
-        variable: vec![],
-        additional_consideration: usd("600"),
-        new_contract_id: "C-2".into(),
-        facts: ModificationFacts {
-            adds_distinct_goods: true,
-            priced_at_standalone_price: true,
-            remaining_goods_distinct: true,
-        },
-        treatment: None,
-    };
+    let separate = separate_addon("600", half, "C-2");
+    let m = |updated: Vec<PerformanceObligation>| Modification { updated, ..separate.clone() };
     assert!(modify(&original, &m(vec![])).is_ok());
-    let update = PerformanceObligation { id: "plan".into(), ..addon.clone() };
+    let update = PerformanceObligation { id: "plan".into(), ..separate.added[0].clone() };
     assert!(matches!(modify(&original, &m(vec![update])), Err(RevRecError::UpdatesInSeparateContract { .. })));
 }
 
@@ -1617,24 +1607,7 @@ fn a_separate_contract_modification_that_changes_the_originals_variable_consider
     let mut original = one_obligation("12000", SatisfactionPattern::RatablyByMonth(year), year);
     original.price.variable.push(certain("bonus", "1000", d(2026, 1, 1)));
     let half = Period::new(d(2026, 7, 1), d(2027, 1, 1)).unwrap();
-    let m = |variable: Vec<VariableConsideration>| Modification {
-        effective: d(2026, 7, 1),
-        added: vec![PerformanceObligation {
-            id: "addon".into(),
-            ssp: Ssp::Observable(usd("2000")),
-            pattern: SatisfactionPattern::RatablyByMonth(half),
-        }],
-        updated: vec![],
-        variable,
-        additional_consideration: usd("2000"),
-        new_contract_id: "C-2".into(),
-        facts: ModificationFacts {
-            adds_distinct_goods: true,
-            priced_at_standalone_price: true,
-            remaining_goods_distinct: true,
-        },
-        treatment: None,
-    };
+    let m = |variable: Vec<VariableConsideration>| Modification { variable, ..separate_addon("2000", half, "C-2") };
     let refused = |v: VariableConsideration, name: &str| {
         let got = modify(&original, &m(vec![v]));
         assert!(
