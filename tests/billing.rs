@@ -358,21 +358,7 @@ fn a_customer_with_nothing_open_may_pay_in_advance() {
 
 #[test]
 fn credit_notes_are_recorded_once_and_credit_on_a_paid_invoice_is_held_for_the_customer() {
-    let inv = InvoiceDraft {
-        customer: "c".into(),
-        contract_id: "k".into(),
-        currency: Currency::USD,
-        issue_date: d(2026, 1, 1),
-        due_date: d(2026, 1, 31),
-        lines: vec![LineDraft {
-            description: "a".into(),
-            quantity: Decimal::ONE,
-            unit_price: usd("100"),
-            service: None,
-        }],
-    }
-    .finalize("INV-1", &FlatTax::NONE)
-    .unwrap();
+    let inv = untaxed_invoice("100");
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     ar.add_invoice(&inv).unwrap(); // delivered twice: added once
@@ -833,21 +819,7 @@ proptest! {
 /// A ledger with a part-paid import, a payment that paid one invoice and left credit, a credit
 /// note, a use of that credit on a second invoice and a refund.
 fn busy_ledger() -> ArLedger {
-    let inv = InvoiceDraft {
-        customer: "c".into(),
-        contract_id: "k".into(),
-        currency: Currency::USD,
-        issue_date: d(2026, 1, 1),
-        due_date: d(2026, 1, 31),
-        lines: vec![LineDraft {
-            description: "a".into(),
-            quantity: Decimal::ONE,
-            unit_price: usd("100"),
-            service: None,
-        }],
-    }
-    .finalize("INV-1", &FlatTax::NONE)
-    .unwrap();
+    let inv = untaxed_invoice("100");
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     ar.add_receivable(

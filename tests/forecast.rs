@@ -892,18 +892,23 @@ fn cross_validated_weights_favour_the_better_member() {
     assert!(matches!(none.fit(&y), Err(ForecastError::NoMember(_))));
 }
 
-#[test]
-fn a_member_without_cross_validated_error_takes_all_the_weight() {
-    // On an exact line the drift method forecasts every window exactly (MASE 0): weights ∝ 1 ÷
-    // MASE give it all the weight, and the ensemble forecasts the line. (A MASE of 0 used to
-    // weigh 0, so the ensemble was the naive method alone.)
+/// Drift and naive, weighted by cross-validation, fitted to the exact line 10 + 2t (t < 40).
+fn drift_and_naive_on_a_line() -> EnsembleModel {
     let y: Vec<f64> = (0..40).map(|t| 10.0 + 2.0 * t as f64).collect();
     let e = Ensemble {
         period: 1,
         members: vec![Member::Baseline(Baseline::Drift), Member::Baseline(Baseline::Naive)],
         combination: Combination::CrossValidated { windows: 3, h: 2 },
     };
-    let model = e.fit(&y).unwrap();
+    e.fit(&y).unwrap()
+}
+
+#[test]
+fn a_member_without_cross_validated_error_takes_all_the_weight() {
+    // On an exact line the drift method forecasts every window exactly (MASE 0): weights ∝ 1 ÷
+    // MASE give it all the weight, and the ensemble forecasts the line. (A MASE of 0 used to
+    // weigh 0, so the ensemble was the naive method alone.)
+    let model = drift_and_naive_on_a_line();
     assert_eq!(model.weights(), [1.0, 0.0]);
     let p = model.predict(3, &[0.8], 1).unwrap();
     for (k, mean) in p.mean.iter().enumerate() {
@@ -1906,17 +1911,15 @@ fn the_weighted_ensemble_of_equal_forecasts_is_that_forecast() {
 /// ensemble's name leaves it out.
 #[test]
 fn an_ensemble_names_only_the_members_it_weighs() {
-    use revops::forecast::{Baseline, Combination, Ensemble, Forecaster, Member};
     // exact linear growth: drift forecasts every window exactly (MASE 0) and takes all the weight
-    let y: Vec<f64> = (0..48).map(|t| 100.0 + 5.0 * t as f64).collect();
-    let ensemble = Ensemble {
-        period: 12,
-        members: vec![Member::Baseline(Baseline::Naive), Member::Baseline(Baseline::Drift)],
-        combination: Combination::CrossValidated { windows: 4, h: 3 },
-    };
-    let model = ensemble.fit(&y).unwrap();
-    assert_eq!(model.weights()[0], 0.0, "{:?}", model.weights());
+    let model = drift_and_naive_on_a_line();
+    assert_eq!(model.weights()[1], 0.0, "{:?}", model.weights());
     assert_eq!(model.name(), "Ensemble(weighted: Drift)");
+}
+
+/// 15 November 2026, in the quarter the pipeline rollups below read.
+fn nov_15() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 15).unwrap()
 }
 
 #[test]
@@ -1925,18 +1928,8 @@ fn pipeline_rollups_by_rep_team_and_region_add_up_to_the_total() {
     // even), so the reps' parts and the total are the same cents ($1.50), where rounding each
     // rollup's sum read $0.50 a rep against $1.52 in all
     use revops::calendar::Quarter;
-    use revops::forecast::{pipeline_forecast, ForecastCategory, PipelineDeal};
-    let deal = |id: &str, rep: &str, team: &str| PipelineDeal {
-        id: id.into(),
-        rep: rep.into(),
-        team: team.into(),
-        region: "NA".into(),
-        amount: Money::parse("1.01", Currency::USD).unwrap(),
-        probability: "50%".parse().unwrap(),
-        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
-        category: ForecastCategory::Commit,
-    };
-    let deals = [deal("a", "ann", "east"), deal("b", "bob", "east"), deal("c", "cy", "west")];
+    let commit = |id: &str, rep: &str| deal(id, rep, "1.01", "50%", nov_15(), ForecastCategory::Commit);
+    let deals = [commit("a", "ann"), commit("b", "bob"), PipelineDeal { team: "west".into(), ..commit("c", "cy") }];
     let f = pipeline_forecast(&deals, Quarter::new(2026, 4).unwrap().period(), Currency::USD).unwrap();
     for view in [&f.by_rep, &f.by_team, &f.by_region] {
         let sum = Money::sum(Currency::USD, view.values().map(|r| r.weighted)).unwrap();
@@ -1964,20 +1957,10 @@ fn pipeline_rollups_refuse_an_amount_finer_than_the_minor_unit() {
     // each deal's weighted part is rounded to the cent: two closed deals of half a cent would
     // read $0.00 weighted against $0.01 closed, so such an amount is refused, naming the deal
     use revops::calendar::Quarter;
-    use revops::forecast::{pipeline_forecast, ForecastCategory, ForecastError, PipelineDeal};
-    let deal = |id: &str, amount: &str| PipelineDeal {
-        id: id.into(),
-        rep: "ann".into(),
-        team: "east".into(),
-        region: "NA".into(),
-        amount: Money::parse(amount, Currency::USD).unwrap(),
-        probability: "100%".parse().unwrap(),
-        close_date: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
-        category: ForecastCategory::Closed,
-    };
+    let closed = |id: &str, amount: &str| deal(id, "ann", amount, "100%", nov_15(), ForecastCategory::Closed);
     let q4 = Quarter::new(2026, 4).unwrap().period();
-    let r = pipeline_forecast(&[deal("a", "0.01"), deal("b", "0.005")], q4, Currency::USD);
+    let r = pipeline_forecast(&[closed("a", "0.01"), closed("b", "0.005")], q4, Currency::USD);
     assert!(matches!(&r, Err(ForecastError::DealNotRounded { deal, .. }) if deal == "b"), "{r:?}");
-    let f = pipeline_forecast(&[deal("a", "0.01"), deal("b", "0.010")], q4, Currency::USD).unwrap();
+    let f = pipeline_forecast(&[closed("a", "0.01"), closed("b", "0.010")], q4, Currency::USD).unwrap();
     assert_eq!(f.total.weighted, f.total.closed);
 }
