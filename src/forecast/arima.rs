@@ -592,7 +592,7 @@ fn optimise(x0: &[f64], mut f: impl FnMut(&[f64]) -> f64) -> (Vec<f64>, f64) {
         }
         v
     };
-    minimise(objective, x0, FTOL, ITERATIONS, &mut None)
+    minimise(objective, x0, FTOL, 0.0, ITERATIONS, &mut None)
 }
 
 /// The model from its coefficients (in `wk.coef`) and the centred series (in `wk.centred`):

@@ -5,7 +5,8 @@
 /// Minimise `f` from `x0`; returns the point and its value. `f(x, Some(g))` also writes the
 /// gradient into `g`; `f(x, None)` only evaluates. Non-finite values count as +∞ (the line search
 /// backs off). The search stops when five successive steps together improve the value by less
-/// than `ftol` relative to it, when the gradient vanishes, or after `iterations` steps.
+/// than `ftol` relative to it or by less than `settled` (an absolute amount; 0 for none), when the
+/// gradient vanishes, or after `iterations` steps.
 ///
 /// `diagonal` is the starting inverse Hessian's diagonal: when `None` it is measured at `x0` (one
 /// gradient difference per coordinate) and left there for the next start to reuse.
@@ -13,6 +14,7 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
     mut f: F,
     x0: &[f64],
     ftol: f64,
+    settled: f64,
     iterations: usize,
     diagonal: &mut Option<Vec<f64>>,
 ) -> (Vec<f64>, f64) {
@@ -114,10 +116,11 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
         x.copy_from_slice(&x_new);
         g.copy_from_slice(&g_new);
         fx = f_new;
-        // stop when the last `WINDOW` steps together gained less than `ftol` relative: a crawl
-        // along a flat ridge (a parameter pressing on its bound) ends here
+        // stop when the last `WINDOW` steps together gained less than `ftol` relative (or
+        // `settled`): a crawl along a flat ridge (a parameter pressing on its bound) ends here
         history.push(fx);
-        if history.len() > WINDOW && history[history.len() - 1 - WINDOW] - fx <= ftol * fx.abs().max(1.0) {
+        let enough = (ftol * fx.abs().max(1.0)).max(settled);
+        if history.len() > WINDOW && history[history.len() - 1 - WINDOW] - fx <= enough {
             break;
         }
     }
@@ -137,8 +140,28 @@ mod tests {
             }
             (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
         };
-        let (x, v) = minimise(rosen, &[-1.2, 1.0], 1e-14, 1_000, &mut None);
+        let (x, v) = minimise(rosen, &[-1.2, 1.0], 1e-14, 0.0, 1_000, &mut None);
         assert!(v < 1e-8 && (x[0] - 1.0).abs() < 1e-3, "{x:?} {v}");
+    }
+
+    #[test]
+    fn stops_once_five_steps_gain_less_than_the_settled_amount() {
+        // a long shallow valley: at a tolerance of 0 BFGS walks it to the end, but five steps
+        // that gain less than 1 in all end the search where it has settled
+        let counted = std::cell::Cell::new(0);
+        let valley = |x: &[f64], g: Option<&mut [f64]>| {
+            counted.set(counted.get() + 1);
+            if let Some(g) = g {
+                g[0] = -2.0 * (1.0 - x[0]) - 400.0 * x[0] * (x[1] - x[0] * x[0]);
+                g[1] = 200.0 * (x[1] - x[0] * x[0]);
+            }
+            (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
+        };
+        let (_, converged) = minimise(valley, &[-1.2, 1.0], 1e-14, 0.0, 1_000, &mut None);
+        let all = counted.replace(0);
+        let (_, settled) = minimise(valley, &[-1.2, 1.0], 1e-14, 1.0, 1_000, &mut None);
+        assert!(converged < 1e-8 && settled > converged, "{converged} {settled}");
+        assert!(counted.get() < all, "{} of {all} evaluations", counted.get());
     }
 
     #[test]
@@ -154,7 +177,7 @@ mod tests {
                 (x[0] - 2.0).powi(2)
             }
         };
-        let (x, _) = minimise(walled, &[-10.0], 1e-12, 200, &mut None);
+        let (x, _) = minimise(walled, &[-10.0], 1e-12, 0.0, 200, &mut None);
         assert!((x[0] - 2.0).abs() < 1e-3, "{x:?}");
     }
 }

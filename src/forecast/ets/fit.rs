@@ -12,13 +12,27 @@ use super::{
 };
 use crate::stats::{aicc, nelder_mead, NelderMead};
 
-/// BFGS iterations given to each starting point after the first: enough to find its basin, not
-/// to converge in it (the best point is refined to convergence afterwards). On the 54 comparison
-/// series, 40 left one form short of statsmodels; 60 and 100 none, 100 at 10 % more time.
-const EXPLORATION: usize = 60;
+/// How far one BFGS descent goes: at most `iterations` steps, and no further once five steps
+/// together gain less than `settled` in −2 log L (besides BFGS's own relative tolerance).
+#[derive(Clone, Copy)]
+struct Budget {
+    iterations: usize,
+    settled: f64,
+}
 
-/// BFGS iterations to converge from the first start and in the best basin.
-const CONVERGENCE: usize = 500;
+/// The budget of each starting point after the first: enough to find its basin, not to converge
+/// in it (the best point is refined to convergence afterwards). On the 54 comparison series, 40
+/// iterations left one form short of statsmodels; 60 and 100 none, 100 at 10 % more time. A
+/// descent that has settled, gaining under 0.01 in −2 log L over five steps (AICc differences
+/// that small mean nothing), stops there: most starts settle in the basin of the best point so
+/// far or in a worse one, and their last iterations would only polish a point that is then left
+/// behind. (On those series this takes a fifth off AutoETS's time on quarterly series and an
+/// eighth on monthly ones, moves no choice, and moves no form's own fit by more than 0.013
+/// log-likelihood units.)
+const EXPLORATION: Budget = Budget { iterations: 60, settled: 0.01 };
+
+/// The budget to converge from the first start and in the best basin.
+const CONVERGENCE: Budget = Budget { iterations: 500, settled: 0.0 };
 
 /// The variance, relative to the scale's square, below which a fit is polished on its variance
 /// (a relative error under 0.1 %): see [`Fitting::polish`].
@@ -202,10 +216,10 @@ impl<'a> Fitting<'a> {
         self.diagonal = diagonal;
     }
 
-    /// BFGS from `start` for at most `iterations`, keeping the result if it is the best yet.
-    fn descend(&mut self, start: &[f64], iterations: usize, diagonal: &mut Option<Vec<f64>>) {
+    /// BFGS from `start` within `budget`, keeping the result if it is the best yet.
+    fn descend(&mut self, start: &[f64], budget: Budget, diagonal: &mut Option<Vec<f64>>) {
         let objective = &mut self.objective;
-        let (x, value) = minimise(|x, g| objective.at(x, g), start, 1e-8, iterations, diagonal);
+        let (x, value) = minimise(|x, g| objective.at(x, g), start, 1e-8, budget.settled, budget.iterations, diagonal);
         if value < self.best_value {
             (self.best, self.best_value) = (x, value);
         }
@@ -232,8 +246,8 @@ impl<'a> Fitting<'a> {
         aicc(-0.5 * minus_two_log_l, free_parameters(self.spec), n)
     }
 
-    /// Look for a better basin: each of [`smoothing_starts`] explored for [`EXPLORATION`]
-    /// iterations, for damped forms φ at its upper bound from the best point (an undamped trend
+    /// Look for a better basin: each of [`smoothing_starts`] explored within the [`EXPLORATION`]
+    /// budget, for damped forms φ at its upper bound from the best point (an undamped trend
     /// is an optimum of its own on some series, interest_inflation.Dp, that no interior start
     /// reaches), then the best point refined to convergence.
     pub(super) fn refine(&mut self) {
@@ -315,7 +329,7 @@ impl<'a> Fitting<'a> {
                 }
             };
             let start = self.best.clone();
-            let (x, _) = minimise(variance, &start, 1e-8, CONVERGENCE, &mut None);
+            let (x, _) = minimise(variance, &start, 1e-8, 0.0, CONVERGENCE.iterations, &mut None);
             let value = self.objective.at(&x, None);
             if value >= f0 {
                 return;
