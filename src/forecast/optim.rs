@@ -131,16 +131,18 @@ pub(super) fn minimise<F: FnMut(&[f64], Option<&mut [f64]>) -> f64>(
 mod tests {
     use super::*;
 
+    /// Rosenbrock's banana valley, with its gradient.
+    fn rosenbrock(x: &[f64], g: Option<&mut [f64]>) -> f64 {
+        if let Some(g) = g {
+            g[0] = -2.0 * (1.0 - x[0]) - 400.0 * x[0] * (x[1] - x[0] * x[0]);
+            g[1] = 200.0 * (x[1] - x[0] * x[0]);
+        }
+        (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
+    }
+
     #[test]
     fn finds_the_rosenbrock_minimum() {
-        let rosen = |x: &[f64], g: Option<&mut [f64]>| {
-            if let Some(g) = g {
-                g[0] = -2.0 * (1.0 - x[0]) - 400.0 * x[0] * (x[1] - x[0] * x[0]);
-                g[1] = 200.0 * (x[1] - x[0] * x[0]);
-            }
-            (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
-        };
-        let (x, v) = minimise(rosen, &[-1.2, 1.0], 1e-14, 0.0, 1_000, &mut None);
+        let (x, v) = minimise(rosenbrock, &[-1.2, 1.0], 1e-14, 0.0, 1_000, &mut None);
         assert!(v < 1e-8 && (x[0] - 1.0).abs() < 1e-3, "{x:?} {v}");
     }
 
@@ -151,11 +153,7 @@ mod tests {
         let counted = std::cell::Cell::new(0);
         let valley = |x: &[f64], g: Option<&mut [f64]>| {
             counted.set(counted.get() + 1);
-            if let Some(g) = g {
-                g[0] = -2.0 * (1.0 - x[0]) - 400.0 * x[0] * (x[1] - x[0] * x[0]);
-                g[1] = 200.0 * (x[1] - x[0] * x[0]);
-            }
-            (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2)
+            rosenbrock(x, g)
         };
         let (_, converged) = minimise(valley, &[-1.2, 1.0], 1e-14, 0.0, 1_000, &mut None);
         let all = counted.replace(0);
