@@ -863,3 +863,70 @@ fn a_held_out_deal_whose_score_overflows_is_refused_not_scored() {
     let r = WinModelSpec::new(names()).fit(&rows, &won);
     assert!(matches!(&r, Err(AcquisitionError::InvalidInput(m)) if m.contains("held-out deal 0")), "{r:?}");
 }
+
+// Found by checking `stats` against scikit-learn 1.9.1 and statsmodels 0.15.0 on the data sets
+// they ship (breast cancer, iris, wine, digits, spector, anes96, fair, longley, diabetes, ccard).
+
+#[test]
+fn a_confident_miss_costs_the_log_of_machine_epsilon_as_scikit_learn_clips() {
+    // sklearn.metrics.log_loss([0], [1.0]) = −ln(2.220446049250313e-16) (it clips to the dtype's
+    // epsilon since 1.5, not to 1e-15)
+    let miss = log_loss(&[1.0], &[false]).unwrap();
+    assert!((miss - 36.04365338911715).abs() < 1e-12, "{miss}");
+    assert!((log_loss(&[0.0], &[true]).unwrap() - 36.04365338911715).abs() < 1e-12);
+    assert_eq!(log_loss(&[1.0, 0.0], &[true, false]).unwrap(), -(1.0 - f64::EPSILON).ln());
+}
+
+#[test]
+fn a_prediction_on_a_bin_edge_is_binned_as_scikit_learns_calibration_curve_bins_it() {
+    // calibration_curve(strategy="uniform") bins by np.searchsorted(linspace(0, 1, n + 1)[1:-1],
+    // p): a prediction on an edge belongs to the bin that ends there, (0.2, 0.3] for 0.3 of 10
+    // bins, the first bin closed at 0
+    let at = |p: f64, n: usize| {
+        let bins = revops::stats::reliability_bins(&[p], &[true], n).unwrap();
+        bins.iter().position(|b| b.count == 1).unwrap()
+    };
+    assert_eq!(at(0.3, 10), 2);
+    assert_eq!((at(0.0, 10), at(1.0, 10), at(0.5, 2), at(0.31, 10)), (0, 9, 0, 3));
+    assert_eq!(at(0.29, 100), 28); // 0.29 ≤ 29 × 0.01 = 0.29
+                                   // 0.25 and 0.3 share (0.2, 0.3]: |0.275 − 0.5| = 0.225
+    let ece = expected_calibration_error(&[0.25, 0.3], &[true, false], 10).unwrap();
+    assert!((ece - 0.225).abs() < 1e-12, "{ece}");
+    let bins = revops::stats::reliability_bins(&[0.3], &[true], 10).unwrap();
+    assert_eq!((bins[2].low, bins[2].high), (2.0 * 0.1, 3.0 * 0.1)); // numpy's linspace edges
+}
+
+#[test]
+fn a_constant_column_gets_scale_one_whatever_its_mean_rounds_to() {
+    // the mean of [0.1, 0.1, 0.1] sums to 0.30000000000000004 ÷ 3: the column is still constant
+    // (sklearn's StandardScaler: scale 1)
+    for column in [[0.1; 3].to_vec(), vec![1e9 + 0.3; 7], vec![-7.7; 11]] {
+        let (means, scales) = standardisation(&column, 1).unwrap();
+        assert_eq!((means[0], scales[0]), (column[0], 1.0), "{column:?}");
+    }
+    // a column that varies keeps its standard deviation
+    let (_, scales) = standardisation(&[0.1, 0.2, 0.3], 1).unwrap();
+    assert!((scales[0] - (2.0f64 / 300.0).sqrt()).abs() < 1e-15);
+}
+
+#[test]
+fn the_slopes_standard_error_does_not_move_with_an_offset_in_x() {
+    // Longley's total employment on the year (NIST StRD), with the years given as 1947… and as
+    // 1e9 + 1947…: the same regression, so the same standard error (it read 46.86949666 against
+    // 46.86949733 with the offset, the residuals taken about a 7e11 intercept)
+    let totemp = [
+        60323.0, 61122.0, 60171.0, 61187.0, 63221.0, 63639.0, 64989.0, 63761.0, 66019.0, 67857.0, 68169.0, 66513.0,
+        68655.0, 69564.0, 69331.0, 70551.0,
+    ];
+    let years: Vec<f64> = (1947..=1962).map(f64::from).collect();
+    let shifted: Vec<f64> = years.iter().map(|y| y + 1e9).collect();
+    let (plain, offset) =
+        (revops::stats::ols(&years, &totemp).unwrap(), revops::stats::ols(&shifted, &totemp).unwrap());
+    assert!(
+        (plain.slope_se - offset.slope_se).abs() / plain.slope_se < 1e-12,
+        "{} {}",
+        plain.slope_se,
+        offset.slope_se
+    );
+    assert!((plain.slope - offset.slope).abs() / plain.slope < 1e-12);
+}

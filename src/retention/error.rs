@@ -25,7 +25,7 @@ pub enum RetentionError {
         /// Where it stopped.
         log_likelihood: f64,
     },
-    /// A fitted model used outside its domain (Gamma-Gamma's expected spend with q ≤ 1).
+    /// A fitted model used outside its domain (Gamma-Gamma's expected spend with px + q ≤ 1).
     #[error("{0}")]
     OutOfDomain(String),
     /// Model parameters that no fit produces (negative, zero, NaN): built by hand or read from

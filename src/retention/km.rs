@@ -185,9 +185,25 @@ impl KaplanMeier {
         }
     }
 
-    /// The first time survival falls to 0.5 or below; `None` if it never does.
+    /// The first time survival falls to 0.5 or below; `None` if it never does. A survival that
+    /// is one half but for the rounding of its running product counts as one half (24
+    /// subjects, 11 churning at 1 and one at 2: S(2) = 13/24 × 12/13 = 1/2 exactly, which the
+    /// product reads as 0.5000000000000001), so the median does not move to the next step.
+    ///
+    /// ```
+    /// use revops::retention::{KaplanMeier, Subject};
+    /// let s = |time, event| Subject { time, event };
+    /// let mut subjects = vec![s(1.0, true); 11];
+    /// subjects.push(s(2.0, true));
+    /// subjects.extend(vec![s(3.0, false); 11]);
+    /// subjects.push(s(4.0, true));
+    /// assert_eq!(KaplanMeier::fit(&subjects, 0.95)?.median(), Some(2.0));
+    /// # Ok::<(), revops::retention::RetentionError>(())
+    /// ```
     pub fn median(&self) -> Option<f64> {
-        self.steps.iter().find(|s| s.survival <= 0.5).map(|s| s.time)
+        // each step's product and quotient add at most three roundings of f64::EPSILON / 2
+        let rounding = |k: usize| 0.5 * 3.0 * (k + 1) as f64 * f64::EPSILON;
+        self.steps.iter().enumerate().find(|(k, s)| s.survival <= 0.5 + rounding(*k)).map(|(_, s)| s.time)
     }
 }
 
@@ -225,7 +241,12 @@ pub struct LogRank {
 /// # Errors
 ///
 /// [`RetentionError::NotEnoughData`] for an empty group; [`RetentionError::InvalidInput`] for a
-/// negative or non-finite time; [`RetentionError::Degenerate`] with no events to compare.
+/// negative or non-finite time.
+///
+/// Where the statistic's variance is zero, nothing tells the groups apart: no events at all, or
+/// every subject at risk churning at each event time (so each group's observed events are its
+/// expected ones). The test then reads χ² = 0 and p = 1, as lifelines' `logrank_test` and R's
+/// `survdiff` do.
 pub fn log_rank(a: &[Subject], b: &[Subject]) -> Result<LogRank, RetentionError> {
     validate(a)?;
     validate(b)?;
@@ -261,7 +282,9 @@ pub fn log_rank(a: &[Subject], b: &[Subject]) -> Result<LogRank, RetentionError>
         nb -= rb;
     }
     if variance <= 0.0 {
-        return Err(RetentionError::Degenerate("no events to compare".into()));
+        // (at each event time one group had nobody at risk, or everybody at risk churned: the
+        // observed events are the expected ones)
+        return Ok(LogRank { statistic: 0.0, p_value: 1.0, observed_a: observed, expected_a: expected });
     }
     let statistic = (observed - expected).powi(2) / variance;
     let chi = ChiSquared::new(1.0).map_err(|e| RetentionError::InvalidInput(e.to_string()))?;

@@ -78,14 +78,20 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
     if n < 3 {
         return None;
     }
-    let mx = xs.iter().sum::<f64>() / n as f64;
+    let (mx, my) = (xs.iter().sum::<f64>() / n as f64, ys.iter().sum::<f64>() / n as f64);
     let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
-    let sse: f64 = xs.iter().zip(ys).map(|(x, y)| (y - intercept - slope * x).powi(2)).sum();
+    // residuals about the means, not the intercept: with x far from 0 (years as 1e9 + 1947) the
+    // intercept is huge, and y − intercept − slope·x cancels away the residual's digits
+    let sse: f64 = xs.iter().zip(ys).map(|(x, y)| ((y - my) - slope * (x - mx)).powi(2)).sum();
     Some(Ols { intercept, slope, slope_se: (sse / (n - 2) as f64 / sxx).sqrt(), n })
 }
 
 /// Column means and standard deviations of row-major `rows` with `p` columns, for
-/// standardising features; a constant column gets scale 1 so it stays at 0.
+/// standardising features; a constant column gets scale 1 so it stays at 0, and its mean is its
+/// value. A column counts as constant when its values are all equal, or when its variance is
+/// within the rounding error of computing it (n·ε·var + (n·|mean|·ε)², scikit-learn's
+/// `StandardScaler` rule): `[0.1, 0.1, 0.1]` averages to 0.10000000000000002 in `f64`, and its
+/// variance of 1.9e-34 is rounding, not spread.
 ///
 /// ```
 /// use revops::stats::standardisation;
@@ -116,7 +122,18 @@ pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), S
     if variances.iter().any(|v| !v.is_finite()) {
         return Err(StatsError::NonFinite("feature variances"));
     }
-    let scales = variances.iter().map(|&var| if var > 0.0 { var.sqrt() } else { 1.0 }).collect();
+    let n_eps = n * f64::EPSILON;
+    let mut means = means;
+    let mut scales = Vec::with_capacity(p);
+    for (j, &var) in variances.iter().enumerate() {
+        let mut column = rows.iter().skip(j).step_by(p);
+        let first = column.next().copied().unwrap_or(0.0);
+        if column.all(|v| *v == first) {
+            means[j] = first;
+        }
+        let rounding = n_eps * var + (n_eps * means[j].abs()).powi(2);
+        scales.push(if var > rounding { var.sqrt() } else { 1.0 });
+    }
     Ok((means, scales))
 }
 

@@ -83,8 +83,9 @@ pub fn brier_score(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
     Ok(p.iter().zip(labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / p.len() as f64)
 }
 
-/// Mean negative log-likelihood, probabilities clipped to `[1e-15, 1 − 1e-15]` (so a confident
-/// miss costs about 34.5, not ∞).
+/// Mean negative log-likelihood, probabilities clipped to `[ε, 1 − ε]` with ε =
+/// [`f64::EPSILON`] (2.2e-16), as scikit-learn's `log_loss` clips since 1.5: a confident miss
+/// costs −ln ε ≈ 36.04, not ∞.
 ///
 /// ```
 /// use revops::stats::log_loss;
@@ -99,7 +100,7 @@ pub fn brier_score(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
 /// [`StatsError::NotProbability`] for a prediction outside `[0, 1]`.
 pub fn log_loss(p: &[f64], labels: &[bool]) -> Result<f64, StatsError> {
     check_probabilities(p, labels)?;
-    let eps = 1e-15;
+    let eps = f64::EPSILON;
     Ok(-p
         .iter()
         .zip(labels)
@@ -132,10 +133,12 @@ pub struct ReliabilityBin {
     pub observed: f64,
 }
 
-/// Equal-width reliability bins over `[0, 1]` (0 bins means 1): bin `i` of `n` is
-/// `[i/n, (i+1)/n)`, the last one closed at 1, with the edges as reported (`low`, `high`, each
-/// `i as f64 / n as f64`); a prediction equal to an edge belongs to the bin that starts there
-/// (0.29 is in `[0.29, 0.3)` of 100 bins, although 0.29 × 100 is 28.999… in `f64`).
+/// Equal-width reliability bins over `[0, 1]` (0 bins means 1), as scikit-learn's
+/// `calibration_curve(strategy="uniform")` bins (less its dropping of empty bins): the edges
+/// are numpy's `linspace(0, 1, n + 1)`, `i as f64 * (1.0 / n as f64)` and the last 1, as
+/// reported (`low`, `high`); bin `i` is `(low, high]`, the first closed at 0, so a prediction
+/// equal to an edge belongs to the bin that ends there (0.3 of 10 bins is in bin 2, whose high
+/// edge, 3 × 0.1, is 0.30000000000000004).
 ///
 /// ```
 /// use revops::stats::reliability_bins;
@@ -157,15 +160,15 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
     let bins = limits::check("reliability bins", bins, MAX_COUNT)?.max(1);
     check_probabilities(p, labels)?;
     let mut acc = vec![(0usize, 0.0f64, 0.0f64); bins];
+    let edge = |i: usize| if i == bins { 1.0 } else { i as f64 * (1.0 / bins as f64) };
     for (&p, &y) in p.iter().zip(labels) {
-        // p in [0, 1] (checked). p × bins can round across an edge (0.29 × 100 is
-        // 28.999999999999996), so settle on the bin whose reported edges hold p.
-        let low = |i: usize| i as f64 / bins as f64;
+        // p in [0, 1] (checked): the number of inner edges below it (numpy's searchsorted).
+        // p × bins can round across an edge, so settle on the bin whose edges hold p.
         let mut b = ((p * bins as f64) as usize).min(bins - 1);
-        while b > 0 && p < low(b) {
+        while b > 0 && p <= edge(b) {
             b -= 1;
         }
-        while b + 1 < bins && p >= low(b + 1) {
+        while b + 1 < bins && p > edge(b + 1) {
             b += 1;
         }
         acc[b].0 += 1;
@@ -176,8 +179,8 @@ pub fn reliability_bins(p: &[f64], labels: &[bool], bins: usize) -> Result<Vec<R
         .iter()
         .enumerate()
         .map(|(i, &(n, sp, sy))| ReliabilityBin {
-            low: i as f64 / bins as f64,
-            high: (i + 1) as f64 / bins as f64,
+            low: edge(i),
+            high: edge(i + 1),
             count: n,
             mean_predicted: if n == 0 { 0.0 } else { sp / n as f64 },
             observed: if n == 0 { 0.0 } else { sy / n as f64 },
@@ -216,22 +219,24 @@ mod tests {
     #[test]
     fn reliability_bins_hold_each_prediction_in_the_bin_whose_edges_contain_it() {
         // p × bins in f64 can land just below an edge (0.29 × 100 = 28.999999999999996): the
-        // bin is the one whose reported [low, high) holds p, the last one closed at 1
+        // bin is the one whose reported (low, high] holds p, the first one closed at 0
         for bins in [1usize, 2, 3, 7, 10, 20, 49, 100, 1000] {
             let p: Vec<f64> = (0..=bins)
                 .flat_map(|i| {
-                    let e = i as f64 / bins as f64;
-                    [e, f64::from_bits(e.to_bits().saturating_sub(1)).max(0.0), 0.29, 0.57, 0.58, 0.07]
+                    let (e, linspace) = (i as f64 / bins as f64, i as f64 * (1.0 / bins as f64));
+                    let below = f64::from_bits(e.to_bits().saturating_sub(1)).max(0.0);
+                    let above = f64::from_bits(linspace.to_bits() + 1).min(1.0);
+                    [e, below, linspace, above, 0.29, 0.57, 0.58, 0.07]
                 })
                 .filter(|p| (0.0..=1.0).contains(p))
                 .collect();
             let y = vec![true; p.len()];
             let got = reliability_bins(&p, &y, bins).unwrap();
             for &x in &p {
-                let want = got.iter().position(|b| b.low <= x && (x < b.high || b.high == 1.0)).unwrap();
+                let want = got.iter().position(|b| (b.low < x || b.low == 0.0) && x <= b.high).unwrap();
                 let alone = reliability_bins(&[x], &[true], bins).unwrap();
                 let at = alone.iter().position(|b| b.count == 1).unwrap();
-                assert_eq!(at, want, "{x} in {bins} bins: [{}, {})", alone[at].low, alone[at].high);
+                assert_eq!(at, want, "{x} in {bins} bins: ({}, {}]", alone[at].low, alone[at].high);
             }
         }
     }
