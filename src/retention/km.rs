@@ -30,7 +30,9 @@ pub struct KmStep {
     pub events: u64,
     /// Survival just after it.
     pub survival: f64,
-    /// Greenwood standard error of the survival.
+    /// Greenwood standard error of the survival: S·√(Σ d ÷ (n(n − d))) over the steps so far.
+    /// Where survival reaches 0 (everybody at risk churns) the step's term is left out and the
+    /// error reads 0, a curve known to be at 0 (lifelines reports NaN there, R's `survfit` NA).
     pub std_error: f64,
     /// Lower confidence bound (log-log transform).
     pub lower: f64,
