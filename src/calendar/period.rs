@@ -232,7 +232,19 @@ pub enum DayCount {
     Actual365Fixed,
     /// Actual days ÷ 360.
     Actual360,
-    /// 30/360 US (bond basis): every month counts 30 days.
+    /// 30/360 bond basis (ISDA 2006 §4.16(f), QuantLib's `Thirty360::BondBasis`): every month
+    /// counts 30 days; a start on the 31st counts as the 30th, and an end on the 31st as the
+    /// 30th when the start is the 30th or 31st. It has no end-of-February rule: from 28 February
+    /// 2026 to 31 March 2026 is 33 days (the SIA's "30/360 US", QuantLib's `Thirty360::USA`,
+    /// moves a last day of February to the 30th and counts 30).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::calendar::DayCount;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// assert_eq!(DayCount::Thirty360.year_fraction(d(2, 28), d(3, 31)).to_string(), "0.0916666666666666666666666667"); // 33 ÷ 360
+    /// assert_eq!(DayCount::Thirty360.year_fraction(d(1, 30), d(3, 31)).to_string(), "0.1666666666666666666666666667"); // 60 ÷ 360
+    /// ```
     Thirty360,
 }
 
