@@ -184,8 +184,8 @@ fn months_read_and_write_one_text_form() {
 /// QuantLib 1.44's `Thirty360(Thirty360.BondBasis).dayCount(start, end)`, which the crate's
 /// `Thirty360` matched on 200,000 random pairs from 2000 to 2042; beside it the `Thirty360.USA`
 /// count (the SIA rule, with its last-of-February adjustments), which it is not.
-const THIRTY_360: &[((i32, u32, u32), (i32, u32, u32), i64, i64)] = &[
-    // start, end, bond basis, US (SIA)
+/// start, end, days by the bond basis, days by the US (SIA) rule.
+const THIRTY_360: &[(Ymd, Ymd, i64, i64)] = &[
     ((2003, 2, 28), (2003, 5, 24), 86, 84),
     ((2040, 2, 29), (2042, 4, 8), 759, 758),
     ((2026, 2, 28), (2026, 3, 31), 33, 30),
@@ -197,7 +197,7 @@ const THIRTY_360: &[((i32, u32, u32), (i32, u32, u32), i64, i64)] = &[
 
 #[test]
 fn thirty_360_is_the_bond_basis_without_the_end_of_february_rule() {
-    let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let day = |(y, m, d): Ymd| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     for &(start, end, bond_basis, _us) in THIRTY_360 {
         let fraction = DayCount::Thirty360.year_fraction(day(start), day(end));
         let want = revops::money::Decimal::from(bond_basis) / revops::money::Decimal::from(360);

@@ -892,3 +892,18 @@ fn the_gamma_gamma_fit_is_the_maximum_of_its_likelihood_to_seven_places() {
         assert!((got - newton).abs() / newton < 1e-7, "{name}: fit {got}, maximum {newton}");
     }
 }
+
+#[test]
+fn a_survival_just_above_one_half_on_a_long_curve_is_not_one_half() {
+    // 200,001 subjects: S(67,089) = 132,913/200,001 × 85,907/114,181 = 1/2 + 2.19e-11 exactly, and
+    // the curve never falls further, so there is no median (lifelines: inf). A rounding allowance
+    // that grows with the steps (67,089 of them) took it for 1/2.
+    let (first, censored, churn, rest) = (67_088u32, 18_732, 28_274, 85_907);
+    let mut s: Vec<Subject> = (1..=first).map(|t| Subject { time: f64::from(t), event: true }).collect();
+    s.extend(std::iter::repeat_n(Subject { time: f64::from(first) + 0.5, event: false }, censored));
+    s.extend(std::iter::repeat_n(Subject { time: f64::from(first) + 1.0, event: true }, churn));
+    s.extend(std::iter::repeat_n(Subject { time: f64::from(first) + 2.0, event: false }, rest));
+    let km = KaplanMeier::fit(&s, 0.95).unwrap();
+    assert!(km.steps().last().unwrap().survival > 0.5);
+    assert_eq!(km.median(), None);
+}

@@ -87,6 +87,33 @@ fn tally(subjects: &[Subject]) -> Vec<(f64, u64, u64)> {
     out
 }
 
+/// A number carried as an unevaluated sum `hi + lo` of two `f64`s (double-double, about 106
+/// bits), for the Kaplan–Meier median's test against one half.
+#[derive(Clone, Copy)]
+struct Wide {
+    hi: f64,
+    lo: f64,
+}
+
+impl Wide {
+    const ONE: Wide = Wide { hi: 1.0, lo: 0.0 };
+
+    /// `a ÷ b` for counts below 2⁵³ (exact in `f64`): the quotient and its remainder's share.
+    fn ratio(a: u64, b: u64) -> Wide {
+        let (a, b) = (a as f64, b as f64);
+        let q = a / b;
+        // the remainder a − q·b is exact with a fused multiply-add
+        Wide { hi: q, lo: (-q).mul_add(b, a) / b }
+    }
+
+    fn times(self, other: Wide) -> Wide {
+        let p = self.hi * other.hi;
+        let e = self.hi.mul_add(other.hi, -p) + (self.hi * other.lo + self.lo * other.hi);
+        let hi = p + e;
+        Wide { hi, lo: e - (hi - p) }
+    }
+}
+
 impl KaplanMeier {
     /// Estimate survival with `confidence` intervals (0.95 for 95%).
     ///
@@ -187,10 +214,11 @@ impl KaplanMeier {
         }
     }
 
-    /// The first time survival falls to 0.5 or below; `None` if it never does. A survival that
-    /// is one half but for the rounding of its running product counts as one half (24
-    /// subjects, 11 churning at 1 and one at 2: S(2) = 13/24 × 12/13 = 1/2 exactly, which the
-    /// product reads as 0.5000000000000001), so the median does not move to the next step.
+    /// The first time survival falls to 0.5 or below; `None` if it never does. The test is made
+    /// on the product of the steps' (n − d) ÷ n carried to about 106 bits, not on the rounded
+    /// `survival`: a survival of exactly one half reads as one half (24 subjects, 11 churning
+    /// at 1 and one at 2: S(2) = 13/24 × 12/13 = 1/2, which the `f64` product reads as
+    /// 0.5000000000000001), and one a hair above stays above (1/2 + 2.2e-11 after 67,089 steps).
     ///
     /// ```
     /// use revops::retention::{KaplanMeier, Subject};
@@ -203,9 +231,17 @@ impl KaplanMeier {
     /// # Ok::<(), revops::retention::RetentionError>(())
     /// ```
     pub fn median(&self) -> Option<f64> {
-        // each step's product and quotient add at most three roundings of f64::EPSILON / 2
-        let rounding = |k: usize| 0.5 * 3.0 * (k + 1) as f64 * f64::EPSILON;
-        self.steps.iter().enumerate().find(|(k, s)| s.survival <= 0.5 + rounding(*k)).map(|(_, s)| s.time)
+        let mut survival = Wide::ONE;
+        for (k, step) in self.steps.iter().enumerate() {
+            survival = survival.times(Wide::ratio(step.at_risk.saturating_sub(step.events), step.at_risk));
+            // each step's quotient and product err by a few units of 2⁻¹⁰⁶ at most
+            let allowance = (k + 1) as f64 * 8.0 * 2f64.powi(-106);
+            // (hi − 0.5 is exact for hi in [0.25, 1])
+            if survival.hi <= 0.25 || (survival.hi - 0.5) + survival.lo <= allowance {
+                return Some(step.time);
+            }
+        }
+        None
     }
 }
 

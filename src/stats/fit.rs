@@ -87,8 +87,9 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
 }
 
 /// Column means and standard deviations of row-major `rows` with `p` columns, for
-/// standardising features; a constant column gets scale 1 so it stays at 0, and its mean is its
-/// value. A column counts as constant when its values are all equal, or when its variance is
+/// standardising features; a constant column gets scale 1 so it stays at 0 (and when its values
+/// are all equal, its mean is that value). A column counts as constant when its values are all
+/// equal, or when its variance is
 /// within the rounding error of computing it (n·ε·var + (n·|mean|·ε)², scikit-learn's
 /// `StandardScaler` rule): `[0.1, 0.1, 0.1]` averages to 0.10000000000000002 in `f64`, and its
 /// variance of 1.9e-34 is rounding, not spread.
