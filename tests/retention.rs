@@ -907,3 +907,27 @@ fn a_survival_just_above_one_half_on_a_long_curve_is_not_one_half() {
     assert!(km.steps().last().unwrap().survival > 0.5);
     assert_eq!(km.median(), None);
 }
+
+#[test]
+fn a_customer_first_seen_on_the_last_day_observed_is_fitted_and_scored_as_lifetimes_does() {
+    // summarise_transactions (as lifetimes' summary) gives a customer whose first purchase is on
+    // the observation's end Rfm { 0, 0, 0 }: BG/NBD's likelihood of that history is 1 at any
+    // parameters (lifetimes fits and scores such rows), so it moves no fit, P(alive) is 1 and the
+    // expected purchases are a new customer's
+    let histories: Vec<Rfm> = cdnow().into_iter().map(|(_, rfm, _)| rfm).collect();
+    let newcomer = Rfm { frequency: 0, recency: 0.0, t: 0.0 };
+    let mut with = histories.clone();
+    with.push(newcomer);
+    let (before, after) = (BgNbd::fit(&histories).unwrap(), BgNbd::fit(&with).unwrap());
+    assert!((before.log_likelihood - after.log_likelihood).abs() < 1e-6 * before.log_likelihood.abs());
+    let m = after.model;
+    assert_eq!(m.log_likelihood(&newcomer).unwrap(), 0.0);
+    assert_eq!(m.p_alive(&newcomer).unwrap(), 1.0);
+    // E[X(t)] for a new customer: (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r ₂F₁(r, b; a + b − 1; t/(α + t))]
+    // equals the conditional expectation at x = 0, T = 0; compare with one observed a moment
+    let moment = Rfm { frequency: 0, recency: 0.0, t: 1e-9 };
+    let (now, then) = (m.expected_purchases(&newcomer, 52.0).unwrap(), m.expected_purchases(&moment, 52.0).unwrap());
+    assert!((now - then).abs() < 1e-6 * now, "{now} {then}");
+    // a repeat purchase cannot come before any time has passed
+    assert!(m.p_alive(&Rfm { frequency: 1, recency: 0.0, t: 0.0 }).is_err());
+}

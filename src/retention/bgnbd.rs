@@ -22,7 +22,7 @@ pub struct Rfm {
     pub frequency: u32,
     /// Time of the last repeat purchase (t_x); 0 when there is none.
     pub recency: f64,
-    /// Time observed (T).
+    /// Time observed (T); 0 for a customer first seen on the last day observed.
     pub t: f64,
 }
 
@@ -65,10 +65,13 @@ pub struct BgNbdFit {
     pub iterations: usize,
 }
 
-/// A history that can happen: finite `t > 0`, `0 ≤ recency ≤ t`, recency 0 without repeats.
+/// A history that can happen: finite `t ≥ 0`, `0 ≤ recency ≤ t`, recency 0 without repeats,
+/// and no repeat purchase before any time has passed. (`t = 0` is a customer first seen on the
+/// last day observed, as `summarise_transactions` and lifetimes' summary give it: its
+/// likelihood is 1 at any parameters.)
 fn check_history(d: &Rfm) -> Result<(), RetentionError> {
-    let ordered = d.t.is_finite() && d.recency.is_finite() && d.t > 0.0 && d.recency >= 0.0 && d.recency <= d.t;
-    if !ordered || (d.frequency == 0 && d.recency != 0.0) {
+    let ordered = d.t.is_finite() && d.recency.is_finite() && d.t >= 0.0 && d.recency >= 0.0 && d.recency <= d.t;
+    if !ordered || (d.frequency == 0 && d.recency != 0.0) || (d.frequency > 0 && d.t == 0.0) {
         return Err(RetentionError::InvalidHistory(*d));
     }
     Ok(())

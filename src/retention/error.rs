@@ -39,7 +39,7 @@ pub enum RetentionError {
     },
     /// A purchase history that cannot happen.
     #[error(
-        "invalid purchase history {0:?}: need finite t > 0 and 0 ≤ recency ≤ t, with recency 0 without repeat purchases"
+        "invalid purchase history {0:?}: need finite t ≥ 0 and 0 ≤ recency ≤ t, with recency 0 without repeat purchases and none at t = 0"
     )]
     InvalidHistory(Rfm),
     /// A spend observation without a repeat purchase or with a mean that is not finite and

@@ -38,12 +38,19 @@ pub struct CustomerRfm {
     pub customer: String,
     /// Frequency, recency and age in model units.
     pub rfm: Rfm,
-    /// Mean spend per repeat purchase day (`None` without repeat purchases).
+    /// Mean spend per repeat purchase day (`None` without repeat purchases), rounded to the
+    /// currency's minor unit half to even, as [`Money`] holds it: lifetimes' `monetary_value`
+    /// keeps the exact mean, so the two differ by up to half a cent, and Fader and Hardie's
+    /// published CDNOW averages round half up (customer 1: 22.34 here, 22.35 there).
     pub average_spend: Option<Money>,
 }
 
 /// Summarise transactions as of `end`, in units of `days_per_unit` days (7 for weeks).
-/// Purchases on one day count as one purchase of their total, as in `lifetimes`.
+/// Purchases on one day count as one purchase of their total, as in `lifetimes`. Frequency,
+/// recency and age are counted in days and divided by `days_per_unit`: lifetimes'
+/// `summary_data_from_transaction_data(freq="D", freq_multiplier=7)` and Fader and Hardie's
+/// weekly CDNOW summary, not `freq="W"`, which counts calendar weeks. A customer whose first
+/// purchase is on `end` has age 0, as in lifetimes.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -342,7 +349,11 @@ impl GammaGamma {
 }
 
 /// Customer lifetime value over `periods` periods of `period_length` time units: expected
-/// purchases per period × expected spend × margin, discounted per period.
+/// purchases per period × expected spend × margin, discounted per period, as lifetimes'
+/// `GammaGammaFitter.customer_lifetime_value` (its `time` is `periods`, its `freq` of weeks or
+/// days a `period_length` of 4.345 or 30; they agree to 3e-11 at the same parameters). The
+/// value is rounded to the currency's minor unit, as [`Money`] holds it (lifetimes keeps
+/// 3.2e-7; this reads 0.00).
 ///
 /// ```
 /// use revops::retention::{customer_lifetime_value, BgNbd, CustomerRfm, GammaGamma, Rfm};
