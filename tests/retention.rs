@@ -931,3 +931,18 @@ fn a_customer_first_seen_on_the_last_day_observed_is_fitted_and_scored_as_lifeti
     // a repeat purchase cannot come before any time has passed
     assert!(m.p_alive(&Rfm { frequency: 1, recency: 0.0, t: 0.0 }).is_err());
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_kaplan_meier_curve_read_from_json_with_counts_beyond_exact_floats_is_refused() {
+    // at risk 2⁵⁴ + 1 and 2⁵³ events: survival (2⁵³ + 1)/(2⁵⁴ + 1) is a hair above 1/2, but the
+    // counts round in f64 and the median's exact test read 1/2 (no fit makes such counts)
+    let (n, d) = ((1u64 << 54) + 1, 1u64 << 53);
+    let json = format!(
+        r#"{{"steps":[{{"time":1.0,"at_risk":{n},"events":{d},"survival":0.5,"std_error":0.0,"lower":0.5,"upper":0.5}}],"subjects":{n}}}"#
+    );
+    assert!(serde_json::from_str::<KaplanMeier>(&json).is_err());
+    // the same curve with counts an f64 holds exactly loads
+    let json = json.replace(&n.to_string(), "4").replace(&d.to_string(), "2");
+    assert_eq!(serde_json::from_str::<KaplanMeier>(&json).unwrap().median(), Some(1.0));
+}

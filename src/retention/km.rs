@@ -98,7 +98,8 @@ struct Wide {
 impl Wide {
     const ONE: Wide = Wide { hi: 1.0, lo: 0.0 };
 
-    /// `a ÷ b` for counts below 2⁵³ (exact in `f64`): the quotient and its remainder's share.
+    /// `a ÷ b` for counts up to 2⁵³ (exact in `f64`: `fit` and `checked` keep them there): the
+    /// quotient and its remainder's share.
     fn ratio(a: u64, b: u64) -> Wide {
         let (a, b) = (a as f64, b as f64);
         let q = a / b;
@@ -193,6 +194,10 @@ impl KaplanMeier {
             }
             if s.events == 0 || s.events > s.at_risk || s.at_risk > self.subjects as u64 {
                 return bad("events outside 1 to those at risk, or more at risk than subjects");
+            }
+            // (counts an f64 holds exactly, as the median's exact test needs: no fit makes more)
+            if s.at_risk > 1 << f64::MANTISSA_DIGITS {
+                return bad("more at risk than 2⁵³");
             }
             if let Some(p) = previous {
                 if s.time <= p.time || s.survival > p.survival || s.at_risk > p.at_risk.saturating_sub(p.events) {
