@@ -1533,3 +1533,18 @@ fn an_invoice_number_that_comes_back_after_another_invoice_is_refused_at_its_row
     let ok = invoices_from_rows(&[row("INV-1", "plan"), row("INV-1", "seats"), row("INV-2", "plan")]).unwrap();
     assert_eq!(ok.len(), 2);
 }
+
+#[test]
+fn reconciling_refuses_an_invoice_of_another_contract_or_one_given_twice() {
+    // the reconciliation counts every invoice it is given against one contract's revenue: an
+    // invoice of another contract ("k", not "K") or the same invoice twice would have been billed
+    // in full and read as a tie-out
+    let (schedule, inv) = taxed_quarter(&FlatTax::NONE);
+    let quarter = Period::new(d(2026, 1, 1), d(2026, 4, 1)).unwrap();
+    let other = untaxed_invoice("300");
+    let refused = reconcile_invoices(&schedule, &[other], &[], quarter);
+    assert!(matches!(refused, Err(BillingError::NotTheContractsInvoice { .. })), "{refused:?}");
+    let twice = reconcile_invoices(&schedule, &[inv.clone(), inv.clone()], &[], quarter);
+    assert!(matches!(twice, Err(BillingError::InvoiceGivenTwice { .. })), "{twice:?}");
+    assert_eq!(reconcile_invoices(&schedule, &[inv], &[], quarter).unwrap().billed, usd("300"));
+}

@@ -262,6 +262,22 @@ pub enum BillingError {
         /// Invoice number.
         invoice: String,
     },
+    /// An invoice given to reconcile one contract that bills another.
+    #[error("invoice {invoice} bills contract {invoice_contract}, not contract {contract}")]
+    NotTheContractsInvoice {
+        /// The contract reconciled.
+        contract: String,
+        /// Invoice number.
+        invoice: String,
+        /// The contract the invoice bills.
+        invoice_contract: String,
+    },
+    /// An invoice given twice to a computation that counts each once.
+    #[error("invoice {invoice} is given twice")]
+    InvoiceGivenTwice {
+        /// Invoice number.
+        invoice: String,
+    },
     /// Applying more to an invoice than is open on it.
     #[error("payment {payment} applies {requested} to invoice {invoice}, above its open balance {open}")]
     OverApplication {

@@ -120,7 +120,8 @@ pub fn reconcile(
 /// Each invoice bills its net ([`Invoice::subtotal`]) against revenue on its issue date, and
 /// its total, tax included ([`Invoice::total`]), into the receivable, so after an invoice is
 /// paid in full the receivable is zero, as on the [`ArLedger`](super::ArLedger), whether tax
-/// is added (exclusive) or included. Every invoice given is counted: pass the contract's own.
+/// is added (exclusive) or included. Every invoice given is counted, so each must bill the
+/// schedule's contract and appear once.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -147,13 +148,28 @@ pub fn reconcile(
 /// ```
 ///
 /// # Errors
-/// As [`reconcile`], for the invoices' nets as billings.
+/// [`BillingError::NotTheContractsInvoice`] for an invoice of another contract and
+/// [`BillingError::InvoiceGivenTwice`] for an invoice number given twice; otherwise as
+/// [`reconcile`], for the invoices' nets as billings.
 pub fn reconcile_invoices(
     schedule: &ContractSchedule,
     invoices: &[Invoice],
     receipts: &[CashReceipt],
     period: Period,
 ) -> Result<Reconciliation, BillingError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for invoice in invoices {
+        if invoice.contract_id() != schedule.contract_id() {
+            return Err(BillingError::NotTheContractsInvoice {
+                contract: schedule.contract_id().to_string(),
+                invoice: invoice.number().to_string(),
+                invoice_contract: invoice.contract_id().to_string(),
+            });
+        }
+        if !seen.insert(invoice.number()) {
+            return Err(BillingError::InvoiceGivenTwice { invoice: invoice.number().to_string() });
+        }
+    }
     let billings: Vec<Billing> =
         invoices.iter().map(|i| Billing { date: i.issue_date(), amount: i.subtotal() }).collect();
     let tax: Vec<Billing> = invoices.iter().map(|i| Billing { date: i.issue_date(), amount: i.tax() }).collect();
