@@ -946,3 +946,19 @@ fn a_kaplan_meier_curve_read_from_json_with_counts_beyond_exact_floats_is_refuse
     let json = json.replace(&n.to_string(), "4").replace(&d.to_string(), "2");
     assert_eq!(serde_json::from_str::<KaplanMeier>(&json).unwrap().median(), Some(1.0));
 }
+
+#[test]
+fn sbg_with_tiny_shapes_keeps_the_first_periods_churn_exact() {
+    // with α = β = 1e-20 the first period's retention is β/(α + β) = 1/2 and every later one is 1
+    // to f64, so DERL at d = 0.1 with no renewals is 0.5 · (1 + d)/d = 5.5 (mpmath). The sums
+    // computed β + t − 1 as (β + t) − 1, which loses β entirely (0/0 at t = 1).
+    for shape in [1e-20, 1e-300] {
+        let m = ShiftedBetaGeometric::new(shape, shape).unwrap();
+        assert_eq!(m.survival(1), 0.5);
+        assert!((m.derl(0.1, 0).unwrap() - 5.5).abs() < 1e-12, "{shape}");
+        assert_eq!(m.project(2).unwrap(), [1.0, 0.5, 0.5]);
+    }
+    // at 1e-10 the sum kept only eight digits of β: (1e-10 + 1) − 1 = 1.000000082740371e-10
+    let m = ShiftedBetaGeometric::new(1e-10, 3e-10).unwrap();
+    assert_eq!(m.survival(1), 3e-10 / 4e-10);
+}

@@ -159,7 +159,7 @@ impl ShiftedBetaGeometric {
         let mut p = a / (a + b);
         for s in 2..=t {
             let s = f64::from(s);
-            p *= (b + s - 2.0) / (a + b + s - 1.0);
+            p *= (b + (s - 2.0)) / ((a + b) + (s - 1.0));
         }
         if t == 0 {
             0.0
@@ -178,7 +178,7 @@ impl ShiftedBetaGeometric {
         if t as usize > MAX_HORIZON {
             return beta_ratio(a, b + f64::from(t), a, b);
         }
-        (1..=t).fold(1.0, |s, u| s * (b + f64::from(u) - 1.0) / (a + b + f64::from(u) - 1.0))
+        (1..=t).fold(1.0, |s, u| s * (b + (f64::from(u) - 1.0)) / ((a + b) + (f64::from(u) - 1.0)))
     }
 
     /// `r(t) = S(t) / S(t − 1)`: the retention rate in period `t` (rising with tenure).
@@ -189,7 +189,8 @@ impl ShiftedBetaGeometric {
     /// `r(t)` for a tenure already at least 1, as an `f64` so that `renewals + 1` and the
     /// periods after it never overflow an integer.
     fn rate_at(&self, t: f64) -> f64 {
-        (self.beta + t - 1.0) / (self.alpha + self.beta + t - 1.0)
+        // (t − 1 first, exactly: β + t − 1 summed left to right loses a small β)
+        (self.beta + (t - 1.0)) / ((self.alpha + self.beta) + (t - 1.0))
     }
 
     /// Survival projected for periods `0..=horizon`.
@@ -216,7 +217,7 @@ impl ShiftedBetaGeometric {
         curve.push(s);
         for u in 1..=horizon {
             let u = u as f64;
-            s = s * (self.beta + u - 1.0) / (self.alpha + self.beta + u - 1.0);
+            s = s * (self.beta + (u - 1.0)) / ((self.alpha + self.beta) + (u - 1.0));
             curve.push(s);
         }
         Ok(curve)
@@ -375,7 +376,7 @@ fn curve_log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
     for t in 1..alive.len() {
         if t > 1 {
             let tf = t as f64;
-            p *= (beta + tf - 2.0) / (alpha + beta + tf - 1.0);
+            p *= (beta + (tf - 2.0)) / ((alpha + beta) + (tf - 1.0));
         }
         s -= p;
         // the curve never rises (checked), so this cannot underflow
