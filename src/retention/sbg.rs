@@ -158,8 +158,7 @@ impl ShiftedBetaGeometric {
         }
         let mut p = a / (a + b);
         for s in 2..=t {
-            let s = f64::from(s);
-            p *= (b + (s - 2.0)) / ((a + b) + (s - 1.0));
+            p *= churn_ratio(a, b, f64::from(s));
         }
         if t == 0 {
             0.0
@@ -178,12 +177,18 @@ impl ShiftedBetaGeometric {
         if t as usize > MAX_HORIZON {
             return beta_ratio(a, b + f64::from(t), a, b);
         }
-        (1..=t).fold(1.0, |s, u| s * (b + (f64::from(u) - 1.0)) / ((a + b) + (f64::from(u) - 1.0)))
+        (1..=t).fold(1.0, |s, u| self.survive(s, f64::from(u)))
     }
 
     /// `r(t) = S(t) / S(t − 1)`: the retention rate in period `t` (rising with tenure).
     pub fn retention_rate(&self, t: u32) -> f64 {
         self.rate_at(f64::from(t.max(1)))
+    }
+
+    /// `S(t)` from `s = S(t − 1)`: `s · (β + t − 1) ÷ (α + β + t − 1)`, with t − 1 taken
+    /// first, exactly (β + t − 1 summed left to right loses a small β).
+    fn survive(&self, s: f64, t: f64) -> f64 {
+        s * (self.beta + (t - 1.0)) / ((self.alpha + self.beta) + (t - 1.0))
     }
 
     /// `r(t)` for a tenure already at least 1, as an `f64` so that `renewals + 1` and the
@@ -216,8 +221,7 @@ impl ShiftedBetaGeometric {
         let mut s = 1.0;
         curve.push(s);
         for u in 1..=horizon {
-            let u = u as f64;
-            s = s * (self.beta + (u - 1.0)) / ((self.alpha + self.beta) + (u - 1.0));
+            s = self.survive(s, u as f64);
             curve.push(s);
         }
         Ok(curve)
@@ -365,6 +369,12 @@ fn geometric_log_likelihood(alive: &[u64]) -> f64 {
     churned * theta.ln() + if stay > 0.0 { stay * (1.0 - theta).ln() } else { 0.0 }
 }
 
+/// `P(T = t) ÷ P(T = t − 1)` for t ≥ 2: `(β + t − 2) ÷ (α + β + t − 1)`, with t − 2 and t − 1
+/// taken first, exactly (summed left to right, a small β is lost).
+fn churn_ratio(alpha: f64, beta: f64, t: f64) -> f64 {
+    (beta + (t - 2.0)) / ((alpha + beta) + (t - 1.0))
+}
+
 /// The log-likelihood of a checked curve; −∞ outside the parameter space (for the optimiser).
 fn curve_log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
     if !(alpha > 0.0 && beta > 0.0) {
@@ -375,8 +385,7 @@ fn curve_log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> f64 {
     let mut s = 1.0;
     for t in 1..alive.len() {
         if t > 1 {
-            let tf = t as f64;
-            p *= (beta + (tf - 2.0)) / ((alpha + beta) + (tf - 1.0));
+            p *= churn_ratio(alpha, beta, t as f64);
         }
         s -= p;
         // the curve never rises (checked), so this cannot underflow
