@@ -89,10 +89,9 @@ pub fn ols(xs: &[f64], ys: &[f64]) -> Option<Ols> {
 /// Column means and standard deviations of row-major `rows` with `p` columns, for
 /// standardising features; a constant column gets scale 1 so it stays at 0 (and when its values
 /// are all equal, its mean is that value). A column counts as constant when its values are all
-/// equal, or when its variance is
-/// within the rounding error of computing it (n·ε·var + (n·|mean|·ε)², scikit-learn's
-/// `StandardScaler` rule): `[0.1, 0.1, 0.1]` averages to 0.10000000000000002 in `f64`, and its
-/// variance of 1.9e-34 is rounding, not spread.
+/// equal, or when its variance is within the rounding error of computing it (n·ε·var +
+/// (n·|mean|·ε)², scikit-learn's `StandardScaler` rule): `[0.1, 0.1, 0.1]` averages to
+/// 0.10000000000000002 in `f64`, and its variance of 1.9e-34 is rounding, not spread.
 ///
 /// ```
 /// use revops::stats::standardisation;
@@ -114,7 +113,7 @@ pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), S
         return Err(StatsError::NonFinite("features"));
     }
     let n = (rows.len() / p.max(1)).max(1) as f64;
-    let means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
+    let mut means: Vec<f64> = (0..p).map(|j| rows.iter().skip(j).step_by(p).sum::<f64>() / n).collect();
     if means.iter().any(|m| !m.is_finite()) {
         return Err(StatsError::NonFinite("feature means"));
     }
@@ -124,7 +123,6 @@ pub fn standardisation(rows: &[f64], p: usize) -> Result<(Vec<f64>, Vec<f64>), S
         return Err(StatsError::NonFinite("feature variances"));
     }
     let n_eps = n * f64::EPSILON;
-    let mut means = means;
     let mut scales = Vec::with_capacity(p);
     for (j, &var) in variances.iter().enumerate() {
         let mut column = rows.iter().skip(j).step_by(p);
