@@ -475,11 +475,7 @@ impl ArrBook {
             Some((c, _)) => self.customers[c].subs.find(&event.subscription).unwrap_or(self.subs.len()),
             None => self.subs.len(),
         };
-        let subs = &self.subs;
-        match self
-            .events
-            .insert_new(&event.id, hash, s, |t| subs.get(t).is_some_and(|x| x.find_hashed(&event.id, hash).is_some()))
-        {
+        match self.events.insert_new(&event.id, hash, s, holds) {
             Ok(()) => {}
             Err(Some(t)) => return self.seen_before(t, event, hash),
             Err(None) => return Err(ArrError::TooManyCustomers),
