@@ -276,13 +276,11 @@ fn check_fields(e: &Entry, currency: Currency, check: bool) -> Result<Option<Fix
 /// (an event held until its start arrives): a price not negative, over a non-zero interval and
 /// within the ARR limit; a discount inside its bounds.
 pub(crate) fn check_alone(e: &Entry) -> Result<(), EventProblem> {
-    let currency = match &e.kind {
-        EventKind::Start { price, .. } | EventKind::Change { price, .. } | EventKind::Renew { price, .. } => {
-            price.currency()
-        }
-        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. }) => m.currency(),
+    let currency = match (e.kind.price(), &e.kind) {
+        (Some(price), _) => price.currency(),
+        (None, EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(m), .. })) => m.currency(),
         // a percent discount has no currency to get wrong
-        EventKind::DiscountStart(_) => Currency::USD,
+        (None, EventKind::DiscountStart(_)) => Currency::USD,
         _ => return Ok(()),
     };
     check_fields(e, currency, true).map(|_| ())
