@@ -372,6 +372,17 @@ fn backtest_size_arithmetic_does_not_overflow() {
 }
 
 #[test]
+fn a_backtest_step_that_lands_an_origin_near_the_end_of_usize_ends_the_walk() {
+    // origin + step fits a usize but origin + step + h does not: the walk ends after the first
+    // origin (it overflowed, a panic in debug and a wrapped slice bound in release)
+    let y = seasonal_series();
+    for step in [usize::MAX - 50, usize::MAX - 52, usize::MAX - 55] {
+        let bt = backtest(&y, 1, 50, 6, step).unwrap();
+        assert_eq!(bt.origins, 1, "step {step}");
+    }
+}
+
+#[test]
 fn horizons_and_paths_are_limited_not_allocated() {
     let model = auto_ets(&seasonal_series(), 12).unwrap();
     assert!(model.forecast(usize::MAX, 0.8, 1).is_err());

@@ -201,7 +201,9 @@ pub fn backtest(y: &[f64], period: usize, min_train: usize, h: usize, step: usiz
     }
     let (mut ets_err, mut naive_err, mut inside, mut count, mut origins) = (0.0, 0.0, 0usize, 0usize, 0usize);
     let mut origin = min_train;
-    while origin + h <= y.len() {
+    // (origin + h past a usize is past the series too: an origin a huge step landed near the end
+    // of the range ends the walk)
+    while origin.checked_add(h).is_some_and(|end| end <= y.len()) {
         let train = &y[..origin];
         let model = auto_ets(train, period)?;
         let f = model.forecast(h, 0.8, origin as u64)?;
