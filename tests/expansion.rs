@@ -572,3 +572,24 @@ fn co_ownership_read_from_json_must_count_each_owner_in_one_segment() {
     moved["segments"] = serde_json::json!({"ent": [4, [3, 2, 1]], "smb": [2, [1, 1, 0]]});
     assert!(serde_json::from_value::<CoOwnership>(moved).is_ok());
 }
+
+#[test]
+fn incremental_campaign_arr_is_rounded_once_from_the_exact_baseline() {
+    // 3 treated won nothing; 6 held out won $0.01 between them. At the holdout's
+    // $0.01 ÷ 6 per account the treated would have won 3 × 0.01 ÷ 6 = $0.005 exactly, so the
+    // incremental ARR is −$0.005, half to even −$0.00. Dividing first (0.0016666…667 × 3 =
+    // 0.0050…01) rounded it twice, to −$0.01.
+    let ids = |xs: &[&str]| -> Vec<String> { xs.iter().map(|s| s.to_string()).collect() };
+    let c = Campaign {
+        name: "n".into(),
+        offer: "o".into(),
+        treated: ids(&["a", "b", "c"]),
+        holdout: ids(&["d", "e", "f", "g", "h", "i"]),
+    };
+    let r = c.results(&[("d".to_string(), usd("0.01"))], Currency::USD).unwrap();
+    assert_eq!(r.incremental_arr, Some(usd("0")));
+    // and on the other side of zero: treated won $100.01, 7 held out won $0.07 → 100.01 − 0.03
+    let c = Campaign { treated: ids(&["a", "b", "c"]), holdout: ids(&["d", "e", "f", "g", "h", "i", "j"]), ..c };
+    let won = [("a".to_string(), usd("100.01")), ("j".to_string(), usd("0.07"))];
+    assert_eq!(c.results(&won, Currency::USD).unwrap().incremental_arr, Some(usd("99.98")));
+}

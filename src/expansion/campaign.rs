@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use rust_decimal::Decimal;
 
 use super::ExpansionError;
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, MoneyError};
 
 /// A campaign and its groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,8 +165,11 @@ impl Campaign {
         let incremental_arr = if h == 0 {
             None
         } else {
-            let baseline = ha.checked_div(Decimal::from(h as u64))?.checked_mul(Decimal::from(t as u64))?;
-            Some(ta.checked_sub(baseline)?.round())
+            // (treated ARR × h − holdout ARR × t) ÷ h: exact until the one division, rounded
+            // there once (dividing the holdout's ARR first rounded it at 28 places, then again)
+            let (t, h) = (Decimal::from(t as u64), Decimal::from(h as u64));
+            let numerator = ta.checked_mul(h)?.checked_sub(ha.checked_mul(t)?)?;
+            Some(numerator.div_round(h).ok_or(MoneyError::Overflow("incremental ARR"))?)
         };
         Ok(CampaignResults {
             treated: t,
