@@ -930,3 +930,28 @@ fn the_slopes_standard_error_does_not_move_with_an_offset_in_x() {
     );
     assert!((plain.slope - offset.slope).abs() / plain.slope < 1e-12);
 }
+
+#[test]
+fn sales_velocity_per_day_is_exact_money_rounded_once() {
+    // 3 open; won $10,000.01 and $10,000.00 (1 day each), none lost: win rate 1, average
+    // $10,000.005, cycle 1 day, so 3 × 1 × 10,000.005 ÷ 1 = $30,000.015, half to even $30,000.02.
+    // In f64 the product came out below the half cent.
+    let won =
+        |id: &str, amount: &str| opp(id, id, "s", Stage::ClosedWon, amount, d(1, 1), Some(d(1, 2)), None, "0%", "100%");
+    let open = |id: &str| opp(id, id, "s", Stage::Proposal, "1", d(1, 1), None, None, "0%", "50%");
+    let mut opps = vec![won("w1", "0.14"), won("w2", "0.15"), open("o1"), open("o2"), open("o3")];
+    // 3 × 0.145 = 0.435 → 0.44 (f64 made it 0.43499…, 0.43)
+    assert_eq!(sales_velocity(&opps).unwrap()[0].per_day, usd("0.44"));
+    // one lost: win rate 2/3; 3 × 2/3 × 0.145 = 0.29 exactly
+    opps.push(opp("l", "l", "s", Stage::ClosedLost, "5", d(1, 1), Some(d(1, 3)), None, "0%", "0%"));
+    assert_eq!(sales_velocity(&opps).unwrap()[0].per_day, usd("0.29"));
+    // a cycle of 30 days: 3 × 2/3 × 0.145 ÷ 30 = 0.00966… → 0.01; amounts past f64's 2^53
+    let long = |id: &str, amount: &str| {
+        opp(id, id, "s", Stage::ClosedWon, amount, d(1, 1), Some(d(1, 31)), None, "0%", "100%")
+    };
+    let big = [long("w", "90071992547409.93"), open("o")];
+    // 1 × 1 × 90,071,992,547,409.93 ÷ 30 = 3,002,399,751,580.331
+    assert_eq!(sales_velocity(&big).unwrap()[0].per_day, usd("3002399751580.33"));
+    let big = [long("w", "90071992547409.95"), open("o")]; // ÷ 30 = …580.3316… → .33
+    assert_eq!(sales_velocity(&big).unwrap()[0].per_day, usd("3002399751580.33"));
+}

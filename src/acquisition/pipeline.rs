@@ -259,10 +259,20 @@ pub struct SegmentVelocity {
     pub per_day: Money,
 }
 
-fn money_of(value: f64, currency: Currency) -> Result<Money, AcquisitionError> {
-    let d =
-        Decimal::from_f64(value).ok_or(AcquisitionError::InvalidInput(format!("{value} is not a finite amount")))?;
-    Ok(Money::new(d, currency).round())
+/// `open × (won ÷ closed) × (won total ÷ won) ÷ max(days ÷ won, 1)` in exact decimal
+/// arithmetic, rounded once: `open × total × won ÷ (closed × days)` for a mean cycle of a day or
+/// more, `open × total ÷ closed` under one.
+fn per_day(total: Money, open: usize, won: usize, closed: usize, days: u64) -> Result<Money, AcquisitionError> {
+    let too_large = || AcquisitionError::InvalidInput("the sales velocity is too large for money".into());
+    let (open, won, closed) = (open as u64, won as u64, closed as u64);
+    let (factor, divisor) = if days >= won {
+        (open.checked_mul(won), u128::from(closed).checked_mul(u128::from(days)))
+    } else {
+        (Some(open), Some(u128::from(closed)))
+    };
+    let factor = factor.ok_or_else(too_large)?;
+    let divisor = divisor.and_then(Decimal::from_u128).ok_or_else(too_large)?;
+    total.checked_mul(Decimal::from(factor)).ok().and_then(|n| n.div_round(divisor)).ok_or_else(too_large)
 }
 
 fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionError> {
@@ -339,23 +349,24 @@ pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, Acqu
         if won.is_empty() {
             continue;
         }
-        let average =
-            Money::sum(currency, won.iter().map(|o| o.amount))?.checked_div(Decimal::from(won.len() as u64))?;
-        let mut days = 0.0;
+        let total = Money::sum(currency, won.iter().map(|o| o.amount))?;
+        let average = total.checked_div(Decimal::from(won.len() as u64))?;
+        let mut days: u64 = 0;
         for o in &won {
-            days += o.won_cycle_days()? as f64; // checked above: never an error here
+            // checked above: never an error here, and never negative
+            let d = u64::try_from(o.won_cycle_days()?).unwrap_or(0);
+            days = days.checked_add(d).ok_or(MoneyError::Overflow("cycle days"))?;
         }
-        let cycle = days / won.len() as f64;
+        let cycle = days as f64 / won.len() as f64;
         let open = these.iter().filter(|o| !o.stage.is_closed()).count();
         let win_rate = won.len() as f64 / closed as f64;
-        let per_day = open as f64 * win_rate * average.to_f64_lossy() / cycle.max(1.0);
         out.push(SegmentVelocity {
             segment: seg.to_string(),
             open,
             win_rate,
             average_deal: average.round(),
             cycle_days: cycle,
-            per_day: money_of(per_day, currency)?,
+            per_day: per_day(total, open, won.len(), closed, days)?,
         });
     }
     Ok(out)
