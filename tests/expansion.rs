@@ -593,3 +593,26 @@ fn incremental_campaign_arr_is_rounded_once_from_the_exact_baseline() {
     let won = [("a".to_string(), usd("100.01")), ("j".to_string(), usd("0.07"))];
     assert_eq!(c.results(&won, Currency::USD).unwrap().incremental_arr, Some(usd("99.98")));
 }
+
+#[test]
+fn tiers_that_are_not_cheapest_first_are_refused_rather_than_upgraded_into_a_negative_potential() {
+    // a $250,000 tier listed before a $50,000 one with a larger allowance: usage past the first
+    // allowance was "upgraded" to the second for a potential of 50k − 250k = −$200,000.
+    let mut s = scorer();
+    s.catalog.tiers = vec![
+        Tier { name: "Professional".into(), arr: usd("250000"), usage_limit: 10_000.0 },
+        Tier { name: "Starter".into(), arr: usd("50000"), usage_limit: 50_000.0 },
+    ];
+    let mut d = base()[3].clone();
+    d.usage = 20_000.0;
+    if let Ok(opps) = s.score(&d) {
+        let upgrade = opps.iter().find(|o| matches!(o.kind, OpportunityKind::TierUpgrade { .. }));
+        assert_eq!(upgrade.map(|o| o.potential_arr.is_negative()), None, "{upgrade:?}");
+    }
+    assert!(matches!(s.validate(), Err(ExpansionError::InvalidInput(m)) if m.contains("cheapest first")));
+    assert!(matches!(s.score(&d), Err(ExpansionError::InvalidInput(m)) if m.contains("cheapest first")));
+    // tiers of one price are in order
+    let mut same = scorer();
+    same.catalog.tiers[1].arr = usd("50000");
+    assert_eq!(same.validate(), Ok(()));
+}

@@ -85,7 +85,7 @@ pub struct Tier {
 pub struct Catalog {
     /// Products, by index.
     pub products: Vec<Product>,
-    /// Tiers, cheapest first.
+    /// Tiers, cheapest first (an [`ExpansionScorer`](super::ExpansionScorer) refuses them otherwise).
     pub tiers: Vec<Tier>,
 }
 

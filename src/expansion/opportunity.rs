@@ -142,7 +142,8 @@ impl ExpansionScorer {
     /// Checks the configuration, whatever the account, so that a bad one is refused for every
     /// account rather than for those that reach the bad part: the seat threshold and headroom,
     /// every propensity rule (the signals it names and its probability, reached or not) and the
-    /// default propensity, and that the catalog is priced in one currency. [`Self::score`]
+    /// default propensity, that the catalog is priced in one currency, and that its tiers are
+    /// cheapest first (so that no upgrade is worth less than nothing). [`Self::score`]
     /// checks it first; call it to refuse a configuration when it is loaded.
     ///
     /// ```
@@ -160,8 +161,8 @@ impl ExpansionScorer {
     ///
     /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
     /// [`ExpansionError::InvalidInput`] for a rule or default probability outside `[0, 1]` or
-    /// NaN, a seat threshold or headroom that is negative or not finite, or a catalog priced in
-    /// more than one currency.
+    /// NaN, a seat threshold or headroom that is negative or not finite, a catalog priced in
+    /// more than one currency, or tiers that are not cheapest first.
     pub fn validate(&self) -> Result<(), ExpansionError> {
         self.catalog_currency().map(|_| ())
     }
@@ -198,6 +199,13 @@ impl ExpansionScorer {
                     "the catalog is priced in {c} and {other}: its opportunities need one currency"
                 ));
             }
+        }
+        // a tier upgrade is worth the next tier's ARR less the current one's: never negative
+        if let Some(w) = self.catalog.tiers.windows(2).find(|w| w[1].arr.amount() < w[0].arr.amount()) {
+            return invalid(format!(
+                "tier {:?} ({}) comes after {:?} ({}): tiers must be cheapest first",
+                w[1].name, w[1].arr, w[0].name, w[0].arr
+            ));
         }
         Ok(currency)
     }
@@ -301,7 +309,8 @@ impl ExpansionScorer {
     /// Whatever the account, first everything [`ExpansionScorer::validate`] refuses: a rule
     /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a rule or default
     /// probability outside `[0, 1]`, a seat threshold or headroom that is negative or not finite,
-    /// a catalog in more than one currency ([`ExpansionError::InvalidInput`]). Then
+    /// a catalog in more than one currency or with tiers that are not cheapest first
+    /// ([`ExpansionError::InvalidInput`]). Then
     /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
     /// catalog's currency (with an empty catalog: a seat price not in the ARR's currency);
     /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
