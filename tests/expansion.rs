@@ -616,3 +616,24 @@ fn tiers_that_are_not_cheapest_first_are_refused_rather_than_upgraded_into_a_neg
     same.catalog.tiers[1].arr = usd("50000");
     assert_eq!(same.validate(), Ok(()));
 }
+
+#[test]
+fn a_min_lift_or_tier_allowance_that_is_not_a_number_is_refused() {
+    // a NaN min lift made every association fail `lift > NaN`: cross-sell fell back to segment
+    // popularity without a word; a NaN allowance made `usage > NaN` false: never an upgrade
+    let mut d = base()[3].clone();
+    d.usage = 5_000.0;
+    let mut nan_lift = scorer();
+    nan_lift.min_lift = f64::NAN;
+    assert!(matches!(nan_lift.validate(), Err(ExpansionError::InvalidInput(m)) if m.contains("min lift")));
+    assert!(matches!(nan_lift.score(&d), Err(ExpansionError::InvalidInput(m)) if m.contains("min lift")));
+    for limit in [f64::NAN, -1.0] {
+        let mut s = scorer();
+        s.catalog.tiers[0].usage_limit = limit;
+        assert!(matches!(s.validate(), Err(ExpansionError::InvalidInput(m)) if m.contains("usage limit")), "{limit}");
+    }
+    // an unlimited top tier is a number
+    let mut unlimited = scorer();
+    unlimited.catalog.tiers[2].usage_limit = f64::INFINITY;
+    assert_eq!(unlimited.validate(), Ok(()));
+}

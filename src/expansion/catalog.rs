@@ -74,7 +74,7 @@ pub struct Tier {
     pub name: String,
     /// ARR of the tier.
     pub arr: Money,
-    /// Usage included (API calls, storage…).
+    /// Usage included (API calls, storage…): zero or more, infinite for unlimited (NaN is refused).
     pub usage_limit: f64,
 }
 

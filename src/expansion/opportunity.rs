@@ -120,7 +120,7 @@ pub struct ExpansionScorer {
     pub cross_sell_per_account: usize,
     /// The lift an association must exceed to count (1.0), strictly: a rule whose lift equals
     /// `min_lift` does not count, so at the default a rule at lift 1 (owning one product says
-    /// nothing about the other) is no association. See [`CoOwnership::recommend`].
+    /// nothing about the other) is no association. NaN is refused. See [`CoOwnership::recommend`].
     pub min_lift: f64,
 }
 
@@ -142,7 +142,8 @@ impl ExpansionScorer {
     /// Checks the configuration, whatever the account, so that a bad one is refused for every
     /// account rather than for those that reach the bad part: the seat threshold and headroom,
     /// every propensity rule (the signals it names and its probability, reached or not) and the
-    /// default propensity, that the catalog is priced in one currency, and that its tiers are
+    /// default propensity, the minimum lift (not NaN), each tier's usage limit (a number, zero
+    /// or more, infinite for unlimited), that the catalog is priced in one currency, and that its tiers are
     /// cheapest first (so that no upgrade is worth less than nothing). [`Self::score`]
     /// checks it first; call it to refuse a configuration when it is loaded.
     ///
@@ -161,7 +162,8 @@ impl ExpansionScorer {
     ///
     /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
     /// [`ExpansionError::InvalidInput`] for a rule or default probability outside `[0, 1]` or
-    /// NaN, a seat threshold or headroom that is negative or not finite, a catalog priced in
+    /// NaN, a seat threshold or headroom that is negative or not finite, a NaN minimum lift, a
+    /// tier usage limit that is NaN or negative, a catalog priced in
     /// more than one currency, or tiers that are not cheapest first.
     pub fn validate(&self) -> Result<(), ExpansionError> {
         self.catalog_currency().map(|_| ())
@@ -174,6 +176,15 @@ impl ExpansionScorer {
             return invalid(format!("seat threshold {} must be finite and non-negative", self.seat_threshold));
         }
         check_headroom(self.seat_headroom)?;
+        if self.min_lift.is_nan() {
+            return invalid("min lift is NaN: every association would fail to exceed it".into());
+        }
+        if let Some(t) = self.catalog.tiers.iter().find(|t| t.usage_limit.is_nan() || t.usage_limit < 0.0) {
+            return invalid(format!(
+                "tier {:?} has usage limit {}, not a number of zero or more",
+                t.name, t.usage_limit
+            ));
+        }
         if let Propensity::Rules { rules, default } = &self.propensity {
             for (i, rule) in rules.iter().enumerate() {
                 if let Some(c) = rule.when.iter().find(|c| !SIGNALS.contains(&c.signal.as_str())) {
@@ -309,6 +320,7 @@ impl ExpansionScorer {
     /// Whatever the account, first everything [`ExpansionScorer::validate`] refuses: a rule
     /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a rule or default
     /// probability outside `[0, 1]`, a seat threshold or headroom that is negative or not finite,
+    /// a NaN minimum lift, a tier usage limit that is NaN or negative,
     /// a catalog in more than one currency or with tiers that are not cheapest first
     /// ([`ExpansionError::InvalidInput`]). Then
     /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
