@@ -955,3 +955,29 @@ fn sales_velocity_per_day_is_exact_money_rounded_once() {
     let big = [long("w", "90071992547409.95"), open("o")]; // ÷ 30 = …580.3316… → .33
     assert_eq!(sales_velocity(&big).unwrap()[0].per_day, usd("3002399751580.33"));
 }
+
+#[test]
+fn a_technology_named_twice_in_a_tech_stack_criterion_is_one_technology() {
+    // ["Snowflake", "snowflake", "dbt"] names two technologies; a prospect on Snowflake alone
+    // matches one of them: half credit, as for ["Snowflake", "dbt"]. It counted two hits, full
+    // credit.
+    let stack = |list: &[&str]| IdealCustomerProfile {
+        criteria: vec![WeightedCriterion {
+            name: "stack".into(),
+            criterion: Criterion::TechStack(list.iter().map(|s| s.to_string()).collect()),
+            weight: 1.0,
+        }],
+    };
+    let p = Firmographics {
+        industry: "software".into(),
+        employees: 10,
+        annual_revenue: None,
+        region: "NA".into(),
+        tech_stack: vec!["Snowflake".into()],
+        fortune_rank: None,
+    };
+    assert_eq!(stack(&["Snowflake", "dbt"]).fit(&p).unwrap().score, 50.0);
+    assert_eq!(stack(&["Snowflake", "snowflake", "dbt"]).fit(&p).unwrap().score, 50.0);
+    assert_eq!(stack(&["SNOWFLAKE", "Snowflake"]).fit(&p).unwrap().score, 100.0);
+    // the one technology named
+}

@@ -45,7 +45,8 @@ pub enum Criterion {
     },
     /// Region is one of these (case-insensitive).
     Region(Vec<String>),
-    /// Uses at least one of these technologies; partial credit per technology matched, capped at 1.
+    /// Uses at least one of these technologies (case-insensitive; a technology named twice is
+    /// one): half credit per technology matched, capped at 1 (full credit for a list of one).
     TechStack(Vec<String>),
     /// Fortune rank at most this.
     FortuneRankAtMost(u32),
@@ -135,8 +136,12 @@ impl IdealCustomerProfile {
                 },
                 Criterion::Region(list) => f64::from(u8::from(one_of(list, &p.region))),
                 Criterion::TechStack(list) => {
-                    let hits = list.iter().filter(|t| one_of(&p.tech_stack, t)).count();
-                    (hits as f64 / list.len().clamp(1, 2) as f64).min(1.0)
+                    // a technology named twice (in any case) is one technology
+                    let mut distinct: Vec<String> = list.iter().map(|t| t.to_ascii_lowercase()).collect();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    let hits = distinct.iter().filter(|t| one_of(&p.tech_stack, t)).count();
+                    (hits as f64 / distinct.len().clamp(1, 2) as f64).min(1.0)
                 }
                 Criterion::FortuneRankAtMost(n) => f64::from(u8::from(p.fortune_rank.is_some_and(|r| r <= *n))),
             };
