@@ -981,3 +981,18 @@ fn a_technology_named_twice_in_a_tech_stack_criterion_is_one_technology() {
     assert_eq!(stack(&["SNOWFLAKE", "Snowflake"]).fit(&p).unwrap().score, 100.0);
     // the one technology named
 }
+
+#[test]
+fn a_signal_kind_weighted_twice_is_refused() {
+    // two weights for demo requests: which one counts? The first did, silently, and the
+    // second was reported as a second demo-request contribution of 0.
+    let w = |points, half_life_days| SignalWeight { kind: SignalKind::DemoRequest, points, half_life_days };
+    let m = IntentModel { weights: vec![w(10.0, 14.0), w(40.0, 7.0)], saturation: 10.0 };
+    let signals = [Signal { kind: SignalKind::DemoRequest, date: d(3, 1), strength: 1.0 }];
+    let r = m.intent(&signals, d(3, 15));
+    assert!(matches!(&r, Err(AcquisitionError::InvalidConfig(m)) if m.contains("DemoRequest")), "{r:?}");
+    // Other kinds are told apart by their names
+    let other = |name: &str| SignalWeight { kind: SignalKind::Other(name.into()), points: 1.0, half_life_days: 7.0 };
+    let m = IntentModel { weights: vec![other("webinar"), other("g2 review")], saturation: 10.0 };
+    assert!(m.intent(&signals, d(3, 15)).is_ok());
+}

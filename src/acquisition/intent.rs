@@ -60,7 +60,7 @@ pub struct SignalWeight {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IntentModel {
-    /// Weights; kinds without one are ignored.
+    /// Weights, at most one a kind; kinds without one are ignored.
     pub weights: Vec<SignalWeight>,
     /// Intent = 100 × (1 − e^(−raw ÷ saturation)), so the score is bounded and each extra signal
     /// counts for less.
@@ -96,7 +96,8 @@ impl IntentModel {
     /// # Errors
     ///
     /// [`AcquisitionError::InvalidConfig`] for a saturation or half-life that is not finite and
-    /// positive, or points that are negative or not finite; [`AcquisitionError::InvalidInput`] for a
+    /// positive, points that are negative or not finite, or a kind weighted twice;
+    /// [`AcquisitionError::InvalidInput`] for a
     /// strength that is negative, NaN or infinite; [`AcquisitionError::Overflow`] when the
     /// decayed points or the score are too large for an `f64`.
     pub fn intent(&self, signals: &[Signal], as_of: NaiveDate) -> Result<IntentScore, AcquisitionError> {
@@ -115,6 +116,15 @@ impl IntentModel {
             return Err(AcquisitionError::InvalidConfig(format!(
                 "{:?} signals have {} points; points must not be negative, so the score stays within 0–100",
                 w.kind, w.points
+            )));
+        }
+        if let Some((i, w)) =
+            self.weights.iter().enumerate().find(|(i, w)| self.weights[..*i].iter().any(|v| v.kind == w.kind))
+        {
+            // two weights for one kind: the first counted, the second reported a share of 0
+            return Err(AcquisitionError::InvalidConfig(format!(
+                "{:?} signals are weighted twice (weight {i} repeats an earlier one); give each kind one weight",
+                w.kind
             )));
         }
         let mut per_kind: Vec<(SignalKind, f64)> = self.weights.iter().map(|w| (w.kind.clone(), 0.0)).collect();
