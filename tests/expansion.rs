@@ -637,3 +637,22 @@ fn a_min_lift_or_tier_allowance_that_is_not_a_number_is_refused() {
     unlimited.catalog.tiers[2].usage_limit = f64::INFINITY;
     assert_eq!(unlimited.validate(), Ok(()));
 }
+
+#[test]
+fn a_signal_given_twice_to_the_playbooks_is_refused() {
+    // usage_ratio 0.1 and 1.8: which is it? The first was read, silently; given in the other
+    // order the same playbook did not fire
+    let quiet = Playbook {
+        name: "quiet".into(),
+        when: vec![Condition::new("usage_ratio", Comparison::Below, 0.2)],
+        action: Action { owner: "AM".into(), channel: "email".into(), offer: "training".into(), due_in_days: 3 },
+    };
+    let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let signals = [("usage_ratio".to_string(), 0.1), ("usage_ratio".to_string(), 1.8)];
+    let r = run_playbooks(std::slice::from_ref(&quiet), "acme", &signals, day);
+    assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("usage_ratio")), "{r:?}");
+    let reversed = [signals[1].clone(), signals[0].clone()];
+    assert!(run_playbooks(std::slice::from_ref(&quiet), "acme", &reversed, day).is_err());
+    // even when no playbook reads it
+    assert!(run_playbooks(&[], "acme", &signals, day).is_err());
+}

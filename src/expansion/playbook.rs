@@ -50,7 +50,8 @@ pub struct PlannedAction {
 }
 
 /// Run playbooks, in order, against an account's signals as of a date. Every playbook whose
-/// conditions all hold fires; a signal no playbook can read is an error naming it.
+/// conditions all hold fires; a signal no playbook can read is an error naming it, and so is a
+/// signal given twice (which of its values would count?).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -71,13 +72,21 @@ pub struct PlannedAction {
 /// # Errors
 ///
 /// [`ExpansionError::UnknownSignal`] for a condition naming a signal not given;
-/// [`ExpansionError::InvalidInput`] for a due date past the calendar's end.
+/// [`ExpansionError::InvalidInput`] for a signal given twice (read by a playbook or not) or a
+/// due date past the calendar's end.
 pub fn run_playbooks(
     playbooks: &[Playbook],
     account: &str,
     signals: &[(String, f64)],
     as_of: NaiveDate,
 ) -> Result<Vec<PlannedAction>, ExpansionError> {
+    if let Some((i, (name, _))) =
+        signals.iter().enumerate().find(|(i, (n, _))| signals[..*i].iter().any(|(m, _)| m == n))
+    {
+        return Err(ExpansionError::InvalidInput(format!(
+            "signal {name:?} is given twice (again at {i}): an account has one value a signal"
+        )));
+    }
     let lookup = |name: &str| signals.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     let mut out = Vec::new();
     for p in playbooks {
