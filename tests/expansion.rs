@@ -656,3 +656,14 @@ fn a_signal_given_twice_to_the_playbooks_is_refused() {
     // even when no playbook reads it
     assert!(run_playbooks(&[], "acme", &signals, day).is_err());
 }
+
+#[test]
+fn negative_won_arr_in_campaign_results_is_refused() {
+    // won ARR is an amount won, zero or more; −$5,000 took the treated total down to $0 and
+    // the incremental ARR below the holdout's
+    let ids = |xs: &[&str]| -> Vec<String> { xs.iter().map(|s| s.to_string()).collect() };
+    let c = Campaign { name: "n".into(), offer: "o".into(), treated: ids(&["a", "b"]), holdout: ids(&["h"]) };
+    let won = [("a".to_string(), usd("5000")), ("b".to_string(), usd("-5000"))];
+    let r = c.results(&won, Currency::USD);
+    assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("\"b\"")), "{r:?}");
+}

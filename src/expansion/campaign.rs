@@ -129,7 +129,7 @@ impl Campaign {
     /// # Errors
     ///
     /// [`ExpansionError::InvalidInput`] for an account in both groups (it cannot both get the
-    /// offer and be held out); a money error for won ARR in another currency or totals too
+    /// offer and be held out) or a negative won ARR (an amount won is zero or more); a money error for won ARR in another currency or totals too
     /// large for a `Decimal`.
     pub fn results(&self, won: &[(String, Money)], currency: Currency) -> Result<CampaignResults, ExpansionError> {
         let distinct = |group: &[String]| -> Vec<String> {
@@ -142,6 +142,12 @@ impl Campaign {
         if let Some(both) = treated.iter().find(|a| holdout.binary_search(a).is_ok()) {
             return Err(ExpansionError::InvalidInput(format!(
                 "account {both:?} is both treated and held out: a campaign's groups must not overlap"
+            )));
+        }
+        // won ARR is an amount won: a negative one would take a group's total below what it won
+        if let Some((a, m)) = won.iter().find(|(_, m)| m.is_negative()) {
+            return Err(ExpansionError::InvalidInput(format!(
+                "account {a:?} won {m}: won ARR is an amount won, zero or more"
             )));
         }
         let sum = |group: &[String]| -> Result<(usize, Money), ExpansionError> {
