@@ -667,3 +667,18 @@ fn negative_won_arr_in_campaign_results_is_refused() {
     let r = c.results(&won, Currency::USD);
     assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("\"b\"")), "{r:?}");
 }
+
+#[test]
+fn an_account_on_a_tier_the_catalog_does_not_have_is_refused() {
+    // tier 7 of a 3-tier catalog: no upgrade was looked for and its usage ratio read 0
+    let mut d = base()[3].clone();
+    d.tier = 7;
+    d.usage = 5_000_000.0;
+    let r = scorer().score(&d);
+    assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("tier 7")), "{r:?}");
+    // with no tiers at all, tier 0 (what Account::new gives) is no tier: nothing to upgrade
+    let mut no_tiers = scorer();
+    no_tiers.catalog.tiers.clear();
+    d.tier = 0;
+    assert!(no_tiers.score(&d).is_ok());
+}

@@ -325,6 +325,8 @@ impl ExpansionScorer {
     /// ([`ExpansionError::InvalidInput`]). Then
     /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
     /// catalog's currency (with an empty catalog: a seat price not in the ARR's currency);
+    /// [`ExpansionError::InvalidInput`] for an account on a tier the catalog does not have (any
+    /// tier is accepted, and none upgraded, when the catalog has no tiers);
     /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
     /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's or
     /// a model propensity outside `[0, 1]`; a money error when a potential does not fit a
@@ -334,6 +336,15 @@ impl ExpansionScorer {
         if let Some(found) = [account.arr.currency(), account.seat_arr.currency()].into_iter().find(|&c| c != currency)
         {
             return Err(ExpansionError::AccountCurrency { account: account.id.clone(), catalog: currency, found });
+        }
+        // a catalog without tiers has none to be on (tier 0 is Account::new's default)
+        if !self.catalog.tiers.is_empty() && account.tier >= self.catalog.tiers.len() {
+            return Err(ExpansionError::InvalidInput(format!(
+                "account {} is on tier {}, the catalog has {} tiers",
+                account.id,
+                account.tier,
+                self.catalog.tiers.len()
+            )));
         }
         let mut out = Vec::new();
         for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift) {
