@@ -996,3 +996,31 @@ fn a_signal_kind_weighted_twice_is_refused() {
     let m = IntentModel { weights: vec![other("webinar"), other("g2 review")], saturation: 10.0 };
     assert!(m.intent(&signals, d(3, 15)).is_ok());
 }
+
+#[test]
+fn an_icp_range_whose_minimum_is_above_its_maximum_is_refused() {
+    // employees from 50,000 to 1,000: no prospect could ever match, and none did, silently
+    let one = |criterion| IdealCustomerProfile {
+        criteria: vec![WeightedCriterion { name: "range".into(), criterion, weight: 1.0 }],
+    };
+    let p = Firmographics {
+        industry: "software".into(),
+        employees: 4_000,
+        annual_revenue: Some(usd("900000000")),
+        region: "NA".into(),
+        tech_stack: vec![],
+        fortune_rank: None,
+    };
+    for reversed in [
+        Criterion::Employees { min: 50_000, max: 1_000 },
+        Criterion::Revenue { min: usd("50000000000"), max: usd("100000000") },
+    ] {
+        let r = one(reversed.clone()).fit(&p);
+        assert!(matches!(&r, Err(AcquisitionError::InvalidConfig(m)) if m.contains("range")), "{reversed:?}: {r:?}");
+        // whether or not the prospect has a revenue to compare
+        let r = one(reversed.clone()).fit(&Firmographics { annual_revenue: None, ..p.clone() });
+        assert!(matches!(r, Err(AcquisitionError::InvalidConfig(_))), "{reversed:?}: {r:?}");
+    }
+    // a range of one value is a range
+    assert_eq!(one(Criterion::Employees { min: 4_000, max: 4_000 }).fit(&p).unwrap().score, 100.0);
+}

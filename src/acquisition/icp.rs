@@ -106,8 +106,9 @@ impl IdealCustomerProfile {
     ///
     /// # Errors
     ///
-    /// [`AcquisitionError::InvalidConfig`] for a weight that is NaN, infinite or negative, or
-    /// weights that are all zero; [`AcquisitionError::Overflow`] for weights whose total is too
+    /// [`AcquisitionError::InvalidConfig`] for a weight that is NaN, infinite or negative,
+    /// weights that are all zero, or an employee or revenue range whose minimum is above its
+    /// maximum; [`AcquisitionError::Overflow`] for weights whose total is too
     /// large for an `f64`; [`AcquisitionError::MixedCurrencies`] for a revenue criterion in
     /// another currency than the prospect's revenue.
     pub fn fit(&self, p: &Firmographics) -> Result<FitScore, AcquisitionError> {
@@ -119,6 +120,20 @@ impl IdealCustomerProfile {
         }
         if !total.is_finite() {
             return Err(AcquisitionError::Overflow("ICP weight total"));
+        }
+        // a reversed range matches nobody: a mistake to report, not a criterion never met
+        for c in &self.criteria {
+            let reversed = match &c.criterion {
+                Criterion::Employees { min, max } => min > max,
+                Criterion::Revenue { min, max } => min.currency() == max.currency() && min.amount() > max.amount(),
+                _ => false,
+            };
+            if reversed {
+                return Err(AcquisitionError::InvalidConfig(format!(
+                    "criterion {:?} has a range whose minimum is above its maximum",
+                    c.name
+                )));
+            }
         }
         let mut contributions = Vec::with_capacity(self.criteria.len());
         for c in &self.criteria {
