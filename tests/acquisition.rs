@@ -1024,3 +1024,28 @@ fn an_icp_range_whose_minimum_is_above_its_maximum_is_refused() {
     // a range of one value is a range
     assert_eq!(one(Criterion::Employees { min: 4_000, max: 4_000 }).fit(&p).unwrap().score, 100.0);
 }
+
+#[test]
+fn a_revenue_criterion_in_two_currencies_names_both() {
+    // minimum in USD, maximum in EUR, a prospect in USD: the error said "USD and USD"
+    let icp = IdealCustomerProfile {
+        criteria: vec![WeightedCriterion {
+            name: "revenue".into(),
+            criterion: Criterion::Revenue { min: usd("1"), max: Money::parse("100", Currency::EUR).unwrap() },
+            weight: 1.0,
+        }],
+    };
+    let p = Firmographics {
+        industry: "software".into(),
+        employees: 10,
+        annual_revenue: Some(usd("50")),
+        region: "NA".into(),
+        tech_stack: vec![],
+        fortune_rank: None,
+    };
+    let r = icp.fit(&p);
+    assert!(matches!(r, Err(AcquisitionError::MixedCurrencies(a, b)) if a != b), "{r:?}");
+    // and without a revenue to compare the criterion is still refused: it cannot be a range
+    let r = icp.fit(&Firmographics { annual_revenue: None, ..p });
+    assert!(matches!(r, Err(AcquisitionError::MixedCurrencies(Currency::USD, Currency::EUR))), "{r:?}");
+}

@@ -109,8 +109,9 @@ impl IdealCustomerProfile {
     /// [`AcquisitionError::InvalidConfig`] for a weight that is NaN, infinite or negative,
     /// weights that are all zero, or an employee or revenue range whose minimum is above its
     /// maximum; [`AcquisitionError::Overflow`] for weights whose total is too
-    /// large for an `f64`; [`AcquisitionError::MixedCurrencies`] for a revenue criterion in
-    /// another currency than the prospect's revenue.
+    /// large for an `f64`; [`AcquisitionError::MixedCurrencies`] for a revenue criterion whose
+    /// minimum and maximum are in two currencies (whatever the prospect), or in another currency
+    /// than the prospect's revenue.
     pub fn fit(&self, p: &Firmographics) -> Result<FitScore, AcquisitionError> {
         let total: f64 = self.criteria.iter().map(|c| c.weight).sum();
         if self.criteria.iter().any(|c| !c.weight.is_finite() || c.weight < 0.0) || total.is_nan() || total <= 0.0 {
@@ -123,9 +124,14 @@ impl IdealCustomerProfile {
         }
         // a reversed range matches nobody: a mistake to report, not a criterion never met
         for c in &self.criteria {
+            if let Criterion::Revenue { min, max } = &c.criterion {
+                if min.currency() != max.currency() {
+                    return Err(AcquisitionError::MixedCurrencies(min.currency(), max.currency()));
+                }
+            }
             let reversed = match &c.criterion {
                 Criterion::Employees { min, max } => min > max,
-                Criterion::Revenue { min, max } => min.currency() == max.currency() && min.amount() > max.amount(),
+                Criterion::Revenue { min, max } => min.amount() > max.amount(),
                 _ => false,
             };
             if reversed {
@@ -143,7 +149,8 @@ impl IdealCustomerProfile {
                 Criterion::Revenue { min, max } => match p.annual_revenue {
                     None => 0.0,
                     Some(r) => {
-                        if r.currency() != min.currency() || r.currency() != max.currency() {
+                        // min and max share a currency (checked above)
+                        if r.currency() != min.currency() {
                             return Err(AcquisitionError::MixedCurrencies(r.currency(), min.currency()));
                         }
                         f64::from(u8::from(min.amount() <= r.amount() && r.amount() <= max.amount()))
