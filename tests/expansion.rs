@@ -682,3 +682,15 @@ fn an_account_on_a_tier_the_catalog_does_not_have_is_refused() {
     d.tier = 0;
     assert!(no_tiers.score(&d).is_ok());
 }
+
+#[test]
+fn an_account_whose_usage_is_not_a_number_of_zero_or_more_is_refused() {
+    // NaN usage: `usage > allowance` was false, so no upgrade and no word; −5 usage read as a
+    // usage ratio of −0.005
+    for usage in [f64::NAN, -5.0, f64::INFINITY] {
+        let mut d = base()[3].clone();
+        d.usage = usage;
+        let r = scorer().score(&d);
+        assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("usage")), "{usage}: {r:?}");
+    }
+}

@@ -325,7 +325,8 @@ impl ExpansionScorer {
     /// ([`ExpansionError::InvalidInput`]). Then
     /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
     /// catalog's currency (with an empty catalog: a seat price not in the ARR's currency);
-    /// [`ExpansionError::InvalidInput`] for an account on a tier the catalog does not have (any
+    /// [`ExpansionError::InvalidInput`] for an account whose usage is negative or not finite,
+    /// or on a tier the catalog does not have (any
     /// tier is accepted, and none upgraded, when the catalog has no tiers);
     /// [`ExpansionError::UnknownProduct`] for a recommended product missing from the catalog;
     /// [`ExpansionError::InvalidInput`] for a model whose features do not match the account's or
@@ -336,6 +337,12 @@ impl ExpansionScorer {
         if let Some(found) = [account.arr.currency(), account.seat_arr.currency()].into_iter().find(|&c| c != currency)
         {
             return Err(ExpansionError::AccountCurrency { account: account.id.clone(), catalog: currency, found });
+        }
+        if !(account.usage.is_finite() && account.usage >= 0.0) {
+            return Err(ExpansionError::InvalidInput(format!(
+                "account {} has usage {}, not a finite amount of zero or more",
+                account.id, account.usage
+            )));
         }
         // a catalog without tiers has none to be on (tier 0 is Account::new's default)
         if !self.catalog.tiers.is_empty() && account.tier >= self.catalog.tiers.len() {
