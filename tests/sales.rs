@@ -458,3 +458,39 @@ fn a_spif_split_between_reps_adds_back_to_the_bonus() {
         assert_eq!(paid, credit.iter().map(|c| c.1).collect::<Vec<_>>(), "{bonus} by {splits:?}");
     }
 }
+
+/// "Every deal and clawback given is checked, whatever its rep and date, so that the same input
+/// is refused for every rep rather than paid to some": a deal, a clawback or a SPIF bonus in
+/// another currency than the quota is refused in every rep's statement, not only in the
+/// statement of the rep it credits (bob's euro deal refused bob's statement and paid ann's).
+#[test]
+fn a_deal_clawback_or_spif_in_another_currency_is_refused_for_every_rep() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let eur = |s: &str| Money::parse(s, Currency::EUR).unwrap();
+    let ann = deal("a", "platform", "100000", d(1, 15), &[("ann", 100)]);
+    let bobs_euros = CreditedDeal { amount: eur("50000"), ..deal("b", "platform", "0", d(2, 1), &[("bob", 100)]) };
+    let last_years_euros = CreditedDeal {
+        amount: eur("50000"),
+        ..deal("c", "platform", "0", d(1, 1) - chrono::Duration::days(200), &[("ann", 100)])
+    };
+    let bobs_claw = ClawbackEvent { paid: eur("500"), ..clawback("z", "bob", d(1, 10), d(2, 10), "0") };
+    let mut euro_spif = plan();
+    euro_spif.spifs = vec![Spif { name: "push".into(), product: "security".into(), bonus: eur("1000") }];
+    let p = plan();
+    let cases: Vec<(&str, &CommissionPlan, Vec<CreditedDeal>, Vec<ClawbackEvent>)> = vec![
+        ("bob's deal in euros", &p, vec![ann.clone(), bobs_euros.clone()], vec![]),
+        ("a deal in euros outside the period", &p, vec![ann.clone(), last_years_euros], vec![]),
+        ("bob's clawback in euros", &p, vec![ann.clone()], vec![bobs_claw]),
+        ("a SPIF in euros on a product ann did not sell", &euro_spif, vec![ann.clone()], vec![]),
+    ];
+    for (what, p, deals, claws) in cases {
+        for rep in ["ann", "bob"] {
+            let r = p.statement(rep, q1, usd("200000"), &deals, &claws);
+            assert!(matches!(r, Err(SalesError::Money(_))), "{what}, {rep}'s statement: {r:?}");
+        }
+    }
+    // the same input in dollars is paid
+    assert!(p
+        .statement("ann", q1, usd("200000"), &[ann, deal("b", "platform", "50000", d(2, 1), &[("bob", 100)])], &[])
+        .is_ok());
+}

@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 
 use super::SalesError;
 use crate::calendar::Period;
-use crate::money::{checked_sum, Money, MoneyError, Percent};
+use crate::money::{checked_sum, Currency, Money, MoneyError, Percent};
 
 /// A commission rate band by attainment: from `from_attainment` up (to the next band), pay
 /// `base rate × multiplier` on the bookings in the band. Multipliers below 1 decelerate, above
@@ -271,8 +271,8 @@ impl CommissionPlan {
         if quota.is_negative() {
             return Err(SalesError::NegativeQuota { rep: rep.to_string(), quota });
         }
-        check_input(deals, clawbacks)?;
         let c = quota.currency();
+        check_input(c, deals, clawbacks)?;
         let mut credited = Money::zero(c);
         let mut lines = Vec::new();
         let mut spif_lines = Vec::new();
@@ -372,6 +372,10 @@ impl CommissionPlan {
                 return Err(SalesError::InvalidPlan("the cap must have no digits below its currency's minor unit"));
             }
         }
+        if let Some(s) = self.spifs.iter().find(|s| s.bonus.currency() != quota.currency()) {
+            let (left, right) = (s.bonus.currency(), quota.currency());
+            return Err(MoneyError::CurrencyMismatch { op: "SPIF bonus", left, right }.into());
+        }
         if self.spifs.iter().any(|s| s.bonus.is_negative() || !s.bonus.is_rounded()) {
             return Err(SalesError::InvalidPlan(
                 "a SPIF bonus must not be negative nor have digits below its currency's minor unit",
@@ -384,12 +388,17 @@ impl CommissionPlan {
     }
 }
 
-/// Deals and clawbacks a statement can pay: each deal checked (see `CreditedDeal::shares`) and
-/// given once, each clawback after its close, of a commission paid that is not negative, and
-/// given once for its deal and rep (a re-delivered export must not be paid or deducted twice).
-fn check_input(deals: &[CreditedDeal], clawbacks: &[ClawbackEvent]) -> Result<(), SalesError> {
+/// Deals and clawbacks a statement can pay: each deal in the quota's currency `c`, checked (see
+/// `CreditedDeal::shares`) and given once, each clawback in `c`, after its close, of a
+/// commission paid that is not negative, and given once for its deal and rep (a re-delivered
+/// export must not be paid or deducted twice).
+fn check_input(c: Currency, deals: &[CreditedDeal], clawbacks: &[ClawbackEvent]) -> Result<(), SalesError> {
     let mut ids = std::collections::HashSet::new();
     for d in deals {
+        if d.amount.currency() != c {
+            let (left, right) = (d.amount.currency(), c);
+            return Err(MoneyError::CurrencyMismatch { op: "credited deal against the quota", left, right }.into());
+        }
         d.shares()?;
         if !ids.insert(d.id.as_str()) {
             let problem = "is given more than once; a deal id names one deal";
@@ -398,6 +407,10 @@ fn check_input(deals: &[CreditedDeal], clawbacks: &[ClawbackEvent]) -> Result<()
     }
     let mut seen = std::collections::HashSet::new();
     for cb in clawbacks {
+        if cb.paid.currency() != c {
+            let (left, right) = (cb.paid.currency(), c);
+            return Err(MoneyError::CurrencyMismatch { op: "clawback against the quota", left, right }.into());
+        }
         let problem = if cb.churned < cb.closed {
             "it churned before it closed"
         } else if cb.paid.is_negative() {
