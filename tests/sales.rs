@@ -494,3 +494,24 @@ fn a_deal_clawback_or_spif_in_another_currency_is_refused_for_every_rep() {
         .statement("ann", q1, usd("200000"), &[ann, deal("b", "platform", "50000", d(2, 1), &[("bob", 100)])], &[])
         .is_ok());
 }
+
+/// A deal's credit is "its amount split by credit shares, exactly": an amount with digits below
+/// the cent cannot be split into cents that add back to it, so it is refused naming the deal
+/// (as a SPIF bonus or cap finer than a cent is), rather than rounded first: $100.005 credited
+/// $100.00 and $0.005 credited nothing at all.
+#[test]
+fn a_deal_amount_finer_than_a_cent_is_refused_not_credited_rounded() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    for amount in ["100.005", "0.005"] {
+        let x = deal("f", "platform", amount, d(1, 15), &[("ann", 50), ("bob", 50)]);
+        match x.credit() {
+            Err(SalesError::InvalidDeal { deal, .. }) => assert_eq!(deal, "f"),
+            other => panic!("credit of {amount}: {other:?}"),
+        }
+        let r = plan().statement("ann", q1, usd("1000"), &[x], &[]);
+        assert!(matches!(&r, Err(SalesError::InvalidDeal { deal, .. }) if deal == "f"), "{amount}: {r:?}");
+    }
+    // trailing zeros are still whole cents
+    let ok = deal("g", "platform", "100.0100", d(1, 15), &[("ann", 50), ("bob", 50)]);
+    assert_eq!(ok.credit().unwrap().iter().map(|c| c.1).collect::<Vec<_>>(), [usd("50.01"), usd("50.00")]);
+}

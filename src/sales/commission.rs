@@ -64,7 +64,7 @@ pub struct CreditedDeal {
     pub id: String,
     /// Product.
     pub product: String,
-    /// Amount (not negative).
+    /// Amount (not negative, and to the currency's minor unit).
     pub amount: Money,
     /// Close date.
     pub closed: NaiveDate,
@@ -168,7 +168,8 @@ impl CreditedDeal {
     ///
     /// # Errors
     ///
-    /// [`SalesError::InvalidDeal`] for a negative amount; [`SalesError::RepeatedSplit`] when
+    /// [`SalesError::InvalidDeal`] for a negative amount or one with digits below its currency's
+    /// minor unit (its parts could not add back to it); [`SalesError::RepeatedSplit`] when
     /// the splits name a rep more than once; [`SalesError::SplitShares`] when a share is outside
     /// 0%–100% or the shares do not sum to exactly 100%; a money error when the amount cannot be
     /// allocated.
@@ -188,6 +189,11 @@ impl CreditedDeal {
     fn shares(&self) -> Result<Vec<Decimal>, SalesError> {
         if self.amount.is_negative() {
             let problem = "has a negative amount; a won deal's amount must not be negative";
+            return Err(SalesError::InvalidDeal { deal: self.id.clone(), problem });
+        }
+        if !self.amount.is_rounded() {
+            // cents cannot add back to an amount finer than a cent: it would be rounded first
+            let problem = "has digits below its currency's minor unit, so its credit cannot add back to it";
             return Err(SalesError::InvalidDeal { deal: self.id.clone(), problem });
         }
         // a rep named twice would hold two shares, and which one is theirs is unclear
@@ -253,8 +259,8 @@ impl CommissionPlan {
     /// [`SalesError::InvalidPlan`] for bands that do not start at 0% and increase, a base rate
     /// outside 0%–100%, a negative multiplier, a cap or SPIF bonus that is negative or has
     /// digits below its currency's minor unit, or a negative clawback window; [`SalesError::NegativeQuota`];
-    /// for a deal, [`SalesError::InvalidDeal`] (a negative amount, or an id given more than
-    /// once), [`SalesError::RepeatedSplit`] (a rep named twice in its splits) or
+    /// for a deal, [`SalesError::InvalidDeal`] (a negative amount or one finer than its minor
+    /// unit, or an id given more than once), [`SalesError::RepeatedSplit`] (a rep named twice in its splits) or
     /// [`SalesError::SplitShares`] (shares that are wrong); [`SalesError::InvalidClawback`] for a
     /// clawback that churned before it closed, has a negative commission paid, or repeats the
     /// deal and rep of another; a money error for mixed currencies or amounts too large for a

@@ -30,8 +30,8 @@ pub enum SalesError {
         /// The deal's id.
         deal: String,
     },
-    /// A deal that cannot be credited: a negative amount, or an id given more than once (which
-    /// would credit and pay it twice).
+    /// A deal that cannot be credited: a negative amount, one finer than its currency's minor
+    /// unit, or an id given more than once (which would credit and pay it twice).
     #[error("deal {deal} {problem}")]
     InvalidDeal {
         /// The deal's id.
