@@ -515,3 +515,29 @@ fn a_deal_amount_finer_than_a_cent_is_refused_not_credited_rounded() {
     let ok = deal("g", "platform", "100.0100", d(1, 15), &[("ann", 50), ("bob", 50)]);
     assert_eq!(ok.credit().unwrap().iter().map(|c| c.1).collect::<Vec<_>>(), [usd("50.01"), usd("50.00")]);
 }
+
+/// Rep analytics documents "a money error when an opportunity is not in the quota's currency":
+/// a lost opportunity in euros was counted in the win rate of a dollar quota without a word
+/// (only won and open amounts were summed, and so checked).
+#[test]
+fn rep_analytics_refuses_a_lost_opportunity_in_another_currency() {
+    use revops::acquisition::{Opportunity, Stage};
+    let opp = |id: &str, stage, amount: Money| Opportunity {
+        id: id.into(),
+        account: "a".into(),
+        segment: "ent".into(),
+        stage,
+        amount,
+        created: d(3, 1),
+        closed: Some(d(3, 31)),
+        competitor: None,
+        discount: Percent::ZERO,
+        probability: pct(if stage == Stage::ClosedWon { 100 } else { 0 }),
+    };
+    let won = opp("won", Stage::ClosedWon, usd("100"));
+    let lost = opp("lost", Stage::ClosedLost, Money::parse("100", Currency::EUR).unwrap());
+    let r = rep_analytics(&[won.clone(), lost], usd("100"), 0);
+    assert!(matches!(r, Err(SalesError::Money(_))), "{r:?}");
+    let lost = opp("lost", Stage::ClosedLost, usd("100"));
+    assert_eq!(rep_analytics(&[won, lost], usd("100"), 0).unwrap().win_rate, Some(0.5));
+}

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use super::SalesError;
 use crate::acquisition::{AcquisitionError, Opportunity, Stage};
 use crate::calendar::Period;
-use crate::money::{Money, Percent};
+use crate::money::{Money, MoneyError, Percent};
 
 /// A rep's quota for a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,11 @@ pub fn rep_analytics(
     // (as `acquisition::sales_velocity` and a deal row refuse it)
     if let Some(o) = opps.iter().find(|o| o.amount.is_negative()) {
         return Err(SalesError::InvalidDeal { deal: o.id.clone(), problem: "its amount is negative" });
+    }
+    // every opportunity, lost ones too: they count in the win rate as much as won ones
+    if let Some(o) = opps.iter().find(|o| o.amount.currency() != c) {
+        let (left, right) = (o.amount.currency(), c);
+        return Err(MoneyError::CurrencyMismatch { op: "opportunity against the quota", left, right }.into());
     }
     let won: Vec<&Opportunity> = opps.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let closed = opps.iter().filter(|o| o.stage.is_closed()).count();
