@@ -541,3 +541,18 @@ fn rep_analytics_refuses_a_lost_opportunity_in_another_currency() {
     let lost = opp("lost", Stage::ClosedLost, usd("100"));
     assert_eq!(rep_analytics(&[won, lost], usd("100"), 0).unwrap().win_rate, Some(0.5));
 }
+
+/// A rep named twice in the reps to balance over held two loads in the plan: every account went
+/// to "ann" while the plan reported two reps evenly loaded (imbalance 1). It is refused, naming
+/// the rep.
+#[test]
+fn territory_balancing_refuses_a_rep_given_twice() {
+    let accounts: Vec<TerritoryAccount> = (0..4)
+        .map(|i| TerritoryAccount { id: format!("a{i}"), potential: 1.0, workload: 1.0, fixed_rep: None })
+        .collect();
+    let r = balance_territories(&accounts, &["ann".into(), "ann".into()], 0.5);
+    match r {
+        Err(e) => assert!(e.to_string().contains("ann") && e.to_string().contains("more than once"), "{e}"),
+        Ok(plan) => panic!("accepted: {:?}, imbalance {}", plan.loads, plan.imbalance),
+    }
+}

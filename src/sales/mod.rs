@@ -79,6 +79,10 @@ pub enum SalesError {
     /// No reps to assign territories to.
     #[error("no reps to assign accounts to")]
     NoReps,
+    /// A rep named more than once in the reps to assign accounts to: the plan would hold two
+    /// loads for them, each looking balanced.
+    #[error("rep {0} is given more than once; each rep holds one territory")]
+    RepeatedRep(String),
     /// An account fixed to a rep who is not in the list.
     #[error("account {account} is fixed to unknown rep {rep}")]
     UnknownRep {

@@ -57,7 +57,8 @@ pub struct TerritoryPlan {
 ///
 /// # Errors
 ///
-/// [`SalesError::NoReps`]; [`SalesError::PotentialWeight`] outside `[0, 1]`;
+/// [`SalesError::NoReps`]; [`SalesError::RepeatedRep`] for a rep named more than once;
+/// [`SalesError::PotentialWeight`] outside `[0, 1]`;
 /// [`SalesError::InvalidLoad`] for an account whose potential or workload is negative, NaN or
 /// infinite; [`SalesError::LoadOverflow`] when their totals overflow; [`SalesError::UnknownRep`]
 /// for an account fixed to a rep not in `reps`.
@@ -68,6 +69,10 @@ pub fn balance_territories(
 ) -> Result<TerritoryPlan, SalesError> {
     if reps.is_empty() {
         return Err(SalesError::NoReps);
+    }
+    let mut named = std::collections::HashSet::new();
+    if let Some(rep) = reps.iter().find(|r| !named.insert(r.as_str())) {
+        return Err(SalesError::RepeatedRep(rep.clone()));
     }
     if !(0.0..=1.0).contains(&potential_weight) {
         return Err(SalesError::PotentialWeight(potential_weight));
