@@ -556,3 +556,25 @@ fn territory_balancing_refuses_a_rep_given_twice() {
         Ok(plan) => panic!("accepted: {:?}, imbalance {}", plan.loads, plan.imbalance),
     }
 }
+
+/// An account given twice (a re-delivered CRM export) was assigned twice, its potential and
+/// workload counted twice, and could land with two reps at once. It is refused, naming it.
+#[test]
+fn territory_balancing_refuses_an_account_given_twice() {
+    let a = |id: &str, fixed: Option<&str>| TerritoryAccount {
+        id: id.into(),
+        potential: 5.0,
+        workload: 1.0,
+        fixed_rep: fixed.map(str::to_string),
+    };
+    let reps = vec!["ann".to_string(), "bob".to_string()];
+    for accounts in [
+        vec![a("acme", Some("ann")), a("acme", None), a("zeta", None)],
+        vec![a("acme", None), a("zeta", None), a("acme", None)],
+    ] {
+        match balance_territories(&accounts, &reps, 0.5) {
+            Err(e) => assert!(e.to_string().contains("acme") && e.to_string().contains("more than once"), "{e}"),
+            Ok(plan) => panic!("accepted: {:?}", plan.assignments),
+        }
+    }
+}

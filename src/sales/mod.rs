@@ -83,6 +83,9 @@ pub enum SalesError {
     /// loads for them, each looking balanced.
     #[error("rep {0} is given more than once; each rep holds one territory")]
     RepeatedRep(String),
+    /// An account given more than once: it would be counted twice and could go to two reps.
+    #[error("account {0} is given more than once; an account is assigned once")]
+    RepeatedAccount(String),
     /// An account fixed to a rep who is not in the list.
     #[error("account {account} is fixed to unknown rep {rep}")]
     UnknownRep {

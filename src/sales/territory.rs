@@ -57,7 +57,8 @@ pub struct TerritoryPlan {
 ///
 /// # Errors
 ///
-/// [`SalesError::NoReps`]; [`SalesError::RepeatedRep`] for a rep named more than once;
+/// [`SalesError::NoReps`]; [`SalesError::RepeatedRep`] and [`SalesError::RepeatedAccount`] for
+/// a rep or an account id given more than once;
 /// [`SalesError::PotentialWeight`] outside `[0, 1]`;
 /// [`SalesError::InvalidLoad`] for an account whose potential or workload is negative, NaN or
 /// infinite; [`SalesError::LoadOverflow`] when their totals overflow; [`SalesError::UnknownRep`]
@@ -73,6 +74,10 @@ pub fn balance_territories(
     let mut named = std::collections::HashSet::new();
     if let Some(rep) = reps.iter().find(|r| !named.insert(r.as_str())) {
         return Err(SalesError::RepeatedRep(rep.clone()));
+    }
+    let mut ids = std::collections::HashSet::new();
+    if let Some(a) = accounts.iter().find(|a| !ids.insert(a.id.as_str())) {
+        return Err(SalesError::RepeatedAccount(a.id.clone()));
     }
     if !(0.0..=1.0).contains(&potential_weight) {
         return Err(SalesError::PotentialWeight(potential_weight));
