@@ -578,3 +578,50 @@ fn territory_balancing_refuses_an_account_given_twice() {
         }
     }
 }
+
+/// "Deterministic: ties go to the earlier account id and the earlier rep", whatever order the
+/// accounts come in. Here ann holds fixed accounts of potential 0.7 + 0.3 + 0.9 and workload 2,
+/// bob one of potential 0.3 and workload 2; LPT gives bob the larger movable account (potential
+/// 0.5, workload 2), after which both carry exactly 5/11 of the combined load (potential 3.3 and
+/// workload 6 in all, weighted 1/2 each): 0.95/3.3 + 1/6 = 0.4/3.3 + 1/3. The last account is a
+/// tie, so it goes to ann, the earlier rep. It went to bob in this order and to ann with the
+/// accounts reversed: the floating-point sums, added in input order, decided the tie.
+#[test]
+fn a_territory_tie_goes_to_the_earlier_rep_whatever_the_order_of_the_accounts() {
+    let a = |id: &str, potential: f64, workload: f64, fixed: Option<&str>| TerritoryAccount {
+        id: id.into(),
+        potential,
+        workload,
+        fixed_rep: fixed.map(str::to_string),
+    };
+    let accounts = vec![
+        a("a0", 0.7, 1.0, Some("ann")),
+        a("a1", 0.3, 1.0, Some("ann")),
+        a("a2", 0.3, 2.0, Some("bob")),
+        a("a3", 0.9, 0.0, Some("ann")),
+        a("a4", 0.5, 2.0, None),
+        a("a5", 0.6, 0.0, None),
+    ];
+    let reps = vec!["ann".to_string(), "bob".to_string()];
+    let expected = [("a0", "ann"), ("a1", "ann"), ("a2", "bob"), ("a3", "ann"), ("a4", "bob"), ("a5", "ann")];
+    let mut first: Option<TerritoryPlan> = None;
+    for turn in 0..accounts.len() {
+        for reversed in [false, true] {
+            let mut order = accounts.clone();
+            order.rotate_left(turn);
+            if reversed {
+                order.reverse();
+            }
+            let plan = balance_territories(&order, &reps, 0.5).unwrap();
+            let mut got: Vec<(String, String)> = plan.assignments.clone();
+            got.sort();
+            let want: Vec<(String, String)> = expected.iter().map(|(x, r)| (x.to_string(), r.to_string())).collect();
+            assert_eq!(got, want, "accounts rotated {turn}, reversed {reversed}");
+            // and the very same plan, to the bit
+            match &first {
+                None => first = Some(plan),
+                Some(p) => assert_eq!(&plan, p, "accounts rotated {turn}, reversed {reversed}"),
+            }
+        }
+    }
+}

@@ -29,11 +29,14 @@ pub struct TerritoryPlan {
     /// A guarantee the largest combined load never exceeds, computed from the inputs alone
     /// (Graham's list-scheduling bound, which LPT meets): with `m` reps,
     /// `max(largest fixed load, mean load + (1 − 1/m) × largest movable account)`, widened by
-    /// the floating-point rounding of the sums (a relative `4 (n + m + 4) ε` for `n` accounts).
+    /// the floating-point rounding of the sums (a relative `4 (n + m + 4) ε` for `n` accounts)
+    /// after adding that much for ties (loads that close count as equal, see
+    /// [`balance_territories`]).
     ///
     /// Why it holds: the rep with the largest load either holds fixed accounts only, or last
-    /// received a movable account `j` while it was the least loaded, so its load was then at most
-    /// `(total − j) / m`, and it ends at most `total / m + (1 − 1/m) × j`. (LPT's `4/3 − 1/(3m)`
+    /// received a movable account `j` while it was (within a tie of) the least loaded, so its load
+    /// was then at most `(total − j) / m` (plus the tie), and it ends at most
+    /// `total / m + (1 − 1/m) × j` (plus the tie). (LPT's `4/3 − 1/(3m)`
     /// factor bounds the load against the *optimum*, which is not known, and not against the mean
     /// or largest account: five equal accounts on two reps end 0.6 against a mean of 0.5.)
     pub bound: f64,
@@ -42,7 +45,10 @@ pub struct TerritoryPlan {
 /// Assign accounts to reps, balancing a combined load
 /// `w × potential share + (1 − w) × workload share`: fixed accounts first, then the rest
 /// largest-first to the least-loaded rep (Graham's LPT). Deterministic: ties go to the earlier
-/// account id and the earlier rep.
+/// account id and the earlier rep (in `reps`), and the plan is the same whatever order the
+/// accounts come in. Loads are `f64` sums, so loads within `4 (n + m + 4) ε` of the least
+/// (each a share of a whole of at most 1) count as tied: equal loads added up differently
+/// (`0.1 + 0.2` against `0.3`) are still a tie.
 ///
 /// ```
 /// use revops::sales::{balance_territories, TerritoryAccount};
@@ -86,8 +92,12 @@ pub fn balance_territories(
     if let Some(a) = accounts.iter().find(|a| !(finite(a.potential) && finite(a.workload))) {
         return Err(SalesError::InvalidLoad { account: a.id.clone() });
     }
-    let total_p: f64 = accounts.iter().map(|a| a.potential).sum::<f64>().max(f64::MIN_POSITIVE);
-    let total_w: f64 = accounts.iter().map(|a| a.workload).sum::<f64>().max(f64::MIN_POSITIVE);
+    // one order, by id (each given once), for every sum: floating-point sums depend on the order
+    // they are added in, and the plan must not depend on the order the accounts come in
+    let mut by_id: Vec<&TerritoryAccount> = accounts.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    let total_p: f64 = by_id.iter().map(|a| a.potential).sum::<f64>().max(f64::MIN_POSITIVE);
+    let total_w: f64 = by_id.iter().map(|a| a.workload).sum::<f64>().max(f64::MIN_POSITIVE);
     if !(total_p.is_finite() && total_w.is_finite()) {
         return Err(SalesError::LoadOverflow);
     }
@@ -102,7 +112,7 @@ pub fn balance_territories(
         loads[i].2 += a.workload;
         loads[i].3 += score(a);
     };
-    for a in accounts.iter().filter(|a| a.fixed_rep.is_some()) {
+    for a in by_id.iter().filter(|a| a.fixed_rep.is_some()) {
         let rep = a.fixed_rep.as_deref().unwrap_or_default();
         let i = reps
             .iter()
@@ -112,20 +122,24 @@ pub fn balance_territories(
         fixed_load = fixed_load.max(loads[i].3);
         assignments.push((a.id.clone(), rep.to_string()));
     }
-    let mut movable: Vec<&TerritoryAccount> = accounts.iter().filter(|a| a.fixed_rep.is_none()).collect();
+    let mut movable: Vec<&TerritoryAccount> = by_id.iter().copied().filter(|a| a.fixed_rep.is_none()).collect();
     movable.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.id.cmp(&b.id)));
     let largest = movable.first().map_or(0.0, |a| score(a));
-    for a in &movable {
-        let i = (0..loads.len()).min_by(|&x, &y| loads[x].3.total_cmp(&loads[y].3).then(x.cmp(&y))).unwrap_or(0);
-        add(&mut loads, i, a);
-        assignments.push((a.id.clone(), reps[i].clone()));
-    }
     let m = reps.len() as f64;
-    let mean = loads.iter().map(|l| l.3).sum::<f64>() / m;
-    let max = loads.iter().map(|l| l.3).fold(0.0, f64::max);
     // every load, and the mean, is a sum of at most n + m non-negative floats: each off by at most
     // a relative (n + m)·ε from the exact sum, and the bound's own two operations a few ε more
     let rounding = 4.0 * (accounts.len() as f64 + m + 4.0) * f64::EPSILON;
-    let bound = fixed_load.max(mean + (1.0 - 1.0 / m) * largest) * (1.0 + rounding);
+    for a in &movable {
+        // loads are shares of a whole of at most 1, so two within `rounding` of each other may be
+        // equal loads summed differently: a tie, which goes to the earlier rep
+        let least = loads.iter().map(|l| l.3).fold(f64::INFINITY, f64::min);
+        let i = loads.iter().position(|l| l.3 <= least + rounding).unwrap_or(0);
+        add(&mut loads, i, a);
+        assignments.push((a.id.clone(), reps[i].clone()));
+    }
+    let mean = loads.iter().map(|l| l.3).sum::<f64>() / m;
+    let max = loads.iter().map(|l| l.3).fold(0.0, f64::max);
+    // (a tie may give an account to a rep up to `rounding` above the least loaded)
+    let bound = (fixed_load.max(mean + (1.0 - 1.0 / m) * largest) + rounding) * (1.0 + rounding);
     Ok(TerritoryPlan { assignments, imbalance: if mean > 0.0 { max / mean } else { 1.0 }, bound, loads })
 }
