@@ -625,3 +625,45 @@ fn a_territory_tie_goes_to_the_earlier_rep_whatever_the_order_of_the_accounts() 
         }
     }
 }
+
+/// A statement is documented as "`total = Σ lines`, to the cent", with every line "rounded".
+/// Read back from JSON it is the same statement; JSON whose total no longer ties to its lines,
+/// or with a line finer than a cent or in another currency, is refused saying so (a tampered
+/// total of $10,000 on $19,000 of lines was read as a valid statement).
+#[test]
+fn a_statement_read_from_json_ties_or_is_refused() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [
+        deal("a", "platform", "200000", d(1, 15), &[("ann", 100)]),
+        deal("b", "security", "100000", d(2, 10), &[("ann", 50), ("bob", 50)]),
+    ];
+    let claws = [clawback("z", "ann", d(1, 2), d(3, 1), "4000")];
+    let s = plan().statement("ann", q1, usd("200000"), &deals, &claws).unwrap();
+    assert_eq!(s.total, usd("19000"));
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(serde_json::from_value::<Statement>(json.clone()).unwrap(), s);
+    let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        serde_json::from_value::<Statement>(j).map_err(|e| e.to_string())
+    };
+    let rows: Vec<(&str, Result<Statement, String>, &str)> = vec![
+        ("a total that does not tie", tamper(&|j| j["total"]["amount"] = "10000".into()), "total"),
+        ("a line changed under its total", tamper(&|j| j["lines"][0]["amount"]["amount"] = "1".into()), "total"),
+        (
+            "a line finer than a cent",
+            tamper(&|j| {
+                j["lines"][0]["amount"]["amount"] = "4999.995".into();
+                j["lines"][1]["amount"]["amount"] = "10000.005".into();
+            }),
+            "minor unit",
+        ),
+        ("a line in euros", tamper(&|j| j["lines"][0]["amount"]["currency"] = "EUR".into()), "currency"),
+    ];
+    for (what, r, word) in rows {
+        match r {
+            Ok(back) => panic!("{what}: accepted, total {} on lines {:?}", back.total, back.lines),
+            Err(e) => assert!(e.contains(word), "{what}: {e} (wants {word:?})"),
+        }
+    }
+}

@@ -131,10 +131,12 @@ pub struct StatementLine {
     pub amount: Money,
 }
 
-/// A rep's commission statement for a period: `total = Σ lines`, to the cent.
+/// A rep's commission statement for a period: `total = Σ lines`, to the cent. Read from JSON it
+/// is checked: lines in the statement's currency and to its minor unit, and a total that ties to
+/// them ([`SalesError::StatementDoesNotTie`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "StatementRepr"))]
 pub struct Statement {
     /// Rep.
     pub rep: String,
@@ -149,6 +151,32 @@ pub struct Statement {
     /// Total payable.
     pub total: Money,
 }
+
+deserialize_via!(
+    Statement,
+    StatementRepr {
+        rep: String,
+        period: Period,
+        credited: Money,
+        attainment: Option<Percent>,
+        lines: Vec<StatementLine>,
+        total: Money,
+    },
+    SalesError,
+    |r| {
+        let c = r.credited.currency();
+        if let Some(l) = r.lines.iter().find(|l| l.amount.currency() == c && !l.amount.is_rounded()) {
+            let (amount, currency, minor_units) = (l.amount.amount(), c, c.minor_units());
+            return Err(MoneyError::SubMinorUnit { amount, currency, minor_units }.into());
+        }
+        let lines = Money::sum(c, r.lines.iter().map(|l| l.amount))?;
+        if r.total != lines || r.total.currency() != c {
+            return Err(SalesError::StatementDoesNotTie { rep: r.rep, stated: r.total, lines });
+        }
+        let StatementRepr { rep, period, credited, attainment, lines, total } = r;
+        Ok(Statement { rep, period, credited, attainment, lines, total })
+    }
+);
 
 impl CreditedDeal {
     /// The deal's amount split by credit shares, exactly (largest remainder).

@@ -58,6 +58,16 @@ pub enum SalesError {
         /// What is wrong with it.
         problem: &'static str,
     },
+    /// A statement (read from JSON) whose total is not the sum of its lines.
+    #[error("the statement of {rep} states a total of {stated}; its lines sum to {lines}")]
+    StatementDoesNotTie {
+        /// The rep.
+        rep: String,
+        /// The total stated.
+        stated: Money,
+        /// The sum of the lines.
+        lines: Money,
+    },
     /// A full quota below zero given to a ramp (see [`SalesError::NegativeQuota`]).
     #[error("the full quota to ramp is {full}; a quota must not be negative")]
     NegativeFullQuota {
