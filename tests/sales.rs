@@ -667,3 +667,49 @@ fn a_statement_read_from_json_ties_or_is_refused() {
         }
     }
 }
+
+/// An attainment is "booked ÷ quota (`None` for a zero quota)". Read back from JSON it is the
+/// same; JSON whose attainment is not its booked ÷ quota, with a negative quota, or booked in
+/// another currency, is refused (200% on $80,000 of a $100,000 quota was read as valid).
+#[test]
+fn an_attainment_read_from_json_is_booked_over_quota_or_is_refused() {
+    let jan = Month::new(2026, 1).unwrap().period();
+    let quotas = [
+        Quota { rep: "ann".into(), team: "east".into(), period: jan, amount: usd("100000") },
+        Quota { rep: "bob".into(), team: "east".into(), period: jan, amount: usd("0") },
+        Quota { rep: "cy".into(), team: "east".into(), period: jan, amount: usd("300000") },
+    ];
+    let bookings = [
+        Booking { rep: "ann".into(), date: d(1, 31), amount: usd("80000") },
+        Booking { rep: "cy".into(), date: d(1, 1), amount: usd("100000") },
+    ];
+    let a = attainment(&quotas, &bookings).unwrap();
+    assert_eq!(a[0].attainment, Some(pct(80)));
+    assert_eq!(a[1].attainment, None);
+    for x in &a {
+        let json = serde_json::to_value(x).unwrap();
+        assert_eq!(&serde_json::from_value::<Attainment>(json).unwrap(), x);
+    }
+    let json = serde_json::to_value(&a[0]).unwrap();
+    let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        serde_json::from_value::<Attainment>(j)
+    };
+    let rows = [
+        ("an attainment that is not booked ÷ quota", tamper(&|j| j["attainment"] = "200%".into())),
+        ("no attainment on a quota", tamper(&|j| j["attainment"] = serde_json::Value::Null)),
+        ("an attainment on a zero quota", tamper(&|j| j["quota"]["amount"] = "0".into())),
+        (
+            "a negative quota",
+            tamper(&|j| {
+                j["quota"]["amount"] = "-100000".into();
+                j["attainment"] = "-80%".into();
+            }),
+        ),
+        ("booked in euros", tamper(&|j| j["booked"]["currency"] = "EUR".into())),
+    ];
+    for (what, r) in rows {
+        assert!(r.is_err(), "{what}: accepted {r:?}");
+    }
+}

@@ -68,6 +68,14 @@ pub enum SalesError {
         /// The sum of the lines.
         lines: Money,
     },
+    /// An attainment (read from JSON) that is not its booked ÷ quota.
+    #[error("the attainment stated for {rep} is not its booked ÷ quota (none for a zero quota)")]
+    AttainmentDoesNotTie {
+        /// The rep.
+        rep: String,
+        /// The attainment stated.
+        stated: Option<Percent>,
+    },
     /// A full quota below zero given to a ramp (see [`SalesError::NegativeQuota`]).
     #[error("the full quota to ramp is {full}; a quota must not be negative")]
     NegativeFullQuota {

@@ -34,10 +34,12 @@ pub struct Booking {
     pub amount: Money,
 }
 
-/// Attainment of a quota.
+/// Attainment of a quota. Read from JSON it is checked: a quota that is not negative, booked
+/// in its currency, and an attainment that is booked ÷ quota
+/// ([`SalesError::AttainmentDoesNotTie`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "AttainmentRepr"))]
 pub struct Attainment {
     /// Rep.
     pub rep: String,
@@ -51,6 +53,31 @@ pub struct Attainment {
     pub booked: Money,
     /// Booked ÷ quota (`None` for a zero quota).
     pub attainment: Option<Percent>,
+}
+
+deserialize_via!(
+    Attainment,
+    AttainmentRepr { rep: String, team: String, period: Period, quota: Money, booked: Money, attainment: Option<Percent> },
+    SalesError,
+    |r| {
+        if r.quota.is_negative() {
+            return Err(SalesError::NegativeQuota { rep: r.rep, quota: r.quota });
+        }
+        if r.booked.currency() != r.quota.currency() {
+            let (left, right) = (r.booked.currency(), r.quota.currency());
+            return Err(MoneyError::CurrencyMismatch { op: "booked against the quota", left, right }.into());
+        }
+        if r.attainment != ratio(r.booked, r.quota)? {
+            return Err(SalesError::AttainmentDoesNotTie { rep: r.rep, stated: r.attainment });
+        }
+        let AttainmentRepr { rep, team, period, quota, booked, attainment } = r;
+        Ok(Attainment { rep, team, period, quota, booked, attainment })
+    }
+);
+
+/// `booked ÷ quota`, undefined (`None`) for a zero quota.
+fn ratio(booked: Money, quota: Money) -> Result<Option<Percent>, SalesError> {
+    Ok(if quota.is_zero() { None } else { Some(Percent::ratio(booked, quota)?) })
 }
 
 /// Attainment for every quota from the bookings in its period.
@@ -85,7 +112,7 @@ pub fn attainment(quotas: &[Quota], bookings: &[Booking]) -> Result<Vec<Attainme
                 q.amount.currency(),
                 bookings.iter().filter(|b| b.rep == q.rep && q.period.contains(b.date)).map(|b| b.amount),
             )?;
-            let attainment = if q.amount.is_zero() { None } else { Some(Percent::ratio(booked, q.amount)?) };
+            let attainment = ratio(booked, q.amount)?;
             Ok(Attainment {
                 rep: q.rep.clone(),
                 team: q.team.clone(),
