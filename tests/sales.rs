@@ -713,3 +713,23 @@ fn an_attainment_read_from_json_is_booked_over_quota_or_is_refused() {
         assert!(r.is_err(), "{what}: accepted {r:?}");
     }
 }
+
+/// The commission paid on a churned deal is what is deducted: a paid amount finer than a cent
+/// is refused naming the deal and rep (as a deal, SPIF bonus or cap finer than a cent is),
+/// rather than rounded where no doc says it is ($10.005 paid was clawed back as $10.00, $0.005
+/// as nothing).
+#[test]
+fn a_clawback_of_a_commission_finer_than_a_cent_is_refused_not_rounded() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    for paid in ["10.005", "0.005"] {
+        let r = plan().statement("ann", q1, usd("1000"), &[], &[clawback("z", "ann", d(1, 2), d(3, 1), paid)]);
+        match r {
+            Err(e @ SalesError::InvalidClawback { .. }) => {
+                assert!(e.to_string().contains("deal z") && e.to_string().contains("ann"), "{e}")
+            }
+            other => panic!("{paid}: {other:?}"),
+        }
+    }
+    let s = plan().statement("ann", q1, usd("1000"), &[], &[clawback("z", "ann", d(1, 2), d(3, 1), "10.010")]).unwrap();
+    assert_eq!(s.total, usd("-10.01"));
+}

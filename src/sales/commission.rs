@@ -85,7 +85,7 @@ pub struct ClawbackEvent {
     pub closed: NaiveDate,
     /// When it churned (not before it closed).
     pub churned: NaiveDate,
-    /// Commission paid on it (not negative).
+    /// Commission paid on it (not negative, and to the currency's minor unit): deducted as is.
     pub paid: Money,
 }
 
@@ -290,9 +290,10 @@ impl CommissionPlan {
     /// for a deal, [`SalesError::InvalidDeal`] (a negative amount or one finer than its minor
     /// unit, or an id given more than once), [`SalesError::RepeatedSplit`] (a rep named twice in its splits) or
     /// [`SalesError::SplitShares`] (shares that are wrong); [`SalesError::InvalidClawback`] for a
-    /// clawback that churned before it closed, has a negative commission paid, or repeats the
-    /// deal and rep of another; a money error for mixed currencies or amounts too large for a
-    /// `Decimal`.
+    /// clawback that churned before it closed, has a commission paid that is negative or finer
+    /// than its minor unit, or repeats the deal and rep of another; a money error for a deal,
+    /// clawback, cap or SPIF bonus in another currency than the quota (whoever's and whenever it
+    /// is) or amounts too large for a `Decimal`.
     pub fn statement(
         &self,
         rep: &str,
@@ -372,7 +373,7 @@ impl CommissionPlan {
             lines.push(StatementLine {
                 kind: LineKind::Clawback { deal: cb.deal.clone() },
                 basis: Money::zero(c),
-                amount: -cb.paid.round(),
+                amount: -cb.paid.round(), // already to the minor unit (checked): only its scale
             });
         }
         let total = Money::sum(c, lines.iter().map(|l| l.amount))?;
@@ -424,7 +425,7 @@ impl CommissionPlan {
 
 /// Deals and clawbacks a statement can pay: each deal in the quota's currency `c`, checked (see
 /// `CreditedDeal::shares`) and given once, each clawback in `c`, after its close, of a
-/// commission paid that is not negative, and given once for its deal and rep (a re-delivered
+/// commission paid that is not negative and to the minor unit, and given once for its deal and rep (a re-delivered
 /// export must not be paid or deducted twice).
 fn check_input(c: Currency, deals: &[CreditedDeal], clawbacks: &[ClawbackEvent]) -> Result<(), SalesError> {
     let mut ids = std::collections::HashSet::new();
@@ -449,6 +450,8 @@ fn check_input(c: Currency, deals: &[CreditedDeal], clawbacks: &[ClawbackEvent])
             "it churned before it closed"
         } else if cb.paid.is_negative() {
             "the commission paid is negative, which would make the clawback a payment"
+        } else if !cb.paid.is_rounded() {
+            "the commission paid has digits below its currency's minor unit; it is deducted as paid"
         } else if !seen.insert((cb.deal.as_str(), cb.rep.as_str())) {
             "it is given more than once; a rep's commission on a deal is clawed back once"
         } else {

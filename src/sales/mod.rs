@@ -48,7 +48,8 @@ pub enum SalesError {
         rep: String,
     },
     /// A clawback that cannot be deducted: a churn before the close, a negative commission paid
-    /// (which would turn it into a payment), or the same deal and rep given more than once.
+    /// (which would turn it into a payment) or one finer than its minor unit, or the same deal
+    /// and rep given more than once.
     #[error("clawback of deal {deal} from {rep}: {problem}")]
     InvalidClawback {
         /// The deal's id.
