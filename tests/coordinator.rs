@@ -859,3 +859,28 @@ fn an_alert_streak_counts_only_months_that_were_evaluated_without_a_gap() {
     // twice in one month counts that month once
     assert_eq!(run(&[(2026, 1, 1), (2026, 1, 31), (2026, 2, 1)]), 2);
 }
+
+/// "Stale after 120 minutes": a last success 120 minutes and 30 seconds ago is after it. (The
+/// lag was cut to whole minutes before it was compared, so data up to 120 minutes 59 seconds
+/// old read as fresh.)
+#[test]
+fn a_sync_older_than_the_staleness_limit_by_seconds_is_stale() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let at = |h, m, s| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, m, s).unwrap();
+    let runs = [SyncResult { integration: "stripe".into(), at: at(8, 0, 0), ok: true, records: 10 }];
+    let state = |now| integration_health(&runs, now, &HealthPolicy::default()).unwrap()[0].state;
+    // exactly at the limit: not after it
+    assert_eq!(state(at(10, 0, 0)), HealthState::Healthy);
+    // one second after the limit, and thirty, and fifty-nine: stale
+    assert_eq!(state(at(10, 0, 1)), HealthState::Degraded);
+    assert_eq!(state(at(10, 0, 30)), HealthState::Degraded);
+    assert_eq!(state(at(10, 0, 59)), HealthState::Degraded);
+    // a limit of zero minutes: stale a second after the success, fresh at it
+    let zero = HealthPolicy { stale_after_minutes: 0, ..HealthPolicy::default() };
+    let state0 = |now| integration_health(&runs, now, &zero).unwrap()[0].state;
+    assert_eq!(state0(at(8, 0, 0)), HealthState::Healthy);
+    assert_eq!(state0(at(8, 0, 1)), HealthState::Degraded);
+    // a limit beyond any duration never makes data stale, and does not panic
+    let never = HealthPolicy { stale_after_minutes: i64::MAX, ..HealthPolicy::default() };
+    assert_eq!(integration_health(&runs, at(23, 0, 0), &never).unwrap()[0].state, HealthState::Healthy);
+}

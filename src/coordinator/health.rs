@@ -37,7 +37,8 @@ pub enum HealthState {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HealthPolicy {
-    /// Minutes since the last success after which data is stale.
+    /// Minutes since the last success after which data is stale: data older than that by a
+    /// second is stale (the age is compared to the second, not cut to whole minutes first).
     pub stale_after_minutes: i64,
     /// Failure rate (over the window) at which the integration is degraded.
     pub degraded_failure_rate: f64,
@@ -65,7 +66,7 @@ pub struct IntegrationHealth {
     pub state: HealthState,
     /// Last success.
     pub last_success: Option<NaiveDateTime>,
-    /// Minutes since the last success.
+    /// Whole minutes since the last success (rounded down).
     pub lag_minutes: Option<i64>,
     /// Failure rate over the window.
     pub failure_rate: f64,
@@ -135,23 +136,28 @@ pub fn integration_health(
             let failures = window.iter().filter(|r| !r.ok).count();
             let failure_rate = if window.is_empty() { 1.0 } else { failures as f64 / window.len() as f64 };
             let last_ok = runs.iter().rev().find(|r| r.ok);
-            let lag = last_ok.map(|r| (now - r.at).num_minutes());
+            // the age to the second: stale once it is past the limit, not only once its whole
+            // minutes are (a limit beyond any duration is never passed)
+            let age = last_ok.map(|r| now - r.at);
+            let lag = age.map(|a| a.num_minutes());
+            let limit = chrono::TimeDelta::try_minutes(policy.stale_after_minutes);
             let mut reasons = Vec::new();
             let mut state = HealthState::Healthy;
-            match lag {
-                None => {
-                    state = HealthState::Down;
-                    reasons.push("no successful sync".to_string());
-                }
-                Some(l) if l > policy.stale_after_minutes => {
+            match (age, lag) {
+                (Some(a), Some(l)) if limit.is_some_and(|limit| a > limit) => {
                     state = state.max(HealthState::Degraded);
+                    let over = if a > chrono::TimeDelta::minutes(l) { "over " } else { "" };
                     reasons.push(format!(
-                        "last successful sync {} ago (stale after {})",
+                        "last successful sync {over}{} ago (stale after {})",
                         duration(l),
                         duration(policy.stale_after_minutes)
                     ));
                 }
-                _ => {}
+                (Some(_), _) => {}
+                (None, _) => {
+                    state = HealthState::Down;
+                    reasons.push("no successful sync".to_string());
+                }
             }
             if failure_rate >= policy.down_failure_rate {
                 state = HealthState::Down;
