@@ -884,3 +884,16 @@ fn a_sync_older_than_the_staleness_limit_by_seconds_is_stale() {
     let never = HealthPolicy { stale_after_minutes: i64::MAX, ..HealthPolicy::default() };
     assert_eq!(integration_health(&runs, at(23, 0, 0), &never).unwrap()[0].state, HealthState::Healthy);
 }
+
+/// An integration whose only reported runs are after the moment asked about has made no
+/// attempt by then: it is down for want of a successful sync, and no reason claims that any of
+/// its syncs failed (before: "100% of the last 0 syncs failed").
+#[test]
+fn an_integration_with_no_attempt_yet_gives_no_failure_share_as_a_reason() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let at = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let runs = [SyncResult { integration: "stripe".into(), at: at(11), ok: true, records: 10 }];
+    let health = integration_health(&runs, at(10), &HealthPolicy::default()).unwrap();
+    assert_eq!(health[0].state, HealthState::Down);
+    assert_eq!(health[0].reasons, ["no successful sync"]);
+}

@@ -68,7 +68,7 @@ pub struct IntegrationHealth {
     pub last_success: Option<NaiveDateTime>,
     /// Whole minutes since the last success (rounded down).
     pub lag_minutes: Option<i64>,
-    /// Failure rate over the window.
+    /// Failure rate over the window (1 when no attempt has been made yet).
     pub failure_rate: f64,
     /// Records in the last successful sync.
     pub last_records: u64,
@@ -159,12 +159,14 @@ pub fn integration_health(
                     reasons.push("no successful sync".to_string());
                 }
             }
-            if failure_rate >= policy.down_failure_rate {
+            // with no attempt yet, down for want of a success (above): no share of failures
+            let share = || format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len());
+            if !window.is_empty() && failure_rate >= policy.down_failure_rate {
                 state = HealthState::Down;
-                reasons.push(format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len()));
-            } else if failure_rate >= policy.degraded_failure_rate {
+                reasons.push(share());
+            } else if !window.is_empty() && failure_rate >= policy.degraded_failure_rate {
                 state = state.max(HealthState::Degraded);
-                reasons.push(format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len()));
+                reasons.push(share());
             }
             IntegrationHealth {
                 integration: name.to_string(),
