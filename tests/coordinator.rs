@@ -897,3 +897,30 @@ fn an_integration_with_no_attempt_yet_gives_no_failure_share_as_a_reason() {
     assert_eq!(health[0].state, HealthState::Down);
     assert_eq!(health[0].reasons, ["no successful sync"]);
 }
+
+/// A threshold is shown as written, every place of it: cut to six places (or two, for a count
+/// of integrations) it could read as the very figure shown, and the sentence said a reading
+/// stood below a limit equal to it ("is 3.0x, below the 3x floor" for a 3.0000001x floor).
+#[test]
+fn an_alert_sentence_never_shows_a_reading_beyond_a_limit_equal_to_it() {
+    use revops::rules::Comparison::*;
+    assert_eq!(
+        sentence_after("pipeline_coverage", Below, 3.0000001, &[3.0]),
+        "Pipeline coverage for the quarter is 3.0x, below the 3.0000001x floor."
+    );
+    assert_eq!(
+        sentence_after("nrr", Below, 1.0000001, &[1.0]),
+        "Net revenue retention is 100.0%, below the 100.00001% floor."
+    );
+    assert_eq!(
+        sentence_after("integrations_down", Above, 1.999, &[2.0]),
+        "2 integrations are down, above the limit of 1.999."
+    );
+    assert_eq!(
+        sentence_after("dso", AtLeast, 44.9999999, &[45.0]),
+        "Days sales outstanding is 45 days, at or above the 44.9999999-day ceiling."
+    );
+    // a threshold of the usual few places reads as before
+    assert_eq!(sentence_after("nrr", Below, 1.1, &[1.05]), "Net revenue retention is 105.0%, below the 110% floor.");
+    assert_eq!(sentence_after("arr", Below, 800e6, &[786.0e6]), "ARR is $786.0M, below the $800M floor.");
+}

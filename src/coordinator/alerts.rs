@@ -225,15 +225,22 @@ fn trimmed(x: f64, dp: u32) -> String {
     Decimal::from_f64_retain(x).map_or_else(|| x.to_string(), |d| d.round_dp(dp).normalize().to_string())
 }
 
-/// A percent threshold as written, to six places of the fraction (110%, 95.5%).
-fn percent_threshold(x: f64) -> String {
-    Decimal::from_f64_retain(x).map_or_else(|| x.to_string(), |d| format!("{}", Percent::from_fraction(d.round_dp(6))))
+/// A threshold as written, every place of it ("1.004", "3.0000001"): the limit a reading is
+/// held against ([`as_written`]), so a reading shown cannot equal a limit it is said to pass.
+/// The float's own text when it is beyond `Decimal`.
+fn threshold_text(x: f64) -> String {
+    as_written(x).map_or_else(|| x.to_string(), |d| d.normalize().to_string())
 }
 
-/// A money threshold in round compact form: $800M, without a trailing ".0".
+/// A percent threshold as written (110%, 95.5%, 100.00001%).
+fn percent_threshold(x: f64) -> String {
+    as_written(x).map_or_else(|| x.to_string(), |d| format!("{}", Percent::from_fraction(d)))
+}
+
+/// A money threshold as written, in round compact form: $800M, without a trailing ".0".
 fn money_threshold(x: f64, currency: Currency) -> String {
-    let Some(d) = Decimal::from_f64_retain(x) else { return x.to_string() };
-    compact_round(Money::new(d.round_dp(2), currency))
+    let Some(d) = as_written(x) else { return x.to_string() };
+    compact_round(Money::new(d, currency))
 }
 
 /// Places a reading may take beyond its unit's usual ones so that the figure shown sits on the
@@ -330,8 +337,9 @@ impl Alert {
     /// threshold in their units (money in `currency`, the reporting currency), whether it fell
     /// or rose since the last reading, and for how many months it has held.
     ///
-    /// The threshold is shown as written (to six places: a 1.004x floor reads "1.004x", not
-    /// "1x"). The reading is shown to its unit's usual places (96.2%, 2.5x, 52 days, $786.0M), or as
+    /// The threshold is shown as written, every place of it (a 1.004x floor reads "1.004x",
+    /// not "1x"; a 3.0000001x floor reads "3.0000001x", not "3x", which the reading 3.0x is
+    /// not below). The reading is shown to its unit's usual places (96.2%, 2.5x, 52 days, $786.0M), or as
     /// many more as it takes, up to three, for the figure shown to stand to the threshold as
     /// the sentence says (99.96%, not 100.0%, below a 100% floor) and, when it says the metric
     /// fell or rose, to be below or above the previous reading shown to the same places (rose
@@ -389,17 +397,20 @@ impl Alert {
                     (self.when.comparison, threshold),
                     (Comparison::AtLeast, t) if t == 1.0
                 ) || matches!((self.when.comparison, threshold), (Comparison::Above, t) if t == 0.0);
-                let limit =
-                    if any { String::new() } else { format!(", {relation} the limit of {}", trimmed(threshold, 2)) };
+                let limit = if any {
+                    String::new()
+                } else {
+                    format!(", {relation} the limit of {}", threshold_text(threshold))
+                };
                 return format!("{n} {noun} {verb} {state}{limit}{streak}.");
             }
             Unit::Percent => percent_threshold(threshold),
-            // as written (to six places), so that a reading is compared with the limit shown
-            Unit::Multiple => format!("{}x", trimmed(threshold, 6)),
-            Unit::Days => format!("{}-day", trimmed(threshold, 6)),
+            // as written, every place, so that a reading is compared with the limit shown
+            Unit::Multiple => format!("{}x", threshold_text(threshold)),
+            Unit::Days => format!("{}-day", threshold_text(threshold)),
             Unit::Money => money_threshold(threshold, currency),
-            Unit::Count(one, _) => format!("{}-{one}", trimmed(threshold, 6)),
-            Unit::Number => trimmed(threshold, 6),
+            Unit::Count(one, _) => format!("{}-{one}", threshold_text(threshold)),
+            Unit::Number => threshold_text(threshold),
         };
         let moved = match self.previous {
             Some(p) if value < p => Some((Ordering::Less, "fell to")),
