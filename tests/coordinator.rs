@@ -924,3 +924,33 @@ fn an_alert_sentence_never_shows_a_reading_beyond_a_limit_equal_to_it() {
     assert_eq!(sentence_after("nrr", Below, 1.1, &[1.05]), "Net revenue retention is 105.0%, below the 110% floor.");
     assert_eq!(sentence_after("arr", Below, 800e6, &[786.0e6]), "ARR is $786.0M, below the $800M floor.");
 }
+
+/// A rule whose threshold is NaN never fires, and one at ±∞ fires on every reading (or none):
+/// neither can be meant, so the evaluation refuses them naming the rule, as it refuses a
+/// negative cool-down, and records nothing.
+#[test]
+fn an_alert_rule_with_a_threshold_that_is_not_a_finite_number_is_refused_naming_it() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, CoordinatorError, Severity};
+    use revops::rules::{Comparison, Condition};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    for threshold in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let rules = [
+            AlertRule {
+                name: "fine".into(),
+                when: Condition::new("x", Comparison::Above, 1.0),
+                severity: Severity::Warning,
+                cooldown_days: 0,
+            },
+            AlertRule {
+                name: "x low".into(),
+                when: Condition::new("x", Comparison::Below, threshold),
+                severity: Severity::Warning,
+                cooldown_days: 0,
+            },
+        ];
+        let mut state = AlertState::default();
+        let r = evaluate_alerts(&rules, &[("x".to_string(), 2.0)], day, &mut state);
+        assert!(matches!(&r, Err(CoordinatorError::InvalidRule { rule, .. }) if rule == "x low"), "{threshold}: {r:?}");
+        assert_eq!(state, AlertState::default());
+    }
+}

@@ -114,7 +114,8 @@ fn describe(c: Comparison) -> &'static str {
 /// [`CoordinatorError::UnknownMetric`]; [`CoordinatorError::DuplicateRule`] for two rules of
 /// one name (a rule's cool-down and reading are kept by its name, so one would silence the
 /// other); [`CoordinatorError::DuplicateMetric`] for a metric given twice;
-/// [`CoordinatorError::InvalidRule`] for a negative cool-down. All or nothing: on an error `state` is left as it was, so no rule is recorded as
+/// [`CoordinatorError::InvalidRule`] for a negative cool-down or a threshold that is NaN or
+/// infinite. All or nothing: on an error `state` is left as it was, so no rule is recorded as
 /// fired by a call that returned no alerts.
 pub fn evaluate_alerts(
     rules: &[AlertRule],
@@ -130,6 +131,13 @@ pub fn evaluate_alerts(
             return Err(CoordinatorError::InvalidRule {
                 rule: rule.name.clone(),
                 problem: "its cool-down (cooldown_days) must not be negative",
+            });
+        }
+        if !rule.when.threshold.is_finite() {
+            // NaN would never fire, ±∞ on every reading or none
+            return Err(CoordinatorError::InvalidRule {
+                rule: rule.name.clone(),
+                problem: "its threshold must be a finite number",
             });
         }
     }

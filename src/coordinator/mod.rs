@@ -33,7 +33,8 @@ pub enum CoordinatorError {
     /// Two alert rules share a name (each rule's cool-down and reading are kept by its name).
     #[error("two alert rules are named {0:?}")]
     DuplicateRule(String),
-    /// An alert rule that cannot be meant: a negative cool-down.
+    /// An alert rule that cannot be meant: a negative cool-down, or a threshold that is NaN or
+    /// infinite.
     #[error("invalid alert rule {rule:?}: {problem}")]
     InvalidRule {
         /// The rule's name.

@@ -212,7 +212,8 @@ impl ExecutiveSnapshot {
     /// months up to `as_of` ([`CoordinatorError::ShortHistory`]); a configuration that cannot be
     /// meant ([`CoordinatorError::InvalidConfig`]); a CRM account with a Fortune rank of 0
     /// ([`CoordinatorError::InvalidFortuneRank`], naming the account: ranks run from 1); an
-    /// alert rule naming an unknown metric, two rules of one name, or an invalid health policy;
+    /// alert rule naming an unknown metric, two rules of one name, a rule with a negative
+    /// cool-down or a threshold that is not a finite number, or an invalid health policy;
     /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
     /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
     /// (growth without a year of history, on-time collection with nothing due) does not fire.
