@@ -226,7 +226,10 @@ impl DemoCompany {
             } else {
                 (Money::zero(USD), None)
             };
-            billed_90d = billed_90d.checked_add(total)?;
+            // billed in the last 90 days as the new logos' invoices are: issued within them
+            if issued > today - Duration::days(90) {
+                billed_90d = billed_90d.checked_add(total)?;
+            }
             receivables.push(
                 Receivable::new(format!("INV-B-{i:05}"), id.clone(), issued, due, total)?.with_paid(paid, paid_on)?,
             );
