@@ -970,3 +970,19 @@ fn the_demo_bills_in_its_last_90_days_what_its_receivables_issued_then() {
         assert_eq!(company.billed_90d, billed, "seed {seed}");
     }
 }
+
+/// A reading beyond `Decimal` is shown as the float it is, in its unit: a fraction of 1e30 is
+/// 1e32 percent, not a bare 1e30 beside a percent limit (which read as 1e30 %), and a count
+/// keeps its noun.
+#[test]
+fn an_alert_reading_beyond_decimal_is_shown_in_its_unit() {
+    use revops::rules::Comparison::*;
+    assert_eq!(
+        sentence_after("nrr", Above, 1.1, &[1e30]),
+        "Net revenue retention is 100000000000000000000000000000000%, above the 110% ceiling."
+    );
+    assert_eq!(
+        sentence_after("fortune500_gap", AtLeast, 20.0, &[1e30]),
+        "The gap to the Fortune 500 target is 1000000000000000000000000000000 customers, at or above the 20-customer ceiling."
+    );
+}

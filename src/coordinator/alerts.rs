@@ -440,10 +440,12 @@ impl Alert {
             .map_while(|p| reading(unit, value, p, currency).map(|(text, r)| (p, text, r)))
             .collect();
         if readings.is_empty() {
-            // beyond `Decimal`: the float's own text
+            // beyond `Decimal`: the float's own text, in the unit (a fraction as percent points)
             let shown = match unit {
+                Unit::Percent => format!("{}%", value * 100.0),
                 Unit::Multiple => format!("{value}x"),
                 Unit::Days => format!("{value} days"),
+                Unit::Count(_, many) => format!("{value} {many}"),
                 _ => value.to_string(),
             };
             let verb = moved.map_or("is", |m| m.1);
