@@ -986,3 +986,19 @@ fn an_alert_reading_beyond_decimal_is_shown_in_its_unit() {
         "The gap to the Fortune 500 target is 1000000000000000000000000000000 customers, at or above the 20-customer ceiling."
     );
 }
+
+/// The failure reason says how many syncs failed, exactly: 3 of 7 (42.857…%) is below a
+/// down-at-43% limit, so the integration is degraded, and the reason must not read "43% of the
+/// last 7 syncs failed", the very limit it is below.
+#[test]
+fn a_failure_reason_states_the_failed_syncs_exactly() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let at = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let runs: Vec<SyncResult> = (1..=7)
+        .map(|h| SyncResult { integration: "fx".into(), at: at(h), ok: ![2, 4, 6].contains(&h), records: 1 })
+        .collect();
+    let policy = HealthPolicy { degraded_failure_rate: 0.2, down_failure_rate: 0.43, ..HealthPolicy::default() };
+    let health = integration_health(&runs, at(7), &policy).unwrap();
+    assert_eq!(health[0].state, HealthState::Degraded);
+    assert_eq!(health[0].reasons, ["3 of the last 7 syncs failed"]);
+}

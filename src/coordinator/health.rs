@@ -72,7 +72,8 @@ pub struct IntegrationHealth {
     pub failure_rate: f64,
     /// Records in the last successful sync.
     pub last_records: u64,
-    /// Why it is not healthy.
+    /// Why it is not healthy, for a person: "no successful sync", "last successful sync 5 hours
+    /// ago (stale after 2 hours)", "7 of the last 20 syncs failed".
     pub reasons: Vec<String>,
 }
 
@@ -160,7 +161,11 @@ pub fn integration_health(
                 }
             }
             // with no attempt yet, down for want of a success (above): no share of failures
-            let share = || format!("{:.0}% of the last {} syncs failed", 100.0 * failure_rate, window.len());
+            // counted, not a rounded percent, which could read as the very limit it is below
+            let share = || match window.len() {
+                1 => "the last sync failed".to_string(),
+                n => format!("{failures} of the last {n} syncs failed"),
+            };
             if !window.is_empty() && failure_rate >= policy.down_failure_rate {
                 state = HealthState::Down;
                 reasons.push(share());
