@@ -1002,3 +1002,53 @@ fn a_failure_reason_states_the_failed_syncs_exactly() {
     assert_eq!(health[0].state, HealthState::Degraded);
     assert_eq!(health[0].reasons, ["3 of the last 7 syncs failed"]);
 }
+
+/// LTV : CAC worked by hand: two $1,000-a-month customers open the trailing year; A expands
+/// to $1,500, B churns, C joins at $1,000. One logo of two lost over twelve months is a monthly
+/// churn of 1/24, so a customer lasts 24 months; ARPA is $2,500 ÷ 2 = $1,250, LTV $1,250 × 0.8 ×
+/// 24 = $24,000, and against a $1,000 CAC the ratio is 24 exactly. (The churn rate was rounded
+/// to 28 places before LTV divided by it, giving 23.999999999999999999999999981.)
+#[test]
+fn ltv_to_cac_is_exact_when_the_customer_lifetime_is_a_whole_number_of_months() {
+    use revops::arr::{ArrBook, ArrPolicy, Interval, Milestone, SubscriptionEvent as Ev};
+    use revops::coordinator::{HealthPolicy, SnapshotConfig, SnapshotSources};
+    use revops::money::{Currency, InMemoryFxRates};
+    let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let events = [
+        Ev::start("a", "A", "s", d(2024, 12, 5), usd("1000"), Interval::Month),
+        Ev::start("b", "B", "s", d(2024, 12, 5), usd("1000"), Interval::Month),
+        Ev::change("a2", "A", "s", d(2025, 6, 5), usd("1500"), Interval::Month),
+        Ev::cancel("bx", "B", "s", d(2025, 7, 5), None),
+        Ev::start("c", "C", "s", d(2025, 8, 5), usd("1000"), Interval::Month),
+    ];
+    let months = Month::new(2024, 12).unwrap()..=Month::new(2025, 12).unwrap();
+    let book = ArrBook::build(&events, ArrPolicy::default(), Currency::USD, months, &InMemoryFxRates::new()).unwrap();
+    let cfg = SnapshotConfig {
+        milestone: Milestone { target: usd("1000000"), by: None },
+        fortune500_target: 0,
+        quarter_target: usd("1000000"),
+        gross_margin: Decimal::new(8, 1),
+        cac: usd("1000"),
+        fcf_margin: Decimal::new(1, 1),
+        alert_rules: vec![],
+        health: HealthPolicy::default(),
+        seed: 1,
+    };
+    let src = SnapshotSources {
+        arr: &book,
+        accounts: &[],
+        pipeline: &[],
+        receivables: &[],
+        billed_90d: usd("0"),
+        syncs: &[],
+    };
+    let s =
+        ExecutiveSnapshot::build(d(2025, 12, 31).and_hms_opt(9, 0, 0).unwrap(), src, &cfg, &mut AlertState::default())
+            .unwrap();
+    // the other figures of the example, by hand
+    assert_eq!((s.nrr, s.grr), (Some(Decimal::new(75, 2)), Some(Decimal::new(50, 2))));
+    assert_eq!((s.growth_yoy, s.quick_ratio), (Some(Decimal::new(25, 2)), Some(Decimal::new(15, 1))));
+    assert_eq!(s.rule_of_40, Some(Decimal::new(35, 2)));
+    assert_eq!(s.ltv_to_cac, Some(Decimal::from(24)));
+}

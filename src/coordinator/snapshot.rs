@@ -8,7 +8,7 @@ use super::{
     evaluate_alerts, integration_health, Alert, AlertRule, AlertState, CoordinatorError, CrmAccount, HealthPolicy,
     HealthState, IntegrationHealth, SyncResult,
 };
-use crate::arr::{lifetime_value, ArrBook, ArrBridge, Milestone, MilestoneProgress, QuickRatioPolicy, Velocity};
+use crate::arr::{ArrBook, ArrBridge, Milestone, MilestoneProgress, QuickRatioPolicy, Velocity};
 use crate::billing::{days_sales_outstanding, on_time_collection, Receivable};
 use crate::calendar::{Month, Period, Quarter};
 use crate::forecast::pipeline::can_close_in;
@@ -154,7 +154,9 @@ pub struct ExecutiveSnapshot {
     /// Gross margin (configured).
     #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub gross_margin: Decimal,
-    /// LTV ÷ CAC.
+    /// LTV ÷ CAC: LTV is ARPA × gross margin ÷ monthly logo churn (logos churned in the
+    /// trailing year ÷ customers at its opening ÷ its months), `None` without churn or
+    /// customers.
     #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub ltv_to_cac: Option<Decimal>,
     /// Growth + FCF margin.
@@ -248,12 +250,19 @@ impl ExecutiveSnapshot {
         let retention = book.retention(at, 12).ok();
         let quick_ratio = bridge_ttm.quick_ratio(QuickRatioPolicy::WithReactivation).ok();
 
-        // LTV from ARPA and monthly logo churn over the trailing year
+        // LTV from ARPA and monthly logo churn over the trailing year: ARPA × margin ÷ churn,
+        // worked as ARPA × margin × lifetime, the lifetime (1 ÷ churn, in months) in one
+        // division, so a whole number of months stays whole (1/24 a month is 24 months, not
+        // 23.999…981 from a rounded rate)
+        let churned = bridge_ttm.movements.churned_logos;
         let ltv_to_cac = match (book.arpa(at), bridge_ttm.opening_customers) {
-            (Ok(arpa), open) if open > 0 && bridge_ttm.movements.churned_logos > 0 => {
+            (Ok(arpa), open) if open > 0 && churned > 0 => {
                 let months = Decimal::from((k - from + 1) as u64);
-                let monthly_churn = Decimal::from(bridge_ttm.movements.churned_logos) / Decimal::from(open) / months;
-                let ltv = lifetime_value(arpa, cfg.gross_margin, monthly_churn)?;
+                let lifetime = Decimal::from(open)
+                    .checked_mul(months)
+                    .and_then(|x| x.checked_div(Decimal::from(churned)))
+                    .ok_or(crate::money::MoneyError::Overflow("customer lifetime"))?;
+                let ltv = arpa.checked_mul(cfg.gross_margin)?.checked_mul(lifetime)?;
                 ltv.ratio(cfg.cac).ok()
             }
             _ => None,
