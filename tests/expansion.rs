@@ -694,3 +694,27 @@ fn an_account_whose_usage_is_not_a_number_of_zero_or_more_is_refused() {
         assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("usage")), "{usage}: {r:?}");
     }
 }
+
+#[test]
+fn a_signal_given_twice_with_the_same_value_is_one_signal() {
+    // the same reading delivered twice (two feeds merged, say) asks nothing about which value
+    // counts: the playbook fires as for one reading. Only two values for one signal conflict.
+    let quiet = Playbook {
+        name: "quiet".into(),
+        when: vec![Condition::new("usage_ratio", Comparison::Below, 0.2)],
+        action: Action { owner: "AM".into(), channel: "email".into(), offer: "training".into(), due_in_days: 3 },
+    };
+    let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let once = [("usage_ratio".to_string(), 0.1), ("seat_utilisation".to_string(), 0.5)];
+    let twice = [once[0].clone(), once[1].clone(), once[0].clone()];
+    let expected = run_playbooks(std::slice::from_ref(&quiet), "acme", &once, day).unwrap();
+    assert_eq!(expected.len(), 1);
+    assert_eq!(run_playbooks(std::slice::from_ref(&quiet), "acme", &twice, day), Ok(expected));
+    // 0 and −0 are one value
+    let zeros = [("usage_ratio".to_string(), 0.0), ("usage_ratio".to_string(), -0.0)];
+    assert_eq!(run_playbooks(std::slice::from_ref(&quiet), "acme", &zeros, day).map(|p| p.len()), Ok(1));
+    // two values still conflict, and the error names both
+    let two = [("usage_ratio".to_string(), 0.1), ("usage_ratio".to_string(), 1.8)];
+    let r = run_playbooks(std::slice::from_ref(&quiet), "acme", &two, day);
+    assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("0.1") && m.contains("1.8")), "{r:?}");
+}

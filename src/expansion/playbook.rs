@@ -51,7 +51,8 @@ pub struct PlannedAction {
 
 /// Run playbooks, in order, against an account's signals as of a date. Every playbook whose
 /// conditions all hold fires; a signal no playbook can read is an error naming it, and so is a
-/// signal given twice (which of its values would count?).
+/// signal given twice with two values (which would count?). The same value given twice is one
+/// reading.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -72,20 +73,22 @@ pub struct PlannedAction {
 /// # Errors
 ///
 /// [`ExpansionError::UnknownSignal`] for a condition naming a signal not given;
-/// [`ExpansionError::InvalidInput`] for a signal given twice (read by a playbook or not) or a
-/// due date past the calendar's end.
+/// [`ExpansionError::InvalidInput`] for a signal given twice with two different values (read
+/// by a playbook or not) or a due date past the calendar's end.
 pub fn run_playbooks(
     playbooks: &[Playbook],
     account: &str,
     signals: &[(String, f64)],
     as_of: NaiveDate,
 ) -> Result<Vec<PlannedAction>, ExpansionError> {
-    if let Some((i, (name, _))) =
-        signals.iter().enumerate().find(|(i, (n, _))| signals[..*i].iter().any(|(m, _)| m == n))
-    {
-        return Err(ExpansionError::InvalidInput(format!(
-            "signal {name:?} is given twice (again at {i}): an account has one value a signal"
-        )));
+    // one value given twice is one reading (delivered twice, say); two values are a conflict
+    let same = |a: f64, b: f64| a == b || a.to_bits() == b.to_bits();
+    for (i, (name, value)) in signals.iter().enumerate() {
+        if let Some((_, first)) = signals[..i].iter().find(|(m, v)| m == name && !same(*v, *value)) {
+            return Err(ExpansionError::InvalidInput(format!(
+                "signal {name:?} is given as {first} and again as {value} (at {i}): an account has one value a signal"
+            )));
+        }
     }
     let lookup = |name: &str| signals.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     let mut out = Vec::new();
