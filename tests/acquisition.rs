@@ -933,9 +933,9 @@ fn the_slopes_standard_error_does_not_move_with_an_offset_in_x() {
 
 #[test]
 fn sales_velocity_per_day_is_exact_money_rounded_once() {
-    // 3 open; won $10,000.01 and $10,000.00 (1 day each), none lost: win rate 1, average
-    // $10,000.005, cycle 1 day, so 3 × 1 × 10,000.005 ÷ 1 = $30,000.015, half to even $30,000.02.
-    // In f64 the product came out below the half cent.
+    // 3 open; won $0.14 and $0.15 (1 day each), none lost: win rate 1, average $0.145, cycle
+    // 1 day, so 3 × 1 × 0.145 ÷ 1 = $0.435, half to even $0.44. In f64 the product came out
+    // below the half cent.
     let won =
         |id: &str, amount: &str| opp(id, id, "s", Stage::ClosedWon, amount, d(1, 1), Some(d(1, 2)), None, "0%", "100%");
     let open = |id: &str| opp(id, id, "s", Stage::Proposal, "1", d(1, 1), None, None, "0%", "50%");
@@ -945,10 +945,15 @@ fn sales_velocity_per_day_is_exact_money_rounded_once() {
     // one lost: win rate 2/3; 3 × 2/3 × 0.145 = 0.29 exactly
     opps.push(opp("l", "l", "s", Stage::ClosedLost, "5", d(1, 1), Some(d(1, 3)), None, "0%", "0%"));
     assert_eq!(sales_velocity(&opps).unwrap()[0].per_day, usd("0.29"));
-    // a cycle of 30 days: 3 × 2/3 × 0.145 ÷ 30 = 0.00966… → 0.01; amounts past f64's 2^53
+    // a cycle of 30 days: 3 × 2/3 × 0.145 ÷ 30 = 0.00966… → 0.01
     let long = |id: &str, amount: &str| {
         opp(id, id, "s", Stage::ClosedWon, amount, d(1, 1), Some(d(1, 31)), None, "0%", "100%")
     };
+    opps[0] = long("w1", "0.14");
+    opps[1] = long("w2", "0.15");
+    assert_eq!(sales_velocity(&opps).unwrap()[0].cycle_days, 30.0);
+    assert_eq!(sales_velocity(&opps).unwrap()[0].per_day, usd("0.01"));
+    // amounts past f64's 2^53
     let big = [long("w", "90071992547409.93"), open("o")];
     // 1 × 1 × 90,071,992,547,409.93 ÷ 30 = 3,002,399,751,580.331
     assert_eq!(sales_velocity(&big).unwrap()[0].per_day, usd("3002399751580.33"));
@@ -978,8 +983,8 @@ fn a_technology_named_twice_in_a_tech_stack_criterion_is_one_technology() {
     };
     assert_eq!(stack(&["Snowflake", "dbt"]).fit(&p).unwrap().score, 50.0);
     assert_eq!(stack(&["Snowflake", "snowflake", "dbt"]).fit(&p).unwrap().score, 50.0);
+    // the one technology named, and matched: full credit
     assert_eq!(stack(&["SNOWFLAKE", "Snowflake"]).fit(&p).unwrap().score, 100.0);
-    // the one technology named
 }
 
 #[test]

@@ -255,7 +255,9 @@ pub struct SegmentVelocity {
     /// Mean days from creation to close of won deals.
     pub cycle_days: f64,
     /// `open × win rate × average deal ÷ cycle days`: revenue per day the pipeline is producing
-    /// (a mean cycle under one day counts as one day).
+    /// (a mean cycle under one day counts as one day), computed exactly from the won total and
+    /// rounded once, half to even, to the currency's minor unit (not from the rounded
+    /// `average_deal`, nor through `f64`).
     pub per_day: Money,
 }
 

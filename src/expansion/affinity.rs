@@ -287,7 +287,9 @@ impl CoOwnership {
 
     /// Up to `k` products the account does not own: by the best rule from something it owns
     /// (lift strictly above `min_lift`), otherwise by segment popularity; best first, ties by index.
-    /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`).
+    /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`). No lift is
+    /// above a NaN `min_lift`, so NaN counts no association at all (every pick by popularity);
+    /// [`ExpansionScorer::validate`](super::ExpansionScorer::validate) refuses it.
     ///
     /// ```
     /// use revops::expansion::{Account, Basis, CoOwnership, ProductSet};
