@@ -733,3 +733,28 @@ fn a_clawback_of_a_commission_finer_than_a_cent_is_refused_not_rounded() {
     let s = plan().statement("ann", q1, usd("1000"), &[], &[clawback("z", "ann", d(1, 2), d(3, 1), "10.010")]).unwrap();
     assert_eq!(s.total, usd("-10.01"));
 }
+
+/// A tie is "equal loads added up differently": a float sum is off from its exact value by a
+/// relative rounding, so only loads that close *relative to their size* can be equal loads.
+/// The tolerance was an absolute `4 (n + m + 4) ε`, sized for a load of the whole (1): with
+/// loads far below the whole they counted as tied loads no rounding could have made equal.
+/// Here ann holds nearly all the potential, fixed; bob and cy share twenty equal accounts. Cy
+/// sat at exactly 0 (a sum of nothing) while bob, the earlier rep, took all twenty; LPT gives
+/// ten each.
+#[test]
+fn a_territory_tie_is_only_loads_rounding_could_have_made_equal() {
+    let mut accounts =
+        vec![TerritoryAccount { id: "key".into(), potential: 1e15, workload: 1.0, fixed_rep: Some("ann".into()) }];
+    accounts.extend((0..20).map(|i| TerritoryAccount {
+        id: format!("s{i:02}"),
+        potential: 1.0,
+        workload: 1.0,
+        fixed_rep: None,
+    }));
+    let reps: Vec<String> = ["ann", "bob", "cy"].iter().map(|r| r.to_string()).collect();
+    let plan = balance_territories(&accounts, &reps, 1.0).unwrap();
+    let held = |rep: &str| plan.assignments.iter().filter(|(_, r)| r == rep).count();
+    assert_eq!((held("ann"), held("bob"), held("cy")), (1, 10, 10), "{:?}", plan.loads);
+    let max = plan.loads.iter().map(|l| l.3).fold(0.0, f64::max);
+    assert!(max <= plan.bound, "largest load {max} above the bound {}", plan.bound);
+}

@@ -30,8 +30,8 @@ pub struct TerritoryPlan {
     /// (Graham's list-scheduling bound, which LPT meets): with `m` reps,
     /// `max(largest fixed load, mean load + (1 − 1/m) × largest movable account)`, widened by
     /// the floating-point rounding of the sums (a relative `4 (n + m + 4) ε` for `n` accounts)
-    /// after adding that much for ties (loads that close count as equal, see
-    /// [`balance_territories`]).
+    /// after adding that much for ties (loads that close, relative to their size, count as
+    /// equal, see [`balance_territories`]; a load is at most 1).
     ///
     /// Why it holds: the rep with the largest load either holds fixed accounts only, or last
     /// received a movable account `j` while it was (within a tie of) the least loaded, so its load
@@ -46,9 +46,10 @@ pub struct TerritoryPlan {
 /// `w × potential share + (1 − w) × workload share`: fixed accounts first, then the rest
 /// largest-first to the least-loaded rep (Graham's LPT). Deterministic: ties go to the earlier
 /// account id and the earlier rep (in `reps`), and the plan is the same whatever order the
-/// accounts come in. Loads are `f64` sums, so loads within `4 (n + m + 4) ε` of the least
-/// (each a share of a whole of at most 1) count as tied: equal loads added up differently
-/// (`0.1 + 0.2` against `0.3`) are still a tie.
+/// accounts come in. Loads are `f64` sums, so a load within a relative `4 (n + m + 4) ε` of the
+/// least (the most rounding can move a sum of `n` accounts over `m` reps) counts as tied with
+/// it: equal loads added up differently (`0.1 + 0.2` against `0.3`) are still a tie, while a
+/// rep holding any load is not tied with one at 0.
 ///
 /// ```
 /// use revops::sales::{balance_territories, TerritoryAccount};
@@ -130,16 +131,19 @@ pub fn balance_territories(
     // a relative (n + m)·ε from the exact sum, and the bound's own two operations a few ε more
     let rounding = 4.0 * (accounts.len() as f64 + m + 4.0) * f64::EPSILON;
     for a in &movable {
-        // loads are shares of a whole of at most 1, so two within `rounding` of each other may be
-        // equal loads summed differently: a tie, which goes to the earlier rep
+        // a load is off its exact value by at most a relative `rounding`, so a load within that
+        // (relative to itself) of the least may be an equal load summed differently: a tie, which
+        // goes to the earlier rep. Relative, not absolute: a load far below the whole rounds far
+        // below `rounding`, and a rep at 0 is not tied with one holding accounts.
         let least = loads.iter().map(|l| l.3).fold(f64::INFINITY, f64::min);
-        let i = loads.iter().position(|l| l.3 <= least + rounding).unwrap_or(0);
+        let i = loads.iter().position(|l| l.3 - least <= rounding * l.3).unwrap_or(0);
         add(&mut loads, i, a);
         assignments.push((a.id.clone(), reps[i].clone()));
     }
     let mean = loads.iter().map(|l| l.3).sum::<f64>() / m;
     let max = loads.iter().map(|l| l.3).fold(0.0, f64::max);
-    // (a tie may give an account to a rep up to `rounding` above the least loaded)
+    // (a tie may give an account to a rep up to a relative `rounding` above the least loaded,
+    // so at most `rounding` in all, a load being a share of a whole of at most 1)
     let bound = (fixed_load.max(mean + (1.0 - 1.0 / m) * largest) + rounding) * (1.0 + rounding);
     Ok(TerritoryPlan { assignments, imbalance: if mean > 0.0 { max / mean } else { 1.0 }, bound, loads })
 }
