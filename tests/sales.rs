@@ -758,3 +758,20 @@ fn a_territory_tie_is_only_loads_rounding_could_have_made_equal() {
     let max = plan.loads.iter().map(|l| l.3).fold(0.0, f64::max);
     assert!(max <= plan.bound, "largest load {max} above the bound {}", plan.bound);
 }
+
+/// A statement read from JSON is documented to have its "lines in the statement's currency";
+/// a line is its basis as much as its amount, yet a basis in euros on a dollar statement was
+/// read as valid (only the amounts were summed, and so checked).
+#[test]
+fn a_statement_line_whose_basis_is_in_another_currency_is_refused_from_json() {
+    let q1 = Quarter::new(2026, 1).unwrap().period();
+    let deals = [deal("a", "platform", "200000", d(1, 15), &[("ann", 100)])];
+    let s = plan().statement("ann", q1, usd("200000"), &deals, &[]).unwrap();
+    let mut json = serde_json::to_value(&s).unwrap();
+    assert_eq!(serde_json::from_value::<Statement>(json.clone()).unwrap(), s);
+    json["lines"][0]["basis"]["currency"] = "EUR".into();
+    match serde_json::from_value::<Statement>(json) {
+        Ok(back) => panic!("accepted a basis of {} on a statement in dollars", back.lines[0].basis),
+        Err(e) => assert!(e.to_string().contains("currency"), "{e}"),
+    }
+}

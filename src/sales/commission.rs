@@ -132,8 +132,8 @@ pub struct StatementLine {
 }
 
 /// A rep's commission statement for a period: `total = Σ lines`, to the cent. Read from JSON it
-/// is checked: lines in the statement's currency and to its minor unit, and a total that ties to
-/// them ([`SalesError::StatementDoesNotTie`]).
+/// is checked: lines in the statement's currency (amount and basis), amounts to its minor unit,
+/// and a total that ties to them ([`SalesError::StatementDoesNotTie`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "StatementRepr"))]
@@ -168,6 +168,11 @@ deserialize_via!(
         if let Some(l) = r.lines.iter().find(|l| l.amount.currency() == c && !l.amount.is_rounded()) {
             let (amount, currency, minor_units) = (l.amount.amount(), c, c.minor_units());
             return Err(MoneyError::SubMinorUnit { amount, currency, minor_units }.into());
+        }
+        // a line is its basis as much as its amount (the amounts' currency the sum checks)
+        if let Some(l) = r.lines.iter().find(|l| l.basis.currency() != c) {
+            let (left, right) = (l.basis.currency(), c);
+            return Err(MoneyError::CurrencyMismatch { op: "statement line's basis", left, right }.into());
         }
         let lines = Money::sum(c, r.lines.iter().map(|l| l.amount))?;
         if r.total != lines || r.total.currency() != c {
