@@ -1052,3 +1052,21 @@ fn ltv_to_cac_is_exact_when_the_customer_lifetime_is_a_whole_number_of_months() 
     assert_eq!(s.rule_of_40, Some(Decimal::new(35, 2)));
     assert_eq!(s.ltv_to_cac, Some(Decimal::from(24)));
 }
+
+/// A failure reason is true of the syncs it counts: with a degraded (or down) rate of 0, which
+/// `HealthPolicy::validate` accepts, an integration whose one sync in the window succeeded is
+/// degraded, and its reason must not say "the last sync failed".
+#[test]
+fn a_failure_reason_at_a_zero_rate_never_says_a_successful_sync_failed() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let at = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let ok = |h, ok| SyncResult { integration: "fx".into(), at: at(h), ok, records: 1 };
+    let zero = HealthPolicy { degraded_failure_rate: 0.0, window: 1, ..HealthPolicy::default() };
+    let reasons =
+        |runs: &[SyncResult], p: &HealthPolicy| integration_health(runs, at(9), p).unwrap()[0].reasons.clone();
+    assert_eq!(reasons(&[ok(9, true)], &zero), ["the last sync did not fail"]);
+    assert_eq!(reasons(&[ok(8, true), ok(9, false)], &zero), ["the last sync failed"]);
+    let zero7 = HealthPolicy { window: 7, ..zero };
+    assert_eq!(reasons(&[ok(8, true), ok(9, true)], &zero7), ["none of the last 2 syncs failed"]);
+    assert_eq!(reasons(&[ok(8, false), ok(9, true)], &zero7), ["1 of the last 2 syncs failed"]);
+}

@@ -162,9 +162,12 @@ pub fn integration_health(
             }
             // with no attempt yet, down for want of a success (above): no share of failures
             // counted, not a rounded percent, which could read as the very limit it is below
-            let share = || match window.len() {
-                1 => "the last sync failed".to_string(),
-                n => format!("{failures} of the last {n} syncs failed"),
+            // (true of the syncs it counts even at a limit of 0, which a window with no failure meets)
+            let share = || match (failures, window.len()) {
+                (1, 1) => "the last sync failed".to_string(),
+                (0, 1) => "the last sync did not fail".to_string(),
+                (0, n) => format!("none of the last {n} syncs failed"),
+                (f, n) => format!("{f} of the last {n} syncs failed"),
             };
             if !window.is_empty() && failure_rate >= policy.down_failure_rate {
                 state = HealthState::Down;
