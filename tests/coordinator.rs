@@ -1070,3 +1070,24 @@ fn a_failure_reason_at_a_zero_rate_never_says_a_successful_sync_failed() {
     assert_eq!(reasons(&[ok(8, true), ok(9, true)], &zero7), ["none of the last 2 syncs failed"]);
     assert_eq!(reasons(&[ok(8, false), ok(9, true)], &zero7), ["1 of the last 2 syncs failed"]);
 }
+
+/// A staleness reason shows the limit as it is and never an age equal to the limit it is past:
+/// a limit of 2 days 2 hours read "stale after 2 days", and a success 2 days 30 minutes old
+/// under a 2-day limit read "2 days ago (stale after 2 days)".
+#[test]
+fn a_staleness_reason_over_two_days_shows_the_age_and_the_limit_exactly() {
+    use revops::coordinator::{integration_health, HealthPolicy, SyncResult};
+    let day = |d, h, m| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, m, 0).unwrap();
+    let runs = [SyncResult { integration: "netsuite".into(), at: day(20, 0, 0), ok: true, records: 1 }];
+    let reasons = |now, stale_after_minutes| {
+        let policy = HealthPolicy { stale_after_minutes, ..HealthPolicy::default() };
+        integration_health(&runs, now, &policy).unwrap()[0].reasons.clone()
+    };
+    assert_eq!(reasons(day(22, 0, 30), 2 * 1_440), ["last successful sync 2 days 30 minutes ago (stale after 2 days)"]);
+    assert_eq!(reasons(day(22, 3, 0), 3_000), ["last successful sync 2 days 3 hours ago (stale after 2 days 2 hours)"]);
+    assert_eq!(reasons(day(23, 0, 0), 2 * 1_440), ["last successful sync 3 days ago (stale after 2 days)"]);
+    assert_eq!(
+        reasons(day(23, 4, 17), 2 * 1_440),
+        ["last successful sync 3 days 4 hours 17 minutes ago (stale after 2 days)"]
+    );
+}

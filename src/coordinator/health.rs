@@ -189,14 +189,20 @@ pub fn integration_health(
         .collect())
 }
 
-/// Minutes as a person says them: "45 minutes", "5 hours", "2 hours 30 minutes", "3 days".
+/// Minutes as a person says them, exactly: "45 minutes", "5 hours", "2 hours 30 minutes",
+/// "3 days", "2 days 3 hours" (whole days from two days on; a part that is zero is left out, so
+/// neither an age nor the limit it is held against reads shorter than it is).
 fn duration(minutes: i64) -> String {
     let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
-    let (days, hours, mins) = (minutes / 1_440, minutes / 60, minutes % 60);
-    match minutes {
-        ..60 => plural(minutes, "minute"),
-        60..2_880 if mins == 0 => plural(hours, "hour"),
-        60..2_880 => format!("{} {}", plural(hours, "hour"), plural(mins, "minute")),
-        _ => plural(days, "day"),
+    if minutes < 60 {
+        return plural(minutes, "minute");
     }
+    let days = if minutes < 2_880 { 0 } else { minutes / 1_440 };
+    let (hours, mins) = ((minutes - days * 1_440) / 60, minutes % 60);
+    [(days, "day"), (hours, "hour"), (mins, "minute")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| plural(n, unit))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
