@@ -1091,3 +1091,19 @@ fn a_staleness_reason_over_two_days_shows_the_age_and_the_limit_exactly() {
         ["last successful sync 3 days 4 hours 17 minutes ago (stale after 2 days)"]
     );
 }
+
+/// A money reading beyond `Decimal` keeps its currency, as a percent keeps its sign: "ARR is
+/// 1000…000" beside a "$800M" limit named no currency. A percent threshold beyond `Decimal`
+/// is shown in points, as a reading is: not a bare fraction beside a reading in percent.
+#[test]
+fn a_money_alert_reading_beyond_decimal_names_its_currency() {
+    use revops::rules::Comparison::*;
+    assert_eq!(
+        sentence_after("arr", Above, 800e6, &[1e30]),
+        "ARR is USD 1000000000000000000000000000000, above the $800M ceiling."
+    );
+    assert_eq!(
+        sentence_after("nrr", Below, 1e30, &[1.05]),
+        "Net revenue retention is 105.0%, below the 100000000000000000000000000000000% floor."
+    );
+}

@@ -240,14 +240,16 @@ fn threshold_text(x: f64) -> String {
     as_written(x).map_or_else(|| x.to_string(), |d| d.normalize().to_string())
 }
 
-/// A percent threshold as written (110%, 95.5%, 100.00001%).
+/// A percent threshold as written (110%, 95.5%, 100.00001%); beyond `Decimal`, the float's
+/// points.
 fn percent_threshold(x: f64) -> String {
-    as_written(x).map_or_else(|| x.to_string(), |d| format!("{}", Percent::from_fraction(d)))
+    as_written(x).map_or_else(|| format!("{}%", x * 100.0), |d| format!("{}", Percent::from_fraction(d)))
 }
 
-/// A money threshold as written, in round compact form: $800M, without a trailing ".0".
+/// A money threshold as written, in round compact form: $800M, without a trailing ".0" (beyond
+/// `Decimal`, the float's text after the currency's code).
 fn money_threshold(x: f64, currency: Currency) -> String {
-    let Some(d) = as_written(x) else { return x.to_string() };
+    let Some(d) = as_written(x) else { return format!("{currency} {x}") };
     compact_round(Money::new(d, currency))
 }
 
@@ -440,12 +442,14 @@ impl Alert {
             .map_while(|p| reading(unit, value, p, currency).map(|(text, r)| (p, text, r)))
             .collect();
         if readings.is_empty() {
-            // beyond `Decimal`: the float's own text, in the unit (a fraction as percent points)
+            // beyond `Decimal`: the float's own text, in the unit (a fraction as percent points,
+            // money with its currency's code)
             let shown = match unit {
                 Unit::Percent => format!("{}%", value * 100.0),
                 Unit::Multiple => format!("{value}x"),
                 Unit::Days => format!("{value} days"),
                 Unit::Count(_, many) => format!("{value} {many}"),
+                Unit::Money => format!("{currency} {value}"),
                 _ => value.to_string(),
             };
             let verb = moved.map_or("is", |m| m.1);
