@@ -155,8 +155,8 @@ pub struct ExecutiveSnapshot {
     #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
     pub gross_margin: Decimal,
     /// LTV ÷ CAC: LTV is ARPA × gross margin ÷ monthly logo churn (logos churned in the
-    /// trailing year ÷ customers at its opening ÷ its months), `None` without churn or
-    /// customers.
+    /// trailing year ÷ customers at its opening ÷ its months), `None` without churn, customers
+    /// or a CAC (a CAC of zero).
     #[cfg_attr(feature = "serde", serde(default, with = "crate::money::exact::text_option"))]
     pub ltv_to_cac: Option<Decimal>,
     /// Growth + FCF margin.
