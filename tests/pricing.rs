@@ -861,3 +861,28 @@ fn a_year_written_as_one_line_or_two_halves_reads_the_same_discount() {
     assert_eq!(a.discount, b.discount);
     assert_eq!(b.discount.fraction(), Decimal::ONE / Decimal::from(15));
 }
+
+#[test]
+fn net_arr_annualises_the_exact_net_so_a_year_price_reads_as_itself_on_any_term() {
+    // Pro at $250,000 a year for five months nets $104,166.67 rounded; annualising that rounded
+    // total gives $250,000.008 → $250,000.01, a cent the customer's ARR never had. Two $100 lines
+    // for five months net $41.67 each ($83.34): $200.02 from the rounded total, $200.00 exactly.
+    let rule = QuoteCondition::NetArr(Comparison::Above, usd(250_000));
+    let q = quote_of(vec![months_line("PLAN-PRO", 5, "0%")], 5)
+        .price(&PriceBook::demo(), &policy_with(Some(("ARR above $250K", rule))), None)
+        .unwrap();
+    assert_eq!(q.net_total, Money::parse("104166.67", Currency::USD).unwrap());
+    assert_eq!(q.net_arr, usd(250_000));
+    assert_eq!(q.approval.level, ApprovalLevel::Auto, "{:?}", q.approval);
+    let two = quote_of(vec![months_line("X", 5, "0%"), months_line("X", 5, "0%")], 5)
+        .price(&per_unit_book("100"), &policy_with(None), None)
+        .unwrap();
+    assert_eq!((two.net_total, two.net_arr), (Money::parse("83.34", Currency::USD).unwrap(), usd(200)));
+    // $1 a year for one month over a five-month term: $0.08 rounded, annualised $0.19; exactly
+    // $1 × 1/12 × 12/5 = $0.20
+    let q = quote_of(vec![months_line("X", 1, "0%")], 5).price(&per_unit_book("1"), &policy_with(None), None).unwrap();
+    assert_eq!(
+        (q.net_total, q.net_arr),
+        (Money::parse("0.08", Currency::USD).unwrap(), Money::parse("0.20", Currency::USD).unwrap())
+    );
+}

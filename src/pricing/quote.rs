@@ -581,7 +581,9 @@ pub struct PricedQuote {
     pub list_total: Money,
     /// Σ net.
     pub net_total: Money,
-    /// Net annualised over the term.
+    /// Net annualised over the term: the exact net × 12 ÷ the term in months, rounded once (so
+    /// $250,000 a year quoted for five months of a five-month term reads $250,000.00, not the
+    /// $250,000.01 of annualising the rounded $104,166.67).
     pub net_arr: Money,
     /// `1 − net ÷ list`, exact: of the amounts before they are rounded to the cent, so the
     /// discount given reads as given on any term and list price (10% off $250,000 a year for
@@ -771,7 +773,9 @@ impl Quote {
             let cost = cost.map(|x| round_twelfths(x, c)).transpose()?;
             lines.push(PricedLine { sku: line.sku.clone(), waterfall: parts.waterfall, cost });
         }
-        let net_arr = net_total.checked_mul(Decimal::from(12))?.checked_div(Decimal::from(self.term_months))?.round();
+        // net12 is twelve times the exact net, so the exact net × 12 ÷ term is net12 ÷ term,
+        // rounded once (annualising the rounded net_total would round twice)
+        let net_arr = Money::new(net12, c).div_round(Decimal::from(self.term_months)).ok_or_else(|| overflow("div"))?;
         let exact = |x12: Decimal| Money::new(x12, c);
         let discount =
             if list12.is_zero() { Percent::ZERO } else { Percent::ratio(exact(net12), exact(list12))?.complement()? };
