@@ -886,3 +886,28 @@ fn net_arr_annualises_the_exact_net_so_a_year_price_reads_as_itself_on_any_term(
         (Money::parse("0.08", Currency::USD).unwrap(), Money::parse("0.20", Currency::USD).unwrap())
     );
 }
+
+#[test]
+fn the_margin_guard_and_margin_rules_compare_exactly_past_28_places() {
+    // $12 a year for one month against a cost of $6.9600000000000000000000000001 (a year's, for
+    // that month): the margin is (12 − 6.96…01) ÷ 12 = 42% − 8.3·10⁻³⁰, below a 42% floor. The
+    // Decimal quotient rounds it to 28 places, to exactly 42%, which is not below.
+    let mut costs = InMemoryCostModel::default();
+    let cost = Money::parse("6.9600000000000000000000000001", Currency::USD).unwrap();
+    costs.insert("X", cost, usd(0));
+    let q = quote_of(vec![months_line("X", 1, "0%")], 1);
+    let refuse = ApprovalPolicy::new(pct("42%"), GuardAction::Refuse).unwrap();
+    let r = q.price(&per_unit_book("12"), &refuse, Some(&costs));
+    assert!(matches!(r, Err(PricingError::BelowMarginFloor { .. })), "{r:?}");
+    assert_eq!(r.unwrap_err().to_string(), "gross margin 41.9999% is below the 42% floor");
+    // a "margin below 42%" rule fires, an "at least 42%" rule does not
+    for (cmp, fires) in [(Comparison::Below, true), (Comparison::AtLeast, false)] {
+        let rule = QuoteCondition::Margin(cmp, pct("42%"));
+        let priced = q.price(&per_unit_book("12"), &policy_with(Some(("margin", rule))), Some(&costs)).unwrap();
+        assert_eq!(priced.approval.level == ApprovalLevel::Manager, fires, "{cmp:?}: {:?}", priced.margin);
+    }
+    // a cost of exactly $6.96 is a margin of exactly 42%: at the floor, not below it
+    costs.insert("X", Money::parse("6.96", Currency::USD).unwrap(), usd(0));
+    let priced = q.price(&per_unit_book("12"), &refuse, Some(&costs)).unwrap();
+    assert_eq!(priced.margin, Some(pct("42%")));
+}

@@ -92,18 +92,35 @@ pub fn optimise_discount(
 /// Whether `margin` is below `floor` of a positive `net`, exactly: `margin < floor × net` with the
 /// product carried in full (a `Decimal` product, like `margin / net`, is rounded past 28 digits).
 fn below_floor(margin: Money, net: Money, floor: Percent) -> bool {
-    let (m, n, f) = (margin.amount(), net.amount(), floor.fraction());
-    if m.is_sign_negative() && !m.is_zero() {
-        return true; // floor × net ≥ 0 (floor in [0, 1], net positive)
+    share_cmp(margin.amount(), net.amount(), floor.fraction()).is_lt()
+}
+
+/// How `part ÷ whole` compares with `share`, for a positive `whole`, exactly: as `part` with
+/// `whole × share` carried in full (a `Decimal` quotient or product is rounded past 28 digits, so
+/// a margin a hair below a floor could read as the floor).
+pub(super) fn share_cmp(part: Decimal, whole: Decimal, share: Decimal) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if let Some(product) = whole.checked_mul(share).filter(|p| p.scale() == whole.scale() + share.scale()) {
+        return part.cmp(&product); // no digit dropped: the Decimal product is exact
     }
-    if let Some(product) = n.checked_mul(f).filter(|p| p.scale() == n.scale() + f.scale()) {
-        return m < product; // no digit dropped: the Decimal product is exact
+    // whole > 0, so whole × share has the sign of share (and is not zero: a zero product is exact)
+    let negative = |x: Decimal| x.is_sign_negative() && !x.is_zero();
+    match (negative(part), negative(share)) {
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        _ => {}
     }
-    // m_mantissa / 10^ms < n_mantissa × f_mantissa / 10^(ns + fs), all mantissas non-negative:
-    // m_mantissa × 10^(ns + fs) < n_mantissa × f_mantissa × 10^ms
-    let left = scaled(&limbs(m.mantissa().unsigned_abs()), n.scale() + f.scale());
-    let right = scaled(&mul(&limbs(n.mantissa().unsigned_abs()), &limbs(f.mantissa().unsigned_abs())), m.scale());
-    compare(&left, &right).is_lt()
+    // |p_mantissa| / 10^ps against |w_mantissa| × |s_mantissa| / 10^(ws + ss):
+    // |p_mantissa| × 10^(ws + ss) against |w_mantissa| × |s_mantissa| × 10^ps
+    let left = scaled(&limbs(part.mantissa().unsigned_abs()), whole.scale() + share.scale());
+    let right =
+        scaled(&mul(&limbs(whole.mantissa().unsigned_abs()), &limbs(share.mantissa().unsigned_abs())), part.scale());
+    let magnitudes = compare(&left, &right);
+    if negative(part) {
+        magnitudes.reverse() // both negative: the larger magnitude is the smaller number
+    } else {
+        magnitudes
+    }
 }
 
 /// An unsigned number as little-endian base-2³² limbs (each held in a `u64`).
@@ -143,4 +160,28 @@ fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
     let top = |v: &[u64]| v.iter().rposition(|&l| l != 0).map_or(0, |i| i + 1);
     let (la, lb) = (top(a), top(b));
     la.cmp(&lb).then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cmp::Ordering;
+
+    use rust_decimal::Decimal;
+
+    use super::share_cmp;
+
+    #[test]
+    fn a_share_is_compared_exactly_whatever_the_signs_past_28_places() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 1.2 × 0.4200000000000000000000000001 = 0.50400000000000000000000000012: 29 places, which
+        // the Decimal product rounds away
+        let (whole, share) = (d("1.2"), d("0.4200000000000000000000000001"));
+        let part = d("0.5040000000000000000000000001"); // …010 < …012
+        assert_eq!(share_cmp(part, whole, share), Ordering::Less);
+        assert_eq!(share_cmp(-part, whole, -share), Ordering::Greater);
+        assert_eq!(share_cmp(-part, whole, share), Ordering::Less);
+        assert_eq!(share_cmp(part, whole, -share), Ordering::Greater);
+        assert_eq!(share_cmp(d("0.5040000000000000000000000002"), whole, share), Ordering::Greater);
+        assert_eq!(share_cmp(d("5.04"), d("12"), d("0.42")), Ordering::Equal);
+    }
 }

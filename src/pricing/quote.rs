@@ -4,6 +4,9 @@
 use rust_decimal::Decimal;
 
 use super::model::overflow;
+use std::cmp::Ordering;
+
+use super::optimise::share_cmp;
 use super::{CostModel, PriceBook, PricingError};
 use crate::money::{Currency, Money, MoneyError, Percent};
 use crate::rules::Comparison;
@@ -358,8 +361,9 @@ pub enum ApprovalLevel {
 pub enum QuoteCondition {
     /// The quote's overall discount off list (`1 − net ÷ list`).
     Discount(Comparison, Percent),
-    /// The gross margin (`(net − cost) ÷ net`, exact); never fires without a cost model. A
-    /// cost against a net of zero is below every threshold (`Below` and `AtMost` fire).
+    /// The gross margin (`(net − cost) ÷ net`, compared exactly, even where the ratio has more
+    /// than `Decimal`'s 28 places); never fires without a cost model. A cost against a net of
+    /// zero is below every threshold (`Below` and `AtMost` fire).
     Margin(Comparison, Percent),
     /// The quote's net total (threshold in the quote's currency).
     NetTotal(Comparison, Money),
@@ -376,8 +380,9 @@ pub enum QuoteCondition {
 enum Margin {
     /// No cost model, or neither revenue nor cost: nothing to guard.
     Unknown,
-    /// `(net − cost) ÷ net`, exact.
-    Ratio(Percent),
+    /// `(net − cost) ÷ net` as a percent (rounded past 28 places, for show), with the gross and
+    /// the net it is the ratio of, in twelfths, which thresholds are compared with exactly.
+    Ratio { margin: Percent, gross12: Decimal, net12: Decimal },
     /// A cost against a net of zero (a 100% discount): no margin at all, below any threshold.
     NoRevenue { net: Money, cost: Money },
 }
@@ -404,7 +409,9 @@ impl QuoteCondition {
             QuoteCondition::Discount(cmp, t) => cmp.holds(s.discount, t),
             QuoteCondition::Margin(cmp, t) => match s.margin {
                 Margin::Unknown => false,
-                Margin::Ratio(m) => cmp.holds(m, t),
+                Margin::Ratio { gross12, net12, .. } => {
+                    cmp.holds(share_cmp(gross12, net12, t.fraction()), Ordering::Equal)
+                }
                 // no margin at all is below every threshold
                 Margin::NoRevenue { .. } => matches!(cmp, Comparison::Below | Comparison::AtMost),
             },
@@ -590,8 +597,10 @@ pub struct PricedQuote {
     /// five months lists $104,166.67 and nets $93,750.00, whose ratio is 10.0000029%).
     pub discount: Percent,
     /// Gross margin `(net − cost) ÷ net`, exact as `discount` is, when costs are known and the
-    /// quote nets more than zero. (A cost against a net of zero has no margin at all: the guard
-    /// treats it as below any floor, and a "margin below" rule fires.)
+    /// quote nets more than zero (rounded only past `Decimal`'s 28 places; the guard and margin
+    /// rules compare the unrounded ratio, so a margin a hair below the floor is below it). (A
+    /// cost against a net of zero has no margin at all: the guard treats it as below any floor,
+    /// and a "margin below" rule fires.)
     pub margin: Option<Percent>,
     /// Approval required.
     pub approval: Approval,
@@ -788,7 +797,7 @@ impl Quote {
             // in Decimal, not Money: a difference past 28 places is rounded there, not refused
             Some(cost) => {
                 let gross = net12.checked_sub(cost).ok_or_else(|| overflow("sub"))?;
-                Margin::Ratio(Percent::ratio(exact(gross), exact(net12))?)
+                Margin::Ratio { margin: Percent::ratio(exact(gross), exact(net12))?, gross12: gross, net12 }
             }
         };
         let signals = Signals {
@@ -801,7 +810,7 @@ impl Quote {
         };
         let approval = approve(policy, &signals)?;
         let margin = match margin {
-            Margin::Ratio(m) => Some(m),
+            Margin::Ratio { margin, .. } => Some(margin),
             Margin::Unknown | Margin::NoRevenue { .. } => None,
         };
         Ok(PricedQuote { lines, list_total, net_total, net_arr, discount, margin, approval })
@@ -824,10 +833,19 @@ fn approve(policy: &ApprovalPolicy, signals: &Signals) -> Result<Approval, Prici
     // below the floor: what the guard refuses with, or the reason it escalates with
     let floor = policy.margin_floor;
     let (refusal, reason) = match signals.margin {
-        Margin::Ratio(margin) if margin < floor => (
-            PricingError::BelowMarginFloor { margin, floor },
-            format!("gross margin {} below the {floor} floor", cut_to_show(&margin)),
-        ),
+        Margin::Ratio { margin, gross12, net12 } if share_cmp(gross12, net12, floor.fraction()).is_lt() => {
+            // the ratio rounded to 28 places can round up to the floor it is below: then it shows
+            // as the largest 28-place fraction below the floor, which is the ratio rounded down
+            let margin = if margin < floor {
+                margin
+            } else {
+                Percent::from_fraction(floor.fraction().checked_sub(Decimal::new(1, 28)).unwrap_or(floor.fraction()))
+            };
+            (
+                PricingError::BelowMarginFloor { margin, floor },
+                format!("gross margin {} below the {floor} floor", cut_to_show(&margin)),
+            )
+        }
         Margin::NoRevenue { net, cost } => (
             PricingError::CostWithoutRevenue { net, cost, floor },
             format!("a net of {net} against a cost of {cost}: no margin, below the {floor} floor"),
