@@ -911,3 +911,40 @@ fn the_margin_guard_and_margin_rules_compare_exactly_past_28_places() {
     let priced = q.price(&per_unit_book("12"), &refuse, Some(&costs)).unwrap();
     assert_eq!(priced.margin, Some(pct("42%")));
 }
+
+#[test]
+fn a_priced_quote_whose_waterfall_or_totals_do_not_tie_is_refused_from_json() {
+    // Pro at 10% off with 25 seats at $900: two waterfalls that tie, totals that are their sums
+    let lines = vec![line("PLAN-PRO", 1, None, 10, 0), line("ADD-SEATS", 25, None, 0, 5)];
+    let q = Quote { currency: Currency::USD, lines, term_months: 12, payment_terms_days: 30 }
+        .price(&PriceBook::demo(), &policy_with(None), None)
+        .unwrap();
+    let json = serde_json::to_string(&q).unwrap();
+    assert_eq!(serde_json::from_str::<PricedQuote>(&json).unwrap(), q);
+    let tampered = |from: &str, to: &str| {
+        assert!(json.contains(from), "{from}");
+        json.replacen(from, to, 1)
+    };
+    let cases = [
+        // a net that is not list − steps ($250,000 − $25,000)
+        tampered(r#""net":{"amount":"225000.00""#, r#""net":{"amount":"1.00""#),
+        // a step changed, so the steps no longer tie to the net
+        tampered(r#"["Additional",{"amount":"25000.00""#, r#"["Additional",{"amount":"24999.00""#),
+        // a step in another currency
+        tampered(
+            r#"["Schedule",{"amount":"0.00","currency":"USD"}"#,
+            r#"["Schedule",{"amount":"0.00","currency":"EUR"}"#,
+        ),
+        // the steps out of their order
+        tampered(r#"["Schedule","#, r#"["Partner","#),
+        // a total that is not the sum of the lines ($250,000 + $22,500)
+        tampered(r#""list_total":{"amount":"272500.00""#, r#""list_total":{"amount":"272500.01""#),
+        tampered(r#""net_total":{"amount":"246375.00""#, r#""net_total":{"amount":"1.00""#),
+    ];
+    for case in &cases {
+        let r = serde_json::from_str::<PricedQuote>(case);
+        assert!(r.is_err(), "accepted {case}");
+    }
+    let err = serde_json::from_str::<PricedQuote>(&cases[0]).unwrap_err().to_string();
+    assert!(err.contains("list USD 250,000.00 less its steps USD 25,000.00 is not its net USD 1.00"), "{err}");
+}

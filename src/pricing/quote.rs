@@ -309,10 +309,11 @@ pub enum StepKind {
     Partner,
 }
 
-/// A price waterfall: `list − Σ steps = net`, to the cent.
+/// A price waterfall: `list − Σ steps = net`, to the cent. JSON is checked on load: one
+/// currency, no negative amount, the steps in their order, and `list − Σ steps = net`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "WaterfallRepr"))]
 pub struct Waterfall {
     /// List price, rounded.
     pub list: Money,
@@ -321,6 +322,48 @@ pub struct Waterfall {
     pub steps: [(StepKind, Money); 3],
     /// Net price, rounded once from the exact (unrounded) waterfall.
     pub net: Money,
+}
+
+deserialize_via!(
+    Waterfall,
+    WaterfallRepr { list: Money, steps: [(StepKind, Money); 3], net: Money },
+    PricingError,
+    |r| {
+        let waterfall = Waterfall { list: r.list, steps: r.steps, net: r.net };
+        waterfall.check()?;
+        Ok(waterfall)
+    }
+);
+
+impl Waterfall {
+    /// One currency, nothing negative, the steps in order, and `list − Σ steps = net`, as
+    /// [`Quote::price`] builds it.
+    #[cfg(feature = "serde")]
+    fn check(&self) -> Result<(), PricingError> {
+        const ORDER: [StepKind; 3] = [StepKind::Schedule, StepKind::Additional, StepKind::Partner];
+        if let Some(i) = self.steps.iter().zip(ORDER).position(|((kind, _), want)| *kind != want) {
+            return Err(PricingError::InvalidInput(format!(
+                "waterfall step {i} is {:?}; the steps are schedule, additional, partner, in that order",
+                self.steps[i].0
+            )));
+        }
+        let amounts = std::iter::once(("list price", self.list))
+            .chain(self.steps.iter().map(|(_, m)| ("waterfall step", *m)))
+            .chain(std::iter::once(("net price", self.net)));
+        for (what, amount) in amounts {
+            if amount.is_negative() {
+                return Err(PricingError::NegativePrice { what, amount });
+            }
+        }
+        let off = Money::sum(self.list.currency(), self.steps.iter().map(|(_, m)| *m))?;
+        if self.list.checked_sub(off)?.checked_cmp(&self.net)? != Ordering::Equal {
+            return Err(PricingError::InvalidInput(format!(
+                "a waterfall whose list {} less its steps {off} is not its net {}",
+                self.list, self.net
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// A priced line.
@@ -577,10 +620,12 @@ pub struct Approval {
     pub reasons: Vec<String>,
 }
 
-/// A priced quote.
+/// A priced quote. JSON is checked on load: at least one line, every amount in the currency of
+/// the list total, each waterfall tying (as [`Waterfall`] checks), and the list and net totals
+/// the sums of the lines'.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "PricedQuoteRepr"))]
 pub struct PricedQuote {
     /// Lines.
     pub lines: Vec<PricedLine>,
@@ -604,6 +649,58 @@ pub struct PricedQuote {
     pub margin: Option<Percent>,
     /// Approval required.
     pub approval: Approval,
+}
+
+deserialize_via!(
+    PricedQuote,
+    PricedQuoteRepr {
+        lines: Vec<PricedLine>,
+        list_total: Money,
+        net_total: Money,
+        net_arr: Money,
+        discount: Percent,
+        margin: Option<Percent>,
+        approval: Approval,
+    },
+    PricingError,
+    |r| {
+        let quote = PricedQuote {
+            lines: r.lines,
+            list_total: r.list_total,
+            net_total: r.net_total,
+            net_arr: r.net_arr,
+            discount: r.discount,
+            margin: r.margin,
+            approval: r.approval,
+        };
+        quote.check()?;
+        Ok(quote)
+    }
+);
+
+impl PricedQuote {
+    /// At least one line, one currency, and totals that are the sums of the lines'.
+    #[cfg(feature = "serde")]
+    fn check(&self) -> Result<(), PricingError> {
+        if self.lines.is_empty() {
+            return Err(PricingError::EmptyQuote);
+        }
+        let c = self.list_total.currency();
+        let costs = self.lines.iter().filter_map(|l| l.cost);
+        if let Some(other) = [self.net_total, self.net_arr].into_iter().chain(costs).find(|m| m.currency() != c) {
+            return Err(MoneyError::CurrencyMismatch { op: "priced quote", left: c, right: other.currency() }.into());
+        }
+        let lists = Money::sum(c, self.lines.iter().map(|l| l.waterfall.list))?;
+        let nets = Money::sum(c, self.lines.iter().map(|l| l.waterfall.net))?;
+        for (what, total, sum) in [("list", self.list_total, lists), ("net", self.net_total, nets)] {
+            if total.checked_cmp(&sum)? != Ordering::Equal {
+                return Err(PricingError::InvalidInput(format!(
+                    "a priced quote whose {what} total {total} is not the sum of its lines' {sum}"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A line's discount as a fraction, refused outside `[0%, 100%]` with the SKU named.
