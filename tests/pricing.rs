@@ -948,3 +948,15 @@ fn a_priced_quote_whose_waterfall_or_totals_do_not_tie_is_refused_from_json() {
     let err = serde_json::from_str::<PricedQuote>(&cases[0]).unwrap_err().to_string();
     assert!(err.contains("list USD 250,000.00 less its steps USD 25,000.00 is not its net USD 1.00"), "{err}");
 }
+
+#[test]
+fn optimise_discount_refuses_a_margin_a_hair_below_the_floor_without_showing_it_as_the_floor() {
+    // $12 list against a cost of $6.9600000000000000000000000001: the margin at list is
+    // 42% − 8.3·10⁻³⁰, below a 42% floor, and its 28-place quotient rounds up to 42%
+    let list = usd(12);
+    let cost = Money::parse("6.9600000000000000000000000001", Currency::USD).unwrap();
+    let err = optimise_discount(list, cost, |_| 0.5, pct("0%"), pct("1%"), pct("42%")).unwrap_err();
+    let PricingError::BelowMarginFloor { margin, floor } = err.clone() else { panic!("{err:?}") };
+    assert!(margin < floor, "{margin} is not below {floor}");
+    assert_eq!(err.to_string(), "gross margin 41.9999% is below the 42% floor");
+}

@@ -86,7 +86,21 @@ pub fn optimise_discount(
             best = Some(DiscountChoice { discount: d, win_probability: p, margin, expected_margin });
         }
     }
-    best.ok_or(PricingError::BelowMarginFloor { margin: Percent::ratio(list.checked_sub(cost)?, list)?, floor })
+    // no discount passed, not even none: the margin at list is below the floor
+    let margin = shown_below(Percent::ratio(list.checked_sub(cost)?, list)?, floor);
+    best.ok_or(PricingError::BelowMarginFloor { margin, floor })
+}
+
+/// A margin known to be below `floor`, as an error shows it: its quotient, rounded to 28 places,
+/// can round up to the floor itself (42% − 8·10⁻³⁰ is 42% to 28 places); then the largest
+/// 28-place fraction below the floor, which is the margin rounded down, so it never reads as
+/// at the floor.
+pub(super) fn shown_below(margin: Percent, floor: Percent) -> Percent {
+    if margin < floor {
+        return margin;
+    }
+    // a floor in [0%, 100%] has at most 28 places, and one unit of the 28th less is in range
+    Percent::from_fraction(floor.fraction().checked_sub(Decimal::new(1, 28)).unwrap_or(floor.fraction()))
 }
 
 /// Whether `margin` is below `floor` of a positive `net`, exactly: `margin < floor × net` with the

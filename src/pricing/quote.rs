@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::model::overflow;
 use std::cmp::Ordering;
 
-use super::optimise::share_cmp;
+use super::optimise::{share_cmp, shown_below};
 use super::{CostModel, PriceBook, PricingError};
 use crate::money::{Currency, Money, MoneyError, Percent};
 use crate::rules::Comparison;
@@ -931,13 +931,7 @@ fn approve(policy: &ApprovalPolicy, signals: &Signals) -> Result<Approval, Prici
     let floor = policy.margin_floor;
     let (refusal, reason) = match signals.margin {
         Margin::Ratio { margin, gross12, net12 } if share_cmp(gross12, net12, floor.fraction()).is_lt() => {
-            // the ratio rounded to 28 places can round up to the floor it is below: then it shows
-            // as the largest 28-place fraction below the floor, which is the ratio rounded down
-            let margin = if margin < floor {
-                margin
-            } else {
-                Percent::from_fraction(floor.fraction().checked_sub(Decimal::new(1, 28)).unwrap_or(floor.fraction()))
-            };
+            let margin = shown_below(margin, floor);
             (
                 PricingError::BelowMarginFloor { margin, floor },
                 format!("gross margin {} below the {floor} floor", cut_to_show(&margin)),
