@@ -960,3 +960,17 @@ fn optimise_discount_refuses_a_margin_a_hair_below_the_floor_without_showing_it_
     assert!(margin < floor, "{margin} is not below {floor}");
     assert_eq!(err.to_string(), "gross margin 41.9999% is below the 42% floor");
 }
+
+#[test]
+fn gabor_granger_refuses_a_negative_tested_price_or_answer() {
+    // a price below zero is a credit, not a price anyone is asked about: it "sells" to everyone
+    // and enters the curve as revenue of −$5 a respondent
+    let answers = [usd(10), usd(20), usd(30)];
+    let r = GaborGranger::analyse(&answers, &[usd(-5), usd(0), usd(10)]);
+    assert!(matches!(r, Err(PricingError::NegativePrice { what: "tested price", .. })), "{r:?}");
+    let r = GaborGranger::analyse(&[usd(10), usd(-1), usd(30)], &[usd(10)]);
+    assert!(matches!(r, Err(PricingError::NegativePrice { what: "highest acceptable price", .. })), "{r:?}");
+    // zero is a price (free): it sells to all, earning nothing
+    let g = GaborGranger::analyse(&[usd(0), usd(20), usd(30)], &[usd(0), usd(20)]).unwrap();
+    assert_eq!(g.revenue_maximising_price, usd(20));
+}

@@ -148,8 +148,9 @@ impl GaborGranger {
     ///
     /// # Errors
     /// [`PricingError::NotEnoughData`] for no answers or no prices; a money currency mismatch
-    /// when the answers and prices are not all in one currency; a money overflow when a price ×
-    /// share does not fit.
+    /// when the answers and prices are not all in one currency; [`PricingError::NegativePrice`]
+    /// for a tested price or an answer below zero (zero, free, is a price); a money overflow
+    /// when a price × share does not fit.
     pub fn analyse(max_acceptable: &[Money], prices: &[Money]) -> Result<GaborGranger, PricingError> {
         let (Some(first), false) = (prices.first(), max_acceptable.is_empty()) else {
             return Err(PricingError::NotEnoughData("need answers and prices".into()));
@@ -158,6 +159,12 @@ impl GaborGranger {
         if let Some(other) = max_acceptable.iter().chain(prices).find(|m| m.currency() != currency) {
             let (left, right) = (currency, other.currency());
             return Err(MoneyError::CurrencyMismatch { op: "Gabor-Granger", left, right }.into());
+        }
+        let answers = max_acceptable.iter().map(|m| ("highest acceptable price", m));
+        if let Some((what, m)) =
+            answers.chain(prices.iter().map(|m| ("tested price", m))).find(|(_, m)| m.is_negative())
+        {
+            return Err(PricingError::NegativePrice { what, amount: *m });
         }
         let mut sorted = prices.to_vec();
         sorted.sort_by_key(Money::amount); // one currency: amounts order them
