@@ -863,28 +863,25 @@ fn a_year_written_as_one_line_or_two_halves_reads_the_same_discount() {
 }
 
 #[test]
-fn net_arr_annualises_the_exact_net_so_a_year_price_reads_as_itself_on_any_term() {
-    // Pro at $250,000 a year for five months nets $104,166.67 rounded; annualising that rounded
-    // total gives $250,000.008 → $250,000.01, a cent the customer's ARR never had. Two $100 lines
-    // for five months net $41.67 each ($83.34): $200.02 from the rounded total, $200.00 exactly.
+fn net_arr_annualises_the_net_total_the_contract_bills_rounded_once() {
+    // Pro at $250,000 a year for five months bills $104,166.67: $250,000.008 a year, $250,000.01
+    // (the exact net, $250,000 a year, is not what the customer is billed). Two $100 lines for
+    // five months bill $41.67 each ($83.34): $200.016 a year, $200.02.
     let rule = QuoteCondition::NetArr(Comparison::Above, usd(250_000));
     let q = quote_of(vec![months_line("PLAN-PRO", 5, "0%")], 5)
         .price(&PriceBook::demo(), &policy_with(Some(("ARR above $250K", rule))), None)
         .unwrap();
     assert_eq!(q.net_total, Money::parse("104166.67", Currency::USD).unwrap());
-    assert_eq!(q.net_arr, usd(250_000));
-    assert_eq!(q.approval.level, ApprovalLevel::Auto, "{:?}", q.approval);
+    assert_eq!(q.net_arr, Money::parse("250000.01", Currency::USD).unwrap());
+    assert_eq!(q.approval.level, ApprovalLevel::Manager, "{:?}", q.approval);
     let two = quote_of(vec![months_line("X", 5, "0%"), months_line("X", 5, "0%")], 5)
         .price(&per_unit_book("100"), &policy_with(None), None)
         .unwrap();
-    assert_eq!((two.net_total, two.net_arr), (Money::parse("83.34", Currency::USD).unwrap(), usd(200)));
-    // $1 a year for one month over a five-month term: $0.08 rounded, annualised $0.19; exactly
-    // $1 × 1/12 × 12/5 = $0.20
+    let m = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    assert_eq!((two.net_total, two.net_arr), (m("83.34"), m("200.02")));
+    // $1 a year for one month over a five-month term bills $0.08: $0.192 a year, $0.19
     let q = quote_of(vec![months_line("X", 1, "0%")], 5).price(&per_unit_book("1"), &policy_with(None), None).unwrap();
-    assert_eq!(
-        (q.net_total, q.net_arr),
-        (Money::parse("0.08", Currency::USD).unwrap(), Money::parse("0.20", Currency::USD).unwrap())
-    );
+    assert_eq!((q.net_total, q.net_arr), (m("0.08"), m("0.19")));
 }
 
 #[test]
@@ -973,4 +970,30 @@ fn gabor_granger_refuses_a_negative_tested_price_or_answer() {
     // zero is a price (free): it sells to all, earning nothing
     let g = GaborGranger::analyse(&[usd(0), usd(20), usd(30)], &[usd(0), usd(20)]).unwrap();
     assert_eq!(g.revenue_maximising_price, usd(20));
+}
+
+#[test]
+fn net_arr_is_the_net_total_annualised_as_the_arr_book_books_the_contract() {
+    use revops::arr::{ArrBook, ArrPolicy, Interval, SubscriptionEvent};
+    use revops::calendar::Month;
+    use revops::money::InMemoryFxRates;
+    // (price a year, lines' months, term): the contract bills the net total over the term, and
+    // the ARR book annualises that price; the quote's net ARR must be the same figure. On a
+    // twelve-month term it is the net total itself: two lines of $1,234.57 at 15% off net
+    // $1,049.3845 each, $1,049.38 rounded, $2,098.76 billed a year (not the $2,098.77 of the
+    // unrounded $2,098.769).
+    let cases = [("1234.57", vec![12, 12], 12), ("250000", vec![5], 5), ("1", vec![1], 5), ("99.99", vec![7, 3], 7)];
+    for (price, months, term) in cases {
+        let lines = months.iter().map(|&m| months_line("X", m, "15%")).collect();
+        let q = quote_of(lines, term).price(&per_unit_book(price), &policy_with(None), None).unwrap();
+        let jan = Month::new(2026, 1).unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let event = SubscriptionEvent::start("e", "c", "s", start, q.net_total, Interval::Months(term));
+        let book =
+            ArrBook::build(&[event], ArrPolicy::default(), Currency::USD, jan..=jan, &InMemoryFxRates::new()).unwrap();
+        assert_eq!(Some(q.net_arr), book.customer_arr("c", jan).unwrap(), "{price} for {months:?} of {term}");
+        if term == 12 {
+            assert_eq!(q.net_arr, q.net_total, "{price}");
+        }
+    }
 }

@@ -633,9 +633,11 @@ pub struct PricedQuote {
     pub list_total: Money,
     /// Σ net.
     pub net_total: Money,
-    /// Net annualised over the term: the exact net × 12 ÷ the term in months, rounded once (so
-    /// $250,000 a year quoted for five months of a five-month term reads $250,000.00, not the
-    /// $250,000.01 of annualising the rounded $104,166.67).
+    /// The net total annualised over the term: `net_total × 12 ÷ term_months`, rounded once,
+    /// half to even, to the minor unit. It is the ARR the ARR book gives the contract billed at
+    /// the net total over the term (a price of `net_total` every `Interval::Months(term)`), and
+    /// on a twelve-month term the net total itself ($250,000 a year for five months bills
+    /// $104,166.67, which is $250,000.008 a year: $250,000.01).
     pub net_arr: Money,
     /// `1 − net ÷ list`, exact: of the amounts before they are rounded to the cent, so the
     /// discount given reads as given on any term and list price (10% off $250,000 a year for
@@ -879,9 +881,11 @@ impl Quote {
             let cost = cost.map(|x| round_twelfths(x, c)).transpose()?;
             lines.push(PricedLine { sku: line.sku.clone(), waterfall: parts.waterfall, cost });
         }
-        // net12 is twelve times the exact net, so the exact net × 12 ÷ term is net12 ÷ term,
-        // rounded once (annualising the rounded net_total would round twice)
-        let net_arr = Money::new(net12, c).div_round(Decimal::from(self.term_months)).ok_or_else(|| overflow("div"))?;
+        // the net total the contract bills, annualised and rounded once: what the ARR book
+        // books for it, and the net total itself on a twelve-month term (the exact net would
+        // differ from the billed total by the lines' roundings)
+        let net_arr = net_total.checked_mul(Decimal::from(12))?;
+        let net_arr = net_arr.div_round(Decimal::from(self.term_months)).ok_or_else(|| overflow("div"))?;
         let exact = |x12: Decimal| Money::new(x12, c);
         let discount =
             if list12.is_zero() { Percent::ZERO } else { Percent::ratio(exact(net12), exact(list12))?.complement()? };
