@@ -997,3 +997,31 @@ fn net_arr_is_the_net_total_annualised_as_the_arr_book_books_the_contract() {
         }
     }
 }
+
+#[test]
+fn discount_rules_compare_the_exact_discount_past_28_places() {
+    // $3 a year for one month with $0.3000000000000000000000000001 a year off per unit: the
+    // discount is 10% + 3.3·10⁻²⁹, above 10%. The Decimal quotient net ÷ list rounds to 28
+    // places, 90%, so 1 − it reads as exactly 10%, which is not above. Margin rules compare
+    // exactly; a discount rule is a boundary as much as a margin floor is.
+    let off = Money::parse("0.3000000000000000000000000001", Currency::USD).unwrap();
+    let schedule =
+        DiscountSchedule::new(ScheduleKind::Range, DiscountBrackets::AmountPerUnit(vec![(Decimal::ZERO, off)]))
+            .unwrap();
+    let q = quote_of(vec![QuoteLine { schedule: Some(schedule), ..months_line("X", 1, "0%") }], 1);
+    for (cmp, fires) in [
+        (Comparison::Above, true),
+        (Comparison::AtLeast, true),
+        (Comparison::AtMost, false),
+        (Comparison::Below, false),
+    ] {
+        let rule = QuoteCondition::Discount(cmp, pct("10%"));
+        let priced = q.price(&per_unit_book("3"), &policy_with(Some(("discount", rule))), None).unwrap();
+        assert_eq!(priced.approval.level == ApprovalLevel::Manager, fires, "{cmp:?}: {}", priced.discount);
+    }
+    // exactly 10% off: at the boundary, not above it
+    let q = quote_of(vec![months_line("X", 1, "10%")], 1);
+    let rule = QuoteCondition::Discount(Comparison::Above, pct("10%"));
+    let priced = q.price(&per_unit_book("3"), &policy_with(Some(("discount", rule))), None).unwrap();
+    assert_eq!(priced.approval.level, ApprovalLevel::Auto);
+}

@@ -402,7 +402,8 @@ pub enum ApprovalLevel {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum QuoteCondition {
-    /// The quote's overall discount off list (`1 − net ÷ list`).
+    /// The quote's overall discount off list (`1 − net ÷ list`, compared exactly, even where the
+    /// ratio has more than `Decimal`'s 28 places).
     Discount(Comparison, Percent),
     /// The gross margin (`(net − cost) ÷ net`, compared exactly, even where the ratio has more
     /// than `Decimal`'s 28 places); never fires without a cost model. A cost against a net of
@@ -433,6 +434,10 @@ enum Margin {
 /// The figures an approval policy reads from a priced quote.
 struct Signals {
     discount: Percent,
+    /// The exact list and net, in twelfths, that `discount` is `1 − net12 ÷ list12` of
+    /// (rounded past 28 places), which thresholds are compared with exactly.
+    list12: Decimal,
+    net12: Decimal,
     margin: Margin,
     net_total: Money,
     net_arr: Money,
@@ -449,7 +454,13 @@ impl QuoteCondition {
             Ok(cmp.holds(order, std::cmp::Ordering::Equal))
         };
         Ok(match *self {
-            QuoteCondition::Discount(cmp, t) => cmp.holds(s.discount, t),
+            QuoteCondition::Discount(cmp, t) if s.list12.is_zero() => cmp.holds(s.discount, t),
+            // 1 − net ÷ list against t is (1 − t) against net ÷ list, reversed; 1 − t is exact
+            // for any threshold in [0%, 100%]
+            QuoteCondition::Discount(cmp, t) => match Decimal::ONE.checked_sub(t.fraction()) {
+                Some(rest) => cmp.holds(share_cmp(s.net12, s.list12, rest).reverse(), Ordering::Equal),
+                None => cmp.holds(s.discount, t),
+            },
             QuoteCondition::Margin(cmp, t) => match s.margin {
                 Margin::Unknown => false,
                 Margin::Ratio { gross12, net12, .. } => {
@@ -641,7 +652,8 @@ pub struct PricedQuote {
     pub net_arr: Money,
     /// `1 − net ÷ list`, exact: of the amounts before they are rounded to the cent, so the
     /// discount given reads as given on any term and list price (10% off $250,000 a year for
-    /// five months lists $104,166.67 and nets $93,750.00, whose ratio is 10.0000029%).
+    /// five months lists $104,166.67 and nets $93,750.00, whose ratio is 10.0000029%). Rounded
+    /// only past `Decimal`'s 28 places; discount rules compare the unrounded ratio.
     pub discount: Percent,
     /// Gross margin `(net − cost) ÷ net`, exact as `discount` is, when costs are known and the
     /// quote nets more than zero (rounded only past `Decimal`'s 28 places; the guard and margin
@@ -903,6 +915,8 @@ impl Quote {
         };
         let signals = Signals {
             discount,
+            list12,
+            net12,
             margin,
             net_total,
             net_arr,
