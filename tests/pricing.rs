@@ -959,14 +959,12 @@ fn optimise_discount_refuses_a_margin_a_hair_below_the_floor_without_showing_it_
 }
 
 #[test]
-fn gabor_granger_refuses_a_negative_tested_price_or_answer() {
+fn gabor_granger_refuses_a_negative_tested_price() {
     // a price below zero is a credit, not a price anyone is asked about: it "sells" to everyone
     // and enters the curve as revenue of −$5 a respondent
     let answers = [usd(10), usd(20), usd(30)];
     let r = GaborGranger::analyse(&answers, &[usd(-5), usd(0), usd(10)]);
     assert!(matches!(r, Err(PricingError::NegativePrice { what: "tested price", .. })), "{r:?}");
-    let r = GaborGranger::analyse(&[usd(10), usd(-1), usd(30)], &[usd(10)]);
-    assert!(matches!(r, Err(PricingError::NegativePrice { what: "highest acceptable price", .. })), "{r:?}");
     // zero is a price (free): it sells to all, earning nothing
     let g = GaborGranger::analyse(&[usd(0), usd(20), usd(30)], &[usd(0), usd(20)]).unwrap();
     assert_eq!(g.revenue_maximising_price, usd(20));
@@ -1024,4 +1022,16 @@ fn discount_rules_compare_the_exact_discount_past_28_places() {
     let rule = QuoteCondition::Discount(Comparison::Above, pct("10%"));
     let priced = q.price(&per_unit_book("3"), &policy_with(Some(("discount", rule))), None).unwrap();
     assert_eq!(priced.approval.level, ApprovalLevel::Auto);
+}
+
+#[test]
+fn gabor_granger_counts_a_respondent_who_would_not_take_it_free_as_buying_at_no_price() {
+    // testing a free tier: $0 and $20. Of four respondents one would not take it even free, an
+    // answer below zero (the only answer below every tested price when $0 is tested): a
+    // respondent all the same, who buys at no price, so $0 sells to three of four, not four of
+    // four (dropping the answer would overstate every share).
+    let g = GaborGranger::analyse(&[usd(-1), usd(0), usd(20), usd(30)], &[usd(0), usd(20)]).unwrap();
+    let shares: Vec<Percent> = g.curve.iter().map(|p| p.1).collect();
+    assert_eq!(shares, vec![pct("75%"), pct("50%")]);
+    assert_eq!(g.revenue_maximising_price, usd(20));
 }

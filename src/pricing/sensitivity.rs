@@ -144,13 +144,14 @@ pub struct GaborGranger {
 
 impl GaborGranger {
     /// From each respondent's highest acceptable price, at the tested `prices`, all in one
-    /// currency.
+    /// currency. A respondent who would buy at none of the tested prices answers below the
+    /// lowest (below zero when $0, free, is tested): counted, buying at no price.
     ///
     /// # Errors
     /// [`PricingError::NotEnoughData`] for no answers or no prices; a money currency mismatch
     /// when the answers and prices are not all in one currency; [`PricingError::NegativePrice`]
-    /// for a tested price or an answer below zero (zero, free, is a price); a money overflow
-    /// when a price × share does not fit.
+    /// for a tested price below zero (zero, free, is a price); a money overflow when a price ×
+    /// share does not fit.
     pub fn analyse(max_acceptable: &[Money], prices: &[Money]) -> Result<GaborGranger, PricingError> {
         let (Some(first), false) = (prices.first(), max_acceptable.is_empty()) else {
             return Err(PricingError::NotEnoughData("need answers and prices".into()));
@@ -160,11 +161,10 @@ impl GaborGranger {
             let (left, right) = (currency, other.currency());
             return Err(MoneyError::CurrencyMismatch { op: "Gabor-Granger", left, right }.into());
         }
-        let answers = max_acceptable.iter().map(|m| ("highest acceptable price", m));
-        if let Some((what, m)) =
-            answers.chain(prices.iter().map(|m| ("tested price", m))).find(|(_, m)| m.is_negative())
-        {
-            return Err(PricingError::NegativePrice { what, amount: *m });
+        // a tested price below zero is a credit, not a price; an answer below zero is a
+        // respondent who buys at no tested price, which the count below reads as such
+        if let Some(m) = prices.iter().find(|m| m.is_negative()) {
+            return Err(PricingError::NegativePrice { what: "tested price", amount: *m });
         }
         let mut sorted = prices.to_vec();
         sorted.sort_by_key(Money::amount); // one currency: amounts order them
