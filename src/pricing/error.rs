@@ -78,7 +78,8 @@ pub enum PricingError {
     /// margin rounded down to four places of points, never up: 41.99999% reads 41.9999%.)
     #[error("gross margin {} is below the {floor} floor", super::quote::cut_to_show(margin))]
     BelowMarginFloor {
-        /// The gross margin.
+        /// The gross margin, to `Decimal`'s 28 places and always below `floor`: a margin a hair
+        /// below the floor whose quotient rounds up to it reads one unit of the 28th place below.
         margin: Percent,
         /// The floor.
         floor: Percent,
