@@ -61,6 +61,14 @@ fn usd(s: &str) -> Money {
     Money::parse(s, Currency::USD).unwrap()
 }
 
+/// The current example subscription, its price's placeholder `transform_quantity` (packs of
+/// 1,592,560,163, rounded down: Stripe would bill 0) taken out, as a price not sold in packs has it.
+fn current_subscription() -> Value {
+    let mut s = fixture("subscription.json");
+    s["items"]["data"][0]["price"]["transform_quantity"] = Value::Null;
+    s
+}
+
 /// The 2024-11 example subscription (`current_period_end` on the subscription), not set to cancel.
 fn legacy_subscription() -> Value {
     let mut s = fixture("subscription-2024-11.json");
@@ -79,7 +87,7 @@ fn the_documented_subscription_starts_at_its_items_price_with_its_cancellation_p
     // subscription.json: one item, price_1PgafmB7WZ01zgkW6dKueIc5 at unit_amount 2000 usd,
     // recurring month × 1, quantity 1; start_date 1234567890; cancel_at_period_end true and
     // cancel_at 1234567890; trial_end 1234567890 (not after the start: no trial).
-    let v = webhook("customer.subscription.created", fixture("subscription.json"), None);
+    let v = webhook("customer.subscription.created", current_subscription(), None);
     let out = events(&v);
     let day = placeholder_day();
     assert_eq!(out.len(), 2);
@@ -227,6 +235,31 @@ fn the_price_is_unit_amount_times_quantity_summed_over_items() {
     assert_eq!(start_price(s).unwrap(), (usd("71.01"), Interval::Month)); // 3 × 20.00 + 2 × 5.505
 }
 
+/// Before: a price's `transform_quantity` was not read, so 25 seats of a $10 price sold in
+/// packs of 10 (`divide_by` 10) were $250 a month where Stripe bills ⌈25 / 10⌉ = 3 packs, $30
+/// (Stripe's API reference, Price `transform_quantity`: "divide the quantity by this number",
+/// then `round` "up" or "down").
+#[test]
+fn a_price_sold_in_packs_bills_the_quantity_divided_and_rounded_as_stripe_says() {
+    let with = |quantity: u64, divide_by: Value, round: &str| {
+        let mut s = legacy_subscription();
+        s["items"]["data"][0]["quantity"] = json!(quantity);
+        s["items"]["data"][0]["price"]["unit_amount"] = json!(1000);
+        s["items"]["data"][0]["price"]["unit_amount_decimal"] = json!("1000");
+        s["items"]["data"][0]["price"]["transform_quantity"] = json!({"divide_by": divide_by, "round": round});
+        start_price(s).map(|p| p.0)
+    };
+    assert_eq!(with(25, json!(10), "up").unwrap(), usd("30.00"));
+    assert_eq!(with(25, json!(10), "down").unwrap(), usd("20.00"));
+    assert_eq!(with(30, json!(10), "up").unwrap(), usd("30.00")); // exactly 3 packs
+    assert_eq!(with(1, json!(10), "up").unwrap(), usd("10.00"));
+    assert_eq!(with(9, json!(10), "down").unwrap(), usd("0.00"));
+    assert_eq!(with(0, json!(10), "up").unwrap(), usd("0.00"));
+    // what Stripe does not accept is refused, not guessed at
+    assert!(with(25, json!(0), "up").is_err());
+    assert!(with(25, json!(10), "sideways").is_err());
+}
+
 #[test]
 fn recurrences_map_to_intervals_and_days_or_weeks_are_refused() {
     let with = |interval: &str, count: u64| {
@@ -322,7 +355,7 @@ fn cancel_at_period_end_is_a_cancel_paid_through_the_period_end() {
 
     // the current shape keeps the period end on the items (subscription.json sets cancel_at
     // too, which wins: it is the time Stripe will cancel)
-    let mut s = fixture("subscription.json");
+    let mut s = current_subscription();
     s["cancel_at"] = Value::Null;
     let v = webhook("customer.subscription.updated", s, Some(json!({"cancel_at_period_end": false})));
     let item_end = NaiveDate::from_ymd_opt(2000, 12, 8).unwrap(); // items[0].current_period_end 976287773
@@ -335,7 +368,7 @@ fn cancel_at_period_end_is_a_cancel_paid_through_the_period_end() {
 /// the event, up to a whole period before Stripe ends the subscription.
 #[test]
 fn a_cancellation_at_period_end_without_the_period_end_is_refused_not_booked_at_once() {
-    let mut s = fixture("subscription.json"); // the current shape: the period end on the items
+    let mut s = current_subscription(); // the current shape: the period end on the items
     s["cancel_at"] = Value::Null;
     s["cancel_at_period_end"] = json!(true);
     s["items"]["data"][0]["current_period_end"] = Value::Null;

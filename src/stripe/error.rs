@@ -44,14 +44,16 @@ pub enum StripeError {
         /// The subscription.
         subscription: String,
     },
-    /// A price with no per-unit amount: tiered, metered or customer-chosen.
+    /// A price with no per-unit amount (tiered, metered or customer-chosen), or sold in packs
+    /// that Stripe would not bill.
     #[error("event {event}: price {price} is {why}; its MRR is not a unit amount times a quantity")]
     UnpricedItem {
         /// The event's id.
         event: String,
         /// The price's id.
         price: String,
-        /// `"tiered"`, `"metered"`, `"not recurring"` or `"without a unit amount"`.
+        /// `"tiered"`, `"metered"`, `"not recurring"`, `"without a unit amount"`, or sold in packs
+        /// (`transform_quantity`) of a size or rounding Stripe does not accept.
         why: &'static str,
     },
     /// A recurrence in days or weeks, which no whole number of months covers.

@@ -41,7 +41,9 @@
 //! Stripe's API (`100` is 1 króna), and MGA, two-decimal in ISO 4217, is zero-decimal in
 //! Stripe's (`50000` is 50,000 ariary).
 //! `unit_amount_decimal` (fractions of a cent) is read when present. A subscription's price is
-//! the sum over its items of unit amount × quantity, per the items' common recurrence: month
+//! the sum over its items of unit amount × quantity (for a price sold in packs,
+//! `transform_quantity`, the quantity divided by the pack size and rounded up or down, as
+//! Stripe bills it), per the items' common recurrence: month
 //! ×1 is [`Interval::Month`], ×3 [`Interval::Quarter`], year ×1 or month ×12 [`Interval::Year`],
 //! any other count [`Interval::Months`]. Items with a tiered, metered or customer-chosen price
 //! have no unit amount and are refused ([`StripeError::UnpricedItem`]) rather than skipped,
@@ -97,7 +99,7 @@ pub use error::StripeError;
 pub use objects::{
     Coupon, CouponCurrencyOption, CouponRef, Discount, DiscountRef, DiscountSource, Event, EventData, EventObject,
     Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent, LinePeriod, List, PreviousAttributes, Price,
-    Recurring, Ref, Subscription, SubscriptionDetails, SubscriptionItem,
+    Recurring, Ref, Subscription, SubscriptionDetails, SubscriptionItem, TransformQuantity,
 };
 
 use crate::arr::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
@@ -424,7 +426,22 @@ impl Mapper<'_> {
                 return Err(self.inconsistent("interval", &s.id));
             }
             interval = Some(this);
-            let line = unit.checked_mul(Decimal::from(item.quantity.unwrap_or(1)));
+            let quantity = item.quantity.unwrap_or(1);
+            // a price sold in packs bills the packs: the quantity divided and rounded
+            let quantity = match &p.transform_quantity {
+                None => quantity,
+                Some(t) => {
+                    let size = u64::try_from(t.divide_by).ok().filter(|n| *n > 0);
+                    let size = size.ok_or_else(|| unpriced("sold in packs of a size that is not positive"))?;
+                    let (whole, rest) = (quantity / size, quantity % size);
+                    match t.round.as_str() {
+                        "up" if rest > 0 => whole + 1,
+                        "up" | "down" => whole,
+                        _ => return Err(unpriced("sold in packs rounded neither up nor down")),
+                    }
+                }
+            };
+            let line = unit.checked_mul(Decimal::from(quantity));
             total = line.and_then(|l| total.checked_add(l)).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
         }
         let interval = interval.ok_or_else(|| self.inconsistent("interval", &s.id))?;

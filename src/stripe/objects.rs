@@ -221,6 +221,20 @@ pub struct Price {
     /// The recurrence, for a recurring price.
     #[serde(default)]
     pub recurring: Option<Recurring>,
+    /// A price sold in packs: the quantity is divided by `divide_by` and rounded before the
+    /// unit amount applies.
+    #[serde(default)]
+    pub transform_quantity: Option<TransformQuantity>,
+}
+
+/// A price's [`transform_quantity`](https://docs.stripe.com/api/prices/object#price_object-transform_quantity):
+/// Stripe bills `unit_amount` × the quantity divided by `divide_by`, rounded `up` or `down`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TransformQuantity {
+    /// The pack size.
+    pub divide_by: i64,
+    /// `up` or `down`.
+    pub round: String,
 }
 
 /// A price's recurrence.
