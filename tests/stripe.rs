@@ -715,6 +715,32 @@ fn a_discount_given_by_id_only_or_a_second_discount_is_refused() {
     ));
 }
 
+/// Before: a discount on one of the subscription's items (`items.data[].discounts`, which
+/// Stripe applies to that item before the subscription's own) was not read, so a subscription
+/// whose one item had 50 % off forever was booked at its full $20 a month. As with a discount
+/// given by id only, it is refused rather than booked without it.
+#[test]
+fn a_discount_on_a_subscription_item_is_refused_not_left_out() {
+    let half_off = json!({"id": "di_item", "object": "discount",
+        "source": {"type": "coupon", "coupon": {"id": "half", "percent_off": 50.0, "duration": "forever"}}});
+    for discounts in [json!([half_off]), json!(["di_item"])] {
+        let mut s = legacy_subscription();
+        s["items"]["data"][0]["discounts"] = discounts.clone();
+        let created = webhook("customer.subscription.created", s.clone(), None);
+        let err = map(&created).unwrap_err();
+        assert!(
+            matches!(&err, StripeError::ItemDiscount { item, .. } if item == "si_QXhVnC2h0Jczwc"),
+            "{discounts}: {err:?}"
+        );
+        let updated = webhook("customer.subscription.updated", s, Some(json!({"items": {}})));
+        assert!(matches!(map(&updated), Err(StripeError::ItemDiscount { .. })), "{discounts}");
+    }
+    // an item without discounts, as Stripe's example has it, reads as before
+    let s = legacy_subscription();
+    assert_eq!(s["items"]["data"][0]["discounts"], json!([]));
+    assert_eq!(start_price(s).unwrap().0, usd("20.00"));
+}
+
 #[test]
 fn a_discount_read_from_its_source_coupon_in_the_current_shape() {
     let mut s = legacy_subscription();

@@ -57,7 +57,8 @@
 //! carry `discounts` as ids only; an id the payload does not expand is refused
 //! ([`StripeError::DiscountNotExpanded`]): retrieve the subscription with the discounts expanded
 //! and map that, rather than book ARR without the discount. The ledger holds one discount at a
-//! time, so two are refused.
+//! time, so two are refused, and so is a discount on one item (`items.data[].discounts`,
+//! [`StripeError::ItemDiscount`]): the ledger discounts whole subscriptions.
 //!
 //! ```
 //! use revops::arr::{Applied, ArrBook, ArrPolicy};
@@ -160,7 +161,7 @@ pub enum Ignored {
 /// A [`StripeError`] naming the event and what in it cannot be mapped: an unknown currency, a
 /// timestamp out of range, missing or truncated items or lines, a tiered, metered or
 /// customer-chosen price, a daily or weekly recurrence, items or lines that disagree, a
-/// renewal period that is not whole months, a discount given by id only or two discounts, a
+/// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
 /// coupon without an amount, a cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
 pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
@@ -393,6 +394,9 @@ impl Mapper<'_> {
         for item in &s.items.data {
             let p = &item.price;
             let unpriced = |why| StripeError::UnpricedItem { event: self.id(), price: p.id.clone(), why };
+            if !item.discounts.is_empty() {
+                return Err(StripeError::ItemDiscount { event: self.id(), item: item.id.clone() });
+            }
             let recurring = p.recurring.as_ref().ok_or_else(|| unpriced("not recurring"))?;
             if recurring.usage_type.as_deref() == Some("metered") {
                 return Err(unpriced("metered"));

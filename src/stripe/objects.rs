@@ -200,6 +200,10 @@ pub struct SubscriptionItem {
     /// End of the item's current period (API versions from 2025-03-31).
     #[serde(default)]
     pub current_period_end: Option<i64>,
+    /// Discounts on this item alone (ids, or objects when expanded), which Stripe applies
+    /// before the subscription's.
+    #[serde(default)]
+    pub discounts: Vec<DiscountRef>,
 }
 
 /// A [Price](https://docs.stripe.com/api/prices/object).
