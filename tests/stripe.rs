@@ -741,6 +741,39 @@ fn a_discount_on_a_subscription_item_is_refused_not_left_out() {
     assert_eq!(start_price(s).unwrap().0, usd("20.00"));
 }
 
+/// Before: a renewal invoice's line read `amount`, which is before discounts, and not the
+/// line's own `discounts` (a subscription item's discount, which Stripe applies to that line
+/// before the invoice's, Stripe's API reference for the invoice line item), so the yearly
+/// subscription whose item had 50 % off renewed at its full price, the item's discount left out
+/// of the ARR as the subscription events no longer leave it. The subscription's own discount is
+/// on the invoice (`discounts`), not the line, and the renewal is booked as before.
+#[test]
+fn a_renewal_line_with_a_discount_of_its_own_is_refused_not_left_out() {
+    let annual = || {
+        let mut inv = cycle_invoice();
+        inv["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2027, 1, 31)});
+        inv
+    };
+    for discounts in [json!(["di_item"]), json!([{"id": "di_item", "object": "discount"}])] {
+        let mut inv = annual();
+        inv["lines"]["data"][0]["discounts"] = discounts.clone();
+        let r = map(&webhook("invoice.paid", inv, None));
+        assert!(matches!(&r, Err(StripeError::ItemDiscount { .. })), "{discounts}: {r:?}");
+    }
+    // the subscription's discount, on the invoice, and lines without one, as Stripe's example
+    let mut inv = annual();
+    inv["discounts"] = json!(["di_subscription"]);
+    assert_eq!(inv["lines"]["data"][0]["discounts"], json!([]));
+    assert_eq!(
+        kinds(&webhook("invoice.paid", inv, None)),
+        [EventKind::Renew { price: usd("10.00"), interval: Interval::Year }]
+    );
+    // a monthly bill is billing, not a renewal, discount or not
+    let mut monthly = cycle_invoice();
+    monthly["lines"]["data"][0]["discounts"] = json!(["di_item"]);
+    assert_eq!(ignored(&webhook("invoice.paid", monthly, None)), Ignored::BillingCycle { months: 1 });
+}
+
 #[test]
 fn a_discount_read_from_its_source_coupon_in_the_current_shape() {
     let mut s = legacy_subscription();

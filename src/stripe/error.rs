@@ -100,13 +100,14 @@ pub enum StripeError {
         /// The discount (or coupon) id.
         id: String,
     },
-    /// A discount on one of a subscription's items: the ledger's discount is on the whole
-    /// subscription, and leaving it out would overstate the item's MRR.
+    /// A discount on one of a subscription's items, or on one line of its renewal invoice: the
+    /// ledger's discount is on the whole subscription, and leaving it out would overstate the
+    /// item's MRR.
     #[error("event {event}: item {item} has a discount of its own; the ledger discounts whole subscriptions only")]
     ItemDiscount {
         /// The event's id.
         event: String,
-        /// The subscription item's id.
+        /// The subscription item's id (the invoice line's, for a renewal invoice).
         item: String,
     },
     /// More than one discount on a subscription: the ledger holds one at a time.

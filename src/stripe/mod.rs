@@ -58,7 +58,9 @@
 //! ([`StripeError::DiscountNotExpanded`]): retrieve the subscription with the discounts expanded
 //! and map that, rather than book ARR without the discount. The ledger holds one discount at a
 //! time, so two are refused, and so is a discount on one item (`items.data[].discounts`,
-//! [`StripeError::ItemDiscount`]): the ledger discounts whole subscriptions.
+//! [`StripeError::ItemDiscount`]): the ledger discounts whole subscriptions. For the same
+//! reason a renewal invoice whose subscription line has a discount of its own (the line's
+//! `discounts`, not the invoice's) is refused rather than renewed at the undiscounted amount.
 //!
 //! ```
 //! use revops::arr::{Applied, ArrBook, ArrPolicy};
@@ -595,6 +597,11 @@ impl Mapper<'_> {
         };
         if months < 12 {
             return Ok(Mapped::Ignored(Ignored::BillingCycle { months }));
+        }
+        // `amount` is before discounts: the subscription's discount is the ledger's (and the
+        // invoice's), but one on a line alone (its item's) would be left out of the renewal
+        if let Some(l) = lines.iter().find(|l| !l.discounts.is_empty()) {
+            return Err(StripeError::ItemDiscount { event: self.id(), item: l.id.clone() });
         }
         let price = self.money(&format!("invoice {}", inv.id), total, currency)?;
         let renew = EventKind::Renew { price, interval: interval_of(months) };

@@ -385,6 +385,10 @@ pub struct InvoiceLine {
     /// Where the line comes from (API versions from 2025-03-31).
     #[serde(default)]
     pub parent: Option<LineParent>,
+    /// Discounts on this line alone (a subscription item's; ids, or objects when expanded),
+    /// which Stripe applies before the invoice's. The subscription's discount is the invoice's.
+    #[serde(default)]
+    pub discounts: Vec<DiscountRef>,
 }
 
 /// A line's service period, in Unix seconds.
