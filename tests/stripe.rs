@@ -85,8 +85,16 @@ fn unix(y: i32, m: u32, d: u32) -> i64 {
 #[test]
 fn the_documented_subscription_starts_at_its_items_price_with_its_cancellation_pending() {
     // subscription.json: one item, price_1PgafmB7WZ01zgkW6dKueIc5 at unit_amount 2000 usd,
-    // recurring month × 1, quantity 1; start_date 1234567890; cancel_at_period_end true and
-    // cancel_at 1234567890; trial_end 1234567890 (not after the start: no trial).
+    // recurring month × 1, quantity 1 (its placeholder transform_quantity taken out, below as
+    // published); start_date 1234567890; cancel_at_period_end true and cancel_at 1234567890;
+    // trial_end 1234567890 (not after the start: no trial).
+    let published = webhook("customer.subscription.created", fixture("subscription.json"), None);
+    // as published, the price is sold in packs of 1,592,560,163 rounded down: Stripe bills
+    // 0 packs of 1 seat
+    assert_eq!(
+        events(&published)[0].kind,
+        EventKind::Start { price: usd("0.00"), interval: Interval::Month, trial_until: None }
+    );
     let v = webhook("customer.subscription.created", current_subscription(), None);
     let out = events(&v);
     let day = placeholder_day();

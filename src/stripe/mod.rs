@@ -162,7 +162,7 @@ pub enum Ignored {
 /// # Errors
 /// A [`StripeError`] naming the event and what in it cannot be mapped: an unknown currency, a
 /// timestamp out of range, missing or truncated items or lines, a tiered, metered or
-/// customer-chosen price, a daily or weekly recurrence, items or lines that disagree, a
+/// customer-chosen price, a price sold in packs of a size that is not positive, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
 /// coupon without an amount, a cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
