@@ -554,3 +554,27 @@ fn decimal_text_keeps_the_places_it_is_written_with_wherever_they_fit() {
     }
     assert_eq!("USD 0.00".parse::<Money>().unwrap().amount().scale(), 2);
 }
+
+#[test]
+fn a_rate_read_as_the_inverse_of_a_quote_converts_as_a_division_rounded_once() {
+    // 1 EUR = 1.2 USD quoted; USD 12.09 is exactly EUR 10.075 (12.09 ÷ 1.2), half to even EUR 10.08.
+    // Multiplying by 1 ÷ 1.2 cut to 28 places (0.8333…3) gives 10.07499…, which rounds to 10.07.
+    let day = d(2026, 3, 31);
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(12, 1)).unwrap();
+    let c = convert(Money::parse("12.09", Currency::USD).unwrap(), Currency::EUR, day, &rates).unwrap();
+    assert_eq!(c.converted, Money::parse("10.08", Currency::EUR).unwrap());
+    assert_eq!(c.rate.rate(), Decimal::ONE / Decimal::new(12, 1)); // the getter still reads the rate
+}
+
+#[test]
+fn a_triangulated_rate_with_an_inverse_leg_converts_exactly_rounded_once() {
+    // Quotes 1 USD = 1.2 EUR and 1 USD = 12.5 JPY; EUR→JPY through USD is 12.5 ÷ 1.2 = 10.41666…
+    // EUR 0.72 is exactly JPY 7.5 (0.72 × 12.5 ÷ 1.2), half to even JPY 8, not 7.
+    let day = d(2026, 3, 31);
+    let mut rates = InMemoryFxRates::new().with_base(Currency::USD);
+    rates.insert(Currency::USD, Currency::EUR, day, Decimal::new(12, 1)).unwrap();
+    rates.insert(Currency::USD, Currency::JPY, day, Decimal::new(125, 1)).unwrap();
+    let c = convert(Money::parse("0.72", Currency::EUR).unwrap(), Currency::JPY, day, &rates).unwrap();
+    assert_eq!(c.converted, Money::parse("8", Currency::JPY).unwrap());
+}

@@ -9,6 +9,11 @@ use super::{Currency, Money, MoneyError};
 
 /// A quoted rate: one unit of `from` is worth `rate` units of `to`, as quoted on `as_of`.
 ///
+/// A rate read as the inverse of a quote (or triangulated through one) keeps the quote as a
+/// divisor, so that conversion divides exactly and rounds once: with 1 EUR = 1.2 USD quoted,
+/// USD 12.09 is exactly EUR 10.075, which rounds to EUR 10.08, where multiplying by 1 ÷ 1.2 cut to
+/// 28 places would give 10.07. Its JSON then carries the divisor as `"per"`.
+///
 /// `as_of` is the date of the quote actually used, which may be earlier than the date asked for
 /// (a weekend, a holiday) — conversions carry it so that reports can state it.
 ///
@@ -35,6 +40,12 @@ pub struct FxRate {
     to: Currency,
     rate: Decimal,
     as_of: NaiveDate,
+    /// The value is `rate ÷ per` when set (an inverse or triangulated rate), kept exact.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact::text_option")
+    )]
+    per: Option<Decimal>,
 }
 
 impl FxRate {
@@ -47,7 +58,24 @@ impl FxRate {
         if rate <= Decimal::ZERO || (from == to && rate != Decimal::ONE) {
             return Err(MoneyError::InvalidRate { from, to, rate });
         }
-        Ok(FxRate { from, to, rate, as_of })
+        Ok(FxRate { from, to, rate, as_of, per: None })
+    }
+
+    /// `numerator ÷ per` units of `to` per `from`, kept exact; `per` of 1 is a plain quote.
+    fn quotient(from: Currency, to: Currency, numerator: Decimal, per: Decimal, as_of: NaiveDate) -> Option<FxRate> {
+        if per == Decimal::ONE {
+            return FxRate::new(from, to, numerator, as_of).ok();
+        }
+        let value = numerator.checked_div(per)?; // the rate must be readable
+        if numerator <= Decimal::ZERO || per <= Decimal::ZERO || (from == to && value != Decimal::ONE) {
+            return None;
+        }
+        Some(FxRate { from, to, rate: numerator, as_of, per: Some(per) })
+    }
+
+    /// (numerator, divisor): the exact value is their quotient.
+    fn parts(&self) -> (Decimal, Decimal) {
+        (self.rate, self.per.unwrap_or(Decimal::ONE))
     }
 
     /// The identity quote `currency → currency` at 1.
@@ -61,7 +89,7 @@ impl FxRate {
     /// assert_eq!(same.rate(), rust_decimal::Decimal::ONE);
     /// ```
     pub fn identity(currency: Currency, as_of: NaiveDate) -> FxRate {
-        FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of }
+        FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of, per: None }
     }
 
     /// Source currency.
@@ -74,9 +102,14 @@ impl FxRate {
         self.to
     }
 
-    /// Units of `to` per unit of `from`; always positive.
+    /// Units of `to` per unit of `from`; always positive. For an inverse or triangulated rate
+    /// this reads the exact quotient to 28 places; conversion uses the exact quotient.
     pub fn rate(&self) -> Decimal {
-        self.rate
+        match self.per {
+            // checked when made: the quotient is readable
+            Some(per) => self.rate.checked_div(per).unwrap_or(self.rate),
+            None => self.rate,
+        }
     }
 
     /// Date of the quote used.
@@ -92,10 +125,16 @@ deserialize_via!(
         to: Currency,
         #[serde(with = "crate::money::exact::text")]
         rate: Decimal,
-        as_of: NaiveDate
+        as_of: NaiveDate,
+        #[serde(default, with = "crate::money::exact::text_option")]
+        per: Option<Decimal>
     },
     MoneyError,
-    |r| FxRate::new(r.from, r.to, r.rate, r.as_of)
+    |r| match r.per {
+        None => FxRate::new(r.from, r.to, r.rate, r.as_of),
+        Some(per) => FxRate::quotient(r.from, r.to, r.rate, per, r.as_of)
+            .ok_or(MoneyError::InvalidRate { from: r.from, to: r.to, rate: r.rate }),
+    }
 );
 
 /// Integration port: where FX rates come from (an FX feed, the ERP's rate table…).
@@ -218,8 +257,8 @@ impl InMemoryFxRates {
         }
         self.quoted(from, to, on).or_else(|| {
             let inverse = self.quoted(to, from, on)?;
-            let rate = Decimal::ONE.checked_div(inverse.rate)?;
-            FxRate::new(from, to, rate, inverse.as_of).ok()
+            // kept as 1 ÷ quote, exact: a rounded inverse would round a second time
+            FxRate::quotient(from, to, Decimal::ONE, inverse.rate, inverse.as_of)
         })
     }
 }
@@ -233,9 +272,53 @@ impl FxRates for InMemoryFxRates {
         let base = self.base.ok_or(not_found.clone())?;
         let first = self.direct_or_inverse(from, base, on).ok_or(not_found.clone())?;
         let second = self.direct_or_inverse(base, to, on).ok_or(not_found)?;
-        let rate = first.rate.checked_mul(second.rate).ok_or(MoneyError::Overflow("fx triangulation"))?;
-        FxRate::new(from, to, rate, first.as_of.min(second.as_of))
+        let overflow = MoneyError::Overflow("fx triangulation");
+        let ((n1, p1), (n2, p2)) = (first.parts(), second.parts());
+        let as_of = first.as_of.min(second.as_of);
+        // exact products where they fit; else the product of the two readable rates
+        let exact = exact_product(n1, n2).zip(exact_product(p1, p2));
+        let rate = match exact.and_then(|(n, p)| FxRate::quotient(from, to, n, p, as_of)) {
+            Some(rate) => rate,
+            None => FxRate::new(from, to, first.rate().checked_mul(second.rate()).ok_or(overflow)?, as_of)?,
+        };
+        Ok(rate)
     }
+}
+
+/// `a × b` when it is exactly a `Decimal` (no place cut), else `None`.
+fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b) = (a.normalize(), b.normalize());
+    let mantissa = a.mantissa().checked_mul(b.mantissa())?;
+    let scale = a.scale() + b.scale();
+    if scale > 28 || mantissa.unsigned_abs() >= 1u128 << 96 {
+        return None;
+    }
+    Some(Decimal::from_i128_with_scale(mantissa, scale))
+}
+
+/// `money × numerator ÷ per`, rounded once to the minor unit (`per` > 0).
+fn mul_div_round(
+    money: Money,
+    numerator: Decimal,
+    per: Decimal,
+    rounding: RoundingStrategy,
+) -> Result<Money, MoneyError> {
+    let overflow = MoneyError::Overflow("convert");
+    let (amount, numerator, per) = (money.amount().normalize(), numerator.normalize(), per.normalize());
+    // a/10^sa × n/10^sn ÷ (p/10^sp) in minor units (10^m): a × n × 10^(sp + m) ÷ (p × 10^(sa + sn))
+    let up = per.scale() + money.currency().minor_units();
+    let down = amount.scale() + numerator.scale();
+    let (mut a, mut n) = (amount.mantissa(), numerator.mantissa());
+    let places = down.saturating_sub(up);
+    for _ in 0..up.saturating_sub(down) {
+        // spread the shift over both factors; each stays within i128
+        match a.checked_mul(10) {
+            Some(x) if x.unsigned_abs() < 1u128 << 120 => a = x,
+            _ => n = n.checked_mul(10).ok_or(overflow.clone())?,
+        }
+    }
+    let units = super::wide::mul_div_pow10_round(a, n, per.mantissa(), places, rounding).ok_or(overflow.clone())?;
+    Money::from_minor_units_i128(units, money.currency()).map_err(|_| overflow)
 }
 
 /// The result of a conversion: what was converted, at which rate, and the rounded result.
@@ -316,9 +399,11 @@ pub fn convert_with<R: FxRates + ?Sized>(
         // a rate source that answered for another pair
         return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left: from, right: rate.from });
     }
-    // rounded once, from the exact product, however many places it has
-    let converted = Money::new(money.amount(), to)
-        .mul_round_with(rate.rate, rounding)
-        .map_err(|_| MoneyError::Overflow("convert"))?;
+    // rounded once, from the exact product (and quotient), however many places it has
+    let converted = match rate.per {
+        None => Money::new(money.amount(), to).mul_round_with(rate.rate, rounding),
+        Some(per) => mul_div_round(Money::new(money.amount(), to), rate.rate, per, rounding),
+    }
+    .map_err(|_| MoneyError::Overflow("convert"))?;
     Ok(Conversion { original: money, converted, rate })
 }
