@@ -35,7 +35,51 @@ pub trait ChartOfAccounts {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AccountMap {
     codes: BTreeMap<Account, String>,
+    /// JSON: a list of `{"account", "currency", "code"}` (a JSON object's keys must be text).
+    #[cfg_attr(feature = "serde", serde(with = "by_currency"))]
     by_currency: BTreeMap<(Account, Currency), String>,
+}
+
+/// The per-currency codes as a list, refusing an account and currency given twice.
+#[cfg(feature = "serde")]
+mod by_currency {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Account, Currency};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        account: Account,
+        currency: Currency,
+        code: String,
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<(Account, Currency), String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let entries: Vec<Entry> =
+            map.iter().map(|(&(account, currency), code)| Entry { account, currency, code: code.clone() }).collect();
+        entries.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(Account, Currency), String>, D::Error> {
+        let mut map = BTreeMap::new();
+        for e in Vec::<Entry>::deserialize(d)? {
+            if map.insert((e.account, e.currency), e.code).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "the chart of accounts gives {:?} in {} more than one code",
+                    e.account, e.currency
+                )));
+            }
+        }
+        Ok(map)
+    }
 }
 
 impl AccountMap {
