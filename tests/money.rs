@@ -578,3 +578,19 @@ fn a_triangulated_rate_with_an_inverse_leg_converts_exactly_rounded_once() {
     let c = convert(Money::parse("0.72", Currency::EUR).unwrap(), Currency::JPY, day, &rates).unwrap();
     assert_eq!(c.converted, Money::parse("8", Currency::JPY).unwrap());
 }
+
+#[test]
+fn a_rate_source_that_answers_for_another_pair_is_named_in_the_error() {
+    use revops::money::{FxRate, FxRates};
+    // asked USD→EUR, the source answers USD→GBP: the error names EUR and GBP, not "USD and USD"
+    struct OtherTarget;
+    impl FxRates for OtherTarget {
+        fn rate(&self, from: Currency, _to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError> {
+            FxRate::new(from, Currency::GBP, Decimal::new(8, 1), on)
+        }
+    }
+    let err =
+        convert(Money::parse("1", Currency::USD).unwrap(), Currency::EUR, d(2026, 1, 1), &OtherTarget).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("EUR") && text.contains("GBP"), "{text}");
+}

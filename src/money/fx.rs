@@ -396,8 +396,9 @@ pub fn convert_with<R: FxRates + ?Sized>(
     }
     let rate = rates.rate(from, to, on)?;
     if rate.from != from || rate.to != to {
-        // a rate source that answered for another pair
-        return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left: from, right: rate.from });
+        // a rate source that answered for another pair: name the side that differs
+        let (left, right) = if rate.from != from { (from, rate.from) } else { (to, rate.to) };
+        return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left, right });
     }
     // rounded once, from the exact product (and quotient), however many places it has
     let converted = match rate.per {
