@@ -594,3 +594,17 @@ fn a_rate_source_that_answers_for_another_pair_is_named_in_the_error() {
     let text = err.to_string();
     assert!(text.contains("EUR") && text.contains("GBP"), "{text}");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn an_fx_rate_json_whose_quotient_reads_as_zero_is_refused() {
+    use revops::money::FxRate;
+    // 10⁻²⁸ ÷ (2⁹⁶ − 1) is positive but reads 0 at 28 places: a rate that would book $0
+    let tiny = r#"{"from":"EUR","to":"USD","rate":"0.0000000000000000000000000001","per":"79228162514264337593543950335","as_of":"2026-01-01"}"#;
+    assert!(serde_json::from_str::<FxRate>(tiny).is_err());
+    let inverse = r#"{"from":"USD","to":"EUR","rate":"1","per":"1.2","as_of":"2026-01-01"}"#;
+    let rate: FxRate = serde_json::from_str(inverse).unwrap();
+    assert_eq!(rate.rate(), Decimal::ONE / Decimal::new(12, 1));
+    assert_eq!(serde_json::from_str::<FxRate>(&serde_json::to_string(&rate).unwrap()).unwrap(), rate);
+    assert!(serde_json::from_str::<FxRate>(&inverse.replace("1.2", "-1.2")).is_err());
+}

@@ -67,7 +67,8 @@ impl FxRate {
             return FxRate::new(from, to, numerator, as_of).ok();
         }
         let value = numerator.checked_div(per)?; // the rate must be readable
-        if numerator <= Decimal::ZERO || per <= Decimal::ZERO || (from == to && value != Decimal::ONE) {
+        let unreadable = value <= Decimal::ZERO; // positive, but below 28 places
+        if unreadable || numerator <= Decimal::ZERO || per <= Decimal::ZERO || (from == to && value != Decimal::ONE) {
             return None;
         }
         Some(FxRate { from, to, rate: numerator, as_of, per: Some(per) })
