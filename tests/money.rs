@@ -608,3 +608,39 @@ fn an_fx_rate_json_whose_quotient_reads_as_zero_is_refused() {
     assert_eq!(serde_json::from_str::<FxRate>(&serde_json::to_string(&rate).unwrap()).unwrap(), rate);
     assert!(serde_json::from_str::<FxRate>(&inverse.replace("1.2", "-1.2")).is_err());
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn an_fx_rate_json_with_a_bad_divisor_names_the_rate_it_would_be() {
+    use revops::money::FxRate;
+    // "rate" 1 "per" -1.2 is the rate -0.833…: the error must not say "got 1", a valid rate
+    let negative = r#"{"from":"USD","to":"EUR","rate":"1","per":"-1.2","as_of":"2026-01-01"}"#;
+    let err = serde_json::from_str::<FxRate>(negative).unwrap_err().to_string();
+    assert!(err.contains("-0.83"), "{err}");
+    // a quotient reading as zero is reported as 0, not as its positive numerator
+    let tiny = r#"{"from":"EUR","to":"USD","rate":"0.0000000000000000000000000001","per":"79228162514264337593543950335","as_of":"2026-01-01"}"#;
+    let err = serde_json::from_str::<FxRate>(tiny).unwrap_err().to_string();
+    assert!(err.contains("got 0") && !err.contains("0.0000000000000000000000000001"), "{err}");
+}
+
+proptest! {
+    /// Through an inverse quote, the result is the exact quotient rounded half to even once:
+    /// |amount − r × q| ≤ half a cent × q, and a tie lands on an even cent.
+    #[test]
+    fn an_inverse_rate_converts_to_the_nearest_cent_of_the_exact_quotient(
+        q in 1i64..1_000_000_000, q_scale in 0u32..9, cents in -10_000_000_000i64..10_000_000_000,
+    ) {
+        let day = d(2026, 3, 31);
+        let q = Decimal::new(q, q_scale);
+        let mut rates = InMemoryFxRates::new();
+        rates.insert(Currency::EUR, Currency::USD, day, q).unwrap();
+        let amount = Decimal::new(cents, 2);
+        let r = convert(Money::new(amount, Currency::USD), Currency::EUR, day, &rates).unwrap().converted.amount();
+        let diff = (amount - r * q).abs();
+        let half = q * Decimal::new(5, 3);
+        prop_assert!(diff <= half, "{amount} / {q} -> {r}");
+        if diff == half {
+            prop_assert!((r * Decimal::from(100)) % Decimal::TWO == Decimal::ZERO, "tie {amount} / {q} -> {r}");
+        }
+    }
+}

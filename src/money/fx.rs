@@ -133,8 +133,12 @@ deserialize_via!(
     MoneyError,
     |r| match r.per {
         None => FxRate::new(r.from, r.to, r.rate, r.as_of),
-        Some(per) => FxRate::quotient(r.from, r.to, r.rate, per, r.as_of)
-            .ok_or(MoneyError::InvalidRate { from: r.from, to: r.to, rate: r.rate }),
+        // refused: name the rate it would be (rate ÷ per), not its numerator
+        Some(per) => FxRate::quotient(r.from, r.to, r.rate, per, r.as_of).ok_or(MoneyError::InvalidRate {
+            from: r.from,
+            to: r.to,
+            rate: r.rate.checked_div(per).unwrap_or(per),
+        }),
     }
 );
 
