@@ -19,3 +19,29 @@ fn a_chart_with_a_per_currency_code_round_trips_through_json() {
     let err = serde_json::from_str::<AccountMap>(twice).unwrap_err().to_string();
     assert!(err.contains("Cash") && err.contains("EUR"), "{err}");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_chart_saved_before_per_currency_codes_serialised_still_reads() {
+    use revops::ledger::{Account, AccountMap, ChartOfAccounts};
+    use revops::Currency;
+    // what an AccountMap without per-currency codes serialised to before: "by_currency" an empty object
+    let saved = r#"{"codes":{"Cash":"1000"},"by_currency":{}}"#;
+    let chart: AccountMap = serde_json::from_str(saved).expect("a chart saved by the earlier version reads");
+    assert_eq!(chart, AccountMap::new().with(Account::Cash, "1000"));
+    assert_eq!(chart.code(Account::Cash, Currency::EUR), Some("1000"));
+    // and what this version writes for it reads back
+    let again: AccountMap = serde_json::from_str(&serde_json::to_string(&chart).unwrap()).unwrap();
+    assert_eq!(again, chart);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_chart_whose_per_currency_entry_is_wrong_says_which_field() {
+    use revops::ledger::AccountMap;
+    let bad = r#"{"codes":{},"by_currency":[{"account":"Cash","currency":"XXZ","code":"1001"}]}"#;
+    let err = serde_json::from_str::<AccountMap>(bad).unwrap_err().to_string();
+    assert!(err.contains("XXZ"), "{err}");
+    let object = r#"{"codes":{},"by_currency":{"Cash":"1001"}}"#;
+    assert!(serde_json::from_str::<AccountMap>(object).is_err());
+}

@@ -35,7 +35,8 @@ pub trait ChartOfAccounts {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AccountMap {
     codes: BTreeMap<Account, String>,
-    /// JSON: a list of `{"account", "currency", "code"}` (a JSON object's keys must be text).
+    /// JSON: a list of `{"account", "currency", "code"}` (a JSON object's keys must be text);
+    /// the empty object `{}` an earlier version wrote for none also reads.
     #[cfg_attr(feature = "serde", serde(with = "by_currency"))]
     by_currency: BTreeMap<(Account, Currency), String>,
 }
@@ -44,7 +45,9 @@ pub struct AccountMap {
 #[cfg(feature = "serde")]
 mod by_currency {
     use std::collections::BTreeMap;
+    use std::fmt;
 
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use super::{Account, Currency};
@@ -66,11 +69,40 @@ mod by_currency {
         entries.serialize(s)
     }
 
+    /// A list of entries, or the empty object an earlier version wrote when there were none
+    /// (a non-empty one it could not write); an entry's own error is kept.
+    struct Entries;
+
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<Entry>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of {\"account\", \"currency\", \"code\"}")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Entry>, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(e) = seq.next_element()? {
+                entries.push(e);
+            }
+            Ok(entries)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Entry>, A::Error> {
+            match map.next_key::<IgnoredAny>()? {
+                None => Ok(Vec::new()),
+                Some(_) => Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self)),
+            }
+        }
+    }
+
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<BTreeMap<(Account, Currency), String>, D::Error> {
+        // `{}` is only told from a list by a self-describing format; others read the list
+        let entries = if d.is_human_readable() { d.deserialize_any(Entries)? } else { d.deserialize_seq(Entries)? };
         let mut map = BTreeMap::new();
-        for e in Vec::<Entry>::deserialize(d)? {
+        for e in entries {
             if map.insert((e.account, e.currency), e.code).is_some() {
                 return Err(serde::de::Error::custom(format!(
                     "the chart of accounts gives {:?} in {} more than one code",
