@@ -644,3 +644,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_inverse_rate_that_divides_exactly_is_the_plain_rate() {
+    use revops::money::FxRate;
+    // 1 EUR = 0.5 USD quoted: USD→EUR is exactly 2, equal to the quote of 2 it always was
+    let day = d(2026, 3, 31);
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(5, 1)).unwrap();
+    let c = convert(Money::parse("10", Currency::USD).unwrap(), Currency::EUR, day, &rates).unwrap();
+    assert_eq!(c.rate, FxRate::new(Currency::USD, Currency::EUR, Decimal::TWO, day).unwrap());
+    #[cfg(feature = "serde")]
+    assert!(!serde_json::to_string(&c.rate).unwrap().contains("per"));
+}

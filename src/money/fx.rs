@@ -12,7 +12,8 @@ use super::{Currency, Money, MoneyError};
 /// A rate read as the inverse of a quote (or triangulated through one) keeps the quote as a
 /// divisor, so that conversion divides exactly and rounds once: with 1 EUR = 1.2 USD quoted,
 /// USD 12.09 is exactly EUR 10.075, which rounds to EUR 10.08, where multiplying by 1 ÷ 1.2 cut to
-/// 28 places would give 10.07. Its JSON then carries the divisor as `"per"`.
+/// 28 places would give 10.07. Its JSON then carries the divisor as `"per"`, with `"rate"` the
+/// dividend. A quotient that is exact (the inverse of 0.5) is the plain rate (2), as before.
 ///
 /// `as_of` is the date of the quote actually used, which may be earlier than the date asked for
 /// (a weekend, a holiday) — conversions carry it so that reports can state it.
@@ -67,6 +68,10 @@ impl FxRate {
             return FxRate::new(from, to, numerator, as_of).ok();
         }
         let value = numerator.checked_div(per)?; // the rate must be readable
+        if exact_product(value, per) == Some(numerator) {
+            // the quotient is exact: the plain rate, equal to the same quote given directly
+            return FxRate::new(from, to, value, as_of).ok();
+        }
         let unreadable = value <= Decimal::ZERO; // positive, but below 28 places
         if unreadable || numerator <= Decimal::ZERO || per <= Decimal::ZERO || (from == to && value != Decimal::ONE) {
             return None;
