@@ -600,9 +600,9 @@ fn a_rate_source_that_answers_for_another_pair_is_named_in_the_error() {
 fn an_fx_rate_json_whose_quotient_reads_as_zero_is_refused() {
     use revops::money::FxRate;
     // 10⁻²⁸ ÷ (2⁹⁶ − 1) is positive but reads 0 at 28 places: a rate that would book $0
-    let tiny = r#"{"from":"EUR","to":"USD","rate":"0.0000000000000000000000000001","per":"79228162514264337593543950335","as_of":"2026-01-01"}"#;
+    let tiny = r#"{"from":"EUR","to":"USD","rate":"0","exact":{"dividend":"0.0000000000000000000000000001","divisor":"79228162514264337593543950335"},"as_of":"2026-01-01"}"#;
     assert!(serde_json::from_str::<FxRate>(tiny).is_err());
-    let inverse = r#"{"from":"USD","to":"EUR","rate":"1","per":"1.2","as_of":"2026-01-01"}"#;
+    let inverse = r#"{"from":"USD","to":"EUR","rate":"0.8333333333333333333333333333","exact":{"dividend":"1","divisor":"1.2"},"as_of":"2026-01-01"}"#;
     let rate: FxRate = serde_json::from_str(inverse).unwrap();
     assert_eq!(rate.rate(), Decimal::ONE / Decimal::new(12, 1));
     assert_eq!(serde_json::from_str::<FxRate>(&serde_json::to_string(&rate).unwrap()).unwrap(), rate);
@@ -613,12 +613,12 @@ fn an_fx_rate_json_whose_quotient_reads_as_zero_is_refused() {
 #[test]
 fn an_fx_rate_json_with_a_bad_divisor_names_the_rate_it_would_be() {
     use revops::money::FxRate;
-    // "rate" 1 "per" -1.2 is the rate -0.833…: the error must not say "got 1", a valid rate
-    let negative = r#"{"from":"USD","to":"EUR","rate":"1","per":"-1.2","as_of":"2026-01-01"}"#;
+    // 1 ÷ -1.2 is the rate -0.833…: the error must not say "got 1", a valid rate
+    let negative = r#"{"from":"USD","to":"EUR","rate":"0.8333333333333333333333333333","exact":{"dividend":"1","divisor":"-1.2"},"as_of":"2026-01-01"}"#;
     let err = serde_json::from_str::<FxRate>(negative).unwrap_err().to_string();
     assert!(err.contains("-0.83"), "{err}");
     // a quotient reading as zero is reported as 0, not as its positive numerator
-    let tiny = r#"{"from":"EUR","to":"USD","rate":"0.0000000000000000000000000001","per":"79228162514264337593543950335","as_of":"2026-01-01"}"#;
+    let tiny = r#"{"from":"EUR","to":"USD","rate":"0","exact":{"dividend":"0.0000000000000000000000000001","divisor":"79228162514264337593543950335"},"as_of":"2026-01-01"}"#;
     let err = serde_json::from_str::<FxRate>(tiny).unwrap_err().to_string();
     assert!(err.contains("got 0") && !err.contains("0.0000000000000000000000000001"), "{err}");
 }
@@ -655,5 +655,25 @@ fn an_inverse_rate_that_divides_exactly_is_the_plain_rate() {
     let c = convert(Money::parse("10", Currency::USD).unwrap(), Currency::EUR, day, &rates).unwrap();
     assert_eq!(c.rate, FxRate::new(Currency::USD, Currency::EUR, Decimal::TWO, day).unwrap());
     #[cfg(feature = "serde")]
-    assert!(!serde_json::to_string(&c.rate).unwrap().contains("per"));
+    assert!(!serde_json::to_string(&c.rate).unwrap().contains("exact"));
+}
+
+/// An inverse rate's JSON states the rate itself, to 28 places, as every rate's does, with the
+/// exact quotient beside it: a reader that ignores the exact parts reads the rate, not the
+/// dividend 1; and a `"rate"` that is not the exact parts' quotient is refused, so the two can
+/// never say different things.
+#[cfg(feature = "serde")]
+#[test]
+fn an_inverse_rate_in_json_states_the_rate_itself_beside_its_exact_parts() {
+    let day = d(2026, 3, 31);
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day, Decimal::new(12, 1)).unwrap();
+    let c = convert(Money::parse("12.09", Currency::USD).unwrap(), Currency::EUR, day, &rates).unwrap();
+    let json: serde_json::Value = serde_json::to_value(c.rate).unwrap();
+    assert_eq!(json["rate"], "0.8333333333333333333333333333");
+    assert_eq!((json["exact"]["dividend"].as_str(), json["exact"]["divisor"].as_str()), (Some("1"), Some("1.2")));
+    let text = json.to_string();
+    assert_eq!(serde_json::from_str::<revops::money::FxRate>(&text).unwrap(), c.rate);
+    let tampered = text.replace("0.8333333333333333333333333333", "1");
+    assert!(serde_json::from_str::<revops::money::FxRate>(&tampered).is_err());
 }

@@ -12,8 +12,10 @@ use super::{Currency, Money, MoneyError};
 /// A rate read as the inverse of a quote (or triangulated through one) keeps the quote as a
 /// divisor, so that conversion divides exactly and rounds once: with 1 EUR = 1.2 USD quoted,
 /// USD 12.09 is exactly EUR 10.075, which rounds to EUR 10.08, where multiplying by 1 ÷ 1.2 cut to
-/// 28 places would give 10.07. Its JSON then carries the divisor as `"per"`, with `"rate"` the
-/// dividend. A quotient that is exact (the inverse of 0.5) is the plain rate (2), as before.
+/// 28 places would give 10.07. Its JSON carries `"rate"`, the quotient to 28 places, as any rate's,
+/// and beside it the exact parts, `"exact": {"dividend": "1", "divisor": "1.2"}`, which a reader
+/// that does not know them can ignore. A quotient that is exact (the inverse of 0.5) is the plain
+/// rate (2), as before.
 ///
 /// `as_of` is the date of the quote actually used, which may be earlier than the date asked for
 /// (a weekend, a holiday) — conversions carry it so that reports can state it.
@@ -39,14 +41,23 @@ use super::{Currency, Money, MoneyError};
 pub struct FxRate {
     from: Currency,
     to: Currency,
+    /// The rate, or for an inverse or triangulated rate its exact value cut to 28 places.
     rate: Decimal,
     as_of: NaiveDate,
-    /// The value is `rate ÷ per` when set (an inverse or triangulated rate), kept exact.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact::text_option")
-    )]
-    per: Option<Decimal>,
+    /// The exact value of an inverse or triangulated rate that `rate` cuts.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    exact: Option<ExactRate>,
+}
+
+/// A rate's exact value as a quotient, `dividend ÷ divisor`, both positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+struct ExactRate {
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
+    dividend: Decimal,
+    #[cfg_attr(feature = "serde", serde(with = "crate::money::exact::text"))]
+    divisor: Decimal,
 }
 
 impl FxRate {
@@ -59,7 +70,7 @@ impl FxRate {
         if rate <= Decimal::ZERO || (from == to && rate != Decimal::ONE) {
             return Err(MoneyError::InvalidRate { from, to, rate });
         }
-        Ok(FxRate { from, to, rate, as_of, per: None })
+        Ok(FxRate { from, to, rate, as_of, exact: None })
     }
 
     /// `numerator ÷ per` units of `to` per `from`, kept exact; `per` of 1 is a plain quote.
@@ -76,12 +87,15 @@ impl FxRate {
         if unreadable || numerator <= Decimal::ZERO || per <= Decimal::ZERO || (from == to && value != Decimal::ONE) {
             return None;
         }
-        Some(FxRate { from, to, rate: numerator, as_of, per: Some(per) })
+        Some(FxRate { from, to, rate: value, as_of, exact: Some(ExactRate { dividend: numerator, divisor: per }) })
     }
 
     /// (numerator, divisor): the exact value is their quotient.
     fn parts(&self) -> (Decimal, Decimal) {
-        (self.rate, self.per.unwrap_or(Decimal::ONE))
+        match self.exact {
+            Some(e) => (e.dividend, e.divisor),
+            None => (self.rate, Decimal::ONE),
+        }
     }
 
     /// The identity quote `currency → currency` at 1.
@@ -95,7 +109,7 @@ impl FxRate {
     /// assert_eq!(same.rate(), rust_decimal::Decimal::ONE);
     /// ```
     pub fn identity(currency: Currency, as_of: NaiveDate) -> FxRate {
-        FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of, per: None }
+        FxRate { from: currency, to: currency, rate: Decimal::ONE, as_of, exact: None }
     }
 
     /// Source currency.
@@ -111,11 +125,7 @@ impl FxRate {
     /// Units of `to` per unit of `from`; always positive. For an inverse or triangulated rate
     /// this reads the exact quotient to 28 places; conversion uses the exact quotient.
     pub fn rate(&self) -> Decimal {
-        match self.per {
-            // checked when made: the quotient is readable
-            Some(per) => self.rate.checked_div(per).unwrap_or(self.rate),
-            None => self.rate,
-        }
+        self.rate
     }
 
     /// Date of the quote used.
@@ -132,18 +142,23 @@ deserialize_via!(
         #[serde(with = "crate::money::exact::text")]
         rate: Decimal,
         as_of: NaiveDate,
-        #[serde(default, with = "crate::money::exact::text_option")]
-        per: Option<Decimal>
+        #[serde(default)]
+        exact: Option<ExactRate>
     },
     MoneyError,
-    |r| match r.per {
+    |r| match r.exact {
         None => FxRate::new(r.from, r.to, r.rate, r.as_of),
-        // refused: name the rate it would be (rate ÷ per), not its numerator
-        Some(per) => FxRate::quotient(r.from, r.to, r.rate, per, r.as_of).ok_or(MoneyError::InvalidRate {
-            from: r.from,
-            to: r.to,
-            rate: r.rate.checked_div(per).unwrap_or(per),
-        }),
+        Some(e) => {
+            // refused: name the rate it would be (dividend ÷ divisor), not its dividend
+            let invalid = |rate| MoneyError::InvalidRate { from: r.from, to: r.to, rate };
+            let quotient = e.dividend.checked_div(e.divisor).unwrap_or(e.divisor);
+            let rate = FxRate::quotient(r.from, r.to, e.dividend, e.divisor, r.as_of).ok_or(invalid(quotient))?;
+            // the rate shown must be the exact one's, or a reader ignoring `exact` reads another
+            match rate.rate == r.rate {
+                true => Ok(rate),
+                false => Err(invalid(r.rate)),
+            }
+        }
     }
 );
 
@@ -411,9 +426,9 @@ pub fn convert_with<R: FxRates + ?Sized>(
         return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left, right });
     }
     // rounded once, from the exact product (and quotient), however many places it has
-    let converted = match rate.per {
+    let converted = match rate.exact {
         None => Money::new(money.amount(), to).mul_round_with(rate.rate, rounding),
-        Some(per) => mul_div_round(Money::new(money.amount(), to), rate.rate, per, rounding),
+        Some(e) => mul_div_round(Money::new(money.amount(), to), e.dividend, e.divisor, rounding),
     }
     .map_err(|_| MoneyError::Overflow("convert"))?;
     Ok(Conversion { original: money, converted, rate })
