@@ -228,21 +228,38 @@ impl Money {
     }
 
     /// `self ÷ divisor` rounded once, half to even, to the currency's minor unit, from the exact
-    /// quotient (how inclusive tax backs a net out of a gross); `None` for a zero divisor or a
-    /// result that does not fit.
+    /// quotient (how inclusive tax backs a net out of a gross); `None` for a divisor of zero or
+    /// below, or a result that does not fit.
     pub(crate) fn div_round(self, divisor: Decimal) -> Option<Money> {
-        if divisor.is_zero() {
+        self.mul_div_round_with(Decimal::ONE, divisor, super::DEFAULT_ROUNDING)
+    }
+
+    /// `self × numerator ÷ divisor` rounded once with `strategy` to the currency's minor unit,
+    /// from the exact value however many places it has (a conversion at an inverse rate, kept
+    /// as `1 ÷ quote`); `None` for a divisor of zero or below, or a result that does not fit.
+    pub(crate) fn mul_div_round_with(
+        self,
+        numerator: Decimal,
+        divisor: Decimal,
+        strategy: RoundingStrategy,
+    ) -> Option<Money> {
+        if divisor <= Decimal::ZERO {
             return None;
         }
-        // (a / 10^sa) ÷ (d / 10^sd) in minor units: a × 10^(sd + minor) ÷ (d × 10^sa)
-        let up = 10i128.checked_pow(divisor.scale() + self.currency.minor_units())?;
-        let units = super::wide::mul_div_pow10_round(
-            self.amount.mantissa(),
-            up,
-            divisor.mantissa(),
-            self.amount.scale(),
-            super::DEFAULT_ROUNDING,
-        )?;
+        let (amount, numerator, divisor) = (self.amount.normalize(), numerator.normalize(), divisor.normalize());
+        // a/10^sa × n/10^sn ÷ (d/10^sd) in minor units (10^m): a × n × 10^(sd + m) ÷ (d × 10^(sa + sn))
+        let up = divisor.scale() + self.currency.minor_units();
+        let down = amount.scale() + numerator.scale();
+        let (mut a, mut n) = (amount.mantissa(), numerator.mantissa());
+        for _ in 0..up.saturating_sub(down) {
+            // spread the shift over both factors; each stays within i128
+            match a.checked_mul(10) {
+                Some(x) if x.unsigned_abs() < 1u128 << 120 => a = x,
+                _ => n = n.checked_mul(10)?,
+            }
+        }
+        let places = down.saturating_sub(up);
+        let units = super::wide::mul_div_pow10_round(a, n, divisor.mantissa(), places, strategy)?;
         Money::from_minor_units_i128(units, self.currency).ok()
     }
 

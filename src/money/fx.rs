@@ -321,31 +321,6 @@ fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
     Some(Decimal::from_i128_with_scale(mantissa, scale))
 }
 
-/// `money × numerator ÷ per`, rounded once to the minor unit (`per` > 0).
-fn mul_div_round(
-    money: Money,
-    numerator: Decimal,
-    per: Decimal,
-    rounding: RoundingStrategy,
-) -> Result<Money, MoneyError> {
-    let overflow = MoneyError::Overflow("convert");
-    let (amount, numerator, per) = (money.amount().normalize(), numerator.normalize(), per.normalize());
-    // a/10^sa × n/10^sn ÷ (p/10^sp) in minor units (10^m): a × n × 10^(sp + m) ÷ (p × 10^(sa + sn))
-    let up = per.scale() + money.currency().minor_units();
-    let down = amount.scale() + numerator.scale();
-    let (mut a, mut n) = (amount.mantissa(), numerator.mantissa());
-    let places = down.saturating_sub(up);
-    for _ in 0..up.saturating_sub(down) {
-        // spread the shift over both factors; each stays within i128
-        match a.checked_mul(10) {
-            Some(x) if x.unsigned_abs() < 1u128 << 120 => a = x,
-            _ => n = n.checked_mul(10).ok_or(overflow.clone())?,
-        }
-    }
-    let units = super::wide::mul_div_pow10_round(a, n, per.mantissa(), places, rounding).ok_or(overflow.clone())?;
-    Money::from_minor_units_i128(units, money.currency()).map_err(|_| overflow)
-}
-
 /// The result of a conversion: what was converted, at which rate, and the rounded result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -426,10 +401,11 @@ pub fn convert_with<R: FxRates + ?Sized>(
         return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left, right });
     }
     // rounded once, from the exact product (and quotient), however many places it has
+    let to_money = Money::new(money.amount(), to);
     let converted = match rate.exact {
-        None => Money::new(money.amount(), to).mul_round_with(rate.rate, rounding),
-        Some(e) => mul_div_round(Money::new(money.amount(), to), e.dividend, e.divisor, rounding),
+        None => to_money.mul_round_with(rate.rate, rounding).ok(),
+        Some(e) => to_money.mul_div_round_with(e.dividend, e.divisor, rounding),
     }
-    .map_err(|_| MoneyError::Overflow("convert"))?;
+    .ok_or(MoneyError::Overflow("convert"))?;
     Ok(Conversion { original: money, converted, rate })
 }
