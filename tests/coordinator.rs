@@ -1107,3 +1107,31 @@ fn a_money_alert_reading_beyond_decimal_names_its_currency() {
         "Net revenue retention is 105.0%, below the 100000000000000000000000000000000% floor."
     );
 }
+
+/// A cool-down of `n` days is a repeat interval: the rule can fire again once `n` whole days
+/// have passed. With 7 and the condition holding every day, it fires on the 1st, 8th and 15th;
+/// evaluated only on Mondays, it fires every Monday, not every other one.
+#[test]
+fn a_seven_day_cool_down_lets_a_rule_fire_again_seven_days_after_it_fired() {
+    use revops::coordinator::{evaluate_alerts, AlertRule, AlertState, Severity};
+    use revops::rules::{Comparison, Condition};
+    let rule = AlertRule {
+        name: "nrr below 100%".into(),
+        when: Condition::new("nrr", Comparison::Below, 1.0),
+        severity: Severity::Warning,
+        cooldown_days: 7,
+    };
+    let metrics = [("nrr".to_string(), 0.98)];
+    let nov = |day| chrono::NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+    let fired_on = |days: &[u32]| {
+        let mut state = AlertState::default();
+        let rules = [rule.clone()];
+        days.iter()
+            .filter(|&&day| !evaluate_alerts(&rules, &metrics, nov(day), &mut state).unwrap().is_empty())
+            .copied()
+            .collect::<Vec<u32>>()
+    };
+    assert_eq!(fired_on(&(1..=15).collect::<Vec<u32>>()), [1, 8, 15]);
+    // 2, 9, 16 and 23 November 2026 are Mondays
+    assert_eq!(fired_on(&[2, 9, 16, 23]), [2, 9, 16, 23]);
+}

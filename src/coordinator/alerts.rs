@@ -38,7 +38,10 @@ pub struct AlertRule {
     pub when: Condition,
     /// Severity.
     pub severity: Severity,
-    /// Days after firing during which it stays quiet.
+    /// Days after firing during which it stays quiet: a rule can fire again once this many
+    /// whole days have passed since it fired. With 7, a rule that fired on the 1st is quiet on the
+    /// 2nd to the 7th and can fire on the 8th, so a rule evaluated every Monday can fire every
+    /// Monday (as a repeat interval does in alerting tools). 0 is no cool-down.
     pub cooldown_days: i64,
 }
 
