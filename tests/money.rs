@@ -677,3 +677,79 @@ fn an_inverse_rate_in_json_states_the_rate_itself_beside_its_exact_parts() {
     let tampered = text.replace("0.8333333333333333333333333333", "1");
     assert!(serde_json::from_str::<revops::money::FxRate>(&tampered).is_err());
 }
+
+/// Of a pair's direct quote, its inverse and (with a base) its triangulation, the freshest
+/// within the stale limit is used; equally fresh, the direct quote wins, then the inverse.
+#[test]
+fn fx_uses_the_freshest_quote_direct_inverse_or_triangulated_and_prefers_direct_when_equally_fresh() {
+    let on = d(2026, 3, 31);
+    let eur10 = || Money::parse("10", Currency::EUR).unwrap();
+    let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    // direct EUR/USD 1.10, inverse USD/EUR 0.8 (EUR/USD 1.25): EUR 10 is USD 11.00 or 12.50
+    let table = |direct: NaiveDate, inverse: NaiveDate| {
+        let mut r = InMemoryFxRates::new(); // stale limit: 7 days
+        r.insert(Currency::EUR, Currency::USD, direct, Decimal::new(110, 2)).unwrap();
+        r.insert(Currency::USD, Currency::EUR, inverse, Decimal::new(8, 1)).unwrap();
+        r
+    };
+    // a direct quote 3 days old against an inverse of today: the inverse, USD 12.50
+    let c = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 28), on)).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("12.50"), on));
+    // one day apart, either way: the newer
+    let c = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 30), on)).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("12.50"), on));
+    let c = convert(eur10(), Currency::USD, on, &table(on, d(2026, 3, 30))).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("11.00"), on));
+    // equally fresh: the direct quote
+    let c = convert(eur10(), Currency::USD, on, &table(on, on)).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("11.00"), on));
+    let c = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 24), d(2026, 3, 24))).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("11.00"), d(2026, 3, 24)));
+    // the stale limit exactly reached (7 days) is still fresh; 8 days is stale on either side
+    let c = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 24), d(2026, 3, 23))).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("11.00"), d(2026, 3, 24)));
+    let c = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 23), d(2026, 3, 24))).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (usd("12.50"), d(2026, 3, 24)));
+    let err = convert(eur10(), Currency::USD, on, &table(d(2026, 3, 23), d(2026, 3, 23))).unwrap_err();
+    assert!(matches!(err, MoneyError::RateNotFound { .. }), "{err}");
+    // under an exact-date lookup, a quote of another day is not used at all
+    let exact = table(d(2026, 3, 30), on).with_lookup(RateLookup::Exact);
+    assert_eq!(convert(eur10(), Currency::USD, on, &exact).unwrap().converted, usd("12.50"));
+}
+
+#[test]
+fn fx_triangulates_through_the_base_when_that_is_fresher_than_the_pairs_own_quote() {
+    let on = d(2026, 3, 31);
+    let eur10 = || Money::parse("10", Currency::EUR).unwrap();
+    let gbp = |s: &str| Money::parse(s, Currency::GBP).unwrap();
+    // EUR/GBP 0.90 quoted directly on `direct`; EUR/USD 1.25 and USD/GBP 0.8 (EUR/GBP 1.0) on `legs`
+    let table = |direct: NaiveDate, legs: [NaiveDate; 2]| {
+        let mut r = InMemoryFxRates::new().with_base(Currency::USD);
+        r.insert(Currency::EUR, Currency::GBP, direct, Decimal::new(90, 2)).unwrap();
+        r.insert(Currency::EUR, Currency::USD, legs[0], Decimal::new(125, 2)).unwrap();
+        r.insert(Currency::USD, Currency::GBP, legs[1], Decimal::new(8, 1)).unwrap();
+        r
+    };
+    // a direct quote 5 days old against legs of today: triangulated, GBP 10.00
+    let c = convert(eur10(), Currency::GBP, on, &table(d(2026, 3, 26), [on, on])).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("10.00"), on));
+    // a triangulation is as fresh as its older leg: one leg a day older than the direct quote loses
+    let c = convert(eur10(), Currency::GBP, on, &table(on, [on, d(2026, 3, 30)])).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("9.00"), on));
+    let c = convert(eur10(), Currency::GBP, on, &table(d(2026, 3, 29), [on, d(2026, 3, 30)])).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("10.00"), d(2026, 3, 30)));
+    // equally fresh: the pair's own quote
+    let c = convert(eur10(), Currency::GBP, on, &table(d(2026, 3, 30), [on, d(2026, 3, 30)])).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("9.00"), d(2026, 3, 30)));
+    // a leg exactly at the stale limit counts; one a day past it does not
+    let c = convert(eur10(), Currency::GBP, on, &table(d(2026, 3, 20), [on, d(2026, 3, 24)])).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("10.00"), d(2026, 3, 24)));
+    let err = convert(eur10(), Currency::GBP, on, &table(d(2026, 3, 20), [on, d(2026, 3, 23)])).unwrap_err();
+    assert!(matches!(err, MoneyError::RateNotFound { .. }), "{err}");
+    // each leg is itself the fresher of its direct and inverse quote: GBP/USD 1.6 today beats
+    // USD/GBP 0.8 of 3 days ago, so EUR/GBP is 1.25 ÷ 1.6 = 0.78125, EUR 10 is GBP 7.8125, GBP 7.81
+    let mut r = table(d(2026, 3, 26), [on, d(2026, 3, 28)]);
+    r.insert(Currency::GBP, Currency::USD, on, Decimal::new(16, 1)).unwrap();
+    let c = convert(eur10(), Currency::GBP, on, &r).unwrap();
+    assert_eq!((c.converted, c.rate.as_of()), (gbp("7.81"), on));
+}

@@ -206,9 +206,31 @@ impl Default for RateLookup {
 
 /// An in-memory rate table, for tests, examples and callers who load rates up front.
 ///
-/// A pair is looked up directly, then as the inverse of the opposite pair, then — when a base
-/// currency is set — triangulated through it (`from→base × base→to`). A triangulated rate is
-/// dated by the older of its two legs.
+/// A pair has up to three candidate rates: its direct quote, the inverse of the opposite
+/// pair's quote, and — when a base currency is set and is neither side of the pair — the
+/// triangulation through it (`from→base × base→to`, each leg itself the fresher of its direct
+/// and inverse quote), dated by the older of its two legs. Each quote must pass the
+/// [`RateLookup`] policy (the exact date, or at most `max_age_days` old, a quote exactly that
+/// old still counting), so a triangulation is never staler than the limit either. Of the
+/// candidates that pass, the freshest (latest quote date) is used; equally fresh, the direct
+/// quote wins, then the inverse, then the triangulation. So a stale direct quote never hides
+/// a fresher inverse or triangulated one.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::money::{convert, InMemoryFxRates};
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let (old, today) = (NaiveDate::from_ymd_opt(2026, 3, 27).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+/// let mut rates = InMemoryFxRates::new();
+/// rates.insert(Currency::EUR, Currency::USD, old, Decimal::new(110, 2))?;  // 1 EUR = 1.10 USD, 4 days old
+/// rates.insert(Currency::USD, Currency::EUR, today, Decimal::new(8, 1))?;  // 1 USD = 0.8 EUR, today
+/// let c = convert(Money::parse("10", Currency::EUR)?, Currency::USD, today, &rates)?;
+/// assert_eq!(c.converted.to_string(), "USD 12.50"); // today's inverse (1.25), not the older 1.10
+/// assert_eq!(c.rate.as_of(), today);
+/// # Ok::<(), revops::MoneyError>(())
+/// ```
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -238,7 +260,8 @@ impl InMemoryFxRates {
         Self::default()
     }
 
-    /// Triangulate missing pairs through `base`.
+    /// Triangulate through `base`: used for a pair with no quote within the lookup policy, or
+    /// whose own quotes are older than the triangulation (see [`InMemoryFxRates`]).
     pub fn with_base(mut self, base: Currency) -> Self {
         self.base = Some(base);
         self
@@ -276,27 +299,29 @@ impl InMemoryFxRates {
         FxRate::new(from, to, rate, as_of).ok()
     }
 
+    /// The fresher of the direct quote and the inverse of the opposite one, each within the
+    /// lookup policy; the direct quote when they are equally fresh.
     fn direct_or_inverse(&self, from: Currency, to: Currency, on: NaiveDate) -> Option<FxRate> {
         if from == to {
             return Some(FxRate::identity(from, on));
         }
-        self.quoted(from, to, on).or_else(|| {
-            let inverse = self.quoted(to, from, on)?;
+        let direct = self.quoted(from, to, on);
+        let inverse = self.quoted(to, from, on).and_then(|inverse| {
             // kept as 1 ÷ quote, exact: a rounded inverse would round a second time
             FxRate::quotient(from, to, Decimal::ONE, inverse.rate, inverse.as_of)
-        })
+        });
+        fresher(direct, inverse)
     }
-}
 
-impl FxRates for InMemoryFxRates {
-    fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError> {
-        let not_found = MoneyError::RateNotFound { from, to, on };
-        if let Some(rate) = self.direct_or_inverse(from, to, on) {
-            return Ok(rate);
-        }
-        let base = self.base.ok_or(not_found.clone())?;
-        let first = self.direct_or_inverse(from, base, on).ok_or(not_found.clone())?;
-        let second = self.direct_or_inverse(base, to, on).ok_or(not_found)?;
+    /// `from→base × base→to`, dated by the older leg; `None` without a base, when the base is
+    /// one side of the pair, or when a leg has no quote within the policy.
+    fn triangulated(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<Option<FxRate>, MoneyError> {
+        let Some(base) = self.base.filter(|b| *b != from && *b != to) else { return Ok(None) };
+        let (Some(first), Some(second)) =
+            (self.direct_or_inverse(from, base, on), self.direct_or_inverse(base, to, on))
+        else {
+            return Ok(None);
+        };
         let overflow = MoneyError::Overflow("fx triangulation");
         let ((n1, p1), (n2, p2)) = (first.parts(), second.parts());
         let as_of = first.as_of.min(second.as_of);
@@ -306,7 +331,32 @@ impl FxRates for InMemoryFxRates {
             Some(rate) => rate,
             None => FxRate::new(from, to, first.rate().checked_mul(second.rate()).ok_or(overflow)?, as_of)?,
         };
-        Ok(rate)
+        Ok(Some(rate))
+    }
+}
+
+/// The candidate with the later quote date; `a` when both are equally fresh.
+fn fresher(a: Option<FxRate>, b: Option<FxRate>) -> Option<FxRate> {
+    match (a, b) {
+        (Some(a), Some(b)) if b.as_of > a.as_of => Some(b),
+        (a, b) => a.or(b),
+    }
+}
+
+impl FxRates for InMemoryFxRates {
+    /// The freshest of the direct, inverse and triangulated rates within the lookup policy;
+    /// equally fresh, direct before inverse before triangulated (see [`InMemoryFxRates`]).
+    fn rate(&self, from: Currency, to: Currency, on: NaiveDate) -> Result<FxRate, MoneyError> {
+        let own = self.direct_or_inverse(from, to, on);
+        if let Some(today) = own.filter(|r| r.as_of >= on) {
+            return Ok(today); // nothing is fresher
+        }
+        let rate = match self.triangulated(from, to, on) {
+            Ok(tri) => fresher(own, tri),
+            // a triangulation that overflows is no candidate beside a rate of the pair's own
+            Err(e) => Some(own.ok_or(e)?),
+        };
+        rate.ok_or(MoneyError::RateNotFound { from, to, on })
     }
 }
 
