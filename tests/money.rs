@@ -753,3 +753,48 @@ fn fx_triangulates_through_the_base_when_that_is_fresher_than_the_pairs_own_quot
     let c = convert(eur10(), Currency::GBP, on, &r).unwrap();
     assert_eq!((c.converted, c.rate.as_of()), (gbp("7.81"), on));
 }
+
+/// A `Conversion` read from JSON must be what `convert` could have produced: the original in the
+/// rate's source currency, the converted amount in its target currency, and that amount the
+/// exact product rounded to the target's minor unit (either way: the rounding strategy is the
+/// caller's, see `convert_with`, and is not recorded).
+#[cfg(feature = "serde")]
+#[test]
+fn a_conversion_json_whose_amount_or_currencies_disagree_with_its_rate_is_refused() {
+    use revops::money::Conversion;
+    use serde_json::{json, Value};
+    let day = d(2026, 3, 31);
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day, "1.0825".parse().unwrap()).unwrap();
+    // EUR 99.99 × 1.0825 = USD 108.239175: USD 108.24 half to even, USD 108.23 toward zero
+    let c = convert(Money::parse("99.99", Currency::EUR).unwrap(), Currency::USD, day, &rates).unwrap();
+    let good: Value = serde_json::to_value(c).unwrap();
+    assert_eq!(good["converted"], json!({"amount": "108.24", "currency": "USD"}));
+    assert_eq!(serde_json::from_value::<Conversion>(good.clone()).unwrap(), c);
+    let with = |path: [&str; 2], v: &str| {
+        let mut j = good.clone();
+        j[path[0]][path[1]] = json!(v);
+        j
+    };
+    let down = with(["converted", "amount"], "108.23");
+    assert!(serde_json::from_value::<Conversion>(down).is_ok(), "rounded the other way: another strategy");
+    for (what, j) in [
+        ("a cent off", with(["converted", "amount"], "108.25")),
+        ("a dollar off", with(["converted", "amount"], "109.24")),
+        ("not rounded to the cent", with(["converted", "amount"], "108.239")),
+        ("converted into another currency", with(["converted", "currency"], "GBP")),
+        ("an original in another currency", with(["original", "currency"], "GBP")),
+        ("a rate from another currency", with(["rate", "from"], "GBP")),
+        ("a rate into another currency", with(["rate", "to"], "GBP")),
+    ] {
+        let err = serde_json::from_value::<Conversion>(j).expect_err(what).to_string();
+        assert!(err.contains("conversion"), "{what}: {err}");
+    }
+    // an identity conversion keeps the amount unrounded, and changes nothing
+    let same = convert(Money::parse("1.005", Currency::USD).unwrap(), Currency::USD, day, &rates).unwrap();
+    let j = serde_json::to_value(same).unwrap();
+    assert_eq!(serde_json::from_value::<Conversion>(j.clone()).unwrap(), same);
+    let mut changed = j.clone();
+    changed["converted"]["amount"] = json!("1.01");
+    assert!(serde_json::from_value::<Conversion>(changed).is_err());
+}

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::Currency;
+use super::{Currency, Money};
 
 /// What went wrong in money arithmetic, allocation or conversion.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,5 +102,23 @@ pub enum MoneyError {
         to: Currency,
         /// The rate given.
         rate: Decimal,
+    },
+    /// A [`Conversion`](super::Conversion) (read from JSON) whose parts disagree: an amount in
+    /// another currency than its rate's pair, or a converted amount that is not the original
+    /// at the rate rounded to the target's minor unit.
+    #[error("conversion of {original} into {converted} at {from}->{to} {rate} is refused: {problem}")]
+    InconsistentConversion {
+        /// The amount before conversion.
+        original: Money,
+        /// The converted amount given.
+        converted: Money,
+        /// The rate's source currency.
+        from: Currency,
+        /// The rate's target currency.
+        to: Currency,
+        /// The rate given.
+        rate: Decimal,
+        /// What disagrees.
+        problem: &'static str,
     },
 }

@@ -372,9 +372,26 @@ fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// The result of a conversion: what was converted, at which rate, and the rounded result.
+///
+/// Its JSON is checked on the way in, as an [`FxRate`]'s is: the original must be in the rate's
+/// source currency, the converted amount in its target currency, and the converted amount the
+/// original at the rate (its exact quotient, for an inverse or triangulated rate) rounded to
+/// the target's minor unit — down or up, as [`convert_with`]'s strategy is the caller's and is
+/// not recorded. A conversion into the same currency (an identity rate) must leave the amount
+/// unchanged, unrounded. Anything else is [`MoneyError::InconsistentConversion`].
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use revops::money::Conversion;
+/// let good = r#"{"original":"EUR 10","converted":"USD 11.00","rate":{"from":"EUR","to":"USD","rate":"1.10","as_of":"2026-03-31"}}"#;
+/// assert!(serde_json::from_str::<Conversion>(good).is_ok());
+/// let tampered = good.replace("USD 11.00", "USD 12.00");
+/// assert!(serde_json::from_str::<Conversion>(&tampered).is_err());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "ConversionRepr"))]
 pub struct Conversion {
     /// The amount before conversion.
     pub original: Money,
@@ -382,6 +399,54 @@ pub struct Conversion {
     pub converted: Money,
     /// The rate used, with its quote date.
     pub rate: FxRate,
+}
+
+deserialize_via!(Conversion, ConversionRepr { original: Money, converted: Money, rate: FxRate }, MoneyError, |r| {
+    Conversion::checked(r.original, r.converted, r.rate)
+});
+
+impl Conversion {
+    /// The conversion if its parts agree (see [`Conversion`]); the check its JSON goes through.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    fn checked(original: Money, converted: Money, rate: FxRate) -> Result<Conversion, MoneyError> {
+        let refuse = |problem| MoneyError::InconsistentConversion {
+            original,
+            converted,
+            from: rate.from,
+            to: rate.to,
+            rate: rate.rate,
+            problem,
+        };
+        if original.currency() != rate.from {
+            return Err(refuse("the original is not in the rate's source currency"));
+        }
+        if converted.currency() != rate.to {
+            return Err(refuse("the converted amount is not in the rate's target currency"));
+        }
+        if rate.from == rate.to {
+            return match converted.amount() == original.amount() {
+                true => Ok(Conversion { original, converted, rate }),
+                false => Err(refuse("a conversion into the same currency changes nothing")),
+            };
+        }
+        let bound = |strategy| at_rate(original, &rate, strategy).map_err(|_| refuse("the converted amount overflows"));
+        let (down, up) = (bound(RoundingStrategy::ToNegativeInfinity)?, bound(RoundingStrategy::ToPositiveInfinity)?);
+        if converted.amount() != down.amount() && converted.amount() != up.amount() {
+            return Err(refuse("the converted amount is not the original at the rate, rounded to the minor unit"));
+        }
+        Ok(Conversion { original, converted, rate })
+    }
+}
+
+/// `money` (of the rate's source currency) at `rate`, in the rate's target currency, rounded
+/// once with `rounding` from the exact product (and quotient), however many places it has.
+fn at_rate(money: Money, rate: &FxRate, rounding: RoundingStrategy) -> Result<Money, MoneyError> {
+    let to_money = Money::new(money.amount(), rate.to);
+    match rate.exact {
+        None => to_money.mul_round_with(rate.rate, rounding).ok(),
+        Some(e) => to_money.mul_div_round_with(e.dividend, e.divisor, rounding),
+    }
+    .ok_or(MoneyError::Overflow("convert"))
 }
 
 /// Convert `money` into `to` at the rate for `on`, rounding once (banker's rounding) to the
@@ -450,12 +515,6 @@ pub fn convert_with<R: FxRates + ?Sized>(
         let (left, right) = if rate.from != from { (from, rate.from) } else { (to, rate.to) };
         return Err(MoneyError::CurrencyMismatch { op: "fx rate pair", left, right });
     }
-    // rounded once, from the exact product (and quotient), however many places it has
-    let to_money = Money::new(money.amount(), to);
-    let converted = match rate.exact {
-        None => to_money.mul_round_with(rate.rate, rounding).ok(),
-        Some(e) => to_money.mul_div_round_with(e.dividend, e.divisor, rounding),
-    }
-    .ok_or(MoneyError::Overflow("convert"))?;
+    let converted = at_rate(money, &rate, rounding)?;
     Ok(Conversion { original: money, converted, rate })
 }
