@@ -999,3 +999,107 @@ fn a_price_change_while_a_cancellation_is_pending_keeps_the_cancellation() {
         assert_eq!(b.arr_at(Month::new(2026, 4).unwrap()).unwrap(), usd("0"), "{churn:?}: churned at the period end");
     }
 }
+
+// ---- tax-inclusive prices ----
+
+/// A Tax Rate object in the shape of the example in Stripe's API reference (Tax Rates, "The
+/// Tax Rate object": VAT, DE), made inclusive at 20 %.
+fn inclusive_vat(percentage: f64) -> Value {
+    json!({"id": "txr_1", "object": "tax_rate", "active": true, "country": "DE", "display_name": "VAT",
+           "inclusive": true, "jurisdiction": "DE", "percentage": percentage, "rate_type": "percentage",
+           "tax_type": "vat"})
+}
+
+fn expect_tax_refused(v: &Value, price_or_line: &str) {
+    match map(v) {
+        Err(e @ StripeError::TaxInclusive { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"), "{text}");
+            assert!(text.contains(price_or_line), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Before: a 20 %-VAT-inclusive price of 2000 (€20 gross) started at 20.00, the tax in ARR.
+/// Stripe's inclusive tax is the part of the amount the rate makes up (support.stripe.com,
+/// "Inclusive and exclusive tax options": a €600 price with an inclusive 10 % rate totals €600):
+/// 2000 × 20/120 = 333.33 → 333 cents of tax, 1667 net.
+#[test]
+fn an_inclusive_tax_rate_on_an_item_or_the_subscription_is_taken_out_of_its_mrr() {
+    let mut s = legacy_subscription();
+    s["items"]["data"][0]["price"]["tax_behavior"] = json!("inclusive");
+    s["items"]["data"][0]["tax_rates"] = json!([inclusive_vat(20.0)]);
+    let start = |price| EventKind::Start { price: usd(price), interval: Interval::Month, trial_until: None };
+    assert_eq!(kinds(&webhook("customer.subscription.created", s.clone(), None)), [start("16.67")]);
+    // the subscription's default_tax_rates apply to an item without rates of its own
+    let mut d = legacy_subscription();
+    d["default_tax_rates"] = json!([inclusive_vat(20.0)]);
+    assert_eq!(kinds(&webhook("customer.subscription.created", d, None)), [start("16.67")]);
+    // an exclusive rate is added on top of the price: the price is net already
+    let mut x = legacy_subscription();
+    let mut vat = inclusive_vat(20.0);
+    vat["inclusive"] = json!(false);
+    x["default_tax_rates"] = json!([vat]);
+    assert_eq!(kinds(&webhook("customer.subscription.created", x, None)), [start("20.00")]);
+    // the same on a price change
+    let v = webhook("customer.subscription.updated", s, Some(json!({"items": {}})));
+    assert_eq!(kinds(&v), [EventKind::Change { price: usd("16.67"), interval: Interval::Month }]);
+}
+
+/// Before: an inclusive price under Stripe Tax (`automatic_tax.enabled`) started gross; its tax
+/// depends on the customer's address and is not in the payload, so it is refused by name.
+#[test]
+fn an_inclusive_price_whose_tax_the_payload_does_not_state_is_refused() {
+    let mut s = legacy_subscription();
+    s["automatic_tax"] = json!({"enabled": true, "liability": {"type": "self"}});
+    s["items"]["data"][0]["price"]["tax_behavior"] = json!("inclusive");
+    expect_tax_refused(&webhook("customer.subscription.created", s.clone(), None), "price_");
+    // nor with automatic tax left unsaid
+    s["automatic_tax"] = Value::Null;
+    expect_tax_refused(&webhook("customer.subscription.created", s, None), "price_");
+    // under Stripe Tax an exclusive price is net
+    let mut x = legacy_subscription();
+    x["automatic_tax"] = json!({"enabled": true});
+    x["items"]["data"][0]["price"]["tax_behavior"] = json!("exclusive");
+    assert_eq!(
+        kinds(&webhook("customer.subscription.created", x, None)),
+        [EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None }]
+    );
+}
+
+/// Before: a renewal line of 1200 holding 200 of inclusive tax renewed at 12.00. The line's
+/// `tax_amounts` (API versions before 2025-03-31) or `taxes` (from 2025-03-31) state the tax.
+#[test]
+fn a_renewal_line_is_taken_net_of_the_inclusive_tax_it_states() {
+    let annual = || {
+        let mut inv = cycle_invoice();
+        inv["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2027, 1, 31)});
+        inv["lines"]["data"][0]["amount"] = json!(1200);
+        inv["lines"]["data"][0]["price"]["tax_behavior"] = json!("inclusive");
+        inv
+    };
+    let renew = |price| EventKind::Renew { price: usd(price), interval: Interval::Year };
+    let mut legacy = annual();
+    legacy["lines"]["data"][0]["tax_amounts"] =
+        json!([{"amount": 200, "inclusive": true, "tax_rate": "txr_1", "taxable_amount": 1000}]);
+    assert_eq!(kinds(&webhook("invoice.paid", legacy.clone(), None)), [renew("10.00")]);
+    let mut current = annual();
+    current["lines"]["data"][0]["tax_amounts"] = Value::Null;
+    current["lines"]["data"][0]["taxes"] = json!([{"amount": 200, "tax_behavior": "inclusive",
+        "taxable_amount": 1000, "type": "tax_rate_details", "tax_rate_details": {"tax_rate": "txr_1"}}]);
+    assert_eq!(kinds(&webhook("invoice.paid", current, None)), [renew("10.00")]);
+    // exclusive tax is on top of the amount
+    let mut exclusive = annual();
+    exclusive["lines"]["data"][0]["tax_amounts"] =
+        json!([{"amount": 240, "inclusive": false, "tax_rate": "txr_1", "taxable_amount": 1200}]);
+    assert_eq!(kinds(&webhook("invoice.paid", exclusive, None)), [renew("12.00")]);
+    // the tax of a discounted line is on the discounted amount: the undiscounted net is not stated
+    let mut discounted = legacy;
+    discounted["lines"]["data"][0]["discount_amounts"] = json!([{"amount": 120, "discount": "di_1"}]);
+    expect_tax_refused(&webhook("invoice.paid", discounted, None), "il_");
+    // an inclusive price whose line states no tax at all
+    let mut unstated = annual();
+    unstated["lines"]["data"][0]["tax_amounts"] = Value::Null;
+    expect_tax_refused(&webhook("invoice.paid", unstated, None), "il_");
+}

@@ -120,6 +120,20 @@ pub enum StripeError {
         /// How many.
         count: usize,
     },
+    /// A price or renewal line whose amount includes tax (a price with `tax_behavior`
+    /// `inclusive`, or an inclusive tax rate) where the payload does not state that tax
+    /// exactly: ARR excludes tax, and booking the gross amount would put the tax in it.
+    #[error("event {event}: {object} of subscription {subscription} includes tax that the payload does not state ({why}); ARR excludes tax")]
+    TaxInclusive {
+        /// The event's id.
+        event: String,
+        /// The subscription.
+        subscription: String,
+        /// `"price price_…"` or `"line il_…"`.
+        object: String,
+        /// Why the tax is not known.
+        why: &'static str,
+    },
     /// A coupon with neither a percent nor an amount off, or an amount without a currency.
     #[error("event {event}: coupon {coupon} has no usable percent_off or amount_off with currency")]
     BadCoupon {

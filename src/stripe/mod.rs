@@ -49,6 +49,22 @@
 //! have no unit amount and are refused ([`StripeError::UnpricedItem`]) rather than skipped,
 //! since leaving them out would misstate ARR; days and weeks are refused too.
 //!
+//! ARR excludes tax. An item's tax rates (its own `tax_rates`, else the subscription's
+//! `default_tax_rates`) that are `inclusive` are part of its amount: their percentages summed
+//! to `r`, the tax `amount × r / (100 + r)`, rounded half away from zero to a whole minor
+//! unit, is taken off the item (a €20.00 price with an inclusive 20 % VAT is €16.67 of MRR).
+//! Exclusive rates are added on top of the price and change nothing. A price whose tax the
+//! payload does not state is refused ([`StripeError::TaxInclusive`]) rather than booked gross:
+//! under Stripe Tax (`automatic_tax.enabled`) one that is not `tax_behavior: exclusive` (the
+//! tax depends on the customer's address, or the account's default behavior), and otherwise
+//! one that is `tax_behavior: inclusive` without an inclusive rate, unless the payload says
+//! Stripe Tax is off. A renewal invoice's line is taken net of the inclusive tax its
+//! `tax_amounts` (`inclusive: true`) or `taxes` (`tax_behavior: inclusive`) state; a line with
+//! such tax and a discount (its tax is on the discounted amount, so its undiscounted amount net
+//! of tax is not stated), or without `discount_amounts`, or whose price is inclusive while it
+//! gives no tax at all, is refused. A line that states no tax and no inclusive price is taken
+//! as untaxed.
+//!
 //! # Discounts
 //!
 //! A coupon with `percent_off` or `amount_off` becomes a [`MrrDiscount`] (forever when its
@@ -100,9 +116,10 @@ use rust_decimal::Decimal;
 
 pub use error::StripeError;
 pub use objects::{
-    Coupon, CouponCurrencyOption, CouponRef, Discount, DiscountRef, DiscountSource, Event, EventData, EventObject,
-    Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent, LinePeriod, List, PreviousAttributes, Price,
-    Recurring, Ref, Subscription, SubscriptionDetails, SubscriptionItem, TransformQuantity,
+    AutomaticTax, Coupon, CouponCurrencyOption, CouponRef, Discount, DiscountAmount, DiscountRef, DiscountSource,
+    Event, EventData, EventObject, Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent, LinePeriod, LinePrice,
+    LineTax, LineTaxAmount, List, PreviousAttributes, Price, Recurring, Ref, Subscription, SubscriptionDetails,
+    SubscriptionItem, TaxRate, TransformQuantity,
 };
 
 use crate::arr::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
@@ -164,7 +181,9 @@ pub enum Ignored {
 /// timestamp out of range, missing or truncated items or lines, a tiered, metered or
 /// customer-chosen price, a price sold in packs of a size that is not positive, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
-/// coupon without an amount, a cancellation at period end without the period's end, an amount
+/// coupon without an amount, a tax-inclusive price or renewal line whose tax the payload does
+/// not state ([`StripeError::TaxInclusive`], naming the subscription and the price or line), a
+/// cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
 pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
     let m = Mapper { event };
@@ -448,10 +467,95 @@ impl Mapper<'_> {
                 }
             };
             let line = unit.checked_mul(Decimal::from(quantity));
-            total = line.and_then(|l| total.checked_add(l)).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+            let line = line.ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+            let line = self.net_of_tax(s, item, line)?;
+            total = total.checked_add(line).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
         }
         let interval = interval.ok_or_else(|| self.inconsistent("interval", &s.id))?;
         Ok((self.money(&format!("subscription {}", s.id), total, currency)?, interval))
+    }
+
+    /// An item's amount (`line`, minor units) without the tax it includes: ARR excludes tax.
+    ///
+    /// The item's tax rates (its own, else the subscription's `default_tax_rates`) that are
+    /// `inclusive` are part of the amount: their percentages summed to `r`, the tax is
+    /// `line × r / (100 + r)` rounded to a whole minor unit (half away from zero) and taken off.
+    /// Under Stripe Tax (`automatic_tax.enabled`) the tax depends on the customer's address,
+    /// which the payload does not carry: a price that is not `exclusive` is refused. A price
+    /// with `tax_behavior` `inclusive` and no inclusive rate is refused unless the payload says
+    /// Stripe Tax is off (then no tax is charged on it).
+    fn net_of_tax(&self, s: &Subscription, item: &SubscriptionItem, line: Decimal) -> Result<Decimal, StripeError> {
+        let p = &item.price;
+        let refuse = |why| StripeError::TaxInclusive {
+            event: self.id(),
+            subscription: s.id.clone(),
+            object: format!("price {}", p.id),
+            why,
+        };
+        let behavior = p.tax_behavior.as_deref();
+        match s.automatic_tax.as_ref().map(|a| a.enabled) {
+            Some(true) if behavior == Some("exclusive") => return Ok(line),
+            Some(true) if behavior == Some("inclusive") => {
+                return Err(refuse("Stripe Tax computes it from the customer's address"))
+            }
+            Some(true) => return Err(refuse("Stripe Tax applies the account's default tax behavior to it")),
+            _ => {}
+        }
+        let rates = if item.tax_rates.is_empty() { &s.default_tax_rates } else { &item.tax_rates };
+        let mut points = Decimal::ZERO;
+        let mut inclusive = false;
+        for rate in rates.iter().filter(|r| r.inclusive) {
+            inclusive = true;
+            let flat = rate.rate_type.as_deref().is_some_and(|t| t != "percentage");
+            let percent = rate.percentage.filter(|_| !flat).and_then(|p| format!("{p}").parse::<Decimal>().ok());
+            let percent = percent.filter(|p| !p.is_sign_negative() && *p <= Decimal::ONE_HUNDRED);
+            let percent = percent.ok_or_else(|| refuse("an inclusive tax rate without a percentage from 0 to 100"))?;
+            points = points.checked_add(percent).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+        }
+        if !inclusive {
+            return match (behavior, s.automatic_tax.as_ref()) {
+                (Some("inclusive"), None) => Err(refuse("automatic_tax is not given, so Stripe Tax may compute it")),
+                _ => Ok(line),
+            };
+        }
+        let tax = line
+            .checked_mul(points)
+            .and_then(|t| t.checked_div(Decimal::ONE_HUNDRED + points))
+            .map(|t| t.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+            .ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+        Ok(line - tax)
+    }
+
+    /// A renewal line's amount (minor units) without the tax it includes, as its `tax_amounts`
+    /// (`inclusive: true`) or `taxes` (`tax_behavior: inclusive`) state it. The tax of a line
+    /// with a discount is on the discounted amount, so the undiscounted amount net of tax is
+    /// not stated: refused, as is a line whose price is `inclusive` and that states no tax.
+    fn line_net_of_tax(&self, sub: &str, l: &InvoiceLine) -> Result<Decimal, StripeError> {
+        let refuse = |why| StripeError::TaxInclusive {
+            event: self.id(),
+            subscription: sub.to_string(),
+            object: format!("line {}", l.id),
+            why,
+        };
+        let legacy = l.tax_amounts.iter().flatten().filter(|t| t.inclusive).map(|t| t.amount);
+        let current = l.taxes.iter().flatten().filter(|t| t.tax_behavior == "inclusive").map(|t| t.amount);
+        let mut tax = Decimal::ZERO;
+        for amount in legacy.chain(current) {
+            tax = tax.checked_add(Decimal::from(amount)).ok_or_else(|| self.overflow(&format!("line {}", l.id)))?;
+        }
+        let stated = l.tax_amounts.is_some() || l.taxes.is_some();
+        let inclusive_price = l.price.as_ref().is_some_and(|p| p.tax_behavior.as_deref() == Some("inclusive"));
+        if !stated && inclusive_price {
+            return Err(refuse("its price is inclusive and the line gives no tax_amounts or taxes"));
+        }
+        if tax.is_zero() {
+            return Ok(Decimal::from(l.amount));
+        }
+        let undiscounted = l.discount_amounts.as_ref().is_some_and(|d| d.iter().all(|d| d.amount == 0));
+        if !undiscounted {
+            return Err(refuse("its tax is on the discounted amount, and the line is or may be discounted"));
+        }
+        Decimal::from(l.amount).checked_sub(tax).ok_or_else(|| self.overflow(&format!("line {}", l.id)))
     }
 
     fn negative(&self, what: &str, amount: Decimal) -> StripeError {
@@ -603,7 +707,16 @@ impl Mapper<'_> {
         if let Some(l) = lines.iter().find(|l| !l.discounts.is_empty()) {
             return Err(StripeError::ItemDiscount { event: self.id(), item: l.id.clone() });
         }
-        let price = self.money(&format!("invoice {}", inv.id), total, currency)?;
+        // ARR excludes tax: the lines net of the inclusive tax they state
+        let mut net = Decimal::ZERO;
+        for l in &lines {
+            let line = self.line_net_of_tax(sub.id(), l)?;
+            net = net.checked_add(line).ok_or_else(|| self.overflow(&format!("invoice {}", inv.id)))?;
+        }
+        if net.is_sign_negative() && !net.is_zero() {
+            return Err(self.negative(&format!("invoice {}", inv.id), net));
+        }
+        let price = self.money(&format!("invoice {}", inv.id), net, currency)?;
         let renew = EventKind::Renew { price, interval: interval_of(months) };
         self.arr_events(sub.id(), inv.customer.id(), vec![("", start, renew)]).map(Mapped::Events)
     }

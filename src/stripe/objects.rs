@@ -175,6 +175,40 @@ pub struct Subscription {
     /// The discounts (ids, or objects when expanded).
     #[serde(default)]
     pub discounts: Vec<DiscountRef>,
+    /// Whether Stripe Tax computes the tax (`automatic_tax.enabled`); absent when not given.
+    #[serde(default)]
+    pub automatic_tax: Option<AutomaticTax>,
+    /// The tax rates of items that have none of their own.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub default_tax_rates: Vec<TaxRate>,
+}
+
+/// A subscription's `automatic_tax`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AutomaticTax {
+    /// Stripe Tax computes the tax from the customer's address: its amount is not in the
+    /// subscription's payload.
+    pub enabled: bool,
+}
+
+/// A [Tax Rate](https://docs.stripe.com/api/tax_rates/object) on a subscription or an item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TaxRate {
+    /// `txr_…`.
+    pub id: String,
+    /// Whether the tax is part of the price (inclusive) or added on top of it (exclusive).
+    pub inclusive: bool,
+    /// The rate in percent (`20` for 20 %).
+    #[serde(default)]
+    pub percentage: Option<f64>,
+    /// `percentage` or `flat_amount`.
+    #[serde(default)]
+    pub rate_type: Option<String>,
+}
+
+/// `null` as an empty list.
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// A list object.
@@ -204,6 +238,9 @@ pub struct SubscriptionItem {
     /// before the subscription's.
     #[serde(default)]
     pub discounts: Vec<DiscountRef>,
+    /// The item's own tax rates, which replace the subscription's `default_tax_rates`.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub tax_rates: Vec<TaxRate>,
 }
 
 /// A [Price](https://docs.stripe.com/api/prices/object).
@@ -229,6 +266,11 @@ pub struct Price {
     /// unit amount applies.
     #[serde(default)]
     pub transform_quantity: Option<TransformQuantity>,
+    /// `inclusive` (the unit amount includes tax), `exclusive` or `unspecified` (the account's
+    /// Stripe Tax default); read for Stripe Tax, while a Tax Rate's own `inclusive` decides for
+    /// tax rates.
+    #[serde(default)]
+    pub tax_behavior: Option<String>,
 }
 
 /// A price's [`transform_quantity`](https://docs.stripe.com/api/prices/object#price_object-transform_quantity):
@@ -389,6 +431,54 @@ pub struct InvoiceLine {
     /// which Stripe applies before the invoice's. The subscription's discount is the invoice's.
     #[serde(default)]
     pub discounts: Vec<DiscountRef>,
+    /// The line's price (API versions before 2025-03-31): only its `tax_behavior` is read.
+    #[serde(default)]
+    pub price: Option<LinePrice>,
+    /// The tax on the line (API versions before 2025-03-31); absent or `null` when not given.
+    #[serde(default)]
+    pub tax_amounts: Option<Vec<LineTaxAmount>>,
+    /// The tax on the line (API versions from 2025-03-31); absent or `null` when not given.
+    #[serde(default)]
+    pub taxes: Option<Vec<LineTax>>,
+    /// The discounts taken off the line, each an amount; absent or `null` when not given.
+    #[serde(default)]
+    pub discount_amounts: Option<Vec<DiscountAmount>>,
+}
+
+/// An invoice line's price, as far as the mapping reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LinePrice {
+    /// `price_…`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `inclusive`, `exclusive` or `unspecified`.
+    #[serde(default)]
+    pub tax_behavior: Option<String>,
+}
+
+/// One tax on a line (`tax_amounts[]`, API versions before 2025-03-31).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LineTaxAmount {
+    /// The tax, in minor units.
+    pub amount: i64,
+    /// Whether it is part of the line's `amount`.
+    pub inclusive: bool,
+}
+
+/// One tax on a line (`taxes[]`, API versions from 2025-03-31).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LineTax {
+    /// The tax, in minor units.
+    pub amount: i64,
+    /// `inclusive` (part of the line's `amount`) or `exclusive`.
+    pub tax_behavior: String,
+}
+
+/// A discount's amount on a line.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DiscountAmount {
+    /// The amount taken off, in minor units.
+    pub amount: i64,
 }
 
 /// A line's service period, in Unix seconds.
