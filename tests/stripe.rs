@@ -1103,3 +1103,76 @@ fn a_renewal_line_is_taken_net_of_the_inclusive_tax_it_states() {
     unstated["lines"]["data"][0]["tax_amounts"] = Value::Null;
     expect_tax_refused(&webhook("invoice.paid", unstated, None), "il_");
 }
+
+// ---- coupons restricted to products ----
+
+/// The 2024 subscription with a second item, price_second at 1000 usd a month for product
+/// prod_second, and coupon.json (25.5 % off, forever) restricted by `applies_to.products`
+/// (Coupon object reference: "applies_to.products: a list of product IDs this coupon applies
+/// to") to `products`.
+fn with_restricted_coupon(products: Value) -> Value {
+    let mut coupon = fixture("coupon.json");
+    coupon["applies_to"] = json!({"products": products});
+    let mut s = with_coupon(coupon);
+    let mut second = s["items"]["data"][0].clone();
+    second["id"] = json!("si_second");
+    second["price"]["id"] = json!("price_second");
+    second["price"]["product"] = json!("prod_second");
+    second["price"]["unit_amount"] = json!(1000);
+    second["price"]["unit_amount_decimal"] = json!("1000");
+    s["items"]["data"].as_array_mut().unwrap().push(second);
+    s
+}
+
+/// Before: a 25.5 % coupon restricted to prod_second took 25.5 % off the whole $30.00 ($7.65);
+/// Stripe takes it off prod_second's $10.00 alone: $2.55 off each month.
+#[test]
+fn a_coupon_restricted_to_products_discounts_only_their_items() {
+    let start = EventKind::Start { price: usd("30.00"), interval: Interval::Month, trial_until: None };
+    let v = webhook("customer.subscription.created", with_restricted_coupon(json!(["prod_second"])), None);
+    assert_eq!(
+        kinds(&v),
+        [start.clone(), EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(usd("2.55")), forever: true })]
+    );
+    // restricted to every item's product: the percent, as for an unrestricted coupon
+    let all = with_restricted_coupon(json!(["prod_second", "prod_QXg1hqf4jFNsqG"]));
+    let percent = Percent::from_fraction("0.255".parse().unwrap());
+    assert_eq!(
+        kinds(&webhook("customer.subscription.created", all, None))[1],
+        EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(percent), forever: true })
+    );
+    // to a product the subscription does not hold: no discount
+    let none = with_restricted_coupon(json!(["prod_elsewhere"]));
+    assert_eq!(kinds(&webhook("customer.subscription.created", none, None)), [start]);
+    // the items change: the amount off follows them (3 of prod_second: 25.5 % of $30.00)
+    let mut more = with_restricted_coupon(json!(["prod_second"]));
+    more["items"]["data"][1]["quantity"] = json!(3);
+    let v = webhook("customer.subscription.updated", more, Some(json!({"items": {}})));
+    assert_eq!(
+        kinds(&v),
+        [
+            EventKind::Change { price: usd("50.00"), interval: Interval::Month },
+            EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(usd("7.65")), forever: true })
+        ]
+    );
+}
+
+/// An amount off restricted to products, or a restriction the items cannot be matched against
+/// (an item's price without its product), is refused by name, never taken off the whole.
+#[test]
+fn a_restricted_coupon_that_cannot_be_applied_item_by_item_is_refused() {
+    let mut amount = with_restricted_coupon(json!(["prod_second"]));
+    amount["discount"]["coupon"]["percent_off"] = Value::Null;
+    amount["discount"]["coupon"]["amount_off"] = json!(500);
+    let mut unnamed = with_restricted_coupon(json!(["prod_second"]));
+    unnamed["items"]["data"][0]["price"]["product"] = Value::Null;
+    for (what, s) in [("amount off", amount), ("no product", unnamed)] {
+        match map(&webhook("customer.subscription.created", s, None)) {
+            Err(e @ StripeError::RestrictedCoupon { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("Z4OV52SU") && text.contains("sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"), "{what}: {text}");
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}

@@ -134,6 +134,21 @@ pub enum StripeError {
         /// Why the tax is not known.
         why: &'static str,
     },
+    /// A coupon restricted to some products (`applies_to.products`) that cannot be applied to
+    /// their items alone: an amount off (how Stripe spreads it over the eligible items is not
+    /// in the payload), an empty list of products, or an item whose price does not name its
+    /// product. Taken off the whole subscription it would over-discount.
+    #[error("event {event}: coupon {coupon} on subscription {subscription} applies to some products only and {why}")]
+    RestrictedCoupon {
+        /// The event's id.
+        event: String,
+        /// The coupon's id.
+        coupon: String,
+        /// The subscription.
+        subscription: String,
+        /// Why it cannot be applied item by item.
+        why: &'static str,
+    },
     /// A coupon with neither a percent nor an amount off, or an amount without a currency.
     #[error("event {event}: coupon {coupon} has no usable percent_off or amount_off with currency")]
     BadCoupon {

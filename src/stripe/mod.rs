@@ -27,7 +27,7 @@
 //! | Stripe event | ARR events |
 //! |---|---|
 //! | `customer.subscription.created` | Start on `start_date`, in a trial until `trial_end` when that is later; a DiscountStart for its coupon; a Cancel if it is already set to cancel, as for an update below (a cancellation at period end without the period's end refuses the whole event, not only the Cancel). A subscription still `incomplete` (first payment not made) is ignored until it becomes active. |
-//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event unless said otherwise: items, plan or quantity → Change to the new MRR, and, for a subscription still set to cancel, its Cancel restated after it (in the ledger a Change withdraws a pending cancellation); `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end, the subscription's or else the latest of its items' (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); a cancellation at period end whose payload carries no period end is refused ([`StripeError::MissingPeriodEnd`]), never booked as a cancellation at once; unset → Change, which withdraws the pending cancellation; discount → DiscountStart or DiscountEnd; status from `incomplete` → the Start that `created` held back until the first payment succeeded, booked as `created` books it: on `start_date`, not the day of the event, with its discount and a pending cancellation; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them but `trial_end` are taken as changed ([`PreviousAttributes::ALL`]): a changed trial end is read as a restart, a Start on the day of the event, which begins a new contract (a pause, for one, does not carry over), so an update that does not say its trial changed is not read as restarting the subscription. A subscription now `canceled` is left to the `deleted` event. |
+//! | `customer.subscription.updated` | By what `previous_attributes` says changed, on the day of the event unless said otherwise: items, plan or quantity → Change to the new MRR, and, for a subscription still set to cancel, its Cancel restated after it (in the ledger a Change withdraws a pending cancellation); `cancel_at_period_end`/`cancel_at` set → Cancel with `paid_through` = `cancel_at` or the current period's end, the subscription's or else the latest of its items' (ARR runs to then under the default [`ChurnTiming`](crate::arr::ChurnTiming)); a cancellation at period end whose payload carries no period end is refused ([`StripeError::MissingPeriodEnd`]), never booked as a cancellation at once; unset → Change, which withdraws the pending cancellation; discount (or the items, under a coupon restricted to products) → DiscountStart or DiscountEnd; status from `incomplete` → the Start that `created` held back until the first payment succeeded, booked as `created` books it: on `start_date`, not the day of the event, with its discount and a pending cancellation; `trial_end` (a trial ended early or extended) → Start on the day of the event, in a trial until the new `trial_end` if that is later, with the discount and a pending cancellation restated, since only a start sets a trial's end. Nothing of these → ignored. Without `previous_attributes` all of them but `trial_end` are taken as changed ([`PreviousAttributes::ALL`]): a changed trial end is read as a restart, a Start on the day of the event, which begins a new contract (a pause, for one, does not carry over), so an update that does not say its trial changed is not read as restarting the subscription. A subscription now `canceled` is left to the `deleted` event. |
 //! | `customer.subscription.paused`, `customer.subscription.resumed` | Pause, Resume on the day of the event (Stripe pauses a subscription whose trial ended without a payment method). Pausing only the collection (`pause_collection`) leaves the subscription running and is not read. |
 //! | `customer.subscription.deleted` | Cancel at once (no `paid_through`), on `ended_at` (else `canceled_at`, else the event's day). |
 //! | `invoice.paid` with `billing_reason` `subscription_cycle` | For a term of a year or more, Renew on the start of the invoice's subscription lines' period, at the sum of those lines (prorations left out), for the period's whole months: a contract renewal. A shorter term is the monthly or quarterly billing of a running subscription, ignored ([`Ignored::BillingCycle`]): booked as renewals, a monthly plan's bills would make the renewed ARR twelve times its ARR. Other billing reasons are ignored: `subscription_create` and `subscription_update` repeat what the subscription events booked, and a `manual` invoice or one without a subscription is not recurring revenue. |
@@ -78,6 +78,16 @@
 //! reason a renewal invoice whose subscription line has a discount of its own (the line's
 //! `discounts`, not the invoice's) is refused rather than renewed at the undiscounted amount.
 //!
+//! A coupon restricted to some products (`applies_to.products`) discounts only the items whose
+//! price's `product` is listed, as Stripe applies it. A percent off every item of the
+//! subscription is that percent; off none of them, no discount (a DiscountEnd in an update that
+//! restates it); off some of them, an amount: the percent of those items'
+//! amounts (net of tax), rounded half away from zero to a whole minor unit. Since that amount
+//! follows the items, an update that changes them restates the discount after the Change. An
+//! amount off restricted to products (how Stripe spreads it over the eligible items is not in
+//! the payload), an empty list of products, or an item whose price does not name its product
+//! is refused ([`StripeError::RestrictedCoupon`]), never taken off the whole subscription.
+//!
 //! ```
 //! use revops::arr::{Applied, ArrBook, ArrPolicy};
 //! use revops::calendar::Month;
@@ -116,10 +126,10 @@ use rust_decimal::Decimal;
 
 pub use error::StripeError;
 pub use objects::{
-    AutomaticTax, Coupon, CouponCurrencyOption, CouponRef, Discount, DiscountAmount, DiscountRef, DiscountSource,
-    Event, EventData, EventObject, Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent, LinePeriod, LinePrice,
-    LineTax, LineTaxAmount, List, PreviousAttributes, Price, Recurring, Ref, Subscription, SubscriptionDetails,
-    SubscriptionItem, TaxRate, TransformQuantity,
+    AutomaticTax, Coupon, CouponAppliesTo, CouponCurrencyOption, CouponRef, Discount, DiscountAmount, DiscountRef,
+    DiscountSource, Event, EventData, EventObject, Invoice, InvoiceLine, InvoiceParent, ItemDetails, LineParent,
+    LinePeriod, LinePrice, LineTax, LineTaxAmount, List, PreviousAttributes, Price, Recurring, Ref, Subscription,
+    SubscriptionDetails, SubscriptionItem, TaxRate, TransformQuantity,
 };
 
 use crate::arr::{DiscountOff, EventKind, Interval, MrrDiscount, SubscriptionEvent};
@@ -181,7 +191,9 @@ pub enum Ignored {
 /// timestamp out of range, missing or truncated items or lines, a tiered, metered or
 /// customer-chosen price, a price sold in packs of a size that is not positive, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
-/// coupon without an amount, a tax-inclusive price or renewal line whose tax the payload does
+/// coupon without an amount, a coupon restricted to products that cannot be applied to their
+/// items alone ([`StripeError::RestrictedCoupon`]: an amount off, an empty list, an item's
+/// price without its product), a tax-inclusive price or renewal line whose tax the payload does
 /// not state ([`StripeError::TaxInclusive`], naming the subscription and the price or line), a
 /// cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
@@ -351,7 +363,8 @@ impl Mapper<'_> {
             let (price, interval) = self.price(s)?;
             out.push(("", today, EventKind::Change { price, interval }));
         }
-        if changed.discount || changed.discounts {
+        // a coupon restricted to some products is an amount off those items: restated with them
+        if changed.discount || changed.discounts || (price_changed && self.has_restricted_coupon(s)) {
             let kind = match self.discount(s)? {
                 Some(d) => EventKind::DiscountStart(d),
                 None => EventKind::DiscountEnd,
@@ -406,12 +419,23 @@ impl Mapper<'_> {
 
     /// The subscription's price per interval: Σ unit amount × quantity over its items.
     fn price(&self, s: &Subscription) -> Result<(Money, Interval), StripeError> {
+        let (lines, interval) = self.item_amounts(s)?;
+        let mut total = Decimal::ZERO;
+        for line in lines {
+            total = total.checked_add(line).ok_or_else(|| self.overflow(&format!("subscription {}", s.id)))?;
+        }
+        Ok((self.money(&format!("subscription {}", s.id), total, self.currency(&s.currency)?)?, interval))
+    }
+
+    /// Each item's amount per interval in minor units (unit amount × quantity, net of the tax it
+    /// includes), in the order of the items, and their common interval.
+    fn item_amounts(&self, s: &Subscription) -> Result<(Vec<Decimal>, Interval), StripeError> {
         if s.items.data.is_empty() || s.items.has_more {
             return Err(StripeError::IncompleteList { event: self.id(), what: "items", object: s.id.clone() });
         }
         let currency = self.currency(&s.currency)?;
         let mut interval = None;
-        let mut total = Decimal::ZERO;
+        let mut lines = Vec::with_capacity(s.items.data.len());
         for item in &s.items.data {
             let p = &item.price;
             let unpriced = |why| StripeError::UnpricedItem { event: self.id(), price: p.id.clone(), why };
@@ -468,11 +492,10 @@ impl Mapper<'_> {
             };
             let line = unit.checked_mul(Decimal::from(quantity));
             let line = line.ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
-            let line = self.net_of_tax(s, item, line)?;
-            total = total.checked_add(line).ok_or_else(|| self.overflow(&format!("price {}", p.id)))?;
+            lines.push(self.net_of_tax(s, item, line)?);
         }
         let interval = interval.ok_or_else(|| self.inconsistent("interval", &s.id))?;
-        Ok((self.money(&format!("subscription {}", s.id), total, currency)?, interval))
+        Ok((lines, interval))
     }
 
     /// An item's amount (`line`, minor units) without the tax it includes: ARR excludes tax.
@@ -606,7 +629,71 @@ impl Mapper<'_> {
             });
         }
         let currency = self.currency(&s.currency)?;
-        coupons.pop().map(|c| self.mrr_discount(c, currency)).transpose()
+        let Some(c) = coupons.pop() else { return Ok(None) };
+        let discount = self.mrr_discount(c, currency)?;
+        match &c.applies_to {
+            None => Ok(Some(discount)),
+            Some(to) => self.restricted(s, c, to, discount),
+        }
+    }
+
+    /// A coupon restricted to some products, on their items alone. A percent off all of the
+    /// subscription's items is that percent; off none of them, no discount; off some, an
+    /// amount: the percent of those items' amounts (net of tax), rounded half away from zero
+    /// to a whole minor unit, which a price change restates. An amount off, an empty product
+    /// list and an item whose price does not name its product are refused.
+    fn restricted(
+        &self,
+        s: &Subscription,
+        c: &Coupon,
+        to: &CouponAppliesTo,
+        discount: MrrDiscount,
+    ) -> Result<Option<MrrDiscount>, StripeError> {
+        let refuse = |why| StripeError::RestrictedCoupon {
+            event: self.id(),
+            coupon: c.id.clone(),
+            subscription: s.id.clone(),
+            why,
+        };
+        if to.products.is_empty() {
+            return Err(refuse("its list of products is empty"));
+        }
+        let DiscountOff::Percent(percent) = discount.off else {
+            return Err(refuse("is an amount off, which the payload does not say how to spread over the items"));
+        };
+        let (lines, _) = self.item_amounts(s)?;
+        let (mut eligible, mut count) = (Decimal::ZERO, 0);
+        for (item, line) in s.items.data.iter().zip(lines) {
+            let product =
+                item.price.product.as_ref().ok_or_else(|| refuse("an item's price does not name its product"))?;
+            if to.products.iter().any(|p| p == product.id()) {
+                eligible = eligible.checked_add(line).ok_or_else(|| self.overflow(&format!("coupon {}", c.id)))?;
+                count += 1;
+            }
+        }
+        if count == s.items.data.len() {
+            return Ok(Some(discount));
+        }
+        if count == 0 {
+            return Ok(None);
+        }
+        let off = eligible
+            .checked_mul(percent.fraction())
+            .map(|d| d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+            .ok_or_else(|| self.overflow(&format!("coupon {}", c.id)))?;
+        let off = self.money(&format!("coupon {}", c.id), off, self.currency(&s.currency)?)?;
+        Ok(Some(MrrDiscount { off: DiscountOff::Amount(off), ..discount }))
+    }
+
+    /// Whether the subscription's discount, as far as the payload expands it, is a coupon
+    /// restricted to some products: its amount off then follows the items, so a price change
+    /// restates it.
+    fn has_restricted_coupon(&self, s: &Subscription) -> bool {
+        let expanded = s.discounts.iter().filter_map(|r| match r {
+            DiscountRef::Object(d) => Some(d.as_ref()),
+            DiscountRef::Id(_) => None,
+        });
+        s.discount.iter().chain(expanded).any(|d| self.coupon_of(d).is_ok_and(|c| c.applies_to.is_some()))
     }
 
     fn coupon_of<'d>(&self, d: &'d Discount) -> Result<&'d Coupon, StripeError> {

@@ -248,6 +248,10 @@ pub struct SubscriptionItem {
 pub struct Price {
     /// `price_…`.
     pub id: String,
+    /// The product (an id, or the product expanded): matched against a coupon's
+    /// `applies_to.products`.
+    #[serde(default)]
+    pub product: Option<Ref>,
     /// Three-letter ISO code, lower case.
     pub currency: String,
     /// Unit amount in minor units (cents; yen for JPY).
@@ -356,6 +360,18 @@ pub struct Coupon {
     pub currency_options: std::collections::BTreeMap<String, CouponCurrencyOption>,
     /// `forever`, `once` or `repeating`.
     pub duration: String,
+    /// The products the coupon is restricted to, if any (absent or `null`: every item).
+    #[serde(default)]
+    pub applies_to: Option<CouponAppliesTo>,
+}
+
+/// A coupon's [`applies_to`](https://docs.stripe.com/api/coupons/object#coupon_object-applies_to):
+/// Stripe discounts only the items whose price's product is listed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CouponAppliesTo {
+    /// The product ids (`prod_…`).
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// A coupon's amount in one more currency.
