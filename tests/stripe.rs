@@ -1176,3 +1176,21 @@ fn a_restricted_coupon_that_cannot_be_applied_item_by_item_is_refused() {
         }
     }
 }
+
+/// Before: a coupon read with `applies_to` expanded whose product list is empty was refused.
+/// Stripe includes `applies_to` only when it is expanded (Coupon object reference: "This field
+/// is not included by default"), and an unrestricted coupon then reads `{"products": []}`: it
+/// applies to every item, as a coupon without `applies_to` does.
+#[test]
+fn an_expanded_applies_to_with_no_products_is_an_unrestricted_coupon() {
+    let percent = Percent::from_fraction("0.255".parse().unwrap());
+    let whole = EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Percent(percent), forever: true });
+    let v = webhook("customer.subscription.created", with_restricted_coupon(json!([])), None);
+    assert_eq!(
+        kinds(&v),
+        [EventKind::Start { price: usd("30.00"), interval: Interval::Month, trial_until: None }, whole.clone()]
+    );
+    // a price change does not restate an unrestricted coupon
+    let v = webhook("customer.subscription.updated", with_restricted_coupon(json!([])), Some(json!({"items": {}})));
+    assert_eq!(kinds(&v), [EventKind::Change { price: usd("30.00"), interval: Interval::Month }]);
+}

@@ -85,8 +85,13 @@
 //! amounts (net of tax), rounded half away from zero to a whole minor unit. Since that amount
 //! follows the items, an update that changes them restates the discount after the Change. An
 //! amount off restricted to products (how Stripe spreads it over the eligible items is not in
-//! the payload), an empty list of products, or an item whose price does not name its product
-//! is refused ([`StripeError::RestrictedCoupon`]), never taken off the whole subscription.
+//! the payload) or an item whose price does not name its product is refused
+//! ([`StripeError::RestrictedCoupon`]), never taken off the whole subscription. An
+//! `applies_to` with no products (as Stripe expands it on an unrestricted coupon) restricts
+//! nothing. Stripe leaves `applies_to` out of a coupon unless it is expanded, and a webhook's
+//! payload is never expanded: a coupon without it is read as applying to every item, so a
+//! caller whose coupons may be restricted retrieves the coupon with `expand[]=applies_to` and
+//! sets [`Coupon::applies_to`] before mapping.
 //!
 //! ```
 //! use revops::arr::{Applied, ArrBook, ArrPolicy};
@@ -192,8 +197,8 @@ pub enum Ignored {
 /// customer-chosen price, a price sold in packs of a size that is not positive, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
 /// coupon without an amount, a coupon restricted to products that cannot be applied to their
-/// items alone ([`StripeError::RestrictedCoupon`]: an amount off, an empty list, an item's
-/// price without its product), a tax-inclusive price or renewal line whose tax the payload does
+/// items alone ([`StripeError::RestrictedCoupon`]: an amount off, an item's price without
+/// its product), a tax-inclusive price or renewal line whose tax the payload does
 /// not state ([`StripeError::TaxInclusive`], naming the subscription and the price or line), a
 /// cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
@@ -632,16 +637,17 @@ impl Mapper<'_> {
         let Some(c) = coupons.pop() else { return Ok(None) };
         let discount = self.mrr_discount(c, currency)?;
         match &c.applies_to {
-            None => Ok(Some(discount)),
-            Some(to) => self.restricted(s, c, to, discount),
+            // expanded on an unrestricted coupon, `applies_to` lists no products
+            Some(to) if !to.products.is_empty() => self.restricted(s, c, to, discount),
+            _ => Ok(Some(discount)),
         }
     }
 
     /// A coupon restricted to some products, on their items alone. A percent off all of the
     /// subscription's items is that percent; off none of them, no discount; off some, an
     /// amount: the percent of those items' amounts (net of tax), rounded half away from zero
-    /// to a whole minor unit, which a price change restates. An amount off, an empty product
-    /// list and an item whose price does not name its product are refused.
+    /// to a whole minor unit, which a price change restates. An amount off and an item whose
+    /// price does not name its product are refused.
     fn restricted(
         &self,
         s: &Subscription,
@@ -655,9 +661,6 @@ impl Mapper<'_> {
             subscription: s.id.clone(),
             why,
         };
-        if to.products.is_empty() {
-            return Err(refuse("its list of products is empty"));
-        }
         let DiscountOff::Percent(percent) = discount.off else {
             return Err(refuse("is an amount off, which the payload does not say how to spread over the items"));
         };
@@ -693,7 +696,8 @@ impl Mapper<'_> {
             DiscountRef::Object(d) => Some(d.as_ref()),
             DiscountRef::Id(_) => None,
         });
-        s.discount.iter().chain(expanded).any(|d| self.coupon_of(d).is_ok_and(|c| c.applies_to.is_some()))
+        let restricted = |c: &Coupon| c.applies_to.as_ref().is_some_and(|to| !to.products.is_empty());
+        s.discount.iter().chain(expanded).any(|d| self.coupon_of(d).is_ok_and(restricted))
     }
 
     fn coupon_of<'d>(&self, d: &'d Discount) -> Result<&'d Coupon, StripeError> {

@@ -360,7 +360,9 @@ pub struct Coupon {
     pub currency_options: std::collections::BTreeMap<String, CouponCurrencyOption>,
     /// `forever`, `once` or `repeating`.
     pub duration: String,
-    /// The products the coupon is restricted to, if any (absent or `null`: every item).
+    /// The products the coupon is restricted to, if any (absent, `null` or no products: every
+    /// item). Stripe includes it only when it is expanded (`expand[]=applies_to`), which a
+    /// webhook's payload never is.
     #[serde(default)]
     pub applies_to: Option<CouponAppliesTo>,
 }
