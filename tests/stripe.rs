@@ -1194,3 +1194,29 @@ fn an_expanded_applies_to_with_no_products_is_an_unrestricted_coupon() {
     let v = webhook("customer.subscription.updated", with_restricted_coupon(json!([])), Some(json!({"items": {}})));
     assert_eq!(kinds(&v), [EventKind::Change { price: usd("30.00"), interval: Interval::Month }]);
 }
+
+/// Before: an amount off restricted to products was refused even when every item or none of
+/// them is of those products. Off every item it is the coupon's amount, as unrestricted; off
+/// none of them, Stripe takes nothing off. Only an amount off some items is refused.
+#[test]
+fn an_amount_off_restricted_to_all_or_none_of_the_items_is_determined() {
+    let amount = |products| {
+        let mut s = with_restricted_coupon(products);
+        s["discount"]["coupon"]["percent_off"] = Value::Null;
+        s["discount"]["coupon"]["amount_off"] = json!(500);
+        s["discount"]["coupon"]["currency"] = json!("usd");
+        s
+    };
+    let start = EventKind::Start { price: usd("30.00"), interval: Interval::Month, trial_until: None };
+    let all = webhook("customer.subscription.created", amount(json!(["prod_QXg1hqf4jFNsqG", "prod_second"])), None);
+    assert_eq!(
+        kinds(&all),
+        [start.clone(), EventKind::DiscountStart(MrrDiscount { off: DiscountOff::Amount(usd("5.00")), forever: true })]
+    );
+    let none = webhook("customer.subscription.created", amount(json!(["prod_elsewhere"])), None);
+    assert_eq!(kinds(&none), [start]);
+    assert!(matches!(
+        map(&webhook("customer.subscription.created", amount(json!(["prod_second"])), None)),
+        Err(StripeError::RestrictedCoupon { .. })
+    ));
+}

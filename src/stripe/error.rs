@@ -135,8 +135,8 @@ pub enum StripeError {
         why: &'static str,
     },
     /// A coupon restricted to some products (`applies_to.products`) that cannot be applied to
-    /// their items alone: an amount off (how Stripe spreads it over the eligible items is not
-    /// in the payload) or an item whose price does not name its product. Taken off the whole
+    /// their items alone: an amount off some of the subscription's items but not all (how
+    /// Stripe spreads it over them is not in the payload) or an item whose price does not name its product. Taken off the whole
     /// subscription it would over-discount.
     #[error("event {event}: coupon {coupon} on subscription {subscription} applies to some products only and {why}")]
     RestrictedCoupon {

@@ -84,8 +84,9 @@
 //! restates it); off some of them, an amount: the percent of those items'
 //! amounts (net of tax), rounded half away from zero to a whole minor unit. Since that amount
 //! follows the items, an update that changes them restates the discount after the Change. An
-//! amount off restricted to products (how Stripe spreads it over the eligible items is not in
-//! the payload) or an item whose price does not name its product is refused
+//! amount off every item is that amount, off none of them no discount. An amount off some of
+//! the items (how Stripe spreads it over them is not in the payload) or an item whose price
+//! does not name its product is refused
 //! ([`StripeError::RestrictedCoupon`]), never taken off the whole subscription. An
 //! `applies_to` with no products (as Stripe expands it on an unrestricted coupon) restricts
 //! nothing. Stripe leaves `applies_to` out of a coupon unless it is expanded, and a webhook's
@@ -197,8 +198,8 @@ pub enum Ignored {
 /// customer-chosen price, a price sold in packs of a size that is not positive, a daily or weekly recurrence, items or lines that disagree, a
 /// renewal period that is not whole months, a discount given by id only, two discounts or one on an item, a
 /// coupon without an amount, a coupon restricted to products that cannot be applied to their
-/// items alone ([`StripeError::RestrictedCoupon`]: an amount off, an item's price without
-/// its product), a tax-inclusive price or renewal line whose tax the payload does
+/// items alone ([`StripeError::RestrictedCoupon`]: an amount off some of the items only, an
+/// item's price without its product), a tax-inclusive price or renewal line whose tax the payload does
 /// not state ([`StripeError::TaxInclusive`], naming the subscription and the price or line), a
 /// cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
@@ -646,8 +647,9 @@ impl Mapper<'_> {
     /// A coupon restricted to some products, on their items alone. A percent off all of the
     /// subscription's items is that percent; off none of them, no discount; off some, an
     /// amount: the percent of those items' amounts (net of tax), rounded half away from zero
-    /// to a whole minor unit, which a price change restates. An amount off and an item whose
-    /// price does not name its product are refused.
+    /// to a whole minor unit, which a price change restates. An amount off every item is that
+    /// amount, off none of them no discount; an amount off some of them, and an item whose price
+    /// does not name its product, are refused.
     fn restricted(
         &self,
         s: &Subscription,
@@ -660,9 +662,6 @@ impl Mapper<'_> {
             coupon: c.id.clone(),
             subscription: s.id.clone(),
             why,
-        };
-        let DiscountOff::Percent(percent) = discount.off else {
-            return Err(refuse("is an amount off, which the payload does not say how to spread over the items"));
         };
         let (lines, _) = self.item_amounts(s)?;
         let (mut eligible, mut count) = (Decimal::ZERO, 0);
@@ -680,6 +679,9 @@ impl Mapper<'_> {
         if count == 0 {
             return Ok(None);
         }
+        let DiscountOff::Percent(percent) = discount.off else {
+            return Err(refuse("is an amount off some of its items, which the payload does not say how to spread"));
+        };
         let off = eligible
             .checked_mul(percent.fraction())
             .map(|d| d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
