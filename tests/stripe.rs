@@ -1220,3 +1220,27 @@ fn an_amount_off_restricted_to_all_or_none_of_the_items_is_determined() {
         Err(StripeError::RestrictedCoupon { .. })
     ));
 }
+
+/// Under Stripe Tax a price whose `tax_behavior` is `unspecified` takes the account's default
+/// tax behavior (Stripe's Tax settings), which no webhook carries. Unstated, such a price is
+/// refused; a caller who states the default as exclusive gets the price as net, and one who
+/// states it as inclusive gets the refusal an inclusive price gets under Stripe Tax.
+#[test]
+fn an_unspecified_price_under_stripe_tax_follows_the_default_tax_behavior_the_caller_states() {
+    use revops::stripe::{map_event_with, DefaultTaxBehavior};
+    let mut s = legacy_subscription();
+    s["automatic_tax"] = json!({"enabled": true});
+    s["items"]["data"][0]["price"]["tax_behavior"] = json!("unspecified");
+    let v = webhook("customer.subscription.created", s, None);
+    expect_tax_refused(&v, "price_");
+    let e = event(&v);
+    assert!(matches!(map_event_with(&e, DefaultTaxBehavior::Unknown), Err(StripeError::TaxInclusive { .. })));
+    assert!(matches!(map_event_with(&e, DefaultTaxBehavior::Inclusive), Err(StripeError::TaxInclusive { .. })));
+    match map_event_with(&e, DefaultTaxBehavior::Exclusive) {
+        Ok(Mapped::Events(events)) => assert_eq!(
+            events.iter().map(|e| e.kind.clone()).collect::<Vec<_>>(),
+            [EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None }]
+        ),
+        other => panic!("{other:?}"),
+    }
+}

@@ -56,7 +56,8 @@
 //! Exclusive rates are added on top of the price and change nothing. A price whose tax the
 //! payload does not state is refused ([`StripeError::TaxInclusive`]) rather than booked gross:
 //! under Stripe Tax (`automatic_tax.enabled`) one that is not `tax_behavior: exclusive` (the
-//! tax depends on the customer's address, or the account's default behavior), and otherwise
+//! tax depends on the customer's address, or on the account's default tax behavior for an
+//! `unspecified` price, which [`map_event_with`] lets the caller state), and otherwise
 //! one that is `tax_behavior: inclusive` without an inclusive rate, unless the payload says
 //! Stripe Tax is off. A renewal invoice's line is taken net of the inclusive tax its
 //! `tax_amounts` (`inclusive: true`) or `taxes` (`tax_behavior: inclusive`) state; a line with
@@ -204,7 +205,43 @@ pub enum Ignored {
 /// cancellation at period end without the period's end, an amount
 /// that overflows, or an object of the wrong kind.
 pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
-    let m = Mapper { event };
+    map_event_with(event, DefaultTaxBehavior::Unknown)
+}
+
+/// The account's default tax behavior, from its Stripe Tax settings. Under Stripe Tax
+/// (`automatic_tax.enabled`), Stripe applies it to a price whose `tax_behavior` is
+/// `unspecified` (or absent); no webhook carries it, so the caller states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DefaultTaxBehavior {
+    /// Not stated: an unspecified price under Stripe Tax is refused
+    /// ([`StripeError::TaxInclusive`]), since it may include tax.
+    #[default]
+    Unknown,
+    /// Tax is added on top: an unspecified price is net of tax, as an `exclusive` one.
+    Exclusive,
+    /// Tax is included: an unspecified price is treated as an `inclusive` one, whose tax under
+    /// Stripe Tax depends on the customer's address and is not in the payload, so it is refused.
+    Inclusive,
+}
+
+/// [`map_event`] for an account whose default tax behavior the caller states: under Stripe
+/// Tax, a price whose `tax_behavior` is `unspecified` follows it.
+///
+/// ```
+/// use revops::stripe::{map_event_with, DefaultTaxBehavior, Event, Ignored, Mapped};
+/// let json = r#"{"id": "evt_9", "object": "event", "type": "charge.succeeded", "created": 1767225600,
+///                "data": {"object": {"object": "charge", "id": "ch_1"}}}"#;
+/// let event: Event = serde_json::from_str(json)?;
+/// let mapped = map_event_with(&event, DefaultTaxBehavior::Exclusive)?;
+/// assert_eq!(mapped, Mapped::Ignored(Ignored::UnknownType("charge.succeeded".into())));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`map_event`].
+pub fn map_event_with(event: &Event, default_tax: DefaultTaxBehavior) -> Result<Mapped, StripeError> {
+    let m = Mapper { event, default_tax };
     match event.kind.as_str() {
         "customer.subscription.created" => m.created(m.subscription()?),
         "customer.subscription.updated" => m.updated(m.subscription()?),
@@ -218,6 +255,7 @@ pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
 
 struct Mapper<'a> {
     event: &'a Event,
+    default_tax: DefaultTaxBehavior,
 }
 
 impl Mapper<'_> {
@@ -510,7 +548,8 @@ impl Mapper<'_> {
     /// `inclusive` are part of the amount: their percentages summed to `r`, the tax is
     /// `line × r / (100 + r)` rounded to a whole minor unit (half away from zero) and taken off.
     /// Under Stripe Tax (`automatic_tax.enabled`) the tax depends on the customer's address,
-    /// which the payload does not carry: a price that is not `exclusive` is refused. A price
+    /// which the payload does not carry: a price that is not `exclusive` (itself, or
+    /// `unspecified` on an account whose default the caller states as exclusive) is refused. A price
     /// with `tax_behavior` `inclusive` and no inclusive rate is refused unless the payload says
     /// Stripe Tax is off (then no tax is charged on it).
     fn net_of_tax(&self, s: &Subscription, item: &SubscriptionItem, line: Decimal) -> Result<Decimal, StripeError> {
@@ -522,13 +561,21 @@ impl Mapper<'_> {
             why,
         };
         let behavior = p.tax_behavior.as_deref();
-        match s.automatic_tax.as_ref().map(|a| a.enabled) {
-            Some(true) if behavior == Some("exclusive") => return Ok(line),
-            Some(true) if behavior == Some("inclusive") => {
-                return Err(refuse("Stripe Tax computes it from the customer's address"))
-            }
-            Some(true) => return Err(refuse("Stripe Tax applies the account's default tax behavior to it")),
-            _ => {}
+        if s.automatic_tax.as_ref().is_some_and(|a| a.enabled) {
+            // an unspecified price takes the account's default, which the caller states
+            let behavior = match (behavior, self.default_tax) {
+                (Some("exclusive" | "inclusive"), _) => behavior,
+                (_, DefaultTaxBehavior::Exclusive) => Some("exclusive"),
+                (_, DefaultTaxBehavior::Inclusive) => Some("inclusive"),
+                (_, DefaultTaxBehavior::Unknown) => None,
+            };
+            return match behavior {
+                Some("exclusive") => Ok(line),
+                Some("inclusive") => Err(refuse("Stripe Tax computes it from the customer's address")),
+                _ => Err(refuse(
+                    "Stripe Tax applies the account's default tax behavior to it, which map_event_with states",
+                )),
+            };
         }
         let rates = if item.tax_rates.is_empty() { &s.default_tax_rates } else { &item.tax_rates };
         let mut points = Decimal::ZERO;
