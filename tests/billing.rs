@@ -909,7 +909,7 @@ proptest! {
                     let inv = Invoice::new(r.invoice().into(), r.customer().into(), "k".into(), Currency::USD, r.issue_date(), r.due_date(), vec![line]).unwrap();
                     let amount = if flag { CreditAmount::Net(m(amount.min(10_000))) } else { CreditAmount::Remaining };
                     let note = CreditNote::issue(&inv, &[], format!("CN{k}"), &[CreditRequest { line: 0, amount }]).unwrap();
-                    ar.apply_credit_note(&note)
+                    ar.apply_credit_note(&note).map(drop)
                 }
                 _ => ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount * 3)).unwrap(), &ApplicationRule::OldestFirst).map(drop),
             };
@@ -1547,4 +1547,142 @@ fn reconciling_refuses_an_invoice_of_another_contract_or_one_given_twice() {
     let twice = reconcile_invoices(&schedule, &[inv.clone(), inv.clone()], &[], quarter);
     assert!(matches!(twice, Err(BillingError::InvoiceGivenTwice { .. })), "{twice:?}");
     assert_eq!(reconcile_invoices(&schedule, &[inv], &[], quarter).unwrap().billed, usd("300"));
+}
+
+/// The GL fed by the crate ties to the AR ledger after invoices, payments, credit notes and a
+/// refund: accounts receivable is the open receivables, customer credit the credit balance,
+/// cash what was received less what was refunded, tax payable the tax invoiced less the tax the
+/// credit notes reversed. Before, a credit note and a refund had no journal entry, so the GL
+/// kept AR $110 too high, customer credit $60 short and cash $50 too high, and owed $20 too
+/// much tax.
+#[test]
+fn the_gl_ties_to_the_ar_ledger_after_invoices_payments_credit_notes_and_a_refund() {
+    use revops::ledger::{Account, InMemoryLedger, LedgerSink};
+    let usd = |s: &str| money(s, Currency::USD);
+    // a six-month contract of $600, billed $300 on 1 January and $300 on 1 April, tax 10% on top
+    let term = Period::new(d(2026, 1, 1), d(2026, 7, 1)).unwrap();
+    let ob = PerformanceObligation {
+        id: "plan".into(),
+        ssp: Ssp::Observable(usd("600")),
+        pattern: SatisfactionPattern::RatablyByMonth(term),
+    };
+    let c = Contract {
+        id: "C".into(),
+        customer: "acme".into(),
+        currency: Currency::USD,
+        term,
+        obligations: vec![ob],
+        price: TransactionPrice::fixed(usd("600")),
+    };
+    let months: Vec<Period> =
+        Month::new(2026, 1).unwrap().through(Month::new(2026, 6).unwrap()).map(Month::period).collect();
+    let schedule = ContractSchedule::build(&c, &months).unwrap();
+    let tax = FlatTax::new("10%".parse().unwrap(), TaxMode::Exclusive).unwrap();
+    let invoice = |number: &str, on: NaiveDate| {
+        let service = Period::new(on, on + chrono::Months::new(3)).unwrap();
+        let item = BillingItem { service, invoice_date: on, due_date: on, proration: Ratio::ONE, amount: usd("300") };
+        InvoiceDraft::for_item("acme", "C", "plan", &item).finalize(number, &tax).unwrap()
+    };
+    let (inv1, inv2) = (invoice("INV-1", d(2026, 1, 1)), invoice("INV-2", d(2026, 4, 1)));
+    assert_eq!((inv1.total(), inv2.total()), (usd("330"), usd("330")));
+
+    let mut gl = InMemoryLedger::new();
+    let mut ar = ArLedger::new();
+    let billings: Vec<Billing> =
+        [&inv1, &inv2].iter().map(|i| Billing { date: i.issue_date(), amount: i.subtotal() }).collect();
+    for e in schedule.journal_entries(&billings).unwrap() {
+        gl.post(e).unwrap();
+    }
+    for inv in [&inv1, &inv2] {
+        ar.add_invoice(inv).unwrap();
+        gl.post(tax_journal_entry(inv).unwrap().unwrap()).unwrap();
+    }
+    // INV-1 paid in full, INV-2 $100 of $330
+    for (id, on, amount, invoice) in
+        [("py_1", d(2026, 1, 20), "330", "INV-1"), ("py_2", d(2026, 4, 20), "100", "INV-2")]
+    {
+        let p = Payment::new(id, "acme", on, usd(amount)).unwrap();
+        let app = ar.apply_payment(&p, &ApplicationRule::Explicit(vec![(invoice.into(), usd(amount))])).unwrap();
+        gl.post(payment_journal_entry(&p, &app).unwrap()).unwrap();
+    }
+    // $100 net (+ $10 tax) credited on each: on the paid INV-1 it all goes to acme's credit
+    // balance, on INV-2 (open $230) it all comes off the receivable
+    let third = |inv: &Invoice, number: &str| {
+        CreditNote::issue(inv, &[], number, &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("100")) }])
+            .unwrap()
+    };
+    for (inv, number, on, reverses) in
+        [(&inv1, "CN-1", d(2026, 5, 5), Account::Revenue), (&inv2, "CN-2", d(2026, 5, 6), Account::DeferredRevenue)]
+    {
+        let note = third(inv, number);
+        assert_eq!(note.total(), usd("110"));
+        let applied = ar.apply_credit_note(&note).unwrap();
+        assert_eq!(ar.apply_credit_note(&note).unwrap(), applied, "redelivered: the same application");
+        let entry = credit_note_journal_entry(&note, &applied, on, reverses).unwrap();
+        assert_eq!((entry.net(reverses).unwrap(), entry.net(Account::TaxPayable).unwrap()), (usd("100"), usd("10")));
+        gl.post(entry).unwrap();
+    }
+    assert_eq!(ar.credit("acme", Currency::USD), usd("110"));
+    // $50 of the $110 credit refunded
+    ar.refund("re_1", "acme", usd("50"), d(2026, 5, 10)).unwrap();
+    gl.post(refund_journal_entry(ar.refund_record("re_1").unwrap()).unwrap()).unwrap();
+
+    // the tie-out, by hand: AR 330 + 330 − 330 − 100 − 110 = 120; credit 110 − 50 = 60;
+    // cash 330 + 100 − 50 = 380; tax 30 + 30 − 10 − 10 = 40 owed
+    let open = Money::sum(Currency::USD, ar.receivables().map(|r| r.open())).unwrap();
+    assert_eq!(open, usd("120"));
+    let bal = |a| gl.balance(a, Currency::USD).unwrap();
+    assert_eq!(bal(Account::AccountsReceivable), open);
+    assert_eq!(bal(Account::CustomerCredit), -ar.credit("acme", Currency::USD));
+    assert_eq!(bal(Account::CustomerCredit), usd("-60"));
+    assert_eq!(bal(Account::Cash), usd("380"));
+    assert_eq!(bal(Account::TaxPayable), usd("-40"));
+    // a credit note reverses revenue or deferred revenue, never another account
+    let note = third(&inv2, "CN-3");
+    let applied = ar.apply_credit_note(&note).unwrap();
+    let r = credit_note_journal_entry(&note, &applied, d(2026, 5, 7), Account::Cash);
+    assert!(matches!(r, Err(BillingError::NotARevenueAccount { .. })), "{r:?}");
+}
+
+/// How each credit note was applied is kept in the ledger's JSON and checked on the way in; a
+/// ledger written before it was kept loads with the only split that fits.
+#[test]
+fn a_ledgers_credit_note_applications_are_checked_on_load() {
+    let usd = |s: &str| money(s, Currency::USD);
+    let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: usd("100"), service: None };
+    let day = d(2026, 1, 1);
+    let draft = InvoiceDraft {
+        customer: "acme".into(),
+        contract_id: "K".into(),
+        currency: Currency::USD,
+        issue_date: day,
+        due_date: day,
+        lines: vec![line],
+    };
+    let inv = draft.finalize("INV-1", &FlatTax::NONE).unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
+        .unwrap();
+    let applied = ar.apply_credit_note(&note).unwrap();
+    assert_eq!((applied.on_invoice, applied.to_credit), (usd("20"), usd("10")));
+    let good = serde_json::to_value(&ar).unwrap();
+    let back: ArLedger = serde_json::from_value(good.clone()).unwrap();
+    assert_eq!(back.credit_note_application("CN-1"), Some(&applied));
+    // written before applications were kept: the one note took the over-credit
+    let mut old = good.clone();
+    old.as_object_mut().unwrap().remove("credit_note_applications");
+    let back: ArLedger = serde_json::from_value(old).unwrap();
+    assert_eq!(back, ar);
+    // a split that is not what the ledger did is refused
+    let mut bad = good.clone();
+    bad["credit_note_applications"][0]["on_invoice"] = "USD 30.00".into();
+    bad["credit_note_applications"][0]["to_credit"] = "USD 0.00".into();
+    let e = serde_json::from_value::<ArLedger>(bad).unwrap_err().to_string();
+    assert!(e.contains("invoice INV-1"), "{e}");
+    let mut bad = good;
+    bad["credit_note_applications"][0]["to_credit"] = "USD 5.00".into();
+    let e = serde_json::from_value::<ArLedger>(bad).unwrap_err().to_string();
+    assert!(e.contains("credit note CN-1"), "{e}");
 }

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::{
-    ApplicationRule, BillingError, CreditNote, CustomerBalance, Invoice, Payment, PaymentApplication, Receivable,
+    ApplicationRule, BillingError, CreditNote, CreditNoteApplication, CustomerBalance, Invoice, Payment,
+    PaymentApplication, Receivable,
 };
 use crate::money::{Currency, Money};
 
@@ -37,7 +38,10 @@ use crate::money::{Currency, Money};
 /// receivable's `paid` is what it was added with plus what live (not reversed) payments
 /// applied to it and credit used on it, each settlement is dated as its payment, what it was
 /// added with as credited plus its credit notes is at most its total and is `credited` plus what
-/// the notes credited beyond what was open (see [`ArLedger::apply_credit_note`]), and each
+/// the notes credited beyond what was open (see [`ArLedger::apply_credit_note`]), each note's
+/// recorded application adds up to its total and, per invoice, to that over-credit (a ledger
+/// written before applications were kept gets the only split that fits, and is refused when
+/// more than one note on an invoice shares an over-credit), and each
 /// customer's credit balance is what its payments left unapplied plus those over-credits, less
 /// the credit used and the refunds. A ledger serialised by this crate always loads.
 ///
@@ -81,6 +85,8 @@ pub struct ArLedger {
     payments: BTreeMap<String, PaymentRecord>,
     /// By credit note number.
     credit_notes: BTreeMap<String, CreditNote>,
+    /// How each credit note was applied, by its number.
+    credit_note_applications: BTreeMap<String, CreditNoteApplication>,
     /// By refund id.
     refunds: BTreeMap<String, RefundRecord>,
 }
@@ -480,6 +486,11 @@ impl ArLedger {
     /// off what was owed, not always their sum. The notes on one invoice (with what it was
     /// added with as credited) together credit at most its total.
     ///
+    /// Returns how the note was applied: what came off the invoice and what went to the
+    /// customer's credit, which [`credit_note_journal_entry`](super::credit_note_journal_entry)
+    /// posts to the GL. The ledger keeps it (in its JSON too), so the same note again returns
+    /// the same application.
+    ///
     /// Reversing a payment later does not take the over-credit back out of the balance: the
     /// invoice is owed again in full and the customer holds the credit, which
     /// [`ArLedger::use_credit`] can set against it.
@@ -518,10 +529,10 @@ impl ArLedger {
     /// [`BillingError::NotRounded`] for an amount finer than the currency's minor unit (a
     /// [`CreditNote`] has none, by construction and from JSON);
     /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
-    pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<(), BillingError> {
+    pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<CreditNoteApplication, BillingError> {
         if let Some(done) = self.credit_notes.get(note.number()) {
-            if done == note {
-                return Ok(());
+            if let Some(applied) = self.credit_note_applications.get(note.number()).filter(|_| done == note) {
+                return Ok(applied.clone());
             }
             return Err(BillingError::CreditNoteConflict { note: note.number().to_string() });
         }
@@ -567,10 +578,22 @@ impl ArLedger {
             let held = credit.checked_add(over).context("credit balance", &format!("customer {}", r.customer()))?;
             changes.balance = Some(balance_of(r.customer(), held)?);
         }
+        let applied = CreditNoteApplication {
+            note: note.number().to_string(),
+            invoice: r.invoice().to_string(),
+            on_invoice,
+            to_credit: over,
+        };
         // nothing below can fail
         self.commit(changes, None);
         self.credit_notes.insert(note.number().to_string(), note.clone());
-        Ok(())
+        self.credit_note_applications.insert(note.number().to_string(), applied.clone());
+        Ok(applied)
+    }
+
+    /// How the credit note `number` was applied (see [`ArLedger::apply_credit_note`]).
+    pub fn credit_note_application(&self, number: &str) -> Option<&CreditNoteApplication> {
+        self.credit_note_applications.get(number)
     }
 
     /// Use the customer's credit balance on `invoice`, up to its open amount, on `on`, under the
@@ -883,7 +906,7 @@ impl ArLedger {
         entries: Vec<Entry>,
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
-        credit_notes: Vec<CreditNote>,
+        (credit_notes, applications): (Vec<CreditNote>, Vec<CreditNoteApplication>),
         refunds: Vec<RefundRecord>,
     ) -> Result<ArLedger, BillingError> {
         let inconsistent = |record: String, reason| BillingError::InconsistentRecord { record, reason };
@@ -1015,6 +1038,7 @@ impl ArLedger {
             }
             add_credit((e.receivable.customer().to_string(), e.receivable.currency()), over)?;
         }
+        ledger.credit_note_applications = check_credit_note_applications(&ledger, applications)?;
         for b in balances {
             let key = (b.customer().to_string(), b.currency());
             if b.credit().is_zero() {
@@ -1042,6 +1066,79 @@ impl ArLedger {
         }
         Ok(ledger)
     }
+}
+
+/// The credit note applications of a deserialised ledger whose receivables and credit notes are
+/// loaded, checked: each names a credit note on record and its invoice, in the note's currency,
+/// in whole minor units, zero or more, `on_invoice + to_credit` its total, once; per invoice
+/// `Σ to_credit` is what its notes credited beyond what was open. A note without one (a ledger
+/// written before applications were kept) gets the only split that fits: all on the invoice
+/// when its invoice's notes credited nothing beyond what was open, or the rest of that
+/// over-credit when it is the invoice's only such note; otherwise the ledger is refused.
+#[cfg(feature = "serde")]
+fn check_credit_note_applications(
+    ledger: &ArLedger,
+    applications: Vec<CreditNoteApplication>,
+) -> Result<BTreeMap<String, CreditNoteApplication>, BillingError> {
+    let inconsistent = |record: String, reason| BillingError::InconsistentRecord { record, reason };
+    let mut out: BTreeMap<String, CreditNoteApplication> = BTreeMap::new();
+    for a in applications {
+        let record = format!("credit note {}", a.note);
+        let Some(note) = ledger.credit_notes.get(&a.note) else {
+            return Err(inconsistent(record, "an application names a credit note not on record"));
+        };
+        if a.invoice != note.invoice() {
+            return Err(inconsistent(record, "its application names another invoice"));
+        }
+        for m in [a.on_invoice, a.to_credit] {
+            same_currency(Field::CreditNoteTotal, &record, note.currency(), &m)?;
+            not_negative(Field::CreditNoteTotal, &record, m)?;
+            rounded(Field::CreditNoteTotal, &record, m)?;
+        }
+        if a.on_invoice.checked_add(a.to_credit).context("amount credited", &record)? != note.total() {
+            return Err(inconsistent(record, "its application does not add up to its total"));
+        }
+        if out.insert(a.note.clone(), a).is_some() {
+            return Err(inconsistent(record, "the credit note is applied twice"));
+        }
+    }
+    for (invoice, e) in &ledger.receivables {
+        let record = format!("invoice {invoice}");
+        let c = e.receivable.currency();
+        let notes: Vec<&CreditNote> = ledger.credit_notes.values().filter(|n| n.invoice() == invoice).collect();
+        let all = Money::sum(c, notes.iter().map(|n| n.total()))
+            .and_then(|m| m.checked_add(e.opening.credited))
+            .context("amount credited", &record)?;
+        let over = all.checked_sub(e.receivable.credited()).context("amount credited", &record)?;
+        let recorded = Money::sum(c, notes.iter().filter_map(|n| out.get(n.number())).map(|a| a.to_credit))
+            .context("amount credited", &record)?;
+        let rest = over.checked_sub(recorded).context("amount credited", &record)?;
+        let missing: Vec<&&CreditNote> = notes.iter().filter(|n| !out.contains_key(n.number())).collect();
+        let fill = |n: &CreditNote, to_credit: Money| -> Result<CreditNoteApplication, BillingError> {
+            let on_invoice = n.total().checked_sub(to_credit).context("amount credited", &record)?;
+            Ok(CreditNoteApplication { note: n.number().to_string(), invoice: invoice.clone(), on_invoice, to_credit })
+        };
+        let filled = match missing.as_slice() {
+            _ if rest.is_negative() => {
+                return Err(inconsistent(record, "its credit notes' applications credit more than its notes did"))
+            }
+            [] if !rest.is_zero() => {
+                return Err(inconsistent(record, "its credit notes' applications do not add up to what they credited"))
+            }
+            notes if rest.is_zero() => notes.iter().map(|n| fill(n, Money::zero(c))).collect::<Result<Vec<_>, _>>()?,
+            [n] if rest.amount() <= n.total().amount() => vec![fill(n, rest)?],
+            _ => {
+                return Err(inconsistent(
+                    record,
+                    "how its credit notes were split between the invoice and the customer's credit is not recorded",
+                ))
+            }
+        };
+        for a in filled {
+            out.insert(a.note.clone(), a);
+        }
+    }
+    Ok(out)
 }
 
 /// The payment is already in the log: the same payment again changes nothing.
@@ -1104,6 +1201,7 @@ impl serde::Serialize for ArLedger {
             balances: Vec<&'a CustomerBalance>,
             payments: Vec<&'a PaymentRecord>,
             credit_notes: Vec<&'a CreditNote>,
+            credit_note_applications: Vec<&'a CreditNoteApplication>,
             refunds: Vec<&'a RefundRecord>,
         }
         let view = View {
@@ -1111,6 +1209,7 @@ impl serde::Serialize for ArLedger {
             balances: self.balances.values().collect(),
             payments: self.payments.values().collect(),
             credit_notes: self.credit_notes.values().collect(),
+            credit_note_applications: self.credit_note_applications.values().collect(),
             refunds: self.refunds.values().collect(),
         };
         serde::Serialize::serialize(&view, serializer)
@@ -1124,8 +1223,16 @@ deserialize_via!(
         balances: Vec<CustomerBalance>,
         payments: Vec<PaymentRecord>,
         credit_notes: Vec<CreditNote>,
+        #[serde(default)]
+        credit_note_applications: Vec<CreditNoteApplication>,
         refunds: Vec<RefundRecord>,
     },
     BillingError,
-    |r| ArLedger::from_parts(r.receivables, r.balances, r.payments, r.credit_notes, r.refunds)
+    |r| ArLedger::from_parts(
+        r.receivables,
+        r.balances,
+        r.payments,
+        (r.credit_notes, r.credit_note_applications),
+        r.refunds
+    )
 );

@@ -360,6 +360,25 @@ pub enum BillingError {
         /// Invoice number.
         invoice: String,
     },
+    /// A credit note posted against an account it cannot reverse: a credit note reduces what
+    /// was billed, so it reverses revenue or deferred revenue.
+    #[error("credit note {note} cannot reverse {account:?}: a credit note reverses Revenue or DeferredRevenue")]
+    NotARevenueAccount {
+        /// Credit note number.
+        note: String,
+        /// The account given.
+        account: crate::ledger::Account,
+    },
+    /// A credit note application that is not the note's (another note or invoice, or amounts
+    /// that are not the note's total split into what came off the invoice and what went to
+    /// the customer's credit).
+    #[error("the application given for credit note {note} is not that note's: {reason}")]
+    NotTheNotesApplication {
+        /// Credit note number.
+        note: String,
+        /// What does not match.
+        reason: &'static str,
+    },
     /// A credit note number already applied with different content.
     #[error("credit note {note} was already applied with different content")]
     CreditNoteConflict {

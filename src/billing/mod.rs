@@ -43,11 +43,12 @@ pub use cycle::{summarise_cycle_times, CycleTime, CycleTimeSummary, QuoteToCash}
 pub use error::{BillingError, Field};
 pub use invoice::{FlatTax, Invoice, InvoiceDraft, InvoiceLine, LineDraft, TaxCalculator, TaxMode, TaxTreatment};
 pub use lifecycle::{ContractLifecycle, ContractState};
-pub use payments::{realised_fx, ApplicationRule, Payment, PaymentApplication, RealisedFx};
+pub use payments::{realised_fx, ApplicationRule, CreditNoteApplication, Payment, PaymentApplication, RealisedFx};
 pub use proration::{prorate, PlanChange, Proration};
 pub use receivable::{CustomerBalance, Receivable};
 pub use reconcile::{
-    payment_journal_entry, reconcile, reconcile_invoices, tax_journal_entry, CashReceipt, Reconciliation,
+    credit_note_journal_entry, payment_journal_entry, reconcile, reconcile_invoices, refund_journal_entry,
+    tax_journal_entry, CashReceipt, Reconciliation,
 };
 pub use rows::{invoices_from_rows, InvoiceRow};
 pub use schedule::{BillingAlignment, BillingFrequency, BillingItem, BillingTerms, BillingTiming};

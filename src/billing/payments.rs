@@ -113,6 +113,25 @@ pub struct PaymentApplication {
     pub unapplied: Money,
 }
 
+/// How an [`ArLedger`](super::ArLedger) applied a credit note: what came off its invoice's
+/// open balance and what, credited beyond what was open (a note on a paid invoice), went to the
+/// customer's credit balance. `on_invoice + to_credit = ` the note's total, both zero or more,
+/// in its currency. [`credit_note_journal_entry`](super::credit_note_journal_entry) posts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct CreditNoteApplication {
+    /// The credit note number.
+    pub note: String,
+    /// The invoice it credits.
+    pub invoice: String,
+    /// Credited on the invoice: off its open balance (accounts receivable).
+    pub on_invoice: Money,
+    /// Credited beyond what was open: to the customer's credit balance.
+    pub to_credit: Money,
+}
+
 /// A realised FX difference on settling a foreign-currency receivable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

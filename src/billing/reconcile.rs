@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 
 use super::error::{same_currency, Context, Field};
-use super::{BillingError, Invoice, Payment, PaymentApplication};
+use super::{BillingError, CreditNote, CreditNoteApplication, Invoice, Payment, PaymentApplication, RefundRecord};
 use crate::calendar::Period;
 use crate::ledger::{Account, JournalEntry, JournalLine};
 use crate::money::Money;
@@ -291,4 +291,113 @@ pub fn payment_journal_entry(
         JournalLine { account: Account::CustomerCredit, amount: -application.unapplied },
     ];
     Ok(JournalEntry::new(payment.date(), payment.id(), "payment received", lines)?)
+}
+
+/// The journal entry for a credit note as the [`ArLedger`](super::ArLedger) applied it, dated
+/// `on` (a [`CreditNote`] carries no date; give the note's issue date): debit `reverses` by the
+/// note's net and tax payable by the tax it reverses, credit accounts receivable by what came
+/// off the invoice ([`CreditNoteApplication::on_invoice`]) and customer credit by what was
+/// credited beyond what was open ([`CreditNoteApplication::to_credit`]).
+///
+/// `reverses` is what the credited billing went to: [`Account::DeferredRevenue`] while the
+/// credited service is not yet recognised (the billing posted by
+/// [`ContractSchedule::journal_entries`] credited it there), [`Account::Revenue`] once it is.
+/// With the billings, each invoice's [`tax_journal_entry`], each [`payment_journal_entry`] and
+/// each [`refund_journal_entry`], the ledger's accounts receivable is the `ArLedger`'s open
+/// receivables and its customer credit the customers' credit balances. Post it once per note
+/// (applying a note to the `ArLedger` again returns the same application).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{credit_note_journal_entry, ApplicationRule, ArLedger, CreditAmount, CreditNote, CreditRequest, FlatTax, InvoiceDraft, LineDraft, Payment, TaxMode};
+/// use revops::ledger::Account;
+/// use revops::{Currency, Money};
+/// use rust_decimal::Decimal;
+/// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: usd("100"), service: None };
+/// let draft = InvoiceDraft { customer: "acme".into(), contract_id: "K".into(), currency: Currency::USD, issue_date: day, due_date: day, lines: vec![line] };
+/// let inv = draft.finalize("INV-1", &FlatTax::new("10%".parse()?, TaxMode::Exclusive)?)?; // $110
+/// let mut ar = ArLedger::new();
+/// ar.add_invoice(&inv)?;
+/// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80"))?, &ApplicationRule::OldestFirst)?;
+/// // $40 net + $4 tax credited: $30 was open, the other $14 is owed to acme
+/// let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("40")) }])?;
+/// let applied = ar.apply_credit_note(&note)?;
+/// let entry = credit_note_journal_entry(&note, &applied, day, Account::Revenue)?;
+/// assert_eq!((entry.net(Account::Revenue)?, entry.net(Account::TaxPayable)?), (usd("40"), usd("4")));
+/// assert_eq!((entry.net(Account::AccountsReceivable)?, entry.net(Account::CustomerCredit)?), (usd("-30"), usd("-14")));
+/// assert!(credit_note_journal_entry(&note, &applied, day, Account::Cash).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`BillingError::NotARevenueAccount`] when `reverses` is neither [`Account::Revenue`] nor
+/// [`Account::DeferredRevenue`]; [`BillingError::NotTheNotesApplication`] for an application of
+/// another note or invoice, or whose `on_invoice + to_credit` is not the note's total (or has
+/// a negative part or another currency); a sum beyond `Decimal`'s range.
+///
+/// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
+pub fn credit_note_journal_entry(
+    note: &CreditNote,
+    application: &CreditNoteApplication,
+    on: NaiveDate,
+    reverses: Account,
+) -> Result<JournalEntry, BillingError> {
+    let number = note.number().to_string();
+    if !matches!(reverses, Account::Revenue | Account::DeferredRevenue) {
+        return Err(BillingError::NotARevenueAccount { note: number, account: reverses });
+    }
+    let mismatch = |reason| BillingError::NotTheNotesApplication { note: number.clone(), reason };
+    if application.note != note.number() || application.invoice != note.invoice() {
+        return Err(mismatch("it names another credit note or invoice"));
+    }
+    let c = note.currency();
+    let (on_invoice, to_credit) = (application.on_invoice, application.to_credit);
+    if [on_invoice, to_credit].iter().any(|m| m.currency() != c || m.is_negative()) {
+        return Err(mismatch("an amount is negative or in another currency"));
+    }
+    let id = format!("credit note {number}");
+    if on_invoice.checked_add(to_credit).context("amount credited", &id)? != note.total() {
+        return Err(mismatch("what it credited on the invoice and to the customer is not the note's total"));
+    }
+    let net = Money::sum(c, note.lines().iter().map(|l| l.net)).context("net credited", &id)?;
+    let tax = Money::sum(c, note.lines().iter().map(|l| l.tax)).context("tax reversed", &id)?;
+    let lines = vec![
+        JournalLine { account: reverses, amount: net },
+        JournalLine { account: Account::TaxPayable, amount: tax },
+        JournalLine { account: Account::AccountsReceivable, amount: -on_invoice },
+        JournalLine { account: Account::CustomerCredit, amount: -to_credit },
+    ];
+    Ok(JournalEntry::new(on, note.number(), "credit note", lines)?)
+}
+
+/// The journal entry for a refund the [`ArLedger`](super::ArLedger) made
+/// ([`ArLedger::refund`](super::ArLedger::refund), which refunds out of the customer's credit
+/// balance), dated the refund's date: debit customer credit and credit cash by its amount.
+/// Post it once per refund id (a retried refund changes nothing).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use revops::billing::{refund_journal_entry, ApplicationRule, ArLedger, Payment};
+/// use revops::ledger::Account;
+/// use revops::{Currency, Money};
+/// let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+/// let mut ar = ArLedger::new();
+/// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("50"))?, &ApplicationRule::OldestFirst)?; // all credit
+/// ar.refund("re_1", "acme", usd("20"), day)?;
+/// let entry = refund_journal_entry(ar.refund_record("re_1").unwrap())?;
+/// assert_eq!((entry.net(Account::CustomerCredit)?, entry.net(Account::Cash)?), (usd("20"), usd("-20")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`BillingError::Ledger`] for a refund of zero (a journal entry moves something).
+pub fn refund_journal_entry(refund: &RefundRecord) -> Result<JournalEntry, BillingError> {
+    let lines = vec![
+        JournalLine { account: Account::CustomerCredit, amount: refund.amount() },
+        JournalLine { account: Account::Cash, amount: -refund.amount() },
+    ];
+    Ok(JournalEntry::new(refund.date(), refund.id(), "refund", lines)?)
 }
