@@ -1686,3 +1686,48 @@ fn a_ledgers_credit_note_applications_are_checked_on_load() {
     let e = serde_json::from_value::<ArLedger>(bad).unwrap_err().to_string();
     assert!(e.contains("credit note CN-1"), "{e}");
 }
+
+/// "A ledger serialised by this crate always loads": a ledger written before credit note
+/// applications were kept, with one note taken off an open invoice and a second, after the
+/// invoice was paid, going to the customer's credit (the `apply_credit_note` doc example),
+/// still loads. Before, two notes on one invoice sharing an over-credit were refused as
+/// "not recorded".
+#[test]
+fn a_ledger_written_before_applications_were_kept_with_two_notes_on_a_paid_invoice_loads() {
+    let usd = |s: &str| money(s, Currency::USD);
+    let day = d(2026, 1, 1);
+    let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: usd("100"), service: None };
+    let draft = InvoiceDraft {
+        customer: "acme".into(),
+        contract_id: "K".into(),
+        currency: Currency::USD,
+        issue_date: day,
+        due_date: day,
+        lines: vec![line],
+    };
+    let inv = draft.finalize("INV-1", &FlatTax::NONE).unwrap();
+    let quarter = CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) };
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    let first = CreditNote::issue(&inv, &[], "CN-1", &[quarter]).unwrap();
+    ar.apply_credit_note(&first).unwrap();
+    ar.apply_payment(&Payment::new("py_1", "acme", day, usd("75")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
+    let second = CreditNote::issue(&inv, std::slice::from_ref(&first), "CN-2", &[quarter]).unwrap();
+    ar.apply_credit_note(&second).unwrap();
+    let mut old = serde_json::to_value(&ar).unwrap();
+    old.as_object_mut().unwrap().remove("credit_note_applications");
+    let back: ArLedger = serde_json::from_value(old).unwrap();
+    assert_eq!(back.credit("acme", Currency::USD), usd("25"));
+    assert_eq!(back.receivable("INV-1").map(|r| r.open()), Some(usd("0")));
+    // the inferred split adds up to each note's total and, together, to the over-credit
+    let split: Vec<(Money, Money)> = ["CN-1", "CN-2"]
+        .iter()
+        .map(|n| back.credit_note_application(n).map(|a| (a.on_invoice, a.to_credit)).unwrap())
+        .collect();
+    assert!(split.iter().all(|(on, to)| on.checked_add(*to).unwrap() == usd("25")), "{split:?}");
+    assert_eq!(split[0].1.checked_add(split[1].1).unwrap(), usd("25"), "{split:?}");
+    // and re-sending a note still changes nothing
+    let mut again = back.clone();
+    again.apply_credit_note(&second).unwrap();
+    assert_eq!(again, back);
+}

@@ -40,8 +40,9 @@ use crate::money::{Currency, Money};
 /// added with as credited plus its credit notes is at most its total and is `credited` plus what
 /// the notes credited beyond what was open (see [`ArLedger::apply_credit_note`]), each note's
 /// recorded application adds up to its total and, per invoice, to that over-credit (a ledger
-/// written before applications were kept gets the only split that fits, and is refused when
-/// more than one note on an invoice shares an over-credit), and each
+/// written before applications were kept gets a split that fits: the over-credit goes to its
+/// notes from the highest number down, each up to its total; the balances are right either
+/// way, only that older notes' split is inferred), and each
 /// customer's credit balance is what its payments left unapplied plus those over-credits, less
 /// the credit used and the refunds. A ledger serialised by this crate always loads.
 ///
@@ -1072,9 +1073,11 @@ impl ArLedger {
 /// loaded, checked: each names a credit note on record and its invoice, in the note's currency,
 /// in whole minor units, zero or more, `on_invoice + to_credit` its total, once; per invoice
 /// `Σ to_credit` is what its notes credited beyond what was open. A note without one (a ledger
-/// written before applications were kept) gets the only split that fits: all on the invoice
-/// when its invoice's notes credited nothing beyond what was open, or the rest of that
-/// over-credit when it is the invoice's only such note; otherwise the ledger is refused.
+/// written before applications were kept) gets a split that fits: the rest of that over-credit
+/// goes to the invoice's notes without one from the highest number down, each up to its total
+/// (exact when only one note is missing or nothing was over-credited; otherwise inferred, as
+/// the order the notes were applied in was not kept); a ledger whose notes cannot hold it is
+/// refused.
 #[cfg(feature = "serde")]
 fn check_credit_note_applications(
     ledger: &ArLedger,
@@ -1118,22 +1121,21 @@ fn check_credit_note_applications(
             let on_invoice = n.total().checked_sub(to_credit).context("amount credited", &record)?;
             Ok(CreditNoteApplication { note: n.number().to_string(), invoice: invoice.clone(), on_invoice, to_credit })
         };
-        let filled = match missing.as_slice() {
-            _ if rest.is_negative() => {
-                return Err(inconsistent(record, "its credit notes' applications credit more than its notes did"))
-            }
-            [] if !rest.is_zero() => {
-                return Err(inconsistent(record, "its credit notes' applications do not add up to what they credited"))
-            }
-            notes if rest.is_zero() => notes.iter().map(|n| fill(n, Money::zero(c))).collect::<Result<Vec<_>, _>>()?,
-            [n] if rest.amount() <= n.total().amount() => vec![fill(n, rest)?],
-            _ => {
-                return Err(inconsistent(
-                    record,
-                    "how its credit notes were split between the invoice and the customer's credit is not recorded",
-                ))
-            }
-        };
+        if rest.is_negative() {
+            return Err(inconsistent(record, "its credit notes' applications credit more than its notes did"));
+        }
+        // the over-credit not recorded goes to the notes without an application, from the
+        // highest number down, each up to its total
+        let mut left = rest;
+        let mut filled = Vec::with_capacity(missing.len());
+        for n in missing.iter().rev() {
+            let to_credit = if left.amount() < n.total().amount() { left } else { n.total() };
+            left = left.checked_sub(to_credit).context("amount credited", &record)?;
+            filled.push(fill(n, to_credit)?);
+        }
+        if !left.is_zero() {
+            return Err(inconsistent(record, "its credit notes' applications do not add up to what they credited"));
+        }
         for a in filled {
             out.insert(a.note.clone(), a);
         }
