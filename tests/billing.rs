@@ -1731,3 +1731,37 @@ fn a_ledger_written_before_applications_were_kept_with_two_notes_on_a_paid_invoi
     again.apply_credit_note(&second).unwrap();
     assert_eq!(again, back);
 }
+
+/// A `CreditNoteApplication` read from JSON whose parts are finer than the minor unit (but add up
+/// to the note's total) is refused by `credit_note_journal_entry`, as the ledger's loader refuses
+/// it: before, it posted USD 20.005 to accounts receivable (money is rounded once, in whole
+/// minor units).
+#[test]
+fn a_credit_note_application_finer_than_the_minor_unit_is_not_posted() {
+    use revops::ledger::Account;
+    let usd = |s: &str| money(s, Currency::USD);
+    let day = d(2026, 1, 1);
+    let line = LineDraft { description: "plan".into(), quantity: Decimal::ONE, unit_price: usd("100"), service: None };
+    let draft = InvoiceDraft {
+        customer: "acme".into(),
+        contract_id: "K".into(),
+        currency: Currency::USD,
+        issue_date: day,
+        due_date: day,
+        lines: vec![line],
+    };
+    let inv = draft.finalize("INV-1", &FlatTax::NONE).unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
+        .unwrap();
+    let applied = ar.apply_credit_note(&note).unwrap();
+    assert!(credit_note_journal_entry(&note, &applied, day, Account::Revenue).is_ok());
+    let mut json = serde_json::to_value(&applied).unwrap();
+    json["on_invoice"] = "USD 20.005".into();
+    json["to_credit"] = "USD 9.995".into();
+    let fine: CreditNoteApplication = serde_json::from_value(json).unwrap();
+    let r = credit_note_journal_entry(&note, &fine, day, Account::Revenue);
+    assert!(matches!(r, Err(BillingError::NotTheNotesApplication { .. })), "{r:?}");
+}

@@ -335,7 +335,8 @@ pub fn payment_journal_entry(
 /// [`BillingError::NotARevenueAccount`] when `reverses` is neither [`Account::Revenue`] nor
 /// [`Account::DeferredRevenue`]; [`BillingError::NotTheNotesApplication`] for an application of
 /// another note or invoice, or whose `on_invoice + to_credit` is not the note's total (or has
-/// a negative part or another currency); a sum beyond `Decimal`'s range.
+/// a negative part, another currency or an amount finer than the minor unit, as the
+/// [`ArLedger`](super::ArLedger) never makes); a sum beyond `Decimal`'s range.
 ///
 /// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
 pub fn credit_note_journal_entry(
@@ -354,8 +355,8 @@ pub fn credit_note_journal_entry(
     }
     let c = note.currency();
     let (on_invoice, to_credit) = (application.on_invoice, application.to_credit);
-    if [on_invoice, to_credit].iter().any(|m| m.currency() != c || m.is_negative()) {
-        return Err(mismatch("an amount is negative or in another currency"));
+    if [on_invoice, to_credit].iter().any(|m| m.currency() != c || m.is_negative() || !m.is_rounded()) {
+        return Err(mismatch("an amount is negative, in another currency or finer than its minor unit"));
     }
     let id = format!("credit note {number}");
     if on_invoice.checked_add(to_credit).context("amount credited", &id)? != note.total() {
