@@ -14,10 +14,12 @@
 //! [`ArLedger`], which applies payments all-or-nothing and once per payment id, credit notes
 //! once per note number, refunds once per refund id and uses of credit once per credit-use id.
 //! [`reconcile_invoices`] ties billings, revenue, tax and cash for a contract;
-//! [`tax_journal_entry`] and [`payment_journal_entry`] post an invoice's tax and a payment to
-//! the general ledger, next to the revenue entries of
+//! [`tax_journal_entry`], [`payment_journal_entry`], [`credit_note_journal_entry`] and
+//! [`refund_journal_entry`] post an invoice's tax, a payment, a credit note and a refund to the
+//! general ledger, next to the revenue entries of
 //! [`ContractSchedule::journal_entries`](crate::revrec::ContractSchedule::journal_entries), so
-//! that its accounts receivable is the open receivables.
+//! that its accounts receivable is the open receivables and its customer credit the customers'
+//! credit balances.
 
 mod ar_ledger;
 mod collections;

@@ -305,7 +305,9 @@ pub fn payment_journal_entry(
 /// With the billings, each invoice's [`tax_journal_entry`], each [`payment_journal_entry`] and
 /// each [`refund_journal_entry`], the ledger's accounts receivable is the `ArLedger`'s open
 /// receivables and its customer credit the customers' credit balances. Post it once per note
-/// (applying a note to the `ArLedger` again returns the same application).
+/// (applying a note to the `ArLedger` again returns the same application), and do not also give
+/// the note to [`ContractSchedule::journal_entries`] as a negative billing: this entry already
+/// takes it off accounts receivable.
 ///
 /// ```
 /// use chrono::NaiveDate;

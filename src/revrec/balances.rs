@@ -212,8 +212,12 @@ impl ContractSchedule {
     /// accounts receivable the open receivables of the invoices (which hold their totals, tax
     /// included), also post each invoice's
     /// [`tax_journal_entry`](crate::billing::tax_journal_entry) (debit receivable, credit tax
-    /// payable) and each payment's [`payment_journal_entry`](crate::billing::payment_journal_entry)
-    /// (debit cash, credit receivable and customer credit).
+    /// payable), each payment's [`payment_journal_entry`](crate::billing::payment_journal_entry)
+    /// (debit cash, credit receivable and customer credit), each credit note's
+    /// [`credit_note_journal_entry`](crate::billing::credit_note_journal_entry) and each refund's
+    /// [`refund_journal_entry`](crate::billing::refund_journal_entry). A credit note posted that
+    /// way is not also given here as a negative [`Billing`]: that would take its net off
+    /// accounts receivable a second time.
     ///
     /// ```
     /// use chrono::NaiveDate;
