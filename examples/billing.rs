@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let second = invoices.get(1).ok_or("no second invoice")?;
     let request = CreditRequest { line: 0, amount: CreditAmount::Net(Money::parse("5000", Currency::USD)?) };
     let credit = CreditNote::issue(second, &[], "CN-1", &[request])?;
-    ar.apply_credit_note(&credit)?;
+    ar.apply_credit_note(&credit, date(3, 12)?)?;
     println!("credit note {} on {}: {}", credit.number(), credit.invoice(), credit.total());
 
     let as_of = date(9, 1)?;

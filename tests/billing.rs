@@ -365,8 +365,8 @@ fn credit_notes_are_recorded_once_and_credit_on_a_paid_invoice_is_held_for_the_c
     ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
     let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
         .unwrap();
-    ar.apply_credit_note(&note).unwrap();
-    ar.apply_credit_note(&note).unwrap();
+    ar.apply_credit_note(&note, d(2026, 2, 5)).unwrap();
+    ar.apply_credit_note(&note, d(2026, 2, 5)).unwrap();
     assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"), "credited after payment: settled");
     assert_eq!(ar.credit("c", Currency::USD), usd("30"), "credited after payment: the customer is owed 30");
 }
@@ -486,7 +486,7 @@ fn valid_values_round_trip_through_json() {
     ar.apply_payment(&p, &ApplicationRule::OldestFirst).unwrap();
     let note =
         CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Remaining }]).unwrap();
-    ar.apply_credit_note(&note).unwrap();
+    ar.apply_credit_note(&note, d(2026, 1, 5)).unwrap();
     let json = serde_json::to_string(&ar).unwrap();
     let back: ArLedger = serde_json::from_str(&json).unwrap();
     assert_eq!(back, ar);
@@ -649,7 +649,7 @@ fn receivable(n: usize, (total, paid_pct, credit_pct, due_offset, cust): (i64, i
         .unwrap()
         .with_paid(m(total * paid_pct / 200), None)
         .unwrap()
-        .with_credited(m(total * credit_pct / 200))
+        .with_credited(m(total * credit_pct / 200), None)
         .unwrap()
 }
 
@@ -831,7 +831,7 @@ fn busy_ledger() -> ArLedger {
     .unwrap();
     let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("10")) }])
         .unwrap();
-    ar.apply_credit_note(&note).unwrap();
+    ar.apply_credit_note(&note, d(2026, 1, 1)).unwrap();
     let rule = ApplicationRule::Explicit(vec![("INV-1".into(), usd("90"))]);
     ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 5), usd("150")).unwrap(), &rule).unwrap();
     ar.add_receivable(open_usd("INV-2", d(2026, 2, 1), "25")).unwrap();
@@ -889,7 +889,7 @@ proptest! {
         let mut ar = ArLedger::new();
         for n in 0..6usize {
             let r = Receivable::new(format!("I{n}"), format!("c{}", n % 3), d(2026, 1, 1), d(2026, 1, 1 + n as u32), m(10_000)).unwrap();
-            let r = if n == 5 { r.with_paid(m(1_000), Some(d(2025, 12, 1))).unwrap().with_credited(m(500)).unwrap() } else { r };
+            let r = if n == 5 { r.with_paid(m(1_000), Some(d(2025, 12, 1))).unwrap().with_credited(m(500), Some(d(2025, 12, 1))).unwrap() } else { r };
             ar.add_receivable(r).unwrap();
         }
         for (k, (op, n, amount, flag)) in steps.into_iter().enumerate() {
@@ -909,7 +909,7 @@ proptest! {
                     let inv = Invoice::new(r.invoice().into(), r.customer().into(), "k".into(), Currency::USD, r.issue_date(), r.due_date(), vec![line]).unwrap();
                     let amount = if flag { CreditAmount::Net(m(amount.min(10_000))) } else { CreditAmount::Remaining };
                     let note = CreditNote::issue(&inv, &[], format!("CN{k}"), &[CreditRequest { line: 0, amount }]).unwrap();
-                    ar.apply_credit_note(&note).map(drop)
+                    ar.apply_credit_note(&note, on).map(drop)
                 }
                 _ => ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount * 3)).unwrap(), &ApplicationRule::OldestFirst).map(drop),
             };
@@ -1040,7 +1040,7 @@ fn payments_and_receivables_finer_than_the_minor_unit_are_refused() {
     not_rounded(Receivable::new("I", "c", day, day, jpy("1.5")).map(drop), "a total of JPY 1.5");
     let r = Receivable::new("I", "c", day, day, usd("100")).unwrap();
     not_rounded(r.clone().with_paid(usd("0.001"), Some(day)).map(drop), "paid USD 0.001");
-    not_rounded(r.clone().with_credited(usd("10.0001")).map(drop), "credited USD 10.0001");
+    not_rounded(r.clone().with_credited(usd("10.0001"), None).map(drop), "credited USD 10.0001");
     // trailing zeros are not finer: 1.500 is USD 1.50
     assert!(Payment::new("py_2", "c", day, usd("1.500")).is_ok());
     assert!(Receivable::new("J", "c", day, day, jpy("100.0")).is_ok());
@@ -1143,7 +1143,7 @@ fn credit_notes_finer_than_the_minor_unit_or_crediting_nothing_are_refused() {
     // what the ledger takes, its JSON gives back
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
-    ar.apply_credit_note(&note("10.01", "0", "10.01").unwrap()).unwrap();
+    ar.apply_credit_note(&note("10.01", "0", "10.01").unwrap(), d(2026, 1, 1)).unwrap();
     let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
     assert_eq!(back, ar);
 }
@@ -1214,8 +1214,8 @@ fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
-    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
-    ar.apply_credit_note(&note("CN-1", "40")).unwrap(); // delivered twice: credited once
+    ar.apply_credit_note(&note("CN-1", "40"), d(2026, 2, 5)).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40"), d(2026, 2, 5)).unwrap(); // delivered twice: credited once
     assert_eq!(ar.receivable("INV-1").unwrap().open(), usd("0"));
     assert_eq!(ar.credit("c", Currency::USD), usd("40"));
     let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
@@ -1238,24 +1238,24 @@ fn a_credit_note_beyond_what_is_open_goes_to_the_customers_credit_balance() {
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     ar.apply_payment(&pay("py_1", usd("70")), &ApplicationRule::OldestFirst).unwrap();
-    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40"), d(2026, 2, 5)).unwrap();
     assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("10")));
     // unpaid: all of it is credited on the invoice
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
-    ar.apply_credit_note(&note("CN-1", "40")).unwrap();
+    ar.apply_credit_note(&note("CN-1", "40"), d(2026, 2, 5)).unwrap();
     assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("60"), usd("0")));
 
     // notes that together credit more than the invoice: the one too many is refused, and changes nothing
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     ar.apply_payment(&pay("py_1", usd("100")), &ApplicationRule::OldestFirst).unwrap();
-    ar.apply_credit_note(&note("CN-1", "70")).unwrap();
+    ar.apply_credit_note(&note("CN-1", "70"), d(2026, 2, 5)).unwrap();
     let before = ar.clone();
-    let err = ar.apply_credit_note(&note("CN-2", "30.01")).unwrap_err();
+    let err = ar.apply_credit_note(&note("CN-2", "30.01"), d(2026, 2, 5)).unwrap_err();
     assert!(matches!(err, BillingError::CreditExceedsTotal { ref note, .. } if note == "CN-2"), "{err}");
     assert_eq!(ar, before);
-    ar.apply_credit_note(&note("CN-2", "30")).unwrap();
+    ar.apply_credit_note(&note("CN-2", "30"), d(2026, 2, 5)).unwrap();
     assert_eq!((ar.receivable("INV-1").unwrap().open(), ar.credit("c", Currency::USD)), (usd("0"), usd("100")));
 }
 
@@ -1616,8 +1616,8 @@ fn the_gl_ties_to_the_ar_ledger_after_invoices_payments_credit_notes_and_a_refun
     {
         let note = third(inv, number);
         assert_eq!(note.total(), usd("110"));
-        let applied = ar.apply_credit_note(&note).unwrap();
-        assert_eq!(ar.apply_credit_note(&note).unwrap(), applied, "redelivered: the same application");
+        let applied = ar.apply_credit_note(&note, on).unwrap();
+        assert_eq!(ar.apply_credit_note(&note, on).unwrap(), applied, "redelivered: the same application");
         let entry = credit_note_journal_entry(&note, &applied, on, reverses).unwrap();
         assert_eq!((entry.net(reverses).unwrap(), entry.net(Account::TaxPayable).unwrap()), (usd("100"), usd("10")));
         gl.post(entry).unwrap();
@@ -1639,7 +1639,7 @@ fn the_gl_ties_to_the_ar_ledger_after_invoices_payments_credit_notes_and_a_refun
     assert_eq!(bal(Account::TaxPayable), usd("-40"));
     // a credit note reverses revenue or deferred revenue, never another account
     let note = third(&inv2, "CN-3");
-    let applied = ar.apply_credit_note(&note).unwrap();
+    let applied = ar.apply_credit_note(&note, d(2026, 5, 7)).unwrap();
     let r = credit_note_journal_entry(&note, &applied, d(2026, 5, 7), Account::Cash);
     assert!(matches!(r, Err(BillingError::NotARevenueAccount { .. })), "{r:?}");
 }
@@ -1665,7 +1665,7 @@ fn a_ledgers_credit_note_applications_are_checked_on_load() {
     ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
     let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
         .unwrap();
-    let applied = ar.apply_credit_note(&note).unwrap();
+    let applied = ar.apply_credit_note(&note, day).unwrap();
     assert_eq!((applied.on_invoice, applied.to_credit), (usd("20"), usd("10")));
     let good = serde_json::to_value(&ar).unwrap();
     let back: ArLedger = serde_json::from_value(good.clone()).unwrap();
@@ -1673,8 +1673,14 @@ fn a_ledgers_credit_note_applications_are_checked_on_load() {
     // written before applications were kept: the one note took the over-credit
     let mut old = good.clone();
     old.as_object_mut().unwrap().remove("credit_note_applications");
+    // (nor were credit notes dated)
+    old["receivables"][0]["receivable"].as_object_mut().unwrap().remove("last_credited_on");
+    old["receivables"][0]["opening"].as_object_mut().unwrap().remove("last_credited_on");
     let back: ArLedger = serde_json::from_value(old).unwrap();
-    assert_eq!(back, ar);
+    let undated = back.credit_note_application("CN-1").unwrap();
+    assert_eq!((undated.on_invoice, undated.to_credit, undated.on), (usd("20"), usd("10"), None));
+    assert_eq!(back.receivable("INV-1").unwrap().open(), ar.receivable("INV-1").unwrap().open());
+    assert_eq!(back.credit("acme", Currency::USD), ar.credit("acme", Currency::USD));
     // a split that is not what the ledger did is refused
     let mut bad = good.clone();
     bad["credit_note_applications"][0]["on_invoice"] = "USD 30.00".into();
@@ -1710,12 +1716,15 @@ fn a_ledger_written_before_applications_were_kept_with_two_notes_on_a_paid_invoi
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
     let first = CreditNote::issue(&inv, &[], "CN-1", &[quarter]).unwrap();
-    ar.apply_credit_note(&first).unwrap();
+    ar.apply_credit_note(&first, day).unwrap();
     ar.apply_payment(&Payment::new("py_1", "acme", day, usd("75")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
     let second = CreditNote::issue(&inv, std::slice::from_ref(&first), "CN-2", &[quarter]).unwrap();
-    ar.apply_credit_note(&second).unwrap();
+    ar.apply_credit_note(&second, day).unwrap();
     let mut old = serde_json::to_value(&ar).unwrap();
     old.as_object_mut().unwrap().remove("credit_note_applications");
+    // nor were credit notes dated then
+    old["receivables"][0]["receivable"].as_object_mut().unwrap().remove("last_credited_on");
+    old["receivables"][0]["opening"].as_object_mut().unwrap().remove("last_credited_on");
     let back: ArLedger = serde_json::from_value(old).unwrap();
     assert_eq!(back.credit("acme", Currency::USD), usd("25"));
     assert_eq!(back.receivable("INV-1").map(|r| r.open()), Some(usd("0")));
@@ -1728,7 +1737,7 @@ fn a_ledger_written_before_applications_were_kept_with_two_notes_on_a_paid_invoi
     assert_eq!(split[0].1.checked_add(split[1].1).unwrap(), usd("25"), "{split:?}");
     // and re-sending a note still changes nothing
     let mut again = back.clone();
-    again.apply_credit_note(&second).unwrap();
+    again.apply_credit_note(&second, day).unwrap();
     assert_eq!(again, back);
 }
 
@@ -1756,7 +1765,7 @@ fn a_credit_note_application_finer_than_the_minor_unit_is_not_posted() {
     ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
     let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
         .unwrap();
-    let applied = ar.apply_credit_note(&note).unwrap();
+    let applied = ar.apply_credit_note(&note, day).unwrap();
     assert!(credit_note_journal_entry(&note, &applied, day, Account::Revenue).is_ok());
     let mut json = serde_json::to_value(&applied).unwrap();
     json["on_invoice"] = "USD 20.005".into();
@@ -1764,4 +1773,109 @@ fn a_credit_note_application_finer_than_the_minor_unit_is_not_posted() {
     let fine: CreditNoteApplication = serde_json::from_value(json).unwrap();
     let r = credit_note_journal_entry(&note, &fine, day, Account::Revenue);
     assert!(matches!(r, Err(BillingError::NotTheNotesApplication { .. })), "{r:?}");
+}
+
+/// An invoice of $100 issued on 1 January 2026, due on the 31st, paid in full on 1 March.
+fn paid_on_the_first_of_march() -> Receivable {
+    Receivable::new("INV-P", "c", d(2026, 1, 1), d(2026, 1, 31), usd("100"))
+        .unwrap()
+        .with_paid(usd("100"), Some(d(2026, 3, 1)))
+        .unwrap()
+}
+
+/// On 15 February the $100 was 15 days overdue; the receivable as it stands now says it was
+/// paid (on 1 March). Aging or dunning it as of 15 February from today's balance would say
+/// nothing was owed: the readers refuse it, naming the invoice and both dates.
+#[test]
+fn aging_and_dunning_on_a_past_date_refuse_a_receivable_paid_after_it() {
+    let book = [paid_on_the_first_of_march()];
+    let refused =
+        BillingError::SettledAfter { invoice: "INV-P".into(), settled_on: d(2026, 3, 1), as_of: d(2026, 2, 15) };
+    assert_eq!(age_receivables(&book, d(2026, 2, 15)), Err(refused.clone()));
+    assert_eq!(DunningPolicy::standard(Currency::USD).evaluate("c", &book, d(2026, 2, 15)), Err(refused.clone()));
+    let msg = refused.to_string();
+    assert!(msg.contains("INV-P") && msg.contains("2026-03-01") && msg.contains("2026-02-15"), "{msg}");
+    // on the day of the payment and after, it is settled: nothing to age or dun
+    assert_eq!(age_receivables(&book, d(2026, 3, 1)), Ok(vec![]));
+    assert_eq!(DunningPolicy::standard(Currency::USD).evaluate("c", &book, d(2026, 3, 1)), Ok(None));
+    // on its due date it is not late, so the dunning does not read it
+    assert_eq!(DunningPolicy::standard(Currency::USD).evaluate("c", &book, d(2026, 1, 31)), Ok(None));
+    // another customer's receivable is not read by the dunning of "x"
+    assert_eq!(DunningPolicy::standard(Currency::USD).evaluate("x", &book, d(2026, 2, 15)), Ok(None));
+    // and an invoice not yet issued on the date is not read by the aging
+    assert_eq!(age_receivables(&book, d(2025, 12, 31)), Ok(vec![]));
+}
+
+/// $100 due on 31 January, $60 paid on the 20th, the other $40 credited by a note on
+/// 10 February: the invoice was not settled by its due date, so it was not collected on time.
+/// The note carries its date into the receivable (`last_credited_on`), and aging as of a day
+/// before the note refuses the receivable.
+#[test]
+fn a_credit_note_is_dated_and_an_invoice_it_settles_after_its_due_date_is_not_on_time() {
+    let inv = untaxed_invoice("100");
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("40")) }])
+        .unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    let pay = Payment::new("py_1", "c", d(2026, 1, 20), usd("60")).unwrap();
+    ar.apply_payment(&pay, &ApplicationRule::OldestFirst).unwrap();
+    let applied = ar.apply_credit_note(&note, d(2026, 2, 10)).unwrap();
+    assert_eq!((applied.on, applied.on_invoice, applied.to_credit), (Some(d(2026, 2, 10)), usd("40"), usd("0")));
+    // redelivered on the same date: the same application; on another date: a conflict
+    assert_eq!(ar.apply_credit_note(&note, d(2026, 2, 10)).unwrap(), applied);
+    assert_eq!(
+        ar.apply_credit_note(&note, d(2026, 2, 11)),
+        Err(BillingError::CreditNoteConflict { note: "CN-1".into() })
+    );
+    let r = ar.receivable("INV-1").unwrap().clone();
+    assert_eq!((r.last_paid_on(), r.last_credited_on()), (Some(d(2026, 1, 20)), Some(d(2026, 2, 10))));
+    assert_eq!(r.last_settled_on(), Some(d(2026, 2, 10)));
+
+    let ot = on_time_collection([&r], Currency::USD, d(2026, 1, 1), d(2026, 2, 1)).unwrap();
+    assert_eq!((ot.due, ot.on_time, ot.rate_by_amount), (1, 0, Percent::ZERO));
+    // the same import, credited on the due date: on time
+    let on_due = Receivable::new("INV-2", "c", d(2026, 1, 1), d(2026, 1, 31), usd("100"))
+        .unwrap()
+        .with_paid(usd("60"), Some(d(2026, 1, 20)))
+        .unwrap()
+        .with_credited(usd("40"), Some(d(2026, 1, 31)))
+        .unwrap();
+    assert_eq!(on_time_collection([&on_due], Currency::USD, d(2026, 1, 1), d(2026, 2, 1)).unwrap().on_time, 1);
+
+    // on 5 February $40 was open and 5 days overdue; the receivable now says it was credited
+    let refused =
+        BillingError::SettledAfter { invoice: "INV-1".into(), settled_on: d(2026, 2, 10), as_of: d(2026, 2, 5) };
+    assert_eq!(age_receivables(ar.receivables(), d(2026, 2, 5)), Err(refused));
+    assert_eq!(age_receivables(ar.receivables(), d(2026, 2, 10)), Ok(vec![]));
+}
+
+/// A ledger's JSON carries the notes' dates, and its receivables' `last_credited_on` must be
+/// the latest date of a note that credited something on the invoice; JSON written before
+/// credit notes were dated (no `on`, no `last_credited_on`) still loads, undated.
+#[test]
+fn a_ledgers_credit_note_dates_survive_json_and_are_checked_on_the_way_in() {
+    let inv = untaxed_invoice("100");
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("40")) }])
+        .unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    ar.apply_credit_note(&note, d(2026, 2, 10)).unwrap();
+    let json = serde_json::to_value(&ar).unwrap();
+    let back: ArLedger = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, ar);
+
+    let mut wrong = json.clone();
+    wrong["receivables"][0]["receivable"]["last_credited_on"] = "2026-02-11".into();
+    let err = serde_json::from_value::<ArLedger>(wrong).unwrap_err().to_string();
+    assert!(err.contains("invoice INV-1") && err.contains("last_credited_on"), "{err}");
+
+    // written before credit notes were dated
+    let mut old = json;
+    old["receivables"][0]["receivable"].as_object_mut().unwrap().remove("last_credited_on");
+    old["receivables"][0]["opening"].as_object_mut().unwrap().remove("last_credited_on");
+    old["credit_note_applications"][0].as_object_mut().unwrap().remove("on");
+    let old: ArLedger = serde_json::from_value(old).unwrap();
+    assert_eq!(old.receivable("INV-1").unwrap().last_credited_on(), None);
+    assert_eq!(old.credit_note_application("CN-1").unwrap().on, None);
+    assert_eq!(old.receivable("INV-1").unwrap().open(), usd("60"));
 }

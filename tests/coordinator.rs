@@ -1135,3 +1135,36 @@ fn a_seven_day_cool_down_lets_a_rule_fire_again_seven_days_after_it_fired() {
     // 2, 9, 16 and 23 November 2026 are Mondays
     assert_eq!(fired_on(&[2, 9, 16, 23]), [2, 9, 16, 23]);
 }
+
+/// On 24 November 2026 an invoice of $3,000 issued on 1 October and due on the 31st was open
+/// and 24 days overdue; it was paid on 1 December. A snapshot as of 24 November given the
+/// receivable as it stands today would count the $3,000 as received (open AR $0, DSO 0 days):
+/// it is refused, naming the invoice and both dates, so the caller passes the receivables as
+/// they stood on the snapshot's date. As they stood then (unpaid), the snapshot builds, with
+/// DSO = 3,000 × 90 ÷ 9,000 = 30 days and nothing due in the window collected on time.
+#[test]
+fn open_ar_on_a_past_date_refuses_a_receivable_paid_after_it() {
+    use revops::coordinator::SnapshotSources;
+    let (book, as_of) = small_company(&[]);
+    let mut cfg = DemoCompany::generate(1).unwrap().config();
+    cfg.alert_rules.clear();
+    let usd = |d: i64| Money::new(Decimal::from(d), revops::money::Currency::USD);
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let unpaid = Receivable::new("INV-9", "c01", day(2026, 10, 1), day(2026, 10, 31), usd(3_000)).unwrap();
+    let paid_later = unpaid.clone().with_paid(usd(3_000), Some(day(2026, 12, 1))).unwrap();
+    let build = |receivables: &[Receivable]| {
+        let sources = SnapshotSources {
+            arr: &book,
+            accounts: &[],
+            pipeline: &[],
+            receivables,
+            billed_90d: usd(9_000),
+            syncs: &[],
+        };
+        ExecutiveSnapshot::build(as_of, sources, &cfg, &mut AlertState::default())
+    };
+    let err = build(std::slice::from_ref(&paid_later)).map(|s| s.dso).unwrap_err().to_string();
+    assert!(err.contains("INV-9") && err.contains("2026-12-01") && err.contains("2026-11-24"), "{err}");
+    let s = build(&[unpaid]).unwrap();
+    assert_eq!((s.dso, s.on_time_rate), (Some(30.0), Some(0.0)));
+}

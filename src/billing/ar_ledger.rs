@@ -114,6 +114,9 @@ struct Opening {
     paid: Money,
     credited: Money,
     last_paid_on: Option<NaiveDate>,
+    /// Absent in ledgers written before credit notes were dated.
+    #[cfg_attr(feature = "serde", serde(default))]
+    last_credited_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +139,7 @@ impl Entry {
             paid: receivable.paid(),
             credited: receivable.credited(),
             last_paid_on: receivable.last_paid_on(),
+            last_credited_on: receivable.last_credited_on(),
         };
         Entry { receivable, opening, settlements: Vec::new() }
     }
@@ -479,8 +483,11 @@ impl ArLedger {
         Ok(application)
     }
 
-    /// Record a credit note against its invoice's receivable, all or nothing. Idempotent by note
-    /// number. What is still open on the invoice is credited on it (its `credited` grows); what
+    /// Record a credit note against its invoice's receivable on `on` (the date it takes effect:
+    /// a [`CreditNote`] carries no date), all or nothing. Idempotent by note number: the same
+    /// note on the same date again changes nothing. When it takes something off the invoice,
+    /// `on` becomes the receivable's [`Receivable::last_credited_on`] (if later), so readers as
+    /// of an earlier date can tell the balance holds it. What is still open on the invoice is credited on it (its `credited` grows); what
     /// the note credits beyond that (a note on a paid invoice) goes to the customer's credit
     /// balance in the invoice's currency, as Stripe does, where [`ArLedger::use_credit`] and
     /// [`ArLedger::refund`] can reach it. So a receivable's `credited` is what credit notes took
@@ -509,13 +516,13 @@ impl ArLedger {
     /// let mut ar = ArLedger::new();
     /// ar.add_invoice(&inv)?;
     /// let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) }])?;
-    /// ar.apply_credit_note(&note)?;
-    /// ar.apply_credit_note(&note)?; // delivered twice: credited once
+    /// ar.apply_credit_note(&note, day)?;
+    /// ar.apply_credit_note(&note, day)?; // delivered twice: credited once
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("75")));
     /// // paid in full, then credited 25 more: the invoice is settled, the customer holds 25
     /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("75"))?, &ApplicationRule::OldestFirst)?;
     /// let more = CreditNote::issue(&inv, &[note], "CN-2", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("25")) }])?;
-    /// ar.apply_credit_note(&more)?;
+    /// ar.apply_credit_note(&more, day)?;
     /// assert_eq!(ar.receivable("INV-1").map(|r| r.open()), Some(usd("0")));
     /// assert_eq!(ar.credit("acme", Currency::USD), usd("25"));
     /// ar.refund("re_1", "acme", usd("25"), day)?;
@@ -529,10 +536,16 @@ impl ArLedger {
     /// than its total;
     /// [`BillingError::NotRounded`] for an amount finer than the currency's minor unit (a
     /// [`CreditNote`] has none, by construction and from JSON);
-    /// [`BillingError::CreditNoteConflict`] for a number already applied with other content.
-    pub fn apply_credit_note(&mut self, note: &CreditNote) -> Result<CreditNoteApplication, BillingError> {
+    /// [`BillingError::CreditNoteConflict`] for a number already applied with other content or
+    /// on another date.
+    pub fn apply_credit_note(
+        &mut self,
+        note: &CreditNote,
+        on: NaiveDate,
+    ) -> Result<CreditNoteApplication, BillingError> {
         if let Some(done) = self.credit_notes.get(note.number()) {
-            if let Some(applied) = self.credit_note_applications.get(note.number()).filter(|_| done == note) {
+            let same = |a: &&CreditNoteApplication| done == note && a.on.is_none_or(|d| d == on);
+            if let Some(applied) = self.credit_note_applications.get(note.number()).filter(same) {
                 return Ok(applied.clone());
             }
             return Err(BillingError::CreditNoteConflict { note: note.number().to_string() });
@@ -572,7 +585,10 @@ impl ArLedger {
         let over = total.checked_sub(on_invoice).context("amount credited", &record)?;
         let mut changes = Changes::default();
         let mut after = r.clone();
-        after.set_credited(r.credited_after(on_invoice)?);
+        // the note changes the invoice's balance only when it takes something off it
+        let last_credited_on =
+            if on_invoice.is_zero() { r.last_credited_on() } else { r.last_credited_on().max(Some(on)) };
+        after.set_credited(r.credited_after(on_invoice)?, last_credited_on);
         changes.receivables.insert(r.invoice().to_string(), after);
         if !over.is_zero() {
             let credit = self.credit(r.customer(), c);
@@ -584,6 +600,7 @@ impl ArLedger {
             invoice: r.invoice().to_string(),
             on_invoice,
             to_credit: over,
+            on: Some(on),
         };
         // nothing below can fail
         self.commit(changes, None);
@@ -1040,6 +1057,19 @@ impl ArLedger {
             add_credit((e.receivable.customer().to_string(), e.receivable.currency()), over)?;
         }
         ledger.credit_note_applications = check_credit_note_applications(&ledger, applications)?;
+        // `last_credited_on` is the latest date of a note that took something off the invoice
+        for (invoice, e) in &ledger.receivables {
+            let dated = ledger
+                .credit_note_applications
+                .values()
+                .filter(|a| a.invoice == *invoice && !a.on_invoice.is_zero())
+                .filter_map(|a| a.on)
+                .max();
+            if dated.max(e.opening.last_credited_on) != e.receivable.last_credited_on() {
+                let reason = "last_credited_on is not the date of its latest credit note that credited it";
+                return Err(inconsistent(format!("invoice {invoice}"), reason));
+            }
+        }
         for b in balances {
             let key = (b.customer().to_string(), b.currency());
             if b.credit().is_zero() {
@@ -1119,7 +1149,13 @@ fn check_credit_note_applications(
         let missing: Vec<&&CreditNote> = notes.iter().filter(|n| !out.contains_key(n.number())).collect();
         let fill = |n: &CreditNote, to_credit: Money| -> Result<CreditNoteApplication, BillingError> {
             let on_invoice = n.total().checked_sub(to_credit).context("amount credited", &record)?;
-            Ok(CreditNoteApplication { note: n.number().to_string(), invoice: invoice.clone(), on_invoice, to_credit })
+            Ok(CreditNoteApplication {
+                note: n.number().to_string(),
+                invoice: invoice.clone(),
+                on_invoice,
+                to_credit,
+                on: None, // written before credit notes were dated
+            })
         };
         if rest.is_negative() {
             return Err(inconsistent(record, "its credit notes' applications credit more than its notes did"));

@@ -200,6 +200,10 @@ impl AgingReport {
 /// Age receivables as of `as_of`: one report per currency, in currency order. Invoices issued
 /// after `as_of`, and settled ones, are skipped; an overpaid one shows as a credit.
 ///
+/// Pass the receivables as they stood on `as_of`: a receivable's balance is cumulative, so one
+/// paid or credited after `as_of` ([`Receivable::last_settled_on`]) would be aged without what
+/// was still owed then, and is refused.
+///
 /// ```
 /// use chrono::NaiveDate;
 /// use revops::billing::{age_receivables, AgingBucket, Receivable};
@@ -219,7 +223,9 @@ impl AgingReport {
 /// ```
 ///
 /// # Errors
-/// Sums beyond `Decimal`'s range, naming the invoice.
+/// [`BillingError::SettledAfter`] for a receivable issued by `as_of` whose last payment or
+/// credit is after it, naming the invoice and both dates; sums beyond `Decimal`'s range,
+/// naming the invoice.
 pub fn age_receivables<'a>(
     receivables: impl IntoIterator<Item = &'a Receivable>,
     as_of: NaiveDate,
@@ -230,6 +236,7 @@ pub fn age_receivables<'a>(
         if r.issue_date() > as_of {
             continue; // not yet issued as of the aging date
         }
+        r.check_as_of(as_of)?; // its balance must be as it stood on the aging date
         let open = r.open();
         if open.is_zero() {
             continue; // settled
@@ -298,7 +305,8 @@ pub fn days_sales_outstanding(ending_receivables: Money, credit_sales: Money, da
 pub struct OnTimeCollection {
     /// Invoices due in the window.
     pub due: usize,
-    /// Of those, paid in full (or credited) by their due date.
+    /// Of those, paid in full (or credited) by their due date: the last payment and the last
+    /// credit note on or before it.
     pub on_time: usize,
     /// `on_time ÷ due` by count (zero when nothing was due).
     pub rate_by_count: f64,
@@ -306,7 +314,11 @@ pub struct OnTimeCollection {
     pub rate_by_amount: Percent,
 }
 
-/// The on-time collection rate for receivables due in `[from, to)`, all in `currency`.
+/// The on-time collection rate for receivables due in `[from, to)`, all in `currency`. An
+/// invoice counts as on time when it is settled and its last payment and last credit note
+/// ([`Receivable::last_settled_on`]) are on or before its due date (an undated import counts
+/// as on time). What came after the due date cannot make an invoice on time, so receivables
+/// as they stand today give the right rate for a past window.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -339,7 +351,7 @@ pub fn on_time_collection<'a>(
         due += 1;
         due_amount = due_amount.checked_add(r.total()).context("amount due", &id)?;
         let settled = r.open().amount() <= Decimal::ZERO;
-        if settled && r.last_paid_on().is_none_or(|d| d <= r.due_date()) {
+        if settled && r.last_settled_on().is_none_or(|d| d <= r.due_date()) {
             on_time += 1;
             on_time_amount = on_time_amount.checked_add(r.total()).context("amount paid on time", &id)?;
         }
@@ -495,7 +507,9 @@ impl DunningPolicy {
     }
 
     /// The step a customer has reached as of `as_of`, or `None` when nothing (above the
-    /// minimum) is overdue. Only the customer's receivables in the policy's currency count.
+    /// minimum) is overdue. Only the customer's receivables in the policy's currency count;
+    /// pass them as they stood on `as_of` (one past due then and paid or credited after it is
+    /// refused; one not yet due is not read).
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -511,7 +525,9 @@ impl DunningPolicy {
     /// ```
     ///
     /// # Errors
-    /// An overdue sum beyond `Decimal`'s range, naming the invoice.
+    /// [`BillingError::SettledAfter`] for one of the customer's receivables (in the policy's
+    /// currency) past due on `as_of` whose last payment or credit is after it, naming the invoice and both
+    /// dates; an overdue sum beyond `Decimal`'s range, naming the invoice.
     pub fn evaluate<'a>(
         &self,
         customer: &str,
@@ -524,6 +540,9 @@ impl DunningPolicy {
         let theirs = |r: &&Receivable| r.customer() == customer && r.currency() == currency;
         for r in receivables.into_iter().filter(theirs) {
             let days = (as_of - r.due_date()).num_days();
+            if days > 0 {
+                r.check_as_of(as_of)?; // a past-due balance must be as it stood on `as_of`
+            }
             let open = r.open();
             if days > 0 && open.amount() > Decimal::ZERO {
                 overdue = overdue.checked_add(open).context("overdue balance", &format!("invoice {}", r.invoice()))?;

@@ -379,8 +379,22 @@ pub enum BillingError {
         /// What does not match.
         reason: &'static str,
     },
-    /// A credit note number already applied with different content.
-    #[error("credit note {note} was already applied with different content")]
+    /// A receivable read as of a date before its last payment or credit: its balance holds
+    /// what came after, so the figure would be wrong. Pass receivables as they stood on the date.
+    #[error(
+        "invoice {invoice} was last paid or credited on {settled_on}, after {as_of}, the date it is read at: \
+         pass the receivables as they stood on {as_of}"
+    )]
+    SettledAfter {
+        /// Invoice number.
+        invoice: String,
+        /// Its last payment or credit.
+        settled_on: NaiveDate,
+        /// The date it was read at.
+        as_of: NaiveDate,
+    },
+    /// A credit note number already applied with different content (or on another date).
+    #[error("credit note {note} was already applied with different content or on another date")]
     CreditNoteConflict {
         /// Credit note number.
         note: String,

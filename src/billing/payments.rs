@@ -130,6 +130,10 @@ pub struct CreditNoteApplication {
     pub on_invoice: Money,
     /// Credited beyond what was open: to the customer's credit balance.
     pub to_credit: Money,
+    /// The date it was applied ([`ArLedger::apply_credit_note`](super::ArLedger::apply_credit_note)'s
+    /// `on`); `None` in a ledger written before credit notes were dated.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub on: Option<NaiveDate>,
 }
 
 /// A realised FX difference on settling a foreign-currency receivable.

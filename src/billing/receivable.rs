@@ -39,6 +39,7 @@ pub struct Receivable {
     paid: Money,
     credited: Money,
     last_paid_on: Option<NaiveDate>,
+    last_credited_on: Option<NaiveDate>,
 }
 
 deserialize_via!(
@@ -52,12 +53,14 @@ deserialize_via!(
         paid: Money,
         credited: Money,
         last_paid_on: Option<NaiveDate>,
+        #[serde(default)]
+        last_credited_on: Option<NaiveDate>,
     },
     BillingError,
     |r| {
         Receivable::new(r.invoice, r.customer, r.issue_date, r.due_date, r.total)?
             .with_paid(r.paid, r.last_paid_on)?
-            .with_credited(r.credited)
+            .with_credited(r.credited, r.last_credited_on)
     }
 );
 
@@ -94,6 +97,7 @@ impl Receivable {
             paid: zero,
             credited: zero,
             last_paid_on: None,
+            last_credited_on: None,
         })
     }
 
@@ -123,6 +127,7 @@ impl Receivable {
             paid: zero,
             credited: zero,
             last_paid_on: None,
+            last_credited_on: None,
         }
     }
 
@@ -139,7 +144,8 @@ impl Receivable {
         Receivable { paid, last_paid_on, ..self }.checked()
     }
 
-    /// The same receivable with `credited` already credited by credit notes (for imports).
+    /// The same receivable with `credited` already credited by credit notes, the last of them
+    /// on `last_credited_on` (for imports; `None` when the date is not known).
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -148,20 +154,24 @@ impl Receivable {
     /// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
     /// // importing an invoice of $1,000 already credited $200 and paid $300
-    /// let r = Receivable::new("INV-7", "acme", d, d, usd("1000"))?.with_credited(usd("200"))?.with_paid(usd("300"), Some(d))?;
+    /// let r = Receivable::new("INV-7", "acme", d, d, usd("1000"))?.with_credited(usd("200"), Some(d))?.with_paid(usd("300"), Some(d))?;
     /// assert_eq!(r.open(), usd("500"));
-    /// assert!(Receivable::new("INV-8", "acme", d, d, usd("1000"))?.with_credited(usd("-1")).is_err());
+    /// assert!(Receivable::new("INV-8", "acme", d, d, usd("1000"))?.with_credited(usd("-1"), None).is_err());
     /// # Ok::<(), revops::billing::BillingError>(())
     /// ```
     ///
     /// # Errors
     /// As [`Receivable::with_paid`].
-    pub fn with_credited(self, credited: Money) -> Result<Receivable, BillingError> {
+    pub fn with_credited(
+        self,
+        credited: Money,
+        last_credited_on: Option<NaiveDate>,
+    ) -> Result<Receivable, BillingError> {
         let id = format!("invoice {}", self.invoice);
         same_currency(Field::Credited, &id, self.currency(), &credited)?;
         not_negative(Field::Credited, &id, credited)?;
         rounded(Field::Credited, &id, credited)?;
-        Receivable { credited, ..self }.checked()
+        Receivable { credited, last_credited_on, ..self }.checked()
     }
 
     /// `self` when its open balance can be computed, so [`Receivable::open`] never fails.
@@ -221,6 +231,47 @@ impl Receivable {
         self.last_paid_on
     }
 
+    /// Date of the credit note that most recently took something off its open balance (`None`
+    /// when none has, or, for an import or JSON written before credit notes were dated, when the
+    /// date is not known).
+    pub fn last_credited_on(&self) -> Option<NaiveDate> {
+        self.last_credited_on
+    }
+
+    /// The later of [`Receivable::last_paid_on`] and [`Receivable::last_credited_on`]: the
+    /// last date its balance changed. The readers that take a date
+    /// ([`age_receivables`](super::age_receivables),
+    /// [`DunningPolicy::evaluate`](super::DunningPolicy::evaluate), the executive snapshot)
+    /// refuse a receivable whose last change is after their date
+    /// ([`BillingError::SettledAfter`]): it holds later payments or credits, so pass it as it
+    /// stood on that date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::Receivable;
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let r = Receivable::new("INV-1", "acme", d(1), d(2), usd("100"))?
+    ///     .with_paid(usd("60"), Some(d(2)))?
+    ///     .with_credited(usd("40"), Some(d(3)))?;
+    /// assert_eq!(r.last_settled_on(), Some(d(3)));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    pub fn last_settled_on(&self) -> Option<NaiveDate> {
+        self.last_paid_on.max(self.last_credited_on)
+    }
+
+    /// `Err(SettledAfter)` when the receivable changed after `as_of`.
+    pub(crate) fn check_as_of(&self, as_of: NaiveDate) -> Result<(), BillingError> {
+        match self.last_settled_on() {
+            Some(settled_on) if settled_on > as_of => {
+                Err(BillingError::SettledAfter { invoice: self.invoice.clone(), settled_on, as_of })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The currency.
     pub fn currency(&self) -> Currency {
         self.total.currency()
@@ -234,9 +285,11 @@ impl Receivable {
         self.last_paid_on = last_paid_on;
     }
 
-    /// The receivable with `credited` replaced (checked by the ledger as for `set_paid`).
-    pub(crate) fn set_credited(&mut self, credited: Money) {
+    /// The receivable with `credited` and `last_credited_on` replaced (checked by the ledger as
+    /// for `set_paid`).
+    pub(crate) fn set_credited(&mut self, credited: Money, last_credited_on: Option<NaiveDate>) {
         self.credited = credited;
+        self.last_credited_on = last_credited_on;
     }
 
     /// `credited + amount`, checked to leave a valid receivable (not applied).

@@ -294,7 +294,8 @@ pub fn payment_journal_entry(
 }
 
 /// The journal entry for a credit note as the [`ArLedger`](super::ArLedger) applied it, dated
-/// `on` (a [`CreditNote`] carries no date; give the note's issue date): debit `reverses` by the
+/// `on`, the date the ledger applied it ([`CreditNoteApplication::on`]; an application from a
+/// ledger written before notes were dated has none, so give the note's issue date): debit `reverses` by the
 /// note's net and tax payable by the tax it reverses, credit accounts receivable by what came
 /// off the invoice ([`CreditNoteApplication::on_invoice`]) and customer credit by what was
 /// credited beyond what was open ([`CreditNoteApplication::to_credit`]).
@@ -325,7 +326,7 @@ pub fn payment_journal_entry(
 /// ar.apply_payment(&Payment::new("py_1", "acme", day, usd("80"))?, &ApplicationRule::OldestFirst)?;
 /// // $40 net + $4 tax credited: $30 was open, the other $14 is owed to acme
 /// let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("40")) }])?;
-/// let applied = ar.apply_credit_note(&note)?;
+/// let applied = ar.apply_credit_note(&note, day)?;
 /// let entry = credit_note_journal_entry(&note, &applied, day, Account::Revenue)?;
 /// assert_eq!((entry.net(Account::Revenue)?, entry.net(Account::TaxPayable)?), (usd("40"), usd("4")));
 /// assert_eq!((entry.net(Account::AccountsReceivable)?, entry.net(Account::CustomerCredit)?), (usd("-30"), usd("-14")));
@@ -338,7 +339,8 @@ pub fn payment_journal_entry(
 /// [`Account::DeferredRevenue`]; [`BillingError::NotTheNotesApplication`] for an application of
 /// another note or invoice, or whose `on_invoice + to_credit` is not the note's total (or has
 /// a negative part, another currency or an amount finer than the minor unit, as the
-/// [`ArLedger`](super::ArLedger) never makes); a sum beyond `Decimal`'s range.
+/// [`ArLedger`](super::ArLedger) never makes), or that was applied on another date than `on`; a
+/// sum beyond `Decimal`'s range.
 ///
 /// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
 pub fn credit_note_journal_entry(
@@ -354,6 +356,9 @@ pub fn credit_note_journal_entry(
     let mismatch = |reason| BillingError::NotTheNotesApplication { note: number.clone(), reason };
     if application.note != note.number() || application.invoice != note.invoice() {
         return Err(mismatch("it names another credit note or invoice"));
+    }
+    if application.on.is_some_and(|d| d != on) {
+        return Err(mismatch("it was applied on another date than the entry's"));
     }
     let c = note.currency();
     let (on_invoice, to_credit) = (application.on_invoice, application.to_credit);

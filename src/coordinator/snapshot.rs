@@ -84,7 +84,8 @@ pub struct SnapshotSources<'a> {
     pub accounts: &'a [CrmAccount],
     /// Pipeline deals.
     pub pipeline: &'a [PipelineDeal],
-    /// Open and recently settled receivables.
+    /// Open and recently settled receivables, as they stood on the snapshot's date: one issued by
+    /// then whose last payment or credit is later is refused, since its balance already holds it.
     pub receivables: &'a [Receivable],
     /// Invoiced in the last 90 days (for DSO).
     pub billed_90d: Money,
@@ -215,7 +216,11 @@ impl ExecutiveSnapshot {
     /// meant ([`CoordinatorError::InvalidConfig`]); a CRM account with a Fortune rank of 0
     /// ([`CoordinatorError::InvalidFortuneRank`], naming the account: ranks run from 1); an
     /// alert rule naming an unknown metric, two rules of one name, a rule with a negative
-    /// cool-down or a threshold that is not a finite number, or an invalid health policy;
+    /// cool-down or a threshold that is not a finite number, or an invalid health policy; a
+    /// receivable issued by `as_of` but paid or credited after it
+    /// ([`BillingError::SettledAfter`](crate::billing::BillingError::SettledAfter) in
+    /// [`CoordinatorError::Billing`]: pass receivables as they stood on `as_of`, or open AR, DSO
+    /// and on-time collection would count later cash as received);
     /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
     /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
     /// (growth without a year of history, on-time collection with nothing due) does not fire.
@@ -301,6 +306,10 @@ impl ExecutiveSnapshot {
 
         // collections over the last 90 days
         let window_start = day - chrono::Duration::days(90);
+        // balances are cumulative: each must be as it stood on `day`
+        for r in src.receivables.iter().filter(|r| r.issue_date() <= day) {
+            r.check_as_of(day)?;
+        }
         let open_ar = Money::sum(currency, src.receivables.iter().filter(|r| r.issue_date() <= day).map(|r| r.open()))?;
         let dso = days_sales_outstanding(open_ar, src.billed_90d, 90).ok();
         let on_time = on_time_collection(src.receivables, currency, window_start, day)?;

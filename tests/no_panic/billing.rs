@@ -65,7 +65,7 @@ fn receivables() -> impl Strategy<Value = Vec<Receivable>> {
                     let invoice = if n % 2 == 0 { format!("I{inv}") } else { format!("I{n}") };
                     Receivable::new(invoice, format!("c{cust}"), issue, due, total)
                         .and_then(|r| r.with_paid(paid, Some(due)))
-                        .and_then(|r| r.with_credited(credited))
+                        .and_then(|r| r.with_credited(credited, Some(issue)))
                         .ok()
                 })
                 .collect()
@@ -100,7 +100,17 @@ fn use_receivables(book: &[Receivable], as_of: NaiveDate, days: u32) {
         let _ = p.evaluate("c1", book, as_of);
     }
     for r in book {
-        let _ = (r.open(), r.invoice(), r.customer(), r.paid(), r.credited(), r.last_paid_on(), r.total());
+        let _ = (
+            r.open(),
+            r.invoice(),
+            r.customer(),
+            r.paid(),
+            r.credited(),
+            r.last_paid_on(),
+            r.last_credited_on(),
+            r.last_settled_on(),
+            r.total(),
+        );
     }
 }
 
@@ -193,7 +203,7 @@ proptest! {
             let mut ar = ArLedger::new();
             let _ = ar.add_invoice(&inv);
             for n in &notes {
-                let _ = ar.apply_credit_note(n);
+                let _ = ar.apply_credit_note(n, NaiveDate::MIN);
             }
             let _ = Receivable::from_invoice(&inv).open();
             let rebuilt: Vec<InvoiceLine> = inv.lines().to_vec();
@@ -317,7 +327,7 @@ fn templates() -> Vec<(&'static str, Value)> {
     ar.apply_payment(&p1, &ApplicationRule::OldestFirst).unwrap();
     let p2 = Payment::new("py_2", "c0", d(2026, 2, 2), m("300")).unwrap();
     ar.apply_payment(&p2, &ApplicationRule::Explicit(vec![("INV-1".into(), m("20"))])).unwrap();
-    ar.apply_credit_note(&note).unwrap();
+    ar.apply_credit_note(&note, d(2026, 2, 2)).unwrap();
     let record = ar.payment("py_2").unwrap().clone();
     let aged = age_receivables(ar.receivables(), d(2026, 4, 1)).unwrap();
     let terms = BillingTerms {
@@ -470,7 +480,7 @@ fn feed(name: &str, v: Value) {
                 let mut ar = ArLedger::new();
                 let _ = ar.add_invoice(&inv);
                 for n in &notes {
-                    let _ = ar.apply_credit_note(n);
+                    let _ = ar.apply_credit_note(n, NaiveDate::MIN);
                 }
                 let p = Payment::new("p", inv.customer(), as_of, inv.total()).ok().map(|p| (p, true));
                 use_ledger(&mut ar, &p.into_iter().collect::<Vec<_>>(), as_of);
@@ -496,7 +506,7 @@ fn feed(name: &str, v: Value) {
                 let _ = CreditNote::total_for(&inv, &[n.clone(), n.clone()]);
                 let mut ar = ArLedger::new();
                 let _ = ar.add_invoice(&inv);
-                let _ = ar.apply_credit_note(&n);
+                let _ = ar.apply_credit_note(&n, NaiveDate::MAX);
                 use_ledger(&mut ar, &[], as_of);
             }
         }
