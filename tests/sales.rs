@@ -103,7 +103,8 @@ fn attainment_ramp_and_rep_analytics() {
     assert_eq!(ramp.ramped(usd("90000"), 7).unwrap(), usd("90000"));
     use revops::acquisition::{Opportunity, Stage};
     let o = |stage, amount: &str, closed| Opportunity {
-        id: "o".into(),
+        id: format!("o-{amount}"), // each opportunity once
+
         account: "a".into(),
         segment: "ent".into(),
         stage,
@@ -773,5 +774,37 @@ fn a_statement_line_whose_basis_is_in_another_currency_is_refused_from_json() {
     match serde_json::from_value::<Statement>(json) {
         Ok(back) => panic!("accepted a basis of {} on a statement in dollars", back.lines[0].basis),
         Err(e) => assert!(e.to_string().contains("currency"), "{e}"),
+    }
+}
+
+/// A re-delivered CRM record (the same opportunity id twice) counted twice: a won and a lost
+/// deal with the won one delivered again gave a win rate of 2/3, not 1/2. A repeated id is
+/// refused, naming it, as a repeated account or rep is in territory balancing.
+#[test]
+fn rep_analytics_refuses_an_opportunity_id_given_twice() {
+    use revops::acquisition::{Opportunity, Stage};
+    let opp = |id: &str, stage, created: NaiveDate| Opportunity {
+        id: id.into(),
+        account: "a".into(),
+        segment: "ent".into(),
+        stage,
+        amount: usd("100"),
+        created,
+        closed: Some(d(3, 31)),
+        competitor: None,
+        discount: Percent::ZERO,
+        probability: pct(if stage == Stage::ClosedWon { 100 } else { 0 }),
+    };
+    let won = opp("006-won", Stage::ClosedWon, d(3, 1));
+    let lost = opp("006-lost", Stage::ClosedLost, d(3, 1));
+    // by hand: 1 won of 2 closed, a 30-day cycle
+    let once = rep_analytics(&[won.clone(), lost.clone()], usd("100"), 0).unwrap();
+    assert_eq!((once.closed, once.win_rate, once.cycle_days), (2, Some(0.5), Some(30.0)));
+    // the same record again, and the same id with other fields (which one would count?)
+    for again in [won.clone(), opp("006-won", Stage::ClosedWon, d(3, 21))] {
+        match rep_analytics(&[won.clone(), lost.clone(), again], usd("100"), 0) {
+            Err(SalesError::RepeatedOpportunity(id)) => assert_eq!(id, "006-won"),
+            other => panic!("{other:?}"),
+        }
     }
 }

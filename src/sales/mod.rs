@@ -105,6 +105,10 @@ pub enum SalesError {
     /// An account given more than once: it would be counted twice and could go to two reps.
     #[error("account {0} is given more than once; an account is assigned once")]
     RepeatedAccount(String),
+    /// An opportunity id given more than once to [`rep_analytics`] (a re-delivered CRM record):
+    /// it would count twice in the win rate, the cycle time and the averages.
+    #[error("opportunity {0} is given more than once; an opportunity is counted once")]
+    RepeatedOpportunity(String),
     /// An account fixed to a rep who is not in the list.
     #[error("account {account} is fixed to unknown rep {rep}")]
     UnknownRep {

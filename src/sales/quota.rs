@@ -184,7 +184,8 @@ pub struct RepAnalytics {
     pub activities: u32,
 }
 
-/// Analytics for one rep's opportunities against the quota left.
+/// Analytics for one rep's opportunities against the quota left. Each opportunity id is
+/// given once: a repeated id (a re-delivered CRM record) is refused rather than counted twice.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -213,12 +214,15 @@ pub struct RepAnalytics {
 /// ];
 /// let r = rep_analytics(&opps, usd("100"), 42)?;
 /// assert_eq!((r.win_rate, r.cycle_days, r.pipeline_coverage), (Some(0.5), Some(30.0), Some(3.0)));
+/// // the won deal delivered twice is refused, not counted twice
+/// assert!(rep_analytics(&[opps[0].clone(), opps[0].clone()], usd("100"), 42).is_err());
 /// # Ok::<(), revops::sales::SalesError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`SalesError::InvalidDeal`] for an opportunity with a negative amount;
+/// [`SalesError::RepeatedOpportunity`] for an opportunity id given more than once (even with
+/// the same fields); [`SalesError::InvalidDeal`] for an opportunity with a negative amount;
 /// [`SalesError::MissingCloseDate`] and [`SalesError::ClosedBeforeCreated`] for a won
 /// opportunity whose sales cycle is unknown or negative; a money error when an opportunity is
 /// not in the quota's currency or totals do not fit a `Decimal`.
@@ -228,6 +232,11 @@ pub fn rep_analytics(
     activities: u32,
 ) -> Result<RepAnalytics, SalesError> {
     let c = remaining_quota.currency();
+    // a re-delivered record would count twice (as a repeated account or rep is refused)
+    let mut ids = std::collections::HashSet::new();
+    if let Some(o) = opps.iter().find(|o| !ids.insert(o.id.as_str())) {
+        return Err(SalesError::RepeatedOpportunity(o.id.clone()));
+    }
     // (as `acquisition::sales_velocity` and a deal row refuse it)
     if let Some(o) = opps.iter().find(|o| o.amount.is_negative()) {
         return Err(SalesError::InvalidDeal { deal: o.id.clone(), problem: "its amount is negative" });
