@@ -368,10 +368,8 @@ fn statements_refuse_input_they_cannot_pay_and_say_why() {
     let run = |p: &CommissionPlan, deals: &[CreditedDeal], claws: &[ClawbackEvent]| {
         p.statement("ann", q1, usd("200000"), deals, claws).map(|_| ())
     };
-    // a cap read from JSON with more places than USD has
-    let mut json = serde_json::to_value(plan()).unwrap();
-    json["cap"]["amount"] = "100.005".into();
-    let sub_cent_cap: CommissionPlan = serde_json::from_value(json).unwrap();
+    // a cap with more places than USD has (read from JSON it is refused when read)
+    let sub_cent_cap = CommissionPlan { cap: Some(Money::new(Decimal::new(100005, 3), Currency::USD)), ..plan() };
     let negative_window = CommissionPlan { clawback_days: -5, ..plan() };
     let twice = deal("t", "security", "100", d(1, 15), &[("ann", 30), ("ann", 70)]);
     let negative = deal("n", "security", "-100", d(1, 15), &[("ann", 100)]);
@@ -807,4 +805,47 @@ fn rep_analytics_refuses_an_opportunity_id_given_twice() {
             other => panic!("{other:?}"),
         }
     }
+}
+
+/// A commission plan or a credited deal read from JSON was checked only when a statement used
+/// it: a plan whose bands skip 0% or a deal whose shares sum to 90% read back without a word.
+/// Read from JSON each goes through the checks a statement makes, and says what is wrong.
+#[cfg(feature = "serde")]
+#[test]
+fn commission_plans_and_credited_deals_read_from_json_are_checked_when_read() {
+    // what is valid reads back as it was
+    let json = serde_json::to_value(plan()).unwrap();
+    assert_eq!(serde_json::from_value::<CommissionPlan>(json.clone()).unwrap(), plan());
+    let ok = deal("d-1", "security", "100.01", d(1, 15), &[("ann", 50), ("bob", 50)]);
+    let deal_json = serde_json::to_value(&ok).unwrap();
+    assert_eq!(serde_json::from_value::<CreditedDeal>(deal_json.clone()).unwrap(), ok);
+    let plan_refused = |f: &dyn Fn(&mut serde_json::Value), words: &[&str]| {
+        let mut j = json.clone();
+        f(&mut j);
+        match serde_json::from_value::<CommissionPlan>(j) {
+            Err(e) => assert!(words.iter().all(|w| e.to_string().contains(w)), "{e}"),
+            Ok(p) => panic!("accepted {p:?}"),
+        }
+    };
+    plan_refused(&|j| j["tiers"][0]["from_attainment"] = "10%".into(), &["bands", "0%"]);
+    plan_refused(&|j| j["tiers"][2]["from_attainment"] = "50%".into(), &["bands", "increase"]);
+    plan_refused(&|j| j["base_rate"] = "120%".into(), &["base rate"]);
+    plan_refused(&|j| j["tiers"][1]["multiplier"] = "-1".into(), &["multiplier"]);
+    plan_refused(&|j| j["cap"]["amount"] = "-1".into(), &["cap", "negative"]);
+    plan_refused(&|j| j["cap"]["amount"] = "100.005".into(), &["cap", "minor unit"]);
+    plan_refused(&|j| j["spifs"][0]["bonus"]["amount"] = "-1".into(), &["SPIF"]);
+    plan_refused(&|j| j["spifs"][0]["bonus"]["currency"] = "EUR".into(), &["SPIF"]);
+    plan_refused(&|j| j["clawback_days"] = (-5).into(), &["clawback"]);
+    let deal_refused = |f: &dyn Fn(&mut serde_json::Value), words: &[&str]| {
+        let mut j = deal_json.clone();
+        f(&mut j);
+        match serde_json::from_value::<CreditedDeal>(j) {
+            Err(e) => assert!(words.iter().all(|w| e.to_string().contains(w)), "{e}"),
+            Ok(p) => panic!("accepted {p:?}"),
+        }
+    };
+    deal_refused(&|j| j["splits"][1][1] = "40%".into(), &["d-1", "sum to exactly 100%"]);
+    deal_refused(&|j| j["splits"][1][0] = "ann".into(), &["d-1", "ann", "more than once"]);
+    deal_refused(&|j| j["amount"]["amount"] = "-100".into(), &["d-1", "negative"]);
+    deal_refused(&|j| j["amount"]["amount"] = "100.001".into(), &["d-1", "minor unit"]);
 }

@@ -35,9 +35,16 @@ pub struct Spif {
 }
 
 /// A commission plan.
+///
+/// Read from JSON it is checked as [`CommissionPlan::statement`] checks it (bands from 0% up
+/// and increasing, a base rate of 0%–100%, no negative multiplier, a cap and SPIF bonuses
+/// neither negative nor finer than their minor unit and in one currency, a clawback window that
+/// is not negative), so a plan that could not pay is refused when it is read, saying why
+/// ([`SalesError::InvalidPlan`], or a money error for a cap and SPIFs in two currencies). Only
+/// the quota's currency is left to the statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "CommissionPlanRepr"))]
 pub struct CommissionPlan {
     /// Base rate on bookings, between 0% and 100%.
     pub base_rate: Percent,
@@ -54,9 +61,14 @@ pub struct CommissionPlan {
 }
 
 /// A won deal with its credit split.
+///
+/// Read from JSON it is checked as [`CreditedDeal::credit`] checks it (an amount neither
+/// negative nor finer than its minor unit, each rep once, shares of 0%–100% summing to exactly
+/// 100%), so a deal that could not be credited is refused when it is read, naming it. That an id
+/// is given once is a property of a statement's deals, checked there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "CreditedDealRepr"))]
 pub struct CreditedDeal {
     /// Deal id, once in a statement's deals (a re-delivered export must not be paid twice): a
     /// deal of several products is a line per product, each with an id of its own
@@ -71,6 +83,36 @@ pub struct CreditedDeal {
     /// `(rep, share)`; each rep once, each share 0%–100%, summing to exactly 100%.
     pub splits: Vec<(String, Percent)>,
 }
+
+deserialize_via!(
+    CommissionPlan,
+    CommissionPlanRepr {
+        base_rate: Percent,
+        tiers: Vec<RateTier>,
+        cap: Option<Money>,
+        spifs: Vec<Spif>,
+        clawback_days: i64,
+    },
+    SalesError,
+    |r| {
+        let CommissionPlanRepr { base_rate, tiers, cap, spifs, clawback_days } = r;
+        let plan = CommissionPlan { base_rate, tiers, cap, spifs, clawback_days };
+        plan.check_rules()?;
+        Ok(plan)
+    }
+);
+
+deserialize_via!(
+    CreditedDeal,
+    CreditedDealRepr { id: String, product: String, amount: Money, closed: NaiveDate, splits: Vec<(String, Percent)> },
+    SalesError,
+    |r| {
+        let CreditedDealRepr { id, product, amount, closed, splits } = r;
+        let deal = CreditedDeal { id, product, amount, closed, splits };
+        deal.shares()?;
+        Ok(deal)
+    }
+);
 
 /// Commission paid on a deal that later churned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,6 +432,23 @@ impl CommissionPlan {
     /// would leave an unrounded Cap line and total), SPIF bonuses neither negative nor finer than
     /// their minor unit, and a clawback window that is not negative.
     fn check(&self, quota: Money) -> Result<(), SalesError> {
+        self.check_rules()?;
+        if let Some(cap) = self.cap.filter(|cap| cap.currency() != quota.currency()) {
+            let (left, right) = (cap.currency(), quota.currency());
+            return Err(MoneyError::CurrencyMismatch { op: "commission cap", left, right }.into());
+        }
+        if let Some(s) = self.spifs.iter().find(|s| s.bonus.currency() != quota.currency()) {
+            let (left, right) = (s.bonus.currency(), quota.currency());
+            return Err(MoneyError::CurrencyMismatch { op: "SPIF bonus", left, right }.into());
+        }
+        Ok(())
+    }
+
+    /// The rules of [`Self::check`] that need no quota (all of them but the quota's currency),
+    /// which a plan read from JSON is held to: bands, base rate, multipliers, a cap and SPIF
+    /// bonuses neither negative nor finer than their minor unit and in one currency, and the
+    /// clawback window.
+    fn check_rules(&self) -> Result<(), SalesError> {
         let starts_at_zero = self.tiers.first().is_some_and(|t| t.from_attainment == Percent::ZERO);
         if !starts_at_zero || self.tiers.windows(2).any(|w| w[1].from_attainment <= w[0].from_attainment) {
             return Err(SalesError::InvalidPlan("rate bands must start at 0% and increase"));
@@ -401,10 +460,6 @@ impl CommissionPlan {
             return Err(SalesError::InvalidPlan("a band multiplier must not be negative"));
         }
         if let Some(cap) = self.cap {
-            if cap.currency() != quota.currency() {
-                let (left, right) = (cap.currency(), quota.currency());
-                return Err(MoneyError::CurrencyMismatch { op: "commission cap", left, right }.into());
-            }
             if cap.is_negative() {
                 return Err(SalesError::InvalidPlan("the cap must not be negative"));
             }
@@ -412,9 +467,17 @@ impl CommissionPlan {
                 return Err(SalesError::InvalidPlan("the cap must have no digits below its currency's minor unit"));
             }
         }
-        if let Some(s) = self.spifs.iter().find(|s| s.bonus.currency() != quota.currency()) {
-            let (left, right) = (s.bonus.currency(), quota.currency());
-            return Err(MoneyError::CurrencyMismatch { op: "SPIF bonus", left, right }.into());
+        // the cap and the bonuses are paid in one currency (the quota's, checked by a statement)
+        let mut prices = self.cap.iter().chain(self.spifs.iter().map(|s| &s.bonus)).map(|m| m.currency());
+        if let Some(first) = prices.next() {
+            if let Some(other) = prices.find(|&o| o != first) {
+                return Err(MoneyError::CurrencyMismatch {
+                    op: "SPIF bonus against the plan's cap or other SPIFs",
+                    left: other,
+                    right: first,
+                }
+                .into());
+            }
         }
         if self.spifs.iter().any(|s| s.bonus.is_negative() || !s.bonus.is_rounded()) {
             return Err(SalesError::InvalidPlan(
