@@ -63,7 +63,7 @@ fn association_rules_by_hand() {
 fn recommendations_with_cold_start_and_whitespace() {
     let co = CoOwnership::learn(&base(), 3).unwrap();
     let d = &base()[3];
-    let recs = co.recommend(d.owned, &d.segment, 5, 1.0);
+    let recs = co.recommend(d.owned, &d.segment, 5, 1.0).unwrap();
     // Analytics: 0 → 1 has lift 1 (not above 1), so segment popularity: 2 of 4 ent accounts.
     // Security: 0 → 2 has lift 1.5: confidence 0.25.
     assert_eq!(recs.len(), 2);
@@ -72,7 +72,7 @@ fn recommendations_with_cold_start_and_whitespace() {
     assert!(matches!(recs[1].basis, Basis::Association(r) if r.antecedent == 0 && r.consequent == 2));
     // F owns nothing: cold start from smb popularity (E owns Analytics: 1 of 2)
     let f = &base()[5];
-    let recs = co.recommend(f.owned, &f.segment, 5, 1.0);
+    let recs = co.recommend(f.owned, &f.segment, 5, 1.0).unwrap();
     assert_eq!(recs.iter().map(|r| (r.product, r.score)).collect::<Vec<_>>(), [(1, 0.5)]);
     assert_eq!(co.whitespace(d.owned, "ent", 0.5), [(1, 0.5)]);
     assert!(CoOwnership::learn(&base(), 200).is_err());
@@ -318,8 +318,8 @@ fn recommendations_are_not_sized_by_k() {
     let co = CoOwnership::learn(&base(), 3).unwrap();
     let d = &base()[3];
     // Vec::with_capacity(k + 1) overflowed
-    assert_eq!(co.recommend(d.owned, &d.segment, usize::MAX, 1.0).len(), 2);
-    assert_eq!(co.recommend(d.owned, &d.segment, 1, 1.0).len(), 1);
+    assert_eq!(co.recommend(d.owned, &d.segment, usize::MAX, 1.0).unwrap().len(), 2);
+    assert_eq!(co.recommend(d.owned, &d.segment, 1, 1.0).unwrap().len(), 1);
 }
 
 #[test]
@@ -625,8 +625,8 @@ fn a_min_lift_or_tier_allowance_that_is_not_a_number_is_refused() {
     d.usage = 5_000.0;
     let mut nan_lift = scorer();
     nan_lift.min_lift = f64::NAN;
-    assert!(matches!(nan_lift.validate(), Err(ExpansionError::InvalidInput(m)) if m.contains("min lift")));
-    assert!(matches!(nan_lift.score(&d), Err(ExpansionError::InvalidInput(m)) if m.contains("min lift")));
+    assert!(matches!(nan_lift.validate(), Err(ExpansionError::InvalidMinLift(l)) if l.is_nan()));
+    assert!(matches!(nan_lift.score(&d), Err(ExpansionError::InvalidMinLift(l)) if l.is_nan()));
     for limit in [f64::NAN, -1.0] {
         let mut s = scorer();
         s.catalog.tiers[0].usage_limit = limit;
@@ -717,4 +717,30 @@ fn a_signal_given_twice_with_the_same_value_is_one_signal() {
     let two = [("usage_ratio".to_string(), 0.1), ("usage_ratio".to_string(), 1.8)];
     let r = run_playbooks(std::slice::from_ref(&quiet), "acme", &two, day);
     assert!(matches!(&r, Err(ExpansionError::InvalidInput(m)) if m.contains("0.1") && m.contains("1.8")), "{r:?}");
+}
+
+/// A NaN minimum lift made `lift > NaN` false for every rule, so `recommend` quietly picked by
+/// segment popularity alone; a negative one let a rule of lift 0 (no owner of the one owns the
+/// other) count as an association: an account owning only Security (2) got Analytics (1) "by
+/// association" with score 0 instead of by popularity, 2 of 4 ent accounts = 0.5. Both are
+/// refused, as the scorer refuses them.
+#[test]
+fn recommend_refuses_a_min_lift_that_is_nan_or_negative() {
+    let co = CoOwnership::learn(&base(), 3).unwrap();
+    let security_only = ProductSet::of(&[2]).unwrap();
+    for bad in [f64::NAN, -1.0, f64::NEG_INFINITY] {
+        let r = co.recommend(security_only, "ent", 5, bad);
+        assert!(matches!(r, Err(ExpansionError::InvalidMinLift(l)) if l.to_bits() == bad.to_bits()), "{bad}: {r:?}");
+        let mut s = scorer();
+        s.min_lift = bad;
+        assert!(matches!(s.validate(), Err(ExpansionError::InvalidMinLift(_))), "{bad}");
+    }
+    // 0 is a bound (every rule with some co-ownership counts): 2 → 0 has lift 1.5, 2 → 1 lift 0
+    let recs = co.recommend(security_only, "ent", 5, 0.0).unwrap();
+    assert_eq!(recs.iter().map(|r| (r.product, r.score)).collect::<Vec<_>>(), [(0, 1.0), (1, 0.5)]);
+    assert!(matches!(recs[1].basis, Basis::SegmentPopularity(s) if s == 0.5));
+    // an infinite one counts no association: every pick by popularity (ent: 4 of 4 own 0)
+    let recs = co.recommend(security_only, "ent", 5, f64::INFINITY).unwrap();
+    assert!(recs.iter().all(|r| matches!(r.basis, Basis::SegmentPopularity(_))), "{recs:?}");
+    assert_eq!(recs.iter().map(|r| (r.product, r.score)).collect::<Vec<_>>(), [(0, 1.0), (1, 0.5)]);
 }

@@ -287,9 +287,8 @@ impl CoOwnership {
 
     /// Up to `k` products the account does not own: by the best rule from something it owns
     /// (lift strictly above `min_lift`), otherwise by segment popularity; best first, ties by index.
-    /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`). No lift is
-    /// above a NaN `min_lift`, so NaN counts no association at all (every pick by popularity);
-    /// [`ExpansionScorer::validate`](super::ExpansionScorer::validate) refuses it.
+    /// A `k` beyond the catalogue returns every candidate (nothing is sized by `k`). `min_lift`
+    /// is zero or more; an infinite one counts no association (every pick by popularity).
     ///
     /// ```
     /// use revops::expansion::{Account, Basis, CoOwnership, ProductSet};
@@ -299,13 +298,27 @@ impl CoOwnership {
     /// // product 0 owners mostly own 1 as well; product 2 is owned by half the segment
     /// let base = [acct("a", &[0, 1]), acct("b", &[0, 1, 2]), acct("c", &[0]), acct("d", &[2])];
     /// let co = CoOwnership::learn(&base, 3)?;
-    /// let picks = co.recommend(ProductSet::of(&[0])?, "ent", 2, 1.0);
+    /// let picks = co.recommend(ProductSet::of(&[0])?, "ent", 2, 1.0)?;
     /// assert_eq!(picks[0].product, 1); // the rule 0 → 1, confidence 2/3
     /// assert!(matches!(picks[0].basis, Basis::Association(_)));
     /// assert!((picks[0].score - 2.0 / 3.0).abs() < 1e-12);
+    /// assert!(co.recommend(ProductSet::of(&[0])?, "ent", 2, f64::NAN).is_err()); // no lift is above NaN
     /// # Ok::<(), revops::expansion::ExpansionError>(())
     /// ```
-    pub fn recommend(&self, owned: ProductSet, segment: &str, k: usize, min_lift: f64) -> Vec<Recommendation> {
+    ///
+    /// # Errors
+    ///
+    /// [`ExpansionError::InvalidMinLift`] for a `min_lift` that is NaN (no lift is above it, so
+    /// no association would ever count) or negative (a rule of lift 0, where no owner of the one
+    /// owns the other, would count as an association).
+    pub fn recommend(
+        &self,
+        owned: ProductSet,
+        segment: &str,
+        k: usize,
+        min_lift: f64,
+    ) -> Result<Vec<Recommendation>, ExpansionError> {
+        check_min_lift(min_lift)?;
         let peers = self.segments.get(segment).filter(|(n, _)| *n > 0);
         let mut out: Vec<Recommendation> = Vec::with_capacity(k.min(self.products) + 1);
         for j in (0..self.products).filter(|&j| !owned.contains(j)) {
@@ -340,7 +353,7 @@ impl CoOwnership {
                 out.truncate(k);
             }
         }
-        out
+        Ok(out)
     }
 
     /// Whitespace: products the account lacks that at least `peer_share` of its segment owns.
@@ -362,5 +375,15 @@ impl CoOwnership {
             .map(|j| (j, self.segment_share(segment, j)))
             .filter(|(_, s)| *s >= peer_share)
             .collect()
+    }
+}
+
+/// A minimum lift of zero or more (infinite: no association counts); NaN and negatives are
+/// refused (see [`ExpansionError::InvalidMinLift`]).
+pub(super) fn check_min_lift(min_lift: f64) -> Result<(), ExpansionError> {
+    if min_lift >= 0.0 {
+        Ok(())
+    } else {
+        Err(ExpansionError::InvalidMinLift(min_lift))
     }
 }

@@ -39,6 +39,10 @@ pub enum ExpansionError {
         /// The account's other currency.
         found: Currency,
     },
+    /// A minimum lift that is NaN (no lift is above it, so no association would ever count) or
+    /// negative (a rule of lift 0, owning one product and never the other, would count as one).
+    #[error("minimum lift {0} must be zero or more (infinite for no associations)")]
+    InvalidMinLift(f64),
     /// Input that makes no sense.
     #[error("invalid input: {0}")]
     InvalidInput(String),

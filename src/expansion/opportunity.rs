@@ -120,7 +120,9 @@ pub struct ExpansionScorer {
     pub cross_sell_per_account: usize,
     /// The lift an association must exceed to count (1.0), strictly: a rule whose lift equals
     /// `min_lift` does not count, so at the default a rule at lift 1 (owning one product says
-    /// nothing about the other) is no association. NaN is refused. See [`CoOwnership::recommend`].
+    /// nothing about the other) is no association. Zero or more (infinite: no association
+    /// counts); NaN and negatives are refused ([`ExpansionError::InvalidMinLift`]). See
+    /// [`CoOwnership::recommend`].
     pub min_lift: f64,
 }
 
@@ -142,7 +144,7 @@ impl ExpansionScorer {
     /// Checks the configuration, whatever the account, so that a bad one is refused for every
     /// account rather than for those that reach the bad part: the seat threshold and headroom,
     /// every propensity rule (the signals it names and its probability, reached or not) and the
-    /// default propensity, the minimum lift (not NaN), each tier's usage limit (a number, zero
+    /// default propensity, the minimum lift (zero or more), each tier's usage limit (a number, zero
     /// or more, infinite for unlimited), that the catalog is priced in one currency, and that its tiers are
     /// cheapest first (so that no upgrade is worth less than nothing). [`Self::score`]
     /// checks it first; call it to refuse a configuration when it is loaded.
@@ -161,8 +163,9 @@ impl ExpansionScorer {
     /// # Errors
     ///
     /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
+    /// [`ExpansionError::InvalidMinLift`] for a minimum lift that is NaN or negative;
     /// [`ExpansionError::InvalidInput`] for a rule or default probability outside `[0, 1]` or
-    /// NaN, a seat threshold or headroom that is negative or not finite, a NaN minimum lift, a
+    /// NaN, a seat threshold or headroom that is negative or not finite, a
     /// tier usage limit that is NaN or negative, a catalog priced in
     /// more than one currency, or tiers that are not cheapest first.
     pub fn validate(&self) -> Result<(), ExpansionError> {
@@ -176,9 +179,7 @@ impl ExpansionScorer {
             return invalid(format!("seat threshold {} must be finite and non-negative", self.seat_threshold));
         }
         check_headroom(self.seat_headroom)?;
-        if self.min_lift.is_nan() {
-            return invalid("min lift is NaN: every association would fail to exceed it".into());
-        }
+        super::affinity::check_min_lift(self.min_lift)?;
         if let Some(t) = self.catalog.tiers.iter().find(|t| t.usage_limit.is_nan() || t.usage_limit < 0.0) {
             return invalid(format!(
                 "tier {:?} has usage limit {}, not a number of zero or more",
@@ -318,9 +319,10 @@ impl ExpansionScorer {
     /// # Errors
     ///
     /// Whatever the account, first everything [`ExpansionScorer::validate`] refuses: a rule
-    /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a rule or default
+    /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a minimum lift that is NaN
+    /// or negative ([`ExpansionError::InvalidMinLift`]), a rule or default
     /// probability outside `[0, 1]`, a seat threshold or headroom that is negative or not finite,
-    /// a NaN minimum lift, a tier usage limit that is NaN or negative,
+    /// a tier usage limit that is NaN or negative,
     /// a catalog in more than one currency or with tiers that are not cheapest first
     /// ([`ExpansionError::InvalidInput`]). Then
     /// [`ExpansionError::AccountCurrency`] for an account whose ARR or seat price is not in the
@@ -354,7 +356,7 @@ impl ExpansionScorer {
             )));
         }
         let mut out = Vec::new();
-        for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift) {
+        for r in self.affinity.recommend(account.owned, &account.segment, self.cross_sell_per_account, self.min_lift)? {
             let product = self.catalog.products.get(r.product).ok_or(ExpansionError::UnknownProduct(r.product))?;
             out.push(self.opportunity(
                 account,
