@@ -744,3 +744,38 @@ fn recommend_refuses_a_min_lift_that_is_nan_or_negative() {
     assert!(recs.iter().all(|r| matches!(r.basis, Basis::SegmentPopularity(_))), "{recs:?}");
     assert_eq!(recs.iter().map(|r| (r.product, r.score)).collect::<Vec<_>>(), [(0, 1.0), (1, 0.5)]);
 }
+
+/// A propensity rule or playbook whose condition compares with a NaN threshold never fired
+/// (`x >= NaN` is false) and was accepted by `validate` without a word; an infinite threshold is
+/// always or never passed. Both are refused, naming the rule and its signal.
+#[test]
+fn a_rule_or_playbook_condition_with_a_threshold_that_is_not_finite_is_refused() {
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut s = scorer();
+        let Propensity::Rules { rules, .. } = &mut s.propensity else { unreachable!() };
+        rules[1].when[0].threshold = bad; // usage_ratio ≥ bad
+        match s.validate() {
+            Err(ExpansionError::InvalidThreshold { rule, signal, threshold }) => {
+                assert_eq!((rule.as_str(), signal.as_str()), ("propensity rule 1", "usage_ratio"));
+                assert_eq!(threshold.to_bits(), bad.to_bits());
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+        // and for every account, whether or not it reaches the rule
+        assert!(matches!(s.score(&account_without_opportunities()), Err(ExpansionError::InvalidThreshold { .. })));
+        let playbook = Playbook {
+            name: "seats nearly full".into(),
+            when: vec![Condition::new("seat_utilisation", Comparison::AtLeast, bad)],
+            action: Action { owner: "AM".into(), channel: "call".into(), offer: "seats".into(), due_in_days: 7 },
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let r = run_playbooks(&[playbook], "acme", &[("seat_utilisation".into(), 0.95)], day);
+        match r {
+            Err(ExpansionError::InvalidThreshold { rule, signal, .. }) => {
+                assert_eq!((rule.as_str(), signal.as_str()), ("playbook \"seats nearly full\"", "seat_utilisation"));
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    assert_eq!(scorer().validate(), Ok(()));
+}

@@ -43,6 +43,17 @@ pub enum ExpansionError {
     /// negative (a rule of lift 0, owning one product and never the other, would count as one).
     #[error("minimum lift {0} must be zero or more (infinite for no associations)")]
     InvalidMinLift(f64),
+    /// A condition whose threshold is NaN (no value passes a comparison with NaN, so the rule
+    /// would silently never fire) or infinite (the comparison is always or never true).
+    #[error("{rule}: the condition on {signal:?} has threshold {threshold}, not a finite number")]
+    InvalidThreshold {
+        /// The rule: `propensity rule 2`, or `playbook "seats nearly full"`.
+        rule: String,
+        /// The signal the condition compares.
+        signal: String,
+        /// The threshold given.
+        threshold: f64,
+    },
     /// Input that makes no sense.
     #[error("invalid input: {0}")]
     InvalidInput(String),

@@ -67,8 +67,8 @@ pub struct ExpansionOpportunity {
 /// A propensity rule: when every condition holds, the probability is `probability`.
 ///
 /// Every rule is checked before any account is scored (see [`ExpansionScorer::validate`]): each
-/// condition must name a signal the scorer knows and the probability must be in `[0, 1]`, whether
-/// or not an account ever reaches the rule.
+/// condition must name a signal the scorer knows and compare it with a finite threshold, and the
+/// probability must be in `[0, 1]`, whether or not an account ever reaches the rule.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -143,7 +143,7 @@ impl ExpansionScorer {
 
     /// Checks the configuration, whatever the account, so that a bad one is refused for every
     /// account rather than for those that reach the bad part: the seat threshold and headroom,
-    /// every propensity rule (the signals it names and its probability, reached or not) and the
+    /// every propensity rule (the signals it names, its thresholds and its probability, reached or not) and the
     /// default propensity, the minimum lift (zero or more), each tier's usage limit (a number, zero
     /// or more, infinite for unlimited), that the catalog is priced in one currency, and that its tiers are
     /// cheapest first (so that no upgrade is worth less than nothing). [`Self::score`]
@@ -163,6 +163,8 @@ impl ExpansionScorer {
     /// # Errors
     ///
     /// [`ExpansionError::UnknownSignal`] for a rule naming a signal the scorer does not know;
+    /// [`ExpansionError::InvalidThreshold`] for a rule's condition whose threshold is NaN or
+    /// infinite (naming the rule by its index and the signal);
     /// [`ExpansionError::InvalidMinLift`] for a minimum lift that is NaN or negative;
     /// [`ExpansionError::InvalidInput`] for a rule or default probability outside `[0, 1]` or
     /// NaN, a seat threshold or headroom that is negative or not finite, a
@@ -191,6 +193,7 @@ impl ExpansionScorer {
                 if let Some(c) = rule.when.iter().find(|c| !SIGNALS.contains(&c.signal.as_str())) {
                     return Err(ExpansionError::UnknownSignal(c.signal.clone()));
                 }
+                super::playbook::check_thresholds(&rule.when, || format!("propensity rule {i}"))?;
                 if !(0.0..=1.0).contains(&rule.probability) {
                     return invalid(format!(
                         "propensity rule {i} has probability {}, outside [0, 1]",
@@ -319,7 +322,8 @@ impl ExpansionScorer {
     /// # Errors
     ///
     /// Whatever the account, first everything [`ExpansionScorer::validate`] refuses: a rule
-    /// naming an unknown signal ([`ExpansionError::UnknownSignal`]), a minimum lift that is NaN
+    /// naming an unknown signal ([`ExpansionError::UnknownSignal`]) or comparing with a
+    /// threshold that is NaN or infinite ([`ExpansionError::InvalidThreshold`]), a minimum lift that is NaN
     /// or negative ([`ExpansionError::InvalidMinLift`]), a rule or default
     /// probability outside `[0, 1]`, a seat threshold or headroom that is negative or not finite,
     /// a tier usage limit that is NaN or negative,

@@ -52,7 +52,8 @@ pub struct PlannedAction {
 /// Run playbooks, in order, against an account's signals as of a date. Every playbook whose
 /// conditions all hold fires; a signal no playbook can read is an error naming it, and so is a
 /// signal given twice with two values (which would count?). The same value given twice is one
-/// reading.
+/// reading. A threshold must be a finite number: nothing passes a comparison with NaN, and one
+/// with an infinity is always or never passed.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -72,6 +73,8 @@ pub struct PlannedAction {
 ///
 /// # Errors
 ///
+/// [`ExpansionError::InvalidThreshold`] for a condition whose threshold is NaN or infinite
+/// (every playbook is checked, naming it, before any runs);
 /// [`ExpansionError::UnknownSignal`] for a condition naming a signal not given;
 /// [`ExpansionError::InvalidInput`] for a signal given twice with two different values (read
 /// by a playbook or not) or a due date past the calendar's end.
@@ -81,6 +84,9 @@ pub fn run_playbooks(
     signals: &[(String, f64)],
     as_of: NaiveDate,
 ) -> Result<Vec<PlannedAction>, ExpansionError> {
+    for p in playbooks {
+        check_thresholds(&p.when, || format!("playbook {:?}", p.name))?;
+    }
     // one value given twice is one reading (delivered twice, say); two values are a conflict
     let same = |a: f64, b: f64| a == b || a.to_bits() == b.to_bits();
     for (i, (name, value)) in signals.iter().enumerate() {
@@ -110,4 +116,16 @@ pub fn run_playbooks(
         }
     }
     Ok(out)
+}
+
+/// Every condition's threshold is finite: no value passes a comparison with NaN (the rule would
+/// silently never fire), and one with an infinity is always or never passed. `rule` names the
+/// rule or playbook for the error.
+pub(super) fn check_thresholds(when: &[Condition], rule: impl Fn() -> String) -> Result<(), ExpansionError> {
+    match when.iter().find(|c| !c.threshold.is_finite()) {
+        Some(c) => {
+            Err(ExpansionError::InvalidThreshold { rule: rule(), signal: c.signal.clone(), threshold: c.threshold })
+        }
+        None => Ok(()),
+    }
 }
