@@ -779,3 +779,43 @@ fn a_rule_or_playbook_condition_with_a_threshold_that_is_not_finite_is_refused()
     }
     assert_eq!(scorer().validate(), Ok(()));
 }
+
+/// A tier that includes no usage (a limit of 0, allowed: "zero or more") gave a usage ratio of
+/// 10 ÷ 0 = ∞ in the upgrade's reason, which JSON wrote as `null` and could not read back, and
+/// 0 ÷ 0 = NaN as the `usage_ratio` signal of an account using nothing, so no rule on it fired.
+/// The reason now states the usage and the limit (both finite numbers), and nothing used of
+/// nothing included is a ratio of 0.
+#[cfg(feature = "serde")]
+#[test]
+fn a_tier_with_no_usage_included_upgrades_on_any_usage_with_a_reason_that_reads_back() {
+    let mut s = scorer();
+    s.catalog.tiers[0] = Tier { name: "Free".into(), arr: usd("0"), usage_limit: 0.0 };
+    s.propensity = Propensity::Rules {
+        rules: vec![
+            PropensityRule { when: vec![Condition::new("usage_ratio", Comparison::AtLeast, 2.0)], probability: 0.6 },
+            PropensityRule { when: vec![Condition::new("usage_ratio", Comparison::AtMost, 0.5)], probability: 0.3 },
+        ],
+        default: 0.1,
+    };
+    assert_eq!(s.validate(), Ok(()));
+    // D owns Core on the free tier and used 10: Professional (limit 10,000) is the tier that
+    // fits, worth 250,000 − 0 at the first rule's 60% (10 is above no usage at all): 150,000
+    // expected
+    let mut d = base()[3].clone();
+    d.usage = 10.0;
+    let opps = s.score(&d).unwrap();
+    let up = opps.iter().find(|o| matches!(o.kind, OpportunityKind::TierUpgrade { .. })).unwrap();
+    assert_eq!(up.kind, OpportunityKind::TierUpgrade { from: 0, to: 1 });
+    assert_eq!((up.potential_arr, up.propensity, up.expected_arr), (usd("250000"), 0.6, usd("150000")));
+    let json = serde_json::to_value(&opps).unwrap();
+    let reason = serde_json::to_value(up.reason).unwrap();
+    assert_eq!(reason, serde_json::json!({"UsageAboveTier": {"usage": 10.0, "limit": 0.0}}));
+    assert_eq!(serde_json::from_value::<Vec<ExpansionOpportunity>>(json).unwrap(), opps);
+    // nothing used of nothing included: a ratio of 0, so the second rule (≤ 0.5) sets the
+    // cross-sell propensity: Analytics (by ent popularity, 2 of 4), 50,000 × 30% = 15,000
+    d.usage = 0.0;
+    let opps = s.score(&d).unwrap();
+    assert!(opps.iter().all(|o| !matches!(o.kind, OpportunityKind::TierUpgrade { .. })), "{opps:?}");
+    let analytics = opps.iter().find(|o| o.kind == OpportunityKind::CrossSell { product: 1 }).unwrap();
+    assert_eq!((analytics.propensity, analytics.expected_arr), (0.3, usd("15000")));
+}

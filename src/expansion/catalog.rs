@@ -75,6 +75,8 @@ pub struct Tier {
     /// ARR of the tier.
     pub arr: Money,
     /// Usage included (API calls, storage…): zero or more, infinite for unlimited (NaN is refused).
+    /// Zero is a tier that includes no usage: any usage is above it (an upgrade, and a
+    /// `usage_ratio` of +∞ for propensity rules), none is a ratio of 0.
     pub usage_limit: f64,
 }
 

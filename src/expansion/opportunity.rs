@@ -41,8 +41,15 @@ pub enum ExpansionReason {
     Recommended(Basis),
     /// Seats used ÷ paid is above the threshold.
     SeatsUtilised(f64),
-    /// Usage ÷ the tier's allowance.
-    UsageAboveTier(f64),
+    /// Usage above the current tier's allowance: both stated, so that a tier including no usage
+    /// (a limit of 0) has a finite reason that JSON writes and reads back (the ratio
+    /// `usage ÷ limit` would be infinite there).
+    UsageAboveTier {
+        /// Usage in the period.
+        usage: f64,
+        /// The current tier's usage limit, below `usage`.
+        limit: f64,
+    },
 }
 
 /// A scored opportunity: `expected = propensity × potential`.
@@ -74,7 +81,9 @@ pub struct ExpansionOpportunity {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PropensityRule {
     /// Conditions over account signals (`seat_utilisation`, `usage_ratio`, `products_owned`,
-    /// `arr`, `score`: the recommendation score for cross-sell, 1 otherwise).
+    /// `arr`, `score`: the recommendation score for cross-sell, 1 otherwise). `usage_ratio` is
+    /// usage ÷ the current tier's limit: 0 with no usage (whatever the limit, 0 included) or an
+    /// unlimited tier, +∞ for any usage of a tier including none.
     pub when: Vec<Condition>,
     /// Probability when they hold.
     pub probability: f64,
@@ -231,7 +240,7 @@ impl ExpansionScorer {
                 let tier_limit = self.catalog.tiers.get(account.tier).map_or(f64::INFINITY, |t| t.usage_limit);
                 let lookup = |name: &str| match name {
                     "seat_utilisation" => Some(account.seat_utilisation()),
-                    "usage_ratio" => Some(account.usage / tier_limit),
+                    "usage_ratio" => Some(usage_ratio(account.usage, tier_limit)),
                     "products_owned" => Some(account.owned.len() as f64),
                     "arr" => Some(account.arr.to_f64_lossy()),
                     "score" => Some(score),
@@ -391,13 +400,14 @@ impl ExpansionScorer {
                     .filter(|&t| t > account.tier)
                 {
                     let potential = self.catalog.tiers[to].arr.checked_sub(current.arr)?;
-                    let ratio = account.usage / current.usage_limit;
+                    // finite: the usage is (checked) and the limit is below it
+                    let reason = ExpansionReason::UsageAboveTier { usage: account.usage, limit: current.usage_limit };
                     out.push(self.opportunity(
                         account,
                         OpportunityKind::TierUpgrade { from: account.tier, to },
                         potential,
                         1.0,
-                        ExpansionReason::UsageAboveTier(ratio),
+                        reason,
                     )?);
                 }
             }
@@ -419,6 +429,17 @@ fn seat_target(used: u32, headroom: f64) -> Result<u32, ExpansionError> {
         .and_then(|t| t.ceil().to_u32());
     // no Decimal holds the headroom or the target, or no u32 the target: more seats than there are
     Ok(target.unwrap_or(u32::MAX))
+}
+
+/// Usage ÷ the tier's limit, for the `usage_ratio` signal: nothing used of nothing included is
+/// 0 (not 0 ÷ 0), any usage of a tier including none is +∞ (above every finite threshold), and
+/// any usage of an unlimited tier is 0.
+fn usage_ratio(usage: f64, limit: f64) -> f64 {
+    if usage == 0.0 {
+        0.0
+    } else {
+        usage / limit
+    }
 }
 
 /// The signals a propensity rule may name.
