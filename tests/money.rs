@@ -798,3 +798,52 @@ fn a_conversion_json_whose_amount_or_currencies_disagree_with_its_rate_is_refuse
     changed["converted"]["amount"] = json!("1.01");
     assert!(serde_json::from_value::<Conversion>(changed).is_err());
 }
+
+/// An attainment of 7.9e26 or more (a fraction whose points, × 100, pass `Decimal::MAX`) was
+/// written as `Decimal::MAX` points, "79228162514264337593543950335%", and read back as a
+/// hundredth of itself. Every percent the type holds is written exactly and reads back equal.
+#[cfg(feature = "serde")]
+#[test]
+fn a_percent_too_large_for_its_points_in_a_decimal_is_written_exactly_and_reads_back() {
+    use std::str::FromStr;
+    let over = Decimal::from_str("792281625142643375935439504").unwrap(); // × 100 passes Decimal::MAX
+    let cases = [
+        (Decimal::MAX, "7922816251426433759354395033500%"),
+        (Decimal::MIN, "-7922816251426433759354395033500%"),
+        (over, "79228162514264337593543950400%"),
+        (Decimal::from_str("792281625142643375935439503.35").unwrap(), "79228162514264337593543950335%"),
+        (Decimal::from_str("79228162514264337593543950.5").unwrap(), "7922816251426433759354395050%"),
+    ];
+    for (fraction, text) in cases {
+        let p = Percent::from_fraction(fraction);
+        assert_eq!(p.to_string(), text);
+        assert_eq!(text.parse::<Percent>().unwrap(), p, "{text}");
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, format!("\"{text}\""));
+        assert_eq!(serde_json::from_str::<Percent>(&json).unwrap(), p, "{json}");
+    }
+    // with a precision the places are zeros (the points are whole)
+    assert_eq!(format!("{:.2}", Percent::from_fraction(Decimal::MAX)), "7922816251426433759354395033500.00%");
+    // past what a Decimal fraction holds is still refused, not rounded
+    assert!("7922816251426433759354395033600%".parse::<Percent>().is_err());
+    let places = |n: usize| format!("0.{}1%", "0".repeat(n - 1));
+    assert_eq!(places(26).parse::<Percent>().unwrap().fraction(), Decimal::new(1, 28));
+    assert!(places(27).parse::<Percent>().is_err()); // a fraction of 29 places
+}
+
+#[cfg(feature = "serde")]
+proptest! {
+    /// Every percent the type holds, whatever its digits and places, is written as text that
+    /// reads back as the same percent, through `Display`/`FromStr` and through JSON.
+    #[test]
+    fn every_percent_reads_back_from_its_text_and_json(
+        lo in any::<u64>(), hi in any::<u32>(), negative in any::<bool>(), scale in 0u32..=28,
+    ) {
+        let mut fraction = Decimal::from_parts(lo as u32, (lo >> 32) as u32, hi, false, scale);
+        fraction.set_sign_negative(negative);
+        let p = Percent::from_fraction(fraction);
+        prop_assert_eq!(p.to_string().parse::<Percent>().unwrap(), p);
+        let json = serde_json::to_string(&p).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Percent>(&json).unwrap(), p);
+    }
+}

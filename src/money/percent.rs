@@ -83,7 +83,9 @@ impl Percent {
         self.0
     }
 
-    /// Percent points: `7.5` for 7.5% (rounded only past `Decimal`'s 28 places).
+    /// Percent points: `7.5` for 7.5%, exact where a `Decimal` holds them: a fraction beyond
+    /// about ±7.9e26 has points past `Decimal`'s range, and they saturate at `Decimal::MAX` (or
+    /// `MIN`). `Display` and serde write those points exactly, as text.
     pub fn points(self) -> Decimal {
         self.0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or_else(|| {
             // only fractions beyond ~7.9e26 overflow; they are no percent anyone uses
@@ -186,9 +188,13 @@ impl fmt::Display for Percent {
     /// `"58%"`, `"7.5%"`, `"-3.25%"`: the points with no trailing zeros. The formatter's
     /// precision, if given, rounds the points (`{:.1}` shows `"107.6%"`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match f.precision() {
-            Some(dp) => format!("{}%", fixed_places(self.points(), dp)),
-            None => format!("{}%", self.points().normalize()),
+        let text = match (self.0.checked_mul(Decimal::ONE_HUNDRED), f.precision()) {
+            (Some(points), Some(dp)) => format!("{}%", fixed_places(points, dp)),
+            (Some(points), None) => format!("{}%", points.normalize()),
+            // points past a Decimal: written from the fraction's digits, exactly. Such a fraction
+            // has at most two places (its digits fill the 96 bits), so the points are whole.
+            (None, Some(dp)) if dp > 0 => format!("{}.{}%", self.points_text(), "0".repeat(dp.min(28))),
+            (None, _) => format!("{}%", self.points_text()),
         };
         // `pad` would read the precision as a maximum width
         super::format::pad_whole(f, &text)
@@ -213,6 +219,31 @@ pub(crate) fn fixed_places(d: Decimal, dp: usize) -> String {
     text
 }
 
+impl Percent {
+    /// The points as text, exactly, whatever their size: the fraction's digits with the point
+    /// moved two places right (`Decimal::MAX` as a fraction is `7922…33500` points).
+    fn points_text(self) -> String {
+        let text = self.0.normalize().to_string();
+        let (sign, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let moved: String = fraction.chars().chain(std::iter::repeat('0')).take(2).collect();
+        let rest = fraction.get(2..).unwrap_or("");
+        let whole = format!("{whole}{moved}");
+        let whole = match whole.trim_start_matches('0') {
+            "" => "0",
+            w => w,
+        };
+        if rest.is_empty() {
+            format!("{sign}{whole}")
+        } else {
+            format!("{sign}{whole}.{rest}")
+        }
+    }
+}
+
 impl fmt::Debug for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -228,6 +259,13 @@ impl FromStr for Percent {
     fn from_str(s: &str) -> Result<Percent, MoneyError> {
         let invalid = || MoneyError::InvalidPercent(s.to_string());
         let points = s.trim().strip_suffix('%').ok_or_else(invalid)?.trim();
+        // the fraction read straight from the points' text, two places on, so that points
+        // past a Decimal's range (a fraction beyond ~7.9e26, as written) read back too
+        if super::exact::parse_plain(points).is_none() && !points.contains(['e', 'E']) {
+            if let Some(fraction) = super::exact::parse(&format!("{points}e-2")) {
+                return Ok(Percent(fraction));
+            }
+        }
         let points = super::exact::parse_plain(points).ok_or_else(invalid)?;
         Percent::from_points(points)
     }
