@@ -962,3 +962,38 @@ fn sbg_with_tiny_shapes_keeps_the_first_periods_churn_exact() {
     let m = ShiftedBetaGeometric::new(1e-10, 3e-10).unwrap();
     assert_eq!(m.survival(1), 3e-10 / 4e-10);
 }
+
+/// A churn rule whose threshold is NaN never fired (nothing passes a comparison with NaN) and
+/// one with an infinite threshold always or never fired, without a word; expansion playbooks
+/// and coordinator alerts refuse such a threshold. It is refused here too, naming the rule,
+/// whatever the account and whether or not an earlier rule fires.
+#[test]
+fn churn_rules_with_a_threshold_that_is_not_finite_are_refused() {
+    let spec = ChurnRiskSpec { features: vec!["x".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    let rows: Vec<f64> = (0..100).map(f64::from).collect();
+    let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    let model = spec.fit(&rows, &labels).unwrap();
+    let risk = model.assess(&[3.0]).unwrap();
+    let ok = ChurnRule { name: "ok".into(), when: Condition::new("x", Comparison::Above, 0.0), playbook: "p".into() };
+    for t in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for signal in ["x", "probability"] {
+            let bad = ChurnRule {
+                name: "bad rule".into(),
+                when: Condition::new(signal, Comparison::Below, t),
+                playbook: "p".into(),
+            };
+            let rules = [ok.clone(), bad];
+            let fired = model.fired_rules(&[3.0], &risk, &rules);
+            assert!(
+                matches!(&fired, Err(RetentionError::InvalidInput(m)) if m.contains("bad rule") && m.contains("threshold")),
+                "{t} {signal}: {fired:?}"
+            );
+        }
+    }
+    // finite thresholds, 0 and negatives included, are fine
+    for t in [0.0, -1.5, 1e300] {
+        let rule =
+            ChurnRule { name: "r".into(), when: Condition::new("x", Comparison::Below, t), playbook: "p".into() };
+        assert!(model.fired_rules(&[3.0], &risk, &[rule]).is_ok(), "{t}");
+    }
+}

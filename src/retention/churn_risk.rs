@@ -280,7 +280,7 @@ pub struct ChurnRule {
     /// Rule name (recorded when it fires).
     pub name: String,
     /// The condition; its signal is a feature name, or `"probability"` for the calibrated churn
-    /// probability.
+    /// probability, and its threshold a finite number.
     pub when: Condition,
     /// The playbook to run.
     pub playbook: String,
@@ -312,7 +312,10 @@ impl ChurnRiskModel {
     ///
     /// [`RetentionError::FeatureCount`] unless there is one value per feature;
     /// [`RetentionError::NonFinite`] for a NaN or infinite value;
-    /// [`RetentionError::InvalidInput`] for a rule naming a feature the model does not have.
+    /// [`RetentionError::InvalidInput`] for a rule naming a feature the model does not have,
+    /// or one whose threshold is NaN or infinite (nothing passes a comparison with NaN, and one
+    /// with an infinity is always or never passed; every rule is checked before any fires, as
+    /// expansion playbooks and coordinator alerts check theirs).
     pub fn fired_rules<'r>(
         &self,
         values: &[f64],
@@ -320,6 +323,12 @@ impl ChurnRiskModel {
         rules: &'r [ChurnRule],
     ) -> Result<Vec<&'r ChurnRule>, RetentionError> {
         self.check_values(values)?;
+        if let Some(rule) = rules.iter().find(|r| !r.when.threshold.is_finite()) {
+            return Err(RetentionError::InvalidInput(format!(
+                "rule {:?} has threshold {}, not a finite number (it would never or always fire)",
+                rule.name, rule.when.threshold
+            )));
+        }
         let mut out = Vec::new();
         for rule in rules {
             let lookup = |name: &str| {
