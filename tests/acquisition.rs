@@ -1054,3 +1054,39 @@ fn a_revenue_criterion_in_two_currencies_names_both() {
     let r = icp.fit(&Firmographics { annual_revenue: None, ..p });
     assert!(matches!(r, Err(AcquisitionError::MixedCurrencies(Currency::USD, Currency::EUR))), "{r:?}");
 }
+
+/// An opportunity given twice (a re-delivered CRM record built in code, not read through
+/// `deals_from_rows`, which refuses it at its row) counted twice: a won and a lost deal with the
+/// won one again gave a win rate of 2/3, not 1/2, two won cycles, two wins against the
+/// competitor and twice its pipeline in the strategic view. `sales::rep_analytics` refuses it;
+/// so does every pipeline view, naming the id, whether the copies agree or not.
+#[test]
+fn pipeline_views_refuse_an_opportunity_id_given_twice() {
+    let won =
+        opp("006-won", "Acme", "ent", Stage::ClosedWon, "100", d(1, 1), Some(d(1, 31)), Some("Rival"), "0%", "100%");
+    let lost =
+        opp("006-lost", "Acme", "ent", Stage::ClosedLost, "100", d(1, 1), Some(d(1, 31)), Some("Rival"), "0%", "0%");
+    let open = opp("006-open", "Acme", "ent", Stage::Proposal, "100", d(1, 1), None, None, "0%", "50%");
+    let once = [won.clone(), lost.clone(), open.clone()];
+    // by hand: 1 won of 2 closed, one 30-day cycle, $50 expected on the list
+    assert_eq!(sales_velocity(&once).unwrap()[0].win_rate, 0.5);
+    assert_eq!(cycle_lengths(&once).unwrap().unwrap().deals, 1);
+    assert_eq!(competitive_analysis(&once).unwrap()[0].win_rate, 0.5);
+    let list = ["Acme".to_string()];
+    assert_eq!(strategic_view(&list, &once, Currency::USD).unwrap().expected_value, usd("50"));
+    let refused = |r: Result<(), AcquisitionError>, id: &str| match r {
+        Err(AcquisitionError::InvalidDeal { deal, problem: DealProblem::RepeatedId }) => assert_eq!(deal, id),
+        other => panic!("{id}: {other:?}"),
+    };
+    let other_close = Opportunity { closed: Some(d(1, 11)), ..won.clone() };
+    for (again, id) in [(won.clone(), "006-won"), (other_close, "006-won"), (open.clone(), "006-open")] {
+        let twice = [won.clone(), lost.clone(), open.clone(), again];
+        refused(sales_velocity(&twice).map(drop), id);
+        refused(cycle_lengths(&twice).map(drop), id);
+        refused(competitive_analysis(&twice).map(drop), id);
+        refused(strategic_view(&list, &twice, Currency::USD).map(drop), id);
+    }
+    // no opportunities at all is fine, as before
+    assert_eq!(sales_velocity(&[]).unwrap(), []);
+    assert_eq!(cycle_lengths(&[]).unwrap(), None);
+}

@@ -62,7 +62,8 @@ pub enum AcquisitionError {
     /// Amounts in different currencies combined.
     #[error("amounts in {0} and {1} cannot be combined; convert first")]
     MixedCurrencies(Currency, Currency),
-    /// A deal row (see [`DealRow`](super::DealRow)) that is not a valid opportunity.
+    /// A deal row (see [`DealRow`](super::DealRow)) that is not a valid opportunity, or an
+    /// opportunity a pipeline view cannot count (a negative amount, an id given twice).
     #[error("deal {deal:?}: {problem}")]
     InvalidDeal {
         /// The deal's id.
@@ -112,6 +113,10 @@ pub enum DealProblem {
         /// The probability given.
         probability: crate::money::Percent,
     },
+    /// An id given to a pipeline view more than once (a re-delivered CRM record): it would be
+    /// counted twice, in win rates, cycles and pipeline alike.
+    #[error("its id is given more than once; an id names one opportunity")]
+    RepeatedId,
     /// A close date before the creation date.
     #[error("it closed on {closed}, before it was created on {created}")]
     ClosedBeforeCreated {

@@ -290,6 +290,16 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
     Ok(c)
 }
 
+/// Each opportunity id once: a re-delivered record would count twice (in win rates, cycles and
+/// pipeline alike), as [`deals_from_rows`](super::deals_from_rows) refuses it at its row.
+fn ids_once(opps: &[Opportunity]) -> Result<(), AcquisitionError> {
+    let mut ids = std::collections::HashSet::new();
+    match opps.iter().find(|o| !ids.insert(o.id.as_str())) {
+        Some(o) => Err(AcquisitionError::InvalidDeal { deal: o.id.clone(), problem: DealProblem::RepeatedId }),
+        None => Ok(()),
+    }
+}
+
 /// Sales velocity per segment, in segment order. Segments with no won deal are skipped (their
 /// velocity is undefined, not zero).
 ///
@@ -331,8 +341,10 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 /// [`DealRow::to_opportunity`](super::DealRow::to_opportunity) and JSON refuse it);
 /// [`AcquisitionError::MixedCurrencies`] for a segment with amounts in two currencies; a money
 /// error when amounts overflow; [`AcquisitionError::InvalidInput`] when the velocity is too
-/// large for money.
+/// large for money; [`AcquisitionError::InvalidDeal`] ([`DealProblem::RepeatedId`]) for an
+/// opportunity id given more than once.
 pub fn sales_velocity(opps: &[Opportunity]) -> Result<Vec<SegmentVelocity>, AcquisitionError> {
+    ids_once(opps)?;
     for o in opps.iter().filter(|o| o.stage == Stage::ClosedWon) {
         o.won_cycle_days()?;
     }
@@ -414,8 +426,11 @@ pub struct CycleLengths {
 /// # Errors
 ///
 /// [`AcquisitionError::MissingCloseDate`] for a won deal without a close date and
-/// [`AcquisitionError::ClosedBeforeCreated`] for one that closes before it was created.
+/// [`AcquisitionError::ClosedBeforeCreated`] for one that closes before it was created;
+/// [`AcquisitionError::InvalidDeal`] ([`DealProblem::RepeatedId`]) for an opportunity id given
+/// more than once.
 pub fn cycle_lengths(opps: &[Opportunity]) -> Result<Option<CycleLengths>, AcquisitionError> {
+    ids_once(opps)?;
     let mut days: Vec<i64> = opps
         .iter()
         .filter(|o| o.stage == Stage::ClosedWon)
@@ -491,8 +506,10 @@ pub struct CompetitorStats {
 /// # Errors
 ///
 /// [`AcquisitionError::OutOfRange`] for a closed opportunity whose discount is outside
-/// 0%–100%.
+/// 0%–100%; [`AcquisitionError::InvalidDeal`] ([`DealProblem::RepeatedId`]) for an opportunity
+/// id given more than once.
 pub fn competitive_analysis(opps: &[Opportunity]) -> Result<Vec<CompetitorStats>, AcquisitionError> {
+    ids_once(opps)?;
     for o in opps.iter().filter(|o| o.stage.is_closed()) {
         o.unit("discount", o.discount)?;
     }
@@ -577,12 +594,14 @@ pub struct StrategicView {
 /// [`AcquisitionError::MixedCurrencies`] for an opportunity on the list in another currency;
 /// [`AcquisitionError::InvalidDeal`] for one with a negative amount;
 /// [`AcquisitionError::OutOfRange`] for an open one whose win probability is outside 0%–100%;
-/// a money overflow when the stage amounts or the expected value do not fit a `Decimal`.
+/// [`AcquisitionError::InvalidDeal`] ([`DealProblem::RepeatedId`]) for an opportunity id given
+/// more than once (on the list or not); a money overflow when the stage amounts or the expected value do not fit a `Decimal`.
 pub fn strategic_view(
     accounts: &[String],
     opps: &[Opportunity],
     currency: Currency,
 ) -> Result<StrategicView, AcquisitionError> {
+    ids_once(opps)?;
     // an account named twice on the list is one account
     let mut list: Vec<&str> = accounts.iter().map(String::as_str).collect();
     list.sort_unstable();
