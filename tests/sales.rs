@@ -104,7 +104,6 @@ fn attainment_ramp_and_rep_analytics() {
     use revops::acquisition::{Opportunity, Stage};
     let o = |stage, amount: &str, closed| Opportunity {
         id: format!("o-{amount}"), // each opportunity once
-
         account: "a".into(),
         segment: "ent".into(),
         stage,
