@@ -1756,7 +1756,8 @@ fn a_target_of_many_decimals_is_compared_exactly_without_overflowing_the_close()
     assert_eq!((got.p50, got.p_target), (usd("333333.33"), 0.0)); // a hair short of a third
     let got = monte_carlo_close(&[deal("333333.3333334")], q, as_of, 0.0, third, 10, 7).unwrap();
     assert_eq!((got.p50, got.p_target), (usd("333333.33"), 1.0));
-    let got = monte_carlo_close(&[deal("0.005"), deal("0.01")], q, as_of, 0.0, usd("0.015"), 10, 7).unwrap();
+    let b = closed_deal("b", "0.01", NaiveDate::from_ymd_opt(2026, 11, 15).unwrap());
+    let got = monte_carlo_close(&[deal("0.005"), b], q, as_of, 0.0, usd("0.015"), 10, 7).unwrap();
     assert_eq!((got.p50, got.p_target), (usd("0.02"), 1.0)); // 0.015, half to even once
 }
 
@@ -1974,4 +1975,24 @@ fn pipeline_rollups_refuse_an_amount_finer_than_the_minor_unit() {
     assert!(matches!(&r, Err(ForecastError::DealNotRounded { deal, .. }) if deal == "b"), "{r:?}");
     let f = pipeline_forecast(&[closed("a", "0.01"), closed("b", "0.010")], q4, Currency::USD).unwrap();
     assert_eq!(f.total.weighted, f.total.closed);
+}
+
+/// A deal id given twice (a CRM record delivered again) was counted twice: a commit of $200
+/// re-sent read $400 of commit, and a quarter with a $300 target read as certain to close.
+/// The rollups and the close simulation refuse it, naming the id, as the sales and acquisition
+/// views refuse a repeated opportunity.
+#[test]
+fn pipeline_rollups_and_the_close_simulation_refuse_a_deal_id_given_twice() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let q4 = Period::new(d(10, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).unwrap();
+    let commit = deal("7", "ann", "200", "100%", d(11, 5), ForecastCategory::Commit);
+    let twice = [commit.clone(), commit.clone()];
+    let r = pipeline_forecast(&twice, q4, Currency::USD);
+    assert!(matches!(&r, Err(ForecastError::RepeatedDeal(id)) if id == "7"), "{r:?}");
+    let r = monte_carlo_close(&twice, q4, d(9, 15), 0.0, usd("300"), 100, 1);
+    assert!(matches!(&r, Err(ForecastError::RepeatedDeal(id)) if id == "7"), "{r:?}");
+    // given once, $200 of commit and no chance of $300
+    let once = [commit];
+    assert_eq!(pipeline_forecast(&once, q4, Currency::USD).unwrap().total.commit, usd("200"));
+    assert_eq!(monte_carlo_close(&once, q4, d(9, 15), 0.0, usd("300"), 100, 1).unwrap().p_target, 0.0);
 }

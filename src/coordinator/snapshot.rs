@@ -220,7 +220,8 @@ impl ExecutiveSnapshot {
     /// receivable issued by `as_of` but paid or credited after it
     /// ([`BillingError::SettledAfter`](crate::billing::BillingError::SettledAfter) in
     /// [`CoordinatorError::Billing`]: pass receivables as they stood on `as_of`, or open AR, DSO
-    /// and on-time collection would count later cash as received);
+    /// and on-time collection would count later cash as received); a pipeline deal id given
+    /// twice ([`ForecastError::RepeatedDeal`](crate::forecast::ForecastError::RepeatedDeal));
     /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
     /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
     /// (growth without a year of history, on-time collection with nothing due) does not fire.

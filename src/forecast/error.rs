@@ -130,6 +130,9 @@ pub enum ForecastError {
         /// Its amount.
         amount: crate::money::Money,
     },
+    /// A deal id given more than once (a CRM record delivered again), which would count twice.
+    #[error("deal {0} is given more than once")]
+    RepeatedDeal(String),
     /// A deal in another currency than the forecast's.
     #[error("deal {deal} is in {found}, the forecast in {expected}")]
     DealCurrency {

@@ -80,6 +80,15 @@ fn probability(d: &PipelineDeal) -> Result<Percent, ForecastError> {
         .map_err(|_| ForecastError::DealProbability { deal: d.id.clone(), probability: d.probability })
 }
 
+/// Each deal id once: a re-delivered CRM record would count twice.
+fn ids_once(deals: &[PipelineDeal]) -> Result<(), ForecastError> {
+    let mut ids = std::collections::HashSet::new();
+    match deals.iter().find(|d| !ids.insert(d.id.as_str())) {
+        Some(d) => Err(ForecastError::RepeatedDeal(d.id.clone())),
+        None => Ok(()),
+    }
+}
+
 /// The deal when it is in `currency`.
 fn in_currency(d: &PipelineDeal, currency: Currency) -> Result<&PipelineDeal, ForecastError> {
     if d.amount.currency() != currency {
@@ -150,6 +159,7 @@ pub struct PipelineForecast {
 ///
 /// # Errors
 ///
+/// [`ForecastError::RepeatedDeal`] for a deal id given more than once;
 /// [`ForecastError::DealProbability`] for a deal whose probability is outside 0%–100%,
 /// [`ForecastError::DealNotRounded`] for an amount with digits below its currency's minor unit
 /// (each deal's weighted part is rounded to it),
@@ -160,6 +170,7 @@ pub fn pipeline_forecast(
     quarter: Period,
     currency: Currency,
 ) -> Result<PipelineForecast, ForecastError> {
+    ids_once(deals)?;
     for d in deals {
         probability(d)?;
         if !d.amount.is_rounded() {
@@ -284,6 +295,7 @@ pub(crate) fn can_close_in(quarter: Period, as_of: NaiveDate, close: NaiveDate) 
 /// [`ForecastError::ZeroCount`] for no trials; [`ForecastError::Slip`] for a negative or
 /// non-finite slip;
 /// [`ForecastError::Limit`] for more than [`MAX_TRIALS`](crate::limits::MAX_TRIALS) trials;
+/// [`ForecastError::RepeatedDeal`] for a deal id given more than once;
 /// [`ForecastError::DealProbability`] and [`ForecastError::DealCurrency`] for a deal whose
 /// probability is outside 0%–100% or whose currency is not the target's; a money overflow when
 /// the amounts of the deals that can count, in integer units of the finest scale among them,
@@ -298,6 +310,7 @@ pub fn monte_carlo_close(
     seed: u64,
 ) -> Result<CloseDistribution, ForecastError> {
     limits::check("Monte Carlo trials", trials, MAX_TRIALS)?;
+    ids_once(deals)?;
     if trials == 0 {
         return Err(ForecastError::ZeroCount("Monte Carlo trials"));
     }
