@@ -1879,3 +1879,26 @@ fn a_ledgers_credit_note_dates_survive_json_and_are_checked_on_the_way_in() {
     assert_eq!(old.credit_note_application("CN-1").unwrap().on, None);
     assert_eq!(old.receivable("INV-1").unwrap().open(), usd("60"));
 }
+
+/// A `RealisedFx` read from JSON states its gain beside the two amounts it is the difference of;
+/// one whose gain is not `settled − booked`, or whose amounts are in two currencies, was
+/// accepted (a $2.00 loss could be read back as a $2.00 gain). It is refused.
+#[test]
+fn a_realised_fx_read_from_json_whose_gain_is_not_settled_less_booked_is_refused() {
+    use revops::billing::{realised_fx, RealisedFx};
+    use revops::money::InMemoryFxRates;
+    let day = |m| d(2026, m, 1);
+    let mut rates = InMemoryFxRates::new();
+    rates.insert(Currency::EUR, Currency::USD, day(1), Decimal::new(110, 2)).unwrap();
+    rates.insert(Currency::EUR, Currency::USD, day(2), Decimal::new(108, 2)).unwrap();
+    let fx = realised_fx(money("100", Currency::EUR), day(1), day(2), Currency::USD, &rates).unwrap();
+    let json = serde_json::to_value(fx).unwrap();
+    assert_eq!(serde_json::from_value::<RealisedFx>(json.clone()).unwrap(), fx);
+    let mut flipped = json.clone();
+    flipped["gain"] = "USD 2.00".into();
+    assert!(serde_json::from_value::<RealisedFx>(flipped).is_err());
+    let mut mixed = json.clone();
+    mixed["booked"] = "EUR 110.00".into();
+    mixed["settled"] = "EUR 108.00".into();
+    assert!(serde_json::from_value::<RealisedFx>(mixed).is_err());
+}

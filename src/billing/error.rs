@@ -420,8 +420,9 @@ pub enum BillingError {
         /// Currency.
         currency: Currency,
     },
-    /// Parts of a deserialised ledger that do not agree (a payment whose application does not
-    /// add up to it, a settlement no payment accounts for, an id listed twice).
+    /// Parts of a deserialised ledger or record that do not agree (a payment whose application
+    /// does not add up to it, a settlement no payment accounts for, an id listed twice, a
+    /// realised FX gain that is not the settled amount less the booked one).
     #[error("the ledger's record of {record} is inconsistent: {reason}")]
     InconsistentRecord {
         /// The payment, invoice or credit note.

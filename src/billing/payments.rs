@@ -137,9 +137,12 @@ pub struct CreditNoteApplication {
 }
 
 /// A realised FX difference on settling a foreign-currency receivable.
+///
+/// JSON is checked on the way in: the two amounts in one currency, and the gain their
+/// difference ([`BillingError::InconsistentRecord`] otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields, try_from = "RealisedFxRepr"))]
 pub struct RealisedFx {
     /// The receivable as booked, in the functional currency at the invoice-date rate.
     pub booked: Money,
@@ -148,6 +151,15 @@ pub struct RealisedFx {
     /// `settled − booked`: a gain when positive, a loss when negative.
     pub gain: Money,
 }
+
+deserialize_via!(RealisedFx, RealisedFxRepr { booked: Money, settled: Money, gain: Money }, BillingError, |r| {
+    let ties = r.booked.currency() == r.settled.currency() && r.settled.checked_sub(r.booked).ok() == Some(r.gain);
+    if !ties {
+        let reason = "its gain is not the settled amount less the booked one, in one currency";
+        return Err(BillingError::InconsistentRecord { record: "realised FX".into(), reason });
+    }
+    Ok(RealisedFx { booked: r.booked, settled: r.settled, gain: r.gain })
+});
 
 /// The realised FX gain or loss when `applied` (invoice currency) is paid on `paid_on` against
 /// an invoice issued on `invoiced_on`, measured in `functional`.
