@@ -1168,3 +1168,27 @@ fn open_ar_on_a_past_date_refuses_a_receivable_paid_after_it() {
     let s = build(&[unpaid]).unwrap();
     assert_eq!((s.dso, s.on_time_rate), (Some(30.0), Some(0.0)));
 }
+
+/// A sync result has no id of its own: one delivered twice (the same integration, time, outcome
+/// and records) counted twice, so two deliveries of one failure among three successes read
+/// "2 of the last 5 syncs failed" and degraded a healthy integration. It is the same sync and
+/// counts once. Two different results of one integration at the same moment cannot both be
+/// the sync of that moment: refused, naming the integration and the time.
+#[test]
+fn a_sync_result_delivered_twice_counts_once_and_two_different_results_at_one_moment_are_refused() {
+    use revops::coordinator::{integration_health, CoordinatorError, HealthPolicy, HealthState, SyncResult};
+    let at = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let run = |h, ok| SyncResult { integration: "stripe".into(), at: at(h), ok, records: 10 };
+    let policy = HealthPolicy { degraded_failure_rate: 0.3, ..HealthPolicy::default() };
+    let once = [run(6, true), run(7, false), run(8, true), run(9, true)];
+    let twice = [run(6, true), run(7, false), run(7, false), run(8, true), run(9, true)];
+    let h = integration_health(&once, at(10), &policy).unwrap();
+    assert_eq!((h[0].state, h[0].failure_rate), (HealthState::Healthy, 0.25));
+    assert_eq!(integration_health(&twice, at(10), &policy).unwrap(), h);
+    let conflicting = [run(6, true), run(7, false), run(7, true)];
+    let r = integration_health(&conflicting, at(10), &policy);
+    assert!(
+        matches!(&r, Err(CoordinatorError::ConflictingSync { integration, at: t }) if integration == "stripe" && *t == at(7)),
+        "{r:?}"
+    );
+}

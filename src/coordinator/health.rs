@@ -117,21 +117,26 @@ impl HealthPolicy {
 /// # Ok::<(), revops::coordinator::CoordinatorError>(())
 /// ```
 ///
+/// A result delivered twice (the same integration, moment, outcome and records) counts once.
+///
 /// # Errors
-/// An invalid policy ([`HealthPolicy::validate`]).
+/// An invalid policy ([`HealthPolicy::validate`]); two different results of one integration at
+/// the same moment ([`CoordinatorError::ConflictingSync`]).
 pub fn integration_health(
     results: &[SyncResult],
     now: NaiveDateTime,
     policy: &HealthPolicy,
 ) -> Result<Vec<IntegrationHealth>, CoordinatorError> {
     policy.validate()?;
+    let results = once_each(results)?;
     let mut names: Vec<&str> = results.iter().map(|r| r.integration.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     Ok(names
         .into_iter()
         .map(|name| {
-            let mut runs: Vec<&SyncResult> = results.iter().filter(|r| r.integration == name && r.at <= now).collect();
+            let mut runs: Vec<&SyncResult> =
+                results.iter().copied().filter(|r| r.integration == name && r.at <= now).collect();
             runs.sort_by_key(|r| r.at);
             let window: Vec<&&SyncResult> = runs.iter().rev().take(policy.window).collect();
             let failures = window.iter().filter(|r| !r.ok).count();
@@ -187,6 +192,28 @@ pub fn integration_health(
             }
         })
         .collect())
+}
+
+/// Each sync once. A result has no id: one delivered twice (the same integration, moment,
+/// outcome and records) is one sync, and two different results of one integration at the same
+/// moment cannot both be the sync of that moment.
+fn once_each(results: &[SyncResult]) -> Result<Vec<&SyncResult>, CoordinatorError> {
+    use std::collections::hash_map::{Entry, HashMap};
+    let mut seen: HashMap<(&str, NaiveDateTime), &SyncResult> = HashMap::with_capacity(results.len());
+    let mut once = Vec::with_capacity(results.len());
+    for r in results {
+        match seen.entry((r.integration.as_str(), r.at)) {
+            Entry::Occupied(first) if *first.get() == r => {}
+            Entry::Occupied(_) => {
+                return Err(CoordinatorError::ConflictingSync { integration: r.integration.clone(), at: r.at })
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(r);
+                once.push(r);
+            }
+        }
+    }
+    Ok(once)
 }
 
 /// Minutes as a person says them, exactly: "45 minutes", "5 hours", "2 hours 30 minutes",

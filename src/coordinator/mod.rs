@@ -46,6 +46,15 @@ pub enum CoordinatorError {
     /// to their order.
     #[error("metric {0:?} is given twice")]
     DuplicateMetric(String),
+    /// Two different results of one integration's sync at the same moment (a result delivered
+    /// twice with the same content counts once).
+    #[error("integration {integration:?} has two different sync results at {at}")]
+    ConflictingSync {
+        /// The integration.
+        integration: String,
+        /// When.
+        at: chrono::NaiveDateTime,
+    },
     /// A snapshot configuration that cannot be meant: a gross margin outside (0, 1], a
     /// free-cash-flow margin above 1, a negative CAC or quarter target, a milestone target of
     /// zero or less, or an amount in another currency than the book's.
