@@ -1902,3 +1902,14 @@ fn a_realised_fx_read_from_json_whose_gain_is_not_settled_less_booked_is_refused
     mixed["settled"] = "EUR 108.00".into();
     assert!(serde_json::from_value::<RealisedFx>(mixed).is_err());
 }
+
+#[test]
+fn an_on_time_window_that_ends_before_it_starts_is_refused() {
+    // DESIGN: reversed date ranges get a typed error; a window [Apr 1, Mar 1) counted nothing due
+    let r = Receivable::new("I-1", "c", d(2026, 3, 1), d(2026, 3, 10), usd("100")).unwrap();
+    let err = on_time_collection([&r], Currency::USD, d(2026, 4, 1), d(2026, 3, 1)).unwrap_err();
+    assert!(err.to_string().contains("2026-03-01") && err.to_string().contains("2026-04-01"), "{err}");
+    // an empty window is a window: nothing due
+    assert_eq!(on_time_collection([&r], Currency::USD, d(2026, 3, 10), d(2026, 3, 10)).unwrap().due, 0);
+    assert_eq!(on_time_collection([&r], Currency::USD, d(2026, 3, 10), d(2026, 3, 11)).unwrap().due, 1);
+}

@@ -336,13 +336,15 @@ pub struct OnTimeCollection {
 /// ```
 ///
 /// # Errors
-/// Sums beyond `Decimal`'s range, naming the invoice.
+/// A window that ends before it starts ([`CalendarError::ReversedRange`](crate::calendar::CalendarError::ReversedRange),
+/// as [`BillingError::Calendar`]); sums beyond `Decimal`'s range, naming the invoice.
 pub fn on_time_collection<'a>(
     receivables: impl IntoIterator<Item = &'a Receivable>,
     currency: Currency,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<OnTimeCollection, BillingError> {
+    crate::calendar::Period::new(from, to)?; // a reversed window is refused, not empty
     let (mut due, mut on_time) = (0usize, 0usize);
     let (mut due_amount, mut on_time_amount) = (Money::zero(currency), Money::zero(currency));
     let in_window = |r: &&Receivable| r.due_date() >= from && r.due_date() < to && r.currency() == currency;
