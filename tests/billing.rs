@@ -1913,3 +1913,29 @@ fn an_on_time_window_that_ends_before_it_starts_is_refused() {
     assert_eq!(on_time_collection([&r], Currency::USD, d(2026, 3, 10), d(2026, 3, 10)).unwrap().due, 0);
     assert_eq!(on_time_collection([&r], Currency::USD, d(2026, 3, 10), d(2026, 3, 11)).unwrap().due, 1);
 }
+
+#[test]
+fn a_stage_dated_before_an_earlier_recorded_stage_is_refused_even_across_a_skipped_stage() {
+    let q = |signed, activated, first_invoiced, first_paid| QuoteToCash {
+        quoted: d(2026, 2, 1),
+        signed,
+        activated,
+        first_invoiced,
+        first_paid,
+    };
+    // activated before the quote, with no signature recorded: out of order
+    let err = q(None, Some(d(2026, 1, 1)), None, None).cycle_time().unwrap_err();
+    assert!(
+        matches!(err, BillingError::EventOutOfOrder { date, previous } if date == d(2026, 1, 1) && previous == d(2026, 2, 1))
+    );
+    // invoiced before the signature, with no activation recorded
+    let err = q(Some(d(2026, 3, 1)), None, Some(d(2026, 2, 15)), None).cycle_time().unwrap_err();
+    assert!(
+        matches!(err, BillingError::EventOutOfOrder { date, previous } if date == d(2026, 2, 15) && previous == d(2026, 3, 1))
+    );
+    // paid before activation, with no invoice recorded
+    assert!(q(None, Some(d(2026, 3, 1)), None, Some(d(2026, 2, 20))).cycle_time().is_err());
+    // skipped stages in order are fine, and same-day stages too
+    let t = q(None, Some(d(2026, 2, 1)), None, Some(d(2026, 3, 3))).cycle_time().unwrap();
+    assert_eq!((t.sign_to_activate, t.total), (None, Some(30)));
+}

@@ -67,8 +67,18 @@ impl QuoteToCash {
     /// Days per stage.
     ///
     /// # Errors
-    /// [`BillingError::EventOutOfOrder`] for a date before the previous stage's.
+    /// [`BillingError::EventOutOfOrder`] for a date before the previous recorded stage's (a
+    /// stage not recorded is skipped: an activation with no signature is checked against the
+    /// quote).
     pub fn cycle_time(&self) -> Result<CycleTime, BillingError> {
+        let stages = [Some(self.quoted), self.signed, self.activated, self.first_invoiced, self.first_paid];
+        let mut previous = self.quoted;
+        for date in stages.into_iter().flatten() {
+            if date < previous {
+                return Err(BillingError::EventOutOfOrder { date, previous });
+            }
+            previous = date;
+        }
         let span = |a: Option<NaiveDate>, b: Option<NaiveDate>| -> Result<Option<i64>, BillingError> {
             match (a, b) {
                 (Some(a), Some(b)) if b < a => Err(BillingError::EventOutOfOrder { date: b, previous: a }),
