@@ -1939,3 +1939,15 @@ fn a_stage_dated_before_an_earlier_recorded_stage_is_refused_even_across_a_skipp
     let t = q(None, Some(d(2026, 2, 1)), None, Some(d(2026, 3, 3))).cycle_time().unwrap();
     assert_eq!((t.sign_to_activate, t.total), (None, Some(30)));
 }
+
+#[test]
+fn a_payment_is_not_posted_with_another_payments_application() {
+    let mut ar = ArLedger::new();
+    let p1 = Payment::new("py_1", "c", d(2026, 1, 1), usd("100")).unwrap();
+    let p2 = Payment::new("py_2", "c", d(2026, 1, 1), usd("100")).unwrap();
+    let app2 = ar.apply_payment(&p2, &ApplicationRule::OldestFirst).unwrap();
+    // the same amounts, but py_2's application: posting it as py_1 would post py_1 twice or never
+    let err = payment_journal_entry(&p1, &app2).unwrap_err();
+    assert!(err.to_string().contains("py_1") && err.to_string().contains("another payment"), "{err}");
+    assert!(payment_journal_entry(&p2, &app2).is_ok());
+}

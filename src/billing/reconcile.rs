@@ -274,8 +274,9 @@ pub fn tax_journal_entry(invoice: &Invoice) -> Result<Option<JournalEntry>, Bill
 /// id (re-applying a payment to the `ArLedger` returns the same application).
 ///
 /// # Errors
-/// An application that does not add up to the payment, or in another currency
-/// ([`BillingError::Ledger`]); a sum beyond `Decimal`'s range.
+/// An application of another payment ([`BillingError::InconsistentRecord`]); an application
+/// that does not add up to the payment, or in another currency ([`BillingError::Ledger`]); a
+/// sum beyond `Decimal`'s range.
 ///
 /// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
 pub fn payment_journal_entry(
@@ -283,6 +284,9 @@ pub fn payment_journal_entry(
     application: &PaymentApplication,
 ) -> Result<JournalEntry, BillingError> {
     let id = format!("payment {}", payment.id());
+    if application.payment != payment.id() {
+        return Err(BillingError::InconsistentRecord { record: id, reason: "its application names another payment" });
+    }
     let c = payment.amount().currency();
     let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("applied", &id)?;
     let lines = vec![
