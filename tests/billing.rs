@@ -1951,3 +1951,37 @@ fn a_payment_is_not_posted_with_another_payments_application() {
     assert!(err.to_string().contains("py_1") && err.to_string().contains("another payment"), "{err}");
     assert!(payment_journal_entry(&p2, &app2).is_ok());
 }
+
+#[test]
+fn an_aging_report_whose_counts_disagree_with_its_amounts_is_refused_from_json() {
+    let open = Receivable::new("I-1", "c", d(2026, 3, 1), d(2026, 3, 10), usd("100")).unwrap();
+    let overpaid = Receivable::new("I-2", "c", d(2026, 3, 1), d(2026, 3, 10), usd("10"))
+        .unwrap()
+        .with_paid(usd("15"), Some(d(2026, 3, 2)))
+        .unwrap();
+    let report = age_receivables([&open, &overpaid], d(2026, 3, 10)).unwrap().remove(0);
+    let json = serde_json::to_string(&report).unwrap();
+    assert_eq!(serde_json::from_str::<AgingReport>(&json).unwrap(), report);
+    // USD 100 open on no invoice, USD 5 of credit from no invoice, an invoice aged with nothing open
+    for (from, to) in [("\"invoices\":1", "\"invoices\":0"), ("\"credit_invoices\":1", "\"credit_invoices\":0")] {
+        let bad = json.replace(from, to);
+        assert_ne!(bad, json);
+        let err = serde_json::from_str::<AgingReport>(&bad).unwrap_err();
+        assert!(err.to_string().contains("aging report"), "{err}");
+    }
+    let empty = age_receivables([&open], d(2026, 2, 1)).unwrap();
+    assert!(empty.is_empty());
+    let none_open = aging_json_with_amounts_zeroed(&json);
+    assert!(serde_json::from_str::<AgingReport>(&none_open).is_err());
+}
+
+/// An aging report's JSON with every amount zero but its counts left as they were.
+fn aging_json_with_amounts_zeroed(json: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let zero = serde_json::json!({"amount": "0", "currency": "USD"});
+    v["buckets"] = serde_json::json!([zero, zero, zero, zero, zero]);
+    for k in ["total", "credits", "net"] {
+        v[k] = zero.clone();
+    }
+    v.to_string()
+}

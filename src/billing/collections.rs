@@ -58,7 +58,9 @@ impl AgingBucket {
 /// `buckets` hold what customers owe (open balances above zero) and sum to `total`. An
 /// overpaid invoice (paid twice, or credited after it was paid) is not aged: its overpayment is
 /// a credit the customer is owed, summed in `credits`, and `net = total − credits` is what the
-/// customers owe on balance. These identities are checked on the way in from JSON too.
+/// customers owe on balance. These identities are checked on the way in from JSON too, and
+/// so is that `invoices` is zero exactly when `total` is, and `credit_invoices` exactly when
+/// `credits` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "AgingReportRepr"))]
@@ -102,6 +104,17 @@ deserialize_via!(
             if stated != sum || stated.currency() != sum.currency() {
                 return Err(BillingError::TotalDoesNotTie { what, id, stated, lines: sum });
             }
+        }
+        // every invoice aged has something open, every overpaid one some credit, and back
+        if (report.invoices == 0) != report.total.is_zero() {
+            return Err(BillingError::InconsistentRecord {
+                record: id,
+                reason: "its open total and invoice count disagree",
+            });
+        }
+        if (report.credit_invoices == 0) != report.credits.is_zero() {
+            let reason = "its credits and overpaid invoice count disagree";
+            return Err(BillingError::InconsistentRecord { record: id, reason });
         }
         Ok(report)
     }
