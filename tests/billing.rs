@@ -1985,3 +1985,29 @@ fn aging_json_with_amounts_zeroed(json: &str) -> String {
     }
     v.to_string()
 }
+
+#[test]
+fn a_payment_journal_entry_refuses_an_application_the_ledger_would_refuse() {
+    let mut ar = ArLedger::new();
+    ar.add_receivable(Receivable::new("I-1", "c", d(2026, 1, 1), d(2026, 1, 1), usd("150")).unwrap()).unwrap();
+    let p = Payment::new("py_1", "c", d(2026, 1, 2), usd("100")).unwrap();
+    let app = ar.apply_payment(&p, &ApplicationRule::OldestFirst).unwrap();
+    assert!(payment_journal_entry(&p, &app).is_ok());
+    let json = serde_json::to_value(&app).unwrap();
+    let with = |applied: &str, unapplied: &str| -> PaymentApplication {
+        let mut v = json.clone();
+        v["applied"][0][1]["amount"] = applied.into();
+        v["unapplied"]["amount"] = unapplied.into();
+        serde_json::from_value(v).unwrap()
+    };
+    // each ties to the payment, so the entry balanced and was posted; PaymentRecord refuses each:
+    // USD 150 taken off receivables and USD 50 debited to the customer's credit, a negative
+    // amount applied to an invoice, sub-cent amounts
+    for (applied, unapplied) in [("150", "-50"), ("-10", "110"), ("0", "100"), ("99.995", "0.005")] {
+        let bad = with(applied, unapplied);
+        let err = payment_journal_entry(&p, &bad).unwrap_err();
+        assert!(err.to_string().contains("py_1"), "{applied}/{unapplied}: {err}");
+    }
+    // part applied, the rest to credit: fine
+    assert!(payment_journal_entry(&p, &with("60", "40")).is_ok());
+}
