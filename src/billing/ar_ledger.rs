@@ -177,25 +177,7 @@ impl PaymentRecord {
         application: PaymentApplication,
         reversed: bool,
     ) -> Result<PaymentRecord, BillingError> {
-        let record = format!("payment {}", payment.id());
-        let inconsistent = |reason| BillingError::InconsistentRecord { record: record.clone(), reason };
-        if application.payment != payment.id() {
-            return Err(inconsistent("its application names another payment"));
-        }
-        let c = payment.currency();
-        for (_, m) in &application.applied {
-            same_currency(Field::AppliedAmount, &record, c, m)?;
-            rounded(Field::AppliedAmount, &record, *m)?;
-            if m.is_negative() || m.is_zero() {
-                return Err(inconsistent("an applied amount is not positive"));
-            }
-        }
-        same_currency(Field::AppliedAmount, &record, c, &application.unapplied)?;
-        not_negative(Field::AppliedAmount, &record, application.unapplied)?;
-        let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("amount applied", &record)?;
-        if applied.checked_add(application.unapplied).context("amount applied", &record)? != payment.amount() {
-            return Err(inconsistent("applied and unapplied do not add up to the payment"));
-        }
+        application.check(&payment)?;
         Ok(PaymentRecord { payment, rule, application, reversed })
     }
 

@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 
-use super::error::{rounded, Context, Field};
+use super::error::{not_negative, rounded, same_currency, Context, Field};
 use super::BillingError;
 use crate::money::{convert, Currency, FxRates, Money};
 
@@ -111,6 +111,36 @@ pub struct PaymentApplication {
     pub applied: Vec<(String, Money)>,
     /// Left over: held in the customer's credit balance.
     pub unapplied: Money,
+}
+
+impl PaymentApplication {
+    /// The amount applied to invoices, when this is an application of `payment` as an
+    /// [`ArLedger`](super::ArLedger) makes one: it names `payment`, every amount is in the
+    /// payment's currency and whole minor units, each applied amount is positive, the rest is
+    /// zero or more, and `Σ applied + unapplied` is the payment's amount. The one check for a
+    /// ledger's payment record read from JSON and for [`payment_journal_entry`](super::payment_journal_entry).
+    pub(crate) fn check(&self, payment: &Payment) -> Result<Money, BillingError> {
+        let record = format!("payment {}", payment.id());
+        let inconsistent = |reason| BillingError::InconsistentRecord { record: record.clone(), reason };
+        if self.payment != payment.id() {
+            return Err(inconsistent("its application names another payment"));
+        }
+        let c = payment.currency();
+        for (_, m) in &self.applied {
+            same_currency(Field::AppliedAmount, &record, c, m)?;
+            rounded(Field::AppliedAmount, &record, *m)?;
+            if m.is_negative() || m.is_zero() {
+                return Err(inconsistent("an applied amount is not positive"));
+            }
+        }
+        same_currency(Field::AppliedAmount, &record, c, &self.unapplied)?;
+        not_negative(Field::AppliedAmount, &record, self.unapplied)?;
+        let applied = Money::sum(c, self.applied.iter().map(|(_, m)| *m)).context("amount applied", &record)?;
+        if applied.checked_add(self.unapplied).context("amount applied", &record)? != payment.amount() {
+            return Err(inconsistent("applied and unapplied do not add up to the payment"));
+        }
+        Ok(applied)
+    }
 }
 
 /// How an [`ArLedger`](super::ArLedger) applied a credit note: what came off its invoice's

@@ -274,21 +274,18 @@ pub fn tax_journal_entry(invoice: &Invoice) -> Result<Option<JournalEntry>, Bill
 /// id (re-applying a payment to the `ArLedger` returns the same application).
 ///
 /// # Errors
-/// An application of another payment ([`BillingError::InconsistentRecord`]); an application
-/// that does not add up to the payment, or in another currency ([`BillingError::Ledger`]); a
-/// sum beyond `Decimal`'s range.
+/// An application an `ArLedger` would not make, as a ledger read from JSON refuses it: one of
+/// another payment, one that does not add up to the payment, or an applied amount that is not
+/// positive ([`BillingError::InconsistentRecord`]); a negative rest ([`BillingError::Negative`]);
+/// an amount in another currency ([`BillingError::CurrencyMismatch`]) or below its minor unit
+/// ([`BillingError::NotRounded`]); a sum beyond `Decimal`'s range.
 ///
 /// [`ContractSchedule::journal_entries`]: crate::revrec::ContractSchedule::journal_entries
 pub fn payment_journal_entry(
     payment: &Payment,
     application: &PaymentApplication,
 ) -> Result<JournalEntry, BillingError> {
-    let id = format!("payment {}", payment.id());
-    if application.payment != payment.id() {
-        return Err(BillingError::InconsistentRecord { record: id, reason: "its application names another payment" });
-    }
-    let c = payment.amount().currency();
-    let applied = Money::sum(c, application.applied.iter().map(|(_, m)| *m)).context("applied", &id)?;
+    let applied = application.check(payment)?;
     let lines = vec![
         JournalLine { account: Account::Cash, amount: payment.amount() },
         JournalLine { account: Account::AccountsReceivable, amount: -applied },
