@@ -1718,3 +1718,33 @@ fn a_prorated_remainder_from_a_partial_month_keeps_its_share_of_the_price() {
         assert!(off <= usd("0.01").amount(), "{id}: {before} + {after} vs {all}");
     }
 }
+
+/// ASC 606-10-32-8(b): the most likely amount is the single most likely *amount*. Outcomes
+/// listed more than once with the same amount are one amount whose likelihood is their sum:
+/// 100 at 30% + 30% (60%) is more likely than 200 at 40%, whatever the order they are listed in.
+#[test]
+fn the_most_likely_amount_adds_up_outcomes_listed_with_the_same_amount() {
+    let outcomes = vec![
+        Outcome { amount: usd("100"), probability: pct(30) },
+        Outcome { amount: usd("200"), probability: pct(40) },
+        Outcome { amount: usd("100"), probability: pct(30) },
+    ];
+    for rotation in 0..outcomes.len() {
+        let mut o = outcomes.clone();
+        o.rotate_left(rotation);
+        let e = VariableEstimate::new(d(2026, 1, 1), EstimateMethod::MostLikelyAmount, o).unwrap();
+        assert_eq!(e.estimate().unwrap(), usd("100"));
+    }
+    // a tie after adding up still goes to the smaller amount: 100 at 25% + 25% against 200 at 50%
+    let tie = VariableEstimate::new(
+        d(2026, 1, 1),
+        EstimateMethod::MostLikelyAmount,
+        vec![
+            Outcome { amount: usd("200"), probability: pct(50) },
+            Outcome { amount: usd("100"), probability: pct(25) },
+            Outcome { amount: usd("100"), probability: pct(25) },
+        ],
+    )
+    .unwrap();
+    assert_eq!(tie.estimate().unwrap(), usd("100"));
+}

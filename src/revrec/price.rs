@@ -113,7 +113,8 @@ pub struct Outcome {
 pub enum EstimateMethod {
     /// Probability-weighted sum: suits many similar contracts.
     ExpectedValue,
-    /// The single most likely amount (ties go to the smaller): suits binary outcomes.
+    /// The single most likely amount (ties go to the smaller; outcomes listed more than once
+    /// with the same amount count as one, their probabilities added): suits binary outcomes.
     MostLikelyAmount,
 }
 
@@ -349,11 +350,18 @@ impl VariableEstimate {
                 Ok(Money::sum(currency, total)?.round())
             }
             EstimateMethod::MostLikelyAmount => {
-                let best = self
-                    .outcomes
-                    .iter()
-                    .max_by(|a, b| a.probability.cmp(&b.probability).then(b.amount.amount().cmp(&a.amount.amount())));
-                Ok(best.map_or(Money::zero(currency), |o| o.amount.round()))
+                // outcomes listed more than once with the same amount are one amount: its
+                // likelihood is the sum of theirs
+                let mut by_amount: Vec<(Decimal, Decimal)> = Vec::with_capacity(self.outcomes.len());
+                for o in &self.outcomes {
+                    let p = o.probability.fraction();
+                    match by_amount.iter_mut().find(|(a, _)| *a == o.amount.amount()) {
+                        Some((_, q)) => *q = q.checked_add(p).ok_or(MoneyError::Overflow("probability"))?,
+                        None => by_amount.push((o.amount.amount(), p)),
+                    }
+                }
+                let best = by_amount.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+                Ok(best.map_or(Money::zero(currency), |(a, _)| Money::new(*a, currency).round()))
             }
         }
     }
