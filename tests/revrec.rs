@@ -1748,3 +1748,63 @@ fn the_most_likely_amount_adds_up_outcomes_listed_with_the_same_amount() {
     .unwrap();
     assert_eq!(tie.estimate().unwrap(), usd("100"));
 }
+
+/// ASC 606-10-25-13(a): the new contract's consideration is the consideration included in the
+/// estimate of the transaction price and not yet recognised, plus the new consideration. An
+/// estimate made on the effective date is one made at the modification (as `modify` documents,
+/// and as the catch-up counts it), so it is carried over, not lost: 12 months at $1,200 with a
+/// bonus re-estimated from $0 to $120 on July 1, terminated and recreated on July 1, leaves
+/// $1,320 − $600 recognised = $720 for the new contract. Nothing is lost whichever day of the
+/// modification the estimate is dated.
+#[test]
+fn a_terminate_and_create_carries_an_estimate_made_on_the_effective_date() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let bonus = |on: NaiveDate, amount: &str| {
+        VariableEstimate::new(
+            on,
+            EstimateMethod::MostLikelyAmount,
+            vec![Outcome { amount: usd(amount), probability: Percent::HUNDRED }],
+        )
+        .unwrap()
+    };
+    let mut price = TransactionPrice::fixed(usd("1200"));
+    price.variable.push(VariableConsideration {
+        name: "bonus".into(),
+        estimates: vec![bonus(d(2026, 1, 1), "0"), bonus(d(2026, 7, 1), "120")],
+        applies_to: None,
+    });
+    let mut c = one_obligation("1200", SatisfactionPattern::RatablyByMonth(term), term);
+    c.price = price;
+    let facts = ModificationFacts {
+        adds_distinct_goods: false,
+        priced_at_standalone_price: false,
+        remaining_goods_distinct: true,
+    };
+    let m = Modification {
+        effective: d(2026, 7, 1),
+        added: vec![],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd("0"),
+        new_contract_id: "C-2".into(),
+        facts,
+        treatment: None,
+    };
+    let out = modify(&c, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::TerminateAndCreate);
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("600"))]);
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("720"));
+
+    // replacing the item on the effective date: the day's estimate leaves the carried amount, and
+    // the replacement's own estimates come in instead (here $150 from July 1): $600 + $150
+    let replaced = Modification {
+        variable: vec![VariableConsideration {
+            name: "bonus".into(),
+            estimates: vec![bonus(d(2026, 7, 1), "150")],
+            applies_to: None,
+        }],
+        ..m
+    };
+    let out = modify(&c, &replaced).unwrap();
+    assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("750"));
+}

@@ -65,8 +65,9 @@ pub struct Modification {
     /// separate contract the items are the new contract's own, so one named as an item of the
     /// original or tied to an obligation only the original holds is refused
     /// ([`RevRecError::VariableInSeparateContract`]); under terminate and create the new
-    /// contract holds them, and a replaced item's estimate in force before the effective date
-    /// leaves the consideration carried over from the original. When the replaced estimates
+    /// contract holds them, and a replaced item's estimate in force at the modification (the
+    /// latest made on or before the effective date) leaves the consideration carried over from
+    /// the original, which counts the original's estimates made on or before the effective date. When the replaced estimates
     /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
     /// shortfall as one more item, `"estimates replaced on <effective date>"`: a certain negative
     /// amount, untied, estimated on the latest first estimate date of the replacements (or the
@@ -384,15 +385,18 @@ fn prospective(original: &Contract, m: &Modification, recognised: &[(String, Mon
         obligations.push(PerformanceObligation { id: o.id.clone(), ssp, pattern });
     }
     obligations.extend(m.added.iter().cloned());
+    // the consideration as estimated at the modification: estimates made on the effective date
+    // are made at it, as the catch-up counts them (AsAt::modification)
+    let measured_before = AsAt::modification(cut)?.measured_before;
     let carried = original
         .price
-        .amount_before(cut)?
+        .amount_before(measured_before)?
         .round()
         .checked_sub(Money::sum(original.currency, recognised.iter().map(|(_, x)| *x))?)?
         .checked_add(m.additional_consideration)?;
     // an item the modification replaces leaves the carried consideration at the estimate in
-    // force before the effective date; the new contract takes the new item with its estimates
-    let was = original.price.variable_before(cut)?;
+    // force at the modification; the new contract takes the new item with its estimates
+    let was = original.price.variable_before(measured_before)?;
     let mut replaced = Money::zero(original.currency);
     let mut replaced_from = cut;
     for (v, estimate) in original.price.variable.iter().zip(was) {
