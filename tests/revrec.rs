@@ -1808,3 +1808,47 @@ fn a_terminate_and_create_carries_an_estimate_made_on_the_effective_date() {
     let out = modify(&c, &replaced).unwrap();
     assert_eq!(out.contract.price.amount_before(NaiveDate::MAX).unwrap(), usd("750"));
 }
+
+/// ASC 606-10-55-111 to 116, Example 5 Case B: 120 products for $12,000 ($100 each); after 60
+/// are delivered, 30 more for $2,400 ($80 each, not their standalone price, and distinct):
+/// terminate and create. The 60 left and the 30 added share $6,000 + $2,400 at $93.33 each:
+/// $5,600 and $2,800.
+#[test]
+fn asc606_example_5_case_b_modification_not_at_standalone_price() {
+    let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();
+    let products = |prefix: &str, n: usize, delivered: usize| {
+        SatisfactionPattern::Milestones(
+            (0..n)
+                .map(|i| Milestone {
+                    name: format!("{prefix}{i}"),
+                    weight: Decimal::ONE,
+                    achieved: (i < delivered).then(|| d(2026, 1, 10)),
+                })
+                .collect(),
+        )
+    };
+    let c = one_obligation("12000", products("p", 120, 60), term);
+    let added =
+        PerformanceObligation { id: "more".into(), ssp: Ssp::Observable(usd("3000")), pattern: products("q", 30, 0) };
+    let facts = ModificationFacts {
+        adds_distinct_goods: true,
+        priced_at_standalone_price: false,
+        remaining_goods_distinct: true,
+    };
+    let m = Modification {
+        effective: d(2026, 2, 1),
+        added: vec![added],
+        updated: vec![],
+        variable: vec![],
+        additional_consideration: usd("2400"),
+        new_contract_id: "C-2".into(),
+        facts,
+        treatment: None,
+    };
+    let out = modify(&c, &m).unwrap();
+    assert_eq!(out.treatment, ModificationTreatment::TerminateAndCreate);
+    assert_eq!(out.recognised_before, [("plan".to_string(), usd("6000"))]);
+    let a = allocate(&out.contract, NaiveDate::MAX).unwrap();
+    assert_eq!(a.amount_for("plan"), Some(usd("5600")));
+    assert_eq!(a.amount_for("more"), Some(usd("2800")));
+}
