@@ -1812,7 +1812,10 @@ fn a_terminate_and_create_carries_an_estimate_made_on_the_effective_date() {
 /// ASC 606-10-55-111 to 116, Example 5 Case B: 120 products for $12,000 ($100 each); after 60
 /// are delivered, 30 more for $2,400 ($80 each, not their standalone price, and distinct):
 /// terminate and create. The 60 left and the 30 added share $6,000 + $2,400 at $93.33 each:
-/// $5,600 and $2,800.
+/// $5,600 and $2,800. The example's $900 credit for the defective products already delivered
+/// (netted into a $1,500 price for the 30) is a reduction of revenue on those 60 products at
+/// the modification (55-116), outside the new contract, so it is left out here: passing $1,500
+/// as the additional consideration would spread the credit over the 90 products instead.
 #[test]
 fn asc606_example_5_case_b_modification_not_at_standalone_price() {
     let term = Period::new(d(2026, 1, 1), d(2027, 1, 1)).unwrap();

@@ -67,7 +67,12 @@ pub struct Modification {
     /// ([`RevRecError::VariableInSeparateContract`]); under terminate and create the new
     /// contract holds them, and a replaced item's estimate in force at the modification (the
     /// latest made on or before the effective date) leaves the consideration carried over from
-    /// the original, which counts the original's estimates made on or before the effective date. When the replaced estimates
+    /// the original, which counts the original's estimates made on or before the effective
+    /// date. An item of the original not replaced is carried at that estimate as part of the new
+    /// contract's fixed price: its estimates dated after the effective date are not carried
+    /// (replace the item here to carry them), and the change made by one dated on the effective
+    /// date is spread over the obligations carried, where 606-10-32-43 would recognise the share
+    /// of performance already transferred at once. When the replaced estimates
     /// exceed the consideration carried, the new contract's fixed price is zero and it holds the
     /// shortfall as one more item, `"estimates replaced on <effective date>"`: a certain negative
     /// amount, untied, estimated on the latest first estimate date of the replacements (or the
@@ -154,7 +159,8 @@ impl ModificationOutcome {
 /// point-in-time transfer, a milestone reached, units used. It is recognised at the modified
 /// price in the period that contains the effective date. **Measurements** dated on it are the
 /// ones made at the modification and are in the catch-up: a percent-complete report (ASC 606
-/// Example 8 reassesses progress at the modification) and a variable-consideration estimate.
+/// Example 8 reassesses progress at the modification) and a variable-consideration estimate
+/// (under terminate and create, in the consideration carried to the new contract).
 ///
 /// Time-based patterns count by their own convention on the days before the effective date:
 /// by day exactly those days; by month (and the whole months of the prorated pattern) a month's
