@@ -892,9 +892,13 @@ proptest! {
             let r = if n == 5 { r.with_paid(m(1_000), Some(d(2025, 12, 1))).unwrap().with_credited(m(500), Some(d(2025, 12, 1))).unwrap() } else { r };
             ar.add_receivable(r).unwrap();
         }
+        // the receivables after each step, to compare with the ledger's history as of that day
+        let mut stood: Vec<(NaiveDate, Vec<Receivable>)> = Vec::new();
+        let mut reversed = false;
         for (k, (op, n, amount, flag)) in steps.into_iter().enumerate() {
             let customer = format!("c{}", n % 3);
             let on = d(2026, 2, 1) + chrono::Duration::days(k as i64);
+            reversed |= op == 2;
             let _ = match op {
                 0 | 1 => {
                     let rule = if flag { ApplicationRule::OldestFirst } else { ApplicationRule::Explicit(vec![(format!("I{n}"), m(amount / 2))]) };
@@ -913,9 +917,16 @@ proptest! {
                 }
                 _ => ar.apply_payment(&Payment::new(format!("p{k}"), customer, on, m(amount * 3)).unwrap(), &ApplicationRule::OldestFirst).map(drop),
             };
+            stood.push((on, ar.receivables().cloned().collect()));
         }
         let back: ArLedger = serde_json::from_str(&serde_json::to_string(&ar).unwrap()).unwrap();
-        prop_assert_eq!(back, ar);
+        prop_assert_eq!(&back, &ar);
+        // as of any day, the receivables as they stood then (a reversal, undated, rewrites history)
+        let now: Vec<Receivable> = ar.receivables().cloned().collect();
+        prop_assert_eq!(ar.receivables_as_of(NaiveDate::MAX).unwrap(), now);
+        for (on, then) in stood.into_iter().filter(|_| !reversed) {
+            prop_assert_eq!(back.receivables_as_of(on).unwrap(), then);
+        }
     }
 }
 
@@ -2010,4 +2021,58 @@ fn a_payment_journal_entry_refuses_an_application_the_ledger_would_refuse() {
     }
     // part applied, the rest to credit: fine
     assert!(payment_journal_entry(&p, &with("60", "40")).is_ok());
+}
+
+/// The refusal's remedy: an `ArLedger` keeps every payment, use of credit and credit note with
+/// its date, so it gives its receivables as they stood on a past date, which the readers take.
+/// $100 due on 31 January: $30 paid on the 20th, $40 credited on 10 February, the last $30
+/// paid on 1 March. On 15 February $30 was open and 15 days overdue.
+#[test]
+fn a_ledger_gives_its_receivables_as_they_stood_on_a_past_date() {
+    let inv = untaxed_invoice("100");
+    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("40")) }])
+        .unwrap();
+    let mut ar = ArLedger::new();
+    ar.add_invoice(&inv).unwrap();
+    let rule = ApplicationRule::OldestFirst;
+    ar.apply_payment(&Payment::new("py_1", "c", d(2026, 1, 20), usd("30")).unwrap(), &rule).unwrap();
+    ar.apply_credit_note(&note, d(2026, 2, 10)).unwrap();
+    ar.apply_payment(&Payment::new("py_2", "c", d(2026, 3, 1), usd("30")).unwrap(), &rule).unwrap();
+    // an invoice issued later is not in the book yet; an import dated after the date stays as it
+    // was imported, so the readers still refuse it
+    let later = Receivable::new("INV-2", "c", d(2026, 3, 1), d(2026, 3, 31), usd("50")).unwrap();
+    ar.add_receivable(later).unwrap();
+    let imported = Receivable::new("INV-3", "c", d(2026, 1, 1), d(2026, 1, 31), usd("70"))
+        .unwrap()
+        .with_paid(usd("70"), Some(d(2026, 2, 20)))
+        .unwrap();
+    ar.add_receivable(imported.clone()).unwrap();
+
+    let feb15 = d(2026, 2, 15);
+    assert_eq!(
+        age_receivables(ar.receivables(), feb15),
+        Err(BillingError::SettledAfter { invoice: "INV-1".into(), settled_on: d(2026, 3, 1), as_of: feb15 })
+    );
+    let then = ar.receivables_as_of(feb15).unwrap();
+    let numbers: Vec<&str> = then.iter().map(|r| r.invoice()).collect();
+    assert_eq!(numbers, ["INV-1", "INV-3"]);
+    let r = &then[0];
+    assert_eq!((r.paid(), r.credited(), r.open()), (usd("30"), usd("40"), usd("30")));
+    assert_eq!((r.last_paid_on(), r.last_credited_on()), (Some(d(2026, 1, 20)), Some(d(2026, 2, 10))));
+    assert_eq!(then[1], imported);
+    assert_eq!(
+        age_receivables(&then[..1], feb15).unwrap()[0].bucket(AgingBucket::Days1To30),
+        usd("30"),
+        "15 days overdue on 15 February"
+    );
+    let step = DunningPolicy::standard(Currency::USD).evaluate("c", &then[..1], feb15).unwrap().unwrap();
+    assert_eq!((step.days_past_due, step.overdue), (15, usd("30")));
+    // before the note: $70 open, nothing credited yet
+    let feb5 = ar.receivables_as_of(d(2026, 2, 5)).unwrap();
+    assert_eq!((feb5[0].open(), feb5[0].credited(), feb5[0].last_credited_on()), (usd("70"), usd("0"), None));
+    // before anything: as the invoice was issued
+    assert_eq!(ar.receivables_as_of(d(2026, 1, 1)).unwrap()[0], Receivable::from_invoice(&inv));
+    // on the day of the last change and after: the receivables as they stand
+    let now: Vec<Receivable> = ar.receivables().cloned().collect();
+    assert_eq!(ar.receivables_as_of(d(2026, 3, 1)).unwrap(), now);
 }

@@ -334,6 +334,63 @@ impl ArLedger {
         self.receivables.values().map(|e| &e.receivable)
     }
 
+    /// The receivables as they stood at the end of `as_of`, in invoice-number order: those
+    /// issued by then, with only the payments, uses of credit and credit notes dated on or
+    /// before it. This is what [`age_receivables`](super::age_receivables),
+    /// [`DunningPolicy::evaluate`](super::DunningPolicy::evaluate) and the executive snapshot
+    /// take for a past date, where the receivables as they stand now are refused
+    /// ([`BillingError::SettledAfter`]).
+    ///
+    /// What the ledger has no date for is kept as it is: what a receivable was added with
+    /// (an import, with its own `last_paid_on` and `last_credited_on`, so an import settled
+    /// after `as_of` is still refused by those readers) and credit notes from a ledger written
+    /// before notes were dated. A reversed payment is gone from the history (a reversal carries
+    /// no date), so it counts as never paid.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use revops::billing::{age_receivables, ApplicationRule, ArLedger, Payment, Receivable};
+    /// use revops::{Currency, Money};
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    /// let mut ar = ArLedger::new();
+    /// ar.add_receivable(Receivable::new("INV-1", "acme", d(1), d(2), usd("100"))?)?;
+    /// ar.apply_payment(&Payment::new("py_1", "acme", d(4), usd("100"))?, &ApplicationRule::OldestFirst)?;
+    /// // on 1 March the $100 was a month overdue; it was paid on 1 April
+    /// assert!(age_receivables(ar.receivables(), d(3)).is_err());
+    /// let then = ar.receivables_as_of(d(3))?;
+    /// assert_eq!(age_receivables(&then, d(3))?[0].total(), usd("100"));
+    /// # Ok::<(), revops::billing::BillingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A sum beyond `Decimal`'s range, naming the invoice (the ledger's sums to date never are).
+    pub fn receivables_as_of(&self, as_of: NaiveDate) -> Result<Vec<Receivable>, BillingError> {
+        let mut credits: BTreeMap<&str, Vec<&CreditNoteApplication>> = BTreeMap::new();
+        for a in self.credit_note_applications.values().filter(|a| a.on.is_none_or(|on| on <= as_of)) {
+            credits.entry(a.invoice.as_str()).or_default().push(a);
+        }
+        let mut out = Vec::new();
+        for (invoice, e) in self.receivables.iter().filter(|(_, e)| e.receivable.issue_date() <= as_of) {
+            let id = format!("invoice {invoice}");
+            let mut r = e.receivable.clone();
+            let (mut paid, mut last_paid_on) = (e.opening.paid, e.opening.last_paid_on);
+            for s in e.settlements.iter().filter(|s| s.date <= as_of) {
+                paid = paid.checked_add(s.amount).context("amount paid", &id)?;
+                last_paid_on = last_paid_on.max(Some(s.date));
+            }
+            let (mut credited, mut last_credited_on) = (e.opening.credited, e.opening.last_credited_on);
+            for a in credits.get(invoice.as_str()).into_iter().flatten().filter(|a| !a.on_invoice.is_zero()) {
+                credited = credited.checked_add(a.on_invoice).context("amount credited", &id)?;
+                last_credited_on = last_credited_on.max(a.on);
+            }
+            r.set_paid(paid, last_paid_on);
+            r.set_credited(credited, last_credited_on);
+            out.push(r);
+        }
+        Ok(out)
+    }
+
     /// The receivable for one invoice.
     pub fn receivable(&self, invoice: &str) -> Option<&Receivable> {
         self.receivables.get(invoice).map(|e| &e.receivable)

@@ -215,7 +215,8 @@ impl AgingReport {
 ///
 /// Pass the receivables as they stood on `as_of`: a receivable's balance is cumulative, so one
 /// paid or credited after `as_of` ([`Receivable::last_settled_on`]) would be aged without what
-/// was still owed then, and is refused.
+/// was still owed then, and is refused. An [`ArLedger`](super::ArLedger) gives its receivables
+/// as they stood on a past date: [`ArLedger::receivables_as_of`](super::ArLedger::receivables_as_of).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -524,7 +525,8 @@ impl DunningPolicy {
     /// The step a customer has reached as of `as_of`, or `None` when nothing (above the
     /// minimum) is overdue. Only the customer's receivables in the policy's currency count;
     /// pass them as they stood on `as_of` (one past due then and paid or credited after it is
-    /// refused; one not yet due is not read).
+    /// refused; one not yet due is not read), as
+    /// [`ArLedger::receivables_as_of`](super::ArLedger::receivables_as_of) gives them.
     ///
     /// ```
     /// use chrono::NaiveDate;

@@ -380,10 +380,11 @@ pub enum BillingError {
         reason: &'static str,
     },
     /// A receivable read as of a date before its last payment or credit: its balance holds
-    /// what came after, so the figure would be wrong. Pass receivables as they stood on the date.
+    /// what came after, so the figure would be wrong. Pass receivables as they stood on the date
+    /// ([`ArLedger::receivables_as_of`](super::ArLedger::receivables_as_of)).
     #[error(
         "invoice {invoice} was last paid or credited on {settled_on}, after {as_of}, the date it is read at: \
-         pass the receivables as they stood on {as_of}"
+         pass the receivables as they stood on {as_of} (an ar ledger's receivables_as_of)"
     )]
     SettledAfter {
         /// Invoice number.

@@ -244,7 +244,7 @@ impl Receivable {
     /// [`DunningPolicy::evaluate`](super::DunningPolicy::evaluate), the executive snapshot)
     /// refuse a receivable whose last change is after their date
     /// ([`BillingError::SettledAfter`]): it holds later payments or credits, so pass it as it
-    /// stood on that date.
+    /// stood on that date ([`ArLedger::receivables_as_of`](super::ArLedger::receivables_as_of)).
     ///
     /// ```
     /// use chrono::NaiveDate;

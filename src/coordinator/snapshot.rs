@@ -85,7 +85,8 @@ pub struct SnapshotSources<'a> {
     /// Pipeline deals.
     pub pipeline: &'a [PipelineDeal],
     /// Open and recently settled receivables, as they stood on the snapshot's date: one issued by
-    /// then whose last payment or credit is later is refused, since its balance already holds it.
+    /// then whose last payment or credit is later is refused, since its balance already holds it
+    /// ([`ArLedger::receivables_as_of`](crate::billing::ArLedger::receivables_as_of) gives them).
     pub receivables: &'a [Receivable],
     /// Invoiced in the last 90 days (for DSO).
     pub billed_90d: Money,
