@@ -1097,13 +1097,16 @@ impl ArLedger {
         }
         ledger.credit_note_applications = check_credit_note_applications(&ledger, applications)?;
         // `last_credited_on` is the latest date of a note that took something off the invoice
+        // (one pass over the notes, not one per invoice: a ledger has many of both)
+        let mut dated: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+        for a in ledger.credit_note_applications.values().filter(|a| !a.on_invoice.is_zero()) {
+            if let Some(on) = a.on {
+                let latest = dated.entry(a.invoice.as_str()).or_insert(on);
+                *latest = (*latest).max(on);
+            }
+        }
         for (invoice, e) in &ledger.receivables {
-            let dated = ledger
-                .credit_note_applications
-                .values()
-                .filter(|a| a.invoice == *invoice && !a.on_invoice.is_zero())
-                .filter_map(|a| a.on)
-                .max();
+            let dated = dated.get(invoice.as_str()).copied();
             if dated.max(e.opening.last_credited_on) != e.receivable.last_credited_on() {
                 let reason = "last_credited_on is not the date of its latest credit note that credited it";
                 return Err(inconsistent(format!("invoice {invoice}"), reason));
