@@ -13,6 +13,9 @@
 //! [`Payment`] is positive, a [`DunningPolicy`] has ordered steps. Cash moves through an
 //! [`ArLedger`], which applies payments all-or-nothing and once per payment id, credit notes
 //! once per note number, refunds once per refund id and uses of credit once per credit-use id.
+//! A receivable's balance is cumulative, so the readers that take a date ([`age_receivables`],
+//! [`DunningPolicy::evaluate`], the executive snapshot) refuse one paid or credited after it
+//! ([`BillingError::SettledAfter`]); [`ArLedger::receivables_as_of`] gives them as they stood.
 //! [`reconcile_invoices`] ties billings, revenue, tax and cash for a contract;
 //! [`tax_journal_entry`], [`payment_journal_entry`], [`credit_note_journal_entry`] and
 //! [`refund_journal_entry`] post an invoice's tax, a payment, a credit note and a refund to the

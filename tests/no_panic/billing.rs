@@ -151,6 +151,11 @@ fn use_ledger(ar: &mut ArLedger, payments: &[(Payment, bool)], as_of: NaiveDate)
         }
     }
     use_receivables(&ar.receivables().cloned().collect::<Vec<_>>(), as_of, 1);
+    for on in [NaiveDate::MIN, as_of, NaiveDate::MAX] {
+        if let Ok(then) = ar.receivables_as_of(on) {
+            use_receivables(&then, on, 1);
+        }
+    }
     let _ = serde_json::to_string(ar);
 }
 
