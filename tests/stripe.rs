@@ -1244,3 +1244,43 @@ fn an_unspecified_price_under_stripe_tax_follows_the_default_tax_behavior_the_ca
         other => panic!("{other:?}"),
     }
 }
+
+/// A caller who states the account's default as inclusive says an `unspecified` price is an
+/// inclusive one wherever Stripe Tax applies it. An inclusive price is refused when the payload
+/// leaves `automatic_tax` unsaid (Stripe Tax may compute its tax), and an inclusive renewal line
+/// that states no tax is refused; the same price or line on such an account was taken gross,
+/// the tax in ARR. Stated as exclusive or left unstated, nothing changes, and with Stripe Tax
+/// off the default does not apply.
+#[test]
+fn an_unspecified_price_on_an_account_stated_inclusive_is_refused_where_an_inclusive_one_is() {
+    use revops::stripe::{map_event_with, DefaultTaxBehavior};
+    let start = [EventKind::Start { price: usd("20.00"), interval: Interval::Month, trial_until: None }];
+    let kinds_of = |r: Result<Mapped, StripeError>| match r {
+        Ok(Mapped::Events(events)) => events.into_iter().map(|e| e.kind).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    let mut s = legacy_subscription();
+    s["automatic_tax"] = Value::Null;
+    s["items"]["data"][0]["price"]["tax_behavior"] = json!("unspecified");
+    let unsaid = event(&webhook("customer.subscription.created", s.clone(), None));
+    let r = map_event_with(&unsaid, DefaultTaxBehavior::Inclusive);
+    assert!(matches!(&r, Err(StripeError::TaxInclusive { object, .. }) if object.starts_with("price ")), "{r:?}");
+    assert_eq!(kinds_of(map_event_with(&unsaid, DefaultTaxBehavior::Exclusive)), start);
+    assert_eq!(kinds_of(map_event_with(&unsaid, DefaultTaxBehavior::Unknown)), start);
+    // Stripe Tax off: no tax is charged on the price, whatever the default
+    s["automatic_tax"] = json!({"enabled": false});
+    let off = event(&webhook("customer.subscription.created", s, None));
+    assert_eq!(kinds_of(map_event_with(&off, DefaultTaxBehavior::Inclusive)), start);
+
+    // a year's renewal line whose price is unspecified and that states no tax
+    let mut inv = cycle_invoice();
+    inv["lines"]["data"][0]["period"] = json!({"start": unix(2026, 1, 31), "end": unix(2027, 1, 31)});
+    inv["lines"]["data"][0]["tax_amounts"] = Value::Null;
+    inv["lines"]["data"][0]["price"]["tax_behavior"] = json!("unspecified");
+    let renewal = event(&webhook("invoice.paid", inv, None));
+    let r = map_event_with(&renewal, DefaultTaxBehavior::Inclusive);
+    assert!(matches!(&r, Err(StripeError::TaxInclusive { object, .. }) if object.starts_with("line ")), "{r:?}");
+    let renew = [EventKind::Renew { price: usd("10.00"), interval: Interval::Year }];
+    assert_eq!(kinds_of(map_event_with(&renewal, DefaultTaxBehavior::Exclusive)), renew);
+    assert_eq!(kinds_of(map_event_with(&renewal, DefaultTaxBehavior::Unknown)), renew);
+}

@@ -58,12 +58,13 @@
 //! under Stripe Tax (`automatic_tax.enabled`) one that is not `tax_behavior: exclusive` (the
 //! tax depends on the customer's address, or on the account's default tax behavior for an
 //! `unspecified` price, which [`map_event_with`] lets the caller state), and otherwise
-//! one that is `tax_behavior: inclusive` without an inclusive rate, unless the payload says
-//! Stripe Tax is off. A renewal invoice's line is taken net of the inclusive tax its
-//! `tax_amounts` (`inclusive: true`) or `taxes` (`tax_behavior: inclusive`) state; a line with
-//! such tax and a discount (its tax is on the discounted amount, so its undiscounted amount net
-//! of tax is not stated), or without `discount_amounts`, or whose price is inclusive while it
-//! gives no tax at all, is refused. A line that states no tax and no inclusive price is taken
+//! one that is `tax_behavior: inclusive` (or `unspecified` on an account the caller states
+//! inclusive) without an inclusive rate, unless the payload says Stripe Tax is off. A renewal
+//! invoice's line is taken net of the inclusive tax its `tax_amounts` (`inclusive: true`) or
+//! `taxes` (`tax_behavior: inclusive`) state; a line with such tax and a discount (its tax is on
+//! the discounted amount, so its undiscounted amount net of tax is not stated), or without
+//! `discount_amounts`, or whose price is inclusive (so stated, or unspecified on an account
+//! stated inclusive) while it gives no tax at all, is refused. A line that states no tax and no inclusive price is taken
 //! as untaxed.
 //!
 //! # Discounts
@@ -210,7 +211,10 @@ pub fn map_event(event: &Event) -> Result<Mapped, StripeError> {
 
 /// The account's default tax behavior, from its Stripe Tax settings. Under Stripe Tax
 /// (`automatic_tax.enabled`), Stripe applies it to a price whose `tax_behavior` is
-/// `unspecified` (or absent); no webhook carries it, so the caller states it.
+/// `unspecified` (or absent); no webhook carries it, so the caller states it. It is applied
+/// wherever Stripe Tax may be on: enabled, or `automatic_tax` not given (not when the payload
+/// says Stripe Tax is off). An account set to `inferred_by_currency` states, per event, what
+/// Stripe infers for the subscription's currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum DefaultTaxBehavior {
@@ -220,13 +224,16 @@ pub enum DefaultTaxBehavior {
     Unknown,
     /// Tax is added on top: an unspecified price is net of tax, as an `exclusive` one.
     Exclusive,
-    /// Tax is included: an unspecified price is treated as an `inclusive` one, whose tax under
-    /// Stripe Tax depends on the customer's address and is not in the payload, so it is refused.
+    /// Tax is included: an unspecified price is treated as an `inclusive` one, refused under
+    /// Stripe Tax (its tax depends on the customer's address, not in the payload) and when the
+    /// payload leaves `automatic_tax` unsaid; a renewal line of such a price that states no tax
+    /// is refused too.
     Inclusive,
 }
 
-/// [`map_event`] for an account whose default tax behavior the caller states: under Stripe
-/// Tax, a price whose `tax_behavior` is `unspecified` follows it.
+/// [`map_event`] for an account whose default tax behavior the caller states: where Stripe
+/// Tax may apply it (enabled, or `automatic_tax` not given), a price whose `tax_behavior` is
+/// `unspecified` or absent follows it, on a subscription's items and on a renewal line.
 ///
 /// ```
 /// use revops::stripe::{map_event_with, DefaultTaxBehavior, Event, Ignored, Mapped};
@@ -550,8 +557,9 @@ impl Mapper<'_> {
     /// Under Stripe Tax (`automatic_tax.enabled`) the tax depends on the customer's address,
     /// which the payload does not carry: a price that is not `exclusive` (itself, or
     /// `unspecified` on an account whose default the caller states as exclusive) is refused. A price
-    /// with `tax_behavior` `inclusive` and no inclusive rate is refused unless the payload says
-    /// Stripe Tax is off (then no tax is charged on it).
+    /// with `tax_behavior` `inclusive` (itself, or `unspecified` on an account stated inclusive)
+    /// and no inclusive rate is refused unless the payload says Stripe Tax is off (then no tax
+    /// is charged on it).
     fn net_of_tax(&self, s: &Subscription, item: &SubscriptionItem, line: Decimal) -> Result<Decimal, StripeError> {
         let p = &item.price;
         let refuse = |why| StripeError::TaxInclusive {
@@ -560,15 +568,10 @@ impl Mapper<'_> {
             object: format!("price {}", p.id),
             why,
         };
-        let behavior = p.tax_behavior.as_deref();
+        // an unspecified price takes the account's default, which the caller states, wherever
+        // Stripe Tax may apply it (on, or not said to be off)
+        let behavior = self.tax_behavior(p.tax_behavior.as_deref());
         if s.automatic_tax.as_ref().is_some_and(|a| a.enabled) {
-            // an unspecified price takes the account's default, which the caller states
-            let behavior = match (behavior, self.default_tax) {
-                (Some("exclusive" | "inclusive"), _) => behavior,
-                (_, DefaultTaxBehavior::Exclusive) => Some("exclusive"),
-                (_, DefaultTaxBehavior::Inclusive) => Some("inclusive"),
-                (_, DefaultTaxBehavior::Unknown) => None,
-            };
             return match behavior {
                 Some("exclusive") => Ok(line),
                 Some("inclusive") => Err(refuse("Stripe Tax computes it from the customer's address")),
@@ -602,10 +605,22 @@ impl Mapper<'_> {
         Ok(line - tax)
     }
 
+    /// A price's `tax_behavior` as Stripe Tax applies it: `exclusive` or `inclusive` as stated,
+    /// else (`unspecified` or absent) the account's default when the caller states it.
+    fn tax_behavior<'p>(&self, stated: Option<&'p str>) -> Option<&'p str> {
+        match (stated, self.default_tax) {
+            (Some("exclusive" | "inclusive"), _) => stated,
+            (_, DefaultTaxBehavior::Exclusive) => Some("exclusive"),
+            (_, DefaultTaxBehavior::Inclusive) => Some("inclusive"),
+            (_, DefaultTaxBehavior::Unknown) => stated,
+        }
+    }
+
     /// A renewal line's amount (minor units) without the tax it includes, as its `tax_amounts`
     /// (`inclusive: true`) or `taxes` (`tax_behavior: inclusive`) state it. The tax of a line
     /// with a discount is on the discounted amount, so the undiscounted amount net of tax is
-    /// not stated: refused, as is a line whose price is `inclusive` and that states no tax.
+    /// not stated: refused, as is a line whose price is `inclusive` (itself, or `unspecified`
+    /// on an account stated inclusive) and that states no tax.
     fn line_net_of_tax(&self, sub: &str, l: &InvoiceLine) -> Result<Decimal, StripeError> {
         let refuse = |why| StripeError::TaxInclusive {
             event: self.id(),
@@ -620,7 +635,8 @@ impl Mapper<'_> {
             tax = tax.checked_add(Decimal::from(amount)).ok_or_else(|| self.overflow(&format!("line {}", l.id)))?;
         }
         let stated = l.tax_amounts.is_some() || l.taxes.is_some();
-        let inclusive_price = l.price.as_ref().is_some_and(|p| p.tax_behavior.as_deref() == Some("inclusive"));
+        let inclusive_price =
+            l.price.as_ref().is_some_and(|p| self.tax_behavior(p.tax_behavior.as_deref()) == Some("inclusive"));
         if !stated && inclusive_price {
             return Err(refuse("its price is inclusive and the line gives no tax_amounts or taxes"));
         }
