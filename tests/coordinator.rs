@@ -1192,3 +1192,48 @@ fn a_sync_result_delivered_twice_counts_once_and_two_different_results_at_one_mo
         "{r:?}"
     );
 }
+
+/// Health as of `now` reads the syncs up to `now`: the latest `window` of them and the last
+/// success. Two different results of one moment it does not read (after `now`, as when health
+/// is taken as of an earlier time from the whole log, or older than the window and the last
+/// success) change nothing and were refused, so one glitch in an old log refused every later
+/// health check. They are not refused; one the health reads still is, and so are two different
+/// results at the moment of the last success, whose records it reports. Two integrations
+/// syncing at one moment are two syncs.
+#[test]
+fn two_different_sync_results_at_a_moment_the_health_does_not_read_are_not_refused() {
+    use revops::coordinator::{integration_health, CoordinatorError, HealthPolicy, SyncResult};
+    let at = |h| chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let run = |name: &str, h, ok, records| SyncResult { integration: name.into(), at: at(h), ok, records };
+    let policy = HealthPolicy { window: 3, ..HealthPolicy::default() };
+    let log = vec![run("stripe", 7, true, 10), run("stripe", 8, true, 11), run("stripe", 9, false, 0)];
+    let health = integration_health(&log, at(10), &policy).unwrap();
+    // another integration at the same moments
+    let mut both = log.clone();
+    both.extend([run("fx", 8, true, 5), run("fx", 9, true, 6)]);
+    let h = integration_health(&both, at(10), &policy).unwrap();
+    assert_eq!((h.len(), &h[1]), (2, &health[0]));
+    // after now: a failure and its retry in the same hour, later than the health's moment
+    let mut later = log.clone();
+    later.extend([run("stripe", 11, false, 0), run("stripe", 11, true, 12)]);
+    assert_eq!(integration_health(&later, at(10), &policy).unwrap(), health);
+    // older than the window of three and than the last success
+    let mut older = log.clone();
+    older.extend([run("stripe", 5, false, 0), run("stripe", 5, true, 9)]);
+    assert_eq!(integration_health(&older, at(10), &policy).unwrap(), health);
+    // in the window: refused
+    let mut read = log.clone();
+    read.push(run("stripe", 9, true, 12));
+    let r = integration_health(&read, at(10), &policy);
+    assert!(matches!(&r, Err(CoordinatorError::ConflictingSync { at: t, .. }) if *t == at(9)), "{r:?}");
+    // at the last success, older than the window: its records are not known, refused
+    let last = vec![
+        run("stripe", 6, true, 10),
+        run("stripe", 6, true, 13),
+        run("stripe", 7, false, 0),
+        run("stripe", 8, false, 0),
+        run("stripe", 9, false, 0),
+    ];
+    let r = integration_health(&last, at(10), &policy);
+    assert!(matches!(&r, Err(CoordinatorError::ConflictingSync { at: t, .. }) if *t == at(6)), "{r:?}");
+}

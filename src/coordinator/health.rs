@@ -118,30 +118,45 @@ impl HealthPolicy {
 /// ```
 ///
 /// A result delivered twice (the same integration, moment, outcome and records) counts once.
+/// The health reads, of each integration, the results at or before `now`: the latest `window`
+/// of them and the last success. Results after `now` are not read, nor are older ones beyond
+/// the window and the last success.
 ///
 /// # Errors
 /// An invalid policy ([`HealthPolicy::validate`]); two different results of one integration at
-/// the same moment ([`CoordinatorError::ConflictingSync`]).
+/// one moment the health reads, in the window or at the last success
+/// ([`CoordinatorError::ConflictingSync`]: they cannot both be the sync of that moment).
 pub fn integration_health(
     results: &[SyncResult],
     now: NaiveDateTime,
     policy: &HealthPolicy,
 ) -> Result<Vec<IntegrationHealth>, CoordinatorError> {
     policy.validate()?;
-    let results = once_each(results)?;
     let mut names: Vec<&str> = results.iter().map(|r| r.integration.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    Ok(names
+    names
         .into_iter()
         .map(|name| {
-            let mut runs: Vec<&SyncResult> =
-                results.iter().copied().filter(|r| r.integration == name && r.at <= now).collect();
-            runs.sort_by_key(|r| r.at);
+            let mut runs: Vec<&SyncResult> = results.iter().filter(|r| r.integration == name && r.at <= now).collect();
+            // by moment, and within one by content, so a result delivered twice is adjacent to
+            // itself and counts once
+            runs.sort_by(|a, b| a.at.cmp(&b.at).then(a.ok.cmp(&b.ok)).then(a.records.cmp(&b.records)));
+            runs.dedup();
             let window: Vec<&&SyncResult> = runs.iter().rev().take(policy.window).collect();
+            let last_ok = runs.iter().rev().find(|r| r.ok);
+            // what is left at one moment is two different results: refused where it is read
+            let oldest_read = window.last().map(|r| r.at);
+            let conflict = runs
+                .windows(2)
+                .filter(|w| w[0].at == w[1].at)
+                .map(|w| w[0].at)
+                .find(|t| oldest_read.is_some_and(|oldest| *t >= oldest) || last_ok.is_some_and(|r| r.at == *t));
+            if let Some(at) = conflict {
+                return Err(CoordinatorError::ConflictingSync { integration: name.to_string(), at });
+            }
             let failures = window.iter().filter(|r| !r.ok).count();
             let failure_rate = if window.is_empty() { 1.0 } else { failures as f64 / window.len() as f64 };
-            let last_ok = runs.iter().rev().find(|r| r.ok);
             // the age to the second: stale once it is past the limit, not only once its whole
             // minutes are (a limit beyond any duration is never passed)
             let age = last_ok.map(|r| now - r.at);
@@ -181,7 +196,7 @@ pub fn integration_health(
                 state = state.max(HealthState::Degraded);
                 reasons.push(share());
             }
-            IntegrationHealth {
+            Ok(IntegrationHealth {
                 integration: name.to_string(),
                 state,
                 last_success: last_ok.map(|r| r.at),
@@ -189,31 +204,9 @@ pub fn integration_health(
                 failure_rate,
                 last_records: last_ok.map_or(0, |r| r.records),
                 reasons,
-            }
+            })
         })
-        .collect())
-}
-
-/// Each sync once. A result has no id: one delivered twice (the same integration, moment,
-/// outcome and records) is one sync, and two different results of one integration at the same
-/// moment cannot both be the sync of that moment.
-fn once_each(results: &[SyncResult]) -> Result<Vec<&SyncResult>, CoordinatorError> {
-    use std::collections::hash_map::{Entry, HashMap};
-    let mut seen: HashMap<(&str, NaiveDateTime), &SyncResult> = HashMap::with_capacity(results.len());
-    let mut once = Vec::with_capacity(results.len());
-    for r in results {
-        match seen.entry((r.integration.as_str(), r.at)) {
-            Entry::Occupied(first) if *first.get() == r => {}
-            Entry::Occupied(_) => {
-                return Err(CoordinatorError::ConflictingSync { integration: r.integration.clone(), at: r.at })
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(r);
-                once.push(r);
-            }
-        }
-    }
-    Ok(once)
+        .collect()
 }
 
 /// Minutes as a person says them, exactly: "45 minutes", "5 hours", "2 hours 30 minutes",

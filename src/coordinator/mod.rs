@@ -46,8 +46,9 @@ pub enum CoordinatorError {
     /// to their order.
     #[error("metric {0:?} is given twice")]
     DuplicateMetric(String),
-    /// Two different results of one integration's sync at the same moment (a result delivered
-    /// twice with the same content counts once).
+    /// Two different results of one integration's sync at the same moment that integration
+    /// health reads (in its window, or at the last success; a result delivered twice with the
+    /// same content counts once).
     #[error("integration {integration:?} has two different sync results at {at}")]
     ConflictingSync {
         /// The integration.

@@ -223,6 +223,8 @@ impl ExecutiveSnapshot {
     /// [`CoordinatorError::Billing`]: pass receivables as they stood on `as_of`, or open AR, DSO
     /// and on-time collection would count later cash as received); a pipeline deal id given
     /// twice ([`ForecastError::RepeatedDeal`](crate::forecast::ForecastError::RepeatedDeal));
+    /// two different sync results of one integration at a moment its health reads
+    /// ([`CoordinatorError::ConflictingSync`], see [`integration_health`]);
     /// or an engine's error on the sources (its own variant of [`CoordinatorError`]). On any
     /// error the alert state is left as it was. An alert on a figure the snapshot cannot define
     /// (growth without a year of history, on-time collection with nothing due) does not fire.
