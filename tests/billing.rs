@@ -1655,12 +1655,9 @@ fn the_gl_ties_to_the_ar_ledger_after_invoices_payments_credit_notes_and_a_refun
     assert!(matches!(r, Err(BillingError::NotARevenueAccount { .. })), "{r:?}");
 }
 
-/// How each credit note was applied is kept in the ledger's JSON and checked on the way in; a
-/// ledger written before it was kept loads with the only split that fits.
-#[test]
-fn a_ledgers_credit_note_applications_are_checked_on_load() {
-    let usd = |s: &str| money(s, Currency::USD);
-    let day = d(2026, 1, 1);
+/// $100 invoiced to "c" (`untaxed_invoice`), $80 paid, then a $30 credit note applied on `day`:
+/// $20 comes off the invoice and $10 goes to the customer's credit.
+fn paid_80_then_credited_30(day: NaiveDate) -> (ArLedger, CreditNote, CreditNoteApplication) {
     let inv = untaxed_invoice("100");
     let mut ar = ArLedger::new();
     ar.add_invoice(&inv).unwrap();
@@ -1668,6 +1665,15 @@ fn a_ledgers_credit_note_applications_are_checked_on_load() {
     let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
         .unwrap();
     let applied = ar.apply_credit_note(&note, day).unwrap();
+    (ar, note, applied)
+}
+
+/// How each credit note was applied is kept in the ledger's JSON and checked on the way in; a
+/// ledger written before it was kept loads with the only split that fits.
+#[test]
+fn a_ledgers_credit_note_applications_are_checked_on_load() {
+    let day = d(2026, 1, 1);
+    let (ar, _, applied) = paid_80_then_credited_30(day);
     assert_eq!((applied.on_invoice, applied.to_credit), (usd("20"), usd("10")));
     let good = serde_json::to_value(&ar).unwrap();
     let back: ArLedger = serde_json::from_value(good.clone()).unwrap();
@@ -1741,15 +1747,8 @@ fn a_ledger_written_before_applications_were_kept_with_two_notes_on_a_paid_invoi
 #[test]
 fn a_credit_note_application_finer_than_the_minor_unit_is_not_posted() {
     use revops::ledger::Account;
-    let usd = |s: &str| money(s, Currency::USD);
     let day = d(2026, 1, 1);
-    let inv = untaxed_invoice("100");
-    let mut ar = ArLedger::new();
-    ar.add_invoice(&inv).unwrap();
-    ar.apply_payment(&Payment::new("py_1", "c", day, usd("80")).unwrap(), &ApplicationRule::OldestFirst).unwrap();
-    let note = CreditNote::issue(&inv, &[], "CN-1", &[CreditRequest { line: 0, amount: CreditAmount::Net(usd("30")) }])
-        .unwrap();
-    let applied = ar.apply_credit_note(&note, day).unwrap();
+    let (_, note, applied) = paid_80_then_credited_30(day);
     assert!(credit_note_journal_entry(&note, &applied, day, Account::Revenue).is_ok());
     let mut json = serde_json::to_value(&applied).unwrap();
     json["on_invoice"] = "USD 20.005".into();
