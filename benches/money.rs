@@ -23,11 +23,15 @@ fn money(c: &mut Criterion) {
     for (cur, r) in [(Currency::EUR, 108), (Currency::GBP, 127), (Currency::JPY, 1)] {
         rates.insert(cur, Currency::USD, day, Decimal::new(r, 2)).unwrap();
     }
+    let eur = Money::parse("12345.67", Currency::EUR).unwrap();
     c.bench_function("convert EUR->USD (direct)", |b| {
+        b.iter(|| convert(black_box(eur), Currency::USD, black_box(day), &rates).unwrap())
+    });
+    // the quote is EUR/USD: USD->EUR divides by it, exactly
+    c.bench_function("convert USD->EUR (inverse)", |b| {
         b.iter(|| convert(black_box(a), Currency::EUR, black_box(day), &rates).unwrap())
     });
     c.bench_function("convert EUR->GBP (triangulated)", |b| {
-        let eur = Money::parse("12345.67", Currency::EUR).unwrap();
         b.iter(|| convert(black_box(eur), Currency::GBP, black_box(day), &rates).unwrap())
     });
 }

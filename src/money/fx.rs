@@ -306,6 +306,9 @@ impl InMemoryFxRates {
             return Some(FxRate::identity(from, on));
         }
         let direct = self.quoted(from, to, on);
+        if let Some(today) = direct.filter(|r| r.as_of >= on) {
+            return Some(today); // nothing is fresher, and the direct quote wins a tie
+        }
         let inverse = self.quoted(to, from, on).and_then(|inverse| {
             // kept as 1 ÷ quote, exact: a rounded inverse would round a second time
             FxRate::quotient(from, to, Decimal::ONE, inverse.rate, inverse.as_of)
