@@ -997,3 +997,20 @@ fn churn_rules_with_a_threshold_that_is_not_finite_are_refused() {
         assert!(model.fired_rules(&[3.0], &risk, &[rule]).is_ok(), "{t}");
     }
 }
+
+/// A curve read from JSON whose survival disagrees with its own counts (2 at risk, 1 churning:
+/// S = 1/2, edited to 0.9) answered `survival_at(1) = 0.9` beside `median() = Some(1)`: the
+/// product of (n − d) ÷ n is what a fit gives, so a survival that is not it is refused.
+#[cfg(feature = "serde")]
+#[test]
+fn a_kaplan_meier_curve_from_json_whose_survival_is_not_the_product_of_its_counts_is_refused() {
+    let s = |time, event| Subject { time, event };
+    let km = KaplanMeier::fit(&[s(1.0, true), s(2.0, true)], 0.95).unwrap();
+    let mut json = serde_json::to_value(&km).unwrap();
+    assert_eq!(serde_json::from_value::<KaplanMeier>(json.clone()).unwrap(), km);
+    json["steps"][0]["survival"] = serde_json::json!(0.9);
+    json["steps"][0]["lower"] = serde_json::json!(0.8);
+    json["steps"][0]["upper"] = serde_json::json!(0.95);
+    let read = serde_json::from_value::<KaplanMeier>(json);
+    assert!(read.is_err(), "{:?}", read.map(|k| (k.survival_at(1.0), k.median())));
+}

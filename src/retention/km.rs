@@ -44,8 +44,8 @@ pub struct KmStep {
 ///
 /// Its parts are read through [`KaplanMeier::steps`] and [`KaplanMeier::subjects`]; one read
 /// from JSON is checked as a fitted curve would be (times finite and increasing, survival in
-/// [0, 1] and never rising, bounds around it, events within those at risk, at risk within the
-/// subjects), so a hand-edited file cannot report a median of nonsense.
+/// [0, 1] and never rising and equal to the product of the steps' (at risk − events) ÷ at risk
+/// (to 1e-9), bounds around it, events within those at risk, at risk within the subjects), so a hand-edited file cannot report a median of nonsense.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "KaplanMeierRepr"))]
@@ -180,6 +180,7 @@ impl KaplanMeier {
     fn checked(self) -> Result<KaplanMeier, RetentionError> {
         let bad = |reason: &'static str| Err(RetentionError::InvalidModel { model: "Kaplan–Meier", reason });
         let mut previous: Option<&KmStep> = None;
+        let mut product = 1.0;
         for s in &self.steps {
             let finite = [s.time, s.survival, s.std_error, s.lower, s.upper].iter().all(|v| v.is_finite());
             if !finite || s.time < 0.0 {
@@ -203,6 +204,12 @@ impl KaplanMeier {
                 if s.time <= p.time || s.survival > p.survival || s.at_risk > p.at_risk.saturating_sub(p.events) {
                     return bad("steps out of time order, or survival or those at risk rising");
                 }
+            }
+            // survival is the product of the steps' (n − d) ÷ n, as the fit takes it (`median`
+            // reads the counts, `survival_at` the survival: they must tell one story)
+            product *= 1.0 - s.events as f64 / s.at_risk as f64;
+            if (s.survival - product).abs() > 1e-9 {
+                return bad("survival that is not the product of its steps' (at risk − events) ÷ at risk");
             }
             previous = Some(s);
         }
