@@ -1014,3 +1014,15 @@ fn a_kaplan_meier_curve_from_json_whose_survival_is_not_the_product_of_its_count
     let read = serde_json::from_value::<KaplanMeier>(json);
     assert!(read.is_err(), "{:?}", read.map(|k| (k.survival_at(1.0), k.median())));
 }
+
+/// Half the cohort churns in the first period and nobody after: the likelihood
+/// 5 ln P(T=1) + 5 ln S(2) ≤ 10 ln ½ is approached only as α, β → 0 (θ a point mass on 0 and 1),
+/// never reached. The fit reported α = β ≈ 1.6e-13 as converged; like BG/NBD and Gamma-Gamma
+/// shapes outside [1e-6, 1e6], it is a boundary the data do not identify.
+#[test]
+fn sbg_refuses_a_cohort_split_between_churning_at_once_and_never_whose_fit_runs_off_to_zero() {
+    for alive in [&[10u64, 5, 5][..], &[1000, 500, 500, 500]] {
+        let r = ShiftedBetaGeometric::fit(alive);
+        assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
+    }
+}

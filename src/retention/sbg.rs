@@ -91,7 +91,9 @@ impl ShiftedBetaGeometric {
     /// when everybody churned at once (all in one period, whichever), or when no finite α, β fit
     /// better than the homogeneous limit (one churn rate for everybody, α, β → ∞: e.g. nobody
     /// churns early and many late, or churn speeds up with tenure, which the sBG cannot
-    /// express); [`RetentionError::NoConvergence`] when the optimiser stops before converging.
+    /// express), or when a fitted α or β lies outside `[1e-6, 1e6]` (the fit runs off to the
+    /// boundary: half a cohort churning in the first period and nobody after is approached only
+    /// as α, β → 0); [`RetentionError::NoConvergence`] when the optimiser stops before converging.
     pub fn fit(alive: &[u64]) -> Result<SbgFit, RetentionError> {
         if alive.len() < 3 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -133,6 +135,8 @@ impl ShiftedBetaGeometric {
             )));
         }
         let model = ShiftedBetaGeometric::new(m.x[0].exp(), m.x[1].exp()).map_err(|_| not_converged)?;
+        // (α, β → 0 is a point mass on θ = 0 and 1: some churn at once, the rest never)
+        super::bgnbd::spread_identified("sBG", &[("α", model.alpha), ("β", model.beta)])?;
         Ok(SbgFit { model, log_likelihood: -m.value, iterations: m.iterations })
     }
 
