@@ -1026,3 +1026,26 @@ fn sbg_refuses_a_cohort_split_between_churning_at_once_and_never_whose_fit_runs_
         assert!(matches!(r, Err(RetentionError::Degenerate(_))), "{alive:?}: {r:?}");
     }
 }
+
+/// `fired_rules` takes the account's `ChurnRisk`, whose probability is a public `f64`: a NaN
+/// there made "probability below 2" silently not fire (nothing passes a comparison with NaN),
+/// and 1.5 is no probability. Both are refused, as a NaN feature value is.
+#[test]
+fn churn_rules_refuse_a_risk_whose_probability_is_nan_or_outside_zero_to_one() {
+    let rows: Vec<f64> = (0..100).map(f64::from).collect();
+    let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    let spec = ChurnRiskSpec { features: vec!["x".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    let model = spec.fit(&rows, &labels).unwrap();
+    let rules = [ChurnRule {
+        name: "any".into(),
+        when: Condition::new("probability", Comparison::Below, 2.0),
+        playbook: "call".into(),
+    }];
+    let risk = model.assess(&[3.0]).unwrap();
+    assert_eq!(model.fired_rules(&[3.0], &risk, &rules).unwrap().len(), 1);
+    for bad in [f64::NAN, f64::INFINITY, 1.5, -0.1] {
+        let tampered = ChurnRisk { probability: bad, ..risk.clone() };
+        let r = model.fired_rules(&[3.0], &tampered, &rules);
+        assert!(r.is_err(), "probability {bad}: {r:?}");
+    }
+}

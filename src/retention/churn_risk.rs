@@ -311,11 +311,11 @@ impl ChurnRiskModel {
     /// # Errors
     ///
     /// [`RetentionError::FeatureCount`] unless there is one value per feature;
-    /// [`RetentionError::NonFinite`] for a NaN or infinite value;
-    /// [`RetentionError::InvalidInput`] for a rule naming a feature the model does not have,
-    /// or one whose threshold is NaN or infinite (nothing passes a comparison with NaN, and one
-    /// with an infinity is always or never passed; every rule is checked before any fires, as
-    /// expansion playbooks and coordinator alerts check theirs).
+    /// [`RetentionError::NonFinite`] for a NaN or infinite value or churn probability;
+    /// [`RetentionError::InvalidInput`] for a churn probability outside [0, 1], a rule naming a
+    /// feature the model does not have, or one whose threshold is NaN or infinite (nothing passes
+    /// a comparison with NaN, and one with an infinity is always or never passed; every rule is
+    /// checked before any fires, as expansion playbooks and coordinator alerts check theirs).
     pub fn fired_rules<'r>(
         &self,
         values: &[f64],
@@ -323,6 +323,15 @@ impl ChurnRiskModel {
         rules: &'r [ChurnRule],
     ) -> Result<Vec<&'r ChurnRule>, RetentionError> {
         self.check_values(values)?;
+        if !risk.probability.is_finite() {
+            return Err(RetentionError::NonFinite("churn probability"));
+        }
+        if !(0.0..=1.0).contains(&risk.probability) {
+            return Err(RetentionError::InvalidInput(format!(
+                "churn probability {} is outside [0, 1]",
+                risk.probability
+            )));
+        }
         if let Some(rule) = rules.iter().find(|r| !r.when.threshold.is_finite()) {
             return Err(RetentionError::InvalidInput(format!(
                 "rule {:?} has threshold {}, not a finite number (it would never or always fire)",
