@@ -1049,3 +1049,22 @@ fn churn_rules_refuse_a_risk_whose_probability_is_nan_or_outside_zero_to_one() {
         assert!(r.is_err(), "probability {bad}: {r:?}");
     }
 }
+
+/// The holdout metrics travel with a churn-risk model read from JSON; an AUC of 7, a Brier score
+/// of −1 or no held-out accounts are no fit's metrics (AUC and Brier lie in [0, 1]) and loaded
+/// as if they were.
+#[cfg(feature = "serde")]
+#[test]
+fn churn_risk_models_read_from_json_with_impossible_holdout_metrics_are_refused() {
+    let rows: Vec<f64> = (0..100).map(f64::from).collect();
+    let labels: Vec<bool> = (0..100).map(|i| i % 3 == 0).collect();
+    let spec = ChurnRiskSpec { features: vec!["x".into()], logistic: LogisticSpec::default(), holdout_every: 5 };
+    let json = serde_json::to_value(spec.fit(&rows, &labels).unwrap()).unwrap();
+    for (field, value) in
+        [("auc", serde_json::json!(7.0)), ("brier", serde_json::json!(-1.0)), ("accounts", serde_json::json!(0))]
+    {
+        let mut bad = json.clone();
+        bad["holdout"][field] = value;
+        assert!(serde_json::from_value::<ChurnRiskModel>(bad).is_err(), "{field}");
+    }
+}

@@ -36,7 +36,8 @@ pub struct HoldoutMetrics {
 }
 
 /// A fitted churn-risk model. Its parts agree by construction (JSON too): one finite mean, one
-/// finite positive scale and one coefficient per feature.
+/// finite positive scale and one coefficient per feature, and holdout metrics over at least one
+/// account with an AUC and a Brier score in [0, 1].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "ChurnRiskModelRepr"))]
@@ -186,7 +187,7 @@ impl ChurnRiskSpec {
 
 impl ChurnRiskModel {
     /// `self` when its parts agree: one finite mean, one finite positive scale and one
-    /// coefficient per feature.
+    /// coefficient per feature, and holdout metrics a fit could give.
     fn checked(self) -> Result<ChurnRiskModel, RetentionError> {
         let p = self.features.len();
         if self.means.len() != p || self.scales.len() != p || self.model.coefficients().len() != p {
@@ -199,6 +200,13 @@ impl ChurnRiskModel {
             return Err(RetentionError::InvalidModel {
                 model: "churn-risk",
                 reason: "means must be finite and scales finite and positive",
+            });
+        }
+        let h = self.holdout;
+        if h.accounts == 0 || !(0.0..=1.0).contains(&h.auc) || !(0.0..=1.0).contains(&h.brier) {
+            return Err(RetentionError::InvalidModel {
+                model: "churn-risk",
+                reason: "holdout metrics need held-out accounts and an AUC and a Brier score in [0, 1]",
             });
         }
         Ok(self)
