@@ -1068,3 +1068,15 @@ fn churn_risk_models_read_from_json_with_impossible_holdout_metrics_are_refused(
         assert!(serde_json::from_value::<ChurnRiskModel>(bad).is_err(), "{field}");
     }
 }
+
+/// A fit refuses no subjects, so a curve of none is no fit's: read from JSON it loaded and
+/// answered survival 1 and no median for a population that does not exist.
+#[cfg(feature = "serde")]
+#[test]
+fn a_kaplan_meier_curve_from_json_of_no_subjects_is_refused() {
+    let read = serde_json::from_value::<KaplanMeier>(serde_json::json!({ "steps": [], "subjects": 0 }));
+    assert!(matches!(read, Err(ref e) if e.to_string().contains("subject")), "{read:?}");
+    // one censored subject (no steps) is a fit's curve and loads
+    let one = KaplanMeier::fit(&[Subject { time: 1.0, event: false }], 0.95).unwrap();
+    assert_eq!(serde_json::from_value::<KaplanMeier>(serde_json::to_value(&one).unwrap()).unwrap(), one);
+}

@@ -43,9 +43,10 @@ pub struct KmStep {
 /// A Kaplan–Meier survival curve.
 ///
 /// Its parts are read through [`KaplanMeier::steps`] and [`KaplanMeier::subjects`]; one read
-/// from JSON is checked as a fitted curve would be (times finite and increasing, survival in
-/// [0, 1] and never rising and equal to the product of the steps' (at risk − events) ÷ at risk
-/// (to 1e-9), bounds around it, events within those at risk, at risk within the subjects), so a hand-edited file cannot report a median of nonsense.
+/// from JSON is checked as a fitted curve would be (at least one subject, times finite and
+/// increasing, survival in [0, 1], never rising and equal to the product of the steps'
+/// (at risk − events) ÷ at risk to 1e-9, bounds around it, events within those at risk, at risk
+/// within the subjects), so a hand-edited file cannot report a median of nonsense.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "KaplanMeierRepr"))]
@@ -179,6 +180,9 @@ impl KaplanMeier {
     #[cfg_attr(not(feature = "serde"), allow(dead_code))] // (used when loading from JSON)
     fn checked(self) -> Result<KaplanMeier, RetentionError> {
         let bad = |reason: &'static str| Err(RetentionError::InvalidModel { model: "Kaplan–Meier", reason });
+        if self.subjects == 0 {
+            return bad("no subjects (a fit needs at least one)");
+        }
         let mut previous: Option<&KmStep> = None;
         let mut product = 1.0;
         for s in &self.steps {
