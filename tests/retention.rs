@@ -1080,3 +1080,22 @@ fn a_kaplan_meier_curve_from_json_of_no_subjects_is_refused() {
     let one = KaplanMeier::fit(&[Subject { time: 1.0, event: false }], 0.95).unwrap();
     assert_eq!(serde_json::from_value::<KaplanMeier>(serde_json::to_value(&one).unwrap()).unwrap(), one);
 }
+
+/// α = β = f64::MAX are each finite and positive, but α + β overflows: S(1) = β ÷ (α + β) = ½
+/// came out 0 (and every retention rate 0). A model whose shapes cannot be added is refused,
+/// whether built by hand or read from JSON.
+#[test]
+fn an_sbg_model_whose_shapes_overflow_when_added_is_refused_not_a_survival_of_zero() {
+    for (alpha, beta) in [(f64::MAX, f64::MAX), (f64::MAX, 1.0e300)] {
+        match ShiftedBetaGeometric::new(alpha, beta) {
+            Ok(m) => assert_eq!(m.survival(1), beta / (alpha / 2.0 + beta / 2.0) / 2.0, "α {alpha:e}, β {beta:e}"),
+            Err(e) => assert!(matches!(e, RetentionError::InvalidModel { .. }), "{e}"),
+        }
+    }
+    #[cfg(feature = "serde")]
+    {
+        let json = format!(r#"{{"alpha":{:e},"beta":{:e}}}"#, f64::MAX, f64::MAX);
+        let read = serde_json::from_str::<ShiftedBetaGeometric>(&json);
+        assert!(read.as_ref().map_or(true, |m| m.survival(1) == 0.5), "{read:?}");
+    }
+}

@@ -6,7 +6,8 @@ use crate::limits::{self, MAX_HORIZON};
 use crate::stats::{nelder_mead, NelderMead};
 
 /// A fitted sBG model: each customer churns each period with probability θ, and θ varies across
-/// customers as Beta(α, β). Both shapes are finite and positive by construction (JSON too).
+/// customers as Beta(α, β). Both shapes and their sum are finite and positive by construction
+/// (JSON too).
 ///
 /// ```
 /// use revops::retention::ShiftedBetaGeometric;
@@ -52,10 +53,14 @@ impl ShiftedBetaGeometric {
     ///
     /// # Errors
     ///
-    /// [`RetentionError::InvalidModel`] unless both are finite and positive.
+    /// [`RetentionError::InvalidModel`] unless both are finite and positive and so is their sum.
     pub fn new(alpha: f64, beta: f64) -> Result<ShiftedBetaGeometric, RetentionError> {
         if !(positive(alpha) && positive(beta)) {
             return Err(RetentionError::InvalidModel { model: "sBG", reason: "α and β must be finite and positive" });
+        }
+        // every probability divides by α + β (+ t − 1): a sum that overflows reads them all as 0
+        if !(alpha + beta).is_finite() {
+            return Err(RetentionError::InvalidModel { model: "sBG", reason: "α + β must be finite" });
         }
         Ok(ShiftedBetaGeometric { alpha, beta })
     }
