@@ -1099,3 +1099,22 @@ fn an_sbg_model_whose_shapes_overflow_when_added_is_refused_not_a_survival_of_ze
         assert!(read.as_ref().map_or(true, |m| m.survival(1) == 0.5), "{read:?}");
     }
 }
+
+/// Ten million customers, half churning in the first period and one more in the fourth: the
+/// α, β → 0 limit (θ a point mass on 0 and 1) gives that later churner probability 0, so the
+/// optimum is inside, at α ≈ β ≈ 1.1e-7 (about 1 ÷ the cohort, as 1.1e-6 for a million and
+/// 1.1e-5 for 100,000): shapes a half or twice as large fit worse. It is a fit, not a boundary;
+/// the `[1e-6, 1e6]` bound refused it as Degenerate.
+#[test]
+fn sbg_fits_a_large_cohorts_interior_optimum_whose_shapes_are_below_1e_minus_6() {
+    let alive = [10_000_000u64, 5_000_000, 5_000_000, 5_000_000, 4_999_999];
+    let fit = ShiftedBetaGeometric::fit(&alive).unwrap();
+    let (a, b) = (fit.model.alpha(), fit.model.beta());
+    assert!(a < 1e-6 && b < 1e-6, "α {a:e}, β {b:e}");
+    for k in [0.5, 2.0] {
+        assert!(sbg_log_likelihood(&alive, a * k, b * k).unwrap() < fit.log_likelihood, "×{k}");
+    }
+    // the curve the boundary does describe (nobody after the first period) is still refused
+    let split = [10_000_000u64, 5_000_000, 5_000_000, 5_000_000, 5_000_000];
+    assert!(matches!(ShiftedBetaGeometric::fit(&split), Err(RetentionError::Degenerate(_))));
+}
