@@ -96,9 +96,11 @@ impl ShiftedBetaGeometric {
     /// when everybody churned at once (all in one period, whichever), or when no finite α, β fit
     /// better than the homogeneous limit (one churn rate for everybody, α, β → ∞: e.g. nobody
     /// churns early and many late, or churn speeds up with tenure, which the sBG cannot
-    /// express), or when a fitted α or β lies outside `[1e-6, 1e6]` (the fit runs off to the
-    /// boundary: half a cohort churning in the first period and nobody after is approached only
-    /// as α, β → 0); [`RetentionError::NoConvergence`] when the optimiser stops before converging.
+    /// express), or when all the churn is in the first period and nobody churns after (half a
+    /// cohort leaving at once and the rest staying is approached only as α, β → 0, θ a point
+    /// mass on 1 and 0; one later churner makes the optimum an inside one, whose α, β may be
+    /// tiny for a large cohort); [`RetentionError::NoConvergence`] when the optimiser stops
+    /// before converging.
     pub fn fit(alive: &[u64]) -> Result<SbgFit, RetentionError> {
         if alive.len() < 3 {
             return Err(RetentionError::NotEnoughData(format!(
@@ -123,6 +125,17 @@ impl ShiftedBetaGeometric {
                 "everybody churned at once, in one period: churn has no spread and α, β are unbounded".into(),
             ));
         }
+        // all the churn in the first period and none after, with some left: the likelihood
+        // rises towards α, β → 0 (θ a point mass on 1 for those who left and 0 for the rest)
+        // and has no maximum; any later churner gives that limit likelihood −∞ and an optimum
+        // inside, however small its α, β (about 1 ÷ the cohort for one churner among millions)
+        if alive[1] == last {
+            return Err(RetentionError::Degenerate(
+                "everybody who churned did so in the first period and nobody after: θ is 1 or 0, \
+                 and the best fit runs off to α, β → 0"
+                    .into(),
+            ));
+        }
         let nll = |x: &[f64]| -curve_log_likelihood(alive, x[0].exp(), x[1].exp());
         let m = nelder_mead(nll, &[0.0, 0.0], NelderMead { tolerance: 1e-13, max_iterations: 4_000, step: 0.5 });
         let not_converged = RetentionError::NoConvergence { iterations: m.iterations, log_likelihood: -m.value };
@@ -140,8 +153,6 @@ impl ShiftedBetaGeometric {
             )));
         }
         let model = ShiftedBetaGeometric::new(m.x[0].exp(), m.x[1].exp()).map_err(|_| not_converged)?;
-        // (α, β → 0 is a point mass on θ = 0 and 1: some churn at once, the rest never)
-        super::bgnbd::spread_identified("sBG", &[("α", model.alpha), ("β", model.beta)])?;
         Ok(SbgFit { model, log_likelihood: -m.value, iterations: m.iterations })
     }
 
