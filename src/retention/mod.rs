@@ -9,9 +9,9 @@
 //!   with the top factors and playbook rules.
 //!
 //! Fitting never panics: degenerate data gets a typed [`RetentionError`]: nobody or everybody
-//! churned, a cohort that all churned in one period or shows no spread in churn (sBG), or churn
-//! risk whose every feature is constant over the training accounts (a constant feature beside a
-//! varying one is fine).
+//! churned, a cohort that all churned in one period, churned only in the first period, or shows
+//! no spread in churn (sBG), or churn risk whose every feature is constant over the training
+//! accounts (a constant feature beside a varying one is fine).
 
 mod bgnbd;
 mod churn_risk;

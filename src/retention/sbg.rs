@@ -361,7 +361,7 @@ fn check_curve(alive: &[u64]) -> Result<(u64, u64), RetentionError> {
 /// # Errors
 ///
 /// [`RetentionError::NotEnoughData`] for an empty curve; [`RetentionError::RisingSurvivors`];
-/// [`RetentionError::InvalidModel`] unless `alpha` and `beta` are finite and positive.
+/// [`RetentionError::InvalidModel`] unless `alpha`, `beta` and their sum are finite and positive.
 pub fn log_likelihood(alive: &[u64], alpha: f64, beta: f64) -> Result<f64, RetentionError> {
     check_curve(alive)?;
     let model = ShiftedBetaGeometric::new(alpha, beta)?;
