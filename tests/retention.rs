@@ -1017,8 +1017,8 @@ fn a_kaplan_meier_curve_from_json_whose_survival_is_not_the_product_of_its_count
 
 /// Half the cohort churns in the first period and nobody after: the likelihood
 /// 5 ln P(T=1) + 5 ln S(2) ≤ 10 ln ½ is approached only as α, β → 0 (θ a point mass on 0 and 1),
-/// never reached. The fit reported α = β ≈ 1.6e-13 as converged; like BG/NBD and Gamma-Gamma
-/// shapes outside [1e-6, 1e6], it is a boundary the data do not identify.
+/// never reached. The fit reported α = β ≈ 1.6e-13 as converged; the curve itself (all the
+/// churn in the first period, some left) is refused, as the data do not identify the spread.
 #[test]
 fn sbg_refuses_a_cohort_split_between_churning_at_once_and_never_whose_fit_runs_off_to_zero() {
     for alive in [&[10u64, 5, 5][..], &[1000, 500, 500, 500]] {
