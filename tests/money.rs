@@ -847,3 +847,51 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Percent>(&json).unwrap(), p);
     }
 }
+
+#[test]
+fn a_large_total_split_by_weights_carried_to_28_places_ties_instead_of_overflowing() {
+    // $10bn (10^12 cents) by shares 1/3 and 2/3 computed in Decimal (28 places), as an SSP share
+    // is. Largest remainder (Hamilton): exact shares 333,333,333,333.33… and 666,666,666,666.66…;
+    // floors 333,333,333,333 and 666,666,666,666, the one unit left to the larger remainder.
+    let third = Decimal::ONE / Decimal::from(3); // 0.3333333333333333333333333333
+    let two_thirds = Decimal::TWO / Decimal::from(3); // 0.6666666666666666666666666667
+    let parts = allocate_minor_units(1_000_000_000_000, &[third, two_thirds]).unwrap();
+    assert_eq!(parts, [333_333_333_333, 666_666_666_667]);
+    let mirrored = allocate_minor_units(-1_000_000_000_000, &[third, two_thirds]).unwrap();
+    assert_eq!(mirrored, [-333_333_333_333, -666_666_666_667]);
+    // the same through Money: USD 10,000,000,000.00
+    let total = Money::from_minor_units(1_000_000_000_000, Currency::USD).unwrap();
+    let split = total.allocate(&[third, two_thirds]).unwrap();
+    assert_eq!(
+        split,
+        [Money::parse("3333333333.33", Currency::USD).unwrap(), Money::parse("6666666666.67", Currency::USD).unwrap()]
+    );
+}
+
+proptest! {
+    #[test]
+    fn allocation_by_long_weights_ties_for_any_total_a_money_amount_holds(
+        total in -(10i128.pow(30))..10i128.pow(30),
+        weights in prop::collection::vec(0u64..(1u64 << 60), 1..8),
+    ) {
+        // weights of 28 places (shares computed by division), any total in minor units a
+        // Decimal amount can hold: the parts sum back, each within one unit of its share
+        let w: Vec<Decimal> = weights.iter().map(|&x| Decimal::from_i128_with_scale(i128::from(x), 28)).collect();
+        let parts = allocate_minor_units(total, &w);
+        if weights.iter().all(|&x| x == 0) {
+            prop_assert_eq!(parts, Err(MoneyError::NoPositiveWeight(weights.len())));
+        } else {
+            let parts = parts.unwrap();
+            prop_assert_eq!(parts.iter().sum::<i128>(), total);
+            let sum: u128 = weights.iter().map(|&x| u128::from(x)).sum();
+            for (p, &wi) in parts.iter().zip(&weights) {
+                // |part − total·w/Σw| < 1, i.e. part is floor or ceil of the exact share
+                let exact_floor = (total.unsigned_abs() / sum) * u128::from(wi)
+                    + (total.unsigned_abs() % sum) * u128::from(wi) / sum;
+                let magnitude = p.unsigned_abs();
+                prop_assert!(magnitude == exact_floor || magnitude == exact_floor + 1);
+                prop_assert!(*p == 0 || (*p < 0) == (total < 0));
+            }
+        }
+    }
+}

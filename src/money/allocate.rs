@@ -21,7 +21,9 @@ use super::{Currency, Money, MoneyError};
 ///
 /// # Errors
 /// [`MoneyError::ZeroParts`] for no weights, [`MoneyError::NegativeWeight`],
-/// [`MoneyError::NoPositiveWeight`], or [`MoneyError::Overflow`] for a product beyond `i128`.
+/// [`MoneyError::NoPositiveWeight`], or [`MoneyError::Overflow`] for weights that do not fit
+/// `i128` at one scale (a weight near `Decimal::MAX` beside one of 28 places) or a total of
+/// `i128::MIN`. Any total times any weight is taken whole, so a large total never overflows.
 pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
     let ints = integer_weights(weights)?;
     let weight_sum =
@@ -41,11 +43,19 @@ pub fn allocate_minor_units(total: i128, weights: &[Decimal]) -> Result<Vec<i128
     let mut assigned: i128 = 0;
     let narrow_sum = u64::try_from(weight_sum).ok();
     for &w in &ints {
-        let spill = rest.checked_mul(w).ok_or(MoneyError::Overflow("allocate"))?;
-        // 64-bit division is several times faster than 128-bit; use it whenever the values fit.
-        let (quotient, remainder) = match (narrow_sum, u64::try_from(spill)) {
-            (Some(sum), Ok(spill)) => (i128::from(spill / sum), i128::from(spill % sum)),
-            _ => (spill / weight_sum, spill % weight_sum),
+        // 64-bit division is several times faster than 128-bit; use it whenever the values fit,
+        // and the whole (256-bit) product where `rest × w` passes `i128` (weights of 28 places)
+        let (quotient, remainder) = match rest.checked_mul(w) {
+            Some(spill) => match (narrow_sum, u64::try_from(spill)) {
+                (Some(sum), Ok(spill)) => (i128::from(spill / sum), i128::from(spill % sum)),
+                _ => (spill / weight_sum, spill % weight_sum),
+            },
+            None => {
+                // rest < Σw and w ≤ Σw, so the quotient is below w and the remainder below Σw
+                let (q, r) = super::wide::mul_div_rem(rest.unsigned_abs(), w.unsigned_abs(), weight_sum.unsigned_abs())
+                    .ok_or(MoneyError::Overflow("allocate"))?;
+                (q as i128, r as i128)
+            }
         };
         let part =
             whole.checked_mul(w).and_then(|p| p.checked_add(quotient)).ok_or(MoneyError::Overflow("allocate"))?;

@@ -47,6 +47,13 @@ fn div_rem(n: U256, d: u128) -> (U256, u128) {
     (q, r)
 }
 
+/// `a × b ÷ d` (d > 0) truncated, with the remainder, from the whole product; `None` when the
+/// quotient passes `u128`.
+pub(crate) fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+    let (q, r) = div_rem(mul(a, b), d);
+    (q.hi == 0).then_some((q.lo, r))
+}
+
 /// `|a| × |b| ÷ 10^places`, rounded once with `strategy`, signed as `a × b`; `None` when the
 /// result passes `i128`.
 pub(crate) fn mul_pow10_round(a: i128, b: i128, places: u32, strategy: RoundingStrategy) -> Option<i128> {
