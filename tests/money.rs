@@ -895,3 +895,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_comma_after_a_leading_zero_is_not_a_thousands_separator_and_is_refused() {
+    // "0,123" and "00,123" are no thousands grouping (a grouped number never starts with a zero
+    // group); in a decimal-comma locale "0,123" is 0.123, so reading it as 123 would be 1000× off
+    for bad in ["USD 0,123", "USD 00,123", "0,123.50 USD", "EUR -0,500", "USD 01,234"] {
+        assert!(bad.parse::<Money>().is_err(), "{bad:?} must be refused");
+        let json = format!("{bad:?}");
+        assert!(serde_json::from_str::<Money>(&json).is_err(), "{json} must be refused");
+    }
+    // grouping that is well formed still reads
+    assert_eq!("USD 1,234".parse::<Money>().unwrap(), Money::parse("1234", Currency::USD).unwrap());
+    assert_eq!("USD 100,000.5".parse::<Money>().unwrap(), Money::parse("100000.5", Currency::USD).unwrap());
+    assert_eq!("USD 0.5".parse::<Money>().unwrap(), Money::parse("0.5", Currency::USD).unwrap());
+}

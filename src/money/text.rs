@@ -13,7 +13,8 @@ impl FromStr for Money {
 
     /// `"USD 12.50"`, `"12.50 USD"`, `"-12.50 USD"`, `"USD 1,234.50"`: an ISO code and a decimal
     /// amount, in either order, separated by spaces. Commas are accepted only as thousands
-    /// separators in groups of three (`"1,2,3"` is refused); the amount keeps every digit given.
+    /// separators in groups of three after a first group that does not start with zero (`"1,2,3"`
+    /// and `"0,123"` are refused); the amount keeps every digit given.
     ///
     /// ```
     /// use revops::{Currency, Money};
@@ -53,7 +54,9 @@ fn parse_grouped(text: &str) -> Option<Decimal> {
     let whole = unsigned.split('.').next().unwrap_or(unsigned);
     let mut groups = whole.split(',');
     let lead = groups.next()?;
-    let lead_ok = (1..=3).contains(&lead.len()) && lead.bytes().all(|b| b.is_ascii_digit());
+    // a grouped number starts with a digit other than zero ("0,123" is no thousands grouping;
+    // in a decimal-comma locale it is 0.123)
+    let lead_ok = (1..=3).contains(&lead.len()) && !lead.starts_with('0') && lead.bytes().all(|b| b.is_ascii_digit());
     let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
     if !lead_ok || !rest_ok || unsigned[whole.len()..].contains(',') {
         return None;
