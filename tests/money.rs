@@ -910,3 +910,24 @@ fn a_comma_after_a_leading_zero_is_not_a_thousands_separator_and_is_refused() {
     assert_eq!("USD 100,000.5".parse::<Money>().unwrap(), Money::parse("100000.5", Currency::USD).unwrap());
     assert_eq!("USD 0.5".parse::<Money>().unwrap(), Money::parse("0.5", Currency::USD).unwrap());
 }
+
+#[test]
+fn a_compact_figure_that_rounds_up_to_a_thousand_of_its_unit_moves_to_the_next_unit() {
+    // compact shows thousands, millions, billions with one decimal: 999,950 is 999.95K, which
+    // rounds (half to even, one place) to 1,000.0K, and a thousand thousands is 1.0M
+    use revops::money::MoneyFormat;
+    let short = MoneyFormat::new().symbol().compact();
+    let usd = |s: &str| Money::parse(s, Currency::USD).unwrap();
+    assert_eq!(short.format(usd("999950")), "$1.0M");
+    assert_eq!(short.format(usd("999999")), "$1.0M");
+    assert_eq!(short.format(usd("-999960")), "-$1.0M");
+    assert_eq!(short.format(usd("999.96")), "$1.0K");
+    assert_eq!(short.format(usd("999999950")), "$1.0B");
+    assert_eq!(short.places(0).format(usd("999500")), "$1M"); // 999.5K to even: 1000K
+                                                              // below the edge nothing moves
+    assert_eq!(short.format(usd("999949")), "$999.9K");
+    assert_eq!(short.format(usd("999.94")), "$999.9");
+    assert_eq!(short.places(0).format(usd("998500")), "$998K"); // 998.5K to even: 998K
+                                                                // past the largest unit there is none to move to
+    assert_eq!(short.format(usd("999999999999")), "$1,000.0B");
+}

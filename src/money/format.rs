@@ -104,7 +104,8 @@ impl MoneyFormat {
 
     /// The amount as text.
     pub fn format(&self, money: Money) -> String {
-        let (amount, suffix) = if self.compact { compact(money.amount()) } else { (money.amount(), "") };
+        let (amount, suffix) =
+            if self.compact { compact(money.amount(), self.places.unwrap_or(1)) } else { (money.amount(), "") };
         let shown = match (self.compact, self.places) {
             (true, p) => amount.round_dp_with_strategy(p.unwrap_or(1), RoundingStrategy::MidpointNearestEven),
             (false, Some(p)) => amount.round_dp_with_strategy(p, RoundingStrategy::MidpointNearestEven),
@@ -136,17 +137,23 @@ fn symbol(c: Currency) -> Option<&'static str> {
     })
 }
 
-/// The amount in thousands, millions or billions, and the letter that says which.
-fn compact(amount: Decimal) -> (Decimal, &'static str) {
+/// The amount in thousands, millions or billions, and the letter that says which: the largest
+/// unit it reaches, or the next one up where the figure rounded to `places` reaches a thousand
+/// of its unit (999,950 is 1.0M, not 1,000.0K).
+fn compact(amount: Decimal, places: u32) -> (Decimal, &'static str) {
+    const UNITS: [(i64, &str); 4] = [(1, ""), (1_000, "K"), (1_000_000, "M"), (1_000_000_000, "B")];
     let abs = amount.abs();
-    for (unit, letter) in [(1_000_000_000i64, "B"), (1_000_000, "M"), (1_000, "K")] {
-        let unit = Decimal::from(unit);
-        if abs >= unit {
-            // dividing by a power of ten cannot overflow
-            return (amount / unit, letter);
+    let mut i = UNITS.iter().rposition(|&(unit, _)| abs >= Decimal::from(unit)).unwrap_or(0);
+    loop {
+        let (unit, letter) = UNITS[i];
+        // dividing by a power of ten cannot overflow
+        let value = amount / Decimal::from(unit);
+        let shown = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+        if shown.abs() < Decimal::ONE_THOUSAND || i + 1 == UNITS.len() {
+            return (value, letter);
         }
+        i += 1;
     }
-    (amount, "")
 }
 
 /// `value` (not negative) with exactly `places` decimals, the whole part grouped by thousands.
