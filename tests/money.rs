@@ -931,3 +931,22 @@ fn a_compact_figure_that_rounds_up_to_a_thousand_of_its_unit_moves_to_the_next_u
                                                                 // past the largest unit there is none to move to
     assert_eq!(short.format(usd("999999999999")), "$1,000.0B");
 }
+
+#[test]
+fn a_finite_f64_fraction_too_large_for_a_percent_is_named_as_out_of_range_not_as_not_finite() {
+    // 1e30 is a finite number; it is refused because a Decimal (so a Percent) stops near 7.9e28
+    let err = Percent::try_from_f64_fraction("win probability", 1e30).unwrap_err();
+    assert!(!matches!(err, MoneyError::NotFinite(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("win probability") && text.contains("1000000000000000000000000000000"), "{text}");
+    assert!(!text.contains("not a finite"), "{text}");
+    // NaN and infinities still say so
+    for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        assert_eq!(Percent::try_from_f64_fraction("p", x), Err(MoneyError::NotFinite("p".into())));
+    }
+    assert_eq!(
+        Percent::try_from_f64_fraction("p", -1e30).map_err(|e| matches!(e, MoneyError::NotFinite(_))),
+        Err(false)
+    );
+    assert_eq!(Percent::try_from_f64_fraction("p", 0.075).unwrap(), "7.5%".parse().unwrap());
+}

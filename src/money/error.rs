@@ -90,6 +90,14 @@ pub enum MoneyError {
     /// A float that should have been a finite number was NaN or infinite.
     #[error("{0} is not a finite number")]
     NotFinite(String),
+    /// A finite float too large for a `Decimal` (beyond about ±7.9 × 10²⁸).
+    #[error("{what} of {value} is beyond the range a decimal holds (about ±7.9e28)")]
+    FloatOutOfRange {
+        /// Which input.
+        what: String,
+        /// The float as written.
+        value: String,
+    },
     /// A count too large to allocate or compute with.
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitExceeded),

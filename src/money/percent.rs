@@ -176,11 +176,15 @@ impl Percent {
     /// ```
     ///
     /// # Errors
-    /// [`MoneyError::NotFinite`] for NaN or ±∞.
+    /// [`MoneyError::NotFinite`] for NaN or ±∞, [`MoneyError::FloatOutOfRange`] for a fraction
+    /// beyond a `Decimal` (about ±7.9 × 10²⁸).
     pub fn try_from_f64_fraction(what: &str, fraction: f64) -> Result<Percent, MoneyError> {
+        if !fraction.is_finite() {
+            return Err(MoneyError::NotFinite(what.to_string()));
+        }
         rust_decimal::prelude::FromPrimitive::from_f64(fraction)
             .map(Percent)
-            .ok_or_else(|| MoneyError::NotFinite(what.to_string()))
+            .ok_or_else(|| MoneyError::FloatOutOfRange { what: what.to_string(), value: format!("{fraction}") })
     }
 }
 
