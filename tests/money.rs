@@ -950,3 +950,26 @@ fn a_finite_f64_fraction_too_large_for_a_percent_is_named_as_out_of_range_not_as
     );
     assert_eq!(Percent::try_from_f64_fraction("p", 0.075).unwrap(), "7.5%".parse().unwrap());
 }
+
+#[test]
+fn a_sum_within_range_does_not_depend_on_the_order_of_its_terms() {
+    // MAX + 1 − 1 is MAX, inside Decimal's range, whichever order the terms come in; only a
+    // total past the range is an overflow
+    let usd = |d: Decimal| Money::new(d, Currency::USD);
+    let (max, one) = (Decimal::MAX, Decimal::ONE);
+    for terms in [[max, one, -one], [one, max, -one], [max, -one, one], [-one, one, max]] {
+        assert_eq!(Money::sum(Currency::USD, terms.map(usd)), Ok(usd(max)), "{terms:?}");
+        assert_eq!(revops::money::checked_sum(terms), Ok(max), "{terms:?}");
+    }
+    let min = Decimal::MIN;
+    assert_eq!(Money::sum(Currency::USD, [min, -one, max, one, min].map(usd)), Ok(usd(min)));
+    assert_eq!(revops::money::checked_sum([max, max, min, min, max]), Ok(max));
+    // a total past the range is still refused, whatever the order
+    assert_eq!(Money::sum(Currency::USD, [max, -one, one, one].map(usd)), Err(MoneyError::Overflow("add")));
+    assert!(revops::money::checked_sum([one, max, -one, one]).is_err());
+    // a currency mismatch is still named
+    assert!(matches!(
+        Money::sum(Currency::USD, [usd(max), usd(one), Money::zero(Currency::EUR)]),
+        Err(MoneyError::CurrencyMismatch { .. })
+    ));
+}

@@ -103,7 +103,8 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 
 /// Sum decimals (weights, quantities, amounts already known to share a currency) with every
 /// addition checked: a total beyond `Decimal`'s range (about 7.9 × 10²⁸), or one it could only
-/// hold rounded, is an error, never a panic and never a silently rounded figure. The one place in
+/// hold rounded, is an error, never a panic and never a silently rounded figure. A total in
+/// range is found whatever the order of the terms (`MAX + 1 − 1` is `MAX`). The one place in
 /// the crate such sums are made.
 ///
 /// # Errors
@@ -117,9 +118,32 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 pub fn checked_sum<I: IntoIterator<Item = Decimal>>(items: I) -> Result<Decimal, MoneyError> {
-    items.into_iter().try_fold(Decimal::ZERO, |acc, x| {
-        super::amount::exact(acc, x, acc.checked_add(x)).ok_or(MoneyError::Overflow("sum"))
-    })
+    let items: Vec<Decimal> = items.into_iter().collect();
+    let add =
+        |acc: Decimal, x: Decimal| super::amount::exact(acc, x, acc.checked_add(x)).ok_or(MoneyError::Overflow("sum"));
+    match items.iter().try_fold(Decimal::ZERO, |acc, &x| add(acc, x)) {
+        Ok(total) => Ok(total),
+        // a running total past the range may come back (MAX + 1 − 1): take the terms again,
+        // a negative one while the total is not below zero and a positive one while it is, so
+        // every running total lies between the largest term and the final total, and only a
+        // total that is itself past the range (or not held exactly) is an error
+        Err(_) => {
+            let (mut up, mut down): (Vec<Decimal>, Vec<Decimal>) =
+                items.into_iter().partition(|x| !x.is_sign_negative());
+            let mut total = Decimal::ZERO;
+            loop {
+                let next = if total.is_sign_negative() {
+                    up.pop().or_else(|| down.pop())
+                } else {
+                    down.pop().or_else(|| up.pop())
+                };
+                match next {
+                    Some(x) => total = add(total, x)?,
+                    None => return Ok(total),
+                }
+            }
+        }
+    }
 }
 
 impl Money {

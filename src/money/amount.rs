@@ -307,7 +307,8 @@ impl Money {
 
     /// Sum amounts that must all be in `currency` (an empty list sums to zero). Checked: a
     /// currency mismatch or a sum beyond `Decimal`'s range is an error, never a panic and never a
-    /// rounded total.
+    /// rounded total; a total in range is found whatever the order of the terms (as
+    /// [`checked_sum`](crate::money::checked_sum)).
     ///
     /// ```
     /// use revops::{Currency, Money};
@@ -321,7 +322,15 @@ impl Money {
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`] (as [`Money::checked_add`]).
     pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
-        items.into_iter().try_fold(Money::zero(currency), Money::checked_add)
+        let amounts = items
+            .into_iter()
+            .map(|m| {
+                Money::zero(currency).same_currency(&m, "add")?;
+                Ok(m.amount)
+            })
+            .collect::<Result<Vec<Decimal>, MoneyError>>()?;
+        let total = super::checked_sum(amounts).map_err(|_| MoneyError::Overflow("add"))?;
+        Ok(Money::new(total, currency))
     }
 
     /// Round to the currency's minor unit with banker's rounding ([`DEFAULT_ROUNDING`]).
