@@ -103,9 +103,12 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 
 /// Sum decimals (weights, quantities, amounts already known to share a currency) with every
 /// addition checked: a total beyond `Decimal`'s range (about 7.9 × 10²⁸), or one it could only
-/// hold rounded, is an error, never a panic and never a silently rounded figure. A total in
-/// range is found whatever the order of the terms (`MAX + 1 − 1` is `MAX`). The one place in
-/// the crate such sums are made.
+/// hold rounded, is an error, never a panic and never a silently rounded figure. A running total
+/// that passes the range and comes back is no error, whatever the order of the terms
+/// (`MAX + 1 − 1` is `MAX`); a running total held only rounded still is, so terms more than 28
+/// digits apart can depend on their order (`10²⁸ + 0.5 − 10²⁸` fails, `10²⁸ − 10²⁸ + 0.5` is
+/// `0.5`). The plain fold allocates nothing; only a sum whose running total leaves the range
+/// takes its terms again. The one place in the crate such sums are made.
 ///
 /// # Errors
 /// [`MoneyError::Overflow`].
@@ -118,30 +121,36 @@ fn integer_weights(weights: &[Decimal]) -> Result<Vec<i128>, MoneyError> {
 /// # Ok::<(), revops::MoneyError>(())
 /// ```
 pub fn checked_sum<I: IntoIterator<Item = Decimal>>(items: I) -> Result<Decimal, MoneyError> {
-    let items: Vec<Decimal> = items.into_iter().collect();
-    let add =
-        |acc: Decimal, x: Decimal| super::amount::exact(acc, x, acc.checked_add(x)).ok_or(MoneyError::Overflow("sum"));
-    match items.iter().try_fold(Decimal::ZERO, |acc, &x| add(acc, x)) {
-        Ok(total) => Ok(total),
-        // a running total past the range may come back (MAX + 1 − 1): take the terms again,
-        // a negative one while the total is not below zero and a positive one while it is, so
-        // every running total lies between the largest term and the final total, and only a
-        // total that is itself past the range (or not held exactly) is an error
-        Err(_) => {
-            let (mut up, mut down): (Vec<Decimal>, Vec<Decimal>) =
-                items.into_iter().partition(|x| !x.is_sign_negative());
-            let mut total = Decimal::ZERO;
-            loop {
-                let next = if total.is_sign_negative() {
-                    up.pop().or_else(|| down.pop())
-                } else {
-                    down.pop().or_else(|| up.pop())
-                };
-                match next {
-                    Some(x) => total = add(total, x)?,
-                    None => return Ok(total),
-                }
-            }
+    let mut items = items.into_iter();
+    let mut total = Decimal::ZERO;
+    // the plain fold, allocation-free; only a running total that leaves the range (or is not
+    // held exactly) takes the terms again, with the total so far standing for those before it
+    while let Some(x) = items.next() {
+        match add_exact(total, x) {
+            Ok(t) => total = t,
+            Err(_) => return sum_reordered([total, x].into_iter().chain(items).collect()),
+        }
+    }
+    Ok(total)
+}
+
+/// `acc + x`, exactly, or [`MoneyError::Overflow`].
+fn add_exact(acc: Decimal, x: Decimal) -> Result<Decimal, MoneyError> {
+    super::amount::exact(acc, x, acc.checked_add(x)).ok_or(MoneyError::Overflow("sum"))
+}
+
+/// Sum `terms` taking a negative one while the total is not below zero and a positive one while
+/// it is, so every running total lies between the largest term and the final total, and only a
+/// total that is itself past the range (or not held exactly) is an error (`MAX + 1 − 1` is `MAX`).
+pub(crate) fn sum_reordered(terms: Vec<Decimal>) -> Result<Decimal, MoneyError> {
+    let (mut up, mut down): (Vec<Decimal>, Vec<Decimal>) = terms.into_iter().partition(|x| !x.is_sign_negative());
+    let mut total = Decimal::ZERO;
+    loop {
+        let next =
+            if total.is_sign_negative() { up.pop().or_else(|| down.pop()) } else { down.pop().or_else(|| up.pop()) };
+        match next {
+            Some(x) => total = add_exact(total, x)?,
+            None => return Ok(total),
         }
     }
 }

@@ -307,8 +307,8 @@ impl Money {
 
     /// Sum amounts that must all be in `currency` (an empty list sums to zero). Checked: a
     /// currency mismatch or a sum beyond `Decimal`'s range is an error, never a panic and never a
-    /// rounded total; a total in range is found whatever the order of the terms (as
-    /// [`checked_sum`](crate::money::checked_sum)).
+    /// rounded total; a running total that passes the range and comes back is no error, whatever
+    /// the order of the terms (as [`checked_sum`](crate::money::checked_sum)).
     ///
     /// ```
     /// use revops::{Currency, Money};
@@ -322,14 +322,26 @@ impl Money {
     /// # Errors
     /// [`MoneyError::CurrencyMismatch`], [`MoneyError::Overflow`] (as [`Money::checked_add`]).
     pub fn sum<I: IntoIterator<Item = Money>>(currency: Currency, items: I) -> Result<Money, MoneyError> {
-        let amounts = items
-            .into_iter()
-            .map(|m| {
-                Money::zero(currency).same_currency(&m, "add")?;
-                Ok(m.amount)
-            })
-            .collect::<Result<Vec<Decimal>, MoneyError>>()?;
-        let total = super::checked_sum(amounts).map_err(|_| MoneyError::Overflow("add"))?;
+        let amount = |m: Money| -> Result<Decimal, MoneyError> {
+            Money::zero(currency).same_currency(&m, "add")?;
+            Ok(m.amount)
+        };
+        let mut items = items.into_iter();
+        let mut total = Decimal::ZERO;
+        // the plain fold, allocation-free (a quote's totals); only a running total past the
+        // range takes the terms again, every currency still checked first
+        while let Some(m) = items.next() {
+            let x = amount(m)?;
+            match super::amount::exact(total, x, total.checked_add(x)) {
+                Some(t) => total = t,
+                None => {
+                    let terms =
+                        [Ok(total), Ok(x)].into_iter().chain(items.map(amount)).collect::<Result<Vec<_>, _>>()?;
+                    total = super::allocate::sum_reordered(terms).map_err(|_| MoneyError::Overflow("add"))?;
+                    break;
+                }
+            }
+        }
         Ok(Money::new(total, currency))
     }
 
