@@ -95,8 +95,9 @@ impl MoneyFormat {
 
     /// Thousands, millions and billions with one decimal: `"$786.4M"`, `"USD 1.2B"`, `"€950.0K"`;
     /// with [`places`](MoneyFormat::places), that many decimals of the unit (`"$1B"` with
-    /// `places(0)`, `"$1.25B"` with `places(2)`, for round figures such as a chart's ticks).
-    /// For dashboards; the figure is rounded and must not be fed back into money.
+    /// `places(0)`, `"$1.25B"` with `places(2)`, for round figures such as a chart's ticks). A
+    /// figure that rounds to a thousand of its unit shows in the next one (999,950 is `"$1.0M"`,
+    /// not `"$1,000.0K"`). For dashboards; the figure is rounded and must not be fed back into money.
     pub fn compact(mut self) -> MoneyFormat {
         self.compact = true;
         self
