@@ -95,6 +95,7 @@ pub mod sales;
 pub mod stats;
 #[cfg(feature = "stripe")]
 pub mod stripe;
+mod unique;
 
 /// The `chrono` this crate is built with: dates in its API are `chrono::NaiveDate`.
 pub use chrono;

@@ -293,8 +293,7 @@ fn one_currency(opps: &[&Opportunity]) -> Result<Option<Currency>, AcquisitionEr
 /// Each opportunity id once: a re-delivered record would count twice (in win rates, cycles and
 /// pipeline alike), as [`deals_from_rows`](super::deals_from_rows) refuses it at its row.
 fn ids_once(opps: &[Opportunity]) -> Result<(), AcquisitionError> {
-    let mut ids = std::collections::HashSet::new();
-    match opps.iter().find(|o| !ids.insert(o.id.as_str())) {
+    match crate::unique::first_repeated(opps, |o| &o.id) {
         Some(o) => Err(AcquisitionError::InvalidDeal { deal: o.id.clone(), problem: DealProblem::RepeatedId }),
         None => Ok(()),
     }

@@ -82,8 +82,7 @@ fn probability(d: &PipelineDeal) -> Result<Percent, ForecastError> {
 
 /// Each deal id once: a re-delivered CRM record would count twice.
 fn ids_once(deals: &[PipelineDeal]) -> Result<(), ForecastError> {
-    let mut ids = std::collections::HashSet::new();
-    match deals.iter().find(|d| !ids.insert(d.id.as_str())) {
+    match crate::unique::first_repeated(deals, |d| &d.id) {
         Some(d) => Err(ForecastError::RepeatedDeal(d.id.clone())),
         None => Ok(()),
     }

@@ -233,8 +233,7 @@ pub fn rep_analytics(
 ) -> Result<RepAnalytics, SalesError> {
     let c = remaining_quota.currency();
     // a re-delivered record would count twice (as a repeated account or rep is refused)
-    let mut ids = std::collections::HashSet::new();
-    if let Some(o) = opps.iter().find(|o| !ids.insert(o.id.as_str())) {
+    if let Some(o) = crate::unique::first_repeated(opps, |o| &o.id) {
         return Err(SalesError::RepeatedOpportunity(o.id.clone()));
     }
     // (as `acquisition::sales_velocity` and a deal row refuse it)
